@@ -1,0 +1,26 @@
+package io.rampart.auth;
+
+import io.rampart.iam.Principal;
+
+import java.util.Objects;
+
+/**
+ * A signing secret as the credential store holds it.
+ *
+ * @param sessionToken null for long-lived keys; temporary keys must present exactly this token
+ * @param principal    opaque to authentication, handed back on success
+ */
+public record Credential(String accessKeyId, String secretKey, String sessionToken, Principal principal) {
+    public Credential {
+        Objects.requireNonNull(accessKeyId, "accessKeyId");
+        Objects.requireNonNull(secretKey, "secretKey");
+        Objects.requireNonNull(principal, "principal");
+    }
+
+    /** Keeps the secret out of logs and exception messages. */
+    @Override
+    public String toString() {
+        return "Credential[accessKeyId=" + accessKeyId + ", temporary=" + (sessionToken != null)
+                + ", principal=" + principal.arn() + "]";
+    }
+}

@@ -1,0 +1,246 @@
+package io.rampart.auth;
+
+import io.rampart.iam.Principal;
+
+import javax.crypto.Mac;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Verifies AWS Signature Version 4 (Authorization header or presigned query) the way S3 does, and wraps the
+ * body so the payload is verified as it is read. Also serves IAM and STS, whose small form bodies are read
+ * whole and hashed before the signature check, since their clients may omit x-amz-content-sha256.
+ */
+public final class SigV4Verifier {
+    static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    /** IAM/STS request bodies are form posts of at most a few policies; anything bigger is not one. */
+    static final int MAX_BUFFERED_BODY = 1024 * 1024;
+    private static final String SIGNATURE_MISMATCH = "The request signature we calculated does not match the "
+            + "signature you provided. Check your key and signing method.";
+
+    private final CredentialStore store;
+    private final String region;
+    private final Clock clock;
+    private final SigningKeyCache signingKeys = new SigningKeyCache(1024);
+
+    public SigV4Verifier(CredentialStore store, String region, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.region = Objects.requireNonNull(region, "region");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Authenticated verify(SignedRequest request, InputStream body) throws AuthException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(body, "body");
+        String authorization = request.header("authorization");
+        QueryString query = QueryString.parse(request.rawQuery());
+        boolean queryAuth = query.contains("X-Amz-Signature") || query.contains("X-Amz-Algorithm");
+        if (authorization != null && queryAuth) {
+            throw new AuthException(AuthError.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the "
+                    + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
+                    + "header should be specified");
+        }
+        if (authorization == null && !queryAuth) {
+            if (query.contains("AWSAccessKeyId") && query.contains("Signature")) {
+                throw new AuthException(AuthError.INVALID_REQUEST, SignatureClaim.UNSUPPORTED_MECHANISM);
+            }
+            return anonymous(request, body);
+        }
+
+        SignatureClaim claim = authorization != null
+                ? SignatureClaim.fromHeader(authorization, request)
+                : SignatureClaim.fromQuery(query);
+        CredentialScope scope = claim.scope();
+        checkRegion(claim);
+        checkTime(claim);
+        Credential credential = store.find(scope.accessKeyId()).orElseThrow(() -> new AuthException(
+                AuthError.INVALID_ACCESS_KEY_ID, "The AWS Access Key Id you provided does not exist in our records."));
+        checkToken(claim, credential, request, query);
+        checkAmzHeadersSigned(claim, request);
+
+        boolean s3 = "s3".equals(scope.service());
+        String contentSha256 = request.header("x-amz-content-sha256");
+        contentSha256 = contentSha256 == null ? null : contentSha256.strip();
+        String payloadHash;
+        if (claim.presigned()) {
+            boolean signedHash = contentSha256 != null && claim.signs("x-amz-content-sha256");
+            payloadHash = signedHash ? contentSha256 : s3 ? PayloadMode.UNSIGNED_PAYLOAD : null;
+        } else if (contentSha256 == null && s3) {
+            throw new AuthException(AuthError.INVALID_REQUEST,
+                    "Missing required header for this request: x-amz-content-sha256");
+        } else {
+            payloadHash = contentSha256;
+        }
+        PayloadMode mode = payloadHash == null ? PayloadMode.SHA256 : PayloadMode.parse(payloadHash);
+
+        byte[] buffered = null;
+        String bufferedHash = null;
+        if (!s3 && mode == PayloadMode.SHA256) {
+            buffered = readSmallBody(request, body);
+            bufferedHash = CanonicalRequest.HEX.formatHex(CanonicalRequest.newSha256().digest(buffered));
+            if (payloadHash == null) {
+                payloadHash = bufferedHash;
+            }
+        }
+
+        byte[] signingKey = signingKeys.signingKey(credential.secretKey(), scope.date(), scope.region(),
+                scope.service());
+        checkSignature(claim, request, query, payloadHash, signingKey);
+        if (bufferedHash != null && !bufferedHash.equalsIgnoreCase(payloadHash)) {
+            throw new AuthException(AuthError.X_AMZ_CONTENT_SHA256_MISMATCH,
+                    "The provided 'x-amz-content-sha256' header does not match what was computed.");
+        }
+
+        BodyExpectations expectations = BodyExpectations.from(request, mode);
+        VerifiedBody verified;
+        if (buffered != null) {
+            BodyExpectations known = new BodyExpectations(buffered.length, expectations.md5(),
+                    expectations.checksumAlgorithm(), expectations.checksumValue(), expectations.requested());
+            verified = new VerifiedBody(new ByteArrayInputStream(buffered), null, known, null);
+        } else {
+            ChunkSignatureChain chain = mode.signedChunks
+                    ? new ChunkSignatureChain(signingKey, claim.amzDate(), scope.scope(), claim.signature())
+                    : null;
+            verified = wrap(body, mode, chain, expectations, payloadHash);
+        }
+        return new Authenticated(credential.principal(), scope.accessKeyId(), scope.service(), claim.presigned(),
+                verified);
+    }
+
+    private Authenticated anonymous(SignedRequest request, InputStream body) throws AuthException {
+        String contentSha256 = request.header("x-amz-content-sha256");
+        PayloadMode mode = contentSha256 == null ? PayloadMode.UNSIGNED : PayloadMode.parse(contentSha256.strip());
+        if (mode.signedChunks) {
+            throw new AuthException(AuthError.INVALID_REQUEST,
+                    "Signed streaming payloads require an Authorization header.");
+        }
+        BodyExpectations expectations = BodyExpectations.from(request, mode);
+        VerifiedBody verified = wrap(body, mode, null, expectations,
+                contentSha256 == null ? null : contentSha256.strip());
+        return new Authenticated(Principal.anonymous(), "", "s3", false, verified);
+    }
+
+    private static VerifiedBody wrap(InputStream body, PayloadMode mode, ChunkSignatureChain chain,
+                                     BodyExpectations expectations, String payloadHash) {
+        if (mode.chunked) {
+            AwsChunkedDecoder decoder = new AwsChunkedDecoder(body, chain, mode.trailer);
+            return new VerifiedBody(decoder, decoder, expectations, null);
+        }
+        byte[] expectedSha256 = mode == PayloadMode.SHA256 ? CanonicalRequest.HEX.parseHex(payloadHash) : null;
+        return new VerifiedBody(body, null, expectations, expectedSha256);
+    }
+
+    private void checkRegion(SignatureClaim claim) throws AuthException {
+        CredentialScope scope = claim.scope();
+        // IAM is a global service: SDKs sign it for us-east-1 whatever region the endpoint is configured with.
+        boolean accepted = scope.region().equals(region)
+                || ("iam".equals(scope.service()) && "us-east-1".equals(scope.region()));
+        if (accepted) {
+            return;
+        }
+        String wrong = "the region '" + scope.region() + "' is wrong; expecting '" + region + "'";
+        throw claim.presigned()
+                ? new AuthException(AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+                "Error parsing the X-Amz-Credential parameter; " + wrong)
+                : new AuthException(AuthError.AUTHORIZATION_HEADER_MALFORMED,
+                "The authorization header is malformed; " + wrong);
+    }
+
+    private void checkTime(SignatureClaim claim) throws AuthException {
+        Instant now = clock.instant();
+        Instant signed = claim.time();
+        if (claim.presigned()) {
+            if (signed.isAfter(now.plus(MAX_SKEW))) {
+                throw new AuthException(AuthError.ACCESS_DENIED, "Request is not yet valid");
+            }
+            if (now.isAfter(signed.plusSeconds(claim.expiresSeconds()))) {
+                throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
+            }
+        } else if (Duration.between(signed, now).abs().compareTo(MAX_SKEW) > 0) {
+            throw new AuthException(AuthError.REQUEST_TIME_TOO_SKEWED,
+                    "The difference between the request time and the current time is too large.");
+        }
+    }
+
+    private static void checkToken(SignatureClaim claim, Credential credential, SignedRequest request,
+                                   QueryString query) throws AuthException {
+        String token = claim.presigned()
+                ? query.first("X-Amz-Security-Token").orElse(request.header("x-amz-security-token"))
+                : request.header("x-amz-security-token");
+        String expected = credential.sessionToken();
+        boolean valid = expected == null
+                ? token == null
+                : token != null && MessageDigest.isEqual(token.strip().getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8));
+        if (!valid) {
+            throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
+        }
+    }
+
+    /** S3 refuses x-amz-* headers outside the signature: they change what the request does. */
+    private static void checkAmzHeadersSigned(SignatureClaim claim, SignedRequest request) throws AuthException {
+        for (String name : request.headers().keySet()) {
+            if (name.startsWith("x-amz-") && !claim.signs(name)) {
+                throw new AuthException(AuthError.ACCESS_DENIED,
+                        "There were headers present in the request which were not signed");
+            }
+        }
+    }
+
+    /**
+     * Tries the canonical URI rebuilt from the decoded path, then the path as sent, and for queries with '+'
+     * both readings of '+': clients disagree on these encodings, and any one matching proves the key.
+     */
+    private static void checkSignature(SignatureClaim claim, SignedRequest request, QueryString query,
+                                       String payloadHash, byte[] signingKey) throws AuthException {
+        String excluded = claim.presigned() ? "X-Amz-Signature" : null;
+        String canonicalQuery = query.canonical(false, excluded);
+        List<String> queries = query.hasPlus()
+                ? List.of(canonicalQuery, query.canonical(true, excluded))
+                : List.of(canonicalQuery);
+        String headers = CanonicalRequest.canonicalHeaders(request, claim.signedHeaders());
+        String scope = claim.scope().scope();
+        byte[] provided = claim.signature().getBytes(StandardCharsets.US_ASCII);
+        Mac mac = SigningKeyCache.newMac(signingKey);
+        for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
+            for (String canonicalQueryCandidate : queries) {
+                CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
+                        headers, claim.signedHeadersText(), payloadHash);
+                byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
+                        .getBytes(StandardCharsets.UTF_8));
+                if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
+                        .getBytes(StandardCharsets.US_ASCII), provided)) {
+                    return;
+                }
+            }
+        }
+        throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
+    }
+
+    private static byte[] readSmallBody(SignedRequest request, InputStream body) throws AuthException {
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(MAX_BUFFERED_BODY + 1);
+        } catch (IOException e) {
+            throw new AuthException(AuthError.INCOMPLETE_BODY, "The request body could not be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_BUFFERED_BODY) {
+            throw new AuthException(AuthError.ENTITY_TOO_LARGE,
+                    "Your proposed upload exceeds the maximum allowed object size.");
+        }
+        String contentLength = request.header("content-length");
+        if (contentLength != null && !contentLength.strip().equals(Integer.toString(bytes.length))) {
+            throw new AuthException(AuthError.INCOMPLETE_BODY,
+                    "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,27 @@
+package io.rampart.auth;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * All that the verifier needs from an HTTP request, free of any server framework.
+ *
+ * @param rawPath  the path exactly as on the request line, still percent-encoded
+ * @param rawQuery the query string exactly as sent, without '?', or "" if none
+ * @param headers  header names lower-cased; values as received, several values in order
+ */
+public record SignedRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {
+    public SignedRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(rawPath, "rawPath");
+        rawQuery = rawQuery == null ? "" : rawQuery;
+        Objects.requireNonNull(headers, "headers");
+    }
+
+    /** The first value of a header (name in lower case), or null when absent. */
+    String header(String lowerCaseName) {
+        List<String> values = headers.get(lowerCaseName);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+}

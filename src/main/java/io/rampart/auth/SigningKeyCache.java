@@ -1,0 +1,61 @@
+package io.rampart.auth;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Derived SigV4 signing keys, which change only once a day per key: deriving one costs four HMACs, so each is
+ * kept in a small bounded map. When full the map is simply cleared: keys are re-derived cheaply and a plain
+ * clear never blocks the request path the way an LRU lock would.
+ */
+final class SigningKeyCache {
+    private record Key(String secret, String date, String region, String service) {
+    }
+
+    private final int capacity;
+    private final ConcurrentHashMap<Key, byte[]> keys = new ConcurrentHashMap<>();
+
+    SigningKeyCache(int capacity) {
+        this.capacity = capacity;
+    }
+
+    byte[] signingKey(String secret, String date, String region, String service) {
+        Key key = new Key(secret, date, region, service);
+        byte[] cached = keys.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] derived = derive(secret, date, region, service);
+        if (keys.size() >= capacity) {
+            keys.clear();
+        }
+        keys.put(key, derived);
+        return derived;
+    }
+
+    static byte[] derive(String secret, String date, String region, String service) {
+        byte[] kDate = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
+        byte[] kRegion = hmac(kDate, region);
+        byte[] kService = hmac(kRegion, service);
+        return hmac(kService, CredentialScope.TERMINATOR);
+    }
+
+    static byte[] hmac(byte[] key, String data) {
+        Mac mac = newMac(key);
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Mac newMac(byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            // HmacSHA256 is mandatory on every Java runtime.
+            throw new IllegalStateException(e);
+        }
+    }
+}

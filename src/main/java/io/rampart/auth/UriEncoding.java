@@ -1,0 +1,92 @@
+package io.rampart.auth;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Percent-encoding exactly as SigV4 defines it: unreserved characters (A-Z a-z 0-9 - . _ ~) stay, every
+ * other byte of the UTF-8 form becomes %XX with upper-case hex. Decoding is lenient on purpose: a '%' not
+ * followed by two hex digits is kept literally, since the signature check decides whether it was meant.
+ */
+final class UriEncoding {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final boolean[] UNRESERVED = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) UNRESERVED[c] = true;
+        for (char c = 'a'; c <= 'z'; c++) UNRESERVED[c] = true;
+        for (char c = '0'; c <= '9'; c++) UNRESERVED[c] = true;
+        UNRESERVED['-'] = true;
+        UNRESERVED['.'] = true;
+        UNRESERVED['_'] = true;
+        UNRESERVED['~'] = true;
+    }
+
+    private UriEncoding() {
+    }
+
+    static String encode(byte[] bytes, boolean keepSlash) {
+        StringBuilder out = new StringBuilder(bytes.length + 16);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c < 128 && UNRESERVED[c]) || (keepSlash && c == '/')) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(HEX[c >>> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        return out.toString();
+    }
+
+    static String encode(String text, boolean keepSlash) {
+        return isCanonical(text, keepSlash) ? text : encode(text.getBytes(StandardCharsets.UTF_8), keepSlash);
+    }
+
+    /** True when encoding would leave the text unchanged (the common case for keys and parameters). */
+    private static boolean isCanonical(String text, boolean keepSlash) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!((c < 128 && UNRESERVED[c]) || (keepSlash && c == '/'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Percent-decodes to bytes; characters outside ASCII that arrived unencoded count as their UTF-8 bytes. */
+    static byte[] decode(String text, boolean plusAsSpace) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '%' && i + 2 < n && hexValue(text.charAt(i + 1)) >= 0
+                    && hexValue(text.charAt(i + 2)) >= 0) {
+                out.write((hexValue(text.charAt(i + 1)) << 4) | hexValue(text.charAt(i + 2)));
+                i += 3;
+            } else if (c == '+' && plusAsSpace) {
+                out.write(' ');
+                i++;
+            } else if (c < 128) {
+                out.write(c);
+                i++;
+            } else {
+                int end = i + Character.charCount(text.codePointAt(i));
+                out.writeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static String decodeToString(String text, boolean plusAsSpace) {
+        return new String(decode(text, plusAsSpace), StandardCharsets.UTF_8);
+    }
+
+    private static int hexValue(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+}

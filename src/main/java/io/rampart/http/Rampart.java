@@ -1,0 +1,162 @@
+package io.rampart.http;
+
+import io.rampart.auth.Credential;
+import io.rampart.auth.CredentialStore;
+import io.rampart.auth.SigV4Verifier;
+import io.rampart.crypto.MasterKey;
+import io.rampart.iam.IamStore;
+import io.rampart.s3.S3Service;
+import io.rampart.storage.Database;
+import io.rampart.storage.LocalBlobStore;
+import io.rampart.storage.SqliteMetadataStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the stores, services and the HTTP server from a {@link Config}, explicitly, in one place.
+ */
+public final class Rampart implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Rampart.class);
+
+    /**
+     * Server settings. {@code port} 0 picks a free port. The root key pair, when both are set, becomes the admin's key.
+     */
+    public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
+                         String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout) {
+        public static Config defaults(Path dataDir) {
+            return new Config("127.0.0.1", 0, dataDir, "us-east-1", null, null, null, null, true, Duration.ofSeconds(30));
+        }
+
+        public Config withRootKey(String accessKey, String secretKey) {
+            return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout);
+        }
+
+        public Config withPort(int p) {
+            return new Config(address, p, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout);
+        }
+
+        public Config withDomain(String d) {
+            return new Config(address, port, dataDir, region, d, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout);
+        }
+
+        public Config withRegion(String r) {
+            return new Config(address, port, dataDir, r, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout);
+        }
+    }
+
+    private final Config config;
+    private final Database db;
+    private final SqliteMetadataStore meta;
+    private final Server server;
+    private final IamStore.Bootstrap bootstrap;
+    private final int sweptBlobs;
+
+    private Rampart(Config config) throws Exception {
+        this.config = config;
+        Path dir = Files.createDirectories(config.dataDir());
+        MasterKey masterKey = MasterKey.load(config.masterKey(), dir.resolve("master.key"));
+        LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
+        this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
+        try {
+            this.meta = new SqliteMetadataStore(db, blobs::delete);
+            // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
+            this.sweptBlobs = blobs.sweep(meta::isLiveBlob);
+            IamStore iam = new IamStore(db, masterKey);
+            this.bootstrap = iam.bootstrap(config.rootAccessKey(), config.rootSecretKey());
+            CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
+                    .map(k -> new Credential(k.accessKeyId(), k.secretKey(), null, k.principal()));
+            SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
+            S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC());
+            this.server = httpServer(config, new S3Handler(verifier, s3, config.domain()));
+        } catch (Exception e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static Server httpServer(Config config, S3Handler handler) {
+        QueuedThreadPool pool = new QueuedThreadPool(200, 8);
+        pool.setName("rampart-http");
+        // Requests run on virtual threads: blocking I/O code, no thread-pool starvation under slow clients.
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        Server server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        // Object keys may hold "..", "//", encoded slashes and other characters a web server would normally refuse.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setSendDateHeader(true);
+        http.setRequestHeaderSize(64 * 1024);
+        http.setRelativeRedirectAllowed(true);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.address());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        server.addConnector(connector);
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(handler);
+        server.setHandler(graceful);
+        server.setStopTimeout(config.stopTimeout().toMillis());
+        return server;
+    }
+
+    public static Rampart start(Config config) throws Exception {
+        Rampart r = new Rampart(config);
+        try {
+            r.server.start();
+        } catch (Exception e) {
+            r.close();
+            throw e;
+        }
+        log.info("Rampart listening on {} (region {}, data {}){}", r.endpoint(), config.region(),
+                config.dataDir().toAbsolutePath(), r.sweptBlobs > 0 ? ", removed " + r.sweptBlobs + " orphan blobs" : "");
+        return r;
+    }
+
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    public String endpoint() {
+        String host = config.address().contains(":") ? "[" + config.address() + "]" : config.address();
+        if ("0.0.0.0".equals(host)) host = "127.0.0.1";
+        return "http://" + host + ":" + port();
+    }
+
+    /** The admin key pair when this start created it (first start, or a key given in the environment). */
+    public Optional<IamStore.Bootstrap> createdCredentials() {
+        return bootstrap.created() ? Optional.of(bootstrap) : Optional.empty();
+    }
+
+    public String accountId() {
+        return bootstrap.accountId();
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish (up to the stop timeout), then closes the stores. */
+    @Override public void close() {
+        try {
+            if (server != null && server.isStarted()) server.stop();
+        } catch (Exception e) {
+            log.warn("error stopping HTTP server: {}", e.toString());
+        }
+        meta.close();
+    }
+
+}

@@ -1,0 +1,93 @@
+package io.rampart.http;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a request points: bucket and key from the path (path style) or the Host header (virtual-host style under the
+ * configured domain), and the decoded query. Keys are taken verbatim: "../", "//" and newlines are ordinary characters.
+ */
+record RequestTarget(String bucket, String key, Map<String, String> query) {
+
+    static RequestTarget parse(String rawPath, String rawQuery, String host, String domain) {
+        String path = percentDecode(rawPath == null || rawPath.isEmpty() ? "/" : rawPath, false);
+        String bucket = null;
+        String key = null;
+        String vhostBucket = virtualHostBucket(host, domain);
+        if (vhostBucket != null) {
+            bucket = vhostBucket;
+            String rest = path.startsWith("/") ? path.substring(1) : path;
+            key = rest.isEmpty() ? null : rest;
+        } else {
+            String rest = path.startsWith("/") ? path.substring(1) : path;
+            if (!rest.isEmpty()) {
+                int slash = rest.indexOf('/');
+                if (slash < 0) {
+                    bucket = rest;
+                } else {
+                    bucket = rest.substring(0, slash);
+                    String k = rest.substring(slash + 1);
+                    key = k.isEmpty() ? null : k;
+                }
+            }
+        }
+        return new RequestTarget(bucket, key, parseQuery(rawQuery));
+    }
+
+    private static String virtualHostBucket(String host, String domain) {
+        if (host == null || domain == null || domain.isEmpty()) return null;
+        String h = host;
+        int colon = h.lastIndexOf(':');
+        if (colon > 0 && h.indexOf(']') < colon) h = h.substring(0, colon);
+        String suffix = "." + domain;
+        if (h.length() > suffix.length() && h.regionMatches(true, h.length() - suffix.length(), suffix, 0, suffix.length())) {
+            return h.substring(0, h.length() - suffix.length());
+        }
+        return null;
+    }
+
+    static Map<String, String> parseQuery(String rawQuery) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) return q;
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String name = percentDecode(eq < 0 ? pair : pair.substring(0, eq), true);
+            String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1), true);
+            q.putIfAbsent(name, value);
+        }
+        return q;
+    }
+
+    /** Percent-decodes UTF-8; '+' means space only in the query, as S3 reads it. Malformed escapes stay literal. */
+    static String percentDecode(String s, boolean plusIsSpace) {
+        if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) return s;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                out.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+                i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                out.write(' ');
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+                    b = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+}

@@ -1,0 +1,219 @@
+package io.rampart.http;
+
+import io.rampart.auth.AuthException;
+import io.rampart.auth.Authenticated;
+import io.rampart.auth.BodyVerificationException;
+import io.rampart.auth.ChecksumAlgorithm;
+import io.rampart.auth.SigV4Verifier;
+import io.rampart.auth.SignedRequest;
+import io.rampart.iam.Principal;
+import io.rampart.s3.Operation;
+import io.rampart.s3.Router;
+import io.rampart.s3.S3Call;
+import io.rampart.s3.S3ErrorCode;
+import io.rampart.s3.S3Exception;
+import io.rampart.s3.S3Response;
+import io.rampart.s3.S3Service;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The S3 endpoint: parses the request target, authenticates it, routes it to one operation and writes the answer.
+ * Every failure becomes S3 error XML with the right status; nothing unexpected reaches the client but a request id.
+ */
+public final class S3Handler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(S3Handler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SigV4Verifier verifier;
+    private final S3Service s3;
+    private final String domain;
+
+    public S3Handler(SigV4Verifier verifier, S3Service s3, String domain) {
+        super(InvocationType.BLOCKING);
+        this.verifier = verifier;
+        this.s3 = s3;
+        this.domain = domain;
+    }
+
+    static String newRequestId() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().withUpperCase().formatHex(b);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String requestId = newRequestId();
+        byte[] id2 = new byte[32];
+        RANDOM.nextBytes(id2);
+        response.getHeaders().put("x-amz-request-id", requestId);
+        response.getHeaders().put("x-amz-id-2", Base64.getEncoder().encodeToString(id2));
+        response.getHeaders().put("Server", "Rampart");
+        String method = request.getMethod();
+        String rawPath = request.getHttpURI().getPath();
+        String rawQuery = request.getHttpURI().getQuery();
+        Map<String, List<String>> headers = headers(request);
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(rawPath, rawQuery, first(headers, "host"), domain);
+        } catch (RuntimeException e) {
+            writeError(response, callback, method, new S3Exception(S3ErrorCode.INVALID_REQUEST, "The request target is malformed"),
+                    rawPath, requestId);
+            return true;
+        }
+        String resource = resource(target);
+        try {
+            Authenticated auth = verifier.verify(
+                    new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
+                    Content.Source.asInputStream(request));
+            if (!"s3".equals(auth.service())) {
+                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented yet");
+            }
+            Operation op = Router.route(method, target.bucket(), target.key(), target.query(),
+                    headers.containsKey("x-amz-copy-source"));
+            Call call = new Call(method, target, headers, auth, requestId);
+            S3Response r = s3.handle(op, call);
+            writeResponse(response, callback, method, r);
+            if (log.isDebugEnabled()) log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
+        } catch (S3Exception e) {
+            writeError(response, callback, method, e, resource, requestId);
+        } catch (AuthException e) {
+            writeError(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId);
+        } catch (BodyVerificationException e) {
+            writeError(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId);
+        } catch (EofException e) {
+            // The client went away or sent less than it announced.
+            writeError(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId);
+        } catch (IOException | RuntimeException e) {
+            if (isClientAbort(e)) {
+                writeError(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId);
+            } else {
+                log.error("request {} {} {} failed", requestId, method, resource, e);
+                writeError(response, callback, method, new S3Exception(S3ErrorCode.INTERNAL_ERROR), resource, requestId);
+            }
+        }
+        return true;
+    }
+
+    private static boolean isClientAbort(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EofException) return true;
+            if (t instanceof BodyVerificationException) return false;
+        }
+        return false;
+    }
+
+    /** Maps an S3 error code string from another layer onto the enum; unknown codes are a bug, reported as InvalidRequest. */
+    private static S3ErrorCode codeOf(String code) {
+        for (S3ErrorCode c : S3ErrorCode.values()) if (c.code().equals(code)) return c;
+        log.error("authentication error code {} has no S3ErrorCode", code);
+        return S3ErrorCode.INVALID_REQUEST;
+    }
+
+    private static String resource(RequestTarget t) {
+        if (t.bucket() == null) return "/";
+        return t.key() == null ? "/" + t.bucket() : "/" + t.bucket() + "/" + t.key();
+    }
+
+    private static Map<String, List<String>> headers(Request request) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            out.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>(1)).add(f.getValue());
+        }
+        return out;
+    }
+
+    private static String first(Map<String, List<String>> h, String name) {
+        List<String> v = h.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static void writeResponse(Response response, Callback callback, String method, S3Response r) throws IOException {
+        response.setStatus(r.status());
+        r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        boolean head = "HEAD".equals(method);
+        if (r.length() >= 0) response.getHeaders().put("Content-Length", Long.toString(r.length()));
+        else if (r.status() == 204 || r.status() == 304) response.getHeaders().remove("Content-Length");
+        else response.getHeaders().put("Content-Length", "0");
+        if (head || (r.body() == null && r.writer() == null)) {
+            callback.succeeded();
+            return;
+        }
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (r.body() != null) out.write(r.body());
+            else r.writer().writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+            if (!isClientAbort(e)) log.warn("response body failed after headers were sent: {}", e.toString());
+            return;
+        }
+        callback.succeeded();
+    }
+
+    private static void writeError(Response response, Callback callback, String method, S3Exception e, String resource,
+                                   String requestId) {
+        response.setStatus(e.code().status());
+        e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        if (e.code() == S3ErrorCode.NOT_MODIFIED || "HEAD".equals(method)) {
+            callback.succeeded();
+            return;
+        }
+        byte[] body = S3Service.errorDocument(e.code(), e.getMessage(), e.extra(), resource, requestId);
+        response.getHeaders().put("Content-Type", "application/xml");
+        response.getHeaders().put("Content-Length", Integer.toString(body.length));
+        response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    }
+
+    /** Adapts one HTTP request to what the S3 operations read. */
+    private static final class Call implements S3Call {
+        private final String method;
+        private final RequestTarget target;
+        private final Map<String, List<String>> headers;
+        private final Authenticated auth;
+        private final String requestId;
+
+        Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId) {
+            this.method = method;
+            this.target = target;
+            this.headers = headers;
+            this.auth = auth;
+            this.requestId = requestId;
+        }
+
+        @Override public String method() { return method; }
+        @Override public String bucket() { return target.bucket(); }
+        @Override public String key() { return target.key(); }
+        @Override public Map<String, String> query() { return target.query(); }
+        @Override public Map<String, List<String>> headers() { return headers; }
+        @Override public InputStream body() { return auth.body(); }
+        @Override public long contentLength() { return auth.body().decodedLength(); }
+        @Override public Principal principal() { return auth.principal(); }
+        @Override public String requestId() { return requestId; }
+
+        @Override public Map<String, String> verifiedChecksums() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<ChecksumAlgorithm, String> e : auth.body().checksums().entrySet()) {
+                out.put(e.getKey().name(), e.getValue());
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.rampart.iam;
+
+import io.rampart.crypto.MasterKey;
+import io.rampart.storage.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Accounts, users and access keys. Secrets are stored sealed under the master key and unsealed only into an in-memory
+ * cache used to verify signatures.
+ */
+public final class IamStore {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private static final String SECRET_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private static final List<String> SCHEMA = List.of(
+            "CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, created INTEGER NOT NULL)",
+            """
+            CREATE TABLE IF NOT EXISTS users(account TEXT NOT NULL, name TEXT NOT NULL, user_id TEXT NOT NULL UNIQUE,
+              created INTEGER NOT NULL, PRIMARY KEY(account, name))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS access_keys(id TEXT PRIMARY KEY, account TEXT NOT NULL, user_name TEXT NOT NULL,
+              secret BLOB NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL)
+            """);
+
+    /** What first start created: printed once, never stored in clear. */
+    public record Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created) {
+        @Override public String toString() {
+            return "Bootstrap[" + accountId + ", " + userName + ", " + accessKeyId + "]";
+        }
+    }
+
+    private final Database db;
+    private final MasterKey masterKey;
+    private final ConcurrentHashMap<String, Optional<AccessKey>> cache = new ConcurrentHashMap<>();
+
+    public IamStore(Database db, MasterKey masterKey) throws SQLException {
+        this.db = db;
+        this.masterKey = masterKey;
+        db.migrate(SCHEMA);
+    }
+
+    /**
+     * Makes sure the account and its admin user exist. The admin's key is the given pair when both are set (added or
+     * updated), else a new random key on first start only.
+     */
+    public Bootstrap bootstrap(String envAccessKey, String envSecretKey) {
+        boolean useEnv = envAccessKey != null && !envAccessKey.isBlank() && envSecretKey != null && !envSecretKey.isBlank();
+        Bootstrap b = db.write(c -> {
+            String account;
+            boolean fresh;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts ORDER BY created LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                fresh = !rs.next();
+                account = fresh ? null : rs.getString(1);
+            }
+            long now = System.currentTimeMillis();
+            if (fresh) {
+                account = randomDigits(12);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts(id, created) VALUES(?, ?)")) {
+                    ps.setString(1, account);
+                    ps.setLong(2, now);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO users(account, name, user_id, created) VALUES(?, 'admin', ?, ?)")) {
+                    ps.setString(1, account);
+                    ps.setString(2, "AIDA" + random(KEY_ALPHABET, 17));
+                    ps.setLong(3, now);
+                    ps.executeUpdate();
+                }
+            }
+            if (!useEnv && !fresh) return new Bootstrap(account, "admin", null, null, false);
+            String id = useEnv ? envAccessKey.trim() : "AKIA" + random(KEY_ALPHABET, 16);
+            String secret = useEnv ? envSecretKey.trim() : random(SECRET_ALPHABET, 40);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO access_keys(id, account, user_name, secret, status, created) VALUES(?, ?, 'admin', ?, 'Active', ?) "
+                            + "ON CONFLICT(id) DO UPDATE SET secret = excluded.secret, status = 'Active'")) {
+                ps.setString(1, id);
+                ps.setString(2, account);
+                ps.setBytes(3, masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id));
+                ps.setLong(4, now);
+                ps.executeUpdate();
+            }
+            return new Bootstrap(account, "admin", id, secret, fresh || useEnv);
+        });
+        cache.clear();
+        return b;
+    }
+
+    /** The active or inactive key with this id, secret unsealed; empty for unknown ids. */
+    public Optional<AccessKey> findKey(String accessKeyId) {
+        return cache.computeIfAbsent(accessKeyId, this::loadKey);
+    }
+
+    private Optional<AccessKey> loadKey(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT k.account, k.user_name, k.secret, k.status, u.user_id FROM access_keys k "
+                            + "JOIN users u ON u.account = k.account AND u.name = k.user_name WHERE k.id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return Optional.<AccessKey>empty();
+                    String account = rs.getString(1);
+                    String user = rs.getString(2);
+                    String secret = new String(masterKey.unseal(rs.getBytes(3), "access-key:" + id), StandardCharsets.UTF_8);
+                    Principal p = new Principal("IAMUser", account, "arn:aws:iam::" + account + ":user/" + user,
+                            rs.getString(5), user, id, Optional.empty());
+                    return Optional.of(new AccessKey(id, secret, rs.getString(4), p));
+                }
+            }
+        });
+    }
+
+    /** The first account (single-account servers): the owner of buckets the admin creates. */
+    public Optional<String> primaryAccount() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts ORDER BY created LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
+    private static String random(String alphabet, int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        return sb.toString();
+    }
+
+    private static String randomDigits(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        sb.append((char) ('1' + RANDOM.nextInt(9)));
+        for (int i = 1; i < n; i++) sb.append((char) ('0' + RANDOM.nextInt(10)));
+        return sb.toString();
+    }
+}

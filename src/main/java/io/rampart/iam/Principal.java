@@ -1,0 +1,32 @@
+package io.rampart.iam;
+
+import java.util.Optional;
+
+/**
+ * Who made a request, as authentication established it: the identity that policies, the audit trail and
+ * each stored version's writer record name.
+ *
+ * @param type        CloudTrail userIdentity type: "Root", "IAMUser", "AssumedRole", "Anonymous"
+ * @param accountId   12-digit account id
+ * @param arn         the principal's ARN (e.g. arn:aws:iam::123456789012:user/admin)
+ * @param principalId the unique id (AIDA... for users, AROA...:session for roles)
+ * @param userName    user name, or empty for roles and anonymous
+ * @param accessKeyId the access key that signed the request, or empty for anonymous
+ * @param sessionTokenIssued epoch millis when the session token was issued, empty for long-lived keys
+ */
+public record Principal(String type, String accountId, String arn, String principalId, String userName,
+                        String accessKeyId, Optional<Long> sessionTokenIssued) {
+
+    public static Principal anonymous() {
+        return new Principal("Anonymous", "", "*", "anonymous", "", "", Optional.empty());
+    }
+
+    public boolean isAnonymous() {
+        return "Anonymous".equals(type);
+    }
+
+    /** Long-lived keys carry no session token: the practice-1 guardrails look for exactly this. */
+    public boolean isLongLivedKey() {
+        return !isAnonymous() && sessionTokenIssued.isEmpty();
+    }
+}

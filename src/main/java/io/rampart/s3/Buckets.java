@@ -1,0 +1,178 @@
+package io.rampart.s3;
+
+import io.rampart.storage.Bucket;
+import io.rampart.storage.MetadataStore.DeleteBucketResult;
+import io.rampart.xml.XmlElement;
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning, GetBucketAcl. */
+final class Buckets {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern IP = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+
+    private final Context ctx;
+
+    Buckets(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    static boolean validName(String name) {
+        return NAME.matcher(name).matches() && !name.contains("..") && !name.contains(".-") && !name.contains("-.")
+                && !IP.matcher(name).matches() && !name.startsWith("xn--") && !name.startsWith("sthree-")
+                && !name.startsWith("amzn-s3-demo-") && !name.endsWith("-s3alias") && !name.endsWith("--ol-s3")
+                && !name.endsWith(".mrap") && !name.endsWith("--x-s3") && !name.endsWith("--table-s3");
+    }
+
+    S3Response list(S3Call call) {
+        if (call.principal().isAnonymous()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        String account = call.principal().accountId();
+        String prefix = call.query("prefix").orElse("");
+        int max = call.query("max-buckets").map(v -> parseInt(v, "max-buckets", 1, 10000)).orElse(10000);
+        String after = call.query("continuation-token").map(Buckets::decodeToken).orElse("");
+        List<Bucket> all = ctx.meta().buckets(account);
+        XmlWriter x = new XmlWriter().start("ListAllMyBucketsResult", XmlWriter.S3_NAMESPACE);
+        x.start("Buckets");
+        int count = 0;
+        String last = null;
+        boolean truncated = false;
+        for (Bucket b : all) {
+            if (!b.name().startsWith(prefix) || b.name().compareTo(after) <= 0) continue;
+            if (count == max) {
+                truncated = true;
+                break;
+            }
+            x.start("Bucket").element("Name", b.name()).element("CreationDate", Formats.isoDate(b.created()))
+                    .element("BucketRegion", b.region()).end();
+            last = b.name();
+            count++;
+        }
+        x.end();
+        Owners.write(x, "Owner", account);
+        if (truncated) x.element("ContinuationToken", encodeToken(last));
+        if (call.hasQuery("prefix")) x.element("Prefix", prefix);
+        return S3Response.xml(x);
+    }
+
+    static String encodeToken(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeToken(String t) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(t), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The continuation token provided is incorrect")
+                    .with("ArgumentName", "continuation-token");
+        }
+    }
+
+    static int parseInt(String v, String name, int min, int max) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min) throw new NumberFormatException();
+            return Math.min(n, max);
+        } catch (NumberFormatException e) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Provided " + name + " not an integer or within integer range")
+                    .with("ArgumentName", name).with("ArgumentValue", v);
+        }
+    }
+
+    S3Response create(S3Call call) throws IOException {
+        if (call.principal().isAnonymous()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        String name = call.bucket();
+        if (!validName(name)) throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME).with("BucketName", name);
+        if (call.header("x-amz-bucket-object-lock-enabled").map("true"::equalsIgnoreCase).orElse(false)) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Object Lock is not implemented yet");
+        }
+        byte[] body = call.body().readAllBytes();
+        Optional<String> constraint = Optional.empty();
+        if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
+            try {
+                XmlElement root = XmlElement.parse(body);
+                if (!root.name().equals("CreateBucketConfiguration")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+                constraint = root.childText("LocationConstraint").map(String::trim).filter(s -> !s.isEmpty());
+            } catch (XmlElement.MalformedXmlException e) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+        }
+        checkLocation(constraint);
+        Bucket b = new Bucket(name, call.principal().accountId(), ctx.region(), ctx.now(), "", false, "{}");
+        Optional<Bucket> existing = ctx.meta().createBucket(b);
+        if (existing.isPresent()) {
+            S3ErrorCode code = existing.get().owner().equals(call.principal().accountId())
+                    ? S3ErrorCode.BUCKET_ALREADY_OWNED_BY_YOU : S3ErrorCode.BUCKET_ALREADY_EXISTS;
+            throw new S3Exception(code).with("BucketName", name);
+        }
+        return S3Response.ok().header("Location", "/" + name).header("Content-Length", "0");
+    }
+
+    private void checkLocation(Optional<String> constraint) {
+        String region = ctx.region();
+        if ("us-east-1".equals(region)) {
+            if (constraint.isEmpty()) return;
+            if (constraint.get().equals("us-east-1")) {
+                throw new S3Exception(S3ErrorCode.INVALID_LOCATION_CONSTRAINT).with("LocationConstraint", "us-east-1");
+            }
+            throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT, "The " + constraint.get()
+                    + " location constraint is incompatible for the region specific endpoint this request was sent to.");
+        }
+        if (constraint.isEmpty()) throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT);
+        if (!constraint.get().equals(region)) {
+            throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT, "The " + constraint.get()
+                    + " location constraint is incompatible for the region specific endpoint this request was sent to.");
+        }
+    }
+
+    S3Response head(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        return S3Response.ok().header("x-amz-bucket-region", b.region()).header("x-amz-access-point-alias", "false");
+    }
+
+    S3Response delete(S3Call call) {
+        ctx.ownedBucket(call);
+        DeleteBucketResult r = ctx.meta().deleteBucket(call.bucket());
+        return switch (r) {
+            case DELETED -> S3Response.noContent();
+            case NOT_FOUND -> throw new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", call.bucket());
+            case NOT_EMPTY -> throw new S3Exception(S3ErrorCode.BUCKET_NOT_EMPTY).with("BucketName", call.bucket());
+        };
+    }
+
+    S3Response location(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        // us-east-1 is reported as an empty constraint, as S3 does.
+        String r = "us-east-1".equals(b.region()) ? "" : b.region();
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"" + XmlWriter.S3_NAMESPACE
+                + "\">" + r + "</LocationConstraint>";
+        return S3Response.ok().bytes(xml.getBytes(StandardCharsets.UTF_8), "application/xml");
+    }
+
+    S3Response versioning(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        XmlWriter x = new XmlWriter().start("VersioningConfiguration", XmlWriter.S3_NAMESPACE);
+        if (!b.versioning().isEmpty()) x.element("Status", b.versioning());
+        return S3Response.xml(x);
+    }
+
+    S3Response acl(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        return S3Response.xml(ownerOnlyAcl(b.owner()));
+    }
+
+    /** The only ACL Rampart has: the owner's FULL_CONTROL (ACLs disabled, as S3's default since 2023). */
+    static XmlWriter ownerOnlyAcl(String account) {
+        XmlWriter x = new XmlWriter().start("AccessControlPolicy", XmlWriter.S3_NAMESPACE);
+        Owners.write(x, "Owner", account);
+        x.start("AccessControlList").startWithAttributes("Grant");
+        x.startWithAttributes("Grantee", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xsi:type", "CanonicalUser")
+                .element("ID", Owners.canonicalId(account)).element("DisplayName", "rampart").end();
+        x.element("Permission", "FULL_CONTROL").end().end();
+        return x;
+    }
+}

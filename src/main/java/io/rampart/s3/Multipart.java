@@ -1,0 +1,290 @@
+package io.rampart.s3;
+
+import io.rampart.storage.Bucket;
+import io.rampart.storage.ListPage;
+import io.rampart.storage.ObjectMeta;
+import io.rampart.storage.ObjectVersion;
+import io.rampart.storage.Part;
+import io.rampart.storage.Segment;
+import io.rampart.storage.Upload;
+import io.rampart.xml.XmlElement;
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload, ListParts,
+ * ListMultipartUploads. Completion stitches the parts' blobs into the object without copying bytes.
+ */
+final class Multipart {
+    static final long MIN_PART = 5L * 1024 * 1024;
+    static final long MAX_PART = 5L * 1024 * 1024 * 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern COPY_RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
+
+    private final Context ctx;
+    private final CopyObject copy;
+
+    Multipart(Context ctx, CopyObject copy) {
+        this.ctx = ctx;
+        this.copy = copy;
+    }
+
+    S3Response create(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        ObjectHeaders.checkKey(call.key());
+        Map<String, String> checksums = new HashMap<>();
+        String algorithm = call.header("x-amz-checksum-algorithm").map(s -> s.toUpperCase(java.util.Locale.ROOT)).orElse(null);
+        ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
+                algorithm == null ? null : call.header("x-amz-checksum-type").orElse("COMPOSITE"), List.of(),
+                ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call));
+        byte[] id = new byte[24];
+        RANDOM.nextBytes(id);
+        String uploadId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        ctx.meta().createUpload(new Upload(uploadId, b.name(), call.key(), ctx.now(), meta, call.principal().arn(),
+                call.principal().accessKeyId()));
+        XmlWriter x = new XmlWriter().start("InitiateMultipartUploadResult", XmlWriter.S3_NAMESPACE)
+                .element("Bucket", b.name()).element("Key", call.key()).element("UploadId", uploadId);
+        S3Response r = S3Response.xml(x);
+        if (algorithm != null) {
+            r.header("x-amz-checksum-algorithm", algorithm);
+            r.header("x-amz-checksum-type", meta.checksumType());
+        }
+        return r;
+    }
+
+    private Upload upload(S3Call call) {
+        String id = call.query("uploadId").orElse("");
+        Optional<Upload> u = ctx.meta().upload(id);
+        if (u.isEmpty() || !u.get().bucket().equals(call.bucket()) || !u.get().key().equals(call.key())) {
+            throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", id);
+        }
+        return u.get();
+    }
+
+    private static int partNumber(S3Call call) {
+        String v = call.query("partNumber").orElse("");
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 10000) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000, inclusive")
+                .with("ArgumentName", "partNumber").with("ArgumentValue", v);
+    }
+
+    S3Response uploadPart(S3Call call) throws IOException {
+        ctx.ownedBucket(call);
+        int n = partNumber(call);
+        Upload u = upload(call);
+        long length = call.contentLength();
+        if (length < 0) throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
+        if (length > MAX_PART) throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE);
+        StoredData data = StoredData.store(ctx.blobs(), call.body(), length, false);
+        Map<String, String> sums = call.verifiedChecksums();
+        return storePart(u, n, data, sums, S3Response.ok().header("ETag", Formats.quoted(data.md5Hex())));
+    }
+
+    private S3Response storePart(Upload u, int n, StoredData data, Map<String, String> sums, S3Response r) {
+        try {
+            Part p = new Part(u.uploadId(), n, data.size(), data.md5Hex(), ctx.now(), sums, data.segments().get(0).blob());
+            if (!ctx.meta().putPart(p)) throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+            for (Map.Entry<String, String> e : sums.entrySet()) {
+                r.header("x-amz-checksum-" + e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
+            }
+            return r;
+        } catch (RuntimeException e) {
+            data.discard(ctx.blobs());
+            throw e;
+        }
+    }
+
+    S3Response uploadPartCopy(S3Call call) throws IOException {
+        ctx.ownedBucket(call);
+        int n = partNumber(call);
+        Upload u = upload(call);
+        ObjectVersion src = copy.source(call);
+        long first = 0;
+        long last = src.size() - 1;
+        Optional<String> range = call.header("x-amz-copy-source-range");
+        if (range.isPresent()) {
+            Matcher m = COPY_RANGE.matcher(range.get().trim());
+            if (!m.matches()) {
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                        "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+                        .with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", range.get());
+            }
+            first = Long.parseLong(m.group(1));
+            last = Long.parseLong(m.group(2));
+            if (first > last || last >= src.size()) {
+                throw new S3Exception(S3ErrorCode.INVALID_RANGE).with("RangeRequested", range.get())
+                        .with("ActualObjectSize", Long.toString(src.size()));
+            }
+        }
+        if (last - first + 1 > MAX_PART) throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE);
+        StoredData data;
+        if (src.size() == 0) {
+            data = StoredData.store(ctx.blobs(), InputStream.nullInputStream(), 0, false);
+        } else {
+            try (InputStream in = ObjectBytes.open(ctx.blobs(), src, first, last)) {
+                data = StoredData.store(ctx.blobs(), in, last - first + 1, false);
+            }
+        }
+        XmlWriter x = new XmlWriter().start("CopyPartResult", XmlWriter.S3_NAMESPACE)
+                .element("LastModified", Formats.isoDate(ctx.now()))
+                .element("ETag", Formats.quoted(data.md5Hex()));
+        return storePart(u, n, data, Map.of(), S3Response.xml(x));
+    }
+
+    S3Response complete(S3Call call) throws IOException {
+        Bucket b = ctx.ownedBucket(call);
+        Upload u = upload(call);
+        var precondition = Conditions.forWrite(call);
+        XmlElement root;
+        try {
+            root = XmlElement.parse(call.body().readAllBytes());
+        } catch (XmlElement.MalformedXmlException e) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        if (!root.name().equals("CompleteMultipartUpload")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        List<XmlElement> requested = root.all("Part");
+        if (requested.isEmpty()) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        Map<Integer, Part> stored = new HashMap<>();
+        for (Part p : ctx.meta().allParts(u.uploadId())) stored.put(p.partNumber(), p);
+        List<Part> chosen = new ArrayList<>();
+        int previous = 0;
+        for (XmlElement e : requested) {
+            int number;
+            try {
+                number = Integer.parseInt(e.childText("PartNumber").orElseThrow().trim());
+            } catch (RuntimeException ex) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+            if (number <= previous) throw new S3Exception(S3ErrorCode.INVALID_PART_ORDER);
+            previous = number;
+            String etag = Formats.unquote(e.childText("ETag").orElse(""));
+            Part p = stored.get(number);
+            if (p == null || !p.etag().equals(etag)) {
+                throw new S3Exception(S3ErrorCode.INVALID_PART).with("UploadId", u.uploadId())
+                        .with("PartNumber", Integer.toString(number)).with("ETag", etag);
+            }
+            chosen.add(p);
+        }
+        for (int i = 0; i < chosen.size() - 1; i++) {
+            if (chosen.get(i).size() < MIN_PART) {
+                throw new S3Exception(S3ErrorCode.ENTITY_TOO_SMALL).with("UploadId", u.uploadId())
+                        .with("PartNumber", Integer.toString(chosen.get(i).partNumber()))
+                        .with("ProposedSize", Long.toString(chosen.get(i).size()))
+                        .with("MinSizeAllowed", Long.toString(MIN_PART));
+            }
+        }
+        MessageDigest md5 = StoredData.newMd5();
+        List<Segment> segments = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        Set<Integer> used = new HashSet<>();
+        long total = 0;
+        for (Part p : chosen) {
+            md5.update(HexFormat.of().parseHex(p.etag()));
+            segments.add(new Segment(p.blob(), p.size()));
+            sizes.add(p.size());
+            used.add(p.partNumber());
+            total += p.size();
+        }
+        String etag = HexFormat.of().formatHex(md5.digest()) + "-" + chosen.size();
+        ObjectMeta um = u.meta();
+        ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(), Map.of(), null, sizes, um.tags(),
+                um.storageClass());
+        ObjectVersion v = new ObjectVersion(b.name(), u.key(), "null", 0, true, false, total, etag, ctx.now(), meta,
+                segments, null, call.principal().arn(), call.principal().accessKeyId());
+        if (ctx.meta().completeUpload(u.uploadId(), v, used, precondition).isEmpty()) {
+            throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+        }
+        XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
+                .element("Location", "/" + b.name() + "/" + Formats.urlEncode(u.key()))
+                .element("Bucket", b.name()).element("Key", u.key()).element("ETag", Formats.quoted(etag));
+        return S3Response.xml(x);
+    }
+
+    S3Response abort(S3Call call) {
+        ctx.ownedBucket(call);
+        Upload u = upload(call);
+        if (!ctx.meta().abortUpload(u.uploadId())) throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+        return S3Response.noContent();
+    }
+
+    S3Response listParts(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        Upload u = upload(call);
+        int max = call.query("max-parts").map(v -> Buckets.parseInt(v, "max-parts", 0, 1000)).orElse(1000);
+        int marker = call.query("part-number-marker").map(v -> Buckets.parseInt(v, "part-number-marker", 0, 10000)).orElse(0);
+        ListPage<Part> page = ctx.meta().parts(u.uploadId(), marker, max);
+        XmlWriter x = new XmlWriter().start("ListPartsResult", XmlWriter.S3_NAMESPACE)
+                .element("Bucket", b.name()).element("Key", u.key()).element("UploadId", u.uploadId());
+        Owners.write(x, "Initiator", b.owner());
+        Owners.write(x, "Owner", b.owner());
+        x.element("StorageClass", u.meta().storageClass())
+                .element("PartNumberMarker", marker)
+                .element("NextPartNumberMarker", page.nextMarker() == null ? "0" : page.nextMarker())
+                .element("MaxParts", max)
+                .element("IsTruncated", page.truncated());
+        for (Part p : page.entries()) {
+            x.start("Part").element("PartNumber", p.partNumber())
+                    .element("LastModified", Formats.isoDate(p.lastModified()))
+                    .element("ETag", Formats.quoted(p.etag()));
+            for (Map.Entry<String, String> e : p.checksums().entrySet()) {
+                x.element("Checksum" + e.getKey().toUpperCase(java.util.Locale.ROOT), e.getValue());
+            }
+            x.element("Size", p.size()).end();
+        }
+        return S3Response.xml(x);
+    }
+
+    S3Response listUploads(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        String prefix = call.query("prefix").orElse("");
+        String delimiter = call.query("delimiter").orElse("");
+        String keyMarker = call.query("key-marker").orElse("");
+        String idMarker = call.query("upload-id-marker").orElse("");
+        int max = call.query("max-uploads").map(v -> Buckets.parseInt(v, "max-uploads", 0, 1000)).orElse(1000);
+        boolean url = call.query("encoding-type").map("url"::equals).orElse(false);
+        java.util.function.UnaryOperator<String> enc = url ? Formats::urlEncode : s -> s;
+        ListPage<Upload> page = ctx.meta().uploads(b.name(), prefix, delimiter, keyMarker, keyMarker.isEmpty() ? "" : idMarker, max);
+        XmlWriter x = new XmlWriter().start("ListMultipartUploadsResult", XmlWriter.S3_NAMESPACE)
+                .element("Bucket", b.name())
+                .element("KeyMarker", enc.apply(keyMarker))
+                .element("UploadIdMarker", idMarker);
+        if (page.truncated()) {
+            String[] next = page.nextMarker().split("\n", 2);
+            x.element("NextKeyMarker", enc.apply(next[0])).element("NextUploadIdMarker", next[1]);
+        } else {
+            x.element("NextKeyMarker", "").element("NextUploadIdMarker", "");
+        }
+        if (!delimiter.isEmpty()) x.element("Delimiter", enc.apply(delimiter));
+        x.element("Prefix", enc.apply(prefix)).element("MaxUploads", max).element("IsTruncated", page.truncated());
+        if (url) x.element("EncodingType", "url");
+        for (Upload up : page.entries()) {
+            x.start("Upload").element("Key", enc.apply(up.key())).element("UploadId", up.uploadId());
+            Owners.write(x, "Initiator", b.owner());
+            Owners.write(x, "Owner", b.owner());
+            x.element("StorageClass", up.meta().storageClass()).element("Initiated", Formats.isoDate(up.initiated())).end();
+        }
+        for (String p : page.commonPrefixes()) x.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
+        return S3Response.xml(x);
+    }
+}

@@ -1,0 +1,161 @@
+package io.rampart.s3;
+
+import io.rampart.storage.Bucket;
+import io.rampart.storage.ObjectMeta;
+import io.rampart.storage.ObjectVersion;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** PutObject, GetObject, HeadObject, DeleteObject. */
+final class Objects {
+    static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    private final Context ctx;
+
+    Objects(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    S3Response put(S3Call call) throws IOException {
+        Bucket b = ctx.ownedBucket(call);
+        ObjectHeaders.checkKey(call.key());
+        long length = call.contentLength();
+        if (length < 0) throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
+        if (length > MAX_SINGLE_PUT) {
+            throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE).with("ProposedSize", Long.toString(length))
+                    .with("MaxSizeAllowed", Long.toString(MAX_SINGLE_PUT));
+        }
+        var precondition = Conditions.forWrite(call);
+        Map<String, String> content = ObjectHeaders.contentHeaders(call);
+        Map<String, String> user = ObjectHeaders.userMetadata(call);
+        Map<String, String> tags = ObjectHeaders.taggingHeader(call);
+        String storageClass = ObjectHeaders.storageClass(call);
+        StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true);
+        try {
+            ObjectMeta meta = new ObjectMeta(content, user, call.verifiedChecksums(), "FULL_OBJECT", List.of(), tags, storageClass);
+            ObjectVersion v = new ObjectVersion(b.name(), call.key(), "null", 0, true, false, data.size(), data.md5Hex(),
+                    ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(), call.principal().accessKeyId());
+            ctx.meta().putObject(v, precondition);
+            S3Response r = S3Response.ok().header("ETag", Formats.quoted(data.md5Hex()));
+            ObjectHeaders.writeChecksums(r, meta);
+            return r;
+        } catch (RuntimeException e) {
+            data.discard(ctx.blobs());
+            throw e;
+        }
+    }
+
+    /** The current version of the call's key, or NoSuchKey. */
+    ObjectVersion current(S3Call call) {
+        Optional<ObjectVersion> v = ctx.meta().current(call.bucket(), call.key());
+        if (v.isEmpty() || v.get().deleteMarker()) {
+            throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
+        }
+        return v.get();
+    }
+
+    S3Response get(S3Call call, boolean head) {
+        ctx.ownedBucket(call);
+        ObjectVersion v = current(call);
+        Conditions.checkRead(call, v, "");
+        S3Response r = S3Response.ok();
+        ObjectHeaders.write(r, v, call);
+        long size = v.size();
+        long first = 0;
+        long last = size - 1;
+        boolean partial = false;
+        Optional<String> partNumber = call.query("partNumber");
+        Optional<String> range = call.header("range");
+        if (partNumber.isPresent()) {
+            if (range.isPresent()) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
+            }
+            int n = Buckets.parseInt(partNumber.get(), "partNumber", 1, 10000);
+            List<Long> parts = v.meta().partSizes();
+            if (parts.isEmpty()) {
+                if (n != 1) throw invalidPartNumber();
+            } else {
+                if (n > parts.size()) throw invalidPartNumber();
+                long start = 0;
+                for (int i = 0; i < n - 1; i++) start += parts.get(i);
+                first = start;
+                last = start + parts.get(n - 1) - 1;
+                partial = true;
+            }
+        } else if (range.isPresent()) {
+            Matcher m = RANGE.matcher(range.get().trim());
+            if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                long[] fl = resolveRange(m.group(1), m.group(2), size);
+                if (fl == null) {
+                    throw new S3Exception(S3ErrorCode.INVALID_RANGE).with("RangeRequested", range.get())
+                            .with("ActualObjectSize", Long.toString(size)).header("Content-Range", "bytes */" + size);
+                }
+                if (fl.length == 2) {
+                    first = fl[0];
+                    last = fl[1];
+                    partial = true;
+                }
+            }
+        }
+        if (partial) {
+            r.status(206).header("Content-Range", "bytes " + first + "-" + last + "/" + size);
+        } else if (call.header("x-amz-checksum-mode").map("ENABLED"::equalsIgnoreCase).orElse(false)) {
+            ObjectHeaders.writeChecksums(r, v.meta());
+        }
+        long length = size == 0 ? 0 : last - first + 1;
+        if (head) {
+            return r.stream(length, null);
+        }
+        long f = first;
+        long l = last;
+        return r.stream(length, out -> ObjectBytes.write(ctx.blobs(), v, f, l, out));
+    }
+
+    private static S3Exception invalidPartNumber() {
+        return new S3Exception(S3ErrorCode.INVALID_PART_NUMBER);
+    }
+
+    /** [first, last] of a single byte range; null when unsatisfiable; empty when S3 ignores the header. */
+    static long[] resolveRange(String a, String b, long size) {
+        try {
+            if (a.isEmpty()) {
+                long suffix = Long.parseLong(b);
+                if (suffix == 0 || size == 0) return null;
+                return new long[] {Math.max(0, size - suffix), size - 1};
+            }
+            long first = Long.parseLong(a);
+            long last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+            if (first >= size) return null;
+            if (!b.isEmpty() && Long.parseLong(b) < first) return new long[0];
+            return new long[] {first, last};
+        } catch (NumberFormatException e) {
+            return new long[0];
+        }
+    }
+
+    S3Response delete(S3Call call) {
+        ctx.ownedBucket(call);
+        ObjectHeaders.checkKey(call.key());
+        ctx.meta().deleteObject(call.bucket(), call.key(), deletePrecondition(call));
+        return S3Response.noContent();
+    }
+
+    /** DeleteObject's If-Match (S3, 2024): 412 when the current ETag differs, 404 when there is no object. */
+    private static io.rampart.storage.MetadataStore.Precondition deletePrecondition(S3Call call) {
+        Optional<String> ifMatch = call.header("if-match");
+        if (ifMatch.isEmpty()) return io.rampart.storage.MetadataStore.Precondition.NONE;
+        return current -> {
+            if (current.isEmpty() || current.get().deleteMarker()) {
+                throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
+            }
+            if (!Conditions.etagMatches(ifMatch.get(), current.get().etag())) {
+                throw new S3Exception(S3ErrorCode.PRECONDITION_FAILED).with("Condition", "If-Match");
+            }
+        };
+    }
+}

@@ -1,0 +1,43 @@
+package io.rampart.s3;
+
+/** Every S3 operation the router can name, in AWS's names. Unimplemented ones route to {@link #NOT_IMPLEMENTED}. */
+public enum Operation {
+    LIST_BUCKETS("ListBuckets"),
+    CREATE_BUCKET("CreateBucket"),
+    HEAD_BUCKET("HeadBucket"),
+    DELETE_BUCKET("DeleteBucket"),
+    GET_BUCKET_LOCATION("GetBucketLocation"),
+    GET_BUCKET_VERSIONING("GetBucketVersioning"),
+    GET_BUCKET_ACL("GetBucketAcl"),
+    LIST_OBJECTS("ListObjects"),
+    LIST_OBJECTS_V2("ListObjectsV2"),
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads"),
+    DELETE_OBJECTS("DeleteObjects"),
+    PUT_OBJECT("PutObject"),
+    COPY_OBJECT("CopyObject"),
+    GET_OBJECT("GetObject"),
+    HEAD_OBJECT("HeadObject"),
+    DELETE_OBJECT("DeleteObject"),
+    GET_OBJECT_ACL("GetObjectAcl"),
+    GET_OBJECT_TAGGING("GetObjectTagging"),
+    PUT_OBJECT_TAGGING("PutObjectTagging"),
+    DELETE_OBJECT_TAGGING("DeleteObjectTagging"),
+    CREATE_MULTIPART_UPLOAD("CreateMultipartUpload"),
+    UPLOAD_PART("UploadPart"),
+    UPLOAD_PART_COPY("UploadPartCopy"),
+    COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload"),
+    ABORT_MULTIPART_UPLOAD("AbortMultipartUpload"),
+    LIST_PARTS("ListParts"),
+    NOT_IMPLEMENTED("NotImplemented");
+
+    private final String awsName;
+
+    Operation(String awsName) {
+        this.awsName = awsName;
+    }
+
+    /** The name CloudTrail and IAM use (eventName, s3:... action stem). */
+    public String awsName() {
+        return awsName;
+    }
+}

@@ -1,0 +1,97 @@
+package io.rampart.s3;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Turns method, bucket, key and sub-resources into one {@link Operation}, before anything else happens. */
+public final class Router {
+    private Router() { }
+
+    /** Bucket sub-resources Rampart does not serve yet: answered 501 rather than mistaken for a listing. */
+    private static final Set<String> BUCKET_SUBRESOURCES = Set.of("accelerate", "analytics", "cors", "encryption",
+            "intelligent-tiering", "inventory", "lifecycle", "logging", "metrics", "notification", "object-lock",
+            "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
+            "tagging", "website", "versions", "versioning", "acl", "location", "uploads", "delete", "metadataTable",
+            "session");
+    private static final Set<String> OBJECT_SUBRESOURCES = Set.of("acl", "retention", "legal-hold", "torrent",
+            "restore", "select", "attributes", "tagging", "uploadId", "uploads", "renameObject");
+
+    public static Operation route(String method, String bucket, String key, Map<String, String> q,
+                                  boolean hasCopySource) {
+        if (bucket == null) {
+            return "GET".equals(method) ? Operation.LIST_BUCKETS : Operation.NOT_IMPLEMENTED;
+        }
+        if (key == null) return bucketOperation(method, q);
+        return objectOperation(method, q, hasCopySource);
+    }
+
+    private static Operation bucketOperation(String method, Map<String, String> q) {
+        switch (method) {
+            case "GET" -> {
+                if (q.containsKey("location")) return Operation.GET_BUCKET_LOCATION;
+                if (q.containsKey("versioning")) return Operation.GET_BUCKET_VERSIONING;
+                if (q.containsKey("acl")) return Operation.GET_BUCKET_ACL;
+                if (q.containsKey("uploads")) return Operation.LIST_MULTIPART_UPLOADS;
+                if (hasAny(q, BUCKET_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
+                return "2".equals(q.get("list-type")) ? Operation.LIST_OBJECTS_V2 : Operation.LIST_OBJECTS;
+            }
+            case "PUT" -> {
+                return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
+            }
+            case "HEAD" -> {
+                return Operation.HEAD_BUCKET;
+            }
+            case "DELETE" -> {
+                return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.DELETE_BUCKET;
+            }
+            case "POST" -> {
+                return q.containsKey("delete") ? Operation.DELETE_OBJECTS : Operation.NOT_IMPLEMENTED;
+            }
+            default -> {
+                return Operation.NOT_IMPLEMENTED;
+            }
+        }
+    }
+
+    private static Operation objectOperation(String method, Map<String, String> q, boolean hasCopySource) {
+        switch (method) {
+            case "PUT" -> {
+                if (q.containsKey("uploadId") || q.containsKey("partNumber")) {
+                    return hasCopySource ? Operation.UPLOAD_PART_COPY : Operation.UPLOAD_PART;
+                }
+                if (q.containsKey("tagging")) return Operation.PUT_OBJECT_TAGGING;
+                if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
+                return hasCopySource ? Operation.COPY_OBJECT : Operation.PUT_OBJECT;
+            }
+            case "GET" -> {
+                if (q.containsKey("uploadId")) return Operation.LIST_PARTS;
+                if (q.containsKey("tagging")) return Operation.GET_OBJECT_TAGGING;
+                if (q.containsKey("acl")) return Operation.GET_OBJECT_ACL;
+                if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
+                return Operation.GET_OBJECT;
+            }
+            case "HEAD" -> {
+                return hasAny(q, OBJECT_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.HEAD_OBJECT;
+            }
+            case "DELETE" -> {
+                if (q.containsKey("uploadId")) return Operation.ABORT_MULTIPART_UPLOAD;
+                if (q.containsKey("tagging")) return Operation.DELETE_OBJECT_TAGGING;
+                if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
+                return Operation.DELETE_OBJECT;
+            }
+            case "POST" -> {
+                if (q.containsKey("uploads")) return Operation.CREATE_MULTIPART_UPLOAD;
+                if (q.containsKey("uploadId")) return Operation.COMPLETE_MULTIPART_UPLOAD;
+                return Operation.NOT_IMPLEMENTED;
+            }
+            default -> {
+                return Operation.NOT_IMPLEMENTED;
+            }
+        }
+    }
+
+    private static boolean hasAny(Map<String, String> q, Set<String> names) {
+        for (String k : q.keySet()) if (names.contains(k)) return true;
+        return false;
+    }
+}

@@ -1,0 +1,50 @@
+package io.rampart.s3;
+
+import io.rampart.iam.Principal;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One authenticated S3 request as the operations see it: no HTTP framework types, nothing about signatures. */
+public interface S3Call {
+    String method();
+
+    /** The bucket named by the path or the host, or null for service-level requests. */
+    String bucket();
+
+    /** The decoded object key, or null for bucket-level requests. */
+    String key();
+
+    /** Decoded query parameters; a parameter given without '=' maps to "". */
+    Map<String, String> query();
+
+    default Optional<String> query(String name) {
+        return Optional.ofNullable(query().get(name));
+    }
+
+    default boolean hasQuery(String name) {
+        return query().containsKey(name);
+    }
+
+    /** Headers by lower-case name. */
+    Map<String, List<String>> headers();
+
+    default Optional<String> header(String lowerCaseName) {
+        List<String> v = headers().get(lowerCaseName);
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+
+    /** The verified request body. Reading it may throw an IOException naming a failed check. */
+    InputStream body();
+
+    /** The length of the decoded body, or -1 when the client did not say. */
+    long contentLength();
+
+    /** Checksums (algorithm name, e.g. "CRC32", to base64 value) the client sent and the body matched; complete after EOF. */
+    Map<String, String> verifiedChecksums();
+
+    Principal principal();
+
+    String requestId();
+}

@@ -1,0 +1,64 @@
+package io.rampart.s3;
+
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What an operation answers: status, headers and a body that is either bytes or streamed by a writer. */
+public final class S3Response {
+
+    /** Streams a body of known length. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private int status = 200;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private byte[] body;
+    private BodyWriter writer;
+    private long length = -1;
+
+    public static S3Response ok() {
+        return new S3Response();
+    }
+
+    public static S3Response noContent() {
+        return new S3Response().status(204);
+    }
+
+    public static S3Response xml(XmlWriter xml) {
+        return new S3Response().bytes(xml.toBytes(), "application/xml");
+    }
+
+    public S3Response status(int s) {
+        this.status = s;
+        return this;
+    }
+
+    public S3Response header(String name, String value) {
+        if (value != null) headers.put(name, value);
+        return this;
+    }
+
+    public S3Response bytes(byte[] b, String contentType) {
+        this.body = b;
+        this.length = b.length;
+        header("Content-Type", contentType);
+        return this;
+    }
+
+    public S3Response stream(long contentLength, BodyWriter w) {
+        this.writer = w;
+        this.length = contentLength;
+        return this;
+    }
+
+    public int status() { return status; }
+    public Map<String, String> headers() { return headers; }
+    public byte[] body() { return body; }
+    public BodyWriter writer() { return writer; }
+    public long length() { return length; }
+}

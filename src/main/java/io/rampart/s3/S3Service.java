@@ -1,0 +1,74 @@
+package io.rampart.s3;
+
+import io.rampart.storage.BlobStore;
+import io.rampart.storage.MetadataStore;
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.time.Clock;
+
+/** Runs one routed S3 operation. Owns no state beyond the operation families it dispatches to. */
+public final class S3Service {
+    private final Buckets buckets;
+    private final Objects objects;
+    private final CopyObject copy;
+    private final ListObjects list;
+    private final DeleteObjects deleteObjects;
+    private final Multipart multipart;
+    private final Tagging tagging;
+
+    public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock) {
+        Context ctx = new Context(meta, blobs, region, clock);
+        this.buckets = new Buckets(ctx);
+        this.objects = new Objects(ctx);
+        this.copy = new CopyObject(ctx);
+        this.list = new ListObjects(ctx);
+        this.deleteObjects = new DeleteObjects(ctx);
+        this.multipart = new Multipart(ctx, copy);
+        this.tagging = new Tagging(ctx, objects);
+    }
+
+    public S3Response handle(Operation op, S3Call call) throws IOException {
+        return switch (op) {
+            case LIST_BUCKETS -> buckets.list(call);
+            case CREATE_BUCKET -> buckets.create(call);
+            case HEAD_BUCKET -> buckets.head(call);
+            case DELETE_BUCKET -> buckets.delete(call);
+            case GET_BUCKET_LOCATION -> buckets.location(call);
+            case GET_BUCKET_VERSIONING -> buckets.versioning(call);
+            case GET_BUCKET_ACL -> buckets.acl(call);
+            case LIST_OBJECTS -> list.v1(call);
+            case LIST_OBJECTS_V2 -> list.v2(call);
+            case LIST_MULTIPART_UPLOADS -> multipart.listUploads(call);
+            case DELETE_OBJECTS -> deleteObjects.handle(call);
+            case PUT_OBJECT -> objects.put(call);
+            case COPY_OBJECT -> copy.handle(call);
+            case GET_OBJECT -> objects.get(call, false);
+            case HEAD_OBJECT -> objects.get(call, true);
+            case DELETE_OBJECT -> objects.delete(call);
+            case GET_OBJECT_ACL -> {
+                buckets.head(call);
+                objects.current(call);
+                yield S3Response.xml(Buckets.ownerOnlyAcl(call.principal().accountId()));
+            }
+            case GET_OBJECT_TAGGING -> tagging.get(call);
+            case PUT_OBJECT_TAGGING -> tagging.put(call);
+            case DELETE_OBJECT_TAGGING -> tagging.delete(call);
+            case CREATE_MULTIPART_UPLOAD -> multipart.create(call);
+            case UPLOAD_PART -> multipart.uploadPart(call);
+            case UPLOAD_PART_COPY -> multipart.uploadPartCopy(call);
+            case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(call);
+            case ABORT_MULTIPART_UPLOAD -> multipart.abort(call);
+            case LIST_PARTS -> multipart.listParts(call);
+            case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
+        };
+    }
+
+    /** The S3 error document for an exception, as AWS writes it. */
+    public static byte[] errorDocument(S3ErrorCode code, String message, java.util.Map<String, String> extra,
+                                       String resource, String requestId) {
+        XmlWriter x = new XmlWriter().start("Error").element("Code", code.code()).element("Message", message);
+        extra.forEach(x::element);
+        x.element("Resource", resource).element("RequestId", requestId).element("HostId", requestId);
+        return x.toBytes();
+    }
+}

@@ -1,0 +1,85 @@
+package io.rampart.s3;
+
+import io.rampart.storage.BlobStore;
+import io.rampart.storage.Segment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * An object's bytes once durably stored: inline (small objects live in the metadata row and are durable when it
+ * commits) or one blob fsynced and renamed into place before the row is written.
+ */
+record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, byte[] inline) {
+
+    /** Objects up to this size are kept inline in the metadata row. */
+    static final int INLINE_LIMIT = 64 * 1024;
+
+    /**
+     * Reads {@code in} to EOF and stores it. When {@code expected} is not -1 the body must have exactly that many bytes
+     * (IncompleteBody otherwise). On any failure nothing is left behind.
+     */
+    static StoredData store(BlobStore blobs, InputStream in, long expected, boolean allowInline) throws IOException {
+        MessageDigest md5 = newMd5();
+        byte[] first = new byte[INLINE_LIMIT + 1];
+        int n = readFully(in, first, first.length);
+        if (allowInline && n <= INLINE_LIMIT) {
+            checkLength(n, expected);
+            md5.update(first, 0, n);
+            byte[] digest = md5.digest();
+            return new StoredData(n, HexFormat.of().formatHex(digest), digest, List.of(), Arrays.copyOf(first, n));
+        }
+        try (BlobStore.PendingBlob pending = blobs.create()) {
+            OutputStream out = pending.out();
+            md5.update(first, 0, n);
+            out.write(first, 0, n);
+            long total = n;
+            byte[] buf = new byte[256 * 1024];
+            if (n == first.length) {
+                int r;
+                while ((r = in.read(buf)) != -1) {
+                    md5.update(buf, 0, r);
+                    out.write(buf, 0, r);
+                    total += r;
+                }
+            }
+            checkLength(total, expected);
+            String id = pending.commit();
+            byte[] digest = md5.digest();
+            return new StoredData(total, HexFormat.of().formatHex(digest), digest, List.of(new Segment(id, total)), null);
+        }
+    }
+
+    private static void checkLength(long actual, long expected) {
+        if (expected >= 0 && actual != expected) throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY);
+    }
+
+    static int readFully(InputStream in, byte[] b, int len) throws IOException {
+        int off = 0;
+        while (off < len) {
+            int r = in.read(b, off, len - off);
+            if (r < 0) break;
+            off += r;
+        }
+        return off;
+    }
+
+    static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Releases the blob if this data was never referenced by a committed row. */
+    void discard(BlobStore blobs) {
+        for (Segment s : segments) blobs.delete(s.blob());
+    }
+
+}

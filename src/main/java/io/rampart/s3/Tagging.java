@@ -1,0 +1,81 @@
+package io.rampart.s3;
+
+import io.rampart.storage.ObjectVersion;
+import io.rampart.xml.XmlElement;
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** GetObjectTagging, PutObjectTagging, DeleteObjectTagging, and the tag rules S3 enforces. */
+final class Tagging {
+    private final Context ctx;
+    private final Objects objects;
+
+    Tagging(Context ctx, Objects objects) {
+        this.ctx = ctx;
+        this.objects = objects;
+    }
+
+    static void validate(Map<String, String> tags) {
+        if (tags.size() > 10) throw new S3Exception(S3ErrorCode.BAD_REQUEST_TAGS, "Object tags cannot be greater than 10");
+        for (Map.Entry<String, String> e : tags.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().codePointCount(0, e.getKey().length()) > 128) {
+                throw new S3Exception(S3ErrorCode.INVALID_TAG, "The TagKey you have provided is too long, max 128");
+            }
+            if (e.getValue().codePointCount(0, e.getValue().length()) > 256) {
+                throw new S3Exception(S3ErrorCode.INVALID_TAG, "The TagValue you have provided is too long, max 256");
+            }
+            if (e.getKey().startsWith("aws:")) {
+                throw new S3Exception(S3ErrorCode.INVALID_TAG, "Your TagKey cannot be prefixed with aws:");
+            }
+        }
+    }
+
+    S3Response get(S3Call call) {
+        ctx.ownedBucket(call);
+        ObjectVersion v = objects.current(call);
+        XmlWriter x = new XmlWriter().start("Tagging", XmlWriter.S3_NAMESPACE).start("TagSet");
+        for (Map.Entry<String, String> e : v.meta().tags().entrySet()) {
+            x.start("Tag").element("Key", e.getKey()).element("Value", e.getValue()).end();
+        }
+        return S3Response.xml(x);
+    }
+
+    S3Response put(S3Call call) throws IOException {
+        ctx.ownedBucket(call);
+        Map<String, String> tags = parse(call.body().readAllBytes());
+        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), m -> m.withTags(tags));
+        if (v.isEmpty()) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
+        return S3Response.ok();
+    }
+
+    S3Response delete(S3Call call) {
+        ctx.ownedBucket(call);
+        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), m -> m.withTags(Map.of()));
+        if (v.isEmpty()) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
+        return S3Response.noContent();
+    }
+
+    static Map<String, String> parse(byte[] body) {
+        XmlElement root;
+        try {
+            root = XmlElement.parse(body);
+        } catch (XmlElement.MalformedXmlException e) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        if (!root.name().equals("Tagging")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        XmlElement set = root.child("TagSet").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (XmlElement t : set.all("Tag")) {
+            String k = t.childText("Key").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+            String v = t.childText("Value").orElse("");
+            if (tags.put(k, v) != null) {
+                throw new S3Exception(S3ErrorCode.INVALID_TAG, "Cannot provide multiple Tags with the same key");
+            }
+        }
+        validate(tags);
+        return tags;
+    }
+}

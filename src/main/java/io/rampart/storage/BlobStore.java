@@ -1,0 +1,30 @@
+package io.rampart.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Predicate;
+
+/** Immutable blobs named by random ids, never by object key. A blob is visible only once it is durable. */
+public interface BlobStore {
+
+    /** A blob being written: write the bytes, then {@link #commit()} makes it durable; close() without commit discards it. */
+    interface PendingBlob extends AutoCloseable {
+        OutputStream out();
+
+        /** fsyncs the data, moves it into place, fsyncs the directory; returns the blob id. */
+        String commit() throws IOException;
+
+        @Override void close();
+    }
+
+    PendingBlob create() throws IOException;
+
+    /** Opens {@code length} bytes of a blob from {@code offset}. Throws NoSuchFileException when it is gone. */
+    InputStream open(String blobId, long offset, long length) throws IOException;
+
+    void delete(String blobId);
+
+    /** Removes temporary files and every blob for which {@code isLive} is false; returns how many were removed. */
+    int sweep(Predicate<String> isLive) throws IOException;
+}

@@ -1,0 +1,617 @@
+package io.rampart.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/** {@link MetadataStore} on the embedded SQLite {@link Database}. */
+public final class SqliteMetadataStore implements MetadataStore {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final TypeReference<List<Segment>> SEGMENTS = new TypeReference<>() { };
+    private static final TypeReference<java.util.Map<String, String>> STRING_MAP = new TypeReference<>() { };
+
+    /** Largest code point: appended to a common prefix to seek past every key that rolls up into it. */
+    private static final String AFTER_ALL = new String(Character.toChars(Character.MAX_CODE_POINT));
+
+    private static final List<String> SCHEMA = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS buckets(
+              name TEXT PRIMARY KEY, owner TEXT NOT NULL, region TEXT NOT NULL, created INTEGER NOT NULL,
+              versioning TEXT NOT NULL DEFAULT '', object_lock INTEGER NOT NULL DEFAULT 0, config TEXT NOT NULL DEFAULT '{}')
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS objects(
+              bucket TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, version_id TEXT NOT NULL,
+              latest INTEGER NOT NULL, delete_marker INTEGER NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+              last_modified INTEGER NOT NULL, meta TEXT NOT NULL, segments TEXT NOT NULL, inline BLOB,
+              writer_arn TEXT, writer_key TEXT,
+              PRIMARY KEY(bucket, key, seq)) WITHOUT ROWID
+            """,
+            "CREATE INDEX IF NOT EXISTS objects_current ON objects(bucket, key) WHERE latest = 1 AND delete_marker = 0",
+            "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id)",
+            """
+            CREATE TABLE IF NOT EXISTS uploads(
+              upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated INTEGER NOT NULL,
+              meta TEXT NOT NULL, initiator_arn TEXT, initiator_key TEXT)
+            """,
+            "CREATE INDEX IF NOT EXISTS uploads_by_key ON uploads(bucket, key, initiated, upload_id)",
+            """
+            CREATE TABLE IF NOT EXISTS parts(
+              upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+              last_modified INTEGER NOT NULL, checksums TEXT NOT NULL, blob TEXT NOT NULL,
+              PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID
+            """,
+            "CREATE TABLE IF NOT EXISTS blobs(id TEXT PRIMARY KEY, refs INTEGER NOT NULL) WITHOUT ROWID");
+
+    private static final String OBJECT_COLUMNS =
+            "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, writer_arn, writer_key";
+
+    private final Database db;
+    private final Consumer<String> releaseBlob;
+
+    public SqliteMetadataStore(Database db, Consumer<String> releaseBlob) throws SQLException {
+        this.db = db;
+        this.releaseBlob = releaseBlob;
+        db.migrate(SCHEMA);
+    }
+
+    public static Database openDatabase(Path file) throws SQLException {
+        return new Database(file, Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    }
+
+    // ---- buckets ----
+
+    @Override public Optional<Bucket> bucket(String name) {
+        return db.read(c -> bucketIn(c, name));
+    }
+
+    private static Optional<Bucket> bucketIn(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name, owner, region, created, versioning, object_lock, config FROM buckets WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(bucketRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Bucket bucketRow(ResultSet rs) throws SQLException {
+        return new Bucket(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                rs.getInt(6) != 0, rs.getString(7));
+    }
+
+    @Override public List<Bucket> buckets(String owner) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT name, owner, region, created, versioning, object_lock, config FROM buckets WHERE owner = ? ORDER BY name")) {
+                ps.setString(1, owner);
+                List<Bucket> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(bucketRow(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override public Optional<Bucket> createBucket(Bucket b) {
+        return db.write(c -> {
+            Optional<Bucket> existing = bucketIn(c, b.name());
+            if (existing.isPresent()) return existing;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO buckets(name, owner, region, created, versioning, object_lock, config) VALUES(?,?,?,?,?,?,?)")) {
+                ps.setString(1, b.name());
+                ps.setString(2, b.owner());
+                ps.setString(3, b.region());
+                ps.setLong(4, b.created());
+                ps.setString(5, b.versioning());
+                ps.setInt(6, b.objectLock() ? 1 : 0);
+                ps.setString(7, b.config());
+                ps.executeUpdate();
+            }
+            return Optional.empty();
+        });
+    }
+
+    @Override public DeleteBucketResult deleteBucket(String name) {
+        return db.write(c -> {
+            if (bucketIn(c, name).isEmpty()) return DeleteBucketResult.NOT_FOUND;
+            if (exists(c, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", name)
+                    || exists(c, "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1", name)) {
+                return DeleteBucketResult.NOT_EMPTY;
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM buckets WHERE name = ?")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            return DeleteBucketResult.DELETED;
+        });
+    }
+
+    private static boolean exists(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override public boolean hasObjects(String bucket) {
+        return db.read(c -> exists(c, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", bucket));
+    }
+
+    // ---- objects ----
+
+    @Override public Optional<ObjectVersion> current(String bucket, String key) {
+        return db.read(c -> currentIn(c, bucket, key, true));
+    }
+
+    private static Optional<ObjectVersion> currentIn(Connection c, String bucket, String key, boolean withData)
+            throws SQLException {
+        String sql = "SELECT " + OBJECT_COLUMNS + (withData ? ", inline" : "")
+                + " FROM objects WHERE bucket = ? AND key = ? AND latest = 1";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(objectRow(rs, withData)) : Optional.empty();
+            }
+        }
+    }
+
+    private static ObjectVersion objectRow(ResultSet rs, boolean withData) throws SQLException {
+        return new ObjectVersion(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5) != 0,
+                rs.getInt(6) != 0, rs.getLong(7), rs.getString(8), rs.getLong(9), fromJson(rs.getString(10), ObjectMeta.class),
+                fromJson(rs.getString(11), SEGMENTS), withData ? rs.getBytes(14) : null, rs.getString(12), rs.getString(13));
+    }
+
+    @Override public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
+        List<String> freed = new ArrayList<>();
+        ObjectVersion stored = db.write(c -> {
+            Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
+            precondition.check(cur);
+            return replaceCurrent(c, v, cur, freed);
+        });
+        freed.forEach(releaseBlob);
+        return stored;
+    }
+
+    /** Inserts v as the latest version; the previous "null" version (unversioned buckets) is removed. */
+    private ObjectVersion replaceCurrent(Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed)
+            throws SQLException {
+        long seq = 1;
+        if (cur.isPresent()) {
+            seq = cur.get().seq() + 1;
+            removeVersion(c, cur.get(), freed);
+        } else {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?")) {
+                ps.setString(1, v.bucket());
+                ps.setString(2, v.key());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO objects(" + OBJECT_COLUMNS
+                + ", inline) VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, v.bucket());
+            ps.setString(2, v.key());
+            ps.setString(3, v.versionId());
+            ps.setLong(4, seq);
+            ps.setInt(5, v.deleteMarker() ? 1 : 0);
+            ps.setLong(6, v.size());
+            ps.setString(7, v.etag());
+            ps.setLong(8, v.lastModified());
+            ps.setString(9, toJson(v.meta()));
+            ps.setString(10, toJson(v.segments()));
+            ps.setString(11, v.writerArn());
+            ps.setString(12, v.writerKeyId());
+            ps.setBytes(13, v.inline());
+            ps.executeUpdate();
+        }
+        for (Segment s : v.segments()) addRef(c, s.blob());
+        return new ObjectVersion(v.bucket(), v.key(), v.versionId(), seq, true, v.deleteMarker(), v.size(), v.etag(),
+                v.lastModified(), v.meta(), v.segments(), v.inline(), v.writerArn(), v.writerKeyId());
+    }
+
+    private void removeVersion(Connection c, ObjectVersion old, List<String> freed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
+            ps.setString(1, old.bucket());
+            ps.setString(2, old.key());
+            ps.setLong(3, old.seq());
+            ps.executeUpdate();
+        }
+        for (Segment s : old.segments()) dropRef(c, s.blob(), freed);
+    }
+
+    private static void addRef(Connection c, String blob) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = refs + 1")) {
+            ps.setString(1, blob);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void dropRef(Connection c, String blob, List<String> freed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE blobs SET refs = refs - 1 WHERE id = ?")) {
+            ps.setString(1, blob);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM blobs WHERE id = ? AND refs <= 0")) {
+            ps.setString(1, blob);
+            if (ps.executeUpdate() > 0) freed.add(blob);
+        }
+    }
+
+    @Override public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
+        List<String> freed = new ArrayList<>();
+        Optional<ObjectVersion> removed = db.write(c -> {
+            Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
+            precondition.check(cur);
+            if (cur.isPresent()) removeVersion(c, cur.get(), freed);
+            return cur;
+        });
+        freed.forEach(releaseBlob);
+        return removed;
+    }
+
+    @Override public Optional<ObjectVersion> updateMeta(String bucket, String key, UnaryOperator<ObjectMeta> change) {
+        return db.write(c -> {
+            Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
+            if (cur.isEmpty() || cur.get().deleteMarker()) return Optional.<ObjectVersion>empty();
+            ObjectMeta meta = change.apply(cur.get().meta());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE objects SET meta = ? WHERE bucket = ? AND key = ? AND seq = ?")) {
+                ps.setString(1, toJson(meta));
+                ps.setString(2, bucket);
+                ps.setString(3, key);
+                ps.setLong(4, cur.get().seq());
+                ps.executeUpdate();
+            }
+            return Optional.of(cur.get().withMeta(meta));
+        });
+    }
+
+    @Override public ListPage<ObjectVersion> listObjects(String bucket, String prefix, String delimiter, String after,
+                                                         int maxKeys) {
+        String p = prefix == null ? "" : prefix;
+        String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        return db.read(c -> {
+            List<ObjectVersion> entries = new ArrayList<>();
+            List<String> prefixes = new ArrayList<>();
+            if (maxKeys <= 0) return new ListPage<>(entries, prefixes, false, null);
+            // Start at the later of the marker and the prefix; "strictly after" unless starting at the prefix itself.
+            String from = after == null ? "" : after;
+            boolean inclusive = false;
+            if (from.compareTo(p) < 0) {
+                from = p;
+                inclusive = true;
+            }
+            String lastAdded = null;
+            int batch = Math.min(maxKeys + 1, 1000) + 1;
+            while (true) {
+                String sql = "SELECT " + OBJECT_COLUMNS + " FROM objects INDEXED BY objects_current WHERE bucket = ? AND key "
+                        + (inclusive ? ">=" : ">") + " ? AND latest = 1 AND delete_marker = 0 ORDER BY key LIMIT ?";
+                boolean jumped = false;
+                int seen = 0;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, bucket);
+                    ps.setString(2, from);
+                    ps.setInt(3, batch);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            seen++;
+                            String key = rs.getString(2);
+                            if (!key.startsWith(p)) {
+                                return new ListPage<>(entries, prefixes, false, null);
+                            }
+                            String rolled = null;
+                            if (d != null) {
+                                int idx = key.indexOf(d, p.length());
+                                if (idx >= 0) rolled = key.substring(0, idx + d.length());
+                            }
+                            if (entries.size() + prefixes.size() == maxKeys) {
+                                if (rolled != null && rolled.equals(lastAdded)) continue;
+                                return new ListPage<>(entries, prefixes, true, lastAdded);
+                            }
+                            if (rolled != null) {
+                                if (!rolled.equals(lastAdded)) {
+                                    prefixes.add(rolled);
+                                    lastAdded = rolled;
+                                }
+                                // Seek past every key under this prefix instead of reading them.
+                                from = rolled + AFTER_ALL;
+                                inclusive = false;
+                                jumped = true;
+                                break;
+                            }
+                            entries.add(objectRow(rs, false));
+                            lastAdded = key;
+                            from = key;
+                            inclusive = false;
+                        }
+                    }
+                }
+                if (!jumped && seen < batch) return new ListPage<>(entries, prefixes, false, null);
+            }
+        });
+    }
+
+    // ---- multipart ----
+
+    @Override public void createUpload(Upload u) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO uploads(upload_id, bucket, key, initiated, meta, initiator_arn, initiator_key) VALUES(?,?,?,?,?,?,?)")) {
+                ps.setString(1, u.uploadId());
+                ps.setString(2, u.bucket());
+                ps.setString(3, u.key());
+                ps.setLong(4, u.initiated());
+                ps.setString(5, toJson(u.meta()));
+                ps.setString(6, u.initiatorArn());
+                ps.setString(7, u.initiatorKeyId());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override public Optional<Upload> upload(String uploadId) {
+        return db.read(c -> uploadIn(c, uploadId));
+    }
+
+    private static final String UPLOAD_COLUMNS = "upload_id, bucket, key, initiated, meta, initiator_arn, initiator_key";
+
+    private static Optional<Upload> uploadIn(Connection c, String uploadId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(uploadRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Upload uploadRow(ResultSet rs) throws SQLException {
+        return new Upload(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                fromJson(rs.getString(5), ObjectMeta.class), rs.getString(6), rs.getString(7));
+    }
+
+    @Override public boolean putPart(Part part) {
+        List<String> freed = new ArrayList<>();
+        boolean ok = db.write(c -> {
+            if (uploadIn(c, part.uploadId()).isEmpty()) return false;
+            Optional<Part> old = partIn(c, part.uploadId(), part.partNumber());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR REPLACE INTO parts(upload_id, part_number, size, etag, last_modified, checksums, blob) VALUES(?,?,?,?,?,?,?)")) {
+                ps.setString(1, part.uploadId());
+                ps.setInt(2, part.partNumber());
+                ps.setLong(3, part.size());
+                ps.setString(4, part.etag());
+                ps.setLong(5, part.lastModified());
+                ps.setString(6, toJson(part.checksums()));
+                ps.setString(7, part.blob());
+                ps.executeUpdate();
+            }
+            addRef(c, part.blob());
+            if (old.isPresent()) dropRef(c, old.get().blob(), freed);
+            return true;
+        });
+        freed.forEach(releaseBlob);
+        return ok;
+    }
+
+    private static final String PART_COLUMNS = "upload_id, part_number, size, etag, last_modified, checksums, blob";
+
+    private static Optional<Part> partIn(Connection c, String uploadId, int number) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ? AND part_number = ?")) {
+            ps.setString(1, uploadId);
+            ps.setInt(2, number);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(partRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Part partRow(ResultSet rs) throws SQLException {
+        return new Part(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), rs.getLong(5),
+                fromJson(rs.getString(6), STRING_MAP), rs.getString(7));
+    }
+
+    @Override public ListPage<Part> parts(String uploadId, int afterPartNumber, int maxParts) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + PART_COLUMNS
+                    + " FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?")) {
+                ps.setString(1, uploadId);
+                ps.setInt(2, afterPartNumber);
+                ps.setInt(3, maxParts + 1);
+                List<Part> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(partRow(rs));
+                }
+                boolean truncated = out.size() > maxParts;
+                if (truncated) out = out.subList(0, maxParts);
+                String next = out.isEmpty() ? null : Integer.toString(out.get(out.size() - 1).partNumber());
+                return new ListPage<>(out, List.of(), truncated, next);
+            }
+        });
+    }
+
+    @Override public List<Part> allParts(String uploadId) {
+        return parts(uploadId, 0, 10_001).entries();
+    }
+
+    @Override public Optional<ObjectVersion> completeUpload(String uploadId, ObjectVersion v, Set<Integer> usedParts,
+                                                            Precondition precondition) {
+        List<String> freed = new ArrayList<>();
+        Optional<ObjectVersion> done = db.write(c -> {
+            if (uploadIn(c, uploadId).isEmpty()) return Optional.<ObjectVersion>empty();
+            Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
+            precondition.check(cur);
+            ObjectVersion stored = replaceCurrent(c, v, cur, freed);
+            List<Part> parts = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ?")) {
+                ps.setString(1, uploadId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) parts.add(partRow(rs));
+                }
+            }
+            for (Part p : parts) dropRef(c, p.blob(), freed);
+            deleteUploadRows(c, uploadId);
+            return Optional.of(stored);
+        });
+        freed.forEach(releaseBlob);
+        return done;
+    }
+
+    private static void deleteUploadRows(Connection c, String uploadId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM parts WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override public boolean abortUpload(String uploadId) {
+        List<String> freed = new ArrayList<>();
+        boolean ok = db.write(c -> {
+            if (uploadIn(c, uploadId).isEmpty()) return false;
+            try (PreparedStatement ps = c.prepareStatement("SELECT blob FROM parts WHERE upload_id = ?")) {
+                ps.setString(1, uploadId);
+                List<String> blobs = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) blobs.add(rs.getString(1));
+                }
+                for (String b : blobs) dropRef(c, b, freed);
+            }
+            deleteUploadRows(c, uploadId);
+            return true;
+        });
+        freed.forEach(releaseBlob);
+        return ok;
+    }
+
+    @Override public ListPage<Upload> uploads(String bucket, String prefix, String delimiter, String keyMarker,
+                                              String uploadIdMarker, int maxUploads) {
+        String p = prefix == null ? "" : prefix;
+        String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        return db.read(c -> {
+            List<Upload> entries = new ArrayList<>();
+            List<String> prefixes = new ArrayList<>();
+            String km = keyMarker == null ? "" : keyMarker;
+            // S3: with an upload-id-marker, uploads of key-marker itself after that id are included; otherwise strictly after the key.
+            String sql = "SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE bucket = ? AND ((key > ?) OR (key = ? AND upload_id > ?))"
+                    + " ORDER BY key, initiated, upload_id LIMIT ?";
+            String lastPrefix = null;
+            String from = km;
+            String fromId = uploadIdMarker == null || uploadIdMarker.isEmpty() ? null : uploadIdMarker;
+            boolean truncated = false;
+            String nextKey = null;
+            String nextId = null;
+            outer:
+            while (true) {
+                int seen = 0;
+                boolean jumped = false;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, bucket);
+                    ps.setString(2, from);
+                    ps.setString(3, from);
+                    ps.setString(4, fromId == null ? "\uFFFF" : fromId);
+                    ps.setInt(5, 1001);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            seen++;
+                            Upload u = uploadRow(rs);
+                            if (!u.key().startsWith(p)) {
+                                if (u.key().compareTo(p) > 0) break outer;
+                                from = u.key();
+                                fromId = "\uFFFF";
+                                continue;
+                            }
+                            String rolled = null;
+                            if (d != null) {
+                                int idx = u.key().indexOf(d, p.length());
+                                if (idx >= 0) rolled = u.key().substring(0, idx + d.length());
+                            }
+                            if (rolled != null && rolled.equals(lastPrefix)) continue;
+                            if (entries.size() + prefixes.size() == maxUploads) {
+                                truncated = true;
+                                break outer;
+                            }
+                            if (rolled != null) {
+                                prefixes.add(rolled);
+                                lastPrefix = rolled;
+                                nextKey = rolled;
+                                nextId = null;
+                                from = rolled + AFTER_ALL;
+                                fromId = "\uFFFF";
+                                jumped = true;
+                                break;
+                            }
+                            entries.add(u);
+                            nextKey = u.key();
+                            nextId = u.uploadId();
+                            from = u.key();
+                            fromId = u.uploadId();
+                        }
+                    }
+                }
+                if (!jumped && seen < 1001) break;
+            }
+            return new ListPage<>(entries, prefixes, truncated, truncated ? nextKey + "\n" + (nextId == null ? "" : nextId) : null);
+        });
+    }
+
+    @Override public boolean isLiveBlob(String blobId) {
+        return db.read(c -> exists(c, "SELECT 1 FROM blobs WHERE id = ? AND refs > 0", blobId));
+    }
+
+    @Override public void close() {
+        db.close();
+    }
+
+    // ---- JSON columns ----
+
+    static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("cannot encode metadata", e);
+        }
+    }
+
+    static <T> T fromJson(String s, Class<T> type) {
+        try {
+            return JSON.readValue(s, type);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("cannot decode metadata", e);
+        }
+    }
+
+    static <T> T fromJson(String s, TypeReference<T> type) {
+        try {
+            return JSON.readValue(s, type);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("cannot decode metadata", e);
+        }
+    }
+}
