@@ -1,0 +1,71 @@
+package io.rampart.it;
+
+import io.rampart.http.Rampart;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real Rampart server on a random loopback port with a temporary data directory, and AWS SDK v2 clients for it.
+ * Tests talk to it only through the wire protocol.
+ */
+public final class RampartServer implements AutoCloseable {
+    public static final String ACCESS_KEY = "AKIATESTADMIN0000001";
+    public static final String SECRET_KEY = "testSecretKey0000000000000000000000000001";
+
+    private final Path dataDir;
+    private final Rampart rampart;
+
+    private RampartServer(Path dataDir, Rampart rampart) {
+        this.dataDir = dataDir;
+        this.rampart = rampart;
+    }
+
+    public static RampartServer start() throws Exception {
+        Path dir = Files.createTempDirectory("rampart-it");
+        return new RampartServer(dir, Rampart.start(Rampart.Config.defaults(dir).withRootKey(ACCESS_KEY, SECRET_KEY)));
+    }
+
+    public URI endpoint() {
+        return URI.create(rampart.endpoint());
+    }
+
+    public int port() {
+        return rampart.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String accountId() {
+        return rampart.accountId();
+    }
+
+    /** An S3 client with the SDK's default settings, pointed at this server (path-style: there is no DNS for buckets). */
+    public S3Client s3() {
+        return s3(ACCESS_KEY, SECRET_KEY);
+    }
+
+    public S3Client s3(String accessKey, String secretKey) {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .forcePathStyle(true)
+                .build();
+    }
+
+    @Override public void close() {
+        rampart.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // temporary directory; best effort
+        }
+    }
+}

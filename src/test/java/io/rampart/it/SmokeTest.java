@@ -1,0 +1,39 @@
+package io.rampart.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+class SmokeTest {
+    static RampartServer server;
+    static S3Client s3;
+
+    @BeforeAll static void start() throws Exception {
+        server = RampartServer.start();
+        s3 = server.s3();
+    }
+
+    @AfterAll static void stop() {
+        s3.close();
+        server.close();
+    }
+
+    @Test void putThenGetReturnsTheSameBytes() {
+        s3.createBucket(b -> b.bucket("smoke"));
+        s3.putObject(b -> b.bucket("smoke").key("hello.txt"), RequestBody.fromString("hello world"));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("smoke").key("hello.txt")).asUtf8String()).isEqualTo("hello world");
+    }
+
+    @Test void missingKeyIsNoSuchKey() {
+        s3.createBucket(b -> b.bucket("smoke2"));
+        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("smoke2").key("nope")))
+                .isInstanceOf(NoSuchKeyException.class)
+                .satisfies(e -> assertThat(((NoSuchKeyException) e).awsErrorDetails().errorCode()).isEqualTo("NoSuchKey"));
+    }
+}
