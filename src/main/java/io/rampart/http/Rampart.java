@@ -136,7 +136,7 @@ public final class Rampart implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
-    /** The admin key pair when this start created it (first start, or a key given in the environment). */
+    /** The admin key pair when this start generated it (first start without a key in the environment). */
     public Optional<IamStore.Bootstrap> createdCredentials() {
         return bootstrap.created() ? Optional.of(bootstrap) : Optional.empty();
     }

@@ -91,7 +91,13 @@ public final class S3Handler extends Handler.Abstract {
                     headers.containsKey("x-amz-copy-source"));
             Call call = new Call(method, target, headers, auth, requestId);
             S3Response r = s3.handle(op, call);
-            writeResponse(response, callback, method, r);
+            for (int attempt = 1; !writeResponse(response, callback, method, r); attempt++) {
+                // A concurrent overwrite released the blob between the metadata read and the open, before any byte
+                // was sent: read the (new) current version again.
+                if (attempt == 3) throw new IOException("object data kept vanishing under concurrent overwrites");
+                response.reset();
+                r = s3.handle(op, call);
+            }
             if (log.isDebugEnabled()) log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
         } catch (S3Exception e) {
             writeError(response, callback, method, e, resource, requestId);
@@ -146,7 +152,8 @@ public final class S3Handler extends Handler.Abstract {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    private static void writeResponse(Response response, Callback callback, String method, S3Response r) throws IOException {
+    /** Writes the response; false when the body's stored data vanished before anything was sent (caller retries). */
+    private static boolean writeResponse(Response response, Callback callback, String method, S3Response r) throws IOException {
         response.setStatus(r.status());
         r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
         boolean head = "HEAD".equals(method);
@@ -155,17 +162,25 @@ public final class S3Handler extends Handler.Abstract {
         else response.getHeaders().put("Content-Length", "0");
         if (head || (r.body() == null && r.writer() == null)) {
             callback.succeeded();
-            return;
+            return true;
         }
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+        OutputStream out = Content.Sink.asOutputStream(response);
+        try {
             if (r.body() != null) out.write(r.body());
             else r.writer().writeTo(out);
+            out.close();
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (!response.isCommitted()) return false;
+            callback.failed(e);
+            log.warn("object data vanished while being sent: {}", e.toString());
+            return true;
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
             if (!isClientAbort(e)) log.warn("response body failed after headers were sent: {}", e.toString());
-            return;
+            return true;
         }
         callback.succeeded();
+        return true;
     }
 
     private static void writeError(Response response, Callback callback, String method, S3Exception e, String resource,

@@ -32,7 +32,7 @@ public final class IamStore {
               secret BLOB NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL)
             """);
 
-    /** What first start created: printed once, never stored in clear. */
+    /** The admin key; {@code created} when this start generated it (its secret is then printed once, never stored in clear). */
     public record Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created) {
         @Override public String toString() {
             return "Bootstrap[" + accountId + ", " + userName + ", " + accessKeyId + "]";
@@ -91,7 +91,7 @@ public final class IamStore {
                 ps.setLong(4, now);
                 ps.executeUpdate();
             }
-            return new Bootstrap(account, "admin", id, secret, fresh || useEnv);
+            return new Bootstrap(account, "admin", id, useEnv ? null : secret, !useEnv);
         });
         cache.clear();
         return b;

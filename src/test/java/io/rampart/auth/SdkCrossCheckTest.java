@@ -168,6 +168,7 @@ class SdkCrossCheckTest {
                 SdkSigning.Options.s3().service("sts"));
         // Whether or not this SDK sends the header for sts, the verifier must accept both forms it may take.
         assertThat(verifier.verify(signed.request(), body(signed.body())).service()).isEqualTo("sts");
+        System.out.println("STS-HEADERS " + signed.request().headers());
         if (signed.request().header("x-amz-content-sha256") != null) {
             return;
         }

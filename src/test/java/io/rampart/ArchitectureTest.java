@@ -1,0 +1,63 @@
+package io.rampart;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Enforces DESIGN.md's "must not depend on" column: each arrow of the request path points one way. */
+class ArchitectureTest {
+    private static final List<String> ALL = List.of("http", "auth", "policy", "iam", "s3", "storage", "crypto", "audit",
+            "detect", "recovery", "guard", "cli", "xml");
+
+    private static JavaClasses classes;
+
+    @BeforeAll static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.rampart");
+    }
+
+    record Rule(String pkg, List<String> forbidden) {
+        @Override public String toString() {
+            return pkg + " must not depend on " + forbidden;
+        }
+    }
+
+    static Stream<Rule> rules() {
+        return Stream.of(
+                new Rule("auth", List.of("http")),
+                new Rule("policy", allBut("policy")),
+                new Rule("iam", List.of("http")),
+                new Rule("s3", List.of("http", "auth")),
+                new Rule("storage", List.of("http", "auth", "iam", "policy")),
+                new Rule("crypto", allBut("crypto")),
+                new Rule("audit", List.of("http")),
+                new Rule("detect", List.of("http")),
+                new Rule("recovery", List.of("http")),
+                // guard checks any S3 endpoint through the SDK: it must not reach into the server.
+                new Rule("guard", allBut("guard")),
+                // xml: the wire documents' writer and hardened parser, a leaf shared by the protocol packages.
+                new Rule("xml", allBut("xml")));
+    }
+
+    private static List<String> allBut(String self) {
+        return ALL.stream().filter(p -> !p.equals(self)).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void packageRespectsItsForbiddenDependencies(Rule rule) {
+        String[] targets = rule.forbidden().stream().map(p -> "io.rampart." + p + "..").toArray(String[]::new);
+        noClasses().that().resideInAPackage("io.rampart." + rule.pkg() + "..")
+                .should().dependOnClassesThat().resideInAnyPackage(targets)
+                .allowEmptyShould(true)
+                .because("DESIGN.md: " + rule + " " + Arrays.toString(targets))
+                .check(classes);
+    }
+}
