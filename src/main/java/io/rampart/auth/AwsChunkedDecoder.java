@@ -29,6 +29,7 @@ final class AwsChunkedDecoder extends InputStream {
     private final boolean trailerExpected;
     private final byte[] buf = new byte[BUFFER];
     private final byte[] line = new byte[MAX_LINE];
+    private final byte[] single = new byte[1];
     private final Map<String, String> trailers = new LinkedHashMap<>();
     private int pos;
     private int limit;
@@ -53,9 +54,8 @@ final class AwsChunkedDecoder extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        int n = read(single, 0, 1);
+        return n < 0 ? -1 : single[0] & 0xff;
     }
 
     @Override

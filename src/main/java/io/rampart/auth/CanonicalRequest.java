@@ -29,7 +29,7 @@ record CanonicalRequest(String method, String uri, String query, String headers,
         if (rawPath.isEmpty()) {
             return List.of("/");
         }
-        String rebuilt = UriEncoding.encode(UriEncoding.decode(rawPath, false), true);
+        String rebuilt = UriEncoding.reencode(rawPath, false, true);
         return rebuilt.equals(rawPath) ? List.of(rebuilt) : List.of(rebuilt, rawPath);
     }
 

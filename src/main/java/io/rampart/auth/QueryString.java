@@ -81,12 +81,12 @@ record QueryString(List<Param> params) {
         String[][] pairs = new String[params.size()][];
         int count = 0;
         for (Param p : params) {
-            String name = UriEncoding.encode(UriEncoding.decode(p.rawName(), plusAsSpace), false);
+            String name = UriEncoding.reencode(p.rawName(), plusAsSpace, false);
             if (excluded != null && name.equals(excluded)) {
                 continue;
             }
             String value = p.rawValue() == null ? ""
-                    : UriEncoding.encode(UriEncoding.decode(p.rawValue(), plusAsSpace), false);
+                    : UriEncoding.reencode(p.rawValue(), plusAsSpace, false);
             pairs[count++] = new String[] {name, value};
         }
         String[][] used = Arrays.copyOf(pairs, count);

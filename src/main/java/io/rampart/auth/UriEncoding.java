@@ -80,7 +80,19 @@ final class UriEncoding {
     }
 
     static String decodeToString(String text, boolean plusAsSpace) {
+        if (isCanonical(text, false)) {
+            return text;
+        }
         return new String(decode(text, plusAsSpace), StandardCharsets.UTF_8);
+    }
+
+    /** Decodes then re-encodes: the SigV4 form of a name or value whatever encoding the client used. */
+    static String reencode(String raw, boolean plusAsSpace, boolean keepSlash) {
+        // Unreserved-only text decodes and encodes to itself; most parameters and keys are like that.
+        if (isCanonical(raw, keepSlash)) {
+            return raw;
+        }
+        return encode(decode(raw, plusAsSpace), keepSlash);
     }
 
     private static int hexValue(char c) {

@@ -25,6 +25,7 @@ public final class VerifiedBody extends InputStream {
     private final byte[] expectedSha256;
     private final MessageDigest md5;
     private final Checksummer checksummer;
+    private final byte[] single = new byte[1];
     private long count;
     private boolean finished;
     private BodyVerificationException failure;
@@ -62,12 +63,11 @@ public final class VerifiedBody extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n;
         do {
-            n = read(one, 0, 1);
+            n = read(single, 0, 1);
         } while (n == 0);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return n < 0 ? -1 : single[0] & 0xff;
     }
 
     @Override
@@ -124,7 +124,7 @@ public final class VerifiedBody extends InputStream {
         }
         if (length >= 0 && count == length) {
             // All promised bytes are in: verify now, so even a caller that stops at the length is protected.
-            if (decoder != null && decoder.read(new byte[1], 0, 1) >= 0) {
+            if (decoder != null && decoder.read(single, 0, 1) >= 0) {
                 throw incomplete();
             }
             finish();

@@ -638,6 +638,36 @@ class SigV4VerifierErrorsTest {
         }
 
         @Test
+        void unsignedTrailerWithCrc64NvmeIsVerified() throws Exception {
+            byte[] data = "123456789".getBytes(StandardCharsets.US_ASCII);
+            // CRC-64/NVME check value 0xae8b14860a799888, base64 of its big-endian bytes.
+            String crc = "rosUhgp5mIg=";
+            byte[] wire = ("9\r\n123456789\r\n0\r\nx-amz-checksum-crc64nvme:" + crc + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            SignedRequest request = Requests.request("PUT", "/bucket/key", "", "host", "localhost",
+                    "x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding", "aws-chunked",
+                    "x-amz-decoded-content-length", "9", "x-amz-trailer", "x-amz-checksum-crc64nvme");
+            VerifiedBody verified = verifier.verify(request, body(wire)).body();
+            assertThat(drain(verified)).isEqualTo(data);
+            assertThat(verified.checksums()).containsExactly(Map.entry(ChecksumAlgorithm.CRC64NVME, crc));
+
+            byte[] bad = new String(wire, StandardCharsets.US_ASCII).replace(crc, "AAAAAAAAAAA=")
+                    .getBytes(StandardCharsets.US_ASCII);
+            assertBodyError(verifier.verify(request, body(bad)).body(), AuthError.BAD_DIGEST,
+                    "The CRC64NVME you specified did not match the calculated checksum.");
+        }
+
+        @Test
+        void undeclaredTrailerChecksumIsMalformedTrailer() throws Exception {
+            byte[] wire = "3\r\nabc\r\n0\r\nx-amz-checksum-crc32:NSRBwg==\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            SignedRequest request = Requests.request("PUT", "/bucket/key", "", "host", "localhost",
+                    "x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-decoded-content-length", "3");
+            assertBodyError(verifier.verify(request, body(wire)).body(), AuthError.MALFORMED_TRAILER_ERROR,
+                    "The request contained trailing data that was not well-formed or did not conform to our "
+                            + "published schema.");
+        }
+
+        @Test
         void unsignedChunksMayCarryExtensions() throws IOException {
             byte[] wire = "3;ext=1\r\nabc\r\n0\r\nx-amz-checksum-crc32:NSRBwg==\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             AwsChunkedDecoder decoder = new AwsChunkedDecoder(body(wire), null, true);
