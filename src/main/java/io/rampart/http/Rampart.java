@@ -100,6 +100,9 @@ public final class Rampart implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(64 * 1024);
+        // Jetty's header cache matches common fields case-insensitively and would hand back its own spelling
+        // (e.g. "charset=utf-8" for "charset=UTF-8"), breaking SigV4 over signed headers: keep values verbatim.
+        http.setHeaderCacheCaseSensitive(true);
         http.setRelativeRedirectAllowed(true);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.address());
