@@ -1,0 +1,92 @@
+package io.rampart.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class EncryptedStreamTest {
+    private static final int C = EncryptedStream.CHUNK;
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static EncryptedStream.Source source(byte[] stored) {
+        return (off, len) -> new ByteArrayInputStream(stored, (int) off, (int) Math.min(len, stored.length - off));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 100, 65535, 65536, 65537, 200_000, 3 * 65536})
+    void roundTripsEverySizeAndHasTheDocumentedLength(int size) throws Exception {
+        byte[] key = EncryptedStream.newDataKey();
+        byte[] plain = random(size, size);
+        byte[] stored = EncryptedStream.encrypt(plain, key);
+        assertThat((long) stored.length).isEqualTo(EncryptedStream.encryptedLength(size));
+        assertThat(EncryptedStream.decrypt(stored, key, size)).isEqualTo(plain);
+    }
+
+    @Test void rangesDecryptOnlyTheirBytesAcrossChunkBoundaries() throws Exception {
+        byte[] key = EncryptedStream.newDataKey();
+        int size = 5 * C + 123;
+        byte[] plain = random(size, 7);
+        byte[] stored = EncryptedStream.encrypt(plain, key);
+        Random r = new Random(1);
+        long[][] ranges = {{0, 0}, {C - 1, C}, {C, 2L * C - 1}, {size - 1, size - 1}, {3, size - 1}, {2L * C + 5, 4L * C + 9}};
+        for (long[] range : ranges) check(stored, key, plain, range[0], range[1]);
+        for (int i = 0; i < 50; i++) {
+            long a = r.nextInt(size);
+            long b = a + r.nextInt(size - (int) a);
+            check(stored, key, plain, a, b);
+        }
+    }
+
+    private static void check(byte[] stored, byte[] key, byte[] plain, long first, long last) throws Exception {
+        try (InputStream in = EncryptedStream.decrypt(source(stored), key, plain.length, first, last)) {
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(plain, (int) first, (int) last + 1));
+        }
+    }
+
+    @Test void ciphertextDoesNotContainThePlaintext() {
+        byte[] plain = "attack at dawn, attack at dawn, attack at dawn".repeat(100).getBytes();
+        byte[] stored = EncryptedStream.encrypt(plain, EncryptedStream.newDataKey());
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("attack at dawn");
+    }
+
+    @Test void aFlippedByteFailsAuthentication() {
+        byte[] key = EncryptedStream.newDataKey();
+        byte[] stored = EncryptedStream.encrypt(random(3 * C, 3), key);
+        stored[EncryptedStream.HEADER + C + 100] ^= 1;
+        assertThatThrownBy(() -> EncryptedStream.decrypt(stored, key, 3 * C))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class).hasMessageContaining("chunk 1");
+    }
+
+    @Test void truncationAndReorderingAreDetected() {
+        byte[] key = EncryptedStream.newDataKey();
+        int size = 2 * C;
+        byte[] stored = EncryptedStream.encrypt(random(size, 4), key);
+        // Drop the last chunk and pretend the object was one chunk: the remaining chunk is not marked final.
+        byte[] truncated = Arrays.copyOf(stored, EncryptedStream.HEADER + C + EncryptedStream.TAG);
+        assertThatThrownBy(() -> EncryptedStream.decrypt(truncated, key, C)).isInstanceOf(EncryptedStream.TamperedDataException.class);
+        byte[] swapped = stored.clone();
+        int a = EncryptedStream.HEADER;
+        int b = a + C + EncryptedStream.TAG;
+        System.arraycopy(stored, b, swapped, a, C + EncryptedStream.TAG);
+        System.arraycopy(stored, a, swapped, b, C + EncryptedStream.TAG);
+        assertThatThrownBy(() -> EncryptedStream.decrypt(swapped, key, size)).isInstanceOf(EncryptedStream.TamperedDataException.class);
+    }
+
+    @Test void theWrongKeyCannotDecryptEvenAnEmptyObject() {
+        byte[] stored = EncryptedStream.encrypt(new byte[0], EncryptedStream.newDataKey());
+        assertThatThrownBy(() -> EncryptedStream.decrypt(stored, EncryptedStream.newDataKey(), 0))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
+    }
+}
