@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -104,7 +103,7 @@ public final class Rampart implements AutoCloseable {
         // (e.g. "charset=utf-8" for "charset=UTF-8"), breaking SigV4 over signed headers: keep values verbatim.
         http.setHeaderCacheCaseSensitive(true);
         http.setRelativeRedirectAllowed(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, new VerbatimPathConnectionFactory(http));
         connector.setHost(config.address());
         connector.setPort(config.port());
         connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
@@ -113,6 +112,7 @@ public final class Rampart implements AutoCloseable {
         graceful.setHandler(handler);
         server.setHandler(graceful);
         server.setStopTimeout(config.stopTimeout().toMillis());
+        server.setErrorHandler(new S3ErrorPages());
         return server;
     }
 

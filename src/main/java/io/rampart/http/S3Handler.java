@@ -68,7 +68,7 @@ public final class S3Handler extends Handler.Abstract {
         response.getHeaders().put("x-amz-id-2", Base64.getEncoder().encodeToString(id2));
         response.getHeaders().put("Server", "Rampart");
         String method = request.getMethod();
-        String rawPath = request.getHttpURI().getPath();
+        String rawPath = VerbatimPathConnectionFactory.rawPath(request);
         String rawQuery = request.getHttpURI().getQuery();
         Map<String, List<String>> headers = headers(request);
         RequestTarget target;

@@ -79,6 +79,8 @@ final class Objects {
             List<Long> parts = v.meta().partSizes();
             if (parts.isEmpty()) {
                 if (n != 1) throw invalidPartNumber();
+                // A simple upload is one part: S3 serves part 1 as a range over the whole object (206, Content-Range).
+                partial = size > 0;
             } else {
                 if (n > parts.size()) throw invalidPartNumber();
                 long start = 0;

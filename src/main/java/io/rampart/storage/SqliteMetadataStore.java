@@ -194,6 +194,8 @@ public final class SqliteMetadataStore implements MetadataStore {
     private ObjectVersion replaceCurrent(Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed)
             throws SQLException {
         long seq = 1;
+        // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
+        for (Segment s : v.segments()) addRef(c, s.blob());
         if (cur.isPresent()) {
             seq = cur.get().seq() + 1;
             removeVersion(c, cur.get(), freed);
@@ -225,7 +227,6 @@ public final class SqliteMetadataStore implements MetadataStore {
             ps.setBytes(13, v.inline());
             ps.executeUpdate();
         }
-        for (Segment s : v.segments()) addRef(c, s.blob());
         return new ObjectVersion(v.bucket(), v.key(), v.versionId(), seq, true, v.deleteMarker(), v.size(), v.etag(),
                 v.lastModified(), v.meta(), v.segments(), v.inline(), v.writerArn(), v.writerKeyId());
     }
@@ -298,6 +299,8 @@ public final class SqliteMetadataStore implements MetadataStore {
             if (maxKeys <= 0) return new ListPage<>(entries, prefixes, false, null);
             // Start at the later of the marker and the prefix; "strictly after" unless starting at the prefix itself.
             String from = after == null ? "" : after;
+            // A marker that is a common prefix (v1 NextMarker, or a continuation token) resumes past every key under it.
+            if (d != null && from.startsWith(p) && from.equals(rollUp(from, p, d))) from = from + AFTER_ALL;
             boolean inclusive = false;
             if (from.compareTo(p) < 0) {
                 from = p;
@@ -321,11 +324,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                             if (!key.startsWith(p)) {
                                 return new ListPage<>(entries, prefixes, false, null);
                             }
-                            String rolled = null;
-                            if (d != null) {
-                                int idx = key.indexOf(d, p.length());
-                                if (idx >= 0) rolled = key.substring(0, idx + d.length());
-                            }
+                            String rolled = d == null ? null : rollUp(key, p, d);
                             if (entries.size() + prefixes.size() == maxKeys) {
                                 if (rolled != null && rolled.equals(lastAdded)) continue;
                                 return new ListPage<>(entries, prefixes, true, lastAdded);
@@ -518,12 +517,28 @@ public final class SqliteMetadataStore implements MetadataStore {
             List<Upload> entries = new ArrayList<>();
             List<String> prefixes = new ArrayList<>();
             String km = keyMarker == null ? "" : keyMarker;
-            // S3: with an upload-id-marker, uploads of key-marker itself after that id are included; otherwise strictly after the key.
-            String sql = "SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE bucket = ? AND ((key > ?) OR (key = ? AND upload_id > ?))"
+            // Listing resumes after a position in (key, initiated, upload_id) order, the order uploads are listed in.
+            // S3: with an upload-id-marker, uploads of key-marker after that upload are included; otherwise strictly after the key.
+            String fromKey = km;
+            long fromInitiated = Long.MAX_VALUE;
+            String fromId = AFTER_ALL;
+            if (uploadIdMarker != null && !uploadIdMarker.isEmpty()) {
+                Optional<Upload> marker = uploadIn(c, uploadIdMarker)
+                        .filter(u -> u.bucket().equals(bucket) && u.key().equals(km));
+                if (marker.isPresent()) {
+                    fromInitiated = marker.get().initiated();
+                    fromId = uploadIdMarker;
+                }
+            } else if (d != null && km.startsWith(p) && km.equals(rollUp(km, p, d))) {
+                fromKey = km + AFTER_ALL;
+            }
+            if (fromKey.compareTo(p) < 0) {
+                fromKey = p;
+                fromInitiated = Long.MIN_VALUE;
+                fromId = "";
+            }
+            String sql = "SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE bucket = ? AND (key, initiated, upload_id) > (?, ?, ?)"
                     + " ORDER BY key, initiated, upload_id LIMIT ?";
-            String lastPrefix = null;
-            String from = km;
-            String fromId = uploadIdMarker == null || uploadIdMarker.isEmpty() ? null : uploadIdMarker;
             boolean truncated = false;
             String nextKey = null;
             String nextId = null;
@@ -533,44 +548,36 @@ public final class SqliteMetadataStore implements MetadataStore {
                 boolean jumped = false;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setString(1, bucket);
-                    ps.setString(2, from);
-                    ps.setString(3, from);
-                    ps.setString(4, fromId == null ? "\uFFFF" : fromId);
+                    ps.setString(2, fromKey);
+                    ps.setLong(3, fromInitiated);
+                    ps.setString(4, fromId);
                     ps.setInt(5, 1001);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             seen++;
                             Upload u = uploadRow(rs);
-                            if (!u.key().startsWith(p)) {
-                                if (u.key().compareTo(p) > 0) break outer;
-                                from = u.key();
-                                fromId = "\uFFFF";
-                                continue;
-                            }
-                            String rolled = null;
-                            if (d != null) {
-                                int idx = u.key().indexOf(d, p.length());
-                                if (idx >= 0) rolled = u.key().substring(0, idx + d.length());
-                            }
-                            if (rolled != null && rolled.equals(lastPrefix)) continue;
+                            // Scanning starts at the prefix, so the first key outside it is past all of it.
+                            if (!u.key().startsWith(p)) break outer;
+                            String rolled = d == null ? null : rollUp(u.key(), p, d);
                             if (entries.size() + prefixes.size() == maxUploads) {
                                 truncated = true;
                                 break outer;
                             }
                             if (rolled != null) {
                                 prefixes.add(rolled);
-                                lastPrefix = rolled;
                                 nextKey = rolled;
                                 nextId = null;
-                                from = rolled + AFTER_ALL;
-                                fromId = "\uFFFF";
+                                fromKey = rolled + AFTER_ALL;
+                                fromInitiated = Long.MAX_VALUE;
+                                fromId = AFTER_ALL;
                                 jumped = true;
                                 break;
                             }
                             entries.add(u);
                             nextKey = u.key();
                             nextId = u.uploadId();
-                            from = u.key();
+                            fromKey = u.key();
+                            fromInitiated = u.initiated();
                             fromId = u.uploadId();
                         }
                     }
@@ -579,6 +586,12 @@ public final class SqliteMetadataStore implements MetadataStore {
             }
             return new ListPage<>(entries, prefixes, truncated, truncated ? nextKey + "\n" + (nextId == null ? "" : nextId) : null);
         });
+    }
+
+    /** The common prefix {@code key} rolls up into (through the first delimiter after the prefix), or null. */
+    private static String rollUp(String key, String prefix, String delimiter) {
+        int idx = key.indexOf(delimiter, prefix.length());
+        return idx < 0 ? null : key.substring(0, idx + delimiter.length());
     }
 
     @Override public boolean isLiveBlob(String blobId) {
