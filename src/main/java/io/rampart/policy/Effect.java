@@ -1,0 +1,3 @@
+package io.rampart.policy;
+
+public enum Effect { ALLOW, DENY }

@@ -1,0 +1,118 @@
+package io.rampart.policy;
+
+import java.util.List;
+
+/**
+ * AWS's policy evaluation logic ("Policy evaluation logic", IAM User Guide):
+ * <ol>
+ * <li>an applicable Deny in any policy is an explicit deny;</li>
+ * <li>if RCPs are present one must allow, and if SCPs are present one must allow;</li>
+ * <li>same account: a resource-policy Allow naming the caller's own ARN (IAM user or role session)
+ *     allows on its own; a resource-policy Allow reached through "*", the account or the role ARN
+ *     allows when the permissions boundary (if any) and session policy (if any) also allow; an
+ *     identity-policy Allow allows when the boundary and session policy also allow; the account
+ *     root user is allowed without an identity policy;</li>
+ * <li>cross account: the resource policy and the identity policy (bounded likewise) must both allow;</li>
+ * <li>otherwise implicit deny.</li>
+ * </ol>
+ * Stateless; every decision names the statement that made it.
+ */
+public final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    public static Decision evaluate(PolicySet set, RequestContext ctx) {
+        // 1. Explicit deny anywhere.
+        Statement deny = firstDeny(set.scps(), ctx);
+        if (deny == null) deny = firstDeny(set.rcps(), ctx);
+        if (deny == null && set.resourcePolicy().isPresent()) deny = firstDeny(set.resourcePolicy().get(), ctx);
+        if (deny == null) deny = firstDeny(set.identityPolicies(), ctx);
+        if (deny == null && set.permissionsBoundary().isPresent()) deny = firstDeny(set.permissionsBoundary().get(), ctx);
+        if (deny == null) deny = firstDeny(set.sessionPolicies(), ctx);
+        if (deny != null) return deny.decision();
+
+        // 2. Organization guardrails must allow.
+        if (!set.rcps().isEmpty() && firstAllow(set.rcps(), ctx) == null) return Decision.implicitDeny(PolicyKind.RCP);
+        if (!set.scps().isEmpty() && firstAllow(set.scps(), ctx) == null) return Decision.implicitDeny(PolicyKind.SCP);
+
+        // 3. Resource policy.
+        Statement resourceAllow = null;
+        int grade = PrincipalMatcher.NONE;
+        if (set.resourcePolicy().isPresent()) {
+            for (Statement s : set.resourcePolicy().get().statements()) {
+                if (s.effect() != Effect.ALLOW) continue;
+                int g = s.principalGrade(ctx);
+                if (g <= grade || !s.appliesTo(ctx)) continue;
+                resourceAllow = s;
+                grade = g;
+                if (g == PrincipalMatcher.DIRECT) break;
+            }
+        }
+        PrincipalType type = ctx.principal().type();
+        if (type == PrincipalType.ANONYMOUS || type == PrincipalType.SERVICE
+                || type == PrincipalType.FEDERATED_PROVIDER) {
+            // No identity-based policies exist for these callers; only the resource policy can grant.
+            return resourceAllow != null ? resourceAllow.decision() : Decision.implicitDeny(PolicyKind.RESOURCE);
+        }
+
+        boolean boundaryOk = set.permissionsBoundary().isEmpty()
+                || firstAllow(set.permissionsBoundary().get(), ctx) != null;
+        boolean sessionOk = set.sessionPolicies().isEmpty() || firstAllow(set.sessionPolicies(), ctx) != null;
+
+        if (set.sameAccount()) {
+            if (resourceAllow != null && grade == PrincipalMatcher.DIRECT) return resourceAllow.decision();
+            if (resourceAllow != null && boundaryOk && sessionOk) return resourceAllow.decision();
+        } else if (resourceAllow == null) {
+            return Decision.implicitDeny(PolicyKind.RESOURCE);
+        }
+
+        // 4. Identity side, bounded by boundary and session policy.
+        Decision identity;
+        if (type == PrincipalType.ROOT) {
+            // The account root user has full access to its own account's permissions.
+            identity = Decision.ROOT_ALLOW;
+        } else {
+            Statement idAllow = firstAllow(set.identityPolicies(), ctx);
+            if (idAllow == null) return Decision.implicitDeny(PolicyKind.IDENTITY);
+            identity = idAllow.decision();
+        }
+        if (!boundaryOk) return Decision.implicitDeny(PolicyKind.BOUNDARY);
+        if (!sessionOk) return Decision.implicitDeny(PolicyKind.SESSION);
+        return set.sameAccount() ? identity : resourceAllow.decision();
+    }
+
+    private static Statement firstDeny(List<PolicyDocument> docs, RequestContext ctx) {
+        for (int i = 0, n = docs.size(); i < n; i++) {
+            Statement s = firstDeny(docs.get(i), ctx);
+            if (s != null) return s;
+        }
+        return null;
+    }
+
+    private static Statement firstDeny(PolicyDocument doc, RequestContext ctx) {
+        return first(doc, Effect.DENY, ctx);
+    }
+
+    private static Statement firstAllow(List<PolicyDocument> docs, RequestContext ctx) {
+        for (int i = 0, n = docs.size(); i < n; i++) {
+            Statement s = first(docs.get(i), Effect.ALLOW, ctx);
+            if (s != null) return s;
+        }
+        return null;
+    }
+
+    private static Statement firstAllow(PolicyDocument doc, RequestContext ctx) {
+        return first(doc, Effect.ALLOW, ctx);
+    }
+
+    private static Statement first(PolicyDocument doc, Effect effect, RequestContext ctx) {
+        List<Statement> statements = doc.statements();
+        for (int i = 0, n = statements.size(); i < n; i++) {
+            Statement s = statements.get(i);
+            if (s.effect() == effect && s.principalGrade(ctx) != PrincipalMatcher.NONE && s.appliesTo(ctx)) return s;
+        }
+        return null;
+    }
+
+}

@@ -1,0 +1,203 @@
+package io.rampart.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A policy string that may contain policy variables ({@code ${aws:username}},
+ * {@code ${aws:username, 'default'}}) and the escapes {@code ${*}}, {@code ${?}}, {@code ${$}}.
+ * Variables resolve against the request context; substituted text and escapes are literal, never
+ * wildcards. With Version 2008-10-17 variables are not recognised and the text is literal.
+ */
+final class Template {
+    private sealed interface Part permits Text, Escape, Variable {}
+    private record Text(String text) implements Part {}
+    private record Escape(char c) implements Part {}
+    private record Variable(String lowerKey, String fallback) implements Part {}
+
+    private final String raw;
+    private final List<Part> parts;          // null when the template is static
+    private final int[] staticCodes;         // wildcard codes when static
+    private final String staticText;         // literal text when static (escapes applied)
+    private final Glob staticGlobCs;
+
+    private Template(String raw, List<Part> parts) {
+        this.raw = raw;
+        boolean dynamic = parts.stream().anyMatch(p -> p instanceof Variable);
+        if (dynamic) {
+            this.parts = List.copyOf(parts);
+            this.staticCodes = null;
+            this.staticText = null;
+            this.staticGlobCs = null;
+        } else {
+            this.parts = null;
+            StringBuilder sb = new StringBuilder();
+            IntList codes = new IntList();
+            for (Part p : parts) append(p, null, sb, codes);
+            this.staticText = sb.toString();
+            this.staticCodes = codes.toArray();
+            this.staticGlobCs = Glob.of(staticCodes.clone(), false);
+        }
+    }
+
+    static Template parse(String raw, boolean variables) {
+        List<Part> parts = new ArrayList<>();
+        if (!variables) {
+            parts.add(new Text(raw));
+            return new Template(raw, parts);
+        }
+        int i = 0;
+        StringBuilder text = new StringBuilder();
+        while (i < raw.length()) {
+            int open = raw.indexOf("${", i);
+            int close = open < 0 ? -1 : raw.indexOf('}', open + 2);
+            if (open < 0 || close < 0) {
+                text.append(raw, i, raw.length());
+                break;
+            }
+            text.append(raw, i, open);
+            String body = raw.substring(open + 2, close);
+            Part part = variablePart(body);
+            if (part == null) {
+                text.append(raw, open, close + 1);
+            } else {
+                if (!text.isEmpty()) {
+                    parts.add(new Text(text.toString()));
+                    text.setLength(0);
+                }
+                parts.add(part);
+            }
+            i = close + 1;
+        }
+        if (!text.isEmpty()) parts.add(new Text(text.toString()));
+        return new Template(raw, parts);
+    }
+
+    private static Part variablePart(String body) {
+        switch (body) {
+            case "*": return new Escape('*');
+            case "?": return new Escape('?');
+            case "$": return new Escape('$');
+            default: break;
+        }
+        String key = body;
+        String fallback = null;
+        int comma = body.indexOf(',');
+        if (comma >= 0) {
+            key = body.substring(0, comma);
+            String def = body.substring(comma + 1).trim();
+            if (def.length() >= 2 && def.startsWith("'") && def.endsWith("'")) {
+                fallback = def.substring(1, def.length() - 1);
+            } else {
+                return null;
+            }
+        }
+        key = key.trim();
+        if (key.isEmpty() || key.indexOf(':') <= 0) return null;
+        return new Variable(RequestContext.normalize(key), fallback);
+    }
+
+    boolean isStatic() {
+        return parts == null;
+    }
+
+    String raw() {
+        return raw;
+    }
+
+    /** The literal text after substitution, or null when a variable cannot be resolved. */
+    String resolveText(RequestContext ctx) {
+        if (parts == null) return staticText;
+        StringBuilder sb = new StringBuilder();
+        for (Part p : parts) {
+            if (!append(p, ctx, sb, null)) return null;
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Case-sensitive wildcard match after substitution without building a {@link Glob}; false when a
+     * variable cannot be resolved (AWS: that element does not match).
+     */
+    boolean matchesGlob(RequestContext ctx, String s) {
+        if (parts == null) return staticGlobCs.matches(s);
+        int len = 0;
+        int nParts = parts.size();
+        String[] resolved = new String[nParts];
+        for (int i = 0; i < nParts; i++) {
+            Part p = parts.get(i);
+            if (p instanceof Text t) {
+                len += t.text().length();
+            } else if (p instanceof Escape) {
+                len++;
+            } else {
+                Variable v = (Variable) p;
+                String value = ctx.singleValue(v.lowerKey());
+                if (value == null) value = v.fallback();
+                if (value == null) return false;
+                resolved[i] = value;
+                len += value.length();
+            }
+        }
+        int[] codes = new int[len];
+        int k = 0;
+        for (int i = 0; i < nParts; i++) {
+            Part p = parts.get(i);
+            if (p instanceof Text t) {
+                String x = t.text();
+                for (int j = 0; j < x.length(); j++) {
+                    char c = x.charAt(j);
+                    codes[k++] = c == '*' ? Glob.STAR : c == '?' ? Glob.QMARK : c;
+                }
+            } else if (p instanceof Escape e) {
+                codes[k++] = e.c();
+            } else {
+                String x = resolved[i];
+                for (int j = 0; j < x.length(); j++) codes[k++] = x.charAt(j);
+            }
+        }
+        return Glob.matchCodes(codes, false, s);
+    }
+
+    private static boolean append(Part p, RequestContext ctx, StringBuilder sb, IntList codes) {
+        switch (p) {
+            case Text t -> {
+                if (sb != null) sb.append(t.text());
+                if (codes != null) {
+                    for (int i = 0; i < t.text().length(); i++) {
+                        char c = t.text().charAt(i);
+                        codes.add(c == '*' ? Glob.STAR : c == '?' ? Glob.QMARK : c);
+                    }
+                }
+            }
+            case Escape e -> {
+                if (sb != null) sb.append(e.c());
+                if (codes != null) codes.add(e.c());
+            }
+            case Variable v -> {
+                String value = ctx == null ? null : ctx.singleValue(v.lowerKey());
+                if (value == null) value = v.fallback();
+                if (value == null) return false;
+                if (sb != null) sb.append(value);
+                if (codes != null) {
+                    for (int i = 0; i < value.length(); i++) codes.add(value.charAt(i));
+                }
+            }
+        }
+        return true;
+    }
+
+    private static final class IntList {
+        private int[] a = new int[32];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) a = java.util.Arrays.copyOf(a, n * 2);
+            a[n++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+}
