@@ -2,6 +2,7 @@ package io.rampart.cli;
 
 import io.rampart.http.Rampart;
 import io.rampart.iam.IamStore;
+import io.rampart.s3.S3Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +35,24 @@ final class ServerCommand implements Callable<Integer> {
             + "makes bucket.s3.example.test address bucket 'bucket' (default: path style only).")
     String domain;
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain to serve HTTPS with (needs --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (unencrypted PKCS#8) for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", description = "Serve HTTPS with a self-signed certificate for localhost, "
+            + "created once in <data-dir>/tls; its fingerprint is printed at start-up.")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--allow-sse-c-over-http", description = "Accept SSE-C customer keys over plain HTTP "
+            + "(local testing only: the key crosses the network in clear).")
+    boolean allowSseCOverHttp;
+
+    @Option(names = "--allow-sse-c-on-new-buckets", description = "Create new buckets with SSE-C allowed. By default "
+            + "new buckets block SSE-C writes (BlockedEncryptionTypes SSE-C), as on AWS.")
+    boolean allowSseCOnNewBuckets;
+
     @Option(names = "--stop-timeout", defaultValue = "30", description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
@@ -43,16 +62,24 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: invalid --region '" + region + "'");
             return 2;
         }
+        if ((tlsCert == null) != (tlsKey == null) || (tlsSelfSigned && tlsCert != null)) {
+            System.err.println("rampart: give --tls-cert and --tls-key together, or --tls-self-signed alone");
+            return 2;
+        }
+        Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
+                : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
                 System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"),
-                System.getenv("RAMPART_MASTER_KEY"), true, Duration.ofSeconds(stopTimeoutSeconds));
+                System.getenv("RAMPART_MASTER_KEY"), true, Duration.ofSeconds(stopTimeoutSeconds),
+                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls);
         Rampart rampart;
         try {
             rampart = Rampart.start(config);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
             System.err.println("rampart: cannot start: " + e.getMessage());
             return 1;
         }
+        rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
         rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

@@ -6,6 +6,7 @@ import io.rampart.auth.SigV4Verifier;
 import io.rampart.crypto.MasterKey;
 import io.rampart.iam.IamStore;
 import io.rampart.s3.S3Service;
+import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
 import io.rampart.storage.LocalBlobStore;
 import io.rampart.storage.SqliteMetadataStore;
@@ -18,7 +19,10 @@ import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -30,29 +34,34 @@ import org.slf4j.LoggerFactory;
 public final class Rampart implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rampart.class);
 
+    /** TLS: PEM certificate chain and PKCS#8 key, or a self-signed certificate kept in the data directory. */
+    public record Tls(Path certFile, Path keyFile, boolean selfSigned) { }
+
     /**
      * Server settings. {@code port} 0 picks a free port. The root key pair, when both are set, becomes the admin's key.
+     * {@code tls} null serves plain HTTP.
      */
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
-                         String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout) {
+                         String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
+                         Tls tls) {
         public static Config defaults(Path dataDir) {
-            return new Config("127.0.0.1", 0, dataDir, "us-east-1", null, null, null, null, true, Duration.ofSeconds(30));
+            return new Config("127.0.0.1", 0, dataDir, "us-east-1", null, null, null, null, true, Duration.ofSeconds(30),
+                    S3Settings.defaults(), null);
         }
 
         public Config withRootKey(String accessKey, String secretKey) {
-            return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout);
+            return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
+                    s3, tls);
         }
 
-        public Config withPort(int p) {
-            return new Config(address, p, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout);
+        public Config withS3(S3Settings settings) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, settings, tls);
         }
 
-        public Config withDomain(String d) {
-            return new Config(address, port, dataDir, region, d, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout);
-        }
-
-        public Config withRegion(String r) {
-            return new Config(address, port, dataDir, r, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout);
+        public Config withTls(Tls t) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, t);
         }
     }
 
@@ -62,11 +71,20 @@ public final class Rampart implements AutoCloseable {
     private final Server server;
     private final IamStore.Bootstrap bootstrap;
     private final int sweptBlobs;
+    private final TlsMaterial tls;
 
     private Rampart(Config config) throws Exception {
         this.config = config;
         Path dir = Files.createDirectories(config.dataDir());
-        MasterKey masterKey = MasterKey.load(config.masterKey(), dir.resolve("master.key"));
+        Path keyFile = dir.resolve("master.key");
+        boolean existingData = Files.exists(dir.resolve("rampart.db"));
+        if (existingData && !Files.exists(keyFile) && (config.masterKey() == null || config.masterKey().isBlank())) {
+            // Creating a new key here would make every stored object and secret unreadable: refuse, loudly.
+            throw new IllegalStateException("the master key is missing: " + keyFile + " does not exist and RAMPART_MASTER_KEY "
+                    + "is not set, but " + dir + " holds data encrypted under a master key. Restore the key file (or set "
+                    + "RAMPART_MASTER_KEY); Rampart will not start with a new key over existing data.");
+        }
+        MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
         LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
         this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
         try {
@@ -74,19 +92,23 @@ public final class Rampart implements AutoCloseable {
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
             this.sweptBlobs = blobs.sweep(meta::isLiveBlob);
             IamStore iam = new IamStore(db, masterKey);
+            iam.verifyMasterKey();
             this.bootstrap = iam.bootstrap(config.rootAccessKey(), config.rootSecretKey());
             CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
                     .map(k -> new Credential(k.accessKeyId(), k.secretKey(), null, k.principal()));
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
-            S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC());
-            this.server = httpServer(config, new S3Handler(verifier, s3, config.domain()));
+            S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3());
+            this.tls = config.tls() == null ? null
+                    : config.tls().selfSigned() ? TlsMaterial.selfSigned(dir.resolve("tls"))
+                    : TlsMaterial.fromPem(config.tls().certFile(), config.tls().keyFile());
+            this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain()));
         } catch (Exception e) {
             db.close();
             throw e;
         }
     }
 
-    private static Server httpServer(Config config, S3Handler handler) {
+    private static Server httpServer(Config config, TlsMaterial tls, S3Handler handler) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
         pool.setName("rampart-http");
         // Requests run on virtual threads: blocking I/O code, no thread-pool starvation under slow clients.
@@ -103,7 +125,18 @@ public final class Rampart implements AutoCloseable {
         // (e.g. "charset=utf-8" for "charset=UTF-8"), breaking SigV4 over signed headers: keep values verbatim.
         http.setHeaderCacheCaseSensitive(true);
         http.setRelativeRedirectAllowed(true);
-        ServerConnector connector = new ServerConnector(server, new VerbatimPathConnectionFactory(http));
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(server, new VerbatimPathConnectionFactory(http));
+        } else {
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(tls.keyStore());
+            ssl.setKeyStorePassword(new String(tls.password()));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new VerbatimPathConnectionFactory(http));
+        }
         connector.setHost(config.address());
         connector.setPort(config.port());
         connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
@@ -136,12 +169,17 @@ public final class Rampart implements AutoCloseable {
     public String endpoint() {
         String host = config.address().contains(":") ? "[" + config.address() + "]" : config.address();
         if ("0.0.0.0".equals(host)) host = "127.0.0.1";
-        return "http://" + host + ":" + port();
+        return (tls == null ? "http://" : "https://") + host + ":" + port();
     }
 
     /** The admin key pair when this start generated it (first start without a key in the environment). */
     public Optional<IamStore.Bootstrap> createdCredentials() {
         return bootstrap.created() ? Optional.of(bootstrap) : Optional.empty();
+    }
+
+    /** SHA-256 fingerprint of the served TLS certificate, when serving HTTPS. */
+    public Optional<String> tlsFingerprint() {
+        return tls == null ? Optional.empty() : Optional.of(tls.fingerprint());
     }
 
     public String accountId() {

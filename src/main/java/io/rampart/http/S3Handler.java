@@ -89,14 +89,20 @@ public final class S3Handler extends Handler.Abstract {
             }
             Operation op = Router.route(method, target.bucket(), target.key(), target.query(),
                     headers.containsKey("x-amz-copy-source"));
-            Call call = new Call(method, target, headers, auth, requestId);
-            S3Response r = s3.handle(op, call);
-            for (int attempt = 1; !writeResponse(response, callback, method, r); attempt++) {
-                // A concurrent overwrite released the blob between the metadata read and the open, before any byte
-                // was sent: read the (new) current version again.
-                if (attempt == 3) throw new IOException("object data kept vanishing under concurrent overwrites");
+            Call call = new Call(method, target, headers, auth, requestId, request.isSecure());
+            boolean rereadable = "GET".equals(method) || "HEAD".equals(method);
+            S3Response r;
+            for (int attempt = 1; ; attempt++) {
+                // A concurrent overwrite can release a blob between the metadata read and the open: before any byte
+                // was sent, read the (new) current version again. Only for requests without a body to re-read.
+                try {
+                    r = s3.handle(op, call);
+                    if (writeResponse(response, callback, method, r)) break;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (!rereadable || attempt == 3) throw e;
+                }
+                if (!rereadable || attempt == 3) throw new IOException("object data kept vanishing under concurrent overwrites");
                 response.reset();
-                r = s3.handle(op, call);
             }
             if (log.isDebugEnabled()) log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
         } catch (S3Exception e) {
@@ -204,8 +210,11 @@ public final class S3Handler extends Handler.Abstract {
         private final Map<String, List<String>> headers;
         private final Authenticated auth;
         private final String requestId;
+        private final boolean secure;
 
-        Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId) {
+        Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId,
+             boolean secure) {
+            this.secure = secure;
             this.method = method;
             this.target = target;
             this.headers = headers;
@@ -222,6 +231,7 @@ public final class S3Handler extends Handler.Abstract {
         @Override public long contentLength() { return auth.body().decodedLength(); }
         @Override public Principal principal() { return auth.principal(); }
         @Override public String requestId() { return requestId; }
+        @Override public boolean secure() { return secure; }
 
         @Override public Map<String, String> verifiedChecksums() {
             Map<String, String> out = new LinkedHashMap<>();

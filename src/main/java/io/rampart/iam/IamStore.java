@@ -27,6 +27,7 @@ public final class IamStore {
             CREATE TABLE IF NOT EXISTS users(account TEXT NOT NULL, name TEXT NOT NULL, user_id TEXT NOT NULL UNIQUE,
               created INTEGER NOT NULL, PRIMARY KEY(account, name))
             """,
+            "CREATE TABLE IF NOT EXISTS server_keys(name TEXT PRIMARY KEY, sealed BLOB NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS access_keys(id TEXT PRIMARY KEY, account TEXT NOT NULL, user_name TEXT NOT NULL,
               secret BLOB NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL)
@@ -95,6 +96,33 @@ public final class IamStore {
         });
         cache.clear();
         return b;
+    }
+
+    /**
+     * Checks that the master key opens what this database sealed (a canary written on first start), so a wrong key
+     * stops start-up with a clear message instead of failing every request.
+     */
+    public void verifyMasterKey() {
+        byte[] canary = "rampart-master-key-canary".getBytes(StandardCharsets.UTF_8);
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT sealed FROM server_keys WHERE name = 'canary'");
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    try {
+                        masterKey.unseal(rs.getBytes(1), "canary");
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalStateException("the master key does not match this data directory: it cannot open "
+                                + "what was sealed here. Start with the key this data was written with.");
+                    }
+                    return null;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO server_keys(name, sealed) VALUES('canary', ?)")) {
+                ps.setBytes(1, masterKey.seal(canary, "canary"));
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** The active or inactive key with this id, secret unsealed; empty for unknown ids. */

@@ -102,7 +102,8 @@ final class Buckets {
             }
         }
         checkLocation(constraint);
-        Bucket b = new Bucket(name, call.principal().accountId(), ctx.region(), ctx.now(), "", false, "{}");
+        Bucket b = new Bucket(name, call.principal().accountId(), ctx.region(), ctx.now(), "", false,
+                BucketSettings.forNewBucket(ctx.settings().blockSseCOnNewBuckets()).toJson());
         Optional<Bucket> existing = ctx.meta().createBucket(b);
         if (existing.isPresent()) {
             S3ErrorCode code = existing.get().owner().equals(call.principal().accountId())

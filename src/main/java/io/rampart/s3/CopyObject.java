@@ -1,6 +1,7 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.Encryption;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
 import io.rampart.xml.XmlWriter;
@@ -8,6 +9,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * CopyObject. The copy shares the source's stored blobs (reference-counted) instead of rewriting bytes, so copying a
@@ -89,33 +91,50 @@ final class CopyObject {
                     + "object to itself without changing the object's metadata, storage class, website redirect location or "
                     + "encryption attributes.");
         }
-        ObjectMeta sm = src.meta();
-        Map<String, String> content = metaDirective.equals("REPLACE") ? ObjectHeaders.contentHeaders(call) : sm.contentHeaders();
-        Map<String, String> user = metaDirective.equals("REPLACE") ? ObjectHeaders.userMetadata(call) : sm.userMetadata();
-        Map<String, String> tags = tagDirective.equals("REPLACE") ? ObjectHeaders.taggingHeader(call) : sm.tags();
-        // A copy is one object: multipart part boundaries are not carried over.
-        ObjectMeta meta = new ObjectMeta(content, user, sm.partSizes().isEmpty() ? sm.checksums() : Map.of(), "FULL_OBJECT",
-                List.of(), tags, storageClass);
-        String etag = src.etag();
-        if (!sm.partSizes().isEmpty()) etag = wholeObjectEtag(src);
-        ObjectVersion v = new ObjectVersion(dest.name(), call.key(), "null", 0, true, false, src.size(), etag, ctx.now(),
-                meta, src.segments(), src.inline(), call.principal().arn(), call.principal().accessKeyId());
-        ObjectVersion stored = ctx.meta().putObject(v, Conditions.forWrite(call));
-        XmlWriter x = new XmlWriter().start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
-                .element("LastModified", Formats.isoDate(stored.lastModified()))
-                .element("ETag", Formats.quoted(stored.etag()));
-        for (Map.Entry<String, String> e : meta.checksums().entrySet()) {
-            x.element("Checksum" + e.getKey().toUpperCase(java.util.Locale.ROOT), e.getValue());
+        Optional<Sse.CustomerKey> sourceKey = ctx.sse().customerKey(call, Sse.COPY_SOURCE_SSE_C_PREFIX);
+        Optional<Sse.CustomerKey> destKey = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
+        try {
+            ctx.sse().checkRequestedAlgorithm(call, destKey);
+            Sse.checkNotBlocked(dest, destKey);
+            byte[] dataKey = ctx.sse().open(src.meta().encryption(), sourceKey);
+            ObjectMeta sm = src.meta();
+            Map<String, String> content = metaDirective.equals("REPLACE") ? ObjectHeaders.contentHeaders(call) : sm.contentHeaders();
+            Map<String, String> user = metaDirective.equals("REPLACE") ? ObjectHeaders.userMetadata(call) : sm.userMetadata();
+            Map<String, String> tags = tagDirective.equals("REPLACE") ? ObjectHeaders.taggingHeader(call) : sm.tags();
+            // The copy shares the source's encrypted blobs; only the data key is sealed anew for the destination's key.
+            Encryption envelope = dataKey == null ? null : ctx.sse().seal(dataKey, destKey).envelope();
+            // A copy is one object: multipart part boundaries are not carried over.
+            ObjectMeta meta = new ObjectMeta(content, user, sm.partSizes().isEmpty() ? sm.checksums() : Map.of(), "FULL_OBJECT",
+                    List.of(), tags, storageClass, envelope);
+            String etag;
+            if (destKey.isPresent()) etag = Sse.opaqueEtag();
+            else if (!sm.partSizes().isEmpty() || (sm.encryption() != null && sm.encryption().customerKey())) {
+                etag = wholeObjectEtag(src, dataKey);
+            } else etag = src.etag();
+            ObjectVersion v = new ObjectVersion(dest.name(), call.key(), "null", 0, true, false, src.size(), etag, ctx.now(),
+                    meta, src.segments(), src.inline(), call.principal().arn(), call.principal().accessKeyId());
+            ObjectVersion stored = ctx.meta().putObject(v, Conditions.forWrite(call));
+            XmlWriter x = new XmlWriter().start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
+                    .element("LastModified", Formats.isoDate(stored.lastModified()))
+                    .element("ETag", Formats.quoted(stored.etag()));
+            for (Map.Entry<String, String> e : meta.checksums().entrySet()) {
+                x.element("Checksum" + e.getKey().toUpperCase(java.util.Locale.ROOT), e.getValue());
+            }
+            S3Response r = S3Response.xml(x);
+            if (src.versionId() != null && !"null".equals(src.versionId())) r.header("x-amz-copy-source-version-id", src.versionId());
+            Sse.responseHeaders(r, envelope, destKey);
+            return r;
+        } finally {
+            Sse.forget(sourceKey);
+            Sse.forget(destKey);
         }
-        S3Response r = S3Response.xml(x);
-        if (src.versionId() != null && !"null".equals(src.versionId())) r.header("x-amz-copy-source-version-id", src.versionId());
-        return r;
     }
 
     /** The ETag S3 gives a non-multipart copy of a multipart object: the MD5 of its bytes. */
-    private String wholeObjectEtag(ObjectVersion src) {
+    private String wholeObjectEtag(ObjectVersion src, byte[] dataKey) {
         java.security.MessageDigest md5 = StoredData.newMd5();
-        try (var in = ObjectBytes.open(ctx.blobs(), src, 0, src.size() - 1)) {
+        if (src.size() == 0) return java.util.HexFormat.of().formatHex(md5.digest());
+        try (var in = ObjectBytes.open(ctx.blobs(), src, dataKey, 0, src.size() - 1)) {
             byte[] buf = new byte[256 * 1024];
             int r;
             while ((r = in.read(buf)) != -1) md5.update(buf, 0, r);

@@ -1,6 +1,7 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.Encryption;
 import io.rampart.storage.ListPage;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
@@ -48,9 +49,19 @@ final class Multipart {
         ObjectHeaders.checkKey(call.key());
         Map<String, String> checksums = new HashMap<>();
         String algorithm = call.header("x-amz-checksum-algorithm").map(s -> s.toUpperCase(java.util.Locale.ROOT)).orElse(null);
+        Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
+        Sse.DataKey key;
+        try {
+            ctx.sse().checkRequestedAlgorithm(call, customer);
+            Sse.checkNotBlocked(b, customer);
+            // One data key for the whole upload; every part is its own encrypted stream under it.
+            key = ctx.sse().newDataKey(customer);
+        } finally {
+            Sse.forget(customer);
+        }
         ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
                 algorithm == null ? null : call.header("x-amz-checksum-type").orElse("COMPOSITE"), List.of(),
-                ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call));
+                ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call), key.envelope());
         byte[] id = new byte[24];
         RANDOM.nextBytes(id);
         String uploadId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
@@ -63,6 +74,7 @@ final class Multipart {
             r.header("x-amz-checksum-algorithm", algorithm);
             r.header("x-amz-checksum-type", meta.checksumType());
         }
+        Sse.responseHeaders(r, key.envelope(), customer);
         return r;
     }
 
@@ -94,14 +106,35 @@ final class Multipart {
         long length = call.contentLength();
         if (length < 0) throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
         if (length > MAX_PART) throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE);
-        StoredData data = StoredData.store(ctx.blobs(), call.body(), length, false);
-        Map<String, String> sums = call.verifiedChecksums();
-        return storePart(u, n, data, sums, S3Response.ok().header("ETag", Formats.quoted(data.md5Hex())));
+        Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
+        try {
+            byte[] dataKey = uploadDataKey(u, customer);
+            StoredData data = StoredData.store(ctx.blobs(), call.body(), length, false, dataKey);
+            Map<String, String> sums = call.verifiedChecksums();
+            String etag = partEtag(u, data);
+            S3Response r = S3Response.ok().header("ETag", Formats.quoted(etag));
+            Sse.responseHeaders(r, u.meta().encryption(), customer);
+            return storePart(u, n, data, etag, sums, r);
+        } finally {
+            Sse.forget(customer);
+        }
     }
 
-    private S3Response storePart(Upload u, int n, StoredData data, Map<String, String> sums, S3Response r) {
+    /** The upload's data key, opened with the part request's SSE-C key, which must be the one the upload began with. */
+    private byte[] uploadDataKey(Upload u, Optional<Sse.CustomerKey> customer) {
+        Sse.requireSameKey(u.meta().encryption(), customer);
+        return ctx.sse().open(u.meta().encryption(), customer);
+    }
+
+    /** A part's ETag: the MD5 of its bytes, except under SSE-C where that would leak them. */
+    private static String partEtag(Upload u, StoredData data) {
+        Encryption e = u.meta().encryption();
+        return e != null && e.customerKey() ? Sse.opaqueEtag() : data.md5Hex();
+    }
+
+    private S3Response storePart(Upload u, int n, StoredData data, String etag, Map<String, String> sums, S3Response r) {
         try {
-            Part p = new Part(u.uploadId(), n, data.size(), data.md5Hex(), ctx.now(), sums, data.segments().get(0).blob());
+            Part p = new Part(u.uploadId(), n, data.size(), etag, ctx.now(), sums, data.segments().get(0).blob());
             if (!ctx.meta().putPart(p)) throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
             for (Map.Entry<String, String> e : sums.entrySet()) {
                 r.header("x-amz-checksum-" + e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
@@ -136,18 +169,30 @@ final class Multipart {
             }
         }
         if (last - first + 1 > MAX_PART) throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE);
-        StoredData data;
-        if (src.size() == 0) {
-            data = StoredData.store(ctx.blobs(), InputStream.nullInputStream(), 0, false);
-        } else {
-            try (InputStream in = ObjectBytes.open(ctx.blobs(), src, first, last)) {
-                data = StoredData.store(ctx.blobs(), in, last - first + 1, false);
+        Optional<Sse.CustomerKey> sourceKey = ctx.sse().customerKey(call, Sse.COPY_SOURCE_SSE_C_PREFIX);
+        Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
+        try {
+            byte[] sourceDataKey = ctx.sse().open(src.meta().encryption(), sourceKey);
+            byte[] dataKey = uploadDataKey(u, customer);
+            StoredData data;
+            if (src.size() == 0) {
+                data = StoredData.store(ctx.blobs(), InputStream.nullInputStream(), 0, false, dataKey);
+            } else {
+                try (InputStream in = ObjectBytes.open(ctx.blobs(), src, sourceDataKey, first, last)) {
+                    data = StoredData.store(ctx.blobs(), in, last - first + 1, false, dataKey);
+                }
             }
+            String etag = partEtag(u, data);
+            XmlWriter x = new XmlWriter().start("CopyPartResult", XmlWriter.S3_NAMESPACE)
+                    .element("LastModified", Formats.isoDate(ctx.now()))
+                    .element("ETag", Formats.quoted(etag));
+            S3Response r = S3Response.xml(x);
+            Sse.responseHeaders(r, u.meta().encryption(), customer);
+            return storePart(u, n, data, etag, Map.of(), r);
+        } finally {
+            Sse.forget(sourceKey);
+            Sse.forget(customer);
         }
-        XmlWriter x = new XmlWriter().start("CopyPartResult", XmlWriter.S3_NAMESPACE)
-                .element("LastModified", Formats.isoDate(ctx.now()))
-                .element("ETag", Formats.quoted(data.md5Hex()));
-        return storePart(u, n, data, Map.of(), S3Response.xml(x));
     }
 
     S3Response complete(S3Call call) throws IOException {
@@ -209,7 +254,7 @@ final class Multipart {
         String etag = HexFormat.of().formatHex(md5.digest()) + "-" + chosen.size();
         ObjectMeta um = u.meta();
         ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(), Map.of(), null, sizes, um.tags(),
-                um.storageClass());
+                um.storageClass(), um.encryption());
         ObjectVersion v = new ObjectVersion(b.name(), u.key(), "null", 0, true, false, total, etag, ctx.now(), meta,
                 segments, null, call.principal().arn(), call.principal().accessKeyId());
         if (ctx.meta().completeUpload(u.uploadId(), v, used, precondition).isEmpty()) {
@@ -218,7 +263,10 @@ final class Multipart {
         XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
                 .element("Location", "/" + b.name() + "/" + Formats.urlEncode(u.key()))
                 .element("Bucket", b.name()).element("Key", u.key()).element("ETag", Formats.quoted(etag));
-        return S3Response.xml(x);
+        S3Response r = S3Response.xml(x);
+        // For SSE-C only the algorithm is echoed: the key is not part of this request.
+        Sse.responseHeaders(r, um.encryption(), Optional.empty());
+        return r;
     }
 
     S3Response abort(S3Call call) {

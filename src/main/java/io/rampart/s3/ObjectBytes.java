@@ -1,66 +1,110 @@
 package io.rampart.s3;
 
+import io.rampart.crypto.EncryptedStream;
 import io.rampart.storage.BlobStore;
 import io.rampart.storage.ObjectVersion;
 import io.rampart.storage.Segment;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Reads a byte range of a stored version, across its segments, without loading it whole. */
+/**
+ * Reads a plaintext byte range of a stored version, across its segments, decrypting only the chunks the range
+ * touches. Each segment (the whole object, or one multipart part) is its own encrypted stream. A null data key reads
+ * data written before encryption existed.
+ */
 final class ObjectBytes {
     private ObjectBytes() { }
 
-    /** Writes bytes [first, last] (inclusive) of {@code v} to {@code out}. */
-    static void write(BlobStore blobs, ObjectVersion v, long first, long last, OutputStream out) throws IOException {
+    /** Writes plaintext bytes [first, last] (inclusive) of {@code v} to {@code out}. */
+    static void write(BlobStore blobs, ObjectVersion v, byte[] dataKey, long first, long last, OutputStream out)
+            throws IOException {
         if (last < first) return;
-        if (v.inline() != null) {
-            out.write(v.inline(), (int) first, (int) (last - first + 1));
-            return;
+        try (InputStream in = open(blobs, v, dataKey, first, last)) {
+            in.transferTo(out);
         }
+    }
+
+    /**
+     * An input stream over plaintext bytes [first, last] of {@code v}. The first chunk is opened and authenticated
+     * here, so damaged or vanished data fails before a response is committed.
+     */
+    static InputStream open(BlobStore blobs, ObjectVersion v, byte[] dataKey, long first, long last) throws IOException {
+        if (v.inline() != null) {
+            byte[] stored = v.inline();
+            if (dataKey == null) return new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1));
+            EncryptedStream.Source src = (off, len) ->
+                    new ByteArrayInputStream(stored, (int) off, (int) Math.min(len, stored.length - off));
+            return EncryptedStream.decrypt(src, dataKey, v.size(), first, last);
+        }
+        List<long[]> ranges = new ArrayList<>();
+        List<Segment> touched = new ArrayList<>();
         long segStart = 0;
-        byte[] buf = new byte[256 * 1024];
         for (Segment s : v.segments()) {
             long segEnd = segStart + s.length() - 1;
             if (segEnd >= first && segStart <= last) {
-                long from = Math.max(first, segStart) - segStart;
-                long to = Math.min(last, segEnd) - segStart;
-                try (InputStream in = blobs.open(s.blob(), from, to - from + 1)) {
-                    long remaining = to - from + 1;
-                    while (remaining > 0) {
-                        int r = in.read(buf, 0, (int) Math.min(buf.length, remaining));
-                        if (r < 0) throw new IOException("blob " + s.blob() + " is shorter than recorded");
-                        out.write(buf, 0, r);
-                        remaining -= r;
-                    }
-                }
+                touched.add(s);
+                ranges.add(new long[] {Math.max(first, segStart) - segStart, Math.min(last, segEnd) - segStart});
             }
             segStart += s.length();
             if (segStart > last) break;
         }
+        return new Segments(blobs, dataKey, touched, ranges);
     }
 
-    /** An input stream over bytes [first, last] of {@code v}, for copies. */
-    static InputStream open(BlobStore blobs, ObjectVersion v, long first, long last) throws IOException {
-        if (v.inline() != null) {
-            return new java.io.ByteArrayInputStream(v.inline(), (int) first, (int) (last - first + 1));
+    /** Opens one segment at a time, so a 10,000-part object costs one open file and one chunk buffer. */
+    private static final class Segments extends InputStream {
+        private final BlobStore blobs;
+        private final byte[] dataKey;
+        private final List<Segment> segments;
+        private final List<long[]> ranges;
+        private int next;
+        private InputStream current;
+
+        Segments(BlobStore blobs, byte[] dataKey, List<Segment> segments, List<long[]> ranges) throws IOException {
+            this.blobs = blobs;
+            this.dataKey = dataKey;
+            this.segments = segments;
+            this.ranges = ranges;
+            advance();
         }
-        java.util.List<InputStream> parts = new java.util.ArrayList<>();
-        long segStart = 0;
-        try {
-            for (Segment s : v.segments()) {
-                long segEnd = segStart + s.length() - 1;
-                if (segEnd >= first && segStart <= last) {
-                    long from = Math.max(first, segStart) - segStart;
-                    long to = Math.min(last, segEnd) - segStart;
-                    parts.add(blobs.open(s.blob(), from, to - from + 1));
-                }
-                segStart += s.length();
+
+        private boolean advance() throws IOException {
+            if (current != null) current.close();
+            current = null;
+            if (next >= segments.size()) return false;
+            long[] r = ranges.get(next);
+            current = segment(blobs, segments.get(next), dataKey, r[0], r[1]);
+            next++;
+            return true;
+        }
+
+        @Override public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            while (current != null) {
+                int n = current.read(b, off, len);
+                if (n >= 0) return n;
+                if (!advance()) return -1;
             }
-        } catch (IOException e) {
-            for (InputStream in : parts) in.close();
-            throw e;
+            return -1;
         }
-        return new java.io.SequenceInputStream(java.util.Collections.enumeration(parts));
+
+        @Override public void close() throws IOException {
+            if (current != null) current.close();
+            current = null;
+            next = segments.size();
+        }
+    }
+
+    private static InputStream segment(BlobStore blobs, Segment s, byte[] dataKey, long from, long to) throws IOException {
+        if (dataKey == null) return blobs.open(s.blob(), from, to - from + 1);
+        return EncryptedStream.decrypt((off, len) -> blobs.open(s.blob(), off, len), dataKey, s.length(), from, to);
     }
 }

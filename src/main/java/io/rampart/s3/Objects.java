@@ -4,6 +4,7 @@ import io.rampart.storage.Bucket;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,18 +36,29 @@ final class Objects {
         Map<String, String> user = ObjectHeaders.userMetadata(call);
         Map<String, String> tags = ObjectHeaders.taggingHeader(call);
         String storageClass = ObjectHeaders.storageClass(call);
-        StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true);
+        Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
-            ObjectMeta meta = new ObjectMeta(content, user, call.verifiedChecksums(), "FULL_OBJECT", List.of(), tags, storageClass);
-            ObjectVersion v = new ObjectVersion(b.name(), call.key(), "null", 0, true, false, data.size(), data.md5Hex(),
-                    ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(), call.principal().accessKeyId());
-            ctx.meta().putObject(v, precondition);
-            S3Response r = S3Response.ok().header("ETag", Formats.quoted(data.md5Hex()));
-            ObjectHeaders.writeChecksums(r, meta);
-            return r;
-        } catch (RuntimeException e) {
-            data.discard(ctx.blobs());
-            throw e;
+            ctx.sse().checkRequestedAlgorithm(call, customer);
+            Sse.checkNotBlocked(b, customer);
+            Sse.DataKey key = ctx.sse().newDataKey(customer);
+            StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true, key.key());
+            try {
+                ObjectMeta meta = new ObjectMeta(content, user, call.verifiedChecksums(), "FULL_OBJECT", List.of(), tags,
+                        storageClass, key.envelope());
+                String etag = customer.isPresent() ? Sse.opaqueEtag() : data.md5Hex();
+                ObjectVersion v = new ObjectVersion(b.name(), call.key(), "null", 0, true, false, data.size(), etag,
+                        ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(), call.principal().accessKeyId());
+                ctx.meta().putObject(v, precondition);
+                S3Response r = S3Response.ok().header("ETag", Formats.quoted(etag));
+                ObjectHeaders.writeChecksums(r, meta);
+                Sse.responseHeaders(r, key.envelope(), customer);
+                return r;
+            } catch (RuntimeException e) {
+                data.discard(ctx.blobs());
+                throw e;
+            }
+        } finally {
+            Sse.forget(customer);
         }
     }
 
@@ -59,12 +71,20 @@ final class Objects {
         return v.get();
     }
 
-    S3Response get(S3Call call, boolean head) {
+    S3Response get(S3Call call, boolean head) throws IOException {
         ctx.ownedBucket(call);
         ObjectVersion v = current(call);
+        Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
+        byte[] dataKey;
+        try {
+            dataKey = ctx.sse().open(v.meta().encryption(), customer);
+        } finally {
+            Sse.forget(customer);
+        }
         Conditions.checkRead(call, v, "");
         S3Response r = S3Response.ok();
         ObjectHeaders.write(r, v, call);
+        Sse.responseHeaders(r, v.meta().encryption(), customer);
         long size = v.size();
         long first = 0;
         long last = size - 1;
@@ -113,9 +133,14 @@ final class Objects {
         if (head) {
             return r.stream(length, null);
         }
-        long f = first;
-        long l = last;
-        return r.stream(length, out -> ObjectBytes.write(ctx.blobs(), v, f, l, out));
+        if (length == 0) return r.stream(0, out -> { });
+        // Opened here, not in the writer: missing or damaged data fails before the response is committed.
+        InputStream body = ObjectBytes.open(ctx.blobs(), v, dataKey, first, last);
+        return r.stream(length, out -> {
+            try (body) {
+                body.transferTo(out);
+            }
+        });
     }
 
     private static S3Exception invalidPartNumber() {

@@ -31,17 +31,20 @@ public final class Router {
                 if (q.containsKey("location")) return Operation.GET_BUCKET_LOCATION;
                 if (q.containsKey("versioning")) return Operation.GET_BUCKET_VERSIONING;
                 if (q.containsKey("acl")) return Operation.GET_BUCKET_ACL;
+                if (q.containsKey("encryption")) return Operation.GET_BUCKET_ENCRYPTION;
                 if (q.containsKey("uploads")) return Operation.LIST_MULTIPART_UPLOADS;
                 if (hasAny(q, BUCKET_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return "2".equals(q.get("list-type")) ? Operation.LIST_OBJECTS_V2 : Operation.LIST_OBJECTS;
             }
             case "PUT" -> {
+                if (q.containsKey("encryption")) return Operation.PUT_BUCKET_ENCRYPTION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {
                 return Operation.HEAD_BUCKET;
             }
             case "DELETE" -> {
+                if (q.containsKey("encryption")) return Operation.DELETE_BUCKET_ENCRYPTION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.DELETE_BUCKET;
             }
             case "POST" -> {

@@ -46,5 +46,8 @@ public interface S3Call {
 
     Principal principal();
 
+    /** Whether the request came over TLS. */
+    boolean secure();
+
     String requestId();
 }

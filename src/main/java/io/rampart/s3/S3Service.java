@@ -1,5 +1,6 @@
 package io.rampart.s3;
 
+import io.rampart.crypto.MasterKey;
 import io.rampart.storage.BlobStore;
 import io.rampart.storage.MetadataStore;
 import io.rampart.xml.XmlWriter;
@@ -15,9 +16,12 @@ public final class S3Service {
     private final DeleteObjects deleteObjects;
     private final Multipart multipart;
     private final Tagging tagging;
+    private final BucketEncryption encryption;
 
-    public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock) {
-        Context ctx = new Context(meta, blobs, region, clock);
+    public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
+                     S3Settings settings) {
+        Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings);
+        this.encryption = new BucketEncryption(ctx);
         this.buckets = new Buckets(ctx);
         this.objects = new Objects(ctx);
         this.copy = new CopyObject(ctx);
@@ -36,6 +40,9 @@ public final class S3Service {
             case GET_BUCKET_LOCATION -> buckets.location(call);
             case GET_BUCKET_VERSIONING -> buckets.versioning(call);
             case GET_BUCKET_ACL -> buckets.acl(call);
+            case GET_BUCKET_ENCRYPTION -> encryption.get(call);
+            case PUT_BUCKET_ENCRYPTION -> encryption.put(call);
+            case DELETE_BUCKET_ENCRYPTION -> encryption.delete(call);
             case LIST_OBJECTS -> list.v1(call);
             case LIST_OBJECTS_V2 -> list.v2(call);
             case LIST_MULTIPART_UPLOADS -> multipart.listUploads(call);

@@ -1,5 +1,6 @@
 package io.rampart.s3;
 
+import io.rampart.crypto.EncryptedStream;
 import io.rampart.storage.BlobStore;
 import io.rampart.storage.Segment;
 import java.io.IOException;
@@ -12,8 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * An object's bytes once durably stored: inline (small objects live in the metadata row and are durable when it
- * commits) or one blob fsynced and renamed into place before the row is written.
+ * An object's bytes once durably stored, encrypted: inline (small objects live in the metadata row and are durable
+ * when it commits) or one blob fsynced and renamed into place before the row is written. Segment lengths and
+ * {@code size} count plaintext bytes.
  */
 record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, byte[] inline) {
 
@@ -21,10 +23,12 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
     static final int INLINE_LIMIT = 64 * 1024;
 
     /**
-     * Reads {@code in} to EOF and stores it. When {@code expected} is not -1 the body must have exactly that many bytes
-     * (IncompleteBody otherwise). On any failure nothing is left behind.
+     * Reads {@code in} to EOF and stores it encrypted under {@code dataKey} in the stream format of
+     * {@link EncryptedStream}. The size and MD5 are of the plaintext. When {@code expected} is not -1 the body must have
+     * exactly that many bytes (IncompleteBody otherwise). On any failure nothing is left behind.
      */
-    static StoredData store(BlobStore blobs, InputStream in, long expected, boolean allowInline) throws IOException {
+    static StoredData store(BlobStore blobs, InputStream in, long expected, boolean allowInline, byte[] dataKey)
+            throws IOException {
         MessageDigest md5 = newMd5();
         byte[] first = new byte[INLINE_LIMIT + 1];
         int n = readFully(in, first, first.length);
@@ -32,23 +36,26 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
             checkLength(n, expected);
             md5.update(first, 0, n);
             byte[] digest = md5.digest();
-            return new StoredData(n, HexFormat.of().formatHex(digest), digest, List.of(), Arrays.copyOf(first, n));
+            byte[] sealed = EncryptedStream.encrypt(Arrays.copyOf(first, n), dataKey);
+            Arrays.fill(first, (byte) 0);
+            return new StoredData(n, HexFormat.of().formatHex(digest), digest, List.of(), sealed);
         }
         try (BlobStore.PendingBlob pending = blobs.create()) {
-            OutputStream out = pending.out();
-            md5.update(first, 0, n);
-            out.write(first, 0, n);
             long total = n;
-            byte[] buf = new byte[256 * 1024];
-            if (n == first.length) {
-                int r;
-                while ((r = in.read(buf)) != -1) {
-                    md5.update(buf, 0, r);
-                    out.write(buf, 0, r);
-                    total += r;
+            try (OutputStream out = EncryptedStream.encrypt(pending.out(), dataKey)) {
+                md5.update(first, 0, n);
+                out.write(first, 0, n);
+                byte[] buf = new byte[256 * 1024];
+                if (n == first.length) {
+                    int r;
+                    while ((r = in.read(buf)) != -1) {
+                        md5.update(buf, 0, r);
+                        out.write(buf, 0, r);
+                        total += r;
+                    }
                 }
+                checkLength(total, expected);
             }
-            checkLength(total, expected);
             String id = pending.commit();
             byte[] digest = md5.digest();
             return new StoredData(total, HexFormat.of().formatHex(digest), digest, List.of(new Segment(id, total)), null);

@@ -30,6 +30,9 @@ public interface MetadataStore extends AutoCloseable {
 
     DeleteBucketResult deleteBucket(String name);
 
+    /** Replaces a bucket's configuration document; empty when the bucket does not exist. */
+    Optional<Bucket> updateBucketConfig(String name, java.util.function.UnaryOperator<String> change);
+
     /** The current version of a key with its inline data, or empty (also when the current version is a delete marker is not filtered here). */
     Optional<ObjectVersion> current(String bucket, String key);
 

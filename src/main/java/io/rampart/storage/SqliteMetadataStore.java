@@ -141,6 +141,22 @@ public final class SqliteMetadataStore implements MetadataStore {
         });
     }
 
+    @Override public Optional<Bucket> updateBucketConfig(String name, UnaryOperator<String> change) {
+        return db.write(c -> {
+            Optional<Bucket> b = bucketIn(c, name);
+            if (b.isEmpty()) return b;
+            String config = change.apply(b.get().config());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE buckets SET config = ? WHERE name = ?")) {
+                ps.setString(1, config);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+            Bucket old = b.get();
+            return Optional.of(new Bucket(old.name(), old.owner(), old.region(), old.created(), old.versioning(),
+                    old.objectLock(), config));
+        });
+    }
+
     private static boolean exists(Connection c, String sql, String arg) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);

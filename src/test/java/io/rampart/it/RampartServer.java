@@ -26,8 +26,13 @@ public final class RampartServer implements AutoCloseable {
     }
 
     public static RampartServer start() throws Exception {
+        return start(c -> c);
+    }
+
+    /** Starts a server whose configuration the test adjusts (TLS, SSE-C settings...). */
+    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config> adjust) throws Exception {
         Path dir = Files.createTempDirectory("rampart-it");
-        return new RampartServer(dir, Rampart.start(Rampart.Config.defaults(dir).withRootKey(ACCESS_KEY, SECRET_KEY)));
+        return new RampartServer(dir, Rampart.start(adjust.apply(Rampart.Config.defaults(dir).withRootKey(ACCESS_KEY, SECRET_KEY))));
     }
 
     public URI endpoint() {

@@ -1,0 +1,91 @@
+package io.rampart.s3;
+
+import io.rampart.storage.Bucket;
+import io.rampart.xml.XmlElement;
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PutBucketEncryption, GetBucketEncryption, DeleteBucketEncryption: the default encryption (always SSE-S3 here) and
+ * BlockedEncryptionTypes, the per-bucket switch that refuses SSE-C writes.
+ */
+final class BucketEncryption {
+    private final Context ctx;
+
+    BucketEncryption(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    S3Response get(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        BucketSettings.DefaultEncryption e = BucketSettings.of(b).encryption();
+        if (e == null) e = new BucketSettings.DefaultEncryption("AES256", false, List.of());
+        XmlWriter x = new XmlWriter().start("ServerSideEncryptionConfiguration", XmlWriter.S3_NAMESPACE).start("Rule")
+                .start("ApplyServerSideEncryptionByDefault").element("SSEAlgorithm", e.algorithm()).end()
+                .element("BucketKeyEnabled", e.bucketKeyEnabled());
+        if (!e.blockedTypes().isEmpty()) {
+            x.start("BlockedEncryptionTypes");
+            for (String t : e.blockedTypes()) x.element("EncryptionType", t);
+            x.end();
+        }
+        return S3Response.xml(x);
+    }
+
+    S3Response put(S3Call call) throws IOException {
+        Bucket b = ctx.ownedBucket(call);
+        XmlElement root;
+        try {
+            root = XmlElement.parse(call.body().readAllBytes());
+        } catch (XmlElement.MalformedXmlException e) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        List<XmlElement> rules = root.all("Rule");
+        if (!root.name().equals("ServerSideEncryptionConfiguration") || rules.size() != 1) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        XmlElement rule = rules.get(0);
+        String algorithm = rule.child("ApplyServerSideEncryptionByDefault")
+                .flatMap(d -> d.childText("SSEAlgorithm")).map(String::trim).orElse("AES256");
+        switch (algorithm) {
+            case "AES256" -> { }
+            case "aws:kms", "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "SSE-KMS is not available on this server; use AES256 (SSE-S3)");
+            default -> throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        boolean bucketKey = rule.childText("BucketKeyEnabled").map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        BucketSettings current = BucketSettings.of(b);
+        // Omitting BlockedEncryptionTypes keeps the bucket's current setting: SSE-C is never unblocked by accident.
+        List<String> blocked = current.encryption() == null ? List.of() : current.encryption().blockedTypes();
+        if (rule.child("BlockedEncryptionTypes").isPresent()) {
+            List<String> types = new ArrayList<>();
+            for (XmlElement t : rule.child("BlockedEncryptionTypes").get().all("EncryptionType")) {
+                String v = t.text().trim();
+                if (!v.equals("SSE-C") && !v.equals("NONE")) {
+                    throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid EncryptionType: " + v)
+                            .with("ArgumentName", "EncryptionType").with("ArgumentValue", v);
+                }
+                if (!types.contains(v)) types.add(v);
+            }
+            if (types.contains("SSE-C") && types.contains("NONE")) {
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "EncryptionType NONE cannot be combined with other values")
+                        .with("ArgumentName", "EncryptionType");
+            }
+            blocked = types;
+        }
+        BucketSettings.DefaultEncryption e = new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked);
+        ctx.meta().updateBucketConfig(b.name(), json -> current.withEncryption(e).toJson())
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        return S3Response.ok();
+    }
+
+    S3Response delete(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        BucketSettings current = BucketSettings.of(b);
+        // Back to what a new bucket gets: SSE-S3, and SSE-C blocked unless the server allows it by default.
+        ctx.meta().updateBucketConfig(b.name(), json ->
+                current.withEncryption(BucketSettings.defaultEncryption(ctx.settings().blockSseCOnNewBuckets())).toJson());
+        return S3Response.noContent();
+    }
+}
