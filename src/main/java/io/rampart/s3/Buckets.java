@@ -154,13 +154,6 @@ final class Buckets {
         return S3Response.ok().bytes(xml.getBytes(StandardCharsets.UTF_8), "application/xml");
     }
 
-    S3Response versioning(S3Call call) {
-        Bucket b = ctx.ownedBucket(call);
-        XmlWriter x = new XmlWriter().start("VersioningConfiguration", XmlWriter.S3_NAMESPACE);
-        if (!b.versioning().isEmpty()) x.element("Status", b.versioning());
-        return S3Response.xml(x);
-    }
-
     S3Response acl(S3Call call) {
         Bucket b = ctx.ownedBucket(call);
         return S3Response.xml(ownerOnlyAcl(b.owner()));

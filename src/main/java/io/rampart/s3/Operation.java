@@ -8,6 +8,8 @@ public enum Operation {
     DELETE_BUCKET("DeleteBucket"),
     GET_BUCKET_LOCATION("GetBucketLocation"),
     GET_BUCKET_VERSIONING("GetBucketVersioning"),
+    PUT_BUCKET_VERSIONING("PutBucketVersioning"),
+    LIST_OBJECT_VERSIONS("ListObjectVersions"),
     GET_BUCKET_ACL("GetBucketAcl"),
     GET_BUCKET_ENCRYPTION("GetBucketEncryption"),
     PUT_BUCKET_ENCRYPTION("PutBucketEncryption"),

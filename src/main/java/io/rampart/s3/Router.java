@@ -30,6 +30,7 @@ public final class Router {
             case "GET" -> {
                 if (q.containsKey("location")) return Operation.GET_BUCKET_LOCATION;
                 if (q.containsKey("versioning")) return Operation.GET_BUCKET_VERSIONING;
+                if (q.containsKey("versions")) return Operation.LIST_OBJECT_VERSIONS;
                 if (q.containsKey("acl")) return Operation.GET_BUCKET_ACL;
                 if (q.containsKey("encryption")) return Operation.GET_BUCKET_ENCRYPTION;
                 if (q.containsKey("uploads")) return Operation.LIST_MULTIPART_UPLOADS;
@@ -38,6 +39,7 @@ public final class Router {
             }
             case "PUT" -> {
                 if (q.containsKey("encryption")) return Operation.PUT_BUCKET_ENCRYPTION;
+                if (q.containsKey("versioning")) return Operation.PUT_BUCKET_VERSIONING;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {

@@ -17,11 +17,13 @@ public final class S3Service {
     private final Multipart multipart;
     private final Tagging tagging;
     private final BucketEncryption encryption;
+    private final Versioning versioning;
 
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
                      S3Settings settings) {
         Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings);
         this.encryption = new BucketEncryption(ctx);
+        this.versioning = new Versioning(ctx);
         this.buckets = new Buckets(ctx);
         this.objects = new Objects(ctx);
         this.copy = new CopyObject(ctx);
@@ -38,7 +40,9 @@ public final class S3Service {
             case HEAD_BUCKET -> buckets.head(call);
             case DELETE_BUCKET -> buckets.delete(call);
             case GET_BUCKET_LOCATION -> buckets.location(call);
-            case GET_BUCKET_VERSIONING -> buckets.versioning(call);
+            case GET_BUCKET_VERSIONING -> versioning.get(call);
+            case PUT_BUCKET_VERSIONING -> versioning.put(call);
+            case LIST_OBJECT_VERSIONS -> versioning.list(call);
             case GET_BUCKET_ACL -> buckets.acl(call);
             case GET_BUCKET_ENCRYPTION -> encryption.get(call);
             case PUT_BUCKET_ENCRYPTION -> encryption.put(call);

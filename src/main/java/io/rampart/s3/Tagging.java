@@ -35,7 +35,7 @@ final class Tagging {
 
     S3Response get(S3Call call) {
         ctx.ownedBucket(call);
-        ObjectVersion v = objects.current(call);
+        ObjectVersion v = Versions.resolve(ctx, call);
         XmlWriter x = new XmlWriter().start("Tagging", XmlWriter.S3_NAMESPACE).start("TagSet");
         for (Map.Entry<String, String> e : v.meta().tags().entrySet()) {
             x.start("Tag").element("Key", e.getKey()).element("Value", e.getValue()).end();
@@ -46,16 +46,28 @@ final class Tagging {
     S3Response put(S3Call call) throws IOException {
         ctx.ownedBucket(call);
         Map<String, String> tags = parse(call.body().readAllBytes());
-        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), m -> m.withTags(tags));
-        if (v.isEmpty()) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
-        return S3Response.ok();
+        Optional<String> versionId = Versions.requested(call);
+        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(tags));
+        if (v.isEmpty()) throw missing(call, versionId);
+        S3Response r = S3Response.ok();
+        Versions.header(r, ctx.ownedBucket(call), v.get().versionId());
+        return r;
     }
 
     S3Response delete(S3Call call) {
         ctx.ownedBucket(call);
-        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), m -> m.withTags(Map.of()));
-        if (v.isEmpty()) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
-        return S3Response.noContent();
+        Optional<String> versionId = Versions.requested(call);
+        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(Map.of()));
+        if (v.isEmpty()) throw missing(call, versionId);
+        S3Response r = S3Response.noContent();
+        Versions.header(r, ctx.ownedBucket(call), v.get().versionId());
+        return r;
+    }
+
+    /** Why a tagging change found nothing: S3 re-resolves to report NoSuchKey, NoSuchVersion or MethodNotAllowed. */
+    private S3Exception missing(S3Call call, Optional<String> versionId) {
+        Versions.resolve(ctx, call);
+        return new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
     }
 
     static Map<String, String> parse(byte[] body) {

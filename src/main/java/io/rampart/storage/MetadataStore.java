@@ -36,14 +36,41 @@ public interface MetadataStore extends AutoCloseable {
     /** The current version of a key with its inline data, or empty (also when the current version is a delete marker is not filtered here). */
     Optional<ObjectVersion> current(String bucket, String key);
 
-    /** Makes {@code v} the current version of its key, replacing the "null" version; returns it with its sequence number. */
+    /** One version of a key by its id ("null" for the null version), with its inline data. */
+    Optional<ObjectVersion> version(String bucket, String key, String versionId);
+
+    /**
+     * Permanently removes one version (or delete marker) after the precondition accepts it; when it was the latest,
+     * the newest remaining version becomes current. Empty when there is no such version.
+     */
+    Optional<ObjectVersion> deleteVersion(String bucket, String key, String versionId, Precondition precondition);
+
+    /**
+     * All versions and delete markers in (key ascending, newest first) order after the (keyMarker, versionIdMarker)
+     * position, rolling keys up to the delimiter. {@code nextMarker} is "key\nversionId" (versionId empty after a prefix).
+     */
+    ListPage<ObjectVersion> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
+                                         String versionIdMarker, int maxKeys);
+
+    /**
+     * Makes {@code v} the latest version of its key: a "null" version id replaces the key's existing null version
+     * (unversioned and suspended buckets), any other id is added and the previous latest becomes noncurrent.
+     * Delete markers are written the same way. Returns v with its sequence number.
+     */
     ObjectVersion putObject(ObjectVersion v, Precondition precondition);
 
     /** Removes the current version in an unversioned bucket; returns what was removed. */
     Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition);
 
-    /** Replaces the tags of the current version; empty when there is no such key. */
-    Optional<ObjectVersion> updateMeta(String bucket, String key, java.util.function.UnaryOperator<ObjectMeta> change);
+    /**
+     * Changes the metadata (tags, retention, legal hold) of one version, the latest when {@code versionId} is null;
+     * empty when there is no such version or it is a delete marker.
+     */
+    Optional<ObjectVersion> updateMeta(String bucket, String key, String versionId,
+                                       java.util.function.UnaryOperator<ObjectMeta> change);
+
+    /** Changes a bucket's versioning state and Object Lock flag atomically (the change sees the current row). */
+    Optional<Bucket> setVersioning(String name, java.util.function.UnaryOperator<Bucket> change);
 
     /** Current, non-deleted versions in key order after {@code after}, rolling keys up to the delimiter. */
     ListPage<ObjectVersion> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys);

@@ -42,6 +42,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             """,
             "CREATE INDEX IF NOT EXISTS objects_current ON objects(bucket, key) WHERE latest = 1 AND delete_marker = 0",
             "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id)",
+            "CREATE INDEX IF NOT EXISTS objects_versions ON objects(bucket, key, seq DESC)",
             """
             CREATE TABLE IF NOT EXISTS uploads(
               upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated INTEGER NOT NULL,
@@ -189,6 +190,143 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
     }
 
+    /** The id S3 gives versions written while versioning is off or suspended. */
+    public static final String NULL_VERSION = "null";
+
+    private static Optional<ObjectVersion> versionIn(Connection c, String bucket, String key, String versionId,
+                                                     boolean withData) throws SQLException {
+        String sql = "SELECT " + OBJECT_COLUMNS + (withData ? ", inline" : "")
+                + " FROM objects WHERE bucket = ? AND key = ? AND version_id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            ps.setString(3, versionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(objectRow(rs, withData)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
+        return db.read(c -> versionIn(c, bucket, key, versionId, true));
+    }
+
+    @Override public Optional<ObjectVersion> deleteVersion(String bucket, String key, String versionId,
+                                                           Precondition precondition) {
+        List<String> freed = new ArrayList<>();
+        Optional<ObjectVersion> removed = db.write(c -> {
+            Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
+            precondition.check(v);
+            if (v.isEmpty()) return v;
+            removeVersion(c, v.get(), freed);
+            if (v.get().latest()) {
+                // The newest remaining version (or delete marker) becomes current again.
+                try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET latest = 1 WHERE bucket = ? AND key = ? "
+                        + "AND seq = (SELECT MAX(seq) FROM objects WHERE bucket = ? AND key = ?)")) {
+                    ps.setString(1, bucket);
+                    ps.setString(2, key);
+                    ps.setString(3, bucket);
+                    ps.setString(4, key);
+                    ps.executeUpdate();
+                }
+            }
+            return v;
+        });
+        freed.forEach(releaseBlob);
+        return removed;
+    }
+
+    @Override public ListPage<ObjectVersion> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
+                                                          String versionIdMarker, int maxKeys) {
+        String p = prefix == null ? "" : prefix;
+        String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        return db.read(c -> {
+            List<ObjectVersion> entries = new ArrayList<>();
+            List<String> prefixes = new ArrayList<>();
+            if (maxKeys <= 0) return new ListPage<>(entries, prefixes, false, null);
+            // Position: after (keyMarker, the marker version's seq) in (key ASC, seq DESC) order.
+            String fromKey = keyMarker == null ? "" : keyMarker;
+            long fromSeq = -1; // -1: strictly after every version of fromKey
+            if (versionIdMarker != null && !versionIdMarker.isEmpty() && !fromKey.isEmpty()) {
+                Optional<ObjectVersion> m = versionIn(c, bucket, fromKey, versionIdMarker, false);
+                if (m.isPresent()) fromSeq = m.get().seq();
+            } else if (d != null && fromKey.startsWith(p) && fromKey.equals(rollUp(fromKey, p, d))) {
+                fromKey = fromKey + AFTER_ALL;
+            }
+            boolean inclusiveKey = false;
+            if (fromKey.compareTo(p) < 0) {
+                fromKey = p;
+                inclusiveKey = true;
+            }
+            String lastPrefix = null;
+            ObjectVersion lastEntry = null;
+            while (true) {
+                List<ObjectVersion> batch = versionBatch(c, bucket, fromKey, inclusiveKey, fromSeq);
+                boolean jumped = false;
+                for (ObjectVersion v : batch) {
+                    if (!v.key().startsWith(p)) return new ListPage<>(entries, prefixes, false, null);
+                    String rolled = d == null ? null : rollUp(v.key(), p, d);
+                    if (rolled != null && rolled.equals(lastPrefix)) continue;
+                    if (entries.size() + prefixes.size() == maxKeys) {
+                        String next = lastEntry != null && (lastPrefix == null || lastEntry.key().compareTo(lastPrefix) > 0)
+                                ? lastEntry.key() + "\n" + lastEntry.versionId() : lastPrefix + "\n";
+                        return new ListPage<>(entries, prefixes, true, next);
+                    }
+                    if (rolled != null) {
+                        prefixes.add(rolled);
+                        lastPrefix = rolled;
+                        fromKey = rolled + AFTER_ALL;
+                        fromSeq = -1;
+                        inclusiveKey = false;
+                        jumped = true;
+                        break;
+                    }
+                    entries.add(v);
+                    lastEntry = v;
+                    fromKey = v.key();
+                    fromSeq = v.seq();
+                    inclusiveKey = false;
+                }
+                if (!jumped && batch.size() < VERSION_BATCH) return new ListPage<>(entries, prefixes, false, null);
+            }
+        });
+    }
+
+    private static final int VERSION_BATCH = 1001;
+
+    /**
+     * The next versions in (key ascending, newest first) order after a position: first the older versions of the
+     * position's key, then later keys. Two index range scans, never a sort of the bucket.
+     */
+    private static List<ObjectVersion> versionBatch(Connection c, String bucket, String fromKey, boolean inclusiveKey,
+                                                    long fromSeq) throws SQLException {
+        List<ObjectVersion> out = new ArrayList<>();
+        if (fromSeq >= 0) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS
+                    + " FROM objects WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+                ps.setString(1, bucket);
+                ps.setString(2, fromKey);
+                ps.setLong(3, fromSeq);
+                ps.setInt(4, VERSION_BATCH);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(objectRow(rs, false));
+                }
+            }
+        }
+        if (out.size() < VERSION_BATCH) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM objects INDEXED BY objects_versions"
+                    + " WHERE bucket = ? AND key " + (inclusiveKey ? ">=" : ">") + " ? ORDER BY key, seq DESC LIMIT ?")) {
+                ps.setString(1, bucket);
+                ps.setString(2, fromKey);
+                ps.setInt(3, VERSION_BATCH - out.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(objectRow(rs, false));
+                }
+            }
+        }
+        return out;
+    }
+
     private static ObjectVersion objectRow(ResultSet rs, boolean withData) throws SQLException {
         return new ObjectVersion(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5) != 0,
                 rs.getInt(6) != 0, rs.getLong(7), rs.getString(8), rs.getLong(9), fromJson(rs.getString(10), ObjectMeta.class),
@@ -207,23 +345,35 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     /** Inserts v as the latest version; the previous "null" version (unversioned buckets) is removed. */
+    /**
+     * Inserts v as the latest version of its key. One rule serves every versioning state: a "null" version id replaces
+     * the key's existing "null" version wherever it is in the history (unversioned and suspended buckets); any other id
+     * (enabled buckets) is added, and the previous latest version becomes noncurrent.
+     */
     private ObjectVersion replaceCurrent(Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed)
             throws SQLException {
-        long seq = 1;
         // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
         for (Segment s : v.segments()) addRef(c, s.blob());
+        long seq;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?")) {
+            ps.setString(1, v.bucket());
+            ps.setString(2, v.key());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+        }
+        if (NULL_VERSION.equals(v.versionId())) {
+            Optional<ObjectVersion> nullVersion = versionIn(c, v.bucket(), v.key(), NULL_VERSION, false);
+            if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed);
+        }
         if (cur.isPresent()) {
-            seq = cur.get().seq() + 1;
-            removeVersion(c, cur.get(), freed);
-        } else {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?")) {
+                    "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1")) {
                 ps.setString(1, v.bucket());
                 ps.setString(2, v.key());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    seq = rs.getLong(1);
-                }
+                ps.executeUpdate();
             }
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO objects(" + OBJECT_COLUMNS
@@ -288,9 +438,11 @@ public final class SqliteMetadataStore implements MetadataStore {
         return removed;
     }
 
-    @Override public Optional<ObjectVersion> updateMeta(String bucket, String key, UnaryOperator<ObjectMeta> change) {
+    @Override public Optional<ObjectVersion> updateMeta(String bucket, String key, String versionId,
+                                                        UnaryOperator<ObjectMeta> change) {
         return db.write(c -> {
-            Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
+            Optional<ObjectVersion> cur = versionId == null ? currentIn(c, bucket, key, false)
+                    : versionIn(c, bucket, key, versionId, false);
             if (cur.isEmpty() || cur.get().deleteMarker()) return Optional.<ObjectVersion>empty();
             ObjectMeta meta = change.apply(cur.get().meta());
             try (PreparedStatement ps = c.prepareStatement(
@@ -302,6 +454,21 @@ public final class SqliteMetadataStore implements MetadataStore {
                 ps.executeUpdate();
             }
             return Optional.of(cur.get().withMeta(meta));
+        });
+    }
+
+    @Override public Optional<Bucket> setVersioning(String name, java.util.function.UnaryOperator<Bucket> change) {
+        return db.write(c -> {
+            Optional<Bucket> b = bucketIn(c, name);
+            if (b.isEmpty()) return b;
+            Bucket next = change.apply(b.get());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE buckets SET versioning = ?, object_lock = ? WHERE name = ?")) {
+                ps.setString(1, next.versioning());
+                ps.setInt(2, next.objectLock() ? 1 : 0);
+                ps.setString(3, name);
+                ps.executeUpdate();
+            }
+            return Optional.of(next);
         });
     }
 

@@ -1,0 +1,116 @@
+package io.rampart.s3;
+
+import io.rampart.storage.Bucket;
+import io.rampart.storage.ListPage;
+import io.rampart.storage.ObjectVersion;
+import io.rampart.xml.XmlElement;
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.util.function.UnaryOperator;
+
+/**
+ * PutBucketVersioning, GetBucketVersioning and ListObjectVersions. Versioning goes unversioned → Enabled ⇄ Suspended
+ * and never back; a bucket with Object Lock stays Enabled.
+ */
+final class Versioning {
+    private final Context ctx;
+
+    Versioning(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    S3Response get(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        XmlWriter x = new XmlWriter().start("VersioningConfiguration", XmlWriter.S3_NAMESPACE);
+        if (!b.versioning().isEmpty()) x.element("Status", b.versioning());
+        return S3Response.xml(x);
+    }
+
+    S3Response put(S3Call call) throws IOException {
+        Bucket b = ctx.ownedBucket(call);
+        XmlElement root;
+        try {
+            root = XmlElement.parse(call.body().readAllBytes());
+        } catch (XmlElement.MalformedXmlException e) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        if (!root.name().equals("VersioningConfiguration")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        String status = root.childText("Status").map(String::trim).orElse(null);
+        String mfaDelete = root.childText("MfaDelete").map(String::trim).orElse(null);
+        if (status != null && !status.equals("Enabled") && !status.equals("Suspended")) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        if (mfaDelete != null && !mfaDelete.equals("Enabled") && !mfaDelete.equals("Disabled")) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        if ("Enabled".equals(mfaDelete)) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "MFA delete is not available yet on this server")
+                    .with("Header", "x-amz-mfa");
+        }
+        if (status == null) return S3Response.ok();
+        ctx.meta().setVersioning(b.name(), current -> {
+            if (current.objectLock() && status.equals("Suspended")) {
+                throw new S3Exception(S3ErrorCode.INVALID_BUCKET_STATE,
+                        "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
+            }
+            // Suspending a never-versioned bucket is accepted by S3 and makes it "Suspended".
+            return new Bucket(current.name(), current.owner(), current.region(), current.created(), status,
+                    current.objectLock(), current.config());
+        });
+        return S3Response.ok();
+    }
+
+    S3Response list(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        String enc = call.query("encoding-type").orElse(null);
+        if (enc != null && !enc.equals("url")) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
+                    .with("ArgumentName", "encoding-type").with("ArgumentValue", enc);
+        }
+        UnaryOperator<String> e = enc == null ? s -> s : Formats::urlEncode;
+        String prefix = call.query("prefix").orElse("");
+        String delimiter = call.query("delimiter").orElse("");
+        String keyMarker = call.query("key-marker").orElse("");
+        String versionIdMarker = call.query("version-id-marker").orElse("");
+        if (!versionIdMarker.isEmpty() && keyMarker.isEmpty()) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "A version-id marker cannot be specified without a key marker.")
+                    .with("ArgumentName", "version-id-marker").with("ArgumentValue", versionIdMarker);
+        }
+        if (!versionIdMarker.isEmpty() && !Versions.valid(versionIdMarker)) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid version id specified")
+                    .with("ArgumentName", "version-id-marker").with("ArgumentValue", versionIdMarker);
+        }
+        int max = call.query("max-keys").map(v -> Buckets.parseInt(v, "max-keys", 0, 1000)).orElse(1000);
+        ListPage<ObjectVersion> page = ctx.meta().listVersions(b.name(), prefix, delimiter, keyMarker, versionIdMarker, max);
+        XmlWriter x = new XmlWriter().start("ListVersionsResult", XmlWriter.S3_NAMESPACE)
+                .element("Name", b.name()).element("Prefix", e.apply(prefix))
+                .element("KeyMarker", e.apply(keyMarker)).element("VersionIdMarker", versionIdMarker);
+        if (page.truncated()) {
+            String[] next = page.nextMarker().split("\n", 2);
+            x.element("NextKeyMarker", e.apply(next[0]));
+            if (!next[1].isEmpty()) x.element("NextVersionIdMarker", next[1]);
+        }
+        x.element("MaxKeys", max);
+        if (!delimiter.isEmpty()) x.element("Delimiter", e.apply(delimiter));
+        x.element("IsTruncated", page.truncated());
+        if (enc != null) x.element("EncodingType", "url");
+        for (ObjectVersion v : page.entries()) {
+            if (v.deleteMarker()) {
+                x.start("DeleteMarker").element("Key", e.apply(v.key())).element("VersionId", v.versionId())
+                        .element("IsLatest", v.latest()).element("LastModified", Formats.isoDate(v.lastModified()));
+                Owners.write(x, "Owner", b.owner());
+                x.end();
+            } else {
+                x.start("Version").element("Key", e.apply(v.key())).element("VersionId", v.versionId())
+                        .element("IsLatest", v.latest()).element("LastModified", Formats.isoDate(v.lastModified()))
+                        .element("ETag", Formats.quoted(v.etag()));
+                for (String alg : v.meta().checksums().keySet()) x.element("ChecksumAlgorithm", alg);
+                x.element("Size", v.size());
+                Owners.write(x, "Owner", b.owner());
+                x.element("StorageClass", v.meta().storageClass()).end();
+            }
+        }
+        for (String p : page.commonPrefixes()) x.start("CommonPrefixes").element("Prefix", e.apply(p)).end();
+        return S3Response.xml(x);
+    }
+}
