@@ -8,11 +8,11 @@ import io.rampart.storage.Bucket;
 import java.util.List;
 
 /**
- * A bucket's sub-resource configurations, stored as one JSON document in its row. Today: default encryption, whose
- * BlockedEncryptionTypes is the per-bucket SSE-C switch.
+ * A bucket's sub-resource configurations, stored as one JSON document in its row: default encryption (whose
+ * BlockedEncryptionTypes is the per-bucket SSE-C switch) and Object Lock's default retention.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BucketSettings(DefaultEncryption encryption) {
+record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -23,9 +23,19 @@ record BucketSettings(DefaultEncryption encryption) {
         }
     }
 
+    /** Object Lock's default retention for new versions: {@code mode} null when there is no default rule. */
+    record LockConfiguration(String mode, Integer days, Integer years) {
+        /** The default retain-until for a version written at {@code now}, or null. */
+        Long defaultRetainUntil(long now) {
+            if (mode == null) return null;
+            java.time.ZonedDateTime t = java.time.Instant.ofEpochMilli(now).atZone(java.time.ZoneOffset.UTC);
+            return (days != null ? t.plusDays(days) : t.plusYears(years)).toInstant().toEpochMilli();
+        }
+    }
+
     /** Settings of a new bucket: SSE-S3 by default and, unless the server allows it, SSE-C blocked (as AWS since April 2026). */
     static BucketSettings forNewBucket(boolean blockSseC) {
-        return new BucketSettings(defaultEncryption(blockSseC));
+        return new BucketSettings(defaultEncryption(blockSseC), null);
     }
 
     static DefaultEncryption defaultEncryption(boolean blockSseC) {
@@ -45,7 +55,11 @@ record BucketSettings(DefaultEncryption encryption) {
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e);
+        return new BucketSettings(e, objectLock);
+    }
+
+    BucketSettings withObjectLock(LockConfiguration l) {
+        return new BucketSettings(encryption, l);
     }
 
     String toJson() {

@@ -87,9 +87,8 @@ final class Buckets {
         if (call.principal().isAnonymous()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         String name = call.bucket();
         if (!validName(name)) throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME).with("BucketName", name);
-        if (call.header("x-amz-bucket-object-lock-enabled").map("true"::equalsIgnoreCase).orElse(false)) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Object Lock is not implemented yet");
-        }
+        // Object Lock implies versioning, enabled for good.
+        boolean objectLock = call.header("x-amz-bucket-object-lock-enabled").map("true"::equalsIgnoreCase).orElse(false);
         byte[] body = call.body().readAllBytes();
         Optional<String> constraint = Optional.empty();
         if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
@@ -102,8 +101,10 @@ final class Buckets {
             }
         }
         checkLocation(constraint);
-        Bucket b = new Bucket(name, call.principal().accountId(), ctx.region(), ctx.now(), "", false,
-                BucketSettings.forNewBucket(ctx.settings().blockSseCOnNewBuckets()).toJson());
+        BucketSettings settings = BucketSettings.forNewBucket(ctx.settings().blockSseCOnNewBuckets());
+        if (objectLock) settings = settings.withObjectLock(new BucketSettings.LockConfiguration(null, null, null));
+        Bucket b = new Bucket(name, call.principal().accountId(), ctx.region(), ctx.now(), objectLock ? "Enabled" : "",
+                objectLock, settings.toJson());
         Optional<Bucket> existing = ctx.meta().createBucket(b);
         if (existing.isPresent()) {
             S3ErrorCode code = existing.get().owner().equals(call.principal().accountId())

@@ -31,6 +31,7 @@ public final class Router {
                 if (q.containsKey("location")) return Operation.GET_BUCKET_LOCATION;
                 if (q.containsKey("versioning")) return Operation.GET_BUCKET_VERSIONING;
                 if (q.containsKey("versions")) return Operation.LIST_OBJECT_VERSIONS;
+                if (q.containsKey("object-lock")) return Operation.GET_OBJECT_LOCK_CONFIGURATION;
                 if (q.containsKey("acl")) return Operation.GET_BUCKET_ACL;
                 if (q.containsKey("encryption")) return Operation.GET_BUCKET_ENCRYPTION;
                 if (q.containsKey("uploads")) return Operation.LIST_MULTIPART_UPLOADS;
@@ -40,6 +41,7 @@ public final class Router {
             case "PUT" -> {
                 if (q.containsKey("encryption")) return Operation.PUT_BUCKET_ENCRYPTION;
                 if (q.containsKey("versioning")) return Operation.PUT_BUCKET_VERSIONING;
+                if (q.containsKey("object-lock")) return Operation.PUT_OBJECT_LOCK_CONFIGURATION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {
@@ -65,12 +67,16 @@ public final class Router {
                     return hasCopySource ? Operation.UPLOAD_PART_COPY : Operation.UPLOAD_PART;
                 }
                 if (q.containsKey("tagging")) return Operation.PUT_OBJECT_TAGGING;
+                if (q.containsKey("retention")) return Operation.PUT_OBJECT_RETENTION;
+                if (q.containsKey("legal-hold")) return Operation.PUT_OBJECT_LEGAL_HOLD;
                 if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return hasCopySource ? Operation.COPY_OBJECT : Operation.PUT_OBJECT;
             }
             case "GET" -> {
                 if (q.containsKey("uploadId")) return Operation.LIST_PARTS;
                 if (q.containsKey("tagging")) return Operation.GET_OBJECT_TAGGING;
+                if (q.containsKey("retention")) return Operation.GET_OBJECT_RETENTION;
+                if (q.containsKey("legal-hold")) return Operation.GET_OBJECT_LEGAL_HOLD;
                 if (q.containsKey("acl")) return Operation.GET_OBJECT_ACL;
                 if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return Operation.GET_OBJECT;

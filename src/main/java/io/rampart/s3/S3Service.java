@@ -18,12 +18,14 @@ public final class S3Service {
     private final Tagging tagging;
     private final BucketEncryption encryption;
     private final Versioning versioning;
+    private final ObjectLock lock;
 
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
                      S3Settings settings) {
         Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings);
         this.encryption = new BucketEncryption(ctx);
         this.versioning = new Versioning(ctx);
+        this.lock = new ObjectLock(ctx);
         this.buckets = new Buckets(ctx);
         this.objects = new Objects(ctx);
         this.copy = new CopyObject(ctx);
@@ -43,6 +45,12 @@ public final class S3Service {
             case GET_BUCKET_VERSIONING -> versioning.get(call);
             case PUT_BUCKET_VERSIONING -> versioning.put(call);
             case LIST_OBJECT_VERSIONS -> versioning.list(call);
+            case GET_OBJECT_LOCK_CONFIGURATION -> lock.getConfiguration(call);
+            case PUT_OBJECT_LOCK_CONFIGURATION -> lock.putConfiguration(call);
+            case GET_OBJECT_RETENTION -> lock.getRetention(call);
+            case PUT_OBJECT_RETENTION -> lock.putRetention(call);
+            case GET_OBJECT_LEGAL_HOLD -> lock.getLegalHold(call);
+            case PUT_OBJECT_LEGAL_HOLD -> lock.putLegalHold(call);
             case GET_BUCKET_ACL -> buckets.acl(call);
             case GET_BUCKET_ENCRYPTION -> encryption.get(call);
             case PUT_BUCKET_ENCRYPTION -> encryption.put(call);

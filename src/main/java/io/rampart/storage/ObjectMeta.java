@@ -5,12 +5,27 @@ import java.util.Map;
 
 /**
  * What S3 remembers about an object version besides its bytes: content headers (by their HTTP names), user metadata
- * (without the x-amz-meta- prefix), checksums (algorithm name to base64 value), tags, and for multipart objects the part
- * sizes (for GET ?partNumber= and PartsCount), and the encryption envelope (null only for data written unencrypted).
+ * (without the x-amz-meta- prefix), checksums (algorithm name to base64 value), tags, for multipart objects the part
+ * sizes (for GET ?partNumber= and PartsCount), the encryption envelope (null only for data written unencrypted), and
+ * its Object Lock state (null when it has neither retention nor legal hold).
  */
 public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata,
                          Map<String, String> checksums, String checksumType, List<Long> partSizes,
-                         Map<String, String> tags, String storageClass, Encryption encryption) {
+                         Map<String, String> tags, String storageClass, Encryption encryption, LockState lock) {
+
+    /**
+     * Object Lock on one version: retention {@code mode} ("GOVERNANCE" or "COMPLIANCE", null for none) until
+     * {@code retainUntil} (epoch millis), and the legal hold.
+     */
+    public record LockState(String mode, Long retainUntil, boolean legalHold) {
+        public LockState withLegalHold(boolean on) {
+            return new LockState(mode, retainUntil, on);
+        }
+
+        public LockState withRetention(String newMode, Long until) {
+            return new LockState(newMode, until, legalHold);
+        }
+    }
 
     public ObjectMeta {
         contentHeaders = contentHeaders == null ? Map.of() : contentHeaders;
@@ -21,12 +36,24 @@ public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String>
         storageClass = storageClass == null ? "STANDARD" : storageClass;
     }
 
+    /** Metadata without Object Lock state (the common case). */
+    public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
+                      String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
+                      Encryption encryption) {
+        this(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, encryption, null);
+    }
+
     public ObjectMeta withTags(Map<String, String> newTags) {
         return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, newTags, storageClass,
-                encryption);
+                encryption, lock);
     }
 
     public ObjectMeta withEncryption(Encryption e) {
-        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, e);
+        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, e, lock);
+    }
+
+    public ObjectMeta withLock(LockState l) {
+        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
+                encryption, l);
     }
 }
