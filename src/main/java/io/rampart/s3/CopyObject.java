@@ -91,11 +91,11 @@ final class CopyObject {
                     + "object to itself without changing the object's metadata, storage class, website redirect location or "
                     + "encryption attributes.");
         }
+        Sse.checkNotBlocked(dest, call);
         Optional<Sse.CustomerKey> sourceKey = ctx.sse().customerKey(call, Sse.COPY_SOURCE_SSE_C_PREFIX);
         Optional<Sse.CustomerKey> destKey = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             ctx.sse().checkRequestedAlgorithm(call, destKey);
-            Sse.checkNotBlocked(dest, destKey);
             byte[] dataKey = ctx.sse().open(src.meta().encryption(), sourceKey);
             ObjectMeta sm = src.meta();
             Map<String, String> content = metaDirective.equals("REPLACE") ? ObjectHeaders.contentHeaders(call) : sm.contentHeaders();

@@ -49,11 +49,11 @@ final class Multipart {
         ObjectHeaders.checkKey(call.key());
         Map<String, String> checksums = new HashMap<>();
         String algorithm = call.header("x-amz-checksum-algorithm").map(s -> s.toUpperCase(java.util.Locale.ROOT)).orElse(null);
+        Sse.checkNotBlocked(b, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         Sse.DataKey key;
         try {
             ctx.sse().checkRequestedAlgorithm(call, customer);
-            Sse.checkNotBlocked(b, customer);
             // One data key for the whole upload; every part is its own encrypted stream under it.
             key = ctx.sse().newDataKey(customer);
         } finally {
@@ -100,12 +100,14 @@ final class Multipart {
     }
 
     S3Response uploadPart(S3Call call) throws IOException {
-        ctx.ownedBucket(call);
+        Bucket b = ctx.ownedBucket(call);
         int n = partNumber(call);
         Upload u = upload(call);
         long length = call.contentLength();
         if (length < 0) throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
         if (length > MAX_PART) throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE);
+        // An upload begun while SSE-C was allowed takes no SSE-C parts once the bucket blocks it.
+        Sse.checkNotBlocked(b, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             byte[] dataKey = uploadDataKey(u, customer);
@@ -147,7 +149,7 @@ final class Multipart {
     }
 
     S3Response uploadPartCopy(S3Call call) throws IOException {
-        ctx.ownedBucket(call);
+        Bucket b = ctx.ownedBucket(call);
         int n = partNumber(call);
         Upload u = upload(call);
         ObjectVersion src = copy.source(call);
@@ -169,6 +171,7 @@ final class Multipart {
             }
         }
         if (last - first + 1 > MAX_PART) throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE);
+        Sse.checkNotBlocked(b, call);
         Optional<Sse.CustomerKey> sourceKey = ctx.sse().customerKey(call, Sse.COPY_SOURCE_SSE_C_PREFIX);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {

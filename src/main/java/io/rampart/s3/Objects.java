@@ -36,10 +36,10 @@ final class Objects {
         Map<String, String> user = ObjectHeaders.userMetadata(call);
         Map<String, String> tags = ObjectHeaders.taggingHeader(call);
         String storageClass = ObjectHeaders.storageClass(call);
+        Sse.checkNotBlocked(b, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             ctx.sse().checkRequestedAlgorithm(call, customer);
-            Sse.checkNotBlocked(b, customer);
             Sse.DataKey key = ctx.sse().newDataKey(customer);
             StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true, key.key());
             try {

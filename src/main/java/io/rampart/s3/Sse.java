@@ -110,12 +110,14 @@ final class Sse {
         }
     }
 
-    /** Refuses an SSE-C write into a bucket whose default encryption blocks SSE-C (S3: 403 AccessDenied). */
-    static void checkNotBlocked(Bucket bucket, Optional<CustomerKey> customer) {
-        if (customer.isPresent() && BucketSettings.of(bucket).blocksSseC()) {
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
-                    "Requests specifying Server Side Encryption with Customer provided keys are blocked for this bucket.");
-        }
+    /**
+     * Refuses an SSE-C write into a bucket whose default encryption blocks SSE-C. S3 answers a plain 403 AccessDenied
+     * to any write carrying SSE-C headers, before it looks at the key material: check this before {@link #customerKey}.
+     */
+    static void checkNotBlocked(Bucket bucket, S3Call call) {
+        boolean sseC = call.header(SSE_C_PREFIX + "algorithm").isPresent() || call.header(SSE_C_PREFIX + "key").isPresent()
+                || call.header(SSE_C_PREFIX + "key-md5").isPresent();
+        if (sseC && BucketSettings.of(bucket).blocksSseC()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
     }
 
     /** A new random data key, sealed for the customer key when given, else for the master key. */

@@ -4,8 +4,13 @@ import io.rampart.http.Rampart;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -62,6 +67,43 @@ public final class RampartServer implements AutoCloseable {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .forcePathStyle(true)
+                .build();
+    }
+
+    /**
+     * Trust managers that trust exactly the self-signed certificate this server generated into
+     * {@code <dataDir>/tls} (started with {@code withTls(new Rampart.Tls(null, null, true))}).
+     */
+    public TrustManager[] selfSignedTrustManagers() {
+        Path tls = dataDir.resolve("tls");
+        try (var in = Files.newInputStream(tls.resolve("self-signed.p12"))) {
+            char[] password = Files.readString(tls.resolve("self-signed.pass")).trim().toCharArray();
+            KeyStore served = KeyStore.getInstance("PKCS12");
+            served.load(in, password);
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            trusted.setCertificateEntry("rampart", served.getCertificate(served.aliases().nextElement()));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            return tmf.getTrustManagers();
+        } catch (java.io.IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the server's self-signed certificate from " + tls, e);
+        }
+    }
+
+    /** An S3 client over HTTPS that trusts this server's self-signed certificate (and nothing else). */
+    public S3Client s3TrustingSelfSigned() {
+        return s3Trusting(selfSignedTrustManagers());
+    }
+
+    /** An S3 client over HTTPS that validates the server's certificate with the given trust managers. */
+    public S3Client s3Trusting(TrustManager[] trust) {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .forcePathStyle(true)
+                .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
                 .build();
     }
 
