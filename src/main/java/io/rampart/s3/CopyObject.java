@@ -44,8 +44,11 @@ final class CopyObject {
 
     private final Context ctx;
 
-    CopyObject(Context ctx) {
+    private final ObjectLock lock;
+
+    CopyObject(Context ctx, ObjectLock lock) {
         this.ctx = ctx;
+        this.lock = lock;
     }
 
     /** Resolves and authorises the copy source and checks the x-amz-copy-source-if-* conditions. */
@@ -54,12 +57,30 @@ final class CopyObject {
         Bucket sb = ctx.meta().bucket(src.bucket())
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", src.bucket()));
         if (!sb.owner().equals(call.principal().accountId())) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
-        ObjectVersion v = ctx.meta().current(src.bucket(), src.key())
-                .filter(o -> !o.deleteMarker())
-                .filter(o -> src.versionId() == null || src.versionId().equals(o.versionId()))
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", src.key()));
+        ObjectVersion v;
+        if (src.versionId() != null) {
+            if (!Versions.valid(src.versionId())) {
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid version id specified")
+                        .with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", src.versionId());
+            }
+            v = ctx.meta().version(src.bucket(), src.key(), src.versionId())
+                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_VERSION).with("Key", src.key())
+                            .with("VersionId", src.versionId()));
+            if (v.deleteMarker()) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                        "The source of a copy request may not specifically refer to a delete marker by version id.");
+            }
+        } else {
+            v = ctx.meta().current(src.bucket(), src.key()).filter(o -> !o.deleteMarker())
+                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", src.key()));
+        }
         Conditions.checkRead(call, v, "x-amz-copy-source-");
         return v;
+    }
+
+    /** Whether the source bucket has versioning (then S3 reports the source version id). */
+    private boolean versioned(String bucket) {
+        return ctx.meta().bucket(bucket).map(b -> !b.versioning().isEmpty()).orElse(false);
     }
 
     S3Response handle(S3Call call) {
@@ -80,7 +101,8 @@ final class CopyObject {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown tagging directive.")
                     .with("ArgumentName", "x-amz-tagging-directive").with("ArgumentValue", tagDirective);
         }
-        boolean sameObject = src.bucket().equals(dest.name()) && src.key().equals(call.key());
+        // Copying an older version onto its own key is how a version is restored: only the latest counts as "itself".
+        boolean sameObject = src.bucket().equals(dest.name()) && src.key().equals(call.key()) && src.latest();
         String storageClass = call.header("x-amz-storage-class").isPresent() ? ObjectHeaders.storageClass(call)
                 : src.meta().storageClass();
         if (sameObject && metaDirective.equals("COPY") && storageClass.equals(src.meta().storageClass())
@@ -111,7 +133,9 @@ final class CopyObject {
             else if (!sm.partSizes().isEmpty() || (sm.encryption() != null && sm.encryption().customerKey())) {
                 etag = wholeObjectEtag(src, dataKey);
             } else etag = src.etag();
-            ObjectVersion v = new ObjectVersion(dest.name(), call.key(), "null", 0, true, false, src.size(), etag, ctx.now(),
+            ObjectMeta.LockState lockState = lock.forNewVersion(call, dest);
+            meta = meta.withLock(lockState);
+            ObjectVersion v = new ObjectVersion(dest.name(), call.key(), Versions.idForWrite(dest), 0, true, false, src.size(), etag, ctx.now(),
                     meta, src.segments(), src.inline(), call.principal().arn(), call.principal().accessKeyId());
             ObjectVersion stored = ctx.meta().putObject(v, Conditions.forWrite(call));
             XmlWriter x = new XmlWriter().start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
@@ -121,7 +145,8 @@ final class CopyObject {
                 x.element("Checksum" + e.getKey().toUpperCase(java.util.Locale.ROOT), e.getValue());
             }
             S3Response r = S3Response.xml(x);
-            if (src.versionId() != null && !"null".equals(src.versionId())) r.header("x-amz-copy-source-version-id", src.versionId());
+            if (versioned(src.bucket())) r.header("x-amz-copy-source-version-id", src.versionId());
+            Versions.header(r, dest, stored.versionId());
             Sse.responseHeaders(r, envelope, destKey);
             return r;
         } finally {

@@ -39,9 +39,12 @@ final class Multipart {
     private final Context ctx;
     private final CopyObject copy;
 
-    Multipart(Context ctx, CopyObject copy) {
+    private final ObjectLock lock;
+
+    Multipart(Context ctx, CopyObject copy, ObjectLock lock) {
         this.ctx = ctx;
         this.copy = copy;
+        this.lock = lock;
     }
 
     S3Response create(S3Call call) {
@@ -61,7 +64,8 @@ final class Multipart {
         }
         ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
                 algorithm == null ? null : call.header("x-amz-checksum-type").orElse("COMPOSITE"), List.of(),
-                ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call), key.envelope());
+                ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call), key.envelope(),
+                lock.forNewVersion(call, b));
         byte[] id = new byte[24];
         RANDOM.nextBytes(id);
         String uploadId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
@@ -257,8 +261,8 @@ final class Multipart {
         String etag = HexFormat.of().formatHex(md5.digest()) + "-" + chosen.size();
         ObjectMeta um = u.meta();
         ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(), Map.of(), null, sizes, um.tags(),
-                um.storageClass(), um.encryption());
-        ObjectVersion v = new ObjectVersion(b.name(), u.key(), "null", 0, true, false, total, etag, ctx.now(), meta,
+                um.storageClass(), um.encryption(), um.lock());
+        ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
                 segments, null, call.principal().arn(), call.principal().accessKeyId());
         if (ctx.meta().completeUpload(u.uploadId(), v, used, precondition).isEmpty()) {
             throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
@@ -269,6 +273,7 @@ final class Multipart {
         S3Response r = S3Response.xml(x);
         // For SSE-C only the algorithm is echoed: the key is not part of this request.
         Sse.responseHeaders(r, um.encryption(), Optional.empty());
+        Versions.header(r, b, v.versionId());
         return r;
     }
 

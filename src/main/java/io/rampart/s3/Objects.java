@@ -1,6 +1,7 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.MetadataStore.Precondition;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
 import java.io.IOException;
@@ -18,8 +19,11 @@ final class Objects {
 
     private final Context ctx;
 
-    Objects(Context ctx) {
+    private final ObjectLock lock;
+
+    Objects(Context ctx, ObjectLock lock) {
         this.ctx = ctx;
+        this.lock = lock;
     }
 
     S3Response put(S3Call call) throws IOException {
@@ -36,6 +40,7 @@ final class Objects {
         Map<String, String> user = ObjectHeaders.userMetadata(call);
         Map<String, String> tags = ObjectHeaders.taggingHeader(call);
         String storageClass = ObjectHeaders.storageClass(call);
+        ObjectMeta.LockState lockState = lock.forNewVersion(call, b);
         Sse.checkNotBlocked(b, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
@@ -44,12 +49,14 @@ final class Objects {
             StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true, key.key());
             try {
                 ObjectMeta meta = new ObjectMeta(content, user, call.verifiedChecksums(), "FULL_OBJECT", List.of(), tags,
-                        storageClass, key.envelope());
+                        storageClass, key.envelope(), lockState);
                 String etag = customer.isPresent() ? Sse.opaqueEtag() : data.md5Hex();
-                ObjectVersion v = new ObjectVersion(b.name(), call.key(), "null", 0, true, false, data.size(), etag,
-                        ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(), call.principal().accessKeyId());
+                ObjectVersion v = new ObjectVersion(b.name(), call.key(), Versions.idForWrite(b), 0, true, false, data.size(),
+                        etag, ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(),
+                        call.principal().accessKeyId());
                 ctx.meta().putObject(v, precondition);
                 S3Response r = S3Response.ok().header("ETag", Formats.quoted(etag));
+                Versions.header(r, b, v.versionId());
                 ObjectHeaders.writeChecksums(r, meta);
                 Sse.responseHeaders(r, key.envelope(), customer);
                 return r;
@@ -62,18 +69,9 @@ final class Objects {
         }
     }
 
-    /** The current version of the call's key, or NoSuchKey. */
-    ObjectVersion current(S3Call call) {
-        Optional<ObjectVersion> v = ctx.meta().current(call.bucket(), call.key());
-        if (v.isEmpty() || v.get().deleteMarker()) {
-            throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
-        }
-        return v.get();
-    }
-
     S3Response get(S3Call call, boolean head) throws IOException {
-        ctx.ownedBucket(call);
-        ObjectVersion v = current(call);
+        Bucket bucket = ctx.ownedBucket(call);
+        ObjectVersion v = Versions.resolve(ctx, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         byte[] dataKey;
         try {
@@ -85,6 +83,8 @@ final class Objects {
         S3Response r = S3Response.ok();
         ObjectHeaders.write(r, v, call);
         Sse.responseHeaders(r, v.meta().encryption(), customer);
+        Versions.header(r, bucket, v.versionId());
+        ObjectLock.responseHeaders(r, v.meta().lock());
         long size = v.size();
         long first = 0;
         long last = size - 1;
@@ -166,16 +166,44 @@ final class Objects {
     }
 
     S3Response delete(S3Call call) {
-        ctx.ownedBucket(call);
+        Bucket b = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
-        ctx.meta().deleteObject(call.bucket(), call.key(), deletePrecondition(call));
-        return S3Response.noContent();
+        Deleted d = deleteOne(b, call, call.key(), Versions.requested(call), deletePrecondition(call));
+        S3Response r = S3Response.noContent();
+        if (d.versionId() != null) Versions.header(r, b, d.versionId());
+        if (d.deleteMarker()) r.header("x-amz-delete-marker", "true");
+        return r;
+    }
+
+    /** What one delete did: the version removed or the delete marker created (null id when unversioned). */
+    record Deleted(String versionId, boolean deleteMarker) { }
+
+    /**
+     * Deletes as S3 does: a named version is removed for good (unless Object Lock protects it); otherwise an
+     * unversioned bucket removes the object, and a versioned one adds a delete marker (the "null" one when suspended),
+     * so nothing is lost.
+     */
+    Deleted deleteOne(Bucket b, S3Call call, String key, Optional<String> versionId, Precondition precondition) {
+        if (versionId.isPresent()) {
+            Optional<ObjectVersion> removed = ctx.meta().deleteVersion(b.name(), key, versionId.get(),
+                    lock.permanentDelete(call));
+            return new Deleted(versionId.get(), removed.map(ObjectVersion::deleteMarker).orElse(false));
+        }
+        if (b.versioning().isEmpty()) {
+            ctx.meta().deleteObject(b.name(), key, precondition);
+            return new Deleted(null, false);
+        }
+        ObjectVersion marker = new ObjectVersion(b.name(), key, Versions.idForWrite(b), 0, true, true, 0, "", ctx.now(),
+                new ObjectMeta(null, null, null, null, null, null, null, null), List.of(), null, call.principal().arn(),
+                call.principal().accessKeyId());
+        ObjectVersion stored = ctx.meta().putObject(marker, precondition);
+        return new Deleted(stored.versionId(), true);
     }
 
     /** DeleteObject's If-Match (S3, 2024): 412 when the current ETag differs, 404 when there is no object. */
-    private static io.rampart.storage.MetadataStore.Precondition deletePrecondition(S3Call call) {
+    private static Precondition deletePrecondition(S3Call call) {
         Optional<String> ifMatch = call.header("if-match");
-        if (ifMatch.isEmpty()) return io.rampart.storage.MetadataStore.Precondition.NONE;
+        if (ifMatch.isEmpty()) return Precondition.NONE;
         return current -> {
             if (current.isEmpty() || current.get().deleteMarker()) {
                 throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());

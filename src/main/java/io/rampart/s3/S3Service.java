@@ -9,6 +9,7 @@ import java.time.Clock;
 
 /** Runs one routed S3 operation. Owns no state beyond the operation families it dispatches to. */
 public final class S3Service {
+    private final Context ctx;
     private final Buckets buckets;
     private final Objects objects;
     private final CopyObject copy;
@@ -23,15 +24,16 @@ public final class S3Service {
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
                      S3Settings settings) {
         Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings);
+        this.ctx = ctx;
         this.encryption = new BucketEncryption(ctx);
         this.versioning = new Versioning(ctx);
-        this.lock = new ObjectLock(ctx);
         this.buckets = new Buckets(ctx);
-        this.objects = new Objects(ctx);
-        this.copy = new CopyObject(ctx);
+        this.lock = new ObjectLock(ctx);
+        this.objects = new Objects(ctx, lock);
+        this.copy = new CopyObject(ctx, lock);
         this.list = new ListObjects(ctx);
-        this.deleteObjects = new DeleteObjects(ctx);
-        this.multipart = new Multipart(ctx, copy);
+        this.deleteObjects = new DeleteObjects(ctx, objects);
+        this.multipart = new Multipart(ctx, copy, lock);
         this.tagging = new Tagging(ctx, objects);
     }
 
@@ -66,7 +68,7 @@ public final class S3Service {
             case DELETE_OBJECT -> objects.delete(call);
             case GET_OBJECT_ACL -> {
                 buckets.head(call);
-                objects.current(call);
+                Versions.resolve(ctx, call);
                 yield S3Response.xml(Buckets.ownerOnlyAcl(call.principal().accountId()));
             }
             case GET_OBJECT_TAGGING -> tagging.get(call);

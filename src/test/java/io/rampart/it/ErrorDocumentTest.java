@@ -122,7 +122,7 @@ class ErrorDocumentTest {
             "GET,    /errors?replication",
             "PUT,    /errors?policy",
             "GET,    /errors/present?torrent",
-            "PUT,    /errors/present?retention",
+            "PUT,    /errors/present?acl",
     })
     void unimplementedOperationIsNotImplemented501(String method, String path) {
         byte[] body = method.equals("PUT") ? "<Anything/>".getBytes(StandardCharsets.UTF_8) : null;
