@@ -57,13 +57,14 @@ public final class EncryptedStream {
 
     /** An output stream that encrypts what is written to it into {@code out}; close() seals the final chunk. */
     public static OutputStream encrypt(OutputStream out, byte[] dataKey) throws IOException {
-        return new Encryptor(out, dataKey);
+        return new Encryptor(out, dataKey, CHUNK);
     }
 
     /** Convenience for small values: the whole encrypted form of {@code plain}. */
     public static byte[] encrypt(byte[] plain, byte[] dataKey) {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream((int) encryptedLength(plain.length));
-        try (OutputStream enc = encrypt(buf, dataKey)) {
+        // Small values get chunk buffers of their own size, not 2 x 64 KiB.
+        try (OutputStream enc = new Encryptor(buf, dataKey, Math.max(1, Math.min(CHUNK, plain.length)))) {
             enc.write(plain);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -115,15 +116,17 @@ public final class EncryptedStream {
         private final OutputStream out;
         private final SecretKeySpec key;
         private final byte[] prefix = new byte[8];
-        private final byte[] chunk = new byte[CHUNK];
-        private final byte[] sealed = new byte[CHUNK + TAG];
+        private byte[] chunk;
+        private byte[] sealed;
         private final Cipher cipher;
         private int filled;
         private long index;
         private boolean closed;
 
-        Encryptor(OutputStream out, byte[] dataKey) throws IOException {
+        Encryptor(OutputStream out, byte[] dataKey, int initialCapacity) throws IOException {
             this.out = out;
+            this.chunk = new byte[initialCapacity];
+            this.sealed = new byte[initialCapacity + TAG];
             this.key = new SecretKeySpec(dataKey, "AES");
             RANDOM.nextBytes(prefix);
             try {
@@ -144,12 +147,19 @@ public final class EncryptedStream {
         @Override public void write(byte[] b, int off, int len) throws IOException {
             while (len > 0) {
                 if (filled == CHUNK) seal(false);
-                int n = Math.min(len, CHUNK - filled);
+                if (filled == chunk.length) grow();
+                int n = Math.min(len, chunk.length - filled);
                 System.arraycopy(b, off, chunk, filled, n);
                 filled += n;
                 off += n;
                 len -= n;
             }
+        }
+
+        private void grow() {
+            int size = Math.min(CHUNK, chunk.length * 2);
+            chunk = Arrays.copyOf(chunk, size);
+            sealed = new byte[size + TAG];
         }
 
         private void seal(boolean last) throws IOException {
@@ -186,8 +196,8 @@ public final class EncryptedStream {
         private final byte[] prefix = new byte[8];
         private final Cipher cipher;
         private final InputStream in;
-        private final byte[] sealed = new byte[CHUNK + TAG];
-        private final byte[] plain = new byte[CHUNK];
+        private final byte[] sealed;
+        private final byte[] plain;
         private long index;
         private int pos;
         private int limit;
@@ -199,6 +209,10 @@ public final class EncryptedStream {
             this.key = new SecretKeySpec(dataKey, "AES");
             this.plainLength = plainLength;
             this.lastChunk = chunks(plainLength) - 1;
+            // Buffers no larger than the object: a 4 KiB GET must not allocate 128 KiB.
+            int capacity = (int) Math.min(CHUNK, plainLength);
+            this.sealed = new byte[capacity + TAG];
+            this.plain = new byte[capacity];
             try {
                 this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
             } catch (GeneralSecurityException e) {
