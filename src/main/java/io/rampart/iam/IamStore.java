@@ -29,6 +29,10 @@ public final class IamStore {
             """,
             "CREATE TABLE IF NOT EXISTS server_keys(name TEXT PRIMARY KEY, sealed BLOB NOT NULL)",
             """
+            CREATE TABLE IF NOT EXISTS mfa_devices(serial TEXT PRIMARY KEY, account TEXT NOT NULL, user_name TEXT NOT NULL,
+              secret BLOB NOT NULL, enabled INTEGER NOT NULL, created INTEGER NOT NULL)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS access_keys(id TEXT PRIMARY KEY, account TEXT NOT NULL, user_name TEXT NOT NULL,
               secret BLOB NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL)
             """);
@@ -147,6 +151,47 @@ public final class IamStore {
                 }
             }
         });
+    }
+
+    /**
+     * Registers an enabled virtual MFA device for a user; its TOTP seed is stored sealed. The IAM API
+     * (CreateVirtualMFADevice / EnableMFADevice) will be built on this.
+     */
+    public void addMfaDevice(String serial, String accountId, String userName, byte[] seed) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR REPLACE INTO mfa_devices(serial, account, user_name, secret, enabled, created) VALUES(?,?,?,?,1,?)")) {
+                ps.setString(1, serial);
+                ps.setString(2, accountId);
+                ps.setString(3, userName);
+                ps.setBytes(4, masterKey.seal(seed, "mfa:" + serial));
+                ps.setLong(5, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Whether {@code code} is a valid current TOTP code of the enabled device {@code serial} belonging to the account.
+     */
+    public boolean verifyMfa(String serial, String accountId, String code, long epochSeconds) {
+        Optional<byte[]> seed = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT secret FROM mfa_devices WHERE serial = ? AND account = ? AND enabled = 1")) {
+                ps.setString(1, serial);
+                ps.setString(2, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(masterKey.unseal(rs.getBytes(1), "mfa:" + serial)) : Optional.<byte[]>empty();
+                }
+            }
+        });
+        if (seed.isEmpty()) return false;
+        try {
+            return Totp.verify(seed.get(), code, epochSeconds);
+        } finally {
+            java.util.Arrays.fill(seed.get(), (byte) 0);
+        }
     }
 
     /** The first account (single-account servers): the owner of buckets the admin creates. */

@@ -1,0 +1,47 @@
+package io.rampart.iam;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** RFC 6238 time-based one-time passwords as virtual MFA devices compute them: HMAC-SHA1, 30-second steps, 6 digits. */
+public final class Totp {
+    public static final int STEP_SECONDS = 30;
+
+    private Totp() { }
+
+    /** The code for the 30-second window containing {@code epochSeconds}. */
+    public static String code(byte[] secret, long epochSeconds) {
+        return codeForStep(secret, Math.floorDiv(epochSeconds, STEP_SECONDS));
+    }
+
+    static String codeForStep(byte[] secret, long step) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(secret, "HmacSHA1"));
+            byte[] h = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
+            int offset = h[h.length - 1] & 0x0f;
+            int binary = ((h[offset] & 0x7f) << 24) | ((h[offset + 1] & 0xff) << 16) | ((h[offset + 2] & 0xff) << 8)
+                    | (h[offset + 3] & 0xff);
+            return String.format("%06d", binary % 1_000_000);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Whether {@code code} is valid at {@code epochSeconds}, allowing one step of clock drift either way as AWS does.
+     * Compared in constant time.
+     */
+    public static boolean verify(byte[] secret, String code, long epochSeconds) {
+        if (code == null || !code.matches("\\d{6}")) return false;
+        long step = Math.floorDiv(epochSeconds, STEP_SECONDS);
+        boolean ok = false;
+        for (long s = step - 1; s <= step + 1; s++) {
+            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(), code.getBytes());
+        }
+        return ok;
+    }
+}
