@@ -79,7 +79,7 @@ final class CopyObject {
     }
 
     /** Whether the source bucket has versioning (then S3 reports the source version id). */
-    private boolean versioned(String bucket) {
+    boolean versioned(String bucket) {
         return ctx.meta().bucket(bucket).map(b -> !b.versioning().isEmpty()).orElse(false);
     }
 

@@ -194,6 +194,7 @@ final class Multipart {
                     .element("LastModified", Formats.isoDate(ctx.now()))
                     .element("ETag", Formats.quoted(etag));
             S3Response r = S3Response.xml(x);
+            if (copy.versioned(src.bucket())) r.header("x-amz-copy-source-version-id", src.versionId());
             Sse.responseHeaders(r, u.meta().encryption(), customer);
             return storePart(u, n, data, etag, Map.of(), r);
         } finally {

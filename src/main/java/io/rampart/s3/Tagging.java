@@ -34,13 +34,15 @@ final class Tagging {
     }
 
     S3Response get(S3Call call) {
-        ctx.ownedBucket(call);
+        var b = ctx.ownedBucket(call);
         ObjectVersion v = Versions.resolve(ctx, call);
         XmlWriter x = new XmlWriter().start("Tagging", XmlWriter.S3_NAMESPACE).start("TagSet");
         for (Map.Entry<String, String> e : v.meta().tags().entrySet()) {
             x.start("Tag").element("Key", e.getKey()).element("Value", e.getValue()).end();
         }
-        return S3Response.xml(x);
+        S3Response r = S3Response.xml(x);
+        Versions.header(r, b, v.versionId());
+        return r;
     }
 
     S3Response put(S3Call call) throws IOException {
