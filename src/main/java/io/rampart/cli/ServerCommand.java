@@ -56,6 +56,16 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--stop-timeout", defaultValue = "30", description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
+    @Option(names = "--lifecycle-interval-seconds", defaultValue = "3600",
+            description = "How often the lifecycle worker applies the buckets' lifecycle rules, in seconds (default: ${DEFAULT-VALUE}).")
+    long lifecycleIntervalSeconds;
+
+    @Option(names = "--lifecycle-day-seconds", defaultValue = "86400",
+            description = "For testing only: the length of a lifecycle 'day' in seconds, so that rules counted in days "
+                    + "(Expiration, NoncurrentVersionExpiration, AbortIncompleteMultipartUpload) act within seconds "
+                    + "(default: ${DEFAULT-VALUE}, a real day).")
+    long lifecycleDaySeconds;
+
 
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
@@ -66,12 +76,16 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: give --tls-cert and --tls-key together, or --tls-self-signed alone");
             return 2;
         }
+        if (lifecycleDaySeconds <= 0 || lifecycleIntervalSeconds <= 0) {
+            System.err.println("rampart: --lifecycle-day-seconds and --lifecycle-interval-seconds must be positive");
+            return 2;
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
                 System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"),
                 System.getenv("RAMPART_MASTER_KEY"), true, Duration.ofSeconds(stopTimeoutSeconds),
-                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls);
+                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds);
         Rampart rampart;
         try {
             rampart = Rampart.start(config);

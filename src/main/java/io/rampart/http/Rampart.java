@@ -5,6 +5,7 @@ import io.rampart.auth.CredentialStore;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.crypto.MasterKey;
 import io.rampart.iam.IamStore;
+import io.rampart.s3.LifecycleWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
@@ -39,11 +40,28 @@ public final class Rampart implements AutoCloseable {
 
     /**
      * Server settings. {@code port} 0 picks a free port. The root key pair, when both are set, becomes the admin's key.
-     * {@code tls} null serves plain HTTP.
+     * {@code tls} null serves plain HTTP. {@code lifecycleDaySeconds} is how long a lifecycle "day" lasts (86400; tests
+     * shorten it) and {@code lifecycleIntervalSeconds} how often the lifecycle worker runs.
      */
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
-                         Tls tls) {
+                         Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds) {
+        public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
+        public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
+
+        public Config {
+            if (lifecycleDaySeconds <= 0 || lifecycleIntervalSeconds <= 0) {
+                throw new IllegalArgumentException("lifecycle day and interval must be positive");
+            }
+        }
+
+        /** Settings with the default lifecycle timing. */
+        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
+                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls) {
+            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
+                    tls, DEFAULT_LIFECYCLE_DAY_SECONDS, DEFAULT_LIFECYCLE_INTERVAL_SECONDS);
+        }
+
         public static Config defaults(Path dataDir) {
             return new Config("127.0.0.1", 0, dataDir, "us-east-1", null, null, null, null, true, Duration.ofSeconds(30),
                     S3Settings.defaults(), null);
@@ -51,17 +69,23 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds);
+        }
+
+        /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
+        public Config withLifecycle(long daySeconds, long intervalSeconds) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds);
         }
     }
 
@@ -72,6 +96,7 @@ public final class Rampart implements AutoCloseable {
     private final IamStore.Bootstrap bootstrap;
     private final int sweptBlobs;
     private final TlsMaterial tls;
+    private final LifecycleWorker lifecycle;
 
     private Rampart(Config config) throws Exception {
         this.config = config;
@@ -98,6 +123,8 @@ public final class Rampart implements AutoCloseable {
                     .map(k -> new Credential(k.accessKeyId(), k.secretKey(), null, k.principal()));
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
             S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3());
+            this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
+                    Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
                     : config.tls().selfSigned() ? TlsMaterial.selfSigned(dir.resolve("tls"))
                     : TlsMaterial.fromPem(config.tls().certFile(), config.tls().keyFile());
@@ -153,6 +180,7 @@ public final class Rampart implements AutoCloseable {
         Rampart r = new Rampart(config);
         try {
             r.server.start();
+            r.lifecycle.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -186,6 +214,11 @@ public final class Rampart implements AutoCloseable {
         return bootstrap.accountId();
     }
 
+    /** The lifecycle worker: its counters and recent actions (the audit trail will subscribe to it). */
+    public LifecycleWorker lifecycle() {
+        return lifecycle;
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -197,6 +230,7 @@ public final class Rampart implements AutoCloseable {
         } catch (Exception e) {
             log.warn("error stopping HTTP server: {}", e.toString());
         }
+        if (lifecycle != null) lifecycle.close();
         meta.close();
     }
 

@@ -9,10 +9,15 @@ import java.util.List;
 
 /**
  * A bucket's sub-resource configurations, stored as one JSON document in its row: default encryption (whose
- * BlockedEncryptionTypes is the per-bucket SSE-C switch) and Object Lock's default retention.
+ * BlockedEncryptionTypes is the per-bucket SSE-C switch), Object Lock's default retention and the lifecycle rules.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
+record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle) {
+
+    BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
+        this(encryption, objectLock, null);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -55,11 +60,16 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock);
+        return new BucketSettings(e, objectLock, lifecycle);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l);
+        return new BucketSettings(encryption, l, lifecycle);
+    }
+
+    /** With these lifecycle rules; null removes the lifecycle configuration. */
+    BucketSettings withLifecycle(LifecycleConfiguration l) {
+        return new BucketSettings(encryption, objectLock, l);
     }
 
     String toJson() {

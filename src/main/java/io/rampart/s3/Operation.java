@@ -20,6 +20,10 @@ public enum Operation {
     GET_BUCKET_ENCRYPTION("GetBucketEncryption"),
     PUT_BUCKET_ENCRYPTION("PutBucketEncryption"),
     DELETE_BUCKET_ENCRYPTION("DeleteBucketEncryption"),
+    // CloudTrail's eventNames for the lifecycle API (PutBucketLifecycleConfiguration is logged as PutBucketLifecycle).
+    GET_BUCKET_LIFECYCLE_CONFIGURATION("GetBucketLifecycle"),
+    PUT_BUCKET_LIFECYCLE_CONFIGURATION("PutBucketLifecycle"),
+    DELETE_BUCKET_LIFECYCLE("DeleteBucketLifecycle"),
     LIST_OBJECTS("ListObjects"),
     LIST_OBJECTS_V2("ListObjectsV2"),
     LIST_MULTIPART_UPLOADS("ListMultipartUploads"),

@@ -34,12 +34,14 @@ public final class Router {
                 if (q.containsKey("object-lock")) return Operation.GET_OBJECT_LOCK_CONFIGURATION;
                 if (q.containsKey("acl")) return Operation.GET_BUCKET_ACL;
                 if (q.containsKey("encryption")) return Operation.GET_BUCKET_ENCRYPTION;
+                if (q.containsKey("lifecycle")) return Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION;
                 if (q.containsKey("uploads")) return Operation.LIST_MULTIPART_UPLOADS;
                 if (hasAny(q, BUCKET_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return "2".equals(q.get("list-type")) ? Operation.LIST_OBJECTS_V2 : Operation.LIST_OBJECTS;
             }
             case "PUT" -> {
                 if (q.containsKey("encryption")) return Operation.PUT_BUCKET_ENCRYPTION;
+                if (q.containsKey("lifecycle")) return Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION;
                 if (q.containsKey("versioning")) return Operation.PUT_BUCKET_VERSIONING;
                 if (q.containsKey("object-lock")) return Operation.PUT_OBJECT_LOCK_CONFIGURATION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
@@ -49,6 +51,7 @@ public final class Router {
             }
             case "DELETE" -> {
                 if (q.containsKey("encryption")) return Operation.DELETE_BUCKET_ENCRYPTION;
+                if (q.containsKey("lifecycle")) return Operation.DELETE_BUCKET_LIFECYCLE;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.DELETE_BUCKET;
             }
             case "POST" -> {

@@ -20,6 +20,7 @@ public final class S3Service {
     private final BucketEncryption encryption;
     private final Versioning versioning;
     private final ObjectLock lock;
+    private final Lifecycle lifecycle;
 
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
                      S3Settings settings) {
@@ -35,6 +36,7 @@ public final class S3Service {
         this.deleteObjects = new DeleteObjects(ctx, objects);
         this.multipart = new Multipart(ctx, copy, lock);
         this.tagging = new Tagging(ctx, objects);
+        this.lifecycle = new Lifecycle(ctx);
     }
 
     public S3Response handle(Operation op, S3Call call) throws IOException {
@@ -57,6 +59,9 @@ public final class S3Service {
             case GET_BUCKET_ENCRYPTION -> encryption.get(call);
             case PUT_BUCKET_ENCRYPTION -> encryption.put(call);
             case DELETE_BUCKET_ENCRYPTION -> encryption.delete(call);
+            case GET_BUCKET_LIFECYCLE_CONFIGURATION -> lifecycle.get(call);
+            case PUT_BUCKET_LIFECYCLE_CONFIGURATION -> lifecycle.put(call);
+            case DELETE_BUCKET_LIFECYCLE -> lifecycle.delete(call);
             case LIST_OBJECTS -> list.v1(call);
             case LIST_OBJECTS_V2 -> list.v2(call);
             case LIST_MULTIPART_UPLOADS -> multipart.listUploads(call);

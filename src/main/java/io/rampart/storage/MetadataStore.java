@@ -101,5 +101,30 @@ public interface MetadataStore extends AutoCloseable {
 
     boolean isLiveBlob(String blobId);
 
+    // ---- scans for background work (lifecycle): index range scans in batches, never a whole-table load ----
+
+    /** Up to {@code limit} buckets of every owner in name order after {@code afterName} ("" for the first page). */
+    List<Bucket> bucketsAfter(String afterName, int limit);
+
+    /**
+     * Up to {@code limit} versions and delete markers of a bucket in (key ascending, newest first) order strictly after
+     * the position (afterKey, beforeSeq): first the versions of {@code afterKey} with a sequence number below
+     * {@code beforeSeq}, then later keys. Start with ("", Long.MAX_VALUE). Without inline data.
+     */
+    List<ObjectVersion> versionsAfter(String bucket, String afterKey, long beforeSeq, int limit);
+
+    /**
+     * Up to {@code limit} uploads of a bucket initiated before {@code initiatedBefore}, in (key, initiated, upload id)
+     * order strictly after the given position. Start with ("", Long.MIN_VALUE, "").
+     */
+    List<Upload> uploadsInitiatedBefore(String bucket, long initiatedBefore, String afterKey, long afterInitiated,
+                                        String afterUploadId, int limit);
+
+    /**
+     * Removes a delete marker that is the only remaining version of its key (S3's "expired object delete marker"),
+     * checking both inside the transaction; empty when it is not (anymore).
+     */
+    Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId);
+
     @Override void close();
 }

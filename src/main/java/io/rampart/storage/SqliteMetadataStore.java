@@ -777,6 +777,93 @@ public final class SqliteMetadataStore implements MetadataStore {
         return idx < 0 ? null : key.substring(0, idx + delimiter.length());
     }
 
+    // ---- scans for background work ----
+
+    @Override public List<Bucket> bucketsAfter(String afterName, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, owner, region, created, versioning, object_lock, config"
+                    + " FROM buckets WHERE name > ? ORDER BY name LIMIT ?")) {
+                ps.setString(1, afterName == null ? "" : afterName);
+                ps.setInt(2, limit);
+                List<Bucket> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(bucketRow(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override public List<ObjectVersion> versionsAfter(String bucket, String afterKey, long beforeSeq, int limit) {
+        return db.read(c -> {
+            List<ObjectVersion> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS
+                    + " FROM objects WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+                ps.setString(1, bucket);
+                ps.setString(2, afterKey);
+                ps.setLong(3, beforeSeq);
+                ps.setInt(4, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(objectRow(rs, false));
+                }
+            }
+            if (out.size() < limit) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM objects INDEXED BY objects_versions"
+                        + " WHERE bucket = ? AND key > ? ORDER BY key, seq DESC LIMIT ?")) {
+                    ps.setString(1, bucket);
+                    ps.setString(2, afterKey);
+                    ps.setInt(3, limit - out.size());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.add(objectRow(rs, false));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override public List<Upload> uploadsInitiatedBefore(String bucket, long initiatedBefore, String afterKey,
+                                                         long afterInitiated, String afterUploadId, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + UPLOAD_COLUMNS + " FROM uploads"
+                    + " WHERE bucket = ? AND (key, initiated, upload_id) > (?, ?, ?) AND initiated < ?"
+                    + " ORDER BY key, initiated, upload_id LIMIT ?")) {
+                ps.setString(1, bucket);
+                ps.setString(2, afterKey);
+                ps.setLong(3, afterInitiated);
+                ps.setString(4, afterUploadId);
+                ps.setLong(5, initiatedBefore);
+                ps.setInt(6, limit);
+                List<Upload> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(uploadRow(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
+        List<String> freed = new ArrayList<>();
+        Optional<ObjectVersion> removed = db.write(c -> {
+            Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
+            if (v.isEmpty() || !v.get().deleteMarker() || !v.get().latest()) return Optional.<ObjectVersion>empty();
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM objects"
+                    + " WHERE bucket = ? AND key = ? LIMIT 2)")) {
+                ps.setString(1, bucket);
+                ps.setString(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) != 1) return Optional.<ObjectVersion>empty();
+                }
+            }
+            removeVersion(c, v.get(), freed);
+            return v;
+        });
+        freed.forEach(releaseBlob);
+        return removed;
+    }
+
     @Override public boolean isLiveBlob(String blobId) {
         return db.read(c -> exists(c, "SELECT 1 FROM blobs WHERE id = ? AND refs > 0", blobId));
     }

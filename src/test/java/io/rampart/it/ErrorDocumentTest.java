@@ -116,8 +116,8 @@ class ErrorDocumentTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
             "GET,    /errors?website",
-            "PUT,    /errors?lifecycle",
-            "GET,    /errors?lifecycle",
+            "PUT,    /errors?logging",
+            "GET,    /errors?notification",
             "DELETE, /errors?cors",
             "GET,    /errors?replication",
             "PUT,    /errors?policy",
@@ -136,7 +136,7 @@ class ErrorDocumentTest {
     @Test void unimplementedOperationThroughTheSdkIsNotImplemented() {
         assertS3Error(() -> s3.getBucketWebsite(b -> b.bucket(BUCKET)), 501, "NotImplemented",
                 "A header you provided implies functionality that is not implemented");
-        assertS3Error(() -> s3.getBucketLifecycleConfiguration(b -> b.bucket(BUCKET)), 501, "NotImplemented",
+        assertS3Error(() -> s3.getBucketCors(b -> b.bucket(BUCKET)), 501, "NotImplemented",
                 "A header you provided implies functionality that is not implemented");
     }
 }
