@@ -1,5 +1,6 @@
 package io.rampart.http;
 
+import io.rampart.audit.AuditTrail;
 import io.rampart.auth.Credential;
 import io.rampart.auth.CredentialStore;
 import io.rampart.auth.SigV4Verifier;
@@ -96,6 +97,7 @@ public final class Rampart implements AutoCloseable {
     private final IamStore.Bootstrap bootstrap;
     private final int sweptBlobs;
     private final TlsMaterial tls;
+    private final AuditTrail trail;
     private final LifecycleWorker lifecycle;
 
     private Rampart(Config config) throws Exception {
@@ -128,7 +130,8 @@ public final class Rampart implements AutoCloseable {
             this.tls = config.tls() == null ? null
                     : config.tls().selfSigned() ? TlsMaterial.selfSigned(dir.resolve("tls"))
                     : TlsMaterial.fromPem(config.tls().certFile(), config.tls().keyFile());
-            this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain()));
+            this.trail = AuditTrail.NONE;
+            this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region()));
         } catch (Exception e) {
             db.close();
             throw e;
@@ -231,6 +234,7 @@ public final class Rampart implements AutoCloseable {
             log.warn("error stopping HTTP server: {}", e.toString());
         }
         if (lifecycle != null) lifecycle.close();
+        if (trail != null) trail.close();
         meta.close();
     }
 

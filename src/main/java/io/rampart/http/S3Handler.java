@@ -1,5 +1,7 @@
 package io.rampart.http;
 
+import io.rampart.audit.AuditTrail;
+import io.rampart.audit.RequestFacts;
 import io.rampart.auth.AuthException;
 import io.rampart.auth.Authenticated;
 import io.rampart.auth.BodyVerificationException;
@@ -45,12 +47,16 @@ public final class S3Handler extends Handler.Abstract {
     private final SigV4Verifier verifier;
     private final S3Service s3;
     private final String domain;
+    private final AuditTrail trail;
+    private final String region;
 
-    public S3Handler(SigV4Verifier verifier, S3Service s3, String domain) {
+    public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
         super(InvocationType.BLOCKING);
         this.verifier = verifier;
         this.s3 = s3;
         this.domain = domain;
+        this.trail = trail;
+        this.region = region;
     }
 
     static String newRequestId() {
@@ -80,15 +86,18 @@ public final class S3Handler extends Handler.Abstract {
             return true;
         }
         String resource = resource(target);
+        Operation op = Router.route(method, target.bucket(), target.key(), target.query(),
+                headers.containsKey("x-amz-copy-source"));
+        Trail.Draft draft = new Trail.Draft(request, requestId, response.getHeaders().get("x-amz-id-2"), op, target,
+                headers, region);
         try {
             Authenticated auth = verifier.verify(
                     new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
                     Content.Source.asInputStream(request));
+            draft.authenticated(auth);
             if (!"s3".equals(auth.service())) {
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented yet");
             }
-            Operation op = Router.route(method, target.bucket(), target.key(), target.query(),
-                    headers.containsKey("x-amz-copy-source"));
             Call call = new Call(method, target, headers, auth, requestId, request.isSecure());
             boolean rereadable = "GET".equals(method) || "HEAD".equals(method);
             S3Response r;
@@ -97,7 +106,14 @@ public final class S3Handler extends Handler.Abstract {
                 // was sent, read the (new) current version again. Only for requests without a body to re-read.
                 try {
                     r = s3.handle(op, call);
-                    if (writeResponse(response, callback, method, r)) break;
+                    RequestFacts facts = draft.done(r.status(), r.headers(), call.contentLength(), Math.max(0, r.length()),
+                            null, null);
+                    // No acknowledged change without its record: mutations are recorded durably before the response.
+                    if (!draft.readOnly()) trail.recordDurably(facts);
+                    if (writeResponse(response, callback, method, r)) {
+                        if (draft.readOnly()) trail.record(facts);
+                        break;
+                    }
                 } catch (java.nio.file.NoSuchFileException e) {
                     if (!rereadable || attempt == 3) throw e;
                 }
@@ -106,23 +122,34 @@ public final class S3Handler extends Handler.Abstract {
             }
             if (log.isDebugEnabled()) log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
         } catch (S3Exception e) {
-            writeError(response, callback, method, e, resource, requestId);
+            fail(response, callback, method, e, resource, requestId, draft);
         } catch (AuthException e) {
-            writeError(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId);
+            fail(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId, draft);
         } catch (BodyVerificationException e) {
-            writeError(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId);
+            fail(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId, draft);
         } catch (EofException e) {
             // The client went away or sent less than it announced.
-            writeError(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId);
+            fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
         } catch (IOException | RuntimeException e) {
             if (isClientAbort(e)) {
-                writeError(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId);
+                fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
             } else {
                 log.error("request {} {} {} failed", requestId, method, resource, e);
-                writeError(response, callback, method, new S3Exception(S3ErrorCode.INTERNAL_ERROR), resource, requestId);
+                fail(response, callback, method, new S3Exception(S3ErrorCode.INTERNAL_ERROR), resource, requestId, draft);
             }
         }
         return true;
+    }
+
+    /** Answers an error and records it: denied and failed requests are in the trail too. */
+    private void fail(Response response, Callback callback, String method, S3Exception e, String resource,
+                      String requestId, Trail.Draft draft) {
+        writeError(response, callback, method, e, resource, requestId);
+        try {
+            trail.record(draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage()));
+        } catch (RuntimeException ex) {
+            log.error("could not record request {} in the audit trail", requestId, ex);
+        }
     }
 
     private static boolean isClientAbort(Throwable e) {

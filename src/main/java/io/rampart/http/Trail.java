@@ -1,0 +1,140 @@
+package io.rampart.http;
+
+import io.rampart.audit.RequestFacts;
+import io.rampart.auth.Authenticated;
+import io.rampart.iam.Principal;
+import io.rampart.s3.Operation;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+
+/** Collects, while a request is handled, the facts its audit record needs, keeping every secret out. */
+final class Trail {
+    private Trail() { }
+
+    /** Request headers CloudTrail shows in requestParameters for S3 data events (never the SSE-C key itself). */
+    private static final Set<String> REQUEST_HEADERS = Set.of("x-amz-copy-source", "x-amz-metadata-directive",
+            "x-amz-tagging-directive", "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-server-side-encryption-customer-algorithm",
+            "x-amz-copy-source-server-side-encryption-customer-key-md5", "x-amz-sdk-checksum-algorithm",
+            "x-amz-checksum-algorithm", "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme",
+            "x-amz-checksum-sha1", "x-amz-checksum-sha256", "x-amz-bypass-governance-retention", "x-amz-object-lock-mode",
+            "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold", "x-amz-storage-class",
+            "x-amz-bucket-object-lock-enabled", "x-amz-mfa-present");
+    private static final Set<String> RESPONSE_HEADERS = Set.of("x-amz-version-id", "x-amz-delete-marker",
+            "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-version-id");
+    /** Listing and object operations are data events; bucket configuration is management. */
+    private static final Set<Operation> BUCKET_DATA_EVENTS = Set.of(Operation.LIST_OBJECTS, Operation.LIST_OBJECTS_V2,
+            Operation.LIST_OBJECT_VERSIONS, Operation.LIST_MULTIPART_UPLOADS, Operation.DELETE_OBJECTS);
+
+    static final class Draft {
+        private final Instant time = Instant.now();
+        private final String requestId;
+        private final String hostId;
+        private final Operation op;
+        private final RequestTarget target;
+        private final String region;
+        private final Map<String, String> parameters = new LinkedHashMap<>();
+        private final String sourceIp;
+        private final String userAgent;
+        private final String claimedKeyId;
+        private final String authMethod;
+        private final String tlsVersion;
+        private final String cipherSuite;
+        private final boolean readOnly;
+        private Principal principal = Principal.anonymous();
+        private String accessKeyId;
+
+        Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
+              Map<String, List<String>> headers, String region) {
+            this.requestId = requestId;
+            this.hostId = hostId;
+            this.op = op;
+            this.target = target;
+            this.region = region;
+            String method = request.getMethod();
+            this.readOnly = "GET".equals(method) || "HEAD".equals(method);
+            if (target.bucket() != null) parameters.put("bucketName", target.bucket());
+            if (target.key() != null) parameters.put("key", target.key());
+            List<String> host = headers.get("host");
+            if (host != null && !host.isEmpty()) parameters.put("Host", host.get(0));
+            for (Map.Entry<String, String> q : target.query().entrySet()) {
+                String name = q.getKey();
+                // Signature parameters of presigned URLs are credentials, not request parameters.
+                if (name.toLowerCase(Locale.ROOT).startsWith("x-amz-")) continue;
+                parameters.put(name, q.getValue());
+            }
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (REQUEST_HEADERS.contains(h.getKey()) && !h.getValue().isEmpty()) {
+                    parameters.put(canonicalHeaderName(h.getKey()), h.getValue().get(0));
+                }
+            }
+            SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+            this.sourceIp = remote instanceof InetSocketAddress isa && isa.getAddress() != null
+                    ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+            List<String> ua = headers.get("user-agent");
+            this.userAgent = ua == null || ua.isEmpty() ? "" : ua.get(0);
+            boolean presigned = target.query().containsKey("X-Amz-Signature");
+            this.authMethod = presigned ? "QueryString" : headers.containsKey("authorization") ? "AuthHeader" : null;
+            this.claimedKeyId = claimedKeyId(headers, target.query());
+            this.accessKeyId = claimedKeyId;
+            Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+            if (ssl instanceof EndPoint.SslSessionData data) {
+                this.tlsVersion = data.sslSession() == null ? null : data.sslSession().getProtocol();
+                this.cipherSuite = data.cipherSuite();
+            } else {
+                this.tlsVersion = null;
+                this.cipherSuite = null;
+            }
+        }
+
+        void authenticated(Authenticated auth) {
+            this.principal = auth.principal();
+            this.accessKeyId = auth.accessKeyId();
+        }
+
+        boolean readOnly() {
+            return readOnly;
+        }
+
+        RequestFacts done(int status, Map<String, String> responseHeaders, long bytesIn, long bytesOut, String errorCode,
+                          String errorMessage) {
+            Map<String, String> response = new LinkedHashMap<>();
+            responseHeaders.forEach((k, v) -> {
+                if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
+            });
+            boolean management = target.bucket() == null || (target.key() == null && !BUCKET_DATA_EVENTS.contains(op));
+            return new RequestFacts(time, requestId, hostId, "s3", op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName(),
+                    region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
+                    target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
+                    Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management);
+        }
+    }
+
+    /** The access key id a request claims (Authorization header or X-Amz-Credential), before it is verified. */
+    private static String claimedKeyId(Map<String, List<String>> headers, Map<String, String> query) {
+        String credential = query.get("X-Amz-Credential");
+        List<String> auth = headers.get("authorization");
+        if (credential == null && auth != null && !auth.isEmpty()) {
+            int i = auth.get(0).indexOf("Credential=");
+            if (i >= 0) credential = auth.get(0).substring(i + "Credential=".length());
+        }
+        if (credential == null) return null;
+        int slash = credential.indexOf('/');
+        String id = slash < 0 ? credential : credential.substring(0, slash);
+        return id.length() <= 128 ? id : id.substring(0, 128);
+    }
+
+    /** "x-amz-server-side-encryption-customer-key-md5" → "x-amz-server-side-encryption-customer-key-MD5", as CloudTrail spells it. */
+    private static String canonicalHeaderName(String lower) {
+        return lower.endsWith("-md5") ? lower.substring(0, lower.length() - 3) + "MD5" : lower;
+    }
+}
