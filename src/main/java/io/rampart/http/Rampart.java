@@ -15,6 +15,7 @@ import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -97,6 +98,7 @@ public final class Rampart implements AutoCloseable {
     private final IamStore.Bootstrap bootstrap;
     private final int sweptBlobs;
     private final TlsMaterial tls;
+    private final IamStore iam;
     private final AuditTrail trail;
     private final LifecycleWorker lifecycle;
 
@@ -119,12 +121,14 @@ public final class Rampart implements AutoCloseable {
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
             this.sweptBlobs = blobs.sweep(meta::isLiveBlob);
             IamStore iam = new IamStore(db, masterKey);
+            this.iam = iam;
             iam.verifyMasterKey();
             this.bootstrap = iam.bootstrap(config.rootAccessKey(), config.rootSecretKey());
             CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
                     .map(k -> new Credential(k.accessKeyId(), k.secretKey(), null, k.principal()));
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
-            S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3());
+            S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
+                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()));
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -211,6 +215,11 @@ public final class Rampart implements AutoCloseable {
     /** SHA-256 fingerprint of the served TLS certificate, when serving HTTPS. */
     public Optional<String> tlsFingerprint() {
         return tls == null ? Optional.empty() : Optional.of(tls.fingerprint());
+    }
+
+    /** Accounts, keys and MFA devices (the IAM API will be built on it; tests use it to register devices). */
+    public IamStore iam() {
+        return iam;
     }
 
     public String accountId() {

@@ -12,10 +12,11 @@ import java.util.List;
  * BlockedEncryptionTypes is the per-bucket SSE-C switch), Object Lock's default retention and the lifecycle rules.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle) {
+record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
+                      String mfaDelete) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null);
+        this(encryption, objectLock, null, null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -60,16 +61,25 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete);
+    }
+
+    /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
+    BucketSettings withMfaDelete(String state) {
+        return new BucketSettings(encryption, objectLock, lifecycle, state);
+    }
+
+    boolean mfaDeleteEnabled() {
+        return "Enabled".equals(mfaDelete);
     }
 
     String toJson() {

@@ -6,7 +6,8 @@ import io.rampart.storage.MetadataStore;
 import java.time.Clock;
 
 /** What every operation family shares: the stores, the server's region and clock. */
-record Context(MetadataStore meta, BlobStore blobs, String region, Clock clock, Sse sse, S3Settings settings) {
+record Context(MetadataStore meta, BlobStore blobs, String region, Clock clock, Sse sse, S3Settings settings,
+               MfaDelete mfa) {
 
     /** The bucket the call names, if it exists and the caller's account owns it. */
     Bucket ownedBucket(S3Call call) {

@@ -185,6 +185,7 @@ final class Objects {
      */
     Deleted deleteOne(Bucket b, S3Call call, String key, Optional<String> versionId, Precondition precondition) {
         if (versionId.isPresent()) {
+            if (MfaDelete.enabled(b)) ctx.mfa().require(call, b);
             Optional<ObjectVersion> removed = ctx.meta().deleteVersion(b.name(), key, versionId.get(),
                     lock.permanentDelete(call));
             return new Deleted(versionId.get(), removed.map(ObjectVersion::deleteMarker).orElse(false));

@@ -22,9 +22,16 @@ public final class S3Service {
     private final ObjectLock lock;
     private final Lifecycle lifecycle;
 
+    /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
+    @FunctionalInterface
+    public interface MfaCheck {
+        boolean verify(String serial, String accountId, String code);
+    }
+
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
-                     S3Settings settings) {
-        Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings);
+                     S3Settings settings, MfaCheck mfaCheck) {
+        Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings,
+                new MfaDelete(mfaCheck::verify));
         this.ctx = ctx;
         this.encryption = new BucketEncryption(ctx);
         this.versioning = new Versioning(ctx);

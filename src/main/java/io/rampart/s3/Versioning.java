@@ -23,6 +23,7 @@ final class Versioning {
         Bucket b = ctx.ownedBucket(call);
         XmlWriter x = new XmlWriter().start("VersioningConfiguration", XmlWriter.S3_NAMESPACE);
         if (!b.versioning().isEmpty()) x.element("Status", b.versioning());
+        x.element("MfaDelete", BucketSettings.of(b).mfaDelete());
         return S3Response.xml(x);
     }
 
@@ -43,9 +44,11 @@ final class Versioning {
         if (mfaDelete != null && !mfaDelete.equals("Enabled") && !mfaDelete.equals("Disabled")) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
-        if ("Enabled".equals(mfaDelete)) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "MFA delete is not available yet on this server")
-                    .with("Header", "x-amz-mfa");
+        // Changing MfaDelete, or the versioning state of a bucket with MfaDelete enabled, needs the owner's MFA code.
+        if (mfaDelete != null || (status != null && MfaDelete.enabled(b))) ctx.mfa().require(call, b);
+        if (mfaDelete != null) {
+            ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(new Bucket(b.name(), b.owner(), b.region(),
+                    b.created(), b.versioning(), b.objectLock(), json)).withMfaDelete(mfaDelete).toJson());
         }
         if (status == null) return S3Response.ok();
         ctx.meta().setVersioning(b.name(), current -> {

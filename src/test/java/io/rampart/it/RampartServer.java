@@ -52,6 +52,11 @@ public final class RampartServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** The server itself, for what has no S3 API yet (e.g. registering an MFA device). */
+    public Rampart rampart() {
+        return rampart;
+    }
+
     public String accountId() {
         return rampart.accountId();
     }
