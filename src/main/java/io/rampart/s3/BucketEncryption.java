@@ -35,14 +35,9 @@ final class BucketEncryption {
 
     S3Response put(S3Call call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
-        XmlElement root;
-        try {
-            root = XmlElement.parse(call.body().readAllBytes());
-        } catch (XmlElement.MalformedXmlException e) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
+        XmlElement root = RequestXml.parse(call.body().readAllBytes(), "ServerSideEncryptionConfiguration");
         List<XmlElement> rules = root.all("Rule");
-        if (!root.name().equals("ServerSideEncryptionConfiguration") || rules.size() != 1) {
+        if (rules.size() != 1) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
         XmlElement rule = rules.get(0);

@@ -92,13 +92,8 @@ final class Buckets {
         byte[] body = call.body().readAllBytes();
         Optional<String> constraint = Optional.empty();
         if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
-            try {
-                XmlElement root = XmlElement.parse(body);
-                if (!root.name().equals("CreateBucketConfiguration")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-                constraint = root.childText("LocationConstraint").map(String::trim).filter(s -> !s.isEmpty());
-            } catch (XmlElement.MalformedXmlException e) {
-                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-            }
+            XmlElement root = RequestXml.parse(body, "CreateBucketConfiguration");
+            constraint = root.childText("LocationConstraint").map(String::trim).filter(s -> !s.isEmpty());
         }
         checkLocation(constraint);
         BucketSettings settings = BucketSettings.forNewBucket(ctx.settings().blockSseCOnNewBuckets());

@@ -29,13 +29,7 @@ final class DeleteObjects {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Missing required header for this request: Content-MD5 OR x-amz-checksum-*");
         }
         byte[] body = call.body().readAllBytes();
-        XmlElement root;
-        try {
-            root = XmlElement.parse(body);
-        } catch (XmlElement.MalformedXmlException e) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
-        if (!root.name().equals("Delete")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        XmlElement root = RequestXml.parse(body, "Delete");
         List<XmlElement> entries = root.all("Object");
         if (entries.isEmpty() || entries.size() > MAX_KEYS) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         boolean quiet = root.childText("Quiet").map(s -> s.trim().equalsIgnoreCase("true")).orElse(false);

@@ -69,13 +69,7 @@ final class Lifecycle {
     // ---- parsing and validation ----
 
     static LifecycleConfiguration parse(byte[] body) {
-        XmlElement root;
-        try {
-            root = XmlElement.parse(body);
-        } catch (XmlElement.MalformedXmlException e) {
-            throw malformed();
-        }
-        if (!root.name().equals("LifecycleConfiguration")) throw malformed();
+        XmlElement root = RequestXml.parse(body, "LifecycleConfiguration");
         List<XmlElement> ruleElements = root.all("Rule");
         if (ruleElements.isEmpty() || ruleElements.size() > LifecycleConfiguration.MAX_RULES
                 || ruleElements.size() != root.children().size()) {

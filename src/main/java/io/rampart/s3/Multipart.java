@@ -207,13 +207,7 @@ final class Multipart {
         Bucket b = ctx.ownedBucket(call);
         Upload u = upload(call);
         var precondition = Conditions.forWrite(call);
-        XmlElement root;
-        try {
-            root = XmlElement.parse(call.body().readAllBytes());
-        } catch (XmlElement.MalformedXmlException e) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
-        if (!root.name().equals("CompleteMultipartUpload")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        XmlElement root = RequestXml.parse(call.body().readAllBytes(), "CompleteMultipartUpload");
         List<XmlElement> requested = root.all("Part");
         if (requested.isEmpty()) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);

@@ -81,13 +81,7 @@ final class ObjectLock {
     }
 
     private static XmlElement parse(S3Call call, String rootName) throws IOException {
-        try {
-            XmlElement root = XmlElement.parse(call.body().readAllBytes());
-            if (!root.name().equals(rootName)) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-            return root;
-        } catch (XmlElement.MalformedXmlException e) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
+        return RequestXml.parse(call.body().readAllBytes(), rootName);
     }
 
     private static String mode(String raw) {

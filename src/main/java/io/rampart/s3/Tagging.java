@@ -73,13 +73,7 @@ final class Tagging {
     }
 
     static Map<String, String> parse(byte[] body) {
-        XmlElement root;
-        try {
-            root = XmlElement.parse(body);
-        } catch (XmlElement.MalformedXmlException e) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
-        if (!root.name().equals("Tagging")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        XmlElement root = RequestXml.parse(body, "Tagging");
         XmlElement set = root.child("TagSet").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
         Map<String, String> tags = new LinkedHashMap<>();
         for (XmlElement t : set.all("Tag")) {

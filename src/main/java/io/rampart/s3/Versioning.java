@@ -29,13 +29,7 @@ final class Versioning {
 
     S3Response put(S3Call call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
-        XmlElement root;
-        try {
-            root = XmlElement.parse(call.body().readAllBytes());
-        } catch (XmlElement.MalformedXmlException e) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
-        if (!root.name().equals("VersioningConfiguration")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        XmlElement root = RequestXml.parse(call.body().readAllBytes(), "VersioningConfiguration");
         String status = root.childText("Status").map(String::trim).orElse(null);
         String mfaDelete = root.childText("MfaDelete").map(String::trim).orElse(null);
         if (status != null && !status.equals("Enabled") && !status.equals("Suspended")) {
