@@ -9,14 +9,15 @@ import java.util.List;
 
 /**
  * A bucket's sub-resource configurations, stored as one JSON document in its row: default encryption (whose
- * BlockedEncryptionTypes is the per-bucket SSE-C switch), Object Lock's default retention and the lifecycle rules.
+ * BlockedEncryptionTypes is the per-bucket SSE-C switch), Object Lock's default retention, the lifecycle rules and the
+ * bucket policy (its JSON text as the client sent it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
-                      String mfaDelete) {
+                      String mfaDelete, String policy) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null);
+        this(encryption, objectLock, null, null, null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -61,21 +62,26 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy);
+    }
+
+    /** With this bucket policy text; null removes the policy. */
+    BucketSettings withPolicy(String p) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p);
     }
 
     boolean mfaDeleteEnabled() {

@@ -54,9 +54,13 @@ final class CopyObject {
     /** Resolves and authorises the copy source and checks the x-amz-copy-source-if-* conditions. */
     ObjectVersion source(S3Call call) {
         Source src = Source.parse(call.header("x-amz-copy-source").orElseThrow());
-        Bucket sb = ctx.meta().bucket(src.bucket())
+        // An authorised call has checked s3:GetObject on the source against its bucket's policy already.
+        Optional<Bucket> loaded = call instanceof AuthorizedCall a ? a.copySourceBucket() : Optional.empty();
+        Bucket sb = loaded.or(() -> ctx.meta().bucket(src.bucket()))
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", src.bucket()));
-        if (!sb.owner().equals(call.principal().accountId())) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        if (!(call instanceof AuthorizedCall) && !sb.owner().equals(call.principal().accountId())) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
         ObjectVersion v;
         if (src.versionId() != null) {
             if (!Versions.valid(src.versionId())) {

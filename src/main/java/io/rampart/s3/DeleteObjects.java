@@ -47,6 +47,8 @@ final class DeleteObjects {
                 if (versionId != null && !Versions.valid(versionId)) {
                     throw new S3Exception(S3ErrorCode.NO_SUCH_VERSION, "The specified version does not exist.");
                 }
+                // Each key is authorised on its own (s3:DeleteObject / s3:DeleteObjectVersion); a denied key is reported.
+                if (call instanceof AuthorizedCall a) a.authorizeDelete(key, versionId);
                 Objects.Deleted d = objects.deleteOne(bucket, call, key, Optional.ofNullable(versionId), Precondition.NONE);
                 if (!quiet) {
                     x.start("Deleted").element("Key", key).element("VersionId", versionId);

@@ -49,5 +49,20 @@ public interface S3Call {
     /** Whether the request came over TLS. */
     boolean secure();
 
+    /** The client's address as the server saw it (aws:SourceIp), or "" when unknown. */
+    default String sourceIp() {
+        return "";
+    }
+
+    /** The negotiated TLS protocol (e.g. "TLSv1.3", for s3:TlsVersion), empty over plain HTTP. */
+    default Optional<String> tlsProtocol() {
+        return Optional.empty();
+    }
+
+    /** Whether the signature came from the query string (a presigned URL) rather than the Authorization header. */
+    default boolean presigned() {
+        return false;
+    }
+
     String requestId();
 }

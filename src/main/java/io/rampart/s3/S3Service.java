@@ -21,6 +21,8 @@ public final class S3Service {
     private final Versioning versioning;
     private final ObjectLock lock;
     private final Lifecycle lifecycle;
+    private final Authorizer authorizer;
+    private final BucketPolicy policy;
 
     /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
     @FunctionalInterface
@@ -44,9 +46,13 @@ public final class S3Service {
         this.multipart = new Multipart(ctx, copy, lock);
         this.tagging = new Tagging(ctx, objects);
         this.lifecycle = new Lifecycle(ctx);
+        BucketPolicies policies = new BucketPolicies();
+        this.authorizer = new Authorizer(ctx, policies);
+        this.policy = new BucketPolicy(ctx, policies);
     }
 
-    public S3Response handle(Operation op, S3Call call) throws IOException {
+    public S3Response handle(Operation op, S3Call request) throws IOException {
+        S3Call call = authorizer.authorize(op, request);
         return switch (op) {
             case LIST_BUCKETS -> buckets.list(call);
             case CREATE_BUCKET -> buckets.create(call);
@@ -92,6 +98,10 @@ public final class S3Service {
             case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(call);
             case ABORT_MULTIPART_UPLOAD -> multipart.abort(call);
             case LIST_PARTS -> multipart.listParts(call);
+            case GET_BUCKET_POLICY -> policy.get(call);
+            case PUT_BUCKET_POLICY -> policy.put(call);
+            case DELETE_BUCKET_POLICY -> policy.delete(call);
+            case GET_BUCKET_POLICY_STATUS -> policy.status(call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }

@@ -1,0 +1,58 @@
+package io.rampart.s3;
+
+import io.rampart.iam.Principal;
+import io.rampart.storage.Bucket;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A call the {@link Authorizer} let through, carrying the bucket row it loaded (and the copy source's), so operations
+ * neither read it again nor repeat the old ownership check; DeleteObjects asks it about each key.
+ */
+final class AuthorizedCall implements S3Call {
+    private final S3Call call;
+    private final Bucket bucket;
+    private final Bucket copySource;
+    private final Authorizer authorizer;
+    private final Authorizer.Request request;
+
+    AuthorizedCall(S3Call call, Bucket bucket, Bucket copySource, Authorizer authorizer, Authorizer.Request request) {
+        this.call = call;
+        this.bucket = bucket;
+        this.copySource = copySource;
+        this.authorizer = authorizer;
+        this.request = request;
+    }
+
+    /** The bucket row loaded for this request, or null for service-level and unauthorised (NotImplemented) calls. */
+    Bucket loadedBucket() {
+        return bucket;
+    }
+
+    /** The copy source's bucket row, when the request copies and the source bucket exists. */
+    Optional<Bucket> copySourceBucket() {
+        return Optional.ofNullable(copySource);
+    }
+
+    /** Throws AccessDenied unless deleting this key (version) of the call's bucket is allowed. */
+    void authorizeDelete(String key, String versionId) {
+        authorizer.authorizeDelete(request, bucket, key, versionId);
+    }
+
+    @Override public String method() { return call.method(); }
+    @Override public String bucket() { return call.bucket(); }
+    @Override public String key() { return call.key(); }
+    @Override public Map<String, String> query() { return call.query(); }
+    @Override public Map<String, List<String>> headers() { return call.headers(); }
+    @Override public InputStream body() { return call.body(); }
+    @Override public long contentLength() { return call.contentLength(); }
+    @Override public Map<String, String> verifiedChecksums() { return call.verifiedChecksums(); }
+    @Override public Principal principal() { return call.principal(); }
+    @Override public boolean secure() { return call.secure(); }
+    @Override public String requestId() { return call.requestId(); }
+    @Override public String sourceIp() { return call.sourceIp(); }
+    @Override public Optional<String> tlsProtocol() { return call.tlsProtocol(); }
+    @Override public boolean presigned() { return call.presigned(); }
+}

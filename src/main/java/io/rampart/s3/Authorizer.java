@@ -1,0 +1,207 @@
+package io.rampart.s3;
+
+import io.rampart.iam.Principal;
+import io.rampart.policy.Decision;
+import io.rampart.policy.Evaluator;
+import io.rampart.policy.PolicyDocument;
+import io.rampart.policy.PolicyKind;
+import io.rampart.policy.PolicySet;
+import io.rampart.policy.PrincipalType;
+import io.rampart.policy.RequestContext;
+import io.rampart.storage.Bucket;
+import io.rampart.storage.ObjectVersion;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides every S3 request before it runs, as AWS evaluates it: the operation's actions and resources
+ * ({@link S3Actions}), the request's condition keys, the bucket policy (resource side) and the caller's permissions
+ * (identity side). An explicit Deny anywhere, or no Allow, is 403 AccessDenied.
+ *
+ * <p>Identity side, until IAM policies exist: a principal of the bucket owner's account may do everything (the rule
+ * Rampart had before bucket policies: "the caller's account owns the bucket"); principals of other accounts and
+ * anonymous callers have no identity permissions, so only the bucket policy can grant them anything. As AWS does for
+ * the root user, the owner account's admin may always read, replace and delete the bucket policy, so a policy cannot
+ * lock the owner out.
+ */
+final class Authorizer {
+    /** The identity side of an account's own principals: everything (IAM policies will replace this). */
+    private static final PolicyDocument ACCOUNT_PRINCIPAL = PolicyDocument.parse(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountPrincipal\",\"Effect\":\"Allow\",\"Action\":\"*\","
+                    + "\"Resource\":\"*\"}]}", PolicyKind.IDENTITY, "RampartAccountPrincipal");
+
+    private static final Set<Operation> POLICY_OPERATIONS = Set.of(Operation.GET_BUCKET_POLICY,
+            Operation.PUT_BUCKET_POLICY, Operation.DELETE_BUCKET_POLICY);
+    /** Operations on an existing object version for which s3:ExistingObjectTag/&lt;key&gt; is known. */
+    private static final Set<Operation> EXISTING_OBJECT_OPERATIONS = Set.of(Operation.GET_OBJECT, Operation.HEAD_OBJECT,
+            Operation.GET_OBJECT_TAGGING, Operation.PUT_OBJECT_TAGGING, Operation.DELETE_OBJECT_TAGGING,
+            Operation.GET_OBJECT_ACL, Operation.GET_OBJECT_RETENTION, Operation.PUT_OBJECT_RETENTION,
+            Operation.GET_OBJECT_LEGAL_HOLD, Operation.PUT_OBJECT_LEGAL_HOLD);
+
+    private final Context ctx;
+    private final BucketPolicies policies;
+
+    Authorizer(Context ctx, BucketPolicies policies) {
+        this.ctx = ctx;
+        this.policies = policies;
+    }
+
+    BucketPolicies policies() {
+        return policies;
+    }
+
+    /**
+     * Loads the bucket the call names (NoSuchBucket when it does not exist), checks every permission the operation
+     * needs, and returns the call with the loaded bucket so the operation does not read it again.
+     */
+    AuthorizedCall authorize(Operation op, S3Call call) {
+        if (op == Operation.NOT_IMPLEMENTED) return new AuthorizedCall(call, null, null, this, null);
+        Bucket bucket = null;
+        if (call.bucket() != null && op != Operation.CREATE_BUCKET) {
+            bucket = ctx.meta().bucket(call.bucket())
+                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", call.bucket()));
+        }
+        Request request = new Request(call, principal(call.principal()), requestKeys(op, call));
+        Bucket copySource = null;
+        boolean ownerManagesPolicy = bucket != null && POLICY_OPERATIONS.contains(op)
+                && isAccountAdmin(call.principal(), bucket.owner());
+        if (!ownerManagesPolicy) {
+            for (S3Actions.Access a : S3Actions.of(op, call.bucket(), call.key(), call.query(), call.headers())) {
+                // CopyObject and UploadPartCopy read their source first (S3Actions lists it before the write).
+                boolean sourceRead = isCopy(op) && a.action().startsWith("s3:GetObject");
+                Bucket target;
+                if (a.bucket() == null || op == Operation.CREATE_BUCKET) {
+                    target = null;
+                } else if (a.bucket().equals(call.bucket()) && bucket != null) {
+                    target = bucket;
+                } else {
+                    // The copy source in another bucket; when it does not exist the operation answers NoSuchBucket.
+                    Optional<Bucket> other = ctx.meta().bucket(a.bucket());
+                    if (other.isEmpty()) continue;
+                    target = other.get();
+                }
+                if (sourceRead) copySource = target;
+                boolean existing = sourceRead || EXISTING_OBJECT_OPERATIONS.contains(op);
+                check(request, a, target, existing ? existingVersion(call, sourceRead) : null);
+            }
+        }
+        return new AuthorizedCall(call, bucket, copySource, this, request);
+    }
+
+    /** One key of DeleteObjects: AccessDenied (reported for that key) unless its delete is allowed. */
+    void authorizeDelete(Request request, Bucket bucket, String key, String versionId) {
+        Map<String, List<String>> keys = request.keys();
+        if (versionId != null) {
+            keys = new HashMap<>(keys);
+            keys.put("s3:versionid", List.of(versionId));
+        }
+        Request perKey = new Request(request.call(), request.principal(), keys);
+        for (S3Actions.Access a : S3Actions.deleteKey(bucket.name(), key, versionId,
+                S3Actions.bypass(request.call().headers()))) {
+            check(perKey, a, bucket, null);
+        }
+    }
+
+    private static boolean isCopy(Operation op) {
+        return op == Operation.COPY_OBJECT || op == Operation.UPLOAD_PART_COPY;
+    }
+
+    /** A supplier of the version an action reads, for s3:ExistingObjectTag; loaded only if the policy asks. */
+    private ExistingVersion existingVersion(S3Call call, boolean copySource) {
+        return () -> {
+            String bucketName;
+            String key;
+            String versionId;
+            if (copySource) {
+                CopyObject.Source s = S3Actions.copySource(call.headers()).orElseThrow();
+                bucketName = s.bucket();
+                key = s.key();
+                versionId = s.versionId();
+            } else {
+                bucketName = call.bucket();
+                key = call.key();
+                versionId = call.query().get("versionId");
+            }
+            if (versionId != null && !Versions.valid(versionId)) return Optional.empty();
+            return versionId != null ? ctx.meta().version(bucketName, key, versionId) : ctx.meta().current(bucketName, key);
+        };
+    }
+
+    @FunctionalInterface
+    interface ExistingVersion {
+        Optional<ObjectVersion> load();
+    }
+
+    private void check(Request request, S3Actions.Access a, Bucket target, ExistingVersion existing) {
+        Principal caller = request.call().principal();
+        String resourceAccount = target != null ? target.owner() : caller.accountId();
+        boolean sameAccount = !caller.isAnonymous() && caller.accountId().equals(resourceAccount);
+        BucketPolicies.Compiled compiled = target == null ? null : policies.of(target);
+        Map<String, List<String>> keys = request.keys();
+        if (target != null || existing != null) {
+            keys = new HashMap<>(keys);
+            keys.put("s3:ResourceAccount", List.of(resourceAccount));
+            keys.put("aws:ResourceAccount", List.of(resourceAccount));
+            if (existing != null && compiled != null && compiled.usesExistingObjectTags()) {
+                Optional<ObjectVersion> v = existing.load().filter(o -> !o.deleteMarker());
+                if (v.isPresent()) {
+                    for (Map.Entry<String, String> t : v.get().meta().tags().entrySet()) {
+                        keys.put("s3:ExistingObjectTag/" + t.getKey(), List.of(t.getValue()));
+                    }
+                }
+            }
+        }
+        PolicySet set = new PolicySet(List.of(), List.of(),
+                compiled == null ? Optional.empty() : compiled.policy(),
+                sameAccount ? List.of(ACCOUNT_PRINCIPAL) : List.of(), Optional.empty(), List.of(), sameAccount);
+        Decision d = Evaluator.evaluate(set, new RequestContext(a.action(), a.resource(), request.principal(),
+                resourceAccount, keys));
+        if (!d.allowed()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+    }
+
+    /** The account's admin user (or its root): may always manage the bucket policy of its account's buckets. */
+    static boolean isAccountAdmin(Principal p, String accountId) {
+        if (p.isAnonymous() || !p.accountId().equals(accountId)) return false;
+        return "Root".equals(p.type()) || ("IAMUser".equals(p.type()) && "admin".equals(p.userName()));
+    }
+
+    /** One request's caller and condition keys, shared by all the checks it needs. */
+    record Request(S3Call call, RequestContext.Principal principal, Map<String, List<String>> keys) { }
+
+    static RequestContext.Principal principal(Principal p) {
+        if (p.isAnonymous()) return RequestContext.Principal.anonymous();
+        PrincipalType type = PrincipalType.fromAwsName(p.type()).orElse(PrincipalType.IAM_USER);
+        return new RequestContext.Principal(p.arn(), p.accountId(), type, p.principalId(), p.userName(), "", "");
+    }
+
+    /** The global and S3 condition keys of a request (aws:username, aws:PrincipalArn... come from the principal). */
+    private Map<String, List<String>> requestKeys(Operation op, S3Call call) {
+        Map<String, List<String>> k = new HashMap<>(32);
+        Principal p = call.principal();
+        Instant now = Instant.ofEpochMilli(ctx.now());
+        k.put("aws:CurrentTime", List.of(now.truncatedTo(ChronoUnit.SECONDS).toString()));
+        k.put("aws:EpochTime", List.of(Long.toString(now.getEpochSecond())));
+        k.put("aws:SecureTransport", List.of(call.secure() ? "true" : "false"));
+        k.put("aws:ViaAWSService", List.of("false"));
+        k.put("aws:RequestedRegion", List.of(ctx.region()));
+        String ip = call.sourceIp();
+        if (ip != null && !ip.isEmpty()) k.put("aws:SourceIp", List.of(ip));
+        if (!p.isAnonymous()) {
+            // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
+            p.sessionTokenIssued().ifPresent(t -> {
+                k.put("aws:TokenIssueTime", List.of(Instant.ofEpochMilli(t).truncatedTo(ChronoUnit.SECONDS).toString()));
+                k.put("aws:MultiFactorAuthPresent", List.of("false"));
+            });
+            k.put("s3:signatureversion", List.of("AWS4-HMAC-SHA256"));
+            k.put("s3:authType", List.of(call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
+        }
+        call.tlsProtocol().ifPresent(v -> k.put("s3:TlsVersion", List.of(v.startsWith("TLSv") ? v.substring(4) : v)));
+        S3Actions.conditionKeys(op, call.query(), call.headers(), k);
+        return k;
+    }
+}

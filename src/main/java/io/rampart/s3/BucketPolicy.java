@@ -1,0 +1,78 @@
+package io.rampart.s3;
+
+import io.rampart.policy.MalformedPolicyException;
+import io.rampart.policy.PolicyDocument;
+import io.rampart.policy.PolicyKind;
+import io.rampart.storage.Bucket;
+import io.rampart.xml.XmlWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy and GetBucketPolicyStatus. */
+final class BucketPolicy {
+    /** Read no more than this before refusing: four times the limit leaves room for indentation. */
+    private static final int MAX_BODY = 4 * PolicyDocument.MAX_BUCKET_POLICY_BYTES;
+
+    private final Context ctx;
+    private final BucketPolicies policies;
+
+    BucketPolicy(Context ctx, BucketPolicies policies) {
+        this.ctx = ctx;
+        this.policies = policies;
+    }
+
+    S3Response put(S3Call call) throws IOException {
+        Bucket b = ctx.ownedBucket(call);
+        if (call.contentLength() > MAX_BODY) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policy exceeds the maximum allowed document size.");
+        }
+        byte[] body = call.body().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policy exceeds the maximum allowed document size.");
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            PolicyDocument.parse(text, PolicyKind.RESOURCE, b.name());
+        } catch (MalformedPolicyException e) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, e.getMessage());
+        }
+        if (!BucketPolicies.resourcesReferTo(text, b.name())) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policy has invalid resource");
+        }
+        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPolicy(text).toJson())
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        policies.invalidate(b.name());
+        return S3Response.noContent();
+    }
+
+    S3Response get(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        String text = BucketSettings.of(b).policy();
+        if (text == null) throw noPolicy(b);
+        return S3Response.ok().bytes(text.getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    S3Response delete(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPolicy(null).toJson());
+        policies.invalidate(b.name());
+        return S3Response.noContent();
+    }
+
+    S3Response status(S3Call call) {
+        Bucket b = ctx.ownedBucket(call);
+        BucketPolicies.Compiled c = policies.of(b);
+        if (c.policy().isEmpty()) throw noPolicy(b);
+        return S3Response.xml(new XmlWriter().start("PolicyStatus", XmlWriter.S3_NAMESPACE)
+                .element("IsPublic", c.isPublic()));
+    }
+
+    private static S3Exception noPolicy(Bucket b) {
+        return new S3Exception(S3ErrorCode.NO_SUCH_BUCKET_POLICY).with("BucketName", b.name());
+    }
+
+    /** The bucket as read inside the update transaction: its configuration may have changed since the request began. */
+    private static Bucket withConfig(Bucket b, String json) {
+        return new Bucket(b.name(), b.owner(), b.region(), b.created(), b.versioning(), b.objectLock(), json);
+    }
+}
