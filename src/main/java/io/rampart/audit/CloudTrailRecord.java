@@ -1,0 +1,237 @@
+package io.rampart.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rampart.iam.Principal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns the facts of one request into CloudTrail's record JSON, field for field and in the order AWS writes S3 data and
+ * management events, so that SIEM rules written for CloudTrail (Elastic, Panther, Datadog) run on Rampart's trail
+ * unchanged. Internal actions (lifecycle) become {@code AwsServiceEvent} records made by {@code s3.amazonaws.com}.
+ */
+public final class CloudTrailRecord {
+    public static final String EVENT_VERSION = "1.11";
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** CloudTrail's eventTime: ISO-8601 to the second, UTC. */
+    public static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    /** Never written even if a caller passed them: the SSE-C key itself (only its algorithm and MD5 are facts). */
+    private static final Set<String> SECRET_PARAMETERS = Set.of("x-amz-server-side-encryption-customer-key",
+            "x-amz-copy-source-server-side-encryption-customer-key", "x-amz-security-token", "authorization",
+            "x-amz-signature", "x-amz-credential");
+    /** Operations that create object data: their records say which server-side encryption applied (SSEApplied). */
+    private static final Set<String> OBJECT_WRITES = Set.of("PutObject", "CopyObject", "CreateMultipartUpload",
+            "UploadPart", "UploadPartCopy", "CompleteMultipartUpload");
+
+    private final String accountId;
+
+    /** @param accountId the account that owns the buckets: recipientAccountId and the buckets' resource accountId */
+    public CloudTrailRecord(String accountId) {
+        this.accountId = accountId;
+    }
+
+    public ObjectNode of(RequestFacts f) {
+        ObjectNode r = JsonNodeFactory.instance.objectNode();
+        r.put("eventVersion", EVENT_VERSION);
+        r.set("userIdentity", userIdentity(f.principal(), f.accessKeyId()));
+        r.put("eventTime", EVENT_TIME.format(f.time()));
+        r.put("eventSource", f.service() + ".amazonaws.com");
+        r.put("eventName", f.eventName());
+        r.put("awsRegion", f.region());
+        r.put("sourceIPAddress", f.sourceIp());
+        r.put("userAgent", userAgent(f));
+        if (f.errorCode() != null) {
+            r.put("errorCode", f.errorCode());
+            r.put("errorMessage", f.errorMessage());
+        }
+        ObjectNode params = r.putObject("requestParameters");
+        f.requestParameters().entrySet().stream().sorted(Map.Entry.comparingByKey(CloudTrailRecord::parameterOrder))
+                .filter(e -> !SECRET_PARAMETERS.contains(e.getKey().toLowerCase(Locale.ROOT)))
+                .forEach(e -> params.put(e.getKey(), e.getValue()));
+        // AWS writes null responseElements for reads (and for writes that return no header it shows).
+        if (f.readOnly() || f.responseElements().isEmpty()) {
+            r.putNull("responseElements");
+        } else {
+            ObjectNode resp = r.putObject("responseElements");
+            f.responseElements().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> resp.put(e.getKey(), e.getValue()));
+        }
+        ObjectNode extra = r.putObject("additionalEventData");
+        if (f.authMethod() != null) extra.put("SignatureVersion", "SigV4");
+        if (f.cipherSuite() != null) extra.put("CipherSuite", f.cipherSuite());
+        extra.put("bytesTransferredIn", f.bytesIn());
+        String sse = sseApplied(f);
+        if (sse != null) extra.put("SSEApplied", sse);
+        if (f.authMethod() != null) extra.put("AuthenticationMethod", f.authMethod());
+        if (f.hostId() != null) extra.put("x-amz-id-2", f.hostId());
+        extra.put("bytesTransferredOut", f.bytesOut());
+        r.put("requestID", f.requestId());
+        r.put("eventID", UUID.randomUUID().toString());
+        r.put("readOnly", f.readOnly());
+        if (f.bucket() != null) r.set("resources", resources(f.bucket(), f.key()));
+        r.put("eventType", "AwsApiCall");
+        r.put("managementEvent", f.management());
+        r.put("recipientAccountId", accountId);
+        r.put("eventCategory", f.management() ? "Management" : "Data");
+        if (f.tlsVersion() != null) {
+            ObjectNode tls = r.putObject("tlsDetails");
+            tls.put("tlsVersion", f.tlsVersion());
+            tls.put("cipherSuite", f.cipherSuite());
+            String host = f.requestParameters().get("Host");
+            if (host != null) tls.put("clientProvidedHostHeader", host);
+        }
+        return r;
+    }
+
+    /**
+     * An action S3 took by itself (a lifecycle rule expiring a version, creating a delete marker, aborting an upload):
+     * CloudTrail's shape for service-initiated events, {@code userIdentity.type AWSService, invokedBy s3.amazonaws.com},
+     * {@code eventType AwsServiceEvent}, the details under {@code serviceEventDetails}.
+     *
+     * @param eventName e.g. "LifecycleExpiration"
+     * @param details   e.g. lifecycleAction, ruleId, versionId
+     */
+    public ObjectNode serviceEvent(Instant time, String region, String eventName, String bucket, String key,
+                                   Map<String, String> details) {
+        ObjectNode r = JsonNodeFactory.instance.objectNode();
+        r.put("eventVersion", EVENT_VERSION);
+        ObjectNode id = r.putObject("userIdentity");
+        id.put("type", "AWSService");
+        id.put("invokedBy", "s3.amazonaws.com");
+        r.put("eventTime", EVENT_TIME.format(time));
+        r.put("eventSource", "s3.amazonaws.com");
+        r.put("eventName", eventName);
+        r.put("awsRegion", region);
+        r.put("sourceIPAddress", "s3.amazonaws.com");
+        r.put("userAgent", "s3.amazonaws.com");
+        ObjectNode params = r.putObject("requestParameters");
+        if (bucket != null) params.put("bucketName", bucket);
+        if (key != null) params.put("key", key);
+        r.putNull("responseElements");
+        ObjectNode d = r.putObject("serviceEventDetails");
+        details.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> d.put(e.getKey(), e.getValue()));
+        r.put("requestID", UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT));
+        r.put("eventID", UUID.randomUUID().toString());
+        r.put("readOnly", false);
+        if (bucket != null) r.set("resources", resources(bucket, key));
+        r.put("eventType", "AwsServiceEvent");
+        r.put("managementEvent", false);
+        r.put("recipientAccountId", accountId);
+        r.put("eventCategory", "Data");
+        return r;
+    }
+
+    private ArrayNode resources(String bucket, String key) {
+        ArrayNode res = JsonNodeFactory.instance.arrayNode();
+        if (key != null) {
+            ObjectNode o = res.addObject();
+            o.put("type", "AWS::S3::Object");
+            o.put("ARN", "arn:aws:s3:::" + bucket + "/" + key);
+        }
+        ObjectNode b = res.addObject();
+        b.put("accountId", accountId);
+        b.put("type", "AWS::S3::Bucket");
+        b.put("ARN", "arn:aws:s3:::" + bucket);
+        return res;
+    }
+
+    /** The userIdentity block, as CloudTrail writes it for each identity type. */
+    static ObjectNode userIdentity(Principal p, String claimedKeyId) {
+        ObjectNode id = JsonNodeFactory.instance.objectNode();
+        if (p == null || p.isAnonymous()) {
+            // CloudTrail records unauthenticated S3 requests as the "anonymous" AWS account.
+            id.put("type", "AWSAccount");
+            id.put("principalId", "");
+            id.put("accountId", "anonymous");
+            // A request whose signature failed claimed a key: keep the claim, it is what an investigation needs.
+            if (claimedKeyId != null && !claimedKeyId.isEmpty()) id.put("accessKeyId", claimedKeyId);
+            return id;
+        }
+        String keyId = claimedKeyId != null && !claimedKeyId.isEmpty() ? claimedKeyId : p.accessKeyId();
+        id.put("type", p.type());
+        id.put("principalId", p.principalId());
+        id.put("arn", p.arn());
+        id.put("accountId", p.accountId());
+        if (keyId != null && !keyId.isEmpty()) id.put("accessKeyId", keyId);
+        if (!"AssumedRole".equals(p.type()) && p.userName() != null && !p.userName().isEmpty()) {
+            id.put("userName", p.userName());
+        }
+        if (p.sessionTokenIssued().isPresent()) {
+            ObjectNode ctx = id.putObject("sessionContext");
+            if ("AssumedRole".equals(p.type())) {
+                ObjectNode issuer = ctx.putObject("sessionIssuer");
+                issuer.put("type", "Role");
+                String pid = p.principalId();
+                issuer.put("principalId", pid.contains(":") ? pid.substring(0, pid.indexOf(':')) : pid);
+                issuer.put("arn", roleArn(p.arn()));
+                issuer.put("accountId", p.accountId());
+                issuer.put("userName", roleName(p.arn()));
+            }
+            ObjectNode attrs = ctx.putObject("attributes");
+            attrs.put("creationDate", EVENT_TIME.format(Instant.ofEpochMilli(p.sessionTokenIssued().get())));
+            attrs.put("mfaAuthenticated", "false");
+        }
+        return id;
+    }
+
+    /** arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION → arn:aws:iam::ACCOUNT:role/NAME. */
+    private static String roleArn(String assumedRoleArn) {
+        String[] parts = assumedRoleArn.split(":", 6);
+        if (parts.length < 6 || !parts[5].startsWith("assumed-role/")) return assumedRoleArn;
+        return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + roleName(assumedRoleArn);
+    }
+
+    private static String roleName(String assumedRoleArn) {
+        int i = assumedRoleArn.indexOf("assumed-role/");
+        if (i < 0) return "";
+        String rest = assumedRoleArn.substring(i + "assumed-role/".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    /** S3 shows SDK user agents in brackets ("[aws-sdk-java/2.x ...]"). */
+    private static String userAgent(RequestFacts f) {
+        String ua = f.userAgent() == null ? "" : f.userAgent();
+        if (!"s3".equals(f.service()) || ua.startsWith("[")) return ua;
+        return "[" + ua + "]";
+    }
+
+    /** Which encryption a successful object write got: SSE_C, SSE_KMS, SSE_S3 (asked for) or Default_SSE_S3. */
+    static String sseApplied(RequestFacts f) {
+        if (f.errorCode() != null || !OBJECT_WRITES.contains(f.eventName())) return null;
+        Map<String, String> req = f.requestParameters();
+        Map<String, String> resp = f.responseElements();
+        if (req.containsKey("x-amz-server-side-encryption-customer-algorithm")
+                || resp.containsKey("x-amz-server-side-encryption-customer-algorithm")) {
+            return "SSE_C";
+        }
+        String asked = req.get("x-amz-server-side-encryption");
+        String got = resp.get("x-amz-server-side-encryption");
+        if ("aws:kms".equals(asked) || "aws:kms".equals(got) || "aws:kms:dsse".equals(got)) return "SSE_KMS";
+        if (asked != null) return "SSE_S3";
+        return got != null ? "Default_SSE_S3" : null;
+    }
+
+    /** bucketName, Host, key first, as AWS lists them; the rest alphabetically. */
+    private static int parameterOrder(String a, String b) {
+        return Integer.compare(rank(a), rank(b)) != 0 ? Integer.compare(rank(a), rank(b)) : a.compareTo(b);
+    }
+
+    private static int rank(String name) {
+        return switch (name) {
+            case "bucketName" -> 0;
+            case "Host" -> 1;
+            case "key" -> 2;
+            default -> 3;
+        };
+    }
+}

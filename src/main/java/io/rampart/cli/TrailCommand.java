@@ -1,0 +1,153 @@
+package io.rampart.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rampart.audit.TrailLayout;
+import io.rampart.audit.TrailQuery;
+import io.rampart.audit.TrailValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rampart trail}: validates and queries the audit trail straight from its files (the server may be stopped). */
+@Command(name = "trail", mixinStandardHelpOptions = true,
+        description = "Validate or query the CloudTrail-format audit trail in <data-dir>/trail.",
+        subcommands = {TrailCommand.Validate.class, TrailCommand.Query.class})
+final class TrailCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** ISO-8601 instant (2025-01-31T12:00:00Z) or a day (2025-01-31, its start, UTC). */
+    static final class TimeConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override public Instant convert(String value) {
+            if (value.length() == 10) return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
+            return Instant.parse(value);
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Walk the digest chain: check each digest's signature and each log file's hash.",
+                    "Reports log files as valid, modified, deleted, out-of-chain (no digest lists them) or pending (sealed",
+                    "after the last digest), digests as valid, invalid or missing. Exit status 1 on any problem."})
+    static final class Validate implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--from", converter = TimeConverter.class, description = "Only files from this time (ISO-8601 or YYYY-MM-DD).")
+        Instant from;
+
+        @Option(names = "--to", converter = TimeConverter.class, description = "Only files up to this time.")
+        Instant to;
+
+        @Option(names = "--json", description = "Print the report as JSON.")
+        boolean json;
+
+        @Override public Integer call() throws Exception {
+            TrailLayout layout = TrailLayout.ofDataDir(dataDir);
+            if (!Files.isDirectory(layout.root())) {
+                System.err.println("rampart: no audit trail in " + layout.root());
+                return 2;
+            }
+            TrailValidator.Report report = new TrailValidator(layout).validate(from, to);
+            if (json) {
+                ObjectNode doc = JsonNodeFactory.instance.objectNode();
+                doc.put("valid", report.clean());
+                ArrayNode results = doc.putArray("results");
+                for (TrailValidator.Result r : report.results()) {
+                    ObjectNode n = results.addObject();
+                    n.put("type", r.kind());
+                    n.put("file", r.file());
+                    n.put("status", r.status().label());
+                    n.put("detail", r.detail());
+                }
+                System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            } else {
+                System.out.printf("%-12s %-6s %s%n", "STATUS", "TYPE", "FILE / DETAIL");
+                for (TrailValidator.Result r : report.results()) {
+                    System.out.printf("%-12s %-6s %s%n%-19s  %s%n", r.status().label(), r.kind(), r.file(), "", r.detail());
+                }
+                long digests = report.results().stream().filter(r -> r.kind().equals("digest")).count();
+                long logs = report.results().size() - digests;
+                System.out.println();
+                System.out.println(report.clean()
+                        ? "Trail valid: " + digests + " digest file(s), " + logs + " log file(s) checked."
+                        : "Trail INVALID: " + report.results().stream().filter(r -> r.status().problem()).count()
+                                + " problem(s) among " + digests + " digest file(s) and " + logs + " log file(s).");
+            }
+            return report.clean() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Print the trail's records matching every filter: a table, or one JSON record per line (--json).")
+    static final class Query implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--from", converter = TimeConverter.class, description = "Events at or after this time (ISO-8601 or YYYY-MM-DD).")
+        Instant from;
+
+        @Option(names = "--to", converter = TimeConverter.class, description = "Events at or before this time.")
+        Instant to;
+
+        @Option(names = "--principal", description = "userIdentity ARN, user name or principal id.")
+        String principal;
+
+        @Option(names = "--access-key", description = "Access key id.")
+        String accessKey;
+
+        @Option(names = "--event-name", description = "e.g. PutObject, CopyObject, PutBucketLifecycleConfiguration.")
+        String eventName;
+
+        @Option(names = "--bucket", description = "requestParameters.bucketName.")
+        String bucket;
+
+        @Option(names = "--error-code", description = "e.g. AccessDenied, SignatureDoesNotMatch.")
+        String errorCode;
+
+        @Option(names = "--json", description = "One CloudTrail JSON record per line.")
+        boolean json;
+
+        @Override public Integer call() throws Exception {
+            TrailLayout layout = TrailLayout.ofDataDir(dataDir);
+            if (!Files.isDirectory(layout.root())) {
+                System.err.println("rampart: no audit trail in " + layout.root());
+                return 2;
+            }
+            List<JsonNode> records = new TrailQuery(from, to, principal, accessKey, eventName, bucket, errorCode).run(layout);
+            ObjectMapper mapper = new ObjectMapper();
+            if (json) {
+                for (JsonNode r : records) System.out.println(mapper.writeValueAsString(r));
+                return 0;
+            }
+            System.out.printf("%-20s %-28s %-22s %-36s %-15s %-22s %s%n", "TIME", "EVENT", "ACCESS KEY", "PRINCIPAL", "SOURCE IP",
+                    "ERROR", "RESOURCE");
+            for (JsonNode r : records) {
+                JsonNode id = r.path("userIdentity");
+                String who = id.hasNonNull("userName") ? id.path("userName").asText()
+                        : id.hasNonNull("arn") ? id.path("arn").asText()
+                        : id.hasNonNull("invokedBy") ? id.path("invokedBy").asText() : id.path("accountId").asText();
+                JsonNode p = r.path("requestParameters");
+                String resource = p.path("bucketName").asText("") + (p.hasNonNull("key") ? "/" + p.path("key").asText() : "");
+                System.out.printf("%-20s %-28s %-22s %-36s %-15s %-22s %s%n", r.path("eventTime").asText(), r.path("eventName").asText(),
+                        id.path("accessKeyId").asText("-"), who, r.path("sourceIPAddress").asText(),
+                        r.path("errorCode").asText("-"), resource);
+            }
+            System.out.println(records.size() + " record(s)");
+            return 0;
+        }
+    }
+}
