@@ -53,6 +53,10 @@ final class ServerCommand implements Callable<Integer> {
             + "new buckets block SSE-C writes (BlockedEncryptionTypes SSE-C), as on AWS.")
     boolean allowSseCOnNewBuckets;
 
+    @Option(names = "--master-key-file", description = "File holding the master key (base64 of 32 bytes), e.g. on a "
+            + "separate volume or a secrets mount; overrides <data-dir>/master.key. RAMPART_MASTER_KEY overrides both.")
+    Path masterKeyFile;
+
     @Option(names = "--stop-timeout", defaultValue = "30", description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
@@ -67,6 +71,18 @@ final class ServerCommand implements Callable<Integer> {
     long lifecycleDaySeconds;
 
 
+    @Option(names = "--trail-rotate-minutes", defaultValue = "5",
+            description = "Seal the audit trail's open segment into a CloudTrail log file at least this often, in minutes (default: ${DEFAULT-VALUE}).")
+    long trailRotateMinutes;
+
+    @Option(names = "--trail-rotate-mib", defaultValue = "64",
+            description = "...or once the open segment reaches this many MiB (default: ${DEFAULT-VALUE}).")
+    long trailRotateMib;
+
+    @Option(names = "--trail-digest-minutes", defaultValue = "60",
+            description = "Write a signed audit trail digest this often, in minutes; one is also written at shutdown (default: ${DEFAULT-VALUE}).")
+    long trailDigestMinutes;
+
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
@@ -80,12 +96,30 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --lifecycle-day-seconds and --lifecycle-interval-seconds must be positive");
             return 2;
         }
+        if (trailRotateMinutes <= 0 || trailRotateMib <= 0 || trailDigestMinutes <= 0) {
+            System.err.println("rampart: --trail-rotate-minutes, --trail-rotate-mib and --trail-digest-minutes must be positive");
+            return 2;
+        }
+        String masterKey;
+        try {
+            masterKey = masterKey();
+        } catch (java.io.IOException e) {
+            System.err.println("rampart: cannot start: " + e.getMessage());
+            return 1;
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
                 System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"),
-                System.getenv("RAMPART_MASTER_KEY"), true, Duration.ofSeconds(stopTimeoutSeconds),
-                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds);
+                masterKey, true, Duration.ofSeconds(stopTimeoutSeconds),
+                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
+                .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
+                        Duration.ofMinutes(trailDigestMinutes)));
+        // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
+        CountDownLatch stop = new CountDownLatch(1);
+        Runnable onSignal = stop::countDown;
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> onSignal.run());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> onSignal.run());
         Rampart rampart;
         try {
             rampart = Rampart.start(config);
@@ -95,14 +129,21 @@ final class ServerCommand implements Callable<Integer> {
         }
         rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
         rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
-        CountDownLatch stop = new CountDownLatch(1);
-        Runnable onSignal = stop::countDown;
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> onSignal.run());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> onSignal.run());
         stop.await();
         System.err.println("rampart: shutting down, letting in-flight requests finish...");
         rampart.close();
         return 0;
+    }
+
+    /** The master key value: RAMPART_MASTER_KEY, else the --master-key-file contents, else null (the data-dir file). */
+    private String masterKey() throws java.io.IOException {
+        String env = System.getenv("RAMPART_MASTER_KEY");
+        if (env != null && !env.isBlank()) return env;
+        if (masterKeyFile == null) return null;
+        if (!java.nio.file.Files.isReadable(masterKeyFile)) {
+            throw new java.io.IOException("--master-key-file " + masterKeyFile + " cannot be read");
+        }
+        return java.nio.file.Files.readString(masterKeyFile).trim();
     }
 
     private static void printCredentials(IamStore.Bootstrap b) {

@@ -1,6 +1,7 @@
 package io.rampart.http;
 
 import io.rampart.audit.AuditTrail;
+import io.rampart.audit.TrailWriter;
 import io.rampart.auth.Credential;
 import io.rampart.auth.CredentialStore;
 import io.rampart.auth.SigV4Verifier;
@@ -41,13 +42,24 @@ public final class Rampart implements AutoCloseable {
     public record Tls(Path certFile, Path keyFile, boolean selfSigned) { }
 
     /**
+     * Audit trail timing: the open segment is sealed into a log file every {@code rotateEvery} or at
+     * {@code rotateBytes}, whichever comes first; a signed digest is written every {@code digestEvery} and at shutdown.
+     */
+    public record TrailTiming(Duration rotateEvery, long rotateBytes, Duration digestEvery) {
+        public static TrailTiming defaults() {
+            return new TrailTiming(TrailWriter.Options.DEFAULT_ROTATE_EVERY, TrailWriter.Options.DEFAULT_ROTATE_BYTES,
+                    TrailWriter.Options.DEFAULT_DIGEST_EVERY);
+        }
+    }
+
+    /**
      * Server settings. {@code port} 0 picks a free port. The root key pair, when both are set, becomes the admin's key.
      * {@code tls} null serves plain HTTP. {@code lifecycleDaySeconds} is how long a lifecycle "day" lasts (86400; tests
      * shorten it) and {@code lifecycleIntervalSeconds} how often the lifecycle worker runs.
      */
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
-                         Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds) {
+                         Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -55,6 +67,21 @@ public final class Rampart implements AutoCloseable {
             if (lifecycleDaySeconds <= 0 || lifecycleIntervalSeconds <= 0) {
                 throw new IllegalArgumentException("lifecycle day and interval must be positive");
             }
+            if (trail == null) trail = TrailTiming.defaults();
+        }
+
+        /** Settings with the default audit trail timing. */
+        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
+                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
+                      long lifecycleDaySeconds, long lifecycleIntervalSeconds) {
+            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, TrailTiming.defaults());
+        }
+
+        /** Audit trail timing: segment rotation (time or size) and the digest interval. */
+        public Config withTrail(TrailTiming t) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -71,23 +98,23 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail);
         }
     }
 
@@ -116,6 +143,7 @@ public final class Rampart implements AutoCloseable {
         MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
         LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
         this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
+        TrailWriter openedTrail = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
@@ -134,12 +162,43 @@ public final class Rampart implements AutoCloseable {
             this.tls = config.tls() == null ? null
                     : config.tls().selfSigned() ? TlsMaterial.selfSigned(dir.resolve("tls"))
                     : TlsMaterial.fromPem(config.tls().certFile(), config.tls().keyFile());
-            this.trail = AuditTrail.NONE;
-            this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region()));
+            TrailTiming timing = config.trail();
+            TrailWriter.Options trailOptions = TrailWriter.Options.defaults(bootstrap.accountId(), config.region())
+                    .withRotation(timing.rotateEvery(), timing.rotateBytes()).withDigestEvery(timing.digestEvery())
+                    .withFsync(config.fsync());
+            TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, Clock.systemUTC());
+            openedTrail = trailWriter;
+            this.trail = trailWriter;
+            // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
+            lifecycle.addListener(e -> trailWriter.append(trailWriter.records().serviceEvent(e.time(), config.region(),
+                    lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true));
+            this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
+                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()));
         } catch (Exception e) {
+            if (openedTrail != null) openedTrail.close();
             db.close();
             throw e;
         }
+    }
+
+    /** S3 event notification names for lifecycle actions (s3:LifecycleExpiration:*), CloudTrail-style. */
+    private static String lifecycleEventName(LifecycleWorker.Action a) {
+        return a == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD ? "LifecycleAbortIncompleteMultipartUpload" : "LifecycleExpiration";
+    }
+
+    private static java.util.Map<String, String> lifecycleDetails(LifecycleWorker.Event e) {
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("lifecycleAction", e.action().accessLogOperation());
+        d.put("eventType", switch (e.action()) {
+            case CREATE_DELETE_MARKER -> "s3:LifecycleExpiration:DeleteMarkerCreated";
+            case ABORT_MULTIPART_UPLOAD -> "s3:LifecycleAbortIncompleteMultipartUpload";
+            default -> "s3:LifecycleExpiration:Delete";
+        });
+        if (e.ruleId() != null) d.put("ruleId", e.ruleId());
+        if (e.versionId() != null) {
+            d.put(e.action() == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD ? "uploadId" : "versionId", e.versionId());
+        }
+        return d;
     }
 
     private static Server httpServer(Config config, TlsMaterial tls, S3Handler handler) {

@@ -49,14 +49,22 @@ public final class S3Handler extends Handler.Abstract {
     private final String domain;
     private final AuditTrail trail;
     private final String region;
+    private final AdminHandler admin;
 
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
+        this(verifier, s3, domain, trail, region, null, null);
+    }
+
+    /** With the admin API ({@code /_rampart/...}): restores run by {@code restore}, allowed to the account's admin. */
+    public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
+                     io.rampart.recovery.Restore restore, String adminAccountId) {
         super(InvocationType.BLOCKING);
         this.verifier = verifier;
         this.s3 = s3;
         this.domain = domain;
         this.trail = trail;
         this.region = region;
+        this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId);
     }
 
     static String newRequestId() {
@@ -85,6 +93,11 @@ public final class S3Handler extends Handler.Abstract {
                     rawPath, requestId);
             return true;
         }
+        if (admin != null && AdminHandler.BUCKET.equals(target.bucket())) {
+            // No bucket name starts with '_': the admin API shares the port without shadowing any bucket.
+            admin.handle(request, response, callback, requestId, method, rawPath, rawQuery, headers, target);
+            return true;
+        }
         String resource = resource(target);
         Operation op = Router.route(method, target.bucket(), target.key(), target.query(),
                 headers.containsKey("x-amz-copy-source"));
@@ -98,7 +111,7 @@ public final class S3Handler extends Handler.Abstract {
             if (!"s3".equals(auth.service())) {
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented yet");
             }
-            Call call = new Call(method, target, headers, auth, requestId, request.isSecure());
+            Call call = new Call(method, target, headers, auth, requestId, request.isSecure(), request);
             boolean rereadable = "GET".equals(method) || "HEAD".equals(method);
             S3Response r;
             for (int attempt = 1; ; attempt++) {
@@ -239,8 +252,15 @@ public final class S3Handler extends Handler.Abstract {
         private final String requestId;
         private final boolean secure;
 
+        private final String sourceIp;
+        private final String tlsProtocol;
+
         Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId,
-             boolean secure) {
+             boolean secure, Request request) {
+            // The connection facts bucket policies test (aws:SourceIp, s3:TlsVersion).
+            this.sourceIp = Trail.sourceIp(request);
+            this.tlsProtocol = Trail.tls(request).map(t -> t.sslSession() == null ? null : t.sslSession().getProtocol())
+                    .orElse(null);
             this.secure = secure;
             this.method = method;
             this.target = target;
@@ -259,6 +279,9 @@ public final class S3Handler extends Handler.Abstract {
         @Override public Principal principal() { return auth.principal(); }
         @Override public String requestId() { return requestId; }
         @Override public boolean secure() { return secure; }
+        @Override public String sourceIp() { return sourceIp; }
+        @Override public java.util.Optional<String> tlsProtocol() { return java.util.Optional.ofNullable(tlsProtocol); }
+        @Override public boolean presigned() { return auth.presigned(); }
 
         @Override public Map<String, String> verifiedChecksums() {
             Map<String, String> out = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
@@ -77,23 +78,16 @@ final class Trail {
                     parameters.put(canonicalHeaderName(h.getKey()), h.getValue().get(0));
                 }
             }
-            SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-            this.sourceIp = remote instanceof InetSocketAddress isa && isa.getAddress() != null
-                    ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+            this.sourceIp = sourceIp(request);
             List<String> ua = headers.get("user-agent");
             this.userAgent = ua == null || ua.isEmpty() ? "" : ua.get(0);
             boolean presigned = target.query().containsKey("X-Amz-Signature");
             this.authMethod = presigned ? "QueryString" : headers.containsKey("authorization") ? "AuthHeader" : null;
             this.claimedKeyId = claimedKeyId(headers, target.query());
             this.accessKeyId = claimedKeyId;
-            Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
-            if (ssl instanceof EndPoint.SslSessionData data) {
-                this.tlsVersion = data.sslSession() == null ? null : data.sslSession().getProtocol();
-                this.cipherSuite = data.cipherSuite();
-            } else {
-                this.tlsVersion = null;
-                this.cipherSuite = null;
-            }
+            Optional<EndPoint.SslSessionData> ssl = tls(request);
+            this.tlsVersion = ssl.map(d -> d.sslSession() == null ? null : d.sslSession().getProtocol()).orElse(null);
+            this.cipherSuite = ssl.map(EndPoint.SslSessionData::cipherSuite).orElse(null);
         }
 
         void authenticated(Authenticated auth) {
@@ -117,6 +111,19 @@ final class Trail {
                     target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
                     Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management);
         }
+    }
+
+    /** The client's IP address as CloudTrail's sourceIPAddress and aws:SourceIp see it. */
+    static String sourceIp(Request request) {
+        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress isa && isa.getAddress() != null
+                ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+    }
+
+    /** The TLS session of the request's connection, when it came over HTTPS. */
+    static Optional<EndPoint.SslSessionData> tls(Request request) {
+        return request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData d
+                ? Optional.of(d) : Optional.empty();
     }
 
     /** The access key id a request claims (Authorization header or X-Amz-Credential), before it is verified. */

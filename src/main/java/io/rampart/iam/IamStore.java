@@ -194,6 +194,40 @@ public final class IamStore {
         }
     }
 
+    /**
+     * Creates user {@code userName} in the primary account with a new active long-lived access key and returns the key
+     * with its secret (shown once, stored sealed). The IAM API (CreateUser, CreateAccessKey) will be built on this;
+     * tests use it for a second identity.
+     */
+    public AccessKey createUserWithKey(String userName) {
+        String account = primaryAccount().orElseThrow(() -> new IllegalStateException("no account: bootstrap first"));
+        String id = "AKIA" + random(KEY_ALPHABET, 16);
+        String secret = random(SECRET_ALPHABET, 40);
+        db.write(c -> {
+            long now = System.currentTimeMillis();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO users(account, name, user_id, created) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, account);
+                ps.setString(2, userName);
+                ps.setString(3, "AIDA" + random(KEY_ALPHABET, 17));
+                ps.setLong(4, now);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO access_keys(id, account, user_name, secret, status, created) VALUES(?, ?, ?, ?, 'Active', ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, account);
+                ps.setString(3, userName);
+                ps.setBytes(4, masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id));
+                ps.setLong(5, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        cache.remove(id);
+        return findKey(id).orElseThrow();
+    }
+
     /** The first account (single-account servers): the owner of buckets the admin creates. */
     public Optional<String> primaryAccount() {
         return db.read(c -> {

@@ -126,5 +126,28 @@ public interface MetadataStore extends AutoCloseable {
      */
     Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId);
 
+    // ---- restore ----
+
+    /**
+     * One write of a restore: {@code version} becomes the latest version of its key, provided the key's latest version
+     * is still {@code expectedLatestVersionId}. With {@code dataFromVersionId} set, the new version takes that existing
+     * version's inline bytes (its segments must be {@code version.segments()}), so no data passes through the caller.
+     */
+    record Promotion(ObjectVersion version, String dataFromVersionId, String expectedLatestVersionId) { }
+
+    enum PromotionOutcome {
+        WRITTEN,
+        /** The key's latest version is no longer the expected one: nothing written. */
+        CHANGED,
+        /** The version to take the data from no longer exists: nothing written. */
+        SOURCE_GONE
+    }
+
+    /**
+     * Applies promotions of one bucket's keys in a single transaction (one commit for the batch); outcomes in order.
+     * Versions must carry new, non-"null" version ids.
+     */
+    List<PromotionOutcome> promote(List<Promotion> batch);
+
     @Override void close();
 }

@@ -864,6 +864,83 @@ public final class SqliteMetadataStore implements MetadataStore {
         return removed;
     }
 
+    @Override public List<PromotionOutcome> promote(List<Promotion> batch) {
+        if (batch.isEmpty()) return List.of();
+        // JSON is encoded before the transaction: the single writer thread only runs SQL.
+        List<String[]> json = new ArrayList<>(batch.size());
+        for (Promotion p : batch) json.add(new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
+        String columns = "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, "
+                + "writer_arn, writer_key, inline";
+        return db.write(c -> {
+            List<PromotionOutcome> out = new ArrayList<>(batch.size());
+            try (PreparedStatement latest = c.prepareStatement(
+                         "SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND latest = 1");
+                 PreparedStatement maxSeq = c.prepareStatement(
+                         "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?");
+                 PreparedStatement copy = c.prepareStatement("INSERT INTO objects(" + columns + ") SELECT ?,?,?,?,1,?,?,?,?,?,?,?,?,"
+                         + "inline FROM objects WHERE bucket = ? AND key = ? AND version_id = ?");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,NULL)");
+                 PreparedStatement demote = c.prepareStatement(
+                         "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1 AND seq <> ?");
+                 PreparedStatement ref = c.prepareStatement(
+                         "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = refs + 1")) {
+                for (int i = 0; i < batch.size(); i++) {
+                    Promotion p = batch.get(i);
+                    ObjectVersion v = p.version();
+                    latest.setString(1, v.bucket());
+                    latest.setString(2, v.key());
+                    String current;
+                    try (ResultSet rs = latest.executeQuery()) {
+                        current = rs.next() ? rs.getString(1) : null;
+                    }
+                    if (!java.util.Objects.equals(current, p.expectedLatestVersionId())) {
+                        out.add(PromotionOutcome.CHANGED);
+                        continue;
+                    }
+                    maxSeq.setString(1, v.bucket());
+                    maxSeq.setString(2, v.key());
+                    long seq;
+                    try (ResultSet rs = maxSeq.executeQuery()) {
+                        rs.next();
+                        seq = rs.getLong(1);
+                    }
+                    PreparedStatement ps = p.dataFromVersionId() == null ? insert : copy;
+                    ps.setString(1, v.bucket());
+                    ps.setString(2, v.key());
+                    ps.setString(3, v.versionId());
+                    ps.setLong(4, seq);
+                    ps.setInt(5, v.deleteMarker() ? 1 : 0);
+                    ps.setLong(6, v.size());
+                    ps.setString(7, v.etag());
+                    ps.setLong(8, v.lastModified());
+                    ps.setString(9, json.get(i)[0]);
+                    ps.setString(10, json.get(i)[1]);
+                    ps.setString(11, v.writerArn());
+                    ps.setString(12, v.writerKeyId());
+                    if (ps == copy) {
+                        ps.setString(13, v.bucket());
+                        ps.setString(14, v.key());
+                        ps.setString(15, p.dataFromVersionId());
+                    }
+                    if (ps.executeUpdate() == 0) {
+                        out.add(PromotionOutcome.SOURCE_GONE);
+                        continue;
+                    }
+                    demote.setString(1, v.bucket());
+                    demote.setString(2, v.key());
+                    demote.setLong(3, seq);
+                    demote.executeUpdate();
+                    for (Segment s : v.segments()) {
+                        ref.setString(1, s.blob());
+                        ref.executeUpdate();
+                    }
+                    out.add(PromotionOutcome.WRITTEN);
+                }
+            }
+            return out;
+        });
+    }
+
     @Override public boolean isLiveBlob(String blobId) {
         return db.read(c -> exists(c, "SELECT 1 FROM blobs WHERE id = ? AND refs > 0", blobId));
     }

@@ -1,0 +1,337 @@
+package io.rampart.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rampart.audit.AuditTrail;
+import io.rampart.audit.RequestFacts;
+import io.rampart.auth.AuthException;
+import io.rampart.auth.Authenticated;
+import io.rampart.auth.BodyVerificationException;
+import io.rampart.auth.SigV4Verifier;
+import io.rampart.auth.SignedRequest;
+import io.rampart.iam.Principal;
+import io.rampart.recovery.Restore;
+import io.rampart.recovery.RestoreTime;
+import io.rampart.s3.Operation;
+import io.rampart.s3.S3ErrorCode;
+import io.rampart.s3.S3Exception;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API on the S3 port, under the path-style "bucket" {@code _rampart} (no bucket name starts with '_'): what
+ * AWS has no API for. SigV4-signed like any S3 request, allowed only for the primary account's admin user or root.
+ * Answers JSON; {@code POST /_rampart/admin/restore} streams its plan or outcome as JSON lines.
+ */
+final class AdminHandler {
+    static final String BUCKET = "_rampart";
+    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final SigV4Verifier verifier;
+    private final Restore restore;
+    private final AuditTrail trail;
+    private final String region;
+    private final String adminAccountId;
+
+    AdminHandler(SigV4Verifier verifier, Restore restore, AuditTrail trail, String region, String adminAccountId) {
+        this.verifier = verifier;
+        this.restore = restore;
+        this.trail = trail;
+        this.region = region;
+        this.adminAccountId = adminAccountId;
+    }
+
+    /** The request's failure as the admin API answers it: an S3 error code and message, as JSON. */
+    private static final class AdminException extends RuntimeException {
+        final S3ErrorCode code;
+
+        AdminException(S3ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    void handle(Request request, Response response, Callback callback, String requestId, String method, String rawPath,
+                String rawQuery, Map<String, List<String>> headers, RequestTarget target) {
+        Trail.Draft draft = new Trail.Draft(request, requestId, response.getHeaders().get("x-amz-id-2"),
+                Operation.NOT_IMPLEMENTED, target, headers, region);
+        Map<String, String> params = new LinkedHashMap<>();
+        try {
+            Authenticated auth = verifier.verify(new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
+                    Content.Source.asInputStream(request));
+            draft.authenticated(auth);
+            if (!"s3".equals(auth.service())) {
+                throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Sign admin requests for the service \"s3\"");
+            }
+            if (!isAdmin(auth.principal())) {
+                throw new AdminException(S3ErrorCode.ACCESS_DENIED, "Only the account's admin may use the admin API");
+            }
+            if (!"admin/restore".equals(target.key())) {
+                throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Unknown admin resource /" + BUCKET + "/" + target.key());
+            }
+            if (!"POST".equals(method)) {
+                throw new AdminException(S3ErrorCode.METHOD_NOT_ALLOWED, "Use POST for /" + BUCKET + "/admin/restore");
+            }
+            restore(response, callback, draft, auth, params);
+        } catch (AdminException e) {
+            fail(response, callback, draft, "AdminRequest", params, e.code, e.getMessage(), requestId);
+        } catch (S3Exception e) {
+            fail(response, callback, draft, "AdminRequest", params, e.code(), e.getMessage(), requestId);
+        } catch (AuthException e) {
+            fail(response, callback, draft, "AdminRequest", params, codeOf(e.error().code()), e.getMessage(), requestId);
+        } catch (BodyVerificationException e) {
+            fail(response, callback, draft, "AdminRequest", params, codeOf(e.error().code()), e.getMessage(), requestId);
+        } catch (IOException | RuntimeException e) {
+            log.error("admin request {} {} failed", requestId, rawPath, e);
+            fail(response, callback, draft, "AdminRequest", params, S3ErrorCode.INTERNAL_ERROR,
+                    S3ErrorCode.INTERNAL_ERROR.defaultMessage(), requestId);
+        }
+    }
+
+    private boolean isAdmin(Principal p) {
+        if (!p.accountId().equals(adminAccountId)) return false;
+        return "Root".equals(p.type()) || ("IAMUser".equals(p.type()) && "admin".equals(p.userName()));
+    }
+
+    private static S3ErrorCode codeOf(String code) {
+        for (S3ErrorCode c : S3ErrorCode.values()) if (c.code().equals(code)) return c;
+        return S3ErrorCode.INVALID_REQUEST;
+    }
+
+    /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey, since, removeNew, apply, limit}. */
+    private static Restore.Request parse(JsonNode body, Instant now, Map<String, String> params) {
+        if (body == null || !body.isObject()) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body must be a JSON object");
+        String bucket = text(body, "bucket");
+        if (bucket == null || bucket.isEmpty()) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"bucket\" is required");
+        params.put("bucketName", bucket);
+        String prefix = text(body, "prefix");
+        if (prefix != null) params.put("prefix", prefix);
+        String to = text(body, "to");
+        String undoPrincipal = text(body, "undoPrincipal");
+        String undoKey = text(body, "undoAccessKey");
+        String since = text(body, "since");
+        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoKey != null ? 1 : 0);
+        if (modes != 1) {
+            throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Give exactly one of \"to\", \"undoPrincipal\" and \"undoAccessKey\"");
+        }
+        boolean removeNew = body.path("removeNew").asBoolean(false);
+        boolean apply = body.path("apply").asBoolean(false);
+        params.put("removeNew", Boolean.toString(removeNew));
+        params.put("apply", Boolean.toString(apply));
+        try {
+            Restore.Mode mode;
+            if (to != null) {
+                if (since != null) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"since\" goes with an undo, not with \"to\"");
+                Instant t = RestoreTime.parse(to, now);
+                params.put("to", t.toString());
+                mode = new Restore.ToTime(t);
+            } else {
+                if (since == null) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "An undo needs \"since\"");
+                Instant s = RestoreTime.parse(since, now);
+                if (undoPrincipal != null) params.put("undoPrincipal", undoPrincipal);
+                else params.put("undoAccessKey", undoKey);
+                params.put("since", s.toString());
+                mode = new Restore.Undo(undoPrincipal, undoKey, s);
+            }
+            return new Restore.Request(bucket, prefix, mode, removeNew, apply);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(S3ErrorCode.INVALID_REQUEST, e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private void restore(Response response, Callback callback, Trail.Draft draft, Authenticated auth,
+                         Map<String, String> params) throws IOException {
+        JsonNode body;
+        try (InputStream in = auth.body()) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            if (bytes.length > MAX_BODY) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body is too large");
+            body = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+        Restore.Request req = parse(body, Instant.now(), params);
+        long limit = body.path("limit").asLong(Long.MAX_VALUE);
+        if (limit < 0) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"limit\" must not be negative");
+        Principal admin = auth.principal();
+
+        response.setStatus(200);
+        response.getHeaders().put("Content-Type", "application/x-ndjson");
+        OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(response), 64 * 1024);
+        long[] lines = {0};
+        RequestFacts call = draft.done(200, Map.of(), 0, 0, null, null);
+        Restore.Summary summary;
+        try {
+            summary = restore.run(req, admin, chunk -> {
+                if (req.apply()) recordActions(call, req.bucket(), chunk);
+                try {
+                    for (Restore.KeyResult k : chunk) {
+                        if (lines[0]++ >= limit) continue;
+                        out.write(JSON.writeValueAsBytes(keyLine(k)));
+                        out.write('\n');
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (S3Exception e) {
+            if (!response.isCommitted()) {
+                // Nothing streamed yet (e.g. NoSuchBucket): answer it as an ordinary error.
+                response.reset();
+                throw e;
+            }
+            streamError(out, callback, draft, params, e.code(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            log.error("restore {} failed", params, e);
+            if (!response.isCommitted()) {
+                response.reset();
+                throw e;
+            }
+            streamError(out, callback, draft, params, S3ErrorCode.INTERNAL_ERROR, "restore failed: " + e);
+            return;
+        }
+        ObjectNode s = JSON.createObjectNode();
+        ObjectNode sum = s.putObject("summary");
+        sum.put("bucket", summary.bucket());
+        sum.put("prefix", summary.prefix());
+        sum.put("applied", summary.applied());
+        sum.put("keysScanned", summary.keysScanned());
+        sum.put("keysPlanned", summary.keysPlanned());
+        for (Restore.Action a : Restore.Action.values()) sum.put(camel(a), summary.count(a));
+        sum.put("linesOmitted", Math.max(0, lines[0] - limit));
+        sum.put("millis", summary.millis());
+        Map<String, String> totals = new LinkedHashMap<>();
+        for (Restore.Action a : Restore.Action.values()) totals.put(camel(a), Long.toString(summary.count(a)));
+        // The admin call's own record; durable before its summary (the acknowledgement) is sent.
+        RequestFacts facts = named(call, "PointInTimeRestore", req.bucket(), null, params, totals, !req.apply(), true);
+        if (req.apply()) trail.recordDurably(facts);
+        out.write(JSON.writeValueAsBytes(s));
+        out.write('\n');
+        out.close();
+        callback.succeeded();
+        if (!req.apply()) trail.record(facts);
+    }
+
+    /** One trail record per restore write, under the admin call's identity; the chunk's last durably. */
+    private void recordActions(RequestFacts call, String bucket, List<Restore.KeyResult> chunk) {
+        RequestFacts last = null;
+        for (Restore.KeyResult k : chunk) {
+            if (k.newVersionId() == null) continue;
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("bucketName", bucket);
+            p.put("key", k.key());
+            if (k.targetVersionId() != null) p.put("sourceVersionId", k.targetVersionId());
+            p.put("replacedVersionId", k.currentVersionId());
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("x-amz-version-id", k.newVersionId());
+            if (k.action() == Restore.Action.REMOVE_NEW) r.put("x-amz-delete-marker", "true");
+            RequestFacts f = named(call, k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker" : "RestoreObjectVersion",
+                    bucket, k.key(), p, r, false, false);
+            if (last != null) trail.record(last);
+            last = f;
+        }
+        if (last != null) trail.recordDurably(last);
+    }
+
+    private static RequestFacts named(RequestFacts f, String eventName, String bucket, String key, Map<String, String> params,
+                                      Map<String, String> response, boolean readOnly, boolean management) {
+        return new RequestFacts(f.time(), f.requestId(), f.hostId(), f.service(), eventName, f.region(), f.principal(),
+                f.accessKeyId(), f.sourceIp(), f.userAgent(), bucket, key, Map.copyOf(params), Map.copyOf(response),
+                f.status(), f.errorCode(), f.errorMessage(), f.bytesIn(), f.bytesOut(), f.authMethod(), f.tlsVersion(),
+                f.cipherSuite(), readOnly, management);
+    }
+
+    private static ObjectNode keyLine(Restore.KeyResult k) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("key", k.key());
+        n.put("action", k.action().name());
+        if (k.currentVersionId() != null) n.put("currentVersionId", k.currentVersionId());
+        if (k.targetVersionId() != null) n.put("targetVersionId", k.targetVersionId());
+        if (k.newVersionId() != null) n.put("newVersionId", k.newVersionId());
+        if (k.error() != null) n.put("error", k.error());
+        return n;
+    }
+
+    /** RESTORE → "restore", ALREADY_CURRENT → "alreadyCurrent". */
+    static String camel(Restore.Action a) {
+        StringBuilder sb = new StringBuilder();
+        boolean up = false;
+        for (char ch : a.name().toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            if (ch == '_') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A failure after lines were streamed: a final {"error": ...} line (the status is already 200). */
+    private void streamError(OutputStream out, Callback callback, Trail.Draft draft, Map<String, String> params,
+                             S3ErrorCode code, String message) {
+        try {
+            ObjectNode n = JSON.createObjectNode();
+            n.putObject("error").put("code", code.code()).put("message", message);
+            out.write(JSON.writeValueAsBytes(n));
+            out.write('\n');
+            out.close();
+            callback.succeeded();
+        } catch (IOException e) {
+            callback.failed(e);
+        }
+        recordFailure(draft, "PointInTimeRestore", params, code, message);
+    }
+
+    private void fail(Response response, Callback callback, Trail.Draft draft, String eventName, Map<String, String> params,
+                      S3ErrorCode code, String message, String requestId) {
+        ObjectNode n = JSON.createObjectNode();
+        n.putObject("error").put("code", code.code()).put("message", message).put("requestId", requestId);
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            body = ("{\"error\":{\"code\":\"" + code.code() + "\"}}").getBytes(StandardCharsets.UTF_8);
+        }
+        response.setStatus(code.status());
+        response.getHeaders().put("Content-Type", "application/json");
+        response.getHeaders().put("Content-Length", Integer.toString(body.length + 1));
+        byte[] withNewline = java.util.Arrays.copyOf(body, body.length + 1);
+        withNewline[body.length] = '\n';
+        response.write(true, java.nio.ByteBuffer.wrap(withNewline), callback);
+        recordFailure(draft, params.containsKey("bucketName") ? "PointInTimeRestore" : eventName, params, code, message);
+    }
+
+    private void recordFailure(Trail.Draft draft, String eventName, Map<String, String> params, S3ErrorCode code,
+                               String message) {
+        try {
+            RequestFacts f = draft.done(code.status(), Map.of(), 0, 0, code.code(), message);
+            trail.record(named(f, eventName, params.get("bucketName"), null, params, Map.of(), true, true));
+        } catch (RuntimeException e) {
+            log.error("could not record an admin request in the audit trail", e);
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.rampart.recovery;
+
+import io.rampart.iam.Principal;
+import io.rampart.s3.DefaultRetention;
+import io.rampart.s3.S3ErrorCode;
+import io.rampart.s3.S3Exception;
+import io.rampart.storage.Bucket;
+import io.rampart.storage.MetadataStore;
+import io.rampart.storage.ObjectMeta;
+import io.rampart.storage.ObjectVersion;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Point-in-time restore and undo-by-identity over one bucket or prefix. Plans each key from its versions' writers and
+ * times, then promotes the chosen version server-side: a new latest version sharing the target's stored data and
+ * encryption envelope, so nothing is decrypted or copied and SSE-C versions restore too. Keys whose latest version
+ * already has the target's content are ALREADY_CURRENT, which makes a re-run after an interruption finish the job
+ * without adding versions.
+ */
+public final class Restore {
+    /** Versions read per index range scan. */
+    static final int SCAN_BATCH = 2_000;
+    /** Keys planned before their writes go to the store together, in one transaction. */
+    static final int APPLY_BATCH = 1_024;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger log = LoggerFactory.getLogger(Restore.class);
+
+    /** What the bucket should look like afterwards. */
+    public sealed interface Mode permits ToTime, Undo { }
+
+    /** Every key as it was at {@code time}: the newest version written at or before it (a delete marker or none: absent). */
+    public record ToTime(Instant time) implements Mode {
+        public ToTime {
+            Objects.requireNonNull(time, "time");
+        }
+    }
+
+    /**
+     * Undo what one identity wrote since {@code since}: only keys with such a version, each back to its newest version
+     * not written by that identity since then (later writes by others stay current). Exactly one of
+     * {@code principalArn} and {@code accessKeyId} is set.
+     */
+    public record Undo(String principalArn, String accessKeyId, Instant since) implements Mode {
+        public Undo {
+            Objects.requireNonNull(since, "since");
+            if ((principalArn == null) == (accessKeyId == null)) {
+                throw new IllegalArgumentException("undo names exactly one of a principal ARN and an access key id");
+            }
+        }
+
+        boolean wrote(ObjectVersion v) {
+            if (v.lastModified() < since.toEpochMilli()) return false;
+            return principalArn != null ? principalArn.equals(v.writerArn()) : accessKeyId.equals(v.writerKeyId());
+        }
+    }
+
+    /** A restore of {@code bucket} (keys under {@code prefix}); {@code removeNew} deletes keys absent at the target. */
+    public record Request(String bucket, String prefix, Mode mode, boolean removeNew, boolean apply) {
+        public Request {
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(mode, "mode");
+            prefix = prefix == null ? "" : prefix;
+        }
+    }
+
+    public enum Action {
+        /** The target version is promoted to latest. */
+        RESTORE,
+        /** The key did not exist at the target: a delete marker hides it (only with removeNew). */
+        REMOVE_NEW,
+        /** The key did not exist at the target and is left alone (without removeNew). */
+        SKIP_NEW,
+        /** The latest version already has the target's content (or the key is already absent). */
+        ALREADY_CURRENT,
+        /**
+         * Object Lock keeps the key from being restored. Restore only adds versions, which Object Lock never forbids,
+         * so this stays 0 today; it is kept so reports and clients have a stable shape when removal is added.
+         */
+        SKIPPED_LOCKED,
+        /** Planned, but its write failed (e.g. the key changed after it was planned). */
+        FAILED
+    }
+
+    /**
+     * One key's plan or outcome. {@code currentVersionId} is the latest version when planned, {@code targetVersionId}
+     * the version whose content the key gets back (null when the key should be absent), {@code newVersionId} the
+     * version (or delete marker) the restore wrote.
+     */
+    public record KeyResult(String key, Action action, String currentVersionId, String targetVersionId,
+                            String newVersionId, String error) { }
+
+    /** Totals. {@code keysScanned}: every key under the prefix; {@code keysPlanned}: those with an action. */
+    public record Summary(String bucket, String prefix, boolean applied, long keysScanned, long keysPlanned,
+                          Map<Action, Long> counts, long millis) {
+        public long count(Action a) {
+            return counts.getOrDefault(a, 0L);
+        }
+    }
+
+    /** Receives results in key order, one chunk at a time, after the chunk's writes are durable. */
+    @FunctionalInterface
+    public interface Listener {
+        void results(List<KeyResult> chunk);
+    }
+
+    private final MetadataStore meta;
+    private final Clock clock;
+
+    public Restore(MetadataStore meta, Clock clock) {
+        this.meta = meta;
+        this.clock = clock;
+    }
+
+    /**
+     * Plans (and with {@code apply}, executes) the restore, calling {@code listener} for each chunk of keys. The new
+     * versions name {@code writer} as their writer. Throws S3Exception NoSuchBucket, or InvalidBucketState when
+     * applying to a bucket whose versioning is not Enabled (a write would replace the "null" version).
+     */
+    public Summary run(Request r, Principal writer, Listener listener) {
+        long started = System.nanoTime();
+        Bucket bucket = meta.bucket(r.bucket())
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", r.bucket()));
+        if (r.apply() && !"Enabled".equals(bucket.versioning())) {
+            throw new S3Exception(S3ErrorCode.INVALID_BUCKET_STATE, "Restore writes new versions: versioning must be "
+                    + "Enabled on bucket " + r.bucket() + " (it is " + (bucket.versioning().isEmpty() ? "off" : bucket.versioning()) + ")");
+        }
+        Map<Action, Long> counts = new EnumMap<>(Action.class);
+        for (Action a : Action.values()) counts.put(a, 0L);
+        long scanned = 0;
+        long planned = 0;
+        List<Planned> pending = new ArrayList<>();
+        List<ObjectVersion> keyVersions = new ArrayList<>();
+        String afterKey = r.prefix();
+        long beforeSeq = Long.MAX_VALUE;
+        // While one chunk is written (and reported), the next is scanned and planned: at most one chunk in flight, so
+        // memory stays bounded and the listener sees chunks in key order.
+        try (ExecutorService chunkWriter = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("restore-apply").factory())) {
+            Future<?> inFlight = null;
+            boolean more = true;
+            while (more) {
+                List<ObjectVersion> batch = meta.versionsAfter(r.bucket(), afterKey, beforeSeq, SCAN_BATCH);
+                more = batch.size() == SCAN_BATCH;
+                for (ObjectVersion v : batch) {
+                    // Keys under the prefix are contiguous from the prefix on: the first key outside it ends the scan.
+                    if (!v.key().startsWith(r.prefix())) {
+                        more = false;
+                        break;
+                    }
+                    if (!keyVersions.isEmpty() && !keyVersions.get(0).key().equals(v.key())) {
+                        scanned++;
+                        Planned p = plan(r, keyVersions);
+                        if (p != null) pending.add(p);
+                        keyVersions = new ArrayList<>();
+                    }
+                    keyVersions.add(v);
+                    afterKey = v.key();
+                    beforeSeq = v.seq();
+                }
+                if (!more && !keyVersions.isEmpty()) {
+                    scanned++;
+                    Planned p = plan(r, keyVersions);
+                    if (p != null) pending.add(p);
+                    keyVersions = new ArrayList<>();
+                }
+                if (pending.size() >= APPLY_BATCH || (!more && !pending.isEmpty())) {
+                    planned += pending.size();
+                    List<Planned> chunk = pending;
+                    pending = new ArrayList<>();
+                    await(inFlight);
+                    inFlight = chunkWriter.submit(() -> {
+                        List<KeyResult> done = r.apply() ? apply(bucket, chunk, writer) : dryRun(chunk);
+                        for (KeyResult k : done) counts.merge(k.action(), 1L, Long::sum);
+                        listener.results(Collections.unmodifiableList(done));
+                    });
+                }
+            }
+            await(inFlight);
+        }
+        return new Summary(r.bucket(), r.prefix(), r.apply(), scanned, planned, counts,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Waits for the chunk in flight; its failure (a listener's or the store's) is the restore's. */
+    private static void await(Future<?> f) {
+        if (f == null) return;
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("restore interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One key's decision: the latest version and the one to promote (null: the key should be absent). */
+    private record Planned(String key, Action action, ObjectVersion current, ObjectVersion target) { }
+
+    /** Decides one key from its versions, newest first; null when the mode leaves the key out of the plan. */
+    private Planned plan(Request r, List<ObjectVersion> versions) {
+        ObjectVersion current = versions.get(0);
+        ObjectVersion target = null;
+        switch (r.mode()) {
+            case ToTime t -> {
+                long at = t.time().toEpochMilli();
+                for (ObjectVersion v : versions) {
+                    if (v.lastModified() <= at) {
+                        target = v;
+                        break;
+                    }
+                }
+            }
+            case Undo u -> {
+                if (versions.stream().noneMatch(u::wrote)) return null;
+                for (ObjectVersion v : versions) {
+                    if (!u.wrote(v)) {
+                        target = v;
+                        break;
+                    }
+                }
+            }
+        }
+        if (target == null || target.deleteMarker()) {
+            if (current.deleteMarker()) return new Planned(current.key(), Action.ALREADY_CURRENT, current, null);
+            return new Planned(current.key(), r.removeNew() ? Action.REMOVE_NEW : Action.SKIP_NEW, current, null);
+        }
+        if (sameContent(r.bucket(), current, target)) {
+            return new Planned(current.key(), Action.ALREADY_CURRENT, current, target);
+        }
+        return new Planned(current.key(), Action.RESTORE, current, target);
+    }
+
+    /**
+     * Whether {@code current} already is (a promotion of) {@code target}: the same stored data under the same
+     * encryption envelope, with the same ETag, size, content headers, user metadata and tags. The envelope matters: an
+     * in-place SSE-C copy shares the original's blobs but seals the data key anew.
+     */
+    private boolean sameContent(String bucket, ObjectVersion current, ObjectVersion target) {
+        if (current.versionId().equals(target.versionId())) return true;
+        if (current.deleteMarker() || target.deleteMarker()) return false;
+        ObjectMeta a = current.meta();
+        ObjectMeta b = target.meta();
+        boolean same = current.size() == target.size() && current.etag().equals(target.etag())
+                && current.segments().equals(target.segments()) && Objects.equals(a.encryption(), b.encryption())
+                && a.contentHeaders().equals(b.contentHeaders()) && a.userMetadata().equals(b.userMetadata())
+                && a.tags().equals(b.tags());
+        if (!same || !current.segments().isEmpty() || a.encryption() != null) return same;
+        // Unencrypted inline data: the listing carries no bytes, so compare them.
+        byte[] x = meta.version(bucket, current.key(), current.versionId()).map(ObjectVersion::inline).orElse(null);
+        byte[] y = meta.version(bucket, target.key(), target.versionId()).map(ObjectVersion::inline).orElse(null);
+        return Arrays.equals(x, y);
+    }
+
+    private static List<KeyResult> dryRun(List<Planned> pending) {
+        List<KeyResult> out = new ArrayList<>(pending.size());
+        for (Planned p : pending) out.add(result(p, null, null));
+        return out;
+    }
+
+    private static KeyResult result(Planned p, String newVersionId, String error) {
+        return new KeyResult(p.key(), error == null ? p.action() : Action.FAILED, p.current().versionId(),
+                p.target() == null ? null : p.target().versionId(), newVersionId, error);
+    }
+
+    /**
+     * Writes the chunk's promotions and delete markers in one transaction: one commit for up to {@link #APPLY_BATCH}
+     * keys, each checked inside it against the latest version it was planned from.
+     */
+    private List<KeyResult> apply(Bucket bucket, List<Planned> pending, Principal writer) {
+        long now = clock.millis();
+        // Object Lock as any new write would get it (restoring does not carry the old version's retention over).
+        ObjectMeta.LockState lock = DefaultRetention.forNewVersion(bucket, now);
+        List<MetadataStore.Promotion> writes = new ArrayList<>();
+        List<Planned> written = new ArrayList<>();
+        for (Planned p : pending) {
+            if (p.action() == Action.REMOVE_NEW) {
+                ObjectVersion marker = new ObjectVersion(bucket.name(), p.key(), newVersionId(), 0, true, true, 0, "", now,
+                        new ObjectMeta(null, null, null, null, null, null, null, null), List.of(), null, writer.arn(),
+                        writer.accessKeyId());
+                writes.add(new MetadataStore.Promotion(marker, null, p.current().versionId()));
+                written.add(p);
+            } else if (p.action() == Action.RESTORE) {
+                ObjectVersion t = p.target();
+                // The same data (shared blobs or the row's inline bytes), envelope, headers, metadata and tags.
+                ObjectVersion v = new ObjectVersion(bucket.name(), p.key(), newVersionId(), 0, true, false, t.size(),
+                        t.etag(), now, t.meta().withLock(lock), t.segments(), null, writer.arn(), writer.accessKeyId());
+                writes.add(new MetadataStore.Promotion(v, t.versionId(), p.current().versionId()));
+                written.add(p);
+            }
+        }
+        java.util.Map<Planned, KeyResult> outcomes = new java.util.IdentityHashMap<>();
+        try {
+            List<MetadataStore.PromotionOutcome> results = meta.promote(writes);
+            for (int i = 0; i < written.size(); i++) {
+                Planned p = written.get(i);
+                outcomes.put(p, switch (results.get(i)) {
+                    case WRITTEN -> result(p, writes.get(i).version().versionId(), null);
+                    case CHANGED -> result(p, null, "the key changed after it was planned (a concurrent write); run the restore again");
+                    case SOURCE_GONE -> result(p, null, "version " + p.target().versionId() + " no longer exists");
+                });
+            }
+        } catch (RuntimeException e) {
+            log.error("restore of {} keys in bucket {} failed", written.size(), bucket.name(), e);
+            for (Planned p : written) outcomes.put(p, result(p, null, "write failed: " + e));
+        }
+        List<KeyResult> out = new ArrayList<>(pending.size());
+        for (Planned p : pending) out.add(outcomes.getOrDefault(p, result(p, null, null)));
+        return out;
+    }
+
+    /** A version id in S3's shape (32 URL-safe characters), as the S3 service mints them. */
+    private static String newVersionId() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}
