@@ -71,6 +71,11 @@ final class ServerCommand implements Callable<Integer> {
     long lifecycleDaySeconds;
 
 
+    @Option(names = "--auto-respond", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Let the threat detector respond on its own (deactivate the access key, block SSE-C on the "
+                    + "bucket) when a rule fires; --no-auto-respond only logs and records findings (default: on).")
+    boolean autoRespond;
+
     @Option(names = "--trail-rotate-minutes", defaultValue = "5",
             description = "Seal the audit trail's open segment into a CloudTrail log file at least this often, in minutes (default: ${DEFAULT-VALUE}).")
     long trailRotateMinutes;
@@ -114,7 +119,8 @@ final class ServerCommand implements Callable<Integer> {
                 masterKey, true, Duration.ofSeconds(stopTimeoutSeconds),
                 new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
                 .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
-                        Duration.ofMinutes(trailDigestMinutes)));
+                        Duration.ofMinutes(trailDigestMinutes)))
+                .withAutoRespond(autoRespond);
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

@@ -6,6 +6,11 @@ import io.rampart.auth.Credential;
 import io.rampart.auth.CredentialStore;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.crypto.MasterKey;
+import io.rampart.detect.DetectingTrail;
+import io.rampart.detect.Detector;
+import io.rampart.detect.FindingStore;
+import io.rampart.detect.Responder;
+import io.rampart.detect.Rule;
 import io.rampart.iam.IamStore;
 import io.rampart.s3.LifecycleWorker;
 import io.rampart.s3.S3Service;
@@ -59,7 +64,8 @@ public final class Rampart implements AutoCloseable {
      */
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
-                         Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
+                         Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
+                         boolean autoRespond) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -68,6 +74,20 @@ public final class Rampart implements AutoCloseable {
                 throw new IllegalArgumentException("lifecycle day and interval must be positive");
             }
             if (trail == null) trail = TrailTiming.defaults();
+        }
+
+        /** Settings with automatic responses to findings on (the default). */
+        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
+                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
+                      long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
+            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true);
+        }
+
+        /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
+        public Config withAutoRespond(boolean on) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on);
         }
 
         /** Settings with the default audit trail timing. */
@@ -81,7 +101,7 @@ public final class Rampart implements AutoCloseable {
         /** Audit trail timing: segment rotation (time or size) and the digest interval. */
         public Config withTrail(TrailTiming t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -98,23 +118,23 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond);
         }
     }
 
@@ -127,6 +147,7 @@ public final class Rampart implements AutoCloseable {
     private final TlsMaterial tls;
     private final IamStore iam;
     private final AuditTrail trail;
+    private final FindingStore findings;
     private final LifecycleWorker lifecycle;
 
     private Rampart(Config config) throws Exception {
@@ -143,7 +164,7 @@ public final class Rampart implements AutoCloseable {
         MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
         LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
         this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
-        TrailWriter openedTrail = null;
+        AuditTrail openedTrail = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
@@ -168,7 +189,12 @@ public final class Rampart implements AutoCloseable {
                     .withFsync(config.fsync());
             TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, Clock.systemUTC());
             openedTrail = trailWriter;
-            this.trail = trailWriter;
+            // The detector sees every record the trail accepts, off the request path, and may respond on its own.
+            this.findings = new FindingStore(db);
+            this.trail = new DetectingTrail(trailWriter,
+                    new Detector(Rule.builtIn(), findings, new Responder(iam, meta, config.autoRespond())),
+                    DetectingTrail.DEFAULT_CAPACITY);
+            openedTrail = trail;
             // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
             lifecycle.addListener(e -> trailWriter.append(trailWriter.records().serviceEvent(e.time(), config.region(),
                     lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true));
@@ -279,6 +305,11 @@ public final class Rampart implements AutoCloseable {
     /** Accounts, keys and MFA devices (the IAM API will be built on it; tests use it to register devices). */
     public IamStore iam() {
         return iam;
+    }
+
+    /** The detector's findings (the findings CLI and admin API will be built on it). */
+    public FindingStore findings() {
+        return findings;
     }
 
     public String accountId() {

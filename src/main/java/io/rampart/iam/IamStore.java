@@ -134,6 +134,28 @@ public final class IamStore {
         return cache.computeIfAbsent(accessKeyId, this::loadKey);
     }
 
+    /**
+     * Sets an access key's status ("Active" or "Inactive") and drops it from the cache, so the very next request signed
+     * with it sees the new status (an inactive key is refused as InvalidAccessKeyId, as AWS does). Returns whether the
+     * status changed: false when the key was already in that status or does not exist.
+     */
+    public boolean setKeyStatus(String accessKeyId, String status) {
+        if (!"Active".equals(status) && !"Inactive".equals(status)) {
+            throw new IllegalArgumentException("access key status must be Active or Inactive: " + status);
+        }
+        int changed = db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE access_keys SET status = ? WHERE id = ? AND status <> ?")) {
+                ps.setString(1, status);
+                ps.setString(2, accessKeyId);
+                ps.setString(3, status);
+                return ps.executeUpdate();
+            }
+        });
+        // After the commit: a load racing with this removal either finished before it (and is dropped) or reads the new row.
+        cache.remove(accessKeyId);
+        return changed > 0;
+    }
+
     private Optional<AccessKey> loadKey(String id) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -1,21 +1,45 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.MetadataStore;
 import io.rampart.xml.XmlElement;
 import io.rampart.xml.XmlWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * PutBucketEncryption, GetBucketEncryption, DeleteBucketEncryption: the default encryption (always SSE-S3 here) and
  * BlockedEncryptionTypes, the per-bucket switch that refuses SSE-C writes.
  */
-final class BucketEncryption {
+public final class BucketEncryption {
     private final Context ctx;
 
     BucketEncryption(Context ctx) {
         this.ctx = ctx;
+    }
+
+    /**
+     * Sets BlockedEncryptionTypes to SSE-C on {@code bucket}, keeping the rest of its default encryption: what an
+     * administrator's PutBucketEncryption would do, for automatic responses. Returns whether the setting changed (false
+     * when SSE-C was already blocked); empty when the bucket does not exist.
+     */
+    public static Optional<Boolean> blockSseC(MetadataStore meta, String bucket) {
+        boolean[] changed = {false};
+        return meta.updateBucketConfig(bucket, json -> {
+            BucketSettings current = BucketSettings.of(new Bucket(bucket, null, null, 0, "", false, json));
+            if (current.blocksSseC()) {
+                changed[0] = false;
+                return json;
+            }
+            changed[0] = true;
+            BucketSettings.DefaultEncryption e = current.encryption() == null
+                    ? new BucketSettings.DefaultEncryption("AES256", false, List.of("SSE-C"))
+                    : new BucketSettings.DefaultEncryption(current.encryption().algorithm(),
+                            current.encryption().bucketKeyEnabled(), List.of("SSE-C"));
+            return current.withEncryption(e).toJson();
+        }).map(b -> changed[0]);
     }
 
     S3Response get(S3Call call) {
