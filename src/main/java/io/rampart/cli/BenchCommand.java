@@ -10,14 +10,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,17 +33,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:9000", description = "S3 endpoint URL (default: ${DEFAULT-VALUE}).")
-    String endpoint;
+    @Mixin ServerConnection connection;
 
-    @Option(names = "--access-key", description = "Access key id (default: from the environment or profile).")
-    String accessKey;
 
-    @Option(names = "--secret-key", description = "Secret access key (default: from the environment or profile).")
-    String secretKey;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Signing region (default: ${DEFAULT-VALUE}).")
-    String region;
+
 
     @Option(names = "--bucket", description = "Bucket to use; created if absent (default: a new random rampart-bench-... bucket).")
     String bucket;
@@ -132,16 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchRunner.Config config() {
-        URI uri;
-        try {
-            uri = URI.create(endpoint);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid --endpoint '" + endpoint + "'");
-        }
-        if (uri.getScheme() == null || uri.getHost() == null
-                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-            throw new IllegalArgumentException("invalid --endpoint '" + endpoint + "' (expected http://host:port or https://host:port)");
-        }
+        URI uri = connection.endpointUri();
         BenchRunner.Op theOp;
         try {
             theOp = BenchRunner.Op.valueOf(op.toUpperCase(Locale.ROOT));
@@ -160,24 +139,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Duration d = Units.parseDuration(duration);
         Duration w = Units.parseDuration(warmup);
-        if ((accessKey == null) != (secretKey == null)) {
-            throw new IllegalArgumentException("--access-key and --secret-key go together");
-        }
-        return new BenchRunner.Config(uri, credentials(), region, bucket, theOp, bytes, objects, concurrency, d, w, sseC, keep,
-                pathStyle, System.console() != null);
+        return new BenchRunner.Config(uri, connection.credentials(), connection.region, bucket, theOp, bytes, objects,
+                concurrency, d, w, sseC, keep, pathStyle, System.console() != null);
     }
 
-    private AwsCredentialsProvider credentials() {
-        AwsCredentialsProvider provider = accessKey != null
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
-                : AwsCredentialsProviderChain.of(SystemPropertyCredentialsProvider.create(),
-                        EnvironmentVariableCredentialsProvider.create(), ProfileCredentialsProvider.create());
-        try {
-            provider.resolveCredentials();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("no credentials: pass --access-key and --secret-key, or set AWS_ACCESS_KEY_ID and "
-                    + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)");
-        }
-        return provider;
-    }
+
 }

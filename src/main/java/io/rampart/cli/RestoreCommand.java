@@ -18,15 +18,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -52,6 +48,8 @@ final class RestoreCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec CommandSpec spec;
+
+    @Mixin ServerConnection connection;
 
     @Option(names = "--bucket", required = true, description = "Bucket to restore.")
     String bucket;
@@ -83,17 +81,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Print at most N per-key lines (totals are always complete).")
     Long limit;
 
-    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:9000", description = "Server URL (default: ${DEFAULT-VALUE}).")
-    String endpoint;
 
-    @Option(names = "--access-key", description = "Access key id (default: from the environment or profile).")
-    String accessKey;
 
-    @Option(names = "--secret-key", description = "Secret access key (default: from the environment or profile).")
-    String secretKey;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Signing region (default: ${DEFAULT-VALUE}).")
-    String region;
 
     /** A failure to report as one line and exit 1. */
     private static final class Failure extends Exception {
@@ -153,29 +143,11 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private URI adminUri() {
-        URI base;
-        try {
-            base = URI.create(endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid --endpoint '" + endpoint + "'");
-        }
-        if (base.getScheme() == null || base.getHost() == null
-                || !(base.getScheme().equals("http") || base.getScheme().equals("https"))) {
-            throw new IllegalArgumentException("invalid --endpoint '" + endpoint + "' (expected http://host:port or https://host:port)");
-        }
-        return URI.create(base + "/_rampart/admin/restore");
+        return URI.create(connection.endpointUri() + "/_rampart/admin/restore");
     }
 
     private AwsCredentials credentials() {
-        if ((accessKey == null) != (secretKey == null)) throw new IllegalArgumentException("--access-key and --secret-key go together");
-        if (accessKey != null) return AwsBasicCredentials.create(accessKey, secretKey);
-        try {
-            return AwsCredentialsProviderChain.of(SystemPropertyCredentialsProvider.create(),
-                    EnvironmentVariableCredentialsProvider.create(), ProfileCredentialsProvider.create()).resolveCredentials();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("no credentials: pass --access-key and --secret-key, or set AWS_ACCESS_KEY_ID and "
-                    + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)");
-        }
+        return connection.credentials().resolveCredentials();
     }
 
     /** Signs the POST with the SDK's SigV4 signer (service "s3", payload hashed) and sends it with java.net.http. */
@@ -185,7 +157,7 @@ final class RestoreCommand implements Callable<Integer> {
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(credentials).request(unsigned)
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, connection.region)
                 .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
                 .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
                 .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true));
@@ -206,7 +178,7 @@ final class RestoreCommand implements Callable<Integer> {
         try {
             response = http.send(signedRequest(uri, credentials, body), HttpResponse.BodyHandlers.ofLines());
         } catch (IOException e) {
-            throw new Failure("cannot reach " + endpoint + ": " + e);
+            throw new Failure("cannot reach " + connection.endpoint + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");

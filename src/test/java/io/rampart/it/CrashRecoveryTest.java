@@ -2,15 +2,9 @@ package io.rampart.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,10 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -42,48 +33,6 @@ class CrashRecoveryTest {
 
     @TempDir Path dataDir;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Process startServer(int port) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.cli.Main",
-                "server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
-        pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
-        pb.environment().put("RAMPART_ROOT_SECRET_KEY", RampartServer.SECRET_KEY);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.contains("Rampart listening on")) break;
-            if (System.nanoTime() > deadline) break;
-        }
-        assertThat(line).as("server start-up line").contains("Rampart listening on");
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) { /* keep the pipe from filling */ }
-            } catch (java.io.IOException ignored) {
-                // process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
-    }
-
-    private static S3Client client(int port) {
-        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
-                .forcePathStyle(true)
-                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)))
-                .build();
-    }
 
     private static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
@@ -91,13 +40,13 @@ class CrashRecoveryTest {
 
     @Test
     void killNineDuringConcurrentPutsLosesNoAcknowledgedWriteAndLeavesNoOrphans() throws Exception {
-        int port = freePort();
-        Process server = startServer(port);
+        int port = ChildServer.freePort();
+        Process server = ChildServer.start(dataDir, port);
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         Map<String, Set<String>> attempted = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        try (S3Client s3 = client(port)) {
+        try (S3Client s3 = ChildServer.client(port)) {
             s3.createBucket(b -> b.bucket("crash"));
             for (int t = 0; t < 8; t++) {
                 int thread = t;
@@ -132,8 +81,8 @@ class CrashRecoveryTest {
         }
         assertThat(acknowledged).as("writes acknowledged before the kill").isNotEmpty();
 
-        Process restarted = startServer(port);
-        try (S3Client s3 = client(port)) {
+        Process restarted = ChildServer.start(dataDir, port);
+        try (S3Client s3 = ChildServer.client(port)) {
             for (Map.Entry<String, String> e : acknowledged.entrySet()) {
                 byte[] got = s3.getObjectAsBytes(b -> b.bucket("crash").key(e.getKey())).asByteArray();
                 // The acknowledged write, or a later attempt to the same key that also committed; never a mix.

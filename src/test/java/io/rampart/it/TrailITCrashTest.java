@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
 import io.rampart.cli.Main;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +22,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -42,48 +34,6 @@ class TrailITCrashTest {
 
     @TempDir Path dataDir;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Process startServer(int port) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.cli.Main",
-                "server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
-        pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
-        pb.environment().put("RAMPART_ROOT_SECRET_KEY", RampartServer.SECRET_KEY);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.contains("Rampart listening on")) break;
-            if (System.nanoTime() > deadline) break;
-        }
-        assertThat(line).as("server start-up line").contains("Rampart listening on");
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) { /* keep the pipe from filling */ }
-            } catch (java.io.IOException ignored) {
-                // process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
-    }
-
-    private static S3Client client(int port) {
-        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
-                .forcePathStyle(true)
-                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)))
-                .build();
-    }
 
     private record Run(int exit, String out) { }
 
@@ -102,12 +52,12 @@ class TrailITCrashTest {
 
     @Test
     void everyAcknowledgedPutHasItsRecordAfterKillNineAndTamperingIsReported() throws Exception {
-        int port = freePort();
-        Process server = startServer(port);
+        int port = ChildServer.freePort();
+        Process server = ChildServer.start(dataDir, port);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        try (S3Client s3 = client(port)) {
+        try (S3Client s3 = ChildServer.client(port)) {
             s3.createBucket(b -> b.bucket("audited"));
             for (int t = 0; t < 8; t++) {
                 int thread = t;
@@ -134,7 +84,7 @@ class TrailITCrashTest {
         assertThat(acknowledged).as("writes acknowledged before the kill").isNotEmpty();
 
         // Restart (the leftover segment is sealed), then a clean stop (SIGTERM: a final digest signs everything).
-        Process restarted = startServer(port);
+        Process restarted = ChildServer.start(dataDir, port);
         restarted.destroy();
         assertThat(restarted.waitFor(60, TimeUnit.SECONDS)).isTrue();
 

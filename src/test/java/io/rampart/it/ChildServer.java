@@ -1,0 +1,66 @@
+package io.rampart.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A Rampart server as a separate process, for what only a real process shows: kill -9, SIGTERM, restarts. */
+final class ChildServer {
+    private ChildServer() { }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts {@code rampart server} on the data dir and port and returns once it logs that it is listening. */
+    static Process start(Path dataDir, int port) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.cli.Main",
+                "server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
+        pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
+        pb.environment().put("RAMPART_ROOT_SECRET_KEY", RampartServer.SECRET_KEY);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.contains("Rampart listening on")) break;
+            if (System.nanoTime() > deadline) break;
+        }
+        assertThat(line).as("server start-up line").contains("Rampart listening on");
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) { /* keep the pipe from filling */ }
+            } catch (java.io.IOException ignored) {
+                // process ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+    }
+
+    /** An SDK client for the child server, with a bounded call time so a killed server cannot hang a test. */
+    static S3Client client(int port) {
+        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
+                .forcePathStyle(true)
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)))
+                .build();
+    }
+}
