@@ -73,6 +73,19 @@ public final class SqliteMetadataStore implements MetadataStore {
         return new Database(file, Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
     }
 
+    /** A write whose work may drop the last reference to blobs; those files are deleted only once the commit is durable. */
+    @FunctionalInterface
+    private interface ReleasingWork<T> {
+        T run(Connection c, List<String> freed) throws SQLException;
+    }
+
+    private <T> T writeReleasing(ReleasingWork<T> work) {
+        List<String> freed = new ArrayList<>();
+        T result = db.write(c -> work.run(c, freed));
+        freed.forEach(releaseBlob);
+        return result;
+    }
+
     // ---- buckets ----
 
     @Override public Optional<Bucket> bucket(String name) {
@@ -213,8 +226,7 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override public Optional<ObjectVersion> deleteVersion(String bucket, String key, String versionId,
                                                            Precondition precondition) {
-        List<String> freed = new ArrayList<>();
-        Optional<ObjectVersion> removed = db.write(c -> {
+        return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
             precondition.check(v);
             if (v.isEmpty()) return v;
@@ -232,8 +244,6 @@ public final class SqliteMetadataStore implements MetadataStore {
             }
             return v;
         });
-        freed.forEach(releaseBlob);
-        return removed;
     }
 
     @Override public ListPage<ObjectVersion> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
@@ -334,14 +344,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
-        List<String> freed = new ArrayList<>();
-        ObjectVersion stored = db.write(c -> {
+        return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
             precondition.check(cur);
             return replaceCurrent(c, v, cur, freed);
         });
-        freed.forEach(releaseBlob);
-        return stored;
     }
 
     /** Inserts v as the latest version; the previous "null" version (unversioned buckets) is removed. */
@@ -427,15 +434,12 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
-        List<String> freed = new ArrayList<>();
-        Optional<ObjectVersion> removed = db.write(c -> {
+        return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
             precondition.check(cur);
             if (cur.isPresent()) removeVersion(c, cur.get(), freed);
             return cur;
         });
-        freed.forEach(releaseBlob);
-        return removed;
     }
 
     @Override public Optional<ObjectVersion> updateMeta(String bucket, String key, String versionId,
@@ -575,8 +579,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public boolean putPart(Part part) {
-        List<String> freed = new ArrayList<>();
-        boolean ok = db.write(c -> {
+        return writeReleasing((c, freed) -> {
             if (uploadIn(c, part.uploadId()).isEmpty()) return false;
             Optional<Part> old = partIn(c, part.uploadId(), part.partNumber());
             try (PreparedStatement ps = c.prepareStatement(
@@ -594,8 +597,6 @@ public final class SqliteMetadataStore implements MetadataStore {
             if (old.isPresent()) dropRef(c, old.get().blob(), freed);
             return true;
         });
-        freed.forEach(releaseBlob);
-        return ok;
     }
 
     private static final String PART_COLUMNS = "upload_id, part_number, size, etag, last_modified, checksums, blob";
@@ -641,8 +642,7 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override public Optional<ObjectVersion> completeUpload(String uploadId, ObjectVersion v, Set<Integer> usedParts,
                                                             Precondition precondition) {
-        List<String> freed = new ArrayList<>();
-        Optional<ObjectVersion> done = db.write(c -> {
+        return writeReleasing((c, freed) -> {
             if (uploadIn(c, uploadId).isEmpty()) return Optional.<ObjectVersion>empty();
             Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
             precondition.check(cur);
@@ -658,8 +658,6 @@ public final class SqliteMetadataStore implements MetadataStore {
             deleteUploadRows(c, uploadId);
             return Optional.of(stored);
         });
-        freed.forEach(releaseBlob);
-        return done;
     }
 
     private static void deleteUploadRows(Connection c, String uploadId) throws SQLException {
@@ -674,8 +672,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public boolean abortUpload(String uploadId) {
-        List<String> freed = new ArrayList<>();
-        boolean ok = db.write(c -> {
+        return writeReleasing((c, freed) -> {
             if (uploadIn(c, uploadId).isEmpty()) return false;
             try (PreparedStatement ps = c.prepareStatement("SELECT blob FROM parts WHERE upload_id = ?")) {
                 ps.setString(1, uploadId);
@@ -688,8 +685,6 @@ public final class SqliteMetadataStore implements MetadataStore {
             deleteUploadRows(c, uploadId);
             return true;
         });
-        freed.forEach(releaseBlob);
-        return ok;
     }
 
     @Override public ListPage<Upload> uploads(String bucket, String prefix, String delimiter, String keyMarker,
@@ -844,8 +839,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
-        List<String> freed = new ArrayList<>();
-        Optional<ObjectVersion> removed = db.write(c -> {
+        return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
             if (v.isEmpty() || !v.get().deleteMarker() || !v.get().latest()) return Optional.<ObjectVersion>empty();
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM objects"
@@ -860,8 +854,6 @@ public final class SqliteMetadataStore implements MetadataStore {
             removeVersion(c, v.get(), freed);
             return v;
         });
-        freed.forEach(releaseBlob);
-        return removed;
     }
 
     @Override public List<PromotionOutcome> promote(List<Promotion> batch) {
