@@ -178,7 +178,7 @@ public final class CloudTrailRecord {
             }
             ObjectNode attrs = ctx.putObject("attributes");
             attrs.put("creationDate", EVENT_TIME.format(Instant.ofEpochMilli(p.sessionTokenIssued().get())));
-            attrs.put("mfaAuthenticated", "false");
+            attrs.put("mfaAuthenticated", Boolean.toString(p.mfaAuthenticated()));
         }
         return id;
     }

@@ -14,6 +14,7 @@ public enum AuthError {
     AUTHORIZATION_QUERY_PARAMETERS_ERROR("AuthorizationQueryParametersError", 400),
     X_AMZ_CONTENT_SHA256_MISMATCH("XAmzContentSHA256Mismatch", 400),
     INVALID_TOKEN("InvalidToken", 400),
+    EXPIRED_TOKEN("ExpiredToken", 400),
     INCOMPLETE_BODY("IncompleteBody", 400),
     BAD_DIGEST("BadDigest", 400),
     INVALID_DIGEST("InvalidDigest", 400),

@@ -9,8 +9,14 @@ import java.util.Objects;
  *
  * @param sessionToken null for long-lived keys; temporary keys must present exactly this token
  * @param principal    opaque to authentication, handed back on success
+ * @param expiration   when temporary credentials stop working (null for long-lived keys)
  */
-public record Credential(String accessKeyId, String secretKey, String sessionToken, Principal principal) {
+public record Credential(String accessKeyId, String secretKey, String sessionToken, Principal principal,
+                         java.time.Instant expiration) {
+    public Credential(String accessKeyId, String secretKey, String sessionToken, Principal principal) {
+        this(accessKeyId, secretKey, sessionToken, principal, null);
+    }
+
     public Credential {
         Objects.requireNonNull(accessKeyId, "accessKeyId");
         Objects.requireNonNull(secretKey, "secretKey");

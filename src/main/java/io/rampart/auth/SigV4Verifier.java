@@ -64,6 +64,9 @@ public final class SigV4Verifier {
         Credential credential = store.find(scope.accessKeyId()).orElseThrow(() -> new AuthException(
                 AuthError.INVALID_ACCESS_KEY_ID, "The AWS Access Key Id you provided does not exist in our records."));
         checkToken(claim, credential, request, query);
+        if (credential.expiration() != null && !clock.instant().isBefore(credential.expiration())) {
+            throw new AuthException(AuthError.EXPIRED_TOKEN, "The provided token has expired.");
+        }
         checkAmzHeadersSigned(claim, request);
 
         boolean s3 = "s3".equals(scope.service());
@@ -140,9 +143,10 @@ public final class SigV4Verifier {
 
     private void checkRegion(SignatureClaim claim) throws AuthException {
         CredentialScope scope = claim.scope();
-        // IAM is a global service: SDKs sign it for us-east-1 whatever region the endpoint is configured with.
+        // IAM is a global service: SDKs sign it for us-east-1 whatever region the endpoint is configured with (and the
+        // Java SDK, given an endpoint override and Region.AWS_GLOBAL, signs "aws-global").
         boolean accepted = scope.region().equals(region)
-                || ("iam".equals(scope.service()) && "us-east-1".equals(scope.region()));
+                || ("iam".equals(scope.service()) && ("us-east-1".equals(scope.region()) || "aws-global".equals(scope.region())));
         if (accepted) {
             return;
         }

@@ -4,6 +4,11 @@ import io.rampart.audit.AuditTrail;
 import io.rampart.audit.TrailWriter;
 import io.rampart.auth.Credential;
 import io.rampart.auth.CredentialStore;
+import io.rampart.iam.IamApi;
+import io.rampart.iam.Organization;
+import io.rampart.iam.OrganizationsApi;
+import io.rampart.iam.Permissions;
+import io.rampart.iam.StsApi;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.crypto.MasterKey;
 import io.rampart.detect.DetectingTrail;
@@ -149,6 +154,7 @@ public final class Rampart implements AutoCloseable {
     private final AuditTrail trail;
     private final FindingStore findings;
     private final LifecycleWorker lifecycle;
+    private final Permissions permissions;
 
     private Rampart(Config config) throws Exception {
         this.config = config;
@@ -174,10 +180,18 @@ public final class Rampart implements AutoCloseable {
             iam.verifyMasterKey();
             this.bootstrap = iam.bootstrap(config.rootAccessKey(), config.rootSecretKey());
             CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
-                    .map(k -> new Credential(k.accessKeyId(), k.secretKey(), null, k.principal()));
+                    .map(k -> new Credential(k.accessKeyId(), k.secretKey(), k.sessionToken(), k.principal(),
+                            k.expiration().orElse(null)));
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
+            Organization organization = new Organization(db);
+            Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
+            this.permissions = permissions;
             S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
-                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()));
+                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
+                    permissions);
+            ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
+                    new StsApi(iam, permissions, config.region()),
+                    new OrganizationsApi(iam, organization, permissions, config.region()), null);
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -199,7 +213,8 @@ public final class Rampart implements AutoCloseable {
             lifecycle.addListener(e -> trailWriter.append(trailWriter.records().serviceEvent(e.time(), config.region(),
                     lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true));
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()));
+                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId(),
+                    services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now())));
         } catch (Exception e) {
             if (openedTrail != null) openedTrail.close();
             db.close();

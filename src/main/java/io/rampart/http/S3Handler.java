@@ -50,15 +50,30 @@ public final class S3Handler extends Handler.Abstract {
     private final AuditTrail trail;
     private final String region;
     private final AdminHandler admin;
+    private final ServiceEndpoint services;
+    private final KeyUse keyUse;
+
+    /** Notes which key signed a request, for IAM's last-used reports. */
+    @FunctionalInterface
+    interface KeyUse {
+        void note(String accessKeyId, String service);
+    }
 
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
         this(verifier, s3, domain, trail, region, null, null);
     }
 
-    /** With the admin API ({@code /_rampart/...}): restores run by {@code restore}, allowed to the account's admin. */
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
                      io.rampart.recovery.Restore restore, String adminAccountId) {
+        this(verifier, s3, domain, trail, region, restore, adminAccountId, null, null);
+    }
+
+    /** With the admin API ({@code /_rampart/...}): restores run by {@code restore}, allowed to the account's admin. */
+    S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
+              io.rampart.recovery.Restore restore, String adminAccountId, ServiceEndpoint services, KeyUse keyUse) {
         super(InvocationType.BLOCKING);
+        this.services = services;
+        this.keyUse = keyUse;
         this.verifier = verifier;
         this.s3 = s3;
         this.domain = domain;
@@ -108,8 +123,13 @@ public final class S3Handler extends Handler.Abstract {
                     new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
                     Content.Source.asInputStream(request));
             draft.authenticated(auth);
+            if (keyUse != null && !auth.principal().isAnonymous()) keyUse.note(auth.accessKeyId(), auth.service());
             if (!"s3".equals(auth.service())) {
-                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented yet");
+                if (services != null && ServiceEndpoint.serves(auth.service())) {
+                    services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft);
+                    return true;
+                }
+                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented");
             }
             Call call = new Call(method, target, headers, auth, requestId, request.isSecure(), request);
             boolean rereadable = "GET".equals(method) || "HEAD".equals(method);
@@ -137,6 +157,11 @@ public final class S3Handler extends Handler.Abstract {
         } catch (S3Exception e) {
             fail(response, callback, method, e, resource, requestId, draft);
         } catch (AuthException e) {
+            String service = claimedService(headers, target.query());
+            if (services != null && ServiceEndpoint.serves(service)) {
+                failService(response, callback, service, e, requestId, draft);
+                return true;
+            }
             fail(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId, draft);
         } catch (BodyVerificationException e) {
             fail(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId, draft);
@@ -163,6 +188,44 @@ public final class S3Handler extends Handler.Abstract {
         } catch (RuntimeException ex) {
             log.error("could not record request {} in the audit trail", requestId, ex);
         }
+    }
+
+    /** An IAM/STS/Organizations call that failed authentication: the service's own error format and codes. */
+    private void failService(Response response, Callback callback, String service, AuthException e, String requestId,
+                             Trail.Draft draft) {
+        String code = e.error().code();
+        String message = e.getMessage();
+        int status = e.error().status();
+        switch (code) {
+            case "InvalidAccessKeyId", "InvalidToken" -> {
+                code = "InvalidClientTokenId";
+                message = "The security token included in the request is invalid.";
+                status = 403;
+            }
+            case "AccessDenied" -> code = "organizations".equals(service) ? "AccessDeniedException" : code;
+            default -> { }
+        }
+        if ("organizations".equals(service) && !code.endsWith("Exception")) code = code + "Exception";
+        byte[] body = ServiceEndpoint.errorBody(service, code, status >= 500 ? "Receiver" : "Sender", message, requestId);
+        try {
+            trail.record(draft.done(status, Map.of(), 0, body.length, code, message));
+        } catch (RuntimeException ex) {
+            log.error("could not record request {} in the audit trail", requestId, ex);
+        }
+        ServiceEndpoint.write(response, callback, service, status, body, requestId);
+    }
+
+    /** The service a request's credential scope names, before the signature is checked ("s3" when there is none). */
+    private static String claimedService(Map<String, List<String>> headers, Map<String, String> query) {
+        String credential = query.get("X-Amz-Credential");
+        List<String> auth = headers.get("authorization");
+        if (credential == null && auth != null && !auth.isEmpty()) {
+            int i = auth.get(0).indexOf("Credential=");
+            if (i >= 0) credential = auth.get(0).substring(i + "Credential=".length());
+        }
+        if (credential == null) return "s3";
+        String[] parts = credential.split("[/,]");
+        return parts.length >= 4 ? parts[3].trim() : "s3";
     }
 
     private static boolean isClientAbort(Throwable e) {

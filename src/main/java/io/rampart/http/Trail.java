@@ -50,7 +50,9 @@ final class Trail {
         private final String authMethod;
         private final String tlsVersion;
         private final String cipherSuite;
-        private final boolean readOnly;
+        private boolean readOnly;
+        private String service = "s3";
+        private String eventName;
         private Principal principal = Principal.anonymous();
         private String accessKeyId;
 
@@ -99,6 +101,18 @@ final class Trail {
             return readOnly;
         }
 
+        /**
+         * Makes this the record of an IAM, STS or Organizations call: its event source, the action as event name, and
+         * its request parameters (lower camel case as CloudTrail writes them; secrets never reach here).
+         */
+        void serviceCall(String service, String action, boolean readOnly, Map<String, String> params) {
+            this.service = service;
+            this.eventName = action;
+            this.readOnly = readOnly;
+            parameters.clear();
+            parameters.putAll(params);
+        }
+
         RequestFacts done(int status, Map<String, String> responseHeaders, long bytesIn, long bytesOut, String errorCode,
                           String errorMessage) {
             Map<String, String> response = new LinkedHashMap<>();
@@ -106,7 +120,8 @@ final class Trail {
                 if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
             boolean management = target.bucket() == null || (target.key() == null && !BUCKET_DATA_EVENTS.contains(op));
-            return new RequestFacts(time, requestId, hostId, "s3", op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName(),
+            String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
+            return new RequestFacts(time, requestId, hostId, service, name,
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
                     target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
                     Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management);

@@ -1,7 +1,20 @@
 package io.rampart.iam;
 
-/** An access key with its secret (unsealed, held only in memory) and the principal it signs for. */
-public record AccessKey(String accessKeyId, String secretKey, String status, Principal principal) {
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * An access key with its secret (unsealed, held only in memory) and the principal it signs for.
+ *
+ * @param sessionToken the token temporary credentials must present (null for long-lived keys)
+ * @param expiration   when temporary credentials expire (empty for long-lived keys)
+ */
+public record AccessKey(String accessKeyId, String secretKey, String status, Principal principal, String sessionToken,
+                        Optional<Instant> expiration) {
+    public AccessKey(String accessKeyId, String secretKey, String status, Principal principal) {
+        this(accessKeyId, secretKey, status, principal, null, Optional.empty());
+    }
+
     public boolean active() {
         return "Active".equals(status);
     }

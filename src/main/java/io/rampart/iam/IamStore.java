@@ -3,10 +3,10 @@ package io.rampart.iam;
 import io.rampart.crypto.MasterKey;
 import io.rampart.storage.Database;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,10 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * cache used to verify signatures.
  */
 public final class IamStore {
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    private static final String SECRET_ALPHABET =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    private static final String KEY_ALPHABET = IamIds.KEY_ALPHABET;
+    private static final String SECRET_ALPHABET = IamIds.SECRET_ALPHABET;
 
     private static final List<String> SCHEMA = List.of(
             "CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, created INTEGER NOT NULL)",
@@ -47,11 +45,30 @@ public final class IamStore {
     private final Database db;
     private final MasterKey masterKey;
     private final ConcurrentHashMap<String, Optional<AccessKey>> cache = new ConcurrentHashMap<>();
+    private final Directory directory;
+    private final Sessions sessions;
+    private final ConcurrentHashMap<String, KeyUse> lastUsed = new ConcurrentHashMap<>();
 
     public IamStore(Database db, MasterKey masterKey) throws SQLException {
         this.db = db;
         this.masterKey = masterKey;
         db.migrate(SCHEMA);
+        db.migrate(List.of("CREATE TABLE IF NOT EXISTS access_key_use(id TEXT PRIMARY KEY, used INTEGER NOT NULL, "
+                + "service TEXT NOT NULL, region TEXT NOT NULL)"));
+        this.directory = new Directory(db);
+        this.sessions = new Sessions(db, masterKey);
+        // Tags and names feed the principals cached with keys: any IAM change drops the cache.
+        directory.onChange(cache::clear);
+    }
+
+    /** Users, groups, roles and policies. */
+    public Directory directory() {
+        return directory;
+    }
+
+    /** STS sessions (temporary credentials). */
+    public Sessions sessions() {
+        return sessions;
     }
 
     /**
@@ -76,13 +93,16 @@ public final class IamStore {
                     ps.setLong(2, now);
                     ps.executeUpdate();
                 }
+                String adminId = IamIds.entityId("user");
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO users(account, name, user_id, created) VALUES(?, 'admin', ?, ?)")) {
                     ps.setString(1, account);
-                    ps.setString(2, "AIDA" + random(KEY_ALPHABET, 17));
+                    ps.setString(2, adminId);
                     ps.setLong(3, now);
                     ps.executeUpdate();
                 }
+                Sql.update(c, "INSERT OR IGNORE INTO iam_entities(account, kind, name, id, path, created) "
+                        + "VALUES(?, 'user', 'admin', ?, '/', ?)", account, adminId, now);
             }
             if (!useEnv && !fresh) return new Bootstrap(account, "admin", null, null, false);
             String id = useEnv ? envAccessKey.trim() : "AKIA" + random(KEY_ALPHABET, 16);
@@ -131,6 +151,7 @@ public final class IamStore {
 
     /** The active or inactive key with this id, secret unsealed; empty for unknown ids. */
     public Optional<AccessKey> findKey(String accessKeyId) {
+        if (accessKeyId.startsWith("ASIA")) return sessions.find(accessKeyId);
         return cache.computeIfAbsent(accessKeyId, this::loadKey);
     }
 
@@ -159,16 +180,19 @@ public final class IamStore {
     private Optional<AccessKey> loadKey(String id) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT k.account, k.user_name, k.secret, k.status, u.user_id FROM access_keys k "
-                            + "JOIN users u ON u.account = k.account AND u.name = k.user_name WHERE k.id = ?")) {
+                    "SELECT k.account, k.user_name, k.secret, k.status, u.user_id, e.tags, e.path FROM access_keys k "
+                            + "JOIN users u ON u.account = k.account AND u.name = k.user_name "
+                            + "LEFT JOIN iam_entities e ON e.account = k.account AND e.kind = 'user' AND e.name = k.user_name "
+                            + "WHERE k.id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return Optional.<AccessKey>empty();
                     String account = rs.getString(1);
                     String user = rs.getString(2);
                     String secret = new String(masterKey.unseal(rs.getBytes(3), "access-key:" + id), StandardCharsets.UTF_8);
-                    Principal p = new Principal("IAMUser", account, "arn:aws:iam::" + account + ":user/" + user,
-                            rs.getString(5), user, id, Optional.empty());
+                    String path = rs.getString(7) == null ? "/" : rs.getString(7);
+                    Principal p = new Principal("IAMUser", account, "arn:aws:iam::" + account + ":user" + path + user,
+                            rs.getString(5), user, id, Optional.empty(), false, Directory.tags(rs.getString(6)));
                     return Optional.of(new AccessKey(id, secret, rs.getString(4), p));
                 }
             }
@@ -223,6 +247,9 @@ public final class IamStore {
      */
     public AccessKey createUserWithKey(String userName) {
         String account = primaryAccount().orElseThrow(() -> new IllegalStateException("no account: bootstrap first"));
+        if (directory.find(account, "user", userName).isEmpty()) {
+            directory.create("user", account, userName, "/", Optional.empty(), 3600, "", java.util.Map.of(), Optional.empty());
+        }
         String id = "AKIA" + random(KEY_ALPHABET, 16);
         String secret = random(SECRET_ALPHABET, 40);
         db.write(c -> {
@@ -250,6 +277,100 @@ public final class IamStore {
         return findKey(id).orElseThrow();
     }
 
+    /** A key as ListAccessKeys shows it (never the secret). */
+    public record KeyInfo(String accessKeyId, String userName, String status, Instant created) { }
+
+    /** When and where a key was last used (GetAccessKeyLastUsed, the credential report). */
+    public record KeyUse(Instant used, String service, String region) { }
+
+    /** CreateAccessKey: a new active key for the user (at most two per user, as AWS), secret returned once. */
+    public AccessKey createAccessKey(String account, String userName) {
+        directory.get(account, "user", userName);
+        String id = IamIds.longLivedKeyId();
+        String secret = IamIds.secret();
+        db.write(c -> {
+            int n = Sql.one(c, "SELECT COUNT(*) FROM access_keys WHERE account = ? AND user_name = ?", rs -> rs.getInt(1),
+                    account, userName).orElse(0);
+            if (n >= 2) throw IamException.limitExceeded("Cannot exceed quota for AccessKeysPerUser: 2");
+            Sql.update(c, "INSERT INTO access_keys(id, account, user_name, secret, status, created) VALUES(?,?,?,?,'Active',?)",
+                    id, account, userName, masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id),
+                    System.currentTimeMillis());
+            return null;
+        });
+        cache.remove(id);
+        return findKey(id).orElseThrow();
+    }
+
+    public List<KeyInfo> listAccessKeys(String account, String userName) {
+        directory.get(account, "user", userName);
+        return db.read(c -> Sql.list(c, "SELECT id, user_name, status, created FROM access_keys WHERE account = ? AND user_name = ? "
+                + "ORDER BY created", rs -> new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3),
+                Instant.ofEpochMilli(rs.getLong(4))), account, userName));
+    }
+
+    /** Every long-lived key of the account (for the credential report). */
+    public List<KeyInfo> allAccessKeys(String account) {
+        return db.read(c -> Sql.list(c, "SELECT id, user_name, status, created FROM access_keys WHERE account = ? ORDER BY user_name, created",
+                rs -> new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))), account));
+    }
+
+    /** The key's owner, when the key belongs to the account. */
+    public Optional<KeyInfo> keyInfo(String account, String accessKeyId) {
+        return db.read(c -> Sql.one(c, "SELECT id, user_name, status, created FROM access_keys WHERE account = ? AND id = ?",
+                rs -> new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))),
+                account, accessKeyId));
+    }
+
+    public void updateAccessKey(String account, String userName, String accessKeyId, String status) {
+        if (!"Active".equals(status) && !"Inactive".equals(status)) {
+            throw IamException.validation("1 validation error detected: Value '" + status + "' at 'status' failed to satisfy "
+                    + "constraint: Member must satisfy enum value set: [Active, Inactive]");
+        }
+        KeyInfo k = keyInfo(account, accessKeyId).filter(i -> i.userName().equalsIgnoreCase(userName))
+                .orElseThrow(() -> IamException.noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found."));
+        setKeyStatus(k.accessKeyId(), status);
+    }
+
+    public void deleteAccessKey(String account, String userName, String accessKeyId) {
+        int n = db.write(c -> Sql.update(c, "DELETE FROM access_keys WHERE account = ? AND user_name = ? AND id = ?",
+                account, userName, accessKeyId));
+        cache.remove(accessKeyId);
+        if (n == 0) throw IamException.noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found.");
+    }
+
+    /**
+     * Notes that a key signed a request. Kept in memory and written at most once a minute per key, off the request's
+     * path, so the credential report sees recent use without a database write per request.
+     */
+    public void noteUse(String accessKeyId, String service, String region, Instant when) {
+        if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.startsWith("ASIA")) return;
+        KeyUse now = new KeyUse(when, service, region);
+        KeyUse before = lastUsed.put(accessKeyId, now);
+        if (before == null || before.used().plusSeconds(60).isBefore(when) || !before.service().equals(service)) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    db.write(c -> Sql.update(c, "INSERT INTO access_key_use(id, used, service, region) VALUES(?,?,?,?) "
+                            + "ON CONFLICT(id) DO UPDATE SET used = excluded.used, service = excluded.service, "
+                            + "region = excluded.region", accessKeyId, when.toEpochMilli(), service, region));
+                } catch (RuntimeException e) {
+                    // Last-used is advisory; the database being closed at shutdown is not worth an error.
+                }
+            });
+        }
+    }
+
+    public Optional<KeyUse> lastUsed(String accessKeyId) {
+        KeyUse mem = lastUsed.get(accessKeyId);
+        if (mem != null) return Optional.of(mem);
+        return db.read(c -> Sql.one(c, "SELECT used, service, region FROM access_key_use WHERE id = ?",
+                rs -> new KeyUse(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3)), accessKeyId));
+    }
+
+    /** Every account on this server. */
+    public List<String> accounts() {
+        return db.read(c -> Sql.list(c, "SELECT id FROM accounts ORDER BY created", rs -> rs.getString(1)));
+    }
+
     /** The first account (single-account servers): the owner of buckets the admin creates. */
     public Optional<String> primaryAccount() {
         return db.read(c -> {
@@ -261,15 +382,73 @@ public final class IamStore {
     }
 
     private static String random(String alphabet, int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        return sb.toString();
+        return IamIds.random(alphabet, n);
     }
 
     private static String randomDigits(int n) {
-        StringBuilder sb = new StringBuilder(n);
-        sb.append((char) ('1' + RANDOM.nextInt(9)));
-        for (int i = 1; i < n; i++) sb.append((char) ('0' + RANDOM.nextInt(10)));
-        return sb.toString();
+        return IamIds.randomDigits(n);
+    }
+
+    /** An MFA device: assigned to a user once enabled. */
+    public record MfaDevice(String serial, String userName, boolean enabled, Instant created) { }
+
+    /** CreateVirtualMFADevice: stores the seed sealed, unassigned until EnableMFADevice. */
+    public void createVirtualMfa(String serial, String account, byte[] seed) {
+        db.write(c -> {
+            if (Sql.exists(c, "SELECT 1 FROM mfa_devices WHERE serial = ?", serial)) {
+                throw IamException.alreadyExists("MFADevice entity at the same path and name already exists.");
+            }
+            return Sql.update(c, "INSERT INTO mfa_devices(serial, account, user_name, secret, enabled, created) VALUES(?,?,'',?,0,?)",
+                    serial, account, masterKey.seal(seed, "mfa:" + serial), System.currentTimeMillis());
+        });
+    }
+
+    /** EnableMFADevice: two consecutive codes prove the user holds the seed. */
+    public void enableMfa(String account, String userName, String serial, String code1, String code2, long epochSeconds) {
+        byte[] seed = db.read(c -> Sql.one(c, "SELECT secret FROM mfa_devices WHERE serial = ? AND account = ?",
+                rs -> rs.getBytes(1), serial, account)).map(b -> masterKey.unseal(b, "mfa:" + serial))
+                .orElseThrow(() -> IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist."));
+        try {
+            if (!Totp.verifyConsecutive(seed, code1, code2, epochSeconds)) {
+                throw new IamException("InvalidAuthenticationCode", 403, "Authentication code for device is not valid.");
+            }
+        } finally {
+            java.util.Arrays.fill(seed, (byte) 0);
+        }
+        db.write(c -> {
+            if (Sql.exists(c, "SELECT 1 FROM mfa_devices WHERE serial = ? AND enabled = 1", serial)) {
+                throw IamException.alreadyExists("MFA Device is already in use.");
+            }
+            return Sql.update(c, "UPDATE mfa_devices SET user_name = ?, enabled = 1, created = ? WHERE serial = ?", userName,
+                    System.currentTimeMillis(), serial);
+        });
+    }
+
+    public void deactivateMfa(String account, String userName, String serial) {
+        int n = db.write(c -> Sql.update(c, "UPDATE mfa_devices SET enabled = 0, user_name = '' WHERE serial = ? AND account = ? "
+                + "AND user_name = ? AND enabled = 1", serial, account, userName));
+        if (n == 0) throw IamException.noSuchEntity("MFA Device with serial number " + serial + " does not exist for user " + userName + ".");
+    }
+
+    public void deleteVirtualMfa(String account, String serial) {
+        int n = db.write(c -> {
+            if (Sql.exists(c, "SELECT 1 FROM mfa_devices WHERE serial = ? AND enabled = 1", serial)) {
+                throw IamException.deleteConflict("MFA VirtualDevice in use. Must deactivate first.");
+            }
+            return Sql.update(c, "DELETE FROM mfa_devices WHERE serial = ? AND account = ?", serial, account);
+        });
+        if (n == 0) throw IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist.");
+    }
+
+    public List<MfaDevice> mfaDevices(String account) {
+        return db.read(c -> Sql.list(c, "SELECT serial, user_name, enabled, created FROM mfa_devices WHERE account = ? ORDER BY serial",
+                rs -> new MfaDevice(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, Instant.ofEpochMilli(rs.getLong(4))), account));
+    }
+
+    /** The enabled device of a user with this serial, when the code is valid now (GetSessionToken with MFA). */
+    public boolean verifyUserMfa(String account, String userName, String serial, String code, long epochSeconds) {
+        boolean owned = db.read(c -> Sql.exists(c, "SELECT 1 FROM mfa_devices WHERE serial = ? AND account = ? AND user_name = ? "
+                + "AND enabled = 1", serial, account, userName));
+        return owned && verifyMfa(serial, account, code, epochSeconds);
     }
 }

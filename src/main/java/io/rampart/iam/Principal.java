@@ -1,5 +1,6 @@
 package io.rampart.iam;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,9 +14,21 @@ import java.util.Optional;
  * @param userName    user name, or empty for roles and anonymous
  * @param accessKeyId the access key that signed the request, or empty for anonymous
  * @param sessionTokenIssued epoch millis when the session token was issued, empty for long-lived keys
+ * @param mfaAuthenticated whether the session was created with an MFA code (aws:MultiFactorAuthPresent)
+ * @param tags        principal tags (aws:PrincipalTag/...): the user's or role's tags, plus session tags
  */
 public record Principal(String type, String accountId, String arn, String principalId, String userName,
-                        String accessKeyId, Optional<Long> sessionTokenIssued) {
+                        String accessKeyId, Optional<Long> sessionTokenIssued, boolean mfaAuthenticated,
+                        Map<String, String> tags) {
+
+    public Principal {
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    public Principal(String type, String accountId, String arn, String principalId, String userName,
+                     String accessKeyId, Optional<Long> sessionTokenIssued) {
+        this(type, accountId, arn, principalId, userName, accessKeyId, sessionTokenIssued, false, Map.of());
+    }
 
     public static Principal anonymous() {
         return new Principal("Anonymous", "", "*", "anonymous", "", "", Optional.empty());
@@ -28,5 +41,11 @@ public record Principal(String type, String accountId, String arn, String princi
     /** Long-lived keys carry no session token: the practice-1 guardrails look for exactly this. */
     public boolean isLongLivedKey() {
         return !isAnonymous() && sessionTokenIssued.isEmpty();
+    }
+
+    /** The account's bootstrap administrator, Rampart's stand-in for the root user: allowed everything its account owns. */
+    public boolean isAccountAdmin() {
+        return "Root".equals(type) || ("IAMUser".equals(type) && "admin".equals(userName)
+                && arn.equals("arn:aws:iam::" + accountId + ":user/admin"));
     }
 }

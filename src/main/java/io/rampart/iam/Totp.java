@@ -44,4 +44,37 @@ public final class Totp {
         }
         return ok;
     }
+
+    /**
+     * Whether {@code code1} then {@code code2} are two consecutive codes near {@code epochSeconds} (EnableMFADevice /
+     * ResyncMFADevice), allowing a few steps of drift.
+     */
+    public static boolean verifyConsecutive(byte[] secret, String code1, String code2, long epochSeconds) {
+        if (code1 == null || code2 == null || !code1.matches("\\d{6}") || !code2.matches("\\d{6}")) return false;
+        long step = Math.floorDiv(epochSeconds, STEP_SECONDS);
+        boolean ok = false;
+        for (long s = step - 3; s <= step + 1; s++) {
+            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(), code1.getBytes())
+                    & MessageDigest.isEqual(codeForStep(secret, s + 1).getBytes(), code2.getBytes());
+        }
+        return ok;
+    }
+
+    /** RFC 4648 base32 without padding: the seed as authenticator apps take it. */
+    public static String base32(byte[] data) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        StringBuilder out = new StringBuilder((data.length * 8 + 4) / 5);
+        int buffer = 0;
+        int bits = 0;
+        for (byte b : data) {
+            buffer = (buffer << 8) | (b & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                out.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
+                bits -= 5;
+            }
+        }
+        if (bits > 0) out.append(alphabet.charAt((buffer << (5 - bits)) & 31));
+        return out.toString();
+    }
 }

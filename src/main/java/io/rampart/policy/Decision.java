@@ -25,7 +25,7 @@ public record Decision(Outcome outcome, Optional<Deciding> by, Optional<PolicyKi
         }
     }
 
-    static Decision implicitDeny(PolicyKind lacking) {
+    public static Decision implicitDeny(PolicyKind lacking) {
         return IMPLICIT.get(lacking);
     }
 

@@ -82,6 +82,39 @@ public final class Evaluator {
         return set.sameAccount() ? identity : resourceAllow.decision();
     }
 
+    /**
+     * sts:AssumeRole against a role's trust policy: an explicit Deny in the trust policy or the caller's policies
+     * refuses; a trust statement naming the caller's own ARN allows on its own; one that admits the caller only through
+     * its account (or "*") delegates to IAM, so the caller's identity policies (bounded) must allow too.
+     * {@code callerSide} holds the caller's identity, boundary and session policies; its resource policy is ignored.
+     */
+    public static Decision evaluateTrust(PolicyDocument trust, PolicySet callerSide, RequestContext ctx) {
+        Statement deny = firstDeny(trust, ctx);
+        if (deny == null) deny = firstDeny(callerSide.identityPolicies(), ctx);
+        if (deny == null && callerSide.permissionsBoundary().isPresent()) deny = firstDeny(callerSide.permissionsBoundary().get(), ctx);
+        if (deny == null) deny = firstDeny(callerSide.sessionPolicies(), ctx);
+        if (deny != null) return deny.decision();
+        Statement allow = null;
+        int grade = PrincipalMatcher.NONE;
+        for (Statement s : trust.statements()) {
+            if (s.effect() != Effect.ALLOW) continue;
+            int g = s.principalGrade(ctx);
+            if (g <= grade || !s.appliesTo(ctx)) continue;
+            allow = s;
+            grade = g;
+        }
+        if (allow == null) return Decision.implicitDeny(PolicyKind.TRUST);
+        PrincipalType type = ctx.principal().type();
+        if (grade == PrincipalMatcher.DIRECT && callerSide.sameAccount() || type == PrincipalType.FEDERATED_PROVIDER
+                || type == PrincipalType.SERVICE) {
+            return allow.decision();
+        }
+        PolicySet identity = new PolicySet(List.of(), List.of(), java.util.Optional.empty(), callerSide.identityPolicies(),
+                callerSide.permissionsBoundary(), callerSide.sessionPolicies(), true);
+        Decision d = evaluate(identity, ctx);
+        return d.allowed() ? allow.decision() : d;
+    }
+
     private static Statement firstDeny(List<PolicyDocument> docs, RequestContext ctx) {
         for (int i = 0, n = docs.size(); i < n; i++) {
             Statement s = firstDeny(docs.get(i), ctx);

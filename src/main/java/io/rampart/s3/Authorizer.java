@@ -1,5 +1,6 @@
 package io.rampart.s3;
 
+import io.rampart.iam.Permissions;
 import io.rampart.iam.Principal;
 import io.rampart.policy.Decision;
 import io.rampart.policy.Evaluator;
@@ -23,17 +24,13 @@ import java.util.Set;
  * ({@link S3Actions}), the request's condition keys, the bucket policy (resource side) and the caller's permissions
  * (identity side). An explicit Deny anywhere, or no Allow, is 403 AccessDenied.
  *
- * <p>Identity side, until IAM policies exist: a principal of the bucket owner's account may do everything (the rule
- * Rampart had before bucket policies: "the caller's account owns the bucket"); principals of other accounts and
- * anonymous callers have no identity permissions, so only the bucket policy can grant them anything. As AWS does for
- * the root user, the owner account's admin may always read, replace and delete the bucket policy, so a policy cannot
- * lock the owner out.
+ * <p>Identity side: the caller's IAM policies (inline, managed, through groups), bounded by its permissions boundary
+ * and session policies ({@link Permissions}); the account's bootstrap admin is the root user and may do everything
+ * its account owns. Anonymous callers have no identity side. The organisation's SCPs bound the caller and its RCPs
+ * bound the bucket's account. As AWS does for the root user, the owner account's admin may always read, replace and
+ * delete the bucket policy, so a policy cannot lock the owner out.
  */
 final class Authorizer {
-    /** The identity side of an account's own principals: everything (IAM policies will replace this). */
-    private static final PolicyDocument ACCOUNT_PRINCIPAL = PolicyDocument.parse(
-            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountPrincipal\",\"Effect\":\"Allow\",\"Action\":\"*\","
-                    + "\"Resource\":\"*\"}]}", PolicyKind.IDENTITY, "RampartAccountPrincipal");
 
     private static final Set<Operation> POLICY_OPERATIONS = Set.of(Operation.GET_BUCKET_POLICY,
             Operation.PUT_BUCKET_POLICY, Operation.DELETE_BUCKET_POLICY);
@@ -45,10 +42,12 @@ final class Authorizer {
 
     private final Context ctx;
     private final BucketPolicies policies;
+    private final Permissions permissions;
 
-    Authorizer(Context ctx, BucketPolicies policies) {
+    Authorizer(Context ctx, BucketPolicies policies, Permissions permissions) {
         this.ctx = ctx;
         this.policies = policies;
+        this.permissions = permissions;
     }
 
     BucketPolicies policies() {
@@ -156,47 +155,36 @@ final class Authorizer {
                 }
             }
         }
+        RequestContext rc = new RequestContext(a.action(), a.resource(), request.principal(), resourceAccount, keys);
+        Optional<Decision> guard = permissions.guardrailDenial(caller, resourceAccount, true, rc);
+        if (guard.isPresent()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        Permissions.Grants g = permissions.grants(caller);
         PolicySet set = new PolicySet(List.of(), List.of(),
                 compiled == null ? Optional.empty() : compiled.policy(),
-                sameAccount ? List.of(ACCOUNT_PRINCIPAL) : List.of(), Optional.empty(), List.of(), sameAccount);
-        Decision d = Evaluator.evaluate(set, new RequestContext(a.action(), a.resource(), request.principal(),
-                resourceAccount, keys));
+                g.identity(), g.boundary(), g.session(), sameAccount);
+        Decision d = Evaluator.evaluate(set, rc);
         if (!d.allowed()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
     }
 
     /** The account's admin user (or its root): may always manage the bucket policy of its account's buckets. */
     static boolean isAccountAdmin(Principal p, String accountId) {
-        if (p.isAnonymous() || !p.accountId().equals(accountId)) return false;
-        return "Root".equals(p.type()) || ("IAMUser".equals(p.type()) && "admin".equals(p.userName()));
+        return !p.isAnonymous() && p.accountId().equals(accountId) && p.isAccountAdmin();
     }
 
     /** One request's caller and condition keys, shared by all the checks it needs. */
     record Request(S3Call call, RequestContext.Principal principal, Map<String, List<String>> keys) { }
 
     static RequestContext.Principal principal(Principal p) {
-        if (p.isAnonymous()) return RequestContext.Principal.anonymous();
-        PrincipalType type = PrincipalType.fromAwsName(p.type()).orElse(PrincipalType.IAM_USER);
-        return new RequestContext.Principal(p.arn(), p.accountId(), type, p.principalId(), p.userName(), "", "");
+        return Permissions.contextPrincipal(p);
     }
 
     /** The global and S3 condition keys of a request (aws:username, aws:PrincipalArn... come from the principal). */
     private Map<String, List<String>> requestKeys(Operation op, S3Call call) {
-        Map<String, List<String>> k = new HashMap<>(32);
         Principal p = call.principal();
         Instant now = Instant.ofEpochMilli(ctx.now());
-        k.put("aws:CurrentTime", List.of(now.truncatedTo(ChronoUnit.SECONDS).toString()));
-        k.put("aws:EpochTime", List.of(Long.toString(now.getEpochSecond())));
-        k.put("aws:SecureTransport", List.of(call.secure() ? "true" : "false"));
-        k.put("aws:ViaAWSService", List.of("false"));
-        k.put("aws:RequestedRegion", List.of(ctx.region()));
-        String ip = call.sourceIp();
-        if (ip != null && !ip.isEmpty()) k.put("aws:SourceIp", List.of(ip));
+        // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
+        Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         if (!p.isAnonymous()) {
-            // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
-            p.sessionTokenIssued().ifPresent(t -> {
-                k.put("aws:TokenIssueTime", List.of(Instant.ofEpochMilli(t).truncatedTo(ChronoUnit.SECONDS).toString()));
-                k.put("aws:MultiFactorAuthPresent", List.of("false"));
-            });
             k.put("s3:signatureversion", List.of("AWS4-HMAC-SHA256"));
             k.put("s3:authType", List.of(call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
         }

@@ -70,6 +70,7 @@ public enum S3ErrorCode {
     X_AMZ_CONTENT_SHA256_MISMATCH("XAmzContentSHA256Mismatch", 400,
             "The provided 'x-amz-content-sha256' header does not match what was computed."),
     INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise invalid."),
+    EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
     MALFORMED_TRAILER_ERROR("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed."),
     ;
 

@@ -31,7 +31,7 @@ public final class S3Service {
     }
 
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
-                     S3Settings settings, MfaCheck mfaCheck) {
+                     S3Settings settings, MfaCheck mfaCheck, io.rampart.iam.Permissions permissions) {
         Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings,
                 new MfaDelete(mfaCheck::verify));
         this.ctx = ctx;
@@ -47,7 +47,7 @@ public final class S3Service {
         this.tagging = new Tagging(ctx, objects);
         this.lifecycle = new Lifecycle(ctx);
         BucketPolicies policies = new BucketPolicies();
-        this.authorizer = new Authorizer(ctx, policies);
+        this.authorizer = new Authorizer(ctx, policies, permissions);
         this.policy = new BucketPolicy(ctx, policies);
     }
 

@@ -54,7 +54,7 @@ class DetectorTest {
             String key = "doc-" + i;
             admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("precious " + key));
         }
-        AccessKey attacker = server.rampart().iam().createUserWithKey("attacker");
+        AccessKey attacker = server.userWithS3FullAccess("attacker");
         SseCKey ransomKey = SseCKey.random();
 
         // Watch the key's status from the side, to time containment independently of the attacker's request rhythm.
@@ -117,7 +117,7 @@ class DetectorTest {
     @Test void sseCWritesToNewKeysByALegitimateUserRaiseNothing() throws Exception {
         String bucket = "sse-c-user";
         allowSseC(bucket);
-        AccessKey user = server.rampart().iam().createUserWithKey("photographer");
+        AccessKey user = server.userWithS3FullAccess("photographer");
         SseCKey key = SseCKey.random();
         try (S3Client s3 = server.s3(user.accessKeyId(), user.secretKey())) {
             s3.putObject(b -> b.bucket(bucket).key("raw/a.jpg"), RequestBody.fromString("plain"));
@@ -138,7 +138,7 @@ class DetectorTest {
     @Test void aBusyLegitimateSseCUserIsNotifiedAboutButNeverLockedOut() throws Exception {
         String bucket = "sse-c-busy";
         allowSseC(bucket);
-        AccessKey user = server.rampart().iam().createUserWithKey("archiver");
+        AccessKey user = server.userWithS3FullAccess("archiver");
         SseCKey key = SseCKey.random();
         try (S3Client s3 = server.s3(user.accessKeyId(), user.secretKey())) {
             for (int i = 0; i < 6; i++) {

@@ -9,6 +9,9 @@ import java.security.KeyStore;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -112,6 +115,45 @@ public final class RampartServer implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .forcePathStyle(true)
                 .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
+                .build();
+    }
+
+    /**
+     * A second identity: a new IAM user with a long-lived key and AWS's AmazonS3FullAccess policy attached (users have
+     * no permissions until a policy grants them).
+     */
+    public io.rampart.iam.AccessKey userWithS3FullAccess(String userName) {
+        io.rampart.iam.AccessKey key = rampart.iam().createUserWithKey(userName);
+        iam().attachUserPolicy(b -> b.userName(userName).policyArn("arn:aws:iam::aws:policy/AmazonS3FullAccess"));
+        return key;
+    }
+
+    /** An IAM client for this server, signed as the admin. */
+    public IamClient iam() {
+        return iam(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    public IamClient iam(AwsCredentials credentials) {
+        return IamClient.builder().endpointOverride(endpoint()).region(Region.AWS_GLOBAL)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials)).build();
+    }
+
+    public StsClient sts() {
+        return sts(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    public StsClient sts(AwsCredentials credentials) {
+        return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials)).build();
+    }
+
+    /** An S3 client signing with any credentials (long-lived or temporary). */
+    public S3Client s3(AwsCredentials credentials) {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials))
+                .forcePathStyle(true)
                 .build();
     }
 

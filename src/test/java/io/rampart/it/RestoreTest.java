@@ -170,8 +170,8 @@ class RestoreTest {
 
         // The attack, with a long-lived key of its own: every object re-encrypted in place under the attacker's
         // SSE-C key, every tenth then hidden behind a delete marker, and a ransom note.
-        AccessKey attacker = server.rampart().iam().createUserWithKey("ci-deployer");
-        AccessKey alice = server.rampart().iam().createUserWithKey("alice");
+        AccessKey attacker = server.userWithS3FullAccess("ci-deployer");
+        AccessKey alice = server.userWithS3FullAccess("alice");
         SseCKey attackerKey = SseCKey.random();
         Map<Integer, byte[]> legit = new LinkedHashMap<>();
         try (S3Client evil = server.s3(attacker.accessKeyId(), attacker.secretKey());
@@ -299,7 +299,7 @@ class RestoreTest {
 
     @Test void onlyTheAccountAdminMayRestore() {
         versionedBucketAllowingSseC("guarded");
-        AccessKey bob = server.rampart().iam().createUserWithKey("bob");
+        AccessKey bob = server.userWithS3FullAccess("bob");
         Run denied = restoreAs(bob.accessKeyId(), bob.secretKey(), "--bucket", "guarded", "--to", "-1m", "--apply");
         assertThat(denied.exitCode()).isEqualTo(1);
         assertThat(denied.err().strip()).isEqualTo("rampart restore: AccessDenied: Only the account's admin may use the admin API (HTTP 403)");
@@ -333,7 +333,7 @@ class RestoreTest {
         Thread.sleep(20);
         Instant t0 = Instant.now();
         Thread.sleep(20);
-        AccessKey attacker = server.rampart().iam().createUserWithKey("bench-attacker");
+        AccessKey attacker = server.userWithS3FullAccess("bench-attacker");
         SseCKey key = SseCKey.random();
         try (S3Client evil = server.s3(attacker.accessKeyId(), attacker.secretKey())) {
             parallel(n, 32, i -> evil.copyObject(b -> b.sourceBucket(bucket).sourceKey(String.format("obj/%06d", i))

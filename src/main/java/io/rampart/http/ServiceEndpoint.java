@@ -1,0 +1,135 @@
+package io.rampart.http;
+
+import io.rampart.audit.AuditTrail;
+import io.rampart.audit.RequestFacts;
+import io.rampart.auth.Authenticated;
+import io.rampart.iam.IamApi;
+import io.rampart.iam.IamException;
+import io.rampart.iam.OrganizationsApi;
+import io.rampart.iam.QueryRequest;
+import io.rampart.iam.QueryXml;
+import io.rampart.iam.StsApi;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IAM, STS and Organizations on the S3 port, told apart by the SigV4 service name: the Query protocol (form
+ * parameters in, XML out) for IAM and STS, JSON 1.1 for Organizations. Every call is in the audit trail with its
+ * service as event source; mutations are recorded durably before the answer.
+ */
+final class ServiceEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(ServiceEndpoint.class);
+    /** Parameters that are secrets or one-time codes: never in the trail. */
+    private static final Set<String> SECRET_PARAMETERS = Set.of("AuthenticationCode1", "AuthenticationCode2", "TokenCode",
+            "WebIdentityToken", "SAMLAssertion", "Password", "NewPassword", "OldPassword", "Action", "Version");
+
+    private final IamApi iam;
+    private final StsApi sts;
+    private final OrganizationsApi organizations;
+    private final AuditTrail trail;
+
+    ServiceEndpoint(IamApi iam, StsApi sts, OrganizationsApi organizations, AuditTrail trail) {
+        this.iam = iam;
+        this.sts = sts;
+        this.organizations = organizations;
+        this.trail = trail;
+    }
+
+    /** The same endpoint recording into {@code trail} (the trail is built after the services). */
+    ServiceEndpoint withTrail(AuditTrail trail) {
+        return new ServiceEndpoint(iam, sts, organizations, trail);
+    }
+
+    static boolean serves(String service) {
+        return "iam".equals(service) || "sts".equals(service) || "organizations".equals(service);
+    }
+
+    void handle(Request request, Response response, Callback callback, String requestId, Authenticated auth,
+                Map<String, List<String>> headers, String rawQuery, Trail.Draft draft) throws IOException {
+        String service = auth.service();
+        byte[] body = auth.body().readAllBytes();
+        String action;
+        Map<String, String> params;
+        if ("organizations".equals(service)) {
+            List<String> target = headers.get("x-amz-target");
+            String t = target == null || target.isEmpty() ? "" : target.get(0);
+            action = t.substring(t.indexOf('.') + 1);
+            params = Map.of();
+        } else {
+            params = QueryRequest.parseForm(rawQuery, body);
+            action = params.getOrDefault("Action", "");
+        }
+        boolean readOnly = action.startsWith("Get") || action.startsWith("List") || action.startsWith("Describe")
+                || action.startsWith("Generate");
+        draft.serviceCall(service, action.isEmpty() ? "Unknown" : action, readOnly, trailParameters(params));
+        int status = 200;
+        byte[] out;
+        String error = null;
+        String errorMessage = null;
+        try {
+            if (action.isEmpty()) throw IamException.missingParameter("Action");
+            Instant now = Instant.now();
+            out = switch (service) {
+                case "iam" -> iam.handle(new QueryRequest(action, params, auth.principal(), requestId, Trail.sourceIp(request),
+                        request.isSecure(), now));
+                case "sts" -> sts.handle(new QueryRequest(action, params, auth.principal(), requestId, Trail.sourceIp(request),
+                        request.isSecure(), now));
+                default -> organizations.handle(new OrganizationsApi.Call(action, body, auth.principal(), Trail.sourceIp(request),
+                        request.isSecure(), now));
+            };
+        } catch (IamException e) {
+            status = e.status();
+            error = e.code();
+            errorMessage = e.getMessage();
+            out = errorBody(service, e.code(), e.type(), e.getMessage(), requestId);
+        } catch (RuntimeException e) {
+            log.error("request {} {} {} failed", requestId, service, action, e);
+            status = 500;
+            error = "ServiceFailure";
+            errorMessage = "An internal error occurred.";
+            out = errorBody(service, error, "Receiver", errorMessage, requestId);
+        }
+        RequestFacts facts = draft.done(status, Map.of(), body.length, out.length, error, errorMessage);
+        if (error == null && !readOnly) trail.recordDurably(facts);
+        else trail.record(facts);
+        write(response, callback, service, status, out, requestId);
+    }
+
+    static byte[] errorBody(String service, String code, String type, String message, String requestId) {
+        return switch (service) {
+            case "organizations" -> OrganizationsApi.error(code, message);
+            case "sts" -> QueryXml.error(QueryXml.STS_NAMESPACE, code, type, message, requestId);
+            default -> QueryXml.error(QueryXml.IAM_NAMESPACE, code, type, message, requestId);
+        };
+    }
+
+    static void write(Response response, Callback callback, String service, int status, byte[] body, String requestId) {
+        response.setStatus(status);
+        response.getHeaders().put("x-amzn-RequestId", requestId);
+        response.getHeaders().put("Content-Type", "organizations".equals(service) ? "application/x-amz-json-1.1" : "text/xml");
+        response.getHeaders().put("Content-Length", Integer.toString(body.length));
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** CloudTrail writes IAM/STS request parameters in lower camel case (userName, policyArn...). */
+    private static Map<String, String> trailParameters(Map<String, String> params) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            String name = e.getKey();
+            if (SECRET_PARAMETERS.contains(name) || name.startsWith("X-Amz-")) continue;
+            out.put(name.isEmpty() ? name : name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1), e.getValue());
+        }
+        return out;
+    }
+}

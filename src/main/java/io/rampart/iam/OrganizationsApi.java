@@ -1,0 +1,244 @@
+package io.rampart.iam;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rampart.policy.Decision;
+import io.rampart.policy.MalformedPolicyException;
+import io.rampart.policy.PolicyDocument;
+import io.rampart.policy.PolicyKind;
+import io.rampart.policy.RequestContext;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Organizations subset guardrails need (JSON 1.1 protocol, {@code X-Amz-Target: AWSOrganizationsV20161128.Action}):
+ * the organisation and its root, enabling SCPs and RCPs, their policies and where they are attached.
+ */
+public final class OrganizationsApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IamStore store;
+    private final Organization org;
+    private final Permissions permissions;
+    private final String region;
+
+    public OrganizationsApi(IamStore store, Organization org, Permissions permissions, String region) {
+        this.store = store;
+        this.org = org;
+        this.permissions = permissions;
+        this.region = region;
+    }
+
+    /** A JSON 1.1 request: the action (from X-Amz-Target) and its JSON body. */
+    public record Call(String action, byte[] body, Principal caller, String sourceIp, boolean secure, Instant now) { }
+
+    public byte[] handle(Call c) {
+        JsonNode in;
+        try {
+            in = c.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(c.body());
+        } catch (IOException e) {
+            throw new IamException("SerializationException", 400, "The request body is not valid JSON.");
+        }
+        if (in == null || !in.isObject()) throw new IamException("SerializationException", 400, "The request body must be a JSON object.");
+        String a = c.action();
+        ObjectNode out = JSON.createObjectNode();
+        String account = c.caller().accountId();
+        switch (a) {
+            case "CreateOrganization" -> {
+                authorize(c, "organizations:CreateOrganization", "*");
+                organization(out.putObject("Organization"), org.create(account));
+            }
+            case "DescribeOrganization" -> {
+                authorize(c, "organizations:DescribeOrganization", "*");
+                organization(out.putObject("Organization"), org.require());
+            }
+            case "ListRoots" -> {
+                authorize(c, "organizations:ListRoots", "*");
+                Organization.Info i = org.require();
+                ObjectNode root = out.putArray("Roots").addObject();
+                root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
+                ArrayNode types = root.putArray("PolicyTypes");
+                if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
+                if (i.rcpEnabled()) types.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
+            }
+            case "ListAccounts" -> {
+                authorize(c, "organizations:ListAccounts", "*");
+                Organization.Info i = org.require();
+                ArrayNode accounts = out.putArray("Accounts");
+                for (String id : store.accounts()) {
+                    accounts.addObject().put("Id", id).put("Arn", "arn:aws:organizations::" + i.managementAccount()
+                            + ":account/" + i.id() + "/" + id).put("Name", id).put("Status", "ACTIVE")
+                            .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
+                }
+            }
+            case "EnablePolicyType", "DisablePolicyType" -> {
+                String type = policyType(text(in, "PolicyType", true));
+                authorize(c, "organizations:" + a, "*");
+                checkRoot(text(in, "RootId", true));
+                Organization.Info i = org.setPolicyType(type, a.equals("EnablePolicyType"), store.accounts());
+                ObjectNode root = out.putObject("Root");
+                root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
+            }
+            case "CreatePolicy" -> {
+                authorize(c, "organizations:CreatePolicy", "*");
+                String type = policyType(text(in, "Type", true));
+                String content = checkContent(type, text(in, "Content", true));
+                Organization.Policy p = org.createPolicy(type, text(in, "Name", true),
+                        Optional.ofNullable(text(in, "Description", false)).orElse(""), content);
+                policy(out.putObject("Policy"), p, org.require());
+            }
+            case "UpdatePolicy" -> {
+                String id = text(in, "PolicyId", true);
+                authorize(c, "organizations:UpdatePolicy", "*");
+                Organization.Policy before = org.policy(id);
+                Optional<String> content = Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
+                Organization.Policy p = org.updatePolicy(id, Optional.ofNullable(text(in, "Name", false)),
+                        Optional.ofNullable(text(in, "Description", false)), content);
+                policy(out.putObject("Policy"), p, org.require());
+            }
+            case "DescribePolicy" -> {
+                String id = text(in, "PolicyId", true);
+                authorize(c, "organizations:DescribePolicy", "*");
+                policy(out.putObject("Policy"), org.policy(id), org.require());
+            }
+            case "DeletePolicy" -> {
+                String id = text(in, "PolicyId", true);
+                authorize(c, "organizations:DeletePolicy", "*");
+                org.deletePolicy(id);
+            }
+            case "ListPolicies" -> {
+                authorize(c, "organizations:ListPolicies", "*");
+                Organization.Info i = org.require();
+                ArrayNode list = out.putArray("Policies");
+                for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true)))) summary(list.addObject(), p, i);
+            }
+            case "AttachPolicy", "DetachPolicy" -> {
+                String id = text(in, "PolicyId", true);
+                String target = checkTarget(text(in, "TargetId", true));
+                authorize(c, "organizations:" + a, "*");
+                if (a.equals("AttachPolicy")) org.attach(id, target);
+                else org.detach(id, target);
+            }
+            case "ListPoliciesForTarget" -> {
+                String target = checkTarget(text(in, "TargetId", true));
+                authorize(c, "organizations:ListPoliciesForTarget", "*");
+                Organization.Info i = org.require();
+                ArrayNode list = out.putArray("Policies");
+                for (Organization.Policy p : org.policiesFor(target, policyType(text(in, "Filter", true)))) {
+                    summary(list.addObject(), p, i);
+                }
+            }
+            case "ListTargetsForPolicy" -> {
+                String id = text(in, "PolicyId", true);
+                authorize(c, "organizations:ListTargetsForPolicy", "*");
+                Organization.Info i = org.require();
+                org.policy(id);
+                ArrayNode list = out.putArray("Targets");
+                for (String t : org.targetsOf(id)) {
+                    boolean root = t.equals(i.rootId());
+                    list.addObject().put("TargetId", t).put("Arn", root ? i.rootArn()
+                                    : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + t)
+                            .put("Name", root ? "Root" : t).put("Type", root ? "ROOT" : "ACCOUNT");
+                }
+            }
+            default -> throw new IamException("UnknownOperationException", 400, "The action " + a + " is not valid for this web service.");
+        }
+        try {
+            return JSON.writeValueAsBytes(out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The JSON 1.1 error body. */
+    public static byte[] error(String code, String message) {
+        ObjectNode o = JSON.createObjectNode().put("__type", code).put("Message", message);
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void authorize(Call c, String action, String resource) {
+        Principal caller = c.caller();
+        if (caller.isAnonymous()) throw new IamException("AccessDeniedException", 400, "Anonymous requests are not allowed.");
+        RequestContext ctx = new RequestContext(action, resource, Permissions.contextPrincipal(caller), caller.accountId(),
+                Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
+        Decision d = permissions.decideIdentityOnly(caller, ctx);
+        if (!d.allowed()) {
+            throw new IamException("AccessDeniedException", 400, "You don't have permissions to access this resource.");
+        }
+    }
+
+    private static String policyType(String t) {
+        if (!t.equals(Organization.SCP) && !t.equals(Organization.RCP)) {
+            throw new IamException("InvalidInputException", 400, "You provided a value that does not match the required "
+                    + "pattern. Supported policy types: SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY.");
+        }
+        return t;
+    }
+
+    private static String checkContent(String type, String content) {
+        if (content.length() > PolicyDocument.MAX_ORGANIZATIONS_POLICY) {
+            throw new IamException("ConstraintViolationException", 400, "The provided policy document exceeds the maximum size of "
+                    + PolicyDocument.MAX_ORGANIZATIONS_POLICY + " characters.");
+        }
+        try {
+            PolicyDocument.parse(content, type.equals(Organization.SCP) ? PolicyKind.SCP : PolicyKind.RCP);
+        } catch (MalformedPolicyException e) {
+            throw new IamException("MalformedPolicyDocumentException", 400, e.getMessage());
+        }
+        return content;
+    }
+
+    private void checkRoot(String rootId) {
+        if (!org.require().rootId().equals(rootId)) {
+            throw new IamException("RootNotFoundException", 400, "We can't find a root with the RootId that you specified.");
+        }
+    }
+
+    private String checkTarget(String target) {
+        Organization.Info i = org.require();
+        if (target.equals(i.rootId()) || store.accounts().contains(target)) return target;
+        throw new IamException("TargetNotFoundException", 400, "We can't find a root, OU, account, or policy with the TargetId that you specified.");
+    }
+
+    private static String text(JsonNode in, String field, boolean required) {
+        JsonNode v = in.get(field);
+        if (v == null || v.isNull() || v.asText().isEmpty()) {
+            if (required) throw new IamException("InvalidInputException", 400, "You must specify " + field + ".");
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static void organization(ObjectNode o, Organization.Info i) {
+        o.put("Id", i.id()).put("Arn", i.arn()).put("FeatureSet", "ALL")
+                .put("MasterAccountArn", "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + i.managementAccount())
+                .put("MasterAccountId", i.managementAccount()).put("MasterAccountEmail", "admin@rampart.local");
+        ArrayNode available = o.putArray("AvailablePolicyTypes");
+        if (i.scpEnabled()) available.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
+        if (i.rcpEnabled()) available.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
+    }
+
+    private static void summary(ObjectNode o, Organization.Policy p, Organization.Info i) {
+        o.put("Id", p.id()).put("Arn", policyArn(p, i)).put("Name", p.name()).put("Description", p.description())
+                .put("Type", p.type()).put("AwsManaged", p.awsManaged());
+    }
+
+    private static void policy(ObjectNode o, Organization.Policy p, Organization.Info i) {
+        summary(o.putObject("PolicySummary"), p, i);
+        o.put("Content", p.content());
+    }
+
+    private static String policyArn(Organization.Policy p, Organization.Info i) {
+        String kind = p.type().equals(Organization.SCP) ? "service_control_policy" : "resource_control_policy";
+        return p.awsManaged() ? "arn:aws:organizations::aws:policy/" + kind + "/" + p.id()
+                : "arn:aws:organizations::" + i.managementAccount() + ":policy/" + i.id() + "/" + kind + "/" + p.id();
+    }
+}

@@ -1,0 +1,231 @@
+package io.rampart.iam;
+
+import io.rampart.policy.Decision;
+import io.rampart.policy.Evaluator;
+import io.rampart.policy.MalformedPolicyException;
+import io.rampart.policy.PolicyDocument;
+import io.rampart.policy.PolicyKind;
+import io.rampart.policy.PolicySet;
+import io.rampart.policy.RequestContext;
+import io.rampart.policy.PrincipalType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the IAM side grants a caller, compiled and cached: identity policies (inline, attached, through groups),
+ * permissions boundary and session policies; and the organisation's guardrails (SCPs on the caller's account, RCPs on
+ * the resource's account). The account's bootstrap admin is Rampart's root user: its identity side allows everything.
+ */
+public final class Permissions {
+    private static final Logger log = LoggerFactory.getLogger(Permissions.class);
+    private static final PolicyDocument ALLOW_ALL = PolicyDocument.parse(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministrator\",\"Effect\":\"Allow\",\"Action\":\"*\","
+                    + "\"Resource\":\"*\"}]}", PolicyKind.IDENTITY, "RampartAccountAdministrator");
+    private static final PolicyDocument ALLOW_ALL_RESOURCE = PolicyDocument.parse(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
+                    + "\"Resource\":\"*\"}]}", PolicyKind.RESOURCE, "RampartGuardrailProbe");
+
+    /** The identity side of one caller. */
+    public record Grants(List<PolicyDocument> identity, Optional<PolicyDocument> boundary, List<PolicyDocument> session) {
+        static final Grants NONE = new Grants(List.of(), Optional.empty(), List.of());
+    }
+
+    private record Cached(long generation, Grants grants) { }
+
+    private record Levels(long generation, List<List<PolicyDocument>> levels) { }
+
+    private final Directory directory;
+    private final Sessions sessions;
+    private final Organization org;
+    private final ConcurrentHashMap<String, Cached> grants = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Levels> guardrails = new ConcurrentHashMap<>();
+
+    public Permissions(Directory directory, Sessions sessions, Organization org) {
+        this.directory = directory;
+        this.sessions = sessions;
+        this.org = org;
+    }
+
+    public Grants grants(Principal p) {
+        if (p.isAnonymous()) return Grants.NONE;
+        long gen = directory.generation();
+        String key = p.arn() + "|" + p.accessKeyId();
+        Cached c = grants.get(key);
+        if (c != null && c.generation() == gen) return c.grants();
+        Grants g = load(p);
+        if (grants.size() > 10_000) grants.clear();
+        grants.put(key, new Cached(gen, g));
+        return g;
+    }
+
+    private Grants load(Principal p) {
+        if (p.isAccountAdmin()) return new Grants(List.of(ALLOW_ALL), Optional.empty(), List.of());
+        String account = p.accountId();
+        List<PolicyDocument> identity = new ArrayList<>();
+        Optional<PolicyDocument> boundary = Optional.empty();
+        List<PolicyDocument> session = new ArrayList<>();
+        if ("AssumedRole".equals(p.type())) {
+            String role = roleName(p.arn());
+            Optional<Entity> e = directory.find(account, "role", role);
+            if (e.isEmpty()) return Grants.NONE;
+            addOwned(identity, account, "role", role);
+            boundary = e.get().boundaryArn().flatMap(this::managed);
+            Optional<Sessions.Session> s = sessions.session(p.accessKeyId());
+            if (s.isPresent()) {
+                s.get().policy().ifPresent(doc -> session.add(compile(doc, PolicyKind.SESSION, "session policy")));
+                for (String arn : s.get().policyArns()) managed(arn).ifPresent(session::add);
+                if (s.get().policy().isPresent() || !s.get().policyArns().isEmpty()) {
+                    if (session.isEmpty()) session.add(DENY_NOTHING_ALLOWED);
+                }
+            }
+        } else if ("IAMUser".equals(p.type())) {
+            Optional<Entity> e = directory.find(account, "user", p.userName());
+            if (e.isEmpty()) return Grants.NONE;
+            addOwned(identity, account, "user", p.userName());
+            for (Entity g : directory.groupsOf(account, p.userName())) addOwned(identity, account, "group", g.name());
+            boundary = e.get().boundaryArn().flatMap(this::managed);
+        }
+        return new Grants(List.copyOf(identity), boundary, List.copyOf(session));
+    }
+
+    /** A session policy that compiled to nothing (its managed policies vanished) allows nothing, as AWS. */
+    private static final PolicyDocument DENY_NOTHING_ALLOWED = PolicyDocument.parse(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"*\",\"Resource\":\"*\"}]}",
+            PolicyKind.SESSION, "empty session policy");
+
+    private void addOwned(List<PolicyDocument> out, String account, String kind, String owner) {
+        for (Map.Entry<String, String> e : directory.inline(account, kind, owner).entrySet()) {
+            out.add(compile(e.getValue(), PolicyKind.IDENTITY, e.getKey()));
+        }
+        for (String arn : directory.attached(account, kind, owner)) managed(arn).ifPresent(out::add);
+    }
+
+    private Optional<PolicyDocument> managed(String arn) {
+        try {
+            return Optional.of(compile(directory.defaultDocument(arn), PolicyKind.IDENTITY, arn));
+        } catch (IamException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Parses a stored document once; stored documents were validated when written. */
+    PolicyDocument compile(String json, PolicyKind kind, String name) {
+        String key = kind + "\u0000" + name + "\u0000" + json;
+        PolicyDocument d = compiled.get(key);
+        if (d != null) return d;
+        try {
+            d = PolicyDocument.parse(json, kind, name);
+        } catch (MalformedPolicyException e) {
+            // Written before a stricter check: it grants nothing rather than failing every request.
+            log.warn("stored policy {} no longer parses: {}", name, e.getMessage());
+            d = PolicyDocument.parse("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"*\","
+                    + "\"Resource\":\"*\"}]}", PolicyKind.IDENTITY, name);
+        }
+        if (compiled.size() > 10_000) compiled.clear();
+        compiled.put(key, d);
+        return d;
+    }
+
+    /**
+     * The organisation's verdict on a request: empty when the guardrails let it through, else the deny. SCPs bound the
+     * caller's account (never the account administrator, as they never bound the management account); RCPs bound the
+     * resource's account, for every caller.
+     */
+    public Optional<Decision> guardrailDenial(Principal caller, String resourceAccount, boolean rcpService, RequestContext ctx) {
+        if (!caller.isAnonymous() && !caller.isAccountAdmin()) {
+            Optional<Decision> d = check(Organization.SCP, caller.accountId(), ctx, true);
+            if (d.isPresent()) return d;
+        }
+        if (rcpService && resourceAccount != null && !resourceAccount.isEmpty()) {
+            return check(Organization.RCP, resourceAccount, ctx, false);
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Decision> check(String type, String account, RequestContext ctx, boolean scp) {
+        for (List<PolicyDocument> level : levels(type, account)) {
+            PolicySet set = new PolicySet(scp ? level : List.of(), scp ? List.of() : level, Optional.of(ALLOW_ALL_RESOURCE),
+                    List.of(ALLOW_ALL), Optional.empty(), List.of(), true);
+            Decision d = Evaluator.evaluate(set, ctx);
+            if (!d.allowed()) return Optional.of(d);
+        }
+        return Optional.empty();
+    }
+
+    private List<List<PolicyDocument>> levels(String type, String account) {
+        long gen = org.generation();
+        String key = type + "|" + account;
+        Levels l = guardrails.get(key);
+        if (l != null && l.generation() == gen) return l.levels();
+        PolicyKind kind = type.equals(Organization.SCP) ? PolicyKind.SCP : PolicyKind.RCP;
+        List<List<PolicyDocument>> out = new ArrayList<>();
+        for (List<Organization.Policy> level : org.levels(type, account)) {
+            out.add(level.stream().map(p -> compile(p.content(), kind, p.name())).toList());
+        }
+        guardrails.put(key, new Levels(gen, List.copyOf(out)));
+        return out;
+    }
+
+    /**
+     * A service action with no resource-based policy (IAM, Organizations): the caller's identity side, bounded, within
+     * the organisation's SCPs.
+     */
+    public Decision decideIdentityOnly(Principal caller, RequestContext ctx) {
+        Optional<Decision> guard = guardrailDenial(caller, caller.accountId(), false, ctx);
+        if (guard.isPresent()) return guard.get();
+        Grants g = grants(caller);
+        return Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(),
+                g.session(), true), ctx);
+    }
+
+    /** The caller as the policy engine sees it. */
+    public static RequestContext.Principal contextPrincipal(Principal p) {
+        if (p.isAnonymous()) return RequestContext.Principal.anonymous();
+        PrincipalType type = PrincipalType.fromAwsName(p.type()).orElse(PrincipalType.IAM_USER);
+        return new RequestContext.Principal(p.arn(), p.accountId(), type, p.principalId(), p.userName(), "", "");
+    }
+
+    /**
+     * The global condition keys every service shares (aws:CurrentTime, aws:SecureTransport, aws:SourceIp, the session
+     * keys, principal tags). Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuth* are absent.
+     */
+    public static Map<String, List<String>> globalKeys(Principal p, Instant now, boolean secure, String sourceIp, String region) {
+        Map<String, List<String>> k = new HashMap<>(32);
+        k.put("aws:CurrentTime", List.of(now.truncatedTo(ChronoUnit.SECONDS).toString()));
+        k.put("aws:EpochTime", List.of(Long.toString(now.getEpochSecond())));
+        k.put("aws:SecureTransport", List.of(secure ? "true" : "false"));
+        k.put("aws:ViaAWSService", List.of("false"));
+        k.put("aws:RequestedRegion", List.of(region));
+        if (sourceIp != null && !sourceIp.isEmpty()) k.put("aws:SourceIp", List.of(sourceIp));
+        if (!p.isAnonymous()) {
+            p.sessionTokenIssued().ifPresent(t -> {
+                Instant issued = Instant.ofEpochMilli(t);
+                k.put("aws:TokenIssueTime", List.of(issued.truncatedTo(ChronoUnit.SECONDS).toString()));
+                k.put("aws:MultiFactorAuthPresent", List.of(p.mfaAuthenticated() ? "true" : "false"));
+                if (p.mfaAuthenticated()) {
+                    k.put("aws:MultiFactorAuthAge", List.of(Long.toString(Math.max(0, now.getEpochSecond() - issued.getEpochSecond()))));
+                }
+            });
+            for (Map.Entry<String, String> t : p.tags().entrySet()) k.put("aws:PrincipalTag/" + t.getKey(), List.of(t.getValue()));
+        }
+        return k;
+    }
+
+    /** arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION → NAME. */
+    static String roleName(String assumedRoleArn) {
+        int i = assumedRoleArn.indexOf(":assumed-role/");
+        if (i < 0) return "";
+        String rest = assumedRoleArn.substring(i + ":assumed-role/".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+}

@@ -1,0 +1,71 @@
+package io.rampart.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * AWS Organizations calls (JSON 1.1 with X-Amz-Target) signed by the AWS SDK's own SigV4 signer, as the Organizations
+ * client would send them (that client is not available from this machine's Maven mirror).
+ */
+final class OrganizationsCalls {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RampartServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    OrganizationsCalls(RampartServer server) {
+        this.server = server;
+    }
+
+    /** The answer: HTTP status and JSON body. */
+    record Answer(int status, JsonNode body) {
+        String errorType() {
+            return body.path("__type").asText();
+        }
+    }
+
+    Answer call(String action, String jsonBody) {
+        return call(action, jsonBody, RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+    }
+
+    Answer call(String action, String jsonBody, String accessKey, String secretKey) {
+        byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+        URI endpoint = server.endpoint();
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint.resolve("/"))
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", "AWSOrganizationsV20161128." + action)
+                .build();
+        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
+                .request(request).payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "organizations")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1").build());
+        HttpRequest.Builder out = HttpRequest.newBuilder(endpoint.resolve("/"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.request().forEachHeader((name, values) -> {
+            if (!List.of("host", "content-length").contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                values.forEach(v -> out.header(name, v));
+            }
+        });
+        try {
+            HttpResponse<byte[]> r = http.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(r.statusCode(), JSON.readTree(r.body()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
