@@ -159,8 +159,11 @@ final class Authorizer {
         Optional<Decision> guard = permissions.guardrailDenial(caller, resourceAccount, true, rc);
         if (guard.isPresent()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         Permissions.Grants g = permissions.grants(caller);
+        // RestrictPublicBuckets: a public policy grants nothing outside the bucket owner's account.
+        boolean restricted = compiled != null && compiled.isPublic() && !sameAccount
+                && BucketSettings.of(target).restrictsPublicBuckets();
         PolicySet set = new PolicySet(List.of(), List.of(),
-                compiled == null ? Optional.empty() : compiled.policy(),
+                compiled == null || restricted ? Optional.empty() : compiled.policy(),
                 g.identity(), g.boundary(), g.session(), sameAccount);
         Decision d = Evaluator.evaluate(set, rc);
         if (!d.allowed()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);

@@ -39,6 +39,10 @@ final class BucketPolicy {
         if (!BucketPolicies.resourcesReferTo(text, b.name())) {
             throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policy has invalid resource");
         }
+        if (BucketSettings.of(b).blocksPublicPolicy() && BucketPolicies.isPublic(text)) {
+            // S3 Block Public Access: BlockPublicPolicy refuses any policy that grants public access.
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
         ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPolicy(text).toJson())
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
         policies.invalidate(b.name());

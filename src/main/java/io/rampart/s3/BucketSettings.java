@@ -14,10 +14,26 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
-                      String mfaDelete, String policy) {
+                      String mfaDelete, String policy, PublicAccess publicAccessBlock) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null);
+        this(encryption, objectLock, null, null, null, null);
+    }
+
+    /** S3 Block Public Access, bucket level: the four switches of PublicAccessBlockConfiguration. */
+    record PublicAccess(boolean blockPublicAcls, boolean ignorePublicAcls, boolean blockPublicPolicy,
+                        boolean restrictPublicBuckets) { }
+
+    BucketSettings withPublicAccessBlock(PublicAccess p) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, p);
+    }
+
+    boolean blocksPublicPolicy() {
+        return publicAccessBlock != null && publicAccessBlock.blockPublicPolicy();
+    }
+
+    boolean restrictsPublicBuckets() {
+        return publicAccessBlock != null && publicAccessBlock.restrictPublicBuckets();
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -62,26 +78,26 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, publicAccessBlock);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, publicAccessBlock);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, publicAccessBlock);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, publicAccessBlock);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, publicAccessBlock);
     }
 
     boolean mfaDeleteEnabled() {

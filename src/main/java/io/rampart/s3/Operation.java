@@ -47,6 +47,9 @@ public enum Operation {
     PUT_BUCKET_POLICY("PutBucketPolicy"),
     DELETE_BUCKET_POLICY("DeleteBucketPolicy"),
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus"),
+    GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock"),
+    PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock"),
+    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock"),
     NOT_IMPLEMENTED("NotImplemented");
 
     private final String awsName;

@@ -23,6 +23,7 @@ public final class S3Service {
     private final Lifecycle lifecycle;
     private final Authorizer authorizer;
     private final BucketPolicy policy;
+    private final PublicAccessBlock publicAccess;
 
     /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
     @FunctionalInterface
@@ -49,6 +50,7 @@ public final class S3Service {
         BucketPolicies policies = new BucketPolicies();
         this.authorizer = new Authorizer(ctx, policies, permissions);
         this.policy = new BucketPolicy(ctx, policies);
+        this.publicAccess = new PublicAccessBlock(ctx, policies);
     }
 
     public S3Response handle(Operation op, S3Call request) throws IOException {
@@ -102,6 +104,9 @@ public final class S3Service {
             case PUT_BUCKET_POLICY -> policy.put(call);
             case DELETE_BUCKET_POLICY -> policy.delete(call);
             case GET_BUCKET_POLICY_STATUS -> policy.status(call);
+            case GET_PUBLIC_ACCESS_BLOCK -> publicAccess.get(call);
+            case PUT_PUBLIC_ACCESS_BLOCK -> publicAccess.put(call);
+            case DELETE_PUBLIC_ACCESS_BLOCK -> publicAccess.delete(call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }
