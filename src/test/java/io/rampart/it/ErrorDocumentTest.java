@@ -120,7 +120,7 @@ class ErrorDocumentTest {
             "GET,    /errors?notification",
             "DELETE, /errors?cors",
             "GET,    /errors?replication",
-            "PUT,    /errors?publicAccessBlock",
+            "PUT,    /errors?ownershipControls",
             "GET,    /errors/present?torrent",
             "PUT,    /errors/present?acl",
     })
