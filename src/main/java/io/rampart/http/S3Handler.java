@@ -124,9 +124,15 @@ public final class S3Handler extends Handler.Abstract {
                     Content.Source.asInputStream(request));
             draft.authenticated(auth);
             if (keyUse != null && !auth.principal().isAnonymous()) keyUse.note(auth.accessKeyId(), auth.service());
+            if (services != null && auth.principal().isAnonymous() && target.bucket() == null && "POST".equals(method)
+                    && ServiceEndpoint.isFormPost(headers)) {
+                // STS's AssumeRoleWithWebIdentity is unsigned: the web identity token is the credential. S3 has no POST on "/".
+                services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft, "sts");
+                return true;
+            }
             if (!"s3".equals(auth.service())) {
                 if (services != null && ServiceEndpoint.serves(auth.service())) {
-                    services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft);
+                    services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft, auth.service());
                     return true;
                 }
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented");

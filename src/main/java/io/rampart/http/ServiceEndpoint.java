@@ -55,9 +55,14 @@ final class ServiceEndpoint {
         return "iam".equals(service) || "sts".equals(service) || "organizations".equals(service);
     }
 
+    /** An HTML-form-encoded POST: how the Query protocol (IAM, STS) sends its parameters. */
+    static boolean isFormPost(Map<String, List<String>> headers) {
+        List<String> type = headers.get("content-type");
+        return type != null && !type.isEmpty() && type.get(0).toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
     void handle(Request request, Response response, Callback callback, String requestId, Authenticated auth,
-                Map<String, List<String>> headers, String rawQuery, Trail.Draft draft) throws IOException {
-        String service = auth.service();
+                Map<String, List<String>> headers, String rawQuery, Trail.Draft draft, String service) throws IOException {
         byte[] body = auth.body().readAllBytes();
         String action;
         Map<String, String> params;
@@ -79,6 +84,9 @@ final class ServiceEndpoint {
         String errorMessage = null;
         try {
             if (action.isEmpty()) throw IamException.missingParameter("Action");
+            if (auth.principal().isAnonymous() && !(service.equals("sts") && action.equals("AssumeRoleWithWebIdentity"))) {
+                throw new IamException("MissingAuthenticationToken", 403, "Request is missing Authentication Token");
+            }
             Instant now = Instant.now();
             out = switch (service) {
                 case "iam" -> iam.handle(new QueryRequest(action, params, auth.principal(), requestId, Trail.sourceIp(request),

@@ -433,6 +433,54 @@ public final class IamApi {
                             x.end();
                         });
             }
+            // ---- OpenID Connect providers ----
+            case "CreateOpenIDConnectProvider" -> {
+                authorize(r, "iam:CreateOpenIDConnectProvider", "*");
+                OidcProviders.Provider p = store.oidc().create(acct, r.required("Url"), r.list("ClientIDList", null),
+                        r.list("ThumbprintList", null), r.tags("Tags"));
+                yield ok(r, x -> x.element("OpenIDConnectProviderArn", p.arn()));
+            }
+            case "GetOpenIDConnectProvider" -> {
+                String arn = r.required("OpenIDConnectProviderArn");
+                authorize(r, "iam:GetOpenIDConnectProvider", arn);
+                OidcProviders.Provider p = store.oidc().get(acct, arn);
+                yield ok(r, x -> {
+                    x.element("Url", p.hostPath()).start("ClientIDList");
+                    p.clientIds().forEach(c -> x.element("member", c));
+                    x.end().start("ThumbprintList");
+                    p.thumbprints().forEach(t -> x.element("member", t));
+                    x.end().element("CreateDate", QueryXml.date(p.created()));
+                    if (!p.tags().isEmpty()) tags(x, p.tags());
+                });
+            }
+            case "ListOpenIDConnectProviders" -> {
+                authorize(r, "iam:ListOpenIDConnectProviders", "*");
+                List<OidcProviders.Provider> all = store.oidc().list(acct);
+                yield ok(r, x -> {
+                    x.start("OpenIDConnectProviderList");
+                    all.forEach(p -> x.start("member").element("Arn", p.arn()).end());
+                    x.end();
+                });
+            }
+            case "DeleteOpenIDConnectProvider" -> {
+                String arn = r.required("OpenIDConnectProviderArn");
+                authorize(r, "iam:DeleteOpenIDConnectProvider", arn);
+                store.oidc().delete(acct, arn);
+                yield ok(r, null);
+            }
+            case "AddClientIDToOpenIDConnectProvider", "RemoveClientIDFromOpenIDConnectProvider" -> {
+                String arn = r.required("OpenIDConnectProviderArn");
+                authorize(r, "iam:" + a, arn);
+                List<String> ids = new ArrayList<>(store.oidc().get(acct, arn).clientIds());
+                String id = r.required("ClientID");
+                if (a.startsWith("Add")) {
+                    if (!ids.contains(id)) ids.add(id);
+                } else {
+                    ids.remove(id);
+                }
+                store.oidc().updateClientIds(acct, arn, ids);
+                yield ok(r, null);
+            }
             // ---- reports ----
             case "GenerateCredentialReport" -> {
                 authorize(r, "iam:GenerateCredentialReport", "*");

@@ -47,6 +47,7 @@ public final class IamStore {
     private final ConcurrentHashMap<String, Optional<AccessKey>> cache = new ConcurrentHashMap<>();
     private final Directory directory;
     private final Sessions sessions;
+    private final OidcProviders oidc;
     private final ConcurrentHashMap<String, KeyUse> lastUsed = new ConcurrentHashMap<>();
 
     public IamStore(Database db, MasterKey masterKey) throws SQLException {
@@ -57,6 +58,7 @@ public final class IamStore {
                 + "service TEXT NOT NULL, region TEXT NOT NULL)"));
         this.directory = new Directory(db);
         this.sessions = new Sessions(db, masterKey);
+        this.oidc = new OidcProviders(db);
         // Tags and names feed the principals cached with keys: any IAM change drops the cache.
         directory.onChange(cache::clear);
     }
@@ -64,6 +66,11 @@ public final class IamStore {
     /** Users, groups, roles and policies. */
     public Directory directory() {
         return directory;
+    }
+
+    /** OpenID Connect identity providers (AssumeRoleWithWebIdentity). */
+    public OidcProviders oidc() {
+        return oidc;
     }
 
     /** STS sessions (temporary credentials). */

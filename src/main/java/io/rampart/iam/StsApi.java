@@ -6,6 +6,7 @@ import io.rampart.policy.MalformedPolicyException;
 import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import io.rampart.policy.PolicySet;
+import io.rampart.policy.PrincipalType;
 import io.rampart.policy.RequestContext;
 import io.rampart.xml.XmlWriter;
 import java.time.Instant;
@@ -46,7 +47,8 @@ public final class StsApi {
             }
             case "GetSessionToken" -> getSessionToken(r);
             case "AssumeRole" -> assumeRole(r);
-            case "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage",
+            case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(r);
+            case "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage",
                  "GetAccessKeyInfo" -> throw new IamException("InvalidAction", 400,
                     r.action() + " is not supported by this server.");
             default -> throw new IamException("InvalidAction", 400, "Could not find operation " + r.action() + " for version 2011-06-15");
@@ -83,6 +85,68 @@ public final class StsApi {
     private byte[] assumeRole(QueryRequest r) {
         Principal p = r.caller();
         if (p.isAnonymous()) throw IamException.accessDenied("Anonymous requests are not allowed.");
+        RoleRequest rr = roleRequest(r);
+        RequestContext ctx = new RequestContext("sts:AssumeRole", rr.roleArn(), Permissions.contextPrincipal(p), rr.account(),
+                keys(r));
+        Permissions.Grants g = permissions.grants(p);
+        Optional<Decision> guard = permissions.guardrailDenial(p, rr.account(), true, ctx);
+        Decision d = guard.orElseGet(() -> rr.role().map(e -> Evaluator.evaluateTrust(trustOf(e, rr.roleArn()),
+                        new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(), g.session(),
+                                p.accountId().equals(rr.account())), ctx))
+                .orElse(Decision.implicitDeny(PolicyKind.TRUST)));
+        // An unknown role answers like a refused one, so callers cannot probe which roles exist.
+        if (!d.allowed() || rr.role().isEmpty()) {
+            throw IamException.accessDenied("User: " + p.arn() + " is not authorized to perform: sts:AssumeRole on resource: "
+                    + rr.roleArn());
+        }
+        // Role chaining (a role session assuming a role) is limited to one hour, as on AWS.
+        Issued issued = issue(r, rr, "AssumedRole".equals(p.type()) ? 3600 : rr.role().get().maxSession(),
+                p.mfaAuthenticated(), p.accessKeyId());
+        return ok(r, x -> {
+            credentials(x, issued.session());
+            assumedRoleUser(x, issued.session());
+            x.element("PackedPolicySize", issued.packedPercent());
+            issued.session().session().sourceIdentity().ifPresent(v -> x.element("SourceIdentity", v));
+        });
+    }
+
+    /** AssumeRoleWithWebIdentity: an unsigned call carrying an OIDC token from a provider registered in the role's account. */
+    private byte[] assumeRoleWithWebIdentity(QueryRequest r) {
+        RoleRequest rr = roleRequest(r);
+        OidcProviders.Identity id = store.oidc().verify(rr.account(), r.required("WebIdentityToken"));
+        String prefix = id.provider().hostPath();
+        Map<String, List<String>> k = Permissions.globalKeys(Principal.anonymous(), r.now(), r.secure(), r.sourceIp(), region);
+        k.put(prefix + ":aud", List.of(id.audience()));
+        k.put(prefix + ":sub", List.of(id.subject()));
+        k.put(prefix + ":oaud", id.claims().getAudience());
+        if (id.claims().getClaim("amr") != null) k.put(prefix + ":amr", List.of(String.valueOf(id.claims().getClaim("amr"))));
+        r.optional("RoleSessionName").ifPresent(v -> k.put("sts:RoleSessionName", List.of(v)));
+        RequestContext.Principal federated = new RequestContext.Principal(id.provider().arn(), rr.account(),
+                PrincipalType.FEDERATED_PROVIDER, id.provider().arn(), "", "", "");
+        RequestContext ctx = new RequestContext("sts:AssumeRoleWithWebIdentity", rr.roleArn(), federated, rr.account(), k);
+        Optional<Decision> guard = permissions.guardrailDenial(Principal.anonymous(), rr.account(), true, ctx);
+        Decision d = guard.orElseGet(() -> rr.role().map(e -> Evaluator.evaluateTrust(trustOf(e, rr.roleArn()),
+                        new PolicySet(List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), false), ctx))
+                .orElse(Decision.implicitDeny(PolicyKind.TRUST)));
+        if (!d.allowed() || rr.role().isEmpty()) {
+            throw IamException.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        }
+        Issued issued = issue(r, rr, rr.role().get().maxSession(), false, null);
+        return ok(r, x -> {
+            credentials(x, issued.session());
+            x.element("SubjectFromWebIdentityToken", id.subject());
+            assumedRoleUser(x, issued.session());
+            x.element("PackedPolicySize", issued.packedPercent()).element("Provider", id.provider().hostPath())
+                    .element("Audience", id.audience());
+        });
+    }
+
+    /** The role a request names: its ARN, account and (when it exists) entity. */
+    private record RoleRequest(String roleArn, String account, Optional<Entity> role, String sessionName) { }
+
+    private record Issued(Sessions.Issued session, int packedPercent) { }
+
+    private RoleRequest roleRequest(QueryRequest r) {
         String roleArn = r.required("RoleArn");
         String sessionName = r.required("RoleSessionName");
         if (sessionName.length() < 2 || sessionName.length() > 64) {
@@ -98,26 +162,18 @@ public final class StsApi {
         if (arn.length != 6 || !arn[2].equals("iam") || !arn[5].startsWith("role/")) {
             throw IamException.validation("Invalid RoleArn: " + roleArn);
         }
-        String roleAccount = arn[4];
         String roleName = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-        Optional<Entity> role = store.directory().find(roleAccount, "role", roleName).filter(e -> e.arn().equals(roleArn));
-        // An unknown role answers like a refused one, so callers cannot probe which roles exist.
-        RequestContext ctx = new RequestContext("sts:AssumeRole", roleArn, Permissions.contextPrincipal(p), roleAccount,
-                keys(r));
-        Permissions.Grants g = permissions.grants(p);
-        Optional<Decision> guard = permissions.guardrailDenial(p, roleAccount, true, ctx);
-        Decision d = guard.orElseGet(() -> role.map(e -> Evaluator.evaluateTrust(
-                        permissions.compile(e.trustPolicy().orElse("{}"), PolicyKind.TRUST, roleArn + " trust policy"),
-                        new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(), g.session(),
-                                p.accountId().equals(roleAccount)), ctx))
-                .orElse(Decision.implicitDeny(PolicyKind.TRUST)));
-        if (!d.allowed() || role.isEmpty()) {
-            throw IamException.accessDenied("User: " + p.arn() + " is not authorized to perform: sts:AssumeRole on resource: "
-                    + roleArn);
-        }
-        Entity e = role.get();
-        // Role chaining (a role session assuming a role) is limited to one hour, as on AWS.
-        int max = "AssumedRole".equals(p.type()) ? 3600 : e.maxSession();
+        Optional<Entity> role = store.directory().find(arn[4], "role", roleName).filter(e -> e.arn().equals(roleArn));
+        return new RoleRequest(roleArn, arn[4], role, sessionName);
+    }
+
+    private PolicyDocument trustOf(Entity role, String roleArn) {
+        return permissions.compile(role.trustPolicy().orElse("{}"), PolicyKind.TRUST, roleArn + " trust policy");
+    }
+
+    /** Checks duration, session policies, tags and source identity, then creates the role session. */
+    private Issued issue(QueryRequest r, RoleRequest rr, int max, boolean mfa, String sourceKey) {
+        Entity e = rr.role().orElseThrow();
         Optional<String> rawDuration = r.optional("DurationSeconds");
         int duration = r.intParam("DurationSeconds", Math.min(3600, max), 900, 43_200);
         if (rawDuration.isPresent() && duration > max) {
@@ -149,17 +205,15 @@ public final class StsApi {
         if (sessionTags.size() > 50) throw IamException.validation("A session may carry at most 50 tags.");
         tags.putAll(sessionTags);
         Instant now = r.now();
-        String arnOut = "arn:aws:sts::" + roleAccount + ":assumed-role/" + e.name() + "/" + sessionName;
-        Sessions.Issued s = store.sessions().create(roleAccount, "role", e.name(), sessionName, e.id() + ":" + sessionName,
-                arnOut, now, now.plusSeconds(duration), policy, policyArns, p.mfaAuthenticated(), sourceIdentity, tags,
-                p.accessKeyId());
-        int packedPercent = (packed + sessionTags.size() * 20) * 100 / MAX_PACKED_POLICY;
-        return ok(r, x -> {
-            credentials(x, s);
-            x.start("AssumedRoleUser").element("AssumedRoleId", s.session().principalId()).element("Arn", arnOut).end();
-            x.element("PackedPolicySize", packedPercent);
-            sourceIdentity.ifPresent(v -> x.element("SourceIdentity", v));
-        });
+        String arnOut = "arn:aws:sts::" + rr.account() + ":assumed-role/" + e.name() + "/" + rr.sessionName();
+        Sessions.Issued s = store.sessions().create(rr.account(), "role", e.name(), rr.sessionName(),
+                e.id() + ":" + rr.sessionName(), arnOut, now, now.plusSeconds(duration), policy, policyArns, mfa,
+                sourceIdentity, tags, sourceKey);
+        return new Issued(s, (packed + sessionTags.size() * 20) * 100 / MAX_PACKED_POLICY);
+    }
+
+    private static void assumedRoleUser(XmlWriter x, Sessions.Issued s) {
+        x.start("AssumedRoleUser").element("AssumedRoleId", s.session().principalId()).element("Arn", s.session().arn()).end();
     }
 
     private Map<String, List<String>> keys(QueryRequest r) {
