@@ -284,6 +284,26 @@ public final class IamStore {
         return findKey(id).orElseThrow();
     }
 
+    /**
+     * Revokes every session a role (kind "role") or user (kind "user") holds, as AWS's "Revoke active sessions" does:
+     * an inline policy {@code AWSRevokeOlderSessions} denying everything to tokens issued before now, plus the
+     * sessions' immediate expiry (they answer ExpiredToken from the next request). Returns the sessions ended.
+     */
+    public int revokeSessions(String account, String kind, String name, Instant now) {
+        directory.get(account, kind, name);
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"*\"],"
+                + "\"Resource\":[\"*\"],\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\""
+                + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}}}]}";
+        directory.putInline(account, kind, name, "AWSRevokeOlderSessions", policy);
+        List<String> ids = sessions.active(account, kind, name, now).stream().map(Sessions.Session::accessKeyId).toList();
+        return sessions.expire(ids, now);
+    }
+
+    /** Ends the sessions created with a long-lived key (what a stolen key spun off). Returns how many were active. */
+    public int revokeSessionsCreatedWith(String accessKeyId, Instant now) {
+        return sessions.expire(sessions.createdWith(accessKeyId, now).stream().map(Sessions.Session::accessKeyId).toList(), now);
+    }
+
     /** A key as ListAccessKeys shows it (never the secret). */
     public record KeyInfo(String accessKeyId, String userName, String status, Instant created) { }
 

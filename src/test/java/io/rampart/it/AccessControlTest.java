@@ -231,6 +231,35 @@ class AccessControlTest {
                 .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExpiredToken"));
     }
 
+    @Test void revokingARolesSessionsEndsThemAndAllowsNewOnes() {
+        String bucket = bucketWithObject();
+        String role = unique("revoked-role");
+        iam.createRole(b -> b.roleName(role).assumeRolePolicyDocument("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},
+                 "Action":"sts:AssumeRole"}]}""".formatted(server.accountId())));
+        iam.attachRolePolicy(b -> b.roleName(role).policyArn("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+        String roleArn = "arn:aws:iam::" + server.accountId() + ":role/" + role;
+        Credentials old = server.sts().assumeRole(b -> b.roleArn(roleArn).roleSessionName("before")).credentials();
+        server.s3(session(old)).headObject(b -> b.bucket(bucket).key("hello.txt"));
+
+        int ended = server.rampart().iam().revokeSessions(server.accountId(), "role", role, Instant.now());
+        assertThat(ended).isEqualTo(1);
+        S3Errors.assertS3Error(() -> server.s3(session(old)).headObject(b -> b.bucket(bucket).key("hello.txt")), 400, null);
+        assertThat(iam.listRolePolicies(b -> b.roleName(role)).policyNames()).containsExactly("AWSRevokeOlderSessions");
+        // As on AWS, the revocation policy denies tokens issued before it; sessions created afterwards work.
+        sleepPastTheSecond();
+        Credentials fresh = server.sts().assumeRole(b -> b.roleArn(roleArn).roleSessionName("after")).credentials();
+        server.s3(session(fresh)).headObject(b -> b.bucket(bucket).key("hello.txt"));
+    }
+
+    private static void sleepPastTheSecond() {
+        try {
+            Thread.sleep(1100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test void trustPolicyAndDurationAreEnforced() {
         String user = unique("hank");
         AwsBasicCredentials key = newUserWithKey(user);
