@@ -514,6 +514,36 @@ public final class IamApi {
                     x.end();
                 });
             }
+            // ---- what Rampart has none of, answered as AWS answers an account without them (Terraform asks) ----
+            case "ListInstanceProfilesForRole", "ListInstanceProfiles" -> {
+                authorize(r, "iam:" + a, "*");
+                if (a.equals("ListInstanceProfilesForRole")) dir.get(acct, "role", r.required("RoleName"));
+                yield ok(r, x -> x.start("InstanceProfiles").end().element("IsTruncated", false));
+            }
+            case "ListSSHPublicKeys", "ListServiceSpecificCredentials", "ListSigningCertificates" -> {
+                String user = r.optional("UserName").orElseGet(() -> selfUser(r));
+                authorize(r, "iam:" + a, userArn(acct, user));
+                dir.get(acct, "user", user);
+                String element = switch (a) {
+                    case "ListSSHPublicKeys" -> "SSHPublicKeys";
+                    case "ListServiceSpecificCredentials" -> "ServiceSpecificCredentials";
+                    default -> "Certificates";
+                };
+                yield ok(r, x -> {
+                    x.start(element).end();
+                    if (!a.equals("ListServiceSpecificCredentials")) x.element("IsTruncated", false);
+                });
+            }
+            case "GetLoginProfile" -> {
+                String user = r.required("UserName");
+                authorize(r, "iam:GetLoginProfile", userArn(acct, user));
+                dir.get(acct, "user", user);
+                throw IamException.noSuchEntity("Login Profile for User " + user + " cannot be found.");
+            }
+            case "ListAccountAliases" -> {
+                authorize(r, "iam:ListAccountAliases", "*");
+                yield ok(r, x -> x.start("AccountAliases").end().element("IsTruncated", false));
+            }
             default -> throw new IamException("InvalidAction", 400, "Could not find operation " + a + " for version 2010-05-08");
         };
     }

@@ -48,8 +48,15 @@ public final class StsApi {
             case "GetSessionToken" -> getSessionToken(r);
             case "AssumeRole" -> assumeRole(r);
             case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(r);
-            case "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage",
-                 "GetAccessKeyInfo" -> throw new IamException("InvalidAction", 400,
+            case "GetAccessKeyInfo" -> {
+                if (r.caller().isAnonymous()) throw IamException.accessDenied("Anonymous requests are not allowed.");
+                String id = r.required("AccessKeyId");
+                // Which account a key belongs to: any authenticated caller may ask, as on AWS.
+                String account = store.findKey(id).map(k -> k.principal().accountId())
+                        .orElseThrow(() -> new IamException("InvalidClientTokenId", 403, "The security token included in the request is invalid."));
+                yield ok(r, x -> x.element("Account", account));
+            }
+            case "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage" -> throw new IamException("InvalidAction", 400,
                     r.action() + " is not supported by this server.");
             default -> throw new IamException("InvalidAction", 400, "Could not find operation " + r.action() + " for version 2011-06-15");
         };
