@@ -88,6 +88,20 @@ final class ServerCommand implements Callable<Integer> {
             description = "Write a signed audit trail digest this often, in minutes; one is also written at shutdown (default: ${DEFAULT-VALUE}).")
     long trailDigestMinutes;
 
+    @Option(names = "--metrics-port", defaultValue = "-1",
+            description = "Serve Prometheus metrics at /metrics on this port, on the same address as the server "
+                    + "(default: off).")
+    int metricsPort;
+
+    @Option(names = "--metrics-token-file", description = "File holding the bearer token (16 characters or more) a "
+            + "scraper must send as 'Authorization: Bearer <token>'. Without it the metrics port listens on 127.0.0.1 only.")
+    java.nio.file.Path metricsTokenFile;
+
+    @Option(names = "--access-log-interval-seconds", defaultValue = "300",
+            description = "How often buffered S3 server access log lines are delivered to their target buckets, in "
+                    + "seconds (default: ${DEFAULT-VALUE}).")
+    long accessLogIntervalSeconds;
+
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
@@ -105,6 +119,14 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --trail-rotate-minutes, --trail-rotate-mib and --trail-digest-minutes must be positive");
             return 2;
         }
+        if (metricsPort < -1 || metricsPort > 65_535 || accessLogIntervalSeconds <= 0) {
+            System.err.println("rampart: --metrics-port must be a port number and --access-log-interval-seconds positive");
+            return 2;
+        }
+        if (metricsTokenFile != null && metricsPort < 0) {
+            System.err.println("rampart: --metrics-token-file needs --metrics-port");
+            return 2;
+        }
         String masterKey;
         try {
             masterKey = masterKey();
@@ -120,7 +142,9 @@ final class ServerCommand implements Callable<Integer> {
                 new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
                 .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
-                .withAutoRespond(autoRespond);
+                .withAutoRespond(autoRespond)
+                .withMonitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
+                        .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds)));
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

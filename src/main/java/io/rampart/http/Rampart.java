@@ -12,6 +12,8 @@ import io.rampart.detect.FindingStore;
 import io.rampart.detect.Responder;
 import io.rampart.detect.Rule;
 import io.rampart.iam.IamStore;
+import io.rampart.metrics.MeteredTrail;
+import io.rampart.metrics.ServerMetrics;
 import io.rampart.s3.LifecycleWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
@@ -65,7 +67,7 @@ public final class Rampart implements AutoCloseable {
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
-                         boolean autoRespond) {
+                         boolean autoRespond, Monitoring monitoring) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -74,6 +76,21 @@ public final class Rampart implements AutoCloseable {
                 throw new IllegalArgumentException("lifecycle day and interval must be positive");
             }
             if (trail == null) trail = TrailTiming.defaults();
+            if (monitoring == null) monitoring = Monitoring.defaults();
+        }
+
+        /** Settings with the default monitoring (no metrics port, access logs delivered every five minutes). */
+        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
+                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
+                      long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail, boolean autoRespond) {
+            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null);
+        }
+
+        /** Metrics endpoint, access log delivery. */
+        public Config withMonitoring(Monitoring m) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m);
         }
 
         /** Settings with automatic responses to findings on (the default). */
@@ -87,7 +104,7 @@ public final class Rampart implements AutoCloseable {
         /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
         public Config withAutoRespond(boolean on) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring);
         }
 
         /** Settings with the default audit trail timing. */
@@ -101,7 +118,7 @@ public final class Rampart implements AutoCloseable {
         /** Audit trail timing: segment rotation (time or size) and the digest interval. */
         public Config withTrail(TrailTiming t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -118,23 +135,23 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring);
         }
     }
 
@@ -149,6 +166,8 @@ public final class Rampart implements AutoCloseable {
     private final AuditTrail trail;
     private final FindingStore findings;
     private final LifecycleWorker lifecycle;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private MetricsEndpoint metricsEndpoint;
 
     private Rampart(Config config) throws Exception {
         this.config = config;
@@ -191,13 +210,15 @@ public final class Rampart implements AutoCloseable {
             openedTrail = trailWriter;
             // The detector sees every record the trail accepts, off the request path, and may respond on its own.
             this.findings = new FindingStore(db);
-            this.trail = new DetectingTrail(trailWriter,
+            // Every request's facts pass the metered trail once: request metrics are taken there.
+            this.trail = new MeteredTrail(new DetectingTrail(trailWriter,
                     new Detector(Rule.builtIn(), findings, new Responder(iam, meta, config.autoRespond())),
-                    DetectingTrail.DEFAULT_CAPACITY);
+                    DetectingTrail.DEFAULT_CAPACITY), metrics);
             openedTrail = trail;
             // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
-            lifecycle.addListener(e -> trailWriter.append(trailWriter.records().serviceEvent(e.time(), config.region(),
-                    lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true));
+            lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
+                    e.time(), config.region(), lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true)));
+            lifecycle.addListener(e -> metrics.lifecycleAction(e.action().accessLogOperation(), e.bucket()));
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
                     new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()));
         } catch (Exception e) {
@@ -273,12 +294,18 @@ public final class Rampart implements AutoCloseable {
         try {
             r.server.start();
             r.lifecycle.start();
+            Monitoring m = config.monitoring();
+            if (m.metricsEnabled()) {
+                r.metricsEndpoint = MetricsEndpoint.start(r.metrics, config.address(), m.metricsPort(), m.metricsTokenFile());
+            }
         } catch (Exception e) {
             r.close();
             throw e;
         }
         log.info("Rampart listening on {} (region {}, data {}){}", r.endpoint(), config.region(),
                 config.dataDir().toAbsolutePath(), r.sweptBlobs > 0 ? ", removed " + r.sweptBlobs + " orphan blobs" : "");
+        r.metricsPort().ifPresent(p -> log.info("Prometheus metrics on port {} at /metrics ({})", p,
+                config.monitoring().metricsTokenFile() == null ? "loopback only, no token" : "bearer token required"));
         return r;
     }
 
@@ -321,6 +348,11 @@ public final class Rampart implements AutoCloseable {
         return lifecycle;
     }
 
+    /** The port of the {@code /metrics} endpoint, when it is on. */
+    public Optional<Integer> metricsPort() {
+        return metricsEndpoint == null ? Optional.empty() : Optional.of(metricsEndpoint.port());
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -332,8 +364,10 @@ public final class Rampart implements AutoCloseable {
         } catch (Exception e) {
             log.warn("error stopping HTTP server: {}", e.toString());
         }
+        if (metricsEndpoint != null) metricsEndpoint.close();
         if (lifecycle != null) lifecycle.close();
         if (trail != null) trail.close();
+        metrics.close();
         meta.close();
     }
 
