@@ -1,5 +1,6 @@
 package io.rampart.http;
 
+import io.rampart.audit.AccessLog;
 import io.rampart.audit.AuditTrail;
 import io.rampart.audit.TrailWriter;
 import io.rampart.auth.Credential;
@@ -14,6 +15,7 @@ import io.rampart.detect.Rule;
 import io.rampart.iam.IamStore;
 import io.rampart.metrics.MeteredTrail;
 import io.rampart.metrics.ServerMetrics;
+import io.rampart.s3.BucketLogging;
 import io.rampart.s3.LifecycleWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
@@ -167,6 +169,7 @@ public final class Rampart implements AutoCloseable {
     private final FindingStore findings;
     private final LifecycleWorker lifecycle;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final AccessLog accessLog;
     private MetricsEndpoint metricsEndpoint;
 
     private Rampart(Config config) throws Exception {
@@ -219,8 +222,13 @@ public final class Rampart implements AutoCloseable {
             lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
                     e.time(), config.region(), lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true)));
             lifecycle.addListener(e -> metrics.lifecycleAction(e.action().accessLogOperation(), e.bucket()));
+            // Server access logs: lines of buckets with logging enabled, delivered by the server as the logging service.
+            this.accessLog = new AccessLog(bucket -> BucketLogging.target(meta, bucket)
+                    .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
+                    (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
+                    Clock.systemUTC(), config.monitoring().accessLogInterval());
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()));
+                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()).withAccessLog(accessLog));
         } catch (Exception e) {
             if (openedTrail != null) openedTrail.close();
             db.close();
@@ -348,6 +356,11 @@ public final class Rampart implements AutoCloseable {
         return lifecycle;
     }
 
+    /** The server access log (tests deliver its buffered lines at once). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
     /** The port of the {@code /metrics} endpoint, when it is on. */
     public Optional<Integer> metricsPort() {
         return metricsEndpoint == null ? Optional.empty() : Optional.of(metricsEndpoint.port());
@@ -366,6 +379,7 @@ public final class Rampart implements AutoCloseable {
         }
         if (metricsEndpoint != null) metricsEndpoint.close();
         if (lifecycle != null) lifecycle.close();
+        if (accessLog != null) accessLog.close();
         if (trail != null) trail.close();
         metrics.close();
         meta.close();

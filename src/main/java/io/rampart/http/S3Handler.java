@@ -50,6 +50,7 @@ public final class S3Handler extends Handler.Abstract {
     private final AuditTrail trail;
     private final String region;
     private final AdminHandler admin;
+    private volatile AccessLogRequests accessLogs;
 
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
         this(verifier, s3, domain, trail, region, null, null);
@@ -65,6 +66,12 @@ public final class S3Handler extends Handler.Abstract {
         this.trail = trail;
         this.region = region;
         this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId);
+    }
+
+    /** Sends every served request on a bucket to the server access log (which keeps those of buckets with logging). */
+    S3Handler withAccessLog(io.rampart.audit.AccessLog log) {
+        this.accessLogs = new AccessLogRequests(log);
+        return this;
     }
 
     static String newRequestId() {
@@ -123,8 +130,11 @@ public final class S3Handler extends Handler.Abstract {
                             null, null);
                     // No acknowledged change without its record: mutations are recorded durably before the response.
                     if (!draft.readOnly()) trail.recordDurably(facts);
+                    java.time.Instant ready = java.time.Instant.now();
                     if (writeResponse(response, callback, method, r)) {
                         if (draft.readOnly()) trail.record(facts);
+                        AccessLogRequests logs = accessLogs;
+                        if (logs != null) logs.served(draft, facts, AccessLogRequests.objectSize(op, call.contentLength(), r), ready);
                         break;
                     }
                 } catch (java.nio.file.NoSuchFileException e) {
@@ -159,7 +169,10 @@ public final class S3Handler extends Handler.Abstract {
                       String requestId, Trail.Draft draft) {
         writeError(response, callback, method, e, resource, requestId);
         try {
-            trail.record(draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage()));
+            RequestFacts facts = draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage());
+            trail.record(facts);
+            AccessLogRequests logs = accessLogs;
+            if (logs != null) logs.served(draft, facts, -1, null);
         } catch (RuntimeException ex) {
             log.error("could not record request {} in the audit trail", requestId, ex);
         }

@@ -53,9 +53,11 @@ final class Trail {
         private final boolean readOnly;
         private Principal principal = Principal.anonymous();
         private String accessKeyId;
+        private final Request request;
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
+            this.request = request;
             this.requestId = requestId;
             this.hostId = hostId;
             this.op = op;
@@ -97,6 +99,15 @@ final class Trail {
 
         boolean readOnly() {
             return readOnly;
+        }
+
+        /** The HTTP request and its routed operation, for the server access log line. */
+        Request request() {
+            return request;
+        }
+
+        Operation op() {
+            return op;
         }
 
         RequestFacts done(int status, Map<String, String> responseHeaders, long bytesIn, long bytesOut, String errorCode,

@@ -14,10 +14,23 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
-                      String mfaDelete, String policy) {
+                      String mfaDelete, String policy, Logging logging, NotificationConfiguration notification) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null);
+        this(encryption, objectLock, null, null, null, null, null);
+    }
+
+    /** Server access logging (PutBucketLogging's LoggingEnabled): where this bucket's access log objects go. */
+    record Logging(String targetBucket, String targetPrefix) { }
+
+    /** With these event notification targets; null removes them. */
+    BucketSettings withNotification(NotificationConfiguration n) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n);
+    }
+
+    /** With server access logging to this target; null turns it off. */
+    BucketSettings withLogging(Logging l) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -62,26 +75,26 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification);
     }
 
     boolean mfaDeleteEnabled() {

@@ -47,6 +47,10 @@ public enum Operation {
     PUT_BUCKET_POLICY("PutBucketPolicy"),
     DELETE_BUCKET_POLICY("DeleteBucketPolicy"),
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus"),
+    GET_BUCKET_LOGGING("GetBucketLogging"),
+    PUT_BUCKET_LOGGING("PutBucketLogging"),
+    GET_BUCKET_NOTIFICATION_CONFIGURATION("GetBucketNotification"),
+    PUT_BUCKET_NOTIFICATION_CONFIGURATION("PutBucketNotification"),
     NOT_IMPLEMENTED("NotImplemented");
 
     private final String awsName;

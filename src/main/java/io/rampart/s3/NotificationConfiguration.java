@@ -1,0 +1,35 @@
+package io.rampart.s3;
+
+import java.util.List;
+
+/**
+ * A bucket's event notification configuration (QueueConfiguration elements): which events, filtered by key prefix and
+ * suffix, go to which configured target.
+ */
+public record NotificationConfiguration(List<Target> queues) {
+    public NotificationConfiguration {
+        queues = queues == null ? List.of() : List.copyOf(queues);
+    }
+
+    /**
+     * One QueueConfiguration: {@code arn} names a target configured on the server ({@code arn:rampart:sqs::ID:webhook}),
+     * {@code events} are patterns such as {@code s3:ObjectCreated:*}.
+     */
+    public record Target(String id, String arn, List<String> events, String prefix, String suffix) {
+        public Target {
+            events = List.copyOf(events);
+        }
+
+        /** Whether an event named {@code eventName} (e.g. "ObjectCreated:Put") on {@code key} goes to this target. */
+        public boolean matches(String eventName, String key) {
+            if (prefix != null && !key.startsWith(prefix)) return false;
+            if (suffix != null && !key.endsWith(suffix)) return false;
+            String full = "s3:" + eventName;
+            for (String e : events) {
+                if (e.equals(full)) return true;
+                if (e.endsWith(":*") && full.startsWith(e.substring(0, e.length() - 1))) return true;
+            }
+            return false;
+        }
+    }
+}
