@@ -102,6 +102,11 @@ final class ServerCommand implements Callable<Integer> {
                     + "seconds (default: ${DEFAULT-VALUE}).")
     long accessLogIntervalSeconds;
 
+    @Option(names = "--notify-webhook", paramLabel = "ID=URL",
+            description = "An event notification target: buckets name it in QueueConfiguration as "
+                    + "arn:rampart:sqs::ID:webhook, and event messages are POSTed to URL. Repeatable.")
+    java.util.List<String> notifyWebhooks = new java.util.ArrayList<>();
+
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
@@ -127,6 +132,22 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --metrics-token-file needs --metrics-port");
             return 2;
         }
+        java.util.Map<String, java.net.URI> webhooks = new java.util.LinkedHashMap<>();
+        for (String w : notifyWebhooks) {
+            int eq = w.indexOf('=');
+            java.net.URI url;
+            try {
+                url = eq > 0 ? java.net.URI.create(w.substring(eq + 1)) : null;
+            } catch (IllegalArgumentException e) {
+                url = null;
+            }
+            if (url == null || url.getHost() == null || !w.substring(0, eq).matches("[A-Za-z0-9_.-]{1,64}")
+                    || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
+                System.err.println("rampart: --notify-webhook wants ID=URL (ID of letters, digits, '_', '.', '-'; an http(s) URL), got '" + w + "'");
+                return 2;
+            }
+            webhooks.put(w.substring(0, eq), url);
+        }
         String masterKey;
         try {
             masterKey = masterKey();
@@ -144,7 +165,8 @@ final class ServerCommand implements Callable<Integer> {
                         Duration.ofMinutes(trailDigestMinutes)))
                 .withAutoRespond(autoRespond)
                 .withMonitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
-                        .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds)));
+                        .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds))
+                        .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE));
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

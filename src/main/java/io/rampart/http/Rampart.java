@@ -14,6 +14,9 @@ import io.rampart.detect.Responder;
 import io.rampart.detect.Rule;
 import io.rampart.iam.IamStore;
 import io.rampart.metrics.MeteredTrail;
+import io.rampart.notify.EventQueue;
+import io.rampart.notify.Notifier;
+import io.rampart.notify.WebhookSender;
 import io.rampart.metrics.ServerMetrics;
 import io.rampart.s3.BucketLogging;
 import io.rampart.s3.LifecycleWorker;
@@ -170,6 +173,7 @@ public final class Rampart implements AutoCloseable {
     private final LifecycleWorker lifecycle;
     private final ServerMetrics metrics = new ServerMetrics();
     private final AccessLog accessLog;
+    private final WebhookSender webhooks;
     private MetricsEndpoint metricsEndpoint;
 
     private Rampart(Config config) throws Exception {
@@ -227,8 +231,18 @@ public final class Rampart implements AutoCloseable {
                     .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
                     (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
                     Clock.systemUTC(), config.monitoring().accessLogInterval());
+            // Event notifications: queued durably in the database, delivered to the configured webhooks with retries.
+            s3.notificationTargets(config.monitoring().webhooks().keySet());
+            EventQueue events = new EventQueue(db);
+            this.webhooks = new WebhookSender(events, config.monitoring().webhooks(), Clock.systemUTC(),
+                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
+            metrics.gauge("rampart.notifications.pending", "Event notifications waiting for delivery", events::size);
+            metrics.gauge("rampart.notifications.delivered", "Event notifications delivered since start", webhooks::delivered);
+            metrics.gauge("rampart.notifications.failed.attempts", "Failed webhook delivery attempts since start",
+                    webhooks::failures);
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()).withAccessLog(accessLog));
+                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()).withAccessLog(accessLog)
+                    .withNotifier(new Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));
         } catch (Exception e) {
             if (openedTrail != null) openedTrail.close();
             db.close();
@@ -380,6 +394,7 @@ public final class Rampart implements AutoCloseable {
         if (metricsEndpoint != null) metricsEndpoint.close();
         if (lifecycle != null) lifecycle.close();
         if (accessLog != null) accessLog.close();
+        if (webhooks != null) webhooks.close();
         if (trail != null) trail.close();
         metrics.close();
         meta.close();

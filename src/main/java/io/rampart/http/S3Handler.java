@@ -51,6 +51,7 @@ public final class S3Handler extends Handler.Abstract {
     private final String region;
     private final AdminHandler admin;
     private volatile AccessLogRequests accessLogs;
+    private volatile io.rampart.notify.Notifier notifier;
 
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
         this(verifier, s3, domain, trail, region, null, null);
@@ -71,6 +72,12 @@ public final class S3Handler extends Handler.Abstract {
     /** Sends every served request on a bucket to the server access log (which keeps those of buckets with logging). */
     S3Handler withAccessLog(io.rampart.audit.AccessLog log) {
         this.accessLogs = new AccessLogRequests(log);
+        return this;
+    }
+
+    /** Queues event notifications for acknowledged object writes and deletes. */
+    S3Handler withNotifier(io.rampart.notify.Notifier n) {
+        this.notifier = n;
         return this;
     }
 
@@ -130,6 +137,7 @@ public final class S3Handler extends Handler.Abstract {
                             null, null);
                     // No acknowledged change without its record: mutations are recorded durably before the response.
                     if (!draft.readOnly()) trail.recordDurably(facts);
+                    if (!draft.readOnly()) notify(facts, r);
                     java.time.Instant ready = java.time.Instant.now();
                     if (writeResponse(response, callback, method, r)) {
                         if (draft.readOnly()) trail.record(facts);
@@ -162,6 +170,18 @@ public final class S3Handler extends Handler.Abstract {
             }
         }
         return true;
+    }
+
+    /** Queues the request's event notifications, durably, before the response acknowledges the change. */
+    private void notify(RequestFacts facts, S3Response r) {
+        io.rampart.notify.Notifier n = notifier;
+        if (n == null) return;
+        try {
+            n.published(facts, r.body());
+        } catch (RuntimeException e) {
+            // The change is made and recorded in the trail; failing the response would not undo it.
+            log.error("could not queue the event notifications of request {}", facts.requestId(), e);
+        }
     }
 
     /** Answers an error and records it: denied and failed requests are in the trail too. */

@@ -7,6 +7,23 @@ import java.util.List;
  * suffix, go to which configured target.
  */
 public record NotificationConfiguration(List<Target> queues) {
+    /** The notification configuration of {@code bucket}, when it exists and has one; with the bucket's owner account. */
+    public static java.util.Optional<Owned> of(io.rampart.storage.MetadataStore meta, String bucket) {
+        return meta.bucket(bucket).flatMap(b -> {
+            NotificationConfiguration n = BucketSettings.of(b).notification();
+            return n == null || n.queues().isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(new Owned(b.owner(), Owners.canonicalId(b.owner()), n));
+        });
+    }
+
+    /** A bucket's configuration with its owner (the event's s3.bucket.ownerIdentity). */
+    public record Owned(String ownerAccount, String ownerCanonicalId, NotificationConfiguration configuration) { }
+
+    /** The server-side target id in {@code arn:rampart:sqs:[region]:ID:webhook}, or "" when the ARN is not of that form. */
+    public static String targetId(String arn) {
+        return BucketNotification.targetId(arn);
+    }
+
     public NotificationConfiguration {
         queues = queues == null ? List.of() : List.copyOf(queues);
     }
