@@ -107,6 +107,18 @@ final class ServerCommand implements Callable<Integer> {
                     + "arn:rampart:sqs::ID:webhook, and event messages are POSTed to URL. Repeatable.")
     java.util.List<String> notifyWebhooks = new java.util.ArrayList<>();
 
+    @Option(names = "--trail-delivery-bucket", description = "Copy every sealed audit trail file and digest into this "
+            + "bucket (on this server unless --trail-delivery-config names another S3 endpoint), retried until delivered.")
+    String trailDeliveryBucket;
+
+    @Option(names = "--trail-delivery-config", description = "Properties file for a remote --trail-delivery-bucket: "
+            + "endpoint (omit for AWS), region, access_key_id, secret_access_key, session_token (optional).")
+    java.nio.file.Path trailDeliveryConfig;
+
+    @Option(names = "--trail-delivery-interval-seconds", defaultValue = "60",
+            description = "How often sealed trail files are copied to --trail-delivery-bucket, in seconds (default: ${DEFAULT-VALUE}).")
+    long trailDeliveryIntervalSeconds;
+
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
@@ -130,6 +142,14 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (metricsTokenFile != null && metricsPort < 0) {
             System.err.println("rampart: --metrics-token-file needs --metrics-port");
+            return 2;
+        }
+        if ((trailDeliveryConfig != null && trailDeliveryBucket == null) || trailDeliveryIntervalSeconds <= 0) {
+            System.err.println("rampart: --trail-delivery-config needs --trail-delivery-bucket, and the interval must be positive");
+            return 2;
+        }
+        if (trailDeliveryConfig != null && !java.nio.file.Files.isReadable(trailDeliveryConfig)) {
+            System.err.println("rampart: --trail-delivery-config " + trailDeliveryConfig + " cannot be read");
             return 2;
         }
         java.util.Map<String, java.net.URI> webhooks = new java.util.LinkedHashMap<>();
@@ -166,7 +186,9 @@ final class ServerCommand implements Callable<Integer> {
                 .withAutoRespond(autoRespond)
                 .withMonitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
                         .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds))
-                        .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE));
+                        .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
+                        .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
+                                trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))));
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

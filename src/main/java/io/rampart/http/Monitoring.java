@@ -16,7 +16,18 @@ import java.util.Map;
  * @param notifyRetryBase   first retry delay of a failed webhook delivery; it doubles up to {@link #MAX_RETRY_DELAY}
  */
 public record Monitoring(int metricsPort, Path metricsTokenFile, Duration accessLogInterval, Map<String, URI> webhooks,
-                         Duration notifyRetryBase) {
+                         Duration notifyRetryBase, TrailCopy trailCopy) {
+    /**
+     * A copy of every sealed trail file and digest in {@code bucket}: on this server when {@code remoteConfig} is null,
+     * else on the S3 endpoint that file names (endpoint, region, access_key_id, secret_access_key[, session_token]).
+     */
+    public record TrailCopy(String bucket, Path remoteConfig, Duration every) {
+        public TrailCopy {
+            if (bucket == null || bucket.isBlank()) throw new IllegalArgumentException("the trail delivery bucket is empty");
+            if (every == null || every.isNegative() || every.isZero()) every = Duration.ofMinutes(1);
+        }
+    }
+
     public static final Duration DEFAULT_ACCESS_LOG_INTERVAL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_RETRY_BASE = Duration.ofSeconds(1);
     public static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
@@ -38,20 +49,25 @@ public record Monitoring(int metricsPort, Path metricsTokenFile, Duration access
     }
 
     public static Monitoring defaults() {
-        return new Monitoring(-1, null, DEFAULT_ACCESS_LOG_INTERVAL, Map.of(), DEFAULT_RETRY_BASE);
+        return new Monitoring(-1, null, DEFAULT_ACCESS_LOG_INTERVAL, Map.of(), DEFAULT_RETRY_BASE, null);
     }
 
     public Monitoring withMetrics(int port, Path tokenFile) {
-        return new Monitoring(port, tokenFile, accessLogInterval, webhooks, notifyRetryBase);
+        return new Monitoring(port, tokenFile, accessLogInterval, webhooks, notifyRetryBase, trailCopy);
     }
 
     public Monitoring withAccessLogInterval(Duration every) {
-        return new Monitoring(metricsPort, metricsTokenFile, every, webhooks, notifyRetryBase);
+        return new Monitoring(metricsPort, metricsTokenFile, every, webhooks, notifyRetryBase, trailCopy);
     }
 
     /** Event notification webhooks by id, and the first retry delay after a failed delivery. */
     public Monitoring withWebhooks(Map<String, URI> targets, Duration retryBase) {
-        return new Monitoring(metricsPort, metricsTokenFile, accessLogInterval, targets, retryBase);
+        return new Monitoring(metricsPort, metricsTokenFile, accessLogInterval, targets, retryBase, trailCopy);
+    }
+
+    /** Copies sealed trail files into a bucket (null: no copies). */
+    public Monitoring withTrailCopy(TrailCopy copy) {
+        return new Monitoring(metricsPort, metricsTokenFile, accessLogInterval, webhooks, notifyRetryBase, copy);
     }
 
     public boolean metricsEnabled() {

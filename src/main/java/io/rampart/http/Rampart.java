@@ -2,6 +2,7 @@ package io.rampart.http;
 
 import io.rampart.audit.AccessLog;
 import io.rampart.audit.AuditTrail;
+import io.rampart.audit.TrailDelivery;
 import io.rampart.audit.TrailWriter;
 import io.rampart.auth.Credential;
 import io.rampart.auth.CredentialStore;
@@ -174,6 +175,8 @@ public final class Rampart implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private final AccessLog accessLog;
     private final WebhookSender webhooks;
+    private final TrailDelivery trailDelivery;
+    private final TrailDestinations.Closeable trailDestination;
     private MetricsEndpoint metricsEndpoint;
 
     private Rampart(Config config) throws Exception {
@@ -240,6 +243,22 @@ public final class Rampart implements AutoCloseable {
             metrics.gauge("rampart.notifications.delivered", "Event notifications delivered since start", webhooks::delivered);
             metrics.gauge("rampart.notifications.failed.attempts", "Failed webhook delivery attempts since start",
                     webhooks::failures);
+            // Optional copies of the sealed trail files in a bucket, here or on another S3 endpoint.
+            Monitoring.TrailCopy copy = config.monitoring().trailCopy();
+            if (copy != null) {
+                this.trailDestination = copy.remoteConfig() == null ? TrailDestinations.local(s3, copy.bucket())
+                        : TrailDestinations.remote(copy.remoteConfig(), copy.bucket());
+                this.trailDelivery = new TrailDelivery(trailWriter.layout(), db, trailDestination,
+                        copy.remoteConfig() == null ? "bucket " + copy.bucket() : "remote bucket " + copy.bucket(),
+                        Clock.systemUTC(), copy.every());
+                metrics.gauge("rampart.trail.delivery.pending", "Sealed trail files not yet copied to the delivery bucket",
+                        trailDelivery::pending);
+                metrics.gauge("rampart.trail.delivery.failed.attempts", "Failed trail file copies since start",
+                        trailDelivery::failures);
+            } else {
+                this.trailDestination = null;
+                this.trailDelivery = null;
+            }
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
                     new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()).withAccessLog(accessLog)
                     .withNotifier(new Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));
@@ -370,6 +389,11 @@ public final class Rampart implements AutoCloseable {
         return lifecycle;
     }
 
+    /** Copies of sealed trail files into the delivery bucket, when configured. */
+    public Optional<TrailDelivery> trailDelivery() {
+        return Optional.ofNullable(trailDelivery);
+    }
+
     /** The server access log (tests deliver its buffered lines at once). */
     public AccessLog accessLog() {
         return accessLog;
@@ -396,6 +420,9 @@ public final class Rampart implements AutoCloseable {
         if (accessLog != null) accessLog.close();
         if (webhooks != null) webhooks.close();
         if (trail != null) trail.close();
+        // After the trail's final digest, so that it is copied too (when the destination is reachable).
+        if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
+        if (trailDestination != null) trailDestination.close();
         metrics.close();
         meta.close();
     }
