@@ -65,6 +65,11 @@ final class MetricsEndpoint implements AutoCloseable {
         return new MetricsEndpoint(server);
     }
 
+    /** The address the endpoint listens on. */
+    String host() {
+        return ((ServerConnector) server.getConnectors()[0]).getHost();
+    }
+
     int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
