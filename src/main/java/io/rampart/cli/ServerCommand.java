@@ -88,6 +88,37 @@ final class ServerCommand implements Callable<Integer> {
             description = "Write a signed audit trail digest this often, in minutes; one is also written at shutdown (default: ${DEFAULT-VALUE}).")
     long trailDigestMinutes;
 
+    @Option(names = "--metrics-port", defaultValue = "-1",
+            description = "Serve Prometheus metrics at /metrics on this port, on the same address as the server "
+                    + "(default: off).")
+    int metricsPort;
+
+    @Option(names = "--metrics-token-file", description = "File holding the bearer token (16 characters or more) a "
+            + "scraper must send as 'Authorization: Bearer <token>'. Without it the metrics port listens on 127.0.0.1 only.")
+    java.nio.file.Path metricsTokenFile;
+
+    @Option(names = "--access-log-interval-seconds", defaultValue = "300",
+            description = "How often buffered S3 server access log lines are delivered to their target buckets, in "
+                    + "seconds (default: ${DEFAULT-VALUE}).")
+    long accessLogIntervalSeconds;
+
+    @Option(names = "--notify-webhook", paramLabel = "ID=URL",
+            description = "An event notification target: buckets name it in QueueConfiguration as "
+                    + "arn:rampart:sqs::ID:webhook, and event messages are POSTed to URL. Repeatable.")
+    java.util.List<String> notifyWebhooks = new java.util.ArrayList<>();
+
+    @Option(names = "--trail-delivery-bucket", description = "Copy every sealed audit trail file and digest into this "
+            + "bucket (on this server unless --trail-delivery-config names another S3 endpoint), retried until delivered.")
+    String trailDeliveryBucket;
+
+    @Option(names = "--trail-delivery-config", description = "Properties file for a remote --trail-delivery-bucket: "
+            + "endpoint (omit for AWS), region, access_key_id, secret_access_key, session_token (optional).")
+    java.nio.file.Path trailDeliveryConfig;
+
+    @Option(names = "--trail-delivery-interval-seconds", defaultValue = "60",
+            description = "How often sealed trail files are copied to --trail-delivery-bucket, in seconds (default: ${DEFAULT-VALUE}).")
+    long trailDeliveryIntervalSeconds;
+
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
@@ -105,6 +136,38 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --trail-rotate-minutes, --trail-rotate-mib and --trail-digest-minutes must be positive");
             return 2;
         }
+        if (metricsPort < -1 || metricsPort > 65_535 || accessLogIntervalSeconds <= 0) {
+            System.err.println("rampart: --metrics-port must be a port number and --access-log-interval-seconds positive");
+            return 2;
+        }
+        if (metricsTokenFile != null && metricsPort < 0) {
+            System.err.println("rampart: --metrics-token-file needs --metrics-port");
+            return 2;
+        }
+        if ((trailDeliveryConfig != null && trailDeliveryBucket == null) || trailDeliveryIntervalSeconds <= 0) {
+            System.err.println("rampart: --trail-delivery-config needs --trail-delivery-bucket, and the interval must be positive");
+            return 2;
+        }
+        if (trailDeliveryConfig != null && !java.nio.file.Files.isReadable(trailDeliveryConfig)) {
+            System.err.println("rampart: --trail-delivery-config " + trailDeliveryConfig + " cannot be read");
+            return 2;
+        }
+        java.util.Map<String, java.net.URI> webhooks = new java.util.LinkedHashMap<>();
+        for (String w : notifyWebhooks) {
+            int eq = w.indexOf('=');
+            java.net.URI url;
+            try {
+                url = eq > 0 ? java.net.URI.create(w.substring(eq + 1)) : null;
+            } catch (IllegalArgumentException e) {
+                url = null;
+            }
+            if (url == null || url.getHost() == null || !w.substring(0, eq).matches("[A-Za-z0-9_.-]{1,64}")
+                    || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
+                System.err.println("rampart: --notify-webhook wants ID=URL (ID of letters, digits, '_', '.', '-'; an http(s) URL), got '" + w + "'");
+                return 2;
+            }
+            webhooks.put(w.substring(0, eq), url);
+        }
         String masterKey;
         try {
             masterKey = masterKey();
@@ -120,7 +183,12 @@ final class ServerCommand implements Callable<Integer> {
                 new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
                 .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
-                .withAutoRespond(autoRespond);
+                .withAutoRespond(autoRespond)
+                .withMonitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
+                        .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds))
+                        .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
+                        .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
+                                trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))));
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

@@ -1,6 +1,8 @@
 package io.rampart.http;
 
+import io.rampart.audit.AccessLog;
 import io.rampart.audit.AuditTrail;
+import io.rampart.audit.TrailDelivery;
 import io.rampart.audit.TrailWriter;
 import io.rampart.auth.Credential;
 import io.rampart.auth.CredentialStore;
@@ -17,6 +19,12 @@ import io.rampart.detect.FindingStore;
 import io.rampart.detect.Responder;
 import io.rampart.detect.Rule;
 import io.rampart.iam.IamStore;
+import io.rampart.metrics.MeteredTrail;
+import io.rampart.notify.EventQueue;
+import io.rampart.notify.Notifier;
+import io.rampart.notify.WebhookSender;
+import io.rampart.metrics.ServerMetrics;
+import io.rampart.s3.BucketLogging;
 import io.rampart.s3.LifecycleWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
@@ -70,7 +78,7 @@ public final class Rampart implements AutoCloseable {
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
-                         boolean autoRespond) {
+                         boolean autoRespond, Monitoring monitoring) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -79,6 +87,21 @@ public final class Rampart implements AutoCloseable {
                 throw new IllegalArgumentException("lifecycle day and interval must be positive");
             }
             if (trail == null) trail = TrailTiming.defaults();
+            if (monitoring == null) monitoring = Monitoring.defaults();
+        }
+
+        /** Settings with the default monitoring (no metrics port, access logs delivered every five minutes). */
+        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
+                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
+                      long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail, boolean autoRespond) {
+            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null);
+        }
+
+        /** Metrics endpoint, access log delivery. */
+        public Config withMonitoring(Monitoring m) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m);
         }
 
         /** Settings with automatic responses to findings on (the default). */
@@ -92,7 +115,7 @@ public final class Rampart implements AutoCloseable {
         /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
         public Config withAutoRespond(boolean on) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring);
         }
 
         /** Settings with the default audit trail timing. */
@@ -106,7 +129,7 @@ public final class Rampart implements AutoCloseable {
         /** Audit trail timing: segment rotation (time or size) and the digest interval. */
         public Config withTrail(TrailTiming t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -123,23 +146,23 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring);
         }
     }
 
@@ -155,6 +178,12 @@ public final class Rampart implements AutoCloseable {
     private final FindingStore findings;
     private final LifecycleWorker lifecycle;
     private final Permissions permissions;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final AccessLog accessLog;
+    private final WebhookSender webhooks;
+    private final TrailDelivery trailDelivery;
+    private final TrailDestinations.Closeable trailDestination;
+    private MetricsEndpoint metricsEndpoint;
 
     private Rampart(Config config) throws Exception {
         this.config = config;
@@ -205,16 +234,50 @@ public final class Rampart implements AutoCloseable {
             openedTrail = trailWriter;
             // The detector sees every record the trail accepts, off the request path, and may respond on its own.
             this.findings = new FindingStore(db);
-            this.trail = new DetectingTrail(trailWriter,
+            // Every request's facts pass the metered trail once: request metrics are taken there.
+            this.trail = new MeteredTrail(new DetectingTrail(trailWriter,
                     new Detector(Rule.builtIn(), findings, new Responder(iam, meta, config.autoRespond())),
-                    DetectingTrail.DEFAULT_CAPACITY);
+                    DetectingTrail.DEFAULT_CAPACITY), metrics);
             openedTrail = trail;
             // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
-            lifecycle.addListener(e -> trailWriter.append(trailWriter.records().serviceEvent(e.time(), config.region(),
-                    lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true));
+            lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
+                    e.time(), config.region(), lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true)));
+            lifecycle.addListener(e -> metrics.lifecycleAction(e.action().accessLogOperation(), e.bucket()));
+            // Server access logs: lines of buckets with logging enabled, delivered by the server as the logging service.
+            this.accessLog = new AccessLog(bucket -> BucketLogging.target(meta, bucket)
+                    .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
+                    (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
+                    Clock.systemUTC(), config.monitoring().accessLogInterval());
+            // Event notifications: queued durably in the database, delivered to the configured webhooks with retries.
+            s3.notificationTargets(config.monitoring().webhooks().keySet());
+            EventQueue events = new EventQueue(db);
+            this.webhooks = new WebhookSender(events, config.monitoring().webhooks(), Clock.systemUTC(),
+                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
+            metrics.gauge("rampart.notifications.pending", "Event notifications waiting for delivery", events::size);
+            metrics.gauge("rampart.notifications.delivered", "Event notifications delivered since start", webhooks::delivered);
+            metrics.gauge("rampart.notifications.failed.attempts", "Failed webhook delivery attempts since start",
+                    webhooks::failures);
+            // Optional copies of the sealed trail files in a bucket, here or on another S3 endpoint.
+            Monitoring.TrailCopy copy = config.monitoring().trailCopy();
+            if (copy != null) {
+                this.trailDestination = copy.remoteConfig() == null ? TrailDestinations.local(s3, copy.bucket())
+                        : TrailDestinations.remote(copy.remoteConfig(), copy.bucket());
+                this.trailDelivery = new TrailDelivery(trailWriter.layout(), db, trailDestination,
+                        copy.remoteConfig() == null ? "bucket " + copy.bucket() : "remote bucket " + copy.bucket(),
+                        Clock.systemUTC(), copy.every());
+                metrics.gauge("rampart.trail.delivery.pending", "Sealed trail files not yet copied to the delivery bucket",
+                        trailDelivery::pending);
+                metrics.gauge("rampart.trail.delivery.failed.attempts", "Failed trail file copies since start",
+                        trailDelivery::failures);
+            } else {
+                this.trailDestination = null;
+                this.trailDelivery = null;
+            }
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
                     new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId(),
-                    services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now())));
+                    services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
+                    .withAccessLog(accessLog)
+                    .withNotifier(new Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));
         } catch (Exception e) {
             if (openedTrail != null) openedTrail.close();
             db.close();
@@ -288,12 +351,18 @@ public final class Rampart implements AutoCloseable {
         try {
             r.server.start();
             r.lifecycle.start();
+            Monitoring m = config.monitoring();
+            if (m.metricsEnabled()) {
+                r.metricsEndpoint = MetricsEndpoint.start(r.metrics, config.address(), m.metricsPort(), m.metricsTokenFile());
+            }
         } catch (Exception e) {
             r.close();
             throw e;
         }
         log.info("Rampart listening on {} (region {}, data {}){}", r.endpoint(), config.region(),
                 config.dataDir().toAbsolutePath(), r.sweptBlobs > 0 ? ", removed " + r.sweptBlobs + " orphan blobs" : "");
+        r.metricsPort().ifPresent(p -> log.info("Prometheus metrics on port {} at /metrics ({})", p,
+                config.monitoring().metricsTokenFile() == null ? "loopback only, no token" : "bearer token required"));
         return r;
     }
 
@@ -336,6 +405,21 @@ public final class Rampart implements AutoCloseable {
         return lifecycle;
     }
 
+    /** Copies of sealed trail files into the delivery bucket, when configured. */
+    public Optional<TrailDelivery> trailDelivery() {
+        return Optional.ofNullable(trailDelivery);
+    }
+
+    /** The server access log (tests deliver its buffered lines at once). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** The port of the {@code /metrics} endpoint, when it is on. */
+    public Optional<Integer> metricsPort() {
+        return metricsEndpoint == null ? Optional.empty() : Optional.of(metricsEndpoint.port());
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -347,8 +431,15 @@ public final class Rampart implements AutoCloseable {
         } catch (Exception e) {
             log.warn("error stopping HTTP server: {}", e.toString());
         }
+        if (metricsEndpoint != null) metricsEndpoint.close();
         if (lifecycle != null) lifecycle.close();
+        if (accessLog != null) accessLog.close();
+        if (webhooks != null) webhooks.close();
         if (trail != null) trail.close();
+        // After the trail's final digest, so that it is copied too (when the destination is reachable).
+        if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
+        if (trailDestination != null) trailDestination.close();
+        metrics.close();
         meta.close();
     }
 

@@ -58,6 +58,8 @@ public final class S3Handler extends Handler.Abstract {
     interface KeyUse {
         void note(String accessKeyId, String service);
     }
+    private volatile AccessLogRequests accessLogs;
+    private volatile io.rampart.notify.Notifier notifier;
 
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
         this(verifier, s3, domain, trail, region, null, null);
@@ -80,6 +82,18 @@ public final class S3Handler extends Handler.Abstract {
         this.trail = trail;
         this.region = region;
         this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId);
+    }
+
+    /** Sends every served request on a bucket to the server access log (which keeps those of buckets with logging). */
+    S3Handler withAccessLog(io.rampart.audit.AccessLog log) {
+        this.accessLogs = new AccessLogRequests(log);
+        return this;
+    }
+
+    /** Queues event notifications for acknowledged object writes and deletes. */
+    S3Handler withNotifier(io.rampart.notify.Notifier n) {
+        this.notifier = n;
+        return this;
     }
 
     static String newRequestId() {
@@ -149,8 +163,12 @@ public final class S3Handler extends Handler.Abstract {
                             null, null);
                     // No acknowledged change without its record: mutations are recorded durably before the response.
                     if (!draft.readOnly()) trail.recordDurably(facts);
+                    if (!draft.readOnly()) notify(facts, r);
+                    java.time.Instant ready = java.time.Instant.now();
                     if (writeResponse(response, callback, method, r)) {
                         if (draft.readOnly()) trail.record(facts);
+                        AccessLogRequests logs = accessLogs;
+                        if (logs != null) logs.served(draft, facts, AccessLogRequests.objectSize(op, call.contentLength(), r), ready);
                         break;
                     }
                 } catch (java.nio.file.NoSuchFileException e) {
@@ -185,12 +203,27 @@ public final class S3Handler extends Handler.Abstract {
         return true;
     }
 
+    /** Queues the request's event notifications, durably, before the response acknowledges the change. */
+    private void notify(RequestFacts facts, S3Response r) {
+        io.rampart.notify.Notifier n = notifier;
+        if (n == null) return;
+        try {
+            n.published(facts, r.body());
+        } catch (RuntimeException e) {
+            // The change is made and recorded in the trail; failing the response would not undo it.
+            log.error("could not queue the event notifications of request {}", facts.requestId(), e);
+        }
+    }
+
     /** Answers an error and records it: denied and failed requests are in the trail too. */
     private void fail(Response response, Callback callback, String method, S3Exception e, String resource,
                       String requestId, Trail.Draft draft) {
         writeError(response, callback, method, e, resource, requestId);
         try {
-            trail.record(draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage()));
+            RequestFacts facts = draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage());
+            trail.record(facts);
+            AccessLogRequests logs = accessLogs;
+            if (logs != null) logs.served(draft, facts, -1, null);
         } catch (RuntimeException ex) {
             log.error("could not record request {} in the audit trail", requestId, ex);
         }

@@ -55,9 +55,11 @@ final class Trail {
         private String eventName;
         private Principal principal = Principal.anonymous();
         private String accessKeyId;
+        private final Request request;
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
+            this.request = request;
             this.requestId = requestId;
             this.hostId = hostId;
             this.op = op;
@@ -111,6 +113,15 @@ final class Trail {
             this.readOnly = readOnly;
             parameters.clear();
             parameters.putAll(params);
+        }
+
+        /** The HTTP request and its routed operation, for the server access log line. */
+        Request request() {
+            return request;
+        }
+
+        Operation op() {
+            return op;
         }
 
         RequestFacts done(int status, Map<String, String> responseHeaders, long bytesIn, long bytesOut, String errorCode,

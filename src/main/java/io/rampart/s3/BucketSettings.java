@@ -14,10 +14,11 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
-                      String mfaDelete, String policy, PublicAccess publicAccessBlock) {
+                      String mfaDelete, String policy, Logging logging, NotificationConfiguration notification,
+                      PublicAccess publicAccessBlock) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null, null);
+        this(encryption, objectLock, null, null, null, null, null, null);
     }
 
     /** S3 Block Public Access, bucket level: the four switches of PublicAccessBlockConfiguration. */
@@ -25,7 +26,7 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
                         boolean restrictPublicBuckets) { }
 
     BucketSettings withPublicAccessBlock(PublicAccess p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, p);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p);
     }
 
     boolean blocksPublicPolicy() {
@@ -34,6 +35,19 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
 
     boolean restrictsPublicBuckets() {
         return publicAccessBlock != null && publicAccessBlock.restrictPublicBuckets();
+    }
+
+    /** Server access logging (PutBucketLogging's LoggingEnabled): where this bucket's access log objects go. */
+    record Logging(String targetBucket, String targetPrefix) { }
+
+    /** With these event notification targets; null removes them. */
+    BucketSettings withNotification(NotificationConfiguration n) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock);
+    }
+
+    /** With server access logging to this target; null turns it off. */
+    BucketSettings withLogging(Logging l) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -78,26 +92,26 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, publicAccessBlock);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, publicAccessBlock);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock);
     }
 
     boolean mfaDeleteEnabled() {

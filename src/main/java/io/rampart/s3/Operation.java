@@ -50,6 +50,10 @@ public enum Operation {
     GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock"),
     PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock"),
     DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock"),
+    GET_BUCKET_LOGGING("GetBucketLogging"),
+    PUT_BUCKET_LOGGING("PutBucketLogging"),
+    GET_BUCKET_NOTIFICATION_CONFIGURATION("GetBucketNotification"),
+    PUT_BUCKET_NOTIFICATION_CONFIGURATION("PutBucketNotification"),
     NOT_IMPLEMENTED("NotImplemented");
 
     private final String awsName;

@@ -39,6 +39,8 @@ public final class Router {
                 if (q.containsKey("policy")) return Operation.GET_BUCKET_POLICY;
                 if (q.containsKey("policyStatus")) return Operation.GET_BUCKET_POLICY_STATUS;
                 if (q.containsKey("publicAccessBlock")) return Operation.GET_PUBLIC_ACCESS_BLOCK;
+                if (q.containsKey("logging")) return Operation.GET_BUCKET_LOGGING;
+                if (q.containsKey("notification")) return Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION;
                 if (hasAny(q, BUCKET_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return "2".equals(q.get("list-type")) ? Operation.LIST_OBJECTS_V2 : Operation.LIST_OBJECTS;
             }
@@ -49,6 +51,8 @@ public final class Router {
                 if (q.containsKey("object-lock")) return Operation.PUT_OBJECT_LOCK_CONFIGURATION;
                 if (q.containsKey("policy")) return Operation.PUT_BUCKET_POLICY;
                 if (q.containsKey("publicAccessBlock")) return Operation.PUT_PUBLIC_ACCESS_BLOCK;
+                if (q.containsKey("logging")) return Operation.PUT_BUCKET_LOGGING;
+                if (q.containsKey("notification")) return Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {

@@ -69,6 +69,10 @@ public final class S3Actions {
             case GET_PUBLIC_ACCESS_BLOCK -> List.of(new Access("s3:GetBucketPublicAccessBlock", bucket, b));
             case PUT_PUBLIC_ACCESS_BLOCK, DELETE_PUBLIC_ACCESS_BLOCK ->
                     List.of(new Access("s3:PutBucketPublicAccessBlock", bucket, b));
+            case GET_BUCKET_LOGGING -> List.of(new Access("s3:GetBucketLogging", bucket, b));
+            case PUT_BUCKET_LOGGING -> List.of(new Access("s3:PutBucketLogging", bucket, b));
+            case GET_BUCKET_NOTIFICATION_CONFIGURATION -> List.of(new Access("s3:GetBucketNotification", bucket, b));
+            case PUT_BUCKET_NOTIFICATION_CONFIGURATION -> List.of(new Access("s3:PutBucketNotification", bucket, b));
             case GET_OBJECT_RETENTION -> List.of(new Access("s3:GetObjectRetention", bucket, o));
             case PUT_OBJECT_RETENTION -> bypass(headers)
                     ? List.of(new Access("s3:PutObjectRetention", bucket, o), new Access("s3:BypassGovernanceRetention", bucket, o))

@@ -24,6 +24,9 @@ public final class S3Service {
     private final Authorizer authorizer;
     private final BucketPolicy policy;
     private final PublicAccessBlock publicAccess;
+    private final BucketLogging logging;
+    private final BucketNotification notification;
+    private volatile java.util.Set<String> notificationTargets = java.util.Set.of();
 
     /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
     @FunctionalInterface
@@ -51,6 +54,23 @@ public final class S3Service {
         this.authorizer = new Authorizer(ctx, policies, permissions);
         this.policy = new BucketPolicy(ctx, policies);
         this.publicAccess = new PublicAccessBlock(ctx, policies);
+        this.logging = new BucketLogging(ctx);
+        this.notification = new BucketNotification(ctx, () -> notificationTargets);
+    }
+
+    /** The ids of the event notification targets configured on the server ({@code --notify-webhook ID=URL}). */
+    public void notificationTargets(java.util.Set<String> ids) {
+        this.notificationTargets = java.util.Set.copyOf(ids);
+    }
+
+    /**
+     * Writes an object as an AWS service principal ({@code service}, e.g. logging.s3.amazonaws.com) of the bucket's
+     * owner, the way AWS delivers server access logs: not through the endpoint, and not subject to the bucket policy.
+     */
+    public void putAsService(String service, String bucket, String key, byte[] body, String contentType) throws IOException {
+        String owner = ctx.meta().bucket(bucket)
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", bucket)).owner();
+        objects.put(new ServiceWrite(service, owner, bucket, key, body, contentType));
     }
 
     public S3Response handle(Operation op, S3Call request) throws IOException {
@@ -107,6 +127,10 @@ public final class S3Service {
             case GET_PUBLIC_ACCESS_BLOCK -> publicAccess.get(call);
             case PUT_PUBLIC_ACCESS_BLOCK -> publicAccess.put(call);
             case DELETE_PUBLIC_ACCESS_BLOCK -> publicAccess.delete(call);
+            case GET_BUCKET_LOGGING -> logging.get(call);
+            case PUT_BUCKET_LOGGING -> logging.put(call);
+            case GET_BUCKET_NOTIFICATION_CONFIGURATION -> notification.get(call);
+            case PUT_BUCKET_NOTIFICATION_CONFIGURATION -> notification.put(call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }

@@ -116,8 +116,8 @@ class ErrorDocumentTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
             "GET,    /errors?website",
-            "PUT,    /errors?logging",
-            "GET,    /errors?notification",
+            "PUT,    /errors?requestPayment",
+            "GET,    /errors?analytics",
             "DELETE, /errors?cors",
             "GET,    /errors?replication",
             "PUT,    /errors?ownershipControls",

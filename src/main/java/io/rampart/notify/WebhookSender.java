@@ -1,0 +1,172 @@
+package io.rampart.notify;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers queued event messages to their webhooks, oldest first, one POST per message. A target that fails (not
+ * 2xx, or unreachable) is retried with exponential back-off, and its later messages wait behind the failed one, so each
+ * target sees its events in order; other targets are not held up. Messages are never dropped.
+ */
+public final class WebhookSender implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
+    private static final int BATCH = 200;
+
+    private final EventQueue queue;
+    private final Map<String, URI> targets;
+    private final Clock clock;
+    private final Duration retryBase;
+    private final Duration maxDelay;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final Set<String> warnedUnknown = new HashSet<>();
+    private boolean signalled;
+    private volatile boolean closed;
+    private final Thread thread;
+
+    public WebhookSender(EventQueue queue, Map<String, URI> targets, Clock clock, Duration retryBase, Duration maxDelay) {
+        this.queue = queue;
+        this.targets = Map.copyOf(targets);
+        this.clock = clock;
+        this.retryBase = retryBase;
+        this.maxDelay = maxDelay;
+        this.thread = Thread.ofPlatform().name("rampart-notify").daemon(true).start(this::run);
+    }
+
+    /** Tells the sender new messages are queued. */
+    public void poke() {
+        lock.lock();
+        try {
+            signalled = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long delivered() {
+        return delivered.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    private void run() {
+        while (!closed) {
+            long sleepMillis;
+            try {
+                sleepMillis = pass();
+            } catch (RuntimeException e) {
+                log.error("event notification delivery pass failed", e);
+                sleepMillis = 1_000;
+            }
+            lock.lock();
+            try {
+                if (!signalled && !closed) wake.await(sleepMillis, TimeUnit.MILLISECONDS);
+                signalled = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** One pass over the queue; returns how long to sleep before the next (until the earliest retry is due). */
+    private long pass() {
+        List<EventQueue.Pending> pending = queue.oldest(BATCH);
+        Set<String> blocked = new HashSet<>();
+        long now = clock.millis();
+        long nextDue = Long.MAX_VALUE;
+        Map<String, Integer> sent = new HashMap<>();
+        for (EventQueue.Pending p : pending) {
+            if (closed) return 0;
+            if (blocked.contains(p.target())) continue;
+            URI url = targets.get(p.target());
+            if (url == null) {
+                // Configured when the event was queued, not now: keep it for when the target is configured again.
+                if (warnedUnknown.add(p.target())) {
+                    log.warn("event notifications for target '{}' are queued but no --notify-webhook {}=URL is configured; "
+                            + "they are kept", p.target(), p.target());
+                }
+                blocked.add(p.target());
+                continue;
+            }
+            if (p.nextAttempt() > now) {
+                blocked.add(p.target());
+                nextDue = Math.min(nextDue, p.nextAttempt());
+                continue;
+            }
+            if (send(url, p.body())) {
+                queue.delivered(p.id());
+                delivered.incrementAndGet();
+                sent.merge(p.target(), 1, Integer::sum);
+            } else {
+                failures.incrementAndGet();
+                long delay = backoff(p.attempts());
+                queue.failed(p.id(), clock.millis() + delay);
+                blocked.add(p.target());
+                nextDue = Math.min(nextDue, clock.millis() + delay);
+                if (Long.bitCount(p.attempts() + 1L) == 1) {
+                    log.warn("webhook '{}' did not accept event notification {} (attempt {}); retrying in {} ms",
+                            p.target(), p.id(), p.attempts() + 1, delay);
+                }
+            }
+        }
+        if (pending.size() == BATCH && !sent.isEmpty()) return 0;
+        return nextDue == Long.MAX_VALUE ? 60_000 : Math.max(1, nextDue - clock.millis());
+    }
+
+    long backoff(int attempts) {
+        long base = retryBase.toMillis();
+        long d = attempts >= 30 ? Long.MAX_VALUE : base << Math.min(attempts, 30);
+        return Math.min(d <= 0 ? Long.MAX_VALUE : d, maxDelay.toMillis());
+    }
+
+    private boolean send(URI url, String body) {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("User-Agent", "Rampart")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() / 100 == 2;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override public void close() {
+        closed = true;
+        poke();
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.close();
+    }
+}
