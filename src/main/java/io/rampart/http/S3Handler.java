@@ -58,13 +58,20 @@ public final class S3Handler extends Handler.Abstract {
     /** With the admin API ({@code /_rampart/...}): restores run by {@code restore}, allowed to the account's admin. */
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
                      io.rampart.recovery.Restore restore, String adminAccountId) {
+        this(verifier, s3, domain, trail, region, restore, adminAccountId, null);
+    }
+
+    /** With the admin API, findings included ({@code /_rampart/admin/findings}). */
+    public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
+                     io.rampart.recovery.Restore restore, String adminAccountId,
+                     io.rampart.detect.FindingsService findings) {
         super(InvocationType.BLOCKING);
         this.verifier = verifier;
         this.s3 = s3;
         this.domain = domain;
         this.trail = trail;
         this.region = region;
-        this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId);
+        this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId, findings);
     }
 
     static String newRequestId() {
