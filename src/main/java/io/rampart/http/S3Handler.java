@@ -119,6 +119,12 @@ public final class S3Handler extends Handler.Abstract {
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented yet");
             }
             Call call = new Call(method, target, headers, auth, requestId, request.isSecure(), request);
+            if (TrailDocuments.captures(op)) {
+                // Configuration documents go into the trail's requestParameters, as CloudTrail shows them.
+                call.tee = new TrailDocuments.Tee(auth.body());
+                TrailDocuments.Tee tee = call.tee;
+                draft.documents(() -> TrailDocuments.of(op, tee.bytes()));
+            }
             boolean rereadable = "GET".equals(method) || "HEAD".equals(method);
             S3Response r;
             for (int attempt = 1; ; attempt++) {
@@ -261,6 +267,7 @@ public final class S3Handler extends Handler.Abstract {
 
         private final String sourceIp;
         private final String tlsProtocol;
+        private TrailDocuments.Tee tee;
 
         Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId,
              boolean secure, Request request) {
@@ -281,7 +288,7 @@ public final class S3Handler extends Handler.Abstract {
         @Override public String key() { return target.key(); }
         @Override public Map<String, String> query() { return target.query(); }
         @Override public Map<String, List<String>> headers() { return headers; }
-        @Override public InputStream body() { return auth.body(); }
+        @Override public InputStream body() { return tee != null ? tee : auth.body(); }
         @Override public long contentLength() { return auth.body().decodedLength(); }
         @Override public Principal principal() { return auth.principal(); }
         @Override public String requestId() { return requestId; }

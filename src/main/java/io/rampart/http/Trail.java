@@ -53,6 +53,7 @@ final class Trail {
         private final boolean readOnly;
         private Principal principal = Principal.anonymous();
         private String accessKeyId;
+        private java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> documents;
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
@@ -95,6 +96,11 @@ final class Trail {
             this.accessKeyId = auth.accessKeyId();
         }
 
+        /** The request's configuration documents, read when the record is made (after the body was consumed). */
+        void documents(java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> d) {
+            this.documents = d;
+        }
+
         boolean readOnly() {
             return readOnly;
         }
@@ -109,7 +115,8 @@ final class Trail {
             return new RequestFacts(time, requestId, hostId, "s3", op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName(),
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
                     target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
-                    Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management);
+                    Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
+                    documents == null ? Map.of() : documents.get());
         }
     }
 

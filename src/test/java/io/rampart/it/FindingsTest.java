@@ -222,6 +222,44 @@ class FindingsTest {
         assertThat(JSON.readTree(archived.out()).path("findings").findValuesAsText("id")).containsExactly(f.id());
     }
 
+    static List<String> rulesFiredOn(String bucket) {
+        return server.rampart().findings().list().stream().filter(f -> bucket.equals(f.bucket())).map(Finding::ruleId).toList();
+    }
+
+    /** The server's own trail carries the configuration documents the rules read, as CloudTrail does. */
+    @Test void configurationChangesThatWeakenABucketAreFoundFromTheServersOwnTrail() throws Exception {
+        String bucket = "weakened";
+        admin.createBucket(b -> b.bucket(bucket));
+        admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        admin.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(l -> l.rules(r -> r.id("tidy")
+                .status("Enabled").filter(f -> f.prefix("tmp/")).abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(7)))));
+        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm("AES256"))
+                .blockedEncryptionTypes(t -> t.encryptionTypeWithStrings("SSE-C")))));
+        // Benign so far: versioning on, a lifecycle without expiration, SSE-C blocked.
+        awaitProcessed();
+        assertThat(rulesFiredOn(bucket)).isEmpty();
+
+        admin.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(l -> l.rules(r -> r.id("wipe")
+                .status("Enabled").filter(f -> f.prefix("")).expiration(e -> e.days(1)))));
+        admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Suspended")));
+        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm("AES256"))
+                .blockedEncryptionTypes(t -> t.encryptionTypeWithStrings("NONE")))));
+        admin.putBucketPolicy(b -> b.bucket(bucket).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::weakened/*\"}]}"));
+        admin.deleteBucketPolicy(b -> b.bucket(bucket));
+        await("the defence-evasion findings", () -> rulesFiredOn(bucket).containsAll(List.of("lifecycle-expiration-added",
+                "versioning-suspended", "sse-c-unblocked", "bucket-policy-made-public", "bucket-policy-deleted")) ? true : null);
+    }
+
+    private static void awaitProcessed() throws InterruptedException {
+        long before = server.rampart().detector().processed();
+        admin.listBuckets();
+        await("the detector to catch up", () -> server.rampart().detector().processed() > before ? true : null);
+        Thread.sleep(100);
+    }
+
     @Test void onlyTheAdminMayReadFindingsAndUnknownIdsAreNotFound() throws Exception {
         AccessKey user = server.rampart().iam().createUserWithKey("reader");
         Run denied = cli(user.accessKeyId(), user.secretKey(), "list");
