@@ -185,7 +185,11 @@ public final class TrailTailer implements AutoCloseable {
             knownLive = liveIds;
             lastScan = now;
         }
-        fresh = false;
+        if (fresh) {
+            // Commit the first pass even when it read nothing: "fresh" (start at the end) must happen once per database.
+            uncommitted = true;
+            fresh = false;
+        }
         for (Path p : live) readSegment(p);
         boolean due = !pending.isEmpty() || now - lastCommit >= STATE_EVERY_MILLIS || stopping;
         if (uncommitted && due) commit();

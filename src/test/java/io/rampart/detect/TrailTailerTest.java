@@ -103,6 +103,18 @@ class TrailTailerTest {
         t.close();
     }
 
+    @Test void recordsWrittenWhileATailerThatNeverSawARecordWasDownAreNotSkippedAsHistory() throws Exception {
+        TrailTailer t = tailer();
+        t.pass(false);
+        t.close();
+        write(0, 3);
+        writer.rotateNow();
+        TrailTailer again = tailer();
+        again.pass(false);
+        assertThat(again.processed()).isEqualTo(3);
+        again.close();
+    }
+
     @Test void theFirstStartOnAnExistingTrailBeginsAtItsEnd() throws Exception {
         write(0, 3);
         writer.rotateNow();
