@@ -57,6 +57,7 @@ public final class CloudTrailRecord {
         f.requestParameters().entrySet().stream().sorted(Map.Entry.comparingByKey(CloudTrailRecord::parameterOrder))
                 .filter(e -> !SECRET_PARAMETERS.contains(e.getKey().toLowerCase(Locale.ROOT)))
                 .forEach(e -> params.put(e.getKey(), e.getValue()));
+        f.documents().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> params.set(e.getKey(), e.getValue()));
         // AWS writes null responseElements for reads (and for writes that return no header it shows).
         if (f.readOnly() || f.responseElements().isEmpty()) {
             r.putNull("responseElements");

@@ -1,5 +1,6 @@
 package io.rampart.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.iam.Principal;
 import java.time.Instant;
 import java.util.Map;
@@ -19,11 +20,27 @@ import java.util.Map;
  * @param tlsVersion        e.g. "TLSv1.3", or null over plain HTTP
  * @param readOnly          whether the operation only reads
  * @param management        CloudTrail management event (bucket configuration) rather than a data event
+ * @param documents         configuration documents CloudTrail shows in requestParameters as JSON (bucketPolicy,
+ *                          LifecycleConfiguration, VersioningConfiguration, ServerSideEncryptionConfiguration...)
  */
 public record RequestFacts(Instant time, String requestId, String hostId, String service, String eventName,
                            String region, Principal principal, String accessKeyId, String sourceIp, String userAgent,
                            String bucket, String key, Map<String, String> requestParameters,
                            Map<String, String> responseElements, int status, String errorCode, String errorMessage,
                            long bytesIn, long bytesOut, String authMethod, String tlsVersion, String cipherSuite,
-                           boolean readOnly, boolean management) {
+                           boolean readOnly, boolean management, Map<String, JsonNode> documents) {
+    public RequestFacts {
+        documents = documents == null ? Map.of() : Map.copyOf(documents);
+    }
+
+    /** Facts without configuration documents. */
+    public RequestFacts(Instant time, String requestId, String hostId, String service, String eventName, String region,
+                        Principal principal, String accessKeyId, String sourceIp, String userAgent, String bucket,
+                        String key, Map<String, String> requestParameters, Map<String, String> responseElements,
+                        int status, String errorCode, String errorMessage, long bytesIn, long bytesOut,
+                        String authMethod, String tlsVersion, String cipherSuite, boolean readOnly, boolean management) {
+        this(time, requestId, hostId, service, eventName, region, principal, accessKeyId, sourceIp, userAgent, bucket, key,
+                requestParameters, responseElements, status, errorCode, errorMessage, bytesIn, bytesOut, authMethod,
+                tlsVersion, cipherSuite, readOnly, management, Map.of());
+    }
 }

@@ -76,6 +76,14 @@ final class ServerCommand implements Callable<Integer> {
                     + "bucket) when a rule fires; --no-auto-respond only logs and records findings (default: on).")
     boolean autoRespond;
 
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Detection rule pack (YAML) instead of the built-in one (see 'rampart detect --help').")
+    Path rulesFile;
+
+    @Option(names = "--detect-webhook", paramLabel = "URL",
+            description = "POST each new finding's JSON to this URL (retried); repeat for several.")
+    java.util.List<String> detectWebhooks = new java.util.ArrayList<>();
+
     @Option(names = "--trail-rotate-minutes", defaultValue = "5",
             description = "Seal the audit trail's open segment into a CloudTrail log file at least this often, in minutes (default: ${DEFAULT-VALUE}).")
     long trailRotateMinutes;
@@ -168,6 +176,17 @@ final class ServerCommand implements Callable<Integer> {
             }
             webhooks.put(w.substring(0, eq), url);
         }
+        io.rampart.detect.DetectorSettings detection;
+        try {
+            io.rampart.detect.RulePack.load(rulesFile);
+            detection = io.rampart.detect.DetectorSettings.defaults().withRules(rulesFile)
+                    .withWebhooks(detectWebhooks, Duration.ofSeconds(1));
+            new io.rampart.detect.Notifier(detectWebhooks, Duration.ofSeconds(1)).close();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("rampart: " + (e instanceof java.nio.file.NoSuchFileException ? "no such rules file: " : "")
+                    + e.getMessage());
+            return 2;
+        }
         String masterKey;
         try {
             masterKey = masterKey();
@@ -196,7 +215,7 @@ final class ServerCommand implements Callable<Integer> {
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> onSignal.run());
         Rampart rampart;
         try {
-            rampart = Rampart.start(config);
+            rampart = Rampart.start(config, detection);
         } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
             System.err.println("rampart: cannot start: " + e.getMessage());
             return 1;

@@ -1,6 +1,8 @@
 package io.rampart.detect;
 
-import io.rampart.audit.RequestFacts;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,116 +19,296 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rule engine: counts each rule's matching records per group in a sliding window (by the records' own times), and
- * when a group reaches the threshold raises a finding, takes the rule's responses and stores it. Further matching
- * records of the same group while the finding is open (within a window of its last event) extend that finding and get
- * the same responses (the bucket may differ). Single-threaded: one caller at a time.
+ * The rule engine, generic over CloudTrail records (Rampart's own trail and files exported from AWS alike). For each
+ * rule a record matches, the rule's stateful primitive (first seen, lowers, after) decides whether it qualifies; the
+ * qualifying records are counted per group in a sliding window (by the records' own times), and when a group reaches
+ * the threshold a finding is raised and the rule's responses are taken. Further qualifying records of the same group
+ * within a window of the finding's last event extend it and get the same responses (a new key or bucket is a new
+ * target; a target already handled is not acted on again). Its state can be saved and restored ({@link #snapshot},
+ * {@link #restore}), so a restarted detector continues where it stopped. Single-threaded: one caller at a time.
  */
 public final class Detector {
     private static final Logger log = LoggerFactory.getLogger(Detector.class);
-    private static final int MAX_EVIDENCE = 1000;
+    /** Distinct values remembered per firstSeen group: beyond it the oldest is forgotten. */
+    private static final int MAX_SEEN = 1000;
 
-    private record Group(String ruleId, String key) { }
+    /** Takes responses. Returns one log entry per attempt; never throws for a failed attempt (it is an entry). */
+    public interface Responses {
+        Responses NONE = (a, f, target) -> List.of();
+
+        List<Finding.ResponseTaken> respond(ResponseAction action, Finding finding, String target);
+    }
+
+    /** Receives every new or grown finding (after its responses were taken). */
+    public interface FindingSink {
+        void accept(Finding finding, boolean isNew);
+    }
+
+    private record Ev(long t, String id) { }
+
+    private static final class Seen {
+        final LinkedHashSet<String> values = new LinkedHashSet<>();
+        long count;
+    }
 
     private final List<Rule> rules;
-    private final FindingStore store;
-    private final Responder responder;
-    private final Map<Group, Deque<RequestFacts>> windows = new HashMap<>();
-    private final Map<Group, Finding> open = new HashMap<>();
-    /**
-     * Responses already taken per open finding, as "action target": they are idempotent anyway, but this saves a
-     * database write per event. A new finding starts afresh, so a key an administrator re-enabled is disabled again.
-     */
+    private final Map<String, Rule> byId = new HashMap<>();
+    private final Responses responses;
+    private final FindingSink sink;
+    private final Map<String, Deque<Ev>> windows = new HashMap<>();
+    private final Map<String, Seen> seen = new HashMap<>();
+    /** lowers: the group's previous value; NaN when the previous record had none. */
+    private final Map<String, Double> previous = new HashMap<>();
+    private final Map<String, Long> lastA = new HashMap<>();
+    private final Map<String, Finding> open = new HashMap<>();
+    /** Responses already attempted per open finding, as "action target". */
     private final Map<String, Set<String>> taken = new HashMap<>();
-    private long seen;
+    private long records;
+    private long lastSweep;
 
-    public Detector(List<Rule> rules, FindingStore store, Responder responder) {
+    public Detector(List<Rule> rules, Responses responses, FindingSink sink) {
         this.rules = List.copyOf(rules);
-        this.store = store;
-        this.responder = responder;
+        for (Rule r : rules) byId.put(r.id(), r);
+        this.responses = responses;
+        this.sink = sink;
     }
 
-    public void accept(RequestFacts f) {
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** Records seen so far. */
+    public long records() {
+        return records;
+    }
+
+    public void accept(JsonNode r) {
+        records++;
+        long t = time(r);
+        if (t == Long.MIN_VALUE) return;
         for (Rule rule : rules) {
-            if (rule.matches(f)) apply(rule, f);
+            if (rule.after() != null && rule.after().match().test(r)) lastA.put(key(rule, rule.groupOf(r)), t);
+            if (!rule.match().test(r)) continue;
+            String g = key(rule, rule.groupOf(r));
+            if (!qualifies(rule, g, r, t)) continue;
+            apply(rule, g, r, t);
         }
-        if (++seen % 10_000 == 0) sweep(f.time());
+        if (records - lastSweep >= 50_000) {
+            lastSweep = records;
+            sweep(t);
+        }
     }
 
-    /** Drops windows and open findings that no later event can extend any more: memory stays bounded by activity. */
-    private void sweep(Instant now) {
-        Map<String, Duration> lengths = new HashMap<>();
-        for (Rule r : rules) lengths.put(r.id(), r.window());
-        windows.entrySet().removeIf(e -> e.getValue().isEmpty()
-                || e.getValue().peekLast().time().plus(lengths.get(e.getKey().ruleId())).isBefore(now));
+    private static long time(JsonNode r) {
+        try {
+            return Instant.parse(r.path("eventTime").asText()).toEpochMilli();
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static String key(Rule rule, String group) {
+        return rule.id() + "\u0000" + group;
+    }
+
+    /** The stateful primitive's verdict; always updates its state with the record. */
+    private boolean qualifies(Rule rule, String g, JsonNode r, long t) {
+        boolean trigger = rule.trigger().test(r);
+        if (rule.firstSeen() != null) {
+            StringBuilder sb = new StringBuilder();
+            for (String f : rule.firstSeen().fields()) {
+                String v = RecordFields.first(r, f);
+                sb.append(v == null ? "-" : v).append('\u0001');
+            }
+            String value = sb.toString();
+            Seen s = seen.computeIfAbsent(g, k -> new Seen());
+            boolean isNew = !s.values.contains(value);
+            boolean fires = trigger && isNew && s.count >= rule.firstSeen().baseline();
+            if (isNew) {
+                s.values.add(value);
+                if (s.values.size() > MAX_SEEN) s.values.remove(s.values.iterator().next());
+            }
+            s.count++;
+            return fires;
+        }
+        if (rule.lowers() != null) {
+            double v = Double.NaN;
+            for (String f : rule.lowers().fields()) {
+                for (String s : RecordFields.values(r, f)) {
+                    try {
+                        double d = Double.parseDouble(s);
+                        if (Double.isNaN(v) || d < v) v = d;
+                    } catch (NumberFormatException ignored) {
+                        // not a number: not a value this primitive compares
+                    }
+                }
+            }
+            Double prev = previous.put(g, v);
+            return trigger && !Double.isNaN(v) && (prev == null || prev.isNaN() || v < prev);
+        }
+        if (rule.after() != null) {
+            Long a = lastA.get(g);
+            return trigger && a != null && t >= a && t - a <= rule.after().within().toMillis();
+        }
+        return trigger;
+    }
+
+    private void apply(Rule rule, String g, JsonNode r, long t) {
+        Instant now = Instant.ofEpochMilli(t);
+        String eventId = RecordFields.eventId(r);
+        Finding current = open.get(g);
+        if (current != null && current.lastTime().toEpochMilli() + rule.window().toMillis() >= t) {
+            Finding grown = current.grown(now, eventId);
+            grown = respond(rule, grown, List.of(r));
+            open.put(g, grown);
+            sink.accept(grown, false);
+            return;
+        }
+        if (current != null) {
+            open.remove(g);
+            taken.remove(current.id());
+        }
+        Deque<Ev> window = windows.computeIfAbsent(g, k -> new ArrayDeque<>());
+        window.addLast(new Ev(t, eventId));
+        long oldest = t - rule.window().toMillis();
+        while (!window.isEmpty() && window.peekFirst().t() < oldest) window.removeFirst();
+        if (window.size() < rule.threshold()) return;
+        windows.remove(g);
+        List<String> evidence = new ArrayList<>();
+        for (Ev e : window) if (e.id() != null && evidence.size() < Finding.MAX_EVIDENCE) evidence.add(e.id());
+        Finding f = new Finding(newId(now), rule.id(), rule.severity(), rule.description(), RecordFields.principal(r),
+                RecordFields.accessKey(r), RecordFields.bucket(r), Instant.ofEpochMilli(window.peekFirst().t()), now,
+                window.size(), evidence, Finding.Status.OPEN, List.of());
+        // Contain first, then write it down: every millisecond counts while the attacker's requests keep coming.
+        f = respond(rule, f, List.of(r));
+        open.put(g, f);
+        sink.accept(f, true);
+        log.warn("FINDING {} {} {}: {} by {} (access key {}) on bucket {}, {} event(s) {} .. {}", f.id(), rule.severity(),
+                rule.id(), rule.description(), f.principalArn(), f.accessKeyId(), f.bucket(), f.count(), f.firstTime(),
+                f.lastTime());
+    }
+
+    private Finding respond(Rule rule, Finding f, List<JsonNode> events) {
+        List<Finding.ResponseTaken> log = new ArrayList<>();
+        Set<String> done = taken.computeIfAbsent(f.id(), k -> new HashSet<>());
+        for (JsonNode e : events) {
+            for (ResponseAction a : rule.responses()) {
+                String target = switch (a) {
+                    case DEACTIVATE_KEY -> RecordFields.accessKey(e);
+                    case REVOKE_SESSIONS, QUARANTINE -> RecordFields.principal(e);
+                    case BLOCK_SSE_C -> RecordFields.bucket(e);
+                    case NOTIFY -> "finding";
+                };
+                if (target == null || !done.add(a + " " + target)) continue;
+                try {
+                    log.addAll(responses.respond(a, f, target));
+                } catch (RuntimeException ex) {
+                    Detector.log.error("finding {}: response {} {} failed", f.id(), a.yamlName(), target, ex);
+                    log.add(new Finding.ResponseTaken(a.yamlName(), target, "failed", Instant.now(), ex.toString()));
+                }
+            }
+        }
+        return f.withResponses(log);
+    }
+
+    /** Forgets windows, sequences and open findings that no later event can extend: memory follows activity. */
+    private void sweep(long now) {
+        windows.entrySet().removeIf(e -> {
+            Rule r = byId.get(e.getKey().substring(0, e.getKey().indexOf('\u0000')));
+            return r == null || e.getValue().isEmpty() || e.getValue().peekLast().t() + r.window().toMillis() < now;
+        });
+        lastA.entrySet().removeIf(e -> {
+            Rule r = byId.get(e.getKey().substring(0, e.getKey().indexOf('\u0000')));
+            return r == null || r.after() == null || e.getValue() + r.after().within().toMillis() < now;
+        });
         open.entrySet().removeIf(e -> {
-            boolean stale = e.getValue().lastTime().plus(lengths.get(e.getKey().ruleId())).isBefore(now);
+            Rule r = byId.get(e.getValue().ruleId());
+            boolean stale = r == null || e.getValue().lastTime().toEpochMilli() + r.window().toMillis() < now;
             if (stale) taken.remove(e.getValue().id());
             return stale;
         });
     }
 
-    private void apply(Rule rule, RequestFacts f) {
-        Group g = new Group(rule.id(), rule.groupBy().keyOf(f));
-        Instant now = f.time();
-        Finding current = open.get(g);
-        if (current != null && !current.lastTime().plus(rule.window()).isBefore(now)) {
-            List<String> evidence = new ArrayList<>(current.evidence());
-            if (evidence.size() < MAX_EVIDENCE) evidence.add(f.requestId());
-            Finding grown = new Finding(current.id(), current.ruleId(), current.severity(), current.principalArn(),
-                    current.accessKeyId(), current.bucket(), current.firstTime(), later(current.lastTime(), now),
-                    current.count() + 1, evidence);
-            open.put(g, grown);
-            respond(rule, grown, f);
-            store.save(grown);
-            log.warn("finding {} ({}, {}): {} events, latest request {} on {}/{}", grown.id(), rule.id(), rule.severity(),
-                    grown.count(), f.requestId(), f.bucket(), f.key());
-            return;
-        }
-        Finding closed = open.remove(g);
-        if (closed != null) taken.remove(closed.id());
-        Deque<RequestFacts> window = windows.computeIfAbsent(g, k -> new ArrayDeque<>());
-        window.addLast(f);
-        evict(window, now, rule.window());
-        if (window.size() < rule.threshold()) return;
-        RequestFacts first = window.peekFirst();
-        Finding finding = new Finding(newId(now), rule.id(), rule.severity(),
-                f.principal() == null ? null : f.principal().arn(), f.accessKeyId(), first.bucket(), first.time(), now,
-                window.size(), window.stream().map(RequestFacts::requestId).toList());
-        windows.remove(g);
-        open.put(g, finding);
-        // Contain first, then write it down: every millisecond counts while the attacker's requests keep coming.
-        for (RequestFacts e : List.copyOf(window)) respond(rule, finding, e);
-        store.save(finding);
-        log.warn("FINDING {} {} {}: {} by {} (access key {}) on bucket {}, {} events {} .. {}, evidence {}", finding.id(),
-                rule.severity(), rule.id(), rule.description(), finding.principalArn(), finding.accessKeyId(),
-                finding.bucket(), finding.count(), finding.firstTime(), finding.lastTime(), finding.evidence());
-    }
-
-    private void respond(Rule rule, Finding finding, RequestFacts f) {
-        for (ResponseAction a : rule.responses()) {
-            String target = a + " " + (a == ResponseAction.DEACTIVATE_ACCESS_KEY ? f.accessKeyId() : f.bucket());
-            Set<String> done = taken.computeIfAbsent(finding.id(), k -> new HashSet<>());
-            if (done.contains(target)) continue;
-            try {
-                responder.respond(a, finding, f.accessKeyId(), f.bucket());
-                done.add(target);
-            } catch (RuntimeException e) {
-                log.error("finding {}: response {} failed; will retry on the next matching event", finding.id(), target, e);
-            }
-        }
-    }
-
-    private static void evict(Deque<RequestFacts> window, Instant now, Duration length) {
-        Instant oldest = now.minus(length);
-        while (!window.isEmpty() && window.peekFirst().time().isBefore(oldest)) window.removeFirst();
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
     private static String newId(Instant t) {
         return "F" + t.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** The engine's state as JSON: what a restarted detector needs to continue (windows, baselines, open findings). */
+    public ObjectNode snapshot() {
+        ObjectNode n = FindingJson.JSON.createObjectNode();
+        n.put("version", 1);
+        ObjectNode w = n.putObject("windows");
+        windows.forEach((k, q) -> {
+            ArrayNode a = w.putArray(k);
+            for (Ev e : q) a.addArray().add(e.t()).add(e.id());
+        });
+        ObjectNode s = n.putObject("seen");
+        seen.forEach((k, v) -> {
+            ObjectNode o = s.putObject(k);
+            o.put("count", v.count);
+            ArrayNode a = o.putArray("values");
+            v.values.forEach(a::add);
+        });
+        ObjectNode p = n.putObject("previous");
+        previous.forEach((k, v) -> {
+            if (v.isNaN()) p.putNull(k);
+            else p.put(k, v);
+        });
+        ObjectNode la = n.putObject("lastA");
+        lastA.forEach(la::put);
+        ObjectNode o = n.putObject("open");
+        open.forEach((k, f) -> o.set(k, FindingJson.of(f)));
+        ObjectNode tk = n.putObject("taken");
+        taken.forEach((k, v) -> {
+            ArrayNode a = tk.putArray(k);
+            v.forEach(a::add);
+        });
+        return n;
+    }
+
+    /** Restores a {@link #snapshot}; state of rules no longer in the pack is dropped. */
+    public void restore(JsonNode n) {
+        if (n == null || n.path("version").asInt() != 1) return;
+        Set<String> ids = byId.keySet();
+        n.path("windows").properties().forEach(e -> {
+            if (!ids.contains(ruleOf(e.getKey()))) return;
+            Deque<Ev> q = new ArrayDeque<>();
+            for (JsonNode a : e.getValue()) q.add(new Ev(a.get(0).asLong(), a.get(1).isNull() ? null : a.get(1).asText()));
+            windows.put(e.getKey(), q);
+        });
+        n.path("seen").properties().forEach(e -> {
+            if (!ids.contains(ruleOf(e.getKey()))) return;
+            Seen s = new Seen();
+            s.count = e.getValue().path("count").asLong();
+            e.getValue().path("values").forEach(v -> s.values.add(v.asText()));
+            seen.put(e.getKey(), s);
+        });
+        n.path("previous").properties().forEach(e -> {
+            if (ids.contains(ruleOf(e.getKey()))) previous.put(e.getKey(), e.getValue().isNull() ? Double.NaN : e.getValue().asDouble());
+        });
+        n.path("lastA").properties().forEach(e -> {
+            if (ids.contains(ruleOf(e.getKey()))) lastA.put(e.getKey(), e.getValue().asLong());
+        });
+        n.path("open").properties().forEach(e -> {
+            if (ids.contains(ruleOf(e.getKey()))) open.put(e.getKey(), FindingJson.parse(e.getValue()));
+        });
+        n.path("taken").properties().forEach(e -> {
+            Set<String> s = new HashSet<>();
+            e.getValue().forEach(v -> s.add(v.asText()));
+            taken.put(e.getKey(), s);
+        });
+    }
+
+    /** Forgets an open finding (archived or resolved by an administrator): the next matching event starts a new one. */
+    public void close(String findingId) {
+        open.entrySet().removeIf(e -> e.getValue().id().equals(findingId));
+        taken.remove(findingId);
+    }
+
+    private static String ruleOf(String key) {
+        int i = key.indexOf('\u0000');
+        return i < 0 ? key : key.substring(0, i);
     }
 }

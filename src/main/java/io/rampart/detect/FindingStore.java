@@ -1,93 +1,140 @@
 package io.rampart.detect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.storage.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** The findings table in the metadata database: one row per finding, updated as more evidence arrives. */
+/**
+ * The findings table in the metadata database: one row per finding, the searchable columns plus the whole finding as
+ * JSON ({@code doc}), updated as more evidence arrives. A finding's status belongs to the administrator: growing a
+ * finding never changes it.
+ */
 public final class FindingStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SCHEMA = List.of("""
             CREATE TABLE IF NOT EXISTS findings(id TEXT PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL,
               principal_arn TEXT, access_key_id TEXT, bucket TEXT, first_time INTEGER NOT NULL, last_time INTEGER NOT NULL,
               count INTEGER NOT NULL, evidence TEXT NOT NULL)
             """);
-    private static final String COLUMNS =
-            "id, rule, severity, principal_arn, access_key_id, bucket, first_time, last_time, count, evidence";
 
     private final Database db;
 
     public FindingStore(Database db) throws SQLException {
         this.db = db;
         db.migrate(SCHEMA);
-    }
-
-    /** Inserts the finding, or replaces the row with the same id (a finding grows as events keep matching). */
-    public void save(Finding f) {
-        String evidence;
-        try {
-            evidence = JSON.writeValueAsString(f.evidence());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        // Findings tables of the first detector slice lack these two columns.
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO findings(" + COLUMNS
-                    + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, f.id());
-                ps.setString(2, f.ruleId());
-                ps.setString(3, f.severity().name());
-                ps.setString(4, f.principalArn());
-                ps.setString(5, f.accessKeyId());
-                ps.setString(6, f.bucket());
-                ps.setLong(7, f.firstTime().toEpochMilli());
-                ps.setLong(8, f.lastTime().toEpochMilli());
-                ps.setLong(9, f.count());
-                ps.setString(10, evidence);
-                return ps.executeUpdate();
+            Set<String> columns = new HashSet<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(findings)")) {
+                while (rs.next()) columns.add(rs.getString("name"));
             }
+            try (Statement s = c.createStatement()) {
+                if (!columns.contains("status")) s.execute("ALTER TABLE findings ADD COLUMN status TEXT NOT NULL DEFAULT 'OPEN'");
+                if (!columns.contains("doc")) s.execute("ALTER TABLE findings ADD COLUMN doc TEXT");
+            }
+            return null;
         });
     }
 
-    /** All findings, oldest first. */
-    public List<Finding> list() {
+    public Database database() {
+        return db;
+    }
+
+    /** Inserts or replaces the finding, status included. */
+    public void save(Finding f) {
+        db.write(c -> {
+            save(c, f, true);
+            return null;
+        });
+    }
+
+    /**
+     * Within a transaction: inserts the finding, or replaces its row; without {@code withStatus} (the detector growing
+     * it) a finding an administrator already archived or resolved is left as it is.
+     */
+    static void save(Connection c, Finding f, boolean withStatus) throws SQLException {
+        Finding stored = f;
+        if (!withStatus) {
+            java.util.Optional<Finding> before = find(c, f.id());
+            // An administrator archived or resolved it meanwhile: it is no longer grown.
+            if (before.isPresent() && before.get().status() != Finding.Status.OPEN) return;
+        }
+        String doc;
+        String evidence;
+        try {
+            doc = FindingJson.JSON.writeValueAsString(FindingJson.of(stored));
+            evidence = FindingJson.JSON.writeValueAsString(stored.evidence());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO findings(id, rule, severity, principal_arn, "
+                + "access_key_id, bucket, first_time, last_time, count, evidence, status, doc) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, stored.id());
+            ps.setString(2, stored.ruleId());
+            ps.setString(3, stored.severity().name());
+            ps.setString(4, stored.principalArn());
+            ps.setString(5, stored.accessKeyId());
+            ps.setString(6, stored.bucket());
+            ps.setLong(7, stored.firstTime().toEpochMilli());
+            ps.setLong(8, stored.lastTime().toEpochMilli());
+            ps.setLong(9, stored.count());
+            ps.setString(10, evidence);
+            ps.setString(11, stored.status().name());
+            ps.setString(12, doc);
+            ps.executeUpdate();
+        }
+    }
+
+    /** All findings, oldest first; only those with {@code status} when it is not null. */
+    public List<Finding> list(Finding.Status status) {
         return db.read(c -> {
             List<Finding> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM findings ORDER BY first_time, id");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(row(rs));
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, doc FROM findings"
+                    + (status == null ? "" : " WHERE status = ?") + " ORDER BY first_time, id")) {
+                if (status != null) ps.setString(1, status.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        // Rows of the first detector slice have no document: they are not shown.
+                        if (rs.getString(3) != null) out.add(row(rs));
+                    }
+                }
             }
             return out;
         });
     }
 
+    public List<Finding> list() {
+        return list(null);
+    }
+
     public Optional<Finding> find(String id) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM findings WHERE id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(row(rs)) : Optional.<Finding>empty();
-                }
+        return db.read(c -> find(c, id));
+    }
+
+    static Optional<Finding> find(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, status, doc FROM findings WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
-        });
+        }
     }
 
     private static Finding row(ResultSet rs) throws SQLException {
-        List<String> evidence;
+        String doc = rs.getString(3);
+        if (doc == null) throw new SQLException("finding " + rs.getString(1) + " was stored by an older version without its document");
         try {
-            evidence = JSON.readValue(rs.getString(10), new TypeReference<List<String>>() { });
+            return FindingJson.parse(FindingJson.JSON.readTree(doc)).withStatus(Finding.Status.valueOf(rs.getString(2)));
         } catch (JsonProcessingException e) {
-            throw new SQLException("finding " + rs.getString(1) + " has unreadable evidence", e);
+            throw new SQLException("finding " + rs.getString(1) + " is unreadable", e);
         }
-        return new Finding(rs.getString(1), rs.getString(2), Severity.valueOf(rs.getString(3)), rs.getString(4),
-                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
-                rs.getLong(9), evidence);
     }
 }

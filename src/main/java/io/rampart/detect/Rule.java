@@ -1,46 +1,66 @@
 package io.rampart.detect;
 
-import io.rampart.audit.RequestFacts;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
- * One detection rule as data: which records match (event names and named conditions, all of which must hold), what
- * they are counted per, how many within what window make a finding, and the responses to take. The engine
- * ({@link Detector}) knows nothing about any particular attack.
+ * One detection rule as data (loaded by {@link RulePack}): which records it looks at ({@code match}), which of those
+ * may raise it ({@code trigger}, default all), what it counts per ({@code groupBy}: accessKey, principal, bucket or
+ * any field path), how many qualifying records within what window make a finding, and the responses. At most one
+ * stateful primitive refines which records qualify:
+ * <ul>
+ *   <li>{@code firstSeen}: the value of {@code fields} was never seen for the group before, and the group has a
+ *   baseline of at least {@code baseline} earlier matching records (a new source IP for a key; SSE-C on a bucket whose
+ *   writes never used it);</li>
+ *   <li>{@code lowers}: the smallest number at {@code fields} is present and lower than the group's previous one, or
+ *   the previous record had none (an expiration added or shortened);</li>
+ *   <li>{@code after}: a record matching {@code after.match} was seen for the group within {@code after.within} before
+ *   (a sequence: policy made public, then bulk reads).</li>
+ * </ul>
+ * The engine ({@link Detector}) knows nothing about any particular attack.
  */
-public record Rule(String id, Severity severity, String description, Set<String> eventNames, List<Condition> conditions,
-                   GroupBy groupBy, Duration window, int threshold, List<ResponseAction> responses) {
+public record Rule(String id, Severity severity, String description, Match match, Match trigger, List<String> groupBy,
+                   Duration window, int threshold, FirstSeen firstSeen, Lowers lowers, After after,
+                   List<ResponseAction> responses) {
+
+    public record FirstSeen(List<String> fields, int baseline) {
+        public FirstSeen {
+            fields = List.copyOf(fields);
+        }
+    }
+
+    public record Lowers(List<String> fields) {
+        public Lowers {
+            fields = List.copyOf(fields);
+        }
+    }
+
+    public record After(Match match, Duration within) { }
+
     public Rule {
-        eventNames = Set.copyOf(eventNames);
-        conditions = List.copyOf(conditions);
+        groupBy = List.copyOf(groupBy);
         responses = List.copyOf(responses);
+        if (trigger == null) trigger = Match.ALWAYS;
         if (threshold < 1) throw new IllegalArgumentException("rule " + id + ": threshold must be at least 1");
         if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("rule " + id + ": window must be positive");
+        int stateful = (firstSeen != null ? 1 : 0) + (lowers != null ? 1 : 0) + (after != null ? 1 : 0);
+        if (stateful > 1) throw new IllegalArgumentException("rule " + id + ": use at most one of firstSeen, lowers, after");
     }
 
-    public boolean matches(RequestFacts f) {
-        if (!eventNames.contains(f.eventName())) return false;
-        for (Condition c : conditions) if (!c.test(f)) return false;
-        return true;
+    /** The group a record belongs to: its groupBy values joined; "-" for a missing one. */
+    public String groupOf(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        for (String g : groupBy) {
+            if (!sb.isEmpty()) sb.append('|');
+            String v = RecordFields.first(r, g);
+            sb.append(v == null ? "-" : v);
+        }
+        return sb.isEmpty() ? "*" : sb.toString();
     }
 
-    /** The built-in pack (to become a YAML file shipped in the jar, overridable with --rules). */
+    /** The built-in pack, shipped in the jar. */
     public static List<Rule> builtIn() {
-        List<ResponseAction> contain = List.of(ResponseAction.DEACTIVATE_ACCESS_KEY, ResponseAction.BLOCK_SSE_C);
-        return List.of(
-                new Rule("in-place-sse-c-reencryption", Severity.HIGH,
-                        "CopyObject onto itself with an SSE-C key: the object is now readable only with the caller's key",
-                        Set.of("CopyObject"),
-                        List.of(Condition.SUCCEEDED, Condition.SSE_C, Condition.COPY_SOURCE_IS_DESTINATION),
-                        GroupBy.ACCESS_KEY, Duration.ofSeconds(60), 1, contain),
-                // Notify only: SSE-C is also a legitimate feature, and a user who relies on it writes many SSE-C
-                // objects; containment is reserved for the unambiguous in-place re-encryption above.
-                new Rule("sse-c-write-burst", Severity.MEDIUM,
-                        "Several SSE-C writes by one access key within a minute",
-                        Set.of("PutObject", "CopyObject", "CreateMultipartUpload"),
-                        List.of(Condition.SUCCEEDED, Condition.SSE_C),
-                        GroupBy.ACCESS_KEY, Duration.ofSeconds(60), 3, List.of()));
+        return RulePack.builtIn();
     }
 }

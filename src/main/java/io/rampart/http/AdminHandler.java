@@ -49,8 +49,15 @@ final class AdminHandler {
     private final AuditTrail trail;
     private final String region;
     private final String adminAccountId;
+    private final io.rampart.detect.FindingsService findings;
 
     AdminHandler(SigV4Verifier verifier, Restore restore, AuditTrail trail, String region, String adminAccountId) {
+        this(verifier, restore, trail, region, adminAccountId, null);
+    }
+
+    AdminHandler(SigV4Verifier verifier, Restore restore, AuditTrail trail, String region, String adminAccountId,
+                 io.rampart.detect.FindingsService findings) {
+        this.findings = findings;
         this.verifier = verifier;
         this.restore = restore;
         this.trail = trail;
@@ -82,6 +89,20 @@ final class AdminHandler {
             }
             if (!isAdmin(auth.principal())) {
                 throw new AdminException(S3ErrorCode.ACCESS_DENIED, "Only the account's admin may use the admin API");
+            }
+            if (findings != null && target.key() != null
+                    && (target.key().equals("admin/findings") || target.key().startsWith("admin/findings/"))) {
+                AdminFindings.Answer a = AdminFindings.handle(findings, method, target.key(), target.query(), auth.principal());
+                byte[] body = JSON.writeValueAsBytes(a.body());
+                response.setStatus(200);
+                response.getHeaders().put("Content-Type", "application/json");
+                response.getHeaders().put("Content-Length", Integer.toString(body.length));
+                RequestFacts facts = named(draft.done(200, Map.of(), 0, body.length, null, null), a.eventName(), null, null,
+                        a.params(), Map.of(), a.readOnly(), true);
+                if (a.readOnly()) trail.record(facts);
+                else trail.recordDurably(facts);
+                response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+                return;
             }
             if (!"admin/restore".equals(target.key())) {
                 throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Unknown admin resource /" + BUCKET + "/" + target.key());

@@ -14,14 +14,18 @@ import io.rampart.iam.StsApi;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.crypto.MasterKey;
 import io.rampart.detect.DetectingTrail;
-import io.rampart.detect.Detector;
+import io.rampart.detect.DetectorSettings;
+import io.rampart.detect.FindingJson;
 import io.rampart.detect.FindingStore;
+import io.rampart.detect.FindingsService;
+import io.rampart.detect.IamIdentityControls;
+import io.rampart.detect.Notifier;
 import io.rampart.detect.Responder;
-import io.rampart.detect.Rule;
+import io.rampart.detect.RulePack;
+import io.rampart.detect.TrailTailer;
 import io.rampart.iam.IamStore;
 import io.rampart.metrics.MeteredTrail;
 import io.rampart.notify.EventQueue;
-import io.rampart.notify.Notifier;
 import io.rampart.notify.WebhookSender;
 import io.rampart.metrics.ServerMetrics;
 import io.rampart.s3.BucketLogging;
@@ -176,6 +180,9 @@ public final class Rampart implements AutoCloseable {
     private final IamStore iam;
     private final AuditTrail trail;
     private final FindingStore findings;
+    private final FindingsService findingsService;
+    private final TrailTailer tailer;
+    private final Notifier notifier;
     private final LifecycleWorker lifecycle;
     private final Permissions permissions;
     private final ServerMetrics metrics = new ServerMetrics();
@@ -185,7 +192,7 @@ public final class Rampart implements AutoCloseable {
     private final TrailDestinations.Closeable trailDestination;
     private MetricsEndpoint metricsEndpoint;
 
-    private Rampart(Config config) throws Exception {
+    private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
         Path dir = Files.createDirectories(config.dataDir());
         Path keyFile = dir.resolve("master.key");
@@ -232,13 +239,21 @@ public final class Rampart implements AutoCloseable {
                     .withFsync(config.fsync());
             TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, Clock.systemUTC());
             openedTrail = trailWriter;
-            // The detector sees every record the trail accepts, off the request path, and may respond on its own.
+            // The detector tails the trail's files from a stored position, off the request path, and may respond on
+            // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
+            this.notifier = new Notifier(detection.webhooks(), detection.webhookRetryPause());
+            Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().serviceEvent(
+                    Instant.now(), config.region(), event, bucket, null, details), false);
+            Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
+            this.tailer = new TrailTailer(trailWriter.layout(), findings, RulePack.load(detection.rulesFile()), responder,
+                    f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
+            this.findingsService = new FindingsService(findings, responder, tailer, (event, details) ->
+                    audit.record(event, null, details));
             // Every request's facts pass the metered trail once: request metrics are taken there.
-            this.trail = new MeteredTrail(new DetectingTrail(trailWriter,
-                    new Detector(Rule.builtIn(), findings, new Responder(iam, meta, config.autoRespond())),
-                    DetectingTrail.DEFAULT_CAPACITY), metrics);
+            this.trail = new MeteredTrail(new DetectingTrail(trailWriter, tailer), metrics);
             openedTrail = trail;
+            tailer.start();
             // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
             lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
                     e.time(), config.region(), lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true)));
@@ -274,15 +289,24 @@ public final class Rampart implements AutoCloseable {
                 this.trailDelivery = null;
             }
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId(),
+                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
-                    .withNotifier(new Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));
+                    .withNotifier(new io.rampart.notify.Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));
         } catch (Exception e) {
             if (openedTrail != null) openedTrail.close();
             db.close();
             throw e;
         }
+    }
+
+    /** A finding's summary in its trail record (the full finding is in the admin API). */
+    private static java.util.Map<String, String> findingDetails(io.rampart.detect.Finding f) {
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        FindingJson.of(f).properties().forEach(e -> {
+            if (e.getValue().isValueNode() && !e.getValue().isNull()) d.put(e.getKey(), e.getValue().asText());
+        });
+        return d;
     }
 
     /** S3 event notification names for lifecycle actions (s3:LifecycleExpiration:*), CloudTrail-style. */
@@ -347,7 +371,12 @@ public final class Rampart implements AutoCloseable {
     }
 
     public static Rampart start(Config config) throws Exception {
-        Rampart r = new Rampart(config);
+        return start(config, DetectorSettings.defaults());
+    }
+
+    /** Starts with the detector's rule pack and webhooks. */
+    public static Rampart start(Config config, DetectorSettings detection) throws Exception {
+        Rampart r = new Rampart(config, detection);
         try {
             r.server.start();
             r.lifecycle.start();
@@ -396,6 +425,16 @@ public final class Rampart implements AutoCloseable {
         return findings;
     }
 
+    /** Findings as an administrator handles them (list, archive, resolve). */
+    public FindingsService findingsService() {
+        return findingsService;
+    }
+
+    /** The detector's tailer (tests look at what it has processed). */
+    public TrailTailer detector() {
+        return tailer;
+    }
+
     public String accountId() {
         return bootstrap.accountId();
     }
@@ -440,6 +479,7 @@ public final class Rampart implements AutoCloseable {
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
         if (trailDestination != null) trailDestination.close();
         metrics.close();
+        if (notifier != null) notifier.close();
         meta.close();
     }
 

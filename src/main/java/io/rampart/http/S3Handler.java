@@ -67,12 +67,16 @@ public final class S3Handler extends Handler.Abstract {
 
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
                      io.rampart.recovery.Restore restore, String adminAccountId) {
-        this(verifier, s3, domain, trail, region, restore, adminAccountId, null, null);
+        this(verifier, s3, domain, trail, region, restore, adminAccountId, null, null, null);
     }
 
-    /** With the admin API ({@code /_rampart/...}): restores run by {@code restore}, allowed to the account's admin. */
+    /**
+     * With the admin API ({@code /_rampart/...}: restores, findings), IAM/STS/Organizations on the same port, and a
+     * hook noting which key signed each request.
+     */
     S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
-              io.rampart.recovery.Restore restore, String adminAccountId, ServiceEndpoint services, KeyUse keyUse) {
+              io.rampart.recovery.Restore restore, String adminAccountId, io.rampart.detect.FindingsService findings,
+              ServiceEndpoint services, KeyUse keyUse) {
         super(InvocationType.BLOCKING);
         this.services = services;
         this.keyUse = keyUse;
@@ -81,7 +85,7 @@ public final class S3Handler extends Handler.Abstract {
         this.domain = domain;
         this.trail = trail;
         this.region = region;
-        this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId);
+        this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId, findings);
     }
 
     /** Sends every served request on a bucket to the server access log (which keeps those of buckets with logging). */
@@ -152,6 +156,12 @@ public final class S3Handler extends Handler.Abstract {
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented");
             }
             Call call = new Call(method, target, headers, auth, requestId, request.isSecure(), request);
+            if (TrailDocuments.captures(op)) {
+                // Configuration documents go into the trail's requestParameters, as CloudTrail shows them.
+                call.tee = new TrailDocuments.Tee(auth.body());
+                TrailDocuments.Tee tee = call.tee;
+                draft.documents(() -> TrailDocuments.of(op, tee.bytes()));
+            }
             boolean rereadable = "GET".equals(method) || "HEAD".equals(method);
             S3Response r;
             for (int attempt = 1; ; attempt++) {
@@ -356,6 +366,7 @@ public final class S3Handler extends Handler.Abstract {
 
         private final String sourceIp;
         private final String tlsProtocol;
+        private TrailDocuments.Tee tee;
 
         Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId,
              boolean secure, Request request) {
@@ -376,7 +387,7 @@ public final class S3Handler extends Handler.Abstract {
         @Override public String key() { return target.key(); }
         @Override public Map<String, String> query() { return target.query(); }
         @Override public Map<String, List<String>> headers() { return headers; }
-        @Override public InputStream body() { return auth.body(); }
+        @Override public InputStream body() { return tee != null ? tee : auth.body(); }
         @Override public long contentLength() { return auth.body().decodedLength(); }
         @Override public Principal principal() { return auth.principal(); }
         @Override public String requestId() { return requestId; }

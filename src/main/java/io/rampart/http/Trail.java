@@ -56,6 +56,7 @@ final class Trail {
         private Principal principal = Principal.anonymous();
         private String accessKeyId;
         private final Request request;
+        private java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> documents;
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
@@ -99,6 +100,11 @@ final class Trail {
             this.accessKeyId = auth.accessKeyId();
         }
 
+        /** The request's configuration documents, read when the record is made (after the body was consumed). */
+        void documents(java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> d) {
+            this.documents = d;
+        }
+
         boolean readOnly() {
             return readOnly;
         }
@@ -135,7 +141,8 @@ final class Trail {
             return new RequestFacts(time, requestId, hostId, service, name,
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
                     target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
-                    Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management);
+                    Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
+                    documents == null ? Map.of() : documents.get());
         }
     }
 

@@ -42,6 +42,23 @@ public final class BucketEncryption {
         }).map(b -> changed[0]);
     }
 
+    /**
+     * Sets the bucket's BlockedEncryptionTypes to {@code types} (an automatic response being reversed), keeping the rest
+     * of its default encryption. Returns the previous types; empty when the bucket does not exist.
+     */
+    public static Optional<List<String>> setBlockedTypes(MetadataStore meta, String bucket, List<String> types) {
+        List<List<String>> before = new ArrayList<>();
+        return meta.updateBucketConfig(bucket, json -> {
+            BucketSettings current = BucketSettings.of(new Bucket(bucket, null, null, 0, "", false, json));
+            BucketSettings.DefaultEncryption e = current.encryption();
+            before.add(e == null ? List.of() : e.blockedTypes());
+            BucketSettings.DefaultEncryption next = e == null
+                    ? new BucketSettings.DefaultEncryption("AES256", false, List.copyOf(types))
+                    : new BucketSettings.DefaultEncryption(e.algorithm(), e.bucketKeyEnabled(), List.copyOf(types));
+            return current.withEncryption(next).toJson();
+        }).map(b -> before.isEmpty() ? List.<String>of() : before.get(before.size() - 1));
+    }
+
     S3Response get(S3Call call) {
         Bucket b = ctx.ownedBucket(call);
         BucketSettings.DefaultEncryption e = BucketSettings.of(b).encryption();

@@ -46,6 +46,14 @@ public final class RampartServer implements AutoCloseable {
                 Rampart.Config.defaults(dir).withRootKey(ACCESS_KEY, SECRET_KEY).withAutoRespond(false))));
     }
 
+    /** Starts a server with the detector's rule pack and webhooks set too. */
+    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config> adjust,
+                                      io.rampart.detect.DetectorSettings detection) throws Exception {
+        Path dir = Files.createTempDirectory("rampart-it");
+        return new RampartServer(dir, Rampart.start(adjust.apply(
+                Rampart.Config.defaults(dir).withRootKey(ACCESS_KEY, SECRET_KEY).withAutoRespond(false)), detection));
+    }
+
     public URI endpoint() {
         return URI.create(rampart.endpoint());
     }

@@ -1,0 +1,114 @@
+package io.rampart.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rampart.s3.Operation;
+import io.rampart.xml.XmlElement;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration documents CloudTrail shows inside requestParameters, as JSON: the bucket policy as it was sent
+ * ({@code bucketPolicy}), and XML configurations converted element by element ({@code LifecycleConfiguration},
+ * {@code VersioningConfiguration}, {@code ServerSideEncryptionConfiguration}, {@code ObjectLockConfiguration}):
+ * repeated elements become arrays, leaves strings, the namespace {@code xmlns}. Detection rules read them.
+ */
+final class TrailDocuments {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX = 64 * 1024;
+    private static final Map<Operation, String> NAMES = Map.of(
+            Operation.PUT_BUCKET_POLICY, "bucketPolicy",
+            Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, "LifecycleConfiguration",
+            Operation.PUT_BUCKET_VERSIONING, "VersioningConfiguration",
+            Operation.PUT_BUCKET_ENCRYPTION, "ServerSideEncryptionConfiguration",
+            Operation.PUT_OBJECT_LOCK_CONFIGURATION, "ObjectLockConfiguration");
+
+    private TrailDocuments() { }
+
+    static boolean captures(Operation op) {
+        return NAMES.containsKey(op);
+    }
+
+    /** The body as its requestParameters entry; empty when it is not a document of {@code op} or does not parse. */
+    static Map<String, JsonNode> of(Operation op, byte[] body) {
+        String name = NAMES.get(op);
+        if (name == null || body == null || body.length == 0 || body.length > MAX) return Map.of();
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        if (op == Operation.PUT_BUCKET_POLICY) {
+            try {
+                out.put(name, JSON.readTree(body));
+            } catch (IOException e) {
+                return Map.of();
+            }
+            return out;
+        }
+        try {
+            XmlElement root = XmlElement.parse(body);
+            ObjectNode n = (ObjectNode) json(root);
+            n.put("xmlns", "http://s3.amazonaws.com/doc/2006-03-01/");
+            out.put(name, n);
+        } catch (XmlElement.MalformedXmlException | ClassCastException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    private static JsonNode json(XmlElement e) {
+        if (e.children().isEmpty()) return JsonNodeFactory.instance.textNode(e.text().trim());
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        Map<String, List<XmlElement>> groups = new LinkedHashMap<>();
+        for (XmlElement c : e.children()) groups.computeIfAbsent(c.name(), k -> new java.util.ArrayList<>()).add(c);
+        groups.forEach((k, list) -> {
+            if (list.size() == 1) {
+                o.set(k, json(list.get(0)));
+            } else {
+                ArrayNode a = o.putArray(k);
+                for (XmlElement c : list) a.add(json(c));
+            }
+        });
+        return o;
+    }
+
+    /** Passes the body through, keeping a copy of its first {@link #MAX} bytes. */
+    static final class Tee extends FilterInputStream {
+        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        private boolean overflow;
+
+        Tee(InputStream in) {
+            super(in);
+        }
+
+        @Override public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) keep(new byte[] {(byte) b}, 0, 1);
+            return b;
+        }
+
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) keep(b, off, n);
+            return n;
+        }
+
+        private void keep(byte[] b, int off, int n) {
+            if (overflow) return;
+            if (copy.size() + n > MAX) {
+                overflow = true;
+                return;
+            }
+            copy.write(b, off, n);
+        }
+
+        byte[] bytes() {
+            return overflow ? null : copy.toByteArray();
+        }
+    }
+}
