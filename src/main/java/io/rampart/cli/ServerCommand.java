@@ -88,6 +88,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Write a signed audit trail digest this often, in minutes; one is also written at shutdown (default: ${DEFAULT-VALUE}).")
     long trailDigestMinutes;
 
+    @Option(names = "--replication-targets", paramLabel = "FILE",
+            description = "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
+                    + "credentials this server writes there with (see README); other destinations must be local buckets.")
+    Path replicationTargets;
+
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
@@ -112,6 +117,15 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: cannot start: " + e.getMessage());
             return 1;
         }
+        io.rampart.s3.ReplicationTargets targets = io.rampart.s3.ReplicationTargets.none();
+        if (replicationTargets != null) {
+            try {
+                targets = io.rampart.s3.ReplicationTargets.load(replicationTargets);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("rampart: cannot read --replication-targets: " + e.getMessage());
+                return 2;
+            }
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
@@ -120,7 +134,8 @@ final class ServerCommand implements Callable<Integer> {
                 new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
                 .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
-                .withAutoRespond(autoRespond);
+                .withAutoRespond(autoRespond)
+                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets));
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

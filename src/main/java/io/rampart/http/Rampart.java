@@ -13,10 +13,14 @@ import io.rampart.detect.Responder;
 import io.rampart.detect.Rule;
 import io.rampart.iam.IamStore;
 import io.rampart.s3.LifecycleWorker;
+import io.rampart.s3.ReplicatingMetadataStore;
+import io.rampart.s3.ReplicationOptions;
+import io.rampart.s3.ReplicationWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
 import io.rampart.storage.LocalBlobStore;
+import io.rampart.storage.ReplicationQueue;
 import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +69,7 @@ public final class Rampart implements AutoCloseable {
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
-                         boolean autoRespond) {
+                         boolean autoRespond, ReplicationOptions replication) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -74,6 +78,7 @@ public final class Rampart implements AutoCloseable {
                 throw new IllegalArgumentException("lifecycle day and interval must be positive");
             }
             if (trail == null) trail = TrailTiming.defaults();
+            if (replication == null) replication = ReplicationOptions.defaults();
         }
 
         /** Settings with automatic responses to findings on (the default). */
@@ -81,13 +86,13 @@ public final class Rampart implements AutoCloseable {
                       String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
                       long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
             this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true);
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true, null);
         }
 
         /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
         public Config withAutoRespond(boolean on) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, replication);
         }
 
         /** Settings with the default audit trail timing. */
@@ -101,7 +106,7 @@ public final class Rampart implements AutoCloseable {
         /** Audit trail timing: segment rotation (time or size) and the digest interval. */
         public Config withTrail(TrailTiming t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, replication);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -118,23 +123,29 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, replication);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, replication);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, replication);
+        }
+
+        /** Replication: remote destinations (the operator's targets file) and retry back-off. */
+        public Config withReplication(ReplicationOptions r) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, r);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, replication);
         }
     }
 
@@ -149,6 +160,7 @@ public final class Rampart implements AutoCloseable {
     private final AuditTrail trail;
     private final FindingStore findings;
     private final LifecycleWorker lifecycle;
+    private final ReplicationWorker replication;
 
     private Rampart(Config config) throws Exception {
         this.config = config;
@@ -176,8 +188,14 @@ public final class Rampart implements AutoCloseable {
             CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
                     .map(k -> new Credential(k.accessKeyId(), k.secretKey(), null, k.principal()));
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
-            S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
-                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()));
+            // Replication: versions its rules select are queued in their own write transaction (through the replicating
+            // store); the worker writes replicas through the plain store, so they are not queued again.
+            this.replication = new ReplicationWorker(meta, blobs, masterKey, new ReplicationQueue(db), config.replication(),
+                    Clock.systemUTC());
+            ReplicatingMetadataStore replicating = new ReplicatingMetadataStore(meta, replication::wake);
+            S3Service s3 = new S3Service(replicating, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
+                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
+                    config.replication().targets());
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -198,8 +216,10 @@ public final class Rampart implements AutoCloseable {
             // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
             lifecycle.addListener(e -> trailWriter.append(trailWriter.records().serviceEvent(e.time(), config.region(),
                     lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true));
+            replication.addListener(e -> trailWriter.append(trailWriter.records().serviceEvent(e.time(), config.region(),
+                    e.deleteMarker() ? "ReplicateDelete" : "ReplicateObject", e.bucket(), e.key(), replicationDetails(e)), true));
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId()));
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC()), bootstrap.accountId()));
         } catch (Exception e) {
             if (openedTrail != null) openedTrail.close();
             db.close();
@@ -224,6 +244,15 @@ public final class Rampart implements AutoCloseable {
         if (e.versionId() != null) {
             d.put(e.action() == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD ? "uploadId" : "versionId", e.versionId());
         }
+        return d;
+    }
+
+    private static java.util.Map<String, String> replicationDetails(ReplicationWorker.Event e) {
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("versionId", e.versionId());
+        d.put("replicationStatus", e.status());
+        if (e.destination() != null) d.put("destinationBucket", e.destination());
+        if (e.reason() != null) d.put("reason", e.reason());
         return d;
     }
 
@@ -273,6 +302,7 @@ public final class Rampart implements AutoCloseable {
         try {
             r.server.start();
             r.lifecycle.start();
+            r.replication.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -321,6 +351,11 @@ public final class Rampart implements AutoCloseable {
         return lifecycle;
     }
 
+    /** The replication worker: its metrics (queue length, lag, failures) and outcomes. */
+    public ReplicationWorker replication() {
+        return replication;
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -333,6 +368,7 @@ public final class Rampart implements AutoCloseable {
             log.warn("error stopping HTTP server: {}", e.toString());
         }
         if (lifecycle != null) lifecycle.close();
+        if (replication != null) replication.close();
         if (trail != null) trail.close();
         meta.close();
     }

@@ -10,14 +10,14 @@ import java.util.List;
 /**
  * A bucket's sub-resource configurations, stored as one JSON document in its row: default encryption (whose
  * BlockedEncryptionTypes is the per-bucket SSE-C switch), Object Lock's default retention, the lifecycle rules and the
- * bucket policy (its JSON text as the client sent it).
+ * bucket policy (its JSON text as the client sent it), and the replication configuration.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
-                      String mfaDelete, String policy) {
+                      String mfaDelete, String policy, ReplicationConfiguration replication) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null);
+        this(encryption, objectLock, null, null, null, null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -62,26 +62,31 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, replication);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, replication);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, replication);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, replication);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, replication);
+    }
+
+    /** With this replication configuration; null removes it. */
+    BucketSettings withReplication(ReplicationConfiguration r) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, r);
     }
 
     boolean mfaDeleteEnabled() {

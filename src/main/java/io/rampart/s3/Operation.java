@@ -47,6 +47,9 @@ public enum Operation {
     PUT_BUCKET_POLICY("PutBucketPolicy"),
     DELETE_BUCKET_POLICY("DeleteBucketPolicy"),
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus"),
+    GET_BUCKET_REPLICATION("GetBucketReplication"),
+    PUT_BUCKET_REPLICATION("PutBucketReplication"),
+    DELETE_BUCKET_REPLICATION("DeleteBucketReplication"),
     NOT_IMPLEMENTED("NotImplemented");
 
     private final String awsName;

@@ -38,6 +38,7 @@ public final class Router {
                 if (q.containsKey("uploads")) return Operation.LIST_MULTIPART_UPLOADS;
                 if (q.containsKey("policy")) return Operation.GET_BUCKET_POLICY;
                 if (q.containsKey("policyStatus")) return Operation.GET_BUCKET_POLICY_STATUS;
+                if (q.containsKey("replication")) return Operation.GET_BUCKET_REPLICATION;
                 if (hasAny(q, BUCKET_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return "2".equals(q.get("list-type")) ? Operation.LIST_OBJECTS_V2 : Operation.LIST_OBJECTS;
             }
@@ -47,6 +48,7 @@ public final class Router {
                 if (q.containsKey("versioning")) return Operation.PUT_BUCKET_VERSIONING;
                 if (q.containsKey("object-lock")) return Operation.PUT_OBJECT_LOCK_CONFIGURATION;
                 if (q.containsKey("policy")) return Operation.PUT_BUCKET_POLICY;
+                if (q.containsKey("replication")) return Operation.PUT_BUCKET_REPLICATION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {
@@ -56,6 +58,7 @@ public final class Router {
                 if (q.containsKey("encryption")) return Operation.DELETE_BUCKET_ENCRYPTION;
                 if (q.containsKey("lifecycle")) return Operation.DELETE_BUCKET_LIFECYCLE;
                 if (q.containsKey("policy")) return Operation.DELETE_BUCKET_POLICY;
+                if (q.containsKey("replication")) return Operation.DELETE_BUCKET_REPLICATION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.DELETE_BUCKET;
             }
             case "POST" -> {

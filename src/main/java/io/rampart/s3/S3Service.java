@@ -23,6 +23,7 @@ public final class S3Service {
     private final Lifecycle lifecycle;
     private final Authorizer authorizer;
     private final BucketPolicy policy;
+    private final BucketReplication replication;
 
     /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
     @FunctionalInterface
@@ -32,6 +33,12 @@ public final class S3Service {
 
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
                      S3Settings settings, MfaCheck mfaCheck) {
+        this(meta, blobs, region, clock, masterKey, settings, mfaCheck, ReplicationTargets.none());
+    }
+
+    /** With the remote replication destinations the operator configured. */
+    public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
+                     S3Settings settings, MfaCheck mfaCheck, ReplicationTargets replicationTargets) {
         Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings,
                 new MfaDelete(mfaCheck::verify));
         this.ctx = ctx;
@@ -49,6 +56,7 @@ public final class S3Service {
         BucketPolicies policies = new BucketPolicies();
         this.authorizer = new Authorizer(ctx, policies);
         this.policy = new BucketPolicy(ctx, policies);
+        this.replication = new BucketReplication(ctx, replicationTargets);
     }
 
     public S3Response handle(Operation op, S3Call request) throws IOException {
@@ -102,6 +110,9 @@ public final class S3Service {
             case PUT_BUCKET_POLICY -> policy.put(call);
             case DELETE_BUCKET_POLICY -> policy.delete(call);
             case GET_BUCKET_POLICY_STATUS -> policy.status(call);
+            case GET_BUCKET_REPLICATION -> replication.get(call);
+            case PUT_BUCKET_REPLICATION -> replication.put(call);
+            case DELETE_BUCKET_REPLICATION -> replication.delete(call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }
