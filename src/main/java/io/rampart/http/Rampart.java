@@ -136,6 +136,12 @@ public final class Rampart implements AutoCloseable {
                     stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, replication);
         }
 
+        /** Listening on this port (0: a free one); a test restarting a server keeps its port this way. */
+        public Config withPort(int p) {
+            return new Config(address, p, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, replication);
+        }
+
         /** Replication: remote destinations (the operator's targets file) and retry back-off. */
         public Config withReplication(ReplicationOptions r) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
