@@ -169,6 +169,32 @@ class ReplicationTest {
     }
 
     @Test
+    void versioningCannotBeSuspendedUnderAReplicationConfiguration() {
+        versionedBucket(s3, "susp-src");
+        versionedBucket(s3, "susp-dst");
+        replicate(s3, "susp-src", rule("all", 1, "", "susp-dst", false));
+        assertS3Error(() -> s3.putBucketVersioning(b -> b.bucket("susp-src").versioningConfiguration(v -> v
+                .status(BucketVersioningStatus.SUSPENDED))), 409, "InvalidBucketState");
+        s3.deleteBucketReplication(b -> b.bucket("susp-src"));
+        s3.putBucketVersioning(b -> b.bucket("susp-src").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+        assertThat(s3.getBucketVersioning(b -> b.bucket("susp-src")).status()).isEqualTo(BucketVersioningStatus.SUSPENDED);
+    }
+
+    @Test
+    void aBucketPolicyDenyingTheReplicationActionsApplies() {
+        versionedBucket(s3, "pol-src");
+        versionedBucket(s3, "pol-dst");
+        s3.putBucketPolicy(b -> b.bucket("pol-src").policy("""
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*",
+                  "Action": ["s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
+                  "Resource": "arn:aws:s3:::pol-src"}]}
+                """));
+        assertS3Error(() -> replicate(s3, "pol-src", rule("all", 1, "", "pol-dst", false)), 403, "AccessDenied");
+        assertS3Error(() -> s3.getBucketReplication(b -> b.bucket("pol-src")), 403, "AccessDenied");
+        assertS3Error(() -> s3.deleteBucketReplication(b -> b.bucket("pol-src")), 403, "AccessDenied");
+    }
+
+    @Test
     void invalidRulesAreRefusedAsAwsRefusesThem() {
         versionedBucket(s3, "cfg-src3");
         versionedBucket(s3, "cfg-dst3");
