@@ -50,7 +50,13 @@ final class BucketReplication {
         if (destination.equals(source.name())) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Destination bucket cannot be the same as the source bucket.");
         }
-        if (targets.forBucket(destination).isPresent()) return;
+        Optional<ReplicationTargets.Target> remote = targets.forBucket(destination);
+        if (remote.isPresent()) {
+            if (!remote.get().allows(source.owner())) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Destination bucket must exist.");
+            }
+            return;
+        }
         // Another account's bucket is reported as missing: its existence is not the requester's to learn.
         Optional<Bucket> d = ctx.meta().bucket(destination).filter(x -> x.owner().equals(source.owner()));
         if (d.isEmpty()) throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Destination bucket must exist.");

@@ -36,8 +36,9 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     private ObjectVersion stamp(ObjectVersion v) {
         String current = v.meta().replicationStatus();
         if (REPLICA.equals(current)) return v;
-        ReplicationConfiguration config = delegate.bucket(v.bucket()).map(BucketSettings::of)
-                .map(BucketSettings::replication).orElse(null);
+        // Most buckets have no replication: a glance at the stored document spares parsing it on every write.
+        ReplicationConfiguration config = delegate.bucket(v.bucket()).filter(b -> b.config().contains("\"replication\""))
+                .map(BucketSettings::of).map(BucketSettings::replication).orElse(null);
         String status = config != null && !config.rulesFor(v).isEmpty() ? ObjectMeta.REPLICATION_PENDING : null;
         if (java.util.Objects.equals(status, current)) return v;
         return v.withMeta(v.meta().withReplicationStatus(status));

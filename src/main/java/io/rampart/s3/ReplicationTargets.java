@@ -19,14 +19,23 @@ import java.util.Optional;
  * <pre>{@code
  * {
  *   "backup-photos": {"endpoint": "https://backup.example:9000", "region": "us-east-1",
- *                     "accessKeyId": "AKIA...", "secretAccessKey": "...", "pathStyle": true}
+ *                     "accessKeyId": "AKIA...", "secretAccessKey": "...", "pathStyle": true,
+ *                     "account": "123456789012"}
  * }
  * }</pre>
  */
 public final class ReplicationTargets {
-    /** One remote destination. The secret never appears in {@link #toString()}. */
+    /**
+     * One remote destination. The secret never appears in {@link #toString()}. {@code account}: when set, only buckets
+     * of that account may replicate here (on a server shared by several accounts, one tenant's rules must not write
+     * into the copy kept for another).
+     */
     public record Target(String bucket, URI endpoint, String region, String accessKeyId, String secretAccessKey,
-                         boolean pathStyle) {
+                         boolean pathStyle, String account) {
+        public boolean allows(String sourceAccount) {
+            return account == null || account.equals(sourceAccount);
+        }
+
         @Override public String toString() {
             return "Target[" + bucket + " at " + endpoint + " (" + region + "), key " + accessKeyId + "]";
         }
@@ -67,7 +76,8 @@ public final class ReplicationTargets {
                 throw new IllegalArgumentException(where + ": endpoint must be an http:// or https:// URL");
             }
             out.put(e.getKey(), new Target(e.getKey(), endpoint, t.path("region").asText("us-east-1"),
-                    required(t, "accessKeyId", where), required(t, "secretAccessKey", where), t.path("pathStyle").asBoolean(true)));
+                    required(t, "accessKeyId", where), required(t, "secretAccessKey", where), t.path("pathStyle").asBoolean(true),
+                    t.hasNonNull("account") ? t.get("account").asText() : null));
         }
         return new ReplicationTargets(out);
     }

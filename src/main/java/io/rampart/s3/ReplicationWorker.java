@@ -204,6 +204,9 @@ public final class ReplicationWorker implements AutoCloseable {
             try {
                 Optional<ReplicationTargets.Target> remote = options.targets().forBucket(destination);
                 if (remote.isPresent()) {
+                    if (!remote.get().allows(source.get().owner())) {
+                        throw new Permanent("replication target " + destination + " is reserved for another account");
+                    }
                     replicateRemote(remote.get(), v, r);
                 } else {
                     replicateLocal(source.get(), v, r);

@@ -88,6 +88,19 @@ class ReplicationRulesTest {
     }
 
     @Test
+    void aTargetReservedForAnAccountServesOnlyThatAccount(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("targets.json");
+        Files.writeString(f, """
+                {"open": {"endpoint": "http://a", "accessKeyId": "A", "secretAccessKey": "S"},
+                 "mine": {"endpoint": "http://b", "accessKeyId": "A", "secretAccessKey": "S", "account": "111111111111"}}
+                """);
+        ReplicationTargets t = ReplicationTargets.load(f);
+        assertThat(t.forBucket("open").orElseThrow().allows("222222222222")).isTrue();
+        assertThat(t.forBucket("mine").orElseThrow().allows("111111111111")).isTrue();
+        assertThat(t.forBucket("mine").orElseThrow().allows("222222222222")).isFalse();
+    }
+
+    @Test
     void aTargetWithoutItsSecretIsRefusedNamingTheFieldNotAValue(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("targets.json");
         Files.writeString(f, "{\"backup\": {\"endpoint\": \"ftp://x\", \"accessKeyId\": \"AKIA\", \"secretAccessKey\": \"s3cr3t\"}}");
