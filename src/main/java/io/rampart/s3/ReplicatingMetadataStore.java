@@ -34,11 +34,19 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     }
 
     private ObjectVersion stamp(ObjectVersion v) {
+        return stamp(v, configuration(v.bucket()));
+    }
+
+    private Optional<ReplicationConfiguration> configuration(String bucket) {
+        // Most buckets have no replication: a glance at the stored document spares parsing it on every write.
+        return delegate.bucket(bucket).filter(b -> b.config().contains("\"replication\""))
+                .map(BucketSettings::of).map(BucketSettings::replication);
+    }
+
+    private static ObjectVersion stamp(ObjectVersion v, Optional<ReplicationConfiguration> configuration) {
         String current = v.meta().replicationStatus();
         if (REPLICA.equals(current)) return v;
-        // Most buckets have no replication: a glance at the stored document spares parsing it on every write.
-        ReplicationConfiguration config = delegate.bucket(v.bucket()).filter(b -> b.config().contains("\"replication\""))
-                .map(BucketSettings::of).map(BucketSettings::replication).orElse(null);
+        ReplicationConfiguration config = configuration.orElse(null);
         String status = config != null && !config.rulesFor(v).isEmpty() ? ObjectMeta.REPLICATION_PENDING : null;
         if (java.util.Objects.equals(status, current)) return v;
         return v.withMeta(v.meta().withReplicationStatus(status));
@@ -66,8 +74,10 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     @Override public List<PromotionOutcome> promote(List<Promotion> batch) {
         List<Promotion> stamped = new ArrayList<>(batch.size());
         boolean any = false;
+        // A batch is one bucket's keys: its configuration is read once, not per key.
+        java.util.Map<String, Optional<ReplicationConfiguration>> configs = new java.util.HashMap<>();
         for (Promotion p : batch) {
-            ObjectVersion v = stamp(p.version());
+            ObjectVersion v = stamp(p.version(), configs.computeIfAbsent(p.version().bucket(), this::configuration));
             any |= pending(v);
             stamped.add(new Promotion(v, p.dataFromVersionId(), p.expectedLatestVersionId()));
         }

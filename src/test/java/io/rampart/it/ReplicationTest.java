@@ -370,6 +370,29 @@ class ReplicationTest {
     }
 
     @Test
+    void versionsARestoreWritesAreReplicatedLikeAnyOther() throws Exception {
+        versionedBucket(s3, "rst-src");
+        versionedBucket(s3, "rst-dst");
+        replicate(s3, "rst-src", rule("all", 1, "", "rst-dst", true));
+        String good = s3.putObject(b -> b.bucket("rst-src").key("doc"), RequestBody.fromString("good")).versionId();
+        awaitStatus(s3, "rst-src", "doc", good, "COMPLETED");
+        Thread.sleep(20);
+        java.time.Instant before = java.time.Instant.now();
+        Thread.sleep(20);
+        String bad = s3.putObject(b -> b.bucket("rst-src").key("doc"), RequestBody.fromString("ransom")).versionId();
+        awaitStatus(s3, "rst-src", "doc", bad, "COMPLETED");
+
+        RawS3.Reply r = raw.signed("POST", "/_rampart/admin/restore", Map.of("Content-Type", "application/json"),
+                ("{\"bucket\": \"rst-src\", \"to\": \"" + before + "\", \"apply\": true}").getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        String restored = s3.headObject(b -> b.bucket("rst-src").key("doc")).versionId();
+        assertThat(restored).isNotIn(good, bad);
+        awaitStatus(s3, "rst-src", "doc", restored, "COMPLETED");
+        assertThat(body(s3, "rst-dst", "doc", null)).isEqualTo("good");
+        assertThat(status(s3, "rst-dst", "doc", restored)).isEqualTo("REPLICA");
+    }
+
+    @Test
     void replicationsAreRecordedInTheAuditTrailAsTheServiceActions() throws Exception {
         versionedBucket(s3, "trail-src");
         versionedBucket(s3, "trail-dst");
