@@ -119,7 +119,7 @@ class ErrorDocumentTest {
             "PUT,    /errors?logging",
             "GET,    /errors?notification",
             "DELETE, /errors?cors",
-            "GET,    /errors?replication",
+            "GET,    /errors?analytics",
             "PUT,    /errors?publicAccessBlock",
             "GET,    /errors/present?torrent",
             "PUT,    /errors/present?acl",
