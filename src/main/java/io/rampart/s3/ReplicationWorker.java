@@ -30,7 +30,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,6 +73,14 @@ public final class ReplicationWorker implements AutoCloseable {
     private final Clock clock;
     private final ReplicationMetrics metrics;
     private final Map<String, S3Client> clients = new ConcurrentHashMap<>();
+    /**
+     * Destinations that just failed with a transient error, until when: their other tasks wait without trying, so an
+     * outage costs one attempt per back-off period, not one per queued version.
+     */
+    private final Map<String, Hold> held = new ConcurrentHashMap<>();
+
+    /** A destination's consecutive transient failures and when it may be tried again. */
+    private record Hold(long until, int failures) { }
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     private final Object monitor = new Object();
     private boolean woken;
@@ -201,6 +208,11 @@ public final class ReplicationWorker implements AutoCloseable {
         for (Rule r : rules) {
             String destination = r.destination().bucket();
             if (t.done().contains(destination)) continue;
+            Hold hold = held.get(destination);
+            if (hold != null && hold.until() > clock.millis()) {
+                queue.deferUntil(t, hold.until());
+                return;
+            }
             try {
                 Optional<ReplicationTargets.Target> remote = options.targets().forBucket(destination);
                 if (remote.isPresent()) {
@@ -211,6 +223,7 @@ public final class ReplicationWorker implements AutoCloseable {
                 } else {
                     replicateLocal(source.get(), v, r);
                 }
+                held.remove(destination);
                 if (rules.size() > 1) queue.markDone(t, destination);
                 done.add(event(v, r.destination().arn(), COMPLETED, null));
             } catch (Permanent p) {
@@ -237,11 +250,15 @@ public final class ReplicationWorker implements AutoCloseable {
     private void retryLater(Task t, ObjectVersion v, String destination, Exception e) {
         long base = options.retryBase().toMillis();
         long max = options.retryMax().toMillis();
-        int shift = Math.min(t.attempts(), 30);
+        Hold hold = held.get(destination);
+        int failures = Math.max(t.attempts(), hold == null ? 0 : hold.failures());
+        int shift = Math.min(failures, 30);
         long delay = Math.min(max, base << shift);
         if (delay <= 0) delay = max;
         String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        queue.retryLater(t, clock.millis() + delay, error.length() > 500 ? error.substring(0, 500) : error);
+        long next = clock.millis() + delay;
+        queue.retryLater(t, next, error.length() > 500 ? error.substring(0, 500) : error);
+        held.put(destination, new Hold(next, failures + 1));
         metrics.retries.incrementAndGet();
         if (t.attempts() == 0 || Integer.bitCount(t.attempts()) == 1) {
             log.warn("replication of {}/{} version {} to {} failed (attempt {}), retrying in {} ms: {}", v.bucket(), v.key(),
@@ -341,9 +358,8 @@ public final class ReplicationWorker implements AutoCloseable {
             if (status >= 500 || status == 429 || status == 408) throw e;
             throw new Permanent(target.endpoint() + " refused the replica: " + status + " "
                     + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()));
-        } catch (SdkClientException e) {
-            throw e;
         }
+        // SdkClientException (unreachable, timed out) propagates: retried later.
     }
 
     private static S3Client client(ReplicationTargets.Target t) {

@@ -23,7 +23,8 @@ public final class ReplicationQueue {
               enqueued INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,
               done TEXT NOT NULL DEFAULT '', last_error TEXT)
             """,
-            "CREATE INDEX IF NOT EXISTS replication_queue_by_key ON replication_queue(bucket, key, id)");
+            "CREATE INDEX IF NOT EXISTS replication_queue_by_key ON replication_queue(bucket, key, id)",
+            "CREATE INDEX IF NOT EXISTS replication_queue_due ON replication_queue(next_attempt)");
 
     /**
      * One pending replication. {@code done}: destination buckets already written (a retry skips them).
@@ -97,6 +98,18 @@ public final class ReplicationQueue {
                 ps.setLong(1, nextAttempt);
                 ps.setString(2, error);
                 ps.setLong(3, t.id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Postpones the task without counting an attempt (its destination is known to be down). */
+    public void deferUntil(Task t, long nextAttempt) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE replication_queue SET next_attempt = ? WHERE id = ?")) {
+                ps.setLong(1, nextAttempt);
+                ps.setLong(2, t.id());
                 ps.executeUpdate();
             }
             return null;
