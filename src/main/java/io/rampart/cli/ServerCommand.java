@@ -126,6 +126,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--trail-delivery-interval-seconds", defaultValue = "60",
             description = "How often sealed trail files are copied to --trail-delivery-bucket, in seconds (default: ${DEFAULT-VALUE}).")
     long trailDeliveryIntervalSeconds;
+    @Option(names = "--replication-targets", paramLabel = "FILE",
+            description = "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
+                    + "credentials this server writes there with (see README); other destinations must be local buckets.")
+    Path replicationTargets;
 
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
@@ -194,6 +198,15 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: cannot start: " + e.getMessage());
             return 1;
         }
+        io.rampart.s3.ReplicationTargets targets = io.rampart.s3.ReplicationTargets.none();
+        if (replicationTargets != null) {
+            try {
+                targets = io.rampart.s3.ReplicationTargets.load(replicationTargets);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("rampart: cannot read --replication-targets: " + e.getMessage());
+                return 2;
+            }
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
@@ -207,7 +220,8 @@ final class ServerCommand implements Callable<Integer> {
                         .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds))
                         .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
                         .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
-                                trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))));
+                                trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
+                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets));
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

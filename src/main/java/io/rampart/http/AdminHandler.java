@@ -13,6 +13,7 @@ import io.rampart.auth.SigV4Verifier;
 import io.rampart.auth.SignedRequest;
 import io.rampart.iam.Principal;
 import io.rampart.recovery.Restore;
+import io.rampart.recovery.RestoreJobs;
 import io.rampart.recovery.RestoreTime;
 import io.rampart.s3.Operation;
 import io.rampart.s3.S3ErrorCode;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API on the S3 port, under the path-style "bucket" {@code _rampart} (no bucket name starts with '_'): what
  * AWS has no API for. SigV4-signed like any S3 request, allowed only for the primary account's admin user or root.
- * Answers JSON; {@code POST /_rampart/admin/restore} streams its plan or outcome as JSON lines.
+ * Answers JSON; {@code POST /_rampart/admin/restore} streams its plan or outcome as JSON lines, or, with
+ * {@code "async": true} in the body, starts it as a background job (202 and the job's id) that
+ * {@code GET /_rampart/admin/restore/jobs/<id>} reports on ({@code GET /_rampart/admin/restore/jobs} lists them).
  */
-final class AdminHandler {
+final class AdminHandler implements AutoCloseable {
     static final String BUCKET = "_rampart";
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +53,7 @@ final class AdminHandler {
     private final String region;
     private final String adminAccountId;
     private final io.rampart.detect.FindingsService findings;
+    private final RestoreJobs jobs;
 
     AdminHandler(SigV4Verifier verifier, Restore restore, AuditTrail trail, String region, String adminAccountId) {
         this(verifier, restore, trail, region, adminAccountId, null);
@@ -63,6 +67,12 @@ final class AdminHandler {
         this.trail = trail;
         this.region = region;
         this.adminAccountId = adminAccountId;
+        this.jobs = new RestoreJobs(restore, java.time.Clock.systemUTC());
+    }
+
+    /** Waits for background restores to finish before the stores close. */
+    @Override public void close() {
+        jobs.close();
     }
 
     /** The request's failure as the admin API answers it: an S3 error code and message, as JSON. */
@@ -104,7 +114,16 @@ final class AdminHandler {
                 response.write(true, java.nio.ByteBuffer.wrap(body), callback);
                 return;
             }
-            if (!"admin/restore".equals(target.key())) {
+            String key = target.key() == null ? "" : target.key();
+            if (key.equals("admin/restore/jobs") || key.startsWith("admin/restore/jobs/")) {
+                if (!"GET".equals(method)) {
+                    throw new AdminException(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET for /" + BUCKET + "/" + key);
+                }
+                jobStatus(response, callback, draft, key.equals("admin/restore/jobs") ? null
+                        : key.substring("admin/restore/jobs/".length()), params);
+                return;
+            }
+            if (!"admin/restore".equals(key)) {
                 throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Unknown admin resource /" + BUCKET + "/" + target.key());
             }
             if (!"POST".equals(method)) {
@@ -196,6 +215,10 @@ final class AdminHandler {
         long limit = body.path("limit").asLong(Long.MAX_VALUE);
         if (limit < 0) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"limit\" must not be negative");
         Principal admin = auth.principal();
+        if (body.path("async").asBoolean(false)) {
+            startJob(response, callback, draft, req, admin, params);
+            return;
+        }
 
         response.setStatus(200);
         response.getHeaders().put("Content-Type", "application/x-ndjson");
@@ -254,6 +277,89 @@ final class AdminHandler {
         out.close();
         callback.succeeded();
         if (!req.apply()) trail.record(facts);
+    }
+
+    /** Starts the restore as a background job: 202 with the job; its writes and outcome go to the trail as it runs. */
+    private void startJob(Response response, Callback callback, Trail.Draft draft, Restore.Request req, Principal admin,
+                          Map<String, String> params) {
+        params.put("async", "true");
+        RequestFacts call = draft.done(202, Map.of(), 0, 0, null, null);
+        RestoreJobs.Job job = jobs.start(req, admin, chunk -> {
+            if (req.apply()) recordActions(call, req.bucket(), chunk);
+        }, done -> {
+            Map<String, String> p = new LinkedHashMap<>(params);
+            p.put("jobId", done.id());
+            Map<String, String> outcome = new LinkedHashMap<>();
+            outcome.put("state", done.state().name());
+            done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
+            for (Restore.Action a : Restore.Action.values()) outcome.put(camel(a), Long.toString(done.count(a)));
+            RequestFacts facts = named(call, "PointInTimeRestore", req.bucket(), null, p, outcome, !req.apply(), true);
+            if (req.apply()) trail.recordDurably(facts);
+            else trail.record(facts);
+        });
+        params.put("jobId", job.id());
+        trail.record(named(call, "StartPointInTimeRestore", req.bucket(), null, params, Map.of("jobId", job.id()), false, true));
+        sendJson(response, callback, 202, jobNode(job));
+    }
+
+    private void jobStatus(Response response, Callback callback, Trail.Draft draft, String id, Map<String, String> params) {
+        ObjectNode out;
+        if (id == null) {
+            out = JSON.createObjectNode();
+            var list = out.putArray("jobs");
+            for (RestoreJobs.Job j : jobs.jobs()) list.add(jobNode(j).get("job"));
+        } else {
+            params.put("jobId", id);
+            RestoreJobs.Job job = jobs.job(id).orElseThrow(() -> new AdminException(S3ErrorCode.NO_SUCH_KEY,
+                    "No restore job " + id + " (jobs are forgotten when the server restarts)"));
+            out = jobNode(job);
+        }
+        sendJson(response, callback, 200, out);
+        trail.record(named(draft.done(200, Map.of(), 0, 0, null, null), "GetPointInTimeRestoreJob", null, null, params,
+                Map.of(), true, true));
+    }
+
+    /** {"job": {id, state, bucket, prefix, apply, started, finished, keysDone, counts, summary | error}}. */
+    private static ObjectNode jobNode(RestoreJobs.Job j) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode n = root.putObject("job");
+        n.put("id", j.id());
+        n.put("state", j.state().name());
+        n.put("bucket", j.request().bucket());
+        if (j.request().prefix() != null) n.put("prefix", j.request().prefix());
+        n.put("apply", j.request().apply());
+        n.put("started", j.started().toString());
+        j.finished().ifPresent(f -> n.put("finished", f.toString()));
+        n.put("keysDone", j.keysDone());
+        ObjectNode counts = n.putObject("counts");
+        for (Restore.Action a : Restore.Action.values()) counts.put(camel(a), j.count(a));
+        j.summary().ifPresent(s -> {
+            ObjectNode sum = n.putObject("summary");
+            sum.put("bucket", s.bucket());
+            sum.put("prefix", s.prefix());
+            sum.put("applied", s.applied());
+            sum.put("keysScanned", s.keysScanned());
+            sum.put("keysPlanned", s.keysPlanned());
+            for (Restore.Action a : Restore.Action.values()) sum.put(camel(a), s.count(a));
+            sum.put("millis", s.millis());
+        });
+        j.errorCode().ifPresent(c -> n.putObject("error").put("code", c).put("message", j.errorMessage().orElse("")));
+        return root;
+    }
+
+    private static void sendJson(Response response, Callback callback, int status, ObjectNode node) {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] withNewline = java.util.Arrays.copyOf(body, body.length + 1);
+        withNewline[body.length] = '\n';
+        response.setStatus(status);
+        response.getHeaders().put("Content-Type", "application/json");
+        response.getHeaders().put("Content-Length", Integer.toString(withNewline.length));
+        response.write(true, java.nio.ByteBuffer.wrap(withNewline), callback);
     }
 
     /** One trail record per restore write, under the admin call's identity; the chunk's last durably. */

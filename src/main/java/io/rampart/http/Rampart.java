@@ -30,10 +30,14 @@ import io.rampart.notify.WebhookSender;
 import io.rampart.metrics.ServerMetrics;
 import io.rampart.s3.BucketLogging;
 import io.rampart.s3.LifecycleWorker;
+import io.rampart.s3.ReplicatingMetadataStore;
+import io.rampart.s3.ReplicationOptions;
+import io.rampart.s3.ReplicationWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
 import io.rampart.storage.LocalBlobStore;
+import io.rampart.storage.ReplicationQueue;
 import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +86,7 @@ public final class Rampart implements AutoCloseable {
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
-                         boolean autoRespond, Monitoring monitoring) {
+                         boolean autoRespond, Monitoring monitoring, ReplicationOptions replication) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -92,6 +96,7 @@ public final class Rampart implements AutoCloseable {
             }
             if (trail == null) trail = TrailTiming.defaults();
             if (monitoring == null) monitoring = Monitoring.defaults();
+            if (replication == null) replication = ReplicationOptions.defaults();
         }
 
         /** Settings with the default monitoring (no metrics port, access logs delivered every five minutes). */
@@ -99,13 +104,13 @@ public final class Rampart implements AutoCloseable {
                       String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
                       long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail, boolean autoRespond) {
             this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null);
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null, null);
         }
 
         /** Metrics endpoint, access log delivery. */
         public Config withMonitoring(Monitoring m) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m, replication);
         }
 
         /** Settings with automatic responses to findings on (the default). */
@@ -113,13 +118,13 @@ public final class Rampart implements AutoCloseable {
                       String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
                       long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
             this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true);
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true, null, null);
         }
 
         /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
         public Config withAutoRespond(boolean on) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring, replication);
         }
 
         /** Settings with the default audit trail timing. */
@@ -133,7 +138,7 @@ public final class Rampart implements AutoCloseable {
         /** Audit trail timing: segment rotation (time or size) and the digest interval. */
         public Config withTrail(TrailTiming t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring, replication);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -150,23 +155,35 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+        }
+
+        /** Listening on this port (0: a free one); a test restarting a server keeps its port this way. */
+        public Config withPort(int p) {
+            return new Config(address, p, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+        }
+
+        /** Replication: remote destinations (the operator's targets file) and retry back-off. */
+        public Config withReplication(ReplicationOptions r) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, r);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring, replication);
         }
     }
 
@@ -191,6 +208,7 @@ public final class Rampart implements AutoCloseable {
     private final TrailDelivery trailDelivery;
     private final TrailDestinations.Closeable trailDestination;
     private MetricsEndpoint metricsEndpoint;
+    private final ReplicationWorker replication;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -222,12 +240,17 @@ public final class Rampart implements AutoCloseable {
             Organization organization = new Organization(db);
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
             this.permissions = permissions;
-            S3Service s3 = new S3Service(meta, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
-                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
-                    permissions);
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
                     new OrganizationsApi(iam, organization, permissions, config.region()), null);
+            // Replication: versions its rules select are queued in their own write transaction (through the replicating
+            // store); the worker writes replicas through the plain store, so they are not queued again.
+            this.replication = new ReplicationWorker(meta, blobs, masterKey, new ReplicationQueue(db), config.replication(),
+                    Clock.systemUTC());
+            ReplicatingMetadataStore replicating = new ReplicatingMetadataStore(meta, replication::wake);
+            S3Service s3 = new S3Service(replicating, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
+                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
+                    permissions, config.replication().targets());
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -258,6 +281,9 @@ public final class Rampart implements AutoCloseable {
             lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
                     e.time(), config.region(), lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true)));
             lifecycle.addListener(e -> metrics.lifecycleAction(e.action().accessLogOperation(), e.bucket()));
+            replication.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
+                    e.time(), config.region(), e.deleteMarker() ? "ReplicateDelete" : "ReplicateObject", e.bucket(), e.key(),
+                    replicationDetails(e)), true)));
             // Server access logs: lines of buckets with logging enabled, delivered by the server as the logging service.
             this.accessLog = new AccessLog(bucket -> BucketLogging.target(meta, bucket)
                     .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
@@ -289,7 +315,7 @@ public final class Rampart implements AutoCloseable {
                 this.trailDelivery = null;
             }
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(meta, Clock.systemUTC()), bootstrap.accountId(), findingsService,
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC()), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
                     .withNotifier(new io.rampart.notify.Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));
@@ -326,6 +352,15 @@ public final class Rampart implements AutoCloseable {
         if (e.versionId() != null) {
             d.put(e.action() == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD ? "uploadId" : "versionId", e.versionId());
         }
+        return d;
+    }
+
+    private static java.util.Map<String, String> replicationDetails(ReplicationWorker.Event e) {
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("versionId", e.versionId());
+        d.put("replicationStatus", e.status());
+        if (e.destination() != null) d.put("destinationBucket", e.destination());
+        if (e.reason() != null) d.put("reason", e.reason());
         return d;
     }
 
@@ -384,6 +419,7 @@ public final class Rampart implements AutoCloseable {
             if (m.metricsEnabled()) {
                 r.metricsEndpoint = MetricsEndpoint.start(r.metrics, config.address(), m.metricsPort(), m.metricsTokenFile());
             }
+            r.replication.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -459,6 +495,11 @@ public final class Rampart implements AutoCloseable {
         return metricsEndpoint == null ? Optional.empty() : Optional.of(metricsEndpoint.port());
     }
 
+    /** The replication worker: its metrics (queue length, lag, failures) and outcomes. */
+    public ReplicationWorker replication() {
+        return replication;
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -474,6 +515,7 @@ public final class Rampart implements AutoCloseable {
         if (lifecycle != null) lifecycle.close();
         if (accessLog != null) accessLog.close();
         if (webhooks != null) webhooks.close();
+        if (replication != null) replication.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();

@@ -100,6 +100,12 @@ public final class S3Handler extends Handler.Abstract {
         return this;
     }
 
+    /** Jetty stops handlers after in-flight requests: background restores finish before the stores close. */
+    @Override protected void doStop() throws Exception {
+        if (admin != null) admin.close();
+        super.doStop();
+    }
+
     static String newRequestId() {
         byte[] b = new byte[8];
         RANDOM.nextBytes(b);

@@ -10,15 +10,21 @@ import java.util.List;
 /**
  * A bucket's sub-resource configurations, stored as one JSON document in its row: default encryption (whose
  * BlockedEncryptionTypes is the per-bucket SSE-C switch), Object Lock's default retention, the lifecycle rules and the
- * bucket policy (its JSON text as the client sent it).
+ * bucket policy (its JSON text as the client sent it), and the replication configuration.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
                       String mfaDelete, String policy, Logging logging, NotificationConfiguration notification,
-                      PublicAccess publicAccessBlock) {
+                      PublicAccess publicAccessBlock, ReplicationConfiguration replication) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null, null, null, null);
+        this(encryption, objectLock, null, null, null, null, null, null, null);
+    }
+
+    /** With this replication configuration; null removes it. */
+    BucketSettings withReplication(ReplicationConfiguration r) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
+                publicAccessBlock, r);
     }
 
     /** S3 Block Public Access, bucket level: the four switches of PublicAccessBlockConfiguration. */
@@ -26,7 +32,7 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
                         boolean restrictPublicBuckets) { }
 
     BucketSettings withPublicAccessBlock(PublicAccess p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p, replication);
     }
 
     boolean blocksPublicPolicy() {
@@ -42,12 +48,12 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
 
     /** With these event notification targets; null removes them. */
     BucketSettings withNotification(NotificationConfiguration n) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock, replication);
     }
 
     /** With server access logging to this target; null turns it off. */
     BucketSettings withLogging(Logging l) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock, replication);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -92,26 +98,26 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock, replication);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock, replication);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock, replication);
     }
 
     boolean mfaDeleteEnabled() {

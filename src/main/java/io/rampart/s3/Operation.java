@@ -54,6 +54,9 @@ public enum Operation {
     PUT_BUCKET_LOGGING("PutBucketLogging"),
     GET_BUCKET_NOTIFICATION_CONFIGURATION("GetBucketNotification"),
     PUT_BUCKET_NOTIFICATION_CONFIGURATION("PutBucketNotification"),
+    GET_BUCKET_REPLICATION("GetBucketReplication"),
+    PUT_BUCKET_REPLICATION("PutBucketReplication"),
+    DELETE_BUCKET_REPLICATION("DeleteBucketReplication"),
     NOT_IMPLEMENTED("NotImplemented");
 
     private final String awsName;

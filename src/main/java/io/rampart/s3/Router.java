@@ -41,6 +41,7 @@ public final class Router {
                 if (q.containsKey("publicAccessBlock")) return Operation.GET_PUBLIC_ACCESS_BLOCK;
                 if (q.containsKey("logging")) return Operation.GET_BUCKET_LOGGING;
                 if (q.containsKey("notification")) return Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION;
+                if (q.containsKey("replication")) return Operation.GET_BUCKET_REPLICATION;
                 if (hasAny(q, BUCKET_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return "2".equals(q.get("list-type")) ? Operation.LIST_OBJECTS_V2 : Operation.LIST_OBJECTS;
             }
@@ -53,6 +54,7 @@ public final class Router {
                 if (q.containsKey("publicAccessBlock")) return Operation.PUT_PUBLIC_ACCESS_BLOCK;
                 if (q.containsKey("logging")) return Operation.PUT_BUCKET_LOGGING;
                 if (q.containsKey("notification")) return Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION;
+                if (q.containsKey("replication")) return Operation.PUT_BUCKET_REPLICATION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {
@@ -63,6 +65,7 @@ public final class Router {
                 if (q.containsKey("lifecycle")) return Operation.DELETE_BUCKET_LIFECYCLE;
                 if (q.containsKey("policy")) return Operation.DELETE_BUCKET_POLICY;
                 if (q.containsKey("publicAccessBlock")) return Operation.DELETE_PUBLIC_ACCESS_BLOCK;
+                if (q.containsKey("replication")) return Operation.DELETE_BUCKET_REPLICATION;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.DELETE_BUCKET;
             }
             case "POST" -> {

@@ -73,6 +73,10 @@ public final class S3Actions {
             case PUT_BUCKET_LOGGING -> List.of(new Access("s3:PutBucketLogging", bucket, b));
             case GET_BUCKET_NOTIFICATION_CONFIGURATION -> List.of(new Access("s3:GetBucketNotification", bucket, b));
             case PUT_BUCKET_NOTIFICATION_CONFIGURATION -> List.of(new Access("s3:PutBucketNotification", bucket, b));
+            // DeleteBucketReplication is authorised by s3:PutReplicationConfiguration, as on AWS.
+            case GET_BUCKET_REPLICATION -> List.of(new Access("s3:GetReplicationConfiguration", bucket, b));
+            case PUT_BUCKET_REPLICATION, DELETE_BUCKET_REPLICATION ->
+                    List.of(new Access("s3:PutReplicationConfiguration", bucket, b));
             case GET_OBJECT_RETENTION -> List.of(new Access("s3:GetObjectRetention", bucket, o));
             case PUT_OBJECT_RETENTION -> bypass(headers)
                     ? List.of(new Access("s3:PutObjectRetention", bucket, o), new Access("s3:BypassGovernanceRetention", bucket, o))

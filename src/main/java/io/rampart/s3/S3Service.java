@@ -27,6 +27,7 @@ public final class S3Service {
     private final BucketLogging logging;
     private final BucketNotification notification;
     private volatile java.util.Set<String> notificationTargets = java.util.Set.of();
+    private final BucketReplication replication;
 
     /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
     @FunctionalInterface
@@ -36,6 +37,13 @@ public final class S3Service {
 
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
                      S3Settings settings, MfaCheck mfaCheck, io.rampart.iam.Permissions permissions) {
+        this(meta, blobs, region, clock, masterKey, settings, mfaCheck, permissions, ReplicationTargets.none());
+    }
+
+    /** With the remote replication destinations the operator configured. */
+    public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
+                     S3Settings settings, MfaCheck mfaCheck, io.rampart.iam.Permissions permissions,
+                     ReplicationTargets replicationTargets) {
         Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings,
                 new MfaDelete(mfaCheck::verify));
         this.ctx = ctx;
@@ -56,6 +64,7 @@ public final class S3Service {
         this.publicAccess = new PublicAccessBlock(ctx, policies);
         this.logging = new BucketLogging(ctx);
         this.notification = new BucketNotification(ctx, () -> notificationTargets);
+        this.replication = new BucketReplication(ctx, replicationTargets);
     }
 
     /** The ids of the event notification targets configured on the server ({@code --notify-webhook ID=URL}). */
@@ -131,6 +140,9 @@ public final class S3Service {
             case PUT_BUCKET_LOGGING -> logging.put(call);
             case GET_BUCKET_NOTIFICATION_CONFIGURATION -> notification.get(call);
             case PUT_BUCKET_NOTIFICATION_CONFIGURATION -> notification.put(call);
+            case GET_BUCKET_REPLICATION -> replication.get(call);
+            case PUT_BUCKET_REPLICATION -> replication.put(call);
+            case DELETE_BUCKET_REPLICATION -> replication.delete(call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }

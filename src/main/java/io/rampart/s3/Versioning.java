@@ -50,6 +50,12 @@ final class Versioning {
                 throw new S3Exception(S3ErrorCode.INVALID_BUCKET_STATE,
                         "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
             }
+            if (status.equals("Suspended") && BucketSettings.of(current).replication() != null) {
+                // Replication needs version ids: AWS refuses to suspend versioning under a replication configuration.
+                throw new S3Exception(S3ErrorCode.INVALID_BUCKET_STATE, "A replication configuration is present on this "
+                        + "bucket, so you cannot change the versioning state. To change the versioning state, first delete "
+                        + "the replication configuration.");
+            }
             // Suspending a never-versioned bucket is accepted by S3 and makes it "Suspended".
             return new Bucket(current.name(), current.owner(), current.region(), current.created(), status,
                     current.objectLock(), current.config());

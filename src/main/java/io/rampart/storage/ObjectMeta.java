@@ -6,12 +6,17 @@ import java.util.Map;
 /**
  * What S3 remembers about an object version besides its bytes: content headers (by their HTTP names), user metadata
  * (without the x-amz-meta- prefix), checksums (algorithm name to base64 value), tags, for multipart objects the part
- * sizes (for GET ?partNumber= and PartsCount), the encryption envelope (null only for data written unencrypted), and
- * its Object Lock state (null when it has neither retention nor legal hold).
+ * sizes (for GET ?partNumber= and PartsCount), the encryption envelope (null only for data written unencrypted), its
+ * Object Lock state (null when it has neither retention nor legal hold), and its replication status (PENDING,
+ * COMPLETED, FAILED on a source version, REPLICA on a replica; null when no replication rule applies). A version
+ * written with status PENDING is put in the replication queue in the same transaction.
  */
 public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata,
                          Map<String, String> checksums, String checksumType, List<Long> partSizes,
-                         Map<String, String> tags, String storageClass, Encryption encryption, LockState lock) {
+                         Map<String, String> tags, String storageClass, Encryption encryption, LockState lock,
+                         String replicationStatus) {
+
+    public static final String REPLICATION_PENDING = "PENDING";
 
     /**
      * Object Lock on one version: retention {@code mode} ("GOVERNANCE" or "COMPLIANCE", null for none) until
@@ -36,6 +41,13 @@ public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String>
         storageClass = storageClass == null ? "STANDARD" : storageClass;
     }
 
+    /** Metadata without a replication status. */
+    public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
+                      String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
+                      Encryption encryption, LockState lock) {
+        this(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, encryption, lock, null);
+    }
+
     /** Metadata without Object Lock state (the common case). */
     public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
                       String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
@@ -45,15 +57,21 @@ public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String>
 
     public ObjectMeta withTags(Map<String, String> newTags) {
         return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, newTags, storageClass,
-                encryption, lock);
+                encryption, lock, replicationStatus);
     }
 
     public ObjectMeta withEncryption(Encryption e) {
-        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, e, lock);
+        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, e, lock,
+                replicationStatus);
     }
 
     public ObjectMeta withLock(LockState l) {
         return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
-                encryption, l);
+                encryption, l, replicationStatus);
+    }
+
+    public ObjectMeta withReplicationStatus(String status) {
+        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
+                encryption, lock, status);
     }
 }

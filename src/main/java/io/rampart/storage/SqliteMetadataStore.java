@@ -67,6 +67,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         this.db = db;
         this.releaseBlob = releaseBlob;
         db.migrate(SCHEMA);
+        db.migrate(ReplicationQueue.SCHEMA);
     }
 
     public static Database openDatabase(Path file) throws SQLException {
@@ -400,6 +401,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             ps.setBytes(13, v.inline());
             ps.executeUpdate();
         }
+        ReplicationQueue.enqueueIfPending(c, v);
         return new ObjectVersion(v.bucket(), v.key(), v.versionId(), seq, true, v.deleteMarker(), v.size(), v.etag(),
                 v.lastModified(), v.meta(), v.segments(), v.inline(), v.writerArn(), v.writerKeyId());
     }
@@ -926,6 +928,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                         ref.setString(1, s.blob());
                         ref.executeUpdate();
                     }
+                    ReplicationQueue.enqueueIfPending(c, v);
                     out.add(PromotionOutcome.WRITTEN);
                 }
             }

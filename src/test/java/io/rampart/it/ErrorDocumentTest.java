@@ -119,7 +119,7 @@ class ErrorDocumentTest {
             "PUT,    /errors?requestPayment",
             "GET,    /errors?analytics",
             "DELETE, /errors?cors",
-            "GET,    /errors?replication",
+            "GET,    /errors?inventory",
             "PUT,    /errors?ownershipControls",
             "GET,    /errors/present?torrent",
             "PUT,    /errors/present?acl",

@@ -58,6 +58,9 @@ class S3ActionsTest {
             PUT    | b |     | versioning              |                                          | s3:PutBucketVersioning arn:aws:s3:::b
             GET    | b |     | object-lock             |                                          | s3:GetBucketObjectLockConfiguration arn:aws:s3:::b
             PUT    | b |     | object-lock             |                                          | s3:PutBucketObjectLockConfiguration arn:aws:s3:::b
+            GET    | b |     | replication             |                                          | s3:GetReplicationConfiguration arn:aws:s3:::b
+            PUT    | b |     | replication             |                                          | s3:PutReplicationConfiguration arn:aws:s3:::b
+            DELETE | b |     | replication             |                                          | s3:PutReplicationConfiguration arn:aws:s3:::b
             GET    | b |     | acl                     |                                          | s3:GetBucketAcl arn:aws:s3:::b
             GET    | b |     | encryption              |                                          | s3:GetEncryptionConfiguration arn:aws:s3:::b
             PUT    | b |     | encryption              |                                          | s3:PutEncryptionConfiguration arn:aws:s3:::b

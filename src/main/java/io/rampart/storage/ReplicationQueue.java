@@ -1,0 +1,177 @@
+package io.rampart.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The durable replication queue: one row per object version (or delete marker) waiting to be replicated, inserted by
+ * {@link SqliteMetadataStore} in the same transaction as the version itself, so an acknowledged write is never missing
+ * from it. Rows leave the queue in the transaction that records the version's final replication status.
+ */
+public final class ReplicationQueue {
+    static final List<String> SCHEMA = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS replication_queue(
+              id INTEGER PRIMARY KEY AUTOINCREMENT, bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,
+              enqueued INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,
+              done TEXT NOT NULL DEFAULT '', last_error TEXT)
+            """,
+            "CREATE INDEX IF NOT EXISTS replication_queue_by_key ON replication_queue(bucket, key, id)",
+            "CREATE INDEX IF NOT EXISTS replication_queue_due ON replication_queue(next_attempt)");
+
+    /**
+     * One pending replication. {@code done}: destination buckets already written (a retry skips them).
+     */
+    public record Task(long id, String bucket, String key, String versionId, long enqueued, int attempts, Set<String> done,
+                       String lastError) { }
+
+    private final Database db;
+
+    public ReplicationQueue(Database db) throws SQLException {
+        this.db = db;
+        db.migrate(SCHEMA);
+    }
+
+    /** Inside a version's write transaction: queues it when its metadata says replication is pending. */
+    static void enqueueIfPending(Connection c, ObjectVersion v) throws SQLException {
+        if (!ObjectMeta.REPLICATION_PENDING.equals(v.meta().replicationStatus())) return;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO replication_queue(bucket, key, version_id, enqueued) VALUES(?,?,?,?)")) {
+            ps.setString(1, v.bucket());
+            ps.setString(2, v.key());
+            ps.setString(3, v.versionId());
+            ps.setLong(4, System.currentTimeMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Up to {@code limit} tasks that may run now, oldest first: for each key only its oldest queued task (versions of a
+     * key replicate in the order they were written), and only once its back-off has passed.
+     */
+    public List<Task> due(long now, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, bucket, key, version_id, enqueued, attempts, done, last_error"
+                    + " FROM replication_queue q WHERE next_attempt <= ? AND id = (SELECT MIN(id) FROM replication_queue"
+                    + " WHERE bucket = q.bucket AND key = q.key) ORDER BY id LIMIT ?")) {
+                ps.setLong(1, now);
+                ps.setInt(2, limit);
+                List<Task> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Set<String> done = new LinkedHashSet<>();
+                        for (String d : rs.getString(7).split("\n")) if (!d.isEmpty()) done.add(d);
+                        out.add(new Task(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                                rs.getInt(6), done, rs.getString(8)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Records that one destination has the version, so a retry of the task does not write it twice. */
+    public void markDone(Task t, String destination) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE replication_queue SET done = done || ? || char(10) WHERE id = ?")) {
+                ps.setString(1, destination);
+                ps.setLong(2, t.id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Leaves the task for later: another attempt not before {@code nextAttempt}. */
+    public void retryLater(Task t, long nextAttempt, String error) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE replication_queue SET attempts = attempts + 1, next_attempt = ?, last_error = ? WHERE id = ?")) {
+                ps.setLong(1, nextAttempt);
+                ps.setString(2, error);
+                ps.setLong(3, t.id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Postpones the task without counting an attempt (its destination is known to be down). */
+    public void deferUntil(Task t, long nextAttempt) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE replication_queue SET next_attempt = ? WHERE id = ?")) {
+                ps.setLong(1, nextAttempt);
+                ps.setLong(2, t.id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Finishes a task: the source version's replication status becomes {@code status} (COMPLETED or FAILED) and the
+     * task leaves the queue, in one transaction. A null status only removes the task (its version is gone).
+     */
+    public void finish(Task t, String status) {
+        db.write(c -> {
+            if (status != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET meta = json_set(meta, '$.replicationStatus', ?)"
+                        + " WHERE bucket = ? AND key = ? AND version_id = ?")) {
+                    ps.setString(1, status);
+                    ps.setString(2, t.bucket());
+                    ps.setString(3, t.key());
+                    ps.setString(4, t.versionId());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM replication_queue WHERE id = ?")) {
+                ps.setLong(1, t.id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Tasks waiting (the replication lag, in versions). */
+    public long length() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM replication_queue");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** When the oldest waiting task was queued (epoch millis), if any: the replication lag, in time. */
+    public Optional<Long> oldestEnqueued() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(enqueued) FROM replication_queue");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? Optional.<Long>empty() : Optional.of(v);
+            }
+        });
+    }
+
+    /** The earliest time a waiting task may run again, if any (lets the worker sleep until then). */
+    public Optional<Long> nextAttempt() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(next_attempt) FROM replication_queue");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? Optional.<Long>empty() : Optional.of(v);
+            }
+        });
+    }
+}
