@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Rampart: a self-hosted S3-compatible object store hardened against credential-theft ransomware.",
-        subcommands = {ServerCommand.class, BenchCommand.class, TrailCommand.class, RestoreCommand.class,
+        subcommands = {ServerCommand.class, BenchCommand.class, TrailCommand.class, RestoreCommand.class, DrillCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
