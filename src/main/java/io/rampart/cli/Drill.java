@@ -190,7 +190,11 @@ final class Drill {
     // ---- the attack ----
 
     private void attack(S3Client attacker) {
+        // What an attacker does first: list what there is to encrypt. It also keeps the client's start-up (connection,
+        // TLS handshake) out of the containment time.
+        report.reconnaissance = timed("ListObjectsV2", null, () -> attacker.listObjectsV2(b -> b.bucket(report.bucket)));
         step("attacking: CopyObject onto itself with a random SSE-C key, object by object");
+        report.firstMaliciousRequestAt = Instant.now();
         long first = System.nanoTime();
         DrillReport.Step stop = null;
         for (Seeded s : seeded) {

@@ -154,6 +154,7 @@ final class DrillCommand implements Callable<Integer> {
         out.printf("%-16s %d objects%n", "seeded", r.objects);
         out.println();
         out.printf("  %-4s %-32s %-26s %-28s %10s%n", "#", "REQUEST", "KEY", "OUTCOME", "TIME");
+        step(out, "", r.reconnaissance, "ListObjectsV2 (reconnaissance)");
         int n = 0;
         for (DrillReport.Step s : r.copies) step(out, String.valueOf(++n), s, "CopyObject (SSE-C, in place)");
         step(out, "", r.lifecycle, "PutBucketLifecycle (7 days)");
@@ -172,8 +173,9 @@ final class DrillCommand implements Callable<Integer> {
         out.printf("%-16s %d of %d original versions intact (GET by versionId, SHA-256 compared)%s%n", "recoverable",
                 r.objectsVerified - r.objectsLost, r.objectsVerified, r.lostKeys.isEmpty() ? "" : "; lost: " + String.join(", ", r.lostKeys));
         if (r.kept) {
-            out.printf("%-16s kept (--keep): bucket %s%s%n", "sandbox", r.bucket,
-                    r.attackerUser == null ? "" : ", IAM user " + r.attackerUser);
+            out.printf("%-16s kept (--keep): bucket %s%s%s%n", "sandbox", r.bucket,
+                    r.attackerUser == null ? "" : ", IAM user " + r.attackerUser,
+                    r.lifecycle != null && r.lifecycle.succeeded() ? "; the attacker's 7-day expiration rule is still on the bucket" : "");
             out.println();
             out.println("Undo the attacker's writes with:");
             out.println("  " + r.restoreCommand());

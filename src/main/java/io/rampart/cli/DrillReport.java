@@ -50,6 +50,9 @@ final class DrillReport {
     String attackerKind;
     String attackerUser;
     String attackerAccessKeyId;
+    /** The attacker's listing of the sandbox before the attack (not a malicious write). */
+    Step reconnaissance;
+    Instant firstMaliciousRequestAt;
     final List<Step> copies = new ArrayList<>();
     Step lifecycle;
     Step ransomNote;
@@ -89,6 +92,18 @@ final class DrillReport {
                 + " --since " + start + " --apply";
     }
 
+    private static void stepJson(ObjectNode o, Step s) {
+        o.put("operation", s.operation());
+        if (s.key() != null) o.put("key", s.key());
+        o.put("succeeded", s.succeeded());
+        if (!s.succeeded()) {
+            if (s.httpStatus() > 0) o.put("httpStatus", s.httpStatus());
+            o.put("errorCode", s.errorCode());
+            o.put("errorMessage", s.errorMessage());
+        }
+        o.put("millis", Math.round(s.millis() * 10) / 10.0);
+    }
+
     ObjectNode toJson(ObjectMapper json) {
         ObjectNode n = json.createObjectNode();
         n.put("endpoint", endpoint);
@@ -101,22 +116,13 @@ final class DrillReport {
         attacker.put("kind", attackerKind);
         if (attackerUser != null) attacker.put("userName", attackerUser);
         attacker.put("accessKeyId", attackerAccessKeyId);
+        if (reconnaissance != null) stepJson(n.putObject("reconnaissance"), reconnaissance);
+        if (firstMaliciousRequestAt != null) n.put("firstMaliciousRequestAt", firstMaliciousRequestAt.toString());
         ArrayNode steps = n.putArray("steps");
         List<Step> all = new ArrayList<>(copies);
         if (lifecycle != null) all.add(lifecycle);
         if (ransomNote != null) all.add(ransomNote);
-        for (Step s : all) {
-            ObjectNode o = steps.addObject();
-            o.put("operation", s.operation());
-            if (s.key() != null) o.put("key", s.key());
-            o.put("succeeded", s.succeeded());
-            if (!s.succeeded()) {
-                if (s.httpStatus() > 0) o.put("httpStatus", s.httpStatus());
-                o.put("errorCode", s.errorCode());
-                o.put("errorMessage", s.errorMessage());
-            }
-            o.put("millis", Math.round(s.millis() * 10) / 10.0);
-        }
+        for (Step s : all) stepJson(steps.addObject(), s);
         n.put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         n.put("result", headline());
         n.put("maliciousWritesSucceeded", maliciousWritesSucceeded);

@@ -84,8 +84,31 @@ class DrillCommandTest {
         assertThat(defaultServer.iam().listUsers().users()).noneMatch(u -> u.userName().startsWith("rampart-drill-attacker-"));
     }
 
-    @Test void onABucketThatAllowsSseCTheAttackIsContainedWithinThreeWritesAndTheKeyDisabled() {
+    @Test void onABucketThatAllowsSseCTheAttackIsContainedWithinThreeWritesAndTheKeyDisabled() throws Exception {
+        // Watch the server's key table from the side, to time the key being disabled independently of the drill.
+        var iam = sseCServer.rampart().iam();
+        String account = sseCServer.accountId();
+        var before = iam.allAccessKeys(account).stream().map(k -> k.accessKeyId()).collect(java.util.stream.Collectors.toSet());
+        var disabledAt = new java.util.concurrent.atomic.AtomicReference<java.time.Instant>();
+        var disabledKey = new java.util.concurrent.atomic.AtomicReference<String>();
+        var done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
+            while (!done.get()) {
+                for (var k : iam.allAccessKeys(account)) {
+                    if (!before.contains(k.accessKeyId()) && k.userName().startsWith("rampart-drill-attacker-")
+                            && k.status().equals("Inactive")) {
+                        disabledAt.set(java.time.Instant.now());
+                        disabledKey.set(k.accessKeyId());
+                        return;
+                    }
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        });
+
         Run run = drill(sseCServer, "--allow-sse-c", "--json");
+        done.set(true);
+        watcher.join();
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         JsonNode r = run.json();
@@ -108,8 +131,15 @@ class DrillCommandTest {
         assertThat(r.path("cleanedUp").asBoolean()).as(r.path("cleanupFailures").toString()).isTrue();
         double millis = r.path("containmentMillis").asDouble();
         assertThat(millis).isPositive();
-        System.out.printf("DrillCommandTest: contained after %d malicious write(s), %.1f ms from the first malicious request "
-                + "to the refusal%n", writes, millis);
+        assertThat(disabledKey.get()).as("the attacker's key seen disabled on the server")
+                .isEqualTo(r.path("attacker").path("accessKeyId").asText());
+        double disabledMillis = java.time.Duration.between(java.time.Instant.parse(r.path("firstMaliciousRequestAt").asText()),
+                disabledAt.get()).toNanos() / 1e6;
+        List<String> stepMillis = new ArrayList<>();
+        steps.forEach(s -> stepMillis.add(s.path("operation").asText() + " " + s.path("millis").asDouble() + " ms"));
+        System.out.printf("DrillCommandTest: contained after %d malicious write(s); key disabled %.1f ms after the first "
+                + "malicious request (drill's own measure, to the refusal: %.1f ms); steps: %s%n", writes, disabledMillis, millis,
+                stepMillis);
     }
 
     @Test void afterADrillWithKeepRestoreUndoingTheAttackersKeyBringsEveryObjectBack() {
