@@ -231,15 +231,17 @@ final class Drill {
                     ? "the server refuses SSE-C over plain HTTP (" + stop.errorCode() + ": " + stop.errorMessage()
                             + "); use https:// (with --insecure for a self-signed certificate) or start the server with "
                             + "--allow-sse-c-over-http to test the containment"
-                    : "the first CopyObject with an SSE-C key was refused (" + stop.outcome() + ": " + stop.errorMessage() + ")";
+                    : "the first CopyObject with an SSE-C key was refused (" + stop.httpStatus() + " " + stop.errorCode() + ": "
+                            + stop.errorMessage() + ")";
         } else if (stop.refusedAsContainment()) {
             report.verdict = DrillReport.Verdict.CONTAINED;
             report.containmentMillis = untilStop;
-            report.reason = "the attacker was refused (" + stop.outcome() + ") after " + report.maliciousWritesSucceeded
+            report.reason = "the attacker was refused (" + stop.httpStatus() + " " + stop.errorCode() + ") after "
+                    + report.maliciousWritesSucceeded
                     + " successful malicious write(s)";
         } else {
             report.verdict = DrillReport.Verdict.NOT_CONTAINED;
-            report.reason = "the attack stopped on an error that is not a refusal (" + stop.outcome() + ": "
+            report.reason = "the attack stopped on an error that is not a refusal (" + stop.httpStatus() + " " + stop.errorCode() + ": "
                     + stop.errorMessage() + ")";
         }
     }

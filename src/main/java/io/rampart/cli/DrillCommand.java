@@ -140,7 +140,7 @@ final class DrillCommand implements Callable<Integer> {
                 .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
     }
 
-    private static void print(DrillReport r, PrintWriter out) {
+    private void print(DrillReport r, PrintWriter out) {
         out.println();
         out.printf("%-16s %s (%s)%n", "endpoint", r.endpoint, r.rampart ? "Rampart" : "not Rampart: no IAM on this endpoint");
         out.printf("%-16s %s%n", "drill start", r.start);
@@ -179,6 +179,10 @@ final class DrillCommand implements Callable<Integer> {
             out.println();
             out.println("Undo the attacker's writes with:");
             out.println("  " + r.restoreCommand());
+            if (insecure) {
+                out.println("(restore checks the server's certificate: --insecure is the drill's only; make the JVM trust the "
+                        + "self-signed certificate, e.g. RAMPART_JAVA_OPTS=-Djavax.net.ssl.trustStore=...)");
+            }
         } else {
             out.printf("%-16s %s%n", "clean-up", r.cleanedUp ? "done (sandbox bucket" + (r.attackerUser == null ? "" : " and attacker user")
                     + " deleted)" : "INCOMPLETE: " + String.join("; ", r.cleanupFailures));

@@ -207,4 +207,13 @@ class DrillCommandTest {
                 .contains("--i-understand-this-simulates-an-attack");
         assertThat(run.out()).isEmpty();
     }
+
+    @Test void usageErrorsExitWithOne() {
+        Run notANumber = rampart("drill", "--objects", "many");
+        assertThat(notANumber.exitCode()).isEqualTo(1);
+        assertThat(notANumber.err()).contains("--objects");
+        Run halfAKey = drill(defaultServer, "--attacker-access-key", "AKIAEXAMPLE");
+        assertThat(halfAKey.exitCode()).isEqualTo(1);
+        assertThat(halfAKey.err()).contains("--attacker-access-key and --attacker-secret-key go together");
+    }
 }
