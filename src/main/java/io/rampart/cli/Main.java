@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Rampart: a self-hosted S3-compatible object store hardened against credential-theft ransomware.",
         subcommands = {ServerCommand.class, BenchCommand.class, TrailCommand.class, RestoreCommand.class,
-                DetectCommand.class, FindingsCommand.class,
+                DetectCommand.class, FindingsCommand.class, DrillCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
