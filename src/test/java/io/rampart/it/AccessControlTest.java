@@ -260,6 +260,23 @@ class AccessControlTest {
         }
     }
 
+    @Test void quarantineDeniesEverythingUntilLiftedAndSparesTheAdministrator() {
+        String bucket = bucketWithObject();
+        String user = unique("suspect");
+        S3Client suspect = server.s3(newUserWithKey(user));
+        iam.attachUserPolicy(b -> b.userName(user).policyArn("arn:aws:iam::aws:policy/AmazonS3FullAccess"));
+        suspect.headObject(b -> b.bucket(bucket).key("hello.txt"));
+        var controls = new io.rampart.detect.IamIdentityControls(server.rampart().iam());
+        String arn = "arn:aws:iam::" + server.accountId() + ":user/" + user;
+        assertThat(controls.quarantine(arn)).isEqualTo(io.rampart.detect.IdentityControls.Outcome.DONE);
+        assertThat(controls.quarantine(arn)).isEqualTo(io.rampart.detect.IdentityControls.Outcome.ALREADY);
+        S3Errors.assertS3Error(() -> suspect.headObject(b -> b.bucket(bucket).key("hello.txt")), 403, null);
+        assertThat(controls.unquarantine(arn)).isEqualTo(io.rampart.detect.IdentityControls.Outcome.DONE);
+        suspect.headObject(b -> b.bucket(bucket).key("hello.txt"));
+        assertThat(controls.quarantine("arn:aws:iam::" + server.accountId() + ":user/admin"))
+                .isEqualTo(io.rampart.detect.IdentityControls.Outcome.UNAVAILABLE);
+    }
+
     @Test void trustPolicyAndDurationAreEnforced() {
         String user = unique("hank");
         AwsBasicCredentials key = newUserWithKey(user);

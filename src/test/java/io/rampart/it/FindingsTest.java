@@ -144,7 +144,9 @@ class FindingsTest {
         Finding f = awaitFinding("in-place-sse-c-reencryption", attacker.accessKeyId());
         assertThat(server.rampart().iam().findKey(attacker.accessKeyId()).orElseThrow().active()).isFalse();
         assertThat(f.responses()).extracting(r -> r.action() + " " + r.outcome())
-                .contains("deactivate-key done", "revoke-sessions unavailable", "block-sse-c done", "notify queued");
+                .contains("deactivate-key done", "revoke-sessions done", "block-sse-c done", "notify queued");
+        // Sessions revoked as AWS does it: the deny-older-tokens policy is on the user.
+        assertThat(server.iam().listUserPolicies(b -> b.userName("etl")).policyNames()).contains("AWSRevokeOlderSessions");
 
         // The webhook got the finding's JSON, after one failed attempt.
         String body = await("the webhook delivery", () -> delivered.stream().filter(d -> d.contains(f.id())).findFirst().orElse(null));
@@ -172,13 +174,14 @@ class FindingsTest {
         assertThat(JSON.readTree(list.out()).path("findings").findValuesAsText("id")).contains(f.id());
         Run show = adminCli("show", f.id());
         assertThat(show.exit()).as(show.err()).isZero();
-        assertThat(show.out()).contains("in-place-sse-c-reencryption").contains("revoke-sessions").contains("unavailable");
+        assertThat(show.out()).contains("in-place-sse-c-reencryption").contains("revoke-sessions");
 
         Run resolve = adminCli("resolve", f.id(), "--yes");
         assertThat(resolve.exit()).as(resolve.err()).isZero();
         assertThat(resolve.out()).contains("deactivate-key " + attacker.accessKeyId() + ": reversed")
                 .contains("block-sse-c " + bucket + ": reversed");
         assertThat(server.rampart().iam().findKey(attacker.accessKeyId()).orElseThrow().active()).isTrue();
+        assertThat(server.iam().listUserPolicies(b -> b.userName("etl")).policyNames()).doesNotContain("AWSRevokeOlderSessions");
         var rule = admin.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration().rules().get(0);
         assertThat(rule.blockedEncryptionTypes().encryptionTypeAsStrings()).containsExactly("NONE");
         Finding resolved = server.rampart().findings().find(f.id()).orElseThrow();
