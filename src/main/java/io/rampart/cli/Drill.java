@@ -346,8 +346,10 @@ final class Drill {
                 iamSteps.put("delete access key " + report.attackerAccessKeyId,
                         () -> iam.deleteAccessKey(b -> b.userName(user).accessKeyId(report.attackerAccessKeyId)));
             }
-            iamSteps.put("delete inline policy of " + user,
-                    () -> iam.deleteUserPolicy(b -> b.userName(user).policyName("rampart-drill-sandbox-only")));
+            // Every inline policy: the drill's own, and those the detector's responses attached (session revocation,
+            // quarantine) to the attacker it created.
+            iamSteps.put("delete inline policies of " + user, () -> iam.listUserPolicies(b -> b.userName(user)).policyNames()
+                    .forEach(name -> iam.deleteUserPolicy(b -> b.userName(user).policyName(name))));
             iamSteps.put("delete IAM user " + user, () -> iam.deleteUser(b -> b.userName(user)));
             iamSteps.forEach((what, call) -> {
                 try {
