@@ -24,14 +24,12 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
@@ -297,14 +295,8 @@ final class Drill {
         URI uri = URI.create(options.endpoint() + "/_rampart/admin/findings");
         SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri).build();
         try {
-            var signed = AwsV4HttpSigner.create().sign(r -> r.identity(options.admin().resolveCredentials()).request(unsigned)
-                    .payload(ContentStreamProvider.fromByteArray(new byte[0]))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, options.region())
-                    .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                    .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                    .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true));
-            ExecutableHttpRequest call = http.prepareRequest(HttpExecuteRequest.builder().request(signed.request()).build());
+            SdkHttpRequest signed = AdminSigning.sign(unsigned, new byte[0], options.admin().resolveCredentials(), options.region());
+            ExecutableHttpRequest call = http.prepareRequest(HttpExecuteRequest.builder().request(signed).build());
             HttpExecuteResponse response = call.call();
             String body;
             try (var in = response.responseBody().orElse(null)) {

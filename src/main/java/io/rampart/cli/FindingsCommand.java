@@ -20,11 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** {@code rampart findings}: the detector's findings on a running server, through the admin API. */
@@ -80,24 +77,12 @@ final class FindingsCommand implements Runnable {
             AwsCredentialsIdentity credentials = connection.credentials().resolveCredentials();
             byte[] body = new byte[0];
             SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri).build();
-            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(credentials).request(unsigned)
-                    .payload(ContentStreamProvider.fromByteArray(body))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, connection.region)
-                    .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                    .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                    .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true));
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-            signed.request().forEachHeader((name, values) -> {
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (lower.equals("host") || lower.equals("content-length")) return;
-                for (String v : values) b.header(name, v);
-            });
+            HttpRequest request = AdminSigning.forJavaHttp(AdminSigning.sign(unsigned, body, credentials, connection.region),
+                    uri, method, body, Duration.ofMinutes(2));
             HttpResponse<String> response;
             try {
                 response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                        .send(b.build(), HttpResponse.BodyHandlers.ofString());
+                        .send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 throw new Failure("cannot reach " + connection.endpoint + ": " + e);
             } catch (InterruptedException e) {

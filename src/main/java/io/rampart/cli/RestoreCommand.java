@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -23,11 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * {@code rampart restore}: plans (dry run, the default) or applies a point-in-time restore or an undo-by-identity
@@ -154,22 +150,8 @@ final class RestoreCommand implements Callable<Integer> {
     private HttpRequest signedRequest(URI uri, AwsCredentials credentials, byte[] body) {
         SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
                 .putHeader("Content-Type", "application/json").build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(credentials).request(unsigned)
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, connection.region)
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true));
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofHours(12))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        signed.request().forEachHeader((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            // java.net.http sets Host and Content-Length itself, to the same values the signature covers.
-            if (lower.equals("host") || lower.equals("content-length")) return;
-            for (String v : values) b.header(name, v);
-        });
-        return b.build();
+        return AdminSigning.forJavaHttp(AdminSigning.sign(unsigned, body, credentials, connection.region), uri, "POST", body,
+                Duration.ofHours(12));
     }
 
     private int run(URI uri, AwsCredentials credentials, byte[] body, PrintWriter out, PrintWriter err) throws Failure {
