@@ -244,6 +244,20 @@ final class RestoreCommand implements Callable<Integer> {
         out.printf("%-18s %d%n", "keys scanned", s.path("keysScanned").asLong());
         for (String[] r : rows) out.printf("%-18s %d%n", r[0], s.path(r[1]).asLong());
         out.printf("%-18s %.3f s%n", "time", s.path("millis").asLong() / 1000.0);
+        JsonNode t = s.path("trail");
+        if (t.isObject()) {
+            out.println();
+            out.printf("audit trail: %d writes by this identity on %d keys; %d keys confirmed%n", t.path("writes").asLong(),
+                    t.path("keysInTrail").asLong(), t.path("confirmed").asLong());
+            if (t.path("onlyInTrail").asLong() > 0) {
+                out.printf("  %d keys written per the trail have no such version left (purged?): %s%n",
+                        t.path("onlyInTrail").asLong(), t.path("onlyInTrailKeys"));
+            }
+            if (t.path("notInTrail").asLong() > 0) {
+                out.printf("  %d planned keys have no matching write in the trail (older than the trail, or tampered?): %s%n",
+                        t.path("notInTrail").asLong(), t.path("notInTrailKeys"));
+            }
+        }
     }
 
     /** A one-line progress counter on stderr, only on a terminal. */

@@ -226,9 +226,11 @@ final class AdminHandler implements AutoCloseable {
         long[] lines = {0};
         RequestFacts call = draft.done(200, Map.of(), 0, 0, null, null);
         Restore.Summary summary;
+        java.util.Set<String> planned = new java.util.HashSet<>();
         try {
             summary = restore.run(req, admin, chunk -> {
                 if (req.apply()) recordActions(call, req.bucket(), chunk);
+                for (Restore.KeyResult k : chunk) planned.add(k.key());
                 try {
                     for (Restore.KeyResult k : chunk) {
                         if (lines[0]++ >= limit) continue;
@@ -267,6 +269,16 @@ final class AdminHandler implements AutoCloseable {
         for (Restore.Action a : Restore.Action.values()) sum.put(camel(a), summary.count(a));
         sum.put("linesOmitted", Math.max(0, lines[0] - limit));
         sum.put("millis", summary.millis());
+        restore.crossCheck(req, planned).ifPresent(c -> {
+            ObjectNode t = sum.putObject("trail");
+            t.put("writes", c.trailWrites());
+            t.put("keysInTrail", c.keysInTrail());
+            t.put("confirmed", c.confirmed());
+            t.put("onlyInTrail", c.onlyInTrailCount());
+            c.onlyInTrail().forEach(t.withArray("onlyInTrailKeys")::add);
+            t.put("notInTrail", c.notInTrailCount());
+            c.notInTrail().forEach(t.withArray("notInTrailKeys")::add);
+        });
         Map<String, String> totals = new LinkedHashMap<>();
         for (Restore.Action a : Restore.Action.values()) totals.put(camel(a), Long.toString(summary.count(a)));
         // The admin call's own record; durable before its summary (the acknowledgement) is sent.

@@ -315,7 +315,7 @@ public final class Rampart implements AutoCloseable {
                 this.trailDelivery = null;
             }
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC()), bootstrap.accountId(), findingsService,
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout()), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
                     .withNotifier(new io.rampart.notify.Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));

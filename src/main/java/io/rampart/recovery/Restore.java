@@ -1,5 +1,6 @@
 package io.rampart.recovery;
 
+import io.rampart.audit.TrailLayout;
 import io.rampart.iam.Principal;
 import io.rampart.s3.DefaultRetention;
 import io.rampart.s3.S3ErrorCode;
@@ -19,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -122,10 +124,28 @@ public final class Restore {
 
     private final MetadataStore meta;
     private final Clock clock;
+    private final TrailLayout trail;
 
     public Restore(MetadataStore meta, Clock clock) {
+        this(meta, clock, null);
+    }
+
+    /** With the audit trail to cross-check undo-by-identity plans against ({@link TrailCrossCheck}). */
+    public Restore(MetadataStore meta, Clock clock, TrailLayout trail) {
         this.meta = meta;
         this.clock = clock;
+        this.trail = trail;
+    }
+
+    /** The trail's view of an undo plan, when the request undoes an identity and this server keeps a trail. */
+    public Optional<TrailCrossCheck.Result> crossCheck(Request r, java.util.Set<String> plannedKeys) {
+        if (trail == null || !(r.mode() instanceof Undo undo)) return Optional.empty();
+        try {
+            return Optional.of(TrailCrossCheck.check(trail, r, undo, plannedKeys));
+        } catch (java.io.IOException e) {
+            log.warn("could not read the audit trail to cross-check the restore of {}: {}", r.bucket(), e.toString());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -147,6 +147,30 @@ class RestoreTest {
         return String.format("%sfile-%04d.bin", prefix, i);
     }
 
+    @Test void theTrailCrossCheckNamesKeysWhoseVersionsTheAttackerPurged() throws Exception {
+        String bucket = "purged";
+        versionedBucketAllowingSseC(bucket);
+        admin.putObject(b -> b.bucket(bucket).key("kept.txt"), RequestBody.fromString("kept"));
+        admin.putObject(b -> b.bucket(bucket).key("gone.txt"), RequestBody.fromString("gone"));
+        Thread.sleep(20);
+        Instant t0 = Instant.now();
+        Thread.sleep(20);
+        AccessKey attacker = server.userWithS3FullAccess("purger");
+        try (S3Client evil = server.s3(attacker.accessKeyId(), attacker.secretKey())) {
+            evil.putObject(b -> b.bucket(bucket).key("kept.txt"), RequestBody.fromString("ransomed"));
+            // A permanent delete of a specific version leaves no version naming the attacker: only the trail knows.
+            String v = evil.headObject(b -> b.bucket(bucket).key("gone.txt")).versionId();
+            evil.deleteObject(b -> b.bucket(bucket).key("gone.txt").versionId(v));
+        }
+        Run plan = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        JsonNode trail = plan.summary().path("trail");
+        assertThat(trail.path("writes").asLong()).isEqualTo(2);
+        assertThat(trail.path("confirmed").asLong()).isEqualTo(1);
+        assertThat(trail.path("onlyInTrail").asLong()).isEqualTo(1);
+        assertThat(trail.path("onlyInTrailKeys").get(0).asText()).isEqualTo("gone.txt");
+    }
+
     @Test void undoAccessKeyBringsBackEveryOriginalKeepsLegitimateWritesAndIsIdempotent() throws Exception {
         String bucket = "victim";
         versionedBucketAllowingSseC(bucket);
@@ -206,6 +230,9 @@ class RestoreTest {
                 .containsPattern("(?m)^SKIP_NEW\\s+\\S+\\s+-\\s+README-RANSOM.txt$");
         assertThat(versionCount(bucket)).isEqualTo(versionsAfterAttack);
         assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key(keys[1])))).isEqualTo(400);
+        // The plan agrees with the audit trail: 1,000 copies, 100 deletes and the note, on 1,001 keys, all planned.
+        assertThat(plan.out()).contains("audit trail: 1101 writes by this identity on 1001 keys; 1001 keys confirmed")
+                .doesNotContain("no such version left").doesNotContain("no matching write");
 
         // Apply.
         Run applied = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", since,
@@ -217,6 +244,9 @@ class RestoreTest {
         assertThat(s.path("alreadyCurrent").asLong()).isEqualTo(10);
         assertThat(s.path("removeNew").asLong()).isEqualTo(1);
         assertThat(s.path("failed").asLong()).isZero();
+        assertThat(s.path("trail").path("confirmed").asLong()).isEqualTo(1001);
+        assertThat(s.path("trail").path("onlyInTrail").asLong()).isZero();
+        assertThat(s.path("trail").path("notInTrail").asLong()).isZero();
         // Keys the attacker never touched are not in the plan.
         assertThat(applied.keys()).extracting(k -> k.path("key").asText()).doesNotContain("docs/alice-new.txt");
         assertThat(s.path("keysScanned").asLong()).isEqualTo(OBJECTS + 2);
