@@ -59,12 +59,17 @@ public final class CloudTrailRecord {
                 .forEach(e -> params.put(e.getKey(), e.getValue()));
         f.documents().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> params.set(e.getKey(), e.getValue()));
         // AWS writes null responseElements for reads (and for writes that return no header it shows).
-        if (f.readOnly() || f.responseElements().isEmpty()) {
+        if ((f.readOnly() && "s3".equals(f.service())) || f.responseElements().isEmpty()) {
             r.putNull("responseElements");
         } else {
             ObjectNode resp = r.putObject("responseElements");
-            f.responseElements().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> resp.put(e.getKey(), e.getValue()));
+            // "credentials.accessKeyId" nests as CloudTrail shows IAM/STS answers; S3 header names have no dots.
+            f.responseElements().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                ObjectNode at = resp;
+                String[] path = e.getKey().split("\\.");
+                for (int i = 0; i < path.length - 1; i++) at = at.has(path[i]) ? (ObjectNode) at.get(path[i]) : at.putObject(path[i]);
+                at.put(path[path.length - 1], e.getValue());
+            });
         }
         ObjectNode extra = r.putObject("additionalEventData");
         if (f.authMethod() != null) extra.put("SignatureVersion", "SigV4");

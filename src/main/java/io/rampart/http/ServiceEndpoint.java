@@ -66,6 +66,7 @@ final class ServiceEndpoint {
         byte[] body = auth.body().readAllBytes();
         String action;
         Map<String, String> params;
+        Map<String, String> trailResponse = new java.util.LinkedHashMap<>();
         if ("organizations".equals(service)) {
             List<String> target = headers.get("x-amz-target");
             String t = target == null || target.isEmpty() ? "" : target.get(0);
@@ -90,9 +91,9 @@ final class ServiceEndpoint {
             Instant now = Instant.now();
             out = switch (service) {
                 case "iam" -> iam.handle(new QueryRequest(action, params, auth.principal(), requestId, Trail.sourceIp(request),
-                        request.isSecure(), now));
+                        request.isSecure(), now, trailResponse));
                 case "sts" -> sts.handle(new QueryRequest(action, params, auth.principal(), requestId, Trail.sourceIp(request),
-                        request.isSecure(), now));
+                        request.isSecure(), now, trailResponse));
                 default -> organizations.handle(new OrganizationsApi.Call(action, body, auth.principal(), Trail.sourceIp(request),
                         request.isSecure(), now));
             };
@@ -108,7 +109,8 @@ final class ServiceEndpoint {
             errorMessage = "An internal error occurred.";
             out = errorBody(service, error, "Receiver", errorMessage, requestId);
         }
-        RequestFacts facts = draft.done(status, Map.of(), body.length, out.length, error, errorMessage);
+        RequestFacts facts = draft.done(status, error == null ? trailResponse : Map.of(), body.length, out.length, error,
+                errorMessage);
         if (error == null && !readOnly) trail.recordDurably(facts);
         else trail.record(facts);
         write(response, callback, service, status, out, requestId);

@@ -134,7 +134,9 @@ final class Trail {
                           String errorMessage) {
             Map<String, String> response = new LinkedHashMap<>();
             responseHeaders.forEach((k, v) -> {
-                if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
+                // IAM/STS calls hand over their responseElements as they are; S3 calls only the headers CloudTrail shows.
+                if (!"s3".equals(service)) response.put(k, v);
+                else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
             boolean management = target.bucket() == null || (target.key() == null && !BUCKET_DATA_EVENTS.contains(op));
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();

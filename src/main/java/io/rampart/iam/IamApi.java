@@ -333,6 +333,9 @@ public final class IamApi {
                 String user = r.optional("UserName").orElseGet(() -> selfUser(r));
                 authorize(r, "iam:CreateAccessKey", userArn(acct, user));
                 AccessKey k = store.createAccessKey(acct, user);
+                r.traceResponse("accessKey.userName", user);
+                r.traceResponse("accessKey.accessKeyId", k.accessKeyId());
+                r.traceResponse("accessKey.status", k.status());
                 yield ok(r, x -> x.start("AccessKey").element("UserName", user).element("AccessKeyId", k.accessKeyId())
                         .element("Status", k.status()).element("SecretAccessKey", k.secretKey())
                         .element("CreateDate", QueryXml.date(Instant.now())).end());

@@ -14,7 +14,20 @@ import java.util.Optional;
  * who calls and the connection facts policies may test.
  */
 public record QueryRequest(String action, Map<String, String> params, Principal caller, String requestId,
-                           String sourceIp, boolean secure, Instant now) {
+                           String sourceIp, boolean secure, Instant now, Map<String, String> trailResponse) {
+
+    public QueryRequest(String action, Map<String, String> params, Principal caller, String requestId, String sourceIp,
+                        boolean secure, Instant now) {
+        this(action, params, caller, requestId, sourceIp, secure, now, new LinkedHashMap<>());
+    }
+
+    /**
+     * Notes a field of the answer for the audit trail's responseElements ("credentials.accessKeyId" nests). Never a
+     * secret: no secret key, no session token.
+     */
+    public void traceResponse(String path, String value) {
+        if (value != null) trailResponse.put(path, value);
+    }
 
     /** Parameters from an {@code application/x-www-form-urlencoded} body and the query string (body wins). */
     public static Map<String, String> parseForm(String query, byte[] body) {

@@ -86,6 +86,7 @@ public final class StsApi {
         Sessions.Issued s = store.sessions().create(p.accountId(), "user", p.userName(), p.userName(), p.principalId(),
                 p.arn(), now, now.plusSeconds(duration), Optional.empty(), List.of(), mfa, Optional.empty(), p.tags(),
                 p.accessKeyId());
+        trace(r, s);
         return ok(r, x -> credentials(x, s));
     }
 
@@ -109,6 +110,7 @@ public final class StsApi {
         // Role chaining (a role session assuming a role) is limited to one hour, as on AWS.
         Issued issued = issue(r, rr, "AssumedRole".equals(p.type()) ? 3600 : rr.role().get().maxSession(),
                 p.mfaAuthenticated(), p.accessKeyId());
+        trace(r, issued.session());
         return ok(r, x -> {
             credentials(x, issued.session());
             assumedRoleUser(x, issued.session());
@@ -139,6 +141,7 @@ public final class StsApi {
             throw IamException.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity");
         }
         Issued issued = issue(r, rr, rr.role().get().maxSession(), false, null);
+        trace(r, issued.session());
         return ok(r, x -> {
             credentials(x, issued.session());
             x.element("SubjectFromWebIdentityToken", id.subject());
@@ -234,6 +237,15 @@ public final class StsApi {
             k.put("aws:TagKeys", new ArrayList<>(tags.keySet()));
         }
         return k;
+    }
+
+    private static void trace(QueryRequest r, Sessions.Issued s) {
+        r.traceResponse("credentials.accessKeyId", s.session().accessKeyId());
+        r.traceResponse("credentials.expiration", QueryXml.date(s.session().expires()));
+        if (s.session().kind().equals("role")) {
+            r.traceResponse("assumedRoleUser.assumedRoleId", s.session().principalId());
+            r.traceResponse("assumedRoleUser.arn", s.session().arn());
+        }
     }
 
     private static void credentials(XmlWriter x, Sessions.Issued s) {

@@ -206,6 +206,23 @@ class AccessControlTest {
         assertThat(me.arn()).isEqualTo(r.assumedRoleUser().arn());
         assertThat(me.account()).isEqualTo(account);
 
+        // The trail links the session to the key that created it, as CloudTrail's AssumeRole record does; no secret in it.
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> records;
+        try {
+            records = new io.rampart.audit.TrailQuery(null, null, null, key.accessKeyId(), "AssumeRole", null, null)
+                    .run(io.rampart.audit.TrailLayout.ofDataDir(server.dataDir()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(records).singleElement().satisfies(rec -> {
+            assertThat(rec.path("eventSource").asText()).isEqualTo("sts.amazonaws.com");
+            assertThat(rec.path("responseElements").path("credentials").path("accessKeyId").asText())
+                    .isEqualTo(r.credentials().accessKeyId());
+            assertThat(rec.path("responseElements").path("assumedRoleUser").path("arn").asText()).isEqualTo(r.assumedRoleUser().arn());
+            assertThat(rec.path("requestParameters").path("roleSessionName").asText()).isEqualTo("job-1");
+            assertThat(rec.toString()).doesNotContain(r.credentials().secretAccessKey()).doesNotContain(r.credentials().sessionToken());
+        });
+
         // A session token that does not match its key is refused.
         S3Client forged = server.s3(AwsSessionCredentials.create(r.credentials().accessKeyId(), r.credentials().secretAccessKey(),
                 "forged-token"));
