@@ -314,11 +314,19 @@ public final class Rampart implements AutoCloseable {
                 this.trailDestination = null;
                 this.trailDelivery = null;
             }
+            io.rampart.notify.Notifier notifications = new io.rampart.notify.Notifier(meta, events, webhooks, Clock.systemUTC(),
+                    config.region());
+            // Lifecycle expirations are S3's own deletes: they notify as s3:LifecycleExpiration:* (aborted uploads do not).
+            lifecycle.addListener(e -> {
+                if (e.action() == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD) return;
+                notifications.lifecycleExpiration(e.bucket(), e.key(), e.versionId(),
+                        e.action() == LifecycleWorker.Action.CREATE_DELETE_MARKER, e.time());
+            });
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
                     new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout()), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
-                    .withNotifier(new io.rampart.notify.Notifier(meta, events, webhooks, Clock.systemUTC(), config.region())));
+                    .withNotifier(notifications));
         } catch (Exception e) {
             if (openedTrail != null) openedTrail.close();
             db.close();

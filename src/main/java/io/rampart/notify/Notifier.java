@@ -88,6 +88,27 @@ public final class Notifier {
         sender.poke();
     }
 
+    /**
+     * Queues the event of a lifecycle expiration (s3:LifecycleExpiration:Delete or :DeleteMarkerCreated), made by S3
+     * itself. Returns once it is committed.
+     */
+    public void lifecycleExpiration(String bucket, String key, String versionId, boolean deleteMarker, java.time.Instant time) {
+        Optional<NotificationConfiguration.Owned> config = config(bucket);
+        if (config.isEmpty()) return;
+        String name = deleteMarker ? "LifecycleExpiration:DeleteMarkerCreated" : "LifecycleExpiration:Delete";
+        List<EventQueue.Message> messages = new ArrayList<>();
+        for (NotificationConfiguration.Target t : config.get().configuration().queues()) {
+            if (!t.matches(name, key)) continue;
+            S3EventMessage.Event e = new S3EventMessage.Event(name, time, region, "s3.amazonaws.com", "s3.amazonaws.com",
+                    String.format("%016X", sequencer.get()), "", t.id(), bucket, config.get().ownerCanonicalId(), key, -1, null,
+                    versionId, String.format("%016X", sequencer.incrementAndGet()));
+            messages.add(new EventQueue.Message(NotificationConfiguration.targetId(t.arn()), S3EventMessage.json(e)));
+        }
+        if (messages.isEmpty()) return;
+        queue.add(messages, clock.millis());
+        sender.poke();
+    }
+
     private void created(List<S3EventMessage.Event> events, RequestFacts f, String name, NotificationConfiguration.Owned c) {
         String versionId = f.responseElements().get("x-amz-version-id");
         Optional<ObjectVersion> v = versionId != null ? meta.version(f.bucket(), f.key(), versionId) : meta.current(f.bucket(), f.key());
