@@ -13,7 +13,7 @@ done
 db="$dir/rampart.db"
 [ -f "$db" ] || { echo "bulk-keys: no $db" >&2; exit 2; }
 sqlite3 "$db" <<SQL
-PRAGMA busy_timeout = 5000;
+.timeout 5000
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1)
 INSERT INTO objects(bucket, key, seq, version_id, latest, delete_marker, size, etag, last_modified, meta, segments,
