@@ -39,9 +39,29 @@ public final class TrailKeys {
         this.fingerprint = fingerprint(publicKey);
     }
 
-    /** Loads the key pair from {@code dir}, creating it (2048-bit RSA) when there is none. */
-    public static TrailKeys loadOrCreate(Path dir, MasterKey masterKey) throws IOException {
+    /**
+     * Loads the key pair from {@code dir} now when it exists; otherwise creates it on a background thread. Generating
+     * a 2048-bit RSA pair takes from a few hundred milliseconds to over a second (a random prime search), and on a
+     * first start it sat on the path to the first request, though nothing needs the key until the first digest.
+     */
+    public static java.util.concurrent.CompletableFuture<TrailKeys> loadOrStartCreating(Path dir, MasterKey masterKey)
+            throws IOException {
+        java.util.Optional<TrailKeys> existing = load(dir, masterKey);
+        if (existing.isPresent()) return java.util.concurrent.CompletableFuture.completedFuture(existing.get());
         Files.createDirectories(dir);
+        java.util.concurrent.CompletableFuture<TrailKeys> created = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("rampart-trail-keygen").start(() -> {
+            try {
+                created.complete(create(dir, masterKey));
+            } catch (IOException | RuntimeException e) {
+                created.completeExceptionally(e);
+            }
+        });
+        return created;
+    }
+
+    private static java.util.Optional<TrailKeys> load(Path dir, MasterKey masterKey) throws IOException {
+        if (!Files.isDirectory(dir)) return java.util.Optional.empty();
         try (DirectoryStream<Path> sealed = Files.newDirectoryStream(dir, "*.key.sealed")) {
             for (Path p : sealed) {
                 String fp = p.getFileName().toString().replace(".key.sealed", "");
@@ -49,11 +69,16 @@ public final class TrailKeys {
                 KeyFactory kf = KeyFactory.getInstance("RSA");
                 PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
                 PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(dir.resolve(fp + ".pub"))));
-                return new TrailKeys(priv, pub);
+                return java.util.Optional.of(new TrailKeys(priv, pub));
             }
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot load the trail signing key from " + dir + ": " + e.getMessage(), e);
         }
+        return java.util.Optional.empty();
+    }
+
+    private static TrailKeys create(Path dir, MasterKey masterKey) throws IOException {
+        Files.createDirectories(dir);
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
             gen.initialize(2048);

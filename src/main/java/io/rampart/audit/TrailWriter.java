@@ -90,7 +90,8 @@ public final class TrailWriter implements AuditTrail {
     private final TrailLayout layout;
     private final Options options;
     private final Clock clock;
-    private final TrailKeys keys;
+    /** Complete at once when the key pair exists; on a first start, created in the background (see TrailKeys). */
+    private final CompletableFuture<TrailKeys> keys;
     private final CloudTrailRecord records;
     private final TrailState state;
     private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>(1 << 16);
@@ -117,7 +118,8 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    private TrailWriter(TrailLayout layout, Options options, Clock clock, TrailKeys keys, TrailState state) {
+    private TrailWriter(TrailLayout layout, Options options, Clock clock, CompletableFuture<TrailKeys> keys,
+                        TrailState state) {
         this.layout = layout;
         this.options = options;
         this.clock = clock;
@@ -135,7 +137,7 @@ public final class TrailWriter implements AuditTrail {
     public static TrailWriter open(Path dir, Options options, MasterKey masterKey, Clock clock) throws IOException {
         TrailLayout layout = new TrailLayout(dir);
         Durable.createDirectories(layout.segments());
-        TrailKeys keys = TrailKeys.loadOrCreate(layout.keys(), masterKey);
+        CompletableFuture<TrailKeys> keys = TrailKeys.loadOrStartCreating(layout.keys(), masterKey);
         TrailState state = TrailState.load(layout.state(), clock.instant());
         if (!Files.exists(layout.state())) state.save(layout.state());
         TrailWriter w = new TrailWriter(layout, options, clock, keys, state);
@@ -161,7 +163,16 @@ public final class TrailWriter implements AuditTrail {
 
     /** The signing key's fingerprint (digestPublicKeyFingerprint). */
     public String publicKeyFingerprint() {
-        return keys.fingerprint();
+        return keys().fingerprint();
+    }
+
+    /** The signing key pair, waiting for its creation on a first start. */
+    private TrailKeys keys() {
+        try {
+            return keys.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException("the trail signing key could not be created", e.getCause());
+        }
     }
 
     @Override public void record(RequestFacts facts) {
@@ -469,7 +480,7 @@ public final class TrailWriter implements AuditTrail {
         d.put("digestEndTime", CloudTrailRecord.EVENT_TIME.format(end));
         d.put("digestS3Bucket", options.bucketName());
         d.put("digestS3Object", object);
-        d.put("digestPublicKeyFingerprint", keys.fingerprint());
+        d.put("digestPublicKeyFingerprint", keys().fingerprint());
         d.put("digestSignatureAlgorithm", TrailKeys.ALGORITHM);
         String newest = null;
         String oldest = null;
@@ -492,7 +503,7 @@ public final class TrailWriter implements AuditTrail {
         state.pendingLogs.forEach(logs::add);
         byte[] content = CloudTrailRecord.JSON.writeValueAsBytes(d);
         String hash = TrailLayout.sha256Hex(content);
-        String signature = keys.sign(DigestSigning.signingString(CloudTrailRecord.EVENT_TIME.format(end),
+        String signature = keys().sign(DigestSigning.signingString(CloudTrailRecord.EVENT_TIME.format(end),
                 options.bucketName(), object, hash, prevSignature));
         // Redo record first: if the process dies before the files are written, the next start writes them.
         ObjectNode pending = JsonNodeFactory.instance.objectNode();

@@ -214,17 +214,21 @@ public final class SigV4Verifier {
         String scope = claim.scope().scope();
         byte[] provided = claim.signature().getBytes(StandardCharsets.US_ASCII);
         Mac mac = SigningKeyCache.newMac(signingKey);
-        for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
-            for (String canonicalQueryCandidate : queries) {
-                CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
-                        headers, claim.signedHeadersText(), payloadHash);
-                byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
-                        .getBytes(StandardCharsets.UTF_8));
-                if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
-                        .getBytes(StandardCharsets.US_ASCII), provided)) {
-                    return;
+        try {
+            for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
+                for (String canonicalQueryCandidate : queries) {
+                    CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
+                            headers, claim.signedHeadersText(), payloadHash);
+                    byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
+                            .getBytes(StandardCharsets.UTF_8));
+                    if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
+                            .getBytes(StandardCharsets.US_ASCII), provided)) {
+                        return;
+                    }
                 }
             }
+        } finally {
+            SigningKeyCache.release(mac);
         }
         throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
     }

@@ -129,11 +129,7 @@ public final class EncryptedStream {
             this.sealed = new byte[initialCapacity + TAG];
             this.key = new SecretKeySpec(dataKey, "AES");
             RANDOM.nextBytes(prefix);
-            try {
-                this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+            this.cipher = GcmCiphers.take();
             byte[] header = new byte[HEADER];
             System.arraycopy(MAGIC, 0, header, 0, 4);
             System.arraycopy(prefix, 0, header, 4, 8);
@@ -145,6 +141,7 @@ public final class EncryptedStream {
         }
 
         @Override public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) throw new IOException("stream closed");
             while (len > 0) {
                 if (filled == CHUNK) seal(false);
                 if (filled == chunk.length) grow();
@@ -184,6 +181,7 @@ public final class EncryptedStream {
             closed = true;
             seal(true);
             Arrays.fill(chunk, (byte) 0);
+            GcmCiphers.give(cipher);
             out.flush();
         }
     }
@@ -203,6 +201,7 @@ public final class EncryptedStream {
         private int limit;
         private long remaining;
         private final long endChunk;
+        private boolean closed;
 
         Decryptor(Source source, byte[] dataKey, long plainLength, long first, long last) throws IOException {
 
@@ -213,11 +212,7 @@ public final class EncryptedStream {
             int capacity = (int) Math.min(CHUNK, plainLength);
             this.sealed = new byte[capacity + TAG];
             this.plain = new byte[capacity];
-            try {
-                this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+            this.cipher = GcmCiphers.take();
             try (InputStream h = source.open(0, HEADER)) {
                 byte[] header = h.readNBytes(HEADER);
                 if (header.length != HEADER || !Arrays.equals(Arrays.copyOf(header, 4), MAGIC)) {
@@ -246,6 +241,7 @@ public final class EncryptedStream {
         }
 
         private void fill() throws IOException {
+            if (closed) throw new IOException("stream closed");
             boolean last = index == lastChunk;
             int plainSize = last ? (int) (plainLength - lastChunk * CHUNK) : CHUNK;
             int want = plainSize + TAG;
@@ -283,8 +279,31 @@ public final class EncryptedStream {
             return n;
         }
 
+        /**
+         * Writes each decrypted chunk straight from its buffer: one write of up to 64 KiB per chunk, where the
+         * default would copy through a 16 KiB intermediate buffer and make four times as many (blocking) writes.
+         */
+        @Override public long transferTo(OutputStream out) throws IOException {
+            long total = 0;
+            while (remaining > 0) {
+                if (pos == limit) {
+                    if (index > endChunk) throw new EOFException("encrypted stream ended early");
+                    fill();
+                }
+                int n = (int) Math.min(limit - pos, remaining);
+                out.write(plain, pos, n);
+                pos += n;
+                remaining -= n;
+                total += n;
+            }
+            return total;
+        }
+
         @Override public void close() throws IOException {
+            if (closed) return;
+            closed = true;
             Arrays.fill(plain, (byte) 0);
+            GcmCiphers.give(cipher);
             in.close();
         }
     }

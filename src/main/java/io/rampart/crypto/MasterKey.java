@@ -63,10 +63,15 @@ public final class MasterKey {
         try {
             byte[] nonce = new byte[NONCE];
             RANDOM.nextBytes(nonce);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-            c.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            byte[] ct = c.doFinal(plaintext);
+            Cipher c = GcmCiphers.take();
+            byte[] ct;
+            try {
+                c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+                c.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                ct = c.doFinal(plaintext);
+            } finally {
+                GcmCiphers.give(c);
+            }
             byte[] out = new byte[1 + NONCE + ct.length];
             out[0] = FORMAT;
             System.arraycopy(nonce, 0, out, 1, NONCE);
@@ -81,10 +86,14 @@ public final class MasterKey {
     public byte[] unseal(byte[] sealed, String context) {
         if (sealed.length < 1 + NONCE + 16 || sealed[0] != FORMAT) throw new IllegalArgumentException("not a sealed value");
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 1, NONCE));
-            c.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return c.doFinal(sealed, 1 + NONCE, sealed.length - 1 - NONCE);
+            Cipher c = GcmCiphers.take();
+            try {
+                c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 1, NONCE));
+                c.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return c.doFinal(sealed, 1 + NONCE, sealed.length - 1 - NONCE);
+            } finally {
+                GcmCiphers.give(c);
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("sealed value does not open with this key", e);
         }

@@ -373,6 +373,7 @@ public final class Rampart implements AutoCloseable {
     }
 
     private static Server httpServer(Config config, TlsMaterial tls, S3Handler handler) {
+        JettyStartup.skipMBeanServerProbe();
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
         pool.setName("rampart-http");
         // Requests run on virtual threads: blocking I/O code, no thread-pool starvation under slow clients.

@@ -328,7 +328,7 @@ public final class S3Handler extends Handler.Abstract {
             callback.succeeded();
             return true;
         }
-        OutputStream out = Content.Sink.asOutputStream(response);
+        OutputStream out = new ResponseBodyStream(response, r.length());
         try {
             if (r.body() != null) out.write(r.body());
             else r.writer().writeTo(out);

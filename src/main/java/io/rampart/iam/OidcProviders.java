@@ -62,8 +62,23 @@ public final class OidcProviders {
     public record Identity(Provider provider, String subject, String audience, JWTClaimsSet claims) { }
 
     private final Database db;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * Created on first use: building an HttpClient initialises the default TLS context (the CA certificates), which
+     * took a few hundred milliseconds of every start-up although most servers never fetch an OIDC discovery document.
+     */
+    private volatile HttpClient http;
     private final ConcurrentHashMap<String, JWKSource<SecurityContext>> keys = new ConcurrentHashMap<>();
+
+    private HttpClient http() {
+        HttpClient h = http;
+        if (h == null) {
+            synchronized (this) {
+                h = http;
+                if (h == null) http = h = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            }
+        }
+        return h;
+    }
 
     OidcProviders(Database db) throws SQLException {
         this.db = db;
@@ -155,7 +170,7 @@ public final class OidcProviders {
     private JWKSource<SecurityContext> keysOf(Provider p) {
         return keys.computeIfAbsent(p.url(), url -> {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/.well-known/openid-configuration"))
+                HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create(url + "/.well-known/openid-configuration"))
                         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) throw new IOException("HTTP " + r.statusCode());
                 JsonNode config = JSON.readTree(r.body());

@@ -32,8 +32,8 @@ public final class WebhookSender implements AutoCloseable {
     private final Clock clock;
     private final Duration retryBase;
     private final Duration maxDelay;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Created on the first delivery: building an HttpClient initialises TLS, which need not delay start-up. */
+    private volatile HttpClient http;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final AtomicLong delivered = new AtomicLong();
@@ -42,6 +42,20 @@ public final class WebhookSender implements AutoCloseable {
     private boolean signalled;
     private volatile boolean closed;
     private final Thread thread;
+
+    private HttpClient http() {
+        HttpClient h = http;
+        if (h == null) {
+            synchronized (this) {
+                h = http;
+                if (h == null) {
+                    http = h = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                }
+            }
+        }
+        return h;
+    }
 
     public WebhookSender(EventQueue queue, Map<String, URI> targets, Clock clock, Duration retryBase, Duration maxDelay) {
         this.queue = queue;
@@ -148,7 +162,7 @@ public final class WebhookSender implements AutoCloseable {
                 .header("Content-Type", "application/json").header("User-Agent", "Rampart")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
-            HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http().send(request, HttpResponse.BodyHandlers.discarding());
             return r.statusCode() / 100 == 2;
         } catch (java.io.IOException e) {
             return false;
@@ -167,6 +181,7 @@ public final class WebhookSender implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        http.close();
+        HttpClient h = http;
+        if (h != null) h.close();
     }
 }

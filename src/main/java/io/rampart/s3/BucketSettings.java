@@ -85,12 +85,29 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
         return new DefaultEncryption("AES256", false, blockSseC ? List.of("SSE-C") : List.of("NONE"));
     }
 
+    /** Beyond this many distinct configurations the cache starts over rather than grow without bound. */
+    private static final int MAX_PARSED = 4_096;
+    /**
+     * Parsed settings keyed by the configuration text they were read from, as {@link BucketPolicies} keeps policies:
+     * several checks on every request (SSE-C block, logging, notification, replication, public access) read the
+     * settings, and parsing the JSON each time showed in profiles. The text is the key, so a changed configuration
+     * is a miss and is parsed anew; the values are immutable records, safe to share.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, BucketSettings> PARSED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     static BucketSettings of(Bucket b) {
+        String config = b.config();
+        BucketSettings s = config == null ? null : PARSED.get(config);
+        if (s != null) return s;
         try {
-            return JSON.readValue(b.config(), BucketSettings.class);
+            s = JSON.readValue(config, BucketSettings.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("bucket " + b.name() + " has an unreadable configuration", e);
         }
+        if (PARSED.size() >= MAX_PARSED) PARSED.clear();
+        PARSED.put(config, s);
+        return s;
     }
 
     boolean blocksSseC() {

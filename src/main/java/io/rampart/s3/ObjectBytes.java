@@ -96,6 +96,16 @@ final class ObjectBytes {
             return -1;
         }
 
+        /** Each segment transfers itself, so a decrypting segment writes whole chunks (see EncryptedStream). */
+        @Override public long transferTo(OutputStream out) throws IOException {
+            long total = 0;
+            while (current != null) {
+                total += current.transferTo(out);
+                if (!advance()) break;
+            }
+            return total;
+        }
+
         @Override public void close() throws IOException {
             if (current != null) current.close();
             current = null;

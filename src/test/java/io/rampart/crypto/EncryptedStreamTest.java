@@ -55,6 +55,68 @@ class EncryptedStreamTest {
         }
     }
 
+    @Test void transferToWritesWholeChunksAndTheSameBytesAsRead() throws Exception {
+        byte[] key = EncryptedStream.newDataKey();
+        int size = 4 * C + 77;
+        byte[] plain = random(size, 11);
+        byte[] stored = EncryptedStream.encrypt(plain, key);
+        long[][] ranges = {{0, size - 1}, {5, 5}, {C - 3, 3L * C + 2}, {C, size - 1}};
+        for (long[] range : ranges) {
+            java.util.List<Integer> writes = new java.util.ArrayList<>();
+            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream() {
+                @Override public synchronized void write(byte[] b, int off, int len) {
+                    writes.add(len);
+                    super.write(b, off, len);
+                }
+            };
+            long n;
+            try (InputStream in = EncryptedStream.decrypt(source(stored), key, size, range[0], range[1])) {
+                n = in.transferTo(sink);
+            }
+            byte[] expected = Arrays.copyOfRange(plain, (int) range[0], (int) range[1] + 1);
+            assertThat(n).isEqualTo(expected.length);
+            assertThat(sink.toByteArray()).isEqualTo(expected);
+            // One write per chunk touched: no 16 KiB re-buffering in between.
+            assertThat(writes).hasSize((int) (range[1] / C - range[0] / C + 1));
+        }
+    }
+
+    @Test void aClosedDecryptingStreamRefusesFurtherReads() throws Exception {
+        byte[] key = EncryptedStream.newDataKey();
+        byte[] plain = random(3 * C, 3);
+        byte[] stored = EncryptedStream.encrypt(plain, key);
+        InputStream in = EncryptedStream.decrypt(source(stored), key, plain.length, 0, plain.length - 1);
+        in.readNBytes(10);
+        in.close();
+        in.close();
+        assertThatThrownBy(() -> in.readNBytes(2 * C)).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test void manyInterleavedStreamsWithDifferentKeysAllRoundTrip() throws Exception {
+        // Ciphers are pooled between streams: each must use its own key and nonces whatever ran before it.
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        java.util.List<byte[]> plains = new java.util.ArrayList<>();
+        java.util.List<byte[]> stored = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            keys.add(EncryptedStream.newDataKey());
+            plains.add(random(1 + i * 997, i));
+            stored.add(EncryptedStream.encrypt(plains.get(i), keys.get(i)));
+        }
+        java.util.List<InputStream> open = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            open.add(EncryptedStream.decrypt(source(stored.get(i)), keys.get(i), plains.get(i).length, 0,
+                    plains.get(i).length - 1));
+        }
+        for (int i = 99; i >= 0; i--) {
+            try (InputStream in = open.get(i)) {
+                assertThat(in.readAllBytes()).isEqualTo(plains.get(i));
+            }
+        }
+        assertThatThrownBy(() -> EncryptedStream.decrypt(stored.get(5), keys.get(6), plains.get(5).length))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
+        assertThat(EncryptedStream.decrypt(stored.get(6), keys.get(6), plains.get(6).length)).isEqualTo(plains.get(6));
+    }
+
     @Test void ciphertextDoesNotContainThePlaintext() {
         byte[] plain = "attack at dawn, attack at dawn, attack at dawn".repeat(100).getBytes();
         byte[] stored = EncryptedStream.encrypt(plain, EncryptedStream.newDataKey());
