@@ -61,6 +61,8 @@ public final class IamStore {
         this.oidc = new OidcProviders(db);
         // Tags and names feed the principals cached with keys: any IAM change drops the cache.
         directory.onChange(cache::clear);
+        // Sessions that ended more than a day ago are of no use to anyone (the trail keeps their story).
+        sessions.purgeExpired(Instant.now());
     }
 
     /** Users, groups, roles and policies. */
