@@ -120,15 +120,6 @@ public final class Directory {
         return path;
     }
 
-    static String label(String kind) {
-        return switch (kind) {
-            case "user" -> "user";
-            case "group" -> "group";
-            case "role" -> "role";
-            default -> kind;
-        };
-    }
-
     // ---- users, groups, roles ----
 
     public Entity create(String kind, String account, String name, String path, Optional<String> trust, int maxSession,
@@ -162,7 +153,7 @@ public final class Directory {
     }
 
     static IamException noSuch(String kind, String name) {
-        return IamException.noSuchEntity("The " + label(kind) + " with name " + name + " cannot be found.");
+        return IamException.noSuchEntity("The " + kind + " with name " + name + " cannot be found.");
     }
 
     public List<Entity> list(String account, String kind, String pathPrefix) {
@@ -295,7 +286,7 @@ public final class Directory {
             if (entityIn(c, account, kind, owner).isEmpty()) throw noSuch(kind, owner);
             return Sql.one(c, "SELECT document FROM iam_inline_policies WHERE account = ? AND kind = ? AND owner = ? AND name = ?",
                     rs -> rs.getString(1), account, kind, owner, policyName).orElseThrow(() -> IamException.noSuchEntity(
-                    "The " + label(kind) + " policy with name " + policyName + " cannot be found."));
+                    "The " + kind + " policy with name " + policyName + " cannot be found."));
         });
     }
 
@@ -304,7 +295,7 @@ public final class Directory {
             if (entityIn(c, account, kind, owner).isEmpty()) throw noSuch(kind, owner);
             if (Sql.update(c, "DELETE FROM iam_inline_policies WHERE account = ? AND kind = ? AND owner = ? AND name = ?",
                     account, kind, owner, policyName) == 0) {
-                throw IamException.noSuchEntity("The " + label(kind) + " policy with name " + policyName + " cannot be found.");
+                throw IamException.noSuchEntity("The " + kind + " policy with name " + policyName + " cannot be found.");
             }
             return null;
         });
