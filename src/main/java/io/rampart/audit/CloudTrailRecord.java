@@ -180,7 +180,7 @@ public final class CloudTrailRecord {
                 issuer.put("principalId", pid.contains(":") ? pid.substring(0, pid.indexOf(':')) : pid);
                 issuer.put("arn", roleArn(p.arn()));
                 issuer.put("accountId", p.accountId());
-                issuer.put("userName", roleName(p.arn()));
+                issuer.put("userName", Principal.roleNameOf(p.arn()));
             }
             ObjectNode attrs = ctx.putObject("attributes");
             attrs.put("creationDate", EVENT_TIME.format(Instant.ofEpochMilli(p.sessionTokenIssued().get())));
@@ -193,15 +193,7 @@ public final class CloudTrailRecord {
     private static String roleArn(String assumedRoleArn) {
         String[] parts = assumedRoleArn.split(":", 6);
         if (parts.length < 6 || !parts[5].startsWith("assumed-role/")) return assumedRoleArn;
-        return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + roleName(assumedRoleArn);
-    }
-
-    private static String roleName(String assumedRoleArn) {
-        int i = assumedRoleArn.indexOf("assumed-role/");
-        if (i < 0) return "";
-        String rest = assumedRoleArn.substring(i + "assumed-role/".length());
-        int slash = rest.indexOf('/');
-        return slash < 0 ? rest : rest.substring(0, slash);
+        return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + Principal.roleNameOf(assumedRoleArn);
     }
 
     /** S3 shows SDK user agents in brackets ("[aws-sdk-java/2.x ...]"). */

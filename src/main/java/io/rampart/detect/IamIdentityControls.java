@@ -1,6 +1,7 @@
 package io.rampart.detect;
 
 import io.rampart.iam.IamStore;
+import io.rampart.iam.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -38,9 +39,7 @@ public final class IamIdentityControls implements IdentityControls {
             return Optional.of(new Owner(p[4], "role", resource.substring(resource.lastIndexOf('/') + 1)));
         }
         if (p[2].equals("sts") && resource.startsWith("assumed-role/")) {
-            String rest = resource.substring("assumed-role/".length());
-            int slash = rest.indexOf('/');
-            return Optional.of(new Owner(p[4], "role", slash < 0 ? rest : rest.substring(0, slash)));
+            return Optional.of(new Owner(p[4], "role", Principal.roleNameOf(principalArn)));
         }
         return Optional.empty();
     }

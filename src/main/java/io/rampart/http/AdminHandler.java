@@ -146,8 +146,7 @@ final class AdminHandler implements AutoCloseable {
     }
 
     private boolean isAdmin(Principal p) {
-        if (!p.accountId().equals(adminAccountId)) return false;
-        return "Root".equals(p.type()) || ("IAMUser".equals(p.type()) && "admin".equals(p.userName()));
+        return p.accountId().equals(adminAccountId) && p.isAccountAdmin();
     }
 
     private static S3ErrorCode codeOf(String code) {

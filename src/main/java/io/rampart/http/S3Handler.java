@@ -272,12 +272,7 @@ public final class S3Handler extends Handler.Abstract {
 
     /** The service a request's credential scope names, before the signature is checked ("s3" when there is none). */
     private static String claimedService(Map<String, List<String>> headers, Map<String, String> query) {
-        String credential = query.get("X-Amz-Credential");
-        List<String> auth = headers.get("authorization");
-        if (credential == null && auth != null && !auth.isEmpty()) {
-            int i = auth.get(0).indexOf("Credential=");
-            if (i >= 0) credential = auth.get(0).substring(i + "Credential=".length());
-        }
+        String credential = Trail.claimedCredential(headers, query);
         if (credential == null) return "s3";
         String[] parts = credential.split("[/,]");
         return parts.length >= 4 ? parts[3].trim() : "s3";

@@ -163,16 +163,25 @@ final class Trail {
 
     /** The access key id a request claims (Authorization header or X-Amz-Credential), before it is verified. */
     private static String claimedKeyId(Map<String, List<String>> headers, Map<String, String> query) {
+        String credential = claimedCredential(headers, query);
+        if (credential == null) return null;
+        int slash = credential.indexOf('/');
+        String id = slash < 0 ? credential : credential.substring(0, slash);
+        return id.length() <= 128 ? id : id.substring(0, 128);
+    }
+
+    /**
+     * The credential a request claims, before it is verified: {@code AKID/date/region/service/aws4_request...} from
+     * X-Amz-Credential or the Authorization header; null when it claims none.
+     */
+    static String claimedCredential(Map<String, List<String>> headers, Map<String, String> query) {
         String credential = query.get("X-Amz-Credential");
         List<String> auth = headers.get("authorization");
         if (credential == null && auth != null && !auth.isEmpty()) {
             int i = auth.get(0).indexOf("Credential=");
             if (i >= 0) credential = auth.get(0).substring(i + "Credential=".length());
         }
-        if (credential == null) return null;
-        int slash = credential.indexOf('/');
-        String id = slash < 0 ? credential : credential.substring(0, slash);
-        return id.length() <= 128 ? id : id.substring(0, 128);
+        return credential;
     }
 
     /** "x-amz-server-side-encryption-customer-key-md5" → "x-amz-server-side-encryption-customer-key-MD5", as CloudTrail spells it. */

@@ -74,7 +74,7 @@ public final class Permissions {
         Optional<PolicyDocument> boundary = Optional.empty();
         List<PolicyDocument> session = new ArrayList<>();
         if ("AssumedRole".equals(p.type())) {
-            String role = roleName(p.arn());
+            String role = Principal.roleNameOf(p.arn());
             Optional<Entity> e = directory.find(account, "role", role);
             if (e.isEmpty()) return Grants.NONE;
             addOwned(identity, account, "role", role);
@@ -218,14 +218,5 @@ public final class Permissions {
             for (Map.Entry<String, String> t : p.tags().entrySet()) k.put("aws:PrincipalTag/" + t.getKey(), List.of(t.getValue()));
         }
         return k;
-    }
-
-    /** arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION → NAME. */
-    static String roleName(String assumedRoleArn) {
-        int i = assumedRoleArn.indexOf(":assumed-role/");
-        if (i < 0) return "";
-        String rest = assumedRoleArn.substring(i + ":assumed-role/".length());
-        int slash = rest.indexOf('/');
-        return slash < 0 ? rest : rest.substring(0, slash);
     }
 }

@@ -43,6 +43,15 @@ public record Principal(String type, String accountId, String arn, String princi
         return !isAnonymous() && sessionTokenIssued.isEmpty();
     }
 
+    /** arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION → NAME; empty for any other ARN. */
+    public static String roleNameOf(String assumedRoleArn) {
+        int i = assumedRoleArn.indexOf(":assumed-role/");
+        if (i < 0) return "";
+        String rest = assumedRoleArn.substring(i + ":assumed-role/".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
     /** The account's bootstrap administrator, Rampart's stand-in for the root user: allowed everything its account owns. */
     public boolean isAccountAdmin() {
         return "Root".equals(type) || ("IAMUser".equals(type) && "admin".equals(userName)
