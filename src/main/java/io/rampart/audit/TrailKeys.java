@@ -41,23 +41,48 @@ public final class TrailKeys {
 
     /**
      * Loads the key pair from {@code dir} now when it exists; otherwise creates it on a background thread. Generating
-     * a 2048-bit RSA pair takes from a few hundred milliseconds to over a second (a random prime search), and on a
-     * first start it sat on the path to the first request, though nothing needs the key until the first digest.
+     * a 2048-bit RSA pair takes from a few hundred milliseconds to over a second of CPU (a random prime search). On a
+     * first start nothing needs the key until the first digest, so the search waits until {@code idle} has passed or
+     * until {@link Pending#join} asks for the key, whichever is first: it then no longer takes a core from start-up.
      */
-    public static java.util.concurrent.CompletableFuture<TrailKeys> loadOrStartCreating(Path dir, MasterKey masterKey)
-            throws IOException {
+    public static Pending loadOrStartCreating(Path dir, MasterKey masterKey, java.time.Duration idle) throws IOException {
         java.util.Optional<TrailKeys> existing = load(dir, masterKey);
-        if (existing.isPresent()) return java.util.concurrent.CompletableFuture.completedFuture(existing.get());
+        if (existing.isPresent()) return new Pending(java.util.concurrent.CompletableFuture.completedFuture(existing.get()));
         Files.createDirectories(dir);
-        java.util.concurrent.CompletableFuture<TrailKeys> created = new java.util.concurrent.CompletableFuture<>();
+        Pending pending = new Pending(new java.util.concurrent.CompletableFuture<>());
         Thread.ofPlatform().daemon().name("rampart-trail-keygen").start(() -> {
             try {
-                created.complete(create(dir, masterKey));
+                pending.wanted.await(idle.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                pending.future.complete(create(dir, masterKey));
             } catch (IOException | RuntimeException e) {
-                created.completeExceptionally(e);
+                pending.future.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                pending.future.completeExceptionally(e);
+                Thread.currentThread().interrupt();
             }
         });
-        return created;
+        return pending;
+    }
+
+    /** A key pair that exists or is being created; {@link #join} waits for it (and starts its creation at once). */
+    public static final class Pending {
+        private final java.util.concurrent.CompletableFuture<TrailKeys> future;
+        private final java.util.concurrent.CountDownLatch wanted = new java.util.concurrent.CountDownLatch(1);
+
+        private Pending(java.util.concurrent.CompletableFuture<TrailKeys> future) {
+            this.future = future;
+        }
+
+        /** Whether the key pair exists now. */
+        public boolean ready() {
+            return future.isDone() && !future.isCompletedExceptionally();
+        }
+
+        /** The key pair; throws {@link java.util.concurrent.CompletionException} when it could not be created. */
+        public TrailKeys join() {
+            wanted.countDown();
+            return future.join();
+        }
     }
 
     private static java.util.Optional<TrailKeys> load(Path dir, MasterKey masterKey) throws IOException {

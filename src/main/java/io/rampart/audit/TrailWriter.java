@@ -91,7 +91,7 @@ public final class TrailWriter implements AuditTrail {
     private final Options options;
     private final Clock clock;
     /** Complete at once when the key pair exists; on a first start, created in the background (see TrailKeys). */
-    private final CompletableFuture<TrailKeys> keys;
+    private final TrailKeys.Pending keys;
     private final CloudTrailRecord records;
     private final TrailState state;
     private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>(1 << 16);
@@ -118,7 +118,7 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    private TrailWriter(TrailLayout layout, Options options, Clock clock, CompletableFuture<TrailKeys> keys,
+    private TrailWriter(TrailLayout layout, Options options, Clock clock, TrailKeys.Pending keys,
                         TrailState state) {
         this.layout = layout;
         this.options = options;
@@ -134,10 +134,13 @@ public final class TrailWriter implements AuditTrail {
      * Opens the trail in {@code dir}: creates the key pair on first start, finishes a digest a crash interrupted,
      * seals leftover segments, then starts the writer and the digest schedule.
      */
+    /** How long a first start leaves the CPU to start-up before it creates the trail signing key (see TrailKeys). */
+    private static final java.time.Duration KEYGEN_IDLE = java.time.Duration.ofSeconds(5);
+
     public static TrailWriter open(Path dir, Options options, MasterKey masterKey, Clock clock) throws IOException {
         TrailLayout layout = new TrailLayout(dir);
         Durable.createDirectories(layout.segments());
-        CompletableFuture<TrailKeys> keys = TrailKeys.loadOrStartCreating(layout.keys(), masterKey);
+        TrailKeys.Pending keys = TrailKeys.loadOrStartCreating(layout.keys(), masterKey, KEYGEN_IDLE);
         TrailState state = TrailState.load(layout.state(), clock.instant());
         if (!Files.exists(layout.state())) state.save(layout.state());
         TrailWriter w = new TrailWriter(layout, options, clock, keys, state);

@@ -86,7 +86,7 @@ class RestoreTest {
     static Run restoreAs(String accessKey, String secretKey, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new Main());
+        CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("restore", "--endpoint", server.endpoint().toString(),

@@ -43,7 +43,7 @@ class TrailITCrashTest {
         int exit;
         try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             System.setOut(ps);
-            exit = new CommandLine(new Main()).execute(args);
+            exit = Main.commandLine().execute(args);
         } finally {
             System.setOut(saved);
         }
