@@ -415,15 +415,12 @@ public final class TrailWriter implements AuditTrail {
             byte[] line = java.util.Arrays.copyOfRange(raw, start, i);
             start = i + 1;
             if (line.length == 0) continue;
-            JsonNode n;
-            try {
-                n = CloudTrailRecord.JSON.readTree(line);
-            } catch (IOException e) {
+            Instant t = eventTime(line);
+            if (t == null) {
                 log.warn("dropping an unreadable record in {}", segmentFile);
                 continue;
             }
             lines.add(line);
-            Instant t = Instant.parse(n.path("eventTime").asText());
             if (oldest == null || t.isBefore(oldest)) oldest = t;
             if (newest == null || t.isAfter(newest)) newest = t;
         }
@@ -454,6 +451,28 @@ public final class TrailWriter implements AuditTrail {
         }
         Files.deleteIfExists(segmentFile);
         if (options.fsync()) Durable.syncDirectory(layout.segments());
+    }
+
+    /**
+     * The eventTime of one record line, or null when the line is not one whole JSON object with an eventTime (a record
+     * damaged by a crash). Reads the line as tokens, without building a tree: sealing re-reads every record.
+     */
+    static Instant eventTime(byte[] line) {
+        String time = null;
+        try (com.fasterxml.jackson.core.JsonParser p = CloudTrailRecord.JSON.getFactory().createParser(line)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                boolean isTime = "eventTime".equals(p.currentName());
+                t = p.nextToken();
+                if (isTime && t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) time = p.getText();
+                else p.skipChildren();
+            }
+            if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) return null;
+            return time == null ? null : Instant.parse(time);
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private void scheduleDigest() {
