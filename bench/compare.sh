@@ -2,7 +2,8 @@
 # Side-by-side benchmark: Rampart vs S3Proxy (filesystem backend) on this machine, same client, same matrix, same run.
 #
 # Starts each server on loopback with a fresh data directory, runs `rampart bench --json` for every row of the matrix
-# against it, stops it, then prints a Markdown table with the ratio Rampart/S3Proxy for each row. Also measures the
+# against one server right after the other (same minute, order alternating by row), records each server's CPU seconds
+# per cell from /proc, stops them, then prints a Markdown table with the ratio Rampart/S3Proxy for each row. Also measures the
 # limits the issue names where they are at hand: nginx serving a 64 MiB file (if `apt-get install -y nginx` works),
 # `dd ... conv=fsync` for 64 MiB writes and `openssl speed -evp aes-256-gcm`.
 #
@@ -16,6 +17,8 @@
 #   BENCH_CACHE        where the S3Proxy jar is kept between runs (default ~/.cache/rampart-bench)
 #   BENCH_PEERS        peers to run (default "rampart s3proxy")    BENCH_SSEC     1 to add the SSE-C 64 MiB rows (default 1)
 #   S3PROXY_VERSION    (default 2.7.0)                             BENCH_PORT_BASE  first loopback port (default 19300)
+#   BENCH_AOT          1 to start Rampart from a JDK 25 AOT cache recorded by an unmeasured first start, as ./rampart
+#                      does (default 1; ignored on older JDKs)
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -29,6 +32,7 @@ CONC=${BENCH_CONCURRENCY:-8}
 BIG_CONC=$(( CONC / 2 > 0 ? CONC / 2 : 1 ))
 PEERS=${BENCH_PEERS-rampart s3proxy}
 SSEC=${BENCH_SSEC:-1}
+AOT=${BENCH_AOT:-1}
 S3PROXY_VERSION=${S3PROXY_VERSION:-2.7.0}
 PORT_BASE=${BENCH_PORT_BASE:-19300}
 ACCESS_KEY=AKIACOMPARE000000001
@@ -45,7 +49,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   # the servers' data and the nginx file go; the JSON results and logs stay
-  rm -rf "$WORK/rampart-data" "$WORK/s3proxy-data" "$WORK/nginx/www" "$WORK/dd.bin"
+  rm -rf "$WORK/rampart-data" "$WORK/rampart-data.train" "$WORK/s3proxy-data" "$WORK/nginx/www" "$WORK/dd.bin" "$WORK/rampart.aot"
 }
 trap cleanup EXIT
 
@@ -91,26 +95,41 @@ wait_http() { # $1 url, $2 pid: waits until anything answers HTTP; prints second
 
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
-run_matrix() { # $1 peer name, $2 endpoint
-  for row in "${MATRIX[@]}"; do
-    IFS='|' read -r label op size objects conc extra only <<<"$row"
-    if [ -n "$only" ] && [ "$only" != "$1" ]; then continue; fi
-    local out="$WORK/results/$1-$(slug "$label").json"
-    log "$1: $label (op $op, $size, $objects objects, $conc workers, $DURATION)"
-    # shellcheck disable=SC2086
-    "$JAVA" -jar "$JAR" bench --endpoint "$2" --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" \
-      --op "$op" --size "$size" --objects "$objects" --concurrency "$conc" --duration "$DURATION" --warmup "$WARMUP" \
-      $extra --json >"$out" 2>"$out.err" || log "$1: $label exited $? ($(tail -1 "$out.err"))"
-  done
+proc_cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+run_cell() { # $1 peer name, $2 endpoint, $3 server pid, $4 row
+  local label op size objects conc extra only
+  IFS='|' read -r label op size objects conc extra only <<<"$4"
+  local out="$WORK/results/$1-$(slug "$label").json" c0 c1
+  log "$1: $label (op $op, $size, $objects objects, $conc workers, $DURATION)"
+  c0=$(proc_cpu "$3")
+  # shellcheck disable=SC2086
+  "$JAVA" -jar "$JAR" bench --endpoint "$2" --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" \
+    --op "$op" --size "$size" --objects "$objects" --concurrency "$conc" --duration "$DURATION" --warmup "$WARMUP" \
+    $extra --json >"$out" 2>"$out.err" || log "$1: $label exited $? ($(tail -1 "$out.err"))"
+  c1=$(proc_cpu "$3")
+  # the server's CPU seconds over the whole cell (set-up, warm-up, measured part, clean-up): per measured op below
+  awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b - a}' >"$out.servercpu"
 }
 
 start_rampart() { # $1 port; sets SERVER_PID, START_SECS, IDLE_RSS
   local data="$WORK/rampart-data"
   rm -rf "$data"
-  local flags=()
+  local flags=() jvm=()
   [ "$SSEC" = 1 ] && flags=(--allow-sse-c-over-http --allow-sse-c-on-new-buckets)
+  if [ "$AOT" = 1 ] && "$JAVA" -XX:AOTCache=/dev/null -Xlog:aot=off -Xlog:cds=off -version >/dev/null 2>&1; then
+    # As ./rampart starts it: from the AOT cache a first run records (JDK 25+); that first run is not measured.
+    log "rampart: recording the AOT cache (one unmeasured start)"
+    RAMPART_ROOT_ACCESS_KEY=$ACCESS_KEY RAMPART_ROOT_SECRET_KEY=$SECRET_KEY "$JAVA" -XX:AOTCacheOutput="$WORK/rampart.aot" \
+      -Xlog:aot=off -Xlog:cds=off -jar "$JAR" server --data-dir "$data.train" --port "$1" >"$WORK/rampart-train.log" 2>&1 &
+    local train=$!
+    wait_http "http://127.0.0.1:$1/" "$train" >/dev/null && sleep 2
+    kill "$train" 2>/dev/null; wait "$train" 2>/dev/null || true
+    rm -rf "$data.train"
+    [ -s "$WORK/rampart.aot" ] && jvm=(-XX:AOTCache="$WORK/rampart.aot" -Xlog:aot=off -Xlog:cds=off)
+  fi
   RAMPART_ROOT_ACCESS_KEY=$ACCESS_KEY RAMPART_ROOT_SECRET_KEY=$SECRET_KEY \
-    "$JAVA" -jar "$JAR" server --data-dir "$data" --port "$1" "${flags[@]}" >"$WORK/rampart.log" 2>&1 &
+    "$JAVA" ${jvm[@]+"${jvm[@]}"} -jar "$JAR" server --data-dir "$data" --port "$1" "${flags[@]}" >"$WORK/rampart.log" 2>&1 &
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   START_SECS=$(wait_http "http://127.0.0.1:$1/" "$SERVER_PID") || { log "rampart did not start: $(tail -3 "$WORK/rampart.log")"; return 1; }
   sleep 2; IDLE_RSS=$(rss_mib "$SERVER_PID")
@@ -139,27 +158,39 @@ EOF
   sleep 2; IDLE_RSS=$(rss_mib "$SERVER_PID")
 }
 
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-}
-
 # ---------------------------------------------------------------- run
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $("$JAVA" -version 2>&1 | head -1)"
 log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 began=$(date +%s)
 port=$PORT_BASE
-declare -A START IDLE
+declare -A START IDLE ENDPOINT SPID
+# Every peer runs at the same time, idle but for its own cells, and each row is run against one peer right after the
+# other (the order alternating from row to row): the two figures of a pair are measured in the same minute, under
+# the same load from the rest of the machine.
 for peer in $PEERS; do
   port=$((port + 1))
   if "start_$peer" "$port"; then
-    START[$peer]=$START_SECS; IDLE[$peer]=$IDLE_RSS
+    START[$peer]=$START_SECS; IDLE[$peer]=$IDLE_RSS; ENDPOINT[$peer]="http://127.0.0.1:$port"; SPID[$peer]=$SERVER_PID
     log "$peer up on port $port in ${START_SECS}s, idle RSS ${IDLE_RSS} MiB"
-    run_matrix "$peer" "http://127.0.0.1:$port"
-    stop_server
   else
     START[$peer]="-"; IDLE[$peer]="-"
   fi
+done
+n=0
+for row in "${MATRIX[@]}"; do
+  IFS='|' read -r label op size objects conc extra only <<<"$row"
+  order=$PEERS
+  [ $((n % 2)) = 1 ] && order=$(echo "$PEERS" | tr ' ' '\n' | tac | tr '\n' ' ')
+  n=$((n + 1))
+  for peer in $order; do
+    [ -n "${ENDPOINT[$peer]:-}" ] || continue
+    if [ -n "$only" ] && [ "$only" != "$peer" ]; then continue; fi
+    run_cell "$peer" "${ENDPOINT[$peer]}" "${SPID[$peer]}" "$row"
+  done
+done
+for peer in $PEERS; do
+  [ -n "${SPID[$peer]:-}" ] || continue
+  kill "${SPID[$peer]}" 2>/dev/null || true; wait "${SPID[$peer]}" 2>/dev/null || true
 done
 
 # ---------------------------------------------------------------- limits
@@ -234,9 +265,10 @@ cell() { # $1 peer, $2 label -> "value (p50/p99 ms, errors)" pieces
   echo "${v:--}"
 }
 detail() { # $1 peer, $2 label
-  local f="$WORK/results/$1-$(slug "$2").json"
+  local f="$WORK/results/$1-$(slug "$2").json" cpu
   [ -s "$f" ] || { echo "no result"; return; }
-  jq -r '[.results[]] as $r | "p50 \($r | map(.latencyMs.p50) | max // 0) ms, p99 \($r | map(.latencyMs.p99) | max // 0) ms, errors \(.totals.errors)\(if .totals.errors > 0 then " " + (.totals.errorsByCode | tostring) else "" end), client CPU \(.client.cpuCores // "?") cores"' "$f"
+  cpu=$(cat "$f.servercpu" 2>/dev/null || echo "")
+  jq -r --arg cpu "$cpu" '[.results[]] as $r | "p50 \($r | map(.latencyMs.p50) | max // 0) ms, p99 \($r | map(.latencyMs.p99) | max // 0) ms, errors \(.totals.errors)\(if .totals.errors > 0 then " " + (.totals.errorsByCode | tostring) else "" end), client CPU \(.client.cpuCores // "?") cores\(if $cpu != "" and .totals.ops > 0 then ", server CPU \($cpu) s in the cell, set-up included (\(($cpu | tonumber) * 1000 / .totals.ops * 1000 | round / 1000) ms per measured op)" else "" end)"' "$f"
 }
 ratio() {
   if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]]; then
