@@ -158,6 +158,48 @@ EOF
   sleep 2; IDLE_RSS=$(rss_mib "$SERVER_PID")
 }
 
+start_nginx() { # $1 port: nginx serving one 64 MiB file (the large-GET limit); sets NGINX_URL
+  command -v nginx >/dev/null 2>&1 || apt-get install -y nginx >/dev/null 2>&1 || { log "nginx not available: no 64 MiB GET limit"; return 1; }
+  mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp" "$WORK/nginx/out"
+  head -c $((64 << 20)) /dev/urandom >"$WORK/nginx/www/64mib"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  client_body_temp_path $WORK/nginx/tmp; proxy_temp_path $WORK/nginx/tmp; fastcgi_temp_path $WORK/nginx/tmp;
+  uwsgi_temp_path $WORK/nginx/tmp; scgi_temp_path $WORK/nginx/tmp;
+  server { listen 127.0.0.1:$1; root $WORK/nginx/www; }
+}
+EOF
+  nginx -c "$WORK/nginx/nginx.conf" >/dev/null 2>&1 &
+  NGINX_PID=$!; PIDS+=("$NGINX_PID")
+  NGINX_URL="http://127.0.0.1:$1/64mib"
+  wait_http "$NGINX_URL" "$NGINX_PID" >/dev/null || { log "nginx did not start"; NGINX_URL=""; return 1; }
+}
+
+nginx_cell() { # 64 MiB GETs from nginx with BIG_CONC curl loops for DURATION; sets NGINX_MBS
+  log "nginx: 64 MiB GET with $BIG_CONC curl loops for $DURATION"
+  local secs end t0 t1 bytes loops=()
+  secs=$(echo "$DURATION" | sed 's/s$//')
+  end=$(( $(date +%s) + ${secs%.*} ))
+  t0=$(date +%s.%N)
+  for w in $(seq 1 "$BIG_CONC"); do
+    ( while [ "$(date +%s)" -lt "$end" ]; do
+        curl -s -o /dev/null -w '%{size_download}\n' "$NGINX_URL"
+      done >"$WORK/nginx/out/w$w" ) &
+    loops+=($!)
+  done
+  for j in "${loops[@]}"; do wait "$j" 2>/dev/null || true; done
+  t1=$(date +%s.%N)
+  bytes=$(cat "$WORK/nginx/out"/w* | awk '{s += $1} END {print s + 0}')
+  NGINX_MBS=$(awk -v b="$bytes" -v a="$t0" -v z="$t1" 'BEGIN {printf "%.1f", b / 1e6 / (z - a)}')
+}
+
 # ---------------------------------------------------------------- run
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $("$JAVA" -version 2>&1 | head -1)"
 log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -176,6 +218,9 @@ for peer in $PEERS; do
     START[$peer]="-"; IDLE[$peer]="-"
   fi
 done
+NGINX_MBS="-"; NGINX_URL=""
+port=$((port + 1))
+start_nginx "$port" || true
 n=0
 for row in "${MATRIX[@]}"; do
   IFS='|' read -r label op size objects conc extra only <<<"$row"
@@ -187,55 +232,16 @@ for row in "${MATRIX[@]}"; do
     if [ -n "$only" ] && [ "$only" != "$peer" ]; then continue; fi
     run_cell "$peer" "${ENDPOINT[$peer]}" "${SPID[$peer]}" "$row"
   done
+  # the large-GET limit in the same minutes as the servers' 64 MiB GETs
+  if [ "$label" = "64 MiB GET" ] && [ -n "$NGINX_URL" ]; then nginx_cell; fi
 done
+if [ -n "${NGINX_PID:-}" ]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
 for peer in $PEERS; do
   [ -n "${SPID[$peer]:-}" ] || continue
   kill "${SPID[$peer]}" 2>/dev/null || true; wait "${SPID[$peer]}" 2>/dev/null || true
 done
 
-# ---------------------------------------------------------------- limits
-NGINX_MBS="-"
-if command -v nginx >/dev/null 2>&1 || apt-get install -y nginx >/dev/null 2>&1; then
-  port=$((port + 1))
-  mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp" "$WORK/nginx/out"
-  head -c $((64 << 20)) /dev/urandom >"$WORK/nginx/www/64mib"
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  client_body_temp_path $WORK/nginx/tmp; proxy_temp_path $WORK/nginx/tmp; fastcgi_temp_path $WORK/nginx/tmp;
-  uwsgi_temp_path $WORK/nginx/tmp; scgi_temp_path $WORK/nginx/tmp;
-  server { listen 127.0.0.1:$port; root $WORK/nginx/www; }
-}
-EOF
-  nginx -c "$WORK/nginx/nginx.conf" >/dev/null 2>&1 &
-  NGINX_PID=$!; PIDS+=("$NGINX_PID")
-  if wait_http "http://127.0.0.1:$port/64mib" "$NGINX_PID" >/dev/null; then
-    log "nginx: 64 MiB GET with $BIG_CONC curl loops for $DURATION"
-    secs=$(echo "$DURATION" | sed 's/s$//')
-    end=$(( $(date +%s) + ${secs%.*} ))
-    t0=$(date +%s.%N)
-    for w in $(seq 1 "$BIG_CONC"); do
-      ( while [ "$(date +%s)" -lt "$end" ]; do
-          curl -s -o /dev/null -w '%{size_download}\n' "http://127.0.0.1:$port/64mib"
-        done >"$WORK/nginx/out/w$w" ) &
-    done
-    wait_loops=$(jobs -p | grep -vx "$NGINX_PID" || true)
-    for j in $wait_loops; do wait "$j" 2>/dev/null || true; done
-    t1=$(date +%s.%N)
-    bytes=$(cat "$WORK/nginx/out"/w* | awk '{s += $1} END {print s + 0}')
-    NGINX_MBS=$(awk -v b="$bytes" -v a="$t0" -v z="$t1" 'BEGIN {printf "%.1f", b / 1e6 / (z - a)}')
-  fi
-  kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true
-else
-  log "nginx not available: skipping the 64 MiB GET limit"
-fi
-
+# ---------------------------------------------------------------- limits (nginx ran with the matrix)
 log "dd: 64 MiB writes with conv=fsync"
 dd_out=$(for _ in 1 2 3; do dd if=/dev/zero of="$WORK/dd.bin" bs=1M count=64 conv=fsync 2>&1 | tail -1; done)
 DD_MBS=$(echo "$dd_out" | awk -F', ' '{print $NF}' | tr '\n' ';' | sed 's/;$//')
@@ -295,7 +301,7 @@ echo
 r64=$(cell rampart "64 MiB GET")
 echo "| limit | figure | Rampart/limit |"
 echo "| --- | ---: | ---: |"
-echo "| nginx 64 MiB GET, $BIG_CONC curl loops, sendfile | $NGINX_MBS MB/s | $(ratio "$r64" "$NGINX_MBS") (64 MiB GET) |"
+echo "| nginx 64 MiB GET, $BIG_CONC curl loops, sendfile, right after the servers' 64 MiB GETs | $NGINX_MBS MB/s | $(ratio "$r64" "$NGINX_MBS") (64 MiB GET) |"
 echo "| dd if=/dev/zero bs=1M count=64 conv=fsync (3 runs) | $DD_MBS | |"
 echo "| openssl speed -evp aes-256-gcm, 16 KiB blocks, 1 core | ${OPENSSL_GCM:--} MB/s | |"
 if [ "$SSEC" = 1 ]; then
