@@ -1,0 +1,158 @@
+package io.rampart.it;
+
+import static io.rampart.it.S3Errors.assertS3Error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketCannedACL;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.ObjectOwnership;
+import software.amazon.awssdk.services.s3.model.Payer;
+
+/** What real clients (s3cmd, rclone, the AWS CLI, boto3 scripts, Terraform) ask and AWS answers, found by running them. */
+class ClientCompatibilityTest {
+    static RampartServer server;
+    static S3Client s3;
+    static RawS3 raw;
+    static final String BUCKET = "compat";
+    static final String NOT_ALLOWED = "The bucket does not allow ACLs";
+
+    @BeforeAll static void start() throws Exception {
+        server = RampartServer.start();
+        s3 = server.s3();
+        raw = new RawS3(server);
+        s3.createBucket(b -> b.bucket(BUCKET));
+        s3.putObject(b -> b.bucket(BUCKET).key("present"), RequestBody.fromString("here"));
+    }
+
+    @AfterAll static void stop() {
+        s3.close();
+        server.close();
+    }
+
+    // s3cmd ws-info and info, Terraform's aws_s3_bucket refresh: "never configured", not 501.
+
+    @Test void getBucketWebsiteOfABucketWithoutOneIsNoSuchWebsiteConfiguration() {
+        var e = assertS3Error(() -> s3.getBucketWebsite(b -> b.bucket(BUCKET)), 404, "NoSuchWebsiteConfiguration",
+                "The specified bucket does not have a website configuration");
+        assertThat(e.awsErrorDetails().sdkHttpResponse().statusCode()).isEqualTo(404);
+    }
+
+    @Test void getBucketCorsOfABucketWithoutOneIsNoSuchCorsConfiguration() {
+        assertS3Error(() -> s3.getBucketCors(b -> b.bucket(BUCKET)), 404, "NoSuchCORSConfiguration",
+                "The CORS configuration does not exist");
+    }
+
+    @Test void getBucketTaggingOfABucketWithoutTagsIsNoSuchTagSet() {
+        assertS3Error(() -> s3.getBucketTagging(b -> b.bucket(BUCKET)), 404, "NoSuchTagSet", "The TagSet does not exist");
+    }
+
+    @Test void deletingAbsentWebsiteCorsAndTagsSucceedsWith204() {
+        assertThat(s3.deleteBucketWebsite(b -> b.bucket(BUCKET)).sdkHttpResponse().statusCode()).isEqualTo(204);
+        assertThat(s3.deleteBucketCors(b -> b.bucket(BUCKET)).sdkHttpResponse().statusCode()).isEqualTo(204);
+        assertThat(s3.deleteBucketTagging(b -> b.bucket(BUCKET)).sdkHttpResponse().statusCode()).isEqualTo(204);
+    }
+
+    @Test void unconfiguredSubresourcesOfAMissingBucketAreNoSuchBucket() {
+        assertS3Error(() -> s3.getBucketWebsite(b -> b.bucket("compat-missing")), 404, "NoSuchBucket");
+        assertS3Error(() -> s3.getBucketRequestPayment(b -> b.bucket("compat-missing")), 404, "NoSuchBucket");
+    }
+
+    @Test void requestPaymentIsBucketOwner() {
+        assertThat(s3.getBucketRequestPayment(b -> b.bucket(BUCKET)).payer()).isEqualTo(Payer.BUCKET_OWNER);
+    }
+
+    @Test void accelerateConfigurationOfABucketNeverAcceleratedHasNoStatus() {
+        var r = s3.getBucketAccelerateConfiguration(b -> b.bucket(BUCKET));
+        assertThat(r.status()).isNull();
+    }
+
+    @Test void ownershipControlsAreBucketOwnerEnforced() {
+        var rules = s3.getBucketOwnershipControls(b -> b.bucket(BUCKET)).ownershipControls().rules();
+        assertThat(rules).hasSize(1);
+        assertThat(rules.get(0).objectOwnership()).isEqualTo(ObjectOwnership.BUCKET_OWNER_ENFORCED);
+    }
+
+    @Test void unconfiguredSubresourcesAreDeniedToAnonymousCallers() {
+        var r = raw.unsigned("GET", "/" + BUCKET + "?website", Map.of(), null);
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.error().get("Code")).isEqualTo("AccessDenied");
+    }
+
+    // ACL writes with ACLs disabled (s3cmd setacl, aws s3api put-object-acl / put-bucket-acl, rclone's x-amz-acl).
+
+    @Test void putBucketAclPrivateIsAcceptedAndChangesNothing() {
+        assertThat(s3.putBucketAcl(b -> b.bucket(BUCKET).acl(BucketCannedACL.PRIVATE)).sdkHttpResponse().statusCode())
+                .isEqualTo(200);
+        assertThat(s3.getBucketAcl(b -> b.bucket(BUCKET)).grants()).hasSize(1);
+    }
+
+    @Test void putBucketAclPublicReadIsAccessControlListNotSupported() {
+        assertS3Error(() -> s3.putBucketAcl(b -> b.bucket(BUCKET).acl(BucketCannedACL.PUBLIC_READ)), 400,
+                "AccessControlListNotSupported", NOT_ALLOWED);
+    }
+
+    @Test void putObjectAclPrivateIsAcceptedAndPublicReadRefused() {
+        assertThat(s3.putObjectAcl(b -> b.bucket(BUCKET).key("present").acl(ObjectCannedACL.PRIVATE))
+                .sdkHttpResponse().statusCode()).isEqualTo(200);
+        assertS3Error(() -> s3.putObjectAcl(b -> b.bucket(BUCKET).key("present").acl(ObjectCannedACL.PUBLIC_READ)), 400,
+                "AccessControlListNotSupported", NOT_ALLOWED);
+    }
+
+    @Test void putObjectAclOnAMissingKeyIsNoSuchKey() {
+        assertS3Error(() -> s3.putObjectAcl(b -> b.bucket(BUCKET).key("absent").acl(ObjectCannedACL.PRIVATE)), 404,
+                "NoSuchKey");
+    }
+
+    @Test void putObjectAclWithAnOwnerOnlyAccessControlPolicyBodyIsAccepted() {
+        var acl = s3.getObjectAcl(b -> b.bucket(BUCKET).key("present"));
+        assertThat(s3.putObjectAcl(b -> b.bucket(BUCKET).key("present")
+                .accessControlPolicy(p -> p.owner(acl.owner()).grants(acl.grants()))).sdkHttpResponse().statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test void putBucketAclBodyGrantingAllUsersIsRefused() {
+        String owner = s3.getBucketAcl(b -> b.bucket(BUCKET)).owner().id();
+        String body = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>" + owner
+                + "</ID></Owner><AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                + " xsi:type=\"CanonicalUser\"><ID>" + owner + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
+                + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\">"
+                + "<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant>"
+                + "</AccessControlList></AccessControlPolicy>";
+        var r = raw.signed("PUT", "/" + BUCKET + "?acl", Map.of(), body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
+        assertThat(r.error().get("Code")).isEqualTo("AccessControlListNotSupported");
+    }
+
+    @Test void putObjectWithPublicReadAclIsRefusedAndWritesNothing() {
+        assertS3Error(() -> s3.putObject(b -> b.bucket(BUCKET).key("public").acl(ObjectCannedACL.PUBLIC_READ),
+                RequestBody.fromString("x")), 400, "AccessControlListNotSupported", NOT_ALLOWED);
+        assertS3Error(() -> s3.headObject(b -> b.bucket(BUCKET).key("public")), 404, null);
+    }
+
+    @Test void putObjectWithPrivateOrBucketOwnerFullControlAclIsAccepted() {
+        s3.putObject(b -> b.bucket(BUCKET).key("private-acl").acl(ObjectCannedACL.PRIVATE), RequestBody.fromString("x"));
+        s3.putObject(b -> b.bucket(BUCKET).key("owner-acl").acl(ObjectCannedACL.BUCKET_OWNER_FULL_CONTROL),
+                RequestBody.fromString("y"));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("owner-acl")).asUtf8String()).isEqualTo("y");
+    }
+
+    @Test void putObjectWithAGrantReadHeaderIsRefused() {
+        assertS3Error(() -> s3.putObject(b -> b.bucket(BUCKET).key("granted")
+                        .grantRead("uri=\"http://acs.amazonaws.com/groups/global/AllUsers\""), RequestBody.fromString("x")),
+                400, "AccessControlListNotSupported", NOT_ALLOWED);
+    }
+
+    @Test void copyObjectAndCreateMultipartUploadWithPublicReadAreRefused() {
+        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("present").destinationBucket(BUCKET)
+                .destinationKey("copied").acl(ObjectCannedACL.PUBLIC_READ)), 400, "AccessControlListNotSupported");
+        assertS3Error(() -> s3.createMultipartUpload(b -> b.bucket(BUCKET).key("mpu").acl(ObjectCannedACL.PUBLIC_READ_WRITE)),
+                400, "AccessControlListNotSupported");
+    }
+}
