@@ -87,6 +87,10 @@ public final class S3Service {
         if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD) {
             Acls.checkWriteHeaders(ctx, call);
         }
+        if (!call.secure() && call.headers().containsKey("x-amz-mfa")) {
+            // AWS: "Requests that include x-amz-mfa must use HTTPS" (the code would otherwise cross the network in clear).
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Requests that include x-amz-mfa must use HTTPS.");
+        }
         return switch (op) {
             case LIST_BUCKETS -> buckets.list(call);
             case CREATE_BUCKET -> buckets.create(call);

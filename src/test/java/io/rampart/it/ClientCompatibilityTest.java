@@ -28,6 +28,7 @@ class ClientCompatibilityTest {
         s3 = server.s3();
         raw = new RawS3(server);
         s3.createBucket(b -> b.bucket(BUCKET));
+        s3.createBucket(b -> b.bucket("compat-mfa"));
         s3.putObject(b -> b.bucket(BUCKET).key("present"), RequestBody.fromString("here"));
     }
 
@@ -154,5 +155,50 @@ class ClientCompatibilityTest {
                 .destinationKey("copied").acl(ObjectCannedACL.PUBLIC_READ)), 400, "AccessControlListNotSupported");
         assertS3Error(() -> s3.createMultipartUpload(b -> b.bucket(BUCKET).key("mpu").acl(ObjectCannedACL.PUBLIC_READ_WRITE)),
                 400, "AccessControlListNotSupported");
+    }
+
+    // Object Lock writes: AWS's PutObjectRetention and PutObjectLegalHold responses name no version.
+
+    @Test void putObjectRetentionAndLegalHoldResponsesCarryNoVersionId() {
+        s3.createBucket(b -> b.bucket("compat-locked").objectLockEnabledForBucket(true));
+        String v = s3.putObject(b -> b.bucket("compat-locked").key("k"), RequestBody.fromString("x")).versionId();
+        String until = java.time.Instant.now().plus(java.time.Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String retention = "<Retention xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Mode>GOVERNANCE</Mode>"
+                + "<RetainUntilDate>" + until + "</RetainUntilDate></Retention>";
+        var r = raw.signed("PUT", "/compat-locked/k?retention&versionId=" + v, Map.of("Content-MD5", md5(retention)),
+                retention.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.header("x-amz-version-id")).isNull();
+        String hold = "<LegalHold xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>ON</Status></LegalHold>";
+        r = raw.signed("PUT", "/compat-locked/k?legal-hold", Map.of("Content-MD5", md5(hold)),
+                hold.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.header("x-amz-version-id")).isNull();
+        // Both took effect on the version.
+        assertThat(s3.getObjectLegalHold(b -> b.bucket("compat-locked").key("k").versionId(v)).legalHold().statusAsString())
+                .isEqualTo("ON");
+        assertThat(s3.getObjectRetention(b -> b.bucket("compat-locked").key("k").versionId(v)).retention().modeAsString())
+                .isEqualTo("GOVERNANCE");
+    }
+
+    @Test void aRequestCarryingXAmzMfaOverPlainHttpIsRefused() {
+        s3.putBucketVersioning(b -> b.bucket("compat-mfa").versioningConfiguration(v -> v.status("Enabled")));
+        assertS3Error(() -> s3.putBucketVersioning(b -> b.bucket("compat-mfa").mfa("arn:aws:iam::123456789012:mfa/x 123456")
+                .versioningConfiguration(v -> v.status("Suspended"))), 400, "InvalidRequest",
+                "Requests that include x-amz-mfa must use HTTPS.");
+        assertThat(s3.getBucketVersioning(b -> b.bucket("compat-mfa")).statusAsString()).isEqualTo("Enabled");
+        String v = s3.putObject(b -> b.bucket("compat-mfa").key("k"), RequestBody.fromString("x")).versionId();
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket("compat-mfa").key("k").versionId(v)
+                .mfa("arn:aws:iam::123456789012:mfa/x 123456")), 400, "InvalidRequest");
+        assertThat(s3.headObject(b -> b.bucket("compat-mfa").key("k").versionId(v)).versionId()).isEqualTo(v);
+    }
+
+    static String md5(String body) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
