@@ -64,6 +64,7 @@ public enum Operation {
     DELETE_BUCKET_CORS("DeleteBucketCors"),
     GET_BUCKET_ACCELERATE_CONFIGURATION("GetAccelerateConfiguration"),
     GET_BUCKET_REQUEST_PAYMENT("GetBucketRequestPayment"),
+    PUT_BUCKET_REQUEST_PAYMENT("PutBucketRequestPayment"),
     GET_BUCKET_OWNERSHIP_CONTROLS("GetBucketOwnershipControls"),
     GET_BUCKET_TAGGING("GetBucketTagging"),
     DELETE_BUCKET_TAGGING("DeleteBucketTagging"),

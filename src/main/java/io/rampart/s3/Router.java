@@ -62,6 +62,7 @@ public final class Router {
                 if (q.containsKey("notification")) return Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION;
                 if (q.containsKey("replication")) return Operation.PUT_BUCKET_REPLICATION;
                 if (q.containsKey("acl")) return Operation.PUT_BUCKET_ACL;
+                if (q.containsKey("requestPayment")) return Operation.PUT_BUCKET_REQUEST_PAYMENT;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {

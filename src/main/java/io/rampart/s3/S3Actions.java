@@ -84,6 +84,7 @@ public final class S3Actions {
             case DELETE_BUCKET_CORS -> List.of(new Access("s3:PutBucketCORS", bucket, b));
             case GET_BUCKET_ACCELERATE_CONFIGURATION -> List.of(new Access("s3:GetAccelerateConfiguration", bucket, b));
             case GET_BUCKET_REQUEST_PAYMENT -> List.of(new Access("s3:GetBucketRequestPayment", bucket, b));
+            case PUT_BUCKET_REQUEST_PAYMENT -> List.of(new Access("s3:PutBucketRequestPayment", bucket, b));
             case GET_BUCKET_OWNERSHIP_CONTROLS -> List.of(new Access("s3:GetBucketOwnershipControls", bucket, b));
             case GET_BUCKET_TAGGING -> List.of(new Access("s3:GetBucketTagging", bucket, b));
             case DELETE_BUCKET_TAGGING -> List.of(new Access("s3:PutBucketTagging", bucket, b));

@@ -153,6 +153,7 @@ public final class S3Service {
             case GET_BUCKET_WEBSITE, DELETE_BUCKET_WEBSITE, GET_BUCKET_CORS, DELETE_BUCKET_CORS,
                  GET_BUCKET_ACCELERATE_CONFIGURATION, GET_BUCKET_REQUEST_PAYMENT, GET_BUCKET_OWNERSHIP_CONTROLS,
                  GET_BUCKET_TAGGING, DELETE_BUCKET_TAGGING -> UnconfiguredSubresources.handle(ctx, op, call);
+            case PUT_BUCKET_REQUEST_PAYMENT -> UnconfiguredSubresources.putRequestPayment(ctx, call);
             case PUT_BUCKET_ACL -> Acls.putBucketAcl(ctx, call);
             case PUT_OBJECT_ACL -> Acls.putObjectAcl(ctx, call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);

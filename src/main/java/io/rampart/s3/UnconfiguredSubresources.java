@@ -31,4 +31,16 @@ final class UnconfiguredSubresources {
             default -> throw new IllegalArgumentException("not an unconfigured sub-resource: " + op);
         };
     }
+
+    /** PutBucketRequestPayment: BucketOwner (what every bucket has) is accepted; Requester Pays is not implemented. */
+    static S3Response putRequestPayment(Context ctx, S3Call call) throws java.io.IOException {
+        ctx.ownedBucket(call);
+        String payer = RequestXml.parse(call.body().readAllBytes(), "RequestPaymentConfiguration").childText("Payer")
+                .map(String::trim).orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+        return switch (payer) {
+            case "BucketOwner" -> S3Response.ok().header("Content-Length", "0");
+            case "Requester" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Requester Pays buckets are not implemented");
+            default -> throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        };
+    }
 }

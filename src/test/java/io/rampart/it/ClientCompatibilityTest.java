@@ -69,6 +69,14 @@ class ClientCompatibilityTest {
         assertThat(s3.getBucketRequestPayment(b -> b.bucket(BUCKET)).payer()).isEqualTo(Payer.BUCKET_OWNER);
     }
 
+    @Test void putRequestPaymentBucketOwnerIsAcceptedAndRequesterIsNotImplemented() {
+        assertThat(s3.putBucketRequestPayment(b -> b.bucket(BUCKET).requestPaymentConfiguration(c -> c.payer(Payer.BUCKET_OWNER)))
+                .sdkHttpResponse().statusCode()).isEqualTo(200);
+        assertS3Error(() -> s3.putBucketRequestPayment(b -> b.bucket(BUCKET)
+                .requestPaymentConfiguration(c -> c.payer(Payer.REQUESTER))), 501, "NotImplemented");
+        assertThat(s3.getBucketRequestPayment(b -> b.bucket(BUCKET)).payer()).isEqualTo(Payer.BUCKET_OWNER);
+    }
+
     @Test void accelerateConfigurationOfABucketNeverAcceleratedHasNoStatus() {
         var r = s3.getBucketAccelerateConfiguration(b -> b.bucket(BUCKET));
         assertThat(r.status()).isNull();

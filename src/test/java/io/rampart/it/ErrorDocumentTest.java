@@ -116,7 +116,7 @@ class ErrorDocumentTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
             "PUT,    /errors?website",
-            "PUT,    /errors?requestPayment",
+            "PUT,    /errors?accelerate",
             "GET,    /errors?analytics",
             "PUT,    /errors?cors",
             "GET,    /errors?inventory",
