@@ -103,6 +103,7 @@ if have aws; then
   ok  "put-object --checksum-algorithm SHA256" $A s3api put-object --bucket e2e-aws --key ck --body "$src/a.txt" --checksum-algorithm SHA256
   same "head-object --checksum-mode returns the SHA256" "$(openssl dgst -sha256 -binary "$src/a.txt" | base64)" \
        "$($A s3api head-object --bucket e2e-aws --key ck --checksum-mode ENABLED --query ChecksumSHA256 --output text)"
+  same "get-object-attributes ObjectSize" "6" "$($A s3api get-object-attributes --bucket e2e-aws --key ck --object-attributes ObjectSize --query ObjectSize --output text)"
   ok  "delete-objects quiet" $A s3api delete-objects --bucket e2e-aws --delete '{"Objects":[{"Key":"ck"},{"Key":"nope"}],"Quiet":true}'
   ok  "aws s3 rm --recursive" $A s3 rm --only-show-errors --recursive s3://e2e-aws/
   ok  "aws s3 rb" $A s3 rb s3://e2e-aws

@@ -70,6 +70,7 @@ public enum Operation {
     DELETE_BUCKET_TAGGING("DeleteBucketTagging"),
     PUT_BUCKET_ACL("PutBucketAcl"),
     PUT_OBJECT_ACL("PutObjectAcl"),
+    GET_OBJECT_ATTRIBUTES("GetObjectAttributes"),
     NOT_IMPLEMENTED("NotImplemented");
 
     private final String awsName;

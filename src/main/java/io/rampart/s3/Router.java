@@ -107,6 +107,7 @@ public final class Router {
                 if (q.containsKey("retention")) return Operation.GET_OBJECT_RETENTION;
                 if (q.containsKey("legal-hold")) return Operation.GET_OBJECT_LEGAL_HOLD;
                 if (q.containsKey("acl")) return Operation.GET_OBJECT_ACL;
+                if (q.containsKey("attributes")) return Operation.GET_OBJECT_ATTRIBUTES;
                 if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return Operation.GET_OBJECT;
             }

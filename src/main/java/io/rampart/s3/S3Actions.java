@@ -89,6 +89,10 @@ public final class S3Actions {
             case GET_BUCKET_TAGGING -> List.of(new Access("s3:GetBucketTagging", bucket, b));
             case DELETE_BUCKET_TAGGING -> List.of(new Access("s3:PutBucketTagging", bucket, b));
             case PUT_BUCKET_ACL -> List.of(new Access("s3:PutBucketAcl", bucket, b));
+            // GetObjectAttributes needs both the read and the attributes permission (AWS's required permissions).
+            case GET_OBJECT_ATTRIBUTES -> version
+                    ? List.of(new Access("s3:GetObjectVersion", bucket, o), new Access("s3:GetObjectVersionAttributes", bucket, o))
+                    : List.of(new Access("s3:GetObject", bucket, o), new Access("s3:GetObjectAttributes", bucket, o));
             case PUT_OBJECT_ACL -> List.of(new Access(version ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl", bucket, o));
             case GET_OBJECT_RETENTION -> List.of(new Access("s3:GetObjectRetention", bucket, o));
             case PUT_OBJECT_RETENTION -> bypass(headers)

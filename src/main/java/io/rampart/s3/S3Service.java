@@ -156,6 +156,7 @@ public final class S3Service {
             case PUT_BUCKET_REQUEST_PAYMENT -> UnconfiguredSubresources.putRequestPayment(ctx, call);
             case PUT_BUCKET_ACL -> Acls.putBucketAcl(ctx, call);
             case PUT_OBJECT_ACL -> Acls.putObjectAcl(ctx, call);
+            case GET_OBJECT_ATTRIBUTES -> ObjectAttributes.get(ctx, call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketCannedACL;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
 import software.amazon.awssdk.services.s3.model.Payer;
@@ -163,6 +165,53 @@ class ClientCompatibilityTest {
                 .destinationKey("copied").acl(ObjectCannedACL.PUBLIC_READ)), 400, "AccessControlListNotSupported");
         assertS3Error(() -> s3.createMultipartUpload(b -> b.bucket(BUCKET).key("mpu").acl(ObjectCannedACL.PUBLIC_READ_WRITE)),
                 400, "AccessControlListNotSupported");
+    }
+
+    // aws s3api get-object-attributes
+
+    @Test void getObjectAttributesAnswersEtagSizeStorageClassAndChecksum() {
+        s3.putObject(b -> b.bucket(BUCKET).key("attrs").checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromString("hello"));
+        var r = s3.getObjectAttributes(b -> b.bucket(BUCKET).key("attrs").objectAttributes(ObjectAttributes.E_TAG,
+                ObjectAttributes.OBJECT_SIZE, ObjectAttributes.STORAGE_CLASS, ObjectAttributes.CHECKSUM));
+        assertThat(r.eTag()).isEqualTo("5d41402abc4b2a76b9719d911017c592");
+        assertThat(r.objectSize()).isEqualTo(5L);
+        assertThat(r.storageClassAsString()).isEqualTo("STANDARD");
+        assertThat(r.checksum().checksumSHA256()).isEqualTo("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
+        assertThat(r.lastModified()).isNotNull();
+        assertThat(r.objectParts()).isNull();
+    }
+
+    @Test void getObjectAttributesAnswersOnlyWhatWasAsked() {
+        var r = s3.getObjectAttributes(b -> b.bucket(BUCKET).key("present").objectAttributes(ObjectAttributes.OBJECT_SIZE));
+        assertThat(r.objectSize()).isEqualTo(4L);
+        assertThat(r.eTag()).isNull();
+        assertThat(r.storageClass()).isNull();
+    }
+
+    @Test void getObjectAttributesListsThePartsOfAMultipartObjectInPages() {
+        String id = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("parts")).uploadId();
+        byte[] five = new byte[5 * 1024 * 1024];
+        String e1 = s3.uploadPart(b -> b.bucket(BUCKET).key("parts").uploadId(id).partNumber(1), RequestBody.fromBytes(five)).eTag();
+        String e2 = s3.uploadPart(b -> b.bucket(BUCKET).key("parts").uploadId(id).partNumber(2), RequestBody.fromString("end")).eTag();
+        s3.completeMultipartUpload(b -> b.bucket(BUCKET).key("parts").uploadId(id).multipartUpload(m -> m.parts(
+                p -> p.partNumber(1).eTag(e1), p -> p.partNumber(2).eTag(e2))));
+        var r = s3.getObjectAttributes(b -> b.bucket(BUCKET).key("parts").maxParts(1)
+                .objectAttributes(ObjectAttributes.OBJECT_PARTS, ObjectAttributes.E_TAG));
+        assertThat(r.eTag()).endsWith("-2");
+        assertThat(r.objectParts().totalPartsCount()).isEqualTo(2);
+        assertThat(r.objectParts().isTruncated()).isTrue();
+        assertThat(r.objectParts().parts()).hasSize(1);
+        assertThat(r.objectParts().parts().get(0).size()).isEqualTo(5L * 1024 * 1024);
+        var next = s3.getObjectAttributes(b -> b.bucket(BUCKET).key("parts").partNumberMarker(r.objectParts().nextPartNumberMarker())
+                .objectAttributes(ObjectAttributes.OBJECT_PARTS));
+        assertThat(next.objectParts().isTruncated()).isFalse();
+        assertThat(next.objectParts().parts().get(0).partNumber()).isEqualTo(2);
+        assertThat(next.objectParts().parts().get(0).size()).isEqualTo(3L);
+    }
+
+    @Test void getObjectAttributesOfAMissingKeyIsNoSuchKey() {
+        assertS3Error(() -> s3.getObjectAttributes(b -> b.bucket(BUCKET).key("absent").objectAttributes(ObjectAttributes.E_TAG)),
+                404, "NoSuchKey");
     }
 
     // Object Lock writes: AWS's PutObjectRetention and PutObjectLegalHold responses name no version.

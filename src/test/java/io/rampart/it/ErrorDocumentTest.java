@@ -122,7 +122,7 @@ class ErrorDocumentTest {
             "GET,    /errors?inventory",
             "PUT,    /errors?ownershipControls",
             "GET,    /errors/present?torrent",
-            "GET,    /errors/present?attributes",
+            "POST,   /errors/present?restore",
     })
     void unimplementedOperationIsNotImplemented501(String method, String path) {
         byte[] body = method.equals("PUT") ? "<Anything/>".getBytes(StandardCharsets.UTF_8) : null;
