@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketCannedACL;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
@@ -212,6 +213,45 @@ class ClientCompatibilityTest {
     @Test void getObjectAttributesOfAMissingKeyIsNoSuchKey() {
         assertS3Error(() -> s3.getObjectAttributes(b -> b.bucket(BUCKET).key("absent").objectAttributes(ObjectAttributes.E_TAG)),
                 404, "NoSuchKey");
+    }
+
+    // Multipart uploads with checksums (boto3 and the AWS CLI send one per part by default).
+
+    @Test void multipartUploadWithSha256GetsTheCompositeChecksumOfItsParts() throws Exception {
+        String id = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("composite").checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                .uploadId();
+        byte[] five = new byte[5 * 1024 * 1024];
+        var p1 = s3.uploadPart(b -> b.bucket(BUCKET).key("composite").uploadId(id).partNumber(1)
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(five));
+        var p2 = s3.uploadPart(b -> b.bucket(BUCKET).key("composite").uploadId(id).partNumber(2)
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromString("end"));
+        var done = s3.completeMultipartUpload(b -> b.bucket(BUCKET).key("composite").uploadId(id).multipartUpload(m -> m.parts(
+                p -> p.partNumber(1).eTag(p1.eTag()).checksumSHA256(p1.checksumSHA256()),
+                p -> p.partNumber(2).eTag(p2.eTag()).checksumSHA256(p2.checksumSHA256()))));
+        byte[] h1 = java.security.MessageDigest.getInstance("SHA-256").digest(five);
+        byte[] h2 = java.security.MessageDigest.getInstance("SHA-256").digest("end".getBytes(StandardCharsets.UTF_8));
+        var sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update(h1);
+        sha.update(h2);
+        String expected = java.util.Base64.getEncoder().encodeToString(sha.digest()) + "-2";
+        assertThat(done.checksumSHA256()).isEqualTo(expected);
+        assertThat(done.checksumTypeAsString()).isEqualTo("COMPOSITE");
+        var head = s3.headObject(b -> b.bucket(BUCKET).key("composite").checksumMode(ChecksumMode.ENABLED));
+        assertThat(head.checksumSHA256()).isEqualTo(expected);
+        assertThat(head.checksumTypeAsString()).isEqualTo("COMPOSITE");
+        // A GET with checksum validation still reads the object (clients skip composite values).
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("composite").checksumMode(ChecksumMode.ENABLED)).asByteArray())
+                .hasSize(five.length + 3);
+    }
+
+    @Test void completeNamingAPartChecksumOtherThanTheStoredOneIsInvalidPart() {
+        String id = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("wrong-sum").checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                .uploadId();
+        var p1 = s3.uploadPart(b -> b.bucket(BUCKET).key("wrong-sum").uploadId(id).partNumber(1)
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromString("only"));
+        assertS3Error(() -> s3.completeMultipartUpload(b -> b.bucket(BUCKET).key("wrong-sum").uploadId(id).multipartUpload(m -> m.parts(
+                p -> p.partNumber(1).eTag(p1.eTag()).checksumSHA256("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")))),
+                400, "InvalidPart");
     }
 
     // Object Lock writes: AWS's PutObjectRetention and PutObjectLegalHold responses name no version.
