@@ -46,6 +46,20 @@ final class Acls {
         checkHeaders(call, ctx.ownedBucket(call).owner());
     }
 
+    /**
+     * CreateBucket with an ACL: new buckets have ACLs disabled, so one granting more than the owner's full control is
+     * refused with InvalidBucketAclWithObjectOwnership, as AWS does since April 2023.
+     */
+    static void checkCreateBucketHeaders(S3Call call) {
+        Map<String, List<String>> h = call.headers();
+        if (!h.containsKey("x-amz-acl") && !h.containsKey("x-amz-grant-full-control") && !hasAny(h, GRANT_HEADERS)) return;
+        try {
+            checkHeaders(call, call.principal().accountId());
+        } catch (S3Exception e) {
+            throw new S3Exception(S3ErrorCode.INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP);
+        }
+    }
+
     private static void checkAclRequest(S3Call call, String ownerAccount) throws IOException {
         Map<String, List<String>> h = call.headers();
         boolean headers = h.containsKey("x-amz-acl") || h.containsKey("x-amz-grant-full-control") || hasAny(h, GRANT_HEADERS);

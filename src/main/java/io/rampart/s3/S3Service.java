@@ -86,6 +86,8 @@ public final class S3Service {
         S3Call call = authorizer.authorize(op, request);
         if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD) {
             Acls.checkWriteHeaders(ctx, call);
+        } else if (op == Operation.CREATE_BUCKET) {
+            Acls.checkCreateBucketHeaders(call);
         }
         if (!call.secure() && call.headers().containsKey("x-amz-mfa")) {
             // AWS: "Requests that include x-amz-mfa must use HTTPS" (the code would otherwise cross the network in clear).

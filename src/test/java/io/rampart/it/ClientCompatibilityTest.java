@@ -142,6 +142,14 @@ class ClientCompatibilityTest {
         assertThat(r.error().get("Code")).isEqualTo("AccessControlListNotSupported");
     }
 
+    @Test void createBucketWithPublicReadAclIsRefusedAndCreatesNothing() {
+        assertS3Error(() -> s3.createBucket(b -> b.bucket("compat-public").acl(BucketCannedACL.PUBLIC_READ)), 400,
+                "InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+        assertS3Error(() -> s3.headBucket(b -> b.bucket("compat-public")), 404, null);
+        s3.createBucket(b -> b.bucket("compat-private").acl(BucketCannedACL.PRIVATE));
+        assertThat(s3.headBucket(b -> b.bucket("compat-private")).sdkHttpResponse().statusCode()).isEqualTo(200);
+    }
+
     @Test void putObjectWithPublicReadAclIsRefusedAndWritesNothing() {
         assertS3Error(() -> s3.putObject(b -> b.bucket(BUCKET).key("public").acl(ObjectCannedACL.PUBLIC_READ),
                 RequestBody.fromString("x")), 400, "AccessControlListNotSupported", NOT_ALLOWED);
