@@ -262,6 +262,18 @@ class ClientCompatibilityTest {
                 400, "InvalidPart");
     }
 
+    // ListObjectsV2 continuation tokens
+
+    @Test void listObjectsV2WithAContinuationTokenNotMadeByTheServerIsInvalidArgument() {
+        assertS3Error(() -> s3.listObjectsV2(b -> b.bucket(BUCKET).continuationToken("garbage")), 400, "InvalidArgument",
+                "The continuation token provided is incorrect");
+        s3.putObject(b -> b.bucket(BUCKET).key("zz-page-1"), RequestBody.fromString("1"));
+        s3.putObject(b -> b.bucket(BUCKET).key("zz-page-2"), RequestBody.fromString("2"));
+        var first = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("zz-page-").maxKeys(1));
+        var second = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("zz-page-").continuationToken(first.nextContinuationToken()));
+        assertThat(second.contents()).extracting(o -> o.key()).containsExactly("zz-page-2");
+    }
+
     // Object Lock writes: AWS's PutObjectRetention and PutObjectLegalHold responses name no version.
 
     @Test void putObjectRetentionAndLegalHoldResponsesCarryNoVersionId() {
