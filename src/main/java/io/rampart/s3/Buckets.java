@@ -65,8 +65,12 @@ final class Buckets {
 
     static String decodeToken(String t) {
         try {
-            return new String(Base64.getUrlDecoder().decode(t), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            // Strict: a token that is not the base64 of UTF-8 text was not made here (boto3 s3-tests pass garbage).
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Base64.getUrlDecoder().decode(t))).toString();
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The continuation token provided is incorrect")
                     .with("ArgumentName", "continuation-token");
         }

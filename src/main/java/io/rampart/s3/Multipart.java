@@ -227,7 +227,7 @@ final class Multipart {
             previous = number;
             String etag = Formats.unquote(e.childText("ETag").orElse(""));
             Part p = stored.get(number);
-            if (p == null || !p.etag().equals(etag)) {
+            if (p == null || !p.etag().equals(etag) || !checksumsMatch(e, p)) {
                 throw new S3Exception(S3ErrorCode.INVALID_PART).with("UploadId", u.uploadId())
                         .with("PartNumber", Integer.toString(number)).with("ETag", etag);
             }
@@ -255,7 +255,10 @@ final class Multipart {
         }
         String etag = HexFormat.of().formatHex(md5.digest()) + "-" + chosen.size();
         ObjectMeta um = u.meta();
-        ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(), Map.of(), null, sizes, um.tags(),
+        Optional<Map.Entry<String, String>> composite = CompositeChecksum.of(um.checksumType(), chosen);
+        ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(),
+                composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()), composite.isPresent() ? "COMPOSITE" : null,
+                sizes, um.tags(),
                 um.storageClass(), um.encryption(), um.lock());
         ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
                 segments, null, call.principal().arn(), call.principal().accessKeyId());
@@ -265,11 +268,22 @@ final class Multipart {
         XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
                 .element("Location", "/" + b.name() + "/" + Formats.urlEncode(u.key()))
                 .element("Bucket", b.name()).element("Key", u.key()).element("ETag", Formats.quoted(etag));
+        composite.ifPresent(c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", "COMPOSITE"));
         S3Response r = S3Response.xml(x);
         // For SSE-C only the algorithm is echoed: the key is not part of this request.
         Sse.responseHeaders(r, um.encryption(), Optional.empty());
         Versions.header(r, b, v.versionId());
         return r;
+    }
+
+    /** A part's checksum named in CompleteMultipartUpload (ChecksumCRC32...) must be the one stored with the part. */
+    private static boolean checksumsMatch(XmlElement requested, Part p) {
+        for (XmlElement c : requested.children()) {
+            if (!c.name().startsWith("Checksum") || c.name().equals("ChecksumType")) continue;
+            String stored = CompositeChecksum.checksum(p.checksums(), c.name().substring("Checksum".length()));
+            if (stored != null && !stored.equals(c.text().trim())) return false;
+        }
+        return true;
     }
 
     S3Response abort(S3Call call) {

@@ -223,9 +223,8 @@ final class ObjectLock {
             return m.withLock(base.withRetention(mode, until));
         });
         if (updated.isEmpty()) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
-        S3Response r = S3Response.ok();
-        Versions.header(r, b, target.versionId());
-        return r;
+        // No x-amz-version-id here: AWS's PutObjectRetention and PutObjectLegalHold responses carry none.
+        return S3Response.ok();
     }
 
     S3Response getLegalHold(S3Call call) {
@@ -247,8 +246,7 @@ final class ObjectLock {
             LockState base = m.lock() == null ? new LockState(null, null, false) : m.lock();
             return m.withLock(base.withLegalHold(status.equals("ON")));
         }).orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key()));
-        S3Response r = S3Response.ok();
-        Versions.header(r, b, target.versionId());
-        return r;
+        // No x-amz-version-id here: AWS's PutObjectRetention and PutObjectLegalHold responses carry none.
+        return S3Response.ok();
     }
 }

@@ -57,6 +57,20 @@ public enum Operation {
     GET_BUCKET_REPLICATION("GetBucketReplication"),
     PUT_BUCKET_REPLICATION("PutBucketReplication"),
     DELETE_BUCKET_REPLICATION("DeleteBucketReplication"),
+    // Sub-resources Rampart does not configure, answered as AWS answers a bucket that never had them.
+    GET_BUCKET_WEBSITE("GetBucketWebsite"),
+    DELETE_BUCKET_WEBSITE("DeleteBucketWebsite"),
+    GET_BUCKET_CORS("GetBucketCors"),
+    DELETE_BUCKET_CORS("DeleteBucketCors"),
+    GET_BUCKET_ACCELERATE_CONFIGURATION("GetAccelerateConfiguration"),
+    GET_BUCKET_REQUEST_PAYMENT("GetBucketRequestPayment"),
+    PUT_BUCKET_REQUEST_PAYMENT("PutBucketRequestPayment"),
+    GET_BUCKET_OWNERSHIP_CONTROLS("GetBucketOwnershipControls"),
+    GET_BUCKET_TAGGING("GetBucketTagging"),
+    DELETE_BUCKET_TAGGING("DeleteBucketTagging"),
+    PUT_BUCKET_ACL("PutBucketAcl"),
+    PUT_OBJECT_ACL("PutObjectAcl"),
+    GET_OBJECT_ATTRIBUTES("GetObjectAttributes"),
     NOT_IMPLEMENTED("NotImplemented");
 
     private final String awsName;

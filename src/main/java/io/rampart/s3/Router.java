@@ -42,6 +42,12 @@ public final class Router {
                 if (q.containsKey("logging")) return Operation.GET_BUCKET_LOGGING;
                 if (q.containsKey("notification")) return Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION;
                 if (q.containsKey("replication")) return Operation.GET_BUCKET_REPLICATION;
+                if (q.containsKey("website")) return Operation.GET_BUCKET_WEBSITE;
+                if (q.containsKey("cors")) return Operation.GET_BUCKET_CORS;
+                if (q.containsKey("accelerate")) return Operation.GET_BUCKET_ACCELERATE_CONFIGURATION;
+                if (q.containsKey("requestPayment")) return Operation.GET_BUCKET_REQUEST_PAYMENT;
+                if (q.containsKey("ownershipControls")) return Operation.GET_BUCKET_OWNERSHIP_CONTROLS;
+                if (q.containsKey("tagging")) return Operation.GET_BUCKET_TAGGING;
                 if (hasAny(q, BUCKET_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return "2".equals(q.get("list-type")) ? Operation.LIST_OBJECTS_V2 : Operation.LIST_OBJECTS;
             }
@@ -55,6 +61,8 @@ public final class Router {
                 if (q.containsKey("logging")) return Operation.PUT_BUCKET_LOGGING;
                 if (q.containsKey("notification")) return Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION;
                 if (q.containsKey("replication")) return Operation.PUT_BUCKET_REPLICATION;
+                if (q.containsKey("acl")) return Operation.PUT_BUCKET_ACL;
+                if (q.containsKey("requestPayment")) return Operation.PUT_BUCKET_REQUEST_PAYMENT;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {
@@ -66,6 +74,9 @@ public final class Router {
                 if (q.containsKey("policy")) return Operation.DELETE_BUCKET_POLICY;
                 if (q.containsKey("publicAccessBlock")) return Operation.DELETE_PUBLIC_ACCESS_BLOCK;
                 if (q.containsKey("replication")) return Operation.DELETE_BUCKET_REPLICATION;
+                if (q.containsKey("website")) return Operation.DELETE_BUCKET_WEBSITE;
+                if (q.containsKey("cors")) return Operation.DELETE_BUCKET_CORS;
+                if (q.containsKey("tagging")) return Operation.DELETE_BUCKET_TAGGING;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.DELETE_BUCKET;
             }
             case "POST" -> {
@@ -86,6 +97,7 @@ public final class Router {
                 if (q.containsKey("tagging")) return Operation.PUT_OBJECT_TAGGING;
                 if (q.containsKey("retention")) return Operation.PUT_OBJECT_RETENTION;
                 if (q.containsKey("legal-hold")) return Operation.PUT_OBJECT_LEGAL_HOLD;
+                if (q.containsKey("acl")) return Operation.PUT_OBJECT_ACL;
                 if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return hasCopySource ? Operation.COPY_OBJECT : Operation.PUT_OBJECT;
             }
@@ -95,6 +107,7 @@ public final class Router {
                 if (q.containsKey("retention")) return Operation.GET_OBJECT_RETENTION;
                 if (q.containsKey("legal-hold")) return Operation.GET_OBJECT_LEGAL_HOLD;
                 if (q.containsKey("acl")) return Operation.GET_OBJECT_ACL;
+                if (q.containsKey("attributes")) return Operation.GET_OBJECT_ATTRIBUTES;
                 if (hasAny(q, OBJECT_SUBRESOURCES)) return Operation.NOT_IMPLEMENTED;
                 return Operation.GET_OBJECT;
             }

@@ -77,6 +77,23 @@ public final class S3Actions {
             case GET_BUCKET_REPLICATION -> List.of(new Access("s3:GetReplicationConfiguration", bucket, b));
             case PUT_BUCKET_REPLICATION, DELETE_BUCKET_REPLICATION ->
                     List.of(new Access("s3:PutReplicationConfiguration", bucket, b));
+            case GET_BUCKET_WEBSITE -> List.of(new Access("s3:GetBucketWebsite", bucket, b));
+            case DELETE_BUCKET_WEBSITE -> List.of(new Access("s3:DeleteBucketWebsite", bucket, b));
+            // DeleteBucketCors is authorised by s3:PutBucketCORS, DeleteBucketTagging by s3:PutBucketTagging, as on AWS.
+            case GET_BUCKET_CORS -> List.of(new Access("s3:GetBucketCORS", bucket, b));
+            case DELETE_BUCKET_CORS -> List.of(new Access("s3:PutBucketCORS", bucket, b));
+            case GET_BUCKET_ACCELERATE_CONFIGURATION -> List.of(new Access("s3:GetAccelerateConfiguration", bucket, b));
+            case GET_BUCKET_REQUEST_PAYMENT -> List.of(new Access("s3:GetBucketRequestPayment", bucket, b));
+            case PUT_BUCKET_REQUEST_PAYMENT -> List.of(new Access("s3:PutBucketRequestPayment", bucket, b));
+            case GET_BUCKET_OWNERSHIP_CONTROLS -> List.of(new Access("s3:GetBucketOwnershipControls", bucket, b));
+            case GET_BUCKET_TAGGING -> List.of(new Access("s3:GetBucketTagging", bucket, b));
+            case DELETE_BUCKET_TAGGING -> List.of(new Access("s3:PutBucketTagging", bucket, b));
+            case PUT_BUCKET_ACL -> List.of(new Access("s3:PutBucketAcl", bucket, b));
+            // GetObjectAttributes needs both the read and the attributes permission (AWS's required permissions).
+            case GET_OBJECT_ATTRIBUTES -> version
+                    ? List.of(new Access("s3:GetObjectVersion", bucket, o), new Access("s3:GetObjectVersionAttributes", bucket, o))
+                    : List.of(new Access("s3:GetObject", bucket, o), new Access("s3:GetObjectAttributes", bucket, o));
+            case PUT_OBJECT_ACL -> List.of(new Access(version ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl", bucket, o));
             case GET_OBJECT_RETENTION -> List.of(new Access("s3:GetObjectRetention", bucket, o));
             case PUT_OBJECT_RETENTION -> bypass(headers)
                     ? List.of(new Access("s3:PutObjectRetention", bucket, o), new Access("s3:BypassGovernanceRetention", bucket, o))

@@ -84,6 +84,15 @@ public final class S3Service {
 
     public S3Response handle(Operation op, S3Call request) throws IOException {
         S3Call call = authorizer.authorize(op, request);
+        if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD) {
+            Acls.checkWriteHeaders(ctx, call);
+        } else if (op == Operation.CREATE_BUCKET) {
+            Acls.checkCreateBucketHeaders(call);
+        }
+        if (!call.secure() && call.headers().containsKey("x-amz-mfa")) {
+            // AWS: "Requests that include x-amz-mfa must use HTTPS" (the code would otherwise cross the network in clear).
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Requests that include x-amz-mfa must use HTTPS.");
+        }
         return switch (op) {
             case LIST_BUCKETS -> buckets.list(call);
             case CREATE_BUCKET -> buckets.create(call);
@@ -143,6 +152,13 @@ public final class S3Service {
             case GET_BUCKET_REPLICATION -> replication.get(call);
             case PUT_BUCKET_REPLICATION -> replication.put(call);
             case DELETE_BUCKET_REPLICATION -> replication.delete(call);
+            case GET_BUCKET_WEBSITE, DELETE_BUCKET_WEBSITE, GET_BUCKET_CORS, DELETE_BUCKET_CORS,
+                 GET_BUCKET_ACCELERATE_CONFIGURATION, GET_BUCKET_REQUEST_PAYMENT, GET_BUCKET_OWNERSHIP_CONTROLS,
+                 GET_BUCKET_TAGGING, DELETE_BUCKET_TAGGING -> UnconfiguredSubresources.handle(ctx, op, call);
+            case PUT_BUCKET_REQUEST_PAYMENT -> UnconfiguredSubresources.putRequestPayment(ctx, call);
+            case PUT_BUCKET_ACL -> Acls.putBucketAcl(ctx, call);
+            case PUT_OBJECT_ACL -> Acls.putObjectAcl(ctx, call);
+            case GET_OBJECT_ATTRIBUTES -> ObjectAttributes.get(ctx, call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }

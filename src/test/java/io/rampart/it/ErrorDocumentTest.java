@@ -115,14 +115,14 @@ class ErrorDocumentTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-            "GET,    /errors?website",
-            "PUT,    /errors?requestPayment",
+            "PUT,    /errors?website",
+            "PUT,    /errors?accelerate",
             "GET,    /errors?analytics",
-            "DELETE, /errors?cors",
+            "PUT,    /errors?cors",
             "GET,    /errors?inventory",
             "PUT,    /errors?ownershipControls",
             "GET,    /errors/present?torrent",
-            "PUT,    /errors/present?acl",
+            "POST,   /errors/present?restore",
     })
     void unimplementedOperationIsNotImplemented501(String method, String path) {
         byte[] body = method.equals("PUT") ? "<Anything/>".getBytes(StandardCharsets.UTF_8) : null;
@@ -134,9 +134,9 @@ class ErrorDocumentTest {
     }
 
     @Test void unimplementedOperationThroughTheSdkIsNotImplemented() {
-        assertS3Error(() -> s3.getBucketWebsite(b -> b.bucket(BUCKET)), 501, "NotImplemented",
-                "A header you provided implies functionality that is not implemented");
-        assertS3Error(() -> s3.getBucketCors(b -> b.bucket(BUCKET)), 501, "NotImplemented",
-                "A header you provided implies functionality that is not implemented");
+        assertS3Error(() -> s3.putBucketWebsite(b -> b.bucket(BUCKET).websiteConfiguration(w -> w.indexDocument(i -> i.suffix("index.html")))),
+                501, "NotImplemented", "A header you provided implies functionality that is not implemented");
+        assertS3Error(() -> s3.putBucketCors(b -> b.bucket(BUCKET).corsConfiguration(c -> c.corsRules(r -> r.allowedMethods("GET").allowedOrigins("*")))),
+                501, "NotImplemented", "A header you provided implies functionality that is not implemented");
     }
 }

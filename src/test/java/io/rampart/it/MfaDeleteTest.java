@@ -22,8 +22,9 @@ class MfaDeleteTest {
     static String serial;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
+        // x-amz-mfa is only accepted over HTTPS, as on AWS.
+        server = RampartServer.start(c -> c.withTls(new io.rampart.http.Rampart.Tls(null, null, true)));
+        s3 = server.s3TrustingSelfSigned();
         serial = "arn:aws:iam::" + server.accountId() + ":mfa/admin-device";
         server.rampart().iam().addMfaDevice(serial, server.accountId(), "admin", SEED);
     }
