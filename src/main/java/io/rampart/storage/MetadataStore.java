@@ -72,7 +72,10 @@ public interface MetadataStore extends AutoCloseable {
     /** Changes a bucket's versioning state and Object Lock flag atomically (the change sees the current row). */
     Optional<Bucket> setVersioning(String name, java.util.function.UnaryOperator<Bucket> change);
 
-    /** Current, non-deleted versions in key order after {@code after}, rolling keys up to the delimiter. */
+    /**
+     * Current, non-deleted versions in key order after {@code after}, rolling keys up to the delimiter; entries
+     * without version ids (ListObjects shows none).
+     */
     ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys);
 
     boolean hasObjects(String bucket);
