@@ -16,10 +16,10 @@ sqlite3 "$db" <<SQL
 .timeout 5000
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1)
-INSERT INTO objects(bucket, key, seq, version_id, latest, delete_marker, size, etag, last_modified, meta, segments,
-                    inline, writer_arn, writer_key)
-SELECT t.bucket, printf('%s%08d', '$prefix', n.i), t.seq, t.version_id, 1, 0, t.size, t.etag, t.last_modified, t.meta,
-       t.segments, t.inline, t.writer_arn, t.writer_key
+INSERT INTO objects(bucket, key, seq, version_id, latest, delete_marker, size, etag, last_modified, storage_class,
+                    checksum_algorithms, meta, segments, inline, writer_arn, writer_key)
+SELECT t.bucket, printf('%s%08d', '$prefix', n.i), t.seq, t.version_id, 1, 0, t.size, t.etag, t.last_modified,
+       t.storage_class, t.checksum_algorithms, t.meta, t.segments, t.inline, t.writer_arn, t.writer_key
 FROM n, objects t WHERE t.bucket = '$bucket' AND t.key = '$template' AND t.latest = 1 AND t.delete_marker = 0;
 SELECT 'inserted ' || changes() || ' keys';
 COMMIT;

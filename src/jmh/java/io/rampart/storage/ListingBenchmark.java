@@ -57,9 +57,9 @@ public class ListingBenchmark {
             try (PreparedStatement ps = c.prepareStatement("""
                     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
                     INSERT INTO objects(bucket, key, seq, version_id, latest, delete_marker, size, etag, last_modified,
-                                        meta, segments, inline, writer_arn, writer_key)
+                                        storage_class, checksum_algorithms, meta, segments, inline, writer_arn, writer_key)
                     SELECT t.bucket, printf('k%08d', n.i), t.seq, t.version_id, 1, 0, t.size, t.etag, t.last_modified,
-                           t.meta, t.segments, t.inline, t.writer_arn, t.writer_key
+                           t.storage_class, t.checksum_algorithms, t.meta, t.segments, t.inline, t.writer_arn, t.writer_key
                     FROM n, objects t WHERE t.bucket = ? AND t.key = 'template'""")) {
                 ps.setInt(1, keys);
                 ps.setString(2, BUCKET);
@@ -70,7 +70,7 @@ public class ListingBenchmark {
             }
             return null;
         });
-        ListPage<ObjectVersion> check = store.listObjects(BUCKET, "k", null, null, 1000);
+        ListPage<ListEntry> check = store.listObjects(BUCKET, "k", null, null, 1000);
         if (check.entries().size() != 1000) throw new IllegalStateException("loaded " + check.entries().size());
     }
 
@@ -81,11 +81,11 @@ public class ListingBenchmark {
         }
     }
 
-    @Benchmark public ListPage<ObjectVersion> fromStart() {
+    @Benchmark public ListPage<ListEntry> fromStart() {
         return store.listObjects(BUCKET, "k", null, null, 1000);
     }
 
-    @Benchmark public ListPage<ObjectVersion> afterRandomMarker() {
+    @Benchmark public ListPage<ListEntry> afterRandomMarker() {
         int start = ThreadLocalRandom.current().nextInt(Math.max(1, keys - 1000));
         return store.listObjects(BUCKET, "k", null, String.format("k%08d", start), 1000);
     }

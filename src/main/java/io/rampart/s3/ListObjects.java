@@ -1,8 +1,8 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.ListEntry;
 import io.rampart.storage.ListPage;
-import io.rampart.storage.ObjectVersion;
 import io.rampart.xml.XmlWriter;
 import java.util.function.UnaryOperator;
 
@@ -35,7 +35,7 @@ final class ListObjects {
         String delimiter = call.query("delimiter").orElse("");
         String marker = call.query("marker").orElse("");
         int max = maxKeys(call);
-        ListPage<ObjectVersion> page = ctx.meta().listObjects(b.name(), prefix, delimiter, marker, max);
+        ListPage<ListEntry> page = ctx.meta().listObjects(b.name(), prefix, delimiter, marker, max);
         XmlWriter x = new XmlWriter().start("ListBucketResult", XmlWriter.S3_NAMESPACE)
                 .element("Name", b.name())
                 .element("Prefix", enc.apply(prefix))
@@ -63,7 +63,7 @@ final class ListObjects {
         boolean fetchOwner = call.query("fetch-owner").map("true"::equalsIgnoreCase).orElse(false);
         int max = maxKeys(call);
         String after = token != null ? Buckets.decodeToken(token) : startAfter;
-        ListPage<ObjectVersion> page = ctx.meta().listObjects(b.name(), prefix, delimiter, after, max);
+        ListPage<ListEntry> page = ctx.meta().listObjects(b.name(), prefix, delimiter, after, max);
         XmlWriter x = new XmlWriter().start("ListBucketResult", XmlWriter.S3_NAMESPACE)
                 .element("Name", b.name())
                 .element("Prefix", enc.apply(prefix));
@@ -79,18 +79,18 @@ final class ListObjects {
         return S3Response.xml(x);
     }
 
-    private static void contents(XmlWriter x, ListPage<ObjectVersion> page, UnaryOperator<String> enc, boolean owner,
+    private static void contents(XmlWriter x, ListPage<ListEntry> page, UnaryOperator<String> enc, boolean owner,
                                  String account) {
-        for (ObjectVersion v : page.entries()) {
+        for (ListEntry v : page.entries()) {
             x.start("Contents")
                     .element("Key", enc.apply(v.key()))
                     .element("LastModified", Formats.isoDate(v.lastModified()))
                     .element("ETag", Formats.quoted(v.etag()));
-            for (String alg : v.meta().checksums().keySet()) x.element("ChecksumAlgorithm", alg);
-            if (!v.meta().checksums().isEmpty()) x.element("ChecksumType", "FULL_OBJECT");
+            for (String alg : v.checksumAlgorithms()) x.element("ChecksumAlgorithm", alg);
+            if (!v.checksumAlgorithms().isEmpty()) x.element("ChecksumType", "FULL_OBJECT");
             x.element("Size", v.size());
             if (owner) Owners.write(x, "Owner", account);
-            x.element("StorageClass", v.meta().storageClass());
+            x.element("StorageClass", v.storageClass());
             x.end();
         }
         for (String p : page.commonPrefixes()) {

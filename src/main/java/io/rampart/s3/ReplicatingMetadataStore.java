@@ -1,6 +1,7 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.ListEntry;
 import io.rampart.storage.ListPage;
 import io.rampart.storage.MetadataStore;
 import io.rampart.storage.ObjectMeta;
@@ -102,8 +103,8 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     @Override public Optional<ObjectVersion> deleteVersion(String bucket, String key, String versionId, Precondition precondition) {
         return delegate.deleteVersion(bucket, key, versionId, precondition);
     }
-    @Override public ListPage<ObjectVersion> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
-                                                          String versionIdMarker, int maxKeys) {
+    @Override public ListPage<ListEntry> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
+                                                      String versionIdMarker, int maxKeys) {
         return delegate.listVersions(bucket, prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
     }
     @Override public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
@@ -116,7 +117,7 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     @Override public Optional<Bucket> setVersioning(String name, UnaryOperator<Bucket> change) {
         return delegate.setVersioning(name, change);
     }
-    @Override public ListPage<ObjectVersion> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys) {
+    @Override public ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys) {
         return delegate.listObjects(bucket, prefix, delimiter, after, maxKeys);
     }
     @Override public boolean hasObjects(String bucket) { return delegate.hasObjects(bucket); }

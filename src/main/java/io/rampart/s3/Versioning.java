@@ -1,8 +1,8 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.ListEntry;
 import io.rampart.storage.ListPage;
-import io.rampart.storage.ObjectVersion;
 import io.rampart.xml.XmlElement;
 import io.rampart.xml.XmlWriter;
 import java.io.IOException;
@@ -84,7 +84,7 @@ final class Versioning {
                     .with("ArgumentName", "version-id-marker").with("ArgumentValue", versionIdMarker);
         }
         int max = call.query("max-keys").map(v -> Buckets.parseInt(v, "max-keys", 0, 1000)).orElse(1000);
-        ListPage<ObjectVersion> page = ctx.meta().listVersions(b.name(), prefix, delimiter, keyMarker, versionIdMarker, max);
+        ListPage<ListEntry> page = ctx.meta().listVersions(b.name(), prefix, delimiter, keyMarker, versionIdMarker, max);
         XmlWriter x = new XmlWriter().start("ListVersionsResult", XmlWriter.S3_NAMESPACE)
                 .element("Name", b.name()).element("Prefix", e.apply(prefix))
                 .element("KeyMarker", e.apply(keyMarker)).element("VersionIdMarker", versionIdMarker);
@@ -97,7 +97,7 @@ final class Versioning {
         if (!delimiter.isEmpty()) x.element("Delimiter", e.apply(delimiter));
         x.element("IsTruncated", page.truncated());
         if (enc != null) x.element("EncodingType", "url");
-        for (ObjectVersion v : page.entries()) {
+        for (ListEntry v : page.entries()) {
             if (v.deleteMarker()) {
                 x.start("DeleteMarker").element("Key", e.apply(v.key())).element("VersionId", v.versionId())
                         .element("IsLatest", v.latest()).element("LastModified", Formats.isoDate(v.lastModified()));
@@ -107,10 +107,10 @@ final class Versioning {
                 x.start("Version").element("Key", e.apply(v.key())).element("VersionId", v.versionId())
                         .element("IsLatest", v.latest()).element("LastModified", Formats.isoDate(v.lastModified()))
                         .element("ETag", Formats.quoted(v.etag()));
-                for (String alg : v.meta().checksums().keySet()) x.element("ChecksumAlgorithm", alg);
+                for (String alg : v.checksumAlgorithms()) x.element("ChecksumAlgorithm", alg);
                 x.element("Size", v.size());
                 Owners.write(x, "Owner", b.owner());
-                x.element("StorageClass", v.meta().storageClass()).end();
+                x.element("StorageClass", v.storageClass()).end();
             }
         }
         for (String p : page.commonPrefixes()) x.start("CommonPrefixes").element("Prefix", e.apply(p)).end();

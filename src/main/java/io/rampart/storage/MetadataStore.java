@@ -49,8 +49,8 @@ public interface MetadataStore extends AutoCloseable {
      * All versions and delete markers in (key ascending, newest first) order after the (keyMarker, versionIdMarker)
      * position, rolling keys up to the delimiter. {@code nextMarker} is "key\nversionId" (versionId empty after a prefix).
      */
-    ListPage<ObjectVersion> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
-                                         String versionIdMarker, int maxKeys);
+    ListPage<ListEntry> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
+                                     String versionIdMarker, int maxKeys);
 
     /**
      * Makes {@code v} the latest version of its key: a "null" version id replaces the key's existing null version
@@ -72,8 +72,11 @@ public interface MetadataStore extends AutoCloseable {
     /** Changes a bucket's versioning state and Object Lock flag atomically (the change sees the current row). */
     Optional<Bucket> setVersioning(String name, java.util.function.UnaryOperator<Bucket> change);
 
-    /** Current, non-deleted versions in key order after {@code after}, rolling keys up to the delimiter. */
-    ListPage<ObjectVersion> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys);
+    /**
+     * Current, non-deleted versions in key order after {@code after}, rolling keys up to the delimiter; entries
+     * without version ids (ListObjects shows none).
+     */
+    ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys);
 
     boolean hasObjects(String bucket);
 

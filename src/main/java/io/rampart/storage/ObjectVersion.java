@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * One version of an object (or a delete marker). Data is either inline (small objects live in the row) or a list of
- * blob segments. {@code inline} is null in listings, which never load data. The writer fields say which principal and
- * access key created this version: recovery and detection depend on them.
+ * blob segments. {@code inline} is null where a read does not load data (background scans, reads inside writes);
+ * listings return {@link ListEntry} instead. The writer fields say which principal and access key created this
+ * version: recovery and detection depend on them.
  */
 public record ObjectVersion(String bucket, String key, String versionId, long seq, boolean latest,
                             boolean deleteMarker, long size, String etag, long lastModified, ObjectMeta meta,

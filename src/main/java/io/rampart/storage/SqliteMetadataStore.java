@@ -33,17 +33,6 @@ public final class SqliteMetadataStore implements MetadataStore {
               versioning TEXT NOT NULL DEFAULT '', object_lock INTEGER NOT NULL DEFAULT 0, config TEXT NOT NULL DEFAULT '{}')
             """,
             """
-            CREATE TABLE IF NOT EXISTS objects(
-              bucket TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, version_id TEXT NOT NULL,
-              latest INTEGER NOT NULL, delete_marker INTEGER NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
-              last_modified INTEGER NOT NULL, meta TEXT NOT NULL, segments TEXT NOT NULL, inline BLOB,
-              writer_arn TEXT, writer_key TEXT,
-              PRIMARY KEY(bucket, key, seq)) WITHOUT ROWID
-            """,
-            "CREATE INDEX IF NOT EXISTS objects_current ON objects(bucket, key) WHERE latest = 1 AND delete_marker = 0",
-            "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id)",
-            "CREATE INDEX IF NOT EXISTS objects_versions ON objects(bucket, key, seq DESC)",
-            """
             CREATE TABLE IF NOT EXISTS uploads(
               upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated INTEGER NOT NULL,
               meta TEXT NOT NULL, initiator_arn TEXT, initiator_key TEXT)
@@ -67,6 +56,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         this.db = db;
         this.releaseBlob = releaseBlob;
         db.migrate(SCHEMA);
+        ObjectsTable.migrate(db);
         db.migrate(ReplicationQueue.SCHEMA);
     }
 
@@ -247,12 +237,12 @@ public final class SqliteMetadataStore implements MetadataStore {
         });
     }
 
-    @Override public ListPage<ObjectVersion> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
-                                                          String versionIdMarker, int maxKeys) {
+    @Override public ListPage<ListEntry> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
+                                                      String versionIdMarker, int maxKeys) {
         String p = prefix == null ? "" : prefix;
         String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
         return db.read(c -> {
-            List<ObjectVersion> entries = new ArrayList<>();
+            List<ListEntry> entries = new ArrayList<>();
             List<String> prefixes = new ArrayList<>();
             if (maxKeys <= 0) return new ListPage<>(entries, prefixes, false, null);
             // Position: after (keyMarker, the marker version's seq) in (key ASC, seq DESC) order.
@@ -270,11 +260,11 @@ public final class SqliteMetadataStore implements MetadataStore {
                 inclusiveKey = true;
             }
             String lastPrefix = null;
-            ObjectVersion lastEntry = null;
+            ListEntry lastEntry = null;
             while (true) {
-                List<ObjectVersion> batch = versionBatch(c, bucket, fromKey, inclusiveKey, fromSeq);
+                List<ListEntry> batch = versionBatch(c, bucket, fromKey, inclusiveKey, fromSeq);
                 boolean jumped = false;
-                for (ObjectVersion v : batch) {
+                for (ListEntry v : batch) {
                     if (!v.key().startsWith(p)) return new ListPage<>(entries, prefixes, false, null);
                     String rolled = d == null ? null : rollUp(v.key(), p, d);
                     if (rolled != null && rolled.equals(lastPrefix)) continue;
@@ -307,31 +297,30 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     /**
      * The next versions in (key ascending, newest first) order after a position: first the older versions of the
-     * position's key, then later keys. Two index range scans, never a sort of the bucket.
+     * position's key, then later keys. Two range scans of the covering index {@code objects_versions}, never a sort
+     * of the bucket, never a read of the rows.
      */
-    private static List<ObjectVersion> versionBatch(Connection c, String bucket, String fromKey, boolean inclusiveKey,
-                                                    long fromSeq) throws SQLException {
-        List<ObjectVersion> out = new ArrayList<>();
+    private static List<ListEntry> versionBatch(Connection c, String bucket, String fromKey, boolean inclusiveKey,
+                                                long fromSeq) throws SQLException {
+        List<ListEntry> out = new ArrayList<>();
         if (fromSeq >= 0) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS
-                    + " FROM objects WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(ObjectsTable.OLDER_VERSIONS_OF_KEY)) {
                 ps.setString(1, bucket);
                 ps.setString(2, fromKey);
                 ps.setLong(3, fromSeq);
                 ps.setInt(4, VERSION_BATCH);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(objectRow(rs, false));
+                    while (rs.next()) out.add(ObjectsTable.versionEntry(rs));
                 }
             }
         }
         if (out.size() < VERSION_BATCH) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM objects INDEXED BY objects_versions"
-                    + " WHERE bucket = ? AND key " + (inclusiveKey ? ">=" : ">") + " ? ORDER BY key, seq DESC LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(ObjectsTable.versionsFrom(inclusiveKey))) {
                 ps.setString(1, bucket);
                 ps.setString(2, fromKey);
                 ps.setInt(3, VERSION_BATCH - out.size());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(objectRow(rs, false));
+                    while (rs.next()) out.add(ObjectsTable.versionEntry(rs));
                 }
             }
         }
@@ -385,7 +374,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO objects(" + OBJECT_COLUMNS
-                + ", inline) VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?)")) {
+                + ", inline, storage_class, checksum_algorithms) VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, v.bucket());
             ps.setString(2, v.key());
             ps.setString(3, v.versionId());
@@ -399,6 +388,8 @@ public final class SqliteMetadataStore implements MetadataStore {
             ps.setString(11, v.writerArn());
             ps.setString(12, v.writerKeyId());
             ps.setBytes(13, v.inline());
+            ps.setString(14, v.meta().storageClass());
+            ps.setString(15, ObjectsTable.checksumAlgorithms(v.meta()));
             ps.executeUpdate();
         }
         ReplicationQueue.enqueueIfPending(c, v);
@@ -452,11 +443,13 @@ public final class SqliteMetadataStore implements MetadataStore {
             if (cur.isEmpty() || cur.get().deleteMarker()) return Optional.<ObjectVersion>empty();
             ObjectMeta meta = change.apply(cur.get().meta());
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE objects SET meta = ? WHERE bucket = ? AND key = ? AND seq = ?")) {
+                    "UPDATE objects SET meta = ?, storage_class = ?, checksum_algorithms = ? WHERE bucket = ? AND key = ? AND seq = ?")) {
                 ps.setString(1, toJson(meta));
-                ps.setString(2, bucket);
-                ps.setString(3, key);
-                ps.setLong(4, cur.get().seq());
+                ps.setString(2, meta.storageClass());
+                ps.setString(3, ObjectsTable.checksumAlgorithms(meta));
+                ps.setString(4, bucket);
+                ps.setString(5, key);
+                ps.setLong(6, cur.get().seq());
                 ps.executeUpdate();
             }
             return Optional.of(cur.get().withMeta(meta));
@@ -478,12 +471,12 @@ public final class SqliteMetadataStore implements MetadataStore {
         });
     }
 
-    @Override public ListPage<ObjectVersion> listObjects(String bucket, String prefix, String delimiter, String after,
-                                                         int maxKeys) {
+    @Override public ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after,
+                                                     int maxKeys) {
         String p = prefix == null ? "" : prefix;
         String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
         return db.read(c -> {
-            List<ObjectVersion> entries = new ArrayList<>();
+            List<ListEntry> entries = new ArrayList<>();
             List<String> prefixes = new ArrayList<>();
             if (maxKeys <= 0) return new ListPage<>(entries, prefixes, false, null);
             // Start at the later of the marker and the prefix; "strictly after" unless starting at the prefix itself.
@@ -498,8 +491,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             String lastAdded = null;
             int batch = Math.min(maxKeys + 1, 1000) + 1;
             while (true) {
-                String sql = "SELECT " + OBJECT_COLUMNS + " FROM objects INDEXED BY objects_current WHERE bucket = ? AND key "
-                        + (inclusive ? ">=" : ">") + " ? AND latest = 1 AND delete_marker = 0 ORDER BY key LIMIT ?";
+                String sql = ObjectsTable.currentFrom(inclusive);
                 boolean jumped = false;
                 int seen = 0;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -509,7 +501,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             seen++;
-                            String key = rs.getString(2);
+                            String key = rs.getString(1);
                             if (!key.startsWith(p)) {
                                 return new ListPage<>(entries, prefixes, false, null);
                             }
@@ -529,7 +521,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                                 jumped = true;
                                 break;
                             }
-                            entries.add(objectRow(rs, false));
+                            entries.add(ObjectsTable.currentEntry(key, rs));
                             lastAdded = key;
                             from = key;
                             inclusive = false;
@@ -864,16 +856,16 @@ public final class SqliteMetadataStore implements MetadataStore {
         List<String[]> json = new ArrayList<>(batch.size());
         for (Promotion p : batch) json.add(new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
         String columns = "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, "
-                + "writer_arn, writer_key, inline";
+                + "writer_arn, writer_key, storage_class, checksum_algorithms, inline";
         return db.write(c -> {
             List<PromotionOutcome> out = new ArrayList<>(batch.size());
             try (PreparedStatement latest = c.prepareStatement(
                          "SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND latest = 1");
                  PreparedStatement maxSeq = c.prepareStatement(
                          "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?");
-                 PreparedStatement copy = c.prepareStatement("INSERT INTO objects(" + columns + ") SELECT ?,?,?,?,1,?,?,?,?,?,?,?,?,"
+                 PreparedStatement copy = c.prepareStatement("INSERT INTO objects(" + columns + ") SELECT ?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,"
                          + "inline FROM objects WHERE bucket = ? AND key = ? AND version_id = ?");
-                 PreparedStatement insert = c.prepareStatement("INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,NULL)");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,NULL)");
                  PreparedStatement demote = c.prepareStatement(
                          "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1 AND seq <> ?");
                  PreparedStatement ref = c.prepareStatement(
@@ -911,10 +903,12 @@ public final class SqliteMetadataStore implements MetadataStore {
                     ps.setString(10, json.get(i)[1]);
                     ps.setString(11, v.writerArn());
                     ps.setString(12, v.writerKeyId());
+                    ps.setString(13, v.meta().storageClass());
+                    ps.setString(14, ObjectsTable.checksumAlgorithms(v.meta()));
                     if (ps == copy) {
-                        ps.setString(13, v.bucket());
-                        ps.setString(14, v.key());
-                        ps.setString(15, p.dataFromVersionId());
+                        ps.setString(15, v.bucket());
+                        ps.setString(16, v.key());
+                        ps.setString(17, p.dataFromVersionId());
                     }
                     if (ps.executeUpdate() == 0) {
                         out.add(PromotionOutcome.SOURCE_GONE);

@@ -18,12 +18,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /** ListObjects (v1) and ListObjectsV2 through the AWS SDK v2, against S3's documented behaviour. */
 class ListObjectsTest {
@@ -378,6 +380,28 @@ class ListObjectsTest {
         assertThat(o.eTag()).isEqualTo("\"9dd4e461268c8034f5c8564e155c67a6\"");
         assertThat(o.storageClassAsString()).isEqualTo("STANDARD");
         assertThat(o.lastModified()).isNotNull();
+    }
+
+    @Test void contentsCarryTheChecksumAlgorithmAndStorageClassTheObjectWasWrittenWith() {
+        String bucket = newBucket("checksums");
+        s3.putObject(b -> b.bucket(bucket).key("ia").storageClass(StorageClass.STANDARD_IA)
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256), text("infrequent"));
+        s3.putObject(b -> b.bucket(bucket).key("plain"), text("plain"));
+        s3.putObjectTagging(b -> b.bucket(bucket).key("ia").tagging(t -> t.tagSet(tag -> tag.key("k").value("v"))));
+
+        S3Object ia = s3.listObjectsV2(b -> b.bucket(bucket)).contents().get(0);
+        assertThat(ia.key()).isEqualTo("ia");
+        assertThat(ia.storageClassAsString()).isEqualTo("STANDARD_IA");
+        assertThat(ia.checksumAlgorithmAsStrings()).containsExactly("SHA256");
+        assertThat(ia.checksumTypeAsString()).isEqualTo("FULL_OBJECT");
+        S3Object v1 = s3.listObjects(b -> b.bucket(bucket)).contents().get(0);
+        assertThat(v1.storageClassAsString()).isEqualTo("STANDARD_IA");
+        assertThat(v1.checksumAlgorithmAsStrings()).containsExactly("SHA256");
+        var version = s3.listObjectVersions(b -> b.bucket(bucket)).versions().get(0);
+        assertThat(version.storageClassAsString()).isEqualTo("STANDARD_IA");
+        assertThat(version.checksumAlgorithmAsStrings()).containsExactly("SHA256");
+        S3Object plain = s3.listObjectsV2(b -> b.bucket(bucket)).contents().get(1);
+        assertThat(plain.storageClassAsString()).isEqualTo("STANDARD");
     }
 
     // ---- encoding-type=url ----
