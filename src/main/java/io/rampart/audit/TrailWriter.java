@@ -130,13 +130,13 @@ public final class TrailWriter implements AuditTrail {
         this.writer = Thread.ofPlatform().daemon().name("rampart-trail-writer").unstarted(this::writeLoop);
     }
 
+    /** How long a first start leaves the CPU to start-up before it creates the trail signing key (see TrailKeys). */
+    private static final java.time.Duration KEYGEN_IDLE = java.time.Duration.ofSeconds(5);
+
     /**
      * Opens the trail in {@code dir}: creates the key pair on first start, finishes a digest a crash interrupted,
      * seals leftover segments, then starts the writer and the digest schedule.
      */
-    /** How long a first start leaves the CPU to start-up before it creates the trail signing key (see TrailKeys). */
-    private static final java.time.Duration KEYGEN_IDLE = java.time.Duration.ofSeconds(5);
-
     public static TrailWriter open(Path dir, Options options, MasterKey masterKey, Clock clock) throws IOException {
         TrailLayout layout = new TrailLayout(dir);
         Durable.createDirectories(layout.segments());

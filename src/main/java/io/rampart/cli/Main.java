@@ -27,8 +27,8 @@ public final class Main implements Runnable {
 
     /**
      * The command tree for these arguments: when they start with a subcommand's name, only that subcommand. picocli
-     * builds its model of a command by reflection over every option of every nested command, which took about 0.7 s
-     * of a server's start-up when all of them were built for {@code rampart server}.
+     * builds its model of a command by reflection over every option of every nested command, which took about half a
+     * second of a server's start-up when all of them were built for {@code rampart server}.
      */
     static CommandLine commandLine(String[] args) {
         java.util.function.Supplier<Object> only = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
