@@ -182,7 +182,6 @@ final class ServerCommand implements Callable<Integer> {
         }
         io.rampart.detect.DetectorSettings detection;
         try {
-            io.rampart.detect.RulePack.load(rulesFile);
             detection = io.rampart.detect.DetectorSettings.defaults().withRules(rulesFile)
                     .withWebhooks(detectWebhooks, Duration.ofSeconds(1));
             new io.rampart.detect.Notifier(detectWebhooks, Duration.ofSeconds(1)).close();

@@ -21,7 +21,6 @@ import io.rampart.detect.FindingsService;
 import io.rampart.detect.IamIdentityControls;
 import io.rampart.detect.Notifier;
 import io.rampart.detect.Responder;
-import io.rampart.detect.RulePack;
 import io.rampart.detect.TrailTailer;
 import io.rampart.iam.IamStore;
 import io.rampart.metrics.MeteredTrail;
@@ -269,7 +268,7 @@ public final class Rampart implements AutoCloseable {
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().serviceEvent(
                     Instant.now(), config.region(), event, bucket, null, details), false);
             Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
-            this.tailer = new TrailTailer(trailWriter.layout(), findings, RulePack.load(detection.rulesFile()), responder,
+            this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
             this.findingsService = new FindingsService(findings, responder, tailer, (event, details) ->
                     audit.record(event, null, details));
