@@ -41,9 +41,9 @@ public final class OrganizationsApi {
         try {
             in = c.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(c.body());
         } catch (IOException e) {
-            throw new IamException("SerializationException", 400, "The request body is not valid JSON.");
+            throw new IamException(IamErrorCode.SERIALIZATION, "The request body is not valid JSON.");
         }
-        if (in == null || !in.isObject()) throw new IamException("SerializationException", 400, "The request body must be a JSON object.");
+        if (in == null || !in.isObject()) throw new IamException(IamErrorCode.SERIALIZATION, "The request body must be a JSON object.");
         String a = c.action();
         ObjectNode out = JSON.createObjectNode();
         String account = c.caller().accountId();
@@ -145,7 +145,7 @@ public final class OrganizationsApi {
                             .put("Name", root ? "Root" : t).put("Type", root ? "ROOT" : "ACCOUNT");
                 }
             }
-            default -> throw new IamException("UnknownOperationException", 400, "The action " + a + " is not valid for this web service.");
+            default -> throw new IamException(IamErrorCode.UNKNOWN_OPERATION, "The action " + a + " is not valid for this web service.");
         }
         try {
             return JSON.writeValueAsBytes(out);
@@ -166,18 +166,18 @@ public final class OrganizationsApi {
 
     private void authorize(Call c, String action, String resource) {
         Principal caller = c.caller();
-        if (caller.isAnonymous()) throw new IamException("AccessDeniedException", 400, "Anonymous requests are not allowed.");
+        if (caller.isAnonymous()) throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "Anonymous requests are not allowed.");
         RequestContext ctx = new RequestContext(action, resource, Permissions.contextPrincipal(caller), caller.accountId(),
                 Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
         Decision d = permissions.decideIdentityOnly(caller, ctx);
         if (!d.allowed()) {
-            throw new IamException("AccessDeniedException", 400, "You don't have permissions to access this resource.");
+            throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
         }
     }
 
     private static String policyType(String t) {
         if (!t.equals(Organization.SCP) && !t.equals(Organization.RCP)) {
-            throw new IamException("InvalidInputException", 400, "You provided a value that does not match the required "
+            throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You provided a value that does not match the required "
                     + "pattern. Supported policy types: SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY.");
         }
         return t;
@@ -185,33 +185,33 @@ public final class OrganizationsApi {
 
     private static String checkContent(String type, String content) {
         if (content.length() > PolicyDocument.MAX_ORGANIZATIONS_POLICY) {
-            throw new IamException("ConstraintViolationException", 400, "The provided policy document exceeds the maximum size of "
+            throw new IamException(IamErrorCode.CONSTRAINT_VIOLATION, "The provided policy document exceeds the maximum size of "
                     + PolicyDocument.MAX_ORGANIZATIONS_POLICY + " characters.");
         }
         try {
             PolicyDocument.parse(content, type.equals(Organization.SCP) ? PolicyKind.SCP : PolicyKind.RCP);
         } catch (MalformedPolicyException e) {
-            throw new IamException("MalformedPolicyDocumentException", 400, e.getMessage());
+            throw new IamException(IamErrorCode.ORG_MALFORMED_POLICY_DOCUMENT, e.getMessage());
         }
         return content;
     }
 
     private void checkRoot(String rootId) {
         if (!org.require().rootId().equals(rootId)) {
-            throw new IamException("RootNotFoundException", 400, "We can't find a root with the RootId that you specified.");
+            throw new IamException(IamErrorCode.ROOT_NOT_FOUND, "We can't find a root with the RootId that you specified.");
         }
     }
 
     private String checkTarget(String target) {
         Organization.Info i = org.require();
         if (target.equals(i.rootId()) || store.accounts().contains(target)) return target;
-        throw new IamException("TargetNotFoundException", 400, "We can't find a root, OU, account, or policy with the TargetId that you specified.");
+        throw new IamException(IamErrorCode.TARGET_NOT_FOUND, "We can't find a root, OU, account, or policy with the TargetId that you specified.");
     }
 
     private static String text(JsonNode in, String field, boolean required) {
         JsonNode v = in.get(field);
         if (v == null || v.isNull() || v.asText().isEmpty()) {
-            if (required) throw new IamException("InvalidInputException", 400, "You must specify " + field + ".");
+            if (required) throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + ".");
             return null;
         }
         return v.asText();
