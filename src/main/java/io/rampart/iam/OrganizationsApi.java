@@ -11,7 +11,11 @@ import io.rampart.policy.PolicyKind;
 import io.rampart.policy.RequestContext;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -25,12 +29,45 @@ public final class OrganizationsApi {
     private final Organization org;
     private final Permissions permissions;
     private final String region;
+    private final Map<String, Action> actions;
 
     public OrganizationsApi(IamStore store, Organization org, Permissions permissions, String region) {
         this.store = store;
         this.org = org;
         this.permissions = permissions;
         this.region = region;
+        this.actions = table();
+    }
+
+    /** One Organizations action: reads its JSON input, writes its JSON output. */
+    @FunctionalInterface
+    private interface Action {
+        void handle(Call c, JsonNode in, ObjectNode out);
+    }
+
+    private Map<String, Action> table() {
+        Map<String, Action> t = new LinkedHashMap<>();
+        t.put("CreateOrganization", this::createOrganization);
+        t.put("DescribeOrganization", this::describeOrganization);
+        t.put("ListRoots", this::listRoots);
+        t.put("ListAccounts", this::listAccounts);
+        t.put("EnablePolicyType", this::setPolicyType);
+        t.put("DisablePolicyType", this::setPolicyType);
+        t.put("CreatePolicy", this::createPolicy);
+        t.put("UpdatePolicy", this::updatePolicy);
+        t.put("DescribePolicy", this::describePolicy);
+        t.put("DeletePolicy", this::deletePolicy);
+        t.put("ListPolicies", this::listPolicies);
+        t.put("AttachPolicy", this::attachOrDetach);
+        t.put("DetachPolicy", this::attachOrDetach);
+        t.put("ListPoliciesForTarget", this::listPoliciesForTarget);
+        t.put("ListTargetsForPolicy", this::listTargetsForPolicy);
+        return Collections.unmodifiableMap(t);
+    }
+
+    /** The actions this API answers, in registration order. */
+    public Set<String> actions() {
+        return actions.keySet();
     }
 
     /** A JSON 1.1 request: the action (from X-Amz-Target) and its JSON body. */
@@ -44,113 +81,131 @@ public final class OrganizationsApi {
             throw new IamException(IamErrorCode.SERIALIZATION, "The request body is not valid JSON.");
         }
         if (in == null || !in.isObject()) throw new IamException(IamErrorCode.SERIALIZATION, "The request body must be a JSON object.");
-        String a = c.action();
-        ObjectNode out = JSON.createObjectNode();
-        String account = c.caller().accountId();
-        switch (a) {
-            case "CreateOrganization" -> {
-                authorize(c, "organizations:CreateOrganization", "*");
-                organization(out.putObject("Organization"), org.create(account));
-            }
-            case "DescribeOrganization" -> {
-                authorize(c, "organizations:DescribeOrganization", "*");
-                organization(out.putObject("Organization"), org.require());
-            }
-            case "ListRoots" -> {
-                authorize(c, "organizations:ListRoots", "*");
-                Organization.Info i = org.require();
-                ObjectNode root = out.putArray("Roots").addObject();
-                root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
-                ArrayNode types = root.putArray("PolicyTypes");
-                if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
-                if (i.rcpEnabled()) types.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
-            }
-            case "ListAccounts" -> {
-                authorize(c, "organizations:ListAccounts", "*");
-                Organization.Info i = org.require();
-                ArrayNode accounts = out.putArray("Accounts");
-                for (String id : store.accounts()) {
-                    accounts.addObject().put("Id", id).put("Arn", "arn:aws:organizations::" + i.managementAccount()
-                            + ":account/" + i.id() + "/" + id).put("Name", id).put("Status", "ACTIVE")
-                            .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
-                }
-            }
-            case "EnablePolicyType", "DisablePolicyType" -> {
-                String type = policyType(text(in, "PolicyType", true));
-                authorize(c, "organizations:" + a, "*");
-                checkRoot(text(in, "RootId", true));
-                Organization.Info i = org.setPolicyType(type, a.equals("EnablePolicyType"), store.accounts());
-                ObjectNode root = out.putObject("Root");
-                root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
-            }
-            case "CreatePolicy" -> {
-                authorize(c, "organizations:CreatePolicy", "*");
-                String type = policyType(text(in, "Type", true));
-                String content = checkContent(type, text(in, "Content", true));
-                Organization.Policy p = org.createPolicy(type, text(in, "Name", true),
-                        Optional.ofNullable(text(in, "Description", false)).orElse(""), content);
-                policy(out.putObject("Policy"), p, org.require());
-            }
-            case "UpdatePolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:UpdatePolicy", "*");
-                Organization.Policy before = org.policy(id);
-                Optional<String> content = Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
-                Organization.Policy p = org.updatePolicy(id, Optional.ofNullable(text(in, "Name", false)),
-                        Optional.ofNullable(text(in, "Description", false)), content);
-                policy(out.putObject("Policy"), p, org.require());
-            }
-            case "DescribePolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:DescribePolicy", "*");
-                policy(out.putObject("Policy"), org.policy(id), org.require());
-            }
-            case "DeletePolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:DeletePolicy", "*");
-                org.deletePolicy(id);
-            }
-            case "ListPolicies" -> {
-                authorize(c, "organizations:ListPolicies", "*");
-                Organization.Info i = org.require();
-                ArrayNode list = out.putArray("Policies");
-                for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true)))) summary(list.addObject(), p, i);
-            }
-            case "AttachPolicy", "DetachPolicy" -> {
-                String id = text(in, "PolicyId", true);
-                String target = checkTarget(text(in, "TargetId", true));
-                authorize(c, "organizations:" + a, "*");
-                if (a.equals("AttachPolicy")) org.attach(id, target);
-                else org.detach(id, target);
-            }
-            case "ListPoliciesForTarget" -> {
-                String target = checkTarget(text(in, "TargetId", true));
-                authorize(c, "organizations:ListPoliciesForTarget", "*");
-                Organization.Info i = org.require();
-                ArrayNode list = out.putArray("Policies");
-                for (Organization.Policy p : org.policiesFor(target, policyType(text(in, "Filter", true)))) {
-                    summary(list.addObject(), p, i);
-                }
-            }
-            case "ListTargetsForPolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:ListTargetsForPolicy", "*");
-                Organization.Info i = org.require();
-                org.policy(id);
-                ArrayNode list = out.putArray("Targets");
-                for (String t : org.targetsOf(id)) {
-                    boolean root = t.equals(i.rootId());
-                    list.addObject().put("TargetId", t).put("Arn", root ? i.rootArn()
-                                    : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + t)
-                            .put("Name", root ? "Root" : t).put("Type", root ? "ROOT" : "ACCOUNT");
-                }
-            }
-            default -> throw new IamException(IamErrorCode.UNKNOWN_OPERATION, "The action " + a + " is not valid for this web service.");
+        Action action = actions.get(c.action());
+        if (action == null) {
+            throw new IamException(IamErrorCode.UNKNOWN_OPERATION, "The action " + c.action() + " is not valid for this web service.");
         }
+        ObjectNode out = JSON.createObjectNode();
+        action.handle(c, in, out);
         try {
             return JSON.writeValueAsBytes(out);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void createOrganization(Call c, JsonNode in, ObjectNode out) {
+        String account = c.caller().accountId();
+        authorize(c, "organizations:CreateOrganization", "*");
+        organization(out.putObject("Organization"), org.create(account));
+    }
+
+    private void describeOrganization(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:DescribeOrganization", "*");
+        organization(out.putObject("Organization"), org.require());
+    }
+
+    private void listRoots(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListRoots", "*");
+        Organization.Info i = org.require();
+        ObjectNode root = out.putArray("Roots").addObject();
+        root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
+        ArrayNode types = root.putArray("PolicyTypes");
+        if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
+        if (i.rcpEnabled()) types.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
+    }
+
+    private void listAccounts(Call c, JsonNode in, ObjectNode out) {
+        String account = c.caller().accountId();
+        authorize(c, "organizations:ListAccounts", "*");
+        Organization.Info i = org.require();
+        ArrayNode accounts = out.putArray("Accounts");
+        for (String id : store.accounts()) {
+            accounts.addObject().put("Id", id).put("Arn", "arn:aws:organizations::" + i.managementAccount()
+                    + ":account/" + i.id() + "/" + id).put("Name", id).put("Status", "ACTIVE")
+                    .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
+        }
+    }
+
+    private void setPolicyType(Call c, JsonNode in, ObjectNode out) {
+        String a = c.action();
+        String type = policyType(text(in, "PolicyType", true));
+        authorize(c, "organizations:" + a, "*");
+        checkRoot(text(in, "RootId", true));
+        Organization.Info i = org.setPolicyType(type, a.equals("EnablePolicyType"), store.accounts());
+        ObjectNode root = out.putObject("Root");
+        root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
+    }
+
+    private void createPolicy(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:CreatePolicy", "*");
+        String type = policyType(text(in, "Type", true));
+        String content = checkContent(type, text(in, "Content", true));
+        Organization.Policy p = org.createPolicy(type, text(in, "Name", true),
+                Optional.ofNullable(text(in, "Description", false)).orElse(""), content);
+        policy(out.putObject("Policy"), p, org.require());
+    }
+
+    private void updatePolicy(Call c, JsonNode in, ObjectNode out) {
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:UpdatePolicy", "*");
+        Organization.Policy before = org.policy(id);
+        Optional<String> content = Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
+        Organization.Policy p = org.updatePolicy(id, Optional.ofNullable(text(in, "Name", false)),
+                Optional.ofNullable(text(in, "Description", false)), content);
+        policy(out.putObject("Policy"), p, org.require());
+    }
+
+    private void describePolicy(Call c, JsonNode in, ObjectNode out) {
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:DescribePolicy", "*");
+        policy(out.putObject("Policy"), org.policy(id), org.require());
+    }
+
+    private void deletePolicy(Call c, JsonNode in, ObjectNode out) {
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:DeletePolicy", "*");
+        org.deletePolicy(id);
+    }
+
+    private void listPolicies(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListPolicies", "*");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("Policies");
+        for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true)))) summary(list.addObject(), p, i);
+    }
+
+    private void attachOrDetach(Call c, JsonNode in, ObjectNode out) {
+        String a = c.action();
+        String id = text(in, "PolicyId", true);
+        String target = checkTarget(text(in, "TargetId", true));
+        authorize(c, "organizations:" + a, "*");
+        if (a.equals("AttachPolicy")) org.attach(id, target);
+        else org.detach(id, target);
+    }
+
+    private void listPoliciesForTarget(Call c, JsonNode in, ObjectNode out) {
+        String target = checkTarget(text(in, "TargetId", true));
+        authorize(c, "organizations:ListPoliciesForTarget", "*");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("Policies");
+        for (Organization.Policy p : org.policiesFor(target, policyType(text(in, "Filter", true)))) {
+            summary(list.addObject(), p, i);
+        }
+    }
+
+    private void listTargetsForPolicy(Call c, JsonNode in, ObjectNode out) {
+        String account = c.caller().accountId();
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:ListTargetsForPolicy", "*");
+        Organization.Info i = org.require();
+        org.policy(id);
+        ArrayNode list = out.putArray("Targets");
+        for (String t : org.targetsOf(id)) {
+            boolean root = t.equals(i.rootId());
+            list.addObject().put("TargetId", t).put("Arn", root ? i.rootArn()
+                            : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + t)
+                    .put("Name", root ? "Root" : t).put("Type", root ? "ROOT" : "ACCOUNT");
         }
     }
 

@@ -55,13 +55,22 @@ class IamApiDispatchTest {
             Map.entry("PermissionsBoundary", "arn:aws:iam::" + ACCOUNT + ":policy/p"), Map.entry("TagKeys.member.1", "k"),
             Map.entry("Tags.member.1.Key", "k"), Map.entry("Tags.member.1.Value", "v"));
 
+    /** The case labels of OrganizationsApi.handle's switch before it became a table. */
+    static final List<String> ORGANIZATIONS_ACTIONS = List.of("CreateOrganization", "DescribeOrganization", "ListRoots",
+            "ListAccounts", "EnablePolicyType", "DisablePolicyType", "CreatePolicy", "UpdatePolicy", "DescribePolicy",
+            "DeletePolicy", "ListPolicies", "AttachPolicy", "DetachPolicy", "ListPoliciesForTarget", "ListTargetsForPolicy");
+
     private static Database db;
     private static IamApi api;
+    private static OrganizationsApi organizations;
 
     @BeforeAll static void open(@TempDir Path dir) throws Exception {
         db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
         IamStore store = new IamStore(db, MasterKey.of(new byte[32]));
-        api = new IamApi(store, new Permissions(store.directory(), store.sessions(), new Organization(db)), "us-east-1");
+        Organization org = new Organization(db);
+        Permissions permissions = new Permissions(store.directory(), store.sessions(), org);
+        api = new IamApi(store, permissions, "us-east-1");
+        organizations = new OrganizationsApi(store, org, permissions, "us-east-1");
     }
 
     @AfterAll static void close() throws Exception {
@@ -102,5 +111,37 @@ class IamApiDispatchTest {
         assertThat(e.code()).isEqualTo("InvalidAction");
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.getMessage()).isEqualTo("Could not find operation CreateLoginProfiles for version 2010-05-08");
+    }
+
+    @Test void organizationsTableHoldsExactlyTheActionsOfTheFormerSwitch() {
+        assertThat(organizations.actions()).containsExactlyInAnyOrderElementsOf(ORGANIZATIONS_ACTIONS);
+    }
+
+    /** Each Organizations action reaches its handler: a caller without permissions is refused, never told it is unknown. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("organizationsActions")
+    void eachOrganizationsActionIsRouted(String action) {
+        Principal nobody = new Principal("IAMUser", ACCOUNT, "arn:aws:iam::" + ACCOUNT + ":user/nobody", "AIDANOBODY", "nobody",
+                "AKIANOBODY", Optional.empty());
+        byte[] body = ("{\"PolicyType\":\"SERVICE_CONTROL_POLICY\",\"Type\":\"SERVICE_CONTROL_POLICY\",\"Filter\":"
+                + "\"SERVICE_CONTROL_POLICY\",\"RootId\":\"r-abcd\",\"PolicyId\":\"p-abcd1234\",\"TargetId\":\"" + ACCOUNT
+                + "\",\"Name\":\"n\",\"Content\":\"{}\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        IamException e = catchThrowableOfType(IamException.class, () -> organizations.handle(
+                new OrganizationsApi.Call(action, body, nobody, "127.0.0.1", false, Instant.now())));
+        assertThat(e).as(action).isNotNull();
+        // Attach, Detach and ListPoliciesForTarget resolve the target in the organisation before authorising.
+        assertThat(e.error()).as(action + ": " + e.getMessage())
+                .isIn(IamErrorCode.ORG_ACCESS_DENIED, IamErrorCode.ORGANIZATIONS_NOT_IN_USE);
+    }
+
+    static List<String> organizationsActions() {
+        return ORGANIZATIONS_ACTIONS;
+    }
+
+    @Test void unknownOrganizationsActionIsUnknownOperation() {
+        IamException e = catchThrowableOfType(IamException.class, () -> organizations.handle(new OrganizationsApi.Call(
+                "InviteAccountToOrganization", new byte[0], Principal.anonymous(), "127.0.0.1", false, Instant.now())));
+        assertThat(e.code()).isEqualTo("UnknownOperationException");
+        assertThat(e.getMessage()).isEqualTo("The action InviteAccountToOrganization is not valid for this web service.");
     }
 }
