@@ -43,6 +43,7 @@ public final class IamApi {
 
     /** Runs one IAM action; IamException for every AWS-documented failure. */
     public byte[] handle(QueryRequest r) {
+        AccountRoot.check(r);
         Action action = actions.get(r.action());
         if (action == null) {
             throw new IamException(IamErrorCode.INVALID_ACTION, "Could not find operation " + r.action() + " for version 2010-05-08");

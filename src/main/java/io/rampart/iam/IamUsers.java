@@ -62,7 +62,7 @@ final class IamUsers extends IamFamily {
         String acct = r.caller().accountId();
         String name = r.required("UserName");
         authorize(r, "iam:DeleteUser", userArn(acct, name));
-        if (name.equalsIgnoreCase("admin")) throw protectedAdmin();
+        if (name.equalsIgnoreCase(AccountRoot.USER_NAME)) throw protectedAdmin();
         dir.delete(acct, "user", name);
         return ok(r, null);
     }
