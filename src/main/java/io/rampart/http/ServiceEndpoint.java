@@ -105,9 +105,9 @@ final class ServiceEndpoint {
             out = errorBody(service, e.code(), e.type(), e.getMessage(), requestId);
         } catch (RuntimeException e) {
             log.error("request {} {} {} failed", requestId, service, action, e);
-            status = 500;
-            error = "ServiceFailure";
-            errorMessage = "An internal error occurred.";
+            status = IamErrorCode.SERVICE_FAILURE.status();
+            error = IamErrorCode.SERVICE_FAILURE.code();
+            errorMessage = IamErrorCode.SERVICE_FAILURE.defaultMessage();
             out = errorBody(service, error, "Receiver", errorMessage, requestId);
         }
         RequestFacts facts = draft.done(status, error == null ? trailResponse : Map.of(), body.length, out.length, error,

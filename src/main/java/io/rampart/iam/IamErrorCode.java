@@ -23,6 +23,7 @@ public enum IamErrorCode {
     MISSING_PARAMETER("MissingParameter", 400, "A required parameter for the specified action is not supplied."),
     NO_SUCH_ENTITY("NoSuchEntity", 404, "The request was rejected because it referenced a resource entity that does not exist."),
     PACKED_POLICY_TOO_LARGE("PackedPolicyTooLarge", 400, "The request was rejected because the total packed size of the session policies and session tags combined was too large."),
+    SERVICE_FAILURE("ServiceFailure", 500, "An internal error occurred."),
     REPORT_NOT_PRESENT("ReportNotPresent", 410, "Credential report not present. Call GenerateCredentialReport first."),
     UNMODIFIABLE_ENTITY("UnmodifiableEntity", 400, "The request was rejected because service-linked roles are protected AWS resources."),
     VALIDATION_ERROR("ValidationError", 400, "The input fails to satisfy the constraints specified by an AWS service."),
