@@ -439,7 +439,7 @@ public final class IamStore {
                 .orElseThrow(() -> IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist."));
         try {
             if (!Totp.verifyConsecutive(seed, code1, code2, epochSeconds)) {
-                throw new IamException("InvalidAuthenticationCode", 403, "Authentication code for device is not valid.");
+                throw new IamException(IamErrorCode.INVALID_AUTHENTICATION_CODE, "Authentication code for device is not valid.");
             }
         } finally {
             java.util.Arrays.fill(seed, (byte) 0);
