@@ -35,7 +35,8 @@ class ReencryptionRulesTest {
     }
 
     @Test void theNewRulesAreHighWithContainmentExceptKeyRotation() {
-        for (String id : List.of("sse-c-overwrite-of-non-sse-c", "read-then-sse-c-rewrite", "evasion-then-destructive-writes")) {
+        for (String id : List.of("sse-c-overwrite-of-non-sse-c", "read-then-sse-c-rewrite", "evasion-then-destructive-writes",
+                "sse-c-unblocked-then-sse-c-overwrites")) {
             assertThat(rule(id).severity()).as(id).isEqualTo(Severity.HIGH);
             assertThat(rule(id).responses()).as(id).containsExactlyElementsOf(CONTAIN);
             assertThat(rule(id).threshold()).as(id).isEqualTo(1);
@@ -127,15 +128,33 @@ class ReencryptionRulesTest {
                 .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
     }
 
-    @Test void unblockingSseCOrDeletingThePolicyOrAShortExpirationThenDeletesFire() {
-        String cfg = "{\"Rule\":{\"BlockedEncryptionTypes\":{\"EncryptionType\":\"NONE\"}}}";
-        feed(s3("PutBucketEncryption", "b1", null, 0).param("encryption", "").doc("ServerSideEncryptionConfiguration", cfg)
-                .user("m1", "AKIAM1EXAMPLEEXAMPL1"), s3("DeleteObject", "b1", "k", 1).user("m1", "AKIAM1EXAMPLEEXAMPL1"));
-        feed(s3("DeleteBucketPolicy", "b2", null, 0).user("m2", "AKIAM2EXAMPLEEXAMPL2"),
-                s3("DeleteObjects", "b2", null, 1).param("delete", "").user("m2", "AKIAM2EXAMPLEEXAMPL2"));
+    @Test void aShortExpirationThenDeletesOrInPlaceCopiesFire() {
         feed(BuiltInRulesTest.lifecycle("b3", 0, "{\"ID\":\"x\",\"Status\":\"Enabled\",\"Expiration\":{\"Days\":\"7\"}}")
                 .user("m3", "AKIAM3EXAMPLEEXAMPL3"), copyInPlace("b3", "k", 2).user("m3", "AKIAM3EXAMPLEEXAMPL3"));
-        assertThat(of("evasion-then-destructive-writes")).extracting(Finding::bucket).containsExactlyInAnyOrder("b1", "b2", "b3");
+        feed(BuiltInRulesTest.lifecycle("b4", 0, "{\"ID\":\"x\",\"Status\":\"Enabled\",\"NoncurrentVersionExpiration\":"
+                + "{\"NoncurrentDays\":\"1\"}}").user("m4", "AKIAM4EXAMPLEEXAMPL4"),
+                s3("DeleteObjects", "b4", null, 1).param("delete", "").user("m4", "AKIAM4EXAMPLEEXAMPL4"));
+        assertThat(of("evasion-then-destructive-writes")).extracting(Finding::bucket).containsExactlyInAnyOrder("b3", "b4");
+    }
+
+    @Test void unblockingSseCOrDeletingThePolicyThenAnSseCOverwriteFires() {
+        String cfg = "{\"Rule\":{\"BlockedEncryptionTypes\":{\"EncryptionType\":\"NONE\"}}}";
+        feed(s3("PutBucketEncryption", "b1", null, 0).param("encryption", "").doc("ServerSideEncryptionConfiguration", cfg)
+                .user("m1", "AKIAM1EXAMPLEEXAMPL1"), put("b1", "k", 1).sseC().replaced("SSE-C").user("m1", "AKIAM1EXAMPLEEXAMPL1"));
+        feed(s3("DeleteBucketPolicy", "b2", null, 0).user("m2", "AKIAM2EXAMPLEEXAMPL2"),
+                put("b2", "k", 1).sseC().replaced("SSE-C").user("m2", "AKIAM2EXAMPLEEXAMPL2"));
+        assertThat(of("sse-c-unblocked-then-sse-c-overwrites")).extracting(Finding::bucket).containsExactlyInAnyOrder("b1", "b2");
+    }
+
+    @Test void anOwnerWhoAllowedSseCThenWritesNewSseCObjectsOrDeletesIsNotContained() {
+        String cfg = "{\"Rule\":{\"BlockedEncryptionTypes\":{\"EncryptionType\":\"NONE\"}}}";
+        feed(s3("PutBucketEncryption", "b", null, 0).param("encryption", "").doc("ServerSideEncryptionConfiguration", cfg),
+                put("b", "new", 1).sseC().replaced(null), put("b", "plain", 2).replaced("SSE-S3"),
+                s3("DeleteObjects", "b", null, 3).param("delete", ""), s3("DeleteObject", "b", "x", 4),
+                // and rotates its SSE-C keys
+                copyInPlace("b", "sealed", 5).sseC().copySourceKeyGiven().replaced("SSE-C"));
+        assertThat(findings.values()).extracting(Finding::ruleId)
+                .doesNotContain("sse-c-unblocked-then-sse-c-overwrites", "evasion-then-destructive-writes");
     }
 
     @Test void newObjectsAfterEvasionWritesByOthersALongExpirationOrLaterWritesDoNotFire() {
@@ -154,7 +173,8 @@ class ReencryptionRulesTest {
         for (int i = 0; i < 5; i++) feed(put("exported", "k" + i, i).sseC());
         feed(suspend("exported", 10), put("exported", "k0", 11));
         assertThat(findings.values()).extracting(Finding::ruleId).contains("sse-c-write-burst", "versioning-suspended")
-                .doesNotContain("sse-c-overwrite-of-non-sse-c", "read-then-sse-c-rewrite", "evasion-then-destructive-writes");
+                .doesNotContain("sse-c-overwrite-of-non-sse-c", "read-then-sse-c-rewrite", "evasion-then-destructive-writes",
+                        "sse-c-unblocked-then-sse-c-overwrites");
     }
 
     @Test void sequenceStartsAreBoundedPerRule() {
