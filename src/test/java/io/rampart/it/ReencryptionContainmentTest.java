@@ -141,6 +141,17 @@ class ReencryptionContainmentTest {
         assertThat(server.rampart().iam().findKey(owner.accessKeyId()).orElseThrow().active()).isTrue();
         var rule = admin.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration().rules().get(0);
         assertThat(rule.blockedEncryptionTypes().encryptionTypeAsStrings()).containsExactly("NONE");
+        // The copies' trail records say what they replaced and that the source's key was given.
+        JsonNode copy = records(r -> r.path("eventName").asText().equals("CopyObject")
+                && r.path("userIdentity").path("accessKeyId").asText().equals(owner.accessKeyId())).get(0);
+        assertThat(copy.path("additionalEventData").path("x-rampart-replaced").toString())
+                .isEqualTo("{\"existed\":true,\"encryption\":\"SSE-C\"}");
+        assertThat(copy.path("additionalEventData").path("x-rampart-copy-source").toString())
+                .isEqualTo("{\"encryption\":\"SSE-C\",\"sseCKeyGiven\":true}");
+        // The first write of each key created it.
+        JsonNode create = records(r -> r.path("eventName").asText().equals("PutObject")
+                && r.path("userIdentity").path("accessKeyId").asText().equals(owner.accessKeyId())).get(0);
+        assertThat(create.path("additionalEventData").path("x-rampart-replaced").toString()).isEqualTo("{\"existed\":false}");
     }
 
     @Test void suspendingVersioningThenOverwritingIsContainedWithinThreeWrites() throws Exception {
