@@ -41,6 +41,8 @@ class DrillScenariosTest {
 
     /** The per-scenario result every scenario must reach: contained within three writes, 0 objects lost after the restore. */
     static void assertContainedWithNothingLost(JsonNode r, String scenario, int objects) {
+        System.out.printf("drill scenario %s: %s; containment %s ms; restore: %s%n", r.path("scenario").asText(),
+                r.path("result").asText(), r.path("containmentMillis").asText(), r.path("restoreOutcome").asText());
         assertThat(r.path("scenario").asText()).isEqualTo(scenario);
         assertThat(r.path("verdict").asText()).as(r.toString()).isEqualTo("contained");
         assertThat(r.path("maliciousWritesSucceeded").asInt()).as("malicious writes before containment").isBetween(0, 3);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.s3.S3Settings;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,20 @@ class DrillScenariosWindowTest {
         assertThat(r.path("versioned").asBoolean()).isFalse();
         DrillScenariosTest.assertContainedWithNothingLost(r, "unversioned", 10);
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    }
+
+    @Test void everyScenarioIsContainedAndLosesNothing() {
+        DrillCommandTest.Run run = DrillScenariosTest.drill(server, "--scenario", "all", "--allow-sse-c", "--objects", "6", "--json");
+
+        JsonNode all = run.json().path("scenarios");
+        List<String> names = new ArrayList<>();
+        all.forEach(r -> names.add(r.path("scenario").asText()));
+        assertThat(names).containsExactly("copy", "put", "multipart", "sts", "evasion", "unversioned");
+        SoftAssertions soft = new SoftAssertions();
+        all.forEach(r -> soft.assertThatCode(() -> DrillScenariosTest.assertContainedWithNothingLost(r, r.path("scenario").asText(), 6))
+                .as(r.path("scenario").asText()).doesNotThrowAnyException());
+        soft.assertThat(run.exitCode()).as(run.err()).isZero();
+        soft.assertAll();
     }
 
     @Test void evasionScenarioIsContainedAndNothingIsLost() {
