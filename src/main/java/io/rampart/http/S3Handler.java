@@ -175,6 +175,7 @@ public final class S3Handler extends Handler.Abstract {
                 // was sent, read the (new) current version again. Only for requests without a body to re-read.
                 try {
                     r = s3.handle(op, call);
+                    draft.additional(r.trail());
                     RequestFacts facts = draft.done(r.status(), r.headers(), call.contentLength(), Math.max(0, r.length()),
                             null, null);
                     // No acknowledged change without its record: mutations are recorded durably before the response.
