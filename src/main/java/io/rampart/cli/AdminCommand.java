@@ -24,6 +24,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,6 +163,9 @@ final class AdminCommand implements Runnable {
         /** What changed (responseElements); never a secret. */
         final Map<String, String> response = new LinkedHashMap<>();
 
+        /** The terminal, for questions asked before the action (what {@code run} prints is held until it is recorded). */
+        PrintWriter terminal;
+
         /** The trail's eventName: the subcommand. */
         abstract String eventName();
 
@@ -174,15 +178,24 @@ final class AdminCommand implements Runnable {
         @Override public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            terminal = out;
             try (DataDir d = DataDir.open(dataDir, masterKeyFile)) {
+                // What the command prints (a new secret included) is shown only once its record is durable.
+                StringWriter buffer = new StringWriter();
                 int exit;
                 try {
-                    exit = run(d, out, err);
+                    exit = run(d, new PrintWriter(buffer), err);
                 } catch (Failure | IamException | IllegalArgumentException e) {
                     record(d, e.getMessage());
                     throw new Failure(e.getMessage());
                 }
-                record(d, null);
+                try {
+                    record(d, null);
+                } catch (StorageException e) {
+                    throw new Failure("the action was carried out but could not be recorded for the audit trail, so its "
+                            + "output is withheld: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+                }
+                out.print(buffer);
                 return exit;
             } catch (Failure e) {
                 err.println("rampart admin: " + e.getMessage());
@@ -436,7 +449,7 @@ final class AdminCommand implements Runnable {
         @Override int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
             request.put("findingId", id);
             Finding f = d.findings.find(id).orElseThrow(() -> new Failure("no finding " + id));
-            if (!yes && !confirmed(f, out)) throw new Failure("not resolved (answer y, or pass --yes)");
+            if (!yes && !confirmed(f, terminal)) throw new Failure("not resolved (answer y, or pass --yes)");
             // The reversals go to the trail as the online resolve writes them (DetectorResponseReversed), by way of the
             // admin actions table; the resolution itself is this command's record.
             Responder.Audit audit = (event, bucket, details) -> d.actions.record(d.account, event, false,

@@ -180,15 +180,25 @@ class AdminBreakGlassTest {
                     .path("action").asText()));
             awaitAdminRecord(dir, "findings-list", r -> true);
 
+            // Deactivating offline a key the running server has just accepted (and cached) takes effect promptly too.
+            try (S3Client fresh = client(port, newKey, newSecret)) {
+                assertThat(errorOf(fresh)).isNull();
+                Run off = admin(dir, "deactivate-key", newKey);
+                assertThat(off.exit()).as(off.err()).isZero();
+                assertThat(await("the new key refused", () -> errorOf(fresh))).isEqualTo("403 InvalidAccessKeyId");
+                awaitAdminRecord(dir, "deactivate-key", r -> newKey.equals(r.path("requestParameters").path("accessKeyId").asText()));
+            }
+
             // With the server stopped, an action waits in the database and reaches the trail at the next start.
             stop(second);
-            Run off = admin(dir, "deactivate-key", newKey);
-            assertThat(off.exit()).as(off.err()).isZero();
-            assertThat(adminRecords(dir, "deactivate-key")).isEmpty();
+            Run on = admin(dir, "activate-key", newKey);
+            assertThat(on.exit()).as(on.err()).isZero();
+            Predicate<JsonNode> activatesNewKey = r -> newKey.equals(r.path("requestParameters").path("accessKeyId").asText());
+            assertThat(adminRecords(dir, "activate-key")).noneMatch(activatesNewKey);
             Process third = ChildServer.start(dir, port, new CopyOnWriteArrayList<>(), SSE_C_ALLOWED);
             try (S3Client fresh = client(port, newKey, newSecret)) {
-                awaitAdminRecord(dir, "deactivate-key", r -> newKey.equals(r.path("requestParameters").path("accessKeyId").asText()));
-                assertThat(errorOf(fresh)).isEqualTo("403 InvalidAccessKeyId");
+                awaitAdminRecord(dir, "activate-key", activatesNewKey);
+                assertThat(errorOf(fresh)).isNull();
                 assertThat(errorOf(root)).isNull();
                 // Drained once: a restart does not write the same actions again.
                 assertThat(adminRecords(dir, "create-admin-key")).hasSize(1);
