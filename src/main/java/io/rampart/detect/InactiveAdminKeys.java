@@ -44,8 +44,10 @@ public final class InactiveAdminKeys {
             b.append("ADMIN ACCESS KEY ").append(envKeyId).append(" IS INACTIVE. It stays Inactive: RAMPART_ROOT_ACCESS_KEY does "
                     + "not re-enable a key.\n");
         }
-        if (noneActive) b.append("The account admin has no active access key").append(keys.isEmpty() ? "." : ":")
-                .append(keys.isEmpty() ? "" : " " + String.join(", ", inactive) + " inactive.").append('\n');
+        if (noneActive) {
+            b.append("The account admin has no active access key")
+                    .append(envInactive || keys.isEmpty() ? "." : ": " + String.join(", ", inactive) + " inactive.").append('\n');
+        }
         String resolve = null;
         for (String key : inactive) {
             List<Finding> by = deactivatedBy(findings, key);
