@@ -30,17 +30,20 @@ public final class AdminActions implements AutoCloseable {
     /** The records' eventSource: not an AWS service, Rampart's own break-glass command. */
     public static final String EVENT_SOURCE = "rampart.admin";
     public static final String USER_AGENT = "rampart-admin-cli";
+    /** The agent of what the server itself does as the root at start-up (the admin key it stores). */
+    public static final String SERVER_START = "rampart-server-start";
 
     private static final List<String> SCHEMA = List.of("""
             CREATE TABLE IF NOT EXISTS admin_actions(seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL,
               account TEXT NOT NULL, event_name TEXT NOT NULL, read_only INTEGER NOT NULL, request TEXT NOT NULL,
-              response TEXT NOT NULL, os_user TEXT, host TEXT, error TEXT, drained INTEGER NOT NULL DEFAULT 0)
+              response TEXT NOT NULL, os_user TEXT, host TEXT, error TEXT, agent TEXT NOT NULL,
+              drained INTEGER NOT NULL DEFAULT 0)
             """, "CREATE INDEX IF NOT EXISTS admin_actions_pending ON admin_actions(drained, seq)");
 
     /** One recorded action: what was asked ({@code request}) and what it changed ({@code response}; never a secret). */
     public record Action(long seq, Instant time, String account, String eventName, boolean readOnly,
                          Map<String, String> request, Map<String, String> response, String osUser, String host,
-                         String error) { }
+                         String error, String agent) { }
 
     private final Database db;
     private volatile Thread poller;
@@ -57,13 +60,19 @@ public final class AdminActions implements AutoCloseable {
      */
     public void record(String account, String eventName, boolean readOnly, Map<String, String> request,
                        Map<String, String> response, String error) {
+        record(USER_AGENT, account, eventName, readOnly, request, response, error);
+    }
+
+    /** The same, done by {@code agent} (the record's userAgent and invokedBy). */
+    public void record(String agent, String account, String eventName, boolean readOnly, Map<String, String> request,
+                       Map<String, String> response, String error) {
         String req = json(request);
         String resp = json(response);
         String osUser = System.getProperty("user.name");
         String host = hostName();
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO admin_actions(time, account, event_name, read_only, "
-                    + "request, response, os_user, host, error) VALUES(?,?,?,?,?,?,?,?,?)")) {
+                    + "request, response, os_user, host, error, agent) VALUES(?,?,?,?,?,?,?,?,?,?)")) {
                 ps.setLong(1, System.currentTimeMillis());
                 ps.setString(2, account);
                 ps.setString(3, eventName);
@@ -73,6 +82,7 @@ public final class AdminActions implements AutoCloseable {
                 ps.setString(7, osUser);
                 ps.setString(8, host);
                 ps.setString(9, error);
+                ps.setString(10, agent);
                 return ps.executeUpdate();
             }
         });
@@ -83,12 +93,12 @@ public final class AdminActions implements AutoCloseable {
         return db.read(c -> {
             List<Action> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, account, event_name, read_only, request, response, "
-                    + "os_user, host, error FROM admin_actions WHERE drained = 0 ORDER BY seq LIMIT 1000");
+                    + "os_user, host, error, agent FROM admin_actions WHERE drained = 0 ORDER BY seq LIMIT 1000");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Action(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
                             rs.getInt(5) != 0, map(rs.getString(6)), map(rs.getString(7)), rs.getString(8), rs.getString(9),
-                            rs.getString(10)));
+                            rs.getString(10), rs.getString(11)));
                 }
             }
             return out;
@@ -164,13 +174,13 @@ public final class AdminActions implements AutoCloseable {
         id.put("principalId", a.account());
         id.put("arn", "arn:aws:iam::" + a.account() + ":root");
         id.put("accountId", a.account());
-        id.put("invokedBy", USER_AGENT);
+        id.put("invokedBy", a.agent());
         r.put("eventTime", CloudTrailRecord.EVENT_TIME.format(a.time()));
         r.put("eventSource", EVENT_SOURCE);
         r.put("eventName", a.eventName());
         r.put("awsRegion", region);
         r.put("sourceIPAddress", "localhost");
-        r.put("userAgent", USER_AGENT);
+        r.put("userAgent", a.agent());
         if (a.error() != null) {
             r.put("errorCode", "Failed");
             r.put("errorMessage", a.error());
@@ -184,7 +194,7 @@ public final class AdminActions implements AutoCloseable {
             a.response().forEach(resp::put);
         }
         ObjectNode extra = r.putObject("additionalEventData");
-        extra.put("offline", true);
+        extra.put("offline", USER_AGENT.equals(a.agent()));
         if (a.osUser() != null) extra.put("osUser", a.osUser());
         if (a.host() != null) extra.put("host", a.host());
         extra.put("adminActionSeq", a.seq());

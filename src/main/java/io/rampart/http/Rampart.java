@@ -281,6 +281,13 @@ public final class Rampart implements AutoCloseable {
             // The owner's offline actions (rampart admin) reach the trail through the database: drained now, then every
             // second; each drain drops what the server cached about identities, so an offline change applies at once.
             this.adminActions = new io.rampart.audit.AdminActions(db);
+            if (bootstrap.added()) {
+                // A new root credential is a fact for the trail, whether generated or taken from the environment.
+                String source = bootstrap.created() ? "generated" : "RAMPART_ROOT_ACCESS_KEY";
+                log.info("Added admin access key {} ({})", bootstrap.accessKeyId(), source);
+                adminActions.record(io.rampart.audit.AdminActions.SERVER_START, bootstrap.accountId(), "bootstrap-admin-key", false, java.util.Map.of("source", source),
+                        java.util.Map.of("accessKeyId", bootstrap.accessKeyId()), null);
+            }
             adminActions.startDraining(trailWriter, config.region(), actions -> {
                 iam.forgetCached();
                 actions.stream().map(a -> a.request().get("findingId")).filter(java.util.Objects::nonNull).forEach(tailer::forget);

@@ -37,12 +37,14 @@ public final class IamStore {
 
     /**
      * The admin key; {@code created} when this start generated it (its secret is then printed once, never stored in
-     * clear). {@code warnings}: what start-up must say loudly (an environment pair that was not applied, and why).
+     * clear). {@code added} when this start stored the key (generated, or new from the environment): a new root
+     * credential, which start-up records in the trail. {@code warnings}: what start-up must say loudly (an environment
+     * pair that was not applied, and why).
      */
     public record Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created,
-                            List<String> warnings) {
+                            boolean added, List<String> warnings) {
         public Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created) {
-            this(accountId, userName, accessKeyId, secretKey, created, List.of());
+            this(accountId, userName, accessKeyId, secretKey, created, created, List.of());
         }
 
         @Override public String toString() {
@@ -146,7 +148,7 @@ public final class IamStore {
                         }
                         java.util.Arrays.fill(had, (byte) 0);
                     }
-                    return new Bootstrap(account, "admin", id, null, false, List.copyOf(warnings));
+                    return new Bootstrap(account, "admin", id, null, false, false, List.copyOf(warnings));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -157,7 +159,7 @@ public final class IamStore {
                 ps.setLong(4, now);
                 ps.executeUpdate();
             }
-            return new Bootstrap(account, "admin", id, useEnv ? null : secret, !useEnv);
+            return new Bootstrap(account, "admin", id, useEnv ? null : secret, !useEnv, true, List.of());
         });
         cache.clear();
         return b;
@@ -193,6 +195,8 @@ public final class IamStore {
     /** The active or inactive key with this id, secret unsealed; empty for unknown ids. */
     public Optional<AccessKey> findKey(String accessKeyId) {
         if (accessKeyId.startsWith("ASIA")) return sessions.find(accessKeyId);
+        // Bounded, as the sessions' cache: unknown ids (anyone can send them) are cached too.
+        if (cache.size() > 10_000) cache.clear();
         return cache.computeIfAbsent(accessKeyId, this::loadKey);
     }
 

@@ -2,10 +2,14 @@ package io.rampart.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rampart.audit.TrailLayout;
+import io.rampart.audit.TrailQuery;
 import io.rampart.http.Rampart;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -60,5 +64,16 @@ class RootKeyFromEnvironmentTest {
             assertThat(errorOf(r, "AKIAENVROOTKEY000002", OTHER_SECRET)).isNull();
             assertThat(errorOf(r, KEY, SECRET)).isEqualTo("403 InvalidAccessKeyId");
         }
+        // Each key stored at start-up is a new root credential: one trail record each, none for the restarts.
+        List<JsonNode> added = TrailQuery.all().run(TrailLayout.ofDataDir(dir)).stream()
+                .filter(r -> "bootstrap-admin-key".equals(r.path("eventName").asText())).toList();
+        assertThat(added).extracting(r -> r.path("responseElements").path("accessKeyId").asText())
+                .containsExactly(KEY, "AKIAENVROOTKEY000002");
+        assertThat(added).allSatisfy(r -> {
+            assertThat(r.path("eventSource").asText()).isEqualTo("rampart.admin");
+            assertThat(r.path("requestParameters").path("source").asText()).isEqualTo("RAMPART_ROOT_ACCESS_KEY");
+            assertThat(r.path("userAgent").asText()).isEqualTo("rampart-server-start");
+            assertThat(r.toString()).doesNotContain(SECRET).doesNotContain(OTHER_SECRET);
+        });
     }
 }
