@@ -78,10 +78,13 @@ final class AdminCommand implements Runnable {
         final FindingStore findings;
         final AdminActions actions;
         final String account;
+        final MasterKey masterKey;
         private final Path dir;
 
-        private DataDir(Path dir, Database db, IamStore iam, FindingStore findings, AdminActions actions, String account) {
+        private DataDir(Path dir, MasterKey masterKey, Database db, IamStore iam, FindingStore findings, AdminActions actions,
+                        String account) {
             this.dir = dir;
+            this.masterKey = masterKey;
             this.db = db;
             this.iam = iam;
             this.findings = findings;
@@ -120,7 +123,7 @@ final class AdminCommand implements Runnable {
                 IamStore iam = new IamStore(db, masterKey);
                 iam.verifyMasterKey();
                 String account = iam.primaryAccount().orElseThrow(() -> new IllegalStateException("no account in " + dbFile));
-                return new DataDir(dir, db, iam, new FindingStore(db), new AdminActions(db), account);
+                return new DataDir(dir, masterKey, db, iam, new FindingStore(db), new AdminActions(db), account);
             } catch (java.sql.SQLException | RuntimeException e) {
                 db.close();
                 throw new Failure(e.getMessage());
