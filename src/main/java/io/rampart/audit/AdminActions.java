@@ -218,15 +218,16 @@ public final class AdminActions implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> map(String json) throws SQLException {
+    /** A row's parameters; one that cannot be read still reaches the trail (as "unreadable") rather than stall the drain. */
+    private static Map<String, String> map(String json) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
         try {
-            JsonNode n = CloudTrailRecord.JSON.readTree(json);
-            Map<String, String> out = new java.util.LinkedHashMap<>();
+            JsonNode n = CloudTrailRecord.JSON.readTree(json == null ? "{}" : json);
             n.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-            return out;
         } catch (JsonProcessingException e) {
-            throw new SQLException("unreadable admin action", e);
+            out.put("unreadable", json.length() > 200 ? json.substring(0, 200) + "..." : json);
         }
+        return out;
     }
 
     private static String hostName() {
