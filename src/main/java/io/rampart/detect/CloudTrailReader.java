@@ -18,9 +18,10 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Streams CloudTrail records out of files as AWS exports them: gzip or plain, a {@code {"Records":[...]}} document, a
- * JSON array of records, or JSON lines (one record per line). One record is in memory at a time, whatever the file's
- * size.
+ * Streams CloudTrail records out of files as AWS and SIEMs export them: gzip or plain, a {@code {"Records":[...]}}
+ * document (CloudTrail's S3 delivery), {@code aws cloudtrail lookup-events} output ({@code {"Events":[{"CloudTrailEvent":
+ * "<json>"}]}}, one record per event), a JSON array of records, or JSON lines (one record per line). One record is in
+ * memory at a time, whatever the file's size.
  */
 public final class CloudTrailReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +58,15 @@ public final class CloudTrailReader {
     }
 
     public static long read(InputStream raw, Consumer<JsonNode> sink) throws IOException {
+        return read(raw, sink, reason -> { });
+    }
+
+    /**
+     * Reads every record of {@code raw} into {@code sink}, and tells {@code skipped} why each element that is not a
+     * record was left out (a non-object in a list, a {@code lookup-events} entry without a readable
+     * {@code CloudTrailEvent}). Returns how many records went to {@code sink}.
+     */
+    public static long read(InputStream raw, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         int b1 = in.read();
@@ -68,9 +78,9 @@ public final class CloudTrailReader {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_ARRAY) {
-                    n += array(p, sink);
+                    n += array(p, sink, skipped);
                 } else if (t == JsonToken.START_OBJECT) {
-                    n += object(p, sink);
+                    n += object(p, sink, skipped);
                 } else {
                     throw new IOException("not CloudTrail JSON: unexpected " + t + " at " + p.currentLocation());
                 }
@@ -79,33 +89,117 @@ public final class CloudTrailReader {
         return n;
     }
 
-    private static long array(JsonParser p, Consumer<JsonNode> sink) throws IOException {
+    /**
+     * Reads a file being appended to (the trail's open segment, JSON lines): only up to its last newline, so a line
+     * being written is not mistaken for a broken one.
+     */
+    public static long readCompleteLines(Path file, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
+        long end;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            end = ch.size();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            while (end > 0) {
+                b.clear();
+                ch.read(b, end - 1);
+                if (b.get(0) == '\n') break;
+                end--;
+            }
+        }
+        long limit = end;
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(new java.io.FilterInputStream(in) {
+                long left = limit;
+
+                @Override public int read() throws IOException {
+                    if (left <= 0) return -1;
+                    int c = super.read();
+                    if (c >= 0) left--;
+                    return c;
+                }
+
+                @Override public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) return -1;
+                    int r = super.read(b, off, (int) Math.min(len, left));
+                    if (r > 0) left -= r;
+                    return r;
+                }
+            }, sink, skipped);
+        }
+    }
+
+    private static long array(JsonParser p, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
         long n = 0;
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            sink.accept(JSON.readTree(p));
-            n++;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+            JsonNode e = JSON.readTree(p);
+            if (t != JsonToken.START_OBJECT) {
+                skipped.accept("not a JSON object: " + abbreviate(e.toString()));
+                continue;
+            }
+            JsonNode r = unwrap(e, skipped);
+            if (r != null) {
+                sink.accept(r);
+                n++;
+            }
         }
         return n;
     }
 
-    /** An object at the root: a {"Records":[...]} document (streamed), or one record (JSON lines). */
-    private static long object(JsonParser p, Consumer<JsonNode> sink) throws IOException {
+    /**
+     * An entry of {@code aws cloudtrail lookup-events} ({@code {"EventId":..,"CloudTrailEvent":"<json>"}}) becomes the
+     * record in its CloudTrailEvent string; any other object is a record.
+     */
+    private static JsonNode unwrap(JsonNode e, Consumer<String> skipped) {
+        JsonNode cte = e.get("CloudTrailEvent");
+        if (cte == null) {
+            if (e.has("EventId") && e.has("EventName") && !e.has("eventName")) {
+                skipped.accept("lookup-events entry without CloudTrailEvent (EventId " + e.path("EventId").asText() + ")");
+                return null;
+            }
+            return e;
+        }
+        if (cte.isObject()) return cte;
+        try {
+            JsonNode r = JSON.readTree(cte.asText());
+            if (r != null && r.isObject()) return r;
+        } catch (IOException ex) {
+            // reported below
+        }
+        skipped.accept("CloudTrailEvent is not a JSON object (EventId " + e.path("EventId").asText("?") + ")");
+        return null;
+    }
+
+    /**
+     * An object at the root: a {@code {"Records":[...]}} document or {@code lookup-events} output
+     * ({@code {"Events":[...],"NextToken":..}}), whose list is streamed and whose other fields are the wrapper's; or one
+     * record (JSON lines).
+     */
+    private static long object(JsonParser p, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
         ObjectNode record = null;
+        boolean wrapper = false;
         long n = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            if (record == null && "Records".equals(name) && v == JsonToken.START_ARRAY) {
-                n += array(p, sink);
+            if (("Records".equals(name) || "Events".equals(name)) && v == JsonToken.START_ARRAY) {
+                n += array(p, sink, skipped);
+                wrapper = true;
                 continue;
             }
             if (record == null) record = JSON.createObjectNode();
             record.set(name, JSON.readTree(p));
         }
-        if (record != null) {
-            sink.accept(record);
-            n++;
+        if (record != null && !wrapper) {
+            JsonNode r = unwrap(record, skipped);
+            if (r != null) {
+                sink.accept(r);
+                n++;
+            }
         }
         return n;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "…";
     }
 }
