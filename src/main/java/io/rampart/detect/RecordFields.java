@@ -83,6 +83,8 @@ public final class RecordFields {
             case "@publicPolicy" -> publicPolicy(r.path("requestParameters").path("bucketPolicy"));
             case "@lifecycleExpirationDays" -> lifecycleExpirationDays(r);
             case "@userAgentProduct" -> userAgentProduct(text(r.path("userAgent")));
+            case "@sourceNetwork" -> sourceNetwork(text(r.path("sourceIPAddress")));
+            case "@targetBucket" -> targetBucket(r);
             default -> throw new IllegalArgumentException("unknown derived field " + name
                     + " (known: " + String.join(", ", DERIVED) + ")");
         };
@@ -93,7 +95,30 @@ public final class RecordFields {
     }
 
     private static final List<String> DERIVED = List.of("@bucket", "@principal", "@accessKey", "@object", "@copySource",
-            "@publicPolicy", "@lifecycleExpirationDays", "@userAgentProduct");
+            "@publicPolicy", "@lifecycleExpirationDays", "@userAgentProduct", "@sourceNetwork", "@targetBucket");
+
+    /** The source address's network: an IPv4 /24 ("203.0.113.0/24"), an IPv6 /48; null when it is not an address. */
+    static String sourceNetwork(String ip) {
+        if (ip == null) return null;
+        if (ip.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) return ip.substring(0, ip.lastIndexOf('.')) + ".0/24";
+        if (ip.contains(":") && ip.matches("[0-9A-Fa-f:.]+")) {
+            String[] g = ip.split(":", -1);
+            if (g.length >= 3 && !ip.startsWith("::")) return (g[0] + ":" + g[1] + ":" + g[2] + "::/48").toLowerCase(java.util.Locale.ROOT);
+            return ip.toLowerCase(java.util.Locale.ROOT);
+        }
+        return null;
+    }
+
+    /**
+     * The bucket a record writes logs to when it configures logging (PutBucketLogging's TargetBucket; CloudTrail's
+     * CreateTrail/UpdateTrail s3BucketName), else the record's bucket: a log bucket's later changes group with it.
+     */
+    static String targetBucket(JsonNode r) {
+        JsonNode p = r.path("requestParameters");
+        String t = text(p.path("BucketLoggingStatus").path("LoggingEnabled").path("TargetBucket"));
+        if (t == null && r.path("eventSource").asText().startsWith("cloudtrail.")) t = text(p.path("s3BucketName"));
+        return t != null ? t : bucket(r);
+    }
 
     /**
      * The shortest expiration, in days, of the lifecycle configuration's enabled rules (current versions' Expiration
