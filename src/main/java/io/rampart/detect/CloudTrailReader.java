@@ -20,8 +20,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * Streams CloudTrail records out of files as AWS and SIEMs export them: gzip or plain, a {@code {"Records":[...]}}
  * document (CloudTrail's S3 delivery), {@code aws cloudtrail lookup-events} output ({@code {"Events":[{"CloudTrailEvent":
- * "<json>"}]}}, one record per event), a JSON array of records, or JSON lines (one record per line). One record is in
- * memory at a time, whatever the file's size.
+ * "<json>"}]}}, one record per event), a JSON array of records, JSON lines (one record per line), or a CSV export with
+ * a header row (Athena's CloudTrail table, see {@link CsvExport}). One record is in memory at a time, whatever the
+ * file's size.
  */
 public final class CloudTrailReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +73,11 @@ public final class CloudTrailReader {
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        InputStream data = b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        BufferedInputStream data = b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        int first = firstNonBlank(data);
+        if (first >= 0 && CsvExport.looksLikeCsv(first)) {
+            return CsvExport.read(new java.io.InputStreamReader(data, java.nio.charset.StandardCharsets.UTF_8), sink, skipped);
+        }
         long n = 0;
         try (JsonParser p = FACTORY.createParser(data)) {
             JsonToken t;
@@ -87,6 +92,18 @@ public final class CloudTrailReader {
             }
         }
         return n;
+    }
+
+    /** The first byte that is not blank or a UTF-8 byte-order mark, without consuming it; -1 for none. */
+    private static int firstNonBlank(BufferedInputStream in) throws IOException {
+        in.mark(4096);
+        int c = -1;
+        for (int i = 0; i < 4000; i++) {
+            c = in.read();
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != 0xEF && c != 0xBB && c != 0xBF) break;
+        }
+        in.reset();
+        return c;
     }
 
     /**

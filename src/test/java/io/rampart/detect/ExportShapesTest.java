@@ -127,4 +127,41 @@ class ExportShapesTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("4 record(s) skipped");
     }
+
+    /** An Athena query result over the CloudTrail table: structs in Athena's rendering, JSON text, quoted cells. */
+    @Test void athenaCsvExportIsRead() throws Exception {
+        String header = "\"eventversion\",\"useridentity\",\"eventtime\",\"eventsource\",\"eventname\",\"awsregion\","
+                + "\"sourceipaddress\",\"useragent\",\"errorcode\",\"errormessage\",\"requestparameters\",\"responseelements\","
+                + "\"additionaleventdata\",\"requestid\",\"eventid\",\"resources\",\"eventtype\",\"readonly\",\"recipientaccountid\"\n";
+        StringBuilder csv = new StringBuilder("\uFEFF").append(header);
+        for (int i = 0; i < 3; i++) {
+            String params = "{\"bucketName\":\"victim\",\"Host\":\"victim.s3.amazonaws.com\",\"key\":\"k" + i + "\","
+                    + "\"x-amz-copy-source\":\"victim/k" + i + "\",\"x-amz-server-side-encryption-customer-algorithm\":\"AES256\"}";
+            csv.append(String.join(",", List.of("\"1.09\"",
+                    q("{type=IAMUser, principalid=AIDAEXAMPLE, arn=arn:aws:iam::111122223333:user/etl, accountid=111122223333, "
+                            + "invokedby=null, accesskeyid=AKIAETLEXAMPLE000001, username=etl, sessioncontext=null}"),
+                    q("2025-01-13T09:00:0" + i + "Z"), q("s3.amazonaws.com"), q("CopyObject"), q("us-east-1"), q("203.0.113.66"),
+                    q("[aws-cli/2.18.5 md/command#s3api.copy-object]"), "", "", q(params), q("null"),
+                    q("{\"SSEApplied\":\"SSE_C\",\"SignatureVersion\":\"SigV4\"}"), q("REQ" + i), q("ev-" + i),
+                    q("[{arn=arn:aws:s3:::victim/k" + i + ", accountid=null, type=AWS::S3::Object}, "
+                            + "{arn=arn:aws:s3:::victim, accountid=111122223333, type=AWS::S3::Bucket}]"),
+                    q("AwsApiCall"), q("false"), q("111122223333")))).append("\r\n");
+        }
+        Files.writeString(dir.resolve("athena.csv"), csv.toString());
+        DetectCommandTest.Run r = DetectCommandTest.detect("--cloudtrail", dir.resolve("athena.csv").toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode doc = Events.JSON.readTree(r.out());
+        assertThat(doc.path("records").asLong()).isEqualTo(3);
+        JsonNode f = null;
+        for (JsonNode x : doc.path("findings")) if (x.path("rule").asText().equals("in-place-sse-c-reencryption")) f = x;
+        assertThat(f).as(r.out()).isNotNull();
+        assertThat(f.path("count").asLong()).isEqualTo(3);
+        assertThat(f.path("principal").asText()).isEqualTo("arn:aws:iam::111122223333:user/etl");
+        assertThat(f.path("accessKeyId").asText()).isEqualTo("AKIAETLEXAMPLE000001");
+        assertThat(f.path("bucket").asText()).isEqualTo("victim");
+    }
+
+    private static String q(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
 }
