@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * as requests complete). Windows and thresholds do not depend on arrival order: a window keeps its records sorted by
  * time, a finding needs {@code threshold} records within {@code window} of each other (one of them the new record), and
  * its first and last times are the earliest and latest of them. Records are kept for {@link #LATENESS} behind the
- * latest time seen (the watermark); a record later than that still counts, but against what is left. The stateful
- * primitives (firstSeen, lowers, after) use arrival order, so offline analysis ({@link OfflineAnalysis}) sorts the
- * records by time first.
+ * latest time seen (the watermark); a record later than that still counts, but against what is left. A sequence
+ * ({@code after}) whose start arrives after its second step, within {@link #LATENESS}, is still seen: steps that found
+ * no start are remembered (a small stub each, at most {@link #MAX_PENDING} per rule, not across restarts) until a start
+ * at or before them arrives. The baselines (firstSeen, lowers) use arrival order, so offline analysis
+ * ({@link OfflineAnalysis}) sorts the records by time first.
  */
 public final class Detector {
     private static final Logger log = LoggerFactory.getLogger(Detector.class);
@@ -45,6 +47,8 @@ public final class Detector {
     static final int MAX_SEQUENCES = 10_000;
     /** How far behind the latest record's time a record may arrive and still be counted in its window exactly. */
     public static final Duration LATENESS = Duration.ofMinutes(15);
+    /** Sequence steps remembered per rule while their start may still arrive late. */
+    static final int MAX_PENDING = 2_000;
 
     /** Takes responses. Returns one log entry per attempt; never throws for a failed attempt (it is an entry). */
     public interface Responses {
@@ -59,6 +63,9 @@ public final class Detector {
     }
 
     private record Ev(long t, String id) { }
+
+    /** A sequence's second step waiting for a late start: its group, time, and what a finding and responses need. */
+    private record Pending(String group, long t, JsonNode stub) { }
 
     private static final class Seen {
         final LinkedHashSet<String> values = new LinkedHashSet<>();
@@ -76,6 +83,8 @@ public final class Detector {
     private final Map<String, Double> previous = new HashMap<>();
     /** after: per rule, when each group last saw the sequence's start (oldest first, at most MAX_SEQUENCES). */
     private final Map<String, LinkedHashMap<String, Long>> lastA = new HashMap<>();
+    /** after: per rule, steps that matched before any start was seen, oldest first (at most MAX_PENDING). */
+    private final Map<String, java.util.ArrayDeque<Pending>> pending = new HashMap<>();
     private final Map<String, Finding> open = new HashMap<>();
     /** Responses already attempted per open finding, as "action target". */
     private final Map<String, Set<String>> taken = new HashMap<>();
@@ -106,10 +115,17 @@ public final class Detector {
         if (t == EventTimes.MISSING || t == EventTimes.INVALID) return;
         if (t > watermark) watermark = t;
         for (Rule rule : rules) {
-            if (rule.after() != null && rule.after().match().test(r)) started(rule.id(), key(rule, rule.groupOf(r)), t);
+            if (rule.after() != null && rule.after().match().test(r)) {
+                String a = key(rule, rule.groupOf(r));
+                started(rule.id(), a, t);
+                lateStart(rule, a, t);
+            }
             if (!rule.match().test(r)) continue;
             String g = key(rule, rule.groupOf(r));
-            if (!qualifies(rule, g, r, t)) continue;
+            if (!qualifies(rule, g, r, t)) {
+                if (rule.after() != null && rule.trigger().test(r)) pend(rule, g, r, t);
+                continue;
+            }
             apply(rule, g, r, t);
         }
         if (records - lastSweep >= 50_000) {
@@ -126,6 +142,35 @@ public final class Detector {
         Long before = m.remove(groupKey);
         m.put(groupKey, before != null && before > t ? before : t);
         if (m.size() > MAX_SEQUENCES) m.remove(m.keySet().iterator().next());
+    }
+
+    /** Remembers a sequence step that found no start: the start may arrive later (records come out of order). */
+    private void pend(Rule rule, String g, JsonNode r, long t) {
+        if (t < watermark - LATENESS.toMillis()) return;
+        java.util.ArrayDeque<Pending> q = pending.computeIfAbsent(rule.id(), k -> new java.util.ArrayDeque<>());
+        while (!q.isEmpty() && (q.size() >= MAX_PENDING || q.peekFirst().t() < watermark - LATENESS.toMillis())) q.pollFirst();
+        ObjectNode stub = FindingJson.JSON.createObjectNode();
+        stub.put("eventTime", Instant.ofEpochMilli(t).toString());
+        String id = RecordFields.eventId(r);
+        if (id != null) stub.put("eventID", id);
+        ObjectNode who = stub.putObject("userIdentity");
+        if (RecordFields.principal(r) != null) who.put("arn", RecordFields.principal(r));
+        if (RecordFields.accessKey(r) != null) who.put("accessKeyId", RecordFields.accessKey(r));
+        if (RecordFields.bucket(r) != null) stub.putObject("requestParameters").put("bucketName", RecordFields.bucket(r));
+        q.addLast(new Pending(g, t, stub));
+    }
+
+    /** A sequence's start arrived: the steps of its group that came earlier but happened after it now count. */
+    private void lateStart(Rule rule, String g, long t) {
+        java.util.ArrayDeque<Pending> q = pending.get(rule.id());
+        if (q == null || q.isEmpty()) return;
+        List<Pending> due = new ArrayList<>();
+        q.removeIf(p -> {
+            boolean hit = p.group().equals(g) && p.t() >= t && p.t() - t <= rule.after().within().toMillis();
+            if (hit) due.add(p);
+            return hit;
+        });
+        for (Pending p : due) apply(rule, g, p.stub(), p.t());
     }
 
     private static String key(Rule rule, String group) {

@@ -74,6 +74,35 @@ class TimeOrderTest {
         assertThat(of("overwrite-or-delete-burst")).hasSize(1);
     }
 
+    /** Live: the sequence's start (versioning suspended) arrives after its second step (a delete that followed it). */
+    @Test void aSequenceWhoseStartArrivesLateIsStillSeen() {
+        Events.E delete = s3("DeleteObject", "finance", "ledger-1", 600);
+        Events.E suspend = s3("PutBucketVersioning", "finance", null, 590)
+                .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}");
+        detector.accept(delete.json());
+        assertThat(of("evasion-then-destructive-writes")).isEmpty();
+        detector.accept(suspend.json());
+        assertThat(of("evasion-then-destructive-writes")).singleElement().satisfies(f -> {
+            assertThat(f.accessKeyId()).isEqualTo("AKIAIOSFODNN7EXAMPLE");
+            assertThat(f.principalArn()).isEqualTo("arn:aws:iam::111122223333:user/analyst");
+            assertThat(f.bucket()).isEqualTo("finance");
+            assertThat(f.firstTime()).isEqualTo(Events.T0.plusSeconds(600));
+            assertThat(f.evidence()).containsExactly(delete.json().path("eventID").asText());
+        });
+    }
+
+    @Test void aStartThatHappenedAfterTheStepDoesNotMakeASequence() {
+        detector.accept(s3("DeleteObject", "finance", "ledger-1", 600).json());
+        detector.accept(s3("PutBucketVersioning", "finance", null, 700)
+                .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}").json());
+        assertThat(of("evasion-then-destructive-writes")).isEmpty();
+        // Nor one more than the sequence's span (1 hour) before it.
+        detector.accept(s3("DeleteObject", "b2", "x", 10_000).user("u2", "AKIAU2EXAMPLE0000001").json());
+        detector.accept(s3("PutBucketVersioning", "b2", null, 10_000 - 3_700).user("u2", "AKIAU2EXAMPLE0000001")
+                .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}").json());
+        assertThat(of("evasion-then-destructive-writes")).isEmpty();
+    }
+
     @Test void externalSortSpillsRunsAndMergesThemInTimeOrder() throws Exception {
         Random rnd = new Random(3);
         List<Long> times = new ArrayList<>();
