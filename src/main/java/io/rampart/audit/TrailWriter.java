@@ -358,7 +358,8 @@ public final class TrailWriter implements AuditTrail {
         long now = System.currentTimeMillis();
         String name = String.format("%013d-%s.jsonl", now, randomId());
         Path p = layout.segments().resolve(name);
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                io.rampart.storage.OwnerOnly.file());
         // The new file's directory entry must survive a crash as surely as the records in it.
         if (options.fsync()) Durable.syncDirectory(layout.segments());
         segment = new Segment(p, ch, now);

@@ -212,6 +212,7 @@ public final class Rampart implements AutoCloseable {
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
         Path dir = Files.createDirectories(config.dataDir());
+        io.rampart.storage.OwnerOnly.restrictDirectory(dir);
         Path keyFile = dir.resolve("master.key");
         boolean existingData = Files.exists(dir.resolve("rampart.db"));
         if (existingData && !Files.exists(keyFile) && (config.masterKey() == null || config.masterKey().isBlank())) {
@@ -403,7 +404,8 @@ public final class Rampart implements AutoCloseable {
         }
         connector.setHost(config.address());
         connector.setPort(config.port());
-        connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        // A stalled body fails its read after this long, answered 400 RequestTimeout (S3Handler), as S3 does after ~20 s.
+        connector.setIdleTimeout((config.s3() == null ? S3Settings.DEFAULT_IDLE_TIMEOUT : config.s3().idleTimeout()).toMillis());
         server.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(handler);
