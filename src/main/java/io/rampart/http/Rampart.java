@@ -372,6 +372,9 @@ public final class Rampart implements AutoCloseable {
         return d;
     }
 
+    /** Concurrent client connections the S3 port keeps open at most. */
+    static final int MAX_CONNECTIONS = 4096;
+
     private static Server httpServer(Config config, TlsMaterial tls, S3Handler handler) {
         JettyStartup.skipMBeanServerProbe();
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -407,6 +410,9 @@ public final class Rampart implements AutoCloseable {
         // A stalled body fails its read after this long, answered 400 RequestTimeout (S3Handler), as S3 does after ~20 s.
         connector.setIdleTimeout((config.s3() == null ? S3Settings.DEFAULT_IDLE_TIMEOUT : config.s3().idleTimeout()).toMillis());
         server.addConnector(connector);
+        // Slow or stalled clients hold a connection each until the idle timeout: at most this many at once (the
+        // rest wait in the accept queue), so they cannot exhaust file descriptors.
+        server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(handler);
         server.setHandler(graceful);
