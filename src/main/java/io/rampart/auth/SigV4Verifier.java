@@ -234,6 +234,16 @@ public final class SigV4Verifier {
     }
 
     private static byte[] readSmallBody(SignedRequest request, InputStream body) throws AuthException {
+        String declared = request.header("content-length");
+        try {
+            // Refused on what it announces, before a byte of it is read.
+            if (declared != null && Long.parseLong(declared.strip()) > MAX_BUFFERED_BODY) {
+                throw new AuthException(AuthError.ENTITY_TOO_LARGE,
+                        "Your proposed upload exceeds the maximum allowed object size.");
+            }
+        } catch (NumberFormatException e) {
+            // Jetty refuses a malformed Content-Length before it gets here; the read below bounds it anyway.
+        }
         byte[] bytes;
         try {
             bytes = body.readNBytes(MAX_BUFFERED_BODY + 1);

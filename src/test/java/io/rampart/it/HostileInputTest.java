@@ -85,6 +85,17 @@ class HostileInputTest {
         attackIsContained();
     }
 
+    @Test void aUserWithNoPolicyCannotSendAHugeIamBodySignedOrUnsigned() throws Exception {
+        start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
+        AccessKey nobody = server.rampart().iam().createUserWithKey("nobody");
+        for (boolean unsigned : new boolean[] {true, false}) {
+            Map<String, String> headers = signedHeaders(nobody, "iam", "POST", "/", HUGE, unsigned);
+            Reply r = sendDeclaringHugeBody("POST", "/", headers, "Action=ListUsers&Version=2010-05-08&Junk=", HUGE);
+            assertThat(r.status).as("unsigned payload: " + unsigned).isEqualTo(413);
+            assertThat(r.body).contains("<Code>RequestEntityTooLarge</Code>");
+        }
+    }
+
     @Test void anOversizedXmlConfigurationBodyIsMaxMessageLengthExceeded() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         server.s3().createBucket(b -> b.bucket("configs"));
@@ -298,19 +309,36 @@ class HostileInputTest {
 
     /** SigV4 headers (as the admin) for a request whose body will be {@code length} zero bytes. */
     private Map<String, String> signedHeaders(String method, String pathAndQuery, int length, boolean unsignedPayload) {
-        SdkHttpRequest req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(server.endpoint().resolve(pathAndQuery)).putHeader("Content-Length", Integer.toString(length)).build();
+        return signedHeaders(new AccessKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY, "Active", null), "s3", method,
+                pathAndQuery, length, unsignedPayload);
+    }
+
+    private Map<String, String> signedHeaders(AccessKey key, String service, String method, String pathAndQuery, int length,
+                                              boolean unsignedPayload) {
+        java.net.URI uri = server.endpoint().resolve(pathAndQuery);
+        if (unsignedPayload) {
+            // The SDK signs the payload over http whatever it is told; the scheme is not part of the signature.
+            uri = java.net.URI.create(uri.toString().replaceFirst("^http:", "https:"));
+        }
+        SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
+                .uri(uri).putHeader("Content-Length", Integer.toString(length));
+        if (!service.equals("s3")) b.putHeader("Content-Type", "application/x-www-form-urlencoded");
+        SdkHttpRequest req = b.build();
         var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(
-                        AwsCredentialsIdentity.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY))
+                        AwsCredentialsIdentity.create(key.accessKeyId(), key.secretKey()))
                 .request(req)
                 .payload(ContentStreamProvider.fromByteArray(new byte[length]))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
                 .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
                 .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, !unsignedPayload)
                 .build());
         Map<String, String> out = new LinkedHashMap<>();
+        if (unsignedPayload) {
+            assertThat(signed.request().firstMatchingHeader("x-amz-content-sha256")).as("signed as UNSIGNED-PAYLOAD")
+                    .contains("UNSIGNED-PAYLOAD");
+        }
         signed.request().forEachHeader((name, values) -> {
             if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) out.put(name, String.join(",", values));
         });
