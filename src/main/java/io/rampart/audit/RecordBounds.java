@@ -30,6 +30,16 @@ public final class RecordBounds {
     public static final int MAX_NAME = 256;
     private static final List<String> SHRINKABLE = List.of("requestParameters", "responseElements", "additionalEventData",
             "serviceEventDetails");
+    /**
+     * What detection rules and investigations read: dropped only when nothing else is left to drop, so that padding a
+     * request with junk parameters cannot push a lifecycle rule or an SSE-C header out of its record.
+     */
+    private static final java.util.Set<String> KEPT = java.util.Set.of("bucketName", "key", "Host", "x-amz-copy-source",
+            "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-copy-source-server-side-encryption-customer-algorithm", "x-amz-bypass-governance-retention",
+            "bucketPolicy", "LifecycleConfiguration", "VersioningConfiguration", "ServerSideEncryptionConfiguration",
+            "ObjectLockConfiguration", "PublicAccessBlockConfiguration", "userName", "roleName", "groupName", "policyArn",
+            "policyName", "accessKeyId", "status", "roleArn", "SSEApplied", "SignatureVersion", "AuthenticationMethod");
 
     private RecordBounds() { }
 
@@ -48,7 +58,7 @@ public final class RecordBounds {
         }
         byte[] json = write(record);
         while (json.length > MAX_RECORD_BYTES) {
-            if (!dropLargest(record)) {
+            if (!dropLargest(record, false) && !dropLargest(record, true)) {
                 // Nothing left to drop: keep only what says who did what, when.
                 for (String f : SHRINKABLE) {
                     if (record.has(f)) record.putObject(f).put("omitted", true);
@@ -133,8 +143,8 @@ public final class RecordBounds {
         return changed ? t : null;
     }
 
-    /** Removes the single largest entry of the shrinkable fields; false when there is none left. */
-    private static boolean dropLargest(ObjectNode record) {
+    /** Removes the single largest entry of the shrinkable fields (of the kept ones too, with {@code kept}); false when none. */
+    private static boolean dropLargest(ObjectNode record, boolean kept) {
         ObjectNode owner = null;
         String name = null;
         int largest = -1;
@@ -143,7 +153,7 @@ public final class RecordBounds {
             if (!(c instanceof ObjectNode o)) continue;
             for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("omitted")) continue;
+                if (e.getKey().equals("omitted") || (!kept && KEPT.contains(e.getKey()))) continue;
                 int size = e.getKey().length() + e.getValue().toString().length();
                 if (size > largest) {
                     largest = size;

@@ -66,4 +66,22 @@ class RecordBoundsTest {
         assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree(before));
         assertThat(JSON.readTree(json).path("requestParameters").has("omitted")).isFalse();
     }
+
+    @Test void paddingARequestWithJunkParametersCannotPushItsLifecycleRuleOutOfTheRecord() throws Exception {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("bucketName", "victim");
+        for (int i = 0; i < 8; i++) params.put("pad" + i, "p".repeat(8_000));
+        ObjectNode lifecycle = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < 60; i++) lifecycle.putObject("Rule" + i).put("ID", "r".repeat(1000)).put("Expiration", "1");
+        RequestFacts f = new RequestFacts(Instant.parse("2026-01-01T00:00:00Z"), "REQ", "host", "s3",
+                "PutBucketLifecycleConfiguration", "us-east-1", Principal.anonymous(), "", "203.0.113.9", "curl", "victim",
+                null, params, Map.of(), 200, null, null, 0, 0, "AuthHeader", null, null, false, true,
+                Map.of("LifecycleConfiguration", lifecycle));
+        byte[] json = RecordBounds.bounded(RECORDS.of(f));
+        assertThat(json.length).isLessThanOrEqualTo(RecordBounds.MAX_RECORD_BYTES);
+        JsonNode p = JSON.readTree(json).path("requestParameters");
+        assertThat(p.path("LifecycleConfiguration").path("Rule59").path("Expiration").asText()).isEqualTo("1");
+        assertThat(p.path("bucketName").asText()).isEqualTo("victim");
+        assertThat(p.path("omitted").asBoolean()).isTrue();
+    }
 }
