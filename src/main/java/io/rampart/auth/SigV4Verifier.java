@@ -248,6 +248,13 @@ public final class SigV4Verifier {
         try {
             bytes = body.readNBytes(MAX_BUFFERED_BODY + 1);
         } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.util.concurrent.TimeoutException) {
+                    // The connection's idle timeout passed while the body was awaited.
+                    throw new AuthException(AuthError.REQUEST_TIMEOUT, "Your socket connection to the server was not read "
+                            + "from or written to within the timeout period. Idle connections will be closed.");
+                }
+            }
             throw new AuthException(AuthError.INCOMPLETE_BODY, "The request body could not be read: " + e.getMessage());
         }
         if (bytes.length > MAX_BUFFERED_BODY) {

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.io.EofException;
 
 /**
  * How much of a request body each API takes, checked before the body is read: a declared Content-Length over the
@@ -92,16 +91,8 @@ final class BodyLimits {
     /** Whether {@code e} (or a cause) is the connection's idle timeout firing while the body was awaited. */
     static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) return true;
-            if (t.getCause() == t) break;
-        }
-        return false;
-    }
-
-    /** Whether {@code e} (or a cause) is the client going away or sending less than it announced. */
-    static boolean isEof(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof EofException || t instanceof java.io.EOFException) return true;
+            // Jetty fails a pending read with a TimeoutException when the connection's idle timeout passes.
+            if (t instanceof TimeoutException) return true;
             if (t.getCause() == t) break;
         }
         return false;

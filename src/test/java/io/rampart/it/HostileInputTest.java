@@ -177,6 +177,12 @@ class HostileInputTest {
         Reply r = sendPartial("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"), 100, 10, false);
         assertThat(r.status).isEqualTo(400);
         assertThat(r.body).contains("<Code>RequestTimeout</Code>");
+        // Signed (the signature needs the whole body first): the same answer, in IAM's error format.
+        Map<String, String> headers = signedHeaders(new AccessKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY, "Active",
+                null), "iam", "POST", "/", 100, false);
+        Reply signed = sendPartial("POST", "/", headers, 100, 10, false);
+        assertThat(signed.status).isEqualTo(400);
+        assertThat(signed.body).contains("<ErrorResponse").contains("<Code>RequestTimeout</Code>");
     }
 
     @Test void aClientThatDisconnectsMidBodyIsRecordedAsIncompleteBodyNotAnInternalError() throws Exception {
