@@ -184,7 +184,12 @@ public final class TrailTailer implements AutoCloseable {
     /** One pass: reads what is new and commits. Public for tests, which drive the tailer without its thread. */
     public synchronized void pass(boolean forceScan) throws IOException {
         String id;
-        while ((id = closedFindings.poll()) != null) detector.close(id);
+        while ((id = closedFindings.poll()) != null) {
+            detector.close(id);
+            String closed = id;
+            // A further unreadable record of that file starts a new finding.
+            unreadableFindings.values().removeIf(f -> f.id().equals(closed));
+        }
         List<Path> live = liveSegments();
         Set<String> liveIds = new HashSet<>();
         for (Path p : live) liveIds.add(segmentId(p));
