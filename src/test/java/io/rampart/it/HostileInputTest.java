@@ -118,6 +118,21 @@ class HostileInputTest {
         assertThat(rec.path("requestParameters").path("junk").asText()).hasSizeLessThanOrEqualTo(io.rampart.audit.RecordBounds.MAX_STRING);
     }
 
+    @Test void aLifecycleRulePaddedWithWhitespaceStillReachesTheTrailForDetection() throws Exception {
+        start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
+        server.s3().createBucket(b -> b.bucket("padded"));
+        String xml = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" + " ".repeat(200_000)
+                + "<Rule><ID>wipe</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days>"
+                + "</Expiration></Rule></LifecycleConfiguration>";
+        byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+        String md5 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(body));
+        RawS3.Reply r = new RawS3(server).signed("PUT", "/padded?lifecycle", Map.of("Content-MD5", md5), body);
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode rec = awaitRecord(n -> n.path("eventName").asText().equals("PutBucketLifecycle"));
+        assertThat(rec.path("requestParameters").path("LifecycleConfiguration").path("Rule").path("Expiration").path("Days")
+                .asText()).isEqualTo("1");
+    }
+
     // ---------------------------------------------------------------- finding 1: hostile records in the trail files
 
     @Test void corruptHugeAndTruncatedTrailRecordsAreReportedSkippedAndTheAttackIsStillContained() throws Exception {
