@@ -188,12 +188,8 @@ public final class TrailWriter implements AuditTrail {
 
     /** Appends an already-built record (internal events); with {@code durable}, returns once it is on disk. */
     public void append(ObjectNode record, boolean durable) {
-        byte[] json;
-        try {
-            json = CloudTrailRecord.JSON.writeValueAsBytes(record);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Bounded here, where every record passes: no client can write a record a reader cannot take.
+        byte[] json = RecordBounds.bounded(record);
         byte[] line = new byte[json.length + 1];
         System.arraycopy(json, 0, line, 0, json.length);
         line[json.length] = '\n';
@@ -362,7 +358,8 @@ public final class TrailWriter implements AuditTrail {
         long now = System.currentTimeMillis();
         String name = String.format("%013d-%s.jsonl", now, randomId());
         Path p = layout.segments().resolve(name);
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                io.rampart.storage.OwnerOnly.file());
         // The new file's directory entry must survive a crash as surely as the records in it.
         if (options.fsync()) Durable.syncDirectory(layout.segments());
         segment = new Segment(p, ch, now);

@@ -60,6 +60,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--stop-timeout", defaultValue = "30", description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
+    @Option(names = "--idle-timeout", defaultValue = "20", description = "Seconds a connection may send or take nothing; "
+            + "a stalled request body is then answered 400 RequestTimeout, as S3 does (default: ${DEFAULT-VALUE}).")
+    int idleTimeoutSeconds;
+
     @Option(names = "--lifecycle-interval-seconds", defaultValue = "3600",
             description = "How often the lifecycle worker applies the buckets' lifecycle rules, in seconds (default: ${DEFAULT-VALUE}).")
     long lifecycleIntervalSeconds;
@@ -206,12 +210,16 @@ final class ServerCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (idleTimeoutSeconds <= 0) {
+            System.err.println("rampart: --idle-timeout must be a positive number of seconds");
+            return 2;
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
                 System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"),
                 masterKey, true, Duration.ofSeconds(stopTimeoutSeconds),
-                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
+                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds)), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
                 .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
                 .withAutoRespond(autoRespond)

@@ -38,7 +38,7 @@ public final class OfflineAnalysis {
                 CloudTrailReader.read(file, r -> {
                     detector.accept(r);
                     if ((++records[0] & 0xFFFF) == 0) progress.update(0, files.size(), records[0]);
-                });
+                }, (i, offset, reason) -> unreadable.add(file + ": record " + i + " (byte " + offset + "): " + reason));
             } catch (IOException | RuntimeException e) {
                 unreadable.add(file + ": " + e.getMessage());
             }

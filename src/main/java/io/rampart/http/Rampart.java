@@ -213,6 +213,7 @@ public final class Rampart implements AutoCloseable {
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
         Path dir = Files.createDirectories(config.dataDir());
+        io.rampart.storage.OwnerOnly.restrictDirectory(dir);
         Path keyFile = dir.resolve("master.key");
         boolean existingData = Files.exists(dir.resolve("rampart.db"));
         if (existingData && !Files.exists(keyFile) && (config.masterKey() == null || config.masterKey().isBlank())) {
@@ -390,6 +391,9 @@ public final class Rampart implements AutoCloseable {
         return d;
     }
 
+    /** Concurrent client connections the S3 port keeps open at most. */
+    static final int MAX_CONNECTIONS = 4096;
+
     private static Server httpServer(Config config, TlsMaterial tls, S3Handler handler) {
         JettyStartup.skipMBeanServerProbe();
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -422,8 +426,12 @@ public final class Rampart implements AutoCloseable {
         }
         connector.setHost(config.address());
         connector.setPort(config.port());
-        connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        // A stalled body fails its read after this long, answered 400 RequestTimeout (S3Handler), as S3 does after ~20 s.
+        connector.setIdleTimeout((config.s3() == null ? S3Settings.DEFAULT_IDLE_TIMEOUT : config.s3().idleTimeout()).toMillis());
         server.addConnector(connector);
+        // Slow or stalled clients hold a connection each until the idle timeout: at most this many at once (the
+        // rest wait in the accept queue), so they cannot exhaust file descriptors.
+        server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(handler);
         server.setHandler(graceful);

@@ -166,9 +166,10 @@ public final class S3Service {
     /** The S3 error document for an exception, as AWS writes it. */
     public static byte[] errorDocument(S3ErrorCode code, String message, java.util.Map<String, String> extra,
                                        String resource, String requestId) {
-        XmlWriter x = new XmlWriter().start("Error").element("Code", code.code()).element("Message", message);
-        extra.forEach(x::element);
-        x.element("Resource", resource).element("RequestId", requestId).element("HostId", requestId);
+        // Error documents carry client text (keys, arguments): only characters XML 1.0 allows, so any parser reads them.
+        XmlWriter x = new XmlWriter().start("Error").element("Code", code.code()).element("Message", XmlWriter.xml10(message));
+        extra.forEach((k, v) -> x.element(k, XmlWriter.xml10(v)));
+        x.element("Resource", XmlWriter.xml10(resource)).element("RequestId", requestId).element("HostId", requestId);
         return x.toBytes();
     }
 }

@@ -43,6 +43,15 @@ public final class Database implements AutoCloseable {
 
     public Database(Path file, int readConnections) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        // SQLite gives the -wal and -shm files the database file's mode: make that 0600 before it first opens it.
+        try {
+            if (!java.nio.file.Files.exists(file)) java.nio.file.Files.createFile(file, OwnerOnly.file());
+            else OwnerOnly.restrictFile(file);
+            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-wal"));
+            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-shm"));
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
+        }
         this.writer = open(false);
         this.readers = new ArrayBlockingQueue<>(readConnections);
         for (int i = 0; i < readConnections; i++) {
