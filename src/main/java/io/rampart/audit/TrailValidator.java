@@ -135,6 +135,19 @@ public final class TrailValidator {
             }
         }
         learnRotations(digests, keys);
+        // Truncation first: of the reports naming the same missing digest, this one says the most.
+        Optional<TrailAnchor.Head> head = trust.recorded().head();
+        Duration every = head.map(TrailAnchor.Head::digestEvery).orElse(Duration.ofHours(1));
+        head.ifPresent(h -> {
+            Digest d = digests.get(h.digestObject());
+            if (d == null) {
+                out.add(new Result("digest", h.digestObject(), Status.MISSING, "truncated: the newest digest the database "
+                        + "recorded (end " + h.digestEnd() + ") is gone", h.digestEnd()));
+            } else if (!TrailLayout.sha256Hex(d.content()).equals(h.hash())) {
+                out.add(new Result("digest", h.digestObject(), Status.INVALID,
+                        "hash differs from the one the database recorded for the newest digest", h.digestEnd()));
+            }
+        });
         TrailState state = TrailState.peek(layout.state());
         Set<String> visited = new HashSet<>();
         Set<String> referenced = new HashSet<>();
@@ -147,9 +160,9 @@ public final class TrailValidator {
         }
         List<Digest> byEnd = new ArrayList<>(digests.values());
         byEnd.sort(Comparator.comparing((Digest d) -> d.json().path("digestEndTime").asText()).reversed());
-        for (Digest head : byEnd) {
-            if (visited.contains(head.object())) continue;
-            Digest current = head;
+        for (Digest chainHead : byEnd) {
+            if (visited.contains(chainHead.object())) continue;
+            Digest current = chainHead;
             Digest newer = null;
             while (current != null && visited.add(current.object())) {
                 checkDigest(current, newer, keys, out, referenced);
@@ -167,18 +180,6 @@ public final class TrailValidator {
                 current = previous;
             }
         }
-        Optional<TrailAnchor.Head> head = trust.recorded().head();
-        Duration every = head.map(TrailAnchor.Head::digestEvery).orElse(Duration.ofHours(1));
-        head.ifPresent(h -> {
-            Digest d = digests.get(h.digestObject());
-            if (d == null) {
-                out.add(new Result("digest", h.digestObject(), Status.MISSING, "truncated: the newest digest the database "
-                        + "recorded (end " + h.digestEnd() + ") is gone", h.digestEnd()));
-            } else if (!TrailLayout.sha256Hex(d.content()).equals(h.hash())) {
-                out.add(new Result("digest", h.digestObject(), Status.INVALID,
-                        "hash differs from the one the database recorded for the newest digest", h.digestEnd()));
-            }
-        });
         Instant rangeFrom = from;
         if (rangeFrom == null) {
             rangeFrom = digests.values().stream().map(Digest::start).filter(java.util.Objects::nonNull).min(Comparator.naturalOrder())
@@ -196,7 +197,7 @@ public final class TrailValidator {
         Set<String> seen = new HashSet<>();
         List<Result> filtered = out.stream()
                 .filter(r -> r.time() == null || ((from == null || !r.time().isBefore(from)) && (to == null || !r.time().isAfter(to))))
-                .filter(r -> seen.add(r.kind() + " " + r.file() + " " + r.status()))
+                .filter(r -> r.status() != Status.MISSING || seen.add(r.kind() + " " + r.file()))
                 .sorted(Comparator.comparing((Result r) -> r.time() == null ? Instant.MAX : r.time()).thenComparing(Result::file))
                 .toList();
         return new Report(filtered, rangeFrom, rangeTo);

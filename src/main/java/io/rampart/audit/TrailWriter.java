@@ -621,14 +621,16 @@ public final class TrailWriter implements AuditTrail {
             br.put("lastRecordedDigestEndTime", CloudTrailRecord.EVENT_TIME.format(h.digestEnd()));
             br.put("lastRecordedDigestHashValue", h.hash());
         });
-        state.created = now;
+        // Never before the recorded head: the new chain's first digest must not take an old digest's name.
+        Instant headEnd = anchor.head().map(TrailAnchor.Head::digestEnd).orElse(now);
+        state.created = headEnd.isAfter(now) ? headEnd : now;
         state.lastDigest = null;
         state.pendingLogs = JsonNodeFactory.instance.arrayNode();
         state.pendingDigest = null;
         state.chainBreak = br;
         state.save(layout.state());
         integrityBreak = problem;
-        digest(now, false);
+        digest(state.created, false);
     }
 
     // ---------------------------------------------------------------- digests
