@@ -117,7 +117,7 @@ final class TrailCommand implements Runnable {
                         + (pinned.isEmpty() ? " (keys recorded in the database)" : " (pinned public key(s))"));
                 for (TrailValidator.Result r : report.results()) {
                     if (!verbose && !r.status().problem() && r.status() != TrailValidator.Status.STOPPED) continue;
-                    System.out.println(r.status().label().toUpperCase(java.util.Locale.ROOT) + " " + r.kind() + " " + r.file()
+                    System.out.println(r.status().label() + " " + r.kind() + " " + r.file()
                             + ": " + r.detail());
                 }
                 long digests = report.results().stream().filter(r -> r.kind().equals("digest") && r.status() != TrailValidator.Status.BREAK).count();

@@ -96,7 +96,7 @@ class TrailTamperTest {
         assertThat(clean.out()).contains("Trail valid");
         Run other = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", wrong.toString());
         assertThat(other.exit()).as(other.out()).isEqualTo(1);
-        assertThat(other.out()).contains("INVALID digest").contains("not trusted").contains("Trail INVALID");
+        assertThat(other.out()).contains("invalid digest").contains("not trusted").contains("Trail INVALID");
 
         // The newest digest and the newest log file removed: truncation, named.
         TrailLayout layout = TrailLayout.ofDataDir(dataDir);
@@ -111,7 +111,7 @@ class TrailTamperTest {
         Files.delete(newestLogFile);
         Run truncated = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", pinned.toString());
         assertThat(truncated.exit()).as(truncated.out()).isEqualTo(1);
-        assertThat(truncated.out()).contains("MISSING digest " + newestDigest + ": truncated");
+        assertThat(truncated.out()).contains("missing digest " + newestDigest + ": truncated");
         Files.write(newestDigestFile, keptDigest);
         Files.write(newestLogFile, keptLog);
         assertThat(cli("trail", "validate", "--data-dir", dataDir.toString()).exit()).isZero();
@@ -123,7 +123,7 @@ class TrailTamperTest {
         Files.delete(layout.state());
         Run wiped = cli("trail", "validate", "--data-dir", dataDir.toString());
         assertThat(wiped.exit()).as(wiped.out()).isEqualTo(1);
-        assertThat(wiped.out()).contains("MISSING digest " + newestDigest + ": truncated");
+        assertThat(wiped.out()).contains("missing digest " + newestDigest + ": truncated");
 
         // The next start notices, raises a HIGH finding, records the break, and serves.
         try (Rampart r = Rampart.start(config()); S3Client s3 = client(r)) {
@@ -139,7 +139,7 @@ class TrailTamperTest {
         assertThat(new TrailQuery(null, null, null, null, "TrailIntegrityBreak", null, null).run(layout)).hasSize(1);
         Run afterBreak = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", pinned.toString());
         assertThat(afterBreak.exit()).as(afterBreak.out()).isEqualTo(1);
-        assertThat(afterBreak.out()).contains("CHAIN-BREAK digest").contains("state.json is missing");
+        assertThat(afterBreak.out()).contains("chain-break digest").contains("state.json is missing");
         // A start after that finds the new chain intact: one finding, not one per start.
         try (Rampart r = Rampart.start(config())) {
             assertThat(r.findings().list().stream().filter(f -> f.ruleId().equals("trail-tampered"))).hasSize(1);
