@@ -559,6 +559,12 @@ public final class TrailWriter implements AuditTrail {
             return "the newest digest the database recorded is unreadable: " + when;
         }
         if (!hash.equals(head.hash())) return "the newest digest the database recorded was modified: " + when;
+        for (JsonNode l : CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(file)).path("logFiles")) {
+            String logObject = l.path("s3Object").asText();
+            if (!Files.exists(layout.resolve(logObject))) {
+                return "the log file " + logObject + " listed in the newest digest the database recorded is missing: " + when;
+            }
+        }
         if (!sameDigest && state.pendingDigest == null) {
             log.warn("the trail's state names a digest newer than the database recorded ({} after {}); the database "
                     + "was probably restored from a backup: recording the trail's newest digest", last.path("s3Object").asText(), when);
