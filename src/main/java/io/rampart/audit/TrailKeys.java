@@ -16,9 +16,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * The trail's RSA signing key pair. It lives in the database ({@link TrailAnchor}), the private key sealed under the
@@ -179,22 +177,6 @@ public final class TrailKeys {
             throw new IOException("not an RSA public key (PEM \"PUBLIC KEY\" or DER): " + e.getMessage(), e);
         }
         return out;
-    }
-
-    /** Every public key file in {@code dir}, by fingerprint: only to name a planted key, never to trust it. */
-    public static Map<String, PublicKey> publicKeys(Path dir) throws IOException {
-        Map<String, PublicKey> keys = new HashMap<>();
-        if (!Files.isDirectory(dir)) return keys;
-        try (DirectoryStream<Path> pubs = Files.newDirectoryStream(dir, "*.pub")) {
-            KeyFactory kf = KeyFactory.getInstance("RSA");
-            for (Path p : pubs) {
-                PublicKey k = kf.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(p)));
-                keys.put(fingerprint(k), k);
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IOException("unreadable trail public key in " + dir + ": " + e.getMessage(), e);
-        }
-        return keys;
     }
 
     /** Hex MD5 of the DER public key: 32 hex digits, the form of CloudTrail's digestPublicKeyFingerprint. */

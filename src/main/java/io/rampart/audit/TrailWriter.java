@@ -170,7 +170,11 @@ public final class TrailWriter implements AuditTrail {
             state = TrailState.load(layout.root().resolve("state.json.absent"), clock.instant());
         }
         TrailWriter w = new TrailWriter(layout, options, clock, keys, state, anchor);
-        String problem = unreadableState != null ? unreadableState : w.checkAgainstAnchor(stateExisted);
+        String problem = unreadableState != null ? unreadableState
+                : keys.creating() && anchor.head().isPresent()
+                ? "the trail signing key is gone from the database, though it recorded digests up to "
+                        + anchor.head().get().digestObject()
+                : w.checkAgainstAnchor(stateExisted);
         if (problem == null) {
             w.finishPendingDigest();
             if (!stateExisted) state.save(layout.state());

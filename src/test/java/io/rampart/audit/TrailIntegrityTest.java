@@ -331,6 +331,29 @@ class TrailIntegrityTest {
         assertThat(problems(validatePinned(List.of(oldKey), recorded(), null))).isEmpty();
     }
 
+    @Test
+    void digestsAreWrittenEveryIntervalAlsoWhenNothingHappens() throws Exception {
+        TrailWriter.Options opts = TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false)
+                .withDigestEvery(Duration.ofMillis(1100));
+        try (TrailWriter w = TrailWriter.open(trailDir, opts, MASTER, db, Clock.systemUTC())) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (layout.digestFiles().size() < 3 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertThat(layout.digestFiles()).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(layout.logFiles()).isEmpty();
+        }
+        TrailValidator.Report report = new TrailValidator(layout, TrailValidator.Trust.recorded(recorded())).validate(null, null);
+        assertThat(problems(report)).as(report.toString()).isEmpty();
+    }
+
+    @Test
+    void aSigningKeyRemovedFromTheDatabaseIsABreakNotASilentNewKey() throws Exception {
+        fourHours();
+        db.write(c -> c.createStatement().executeUpdate("DELETE FROM trail_keys"));
+        try (TrailWriter w = writer()) {
+            assertThat(w.integrityBreak()).hasValueSatisfying(p -> assertThat(p).contains("signing key is gone"));
+        }
+    }
+
     private static void deleteTree(Path root) throws Exception {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
