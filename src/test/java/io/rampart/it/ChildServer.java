@@ -27,6 +27,11 @@ final class ChildServer {
 
     /** Starts {@code rampart server} on the data dir and port and returns once it logs that it is listening. */
     static Process start(Path dataDir, int port) throws Exception {
+        return start(dataDir, port, line -> { });
+    }
+
+    /** Same, handing every later line of the server's output to {@code lines}. */
+    static Process start(Path dataDir, int port, java.util.function.Consumer<String> lines) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.cli.Main",
                 "server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
@@ -44,7 +49,8 @@ final class ChildServer {
         assertThat(line).as("server start-up line").contains("Rampart listening on");
         Thread drain = new Thread(() -> {
             try {
-                while (out.readLine() != null) { /* keep the pipe from filling */ }
+                String more;
+                while ((more = out.readLine()) != null) lines.accept(more);
             } catch (java.io.IOException ignored) {
                 // process ended
             }

@@ -145,4 +145,26 @@ class TrailTamperTest {
             assertThat(r.findings().list().stream().filter(f -> f.ruleId().equals("trail-tampered"))).hasSize(1);
         }
     }
+
+    @Test
+    void thePublicKeyPrintedAtTheFirstStartValidatesTheTrail() throws Exception {
+        StringBuffer output = new StringBuffer();
+        int port = ChildServer.freePort();
+        Process server = ChildServer.start(dataDir, port, line -> output.append(line).append('\n'));
+        try (S3Client s3 = ChildServer.client(port)) {
+            s3.createBucket(b -> b.bucket("audited"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!output.toString().contains("-----END PUBLIC KEY-----") && System.nanoTime() < deadline) Thread.sleep(50);
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        String printed = output.toString();
+        assertThat(printed).contains("Audit trail signing key created (fingerprint").contains("-----END PUBLIC KEY-----");
+        Path saved = Files.writeString(elsewhere.resolve("trail-key.pem"),
+                printed.substring(printed.indexOf("-----BEGIN PUBLIC KEY-----"), printed.indexOf("-----END PUBLIC KEY-----") + 24));
+        Run run = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", saved.toString());
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).contains("Trail valid");
+    }
 }
