@@ -80,6 +80,7 @@ public final class CloudTrailRecord {
         if (f.authMethod() != null) extra.put("AuthenticationMethod", f.authMethod());
         if (f.hostId() != null) extra.put("x-amz-id-2", f.hostId());
         extra.put("bytesTransferredOut", f.bytesOut());
+        f.additional().forEach((k, v) -> extra.set(k, JSON.valueToTree(v)));
         r.put("requestID", f.requestId());
         r.put("eventID", UUID.randomUUID().toString());
         r.put("readOnly", f.readOnly());

@@ -22,15 +22,31 @@ import java.util.Map;
  * @param management        CloudTrail management event (bucket configuration) rather than a data event
  * @param documents         configuration documents CloudTrail shows in requestParameters as JSON (bucketPolicy,
  *                          LifecycleConfiguration, VersioningConfiguration, ServerSideEncryptionConfiguration...)
+ * @param additional        Rampart-specific additionalEventData entries (what a write replaced, see
+ *                          io.rampart.s3.WriteFacts): strings, booleans, numbers and maps of them
  */
 public record RequestFacts(Instant time, String requestId, String hostId, String service, String eventName,
                            String region, Principal principal, String accessKeyId, String sourceIp, String userAgent,
                            String bucket, String key, Map<String, String> requestParameters,
                            Map<String, String> responseElements, int status, String errorCode, String errorMessage,
                            long bytesIn, long bytesOut, String authMethod, String tlsVersion, String cipherSuite,
-                           boolean readOnly, boolean management, Map<String, JsonNode> documents) {
+                           boolean readOnly, boolean management, Map<String, JsonNode> documents,
+                           Map<String, Object> additional) {
     public RequestFacts {
         documents = documents == null ? Map.of() : Map.copyOf(documents);
+        additional = additional == null ? Map.of() : Map.copyOf(additional);
+    }
+
+    /** Facts without Rampart-specific additionalEventData. */
+    public RequestFacts(Instant time, String requestId, String hostId, String service, String eventName, String region,
+                        Principal principal, String accessKeyId, String sourceIp, String userAgent, String bucket,
+                        String key, Map<String, String> requestParameters, Map<String, String> responseElements,
+                        int status, String errorCode, String errorMessage, long bytesIn, long bytesOut,
+                        String authMethod, String tlsVersion, String cipherSuite, boolean readOnly, boolean management,
+                        Map<String, JsonNode> documents) {
+        this(time, requestId, hostId, service, eventName, region, principal, accessKeyId, sourceIp, userAgent, bucket, key,
+                requestParameters, responseElements, status, errorCode, errorMessage, bytesIn, bytesOut, authMethod,
+                tlsVersion, cipherSuite, readOnly, management, documents, Map.of());
     }
 
     /** Facts without configuration documents. */

@@ -26,7 +26,9 @@ final class DrillReport {
     record Step(String operation, String key, boolean succeeded, int httpStatus, String errorCode, String errorMessage,
                 double millis) {
         boolean refusedAsContainment() {
-            return !succeeded && ("AccessDenied".equals(errorCode) || "InvalidAccessKeyId".equals(errorCode));
+            // A disabled key answers InvalidAccessKeyId; an ended session ExpiredToken; a revoked principal AccessDenied.
+            return !succeeded && ("AccessDenied".equals(errorCode) || "InvalidAccessKeyId".equals(errorCode)
+                    || "ExpiredToken".equals(errorCode));
         }
 
         /** Rampart's (and S3's) answer to SSE-C over plain HTTP: a 400 InvalidRequest about a secure connection. */
@@ -41,6 +43,10 @@ final class DrillReport {
     }
 
     String endpoint;
+    /** The attack's shape (copy, put, multipart, sts, evasion, unversioned) and what it does. */
+    String scenario = "copy";
+    String scenarioDescription;
+    boolean versioned = true;
     Instant start;
     boolean rampart;
     String bucket;
@@ -49,6 +55,10 @@ final class DrillReport {
     /** "iam-user" (created on Rampart), "given" (--attacker-access-key) or "admin" (the caller's own credentials). */
     String attackerKind;
     String attackerUser;
+    /** The role whose session the attacker holds (sts scenario). */
+    String attackerRole;
+    /** What the attacker did before the malicious writes (evasion: suspend versioning, unblock SSE-C). */
+    final List<Step> preparation = new ArrayList<>();
     String attackerAccessKeyId;
     /** The attacker's listing of the sandbox before the attack (not a malicious write). */
     Step reconnaissance;
@@ -63,6 +73,10 @@ final class DrillReport {
     String reason;
     String findingRaised;
     String attackerKeyStatus;
+    /** Whether the drill ran the restore it prints (through the admin API; Rampart only), and its outcome. */
+    boolean restoreRan;
+    String restoreOutcome;
+    long keysRestored;
     int objectsVerified;
     int objectsLost;
     final List<String> lostKeys = new ArrayList<>();
@@ -87,6 +101,7 @@ final class DrillReport {
         return verdict != Verdict.NOT_CONTAINED && objectsLost == 0 ? 0 : 2;
     }
 
+
     String restoreCommand() {
         return "./rampart restore --endpoint " + endpoint + " --bucket " + bucket + " --undo-access-key " + attackerAccessKeyId
                 + " --since " + start + " --apply";
@@ -106,18 +121,24 @@ final class DrillReport {
 
     ObjectNode toJson(ObjectMapper json) {
         ObjectNode n = json.createObjectNode();
+        n.put("scenario", scenario);
+        if (scenarioDescription != null) n.put("scenarioDescription", scenarioDescription);
         n.put("endpoint", endpoint);
         n.put("drillStart", start.toString());
         n.put("rampart", rampart);
         n.put("bucket", bucket);
+        n.put("versioned", versioned);
         n.put("sseCAllowedOnBucket", sseCAllowedOnBucket);
         n.put("objects", objects);
         ObjectNode attacker = n.putObject("attacker");
         attacker.put("kind", attackerKind);
         if (attackerUser != null) attacker.put("userName", attackerUser);
+        if (attackerRole != null) attacker.put("roleName", attackerRole);
         attacker.put("accessKeyId", attackerAccessKeyId);
         if (reconnaissance != null) stepJson(n.putObject("reconnaissance"), reconnaissance);
         if (firstMaliciousRequestAt != null) n.put("firstMaliciousRequestAt", firstMaliciousRequestAt.toString());
+        ArrayNode prep = n.putArray("preparation");
+        for (Step s : preparation) stepJson(prep.addObject(), s);
         ArrayNode steps = n.putArray("steps");
         List<Step> all = new ArrayList<>(copies);
         if (lifecycle != null) all.add(lifecycle);
@@ -131,6 +152,10 @@ final class DrillReport {
         if (reason != null) n.put("reason", reason);
         n.put("findingRaised", findingRaised);
         if (attackerKeyStatus != null) n.put("attackerKeyStatus", attackerKeyStatus);
+        n.put("restoreRan", restoreRan);
+        if (restoreOutcome != null) n.put("restoreOutcome", restoreOutcome);
+        n.put("keysRestored", keysRestored);
+        n.put("restoreCommand", restoreCommand());
         n.put("objectsVerified", objectsVerified);
         n.put("objectsLost", objectsLost);
         ArrayNode lost = n.putArray("lostKeys");
@@ -139,7 +164,6 @@ final class DrillReport {
         n.put("cleanedUp", cleanedUp);
         ArrayNode failures = n.putArray("cleanupFailures");
         cleanupFailures.forEach(failures::add);
-        if (kept) n.put("restoreCommand", restoreCommand());
         n.put("exitCode", exitCode());
         return n;
     }

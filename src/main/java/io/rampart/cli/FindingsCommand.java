@@ -152,19 +152,23 @@ final class FindingsCommand implements Runnable {
                 print(out, n);
                 return 0;
             }
-            JsonNode list = n.path("findings");
-            if (list.isEmpty()) {
-                out.println("No findings.");
-                return 0;
-            }
-            out.printf("%-24s %-8s %-9s %-30s %-22s %-20s %6s  %s%n", "ID", "SEVERITY", "STATUS", "RULE", "ACCESS KEY",
-                    "BUCKET", "EVENTS", "LAST");
-            for (JsonNode f : list) {
-                out.printf("%-24s %-8s %-9s %-30s %-22s %-20s %6d  %s%n", f.path("id").asText(), f.path("severity").asText(),
-                        f.path("status").asText(), f.path("rule").asText(), f.path("accessKeyId").asText("-"),
-                        f.path("bucket").asText("-"), f.path("count").asLong(), f.path("lastTime").asText());
-            }
+            table(out, n.path("findings"));
             return 0;
+        }
+    }
+
+    /** The findings list as a table (also {@code rampart admin findings list}). */
+    static void table(PrintWriter out, JsonNode list) {
+        if (list.isEmpty()) {
+            out.println("No findings.");
+            return;
+        }
+        out.printf("%-24s %-8s %-9s %-30s %-22s %-20s %6s  %s%n", "ID", "SEVERITY", "STATUS", "RULE", "ACCESS KEY",
+                "BUCKET", "EVENTS", "LAST");
+        for (JsonNode f : list) {
+            out.printf("%-24s %-8s %-9s %-30s %-22s %-20s %6d  %s%n", f.path("id").asText(), f.path("severity").asText(),
+                    f.path("status").asText(), f.path("rule").asText(), f.path("accessKeyId").asText("-"),
+                    f.path("bucket").asText("-"), f.path("count").asLong(), f.path("lastTime").asText());
         }
     }
 

@@ -243,7 +243,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     /** The master key value: RAMPART_MASTER_KEY, else the --master-key-file contents, else null (the data-dir file). */
-    private String masterKey() throws java.io.IOException {
+    static String masterKey(Path masterKeyFile) throws java.io.IOException {
         String env = System.getenv("RAMPART_MASTER_KEY");
         if (env != null && !env.isBlank()) return env;
         if (masterKeyFile == null) return null;
@@ -251,6 +251,10 @@ final class ServerCommand implements Callable<Integer> {
             throw new java.io.IOException("--master-key-file " + masterKeyFile + " cannot be read");
         }
         return java.nio.file.Files.readString(masterKeyFile).trim();
+    }
+
+    private String masterKey() throws java.io.IOException {
+        return masterKey(masterKeyFile);
     }
 
     private static void printTrailKey(io.rampart.audit.TrailKeys k) {
@@ -265,13 +269,19 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private static void printCredentials(IamStore.Bootstrap b) {
+        java.io.PrintWriter out = new java.io.PrintWriter(System.out, true, java.nio.charset.Charset.defaultCharset());
+        printCredentials(out, b);
+    }
+
+    /** The admin's new key pair, as the first start and {@code rampart admin create-admin-key} print it. */
+    static void printCredentials(java.io.PrintWriter out, IamStore.Bootstrap b) {
         // Printed once, to the terminal, never to the log: the secret is stored only sealed under the master key.
-        System.out.println();
-        System.out.println("Admin credentials for account " + b.accountId() + " (user " + b.userName() + "):");
-        System.out.println("  export AWS_ACCESS_KEY_ID=" + b.accessKeyId());
-        System.out.println("  export AWS_SECRET_ACCESS_KEY=" + b.secretKey());
-        System.out.println("Keep them safe: the secret is not shown again.");
-        System.out.println();
-        System.out.flush();
+        out.println();
+        out.println("Admin credentials for account " + b.accountId() + " (user " + b.userName() + "):");
+        out.println("  export AWS_ACCESS_KEY_ID=" + b.accessKeyId());
+        out.println("  export AWS_SECRET_ACCESS_KEY=" + b.secretKey());
+        out.println("Keep them safe: the secret is not shown again.");
+        out.println();
+        out.flush();
     }
 }

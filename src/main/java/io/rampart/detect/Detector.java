@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,11 @@ public final class Detector {
     private static final Logger log = LoggerFactory.getLogger(Detector.class);
     /** Distinct values remembered per firstSeen group: beyond it the oldest is forgotten. */
     private static final int MAX_SEEN = 1000;
+    /**
+     * Sequence starts ({@code after}) remembered per rule: beyond it the oldest is forgotten. A rule grouped per object
+     * (a read, then a rewrite) would otherwise keep one per object read; the sequences it looks for are seconds apart.
+     */
+    static final int MAX_SEQUENCES = 10_000;
 
     /** Takes responses. Returns one log entry per attempt; never throws for a failed attempt (it is an entry). */
     public interface Responses {
@@ -59,7 +65,8 @@ public final class Detector {
     private final Map<String, Seen> seen = new HashMap<>();
     /** lowers: the group's previous value; NaN when the previous record had none. */
     private final Map<String, Double> previous = new HashMap<>();
-    private final Map<String, Long> lastA = new HashMap<>();
+    /** after: per rule, when each group last saw the sequence's start (oldest first, at most MAX_SEQUENCES). */
+    private final Map<String, LinkedHashMap<String, Long>> lastA = new HashMap<>();
     private final Map<String, Finding> open = new HashMap<>();
     /** Responses already attempted per open finding, as "action target". */
     private final Map<String, Set<String>> taken = new HashMap<>();
@@ -87,7 +94,7 @@ public final class Detector {
         long t = time(r);
         if (t == Long.MIN_VALUE) return;
         for (Rule rule : rules) {
-            if (rule.after() != null && rule.after().match().test(r)) lastA.put(key(rule, rule.groupOf(r)), t);
+            if (rule.after() != null && rule.after().match().test(r)) started(rule.id(), key(rule, rule.groupOf(r)), t);
             if (!rule.match().test(r)) continue;
             String g = key(rule, rule.groupOf(r));
             if (!qualifies(rule, g, r, t)) continue;
@@ -105,6 +112,16 @@ public final class Detector {
         } catch (RuntimeException e) {
             return Long.MIN_VALUE;
         }
+    }
+
+    private static final LinkedHashMap<String, Long> EMPTY = new LinkedHashMap<>();
+
+    /** Notes a sequence's start for a group, newest last; the rule's oldest is forgotten beyond MAX_SEQUENCES. */
+    private void started(String ruleId, String groupKey, long t) {
+        LinkedHashMap<String, Long> m = lastA.computeIfAbsent(ruleId, k -> new LinkedHashMap<>());
+        m.remove(groupKey);
+        m.put(groupKey, t);
+        if (m.size() > MAX_SEQUENCES) m.remove(m.keySet().iterator().next());
     }
 
     private static String key(Rule rule, String group) {
@@ -147,7 +164,7 @@ public final class Detector {
             return trigger && !Double.isNaN(v) && (prev == null || prev.isNaN() || v < prev);
         }
         if (rule.after() != null) {
-            Long a = lastA.get(g);
+            Long a = lastA.getOrDefault(rule.id(), EMPTY).get(g);
             return trigger && a != null && t >= a && t - a <= rule.after().within().toMillis();
         }
         return trigger;
@@ -217,9 +234,11 @@ public final class Detector {
             Rule r = byId.get(e.getKey().substring(0, e.getKey().indexOf('\u0000')));
             return r == null || e.getValue().isEmpty() || e.getValue().peekLast().t() + r.window().toMillis() < now;
         });
-        lastA.entrySet().removeIf(e -> {
-            Rule r = byId.get(e.getKey().substring(0, e.getKey().indexOf('\u0000')));
-            return r == null || r.after() == null || e.getValue() + r.after().within().toMillis() < now;
+        lastA.entrySet().removeIf(perRule -> {
+            Rule r = byId.get(perRule.getKey());
+            if (r == null || r.after() == null) return true;
+            perRule.getValue().values().removeIf(t -> t + r.after().within().toMillis() < now);
+            return perRule.getValue().isEmpty();
         });
         open.entrySet().removeIf(e -> {
             Rule r = byId.get(e.getValue().ruleId());
@@ -257,7 +276,7 @@ public final class Detector {
             else p.put(k, v);
         });
         ObjectNode la = n.putObject("lastA");
-        lastA.forEach(la::put);
+        lastA.values().forEach(m -> m.forEach(la::put));
         ObjectNode o = n.putObject("open");
         open.forEach((k, f) -> o.set(k, FindingJson.of(f)));
         ObjectNode tk = n.putObject("taken");
@@ -289,7 +308,7 @@ public final class Detector {
             if (ids.contains(ruleOf(e.getKey()))) previous.put(e.getKey(), e.getValue().isNull() ? Double.NaN : e.getValue().asDouble());
         });
         n.path("lastA").properties().forEach(e -> {
-            if (ids.contains(ruleOf(e.getKey()))) lastA.put(e.getKey(), e.getValue().asLong());
+            if (ids.contains(ruleOf(e.getKey()))) started(ruleOf(e.getKey()), e.getKey(), e.getValue().asLong());
         });
         n.path("open").properties().forEach(e -> {
             if (ids.contains(ruleOf(e.getKey()))) open.put(e.getKey(), FindingJson.parse(e.getValue()));

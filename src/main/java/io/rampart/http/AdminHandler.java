@@ -135,9 +135,9 @@ final class AdminHandler implements AutoCloseable {
         } catch (S3Exception e) {
             fail(response, callback, draft, "AdminRequest", params, e.code(), e.getMessage(), requestId);
         } catch (AuthException e) {
-            fail(response, callback, draft, "AdminRequest", params, codeOf(e.error().code()), e.getMessage(), requestId);
+            fail(response, callback, draft, "AdminRequest", params, AuthErrors.s3(e.error()), e.getMessage(), requestId);
         } catch (BodyVerificationException e) {
-            fail(response, callback, draft, "AdminRequest", params, codeOf(e.error().code()), e.getMessage(), requestId);
+            fail(response, callback, draft, "AdminRequest", params, AuthErrors.s3(e.error()), e.getMessage(), requestId);
         } catch (IOException | RuntimeException e) {
             log.error("admin request {} {} failed", requestId, rawPath, e);
             fail(response, callback, draft, "AdminRequest", params, S3ErrorCode.INTERNAL_ERROR,
@@ -147,11 +147,6 @@ final class AdminHandler implements AutoCloseable {
 
     private boolean isAdmin(Principal p) {
         return p.accountId().equals(adminAccountId) && p.isAccountAdmin();
-    }
-
-    private static S3ErrorCode codeOf(String code) {
-        for (S3ErrorCode c : S3ErrorCode.values()) if (c.code().equals(code)) return c;
-        return S3ErrorCode.INVALID_REQUEST;
     }
 
     /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey, since, removeNew, apply, limit}. */

@@ -209,6 +209,7 @@ public final class Rampart implements AutoCloseable {
     private MetricsEndpoint metricsEndpoint;
     private final ReplicationWorker replication;
     private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
+    private io.rampart.audit.AdminActions adminActions;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -233,6 +234,7 @@ public final class Rampart implements AutoCloseable {
             this.iam = iam;
             iam.verifyMasterKey();
             this.bootstrap = iam.bootstrap(config.rootAccessKey(), config.rootSecretKey());
+            bootstrap.warnings().forEach(w -> log.warn("{}", w));
             CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
                     .map(k -> new Credential(k.accessKeyId(), k.secretKey(), k.sessionToken(), k.principal(),
                             k.expiration().orElse(null)));
@@ -279,6 +281,22 @@ public final class Rampart implements AutoCloseable {
             this.trail = new MeteredTrail(new DetectingTrail(trailWriter, tailer), metrics);
             openedTrail = trail;
             tailer.start();
+            // The owner's offline actions (rampart admin) reach the trail through the database: drained now, then every
+            // second; each drain drops what the server cached about identities, so an offline change applies at once.
+            this.adminActions = new io.rampart.audit.AdminActions(db);
+            if (bootstrap.added()) {
+                // A new root credential is a fact for the trail, whether generated or taken from the environment.
+                String source = bootstrap.created() ? "generated" : "RAMPART_ROOT_ACCESS_KEY";
+                log.info("Added admin access key {} ({})", bootstrap.accessKeyId(), source);
+                adminActions.record(io.rampart.audit.AdminActions.SERVER_START, bootstrap.accountId(), "bootstrap-admin-key", false, java.util.Map.of("source", source),
+                        java.util.Map.of("accessKeyId", bootstrap.accessKeyId()), null);
+            }
+            adminActions.startDraining(trailWriter, config.region(), actions -> {
+                iam.forgetCached();
+                actions.stream().map(a -> a.request().get("findingId")).filter(java.util.Objects::nonNull).forEach(tailer::forget);
+            }, 1000);
+            io.rampart.detect.InactiveAdminKeys.warning(iam, findings, bootstrap.accountId(), bootstrap.accessKeyId(),
+                    config.dataDir()).ifPresent(w -> log.error("\n{}", w));
             // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
             lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
                     e.time(), config.region(), lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true)));
@@ -330,6 +348,7 @@ public final class Rampart implements AutoCloseable {
                     .withAccessLog(accessLog)
                     .withNotifier(notifications));
         } catch (Exception e) {
+            if (adminActions != null) adminActions.close();
             if (openedTrail != null) openedTrail.close();
             db.close();
             throw e;
@@ -548,6 +567,7 @@ public final class Rampart implements AutoCloseable {
         if (accessLog != null) accessLog.close();
         if (webhooks != null) webhooks.close();
         if (replication != null) replication.close();
+        if (adminActions != null) adminActions.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();

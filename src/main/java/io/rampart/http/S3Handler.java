@@ -175,6 +175,7 @@ public final class S3Handler extends Handler.Abstract {
                 // was sent, read the (new) current version again. Only for requests without a body to re-read.
                 try {
                     r = s3.handle(op, call);
+                    draft.additional(r.trail());
                     RequestFacts facts = draft.done(r.status(), r.headers(), call.contentLength(), Math.max(0, r.length()),
                             null, null);
                     // No acknowledged change without its record: mutations are recorded durably before the response.
@@ -202,9 +203,9 @@ public final class S3Handler extends Handler.Abstract {
                 failService(response, callback, service, e, requestId, draft);
                 return true;
             }
-            fail(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId, draft);
+            fail(response, callback, method, new S3Exception(AuthErrors.s3(e.error()), e.getMessage()), resource, requestId, draft);
         } catch (BodyVerificationException e) {
-            fail(response, callback, method, new S3Exception(codeOf(e.error().code()), e.getMessage()), resource, requestId, draft);
+            fail(response, callback, method, new S3Exception(AuthErrors.s3(e.error()), e.getMessage()), resource, requestId, draft);
         } catch (EofException e) {
             // The client went away or sent less than it announced.
             fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
@@ -248,19 +249,10 @@ public final class S3Handler extends Handler.Abstract {
     /** An IAM/STS/Organizations call that failed authentication: the service's own error format and codes. */
     private void failService(Response response, Callback callback, String service, AuthException e, String requestId,
                              Trail.Draft draft) {
-        String code = e.error().code();
-        String message = e.getMessage();
-        int status = e.error().status();
-        switch (code) {
-            case "InvalidAccessKeyId", "InvalidToken" -> {
-                code = "InvalidClientTokenId";
-                message = "The security token included in the request is invalid.";
-                status = 403;
-            }
-            case "AccessDenied" -> code = "organizations".equals(service) ? "AccessDeniedException" : code;
-            default -> { }
-        }
-        if ("organizations".equals(service) && !code.endsWith("Exception")) code = code + "Exception";
+        AuthErrors.ServiceError err = AuthErrors.service(service, e.error(), e.getMessage());
+        String code = err.code();
+        String message = err.message();
+        int status = err.status();
         byte[] body = ServiceEndpoint.errorBody(service, code, status >= 500 ? "Receiver" : "Sender", message, requestId);
         try {
             trail.record(draft.done(status, Map.of(), 0, body.length, code, message));
@@ -284,13 +276,6 @@ public final class S3Handler extends Handler.Abstract {
             if (t instanceof BodyVerificationException) return false;
         }
         return false;
-    }
-
-    /** Maps an S3 error code string from another layer onto the enum; unknown codes are a bug, reported as InvalidRequest. */
-    private static S3ErrorCode codeOf(String code) {
-        for (S3ErrorCode c : S3ErrorCode.values()) if (c.code().equals(code)) return c;
-        log.error("authentication error code {} has no S3ErrorCode", code);
-        return S3ErrorCode.INVALID_REQUEST;
     }
 
     private static String resource(RequestTarget t) {

@@ -4,6 +4,7 @@ import io.rampart.audit.AuditTrail;
 import io.rampart.audit.RequestFacts;
 import io.rampart.auth.Authenticated;
 import io.rampart.iam.IamApi;
+import io.rampart.iam.IamErrorCode;
 import io.rampart.iam.IamException;
 import io.rampart.iam.OrganizationsApi;
 import io.rampart.iam.QueryRequest;
@@ -86,7 +87,7 @@ final class ServiceEndpoint {
         try {
             if (action.isEmpty()) throw IamException.missingParameter("Action");
             if (auth.principal().isAnonymous() && !(service.equals("sts") && action.equals("AssumeRoleWithWebIdentity"))) {
-                throw new IamException("MissingAuthenticationToken", 403, "Request is missing Authentication Token");
+                throw new IamException(IamErrorCode.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
             }
             Instant now = Instant.now();
             out = switch (service) {
@@ -104,9 +105,9 @@ final class ServiceEndpoint {
             out = errorBody(service, e.code(), e.type(), e.getMessage(), requestId);
         } catch (RuntimeException e) {
             log.error("request {} {} {} failed", requestId, service, action, e);
-            status = 500;
-            error = "ServiceFailure";
-            errorMessage = "An internal error occurred.";
+            status = IamErrorCode.SERVICE_FAILURE.status();
+            error = IamErrorCode.SERVICE_FAILURE.code();
+            errorMessage = IamErrorCode.SERVICE_FAILURE.defaultMessage();
             out = errorBody(service, error, "Receiver", errorMessage, requestId);
         }
         RequestFacts facts = draft.done(status, error == null ? trailResponse : Map.of(), body.length, out.length, error,

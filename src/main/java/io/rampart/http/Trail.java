@@ -57,6 +57,7 @@ final class Trail {
         private String accessKeyId;
         private final Request request;
         private java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> documents;
+        private Map<String, Object> additional = Map.of();
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
@@ -105,6 +106,11 @@ final class Trail {
             this.documents = d;
         }
 
+        /** Rampart-specific additionalEventData the operation reported (what a write replaced). */
+        void additional(Map<String, Object> facts) {
+            this.additional = facts;
+        }
+
         boolean readOnly() {
             return readOnly;
         }
@@ -144,7 +150,7 @@ final class Trail {
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
                     target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
                     Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
-                    documents == null ? Map.of() : documents.get());
+                    documents == null ? Map.of() : documents.get(), additional);
         }
     }
 

@@ -1,65 +1,72 @@
 package io.rampart.iam;
 
+import java.util.Objects;
+
 /**
  * An IAM, STS or Organizations error as AWS reports it: the code clients branch on, the HTTP status, and whether the
  * caller ("Sender") or the service ("Receiver") is at fault.
  */
 public final class IamException extends RuntimeException {
-    private final String code;
-    private final int status;
+    private final IamErrorCode error;
 
-    public IamException(String code, int status, String message) {
+    public IamException(IamErrorCode error, String message) {
         super(message);
-        this.code = code;
-        this.status = status;
+        this.error = Objects.requireNonNull(error);
+    }
+
+    public IamException(IamErrorCode error) {
+        this(error, error.defaultMessage());
+    }
+
+    public IamErrorCode error() {
+        return error;
     }
 
     public String code() {
-        return code;
+        return error.code();
     }
 
     public int status() {
-        return status;
+        return error.status();
     }
 
     public String type() {
-        return status >= 500 ? "Receiver" : "Sender";
+        return status() >= 500 ? "Receiver" : "Sender";
     }
 
     public static IamException noSuchEntity(String message) {
-        return new IamException("NoSuchEntity", 404, message);
+        return new IamException(IamErrorCode.NO_SUCH_ENTITY, message);
     }
 
     public static IamException alreadyExists(String message) {
-        return new IamException("EntityAlreadyExists", 409, message);
+        return new IamException(IamErrorCode.ENTITY_ALREADY_EXISTS, message);
     }
 
     public static IamException validation(String message) {
-        return new IamException("ValidationError", 400, message);
+        return new IamException(IamErrorCode.VALIDATION_ERROR, message);
     }
 
     public static IamException invalidInput(String message) {
-        return new IamException("InvalidInput", 400, message);
+        return new IamException(IamErrorCode.INVALID_INPUT, message);
     }
 
     public static IamException malformedPolicy(String message) {
-        return new IamException("MalformedPolicyDocument", 400, message);
+        return new IamException(IamErrorCode.MALFORMED_POLICY_DOCUMENT, message);
     }
 
     public static IamException deleteConflict(String message) {
-        return new IamException("DeleteConflict", 409, message);
+        return new IamException(IamErrorCode.DELETE_CONFLICT, message);
     }
 
     public static IamException limitExceeded(String message) {
-        return new IamException("LimitExceeded", 409, message);
+        return new IamException(IamErrorCode.LIMIT_EXCEEDED, message);
     }
 
     public static IamException accessDenied(String message) {
-        return new IamException("AccessDenied", 403, message);
+        return new IamException(IamErrorCode.ACCESS_DENIED, message);
     }
 
     public static IamException missingParameter(String name) {
-        return new IamException("MissingParameter", 400,
-                "The request must contain the parameter " + name);
+        return new IamException(IamErrorCode.MISSING_PARAMETER, "The request must contain the parameter " + name);
     }
 }

@@ -35,8 +35,18 @@ public final class IamStore {
               secret BLOB NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL)
             """);
 
-    /** The admin key; {@code created} when this start generated it (its secret is then printed once, never stored in clear). */
-    public record Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created) {
+    /**
+     * The admin key; {@code created} when this start generated it (its secret is then printed once, never stored in
+     * clear). {@code added} when this start stored the key (generated, or new from the environment): a new root
+     * credential, which start-up records in the trail. {@code warnings}: what start-up must say loudly (an environment
+     * pair that was not applied, and why).
+     */
+    public record Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created,
+                            boolean added, List<String> warnings) {
+        public Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created) {
+            this(accountId, userName, accessKeyId, secretKey, created, created, List.of());
+        }
+
         @Override public String toString() {
             return "Bootstrap[" + accountId + ", " + userName + ", " + accessKeyId + "]";
         }
@@ -81,8 +91,11 @@ public final class IamStore {
     }
 
     /**
-     * Makes sure the account and its admin user exist. The admin's key is the given pair when both are set (added or
-     * updated), else a new random key on first start only.
+     * Makes sure the account and its admin user exist. The admin's key is the given pair when both are set, else a new
+     * random key on first start only. An environment pair only ever adds a key: a key id that already exists keeps its
+     * status (a key the detector or an administrator deactivated stays Inactive across restarts) and its secret (a
+     * different secret in the environment is ignored with a warning: minting the root's credential takes
+     * {@code rampart admin create-admin-key}, which the trail records, not an edit of the server's environment).
      */
     public Bootstrap bootstrap(String envAccessKey, String envSecretKey) {
         boolean useEnv = envAccessKey != null && !envAccessKey.isBlank() && envSecretKey != null && !envSecretKey.isBlank();
@@ -116,16 +129,37 @@ public final class IamStore {
             if (!useEnv && !fresh) return new Bootstrap(account, "admin", null, null, false);
             String id = useEnv ? envAccessKey.trim() : "AKIA" + random(KEY_ALPHABET, 16);
             String secret = useEnv ? envSecretKey.trim() : random(SECRET_ALPHABET, 40);
+            if (useEnv) {
+                record Stored(String account, String user, byte[] secret) { }
+                Optional<Stored> stored = Sql.one(c, "SELECT account, user_name, secret FROM access_keys WHERE id = ?",
+                        rs -> new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)), id);
+                if (stored.isPresent()) {
+                    List<String> warnings = new java.util.ArrayList<>();
+                    if (!stored.get().account().equals(account) || !stored.get().user().equals("admin")) {
+                        warnings.add("RAMPART_ROOT_ACCESS_KEY " + id + " is a key of " + stored.get().user() + " in account "
+                                + stored.get().account() + ", not the admin's: the environment pair was ignored.");
+                    } else {
+                        byte[] had = masterKey.unseal(stored.get().secret(), "access-key:" + id);
+                        byte[] given = secret.getBytes(StandardCharsets.UTF_8);
+                        if (!java.security.MessageDigest.isEqual(had, given)) {
+                            warnings.add("RAMPART_ROOT_SECRET_KEY differs from the stored secret of admin key " + id
+                                    + ": the environment cannot change an existing key's secret, the stored one stays. "
+                                    + "For a new admin key pair run: rampart admin create-admin-key --data-dir <data-dir>");
+                        }
+                        java.util.Arrays.fill(had, (byte) 0);
+                    }
+                    return new Bootstrap(account, "admin", id, null, false, false, List.copyOf(warnings));
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO access_keys(id, account, user_name, secret, status, created) VALUES(?, ?, 'admin', ?, 'Active', ?) "
-                            + "ON CONFLICT(id) DO UPDATE SET secret = excluded.secret, status = 'Active'")) {
+                    "INSERT INTO access_keys(id, account, user_name, secret, status, created) VALUES(?, ?, 'admin', ?, 'Active', ?)")) {
                 ps.setString(1, id);
                 ps.setString(2, account);
                 ps.setBytes(3, masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id));
                 ps.setLong(4, now);
                 ps.executeUpdate();
             }
-            return new Bootstrap(account, "admin", id, useEnv ? null : secret, !useEnv);
+            return new Bootstrap(account, "admin", id, useEnv ? null : secret, !useEnv, true, List.of());
         });
         cache.clear();
         return b;
@@ -161,6 +195,8 @@ public final class IamStore {
     /** The active or inactive key with this id, secret unsealed; empty for unknown ids. */
     public Optional<AccessKey> findKey(String accessKeyId) {
         if (accessKeyId.startsWith("ASIA")) return sessions.find(accessKeyId);
+        // Bounded, as the sessions' cache: unknown ids (anyone can send them) are cached too.
+        if (cache.size() > 10_000) cache.clear();
         return cache.computeIfAbsent(accessKeyId, this::loadKey);
     }
 
@@ -184,6 +220,35 @@ public final class IamStore {
         // After the commit: a load racing with this removal either finished before it (and is dropped) or reads the new row.
         cache.remove(accessKeyId);
         return changed > 0;
+    }
+
+    /**
+     * Forgets every cached key, session and compiled policy, so the next request reads them from the database: the
+     * owner changed them from another process ({@code rampart admin} on the data directory).
+     */
+    public void forgetCached() {
+        cache.clear();
+        sessions.forgetCached();
+        directory.changed();
+    }
+
+    /**
+     * The owner's break-glass key ({@code rampart admin create-admin-key}): a new active key for the account's admin,
+     * secret returned once. Not bound by the two-keys-per-user quota: locked-out owners may hold two dead keys.
+     */
+    public AccessKey createAdminKey(String account) {
+        String id = IamIds.longLivedKeyId();
+        String secret = IamIds.secret();
+        db.write(c -> {
+            if (!Sql.exists(c, "SELECT 1 FROM users WHERE account = ? AND name = 'admin'", account)) {
+                throw new IllegalStateException("account " + account + " has no admin user");
+            }
+            return Sql.update(c, "INSERT INTO access_keys(id, account, user_name, secret, status, created) "
+                    + "VALUES(?,?,'admin',?,'Active',?)", id, account,
+                    masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id), System.currentTimeMillis());
+        });
+        cache.remove(id);
+        return findKey(id).orElseThrow();
     }
 
     private Optional<AccessKey> loadKey(String id) {
@@ -439,7 +504,7 @@ public final class IamStore {
                 .orElseThrow(() -> IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist."));
         try {
             if (!Totp.verifyConsecutive(seed, code1, code2, epochSeconds)) {
-                throw new IamException("InvalidAuthenticationCode", 403, "Authentication code for device is not valid.");
+                throw new IamException(IamErrorCode.INVALID_AUTHENTICATION_CODE, "Authentication code for device is not valid.");
             }
         } finally {
             java.util.Arrays.fill(seed, (byte) 0);

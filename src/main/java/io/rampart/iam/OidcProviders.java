@@ -154,11 +154,11 @@ public final class OidcProviders {
             claims = processor.process(token, null);
         } catch (BadJOSEException e) {
             if (e.getMessage() != null && e.getMessage().contains("Expired")) {
-                throw new IamException("ExpiredTokenException", 400, "Token expired: current date/time is past the token's exp.");
+                throw new IamException(IamErrorCode.EXPIRED_TOKEN, "Token expired: current date/time is past the token's exp.");
             }
             throw invalidToken("The web identity token could not be verified: " + e.getMessage());
         } catch (JOSEException e) {
-            throw new IamException("IDPCommunicationError", 400, "Could not get the keys of " + issuer + ": " + e.getMessage());
+            throw new IamException(IamErrorCode.IDP_COMMUNICATION_ERROR, "Could not get the keys of " + issuer + ": " + e.getMessage());
         } catch (ParseException e) {
             throw invalidToken("The web identity token is not a JWT.");
         }
@@ -180,11 +180,11 @@ public final class OidcProviders {
                 return JWKSourceBuilder.create(new URL(jwks)).cache(Duration.ofMinutes(15).toMillis(), Duration.ofSeconds(10).toMillis())
                         .retrying(true).build();
             } catch (IOException e) {
-                throw new IamException("IDPCommunicationError", 400, "Could not read the OpenID configuration of " + url + ": "
+                throw new IamException(IamErrorCode.IDP_COMMUNICATION_ERROR, "Could not read the OpenID configuration of " + url + ": "
                         + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IamException("IDPCommunicationError", 400, "Interrupted reading the OpenID configuration of " + url);
+                throw new IamException(IamErrorCode.IDP_COMMUNICATION_ERROR, "Interrupted reading the OpenID configuration of " + url);
             }
         });
     }
@@ -214,7 +214,7 @@ public final class OidcProviders {
     }
 
     private static IamException invalidToken(String message) {
-        return new IamException("InvalidIdentityToken", 400, message);
+        return new IamException(IamErrorCode.INVALID_IDENTITY_TOKEN, message);
     }
 
     private static String arnOf(String account, String url) {

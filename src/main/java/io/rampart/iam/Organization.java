@@ -65,7 +65,7 @@ public final class Organization {
     public Info create(String managementAccount) {
         Info created = db.write(c -> {
             if (Sql.exists(c, "SELECT 1 FROM org")) {
-                throw new IamException("AlreadyInOrganizationException", 400,
+                throw new IamException(IamErrorCode.ALREADY_IN_ORGANIZATION,
                         "The AWS account is already a member of an organization.");
             }
             String id = "o-" + IamIds.random("abcdefghijklmnopqrstuvwxyz0123456789", 10);
@@ -84,7 +84,7 @@ public final class Organization {
     }
 
     public Info require() {
-        return info().orElseThrow(() -> new IamException("AWSOrganizationsNotInUseException", 400,
+        return info().orElseThrow(() -> new IamException(IamErrorCode.ORGANIZATIONS_NOT_IN_USE,
                 "Your account is not a member of an organization."));
     }
 
@@ -93,7 +93,7 @@ public final class Organization {
         Info info = require();
         boolean current = type.equals(SCP) ? info.scpEnabled() : info.rcpEnabled();
         if (current == enabled) {
-            throw new IamException(enabled ? "PolicyTypeAlreadyEnabledException" : "PolicyTypeNotEnabledException", 400,
+            throw new IamException(enabled ? IamErrorCode.POLICY_TYPE_ALREADY_ENABLED : IamErrorCode.POLICY_TYPE_NOT_ENABLED,
                     enabled ? "The specified policy type is already enabled." : "The specified policy type isn't currently enabled in this root.");
         }
         String column = type.equals(SCP) ? "scp_enabled" : "rcp_enabled";
@@ -119,7 +119,7 @@ public final class Organization {
         String id = "p-" + IamIds.random("abcdefghijklmnopqrstuvwxyz0123456789", 8);
         db.write(c -> {
             if (Sql.exists(c, "SELECT 1 FROM org_policies WHERE type = ? AND name = ?", type, name)) {
-                throw new IamException("DuplicatePolicyException", 400, "A policy with the same name already exists.");
+                throw new IamException(IamErrorCode.DUPLICATE_POLICY, "A policy with the same name already exists.");
             }
             return Sql.update(c, "INSERT INTO org_policies(id, type, name, description, content) VALUES(?,?,?,?,?)",
                     id, type, name, description, content);
@@ -130,13 +130,13 @@ public final class Organization {
 
     public Policy policy(String id) {
         return db.read(c -> Sql.one(c, "SELECT * FROM org_policies WHERE id = ?", Organization::policy, id))
-                .orElseThrow(() -> new IamException("PolicyNotFoundException", 400, "We can't find a policy with the PolicyId that you specified."));
+                .orElseThrow(() -> new IamException(IamErrorCode.POLICY_NOT_FOUND, "We can't find a policy with the PolicyId that you specified."));
     }
 
     public Policy updatePolicy(String id, Optional<String> name, Optional<String> description, Optional<String> content) {
         Policy p = policy(id);
         if (p.awsManaged()) {
-            throw new IamException("PolicyChangesInProgressException", 400, "AWS managed policies cannot be modified.");
+            throw new IamException(IamErrorCode.POLICY_CHANGES_IN_PROGRESS, "AWS managed policies cannot be modified.");
         }
         db.write(c -> Sql.update(c, "UPDATE org_policies SET name = ?, description = ?, content = ? WHERE id = ?",
                 name.orElse(p.name()), description.orElse(p.description()), content.orElse(p.content()), id));
@@ -146,10 +146,10 @@ public final class Organization {
 
     public void deletePolicy(String id) {
         Policy p = policy(id);
-        if (p.awsManaged()) throw new IamException("AccessDeniedException", 400, "AWS managed policies cannot be deleted.");
+        if (p.awsManaged()) throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "AWS managed policies cannot be deleted.");
         db.write(c -> {
             if (Sql.exists(c, "SELECT 1 FROM org_attachments WHERE policy_id = ?", id)) {
-                throw new IamException("PolicyInUseException", 400, "The policy is attached to one or more entities. "
+                throw new IamException(IamErrorCode.POLICY_IN_USE, "The policy is attached to one or more entities. "
                         + "You must detach it from all roots, OUs, and accounts before performing this operation.");
             }
             return Sql.update(c, "DELETE FROM org_policies WHERE id = ?", id);
@@ -168,7 +168,7 @@ public final class Organization {
         checkEnabled(info, p.type());
         int n = db.write(c -> Sql.update(c, "INSERT OR IGNORE INTO org_attachments(policy_id, target) VALUES(?,?)", policyId, target));
         if (n == 0) {
-            throw new IamException("DuplicatePolicyAttachmentException", 400, "The selected policy is already attached to the specified target.");
+            throw new IamException(IamErrorCode.DUPLICATE_POLICY_ATTACHMENT, "The selected policy is already attached to the specified target.");
         }
         generation.incrementAndGet();
     }
@@ -176,18 +176,18 @@ public final class Organization {
     public void detach(String policyId, String target) {
         Policy p = policy(policyId);
         if (p.id().equals(RCP_FULL_AWS_ACCESS)) {
-            throw new IamException("ConstraintViolationException", 400,
+            throw new IamException(IamErrorCode.CONSTRAINT_VIOLATION,
                     "You cannot detach the RCPFullAWSAccess policy: it is attached to every root, OU and account.");
         }
         int n = db.write(c -> {
             if (p.type().equals(SCP) && Sql.one(c, "SELECT COUNT(*) FROM org_attachments a JOIN org_policies p ON p.id = a.policy_id "
                     + "WHERE a.target = ? AND p.type = ?", rs -> rs.getInt(1), target, SCP).orElse(0) <= 1) {
-                throw new IamException("ConstraintViolationException", 400, "You cannot remove the last service control policy "
+                throw new IamException(IamErrorCode.CONSTRAINT_VIOLATION, "You cannot remove the last service control policy "
                         + "from a target: every root, OU and account must have at least one attached.");
             }
             return Sql.update(c, "DELETE FROM org_attachments WHERE policy_id = ? AND target = ?", policyId, target);
         });
-        if (n == 0) throw new IamException("PolicyNotAttachedException", 400, "The policy isn't attached to the specified target.");
+        if (n == 0) throw new IamException(IamErrorCode.POLICY_NOT_ATTACHED, "The policy isn't attached to the specified target.");
         generation.incrementAndGet();
     }
 
@@ -216,7 +216,7 @@ public final class Organization {
 
     private static void checkEnabled(Info info, String type) {
         if (!(type.equals(SCP) ? info.scpEnabled() : info.rcpEnabled())) {
-            throw new IamException("PolicyTypeNotEnabledException", 400,
+            throw new IamException(IamErrorCode.POLICY_TYPE_NOT_ENABLED,
                     "This operation can be performed only for enabled policy types.");
         }
     }

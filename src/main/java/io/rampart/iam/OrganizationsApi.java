@@ -11,7 +11,11 @@ import io.rampart.policy.PolicyKind;
 import io.rampart.policy.RequestContext;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -25,12 +29,45 @@ public final class OrganizationsApi {
     private final Organization org;
     private final Permissions permissions;
     private final String region;
+    private final Map<String, Action> actions;
 
     public OrganizationsApi(IamStore store, Organization org, Permissions permissions, String region) {
         this.store = store;
         this.org = org;
         this.permissions = permissions;
         this.region = region;
+        this.actions = table();
+    }
+
+    /** One Organizations action: reads its JSON input, writes its JSON output. */
+    @FunctionalInterface
+    private interface Action {
+        void handle(Call c, JsonNode in, ObjectNode out);
+    }
+
+    private Map<String, Action> table() {
+        Map<String, Action> t = new LinkedHashMap<>();
+        t.put("CreateOrganization", this::createOrganization);
+        t.put("DescribeOrganization", this::describeOrganization);
+        t.put("ListRoots", this::listRoots);
+        t.put("ListAccounts", this::listAccounts);
+        t.put("EnablePolicyType", this::setPolicyType);
+        t.put("DisablePolicyType", this::setPolicyType);
+        t.put("CreatePolicy", this::createPolicy);
+        t.put("UpdatePolicy", this::updatePolicy);
+        t.put("DescribePolicy", this::describePolicy);
+        t.put("DeletePolicy", this::deletePolicy);
+        t.put("ListPolicies", this::listPolicies);
+        t.put("AttachPolicy", this::attachOrDetach);
+        t.put("DetachPolicy", this::attachOrDetach);
+        t.put("ListPoliciesForTarget", this::listPoliciesForTarget);
+        t.put("ListTargetsForPolicy", this::listTargetsForPolicy);
+        return Collections.unmodifiableMap(t);
+    }
+
+    /** The actions this API answers, in registration order. */
+    public Set<String> actions() {
+        return actions.keySet();
     }
 
     /** A JSON 1.1 request: the action (from X-Amz-Target) and its JSON body. */
@@ -41,116 +78,134 @@ public final class OrganizationsApi {
         try {
             in = c.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(c.body());
         } catch (IOException e) {
-            throw new IamException("SerializationException", 400, "The request body is not valid JSON.");
+            throw new IamException(IamErrorCode.SERIALIZATION, "The request body is not valid JSON.");
         }
-        if (in == null || !in.isObject()) throw new IamException("SerializationException", 400, "The request body must be a JSON object.");
-        String a = c.action();
+        if (in == null || !in.isObject()) throw new IamException(IamErrorCode.SERIALIZATION, "The request body must be a JSON object.");
+        Action action = actions.get(c.action());
+        if (action == null) {
+            throw new IamException(IamErrorCode.UNKNOWN_OPERATION, "The action " + c.action() + " is not valid for this web service.");
+        }
         ObjectNode out = JSON.createObjectNode();
-        String account = c.caller().accountId();
-        switch (a) {
-            case "CreateOrganization" -> {
-                authorize(c, "organizations:CreateOrganization", "*");
-                organization(out.putObject("Organization"), org.create(account));
-            }
-            case "DescribeOrganization" -> {
-                authorize(c, "organizations:DescribeOrganization", "*");
-                organization(out.putObject("Organization"), org.require());
-            }
-            case "ListRoots" -> {
-                authorize(c, "organizations:ListRoots", "*");
-                Organization.Info i = org.require();
-                ObjectNode root = out.putArray("Roots").addObject();
-                root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
-                ArrayNode types = root.putArray("PolicyTypes");
-                if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
-                if (i.rcpEnabled()) types.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
-            }
-            case "ListAccounts" -> {
-                authorize(c, "organizations:ListAccounts", "*");
-                Organization.Info i = org.require();
-                ArrayNode accounts = out.putArray("Accounts");
-                for (String id : store.accounts()) {
-                    accounts.addObject().put("Id", id).put("Arn", "arn:aws:organizations::" + i.managementAccount()
-                            + ":account/" + i.id() + "/" + id).put("Name", id).put("Status", "ACTIVE")
-                            .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
-                }
-            }
-            case "EnablePolicyType", "DisablePolicyType" -> {
-                String type = policyType(text(in, "PolicyType", true));
-                authorize(c, "organizations:" + a, "*");
-                checkRoot(text(in, "RootId", true));
-                Organization.Info i = org.setPolicyType(type, a.equals("EnablePolicyType"), store.accounts());
-                ObjectNode root = out.putObject("Root");
-                root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
-            }
-            case "CreatePolicy" -> {
-                authorize(c, "organizations:CreatePolicy", "*");
-                String type = policyType(text(in, "Type", true));
-                String content = checkContent(type, text(in, "Content", true));
-                Organization.Policy p = org.createPolicy(type, text(in, "Name", true),
-                        Optional.ofNullable(text(in, "Description", false)).orElse(""), content);
-                policy(out.putObject("Policy"), p, org.require());
-            }
-            case "UpdatePolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:UpdatePolicy", "*");
-                Organization.Policy before = org.policy(id);
-                Optional<String> content = Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
-                Organization.Policy p = org.updatePolicy(id, Optional.ofNullable(text(in, "Name", false)),
-                        Optional.ofNullable(text(in, "Description", false)), content);
-                policy(out.putObject("Policy"), p, org.require());
-            }
-            case "DescribePolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:DescribePolicy", "*");
-                policy(out.putObject("Policy"), org.policy(id), org.require());
-            }
-            case "DeletePolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:DeletePolicy", "*");
-                org.deletePolicy(id);
-            }
-            case "ListPolicies" -> {
-                authorize(c, "organizations:ListPolicies", "*");
-                Organization.Info i = org.require();
-                ArrayNode list = out.putArray("Policies");
-                for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true)))) summary(list.addObject(), p, i);
-            }
-            case "AttachPolicy", "DetachPolicy" -> {
-                String id = text(in, "PolicyId", true);
-                String target = checkTarget(text(in, "TargetId", true));
-                authorize(c, "organizations:" + a, "*");
-                if (a.equals("AttachPolicy")) org.attach(id, target);
-                else org.detach(id, target);
-            }
-            case "ListPoliciesForTarget" -> {
-                String target = checkTarget(text(in, "TargetId", true));
-                authorize(c, "organizations:ListPoliciesForTarget", "*");
-                Organization.Info i = org.require();
-                ArrayNode list = out.putArray("Policies");
-                for (Organization.Policy p : org.policiesFor(target, policyType(text(in, "Filter", true)))) {
-                    summary(list.addObject(), p, i);
-                }
-            }
-            case "ListTargetsForPolicy" -> {
-                String id = text(in, "PolicyId", true);
-                authorize(c, "organizations:ListTargetsForPolicy", "*");
-                Organization.Info i = org.require();
-                org.policy(id);
-                ArrayNode list = out.putArray("Targets");
-                for (String t : org.targetsOf(id)) {
-                    boolean root = t.equals(i.rootId());
-                    list.addObject().put("TargetId", t).put("Arn", root ? i.rootArn()
-                                    : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + t)
-                            .put("Name", root ? "Root" : t).put("Type", root ? "ROOT" : "ACCOUNT");
-                }
-            }
-            default -> throw new IamException("UnknownOperationException", 400, "The action " + a + " is not valid for this web service.");
-        }
+        action.handle(c, in, out);
         try {
             return JSON.writeValueAsBytes(out);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void createOrganization(Call c, JsonNode in, ObjectNode out) {
+        String account = c.caller().accountId();
+        authorize(c, "organizations:CreateOrganization", "*");
+        organization(out.putObject("Organization"), org.create(account));
+    }
+
+    private void describeOrganization(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:DescribeOrganization", "*");
+        organization(out.putObject("Organization"), org.require());
+    }
+
+    private void listRoots(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListRoots", "*");
+        Organization.Info i = org.require();
+        ObjectNode root = out.putArray("Roots").addObject();
+        root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
+        ArrayNode types = root.putArray("PolicyTypes");
+        if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
+        if (i.rcpEnabled()) types.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
+    }
+
+    private void listAccounts(Call c, JsonNode in, ObjectNode out) {
+        String account = c.caller().accountId();
+        authorize(c, "organizations:ListAccounts", "*");
+        Organization.Info i = org.require();
+        ArrayNode accounts = out.putArray("Accounts");
+        for (String id : store.accounts()) {
+            accounts.addObject().put("Id", id).put("Arn", "arn:aws:organizations::" + i.managementAccount()
+                    + ":account/" + i.id() + "/" + id).put("Name", id).put("Status", "ACTIVE")
+                    .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
+        }
+    }
+
+    private void setPolicyType(Call c, JsonNode in, ObjectNode out) {
+        String a = c.action();
+        String type = policyType(text(in, "PolicyType", true));
+        authorize(c, "organizations:" + a, "*");
+        checkRoot(text(in, "RootId", true));
+        Organization.Info i = org.setPolicyType(type, a.equals("EnablePolicyType"), store.accounts());
+        ObjectNode root = out.putObject("Root");
+        root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
+    }
+
+    private void createPolicy(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:CreatePolicy", "*");
+        String type = policyType(text(in, "Type", true));
+        String content = checkContent(type, text(in, "Content", true));
+        Organization.Policy p = org.createPolicy(type, text(in, "Name", true),
+                Optional.ofNullable(text(in, "Description", false)).orElse(""), content);
+        policy(out.putObject("Policy"), p, org.require());
+    }
+
+    private void updatePolicy(Call c, JsonNode in, ObjectNode out) {
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:UpdatePolicy", "*");
+        Organization.Policy before = org.policy(id);
+        Optional<String> content = Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
+        Organization.Policy p = org.updatePolicy(id, Optional.ofNullable(text(in, "Name", false)),
+                Optional.ofNullable(text(in, "Description", false)), content);
+        policy(out.putObject("Policy"), p, org.require());
+    }
+
+    private void describePolicy(Call c, JsonNode in, ObjectNode out) {
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:DescribePolicy", "*");
+        policy(out.putObject("Policy"), org.policy(id), org.require());
+    }
+
+    private void deletePolicy(Call c, JsonNode in, ObjectNode out) {
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:DeletePolicy", "*");
+        org.deletePolicy(id);
+    }
+
+    private void listPolicies(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListPolicies", "*");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("Policies");
+        for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true)))) summary(list.addObject(), p, i);
+    }
+
+    private void attachOrDetach(Call c, JsonNode in, ObjectNode out) {
+        String a = c.action();
+        String id = text(in, "PolicyId", true);
+        String target = checkTarget(text(in, "TargetId", true));
+        authorize(c, "organizations:" + a, "*");
+        if (a.equals("AttachPolicy")) org.attach(id, target);
+        else org.detach(id, target);
+    }
+
+    private void listPoliciesForTarget(Call c, JsonNode in, ObjectNode out) {
+        String target = checkTarget(text(in, "TargetId", true));
+        authorize(c, "organizations:ListPoliciesForTarget", "*");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("Policies");
+        for (Organization.Policy p : org.policiesFor(target, policyType(text(in, "Filter", true)))) {
+            summary(list.addObject(), p, i);
+        }
+    }
+
+    private void listTargetsForPolicy(Call c, JsonNode in, ObjectNode out) {
+        String account = c.caller().accountId();
+        String id = text(in, "PolicyId", true);
+        authorize(c, "organizations:ListTargetsForPolicy", "*");
+        Organization.Info i = org.require();
+        org.policy(id);
+        ArrayNode list = out.putArray("Targets");
+        for (String t : org.targetsOf(id)) {
+            boolean root = t.equals(i.rootId());
+            list.addObject().put("TargetId", t).put("Arn", root ? i.rootArn()
+                            : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + t)
+                    .put("Name", root ? "Root" : t).put("Type", root ? "ROOT" : "ACCOUNT");
         }
     }
 
@@ -166,18 +221,18 @@ public final class OrganizationsApi {
 
     private void authorize(Call c, String action, String resource) {
         Principal caller = c.caller();
-        if (caller.isAnonymous()) throw new IamException("AccessDeniedException", 400, "Anonymous requests are not allowed.");
+        if (caller.isAnonymous()) throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "Anonymous requests are not allowed.");
         RequestContext ctx = new RequestContext(action, resource, Permissions.contextPrincipal(caller), caller.accountId(),
                 Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
         Decision d = permissions.decideIdentityOnly(caller, ctx);
         if (!d.allowed()) {
-            throw new IamException("AccessDeniedException", 400, "You don't have permissions to access this resource.");
+            throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
         }
     }
 
     private static String policyType(String t) {
         if (!t.equals(Organization.SCP) && !t.equals(Organization.RCP)) {
-            throw new IamException("InvalidInputException", 400, "You provided a value that does not match the required "
+            throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You provided a value that does not match the required "
                     + "pattern. Supported policy types: SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY.");
         }
         return t;
@@ -185,33 +240,33 @@ public final class OrganizationsApi {
 
     private static String checkContent(String type, String content) {
         if (content.length() > PolicyDocument.MAX_ORGANIZATIONS_POLICY) {
-            throw new IamException("ConstraintViolationException", 400, "The provided policy document exceeds the maximum size of "
+            throw new IamException(IamErrorCode.CONSTRAINT_VIOLATION, "The provided policy document exceeds the maximum size of "
                     + PolicyDocument.MAX_ORGANIZATIONS_POLICY + " characters.");
         }
         try {
             PolicyDocument.parse(content, type.equals(Organization.SCP) ? PolicyKind.SCP : PolicyKind.RCP);
         } catch (MalformedPolicyException e) {
-            throw new IamException("MalformedPolicyDocumentException", 400, e.getMessage());
+            throw new IamException(IamErrorCode.ORG_MALFORMED_POLICY_DOCUMENT, e.getMessage());
         }
         return content;
     }
 
     private void checkRoot(String rootId) {
         if (!org.require().rootId().equals(rootId)) {
-            throw new IamException("RootNotFoundException", 400, "We can't find a root with the RootId that you specified.");
+            throw new IamException(IamErrorCode.ROOT_NOT_FOUND, "We can't find a root with the RootId that you specified.");
         }
     }
 
     private String checkTarget(String target) {
         Organization.Info i = org.require();
         if (target.equals(i.rootId()) || store.accounts().contains(target)) return target;
-        throw new IamException("TargetNotFoundException", 400, "We can't find a root, OU, account, or policy with the TargetId that you specified.");
+        throw new IamException(IamErrorCode.TARGET_NOT_FOUND, "We can't find a root, OU, account, or policy with the TargetId that you specified.");
     }
 
     private static String text(JsonNode in, String field, boolean required) {
         JsonNode v = in.get(field);
         if (v == null || v.isNull() || v.asText().isEmpty()) {
-            if (required) throw new IamException("InvalidInputException", 400, "You must specify " + field + ".");
+            if (required) throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + ".");
             return null;
         }
         return v.asText();

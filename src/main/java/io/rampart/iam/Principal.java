@@ -54,7 +54,7 @@ public record Principal(String type, String accountId, String arn, String princi
 
     /** The account's bootstrap administrator, Rampart's stand-in for the root user: allowed everything its account owns. */
     public boolean isAccountAdmin() {
-        return "Root".equals(type) || ("IAMUser".equals(type) && "admin".equals(userName)
-                && arn.equals("arn:aws:iam::" + accountId + ":user/admin"));
+        return "Root".equals(type) || ("IAMUser".equals(type) && AccountRoot.USER_NAME.equals(userName)
+                && arn.equals("arn:aws:iam::" + accountId + ":user/" + AccountRoot.USER_NAME));
     }
 }

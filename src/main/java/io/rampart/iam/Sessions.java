@@ -80,6 +80,11 @@ public final class Sessions {
         return cache.computeIfAbsent(accessKeyId, this::load);
     }
 
+    /** Drops the cached credentials (changed by another process). */
+    void forgetCached() {
+        cache.clear();
+    }
+
     public Optional<Session> session(String accessKeyId) {
         return db.read(c -> Sql.one(c, "SELECT * FROM sts_sessions WHERE id = ?", Sessions::session, accessKeyId));
     }

@@ -53,12 +53,12 @@ public final class StsApi {
                 String id = r.required("AccessKeyId");
                 // Which account a key belongs to: any authenticated caller may ask, as on AWS.
                 String account = store.findKey(id).map(k -> k.principal().accountId())
-                        .orElseThrow(() -> new IamException("InvalidClientTokenId", 403, "The security token included in the request is invalid."));
+                        .orElseThrow(() -> new IamException(IamErrorCode.INVALID_CLIENT_TOKEN_ID, "The security token included in the request is invalid."));
                 yield ok(r, x -> x.element("Account", account));
             }
-            case "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage" -> throw new IamException("InvalidAction", 400,
+            case "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage" -> throw new IamException(IamErrorCode.INVALID_ACTION,
                     r.action() + " is not supported by this server.");
-            default -> throw new IamException("InvalidAction", 400, "Could not find operation " + r.action() + " for version 2011-06-15");
+            default -> throw new IamException(IamErrorCode.INVALID_ACTION, "Could not find operation " + r.action() + " for version 2011-06-15");
         };
     }
 
@@ -194,7 +194,7 @@ public final class StsApi {
         if (policy.isPresent()) {
             packed = policy.get().replaceAll("\\s", "").length();
             if (packed > MAX_PACKED_POLICY) {
-                throw new IamException("PackedPolicyTooLarge", 400, "Packed policy consumes " + (packed * 100 / MAX_PACKED_POLICY)
+                throw new IamException(IamErrorCode.PACKED_POLICY_TOO_LARGE, "Packed policy consumes " + (packed * 100 / MAX_PACKED_POLICY)
                         + "% of allotted space, please use smaller policy for assume role.");
             }
             try {

@@ -141,7 +141,8 @@ final class CopyObject {
             meta = meta.withLock(lockState);
             ObjectVersion v = new ObjectVersion(dest.name(), call.key(), Versions.idForWrite(dest), 0, true, false, src.size(), etag, ctx.now(),
                     meta, src.segments(), src.inline(), call.principal().arn(), call.principal().accessKeyId());
-            ObjectVersion stored = ctx.meta().putObject(v, Conditions.forWrite(call));
+            Map<String, Object> facts = new java.util.LinkedHashMap<>();
+            ObjectVersion stored = ctx.meta().putObject(v, WriteFacts.capturing(facts, Conditions.forWrite(call)));
             XmlWriter x = new XmlWriter().start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
                     .element("LastModified", Formats.isoDate(stored.lastModified()))
                     .element("ETag", Formats.quoted(stored.etag()));
@@ -149,6 +150,8 @@ final class CopyObject {
                 x.element("Checksum" + e.getKey().toUpperCase(java.util.Locale.ROOT), e.getValue());
             }
             S3Response r = S3Response.xml(x);
+            facts.forEach(r::trail);
+            r.trail(WriteFacts.COPY_SOURCE, WriteFacts.copySource(src, sourceKey.isPresent()));
             if (versioned(src.bucket())) r.header("x-amz-copy-source-version-id", src.versionId());
             Versions.header(r, dest, stored.versionId());
             Sse.responseHeaders(r, envelope, destKey);

@@ -74,6 +74,8 @@ final class Multipart {
         XmlWriter x = new XmlWriter().start("InitiateMultipartUploadResult", XmlWriter.S3_NAMESPACE)
                 .element("Bucket", b.name()).element("Key", call.key()).element("UploadId", uploadId);
         S3Response r = S3Response.xml(x);
+        // What the upload would replace, as it starts: one indexed read, so a rule can act before any part is sent.
+        r.trail(WriteFacts.REPLACED, WriteFacts.replaced(ctx.meta().current(b.name(), call.key())));
         if (algorithm != null) {
             r.header("x-amz-checksum-algorithm", algorithm);
             r.header("x-amz-checksum-type", meta.checksumType());
@@ -194,6 +196,7 @@ final class Multipart {
                     .element("LastModified", Formats.isoDate(ctx.now()))
                     .element("ETag", Formats.quoted(etag));
             S3Response r = S3Response.xml(x);
+            r.trail(WriteFacts.COPY_SOURCE, WriteFacts.copySource(src, sourceKey.isPresent()));
             if (copy.versioned(src.bucket())) r.header("x-amz-copy-source-version-id", src.versionId());
             Sse.responseHeaders(r, u.meta().encryption(), customer);
             return storePart(u, n, data, etag, Map.of(), r);
@@ -262,7 +265,8 @@ final class Multipart {
                 um.storageClass(), um.encryption(), um.lock());
         ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
                 segments, null, call.principal().arn(), call.principal().accessKeyId());
-        if (ctx.meta().completeUpload(u.uploadId(), v, used, precondition).isEmpty()) {
+        Map<String, Object> facts = new java.util.LinkedHashMap<>();
+        if (ctx.meta().completeUpload(u.uploadId(), v, used, WriteFacts.capturing(facts, precondition)).isEmpty()) {
             throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
         }
         XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
@@ -270,6 +274,7 @@ final class Multipart {
                 .element("Bucket", b.name()).element("Key", u.key()).element("ETag", Formats.quoted(etag));
         composite.ifPresent(c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", "COMPOSITE"));
         S3Response r = S3Response.xml(x);
+        facts.forEach(r::trail);
         // For SSE-C only the algorithm is echoed: the key is not part of this request.
         Sse.responseHeaders(r, um.encryption(), Optional.empty());
         Versions.header(r, b, v.versionId());

@@ -54,8 +54,10 @@ final class Objects {
                 ObjectVersion v = new ObjectVersion(b.name(), call.key(), Versions.idForWrite(b), 0, true, false, data.size(),
                         etag, ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(),
                         call.principal().accessKeyId());
-                ctx.meta().putObject(v, precondition);
+                Map<String, Object> facts = new java.util.LinkedHashMap<>();
+                ctx.meta().putObject(v, WriteFacts.capturing(facts, precondition));
                 S3Response r = S3Response.ok().header("ETag", Formats.quoted(etag));
+                facts.forEach(r::trail);
                 Versions.header(r, b, v.versionId());
                 ObjectHeaders.writeChecksums(r, meta);
                 Sse.responseHeaders(r, key.envelope(), customer);

@@ -20,6 +20,8 @@ public final class S3Response {
     private byte[] body;
     private BodyWriter writer;
     private long length = -1;
+    /** Facts for the audit record's additionalEventData (see {@link WriteFacts}); never sent to the client. */
+    private final Map<String, Object> trail = new LinkedHashMap<>();
 
     public static S3Response ok() {
         return new S3Response();
@@ -55,6 +57,14 @@ public final class S3Response {
         this.length = contentLength;
         return this;
     }
+
+    /** Adds an entry to the request's audit record (additionalEventData). */
+    public S3Response trail(String name, Object value) {
+        trail.put(name, value);
+        return this;
+    }
+
+    public Map<String, Object> trail() { return trail; }
 
     public int status() { return status; }
     public Map<String, String> headers() { return headers; }

@@ -106,6 +106,28 @@ final class Events {
             return this;
         }
 
+        /** Rampart's additionalEventData x-rampart-replaced: what the write replaced (null encryption: nothing). */
+        E replaced(String encryption) {
+            ObjectNode x = ((ObjectNode) r.get("additionalEventData")).putObject("x-rampart-replaced");
+            x.put("existed", encryption != null);
+            if (encryption != null) x.put("encryption", encryption);
+            return this;
+        }
+
+        /** The copy source's SSE-C key given (an owner rotating its key), as CloudTrail and Rampart record it. */
+        E copySourceKeyGiven() {
+            param("x-amz-copy-source-server-side-encryption-customer-algorithm", "AES256");
+            param("x-amz-copy-source-server-side-encryption-customer-key-MD5", "Zm9vYmFyYmF6cXV4cXV1eA==");
+            ((ObjectNode) r.get("additionalEventData")).putObject("x-rampart-copy-source").put("encryption", "SSE-C")
+                    .put("sseCKeyGiven", true);
+            return this;
+        }
+
+        E sseApplied(String sse) {
+            ((ObjectNode) r.get("additionalEventData")).put("SSEApplied", sse);
+            return this;
+        }
+
         E error(String code) {
             r.put("errorCode", code);
             r.put("errorMessage", code);

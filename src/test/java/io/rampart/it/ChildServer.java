@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -27,14 +29,29 @@ final class ChildServer {
 
     /** Starts {@code rampart server} on the data dir and port and returns once it logs that it is listening. */
     static Process start(Path dataDir, int port) throws Exception {
-        return start(dataDir, port, line -> { });
+        return start(dataDir, port, new java.util.AbstractList<>() {
+            @Override public String get(int i) {
+                throw new IndexOutOfBoundsException(i);
+            }
+
+            @Override public int size() {
+                return 0;
+            }
+
+            @Override public boolean add(String line) {
+                return true;
+            }
+        });
     }
 
-    /** Same, handing every later line of the server's output to {@code lines}. */
-    static Process start(Path dataDir, int port, java.util.function.Consumer<String> lines) throws Exception {
+    /** The same, with more server options, collecting every line the server prints (stdout and stderr) in {@code output}. */
+    static Process start(Path dataDir, int port, List<String> output, String... options) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.cli.Main",
-                "server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
+        List<String> command = new ArrayList<>(List.of(java, "-cp",
+                System.getProperty("java.class.path"), "io.rampart.cli.Main", "server", "--data-dir", dataDir.toString(),
+                "--port", Integer.toString(port)));
+        command.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
         pb.environment().put("RAMPART_ROOT_SECRET_KEY", RampartServer.SECRET_KEY);
         pb.redirectErrorStream(true);
@@ -43,6 +60,7 @@ final class ChildServer {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String line;
         while ((line = out.readLine()) != null) {
+            output.add(line);
             if (line.contains("Rampart listening on")) break;
             if (System.nanoTime() > deadline) break;
         }
@@ -50,7 +68,7 @@ final class ChildServer {
         Thread drain = new Thread(() -> {
             try {
                 String more;
-                while ((more = out.readLine()) != null) lines.accept(more);
+                while ((more = out.readLine()) != null) output.add(more);
             } catch (java.io.IOException ignored) {
                 // process ended
             }

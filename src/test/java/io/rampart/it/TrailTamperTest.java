@@ -148,18 +148,20 @@ class TrailTamperTest {
 
     @Test
     void thePublicKeyPrintedAtTheFirstStartValidatesTheTrail() throws Exception {
-        StringBuffer output = new StringBuffer();
+        List<String> output = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         int port = ChildServer.freePort();
-        Process server = ChildServer.start(dataDir, port, line -> output.append(line).append('\n'));
+        Process server = ChildServer.start(dataDir, port, output);
         try (S3Client s3 = ChildServer.client(port)) {
             s3.createBucket(b -> b.bucket("audited"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!output.toString().contains("-----END PUBLIC KEY-----") && System.nanoTime() < deadline) Thread.sleep(50);
+            while (!String.join("\n", List.copyOf(output)).contains("-----END PUBLIC KEY-----") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
         } finally {
             server.destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        String printed = output.toString();
+        String printed = String.join("\n", List.copyOf(output));
         assertThat(printed).contains("Audit trail signing key created (fingerprint").contains("-----END PUBLIC KEY-----");
         Path saved = Files.writeString(elsewhere.resolve("trail-key.pem"),
                 printed.substring(printed.indexOf("-----BEGIN PUBLIC KEY-----"), printed.indexOf("-----END PUBLIC KEY-----") + 24));
