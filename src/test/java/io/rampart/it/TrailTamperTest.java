@@ -154,14 +154,14 @@ class TrailTamperTest {
         try (S3Client s3 = ChildServer.client(port)) {
             s3.createBucket(b -> b.bucket("audited"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!String.join("\n", List.copyOf(output)).contains("-----END PUBLIC KEY-----") && System.nanoTime() < deadline) {
+            while (!String.join("\n", output.toArray(new String[0])).contains("-----END PUBLIC KEY-----") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
         } finally {
             server.destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        String printed = String.join("\n", List.copyOf(output));
+        String printed = String.join("\n", output.toArray(new String[0]));
         assertThat(printed).contains("Audit trail signing key created (fingerprint").contains("-----END PUBLIC KEY-----");
         Path saved = Files.writeString(elsewhere.resolve("trail-key.pem"),
                 printed.substring(printed.indexOf("-----BEGIN PUBLIC KEY-----"), printed.indexOf("-----END PUBLIC KEY-----") + 24));
