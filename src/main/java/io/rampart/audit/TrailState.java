@@ -26,12 +26,16 @@ final class TrailState {
     /** Why this chain began after a break (the next digest records it as chainBreak); null otherwise. */
     ObjectNode chainBreak;
 
-    static TrailState load(Path file, Instant now) throws IOException {
+    /** The state of a trail that begins {@code now}. */
+    static TrailState fresh(Instant now) {
         TrailState s = new TrailState();
-        if (!Files.exists(file)) {
-            s.created = now;
-            return s;
-        }
+        s.created = now;
+        return s;
+    }
+
+    static TrailState load(Path file, Instant now) throws IOException {
+        if (!Files.exists(file)) return fresh(now);
+        TrailState s = new TrailState();
         JsonNode n = CloudTrailRecord.JSON.readTree(file.toFile());
         s.created = Instant.parse(n.path("created").asText(now.toString()));
         s.lastDigest = n.hasNonNull("lastDigest") ? (ObjectNode) n.get("lastDigest") : null;

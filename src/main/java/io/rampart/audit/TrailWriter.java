@@ -167,7 +167,7 @@ public final class TrailWriter implements AuditTrail {
             state = TrailState.load(layout.state(), clock.instant());
         } catch (IOException | RuntimeException e) {
             unreadableState = "state.json is unreadable (" + e.getMessage() + ")";
-            state = TrailState.load(layout.root().resolve("state.json.absent"), clock.instant());
+            state = TrailState.fresh(clock.instant());
         }
         TrailWriter w = new TrailWriter(layout, options, clock, keys, state, anchor);
         String problem = unreadableState != null ? unreadableState

@@ -226,6 +226,24 @@ class TrailIntegrityTest {
         try (TrailWriter w = writer()) {
             assertThat(w.integrityBreak()).hasValueSatisfying(p -> assertThat(p).contains("went backwards"));
         }
+
+        // A digest planted in state.json for the server to finish and record as its own.
+        ObjectNode state = (ObjectNode) CloudTrailRecord.JSON.readTree(layout.state().toFile());
+        ObjectNode planted = state.putObject("pendingDigest");
+        planted.put("s3Object", "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/01/forged.json.gz");
+        planted.put("content", "{\"digestEndTime\":\"2026-03-01T23:00:00Z\",\"digestS3Object\":"
+                + "\"AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/01/forged.json.gz\",\"logFiles\":[]}");
+        planted.put("signature", "00".repeat(256));
+        Files.write(layout.state(), CloudTrailRecord.JSON.writeValueAsBytes(state));
+        try (TrailWriter w = writer()) {
+            assertThat(w.integrityBreak()).hasValueSatisfying(p -> assertThat(p).contains("did not sign"));
+        }
+        assertThat(layout.resolve(planted.path("s3Object").asText())).doesNotExist();
+
+        Files.writeString(layout.state(), "{ not json");
+        try (TrailWriter w = writer()) {
+            assertThat(w.integrityBreak()).hasValueSatisfying(p -> assertThat(p).contains("state.json is unreadable"));
+        }
     }
 
     @Test
