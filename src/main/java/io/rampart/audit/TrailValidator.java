@@ -255,6 +255,12 @@ public final class TrailValidator {
         Instant newestEnd = spans.stream().map(a -> a[1]).max(Comparator.naturalOrder()).orElse(null);
         List<Instant[]> gaps = new ArrayList<>();
         Instant cursor = from;
+        // Before the first digest of the trail (one that chains to nothing and records no break) there was no trail.
+        Digest oldest = digests.values().stream().filter(d -> d.start() != null).min(Comparator.comparing(Digest::start)).orElse(null);
+        if (oldest != null && oldest.json().path("previousDigestS3Object").isNull() && !oldest.json().hasNonNull("chainBreak")
+                && oldest.start().isAfter(cursor)) {
+            cursor = oldest.start();
+        }
         for (Instant[] span : spans) {
             if (span[0].isAfter(cursor)) gaps.add(new Instant[] {cursor, span[0].isBefore(to) ? span[0] : to});
             if (span[1].isAfter(cursor)) cursor = span[1];

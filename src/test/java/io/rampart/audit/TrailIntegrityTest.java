@@ -135,6 +135,8 @@ class TrailIntegrityTest {
         TrailValidator.Report report = validate(T0, clock.instant());
         assertThat(problems(report)).as(report.toString()).isEmpty();
         assertThat(report.count("digest", TrailValidator.Status.VALID)).isEqualTo(5);
+        // Before its first digest the trail did not exist: no hour is missing there.
+        assertThat(problems(validate(T0.minus(Duration.ofHours(5)), clock.instant()))).isEmpty();
         assertThat(report.count("log", TrailValidator.Status.VALID)).isEqualTo(3);
 
         TrailValidator.Report pinned = validatePinned(List.of(currentKey()), recorded(), null);
