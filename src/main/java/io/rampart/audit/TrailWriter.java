@@ -664,7 +664,7 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    /** Prepares a rotation when the current key has signed for {@link #KEY_LIFETIME}. */
+    /** Prepares a rotation (announced by the digest being written) when the current key has signed for {@link #KEY_LIFETIME}. */
     private void rotateWhenDue(Instant now) {
         for (TrailAnchor.KeyRecord k : anchor.keys()) {
             if (k.status() == TrailAnchor.KeyStatus.NEXT) return;
@@ -684,7 +684,6 @@ public final class TrailWriter implements AuditTrail {
         long delay = Math.max(0, Duration.between(clock.instant(), last.plus(options.digestEvery())).toMillis());
         sealer.scheduleAtFixedRate(() -> {
             try {
-                rotateWhenDue(clock.instant());
                 digest(clock.instant(), false);
             } catch (IOException | RuntimeException e) {
                 log.error("writing the audit digest failed; retried at the next interval", e);
@@ -698,6 +697,7 @@ public final class TrailWriter implements AuditTrail {
      */
     private synchronized String digest(Instant now, boolean stopping) throws IOException {
         finishPendingDigest();
+        rotateWhenDue(now);
         Instant start = state.lastDigest != null ? Instant.parse(state.lastDigest.path("endTime").asText()) : state.created;
         start = start.truncatedTo(ChronoUnit.SECONDS);
         Instant end = now.truncatedTo(ChronoUnit.SECONDS);

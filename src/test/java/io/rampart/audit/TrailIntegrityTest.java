@@ -374,6 +374,25 @@ class TrailIntegrityTest {
         }
     }
 
+    @Test
+    void aKeyThatHasSignedForAYearIsRotatedByTheNextDigest() throws Exception {
+        PublicKey first;
+        try (TrailWriter w = writer()) {
+            clock.advance(Duration.ofHours(1));
+            w.digestNow();
+            first = currentKey();
+            clock.advance(TrailWriter.KEY_LIFETIME.plusDays(1));
+            JsonNode announcing = CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(layout.resolve(w.digestNow())));
+            assertThat(announcing.path("digestPublicKeyFingerprint").asText()).isEqualTo(TrailKeys.fingerprint(first));
+            assertThat(announcing.path("nextDigestPublicKeyFingerprint").asText()).isEqualTo(w.publicKeyFingerprint());
+            clock.advance(Duration.ofHours(1));
+            w.digestNow();
+        }
+        assertThat(currentKey()).isNotEqualTo(first);
+        TrailValidator.Report report = validatePinned(List.of(first), recorded(), null);
+        assertThat(problems(report)).as(report.toString()).isEmpty();
+    }
+
     private static void deleteTree(Path root) throws Exception {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
