@@ -243,6 +243,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
         rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
+        rampart.createdTrailKey().ifPresent(k -> k.thenAccept(ServerCommand::printTrailKey));
         stop.await();
         System.err.println("rampart: shutting down, letting in-flight requests finish...");
         rampart.close();
@@ -262,6 +263,17 @@ final class ServerCommand implements Callable<Integer> {
 
     private String masterKey() throws java.io.IOException {
         return masterKey(masterKeyFile);
+    }
+
+    private static void printTrailKey(io.rampart.audit.TrailKeys k) {
+        // Public, but it is what proves the trail later: the copy kept elsewhere is the one to trust.
+        System.out.println();
+        System.out.println("Audit trail signing key created (fingerprint " + k.fingerprint() + "). Save this public key off");
+        System.out.println("this machine (e.g. as trail-key.pem) and check the trail against it with");
+        System.out.println("  rampart trail validate --public-key trail-key.pem");
+        System.out.print(io.rampart.audit.TrailKeys.pem(k.publicKey()));
+        System.out.println();
+        System.out.flush();
     }
 
     private static void printCredentials(IamStore.Bootstrap b) {

@@ -208,6 +208,7 @@ public final class Rampart implements AutoCloseable {
     private final TrailDestinations.Closeable trailDestination;
     private MetricsEndpoint metricsEndpoint;
     private final ReplicationWorker replication;
+    private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
     private io.rampart.audit.AdminActions adminActions;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
@@ -262,8 +263,9 @@ public final class Rampart implements AutoCloseable {
             TrailWriter.Options trailOptions = TrailWriter.Options.defaults(bootstrap.accountId(), config.region())
                     .withRotation(timing.rotateEvery(), timing.rotateBytes()).withDigestEvery(timing.digestEvery())
                     .withFsync(config.fsync());
-            TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, Clock.systemUTC());
+            TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, db, Clock.systemUTC());
             openedTrail = trailWriter;
+            this.createdTrailKey = trailWriter.createdKey().orElse(null);
             // The detector tails the trail's files from a stored position, off the request path, and may respond on
             // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
@@ -271,6 +273,7 @@ public final class Rampart implements AutoCloseable {
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().serviceEvent(
                     Instant.now(), config.region(), event, bucket, null, details), false);
             Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
+            trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
             this.findingsService = new FindingsService(findings, responder, tailer, (event, details) ->
@@ -351,6 +354,22 @@ public final class Rampart implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * The trail went backwards or vanished relative to the database (TrailWriter began a new chain recording it): a
+     * HIGH finding and a trail record, while the server keeps serving.
+     */
+    private static void trailTampered(FindingStore findings, Responder.Audit audit, String problem) {
+        Instant now = Instant.now();
+        io.rampart.detect.Finding f = new io.rampart.detect.Finding("F" + now.toEpochMilli() + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8), "trail-tampered", io.rampart.detect.Severity.HIGH,
+                "The audit trail went backwards or vanished since the database last recorded it: " + problem
+                        + ". A new digest chain records the break; run 'rampart trail validate' to see what is missing.",
+                null, null, null, now, now, 1, java.util.List.of(), io.rampart.detect.Finding.Status.OPEN, java.util.List.of());
+        findings.save(f);
+        audit.record("TrailIntegrityBreak", null, findingDetails(f));
+        log.error("FINDING {} HIGH trail-tampered: {}", f.id(), problem);
     }
 
     /** A finding's summary in its trail record (the full finding is in the admin API). */
@@ -479,6 +498,11 @@ public final class Rampart implements AutoCloseable {
     /** The admin key pair when this start generated it (first start without a key in the environment). */
     public Optional<IamStore.Bootstrap> createdCredentials() {
         return bootstrap.created() ? Optional.of(bootstrap) : Optional.empty();
+    }
+
+    /** On a first start, the trail signing key being created: its public key is shown to be kept off the machine. */
+    public Optional<java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys>> createdTrailKey() {
+        return Optional.ofNullable(createdTrailKey);
     }
 
     /** SHA-256 fingerprint of the served TLS certificate, when serving HTTPS. */

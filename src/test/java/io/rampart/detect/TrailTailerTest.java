@@ -32,7 +32,7 @@ class TrailTailerTest {
     @BeforeEach void open() throws Exception {
         db = new Database(dir.resolve("rampart.db"), 2);
         writer = TrailWriter.open(dir.resolve("trail"), TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false),
-                MASTER, Clock.systemUTC());
+                MASTER, db, Clock.systemUTC());
     }
 
     @AfterEach void close() {
