@@ -154,7 +154,7 @@ final class AdminHandler implements AutoCloseable {
         return S3ErrorCode.INVALID_REQUEST;
     }
 
-    /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey, since, removeNew, apply, limit}. */
+    /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey | deleted, since, removeNew, apply, limit}. */
     private static Restore.Request parse(JsonNode body, Instant now, Map<String, String> params) {
         if (body == null || !body.isObject()) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body must be a JSON object");
         String bucket = text(body, "bucket");
@@ -166,9 +166,11 @@ final class AdminHandler implements AutoCloseable {
         String undoPrincipal = text(body, "undoPrincipal");
         String undoKey = text(body, "undoAccessKey");
         String since = text(body, "since");
-        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoKey != null ? 1 : 0);
+        boolean deleted = body.path("deleted").asBoolean(false);
+        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoKey != null ? 1 : 0) + (deleted ? 1 : 0);
         if (modes != 1) {
-            throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Give exactly one of \"to\", \"undoPrincipal\" and \"undoAccessKey\"");
+            throw new AdminException(S3ErrorCode.INVALID_REQUEST,
+                    "Give exactly one of \"to\", \"undoPrincipal\", \"undoAccessKey\" and \"deleted\"");
         }
         boolean removeNew = body.path("removeNew").asBoolean(false);
         boolean apply = body.path("apply").asBoolean(false);
@@ -181,6 +183,12 @@ final class AdminHandler implements AutoCloseable {
                 Instant t = RestoreTime.parse(to, now);
                 params.put("to", t.toString());
                 mode = new Restore.ToTime(t);
+            } else if (deleted) {
+                // Without "since": everything deleted that the versions and the recovery window still hold.
+                Instant s = since == null ? Instant.EPOCH : RestoreTime.parse(since, now);
+                params.put("deleted", "true");
+                params.put("since", s.toString());
+                mode = new Restore.Deleted(s);
             } else {
                 if (since == null) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "An undo needs \"since\"");
                 Instant s = RestoreTime.parse(since, now);
