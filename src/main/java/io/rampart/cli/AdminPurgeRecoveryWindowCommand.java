@@ -31,6 +31,17 @@ import picocli.CommandLine.Spec;
 public final class AdminPurgeRecoveryWindowCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    private final java.io.InputStream in;
+
+    public AdminPurgeRecoveryWindowCommand() {
+        this(System.in);
+    }
+
+    /** Reading the confirmation from {@code in} (tests). */
+    public AdminPurgeRecoveryWindowCommand(java.io.InputStream in) {
+        this.in = in;
+    }
+
     @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
@@ -64,7 +75,7 @@ public final class AdminPurgeRecoveryWindowCommand implements Callable<Integer> 
             if (!yes) {
                 out.print("They cannot be restored afterwards. Type 'purge' to go on: ");
                 out.flush();
-                String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                String answer = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
                 if (answer == null || !answer.trim().equals("purge")) {
                     err.println("rampart admin purge-recovery-window: not confirmed; nothing purged");
                     return 1;

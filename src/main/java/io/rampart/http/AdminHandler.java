@@ -390,7 +390,8 @@ final class AdminHandler implements AutoCloseable {
             p.put("bucketName", bucket);
             p.put("key", k.key());
             if (k.targetVersionId() != null) p.put("sourceVersionId", k.targetVersionId());
-            p.put("replacedVersionId", k.currentVersionId());
+            // A key restored from the recovery window may have had no version at all.
+            if (k.currentVersionId() != null) p.put("replacedVersionId", k.currentVersionId());
             Map<String, String> r = new LinkedHashMap<>();
             r.put("x-amz-version-id", k.newVersionId());
             if (k.action() == Restore.Action.REMOVE_NEW) r.put("x-amz-delete-marker", "true");

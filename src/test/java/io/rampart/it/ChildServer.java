@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,10 +28,13 @@ final class ChildServer {
     }
 
     /** Starts {@code rampart server} on the data dir and port and returns once it logs that it is listening. */
-    static Process start(Path dataDir, int port) throws Exception {
+    static Process start(Path dataDir, int port, String... moreArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.cli.Main",
-                "server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
+        List<String> command = new ArrayList<>(List.of(java, "-cp",
+                System.getProperty("java.class.path"), "io.rampart.cli.Main", "server", "--data-dir", dataDir.toString(),
+                "--port", Integer.toString(port)));
+        command.addAll(List.of(moreArgs));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
         pb.environment().put("RAMPART_ROOT_SECRET_KEY", RampartServer.SECRET_KEY);
         pb.redirectErrorStream(true);
