@@ -188,7 +188,7 @@ public final class Restore {
         long scanned = 0;
         long planned = 0;
         List<Planned> pending = new ArrayList<>();
-        KeyScan scan = new KeyScan(r.bucket(), r.prefix());
+        KeyScan scan = new KeyScan(r, bucket.created());
         // While one chunk is written (and reported), the next is scanned and planned: at most one chunk in flight, so
         // memory stays bounded and the listener sees chunks in key order.
         try (ExecutorService chunkWriter = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("restore-apply").factory())) {
@@ -238,9 +238,14 @@ public final class Restore {
         private long keptAfterId;
         private boolean keptDone;
 
-        KeyScan(String bucket, String prefix) {
-            this.bucket = bucket;
-            this.prefix = prefix;
+        private final Mode mode;
+        private final long bucketCreated;
+
+        KeyScan(Request r, long bucketCreated) {
+            this.bucket = r.bucket();
+            this.prefix = r.prefix();
+            this.mode = r.mode();
+            this.bucketCreated = bucketCreated;
             this.liveAfterKey = prefix;
             this.keptAfterKey = prefix;
             this.keptDone = window == null;
@@ -293,7 +298,19 @@ public final class Restore {
             List<ObjectVersion> versions = new ArrayList<>();
             while ((l = peekLive()) != null && l.key().equals(key)) versions.add(live.poll());
             List<RecoveryWindow.Entry> held = new ArrayList<>();
-            while ((h = peekKept()) != null && h.version().key().equals(key)) held.add(kept.poll());
+            // A key overwritten all day can have thousands of held versions: only two matter to the plan, the newest
+            // the mode may bring back and one showing the key was touched. Versions removed before the bucket was
+            // (re)created belong to an earlier bucket of that name, maybe another account's: never brought back.
+            RecoveryWindow.Entry best = null;
+            RecoveryWindow.Entry touch = null;
+            while ((h = peekKept()) != null && h.version().key().equals(key)) {
+                RecoveryWindow.Entry e = kept.poll();
+                if (e.removedAt() < bucketCreated) continue;
+                if (touch == null && touches(mode, e)) touch = e;
+                if (candidate(mode, e) && (best == null || e.version().lastModified() >= best.version().lastModified())) best = e;
+            }
+            if (best != null) held.add(best);
+            if (touch != null && touch != best) held.add(touch);
             return new Key(key, versions, held);
         }
     }
@@ -319,6 +336,24 @@ public final class Restore {
      */
     private record Planned(String key, Action action, ObjectVersion current, ObjectVersion target, long windowId) { }
 
+    /** Whether a held version shows that the mode's subject touched its key (undo: the identity removed it). */
+    private static boolean touches(Mode mode, RecoveryWindow.Entry e) {
+        return switch (mode) {
+            case ToTime t -> false;
+            case Undo u -> u.removed(e);
+            case Deleted d -> e.removedAt() >= d.since().toEpochMilli();
+        };
+    }
+
+    /** Whether the mode may bring a held version back. */
+    private static boolean candidate(Mode mode, RecoveryWindow.Entry e) {
+        return switch (mode) {
+            case ToTime t -> e.version().lastModified() <= t.time().toEpochMilli() && e.removedAt() > t.time().toEpochMilli();
+            case Undo u -> u.removed(e) && !u.wrote(e.version());
+            case Deleted d -> e.removedAt() >= d.since().toEpochMilli();
+        };
+    }
+
     /** A version restore may bring back: live ({@code windowId} 0) or held by the recovery window. */
     private record Candidate(ObjectVersion v, long windowId) { }
 
@@ -335,13 +370,13 @@ public final class Restore {
                 long at = t.time().toEpochMilli();
                 for (ObjectVersion v : versions) if (v.lastModified() <= at) live.add(v);
                 // Held versions that existed at T: written by then, removed from view after.
-                for (RecoveryWindow.Entry e : held) if (e.version().lastModified() <= at && e.removedAt() > at) kept.add(e);
+                for (RecoveryWindow.Entry e : held) if (candidate(r.mode(), e)) kept.add(e);
             }
             case Undo u -> {
                 if (versions.stream().noneMatch(u::wrote) && held.stream().noneMatch(u::removed)) return null;
                 for (ObjectVersion v : versions) if (!u.wrote(v)) live.add(v);
                 // What the identity overwrote or deleted comes back; what others removed (lifecycle, a restore) does not.
-                for (RecoveryWindow.Entry e : held) if (u.removed(e) && !u.wrote(e.version())) kept.add(e);
+                for (RecoveryWindow.Entry e : held) if (candidate(r.mode(), e)) kept.add(e);
             }
             case Deleted d -> {
                 long since = d.since().toEpochMilli();
@@ -350,7 +385,7 @@ public final class Restore {
                         || held.stream().anyMatch(e -> e.removedAt() >= since);
                 if (!deleted) return null;
                 for (ObjectVersion v : versions) if (!v.deleteMarker()) live.add(v);
-                for (RecoveryWindow.Entry e : held) if (e.removedAt() >= since) kept.add(e);
+                for (RecoveryWindow.Entry e : held) if (candidate(r.mode(), e)) kept.add(e);
             }
         }
         // The newest candidate: the first live one in version order, unless the window holds one written later.

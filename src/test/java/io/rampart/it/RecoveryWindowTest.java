@@ -312,6 +312,21 @@ class RecoveryWindowTest {
         assertThat(keys(admin, bucket)).containsExactly("d/1", "d/2", "d/3", "e/1");
     }
 
+    @Test void versionsHeldFromAnEarlierBucketOfTheSameNameAreNeverRestoredIntoANewOne() throws Exception {
+        String bucket = "reborn";
+        admin.createBucket(b -> b.bucket(bucket));
+        admin.putObject(b -> b.bucket(bucket).key("secret"), RequestBody.fromString("the first owner's data"));
+        admin.deleteObject(b -> b.bucket(bucket).key("secret"));
+        admin.deleteBucket(b -> b.bucket(bucket));
+        assertThat(held(server, bucket)).hasSize(1);
+        tick();
+        admin.createBucket(b -> b.bucket(bucket));
+        Run r = restore("--bucket", bucket, "--deleted", "--apply", "--json");
+        assertThat(r.summary().path("keysScanned").asLong()).as("the window still holds it: %s", r.out()).isEqualTo(1);
+        assertThat(r.summary().path("keysPlanned").asLong()).as(r.out()).isZero();
+        assertThat(keys(admin, bucket)).isEmpty();
+    }
+
     @Test void aPermanentVersionDeleteInAVersionedBucketIsUndoneByRestoreTo() throws Exception {
         String bucket = "versioned-purge";
         admin.createBucket(b -> b.bucket(bucket));
