@@ -364,19 +364,14 @@ public final class Restore {
     private Planned plan(Request r, String key, List<ObjectVersion> versions, List<RecoveryWindow.Entry> held) {
         ObjectVersion current = versions.isEmpty() ? null : versions.get(0);
         List<ObjectVersion> live = new ArrayList<>();
-        List<RecoveryWindow.Entry> kept = new ArrayList<>();
         switch (r.mode()) {
             case ToTime t -> {
                 long at = t.time().toEpochMilli();
                 for (ObjectVersion v : versions) if (v.lastModified() <= at) live.add(v);
-                // Held versions that existed at T: written by then, removed from view after.
-                for (RecoveryWindow.Entry e : held) if (candidate(r.mode(), e)) kept.add(e);
             }
             case Undo u -> {
                 if (versions.stream().noneMatch(u::wrote) && held.stream().noneMatch(u::removed)) return null;
                 for (ObjectVersion v : versions) if (!u.wrote(v)) live.add(v);
-                // What the identity overwrote or deleted comes back; what others removed (lifecycle, a restore) does not.
-                for (RecoveryWindow.Entry e : held) if (candidate(r.mode(), e)) kept.add(e);
             }
             case Deleted d -> {
                 long since = d.since().toEpochMilli();
@@ -385,9 +380,12 @@ public final class Restore {
                         || held.stream().anyMatch(e -> e.removedAt() >= since);
                 if (!deleted) return null;
                 for (ObjectVersion v : versions) if (!v.deleteMarker()) live.add(v);
-                for (RecoveryWindow.Entry e : held) if (candidate(r.mode(), e)) kept.add(e);
             }
         }
+        List<RecoveryWindow.Entry> kept = new ArrayList<>();
+        // Held versions that existed at T (to-time), that the identity overwrote or deleted (undo: what others removed,
+        // lifecycle or a restore, stays), or deleted since (deleted).
+        for (RecoveryWindow.Entry e : held) if (candidate(r.mode(), e)) kept.add(e);
         // The newest candidate: the first live one in version order, unless the window holds one written later.
         Candidate target = live.isEmpty() ? null : new Candidate(live.get(0), 0);
         for (RecoveryWindow.Entry e : kept) {
