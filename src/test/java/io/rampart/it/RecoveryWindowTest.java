@@ -282,6 +282,22 @@ class RecoveryWindowTest {
         assertThat(versions(admin, bucket)).filteredOn(v -> !v.startsWith("versioned")).containsExactlyInAnyOrder("s@null", "t@null");
     }
 
+    @Test void aMultipartUploadOverAnObjectKeepsTheReplacedOne() throws Exception {
+        String bucket = "mpu-over";
+        admin.createBucket(b -> b.bucket(bucket));
+        byte[] original = random(120_000, 13);
+        admin.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromBytes(original));
+        Instant t = tick();
+        String id = admin.createMultipartUpload(b -> b.bucket(bucket).key("k")).uploadId();
+        String etag = admin.uploadPart(b -> b.bucket(bucket).key("k").uploadId(id).partNumber(1),
+                RequestBody.fromString("replacement")).eTag();
+        admin.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+        assertThat(held(server, bucket)).extracting(RecoveryWindow.Entry::reason).containsExactly("CompleteMultipartUpload");
+        restore("--bucket", bucket, "--to", t.toString(), "--apply", "--json");
+        assertThat(get(admin, bucket, "k")).isEqualTo(original);
+    }
+
     // ---- deletes ----
 
     @Test void deleteObjectsInAnUnversionedBucketIsBroughtBackByRestoreDeleted() throws Exception {
