@@ -57,6 +57,16 @@ final class ServerCommand implements Callable<Integer> {
             + "separate volume or a secrets mount; overrides <data-dir>/master.key. RAMPART_MASTER_KEY overrides both.")
     Path masterKeyFile;
 
+    @Option(names = "--recovery-window", defaultValue = "7d", paramLabel = "DURATION",
+            description = "How long overwritten and deleted object versions are kept, hidden, for restore (7d, 36h, 0 "
+                    + "turns it off; default: ${DEFAULT-VALUE}). Nothing over the network can shorten it or purge it.")
+    String recoveryWindow;
+
+    @Option(names = "--min-free-space", defaultValue = "default", paramLabel = "SIZE",
+            description = "Free space to keep on the data directory's filesystem: below it, writes get 503 "
+                    + "ServiceUnavailable (1GiB, 500MiB, 2%%; default: 1 GiB or 1%% of the filesystem, whichever is smaller).")
+    String minFreeSpace;
+
     @Option(names = "--stop-timeout", defaultValue = "30", description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
@@ -168,6 +178,17 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --trail-delivery-config " + trailDeliveryConfig + " cannot be read");
             return 2;
         }
+        io.rampart.recovery.RecoveryOptions recovery;
+        try {
+            recovery = io.rampart.recovery.RecoveryOptions.defaults()
+                    .withWindow(io.rampart.recovery.RecoveryOptions.parseDuration(recoveryWindow))
+                    .withMinFreeSpace(minFreeSpace);
+            java.nio.file.Files.createDirectories(dataDir);
+            io.rampart.s3.SpaceReserve.of(dataDir, minFreeSpace);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("rampart: --recovery-window / --min-free-space: " + e.getMessage());
+            return 2;
+        }
         java.util.Map<String, java.net.URI> webhooks = new java.util.LinkedHashMap<>();
         for (String w : notifyWebhooks) {
             int eq = w.indexOf('=');
@@ -228,7 +249,8 @@ final class ServerCommand implements Callable<Integer> {
                         .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
                         .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
                                 trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
-                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets));
+                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
+                .withRecovery(recovery);
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

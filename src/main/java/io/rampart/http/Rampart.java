@@ -85,7 +85,8 @@ public final class Rampart implements AutoCloseable {
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
-                         boolean autoRespond, Monitoring monitoring, ReplicationOptions replication) {
+                         boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
+                         io.rampart.recovery.RecoveryOptions recovery) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -96,6 +97,13 @@ public final class Rampart implements AutoCloseable {
             if (trail == null) trail = TrailTiming.defaults();
             if (monitoring == null) monitoring = Monitoring.defaults();
             if (replication == null) replication = ReplicationOptions.defaults();
+            if (recovery == null) recovery = io.rampart.recovery.RecoveryOptions.defaults();
+        }
+
+        /** The recovery window, its purge interval, and the free space kept on the data directory's filesystem. */
+        public Config withRecovery(io.rampart.recovery.RecoveryOptions r) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, r);
         }
 
         /** Settings with the default monitoring (no metrics port, access logs delivered every five minutes). */
@@ -103,13 +111,13 @@ public final class Rampart implements AutoCloseable {
                       String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
                       long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail, boolean autoRespond) {
             this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null, null);
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null, null, null);
         }
 
         /** Metrics endpoint, access log delivery. */
         public Config withMonitoring(Monitoring m) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m, replication, recovery);
         }
 
         /** Settings with automatic responses to findings on (the default). */
@@ -117,13 +125,13 @@ public final class Rampart implements AutoCloseable {
                       String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
                       long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
             this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true, null, null);
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true, null, null, null);
         }
 
         /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
         public Config withAutoRespond(boolean on) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring, replication, recovery);
         }
 
         /** Settings with the default audit trail timing. */
@@ -137,7 +145,7 @@ public final class Rampart implements AutoCloseable {
         /** Audit trail timing: segment rotation (time or size) and the digest interval. */
         public Config withTrail(TrailTiming t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring, replication, recovery);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -154,35 +162,35 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         /** Listening on this port (0: a free one); a test restarting a server keeps its port this way. */
         public Config withPort(int p) {
             return new Config(address, p, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         /** Replication: remote destinations (the operator's targets file) and retry back-off. */
         public Config withReplication(ReplicationOptions r) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, r);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, r, recovery);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
     }
 
@@ -210,6 +218,7 @@ public final class Rampart implements AutoCloseable {
     private final ReplicationWorker replication;
     private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
     private io.rampart.audit.AdminActions adminActions;
+    private final io.rampart.recovery.WindowPurger windowPurger;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -229,6 +238,23 @@ public final class Rampart implements AutoCloseable {
         AuditTrail openedTrail = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
+            io.rampart.storage.RecoveryWindow window = meta.recoveryWindow();
+            window.holding(config.recovery().enabled());
+            if (!config.recovery().enabled()) {
+                log.warn("the recovery window is OFF (--recovery-window 0): overwritten and deleted versions are gone at once "
+                        + "and cannot be restored; versions it still holds are freed by the next purge");
+            }
+            this.windowPurger = new io.rampart.recovery.WindowPurger(window, Clock.systemUTC(), config.recovery().window(),
+                    config.recovery().purgeInterval());
+            metrics.gauge("rampart.recovery.window.versions", "Object versions held by the recovery window",
+                    () -> window.stats(1000).versions());
+            metrics.gauge("rampart.recovery.window.bytes", "Bytes (object sizes) held by the recovery window",
+                    () -> window.stats(1000).bytes());
+            metrics.gauge("rampart.recovery.window.oldest.age.seconds", "Age of the oldest entry in the recovery window",
+                    () -> {
+                        Long oldest = window.stats(1000).oldestRemovedAt();
+                        return oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000);
+                    });
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
             this.sweptBlobs = blobs.sweep(meta::isLiveBlob);
             IamStore iam = new IamStore(db, masterKey);
@@ -254,6 +280,7 @@ public final class Rampart implements AutoCloseable {
             S3Service s3 = new S3Service(replicating, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
                     (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
                     permissions, config.replication().targets());
+            s3.spaceReserve(io.rampart.s3.SpaceReserve.of(dir, config.recovery().minFreeSpace()));
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -344,7 +371,7 @@ public final class Rampart implements AutoCloseable {
                         e.action() == LifecycleWorker.Action.CREATE_DELETE_MARKER, e.time());
             });
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout()), bootstrap.accountId(), findingsService,
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
                     .withNotifier(notifications));
@@ -474,6 +501,7 @@ public final class Rampart implements AutoCloseable {
                 r.metricsEndpoint = MetricsEndpoint.start(r.metrics, config.address(), m.metricsPort(), m.metricsTokenFile());
             }
             r.replication.start();
+            r.windowPurger.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -559,6 +587,16 @@ public final class Rampart implements AutoCloseable {
         return replication;
     }
 
+    /** The recovery window's background purge (tests run a pass at once). */
+    public io.rampart.recovery.WindowPurger windowPurger() {
+        return windowPurger;
+    }
+
+    /** The recovery window (tests look at what it holds). */
+    public io.rampart.storage.RecoveryWindow recoveryWindow() {
+        return meta.recoveryWindow();
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -576,6 +614,7 @@ public final class Rampart implements AutoCloseable {
         if (webhooks != null) webhooks.close();
         if (replication != null) replication.close();
         if (adminActions != null) adminActions.close();
+        if (windowPurger != null) windowPurger.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
