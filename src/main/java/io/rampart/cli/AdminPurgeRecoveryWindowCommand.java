@@ -4,22 +4,21 @@ import io.rampart.recovery.OfflinePurge;
 import io.rampart.recovery.RecoveryOptions;
 import io.rampart.storage.RecoveryWindow;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code rampart admin purge-recovery-window}: frees, before their time, versions the recovery window holds. Works on
  * the data directory (file access is the proof of ownership), with the server running or stopped; no network
- * credential can do this. Object Lock still keeps what it protects.
+ * credential can do this. Object Lock still keeps what it protects. Recorded in the trail like every admin action.
  */
 @Command(name = "purge-recovery-window", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -28,22 +27,17 @@ import picocli.CommandLine.Spec;
                 "Works on the data directory, with the server running or stopped. Versions under Object Lock "
                         + "(retention or legal hold) are kept. Asks for confirmation unless --yes is given."},
         footer = {"", "Example: rampart admin purge-recovery-window --data-dir /srv/rampart --bucket scratch --older-than 1d"})
-public final class AdminPurgeRecoveryWindowCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    private final java.io.InputStream in;
+public final class AdminPurgeRecoveryWindowCommand extends AdminCommand.Sub {
+    private final InputStream in;
 
     public AdminPurgeRecoveryWindowCommand() {
         this(System.in);
     }
 
     /** Reading the confirmation from {@code in} (tests). */
-    public AdminPurgeRecoveryWindowCommand(java.io.InputStream in) {
+    public AdminPurgeRecoveryWindowCommand(InputStream in) {
         this.in = in;
     }
-
-    @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
 
     @Option(names = "--bucket", description = "Only this bucket's entries (default: every bucket).")
     String bucket;
@@ -55,42 +49,47 @@ public final class AdminPurgeRecoveryWindowCommand implements Callable<Integer> 
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
 
-    @Override public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    @Override String eventName() {
+        return "purge-recovery-window";
+    }
+
+    @Override int run(AdminCommand.DataDir d, PrintWriter out, PrintWriter err) throws AdminCommand.Failure {
+        Duration age;
         try {
-            Duration age;
-            try {
-                age = RecoveryOptions.parseDuration(olderThan);
-            } catch (IllegalArgumentException e) {
-                err.println("rampart admin purge-recovery-window: --older-than: " + e.getMessage());
-                return 2;
-            }
-            String scope = bucket == null ? "every bucket" : "bucket " + bucket;
-            RecoveryWindow.Preview p = OfflinePurge.preview(dataDir, bucket, age, Clock.systemUTC());
-            out.printf("Recovery window of %s, removed more than %s ago: %d versions (%d bytes) to purge, %d kept by Object Lock.%n",
+            age = RecoveryOptions.parseDuration(olderThan);
+        } catch (IllegalArgumentException e) {
+            throw new AdminCommand.Failure("--older-than: " + e.getMessage());
+        }
+        request.put("bucket", bucket == null ? "*" : bucket);
+        request.put("olderThan", olderThan);
+        String scope = bucket == null ? "every bucket" : "bucket " + bucket;
+        try {
+            RecoveryWindow.Preview p = OfflinePurge.preview(d.db, bucket, age, Clock.systemUTC());
+            // Asked before the action, so shown at once (what run prints is held until the record is durable).
+            terminal.printf("Recovery window of %s, removed more than %s ago: %d versions (%d bytes) to purge, %d kept by Object Lock.%n",
                     scope, olderThan, p.versions(), p.bytes(), p.keptLocked());
-            out.flush();
-            if (p.versions() == 0) return 0;
+            terminal.flush();
+            if (p.versions() == 0) {
+                response.put("purgedVersions", "0");
+                return 0;
+            }
             if (!yes) {
-                out.print("They cannot be restored afterwards. Type 'purge' to go on: ");
-                out.flush();
+                terminal.print("They cannot be restored afterwards. Type 'purge' to go on: ");
+                terminal.flush();
                 String answer = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
                 if (answer == null || !answer.trim().equals("purge")) {
-                    err.println("rampart admin purge-recovery-window: not confirmed; nothing purged");
-                    return 1;
+                    throw new AdminCommand.Failure("purge-recovery-window: not confirmed; nothing purged");
                 }
             }
-            RecoveryWindow.Purge done = OfflinePurge.purge(dataDir, bucket, age, Clock.systemUTC());
+            RecoveryWindow.Purge done = OfflinePurge.purge(d.dir(), d.db, bucket, age, Clock.systemUTC());
             long bytes = done.purged().stream().mapToLong(e -> e.version().size()).sum();
+            response.put("purgedVersions", Integer.toString(done.purged().size()));
+            response.put("purgedBytes", Long.toString(bytes));
+            response.put("keptByObjectLock", Long.toString(done.keptLocked()));
             out.printf("Purged %d versions (%d bytes); %d kept by Object Lock.%n", done.purged().size(), bytes, done.keptLocked());
             return 0;
-        } catch (Exception e) {
-            err.println("rampart admin purge-recovery-window: " + e.getMessage());
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
+        } catch (IOException | SQLException e) {
+            throw new AdminCommand.Failure(e.getMessage());
         }
     }
 }

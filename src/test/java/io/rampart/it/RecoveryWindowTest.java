@@ -126,6 +126,14 @@ class RecoveryWindowTest {
         return restore(server.endpoint(), args);
     }
 
+    static List<JsonNode> trail() {
+        try {
+            return io.rampart.audit.TrailQuery.all().run(io.rampart.audit.TrailLayout.ofDataDir(server.dataDir()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Run purge(Path dataDir, String... args) {
         return purgeAnswering("", dataDir, args);
     }
@@ -134,7 +142,6 @@ class RecoveryWindowTest {
     static Run purgeAnswering(String input, Path dataDir, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        // Not registered under `rampart admin` on this branch: run as its own command.
         CommandLine cmd = new CommandLine(new AdminPurgeRecoveryWindowCommand(new java.io.ByteArrayInputStream(input.getBytes())));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
@@ -434,6 +441,12 @@ class RecoveryWindowTest {
         Run done = purgeAnswering("purge\n", server.dataDir(), "--bucket", bucket, "--older-than", "0");
         assertThat(done.exitCode()).as(done.err()).isZero();
         assertThat(done.out()).contains("Purged 1 versions (90000 bytes); 1 kept by Object Lock.");
+        // The owner's purge is in the trail (drained from admin_actions by the running server), with what it freed.
+        eventually("the purge recorded in the trail", () -> trail().stream()
+                .anyMatch(r -> "rampart.admin".equals(r.path("eventSource").asText())
+                        && "purge-recovery-window".equals(r.path("eventName").asText())
+                        && "1".equals(r.path("responseElements").path("purgedVersions").asText())
+                        && bucket.equals(r.path("requestParameters").path("bucket").asText())));
         assertThat(held(server, bucket)).extracting(e -> e.version().key()).containsExactly("locked");
         // What was purged cannot come back; what the lock kept can.
         restore("--bucket", bucket, "--deleted", "--apply", "--json");

@@ -168,7 +168,8 @@ class RestoreTest {
         assertThat(held.keys()).extracting(k -> k.path("key").asText() + "=" + k.path("action").asText())
                 .containsExactly("gone.txt=RESTORE", "kept.txt=RESTORE");
         assertThat(held.summary().path("trail").path("confirmed").asLong()).isEqualTo(2);
-        io.rampart.recovery.OfflinePurge.purge(server.dataDir(), bucket, java.time.Duration.ZERO, java.time.Clock.systemUTC());
+        var purged = RecoveryWindowTest.purge(server.dataDir(), "--bucket", bucket, "--older-than", "0", "--yes");
+        assertThat(purged.exitCode()).as(purged.err()).isZero();
         Run plan = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
         assertThat(plan.exitCode()).as(plan.err()).isZero();
         JsonNode trail = plan.summary().path("trail");
