@@ -63,7 +63,12 @@ public final class Database implements AutoCloseable {
     }
 
     private Connection open(boolean readOnly) throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        java.util.Properties props = new java.util.Properties();
+        // The writer begins every transaction IMMEDIATE: another process on the same file (`rampart admin`, a second
+        // node) then waits in the busy handler for the write lock, instead of failing at once with SQLITE_BUSY when a
+        // transaction that read first tries to write after the other process committed.
+        if (!readOnly) props.setProperty("transaction_mode", "IMMEDIATE");
+        Connection c = DriverManager.getConnection(url, props);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
