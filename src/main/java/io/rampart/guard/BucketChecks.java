@@ -44,10 +44,12 @@ final class BucketChecks {
 
     private final S3Client s3;
     private final PolicyProbes probes;
+    private final boolean aws;
 
-    BucketChecks(S3Client s3, PolicyProbes probes) {
+    BucketChecks(S3Client s3, PolicyProbes probes, boolean aws) {
         this.s3 = s3;
         this.probes = probes;
+        this.aws = aws;
     }
 
     static String arn(String bucket) {
@@ -196,8 +198,11 @@ final class BucketChecks {
                     + (n.eventBridgeConfiguration() != null ? 1 : 0);
             out.add(count > 0 ? Check.pass(Rule.EVENT_NOTIFICATIONS, res, count + " notification destination(s)")
                     : Check.fail(Rule.EVENT_NOTIFICATIONS, res, "no event notifications",
-                            "aws s3api put-bucket-notification-configuration --bucket " + bucket
-                                    + " --notification-configuration '{\"EventBridgeConfiguration\":{}}'"));
+                            "aws s3api put-bucket-notification-configuration --bucket " + bucket + " --notification-configuration "
+                                    + (aws ? "'{\"EventBridgeConfiguration\":{}}'"
+                                    : "'{\"QueueConfigurations\":[{\"QueueArn\":\"arn:rampart:sqs::HOOK:webhook\",\"Events\":"
+                                            + "[\"s3:ObjectCreated:*\",\"s3:ObjectRemoved:*\"]}]}'  (on Rampart: HOOK is a webhook "
+                                            + "of the server's configuration)")));
         } else {
             out.add(Check.unknown(Rule.EVENT_NOTIFICATIONS, res, nt.why(), nt.grant()));
         }

@@ -53,7 +53,7 @@ public final class Guard {
     }
 
     List<BucketChecks.Result> scanBuckets(List<String> names, boolean inventory, PolicyProbes probes) {
-        BucketChecks bucketChecks = new BucketChecks(target.s3, probes);
+        BucketChecks bucketChecks = new BucketChecks(target.s3, probes, target.isAws());
         Inventory inv = new Inventory(target.s3, progress);
         AtomicInteger done = new AtomicInteger();
         Semaphore slots = new Semaphore(BUCKET_CONCURRENCY);
