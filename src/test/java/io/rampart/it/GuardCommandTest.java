@@ -354,6 +354,13 @@ class GuardCommandTest {
             if (List.of("S3.VERSIONING", "S3.MFA_DELETE").contains(c.path("id").asText())) continue;
             assertThat(c.path("status").asText()).as(c.toString()).isNotEqualTo("PASS");
         }
+
+        iam.createUser(b -> b.userName("g-none"));
+        AccessKey none = iam.createAccessKey(b -> b.userName("g-none")).accessKey();
+        Run unlisted = guardAs(none.accessKeyId(), none.secretAccessKey());
+        assertThat(unlisted.exitCode()).isEqualTo(2);
+        assertThat(unlisted.err()).startsWith("rampart guard: cannot list the buckets: cannot read: permission s3:ListAllMyBuckets "
+                + "missing").endsWith("; name them with --bucket\n");
     }
 
     @Test void formatsTableGroupedByBucketSarifAndMarkdown() throws Exception {
@@ -375,6 +382,11 @@ class GuardCommandTest {
 
         String md = guard("--bucket", "g-bad", "--format", "markdown").out();
         assertThat(md).contains("## bucket g-bad").contains("| FAIL | HIGH | `S3.VERSIONING` Versioning is enabled |");
+
+        Run missing = guard("--bucket", "g-no-such-bucket");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("rampart guard: no such bucket 'g-no-such-bucket'\n");
+        assertThat(missing.out()).isEmpty();
 
         Run bad = guard("--format", "yaml");
         assertThat(bad.exitCode()).isEqualTo(2);
