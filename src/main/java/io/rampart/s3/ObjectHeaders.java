@@ -29,8 +29,10 @@ final class ObjectHeaders {
         Map<String, String> out = new LinkedHashMap<>();
         for (String h : CONTENT_HEADERS) {
             call.header(h.toLowerCase(Locale.ROOT)).ifPresent(v -> {
-                if (h.equals("Content-Encoding")) {
-                    // aws-chunked is transport framing, not a property of the object.
+                boolean chunked = h.equals("Content-Encoding") && java.util.Arrays.stream(v.split(","))
+                        .anyMatch(e -> e.trim().equalsIgnoreCase("aws-chunked"));
+                if (chunked) {
+                    // aws-chunked is transport framing, not a property of the object; any other value is kept verbatim.
                     String kept = String.join(",", java.util.Arrays.stream(v.split(","))
                             .map(String::trim).filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("aws-chunked")).toList());
                     if (!kept.isEmpty()) out.put(h, kept);

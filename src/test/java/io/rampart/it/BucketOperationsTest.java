@@ -112,12 +112,29 @@ class BucketOperationsTest {
         assertThat(s3.headBucket(b -> b.bucket(name)).sdkHttpResponse().statusCode()).isEqualTo(200);
     }
 
-    @Test void createBucketTwiceIsBucketAlreadyOwnedByYou() {
+    @Test void createBucketTwiceInUsEast1AnswersTheOwner200AndKeepsTheBucket() {
+        // S3's legacy us-east-1 behaviour: BucketAlreadyOwnedByYou everywhere else (see CreateBucketRegionTest).
         String name = bucketName("twice");
         s3.createBucket(b -> b.bucket(name));
-        var e = assertS3Error(() -> s3.createBucket(b -> b.bucket(name)), 409, "BucketAlreadyOwnedByYou",
-                "Your previous request to create the named bucket succeeded and you already own it.");
-        assertThat(e.requestId()).isNotBlank();
+        s3.putObject(b -> b.bucket(name).key("kept"), RequestBody.fromString("x"));
+        var again = s3.createBucket(b -> b.bucket(name));
+        assertThat(again.sdkHttpResponse().statusCode()).isEqualTo(200);
+        assertThat(again.location()).isEqualTo("/" + name);
+        assertThat(s3.headObject(b -> b.bucket(name).key("kept")).contentLength()).isEqualTo(1L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not-a-region", "moon", "US", "eu_west_1"})
+    void createBucketWithAConstraintThatIsNoRegionIsInvalidLocationConstraint(String constraint) {
+        String name = bucketName("bad-constraint");
+        var r = new RawS3(server).signed("PUT", "/" + name, java.util.Map.of(),
+                ("<CreateBucketConfiguration><LocationConstraint>" + constraint
+                        + "</LocationConstraint></CreateBucketConfiguration>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
+        assertThat(r.error().get("Code")).isEqualTo("InvalidLocationConstraint");
+        assertThat(r.error().get("Message")).isEqualTo("The specified location-constraint is not valid");
+        assertThat(r.error().get("LocationConstraint")).isEqualTo(constraint);
+        assertThatThrownBy(() -> s3.headBucket(b -> b.bucket(name))).isInstanceOf(NoSuchBucketException.class);
     }
 
     @Test void headBucketOfMissingBucketIs404() {
