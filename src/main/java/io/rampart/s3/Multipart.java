@@ -91,7 +91,8 @@ final class Multipart {
         return u.get();
     }
 
-    private static int partNumber(S3Call call) {
+    /** The partNumber query parameter (UploadPart, GetObject, HeadObject): 1 to 10000, else InvalidArgument. */
+    static int partNumber(S3Call call) {
         String v = call.query("partNumber").orElse("");
         try {
             int n = Integer.parseInt(v);

@@ -103,7 +103,6 @@ final class ObjectHeaders {
         for (Map.Entry<String, String> e : m.userMetadata().entrySet()) r.header("x-amz-meta-" + e.getKey(), e.getValue());
         if (!m.tags().isEmpty()) r.header("x-amz-tagging-count", Integer.toString(m.tags().size()));
         if (!"STANDARD".equals(m.storageClass())) r.header("x-amz-storage-class", m.storageClass());
-        if (!m.partSizes().isEmpty()) r.header("x-amz-mp-parts-count", Integer.toString(m.partSizes().size()));
         if (m.replicationStatus() != null) r.header("x-amz-replication-status", m.replicationStatus());
         // response-* overrides (S3 refuses them for anonymous requests; auth already required here).
         override(r, call, "response-content-type", "Content-Type");

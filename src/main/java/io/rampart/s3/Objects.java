@@ -95,7 +95,7 @@ final class Objects {
             if (range.isPresent()) {
                 throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
             }
-            int n = Buckets.parseInt(partNumber.get(), "partNumber", 1, 10000);
+            int n = Multipart.partNumber(call);
             List<Long> parts = v.meta().partSizes();
             if (parts.isEmpty()) {
                 if (n != 1) throw invalidPartNumber();
@@ -103,6 +103,8 @@ final class Objects {
                 partial = size > 0;
             } else {
                 if (n > parts.size()) throw invalidPartNumber();
+                // S3 gives the parts count only to a partNumber request, and only for a multipart object.
+                r.header("x-amz-mp-parts-count", Integer.toString(parts.size()));
                 long start = 0;
                 for (int i = 0; i < n - 1; i++) start += parts.get(i);
                 first = start;

@@ -233,6 +233,38 @@ class MultipartUploadTest {
 
         assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("k").partNumber(4)),
                 416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+        // Without partNumber S3 does not give the parts count.
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("k")).partsCount()).isNull();
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("k")).response().partsCount()).isNull();
+    }
+
+    @Test void getWithPartNumberOneOfASimpleObjectIsTheWholeObjectWithoutAPartsCount() throws Exception {
+        String bucket = newBucket("simplepart");
+        byte[] data = bytes(41, 3000);
+        String etag = s3.putObject(b -> b.bucket(bucket).key("s"), RequestBody.fromBytes(data)).eTag();
+
+        ResponseBytes<GetObjectResponse> one = s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(1));
+        assertThat(one.asByteArray()).isEqualTo(data);
+        assertThat(one.response().eTag()).isEqualTo(etag);
+        assertThat(one.response().partsCount()).isNull();
+        assertThat(one.response().contentRange()).isEqualTo("bytes 0-2999/3000");
+        var head = s3.headObject(b -> b.bucket(bucket).key("s").partNumber(1));
+        assertThat(head.contentLength()).isEqualTo(3000L);
+        assertThat(head.partsCount()).isNull();
+
+        assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(2)),
+                416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+    }
+
+    @Test void getWithAPartNumberOutsideOneTo10000OrWithARangeIsRefused() throws Exception {
+        String bucket = newBucket("badpart");
+        s3.putObject(b -> b.bucket(bucket).key("s"), RequestBody.fromString("data"));
+        for (int n : new int[] {0, 10001}) {
+            assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(n)),
+                    400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
+        }
+        assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(1).range("bytes=0-1")),
+                400, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
     }
 
     @Test void reuploadingAPartNumberReplacesIt() throws Exception {
