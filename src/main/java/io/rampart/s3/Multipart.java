@@ -62,8 +62,9 @@ final class Multipart {
         } finally {
             Sse.forget(customer);
         }
+        String checksumType = checksumType(algorithm, call.header("x-amz-checksum-type"));
         ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
-                algorithm == null ? null : call.header("x-amz-checksum-type").orElse("COMPOSITE"), List.of(),
+                checksumType, List.of(),
                 ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call), key.envelope(),
                 lock.forNewVersion(call, b));
         byte[] id = new byte[24];
@@ -81,6 +82,34 @@ final class Multipart {
         Sse.responseHeaders(r, key.envelope(), customer);
         return r;
     }
+
+    /**
+     * The upload's checksum type as S3 settles it: only with an algorithm; CRC64NVME is FULL_OBJECT only, SHA-1 and
+     * SHA-256 COMPOSITE only, CRC32 and CRC32C either (COMPOSITE unless asked).
+     */
+    private static String checksumType(String algorithm, Optional<String> requested) {
+        if (algorithm == null) {
+            if (requested.isPresent()) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                        "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
+            }
+            return null;
+        }
+        boolean crc64 = algorithm.equals("CRC64NVME");
+        boolean sha = algorithm.startsWith("SHA");
+        String type = requested.map(String::trim).orElse(crc64 ? FULL_OBJECT : COMPOSITE);
+        if (!type.equals(FULL_OBJECT) && !type.equals(COMPOSITE)) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Value for x-amz-checksum-type header is invalid.");
+        }
+        if ((crc64 && type.equals(COMPOSITE)) || (sha && type.equals(FULL_OBJECT))) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The " + type + " checksum type cannot be used with the "
+                    + algorithm.toLowerCase(java.util.Locale.ROOT) + " checksum algorithm.");
+        }
+        return type;
+    }
+
+    static final String FULL_OBJECT = "FULL_OBJECT";
+    static final String COMPOSITE = "COMPOSITE";
 
     private Upload upload(S3Call call) {
         String id = call.query("uploadId").orElse("");
@@ -257,8 +286,15 @@ final class Multipart {
         String etag = HexFormat.of().formatHex(md5.digest()) + "-" + chosen.size();
         ObjectMeta um = u.meta();
         Optional<Map.Entry<String, String>> composite = CompositeChecksum.of(um.checksumType(), chosen);
+        if (FULL_OBJECT.equals(um.checksumType())) composite = fullObjectChecksum(call, chosen);
+        call.header("x-amz-checksum-type").map(String::trim).filter(t -> !t.equals(um.checksumType())).ifPresent(t -> {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The upload was created using the "
+                    + (um.checksumType() == null ? "null" : um.checksumType())
+                    + " checksum mode. The complete request must use the same checksum mode.");
+        });
+        String objectChecksumType = composite.isPresent() ? um.checksumType() : null;
         ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(),
-                composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()), composite.isPresent() ? "COMPOSITE" : null,
+                composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()), objectChecksumType,
                 sizes, um.tags(),
                 um.storageClass(), um.encryption(), um.lock());
         ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
@@ -269,12 +305,30 @@ final class Multipart {
         XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
                 .element("Location", "/" + b.name() + "/" + Formats.urlEncode(u.key()))
                 .element("Bucket", b.name()).element("Key", u.key()).element("ETag", Formats.quoted(etag));
-        composite.ifPresent(c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", "COMPOSITE"));
+        composite.ifPresent(c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", objectChecksumType));
         S3Response r = S3Response.xml(x);
         // For SSE-C only the algorithm is echoed: the key is not part of this request.
         Sse.responseHeaders(r, um.encryption(), Optional.empty());
         Versions.header(r, b, v.versionId());
         return r;
+    }
+
+    /**
+     * The FULL_OBJECT checksum, combined from the parts' CRCs (the algorithm is the one the parts carry); a whole-object
+     * value the client sends with the completion must equal it (BadDigest otherwise).
+     */
+    private static Optional<Map.Entry<String, String>> fullObjectChecksum(S3Call call, List<Part> chosen) {
+        if (chosen.isEmpty()) return Optional.empty();
+        Optional<FullObjectChecksum.Crc> crc = chosen.get(0).checksums().keySet().stream()
+                .map(FullObjectChecksum.Crc::named).flatMap(Optional::stream).findFirst();
+        if (crc.isEmpty()) return Optional.empty();
+        Optional<String> value = FullObjectChecksum.of(crc.get(), chosen);
+        if (value.isEmpty()) return Optional.empty();
+        String name = crc.get().name().toLowerCase(java.util.Locale.ROOT);
+        call.header("x-amz-checksum-" + name).map(String::trim).filter(v -> !v.equals(value.get())).ifPresent(v -> {
+            throw new S3Exception(S3ErrorCode.BAD_DIGEST, "The " + name + " you specified did not match the calculated checksum.");
+        });
+        return Optional.of(Map.entry(crc.get().name(), value.get()));
     }
 
     /** A part's checksum named in CompleteMultipartUpload (ChecksumCRC32...) must be the one stored with the part. */
