@@ -564,6 +564,24 @@ class MultipartUploadTest {
         assertThat(get(bucket, "free")).isEqualTo(bytes(132, 10));
     }
 
+    @Test void completeWithIfMatchReplacesOnlyTheObjectItNames() {
+        String bucket = newBucket("ifmatch");
+        String etag = s3.putObject(b -> b.bucket(bucket).key("k"), text("original")).eTag();
+        String id = create(bucket, "k");
+        CompletedPart c1 = upload(bucket, "k", id, 1, bytes(133, 10));
+        assertS3Error(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id)
+                        .ifMatch("\"0123456789abcdef0123456789abcdef\"").multipartUpload(m -> m.parts(c1))),
+                412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("k")).asUtf8String()).isEqualTo("original");
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id).ifMatch(etag).multipartUpload(m -> m.parts(c1)));
+        assertThat(get(bucket, "k")).isEqualTo(bytes(133, 10));
+
+        String other = create(bucket, "absent");
+        CompletedPart o1 = upload(bucket, "absent", other, 1, bytes(134, 10));
+        assertS3Error(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("absent").uploadId(other).ifMatch(etag)
+                .multipartUpload(m -> m.parts(o1))), 404, "NoSuchKey", "The specified key does not exist.");
+    }
+
     // ---- a large object ----
 
     @Test void aHundredMegabyteObjectUploadedInPartsReadsBackByteIdentical() throws Exception {
