@@ -62,6 +62,14 @@ final class Multipart {
         } finally {
             Sse.forget(customer);
         }
+        if (algorithm != null) {
+            if (io.rampart.auth.ChecksumAlgorithm.fromName(algorithm).isEmpty()) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum algorithm provided is unsupported. Please try "
+                        + "again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+            }
+            // An upload's checksums name the algorithm its parts carry; the value comes only at completion.
+            checksums.put(algorithm, "");
+        }
         String checksumType = checksumType(algorithm, call.header("x-amz-checksum-type"));
         ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
                 checksumType, List.of(),
@@ -108,6 +116,26 @@ final class Multipart {
         return type;
     }
 
+    /** The checksum algorithm an upload was created with (its parts must carry it), or null. */
+    static String declaredAlgorithm(Upload u) {
+        return u.meta().checksums().isEmpty() ? null : u.meta().checksums().keySet().iterator().next();
+    }
+
+    /**
+     * A part's checksum must be of the upload's algorithm; a COMPOSITE upload also needs one on every part (S3 computes
+     * a FULL_OBJECT part's CRC itself when the client sends none).
+     */
+    private static void checkPartChecksum(Upload u, Map<String, String> sums) {
+        String declared = declaredAlgorithm(u);
+        if (declared == null) return;
+        String sent = sums.isEmpty() ? null : sums.keySet().iterator().next();
+        if (sent == null ? COMPOSITE.equals(u.meta().checksumType()) : !sent.equalsIgnoreCase(declared)) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum Type mismatch occurred, expected checksum Type: "
+                    + declared.toLowerCase(java.util.Locale.ROOT) + ", actual checksum Type: "
+                    + (sent == null ? "null" : sent.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
     static final String FULL_OBJECT = "FULL_OBJECT";
     static final String COMPOSITE = "COMPOSITE";
 
@@ -147,6 +175,12 @@ final class Multipart {
             byte[] dataKey = uploadDataKey(u, customer);
             StoredData data = StoredData.store(ctx.blobs(), call.body(), length, false, dataKey);
             Map<String, String> sums = call.verifiedChecksums();
+            try {
+                checkPartChecksum(u, sums);
+            } catch (S3Exception e) {
+                data.discard(ctx.blobs());
+                throw e;
+            }
             String etag = partEtag(u, data);
             S3Response r = S3Response.ok().header("ETag", Formats.quoted(etag));
             Sse.responseHeaders(r, u.meta().encryption(), customer);
@@ -286,7 +320,7 @@ final class Multipart {
         String etag = HexFormat.of().formatHex(md5.digest()) + "-" + chosen.size();
         ObjectMeta um = u.meta();
         Optional<Map.Entry<String, String>> composite = CompositeChecksum.of(um.checksumType(), chosen);
-        if (FULL_OBJECT.equals(um.checksumType())) composite = fullObjectChecksum(call, chosen);
+        if (FULL_OBJECT.equals(um.checksumType())) composite = fullObjectChecksum(call, u, chosen);
         call.header("x-amz-checksum-type").map(String::trim).filter(t -> !t.equals(um.checksumType())).ifPresent(t -> {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The upload was created using the "
                     + (um.checksumType() == null ? "null" : um.checksumType())
@@ -317,10 +351,12 @@ final class Multipart {
      * The FULL_OBJECT checksum, combined from the parts' CRCs (the algorithm is the one the parts carry); a whole-object
      * value the client sends with the completion must equal it (BadDigest otherwise).
      */
-    private static Optional<Map.Entry<String, String>> fullObjectChecksum(S3Call call, List<Part> chosen) {
+    private static Optional<Map.Entry<String, String>> fullObjectChecksum(S3Call call, Upload u, List<Part> chosen) {
         if (chosen.isEmpty()) return Optional.empty();
-        Optional<FullObjectChecksum.Crc> crc = chosen.get(0).checksums().keySet().stream()
-                .map(FullObjectChecksum.Crc::named).flatMap(Optional::stream).findFirst();
+        String declared = declaredAlgorithm(u);
+        Optional<FullObjectChecksum.Crc> crc = declared != null ? FullObjectChecksum.Crc.named(declared)
+                : chosen.get(0).checksums().keySet().stream().map(FullObjectChecksum.Crc::named).flatMap(Optional::stream)
+                        .findFirst();
         if (crc.isEmpty()) return Optional.empty();
         Optional<String> value = FullObjectChecksum.of(crc.get(), chosen);
         if (value.isEmpty()) return Optional.empty();
@@ -359,6 +395,8 @@ final class Multipart {
         Owners.write(x, "Initiator", b.owner());
         Owners.write(x, "Owner", b.owner());
         x.element("StorageClass", u.meta().storageClass())
+                .element("ChecksumAlgorithm", declaredAlgorithm(u))
+                .element("ChecksumType", declaredAlgorithm(u) == null ? null : u.meta().checksumType())
                 .element("PartNumberMarker", marker)
                 .element("NextPartNumberMarker", page.nextMarker() == null ? "0" : page.nextMarker())
                 .element("MaxParts", max)
@@ -402,7 +440,9 @@ final class Multipart {
             x.start("Upload").element("Key", enc.apply(up.key())).element("UploadId", up.uploadId());
             Owners.write(x, "Initiator", b.owner());
             Owners.write(x, "Owner", b.owner());
-            x.element("StorageClass", up.meta().storageClass()).element("Initiated", Formats.isoDate(up.initiated())).end();
+            x.element("StorageClass", up.meta().storageClass()).element("Initiated", Formats.isoDate(up.initiated()))
+                    .element("ChecksumAlgorithm", declaredAlgorithm(up))
+                    .element("ChecksumType", declaredAlgorithm(up) == null ? null : up.meta().checksumType()).end();
         }
         for (String p : page.commonPrefixes()) x.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         return S3Response.xml(x);

@@ -189,6 +189,51 @@ class MultipartChecksumsTest {
         assertThat(done.checksumCRC32C()).isEqualTo(crc(alg, second, tail));
     }
 
+    @Test void listingsNameTheUploadsChecksumAlgorithmAndType() {
+        String bucket = newBucket();
+        String id = s3.createMultipartUpload(b -> b.bucket(bucket).key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                .checksumType(ChecksumType.FULL_OBJECT)).uploadId();
+        String plain = s3.createMultipartUpload(b -> b.bucket(bucket).key("plain")).uploadId();
+        var parts = s3.listParts(b -> b.bucket(bucket).key("k").uploadId(id));
+        assertThat(parts.checksumAlgorithm()).isEqualTo(ChecksumAlgorithm.CRC32_C);
+        assertThat(parts.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+        assertThat(s3.listParts(b -> b.bucket(bucket).key("plain").uploadId(plain)).checksumAlgorithm()).isNull();
+        var uploads = s3.listMultipartUploads(b -> b.bucket(bucket)).uploads();
+        assertThat(uploads).extracting(u -> u.key() + ":" + u.checksumAlgorithmAsString() + ":" + u.checksumTypeAsString())
+                .containsExactly("k:CRC32C:FULL_OBJECT", "plain:null:null");
+    }
+
+    @Test void partWithAnotherAlgorithmOrACompositeUploadsPartWithoutOneIsInvalidRequest() {
+        String bucket = newBucket();
+        String id = s3.createMultipartUpload(b -> b.bucket(bucket).key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32)).uploadId();
+        assertS3Error(() -> upload(bucket, "k", id, 1, ChecksumAlgorithm.CRC32_C, bytes(11, 100)), 400, "InvalidRequest",
+                "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: crc32c");
+        try (S3Client noChecksums = S3Client.builder().endpointOverride(server.endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
+                .build()) {
+            assertS3Error(() -> noChecksums.uploadPart(b -> b.bucket(bucket).key("k").uploadId(id).partNumber(1),
+                            RequestBody.fromString("no checksum")), 400, "InvalidRequest",
+                    "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: null");
+        }
+        assertThat(s3.listParts(b -> b.bucket(bucket).key("k").uploadId(id)).parts()).isEmpty();
+        upload(bucket, "k", id, 1, ChecksumAlgorithm.CRC32, bytes(12, 100));
+        assertThat(s3.listParts(b -> b.bucket(bucket).key("k").uploadId(id)).parts()).hasSize(1);
+    }
+
+    @Test void anUnknownChecksumAlgorithmIsInvalidRequest() {
+        String bucket = newBucket();
+        var r = new RawS3(server).signed("POST", "/" + bucket + "/k?uploads", java.util.Map.of("x-amz-checksum-algorithm", "MD5"),
+                null);
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
+        assertThat(r.error().get("Code")).isEqualTo("InvalidRequest");
+        assertThat(r.error().get("Message")).isEqualTo("Checksum algorithm provided is unsupported. Please try again with "
+                + "any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+    }
+
     @Test void partWhoseBodyFailsItsDeclaredChecksumIsBadDigest() {
         String bucket = newBucket();
         String id = s3.createMultipartUpload(b -> b.bucket(bucket).key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32)).uploadId();
