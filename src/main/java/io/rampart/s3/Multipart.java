@@ -136,6 +136,44 @@ final class Multipart {
         }
     }
 
+    /** A part's plaintext on its way to storage, summed with the upload's algorithm. */
+    private static final class Summing extends java.io.FilterInputStream {
+        private final String algorithm;
+        private final io.rampart.auth.Checksummer sum;
+
+        private Summing(InputStream in, String algorithm, io.rampart.auth.Checksummer sum) {
+            super(in);
+            this.algorithm = algorithm;
+            this.sum = sum;
+        }
+
+        /** Null when the upload has no (known) algorithm. */
+        static Summing of(InputStream in, String algorithm) {
+            return algorithm == null ? null : io.rampart.auth.ChecksumAlgorithm.fromName(algorithm)
+                    .map(a -> new Summing(in, a.name(), a.newChecksummer())).orElse(null);
+        }
+
+        @Override public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) sum.update(new byte[] {(byte) b}, 0, 1);
+            return b;
+        }
+
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) sum.update(b, off, n);
+            return n;
+        }
+
+        @Override public long skip(long n) {
+            throw new UnsupportedOperationException("a summed stream is read, not skipped");
+        }
+
+        Map<String, String> result() {
+            return Map.of(algorithm, Base64.getEncoder().encodeToString(sum.digest()));
+        }
+    }
+
     static final String FULL_OBJECT = "FULL_OBJECT";
     static final String COMPOSITE = "COMPOSITE";
 
@@ -173,7 +211,9 @@ final class Multipart {
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             byte[] dataKey = uploadDataKey(u, customer);
-            StoredData data = StoredData.store(ctx.blobs(), call.body(), length, false, dataKey);
+            // A FULL_OBJECT part the client sent without its CRC gets one computed here, as S3 does.
+            Summing summing = FULL_OBJECT.equals(u.meta().checksumType()) ? Summing.of(call.body(), declaredAlgorithm(u)) : null;
+            StoredData data = StoredData.store(ctx.blobs(), summing != null ? summing : call.body(), length, false, dataKey);
             Map<String, String> sums = call.verifiedChecksums();
             try {
                 checkPartChecksum(u, sums);
@@ -181,6 +221,7 @@ final class Multipart {
                 data.discard(ctx.blobs());
                 throw e;
             }
+            if (sums.isEmpty() && summing != null) sums = summing.result();
             String etag = partEtag(u, data);
             S3Response r = S3Response.ok().header("ETag", Formats.quoted(etag));
             Sse.responseHeaders(r, u.meta().encryption(), customer);
@@ -246,21 +287,27 @@ final class Multipart {
             byte[] sourceDataKey = ctx.sse().open(src.meta().encryption(), sourceKey);
             byte[] dataKey = uploadDataKey(u, customer);
             StoredData data;
+            // S3 computes the upload's checksum of a copied part.
+            Summing summing;
             if (src.size() == 0) {
-                data = StoredData.store(ctx.blobs(), InputStream.nullInputStream(), 0, false, dataKey);
+                summing = Summing.of(InputStream.nullInputStream(), declaredAlgorithm(u));
+                data = StoredData.store(ctx.blobs(), summing != null ? summing : InputStream.nullInputStream(), 0, false, dataKey);
             } else {
                 try (InputStream in = ObjectBytes.open(ctx.blobs(), src, sourceDataKey, first, last)) {
-                    data = StoredData.store(ctx.blobs(), in, last - first + 1, false, dataKey);
+                    summing = Summing.of(in, declaredAlgorithm(u));
+                    data = StoredData.store(ctx.blobs(), summing != null ? summing : in, last - first + 1, false, dataKey);
                 }
             }
+            Map<String, String> sums = summing == null ? Map.of() : summing.result();
             String etag = partEtag(u, data);
             XmlWriter x = new XmlWriter().start("CopyPartResult", XmlWriter.S3_NAMESPACE)
                     .element("LastModified", Formats.isoDate(ctx.now()))
                     .element("ETag", Formats.quoted(etag));
+            sums.forEach((alg, v) -> x.element("Checksum" + alg, v));
             S3Response r = S3Response.xml(x);
             if (copy.versioned(src.bucket())) r.header("x-amz-copy-source-version-id", src.versionId());
             Sse.responseHeaders(r, u.meta().encryption(), customer);
-            return storePart(u, n, data, etag, Map.of(), r);
+            return storePart(u, n, data, etag, sums, r);
         } finally {
             Sse.forget(sourceKey);
             Sse.forget(customer);

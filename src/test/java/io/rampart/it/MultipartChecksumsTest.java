@@ -224,6 +224,35 @@ class MultipartChecksumsTest {
         assertThat(s3.listParts(b -> b.bucket(bucket).key("k").uploadId(id)).parts()).hasSize(1);
     }
 
+    @Test void fullObjectPartsSentWithoutAChecksumOrCopiedGetTheirCrcComputedByTheServer() {
+        String bucket = newBucket();
+        byte[] first = bytes(13, 5 * MIB);
+        byte[] copied = bytes(14, 4321);
+        s3.putObject(b -> b.bucket(bucket).key("src"), RequestBody.fromBytes(copied));
+        String id = s3.createMultipartUpload(b -> b.bucket(bucket).key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                .checksumType(ChecksumType.FULL_OBJECT)).uploadId();
+        try (S3Client noChecksums = S3Client.builder().endpointOverride(server.endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
+                .build()) {
+            String e1 = noChecksums.uploadPart(b -> b.bucket(bucket).key("k").uploadId(id).partNumber(1),
+                    RequestBody.fromBytes(first)).eTag();
+            var c2 = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("src").destinationBucket(bucket).destinationKey("k")
+                    .uploadId(id).partNumber(2));
+            assertThat(c2.copyPartResult().checksumCRC32C()).isEqualTo(crc(ChecksumAlgorithm.CRC32_C, copied));
+            assertThat(s3.listParts(b -> b.bucket(bucket).key("k").uploadId(id)).parts())
+                    .extracting(p -> p.checksumCRC32C())
+                    .containsExactly(crc(ChecksumAlgorithm.CRC32_C, first), crc(ChecksumAlgorithm.CRC32_C, copied));
+            var done = s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id).multipartUpload(m -> m.parts(
+                    CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                    CompletedPart.builder().partNumber(2).eTag(c2.copyPartResult().eTag()).build())));
+            assertThat(done.checksumCRC32C()).isEqualTo(crc(ChecksumAlgorithm.CRC32_C, first, copied));
+        }
+    }
+
     @Test void anUnknownChecksumAlgorithmIsInvalidRequest() {
         String bucket = newBucket();
         var r = new RawS3(server).signed("POST", "/" + bucket + "/k?uploads", java.util.Map.of("x-amz-checksum-algorithm", "MD5"),
