@@ -63,7 +63,7 @@ final class Multipart {
             Sse.forget(customer);
         }
         if (algorithm != null) {
-            if (io.rampart.auth.ChecksumAlgorithm.fromName(algorithm).isEmpty()) {
+            if (!PartChecksum.ALGORITHMS.contains(algorithm)) {
                 throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum algorithm provided is unsupported. Please try "
                         + "again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
             }
@@ -136,44 +136,6 @@ final class Multipart {
         }
     }
 
-    /** A part's plaintext on its way to storage, summed with the upload's algorithm. */
-    private static final class Summing extends java.io.FilterInputStream {
-        private final String algorithm;
-        private final io.rampart.auth.Checksummer sum;
-
-        private Summing(InputStream in, String algorithm, io.rampart.auth.Checksummer sum) {
-            super(in);
-            this.algorithm = algorithm;
-            this.sum = sum;
-        }
-
-        /** Null when the upload has no (known) algorithm. */
-        static Summing of(InputStream in, String algorithm) {
-            return algorithm == null ? null : io.rampart.auth.ChecksumAlgorithm.fromName(algorithm)
-                    .map(a -> new Summing(in, a.name(), a.newChecksummer())).orElse(null);
-        }
-
-        @Override public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) sum.update(new byte[] {(byte) b}, 0, 1);
-            return b;
-        }
-
-        @Override public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) sum.update(b, off, n);
-            return n;
-        }
-
-        @Override public long skip(long n) {
-            throw new UnsupportedOperationException("a summed stream is read, not skipped");
-        }
-
-        Map<String, String> result() {
-            return Map.of(algorithm, Base64.getEncoder().encodeToString(sum.digest()));
-        }
-    }
-
     static final String FULL_OBJECT = "FULL_OBJECT";
     static final String COMPOSITE = "COMPOSITE";
 
@@ -212,7 +174,8 @@ final class Multipart {
         try {
             byte[] dataKey = uploadDataKey(u, customer);
             // A FULL_OBJECT part the client sent without its CRC gets one computed here, as S3 does.
-            Summing summing = FULL_OBJECT.equals(u.meta().checksumType()) ? Summing.of(call.body(), declaredAlgorithm(u)) : null;
+            PartChecksum summing = FULL_OBJECT.equals(u.meta().checksumType())
+                    ? PartChecksum.of(call.body(), declaredAlgorithm(u)) : null;
             StoredData data = StoredData.store(ctx.blobs(), summing != null ? summing : call.body(), length, false, dataKey);
             Map<String, String> sums = call.verifiedChecksums();
             try {
@@ -288,13 +251,13 @@ final class Multipart {
             byte[] dataKey = uploadDataKey(u, customer);
             StoredData data;
             // S3 computes the upload's checksum of a copied part.
-            Summing summing;
+            PartChecksum summing;
             if (src.size() == 0) {
-                summing = Summing.of(InputStream.nullInputStream(), declaredAlgorithm(u));
+                summing = PartChecksum.of(InputStream.nullInputStream(), declaredAlgorithm(u));
                 data = StoredData.store(ctx.blobs(), summing != null ? summing : InputStream.nullInputStream(), 0, false, dataKey);
             } else {
                 try (InputStream in = ObjectBytes.open(ctx.blobs(), src, sourceDataKey, first, last)) {
-                    summing = Summing.of(in, declaredAlgorithm(u));
+                    summing = PartChecksum.of(in, declaredAlgorithm(u));
                     data = StoredData.store(ctx.blobs(), summing != null ? summing : in, last - first + 1, false, dataKey);
                 }
             }

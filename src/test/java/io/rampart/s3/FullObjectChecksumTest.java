@@ -38,6 +38,18 @@ class FullObjectChecksumTest {
     }
 
     @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"})
+    void aServerComputedPartChecksumIsTheOneTheRequestPathVerifies(String algorithm) throws Exception {
+        byte[] data = new byte[100_001];
+        new Random(3).nextBytes(data);
+        Checksummer expected = ChecksumAlgorithm.valueOf(algorithm).newChecksummer();
+        expected.update(data, 0, data.length);
+        PartChecksum summing = PartChecksum.of(new java.io.ByteArrayInputStream(data), algorithm);
+        assertThat(summing.readAllBytes()).isEqualTo(data);
+        assertThat(summing.result()).isEqualTo(Map.of(algorithm, Base64.getEncoder().encodeToString(expected.digest())));
+    }
+
+    @ParameterizedTest
     @EnumSource(FullObjectChecksum.Crc.class)
     void aPartWithoutTheChecksumLeavesTheObjectWithoutOne(FullObjectChecksum.Crc crc) {
         List<Part> parts = List.of(new Part("u", 1, 3, "e", 0, Map.of(crc.name(), checksum(crc, new byte[3], 0, 3)), "b"),
