@@ -3,6 +3,7 @@ package io.rampart.s3;
 import io.rampart.storage.Bucket;
 import io.rampart.storage.Encryption;
 import io.rampart.storage.ListPage;
+import io.rampart.storage.MetadataStore;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
 import io.rampart.storage.Part;
@@ -280,7 +281,7 @@ final class Multipart {
     S3Response complete(S3Call call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         Upload u = upload(call);
-        var precondition = Conditions.forWrite(call);
+        var precondition = conflictAware(Conditions.forWrite(call), u.initiated());
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "CompleteMultipartUpload");
         List<XmlElement> requested = root.all("Part");
         if (requested.isEmpty()) {
@@ -343,8 +344,14 @@ final class Multipart {
                 um.storageClass(), um.encryption(), um.lock());
         ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
                 segments, null, call.principal().arn(), call.principal().accessKeyId());
-        if (ctx.meta().completeUpload(u.uploadId(), v, used, precondition).isEmpty()) {
-            throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+        try {
+            if (ctx.meta().completeUpload(u.uploadId(), v, used, precondition).isEmpty()) {
+                throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+            }
+        } catch (S3Exception e) {
+            // S3: after a 409 the upload is gone; the client starts a new one.
+            if (e.code() == S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT) ctx.meta().abortUpload(u.uploadId());
+            throw e;
         }
         XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
                 .element("Location", "/" + b.name() + "/" + Formats.urlEncode(u.key()))
@@ -355,6 +362,20 @@ final class Multipart {
         Sse.responseHeaders(r, um.encryption(), Optional.empty());
         Versions.header(r, b, v.versionId());
         return r;
+    }
+
+    /**
+     * A conditional completion conflicts (409) with a delete of its key that succeeded while the upload was in progress:
+     * the delete marker it left is newer than the upload. (An unversioned delete leaves no trace to see.)
+     */
+    private static MetadataStore.Precondition conflictAware(MetadataStore.Precondition condition, long initiated) {
+        if (condition == MetadataStore.Precondition.NONE) return condition;
+        return current -> {
+            if (current.isPresent() && current.get().deleteMarker() && current.get().lastModified() > initiated) {
+                throw new S3Exception(S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT);
+            }
+            condition.check(current);
+        };
     }
 
     /**

@@ -582,6 +582,26 @@ class MultipartUploadTest {
                 .multipartUpload(m -> m.parts(o1))), 404, "NoSuchKey", "The specified key does not exist.");
     }
 
+    @Test void conditionalCompleteAfterTheKeyWasDeletedDuringTheUploadIsConditionalRequestConflictAndEndsTheUpload() {
+        String bucket = newBucket("conflict");
+        s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        s3.putObject(b -> b.bucket(bucket).key("k"), text("original"));
+        String id = create(bucket, "k");
+        CompletedPart c1 = upload(bucket, "k", id, 1, bytes(135, 10));
+        s3.deleteObject(b -> b.bucket(bucket).key("k"));
+
+        assertS3Error(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id).ifNoneMatch("*")
+                        .multipartUpload(m -> m.parts(c1))), 409, "ConditionalRequestConflict",
+                "The conditional request cannot succeed due to a conflicting operation against this resource.");
+        assertS3Error(() -> s3.listParts(b -> b.bucket(bucket).key("k").uploadId(id)), 404, "NoSuchUpload", null);
+
+        // A new upload begun after the delete completes under the same condition.
+        String again = create(bucket, "k");
+        CompletedPart a1 = upload(bucket, "k", again, 1, bytes(136, 10));
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(again).ifNoneMatch("*").multipartUpload(m -> m.parts(a1)));
+        assertThat(get(bucket, "k")).isEqualTo(bytes(136, 10));
+    }
+
     // ---- a large object ----
 
     @Test void aHundredMegabyteObjectUploadedInPartsReadsBackByteIdentical() throws Exception {
