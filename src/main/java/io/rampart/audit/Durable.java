@@ -17,8 +17,8 @@ final class Durable {
         Path dir = target.getParent();
         createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), io.rampart.storage.OwnerOnly.file())) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) ch.write(buf);
             ch.force(true);
@@ -36,7 +36,7 @@ final class Durable {
         if (Files.isDirectory(dir)) return;
         createDirectories(dir.getParent());
         try {
-            Files.createDirectory(dir);
+            Files.createDirectory(dir, io.rampart.storage.OwnerOnly.directory());
         } catch (java.nio.file.FileAlreadyExistsException e) {
             return;
         }

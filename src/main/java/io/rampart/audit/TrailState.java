@@ -12,7 +12,8 @@ import java.time.Instant;
 /**
  * What the trail writer must remember across restarts, kept in {@code state.json} and replaced atomically: when the
  * trail began, the last digest (the next one chains to it), the sealed log files no digest covers yet, and a digest
- * prepared but perhaps not yet written (redone at start-up, so a crash between the two cannot break the chain).
+ * prepared but perhaps not yet written (redone at start-up, so a crash between the two cannot break the chain), and a
+ * chain break not yet recorded in a digest.
  */
 final class TrailState {
     Instant created;
@@ -20,20 +21,27 @@ final class TrailState {
     ObjectNode lastDigest;
     /** logFiles entries, as the next digest lists them. */
     ArrayNode pendingLogs = JsonNodeFactory.instance.arrayNode();
-    /** s3Object, content (the uncompressed digest JSON), signature; null when none is in flight. */
+    /** s3Object, content (the uncompressed digest JSON), signature, stopped; null when none is in flight. */
     ObjectNode pendingDigest;
+    /** Why this chain began after a break (the next digest records it as chainBreak); null otherwise. */
+    ObjectNode chainBreak;
+
+    /** The state of a trail that begins {@code now}. */
+    static TrailState fresh(Instant now) {
+        TrailState s = new TrailState();
+        s.created = now;
+        return s;
+    }
 
     static TrailState load(Path file, Instant now) throws IOException {
+        if (!Files.exists(file)) return fresh(now);
         TrailState s = new TrailState();
-        if (!Files.exists(file)) {
-            s.created = now;
-            return s;
-        }
         JsonNode n = CloudTrailRecord.JSON.readTree(file.toFile());
         s.created = Instant.parse(n.path("created").asText(now.toString()));
         s.lastDigest = n.hasNonNull("lastDigest") ? (ObjectNode) n.get("lastDigest") : null;
         if (n.has("pendingLogs")) s.pendingLogs = (ArrayNode) n.get("pendingLogs");
         s.pendingDigest = n.hasNonNull("pendingDigest") ? (ObjectNode) n.get("pendingDigest") : null;
+        s.chainBreak = n.hasNonNull("chainBreak") ? (ObjectNode) n.get("chainBreak") : null;
         return s;
     }
 
@@ -59,6 +67,7 @@ final class TrailState {
         n.set("lastDigest", lastDigest);
         n.set("pendingLogs", pendingLogs);
         n.set("pendingDigest", pendingDigest);
+        if (chainBreak != null) n.set("chainBreak", chainBreak);
         Durable.write(file, CloudTrailRecord.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     }
 }

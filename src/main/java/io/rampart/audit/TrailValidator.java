@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -14,19 +15,26 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Checks a trail the way {@code aws cloudtrail validate-logs} does: walks the digest chain from the newest digest
  * back through previousDigestS3Object, verifies each digest's SHA256withRSA signature over CloudTrail's signing string
- * with the public key its fingerprint names, checks each listed log file's SHA-256, and reports log files that no
- * digest vouches for. Reads files only: the server may be stopped.
+ * with a trusted public key (pinned: given by the operator, or recorded in the database, never a file of the trail
+ * directory; a key the chain announces under a trusted key's signature is trusted from then on), checks each listed
+ * log file's SHA-256, and reports log files that no digest vouches for, every stretch of the requested time that no
+ * digest covers (digests are written every interval, also when nothing happened), a chain that began after a break,
+ * and truncation: the newest digest the database recorded missing or changed. Reads files only: the server may run.
  */
 public final class TrailValidator {
+    /** How late a digest may be before its hour is reported missing. */
+    static final Duration GRACE = Duration.ofMinutes(10);
 
     public enum Status {
         VALID("valid", false), PENDING("pending", false), MODIFIED("modified", true), DELETED("deleted", true),
-        MISSING("missing", true), OUT_OF_CHAIN("out-of-chain", true), INVALID("invalid", true);
+        MISSING("missing", true), OUT_OF_CHAIN("out-of-chain", true), INVALID("invalid", true),
+        BREAK("chain-break", true), STOPPED("stopped", false);
 
         private final String label;
         private final boolean problem;
@@ -45,10 +53,11 @@ public final class TrailValidator {
         }
     }
 
-    /** One checked file: {@code kind} "log" or "digest"; {@code time} what --from/--to filter on (may be null). */
+    /** One checked file or time span: {@code kind} "log", "digest" or "hour"; {@code time} what the range filters on. */
     public record Result(String kind, String file, Status status, String detail, Instant time) { }
 
-    public record Report(List<Result> results) {
+    /** The range checked: as requested, or from the oldest digest and up to now. */
+    public record Report(List<Result> results, Instant from, Instant to) {
         public boolean clean() {
             return results.stream().noneMatch(r -> r.status().problem());
         }
@@ -58,17 +67,60 @@ public final class TrailValidator {
         }
     }
 
-    private record Digest(String object, JsonNode json, byte[] content, String signature) { }
+    private record Digest(String object, JsonNode json, byte[] content, String signature) {
+        Instant end() {
+            return parse(json.path("digestEndTime").asText());
+        }
+
+        Instant start() {
+            return parse(json.path("digestStartTime").asText());
+        }
+    }
+
+    /** A key trusted for digests that end within [from, to] (either may be null: unbounded), and where trust came from. */
+    private record TrustedKey(PublicKey key, Instant from, Instant to, String source) {
+        boolean covers(Instant t) {
+            return t == null || ((from == null || !t.isBefore(from)) && (to == null || !t.isAfter(to)));
+        }
+    }
+
+    /**
+     * What the validator trusts: the operator's pinned public keys when given (then only those), else the keys the
+     * database recorded; and the database's record of the newest digest, when there is one.
+     */
+    public record Trust(List<PublicKey> pinned, TrailAnchor.Recorded recorded) {
+        public static Trust recorded(TrailAnchor.Recorded recorded) {
+            return new Trust(List.of(), recorded);
+        }
+
+        public static Trust pinned(List<PublicKey> keys, TrailAnchor.Recorded recorded) {
+            return new Trust(List.copyOf(keys), recorded);
+        }
+    }
 
     private final TrailLayout layout;
+    private final Trust trust;
 
-    public TrailValidator(TrailLayout layout) {
+    public TrailValidator(TrailLayout layout, Trust trust) {
         this.layout = layout;
+        this.trust = trust;
     }
 
     public Report validate(Instant from, Instant to) throws IOException {
+        return validate(from, to, Instant.now());
+    }
+
+    public Report validate(Instant from, Instant to, Instant now) throws IOException {
         List<Result> out = new ArrayList<>();
-        Map<String, PublicKey> keys = TrailKeys.publicKeys(layout.keys());
+        Map<String, TrustedKey> keys = new HashMap<>();
+        if (!trust.pinned().isEmpty()) {
+            for (PublicKey k : trust.pinned()) keys.put(TrailKeys.fingerprint(k), new TrustedKey(k, null, null, "pinned"));
+        } else {
+            for (TrailAnchor.KeyRecord k : trust.recorded().keys()) {
+                keys.put(k.fingerprint(), new TrustedKey(k.publicKey(), k.validFrom().equals(Instant.EPOCH) ? null : k.validFrom(),
+                        k.validTo(), "recorded in the database"));
+            }
+        }
         Map<String, Digest> digests = new HashMap<>();
         for (String object : layout.digestFiles()) {
             Path file = layout.resolve(object);
@@ -82,6 +134,20 @@ public final class TrailValidator {
                 out.add(new Result("digest", object, Status.INVALID, "unreadable: " + e.getMessage(), stampOf(object)));
             }
         }
+        learnRotations(digests, keys);
+        // Truncation first: of the reports naming the same missing digest, this one says the most.
+        Optional<TrailAnchor.Head> head = trust.recorded().head();
+        Duration every = head.map(TrailAnchor.Head::digestEvery).orElse(Duration.ofHours(1));
+        head.ifPresent(h -> {
+            Digest d = digests.get(h.digestObject());
+            if (d == null) {
+                out.add(new Result("digest", h.digestObject(), Status.MISSING, "truncated: the newest digest the database "
+                        + "recorded (end " + h.digestEnd() + ") is gone", h.digestEnd()));
+            } else if (!TrailLayout.sha256Hex(d.content()).equals(h.hash())) {
+                out.add(new Result("digest", h.digestObject(), Status.INVALID,
+                        "hash differs from the one the database recorded for the newest digest", h.digestEnd()));
+            }
+        });
         TrailState state = TrailState.peek(layout.state());
         Set<String> visited = new HashSet<>();
         Set<String> referenced = new HashSet<>();
@@ -94,9 +160,9 @@ public final class TrailValidator {
         }
         List<Digest> byEnd = new ArrayList<>(digests.values());
         byEnd.sort(Comparator.comparing((Digest d) -> d.json().path("digestEndTime").asText()).reversed());
-        for (Digest head : byEnd) {
-            if (visited.contains(head.object())) continue;
-            Digest current = head;
+        for (Digest chainHead : byEnd) {
+            if (visited.contains(chainHead.object())) continue;
+            Digest current = chainHead;
             Digest newer = null;
             while (current != null && visited.add(current.object())) {
                 checkDigest(current, newer, keys, out, referenced);
@@ -114,6 +180,13 @@ public final class TrailValidator {
                 current = previous;
             }
         }
+        Instant rangeFrom = from;
+        if (rangeFrom == null) {
+            rangeFrom = digests.values().stream().map(Digest::start).filter(java.util.Objects::nonNull).min(Comparator.naturalOrder())
+                    .orElse(head.map(TrailAnchor.Head::digestEnd).orElse(now));
+        }
+        Instant rangeTo = to != null ? to : now;
+        uncovered(digests, rangeFrom, rangeTo, every, head, out);
         for (String object : layout.logFiles()) {
             if (referenced.contains(object)) continue;
             boolean pending = state != null && state.pending(object);
@@ -121,14 +194,102 @@ public final class TrailValidator {
                     pending ? "sealed after the last digest; the next digest will sign it" : "no digest lists this file",
                     stampOf(object)));
         }
+        Set<String> seen = new HashSet<>();
         List<Result> filtered = out.stream()
                 .filter(r -> r.time() == null || ((from == null || !r.time().isBefore(from)) && (to == null || !r.time().isAfter(to))))
+                .filter(r -> r.status() != Status.MISSING || seen.add(r.kind() + " " + r.file()))
                 .sorted(Comparator.comparing((Result r) -> r.time() == null ? Instant.MAX : r.time()).thenComparing(Result::file))
                 .toList();
-        return new Report(filtered);
+        return new Report(filtered, rangeFrom, rangeTo);
     }
 
-    private void checkDigest(Digest d, Digest newer, Map<String, PublicKey> keys, List<Result> out, Set<String> referenced) {
+    /**
+     * A key announced (nextDigestPublicKey) by a digest that a trusted key signed is trusted from that digest's end;
+     * the announcing key is trusted only up to it. Oldest first, so that a chain of rotations is followed.
+     */
+    private static void learnRotations(Map<String, Digest> digests, Map<String, TrustedKey> keys) {
+        List<Digest> byEnd = new ArrayList<>(digests.values());
+        byEnd.sort(Comparator.comparing((Digest d) -> d.json().path("digestEndTime").asText()));
+        for (Digest d : byEnd) {
+            JsonNode j = d.json();
+            if (!j.hasNonNull("nextDigestPublicKey") || d.signature() == null) continue;
+            String signerFp = j.path("digestPublicKeyFingerprint").asText();
+            TrustedKey signer = keys.get(signerFp);
+            if (signer == null || !signer.covers(d.end()) || !TrailKeys.verify(signer.key(), signingString(d), d.signature())) continue;
+            PublicKey announced;
+            try {
+                announced = TrailAnchor.publicKey(java.util.Base64.getDecoder().decode(j.path("nextDigestPublicKey").asText()));
+            } catch (java.sql.SQLException | IllegalArgumentException e) {
+                continue;
+            }
+            String fp = TrailKeys.fingerprint(announced);
+            if (!fp.equals(j.path("nextDigestPublicKeyFingerprint").asText())) continue;
+            keys.putIfAbsent(fp, new TrustedKey(announced, d.end(), null, "announced by " + fileName(d.object())));
+            Instant until = signer.to() == null || d.end().isBefore(signer.to()) ? d.end() : signer.to();
+            keys.put(signerFp, new TrustedKey(signer.key(), signer.from(), until, signer.source()));
+        }
+    }
+
+    private static String signingString(Digest d) {
+        JsonNode j = d.json();
+        String prevSig = j.path("previousDigestSignature").isNull() ? null : j.path("previousDigestSignature").asText(null);
+        return DigestSigning.signingString(j.path("digestEndTime").asText(), j.path("digestS3Bucket").asText(),
+                j.path("digestS3Object").asText(), TrailLayout.sha256Hex(d.content()), prevSig);
+    }
+
+    /**
+     * Every stretch of [from, to] no digest covers, one result per hour (or part of one). The stretch after the newest
+     * digest is not reported while its digest is not due yet, nor when the database says the server stopped cleanly
+     * after that digest.
+     */
+    private static void uncovered(Map<String, Digest> digests, Instant from, Instant to, Duration every,
+                                  Optional<TrailAnchor.Head> head, List<Result> out) {
+        if (!from.isBefore(to)) return;
+        List<Instant[]> spans = new ArrayList<>();
+        for (Digest d : digests.values()) {
+            if (d.start() != null && d.end() != null && d.object().equals(d.json().path("digestS3Object").asText())) {
+                spans.add(new Instant[] {d.start(), d.end()});
+            }
+        }
+        spans.sort(Comparator.comparing((Instant[] a) -> a[0]));
+        Instant newestEnd = spans.stream().map(a -> a[1]).max(Comparator.naturalOrder()).orElse(null);
+        List<Instant[]> gaps = new ArrayList<>();
+        Instant cursor = from;
+        // Before the first digest of the trail (one that chains to nothing and records no break) there was no trail.
+        Digest oldest = digests.values().stream().filter(d -> d.start() != null).min(Comparator.comparing(Digest::start)).orElse(null);
+        if (oldest != null && oldest.json().path("previousDigestS3Object").isNull() && !oldest.json().hasNonNull("chainBreak")
+                && oldest.start().isAfter(cursor)) {
+            cursor = oldest.start();
+        }
+        for (Instant[] span : spans) {
+            if (span[0].isAfter(cursor)) gaps.add(new Instant[] {cursor, span[0].isBefore(to) ? span[0] : to});
+            if (span[1].isAfter(cursor)) cursor = span[1];
+            if (!cursor.isBefore(to)) break;
+        }
+        if (cursor.isBefore(to)) gaps.add(new Instant[] {cursor, to});
+        for (Instant[] gap : gaps) {
+            if (!gap[1].isAfter(gap[0]) || Duration.between(gap[0], gap[1]).compareTo(Duration.ofSeconds(2)) < 0) continue;
+            boolean trailing = gap[1].equals(to) && newestEnd != null && !gap[0].isBefore(newestEnd);
+            if (trailing) {
+                if (Duration.between(gap[0], gap[1]).compareTo(every.plus(GRACE)) <= 0) continue;
+                if (head.isPresent() && head.get().stopped() && digests.containsKey(head.get().digestObject())
+                        && !head.get().digestEnd().isBefore(newestEnd.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))) {
+                    out.add(new Result("hour", gap[0] + " .. " + gap[1], Status.STOPPED,
+                            "the server stopped cleanly at " + head.get().digestEnd() + "; no digest is due until it starts",
+                            gap[0]));
+                    continue;
+                }
+            }
+            for (Instant t = gap[0]; t.isBefore(gap[1]); t = t.plus(Duration.ofHours(1))) {
+                Instant end = t.plus(Duration.ofHours(1)).isBefore(gap[1]) ? t.plus(Duration.ofHours(1)) : gap[1];
+                out.add(new Result("hour", t + " .. " + end, Status.MISSING, trailing
+                        ? "no digest covers this time: the newest digests were removed or the server stopped writing them"
+                        : "no digest covers this time", t));
+            }
+        }
+    }
+
+    private void checkDigest(Digest d, Digest newer, Map<String, TrustedKey> keys, List<Result> out, Set<String> referenced) {
         JsonNode j = d.json();
         String end = j.path("digestEndTime").asText();
         Instant time = parse(end);
@@ -138,13 +299,17 @@ public final class TrailValidator {
         } else if (d.signature() == null) {
             problem = "no signature (" + fileName(d.object()) + TrailLayout.SIGNATURE_SUFFIX + " is missing)";
         } else {
-            PublicKey key = keys.get(j.path("digestPublicKeyFingerprint").asText());
-            String prevSig = j.path("previousDigestSignature").isNull() ? null : j.path("previousDigestSignature").asText(null);
-            String signing = DigestSigning.signingString(end, j.path("digestS3Bucket").asText(), j.path("digestS3Object").asText(),
-                    TrailLayout.sha256Hex(d.content()), prevSig);
+            String fp = j.path("digestPublicKeyFingerprint").asText();
+            TrustedKey key = keys.get(fp);
             if (key == null) {
-                problem = "no public key with fingerprint " + j.path("digestPublicKeyFingerprint").asText();
-            } else if (!TrailKeys.verify(key, signing, d.signature())) {
+                problem = Files.exists(layout.keys().resolve(fp + ".pub"))
+                        ? "signed by key " + fp + ", which is not trusted: it is only in " + layout.keys().getFileName()
+                                + "/, where anyone with file access can put a key; only pinned keys and rotations the chain "
+                                + "records are trusted"
+                        : "signed by key " + fp + ", which is not trusted (not pinned, no rotation in the chain names it)";
+            } else if (!key.covers(time)) {
+                problem = "signed by key " + fp + " outside the time it was valid (" + key.from() + " .. " + key.to() + ")";
+            } else if (!TrailKeys.verify(key.key(), signingString(d), d.signature())) {
                 problem = "signature does not match the content";
             }
         }
@@ -158,6 +323,11 @@ public final class TrailValidator {
         }
         out.add(new Result("digest", d.object(), problem == null ? Status.VALID : Status.INVALID,
                 problem == null ? "signature valid" : problem, time));
+        if (j.hasNonNull("chainBreak")) {
+            JsonNode b = j.path("chainBreak");
+            out.add(new Result("digest", d.object(), Status.BREAK, "a new chain began here after the server found at "
+                    + b.path("detectedTime").asText() + ": " + b.path("reason").asText(), time));
+        }
         for (JsonNode log : j.path("logFiles")) {
             String object = log.path("s3Object").asText();
             referenced.add(object);

@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,13 +40,19 @@ import org.slf4j.LoggerFactory;
  * queues. Every {@code rotateEvery} or {@code rotateBytes} the segment is handed to a sealer thread, which writes it as
  * a CloudTrail log file ({@code {"Records":[...]}}, gzip, temp + fsync + rename + directory fsync), notes it in the
  * state file for the next digest and deletes the segment. Every {@code digestEvery} and at clean shutdown the sealer
- * writes a digest file chained to the previous one and signed SHA256withRSA over CloudTrail's signing string. At start
- * any leftover segment (a crash) is sealed first: acknowledged records are never lost; a torn last line is dropped.
+ * writes a digest file chained to the previous one and signed SHA256withRSA over CloudTrail's signing string, with a
+ * key kept in the database ({@link TrailAnchor}), which also records each digest written. At start any leftover segment
+ * (a crash) is sealed first: acknowledged records are never lost; a torn last line is dropped. A trail that went
+ * backwards or vanished relative to the database is reported ({@link #integrityBreak}) and a new chain recording the
+ * break begins at once: the server keeps serving (refusing to start would hand anyone with file access a way to stop
+ * the service) but never continues silently.
  */
 public final class TrailWriter implements AuditTrail {
     private static final Logger log = LoggerFactory.getLogger(TrailWriter.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long ASYNC_SYNC_MILLIS = 1000;
+    /** How long a signing key signs before the trail rotates to a new one (the chain records the rotation). */
+    static final Duration KEY_LIFETIME = Duration.ofDays(365);
 
     /**
      * @param account    account id: folders and file names, recipientAccountId
@@ -91,7 +98,10 @@ public final class TrailWriter implements AuditTrail {
     private final Options options;
     private final Clock clock;
     /** Complete at once when the key pair exists; on a first start, created in the background (see TrailKeys). */
-    private final TrailKeys.Pending keys;
+    private volatile TrailKeys.Pending keys;
+    private final TrailAnchor anchor;
+    /** Why the trail did not match what the database recorded at start-up; null when it did. */
+    private String integrityBreak;
     private final CloudTrailRecord records;
     private final TrailState state;
     private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>(1 << 16);
@@ -119,8 +129,9 @@ public final class TrailWriter implements AuditTrail {
     }
 
     private TrailWriter(TrailLayout layout, Options options, Clock clock, TrailKeys.Pending keys,
-                        TrailState state) {
+                        TrailState state, TrailAnchor anchor) {
         this.layout = layout;
+        this.anchor = anchor;
         this.options = options;
         this.clock = clock;
         this.keys = keys;
@@ -134,17 +145,42 @@ public final class TrailWriter implements AuditTrail {
     private static final java.time.Duration KEYGEN_IDLE = java.time.Duration.ofSeconds(5);
 
     /**
-     * Opens the trail in {@code dir}: creates the key pair on first start, finishes a digest a crash interrupted,
+     * Opens the trail in {@code dir}: creates the key pair on first start (sealed in {@code db}), finishes a digest a
+     * crash interrupted, compares the trail with what the database recorded (a new chain when it went backwards),
      * seals leftover segments, then starts the writer and the digest schedule.
      */
-    public static TrailWriter open(Path dir, Options options, MasterKey masterKey, Clock clock) throws IOException {
+    public static TrailWriter open(Path dir, Options options, MasterKey masterKey, io.rampart.storage.Database db, Clock clock)
+            throws IOException {
         TrailLayout layout = new TrailLayout(dir);
         Durable.createDirectories(layout.segments());
-        TrailKeys.Pending keys = TrailKeys.loadOrStartCreating(layout.keys(), masterKey, KEYGEN_IDLE);
-        TrailState state = TrailState.load(layout.state(), clock.instant());
-        if (!Files.exists(layout.state())) state.save(layout.state());
-        TrailWriter w = new TrailWriter(layout, options, clock, keys, state);
-        w.finishPendingDigest();
+        TrailAnchor anchor;
+        try {
+            anchor = new TrailAnchor(db, masterKey);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("cannot prepare the trail tables: " + e.getMessage(), e);
+        }
+        TrailKeys.Pending keys = TrailKeys.loadOrStartCreating(anchor, layout.keys(), masterKey, KEYGEN_IDLE, clock);
+        boolean stateExisted = Files.exists(layout.state());
+        TrailState state;
+        String unreadableState = null;
+        try {
+            state = TrailState.load(layout.state(), clock.instant());
+        } catch (IOException | RuntimeException e) {
+            unreadableState = "state.json is unreadable (" + e.getMessage() + ")";
+            state = TrailState.fresh(clock.instant());
+        }
+        TrailWriter w = new TrailWriter(layout, options, clock, keys, state, anchor);
+        String problem = unreadableState != null ? unreadableState
+                : keys.creating() && anchor.head().isPresent()
+                ? "the trail signing key is gone from the database, though it recorded digests up to "
+                        + anchor.head().get().digestObject()
+                : w.checkAgainstAnchor(stateExisted);
+        if (problem == null) {
+            w.finishPendingDigest();
+            if (!stateExisted) state.save(layout.state());
+        } else {
+            w.startNewChain(problem);
+        }
         List<Path> leftovers = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.segments(), "*.jsonl")) {
             ds.forEach(leftovers::add);
@@ -162,6 +198,20 @@ public final class TrailWriter implements AuditTrail {
 
     public TrailLayout layout() {
         return layout;
+    }
+
+    /**
+     * What did not match at start-up (state.json missing, the newest digest the database recorded missing or changed,
+     * the trail older than the database says); the new chain's first digest records it as {@code chainBreak}.
+     */
+    public Optional<String> integrityBreak() {
+        return Optional.ofNullable(integrityBreak);
+    }
+
+    /** On a first start, the signing key being created (its public key is shown once to be kept off the machine). */
+    public Optional<CompletableFuture<TrailKeys>> createdKey() {
+        TrailKeys.Pending k = keys;
+        return k.creating() ? Optional.of(k.whenReady()) : Optional.empty();
     }
 
     /** The signing key's fingerprint (digestPublicKeyFingerprint). */
@@ -188,12 +238,8 @@ public final class TrailWriter implements AuditTrail {
 
     /** Appends an already-built record (internal events); with {@code durable}, returns once it is on disk. */
     public void append(ObjectNode record, boolean durable) {
-        byte[] json;
-        try {
-            json = CloudTrailRecord.JSON.writeValueAsBytes(record);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Bounded here, where every record passes: no client can write a record a reader cannot take.
+        byte[] json = RecordBounds.bounded(record);
         byte[] line = new byte[json.length + 1];
         System.arraycopy(json, 0, line, 0, json.length);
         line[json.length] = '\n';
@@ -249,7 +295,7 @@ public final class TrailWriter implements AuditTrail {
     public String digestNow() {
         rotateNow();
         try {
-            return sealer.submit(() -> digest(clock.instant())).get();
+            return sealer.submit(() -> digest(clock.instant(), false)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -362,7 +408,8 @@ public final class TrailWriter implements AuditTrail {
         long now = System.currentTimeMillis();
         String name = String.format("%013d-%s.jsonl", now, randomId());
         Path p = layout.segments().resolve(name);
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                io.rampart.storage.OwnerOnly.file());
         // The new file's directory entry must survive a crash as surely as the records in it.
         if (options.fsync()) Durable.syncDirectory(layout.segments());
         segment = new Segment(p, ch, now);
@@ -475,21 +522,179 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
+    // ---------------------------------------------------------------- integrity against the database
+
+    /**
+     * Compares the trail with the newest digest the database recorded; returns what went backwards or vanished, or
+     * null. A state.json newer than the database (a restored database) is accepted when its digest file is intact.
+     */
+    private String checkAgainstAnchor(boolean stateExisted) throws IOException {
+        Optional<TrailAnchor.Head> recorded = anchor.head();
+        if (state.pendingDigest != null) {
+            // A digest prepared before a crash is written as it stands: only when our own key signed it.
+            String forged = unsignedPendingDigest();
+            if (forged != null) return forged;
+        }
+        if (recorded.isEmpty()) {
+            // First start, or a trail from before the database kept its head: nothing to compare with yet.
+            if (state.lastDigest != null && state.pendingDigest == null) adoptStateHead();
+            return null;
+        }
+        TrailAnchor.Head head = recorded.get();
+        String when = head.digestObject() + " (end " + head.digestEnd() + ")";
+        if (!stateExisted) return "state.json is missing; the database recorded the newest digest " + when;
+        ObjectNode last = state.pendingDigest != null ? pendingAsLast(state.pendingDigest) : state.lastDigest;
+        if (last == null) return "state.json names no digest; the database recorded the newest digest " + when;
+        Instant stateEnd = Instant.parse(last.path("endTime").asText());
+        if (stateEnd.isBefore(head.digestEnd().truncatedTo(ChronoUnit.SECONDS))) {
+            return "the trail went backwards: state.json's newest digest ends " + stateEnd + ", the database recorded " + when;
+        }
+        boolean sameDigest = last.path("s3Object").asText().equals(head.digestObject());
+        if (sameDigest && state.pendingDigest != null) return null;
+        Path file = layout.resolve(head.digestObject());
+        if (!Files.exists(file)) return "the newest digest the database recorded is missing: " + when;
+        String hash;
+        try {
+            hash = TrailLayout.sha256Hex(TrailLayout.gunzip(file));
+        } catch (IOException e) {
+            return "the newest digest the database recorded is unreadable: " + when;
+        }
+        if (!hash.equals(head.hash())) return "the newest digest the database recorded was modified: " + when;
+        for (JsonNode l : CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(file)).path("logFiles")) {
+            String logObject = l.path("s3Object").asText();
+            if (!Files.exists(layout.resolve(logObject))) {
+                return "the log file " + logObject + " listed in the newest digest the database recorded is missing: " + when;
+            }
+        }
+        if (!sameDigest && state.pendingDigest == null) {
+            log.warn("the trail's state names a digest newer than the database recorded ({} after {}); the database "
+                    + "was probably restored from a backup: recording the trail's newest digest", last.path("s3Object").asText(), when);
+            adoptStateHead();
+        }
+        return null;
+    }
+
+    private static ObjectNode pendingAsLast(ObjectNode pending) throws IOException {
+        JsonNode content = CloudTrailRecord.JSON.readTree(pending.path("content").asText());
+        ObjectNode last = JsonNodeFactory.instance.objectNode();
+        last.put("s3Object", pending.path("s3Object").asText());
+        last.put("endTime", content.path("digestEndTime").asText());
+        return last;
+    }
+
+    /** Null when the digest state.json holds for a redo is signed by the trail's key; else why it is not. */
+    private String unsignedPendingDigest() {
+        try {
+            ObjectNode p = state.pendingDigest;
+            byte[] content = p.path("content").asText().getBytes(StandardCharsets.UTF_8);
+            JsonNode d = CloudTrailRecord.JSON.readTree(content);
+            String prev = d.path("previousDigestSignature").isNull() ? null : d.path("previousDigestSignature").asText(null);
+            String signing = DigestSigning.signingString(d.path("digestEndTime").asText(), d.path("digestS3Bucket").asText(),
+                    p.path("s3Object").asText(), TrailLayout.sha256Hex(content), prev);
+            if (p.path("s3Object").asText().equals(d.path("digestS3Object").asText())
+                    && TrailKeys.verify(keys().publicKey(), signing, p.path("signature").asText())) {
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Unreadable: not ours either.
+        }
+        return "state.json holds a digest to finish that the trail's signing key did not sign";
+    }
+
+    /** Records state.json's newest digest in the database when its file is intact (the first start with the anchor). */
+    private void adoptStateHead() throws IOException {
+        String object = state.lastDigest.path("s3Object").asText();
+        Path file = layout.resolve(object);
+        if (!Files.exists(file)) return;
+        String hash = TrailLayout.sha256Hex(TrailLayout.gunzip(file));
+        if (!hash.equals(state.lastDigest.path("hashValue").asText())) return;
+        anchor.recordHead(new TrailAnchor.Head(object, Instant.parse(state.lastDigest.path("endTime").asText()), hash,
+                options.digestEvery(), false));
+    }
+
+    /**
+     * The trail no longer matches the database: says so loudly, forgets the state the trail directory held (it cannot
+     * be trusted) and begins a new chain at once, its first digest recording the break and what the database knew.
+     */
+    private void startNewChain(String problem) throws IOException {
+        Instant now = clock.instant();
+        log.error("AUDIT TRAIL TAMPERED OR LOST: {}. Starting a new digest chain that records the break; run "
+                + "'rampart trail validate' to see what is missing.", problem);
+        ObjectNode br = JsonNodeFactory.instance.objectNode();
+        br.put("detectedTime", CloudTrailRecord.EVENT_TIME.format(now));
+        br.put("reason", problem);
+        anchor.head().ifPresent(h -> {
+            br.put("lastRecordedDigestS3Object", h.digestObject());
+            br.put("lastRecordedDigestEndTime", CloudTrailRecord.EVENT_TIME.format(h.digestEnd()));
+            br.put("lastRecordedDigestHashValue", h.hash());
+        });
+        // Never before the recorded head: the new chain's first digest must not take an old digest's name.
+        Instant headEnd = anchor.head().map(TrailAnchor.Head::digestEnd).orElse(now);
+        state.created = headEnd.isAfter(now) ? headEnd : now;
+        state.lastDigest = null;
+        state.pendingLogs = JsonNodeFactory.instance.arrayNode();
+        state.pendingDigest = null;
+        state.chainBreak = br;
+        state.save(layout.state());
+        integrityBreak = problem;
+        digest(state.created, false);
+    }
+
+    // ---------------------------------------------------------------- digests
+
+    /**
+     * Starts a key rotation and writes the digest that announces it now: signed by the current key, it names the new
+     * key (nextDigestPublicKeyFingerprint, nextDigestPublicKey), which signs every later digest. Returns the digest.
+     */
+    public String rotateSigningKey() {
+        rotateNow();
+        try {
+            return sealer.submit(() -> {
+                if (anchor.next().isEmpty()) anchor.store(TrailKeys.generate(), TrailAnchor.KeyStatus.NEXT, clock.instant());
+                return digest(clock.instant(), false);
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("rotating the trail signing key failed", e.getCause());
+        }
+    }
+
+    /** Prepares a rotation (announced by the digest being written) when the current key has signed for {@link #KEY_LIFETIME}. */
+    private void rotateWhenDue(Instant now) {
+        for (TrailAnchor.KeyRecord k : anchor.keys()) {
+            if (k.status() == TrailAnchor.KeyStatus.NEXT) return;
+        }
+        for (TrailAnchor.KeyRecord k : anchor.keys()) {
+            if (k.status() == TrailAnchor.KeyStatus.CURRENT && !k.validFrom().equals(Instant.EPOCH)
+                    && k.validFrom().plus(KEY_LIFETIME).isBefore(now)) {
+                anchor.store(TrailKeys.generate(), TrailAnchor.KeyStatus.NEXT, now);
+                log.info("the trail signing key {} has signed for {} days: the next digest announces its successor",
+                        k.fingerprint(), KEY_LIFETIME.toDays());
+            }
+        }
+    }
+
     private void scheduleDigest() {
         Instant last = state.lastDigest != null ? Instant.parse(state.lastDigest.path("endTime").asText()) : state.created;
         long delay = Math.max(0, Duration.between(clock.instant(), last.plus(options.digestEvery())).toMillis());
         sealer.scheduleAtFixedRate(() -> {
             try {
-                digest(clock.instant());
+                digest(clock.instant(), false);
             } catch (IOException | RuntimeException e) {
                 log.error("writing the audit digest failed; retried at the next interval", e);
             }
         }, delay, options.digestEvery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Writes the digest covering every log file sealed since the previous digest, chained to and signed after it. */
-    private synchronized String digest(Instant now) throws IOException {
+    /**
+     * Writes the digest covering every log file sealed since the previous digest, chained to and signed after it;
+     * {@code stopping} for the last one before a clean stop (the database notes that no newer digest is due).
+     */
+    private synchronized String digest(Instant now, boolean stopping) throws IOException {
         finishPendingDigest();
+        rotateWhenDue(now);
         Instant start = state.lastDigest != null ? Instant.parse(state.lastDigest.path("endTime").asText()) : state.created;
         start = start.truncatedTo(ChronoUnit.SECONDS);
         Instant end = now.truncatedTo(ChronoUnit.SECONDS);
@@ -523,6 +728,14 @@ public final class TrailWriter implements AuditTrail {
         d.put("previousDigestSignature", prevSignature);
         ArrayNode logs = d.putArray("logFiles");
         state.pendingLogs.forEach(logs::add);
+        // Rampart's additions (CloudTrail has no field for them): the successor key, announced under the current key's
+        // signature, and the break a new chain began with.
+        Optional<TrailKeys> next = anchor.next();
+        next.ifPresent(k -> {
+            d.put("nextDigestPublicKeyFingerprint", k.fingerprint());
+            d.put("nextDigestPublicKey", java.util.Base64.getEncoder().encodeToString(k.publicKey().getEncoded()));
+        });
+        if (state.chainBreak != null) d.set("chainBreak", state.chainBreak);
         byte[] content = CloudTrailRecord.JSON.writeValueAsBytes(d);
         String hash = TrailLayout.sha256Hex(content);
         String signature = keys().sign(DigestSigning.signingString(CloudTrailRecord.EVENT_TIME.format(end),
@@ -532,6 +745,7 @@ public final class TrailWriter implements AuditTrail {
         pending.put("s3Object", object);
         pending.put("content", new String(content, StandardCharsets.UTF_8));
         pending.put("signature", signature);
+        pending.put("stopped", stopping);
         ObjectNode last = JsonNodeFactory.instance.objectNode();
         last.put("s3Object", object);
         last.put("signature", signature);
@@ -540,6 +754,7 @@ public final class TrailWriter implements AuditTrail {
         state.pendingDigest = pending;
         state.lastDigest = last;
         state.pendingLogs = JsonNodeFactory.instance.arrayNode();
+        state.chainBreak = null;
         state.save(layout.state());
         finishPendingDigest();
         return object;
@@ -555,6 +770,18 @@ public final class TrailWriter implements AuditTrail {
         meta.put("signature", p.path("signature").asText());
         meta.put("signature-algorithm", TrailKeys.ALGORITHM);
         Durable.write(layout.resolve(object + TrailLayout.SIGNATURE_SUFFIX), CloudTrailRecord.JSON.writeValueAsBytes(meta));
+        // The database learns of the digest only once its files are durable; a redo after a crash records it again.
+        JsonNode d = CloudTrailRecord.JSON.readTree(content);
+        Instant end = Instant.parse(d.path("digestEndTime").asText());
+        anchor.recordHead(new TrailAnchor.Head(object, end, TrailLayout.sha256Hex(content), options.digestEvery(),
+                p.path("stopped").asBoolean(false)));
+        if (d.hasNonNull("nextDigestPublicKeyFingerprint")) {
+            anchor.completeRotation(end);
+            TrailKeys signer = anchor.current().orElseThrow(() -> new IOException("the trail's new signing key is gone"));
+            keys = TrailKeys.Pending.of(signer);
+            log.info("the trail signing key is now {}; keep its public key with the previous one:\n{}", signer.fingerprint(),
+                    TrailKeys.pem(signer.publicKey()));
+        }
         state.pendingDigest = null;
         state.save(layout.state());
     }
@@ -574,7 +801,7 @@ public final class TrailWriter implements AuditTrail {
         }
         try {
             sealer.submit(() -> {
-                digest(clock.instant());
+                digest(clock.instant(), true);
                 return null;
             }).get();
         } catch (InterruptedException e) {

@@ -22,6 +22,7 @@ public enum AuthError {
     INVALID_ARGUMENT("InvalidArgument", 400),
     MALFORMED_TRAILER_ERROR("MalformedTrailerError", 400),
     ENTITY_TOO_LARGE("EntityTooLarge", 400),
+    REQUEST_TIMEOUT("RequestTimeout", 400),
     MISSING_CONTENT_LENGTH("MissingContentLength", 411);
 
     private final String code;

@@ -234,10 +234,27 @@ public final class SigV4Verifier {
     }
 
     private static byte[] readSmallBody(SignedRequest request, InputStream body) throws AuthException {
+        String declared = request.header("content-length");
+        try {
+            // Refused on what it announces, before a byte of it is read.
+            if (declared != null && Long.parseLong(declared.strip()) > MAX_BUFFERED_BODY) {
+                throw new AuthException(AuthError.ENTITY_TOO_LARGE,
+                        "Your proposed upload exceeds the maximum allowed object size.");
+            }
+        } catch (NumberFormatException e) {
+            // Jetty refuses a malformed Content-Length before it gets here; the read below bounds it anyway.
+        }
         byte[] bytes;
         try {
             bytes = body.readNBytes(MAX_BUFFERED_BODY + 1);
         } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.util.concurrent.TimeoutException) {
+                    // The connection's idle timeout passed while the body was awaited.
+                    throw new AuthException(AuthError.REQUEST_TIMEOUT, "Your socket connection to the server was not read "
+                            + "from or written to within the timeout period. Idle connections will be closed.");
+                }
+            }
             throw new AuthException(AuthError.INCOMPLETE_BODY, "The request body could not be read: " + e.getMessage());
         }
         if (bytes.length > MAX_BUFFERED_BODY) {

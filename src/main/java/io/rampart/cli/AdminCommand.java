@@ -54,7 +54,8 @@ import picocli.CommandLine.Parameters;
                 "Needs the master key as the server finds it: RAMPART_MASTER_KEY, --master-key-file or <data-dir>/master.key.",
                 "Every action is recorded in the audit trail (source rampart.admin)."},
         subcommands = {AdminCommand.CreateAdminKey.class, AdminCommand.ListUsers.class, AdminCommand.ListKeys.class,
-                AdminCommand.ActivateKey.class, AdminCommand.DeactivateKey.class, AdminCommand.Findings.class})
+                AdminCommand.ActivateKey.class, AdminCommand.DeactivateKey.class, AdminCommand.Findings.class,
+                AdminPurgeRecoveryWindowCommand.class})
 final class AdminCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -32,7 +32,9 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Make a bucket (or prefix) look as it did at TIME (--to), or undo what one principal or access key wrote "
-                        + "since TIME (--undo-principal / --undo-access-key with --since). Later writes by others stay current.",
+                        + "since TIME (--undo-principal / --undo-access-key with --since), or bring back what was deleted "
+                        + "(--deleted [--since TIME]). Later writes by others stay current. Versions and the server's "
+                        + "recovery window are drawn on alike, in versioned, suspended and unversioned buckets.",
                 "Dry run by default: prints what would happen per key and the totals. --apply promotes the old versions "
                         + "server-side (no data is decrypted or copied, SSE-C versions included); re-running is safe: "
                         + "keys already restored are reported ALREADY_CURRENT and get no new version.",
@@ -62,7 +64,11 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--undo-access-key", paramLabel = "AKID", description = "Undo what this access key wrote since --since.")
     String undoAccessKey;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Start of the writes to undo.")
+    @Option(names = "--deleted", description = "Bring back keys deleted (or expired) since --since (default: all the "
+            + "recovery window and the versions still hold), in versioned and unversioned buckets alike.")
+    boolean deleted;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Start of the writes to undo (or of the deletes, with --deleted).")
     String since;
 
     @Option(names = "--remove-new", description = "Hide keys that did not exist at the target time (adds a delete marker).")
@@ -114,10 +120,12 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private byte[] requestBody() {
-        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoAccessKey != null ? 1 : 0);
-        if (modes != 1) throw new IllegalArgumentException("give exactly one of --to, --undo-principal and --undo-access-key");
+        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoAccessKey != null ? 1 : 0) + (deleted ? 1 : 0);
+        if (modes != 1) {
+            throw new IllegalArgumentException("give exactly one of --to, --undo-principal, --undo-access-key and --deleted");
+        }
         if (to != null && since != null) throw new IllegalArgumentException("--since goes with --undo-principal/--undo-access-key, not --to");
-        if (to == null && since == null) throw new IllegalArgumentException("--undo-principal/--undo-access-key need --since TIME");
+        if (to == null && !deleted && since == null) throw new IllegalArgumentException("--undo-principal/--undo-access-key need --since TIME");
         if (limit != null && limit < 0) throw new IllegalArgumentException("--limit must not be negative");
         Instant now = Instant.now();
         ObjectNode n = JSON.createObjectNode();
@@ -127,6 +135,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (to != null) n.put("to", RestoreTime.parse(to, now).toString());
         if (undoPrincipal != null) n.put("undoPrincipal", undoPrincipal);
         if (undoAccessKey != null) n.put("undoAccessKey", undoAccessKey);
+        if (deleted) n.put("deleted", true);
         if (since != null) n.put("since", RestoreTime.parse(since, now).toString());
         n.put("removeNew", removeNew);
         n.put("apply", apply);

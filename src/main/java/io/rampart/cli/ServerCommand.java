@@ -57,8 +57,22 @@ final class ServerCommand implements Callable<Integer> {
             + "separate volume or a secrets mount; overrides <data-dir>/master.key. RAMPART_MASTER_KEY overrides both.")
     Path masterKeyFile;
 
+    @Option(names = "--recovery-window", defaultValue = "7d", paramLabel = "DURATION",
+            description = "How long overwritten and deleted object versions are kept, hidden, for restore (7d, 36h, 0 "
+                    + "turns it off; default: ${DEFAULT-VALUE}). Nothing over the network can shorten it or purge it.")
+    String recoveryWindow;
+
+    @Option(names = "--min-free-space", defaultValue = "default", paramLabel = "SIZE",
+            description = "Free space to keep on the data directory's filesystem: below it, writes get 503 "
+                    + "ServiceUnavailable (1GiB, 500MiB, 2%%; default: 1 GiB or 1%% of the filesystem, whichever is smaller).")
+    String minFreeSpace;
+
     @Option(names = "--stop-timeout", defaultValue = "30", description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
+
+    @Option(names = "--idle-timeout", defaultValue = "20", description = "Seconds a connection may send or take nothing; "
+            + "a stalled request body is then answered 400 RequestTimeout, as S3 does (default: ${DEFAULT-VALUE}).")
+    int idleTimeoutSeconds;
 
     @Option(names = "--lifecycle-interval-seconds", defaultValue = "3600",
             description = "How often the lifecycle worker applies the buckets' lifecycle rules, in seconds (default: ${DEFAULT-VALUE}).")
@@ -164,6 +178,17 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --trail-delivery-config " + trailDeliveryConfig + " cannot be read");
             return 2;
         }
+        io.rampart.recovery.RecoveryOptions recovery;
+        try {
+            recovery = io.rampart.recovery.RecoveryOptions.defaults()
+                    .withWindow(io.rampart.recovery.RecoveryOptions.parseDuration(recoveryWindow))
+                    .withMinFreeSpace(minFreeSpace);
+            java.nio.file.Files.createDirectories(dataDir);
+            io.rampart.s3.SpaceReserve.of(dataDir, minFreeSpace);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("rampart: --recovery-window / --min-free-space: " + e.getMessage());
+            return 2;
+        }
         java.util.Map<String, java.net.URI> webhooks = new java.util.LinkedHashMap<>();
         for (String w : notifyWebhooks) {
             int eq = w.indexOf('=');
@@ -206,12 +231,16 @@ final class ServerCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (idleTimeoutSeconds <= 0) {
+            System.err.println("rampart: --idle-timeout must be a positive number of seconds");
+            return 2;
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
                 System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"),
                 masterKey, true, Duration.ofSeconds(stopTimeoutSeconds),
-                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
+                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds)), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
                 .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
                 .withAutoRespond(autoRespond)
@@ -220,7 +249,8 @@ final class ServerCommand implements Callable<Integer> {
                         .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
                         .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
                                 trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
-                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets));
+                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
+                .withRecovery(recovery);
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;
@@ -235,6 +265,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
         rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
+        rampart.createdTrailKey().ifPresent(k -> k.thenAccept(ServerCommand::printTrailKey));
         stop.await();
         System.err.println("rampart: shutting down, letting in-flight requests finish...");
         rampart.close();
@@ -254,6 +285,17 @@ final class ServerCommand implements Callable<Integer> {
 
     private String masterKey() throws java.io.IOException {
         return masterKey(masterKeyFile);
+    }
+
+    private static void printTrailKey(io.rampart.audit.TrailKeys k) {
+        // Public, but it is what proves the trail later: the copy kept elsewhere is the one to trust.
+        System.out.println();
+        System.out.println("Audit trail signing key created (fingerprint " + k.fingerprint() + "). Save this public key off");
+        System.out.println("this machine (e.g. as trail-key.pem) and check the trail against it with");
+        System.out.println("  rampart trail validate --public-key trail-key.pem");
+        System.out.print(io.rampart.audit.TrailKeys.pem(k.publicKey()));
+        System.out.println();
+        System.out.flush();
     }
 
     private static void printCredentials(IamStore.Bootstrap b) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rampart.audit.TrailAnchor;
+import io.rampart.audit.TrailKeys;
 import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
 import io.rampart.audit.TrailValidator;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code rampart trail}: validates and queries the audit trail straight from its files (the server may be stopped). */
 @Command(name = "trail", mixinStandardHelpOptions = true,
         description = "Validate or query the CloudTrail-format audit trail in <data-dir>/trail.",
-        subcommands = {TrailCommand.Validate.class, TrailCommand.Query.class})
+        subcommands = {TrailCommand.Validate.class, TrailCommand.Query.class, TrailCommand.PublicKeys.class})
 final class TrailCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -39,18 +41,29 @@ final class TrailCommand implements Runnable {
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Walk the digest chain: check each digest's signature and each log file's hash.",
-                    "Reports log files as valid, modified, deleted, out-of-chain (no digest lists them) or pending (sealed",
-                    "after the last digest), digests as valid, invalid or missing. Exit status 1 on any problem."})
+            description = {"Walk the digest chain: check each digest's signature with a trusted public key and each log file's hash.",
+                    "Trusted keys: those given with --public-key (a copy kept off the machine), else those the server",
+                    "recorded in its database; never a key file in the trail directory, unless the chain records its rotation.",
+                    "Reports, one line each: log files modified, deleted or out-of-chain (no digest lists them), digests",
+                    "invalid or missing, every hour of the range that no digest covers, a chain begun after a break, and",
+                    "truncation (the newest digest the database recorded is gone). Exit status 1 on any problem."})
     static final class Validate implements Callable<Integer> {
         @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Option(names = "--from", converter = TimeConverter.class, description = "Only files from this time (ISO-8601 or YYYY-MM-DD).")
+        @Option(names = {"--start-time", "--from"}, converter = TimeConverter.class,
+                description = "Check from this time (ISO-8601 or YYYY-MM-DD; default: the oldest digest).")
         Instant from;
 
-        @Option(names = "--to", converter = TimeConverter.class, description = "Only files up to this time.")
+        @Option(names = {"--end-time", "--to"}, converter = TimeConverter.class, description = "Check up to this time (default: now).")
         Instant to;
+
+        @Option(names = "--public-key", paramLabel = "FILE",
+                description = "Trust only the public key(s) in FILE (PEM, as printed at first start); repeatable.")
+        List<Path> publicKeys = new java.util.ArrayList<>();
+
+        @Option(names = "--verbose", description = "Also list every valid file.")
+        boolean verbose;
 
         @Option(names = "--json", description = "Print the report as JSON.")
         boolean json;
@@ -61,10 +74,35 @@ final class TrailCommand implements Runnable {
                 System.err.println("rampart: no audit trail in " + layout.root());
                 return 2;
             }
-            TrailValidator.Report report = new TrailValidator(layout).validate(from, to);
+            TrailAnchor.Recorded recorded;
+            try {
+                recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
+            } catch (java.sql.SQLException e) {
+                System.err.println("rampart: cannot read the trail's record in " + dataDir.resolve("rampart.db") + ": " + e.getMessage());
+                return 2;
+            }
+            List<java.security.PublicKey> pinned = new java.util.ArrayList<>();
+            for (Path p : publicKeys) {
+                try {
+                    pinned.addAll(TrailKeys.parsePublicKeys(Files.readAllBytes(p)));
+                } catch (java.io.IOException e) {
+                    System.err.println("rampart: --public-key " + p + ": " + e.getMessage());
+                    return 2;
+                }
+            }
+            if (pinned.isEmpty() && recorded.keys().isEmpty() && !layout.digestFiles().isEmpty()) {
+                System.err.println("rampart: no trusted trail public key: give --public-key FILE, or --data-dir with the "
+                        + "server's database (rampart.db)");
+                return 2;
+            }
+            TrailValidator.Trust trust = pinned.isEmpty() ? TrailValidator.Trust.recorded(recorded)
+                    : TrailValidator.Trust.pinned(pinned, recorded);
+            TrailValidator.Report report = new TrailValidator(layout, trust).validate(from, to);
             if (json) {
                 ObjectNode doc = JsonNodeFactory.instance.objectNode();
                 doc.put("valid", report.clean());
+                doc.put("startTime", report.from().toString());
+                doc.put("endTime", report.to().toString());
                 ArrayNode results = doc.putArray("results");
                 for (TrailValidator.Result r : report.results()) {
                     ObjectNode n = results.addObject();
@@ -75,19 +113,45 @@ final class TrailCommand implements Runnable {
                 }
                 System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
             } else {
-                System.out.printf("%-12s %-6s %s%n", "STATUS", "TYPE", "FILE / DETAIL");
+                System.out.println("Results requested for " + report.from() + " to " + report.to()
+                        + (pinned.isEmpty() ? " (keys recorded in the database)" : " (pinned public key(s))"));
                 for (TrailValidator.Result r : report.results()) {
-                    System.out.printf("%-12s %-6s %s%n%-19s  %s%n", r.status().label(), r.kind(), r.file(), "", r.detail());
+                    if (!verbose && !r.status().problem() && r.status() != TrailValidator.Status.STOPPED) continue;
+                    System.out.println(r.status().label() + " " + r.kind() + " " + r.file()
+                            + ": " + r.detail());
                 }
-                long digests = report.results().stream().filter(r -> r.kind().equals("digest")).count();
-                long logs = report.results().size() - digests;
-                System.out.println();
+                long digests = report.results().stream().filter(r -> r.kind().equals("digest") && r.status() != TrailValidator.Status.BREAK).count();
+                long logs = report.results().stream().filter(r -> r.kind().equals("log")).count();
+                System.out.println(report.count("digest", TrailValidator.Status.VALID) + "/" + digests + " digest files valid");
+                System.out.println(report.count("log", TrailValidator.Status.VALID) + "/" + logs + " log files valid");
                 System.out.println(report.clean()
                         ? "Trail valid: " + digests + " digest file(s), " + logs + " log file(s) checked."
                         : "Trail INVALID: " + report.results().stream().filter(r -> r.status().problem()).count()
                                 + " problem(s) among " + digests + " digest file(s) and " + logs + " log file(s).");
             }
             return report.clean() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "public-key", mixinStandardHelpOptions = true,
+            description = {"Print the trail's signing public keys (PEM) from the server's database, to keep a copy off the machine",
+                    "for 'trail validate --public-key'. Current key last."})
+    static final class PublicKeys implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Override public Integer call() throws Exception {
+            TrailAnchor.Recorded recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
+            if (recorded.keys().isEmpty()) {
+                System.err.println("rampart: no trail signing key recorded in " + dataDir.resolve("rampart.db"));
+                return 2;
+            }
+            for (TrailAnchor.KeyRecord k : recorded.keys()) {
+                System.out.println("# fingerprint " + k.fingerprint() + ", " + k.status().name().toLowerCase(java.util.Locale.ROOT)
+                        + (k.validTo() == null ? "" : ", signed until " + k.validTo()));
+                System.out.print(TrailKeys.pem(k.publicKey()));
+            }
+            return 0;
         }
     }
 

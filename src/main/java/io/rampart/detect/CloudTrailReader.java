@@ -1,11 +1,7 @@
 package io.rampart.detect;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,11 +18,11 @@ import java.util.zip.GZIPInputStream;
  * document (CloudTrail's S3 delivery), {@code aws cloudtrail lookup-events} output ({@code {"Events":[{"CloudTrailEvent":
  * "<json>"}]}}, one record per event), a JSON array of records, JSON lines (one record per line), or a CSV export with
  * a header row (Athena's CloudTrail table, see {@link CsvExport}). One record is in memory at a time, whatever the
- * file's size.
+ * file's size, and no record is held beyond {@link #MAX_RECORD_BYTES}: JSON is cut into records at the byte level and
+ * each is parsed on its own, so one damaged or hostile record is skipped and reported, never fatal.
  */
 public final class CloudTrailReader {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
 
     private CloudTrailReader() { }
 
@@ -51,23 +47,56 @@ public final class CloudTrailReader {
         return out;
     }
 
-    /** Reads every record of {@code file} into {@code sink}; returns how many. */
+    /** The largest record read; a longer one is skipped as unreadable without being held in memory. */
+    public static final int MAX_RECORD_BYTES = 1 << 20;
+
+    /**
+     * Told about a record that could not be read, and so was skipped: the one report of skipped records, used by the
+     * live tailer (its unreadable-trail-record finding) and by {@code rampart detect} (skip counts, examples, exit 3).
+     */
+    @FunctionalInterface
+    public interface Unreadable {
+        /**
+         * @param index  the record's position among the file's records (readable or not), from 0
+         * @param offset the byte offset where it starts in the (decompressed) file; for a CSV export, the character
+         *               offset of its row
+         * @param reason what was wrong: not JSON, over-long, cut short...
+         */
+        void skipped(long index, long offset, String reason);
+    }
+
+    /** Reads every record of {@code file} into {@code sink}; returns how many; fails on the first unreadable one. */
     public static long read(Path file, Consumer<JsonNode> sink) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, sink);
         }
     }
 
+    /** Reads every record of {@code file}, skipping (and reporting) the ones it cannot read. */
+    public static long read(Path file, Consumer<JsonNode> sink, Unreadable unreadable) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, sink, unreadable);
+        }
+    }
+
     public static long read(InputStream raw, Consumer<JsonNode> sink) throws IOException {
-        return read(raw, sink, reason -> { });
+        try {
+            return read(raw, sink, (i, off, why) -> {
+                throw new java.io.UncheckedIOException(new IOException("record " + i + " at byte " + off + ": " + why));
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /**
-     * Reads every record of {@code raw} into {@code sink}, and tells {@code skipped} why each element that is not a
-     * record was left out (a non-object in a list, a {@code lookup-events} entry without a readable
-     * {@code CloudTrailEvent}). Returns how many records went to {@code sink}.
+     * Reads every record into {@code sink} and every record it cannot read into {@code unreadable}, then goes on with
+     * the next: one damaged or hostile record never stops the reading. Records are split at the byte level (braces
+     * outside strings), so each is parsed on its own; a record longer than {@link #MAX_RECORD_BYTES}, one that is not
+     * JSON, and the last one of a file cut short (a truncated gzip) are reported, not thrown. Returns how many records
+     * were read.
      */
-    public static long read(InputStream raw, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
+    public static long read(InputStream raw, Consumer<JsonNode> sink, Unreadable unreadable) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         int b1 = in.read();
@@ -76,22 +105,16 @@ public final class CloudTrailReader {
         BufferedInputStream data = b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
         int first = firstNonBlank(data);
         if (first >= 0 && CsvExport.looksLikeCsv(first)) {
-            return CsvExport.read(new java.io.InputStreamReader(data, java.nio.charset.StandardCharsets.UTF_8), sink, skipped);
-        }
-        long n = 0;
-        try (JsonParser p = FACTORY.createParser(data)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.START_ARRAY) {
-                    n += array(p, sink, skipped);
-                } else if (t == JsonToken.START_OBJECT) {
-                    n += object(p, sink, skipped);
-                } else {
-                    throw new IOException("not CloudTrail JSON: unexpected " + t + " at " + p.currentLocation());
-                }
+            CsvExport.Rows rows = new CsvExport.Rows(new java.io.InputStreamReader(data, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                return CsvExport.read(rows, sink, unreadable);
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                unreadable.skipped(rows.index(), rows.offset(), "the file is truncated or its compression is damaged: "
+                        + e.getMessage());
+                return rows.records();
             }
         }
-        return n;
+        return new Splitter(data, sink, unreadable).run();
     }
 
     /** The first byte that is not blank or a UTF-8 byte-order mark, without consuming it; -1 for none. */
@@ -110,16 +133,23 @@ public final class CloudTrailReader {
      * Reads a file being appended to (the trail's open segment, JSON lines): only up to its last newline, so a line
      * being written is not mistaken for a broken one.
      */
-    public static long readCompleteLines(Path file, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
+    public static long readCompleteLines(Path file, Consumer<JsonNode> sink, Unreadable unreadable) throws IOException {
         long end;
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
             end = ch.size();
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16);
+            search:
             while (end > 0) {
-                b.clear();
-                ch.read(b, end - 1);
-                if (b.get(0) == '\n') break;
-                end--;
+                int n = (int) Math.min(b.capacity(), end);
+                b.clear().limit(n);
+                while (b.hasRemaining() && ch.read(b, end - n + b.position()) > 0) { }
+                for (int i = b.position() - 1; i >= 0; i--) {
+                    if (b.get(i) == '\n') {
+                        end = end - n + i + 1;
+                        break search;
+                    }
+                }
+                end -= n;
             }
         }
         long limit = end;
@@ -140,37 +170,20 @@ public final class CloudTrailReader {
                     if (r > 0) left -= r;
                     return r;
                 }
-            }, sink, skipped);
+            }, sink, unreadable);
         }
-    }
-
-    private static long array(JsonParser p, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
-        long n = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-            JsonNode e = JSON.readTree(p);
-            if (t != JsonToken.START_OBJECT) {
-                skipped.accept("not a JSON object: " + abbreviate(e.toString()));
-                continue;
-            }
-            JsonNode r = unwrap(e, skipped);
-            if (r != null) {
-                sink.accept(r);
-                n++;
-            }
-        }
-        return n;
     }
 
     /**
      * An entry of {@code aws cloudtrail lookup-events} ({@code {"EventId":..,"CloudTrailEvent":"<json>"}}) becomes the
-     * record in its CloudTrailEvent string; any other object is a record.
+     * record in its CloudTrailEvent string (bounded: it is inside a record already bounded); any other object is a
+     * record. Null, with the reason told to {@code why}, for an entry without a readable record.
      */
-    private static JsonNode unwrap(JsonNode e, Consumer<String> skipped) {
+    private static JsonNode unwrap(JsonNode e, Consumer<String> why) {
         JsonNode cte = e.get("CloudTrailEvent");
         if (cte == null) {
             if (e.has("EventId") && e.has("EventName") && !e.has("eventName")) {
-                skipped.accept("lookup-events entry without CloudTrailEvent (EventId " + e.path("EventId").asText() + ")");
+                why.accept("lookup-events entry without CloudTrailEvent (EventId " + e.path("EventId").asText() + ")");
                 return null;
             }
             return e;
@@ -182,41 +195,302 @@ public final class CloudTrailReader {
         } catch (IOException ex) {
             // reported below
         }
-        skipped.accept("CloudTrailEvent is not a JSON object (EventId " + e.path("EventId").asText("?") + ")");
+        why.accept("CloudTrailEvent is not a JSON object (EventId " + e.path("EventId").asText("?") + ")");
         return null;
     }
 
     /**
-     * An object at the root: a {@code {"Records":[...]}} document or {@code lookup-events} output
-     * ({@code {"Events":[...],"NextToken":..}}), whose list is streamed and whose other fields are the wrapper's; or one
-     * record (JSON lines).
+     * Cuts a CloudTrail file into records: a {"Records":[...]} document, lookup-events output ({"Events":[...]}), a
+     * JSON array, or JSON lines.
      */
-    private static long object(JsonParser p, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
-        ObjectNode record = null;
-        boolean wrapper = false;
-        long n = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            if (("Records".equals(name) || "Events".equals(name)) && v == JsonToken.START_ARRAY) {
-                n += array(p, sink, skipped);
-                wrapper = true;
-                continue;
-            }
-            if (record == null) record = JSON.createObjectNode();
-            record.set(name, JSON.readTree(p));
+    private static final class Splitter {
+        private final InputStream in;
+        private final Consumer<JsonNode> sink;
+        private final Unreadable unreadable;
+        private final java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream(4096);
+        private long offset;
+        private long index;
+        private long read;
+        private int pushedBack = -1;
+
+        Splitter(InputStream in, Consumer<JsonNode> sink, Unreadable unreadable) {
+            this.in = in;
+            this.sink = sink;
+            this.unreadable = unreadable;
         }
-        if (record != null && !wrapper) {
-            JsonNode r = unwrap(record, skipped);
-            if (r != null) {
-                sink.accept(r);
-                n++;
+
+        private int next() throws IOException {
+            if (pushedBack >= 0) {
+                int b = pushedBack;
+                pushedBack = -1;
+                offset++;
+                return b;
+            }
+            int b = in.read();
+            if (b >= 0) offset++;
+            return b;
+        }
+
+        private void unread(int b) {
+            pushedBack = b;
+            offset--;
+        }
+
+        private int skipSpace() throws IOException {
+            int b;
+            do {
+                b = next();
+            } while (b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == ',');
+            return b;
+        }
+
+        long run() throws IOException {
+            try {
+                int b = next();
+                if (b == 0xEF) {
+                    // A UTF-8 byte-order mark, as Windows tools write it.
+                    int c = next();
+                    if (c == 0xBB) {
+                        int d = next();
+                        if (d != 0xBF && d >= 0) unread(d);
+                    } else if (c >= 0) {
+                        unread(c);
+                    }
+                } else if (b >= 0) {
+                    unread(b);
+                }
+                while ((b = skipSpace()) >= 0) {
+                    if (b == '[') {
+                        array();
+                    } else if (b == '{') {
+                        long start = offset - 1;
+                        if (wrapperDocument()) {
+                            array();
+                            wrapperRest();
+                        } else {
+                            object(start, true);
+                        }
+                    } else {
+                        garbage(offset - 1);
+                    }
+                }
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                // A cut-short or damaged gzip stream: what came before it was read; nothing after it can be.
+                unreadable.skipped(index++, offset, "the file is truncated or its compression is damaged: " + e.getMessage());
+            }
+            return read;
+        }
+
+        /**
+         * After '{': whether this opens {"Records":[ or {"Events":[ (consumed up to the '['); otherwise the bytes are
+         * kept as a record.
+         */
+        private boolean wrapperDocument() throws IOException {
+            record.reset();
+            record.write('{');
+            int b = next();
+            while (blank(b)) {
+                record.write(b);
+                b = next();
+            }
+            if (b != '"') {
+                if (b >= 0) unread(b);
+                return false;
+            }
+            record.write(b);
+            StringBuilder key = new StringBuilder();
+            b = next();
+            while (b >= 0 && b != '"' && b != '\\' && key.length() < 8) {
+                record.write(b);
+                key.append((char) b);
+                b = next();
+            }
+            if (b != '"') {
+                if (b >= 0) unread(b);
+                return false;
+            }
+            record.write(b);
+            if (!key.toString().equals("Records") && !key.toString().equals("Events")) return false;
+            b = next();
+            while (blank(b)) {
+                record.write(b);
+                b = next();
+            }
+            if (b != ':') {
+                if (b >= 0) unread(b);
+                return false;
+            }
+            record.write(b);
+            b = next();
+            while (blank(b)) {
+                record.write(b);
+                b = next();
+            }
+            if (b == '[') return true;
+            if (b >= 0) unread(b);
+            return false;
+        }
+
+        private static boolean blank(int b) {
+            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+        }
+
+        /** The wrapper's fields after its list (lookup-events' NextToken): passed up to its '}', not held. */
+        private void wrapperRest() throws IOException {
+            int depth = 1;
+            boolean inString = false;
+            boolean escaped = false;
+            int b;
+            while (depth > 0 && (b = next()) >= 0) {
+                if (inString) {
+                    if (escaped) escaped = false;
+                    else if (b == '\\') escaped = true;
+                    else if (b == '"') inString = false;
+                } else if (b == '"') {
+                    inString = true;
+                } else if (b == '{' || b == '[') {
+                    depth++;
+                } else if (b == '}' || b == ']') {
+                    depth--;
+                }
             }
         }
-        return n;
+
+        /** Records up to the closing ']'. */
+        private void array() throws IOException {
+            while (true) {
+                int b = skipSpace();
+                if (b < 0 || b == ']') return;
+                if (b == '{') {
+                    record.reset();
+                    record.write('{');
+                    object(offset - 1, false);
+                } else {
+                    element(b, offset - 1);
+                }
+            }
+        }
+
+        /**
+         * A list element that is not an object (a string, a number, a nested list): passed up to the ',' or ']' that
+         * ends it, keeping only its first bytes for the report.
+         */
+        private void element(int b, long start) throws IOException {
+            StringBuilder head = new StringBuilder();
+            int depth = 0;
+            boolean inString = false;
+            boolean escaped = false;
+            while (b >= 0) {
+                if (inString) {
+                    if (escaped) escaped = false;
+                    else if (b == '\\') escaped = true;
+                    else if (b == '"') inString = false;
+                } else if (b == '"') {
+                    inString = true;
+                } else if (b == '{' || b == '[') {
+                    depth++;
+                } else if (b == '}' || b == ']') {
+                    if (depth == 0) {
+                        unread(b);
+                        break;
+                    }
+                    depth--;
+                } else if (b == ',' && depth == 0) {
+                    break;
+                }
+                if (head.length() < 60) head.append((char) b);
+                b = next();
+            }
+            unreadable.skipped(index++, start, "not a JSON object (not a JSON record): " + head.toString().strip());
+        }
+
+        /** Bytes where a record should start: skipped up to the next '{', reported once. */
+        private void garbage(long start) throws IOException {
+            int b;
+            while ((b = next()) >= 0 && b != '{') { }
+            unreadable.skipped(index++, start, "not a JSON object (not a JSON record)");
+            if (b == '{') unread(b);
+        }
+
+        /** The rest of an object whose first bytes are in {@link #record}; parses it, or reports it. */
+        private void object(long start, boolean kept) throws IOException {
+            int depth = 0;
+            boolean inString = false;
+            boolean escaped = false;
+            boolean tooLong = false;
+            byte[] head = record.toByteArray();
+            // Re-scan what recordsDocument() already took, to know the depth and string state.
+            for (byte h : head) {
+                int c = h & 0xff;
+                if (inString) {
+                    if (escaped) escaped = false;
+                    else if (c == '\\') escaped = true;
+                    else if (c == '"') inString = false;
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                }
+            }
+            while (depth > 0) {
+                int b = next();
+                if (b < 0) {
+                    unreadable.skipped(index++, start, "the record is cut short (the file ends inside it)");
+                    return;
+                }
+                if (!tooLong) {
+                    if (record.size() >= MAX_RECORD_BYTES) {
+                        tooLong = true;
+                        record.reset();
+                    } else {
+                        record.write(b);
+                    }
+                }
+                if (inString) {
+                    if (escaped) escaped = false;
+                    else if (b == '\\') escaped = true;
+                    else if (b == '"') inString = false;
+                } else if (b == '"') {
+                    inString = true;
+                } else if (b == '{' || b == '[') {
+                    depth++;
+                } else if (b == '}' || b == ']') {
+                    depth--;
+                }
+            }
+            long at = index++;
+            if (tooLong) {
+                unreadable.skipped(at, start, "the record is longer than " + MAX_RECORD_BYTES + " bytes");
+                return;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(record.toByteArray());
+            } catch (IOException e) {
+                unreadable.skipped(at, start, "not JSON: " + firstLine(e.getMessage()));
+                return;
+            }
+            if (node == null || !node.isObject()) {
+                unreadable.skipped(at, start, "not a JSON object");
+                return;
+            }
+            String[] why = {null};
+            JsonNode r = unwrap(node, w -> why[0] = w);
+            if (r == null) {
+                unreadable.skipped(at, start, why[0]);
+                return;
+            }
+            sink.accept(r);
+            read++;
+        }
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 60) + "…";
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        String t = nl < 0 ? s : s.substring(0, nl);
+        return t.length() > 200 ? t.substring(0, 200) : t;
     }
 }

@@ -44,24 +44,47 @@ final class CsvExport {
         return firstNonBlank == '"' || Character.isLetter(firstNonBlank);
     }
 
-    static long read(Reader in, Consumer<JsonNode> sink, Consumer<String> skipped) throws IOException {
-        CsvRows rows = new CsvRows(in);
+    /**
+     * Reads every row of {@code rows} as a record into {@code sink}; a row that cannot be one (its cell count is not
+     * the header's, it is longer than {@link CloudTrailReader#MAX_RECORD_BYTES} characters, the file ends inside it)
+     * is reported to {@code unreadable} and passed.
+     */
+    static long read(Rows rows, Consumer<JsonNode> sink, CloudTrailReader.Unreadable unreadable) throws IOException {
         List<String> header = rows.next();
         if (header == null) return 0;
+        if (rows.tooLong || rows.cutShort) {
+            unreadable.skipped(0, 0, "not a CloudTrail CSV export: its header row is unreadable");
+            return 0;
+        }
         List<String> columns = new ArrayList<>();
         for (String h : header) {
             String name = h.replace("\uFEFF", "").trim();
             columns.add(NAMES.getOrDefault(name.toLowerCase(Locale.ROOT), name));
         }
-        if (!columns.contains("eventName")) throw new IOException("not a CloudTrail CSV export: no eventName column");
+        if (!columns.contains("eventName")) {
+            unreadable.skipped(0, 0, "not a CloudTrail CSV export: no eventName column");
+            return 0;
+        }
         long n = 0;
         long row = 1;
         List<String> cells;
         while ((cells = rows.next()) != null) {
             row++;
-            if (cells.size() == 1 && cells.get(0).isBlank()) continue;
+            if (cells.size() == 1 && cells.get(0).isBlank() && !rows.tooLong) continue;
+            long at = rows.index++;
+            if (rows.tooLong) {
+                unreadable.skipped(at, rows.rowStart, "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES
+                        + " bytes (CSV row " + row + ")");
+                continue;
+            }
+            if (rows.cutShort) {
+                unreadable.skipped(at, rows.rowStart, "the record is cut short (the file ends inside a quoted cell of CSV row "
+                        + row + ")");
+                continue;
+            }
             if (cells.size() != columns.size()) {
-                skipped.accept("CSV row " + row + " has " + cells.size() + " cells, the header " + columns.size());
+                unreadable.skipped(at, rows.rowStart, "CSV row " + row + " has " + cells.size() + " cells, the header "
+                        + columns.size());
                 continue;
             }
             ObjectNode r = JsonNodeFactory.instance.objectNode();
@@ -71,6 +94,7 @@ final class CsvExport {
             }
             sink.accept(r);
             n++;
+            rows.records++;
         }
         return n;
     }
@@ -142,59 +166,112 @@ final class CsvExport {
         }
     }
 
-    /** RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. */
-    private static final class CsvRows {
+    /**
+     * RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. A row longer than
+     * {@link CloudTrailReader#MAX_RECORD_BYTES} characters is passed without being held ({@link #tooLong}).
+     */
+    static final class Rows {
         private final Reader in;
         private int peeked = -2;
+        private long offset;
+        /** Where the row last returned starts (characters). */
+        long rowStart;
+        /** Records (data rows, readable or not) seen so far. */
+        long index;
+        long records;
+        /** Whether the row last returned was longer than the limit (its cells are not kept). */
+        boolean tooLong;
+        /** Whether the file ended inside a quoted cell of the row last returned. */
+        boolean cutShort;
 
-        CsvRows(Reader in) {
+        Rows(Reader in) {
             this.in = in;
         }
 
-        private int read() throws IOException {
-            if (peeked != -2) {
-                int c = peeked;
-                peeked = -2;
-                return c;
-            }
-            return in.read();
+        long index() {
+            return index;
         }
 
+        /** Records read (passed to the sink) so far. */
+        long records() {
+            return records;
+        }
+
+        long offset() {
+            return offset;
+        }
+
+        private int read() throws IOException {
+            int c;
+            if (peeked != -2) {
+                c = peeked;
+                peeked = -2;
+            } else {
+                c = in.read();
+            }
+            if (c >= 0) offset++;
+            return c;
+        }
+
+        private void unread(int c) {
+            peeked = c;
+            if (c >= 0) offset--;
+        }
+
+        /** The next row's cells, null at the end; an over-long row's cells are not kept (see {@link #tooLong}). */
         List<String> next() throws IOException {
+            rowStart = offset;
+            tooLong = false;
+            cutShort = false;
+            long chars = 0;
             int c = read();
             if (c < 0) return null;
             List<String> cells = new ArrayList<>();
             StringBuilder cell = new StringBuilder();
+            boolean started = false;
             boolean quoted = false;
             while (true) {
+                if (!tooLong && ++chars > CloudTrailReader.MAX_RECORD_BYTES) {
+                    tooLong = true;
+                    cells.clear();
+                    cell = new StringBuilder();
+                }
                 if (quoted) {
-                    if (c < 0) throw new IOException("CSV: a quoted cell is not closed");
+                    if (c < 0) {
+                        cutShort = true;
+                        if (!tooLong) cells.add(cell.toString());
+                        return cells;
+                    }
                     if (c == '"') {
                         int d = read();
-                        if (d == '"') cell.append('"');
-                        else {
+                        if (d == '"') {
+                            if (!tooLong) cell.append('"');
+                        } else {
                             quoted = false;
                             c = d;
                             continue;
                         }
-                    } else {
+                    } else if (!tooLong) {
                         cell.append((char) c);
                     }
-                } else if (c == '"' && cell.isEmpty()) {
+                } else if (c == '"' && !started) {
                     quoted = true;
+                    started = true;
                 } else if (c == ',') {
-                    cells.add(cell.toString());
+                    if (!tooLong) cells.add(cell.toString());
                     cell.setLength(0);
+                    started = false;
                 } else if (c == '\n' || c < 0) {
-                    cells.add(cell.toString());
+                    if (!tooLong) cells.add(cell.toString());
                     return cells;
                 } else if (c == '\r') {
                     int d = read();
-                    if (d != '\n') peeked = d;
-                    cells.add(cell.toString());
+                    if (d != '\n') unread(d);
+                    if (!tooLong) cells.add(cell.toString());
                     return cells;
                 } else {
-                    cell.append((char) c);
+                    started = true;
+                    if (!tooLong) cell.append((char) c);
                 }
                 c = read();
             }

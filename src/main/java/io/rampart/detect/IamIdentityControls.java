@@ -62,6 +62,15 @@ public final class IamIdentityControls implements IdentityControls {
         return changed ? Outcome.DONE : Outcome.ALREADY;
     }
 
+    @Override public List<String> otherKeysOfOwner(String accessKeyId) {
+        if (accessKeyId.startsWith("ASIA")) return List.of();
+        Optional<io.rampart.iam.AccessKey> key = iam.findKey(accessKeyId);
+        if (key.isEmpty() || key.get().principal().userName() == null) return List.of();
+        Principal p = key.get().principal();
+        return iam.listAccessKeys(p.accountId(), p.userName()).stream().map(IamStore.KeyInfo::accessKeyId)
+                .filter(id -> !id.equals(accessKeyId)).toList();
+    }
+
     @Override public Outcome reactivateKey(String accessKeyId) {
         if (accessKeyId.startsWith("ASIA") || iam.findKey(accessKeyId).isEmpty()) return Outcome.ALREADY;
         return iam.setKeyStatus(accessKeyId, "Active") ? Outcome.DONE : Outcome.ALREADY;

@@ -10,6 +10,11 @@ public interface IdentityControls {
 
     Outcome deactivateKey(String accessKeyId);
 
+    /** The other long-term access keys of the user owning {@code accessKeyId} (none for temporary credentials). */
+    default java.util.List<String> otherKeysOfOwner(String accessKeyId) {
+        return java.util.List.of();
+    }
+
     Outcome reactivateKey(String accessKeyId);
 
     /** Refuses the principal's temporary credentials issued before now. */

@@ -16,8 +16,10 @@ import java.util.Set;
  * {@code rampart detect} over CloudTrail files exported from AWS (or a Rampart trail): reads every record of every
  * file, puts them in time order (CloudTrail delivers records in no specific order, within a file and across files;
  * {@link TimeOrder} sorts with bounded memory), runs the engine over them, takes no response, and returns the
- * findings. A record that cannot be used (no readable time, not an object, a lookup-events entry without its event)
- * is skipped and reported: counted per reason, with the first few named by file and position.
+ * findings. A record that cannot be used (not JSON, longer than {@link CloudTrailReader#MAX_RECORD_BYTES}, cut short,
+ * not an object, a lookup-events entry without its event, no readable time) is skipped and reported through the
+ * reader's one {@link CloudTrailReader.Unreadable} report: counted per reason, with the first few named by file and
+ * position.
  */
 public final class OfflineAnalysis {
     /** Examples of skipped records kept for the report. */
@@ -92,12 +94,19 @@ public final class OfflineAnalysis {
                     skipped[0]++;
                     reasons.merge(kind(reason), 1L, Long::sum);
                     if (examples.size() < SKIP_EXAMPLES) examples.add(file + "#" + (index[0] + 1) + ": " + reason);
-                    index[0]++;
+                };
+                // The reader's skips (not JSON, over-long, cut short, no record in a lookup-events entry) carry the
+                // record's position; the time checks below count positions alongside.
+                CloudTrailReader.Unreadable unreadableRecord = (i, offset, reason) -> {
+                    index[0] = i;
+                    skip.accept(reason);
+                    index[0] = i + 1;
                 };
                 java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> sink = r -> {
                     long t = EventTimes.of(r);
                     if (t == EventTimes.MISSING || t == EventTimes.INVALID) {
                         skip.accept(EventTimes.reason(r, t));
+                        index[0]++;
                         return;
                     }
                     index[0]++;
@@ -105,9 +114,9 @@ public final class OfflineAnalysis {
                     if ((++records[0] & 0xFFFF) == 0) progress.update(0, files.size(), records[0]);
                 };
                 try {
-                    if (growing.contains(file)) CloudTrailReader.readCompleteLines(file, sink, skip);
+                    if (growing.contains(file)) CloudTrailReader.readCompleteLines(file, sink, unreadableRecord);
                     else try (var in = Files.newInputStream(file)) {
-                        CloudTrailReader.read(in, sink, skip);
+                        CloudTrailReader.read(in, sink, unreadableRecord);
                     }
                 } catch (IOException | RuntimeException e) {
                     unreadable.add(file + ": " + e.getMessage());

@@ -56,8 +56,17 @@ public final class Responder implements Detector.Responses {
             log.warn("finding {} ({}): would {} {} (automatic responses are off)", f.id(), f.ruleId(), action.yamlName(), target);
             return List.of(entry(action, target, "off", null, f));
         }
+        if (action == ResponseAction.DEACTIVATE_KEY) {
+            // The attacker holds the user's other key as surely as this one: it goes too (and its sessions with it).
+            List<Finding.ResponseTaken> out = new ArrayList<>();
+            for (String key : keysToDeactivate(target)) {
+                String o = outcome(identity.deactivateKey(key));
+                log.warn("finding {} ({}): {} {}: {}", f.id(), f.ruleId(), action.yamlName(), key, o);
+                out.add(entry(action, key, o, key.equals(target) ? null : "another key of the same user", f));
+            }
+            return out;
+        }
         switch (action) {
-            case DEACTIVATE_KEY -> outcome = outcome(identity.deactivateKey(target));
             case REVOKE_SESSIONS -> outcome = outcome(identity.revokeSessions(target));
             case QUARANTINE -> outcome = outcome(identity.quarantine(target));
             case BLOCK_SSE_C -> {
@@ -69,6 +78,18 @@ public final class Responder implements Detector.Responses {
         }
         log.warn("finding {} ({}): {} {}: {}", f.id(), f.ruleId(), action.yamlName(), target, outcome);
         return List.of(entry(action, target, outcome, detail, f));
+    }
+
+    /** {@code target} first, then the other keys of its user. */
+    private List<String> keysToDeactivate(String target) {
+        List<String> keys = new ArrayList<>();
+        keys.add(target);
+        try {
+            for (String k : identity.otherKeysOfOwner(target)) if (!keys.contains(k)) keys.add(k);
+        } catch (RuntimeException e) {
+            log.error("could not list the other keys of the owner of {}", target, e);
+        }
+        return keys;
     }
 
     private Finding.ResponseTaken entry(ResponseAction action, String target, String outcome, String detail, Finding f) {

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,11 +56,18 @@ public final class TrailTailer implements AutoCloseable {
     private static final long SCAN_EVERY_MILLIS = 60_000;
     private static final long STATE_EVERY_MILLIS = 1_000;
 
+    /** The rule id of the finding raised for a trail record the detector cannot read. */
+    public static final String UNREADABLE_RULE = "unreadable-trail-record";
+    /** How much of an open segment one pass reads at most. */
+    private static final int WINDOW = 4 * CloudTrailReader.MAX_RECORD_BYTES;
+
     private static final class Cursor {
         long records;
         long bytes;
         boolean done;
         boolean dirty;
+        /** Inside an over-long line already reported: its bytes are passed up to its end. */
+        boolean skipping;
     }
 
     private final TrailLayout layout;
@@ -69,6 +77,7 @@ public final class TrailTailer implements AutoCloseable {
     private final long idleMillis;
     private final Map<String, Cursor> cursors = new HashMap<>();
     private final Map<String, Finding> pending = new LinkedHashMap<>();
+    private final Map<String, Finding> unreadableFindings = new HashMap<>();
     private final List<Finding> raised = new ArrayList<>();
     private final ConcurrentLinkedQueue<String> closedFindings = new ConcurrentLinkedQueue<>();
     private final Semaphore signal = new Semaphore(0);
@@ -175,7 +184,12 @@ public final class TrailTailer implements AutoCloseable {
     /** One pass: reads what is new and commits. Public for tests, which drive the tailer without its thread. */
     public synchronized void pass(boolean forceScan) throws IOException {
         String id;
-        while ((id = closedFindings.poll()) != null) detector.close(id);
+        while ((id = closedFindings.poll()) != null) {
+            detector.close(id);
+            String closed = id;
+            // A further unreadable record of that file starts a new finding.
+            unreadableFindings.values().removeIf(f -> f.id().equals(closed));
+        }
         List<Path> live = liveSegments();
         Set<String> liveIds = new HashSet<>();
         for (Path p : live) liveIds.add(segmentId(p));
@@ -235,11 +249,16 @@ public final class TrailTailer implements AutoCloseable {
                 }
             }
             Cursor cur = c;
+            // A position is a record, readable or not: an unreadable one is reported once and passed for good.
             long[] index = {0};
             try (InputStream in = Files.newInputStream(layout.resolve(object))) {
                 CloudTrailReader.read(in, r -> {
                     if (index[0]++ < cur.records) return;
                     feed(r);
+                    cur.records++;
+                }, (i, offset, reason) -> {
+                    if (index[0]++ < cur.records) return;
+                    unreadable(object, "record " + i + ", byte " + offset + " (uncompressed)", reason);
                     cur.records++;
                 });
             } catch (NoSuchFileException e) {
@@ -259,7 +278,7 @@ public final class TrailTailer implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size <= c.bytes) return;
-            long len = Math.min(size - c.bytes, 16L << 20);
+            long len = Math.min(size - c.bytes, WINDOW);
             ByteBuffer buf = ByteBuffer.allocate((int) len);
             while (buf.hasRemaining() && ch.read(buf, c.bytes + buf.position()) > 0) { }
             bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
@@ -267,25 +286,70 @@ public final class TrailTailer implements AutoCloseable {
             return; // sealed meanwhile: the next scan reads the rest from the log file
         }
         int start = 0;
+        Path name = layout.segments().getFileName().resolve(p.getFileName());
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] != '\n') continue;
             int len = i - start;
-            if (len > 0) {
+            if (c.skipping) {
+                c.skipping = false; // the end of an over-long line, reported when it began
+            } else if (len > CloudTrailReader.MAX_RECORD_BYTES) {
+                // Not parsed: kept by the sealer (it has an eventTime), so it counts as a position.
+                unreadable(name.toString(), "byte " + c.bytes, "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES
+                        + " bytes");
+                c.records++;
+            } else if (len > 0) {
                 JsonNode r;
                 try {
                     r = JSON.readTree(bytes, start, len);
                 } catch (IOException e) {
-                    r = null; // not a record; the sealer drops it too, so it is not counted
+                    r = null;
                 }
-                if (r != null) {
+                if (r != null && r.isObject()) {
                     feed(r);
                     c.records++;
+                } else {
+                    // Not a record (damaged on disk): the sealer drops it too, so it is no position.
+                    unreadable(name.toString(), "byte " + c.bytes, "not a JSON record");
                 }
             }
             c.bytes += len + 1;
             start = i + 1;
         }
+        int rest = bytes.length - start;
+        if (c.skipping) {
+            c.bytes += rest;
+        } else if (rest > CloudTrailReader.MAX_RECORD_BYTES) {
+            // A line this long is no record of ours, whether or not its end was written yet: pass it as it comes.
+            unreadable(name.toString(), "byte " + c.bytes, "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES
+                    + " bytes");
+            c.records++;
+            c.skipping = true;
+            c.bytes += rest;
+        }
         c.dirty = true;
+        uncommitted = true;
+    }
+
+    /**
+     * A record the detector cannot read: skipped (its position still advances, so one record never stops detection) and
+     * reported as a HIGH finding, one per trail file, grown by each further unreadable record of that file.
+     */
+    private void unreadable(String file, String position, String reason) {
+        log.error("unreadable audit trail record in {} at {}: {}; skipped", file, position, reason);
+        Instant now = Instant.now();
+        String evidence = file + " at " + position + ": " + reason;
+        Finding f = unreadableFindings.get(file);
+        if (f == null) {
+            f = new Finding("F" + now.toEpochMilli() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+                    UNREADABLE_RULE, Severity.HIGH, "Unreadable trail record: the detector skipped a record it could not read "
+                    + "(damaged, truncated or over-long) in " + file, null, null, null, now, now, 1, List.of(evidence),
+                    Finding.Status.OPEN, List.of());
+            raised.add(f);
+        } else {
+            f = f.grown(now, evidence);
+        }
+        unreadableFindings.put(file, f);
+        pending.put(f.id(), f);
         uncommitted = true;
     }
 

@@ -149,7 +149,12 @@ final class AdminHandler implements AutoCloseable {
         return p.accountId().equals(adminAccountId) && p.isAccountAdmin();
     }
 
-    /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey, since, removeNew, apply, limit}. */
+    private static S3ErrorCode codeOf(String code) {
+        for (S3ErrorCode c : S3ErrorCode.values()) if (c.code().equals(code)) return c;
+        return S3ErrorCode.INVALID_REQUEST;
+    }
+
+    /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey | deleted, since, removeNew, apply, limit}. */
     private static Restore.Request parse(JsonNode body, Instant now, Map<String, String> params) {
         if (body == null || !body.isObject()) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body must be a JSON object");
         String bucket = text(body, "bucket");
@@ -161,9 +166,11 @@ final class AdminHandler implements AutoCloseable {
         String undoPrincipal = text(body, "undoPrincipal");
         String undoKey = text(body, "undoAccessKey");
         String since = text(body, "since");
-        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoKey != null ? 1 : 0);
+        boolean deleted = body.path("deleted").asBoolean(false);
+        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoKey != null ? 1 : 0) + (deleted ? 1 : 0);
         if (modes != 1) {
-            throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Give exactly one of \"to\", \"undoPrincipal\" and \"undoAccessKey\"");
+            throw new AdminException(S3ErrorCode.INVALID_REQUEST,
+                    "Give exactly one of \"to\", \"undoPrincipal\", \"undoAccessKey\" and \"deleted\"");
         }
         boolean removeNew = body.path("removeNew").asBoolean(false);
         boolean apply = body.path("apply").asBoolean(false);
@@ -176,6 +183,12 @@ final class AdminHandler implements AutoCloseable {
                 Instant t = RestoreTime.parse(to, now);
                 params.put("to", t.toString());
                 mode = new Restore.ToTime(t);
+            } else if (deleted) {
+                // Without "since": everything deleted that the versions and the recovery window still hold.
+                Instant s = since == null ? Instant.EPOCH : RestoreTime.parse(since, now);
+                params.put("deleted", "true");
+                params.put("since", s.toString());
+                mode = new Restore.Deleted(s);
             } else {
                 if (since == null) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "An undo needs \"since\"");
                 Instant s = RestoreTime.parse(since, now);
@@ -377,7 +390,8 @@ final class AdminHandler implements AutoCloseable {
             p.put("bucketName", bucket);
             p.put("key", k.key());
             if (k.targetVersionId() != null) p.put("sourceVersionId", k.targetVersionId());
-            p.put("replacedVersionId", k.currentVersionId());
+            // A key restored from the recovery window may have had no version at all.
+            if (k.currentVersionId() != null) p.put("replacedVersionId", k.currentVersionId());
             Map<String, String> r = new LinkedHashMap<>();
             r.put("x-amz-version-id", k.newVersionId());
             if (k.action() == Restore.Action.REMOVE_NEW) r.put("x-amz-delete-marker", "true");

@@ -51,6 +51,12 @@ final class AuthErrors {
                 status = 403;
             }
             case "AccessDenied" -> code = "organizations".equals(service) ? "AccessDeniedException" : code;
+            case "EntityTooLarge" -> {
+                // A signed form body over the limit: answered as an unsigned one is (see BodyLimits).
+                code = "RequestEntityTooLarge";
+                message = "Request body must be no larger than " + BodyLimits.MAX_FORM + " bytes.";
+                status = 413;
+            }
             default -> { }
         }
         if ("organizations".equals(service) && !code.endsWith("Exception")) code = code + "Exception";

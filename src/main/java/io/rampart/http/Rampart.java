@@ -85,7 +85,8 @@ public final class Rampart implements AutoCloseable {
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
-                         boolean autoRespond, Monitoring monitoring, ReplicationOptions replication) {
+                         boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
+                         io.rampart.recovery.RecoveryOptions recovery) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -96,6 +97,13 @@ public final class Rampart implements AutoCloseable {
             if (trail == null) trail = TrailTiming.defaults();
             if (monitoring == null) monitoring = Monitoring.defaults();
             if (replication == null) replication = ReplicationOptions.defaults();
+            if (recovery == null) recovery = io.rampart.recovery.RecoveryOptions.defaults();
+        }
+
+        /** The recovery window, its purge interval, and the free space kept on the data directory's filesystem. */
+        public Config withRecovery(io.rampart.recovery.RecoveryOptions r) {
+            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, r);
         }
 
         /** Settings with the default monitoring (no metrics port, access logs delivered every five minutes). */
@@ -103,13 +111,13 @@ public final class Rampart implements AutoCloseable {
                       String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
                       long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail, boolean autoRespond) {
             this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null, null);
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null, null, null);
         }
 
         /** Metrics endpoint, access log delivery. */
         public Config withMonitoring(Monitoring m) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m, replication, recovery);
         }
 
         /** Settings with automatic responses to findings on (the default). */
@@ -117,13 +125,13 @@ public final class Rampart implements AutoCloseable {
                       String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
                       long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
             this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true, null, null);
+                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true, null, null, null);
         }
 
         /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
         public Config withAutoRespond(boolean on) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring, replication, recovery);
         }
 
         /** Settings with the default audit trail timing. */
@@ -137,7 +145,7 @@ public final class Rampart implements AutoCloseable {
         /** Audit trail timing: segment rotation (time or size) and the digest interval. */
         public Config withTrail(TrailTiming t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring, replication, recovery);
         }
 
         /** Settings with the default lifecycle timing. */
@@ -154,35 +162,35 @@ public final class Rampart implements AutoCloseable {
 
         public Config withRootKey(String accessKey, String secretKey) {
             return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         public Config withS3(S3Settings settings) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         public Config withTls(Tls t) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         /** Listening on this port (0: a free one); a test restarting a server keeps its port this way. */
         public Config withPort(int p) {
             return new Config(address, p, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
 
         /** Replication: remote destinations (the operator's targets file) and retry back-off. */
         public Config withReplication(ReplicationOptions r) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, r);
+                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, r, recovery);
         }
 
         /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
         public Config withLifecycle(long daySeconds, long intervalSeconds) {
             return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring, replication);
+                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring, replication, recovery);
         }
     }
 
@@ -208,11 +216,14 @@ public final class Rampart implements AutoCloseable {
     private final TrailDestinations.Closeable trailDestination;
     private MetricsEndpoint metricsEndpoint;
     private final ReplicationWorker replication;
+    private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
     private io.rampart.audit.AdminActions adminActions;
+    private final io.rampart.recovery.WindowPurger windowPurger;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
         Path dir = Files.createDirectories(config.dataDir());
+        io.rampart.storage.OwnerOnly.restrictDirectory(dir);
         Path keyFile = dir.resolve("master.key");
         boolean existingData = Files.exists(dir.resolve("rampart.db"));
         if (existingData && !Files.exists(keyFile) && (config.masterKey() == null || config.masterKey().isBlank())) {
@@ -227,6 +238,23 @@ public final class Rampart implements AutoCloseable {
         AuditTrail openedTrail = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
+            io.rampart.storage.RecoveryWindow window = meta.recoveryWindow();
+            window.holding(config.recovery().enabled());
+            if (!config.recovery().enabled()) {
+                log.warn("the recovery window is OFF (--recovery-window 0): overwritten and deleted versions are gone at once "
+                        + "and cannot be restored; versions it still holds are freed by the next purge");
+            }
+            this.windowPurger = new io.rampart.recovery.WindowPurger(window, Clock.systemUTC(), config.recovery().window(),
+                    config.recovery().purgeInterval());
+            metrics.gauge("rampart.recovery.window.versions", "Object versions held by the recovery window",
+                    () -> window.stats(1000).versions());
+            metrics.gauge("rampart.recovery.window.bytes", "Bytes (object sizes) held by the recovery window",
+                    () -> window.stats(1000).bytes());
+            metrics.gauge("rampart.recovery.window.oldest.age.seconds", "Age of the oldest entry in the recovery window",
+                    () -> {
+                        Long oldest = window.stats(1000).oldestRemovedAt();
+                        return oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000);
+                    });
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
             this.sweptBlobs = blobs.sweep(meta::isLiveBlob);
             IamStore iam = new IamStore(db, masterKey);
@@ -252,6 +280,7 @@ public final class Rampart implements AutoCloseable {
             S3Service s3 = new S3Service(replicating, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
                     (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
                     permissions, config.replication().targets());
+            s3.spaceReserve(io.rampart.s3.SpaceReserve.of(dir, config.recovery().minFreeSpace()));
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -261,8 +290,9 @@ public final class Rampart implements AutoCloseable {
             TrailWriter.Options trailOptions = TrailWriter.Options.defaults(bootstrap.accountId(), config.region())
                     .withRotation(timing.rotateEvery(), timing.rotateBytes()).withDigestEvery(timing.digestEvery())
                     .withFsync(config.fsync());
-            TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, Clock.systemUTC());
+            TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, db, Clock.systemUTC());
             openedTrail = trailWriter;
+            this.createdTrailKey = trailWriter.createdKey().orElse(null);
             // The detector tails the trail's files from a stored position, off the request path, and may respond on
             // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
@@ -270,6 +300,7 @@ public final class Rampart implements AutoCloseable {
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
                     Instant.now(), config.region(), event, bucket, details), false);
             Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
+            trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
             this.findingsService = new FindingsService(findings, responder, tailer, (event, details) ->
@@ -340,7 +371,7 @@ public final class Rampart implements AutoCloseable {
                         e.action() == LifecycleWorker.Action.CREATE_DELETE_MARKER, e.time());
             });
             this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout()), bootstrap.accountId(), findingsService,
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
                     .withNotifier(notifications));
@@ -350,6 +381,22 @@ public final class Rampart implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * The trail went backwards or vanished relative to the database (TrailWriter began a new chain recording it): a
+     * HIGH finding and a trail record, while the server keeps serving.
+     */
+    private static void trailTampered(FindingStore findings, Responder.Audit audit, String problem) {
+        Instant now = Instant.now();
+        io.rampart.detect.Finding f = new io.rampart.detect.Finding("F" + now.toEpochMilli() + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8), "trail-tampered", io.rampart.detect.Severity.HIGH,
+                "The audit trail went backwards or vanished since the database last recorded it: " + problem
+                        + ". A new digest chain records the break; run 'rampart trail validate' to see what is missing.",
+                null, null, null, now, now, 1, java.util.List.of(), io.rampart.detect.Finding.Status.OPEN, java.util.List.of());
+        findings.save(f);
+        audit.record("TrailIntegrityBreak", null, findingDetails(f));
+        log.error("FINDING {} HIGH trail-tampered: {}", f.id(), problem);
     }
 
     /** A finding's summary in its trail record (the full finding is in the admin API). */
@@ -390,6 +437,9 @@ public final class Rampart implements AutoCloseable {
         return d;
     }
 
+    /** Concurrent client connections the S3 port keeps open at most. */
+    static final int MAX_CONNECTIONS = 4096;
+
     private static Server httpServer(Config config, TlsMaterial tls, S3Handler handler) {
         JettyStartup.skipMBeanServerProbe();
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -422,8 +472,12 @@ public final class Rampart implements AutoCloseable {
         }
         connector.setHost(config.address());
         connector.setPort(config.port());
-        connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        // A stalled body fails its read after this long, answered 400 RequestTimeout (S3Handler), as S3 does after ~20 s.
+        connector.setIdleTimeout((config.s3() == null ? S3Settings.DEFAULT_IDLE_TIMEOUT : config.s3().idleTimeout()).toMillis());
         server.addConnector(connector);
+        // Slow or stalled clients hold a connection each until the idle timeout: at most this many at once (the
+        // rest wait in the accept queue), so they cannot exhaust file descriptors.
+        server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(handler);
         server.setHandler(graceful);
@@ -447,6 +501,7 @@ public final class Rampart implements AutoCloseable {
                 r.metricsEndpoint = MetricsEndpoint.start(r.metrics, config.address(), m.metricsPort(), m.metricsTokenFile());
             }
             r.replication.start();
+            r.windowPurger.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -471,6 +526,11 @@ public final class Rampart implements AutoCloseable {
     /** The admin key pair when this start generated it (first start without a key in the environment). */
     public Optional<IamStore.Bootstrap> createdCredentials() {
         return bootstrap.created() ? Optional.of(bootstrap) : Optional.empty();
+    }
+
+    /** On a first start, the trail signing key being created: its public key is shown to be kept off the machine. */
+    public Optional<java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys>> createdTrailKey() {
+        return Optional.ofNullable(createdTrailKey);
     }
 
     /** SHA-256 fingerprint of the served TLS certificate, when serving HTTPS. */
@@ -527,6 +587,16 @@ public final class Rampart implements AutoCloseable {
         return replication;
     }
 
+    /** The recovery window's background purge (tests run a pass at once). */
+    public io.rampart.recovery.WindowPurger windowPurger() {
+        return windowPurger;
+    }
+
+    /** The recovery window (tests look at what it holds). */
+    public io.rampart.storage.RecoveryWindow recoveryWindow() {
+        return meta.recoveryWindow();
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -544,6 +614,7 @@ public final class Rampart implements AutoCloseable {
         if (webhooks != null) webhooks.close();
         if (replication != null) replication.close();
         if (adminActions != null) adminActions.close();
+        if (windowPurger != null) windowPurger.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();

@@ -81,7 +81,21 @@ record RequestTarget(String bucket, String key, Map<String, String> query) {
                 out.write(b, 0, b.length);
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            // Strictly: two different byte strings must never become the same key through U+FFFD.
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidUri();
+        }
+    }
+
+    /** A request target whose percent-decoded bytes are not UTF-8: S3's 400 InvalidURI. */
+    static final class InvalidUri extends IllegalArgumentException {
+        InvalidUri() {
+            super("Couldn't parse the specified URI.");
+        }
     }
 
     private static int hex(char c) {

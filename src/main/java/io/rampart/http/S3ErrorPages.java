@@ -31,7 +31,7 @@ final class S3ErrorPages extends ErrorHandler {
 
     private static byte[] document(int status, String message, String requestId) {
         return new XmlWriter().start("Error").element("Code", codeFor(status))
-                .element("Message", message == null || message.isBlank() ? "Bad Request" : message)
+                .element("Message", message == null || message.isBlank() ? "Bad Request" : XmlWriter.xml10(message))
                 .element("RequestId", requestId).element("HostId", requestId).toBytes();
     }
 

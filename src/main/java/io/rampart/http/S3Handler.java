@@ -127,6 +127,9 @@ public final class S3Handler extends Handler.Abstract {
         RequestTarget target;
         try {
             target = RequestTarget.parse(rawPath, rawQuery, first(headers, "host"), domain);
+        } catch (RequestTarget.InvalidUri e) {
+            writeError(response, callback, method, new S3Exception(S3ErrorCode.INVALID_URI), rawPath, requestId);
+            return true;
         } catch (RuntimeException e) {
             writeError(response, callback, method, new S3Exception(S3ErrorCode.INVALID_REQUEST, "The request target is malformed"),
                     rawPath, requestId);
@@ -162,9 +165,11 @@ public final class S3Handler extends Handler.Abstract {
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented");
             }
             Call call = new Call(method, target, headers, auth, requestId, request.isSecure(), request);
+            // Bounded before anything reads it: an over-long body is refused, never buffered.
+            call.body = BodyLimits.s3(op, auth.body(), call.contentLength());
             if (TrailDocuments.captures(op)) {
                 // Configuration documents go into the trail's requestParameters, as CloudTrail shows them.
-                call.tee = new TrailDocuments.Tee(auth.body());
+                call.tee = new TrailDocuments.Tee(call.body);
                 TrailDocuments.Tee tee = call.tee;
                 draft.documents(() -> TrailDocuments.of(op, tee.bytes()));
             }
@@ -210,7 +215,10 @@ public final class S3Handler extends Handler.Abstract {
             // The client went away or sent less than it announced.
             fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
         } catch (IOException | RuntimeException e) {
-            if (isClientAbort(e)) {
+            if (BodyLimits.isTimeout(e)) {
+                // The client stopped sending its body: its fault, answered as S3 does once the idle timeout passes.
+                fail(response, callback, method, new S3Exception(S3ErrorCode.REQUEST_TIMEOUT), resource, requestId, draft);
+            } else if (isClientAbort(e)) {
                 fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
             } else {
                 log.error("request {} {} {} failed", requestId, method, resource, e);
@@ -353,6 +361,7 @@ public final class S3Handler extends Handler.Abstract {
         private final String sourceIp;
         private final String tlsProtocol;
         private TrailDocuments.Tee tee;
+        private InputStream body;
 
         Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId,
              boolean secure, Request request) {
@@ -373,7 +382,7 @@ public final class S3Handler extends Handler.Abstract {
         @Override public String key() { return target.key(); }
         @Override public Map<String, String> query() { return target.query(); }
         @Override public Map<String, List<String>> headers() { return headers; }
-        @Override public InputStream body() { return tee != null ? tee : auth.body(); }
+        @Override public InputStream body() { return tee != null ? tee : body != null ? body : auth.body(); }
         @Override public long contentLength() { return auth.body().decodedLength(); }
         @Override public Principal principal() { return auth.principal(); }
         @Override public String requestId() { return requestId; }

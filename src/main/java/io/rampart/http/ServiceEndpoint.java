@@ -64,7 +64,13 @@ final class ServiceEndpoint {
 
     void handle(Request request, Response response, Callback callback, String requestId, Authenticated auth,
                 Map<String, List<String>> headers, String rawQuery, Trail.Draft draft, String service) throws IOException {
-        byte[] body = auth.body().readAllBytes();
+        byte[] body;
+        try {
+            body = BodyLimits.readForm(auth.body(), headers);
+        } catch (BodyLimits.Refused e) {
+            refuse(response, callback, requestId, rawQuery, draft, service, e);
+            return;
+        }
         String action;
         Map<String, String> params;
         Map<String, String> trailResponse = new java.util.LinkedHashMap<>();
@@ -115,6 +121,18 @@ final class ServiceEndpoint {
         if (error == null && !readOnly) trail.recordDurably(facts);
         else trail.record(facts);
         write(response, callback, service, status, out, requestId);
+    }
+
+    /** A body refused before it was read (too large, stalled, cut short): answered and recorded with no parameters. */
+    private void refuse(Response response, Callback callback, String requestId, String rawQuery, Trail.Draft draft,
+                        String service, BodyLimits.Refused e) {
+        String action = "organizations".equals(service) ? "" : QueryRequest.parseForm(rawQuery, new byte[0])
+                .getOrDefault("Action", "");
+        draft.serviceCall(service, action.isEmpty() || action.length() > 128 ? "Unknown" : action, false, Map.of());
+        String code = "organizations".equals(service) && !e.code.endsWith("Exception") ? e.code + "Exception" : e.code;
+        byte[] out = errorBody(service, code, "Sender", e.getMessage(), requestId);
+        trail.record(draft.done(e.status, Map.of(), 0, out.length, code, e.getMessage()));
+        write(response, callback, service, e.status, out, requestId);
     }
 
     static byte[] errorBody(String service, String code, String type, String message, String requestId) {

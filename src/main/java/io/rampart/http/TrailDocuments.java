@@ -25,7 +25,11 @@ import java.util.Map;
  */
 final class TrailDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int MAX = 64 * 1024;
+    /**
+     * As large as any configuration body may be ({@link BodyLimits#MAX_XML}): padding a document with whitespace or
+     * comments must not keep it out of the trail (its JSON drops both, and the record's own bounds apply after).
+     */
+    static final int MAX = (int) BodyLimits.MAX_XML;
     private static final Map<Operation, String> NAMES = Map.of(
             Operation.PUT_BUCKET_POLICY, "bucketPolicy",
             Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, "LifecycleConfiguration",

@@ -25,7 +25,7 @@ public final class QueryXml {
 
     public static byte[] error(String namespace, String code, String type, String message, String requestId) {
         return new XmlWriter().start("ErrorResponse", namespace)
-                .start("Error").element("Type", type).element("Code", code).element("Message", message).end()
+                .start("Error").element("Type", type).element("Code", code).element("Message", io.rampart.xml.XmlWriter.xml10(message)).end()
                 .element("RequestId", requestId).end().toBytes();
     }
 

@@ -30,7 +30,15 @@ final class BucketPolicy {
         if (body.length > MAX_BODY) {
             throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policy exceeds the maximum allowed document size.");
         }
-        String text = new String(body, StandardCharsets.UTF_8);
+        String text;
+        try {
+            // Not U+FFFD for what is not UTF-8: the policy stored must be the policy sent.
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policies must be valid UTF-8 JSON");
+        }
         try {
             PolicyDocument.parse(text, PolicyKind.RESOURCE, b.name());
         } catch (MalformedPolicyException e) {

@@ -165,6 +165,14 @@ public final class LifecycleWorker implements AutoCloseable {
 
     /** One pass over every bucket that has enabled rules, now. */
     public void runOnce() {
+        // What a pass removes is kept by the recovery window as the lifecycle service's expirations.
+        try (io.rampart.storage.Removal.Scope removal = io.rampart.storage.Removal.open(
+                new io.rampart.storage.Removal(LIFECYCLE_PRINCIPAL, null, "LifecycleExpiration"))) {
+            pass();
+        }
+    }
+
+    private void pass() {
         long now = clock.millis();
         String after = "";
         while (!closed) {

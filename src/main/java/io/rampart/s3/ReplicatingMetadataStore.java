@@ -80,7 +80,7 @@ public final class ReplicatingMetadataStore implements MetadataStore {
         for (Promotion p : batch) {
             ObjectVersion v = stamp(p.version(), configs.computeIfAbsent(p.version().bucket(), this::configuration));
             any |= pending(v);
-            stamped.add(new Promotion(v, p.dataFromVersionId(), p.expectedLatestVersionId()));
+            stamped.add(new Promotion(v, p.dataFromVersionId(), p.expectedLatestVersionId(), p.windowId()));
         }
         List<PromotionOutcome> out = delegate.promote(stamped);
         if (any) onEnqueued.run();

@@ -82,6 +82,10 @@ public enum S3ErrorCode {
             "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
     NO_SUCH_WEBSITE_CONFIGURATION("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration"),
     NO_SUCH_CORS_CONFIGURATION("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"),
+    MAX_MESSAGE_LENGTH_EXCEEDED("MaxMessageLengthExceeded", 400, "Your request was too big."),
+    REQUEST_TIMEOUT("RequestTimeout", 400,
+            "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."),
+    INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
     ;
 
     private final String code;

@@ -3,6 +3,7 @@ package io.rampart.s3;
 import io.rampart.crypto.MasterKey;
 import io.rampart.storage.BlobStore;
 import io.rampart.storage.MetadataStore;
+import io.rampart.storage.Removal;
 import io.rampart.xml.XmlWriter;
 import java.io.IOException;
 import java.time.Clock;
@@ -27,6 +28,7 @@ public final class S3Service {
     private final BucketLogging logging;
     private final BucketNotification notification;
     private volatile java.util.Set<String> notificationTargets = java.util.Set.of();
+    private volatile SpaceReserve spaceReserve;
     private final BucketReplication replication;
 
     /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
@@ -67,6 +69,11 @@ public final class S3Service {
         this.replication = new BucketReplication(ctx, replicationTargets);
     }
 
+    /** Free space to keep on the data directory's filesystem: writes that add data are refused below it. */
+    public void spaceReserve(SpaceReserve reserve) {
+        this.spaceReserve = reserve;
+    }
+
     /** The ids of the event notification targets configured on the server ({@code --notify-webhook ID=URL}). */
     public void notificationTargets(java.util.Set<String> ids) {
         this.notificationTargets = java.util.Set.copyOf(ids);
@@ -93,6 +100,20 @@ public final class S3Service {
             // AWS: "Requests that include x-amz-mfa must use HTTPS" (the code would otherwise cross the network in clear).
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Requests that include x-amz-mfa must use HTTPS.");
         }
+        if (spaceReserve != null && ADDS_DATA.contains(op)) spaceReserve.check();
+        // Versions this request removes from view are kept by the recovery window under its principal, key and name.
+        try (Removal.Scope removal = Removal.open(new Removal(call.principal().arn(),
+                call.principal().accessKeyId(), op.awsName()))) {
+            return dispatch(op, call);
+        }
+    }
+
+    /** Writes that add data, refused while the disk is below its reserve ({@link SpaceReserve}). */
+    private static final java.util.Set<Operation> ADDS_DATA = java.util.EnumSet.of(Operation.PUT_OBJECT,
+            Operation.COPY_OBJECT, Operation.CREATE_MULTIPART_UPLOAD, Operation.UPLOAD_PART, Operation.UPLOAD_PART_COPY,
+            Operation.COMPLETE_MULTIPART_UPLOAD);
+
+    private S3Response dispatch(Operation op, S3Call call) throws IOException {
         return switch (op) {
             case LIST_BUCKETS -> buckets.list(call);
             case CREATE_BUCKET -> buckets.create(call);
@@ -166,9 +187,10 @@ public final class S3Service {
     /** The S3 error document for an exception, as AWS writes it. */
     public static byte[] errorDocument(S3ErrorCode code, String message, java.util.Map<String, String> extra,
                                        String resource, String requestId) {
-        XmlWriter x = new XmlWriter().start("Error").element("Code", code.code()).element("Message", message);
-        extra.forEach(x::element);
-        x.element("Resource", resource).element("RequestId", requestId).element("HostId", requestId);
+        // Error documents carry client text (keys, arguments): only characters XML 1.0 allows, so any parser reads them.
+        XmlWriter x = new XmlWriter().start("Error").element("Code", code.code()).element("Message", XmlWriter.xml10(message));
+        extra.forEach((k, v) -> x.element(k, XmlWriter.xml10(v)));
+        x.element("Resource", XmlWriter.xml10(resource)).element("RequestId", requestId).element("HostId", requestId);
         return x.toBytes();
     }
 }

@@ -43,6 +43,15 @@ public final class Database implements AutoCloseable {
 
     public Database(Path file, int readConnections) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        // SQLite gives the -wal and -shm files the database file's mode: make that 0600 before it first opens it.
+        try {
+            if (!java.nio.file.Files.exists(file)) java.nio.file.Files.createFile(file, OwnerOnly.file());
+            else OwnerOnly.restrictFile(file);
+            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-wal"));
+            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-shm"));
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
+        }
         this.writer = open(false);
         this.readers = new ArrayBlockingQueue<>(readConnections);
         for (int i = 0; i < readConnections; i++) {
@@ -54,7 +63,12 @@ public final class Database implements AutoCloseable {
     }
 
     private Connection open(boolean readOnly) throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        java.util.Properties props = new java.util.Properties();
+        // The writer begins every transaction IMMEDIATE: another process on the same file (`rampart admin`, a second
+        // node) then waits in the busy handler for the write lock, instead of failing at once with SQLITE_BUSY when a
+        // transaction that read first tries to write after the other process committed.
+        if (!readOnly) props.setProperty("transaction_mode", "IMMEDIATE");
+        Connection c = DriverManager.getConnection(url, props);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");

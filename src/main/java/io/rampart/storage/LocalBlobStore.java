@@ -34,8 +34,8 @@ public final class LocalBlobStore implements BlobStore {
     private final ConcurrentHashMap<Path, Boolean> knownDirs = new ConcurrentHashMap<>();
 
     public LocalBlobStore(Path root, boolean fsync) throws IOException {
-        this.blobs = Files.createDirectories(root.resolve("blobs"));
-        this.tmp = Files.createDirectories(root.resolve("tmp"));
+        this.blobs = Files.createDirectories(root.resolve("blobs"), OwnerOnly.directory());
+        this.tmp = Files.createDirectories(root.resolve("tmp"), OwnerOnly.directory());
         this.fsync = fsync;
     }
 
@@ -55,7 +55,8 @@ public final class LocalBlobStore implements BlobStore {
     @Override public PendingBlob create() throws IOException {
         String id = newId();
         Path temp = tmp.resolve(id);
-        FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OwnerOnly.file());
         return new LocalPending(id, temp, ch);
     }
 
@@ -98,7 +99,7 @@ public final class LocalBlobStore implements BlobStore {
     private void ensureDir(Path dir) throws IOException {
         if (knownDirs.containsKey(dir)) return;
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, OwnerOnly.directory());
             if (fsync) {
                 fsyncDir(dir.getParent());
                 fsyncDir(dir.getParent().getParent());

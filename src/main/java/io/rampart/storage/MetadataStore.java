@@ -134,9 +134,16 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * One write of a restore: {@code version} becomes the latest version of its key, provided the key's latest version
      * is still {@code expectedLatestVersionId}. With {@code dataFromVersionId} set, the new version takes that existing
-     * version's inline bytes (its segments must be {@code version.segments()}), so no data passes through the caller.
+     * version's inline bytes (its segments must be {@code version.segments()}), so no data passes through the caller;
+     * with {@code windowId} (above 0) instead, those of a version the recovery window holds. A "null" version id
+     * replaces the key's null version (unversioned and suspended buckets; in a never-versioned bucket a delete marker
+     * only removes it).
      */
-    record Promotion(ObjectVersion version, String dataFromVersionId, String expectedLatestVersionId) { }
+    record Promotion(ObjectVersion version, String dataFromVersionId, String expectedLatestVersionId, long windowId) {
+        public Promotion(ObjectVersion version, String dataFromVersionId, String expectedLatestVersionId) {
+            this(version, dataFromVersionId, expectedLatestVersionId, 0);
+        }
+    }
 
     enum PromotionOutcome {
         WRITTEN,
@@ -148,7 +155,7 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * Applies promotions of one bucket's keys in a single transaction (one commit for the batch); outcomes in order.
-     * Versions must carry new, non-"null" version ids.
+     * Versions carry new version ids, or "null" in buckets whose versioning is not Enabled.
      */
     List<PromotionOutcome> promote(List<Promotion> batch);
 

@@ -51,6 +51,7 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     private final Database db;
     private final Consumer<String> releaseBlob;
+    private final RecoveryWindow window;
 
     public SqliteMetadataStore(Database db, Consumer<String> releaseBlob) throws SQLException {
         this.db = db;
@@ -58,6 +59,17 @@ public final class SqliteMetadataStore implements MetadataStore {
         db.migrate(SCHEMA);
         ObjectsTable.migrate(db);
         db.migrate(ReplicationQueue.SCHEMA);
+        this.window = new RecoveryWindow(db, releaseBlob);
+    }
+
+    /** Where removed versions are kept for a time (on unless the server turns it off). */
+    public RecoveryWindow recoveryWindow() {
+        return window;
+    }
+
+    /** Who removes versions in a write that begins on this thread: its scope, else the given writer. */
+    private static Removal remover(String arn, String keyId, String reason) {
+        return Removal.currentOr(new Removal(arn, keyId, reason));
     }
 
     public static Database openDatabase(Path file) throws SQLException {
@@ -132,12 +144,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public DeleteBucketResult deleteBucket(String name) {
-        return db.write(c -> {
+        return writeReleasing((c, freed) -> {
             if (bucketIn(c, name).isEmpty()) return DeleteBucketResult.NOT_FOUND;
-            if (exists(c, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", name)
-                    || exists(c, "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1", name)) {
-                return DeleteBucketResult.NOT_EMPTY;
-            }
+            if (exists(c, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", name)) return DeleteBucketResult.NOT_EMPTY;
+            // As S3: in-progress multipart uploads do not keep a bucket alive; they are aborted with it.
+            abortUploadsIn(c, name, freed);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM buckets WHERE name = ?")) {
                 ps.setString(1, name);
                 ps.executeUpdate();
@@ -217,11 +228,12 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override public Optional<ObjectVersion> deleteVersion(String bucket, String key, String versionId,
                                                            Precondition precondition) {
+        Removal by = remover(null, null, "DeleteObject");
         return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
             precondition.check(v);
             if (v.isEmpty()) return v;
-            removeVersion(c, v.get(), freed);
+            removeVersion(c, v.get(), freed, by);
             if (v.get().latest()) {
                 // The newest remaining version (or delete marker) becomes current again.
                 try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET latest = 1 WHERE bucket = ? AND key = ? "
@@ -334,10 +346,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
+        Removal by = remover(v.writerArn(), v.writerKeyId(), v.deleteMarker() ? "DeleteObject" : "PutObject");
         return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
             precondition.check(cur);
-            return replaceCurrent(c, v, cur, freed);
+            return replaceCurrent(c, v, cur, freed, by);
         });
     }
 
@@ -347,8 +360,8 @@ public final class SqliteMetadataStore implements MetadataStore {
      * the key's existing "null" version wherever it is in the history (unversioned and suspended buckets); any other id
      * (enabled buckets) is added, and the previous latest version becomes noncurrent.
      */
-    private ObjectVersion replaceCurrent(Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed)
-            throws SQLException {
+    private ObjectVersion replaceCurrent(Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed,
+                                         Removal by) throws SQLException {
         // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
         for (Segment s : v.segments()) addRef(c, s.blob());
         long seq;
@@ -363,7 +376,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
         if (NULL_VERSION.equals(v.versionId())) {
             Optional<ObjectVersion> nullVersion = versionIn(c, v.bucket(), v.key(), NULL_VERSION, false);
-            if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed);
+            if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed, by);
         }
         if (cur.isPresent()) {
             try (PreparedStatement ps = c.prepareStatement(
@@ -397,14 +410,16 @@ public final class SqliteMetadataStore implements MetadataStore {
                 v.lastModified(), v.meta(), v.segments(), v.inline(), v.writerArn(), v.writerKeyId());
     }
 
-    private void removeVersion(Connection c, ObjectVersion old, List<String> freed) throws SQLException {
+    /** Removes a version from view: into the recovery window when it holds it (keeping its blobs), else for good. */
+    private void removeVersion(Connection c, ObjectVersion old, List<String> freed, Removal by) throws SQLException {
+        boolean held = window.hold(c, old, by, System.currentTimeMillis());
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
             ps.setString(1, old.bucket());
             ps.setString(2, old.key());
             ps.setLong(3, old.seq());
             ps.executeUpdate();
         }
-        for (Segment s : old.segments()) dropRef(c, s.blob(), freed);
+        if (!held) for (Segment s : old.segments()) dropRef(c, s.blob(), freed);
     }
 
     private static void addRef(Connection c, String blob) throws SQLException {
@@ -415,7 +430,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
     }
 
-    private static void dropRef(Connection c, String blob, List<String> freed) throws SQLException {
+    static void dropRef(Connection c, String blob, List<String> freed) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE blobs SET refs = refs - 1 WHERE id = ?")) {
             ps.setString(1, blob);
             ps.executeUpdate();
@@ -427,10 +442,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
+        Removal by = remover(null, null, "DeleteObject");
         return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
             precondition.check(cur);
-            if (cur.isPresent()) removeVersion(c, cur.get(), freed);
+            if (cur.isPresent()) removeVersion(c, cur.get(), freed, by);
             return cur;
         });
     }
@@ -636,11 +652,12 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override public Optional<ObjectVersion> completeUpload(String uploadId, ObjectVersion v, Set<Integer> usedParts,
                                                             Precondition precondition) {
+        Removal by = remover(v.writerArn(), v.writerKeyId(), "CompleteMultipartUpload");
         return writeReleasing((c, freed) -> {
             if (uploadIn(c, uploadId).isEmpty()) return Optional.<ObjectVersion>empty();
             Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
             precondition.check(cur);
-            ObjectVersion stored = replaceCurrent(c, v, cur, freed);
+            ObjectVersion stored = replaceCurrent(c, v, cur, freed, by);
             List<Part> parts = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ?")) {
                 ps.setString(1, uploadId);
@@ -661,6 +678,27 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE upload_id = ?")) {
             ps.setString(1, uploadId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void abortUploadsIn(Connection c, String bucket, List<String> freed) throws SQLException {
+        List<String> blobs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT p.blob FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?")) {
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) blobs.add(rs.getString(1));
+            }
+        }
+        for (String b : blobs) dropRef(c, b, freed);
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)")) {
+            ps.setString(1, bucket);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE bucket = ?")) {
+            ps.setString(1, bucket);
             ps.executeUpdate();
         }
     }
@@ -833,6 +871,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
+        Removal by = remover(null, null, "LifecycleExpiration");
         return writeReleasing((c, freed) -> {
             Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
             if (v.isEmpty() || !v.get().deleteMarker() || !v.get().latest()) return Optional.<ObjectVersion>empty();
@@ -845,7 +884,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                     if (rs.getInt(1) != 1) return Optional.<ObjectVersion>empty();
                 }
             }
-            removeVersion(c, v.get(), freed);
+            removeVersion(c, v.get(), freed, by);
             return v;
         });
     }
@@ -854,22 +893,23 @@ public final class SqliteMetadataStore implements MetadataStore {
         if (batch.isEmpty()) return List.of();
         // JSON is encoded before the transaction: the single writer thread only runs SQL.
         List<String[]> json = new ArrayList<>(batch.size());
-        for (Promotion p : batch) json.add(new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
+        List<Removal> removers = new ArrayList<>(batch.size());
+        for (Promotion p : batch) {
+            json.add(new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
+            removers.add(remover(p.version().writerArn(), p.version().writerKeyId(), "Restore"));
+        }
         String columns = "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, "
                 + "writer_arn, writer_key, storage_class, checksum_algorithms, inline";
-        return db.write(c -> {
+        return writeReleasing((c, freed) -> {
             List<PromotionOutcome> out = new ArrayList<>(batch.size());
+            java.util.Map<String, Boolean> unversioned = new java.util.HashMap<>();
             try (PreparedStatement latest = c.prepareStatement(
                          "SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND latest = 1");
                  PreparedStatement maxSeq = c.prepareStatement(
                          "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?");
-                 PreparedStatement copy = c.prepareStatement("INSERT INTO objects(" + columns + ") SELECT ?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,"
-                         + "inline FROM objects WHERE bucket = ? AND key = ? AND version_id = ?");
-                 PreparedStatement insert = c.prepareStatement("INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,NULL)");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)");
                  PreparedStatement demote = c.prepareStatement(
-                         "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1 AND seq <> ?");
-                 PreparedStatement ref = c.prepareStatement(
-                         "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = refs + 1")) {
+                         "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1 AND seq <> ?")) {
                 for (int i = 0; i < batch.size(); i++) {
                     Promotion p = batch.get(i);
                     ObjectVersion v = p.version();
@@ -883,6 +923,23 @@ public final class SqliteMetadataStore implements MetadataStore {
                         out.add(PromotionOutcome.CHANGED);
                         continue;
                     }
+                    // The data: the inline bytes of an existing version or of a version the recovery window holds.
+                    byte[] inline = null;
+                    if (p.windowId() > 0) {
+                        Optional<byte[]> held = RecoveryWindow.inlineIn(c, p.windowId());
+                        if (held.isEmpty()) {
+                            out.add(PromotionOutcome.SOURCE_GONE);
+                            continue;
+                        }
+                        inline = held.get() == RecoveryWindow.NO_INLINE ? null : held.get();
+                    } else if (p.dataFromVersionId() != null) {
+                        Optional<ObjectVersion> source = versionIn(c, v.bucket(), v.key(), p.dataFromVersionId(), true);
+                        if (source.isEmpty()) {
+                            out.add(PromotionOutcome.SOURCE_GONE);
+                            continue;
+                        }
+                        inline = source.get().inline();
+                    }
                     maxSeq.setString(1, v.bucket());
                     maxSeq.setString(2, v.key());
                     long seq;
@@ -890,38 +947,45 @@ public final class SqliteMetadataStore implements MetadataStore {
                         rs.next();
                         seq = rs.getLong(1);
                     }
-                    PreparedStatement ps = p.dataFromVersionId() == null ? insert : copy;
-                    ps.setString(1, v.bucket());
-                    ps.setString(2, v.key());
-                    ps.setString(3, v.versionId());
-                    ps.setLong(4, seq);
-                    ps.setInt(5, v.deleteMarker() ? 1 : 0);
-                    ps.setLong(6, v.size());
-                    ps.setString(7, v.etag());
-                    ps.setLong(8, v.lastModified());
-                    ps.setString(9, json.get(i)[0]);
-                    ps.setString(10, json.get(i)[1]);
-                    ps.setString(11, v.writerArn());
-                    ps.setString(12, v.writerKeyId());
-                    ps.setString(13, v.meta().storageClass());
-                    ps.setString(14, ObjectsTable.checksumAlgorithms(v.meta()));
-                    if (ps == copy) {
-                        ps.setString(15, v.bucket());
-                        ps.setString(16, v.key());
-                        ps.setString(17, p.dataFromVersionId());
+                    // Referenced before a replaced null version lets go of the same blobs.
+                    for (Segment s : v.segments()) addRef(c, s.blob());
+                    if (NULL_VERSION.equals(v.versionId())) {
+                        // Unversioned and suspended buckets: the null version is replaced (kept by the recovery window).
+                        Optional<ObjectVersion> nullVersion = versionIn(c, v.bucket(), v.key(), NULL_VERSION, false);
+                        if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed, removers.get(i));
+                        // A bucket that was never versioned has no delete markers: removing is deleting.
+                        boolean never = unversioned.computeIfAbsent(v.bucket(), b -> {
+                            try {
+                                return bucketIn(c, b).map(x -> x.versioning().isEmpty()).orElse(false);
+                            } catch (SQLException e) {
+                                throw new StorageException("cannot read bucket " + b, e);
+                            }
+                        });
+                        if (v.deleteMarker() && never) {
+                            out.add(PromotionOutcome.WRITTEN);
+                            continue;
+                        }
                     }
-                    if (ps.executeUpdate() == 0) {
-                        out.add(PromotionOutcome.SOURCE_GONE);
-                        continue;
-                    }
+                    insert.setString(1, v.bucket());
+                    insert.setString(2, v.key());
+                    insert.setString(3, v.versionId());
+                    insert.setLong(4, seq);
+                    insert.setInt(5, v.deleteMarker() ? 1 : 0);
+                    insert.setLong(6, v.size());
+                    insert.setString(7, v.etag());
+                    insert.setLong(8, v.lastModified());
+                    insert.setString(9, json.get(i)[0]);
+                    insert.setString(10, json.get(i)[1]);
+                    insert.setString(11, v.writerArn());
+                    insert.setString(12, v.writerKeyId());
+                    insert.setString(13, v.meta().storageClass());
+                    insert.setString(14, ObjectsTable.checksumAlgorithms(v.meta()));
+                    insert.setBytes(15, inline);
+                    insert.executeUpdate();
                     demote.setString(1, v.bucket());
                     demote.setString(2, v.key());
                     demote.setLong(3, seq);
                     demote.executeUpdate();
-                    for (Segment s : v.segments()) {
-                        ref.setString(1, s.blob());
-                        ref.executeUpdate();
-                    }
                     ReplicationQueue.enqueueIfPending(c, v);
                     out.add(PromotionOutcome.WRITTEN);
                 }

@@ -72,6 +72,24 @@ public final class XmlWriter {
         return out.toString();
     }
 
+    /**
+     * {@code s} with every character XML 1.0 cannot carry at all (controls other than tab, CR and LF, U+FFFE, U+FFFF,
+     * lone surrogates) replaced by U+FFFD: for documents, such as errors, that must parse everywhere.
+     */
+    public static String xml10(String s) {
+        if (s == null) return null;
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF
+                    || (Character.isHighSurrogate(c) && (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))))
+                    || (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1))));
+            if (bad && out == null) out = new StringBuilder(s.length()).append(s, 0, i);
+            if (out != null) out.append(bad ? '\uFFFD' : c);
+        }
+        return out == null ? s : out.toString();
+    }
+
     private void escape(String s, boolean attr) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

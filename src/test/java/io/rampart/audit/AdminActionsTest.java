@@ -24,7 +24,7 @@ class AdminActionsTest {
         List<String> seen = new ArrayList<>();
         try (Database db = new Database(dir.resolve("rampart.db"), 2);
              TrailWriter trail = TrailWriter.open(dir.resolve("trail"), TrailWriter.Options.defaults("111122223333", "us-east-1"),
-                     MASTER, Clock.systemUTC())) {
+                     MASTER, db, Clock.systemUTC())) {
             AdminActions actions = new AdminActions(db);
             actions.record("111122223333", "create-admin-key", false, Map.of("userName", "admin"),
                     Map.of("accessKeyId", "AKIANEW"), null);

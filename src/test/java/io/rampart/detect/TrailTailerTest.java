@@ -32,7 +32,7 @@ class TrailTailerTest {
     @BeforeEach void open() throws Exception {
         db = new Database(dir.resolve("rampart.db"), 2);
         writer = TrailWriter.open(dir.resolve("trail"), TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false),
-                MASTER, Clock.systemUTC());
+                MASTER, db, Clock.systemUTC());
     }
 
     @AfterEach void close() {
@@ -124,6 +124,89 @@ class TrailTailerTest {
         write(3, 4);
         t.pass(false);
         assertThat(t.processed()).isEqualTo(1);
+        t.close();
+    }
+
+    /** Seals the open segment; returns the log file it became. */
+    private Path sealNow() throws Exception {
+        java.util.Set<String> before = new java.util.HashSet<>(writer.layout().logFiles());
+        writer.rotateNow();
+        List<String> made = writer.layout().logFiles().stream().filter(o -> !before.contains(o)).toList();
+        assertThat(made).hasSize(1);
+        return writer.layout().resolve(made.get(0));
+    }
+
+    private static byte[] gzip(byte[] b) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    @Test void corruptHugeAndTruncatedRecordsAreSkippedReportedOnceAndWhatFollowsIsStillSeen() throws Exception {
+        List<Finding> raised = new java.util.ArrayList<>();
+        TrailTailer t = new TrailTailer(writer.layout(), new FindingStore(db), RulePack.builtIn(), Detector.Responses.NONE,
+                raised::add, 50);
+        t.pass(false);
+        // A sealed file damaged on disk: a broken record, a 21 MB one, then a good re-encryption.
+        write(0, 1);
+        Path damaged = sealNow();
+        String good = writer.records().of(reencrypt("k1")).toString();
+        String huge = "{\"eventTime\":\"2026-01-01T00:00:00Z\",\"junk\":\"" + "A".repeat(21 << 20) + "\"}";
+        Files.write(damaged, gzip(("{\"Records\":[{\"eventTime\":\"2026-01-01T00:00:00Z\",\"a\":}," + huge + "," + good + "]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // And one cut short: its second record lost.
+        write(2, 4);
+        Path cut = sealNow();
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 12));
+        write(4, 6);
+        t.pass(true);
+        // k1, k2 (before the cut), k4 and k5: nothing stalled.
+        assertThat(t.processed()).isEqualTo(4);
+        List<Finding> unreadable = new FindingStore(db).list().stream()
+                .filter(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE)).toList();
+        assertThat(unreadable).hasSize(2).allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
+        assertThat(unreadable).anySatisfy(f -> {
+            assertThat(f.count()).isEqualTo(2);
+            assertThat(f.evidence()).anySatisfy(e -> assertThat(e).contains("record 0").contains("not JSON"))
+                    .anySatisfy(e -> assertThat(e).contains("record 1").contains("longer than"));
+        });
+        assertThat(unreadable).anySatisfy(f -> assertThat(f.evidence()).singleElement()
+                .satisfies(e -> assertThat(e).contains("record 1").contains("truncated")));
+        assertThat(raised).filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE)).hasSize(2);
+        assertThat(new FindingStore(db).list()).anySatisfy(f -> assertThat(f.ruleId()).isEqualTo("in-place-sse-c-reencryption"));
+        t.close();
+
+        // Restarted: the positions moved past them; nothing is reported or read again.
+        TrailTailer again = tailer();
+        again.pass(true);
+        assertThat(again.processed()).isZero();
+        assertThat(new FindingStore(db).list()).filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE)).hasSize(2);
+        again.close();
+    }
+
+    @Test void anOverLongLineInAnOpenSegmentIsPassedWithoutStallingTheSegment() throws Exception {
+        TrailTailer t = tailer();
+        write(0, 1);
+        t.pass(false);
+        Path segment;
+        try (var s = Files.list(writer.layout().segments())) {
+            segment = s.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        // Longer than a pass reads: no newline in sight for several passes.
+        Files.writeString(segment, "{\"eventTime\":\"2026-01-01T00:00:00Z\",\"junk\":\"" + "A".repeat(9 << 20),
+                java.nio.file.StandardOpenOption.APPEND);
+        t.pass(false);
+        // (Appended here, not by the writer, whose channel writes at its own position.)
+        Files.writeString(segment, "\"}\n" + writer.records().of(reencrypt("k1")) + "\n" + writer.records().of(reencrypt("k2"))
+                + "\n", java.nio.file.StandardOpenOption.APPEND);
+        t.pass(false);
+        t.pass(false);
+        assertThat(t.processed()).isEqualTo(3);
+        assertThat(new FindingStore(db).list()).filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE))
+                .singleElement().satisfies(f -> assertThat(f.count()).isEqualTo(1));
         t.close();
     }
 }

@@ -28,7 +28,7 @@ final class ChildServer {
     }
 
     /** Starts {@code rampart server} on the data dir and port and returns once it logs that it is listening. */
-    static Process start(Path dataDir, int port) throws Exception {
+    static Process start(Path dataDir, int port, String... moreArgs) throws Exception {
         return start(dataDir, port, new java.util.AbstractList<>() {
             @Override public String get(int i) {
                 throw new IndexOutOfBoundsException(i);
@@ -41,7 +41,7 @@ final class ChildServer {
             @Override public boolean add(String line) {
                 return true;
             }
-        });
+        }, moreArgs);
     }
 
     /** The same, with more server options, collecting every line the server prints (stdout and stderr) in {@code output}. */

@@ -158,10 +158,18 @@ class RestoreTest {
         AccessKey attacker = server.userWithS3FullAccess("purger");
         try (S3Client evil = server.s3(attacker.accessKeyId(), attacker.secretKey())) {
             evil.putObject(b -> b.bucket(bucket).key("kept.txt"), RequestBody.fromString("ransomed"));
-            // A permanent delete of a specific version leaves no version naming the attacker: only the trail knows.
+            // A permanent delete of a specific version leaves no version naming the attacker: the recovery window
+            // holds what it removed, under the attacker's key, until it is purged; then only the trail knows.
             String v = evil.headObject(b -> b.bucket(bucket).key("gone.txt")).versionId();
             evil.deleteObject(b -> b.bucket(bucket).key("gone.txt").versionId(v));
         }
+        Run held = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
+        assertThat(held.exitCode()).as(held.err()).isZero();
+        assertThat(held.keys()).extracting(k -> k.path("key").asText() + "=" + k.path("action").asText())
+                .containsExactly("gone.txt=RESTORE", "kept.txt=RESTORE");
+        assertThat(held.summary().path("trail").path("confirmed").asLong()).isEqualTo(2);
+        var purged = RecoveryWindowTest.purge(server.dataDir(), "--bucket", bucket, "--older-than", "0", "--yes");
+        assertThat(purged.exitCode()).as(purged.err()).isZero();
         Run plan = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
         assertThat(plan.exitCode()).as(plan.err()).isZero();
         JsonNode trail = plan.summary().path("trail");
