@@ -19,7 +19,8 @@ import java.util.Map;
  * The configuration documents CloudTrail shows inside requestParameters, as JSON: the bucket policy as it was sent
  * ({@code bucketPolicy}), and XML configurations converted element by element ({@code LifecycleConfiguration},
  * {@code VersioningConfiguration}, {@code ServerSideEncryptionConfiguration}, {@code ObjectLockConfiguration}):
- * repeated elements become arrays, leaves strings, the namespace {@code xmlns}. Detection rules read them.
+ * repeated elements become arrays, leaves strings, the namespace {@code xmlns}. Detection rules read them. Which
+ * operation carries which document is {@link Operation#trailDocument()}.
  */
 final class TrailDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,25 +29,20 @@ final class TrailDocuments {
      * comments must not keep it out of the trail (its JSON drops both, and the record's own bounds apply after).
      */
     static final int MAX = (int) BodyLimits.MAX_XML;
-    private static final Map<Operation, String> NAMES = Map.of(
-            Operation.PUT_BUCKET_POLICY, "bucketPolicy",
-            Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, "LifecycleConfiguration",
-            Operation.PUT_BUCKET_VERSIONING, "VersioningConfiguration",
-            Operation.PUT_BUCKET_ENCRYPTION, "ServerSideEncryptionConfiguration",
-            Operation.PUT_OBJECT_LOCK_CONFIGURATION, "ObjectLockConfiguration");
 
     private TrailDocuments() { }
 
     static boolean captures(Operation op) {
-        return NAMES.containsKey(op);
+        return op.trailDocument().isPresent();
     }
 
     /** The body as its requestParameters entry; empty when it is not a document of {@code op} or does not parse. */
     static Map<String, JsonNode> of(Operation op, byte[] body) {
-        String name = NAMES.get(op);
-        if (name == null || body == null || body.length == 0 || body.length > MAX) return Map.of();
+        Operation.TrailDocument document = op.trailDocument().orElse(null);
+        if (document == null || body == null || body.length == 0 || body.length > MAX) return Map.of();
+        String name = document.parameterName();
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        if (op == Operation.PUT_BUCKET_POLICY) {
+        if (document.json()) {
             try {
                 out.put(name, JSON.readTree(body));
             } catch (IOException e) {
