@@ -27,7 +27,8 @@ public final class S3Actions {
     }
 
     /**
-     * The permissions {@code op} needs before it runs. Empty for {@link Operation#DELETE_OBJECTS} (checked per key, see
+     * The permissions {@code op} needs before it runs: its own actions ({@link Operation#actions()}) on its bucket or
+     * object, and those the request's headers add. Empty for {@link Operation#DELETE_OBJECTS} (checked per key, see
      * {@link #deleteKey}) and {@link Operation#NOT_IMPLEMENTED}. CopyObject and UploadPartCopy also name the copy
      * source (s3:GetObject in the source bucket) when the x-amz-copy-source header parses.
      */
@@ -35,7 +36,9 @@ public final class S3Actions {
                                   Map<String, List<String>> headers) {
         boolean version = query.containsKey("versionId");
         if (op == Operation.DELETE_OBJECTS || op == Operation.NOT_IMPLEMENTED) return List.of();
-        if (op == Operation.DELETE_OBJECT) return deleteKey(bucket, key, version ? query.get("versionId") : null, bypass(headers));
+        if (op == Operation.DELETE_OBJECT) {
+            return deleteKey(bucket, key, version ? query.get("versionId") : null, bypass(headers));
+        }
         String on = op.scope() == Operation.Scope.SERVICE ? null : bucket;
         String resource = switch (op.scope()) {
             case SERVICE -> "*";
