@@ -86,15 +86,18 @@ public enum Operation {
             "s3:DeleteBucketPolicy"),
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus", BUCKET, READ, MANAGEMENT, "REST.GET.POLICY_STATUS",
             "s3:GetBucketPolicyStatus"),
-    // The access log has named the public access block and replication operations UNKNOWN so far (kept as they are).
-    GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock", BUCKET, READ, MANAGEMENT, "REST.GET.UNKNOWN",
+    // CloudTrail's eventNames for the bucket-level public access block API (PutPublicAccessBlock is logged as
+    // PutBucketPublicAccessBlock; the account-level one keeps the short name). The access log has named the public
+    // access block and replication operations UNKNOWN so far (kept as they are).
+    GET_PUBLIC_ACCESS_BLOCK("GetBucketPublicAccessBlock", BUCKET, READ, MANAGEMENT, "REST.GET.UNKNOWN",
             "s3:GetBucketPublicAccessBlock"),
-    PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock", BUCKET, WRITE, MANAGEMENT, "REST.PUT.UNKNOWN",
-            "s3:PutBucketPublicAccessBlock"),
-    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock", BUCKET, WRITE, MANAGEMENT, "REST.DELETE.UNKNOWN",
+    PUT_PUBLIC_ACCESS_BLOCK("PutBucketPublicAccessBlock", BUCKET, WRITE, MANAGEMENT, "REST.PUT.UNKNOWN",
+            "s3:PutBucketPublicAccessBlock", TrailDocument.PUBLIC_ACCESS_BLOCK),
+    DELETE_PUBLIC_ACCESS_BLOCK("DeleteBucketPublicAccessBlock", BUCKET, WRITE, MANAGEMENT, "REST.DELETE.UNKNOWN",
             "s3:PutBucketPublicAccessBlock"),
     GET_BUCKET_LOGGING("GetBucketLogging", BUCKET, READ, MANAGEMENT, "REST.GET.LOGGING_STATUS", "s3:GetBucketLogging"),
-    PUT_BUCKET_LOGGING("PutBucketLogging", BUCKET, WRITE, MANAGEMENT, "REST.PUT.LOGGING_STATUS", "s3:PutBucketLogging"),
+    PUT_BUCKET_LOGGING("PutBucketLogging", BUCKET, WRITE, MANAGEMENT, "REST.PUT.LOGGING_STATUS", "s3:PutBucketLogging",
+            TrailDocument.LOGGING),
     GET_BUCKET_NOTIFICATION_CONFIGURATION("GetBucketNotification", BUCKET, READ, MANAGEMENT, "REST.GET.NOTIFICATION",
             "s3:GetBucketNotification"),
     PUT_BUCKET_NOTIFICATION_CONFIGURATION("PutBucketNotification", BUCKET, WRITE, MANAGEMENT, "REST.PUT.NOTIFICATION",
@@ -147,7 +150,9 @@ public enum Operation {
         LIFECYCLE("LifecycleConfiguration", false),
         VERSIONING("VersioningConfiguration", false),
         ENCRYPTION("ServerSideEncryptionConfiguration", false),
-        OBJECT_LOCK("ObjectLockConfiguration", false);
+        OBJECT_LOCK("ObjectLockConfiguration", false),
+        PUBLIC_ACCESS_BLOCK("PublicAccessBlockConfiguration", false),
+        LOGGING("BucketLoggingStatus", false);
 
         private final String name;
         private final boolean json;

@@ -144,12 +144,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public DeleteBucketResult deleteBucket(String name) {
-        return db.write(c -> {
+        return writeReleasing((c, freed) -> {
             if (bucketIn(c, name).isEmpty()) return DeleteBucketResult.NOT_FOUND;
-            if (exists(c, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", name)
-                    || exists(c, "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1", name)) {
-                return DeleteBucketResult.NOT_EMPTY;
-            }
+            if (exists(c, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", name)) return DeleteBucketResult.NOT_EMPTY;
+            // As S3: in-progress multipart uploads do not keep a bucket alive; they are aborted with it.
+            abortUploadsIn(c, name, freed);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM buckets WHERE name = ?")) {
                 ps.setString(1, name);
                 ps.executeUpdate();
@@ -679,6 +678,27 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE upload_id = ?")) {
             ps.setString(1, uploadId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void abortUploadsIn(Connection c, String bucket, List<String> freed) throws SQLException {
+        List<String> blobs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT p.blob FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?")) {
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) blobs.add(rs.getString(1));
+            }
+        }
+        for (String b : blobs) dropRef(c, b, freed);
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)")) {
+            ps.setString(1, bucket);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE bucket = ?")) {
+            ps.setString(1, bucket);
             ps.executeUpdate();
         }
     }
