@@ -6,7 +6,6 @@ import io.rampart.audit.ServedRequest;
 import io.rampart.s3.Operation;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;
 
@@ -30,7 +29,7 @@ final class AccessLogRequests {
         String line = request.getMethod() + " " + target + " " + request.getConnectionMetaData().getProtocol();
         long total = Math.max(0, ChronoUnit.MILLIS.between(facts.time(), now));
         long turnAround = responseReady == null ? -1 : Math.max(0, ChronoUnit.MILLIS.between(facts.time(), responseReady));
-        log.served(new ServedRequest(facts, operation(draft.op(), request.getMethod()), line,
+        log.served(new ServedRequest(facts, draft.op().accessLogName(request.getMethod()), line,
                 request.getHeaders().get("Referer"), objectSize, total, turnAround));
     }
 
@@ -55,43 +54,5 @@ final class AccessLogRequests {
                 return -1;
             }
         }
-    }
-
-    /** REST.METHOD.RESOURCE, as in AWS's access logs (REST.PUT.OBJECT, REST.GET.BUCKET, REST.COPY.OBJECT...). */
-    static String operation(Operation op, String method) {
-        String resource = switch (op) {
-            case PUT_OBJECT, GET_OBJECT, HEAD_OBJECT, DELETE_OBJECT -> "OBJECT";
-            case COPY_OBJECT -> "OBJECT";
-            case LIST_OBJECTS, LIST_OBJECTS_V2, HEAD_BUCKET, CREATE_BUCKET, DELETE_BUCKET -> "BUCKET";
-            case LIST_OBJECT_VERSIONS -> "BUCKETVERSIONS";
-            case GET_BUCKET_LOCATION -> "LOCATION";
-            case GET_BUCKET_VERSIONING, PUT_BUCKET_VERSIONING -> "VERSIONING";
-            case GET_OBJECT_LOCK_CONFIGURATION, PUT_OBJECT_LOCK_CONFIGURATION -> "OBJECT_LOCK_CONFIGURATION";
-            case GET_OBJECT_RETENTION, PUT_OBJECT_RETENTION -> "RETENTION";
-            case GET_OBJECT_LEGAL_HOLD, PUT_OBJECT_LEGAL_HOLD -> "LEGAL_HOLD";
-            case GET_BUCKET_ACL, GET_OBJECT_ACL, PUT_BUCKET_ACL, PUT_OBJECT_ACL -> "ACL";
-            case GET_BUCKET_WEBSITE, DELETE_BUCKET_WEBSITE -> "WEBSITE";
-            case GET_BUCKET_CORS, DELETE_BUCKET_CORS -> "CORS";
-            case GET_BUCKET_ACCELERATE_CONFIGURATION -> "ACCELERATE";
-            case GET_BUCKET_REQUEST_PAYMENT, PUT_BUCKET_REQUEST_PAYMENT -> "REQUEST_PAYMENT";
-            case GET_BUCKET_OWNERSHIP_CONTROLS -> "OWNERSHIP_CONTROLS";
-            case GET_BUCKET_TAGGING, DELETE_BUCKET_TAGGING -> "TAGGING";
-            case GET_OBJECT_ATTRIBUTES -> "OBJECT_ATTRIBUTES";
-            case GET_BUCKET_ENCRYPTION, PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION -> "ENCRYPTION";
-            case GET_BUCKET_LIFECYCLE_CONFIGURATION, PUT_BUCKET_LIFECYCLE_CONFIGURATION, DELETE_BUCKET_LIFECYCLE -> "LIFECYCLE";
-            case LIST_MULTIPART_UPLOADS, CREATE_MULTIPART_UPLOAD -> "UPLOADS";
-            case DELETE_OBJECTS -> "MULTI_OBJECT_DELETE";
-            case GET_OBJECT_TAGGING, PUT_OBJECT_TAGGING, DELETE_OBJECT_TAGGING -> "OBJECT_TAGGING";
-            case UPLOAD_PART, UPLOAD_PART_COPY -> "PART";
-            case COMPLETE_MULTIPART_UPLOAD, ABORT_MULTIPART_UPLOAD, LIST_PARTS -> "UPLOAD";
-            case GET_BUCKET_POLICY, PUT_BUCKET_POLICY, DELETE_BUCKET_POLICY -> "BUCKETPOLICY";
-            case GET_BUCKET_POLICY_STATUS -> "POLICY_STATUS";
-            case GET_BUCKET_LOGGING, PUT_BUCKET_LOGGING -> "LOGGING_STATUS";
-            case GET_BUCKET_NOTIFICATION_CONFIGURATION, PUT_BUCKET_NOTIFICATION_CONFIGURATION -> "NOTIFICATION";
-            case LIST_BUCKETS -> "SERVICE";
-            default -> "UNKNOWN";
-        };
-        String verb = op == Operation.COPY_OBJECT || op == Operation.UPLOAD_PART_COPY ? "COPY" : method.toUpperCase(Locale.ROOT);
-        return "REST." + verb + "." + resource;
     }
 }

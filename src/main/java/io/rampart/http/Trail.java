@@ -32,9 +32,6 @@ final class Trail {
     private static final Set<String> RESPONSE_HEADERS = Set.of("x-amz-version-id", "x-amz-delete-marker",
             "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
             "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-version-id");
-    /** Listing and object operations are data events; bucket configuration is management. */
-    private static final Set<Operation> BUCKET_DATA_EVENTS = Set.of(Operation.LIST_OBJECTS, Operation.LIST_OBJECTS_V2,
-            Operation.LIST_OBJECT_VERSIONS, Operation.LIST_MULTIPART_UPLOADS, Operation.DELETE_OBJECTS);
 
     static final class Draft {
         private final Instant time = Instant.now();
@@ -67,8 +64,7 @@ final class Trail {
             this.op = op;
             this.target = target;
             this.region = region;
-            String method = request.getMethod();
-            this.readOnly = "GET".equals(method) || "HEAD".equals(method);
+            this.readOnly = op.readOnly(request.getMethod());
             if (target.bucket() != null) parameters.put("bucketName", target.bucket());
             if (target.key() != null) parameters.put("key", target.key());
             List<String> host = headers.get("host");
@@ -144,7 +140,7 @@ final class Trail {
                 if (!"s3".equals(service)) response.put(k, v);
                 else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
-            boolean management = target.bucket() == null || (target.key() == null && !BUCKET_DATA_EVENTS.contains(op));
+            boolean management = op.managementEvent(target.bucket() != null, target.key() != null);
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
             return new RequestFacts(time, requestId, hostId, service, name,
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code VersioningConfiguration}, {@code ServerSideEncryptionConfiguration}, {@code ObjectLockConfiguration},
  * {@code PublicAccessBlockConfiguration}, {@code BucketLoggingStatus}): repeated elements become arrays, leaves strings
  * except the counts (Days, NoncurrentDays, NewerNoncurrentVersions...) and flags (BlockPublicAcls...) that CloudTrail
- * writes as numbers and booleans, the namespace {@code xmlns}. Detection rules read them.
+ * writes as numbers and booleans, the namespace {@code xmlns}. Detection rules read them. Which operation carries
+ * which document is {@link Operation#trailDocument()}.
  */
 final class TrailDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,14 +31,6 @@ final class TrailDocuments {
      * comments must not keep it out of the trail (its JSON drops both, and the record's own bounds apply after).
      */
     static final int MAX = (int) BodyLimits.MAX_XML;
-    private static final Map<Operation, String> NAMES = Map.of(
-            Operation.PUT_BUCKET_POLICY, "bucketPolicy",
-            Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, "LifecycleConfiguration",
-            Operation.PUT_BUCKET_VERSIONING, "VersioningConfiguration",
-            Operation.PUT_BUCKET_ENCRYPTION, "ServerSideEncryptionConfiguration",
-            Operation.PUT_OBJECT_LOCK_CONFIGURATION, "ObjectLockConfiguration",
-            Operation.PUT_PUBLIC_ACCESS_BLOCK, "PublicAccessBlockConfiguration",
-            Operation.PUT_BUCKET_LOGGING, "BucketLoggingStatus");
     /** Leaves CloudTrail writes as JSON numbers (Panther's and others' rules compare them as numbers). */
     private static final java.util.Set<String> NUMBERS = java.util.Set.of("Days", "NoncurrentDays",
             "NewerNoncurrentVersions", "DaysAfterInitiation", "Years", "ObjectSizeGreaterThan", "ObjectSizeLessThan",
@@ -49,15 +42,16 @@ final class TrailDocuments {
     private TrailDocuments() { }
 
     static boolean captures(Operation op) {
-        return NAMES.containsKey(op);
+        return op.trailDocument().isPresent();
     }
 
     /** The body as its requestParameters entry; empty when it is not a document of {@code op} or does not parse. */
     static Map<String, JsonNode> of(Operation op, byte[] body) {
-        String name = NAMES.get(op);
-        if (name == null || body == null || body.length == 0 || body.length > MAX) return Map.of();
+        Operation.TrailDocument document = op.trailDocument().orElse(null);
+        if (document == null || body == null || body.length == 0 || body.length > MAX) return Map.of();
+        String name = document.parameterName();
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        if (op == Operation.PUT_BUCKET_POLICY) {
+        if (document.json()) {
             try {
                 out.put(name, JSON.readTree(body));
             } catch (IOException e) {

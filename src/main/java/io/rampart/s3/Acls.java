@@ -23,13 +23,13 @@ final class Acls {
             "x-amz-grant-read-acp", "x-amz-grant-write-acp");
     private static final Pattern GRANTEE = Pattern.compile("\\s*id\\s*=\\s*\"?([^\",]*)\"?\\s*");
 
-    static S3Response putBucketAcl(Context ctx, S3Call call) throws IOException {
+    static S3Response putBucketAcl(Context ctx, AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         checkAclRequest(call, b.owner());
         return S3Response.ok().header("Content-Length", "0");
     }
 
-    static S3Response putObjectAcl(Context ctx, S3Call call) throws IOException {
+    static S3Response putObjectAcl(Context ctx, AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         Versions.resolve(ctx, call);
         checkAclRequest(call, b.owner());
@@ -40,7 +40,7 @@ final class Acls {
      * For writes that may carry an ACL (PutObject, CopyObject, CreateMultipartUpload): refuses one that grants more than
      * the bucket owner's full control. Writes without ACL headers pass.
      */
-    static void checkWriteHeaders(Context ctx, S3Call call) {
+    static void checkWriteHeaders(Context ctx, AuthorizedCall call) {
         Map<String, List<String>> h = call.headers();
         if (!h.containsKey("x-amz-acl") && !h.containsKey("x-amz-grant-full-control") && !hasAny(h, GRANT_HEADERS)) return;
         checkHeaders(call, ctx.ownedBucket(call).owner());

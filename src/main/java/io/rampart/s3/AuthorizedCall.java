@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * A call the {@link Authorizer} let through, carrying the bucket row it loaded (and the copy source's), so operations
- * neither read it again nor repeat the old ownership check; DeleteObjects asks it about each key.
+ * neither read it again nor repeat the old ownership check; DeleteObjects asks it about each key. Operations take
+ * this type, so none can be reached with a call that was not authorised.
  */
 final class AuthorizedCall implements S3Call {
     private final S3Call call;
@@ -24,6 +25,14 @@ final class AuthorizedCall implements S3Call {
         this.copySource = copySource;
         this.authorizer = authorizer;
         this.request = request;
+    }
+
+    /**
+     * A write the server makes itself as an AWS service principal of the bucket's owner ({@link ServiceWrite}), which
+     * the bucket policy does not govern: only PutObject, so nothing asks it about deletes.
+     */
+    static AuthorizedCall service(ServiceWrite write, Bucket bucket) {
+        return new AuthorizedCall(write, bucket, null, null, null);
     }
 
     /** The bucket row loaded for this request, or null for service-level and unauthorised (NotImplemented) calls. */

@@ -59,7 +59,7 @@ public final class BucketEncryption {
         }).map(b -> before.isEmpty() ? List.<String>of() : before.get(before.size() - 1));
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         BucketSettings.DefaultEncryption e = BucketSettings.of(b).encryption();
         if (e == null) e = new BucketSettings.DefaultEncryption("AES256", false, List.of());
@@ -74,7 +74,7 @@ public final class BucketEncryption {
         return S3Response.xml(x);
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "ServerSideEncryptionConfiguration");
         List<XmlElement> rules = root.all("Rule");
@@ -116,7 +116,7 @@ public final class BucketEncryption {
         return S3Response.ok();
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         BucketSettings current = BucketSettings.of(b);
         // Back to what a new bucket gets: SSE-S3, and SSE-C blocked unless the server allows it by default.

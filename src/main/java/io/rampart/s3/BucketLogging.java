@@ -30,7 +30,7 @@ public final class BucketLogging {
         });
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         BucketSettings.Logging l = BucketSettings.of(b).logging();
         XmlWriter x = new XmlWriter().start("BucketLoggingStatus", NAMESPACE);
@@ -40,7 +40,7 @@ public final class BucketLogging {
         return S3Response.xml(x.end());
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "BucketLoggingStatus");
         Optional<XmlElement> enabled = root.child("LoggingEnabled");

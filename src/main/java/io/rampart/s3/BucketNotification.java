@@ -36,7 +36,7 @@ final class BucketNotification {
         this.targetIds = targetIds;
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         NotificationConfiguration n = BucketSettings.of(b).notification();
         XmlWriter x = new XmlWriter().start("NotificationConfiguration", XmlWriter.S3_NAMESPACE);
@@ -56,7 +56,7 @@ final class BucketNotification {
         return S3Response.xml(x.end());
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "NotificationConfiguration");
         List<NotificationConfiguration.Target> queues = new ArrayList<>();

@@ -21,7 +21,7 @@ final class BucketPolicy {
         this.policies = policies;
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         if (call.contentLength() > MAX_BODY) {
             throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policy exceeds the maximum allowed document size.");
@@ -57,21 +57,21 @@ final class BucketPolicy {
         return S3Response.noContent();
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         String text = BucketSettings.of(b).policy();
         if (text == null) throw noPolicy(b);
         return S3Response.ok().bytes(text.getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPolicy(null).toJson());
         policies.invalidate(b.name());
         return S3Response.noContent();
     }
 
-    S3Response status(S3Call call) {
+    S3Response status(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         BucketPolicies.Compiled c = policies.of(b);
         if (c.policy().isEmpty()) throw noPolicy(b);

@@ -18,7 +18,7 @@ final class BucketReplication {
         this.targets = targets;
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ReplicationConfiguration config = BucketSettings.of(b).replication();
         if (config == null) {
@@ -27,7 +27,7 @@ final class BucketReplication {
         return S3Response.xml(config.toXml());
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         if (call.header("content-md5").isEmpty() && call.verifiedChecksums().isEmpty()
                 && call.headers().keySet().stream().noneMatch(h -> h.startsWith("x-amz-checksum-") || h.equals("x-amz-trailer")
@@ -65,7 +65,7 @@ final class BucketReplication {
         }
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withReplication(null).toJson());
         return S3Response.noContent();

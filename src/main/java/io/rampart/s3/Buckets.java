@@ -29,7 +29,7 @@ final class Buckets {
                 && !name.endsWith(".mrap") && !name.endsWith("--x-s3") && !name.endsWith("--table-s3");
     }
 
-    S3Response list(S3Call call) {
+    S3Response list(AuthorizedCall call) {
         if (call.principal().isAnonymous()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         String account = call.principal().accountId();
         String prefix = call.query("prefix").orElse("");
@@ -87,7 +87,7 @@ final class Buckets {
         }
     }
 
-    S3Response create(S3Call call) throws IOException {
+    S3Response create(AuthorizedCall call) throws IOException {
         if (call.principal().isAnonymous()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         String name = call.bucket();
         if (!validName(name)) throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME).with("BucketName", name);
@@ -140,12 +140,12 @@ final class Buckets {
         }
     }
 
-    S3Response head(S3Call call) {
+    S3Response head(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         return S3Response.ok().header("x-amz-bucket-region", b.region()).header("x-amz-access-point-alias", "false");
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         ctx.ownedBucket(call);
         DeleteBucketResult r = ctx.meta().deleteBucket(call.bucket());
         return switch (r) {
@@ -155,7 +155,7 @@ final class Buckets {
         };
     }
 
-    S3Response location(S3Call call) {
+    S3Response location(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         // us-east-1 is reported as an empty constraint, as S3 does.
         String r = "us-east-1".equals(b.region()) ? "" : b.region();
@@ -164,7 +164,7 @@ final class Buckets {
         return S3Response.ok().bytes(xml.getBytes(StandardCharsets.UTF_8), "application/xml");
     }
 
-    S3Response acl(S3Call call) {
+    S3Response acl(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         return S3Response.xml(ownerOnlyAcl(b.owner()));
     }

@@ -10,9 +10,9 @@ record Context(MetadataStore meta, BlobStore blobs, String region, Clock clock, 
                MfaDelete mfa) {
 
     /** The bucket the call names, if it exists and the caller may use it (the owner's account, or what a bucket policy allows). */
-    Bucket ownedBucket(S3Call call) {
+    Bucket ownedBucket(AuthorizedCall call) {
         // Loaded and authorised (bucket policy and the caller's permissions) before dispatch: see Authorizer.
-        if (call instanceof AuthorizedCall a && a.loadedBucket() != null) return a.loadedBucket();
+        if (call.loadedBucket() != null) return call.loadedBucket();
         Bucket b = meta.bucket(call.bucket())
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", call.bucket()));
         if (call.principal().isAnonymous() || !b.owner().equals(call.principal().accountId())) {

@@ -52,15 +52,11 @@ final class CopyObject {
     }
 
     /** Resolves and authorises the copy source and checks the x-amz-copy-source-if-* conditions. */
-    ObjectVersion source(S3Call call) {
+    ObjectVersion source(AuthorizedCall call) {
         Source src = Source.parse(call.header("x-amz-copy-source").orElseThrow());
-        // An authorised call has checked s3:GetObject on the source against its bucket's policy already.
-        Optional<Bucket> loaded = call instanceof AuthorizedCall a ? a.copySourceBucket() : Optional.empty();
-        Bucket sb = loaded.or(() -> ctx.meta().bucket(src.bucket()))
+        // The authorised call has checked s3:GetObject on the source against its bucket's policy already.
+        Bucket sb = call.copySourceBucket().or(() -> ctx.meta().bucket(src.bucket()))
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", src.bucket()));
-        if (!(call instanceof AuthorizedCall) && !sb.owner().equals(call.principal().accountId())) {
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
-        }
         ObjectVersion v;
         if (src.versionId() != null) {
             if (!Versions.valid(src.versionId())) {
@@ -87,7 +83,7 @@ final class CopyObject {
         return ctx.meta().bucket(bucket).map(b -> !b.versioning().isEmpty()).orElse(false);
     }
 
-    S3Response handle(S3Call call) {
+    S3Response handle(AuthorizedCall call) {
         Bucket dest = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
         ObjectVersion src = source(call);

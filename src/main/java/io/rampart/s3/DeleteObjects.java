@@ -21,7 +21,7 @@ final class DeleteObjects {
         this.objects = objects;
     }
 
-    S3Response handle(S3Call call) throws IOException {
+    S3Response handle(AuthorizedCall call) throws IOException {
         Bucket bucket = ctx.ownedBucket(call);
         if (call.header("content-md5").isEmpty() && call.verifiedChecksums().isEmpty()
                 && call.headers().keySet().stream().noneMatch(h -> h.startsWith("x-amz-checksum-") || h.equals("x-amz-trailer")
@@ -49,7 +49,7 @@ final class DeleteObjects {
                     throw new S3Exception(S3ErrorCode.NO_SUCH_VERSION, "The specified version does not exist.");
                 }
                 // Each key is authorised on its own (s3:DeleteObject / s3:DeleteObjectVersion); a denied key is reported.
-                if (call instanceof AuthorizedCall a) a.authorizeDelete(key, versionId);
+                call.authorizeDelete(key, versionId);
                 Objects.Deleted d = objects.deleteOne(bucket, call, key, Optional.ofNullable(versionId), conditions(o, key));
                 if (!quiet) {
                     x.start("Deleted").element("Key", key).element("VersionId", versionId);

@@ -33,7 +33,7 @@ final class Lifecycle {
         this.ctx = ctx;
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         LifecycleConfiguration config = BucketSettings.of(b).lifecycle();
         if (config == null || config.rules().isEmpty()) {
@@ -42,7 +42,7 @@ final class Lifecycle {
         return S3Response.xml(toXml(config));
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         if (call.header("content-md5").isEmpty() && call.verifiedChecksums().isEmpty()
                 && call.headers().keySet().stream().noneMatch(h -> h.startsWith("x-amz-checksum-") || h.equals("x-amz-trailer")
@@ -55,7 +55,7 @@ final class Lifecycle {
         return S3Response.ok();
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withLifecycle(null).toJson());
         return S3Response.noContent();

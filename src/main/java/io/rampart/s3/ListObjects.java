@@ -28,7 +28,7 @@ final class ListObjects {
         return call.query("max-keys").map(v -> Buckets.parseInt(v, "max-keys", 0, 1000)).orElse(1000);
     }
 
-    S3Response v1(S3Call call) {
+    S3Response v1(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         UnaryOperator<String> enc = encoder(call);
         String prefix = call.query("prefix").orElse("");
@@ -49,7 +49,7 @@ final class ListObjects {
         return S3Response.xml(x);
     }
 
-    S3Response v2(S3Call call) {
+    S3Response v2(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         UnaryOperator<String> enc = encoder(call);
         String prefix = call.query("prefix").orElse("");

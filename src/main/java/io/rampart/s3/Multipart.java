@@ -48,7 +48,7 @@ final class Multipart {
         this.lock = lock;
     }
 
-    S3Response create(S3Call call) {
+    S3Response create(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
         Map<String, String> checksums = new HashMap<>();
@@ -164,7 +164,7 @@ final class Multipart {
                 .with("ArgumentName", "partNumber").with("ArgumentValue", v);
     }
 
-    S3Response uploadPart(S3Call call) throws IOException {
+    S3Response uploadPart(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         int n = partNumber(call);
         Upload u = upload(call);
@@ -223,7 +223,7 @@ final class Multipart {
         }
     }
 
-    S3Response uploadPartCopy(S3Call call) throws IOException {
+    S3Response uploadPartCopy(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         int n = partNumber(call);
         Upload u = upload(call);
@@ -281,7 +281,7 @@ final class Multipart {
         }
     }
 
-    S3Response complete(S3Call call) throws IOException {
+    S3Response complete(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         Upload u = upload(call);
         var precondition = conflictAware(Conditions.forWrite(call), u.initiated());
@@ -413,14 +413,14 @@ final class Multipart {
         return true;
     }
 
-    S3Response abort(S3Call call) {
+    S3Response abort(AuthorizedCall call) {
         ctx.ownedBucket(call);
         Upload u = upload(call);
         if (!ctx.meta().abortUpload(u.uploadId())) throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
         return S3Response.noContent();
     }
 
-    S3Response listParts(S3Call call) {
+    S3Response listParts(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         Upload u = upload(call);
         int max = call.query("max-parts").map(v -> Buckets.parseInt(v, "max-parts", 0, 1000)).orElse(1000);
@@ -449,7 +449,7 @@ final class Multipart {
         return S3Response.xml(x);
     }
 
-    S3Response listUploads(S3Call call) {
+    S3Response listUploads(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         String prefix = call.query("prefix").orElse("");
         String delimiter = call.query("delimiter").orElse("");

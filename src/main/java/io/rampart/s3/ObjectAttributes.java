@@ -20,7 +20,7 @@ final class ObjectAttributes {
 
     private static final Set<String> NAMES = Set.of("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize");
 
-    static S3Response get(Context ctx, S3Call call) {
+    static S3Response get(Context ctx, AuthorizedCall call) {
         Bucket bucket = ctx.ownedBucket(call);
         Set<String> wanted = new LinkedHashSet<>();
         for (String value : call.headers().getOrDefault("x-amz-object-attributes", List.of())) {

@@ -25,7 +25,7 @@ final class ObjectLock {
 
     // ---- bucket configuration ----
 
-    S3Response getConfiguration(S3Call call) {
+    S3Response getConfiguration(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         if (!b.objectLock()) throw new S3Exception(S3ErrorCode.OBJECT_LOCK_CONFIGURATION_NOT_FOUND).with("BucketName", b.name());
         BucketSettings.LockConfiguration l = BucketSettings.of(b).objectLock();
@@ -40,7 +40,7 @@ final class ObjectLock {
         return S3Response.xml(x);
     }
 
-    S3Response putConfiguration(S3Call call) throws IOException {
+    S3Response putConfiguration(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         XmlElement root = parse(call, "ObjectLockConfiguration");
         if (!root.childText("ObjectLockEnabled").map(String::trim).orElse("").equals("Enabled")) {
@@ -189,7 +189,7 @@ final class ObjectLock {
         return Versions.resolve(ctx, call);
     }
 
-    S3Response getRetention(S3Call call) {
+    S3Response getRetention(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ObjectVersion v = lockedVersion(call, b);
         LockState l = v.meta().lock();
@@ -201,7 +201,7 @@ final class ObjectLock {
         return S3Response.xml(x);
     }
 
-    S3Response putRetention(S3Call call) throws IOException {
+    S3Response putRetention(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         ObjectVersion target = lockedVersion(call, b);
         XmlElement root = parse(call, "Retention");
@@ -227,7 +227,7 @@ final class ObjectLock {
         return S3Response.ok();
     }
 
-    S3Response getLegalHold(S3Call call) {
+    S3Response getLegalHold(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ObjectVersion v = lockedVersion(call, b);
         LockState l = v.meta().lock();
@@ -236,7 +236,7 @@ final class ObjectLock {
                 .element("Status", l.legalHold() ? "ON" : "OFF"));
     }
 
-    S3Response putLegalHold(S3Call call) throws IOException {
+    S3Response putLegalHold(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         ObjectVersion target = lockedVersion(call, b);
         XmlElement root = parse(call, "LegalHold");

@@ -26,7 +26,7 @@ final class Objects {
         this.lock = lock;
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
         long length = call.contentLength();
@@ -71,7 +71,7 @@ final class Objects {
         }
     }
 
-    S3Response get(S3Call call, boolean head) throws IOException {
+    S3Response get(AuthorizedCall call, boolean head) throws IOException {
         Bucket bucket = ctx.ownedBucket(call);
         ObjectVersion v = Versions.resolve(ctx, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
@@ -169,7 +169,7 @@ final class Objects {
         }
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
         Deleted d = deleteOne(b, call, call.key(), Versions.requested(call), Conditions.forDelete(call));

@@ -20,7 +20,7 @@ final class PublicAccessBlock {
         this.policies = policies;
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         BucketSettings.PublicAccess p = Optional.ofNullable(BucketSettings.of(b).publicAccessBlock())
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION)
@@ -30,7 +30,7 @@ final class PublicAccessBlock {
                 .element("BlockPublicPolicy", p.blockPublicPolicy()).element("RestrictPublicBuckets", p.restrictPublicBuckets()));
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "PublicAccessBlockConfiguration");
         BucketSettings.PublicAccess p = new BucketSettings.PublicAccess(flag(root, "BlockPublicAcls"),
@@ -41,7 +41,7 @@ final class PublicAccessBlock {
         return S3Response.ok();
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPublicAccessBlock(null).toJson());
         policies.invalidate(b.name());

@@ -27,123 +27,70 @@ public final class S3Actions {
     }
 
     /**
-     * The permissions {@code op} needs before it runs. Empty for {@link Operation#DELETE_OBJECTS} (checked per key, see
+     * The permissions {@code op} needs before it runs: its own actions ({@link Operation#actions()}) on its bucket or
+     * object, and those the request's headers add. Empty for {@link Operation#DELETE_OBJECTS} (checked per key, see
      * {@link #deleteKey}) and {@link Operation#NOT_IMPLEMENTED}. CopyObject and UploadPartCopy also name the copy
      * source (s3:GetObject in the source bucket) when the x-amz-copy-source header parses.
      */
     public static List<Access> of(Operation op, String bucket, String key, Map<String, String> query,
                                   Map<String, List<String>> headers) {
         boolean version = query.containsKey("versionId");
-        String b = bucketArn(bucket == null ? "" : bucket);
-        String o = key == null ? null : objectArn(bucket, key);
-        return switch (op) {
-            case LIST_BUCKETS -> List.of(new Access("s3:ListAllMyBuckets", null, "*"));
-            case CREATE_BUCKET -> {
-                // Object Lock at creation also configures versioning and the lock (AWS's required permissions).
-                if (header(headers, "x-amz-bucket-object-lock-enabled").map("true"::equalsIgnoreCase).orElse(false)) {
-                    yield List.of(new Access("s3:CreateBucket", bucket, b),
-                            new Access("s3:PutBucketObjectLockConfiguration", bucket, b),
-                            new Access("s3:PutBucketVersioning", bucket, b));
-                }
-                yield List.of(new Access("s3:CreateBucket", bucket, b));
-            }
-            case HEAD_BUCKET, LIST_OBJECTS, LIST_OBJECTS_V2 -> List.of(new Access("s3:ListBucket", bucket, b));
-            case DELETE_BUCKET -> List.of(new Access("s3:DeleteBucket", bucket, b));
-            case GET_BUCKET_LOCATION -> List.of(new Access("s3:GetBucketLocation", bucket, b));
-            case GET_BUCKET_VERSIONING -> List.of(new Access("s3:GetBucketVersioning", bucket, b));
-            case PUT_BUCKET_VERSIONING -> List.of(new Access("s3:PutBucketVersioning", bucket, b));
-            case LIST_OBJECT_VERSIONS -> List.of(new Access("s3:ListBucketVersions", bucket, b));
-            case GET_OBJECT_LOCK_CONFIGURATION -> List.of(new Access("s3:GetBucketObjectLockConfiguration", bucket, b));
-            case PUT_OBJECT_LOCK_CONFIGURATION -> List.of(new Access("s3:PutBucketObjectLockConfiguration", bucket, b));
-            case GET_BUCKET_ACL -> List.of(new Access("s3:GetBucketAcl", bucket, b));
-            case GET_BUCKET_ENCRYPTION -> List.of(new Access("s3:GetEncryptionConfiguration", bucket, b));
-            case PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION -> List.of(new Access("s3:PutEncryptionConfiguration", bucket, b));
-            case GET_BUCKET_LIFECYCLE_CONFIGURATION -> List.of(new Access("s3:GetLifecycleConfiguration", bucket, b));
-            case PUT_BUCKET_LIFECYCLE_CONFIGURATION, DELETE_BUCKET_LIFECYCLE ->
-                    List.of(new Access("s3:PutLifecycleConfiguration", bucket, b));
-            case LIST_MULTIPART_UPLOADS -> List.of(new Access("s3:ListBucketMultipartUploads", bucket, b));
-            case GET_BUCKET_POLICY -> List.of(new Access("s3:GetBucketPolicy", bucket, b));
-            case PUT_BUCKET_POLICY -> List.of(new Access("s3:PutBucketPolicy", bucket, b));
-            case DELETE_BUCKET_POLICY -> List.of(new Access("s3:DeleteBucketPolicy", bucket, b));
-            case GET_BUCKET_POLICY_STATUS -> List.of(new Access("s3:GetBucketPolicyStatus", bucket, b));
-            case GET_PUBLIC_ACCESS_BLOCK -> List.of(new Access("s3:GetBucketPublicAccessBlock", bucket, b));
-            case PUT_PUBLIC_ACCESS_BLOCK, DELETE_PUBLIC_ACCESS_BLOCK ->
-                    List.of(new Access("s3:PutBucketPublicAccessBlock", bucket, b));
-            case GET_BUCKET_LOGGING -> List.of(new Access("s3:GetBucketLogging", bucket, b));
-            case PUT_BUCKET_LOGGING -> List.of(new Access("s3:PutBucketLogging", bucket, b));
-            case GET_BUCKET_NOTIFICATION_CONFIGURATION -> List.of(new Access("s3:GetBucketNotification", bucket, b));
-            case PUT_BUCKET_NOTIFICATION_CONFIGURATION -> List.of(new Access("s3:PutBucketNotification", bucket, b));
-            // DeleteBucketReplication is authorised by s3:PutReplicationConfiguration, as on AWS.
-            case GET_BUCKET_REPLICATION -> List.of(new Access("s3:GetReplicationConfiguration", bucket, b));
-            case PUT_BUCKET_REPLICATION, DELETE_BUCKET_REPLICATION ->
-                    List.of(new Access("s3:PutReplicationConfiguration", bucket, b));
-            case GET_BUCKET_WEBSITE -> List.of(new Access("s3:GetBucketWebsite", bucket, b));
-            case DELETE_BUCKET_WEBSITE -> List.of(new Access("s3:DeleteBucketWebsite", bucket, b));
-            // DeleteBucketCors is authorised by s3:PutBucketCORS, DeleteBucketTagging by s3:PutBucketTagging, as on AWS.
-            case GET_BUCKET_CORS -> List.of(new Access("s3:GetBucketCORS", bucket, b));
-            case DELETE_BUCKET_CORS -> List.of(new Access("s3:PutBucketCORS", bucket, b));
-            case GET_BUCKET_ACCELERATE_CONFIGURATION -> List.of(new Access("s3:GetAccelerateConfiguration", bucket, b));
-            case GET_BUCKET_REQUEST_PAYMENT -> List.of(new Access("s3:GetBucketRequestPayment", bucket, b));
-            case PUT_BUCKET_REQUEST_PAYMENT -> List.of(new Access("s3:PutBucketRequestPayment", bucket, b));
-            case GET_BUCKET_OWNERSHIP_CONTROLS -> List.of(new Access("s3:GetBucketOwnershipControls", bucket, b));
-            case GET_BUCKET_TAGGING -> List.of(new Access("s3:GetBucketTagging", bucket, b));
-            case DELETE_BUCKET_TAGGING -> List.of(new Access("s3:PutBucketTagging", bucket, b));
-            case PUT_BUCKET_ACL -> List.of(new Access("s3:PutBucketAcl", bucket, b));
-            // GetObjectAttributes needs both the read and the attributes permission (AWS's required permissions).
-            case GET_OBJECT_ATTRIBUTES -> version
-                    ? List.of(new Access("s3:GetObjectVersion", bucket, o), new Access("s3:GetObjectVersionAttributes", bucket, o))
-                    : List.of(new Access("s3:GetObject", bucket, o), new Access("s3:GetObjectAttributes", bucket, o));
-            case PUT_OBJECT_ACL -> List.of(new Access(version ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl", bucket, o));
-            case GET_OBJECT_RETENTION -> List.of(new Access("s3:GetObjectRetention", bucket, o));
-            case PUT_OBJECT_RETENTION -> bypass(headers)
-                    ? List.of(new Access("s3:PutObjectRetention", bucket, o), new Access("s3:BypassGovernanceRetention", bucket, o))
-                    : List.of(new Access("s3:PutObjectRetention", bucket, o));
-            case GET_OBJECT_LEGAL_HOLD -> List.of(new Access("s3:GetObjectLegalHold", bucket, o));
-            case PUT_OBJECT_LEGAL_HOLD -> List.of(new Access("s3:PutObjectLegalHold", bucket, o));
-            case GET_OBJECT, HEAD_OBJECT ->
-                    List.of(new Access(version ? "s3:GetObjectVersion" : "s3:GetObject", bucket, o));
-            case GET_OBJECT_ACL -> List.of(new Access(version ? "s3:GetObjectVersionAcl" : "s3:GetObjectAcl", bucket, o));
-            case GET_OBJECT_TAGGING ->
-                    List.of(new Access(version ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging", bucket, o));
-            case PUT_OBJECT_TAGGING ->
-                    List.of(new Access(version ? "s3:PutObjectVersionTagging" : "s3:PutObjectTagging", bucket, o));
-            case DELETE_OBJECT_TAGGING ->
-                    List.of(new Access(version ? "s3:DeleteObjectVersionTagging" : "s3:DeleteObjectTagging", bucket, o));
-            case DELETE_OBJECT -> deleteKey(bucket, key, version ? query.get("versionId") : null, bypass(headers));
-            case PUT_OBJECT, CREATE_MULTIPART_UPLOAD -> {
-                List<Access> out = new ArrayList<>(3);
-                out.add(new Access("s3:PutObject", bucket, o));
-                // Tags, retention and legal hold set with the write need their own permissions too.
-                if (headers.containsKey("x-amz-tagging")) out.add(new Access("s3:PutObjectTagging", bucket, o));
-                if (headers.containsKey("x-amz-object-lock-mode") || headers.containsKey("x-amz-object-lock-retain-until-date")) {
-                    out.add(new Access("s3:PutObjectRetention", bucket, o));
-                }
-                if (headers.containsKey("x-amz-object-lock-legal-hold")) out.add(new Access("s3:PutObjectLegalHold", bucket, o));
-                yield List.copyOf(out);
-            }
-            case UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD -> List.of(new Access("s3:PutObject", bucket, o));
-            case ABORT_MULTIPART_UPLOAD -> List.of(new Access("s3:AbortMultipartUpload", bucket, o));
-            case LIST_PARTS -> List.of(new Access("s3:ListMultipartUploadParts", bucket, o));
-            case COPY_OBJECT, UPLOAD_PART_COPY -> {
-                List<Access> out = new ArrayList<>(3);
-                copySource(headers).ifPresent(src -> out.add(new Access(
-                        src.versionId() != null ? "s3:GetObjectVersion" : "s3:GetObject", src.bucket(),
-                        objectArn(src.bucket(), src.key()))));
-                out.add(new Access("s3:PutObject", bucket, o));
-                if (op == Operation.COPY_OBJECT && headers.containsKey("x-amz-tagging")
-                        && header(headers, "x-amz-tagging-directive").map("REPLACE"::equals).orElse(false)) {
-                    out.add(new Access("s3:PutObjectTagging", bucket, o));
-                }
-                yield List.copyOf(out);
-            }
-            case DELETE_OBJECTS, NOT_IMPLEMENTED -> List.of();
+        if (op == Operation.DELETE_OBJECTS || op == Operation.NOT_IMPLEMENTED) return List.of();
+        if (op == Operation.DELETE_OBJECT) {
+            return deleteKey(bucket, key, version ? query.get("versionId") : null, bypass(headers));
+        }
+        String on = op.scope() == Operation.Scope.SERVICE ? null : bucket;
+        String resource = switch (op.scope()) {
+            case SERVICE -> "*";
+            case BUCKET -> bucketArn(bucket == null ? "" : bucket);
+            case OBJECT -> key == null ? null : objectArn(bucket, key);
         };
+        List<Access> out = new ArrayList<>(3);
+        if (op == Operation.COPY_OBJECT || op == Operation.UPLOAD_PART_COPY) {
+            // The copy source comes first: s3:GetObject in the source bucket.
+            copySource(headers).ifPresent(src -> out.add(new Access(
+                    src.versionId() != null ? "s3:GetObjectVersion" : "s3:GetObject", src.bucket(),
+                    objectArn(src.bucket(), src.key()))));
+        }
+        for (String action : version ? op.versionActions() : op.actions()) out.add(new Access(action, on, resource));
+        // What a request's headers add to the operation's own actions (AWS's required permissions).
+        switch (op) {
+            case CREATE_BUCKET -> {
+                // Object Lock at creation also configures versioning and the lock.
+                if (header(headers, "x-amz-bucket-object-lock-enabled").map("true"::equalsIgnoreCase).orElse(false)) {
+                    out.add(new Access("s3:PutBucketObjectLockConfiguration", bucket, resource));
+                    out.add(new Access("s3:PutBucketVersioning", bucket, resource));
+                }
+            }
+            case PUT_OBJECT_RETENTION -> {
+                if (bypass(headers)) out.add(new Access("s3:BypassGovernanceRetention", bucket, resource));
+            }
+            case PUT_OBJECT, CREATE_MULTIPART_UPLOAD -> {
+                // Tags, retention and legal hold set with the write need their own permissions too.
+                if (headers.containsKey("x-amz-tagging")) out.add(new Access("s3:PutObjectTagging", bucket, resource));
+                if (headers.containsKey("x-amz-object-lock-mode") || headers.containsKey("x-amz-object-lock-retain-until-date")) {
+                    out.add(new Access("s3:PutObjectRetention", bucket, resource));
+                }
+                if (headers.containsKey("x-amz-object-lock-legal-hold")) {
+                    out.add(new Access("s3:PutObjectLegalHold", bucket, resource));
+                }
+            }
+            case COPY_OBJECT -> {
+                if (headers.containsKey("x-amz-tagging")
+                        && header(headers, "x-amz-tagging-directive").map("REPLACE"::equals).orElse(false)) {
+                    out.add(new Access("s3:PutObjectTagging", bucket, resource));
+                }
+            }
+            default -> { }
+        }
+        return List.copyOf(out);
     }
 
     /** One key of DeleteObjects (or DeleteObject): s3:DeleteObject, or s3:DeleteObjectVersion for a version id. */
     public static List<Access> deleteKey(String bucket, String key, String versionId, boolean bypassGovernance) {
         String o = objectArn(bucket, key);
-        Access delete = new Access(versionId != null ? "s3:DeleteObjectVersion" : "s3:DeleteObject", bucket, o);
+        Operation op = Operation.DELETE_OBJECT;
+        Access delete = new Access((versionId != null ? op.versionActions() : op.actions()).get(0), bucket, o);
         return bypassGovernance ? List.of(delete, new Access("s3:BypassGovernanceRetention", bucket, o)) : List.of(delete);
     }
 

@@ -84,13 +84,13 @@ public final class S3Service {
      * owner, the way AWS delivers server access logs: not through the endpoint, and not subject to the bucket policy.
      */
     public void putAsService(String service, String bucket, String key, byte[] body, String contentType) throws IOException {
-        String owner = ctx.meta().bucket(bucket)
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", bucket)).owner();
-        objects.put(new ServiceWrite(service, owner, bucket, key, body, contentType));
+        io.rampart.storage.Bucket b = ctx.meta().bucket(bucket)
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", bucket));
+        objects.put(AuthorizedCall.service(new ServiceWrite(service, b.owner(), bucket, key, body, contentType), b));
     }
 
     public S3Response handle(Operation op, S3Call request) throws IOException {
-        S3Call call = authorizer.authorize(op, request);
+        AuthorizedCall call = authorizer.authorize(op, request);
         if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD) {
             Acls.checkWriteHeaders(ctx, call);
         } else if (op == Operation.CREATE_BUCKET) {
@@ -113,7 +113,7 @@ public final class S3Service {
             Operation.COPY_OBJECT, Operation.CREATE_MULTIPART_UPLOAD, Operation.UPLOAD_PART, Operation.UPLOAD_PART_COPY,
             Operation.COMPLETE_MULTIPART_UPLOAD);
 
-    private S3Response dispatch(Operation op, S3Call call) throws IOException {
+    private S3Response dispatch(Operation op, AuthorizedCall call) throws IOException {
         return switch (op) {
             case LIST_BUCKETS -> buckets.list(call);
             case CREATE_BUCKET -> buckets.create(call);

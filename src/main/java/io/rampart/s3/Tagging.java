@@ -33,7 +33,7 @@ final class Tagging {
         }
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         var b = ctx.ownedBucket(call);
         ObjectVersion v = Versions.resolve(ctx, call);
         XmlWriter x = new XmlWriter().start("Tagging", XmlWriter.S3_NAMESPACE).start("TagSet");
@@ -45,7 +45,7 @@ final class Tagging {
         return r;
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         ctx.ownedBucket(call);
         Map<String, String> tags = parse(call.body().readAllBytes());
         Optional<String> versionId = Versions.requested(call);
@@ -56,7 +56,7 @@ final class Tagging {
         return r;
     }
 
-    S3Response delete(S3Call call) {
+    S3Response delete(AuthorizedCall call) {
         ctx.ownedBucket(call);
         Optional<String> versionId = Versions.requested(call);
         Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(Map.of()));

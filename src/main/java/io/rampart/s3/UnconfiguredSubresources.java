@@ -11,7 +11,7 @@ import io.rampart.xml.XmlWriter;
 final class UnconfiguredSubresources {
     private UnconfiguredSubresources() { }
 
-    static S3Response handle(Context ctx, Operation op, S3Call call) {
+    static S3Response handle(Context ctx, Operation op, AuthorizedCall call) {
         String bucket = ctx.ownedBucket(call).name();
         return switch (op) {
             case GET_BUCKET_WEBSITE -> throw new S3Exception(S3ErrorCode.NO_SUCH_WEBSITE_CONFIGURATION).with("BucketName", bucket);
@@ -33,7 +33,7 @@ final class UnconfiguredSubresources {
     }
 
     /** PutBucketRequestPayment: BucketOwner (what every bucket has) is accepted; Requester Pays is not implemented. */
-    static S3Response putRequestPayment(Context ctx, S3Call call) throws java.io.IOException {
+    static S3Response putRequestPayment(Context ctx, AuthorizedCall call) throws java.io.IOException {
         ctx.ownedBucket(call);
         String payer = RequestXml.parse(call.body().readAllBytes(), "RequestPaymentConfiguration").childText("Payer")
                 .map(String::trim).orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));

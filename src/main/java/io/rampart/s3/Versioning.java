@@ -19,7 +19,7 @@ final class Versioning {
         this.ctx = ctx;
     }
 
-    S3Response get(S3Call call) {
+    S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         XmlWriter x = new XmlWriter().start("VersioningConfiguration", XmlWriter.S3_NAMESPACE);
         if (!b.versioning().isEmpty()) x.element("Status", b.versioning());
@@ -27,7 +27,7 @@ final class Versioning {
         return S3Response.xml(x);
     }
 
-    S3Response put(S3Call call) throws IOException {
+    S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "VersioningConfiguration");
         String status = root.childText("Status").map(String::trim).orElse(null);
@@ -63,7 +63,7 @@ final class Versioning {
         return S3Response.ok();
     }
 
-    S3Response list(S3Call call) {
+    S3Response list(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         String enc = call.query("encoding-type").orElse(null);
         if (enc != null && !enc.equals("url")) {
