@@ -26,26 +26,6 @@ public final class SqliteMetadataStore implements MetadataStore {
     /** Largest code point: appended to a common prefix to seek past every key that rolls up into it. */
     private static final String AFTER_ALL = new String(Character.toChars(Character.MAX_CODE_POINT));
 
-    private static final List<String> SCHEMA = List.of(
-            """
-            CREATE TABLE IF NOT EXISTS buckets(
-              name TEXT PRIMARY KEY, owner TEXT NOT NULL, region TEXT NOT NULL, created INTEGER NOT NULL,
-              versioning TEXT NOT NULL DEFAULT '', object_lock INTEGER NOT NULL DEFAULT 0, config TEXT NOT NULL DEFAULT '{}')
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS uploads(
-              upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated INTEGER NOT NULL,
-              meta TEXT NOT NULL, initiator_arn TEXT, initiator_key TEXT)
-            """,
-            "CREATE INDEX IF NOT EXISTS uploads_by_key ON uploads(bucket, key, initiated, upload_id)",
-            """
-            CREATE TABLE IF NOT EXISTS parts(
-              upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
-              last_modified INTEGER NOT NULL, checksums TEXT NOT NULL, blob TEXT NOT NULL,
-              PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID
-            """,
-            "CREATE TABLE IF NOT EXISTS blobs(id TEXT PRIMARY KEY, refs INTEGER NOT NULL) WITHOUT ROWID");
-
     private static final String OBJECT_COLUMNS =
             "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, writer_arn, writer_key";
 
@@ -56,9 +36,6 @@ public final class SqliteMetadataStore implements MetadataStore {
     public SqliteMetadataStore(Database db, Consumer<String> releaseBlob) throws SQLException {
         this.db = db;
         this.releaseBlob = releaseBlob;
-        db.migrate(SCHEMA);
-        ObjectsTable.migrate(db);
-        db.migrate(ReplicationQueue.SCHEMA);
         this.window = new RecoveryWindow(db, releaseBlob);
     }
 
