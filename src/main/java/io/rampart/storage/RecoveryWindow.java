@@ -143,8 +143,8 @@ public final class RecoveryWindow {
 
     private static Entry entry(ResultSet rs, byte[] inline) throws SQLException {
         ObjectVersion v = new ObjectVersion(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), false, false,
-                rs.getLong(6), rs.getString(7), rs.getLong(8), SqliteMetadataStore.fromJson(rs.getString(9), ObjectMeta.class),
-                SqliteMetadataStore.fromJson(rs.getString(10), SEGMENTS), inline, rs.getString(11), rs.getString(12));
+                rs.getLong(6), rs.getString(7), rs.getLong(8), MetadataJson.fromJson(rs.getString(9), ObjectMeta.class),
+                MetadataJson.fromJson(rs.getString(10), SEGMENTS), inline, rs.getString(11), rs.getString(12));
         return new Entry(rs.getLong(1), v, rs.getLong(13), rs.getString(14), rs.getString(15), rs.getString(16));
     }
 
@@ -257,7 +257,7 @@ public final class RecoveryWindow {
                 for (Entry e : entries) {
                     ps.setLong(1, e.id());
                     if (ps.executeUpdate() == 0) continue;
-                    for (Segment s : e.version().segments()) SqliteMetadataStore.dropRef(c, s.blob(), freed);
+                    for (Segment s : e.version().segments()) BlobRefs.drop(c, s.blob(), freed);
                     out.add(e);
                 }
             }

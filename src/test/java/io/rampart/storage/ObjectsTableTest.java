@@ -49,7 +49,7 @@ class ObjectsTableTest {
                 ps.setLong(7, size);
                 ps.setString(8, "\"etag-" + key + "-" + seq + "\"");
                 ps.setLong(9, 1_700_000_000_000L + seq);
-                ps.setString(10, SqliteMetadataStore.toJson(meta));
+                ps.setString(10, MetadataJson.toJson(meta));
                 ps.setString(11, segments);
                 ps.setString(12, "arn:aws:iam::123456789012:user/alice");
                 ps.setString(13, "AKIAEXAMPLE");
