@@ -101,6 +101,30 @@ error("abort twice: NoSuchUpload", lambda: s3.abort_multipart_upload(Bucket=B, K
 r = s3.delete_objects(Bucket=B, Delete={"Objects": [{"Key": "ten"}, {"Key": "never-existed"}], "Quiet": True})
 check("DeleteObjects quiet mode reports nothing", "Deleted" not in r and "Errors" not in r, r)
 
+# FULL_OBJECT CRC32 of a multipart object: combined from the part CRCs, no "-N" suffix; boto3 validates it on GET.
+up3 = s3.create_multipart_upload(Bucket=B, Key="full", ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")["UploadId"]
+f1 = s3.upload_part(Bucket=B, Key="full", UploadId=up3, PartNumber=1, Body=b"f" * 5242880, ChecksumAlgorithm="CRC32")
+f2 = s3.upload_part(Bucket=B, Key="full", UploadId=up3, PartNumber=2, Body=b"tail", ChecksumAlgorithm="CRC32")
+r = s3.complete_multipart_upload(Bucket=B, Key="full", UploadId=up3, MultipartUpload={"Parts": [
+    {"PartNumber": 1, "ETag": f1["ETag"], "ChecksumCRC32": f1["ChecksumCRC32"]},
+    {"PartNumber": 2, "ETag": f2["ETag"], "ChecksumCRC32": f2["ChecksumCRC32"]}]})
+check("FULL_OBJECT multipart CRC32", r.get("ChecksumType") == "FULL_OBJECT" and "-" not in r.get("ChecksumCRC32", "-"), r)
+g = s3.get_object(Bucket=B, Key="full", ChecksumMode="ENABLED")
+check("FULL_OBJECT CRC32 validated by boto3 on GET", len(g["Body"].read()) == 5242884 and g.get("ChecksumType") == "FULL_OBJECT")
+
+# Conditional deletes.
+error("DELETE If-Match mismatch: 412", lambda: s3.delete_object(Bucket=B, Key="meta", IfMatch='"nope"'), 412, "PreconditionFailed")
+s3.delete_object(Bucket=B, Key="meta", IfMatch=s3.head_object(Bucket=B, Key="meta")["ETag"])
+error("DELETE If-Match deleted the object", lambda: s3.head_object(Bucket=B, Key="meta"), 404, "404")
+
+# DeleteBucket with only an in-progress multipart upload: the upload goes with the bucket.
+U = "e2e-boto3-uploads"
+s3.create_bucket(Bucket=U)
+u = s3.create_multipart_upload(Bucket=U, Key="pending")["UploadId"]
+s3.upload_part(Bucket=U, Key="pending", UploadId=u, PartNumber=1, Body=b"p")
+s3.delete_bucket(Bucket=U)
+check("DeleteBucket with only an upload in progress", not any(x["Name"] == U for x in s3.list_buckets()["Buckets"]))
+
 V = "e2e-boto3-versions"
 s3.create_bucket(Bucket=V)
 check("versioning of a never-versioned bucket has no Status", "Status" not in s3.get_bucket_versioning(Bucket=V))

@@ -84,16 +84,28 @@ public final class CloudTrailRecord {
         r.put("requestID", f.requestId());
         r.put("eventID", UUID.randomUUID().toString());
         r.put("readOnly", f.readOnly());
-        if (f.bucket() != null) r.set("resources", resources(f.bucket(), f.key()));
+        if (f.bucket() != null) {
+            ArrayNode res = resources(f.bucket(), f.key());
+            // DeleteObjects names its objects in the body: CloudTrail lists them as an ARN prefix, as AWS writes it.
+            if ("DeleteObjects".equals(f.eventName())) {
+                res.insertObject(0).put("type", "AWS::S3::Object").put("ARNPrefix", "arn:aws:s3:::" + f.bucket() + "/");
+            }
+            r.set("resources", res);
+        }
         r.put("eventType", "AwsApiCall");
         r.put("managementEvent", f.management());
         r.put("recipientAccountId", accountId);
         r.put("eventCategory", f.management() ? "Management" : "Data");
-        if (f.tlsVersion() != null) {
+        String host = f.requestParameters().get("Host");
+        if (f.tlsVersion() != null || host != null) {
+            // Over plain HTTP too (AWS serves S3 over HTTPS only, so its records always have it): SIEM rules group by
+            // the Host header through this field (Elastic maps it to tls.client.server_name). tlsVersion and
+            // cipherSuite are there only when the request came over TLS.
             ObjectNode tls = r.putObject("tlsDetails");
-            tls.put("tlsVersion", f.tlsVersion());
-            tls.put("cipherSuite", f.cipherSuite());
-            String host = f.requestParameters().get("Host");
+            if (f.tlsVersion() != null) {
+                tls.put("tlsVersion", f.tlsVersion());
+                tls.put("cipherSuite", f.cipherSuite());
+            }
             if (host != null) tls.put("clientProvidedHostHeader", host);
         }
         return r;
@@ -134,6 +146,25 @@ public final class CloudTrailRecord {
         r.put("managementEvent", false);
         r.put("recipientAccountId", accountId);
         r.put("eventCategory", "Data");
+        return r;
+    }
+
+    /** The event source of the detector's own records (findings, responses), apart from the S3 calls it watches. */
+    public static final String DETECTOR_SOURCE = "rampart.detector";
+
+    /**
+     * A record of the detector (a finding raised, a response taken or reversed): a service event of its own source
+     * {@value #DETECTOR_SOURCE}, a management event, the details under {@code serviceEventDetails}; not an S3 data event,
+     * so nothing that watches S3 data events mistakes it for one.
+     */
+    public ObjectNode detectorEvent(Instant time, String region, String eventName, String bucket, Map<String, String> details) {
+        ObjectNode r = serviceEvent(time, region, eventName, bucket, null, details);
+        ((ObjectNode) r.get("userIdentity")).put("invokedBy", DETECTOR_SOURCE);
+        r.put("eventSource", DETECTOR_SOURCE);
+        r.put("sourceIPAddress", DETECTOR_SOURCE);
+        r.put("userAgent", DETECTOR_SOURCE);
+        r.put("managementEvent", true);
+        r.put("eventCategory", "Management");
         return r;
     }
 

@@ -80,11 +80,14 @@ public final class TrailKeys {
             return new Pending(java.util.concurrent.CompletableFuture.completedFuture(legacy.get()), false);
         }
         Pending pending = new Pending(new java.util.concurrent.CompletableFuture<>(), true);
+        // Valid from now, not from when the background thread gets to it: the digests this start writes before the key
+        // exists (a crashed run's segments sealed at start-up) end after this instant and are signed by it.
+        java.time.Instant from = clock.instant();
         Thread.ofPlatform().daemon().name("rampart-trail-keygen").start(() -> {
             try {
                 pending.wanted.await(idle.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 TrailKeys keys = generate();
-                anchor.store(keys, TrailAnchor.KeyStatus.CURRENT, clock.instant());
+                anchor.store(keys, TrailAnchor.KeyStatus.CURRENT, from);
                 pending.future.complete(keys);
             } catch (RuntimeException e) {
                 pending.future.completeExceptionally(e);

@@ -23,9 +23,11 @@ import picocli.CommandLine.Option;
 /** {@code rampart detect}: runs the detection rules over CloudTrail files, offline. */
 @Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the detection rules over CloudTrail log files exported from AWS (gzip or plain",
-                "{\"Records\":[...]}, JSON arrays or JSON lines; folders are walked recursively), or over this server's",
-                "own trail (<data-dir>/trail) when no --cloudtrail is given. Nothing is changed: findings are printed.",
-                "Exit status: 0, or 1 when a finding is at or above --fail-on, or 2 when files cannot be read."})
+                "{\"Records\":[...]}, aws cloudtrail lookup-events output, JSON arrays or JSON lines; folders are walked",
+                "recursively), or over this server's own trail (<data-dir>/trail, the active file included) when no",
+                "--cloudtrail is given. Records are put in time order first. Nothing is changed: findings are printed.",
+                "Exit status: 0, or 1 when a finding is at or above --fail-on, 2 when files cannot be read, 3 when",
+                "records were skipped (no readable time, not a record) unless --allow-skips."})
 final class DetectCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -47,6 +49,9 @@ final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit 1 when a finding is at or above LOW, MEDIUM, HIGH or CRITICAL.")
     String failOn;
+
+    @Option(names = "--allow-skips", description = "Exit 0 even when records were skipped (they are still reported).")
+    boolean allowSkips;
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -82,7 +87,6 @@ final class DetectCommand implements Callable<Integer> {
             err.println("rampart detect: cannot load rules: " + e.getMessage());
             return 2;
         }
-        List<Path> paths = cloudtrail.isEmpty() ? List.of(TrailLayout.ofDataDir(dataDir).root().resolve("AWSLogs")) : cloudtrail;
         boolean terminal = System.console() != null;
         long[] lastShown = {0};
         OfflineAnalysis.Progress progress = !terminal ? OfflineAnalysis.Progress.NONE : (done, total, records) -> {
@@ -94,7 +98,8 @@ final class DetectCommand implements Callable<Integer> {
         };
         OfflineAnalysis.Result result;
         try {
-            result = OfflineAnalysis.run(paths, pack, progress);
+            result = cloudtrail.isEmpty() ? OfflineAnalysis.runTrail(TrailLayout.ofDataDir(dataDir), pack, progress)
+                    : OfflineAnalysis.run(cloudtrail, pack, progress);
         } catch (IOException e) {
             err.println("rampart detect: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file or folder: " : "")
                     + e.getMessage());
@@ -110,10 +115,20 @@ final class DetectCommand implements Callable<Integer> {
             default -> printTable(out, result);
         }
         for (String u : result.unreadable()) err.println("rampart detect: unreadable: " + u);
+        if (result.skipped() > 0) {
+            StringBuilder why = new StringBuilder();
+            result.skipReasons().forEach((k, v) -> why.append(why.isEmpty() ? "" : ", ").append(v).append(' ').append(k));
+            err.println("rampart detect: " + result.skipped() + " record(s) skipped: " + why);
+            for (String e : result.skipExamples()) err.println("rampart detect:   skipped " + e);
+        }
         double seconds = Math.max(result.millis(), 1) / 1000.0;
         err.printf(Locale.ROOT, "rampart detect: %d record(s) in %d file(s), %d finding(s), %.1f s (%.0f records/s)%n",
                 result.records(), result.files(), result.findings().size(), seconds, result.records() / seconds);
         if (!result.unreadable().isEmpty()) return 2;
+        if (result.skipped() > 0 && !allowSkips) {
+            err.println("rampart detect: records were skipped; --allow-skips to accept");
+            return 3;
+        }
         if (threshold != null) {
             Severity t = threshold;
             if (result.findings().stream().anyMatch(f -> f.severity().compareTo(t) >= 0)) return 1;
@@ -142,6 +157,11 @@ final class DetectCommand implements Callable<Integer> {
         ObjectNode doc = FindingJson.JSON.createObjectNode();
         doc.put("records", r.records());
         doc.put("files", r.files());
+        doc.put("skipped", r.skipped());
+        ObjectNode reasons = doc.putObject("skipReasons");
+        r.skipReasons().forEach(reasons::put);
+        ArrayNode examples = doc.putArray("skipExamples");
+        r.skipExamples().forEach(examples::add);
         ArrayNode list = doc.putArray("findings");
         for (Finding f : r.findings()) list.add(FindingJson.of(f));
         try {

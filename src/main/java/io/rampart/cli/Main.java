@@ -48,6 +48,7 @@ public final class Main implements Runnable {
         m.put("findings", FindingsCommand::new);
         m.put("drill", DrillCommand::new);
         m.put("admin", AdminCommand::new);
+        m.put("guard", GuardCommand::new);
         // A lambda, not a method reference: the JDK 25 AOT cache cannot archive a method handle straight to a class of
         // picocli's (compiled for Java 5, so left out of the cache), and its assembly crashed on one.
         m.put("help", () -> new CommandLine.HelpCommand());

@@ -14,9 +14,12 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Streams CloudTrail records out of files as AWS exports them: gzip or plain, a {@code {"Records":[...]}} document, a
- * JSON array of records, or JSON lines (one record per line). One record is in memory at a time, whatever the file's
- * size.
+ * Streams CloudTrail records out of files as AWS and SIEMs export them: gzip or plain, a {@code {"Records":[...]}}
+ * document (CloudTrail's S3 delivery), {@code aws cloudtrail lookup-events} output ({@code {"Events":[{"CloudTrailEvent":
+ * "<json>"}]}}, one record per event), a JSON array of records, JSON lines (one record per line), or a CSV export with
+ * a header row (Athena's CloudTrail table, see {@link CsvExport}). One record is in memory at a time, whatever the
+ * file's size, and no record is held beyond {@link #MAX_RECORD_BYTES}: JSON is cut into records at the byte level and
+ * each is parsed on its own, so one damaged or hostile record is skipped and reported, never fatal.
  */
 public final class CloudTrailReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,12 +50,16 @@ public final class CloudTrailReader {
     /** The largest record read; a longer one is skipped as unreadable without being held in memory. */
     public static final int MAX_RECORD_BYTES = 1 << 20;
 
-    /** Told about a record that could not be read, and so was skipped. */
+    /**
+     * Told about a record that could not be read, and so was skipped: the one report of skipped records, used by the
+     * live tailer (its unreadable-trail-record finding) and by {@code rampart detect} (skip counts, examples, exit 3).
+     */
     @FunctionalInterface
     public interface Unreadable {
         /**
          * @param index  the record's position among the file's records (readable or not), from 0
-         * @param offset the byte offset where it starts in the (decompressed) file
+         * @param offset the byte offset where it starts in the (decompressed) file; for a CSV export, the character
+         *               offset of its row
          * @param reason what was wrong: not JSON, over-long, cut short...
          */
         void skipped(long index, long offset, String reason);
@@ -95,13 +102,108 @@ public final class CloudTrailReader {
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        InputStream data = b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        BufferedInputStream data = b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        int first = firstNonBlank(data);
+        if (first >= 0 && CsvExport.looksLikeCsv(first)) {
+            CsvExport.Rows rows = new CsvExport.Rows(new java.io.InputStreamReader(data, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                return CsvExport.read(rows, sink, unreadable);
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                unreadable.skipped(rows.index(), rows.offset(), "the file is truncated or its compression is damaged: "
+                        + e.getMessage());
+                return rows.records();
+            }
+        }
         return new Splitter(data, sink, unreadable).run();
     }
 
-    /** Cuts a CloudTrail file into records: a {"Records":[...]} document, a JSON array, or JSON lines. */
+    /** The first byte that is not blank or a UTF-8 byte-order mark, without consuming it; -1 for none. */
+    private static int firstNonBlank(BufferedInputStream in) throws IOException {
+        in.mark(4096);
+        int c = -1;
+        for (int i = 0; i < 4000; i++) {
+            c = in.read();
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != 0xEF && c != 0xBB && c != 0xBF) break;
+        }
+        in.reset();
+        return c;
+    }
+
+    /**
+     * Reads a file being appended to (the trail's open segment, JSON lines): only up to its last newline, so a line
+     * being written is not mistaken for a broken one.
+     */
+    public static long readCompleteLines(Path file, Consumer<JsonNode> sink, Unreadable unreadable) throws IOException {
+        long end;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            end = ch.size();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16);
+            search:
+            while (end > 0) {
+                int n = (int) Math.min(b.capacity(), end);
+                b.clear().limit(n);
+                while (b.hasRemaining() && ch.read(b, end - n + b.position()) > 0) { }
+                for (int i = b.position() - 1; i >= 0; i--) {
+                    if (b.get(i) == '\n') {
+                        end = end - n + i + 1;
+                        break search;
+                    }
+                }
+                end -= n;
+            }
+        }
+        long limit = end;
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(new java.io.FilterInputStream(in) {
+                long left = limit;
+
+                @Override public int read() throws IOException {
+                    if (left <= 0) return -1;
+                    int c = super.read();
+                    if (c >= 0) left--;
+                    return c;
+                }
+
+                @Override public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) return -1;
+                    int r = super.read(b, off, (int) Math.min(len, left));
+                    if (r > 0) left -= r;
+                    return r;
+                }
+            }, sink, unreadable);
+        }
+    }
+
+    /**
+     * An entry of {@code aws cloudtrail lookup-events} ({@code {"EventId":..,"CloudTrailEvent":"<json>"}}) becomes the
+     * record in its CloudTrailEvent string (bounded: it is inside a record already bounded); any other object is a
+     * record. Null, with the reason told to {@code why}, for an entry without a readable record.
+     */
+    private static JsonNode unwrap(JsonNode e, Consumer<String> why) {
+        JsonNode cte = e.get("CloudTrailEvent");
+        if (cte == null) {
+            if (e.has("EventId") && e.has("EventName") && !e.has("eventName")) {
+                why.accept("lookup-events entry without CloudTrailEvent (EventId " + e.path("EventId").asText() + ")");
+                return null;
+            }
+            return e;
+        }
+        if (cte.isObject()) return cte;
+        try {
+            JsonNode r = JSON.readTree(cte.asText());
+            if (r != null && r.isObject()) return r;
+        } catch (IOException ex) {
+            // reported below
+        }
+        why.accept("CloudTrailEvent is not a JSON object (EventId " + e.path("EventId").asText("?") + ")");
+        return null;
+    }
+
+    /**
+     * Cuts a CloudTrail file into records: a {"Records":[...]} document, lookup-events output ({"Events":[...]}), a
+     * JSON array, or JSON lines.
+     */
     private static final class Splitter {
-        private static final byte[] RECORDS = "\"Records\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private final InputStream in;
         private final Consumer<JsonNode> sink;
         private final Unreadable unreadable;
@@ -144,16 +246,27 @@ public final class CloudTrailReader {
 
         long run() throws IOException {
             try {
-                int b;
+                int b = next();
+                if (b == 0xEF) {
+                    // A UTF-8 byte-order mark, as Windows tools write it.
+                    int c = next();
+                    if (c == 0xBB) {
+                        int d = next();
+                        if (d != 0xBF && d >= 0) unread(d);
+                    } else if (c >= 0) {
+                        unread(c);
+                    }
+                } else if (b >= 0) {
+                    unread(b);
+                }
                 while ((b = skipSpace()) >= 0) {
                     if (b == '[') {
                         array();
                     } else if (b == '{') {
                         long start = offset - 1;
-                        if (recordsDocument()) {
+                        if (wrapperDocument()) {
                             array();
-                            int end = skipSpace();
-                            if (end != '}' && end >= 0) unread(end);
+                            wrapperRest();
                         } else {
                             object(start, true);
                         }
@@ -168,36 +281,79 @@ public final class CloudTrailReader {
             return read;
         }
 
-        /** After '{': whether this opens {"Records":[ (consumed up to the '['); otherwise the bytes are kept as a record. */
-        private boolean recordsDocument() throws IOException {
+        /**
+         * After '{': whether this opens {"Records":[ or {"Events":[ (consumed up to the '['); otherwise the bytes are
+         * kept as a record.
+         */
+        private boolean wrapperDocument() throws IOException {
             record.reset();
             record.write('{');
             int b = next();
-            while (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+            while (blank(b)) {
                 record.write(b);
                 b = next();
             }
-            for (int i = 0; i < RECORDS.length; i++) {
-                if (b != RECORDS[i]) {
-                    if (b >= 0) unread(b);
-                    return false;
-                }
+            if (b != '"') {
+                if (b >= 0) unread(b);
+                return false;
+            }
+            record.write(b);
+            StringBuilder key = new StringBuilder();
+            b = next();
+            while (b >= 0 && b != '"' && b != '\\' && key.length() < 8) {
+                record.write(b);
+                key.append((char) b);
+                b = next();
+            }
+            if (b != '"') {
+                if (b >= 0) unread(b);
+                return false;
+            }
+            record.write(b);
+            if (!key.toString().equals("Records") && !key.toString().equals("Events")) return false;
+            b = next();
+            while (blank(b)) {
                 record.write(b);
                 b = next();
             }
-            while (b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == ':') {
+            if (b != ':') {
+                if (b >= 0) unread(b);
+                return false;
+            }
+            record.write(b);
+            b = next();
+            while (blank(b)) {
                 record.write(b);
-                if (b == ':') {
-                    b = next();
-                    while (b == ' ' || b == '\n' || b == '\r' || b == '\t') b = next();
-                    if (b == '[') return true;
-                    if (b >= 0) unread(b);
-                    return false;
-                }
                 b = next();
             }
+            if (b == '[') return true;
             if (b >= 0) unread(b);
             return false;
+        }
+
+        private static boolean blank(int b) {
+            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+        }
+
+        /** The wrapper's fields after its list (lookup-events' NextToken): passed up to its '}', not held. */
+        private void wrapperRest() throws IOException {
+            int depth = 1;
+            boolean inString = false;
+            boolean escaped = false;
+            int b;
+            while (depth > 0 && (b = next()) >= 0) {
+                if (inString) {
+                    if (escaped) escaped = false;
+                    else if (b == '\\') escaped = true;
+                    else if (b == '"') inString = false;
+                } else if (b == '"') {
+                    inString = true;
+                } else if (b == '{' || b == '[') {
+                    depth++;
+                } else if (b == '}' || b == ']') {
+                    depth--;
+                }
+            }
         }
 
         /** Records up to the closing ']'. */
@@ -210,16 +366,49 @@ public final class CloudTrailReader {
                     record.write('{');
                     object(offset - 1, false);
                 } else {
-                    garbage(offset - 1);
+                    element(b, offset - 1);
                 }
             }
+        }
+
+        /**
+         * A list element that is not an object (a string, a number, a nested list): passed up to the ',' or ']' that
+         * ends it, keeping only its first bytes for the report.
+         */
+        private void element(int b, long start) throws IOException {
+            StringBuilder head = new StringBuilder();
+            int depth = 0;
+            boolean inString = false;
+            boolean escaped = false;
+            while (b >= 0) {
+                if (inString) {
+                    if (escaped) escaped = false;
+                    else if (b == '\\') escaped = true;
+                    else if (b == '"') inString = false;
+                } else if (b == '"') {
+                    inString = true;
+                } else if (b == '{' || b == '[') {
+                    depth++;
+                } else if (b == '}' || b == ']') {
+                    if (depth == 0) {
+                        unread(b);
+                        break;
+                    }
+                    depth--;
+                } else if (b == ',' && depth == 0) {
+                    break;
+                }
+                if (head.length() < 60) head.append((char) b);
+                b = next();
+            }
+            unreadable.skipped(index++, start, "not a JSON object (not a JSON record): " + head.toString().strip());
         }
 
         /** Bytes where a record should start: skipped up to the next '{', reported once. */
         private void garbage(long start) throws IOException {
             int b;
             while ((b = next()) >= 0 && b != '{') { }
-            unreadable.skipped(index++, start, "not a JSON record");
+            unreadable.skipped(index++, start, "not a JSON object (not a JSON record)");
             if (b == '{') unread(b);
         }
 
@@ -287,7 +476,13 @@ public final class CloudTrailReader {
                 unreadable.skipped(at, start, "not a JSON object");
                 return;
             }
-            sink.accept(node);
+            String[] why = {null};
+            JsonNode r = unwrap(node, w -> why[0] = w);
+            if (r == null) {
+                unreadable.skipped(at, start, why[0]);
+                return;
+            }
+            sink.accept(r);
             read++;
         }
     }

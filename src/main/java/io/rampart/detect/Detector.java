@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,6 +25,16 @@ import org.slf4j.LoggerFactory;
  * within a window of the finding's last event extend it and get the same responses (a new key or bucket is a new
  * target; a target already handled is not acted on again). Its state can be saved and restored ({@link #snapshot},
  * {@link #restore}), so a restarted detector continues where it stopped. Single-threaded: one caller at a time.
+ *
+ * <p>Records may arrive out of time order (CloudTrail delivers them in no specific order; Rampart's own trail is written
+ * as requests complete). Windows and thresholds do not depend on arrival order: a window keeps its records sorted by
+ * time, a finding needs {@code threshold} records within {@code window} of each other (one of them the new record), and
+ * its first and last times are the earliest and latest of them. Records are kept for {@link #LATENESS} behind the
+ * latest time seen (the watermark); a record later than that still counts, but against what is left. A sequence
+ * ({@code after}) whose start arrives after its second step, within {@link #LATENESS}, is still seen: steps that found
+ * no start are remembered (a small stub each, at most {@link #MAX_PENDING} per rule, not across restarts) until a start
+ * at or before them arrives. The baselines (firstSeen, lowers) use arrival order, so offline analysis
+ * ({@link OfflineAnalysis}) sorts the records by time first.
  */
 public final class Detector {
     private static final Logger log = LoggerFactory.getLogger(Detector.class);
@@ -37,6 +45,10 @@ public final class Detector {
      * (a read, then a rewrite) would otherwise keep one per object read; the sequences it looks for are seconds apart.
      */
     static final int MAX_SEQUENCES = 10_000;
+    /** How far behind the latest record's time a record may arrive and still be counted in its window exactly. */
+    public static final Duration LATENESS = Duration.ofMinutes(15);
+    /** Sequence steps remembered per rule while their start may still arrive late. */
+    static final int MAX_PENDING = 2_000;
 
     /** Takes responses. Returns one log entry per attempt; never throws for a failed attempt (it is an entry). */
     public interface Responses {
@@ -52,6 +64,9 @@ public final class Detector {
 
     private record Ev(long t, String id) { }
 
+    /** A sequence's second step waiting for a late start: its group, time, and what a finding and responses need. */
+    private record Pending(String group, long t, JsonNode stub) { }
+
     private static final class Seen {
         final LinkedHashSet<String> values = new LinkedHashSet<>();
         long count;
@@ -61,17 +76,22 @@ public final class Detector {
     private final Map<String, Rule> byId = new HashMap<>();
     private final Responses responses;
     private final FindingSink sink;
-    private final Map<String, Deque<Ev>> windows = new HashMap<>();
+    /** Per rule and group: the qualifying records still inside a window, sorted by time. */
+    private final Map<String, List<Ev>> windows = new HashMap<>();
     private final Map<String, Seen> seen = new HashMap<>();
     /** lowers: the group's previous value; NaN when the previous record had none. */
     private final Map<String, Double> previous = new HashMap<>();
     /** after: per rule, when each group last saw the sequence's start (oldest first, at most MAX_SEQUENCES). */
     private final Map<String, LinkedHashMap<String, Long>> lastA = new HashMap<>();
+    /** after: per rule, steps that matched before any start was seen, oldest first (at most MAX_PENDING). */
+    private final Map<String, java.util.ArrayDeque<Pending>> pending = new HashMap<>();
     private final Map<String, Finding> open = new HashMap<>();
     /** Responses already attempted per open finding, as "action target". */
     private final Map<String, Set<String>> taken = new HashMap<>();
     private long records;
     private long lastSweep;
+    /** The latest record time seen (epoch millis). */
+    private long watermark = Long.MIN_VALUE;
 
     public Detector(List<Rule> rules, Responses responses, FindingSink sink) {
         this.rules = List.copyOf(rules);
@@ -91,26 +111,26 @@ public final class Detector {
 
     public void accept(JsonNode r) {
         records++;
-        long t = time(r);
-        if (t == Long.MIN_VALUE) return;
+        long t = EventTimes.of(r);
+        if (t == EventTimes.MISSING || t == EventTimes.INVALID) return;
+        if (t > watermark) watermark = t;
         for (Rule rule : rules) {
-            if (rule.after() != null && rule.after().match().test(r)) started(rule.id(), key(rule, rule.groupOf(r)), t);
+            if (rule.after() != null && rule.after().match().test(r)) {
+                String a = key(rule, rule.groupOf(r));
+                started(rule.id(), a, t);
+                lateStart(rule, a, t);
+            }
             if (!rule.match().test(r)) continue;
             String g = key(rule, rule.groupOf(r));
-            if (!qualifies(rule, g, r, t)) continue;
+            if (!qualifies(rule, g, r, t)) {
+                if (rule.after() != null && rule.trigger().test(r)) pend(rule, g, r, t);
+                continue;
+            }
             apply(rule, g, r, t);
         }
         if (records - lastSweep >= 50_000) {
             lastSweep = records;
-            sweep(t);
-        }
-    }
-
-    private static long time(JsonNode r) {
-        try {
-            return Instant.parse(r.path("eventTime").asText()).toEpochMilli();
-        } catch (RuntimeException e) {
-            return Long.MIN_VALUE;
+            sweep(watermark);
         }
     }
 
@@ -119,9 +139,38 @@ public final class Detector {
     /** Notes a sequence's start for a group, newest last; the rule's oldest is forgotten beyond MAX_SEQUENCES. */
     private void started(String ruleId, String groupKey, long t) {
         LinkedHashMap<String, Long> m = lastA.computeIfAbsent(ruleId, k -> new LinkedHashMap<>());
-        m.remove(groupKey);
-        m.put(groupKey, t);
+        Long before = m.remove(groupKey);
+        m.put(groupKey, before != null && before > t ? before : t);
         if (m.size() > MAX_SEQUENCES) m.remove(m.keySet().iterator().next());
+    }
+
+    /** Remembers a sequence step that found no start: the start may arrive later (records come out of order). */
+    private void pend(Rule rule, String g, JsonNode r, long t) {
+        if (t < watermark - LATENESS.toMillis()) return;
+        java.util.ArrayDeque<Pending> q = pending.computeIfAbsent(rule.id(), k -> new java.util.ArrayDeque<>());
+        while (!q.isEmpty() && (q.size() >= MAX_PENDING || q.peekFirst().t() < watermark - LATENESS.toMillis())) q.pollFirst();
+        ObjectNode stub = FindingJson.JSON.createObjectNode();
+        stub.put("eventTime", Instant.ofEpochMilli(t).toString());
+        String id = RecordFields.eventId(r);
+        if (id != null) stub.put("eventID", id);
+        ObjectNode who = stub.putObject("userIdentity");
+        if (RecordFields.principal(r) != null) who.put("arn", RecordFields.principal(r));
+        if (RecordFields.accessKey(r) != null) who.put("accessKeyId", RecordFields.accessKey(r));
+        if (RecordFields.bucket(r) != null) stub.putObject("requestParameters").put("bucketName", RecordFields.bucket(r));
+        q.addLast(new Pending(g, t, stub));
+    }
+
+    /** A sequence's start arrived: the steps of its group that came earlier but happened after it now count. */
+    private void lateStart(Rule rule, String g, long t) {
+        java.util.ArrayDeque<Pending> q = pending.get(rule.id());
+        if (q == null || q.isEmpty()) return;
+        List<Pending> due = new ArrayList<>();
+        q.removeIf(p -> {
+            boolean hit = p.group().equals(g) && p.t() >= t && p.t() - t <= rule.after().within().toMillis();
+            if (hit) due.add(p);
+            return hit;
+        });
+        for (Pending p : due) apply(rule, g, p.stub(), p.t());
     }
 
     private static String key(Rule rule, String group) {
@@ -173,29 +222,48 @@ public final class Detector {
     private void apply(Rule rule, String g, JsonNode r, long t) {
         Instant now = Instant.ofEpochMilli(t);
         String eventId = RecordFields.eventId(r);
+        long w = rule.window().toMillis();
         Finding current = open.get(g);
-        if (current != null && current.lastTime().toEpochMilli() + rule.window().toMillis() >= t) {
+        if (current != null && t <= current.lastTime().toEpochMilli() + w && t >= current.firstTime().toEpochMilli() - w) {
             Finding grown = current.grown(now, eventId);
             grown = respond(rule, grown, List.of(r));
             open.put(g, grown);
             sink.accept(grown, false);
             return;
         }
-        if (current != null) {
+        if (current != null && t > current.lastTime().toEpochMilli() + w) {
             open.remove(g);
             taken.remove(current.id());
         }
-        Deque<Ev> window = windows.computeIfAbsent(g, k -> new ArrayDeque<>());
-        window.addLast(new Ev(t, eventId));
-        long oldest = t - rule.window().toMillis();
-        while (!window.isEmpty() && window.peekFirst().t() < oldest) window.removeFirst();
-        if (window.size() < rule.threshold()) return;
+        List<Ev> window = windows.computeIfAbsent(g, k -> new ArrayList<>());
+        int at = window.size();
+        while (at > 0 && window.get(at - 1).t() > t) at--;
+        window.add(at, new Ev(t, eventId));
+        long horizon = watermark - w - LATENESS.toMillis();
+        int old = 0;
+        while (old < window.size() && window.get(old).t() < horizon) old++;
+        if (old > 0) window.subList(0, old).clear();
+        // The most records within one window that include this one: a span [start, start + w] with start <= t <= start + w.
+        int lo = 0;
+        while (lo < window.size() && window.get(lo).t() < t - w) lo++;
+        int best = 0, from = 0, to = 0, j = lo;
+        for (int i = lo; i < window.size() && window.get(i).t() <= t; i++) {
+            if (j < i) j = i;
+            while (j < window.size() && window.get(j).t() - window.get(i).t() <= w) j++;
+            if (j - i > best) {
+                best = j - i;
+                from = i;
+                to = j;
+            }
+        }
+        if (best < rule.threshold()) return;
+        List<Ev> span = List.copyOf(window.subList(from, to));
         windows.remove(g);
         List<String> evidence = new ArrayList<>();
-        for (Ev e : window) if (e.id() != null && evidence.size() < Finding.MAX_EVIDENCE) evidence.add(e.id());
+        for (Ev e : span) if (e.id() != null && evidence.size() < Finding.MAX_EVIDENCE) evidence.add(e.id());
         Finding f = new Finding(newId(now), rule.id(), rule.severity(), rule.description(), RecordFields.principal(r),
-                RecordFields.accessKey(r), RecordFields.bucket(r), Instant.ofEpochMilli(window.peekFirst().t()), now,
-                window.size(), evidence, Finding.Status.OPEN, List.of());
+                RecordFields.accessKey(r), RecordFields.bucket(r), Instant.ofEpochMilli(span.get(0).t()),
+                Instant.ofEpochMilli(span.get(span.size() - 1).t()), span.size(), evidence, Finding.Status.OPEN, List.of());
         // Contain first, then write it down: every millisecond counts while the attacker's requests keep coming.
         f = respond(rule, f, List.of(r));
         open.put(g, f);
@@ -232,7 +300,8 @@ public final class Detector {
     private void sweep(long now) {
         windows.entrySet().removeIf(e -> {
             Rule r = byId.get(e.getKey().substring(0, e.getKey().indexOf('\u0000')));
-            return r == null || e.getValue().isEmpty() || e.getValue().peekLast().t() + r.window().toMillis() < now;
+            return r == null || e.getValue().isEmpty()
+                    || e.getValue().get(e.getValue().size() - 1).t() + r.window().toMillis() + LATENESS.toMillis() < now;
         });
         lastA.entrySet().removeIf(perRule -> {
             Rule r = byId.get(perRule.getKey());
@@ -242,7 +311,8 @@ public final class Detector {
         });
         open.entrySet().removeIf(e -> {
             Rule r = byId.get(e.getValue().ruleId());
-            boolean stale = r == null || e.getValue().lastTime().toEpochMilli() + r.window().toMillis() < now;
+            boolean stale = r == null
+                    || e.getValue().lastTime().toEpochMilli() + r.window().toMillis() + LATENESS.toMillis() < now;
             if (stale) taken.remove(e.getValue().id());
             return stale;
         });
@@ -293,8 +363,13 @@ public final class Detector {
         Set<String> ids = byId.keySet();
         n.path("windows").properties().forEach(e -> {
             if (!ids.contains(ruleOf(e.getKey()))) return;
-            Deque<Ev> q = new ArrayDeque<>();
-            for (JsonNode a : e.getValue()) q.add(new Ev(a.get(0).asLong(), a.get(1).isNull() ? null : a.get(1).asText()));
+            List<Ev> q = new ArrayList<>();
+            for (JsonNode a : e.getValue()) {
+                Ev ev = new Ev(a.get(0).asLong(), a.get(1).isNull() ? null : a.get(1).asText());
+                q.add(ev);
+                if (ev.t() > watermark) watermark = ev.t();
+            }
+            q.sort(java.util.Comparator.comparingLong(Ev::t));
             windows.put(e.getKey(), q);
         });
         n.path("seen").properties().forEach(e -> {

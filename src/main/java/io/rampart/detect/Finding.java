@@ -43,14 +43,15 @@ public record Finding(String id, String ruleId, Severity severity, String descri
                 evidence, status, all);
     }
 
-    /** One more matching event. */
+    /** One more matching event, at any time (records arrive out of order): first and last times widen to it. */
     public Finding grown(Instant time, String eventId) {
         List<String> ev = evidence;
         if (eventId != null && evidence.size() < MAX_EVIDENCE) {
             ev = new ArrayList<>(evidence);
             ev.add(eventId);
         }
-        return new Finding(id, ruleId, severity, description, principalArn, accessKeyId, bucket, firstTime,
-                time.isAfter(lastTime) ? time : lastTime, count + 1, ev, status, responses);
+        return new Finding(id, ruleId, severity, description, principalArn, accessKeyId, bucket,
+                time.isBefore(firstTime) ? time : firstTime, time.isAfter(lastTime) ? time : lastTime, count + 1, ev, status,
+                responses);
     }
 }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the path satisfies, to test a policy statement's fields together); or {@code any:} a list of matches of which one
  * must hold, {@code all:} a list that must all hold, {@code not:} a match that must not hold. A field with several
  * values (a path through an array) satisfies an operator when any value does; {@code present: false} holds when it
- * has none.
+ * has none (no value, object or list there).
  */
 public interface Match {
     boolean test(JsonNode record);
@@ -120,7 +120,10 @@ public interface Match {
                 if (!found) return false;
             }
             List<String> values = RecordFields.values(r, path);
-            if (present != null && present == values.isEmpty()) return false;
+            // present: an object or a list is there too (a Condition block, a configuration), not only a value.
+            if (present != null && present == (values.isEmpty() && (path.startsWith("@") || RecordFields.nodes(r, path).isEmpty()))) {
+                return false;
+            }
             if (in == null && notIn == null && prefix == null && suffix == null && contains == null && regex == null
                     && sameAs == null && lessThan == null && greaterThan == null) {
                 return true;

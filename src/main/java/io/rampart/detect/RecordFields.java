@@ -11,7 +11,9 @@ import java.util.List;
  * {@code requestParameters.LifecycleConfiguration.Rule.Expiration.Days}); arrays on the way are flattened, so a path
  * has zero, one or many values. A few derived fields, named with a leading {@code @}, normalise what CloudTrail spells
  * in several ways: {@code @bucket}, {@code @principal}, {@code @accessKey}, {@code @object} (bucket/key) and
- * {@code @copySource} (x-amz-copy-source decoded, without version and leading slash).
+ * {@code @copySource} (x-amz-copy-source decoded, without version and leading slash), {@code @publicPolicy}
+ * ("true" or "false": whether {@code requestParameters.bucketPolicy} is public as S3 Block Public Access defines it,
+ * conditions included; see {@link io.rampart.policy.PublicPolicy}).
  */
 public final class RecordFields {
     private RecordFields() { }
@@ -78,13 +80,101 @@ public final class RecordFields {
                 yield b == null || k == null ? null : b + "/" + k;
             }
             case "@copySource" -> copySource(text(r.path("requestParameters").path("x-amz-copy-source")));
+            case "@publicPolicy" -> publicPolicy(r.path("requestParameters").path("bucketPolicy"));
+            case "@lifecycleExpirationDays" -> lifecycleExpirationDays(r);
+            case "@userAgentProduct" -> userAgentProduct(text(r.path("userAgent")));
+            case "@sourceNetwork" -> sourceNetwork(text(r.path("sourceIPAddress")));
+            case "@targetBucket" -> targetBucket(r);
             default -> throw new IllegalArgumentException("unknown derived field " + name
-                    + " (known: @bucket, @principal, @accessKey, @object, @copySource)");
+                    + " (known: " + String.join(", ", DERIVED) + ")");
         };
     }
 
     static boolean knownDerived(String name) {
-        return List.of("@bucket", "@principal", "@accessKey", "@object", "@copySource").contains(name);
+        return DERIVED.contains(name);
+    }
+
+    private static final List<String> DERIVED = List.of("@bucket", "@principal", "@accessKey", "@object", "@copySource",
+            "@publicPolicy", "@lifecycleExpirationDays", "@userAgentProduct", "@sourceNetwork", "@targetBucket");
+
+    /** The source address's network: an IPv4 /24 ("203.0.113.0/24"), an IPv6 /48; null when it is not an address. */
+    static String sourceNetwork(String ip) {
+        if (ip == null) return null;
+        if (ip.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) return ip.substring(0, ip.lastIndexOf('.')) + ".0/24";
+        if (ip.contains(":") && ip.matches("[0-9A-Fa-f:.]+")) {
+            String[] g = ip.split(":", -1);
+            if (g.length >= 3 && !ip.startsWith("::")) return (g[0] + ":" + g[1] + ":" + g[2] + "::/48").toLowerCase(java.util.Locale.ROOT);
+            return ip.toLowerCase(java.util.Locale.ROOT);
+        }
+        return null;
+    }
+
+    /**
+     * The bucket a record writes logs to when it configures logging (PutBucketLogging's TargetBucket; CloudTrail's
+     * CreateTrail/UpdateTrail s3BucketName), else the record's bucket: a log bucket's later changes group with it.
+     */
+    static String targetBucket(JsonNode r) {
+        JsonNode p = r.path("requestParameters");
+        String t = text(p.path("BucketLoggingStatus").path("LoggingEnabled").path("TargetBucket"));
+        if (t == null && r.path("eventSource").asText().startsWith("cloudtrail.")) t = text(p.path("s3BucketName"));
+        return t != null ? t : bucket(r);
+    }
+
+    /**
+     * The shortest expiration, in days, of the lifecycle configuration's enabled rules (current versions' Expiration
+     * Days or Date, noncurrent versions' NoncurrentDays); null when no enabled rule expires anything. A rule with
+     * {@code Status: Disabled} deletes nothing.
+     */
+    static String lifecycleExpirationDays(JsonNode r) {
+        JsonNode config = r.path("requestParameters").path("LifecycleConfiguration");
+        double min = Double.NaN;
+        for (JsonNode rule : nodes(config, "Rule")) {
+            if (!"Enabled".equalsIgnoreCase(rule.path("Status").asText())) continue;
+            List<String> days = new ArrayList<>(values(rule, "Expiration.Days"));
+            days.addAll(values(rule, "NoncurrentVersionExpiration.NoncurrentDays"));
+            for (String date : values(rule, "Expiration.Date")) {
+                long t = EventTimes.parse(date.length() == 10 ? date + "T00:00:00Z" : date);
+                long at = EventTimes.of(r);
+                if (t > EventTimes.INVALID && at > EventTimes.INVALID) days.add(Long.toString(Math.max(0, (t - at) / 86_400_000L)));
+            }
+            for (String d : days) {
+                try {
+                    double v = Double.parseDouble(d.trim());
+                    if (Double.isNaN(min) || v < min) min = v;
+                } catch (NumberFormatException ignored) {
+                    // not a number: not an expiration this can compare
+                }
+            }
+        }
+        return Double.isNaN(min) ? null : Long.toString((long) min);
+    }
+
+    /** User-agent tokens that are metadata (features, OS, language, config), not the product and its version. */
+    private static final java.util.Set<String> UA_METADATA = java.util.Set.of("m", "md", "ua", "os", "lang", "cfg",
+            "exec-env", "api", "ft", "sdk-metrics", "app", "vendor", "io", "http");
+
+    /**
+     * The product/version tokens of a user agent, sorted ("Boto3/1.35.0 Botocore/1.35.0"): boto3 reorders its
+     * {@code m/} feature codes between processes, and the AWS CLI adds {@code md/command#...}; neither is a new client.
+     * The whole string when it has no such token.
+     */
+    static String userAgentProduct(String ua) {
+        if (ua == null) return null;
+        java.util.TreeSet<String> kept = new java.util.TreeSet<>();
+        for (String token : ua.replace('[', ' ').replace(']', ' ').trim().split("\\s+")) {
+            int slash = token.indexOf('/');
+            if (slash <= 0 || token.startsWith("(")) continue;
+            if (UA_METADATA.contains(token.substring(0, slash).toLowerCase(java.util.Locale.ROOT))) continue;
+            kept.add(token);
+        }
+        return kept.isEmpty() ? ua : String.join(" ", kept);
+    }
+
+    /** A policy as CloudTrail records it (an object; some exports keep it as JSON text). */
+    private static String publicPolicy(JsonNode policy) {
+        if (policy.isObject()) return Boolean.toString(io.rampart.policy.PublicPolicy.isPublic(policy));
+        if (policy.isTextual()) return Boolean.toString(io.rampart.policy.PublicPolicy.isPublic(policy.asText()));
+        return null;
     }
 
     public static String bucket(JsonNode r) {

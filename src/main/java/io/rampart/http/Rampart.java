@@ -297,8 +297,8 @@ public final class Rampart implements AutoCloseable {
             // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
             this.notifier = new Notifier(detection.webhooks(), detection.webhookRetryPause());
-            Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().serviceEvent(
-                    Instant.now(), config.region(), event, bucket, null, details), false);
+            Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
+                    Instant.now(), config.region(), event, bucket, details), false);
             Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
             trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,

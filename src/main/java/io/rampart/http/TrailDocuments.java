@@ -18,8 +18,10 @@ import java.util.Map;
 /**
  * The configuration documents CloudTrail shows inside requestParameters, as JSON: the bucket policy as it was sent
  * ({@code bucketPolicy}), and XML configurations converted element by element ({@code LifecycleConfiguration},
- * {@code VersioningConfiguration}, {@code ServerSideEncryptionConfiguration}, {@code ObjectLockConfiguration}):
- * repeated elements become arrays, leaves strings, the namespace {@code xmlns}. Detection rules read them.
+ * {@code VersioningConfiguration}, {@code ServerSideEncryptionConfiguration}, {@code ObjectLockConfiguration},
+ * {@code PublicAccessBlockConfiguration}, {@code BucketLoggingStatus}): repeated elements become arrays, leaves strings
+ * except the counts (Days, NoncurrentDays, NewerNoncurrentVersions...) and flags (BlockPublicAcls...) that CloudTrail
+ * writes as numbers and booleans, the namespace {@code xmlns}. Detection rules read them.
  */
 final class TrailDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +35,16 @@ final class TrailDocuments {
             Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, "LifecycleConfiguration",
             Operation.PUT_BUCKET_VERSIONING, "VersioningConfiguration",
             Operation.PUT_BUCKET_ENCRYPTION, "ServerSideEncryptionConfiguration",
-            Operation.PUT_OBJECT_LOCK_CONFIGURATION, "ObjectLockConfiguration");
+            Operation.PUT_OBJECT_LOCK_CONFIGURATION, "ObjectLockConfiguration",
+            Operation.PUT_PUBLIC_ACCESS_BLOCK, "PublicAccessBlockConfiguration",
+            Operation.PUT_BUCKET_LOGGING, "BucketLoggingStatus");
+    /** Leaves CloudTrail writes as JSON numbers (Panther's and others' rules compare them as numbers). */
+    private static final java.util.Set<String> NUMBERS = java.util.Set.of("Days", "NoncurrentDays",
+            "NewerNoncurrentVersions", "DaysAfterInitiation", "Years", "ObjectSizeGreaterThan", "ObjectSizeLessThan",
+            "Priority");
+    /** Leaves CloudTrail writes as JSON booleans. */
+    private static final java.util.Set<String> BOOLEANS = java.util.Set.of("BlockPublicAcls", "IgnorePublicAcls",
+            "BlockPublicPolicy", "RestrictPublicBuckets");
 
     private TrailDocuments() { }
 
@@ -56,7 +67,7 @@ final class TrailDocuments {
         }
         try {
             XmlElement root = XmlElement.parse(body);
-            ObjectNode n = (ObjectNode) json(root);
+            ObjectNode n = root.children().isEmpty() ? JsonNodeFactory.instance.objectNode() : (ObjectNode) json(root);
             n.put("xmlns", "http://s3.amazonaws.com/doc/2006-03-01/");
             out.put(name, n);
         } catch (XmlElement.MalformedXmlException | ClassCastException e) {
@@ -66,7 +77,14 @@ final class TrailDocuments {
     }
 
     private static JsonNode json(XmlElement e) {
-        if (e.children().isEmpty()) return JsonNodeFactory.instance.textNode(e.text().trim());
+        if (e.children().isEmpty()) {
+            String text = e.text().trim();
+            if (NUMBERS.contains(e.name()) && text.matches("-?\\d{1,18}")) return JsonNodeFactory.instance.numberNode(Long.parseLong(text));
+            if (BOOLEANS.contains(e.name()) && (text.equals("true") || text.equals("false"))) {
+                return JsonNodeFactory.instance.booleanNode(Boolean.parseBoolean(text));
+            }
+            return JsonNodeFactory.instance.textNode(text);
+        }
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         Map<String, List<XmlElement>> groups = new LinkedHashMap<>();
         for (XmlElement c : e.children()) groups.computeIfAbsent(c.name(), k -> new java.util.ArrayList<>()).add(c);

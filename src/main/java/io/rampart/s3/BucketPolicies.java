@@ -7,12 +7,9 @@ import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import io.rampart.storage.Bucket;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -69,72 +66,10 @@ final class BucketPolicies {
         return true;
     }
 
-    // ---- "The meaning of public" (S3 Block Public Access) ----
+    // ---- "The meaning of public" (S3 Block Public Access): one definition, shared with the detector ----
 
-    /**
-     * Condition keys whose fixed values make a grant to "*" non-public, as S3's "The meaning of public" lists them.
-     * aws:SourceIp counts only for ranges narrower than /8 (IPv4) or /32 (IPv6).
-     */
-    private static final Set<String> RESTRICTING_KEYS = Set.of("aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce",
-            "aws:sourceaccount", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths", "aws:principalorgid",
-            "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:userid",
-            "aws:principalservicename", "aws:principalservicenameslist", "s3:dataaccesspointarn",
-            "s3:dataaccesspointaccount", "aws:sourceip");
-
-    /** Whether some Allow statement grants to everyone ("*" or a NotPrincipal) without a restricting condition. */
     static boolean isPublic(String json) {
-        for (JsonNode s : statements(json)) {
-            if (!"Allow".equals(s.path("Effect").asText())) continue;
-            if (!grantsToEveryone(s)) continue;
-            if (!restricted(s.get("Condition"))) return true;
-        }
-        return false;
-    }
-
-    private static boolean grantsToEveryone(JsonNode s) {
-        if (s.has("NotPrincipal")) return true;
-        JsonNode p = s.get("Principal");
-        if (p == null) return false;
-        if (p.isTextual()) return p.asText().equals("*");
-        for (String v : strings(p.get("AWS"))) if (v.equals("*")) return true;
-        return false;
-    }
-
-    private static boolean restricted(JsonNode condition) {
-        if (condition == null || !condition.isObject()) return false;
-        for (Iterator<Map.Entry<String, JsonNode>> ops = condition.fields(); ops.hasNext(); ) {
-            Map.Entry<String, JsonNode> op = ops.next();
-            String operator = op.getKey();
-            // Negated operators and IfExists variants let requests without the key (or with any other value) through.
-            if (operator.endsWith("IfExists") || operator.contains("Not") || operator.equals("Null")) continue;
-            String bare = operator.contains(":") ? operator.substring(operator.indexOf(':') + 1) : operator;
-            if (!(bare.startsWith("StringEquals") || bare.startsWith("StringLike") || bare.startsWith("ArnEquals")
-                    || bare.startsWith("ArnLike") || bare.equals("IpAddress"))) continue;
-            for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().fields(); keys.hasNext(); ) {
-                Map.Entry<String, JsonNode> k = keys.next();
-                String key = k.getKey().toLowerCase(Locale.ROOT);
-                if (!RESTRICTING_KEYS.contains(key)) continue;
-                List<String> values = strings(k.getValue());
-                if (values.isEmpty()) continue;
-                boolean fixed = true;
-                for (String v : values) {
-                    if (key.equals("aws:sourceip") ? !narrowRange(v) : (v.contains("*") || v.contains("?"))) fixed = false;
-                }
-                if (fixed) return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean narrowRange(String cidr) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0) return true;
-        try {
-            int bits = Integer.parseInt(cidr.substring(slash + 1).trim());
-            return cidr.contains(":") ? bits >= 32 : bits >= 8;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return io.rampart.policy.PublicPolicy.isPublic(json);
     }
 
     // ---- JSON helpers (write path only) ----

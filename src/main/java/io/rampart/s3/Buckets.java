@@ -106,15 +106,25 @@ final class Buckets {
                 objectLock, settings.toJson());
         Optional<Bucket> existing = ctx.meta().createBucket(b);
         if (existing.isPresent()) {
-            S3ErrorCode code = existing.get().owner().equals(call.principal().accountId())
-                    ? S3ErrorCode.BUCKET_ALREADY_OWNED_BY_YOU : S3ErrorCode.BUCKET_ALREADY_EXISTS;
-            throw new S3Exception(code).with("BucketName", name);
+            boolean owned = existing.get().owner().equals(call.principal().accountId());
+            // S3's legacy answer in us-east-1: the owner re-creating its bucket gets 200 and nothing changes (ACLs are off).
+            if (owned && "us-east-1".equals(ctx.region())) {
+                return S3Response.ok().header("Location", "/" + name).header("Content-Length", "0");
+            }
+            throw new S3Exception(owned ? S3ErrorCode.BUCKET_ALREADY_OWNED_BY_YOU : S3ErrorCode.BUCKET_ALREADY_EXISTS)
+                    .with("BucketName", name);
         }
         return S3Response.ok().header("Location", "/" + name).header("Content-Length", "0");
     }
 
+    /** What S3 accepts as a LocationConstraint: a region name (or the legacy "EU"); anything else is not a region at all. */
+    private static final Pattern REGION = Pattern.compile("EU|[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+
     private void checkLocation(Optional<String> constraint) {
         String region = ctx.region();
+        if (constraint.isPresent() && !constraint.get().equals(region) && !REGION.matcher(constraint.get()).matches()) {
+            throw new S3Exception(S3ErrorCode.INVALID_LOCATION_CONSTRAINT).with("LocationConstraint", constraint.get());
+        }
         if ("us-east-1".equals(region)) {
             if (constraint.isEmpty()) return;
             if (constraint.get().equals("us-east-1")) {

@@ -16,8 +16,7 @@ import java.util.zip.Checksum;
 /**
  * The checksum of a multipart object whose upload asked for a COMPOSITE checksum (the default type for CRC32, CRC32C,
  * SHA-1 and SHA-256): the algorithm applied to the concatenated binary checksums of its parts, in base64, with
- * "-N" for the part count, as S3 computes it ("checksum of checksums"). FULL_OBJECT checksums of multipart uploads
- * (CRC combination) are not computed: the object then has none, as before.
+ * "-N" for the part count, as S3 computes it ("checksum of checksums"). FULL_OBJECT ones are {@link FullObjectChecksum}.
  */
 final class CompositeChecksum {
     private CompositeChecksum() { }

@@ -50,6 +50,49 @@ final class Conditions {
     }
 
     /**
+     * DeleteObject's If-Match, x-amz-if-match-last-modified-time and x-amz-if-match-size (and the ETag, LastModifiedTime
+     * and Size of a DeleteObjects entry): 412 when the object differs, 404 when there is none. Checked in the delete
+     * transaction.
+     */
+    static Precondition forDelete(String key, Optional<String> etag, Optional<Long> lastModified, Optional<Long> size) {
+        if (etag.isEmpty() && lastModified.isEmpty() && size.isEmpty()) return Precondition.NONE;
+        return current -> {
+            if (current.isEmpty() || current.get().deleteMarker()) {
+                throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", key);
+            }
+            ObjectVersion v = current.get();
+            if (etag.isPresent() && !etagMatches(etag.get(), v.etag())) throw preconditionFailed("If-Match");
+            if (lastModified.isPresent() && v.lastModified() / 1000 != lastModified.get() / 1000) {
+                throw preconditionFailed("x-amz-if-match-last-modified-time");
+            }
+            if (size.isPresent() && v.size() != size.get()) throw preconditionFailed("x-amz-if-match-size");
+        };
+    }
+
+    /** The DeleteObject headers' conditions. */
+    static Precondition forDelete(S3Call call) {
+        Optional<Long> lastModified = call.header("x-amz-if-match-last-modified-time").map(v -> Formats.parseHttpDate(v)
+                .orElseThrow(() -> invalidCondition("x-amz-if-match-last-modified-time", v)));
+        Optional<Long> size = call.header("x-amz-if-match-size").map(v -> parseSize("x-amz-if-match-size", v));
+        return forDelete(call.key(), call.header("if-match"), lastModified, size);
+    }
+
+    static long parseSize(String name, String v) {
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalidCondition(name, v);
+    }
+
+    static S3Exception invalidCondition(String name, String value) {
+        return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid value for " + name)
+                .with("ArgumentName", name).with("ArgumentValue", value);
+    }
+
+    /**
      * PutObject / CompleteMultipartUpload: If-None-Match: * fails when the key exists; If-Match fails when it does not
      * exist (NoSuchKey) or has another ETag. Checked inside the write transaction, so two racing writers cannot both win.
      */

@@ -36,6 +36,7 @@ final class DeleteObjects {
         XmlWriter x = new XmlWriter().start("DeleteResult", XmlWriter.S3_NAMESPACE);
         for (XmlElement o : entries) {
             if (o.child("Key").isEmpty()) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            conditions(o, ""); // a malformed LastModifiedTime or Size fails the whole request
         }
         for (XmlElement o : entries) {
             String key = o.childText("Key").orElseThrow();
@@ -49,7 +50,7 @@ final class DeleteObjects {
                 }
                 // Each key is authorised on its own (s3:DeleteObject / s3:DeleteObjectVersion); a denied key is reported.
                 if (call instanceof AuthorizedCall a) a.authorizeDelete(key, versionId);
-                Objects.Deleted d = objects.deleteOne(bucket, call, key, Optional.ofNullable(versionId), Precondition.NONE);
+                Objects.Deleted d = objects.deleteOne(bucket, call, key, Optional.ofNullable(versionId), conditions(o, key));
                 if (!quiet) {
                     x.start("Deleted").element("Key", key).element("VersionId", versionId);
                     if (d.deleteMarker()) {
@@ -63,5 +64,26 @@ final class DeleteObjects {
             }
         }
         return S3Response.xml(x);
+    }
+
+    /** An entry's ETag, LastModifiedTime and Size: the conditions DeleteObject takes as headers. */
+    private static Precondition conditions(XmlElement o, String key) {
+        // The SDKs send the element in the header's HTTP-date form; ISO 8601 is accepted too.
+        Optional<Long> lastModified = o.childText("LastModifiedTime").map(String::trim).map(v -> Formats.parseHttpDate(v)
+                .orElseGet(() -> {
+                    try {
+                        return java.time.Instant.parse(v).toEpochMilli();
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+                    }
+                }));
+        Optional<Long> size = o.childText("Size").map(v -> {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+        });
+        return Conditions.forDelete(key, o.childText("ETag").map(String::trim), lastModified, size);
     }
 }

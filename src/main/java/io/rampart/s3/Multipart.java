@@ -3,6 +3,7 @@ package io.rampart.s3;
 import io.rampart.storage.Bucket;
 import io.rampart.storage.Encryption;
 import io.rampart.storage.ListPage;
+import io.rampart.storage.MetadataStore;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
 import io.rampart.storage.Part;
@@ -62,8 +63,17 @@ final class Multipart {
         } finally {
             Sse.forget(customer);
         }
+        if (algorithm != null) {
+            if (!PartChecksum.ALGORITHMS.contains(algorithm)) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum algorithm provided is unsupported. Please try "
+                        + "again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+            }
+            // An upload's checksums name the algorithm its parts carry; the value comes only at completion.
+            checksums.put(algorithm, "");
+        }
+        String checksumType = checksumType(algorithm, call.header("x-amz-checksum-type"));
         ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
-                algorithm == null ? null : call.header("x-amz-checksum-type").orElse("COMPOSITE"), List.of(),
+                checksumType, List.of(),
                 ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call), key.envelope(),
                 lock.forNewVersion(call, b));
         byte[] id = new byte[24];
@@ -84,6 +94,54 @@ final class Multipart {
         return r;
     }
 
+    /**
+     * The upload's checksum type as S3 settles it: only with an algorithm; CRC64NVME is FULL_OBJECT only, SHA-1 and
+     * SHA-256 COMPOSITE only, CRC32 and CRC32C either (COMPOSITE unless asked).
+     */
+    private static String checksumType(String algorithm, Optional<String> requested) {
+        if (algorithm == null) {
+            if (requested.isPresent()) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                        "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
+            }
+            return null;
+        }
+        boolean crc64 = algorithm.equals("CRC64NVME");
+        boolean sha = algorithm.startsWith("SHA");
+        String type = requested.map(String::trim).orElse(crc64 ? FULL_OBJECT : COMPOSITE);
+        if (!type.equals(FULL_OBJECT) && !type.equals(COMPOSITE)) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Value for x-amz-checksum-type header is invalid.");
+        }
+        if ((crc64 && type.equals(COMPOSITE)) || (sha && type.equals(FULL_OBJECT))) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The " + type + " checksum type cannot be used with the "
+                    + algorithm.toLowerCase(java.util.Locale.ROOT) + " checksum algorithm.");
+        }
+        return type;
+    }
+
+    /** The checksum algorithm an upload was created with (its parts must carry it), or null. */
+    static String declaredAlgorithm(Upload u) {
+        return u.meta().checksums().isEmpty() ? null : u.meta().checksums().keySet().iterator().next();
+    }
+
+    /**
+     * A part's checksum must be of the upload's algorithm; a COMPOSITE upload also needs one on every part (S3 computes
+     * a FULL_OBJECT part's CRC itself when the client sends none).
+     */
+    private static void checkPartChecksum(Upload u, Map<String, String> sums) {
+        String declared = declaredAlgorithm(u);
+        if (declared == null) return;
+        String sent = sums.isEmpty() ? null : sums.keySet().iterator().next();
+        if (sent == null ? COMPOSITE.equals(u.meta().checksumType()) : !sent.equalsIgnoreCase(declared)) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum Type mismatch occurred, expected checksum Type: "
+                    + declared.toLowerCase(java.util.Locale.ROOT) + ", actual checksum Type: "
+                    + (sent == null ? "null" : sent.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    static final String FULL_OBJECT = "FULL_OBJECT";
+    static final String COMPOSITE = "COMPOSITE";
+
     private Upload upload(S3Call call) {
         String id = call.query("uploadId").orElse("");
         Optional<Upload> u = ctx.meta().upload(id);
@@ -93,7 +151,8 @@ final class Multipart {
         return u.get();
     }
 
-    private static int partNumber(S3Call call) {
+    /** The partNumber query parameter (UploadPart, GetObject, HeadObject): 1 to 10000, else InvalidArgument. */
+    static int partNumber(S3Call call) {
         String v = call.query("partNumber").orElse("");
         try {
             int n = Integer.parseInt(v);
@@ -117,8 +176,18 @@ final class Multipart {
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             byte[] dataKey = uploadDataKey(u, customer);
-            StoredData data = StoredData.store(ctx.blobs(), call.body(), length, false, dataKey);
+            // A FULL_OBJECT part the client sent without its CRC gets one computed here, as S3 does.
+            PartChecksum summing = FULL_OBJECT.equals(u.meta().checksumType())
+                    ? PartChecksum.of(call.body(), declaredAlgorithm(u)) : null;
+            StoredData data = StoredData.store(ctx.blobs(), summing != null ? summing : call.body(), length, false, dataKey);
             Map<String, String> sums = call.verifiedChecksums();
+            try {
+                checkPartChecksum(u, sums);
+            } catch (S3Exception e) {
+                data.discard(ctx.blobs());
+                throw e;
+            }
+            if (sums.isEmpty() && summing != null) sums = summing.result();
             String etag = partEtag(u, data);
             S3Response r = S3Response.ok().header("ETag", Formats.quoted(etag));
             Sse.responseHeaders(r, u.meta().encryption(), customer);
@@ -184,22 +253,28 @@ final class Multipart {
             byte[] sourceDataKey = ctx.sse().open(src.meta().encryption(), sourceKey);
             byte[] dataKey = uploadDataKey(u, customer);
             StoredData data;
+            // S3 computes the upload's checksum of a copied part.
+            PartChecksum summing;
             if (src.size() == 0) {
-                data = StoredData.store(ctx.blobs(), InputStream.nullInputStream(), 0, false, dataKey);
+                summing = PartChecksum.of(InputStream.nullInputStream(), declaredAlgorithm(u));
+                data = StoredData.store(ctx.blobs(), summing != null ? summing : InputStream.nullInputStream(), 0, false, dataKey);
             } else {
                 try (InputStream in = ObjectBytes.open(ctx.blobs(), src, sourceDataKey, first, last)) {
-                    data = StoredData.store(ctx.blobs(), in, last - first + 1, false, dataKey);
+                    summing = PartChecksum.of(in, declaredAlgorithm(u));
+                    data = StoredData.store(ctx.blobs(), summing != null ? summing : in, last - first + 1, false, dataKey);
                 }
             }
+            Map<String, String> sums = summing == null ? Map.of() : summing.result();
             String etag = partEtag(u, data);
             XmlWriter x = new XmlWriter().start("CopyPartResult", XmlWriter.S3_NAMESPACE)
                     .element("LastModified", Formats.isoDate(ctx.now()))
                     .element("ETag", Formats.quoted(etag));
+            sums.forEach((alg, v) -> x.element("Checksum" + alg, v));
             S3Response r = S3Response.xml(x);
             r.trail(WriteFacts.COPY_SOURCE, WriteFacts.copySource(src, sourceKey.isPresent()));
             if (copy.versioned(src.bucket())) r.header("x-amz-copy-source-version-id", src.versionId());
             Sse.responseHeaders(r, u.meta().encryption(), customer);
-            return storePart(u, n, data, etag, Map.of(), r);
+            return storePart(u, n, data, etag, sums, r);
         } finally {
             Sse.forget(sourceKey);
             Sse.forget(customer);
@@ -209,7 +284,7 @@ final class Multipart {
     S3Response complete(S3Call call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         Upload u = upload(call);
-        var precondition = Conditions.forWrite(call);
+        var precondition = conflictAware(Conditions.forWrite(call), u.initiated());
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "CompleteMultipartUpload");
         List<XmlElement> requested = root.all("Part");
         if (requested.isEmpty()) {
@@ -259,26 +334,73 @@ final class Multipart {
         String etag = HexFormat.of().formatHex(md5.digest()) + "-" + chosen.size();
         ObjectMeta um = u.meta();
         Optional<Map.Entry<String, String>> composite = CompositeChecksum.of(um.checksumType(), chosen);
+        if (FULL_OBJECT.equals(um.checksumType())) composite = fullObjectChecksum(call, u, chosen);
+        call.header("x-amz-checksum-type").map(String::trim).filter(t -> !t.equals(um.checksumType())).ifPresent(t -> {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The upload was created using the "
+                    + (um.checksumType() == null ? "null" : um.checksumType())
+                    + " checksum mode. The complete request must use the same checksum mode.");
+        });
+        String objectChecksumType = composite.isPresent() ? um.checksumType() : null;
         ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(),
-                composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()), composite.isPresent() ? "COMPOSITE" : null,
+                composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()), objectChecksumType,
                 sizes, um.tags(),
                 um.storageClass(), um.encryption(), um.lock());
         ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
                 segments, null, call.principal().arn(), call.principal().accessKeyId());
         Map<String, Object> facts = new java.util.LinkedHashMap<>();
-        if (ctx.meta().completeUpload(u.uploadId(), v, used, WriteFacts.capturing(facts, precondition)).isEmpty()) {
-            throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+        try {
+            if (ctx.meta().completeUpload(u.uploadId(), v, used, WriteFacts.capturing(facts, precondition)).isEmpty()) {
+                throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+            }
+        } catch (S3Exception e) {
+            // S3: after a 409 the upload is gone; the client starts a new one.
+            if (e.code() == S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT) ctx.meta().abortUpload(u.uploadId());
+            throw e;
         }
         XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
                 .element("Location", "/" + b.name() + "/" + Formats.urlEncode(u.key()))
                 .element("Bucket", b.name()).element("Key", u.key()).element("ETag", Formats.quoted(etag));
-        composite.ifPresent(c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", "COMPOSITE"));
+        composite.ifPresent(c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", objectChecksumType));
         S3Response r = S3Response.xml(x);
         facts.forEach(r::trail);
         // For SSE-C only the algorithm is echoed: the key is not part of this request.
         Sse.responseHeaders(r, um.encryption(), Optional.empty());
         Versions.header(r, b, v.versionId());
         return r;
+    }
+
+    /**
+     * A conditional completion conflicts (409) with a delete of its key that succeeded while the upload was in progress:
+     * the delete marker it left is newer than the upload. (An unversioned delete leaves no trace to see.)
+     */
+    private static MetadataStore.Precondition conflictAware(MetadataStore.Precondition condition, long initiated) {
+        if (condition == MetadataStore.Precondition.NONE) return condition;
+        return current -> {
+            if (current.isPresent() && current.get().deleteMarker() && current.get().lastModified() > initiated) {
+                throw new S3Exception(S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT);
+            }
+            condition.check(current);
+        };
+    }
+
+    /**
+     * The FULL_OBJECT checksum, combined from the parts' CRCs (the algorithm is the one the parts carry); a whole-object
+     * value the client sends with the completion must equal it (BadDigest otherwise).
+     */
+    private static Optional<Map.Entry<String, String>> fullObjectChecksum(S3Call call, Upload u, List<Part> chosen) {
+        if (chosen.isEmpty()) return Optional.empty();
+        String declared = declaredAlgorithm(u);
+        Optional<FullObjectChecksum.Crc> crc = declared != null ? FullObjectChecksum.Crc.named(declared)
+                : chosen.get(0).checksums().keySet().stream().map(FullObjectChecksum.Crc::named).flatMap(Optional::stream)
+                        .findFirst();
+        if (crc.isEmpty()) return Optional.empty();
+        Optional<String> value = FullObjectChecksum.of(crc.get(), chosen);
+        if (value.isEmpty()) return Optional.empty();
+        String name = crc.get().name().toLowerCase(java.util.Locale.ROOT);
+        call.header("x-amz-checksum-" + name).map(String::trim).filter(v -> !v.equals(value.get())).ifPresent(v -> {
+            throw new S3Exception(S3ErrorCode.BAD_DIGEST, "The " + name + " you specified did not match the calculated checksum.");
+        });
+        return Optional.of(Map.entry(crc.get().name(), value.get()));
     }
 
     /** A part's checksum named in CompleteMultipartUpload (ChecksumCRC32...) must be the one stored with the part. */
@@ -309,6 +431,8 @@ final class Multipart {
         Owners.write(x, "Initiator", b.owner());
         Owners.write(x, "Owner", b.owner());
         x.element("StorageClass", u.meta().storageClass())
+                .element("ChecksumAlgorithm", declaredAlgorithm(u))
+                .element("ChecksumType", declaredAlgorithm(u) == null ? null : u.meta().checksumType())
                 .element("PartNumberMarker", marker)
                 .element("NextPartNumberMarker", page.nextMarker() == null ? "0" : page.nextMarker())
                 .element("MaxParts", max)
@@ -352,7 +476,9 @@ final class Multipart {
             x.start("Upload").element("Key", enc.apply(up.key())).element("UploadId", up.uploadId());
             Owners.write(x, "Initiator", b.owner());
             Owners.write(x, "Owner", b.owner());
-            x.element("StorageClass", up.meta().storageClass()).element("Initiated", Formats.isoDate(up.initiated())).end();
+            x.element("StorageClass", up.meta().storageClass()).element("Initiated", Formats.isoDate(up.initiated()))
+                    .element("ChecksumAlgorithm", declaredAlgorithm(up))
+                    .element("ChecksumType", declaredAlgorithm(up) == null ? null : up.meta().checksumType()).end();
         }
         for (String p : page.commonPrefixes()) x.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         return S3Response.xml(x);

@@ -29,8 +29,10 @@ final class ObjectHeaders {
         Map<String, String> out = new LinkedHashMap<>();
         for (String h : CONTENT_HEADERS) {
             call.header(h.toLowerCase(Locale.ROOT)).ifPresent(v -> {
-                if (h.equals("Content-Encoding")) {
-                    // aws-chunked is transport framing, not a property of the object.
+                boolean chunked = h.equals("Content-Encoding") && java.util.Arrays.stream(v.split(","))
+                        .anyMatch(e -> e.trim().equalsIgnoreCase("aws-chunked"));
+                if (chunked) {
+                    // aws-chunked is transport framing, not a property of the object; any other value is kept verbatim.
                     String kept = String.join(",", java.util.Arrays.stream(v.split(","))
                             .map(String::trim).filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("aws-chunked")).toList());
                     if (!kept.isEmpty()) out.put(h, kept);
@@ -101,7 +103,6 @@ final class ObjectHeaders {
         for (Map.Entry<String, String> e : m.userMetadata().entrySet()) r.header("x-amz-meta-" + e.getKey(), e.getValue());
         if (!m.tags().isEmpty()) r.header("x-amz-tagging-count", Integer.toString(m.tags().size()));
         if (!"STANDARD".equals(m.storageClass())) r.header("x-amz-storage-class", m.storageClass());
-        if (!m.partSizes().isEmpty()) r.header("x-amz-mp-parts-count", Integer.toString(m.partSizes().size()));
         if (m.replicationStatus() != null) r.header("x-amz-replication-status", m.replicationStatus());
         // response-* overrides (S3 refuses them for anonymous requests; auth already required here).
         override(r, call, "response-content-type", "Content-Type");

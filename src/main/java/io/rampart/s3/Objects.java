@@ -97,7 +97,7 @@ final class Objects {
             if (range.isPresent()) {
                 throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
             }
-            int n = Buckets.parseInt(partNumber.get(), "partNumber", 1, 10000);
+            int n = Multipart.partNumber(call);
             List<Long> parts = v.meta().partSizes();
             if (parts.isEmpty()) {
                 if (n != 1) throw invalidPartNumber();
@@ -105,6 +105,8 @@ final class Objects {
                 partial = size > 0;
             } else {
                 if (n > parts.size()) throw invalidPartNumber();
+                // S3 gives the parts count only to a partNumber request, and only for a multipart object.
+                r.header("x-amz-mp-parts-count", Integer.toString(parts.size()));
                 long start = 0;
                 for (int i = 0; i < n - 1; i++) start += parts.get(i);
                 first = start;
@@ -170,7 +172,7 @@ final class Objects {
     S3Response delete(S3Call call) {
         Bucket b = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
-        Deleted d = deleteOne(b, call, call.key(), Versions.requested(call), deletePrecondition(call));
+        Deleted d = deleteOne(b, call, call.key(), Versions.requested(call), Conditions.forDelete(call));
         S3Response r = S3Response.noContent();
         if (d.versionId() != null) Versions.header(r, b, d.versionId());
         if (d.deleteMarker()) r.header("x-amz-delete-marker", "true");
@@ -188,8 +190,11 @@ final class Objects {
     Deleted deleteOne(Bucket b, S3Call call, String key, Optional<String> versionId, Precondition precondition) {
         if (versionId.isPresent()) {
             if (MfaDelete.enabled(b)) ctx.mfa().require(call, b);
-            Optional<ObjectVersion> removed = ctx.meta().deleteVersion(b.name(), key, versionId.get(),
-                    lock.permanentDelete(call));
+            Precondition locked = lock.permanentDelete(call);
+            Optional<ObjectVersion> removed = ctx.meta().deleteVersion(b.name(), key, versionId.get(), version -> {
+                precondition.check(version);
+                locked.check(version);
+            });
             return new Deleted(versionId.get(), removed.map(ObjectVersion::deleteMarker).orElse(false));
         }
         if (b.versioning().isEmpty()) {
@@ -201,19 +206,5 @@ final class Objects {
                 call.principal().accessKeyId());
         ObjectVersion stored = ctx.meta().putObject(marker, precondition);
         return new Deleted(stored.versionId(), true);
-    }
-
-    /** DeleteObject's If-Match (S3, 2024): 412 when the current ETag differs, 404 when there is no object. */
-    private static Precondition deletePrecondition(S3Call call) {
-        Optional<String> ifMatch = call.header("if-match");
-        if (ifMatch.isEmpty()) return Precondition.NONE;
-        return current -> {
-            if (current.isEmpty() || current.get().deleteMarker()) {
-                throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
-            }
-            if (!Conditions.etagMatches(ifMatch.get(), current.get().etag())) {
-                throw new S3Exception(S3ErrorCode.PRECONDITION_FAILED).with("Condition", "If-Match");
-            }
-        };
     }
 }

@@ -47,9 +47,11 @@ public enum Operation {
     PUT_BUCKET_POLICY("PutBucketPolicy"),
     DELETE_BUCKET_POLICY("DeleteBucketPolicy"),
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus"),
-    GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock"),
-    PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock"),
-    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock"),
+    // CloudTrail's eventNames for the bucket-level public access block API (PutPublicAccessBlock is logged as
+    // PutBucketPublicAccessBlock; the account-level one keeps the short name).
+    GET_PUBLIC_ACCESS_BLOCK("GetBucketPublicAccessBlock"),
+    PUT_PUBLIC_ACCESS_BLOCK("PutBucketPublicAccessBlock"),
+    DELETE_PUBLIC_ACCESS_BLOCK("DeleteBucketPublicAccessBlock"),
     GET_BUCKET_LOGGING("GetBucketLogging"),
     PUT_BUCKET_LOGGING("PutBucketLogging"),
     GET_BUCKET_NOTIFICATION_CONFIGURATION("GetBucketNotification"),

@@ -72,11 +72,11 @@ final class Buckets {
         return Optional.empty();
     }
 
-    static DeleteBucketResult delete(Connection c, String name) throws SQLException {
+    /** Deletes an empty bucket; its in-progress multipart uploads do not keep it alive (as S3): they are aborted. */
+    static DeleteBucketResult delete(Connection c, String name, List<String> freed) throws SQLException {
         if (get(c, name).isEmpty()) return DeleteBucketResult.NOT_FOUND;
-        if (ObjectVersions.hasObjects(c, name) || MultipartUploads.hasUploads(c, name)) {
-            return DeleteBucketResult.NOT_EMPTY;
-        }
+        if (ObjectVersions.hasObjects(c, name)) return DeleteBucketResult.NOT_EMPTY;
+        MultipartUploads.abortAllIn(c, name, freed);
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM buckets WHERE name = ?")) {
             ps.setString(1, name);
             ps.executeUpdate();

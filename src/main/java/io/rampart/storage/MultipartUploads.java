@@ -59,12 +59,25 @@ final class MultipartUploads {
                 fromJson(rs.getString(5), ObjectMeta.class), rs.getString(6), rs.getString(7));
     }
 
-    static boolean hasUploads(Connection c, String bucket) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1")) {
+    /** Aborts every upload of a bucket (DeleteBucket), releasing their parts' blobs. */
+    static void abortAllIn(Connection c, String bucket, List<String> freed) throws SQLException {
+        List<String> blobs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT p.blob FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?")) {
             ps.setString(1, bucket);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                while (rs.next()) blobs.add(rs.getString(1));
             }
+        }
+        for (String b : blobs) BlobRefs.drop(c, b, freed);
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)")) {
+            ps.setString(1, bucket);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE bucket = ?")) {
+            ps.setString(1, bucket);
+            ps.executeUpdate();
         }
     }
 

@@ -82,7 +82,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override public DeleteBucketResult deleteBucket(String name) {
-        return db.write(c -> Buckets.delete(c, name));
+        return writeReleasing((c, freed) -> Buckets.delete(c, name, freed));
     }
 
     @Override public Optional<Bucket> updateBucketConfig(String name, UnaryOperator<String> change) {

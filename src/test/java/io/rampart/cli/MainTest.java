@@ -9,7 +9,7 @@ import picocli.CommandLine;
 
 class MainTest {
 
-    private static final String[] ALL = {"server", "bench", "trail", "restore", "detect", "findings", "drill", "admin", "help"};
+    private static final String[] ALL = {"server", "bench", "trail", "restore", "detect", "findings", "drill", "admin", "guard", "help"};
 
     @Test
     void theWholeTreeHasEverySubcommandInHelpOrder() {

@@ -58,4 +58,33 @@ class CloudTrailReaderTest {
         assertThatThrownBy(() -> CloudTrailReader.read(new ByteArrayInputStream("[{\"a\":}]".getBytes(StandardCharsets.UTF_8)),
                 r -> { })).isInstanceOf(IOException.class).hasMessageContaining("record 0");
     }
+
+    /** lookup-events output is split per event like a Records document, so a file over the record cap is read whole. */
+    @Test void lookupEventsOverTheRecordLimitIsOneBoundedRecordPerEvent() throws Exception {
+        StringBuilder doc = new StringBuilder("\uFEFF{\"Events\":[");
+        int n = 0;
+        while (doc.length() < 2 * CloudTrailReader.MAX_RECORD_BYTES) {
+            String event = "{\"eventName\":\"E" + n + "\",\"pad\":\"" + "p".repeat(4000) + "\"}";
+            doc.append(n == 0 ? "" : ",").append("{\"EventId\":\"id").append(n).append("\",\"EventName\":\"E").append(n)
+                    .append("\",\"CloudTrailEvent\":").append(com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+                            .writeValueAsString(event)).append("}");
+            n++;
+        }
+        doc.append(",{\"EventId\":\"bad\",\"EventName\":\"X\",\"CloudTrailEvent\":\"{broken\"}");
+        doc.append("],\"NextToken\":\"{[\\\"}\"}");
+        Read r = read(doc.toString());
+        int events = n;
+        assertThat(r.names()).hasSize(n).startsWith("E0", "E1").endsWith("E" + (n - 1));
+        assertThat(r.skipped()).singleElement().satisfies(s -> assertThat(s).startsWith(events + "@")
+                .contains("CloudTrailEvent is not a JSON object (EventId bad)"));
+    }
+
+    /** A CSV export is read row by row under the same cap: an over-long row is passed, not held, and reported. */
+    @Test void aCsvRowOverTheLimitIsSkippedAndTheNextRowIsRead() throws Exception {
+        String csv = "eventName,eventTime\nA,2025-01-01T00:00:00Z\n\"" + "x".repeat(CloudTrailReader.MAX_RECORD_BYTES + 10)
+                + "\",2025-01-01T00:00:00Z\nC,2025-01-01T00:00:01Z\n";
+        Read r = read(csv);
+        assertThat(r.names()).containsExactly("A", "C");
+        assertThat(r.skipped()).singleElement().satisfies(s -> assertThat(s).startsWith("1@").contains("longer than"));
+    }
 }

@@ -112,12 +112,29 @@ class BucketOperationsTest {
         assertThat(s3.headBucket(b -> b.bucket(name)).sdkHttpResponse().statusCode()).isEqualTo(200);
     }
 
-    @Test void createBucketTwiceIsBucketAlreadyOwnedByYou() {
+    @Test void createBucketTwiceInUsEast1AnswersTheOwner200AndKeepsTheBucket() {
+        // S3's legacy us-east-1 behaviour: BucketAlreadyOwnedByYou everywhere else (see CreateBucketRegionTest).
         String name = bucketName("twice");
         s3.createBucket(b -> b.bucket(name));
-        var e = assertS3Error(() -> s3.createBucket(b -> b.bucket(name)), 409, "BucketAlreadyOwnedByYou",
-                "Your previous request to create the named bucket succeeded and you already own it.");
-        assertThat(e.requestId()).isNotBlank();
+        s3.putObject(b -> b.bucket(name).key("kept"), RequestBody.fromString("x"));
+        var again = s3.createBucket(b -> b.bucket(name));
+        assertThat(again.sdkHttpResponse().statusCode()).isEqualTo(200);
+        assertThat(again.location()).isEqualTo("/" + name);
+        assertThat(s3.headObject(b -> b.bucket(name).key("kept")).contentLength()).isEqualTo(1L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not-a-region", "moon", "US", "eu_west_1"})
+    void createBucketWithAConstraintThatIsNoRegionIsInvalidLocationConstraint(String constraint) {
+        String name = bucketName("bad-constraint");
+        var r = new RawS3(server).signed("PUT", "/" + name, java.util.Map.of(),
+                ("<CreateBucketConfiguration><LocationConstraint>" + constraint
+                        + "</LocationConstraint></CreateBucketConfiguration>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
+        assertThat(r.error().get("Code")).isEqualTo("InvalidLocationConstraint");
+        assertThat(r.error().get("Message")).isEqualTo("The specified location-constraint is not valid");
+        assertThat(r.error().get("LocationConstraint")).isEqualTo(constraint);
+        assertThatThrownBy(() -> s3.headBucket(b -> b.bucket(name))).isInstanceOf(NoSuchBucketException.class);
     }
 
     @Test void headBucketOfMissingBucketIs404() {
@@ -149,6 +166,54 @@ class BucketOperationsTest {
         assertThat(s3.headBucket(b -> b.bucket(name)).sdkHttpResponse().statusCode()).isEqualTo(200);
         s3.deleteObject(b -> b.bucket(name).key("k"));
         assertThat(s3.deleteBucket(b -> b.bucket(name)).sdkHttpResponse().statusCode()).isEqualTo(204);
+    }
+
+    @Test void deleteBucketWithOnlyInProgressMultipartUploadsAbortsThemAndFreesTheirParts() throws Exception {
+        String name = bucketName("mpu-only");
+        s3.createBucket(b -> b.bucket(name));
+        java.util.Set<java.nio.file.Path> before = blobFiles();
+        String first = s3.createMultipartUpload(b -> b.bucket(name).key("a/big")).uploadId();
+        String second = s3.createMultipartUpload(b -> b.bucket(name).key("b/other")).uploadId();
+        s3.uploadPart(b -> b.bucket(name).key("a/big").uploadId(first).partNumber(1), RequestBody.fromString("part one"));
+        s3.uploadPart(b -> b.bucket(name).key("a/big").uploadId(first).partNumber(2), RequestBody.fromString("part two"));
+        s3.uploadPart(b -> b.bucket(name).key("b/other").uploadId(second).partNumber(1), RequestBody.fromString("p"));
+        assertThat(blobFiles()).hasSize(before.size() + 3);
+
+        var resp = s3.deleteBucket(b -> b.bucket(name));
+
+        assertThat(resp.sdkHttpResponse().statusCode()).isEqualTo(204);
+        assertThatThrownBy(() -> s3.headBucket(b -> b.bucket(name))).isInstanceOf(NoSuchBucketException.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!blobFiles().equals(before) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(blobFiles()).as("the aborted uploads' part blobs are freed").isEqualTo(before);
+        // A bucket re-created under the same name has none of the old uploads.
+        s3.createBucket(b -> b.bucket(name));
+        assertThat(s3.listMultipartUploads(b -> b.bucket(name)).uploads()).isEmpty();
+        assertS3Error(() -> s3.listParts(b -> b.bucket(name).key("a/big").uploadId(first)), 404, "NoSuchUpload");
+        s3.deleteBucket(b -> b.bucket(name));
+    }
+
+    @Test void deleteBucketWithAnObjectAndAnUploadIsBucketNotEmptyAndKeepsTheUpload() {
+        String name = bucketName("mpu-and-object");
+        s3.createBucket(b -> b.bucket(name));
+        s3.putObject(b -> b.bucket(name).key("k"), RequestBody.fromString("x"));
+        String upload = s3.createMultipartUpload(b -> b.bucket(name).key("m")).uploadId();
+        s3.uploadPart(b -> b.bucket(name).key("m").uploadId(upload).partNumber(1), RequestBody.fromString("part"));
+
+        assertS3Error(() -> s3.deleteBucket(b -> b.bucket(name)), 409, "BucketNotEmpty",
+                "The bucket you tried to delete is not empty");
+
+        assertThat(s3.listParts(b -> b.bucket(name).key("m").uploadId(upload)).parts()).hasSize(1);
+        s3.deleteObject(b -> b.bucket(name).key("k"));
+        assertThat(s3.deleteBucket(b -> b.bucket(name)).sdkHttpResponse().statusCode()).isEqualTo(204);
+    }
+
+    static java.util.Set<java.nio.file.Path> blobFiles() throws java.io.IOException {
+        java.nio.file.Path blobs = server.dataDir().resolve("blobs");
+        if (!java.nio.file.Files.exists(blobs)) return java.util.Set.of();
+        try (var files = java.nio.file.Files.walk(blobs)) {
+            return files.filter(java.nio.file.Files::isRegularFile).collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     @Test void getBucketLocationOfUsEast1BucketIsAnEmptyConstraint() {

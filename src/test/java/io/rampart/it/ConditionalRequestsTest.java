@@ -203,6 +203,71 @@ class ConditionalRequestsTest {
         }
     }
 
+    // ---- CopyObject onto a destination ----
+
+    @Test void copyWithIfNoneMatchStarOntoAnExistingKeyIsPreconditionFailedAndOntoANewKeyCopies() {
+        String[] o = bucketWithObject();
+        s3.putObject(b -> b.bucket(o[0]).key("dst"), RequestBody.fromString("kept"));
+        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(o[0]).sourceKey("k").destinationBucket(o[0])
+                .destinationKey("dst").ifNoneMatch("*")), 412, "PreconditionFailed", PRECONDITION_MESSAGE);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(o[0]).key("dst")).asUtf8String()).isEqualTo("kept");
+        s3.copyObject(b -> b.sourceBucket(o[0]).sourceKey("k").destinationBucket(o[0]).destinationKey("new").ifNoneMatch("*"));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(o[0]).key("new")).asUtf8String()).isEqualTo("v1");
+    }
+
+    @Test void copyWithIfMatchReplacesOnlyTheDestinationItNames() {
+        String[] o = bucketWithObject();
+        String dstEtag = s3.putObject(b -> b.bucket(o[0]).key("dst"), RequestBody.fromString("old")).eTag();
+        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(o[0]).sourceKey("k").destinationBucket(o[0])
+                .destinationKey("dst").ifMatch(o[1])), 412, "PreconditionFailed", PRECONDITION_MESSAGE);
+        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(o[0]).sourceKey("k").destinationBucket(o[0])
+                .destinationKey("absent").ifMatch(dstEtag)), 404, "NoSuchKey");
+        s3.copyObject(b -> b.sourceBucket(o[0]).sourceKey("k").destinationBucket(o[0]).destinationKey("dst").ifMatch(dstEtag));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(o[0]).key("dst")).asUtf8String()).isEqualTo("v1");
+    }
+
+    // ---- DeleteObject and DeleteObjects ----
+
+    @Test void deleteWithMatchingETagLastModifiedAndSizeDeletes() {
+        String[] o = bucketWithObject();
+        var head = s3.headObject(b -> b.bucket(o[0]).key("k"));
+        s3.deleteObject(b -> b.bucket(o[0]).key("k").ifMatch(o[1]).ifMatchLastModifiedTime(head.lastModified())
+                .ifMatchSize(head.contentLength()));
+        assertThat(getStatus(o[0], b -> { })).isEqualTo(404);
+    }
+
+    @Test void deleteWhoseConditionsDoNotHoldIsPreconditionFailedAndKeepsTheObject() {
+        String[] o = bucketWithObject();
+        var head = s3.headObject(b -> b.bucket(o[0]).key("k"));
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(o[0]).key("k").ifMatch("\"0123456789abcdef0123456789abcdef\"")),
+                412, "PreconditionFailed", PRECONDITION_MESSAGE);
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(o[0]).key("k").ifMatchLastModifiedTime(LONG_AGO)),
+                412, "PreconditionFailed", PRECONDITION_MESSAGE);
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(o[0]).key("k").ifMatchSize(head.contentLength() + 1)),
+                412, "PreconditionFailed", PRECONDITION_MESSAGE);
+        assertS3Error(() -> s3.deleteObject(b -> b.bucket(o[0]).key("absent").ifMatchSize(2L)), 404, "NoSuchKey");
+        assertThat(getStatus(o[0], b -> { })).isEqualTo(200);
+    }
+
+    @Test void deleteObjectsChecksEachEntrysETagLastModifiedTimeAndSize() {
+        String[] o = bucketWithObject();
+        for (String k : new String[] {"a", "b", "c", "d"}) s3.putObject(b -> b.bucket(o[0]).key(k), RequestBody.fromString("xy"));
+        var head = s3.headObject(b -> b.bucket(o[0]).key("a"));
+        var r = s3.deleteObjects(b -> b.bucket(o[0]).delete(d -> d.objects(
+                software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("k").eTag(o[1]).build(),
+                software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("a").eTag(head.eTag())
+                        .lastModifiedTime(head.lastModified()).size(2L).build(),
+                software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("b").eTag("\"ffff\"").build(),
+                software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("c").size(3L).build(),
+                software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("d").lastModifiedTime(LONG_AGO).build())));
+        assertThat(r.deleted()).extracting(d -> d.key()).containsExactlyInAnyOrder("k", "a");
+        assertThat(r.errors()).extracting(e -> e.key() + ":" + e.code())
+                .containsExactlyInAnyOrder("b:PreconditionFailed", "c:PreconditionFailed", "d:PreconditionFailed");
+        for (String k : new String[] {"b", "c", "d"}) {
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(o[0]).key(k)).asUtf8String()).isEqualTo("xy");
+        }
+    }
+
     // S3, like HTTP, ignores a date it cannot parse.
     @Test void unparseableIfModifiedSinceAndIfUnmodifiedSinceAreIgnored() {
         String[] o = bucketWithObject();

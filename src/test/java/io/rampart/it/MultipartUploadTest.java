@@ -233,6 +233,38 @@ class MultipartUploadTest {
 
         assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("k").partNumber(4)),
                 416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+        // Without partNumber S3 does not give the parts count.
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("k")).partsCount()).isNull();
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("k")).response().partsCount()).isNull();
+    }
+
+    @Test void getWithPartNumberOneOfASimpleObjectIsTheWholeObjectWithoutAPartsCount() throws Exception {
+        String bucket = newBucket("simplepart");
+        byte[] data = bytes(41, 3000);
+        String etag = s3.putObject(b -> b.bucket(bucket).key("s"), RequestBody.fromBytes(data)).eTag();
+
+        ResponseBytes<GetObjectResponse> one = s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(1));
+        assertThat(one.asByteArray()).isEqualTo(data);
+        assertThat(one.response().eTag()).isEqualTo(etag);
+        assertThat(one.response().partsCount()).isNull();
+        assertThat(one.response().contentRange()).isEqualTo("bytes 0-2999/3000");
+        var head = s3.headObject(b -> b.bucket(bucket).key("s").partNumber(1));
+        assertThat(head.contentLength()).isEqualTo(3000L);
+        assertThat(head.partsCount()).isNull();
+
+        assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(2)),
+                416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+    }
+
+    @Test void getWithAPartNumberOutsideOneTo10000OrWithARangeIsRefused() throws Exception {
+        String bucket = newBucket("badpart");
+        s3.putObject(b -> b.bucket(bucket).key("s"), RequestBody.fromString("data"));
+        for (int n : new int[] {0, 10001}) {
+            assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(n)),
+                    400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
+        }
+        assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("s").partNumber(1).range("bytes=0-1")),
+                400, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
     }
 
     @Test void reuploadingAPartNumberReplacesIt() throws Exception {
@@ -530,6 +562,44 @@ class MultipartUploadTest {
         s3.completeMultipartUpload(b -> b.bucket(bucket).key("free").uploadId(fresh).ifNoneMatch("*")
                 .multipartUpload(m -> m.parts(f1)));
         assertThat(get(bucket, "free")).isEqualTo(bytes(132, 10));
+    }
+
+    @Test void completeWithIfMatchReplacesOnlyTheObjectItNames() {
+        String bucket = newBucket("ifmatch");
+        String etag = s3.putObject(b -> b.bucket(bucket).key("k"), text("original")).eTag();
+        String id = create(bucket, "k");
+        CompletedPart c1 = upload(bucket, "k", id, 1, bytes(133, 10));
+        assertS3Error(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id)
+                        .ifMatch("\"0123456789abcdef0123456789abcdef\"").multipartUpload(m -> m.parts(c1))),
+                412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("k")).asUtf8String()).isEqualTo("original");
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id).ifMatch(etag).multipartUpload(m -> m.parts(c1)));
+        assertThat(get(bucket, "k")).isEqualTo(bytes(133, 10));
+
+        String other = create(bucket, "absent");
+        CompletedPart o1 = upload(bucket, "absent", other, 1, bytes(134, 10));
+        assertS3Error(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("absent").uploadId(other).ifMatch(etag)
+                .multipartUpload(m -> m.parts(o1))), 404, "NoSuchKey", "The specified key does not exist.");
+    }
+
+    @Test void conditionalCompleteAfterTheKeyWasDeletedDuringTheUploadIsConditionalRequestConflictAndEndsTheUpload() {
+        String bucket = newBucket("conflict");
+        s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        s3.putObject(b -> b.bucket(bucket).key("k"), text("original"));
+        String id = create(bucket, "k");
+        CompletedPart c1 = upload(bucket, "k", id, 1, bytes(135, 10));
+        s3.deleteObject(b -> b.bucket(bucket).key("k"));
+
+        assertS3Error(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(id).ifNoneMatch("*")
+                        .multipartUpload(m -> m.parts(c1))), 409, "ConditionalRequestConflict",
+                "The conditional request cannot succeed due to a conflicting operation against this resource.");
+        assertS3Error(() -> s3.listParts(b -> b.bucket(bucket).key("k").uploadId(id)), 404, "NoSuchUpload", null);
+
+        // A new upload begun after the delete completes under the same condition.
+        String again = create(bucket, "k");
+        CompletedPart a1 = upload(bucket, "k", again, 1, bytes(136, 10));
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key("k").uploadId(again).ifNoneMatch("*").multipartUpload(m -> m.parts(a1)));
+        assertThat(get(bucket, "k")).isEqualTo(bytes(136, 10));
     }
 
     // ---- a large object ----

@@ -151,6 +151,29 @@ class ObjectOperationsTest {
         assertThat(g.expiresString()).isEqualTo("Wed, 02 Jan 2030 03:04:05 GMT");
     }
 
+    @Test void contentEncodingIsKeptVerbatimAndOnlyAwsChunkedIsDropped() {
+        String bucket = newBucket();
+        s3.putObject(b -> b.bucket(bucket).key("v").contentEncoding("gzip, br ;q=1"), RequestBody.fromString("x"));
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("v")).contentEncoding()).isEqualTo("gzip, br ;q=1");
+        var raw = new RawS3(server);
+        var put = raw.signed("PUT", "/" + bucket + "/c", Map.of("Content-Encoding", "aws-chunked,GZIP"),
+                "y".getBytes(StandardCharsets.UTF_8));
+        assertThat(put.status()).as(put.text()).isEqualTo(200);
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("c")).contentEncoding()).isEqualTo("GZIP");
+        raw.signed("PUT", "/" + bucket + "/only", Map.of("Content-Encoding", "aws-chunked"), "z".getBytes(StandardCharsets.UTF_8));
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("only")).contentEncoding()).isNull();
+    }
+
+    @Test void userMetadataWithNonAsciiValuesIsSignedAndReturnedAsClientsSendIt() {
+        // The SDK (like boto3) sends a non-ASCII metadata value as ISO-8859-1 bytes and signs its UTF-8 form; S3 verifies
+        // that and returns the same bytes. RFC 2047 encoded words are plain ASCII and come back verbatim.
+        String bucket = newBucket();
+        Map<String, String> meta = Map.of("latin", "Hello World\u00e9 \u00fc\u00df", "encoded", "=?UTF-8?B?4oKsIGV1cm8=?=");
+        s3.putObject(b -> b.bucket(bucket).key("m").metadata(meta), RequestBody.fromString("x"));
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("m")).metadata()).isEqualTo(meta);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("m")).response().metadata()).isEqualTo(meta);
+    }
+
     @Test void responseContentOverridesReplaceStoredHeadersOnGet() {
         String bucket = newBucket();
         s3.putObject(b -> b.bucket(bucket).key("o").contentType("text/plain").cacheControl("no-cache"),

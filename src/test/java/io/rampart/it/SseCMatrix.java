@@ -290,6 +290,10 @@ abstract class SseCMatrix {
         ResponseBytes<GetObjectResponse> part2 = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).partNumber(2)
                 .sseCustomerAlgorithm("AES256").sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5()));
         assertThat(part2.asByteArray()).isEqualTo(p2);
+        assertThat(part2.response().partsCount()).isEqualTo(2);
+        assertThat(s3.headObject(b -> b.bucket(bucket).key(key).partNumber(1).sseCustomerAlgorithm("AES256")
+                .sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5())).contentLength()).isEqualTo(p1.length);
+        assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).partNumber(2)), 400, "InvalidRequest", NO_KEY);
         assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)), 400, "InvalidRequest", NO_KEY);
         assertS3Error(() -> get(key, SseCKey.random()), 403, "AccessDenied", "Access Denied");
     }

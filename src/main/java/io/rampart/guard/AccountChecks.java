@@ -1,0 +1,340 @@
+package io.rampart.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rampart.guard.Check.Severity;
+import io.rampart.guard.Read.Got;
+import io.rampart.policy.MalformedPolicyException;
+import io.rampart.policy.PolicyDocument;
+import io.rampart.policy.PolicyKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
+import software.amazon.awssdk.services.cloudtrail.model.AdvancedEventSelector;
+import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
+import software.amazon.awssdk.services.cloudtrail.model.GetEventSelectorsResponse;
+import software.amazon.awssdk.services.cloudtrail.model.Trail;
+import software.amazon.awssdk.services.iam.model.GenerateCredentialReportResponse;
+import software.amazon.awssdk.services.iam.model.ReportStateType;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/** Account-wide checks: IAM credentials (credential report, roles), CloudTrail data events, Organizations RCPs. */
+final class AccountChecks {
+    static final int MAX_KEY_AGE_DAYS = 90;
+    static final int MAX_ROLE_SESSION_SECONDS = 4 * 3600;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Target target;
+    private final PolicyProbes probes;
+    private final String accountId;
+    private final Instant now;
+
+    AccountChecks(Target target, PolicyProbes probes, String accountId, Instant now) {
+        this.target = target;
+        this.probes = probes;
+        this.accountId = accountId;
+        this.now = now;
+    }
+
+    List<Check> all() {
+        List<Check> out = new ArrayList<>();
+        out.addAll(credentialReport());
+        out.addAll(roles());
+        out.add(cloudTrail());
+        out.add(rcp());
+        return out;
+    }
+
+    private String iamResource() {
+        return "arn:aws:iam::" + accountId + ":root";
+    }
+
+    // ---- credential report ----
+
+    List<Check> credentialReport() {
+        Read<GenerateCredentialReportResponse> gen = Read.of("iam:GenerateCredentialReport", () -> {
+            GenerateCredentialReportResponse r = target.iam.generateCredentialReport();
+            // AWS answers STARTED, then COMPLETE within seconds; poll for up to a minute.
+            for (int i = 0; i < 60 && r.state() != ReportStateType.COMPLETE; i++) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                r = target.iam.generateCredentialReport();
+            }
+            return r;
+        });
+        Read<String> csv = gen instanceof Got<GenerateCredentialReportResponse>
+                ? Read.of("iam:GetCredentialReport", () -> target.iam.getCredentialReport().content().asUtf8String())
+                : new Read.Denied<>("iam:GenerateCredentialReport", gen.why());
+        if (gen instanceof Read.Failed<GenerateCredentialReportResponse> f) csv = new Read.Failed<>(f.action(), f.detail());
+        if (!(csv instanceof Got<String> g)) {
+            String why = gen instanceof Got ? csv.why() : gen.why();
+            String grant = gen instanceof Got ? csv.grant() : gen.grant();
+            return List.of(Check.unknown(Rule.KEY_AGE, iamResource(), why, grant),
+                    Check.unknown(Rule.KEY_UNUSED, iamResource(), why, grant),
+                    Check.unknown(Rule.USER_MFA, iamResource(), why, grant));
+        }
+        return credentialChecks(g.value(), now);
+    }
+
+    /** The checks of a credential report (AWS's CSV columns), as of {@code now}. */
+    static List<Check> credentialChecks(String csv, Instant now) {
+        List<Check> out = new ArrayList<>();
+        List<String> lines = csv.lines().filter(l -> !l.isBlank()).toList();
+        if (lines.isEmpty()) return out;
+        List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+        int usersWithKeys = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < header.size() && i < cells.length; i++) row.put(header.get(i), cells[i]);
+            String user = row.getOrDefault("user", "?");
+            String arn = row.getOrDefault("arn", user);
+            boolean root = "<root_account>".equals(user);
+            List<String> old = new ArrayList<>();
+            List<String> unused = new ArrayList<>();
+            List<String> fine = new ArrayList<>();
+            List<String> active = new ArrayList<>();
+            for (int k = 1; k <= 2; k++) {
+                if (!"true".equals(row.get("access_key_" + k + "_active"))) continue;
+                active.add("key " + k);
+                Instant rotated = time(row.get("access_key_" + k + "_last_rotated"));
+                Instant used = time(row.get("access_key_" + k + "_last_used_date"));
+                long age = rotated == null ? -1 : Duration.between(rotated, now).toDays();
+                String desc = "access key " + k + " created " + (rotated == null ? "?" : rotated) + " (" + age + " days ago), last used "
+                        + (used == null ? "never" : used + " (" + Duration.between(used, now).toDays() + " days ago)");
+                if (age > MAX_KEY_AGE_DAYS) old.add(desc);
+                Instant lastActivity = used != null ? used : rotated;
+                if (lastActivity != null && Duration.between(lastActivity, now).toDays() > MAX_KEY_AGE_DAYS) unused.add(desc);
+                if (age <= MAX_KEY_AGE_DAYS && !unused.contains(desc)) fine.add(desc);
+            }
+            if (root) {
+                out.add(active.isEmpty() ? Check.pass(Rule.ROOT_KEYS, arn, "the root user has no active access key")
+                        : Check.fail(Rule.ROOT_KEYS, arn, "the root user has active access keys: " + String.join(", ", active),
+                                "sign in as root, create what you need as IAM roles, then delete the root access keys "
+                                        + "(Security credentials > Access keys)"));
+            } else if (!active.isEmpty()) {
+                usersWithKeys++;
+                String name = user;
+                out.add(old.isEmpty() ? Check.pass(Rule.KEY_AGE, arn, String.join("; ", fine))
+                        : Check.fail(Rule.KEY_AGE, arn, String.join("; ", old) + " (older than " + MAX_KEY_AGE_DAYS + " days)",
+                                "replace the key by role sessions (aws sts assume-role) or rotate it: aws iam create-access-key "
+                                        + "--user-name " + name + "; then aws iam update-access-key --user-name " + name
+                                        + " --access-key-id OLD-KEY-ID --status Inactive"));
+                out.add(unused.isEmpty() ? Check.pass(Rule.KEY_UNUSED, arn, "every active key used in the last " + MAX_KEY_AGE_DAYS + " days")
+                        : Check.fail(Rule.KEY_UNUSED, arn, String.join("; ", unused) + " (unused for over " + MAX_KEY_AGE_DAYS + " days)",
+                                "aws iam update-access-key --user-name " + name + " --access-key-id KEY-ID --status Inactive"));
+            }
+            boolean mfa = "true".equals(row.get("mfa_active"));
+            String mfaCmd = root ? "enable MFA for the root user (Security credentials > Multi-factor authentication)"
+                    : "aws iam create-virtual-mfa-device --virtual-mfa-device-name " + user + " --outfile qr.png --bootstrap-method "
+                            + "QRCodePNG; aws iam enable-mfa-device --user-name " + user + " --serial-number MFA-ARN "
+                            + "--authentication-code1 CODE1 --authentication-code2 CODE2";
+            out.add(mfa ? Check.pass(Rule.USER_MFA, arn, "MFA active")
+                    : Check.fail(Rule.USER_MFA, root ? Severity.CRITICAL : Rule.USER_MFA.severity, arn,
+                            "no MFA device" + (active.isEmpty() ? "" : "; " + active.size() + " active access key(s)"), mfaCmd));
+        }
+        if (usersWithKeys == 0) {
+            out.add(Check.pass(Rule.KEY_AGE, "iam", "no IAM user has an active access key"));
+        }
+        return out;
+    }
+
+    private static Instant time(String s) {
+        if (s == null || s.isEmpty() || s.equals("N/A") || s.equals("no_information") || s.equals("not_supported")) return null;
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    // ---- roles ----
+
+    List<Check> roles() {
+        List<Role> all = new ArrayList<>();
+        Read<Integer> r = Read.of("iam:ListRoles", () -> {
+            target.iam.listRolesPaginator().roles().forEach(all::add);
+            return all.size();
+        });
+        if (!(r instanceof Got<Integer>)) return List.of(Check.unknown(Rule.ROLE_MAX_SESSION, iamResource(), r.why(), r.grant()));
+        List<Check> out = new ArrayList<>();
+        int considered = 0;
+        for (Role role : all) {
+            if (role.path() != null && role.path().startsWith("/aws-service-role/")) continue;
+            considered++;
+            Integer max = role.maxSessionDuration();
+            if (max != null && max > MAX_ROLE_SESSION_SECONDS) {
+                out.add(Check.fail(Rule.ROLE_MAX_SESSION, role.arn(), "MaxSessionDuration " + max + " s (" + max / 3600.0
+                                + " h): a stolen session stays valid that long",
+                        "aws iam update-role --role-name " + role.roleName() + " --max-session-duration 3600"));
+            }
+        }
+        if (out.isEmpty()) {
+            out.add(Check.pass(Rule.ROLE_MAX_SESSION, iamResource(), considered + " role(s), none with a maximum session over "
+                    + MAX_ROLE_SESSION_SECONDS / 3600 + " h"));
+        }
+        return out;
+    }
+
+    // ---- CloudTrail ----
+
+    Check cloudTrail() {
+        String res = "arn:aws:cloudtrail:" + target.region.id() + ":" + accountId + ":trail/*";
+        String fix = "aws cloudtrail put-event-selectors --trail-name TRAIL --advanced-event-selectors "
+                + "'[{\"Name\":\"S3 data events\",\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Data\"]},"
+                + "{\"Field\":\"resources.type\",\"Equals\":[\"AWS::S3::Object\"]}]}]'  (and aws cloudtrail start-logging --name TRAIL)";
+        Read<List<Trail>> trails = Read.of("cloudtrail:DescribeTrails",
+                () -> target.cloudTrail.describeTrails(b -> b.includeShadowTrails(true)).trailList());
+        if (!(trails instanceof Got<List<Trail>> g)) {
+            String why = trails.why() + (target.isAws() ? "" : "; on Rampart the audit trail is always on: rampart trail validate");
+            return Check.unknown(Rule.CLOUDTRAIL_DATA_EVENTS, res, why, trails.grant());
+        }
+        List<String> covering = new ArrayList<>();
+        List<String> partial = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (Trail t : g.value()) {
+            String id = t.trailARN() != null ? t.trailARN() : t.name();
+            Read<Boolean> logging = Read.of("cloudtrail:GetTrailStatus", () -> target.cloudTrail.getTrailStatus(b -> b.name(id)).isLogging());
+            Read<GetEventSelectorsResponse> sel = Read.of("cloudtrail:GetEventSelectors",
+                    () -> target.cloudTrail.getEventSelectors(b -> b.trailName(id)));
+            if (!(logging instanceof Got<Boolean> lg)) return Check.unknown(Rule.CLOUDTRAIL_DATA_EVENTS, res, logging.why(), logging.grant());
+            if (!(sel instanceof Got<GetEventSelectorsResponse> sg)) return Check.unknown(Rule.CLOUDTRAIL_DATA_EVENTS, res, sel.why(), sel.grant());
+            String scope = s3DataScope(sg.value());
+            seen.add(t.name() + " (logging " + lg.value() + ", S3 data events: " + scope + ")");
+            if (!Boolean.TRUE.equals(lg.value())) continue;
+            if (scope.equals("all buckets")) covering.add(t.name());
+            else if (!scope.equals("none")) partial.add(t.name());
+        }
+        String ev = seen.isEmpty() ? "no trail" : String.join("; ", seen);
+        if (!covering.isEmpty()) return Check.pass(Rule.CLOUDTRAIL_DATA_EVENTS, res, ev);
+        if (!partial.isEmpty()) return Check.warn(Rule.CLOUDTRAIL_DATA_EVENTS, res, ev + ": only some buckets covered", fix);
+        return Check.fail(Rule.CLOUDTRAIL_DATA_EVENTS, res, ev + ": S3 writes (CopyObject with SSE-C) go unrecorded", fix);
+    }
+
+    /** "all buckets", "some buckets" or "none": which S3 object events (writes at least) a trail's selectors record. */
+    static String s3DataScope(GetEventSelectorsResponse r) {
+        String best = "none";
+        for (EventSelector s : r.eventSelectors()) {
+            if ("ReadOnly".equals(s.readWriteTypeAsString())) continue;
+            for (var d : s.dataResources()) {
+                if (!"AWS::S3::Object".equals(d.type())) continue;
+                for (String v : d.values()) {
+                    if (v.equals("arn:aws:s3") || v.equals("arn:aws:s3:::") || v.equals("arn:aws:s3:::*")) return "all buckets";
+                    best = "some buckets";
+                }
+            }
+        }
+        for (AdvancedEventSelector a : r.advancedEventSelectors()) {
+            boolean data = false;
+            boolean s3 = false;
+            boolean narrowed = false;
+            for (var f : a.fieldSelectors()) {
+                switch (f.field()) {
+                    case "eventCategory" -> data = f.equalsValue().contains("Data");
+                    case "resources.type" -> s3 = f.equalsValue().contains("AWS::S3::Object");
+                    case "readOnly" -> narrowed |= f.equalsValue().contains("true");
+                    case "resources.ARN" -> narrowed = true;
+                    default -> { }
+                }
+            }
+            if (data && s3) {
+                if (!narrowed) return "all buckets";
+                best = "some buckets";
+            }
+        }
+        return best;
+    }
+
+    // ---- Organizations RCPs ----
+
+    Check rcp() {
+        String res = "organization";
+        Read<List<String>> policies = Read.of("organizations:ListPolicies", java.util.Set.of("AWSOrganizationsNotInUseException"), () -> {
+            JsonNode list = organizations("ListPolicies", "{\"Filter\":\"RESOURCE_CONTROL_POLICY\"}");
+            List<String> docs = new ArrayList<>();
+            for (JsonNode p : list.path("Policies")) {
+                if (p.path("AwsManaged").asBoolean(false)) continue;
+                JsonNode d = organizations("DescribePolicy", "{\"PolicyId\":" + JSON.valueToTree(p.path("Id").asText()) + "}");
+                docs.add(p.path("Name").asText() + "\n" + d.path("Policy").path("Content").asText());
+            }
+            return docs;
+        });
+        String fix = "aws organizations create-policy --type RESOURCE_CONTROL_POLICY --name block-ssec --content "
+                + "file://policies/block-ssec.rcp.json; aws organizations attach-policy --policy-id ID --target-id ROOT-ID";
+        if (policies instanceof Read.Absent<List<String>> a) {
+            return Check.fail(Rule.SSEC_RCP, res, "not in an organization with RCPs (" + a.code() + ")", fix);
+        }
+        if (!(policies instanceof Got<List<String>> g)) return Check.unknown(Rule.SSEC_RCP, res, policies.why(), policies.grant());
+        List<String> denying = new ArrayList<>();
+        for (String named : g.value()) {
+            String name = named.substring(0, named.indexOf('\n'));
+            try {
+                PolicyDocument doc = PolicyDocument.parse(named.substring(named.indexOf('\n') + 1), PolicyKind.RCP, name);
+                if (probes.sseCUpload(doc, "any-bucket").stream().allMatch(PolicyProbes.Verdict::denied)) denying.add(name);
+            } catch (MalformedPolicyException e) {
+                // an RCP guard cannot evaluate counts as not denying
+            }
+        }
+        // Attachment is not checked here: a denying RCP that exists is reported with its name to verify.
+        return denying.isEmpty() ? Check.fail(Rule.SSEC_RCP, res, g.value().size() + " customer RCP(s), none denies SSE-C uploads", fix)
+                : Check.pass(Rule.SSEC_RCP, res, "RCP(s) denying SSE-C uploads: " + String.join(", ", denying));
+    }
+
+    /** One Organizations JSON 1.1 call, signed with the SDK's SigV4 signer (the Organizations client is not a dependency). */
+    private JsonNode organizations(String action, String body) {
+        URI uri = target.endpoint.orElse(URI.create("https://organizations.us-east-1.amazonaws.com")).resolve("/");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", "AWSOrganizationsV20161128." + action).build();
+        var creds = target.credentials.resolveCredentials();
+        AwsCredentialsIdentity identity = creds instanceof AwsSessionCredentials s
+                ? AwsSessionCredentialsIdentity.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
+                : AwsCredentialsIdentity.create(creds.accessKeyId(), creds.secretAccessKey());
+        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(identity).request(request)
+                .payload(ContentStreamProvider.fromByteArray(bytes))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "organizations")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1").build());
+        try {
+            var response = target.http.prepareRequest(HttpExecuteRequest.builder().request(signed.request())
+                    .contentStreamProvider(ContentStreamProvider.fromByteArray(bytes)).build()).call();
+            byte[] answer;
+            try (InputStream in = response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
+                answer = in.readNBytes(1 << 20);
+            }
+            JsonNode json = answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer);
+            int status = response.httpResponse().statusCode();
+            if (status / 100 != 2) {
+                String type = json.path("__type").asText("HTTP " + status);
+                type = type.substring(type.lastIndexOf('#') + 1);
+                throw OrganizationsError.of(status, type);
+            }
+            return json;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
