@@ -33,13 +33,6 @@ public final class AdminActions implements AutoCloseable {
     /** The agent of what the server itself does as the root at start-up (the admin key it stores). */
     public static final String SERVER_START = "rampart-server-start";
 
-    private static final List<String> SCHEMA = List.of("""
-            CREATE TABLE IF NOT EXISTS admin_actions(seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL,
-              account TEXT NOT NULL, event_name TEXT NOT NULL, read_only INTEGER NOT NULL, request TEXT NOT NULL,
-              response TEXT NOT NULL, os_user TEXT, host TEXT, error TEXT, agent TEXT NOT NULL,
-              drained INTEGER NOT NULL DEFAULT 0)
-            """, "CREATE INDEX IF NOT EXISTS admin_actions_pending ON admin_actions(drained, seq)");
-
     /** One recorded action: what was asked ({@code request}) and what it changed ({@code response}; never a secret). */
     public record Action(long seq, Instant time, String account, String eventName, boolean readOnly,
                          Map<String, String> request, Map<String, String> response, String osUser, String host,
@@ -51,7 +44,6 @@ public final class AdminActions implements AutoCloseable {
 
     public AdminActions(Database db) throws SQLException {
         this.db = db;
-        db.migrate(SCHEMA);
     }
 
     /**

@@ -26,15 +26,6 @@ import java.util.Optional;
  */
 public final class TrailAnchor {
     static final String SEAL_CONTEXT = "rampart-trail-signing-key";
-    private static final List<String> SCHEMA = List.of(
-            """
-            CREATE TABLE IF NOT EXISTS trail_keys(fingerprint TEXT PRIMARY KEY, public_key BLOB NOT NULL,
-              sealed_private BLOB, status TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER)
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS trail_head(id INTEGER PRIMARY KEY CHECK (id = 1), digest_object TEXT NOT NULL,
-              digest_end INTEGER NOT NULL, hash TEXT NOT NULL, digest_every INTEGER NOT NULL, stopped INTEGER NOT NULL)
-            """);
 
     /** A key's status: signing now, announced by the next digest (then signing), or retired (public half only). */
     public enum KeyStatus { CURRENT, NEXT, RETIRED }
@@ -57,7 +48,6 @@ public final class TrailAnchor {
     public TrailAnchor(Database db, MasterKey masterKey) throws SQLException {
         this.db = db;
         this.masterKey = masterKey;
-        db.migrate(SCHEMA);
     }
 
     /** The key that signs now, unsealed; empty on a first start. */

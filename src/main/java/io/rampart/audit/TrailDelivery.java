@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrailDelivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrailDelivery.class);
-    private static final List<String> SCHEMA = List.of(
-            "CREATE TABLE IF NOT EXISTS trail_delivered(object TEXT PRIMARY KEY, delivered INTEGER NOT NULL)");
 
     /** Where the copies go. */
     @FunctionalInterface
@@ -54,7 +52,6 @@ public final class TrailDelivery implements AutoCloseable {
         this.destination = destination;
         this.description = description;
         this.clock = clock;
-        db.migrate(SCHEMA);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("rampart-trail-delivery")
                 .daemon(true).unstarted(r));
         scheduler.scheduleWithFixedDelay(this::passSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);

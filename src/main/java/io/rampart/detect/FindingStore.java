@@ -6,12 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The findings table in the metadata database: one row per finding, the searchable columns plus the whole finding as
@@ -19,29 +16,10 @@ import java.util.Set;
  * finding never changes it.
  */
 public final class FindingStore {
-    private static final List<String> SCHEMA = List.of("""
-            CREATE TABLE IF NOT EXISTS findings(id TEXT PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL,
-              principal_arn TEXT, access_key_id TEXT, bucket TEXT, first_time INTEGER NOT NULL, last_time INTEGER NOT NULL,
-              count INTEGER NOT NULL, evidence TEXT NOT NULL)
-            """);
-
     private final Database db;
 
     public FindingStore(Database db) throws SQLException {
         this.db = db;
-        db.migrate(SCHEMA);
-        // Findings tables of the first detector slice lack these two columns.
-        db.write(c -> {
-            Set<String> columns = new HashSet<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(findings)")) {
-                while (rs.next()) columns.add(rs.getString("name"));
-            }
-            try (Statement s = c.createStatement()) {
-                if (!columns.contains("status")) s.execute("ALTER TABLE findings ADD COLUMN status TEXT NOT NULL DEFAULT 'OPEN'");
-                if (!columns.contains("doc")) s.execute("ALTER TABLE findings ADD COLUMN doc TEXT");
-            }
-            return null;
-        });
     }
 
     public Database database() {

@@ -50,9 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class TrailTailer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrailTailer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> SCHEMA = List.of(
-            "CREATE TABLE IF NOT EXISTS detector_cursor(file TEXT PRIMARY KEY, records INTEGER NOT NULL, bytes INTEGER NOT NULL, done INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS detector_state(id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL)");
     private static final long SCAN_EVERY_MILLIS = 60_000;
     private static final long STATE_EVERY_MILLIS = 1_000;
 
@@ -104,7 +101,6 @@ public final class TrailTailer implements AutoCloseable {
             pending.put(f.id(), f);
             if (isNew) raised.add(f);
         });
-        db.migrate(SCHEMA);
         JsonNode state = db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT file, records, bytes, done FROM detector_cursor");
                  ResultSet rs = ps.executeQuery()) {

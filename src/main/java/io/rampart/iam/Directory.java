@@ -28,49 +28,12 @@ public final class Directory {
     static final int MAX_POLICY_VERSIONS = 5;
     static final int MAX_MANAGED_ATTACHMENTS = 20;
 
-    static final List<String> SCHEMA = List.of(
-            """
-            CREATE TABLE IF NOT EXISTS iam_entities(account TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE,
-              id TEXT NOT NULL UNIQUE, path TEXT NOT NULL, created INTEGER NOT NULL, boundary TEXT, trust TEXT,
-              max_session INTEGER NOT NULL DEFAULT 3600, description TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT '{}',
-              PRIMARY KEY(account, kind, name))
-            """,
-            // Users created before the IAM API existed (the bootstrap admin, test users) become entities.
-            """
-            INSERT OR IGNORE INTO iam_entities(account, kind, name, id, path, created)
-              SELECT account, 'user', name, user_id, '/', created FROM users
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS iam_group_members(account TEXT NOT NULL, group_name TEXT NOT NULL COLLATE NOCASE,
-              user_name TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY(account, group_name, user_name))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS iam_inline_policies(account TEXT NOT NULL, kind TEXT NOT NULL, owner TEXT NOT NULL COLLATE NOCASE,
-              name TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY(account, kind, owner, name))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS iam_policies(account TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE, id TEXT NOT NULL UNIQUE,
-              path TEXT NOT NULL, default_version TEXT NOT NULL, next_version INTEGER NOT NULL, created INTEGER NOT NULL,
-              updated INTEGER NOT NULL, description TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT '{}',
-              PRIMARY KEY(account, name))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS iam_policy_versions(account TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE,
-              version TEXT NOT NULL, document TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY(account, name, version))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS iam_attachments(account TEXT NOT NULL, kind TEXT NOT NULL, owner TEXT NOT NULL COLLATE NOCASE,
-              policy_arn TEXT NOT NULL, PRIMARY KEY(account, kind, owner, policy_arn))
-            """,
-            "CREATE INDEX IF NOT EXISTS iam_attachments_by_policy ON iam_attachments(policy_arn)");
-
     private final Database db;
     private final AtomicLong generation = new AtomicLong();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Directory(Database db) throws SQLException {
         this.db = db;
-        db.migrate(SCHEMA);
     }
 
     /** Grows with every change; compiled-policy caches compare it. */

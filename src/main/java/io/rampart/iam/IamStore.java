@@ -19,22 +19,6 @@ public final class IamStore {
     private static final String KEY_ALPHABET = IamIds.KEY_ALPHABET;
     private static final String SECRET_ALPHABET = IamIds.SECRET_ALPHABET;
 
-    private static final List<String> SCHEMA = List.of(
-            "CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, created INTEGER NOT NULL)",
-            """
-            CREATE TABLE IF NOT EXISTS users(account TEXT NOT NULL, name TEXT NOT NULL, user_id TEXT NOT NULL UNIQUE,
-              created INTEGER NOT NULL, PRIMARY KEY(account, name))
-            """,
-            "CREATE TABLE IF NOT EXISTS server_keys(name TEXT PRIMARY KEY, sealed BLOB NOT NULL)",
-            """
-            CREATE TABLE IF NOT EXISTS mfa_devices(serial TEXT PRIMARY KEY, account TEXT NOT NULL, user_name TEXT NOT NULL,
-              secret BLOB NOT NULL, enabled INTEGER NOT NULL, created INTEGER NOT NULL)
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS access_keys(id TEXT PRIMARY KEY, account TEXT NOT NULL, user_name TEXT NOT NULL,
-              secret BLOB NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL)
-            """);
-
     /**
      * The admin key; {@code created} when this start generated it (its secret is then printed once, never stored in
      * clear). {@code added} when this start stored the key (generated, or new from the environment): a new root
@@ -63,9 +47,6 @@ public final class IamStore {
     public IamStore(Database db, MasterKey masterKey) throws SQLException {
         this.db = db;
         this.masterKey = masterKey;
-        db.migrate(SCHEMA);
-        db.migrate(List.of("CREATE TABLE IF NOT EXISTS access_key_use(id TEXT PRIMARY KEY, used INTEGER NOT NULL, "
-                + "service TEXT NOT NULL, region TEXT NOT NULL)"));
         this.directory = new Directory(db);
         this.sessions = new Sessions(db, masterKey);
         this.oidc = new OidcProviders(db);

@@ -40,10 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OidcProviders {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> SCHEMA = List.of("""
-            CREATE TABLE IF NOT EXISTS oidc_providers(account TEXT NOT NULL, url TEXT NOT NULL, client_ids TEXT NOT NULL,
-              thumbprints TEXT NOT NULL, created INTEGER NOT NULL, tags TEXT NOT NULL DEFAULT '{}', PRIMARY KEY(account, url))
-            """);
 
     /** A registered provider; {@code url} is the issuer URL as given (with its scheme). */
     public record Provider(String account, String url, List<String> clientIds, List<String> thumbprints, Instant created,
@@ -82,7 +78,6 @@ public final class OidcProviders {
 
     OidcProviders(Database db) throws SQLException {
         this.db = db;
-        db.migrate(SCHEMA);
     }
 
     public Provider create(String account, String url, List<String> clientIds, List<String> thumbprints,

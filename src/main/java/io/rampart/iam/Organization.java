@@ -23,14 +23,6 @@ public final class Organization {
     private static final String RCP_FULL_DOCUMENT = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
 
-    private static final List<String> SCHEMA = List.of(
-            "CREATE TABLE IF NOT EXISTS org(id TEXT PRIMARY KEY, root_id TEXT NOT NULL, management_account TEXT NOT NULL, "
-                    + "scp_enabled INTEGER NOT NULL DEFAULT 0, rcp_enabled INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS org_policies(id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, "
-                    + "description TEXT NOT NULL DEFAULT '', content TEXT NOT NULL, aws_managed INTEGER NOT NULL DEFAULT 0)",
-            "CREATE TABLE IF NOT EXISTS org_attachments(policy_id TEXT NOT NULL, target TEXT NOT NULL, "
-                    + "PRIMARY KEY(policy_id, target))");
-
     /** The organisation's identity. */
     public record Info(String id, String rootId, String managementAccount, boolean scpEnabled, boolean rcpEnabled) {
         public String arn() {
@@ -50,7 +42,6 @@ public final class Organization {
 
     public Organization(Database db) throws SQLException {
         this.db = db;
-        db.migrate(SCHEMA);
     }
 
     public long generation() {

@@ -17,14 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * act as and the session policies that narrow it. The secret and the token are stored sealed under the master key.
  */
 public final class Sessions {
-    private static final List<String> SCHEMA = List.of("""
-            CREATE TABLE IF NOT EXISTS sts_sessions(id TEXT PRIMARY KEY, account TEXT NOT NULL, kind TEXT NOT NULL,
-              owner TEXT NOT NULL, session_name TEXT NOT NULL, principal_id TEXT NOT NULL, arn TEXT NOT NULL,
-              secret BLOB NOT NULL, token BLOB NOT NULL, issued INTEGER NOT NULL, expires INTEGER NOT NULL,
-              policy TEXT, policy_arns TEXT NOT NULL DEFAULT '[]', mfa INTEGER NOT NULL, source_identity TEXT,
-              tags TEXT NOT NULL DEFAULT '{}', source_key TEXT)
-            """,
-            "CREATE INDEX IF NOT EXISTS sts_sessions_by_expiry ON sts_sessions(expires)");
 
     /**
      * A session as created.
@@ -51,7 +43,6 @@ public final class Sessions {
     Sessions(Database db, MasterKey masterKey) throws SQLException {
         this.db = db;
         this.masterKey = masterKey;
-        db.migrate(SCHEMA);
     }
 
     /** Creates a session; the caller has checked the trust policy, durations and policies. */

@@ -12,10 +12,6 @@ import java.util.List;
  * committed before the request that caused it is acknowledged, and leaves the queue only once its target accepted it.
  */
 public final class EventQueue {
-    private static final List<String> SCHEMA = List.of("""
-            CREATE TABLE IF NOT EXISTS notification_queue(id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL,
-              body TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt INTEGER NOT NULL, created INTEGER NOT NULL)
-            """, "CREATE INDEX IF NOT EXISTS notification_queue_due ON notification_queue(next_attempt, id)");
 
     /** One queued message for one target. */
     public record Pending(long id, String target, String body, int attempts, long nextAttempt) { }
@@ -24,7 +20,6 @@ public final class EventQueue {
 
     public EventQueue(Database db) throws SQLException {
         this.db = db;
-        db.migrate(SCHEMA);
     }
 
     /** Queues messages durably (one transaction); returns when committed. */

@@ -41,7 +41,13 @@ public final class Database implements AutoCloseable {
     private final Thread writerThread;
     private volatile boolean closed;
 
+    /** Opens the database and brings its schema to the latest numbered migration ({@link SchemaMigrations}). */
     public Database(Path file, int readConnections) throws SQLException {
+        this(file, readConnections, true);
+    }
+
+    /** Without {@code migrate}, the schema is left as found: only to build an old layout in a test. */
+    Database(Path file, int readConnections, boolean migrate) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
         // SQLite gives the -wal and -shm files the database file's mode: make that 0600 before it first opens it.
         try {
@@ -60,6 +66,14 @@ public final class Database implements AutoCloseable {
             readers.add(c);
         }
         this.writerThread = Thread.ofPlatform().name("rampart-db-writer").daemon(true).start(this::writeLoop);
+        if (migrate) {
+            try {
+                SchemaMigrations.migrate(this);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
     }
 
     private Connection open(boolean readOnly) throws SQLException {
@@ -78,16 +92,6 @@ public final class Database implements AutoCloseable {
             if (readOnly) s.execute("PRAGMA query_only=ON");
         }
         return c;
-    }
-
-    /** Runs schema statements directly on the writer connection; only before serving requests. */
-    public void migrate(List<String> statements) throws SQLException {
-        write(c -> {
-            try (Statement s = c.createStatement()) {
-                for (String sql : statements) s.execute(sql);
-            }
-            return null;
-        });
     }
 
     /** Runs a read in a consistent snapshot on a pooled connection. */

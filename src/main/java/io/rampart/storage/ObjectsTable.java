@@ -1,13 +1,12 @@
 package io.rampart.storage;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The layout of the {@code objects} table (one row per object version) and its upgrade from the first layout.
+ * The layout of the {@code objects} table (one row per object version; created by the storage baseline migration)
+ * and its upgrade from the first layout.
  * Listing reads only two covering indexes, never the rows: what a list entry shows (storage class, checksum
  * algorithms) has its own columns, copied out of the metadata JSON when a version is written. The inline data is
  * the last column, so reading any other column of a row never walks the data's overflow pages.
@@ -15,28 +14,6 @@ import java.util.List;
 final class ObjectsTable {
     private ObjectsTable() {
     }
-
-    private static final String COLUMNS_DDL = """
-              bucket TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, version_id TEXT NOT NULL,
-              latest INTEGER NOT NULL, delete_marker INTEGER NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
-              last_modified INTEGER NOT NULL, storage_class TEXT NOT NULL DEFAULT 'STANDARD',
-              checksum_algorithms TEXT NOT NULL DEFAULT '', writer_arn TEXT, writer_key TEXT,
-              meta TEXT NOT NULL, segments TEXT NOT NULL, inline BLOB,
-              PRIMARY KEY(bucket, key, seq)""";
-
-    /** The table, created when missing. */
-    static final String CREATE = "CREATE TABLE IF NOT EXISTS objects(\n" + COLUMNS_DDL + ") WITHOUT ROWID";
-
-    /**
-     * Indexes. {@code objects_current} and {@code objects_versions} cover every column a listing reads (latest and
-     * delete_marker included, or SQLite would look the row up to check the partial index's condition).
-     */
-    static final List<String> INDEXES = List.of(
-            "CREATE INDEX IF NOT EXISTS objects_current ON objects(bucket, key, version_id, size, etag, last_modified,"
-                    + " storage_class, checksum_algorithms, latest, delete_marker) WHERE latest = 1 AND delete_marker = 0",
-            "CREATE UNIQUE INDEX IF NOT EXISTS objects_version ON objects(bucket, key, version_id)",
-            "CREATE INDEX IF NOT EXISTS objects_versions ON objects(bucket, key, seq DESC, version_id, latest,"
-                    + " delete_marker, size, etag, last_modified, storage_class, checksum_algorithms)");
 
     /**
      * Columns a ListObjects entry reads, in {@link #currentEntry} order; all in {@code objects_current}. Each column
@@ -89,46 +66,27 @@ final class ObjectsTable {
             "CREATE INDEX IF NOT EXISTS objects_versions ON objects(bucket, key, seq DESC)");
 
     /**
-     * Rebuilds a first-layout table into the current one in SQL alone (a new table filled by one INSERT ... SELECT in
-     * key order, the listing columns derived from the metadata JSON by SQLite's JSON functions, then drop, rename,
-     * indexes), run by {@link Database#migrate} as one transaction: an interruption leaves the old table whole.
+     * Moves a first-layout table aside (its indexes dropped, their names are the current layout's), so that the
+     * storage baseline migration creates the current table; {@link #FROM_FIRST_LAYOUT} then fills it.
      */
-    private static List<String> upgradeFromFirstLayout() {
-        List<String> statements = new ArrayList<>();
-        statements.add("CREATE TABLE objects_upgrade(\n" + COLUMNS_DDL + ") WITHOUT ROWID");
-        statements.add("""
-                INSERT INTO objects_upgrade(bucket, key, seq, version_id, latest, delete_marker, size, etag, last_modified,
-                                            storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, inline)
+    static final List<String> SET_FIRST_LAYOUT_ASIDE = List.of(
+            "DROP INDEX IF EXISTS objects_current", "DROP INDEX IF EXISTS objects_versions",
+            "DROP INDEX IF EXISTS objects_version", "ALTER TABLE objects RENAME TO objects_first_layout");
+
+    /**
+     * Fills the current table from the first layout set aside, in SQL alone (one INSERT ... SELECT in key order, the
+     * listing columns derived from the metadata JSON by SQLite's JSON functions), inside the migration's
+     * transaction: an interruption leaves the old table whole.
+     */
+    static final List<String> FROM_FIRST_LAYOUT = List.of("""
+                INSERT INTO objects(bucket, key, seq, version_id, latest, delete_marker, size, etag, last_modified,
+                                    storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, inline)
                 SELECT o.bucket, o.key, o.seq, o.version_id, o.latest, o.delete_marker, o.size, o.etag, o.last_modified,
                        COALESCE(json_extract(o.meta, '$.storageClass'), 'STANDARD'),
                        COALESCE((SELECT group_concat(j.key, ',' ORDER BY j.id) FROM json_each(o.meta, '$.checksums') j), ''),
                        o.writer_arn, o.writer_key, o.meta, o.segments, o.inline
-                FROM objects o ORDER BY o.bucket, o.key, o.seq""");
-        statements.add("DROP TABLE objects");
-        statements.add("ALTER TABLE objects_upgrade RENAME TO objects");
-        statements.addAll(INDEXES);
-        return statements;
-    }
-
-    /** Creates the table, or upgrades an older layout in place; before serving requests. */
-    static void migrate(Database db) throws SQLException {
-        boolean firstLayout = db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*), COUNT(CASE WHEN name = 'storage_class' THEN 1 END) FROM pragma_table_info('objects')");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0 && rs.getInt(2) == 0;
-            }
-        });
-        if (firstLayout) {
-            db.migrate(upgradeFromFirstLayout());
-        } else {
-            List<String> statements = new ArrayList<>();
-            statements.add(CREATE);
-            statements.addAll(INDEXES);
-            db.migrate(statements);
-        }
-    }
+                FROM objects_first_layout o ORDER BY o.bucket, o.key, o.seq""",
+            "DROP TABLE objects_first_layout");
 
     /** The checksum_algorithms column for a version's metadata: its algorithms comma-joined, in stored order. */
     static String checksumAlgorithms(ObjectMeta meta) {

@@ -25,18 +25,6 @@ public final class RecoveryWindow {
      * never reused, so a restore naming one cannot pick up another), so the purge walks the rowid from the oldest and
      * needs no index of its own: one B-tree fewer to update on every overwrite.
      */
-    static final List<String> SCHEMA = List.of(
-            """
-            CREATE TABLE IF NOT EXISTS recovery_window(
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL, seq INTEGER NOT NULL,
-              size INTEGER NOT NULL, etag TEXT NOT NULL, last_modified INTEGER NOT NULL,
-              storage_class TEXT NOT NULL, checksum_algorithms TEXT NOT NULL, writer_arn TEXT, writer_key TEXT,
-              meta TEXT NOT NULL, segments TEXT NOT NULL,
-              removed_at INTEGER NOT NULL, removed_by_arn TEXT, removed_by_key TEXT, reason TEXT NOT NULL,
-              inline BLOB)
-            """,
-            "CREATE INDEX IF NOT EXISTS recovery_window_keys ON recovery_window(bucket, key, id)");
 
     private static final String COLUMNS = "id, bucket, key, version_id, seq, size, etag, last_modified, meta, segments, "
             + "writer_arn, writer_key, removed_at, removed_by_arn, removed_by_key, reason";
@@ -64,7 +52,6 @@ public final class RecoveryWindow {
     RecoveryWindow(Database db, Consumer<String> releaseBlob) throws SQLException {
         this.db = db;
         this.releaseBlob = releaseBlob;
-        db.migrate(SCHEMA);
     }
 
     /** The window of a data directory's database opened outside the server (the offline purge). */
@@ -156,8 +143,8 @@ public final class RecoveryWindow {
 
     private static Entry entry(ResultSet rs, byte[] inline) throws SQLException {
         ObjectVersion v = new ObjectVersion(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), false, false,
-                rs.getLong(6), rs.getString(7), rs.getLong(8), SqliteMetadataStore.fromJson(rs.getString(9), ObjectMeta.class),
-                SqliteMetadataStore.fromJson(rs.getString(10), SEGMENTS), inline, rs.getString(11), rs.getString(12));
+                rs.getLong(6), rs.getString(7), rs.getLong(8), MetadataJson.fromJson(rs.getString(9), ObjectMeta.class),
+                MetadataJson.fromJson(rs.getString(10), SEGMENTS), inline, rs.getString(11), rs.getString(12));
         return new Entry(rs.getLong(1), v, rs.getLong(13), rs.getString(14), rs.getString(15), rs.getString(16));
     }
 
@@ -270,7 +257,7 @@ public final class RecoveryWindow {
                 for (Entry e : entries) {
                     ps.setLong(1, e.id());
                     if (ps.executeUpdate() == 0) continue;
-                    for (Segment s : e.version().segments()) SqliteMetadataStore.dropRef(c, s.blob(), freed);
+                    for (Segment s : e.version().segments()) BlobRefs.drop(c, s.blob(), freed);
                     out.add(e);
                 }
             }

@@ -16,15 +16,6 @@ import java.util.Set;
  * from it. Rows leave the queue in the transaction that records the version's final replication status.
  */
 public final class ReplicationQueue {
-    static final List<String> SCHEMA = List.of(
-            """
-            CREATE TABLE IF NOT EXISTS replication_queue(
-              id INTEGER PRIMARY KEY AUTOINCREMENT, bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,
-              enqueued INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,
-              done TEXT NOT NULL DEFAULT '', last_error TEXT)
-            """,
-            "CREATE INDEX IF NOT EXISTS replication_queue_by_key ON replication_queue(bucket, key, id)",
-            "CREATE INDEX IF NOT EXISTS replication_queue_due ON replication_queue(next_attempt)");
 
     /**
      * One pending replication. {@code done}: destination buckets already written (a retry skips them).
@@ -36,7 +27,6 @@ public final class ReplicationQueue {
 
     public ReplicationQueue(Database db) throws SQLException {
         this.db = db;
-        db.migrate(SCHEMA);
     }
 
     /** Inside a version's write transaction: queues it when its metadata says replication is pending. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,13 @@ class DatabaseTwoProcessesTest {
     @Test void aReadThenWriteTransactionWaitsForTheOtherWriterInsteadOfFailing(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("rampart.db");
         try (Database server = new Database(file, 1); Database admin = new Database(file, 1)) {
-            server.migrate(List.of("CREATE TABLE counter(n INTEGER NOT NULL)", "INSERT INTO counter VALUES (0)"));
+            server.write(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE counter(n INTEGER NOT NULL)");
+                    s.execute("INSERT INTO counter VALUES (0)");
+                }
+                return null;
+            });
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch otherTried = new CountDownLatch(1);
             CompletableFuture<Void> first = CompletableFuture.runAsync(() -> server.write(c -> {

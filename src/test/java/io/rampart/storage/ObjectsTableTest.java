@@ -49,7 +49,7 @@ class ObjectsTableTest {
                 ps.setLong(7, size);
                 ps.setString(8, "\"etag-" + key + "-" + seq + "\"");
                 ps.setLong(9, 1_700_000_000_000L + seq);
-                ps.setString(10, SqliteMetadataStore.toJson(meta));
+                ps.setString(10, MetadataJson.toJson(meta));
                 ps.setString(11, segments);
                 ps.setString(12, "arn:aws:iam::123456789012:user/alice");
                 ps.setString(13, "AKIAEXAMPLE");
@@ -68,8 +68,13 @@ class ObjectsTableTest {
         Path file = dir.resolve("rampart.db");
         byte[] data = new byte[5000];
         Arrays.fill(data, (byte) 7);
-        Database old = SqliteMetadataStore.openDatabase(file);
-        old.migrate(ObjectsTable.FIRST_LAYOUT);
+        Database old = new Database(file, 1, false);
+        old.write(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                for (String sql : ObjectsTable.FIRST_LAYOUT) s.execute(sql);
+            }
+            return null;
+        });
         insertFirstLayoutRow(old, "a/1", "null", 1, true, false, data.length, meta(twoChecksums(), "STANDARD_IA"), "[]", data);
         insertFirstLayoutRow(old, "a/2", "v1", 1, false, false, 3, meta(Map.of(), "STANDARD"), "[]", new byte[3]);
         insertFirstLayoutRow(old, "a/2", "v2", 2, true, true, 0, meta(Map.of(), "STANDARD"), "[]", null);

@@ -1,0 +1,196 @@
+package io.rampart.storage;
+
+import static io.rampart.storage.MetadataJson.STRING_MAP;
+import static io.rampart.storage.MetadataJson.fromJson;
+import static io.rampart.storage.MetadataJson.toJson;
+
+import io.rampart.storage.MetadataStore.Precondition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Multipart uploads in progress ({@code uploads}) and their parts ({@code parts}, one blob reference each); completing
+ * one turns it into an object version through {@link ObjectVersions}. Run inside the caller's transaction.
+ */
+final class MultipartUploads {
+    static final String UPLOAD_COLUMNS = "upload_id, bucket, key, initiated, meta, initiator_arn, initiator_key";
+    static final String PART_COLUMNS = "upload_id, part_number, size, etag, last_modified, checksums, blob";
+
+    private final SqlDialect dialect;
+    private final BlobRefs blobs;
+    private final ObjectVersions versions;
+
+    MultipartUploads(SqlDialect dialect, BlobRefs blobs, ObjectVersions versions) {
+        this.dialect = dialect;
+        this.blobs = blobs;
+        this.versions = versions;
+    }
+
+    static void create(Connection c, Upload u) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO uploads(" + UPLOAD_COLUMNS + ") VALUES(?,?,?,?,?,?,?)")) {
+            ps.setString(1, u.uploadId());
+            ps.setString(2, u.bucket());
+            ps.setString(3, u.key());
+            ps.setLong(4, u.initiated());
+            ps.setString(5, toJson(u.meta()));
+            ps.setString(6, u.initiatorArn());
+            ps.setString(7, u.initiatorKeyId());
+            ps.executeUpdate();
+        }
+    }
+
+    static Optional<Upload> get(Connection c, String uploadId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static Upload row(ResultSet rs) throws SQLException {
+        return new Upload(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                fromJson(rs.getString(5), ObjectMeta.class), rs.getString(6), rs.getString(7));
+    }
+
+    /** Aborts every upload of a bucket (DeleteBucket), releasing their parts' blobs. */
+    static void abortAllIn(Connection c, String bucket, List<String> freed) throws SQLException {
+        List<String> blobs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT p.blob FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?")) {
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) blobs.add(rs.getString(1));
+            }
+        }
+        for (String b : blobs) BlobRefs.drop(c, b, freed);
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)")) {
+            ps.setString(1, bucket);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE bucket = ?")) {
+            ps.setString(1, bucket);
+            ps.executeUpdate();
+        }
+    }
+
+    boolean putPart(Connection c, Part part, List<String> freed) throws SQLException {
+        if (get(c, part.uploadId()).isEmpty()) return false;
+        Optional<Part> old = partIn(c, part.uploadId(), part.partNumber());
+        try (PreparedStatement ps = c.prepareStatement(dialect.putPart())) {
+            ps.setString(1, part.uploadId());
+            ps.setInt(2, part.partNumber());
+            ps.setLong(3, part.size());
+            ps.setString(4, part.etag());
+            ps.setLong(5, part.lastModified());
+            ps.setString(6, toJson(part.checksums()));
+            ps.setString(7, part.blob());
+            ps.executeUpdate();
+        }
+        blobs.add(c, part.blob());
+        if (old.isPresent()) BlobRefs.drop(c, old.get().blob(), freed);
+        return true;
+    }
+
+    private static Optional<Part> partIn(Connection c, String uploadId, int number) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ? AND part_number = ?")) {
+            ps.setString(1, uploadId);
+            ps.setInt(2, number);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(partRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Part partRow(ResultSet rs) throws SQLException {
+        return new Part(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), rs.getLong(5),
+                fromJson(rs.getString(6), STRING_MAP), rs.getString(7));
+    }
+
+    static ListPage<Part> parts(Connection c, String uploadId, int afterPartNumber, int maxParts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + PART_COLUMNS
+                + " FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?")) {
+            ps.setString(1, uploadId);
+            ps.setInt(2, afterPartNumber);
+            ps.setInt(3, maxParts + 1);
+            List<Part> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(partRow(rs));
+            }
+            boolean truncated = out.size() > maxParts;
+            if (truncated) out = out.subList(0, maxParts);
+            String next = out.isEmpty() ? null : Integer.toString(out.get(out.size() - 1).partNumber());
+            return new ListPage<>(out, List.of(), truncated, next);
+        }
+    }
+
+    Optional<ObjectVersion> complete(Connection c, String uploadId, ObjectVersion v, Precondition precondition,
+                                     List<String> freed, Removal by) throws SQLException {
+        if (get(c, uploadId).isEmpty()) return Optional.empty();
+        Optional<ObjectVersion> cur = ObjectVersions.currentIn(c, v.bucket(), v.key(), false);
+        precondition.check(cur);
+        ObjectVersion stored = versions.replaceCurrent(c, v, cur, freed, by);
+        List<Part> parts = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) parts.add(partRow(rs));
+            }
+        }
+        for (Part p : parts) BlobRefs.drop(c, p.blob(), freed);
+        deleteRows(c, uploadId);
+        return Optional.of(stored);
+    }
+
+    private static void deleteRows(Connection c, String uploadId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM parts WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            ps.executeUpdate();
+        }
+    }
+
+    static boolean abort(Connection c, String uploadId, List<String> freed) throws SQLException {
+        if (get(c, uploadId).isEmpty()) return false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT blob FROM parts WHERE upload_id = ?")) {
+            ps.setString(1, uploadId);
+            List<String> blobs = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) blobs.add(rs.getString(1));
+            }
+            for (String b : blobs) BlobRefs.drop(c, b, freed);
+        }
+        deleteRows(c, uploadId);
+        return true;
+    }
+
+    static List<Upload> initiatedBefore(Connection c, String bucket, long initiatedBefore, String afterKey,
+                                        long afterInitiated, String afterUploadId, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + UPLOAD_COLUMNS + " FROM uploads"
+                + " WHERE bucket = ? AND (key, initiated, upload_id) > (?, ?, ?) AND initiated < ?"
+                + " ORDER BY key, initiated, upload_id LIMIT ?")) {
+            ps.setString(1, bucket);
+            ps.setString(2, afterKey);
+            ps.setLong(3, afterInitiated);
+            ps.setString(4, afterUploadId);
+            ps.setLong(5, initiatedBefore);
+            ps.setInt(6, limit);
+            List<Upload> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(row(rs));
+            }
+            return out;
+        }
+    }
+}

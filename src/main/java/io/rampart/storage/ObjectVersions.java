@@ -1,0 +1,344 @@
+package io.rampart.storage;
+
+import static io.rampart.storage.MetadataJson.SEGMENTS;
+import static io.rampart.storage.MetadataJson.fromJson;
+import static io.rampart.storage.MetadataJson.toJson;
+import static io.rampart.storage.SqliteMetadataStore.NULL_VERSION;
+
+import io.rampart.storage.MetadataStore.Precondition;
+import io.rampart.storage.MetadataStore.Promotion;
+import io.rampart.storage.MetadataStore.PromotionOutcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Object versions and delete markers ({@code objects}, see {@link ObjectsTable}): which version is current, what
+ * replacing or removing one does to the others, to blob references and to the recovery window. Every method runs
+ * inside the caller's transaction.
+ */
+final class ObjectVersions {
+    static final String OBJECT_COLUMNS =
+            "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, writer_arn, writer_key";
+
+    private final SqlDialect dialect;
+    private final BlobRefs blobs;
+    private final RecoveryWindow window;
+
+    ObjectVersions(SqlDialect dialect, BlobRefs blobs, RecoveryWindow window) {
+        this.dialect = dialect;
+        this.blobs = blobs;
+        this.window = window;
+    }
+
+    static boolean hasObjects(Connection c, String bucket) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1")) {
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static Optional<ObjectVersion> currentIn(Connection c, String bucket, String key, boolean withData)
+            throws SQLException {
+        String sql = "SELECT " + OBJECT_COLUMNS + (withData ? ", inline" : "")
+                + " FROM objects WHERE bucket = ? AND key = ? AND latest = 1";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(objectRow(rs, withData)) : Optional.empty();
+            }
+        }
+    }
+
+    static Optional<ObjectVersion> versionIn(Connection c, String bucket, String key, String versionId,
+                                             boolean withData) throws SQLException {
+        String sql = "SELECT " + OBJECT_COLUMNS + (withData ? ", inline" : "")
+                + " FROM objects WHERE bucket = ? AND key = ? AND version_id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            ps.setString(3, versionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(objectRow(rs, withData)) : Optional.empty();
+            }
+        }
+    }
+
+    static ObjectVersion objectRow(ResultSet rs, boolean withData) throws SQLException {
+        return new ObjectVersion(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5) != 0,
+                rs.getInt(6) != 0, rs.getLong(7), rs.getString(8), rs.getLong(9), fromJson(rs.getString(10), ObjectMeta.class),
+                fromJson(rs.getString(11), SEGMENTS), withData ? rs.getBytes(14) : null, rs.getString(12), rs.getString(13));
+    }
+
+    ObjectVersion put(Connection c, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
+            throws SQLException {
+        Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
+        precondition.check(cur);
+        return replaceCurrent(c, v, cur, freed, by);
+    }
+
+    /**
+     * Inserts v as the latest version of its key. One rule serves every versioning state: a "null" version id replaces
+     * the key's existing "null" version wherever it is in the history (unversioned and suspended buckets); any other id
+     * (enabled buckets) is added, and the previous latest version becomes noncurrent.
+     */
+    ObjectVersion replaceCurrent(Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed,
+                                 Removal by) throws SQLException {
+        // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
+        for (Segment s : v.segments()) blobs.add(c, s.blob());
+        long seq;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?")) {
+            ps.setString(1, v.bucket());
+            ps.setString(2, v.key());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+        }
+        if (NULL_VERSION.equals(v.versionId())) {
+            Optional<ObjectVersion> nullVersion = versionIn(c, v.bucket(), v.key(), NULL_VERSION, false);
+            if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed, by);
+        }
+        if (cur.isPresent()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1")) {
+                ps.setString(1, v.bucket());
+                ps.setString(2, v.key());
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO objects(" + OBJECT_COLUMNS
+                + ", inline, storage_class, checksum_algorithms) VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, v.bucket());
+            ps.setString(2, v.key());
+            ps.setString(3, v.versionId());
+            ps.setLong(4, seq);
+            ps.setInt(5, v.deleteMarker() ? 1 : 0);
+            ps.setLong(6, v.size());
+            ps.setString(7, v.etag());
+            ps.setLong(8, v.lastModified());
+            ps.setString(9, toJson(v.meta()));
+            ps.setString(10, toJson(v.segments()));
+            ps.setString(11, v.writerArn());
+            ps.setString(12, v.writerKeyId());
+            ps.setBytes(13, v.inline());
+            ps.setString(14, v.meta().storageClass());
+            ps.setString(15, ObjectsTable.checksumAlgorithms(v.meta()));
+            ps.executeUpdate();
+        }
+        ReplicationQueue.enqueueIfPending(c, v);
+        return new ObjectVersion(v.bucket(), v.key(), v.versionId(), seq, true, v.deleteMarker(), v.size(), v.etag(),
+                v.lastModified(), v.meta(), v.segments(), v.inline(), v.writerArn(), v.writerKeyId());
+    }
+
+    /** Removes a version from view: into the recovery window when it holds it (keeping its blobs), else for good. */
+    void removeVersion(Connection c, ObjectVersion old, List<String> freed, Removal by) throws SQLException {
+        boolean held = window.hold(c, old, by, System.currentTimeMillis());
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
+            ps.setString(1, old.bucket());
+            ps.setString(2, old.key());
+            ps.setLong(3, old.seq());
+            ps.executeUpdate();
+        }
+        if (!held) for (Segment s : old.segments()) BlobRefs.drop(c, s.blob(), freed);
+    }
+
+    Optional<ObjectVersion> deleteVersion(Connection c, String bucket, String key, String versionId,
+                                          Precondition precondition, List<String> freed, Removal by) throws SQLException {
+        Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
+        precondition.check(v);
+        if (v.isEmpty()) return v;
+        removeVersion(c, v.get(), freed, by);
+        if (v.get().latest()) {
+            // The newest remaining version (or delete marker) becomes current again.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET latest = 1 WHERE bucket = ? AND key = ? "
+                    + "AND seq = (SELECT MAX(seq) FROM objects WHERE bucket = ? AND key = ?)")) {
+                ps.setString(1, bucket);
+                ps.setString(2, key);
+                ps.setString(3, bucket);
+                ps.setString(4, key);
+                ps.executeUpdate();
+            }
+        }
+        return v;
+    }
+
+    Optional<ObjectVersion> deleteCurrent(Connection c, String bucket, String key, Precondition precondition,
+                                          List<String> freed, Removal by) throws SQLException {
+        Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
+        precondition.check(cur);
+        if (cur.isPresent()) removeVersion(c, cur.get(), freed, by);
+        return cur;
+    }
+
+    static Optional<ObjectVersion> updateMeta(Connection c, String bucket, String key, String versionId,
+                                              UnaryOperator<ObjectMeta> change) throws SQLException {
+        Optional<ObjectVersion> cur = versionId == null ? currentIn(c, bucket, key, false)
+                : versionIn(c, bucket, key, versionId, false);
+        if (cur.isEmpty() || cur.get().deleteMarker()) return Optional.empty();
+        ObjectMeta meta = change.apply(cur.get().meta());
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE objects SET meta = ?, storage_class = ?, checksum_algorithms = ? WHERE bucket = ? AND key = ? AND seq = ?")) {
+            ps.setString(1, toJson(meta));
+            ps.setString(2, meta.storageClass());
+            ps.setString(3, ObjectsTable.checksumAlgorithms(meta));
+            ps.setString(4, bucket);
+            ps.setString(5, key);
+            ps.setLong(6, cur.get().seq());
+            ps.executeUpdate();
+        }
+        return Optional.of(cur.get().withMeta(meta));
+    }
+
+    Optional<ObjectVersion> deleteSoleDeleteMarker(Connection c, String bucket, String key, String versionId,
+                                                   List<String> freed, Removal by) throws SQLException {
+        Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
+        if (v.isEmpty() || !v.get().deleteMarker() || !v.get().latest()) return Optional.empty();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM objects"
+                + " WHERE bucket = ? AND key = ? LIMIT 2) AS head")) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 1) return Optional.empty();
+            }
+        }
+        removeVersion(c, v.get(), freed, by);
+        return v;
+    }
+
+    List<ObjectVersion> versionsAfter(Connection c, String bucket, String afterKey, long beforeSeq, int limit)
+            throws SQLException {
+        List<ObjectVersion> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS
+                + " FROM objects WHERE bucket = ? AND key = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+            ps.setString(1, bucket);
+            ps.setString(2, afterKey);
+            ps.setLong(3, beforeSeq);
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(objectRow(rs, false));
+            }
+        }
+        if (out.size() < limit) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.versionRowsAfterKey(OBJECT_COLUMNS))) {
+                ps.setString(1, bucket);
+                ps.setString(2, afterKey);
+                ps.setInt(3, limit - out.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(objectRow(rs, false));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Applies a batch of restore promotions ({@link MetadataStore#promote}); {@code json} holds each version's meta and
+     * segments encoded before the transaction.
+     */
+    List<PromotionOutcome> promote(Connection c, List<Promotion> batch, List<String[]> json, List<Removal> removers,
+                                   List<String> freed) throws SQLException {
+        String columns = "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, "
+                + "writer_arn, writer_key, storage_class, checksum_algorithms, inline";
+        List<PromotionOutcome> out = new ArrayList<>(batch.size());
+        java.util.Map<String, Boolean> unversioned = new java.util.HashMap<>();
+        try (PreparedStatement latest = c.prepareStatement(
+                     "SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND latest = 1");
+             PreparedStatement maxSeq = c.prepareStatement(
+                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement demote = c.prepareStatement(
+                     "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1 AND seq <> ?")) {
+            for (int i = 0; i < batch.size(); i++) {
+                Promotion p = batch.get(i);
+                ObjectVersion v = p.version();
+                latest.setString(1, v.bucket());
+                latest.setString(2, v.key());
+                String current;
+                try (ResultSet rs = latest.executeQuery()) {
+                    current = rs.next() ? rs.getString(1) : null;
+                }
+                if (!java.util.Objects.equals(current, p.expectedLatestVersionId())) {
+                    out.add(PromotionOutcome.CHANGED);
+                    continue;
+                }
+                // The data: the inline bytes of an existing version or of a version the recovery window holds.
+                byte[] inline = null;
+                if (p.windowId() > 0) {
+                    Optional<byte[]> held = RecoveryWindow.inlineIn(c, p.windowId());
+                    if (held.isEmpty()) {
+                        out.add(PromotionOutcome.SOURCE_GONE);
+                        continue;
+                    }
+                    inline = held.get() == RecoveryWindow.NO_INLINE ? null : held.get();
+                } else if (p.dataFromVersionId() != null) {
+                    Optional<ObjectVersion> source = versionIn(c, v.bucket(), v.key(), p.dataFromVersionId(), true);
+                    if (source.isEmpty()) {
+                        out.add(PromotionOutcome.SOURCE_GONE);
+                        continue;
+                    }
+                    inline = source.get().inline();
+                }
+                maxSeq.setString(1, v.bucket());
+                maxSeq.setString(2, v.key());
+                long seq;
+                try (ResultSet rs = maxSeq.executeQuery()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+                // Referenced before a replaced null version lets go of the same blobs.
+                for (Segment s : v.segments()) blobs.add(c, s.blob());
+                if (NULL_VERSION.equals(v.versionId())) {
+                    // Unversioned and suspended buckets: the null version is replaced (kept by the recovery window).
+                    Optional<ObjectVersion> nullVersion = versionIn(c, v.bucket(), v.key(), NULL_VERSION, false);
+                    if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed, removers.get(i));
+                    // A bucket that was never versioned has no delete markers: removing is deleting.
+                    boolean never = unversioned.computeIfAbsent(v.bucket(), b -> {
+                        try {
+                            return Buckets.get(c, b).map(x -> x.versioning().isEmpty()).orElse(false);
+                        } catch (SQLException e) {
+                            throw new StorageException("cannot read bucket " + b, e);
+                        }
+                    });
+                    if (v.deleteMarker() && never) {
+                        out.add(PromotionOutcome.WRITTEN);
+                        continue;
+                    }
+                }
+                insert.setString(1, v.bucket());
+                insert.setString(2, v.key());
+                insert.setString(3, v.versionId());
+                insert.setLong(4, seq);
+                insert.setInt(5, v.deleteMarker() ? 1 : 0);
+                insert.setLong(6, v.size());
+                insert.setString(7, v.etag());
+                insert.setLong(8, v.lastModified());
+                insert.setString(9, json.get(i)[0]);
+                insert.setString(10, json.get(i)[1]);
+                insert.setString(11, v.writerArn());
+                insert.setString(12, v.writerKeyId());
+                insert.setString(13, v.meta().storageClass());
+                insert.setString(14, ObjectsTable.checksumAlgorithms(v.meta()));
+                insert.setBytes(15, inline);
+                insert.executeUpdate();
+                demote.setString(1, v.bucket());
+                demote.setString(2, v.key());
+                demote.setLong(3, seq);
+                demote.executeUpdate();
+                ReplicationQueue.enqueueIfPending(c, v);
+                out.add(PromotionOutcome.WRITTEN);
+            }
+        }
+        return out;
+    }
+}

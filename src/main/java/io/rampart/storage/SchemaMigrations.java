@@ -1,0 +1,181 @@
+package io.rampart.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The schema of the metadata database as one sequence of numbered migrations, each owned by the component whose
+ * tables it changes, recorded in {@code schema_version} (one row per applied step). Opening a database applies the
+ * steps it lacks, in order, in one transaction: an interrupted upgrade leaves the previous schema whole. A database
+ * newer than this code is refused rather than written with an older understanding of its tables.
+ *
+ * <p>The SQL of each step lives in {@code schema/<dialect>/V<n>__<owner>_<what>.sql} next to this class, listed here
+ * explicitly (no classpath scanning): a second backend adds its own directory with the same numbers.
+ *
+ * <p>Data directories from before numbered migrations carry no version: their layout is recognised once, by looking
+ * at it ({@link #adoptUnversioned}), brought to the baseline, and from then on only the version counts.
+ */
+public final class SchemaMigrations {
+    private SchemaMigrations() {
+    }
+
+    /** One numbered step: who owns it, and the resource holding its statements. */
+    public record Step(int version, String owner, String name) {
+        String resource(String dialect) {
+            return "schema/" + dialect + "/V" + version + "__" + owner + "_" + name + ".sql";
+        }
+    }
+
+    /** Every step, in order; a new step gets the next number, whichever component owns it. */
+    public static final List<Step> STEPS = List.of(
+            new Step(1, "storage", "baseline"),
+            new Step(2, "iam", "baseline"),
+            new Step(3, "audit", "baseline"),
+            new Step(4, "detect", "baseline"),
+            new Step(5, "notify", "baseline"));
+
+    /** The last step of the baseline: the schema of the data directories written before numbered migrations. */
+    static final int BASELINE = 5;
+
+    static final String DIALECT = "sqlite";
+
+    private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY,"
+            + " owner TEXT NOT NULL, name TEXT NOT NULL, applied INTEGER NOT NULL)";
+
+    /** The latest version this code knows. */
+    public static int latest() {
+        return STEPS.getLast().version();
+    }
+
+    /** Brings the database to {@link #latest()}; a no-op when it is there already. */
+    static void migrate(Database db) {
+        int latest = latest();
+        db.write(c -> {
+            boolean versioned = tableExists(c, "schema_version");
+            boolean unversioned = !versioned && hasTables(c);
+            try (Statement s = c.createStatement()) {
+                s.execute(VERSION_TABLE);
+            }
+            int current = current(c);
+            if (current > latest) {
+                throw new StorageException("the metadata database is at schema version " + current
+                        + ", newer than this Rampart knows (" + latest + "): run the newer version", null);
+            }
+            if (current == latest) return null;
+            List<String> afterBaseline = unversioned ? adoptUnversioned(c) : List.of();
+            for (Step step : STEPS) {
+                if (step.version() <= current) continue;
+                try (Statement s = c.createStatement()) {
+                    for (String sql : statements(step)) s.execute(sql);
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO schema_version(version, owner, name, applied) VALUES(?,?,?,?)")) {
+                    ps.setInt(1, step.version());
+                    ps.setString(2, step.owner());
+                    ps.setString(3, unversioned && step.name().equals("baseline") ? "baseline (adopted)" : step.name());
+                    ps.setLong(4, System.currentTimeMillis());
+                    ps.executeUpdate();
+                }
+                if (step.version() == BASELINE) {
+                    try (Statement s = c.createStatement()) {
+                        for (String sql : afterBaseline) s.execute(sql);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The version the database is at: 0 for an empty one. */
+    static int current(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /**
+     * Brings a data directory written before numbered migrations to a layout the baseline steps (all
+     * {@code IF NOT EXISTS}) complete: the first {@code objects} layout is set aside to be copied into the table the
+     * baseline creates (the statements returned, run after the baseline), and the first detector slice's findings
+     * table gets its two later columns. The only place that looks at columns, and only for a database without a
+     * version.
+     */
+    private static List<String> adoptUnversioned(Connection c) throws SQLException {
+        Set<String> objects = columns(c, "objects");
+        List<String> after = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            if (!objects.isEmpty() && !objects.contains("storage_class")) {
+                for (String sql : ObjectsTable.SET_FIRST_LAYOUT_ASIDE) s.execute(sql);
+                after.addAll(ObjectsTable.FROM_FIRST_LAYOUT);
+            }
+            Set<String> findings = columns(c, "findings");
+            if (!findings.isEmpty() && !findings.contains("status")) {
+                s.execute("ALTER TABLE findings ADD COLUMN status TEXT NOT NULL DEFAULT 'OPEN'");
+            }
+            if (!findings.isEmpty() && !findings.contains("doc")) s.execute("ALTER TABLE findings ADD COLUMN doc TEXT");
+        }
+        return after;
+    }
+
+    private static Set<String> columns(Connection c, String table) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean hasTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1")) {
+            return rs.next();
+        }
+    }
+
+    /** A step's statements: its resource split at each ';' that ends a line, comment lines dropped. */
+    static List<String> statements(Step step) {
+        String path = step.resource(DIALECT);
+        String text;
+        try (InputStream in = SchemaMigrations.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException("missing schema migration " + path);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read schema migration " + path, e);
+        }
+        List<String> out = new ArrayList<>();
+        StringBuilder sql = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (line.strip().startsWith("--")) continue;
+            sql.append(line).append('\n');
+            if (line.stripTrailing().endsWith(";")) {
+                String one = sql.toString().strip();
+                out.add(one.substring(0, one.length() - 1));
+                sql.setLength(0);
+            }
+        }
+        if (!sql.toString().isBlank()) throw new IllegalStateException(path + ": statement without ';' at the end");
+        return out;
+    }
+}
