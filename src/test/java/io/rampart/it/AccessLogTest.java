@@ -149,7 +149,7 @@ class AccessLogTest {
     /** Delivers the buffered lines until the log objects in {@code bucket}, together, satisfy {@code done}; their text. */
     private static String delivered(String bucket, java.util.function.Predicate<String> done) {
         String[] text = {""};
-        LifecycleTest.eventually("access log lines delivered to " + bucket, () -> {
+        Await.until("access log lines delivered to " + bucket, () -> {
             server.rampart().accessLog().deliverNow();
             StringBuilder all = new StringBuilder();
             for (S3Object o : s3.listObjectsV2(b -> b.bucket(bucket).prefix("logs/")).contents()) {

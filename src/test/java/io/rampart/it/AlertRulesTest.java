@@ -61,7 +61,7 @@ class AlertRulesTest {
         try (S3Client wrong = server.s3(RampartServer.ACCESS_KEY, "wrong-secret-000000000000000000000000000000")) {
             assertS3Error(() -> wrong.listObjectsV2(b -> b.bucket("alerts")), 403, "SignatureDoesNotMatch");
         }
-        LifecycleTest.eventually("lifecycle action counted", () -> Scrape.of(port, MetricsTest.TOKEN)
+        Await.until("lifecycle action counted", () -> Scrape.of(port, MetricsTest.TOKEN)
                 .has("rampart_lifecycle_actions_total"));
     }
 

@@ -1,6 +1,5 @@
 package io.rampart.it;
 
-import static io.rampart.it.ReplicationTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,7 +47,7 @@ class AsyncRestoreTest {
 
     static JsonNode awaitJob(String id) {
         JsonNode[] last = new JsonNode[1];
-        eventually("restore job " + id + " done", () -> {
+        Await.until("restore job " + id + " done", () -> {
             RawS3.Reply r = raw.signed("GET", "/_rampart/admin/restore/jobs/" + id, Map.of(), null);
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             last[0] = json(r).get("job");

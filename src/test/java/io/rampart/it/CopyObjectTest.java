@@ -101,8 +101,7 @@ class CopyObjectTest {
 
     /** Blob files are released after the metadata commit; give that a moment. */
     static void awaitBlobFilesExactly(Set<Path> expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!blobFiles().equals(expected) && System.nanoTime() < deadline) Thread.sleep(20);
+        Await.until("the blob files to be exactly " + expected, () -> blobFiles().equals(expected));
         assertThat(blobFiles()).isEqualTo(expected);
     }
 

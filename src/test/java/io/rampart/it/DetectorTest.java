@@ -7,7 +7,6 @@ import io.rampart.detect.Finding;
 import io.rampart.iam.AccessKey;
 import io.rampart.s3.S3Settings;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -157,14 +156,8 @@ class DetectorTest {
         assertThat(rule.blockedEncryptionTypes().encryptionTypeAsStrings()).containsExactly("NONE");
     }
 
-    static Finding awaitFinding(String ruleId, String accessKeyId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            List<Finding> found = server.rampart().findings().list().stream()
-                    .filter(f -> f.ruleId().equals(ruleId) && accessKeyId.equals(f.accessKeyId())).toList();
-            if (!found.isEmpty()) return found.get(0);
-            assertThat(System.nanoTime()).as("a " + ruleId + " finding for " + accessKeyId).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static Finding awaitFinding(String ruleId, String accessKeyId) {
+        return Await.value("a " + ruleId + " finding for " + accessKeyId, () -> server.rampart().findings().list().stream()
+                .filter(f -> f.ruleId().equals(ruleId) && accessKeyId.equals(f.accessKeyId())).findFirst().orElse(null));
     }
 }

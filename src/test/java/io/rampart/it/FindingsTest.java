@@ -103,18 +103,13 @@ class FindingsTest {
         return cli(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY, args);
     }
 
-    static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            T v = probe.get();
-            if (v != null) return v;
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(25);
-        }
+    /** Kept for tests written before {@link Await} (other branches); new code calls {@code Await.value}. */
+    static <T> T await(String what, Supplier<T> probe) {
+        return Await.value(what, probe::get);
     }
 
     static Finding awaitFinding(String rule, String keyId) throws InterruptedException {
-        return await("a " + rule + " finding for " + keyId, () -> server.rampart().findings().list().stream()
+        return Await.value("a " + rule + " finding for " + keyId, () -> server.rampart().findings().list().stream()
                 .filter(f -> f.ruleId().equals(rule) && keyId.equals(f.accessKeyId())).findFirst().orElse(null));
     }
 
@@ -149,7 +144,7 @@ class FindingsTest {
         assertThat(server.iam().listUserPolicies(b -> b.userName("etl")).policyNames()).contains("AWSRevokeOlderSessions");
 
         // The webhook got the finding's JSON, after one failed attempt.
-        String body = await("the webhook delivery", () -> delivered.stream().filter(d -> d.contains(f.id())).findFirst().orElse(null));
+        String body = Await.value("the webhook delivery", () -> delivered.stream().filter(d -> d.contains(f.id())).findFirst().orElse(null));
         JsonNode hook = JSON.readTree(body);
         assertThat(hook.path("rule").asText()).isEqualTo("in-place-sse-c-reencryption");
         assertThat(hook.path("accessKeyId").asText()).isEqualTo(attacker.accessKeyId());
@@ -157,7 +152,7 @@ class FindingsTest {
 
         // The trail has the finding and each response, as service events.
         TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
-        List<JsonNode> trail = await("the finding in the trail", () -> {
+        List<JsonNode> trail = Await.value("the finding in the trail", () -> {
             try {
                 List<JsonNode> rs = new TrailQuery(null, null, null, null, "DetectorFinding", null, null).run(layout);
                 return rs.stream().anyMatch(r -> f.id().equals(r.path("serviceEventDetails").path("id").asText())) ? rs : null;
@@ -252,14 +247,14 @@ class FindingsTest {
         admin.putBucketPolicy(b -> b.bucket(bucket).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
                 + "\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::weakened/*\"}]}"));
         admin.deleteBucketPolicy(b -> b.bucket(bucket));
-        await("the defence-evasion findings", () -> rulesFiredOn(bucket).containsAll(List.of("lifecycle-expiration-added",
+        Await.value("the defence-evasion findings", () -> rulesFiredOn(bucket).containsAll(List.of("lifecycle-expiration-added",
                 "versioning-suspended", "sse-c-unblocked", "bucket-policy-made-public", "bucket-policy-deleted")) ? true : null);
     }
 
     private static void awaitProcessed() throws InterruptedException {
         long before = server.rampart().detector().processed();
         admin.listBuckets();
-        await("the detector to catch up", () -> server.rampart().detector().processed() > before ? true : null);
+        Await.value("the detector to catch up", () -> server.rampart().detector().processed() > before ? true : null);
         Thread.sleep(100);
     }
 

@@ -47,7 +47,7 @@ class LifecycleNotificationTest {
                         .filter(LifecycleRuleFilter.builder().prefix("tmp/").build())
                         .expiration(LifecycleExpiration.builder().days(1).build()).build())));
 
-        LifecycleTest.eventually("the expiration notified", () -> records().size() >= 1);
+        Await.until("the expiration notified", () -> records().size() >= 1);
         List<JsonNode> records = records();
         assertThat(records).extracting(r -> r.get("eventName").asText() + " " + r.at("/s3/object/key").asText())
                 .containsExactly("LifecycleExpiration:Delete tmp/a");

@@ -111,7 +111,7 @@ class MetricsTest {
                 BucketLifecycleConfiguration.builder().rules(LifecycleRule.builder().id("expire").status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("").build())
                         .expiration(LifecycleExpiration.builder().days(1).build()).build()).build()));
-        LifecycleTest.eventually("lifecycle expiration counted", () -> {
+        Await.until("lifecycle expiration counted", () -> {
             Scrape m = Scrape.of(port, TOKEN);
             return m.samples().keySet().stream().anyMatch(s -> s.startsWith("rampart_lifecycle_actions_total{")
                     && s.contains("bucket=\"m-lifecycle\""));

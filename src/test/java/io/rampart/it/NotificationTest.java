@@ -104,7 +104,7 @@ class NotificationTest {
         s3.deleteObjects(b -> b.bucket("nt-events").delete(d -> d.objects(ObjectIdentifier.builder().key("img/big.jpg").build(),
                 ObjectIdentifier.builder().key("img/skip.png").build())));
 
-        LifecycleTest.eventually("six events delivered", () -> bucketRecords("nt-events").size() >= 6);
+        Await.until("six events delivered", () -> bucketRecords("nt-events").size() >= 6);
         List<JsonNode> records = bucketRecords("nt-events");
         assertThat(records).extracting(r -> r.get("eventName").asText() + " " + r.at("/s3/object/key").asText()).containsExactly(
                 "ObjectCreated:Put img/a+b.jpg",
@@ -142,7 +142,7 @@ class NotificationTest {
             int n = i;
             s3.putObject(b -> b.bucket("nt-outage").key("k" + n), RequestBody.fromString("x"));
         }
-        LifecycleTest.eventually("five events after the outage", () -> bucketRecords("nt-outage").size() >= 5);
+        Await.until("five events after the outage", () -> bucketRecords("nt-outage").size() >= 5);
         assertThat(webhook.refused()).isGreaterThanOrEqualTo(4);
         assertThat(bucketRecords("nt-outage")).extracting(r -> r.at("/s3/object/key").asText())
                 .containsExactly("k0", "k1", "k2", "k3", "k4");
@@ -168,7 +168,7 @@ class NotificationTest {
         try (Webhook up = Webhook.start();
              Rampart second = Rampart.start(base.withMonitoring(Monitoring.defaults()
                      .withWebhooks(Map.of("hook", up.url()), Duration.ofMillis(50))))) {
-            LifecycleTest.eventually("queued event delivered after the restart", () -> !up.records().isEmpty());
+            Await.until("queued event delivered after the restart", () -> !up.records().isEmpty());
             assertThat(up.records()).extracting(r -> r.at("/s3/object/key").asText()).containsExactly("before-restart");
         }
     }

@@ -1,6 +1,5 @@
 package io.rampart.it;
 
-import static io.rampart.it.ReplicationTest.eventually;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -379,7 +378,7 @@ class RecoveryWindowTest {
                 LifecycleRule.builder().id("expire").status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("logs/").build())
                         .expiration(e -> e.days(1)).build())));
-        eventually("logs/old expired", () -> keys(admin, bucket).isEmpty());
+        Await.until("logs/old expired", () -> keys(admin, bucket).isEmpty());
         admin.deleteBucketLifecycle(b -> b.bucket(bucket));
         assertThat(held(server, bucket)).singleElement().satisfies(e -> {
             assertThat(e.reason()).isEqualTo("LifecycleExpiration");
@@ -401,7 +400,7 @@ class RecoveryWindowTest {
                 LifecycleRule.builder().id("noncurrent").status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("").build())
                         .noncurrentVersionExpiration(n -> n.noncurrentDays(1)).build())));
-        eventually("the noncurrent version expired", () -> versions(admin, bucket).size() == 1);
+        Await.until("the noncurrent version expired", () -> versions(admin, bucket).size() == 1);
         admin.deleteBucketLifecycle(b -> b.bucket(bucket));
         assertThat(held(server, bucket)).singleElement().satisfies(e -> {
             assertThat(e.version().versionId()).isEqualTo(old);
@@ -442,7 +441,7 @@ class RecoveryWindowTest {
         assertThat(done.exitCode()).as(done.err()).isZero();
         assertThat(done.out()).contains("Purged 1 versions (90000 bytes); 1 kept by Object Lock.");
         // The owner's purge is in the trail (drained from admin_actions by the running server), with what it freed.
-        eventually("the purge recorded in the trail", () -> trail().stream()
+        Await.until("the purge recorded in the trail", () -> trail().stream()
                 .anyMatch(r -> "rampart.admin".equals(r.path("eventSource").asText())
                         && "purge-recovery-window".equals(r.path("eventName").asText())
                         && "1".equals(r.path("responseElements").path("purgedVersions").asText())
@@ -459,7 +458,7 @@ class RecoveryWindowTest {
         admin.deleteObject(b -> b.bucket("metered").key("k"));
         RecoveryWindow.Stats stats = server.rampart().recoveryWindow().stats();
         assertThat(stats.versions()).isGreaterThanOrEqualTo(1);
-        eventually("the metrics show the held version", () -> {
+        Await.until("the metrics show the held version", () -> {
             Scrape m = Scrape.of(metricsPort, TOKEN);
             return m.value("rampart_recovery_window_versions") >= 1 && m.value("rampart_recovery_window_bytes") >= 12_345
                     && m.has("rampart_recovery_window_oldest_age_seconds");
@@ -502,7 +501,7 @@ class RecoveryWindowTest {
             s3.putObject(b -> b.bucket("short").key("k"), RequestBody.fromBytes(random(100_000, 11)));
             s3.putObject(b -> b.bucket("short").key("k"), RequestBody.fromString("small now"));
             assertThat(blobFiles(s.dataDir())).hasSize(before.size() + 1);
-            eventually("the aged-out version is purged and its blob freed", () -> {
+            Await.until("the aged-out version is purged and its blob freed", () -> {
                 try {
                     return held(s, "short").isEmpty() && blobFiles(s.dataDir()).equals(before);
                 } catch (IOException e) {

@@ -8,7 +8,6 @@ import io.rampart.audit.TrailQuery;
 import io.rampart.detect.Finding;
 import io.rampart.iam.AccessKey;
 import io.rampart.s3.S3Settings;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -203,14 +202,8 @@ class ReencryptionContainmentTest {
         return TrailQuery.all().run(TrailLayout.ofDataDir(server.dataDir())).stream().filter(which).toList();
     }
 
-    static Finding awaitFinding(String accessKeyId, Predicate<Finding> which) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            List<Finding> found = server.rampart().findings().list().stream()
-                    .filter(f -> accessKeyId.equals(f.accessKeyId()) && which.test(f)).toList();
-            if (!found.isEmpty()) return found.get(0);
-            assertThat(System.nanoTime()).as("a finding for " + accessKeyId).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static Finding awaitFinding(String accessKeyId, Predicate<Finding> which) {
+        return Await.value("a finding for " + accessKeyId, () -> server.rampart().findings().list().stream()
+                .filter(f -> accessKeyId.equals(f.accessKeyId()) && which.test(f)).findFirst().orElse(null));
     }
 }

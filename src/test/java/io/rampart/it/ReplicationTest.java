@@ -2,13 +2,11 @@ package io.rampart.it;
 
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -78,17 +76,9 @@ class ReplicationTest {
                 .rules(rules).build()));
     }
 
+    /** Kept for tests written before {@link Await} (other branches); new code calls {@code Await.until}. */
     static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for: " + what);
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, condition::getAsBoolean);
     }
 
     static String status(S3Client c, String bucket, String key, String versionId) {
@@ -96,7 +86,7 @@ class ReplicationTest {
     }
 
     static void awaitStatus(S3Client c, String bucket, String key, String versionId, String expected) {
-        eventually(bucket + "/" + key + " " + versionId + " replication status " + expected,
+        Await.until(bucket + "/" + key + " " + versionId + " replication status " + expected,
                 () -> expected.equals(status(c, bucket, key, versionId)));
     }
 
@@ -299,7 +289,7 @@ class ReplicationTest {
         awaitStatus(s3, "del-src", "k", v1, "COMPLETED");
 
         String marker = s3.deleteObject(b -> b.bucket("del-src").key("k")).versionId();
-        eventually("the delete marker on the replica", () -> s3.listObjectVersions(b -> b.bucket("del-dst")).deleteMarkers()
+        Await.until("the delete marker on the replica", () -> s3.listObjectVersions(b -> b.bucket("del-dst")).deleteMarkers()
                 .stream().anyMatch(m -> m.versionId().equals(marker) && m.isLatest()));
 
         // The attacker's move: delete the versions themselves at the source. The replica keeps them.
@@ -362,7 +352,7 @@ class ReplicationTest {
         SseCKey key = SseCKey.random();
         String v = s3.putObject(b -> b.bucket("ssec-src").key("locked").sseCustomerAlgorithm("AES256")
                 .sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5()), RequestBody.fromString("secret")).versionId();
-        eventually("FAILED status on the SSE-C version", () -> "FAILED".equals(s3.headObject(b -> b.bucket("ssec-src")
+        Await.until("FAILED status on the SSE-C version", () -> "FAILED".equals(s3.headObject(b -> b.bucket("ssec-src")
                 .key("locked").versionId(v).sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
                 .sseCustomerKeyMD5(key.md5())).replicationStatusAsString()));
         assertThat(catchNoSuchKey(() -> s3.headObject(b -> b.bucket("ssec-dst").key("locked")))).isTrue();
