@@ -123,9 +123,11 @@ class DetectorTest {
             s3.putObject(b -> b.bucket(bucket).key("enc/b.jpg").sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
                     .sseCustomerKeyMD5(key.md5()), RequestBody.fromString("secret"));
             // A copy to a new key with SSE-C: not onto itself.
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("raw/a.jpg").destinationBucket(bucket).destinationKey("enc/a.jpg")
-                    .sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5()));
-            Thread.sleep(500);
+            String copy = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("raw/a.jpg").destinationBucket(bucket)
+                    .destinationKey("enc/a.jpg").sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
+                    .sseCustomerKeyMD5(key.md5())).responseMetadata().requestId();
+            // Not a sleep: the detector has read the copy's record (and every one before it) when this returns.
+            server.awaitDetectorProcessed(copy);
             assertThat(s3.headObject(b -> b.bucket(bucket).key("raw/a.jpg")).contentLength()).isEqualTo(5L);
         }
         assertThat(server.rampart().findings().list()).noneMatch(f -> user.accessKeyId().equals(f.accessKeyId()));
