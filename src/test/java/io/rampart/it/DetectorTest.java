@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rampart.detect.Finding;
 import io.rampart.iam.AccessKey;
-import io.rampart.s3.S3Settings;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.EncryptionType;
@@ -25,18 +24,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 class DetectorTest {
     static final int OBJECTS = 20;
 
+    // SSE-C over plain HTTP and allowed per bucket: the attacker's tool must be available for the attack to start.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
     static RampartServer server;
     static S3Client admin;
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP and allowed per bucket: the attacker's tool must be available for the attack to start.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true));
-        admin = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
     }
 
     static void allowSseC(String bucket) {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,19 +44,15 @@ import software.amazon.awssdk.services.s3.model.Tag;
  */
 class LifecycleTest {
     static final String MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema";
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().lifecycle(1, 1);
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> c.withLifecycle(1, 1));
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     // ---- configuration API ----

@@ -102,6 +102,11 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
         return new RampartExtension(adjust, detection, token);
     }
 
+    /** HTTPS with a self-signed certificate generated into the data directory; {@link #s3()} trusts exactly it. */
+    public RampartExtension selfSignedTls() {
+        return config(c -> c.withTls(new Rampart.Tls(null, null, true)));
+    }
+
     /** The detector's rule pack and webhooks. */
     public RampartExtension detection(DetectorSettings settings) {
         return new RampartExtension(adjust, settings, metricsToken);
@@ -140,9 +145,9 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
         return server;
     }
 
-    /** The admin's S3 client, made once per class and closed after it. */
+    /** The admin's S3 client (over HTTPS, trusting the server's self-signed certificate), made once per class. */
     public S3Client s3() {
-        if (s3 == null) s3 = track(server().s3());
+        if (s3 == null) s3 = track("https".equals(server().endpoint().getScheme()) ? server.s3TrustingSelfSigned() : server.s3());
         return s3;
     }
 

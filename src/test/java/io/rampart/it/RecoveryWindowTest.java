@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.cli.AdminPurgeRecoveryWindowCommand;
 import io.rampart.cli.Main;
-import io.rampart.http.Monitoring;
 import io.rampart.http.Rampart;
 import io.rampart.iam.AccessKey;
 import io.rampart.recovery.RecoveryOptions;
-import io.rampart.s3.S3Settings;
 import io.rampart.storage.RecoveryWindow;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,9 +26,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -58,23 +56,17 @@ class RecoveryWindowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "window-metrics-token-0123456789";
 
+    // SSE-C allowed over HTTP (the attacker's tool), lifecycle days of a second, and metrics.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp()
+            .lifecycle(1, 1).metrics(TOKEN);
     static RampartServer server;
     static S3Client admin;
     static int metricsPort;
 
     @BeforeAll static void start() throws Exception {
-        Path tokenFile = Files.createTempFile("metrics", ".token");
-        Files.writeString(tokenFile, TOKEN + "\n");
-        // SSE-C allowed over HTTP (the attacker's tool), lifecycle days of a second, and metrics.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withLifecycle(1, 1)
-                .withMonitoring(Monitoring.defaults().withMetrics(0, tokenFile)));
-        admin = server.s3();
-        metricsPort = server.rampart().metricsPort().orElseThrow();
-    }
-
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
+        metricsPort = RAMPART.metricsPort();
     }
 
     // ---- helpers ----

@@ -7,12 +7,11 @@ import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
 import io.rampart.detect.Finding;
 import io.rampart.iam.AccessKey;
-import io.rampart.s3.S3Settings;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -28,17 +27,13 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 class ReencryptionContainmentTest {
     static final int OBJECTS = 15;
 
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
     static RampartServer server;
     static S3Client admin;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true));
-        admin = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
     }
 
     static void bucketAllowingSseC(String bucket, boolean versioned) {

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -41,20 +41,16 @@ import software.amazon.awssdk.services.s3.model.Tag;
 class ReplicationTest {
     static final String MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema";
     static final String ROLE = "arn:aws:iam::123456789012:role/replication";
+    // SSE-C over plain HTTP and on new buckets: one test shows SSE-C objects are not replicated.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttpOnNewBuckets();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP and on new buckets: one test shows SSE-C objects are not replicated.
-        server = RampartServer.start(c -> c.withS3(new io.rampart.s3.S3Settings(true, false)));
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     static void versionedBucket(S3Client c, String name) {
