@@ -37,10 +37,7 @@ class DeleteMarkerTest {
     }
 
     static String newVersionedBucket() {
-        String name = "markers-" + SEQ.incrementAndGet();
-        s3.createBucket(b -> b.bucket(name));
-        s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
-        return name;
+        return Buckets.versioned(s3, "markers-" + SEQ.incrementAndGet());
     }
 
     static String put(String bucket, String key, String body) {

@@ -35,10 +35,7 @@ class DetectorTest {
     }
 
     static void allowSseC(String bucket) {
-        admin.createBucket(b -> b.bucket(bucket));
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        Buckets.allowingSseC(admin, bucket);
     }
 
     @Test void inPlaceSseCReEncryptionIsContainedWithinThreeWritesAndDisablesTheKey() throws Exception {

@@ -55,9 +55,7 @@ class ListObjectVersionsTest {
     }
 
     static String newVersionedBucket(String name) {
-        s3.createBucket(b -> b.bucket(name));
-        s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
-        return name;
+        return Buckets.versioned(s3, name);
     }
 
     static String put(String bucket, String key) {

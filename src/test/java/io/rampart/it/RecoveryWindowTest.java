@@ -1,5 +1,7 @@
 package io.rampart.it;
 
+import static io.rampart.it.Buckets.keys;
+import static io.rampart.it.Buckets.versions;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -153,24 +155,7 @@ class RecoveryWindowTest {
 
     /** A bucket whose default encryption is SSE-S3 and which allows SSE-C (as a user relying on SSE-C sets it). */
     static void bucketAllowingSseC(String bucket) {
-        admin.createBucket(b -> b.bucket(bucket));
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
-    }
-
-    /** Every version and delete marker of a bucket as "key@versionId" (markers as "key@versionId:DM"). */
-    static List<String> versions(S3Client s3, String bucket) {
-        List<String> out = new ArrayList<>();
-        for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket))) {
-            page.versions().forEach(v -> out.add(v.key() + "@" + v.versionId()));
-            page.deleteMarkers().forEach(m -> out.add(m.key() + "@" + m.versionId() + ":DM"));
-        }
-        return out;
-    }
-
-    static List<String> keys(S3Client s3, String bucket) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+        Buckets.allowingSseC(admin, bucket);
     }
 
     static List<RecoveryWindow.Entry> held(RampartServer s, String bucket) {

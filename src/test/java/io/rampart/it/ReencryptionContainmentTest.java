@@ -37,13 +37,8 @@ class ReencryptionContainmentTest {
     }
 
     static void bucketAllowingSseC(String bucket, boolean versioned) {
-        admin.createBucket(b -> b.bucket(bucket));
-        if (versioned) {
-            admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-        }
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        if (versioned) Buckets.versionedAllowingSseC(admin, bucket);
+        else Buckets.allowingSseC(admin, bucket);
         for (int i = 0; i < OBJECTS; i++) {
             String key = "doc-" + i;
             admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("precious " + key));

@@ -54,8 +54,7 @@ class ReplicationTest {
     }
 
     static void versionedBucket(S3Client c, String name) {
-        c.createBucket(b -> b.bucket(name));
-        c.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        Buckets.versioned(c, name);
     }
 
     static ReplicationRule rule(String id, int priority, String prefix, String destination, boolean deleteMarkers) {

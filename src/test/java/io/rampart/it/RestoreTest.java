@@ -100,11 +100,7 @@ class RestoreTest {
     }
 
     static void versionedBucketAllowingSseC(String bucket) {
-        admin.createBucket(b -> b.bucket(bucket));
-        admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        Buckets.versionedAllowingSseC(admin, bucket);
     }
 
     /** Every version and delete marker of the bucket. */

@@ -1,5 +1,6 @@
 package io.rampart.it;
 
+import static io.rampart.it.Buckets.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rampart.http.Monitoring;
@@ -58,9 +59,5 @@ class TrailDeliveryTest {
                         .isEqualTo(Files.readAllBytes(source.dataDir().resolve("trail").resolve(logKey)));
             }
         }
-    }
-
-    private static List<String> keys(S3Client s3, String bucket) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
     }
 }
