@@ -11,7 +11,6 @@ import io.rampart.cli.Main;
 import io.rampart.detect.DetectorSettings;
 import io.rampart.detect.Finding;
 import io.rampart.iam.AccessKey;
-import io.rampart.s3.S3Settings;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,6 +26,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,6 +41,11 @@ class FindingsTest {
     static RampartServer server;
     static S3Client admin;
     static HttpServer webhook;
+    static Path rules;
+    // The webhook receiver and the operator's rule pack are made first (in start()): the detection settings name them.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond()
+            .detection(() -> DetectorSettings.defaults().withRules(rules).withWebhooks(
+                    List.of("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"), Duration.ofMillis(50)));
     static final List<String> delivered = new CopyOnWriteArrayList<>();
     static final AtomicInteger attempts = new AtomicInteger();
 
@@ -63,18 +68,15 @@ class FindingsTest {
             pack = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         // The operator's pack: deletes contained from the fifth in a minute.
-        Path rules = Files.createTempFile("rules", ".yaml");
+        rules = Files.createTempFile("rules", ".yaml");
         Files.writeString(rules, pack.replace("threshold: 50", "threshold: 5"));
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true),
-                DetectorSettings.defaults().withRules(rules).withWebhooks(
-                        List.of("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"), Duration.ofMillis(50)));
-        admin = server.s3();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
     }
 
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+    @AfterAll static void stop() throws Exception {
         webhook.stop(0);
+        Files.deleteIfExists(rules);
     }
 
     record Run(int exit, String out, String err) { }

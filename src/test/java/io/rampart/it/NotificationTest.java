@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -33,17 +34,17 @@ class NotificationTest {
     private static Webhook webhook;
     private static RampartServer server;
     private static S3Client s3;
+    // The webhook receiver starts first (in start()): the server's configuration names its URL.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> c.withMonitoring(Monitoring.defaults()
+            .withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
 
     @BeforeAll static void start() throws Exception {
         webhook = Webhook.start();
-        server = RampartServer.start(c -> c.withMonitoring(Monitoring.defaults()
-                .withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
-        s3 = server.s3();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     @AfterAll static void stop() {
-        s3.close();
-        server.close();
         webhook.close();
     }
 

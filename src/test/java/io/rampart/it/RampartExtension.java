@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -31,16 +32,18 @@ import software.amazon.awssdk.services.s3.S3Client;
  * // or: @Test void something(S3Client s3, RampartServer server) { ... }
  * }</pre>
  *
- * The server starts before the class's own {@code @BeforeAll} methods run and stops after its {@code @AfterAll}
- * methods. Test and lifecycle methods may declare {@link RampartServer}, {@link S3Client} (the admin's),
+ * The server starts on first use ({@link #server()}, a client, a parameter), so a class's {@code @BeforeAll} may
+ * first start what the configuration names (a webhook receiver, a rule file); it stops after the class's
+ * {@code @AfterAll} methods. Test and lifecycle methods may declare {@link RampartServer}, {@link S3Client} (the admin's),
  * {@link IamClient} (the admin's) or {@link RawS3} parameters (with one such extension per class). Each setting
  * below returns a new extension: the extension itself holds no server until the class starts.
  */
 public final class RampartExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private final UnaryOperator<Rampart.Config> adjust;
-    private final DetectorSettings detection;
+    private final Callable<DetectorSettings> detection;
     private final String metricsToken;
 
+    private boolean running;
     private RampartServer server;
     private S3Client s3;
     private IamClient iam;
@@ -48,7 +51,7 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
     private Path metricsTokenFile;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
-    private RampartExtension(UnaryOperator<Rampart.Config> adjust, DetectorSettings detection, String metricsToken) {
+    private RampartExtension(UnaryOperator<Rampart.Config> adjust, Callable<DetectorSettings> detection, String metricsToken) {
         this.adjust = adjust;
         this.detection = detection;
         this.metricsToken = metricsToken;
@@ -107,12 +110,16 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
         return config(c -> c.withTls(new Rampart.Tls(null, null, true)));
     }
 
-    /** The detector's rule pack and webhooks. */
-    public RampartExtension detection(DetectorSettings settings) {
+    /** The detector's rule pack and webhooks, read when the server starts. */
+    public RampartExtension detection(Callable<DetectorSettings> settings) {
         return new RampartExtension(adjust, settings, metricsToken);
     }
 
-    @Override public void beforeAll(ExtensionContext context) throws Exception {
+    @Override public synchronized void beforeAll(ExtensionContext context) {
+        running = true; // the server itself starts on first use
+    }
+
+    private void start() throws Exception {
         UnaryOperator<Rampart.Config> config = adjust;
         if (metricsToken != null) {
             metricsTokenFile = Files.createTempFile("rampart-metrics", ".token");
@@ -123,10 +130,11 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
                 return adjusted.withMonitoring(adjusted.monitoring().withMetrics(0, tokenFile));
             };
         }
-        server = detection == null ? RampartServer.start(config) : RampartServer.start(config, detection);
+        server = detection == null ? RampartServer.start(config) : RampartServer.start(config, detection.call());
     }
 
-    @Override public void afterAll(ExtensionContext context) throws Exception {
+    @Override public synchronized void afterAll(ExtensionContext context) throws Exception {
+        running = false;
         try {
             while (!opened.isEmpty()) opened.pop().close();
         } finally {
@@ -139,26 +147,33 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
         }
     }
 
-    /** The running server (only from {@code @BeforeAll} on). */
-    public RampartServer server() {
-        if (server == null) throw new IllegalStateException("the Rampart server runs only while its test class does");
+    /** The server, started on the first call (from the class's {@code @BeforeAll} on). */
+    public synchronized RampartServer server() {
+        if (!running) throw new IllegalStateException("the Rampart server runs only while its test class does");
+        if (server == null) {
+            try {
+                start();
+            } catch (Exception e) {
+                throw new IllegalStateException("the Rampart server did not start", e);
+            }
+        }
         return server;
     }
 
     /** The admin's S3 client (over HTTPS, trusting the server's self-signed certificate), made once per class. */
-    public S3Client s3() {
+    public synchronized S3Client s3() {
         if (s3 == null) s3 = track("https".equals(server().endpoint().getScheme()) ? server.s3TrustingSelfSigned() : server.s3());
         return s3;
     }
 
     /** The admin's IAM client, made once per class and closed after it. */
-    public IamClient iam() {
+    public synchronized IamClient iam() {
         if (iam == null) iam = track(server().iam());
         return iam;
     }
 
     /** Hand-made signed requests, for what the SDK will not send. */
-    public RawS3 raw() {
+    public synchronized RawS3 raw() {
         if (raw == null) raw = new RawS3(server());
         return raw;
     }
