@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rampart.crypto.MasterKey;
 import io.rampart.iam.Principal;
+import io.rampart.it.Await;
 import io.rampart.storage.Database;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -356,8 +357,7 @@ class TrailIntegrityTest {
         TrailWriter.Options opts = TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false)
                 .withDigestEvery(Duration.ofMillis(1100));
         try (TrailWriter w = TrailWriter.open(trailDir, opts, MASTER, db, Clock.systemUTC())) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (layout.digestFiles().size() < 3 && System.nanoTime() < deadline) Thread.sleep(50);
+            Await.until("three digest files", () -> layout.digestFiles().size() >= 3);
             assertThat(layout.digestFiles()).hasSizeGreaterThanOrEqualTo(3);
             assertThat(layout.logFiles()).isEmpty();
         }

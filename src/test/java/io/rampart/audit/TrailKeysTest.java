@@ -3,6 +3,7 @@ package io.rampart.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rampart.crypto.MasterKey;
+import io.rampart.it.Await;
 import io.rampart.storage.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,7 @@ class TrailKeysTest {
         try (Database db = new Database(dir.resolve("rampart.db"), 2)) {
             TrailKeys.Pending pending = TrailKeys.loadOrStartCreating(new TrailAnchor(db, MASTER), dir.resolve("keys"), MASTER,
                     Duration.ofMillis(50), Clock.systemUTC());
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!pending.ready() && System.nanoTime() < deadline) Thread.sleep(20);
+            Await.until("the idle key created", Duration.ofSeconds(60), pending::ready);
             assertThat(pending.ready()).isTrue();
             assertThat(TrailAnchor.read(dir.resolve("rampart.db")).keys()).singleElement()
                     .extracting(TrailAnchor.KeyRecord::status).isEqualTo(TrailAnchor.KeyStatus.CURRENT);

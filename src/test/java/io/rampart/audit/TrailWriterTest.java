@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.crypto.MasterKey;
 import io.rampart.iam.Principal;
+import io.rampart.it.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,8 +208,7 @@ class TrailWriterTest {
                 .withRotation(Duration.ofMillis(200), 1 << 20);
         try (TrailWriter w = TrailWriter.open(dir, opts, MASTER, db, Clock.systemUTC())) {
             w.recordDurably(put("t"));
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (new TrailLayout(dir).logFiles().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+            Await.until("a sealed log file", () -> !new TrailLayout(dir).logFiles().isEmpty());
             assertThat(new TrailLayout(dir).logFiles()).hasSize(1);
         }
     }

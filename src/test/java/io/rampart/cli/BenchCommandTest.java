@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rampart.it.RampartExtension;
 import io.rampart.it.RampartServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -18,14 +19,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** Runs {@code rampart bench} for about a second against a real Rampart server and checks its JSON report. */
 class BenchCommandTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     private static RampartServer server;
 
-    @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-    }
-
-    @AfterAll static void stop() {
-        server.close();
+    @BeforeAll static void start() {
+        server = RAMPART.server();
     }
 
     record Run(int exitCode, String out, String err) {

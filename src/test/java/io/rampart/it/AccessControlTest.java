@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,19 +28,16 @@ import software.amazon.awssdk.services.sts.model.StsException;
 /** Practice 1 end to end through the SDK's IAM, STS and S3 clients: users, keys, policies, roles and sessions. */
 class AccessControlTest {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    // SSE-C allowed (over plain HTTP, on new buckets) so that policies, not defaults, are what block it here.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttpOnNewBuckets();
     private static RampartServer server;
     private static IamClient iam;
     private static S3Client admin;
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C allowed (over plain HTTP, on new buckets) so that policies, not defaults, are what block it here.
-        server = RampartServer.start(c -> c.withS3(new io.rampart.s3.S3Settings(true, false)));
-        iam = server.iam();
-        admin = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        server.close();
+        server = RAMPART.server();
+        iam = RAMPART.iam();
+        admin = RAMPART.s3();
     }
 
     private static String unique(String prefix) {

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -30,17 +30,13 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 class AccessLogTest {
     private static final Pattern FIELD = Pattern.compile("\\[[^\\]]*\\]|\"(?:[^\"\\\\]|\\\\.)*\"|\\S+");
     private static final Pattern LOG_KEY = Pattern.compile("logs/\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-[0-9A-F]{16}");
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     private static RampartServer server;
     private static S3Client s3;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     @Test void bucketLoggingStatusRoundTripsAndCanBeTurnedOff() {
@@ -149,7 +145,7 @@ class AccessLogTest {
     /** Delivers the buffered lines until the log objects in {@code bucket}, together, satisfy {@code done}; their text. */
     private static String delivered(String bucket, java.util.function.Predicate<String> done) {
         String[] text = {""};
-        LifecycleTest.eventually("access log lines delivered to " + bucket, () -> {
+        Await.until("access log lines delivered to " + bucket, () -> {
             server.rampart().accessLog().deliverNow();
             StringBuilder all = new StringBuilder();
             for (S3Object o : s3.listObjectsV2(b -> b.bucket(bucket).prefix("logs/")).contents()) {

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,14 +29,15 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 class AccountRootTest {
     private static final String ADMIN = "admin";
     private static final String POLICY = "arn:aws:iam::aws:policy/AdministratorAccess";
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     private static RampartServer server;
     private static IamClient admin;
     private static String account;
     private static AwsBasicCredentials mallory;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        admin = server.iam();
+        server = RAMPART.server();
+        admin = RAMPART.iam();
         account = server.accountId();
         admin.createUser(b -> b.userName("mallory"));
         AccessKey k = admin.createAccessKey(b -> b.userName("mallory")).accessKey();
@@ -49,10 +50,6 @@ class AccountRootTest {
         admin.putRolePolicy(b -> b.roleName("iam-operator").policyName("iam-everything").policyDocument("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"""));
         admin.createGroup(b -> b.groupName("ops"));
-    }
-
-    @AfterAll static void stop() {
-        server.close();
     }
 
     /** Every IAM call that would change the admin, as the attacker sends it. */

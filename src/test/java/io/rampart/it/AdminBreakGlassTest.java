@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -62,15 +61,6 @@ class AdminBreakGlassTest {
                 .forcePathStyle(true).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30))).build();
     }
 
-    static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            T v = probe.get();
-            if (v != null) return v;
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
 
     /** null when the call succeeds, else its S3 error code. */
     static String errorOf(S3Client s3) {
@@ -93,7 +83,7 @@ class AdminBreakGlassTest {
     }
 
     static JsonNode awaitAdminRecord(Path dataDir, String eventName, Predicate<JsonNode> match) throws InterruptedException {
-        return await("a rampart.admin " + eventName + " record in the trail",
+        return Await.value("a rampart.admin " + eventName + " record in the trail",
                 () -> adminRecords(dataDir, eventName).stream().filter(match).findFirst().orElse(null));
     }
 
@@ -116,7 +106,7 @@ class AdminBreakGlassTest {
             root.copyObject(b -> b.sourceBucket("vault").sourceKey("ledger.csv").destinationBucket("vault")
                     .destinationKey("ledger.csv").sseCustomerAlgorithm("AES256").sseCustomerKey(ransom.base64())
                     .sseCustomerKeyMD5(ransom.md5()));
-            assertThat(await("the admin key refused", () -> errorOf(root))).isEqualTo("403 InvalidAccessKeyId");
+            assertThat(Await.value("the admin key refused", () -> errorOf(root))).isEqualTo("403 InvalidAccessKeyId");
         } finally {
             stop(first);
         }
@@ -157,7 +147,7 @@ class AdminBreakGlassTest {
             Run activated = admin(dir, "activate-key", RampartServer.ACCESS_KEY);
             assertThat(activated.exit()).as(activated.err()).isZero();
             assertThat(activated.out()).contains("is now Active").contains("Finding " + findingId);
-            assertThat(await("the old admin key accepted again", () -> errorOf(root) == null ? "ok" : null)).isEqualTo("ok");
+            assertThat(Await.value("the old admin key accepted again", () -> errorOf(root) == null ? "ok" : null)).isEqualTo("ok");
 
             Run resolved = admin(dir, "findings", "resolve", findingId, "--yes");
             assertThat(resolved.exit()).as(resolved.err()).isZero();
@@ -185,7 +175,7 @@ class AdminBreakGlassTest {
                 assertThat(errorOf(fresh)).isNull();
                 Run off = admin(dir, "deactivate-key", newKey);
                 assertThat(off.exit()).as(off.err()).isZero();
-                assertThat(await("the new key refused", () -> errorOf(fresh))).isEqualTo("403 InvalidAccessKeyId");
+                assertThat(Await.value("the new key refused", () -> errorOf(fresh))).isEqualTo("403 InvalidAccessKeyId");
                 awaitAdminRecord(dir, "deactivate-key", r -> newKey.equals(r.path("requestParameters").path("accessKeyId").asText()));
             }
 

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.rampart.http.Monitoring;
-import io.rampart.s3.S3Settings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
@@ -35,15 +32,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  */
 class AlertRulesTest {
     private static final Pattern METRIC = Pattern.compile("\\b((?:rampart|jvm|process)_[a-z0-9_]+)");
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp()
+            .lifecycle(1, 1).metrics(MetricsTest.TOKEN);
     private static RampartServer server;
     private static int port;
 
     @BeforeAll static void startAndExercise() throws Exception {
-        Path tokenFile = Files.createTempFile("metrics", ".token");
-        Files.writeString(tokenFile, MetricsTest.TOKEN);
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withLifecycle(1, 1)
-                .withMonitoring(Monitoring.defaults().withMetrics(0, tokenFile)));
-        port = server.rampart().metricsPort().orElseThrow();
+        server = RAMPART.server();
+        port = RAMPART.metricsPort();
         try (S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("alerts"));
             s3.putObject(b -> b.bucket("alerts").key("doc"), RequestBody.fromString("original"));
@@ -61,12 +57,8 @@ class AlertRulesTest {
         try (S3Client wrong = server.s3(RampartServer.ACCESS_KEY, "wrong-secret-000000000000000000000000000000")) {
             assertS3Error(() -> wrong.listObjectsV2(b -> b.bucket("alerts")), 403, "SignatureDoesNotMatch");
         }
-        LifecycleTest.eventually("lifecycle action counted", () -> Scrape.of(port, MetricsTest.TOKEN)
+        Await.until("lifecycle action counted", () -> Scrape.of(port, MetricsTest.TOKEN)
                 .has("rampart_lifecycle_actions_total"));
-    }
-
-    @AfterAll static void stop() {
-        server.close();
     }
 
     @Test void everyAlertRuleIsCompleteAndNamesOnlyExportedMetrics() throws Exception {

@@ -1,6 +1,5 @@
 package io.rampart.it;
 
-import static io.rampart.it.ReplicationTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -18,19 +17,15 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 /** The admin restore API as a background job: started with "async", polled by id until it is done. */
 class AsyncRestoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     static JsonNode json(RawS3.Reply r) {
@@ -48,7 +43,7 @@ class AsyncRestoreTest {
 
     static JsonNode awaitJob(String id) {
         JsonNode[] last = new JsonNode[1];
-        eventually("restore job " + id + " done", () -> {
+        Await.until("restore job " + id + " done", () -> {
             RawS3.Reply r = raw.signed("GET", "/_rampart/admin/restore/jobs/" + id, Map.of(), null);
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             last[0] = json(r).get("job");

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rampart.s3.S3Settings;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
@@ -23,19 +23,15 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
  * object in place with CopyObject and a new SSE-C key) is refused wherever SSE-C is blocked.
  */
 class BucketEncryptionTest {
+    // SSE-C over plain HTTP is allowed so this class tests blocking, not transport; new buckets block SSE-C.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
     static RampartServer server;
     static S3Client s3;
     static final AtomicInteger SEQ = new AtomicInteger();
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP is allowed so this class tests blocking, not transport; new buckets block SSE-C.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)));
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     static String newBucket() {

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -18,18 +18,14 @@ import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 class BucketOperationsTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static final AtomicInteger SEQ = new AtomicInteger();
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     static String bucketName(String stem) {

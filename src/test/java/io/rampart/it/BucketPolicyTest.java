@@ -3,15 +3,14 @@ package io.rampart.it;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rampart.s3.S3Settings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,21 +26,17 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * policy, and writes with long-lived keys refused except for break-glass principals.
  */
 class BucketPolicyTest {
+    // SSE-C over plain HTTP is allowed, and each bucket unblocks SSE-C, so that only the policy blocks it.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
     static final AtomicInteger SEQ = new AtomicInteger();
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP is allowed, and each bucket unblocks SSE-C, so that only the policy blocks it.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)));
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     static String newBucket() {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketCannedACL;
@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.s3.model.Payer;
 
 /** What real clients (s3cmd, rclone, the AWS CLI, boto3 scripts, Terraform) ask and AWS answers, found by running them. */
 class ClientCompatibilityTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
@@ -27,17 +28,12 @@ class ClientCompatibilityTest {
     static final String NOT_ALLOWED = "The bucket does not allow ACLs";
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-        raw = new RawS3(server);
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
         s3.createBucket(b -> b.bucket(BUCKET));
         s3.createBucket(b -> b.bucket("compat-mfa"));
         s3.putObject(b -> b.bucket(BUCKET).key("present"), RequestBody.fromString("here"));
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
     }
 
     // s3cmd ws-info and info, Terraform's aws_s3_bucket refresh: "never configured", not 501.

@@ -7,28 +7,23 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Concurrent writers: one key ends with one complete winner; different keys all land. */
 class ConcurrencyTest {
+    // Window off: these tests see blobs released the moment their last version goes (RecoveryWindowTest: with it on).
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().recoveryWindow(java.time.Duration.ZERO);
     static RampartServer server;
     static S3Client s3;
 
     @BeforeAll static void start() throws Exception {
-        // Window off: these tests see blobs released the moment their last version goes (RecoveryWindowTest: with it on).
-        server = RampartServer.start(c -> c.withRecovery(io.rampart.recovery.RecoveryOptions.defaults()
-                .withWindow(java.time.Duration.ZERO)));
-        s3 = server.s3();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
         s3.createBucket(b -> b.bucket("race"));
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
     }
 
     private static byte[] filled(int size, int value) {

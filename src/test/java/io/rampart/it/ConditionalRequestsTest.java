@@ -13,14 +13,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class ConditionalRequestsTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static final AtomicInteger SEQ = new AtomicInteger();
@@ -29,13 +30,8 @@ class ConditionalRequestsTest {
     static final Instant FUTURE = Instant.now().plusSeconds(24 * 3600);
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     /** A new bucket holding key "k" with body "v1"; returns {bucket, etag}. */

@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -38,20 +38,15 @@ class CopyObjectTest {
     /** Larger than Rampart's inline limit, so the bytes live in a blob file that copies share. */
     static final int BLOB_SIZE = 200 * 1024;
 
+    // Window off: these tests see blobs released the moment their last version goes (RecoveryWindowTest: with it on).
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().recoveryWindow(Duration.ZERO);
     static RampartServer server;
     static S3Client s3;
     static final AtomicInteger BUCKETS = new AtomicInteger();
 
     @BeforeAll static void start() throws Exception {
-        // Window off: these tests see blobs released the moment their last version goes (RecoveryWindowTest: with it on).
-        server = RampartServer.start(c -> c.withRecovery(io.rampart.recovery.RecoveryOptions.defaults()
-                .withWindow(java.time.Duration.ZERO)));
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     static String newBucket(String name) {
@@ -101,8 +96,7 @@ class CopyObjectTest {
 
     /** Blob files are released after the metadata commit; give that a moment. */
     static void awaitBlobFilesExactly(Set<Path> expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!blobFiles().equals(expected) && System.nanoTime() < deadline) Thread.sleep(20);
+        Await.until("the blob files to be exactly " + expected, () -> blobFiles().equals(expected));
         assertThat(blobFiles()).isEqualTo(expected);
     }
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -24,27 +24,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Delete markers: how DELETE hides a key in a versioned bucket without losing anything, and how to undo it. */
 class DeleteMarkerTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
     static final AtomicInteger SEQ = new AtomicInteger();
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     static String newVersionedBucket() {
-        String name = "markers-" + SEQ.incrementAndGet();
-        s3.createBucket(b -> b.bucket(name));
-        s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
-        return name;
+        return Buckets.versioned(s3, "markers-" + SEQ.incrementAndGet());
     }
 
     static String put(String bucket, String key, String body) {

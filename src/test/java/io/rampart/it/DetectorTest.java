@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rampart.detect.Finding;
 import io.rampart.iam.AccessKey;
-import io.rampart.s3.S3Settings;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.EncryptionType;
@@ -26,25 +24,18 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 class DetectorTest {
     static final int OBJECTS = 20;
 
+    // SSE-C over plain HTTP and allowed per bucket: the attacker's tool must be available for the attack to start.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
     static RampartServer server;
     static S3Client admin;
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP and allowed per bucket: the attacker's tool must be available for the attack to start.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true));
-        admin = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
     }
 
     static void allowSseC(String bucket) {
-        admin.createBucket(b -> b.bucket(bucket));
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        Buckets.allowingSseC(admin, bucket);
     }
 
     @Test void inPlaceSseCReEncryptionIsContainedWithinThreeWritesAndDisablesTheKey() throws Exception {
@@ -124,9 +115,11 @@ class DetectorTest {
             s3.putObject(b -> b.bucket(bucket).key("enc/b.jpg").sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
                     .sseCustomerKeyMD5(key.md5()), RequestBody.fromString("secret"));
             // A copy to a new key with SSE-C: not onto itself.
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("raw/a.jpg").destinationBucket(bucket).destinationKey("enc/a.jpg")
-                    .sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5()));
-            Thread.sleep(500);
+            String copy = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("raw/a.jpg").destinationBucket(bucket)
+                    .destinationKey("enc/a.jpg").sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
+                    .sseCustomerKeyMD5(key.md5())).responseMetadata().requestId();
+            // Not a sleep: the detector has read the copy's record (and every one before it) when this returns.
+            server.awaitDetectorProcessed(copy);
             assertThat(s3.headObject(b -> b.bucket(bucket).key("raw/a.jpg")).contentLength()).isEqualTo(5L);
         }
         assertThat(server.rampart().findings().list()).noneMatch(f -> user.accessKeyId().equals(f.accessKeyId()));
@@ -157,14 +150,8 @@ class DetectorTest {
         assertThat(rule.blockedEncryptionTypes().encryptionTypeAsStrings()).containsExactly("NONE");
     }
 
-    static Finding awaitFinding(String ruleId, String accessKeyId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            List<Finding> found = server.rampart().findings().list().stream()
-                    .filter(f -> f.ruleId().equals(ruleId) && accessKeyId.equals(f.accessKeyId())).toList();
-            if (!found.isEmpty()) return found.get(0);
-            assertThat(System.nanoTime()).as("a " + ruleId + " finding for " + accessKeyId).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static Finding awaitFinding(String ruleId, String accessKeyId) {
+        return Await.value("a " + ruleId + " finding for " + accessKeyId, () -> server.rampart().findings().list().stream()
+                .filter(f -> f.ruleId().equals(ruleId) && accessKeyId.equals(f.accessKeyId())).findFirst().orElse(null));
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.cli.Main;
-import io.rampart.s3.S3Settings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -13,9 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
@@ -29,18 +28,15 @@ class DrillCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** SSE-C over plain HTTP accepted, so the attacker's tool works and the detector has something to contain. */
-    static RampartServer sseCServer;
+    @RegisterExtension static final RampartExtension SSE_C = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
     /** The server's defaults: SSE-C refused over plain HTTP and blocked on new buckets. */
+    @RegisterExtension static final RampartExtension DEFAULTS = RampartExtension.withDefaults().autoRespond();
+    static RampartServer sseCServer;
     static RampartServer defaultServer;
 
     @BeforeAll static void start() throws Exception {
-        sseCServer = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true));
-        defaultServer = RampartServer.start(c -> c.withAutoRespond(true));
-    }
-
-    @AfterAll static void stop() {
-        sseCServer.close();
-        defaultServer.close();
+        sseCServer = SSE_C.server();
+        defaultServer = DEFAULTS.server();
     }
 
     record Run(int exitCode, String out, String err) {

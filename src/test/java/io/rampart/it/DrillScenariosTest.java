@@ -3,13 +3,12 @@ package io.rampart.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rampart.s3.S3Settings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -18,14 +17,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * drill runs itself brings every object back byte-identical (0 lost, measured).
  */
 class DrillScenariosTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
     static RampartServer server;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true));
-    }
-
-    @AfterAll static void stop() {
-        server.close();
+        server = RAMPART.server();
     }
 
     static DrillCommandTest.Run drill(String... more) {

@@ -3,13 +3,12 @@ package io.rampart.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rampart.s3.S3Settings;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The drill's scenarios whose originals survive only thanks to the recovery window (soft delete): in-place copies and
@@ -18,14 +17,11 @@ import org.junit.jupiter.api.Test;
  * byte-identical (0 lost).
  */
 class DrillScenariosWindowTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
     static RampartServer server;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true));
-    }
-
-    @AfterAll static void stop() {
-        server.close();
+        server = RAMPART.server();
     }
 
     @Test void unversionedScenarioIsContainedAndTheWindowLosesNothing() {

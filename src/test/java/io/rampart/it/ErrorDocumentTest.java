@@ -5,31 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 class ErrorDocumentTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
     static final String BUCKET = "errors";
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-        raw = new RawS3(server);
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
         s3.createBucket(b -> b.bucket(BUCKET));
         s3.putObject(b -> b.bucket(BUCKET).key("present"), RequestBody.fromString("here"));
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
     }
 
     /** Checks the parts every S3 error shares: status, request id header, XML body with Code, Message, Resource, RequestId. */

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -157,7 +156,7 @@ class HostileInputTest {
         Files.writeString(layout.segments().resolve("0000000000001-00000000000000aa.jsonl"), segment);
         server.rampart().detector().wake();
 
-        await(() -> unreadableFindings().size() >= 2, "unreadable-trail-record findings for both files");
+        Await.until("unreadable-trail-record findings for both files", () -> unreadableFindings().size() >= 2);
         List<Finding> found = unreadableFindings();
         assertThat(found).allSatisfy(f -> assertThat(f.severity()).hasToString("HIGH"));
         Finding inSegment = found.stream().filter(f -> f.description().contains("00000000000000aa")).findFirst().orElseThrow();
@@ -247,10 +246,10 @@ class HostileInputTest {
         assertThat(refused).as("the re-encryption was never refused").isNotNull();
         assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidAccessKeyId");
         assertThat(succeeded).isBetween(1, 3);
-        await(() -> server.rampart().findings().list().stream().anyMatch(f -> f.ruleId().equals("in-place-sse-c-reencryption")
-                && attacker.accessKeyId().equals(f.accessKeyId())), "an in-place-sse-c-reencryption finding");
+        Await.until("an in-place-sse-c-reencryption finding", () -> server.rampart().findings().list().stream().anyMatch(f -> f.ruleId().equals("in-place-sse-c-reencryption")
+                && attacker.accessKeyId().equals(f.accessKeyId())));
         assertThat(server.rampart().iam().findKey(attacker.accessKeyId()).orElseThrow().active()).isFalse();
-        await(() -> !server.rampart().iam().findKey(second.accessKeyId()).orElseThrow().active(), "the user's second key off");
+        Await.until("the user's second key off", () -> !server.rampart().iam().findKey(second.accessKeyId()).orElseThrow().active());
         try (S3Client s3 = server.s3(second.accessKeyId(), second.secretKey())) {
             S3Errors.assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("doc-9").destinationBucket(bucket)
                     .destinationKey("doc-9").sseCustomerAlgorithm("AES256").sseCustomerKey(ransom.base64())
@@ -273,7 +272,7 @@ class HostileInputTest {
     private void awaitSealedStsRecord() throws Exception {
         String eventName = "eventSource\":\"sts.amazonaws.com";
         TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
-        await(() -> {
+        Await.until("a sealed trail file with the STS call's record", () -> {
             try {
                 for (String o : layout.logFiles()) {
                     try (InputStream in = new GZIPInputStream(Files.newInputStream(layout.resolve(o)))) {
@@ -284,7 +283,7 @@ class HostileInputTest {
             } catch (IOException e) {
                 return false;
             }
-        }, "a sealed trail file with the STS call's record");
+        });
         // The detector scans sealed files when the set of open segments changes: let it see this one.
         server.rampart().detector().pass(true);
     }
@@ -292,7 +291,7 @@ class HostileInputTest {
     private JsonNode awaitRecord(java.util.function.Predicate<JsonNode> match) throws Exception {
         TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
         JsonNode[] found = {null};
-        await(() -> {
+        Await.until("the request's trail record", () -> {
             try (var files = Files.list(layout.segments())) {
                 for (Path p : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
                     for (String line : Files.readAllLines(p)) {
@@ -308,16 +307,8 @@ class HostileInputTest {
             } catch (IOException e) {
                 return false;
             }
-        }, "the request's trail record");
+        });
         return found[0];
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static byte[] gzip(byte[] b) throws IOException {

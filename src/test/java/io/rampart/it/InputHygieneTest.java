@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -24,17 +24,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * other local users can read.
  */
 class InputHygieneTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static RawS3 raw;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        raw = new RawS3(server);
-        server.s3().createBucket(b -> b.bucket("hygiene"));
-    }
-
-    @AfterAll static void stop() {
-        server.close();
+        server = RAMPART.server();
+        raw = RAMPART.raw();
+        RAMPART.s3().createBucket(b -> b.bucket("hygiene"));
     }
 
     @Test void keysWhoseBytesAreNotUtf8AreRefusedInvalidUriInsteadOfCollidingOnTheReplacementCharacter() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
@@ -22,17 +23,17 @@ class LifecycleNotificationTest {
     private static Webhook webhook;
     private static RampartServer server;
     private static S3Client s3;
+    // The webhook receiver starts first (in start()): the server's configuration names its URL.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().lifecycle(1, 1)
+            .config(c -> c.withMonitoring(Monitoring.defaults().withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
 
     @BeforeAll static void start() throws Exception {
         webhook = Webhook.start();
-        server = RampartServer.start(c -> c.withLifecycle(1, 1).withMonitoring(Monitoring.defaults()
-                .withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
-        s3 = server.s3();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     @AfterAll static void stop() {
-        s3.close();
-        server.close();
         webhook.close();
     }
 
@@ -47,7 +48,7 @@ class LifecycleNotificationTest {
                         .filter(LifecycleRuleFilter.builder().prefix("tmp/").build())
                         .expiration(LifecycleExpiration.builder().days(1).build()).build())));
 
-        LifecycleTest.eventually("the expiration notified", () -> records().size() >= 1);
+        Await.until("the expiration notified", () -> records().size() >= 1);
         List<JsonNode> records = records();
         assertThat(records).extracting(r -> r.get("eventName").asText() + " " + r.at("/s3/object/key").asText())
                 .containsExactly("LifecycleExpiration:Delete tmp/a");

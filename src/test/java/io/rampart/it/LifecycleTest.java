@@ -2,7 +2,6 @@ package io.rampart.it;
 
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,19 +44,15 @@ import software.amazon.awssdk.services.s3.model.Tag;
  */
 class LifecycleTest {
     static final String MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema";
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().lifecycle(1, 1);
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> c.withLifecycle(1, 1));
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     // ---- configuration API ----
@@ -225,7 +220,7 @@ class LifecycleTest {
                         .filter(LifecycleRuleFilter.builder().prefix("logs/").build())
                         .expiration(LifecycleExpiration.builder().days(1).build()).build())));
 
-        eventually("logs/ expired", () -> keys("lc-prefix").equals(List.of("keep/c")));
+        Await.until("logs/ expired", () -> keys("lc-prefix").equals(List.of("keep/c")));
         assertThat(s3.getObjectAsBytes(b -> b.bucket("lc-prefix").key("keep/c")).asUtf8String()).isEqualTo("c");
     }
 
@@ -239,7 +234,7 @@ class LifecycleTest {
                         .filter(LifecycleRuleFilter.builder().tag(Tag.builder().key("class").value("temp").build()).build())
                         .expiration(LifecycleExpiration.builder().days(1).build()).build())));
 
-        eventually("tagged object expired", () -> keys("lc-tag").equals(List.of("b", "c")));
+        Await.until("tagged object expired", () -> keys("lc-tag").equals(List.of("b", "c")));
     }
 
     @Test void disabledRuleDoesNothingAndExpirationInAVersionedBucketAddsADeleteMarker() {
@@ -255,7 +250,7 @@ class LifecycleTest {
                         .filter(LifecycleRuleFilter.builder().prefix("doc").build())
                         .expiration(LifecycleExpiration.builder().days(1).build()).build())));
 
-        eventually("delete marker on doc",
+        Await.until("delete marker on doc",
                 () -> !s3.listObjectVersions(b -> b.bucket("lc-versioned").prefix("doc")).deleteMarkers().isEmpty());
         var listing = s3.listObjectVersions(b -> b.bucket("lc-versioned").prefix("doc"));
         assertThat(listing.deleteMarkers()).singleElement().satisfies(m -> assertThat(m.isLatest()).isTrue());
@@ -287,7 +282,7 @@ class LifecycleTest {
                         .noncurrentVersionExpiration(NoncurrentVersionExpiration.builder().noncurrentDays(1)
                                 .newerNoncurrentVersions(2).build()).build())));
 
-        eventually("oldest sentinel version expired",
+        Await.until("oldest sentinel version expired",
                 () -> versions("lc-noncurrent", "zz-sentinel").stream().noneMatch(v -> v.versionId().equals(sentinel.get(0))));
         assertThat(versions("lc-noncurrent", "doc")).extracting(ObjectVersion::versionId)
                 .containsExactly(doc.get(4), doc.get(3), doc.get(2));
@@ -314,10 +309,10 @@ class LifecycleTest {
                         .build())));
 
         // The rule first makes every current version noncurrent (delete marker), then expires noncurrent versions.
-        eventually("unlocked sentinel version expired",
+        Await.until("unlocked sentinel version expired",
                 () -> versions("lc-locked", "zz-sentinel").stream().noneMatch(v -> v.versionId().equals(sentinel)));
         // With Days, S3 also removes a delete marker left alone once it is old enough; the locked keys keep theirs.
-        eventually("sentinel's lone delete marker removed",
+        Await.until("sentinel's lone delete marker removed",
                 () -> s3.listObjectVersions(b -> b.bucket("lc-locked").prefix("zz-sentinel")).deleteMarkers().isEmpty());
         assertThat(s3.listObjectVersions(b -> b.bucket("lc-locked").prefix("governed")).deleteMarkers()).hasSize(1);
         assertThat(s3.getObjectAsBytes(b -> b.bucket("lc-locked").key("governed").versionId(governed)).asUtf8String())
@@ -348,7 +343,7 @@ class LifecycleTest {
                         .noncurrentVersionExpiration(NoncurrentVersionExpiration.builder().noncurrentDays(1).build())
                         .build())));
 
-        eventually("lone markers removed", () -> {
+        Await.until("lone markers removed", () -> {
             var a = s3.listObjectVersions(b -> b.bucket("lc-markers").prefix("a/only-marker"));
             var b2 = s3.listObjectVersions(b -> b.bucket("lc-markers").prefix("b/"));
             return a.deleteMarkers().isEmpty() && b2.deleteMarkers().isEmpty() && b2.versions().isEmpty();
@@ -370,7 +365,7 @@ class LifecycleTest {
                         .abortIncompleteMultipartUpload(AbortIncompleteMultipartUpload.builder().daysAfterInitiation(1).build())
                         .build())));
 
-        eventually("stale upload aborted", () -> s3.listMultipartUploads(b -> b.bucket("lc-uploads")).uploads().stream()
+        Await.until("stale upload aborted", () -> s3.listMultipartUploads(b -> b.bucket("lc-uploads")).uploads().stream()
                 .noneMatch(u -> u.uploadId().equals(stale)));
         assertThat(s3.listMultipartUploads(b -> b.bucket("lc-uploads")).uploads())
                 .extracting(u -> u.uploadId()).containsExactly(keep);
@@ -402,17 +397,8 @@ class LifecycleTest {
         return s3.listObjectVersions(b -> b.bucket(bucket).prefix(prefix)).versions();
     }
 
-    /** Polls until the condition holds; the worker runs every second, so 15 s is many passes. */
+    /** Kept for tests written before {@link Await} (other branches); new code calls {@code Await.until}. */
     static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for: " + what);
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, condition::getAsBoolean);
     }
 }

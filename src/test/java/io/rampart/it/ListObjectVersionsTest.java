@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Element;
@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * in that one order, IsLatest, prefix and delimiter, key-marker/version-id-marker paging, encoding-type.
  */
 class ListObjectVersionsTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
@@ -47,21 +48,14 @@ class ListObjectVersionsTest {
     static final String HISTORY = "history";
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-        raw = new RawS3(server);
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
         expected = writeHistory(HISTORY);
     }
 
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
-    }
-
     static String newVersionedBucket(String name) {
-        s3.createBucket(b -> b.bucket(name));
-        s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
-        return name;
+        return Buckets.versioned(s3, name);
     }
 
     static String put(String bucket, String key) {

@@ -13,9 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /** ListObjects (v1) and ListObjectsV2 through the AWS SDK v2, against S3's documented behaviour. */
 class ListObjectsTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
 
@@ -42,8 +43,8 @@ class ListObjectsTest {
             Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
         s3.createBucket(b -> b.bucket(MANY));
         for (int i = 0; i < 2400; i++) MANY_KEYS.add(String.format("other/%04d", i));
         for (int i = 0; i < 5; i++) MANY_KEYS.add("target/" + i);
@@ -53,11 +54,6 @@ class ListObjectsTest {
         assertThat(MANY_KEYS).hasSize(2500);
         putAll(MANY, MANY_KEYS);
         MANY_KEYS.sort(UTF8_ORDER);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
     }
 
     static String newBucket(String name) {

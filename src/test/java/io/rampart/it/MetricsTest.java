@@ -3,14 +3,10 @@ package io.rampart.it;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rampart.http.Monitoring;
-import io.rampart.s3.S3Settings;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
@@ -22,22 +18,16 @@ import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
 /** The Prometheus endpoint on its own port: bearer token, and the series S3 traffic produces. */
 class MetricsTest {
     static final String TOKEN = "metrics-token-0123456789abcdef";
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp()
+            .lifecycle(1, 1).metrics(TOKEN);
     private static RampartServer server;
     private static int port;
     private static S3Client s3;
 
     @BeforeAll static void start() throws Exception {
-        Path tokenFile = Files.createTempFile("metrics", ".token");
-        Files.writeString(tokenFile, TOKEN + "\n");
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withLifecycle(1, 1)
-                .withMonitoring(Monitoring.defaults().withMetrics(0, tokenFile)));
-        port = server.rampart().metricsPort().orElseThrow();
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        port = RAMPART.metricsPort();
+        s3 = RAMPART.s3();
     }
 
     @Test void scrapesWithoutTheRightBearerTokenAreRefusedWith401() {
@@ -111,7 +101,7 @@ class MetricsTest {
                 BucketLifecycleConfiguration.builder().rules(LifecycleRule.builder().id("expire").status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("").build())
                         .expiration(LifecycleExpiration.builder().days(1).build()).build()).build()));
-        LifecycleTest.eventually("lifecycle expiration counted", () -> {
+        Await.until("lifecycle expiration counted", () -> {
             Scrape m = Scrape.of(port, TOKEN);
             return m.samples().keySet().stream().anyMatch(s -> s.startsWith("rampart_lifecycle_actions_total{")
                     && s.contains("bucket=\"m-lifecycle\""));

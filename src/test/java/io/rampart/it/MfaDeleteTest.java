@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rampart.iam.Totp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -16,22 +16,18 @@ import software.amazon.awssdk.services.s3.model.MFADeleteStatus;
 
 /** MFA delete: permanent deletes and versioning changes need the owner's MFA code once it is enabled. */
 class MfaDeleteTest {
+    // x-amz-mfa is only accepted over HTTPS, as on AWS.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().selfSignedTls();
     static RampartServer server;
     static S3Client s3;
     static final byte[] SEED = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
     static String serial;
 
     @BeforeAll static void start() throws Exception {
-        // x-amz-mfa is only accepted over HTTPS, as on AWS.
-        server = RampartServer.start(c -> c.withTls(new io.rampart.http.Rampart.Tls(null, null, true)));
-        s3 = server.s3TrustingSelfSigned();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
         serial = "arn:aws:iam::" + server.accountId() + ":mfa/admin-device";
         server.rampart().iam().addMfaDevice(serial, server.accountId(), "admin", SEED);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
     }
 
     private static String mfa() {

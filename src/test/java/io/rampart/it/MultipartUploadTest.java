@@ -14,9 +14,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -39,18 +39,14 @@ class MultipartUploadTest {
     static final String INVALID_PART_ORDER = "The list of parts was not in ascending order. Parts must be ordered by part number.";
     static final String BAD_PART_NUMBER = "Part number must be an integer between 1 and 10000, inclusive";
 
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static final AtomicInteger BUCKETS = new AtomicInteger();
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     // ---- helpers ----

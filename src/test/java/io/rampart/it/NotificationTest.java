@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -33,17 +34,17 @@ class NotificationTest {
     private static Webhook webhook;
     private static RampartServer server;
     private static S3Client s3;
+    // The webhook receiver starts first (in start()): the server's configuration names its URL.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> c.withMonitoring(Monitoring.defaults()
+            .withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
 
     @BeforeAll static void start() throws Exception {
         webhook = Webhook.start();
-        server = RampartServer.start(c -> c.withMonitoring(Monitoring.defaults()
-                .withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
-        s3 = server.s3();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     @AfterAll static void stop() {
-        s3.close();
-        server.close();
         webhook.close();
     }
 
@@ -104,7 +105,7 @@ class NotificationTest {
         s3.deleteObjects(b -> b.bucket("nt-events").delete(d -> d.objects(ObjectIdentifier.builder().key("img/big.jpg").build(),
                 ObjectIdentifier.builder().key("img/skip.png").build())));
 
-        LifecycleTest.eventually("six events delivered", () -> bucketRecords("nt-events").size() >= 6);
+        Await.until("six events delivered", () -> bucketRecords("nt-events").size() >= 6);
         List<JsonNode> records = bucketRecords("nt-events");
         assertThat(records).extracting(r -> r.get("eventName").asText() + " " + r.at("/s3/object/key").asText()).containsExactly(
                 "ObjectCreated:Put img/a+b.jpg",
@@ -142,7 +143,7 @@ class NotificationTest {
             int n = i;
             s3.putObject(b -> b.bucket("nt-outage").key("k" + n), RequestBody.fromString("x"));
         }
-        LifecycleTest.eventually("five events after the outage", () -> bucketRecords("nt-outage").size() >= 5);
+        Await.until("five events after the outage", () -> bucketRecords("nt-outage").size() >= 5);
         assertThat(webhook.refused()).isGreaterThanOrEqualTo(4);
         assertThat(bucketRecords("nt-outage")).extracting(r -> r.at("/s3/object/key").asText())
                 .containsExactly("k0", "k1", "k2", "k3", "k4");
@@ -168,7 +169,7 @@ class NotificationTest {
         try (Webhook up = Webhook.start();
              Rampart second = Rampart.start(base.withMonitoring(Monitoring.defaults()
                      .withWebhooks(Map.of("hook", up.url()), Duration.ofMillis(50))))) {
-            LifecycleTest.eventually("queued event delivered after the restart", () -> !up.records().isEmpty());
+            Await.until("queued event delivered after the restart", () -> !up.records().isEmpty());
             assertThat(up.records()).extracting(r -> r.at("/s3/object/key").asText()).containsExactly("before-restart");
         }
     }

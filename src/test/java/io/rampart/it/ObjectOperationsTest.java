@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,20 +39,16 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.Tag;
 
 class ObjectOperationsTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
     static final AtomicInteger SEQ = new AtomicInteger();
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     static String newBucket() {

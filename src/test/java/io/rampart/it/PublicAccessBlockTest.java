@@ -2,9 +2,9 @@ package io.rampart.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -12,19 +12,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** S3 Block Public Access at bucket level: the configuration's API and what BlockPublicPolicy / RestrictPublicBuckets do. */
 class PublicAccessBlockTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     private static RampartServer server;
     private static S3Client s3;
     private static S3Client anonymous;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
         anonymous = S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(AnonymousCredentialsProvider.create()).build();
-    }
-
-    @AfterAll static void stop() {
-        server.close();
     }
 
     private static String publicRead(String bucket) {

@@ -165,6 +165,23 @@ public final class RampartServer implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Waits until the request's record is in the trail and the detector has processed every record the trail holds (its
+     * processed-records counter has reached the trail's record count): after this, whatever the detector would do about
+     * that request is done, so a test may assert that nothing was raised.
+     */
+    public void awaitDetectorProcessed(String requestId) {
+        io.rampart.audit.TrailLayout layout = io.rampart.audit.TrailLayout.ofDataDir(dataDir);
+        Await.until("the record of request " + requestId + " in the trail", () -> io.rampart.audit.TrailQuery.all()
+                .run(layout).stream().anyMatch(r -> requestId.equals(r.path("requestID").asText())));
+        rampart.detector().wake();
+        // The count first, then the counter: a record appended in between only makes the wait longer.
+        Await.until("the detector to process every record in the trail", () -> {
+            long inTrail = io.rampart.audit.TrailQuery.all().run(layout).size();
+            return rampart.detector().processed() >= inTrail;
+        });
+    }
+
     @Override public void close() {
         rampart.close();
         try (var files = Files.walk(dataDir)) {

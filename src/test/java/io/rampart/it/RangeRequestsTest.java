@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 class RangeRequestsTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     static RampartServer server;
     static S3Client s3;
     static final String BUCKET = "ranges";
@@ -21,18 +22,13 @@ class RangeRequestsTest {
     static final byte[] LARGE = new byte[3 * 1024 * 1024 + 17];
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
-        s3 = server.s3();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
         for (int i = 0; i < SMALL.length; i++) SMALL[i] = (byte) i;
         new Random(7).nextBytes(LARGE);
         s3.createBucket(b -> b.bucket(BUCKET));
         s3.putObject(b -> b.bucket(BUCKET).key("small"), RequestBody.fromBytes(SMALL));
         s3.putObject(b -> b.bucket(BUCKET).key("large"), RequestBody.fromBytes(LARGE));
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
     }
 
     static byte[] expected(String key) {

@@ -3,7 +3,6 @@ package io.rampart.it;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rampart.s3.S3Settings;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -11,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -31,18 +30,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 class RansomwareOnVersionedBucketTest {
     static final int OBJECTS = 20;
 
+    // SSE-C over plain HTTP and on new buckets: the attacker's tool of choice must be available for the test.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
     static RampartServer server;
     static S3Client s3;
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP and on new buckets: the attacker's tool of choice must be available for the test.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)));
-        s3 = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     static String sha256(byte[] data) throws Exception {

@@ -1,6 +1,7 @@
 package io.rampart.it;
 
-import static io.rampart.it.ReplicationTest.eventually;
+import static io.rampart.it.Buckets.keys;
+import static io.rampart.it.Buckets.versions;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,11 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.cli.AdminPurgeRecoveryWindowCommand;
 import io.rampart.cli.Main;
-import io.rampart.http.Monitoring;
 import io.rampart.http.Rampart;
 import io.rampart.iam.AccessKey;
 import io.rampart.recovery.RecoveryOptions;
-import io.rampart.s3.S3Settings;
 import io.rampart.storage.RecoveryWindow;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,9 +28,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -59,23 +58,17 @@ class RecoveryWindowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "window-metrics-token-0123456789";
 
+    // SSE-C allowed over HTTP (the attacker's tool), lifecycle days of a second, and metrics.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp()
+            .lifecycle(1, 1).metrics(TOKEN);
     static RampartServer server;
     static S3Client admin;
     static int metricsPort;
 
     @BeforeAll static void start() throws Exception {
-        Path tokenFile = Files.createTempFile("metrics", ".token");
-        Files.writeString(tokenFile, TOKEN + "\n");
-        // SSE-C allowed over HTTP (the attacker's tool), lifecycle days of a second, and metrics.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withLifecycle(1, 1)
-                .withMonitoring(Monitoring.defaults().withMetrics(0, tokenFile)));
-        admin = server.s3();
-        metricsPort = server.rampart().metricsPort().orElseThrow();
-    }
-
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
+        metricsPort = RAMPART.metricsPort();
     }
 
     // ---- helpers ----
@@ -162,24 +155,7 @@ class RecoveryWindowTest {
 
     /** A bucket whose default encryption is SSE-S3 and which allows SSE-C (as a user relying on SSE-C sets it). */
     static void bucketAllowingSseC(String bucket) {
-        admin.createBucket(b -> b.bucket(bucket));
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
-    }
-
-    /** Every version and delete marker of a bucket as "key@versionId" (markers as "key@versionId:DM"). */
-    static List<String> versions(S3Client s3, String bucket) {
-        List<String> out = new ArrayList<>();
-        for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket))) {
-            page.versions().forEach(v -> out.add(v.key() + "@" + v.versionId()));
-            page.deleteMarkers().forEach(m -> out.add(m.key() + "@" + m.versionId() + ":DM"));
-        }
-        return out;
-    }
-
-    static List<String> keys(S3Client s3, String bucket) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+        Buckets.allowingSseC(admin, bucket);
     }
 
     static List<RecoveryWindow.Entry> held(RampartServer s, String bucket) {
@@ -379,7 +355,7 @@ class RecoveryWindowTest {
                 LifecycleRule.builder().id("expire").status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("logs/").build())
                         .expiration(e -> e.days(1)).build())));
-        eventually("logs/old expired", () -> keys(admin, bucket).isEmpty());
+        Await.until("logs/old expired", () -> keys(admin, bucket).isEmpty());
         admin.deleteBucketLifecycle(b -> b.bucket(bucket));
         assertThat(held(server, bucket)).singleElement().satisfies(e -> {
             assertThat(e.reason()).isEqualTo("LifecycleExpiration");
@@ -401,7 +377,7 @@ class RecoveryWindowTest {
                 LifecycleRule.builder().id("noncurrent").status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("").build())
                         .noncurrentVersionExpiration(n -> n.noncurrentDays(1)).build())));
-        eventually("the noncurrent version expired", () -> versions(admin, bucket).size() == 1);
+        Await.until("the noncurrent version expired", () -> versions(admin, bucket).size() == 1);
         admin.deleteBucketLifecycle(b -> b.bucket(bucket));
         assertThat(held(server, bucket)).singleElement().satisfies(e -> {
             assertThat(e.version().versionId()).isEqualTo(old);
@@ -442,7 +418,7 @@ class RecoveryWindowTest {
         assertThat(done.exitCode()).as(done.err()).isZero();
         assertThat(done.out()).contains("Purged 1 versions (90000 bytes); 1 kept by Object Lock.");
         // The owner's purge is in the trail (drained from admin_actions by the running server), with what it freed.
-        eventually("the purge recorded in the trail", () -> trail().stream()
+        Await.until("the purge recorded in the trail", () -> trail().stream()
                 .anyMatch(r -> "rampart.admin".equals(r.path("eventSource").asText())
                         && "purge-recovery-window".equals(r.path("eventName").asText())
                         && "1".equals(r.path("responseElements").path("purgedVersions").asText())
@@ -459,7 +435,7 @@ class RecoveryWindowTest {
         admin.deleteObject(b -> b.bucket("metered").key("k"));
         RecoveryWindow.Stats stats = server.rampart().recoveryWindow().stats();
         assertThat(stats.versions()).isGreaterThanOrEqualTo(1);
-        eventually("the metrics show the held version", () -> {
+        Await.until("the metrics show the held version", () -> {
             Scrape m = Scrape.of(metricsPort, TOKEN);
             return m.value("rampart_recovery_window_versions") >= 1 && m.value("rampart_recovery_window_bytes") >= 12_345
                     && m.has("rampart_recovery_window_oldest_age_seconds");
@@ -502,7 +478,7 @@ class RecoveryWindowTest {
             s3.putObject(b -> b.bucket("short").key("k"), RequestBody.fromBytes(random(100_000, 11)));
             s3.putObject(b -> b.bucket("short").key("k"), RequestBody.fromString("small now"));
             assertThat(blobFiles(s.dataDir())).hasSize(before.size() + 1);
-            eventually("the aged-out version is purged and its blob freed", () -> {
+            Await.until("the aged-out version is purged and its blob freed", () -> {
                 try {
                     return held(s, "short").isEmpty() && blobFiles(s.dataDir()).equals(before);
                 } catch (IOException e) {

@@ -7,13 +7,11 @@ import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
 import io.rampart.detect.Finding;
 import io.rampart.iam.AccessKey;
-import io.rampart.s3.S3Settings;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -29,27 +27,18 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 class ReencryptionContainmentTest {
     static final int OBJECTS = 15;
 
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
     static RampartServer server;
     static S3Client admin;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)).withAutoRespond(true));
-        admin = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
     }
 
     static void bucketAllowingSseC(String bucket, boolean versioned) {
-        admin.createBucket(b -> b.bucket(bucket));
-        if (versioned) {
-            admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-        }
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        if (versioned) Buckets.versionedAllowingSseC(admin, bucket);
+        else Buckets.allowingSseC(admin, bucket);
         for (int i = 0; i < OBJECTS; i++) {
             String key = "doc-" + i;
             admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("precious " + key));
@@ -203,14 +192,8 @@ class ReencryptionContainmentTest {
         return TrailQuery.all().run(TrailLayout.ofDataDir(server.dataDir())).stream().filter(which).toList();
     }
 
-    static Finding awaitFinding(String accessKeyId, Predicate<Finding> which) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            List<Finding> found = server.rampart().findings().list().stream()
-                    .filter(f -> accessKeyId.equals(f.accessKeyId()) && which.test(f)).toList();
-            if (!found.isEmpty()) return found.get(0);
-            assertThat(System.nanoTime()).as("a finding for " + accessKeyId).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static Finding awaitFinding(String accessKeyId, Predicate<Finding> which) {
+        return Await.value("a finding for " + accessKeyId, () -> server.rampart().findings().list().stream()
+                .filter(f -> accessKeyId.equals(f.accessKeyId()) && which.test(f)).findFirst().orElse(null));
     }
 }

@@ -1,7 +1,6 @@
 package io.rampart.it;
 
 import static io.rampart.it.ReplicationTest.awaitStatus;
-import static io.rampart.it.ReplicationTest.eventually;
 import static io.rampart.it.ReplicationTest.replicate;
 import static io.rampart.it.ReplicationTest.rule;
 import static io.rampart.it.ReplicationTest.status;
@@ -162,7 +161,7 @@ class ReplicationRemoteTest {
         assertThat(d.getObjectAsBytes(b -> b.bucket("backup").key("big.raw")).asByteArray()).isEqualTo(big);
 
         String marker = s.deleteObject(b -> b.bucket("photos").key("cat.jpg")).versionId();
-        eventually("the delete marker at the destination", () -> d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"))
+        Await.until("the delete marker at the destination", () -> d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"))
                 .deleteMarkers().size() == 1);
 
         // Deleting versions at the source (what an attacker with the source's keys would do) never reaches the replica.
@@ -199,14 +198,14 @@ class ReplicationRemoteTest {
         }
         s.deleteObject(b -> b.bucket("ledger").key("day-0"));
         var metrics = source.rampart.replication().metrics();
-        eventually("failed attempts against the stopped destination", () -> metrics.retries() >= 3);
+        Await.until("failed attempts against the stopped destination", () -> metrics.retries() >= 3);
         assertThat(status(s, "ledger", "day-1", ids.get(0))).isEqualTo("PENDING");
         assertThat(metrics.queueLength()).isEqualTo(6);
         assertThat(metrics.failed()).isZero();
 
         dest.restart();
         for (int i = 1; i <= 5; i++) awaitStatus(s, "ledger", "day-" + i, ids.get(i - 1), "COMPLETED");
-        eventually("the queue drained", () -> metrics.queueLength() == 0);
+        Await.until("the queue drained", () -> metrics.queueLength() == 0);
         try (S3Client d = dest.s3()) {
             for (int i = 1; i <= 5; i++) assertThat(body(d, "offsite", "day-" + i, null)).isEqualTo(Integer.toString(i));
             assertThat(d.listObjectVersions(b -> b.bucket("offsite").prefix("day-0")).deleteMarkers()).hasSize(1);

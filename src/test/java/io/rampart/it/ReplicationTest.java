@@ -2,20 +2,18 @@ package io.rampart.it;
 
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -43,25 +41,20 @@ import software.amazon.awssdk.services.s3.model.Tag;
 class ReplicationTest {
     static final String MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema";
     static final String ROLE = "arn:aws:iam::123456789012:role/replication";
+    // SSE-C over plain HTTP and on new buckets: one test shows SSE-C objects are not replicated.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttpOnNewBuckets();
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP and on new buckets: one test shows SSE-C objects are not replicated.
-        server = RampartServer.start(c -> c.withS3(new io.rampart.s3.S3Settings(true, false)));
-        s3 = server.s3();
-        raw = new RawS3(server);
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
+        raw = RAMPART.raw();
     }
 
     static void versionedBucket(S3Client c, String name) {
-        c.createBucket(b -> b.bucket(name));
-        c.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        Buckets.versioned(c, name);
     }
 
     static ReplicationRule rule(String id, int priority, String prefix, String destination, boolean deleteMarkers) {
@@ -78,17 +71,9 @@ class ReplicationTest {
                 .rules(rules).build()));
     }
 
+    /** Kept for tests written before {@link Await} (other branches); new code calls {@code Await.until}. */
     static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for: " + what);
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, condition::getAsBoolean);
     }
 
     static String status(S3Client c, String bucket, String key, String versionId) {
@@ -96,7 +81,7 @@ class ReplicationTest {
     }
 
     static void awaitStatus(S3Client c, String bucket, String key, String versionId, String expected) {
-        eventually(bucket + "/" + key + " " + versionId + " replication status " + expected,
+        Await.until(bucket + "/" + key + " " + versionId + " replication status " + expected,
                 () -> expected.equals(status(c, bucket, key, versionId)));
     }
 
@@ -299,7 +284,7 @@ class ReplicationTest {
         awaitStatus(s3, "del-src", "k", v1, "COMPLETED");
 
         String marker = s3.deleteObject(b -> b.bucket("del-src").key("k")).versionId();
-        eventually("the delete marker on the replica", () -> s3.listObjectVersions(b -> b.bucket("del-dst")).deleteMarkers()
+        Await.until("the delete marker on the replica", () -> s3.listObjectVersions(b -> b.bucket("del-dst")).deleteMarkers()
                 .stream().anyMatch(m -> m.versionId().equals(marker) && m.isLatest()));
 
         // The attacker's move: delete the versions themselves at the source. The replica keeps them.
@@ -362,7 +347,7 @@ class ReplicationTest {
         SseCKey key = SseCKey.random();
         String v = s3.putObject(b -> b.bucket("ssec-src").key("locked").sseCustomerAlgorithm("AES256")
                 .sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5()), RequestBody.fromString("secret")).versionId();
-        eventually("FAILED status on the SSE-C version", () -> "FAILED".equals(s3.headObject(b -> b.bucket("ssec-src")
+        Await.until("FAILED status on the SSE-C version", () -> "FAILED".equals(s3.headObject(b -> b.bucket("ssec-src")
                 .key("locked").versionId(v).sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
                 .sseCustomerKeyMD5(key.md5())).replicationStatusAsString()));
         assertThat(catchNoSuchKey(() -> s3.headObject(b -> b.bucket("ssec-dst").key("locked")))).isTrue();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.cli.Main;
 import io.rampart.iam.AccessKey;
-import io.rampart.s3.S3Settings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.security.MessageDigest;
@@ -21,9 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,18 +42,14 @@ class RestoreTest {
     static final int OBJECTS = 1_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    // SSE-C over plain HTTP and on new buckets: the attacker's tool must be available for the test.
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
     static RampartServer server;
     static S3Client admin;
 
     @BeforeAll static void start() throws Exception {
-        // SSE-C over plain HTTP and on new buckets: the attacker's tool must be available for the test.
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true)));
-        admin = server.s3();
-    }
-
-    @AfterAll static void stop() {
-        admin.close();
-        server.close();
+        server = RAMPART.server();
+        admin = RAMPART.s3();
     }
 
     record Run(int exitCode, String out, String err) {
@@ -105,11 +100,7 @@ class RestoreTest {
     }
 
     static void versionedBucketAllowingSseC(String bucket) {
-        admin.createBucket(b -> b.bucket(bucket));
-        admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        Buckets.versionedAllowingSseC(admin, bucket);
     }
 
     /** Every version and delete marker of the bucket. */

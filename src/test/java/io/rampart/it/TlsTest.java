@@ -13,9 +13,9 @@ import java.util.Base64;
 import java.util.Random;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -24,17 +24,13 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** HTTPS with a generated self-signed certificate: the SDK works when it trusts that certificate, and only then. */
 class TlsTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().selfSignedTls();
     static RampartServer server;
     static S3Client s3;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> c.withTls(new Rampart.Tls(null, null, true)));
-        s3 = server.s3TrustingSelfSigned();
-    }
-
-    @AfterAll static void stop() {
-        s3.close();
-        server.close();
+        server = RAMPART.server();
+        s3 = RAMPART.s3();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rampart.it;
 
+import static io.rampart.it.Buckets.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rampart.http.Monitoring;
@@ -25,9 +26,9 @@ class TrailDeliveryTest {
             s3.createBucket(b -> b.bucket("data"));
             s3.putObject(b -> b.bucket("data").key("k"), RequestBody.fromString("x"));
             // The destination does not exist yet: copies fail and are retried.
-            LifecycleTest.eventually("a failed copy", () -> server.rampart().trailDelivery().orElseThrow().failures() > 0);
+            Await.until("a failed copy", () -> server.rampart().trailDelivery().orElseThrow().failures() > 0);
             s3.createBucket(b -> b.bucket("trail-copy"));
-            LifecycleTest.eventually("log files and a signed digest copied", () -> {
+            Await.until("log files and a signed digest copied", () -> {
                 List<String> keys = keys(s3, "trail-copy");
                 return keys.stream().anyMatch(k -> k.contains("/CloudTrail/") && k.endsWith(".json.gz"))
                         && keys.stream().anyMatch(k -> k.contains("/CloudTrail-Digest/") && k.endsWith(".json.gz.sig"));
@@ -50,7 +51,7 @@ class TrailDeliveryTest {
                     .withTrailCopy(new Monitoring.TrailCopy("remote-trail", config, Duration.ofMillis(200)))));
                  S3Client s3 = source.s3()) {
                 s3.createBucket(b -> b.bucket("source-data"));
-                LifecycleTest.eventually("the source's trail files on the remote endpoint", () -> keys(remoteS3, "remote-trail")
+                Await.until("the source's trail files on the remote endpoint", () -> keys(remoteS3, "remote-trail")
                         .stream().anyMatch(k -> k.startsWith("AWSLogs/" + source.accountId() + "/CloudTrail/")));
                 String logKey = keys(remoteS3, "remote-trail").stream().filter(k -> k.contains("/CloudTrail/")).findFirst()
                         .orElseThrow();
@@ -58,9 +59,5 @@ class TrailDeliveryTest {
                         .isEqualTo(Files.readAllBytes(source.dataDir().resolve("trail").resolve(logKey)));
             }
         }
-    }
-
-    private static List<String> keys(S3Client s3, String bucket) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
     }
 }

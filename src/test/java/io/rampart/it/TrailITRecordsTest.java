@@ -29,15 +29,8 @@ class TrailITRecordsTest {
 
     /** Polls the trail (sealed files and the open segment) until a matching record appears: reads are recorded async. */
     static JsonNode awaitRecord(Path dataDir, Predicate<JsonNode> match) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            List<JsonNode> all = TrailQuery.all().run(TrailLayout.ofDataDir(dataDir));
-            for (JsonNode r : all) {
-                if (match.test(r)) return r;
-            }
-            if (System.nanoTime() > deadline) throw new AssertionError("no matching record among " + all);
-            Thread.sleep(50);
-        }
+        return Await.value("a matching record in the trail of " + dataDir, () -> TrailQuery.all()
+                .run(TrailLayout.ofDataDir(dataDir)).stream().filter(match).findFirst().orElse(null));
     }
 
     /** Elastic "Potential AWS S3 Bucket Ransomware Note Uploaded"/SSE-C rules and Panther's S3 SSE-C rule, as a predicate. */

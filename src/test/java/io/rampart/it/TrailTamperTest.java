@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -153,10 +154,8 @@ class TrailTamperTest {
         Process server = ChildServer.start(dataDir, port, output);
         try (S3Client s3 = ChildServer.client(port)) {
             s3.createBucket(b -> b.bucket("audited"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!String.join("\n", output.toArray(new String[0])).contains("-----END PUBLIC KEY-----") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until("the public key printed", Duration.ofSeconds(60),
+                    () -> String.join("\n", output.toArray(new String[0])).contains("-----END PUBLIC KEY-----"));
         } finally {
             server.destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -18,6 +18,7 @@ import java.util.Date;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.sts.model.StsException;
 
 /** AssumeRoleWithWebIdentity against a local OpenID Connect provider whose keys are served over loopback HTTP. */
 class WebIdentityTest {
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
     private static RampartServer server;
     private static HttpServer idp;
     private static RSAKey signingKey;
@@ -36,7 +38,7 @@ class WebIdentityTest {
     private static StsClient anonymousSts;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start();
+        server = RAMPART.server();
         signingKey = new RSAKeyGenerator(2048).keyID("k1").generate();
         idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/issuer";
@@ -45,7 +47,7 @@ class WebIdentityTest {
         idp.createContext("/issuer/jwks", x -> respond(x, new JWKSet(signingKey.toPublicJWK()).toString()));
         idp.start();
 
-        var iam = server.iam();
+        var iam = RAMPART.iam();
         String providerArn = iam.createOpenIDConnectProvider(b -> b.url(issuer).clientIDList("rampart-sts")
                 .thumbprintList("0123456789abcdef0123456789abcdef01234567")).openIDConnectProviderArn();
         String hostPath = issuer.substring("http://".length());
@@ -58,12 +60,11 @@ class WebIdentityTest {
         roleArn = "arn:aws:iam::" + server.accountId() + ":role/ci-deploy";
         anonymousSts = StsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create()).build();
-        server.s3().createBucket(b -> b.bucket("web-identity"));
+        RAMPART.s3().createBucket(b -> b.bucket("web-identity"));
     }
 
     @AfterAll static void stop() {
         idp.stop(0);
-        server.close();
     }
 
     private static void respond(com.sun.net.httpserver.HttpExchange x, String body) throws java.io.IOException {
