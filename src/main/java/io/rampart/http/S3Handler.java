@@ -339,6 +339,10 @@ public final class S3Handler extends Handler.Abstract {
                                    String requestId) {
         response.setStatus(e.code().status());
         e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        // An error answered before the request body was read (a 501, a refused upload): what has arrived is discarded;
+        // if more is still on its way the connection cannot carry another request, so say so rather than let the
+        // client reuse a connection Jetty closes after this response.
+        if (!response.getRequest().consumeAvailable()) response.getHeaders().put("Connection", "close");
         if (e.code() == S3ErrorCode.NOT_MODIFIED || "HEAD".equals(method)) {
             callback.succeeded();
             return;
