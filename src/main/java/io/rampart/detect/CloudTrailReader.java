@@ -337,23 +337,9 @@ public final class CloudTrailReader {
 
         /** The wrapper's fields after its list (lookup-events' NextToken): passed up to its '}', not held. */
         private void wrapperRest() throws IOException {
-            int depth = 1;
-            boolean inString = false;
-            boolean escaped = false;
+            Nesting n = new Nesting(1);
             int b;
-            while (depth > 0 && (b = next()) >= 0) {
-                if (inString) {
-                    if (escaped) escaped = false;
-                    else if (b == '\\') escaped = true;
-                    else if (b == '"') inString = false;
-                } else if (b == '"') {
-                    inString = true;
-                } else if (b == '{' || b == '[') {
-                    depth++;
-                } else if (b == '}' || b == ']') {
-                    depth--;
-                }
-            }
+            while (n.depth > 0 && (b = next()) >= 0) n.feed(b);
         }
 
         /** Records up to the closing ']'. */
@@ -377,27 +363,16 @@ public final class CloudTrailReader {
          */
         private void element(int b, long start) throws IOException {
             StringBuilder head = new StringBuilder();
-            int depth = 0;
-            boolean inString = false;
-            boolean escaped = false;
+            Nesting n = new Nesting(0);
             while (b >= 0) {
-                if (inString) {
-                    if (escaped) escaped = false;
-                    else if (b == '\\') escaped = true;
-                    else if (b == '"') inString = false;
-                } else if (b == '"') {
-                    inString = true;
-                } else if (b == '{' || b == '[') {
-                    depth++;
-                } else if (b == '}' || b == ']') {
-                    if (depth == 0) {
+                if (n.atTopLevel()) {
+                    if (b == '}' || b == ']') {
                         unread(b);
                         break;
                     }
-                    depth--;
-                } else if (b == ',' && depth == 0) {
-                    break;
+                    if (b == ',') break;
                 }
+                n.feed(b);
                 if (head.length() < 60) head.append((char) b);
                 b = next();
             }
@@ -414,27 +389,11 @@ public final class CloudTrailReader {
 
         /** The rest of an object whose first bytes are in {@link #record}; parses it, or reports it. */
         private void object(long start, boolean kept) throws IOException {
-            int depth = 0;
-            boolean inString = false;
-            boolean escaped = false;
             boolean tooLong = false;
-            byte[] head = record.toByteArray();
+            Nesting n = new Nesting(0);
             // Re-scan what recordsDocument() already took, to know the depth and string state.
-            for (byte h : head) {
-                int c = h & 0xff;
-                if (inString) {
-                    if (escaped) escaped = false;
-                    else if (c == '\\') escaped = true;
-                    else if (c == '"') inString = false;
-                } else if (c == '"') {
-                    inString = true;
-                } else if (c == '{' || c == '[') {
-                    depth++;
-                } else if (c == '}' || c == ']') {
-                    depth--;
-                }
-            }
-            while (depth > 0) {
+            for (byte h : record.toByteArray()) n.feed(h & 0xff);
+            while (n.depth > 0) {
                 int b = next();
                 if (b < 0) {
                     unreadable.skipped(index++, start, "the record is cut short (the file ends inside it)");
@@ -448,17 +407,7 @@ public final class CloudTrailReader {
                         record.write(b);
                     }
                 }
-                if (inString) {
-                    if (escaped) escaped = false;
-                    else if (b == '\\') escaped = true;
-                    else if (b == '"') inString = false;
-                } else if (b == '"') {
-                    inString = true;
-                } else if (b == '{' || b == '[') {
-                    depth++;
-                } else if (b == '}' || b == ']') {
-                    depth--;
-                }
+                n.feed(b);
             }
             long at = index++;
             if (tooLong) {
@@ -492,5 +441,36 @@ public final class CloudTrailReader {
         int nl = s.indexOf('\n');
         String t = nl < 0 ? s : s.substring(0, nl);
         return t.length() > 200 ? t.substring(0, 200) : t;
+    }
+
+    /** Where a byte-by-byte scan of JSON text stands: how deep in objects and arrays, and whether inside a string. */
+    private static final class Nesting {
+        private int depth;
+        private boolean inString;
+        private boolean escaped;
+
+        Nesting(int depth) {
+            this.depth = depth;
+        }
+
+        /** Takes the next byte. */
+        void feed(int b) {
+            if (inString) {
+                if (escaped) escaped = false;
+                else if (b == '\\') escaped = true;
+                else if (b == '"') inString = false;
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{' || b == '[') {
+                depth++;
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
+
+        /** Outside any string and any nested object or array: a ',', '}' or ']' here ends the enclosing value. */
+        boolean atTopLevel() {
+            return !inString && depth == 0;
+        }
     }
 }
