@@ -339,10 +339,7 @@ public final class S3Handler extends Handler.Abstract {
                                    String requestId) {
         response.setStatus(e.code().status());
         e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
-        // An error answered before the request body was read (a 501, a refused upload): what has arrived is discarded;
-        // if more is still on its way the connection cannot carry another request, so say so rather than let the
-        // client reuse a connection Jetty closes after this response.
-        if (!response.getRequest().consumeAvailable()) response.getHeaders().put("Connection", "close");
+        closeIfBodyUnread(response);
         if (e.code() == S3ErrorCode.NOT_MODIFIED || "HEAD".equals(method)) {
             callback.succeeded();
             return;
@@ -351,6 +348,15 @@ public final class S3Handler extends Handler.Abstract {
         response.getHeaders().put("Content-Type", "application/xml");
         response.getHeaders().put("Content-Length", Integer.toString(body.length));
         response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * For an answer written before the request body was read (a 501, a refused or oversized body): what has arrived is
+     * discarded; if more is still on its way the connection cannot carry another request, so the answer says so rather
+     * than let the client reuse a connection Jetty closes after it. Used by every error writer (S3 and IAM/STS/Organizations).
+     */
+    static void closeIfBodyUnread(Response response) {
+        if (!response.getRequest().consumeAvailable()) response.getHeaders().put("Connection", "close");
     }
 
     /** Adapts one HTTP request to what the S3 operations read. */

@@ -148,6 +148,7 @@ final class ServiceEndpoint {
         response.getHeaders().put("x-amzn-RequestId", requestId);
         response.getHeaders().put("Content-Type", "organizations".equals(service) ? "application/x-amz-json-1.1" : "text/xml");
         response.getHeaders().put("Content-Length", Integer.toString(body.length));
+        S3Handler.closeIfBodyUnread(response);
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

@@ -104,6 +104,34 @@ class HostileInputTest {
         assertThat(r.body).contains("<Code>MaxMessageLengthExceeded</Code>");
     }
 
+    @Test void anErrorAnsweredBeforeTheBodyArrivedTellsTheClientNotToReuseTheConnection() throws Exception {
+        start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
+        server.s3().createBucket(b -> b.bucket("reuse"));
+        // S3's error writer: an XML body refused on its declared length.
+        Map<String, String> s3Headers = signedHeaders("PUT", "/reuse?lifecycle", 2 << 20, false);
+        Reply s3 = sendDeclaringHugeBody("PUT", "/reuse?lifecycle", s3Headers, "<LifecycleConfiguration>", 2 << 20);
+        assertThat(s3.status).isEqualTo(400);
+        assertThat(s3.body).contains("<Code>MaxMessageLengthExceeded</Code>");
+        assertThat(s3.headers.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+        // IAM/STS's error writer: an unsigned and a signed form body over the limit.
+        String prefix = "Action=GetCallerIdentity&Version=2011-06-15&Junk=";
+        Reply sts = sendDeclaringHugeBody("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                prefix, prefix.length() + HUGE);
+        assertThat(sts.status).isEqualTo(413);
+        assertThat(sts.body).contains("<Code>RequestEntityTooLarge</Code>");
+        assertThat(sts.headers.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+        AccessKey nobody = server.rampart().iam().createUserWithKey("reuser");
+        Reply iam = sendDeclaringHugeBody("POST", "/", signedHeaders(nobody, "iam", "POST", "/", HUGE, false),
+                "Action=ListUsers&Version=2010-05-08&Junk=", HUGE);
+        assertThat(iam.status).isEqualTo(413);
+        assertThat(iam.headers.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+        // A complete body read before the error keeps the connection: nothing to discard, nothing to close.
+        Reply whole = send(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: " + prefix.length() + "\r\n\r\n" + prefix).getBytes(StandardCharsets.UTF_8));
+        assertThat(whole.status).isEqualTo(403);
+        assertThat(whole.headers.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection: close");
+    }
+
     @Test void aFormParameterJustUnderTheBodyLimitLeavesABoundedTrailRecordMarkedOmitted() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         String body = "Action=GetCallerIdentity&Version=2011-06-15&Junk=" + "A".repeat(1000_000);
@@ -357,7 +385,7 @@ class HostileInputTest {
         return out;
     }
 
-    private record Reply(int status, String body) { }
+    private record Reply(int status, String body, String headers) { }
 
     private String head(String method, String target, Map<String, String> headers, long contentLength) {
         StringBuilder h = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n");
@@ -428,6 +456,6 @@ class HostileInputTest {
             if (l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
         }
         byte[] body = in.readNBytes(length);
-        return new Reply(status, new String(body, StandardCharsets.UTF_8));
+        return new Reply(status, new String(body, StandardCharsets.UTF_8), headers);
     }
 }
