@@ -1,5 +1,6 @@
 package io.rampart.recovery;
 
+import io.rampart.s3.PeriodicWorker;
 import io.rampart.storage.RecoveryWindow;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,43 +19,21 @@ public final class WindowPurger implements AutoCloseable {
     private final RecoveryWindow window;
     private final Clock clock;
     private final Duration keep;
-    private final Duration interval;
-    private final Object monitor = new Object();
     private final AtomicLong purged = new AtomicLong();
     private final AtomicLong runs = new AtomicLong();
-    private volatile boolean closed;
-    private Thread thread;
+    private final PeriodicWorker worker;
 
     public WindowPurger(RecoveryWindow window, Clock clock, Duration keep, Duration interval) {
         this.window = window;
         this.clock = clock;
         this.keep = keep;
-        this.interval = interval;
+        // A first pass at start-up, then one every interval.
+        this.worker = new PeriodicWorker("rampart-window-purge", "recovery window purge", Duration.ZERO, interval,
+                this::runOnce);
     }
 
-    public synchronized void start() {
-        if (thread != null) return;
-        thread = Thread.ofPlatform().daemon().name("rampart-window-purge").start(this::loop);
-    }
-
-    private void loop() {
-        while (!closed) {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                if (closed) return;
-                log.warn("recovery window purge failed: {}", e.toString(), e);
-            }
-            synchronized (monitor) {
-                if (closed) return;
-                try {
-                    monitor.wait(interval.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+    public void start() {
+        worker.start();
     }
 
     /** One pass, now: frees what was removed from view before now minus the window. */
@@ -81,20 +60,6 @@ public final class WindowPurger implements AutoCloseable {
     }
 
     @Override public void close() {
-        closed = true;
-        synchronized (monitor) {
-            monitor.notifyAll();
-        }
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.close();
     }
 }

@@ -61,80 +61,32 @@ public final class LifecycleWorker implements AutoCloseable {
     private final MetadataStore meta;
     private final Clock clock;
     private final long dayMillis;
-    private final Duration interval;
-    private final Object monitor = new Object();
     private final ArrayDeque<Event> recent = new ArrayDeque<>();
     private final Map<Action, AtomicLong> counts = new EnumMap<>(Action.class);
     private final AtomicLong skippedLocked = new AtomicLong();
     private final AtomicLong runs = new AtomicLong();
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
-    private Thread thread;
+    private final PeriodicWorker worker;
 
     public LifecycleWorker(MetadataStore meta, Clock clock, Duration day, Duration interval) {
         if (day.toMillis() <= 0 || interval.toMillis() <= 0) throw new IllegalArgumentException("day and interval must be positive");
         this.meta = meta;
         this.clock = clock;
         this.dayMillis = day.toMillis();
-        this.interval = interval;
         for (Action a : Action.values()) counts.put(a, new AtomicLong());
+        // A first pass soon after start-up (at most a minute), then one every interval.
+        this.worker = new PeriodicWorker("rampart-lifecycle", "lifecycle pass",
+                Duration.ofMillis(Math.min(interval.toMillis(), Duration.ofMinutes(1).toMillis())), interval, this::runOnce);
     }
 
     /** Starts the background thread: a first pass soon after start-up (at most a minute), then one every interval. */
-    public synchronized void start() {
-        if (thread != null) return;
-        thread = Thread.ofPlatform().daemon().name("rampart-lifecycle").start(this::loop);
-    }
-
-    private void loop() {
-        long firstDelay = Math.min(interval.toMillis(), Duration.ofMinutes(1).toMillis());
-        if (!pause(firstDelay)) return;
-        while (!closed) {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                if (closed) return;
-                log.warn("lifecycle pass failed: {}", e.toString(), e);
-            }
-            if (!pause(interval.toMillis())) return;
-        }
-    }
-
-    /** Waits, unless closed first; false when closed. */
-    private boolean pause(long millis) {
-        long until = System.nanoTime() + millis * 1_000_000L;
-        synchronized (monitor) {
-            while (!closed) {
-                long left = (until - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) return true;
-                try {
-                    monitor.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return false;
+    public void start() {
+        worker.start();
     }
 
     /** Stops the thread, letting a pass in progress stop at its next batch. */
     @Override public void close() {
-        closed = true;
-        synchronized (monitor) {
-            monitor.notifyAll();
-        }
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.close();
     }
 
     /** Called for every action, on the worker's thread (the audit trail will subscribe here). */
@@ -175,10 +127,10 @@ public final class LifecycleWorker implements AutoCloseable {
     private void pass() {
         long now = clock.millis();
         String after = "";
-        while (!closed) {
+        while (!worker.closed()) {
             List<Bucket> page = meta.bucketsAfter(after, 100);
             for (Bucket b : page) {
-                if (closed) return;
+                if (worker.closed()) return;
                 try {
                     apply(b, now);
                 } catch (RuntimeException e) {
@@ -220,7 +172,7 @@ public final class LifecycleWorker implements AutoCloseable {
         String afterKey = "";
         long beforeSeq = Long.MAX_VALUE;
         KeyScan scan = null;
-        while (!closed) {
+        while (!worker.closed()) {
             List<ObjectVersion> batch = meta.versionsAfter(b.name(), afterKey, beforeSeq, BATCH);
             for (ObjectVersion v : batch) {
                 if (scan == null || !scan.key.equals(v.key())) {
@@ -233,7 +185,7 @@ public final class LifecycleWorker implements AutoCloseable {
             }
             if (batch.size() < BATCH) break;
         }
-        if (scan != null && !closed) finishKey(b, rules, scan, now);
+        if (scan != null && !worker.closed()) finishKey(b, rules, scan, now);
     }
 
     private void visit(Bucket b, List<Rule> rules, KeyScan scan, ObjectVersion v, long now) {
@@ -351,7 +303,7 @@ public final class LifecycleWorker implements AutoCloseable {
         String afterKey = "";
         long afterInitiated = Long.MIN_VALUE;
         String afterId = "";
-        while (!closed) {
+        while (!worker.closed()) {
             List<Upload> batch = meta.uploadsInitiatedBefore(b.name(), initiatedBefore, afterKey, afterInitiated, afterId, BATCH);
             for (Upload u : batch) {
                 for (Rule r : rules) {
