@@ -237,20 +237,22 @@ final class ServerCommand implements Callable<Integer> {
         }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
-        Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
-                System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"),
-                masterKey, true, Duration.ofSeconds(stopTimeoutSeconds),
-                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds)), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
-                .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
+        Rampart.Config config = Rampart.Config.builder(dataDir).listen(address, port).region(region).domain(domain)
+                .rootKey(System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"))
+                .masterKey(masterKey).stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
+                .s3(new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds)))
+                .tls(tls).lifecycle(lifecycleDaySeconds, lifecycleIntervalSeconds)
+                .trail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
-                .withAutoRespond(autoRespond)
-                .withMonitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
+                .autoRespond(autoRespond)
+                .monitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
                         .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds))
                         .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
                         .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
                                 trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
-                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
-                .withRecovery(recovery);
+                .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
+                .recovery(recovery)
+                .build();
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
         Runnable onSignal = stop::countDown;

@@ -55,8 +55,8 @@ class GuardCommandTest {
 
     @BeforeAll static void start() throws Exception {
         webhook = Webhook.start();
-        server = RampartServer.start(c -> c.withTls(new io.rampart.http.Rampart.Tls(null, null, true))
-                .withMonitoring(Monitoring.defaults().withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
+        server = RampartServer.start(c -> c.tls(new io.rampart.http.Rampart.Tls(null, null, true))
+                .monitoring(Monitoring.defaults().withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
         s3 = server.s3TrustingSelfSigned();
         iam = IamClient.builder().endpointOverride(server.endpoint()).region(Region.AWS_GLOBAL)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(RampartServer.ACCESS_KEY,

@@ -212,14 +212,14 @@ class SiemRulesOnTrailTest {
     }
 
     @Test void overPlainHttp() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withS3(new S3Settings(true, false)))) {
+        try (RampartServer server = RampartServer.start(c -> c.s3(new S3Settings(true, false)))) {
             replayAndEvaluate(server, false);
         }
     }
 
     @Test void overHttps() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withTls(new Rampart.Tls(null, null, true))
-                .withS3(new S3Settings(false, false)))) {
+        try (RampartServer server = RampartServer.start(c -> c.tls(new Rampart.Tls(null, null, true))
+                .s3(new S3Settings(false, false)))) {
             replayAndEvaluate(server, true);
         }
     }
