@@ -208,8 +208,7 @@ final class ServerCommand implements Callable<Integer> {
         io.rampart.detect.DetectorSettings detection;
         try {
             detection = io.rampart.detect.DetectorSettings.defaults().withRules(rulesFile)
-                    .withWebhooks(detectWebhooks, Duration.ofSeconds(1));
-            new io.rampart.detect.Notifier(detectWebhooks, Duration.ofSeconds(1)).close();
+                    .withWebhooks(detectWebhooks);
         } catch (java.io.IOException | IllegalArgumentException e) {
             System.err.println("rampart: " + (e instanceof java.nio.file.NoSuchFileException ? "no such rules file: " : "")
                     + e.getMessage());

@@ -19,7 +19,7 @@ import io.rampart.detect.FindingJson;
 import io.rampart.detect.FindingStore;
 import io.rampart.detect.FindingsService;
 import io.rampart.detect.IamIdentityControls;
-import io.rampart.detect.Notifier;
+import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.Responder;
 import io.rampart.detect.TrailTailer;
 import io.rampart.iam.IamStore;
@@ -288,7 +288,6 @@ public final class Rampart implements AutoCloseable {
     private final FindingStore findings;
     private final FindingsService findingsService;
     private final TrailTailer tailer;
-    private final Notifier notifier;
     private final LifecycleWorker lifecycle;
     private final Permissions permissions;
     private final ServerMetrics metrics = new ServerMetrics();
@@ -318,6 +317,7 @@ public final class Rampart implements AutoCloseable {
         LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
         this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
         AuditTrail openedTrail = null;
+        WebhookSender openedSender = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
             io.rampart.storage.RecoveryWindow window = meta.recoveryWindow();
@@ -378,10 +378,17 @@ public final class Rampart implements AutoCloseable {
             // The detector tails the trail's files from a stored position, off the request path, and may respond on
             // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
-            this.notifier = new Notifier(detection.webhooks(), detection.webhookRetryPause());
+            // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
+            java.util.Map<String, java.net.URI> targets = new java.util.LinkedHashMap<>(config.monitoring().webhooks());
+            targets.putAll(FindingAlerts.targets(detection.webhooks()));
+            EventQueue events = new EventQueue(db);
+            this.webhooks = new WebhookSender(events, targets, Clock.systemUTC(),
+                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
+            openedSender = webhooks;
+            FindingAlerts alerts = new FindingAlerts(detection.webhooks(), events, webhooks, Clock.systemUTC());
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
                     Instant.now(), config.region(), event, bucket, details), false);
-            Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
+            Responder responder = new Responder(new IamIdentityControls(iam), meta, alerts, audit, config.autoRespond());
             trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
@@ -419,11 +426,7 @@ public final class Rampart implements AutoCloseable {
                     .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
                     (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
                     Clock.systemUTC(), config.monitoring().accessLogInterval());
-            // Event notifications: queued durably in the database, delivered to the configured webhooks with retries.
             s3.notificationTargets(config.monitoring().webhooks().keySet());
-            EventQueue events = new EventQueue(db);
-            this.webhooks = new WebhookSender(events, config.monitoring().webhooks(), Clock.systemUTC(),
-                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
             metrics.gauge("rampart.notifications.pending", "Event notifications waiting for delivery", events::size);
             metrics.gauge("rampart.notifications.delivered", "Event notifications delivered since start", webhooks::delivered);
             metrics.gauge("rampart.notifications.failed.attempts", "Failed webhook delivery attempts since start",
@@ -460,6 +463,7 @@ public final class Rampart implements AutoCloseable {
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (openedTrail != null) openedTrail.close();
+            if (openedSender != null) openedSender.close();
             db.close();
             throw e;
         }
@@ -702,7 +706,6 @@ public final class Rampart implements AutoCloseable {
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
         if (trailDestination != null) trailDestination.close();
         metrics.close();
-        if (notifier != null) notifier.close();
         meta.close();
     }
 
