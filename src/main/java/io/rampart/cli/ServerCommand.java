@@ -252,25 +252,42 @@ final class ServerCommand implements Callable<Integer> {
                 .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
                 .recovery(recovery)
                 .build();
-        // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
+        // The hook first: a SIGTERM or SIGINT that arrives while starting must still end in a clean close (the final
+        // trail digest), and a stop asked for by a signal exits 0 once closed.
         CountDownLatch stop = new CountDownLatch(1);
-        Runnable onSignal = stop::countDown;
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> onSignal.run());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> onSignal.run());
-        Rampart rampart;
+        CountDownLatch closed = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("rampart-stop").unstarted(() -> {
+            if (exiting.get()) return; // the server's own exit (a failed start): its status stands
+            stop.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(0);
+        }));
         try {
-            rampart = Rampart.start(config, detection);
-        } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
-            System.err.println("rampart: cannot start: " + e.getMessage());
-            return 1;
+            Rampart rampart;
+            try {
+                rampart = Rampart.start(config, detection);
+            } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
+                System.err.println("rampart: cannot start: " + e.getMessage());
+                return 1;
+            }
+            rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
+            rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
+            rampart.createdTrailKey().ifPresent(k -> {
+                var unused = k.thenAccept(ServerCommand::printTrailKey);
+            });
+            stop.await();
+            System.err.println("rampart: shutting down, letting in-flight requests finish...");
+            rampart.close();
+            return 0;
+        } finally {
+            exiting.set(true); // a signal's hook is past this check already; any other exit keeps its status
+            closed.countDown();
         }
-        rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
-        rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
-        rampart.createdTrailKey().ifPresent(k -> k.thenAccept(ServerCommand::printTrailKey));
-        stop.await();
-        System.err.println("rampart: shutting down, letting in-flight requests finish...");
-        rampart.close();
-        return 0;
     }
 
     /** The master key value: RAMPART_MASTER_KEY, else the --master-key-file contents, else null (the data-dir file). */

@@ -85,7 +85,7 @@ public final class TrailTailer implements AutoCloseable {
     private long lastScan;
     private long lastCommit;
     private boolean uncommitted;
-    private volatile long processed;
+    private final java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param onNewFinding called after a new finding is committed (the trail record of it)
@@ -153,7 +153,7 @@ public final class TrailTailer implements AutoCloseable {
 
     /** Records fed to the detector since start. */
     public long processed() {
-        return processed;
+        return processed.get();
     }
 
     private void run() {
@@ -355,7 +355,7 @@ public final class TrailTailer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("detector failed on record {}", RecordFields.eventId(r), e);
         }
-        processed++;
+        processed.incrementAndGet();
     }
 
     private void commit() {

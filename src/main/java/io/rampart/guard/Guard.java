@@ -52,7 +52,7 @@ public final class Guard {
                 Read<Boolean> exists = Read.of("s3:ListBucket", java.util.Set.of("NoSuchBucket"),
                         () -> target.s3.headBucket(b -> b.bucket(name)) != null);
                 // HEAD has no error body: a 404 is the bucket's absence (a 403 leaves the checks to say what is missing).
-                if (exists instanceof Read.Absent<Boolean> || exists instanceof Read.Failed<Boolean> f && f.detail().contains("404")) {
+                if (exists instanceof Read.Absent<Boolean> || (exists instanceof Read.Failed<Boolean> f && f.detail().contains("404"))) {
                     throw new IllegalArgumentException("no such bucket '" + name + "'");
                 }
             }

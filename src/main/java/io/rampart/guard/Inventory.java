@@ -84,7 +84,7 @@ final class Inventory {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (ObjectVersion v : versions) {
                 slots.acquireUninterruptibly();
-                pool.submit(() -> {
+                pool.execute(() -> {
                     try {
                         String enc = head(bucket, v, sseC, denied, deniedDetail);
                         synchronized (byEnc) {

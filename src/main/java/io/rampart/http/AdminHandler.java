@@ -149,11 +149,6 @@ final class AdminHandler implements AutoCloseable {
         return p.accountId().equals(adminAccountId) && p.isAccountAdmin();
     }
 
-    private static S3ErrorCode codeOf(String code) {
-        for (S3ErrorCode c : S3ErrorCode.values()) if (c.code().equals(code)) return c;
-        return S3ErrorCode.INVALID_REQUEST;
-    }
-
     /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey | deleted, since, removeNew, apply, limit}. */
     private static Restore.Request parse(JsonNode body, Instant now, Map<String, String> params) {
         if (body == null || !body.isObject()) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body must be a JSON object");

@@ -289,7 +289,6 @@ public final class Rampart implements AutoCloseable {
     private final FindingsService findingsService;
     private final TrailTailer tailer;
     private final LifecycleWorker lifecycle;
-    private final Permissions permissions;
     private final ServerMetrics metrics = new ServerMetrics();
     private final AccessLog accessLog;
     private final WebhookSender webhooks;
@@ -350,7 +349,6 @@ public final class Rampart implements AutoCloseable {
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
             Organization organization = new Organization(db);
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
-            this.permissions = permissions;
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
                     new OrganizationsApi(iam, organization, permissions, config.region()), null);

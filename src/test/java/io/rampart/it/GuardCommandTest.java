@@ -24,7 +24,7 @@ import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
@@ -61,7 +61,7 @@ class GuardCommandTest {
         iam = IamClient.builder().endpointOverride(server.endpoint()).region(Region.AWS_GLOBAL)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(RampartServer.ACCESS_KEY,
                         RampartServer.SECRET_KEY)))
-                .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build()).build();
+                .httpClient(Apache5HttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build()).build();
         serial = "arn:aws:iam::" + server.accountId() + ":mfa/admin-device";
         server.rampart().iam().addMfaDevice(serial, server.accountId(), "admin", SEED);
         goodBucket("g-good");
