@@ -158,9 +158,11 @@ final class Inventory {
                     : writes.why();
             return r.with(r.source(), why, r.sseC());
         }
+        // Oldest first: in a bucket never versioned (version "null", no x-amz-version-id) the last write of a key wins.
         Map<String, String> byVersion = new java.util.HashMap<>();
         for (var w : g.value().path("writes")) {
-            byVersion.put(w.path("key").asText() + "\u0000" + w.path("versionId").asText(), w.path("principal").asText()
+            String v = w.path("versionId").asText();
+            byVersion.put(w.path("key").asText() + "\u0000" + (v.isEmpty() ? "null" : v), w.path("principal").asText()
                     + (w.path("accessKeyId").asText().isEmpty() ? "" : " with key " + w.path("accessKeyId").asText()) + " ("
                     + w.path("eventName").asText() + " at " + w.path("eventTime").asText() + " from " + w.path("sourceIPAddress").asText() + ")");
         }
