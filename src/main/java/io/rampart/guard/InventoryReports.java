@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.s3.model.InventoryIncludedObjectVersions;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * S3 Inventory reports as a cheaper source than a HEAD per version: the bucket's inventory configuration (CSV, all
- * versions, with EncryptionStatus), the newest {@code manifest.json} under its destination, and the CSV (.gz) files it
+ * S3 Inventory reports as a cheaper source than a HEAD per version: the bucket's inventory configuration (enabled, CSV,
+ * all versions), the newest {@code manifest.json} under its destination, and the CSV (.gz) files it
  * lists (each checked against the manifest's MD5). A manifest can also be named explicitly (--inventory-manifest).
  */
 final class InventoryReports {
@@ -127,10 +127,10 @@ final class InventoryReports {
         for (InventoryConfiguration c : configs) {
             var dest = c.destination() == null ? null : c.destination().s3BucketDestination();
             if (!Boolean.TRUE.equals(c.isEnabled()) || dest == null || dest.format() != InventoryFormat.CSV
-                    || c.includedObjectVersions() != InventoryIncludedObjectVersions.ALL
-                    || !c.optionalFieldsAsStrings().contains("EncryptionStatus")) {
+                    || c.includedObjectVersions() != InventoryIncludedObjectVersions.ALL) {
                 continue;
             }
+            // Whether it lists EncryptionStatus is the manifest's fileSchema to say (the report as written, not as configured).
             String destBucket = dest.bucket().startsWith("arn:aws:s3:::") ? dest.bucket().substring(13) : dest.bucket();
             String prefix = (dest.prefix() == null || dest.prefix().isEmpty() ? "" : dest.prefix().replaceAll("/+$", "") + "/")
                     + bucket + "/" + c.id() + "/";
