@@ -65,7 +65,9 @@ final class RampartChecks {
             List<String> problems = new ArrayList<>();
             t.path("problems").forEach(x -> problems.add(x.path("status").asText() + " " + x.path("type").asText() + " "
                     + x.path("file").asText() + ": " + x.path("detail").asText()));
-            out.add(Check.fail(Rule.RAMPART_TRAIL_VALID, resource, "trail INVALID over " + trail + ": " + String.join("; ", problems),
+            long count = t.path("problemCount").asLong(problems.size());
+            out.add(Check.fail(Rule.RAMPART_TRAIL_VALID, resource, "trail INVALID over " + trail + ": " + count + " problem(s)"
+                            + (count > problems.size() ? ", the first " + problems.size() : "") + ": " + String.join("; ", problems),
                     "rampart trail validate --data-dir DATA-DIR --public-key trail-key.pem (on the server) to see every problem; "
                             + "treat a modified or missing file as an intrusion"));
         }

@@ -74,13 +74,18 @@ final class AdminPosture {
         ObjectNode trail = root.putObject("trail");
         Instant now = Instant.now();
         try {
-            TrailValidator.Report r = new TrailValidator(settings.trail(), TrailValidator.Trust.recorded(TrailAnchor.read(settings.database())))
-                    .validate(now.minus(VALIDATED), now);
+            TrailAnchor.Recorded recorded = TrailAnchor.read(settings.database());
+            // Not before the trail began (its first signing key): a server younger than a day has no missing hours before it.
+            Instant began = recorded.keys().stream().map(TrailAnchor.KeyRecord::validFrom).filter(t -> !t.equals(Instant.EPOCH))
+                    .min(Instant::compareTo).orElse(Instant.EPOCH);
+            Instant from = now.minus(VALIDATED).isAfter(began) ? now.minus(VALIDATED) : began;
+            TrailValidator.Report r = new TrailValidator(settings.trail(), TrailValidator.Trust.recorded(recorded)).validate(from, now);
             trail.put("valid", r.clean()).put("from", r.from().toString()).put("to", r.to().toString())
                     .put("digestFiles", r.results().stream().filter(x -> x.kind().equals("digest")).count())
                     .put("logFiles", r.results().stream().filter(x -> x.kind().equals("log")).count());
+            trail.put("problemCount", r.results().stream().filter(x -> x.status().problem()).count());
             ArrayNode problems = trail.putArray("problems");
-            r.results().stream().filter(x -> x.status().problem()).limit(20).forEach(x -> problems.addObject()
+            r.results().stream().filter(x -> x.status().problem()).limit(5).forEach(x -> problems.addObject()
                     .put("type", x.kind()).put("file", x.file()).put("status", x.status().label()).put("detail", x.detail()));
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot read the trail's record: " + e.getMessage(), e);

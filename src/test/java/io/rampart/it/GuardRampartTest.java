@@ -167,6 +167,20 @@ class GuardRampartTest {
                     .contains("ransom note.jpg (version v2, current")
                     .contains("writers UNKNOWN: 2 version(s) have no write record in the trail");
 
+            // A caller the admin API refuses still gets the report's findings; who wrote them is UNKNOWN, and why.
+            try (IamClient iam = s.iam()) {
+                iam.createUser(b -> b.userName("reader"));
+                iam.putUserPolicy(b -> b.userName("reader").policyName("all").policyDocument("{\"Version\":\"2012-10-17\","
+                        + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"));
+                AccessKey k = iam.createAccessKey(b -> b.userName("reader")).accessKey();
+                GuardCommandTest.Run ro = guardAs(s, k.accessKeyId(), k.secretAccessKey(), "--bucket", "photos",
+                        "--inventory-manifest", "s3://inventory/" + manifestKey);
+                JsonNode found = ro.check("S3.SSEC.OBJECTS", "arn:aws:s3:::photos");
+                assertThat(found.path("status").asText()).isEqualTo("FAIL");
+                assertThat(found.path("evidence").asText()).contains("; writers UNKNOWN: the Rampart admin API")
+                        .contains("refused this caller (AccessDenied (HTTP 403)");
+            }
+
             // The data file no longer matches the manifest's MD5: guard says so and HEADs every version instead.
             putManifest(s3, manifestKey, dataKey, "00000000000000000000000000000000");
             GuardCommandTest.Run corrupt = guard(s, "--bucket", "photos", "--inventory-manifest", "s3://inventory/" + manifestKey);
