@@ -199,6 +199,23 @@ class GuardRampartTest {
         }
     }
 
+    @Test void thePostureResourcesAnswerBadRequestsWithAnErrorNotA500() throws Exception {
+        try (RampartServer s = RampartServer.start()) {
+            RawS3 raw = new RawS3(s);
+            RawS3.Reply noBucket = raw.signed("GET", "/_rampart/admin/trail/writes", java.util.Map.of(), new byte[0]);
+            assertThat(noBucket.status()).isEqualTo(400);
+            assertThat(noBucket.text()).contains("\"code\":\"InvalidArgument\"").contains("bucket is required");
+            RawS3.Reply post = raw.signed("POST", "/_rampart/admin/posture", java.util.Map.of(), new byte[0]);
+            assertThat(post.status()).isEqualTo(405);
+            assertThat(post.text()).contains("\"code\":\"MethodNotAllowed\"");
+            RawS3.Reply posture = raw.signed("GET", "/_rampart/admin/posture", java.util.Map.of(), new byte[0]);
+            assertThat(posture.status()).isEqualTo(200);
+            assertThat(posture.text()).contains("\"server\":\"rampart\"").contains("\"recoveryWindow\":{\"enabled\":true,\"seconds\":604800}");
+            RawS3.Reply anonymous = raw.unsigned("GET", "/_rampart/admin/posture", java.util.Map.of(), new byte[0]);
+            assertThat(anonymous.status()).isEqualTo(403);
+        }
+    }
+
     private static void putManifest(S3Client s3, String key, String dataKey, String md5) {
         String manifest = "{\"sourceBucket\":\"photos\",\"destinationBucket\":\"arn:aws:s3:::inventory\",\"version\":\"2016-11-30\","
                 + "\"creationTimestamp\":\"1764723600000\",\"fileFormat\":\"CSV\",\"fileSchema\":\"Bucket, Key, VersionId, IsLatest, "
