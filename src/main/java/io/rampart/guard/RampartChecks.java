@@ -84,8 +84,8 @@ final class RampartChecks {
     }
 
     static String human(Duration d) {
-        if (d.toSeconds() % 86_400 == 0) return d.toDays() + " days";
-        if (d.toSeconds() % 3_600 == 0) return d.toHours() + " hours";
+        if (d.toSeconds() % 86_400 == 0) return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+        if (d.toSeconds() % 3_600 == 0) return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
         return d.toSeconds() + " seconds";
     }
 }

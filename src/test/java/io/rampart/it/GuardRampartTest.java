@@ -199,8 +199,13 @@ class GuardRampartTest {
         }
     }
 
-    @Test void thePostureResourcesAnswerBadRequestsWithAnErrorNotA500() throws Exception {
-        try (RampartServer s = RampartServer.start()) {
+    @Test void aShortRecoveryWindowWarnsAndThePostureResourcesAnswerBadRequestsWithAnErrorNotA500() throws Exception {
+        try (RampartServer s = RampartServer.start(c -> c.withRecovery(RecoveryOptions.defaults().withWindow(Duration.ofDays(1))))) {
+            GuardCommandTest.Run run = guard(s);
+            JsonNode window = run.check("RAMPART.RECOVERY_WINDOW", server(s));
+            assertThat(window.path("status").asText()).isEqualTo("WARN");
+            assertThat(window.path("evidence").asText()).isEqualTo("recovery window on, 1 day (under 7 days to notice an attack)");
+
             RawS3 raw = new RawS3(s);
             RawS3.Reply noBucket = raw.signed("GET", "/_rampart/admin/trail/writes", java.util.Map.of(), new byte[0]);
             assertThat(noBucket.status()).isEqualTo(400);
@@ -210,7 +215,7 @@ class GuardRampartTest {
             assertThat(post.text()).contains("\"code\":\"MethodNotAllowed\"");
             RawS3.Reply posture = raw.signed("GET", "/_rampart/admin/posture", java.util.Map.of(), new byte[0]);
             assertThat(posture.status()).isEqualTo(200);
-            assertThat(posture.text()).contains("\"server\":\"rampart\"").contains("\"recoveryWindow\":{\"enabled\":true,\"seconds\":604800}");
+            assertThat(posture.text()).contains("\"server\":\"rampart\"").contains("\"recoveryWindow\":{\"enabled\":true,\"seconds\":86400}");
             RawS3.Reply anonymous = raw.unsigned("GET", "/_rampart/admin/posture", java.util.Map.of(), new byte[0]);
             assertThat(anonymous.status()).isEqualTo(403);
         }
