@@ -28,7 +28,8 @@ import software.amazon.awssdk.core.exception.SdkException;
         description = {
                 "Check an S3 account against the four defences of AWS's guidance on SSE-C ransomware (short-term credentials, "
                         + "data recovery, monitoring, blocking SSE-C): which buckets accept SSE-C, keep no versions, expire data "
-                        + "early or are public; which access keys are old or unused; whether CloudTrail records S3 data events.",
+                        + "early or are public; which access keys are old or unused; whether CloudTrail records S3 data events; on a "
+                        + "Rampart also its recovery window, detector and automatic response, trail validation and metrics.",
                 "Talks to AWS unless --endpoint is given (Rampart or any S3, path-style). Credentials and region come from the "
                         + "AWS SDK's standard chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE or "
                         + "--profile, web identity, instance metadata), or --access-key/--secret-key.",
