@@ -136,6 +136,11 @@ public final class TrailTailer implements AutoCloseable {
         return this;
     }
 
+    /** Whether the tailer's thread is reading the trail (started and not closed). */
+    public boolean running() {
+        return thread.isAlive();
+    }
+
     /** Tells the tailer there is something new to read. Never blocks. */
     public void wake() {
         if (signal.availablePermits() == 0) signal.release();

@@ -457,7 +457,11 @@ public final class Rampart implements AutoCloseable {
                     new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
-                    .withNotifier(notifications));
+                    .withNotifier(notifications)
+                    .withPosture(new AdminPosture(new AdminPosture.Settings(config.recovery().enabled(), config.recovery().window(),
+                            config.autoRespond(), tailer::running, () -> tailer.detector().rules().size(),
+                            detection.webhooks().size(), this::metricsPort, config.monitoring().metricsTokenFile() != null,
+                            trailWriter.layout(), dir.resolve("rampart.db")))));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (openedTrail != null) openedTrail.close();

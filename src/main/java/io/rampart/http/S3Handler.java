@@ -94,6 +94,12 @@ public final class S3Handler extends Handler.Abstract {
         return this;
     }
 
+    /** The admin API's read-only posture resources, for rampart guard. */
+    S3Handler withPosture(AdminPosture p) {
+        if (admin != null) admin.posture(p);
+        return this;
+    }
+
     /** Queues event notifications for acknowledged object writes and deletes. */
     S3Handler withNotifier(io.rampart.notify.Notifier n) {
         this.notifier = n;
