@@ -194,6 +194,8 @@ class BlobBackendsTest {
         String uploadId = s3.createMultipartUpload(r -> r.bucket("outage").key("during-mp")).uploadId();
         assertS3Error(() -> s3.uploadPart(r -> r.bucket("outage").key("during-mp").uploadId(uploadId).partNumber(1),
                 RequestBody.fromBytes(plaintext(1 << 20, "p"))), 503, "SlowDown");
+        assertS3Error(() -> s3.putObject(r -> r.bucket("outage").key("during-big"),
+                RequestBody.fromBytes(plaintext(S3BlobStore.PART_SIZE + 1, "y"))), 503, "SlowDown");
         assertS3Error(() -> s3.getObjectAsBytes(r -> r.bucket("outage").key("before")), 503, "SlowDown");
         // No metadata row was written for what the backend never took.
         assertThat(s3.listObjectsV2(r -> r.bucket("outage")).contents()).extracting(S3Object::key).containsExactly("before");
@@ -207,6 +209,39 @@ class BlobBackendsTest {
         assertThat(s3.getObjectAsBytes(r -> r.bucket("outage").key("before")).asByteArray()).isEqualTo(before);
         assertThat(s3.listObjectsV2(r -> r.bucket("outage")).contents()).extracting(S3Object::key)
                 .containsExactly("after", "before");
+    }
+
+    @Test void aBlobIsVisibleInTheBackendOnlyOnceCommittedAndAnUncommittedOneLeavesNothing() throws Exception {
+        Node b = backend();
+        S3Client inB = keep(b.s3());
+        BlobLocation location = ((BlobLocation.S3) BlobLocation.parse("s3://" + BLOB_BUCKET + "/" + PREFIX + "?endpoint="
+                + b.endpoint(), Map.of())).withCredentials(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+        try (io.rampart.storage.BlobStore store = location.open(true)) {
+            byte[] bytes = plaintext(S3BlobStore.PART_SIZE + 12345, "raw");
+            String committed;
+            try (io.rampart.storage.BlobStore.PendingBlob pending = store.create()) {
+                pending.out().write(bytes);
+                // One full part is uploaded already, and still nothing is visible.
+                assertThat(inB.listMultipartUploads(r -> r.bucket(BLOB_BUCKET)).uploads()).hasSize(1);
+                assertThat(blobsIn(inB)).isEmpty();
+                committed = pending.commit();
+            }
+            assertThat(blobsIn(inB)).extracting(S3Object::key).containsExactly(PREFIX + "/" + committed.substring(0, 2) + "/" + committed);
+            try (var in = store.open(committed, S3BlobStore.PART_SIZE - 10, 20)) {
+                assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, S3BlobStore.PART_SIZE - 10, S3BlobStore.PART_SIZE + 10));
+            }
+            try (io.rampart.storage.BlobStore.PendingBlob pending = store.create()) {
+                pending.out().write(bytes);
+                assertThat(inB.listMultipartUploads(r -> r.bucket(BLOB_BUCKET)).uploads()).hasSize(1);
+            }
+            // Closed without commit: the upload is aborted, and only the committed blob is there.
+            assertThat(inB.listMultipartUploads(r -> r.bucket(BLOB_BUCKET)).uploads()).isEmpty();
+            assertThat(blobsIn(inB)).hasSize(1);
+            store.delete(committed);
+            assertThat(blobsIn(inB)).isEmpty();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> store.open(committed, 0, 10)))
+                    .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        }
     }
 
     @Test void theStartUpSweepRemovesOrphansOlderThanTheGraceAndKeepsYoungerOnes() throws Exception {
