@@ -2,7 +2,7 @@
 # L: local blobs; B: a plain Rampart holding A's blobs; A: --blobs s3://... on B.
 # Usage: bash bench/blobs-s3-vs-local.sh (from the checkout, jar built: target/rampart.jar). About 90 s.
 set -u
-cd /work/wt/blobs
+cd "$(dirname "$0")/.."
 JAVA_HOME=$(bin/find-jdk); J="$JAVA_HOME/bin/java -jar target/rampart.jar"
 W=${BENCH_WORK:-/tmp/blobbench}; rm -rf $W/l $W/b $W/a; mkdir -p $W/l $W/b $W/a
 export RAMPART_ROOT_ACCESS_KEY=AKIABENCHADMIN000001 RAMPART_ROOT_SECRET_KEY=benchSecretKey00000000000000000000000001
