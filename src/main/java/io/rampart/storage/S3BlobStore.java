@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -39,7 +42,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Blobs as objects {@code <prefix>/<ab>/<id>} in a bucket on any S3 endpoint (AWS, Ceph RGW, MinIO, another Rampart).
  * A blob is written as one PutObject when it fits in one part, else as a multipart upload of {@link #PART_SIZE} parts
- * from one bounded buffer; {@link PendingBlob#commit()} completes it, so an object appears only whole. Transient
+ * from one buffer (at most {@link #PART_BUFFERS} such buffers at once in all); {@link PendingBlob#commit()} completes
+ * it, so an object appears only whole. Transient
  * failures are retried by the SDK's standard strategy with bounded exponential back-off; what still fails is a
  * {@link BlobStoreUnavailableException}. Only ciphertext ever reaches this class.
  */
@@ -50,12 +54,19 @@ public final class S3BlobStore implements BlobStore {
     public static final int PART_SIZE = 8 << 20;
     private static final int FIRST_BUFFER = 256 * 1024;
     private static final int MAX_ATTEMPTS = 4;
+    /** Part buffers in use at once, in all: a quarter of the heap at most, and never fewer than two. */
+    static final int PART_BUFFERS = (int) Math.max(2, Runtime.getRuntime().maxMemory() / 4 / PART_SIZE);
 
     private final S3Client s3;
     private final BlobLocation.S3 location;
     /** "" or the prefix followed by "/". */
     private final String keyPrefix;
     private final Clock clock;
+    /**
+     * A blob past {@link #FIRST_BUFFER} takes one whole part buffer from here (waiting when all are taken) and keeps it
+     * until it is committed or discarded: a writer never holds a part of one and waits for another, so no deadlock.
+     */
+    private final Semaphore partBuffers = new Semaphore(PART_BUFFERS, true);
 
     private S3BlobStore(S3Client s3, BlobLocation.S3 location, Clock clock) {
         this.s3 = s3;
@@ -127,6 +138,7 @@ public final class S3BlobStore implements BlobStore {
         private final List<CompletedPart> parts = new ArrayList<>();
         private boolean committed;
         private boolean failed;
+        private boolean holdsPartBuffer;
         private final OutputStream out = new OutputStream() {
             @Override public void write(int b) throws IOException {
                 write(new byte[] {(byte) b}, 0, 1);
@@ -138,7 +150,7 @@ public final class S3BlobStore implements BlobStore {
                 while (n > 0) {
                     if (len == PART_SIZE) uploadPart();
                     int take = Math.min(n, PART_SIZE - len);
-                    if (len + take > buf.length) buf = Arrays.copyOf(buf, Math.min(PART_SIZE, Math.max(buf.length * 2, len + take)));
+                    if (len + take > buf.length) growToPart();
                     System.arraycopy(b, off, buf, len, take);
                     len += take;
                     off += take;
@@ -154,6 +166,25 @@ public final class S3BlobStore implements BlobStore {
 
         @Override public OutputStream out() {
             return out;
+        }
+
+        private void growToPart() throws IOException {
+            try {
+                partBuffers.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted waiting for a part buffer");
+            }
+            holdsPartBuffer = true;
+            buf = Arrays.copyOf(buf, PART_SIZE);
+        }
+
+        private void release() {
+            buf = null;
+            if (holdsPartBuffer) {
+                holdsPartBuffer = false;
+                partBuffers.release();
+            }
         }
 
         private RequestBody body() {
@@ -194,12 +225,12 @@ public final class S3BlobStore implements BlobStore {
                 throw failure("committing blob " + id, e);
             }
             committed = true;
-            buf = null;
+            release();
             return id;
         }
 
         @Override public void close() {
-            buf = null;
+            release();
             if (committed || uploadId == null) return;
             try {
                 s3.abortMultipartUpload(r -> r.bucket(location.bucket()).key(key).uploadId(uploadId));
@@ -217,7 +248,7 @@ public final class S3BlobStore implements BlobStore {
                 return InputStream.nullInputStream();
             }
             String range = "bytes=" + offset + "-" + (offset + length - 1);
-            return s3.getObject(r -> r.bucket(location.bucket()).key(key).range(range));
+            return new Ranged(s3.getObject(r -> r.bucket(location.bucket()).key(key).range(range)), length);
         } catch (NoSuchKeyException e) {
             throw (IOException) new NoSuchFileException(key).initCause(e);
         } catch (AwsServiceException e) {
@@ -225,6 +256,41 @@ public final class S3BlobStore implements BlobStore {
             throw failure("reading blob " + blobId, e);
         } catch (SdkException e) {
             throw failure("reading blob " + blobId, e);
+        }
+    }
+
+    /** A ranged GET's body; closed before its end (a client gone mid-download), the connection is dropped, not drained. */
+    private static final class Ranged extends java.io.FilterInputStream {
+        private final ResponseInputStream<GetObjectResponse> response;
+        private long remaining;
+
+        Ranged(ResponseInputStream<GetObjectResponse> response, long length) {
+            super(response);
+            this.response = response;
+            this.remaining = length;
+        }
+
+        @Override public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) remaining--;
+            return b;
+        }
+
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) remaining -= n;
+            return n;
+        }
+
+        @Override public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            remaining -= k;
+            return k;
+        }
+
+        @Override public void close() throws IOException {
+            if (remaining > 0) response.abort();
+            super.close();
         }
     }
 
