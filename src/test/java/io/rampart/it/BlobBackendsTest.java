@@ -244,6 +244,24 @@ class BlobBackendsTest {
         }
     }
 
+    @Test void aConnectionResetOnTheWayToBIsRetriedAndThePutSucceeds() throws Exception {
+        Node b = backend();
+        ResettingRelay relay = keep(new ResettingRelay(b.port));
+        BlobLocation location = ((BlobLocation.S3) BlobLocation.parse("s3://" + BLOB_BUCKET + "/" + PREFIX
+                + "?endpoint=http://127.0.0.1:" + relay.port(), Map.of()))
+                .withCredentials(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+        Node a = keep(new Node(c -> c.blobs(location)));
+        S3Client s3 = keep(a.s3());
+        s3.createBucket(r -> r.bucket("flaky"));
+
+        relay.resetNext(1);
+        byte[] data = plaintext(1 << 20, "flaky");
+        s3.putObject(r -> r.bucket("flaky").key("k"), RequestBody.fromBytes(data));
+        assertThat(relay.resets()).as("connections reset").isEqualTo(1);
+        assertThat(relay.relayed()).as("connections relayed after the reset").isPositive();
+        assertThat(s3.getObjectAsBytes(r -> r.bucket("flaky").key("k")).asByteArray()).isEqualTo(data);
+    }
+
     @Test void theStartUpSweepRemovesOrphansOlderThanTheGraceAndKeepsYoungerOnes() throws Exception {
         Duration grace = Duration.ofSeconds(10);
         Node b = backend();
@@ -365,6 +383,95 @@ class BlobBackendsTest {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {
             // temporary directory; best effort
+        }
+    }
+
+    /**
+     * A TCP relay to B that can drop what it relays and reset the next connections it accepts: what a flaky network or
+     * a load balancer restarting in front of the backend does.
+     */
+    static final class ResettingRelay implements AutoCloseable {
+        private final java.net.ServerSocket listener;
+        private final int target;
+        private final java.util.concurrent.atomic.AtomicInteger resetsLeft = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger relayed = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<java.net.Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        ResettingRelay(int target) throws Exception {
+            this.target = target;
+            this.listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(this::accept);
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        int resets() {
+            return resets.get();
+        }
+
+        int relayed() {
+            return relayed.get();
+        }
+
+        /** Closes every relayed connection, and resets the next {@code n} accepted. */
+        void resetNext(int n) {
+            resetsLeft.set(n);
+            relayed.set(0);
+            synchronized (open) {
+                open.forEach(BlobBackendsTest::closeQuietly);
+                open.clear();
+            }
+        }
+
+        private void accept() {
+            while (!listener.isClosed()) {
+                try {
+                    java.net.Socket client = listener.accept();
+                    if (resetsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        client.setSoLinger(true, 0);
+                        client.close();
+                        resets.incrementAndGet();
+                        continue;
+                    }
+                    java.net.Socket upstream = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                    open.add(client);
+                    open.add(upstream);
+                    relayed.incrementAndGet();
+                    pipe(client, upstream);
+                    pipe(upstream, client);
+                } catch (java.io.IOException e) {
+                    // closed, or B is down: the caller sees the connection fail
+                }
+            }
+        }
+
+        private static void pipe(java.net.Socket from, java.net.Socket to) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (java.io.IOException ignored) {
+                    // either side closed
+                } finally {
+                    closeQuietly(from);
+                    closeQuietly(to);
+                }
+            });
+        }
+
+        @Override public void close() {
+            closeQuietly(listener);
+            resetNext(0);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (java.io.IOException ignored) {
+            // closing
         }
     }
 
