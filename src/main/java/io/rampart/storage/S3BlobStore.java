@@ -76,6 +76,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /** Connects to the bucket and checks that it is there and these credentials reach it. */
+    @SuppressWarnings("deprecation") // ApacheHttpClient, the client the project already depends on (not apache5-client)
     static S3BlobStore open(BlobLocation.S3 location) throws IOException {
         AwsCredentialsProvider credentials = location.accessKeyId() != null
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(location.accessKeyId(), location.secretAccessKey()))
