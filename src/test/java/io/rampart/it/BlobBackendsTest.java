@@ -244,6 +244,20 @@ class BlobBackendsTest {
         }
     }
 
+    @Test void aMissingBucketOrWrongKeyStopsTheStartWithTheReason() throws Exception {
+        Node b = backend();
+        BlobLocation.S3 missing = ((BlobLocation.S3) BlobLocation.parse("s3://no-such-blobs?endpoint=" + b.endpoint(), Map.of()))
+                .withCredentials(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> missing.open(true)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("the blob bucket s3://no-such-blobs?region=us-east-1&endpoint=" + b.endpoint()
+                        + " cannot be used: 404 NoSuchBucket");
+        BlobLocation.S3 wrongKey = ((BlobLocation.S3) BlobLocation.parse("s3://" + BLOB_BUCKET + "?endpoint=" + b.endpoint(),
+                Map.of())).withCredentials("AKIANOSUCHKEY0000001", "wrong");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> wrongKey.open(true)))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot be used: 403");
+    }
+
     @Test void aConnectionResetOnTheWayToBIsRetriedAndThePutSucceeds() throws Exception {
         Node b = backend();
         ResettingRelay relay = keep(new ResettingRelay(b.port));
