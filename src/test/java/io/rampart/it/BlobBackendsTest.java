@@ -2,24 +2,35 @@ package io.rampart.it;
 
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.rampart.http.Rampart;
 import io.rampart.recovery.RecoveryOptions;
 import io.rampart.storage.BlobLocation;
+import io.rampart.storage.BlobStore;
 import io.rampart.storage.S3BlobStore;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -216,10 +227,10 @@ class BlobBackendsTest {
         S3Client inB = keep(b.s3());
         BlobLocation location = ((BlobLocation.S3) BlobLocation.parse("s3://" + BLOB_BUCKET + "/" + PREFIX + "?endpoint="
                 + b.endpoint(), Map.of())).withCredentials(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
-        try (io.rampart.storage.BlobStore store = location.open(true)) {
+        try (BlobStore store = location.open(true)) {
             byte[] bytes = plaintext(S3BlobStore.PART_SIZE + 12345, "raw");
             String committed;
-            try (io.rampart.storage.BlobStore.PendingBlob pending = store.create()) {
+            try (BlobStore.PendingBlob pending = store.create()) {
                 pending.out().write(bytes);
                 // One full part is uploaded already, and still nothing is visible.
                 assertThat(inB.listMultipartUploads(r -> r.bucket(BLOB_BUCKET)).uploads()).hasSize(1);
@@ -230,7 +241,7 @@ class BlobBackendsTest {
             try (var in = store.open(committed, S3BlobStore.PART_SIZE - 10, 20)) {
                 assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, S3BlobStore.PART_SIZE - 10, S3BlobStore.PART_SIZE + 10));
             }
-            try (io.rampart.storage.BlobStore.PendingBlob pending = store.create()) {
+            try (BlobStore.PendingBlob pending = store.create()) {
                 pending.out().write(bytes);
                 assertThat(inB.listMultipartUploads(r -> r.bucket(BLOB_BUCKET)).uploads()).hasSize(1);
             }
@@ -239,8 +250,8 @@ class BlobBackendsTest {
             assertThat(blobsIn(inB)).hasSize(1);
             store.delete(committed);
             assertThat(blobsIn(inB)).isEmpty();
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> store.open(committed, 0, 10)))
-                    .isInstanceOf(java.nio.file.NoSuchFileException.class);
+            assertThat(catchThrowable(() -> store.open(committed, 0, 10)))
+                    .isInstanceOf(NoSuchFileException.class);
         }
     }
 
@@ -248,14 +259,14 @@ class BlobBackendsTest {
         Node b = backend();
         BlobLocation.S3 missing = ((BlobLocation.S3) BlobLocation.parse("s3://no-such-blobs?endpoint=" + b.endpoint(), Map.of()))
                 .withCredentials(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> missing.open(true)))
-                .isInstanceOf(java.io.IOException.class)
+        assertThat(catchThrowable(() -> missing.open(true)))
+                .isInstanceOf(IOException.class)
                 .hasMessage("the blob bucket s3://no-such-blobs?region=us-east-1&endpoint=" + b.endpoint()
                         + " cannot be used: 404 NoSuchBucket");
         BlobLocation.S3 wrongKey = ((BlobLocation.S3) BlobLocation.parse("s3://" + BLOB_BUCKET + "?endpoint=" + b.endpoint(),
                 Map.of())).withCredentials("AKIANOSUCHKEY0000001", "wrong");
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> wrongKey.open(true)))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot be used: 403");
+        assertThat(catchThrowable(() -> wrongKey.open(true)))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot be used: 403");
     }
 
     @Test void aConnectionResetOnTheWayToBIsRetriedAndThePutSucceeds() throws Exception {
@@ -348,7 +359,7 @@ class BlobBackendsTest {
 
     private static String randomId() {
         byte[] b = new byte[16];
-        new java.security.SecureRandom().nextBytes(b);
+        new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 
@@ -395,7 +406,7 @@ class BlobBackendsTest {
     private static void delete(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // temporary directory; best effort
         }
     }
@@ -405,16 +416,16 @@ class BlobBackendsTest {
      * a load balancer restarting in front of the backend does.
      */
     static final class ResettingRelay implements AutoCloseable {
-        private final java.net.ServerSocket listener;
+        private final ServerSocket listener;
         private final int target;
-        private final java.util.concurrent.atomic.AtomicInteger resetsLeft = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger relayed = new java.util.concurrent.atomic.AtomicInteger();
-        private final List<java.net.Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger resetsLeft = new AtomicInteger();
+        private final AtomicInteger resets = new AtomicInteger();
+        private final AtomicInteger relayed = new AtomicInteger();
+        private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
 
         ResettingRelay(int target) throws Exception {
             this.target = target;
-            this.listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread.ofVirtual().start(this::accept);
         }
 
@@ -443,30 +454,30 @@ class BlobBackendsTest {
         private void accept() {
             while (!listener.isClosed()) {
                 try {
-                    java.net.Socket client = listener.accept();
+                    Socket client = listener.accept();
                     if (resetsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         client.setSoLinger(true, 0);
                         client.close();
                         resets.incrementAndGet();
                         continue;
                     }
-                    java.net.Socket upstream = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                     open.add(client);
                     open.add(upstream);
                     relayed.incrementAndGet();
                     pipe(client, upstream);
                     pipe(upstream, client);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closed, or B is down: the caller sees the connection fail
                 }
             }
         }
 
-        private static void pipe(java.net.Socket from, java.net.Socket to) {
+        private static void pipe(Socket from, Socket to) {
             Thread.ofVirtual().start(() -> {
                 try {
                     from.getInputStream().transferTo(to.getOutputStream());
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // either side closed
                 } finally {
                     closeQuietly(from);
@@ -481,10 +492,10 @@ class BlobBackendsTest {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(Closeable c) {
         try {
             c.close();
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // closing
         }
     }
