@@ -144,6 +144,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
                     + "credentials this server writes there with (see README); other destinations must be local buckets.")
     Path replicationTargets;
+    @Option(names = "--blobs", paramLabel = "DIR|s3://BUCKET[/PREFIX]?endpoint=URL&region=R", defaultValue = "${env:RAMPART_BLOBS}",
+            description = "Where object data (ciphertext only) is kept: a directory, which several nodes may share, or a "
+                    + "bucket on any S3 endpoint, signed with RAMPART_BLOBS_ACCESS_KEY_ID / RAMPART_BLOBS_SECRET_ACCESS_KEY "
+                    + "(else the default AWS credential chain). Default: <data-dir>/blobs; env RAMPART_BLOBS.")
+    String blobs;
 
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
@@ -234,6 +239,15 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --idle-timeout must be a positive number of seconds");
             return 2;
         }
+        io.rampart.storage.BlobLocation blobLocation = null;
+        if (blobs != null && !blobs.isBlank()) {
+            try {
+                blobLocation = io.rampart.storage.BlobLocation.parse(blobs, System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("rampart: " + e.getMessage());
+                return 2;
+            }
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = Rampart.Config.builder(dataDir).listen(address, port).region(region).domain(domain)
@@ -251,6 +265,7 @@ final class ServerCommand implements Callable<Integer> {
                                 trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
                 .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
                 .recovery(recovery)
+                .blobs(blobLocation)
                 .build();
         // The hook first: a SIGTERM or SIGINT that arrives while starting must still end in a clean close (the final
         // trail digest), and a stop asked for by a signal exits 0 once closed.

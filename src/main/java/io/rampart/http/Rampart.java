@@ -35,7 +35,6 @@ import io.rampart.s3.ReplicationWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
-import io.rampart.storage.LocalBlobStore;
 import io.rampart.storage.ReplicationQueue;
 import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
@@ -87,7 +86,7 @@ public final class Rampart implements AutoCloseable {
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
                          boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
-                         io.rampart.recovery.RecoveryOptions recovery) {
+                         io.rampart.recovery.RecoveryOptions recovery, io.rampart.storage.BlobLocation blobs) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -137,6 +136,7 @@ public final class Rampart implements AutoCloseable {
             private Monitoring monitoring = Monitoring.defaults();
             private ReplicationOptions replication = ReplicationOptions.defaults();
             private io.rampart.recovery.RecoveryOptions recovery = io.rampart.recovery.RecoveryOptions.defaults();
+            private io.rampart.storage.BlobLocation blobs;
 
             private Builder(Path dataDir) {
                 this.dataDir = dataDir;
@@ -162,6 +162,7 @@ public final class Rampart implements AutoCloseable {
                 monitoring = c.monitoring;
                 replication = c.replication;
                 recovery = c.recovery;
+                blobs = c.blobs;
             }
 
             /** The address to listen on, and the port (0: a free one; a test restarting a server keeps its port). */
@@ -268,10 +269,16 @@ public final class Rampart implements AutoCloseable {
                 return this;
             }
 
+            /** Where blobs live (a directory, perhaps shared, or an S3 bucket); null: {@code <data-dir>/blobs}. */
+            public Builder blobs(io.rampart.storage.BlobLocation blobs) {
+                this.blobs = blobs;
+                return this;
+            }
+
             public Config build() {
                 return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
                         stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring,
-                        replication, recovery);
+                        replication, recovery, blobs);
             }
         }
     }
@@ -282,6 +289,7 @@ public final class Rampart implements AutoCloseable {
     private final Server server;
     private final IamStore.Bootstrap bootstrap;
     private final int sweptBlobs;
+    private final io.rampart.storage.BlobStore blobs;
     private final TlsMaterial tls;
     private final IamStore iam;
     private final AuditTrail trail;
@@ -313,7 +321,9 @@ public final class Rampart implements AutoCloseable {
                     + "RAMPART_MASTER_KEY); Rampart will not start with a new key over existing data.");
         }
         MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
-        LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
+        io.rampart.storage.BlobStore blobs = (config.blobs() != null ? config.blobs()
+                : io.rampart.storage.BlobLocation.defaultFor(dir)).open(config.fsync());
+        this.blobs = blobs;
         this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
         AuditTrail openedTrail = null;
         WebhookSender openedSender = null;
@@ -467,6 +477,7 @@ public final class Rampart implements AutoCloseable {
             if (openedTrail != null) openedTrail.close();
             if (openedSender != null) openedSender.close();
             db.close();
+            blobs.close();
             throw e;
         }
     }
@@ -709,6 +720,7 @@ public final class Rampart implements AutoCloseable {
         if (trailDestination != null) trailDestination.close();
         metrics.close();
         meta.close();
+        blobs.close();
     }
 
 }
