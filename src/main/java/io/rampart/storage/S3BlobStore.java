@@ -26,7 +26,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -76,13 +76,13 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /** Connects to the bucket and checks that it is there and these credentials reach it. */
-    @SuppressWarnings("deprecation") // ApacheHttpClient, the client the project already depends on (not apache5-client)
+    @SuppressWarnings("deprecation") // Apache5HttpClient, the client the project already depends on (not apache5-client)
     static S3BlobStore open(BlobLocation.S3 location) throws IOException {
         AwsCredentialsProvider credentials = location.accessKeyId() != null
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(location.accessKeyId(), location.secretAccessKey()))
                 : DefaultCredentialsProvider.builder().build();
         S3ClientBuilder b = S3Client.builder().region(Region.of(location.region())).credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(256)
+                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(256)
                         .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
                 // 5xx, SlowDown/throttling, connection resets and timeouts: retried with bounded exponential back-off.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()

@@ -51,9 +51,9 @@ class GuardRampartTest {
     @Test void aServerWithEveryDefenceOnPassesTheRampartChecks() throws Exception {
         Path token = Files.createTempFile("metrics-token", ".txt");
         Files.writeString(token, "metrics-token-0123456789abcdef");
-        try (RampartServer s = RampartServer.start(c -> c.withAutoRespond(true).withTrail(FAST)
-                .withRecovery(RecoveryOptions.defaults().withWindow(Duration.ofDays(14)))
-                .withMonitoring(Monitoring.defaults().withMetrics(0, token)));
+        try (RampartServer s = RampartServer.start(c -> c.autoRespond(true).trail(FAST)
+                .recovery(RecoveryOptions.defaults().withWindow(Duration.ofDays(14)))
+                .monitoring(Monitoring.defaults().withMetrics(0, token)));
              S3Client s3 = s.s3()) {
             s3.createBucket(b -> b.bucket("all-on"));
             s3.putObject(b -> b.bucket("all-on").key("k"), RequestBody.fromString("x"));
@@ -103,7 +103,7 @@ class GuardRampartTest {
     }
 
     @Test void aServerWithoutWindowResponseOrMetricsFailsThemAndANonAdminGetsUnknown() throws Exception {
-        try (RampartServer s = RampartServer.start(c -> c.withRecovery(RecoveryOptions.defaults().withWindow(Duration.ZERO)));
+        try (RampartServer s = RampartServer.start(c -> c.recovery(RecoveryOptions.defaults().withWindow(Duration.ZERO)));
              S3Client s3 = s.s3()) {
             s3.createBucket(b -> b.bucket("all-off"));
             GuardCommandTest.Run run = guard(s, "--bucket", "all-off");
@@ -200,7 +200,7 @@ class GuardRampartTest {
     }
 
     @Test void aShortRecoveryWindowWarnsAndThePostureResourcesAnswerBadRequestsWithAnErrorNotA500() throws Exception {
-        try (RampartServer s = RampartServer.start(c -> c.withRecovery(RecoveryOptions.defaults().withWindow(Duration.ofDays(1))))) {
+        try (RampartServer s = RampartServer.start(c -> c.recovery(RecoveryOptions.defaults().withWindow(Duration.ofDays(1))))) {
             GuardCommandTest.Run run = guard(s);
             JsonNode window = run.check("RAMPART.RECOVERY_WINDOW", server(s));
             assertThat(window.path("status").asText()).isEqualTo("WARN");
