@@ -219,6 +219,8 @@ public final class Rampart implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
     private io.rampart.audit.AdminActions adminActions;
     private final io.rampart.recovery.WindowPurger windowPurger;
+    private final io.rampart.kms.KeyService kms;
+    private final io.rampart.s3.PeriodicWorker kmsMaintenance;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -272,6 +274,12 @@ public final class Rampart implements AutoCloseable {
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
                     new OrganizationsApi(iam, organization, permissions, config.region()), null);
+            // The key service (KMS API, SSE-KMS): key material sealed under the master key; deletions and rotations due
+            // are carried out by a background pass.
+            this.kms = new io.rampart.kms.KeyService(db, masterKey, permissions, config.region(), Clock.systemUTC());
+            this.kmsMaintenance = new io.rampart.s3.PeriodicWorker("rampart-kms", "key service pass", Duration.ofMinutes(1),
+                    Duration.ofHours(1), kms::maintenancePass);
+            services = services.withKms(new io.rampart.kms.KmsApi(kms));
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
             this.replication = new ReplicationWorker(meta, blobs, masterKey, new ReplicationQueue(db), config.replication(),
@@ -502,6 +510,7 @@ public final class Rampart implements AutoCloseable {
             }
             r.replication.start();
             r.windowPurger.start();
+            r.kmsMaintenance.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -597,6 +606,11 @@ public final class Rampart implements AutoCloseable {
         return meta.recoveryWindow();
     }
 
+    /** The key service (tests run its deletion and rotation pass at once). */
+    public io.rampart.kms.KeyService kms() {
+        return kms;
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -615,6 +629,7 @@ public final class Rampart implements AutoCloseable {
         if (replication != null) replication.close();
         if (adminActions != null) adminActions.close();
         if (windowPurger != null) windowPurger.close();
+        if (kmsMaintenance != null) kmsMaintenance.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
