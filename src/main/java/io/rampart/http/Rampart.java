@@ -289,6 +289,9 @@ public final class Rampart implements AutoCloseable {
                     (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
                     permissions, config.replication().targets());
             s3.spaceReserve(io.rampart.s3.SpaceReserve.of(dir, config.recovery().minFreeSpace()));
+            io.rampart.kms.SseKms sseKms = new io.rampart.kms.SseKms(kms);
+            s3.kms(sseKms);
+            replication.kms(sseKms);
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -315,6 +318,7 @@ public final class Rampart implements AutoCloseable {
                     audit.record(event, null, details));
             // Every request's facts pass the metered trail once: request metrics are taken there.
             this.trail = new MeteredTrail(new DetectingTrail(trailWriter, tailer), metrics);
+            sseKms.auditTo(trail);
             openedTrail = trail;
             tailer.start();
             // The owner's offline actions (rampart admin) reach the trail through the database: drained now, then every
