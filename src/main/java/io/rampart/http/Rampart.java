@@ -310,7 +310,8 @@ public final class Rampart implements AutoCloseable {
             this.notifier = new Notifier(detection.webhooks(), detection.webhookRetryPause());
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
                     Instant.now(), config.region(), event, bucket, details), false);
-            Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
+            Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond())
+                    .withKeys(new io.rampart.detect.KmsKeyRestore(kms));
             trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());

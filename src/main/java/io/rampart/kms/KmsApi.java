@@ -421,6 +421,10 @@ public final class KmsApi {
         t.response.put("pendingWindowInDays", Integer.toString(days));
         out.put("KeyId", arn).put("DeletionDate", date / 1000.0).put("KeyState", KmsKey.PENDING_DELETION)
                 .put("PendingWindowInDays", days);
+        // Not in AWS's shape (clients ignore it); raw API users and logs see it.
+        out.put("Warning", "When the waiting period ends the key material is destroyed: every object and ciphertext "
+                + "encrypted under this key becomes unreadable for good. CancelKeyDeletion before " + Instant.ofEpochMilli(date)
+                + " to keep it; DisableKey stops its use reversibly.");
     }
 
     private void cancelKeyDeletion(Caller c, JsonNode in, ObjectNode out, TrailFacts t) {

@@ -214,4 +214,55 @@ class SseKmsTest {
         assertThat(gdk.path("requestParameters").path("keyId").asText()).isEqualTo(key);
         assertThat(gdk.path("userIdentity").path("arn").asText()).endsWith(":user/admin");
     }
+
+    @Test void replicationCopiesSseKmsObjects() {
+        ReplicationTest.versionedBucket(s3, "kms-rsrc");
+        ReplicationTest.versionedBucket(s3, "kms-rdst");
+        ReplicationTest.replicate(s3, "kms-rsrc", ReplicationTest.rule("all", 1, "", "kms-rdst", false));
+        String key = newKey();
+        String vid = s3.putObject(b -> b.bucket("kms-rsrc").key("r").serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                .ssekmsKeyId(key), RequestBody.fromString("replicated")).versionId();
+        Await.until("the SSE-KMS version to replicate", () -> "COMPLETED".equals(ReplicationTest.status(s3, "kms-rsrc", "r", vid)));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("kms-rdst").key("r")).asUtf8String()).isEqualTo("replicated");
+    }
+
+    @Test void restoreUndoesARewriteUnderAnAttackersKmsKey() throws Exception {
+        String bucket = "kms-restore";
+        Buckets.versioned(s3, bucket);
+        String key = newKey();
+        s3.putObject(b -> b.bucket(bucket).key("doc").serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(key),
+                RequestBody.fromString("original"));
+        java.time.Instant t0 = java.time.Instant.now().minusSeconds(1);
+        io.rampart.iam.AccessKey mallet = server.userWithS3FullAccess("kms-mallet");
+        server.iam().putUserPolicy(b -> b.userName("kms-mallet").policyName("kms").policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"));
+        var creds = AwsBasicCredentials.create(mallet.accessKeyId(), mallet.secretKey());
+        String evilKey = KmsKeys.kms(server, creds).createKey(b -> b.description("mine")).keyMetadata().arn();
+        server.s3(creds).copyObject(b -> b.sourceBucket(bucket).sourceKey("doc").destinationBucket(bucket).destinationKey("doc")
+                .serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(evilKey));
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("doc")).ssekmsKeyId()).isEqualTo(evilKey);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cmd = io.rampart.cli.Main.commandLine();
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        int rc = cmd.execute("restore", "--endpoint", server.endpoint().toString(), "--access-key", RampartServer.ACCESS_KEY,
+                "--secret-key", RampartServer.SECRET_KEY, "--bucket", bucket, "--undo-access-key", mallet.accessKeyId(),
+                "--since", t0.toString(), "--apply");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("doc")).ssekmsKeyId()).isEqualTo(key);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("doc")).asUtf8String()).isEqualTo("original");
+    }
+
+    @Test void bucketPolicyCanRequireTheBucketsKmsKey() {
+        String bucket = newBucket();
+        String key = newKey();
+        s3.putBucketPolicy(b -> b.bucket(bucket).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+                + "\"Principal\":\"*\",\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::" + bucket + "/*\","
+                + "\"Condition\":{\"StringNotEqualsIfExists\":{\"s3:x-amz-server-side-encryption-aws-kms-key-id\":\"" + key + "\"}}}]}"));
+        s3.putObject(b -> b.bucket(bucket).key("ok").serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(key),
+                RequestBody.fromString("x"));
+        assertS3Error(() -> s3.putObject(b -> b.bucket(bucket).key("no").serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                .ssekmsKeyId(newKey()), RequestBody.fromString("x")), 403, "AccessDenied");
+    }
 }
