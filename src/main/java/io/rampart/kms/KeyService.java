@@ -64,6 +64,11 @@ public final class KeyService {
     private final Clock clock;
     private final Map<String, byte[]> material = new ConcurrentHashMap<>();
     private final Map<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
+    /** Keys read in the last second (SSE-KMS reads one per request); every change through this service drops its entry. */
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private static final long CACHE_MILLIS = 1000;
+
+    private record Cached(KmsKey key, long until) { }
 
     public KeyService(Database db, MasterKey masterKey, Permissions permissions, String region, Clock clock) {
         this.store = new KeyStore(db);
@@ -171,12 +176,23 @@ public final class KeyService {
             throw KmsException.notFound("Invalid keyId '" + ref + "'");
         }
         String finalAccount = account;
-        return store.key(name).filter(k -> k.accountId().equals(finalAccount))
+        return key(name).filter(k -> k.accountId().equals(finalAccount))
                 .orElseThrow(() -> KmsException.notFound("Key '" + keyArn + "' does not exist"));
     }
 
     public Optional<KmsKey> key(String keyId) {
-        return store.key(keyId);
+        long now = System.currentTimeMillis();
+        Cached c = cache.get(keyId);
+        if (c != null && c.until() > now) return Optional.of(c.key());
+        Optional<KmsKey> k = store.key(keyId);
+        if (cache.size() > 10_000) cache.clear();
+        k.ifPresent(x -> cache.put(keyId, new Cached(x, now + CACHE_MILLIS)));
+        return k;
+    }
+
+    /** Drops what is cached of a key after a change. */
+    void changed(String keyId) {
+        cache.remove(keyId);
     }
 
     public List<KmsKey> keys(String accountId) {
@@ -206,6 +222,7 @@ public final class KeyService {
             throw new KmsException(KmsException.INVALID_STATE, k.arn(region) + " is pending deletion.");
         }
         store.setState(k.keyId(), enabled ? KmsKey.ENABLED : KmsKey.DISABLED, null);
+        changed(k.keyId());
     }
 
     /** Schedules deletion in {@code days} (7..30); the key is unusable from now on. Returns the deletion date. */
@@ -215,6 +232,7 @@ public final class KeyService {
         }
         long date = now() + days * 86_400_000L;
         store.setState(k.keyId(), KmsKey.PENDING_DELETION, date);
+        changed(k.keyId());
         log.warn("KMS key {} scheduled for deletion on {}: objects under it become unreadable for good then",
                 k.arn(region), java.time.Instant.ofEpochMilli(date));
         return date;
@@ -226,10 +244,12 @@ public final class KeyService {
             throw new KmsException(KmsException.INVALID_STATE, k.arn(region) + " is not pending deletion.");
         }
         store.setState(k.keyId(), KmsKey.DISABLED, null);
+        changed(k.keyId());
     }
 
     public void setRotation(KmsKey k, boolean enabled, int periodDays) {
         store.setRotation(k.keyId(), enabled, periodDays);
+        changed(k.keyId());
     }
 
     /** New material becomes current; older versions stay to decrypt what they encrypted. */
@@ -242,6 +262,7 @@ public final class KeyService {
         } finally {
             Arrays.fill(raw, (byte) 0);
         }
+        changed(k.keyId());
     }
 
     public Map<Integer, Long> rotations(KmsKey k) {
@@ -262,6 +283,7 @@ public final class KeyService {
         List<String> destroyed = new ArrayList<>();
         for (KmsKey k : store.dueForDeletion(now)) {
             store.destroy(k.keyId());
+            changed(k.keyId());
             material.keySet().removeIf(x -> x.startsWith(k.keyId() + ":"));
             destroyed.add(k.keyId());
             log.warn("KMS key {} deleted after its waiting period: its key material is destroyed", k.arn(region));
@@ -292,6 +314,7 @@ public final class KeyService {
     public void putPolicy(KmsKey k, String json) {
         parsePolicy(json);
         store.setPolicy(k.keyId(), json);
+        changed(k.keyId());
     }
 
     // ---- aliases, grants, tags ----

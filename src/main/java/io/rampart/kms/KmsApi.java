@@ -188,6 +188,7 @@ public final class KmsApi {
         String d = required(in, "Description");
         t.parameters.put("description", d);
         keys.store().setDescription(k.keyId(), d);
+        keys.changed(k.keyId());
     }
 
     private void metadata(ObjectNode m, KmsKey k) {
