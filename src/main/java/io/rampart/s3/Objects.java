@@ -78,7 +78,9 @@ final class Objects {
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         byte[] dataKey;
         try {
-            dataKey = ctx.sse().open(v.meta().encryption(), customer, call);
+            // HEAD of an SSE-KMS object reads metadata only: S3 calls no KMS (and needs no kms:Decrypt) for it.
+            boolean kmsHead = head && v.meta().encryption() != null && v.meta().encryption().kms();
+            dataKey = kmsHead ? null : ctx.sse().open(v.meta().encryption(), customer, call);
         } finally {
             Sse.forget(customer);
         }

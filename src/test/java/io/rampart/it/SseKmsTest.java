@@ -164,6 +164,8 @@ class SseKmsTest {
         s3.putObject(b -> b.bucket(bucket).key("y").serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(key),
                 RequestBody.fromString("owner's"));
         assertS3Error(() -> asDave.getObjectAsBytes(b -> b.bucket(bucket).key("y")), 403, "AccessDenied");
+        // HEAD reads metadata only: no kms:Decrypt needed, as on AWS.
+        assertThat(asDave.headObject(b -> b.bucket(bucket).key("y")).ssekmsKeyId()).isEqualTo(key);
         // SSE-S3 objects stay readable to Dave: only the KMS key is out of his reach.
         s3.putObject(b -> b.bucket(bucket).key("z"), RequestBody.fromString("sse-s3"));
         assertThat(asDave.getObjectAsBytes(b -> b.bucket(bucket).key("z")).asUtf8String()).isEqualTo("sse-s3");
