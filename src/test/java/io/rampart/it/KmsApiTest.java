@@ -218,4 +218,25 @@ class KmsApiTest {
         assertThat(del.path("requestParameters").path("pendingWindowInDays").asText()).isEqualTo("7");
         assertThat(del.path("additionalEventData").path("x-rampart-kms-key").path("protectsObjects").asBoolean()).isFalse();
     }
+
+    @Test void badInputGetsKmsErrorsNotServerFaults() {
+        String id = newKey("inputs");
+        assertKmsError(() -> kms.decrypt(b -> b.ciphertextBlob(bytes("not a ciphertext blob at all, just text"))),
+                InvalidCiphertextException.class, 400);
+        SdkBytes blob = kms.encrypt(b -> b.keyId(id).plaintext(bytes("x"))).ciphertextBlob();
+        byte[] tampered = blob.asByteArray();
+        tampered[tampered.length - 1] ^= 1;
+        assertKmsError(() -> kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(tampered))), InvalidCiphertextException.class, 400);
+        assertKmsCode(() -> kms.encrypt(b -> b.keyId(id).plaintext(SdkBytes.fromByteArray(new byte[4097]))), "ValidationException", 400);
+        assertKmsCode(() -> kms.generateDataKey(b -> b.keyId(id)), "ValidationException", 400);
+        assertKmsCode(() -> kms.generateDataKey(b -> b.keyId(id).numberOfBytes(2000)), "ValidationException", 400);
+        assertKmsCode(() -> kms.createKey(b -> b.keyUsage("SIGN_VERIFY")), "ValidationException", 400);
+        assertKmsError(() -> kms.createKey(b -> b.policy("{not json")), MalformedPolicyDocumentException.class, 400);
+        assertKmsError(() -> kms.describeKey(b -> b.keyId("arn:aws:s3:::bucket")), software.amazon.awssdk.services.kms.model.InvalidArnException.class, 400);
+        assertKmsError(() -> kms.encrypt(b -> b.keyId("alias/missing").plaintext(bytes("x"))), NotFoundException.class, 400);
+        assertKmsCode(() -> kms.createAlias(b -> b.aliasName("not-an-alias").targetKeyId(id)), "ValidationException", 400);
+        // A caller unknown to the server: KMS's own code for it.
+        KmsClient stranger = KmsKeys.kms(server, AwsBasicCredentials.create("AKIAUNKNOWNKEY000000", "x".repeat(40)));
+        assertKmsCode(() -> stranger.listKeys(), "UnrecognizedClientException", 400);
+    }
 }
