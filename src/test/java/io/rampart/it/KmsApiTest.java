@@ -142,6 +142,10 @@ class KmsApiTest {
         assertThat(kms.listKeyRotations(b -> b.keyId(id)).rotations()).hasSize(1);
         assertThat(kms.decrypt(b -> b.ciphertextBlob(before)).plaintext().asUtf8String()).isEqualTo("old");
         assertThat(kms.decrypt(b -> b.ciphertextBlob(after)).plaintext().asUtf8String()).isEqualTo("new");
+        // Automatic rotation: the background pass rotates a key whose period (365 days by default) has passed.
+        server.rampart().kms().maintenancePass(Instant.now().plus(Duration.ofDays(366)));
+        assertThat(kms.listKeyRotations(b -> b.keyId(id)).rotations()).hasSize(2);
+        assertThat(kms.decrypt(b -> b.ciphertextBlob(before)).plaintext().asUtf8String()).isEqualTo("old");
         kms.disableKeyRotation(b -> b.keyId(id));
         assertThat(kms.getKeyRotationStatus(b -> b.keyId(id)).keyRotationEnabled()).isFalse();
     }
