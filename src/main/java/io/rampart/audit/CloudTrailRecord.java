@@ -32,6 +32,11 @@ public final class CloudTrailRecord {
     private static final Set<String> OBJECT_WRITES = Set.of("PutObject", "CopyObject", "CreateMultipartUpload",
             "UploadPart", "UploadPartCopy", "CompleteMultipartUpload");
 
+    /** sourceIPAddress and userAgent of the calls S3 makes to other services for a caller (SSE-KMS data keys). */
+    public static final String INVOKED_BY_S3 = "s3.amazonaws.com";
+    /** A KMS call's key ARN (given in the facts' additional data): the record's AWS::KMS::Key resource. */
+    public static final String KMS_KEY_ARN = "x-rampart-kms-key-arn";
+
     private final String accountId;
 
     /** @param accountId the account that owns the buckets: recipientAccountId and the buckets' resource accountId */
@@ -43,6 +48,10 @@ public final class CloudTrailRecord {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("eventVersion", EVENT_VERSION);
         r.set("userIdentity", userIdentity(f.principal(), f.accessKeyId()));
+        // A KMS call S3 made on the caller's behalf (SSE-KMS): CloudTrail names the caller, invoked by S3.
+        if (INVOKED_BY_S3.equals(f.sourceIp()) && !"s3".equals(f.service())) {
+            ((ObjectNode) r.get("userIdentity")).put("invokedBy", INVOKED_BY_S3);
+        }
         r.put("eventTime", EVENT_TIME.format(f.time()));
         r.put("eventSource", f.service() + ".amazonaws.com");
         r.put("eventName", f.eventName());
@@ -80,7 +89,9 @@ public final class CloudTrailRecord {
         if (f.authMethod() != null) extra.put("AuthenticationMethod", f.authMethod());
         if (f.hostId() != null) extra.put("x-amz-id-2", f.hostId());
         extra.put("bytesTransferredOut", f.bytesOut());
-        f.additional().forEach((k, v) -> extra.set(k, JSON.valueToTree(v)));
+        f.additional().forEach((k, v) -> {
+            if (!KMS_KEY_ARN.equals(k)) extra.set(k, JSON.valueToTree(v));
+        });
         r.put("requestID", f.requestId());
         r.put("eventID", UUID.randomUUID().toString());
         r.put("readOnly", f.readOnly());
@@ -91,6 +102,11 @@ public final class CloudTrailRecord {
                 res.insertObject(0).put("type", "AWS::S3::Object").put("ARNPrefix", "arn:aws:s3:::" + f.bucket() + "/");
             }
             r.set("resources", res);
+        } else if (f.additional().get(KMS_KEY_ARN) instanceof String keyArn) {
+            ObjectNode k = r.putArray("resources").addObject();
+            k.put("accountId", keyArn.split(":", 6).length == 6 ? keyArn.split(":", 6)[4] : accountId);
+            k.put("type", "AWS::KMS::Key");
+            k.put("ARN", keyArn);
         }
         r.put("eventType", "AwsApiCall");
         r.put("managementEvent", f.management());

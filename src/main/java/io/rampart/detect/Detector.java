@@ -282,6 +282,7 @@ public final class Detector {
                     case DEACTIVATE_KEY -> RecordFields.accessKey(e);
                     case REVOKE_SESSIONS, QUARANTINE -> RecordFields.principal(e);
                     case BLOCK_SSE_C -> RecordFields.bucket(e);
+                    case RESTORE_KMS_KEY -> RecordFields.kmsKey(e);
                     case NOTIFY -> "finding";
                 };
                 if (target == null || !done.add(a + " " + target)) continue;

@@ -199,6 +199,15 @@ public final class RecordFields {
         return text(id.path("invokedBy"));
     }
 
+    /** The KMS key a KMS record acted on: its AWS::KMS::Key resource, else requestParameters.keyId. */
+    public static String kmsKey(JsonNode r) {
+        for (JsonNode res : r.path("resources")) {
+            if ("AWS::KMS::Key".equals(res.path("type").asText()) && res.hasNonNull("ARN")) return res.get("ARN").asText();
+        }
+        JsonNode k = r.path("requestParameters").path("keyId");
+        return k.isTextual() && !k.asText().isEmpty() ? k.asText() : null;
+    }
+
     public static String accessKey(JsonNode r) {
         return text(r.path("userIdentity").path("accessKeyId"));
     }

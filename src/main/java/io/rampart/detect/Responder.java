@@ -32,6 +32,19 @@ public final class Responder implements Detector.Responses {
     private final FindingAlerts alerts;
     private final Audit audit;
     private final boolean enabled;
+    private volatile KeyControls keys;
+
+    /** The key service's side of responses: undo a key's scheduled deletion and disablement. */
+    public interface KeyControls {
+        /** Cancels a pending deletion and enables the key named by {@code keyArn}. */
+        IdentityControls.Outcome restore(String keyArn);
+    }
+
+    /** Responses may restore KMS keys through {@code k}. */
+    public Responder withKeys(KeyControls k) {
+        this.keys = k;
+        return this;
+    }
 
     public Responder(IdentityControls identity, MetadataStore meta, FindingAlerts alerts, Audit audit, boolean enabled) {
         this.identity = identity;
@@ -67,6 +80,7 @@ public final class Responder implements Detector.Responses {
         switch (action) {
             case REVOKE_SESSIONS -> outcome = outcome(identity.revokeSessions(target));
             case QUARANTINE -> outcome = outcome(identity.quarantine(target));
+            case RESTORE_KMS_KEY -> outcome = keys == null ? "unavailable" : outcome(keys.restore(target));
             case BLOCK_SSE_C -> {
                 Optional<Boolean> changed = BucketEncryption.blockSseC(meta, target);
                 outcome = changed.isEmpty() ? "already" : changed.get() ? "done" : "already";

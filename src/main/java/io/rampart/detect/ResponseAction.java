@@ -16,9 +16,11 @@ public enum ResponseAction {
     /** Set BlockedEncryptionTypes SSE-C on the bucket the request wrote to. */
     BLOCK_SSE_C,
     /** POST the finding's JSON to every --detect-webhook URL. */
-    NOTIFY;
+    NOTIFY,
+    /** Cancel the KMS key's scheduled deletion and re-enable it (the key the request named). */
+    RESTORE_KMS_KEY;
 
-    /** The name in rule packs: deactivate-key, revoke-sessions, quarantine, block-sse-c, notify. */
+    /** The name in rule packs: deactivate-key, revoke-sessions, quarantine, block-sse-c, notify, restore-kms-key. */
     public String yamlName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -26,6 +28,6 @@ public enum ResponseAction {
     public static ResponseAction ofYaml(String name) {
         for (ResponseAction a : values()) if (a.yamlName().equals(name)) return a;
         throw new IllegalArgumentException("unknown response '" + name + "' (known: deactivate-key, revoke-sessions, "
-                + "quarantine, block-sse-c, notify)");
+                + "quarantine, block-sse-c, notify, restore-kms-key)");
     }
 }

@@ -50,7 +50,7 @@ final class AuthErrors {
                 message = "The security token included in the request is invalid.";
                 status = 403;
             }
-            case "AccessDenied" -> code = "organizations".equals(service) ? "AccessDeniedException" : code;
+            case "AccessDenied" -> code = ServiceEndpoint.json(service) ? "AccessDeniedException" : code;
             case "EntityTooLarge" -> {
                 // A signed form body over the limit: answered as an unsigned one is (see BodyLimits).
                 code = "RequestEntityTooLarge";
@@ -59,7 +59,13 @@ final class AuthErrors {
             }
             default -> { }
         }
-        if ("organizations".equals(service) && !code.endsWith("Exception")) code = code + "Exception";
+        if ("kms".equals(service) && "InvalidClientTokenId".equals(code)) {
+            code = "UnrecognizedClientException";
+            status = 400;
+        } else if ("kms".equals(service) && "SignatureDoesNotMatch".equals(code)) {
+            code = "InvalidSignatureException";
+        }
+        if (ServiceEndpoint.json(service) && !code.endsWith("Exception")) code = code + "Exception";
         return new ServiceError(code, status, message);
     }
 }

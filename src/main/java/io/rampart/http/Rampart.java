@@ -307,6 +307,8 @@ public final class Rampart implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
     private io.rampart.audit.AdminActions adminActions;
     private final io.rampart.recovery.WindowPurger windowPurger;
+    private final io.rampart.kms.KeyService kms;
+    private final io.rampart.s3.PeriodicWorker kmsMaintenance;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -362,6 +364,12 @@ public final class Rampart implements AutoCloseable {
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
                     new OrganizationsApi(iam, organization, permissions, config.region()), null);
+            // The key service (KMS API, SSE-KMS): key material sealed under the master key; deletions and rotations due
+            // are carried out by a background pass.
+            this.kms = new io.rampart.kms.KeyService(db, masterKey, permissions, config.region(), Clock.systemUTC());
+            this.kmsMaintenance = new io.rampart.s3.PeriodicWorker("rampart-kms", "key service pass", Duration.ofMinutes(1),
+                    Duration.ofHours(1), kms::maintenancePass);
+            services = services.withKms(new io.rampart.kms.KmsApi(kms));
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
             this.replication = new ReplicationWorker(meta, blobs, masterKey, new ReplicationQueue(db), config.replication(),
@@ -371,6 +379,9 @@ public final class Rampart implements AutoCloseable {
                     (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
                     permissions, config.replication().targets());
             s3.spaceReserve(io.rampart.s3.SpaceReserve.of(dir, config.recovery().minFreeSpace()));
+            io.rampart.kms.SseKms sseKms = new io.rampart.kms.SseKms(kms);
+            s3.kms(sseKms);
+            replication.kms(sseKms);
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             this.tls = config.tls() == null ? null
@@ -396,7 +407,8 @@ public final class Rampart implements AutoCloseable {
             FindingAlerts alerts = new FindingAlerts(detection.webhooks(), events, webhooks, Clock.systemUTC());
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
                     Instant.now(), config.region(), event, bucket, details), false);
-            Responder responder = new Responder(new IamIdentityControls(iam), meta, alerts, audit, config.autoRespond());
+            Responder responder = new Responder(new IamIdentityControls(iam), meta, alerts, audit, config.autoRespond())
+                    .withKeys(new io.rampart.detect.KmsKeyRestore(kms));
             trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
@@ -404,6 +416,7 @@ public final class Rampart implements AutoCloseable {
                     audit.record(event, null, details));
             // Every request's facts pass the metered trail once: request metrics are taken there.
             this.trail = new MeteredTrail(new DetectingTrail(trailWriter, tailer), metrics);
+            sseKms.auditTo(trail);
             openedTrail = trail;
             tailer.start();
             // The owner's offline actions (rampart admin) reach the trail through the database: drained now, then every
@@ -601,6 +614,7 @@ public final class Rampart implements AutoCloseable {
             }
             r.replication.start();
             r.windowPurger.start();
+            r.kmsMaintenance.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -696,6 +710,11 @@ public final class Rampart implements AutoCloseable {
         return meta.recoveryWindow();
     }
 
+    /** The key service (tests run its deletion and rotation pass at once). */
+    public io.rampart.kms.KeyService kms() {
+        return kms;
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -714,6 +733,7 @@ public final class Rampart implements AutoCloseable {
         if (replication != null) replication.close();
         if (adminActions != null) adminActions.close();
         if (windowPurger != null) windowPurger.close();
+        if (kmsMaintenance != null) kmsMaintenance.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();

@@ -10,6 +10,8 @@ import io.rampart.iam.OrganizationsApi;
 import io.rampart.iam.QueryRequest;
 import io.rampart.iam.QueryXml;
 import io.rampart.iam.StsApi;
+import io.rampart.kms.KmsApi;
+import io.rampart.kms.KmsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -39,21 +41,37 @@ final class ServiceEndpoint {
     private final StsApi sts;
     private final OrganizationsApi organizations;
     private final AuditTrail trail;
+    private final KmsApi kms;
 
     ServiceEndpoint(IamApi iam, StsApi sts, OrganizationsApi organizations, AuditTrail trail) {
+        this(iam, sts, organizations, trail, null);
+    }
+
+    ServiceEndpoint(IamApi iam, StsApi sts, OrganizationsApi organizations, AuditTrail trail, KmsApi kms) {
         this.iam = iam;
         this.sts = sts;
         this.organizations = organizations;
         this.trail = trail;
+        this.kms = kms;
     }
 
     /** The same endpoint recording into {@code trail} (the trail is built after the services). */
     ServiceEndpoint withTrail(AuditTrail trail) {
-        return new ServiceEndpoint(iam, sts, organizations, trail);
+        return new ServiceEndpoint(iam, sts, organizations, trail, kms);
+    }
+
+    /** The same endpoint also serving the key service (KMS JSON 1.1). */
+    ServiceEndpoint withKms(KmsApi api) {
+        return new ServiceEndpoint(iam, sts, organizations, trail, api);
     }
 
     static boolean serves(String service) {
-        return "iam".equals(service) || "sts".equals(service) || "organizations".equals(service);
+        return "iam".equals(service) || "sts".equals(service) || "organizations".equals(service) || "kms".equals(service);
+    }
+
+    /** Services whose protocol is JSON 1.1 (X-Amz-Target names the action). */
+    static boolean json(String service) {
+        return "organizations".equals(service) || "kms".equals(service);
     }
 
     /** An HTML-form-encoded POST: how the Query protocol (IAM, STS) sends its parameters. */
@@ -69,6 +87,10 @@ final class ServiceEndpoint {
             body = BodyLimits.readForm(auth.body(), headers);
         } catch (BodyLimits.Refused e) {
             refuse(response, callback, requestId, rawQuery, draft, service, e);
+            return;
+        }
+        if ("kms".equals(service)) {
+            handleKms(request, response, callback, requestId, auth, headers, draft, body);
             return;
         }
         String action;
@@ -123,13 +145,60 @@ final class ServiceEndpoint {
         write(response, callback, service, status, out, requestId);
     }
 
+    /** A KMS call: its JSON answer, and its CloudTrail record (key id, encryption context; never key material). */
+    private void handleKms(Request request, Response response, Callback callback, String requestId, Authenticated auth,
+                           Map<String, List<String>> headers, Trail.Draft draft, byte[] body) {
+        String action = target(headers);
+        KmsApi.TrailFacts facts = new KmsApi.TrailFacts();
+        boolean readOnly = KmsApi.readOnly(action);
+        int status = 200;
+        byte[] out;
+        String error = null;
+        String errorMessage = null;
+        try {
+            if (kms == null) throw new KmsException(KmsException.UNKNOWN_OPERATION, "The key service is not available.");
+            if (auth.principal().isAnonymous()) {
+                throw new KmsException("MissingAuthenticationTokenException", "Request is missing Authentication Token");
+            }
+            out = kms.handle(new KmsApi.Call(action, body, auth.principal(), Trail.sourceIp(request), request.isSecure(),
+                    Instant.now()), facts);
+        } catch (KmsException e) {
+            status = e.status();
+            error = e.code();
+            errorMessage = e.getMessage();
+            out = KmsApi.error(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("request {} kms {} failed", requestId, action, e);
+            status = 500;
+            error = KmsException.INTERNAL;
+            errorMessage = "The request was rejected because an internal exception occurred.";
+            out = KmsApi.error(error, errorMessage);
+        }
+        draft.serviceCall("kms", action.isEmpty() ? "Unknown" : action, readOnly, facts.parameters);
+        Map<String, com.fasterxml.jackson.databind.JsonNode> documents = Map.copyOf(facts.documents);
+        draft.documents(() -> documents);
+        draft.additional(facts.additional);
+        RequestFacts rf = draft.done(status, error == null ? facts.response : Map.of(), body.length, out.length, error,
+                errorMessage);
+        if (error == null && !readOnly) trail.recordDurably(rf);
+        else trail.record(rf);
+        write(response, callback, "kms", status, out, requestId);
+    }
+
+    private static String target(Map<String, List<String>> headers) {
+        List<String> target = headers.get("x-amz-target");
+        String t = target == null || target.isEmpty() ? "" : target.get(0);
+        String action = t.substring(t.indexOf('.') + 1);
+        return action.length() > 128 ? "Unknown" : action;
+    }
+
     /** A body refused before it was read (too large, stalled, cut short): answered and recorded with no parameters. */
     private void refuse(Response response, Callback callback, String requestId, String rawQuery, Trail.Draft draft,
                         String service, BodyLimits.Refused e) {
-        String action = "organizations".equals(service) ? "" : QueryRequest.parseForm(rawQuery, new byte[0])
+        String action = json(service) ? "" : QueryRequest.parseForm(rawQuery, new byte[0])
                 .getOrDefault("Action", "");
         draft.serviceCall(service, action.isEmpty() || action.length() > 128 ? "Unknown" : action, false, Map.of());
-        String code = "organizations".equals(service) && !e.code.endsWith("Exception") ? e.code + "Exception" : e.code;
+        String code = json(service) && !e.code.endsWith("Exception") ? e.code + "Exception" : e.code;
         byte[] out = errorBody(service, code, "Sender", e.getMessage(), requestId);
         trail.record(draft.done(e.status, Map.of(), 0, out.length, code, e.getMessage()));
         write(response, callback, service, e.status, out, requestId);
@@ -138,6 +207,7 @@ final class ServiceEndpoint {
     static byte[] errorBody(String service, String code, String type, String message, String requestId) {
         return switch (service) {
             case "organizations" -> OrganizationsApi.error(code, message);
+            case "kms" -> KmsApi.error(code, message);
             case "sts" -> QueryXml.error(QueryXml.STS_NAMESPACE, code, type, message, requestId);
             default -> QueryXml.error(QueryXml.IAM_NAMESPACE, code, type, message, requestId);
         };
@@ -146,7 +216,7 @@ final class ServiceEndpoint {
     static void write(Response response, Callback callback, String service, int status, byte[] body, String requestId) {
         response.setStatus(status);
         response.getHeaders().put("x-amzn-RequestId", requestId);
-        response.getHeaders().put("Content-Type", "organizations".equals(service) ? "application/x-amz-json-1.1" : "text/xml");
+        response.getHeaders().put("Content-Type", json(service) ? "application/x-amz-json-1.1" : "text/xml");
         response.getHeaders().put("Content-Length", Integer.toString(body.length));
         S3Handler.closeIfBodyUnread(response);
         response.write(true, ByteBuffer.wrap(body), callback);

@@ -28,10 +28,12 @@ final class Trail {
             "x-amz-checksum-algorithm", "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme",
             "x-amz-checksum-sha1", "x-amz-checksum-sha256", "x-amz-bypass-governance-retention", "x-amz-object-lock-mode",
             "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold", "x-amz-storage-class",
-            "x-amz-bucket-object-lock-enabled", "x-amz-mfa-present");
+            "x-amz-bucket-object-lock-enabled", "x-amz-mfa-present", "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-server-side-encryption-context", "x-amz-server-side-encryption-bucket-key-enabled");
     private static final Set<String> RESPONSE_HEADERS = Set.of("x-amz-version-id", "x-amz-delete-marker",
             "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
-            "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-version-id");
+            "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-version-id",
+            "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-bucket-key-enabled");
 
     static final class Draft {
         private final Instant time = Instant.now();

@@ -36,8 +36,7 @@ public final class BucketEncryption {
             changed[0] = true;
             BucketSettings.DefaultEncryption e = current.encryption() == null
                     ? new BucketSettings.DefaultEncryption("AES256", false, List.of("SSE-C"))
-                    : new BucketSettings.DefaultEncryption(current.encryption().algorithm(),
-                            current.encryption().bucketKeyEnabled(), List.of("SSE-C"));
+                    : current.encryption().withBlockedTypes(List.of("SSE-C"));
             return current.withEncryption(e).toJson();
         }).map(b -> changed[0]);
     }
@@ -54,7 +53,7 @@ public final class BucketEncryption {
             before.add(e == null ? List.of() : e.blockedTypes());
             BucketSettings.DefaultEncryption next = e == null
                     ? new BucketSettings.DefaultEncryption("AES256", false, List.copyOf(types))
-                    : new BucketSettings.DefaultEncryption(e.algorithm(), e.bucketKeyEnabled(), List.copyOf(types));
+                    : e.withBlockedTypes(List.copyOf(types));
             return current.withEncryption(next).toJson();
         }).map(b -> before.isEmpty() ? List.<String>of() : before.get(before.size() - 1));
     }
@@ -64,7 +63,9 @@ public final class BucketEncryption {
         BucketSettings.DefaultEncryption e = BucketSettings.of(b).encryption();
         if (e == null) e = new BucketSettings.DefaultEncryption("AES256", false, List.of());
         XmlWriter x = new XmlWriter().start("ServerSideEncryptionConfiguration", XmlWriter.S3_NAMESPACE).start("Rule")
-                .start("ApplyServerSideEncryptionByDefault").element("SSEAlgorithm", e.algorithm()).end()
+                .start("ApplyServerSideEncryptionByDefault").element("SSEAlgorithm", e.algorithm());
+        if (e.kmsMasterKeyId() != null) x.element("KMSMasterKeyID", e.kmsMasterKeyId());
+        x.end()
                 .element("BucketKeyEnabled", e.bucketKeyEnabled());
         if (!e.blockedTypes().isEmpty()) {
             x.start("BlockedEncryptionTypes");
@@ -84,10 +85,18 @@ public final class BucketEncryption {
         XmlElement rule = rules.get(0);
         String algorithm = rule.child("ApplyServerSideEncryptionByDefault")
                 .flatMap(d -> d.childText("SSEAlgorithm")).map(String::trim).orElse("AES256");
+        String kmsKey = rule.child("ApplyServerSideEncryptionByDefault").flatMap(d -> d.childText("KMSMasterKeyID"))
+                .map(String::trim).filter(k -> !k.isEmpty()).orElse(null);
         switch (algorithm) {
-            case "AES256" -> { }
-            case "aws:kms", "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "SSE-KMS is not available on this server; use AES256 (SSE-S3)");
+            case "AES256" -> {
+                if (kmsKey != null) {
+                    throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
+                            .with("ArgumentName", "ApplyServerSideEncryptionByDefault");
+                }
+            }
+            case "aws:kms" -> { }
+            case "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "DSSE-KMS is not available on this server; use aws:kms (SSE-KMS) or AES256 (SSE-S3)");
             default -> throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
         boolean bucketKey = rule.childText("BucketKeyEnabled").map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
@@ -110,7 +119,7 @@ public final class BucketEncryption {
             }
             blocked = types;
         }
-        BucketSettings.DefaultEncryption e = new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked);
+        BucketSettings.DefaultEncryption e = new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked, kmsKey);
         BucketSettings.update(ctx, b, s -> s.withEncryption(e));
         return S3Response.ok();
     }

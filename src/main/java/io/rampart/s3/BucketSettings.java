@@ -59,10 +59,21 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** ApplyServerSideEncryptionByDefault (always AES256 here), BucketKeyEnabled and BlockedEncryptionTypes. */
-    record DefaultEncryption(String algorithm, boolean bucketKeyEnabled, List<String> blockedTypes) {
+    /**
+     * ApplyServerSideEncryptionByDefault (AES256 or aws:kms with its KMSMasterKeyID, null for aws/s3), BucketKeyEnabled
+     * and BlockedEncryptionTypes.
+     */
+    record DefaultEncryption(String algorithm, boolean bucketKeyEnabled, List<String> blockedTypes, String kmsMasterKeyId) {
         DefaultEncryption {
             blockedTypes = blockedTypes == null ? List.of() : List.copyOf(blockedTypes);
+        }
+
+        DefaultEncryption(String algorithm, boolean bucketKeyEnabled, List<String> blockedTypes) {
+            this(algorithm, bucketKeyEnabled, blockedTypes, null);
+        }
+
+        DefaultEncryption withBlockedTypes(List<String> types) {
+            return new DefaultEncryption(algorithm, bucketKeyEnabled, types, kmsMasterKeyId);
         }
     }
 

@@ -119,13 +119,13 @@ final class CopyObject {
         Optional<Sse.CustomerKey> destKey = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             ctx.sse().checkRequestedAlgorithm(call, destKey);
-            byte[] dataKey = ctx.sse().open(src.meta().encryption(), sourceKey);
+            byte[] dataKey = ctx.sse().open(src.meta().encryption(), sourceKey, call);
             ObjectMeta sm = src.meta();
             Map<String, String> content = metaDirective.equals("REPLACE") ? ObjectHeaders.contentHeaders(call) : sm.contentHeaders();
             Map<String, String> user = metaDirective.equals("REPLACE") ? ObjectHeaders.userMetadata(call) : sm.userMetadata();
             Map<String, String> tags = tagDirective.equals("REPLACE") ? ObjectHeaders.taggingHeader(call) : sm.tags();
             // The copy shares the source's encrypted blobs; only the data key is sealed anew for the destination's key.
-            Encryption envelope = dataKey == null ? null : ctx.sse().seal(dataKey, destKey).envelope();
+            Encryption envelope = dataKey == null ? null : ctx.sse().seal(dataKey, destKey, call, dest, call.key()).envelope();
             // A copy is one object: multipart part boundaries are not carried over.
             ObjectMeta meta = new ObjectMeta(content, user, sm.partSizes().isEmpty() ? sm.checksums() : Map.of(), "FULL_OBJECT",
                     List.of(), tags, storageClass, envelope);
@@ -152,6 +152,7 @@ final class CopyObject {
             if (versioned(src.bucket())) r.header("x-amz-copy-source-version-id", src.versionId());
             Versions.header(r, dest, stored.versionId());
             Sse.responseHeaders(r, envelope, destKey);
+            Sse.contextHeader(r, envelope);
             return r;
         } finally {
             Sse.forget(sourceKey);

@@ -59,7 +59,7 @@ final class Multipart {
         try {
             ctx.sse().checkRequestedAlgorithm(call, customer);
             // One data key for the whole upload; every part is its own encrypted stream under it.
-            key = ctx.sse().newDataKey(customer);
+            key = ctx.sse().newDataKey(call, b, call.key(), customer);
         } finally {
             Sse.forget(customer);
         }
@@ -175,7 +175,7 @@ final class Multipart {
         Sse.checkNotBlocked(b, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
-            byte[] dataKey = uploadDataKey(u, customer);
+            byte[] dataKey = uploadDataKey(u, customer, call);
             // A FULL_OBJECT part the client sent without its CRC gets one computed here, as S3 does.
             PartChecksum summing = FULL_OBJECT.equals(u.meta().checksumType())
                     ? PartChecksum.of(call.body(), declaredAlgorithm(u)) : null;
@@ -198,9 +198,9 @@ final class Multipart {
     }
 
     /** The upload's data key, opened with the part request's SSE-C key, which must be the one the upload began with. */
-    private byte[] uploadDataKey(Upload u, Optional<Sse.CustomerKey> customer) {
+    private byte[] uploadDataKey(Upload u, Optional<Sse.CustomerKey> customer, S3Call call) {
         Sse.requireSameKey(u.meta().encryption(), customer);
-        return ctx.sse().open(u.meta().encryption(), customer);
+        return ctx.sse().open(u.meta().encryption(), customer, call);
     }
 
     /** A part's ETag: the MD5 of its bytes, except under SSE-C where that would leak them. */
@@ -250,8 +250,8 @@ final class Multipart {
         Optional<Sse.CustomerKey> sourceKey = ctx.sse().customerKey(call, Sse.COPY_SOURCE_SSE_C_PREFIX);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
-            byte[] sourceDataKey = ctx.sse().open(src.meta().encryption(), sourceKey);
-            byte[] dataKey = uploadDataKey(u, customer);
+            byte[] sourceDataKey = ctx.sse().open(src.meta().encryption(), sourceKey, call);
+            byte[] dataKey = uploadDataKey(u, customer, call);
             StoredData data;
             // S3 computes the upload's checksum of a copied part.
             PartChecksum summing;

@@ -45,7 +45,7 @@ final class ObjectAttributes {
         // An SSE-C object's attributes need its key, as its metadata does on HEAD.
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
-            ctx.sse().open(v.meta().encryption(), customer);
+            ctx.sse().open(v.meta().encryption(), customer, call);
         } finally {
             Sse.forget(customer);
         }

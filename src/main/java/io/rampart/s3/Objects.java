@@ -45,7 +45,7 @@ final class Objects {
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             ctx.sse().checkRequestedAlgorithm(call, customer);
-            Sse.DataKey key = ctx.sse().newDataKey(customer);
+            Sse.DataKey key = ctx.sse().newDataKey(call, b, call.key(), customer);
             StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true, key.key());
             try {
                 ObjectMeta meta = new ObjectMeta(content, user, call.verifiedChecksums(), "FULL_OBJECT", List.of(), tags,
@@ -61,6 +61,7 @@ final class Objects {
                 Versions.header(r, b, v.versionId());
                 ObjectHeaders.writeChecksums(r, meta);
                 Sse.responseHeaders(r, key.envelope(), customer);
+                Sse.contextHeader(r, key.envelope());
                 return r;
             } catch (RuntimeException e) {
                 data.discard(ctx.blobs());
@@ -77,7 +78,9 @@ final class Objects {
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         byte[] dataKey;
         try {
-            dataKey = ctx.sse().open(v.meta().encryption(), customer);
+            // HEAD of an SSE-KMS object reads metadata only: S3 calls no KMS (and needs no kms:Decrypt) for it.
+            boolean kmsHead = head && v.meta().encryption() != null && v.meta().encryption().kms();
+            dataKey = kmsHead ? null : ctx.sse().open(v.meta().encryption(), customer, call);
         } finally {
             Sse.forget(customer);
         }

@@ -99,6 +99,11 @@ public final class ReplicationWorker implements AutoCloseable {
         this.metrics = new ReplicationMetrics(queue, clock);
     }
 
+    /** Reads SSE-KMS sources through this key service (as S3 itself, no caller). */
+    public void kms(io.rampart.kms.SseKms kms) {
+        sse.kms(kms);
+    }
+
     public ReplicationMetrics metrics() {
         return metrics;
     }
@@ -296,7 +301,8 @@ public final class ReplicationWorker implements AutoCloseable {
                     List.of(), null, v.writerArn(), v.writerKeyId()), Precondition.NONE);
             return;
         }
-        byte[] sourceKey = sse.open(v.meta().encryption(), Optional.empty());
+        // S3 itself reads the source (an SSE-KMS source's key must be usable); the replica is SSE-S3.
+        byte[] sourceKey = sse.open(v.meta().encryption(), Optional.empty(), null);
         Sse.DataKey replicaKey = sse.newDataKey(Optional.empty());
         StoredData data;
         try (InputStream in = plaintext(v, sourceKey)) {
@@ -331,7 +337,7 @@ public final class ReplicationWorker implements AutoCloseable {
                 s3.deleteObject(d -> d.bucket(target.bucket()).key(v.key()));
                 return;
             }
-            byte[] dataKey = sse.open(v.meta().encryption(), Optional.empty());
+            byte[] dataKey = sse.open(v.meta().encryption(), Optional.empty(), null);
             ObjectMeta m = v.meta();
             Map<String, String> h = m.contentHeaders();
             PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(target.bucket()).key(v.key())

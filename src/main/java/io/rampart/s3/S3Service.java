@@ -37,6 +37,11 @@ public final class S3Service {
         boolean verify(String serial, String accountId, String code);
     }
 
+    /** Serves SSE-KMS (x-amz-server-side-encryption aws:kms, bucket default aws:kms) through this key service. */
+    public void kms(io.rampart.kms.SseKms kms) {
+        ctx.sse().kms(kms);
+    }
+
     public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
                      S3Settings settings, MfaCheck mfaCheck, io.rampart.iam.Permissions permissions) {
         this(meta, blobs, region, clock, masterKey, settings, mfaCheck, permissions, ReplicationTargets.none());

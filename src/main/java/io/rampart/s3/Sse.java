@@ -3,6 +3,10 @@ package io.rampart.s3;
 import io.rampart.crypto.CustomerKeys;
 import io.rampart.crypto.EncryptedStream;
 import io.rampart.crypto.MasterKey;
+import io.rampart.kms.Caller;
+import io.rampart.kms.KmsException;
+import io.rampart.kms.SseKms;
+import java.util.Map;
 import io.rampart.storage.Bucket;
 import io.rampart.storage.Encryption;
 import java.security.MessageDigest;
@@ -29,12 +33,23 @@ final class Sse {
     /** A data key ready for use together with the envelope to store. */
     record DataKey(byte[] key, Encryption envelope) { }
 
+    static final String KMS_KEY_ID = "x-amz-server-side-encryption-aws-kms-key-id";
+    static final String KMS_CONTEXT = "x-amz-server-side-encryption-context";
+    static final String BUCKET_KEY = "x-amz-server-side-encryption-bucket-key-enabled";
+
     private final MasterKey masterKey;
     private final boolean allowSseCOverHttp;
+    /** The key service for SSE-KMS (null: SSE-KMS requests are answered 501, as before there was one). */
+    private volatile SseKms kms;
 
     Sse(MasterKey masterKey, boolean allowSseCOverHttp) {
         this.masterKey = masterKey;
         this.allowSseCOverHttp = allowSseCOverHttp;
+    }
+
+    /** Serves SSE-KMS through this key service. */
+    void kms(SseKms k) {
+        this.kms = k;
     }
 
     /** Parses and checks the SSE-C headers with the given prefix; empty when none are present. */
@@ -102,8 +117,14 @@ final class Sse {
         }
         switch (sse.get()) {
             case "AES256" -> { }
-            case "aws:kms", "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "SSE-KMS is not available on this server; use AES256 (SSE-S3) or SSE-C")
+            case "aws:kms" -> {
+                if (kms == null) {
+                    throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server; use AES256 (SSE-S3) or SSE-C")
+                            .with("Header", "x-amz-server-side-encryption");
+                }
+            }
+            case "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "DSSE-KMS is not available on this server; use aws:kms (SSE-KMS), AES256 (SSE-S3) or SSE-C")
                     .with("Header", "x-amz-server-side-encryption");
             default -> throw invalidArgument("The encryption method specified is not supported",
                     "x-amz-server-side-encryption", sse.get());
@@ -125,6 +146,88 @@ final class Sse {
         return seal(EncryptedStream.newDataKey(), customer);
     }
 
+    /**
+     * A new random data key for an object write: sealed for the customer key (SSE-C), wrapped by a KMS key when the
+     * request or the bucket's default encryption asks for aws:kms (SSE-KMS, as the caller), else for the master key.
+     */
+    DataKey newDataKey(S3Call call, Bucket bucket, String key, Optional<CustomerKey> customer) {
+        return seal(EncryptedStream.newDataKey(), customer, call, bucket, key);
+    }
+
+    /** {@link #seal(byte[], Optional)} for a write of {@code bucket/key}, SSE-KMS included (see {@link #newDataKey}). */
+    DataKey seal(byte[] dataKey, Optional<CustomerKey> customer, S3Call call, Bucket bucket, String key) {
+        Optional<SseKms.Request> kmsRequest = customer.isPresent() ? Optional.empty() : kmsRequest(call, bucket);
+        if (kmsRequest.isEmpty()) return seal(dataKey, customer);
+        try {
+            SseKms.Wrapped w = kms.wrap(caller(call), bucket.name(), key, dataKey, kmsRequest.get());
+            return new DataKey(dataKey, new Encryption(Encryption.SSE_KMS, w.blob(), null, null, w.keyArn(), w.context(),
+                    w.bucketKeySealed()));
+        } catch (KmsException e) {
+            throw s3Error(e);
+        }
+    }
+
+    /**
+     * What SSE-KMS a write asks for: x-amz-server-side-encryption aws:kms (with its key id, context and bucket-key
+     * headers), or no encryption header and a bucket default of aws:kms; empty for SSE-S3.
+     */
+    private Optional<SseKms.Request> kmsRequest(S3Call call, Bucket bucket) {
+        Optional<String> sse = call.header("x-amz-server-side-encryption");
+        Optional<String> keyId = call.header(KMS_KEY_ID).map(String::trim);
+        Optional<String> context = call.header(KMS_CONTEXT);
+        Optional<Boolean> bucketKey = call.header(BUCKET_KEY).map(v -> v.trim().equalsIgnoreCase("true"));
+        BucketSettings.DefaultEncryption d = BucketSettings.of(bucket).encryption();
+        boolean defaultKms = d != null && Encryption.SSE_KMS.equals(d.algorithm());
+        boolean asked = sse.map(Encryption.SSE_KMS::equals).orElse(false);
+        if (!asked && (keyId.isPresent() || context.isPresent())) {
+            throw invalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+                    "x-amz-server-side-encryption", null);
+        }
+        if (!asked && (sse.isPresent() || !defaultKms)) return Optional.empty();
+        if (kms == null) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server").with("Header",
+                    "x-amz-server-side-encryption");
+        }
+        if (keyId.isPresent() && keyId.get().isEmpty()) {
+            throw invalidArgument("KMS key id is empty", KMS_KEY_ID, "");
+        }
+        if (keyId.isPresent() && keyId.get().startsWith("arn:") && !keyId.get().startsWith("arn:aws:kms:")) {
+            throw invalidArgument("Invalid arn", KMS_KEY_ID, keyId.get());
+        }
+        Map<String, String> ctx;
+        try {
+            ctx = SseKms.parseContext(context.orElse(null));
+        } catch (KmsException e) {
+            throw invalidArgument("The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map",
+                    KMS_CONTEXT, null);
+        }
+        String ref = keyId.orElse(defaultKms ? d.kmsMasterKeyId() : null);
+        boolean useBucketKey = bucketKey.orElse(defaultKms && d.bucketKeyEnabled());
+        return Optional.of(new SseKms.Request(ref, ctx, useBucketKey));
+    }
+
+    private static SseKms.Wrapped wrapped(Encryption e) {
+        return new SseKms.Wrapped(e.sealedKey(), e.kmsKeyArn(), e.kmsContext(), e.bucketKeySealed());
+    }
+
+    /** The caller as the key service sees it. */
+    private static Caller caller(S3Call call) {
+        return new Caller(call.principal(), call.sourceIp(), call.secure(), java.time.Instant.now(), null);
+    }
+
+    /** A key service refusal as S3 answers it: AccessDenied, or KMS.&lt;Exception&gt; with status 400. */
+    static S3Exception s3Error(KmsException e) {
+        return switch (e.code()) {
+            case KmsException.ACCESS_DENIED -> new S3Exception(S3ErrorCode.ACCESS_DENIED, e.getMessage());
+            case KmsException.DISABLED -> new S3Exception(S3ErrorCode.KMS_DISABLED, e.getMessage());
+            case KmsException.NOT_FOUND -> new S3Exception(S3ErrorCode.KMS_NOT_FOUND, e.getMessage());
+            case KmsException.INVALID_STATE -> new S3Exception(S3ErrorCode.KMS_INVALID_STATE, e.getMessage());
+            case KmsException.INVALID_ARN -> invalidArgument(e.getMessage(), KMS_KEY_ID, null);
+            default -> new S3Exception(S3ErrorCode.INVALID_ARGUMENT, e.getMessage() == null || e.getMessage().isEmpty()
+                    ? "The KMS request failed: " + e.code() : e.getMessage());
+        };
+    }
+
     /** The same data key under another key-encryption key: re-encrypting an object costs no data rewrite. */
     DataKey seal(byte[] dataKey, Optional<CustomerKey> customer) {
         Base64.Encoder b64 = Base64.getEncoder();
@@ -142,7 +245,16 @@ final class Sse {
      * Opens a stored version's data key with what the request supplies. SSE-C objects need the right key (missing:
      * 400 InvalidRequest; wrong: 403 AccessDenied); SSE-C headers on other objects are a 400. Null for legacy plaintext.
      */
-    byte[] open(Encryption e, Optional<CustomerKey> customer) {
+    byte[] open(Encryption e, Optional<CustomerKey> customer, S3Call call) {
+        if (e != null && e.kms()) {
+            if (customer.isPresent()) throw notApplicable();
+            if (kms == null) throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server");
+            try {
+                return kms.unwrap(call == null ? null : caller(call), wrapped(e));
+            } catch (KmsException x) {
+                throw s3Error(x);
+            }
+        }
         if (e == null) {
             if (customer.isPresent()) throw notApplicable();
             return null;
@@ -186,9 +298,18 @@ final class Sse {
         if (e.customerKey()) {
             r.header("x-amz-server-side-encryption-customer-algorithm", "AES256");
             customer.ifPresent(c -> r.header("x-amz-server-side-encryption-customer-key-MD5", c.md5()));
+        } else if (e.kms()) {
+            r.header("x-amz-server-side-encryption", Encryption.SSE_KMS);
+            r.header(KMS_KEY_ID, e.kmsKeyArn());
+            if (e.bucketKeySealed() != null) r.header(BUCKET_KEY, "true");
         } else {
             r.header("x-amz-server-side-encryption", "AES256");
         }
+    }
+
+    /** On writes: the SSE-KMS encryption context used (base64 JSON), as S3 answers PutObject and CopyObject. */
+    static void contextHeader(S3Response r, Encryption e) {
+        if (e != null && e.kms() && e.kmsContext() != null) r.header(KMS_CONTEXT, e.kmsContext());
     }
 
     /** The ETag of an SSE-C object: random, because the MD5 of the plaintext would leak what the key protects. */
