@@ -55,6 +55,7 @@ final class Trail {
         private final Request request;
         private java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> documents;
         private Map<String, Object> additional = Map.of();
+        private String key;
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
@@ -66,7 +67,8 @@ final class Trail {
             this.region = region;
             this.readOnly = op.readOnly(request.getMethod());
             if (target.bucket() != null) parameters.put("bucketName", target.bucket());
-            if (target.key() != null) parameters.put("key", target.key());
+            this.key = target.key();
+            if (key != null) parameters.put("key", key);
             List<String> host = headers.get("host");
             if (host != null && !host.isEmpty()) parameters.put("Host", host.get(0));
             for (Map.Entry<String, String> q : target.query().entrySet()) {
@@ -95,6 +97,13 @@ final class Trail {
         void authenticated(Authenticated auth) {
             this.principal = auth.principal();
             this.accessKeyId = auth.accessKeyId();
+        }
+
+        /** The object key a browser-based upload's form names (its URL names only the bucket). */
+        void key(String formKey) {
+            if (formKey == null) return;
+            this.key = formKey;
+            parameters.put("key", formKey);
         }
 
         /** The request's configuration documents, read when the record is made (after the body was consumed). */
@@ -140,11 +149,11 @@ final class Trail {
                 if (!"s3".equals(service)) response.put(k, v);
                 else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
-            boolean management = op.managementEvent(target.bucket() != null, target.key() != null);
+            boolean management = op.managementEvent(target.bucket() != null, key != null);
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
             return new RequestFacts(time, requestId, hostId, service, name,
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
-                    target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
+                    key, Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
                     Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
                     documents == null ? Map.of() : documents.get(), additional);
         }
