@@ -30,7 +30,7 @@ public final class CloudTrailRecord {
             "x-amz-signature", "x-amz-credential");
     /** Operations that create object data: their records say which server-side encryption applied (SSEApplied). */
     private static final Set<String> OBJECT_WRITES = Set.of("PutObject", "CopyObject", "CreateMultipartUpload",
-            "UploadPart", "UploadPartCopy", "CompleteMultipartUpload");
+            "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "PostObject");
 
     private final String accountId;
 

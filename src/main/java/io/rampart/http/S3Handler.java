@@ -156,7 +156,7 @@ public final class S3Handler extends Handler.Abstract {
                 // A browser-based upload signs its form, not its request: read the fields before the file, then verify.
                 PostFormReader.Read form = PostFormReader.read(auth.body(), first(headers, "content-type"));
                 postForm = form;
-                draft.key(form.form().objectKey().orElse(null));
+                draft.postForm(form.form());
                 PostPolicySignature.Signer signer = verifier.postPolicies().verify(name -> form.form().field(name));
                 auth = new Authenticated(signer.principal(), signer.accessKeyId(), "s3", false, auth.body());
             }

@@ -99,11 +99,20 @@ final class Trail {
             this.accessKeyId = auth.accessKeyId();
         }
 
-        /** The object key a browser-based upload's form names (its URL names only the bucket). */
-        void key(String formKey) {
-            if (formKey == null) return;
-            this.key = formKey;
-            parameters.put("key", formKey);
+        /**
+         * A browser-based upload: the key its form names (its URL names only the bucket), and the form fields that are
+         * headers on a PutObject (SSE-C algorithm, storage class...) in requestParameters, as if sent as headers, so
+         * rules written for PutObject's records read PostObject's the same way.
+         */
+        void postForm(io.rampart.s3.PostForm form) {
+            form.objectKey().ifPresent(k -> {
+                this.key = k;
+                parameters.put("key", k);
+            });
+            for (io.rampart.s3.PostForm.Field f : form.fields()) {
+                String name = f.name().toLowerCase(Locale.ROOT);
+                if (REQUEST_HEADERS.contains(name)) parameters.putIfAbsent(canonicalHeaderName(name), f.value());
+            }
         }
 
         /** The request's configuration documents, read when the record is made (after the body was consumed). */

@@ -301,6 +301,13 @@ class PostObjectTest {
                 "{\"x-amz-server-side-encryption-customer-key-MD5\":\"" + md5 + "\"}");
         assertError(post(bucket, ssec), 403, "AccessDenied", null);
         assertThat(exists(bucket, "ssec")).isFalse();
+        // The refused attempt is in the trail with the form's SSE-C algorithm (never its key), as a PutObject's would be.
+        JsonNode denied = TrailITRecordsTest.awaitRecord(server.dataDir(), n -> "PostObject".equals(n.path("eventName").asText())
+                && "ssec".equals(n.path("requestParameters").path("key").asText()));
+        assertThat(denied.path("errorCode").asText()).isEqualTo("AccessDenied");
+        assertThat(denied.path("requestParameters").path("x-amz-server-side-encryption-customer-algorithm").asText())
+                .isEqualTo("AES256");
+        assertThat(denied.toString()).doesNotContain(key);
         Form sses3 = signedV4(bucket, "sses3", 600, RampartServer.SECRET_KEY,
                 List.<String[]>of(new String[] {"x-amz-server-side-encryption", "AES256"}),
                 "{\"x-amz-server-side-encryption\":\"AES256\"}");
