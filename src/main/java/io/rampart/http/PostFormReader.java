@@ -39,8 +39,6 @@ final class PostFormReader {
     private boolean complete;
     private boolean eof;
     private String fileName;
-    private String fileContentType;
-    private String partContentType;
     private Throwable failure;
 
     private PostFormReader(InputStream body, String boundary) {
@@ -65,7 +63,7 @@ final class PostFormReader {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "POST requires exactly one file upload per request.")
                     .with("ArgumentName", "file").with("ArgumentValue", "0");
         }
-        return new Read(new PostForm(r.fields, r.fileName, r.fileContentType), r.new FileStream());
+        return new Read(new PostForm(r.fields, r.fileName), r.new FileStream());
     }
 
     /** The form's fields and its file. */
@@ -96,15 +94,6 @@ final class PostFormReader {
     }
 
     private final class Listener extends MultiPart.AbstractPartsListener {
-        @Override public void onPartBegin() {
-            partContentType = null;
-        }
-
-        @Override public void onPartHeader(String name, String value) {
-            super.onPartHeader(name, value);
-            if ("content-type".equalsIgnoreCase(name)) partContentType = value;
-        }
-
         @Override public void onPartHeaders() {
             if (fileSeen || complete) return;
             String name = getName();
@@ -116,7 +105,6 @@ final class PostFormReader {
                 inFile = true;
                 fileSeen = true;
                 fileName = getFileName() == null ? "" : getFileName();
-                fileContentType = partContentType;
             }
         }
 

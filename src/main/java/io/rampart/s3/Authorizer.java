@@ -218,8 +218,11 @@ final class Authorizer {
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         if (!p.isAnonymous()) {
-            k.put("s3:signatureversion", List.of("AWS4-HMAC-SHA256"));
-            k.put("s3:authType", List.of(call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
+            // A browser-based upload is authType POST, signed with SigV4 or (AWSAccessKeyId without x-amz-credential) SigV2.
+            boolean v2Form = call.postForm().map(f -> f.field("x-amz-credential").isEmpty()).orElse(false);
+            k.put("s3:signatureversion", List.of(v2Form ? "AWS" : "AWS4-HMAC-SHA256"));
+            k.put("s3:authType", List.of(op == Operation.POST_OBJECT ? "POST"
+                    : call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
         }
         call.tlsProtocol().ifPresent(v -> k.put("s3:TlsVersion", List.of(v.startsWith("TLSv") ? v.substring(4) : v)));
         S3Actions.conditionKeys(op, call.query(), call.headers(), k);

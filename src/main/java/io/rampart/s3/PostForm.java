@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * The fields of a browser-based upload (POST Object) that came before its file, in order and as named, with the file
- * part's filename and Content-Type. Field names are matched case-insensitively, as S3 does; the file itself is the
+ * part's filename. Field names are matched case-insensitively, as S3 does; the file itself is the
  * request body the call streams.
  */
-public record PostForm(List<Field> fields, String fileName, String fileContentType) {
+public record PostForm(List<Field> fields, String fileName) {
 
     public PostForm {
         fields = List.copyOf(fields);

@@ -76,10 +76,7 @@ final class PostObject {
                 h.put("x-amz-tagging", List.of(tagging(f.value())));
             }
         }
-        // Without a Content-Type field the object takes the file part's, as S3 does.
-        if (!h.containsKey("content-type") && form.fileContentType() != null && !form.fileContentType().isBlank()) {
-            h.put("content-type", List.of(form.fileContentType()));
-        }
+        // Only the Content-Type field counts (the file part's own header does not), as on S3.
         return h;
     }
 
@@ -171,5 +168,6 @@ final class PostObject {
         @Override public String requestId() { return call.requestId(); }
         @Override public String sourceIp() { return call.sourceIp(); }
         @Override public Optional<String> tlsProtocol() { return call.tlsProtocol(); }
+        @Override public Optional<PostForm> postForm() { return call.postForm(); }
     }
 }

@@ -315,6 +315,28 @@ class PostObjectTest {
         assertThat(s3.headObject(b -> b.bucket(bucket).key("sses3")).serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
     }
 
+    @Test void aBucketPolicyCanRefuseBrowserUploadsByAuthTypeAndSigV2ByVersion() throws Exception {
+        String bucket = bucket();
+        s3.putBucketPolicy(b -> b.bucket(bucket).policy("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject",
+                 "Resource":"arn:aws:s3:::%s/*","Condition":{"StringEquals":{"s3:signatureversion":"AWS"}}}]}""".formatted(bucket)));
+        String policy = policy(600, "{\"bucket\":\"" + bucket + "\"}", "[\"starts-with\",\"$key\",\"\"]");
+        String signature = Base64.getEncoder().encodeToString(hmac(RampartServer.SECRET_KEY.getBytes(StandardCharsets.UTF_8),
+                policy, "HmacSHA1"));
+        Form v2 = new Form().field("key", "v2").field("AWSAccessKeyId", RampartServer.ACCESS_KEY).field("policy", policy)
+                .field("signature", signature);
+        assertError(post(bucket, v2), 403, "AccessDenied", null);
+        assertThat(post(bucket, signedV4(bucket, "v4")).statusCode()).isEqualTo(204);
+
+        s3.putBucketPolicy(b -> b.bucket(bucket).policy("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject",
+                 "Resource":"arn:aws:s3:::%s/*","Condition":{"StringEquals":{"s3:authType":"POST"}}}]}""".formatted(bucket)));
+        assertError(post(bucket, signedV4(bucket, "form")), 403, "AccessDenied", null);
+        s3.putObject(b -> b.bucket(bucket).key("sdk"), software.amazon.awssdk.core.sync.RequestBody.fromString("ok"));
+        assertThat(exists(bucket, "form")).isFalse();
+        assertThat(exists(bucket, "sdk")).isTrue();
+    }
+
     @Test void fieldNamesAndOperatorsAreCaseInsensitive() throws Exception {
         String bucket = bucket();
         Form form = signedV4(bucket, "ignored", "[\"StArTs-WiTh\",\"$KeY\",\"case/\"]", "{\"BuCkEt\":\"" + bucket + "\"}");
