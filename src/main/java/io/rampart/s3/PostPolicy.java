@@ -74,7 +74,7 @@ final class PostPolicy {
     static LengthRange check(String policyBase64, PostForm form, String bucket, String key, long now) {
         JsonNode doc;
         try {
-            byte[] json = Base64.getMimeDecoder().decode(policyBase64.trim());
+            byte[] json = Base64.getDecoder().decode(policyBase64.replaceAll("\\s", ""));
             doc = JSON.readTree(new String(json, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw invalid("Invalid Policy: Invalid 'Base64' encoding.");
