@@ -39,7 +39,7 @@ final class PostObject {
         this.objects = objects;
     }
 
-    /** Authorises and runs the upload; {@code inScope} runs the write inside the request's recovery scope. */
+    /** Checks the form and its policy, then authorises and runs the upload as a PutObject of the form's key. */
     S3Response handle(S3Call call) throws IOException {
         PostForm form = call.postForm().orElseThrow(() -> new S3Exception(S3ErrorCode.PRECONDITION_FAILED,
                 "At least one of the pre-conditions you specified did not hold").with("Condition",

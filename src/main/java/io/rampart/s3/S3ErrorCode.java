@@ -94,8 +94,6 @@ public enum S3ErrorCode {
     UNEXPECTED_CONTENT("UnexpectedContent", 400, "This request does not support content"),
     MALFORMED_POST_REQUEST("MalformedPOSTRequest", 400,
             "The body of your POST request is not well-formed multipart/form-data."),
-    INCORRECT_NUMBER_OF_FILES_IN_POST_REQUEST("IncorrectNumberOfFilesInPostRequest", 400,
-            "POST requires exactly one file upload per request."),
     INVALID_POLICY_DOCUMENT("InvalidPolicyDocument", 400, "Invalid Policy: Invalid JSON."),
     MAX_POST_PRE_DATA_LENGTH_EXCEEDED("MaxPostPreDataLengthExceededError", 400,
             "Your POST request fields preceeding the upload file was too large."),
