@@ -113,6 +113,10 @@ final class Trail {
                 String name = f.name().toLowerCase(Locale.ROOT);
                 if (REQUEST_HEADERS.contains(name)) parameters.putIfAbsent(canonicalHeaderName(name), f.value());
             }
+            // The key the form claims, recorded even when its signature then fails (as for a signed header).
+            String claimed = form.field("x-amz-credential").map(c -> c.split("/", 2)[0])
+                    .or(() -> form.field("AWSAccessKeyId")).map(String::trim).orElse(null);
+            if (claimed != null && claimed.length() <= 128) this.accessKeyId = claimed;
         }
 
         /** The request's configuration documents, read when the record is made (after the body was consumed). */

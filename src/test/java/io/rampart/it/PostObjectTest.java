@@ -251,6 +251,11 @@ class PostObjectTest {
         String bucket = bucket();
         assertError(post(bucket, signedV4(bucket, "forged", 600, "not-the-secret", List.of())), 403,
                 "SignatureDoesNotMatch", null);
+        // The failed attempt names the key it claimed in the trail, as a badly signed PutObject would.
+        JsonNode forgedRecord = TrailITRecordsTest.awaitRecord(server.dataDir(), n -> "PostObject".equals(n.path("eventName").asText())
+                && "forged".equals(n.path("requestParameters").path("key").asText()));
+        assertThat(forgedRecord.path("errorCode").asText()).isEqualTo("SignatureDoesNotMatch");
+        assertThat(forgedRecord.path("userIdentity").path("accessKeyId").asText()).isEqualTo(RampartServer.ACCESS_KEY);
         Form unknown = signedV4(bucket, "unknown");
         for (String[] f : unknown.fields) {
             if (f[0].equals("x-amz-credential")) f[1] = f[1].replace(RampartServer.ACCESS_KEY, "AKIAUNKNOWN000000000");
