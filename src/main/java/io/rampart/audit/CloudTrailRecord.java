@@ -30,7 +30,7 @@ public final class CloudTrailRecord {
             "x-amz-signature", "x-amz-credential");
     /** Operations that create object data: their records say which server-side encryption applied (SSEApplied). */
     private static final Set<String> OBJECT_WRITES = Set.of("PutObject", "CopyObject", "CreateMultipartUpload",
-            "UploadPart", "UploadPartCopy", "CompleteMultipartUpload");
+            "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "PostObject");
 
     /** sourceIPAddress and userAgent of the calls S3 makes to other services for a caller (SSE-KMS data keys). */
     public static final String INVOKED_BY_S3 = "s3.amazonaws.com";

@@ -118,6 +118,11 @@ public final class SigV4Verifier {
                 verified);
     }
 
+    /** Verifies browser-based upload forms (POST Object) with the same credentials, region and clock. */
+    public PostPolicySignature postPolicies() {
+        return new PostPolicySignature(store, region, clock);
+    }
+
     private Authenticated anonymous(SignedRequest request, InputStream body) throws AuthException {
         String contentSha256 = request.header("x-amz-content-sha256");
         PayloadMode mode = contentSha256 == null ? PayloadMode.UNSIGNED : PayloadMode.parse(contentSha256.strip());

@@ -28,7 +28,7 @@ final class BodyLimits {
     /** The most body bytes {@code op} takes, or -1 when its body is object data, streamed. */
     static long of(Operation op) {
         return switch (op) {
-            case PUT_OBJECT, UPLOAD_PART -> -1;
+            case PUT_OBJECT, UPLOAD_PART, POST_OBJECT -> -1;
             case DELETE_OBJECTS, COMPLETE_MULTIPART_UPLOAD -> MAX_LARGE_XML;
             default -> MAX_XML;
         };

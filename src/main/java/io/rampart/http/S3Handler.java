@@ -5,6 +5,7 @@ import io.rampart.audit.RequestFacts;
 import io.rampart.auth.AuthException;
 import io.rampart.auth.Authenticated;
 import io.rampart.auth.BodyVerificationException;
+import io.rampart.auth.PostPolicySignature;
 import io.rampart.auth.ChecksumAlgorithm;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.auth.SignedRequest;
@@ -155,6 +156,16 @@ public final class S3Handler extends Handler.Abstract {
             Authenticated auth = verifier.verify(
                     new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
                     Content.Source.asInputStream(request));
+            PostFormReader.Read postForm = null;
+            if (op == Operation.POST_OBJECT && auth.principal().isAnonymous()
+                    && PostFormReader.isForm(first(headers, "content-type"))) {
+                // A browser-based upload signs its form, not its request: read the fields before the file, then verify.
+                PostFormReader.Read form = PostFormReader.read(auth.body(), first(headers, "content-type"));
+                postForm = form;
+                draft.postForm(form.form());
+                PostPolicySignature.Signer signer = verifier.postPolicies().verify(name -> form.form().field(name));
+                auth = new Authenticated(signer.principal(), signer.accessKeyId(), "s3", false, auth.body());
+            }
             draft.authenticated(auth);
             if (keyUse != null && !auth.principal().isAnonymous()) keyUse.note(auth.accessKeyId(), auth.service());
             if (services != null && auth.principal().isAnonymous() && target.bucket() == null && "POST".equals(method)
@@ -173,6 +184,10 @@ public final class S3Handler extends Handler.Abstract {
             Call call = new Call(method, target, headers, auth, requestId, request.isSecure(), request);
             // Bounded before anything reads it: an over-long body is refused, never buffered.
             call.body = BodyLimits.s3(op, auth.body(), call.contentLength());
+            if (postForm != null) {
+                call.postForm = postForm.form();
+                call.body = postForm.file();
+            }
             if (TrailDocuments.captures(op)) {
                 // Configuration documents go into the trail's requestParameters, as CloudTrail shows them.
                 call.tee = new TrailDocuments.Tee(call.body);
@@ -382,6 +397,7 @@ public final class S3Handler extends Handler.Abstract {
         private final String tlsProtocol;
         private TrailDocuments.Tee tee;
         private InputStream body;
+        private io.rampart.s3.PostForm postForm;
 
         Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId,
              boolean secure, Request request) {
@@ -410,6 +426,7 @@ public final class S3Handler extends Handler.Abstract {
         @Override public String sourceIp() { return sourceIp; }
         @Override public java.util.Optional<String> tlsProtocol() { return java.util.Optional.ofNullable(tlsProtocol); }
         @Override public boolean presigned() { return auth.presigned(); }
+        @Override public java.util.Optional<io.rampart.s3.PostForm> postForm() { return java.util.Optional.ofNullable(postForm); }
 
         @Override public Map<String, String> verifiedChecksums() {
             Map<String, String> out = new LinkedHashMap<>();

@@ -57,6 +57,7 @@ final class Trail {
         private final Request request;
         private java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> documents;
         private Map<String, Object> additional = Map.of();
+        private String key;
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
@@ -68,7 +69,8 @@ final class Trail {
             this.region = region;
             this.readOnly = op.readOnly(request.getMethod());
             if (target.bucket() != null) parameters.put("bucketName", target.bucket());
-            if (target.key() != null) parameters.put("key", target.key());
+            this.key = target.key();
+            if (key != null) parameters.put("key", key);
             List<String> host = headers.get("host");
             if (host != null && !host.isEmpty()) parameters.put("Host", host.get(0));
             for (Map.Entry<String, String> q : target.query().entrySet()) {
@@ -97,6 +99,26 @@ final class Trail {
         void authenticated(Authenticated auth) {
             this.principal = auth.principal();
             this.accessKeyId = auth.accessKeyId();
+        }
+
+        /**
+         * A browser-based upload: the key its form names (its URL names only the bucket), and the form fields that are
+         * headers on a PutObject (SSE-C algorithm, storage class...) in requestParameters, as if sent as headers, so
+         * rules written for PutObject's records read PostObject's the same way.
+         */
+        void postForm(io.rampart.s3.PostForm form) {
+            form.objectKey().ifPresent(k -> {
+                this.key = k;
+                parameters.put("key", k);
+            });
+            for (io.rampart.s3.PostForm.Field f : form.fields()) {
+                String name = f.name().toLowerCase(Locale.ROOT);
+                if (REQUEST_HEADERS.contains(name)) parameters.putIfAbsent(canonicalHeaderName(name), f.value());
+            }
+            // The key the form claims, recorded even when its signature then fails (as for a signed header).
+            String claimed = form.field("x-amz-credential").map(c -> c.split("/", 2)[0])
+                    .or(() -> form.field("AWSAccessKeyId")).map(String::trim).orElse(null);
+            if (claimed != null && claimed.length() <= 128) this.accessKeyId = claimed;
         }
 
         /** The request's configuration documents, read when the record is made (after the body was consumed). */
@@ -142,11 +164,11 @@ final class Trail {
                 if (!"s3".equals(service)) response.put(k, v);
                 else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
-            boolean management = op.managementEvent(target.bucket() != null, target.key() != null);
+            boolean management = op.managementEvent(target.bucket() != null, key != null);
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
             return new RequestFacts(time, requestId, hostId, service, name,
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
-                    target.key(), Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
+                    key, Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
                     Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
                     documents == null ? Map.of() : documents.get(), additional);
         }

@@ -53,7 +53,7 @@ public final class Notifier {
             cache.remove(bucket);
             return;
         }
-        if (!op.equals("PutObject") && !op.equals("CopyObject") && !op.equals("CompleteMultipartUpload")
+        if (!op.equals("PutObject") && !op.equals("PostObject") && !op.equals("CopyObject") && !op.equals("CompleteMultipartUpload")
                 && !op.equals("DeleteObject") && !op.equals("DeleteObjects")) {
             return;
         }
@@ -62,6 +62,7 @@ public final class Notifier {
         List<S3EventMessage.Event> events = new ArrayList<>();
         switch (op) {
             case "PutObject" -> created(events, f, "ObjectCreated:Put", config.get());
+            case "PostObject" -> created(events, f, "ObjectCreated:Post", config.get());
             case "CopyObject" -> created(events, f, "ObjectCreated:Copy", config.get());
             case "CompleteMultipartUpload" -> created(events, f, "ObjectCreated:CompleteMultipartUpload", config.get());
             case "DeleteObject" -> {

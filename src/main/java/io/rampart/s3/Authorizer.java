@@ -4,6 +4,7 @@ import io.rampart.iam.Permissions;
 import io.rampart.iam.Principal;
 import io.rampart.policy.Decision;
 import io.rampart.policy.Evaluator;
+import io.rampart.policy.Outcome;
 import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import io.rampart.policy.PolicySet;
@@ -38,7 +39,14 @@ final class Authorizer {
     private static final Set<Operation> EXISTING_OBJECT_OPERATIONS = Set.of(Operation.GET_OBJECT, Operation.HEAD_OBJECT,
             Operation.GET_OBJECT_TAGGING, Operation.PUT_OBJECT_TAGGING, Operation.DELETE_OBJECT_TAGGING,
             Operation.GET_OBJECT_ACL, Operation.GET_OBJECT_RETENTION, Operation.PUT_OBJECT_RETENTION,
-            Operation.GET_OBJECT_LEGAL_HOLD, Operation.PUT_OBJECT_LEGAL_HOLD);
+            Operation.GET_OBJECT_LEGAL_HOLD, Operation.PUT_OBJECT_LEGAL_HOLD, Operation.PUT_OBJECT_ACL);
+    /**
+     * What an ACL grant amounts to once it matched the caller and the action: a resource-side Allow reached through
+     * "*", so the evaluator applies what AWS applies to one (permissions boundary and session policy, cross-account).
+     */
+    private static final PolicyDocument ACL_GRANT = PolicyDocument.parse(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+            + "\"Action\":\"*\",\"Resource\":\"*\"}]}", PolicyKind.RESOURCE, "acl");
 
     private final Context ctx;
     private final BucketPolicies policies;
@@ -166,7 +174,29 @@ final class Authorizer {
                 compiled == null || restricted ? Optional.empty() : compiled.policy(),
                 g.identity(), g.boundary(), g.session(), sameAccount);
         Decision d = Evaluator.evaluate(set, rc);
+        if (d.outcome() == Outcome.IMPLICIT_DENY && target != null && aclAllows(a.action(), target, existing, caller)) {
+            // An ACL grant allows where no policy does; an explicit Deny (above) still wins.
+            d = Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.of(ACL_GRANT), g.identity(), g.boundary(),
+                    g.session(), sameAccount), rc);
+        }
         if (!d.allowed()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+    }
+
+    /**
+     * Whether the bucket's ACL (for bucket-level permissions) or the version's (for object-level ones) grants the
+     * action to the caller. Nothing when the bucket has ACLs disabled (BucketOwnerEnforced).
+     */
+    private static boolean aclAllows(String action, Bucket target, ExistingVersion existing, Principal caller) {
+        Optional<Acls.Need> need = Acls.need(action);
+        if (need.isEmpty() || !Acls.enabled(target)) return false;
+        boolean ignorePublic = BucketSettings.of(target).ignoresPublicAcls();
+        if (!need.get().onObject()) {
+            return Acls.grantsToCaller(Acls.bucketAcl(target), need.get().permission(), caller, ignorePublic);
+        }
+        if (existing == null) return false;
+        Optional<ObjectVersion> v = existing.load().filter(o -> !o.deleteMarker());
+        return v.isPresent() && Acls.grantsToCaller(Acls.objectAcl(target, v.get()), need.get().permission(), caller,
+                ignorePublic);
     }
 
     /** The account's admin user (or its root): may always manage the bucket policy of its account's buckets. */
@@ -188,8 +218,11 @@ final class Authorizer {
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         if (!p.isAnonymous()) {
-            k.put("s3:signatureversion", List.of("AWS4-HMAC-SHA256"));
-            k.put("s3:authType", List.of(call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
+            // A browser-based upload is authType POST, signed with SigV4 or (AWSAccessKeyId without x-amz-credential) SigV2.
+            boolean v2Form = call.postForm().map(f -> f.field("x-amz-credential").isEmpty()).orElse(false);
+            k.put("s3:signatureversion", List.of(v2Form ? "AWS" : "AWS4-HMAC-SHA256"));
+            k.put("s3:authType", List.of(op == Operation.POST_OBJECT ? "POST"
+                    : call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
         }
         call.tlsProtocol().ifPresent(v -> k.put("s3:TlsVersion", List.of(v.startsWith("TLSv") ? v.substring(4) : v)));
         S3Actions.conditionKeys(op, call.query(), call.headers(), k);

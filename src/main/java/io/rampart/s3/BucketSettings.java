@@ -15,16 +15,37 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
                       String mfaDelete, String policy, Logging logging, NotificationConfiguration notification,
-                      PublicAccess publicAccessBlock, ReplicationConfiguration replication) {
+                      PublicAccess publicAccessBlock, ReplicationConfiguration replication, Ownership ownership) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null, null, null, null, null);
+        this(encryption, objectLock, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * Object Ownership and the bucket's ACL: {@code objectOwnership} null means BucketOwnerEnforced (what every bucket
+     * had before ownership controls could be set), "" that the controls were deleted (ACLs enabled, writers own their
+     * objects); {@code acl} null means the owner's FULL_CONTROL alone.
+     */
+    record Ownership(String objectOwnership, io.rampart.storage.AccessControlList acl) { }
+
+    /** With these ownership controls and bucket ACL. */
+    BucketSettings withOwnership(Ownership o) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
+                publicAccessBlock, replication, o);
+    }
+
+    boolean blocksPublicAcls() {
+        return publicAccessBlock != null && publicAccessBlock.blockPublicAcls();
+    }
+
+    boolean ignoresPublicAcls() {
+        return publicAccessBlock != null && publicAccessBlock.ignorePublicAcls();
     }
 
     /** With this replication configuration; null removes it. */
     BucketSettings withReplication(ReplicationConfiguration r) {
         return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, r);
+                publicAccessBlock, r, ownership);
     }
 
     /** S3 Block Public Access, bucket level: the four switches of PublicAccessBlockConfiguration. */
@@ -32,7 +53,7 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
                         boolean restrictPublicBuckets) { }
 
     BucketSettings withPublicAccessBlock(PublicAccess p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p, replication);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p, replication, ownership);
     }
 
     boolean blocksPublicPolicy() {
@@ -48,12 +69,12 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
 
     /** With these event notification targets; null removes them. */
     BucketSettings withNotification(NotificationConfiguration n) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock, replication);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock, replication, ownership);
     }
 
     /** With server access logging to this target; null turns it off. */
     BucketSettings withLogging(Logging l) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock, replication);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock, replication, ownership);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -136,26 +157,26 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock, replication);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock, replication);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock, replication, ownership);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock, replication);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock, replication, ownership);
     }
 
     boolean mfaDeleteEnabled() {

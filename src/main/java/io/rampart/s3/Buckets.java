@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning, GetBucketAcl. */
+/** ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation. */
 final class Buckets {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IP = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
@@ -102,6 +102,7 @@ final class Buckets {
         checkLocation(constraint);
         BucketSettings settings = BucketSettings.forNewBucket(ctx.settings().blockSseCOnNewBuckets());
         if (objectLock) settings = settings.withObjectLock(new BucketSettings.LockConfiguration(null, null, null));
+        settings = settings.withOwnership(Acls.forNewBucket(call));
         Bucket b = new Bucket(name, call.principal().accountId(), ctx.region(), ctx.now(), objectLock ? "Enabled" : "",
                 objectLock, settings.toJson());
         Optional<Bucket> existing = ctx.meta().createBucket(b);
@@ -164,19 +165,4 @@ final class Buckets {
         return S3Response.ok().bytes(xml.getBytes(StandardCharsets.UTF_8), "application/xml");
     }
 
-    S3Response acl(AuthorizedCall call) {
-        Bucket b = ctx.ownedBucket(call);
-        return S3Response.xml(ownerOnlyAcl(b.owner()));
-    }
-
-    /** The only ACL Rampart has: the owner's FULL_CONTROL (ACLs disabled, as S3's default since 2023). */
-    static XmlWriter ownerOnlyAcl(String account) {
-        XmlWriter x = new XmlWriter().start("AccessControlPolicy", XmlWriter.S3_NAMESPACE);
-        Owners.write(x, "Owner", account);
-        x.start("AccessControlList").startWithAttributes("Grant");
-        x.startWithAttributes("Grantee", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xsi:type", "CanonicalUser")
-                .element("ID", Owners.canonicalId(account)).element("DisplayName", "rampart").end();
-        x.element("Permission", "FULL_CONTROL").end().end();
-        return x;
-    }
 }

@@ -135,7 +135,7 @@ final class CopyObject {
                 etag = wholeObjectEtag(src, dataKey);
             } else etag = src.etag();
             ObjectMeta.LockState lockState = lock.forNewVersion(call, dest);
-            meta = meta.withLock(lockState);
+            meta = meta.withLock(lockState).withAcl(Acls.forNewObject(ctx, call, dest));
             ObjectVersion v = new ObjectVersion(dest.name(), call.key(), Versions.idForWrite(dest), 0, true, false, src.size(), etag, ctx.now(),
                     meta, src.segments(), src.inline(), call.principal().arn(), call.principal().accessKeyId());
             Map<String, Object> facts = new java.util.LinkedHashMap<>();

@@ -75,7 +75,7 @@ final class Multipart {
         ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
                 checksumType, List.of(),
                 ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call), key.envelope(),
-                lock.forNewVersion(call, b));
+                lock.forNewVersion(call, b)).withAcl(Acls.forNewObject(ctx, call, b));
         byte[] id = new byte[24];
         RANDOM.nextBytes(id);
         String uploadId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
@@ -344,7 +344,7 @@ final class Multipart {
         ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(),
                 composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()), objectChecksumType,
                 sizes, um.tags(),
-                um.storageClass(), um.encryption(), um.lock());
+                um.storageClass(), um.encryption(), um.lock()).withAcl(um.acl());
         ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
                 segments, null, call.principal().arn(), call.principal().accessKeyId());
         Map<String, Object> facts = new java.util.LinkedHashMap<>();

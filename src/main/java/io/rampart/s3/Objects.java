@@ -27,10 +27,19 @@ final class Objects {
     }
 
     S3Response put(AuthorizedCall call) throws IOException {
+        return put(call, false);
+    }
+
+    /** A browser-based upload's PutObject: its length is known only at the end, its body bounded by the caller. */
+    S3Response putStreamed(AuthorizedCall call) throws IOException {
+        return put(call, true);
+    }
+
+    private S3Response put(AuthorizedCall call, boolean streamed) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
-        long length = call.contentLength();
-        if (length < 0) throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
+        long length = streamed ? -1 : call.contentLength();
+        if (length < 0 && !streamed) throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
         if (length > MAX_SINGLE_PUT) {
             throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE).with("ProposedSize", Long.toString(length))
                     .with("MaxSizeAllowed", Long.toString(MAX_SINGLE_PUT));
@@ -42,6 +51,7 @@ final class Objects {
         String storageClass = ObjectHeaders.storageClass(call);
         ObjectMeta.LockState lockState = lock.forNewVersion(call, b);
         Sse.checkNotBlocked(b, call);
+        io.rampart.storage.AccessControlList acl = Acls.forNewObject(ctx, call, b);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         try {
             ctx.sse().checkRequestedAlgorithm(call, customer);
@@ -49,7 +59,7 @@ final class Objects {
             StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true, key.key());
             try {
                 ObjectMeta meta = new ObjectMeta(content, user, call.verifiedChecksums(), "FULL_OBJECT", List.of(), tags,
-                        storageClass, key.envelope(), lockState);
+                        storageClass, key.envelope(), lockState).withAcl(acl);
                 String etag = customer.isPresent() ? Sse.opaqueEtag() : data.md5Hex();
                 ObjectVersion v = new ObjectVersion(b.name(), call.key(), Versions.idForWrite(b), 0, true, false, data.size(),
                         etag, ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(),

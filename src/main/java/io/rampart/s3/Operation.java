@@ -124,6 +124,13 @@ public enum Operation {
             "s3:PutBucketRequestPayment"),
     GET_BUCKET_OWNERSHIP_CONTROLS("GetBucketOwnershipControls", BUCKET, READ, MANAGEMENT, "REST.GET.OWNERSHIP_CONTROLS",
             "s3:GetBucketOwnershipControls"),
+    PUT_BUCKET_OWNERSHIP_CONTROLS("PutBucketOwnershipControls", BUCKET, WRITE, MANAGEMENT,
+            "REST.PUT.OWNERSHIP_CONTROLS", "s3:PutBucketOwnershipControls"),
+    // DeleteBucketOwnershipControls is authorised by s3:PutBucketOwnershipControls, as on AWS.
+    DELETE_BUCKET_OWNERSHIP_CONTROLS("DeleteBucketOwnershipControls", BUCKET, WRITE, MANAGEMENT,
+            "REST.DELETE.OWNERSHIP_CONTROLS", "s3:PutBucketOwnershipControls"),
+    // A browser-based upload (multipart/form-data POST to the bucket): authorised as PutObject of the form's key.
+    POST_OBJECT("PostObject", OBJECT, WRITE, DATA, "REST.POST.OBJECT", "s3:PutObject"),
     GET_BUCKET_TAGGING("GetBucketTagging", BUCKET, READ, MANAGEMENT, "REST.GET.TAGGING", "s3:GetBucketTagging"),
     DELETE_BUCKET_TAGGING("DeleteBucketTagging", BUCKET, WRITE, MANAGEMENT, "REST.DELETE.TAGGING", "s3:PutBucketTagging"),
     PUT_BUCKET_ACL("PutBucketAcl", BUCKET, WRITE, MANAGEMENT, "REST.PUT.ACL", "s3:PutBucketAcl"),

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Put/Get/DeletePublicAccessBlock at bucket level. BlockPublicPolicy refuses a public bucket policy (403) and
- * RestrictPublicBuckets confines a public policy to the owner's account (see {@link Authorizer}); the ACL switches are
- * stored and reported (buckets here only ever have the owner-only ACL).
+ * RestrictPublicBuckets confines a public policy to the owner's account (see {@link Authorizer}); BlockPublicAcls refuses
+ * setting a public ACL and IgnorePublicAcls makes public grants count for nothing (see {@link Acls}).
  */
 final class PublicAccessBlock {
     private final Context ctx;

@@ -63,6 +63,7 @@ public final class Router {
                 if (q.containsKey("replication")) return Operation.PUT_BUCKET_REPLICATION;
                 if (q.containsKey("acl")) return Operation.PUT_BUCKET_ACL;
                 if (q.containsKey("requestPayment")) return Operation.PUT_BUCKET_REQUEST_PAYMENT;
+                if (q.containsKey("ownershipControls")) return Operation.PUT_BUCKET_OWNERSHIP_CONTROLS;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {
@@ -77,10 +78,13 @@ public final class Router {
                 if (q.containsKey("website")) return Operation.DELETE_BUCKET_WEBSITE;
                 if (q.containsKey("cors")) return Operation.DELETE_BUCKET_CORS;
                 if (q.containsKey("tagging")) return Operation.DELETE_BUCKET_TAGGING;
+                if (q.containsKey("ownershipControls")) return Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.DELETE_BUCKET;
             }
             case "POST" -> {
-                return q.containsKey("delete") ? Operation.DELETE_OBJECTS : Operation.NOT_IMPLEMENTED;
+                if (q.containsKey("delete")) return Operation.DELETE_OBJECTS;
+                // A POST to the bucket itself is a browser-based upload (its form says whether it is one).
+                return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.POST_OBJECT;
             }
             default -> {
                 return Operation.NOT_IMPLEMENTED;

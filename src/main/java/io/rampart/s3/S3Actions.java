@@ -61,12 +61,17 @@ public final class S3Actions {
                     out.add(new Access("s3:PutBucketObjectLockConfiguration", bucket, resource));
                     out.add(new Access("s3:PutBucketVersioning", bucket, resource));
                 }
+                if (headers.containsKey("x-amz-object-ownership")) {
+                    out.add(new Access("s3:PutBucketOwnershipControls", bucket, resource));
+                }
+                if (hasAcl(headers)) out.add(new Access("s3:PutBucketAcl", bucket, resource));
             }
             case PUT_OBJECT_RETENTION -> {
                 if (bypass(headers)) out.add(new Access("s3:BypassGovernanceRetention", bucket, resource));
             }
-            case PUT_OBJECT, CREATE_MULTIPART_UPLOAD -> {
-                // Tags, retention and legal hold set with the write need their own permissions too.
+            case PUT_OBJECT, CREATE_MULTIPART_UPLOAD, POST_OBJECT -> {
+                // Tags, retention, legal hold and an ACL set with the write need their own permissions too.
+                if (hasAcl(headers)) out.add(new Access("s3:PutObjectAcl", bucket, resource));
                 if (headers.containsKey("x-amz-tagging")) out.add(new Access("s3:PutObjectTagging", bucket, resource));
                 if (headers.containsKey("x-amz-object-lock-mode") || headers.containsKey("x-amz-object-lock-retain-until-date")) {
                     out.add(new Access("s3:PutObjectRetention", bucket, resource));
@@ -76,6 +81,7 @@ public final class S3Actions {
                 }
             }
             case COPY_OBJECT -> {
+                if (hasAcl(headers)) out.add(new Access("s3:PutObjectAcl", bucket, resource));
                 if (headers.containsKey("x-amz-tagging")
                         && header(headers, "x-amz-tagging-directive").map("REPLACE"::equals).orElse(false)) {
                     out.add(new Access("s3:PutObjectTagging", bucket, resource));
@@ -92,6 +98,13 @@ public final class S3Actions {
         Operation op = Operation.DELETE_OBJECT;
         Access delete = new Access((versionId != null ? op.versionActions() : op.actions()).get(0), bucket, o);
         return bypassGovernance ? List.of(delete, new Access("s3:BypassGovernanceRetention", bucket, o)) : List.of(delete);
+    }
+
+    /** Whether the request sets an ACL: a canned x-amz-acl or any x-amz-grant-* header. */
+    static boolean hasAcl(Map<String, List<String>> headers) {
+        if (headers.containsKey("x-amz-acl")) return true;
+        for (String h : headers.keySet()) if (h.startsWith("x-amz-grant-")) return true;
+        return false;
     }
 
     static boolean bypass(Map<String, List<String>> headers) {
@@ -139,7 +152,8 @@ public final class S3Actions {
             }
             default -> { }
         }
-        if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD) {
+        if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD
+                || op == Operation.POST_OBJECT) {
             header(headers, "x-amz-tagging").ifPresent(t -> requestTags(t, out));
         }
     }

@@ -65,4 +65,9 @@ public interface S3Call {
     }
 
     String requestId();
+
+    /** For a browser-based upload (POST Object): the form's fields before the file; the file is {@link #body()}. */
+    default Optional<PostForm> postForm() {
+        return Optional.empty();
+    }
 }

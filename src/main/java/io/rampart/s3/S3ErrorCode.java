@@ -90,6 +90,17 @@ public enum S3ErrorCode {
     REQUEST_TIMEOUT("RequestTimeout", 400,
             "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."),
     INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
+    MALFORMED_ACL_ERROR("MalformedACLError", 400,
+            "The XML you provided was not well-formed or did not validate against our published schema"),
+    UNRESOLVABLE_GRANT_BY_EMAIL_ADDRESS("UnresolvableGrantByEmailAddress", 400,
+            "The e-mail address you provided does not match any account on record."),
+    OWNERSHIP_CONTROLS_NOT_FOUND("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found"),
+    UNEXPECTED_CONTENT("UnexpectedContent", 400, "This request does not support content"),
+    MALFORMED_POST_REQUEST("MalformedPOSTRequest", 400,
+            "The body of your POST request is not well-formed multipart/form-data."),
+    INVALID_POLICY_DOCUMENT("InvalidPolicyDocument", 400, "Invalid Policy: Invalid JSON."),
+    MAX_POST_PRE_DATA_LENGTH_EXCEEDED("MaxPostPreDataLengthExceededError", 400,
+            "Your POST request fields preceeding the upload file was too large."),
     ;
 
     private final String code;

@@ -30,6 +30,7 @@ public final class S3Service {
     private volatile java.util.Set<String> notificationTargets = java.util.Set.of();
     private volatile SpaceReserve spaceReserve;
     private final BucketReplication replication;
+    private final PostObject postObject;
 
     /** Checks an MFA device's current code (IAM's device store): {@code (serial, accountId, code) -> valid}. */
     @FunctionalInterface
@@ -72,6 +73,7 @@ public final class S3Service {
         this.logging = new BucketLogging(ctx);
         this.notification = new BucketNotification(ctx, () -> notificationTargets);
         this.replication = new BucketReplication(ctx, replicationTargets);
+        this.postObject = new PostObject(ctx, authorizer, objects);
     }
 
     /** Free space to keep on the data directory's filesystem: writes that add data are refused below it. */
@@ -95,6 +97,14 @@ public final class S3Service {
     }
 
     public S3Response handle(Operation op, S3Call request) throws IOException {
+        if (op == Operation.POST_OBJECT) {
+            // Authorised once the form names its key and its policy holds (PostObject), as a PutObject of that key.
+            if (spaceReserve != null) spaceReserve.check();
+            try (Removal.Scope removal = Removal.open(new Removal(request.principal().arn(),
+                    request.principal().accessKeyId(), op.awsName()))) {
+                return postObject.handle(request);
+            }
+        }
         AuthorizedCall call = authorizer.authorize(op, request);
         if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD) {
             Acls.checkWriteHeaders(ctx, call);
@@ -134,7 +144,7 @@ public final class S3Service {
             case PUT_OBJECT_RETENTION -> lock.putRetention(call);
             case GET_OBJECT_LEGAL_HOLD -> lock.getLegalHold(call);
             case PUT_OBJECT_LEGAL_HOLD -> lock.putLegalHold(call);
-            case GET_BUCKET_ACL -> buckets.acl(call);
+            case GET_BUCKET_ACL -> Acls.getBucketAcl(ctx, call);
             case GET_BUCKET_ENCRYPTION -> encryption.get(call);
             case PUT_BUCKET_ENCRYPTION -> encryption.put(call);
             case DELETE_BUCKET_ENCRYPTION -> encryption.delete(call);
@@ -150,11 +160,7 @@ public final class S3Service {
             case GET_OBJECT -> objects.get(call, false);
             case HEAD_OBJECT -> objects.get(call, true);
             case DELETE_OBJECT -> objects.delete(call);
-            case GET_OBJECT_ACL -> {
-                buckets.head(call);
-                Versions.resolve(ctx, call);
-                yield S3Response.xml(Buckets.ownerOnlyAcl(call.principal().accountId()));
-            }
+            case GET_OBJECT_ACL -> Acls.getObjectAcl(ctx, call);
             case GET_OBJECT_TAGGING -> tagging.get(call);
             case PUT_OBJECT_TAGGING -> tagging.put(call);
             case DELETE_OBJECT_TAGGING -> tagging.delete(call);
@@ -179,12 +185,16 @@ public final class S3Service {
             case PUT_BUCKET_REPLICATION -> replication.put(call);
             case DELETE_BUCKET_REPLICATION -> replication.delete(call);
             case GET_BUCKET_WEBSITE, DELETE_BUCKET_WEBSITE, GET_BUCKET_CORS, DELETE_BUCKET_CORS,
-                 GET_BUCKET_ACCELERATE_CONFIGURATION, GET_BUCKET_REQUEST_PAYMENT, GET_BUCKET_OWNERSHIP_CONTROLS,
+                 GET_BUCKET_ACCELERATE_CONFIGURATION, GET_BUCKET_REQUEST_PAYMENT,
                  GET_BUCKET_TAGGING, DELETE_BUCKET_TAGGING -> UnconfiguredSubresources.handle(ctx, op, call);
             case PUT_BUCKET_REQUEST_PAYMENT -> UnconfiguredSubresources.putRequestPayment(ctx, call);
             case PUT_BUCKET_ACL -> Acls.putBucketAcl(ctx, call);
             case PUT_OBJECT_ACL -> Acls.putObjectAcl(ctx, call);
+            case GET_BUCKET_OWNERSHIP_CONTROLS -> Acls.getOwnershipControls(ctx, call);
+            case PUT_BUCKET_OWNERSHIP_CONTROLS -> Acls.putOwnershipControls(ctx, call);
+            case DELETE_BUCKET_OWNERSHIP_CONTROLS -> Acls.deleteOwnershipControls(ctx, call);
             case GET_OBJECT_ATTRIBUTES -> ObjectAttributes.get(ctx, call);
+            case POST_OBJECT -> postObject.handle(call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
     }

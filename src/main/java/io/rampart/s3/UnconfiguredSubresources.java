@@ -4,7 +4,7 @@ import io.rampart.xml.XmlWriter;
 
 /**
  * Bucket sub-resources Rampart has no configuration for (website hosting, CORS, transfer acceleration, requester
- * pays, object ownership, bucket tags), answered the way AWS answers for a bucket that never had them, so that clients
+ * pays, bucket tags), answered the way AWS answers for a bucket that never had them, so that clients
  * which read every sub-resource (s3cmd info and ws-info, Terraform's refresh, the console-like tools) see "not
  * configured" instead of a 501. Writing them stays NotImplemented.
  */
@@ -24,10 +24,6 @@ final class UnconfiguredSubresources {
                     S3Response.xml(new XmlWriter().start("AccelerateConfiguration", XmlWriter.S3_NAMESPACE).end());
             case GET_BUCKET_REQUEST_PAYMENT -> S3Response.xml(new XmlWriter()
                     .start("RequestPaymentConfiguration", XmlWriter.S3_NAMESPACE).element("Payer", "BucketOwner").end());
-            // ACLs are disabled on every bucket (AWS's default for new buckets since 2023).
-            case GET_BUCKET_OWNERSHIP_CONTROLS -> S3Response.xml(new XmlWriter()
-                    .start("OwnershipControls", XmlWriter.S3_NAMESPACE).start("Rule")
-                    .element("ObjectOwnership", "BucketOwnerEnforced").end().end());
             default -> throw new IllegalArgumentException("not an unconfigured sub-resource: " + op);
         };
     }

@@ -9,12 +9,13 @@ import java.util.Map;
  * sizes (for GET ?partNumber= and PartsCount), the encryption envelope (null only for data written unencrypted), its
  * Object Lock state (null when it has neither retention nor legal hold), and its replication status (PENDING,
  * COMPLETED, FAILED on a source version, REPLICA on a replica; null when no replication rule applies). A version
- * written with status PENDING is put in the replication queue in the same transaction.
+ * written with status PENDING is put in the replication queue in the same transaction. {@code acl} is the version's
+ * owner and ACL (null: owned by the bucket owner, who has FULL_CONTROL, as every version written before ACLs existed).
  */
 public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata,
                          Map<String, String> checksums, String checksumType, List<Long> partSizes,
                          Map<String, String> tags, String storageClass, Encryption encryption, LockState lock,
-                         String replicationStatus) {
+                         String replicationStatus, AccessControlList acl) {
 
     public static final String REPLICATION_PENDING = "PENDING";
 
@@ -41,6 +42,14 @@ public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String>
         storageClass = storageClass == null ? "STANDARD" : storageClass;
     }
 
+    /** Metadata without an ACL of its own. */
+    public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
+                      String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
+                      Encryption encryption, LockState lock, String replicationStatus) {
+        this(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, encryption, lock,
+                replicationStatus, null);
+    }
+
     /** Metadata without a replication status. */
     public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
                       String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
@@ -57,21 +66,26 @@ public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String>
 
     public ObjectMeta withTags(Map<String, String> newTags) {
         return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, newTags, storageClass,
-                encryption, lock, replicationStatus);
+                encryption, lock, replicationStatus, acl);
     }
 
     public ObjectMeta withEncryption(Encryption e) {
         return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, e, lock,
-                replicationStatus);
+                replicationStatus, acl);
     }
 
     public ObjectMeta withLock(LockState l) {
         return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
-                encryption, l, replicationStatus);
+                encryption, l, replicationStatus, acl);
+    }
+
+    public ObjectMeta withAcl(AccessControlList a) {
+        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
+                encryption, lock, replicationStatus, a);
     }
 
     public ObjectMeta withReplicationStatus(String status) {
         return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
-                encryption, lock, status);
+                encryption, lock, status, acl);
     }
 }

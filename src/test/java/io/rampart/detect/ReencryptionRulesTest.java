@@ -66,6 +66,12 @@ class ReencryptionRulesTest {
         assertThat(of("sse-c-overwrite-of-non-sse-c")).extracting(Finding::bucket).containsExactlyInAnyOrder("v1", "v2", "v3");
     }
 
+    @Test void aBrowserUploadWithSseCOverAPlainObjectFiresToo() {
+        // POST Object is one more way to write: its record (eventName PostObject) carries the same fields.
+        feed(s3("PostObject", "v4", "form.doc", 0).sseC().sseApplied("SSE_C").replaced("SSE-S3"));
+        assertThat(of("sse-c-overwrite-of-non-sse-c")).extracting(Finding::bucket).containsExactly("v4");
+    }
+
     @Test void sseCWritesThatCreateOrReplaceSseCObjectsAndPlainOverwritesDoNotFire() {
         feed(put("vault", "new", 0).sseC().replaced(null),
                 put("vault", "rewritten", 1).sseC().replaced("SSE-C"),

@@ -116,7 +116,7 @@ class ErrorDocumentTest {
             "GET,    /errors?analytics",
             "PUT,    /errors?cors",
             "GET,    /errors?inventory",
-            "PUT,    /errors?ownershipControls",
+            "PUT,    /errors?intelligent-tiering",
             "GET,    /errors/present?torrent",
             "POST,   /errors/present?restore",
     })

@@ -97,6 +97,9 @@ class RouterTest {
             GET    | examplebucket |                 | requestPayment                                   |                                        | GET_BUCKET_REQUEST_PAYMENT
             PUT    | examplebucket |                 | requestPayment                                   |                                        | PUT_BUCKET_REQUEST_PAYMENT
             GET    | examplebucket |                 | ownershipControls                                |                                        | GET_BUCKET_OWNERSHIP_CONTROLS
+            PUT    | examplebucket |                 | ownershipControls                                |                                        | PUT_BUCKET_OWNERSHIP_CONTROLS
+            DELETE | examplebucket |                 | ownershipControls                                |                                        | DELETE_BUCKET_OWNERSHIP_CONTROLS
+            POST   | examplebucket |                 |                                                  |                                        | POST_OBJECT
             GET    | examplebucket |                 | tagging                                          |                                        | GET_BUCKET_TAGGING
             DELETE | examplebucket |                 | tagging                                          |                                        | DELETE_BUCKET_TAGGING
             GET    | examplebucket | example-object    | attributes                                       |                                        | GET_OBJECT_ATTRIBUTES
@@ -105,7 +108,6 @@ class RouterTest {
             PUT    | examplebucket |                 | website                                          |                                        | NOT_IMPLEMENTED
             PUT    | examplebucket |                 | cors                                             |                                        | NOT_IMPLEMENTED
             PUT    | examplebucket |                 | accelerate                                       |                                        | NOT_IMPLEMENTED
-            PUT    | examplebucket |                 | ownershipControls                                |                                        | NOT_IMPLEMENTED
             GET    | examplebucket |                 | analytics&id=list1                               |                                        | NOT_IMPLEMENTED
             GET    | examplebucket |                 | inventory&id=report1                             |                                        | NOT_IMPLEMENTED
             GET    | examplebucket |                 | metrics&id=EntireBucket                          |                                        | NOT_IMPLEMENTED

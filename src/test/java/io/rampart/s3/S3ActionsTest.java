@@ -62,6 +62,8 @@ class S3ActionsTest {
             PUT    | b |     | replication             |                                          | s3:PutReplicationConfiguration arn:aws:s3:::b
             DELETE | b |     | replication             |                                          | s3:PutReplicationConfiguration arn:aws:s3:::b
             GET    | b |     | acl                     |                                          | s3:GetBucketAcl arn:aws:s3:::b
+            PUT    | b |     | ownershipControls       |                                          | s3:PutBucketOwnershipControls arn:aws:s3:::b
+            DELETE | b |     | ownershipControls       |                                          | s3:PutBucketOwnershipControls arn:aws:s3:::b
             GET    | b |     | encryption              |                                          | s3:GetEncryptionConfiguration arn:aws:s3:::b
             PUT    | b |     | encryption              |                                          | s3:PutEncryptionConfiguration arn:aws:s3:::b
             DELETE | b |     | encryption              |                                          | s3:PutEncryptionConfiguration arn:aws:s3:::b
@@ -79,6 +81,8 @@ class S3ActionsTest {
             HEAD   | b | k   | versionId=v1            |                                          | s3:GetObjectVersion arn:aws:s3:::b/k
             PUT    | b | a/k |                         |                                          | s3:PutObject arn:aws:s3:::b/a/k
             PUT    | b | k   |                         | x-amz-tagging:a=1                        | s3:PutObject arn:aws:s3:::b/k + s3:PutObjectTagging arn:aws:s3:::b/k
+            PUT    | b | k   |                         | x-amz-acl:public-read                    | s3:PutObject arn:aws:s3:::b/k + s3:PutObjectAcl arn:aws:s3:::b/k
+            PUT    | b |     |                         | x-amz-object-ownership:ObjectWriter      | s3:CreateBucket arn:aws:s3:::b + s3:PutBucketOwnershipControls arn:aws:s3:::b
             PUT    | b | k   |                         | x-amz-object-lock-mode:GOVERNANCE;x-amz-object-lock-legal-hold:ON | s3:PutObject arn:aws:s3:::b/k + s3:PutObjectRetention arn:aws:s3:::b/k + s3:PutObjectLegalHold arn:aws:s3:::b/k
             PUT    | b | k   |                         | x-amz-copy-source:/src/sk                | s3:GetObject arn:aws:s3:::src/sk + s3:PutObject arn:aws:s3:::b/k
             PUT    | b | k   |                         | x-amz-copy-source:src/s%20k?versionId=v9 | s3:GetObjectVersion arn:aws:s3:::src/s k + s3:PutObject arn:aws:s3:::b/k
