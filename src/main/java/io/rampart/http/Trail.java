@@ -97,6 +97,12 @@ final class Trail {
             this.accessKeyId = auth.accessKeyId();
         }
 
+        /** A console request: made by the signed-in principal with the key it signed in with (no signature). */
+        void signedIn(Principal p, String keyId) {
+            this.principal = p;
+            this.accessKeyId = keyId;
+        }
+
         /** The request's configuration documents, read when the record is made (after the body was consumed). */
         void documents(java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> d) {
             this.documents = d;
