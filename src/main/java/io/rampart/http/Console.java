@@ -404,7 +404,8 @@ final class Console extends Handler.Wrapper {
                 View.Chart.of("SSE-C writes by bucket", counter("rampart.s3.sse.c.requests", "true")));
         RecoveryWindow.Stats st = d.window().stats();
         String window = d.window().holding() ? st.versions() + " versions, " + bytes(st.bytes()) + " held"
-                + (st.oldestRemovedAt() == null ? "" : ", oldest removed " + time(st.oldestRemovedAt())) : "off";
+                + (st.versions() == 0 || st.oldestRemovedAt() == null ? "" : ", oldest removed " + time(st.oldestRemovedAt()))
+                : "off (overwritten and deleted versions are not kept)";
         page(response, callback, 200, "console/overview.jte", Map.of("frame", frame(s, "Overview", "overview"),
                 "buckets", posture, "findings", counts, "charts", charts, "window", window));
     }
