@@ -498,7 +498,8 @@ final class Console extends Handler.Wrapper {
             boolean marker = !v.has("ETag");
             Optional<ObjectVersion> stored = d.meta().version(bucket, key, id);
             String enc = stored.map(o -> o.meta().encryption() == null ? "none"
-                    : o.meta().encryption().customerKey() ? "SSE-C (customer key)" : o.meta().encryption().type()).orElse("");
+                    : o.meta().encryption().customerKey() ? "SSE-C (customer key)"
+                    : "AES256".equals(o.meta().encryption().type()) ? "SSE-S3" : o.meta().encryption().type()).orElse("");
             rows.add(new View.VersionRow(id, v.path("IsLatest").asBoolean(), marker, marker ? "" : bytes(v.path("Size").asLong()),
                     v.path("LastModified").asText(), stored.map(o -> nz(o.writerArn())).orElse(""),
                     stored.map(o -> nz(o.writerKeyId())).orElse(""), marker ? "" : enc));
