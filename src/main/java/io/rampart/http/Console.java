@@ -78,6 +78,9 @@ final class Console extends Handler.Wrapper {
     static final String USER_AGENT = "rampart-console/1.0";
     static final String SESSION_COOKIE = "rampart_console";
     static final String SIGNIN_COOKIE = "rampart_console_signin";
+    private static final String SESSION_ATTRIBUTE = "io.rampart.console.session";
+    /** The overview reads five settings per bucket: at most this many buckets are shown there. */
+    private static final int OVERVIEW_BUCKETS = 200;
     private static final int MAX_FORM = 64 * 1024;
     private static final int MAX_TRAIL_ROWS = 500;
     private static final XmlMapper XML = new XmlMapper();
@@ -133,11 +136,11 @@ final class Console extends Handler.Wrapper {
         try {
             route(request, response, callback, path);
         } catch (Refused e) {
-            page(response, callback, e.status, "console/error.jte", Map.of("frame", frame(null, "Error", ""), "status", e.status,
+            page(response, callback, e.status, "console/error.jte", Map.of("frame", errorFrame(request), "status", e.status,
                     "message", e.getMessage()));
         } catch (RuntimeException | IOException e) {
             log.error("console request {} failed", path, e);
-            page(response, callback, 500, "console/error.jte", Map.of("frame", frame(null, "Error", ""), "status", 500,
+            page(response, callback, 500, "console/error.jte", Map.of("frame", errorFrame(request), "status", 500,
                     "message", "The request failed; the server log has the details."));
         }
         return true;
@@ -189,6 +192,7 @@ final class Console extends Handler.Wrapper {
             return;
         }
         Session s = session.get();
+        request.setAttribute(SESSION_ATTRIBUTE, s);
         if ("POST".equals(method)) {
             Map<String, String> form = form(request);
             if (!ConsoleSessions.csrfMatches(s, form.get("csrf"))) {
@@ -367,6 +371,7 @@ final class Console extends Handler.Wrapper {
     private void overview(Request request, Response response, Callback callback, Session s) throws IOException {
         List<View.Posture> posture = new ArrayList<>();
         for (View.BucketRow b : listBuckets(request, s)) {
+            if (posture.size() == OVERVIEW_BUCKETS) break;
             String name = b.name();
             String sse = read(request, s, name, "encryption", body -> body.contains("<EncryptionType>SSE-C</EncryptionType>")
                     ? "blocked" : "allowed", "allowed");
@@ -1006,6 +1011,11 @@ final class Console extends Handler.Wrapper {
     }
 
     // ---- HTTP plumbing ----
+
+    /** An error page keeps the signed-in frame (navigation, sign-out) when the request had a session. */
+    private View.Frame errorFrame(Request request) {
+        return frame(request.getAttribute(SESSION_ATTRIBUTE) instanceof Session s ? s : null, "Error", "");
+    }
 
     private View.Frame frame(Session s, String title, String active) {
         if (s == null) return new View.Frame(title, active, "", "", "", null, false);
