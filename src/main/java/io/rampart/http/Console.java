@@ -403,10 +403,14 @@ final class Console extends Handler.Wrapper {
             for (Finding f : d.findings().list(Finding.Status.OPEN)) bySeverity.merge(f.severity().name(), 1L, Long::sum);
             bySeverity.forEach((k, v) -> counts.add(new View.Count(k, v)));
         }
+        // Server-wide counters, shown only for the buckets this principal can list (all of them for the admin).
+        java.util.Set<String> visible = new java.util.HashSet<>();
+        posture.forEach(p -> visible.add(p.bucket()));
+        java.util.function.Predicate<String> shown = isAdmin(s.principal()) ? b -> true : visible::contains;
         List<View.Chart> charts = List.of(
-                View.Chart.of("Requests by bucket", counter("rampart.s3.requests", null)),
-                View.Chart.of("Denied (AccessDenied) by bucket", counter("rampart.s3.authorization.denied", null)),
-                View.Chart.of("SSE-C writes by bucket", counter("rampart.s3.sse.c.requests", "true")));
+                View.Chart.of("Requests by bucket", counter("rampart.s3.requests", null, shown)),
+                View.Chart.of("Denied (AccessDenied) by bucket", counter("rampart.s3.authorization.denied", null, shown)),
+                View.Chart.of("SSE-C writes by bucket", counter("rampart.s3.sse.c.requests", "true", shown)));
         RecoveryWindow.Stats st = d.window().stats();
         String window = d.window().holding() ? st.versions() + " versions, " + bytes(st.bytes()) + " held"
                 + (st.versions() == 0 || st.oldestRemovedAt() == null ? "" : ", oldest removed " + time(st.oldestRemovedAt()))
@@ -416,12 +420,14 @@ final class Console extends Handler.Wrapper {
     }
 
     /** Sums a request counter by its bucket label ({@code write} filters the SSE-C series to writes). */
-    private Map<String, Long> counter(String name, String write) {
+    private Map<String, Long> counter(String name, String write, java.util.function.Predicate<String> shown) {
         Map<String, Long> out = new java.util.TreeMap<>();
         for (var c : d.metrics().registry().find(name).counters()) {
             if (write != null && !write.equals(c.getId().getTag("write"))) continue;
             String bucket = c.getId().getTag("bucket");
-            out.merge(bucket == null || bucket.isEmpty() ? "(service)" : bucket, (long) c.count(), Long::sum);
+            String label = bucket == null || bucket.isEmpty() ? "(service)" : bucket;
+            if (!shown.test(label)) continue;
+            out.merge(label, (long) c.count(), Long::sum);
         }
         return out;
     }

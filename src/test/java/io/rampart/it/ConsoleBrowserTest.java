@@ -236,11 +236,13 @@ class ConsoleBrowserTest {
         // The plan changed nothing yet.
         assertThat(readsWithoutKey("doc-0")).isFalse();
         browser.findElement(By.id("apply")).click();
-        wait.until(d -> {
-            if ("SUCCEEDED".equals(d.findElement(By.id("job-state")).getText())) return true;
+        String state = wait.until(d -> {
+            String s = d.findElement(By.id("job-state")).getText();
+            if (!"RUNNING".equals(s)) return s;
             d.navigate().refresh();
-            return false;
+            return null;
         });
+        assertThat(state).isEqualTo("SUCCEEDED");
         assertThat(text("job-restore")).isEqualTo(Long.toString(planned));
         for (int i = 0; i < OBJECTS; i++) {
             String key = "doc-" + i;

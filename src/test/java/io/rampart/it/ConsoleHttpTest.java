@@ -170,6 +170,52 @@ class ConsoleHttpTest {
         assertThat(copy.path("additionalEventData").path("sessionCredentialFromConsole").asText()).isEqualTo("true");
     }
 
+    @Test void theOverviewShowsEachBucketsProtectionsAsTheSignedInPrincipalReadsThem() throws Exception {
+        Buckets.versioned(admin, "posture-versioned");
+        admin.createBucket(b -> b.bucket("posture-plain"));
+        ConsoleHttp c = console();
+        c.signIn(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+        String page = c.get("/").body();
+        assertThat(row(page, "posture-versioned")).contains(">blocked<", ">Enabled<");
+        assertThat(row(page, "posture-plain")).contains(">blocked<", ">Off<");
+        AccessKey nobody = server.rampart().iam().createUserWithKey("console-nobody");
+        ConsoleHttp n = console();
+        n.signIn(nobody.accessKeyId(), nobody.secretKey());
+        // A user with no permissions lists no buckets and gets 403 for a bucket's page.
+        assertThat(n.get("/").body()).doesNotContain("posture-versioned");
+        HttpResponse<String> denied = n.get("/buckets/posture-versioned");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("Access Denied");
+    }
+
+    @Test void anAdminDeactivatesAndReactivatesAKeyFromTheIdentitiesPage() throws Exception {
+        AccessKey user = server.userWithS3FullAccess("console-rotated");
+        ConsoleHttp c = console();
+        c.signIn(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+        String page = c.get("/identities").body();
+        assertThat(row(page, user.accessKeyId())).contains("Active", "Deactivate");
+        HttpResponse<String> r = c.post("/identities/keys/" + user.accessKeyId(), Map.of("csrf", ConsoleHttp.csrf(page),
+                "userName", "console-rotated", "status", "Inactive"));
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(server.rampart().iam().findKey(user.accessKeyId()).orElseThrow().active()).isFalse();
+        assertThat(row(c.get("/identities").body(), user.accessKeyId())).contains("Inactive", "Activate");
+        JsonNode update = records().stream().filter(x -> x.path("eventName").asText().equals("UpdateAccessKey")
+                && x.path("requestParameters").path("accessKeyId").asText().equals(user.accessKeyId())).findFirst().orElseThrow();
+        assertThat(update.path("eventSource").asText()).isEqualTo("iam.amazonaws.com");
+        assertThat(update.path("requestParameters").path("status").asText()).isEqualTo("Inactive");
+        assertThat(update.path("userAgent").asText()).isEqualTo("rampart-console/1.0");
+        c.post("/identities/keys/" + user.accessKeyId(), Map.of("csrf", ConsoleHttp.csrf(page), "userName", "console-rotated",
+                "status", "Active"));
+        assertThat(server.rampart().iam().findKey(user.accessKeyId()).orElseThrow().active()).isTrue();
+    }
+
+    /** The table row of a page that mentions {@code text}. */
+    static String row(String page, String text) {
+        int at = page.indexOf(text);
+        assertThat(at).as(text + " on the page").isNotNegative();
+        return page.substring(page.lastIndexOf("<tr", at), page.indexOf("</tr>", at));
+    }
+
     static List<JsonNode> records() throws Exception {
         return TrailQuery.all().run(TrailLayout.ofDataDir(server.dataDir()));
     }
