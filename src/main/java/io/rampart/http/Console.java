@@ -412,7 +412,8 @@ final class Console extends Handler.Wrapper {
                 View.Chart.of("Denied (AccessDenied) by bucket", counter("rampart.s3.authorization.denied", null, shown)),
                 View.Chart.of("SSE-C writes by bucket", counter("rampart.s3.sse.c.requests", "true", shown)));
         RecoveryWindow.Stats st = d.window().stats();
-        String window = d.window().holding() ? st.versions() + " versions, " + bytes(st.bytes()) + " held"
+        // Server-wide totals: for those who may restore.
+        String window = !allowed(s, "rampart:Restore") ? "(shown to those allowed rampart:Restore)" : d.window().holding() ? st.versions() + " versions, " + bytes(st.bytes()) + " held"
                 + (st.versions() == 0 || st.oldestRemovedAt() == null ? "" : ", oldest removed " + time(st.oldestRemovedAt()))
                 : "off (overwritten and deleted versions are not kept)";
         page(response, callback, 200, "console/overview.jte", Map.of("frame", frame(s, "Overview", "overview"),

@@ -78,10 +78,11 @@ class ConsoleHttpTest {
         assertThat(c.cookies).doesNotContainKey("rampart_console");
         JsonNode failure = Await.value("the failed ConsoleLogin in the trail", () -> records().stream()
                 .filter(x -> x.path("eventName").asText().equals("ConsoleLogin")
-                        && x.path("responseElements").path("ConsoleLogin").asText().equals("Failure"))
+                        && x.path("responseElements").path("ConsoleLogin").asText().equals("Failure")
+                        && x.path("userIdentity").path("accessKeyId").asText().equals(RampartServer.ACCESS_KEY))
                 .findFirst().orElse(null));
         assertThat(failure.path("eventSource").asText()).isEqualTo("signin.amazonaws.com");
-        assertThat(failure.path("userIdentity").path("accessKeyId").asText()).isEqualTo(RampartServer.ACCESS_KEY);
+        assertThat(failure.path("userIdentity").path("type").asText()).as("not signed in: no principal").isEqualTo("AWSAccount");
         assertThat(failure.toString()).doesNotContain(RampartServer.SECRET_KEY.replace('1', '2'));
     }
 
@@ -207,6 +208,20 @@ class ConsoleHttpTest {
         c.post("/identities/keys/" + user.accessKeyId(), Map.of("csrf", ConsoleHttp.csrf(page), "userName", "console-rotated",
                 "status", "Active"));
         assertThat(server.rampart().iam().findKey(user.accessKeyId()).orElseThrow().active()).isTrue();
+    }
+
+    @Test void temporaryCredentialsSignInOnlyWithTheirSessionToken() throws Exception {
+        AccessKey user = server.userWithS3FullAccess("console-temporary");
+        var temp = server.sts(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(user.accessKeyId(),
+                user.secretKey())).getSessionToken().credentials();
+        ConsoleHttp without = console();
+        assertThat(without.signIn(temp.accessKeyId(), temp.secretAccessKey()).statusCode()).isEqualTo(401);
+        ConsoleHttp with = console();
+        String token = ConsoleHttp.csrf(with.get("/signin").body());
+        HttpResponse<String> r = with.post("/signin", Map.of("csrf", token, "accessKeyId", temp.accessKeyId(),
+                "secretAccessKey", temp.secretAccessKey(), "sessionToken", temp.sessionToken()));
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(with.get("/").body()).contains("user/console-temporary");
     }
 
     /** The table row of a page that mentions {@code text}. */
