@@ -655,18 +655,19 @@ final class Console extends Handler.Wrapper {
         params.put("async", "true");
         Principal admin = s.principal();
         String keyId = s.accessKeyId();
-        RestoreJobs.Job job = jobs.start(req, admin, chunk -> recordActions(request, admin, keyId, req.bucket(), chunk), done -> {
+        Origin origin = Origin.of(request);
+        RestoreJobs.Job job = jobs.start(req, admin, chunk -> recordActions(origin, admin, keyId, req.bucket(), chunk), done -> {
             Map<String, String> p = new LinkedHashMap<>(params);
             p.put("jobId", done.id());
             Map<String, String> outcome = new LinkedHashMap<>();
             outcome.put("state", done.state().name());
             done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
             for (Restore.Action a : Restore.Action.values()) outcome.put(AdminHandler.camel(a), Long.toString(done.count(a)));
-            recordDurably(facts(request, admin, keyId, "s3", "PointInTimeRestore", req.bucket(), null, p, outcome, 200, null,
+            recordDurably(facts(origin, admin, keyId, "s3", "PointInTimeRestore", req.bucket(), null, p, outcome, 200, null,
                     null, false, true, Map.of()));
         });
         params.put("jobId", job.id());
-        recordDurably(facts(request, admin, keyId, "s3", "StartPointInTimeRestore", req.bucket(), null, params,
+        recordDurably(facts(origin, admin, keyId, "s3", "StartPointInTimeRestore", req.bucket(), null, params,
                 Map.of("jobId", job.id()), 202, null, null, false, true, Map.of()));
         redirect(response, callback, Urls.BASE + "/restore/jobs/" + Urls.enc(job.id()));
     }
@@ -697,7 +698,7 @@ final class Console extends Handler.Wrapper {
     }
 
     /** One trail record per restore write, as the admin API records them; the chunk's last durably. */
-    private void recordActions(Request request, Principal p, String keyId, String bucket, List<Restore.KeyResult> chunk) {
+    private void recordActions(Origin origin, Principal p, String keyId, String bucket, List<Restore.KeyResult> chunk) {
         RequestFacts last = null;
         for (Restore.KeyResult k : chunk) {
             if (k.newVersionId() == null) continue;
@@ -709,7 +710,7 @@ final class Console extends Handler.Wrapper {
             Map<String, String> r = new LinkedHashMap<>();
             r.put("x-amz-version-id", k.newVersionId());
             if (k.action() == Restore.Action.REMOVE_NEW) r.put("x-amz-delete-marker", "true");
-            RequestFacts f = facts(request, p, keyId, "s3", k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker"
+            RequestFacts f = facts(origin, p, keyId, "s3", k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker"
                     : "RestoreObjectVersion", bucket, k.key(), params, r, 200, null, null, false, false, Map.of());
             if (last != null) d.trail().record(last);
             last = f;
@@ -989,19 +990,37 @@ final class Console extends Handler.Wrapper {
 
     // ---- trail records of console requests ----
 
+    /**
+     * Where a console request came from, taken while it is in flight: a restore job records its writes after the
+     * request has completed, when Jetty may have recycled the request object.
+     */
+    private record Origin(String sourceIp, String tlsVersion, String cipherSuite) {
+        static Origin of(Request request) {
+            Optional<org.eclipse.jetty.io.EndPoint.SslSessionData> ssl = Trail.tls(request);
+            return new Origin(Trail.sourceIp(request),
+                    ssl.map(x -> x.sslSession() == null ? null : x.sslSession().getProtocol()).orElse(null),
+                    ssl.map(org.eclipse.jetty.io.EndPoint.SslSessionData::cipherSuite).orElse(null));
+        }
+    }
+
     private RequestFacts facts(Request request, Principal p, String keyId, String service, String eventName, String bucket,
+                               String key, Map<String, String> params, Map<String, String> response, int status,
+                               String errorCode, String errorMessage, boolean readOnly, boolean management,
+                               Map<String, Object> additional) {
+        return facts(Origin.of(request), p, keyId, service, eventName, bucket, key, params, response, status, errorCode,
+                errorMessage, readOnly, management, additional);
+    }
+
+    private RequestFacts facts(Origin origin, Principal p, String keyId, String service, String eventName, String bucket,
                                String key, Map<String, String> params, Map<String, String> response, int status,
                                String errorCode, String errorMessage, boolean readOnly, boolean management,
                                Map<String, Object> additional) {
         Map<String, Object> extra = new LinkedHashMap<>(additional);
         extra.put("sessionCredentialFromConsole", "true");
-        Optional<org.eclipse.jetty.io.EndPoint.SslSessionData> ssl = Trail.tls(request);
         return new RequestFacts(Instant.now(), S3Handler.newRequestId(), null, service, eventName, d.region(),
-                p == null ? Principal.anonymous() : p, keyId == null ? "" : keyId, Trail.sourceIp(request), USER_AGENT, bucket,
+                p == null ? Principal.anonymous() : p, keyId == null ? "" : keyId, origin.sourceIp(), USER_AGENT, bucket,
                 key, Map.copyOf(params), Map.copyOf(response), status, errorCode, errorMessage, 0, 0, null,
-                ssl.map(x -> x.sslSession() == null ? null : x.sslSession().getProtocol()).orElse(null),
-                ssl.map(org.eclipse.jetty.io.EndPoint.SslSessionData::cipherSuite).orElse(null), readOnly, management,
-                Map.of(), extra);
+                origin.tlsVersion(), origin.cipherSuite(), readOnly, management, Map.of(), extra);
     }
 
     private void record(Request request, Principal p, String keyId, String service, String eventName, String bucket,

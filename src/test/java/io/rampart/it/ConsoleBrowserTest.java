@@ -222,7 +222,7 @@ class ConsoleBrowserTest {
                 : rule.blockedEncryptionTypes().encryptionTypeAsStrings()).doesNotContain("SSE-C");
     }
 
-    @Test void aRestorePlannedAndAppliedFromThePageBringsTheObjectsBack() {
+    @Test void aRestorePlannedAndAppliedFromThePageBringsTheObjectsBack() throws Exception {
         signInAsAdmin();
         open("/restore");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("restore-bucket"))).sendKeys(VICTIM);
@@ -244,6 +244,15 @@ class ConsoleBrowserTest {
         });
         assertThat(state).isEqualTo("SUCCEEDED");
         assertThat(text("job-restore")).isEqualTo(Long.toString(planned));
+        // Each restored key is in the trail, written by the signed-in admin through the console.
+        var restored = io.rampart.audit.TrailQuery.all().run(io.rampart.audit.TrailLayout.ofDataDir(server.dataDir())).stream()
+                .filter(r -> r.path("eventName").asText().equals("RestoreObjectVersion")
+                        && r.path("requestParameters").path("bucketName").asText().equals(VICTIM))
+                .toList();
+        assertThat(restored).hasSize((int) planned).allSatisfy(r -> {
+            assertThat(r.path("userAgent").asText()).contains("rampart-console");
+            assertThat(r.path("userIdentity").path("accessKeyId").asText()).isEqualTo(RampartServer.ACCESS_KEY);
+        });
         for (int i = 0; i < OBJECTS; i++) {
             String key = "doc-" + i;
             assertThat(admin.getObjectAsBytes(b -> b.bucket(VICTIM).key(key)).asUtf8String()).isEqualTo("precious " + key);
