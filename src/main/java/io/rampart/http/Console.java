@@ -1,7 +1,6 @@
 package io.rampart.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -83,7 +82,6 @@ final class Console extends Handler.Wrapper {
     private static final int OVERVIEW_BUCKETS = 200;
     private static final int MAX_FORM = 64 * 1024;
     private static final int MAX_TRAIL_ROWS = 500;
-    private static final XmlMapper XML = new XmlMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -836,7 +834,7 @@ final class Console extends Handler.Wrapper {
     /** An IAM read as the signed-in principal; null when it is refused. */
     private JsonNode iamRead(Request request, Session s, String action, Map<String, String> params) {
         try {
-            return XML.readTree(iam(request, s, action, params, false));
+            return xml(iam(request, s, action, params, false));
         } catch (IamException | IOException e) {
             return null;
         }
@@ -929,8 +927,34 @@ final class Console extends Handler.Wrapper {
         return out.toByteArray();
     }
 
+    /**
+     * An S3 or IAM answer as a tree: the root's children by name (a repeated element becomes an array), leaves as
+     * text. Parsed by the project's hardened parser ({@link io.rampart.xml.XmlElement}).
+     */
     private static JsonNode xml(byte[] body) throws IOException {
-        return body.length == 0 ? XML.createObjectNode() : XML.readTree(body);
+        if (body.length == 0) return JSON.createObjectNode();
+        try {
+            return tree(io.rampart.xml.XmlElement.parse(body));
+        } catch (io.rampart.xml.XmlElement.MalformedXmlException e) {
+            throw new IOException("unreadable XML answer: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode tree(io.rampart.xml.XmlElement e) {
+        if (e.children().isEmpty()) return com.fasterxml.jackson.databind.node.TextNode.valueOf(e.text());
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        for (io.rampart.xml.XmlElement c : e.children()) {
+            JsonNode v = tree(c);
+            JsonNode seen = o.get(c.name());
+            if (seen == null) {
+                o.set(c.name(), v);
+            } else if (seen.isArray()) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) seen).add(v);
+            } else {
+                o.set(c.name(), JSON.createArrayNode().add(seen).add(v));
+            }
+        }
+        return o;
     }
 
     private static JsonNode xml(String body) throws IOException {
