@@ -476,7 +476,13 @@ public final class Rampart implements AutoCloseable {
                 notifications.lifecycleExpiration(e.bucket(), e.key(), e.versionId(),
                         e.action() == LifecycleWorker.Action.CREATE_DELETE_MARKER, e.time());
             });
-            this.server = httpServer(config, tls, new S3Handler(verifier, s3, config.domain(), trail, config.region(),
+            // The web console (/_rampart/console/) acts through the same S3 service, IAM API and trail as the port.
+            Console console = new Console(new Console.Deps(s3, new IamApi(iam, permissions, config.region()), permissions,
+                    new io.rampart.console.ConsoleSessions(credentials, Clock.systemUTC(),
+                            io.rampart.console.ConsoleSessions.DEFAULT_IDLE, io.rampart.console.ConsoleSessions.DEFAULT_ABSOLUTE),
+                    trail, findingsService, new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(),
+                    window), trailWriter.layout(), meta, window, metrics, config.region(), bootstrap.accountId(), config.domain()));
+            this.server = httpServer(config, tls, console.wrap(new S3Handler(verifier, s3, config.domain(), trail, config.region(),
                     new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
@@ -484,7 +490,7 @@ public final class Rampart implements AutoCloseable {
                     .withPosture(new AdminPosture(new AdminPosture.Settings(config.recovery().enabled(), config.recovery().window(),
                             config.autoRespond(), tailer::running, () -> tailer.detector().rules().size(),
                             detection.webhooks().size(), this::metricsPort, config.monitoring().metricsTokenFile() != null,
-                            trailWriter.layout(), dir.resolve("rampart.db")))));
+                            trailWriter.layout(), dir.resolve("rampart.db"))))));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (openedTrail != null) openedTrail.close();
@@ -552,7 +558,7 @@ public final class Rampart implements AutoCloseable {
     /** Concurrent client connections the S3 port keeps open at most. */
     static final int MAX_CONNECTIONS = 4096;
 
-    private static Server httpServer(Config config, TlsMaterial tls, S3Handler handler) {
+    private static Server httpServer(Config config, TlsMaterial tls, org.eclipse.jetty.server.Handler handler) {
         JettyStartup.skipMBeanServerProbe();
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
         pool.setName("rampart-http");

@@ -121,6 +121,12 @@ final class Trail {
             if (claimed != null && claimed.length() <= 128) this.accessKeyId = claimed;
         }
 
+        /** A console request: made by the signed-in principal with the key it signed in with (no signature). */
+        void signedIn(Principal p, String keyId) {
+            this.principal = p;
+            this.accessKeyId = keyId;
+        }
+
         /** The request's configuration documents, read when the record is made (after the body was consumed). */
         void documents(java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> d) {
             this.documents = d;
