@@ -144,6 +144,17 @@ final class ServerCommand implements Callable<Integer> {
             description = "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
                     + "credentials this server writes there with (see README); other destinations must be local buckets.")
     Path replicationTargets;
+    @Option(names = "--metadata", paramLabel = "URL", defaultValue = "${env:RAMPART_METADATA}",
+            description = "Where the metadata lives: sqlite (default: rampart.db in --data-dir) or "
+                    + "postgresql://USER[:PASSWORD]@HOST:PORT/DB, shared by several nodes (env RAMPART_METADATA). The "
+                    + "password may instead come from --metadata-password-file or RAMPART_METADATA_PASSWORD.")
+    String metadata;
+    @Option(names = "--metadata-password-file", paramLabel = "FILE",
+            description = "File holding the PostgreSQL password for --metadata (first line).")
+    Path metadataPasswordFile;
+    @Option(names = "--blobs", paramLabel = "DIR", description = "Directory for the blob files (default: --data-dir); "
+            + "nodes on one PostgreSQL database share it (a shared filesystem).")
+    Path blobs;
 
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
@@ -235,6 +246,13 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --idle-timeout must be a positive number of seconds");
             return 2;
         }
+        io.rampart.storage.MetadataLocation metadataLocation;
+        try {
+            metadataLocation = metadataLocation(metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("rampart: " + e.getMessage());
+            return 2;
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = Rampart.Config.builder(dataDir).listen(address, port).region(region).domain(domain)
@@ -252,6 +270,7 @@ final class ServerCommand implements Callable<Integer> {
                                 trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
                 .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
                 .recovery(recovery)
+                .metadata(metadataLocation).blobs(blobs)
                 .build();
         // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
         CountDownLatch stop = new CountDownLatch(1);
@@ -261,8 +280,12 @@ final class ServerCommand implements Callable<Integer> {
         Rampart rampart;
         try {
             rampart = Rampart.start(config, detection);
-        } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
-            System.err.println("rampart: cannot start: " + e.getMessage());
+        } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException
+                 | java.sql.SQLException | io.rampart.storage.StorageException e) {
+            // Messages name the metadata location without its password (MetadataLocation.toString).
+            System.err.println("rampart: cannot start: " + e.getMessage()
+                    + (e.getCause() instanceof java.sql.SQLException se && e instanceof io.rampart.storage.StorageException
+                    ? ": " + se.getMessage() : ""));
             return 1;
         }
         rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
@@ -272,6 +295,29 @@ final class ServerCommand implements Callable<Integer> {
         System.err.println("rampart: shutting down, letting in-flight requests finish...");
         rampart.close();
         return 0;
+    }
+
+    /**
+     * The --metadata location with its password: in the URL, else the password file's first line, else
+     * RAMPART_METADATA_PASSWORD. Messages never hold the password.
+     */
+    static io.rampart.storage.MetadataLocation metadataLocation(String url, Path passwordFile, String envPassword)
+            throws java.io.IOException {
+        io.rampart.storage.MetadataLocation location = io.rampart.storage.MetadataLocation.parse(url);
+        if (!(location instanceof io.rampart.storage.MetadataLocation.Postgres pg)) {
+            if (passwordFile != null) throw new IllegalArgumentException("--metadata-password-file needs a postgresql:// --metadata");
+            return location;
+        }
+        String password = null;
+        if (passwordFile != null) {
+            if (!java.nio.file.Files.isReadable(passwordFile)) {
+                throw new java.io.IOException("--metadata-password-file " + passwordFile + " cannot be read");
+            }
+            password = java.nio.file.Files.readString(passwordFile).lines().findFirst().orElse("");
+        } else if (envPassword != null && !envPassword.isEmpty()) {
+            password = envPassword;
+        }
+        return pg.withPassword(password);
     }
 
     /** The master key value: RAMPART_MASTER_KEY, else the --master-key-file contents, else null (the data-dir file). */

@@ -35,6 +35,7 @@ import io.rampart.s3.ReplicationWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
+import io.rampart.storage.MetadataLocation;
 import io.rampart.storage.LocalBlobStore;
 import io.rampart.storage.ReplicationQueue;
 import io.rampart.storage.SqliteMetadataStore;
@@ -87,7 +88,7 @@ public final class Rampart implements AutoCloseable {
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
                          boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
-                         io.rampart.recovery.RecoveryOptions recovery) {
+                         io.rampart.recovery.RecoveryOptions recovery, MetadataLocation metadata, Path blobs) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -101,6 +102,7 @@ public final class Rampart implements AutoCloseable {
             if (replication == null) replication = ReplicationOptions.defaults();
             if (recovery == null) recovery = io.rampart.recovery.RecoveryOptions.defaults();
             if (s3 == null) s3 = S3Settings.defaults();
+            if (metadata == null) metadata = MetadataLocation.SQLITE;
         }
 
         /** The defaults for a server keeping its data in {@code dataDir}: loopback, a free port, us-east-1, fsync on. */
@@ -137,6 +139,8 @@ public final class Rampart implements AutoCloseable {
             private Monitoring monitoring = Monitoring.defaults();
             private ReplicationOptions replication = ReplicationOptions.defaults();
             private io.rampart.recovery.RecoveryOptions recovery = io.rampart.recovery.RecoveryOptions.defaults();
+            private MetadataLocation metadata = MetadataLocation.SQLITE;
+            private Path blobs;
 
             private Builder(Path dataDir) {
                 this.dataDir = dataDir;
@@ -162,6 +166,8 @@ public final class Rampart implements AutoCloseable {
                 monitoring = c.monitoring;
                 replication = c.replication;
                 recovery = c.recovery;
+                metadata = c.metadata;
+                blobs = c.blobs;
             }
 
             /** The address to listen on, and the port (0: a free one; a test restarting a server keeps its port). */
@@ -268,10 +274,26 @@ public final class Rampart implements AutoCloseable {
                 return this;
             }
 
+            /** Where the metadata lives: the embedded SQLite in the data directory (default) or a PostgreSQL database. */
+            public Builder metadata(MetadataLocation metadata) {
+                this.metadata = metadata;
+                return this;
+            }
+
+            /**
+             * The directory holding the blob files ({@code blobs/} and {@code tmp/} in it); null: the data directory. Nodes
+             * sharing a PostgreSQL database share this directory (a shared filesystem). Minimal: the blob backends'
+             * own setting replaces it.
+             */
+            public Builder blobs(Path blobs) {
+                this.blobs = blobs;
+                return this;
+            }
+
             public Config build() {
                 return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
                         stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring,
-                        replication, recovery);
+                        replication, recovery, metadata, blobs);
             }
         }
     }
@@ -301,6 +323,13 @@ public final class Rampart implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
     private io.rampart.audit.AdminActions adminActions;
     private final io.rampart.recovery.WindowPurger windowPurger;
+    /**
+     * How often a node on a shared (PostgreSQL) database forgets cached keys, sessions and policies: a key
+     * deactivated through another node is refused here within twice this (a load racing the change lives one more
+     * period), 1 s.
+     */
+    public static final Duration CLUSTER_CACHE_EXPIRY = Duration.ofMillis(500);
+    private io.rampart.s3.PeriodicWorker clusterCaches;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -315,8 +344,8 @@ public final class Rampart implements AutoCloseable {
                     + "RAMPART_MASTER_KEY); Rampart will not start with a new key over existing data.");
         }
         MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
-        LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
-        this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
+        LocalBlobStore blobs = new LocalBlobStore(config.blobs() == null ? dir : config.blobs(), config.fsync());
+        this.db = Database.open(config.metadata(), dir);
         AuditTrail openedTrail = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
@@ -338,7 +367,8 @@ public final class Rampart implements AutoCloseable {
                         return oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000);
                     });
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
-            this.sweptBlobs = blobs.sweep(meta::isLiveBlob);
+            // Not on a shared database: another node's blob may be written and not yet committed (a minimum age would do).
+            this.sweptBlobs = db.shared() ? 0 : blobs.sweep(meta::isLiveBlob);
             IamStore iam = new IamStore(db, masterKey);
             this.iam = iam;
             iam.verifyMasterKey();
@@ -349,6 +379,14 @@ public final class Rampart implements AutoCloseable {
                             k.expiration().orElse(null)));
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
             Organization organization = new Organization(db);
+            // Another node may deactivate a key, revoke sessions or change policies: on a shared database what this
+            // node caches of identities is dropped every half second, so such a change applies here within a second.
+            this.clusterCaches = db.shared() ? new io.rampart.s3.PeriodicWorker("rampart-cluster-caches",
+                    "cache expiry", CLUSTER_CACHE_EXPIRY, CLUSTER_CACHE_EXPIRY, () -> {
+                        iam.forgetCached();
+                        organization.changed();
+                    }) : null;
+            if (clusterCaches != null) clusterCaches.start();
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
             this.permissions = permissions;
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
@@ -459,6 +497,7 @@ public final class Rampart implements AutoCloseable {
                     .withNotifier(notifications));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
+            if (clusterCaches != null) clusterCaches.close();
             if (openedTrail != null) openedTrail.close();
             db.close();
             throw e;
@@ -697,6 +736,7 @@ public final class Rampart implements AutoCloseable {
         if (replication != null) replication.close();
         if (adminActions != null) adminActions.close();
         if (windowPurger != null) windowPurger.close();
+        if (clusterCaches != null) clusterCaches.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();

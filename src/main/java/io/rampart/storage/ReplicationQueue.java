@@ -71,8 +71,8 @@ public final class ReplicationQueue {
     public void markDone(Task t, String destination) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE replication_queue SET done = done || ? || char(10) WHERE id = ?")) {
-                ps.setString(1, destination);
+                    "UPDATE replication_queue SET done = done || ? WHERE id = ?")) {
+                ps.setString(1, destination + "\n");
                 ps.setLong(2, t.id());
                 ps.executeUpdate();
             }

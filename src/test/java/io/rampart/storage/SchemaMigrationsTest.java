@@ -19,11 +19,35 @@ class SchemaMigrationsTest {
         for (int i = 0; i < SchemaMigrations.STEPS.size(); i++) {
             SchemaMigrations.Step step = SchemaMigrations.STEPS.get(i);
             assertThat(step.version()).isEqualTo(i + 1);
-            assertThat(SchemaMigrations.statements(step)).isNotEmpty().allSatisfy(sql -> {
-                assertThat(sql).isNotBlank().doesNotEndWith(";");
-            });
+            for (String dialect : SchemaMigrations.DIALECTS) {
+                assertThat(SchemaMigrations.statements(step, dialect)).isNotEmpty().allSatisfy(sql -> {
+                    assertThat(sql).isNotBlank().doesNotEndWith(";");
+                });
+            }
         }
         assertThat(SchemaMigrations.latest()).isGreaterThanOrEqualTo(SchemaMigrations.BASELINE);
+    }
+
+    /** A step added for SQLite only would leave a PostgreSQL node unable to start: each backend has every step, by name. */
+    @Test void everySqliteStepHasAPostgresqlCounterpart() throws Exception {
+        List<String> missing = new ArrayList<>();
+        for (String dialect : SchemaMigrations.DIALECTS) {
+            java.net.URL dir = SchemaMigrations.class.getResource("schema/" + dialect);
+            assertThat(dir).as("schema directory for " + dialect).isNotNull();
+            try (var files = java.nio.file.Files.list(Path.of(dir.toURI()))) {
+                files.map(f -> f.getFileName().toString()).forEach(name -> {
+                    for (String other : SchemaMigrations.DIALECTS) {
+                        if (SchemaMigrations.class.getResource("schema/" + other + "/" + name) == null) {
+                            missing.add("schema/" + other + "/" + name + " (" + dialect + " has it)");
+                        }
+                    }
+                });
+            }
+            for (SchemaMigrations.Step step : SchemaMigrations.STEPS) {
+                if (SchemaMigrations.class.getResource(step.resource(dialect)) == null) missing.add(step.resource(dialect));
+            }
+        }
+        assertThat(missing).as("schema migration files without a counterpart in every dialect").isEmpty();
     }
 
     @Test void newDatabaseIsAtLatestVersionAndReopeningAppliesNothing() throws Exception {
