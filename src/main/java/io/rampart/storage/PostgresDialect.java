@@ -39,7 +39,7 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override public String addBlobRef() {
-        return SqliteDialect.INSTANCE.addBlobRef();
+        return "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = blobs.refs + 1";
     }
 
     @Override public String putPart() {
