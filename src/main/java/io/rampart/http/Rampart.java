@@ -403,6 +403,13 @@ public final class Rampart implements AutoCloseable {
             s3.spaceReserve(io.rampart.s3.SpaceReserve.of(dir, config.recovery().minFreeSpace()));
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
+            if (db.shared()) {
+                // Several nodes: lifecycle passes and the window's purge run on the node holding their lease.
+                io.rampart.storage.Leases leases = new io.rampart.storage.Leases(db,
+                        java.util.UUID.randomUUID() + "@" + ProcessHandle.current().pid(), Clock.systemUTC());
+                lifecycle.leased(leases);
+                windowPurger.leased(leases);
+            }
             this.tls = config.tls() == null ? null
                     : config.tls().selfSigned() ? TlsMaterial.selfSigned(dir.resolve("tls"))
                     : TlsMaterial.fromPem(config.tls().certFile(), config.tls().keyFile());
@@ -629,6 +636,8 @@ public final class Rampart implements AutoCloseable {
         }
         log.info("Rampart listening on {} (region {}, data {}){}", r.endpoint(), config.region(),
                 config.dataDir().toAbsolutePath(), r.sweptBlobs > 0 ? ", removed " + r.sweptBlobs + " orphan blobs" : "");
+        // The location's toString never holds the password.
+        if (r.db.shared()) log.info("Metadata on {}, blobs in {}", config.metadata(), config.blobs() == null ? "the data directory" : config.blobs());
         r.metricsPort().ifPresent(p -> log.info("Prometheus metrics on port {} at /metrics ({})", p,
                 config.monitoring().metricsTokenFile() == null ? "loopback only, no token" : "bearer token required"));
         return r;

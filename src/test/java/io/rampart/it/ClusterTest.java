@@ -42,8 +42,9 @@ class ClusterTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String masterKey = Base64.getEncoder().encodeToString(key);
-        a = RampartServer.start(c -> c.metadata(db).blobs(blobs).masterKey(masterKey));
-        b = RampartServer.start(c -> c.metadata(db).blobs(blobs).masterKey(masterKey));
+        // Lifecycle: a one-second "day" and a pass every second on each node (only the lease holder's run).
+        a = RampartServer.start(c -> c.metadata(db).blobs(blobs).masterKey(masterKey).lifecycle(1, 1));
+        b = RampartServer.start(c -> c.metadata(db).blobs(blobs).masterKey(masterKey).lifecycle(1, 1));
         s3a = a.s3();
         s3b = b.s3();
         s3a.createBucket(r -> r.bucket("shared"));
@@ -105,6 +106,30 @@ class ClusterTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test void lifecyclePassesRunOnOneNodeOnlyAndExpireEachObjectOnce() {
+        s3a.createBucket(r -> r.bucket("expiring"));
+        s3a.putBucketLifecycleConfiguration(r -> r.bucket("expiring").lifecycleConfiguration(c -> c.rules(
+                software.amazon.awssdk.services.s3.model.LifecycleRule.builder().id("old")
+                        .status(software.amazon.awssdk.services.s3.model.ExpirationStatus.ENABLED)
+                        .filter(f -> f.prefix("old/")).expiration(e -> e.days(1)).build())));
+        for (int i = 0; i < 6; i++) {
+            S3Client node = i % 2 == 0 ? s3a : s3b;
+            String key = "old/" + i;
+            node.putObject(r -> r.bucket("expiring").key(key), RequestBody.fromString("expires"));
+        }
+        Await.until("every old/ object expired", () ->
+                s3b.listObjectsV2(r -> r.bucket("expiring").prefix("old/")).contents().isEmpty());
+        var lifecycleA = a.rampart().lifecycle();
+        var lifecycleB = b.rampart().lifecycle();
+        var expire = io.rampart.s3.LifecycleWorker.Action.EXPIRE_OBJECT;
+        assertThat(lifecycleA.count(expire) + lifecycleB.count(expire)).as("expirations over both nodes").isEqualTo(6);
+        // The lease holder runs every pass; the other node none (it would take over only if the holder stopped).
+        long runsA = lifecycleA.runs();
+        long runsB = lifecycleB.runs();
+        assertThat(Math.min(runsA, runsB)).as("passes on the node without the lease (A ran %d, B %d)", runsA, runsB).isZero();
+        assertThat(runsA + runsB).isPositive();
     }
 
     @Test void aKeyDeactivatedThroughOneNodeIsRefusedByTheOtherWithinTheCacheBound() {

