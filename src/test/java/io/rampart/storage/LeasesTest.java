@@ -45,6 +45,7 @@ class LeasesTest {
             assertThat(a.hold("rampart-lifecycle", length)).as("A lost it").isFalse();
             b.release("rampart-lifecycle");
             assertThat(a.hold("rampart-lifecycle", length)).as("released: A takes it at once").isTrue();
+            assertThat(b.hold("rampart-window-purge", length)).as("B renews its other lease").isTrue();
             a.release("rampart-window-purge");
             assertThat(a.hold("rampart-window-purge", length)).as("A cannot release what B holds").isFalse();
         }
