@@ -4,12 +4,13 @@
 # 4 KiB PUT over 1,000 keys, 4 KiB GET, and LIST (one ListObjectsV2 page of 1,000 keys). Reports server CPU seconds
 # per 1,000 requests too (the server JVM's, and PostgreSQL's own processes for the PostgreSQL row).
 # Env: RAMPART_JAR (default target/rampart.jar), JAVA (default java), WORK (default /tmp/metadata-bench), ROUNDS (2),
-# PGBIN (default /usr/lib/postgresql/15/bin), PGPORT (default 55432). Run as root it starts PostgreSQL as "postgres".
+# OPS (default "put get list"), PGBIN (default /usr/lib/postgresql/15/bin), PGPORT (default 55432). Run as root it starts PostgreSQL as "postgres".
 set -u
 JAR=${RAMPART_JAR:-target/rampart.jar}
 JAVA=${JAVA:-java}
 WORK=${WORK:-/tmp/metadata-bench}
 ROUNDS=${ROUNDS:-2}
+OPS=${OPS:-put get list}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGPORT=${PGPORT:-55432}
 export RAMPART_ROOT_ACCESS_KEY=AKIABENCHMETADATA001 RAMPART_ROOT_SECRET_KEY=benchMetadataSecret00000000000000000000001
@@ -37,7 +38,7 @@ cpu() { # CPU seconds (user+sys) of a process, or of every process of the Postgr
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
   order="19501 19502"; [ $((round % 2)) -eq 0 ] && order="19502 19501"
-  for op in put get list; do
+  for op in $OPS; do
     for port in $order; do
       name=$([ "$port" = 19501 ] && echo sqlite || echo postgresql)
       pid=$([ "$port" = 19501 ] && echo $SQ || echo $PG)
