@@ -38,6 +38,11 @@ final class PostgresDialect implements SqlDialect {
         }
     }
 
+    /** Through jsonb: the text comes back with PostgreSQL's spacing and key order, which readers do not depend on. */
+    @Override public String jsonWithField(String column, String field) {
+        return "jsonb_set(" + column + "::jsonb, '{" + field + "}', to_jsonb(CAST(? AS text)))::text";
+    }
+
     @Override public String addBlobRef() {
         return "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = blobs.refs + 1";
     }

@@ -18,6 +18,12 @@ interface SqlDialect {
     /** Whether the database holds any table at all. */
     boolean hasTables(Connection c) throws SQLException;
 
+    /**
+     * An expression for the JSON text in {@code column} with its top-level string field {@code field} set to the
+     * one parameter.
+     */
+    String jsonWithField(String column, String field);
+
     /** Adds one reference to a blob, creating its row at 1 (parameter: blob id). */
     String addBlobRef();
 

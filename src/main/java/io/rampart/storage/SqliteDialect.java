@@ -36,6 +36,10 @@ final class SqliteDialect implements SqlDialect {
         }
     }
 
+    @Override public String jsonWithField(String column, String field) {
+        return "json_set(" + column + ", '$." + field + "', ?)";
+    }
+
     @Override public String addBlobRef() {
         return "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = refs + 1";
     }
