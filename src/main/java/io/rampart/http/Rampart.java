@@ -387,6 +387,10 @@ public final class Rampart implements AutoCloseable {
                         organization.changed();
                     }) : null;
             if (clusterCaches != null) clusterCaches.start();
+            if (db.shared()) {
+                metrics.gauge("rampart.metadata.write.retries", "Metadata write transactions run again after a conflict "
+                        + "with another transaction (PostgreSQL), since start", db::retries);
+            }
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
             this.permissions = permissions;
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),

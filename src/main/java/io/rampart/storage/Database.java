@@ -27,6 +27,11 @@ public final class Database implements AutoCloseable {
         /** A write that no other process runs at the same time (schema migrations). */
         <T> T exclusive(Work<T> work);
 
+        /** Write transactions run again after a conflict with another transaction, since start. */
+        default long retries() {
+            return 0;
+        }
+
         @Override void close();
     }
 
@@ -93,6 +98,11 @@ public final class Database implements AutoCloseable {
      */
     public <T> T write(Work<T> work) {
         return engine.write(work);
+    }
+
+    /** Write transactions run again after a conflict with another (PostgreSQL), since start: contention. */
+    public long retries() {
+        return engine.retries();
     }
 
     /** A write transaction that no other process or node runs at the same time. */

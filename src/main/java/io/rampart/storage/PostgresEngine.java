@@ -27,6 +27,7 @@ final class PostgresEngine implements Database.Engine {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final long MIGRATION_LOCK = 0x72616d70617274L;
 
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
     private final HikariDataSource readers;
     private final HikariDataSource writers;
 
@@ -88,6 +89,8 @@ final class PostgresEngine implements Database.Engine {
                     rollback(c);
                     String conflict = conflict(e);
                     if (conflict != null && attempt < (conflict.equals(UNIQUE_VIOLATION) ? 3 : MAX_ATTEMPTS)) {
+                        retries.incrementAndGet();
+                        log.debug("write conflict (SQLSTATE {}), attempt {}: running it again", conflict, attempt);
                         pause(attempt);
                         continue;
                     }
@@ -153,6 +156,10 @@ final class PostgresEngine implements Database.Engine {
         } catch (SQLException e) {
             log.debug("rollback failed", e);
         }
+    }
+
+    @Override public long retries() {
+        return retries.get();
     }
 
     @Override public void close() {
