@@ -32,7 +32,9 @@ final class PostgresEngine implements Database.Engine {
     private final HikariDataSource writers;
 
     PostgresEngine(MetadataLocation.Postgres location, int connections) throws SQLException {
-        this.writers = pool(location, "rampart-pg-write", connections, false);
+        // Twice as many writers as readers: each write waits for its commit's WAL flush, and PostgreSQL shares one
+        // flush among the commits that wait together (its group commit), as SQLite's single writer groups them here.
+        this.writers = pool(location, "rampart-pg-write", connections * 2, false);
         try {
             this.readers = pool(location, "rampart-pg-read", connections, true);
         } catch (RuntimeException e) {
