@@ -144,6 +144,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
                     + "credentials this server writes there with (see README); other destinations must be local buckets.")
     Path replicationTargets;
+    @Option(names = "--blobs", paramLabel = "DIR|s3://BUCKET[/PREFIX]?endpoint=URL&region=R", defaultValue = "${env:RAMPART_BLOBS}",
+            description = "Where object data (ciphertext only) is kept: a directory, which several nodes may share, or a "
+                    + "bucket on any S3 endpoint, signed with RAMPART_BLOBS_ACCESS_KEY_ID / RAMPART_BLOBS_SECRET_ACCESS_KEY "
+                    + "(else the default AWS credential chain). Default: <data-dir>/blobs; env RAMPART_BLOBS.")
+    String blobs;
     @Option(names = "--metadata", paramLabel = "URL", defaultValue = "${env:RAMPART_METADATA}",
             description = "Where the metadata lives: sqlite (default: rampart.db in --data-dir) or "
                     + "postgresql://USER[:PASSWORD]@HOST:PORT/DB, shared by several nodes (env RAMPART_METADATA). The "
@@ -152,9 +157,6 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--metadata-password-file", paramLabel = "FILE",
             description = "File holding the PostgreSQL password for --metadata (first line).")
     Path metadataPasswordFile;
-    @Option(names = "--blobs", paramLabel = "DIR", description = "Directory for the blob files (default: --data-dir); "
-            + "nodes on one PostgreSQL database share it (a shared filesystem).")
-    Path blobs;
 
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
@@ -219,8 +221,7 @@ final class ServerCommand implements Callable<Integer> {
         io.rampart.detect.DetectorSettings detection;
         try {
             detection = io.rampart.detect.DetectorSettings.defaults().withRules(rulesFile)
-                    .withWebhooks(detectWebhooks, Duration.ofSeconds(1));
-            new io.rampart.detect.Notifier(detectWebhooks, Duration.ofSeconds(1)).close();
+                    .withWebhooks(detectWebhooks);
         } catch (java.io.IOException | IllegalArgumentException e) {
             System.err.println("rampart: " + (e instanceof java.nio.file.NoSuchFileException ? "no such rules file: " : "")
                     + e.getMessage());
@@ -246,6 +247,15 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --idle-timeout must be a positive number of seconds");
             return 2;
         }
+        io.rampart.storage.BlobLocation blobLocation = null;
+        if (blobs != null && !blobs.isBlank()) {
+            try {
+                blobLocation = io.rampart.storage.BlobLocation.parse(blobs, System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("rampart: " + e.getMessage());
+                return 2;
+            }
+        }
         io.rampart.storage.MetadataLocation metadataLocation;
         try {
             metadataLocation = metadataLocation(metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
@@ -270,31 +280,49 @@ final class ServerCommand implements Callable<Integer> {
                                 trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
                 .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
                 .recovery(recovery)
-                .metadata(metadataLocation).blobs(blobs)
+                .blobs(blobLocation)
+                .metadata(metadataLocation)
                 .build();
-        // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
+        // The hook first: a SIGTERM or SIGINT that arrives while starting must still end in a clean close (the final
+        // trail digest), and a stop asked for by a signal exits 0 once closed.
         CountDownLatch stop = new CountDownLatch(1);
-        Runnable onSignal = stop::countDown;
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> onSignal.run());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> onSignal.run());
-        Rampart rampart;
+        CountDownLatch closed = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("rampart-stop").unstarted(() -> {
+            if (exiting.get()) return; // the server's own exit (a failed start): its status stands
+            stop.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(0);
+        }));
         try {
-            rampart = Rampart.start(config, detection);
-        } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException
-                 | java.sql.SQLException | io.rampart.storage.StorageException e) {
-            // Messages name the metadata location without its password (MetadataLocation.toString).
-            System.err.println("rampart: cannot start: " + e.getMessage()
-                    + (e.getCause() instanceof java.sql.SQLException se && e instanceof io.rampart.storage.StorageException
-                    ? ": " + se.getMessage() : ""));
-            return 1;
+            Rampart rampart;
+            try {
+                rampart = Rampart.start(config, detection);
+            } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException
+                     | java.sql.SQLException | io.rampart.storage.StorageException e) {
+                // Messages name the metadata location without its password (MetadataLocation.toString).
+                System.err.println("rampart: cannot start: " + e.getMessage()
+                        + (e.getCause() instanceof java.sql.SQLException se && e instanceof io.rampart.storage.StorageException
+                        ? ": " + se.getMessage() : ""));
+                return 1;
+            }
+            rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
+            rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
+            rampart.createdTrailKey().ifPresent(k -> {
+                var unused = k.thenAccept(ServerCommand::printTrailKey);
+            });
+            stop.await();
+            System.err.println("rampart: shutting down, letting in-flight requests finish...");
+            rampart.close();
+            return 0;
+        } finally {
+            exiting.set(true); // a signal's hook is past this check already; any other exit keeps its status
+            closed.countDown();
         }
-        rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
-        rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
-        rampart.createdTrailKey().ifPresent(k -> k.thenAccept(ServerCommand::printTrailKey));
-        stop.await();
-        System.err.println("rampart: shutting down, letting in-flight requests finish...");
-        rampart.close();
-        return 0;
     }
 
     /**

@@ -19,7 +19,7 @@ import io.rampart.detect.FindingJson;
 import io.rampart.detect.FindingStore;
 import io.rampart.detect.FindingsService;
 import io.rampart.detect.IamIdentityControls;
-import io.rampart.detect.Notifier;
+import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.Responder;
 import io.rampart.detect.TrailTailer;
 import io.rampart.iam.IamStore;
@@ -36,7 +36,6 @@ import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
 import io.rampart.storage.MetadataLocation;
-import io.rampart.storage.LocalBlobStore;
 import io.rampart.storage.ReplicationQueue;
 import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
@@ -88,7 +87,8 @@ public final class Rampart implements AutoCloseable {
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
                          boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
-                         io.rampart.recovery.RecoveryOptions recovery, MetadataLocation metadata, Path blobs) {
+                         io.rampart.recovery.RecoveryOptions recovery, io.rampart.storage.BlobLocation blobs,
+                         MetadataLocation metadata) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -139,8 +139,8 @@ public final class Rampart implements AutoCloseable {
             private Monitoring monitoring = Monitoring.defaults();
             private ReplicationOptions replication = ReplicationOptions.defaults();
             private io.rampart.recovery.RecoveryOptions recovery = io.rampart.recovery.RecoveryOptions.defaults();
+            private io.rampart.storage.BlobLocation blobs;
             private MetadataLocation metadata = MetadataLocation.SQLITE;
-            private Path blobs;
 
             private Builder(Path dataDir) {
                 this.dataDir = dataDir;
@@ -280,12 +280,8 @@ public final class Rampart implements AutoCloseable {
                 return this;
             }
 
-            /**
-             * The directory holding the blob files ({@code blobs/} and {@code tmp/} in it); null: the data directory. Nodes
-             * sharing a PostgreSQL database share this directory (a shared filesystem). Minimal: the blob backends'
-             * own setting replaces it.
-             */
-            public Builder blobs(Path blobs) {
+            /** Where blobs live (a directory, perhaps shared, or an S3 bucket); null: {@code <data-dir>/blobs}. */
+            public Builder blobs(io.rampart.storage.BlobLocation blobs) {
                 this.blobs = blobs;
                 return this;
             }
@@ -293,7 +289,7 @@ public final class Rampart implements AutoCloseable {
             public Config build() {
                 return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
                         stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring,
-                        replication, recovery, metadata, blobs);
+                        replication, recovery, blobs, metadata);
             }
         }
     }
@@ -304,15 +300,14 @@ public final class Rampart implements AutoCloseable {
     private final Server server;
     private final IamStore.Bootstrap bootstrap;
     private final int sweptBlobs;
+    private final io.rampart.storage.BlobStore blobs;
     private final TlsMaterial tls;
     private final IamStore iam;
     private final AuditTrail trail;
     private final FindingStore findings;
     private final FindingsService findingsService;
     private final TrailTailer tailer;
-    private final Notifier notifier;
     private final LifecycleWorker lifecycle;
-    private final Permissions permissions;
     private final ServerMetrics metrics = new ServerMetrics();
     private final AccessLog accessLog;
     private final WebhookSender webhooks;
@@ -344,9 +339,12 @@ public final class Rampart implements AutoCloseable {
                     + "RAMPART_MASTER_KEY); Rampart will not start with a new key over existing data.");
         }
         MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
-        LocalBlobStore blobs = new LocalBlobStore(config.blobs() == null ? dir : config.blobs(), config.fsync());
+        io.rampart.storage.BlobStore blobs = (config.blobs() != null ? config.blobs()
+                : io.rampart.storage.BlobLocation.defaultFor(dir)).open(config.fsync());
+        this.blobs = blobs;
         this.db = Database.open(config.metadata(), dir);
         AuditTrail openedTrail = null;
+        WebhookSender openedSender = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
             io.rampart.storage.RecoveryWindow window = meta.recoveryWindow();
@@ -367,8 +365,7 @@ public final class Rampart implements AutoCloseable {
                         return oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000);
                     });
             // Blobs written before a crash but never committed to metadata are garbage: collect them before serving.
-            // Not on a shared database: another node's blob may be written and not yet committed (a minimum age would do).
-            this.sweptBlobs = db.shared() ? 0 : blobs.sweep(meta::isLiveBlob);
+            this.sweptBlobs = blobs.sweep(meta::isLiveBlob);
             IamStore iam = new IamStore(db, masterKey);
             this.iam = iam;
             iam.verifyMasterKey();
@@ -392,7 +389,6 @@ public final class Rampart implements AutoCloseable {
                         + "with another transaction (PostgreSQL), since start", db::retries);
             }
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
-            this.permissions = permissions;
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
                     new OrganizationsApi(iam, organization, permissions, config.region()), null);
@@ -427,10 +423,17 @@ public final class Rampart implements AutoCloseable {
             // The detector tails the trail's files from a stored position, off the request path, and may respond on
             // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
-            this.notifier = new Notifier(detection.webhooks(), detection.webhookRetryPause());
+            // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
+            java.util.Map<String, java.net.URI> targets = new java.util.LinkedHashMap<>(config.monitoring().webhooks());
+            targets.putAll(FindingAlerts.targets(detection.webhooks()));
+            EventQueue events = new EventQueue(db);
+            this.webhooks = new WebhookSender(events, targets, Clock.systemUTC(),
+                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
+            openedSender = webhooks;
+            FindingAlerts alerts = new FindingAlerts(detection.webhooks(), events, webhooks, Clock.systemUTC());
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
                     Instant.now(), config.region(), event, bucket, details), false);
-            Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
+            Responder responder = new Responder(new IamIdentityControls(iam), meta, alerts, audit, config.autoRespond());
             trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
@@ -468,11 +471,7 @@ public final class Rampart implements AutoCloseable {
                     .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
                     (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
                     Clock.systemUTC(), config.monitoring().accessLogInterval());
-            // Event notifications: queued durably in the database, delivered to the configured webhooks with retries.
             s3.notificationTargets(config.monitoring().webhooks().keySet());
-            EventQueue events = new EventQueue(db);
-            this.webhooks = new WebhookSender(events, config.monitoring().webhooks(), Clock.systemUTC(),
-                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
             metrics.gauge("rampart.notifications.pending", "Event notifications waiting for delivery", events::size);
             metrics.gauge("rampart.notifications.delivered", "Event notifications delivered since start", webhooks::delivered);
             metrics.gauge("rampart.notifications.failed.attempts", "Failed webhook delivery attempts since start",
@@ -505,12 +504,18 @@ public final class Rampart implements AutoCloseable {
                     new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
-                    .withNotifier(notifications));
+                    .withNotifier(notifications)
+                    .withPosture(new AdminPosture(new AdminPosture.Settings(config.recovery().enabled(), config.recovery().window(),
+                            config.autoRespond(), tailer::running, () -> tailer.detector().rules().size(),
+                            detection.webhooks().size(), this::metricsPort, config.monitoring().metricsTokenFile() != null,
+                            trailWriter.layout(), dir.resolve("rampart.db")))));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (clusterCaches != null) clusterCaches.close();
             if (openedTrail != null) openedTrail.close();
+            if (openedSender != null) openedSender.close();
             db.close();
+            blobs.close();
             throw e;
         }
     }
@@ -755,8 +760,8 @@ public final class Rampart implements AutoCloseable {
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
         if (trailDestination != null) trailDestination.close();
         metrics.close();
-        if (notifier != null) notifier.close();
         meta.close();
+        blobs.close();
     }
 
 }

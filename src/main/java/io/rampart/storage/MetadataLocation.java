@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Where the metadata lives: the embedded SQLite database in the data directory (the default), or a PostgreSQL
  * database shared by several nodes, named {@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?PARAMS]}. The password
- * never appears in {@link #toString()}, so a location can be logged or put in an error message as it is.
+ * never appears in its string form, so a location can be logged or put in an error message as it is.
  */
 public sealed interface MetadataLocation {
     /** The embedded default: {@code rampart.db} in the data directory. */

@@ -22,9 +22,9 @@ final class PostgresEngine implements Database.Engine {
     private static final Logger log = LoggerFactory.getLogger(PostgresEngine.class);
     /** Tries of one write before its conflict is reported; each waits a little longer, randomly, to break the tie. */
     private static final int MAX_ATTEMPTS = 20;
-    /** The advisory lock key under which schema migrations run ("rampart" in ASCII). */
     /** A unique violation is retried a few times only: a genuine duplicate fails the same way each time. */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The advisory lock key under which schema migrations run ("rampart" in ASCII). */
     private static final long MIGRATION_LOCK = 0x72616d70617274L;
 
     private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();

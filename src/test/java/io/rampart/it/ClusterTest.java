@@ -37,8 +37,9 @@ class ClusterTest {
 
     @BeforeAll static void startTwoNodes() throws Exception {
         MetadataLocation.Postgres db = TestPostgres.freshDatabase();
-        Path blobs = Files.createTempDirectory("rampart-cluster-blobs");
-        DIRS.add(blobs);
+        Path blobDir = Files.createTempDirectory("rampart-cluster-blobs");
+        DIRS.add(blobDir);
+        io.rampart.storage.BlobLocation blobs = io.rampart.storage.BlobLocation.parse(blobDir.toString(), java.util.Map.of());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String masterKey = Base64.getEncoder().encodeToString(key);
