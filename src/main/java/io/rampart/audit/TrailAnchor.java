@@ -123,8 +123,10 @@ public final class TrailAnchor {
     /** Records the newest digest, written after its files are durable. */
     void recordHead(Head h) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO trail_head(id, digest_object, digest_end, "
-                    + "hash, digest_every, stopped) VALUES(1,?,?,?,?,?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO trail_head(id, digest_object, digest_end, "
+                    + "hash, digest_every, stopped) VALUES(1,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+                    + " digest_object = excluded.digest_object, digest_end = excluded.digest_end, hash = excluded.hash,"
+                    + " digest_every = excluded.digest_every, stopped = excluded.stopped")) {
                 ps.setString(1, h.digestObject());
                 ps.setLong(2, h.digestEnd().toEpochMilli());
                 ps.setString(3, h.hash());

@@ -129,7 +129,7 @@ public final class TrailDelivery implements AutoCloseable {
     private void markDelivered(String object) {
         long now = clock.millis();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO trail_delivered(object, delivered) VALUES (?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO trail_delivered(object, delivered) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 ps.setString(1, object);
                 ps.setLong(2, now);
                 ps.executeUpdate();

@@ -149,6 +149,14 @@ final class ServerCommand implements Callable<Integer> {
                     + "bucket on any S3 endpoint, signed with RAMPART_BLOBS_ACCESS_KEY_ID / RAMPART_BLOBS_SECRET_ACCESS_KEY "
                     + "(else the default AWS credential chain). Default: <data-dir>/blobs; env RAMPART_BLOBS.")
     String blobs;
+    @Option(names = "--metadata", paramLabel = "URL", defaultValue = "${env:RAMPART_METADATA}",
+            description = "Where the metadata lives: sqlite (default: rampart.db in --data-dir) or "
+                    + "postgresql://USER[:PASSWORD]@HOST:PORT/DB, shared by several nodes (env RAMPART_METADATA). The "
+                    + "password may instead come from --metadata-password-file or RAMPART_METADATA_PASSWORD.")
+    String metadata;
+    @Option(names = "--metadata-password-file", paramLabel = "FILE",
+            description = "File holding the PostgreSQL password for --metadata (first line).")
+    Path metadataPasswordFile;
 
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
@@ -248,6 +256,13 @@ final class ServerCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        io.rampart.storage.MetadataLocation metadataLocation;
+        try {
+            metadataLocation = metadataLocation(metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("rampart: " + e.getMessage());
+            return 2;
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
         Rampart.Config config = Rampart.Config.builder(dataDir).listen(address, port).region(region).domain(domain)
@@ -266,6 +281,7 @@ final class ServerCommand implements Callable<Integer> {
                 .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
                 .recovery(recovery)
                 .blobs(blobLocation)
+                .metadata(metadataLocation)
                 .build();
         // The hook first: a SIGTERM or SIGINT that arrives while starting must still end in a clean close (the final
         // trail digest), and a stop asked for by a signal exits 0 once closed.
@@ -286,8 +302,12 @@ final class ServerCommand implements Callable<Integer> {
             Rampart rampart;
             try {
                 rampart = Rampart.start(config, detection);
-            } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
-                System.err.println("rampart: cannot start: " + e.getMessage());
+            } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException
+                     | java.sql.SQLException | io.rampart.storage.StorageException e) {
+                // Messages name the metadata location without its password (MetadataLocation.toString).
+                System.err.println("rampart: cannot start: " + e.getMessage()
+                        + (e.getCause() instanceof java.sql.SQLException se && e instanceof io.rampart.storage.StorageException
+                        ? ": " + se.getMessage() : ""));
                 return 1;
             }
             rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
@@ -303,6 +323,29 @@ final class ServerCommand implements Callable<Integer> {
             exiting.set(true); // a signal's hook is past this check already; any other exit keeps its status
             closed.countDown();
         }
+    }
+
+    /**
+     * The --metadata location with its password: in the URL, else the password file's first line, else
+     * RAMPART_METADATA_PASSWORD. Messages never hold the password.
+     */
+    static io.rampart.storage.MetadataLocation metadataLocation(String url, Path passwordFile, String envPassword)
+            throws java.io.IOException {
+        io.rampart.storage.MetadataLocation location = io.rampart.storage.MetadataLocation.parse(url);
+        if (!(location instanceof io.rampart.storage.MetadataLocation.Postgres pg)) {
+            if (passwordFile != null) throw new IllegalArgumentException("--metadata-password-file needs a postgresql:// --metadata");
+            return location;
+        }
+        String password = null;
+        if (passwordFile != null) {
+            if (!java.nio.file.Files.isReadable(passwordFile)) {
+                throw new java.io.IOException("--metadata-password-file " + passwordFile + " cannot be read");
+            }
+            password = java.nio.file.Files.readString(passwordFile).lines().findFirst().orElse("");
+        } else if (envPassword != null && !envPassword.isEmpty()) {
+            password = envPassword;
+        }
+        return pg.withPassword(password);
     }
 
     /** The master key value: RAMPART_MASTER_KEY, else the --master-key-file contents, else null (the data-dir file). */

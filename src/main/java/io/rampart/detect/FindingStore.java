@@ -53,8 +53,12 @@ public final class FindingStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO findings(id, rule, severity, principal_arn, "
-                + "access_key_id, bucket, first_time, last_time, count, evidence, status, doc) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings(id, rule, severity, principal_arn, "
+                + "access_key_id, bucket, first_time, last_time, count, evidence, status, doc) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+                + " ON CONFLICT(id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity,"
+                + " principal_arn = excluded.principal_arn, access_key_id = excluded.access_key_id, bucket = excluded.bucket,"
+                + " first_time = excluded.first_time, last_time = excluded.last_time, count = excluded.count,"
+                + " evidence = excluded.evidence, status = excluded.status, doc = excluded.doc")) {
             ps.setString(1, stored.id());
             ps.setString(2, stored.ruleId());
             ps.setString(3, stored.severity().name());

@@ -378,7 +378,8 @@ public final class TrailTailer implements AutoCloseable {
         db.write(c -> {
             for (Finding f : findings) FindingStore.save(c, f, false);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR REPLACE INTO detector_cursor(file, records, bytes, done) VALUES(?, ?, ?, ?)")) {
+                    "INSERT INTO detector_cursor(file, records, bytes, done) VALUES(?, ?, ?, ?) ON CONFLICT(file)"
+                    + " DO UPDATE SET records = excluded.records, bytes = excluded.bytes, done = excluded.done")) {
                 for (Map.Entry<String, Cursor> e : dirty.entrySet()) {
                     ps.setString(1, e.getKey());
                     ps.setLong(2, e.getValue().records);
@@ -388,7 +389,8 @@ public final class TrailTailer implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO detector_state(id, doc) VALUES(1, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO detector_state(id, doc) VALUES(1, ?)"
+                    + " ON CONFLICT(id) DO UPDATE SET doc = excluded.doc")) {
                 ps.setString(1, state);
                 ps.executeUpdate();
             }

@@ -35,6 +35,7 @@ import io.rampart.s3.ReplicationWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
+import io.rampart.storage.MetadataLocation;
 import io.rampart.storage.ReplicationQueue;
 import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
@@ -86,7 +87,8 @@ public final class Rampart implements AutoCloseable {
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
                          boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
-                         io.rampart.recovery.RecoveryOptions recovery, io.rampart.storage.BlobLocation blobs) {
+                         io.rampart.recovery.RecoveryOptions recovery, io.rampart.storage.BlobLocation blobs,
+                         MetadataLocation metadata) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -100,6 +102,7 @@ public final class Rampart implements AutoCloseable {
             if (replication == null) replication = ReplicationOptions.defaults();
             if (recovery == null) recovery = io.rampart.recovery.RecoveryOptions.defaults();
             if (s3 == null) s3 = S3Settings.defaults();
+            if (metadata == null) metadata = MetadataLocation.SQLITE;
         }
 
         /** The defaults for a server keeping its data in {@code dataDir}: loopback, a free port, us-east-1, fsync on. */
@@ -137,6 +140,7 @@ public final class Rampart implements AutoCloseable {
             private ReplicationOptions replication = ReplicationOptions.defaults();
             private io.rampart.recovery.RecoveryOptions recovery = io.rampart.recovery.RecoveryOptions.defaults();
             private io.rampart.storage.BlobLocation blobs;
+            private MetadataLocation metadata = MetadataLocation.SQLITE;
 
             private Builder(Path dataDir) {
                 this.dataDir = dataDir;
@@ -162,6 +166,7 @@ public final class Rampart implements AutoCloseable {
                 monitoring = c.monitoring;
                 replication = c.replication;
                 recovery = c.recovery;
+                metadata = c.metadata;
                 blobs = c.blobs;
             }
 
@@ -269,6 +274,12 @@ public final class Rampart implements AutoCloseable {
                 return this;
             }
 
+            /** Where the metadata lives: the embedded SQLite in the data directory (default) or a PostgreSQL database. */
+            public Builder metadata(MetadataLocation metadata) {
+                this.metadata = metadata;
+                return this;
+            }
+
             /** Where blobs live (a directory, perhaps shared, or an S3 bucket); null: {@code <data-dir>/blobs}. */
             public Builder blobs(io.rampart.storage.BlobLocation blobs) {
                 this.blobs = blobs;
@@ -278,7 +289,7 @@ public final class Rampart implements AutoCloseable {
             public Config build() {
                 return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
                         stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring,
-                        replication, recovery, blobs);
+                        replication, recovery, blobs, metadata);
             }
         }
     }
@@ -309,6 +320,13 @@ public final class Rampart implements AutoCloseable {
     private final io.rampart.recovery.WindowPurger windowPurger;
     private final io.rampart.kms.KeyService kms;
     private final io.rampart.s3.PeriodicWorker kmsMaintenance;
+    /**
+     * How often a node on a shared (PostgreSQL) database forgets cached keys, sessions and policies: a key
+     * deactivated through another node is refused here within twice this (a load racing the change lives one more
+     * period), 1 s.
+     */
+    public static final Duration CLUSTER_CACHE_EXPIRY = Duration.ofMillis(500);
+    private io.rampart.s3.PeriodicWorker clusterCaches;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -326,7 +344,7 @@ public final class Rampart implements AutoCloseable {
         io.rampart.storage.BlobStore blobs = (config.blobs() != null ? config.blobs()
                 : io.rampart.storage.BlobLocation.defaultFor(dir)).open(config.fsync());
         this.blobs = blobs;
-        this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
+        this.db = Database.open(config.metadata(), dir);
         AuditTrail openedTrail = null;
         WebhookSender openedSender = null;
         try {
@@ -360,6 +378,18 @@ public final class Rampart implements AutoCloseable {
                             k.expiration().orElse(null)));
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
             Organization organization = new Organization(db);
+            // Another node may deactivate a key, revoke sessions or change policies: on a shared database what this
+            // node caches of identities is dropped every half second, so such a change applies here within a second.
+            this.clusterCaches = db.shared() ? new io.rampart.s3.PeriodicWorker("rampart-cluster-caches",
+                    "cache expiry", CLUSTER_CACHE_EXPIRY, CLUSTER_CACHE_EXPIRY, () -> {
+                        iam.forgetCached();
+                        organization.changed();
+                    }) : null;
+            if (clusterCaches != null) clusterCaches.start();
+            if (db.shared()) {
+                metrics.gauge("rampart.metadata.write.retries", "Metadata write transactions run again after a conflict "
+                        + "with another transaction (PostgreSQL), since start", db::retries);
+            }
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
@@ -384,6 +414,13 @@ public final class Rampart implements AutoCloseable {
             replication.kms(sseKms);
             this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
+            if (db.shared()) {
+                // Several nodes: lifecycle passes and the window's purge run on the node holding their lease.
+                io.rampart.storage.Leases leases = new io.rampart.storage.Leases(db,
+                        java.util.UUID.randomUUID() + "@" + ProcessHandle.current().pid(), Clock.systemUTC());
+                lifecycle.leased(leases);
+                windowPurger.leased(leases);
+            }
             this.tls = config.tls() == null ? null
                     : config.tls().selfSigned() ? TlsMaterial.selfSigned(dir.resolve("tls"))
                     : TlsMaterial.fromPem(config.tls().certFile(), config.tls().keyFile());
@@ -493,6 +530,7 @@ public final class Rampart implements AutoCloseable {
                             trailWriter.layout(), dir.resolve("rampart.db"))))));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
+            if (clusterCaches != null) clusterCaches.close();
             if (openedTrail != null) openedTrail.close();
             if (openedSender != null) openedSender.close();
             db.close();
@@ -627,6 +665,8 @@ public final class Rampart implements AutoCloseable {
         }
         log.info("Rampart listening on {} (region {}, data {}){}", r.endpoint(), config.region(),
                 config.dataDir().toAbsolutePath(), r.sweptBlobs > 0 ? ", removed " + r.sweptBlobs + " orphan blobs" : "");
+        // The location's toString never holds the password.
+        if (r.db.shared()) log.info("Metadata on {}, blobs in {}", config.metadata(), config.blobs() == null ? "the data directory" : config.blobs());
         r.metricsPort().ifPresent(p -> log.info("Prometheus metrics on port {} at /metrics ({})", p,
                 config.monitoring().metricsTokenFile() == null ? "loopback only, no token" : "bearer token required"));
         return r;
@@ -740,6 +780,7 @@ public final class Rampart implements AutoCloseable {
         if (adminActions != null) adminActions.close();
         if (windowPurger != null) windowPurger.close();
         if (kmsMaintenance != null) kmsMaintenance.close();
+        if (clusterCaches != null) clusterCaches.close();
         if (trail != null) trail.close();
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();

@@ -100,7 +100,7 @@ public final class Directory {
                     boundary.orElse(null), trust.orElse(null), maxSession, description, json(tags));
             if (kind.equals("user")) {
                 // Access keys and MFA devices still join on the users table.
-                Sql.update(c, "INSERT OR IGNORE INTO users(account, name, user_id, created) VALUES(?,?,?,?)",
+                Sql.update(c, "INSERT INTO users(account, name, user_id, created) VALUES(?,?,?,?) ON CONFLICT DO NOTHING",
                         account, name, id, now);
             }
             return entityIn(c, account, kind, name).orElseThrow();
@@ -120,7 +120,7 @@ public final class Directory {
     }
 
     public List<Entity> list(String account, String kind, String pathPrefix) {
-        return db.read(c -> Sql.list(c, "SELECT * FROM iam_entities WHERE account = ? AND kind = ? AND path LIKE ? "
+        return db.read(c -> Sql.list(c, "SELECT * FROM iam_entities WHERE account = ? AND kind = ? AND path LIKE ? ESCAPE '\\' "
                 + "ORDER BY name", Directory::entity, account, kind, likePrefix(pathPrefix)));
     }
 
@@ -202,7 +202,7 @@ public final class Directory {
         write(c -> {
             if (entityIn(c, account, "group", group).isEmpty()) throw noSuch("group", group);
             if (entityIn(c, account, "user", user).isEmpty()) throw noSuch("user", user);
-            Sql.update(c, "INSERT OR IGNORE INTO iam_group_members(account, group_name, user_name) VALUES(?,?,?)",
+            Sql.update(c, "INSERT INTO iam_group_members(account, group_name, user_name) VALUES(?,?,?) ON CONFLICT DO NOTHING",
                     account, group, user);
             return null;
         });
@@ -329,7 +329,7 @@ public final class Directory {
         if (!"AWS".equals(scope)) {
             out.addAll(db.read(c -> Sql.list(c, "SELECT p.*, (SELECT COUNT(*) FROM iam_attachments a WHERE a.policy_arn = "
                     + "'arn:aws:iam::' || p.account || ':policy' || p.path || p.name) AS attached FROM iam_policies p "
-                    + "WHERE p.account = ? AND p.path LIKE ? ORDER BY p.name", Directory::policy, account, likePrefix(pathPrefix)))
+                    + "WHERE p.account = ? AND p.path LIKE ? ESCAPE '\\' ORDER BY p.name", Directory::policy, account, likePrefix(pathPrefix)))
                     .stream().filter(m -> !onlyAttached || m.attachmentCount() > 0).toList());
         }
         return out;
@@ -433,7 +433,7 @@ public final class Directory {
             if (n >= MAX_MANAGED_ATTACHMENTS) {
                 throw IamException.limitExceeded("Cannot exceed quota for PoliciesPer" + capital(kind) + ": " + MAX_MANAGED_ATTACHMENTS);
             }
-            Sql.update(c, "INSERT OR IGNORE INTO iam_attachments(account, kind, owner, policy_arn) VALUES(?,?,?,?)",
+            Sql.update(c, "INSERT INTO iam_attachments(account, kind, owner, policy_arn) VALUES(?,?,?,?) ON CONFLICT DO NOTHING",
                     account, kind, owner, m.arn());
             return null;
         });

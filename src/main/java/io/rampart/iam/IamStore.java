@@ -104,8 +104,8 @@ public final class IamStore {
                     ps.setLong(3, now);
                     ps.executeUpdate();
                 }
-                Sql.update(c, "INSERT OR IGNORE INTO iam_entities(account, kind, name, id, path, created) "
-                        + "VALUES(?, 'user', 'admin', ?, '/', ?)", account, adminId, now);
+                Sql.update(c, "INSERT INTO iam_entities(account, kind, name, id, path, created) "
+                        + "VALUES(?, 'user', 'admin', ?, '/', ?) ON CONFLICT DO NOTHING", account, adminId, now);
             }
             if (!useEnv && !fresh) return new Bootstrap(account, "admin", null, null, false);
             String id = useEnv ? envAccessKey.trim() : "AKIA" + random(KEY_ALPHABET, 16);
@@ -261,7 +261,9 @@ public final class IamStore {
     public void addMfaDevice(String serial, String accountId, String userName, byte[] seed) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR REPLACE INTO mfa_devices(serial, account, user_name, secret, enabled, created) VALUES(?,?,?,?,1,?)")) {
+                    "INSERT INTO mfa_devices(serial, account, user_name, secret, enabled, created) VALUES(?,?,?,?,1,?)"
+                    + " ON CONFLICT(serial) DO UPDATE SET account = excluded.account, user_name = excluded.user_name,"
+                    + " secret = excluded.secret, enabled = excluded.enabled, created = excluded.created")) {
                 ps.setString(1, serial);
                 ps.setString(2, accountId);
                 ps.setString(3, userName);

@@ -48,6 +48,11 @@ public final class Organization {
         return generation.get();
     }
 
+    /** Drops what callers compiled from the organisation's policies (another node may have changed them). */
+    public void changed() {
+        generation.incrementAndGet();
+    }
+
     public Optional<Info> info() {
         return db.read(c -> Sql.one(c, "SELECT * FROM org", Organization::info));
     }
@@ -63,10 +68,10 @@ public final class Organization {
             String root = "r-" + IamIds.random("abcdefghijklmnopqrstuvwxyz0123456789", 4);
             Sql.update(c, "INSERT INTO org(id, root_id, management_account, created) VALUES(?,?,?,?)", id, root,
                     managementAccount, System.currentTimeMillis());
-            Sql.update(c, "INSERT OR IGNORE INTO org_policies(id, type, name, description, content, aws_managed) "
-                    + "VALUES(?,?,?,?,?,1)", FULL_AWS_ACCESS, SCP, "FullAWSAccess", "Allows access to every operation", FULL_DOCUMENT);
-            Sql.update(c, "INSERT OR IGNORE INTO org_policies(id, type, name, description, content, aws_managed) "
-                    + "VALUES(?,?,?,?,?,1)", RCP_FULL_AWS_ACCESS, RCP, "RCPFullAWSAccess",
+            Sql.update(c, "INSERT INTO org_policies(id, type, name, description, content, aws_managed) "
+                    + "VALUES(?,?,?,?,?,1) ON CONFLICT DO NOTHING", FULL_AWS_ACCESS, SCP, "FullAWSAccess", "Allows access to every operation", FULL_DOCUMENT);
+            Sql.update(c, "INSERT INTO org_policies(id, type, name, description, content, aws_managed) "
+                    + "VALUES(?,?,?,?,?,1) ON CONFLICT DO NOTHING", RCP_FULL_AWS_ACCESS, RCP, "RCPFullAWSAccess",
                     "Allows access to every operation", RCP_FULL_DOCUMENT);
             return Sql.one(c, "SELECT * FROM org", Organization::info).orElseThrow();
         });
@@ -92,9 +97,9 @@ public final class Organization {
         db.write(c -> {
             Sql.update(c, "UPDATE org SET " + column + " = ?", enabled ? 1 : 0);
             if (enabled) {
-                Sql.update(c, "INSERT OR IGNORE INTO org_attachments(policy_id, target) VALUES(?, ?)", full, info.rootId());
+                Sql.update(c, "INSERT INTO org_attachments(policy_id, target) VALUES(?, ?) ON CONFLICT DO NOTHING", full, info.rootId());
                 for (String a : accounts) {
-                    Sql.update(c, "INSERT OR IGNORE INTO org_attachments(policy_id, target) VALUES(?, ?)", full, a);
+                    Sql.update(c, "INSERT INTO org_attachments(policy_id, target) VALUES(?, ?) ON CONFLICT DO NOTHING", full, a);
                 }
             } else {
                 Sql.update(c, "DELETE FROM org_attachments WHERE policy_id IN (SELECT id FROM org_policies WHERE type = ?)", type);
@@ -157,7 +162,7 @@ public final class Organization {
         Info info = require();
         Policy p = policy(policyId);
         checkEnabled(info, p.type());
-        int n = db.write(c -> Sql.update(c, "INSERT OR IGNORE INTO org_attachments(policy_id, target) VALUES(?,?)", policyId, target));
+        int n = db.write(c -> Sql.update(c, "INSERT INTO org_attachments(policy_id, target) VALUES(?,?) ON CONFLICT DO NOTHING", policyId, target));
         if (n == 0) {
             throw new IamException(IamErrorCode.DUPLICATE_POLICY_ATTACHMENT, "The selected policy is already attached to the specified target.");
         }

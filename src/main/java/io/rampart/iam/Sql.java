@@ -44,7 +44,8 @@ final class Sql {
     private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
-            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            // Flags are stored as 1/0 on every backend (what SQLite's driver writes for a Boolean).
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i] instanceof Boolean b ? (b ? 1 : 0) : args[i]);
         } catch (SQLException e) {
             ps.close();
             throw e;

@@ -36,6 +36,11 @@ public final class WindowPurger implements AutoCloseable {
         worker.start();
     }
 
+    /** Runs passes only while this node holds the "rampart-window-purge" lease (several nodes on one database). */
+    public void leased(io.rampart.storage.Leases leases) {
+        worker.leased(leases);
+    }
+
     /** One pass, now: frees what was removed from view before now minus the window. */
     public RecoveryWindow.Purge runOnce() {
         long now = clock.millis();

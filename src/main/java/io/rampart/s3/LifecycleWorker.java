@@ -84,6 +84,11 @@ public final class LifecycleWorker implements AutoCloseable {
         worker.start();
     }
 
+    /** Runs passes only while this node holds the "rampart-lifecycle" lease (several nodes on one database). */
+    public void leased(io.rampart.storage.Leases leases) {
+        worker.leased(leases);
+    }
+
     /** Stops the thread, letting a pass in progress stop at its next batch. */
     @Override public void close() {
         worker.close();

@@ -20,6 +20,7 @@ public final class PeriodicWorker implements AutoCloseable {
     private final Object monitor = new Object();
     private volatile boolean closed;
     private Thread thread;
+    private volatile io.rampart.storage.Leases leases;
 
     /** {@code what} names a pass in the log ("lifecycle pass"); the first pass runs {@code firstDelay} after start. */
     public PeriodicWorker(String threadName, String what, Duration firstDelay, Duration interval, Runnable pass) {
@@ -28,6 +29,20 @@ public final class PeriodicWorker implements AutoCloseable {
         this.firstDelay = firstDelay;
         this.interval = interval;
         this.pass = pass;
+    }
+
+    /**
+     * Runs passes only while this node holds the lease named after the thread, so that several nodes on one database
+     * run the work once: taken or renewed before each pass for the interval plus half a minute, given up on close; a
+     * node that dies without giving it up is taken over once it expires.
+     */
+    public void leased(io.rampart.storage.Leases leases) {
+        this.leases = leases;
+    }
+
+    private boolean mayRun() {
+        io.rampart.storage.Leases l = leases;
+        return l == null || l.hold(threadName, interval.plusSeconds(30));
     }
 
     public synchronized void start() {
@@ -44,7 +59,7 @@ public final class PeriodicWorker implements AutoCloseable {
         if (!pause(firstDelay.toMillis())) return;
         while (!closed) {
             try {
-                pass.run();
+                if (mayRun()) pass.run();
             } catch (RuntimeException e) {
                 if (closed) return;
                 log.warn("{} failed: {}", what, e.toString(), e);
@@ -86,6 +101,14 @@ public final class PeriodicWorker implements AutoCloseable {
                 t.join(Duration.ofSeconds(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        io.rampart.storage.Leases l = leases;
+        if (l != null && t != null) {
+            try {
+                l.release(threadName);
+            } catch (RuntimeException e) {
+                log.warn("could not give up the {} lease: {} (it expires on its own)", threadName, e.toString());
             }
         }
     }

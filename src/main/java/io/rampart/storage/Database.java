@@ -2,70 +2,55 @@ package io.rampart.storage;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The embedded SQLite database: a pool of read connections and a single writer thread that groups concurrent write
- * transactions into one commit (one WAL fsync acknowledges many writes). Each write runs inside its own savepoint, so
- * one failing write never undoes its neighbours in the group. Durability: WAL with synchronous=FULL.
+ * The metadata database, whichever backend holds it: reads in a consistent snapshot and write transactions that are
+ * durable when {@link #write} returns, each as atomic as if it were the only writer. The embedded default is SQLite
+ * in the data directory ({@link SqliteEngine}: one writer thread grouping concurrent writes into one commit); several
+ * nodes share a PostgreSQL database ({@link PostgresEngine}: serializable transactions retried on conflict). Every
+ * store runs its SQL through this class, with the few statements that differ in the backend's {@link SqlDialect}.
  */
 public final class Database implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Database.class);
-    private static final int MAX_GROUP = 256;
-
     /** A unit of work run against a connection. */
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private record Pending<T>(Work<T> work, CompletableFuture<T> done) {}
+    /** How one backend runs reads and writes. */
+    interface Engine extends AutoCloseable {
+        <T> T read(Work<T> work);
 
-    private final String url;
-    private final BlockingQueue<Connection> readers;
-    private final List<Connection> allReaders = new ArrayList<>();
-    private final LinkedBlockingQueue<Pending<?>> writes = new LinkedBlockingQueue<>();
-    private final Connection writer;
-    private final Thread writerThread;
-    private volatile boolean closed;
+        <T> T write(Work<T> work);
 
-    /** Opens the database and brings its schema to the latest numbered migration ({@link SchemaMigrations}). */
+        /** A write that no other process runs at the same time (schema migrations). */
+        <T> T exclusive(Work<T> work);
+
+        /** Write transactions run again after a conflict with another transaction, since start. */
+        default long retries() {
+            return 0;
+        }
+
+        @Override void close();
+    }
+
+    private final Engine engine;
+    private final SqlDialect dialect;
+
+    /** Opens the SQLite database file and brings its schema to the latest numbered migration ({@link SchemaMigrations}). */
     public Database(Path file, int readConnections) throws SQLException {
         this(file, readConnections, true);
     }
 
     /** Without {@code migrate}, the schema is left as found: only to build an old layout in a test. */
     Database(Path file, int readConnections, boolean migrate) throws SQLException {
-        this.url = "jdbc:sqlite:" + file.toAbsolutePath();
-        // SQLite gives the -wal and -shm files the database file's mode: make that 0600 before it first opens it.
-        try {
-            if (!java.nio.file.Files.exists(file)) java.nio.file.Files.createFile(file, OwnerOnly.file());
-            else OwnerOnly.restrictFile(file);
-            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-wal"));
-            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-shm"));
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
-        }
-        this.writer = open(false);
-        this.readers = new ArrayBlockingQueue<>(readConnections);
-        for (int i = 0; i < readConnections; i++) {
-            Connection c = open(true);
-            allReaders.add(c);
-            readers.add(c);
-        }
-        this.writerThread = Thread.ofPlatform().name("rampart-db-writer").daemon(true).start(this::writeLoop);
+        this(new SqliteEngine(file, readConnections), SqliteDialect.INSTANCE, migrate);
+    }
+
+    private Database(Engine engine, SqlDialect dialect, boolean migrate) {
+        this.engine = engine;
+        this.dialect = dialect;
         if (migrate) {
             try {
                 SchemaMigrations.migrate(this);
@@ -76,136 +61,56 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private Connection open(boolean readOnly) throws SQLException {
-        java.util.Properties props = new java.util.Properties();
-        // The writer begins every transaction IMMEDIATE: another process on the same file (`rampart admin`, a second
-        // node) then waits in the busy handler for the write lock, instead of failing at once with SQLITE_BUSY when a
-        // transaction that read first tries to write after the other process committed.
-        if (!readOnly) props.setProperty("transaction_mode", "IMMEDIATE");
-        Connection c = DriverManager.getConnection(url, props);
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");
-            s.execute("PRAGMA foreign_keys=ON");
-            s.execute("PRAGMA busy_timeout=10000");
-            s.execute("PRAGMA cache_size=-16000");
-            if (readOnly) s.execute("PRAGMA query_only=ON");
+    /**
+     * Opens the metadata database at {@code location}: the SQLite file {@code rampart.db} in {@code dataDir}, or a
+     * PostgreSQL database (its schema migrated under an advisory lock, so nodes starting together do not race).
+     */
+    public static Database open(MetadataLocation location, Path dataDir) throws SQLException {
+        int connections = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        if (location instanceof MetadataLocation.Postgres pg) {
+            return new Database(new PostgresEngine(pg, connections), PostgresDialect.INSTANCE, true);
         }
-        return c;
+        return new Database(dataDir.resolve("rampart.db"), connections);
+    }
+
+    /**
+     * Whether other processes serve from this database at the same time (PostgreSQL): what a node caches of rows
+     * another node can change must then expire within a bounded time.
+     */
+    public boolean shared() {
+        return dialect != SqliteDialect.INSTANCE;
+    }
+
+    SqlDialect dialect() {
+        return dialect;
     }
 
     /** Runs a read in a consistent snapshot on a pooled connection. */
     public <T> T read(Work<T> work) {
-        Connection c;
-        try {
-            c = readers.poll(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted waiting for a database connection", e);
-        }
-        if (c == null) throw new StorageException("no database connection available", null);
-        try {
-            c.setAutoCommit(false);
-            try {
-                return work.run(c);
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StorageException("database read failed", e);
-        } finally {
-            readers.add(c);
-        }
+        return engine.read(work);
     }
 
     /**
-     * Runs a write transaction and returns once it is durable. Writes from concurrent callers are committed together.
-     * A RuntimeException thrown by the work (e.g. a failed precondition) rolls back only this write and is rethrown.
+     * Runs a write transaction and returns once it is durable. A RuntimeException thrown by the work (e.g. a failed
+     * precondition) rolls back only this write and is rethrown. On PostgreSQL the work may run more than once (a
+     * serialization conflict with another transaction is retried): it must not act outside the database before it
+     * returns, or must be able to do so again.
      */
     public <T> T write(Work<T> work) {
-        if (closed) throw new StorageException("database is closed", null);
-        CompletableFuture<T> done = new CompletableFuture<>();
-        writes.add(new Pending<>(work, done));
-        try {
-            return done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted waiting for commit", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) throw re;
-            if (cause instanceof Error err) throw err;
-            throw new StorageException("database write failed", cause);
-        }
+        return engine.write(work);
     }
 
-    private void writeLoop() {
-        List<Pending<?>> batch = new ArrayList<>(MAX_GROUP);
-        while (true) {
-            try {
-                Pending<?> first = writes.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closed) return;
-                    continue;
-                }
-                batch.add(first);
-                writes.drainTo(batch, MAX_GROUP - 1);
-                runBatch(batch);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Throwable t) {
-                log.error("writer loop failure", t);
-                for (Pending<?> p : batch) p.done.completeExceptionally(t);
-            } finally {
-                batch.clear();
-            }
-        }
+    /** Write transactions run again after a conflict with another (PostgreSQL), since start: contention. */
+    public long retries() {
+        return engine.retries();
     }
 
-    private void runBatch(List<Pending<?>> batch) throws SQLException {
-        Object[] results = new Object[batch.size()];
-        Throwable[] failures = new Throwable[batch.size()];
-        writer.setAutoCommit(false);
-        try (Statement s = writer.createStatement()) {
-            for (int i = 0; i < batch.size(); i++) {
-                s.execute("SAVEPOINT w");
-                try {
-                    results[i] = batch.get(i).work.run(writer);
-                    s.execute("RELEASE w");
-                } catch (Throwable t) {
-                    s.execute("ROLLBACK TO w");
-                    s.execute("RELEASE w");
-                    failures[i] = t;
-                }
-            }
-            writer.commit();
-        } catch (SQLException e) {
-            try { writer.rollback(); } catch (SQLException ignored) { /* the original failure is reported */ }
-            writer.setAutoCommit(true);
-            for (Pending<?> p : batch) p.done.completeExceptionally(e);
-            return;
-        }
-        writer.setAutoCommit(true);
-        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results[i], failures[i]);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void complete(Pending<T> p, Object result, Throwable failure) {
-        if (failure != null) p.done.completeExceptionally(failure);
-        else p.done.complete((T) result);
+    /** A write transaction that no other process or node runs at the same time. */
+    <T> T exclusive(Work<T> work) {
+        return engine.exclusive(work);
     }
 
     @Override public void close() {
-        closed = true;
-        try {
-            writerThread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try { writer.close(); } catch (SQLException ignored) { /* closing anyway */ }
-        for (Connection c : allReaders) {
-            try { c.close(); } catch (SQLException ignored) { /* closing anyway */ }
-        }
+        engine.close();
     }
 }

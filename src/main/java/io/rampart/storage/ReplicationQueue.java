@@ -71,8 +71,8 @@ public final class ReplicationQueue {
     public void markDone(Task t, String destination) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE replication_queue SET done = done || ? || char(10) WHERE id = ?")) {
-                ps.setString(1, destination);
+                    "UPDATE replication_queue SET done = done || ? WHERE id = ?")) {
+                ps.setString(1, destination + "\n");
                 ps.setLong(2, t.id());
                 ps.executeUpdate();
             }
@@ -113,7 +113,8 @@ public final class ReplicationQueue {
     public void finish(Task t, String status) {
         db.write(c -> {
             if (status != null) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET meta = json_set(meta, '$.replicationStatus', ?)"
+                try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET meta = "
+                        + db.dialect().jsonWithField("meta", "replicationStatus")
                         + " WHERE bucket = ? AND key = ? AND version_id = ?")) {
                     ps.setString(1, status);
                     ps.setString(2, t.bucket());

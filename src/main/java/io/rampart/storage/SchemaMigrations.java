@@ -43,27 +43,35 @@ public final class SchemaMigrations {
             new Step(3, "audit", "baseline"),
             new Step(4, "detect", "baseline"),
             new Step(5, "notify", "baseline"),
-            new Step(6, "kms", "keys"));
+            new Step(6, "kms", "keys"),
+            new Step(7, "cluster", "leases"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */
     static final int BASELINE = 5;
 
-    static final String DIALECT = "sqlite";
+    /** The backends with a directory of migrations; each has every step. */
+    static final List<String> DIALECTS = List.of("sqlite", "postgresql");
 
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY,"
-            + " owner TEXT NOT NULL, name TEXT NOT NULL, applied INTEGER NOT NULL)";
+            + " owner TEXT NOT NULL, name TEXT NOT NULL, applied BIGINT NOT NULL)";
 
     /** The latest version this code knows. */
     public static int latest() {
         return STEPS.getLast().version();
     }
 
-    /** Brings the database to {@link #latest()}; a no-op when it is there already. */
+    /**
+     * Brings the database to {@link #latest()}; a no-op when it is there already. On PostgreSQL the steps run under an
+     * advisory lock ({@link Database#exclusive}): of two nodes starting at once, the second waits and then finds the
+     * schema at the latest version.
+     */
     static void migrate(Database db) {
         int latest = latest();
-        db.write(c -> {
-            boolean versioned = tableExists(c, "schema_version");
-            boolean unversioned = !versioned && hasTables(c);
+        SqlDialect dialect = db.dialect();
+        db.exclusive(c -> {
+            boolean versioned = dialect.tableExists(c, "schema_version");
+            // Only the embedded store predates numbered migrations.
+            boolean unversioned = !versioned && dialect == SqliteDialect.INSTANCE && dialect.hasTables(c);
             try (Statement s = c.createStatement()) {
                 s.execute(VERSION_TABLE);
             }
@@ -77,7 +85,7 @@ public final class SchemaMigrations {
             for (Step step : STEPS) {
                 if (step.version() <= current) continue;
                 try (Statement s = c.createStatement()) {
-                    for (String sql : statements(step)) s.execute(sql);
+                    for (String sql : statements(step, dialect.name())) s.execute(sql);
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO schema_version(version, owner, name, applied) VALUES(?,?,?,?)")) {
@@ -139,25 +147,9 @@ public final class SchemaMigrations {
         return out;
     }
 
-    private static boolean tableExists(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private static boolean hasTables(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1")) {
-            return rs.next();
-        }
-    }
-
     /** A step's statements: its resource split at each ';' that ends a line, comment lines dropped. */
-    static List<String> statements(Step step) {
-        String path = step.resource(DIALECT);
+    static List<String> statements(Step step, String dialect) {
+        String path = step.resource(dialect);
         String text;
         try (InputStream in = SchemaMigrations.class.getResourceAsStream(path)) {
             if (in == null) throw new IllegalStateException("missing schema migration " + path);

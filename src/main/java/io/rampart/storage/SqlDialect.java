@@ -1,10 +1,29 @@
 package io.rampart.storage;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 /**
- * The SQL that differs between metadata backends; everything else the store runs is portable SQL (row-value
- * comparisons, {@code LIMIT}, {@code COALESCE}). SQLite's is {@link SqliteDialect}.
+ * The SQL that differs between metadata backends; everything else the stores run is portable SQL (row-value
+ * comparisons, {@code LIMIT}, {@code COALESCE}, {@code INSERT ... ON CONFLICT}). SQLite's is {@link SqliteDialect},
+ * PostgreSQL's {@link PostgresDialect}.
  */
 interface SqlDialect {
+    /** The directory of this backend's schema migrations: {@code schema/<name>/V<n>__...sql}. */
+    String name();
+
+    /** Whether a table exists (schema migrations, to recognise an empty or unversioned database). */
+    boolean tableExists(Connection c, String table) throws SQLException;
+
+    /** Whether the database holds any table at all. */
+    boolean hasTables(Connection c) throws SQLException;
+
+    /**
+     * An expression for the JSON text in {@code column} with its top-level string field {@code field} set to the
+     * one parameter.
+     */
+    String jsonWithField(String column, String field);
+
     /** Adds one reference to a blob, creating its row at 1 (parameter: blob id). */
     String addBlobRef();
 

@@ -1,5 +1,11 @@
 package io.rampart.storage;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 /**
  * SQLite's SQL: upserts as {@code INSERT ... ON CONFLICT} / {@code INSERT OR REPLACE}, and listing queries pinned to
  * their covering indexes with {@code INDEXED BY} (see {@link ObjectsTable}).
@@ -8,6 +14,30 @@ final class SqliteDialect implements SqlDialect {
     static final SqliteDialect INSTANCE = new SqliteDialect();
 
     private SqliteDialect() {
+    }
+
+    @Override public String name() {
+        return "sqlite";
+    }
+
+    @Override public boolean tableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override public boolean hasTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1")) {
+            return rs.next();
+        }
+    }
+
+    @Override public String jsonWithField(String column, String field) {
+        return "json_set(" + column + ", '$." + field + "', ?)";
     }
 
     @Override public String addBlobRef() {

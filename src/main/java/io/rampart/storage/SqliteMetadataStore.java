@@ -13,10 +13,10 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * {@link MetadataStore} on the embedded SQLite {@link Database}: the transaction boundaries (which calls read, which
+ * {@link MetadataStore} on the {@link Database} (the embedded SQLite, or PostgreSQL): the transaction boundaries (which calls read, which
  * write, blobs released after the commit) over the per-concern classes that run the SQL on a connection —
  * {@link Buckets}, {@link ObjectVersions}, {@link MultipartUploads}, {@link BlobRefs}, {@link Listings} and the
- * {@link RecoveryWindow} — with SQLite's own SQL in {@link SqliteDialect}.
+ * {@link RecoveryWindow} — with each backend's own SQL in its {@link SqlDialect}.
  */
 public final class SqliteMetadataStore implements MetadataStore {
     /** The id S3 gives versions written while versioning is off or suspended. */
@@ -33,7 +33,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         this.db = db;
         this.releaseBlob = releaseBlob;
         this.window = new RecoveryWindow(db, releaseBlob);
-        SqlDialect dialect = SqliteDialect.INSTANCE;
+        SqlDialect dialect = db.dialect();
         BlobRefs blobs = new BlobRefs(dialect);
         this.versions = new ObjectVersions(dialect, blobs, window);
         this.uploads = new MultipartUploads(dialect, blobs, versions);
@@ -62,7 +62,10 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     private <T> T writeReleasing(ReleasingWork<T> work) {
         List<String> freed = new ArrayList<>();
-        T result = db.write(c -> work.run(c, freed));
+        T result = db.write(c -> {
+            freed.clear(); // a write retried after a conflict (PostgreSQL) frees only what its last run freed
+            return work.run(c, freed);
+        });
         freed.forEach(releaseBlob);
         return result;
     }

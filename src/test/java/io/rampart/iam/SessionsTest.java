@@ -21,16 +21,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** STS sessions as stored: credentials sealed at rest, found by the verifier, ended early, purged a day after they end. */
 class SessionsTest {
-    private static final MasterKey MASTER = MasterKey.of(new byte[32]);
+    static final MasterKey MASTER = MasterKey.of(new byte[32]);
     private static final String ACCOUNT = "111122223333";
-    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+    static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
     @TempDir Path dir;
     Database db;
     Sessions sessions;
 
+    /** The database the sessions live in (the same one each time within a test); SQLite here. */
+    protected Database openDatabase() throws Exception {
+        return new Database(dir.resolve("rampart.db"), 2);
+    }
+
     @BeforeEach void open() throws Exception {
-        db = new Database(dir.resolve("rampart.db"), 2);
+        db = openDatabase();
         sessions = new Sessions(db, MASTER);
     }
 
@@ -78,7 +83,7 @@ class SessionsTest {
     @Test void secretsAndTokensAreSealedInTheDatabaseFiles() throws Exception {
         Sessions.Issued issued = role("sealed", NOW, Duration.ofHours(1), false, null);
         db.close();
-        db = new Database(dir.resolve("rampart.db"), 2);
+        db = openDatabase();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(f -> f.getFileName().toString().startsWith("rampart.db")).toList();

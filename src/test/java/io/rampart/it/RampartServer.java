@@ -27,10 +27,33 @@ public final class RampartServer implements AutoCloseable {
 
     private final Path dataDir;
     private final Rampart rampart;
+    private final io.rampart.storage.MetadataLocation metadata;
 
-    private RampartServer(Path dataDir, Rampart rampart) {
+    private RampartServer(Path dataDir, Rampart.Config config, Rampart rampart) {
         this.dataDir = dataDir;
         this.rampart = rampart;
+        this.metadata = config.metadata();
+    }
+
+    private RampartServer(Path dataDir, Rampart.Config config) throws Exception {
+        this(dataDir, config, Rampart.start(config));
+    }
+
+    private RampartServer(Path dataDir, Rampart.Config config, io.rampart.detect.DetectorSettings detection) throws Exception {
+        this(dataDir, config, Rampart.start(config, detection));
+    }
+
+    /**
+     * A read-only connection to the server's metadata database, whichever backend holds it: for tests that check what
+     * the server stored and S3 does not show.
+     */
+    public java.sql.Connection openMetadata() throws java.sql.SQLException {
+        if (metadata instanceof io.rampart.storage.MetadataLocation.Postgres pg) {
+            java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+            c.setReadOnly(true);
+            return c;
+        }
+        return java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + dataDir.resolve("rampart.db") + "?mode=ro");
     }
 
     public static RampartServer start() throws Exception {
@@ -40,18 +63,25 @@ public final class RampartServer implements AutoCloseable {
     /** Starts a server whose configuration the test adjusts (TLS, SSE-C settings...). */
     public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config.Builder> adjust) throws Exception {
         Path dir = Files.createTempDirectory("rampart-it");
-        return new RampartServer(dir, Rampart.start(adjust.apply(
-                // The detector's automatic responses would disable the admin key of tests that use SSE-C on purpose: they are
-                // off here, and DetectorTest turns them on.
-                Rampart.Config.builder(dir).rootKey(ACCESS_KEY, SECRET_KEY).autoRespond(false)).build()));
+        // The detector's automatic responses would disable the admin key of tests that use SSE-C on purpose: they are
+        // off here, and DetectorTest turns them on.
+        return new RampartServer(dir, adjust.apply(defaults(dir)).build());
+    }
+
+    /**
+     * The test server's settings before a test adjusts them: the test admin key, automatic responses off, and the
+     * metadata on a fresh PostgreSQL database when the JVM runs the kit on PostgreSQL ({@link TestPostgres#selected}).
+     */
+    static Rampart.Config.Builder defaults(Path dir) {
+        Rampart.Config.Builder b = Rampart.Config.builder(dir).rootKey(ACCESS_KEY, SECRET_KEY).autoRespond(false);
+        return TestPostgres.selected() ? b.metadata(TestPostgres.freshDatabase()) : b;
     }
 
     /** Starts a server with the detector's rule pack and webhooks set too. */
     public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config.Builder> adjust,
                                       io.rampart.detect.DetectorSettings detection) throws Exception {
         Path dir = Files.createTempDirectory("rampart-it");
-        return new RampartServer(dir, Rampart.start(adjust.apply(
-                Rampart.Config.builder(dir).rootKey(ACCESS_KEY, SECRET_KEY).autoRespond(false)).build(), detection));
+        return new RampartServer(dir, adjust.apply(defaults(dir)).build(), detection);
     }
 
     public URI endpoint() {

@@ -333,8 +333,7 @@ class VersioningTest {
         String v1 = put(bucket, "k", "one").versionId();
         String marker = s3.deleteObject(b -> b.bucket(bucket).key("k")).versionId();
         // Not visible over S3: read the server's metadata store (read-only) to check what recovery will rely on.
-        String url = "jdbc:sqlite:file:" + server.dataDir().resolve("rampart.db") + "?mode=ro";
-        try (var c = java.sql.DriverManager.getConnection(url);
+        try (var c = server.openMetadata();
              var ps = c.prepareStatement("SELECT version_id, writer_arn, writer_key FROM objects WHERE bucket = ? ORDER BY seq")) {
             ps.setString(1, bucket);
             List<String> rows = new java.util.ArrayList<>();

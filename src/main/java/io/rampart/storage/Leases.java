@@ -1,0 +1,69 @@
+package io.rampart.storage;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Named leases in the metadata database, so that work meant to run once per cluster (a lifecycle pass, the recovery
+ * window's purge) runs on one node at a time: the holder renews its lease at each pass; another node takes it over
+ * only once it has expired (the holder died or stopped), or at once when the holder released it on a clean stop.
+ * The check and the take are one write transaction (serializable on PostgreSQL), so two nodes never both win.
+ * Expiry compares the nodes' clocks: they must agree to well within a lease's length (NTP).
+ */
+public final class Leases {
+    private final Database db;
+    private final String holder;
+    private final Clock clock;
+
+    /** {@code holder} names this node (unique per process). */
+    public Leases(Database db, String holder, Clock clock) {
+        this.db = db;
+        this.holder = holder;
+        this.clock = clock;
+    }
+
+    public String holder() {
+        return holder;
+    }
+
+    /** Takes or renews the lease {@code name} for {@code length}; true when this node holds it now. */
+    public boolean hold(String name, Duration length) {
+        return db.write(c -> {
+            long now = clock.millis();
+            String current = null;
+            long expires = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT holder, expires FROM leases WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        current = rs.getString(1);
+                        expires = rs.getLong(2);
+                    }
+                }
+            }
+            if (current != null && !current.equals(holder) && expires > now) return false;
+            String sql = current == null ? "INSERT INTO leases(holder, expires, name) VALUES(?, ?, ?)"
+                    : "UPDATE leases SET holder = ?, expires = ? WHERE name = ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, holder);
+                ps.setLong(2, now + length.toMillis());
+                ps.setString(3, name);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Gives the lease up if this node holds it, so another node may take it at its next pass. */
+    public void release(String name) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM leases WHERE name = ? AND holder = ?")) {
+                ps.setString(1, name);
+                ps.setString(2, holder);
+                return ps.executeUpdate();
+            }
+        });
+    }
+}

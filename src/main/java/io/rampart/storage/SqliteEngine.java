@@ -1,0 +1,192 @@
+package io.rampart.storage;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded SQLite database: a pool of read connections and a single writer thread that groups concurrent write
+ * transactions into one commit (one WAL fsync acknowledges many writes). Each write runs inside its own savepoint, so
+ * one failing write never undoes its neighbours in the group. Durability: WAL with synchronous=FULL.
+ */
+final class SqliteEngine implements Database.Engine {
+    private static final Logger log = LoggerFactory.getLogger(SqliteEngine.class);
+    private static final int MAX_GROUP = 256;
+
+    private record Pending<T>(Database.Work<T> work, CompletableFuture<T> done) {}
+
+    private final String url;
+    private final BlockingQueue<Connection> readers;
+    private final List<Connection> allReaders = new ArrayList<>();
+    private final LinkedBlockingQueue<Pending<?>> writes = new LinkedBlockingQueue<>();
+    private final Connection writer;
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    SqliteEngine(Path file, int readConnections) throws SQLException {
+        this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        // SQLite gives the -wal and -shm files the database file's mode: make that 0600 before it first opens it.
+        try {
+            if (!java.nio.file.Files.exists(file)) java.nio.file.Files.createFile(file, OwnerOnly.file());
+            else OwnerOnly.restrictFile(file);
+            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-wal"));
+            OwnerOnly.restrictFile(file.resolveSibling(file.getFileName() + "-shm"));
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
+        }
+        this.writer = open(false);
+        this.readers = new ArrayBlockingQueue<>(readConnections);
+        for (int i = 0; i < readConnections; i++) {
+            Connection c = open(true);
+            allReaders.add(c);
+            readers.add(c);
+        }
+        this.writerThread = Thread.ofPlatform().name("rampart-db-writer").daemon(true).start(this::writeLoop);
+    }
+
+    private Connection open(boolean readOnly) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        // The writer begins every transaction IMMEDIATE: another process on the same file (`rampart admin`, a second
+        // node) then waits in the busy handler for the write lock, instead of failing at once with SQLITE_BUSY when a
+        // transaction that read first tries to write after the other process committed.
+        if (!readOnly) props.setProperty("transaction_mode", "IMMEDIATE");
+        Connection c = DriverManager.getConnection(url, props);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA foreign_keys=ON");
+            s.execute("PRAGMA busy_timeout=10000");
+            s.execute("PRAGMA cache_size=-16000");
+            if (readOnly) s.execute("PRAGMA query_only=ON");
+        }
+        return c;
+    }
+
+    @Override public <T> T read(Database.Work<T> work) {
+        Connection c;
+        try {
+            c = readers.poll(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted waiting for a database connection", e);
+        }
+        if (c == null) throw new StorageException("no database connection available", null);
+        try {
+            c.setAutoCommit(false);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("database read failed", e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    /** Writes from concurrent callers are committed together (group commit), each in its own savepoint. */
+    @Override public <T> T write(Database.Work<T> work) {
+        if (closed) throw new StorageException("database is closed", null);
+        CompletableFuture<T> done = new CompletableFuture<>();
+        writes.add(new Pending<>(work, done));
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted waiting for commit", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new StorageException("database write failed", cause);
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_GROUP);
+        while (true) {
+            try {
+                Pending<?> first = writes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closed) return;
+                    continue;
+                }
+                batch.add(first);
+                writes.drainTo(batch, MAX_GROUP - 1);
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                log.error("writer loop failure", t);
+                for (Pending<?> p : batch) p.done.completeExceptionally(t);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void runBatch(List<Pending<?>> batch) throws SQLException {
+        Object[] results = new Object[batch.size()];
+        Throwable[] failures = new Throwable[batch.size()];
+        writer.setAutoCommit(false);
+        try (Statement s = writer.createStatement()) {
+            for (int i = 0; i < batch.size(); i++) {
+                s.execute("SAVEPOINT w");
+                try {
+                    results[i] = batch.get(i).work.run(writer);
+                    s.execute("RELEASE w");
+                } catch (Throwable t) {
+                    s.execute("ROLLBACK TO w");
+                    s.execute("RELEASE w");
+                    failures[i] = t;
+                }
+            }
+            writer.commit();
+        } catch (SQLException e) {
+            try { writer.rollback(); } catch (SQLException ignored) { /* the original failure is reported */ }
+            writer.setAutoCommit(true);
+            for (Pending<?> p : batch) p.done.completeExceptionally(e);
+            return;
+        }
+        writer.setAutoCommit(true);
+        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results[i], failures[i]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Pending<T> p, Object result, Throwable failure) {
+        if (failure != null) p.done.completeExceptionally(failure);
+        else p.done.complete((T) result);
+    }
+
+    /** The single writer already excludes every other write of this process; BEGIN IMMEDIATE the other processes. */
+    @Override public <T> T exclusive(Database.Work<T> work) {
+        return write(work);
+    }
+
+    @Override public void close() {
+        closed = true;
+        try {
+            writerThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try { writer.close(); } catch (SQLException ignored) { /* closing anyway */ }
+        for (Connection c : allReaders) {
+            try { c.close(); } catch (SQLException ignored) { /* closing anyway */ }
+        }
+    }
+}
