@@ -63,6 +63,9 @@ public final class Router {
                 if (q.containsKey("replication")) return Operation.PUT_BUCKET_REPLICATION;
                 if (q.containsKey("acl")) return Operation.PUT_BUCKET_ACL;
                 if (q.containsKey("requestPayment")) return Operation.PUT_BUCKET_REQUEST_PAYMENT;
+                if (q.containsKey("website")) return Operation.PUT_BUCKET_WEBSITE;
+                if (q.containsKey("cors")) return Operation.PUT_BUCKET_CORS;
+                if (q.containsKey("tagging")) return Operation.PUT_BUCKET_TAGGING;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {

@@ -3,6 +3,10 @@ package io.rampart.s3;
 /** Every S3 error Rampart can answer, with its HTTP status and AWS's default message: one line to raise, impossible to mistype. */
 public enum S3ErrorCode {
     ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
+    /** A CORS preflight no rule allows (AWS's spelling of "evaluation" kept). */
+    ACCESS_FORBIDDEN("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the "
+            + "evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are "
+            + "not whitelisted by the resource's CORS spec."),
     BAD_REQUEST_TAGS("BadRequest", 400, "Bad Request"),
     BAD_DIGEST("BadDigest", 400, "The Content-MD5 you specified did not match what we received."),
     BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409,
