@@ -30,19 +30,42 @@ public final class SigV4Verifier {
     private final String region;
     private final Clock clock;
     private final SigningKeyCache signingKeys = new SigningKeyCache(1024);
+    private final boolean sigV2;
 
     public SigV4Verifier(CredentialStore store, String region, Clock clock) {
+        this(store, region, clock, true);
+    }
+
+    /** {@code sigV2}: whether Signature Version 2 is accepted too (for S3 only, as on AWS), else refused as AWS refuses it. */
+    public SigV4Verifier(CredentialStore store, String region, Clock clock, boolean sigV2) {
         this.store = Objects.requireNonNull(store, "store");
         this.region = Objects.requireNonNull(region, "region");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sigV2 = sigV2;
     }
 
     public Authenticated verify(SignedRequest request, InputStream body) throws AuthException {
+        return verify(request, body, null);
+    }
+
+    /**
+     * {@code virtualHostBucket}: the bucket the Host header named (virtual-host style), which SigV2's canonicalized
+     * resource starts with; null for path style.
+     */
+    public Authenticated verify(SignedRequest request, InputStream body, String virtualHostBucket) throws AuthException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(body, "body");
         String authorization = request.header("authorization");
         QueryString query = QueryString.parse(request.rawQuery());
         boolean queryAuth = query.contains("X-Amz-Signature") || query.contains("X-Amz-Algorithm");
+        if (sigV2 && !queryAuth && (authorization == null ? SigV2.isQuery(query) : SigV2.isHeader(authorization))) {
+            if (authorization != null && SigV2.isQuery(query)) {
+                throw new AuthException(AuthError.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the "
+                        + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
+                        + "header should be specified");
+            }
+            return verifyV2(request, body, query, authorization, virtualHostBucket);
+        }
         if (authorization != null && queryAuth) {
             throw new AuthException(AuthError.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the "
                     + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
@@ -116,6 +139,42 @@ public final class SigV4Verifier {
         }
         return new Authenticated(credential.principal(), scope.accessKeyId(), scope.service(), claim.presigned(),
                 verified);
+    }
+
+    /** Signature Version 2: header or query string; the payload is not signed (Content-MD5, when sent, is checked). */
+    private Authenticated verifyV2(SignedRequest request, InputStream body, QueryString query, String authorization,
+                                   String virtualHostBucket) throws AuthException {
+        SigV2.Claim claim = authorization != null ? SigV2.fromHeader(authorization, request) : SigV2.fromQuery(query);
+        Instant now = clock.instant();
+        if (claim.presigned()) {
+            if (now.isAfter(claim.time())) throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
+        } else if (Duration.between(claim.time(), now).abs().compareTo(MAX_SKEW) > 0) {
+            throw new AuthException(AuthError.REQUEST_TIME_TOO_SKEWED,
+                    "The difference between the request time and the current time is too large.");
+        }
+        Credential credential = store.find(claim.accessKeyId()).orElseThrow(() -> new AuthException(
+                AuthError.INVALID_ACCESS_KEY_ID, "The AWS Access Key Id you provided does not exist in our records."));
+        String token = request.header("x-amz-security-token");
+        if (token == null && claim.presigned()) token = query.first("x-amz-security-token").orElse(null);
+        String expected = credential.sessionToken();
+        boolean tokenValid = expected == null ? token == null : token != null && MessageDigest.isEqual(
+                token.strip().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        if (!tokenValid) throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
+        if (credential.expiration() != null && !now.isBefore(credential.expiration())) {
+            throw new AuthException(AuthError.EXPIRED_TOKEN, "The provided token has expired.");
+        }
+        if (!SigV2.verify(claim, request, query, virtualHostBucket, credential.secretKey())) {
+            throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
+        }
+        String contentSha256 = request.header("x-amz-content-sha256");
+        PayloadMode mode = contentSha256 == null ? PayloadMode.UNSIGNED : PayloadMode.parse(contentSha256.strip());
+        if (mode.signedChunks) {
+            throw new AuthException(AuthError.INVALID_REQUEST, "Signed streaming payloads require Signature Version 4.");
+        }
+        VerifiedBody verified = wrap(body, mode, null, BodyExpectations.from(request, mode),
+                contentSha256 == null ? null : contentSha256.strip());
+        return new Authenticated(credential.principal(), claim.accessKeyId(), "s3", claim.presigned(), verified,
+                Authenticated.SIGV2);
     }
 
     private Authenticated anonymous(SignedRequest request, InputStream body) throws AuthException {

@@ -265,7 +265,7 @@ public final class Rampart implements AutoCloseable {
             CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
                     .map(k -> new Credential(k.accessKeyId(), k.secretKey(), k.sessionToken(), k.principal(),
                             k.expiration().orElse(null)));
-            SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
+            SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), config.s3().sigV2());
             Organization organization = new Organization(db);
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
             this.permissions = permissions;

@@ -154,7 +154,7 @@ public final class S3Handler extends Handler.Abstract {
         try {
             Authenticated auth = verifier.verify(
                     new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
-                    Content.Source.asInputStream(request));
+                    Content.Source.asInputStream(request), target.virtualHost() ? target.bucket() : null);
             draft.authenticated(auth);
             if (keyUse != null && !auth.principal().isAnonymous()) keyUse.note(auth.accessKeyId(), auth.service());
             if (services != null && auth.principal().isAnonymous() && target.bucket() == null && "POST".equals(method)
@@ -431,6 +431,7 @@ public final class S3Handler extends Handler.Abstract {
         @Override public String sourceIp() { return sourceIp; }
         @Override public java.util.Optional<String> tlsProtocol() { return java.util.Optional.ofNullable(tlsProtocol); }
         @Override public boolean presigned() { return auth.presigned(); }
+        @Override public String signatureVersion() { return auth.signatureVersion(); }
 
         @Override public Map<String, String> verifiedChecksums() {
             Map<String, String> out = new LinkedHashMap<>();

@@ -188,7 +188,8 @@ final class Authorizer {
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         if (!p.isAnonymous()) {
-            k.put("s3:signatureversion", List.of("AWS4-HMAC-SHA256"));
+            // AWS's values: "AWS" for Signature Version 2, "AWS4-HMAC-SHA256" for Version 4.
+            k.put("s3:signatureversion", List.of("SigV2".equals(call.signatureVersion()) ? "AWS" : "AWS4-HMAC-SHA256"));
             k.put("s3:authType", List.of(call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
         }
         call.tlsProtocol().ifPresent(v -> k.put("s3:TlsVersion", List.of(v.startsWith("TLSv") ? v.substring(4) : v)));

@@ -65,4 +65,9 @@ public interface S3Call {
     }
 
     String requestId();
+
+    /** "SigV4" or "SigV2": how the request was signed (s3:signatureversion); "SigV4" when unsigned. */
+    default String signatureVersion() {
+        return "SigV4";
+    }
 }
