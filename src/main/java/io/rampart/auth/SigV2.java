@@ -138,6 +138,10 @@ final class SigV2 {
         String path = rawPath.isEmpty() ? "/" : rawPath;
         Set<String> paths = new LinkedHashSet<>();
         paths.add(path);
+        if (virtualHostBucket == null && path.length() > 1 && path.indexOf('/', 1) < 0) {
+            // botocore signs a path-style bucket request as "/bucket/" while it sends "/bucket": the same resource.
+            paths.add(path + "/");
+        }
         try {
             paths.add(UriEncoding.reencode(path, false, true));
             paths.add(UriEncoding.decodeToString(path, false));

@@ -132,6 +132,11 @@ class SigV2Test {
         Reply tagging = headerSigned("GET", "/" + BUCKET + "/v2%20key.txt?tagging", Map.of(), null);
         assertThat(tagging.status()).as(tagging.body()).isEqualTo(200);
         assertThat(tagging.body()).contains("<TagSet>");
+        // boto3 signs a path-style bucket request as "/bucket/" though it sends "/bucket".
+        Reply location = headerSigned(server, RampartServer.SECRET_KEY, "GET", "/" + BUCKET + "?location",
+                "/" + BUCKET + "/?location", Map.of(), null, Instant.now());
+        assertThat(location.status()).as(location.body()).isEqualTo(200);
+        assertThat(location.body()).contains("LocationConstraint");
         Reply list = headerSigned("GET", "/" + BUCKET, Map.of(), null);
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body()).contains("<Key>hello world.txt</Key>");
