@@ -334,7 +334,8 @@ public final class Rampart implements AutoCloseable {
                     replicationDetails(e)), true)));
             // Server access logs: lines of buckets with logging enabled, delivered by the server as the logging service.
             this.accessLog = new AccessLog(bucket -> BucketLogging.target(meta, bucket)
-                    .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
+                    .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix(),
+                            t.partitionedPrefix(), t.eventTime())),
                     (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
                     Clock.systemUTC(), config.monitoring().accessLogInterval());
             // Event notifications: queued durably in the database, delivered to the configured webhooks with retries.

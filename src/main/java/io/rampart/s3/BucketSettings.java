@@ -64,7 +64,8 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
 
     /**
      * Server access logging (PutBucketLogging's LoggingEnabled): where this bucket's access log objects go.
-     * {@code partitionDateSource} is null for SimplePrefix keys, else EventTime or DeliveryTime (PartitionedPrefix).
+     * {@code partitionDateSource} is null for SimplePrefix keys (the default), else EventTime or DeliveryTime
+     * (TargetObjectKeyFormat's PartitionedPrefix).
      */
     record Logging(String targetBucket, String targetPrefix, String partitionDateSource) {
         Logging(String targetBucket, String targetPrefix) {
