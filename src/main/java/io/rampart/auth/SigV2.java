@@ -88,8 +88,13 @@ final class SigV2 {
     static boolean verify(Claim claim, SignedRequest request, QueryString query, String virtualHostBucket, String secret) {
         byte[] provided = claim.signature().getBytes(StandardCharsets.UTF_8);
         for (String resource : resources(request.rawPath(), query, virtualHostBucket)) {
-            String expected = SigV2Signature.sign(secret, stringToSign(request, query, claim, resource));
-            if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), provided)) return true;
+            String text = stringToSign(request, query, claim, resource);
+            // As for SigV4: header bytes as ISO-8859-1 characters (the SDKs' form), or re-read as UTF-8 (curl's).
+            String utf8 = SigV4Verifier.rereadAsUtf8(text);
+            for (String candidate : utf8 == null ? List.of(text) : List.of(text, utf8)) {
+                String expected = SigV2Signature.sign(secret, candidate);
+                if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), provided)) return true;
+            }
         }
         return false;
     }

@@ -269,20 +269,26 @@ public final class SigV4Verifier {
         List<String> queries = query.hasPlus()
                 ? List.of(canonicalQuery, query.canonical(true, excluded))
                 : List.of(canonicalQuery);
-        String headers = CanonicalRequest.canonicalHeaders(request, claim.signedHeaders());
+        String latin1 = CanonicalRequest.canonicalHeaders(request, claim.signedHeaders());
+        // Header bytes arrive as ISO-8859-1 characters: the SDKs send a non-ASCII value so and sign its UTF-8 form;
+        // other clients (curl) send UTF-8 bytes and sign those bytes, which is the value re-read as UTF-8.
+        String utf8 = rereadAsUtf8(latin1);
+        List<String> headerCandidates = utf8 == null ? List.of(latin1) : List.of(latin1, utf8);
         String scope = claim.scope().scope();
         byte[] provided = claim.signature().getBytes(StandardCharsets.US_ASCII);
         Mac mac = SigningKeyCache.newMac(signingKey);
         try {
-            for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
-                for (String canonicalQueryCandidate : queries) {
-                    CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
-                            headers, claim.signedHeadersText(), payloadHash);
-                    byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
-                            .getBytes(StandardCharsets.UTF_8));
-                    if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
-                            .getBytes(StandardCharsets.US_ASCII), provided)) {
-                        return;
+            for (String headers : headerCandidates) {
+                for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
+                    for (String canonicalQueryCandidate : queries) {
+                        CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
+                                headers, claim.signedHeadersText(), payloadHash);
+                        byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
+                                .getBytes(StandardCharsets.UTF_8));
+                        if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
+                                .getBytes(StandardCharsets.US_ASCII), provided)) {
+                            return;
+                        }
                     }
                 }
             }
@@ -290,6 +296,24 @@ public final class SigV4Verifier {
             SigningKeyCache.release(mac);
         }
         throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
+    }
+
+    /** The text's ISO-8859-1 bytes read as UTF-8, when it has non-ASCII characters and those bytes are UTF-8; else null. */
+    static String rereadAsUtf8(String text) {
+        boolean nonAscii = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0xFF) return null;
+            if (c >= 0x80) nonAscii = true;
+        }
+        if (!nonAscii) return null;
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static byte[] readSmallBody(SignedRequest request, InputStream body) throws AuthException {
