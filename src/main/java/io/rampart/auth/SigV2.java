@@ -46,7 +46,7 @@ final class SigV2 {
     }
 
     static boolean isQuery(QueryString query) {
-        return query.contains("AWSAccessKeyId") || query.contains("Signature") && query.contains("Expires");
+        return query.contains("AWSAccessKeyId") || (query.contains("Signature") && query.contains("Expires"));
     }
 
     static Claim fromHeader(String authorization, SignedRequest request) throws AuthException {

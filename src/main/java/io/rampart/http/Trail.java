@@ -88,7 +88,7 @@ final class Trail {
             List<String> ua = headers.get("user-agent");
             this.userAgent = ua == null || ua.isEmpty() ? "" : ua.get(0);
             boolean presigned = target.query().containsKey("X-Amz-Signature")
-                    || target.query().containsKey("AWSAccessKeyId") && target.query().containsKey("Signature");
+                    || (target.query().containsKey("AWSAccessKeyId") && target.query().containsKey("Signature"));
             this.authMethod = presigned ? "QueryString" : headers.containsKey("authorization") ? "AuthHeader" : null;
             this.claimedKeyId = claimedKeyId(headers, target.query());
             this.accessKeyId = claimedKeyId;

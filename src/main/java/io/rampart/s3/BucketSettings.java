@@ -123,6 +123,16 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     private static final java.util.concurrent.ConcurrentHashMap<String, BucketSettings> PARSED =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Changes one part of a bucket's settings: read, changed and written inside the store's update, so that a concurrent
+     * change to another part (a policy while logging is set) is kept. NoSuchBucket when the bucket has gone.
+     */
+    static void update(Context ctx, Bucket b, java.util.function.UnaryOperator<BucketSettings> change) {
+        if (ctx.meta().updateBucketConfig(b.name(), json -> change.apply(of(b.withConfig(json))).toJson()).isEmpty()) {
+            throw new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name());
+        }
+    }
+
     static BucketSettings of(Bucket b) {
         String config = b.config();
         BucketSettings s = config == null ? null : PARSED.get(config);
@@ -162,13 +172,6 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
         return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock, replication, tags, cors, website);
-    }
-
-    /** Changes the stored settings of {@code b} in one transaction (NoSuchBucket if it went away meanwhile). */
-    static void update(Context ctx, Bucket b, java.util.function.UnaryOperator<BucketSettings> change) {
-        ctx.meta().updateBucketConfig(b.name(), json -> change.apply(BucketSettings.of(new Bucket(b.name(), b.owner(),
-                        b.region(), b.created(), b.versioning(), b.objectLock(), json))).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
     }
 
     boolean mfaDeleteEnabled() {

@@ -12,7 +12,7 @@ final class UnconfiguredSubresources {
     private UnconfiguredSubresources() { }
 
     static S3Response handle(Context ctx, Operation op, AuthorizedCall call) {
-        String bucket = ctx.ownedBucket(call).name();
+        ctx.ownedBucket(call);
         return switch (op) {
             // Never enabled: an empty AccelerateConfiguration (no Status), as AWS answers.
             case GET_BUCKET_ACCELERATE_CONFIGURATION ->

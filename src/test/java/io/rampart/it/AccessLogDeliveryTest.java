@@ -3,6 +3,7 @@ package io.rampart.it;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rampart.http.Monitoring;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,8 +22,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * second here: nothing calls a delivery), under SimplePrefix or PartitionedPrefix keys as AWS names them.
  */
 class AccessLogDeliveryTest {
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> c.withMonitoring(
-            c.monitoring().withAccessLogInterval(Duration.ofSeconds(1))));
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> c.monitoring(
+            Monitoring.defaults().withAccessLogInterval(Duration.ofSeconds(1))));
     static RampartServer server;
     static S3Client s3;
     static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd/yyyy-MM-dd").withZone(ZoneOffset.UTC);

@@ -47,7 +47,7 @@ class SigV2Test {
         s3 = RAMPART.s3();
         s3.createBucket(b -> b.bucket(BUCKET));
         s3.putObject(b -> b.bucket(BUCKET).key("hello world.txt"), RequestBody.fromString("hello"));
-        noSigV2 = RampartServer.start(c -> c.withS3(S3Settings.defaults().withSigV2(false)));
+        noSigV2 = RampartServer.start(c -> c.s3(S3Settings.defaults().withSigV2(false)));
     }
 
     @AfterAll static void stop() {

@@ -3,7 +3,6 @@ package io.rampart.it;
 import static io.rampart.it.S3Errors.assertS3Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rampart.http.Rampart;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +26,7 @@ import software.amazon.awssdk.services.s3.model.RoutingRule;
  */
 class WebsiteTest {
     static final String DOMAIN = "rampart.test";
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> new Rampart.Config(c.address(),
-            c.port(), c.dataDir(), c.region(), DOMAIN, c.rootAccessKey(), c.rootSecretKey(), c.masterKey(), c.fsync(),
-            c.stopTimeout(), c.s3(), c.tls(), c.lifecycleDaySeconds(), c.lifecycleIntervalSeconds(), c.trail(),
-            c.autoRespond(), c.monitoring(), c.replication(), c.recovery()));
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> c.domain(DOMAIN));
     static S3Client s3;
     static RampartServer server;
     static final String SITE = "site";
