@@ -2,6 +2,7 @@ package io.rampart.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,8 +36,17 @@ public final class AccessLog implements AutoCloseable {
     /** Lines buffered per target before an early delivery. */
     private static final int MAX_BUFFERED_LINES = 50_000;
 
-    /** Where a source bucket's lines go, and the source bucket owner's canonical id (the line's first field). */
-    public record Target(String ownerCanonicalId, String bucket, String prefix) { }
+    /**
+     * Where a source bucket's lines go, and the source bucket owner's canonical id (the line's first field).
+     * {@code partitionedPrefix} is null for SimplePrefix keys ({@code prefix + time}); for PartitionedPrefix it is
+     * {@code TargetPrefix + SourceAccountId/SourceRegion/SourceBucket/}, and {@code eventTime} says whether the date in
+     * the key is the requests' day (EventTime) or the delivery's (DeliveryTime).
+     */
+    public record Target(String ownerCanonicalId, String bucket, String prefix, String partitionedPrefix, boolean eventTime) {
+        public Target(String ownerCanonicalId, String bucket, String prefix) {
+            this(ownerCanonicalId, bucket, prefix, null, false);
+        }
+    }
 
     /** Writes one log object into a bucket, as the service. */
     @FunctionalInterface
@@ -46,7 +56,9 @@ public final class AccessLog implements AutoCloseable {
 
     private record Cached(Optional<Target> target, long until) { }
 
-    private record Destination(String bucket, String prefix) { }
+    /** One log object's worth of lines: {@code eventDay} set for PartitionedPrefix by EventTime (one object per day). */
+    private record Destination(String bucket, String prefix, boolean partitioned, java.time.LocalDate eventDay) { }
+    private static final DateTimeFormatter DAY_PATH = DateTimeFormatter.ofPattern("yyyy/MM/dd/").withZone(ZoneOffset.UTC);
 
     private final Function<String, Optional<Target>> lookup;
     private final Delivery delivery;
@@ -77,7 +89,10 @@ public final class AccessLog implements AutoCloseable {
         if (target.isEmpty()) return;
         Target t = target.get();
         String line = AccessLogFormat.line(r, t.ownerCanonicalId());
-        List<String> buffer = buffers.computeIfAbsent(new Destination(t.bucket(), t.prefix()), d -> new ArrayList<>());
+        Destination destination = t.partitionedPrefix() == null ? new Destination(t.bucket(), t.prefix(), false, null)
+                : new Destination(t.bucket(), t.partitionedPrefix(), true, t.eventTime()
+                        ? java.time.LocalDate.ofInstant(r.facts().time(), ZoneOffset.UTC) : null);
+        List<String> buffer = buffers.computeIfAbsent(destination, d -> new ArrayList<>());
         boolean full;
         synchronized (buffer) {
             buffer.add(line);
@@ -126,7 +141,7 @@ public final class AccessLog implements AutoCloseable {
             Destination d = e.getKey();
             StringBuilder body = new StringBuilder(lines.size() * 300);
             for (String l : lines) body.append(l).append('\n');
-            String key = d.prefix() + KEY_TIME.format(clock.instant()) + "-" + uniqueString();
+            String key = key(d, clock.instant());
             try {
                 delivery.put(d.bucket(), key, body.toString().getBytes(StandardCharsets.UTF_8));
             } catch (Exception ex) {
@@ -134,6 +149,18 @@ public final class AccessLog implements AutoCloseable {
                 log.warn("could not deliver {} access log line(s) to s3://{}/{}: {}", lines.size(), d.bucket(), key, ex.toString());
             }
         }
+    }
+
+    /**
+     * SimplePrefix: {@code prefix YYYY-MM-DD-hh-mm-ss-UniqueString}. PartitionedPrefix: {@code prefix
+     * SourceAccountId/SourceRegion/SourceBucket/YYYY/MM/DD/YYYY-MM-DD-hh-mm-ss-UniqueString}, dated by the delivery, or by
+     * the requests' day with the time 00-00-00 (EventTime), as AWS names them.
+     */
+    private static String key(Destination d, Instant now) {
+        if (!d.partitioned()) return d.prefix() + KEY_TIME.format(now) + "-" + uniqueString();
+        if (d.eventDay() == null) return d.prefix() + DAY_PATH.format(now) + KEY_TIME.format(now) + "-" + uniqueString();
+        Instant day = d.eventDay().atStartOfDay(ZoneOffset.UTC).toInstant();
+        return d.prefix() + DAY_PATH.format(day) + KEY_TIME.format(day) + "-" + uniqueString();
     }
 
     private static String uniqueString() {

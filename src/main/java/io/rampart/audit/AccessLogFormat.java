@@ -42,7 +42,7 @@ public final class AccessLogFormat {
         if (version == null) version = f.requestParameters().get("versionId");
         field(b, version);
         field(b, f.hostId());
-        field(b, f.authMethod() == null ? null : "SigV4");
+        field(b, f.authMethod() == null ? null : String.valueOf(f.additional().getOrDefault("SignatureVersion", "SigV4")));
         field(b, f.cipherSuite());
         field(b, f.authMethod());
         field(b, f.requestParameters().get("Host"));

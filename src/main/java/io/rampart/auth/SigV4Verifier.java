@@ -30,19 +30,42 @@ public final class SigV4Verifier {
     private final String region;
     private final Clock clock;
     private final SigningKeyCache signingKeys = new SigningKeyCache(1024);
+    private final boolean sigV2;
 
     public SigV4Verifier(CredentialStore store, String region, Clock clock) {
+        this(store, region, clock, true);
+    }
+
+    /** {@code sigV2}: whether Signature Version 2 is accepted too (for S3 only, as on AWS), else refused as AWS refuses it. */
+    public SigV4Verifier(CredentialStore store, String region, Clock clock, boolean sigV2) {
         this.store = Objects.requireNonNull(store, "store");
         this.region = Objects.requireNonNull(region, "region");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sigV2 = sigV2;
     }
 
     public Authenticated verify(SignedRequest request, InputStream body) throws AuthException {
+        return verify(request, body, null);
+    }
+
+    /**
+     * {@code virtualHostBucket}: the bucket the Host header named (virtual-host style), which SigV2's canonicalized
+     * resource starts with; null for path style.
+     */
+    public Authenticated verify(SignedRequest request, InputStream body, String virtualHostBucket) throws AuthException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(body, "body");
         String authorization = request.header("authorization");
         QueryString query = QueryString.parse(request.rawQuery());
         boolean queryAuth = query.contains("X-Amz-Signature") || query.contains("X-Amz-Algorithm");
+        if (sigV2 && !queryAuth && (authorization == null ? SigV2.isQuery(query) : SigV2.isHeader(authorization))) {
+            if (authorization != null && SigV2.isQuery(query)) {
+                throw new AuthException(AuthError.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the "
+                        + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
+                        + "header should be specified");
+            }
+            return verifyV2(request, body, query, authorization, virtualHostBucket);
+        }
         if (authorization != null && queryAuth) {
             throw new AuthException(AuthError.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the "
                     + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
@@ -121,6 +144,42 @@ public final class SigV4Verifier {
     /** Verifies browser-based upload forms (POST Object) with the same credentials, region and clock. */
     public PostPolicySignature postPolicies() {
         return new PostPolicySignature(store, region, clock);
+    }
+
+    /** Signature Version 2: header or query string; the payload is not signed (Content-MD5, when sent, is checked). */
+    private Authenticated verifyV2(SignedRequest request, InputStream body, QueryString query, String authorization,
+                                   String virtualHostBucket) throws AuthException {
+        SigV2.Claim claim = authorization != null ? SigV2.fromHeader(authorization, request) : SigV2.fromQuery(query);
+        Instant now = clock.instant();
+        if (claim.presigned()) {
+            if (now.isAfter(claim.time())) throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
+        } else if (Duration.between(claim.time(), now).abs().compareTo(MAX_SKEW) > 0) {
+            throw new AuthException(AuthError.REQUEST_TIME_TOO_SKEWED,
+                    "The difference between the request time and the current time is too large.");
+        }
+        Credential credential = store.find(claim.accessKeyId()).orElseThrow(() -> new AuthException(
+                AuthError.INVALID_ACCESS_KEY_ID, "The AWS Access Key Id you provided does not exist in our records."));
+        String token = request.header("x-amz-security-token");
+        if (token == null && claim.presigned()) token = query.first("x-amz-security-token").orElse(null);
+        String expected = credential.sessionToken();
+        boolean tokenValid = expected == null ? token == null : token != null && MessageDigest.isEqual(
+                token.strip().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        if (!tokenValid) throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
+        if (credential.expiration() != null && !now.isBefore(credential.expiration())) {
+            throw new AuthException(AuthError.EXPIRED_TOKEN, "The provided token has expired.");
+        }
+        if (!SigV2.verify(claim, request, query, virtualHostBucket, credential.secretKey())) {
+            throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
+        }
+        String contentSha256 = request.header("x-amz-content-sha256");
+        PayloadMode mode = contentSha256 == null ? PayloadMode.UNSIGNED : PayloadMode.parse(contentSha256.strip());
+        if (mode.signedChunks) {
+            throw new AuthException(AuthError.INVALID_REQUEST, "Signed streaming payloads require Signature Version 4.");
+        }
+        VerifiedBody verified = wrap(body, mode, null, BodyExpectations.from(request, mode),
+                contentSha256 == null ? null : contentSha256.strip());
+        return new Authenticated(credential.principal(), claim.accessKeyId(), "s3", claim.presigned(), verified,
+                Authenticated.SIGV2);
     }
 
     private Authenticated anonymous(SignedRequest request, InputStream body) throws AuthException {
@@ -215,20 +274,26 @@ public final class SigV4Verifier {
         List<String> queries = query.hasPlus()
                 ? List.of(canonicalQuery, query.canonical(true, excluded))
                 : List.of(canonicalQuery);
-        String headers = CanonicalRequest.canonicalHeaders(request, claim.signedHeaders());
+        String latin1 = CanonicalRequest.canonicalHeaders(request, claim.signedHeaders());
+        // Header bytes arrive as ISO-8859-1 characters: the SDKs send a non-ASCII value so and sign its UTF-8 form;
+        // other clients (curl) send UTF-8 bytes and sign those bytes, which is the value re-read as UTF-8.
+        String utf8 = rereadAsUtf8(latin1);
+        List<String> headerCandidates = utf8 == null ? List.of(latin1) : List.of(latin1, utf8);
         String scope = claim.scope().scope();
         byte[] provided = claim.signature().getBytes(StandardCharsets.US_ASCII);
         Mac mac = SigningKeyCache.newMac(signingKey);
         try {
-            for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
-                for (String canonicalQueryCandidate : queries) {
-                    CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
-                            headers, claim.signedHeadersText(), payloadHash);
-                    byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
-                            .getBytes(StandardCharsets.UTF_8));
-                    if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
-                            .getBytes(StandardCharsets.US_ASCII), provided)) {
-                        return;
+            for (String headers : headerCandidates) {
+                for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
+                    for (String canonicalQueryCandidate : queries) {
+                        CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
+                                headers, claim.signedHeadersText(), payloadHash);
+                        byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
+                                .getBytes(StandardCharsets.UTF_8));
+                        if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
+                                .getBytes(StandardCharsets.US_ASCII), provided)) {
+                            return;
+                        }
                     }
                 }
             }
@@ -236,6 +301,24 @@ public final class SigV4Verifier {
             SigningKeyCache.release(mac);
         }
         throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
+    }
+
+    /** The text's ISO-8859-1 bytes read as UTF-8, when it has non-ASCII characters and those bytes are UTF-8; else null. */
+    static String rereadAsUtf8(String text) {
+        boolean nonAscii = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0xFF) return null;
+            if (c >= 0x80) nonAscii = true;
+        }
+        if (!nonAscii) return null;
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static byte[] readSmallBody(SignedRequest request, InputStream body) throws AuthException {

@@ -53,6 +53,11 @@ final class ServerCommand implements Callable<Integer> {
             + "new buckets block SSE-C writes (BlockedEncryptionTypes SSE-C), as on AWS.")
     boolean allowSseCOnNewBuckets;
 
+    @Option(names = "--no-sigv2", description = "Refuse AWS Signature Version 2 (header and query string) everywhere, "
+            + "as AWS regions opened after 2014 do; by default it is accepted, and s3:signatureversion lets a bucket "
+            + "policy or RCP refuse it.")
+    boolean noSigV2;
+
     @Option(names = "--master-key-file", description = "File holding the master key (base64 of 32 bytes), e.g. on a "
             + "separate volume or a secrets mount; overrides <data-dir>/master.key. RAMPART_MASTER_KEY overrides both.")
     Path masterKeyFile;
@@ -268,7 +273,8 @@ final class ServerCommand implements Callable<Integer> {
         Rampart.Config config = Rampart.Config.builder(dataDir).listen(address, port).region(region).domain(domain)
                 .rootKey(System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"))
                 .masterKey(masterKey).stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
-                .s3(new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds)))
+                .s3(new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds))
+                        .withSigV2(!noSigV2))
                 .tls(tls).lifecycle(lifecycleDaySeconds, lifecycleIntervalSeconds)
                 .trail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))

@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Request;
 /** Turns a served HTTP request and its audit facts into a server access log entry (operation names as AWS logs them). */
 final class AccessLogRequests {
     /** Query values that are credentials: a presigned URL's signature and session token never reach a log. */
-    private static final Pattern SECRET_QUERY = Pattern.compile("(?i)((?:^|&)(?:X-Amz-Signature|X-Amz-Security-Token)=)[^&]*");
+    private static final Pattern SECRET_QUERY = Pattern.compile("(?i)((?:^|&)(?:X-Amz-Signature|X-Amz-Security-Token|Signature)=)[^&]*");
 
     private final AccessLog log;
 

@@ -903,7 +903,7 @@ final class Console extends Handler.Wrapper {
         ConsoleCall call = new ConsoleCall(method, bucket, key, query, h, s.principal(), requestId, request.isSecure(),
                 Trail.sourceIp(request));
         if (!record) return d.s3().handle(op, call);
-        Trail.Draft draft = new Trail.Draft(request, requestId, null, op, new RequestTarget(bucket, key, query), h, d.region());
+        Trail.Draft draft = new Trail.Draft(request, requestId, null, op, new RequestTarget(bucket, key, query, false, false), h, d.region());
         draft.signedIn(s.principal(), s.accessKeyId());
         try {
             S3Response r = d.s3().handle(op, call);

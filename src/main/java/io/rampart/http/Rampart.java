@@ -376,7 +376,7 @@ public final class Rampart implements AutoCloseable {
             CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
                     .map(k -> new Credential(k.accessKeyId(), k.secretKey(), k.sessionToken(), k.principal(),
                             k.expiration().orElse(null)));
-            SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
+            SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), config.s3().sigV2());
             Organization organization = new Organization(db);
             // Another node may deactivate a key, revoke sessions or change policies: on a shared database what this
             // node caches of identities is dropped every half second, so such a change applies here within a second.
@@ -481,7 +481,8 @@ public final class Rampart implements AutoCloseable {
                     replicationDetails(e)), true)));
             // Server access logs: lines of buckets with logging enabled, delivered by the server as the logging service.
             this.accessLog = new AccessLog(bucket -> BucketLogging.target(meta, bucket)
-                    .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
+                    .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix(),
+                            t.partitionedPrefix(), t.eventTime())),
                     (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
                     Clock.systemUTC(), config.monitoring().accessLogInterval());
             s3.notificationTargets(config.monitoring().webhooks().keySet());

@@ -8,14 +8,27 @@ import java.util.Map;
 /**
  * Where a request points: bucket and key from the path (path style) or the Host header (virtual-host style under the
  * configured domain), and the decoded query. Keys are taken verbatim: "../", "//" and newlines are ordinary characters.
+ * {@code virtualHost} says the bucket came from the Host header; {@code website} that the host is the bucket's website
+ * endpoint ({@code <bucket>.s3-website.<domain>}, {@code <bucket>.s3-website-<region>.<domain>} or
+ * {@code <bucket>.s3-website.<region>.<domain>}).
  */
-record RequestTarget(String bucket, String key, Map<String, String> query) {
+record RequestTarget(String bucket, String key, Map<String, String> query, boolean virtualHost, boolean website) {
+    private static final java.util.regex.Pattern WEBSITE_HOST =
+            java.util.regex.Pattern.compile("(.+)\\.s3-website(?:[.-][a-z0-9-]+)?");
 
     static RequestTarget parse(String rawPath, String rawQuery, String host, String domain) {
         String path = percentDecode(rawPath == null || rawPath.isEmpty() ? "/" : rawPath, false);
         String bucket = null;
         String key = null;
         String vhostBucket = virtualHostBucket(host, domain);
+        boolean website = false;
+        if (vhostBucket != null) {
+            java.util.regex.Matcher m = WEBSITE_HOST.matcher(vhostBucket);
+            if (m.matches()) {
+                website = true;
+                vhostBucket = m.group(1);
+            }
+        }
         if (vhostBucket != null) {
             bucket = vhostBucket;
             String rest = path.startsWith("/") ? path.substring(1) : path;
@@ -33,7 +46,7 @@ record RequestTarget(String bucket, String key, Map<String, String> query) {
                 }
             }
         }
-        return new RequestTarget(bucket, key, parseQuery(rawQuery));
+        return new RequestTarget(bucket, key, parseQuery(rawQuery), vhostBucket != null, website);
     }
 
     private static String virtualHostBucket(String host, String domain) {

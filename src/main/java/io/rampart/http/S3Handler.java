@@ -148,14 +148,20 @@ public final class S3Handler extends Handler.Abstract {
             return true;
         }
         String resource = resource(target);
-        Operation op = Router.route(method, target.bucket(), target.key(), target.query(),
-                headers.containsKey("x-amz-copy-source"));
+        if ("OPTIONS".equals(method) && target.bucket() != null && !target.website()) {
+            // A browser's CORS preflight: unauthenticated, answered from the bucket's CORS rules alone.
+            preflight(response, callback, target, headers, resource, requestId);
+            return true;
+        }
+        // The website endpoint serves objects (GET/HEAD) whatever the path; other methods get its HTML 405.
+        Operation op = target.website() ? ("HEAD".equals(method) ? Operation.HEAD_OBJECT : Operation.GET_OBJECT)
+                : Router.route(method, target.bucket(), target.key(), target.query(), headers.containsKey("x-amz-copy-source"));
         Trail.Draft draft = new Trail.Draft(request, requestId, response.getHeaders().get("x-amz-id-2"), op, target,
                 headers, region);
         try {
             Authenticated auth = verifier.verify(
                     new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
-                    Content.Source.asInputStream(request));
+                    Content.Source.asInputStream(request), target.virtualHost() ? target.bucket() : null);
             PostFormReader.Read postForm = null;
             if (op == Operation.POST_OBJECT && auth.principal().isAnonymous()
                     && PostFormReader.isForm(first(headers, "content-type"))) {
@@ -200,7 +206,8 @@ public final class S3Handler extends Handler.Abstract {
                 // A concurrent overwrite can release a blob between the metadata read and the open: before any byte
                 // was sent, read the (new) current version again. Only for requests without a body to re-read.
                 try {
-                    r = s3.handle(op, call);
+                    r = target.website() ? s3.website(call, first(headers, "host")) : s3.handle(op, call);
+                    if (headers.containsKey("origin")) s3.corsHeaders(target.bucket(), method, headers).forEach(r::header);
                     draft.additional(r.trail());
                     RequestFacts facts = draft.done(r.status(), r.headers(), call.contentLength(), Math.max(0, r.length()),
                             null, null);
@@ -222,6 +229,7 @@ public final class S3Handler extends Handler.Abstract {
             }
             if (log.isDebugEnabled()) log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
         } catch (S3Exception e) {
+            if (headers.containsKey("origin")) corsOnError(e, target, method, headers);
             fail(response, callback, method, e, resource, requestId, draft);
         } catch (AuthException e) {
             String service = claimedService(headers, target.query());
@@ -251,6 +259,29 @@ public final class S3Handler extends Handler.Abstract {
             }
         }
         return true;
+    }
+
+    /** Answers a CORS preflight: the matching rule's Access-Control-* headers, or S3's 400/403/404 error. */
+    private void preflight(Response response, Callback callback, RequestTarget target, Map<String, List<String>> headers,
+                           String resource, String requestId) {
+        try {
+            S3Response r = s3.preflight(target.bucket(), headers);
+            writeResponse(response, callback, "OPTIONS", r);
+        } catch (S3Exception e) {
+            writeError(response, callback, "OPTIONS", e, resource, requestId);
+        } catch (IOException | RuntimeException e) {
+            log.error("preflight {} {} failed", requestId, resource, e);
+            writeError(response, callback, "OPTIONS", new S3Exception(S3ErrorCode.INTERNAL_ERROR), resource, requestId);
+        }
+    }
+
+    /** Errors of a browser's request carry the CORS headers too, so that its script can read them. */
+    private void corsOnError(S3Exception e, RequestTarget target, String method, Map<String, List<String>> headers) {
+        try {
+            s3.corsHeaders(target.bucket(), method, headers).forEach(e::header);
+        } catch (RuntimeException ex) {
+            log.warn("could not read the CORS rules of bucket {}: {}", target.bucket(), ex.toString());
+        }
     }
 
     /** Queues the request's event notifications, durably, before the response acknowledges the change. */
@@ -427,6 +458,7 @@ public final class S3Handler extends Handler.Abstract {
         @Override public java.util.Optional<String> tlsProtocol() { return java.util.Optional.ofNullable(tlsProtocol); }
         @Override public boolean presigned() { return auth.presigned(); }
         @Override public java.util.Optional<io.rampart.s3.PostForm> postForm() { return java.util.Optional.ofNullable(postForm); }
+        @Override public String signatureVersion() { return auth.signatureVersion(); }
 
         @Override public Map<String, String> verifiedChecksums() {
             Map<String, String> out = new LinkedHashMap<>();

@@ -35,6 +35,9 @@ final class Trail {
             "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-version-id",
             "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-bucket-key-enabled");
 
+    /** SigV2's query-string authentication parameters: credentials too. */
+    private static final Set<String> SIGV2_QUERY = Set.of("AWSAccessKeyId", "Signature", "Expires");
+
     static final class Draft {
         private final Instant time = Instant.now();
         private final String requestId;
@@ -58,6 +61,7 @@ final class Trail {
         private java.util.function.Supplier<Map<String, com.fasterxml.jackson.databind.JsonNode>> documents;
         private Map<String, Object> additional = Map.of();
         private String key;
+        private String signatureVersion = Authenticated.SIGV4;
 
         Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
               Map<String, List<String>> headers, String region) {
@@ -76,7 +80,7 @@ final class Trail {
             for (Map.Entry<String, String> q : target.query().entrySet()) {
                 String name = q.getKey();
                 // Signature parameters of presigned URLs are credentials, not request parameters.
-                if (name.toLowerCase(Locale.ROOT).startsWith("x-amz-")) continue;
+                if (name.toLowerCase(Locale.ROOT).startsWith("x-amz-") || SIGV2_QUERY.contains(name)) continue;
                 parameters.put(name, q.getValue());
             }
             for (Map.Entry<String, List<String>> h : headers.entrySet()) {
@@ -87,7 +91,8 @@ final class Trail {
             this.sourceIp = sourceIp(request);
             List<String> ua = headers.get("user-agent");
             this.userAgent = ua == null || ua.isEmpty() ? "" : ua.get(0);
-            boolean presigned = target.query().containsKey("X-Amz-Signature");
+            boolean presigned = target.query().containsKey("X-Amz-Signature")
+                    || (target.query().containsKey("AWSAccessKeyId") && target.query().containsKey("Signature"));
             this.authMethod = presigned ? "QueryString" : headers.containsKey("authorization") ? "AuthHeader" : null;
             this.claimedKeyId = claimedKeyId(headers, target.query());
             this.accessKeyId = claimedKeyId;
@@ -99,6 +104,7 @@ final class Trail {
         void authenticated(Authenticated auth) {
             this.principal = auth.principal();
             this.accessKeyId = auth.accessKeyId();
+            this.signatureVersion = auth.signatureVersion();
         }
 
         /**
@@ -142,6 +148,17 @@ final class Trail {
         }
 
         /**
+         * The record writes SignatureVersion "SigV4" for every signed request; a SigV2 one says so (CloudTrail's
+         * additionalEventData.SignatureVersion), replacing the value in place.
+         */
+        private Map<String, Object> withSignatureVersion(Map<String, Object> facts) {
+            if (!Authenticated.SIGV2.equals(signatureVersion) || authMethod == null) return facts;
+            Map<String, Object> out = new LinkedHashMap<>(facts);
+            out.put("SignatureVersion", Authenticated.SIGV2);
+            return out;
+        }
+
+        /**
          * Makes this the record of an IAM, STS or Organizations call: its event source, the action as event name, and
          * its request parameters (lower camel case as CloudTrail writes them; secrets never reach here).
          */
@@ -176,7 +193,7 @@ final class Trail {
                     region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
                     key, Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
                     Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
-                    documents == null ? Map.of() : documents.get(), additional);
+                    documents == null ? Map.of() : documents.get(), withSignatureVersion(additional));
         }
     }
 
@@ -196,10 +213,22 @@ final class Trail {
     /** The access key id a request claims (Authorization header or X-Amz-Credential), before it is verified. */
     private static String claimedKeyId(Map<String, List<String>> headers, Map<String, String> query) {
         String credential = claimedCredential(headers, query);
+        if (credential == null) credential = claimedSigV2Key(headers, query);
         if (credential == null) return null;
         int slash = credential.indexOf('/');
         String id = slash < 0 ? credential : credential.substring(0, slash);
         return id.length() <= 128 ? id : id.substring(0, 128);
+    }
+
+    /** The key id a SigV2 request claims: {@code Authorization: AWS AKID:signature} or {@code AWSAccessKeyId}. */
+    private static String claimedSigV2Key(Map<String, List<String>> headers, Map<String, String> query) {
+        List<String> auth = headers.get("authorization");
+        if (auth != null && !auth.isEmpty() && auth.get(0).startsWith("AWS ")) {
+            String v = auth.get(0).substring(4).strip();
+            int colon = v.lastIndexOf(':');
+            return colon > 0 ? v.substring(0, colon) : null;
+        }
+        return query.get("AWSAccessKeyId");
     }
 
     /**

@@ -64,4 +64,5 @@ final class AuthorizedCall implements S3Call {
     @Override public String sourceIp() { return call.sourceIp(); }
     @Override public Optional<String> tlsProtocol() { return call.tlsProtocol(); }
     @Override public boolean presigned() { return call.presigned(); }
+    @Override public String signatureVersion() { return call.signatureVersion(); }
 }

@@ -218,9 +218,11 @@ final class Authorizer {
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         if (!p.isAnonymous()) {
-            // A browser-based upload is authType POST, signed with SigV4 or (AWSAccessKeyId without x-amz-credential) SigV2.
+            // AWS's values: "AWS" for Signature Version 2 (a header, a query string, or a browser form with AWSAccessKeyId
+            // and no x-amz-credential), "AWS4-HMAC-SHA256" for Version 4; a browser-based upload is authType POST.
             boolean v2Form = call.postForm().map(f -> f.field("x-amz-credential").isEmpty()).orElse(false);
-            k.put("s3:signatureversion", List.of(v2Form ? "AWS" : "AWS4-HMAC-SHA256"));
+            boolean v2 = v2Form || "SigV2".equals(call.signatureVersion());
+            k.put("s3:signatureversion", List.of(v2 ? "AWS" : "AWS4-HMAC-SHA256"));
             k.put("s3:authType", List.of(op == Operation.POST_OBJECT ? "POST"
                     : call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
         }

@@ -15,10 +15,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
                       String mfaDelete, String policy, Logging logging, NotificationConfiguration notification,
-                      PublicAccess publicAccessBlock, ReplicationConfiguration replication, Ownership ownership) {
+                      PublicAccess publicAccessBlock, ReplicationConfiguration replication, Ownership ownership,
+                      java.util.Map<String, String> tags, CorsConfiguration cors, WebsiteConfiguration website) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null, null, null, null, null, null);
+        this(encryption, objectLock, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -31,7 +32,7 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     /** With these ownership controls and bucket ACL. */
     BucketSettings withOwnership(Ownership o) {
         return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, replication, o);
+                publicAccessBlock, replication, o, tags, cors, website);
     }
 
     boolean blocksPublicAcls() {
@@ -42,10 +43,28 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
         return publicAccessBlock != null && publicAccessBlock.ignorePublicAcls();
     }
 
+    /** With these bucket tags; null removes them (GetBucketTagging then answers NoSuchTagSet). */
+    BucketSettings withTags(java.util.Map<String, String> t) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
+                publicAccessBlock, replication, ownership, t, cors, website);
+    }
+
+    /** With this CORS configuration; null removes it. */
+    BucketSettings withCors(CorsConfiguration c) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
+                publicAccessBlock, replication, ownership, tags, c, website);
+    }
+
+    /** With this website configuration; null removes it. */
+    BucketSettings withWebsite(WebsiteConfiguration w) {
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
+                publicAccessBlock, replication, ownership, tags, cors, w);
+    }
+
     /** With this replication configuration; null removes it. */
     BucketSettings withReplication(ReplicationConfiguration r) {
         return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, r, ownership);
+                publicAccessBlock, r, ownership, tags, cors, website);
     }
 
     /** S3 Block Public Access, bucket level: the four switches of PublicAccessBlockConfiguration. */
@@ -53,7 +72,7 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
                         boolean restrictPublicBuckets) { }
 
     BucketSettings withPublicAccessBlock(PublicAccess p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p, replication, ownership);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p, replication, ownership, tags, cors, website);
     }
 
     boolean blocksPublicPolicy() {
@@ -64,17 +83,25 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
         return publicAccessBlock != null && publicAccessBlock.restrictPublicBuckets();
     }
 
-    /** Server access logging (PutBucketLogging's LoggingEnabled): where this bucket's access log objects go. */
-    record Logging(String targetBucket, String targetPrefix) { }
+    /**
+     * Server access logging (PutBucketLogging's LoggingEnabled): where this bucket's access log objects go.
+     * {@code partitionDateSource} is null for SimplePrefix keys (the default), else EventTime or DeliveryTime
+     * (TargetObjectKeyFormat's PartitionedPrefix).
+     */
+    record Logging(String targetBucket, String targetPrefix, String partitionDateSource) {
+        Logging(String targetBucket, String targetPrefix) {
+            this(targetBucket, targetPrefix, null);
+        }
+    }
 
     /** With these event notification targets; null removes them. */
     BucketSettings withNotification(NotificationConfiguration n) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock, replication, ownership);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock, replication, ownership, tags, cors, website);
     }
 
     /** With server access logging to this target; null turns it off. */
     BucketSettings withLogging(Logging l) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock, replication, ownership);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock, replication, ownership, tags, cors, website);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -157,26 +184,26 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership);
+        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership);
+        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership);
+        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock, replication, ownership);
+        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock, replication, ownership);
+        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
     }
 
     boolean mfaDeleteEnabled() {

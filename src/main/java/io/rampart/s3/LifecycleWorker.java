@@ -74,9 +74,17 @@ public final class LifecycleWorker implements AutoCloseable {
         this.clock = clock;
         this.dayMillis = day.toMillis();
         for (Action a : Action.values()) counts.put(a, new AtomicLong());
-        // A first pass soon after start-up (at most a minute), then one every interval.
+        // A first pass soon after start-up (at most a minute), then one every interval: at most a quarter of a lifecycle
+        // day, so that a shortened day (tests, drills) is honoured within one day whatever the configured interval.
+        Duration every = passInterval(day, interval);
         this.worker = new PeriodicWorker("rampart-lifecycle", "lifecycle pass",
-                Duration.ofMillis(Math.min(interval.toMillis(), Duration.ofMinutes(1).toMillis())), interval, this::runOnce);
+                Duration.ofMillis(Math.min(every.toMillis(), Duration.ofMinutes(1).toMillis())), every, this::runOnce);
+    }
+
+    /** The time between passes: the configured interval, or a quarter of the lifecycle day if that is shorter. */
+    public static Duration passInterval(Duration day, Duration interval) {
+        long quarter = Math.max(1, day.toMillis() / 4);
+        return Duration.ofMillis(Math.min(interval.toMillis(), quarter));
     }
 
     /** Starts the background thread: a first pass soon after start-up (at most a minute), then one every interval. */

@@ -61,8 +61,7 @@ final class ObjectLock {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
             if (n <= 0) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Default retention period must be a positive integer value.")
-                        .with("ArgumentName", days.isPresent() ? "Days" : "Years");
+                throw new S3Exception(S3ErrorCode.INVALID_RETENTION_PERIOD);
             }
             config = new BucketSettings.LockConfiguration(mode, days.isPresent() ? n : null, years.isPresent() ? n : null);
         }

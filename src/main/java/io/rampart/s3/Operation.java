@@ -87,13 +87,13 @@ public enum Operation {
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus", BUCKET, READ, MANAGEMENT, "REST.GET.POLICY_STATUS",
             "s3:GetBucketPolicyStatus"),
     // CloudTrail's eventNames for the bucket-level public access block API (PutPublicAccessBlock is logged as
-    // PutBucketPublicAccessBlock; the account-level one keeps the short name). The access log has named the public
-    // access block and replication operations UNKNOWN so far (kept as they are).
-    GET_PUBLIC_ACCESS_BLOCK("GetBucketPublicAccessBlock", BUCKET, READ, MANAGEMENT, "REST.GET.UNKNOWN",
+    // PutBucketPublicAccessBlock; the account-level one keeps the short name).
+    GET_PUBLIC_ACCESS_BLOCK("GetBucketPublicAccessBlock", BUCKET, READ, MANAGEMENT, "REST.GET.PUBLIC_ACCESS_BLOCK",
             "s3:GetBucketPublicAccessBlock"),
-    PUT_PUBLIC_ACCESS_BLOCK("PutBucketPublicAccessBlock", BUCKET, WRITE, MANAGEMENT, "REST.PUT.UNKNOWN",
+    PUT_PUBLIC_ACCESS_BLOCK("PutBucketPublicAccessBlock", BUCKET, WRITE, MANAGEMENT, "REST.PUT.PUBLIC_ACCESS_BLOCK",
             "s3:PutBucketPublicAccessBlock", TrailDocument.PUBLIC_ACCESS_BLOCK),
-    DELETE_PUBLIC_ACCESS_BLOCK("DeleteBucketPublicAccessBlock", BUCKET, WRITE, MANAGEMENT, "REST.DELETE.UNKNOWN",
+    DELETE_PUBLIC_ACCESS_BLOCK("DeleteBucketPublicAccessBlock", BUCKET, WRITE, MANAGEMENT,
+            "REST.DELETE.PUBLIC_ACCESS_BLOCK",
             "s3:PutBucketPublicAccessBlock"),
     GET_BUCKET_LOGGING("GetBucketLogging", BUCKET, READ, MANAGEMENT, "REST.GET.LOGGING_STATUS", "s3:GetBucketLogging"),
     PUT_BUCKET_LOGGING("PutBucketLogging", BUCKET, WRITE, MANAGEMENT, "REST.PUT.LOGGING_STATUS", "s3:PutBucketLogging",
@@ -103,14 +103,18 @@ public enum Operation {
     PUT_BUCKET_NOTIFICATION_CONFIGURATION("PutBucketNotification", BUCKET, WRITE, MANAGEMENT, "REST.PUT.NOTIFICATION",
             "s3:PutBucketNotification"),
     // DeleteBucketReplication is authorised by s3:PutReplicationConfiguration, as on AWS.
-    GET_BUCKET_REPLICATION("GetBucketReplication", BUCKET, READ, MANAGEMENT, "REST.GET.UNKNOWN",
+    GET_BUCKET_REPLICATION("GetBucketReplication", BUCKET, READ, MANAGEMENT, "REST.GET.REPLICATION",
             "s3:GetReplicationConfiguration"),
-    PUT_BUCKET_REPLICATION("PutBucketReplication", BUCKET, WRITE, MANAGEMENT, "REST.PUT.UNKNOWN",
+    PUT_BUCKET_REPLICATION("PutBucketReplication", BUCKET, WRITE, MANAGEMENT, "REST.PUT.REPLICATION",
             "s3:PutReplicationConfiguration"),
-    DELETE_BUCKET_REPLICATION("DeleteBucketReplication", BUCKET, WRITE, MANAGEMENT, "REST.DELETE.UNKNOWN",
+    DELETE_BUCKET_REPLICATION("DeleteBucketReplication", BUCKET, WRITE, MANAGEMENT, "REST.DELETE.REPLICATION",
             "s3:PutReplicationConfiguration"),
-    // Sub-resources Rampart does not configure, answered as AWS answers a bucket that never had them.
     // DeleteBucketCors is authorised by s3:PutBucketCORS, DeleteBucketTagging by s3:PutBucketTagging, as on AWS.
+    PUT_BUCKET_WEBSITE("PutBucketWebsite", BUCKET, WRITE, MANAGEMENT, "REST.PUT.WEBSITE", "s3:PutBucketWebsite",
+            TrailDocument.WEBSITE),
+    PUT_BUCKET_CORS("PutBucketCors", BUCKET, WRITE, MANAGEMENT, "REST.PUT.CORS", "s3:PutBucketCORS", TrailDocument.CORS),
+    PUT_BUCKET_TAGGING("PutBucketTagging", BUCKET, WRITE, MANAGEMENT, "REST.PUT.TAGGING", "s3:PutBucketTagging",
+            TrailDocument.TAGGING),
     GET_BUCKET_WEBSITE("GetBucketWebsite", BUCKET, READ, MANAGEMENT, "REST.GET.WEBSITE", "s3:GetBucketWebsite"),
     DELETE_BUCKET_WEBSITE("DeleteBucketWebsite", BUCKET, WRITE, MANAGEMENT, "REST.DELETE.WEBSITE",
             "s3:DeleteBucketWebsite"),
@@ -159,7 +163,10 @@ public enum Operation {
         ENCRYPTION("ServerSideEncryptionConfiguration", false),
         OBJECT_LOCK("ObjectLockConfiguration", false),
         PUBLIC_ACCESS_BLOCK("PublicAccessBlockConfiguration", false),
-        LOGGING("BucketLoggingStatus", false);
+        LOGGING("BucketLoggingStatus", false),
+        CORS("CORSConfiguration", false),
+        WEBSITE("WebsiteConfiguration", false),
+        TAGGING("Tagging", false);
 
         private final String name;
         private final boolean json;

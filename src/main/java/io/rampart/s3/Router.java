@@ -64,6 +64,9 @@ public final class Router {
                 if (q.containsKey("acl")) return Operation.PUT_BUCKET_ACL;
                 if (q.containsKey("requestPayment")) return Operation.PUT_BUCKET_REQUEST_PAYMENT;
                 if (q.containsKey("ownershipControls")) return Operation.PUT_BUCKET_OWNERSHIP_CONTROLS;
+                if (q.containsKey("website")) return Operation.PUT_BUCKET_WEBSITE;
+                if (q.containsKey("cors")) return Operation.PUT_BUCKET_CORS;
+                if (q.containsKey("tagging")) return Operation.PUT_BUCKET_TAGGING;
                 return hasAny(q, BUCKET_SUBRESOURCES) ? Operation.NOT_IMPLEMENTED : Operation.CREATE_BUCKET;
             }
             case "HEAD" -> {

@@ -70,4 +70,9 @@ public interface S3Call {
     default Optional<PostForm> postForm() {
         return Optional.empty();
     }
+
+    /** "SigV4" or "SigV2": how the request was signed (s3:signatureversion); "SigV4" when unsigned. */
+    default String signatureVersion() {
+        return "SigV4";
+    }
 }

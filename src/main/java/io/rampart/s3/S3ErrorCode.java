@@ -3,6 +3,10 @@ package io.rampart.s3;
 /** Every S3 error Rampart can answer, with its HTTP status and AWS's default message: one line to raise, impossible to mistype. */
 public enum S3ErrorCode {
     ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
+    /** A CORS preflight no rule allows (AWS's spelling of "evaluation" kept). */
+    ACCESS_FORBIDDEN("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the "
+            + "evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are "
+            + "not whitelisted by the resource's CORS spec."),
     BAD_REQUEST_TAGS("BadRequest", 400, "Bad Request"),
     BAD_DIGEST("BadDigest", 400, "The Content-MD5 you specified did not match what we received."),
     BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409,
@@ -30,6 +34,7 @@ public enum S3ErrorCode {
     INVALID_PART_NUMBER("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
     INVALID_RANGE("InvalidRange", 416, "The requested range is not satisfiable"),
     INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
+    INVALID_RETENTION_PERIOD("InvalidRetentionPeriod", 400, "Default retention period must be a positive integer value."),
     INVALID_STORAGE_CLASS("InvalidStorageClass", 400, "The storage class you specified is not valid"),
     INVALID_TAG("InvalidTag", 400, "The TagKey you have provided is invalid"),
     KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long"),

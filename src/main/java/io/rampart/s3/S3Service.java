@@ -184,9 +184,17 @@ public final class S3Service {
             case GET_BUCKET_REPLICATION -> replication.get(call);
             case PUT_BUCKET_REPLICATION -> replication.put(call);
             case DELETE_BUCKET_REPLICATION -> replication.delete(call);
-            case GET_BUCKET_WEBSITE, DELETE_BUCKET_WEBSITE, GET_BUCKET_CORS, DELETE_BUCKET_CORS,
-                 GET_BUCKET_ACCELERATE_CONFIGURATION, GET_BUCKET_REQUEST_PAYMENT,
-                 GET_BUCKET_TAGGING, DELETE_BUCKET_TAGGING -> UnconfiguredSubresources.handle(ctx, op, call);
+            case GET_BUCKET_WEBSITE -> BucketWebsite.get(ctx, call);
+            case PUT_BUCKET_WEBSITE -> BucketWebsite.put(ctx, call);
+            case DELETE_BUCKET_WEBSITE -> BucketWebsite.delete(ctx, call);
+            case GET_BUCKET_CORS -> BucketCors.get(ctx, call);
+            case PUT_BUCKET_CORS -> BucketCors.put(ctx, call);
+            case DELETE_BUCKET_CORS -> BucketCors.delete(ctx, call);
+            case GET_BUCKET_TAGGING -> BucketTagging.get(ctx, call);
+            case PUT_BUCKET_TAGGING -> BucketTagging.put(ctx, call);
+            case DELETE_BUCKET_TAGGING -> BucketTagging.delete(ctx, call);
+            case GET_BUCKET_ACCELERATE_CONFIGURATION, GET_BUCKET_REQUEST_PAYMENT ->
+                    UnconfiguredSubresources.handle(ctx, op, call);
             case PUT_BUCKET_REQUEST_PAYMENT -> UnconfiguredSubresources.putRequestPayment(ctx, call);
             case PUT_BUCKET_ACL -> Acls.putBucketAcl(ctx, call);
             case PUT_OBJECT_ACL -> Acls.putObjectAcl(ctx, call);
@@ -197,6 +205,22 @@ public final class S3Service {
             case POST_OBJECT -> postObject.handle(call);
             case NOT_IMPLEMENTED -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED);
         };
+    }
+
+    /** A browser's CORS preflight ({@code OPTIONS}) on a bucket or object: unauthenticated, answered from the bucket's rules. */
+    public S3Response preflight(String bucket, java.util.Map<String, java.util.List<String>> headers) {
+        return BucketCors.preflight(ctx.meta(), bucket, headers);
+    }
+
+    /** The Access-Control-* headers a browser's actual request (one with an Origin header) gets from the bucket's rules. */
+    public java.util.Map<String, String> corsHeaders(String bucket, String method,
+                                                     java.util.Map<String, java.util.List<String>> headers) {
+        return BucketCors.actualRequestHeaders(ctx.meta(), bucket, method, headers);
+    }
+
+    /** A request on the bucket's website endpoint: index and error documents, redirects, HTML errors. */
+    public S3Response website(S3Call call, String host) throws IOException {
+        return BucketWebsite.serve(ctx.meta(), this::handle, call, host);
     }
 
     /** The S3 error document for an exception, as AWS writes it. */

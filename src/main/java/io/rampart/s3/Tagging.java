@@ -18,6 +18,16 @@ final class Tagging {
 
     static void validate(Map<String, String> tags) {
         if (tags.size() > 10) throw new S3Exception(S3ErrorCode.BAD_REQUEST_TAGS, "Object tags cannot be greater than 10");
+        validateEach(tags);
+    }
+
+    /** Bucket tags: up to 50, with the same key and value rules as object tags (AWS's limits). */
+    static void validateBucketTags(Map<String, String> tags) {
+        if (tags.size() > 50) throw new S3Exception(S3ErrorCode.INVALID_TAG, "Bucket tag count cannot be greater than 50");
+        validateEach(tags);
+    }
+
+    private static void validateEach(Map<String, String> tags) {
         for (Map.Entry<String, String> e : tags.entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().codePointCount(0, e.getKey().length()) > 128) {
                 throw new S3Exception(S3ErrorCode.INVALID_TAG, "The TagKey you have provided is too long, max 128");
@@ -71,6 +81,13 @@ final class Tagging {
     }
 
     static Map<String, String> parse(byte[] body) {
+        Map<String, String> tags = parseTagSet(body);
+        validate(tags);
+        return tags;
+    }
+
+    /** A Tagging document's TagSet, keys unique, not yet checked against a limit. */
+    static Map<String, String> parseTagSet(byte[] body) {
         XmlElement root = RequestXml.parse(body, "Tagging");
         XmlElement set = root.child("TagSet").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
         Map<String, String> tags = new LinkedHashMap<>();
@@ -81,7 +98,6 @@ final class Tagging {
                 throw new S3Exception(S3ErrorCode.INVALID_TAG, "Cannot provide multiple Tags with the same key");
             }
         }
-        validate(tags);
         return tags;
     }
 }

@@ -43,6 +43,9 @@ class SigV4VerifierErrorsTest {
     }
 
     private final SigV4Verifier verifier = verifier(SdkSigning.REGION, SdkSigning.CLOCK);
+    /** A server started with --no-sigv2. */
+    private final SigV4Verifier sigV4Only = new SigV4Verifier(id -> Stream.of(KEY, TEMPORARY)
+            .filter(c -> c.accessKeyId().equals(id)).findFirst(), SdkSigning.REGION, SdkSigning.CLOCK, false);
 
     static void assertAuthError(ThrowingCallable call, AuthError error, int status, String message) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AuthException.class, e -> {
@@ -114,9 +117,22 @@ class SigV4VerifierErrorsTest {
 
         @Test
         void otherMechanismsAreNotSupported() {
-            assertAuthError(() -> verifier.verify(withAuthorization("AWS AKIDERRORS:c2lnbmF0dXJl"), body(new byte[0])),
+            assertAuthError(() -> sigV4Only.verify(withAuthorization("AWS AKIDERRORS:c2lnbmF0dXJl"), body(new byte[0])),
                     AuthError.INVALID_REQUEST, 400, "The authorization mechanism you have provided is not supported. "
                             + "Please use AWS4-HMAC-SHA256.");
+            assertAuthError(() -> verifier.verify(withAuthorization("Bearer abc"), body(new byte[0])),
+                    AuthError.INVALID_REQUEST, 400, "The authorization mechanism you have provided is not supported. "
+                            + "Please use AWS4-HMAC-SHA256.");
+        }
+
+        @Test
+        void sigV2WithAWrongSignatureDoesNotMatch() {
+            SignedRequest v2 = new SignedRequest("GET", "/bucket/key", "", Map.of("host", List.of("localhost:9000"),
+                    "authorization", List.of("AWS AKIDERRORS:c2lnbmF0dXJl"),
+                    "date", List.of(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.withZone(java.time.ZoneOffset.UTC)
+                            .format(SdkSigning.CLOCK.instant()))));
+            assertAuthError(() -> verifier.verify(v2, body(new byte[0])), AuthError.SIGNATURE_DOES_NOT_MATCH, 403,
+                    SIGNATURE_MISMATCH);
         }
 
         @Test
@@ -350,7 +366,7 @@ class SigV4VerifierErrorsTest {
         void sigV2QueryAuthIsNotSupported() {
             SignedRequest v2 = withQuery(new SignedRequest("GET", "/bucket/key", "", Map.of("host",
                     List.of("localhost:9000"))), "AWSAccessKeyId=AKIDERRORS&Expires=1767270000&Signature=abc");
-            assertAuthError(() -> verifier.verify(v2, body(new byte[0])), AuthError.INVALID_REQUEST, 400,
+            assertAuthError(() -> sigV4Only.verify(v2, body(new byte[0])), AuthError.INVALID_REQUEST, 400,
                     "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
         }
     }

@@ -37,4 +37,19 @@ class RequestTargetTest {
     void queryIsDecodedAsS3ReadsIt(String raw, String name, String value) {
         assertThat(RequestTarget.parseQuery(raw.trim())).containsEntry(name.trim(), value.trim());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+            "s3.test | site.s3-website.s3.test:9000           | site     | true  | true",
+            "s3.test | site.s3-website-eu-west-1.s3.test      | site     | true  | true",
+            "s3.test | my.site.s3-website.us-east-1.s3.test   | my.site  | true  | true",
+            "s3.test | site.s3.test                           | site     | true  | false",
+            "s3.test | s3.test                                | NULL     | false | false",
+    })
+    void websiteEndpointHostsNameTheirBucket(String domain, String host, String bucket, boolean virtualHost, boolean website) {
+        RequestTarget t = RequestTarget.parse("/", "", host, domain);
+        assertThat(t.bucket()).isEqualTo(bucket);
+        assertThat(t.virtualHost()).isEqualTo(virtualHost);
+        assertThat(t.website()).isEqualTo(website);
+    }
 }

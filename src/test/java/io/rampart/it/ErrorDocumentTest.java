@@ -111,12 +111,11 @@ class ErrorDocumentTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-            "PUT,    /errors?website",
             "PUT,    /errors?accelerate",
             "GET,    /errors?analytics",
-            "PUT,    /errors?cors",
             "GET,    /errors?inventory",
             "PUT,    /errors?intelligent-tiering",
+            "GET,    /errors?metrics",
             "GET,    /errors/present?torrent",
             "POST,   /errors/present?restore",
     })
@@ -130,9 +129,8 @@ class ErrorDocumentTest {
     }
 
     @Test void unimplementedOperationThroughTheSdkIsNotImplemented() {
-        assertS3Error(() -> s3.putBucketWebsite(b -> b.bucket(BUCKET).websiteConfiguration(w -> w.indexDocument(i -> i.suffix("index.html")))),
-                501, "NotImplemented", "A header you provided implies functionality that is not implemented");
-        assertS3Error(() -> s3.putBucketCors(b -> b.bucket(BUCKET).corsConfiguration(c -> c.corsRules(r -> r.allowedMethods("GET").allowedOrigins("*")))),
+        assertS3Error(() -> s3.putBucketAccelerateConfiguration(b -> b.bucket(BUCKET)
+                        .accelerateConfiguration(a -> a.status("Enabled"))),
                 501, "NotImplemented", "A header you provided implies functionality that is not implemented");
     }
 }

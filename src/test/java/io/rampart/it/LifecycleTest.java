@@ -183,6 +183,16 @@ class LifecycleTest {
                         "<Rule><ID>r</ID><Filter><And><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value>"
                                 + "</Tag></And></Filter><Status>Enabled</Status>" + days1 + "</Rule>", 400, "InvalidRequest",
                         "Duplicate Tag Keys are not allowed."),
+                Arguments.of("size bounds the wrong way round",
+                        "<Rule><ID>r</ID><Filter><And><ObjectSizeGreaterThan>100</ObjectSizeGreaterThan><ObjectSizeLessThan>"
+                                + "100</ObjectSizeLessThan></And></Filter><Status>Enabled</Status>" + days1 + "</Rule>",
+                        400, "InvalidArgument", "ObjectSizeGreaterThan must be less than ObjectSizeLessThan"),
+                Arguments.of("size and Prefix in Filter without And",
+                        "<Rule><ID>r</ID><Filter><ObjectSizeGreaterThan>1</ObjectSizeGreaterThan><Prefix>a/</Prefix></Filter>"
+                                + "<Status>Enabled</Status>" + days1 + "</Rule>", 400, "MalformedXML", MALFORMED),
+                Arguments.of("unknown element in And",
+                        "<Rule><ID>r</ID><Filter><And><Prefix>a/</Prefix><Colour>red</Colour></And></Filter>"
+                                + "<Status>Enabled</Status>" + days1 + "</Rule>", 400, "MalformedXML", MALFORMED),
                 Arguments.of("transition", rule("r", "<Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition>"),
                         501, "NotImplemented", "Transition actions are not supported: this server has a single storage class"));
     }
@@ -235,6 +245,40 @@ class LifecycleTest {
                         .expiration(LifecycleExpiration.builder().days(1).build()).build())));
 
         Await.until("tagged object expired", () -> keys("lc-tag").equals(List.of("b", "c")));
+    }
+
+    @Test void expirationByAndFilterNeedsPrefixEveryTagAndTheSizeBounds() {
+        String b = "lc-and";
+        s3.createBucket(x -> x.bucket(b));
+        // Each kept object misses one condition: the prefix, one of the tags, the lower or the upper size bound.
+        s3.putObject(x -> x.bucket(b).key("other/big").tagging("a=1&b=2"), RequestBody.fromString("x".repeat(50)));
+        s3.putObject(x -> x.bucket(b).key("data/one-tag").tagging("a=1"), RequestBody.fromString("x".repeat(50)));
+        s3.putObject(x -> x.bucket(b).key("data/small").tagging("a=1&b=2"), RequestBody.fromString("x".repeat(10)));
+        s3.putObject(x -> x.bucket(b).key("data/huge").tagging("a=1&b=2"), RequestBody.fromString("x".repeat(100)));
+        s3.putObject(x -> x.bucket(b).key("data/match").tagging("a=1&b=2&c=3"), RequestBody.fromString("x".repeat(50)));
+        s3.putBucketLifecycleConfiguration(x -> x.bucket(b).lifecycleConfiguration(c -> c.rules(
+                LifecycleRule.builder().id("and").status(ExpirationStatus.ENABLED)
+                        .filter(LifecycleRuleFilter.builder().and(LifecycleRuleAndOperator.builder().prefix("data/")
+                                .tags(Tag.builder().key("a").value("1").build(), Tag.builder().key("b").value("2").build())
+                                .objectSizeGreaterThan(20L).objectSizeLessThan(100L).build()).build())
+                        .expiration(LifecycleExpiration.builder().days(1).build()).build())));
+
+        Await.until("data/match expired", () -> !keys(b).contains("data/match"));
+        assertThat(keys(b)).containsExactly("data/huge", "data/one-tag", "data/small", "other/big");
+    }
+
+    @Test void topLevelObjectSizeFiltersSelectBySize() {
+        String b = "lc-size";
+        s3.createBucket(x -> x.bucket(b));
+        s3.putObject(x -> x.bucket(b).key("small"), RequestBody.fromString("x"));
+        s3.putObject(x -> x.bucket(b).key("large"), RequestBody.fromString("x".repeat(2048)));
+        s3.putBucketLifecycleConfiguration(x -> x.bucket(b).lifecycleConfiguration(c -> c.rules(
+                LifecycleRule.builder().id("large").status(ExpirationStatus.ENABLED)
+                        .filter(LifecycleRuleFilter.builder().objectSizeGreaterThan(1024L).build())
+                        .expiration(LifecycleExpiration.builder().days(1).build()).build())));
+        Await.until("the large object expired", () -> keys(b).equals(List.of("small")));
+        var got = s3.getBucketLifecycleConfiguration(x -> x.bucket(b)).rules().get(0).filter();
+        assertThat(got.objectSizeGreaterThan()).isEqualTo(1024L);
     }
 
     @Test void disabledRuleDoesNothingAndExpirationInAVersionedBucketAddsADeleteMarker() {

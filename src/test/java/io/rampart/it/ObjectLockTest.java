@@ -136,11 +136,15 @@ class ObjectLockTest {
         assertS3Error(() -> s3.putObjectLockConfiguration(b -> b.bucket(bucket).objectLockConfiguration(c -> c
                         .objectLockEnabled(ObjectLockEnabled.ENABLED)
                         .rule(r -> r.defaultRetention(d -> d.mode(ObjectLockRetentionMode.GOVERNANCE).days(0))))),
-                400, "InvalidArgument", "Default retention period must be a positive integer value.");
+                400, "InvalidRetentionPeriod", "Default retention period must be a positive integer value.");
+        assertS3Error(() -> s3.putObjectLockConfiguration(b -> b.bucket(bucket).objectLockConfiguration(c -> c
+                        .objectLockEnabled(ObjectLockEnabled.ENABLED)
+                        .rule(r -> r.defaultRetention(d -> d.mode(ObjectLockRetentionMode.GOVERNANCE).days(-3))))),
+                400, "InvalidRetentionPeriod", "Default retention period must be a positive integer value.");
         assertS3Error(() -> s3.putObjectLockConfiguration(b -> b.bucket(bucket).objectLockConfiguration(c -> c
                         .objectLockEnabled(ObjectLockEnabled.ENABLED)
                         .rule(r -> r.defaultRetention(d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).years(0))))),
-                400, "InvalidArgument", "Default retention period must be a positive integer value.");
+                400, "InvalidRetentionPeriod", "Default retention period must be a positive integer value.");
     }
 
     @Test void unknownModeIsMalformedXml() {

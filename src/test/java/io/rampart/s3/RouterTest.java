@@ -104,9 +104,9 @@ class RouterTest {
             DELETE | examplebucket |                 | tagging                                          |                                        | DELETE_BUCKET_TAGGING
             GET    | examplebucket | example-object    | attributes                                       |                                        | GET_OBJECT_ATTRIBUTES
             GET    | examplebucket | example-object    | attributes&versionId=3HL4kqtJlcpXroDTDmJ         |                                        | GET_OBJECT_ATTRIBUTES
-            PUT    | examplebucket |                 | tagging                                          |                                        | NOT_IMPLEMENTED
-            PUT    | examplebucket |                 | website                                          |                                        | NOT_IMPLEMENTED
-            PUT    | examplebucket |                 | cors                                             |                                        | NOT_IMPLEMENTED
+            PUT    | examplebucket |                 | tagging                                          |                                        | PUT_BUCKET_TAGGING
+            PUT    | examplebucket |                 | website                                          |                                        | PUT_BUCKET_WEBSITE
+            PUT    | examplebucket |                 | cors                                             |                                        | PUT_BUCKET_CORS
             PUT    | examplebucket |                 | accelerate                                       |                                        | NOT_IMPLEMENTED
             GET    | examplebucket |                 | analytics&id=list1                               |                                        | NOT_IMPLEMENTED
             GET    | examplebucket |                 | inventory&id=report1                             |                                        | NOT_IMPLEMENTED
