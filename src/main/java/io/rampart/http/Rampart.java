@@ -374,7 +374,9 @@ public final class Rampart implements AutoCloseable {
                     new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window), bootstrap.accountId(), findingsService,
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
-                    .withNotifier(notifications));
+                    .withNotifier(notifications)
+                    .withRolesAnywhere(new RolesAnywhereEndpoint(new io.rampart.iam.RolesAnywhere(db, iam, permissions,
+                            config.region()), trail, config.region(), Clock.systemUTC())));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (openedTrail != null) openedTrail.close();

@@ -42,7 +42,8 @@ public final class SchemaMigrations {
             new Step(2, "iam", "baseline"),
             new Step(3, "audit", "baseline"),
             new Step(4, "detect", "baseline"),
-            new Step(5, "notify", "baseline"));
+            new Step(5, "notify", "baseline"),
+            new Step(9, "iam", "roles_anywhere"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */
     static final int BASELINE = 5;
