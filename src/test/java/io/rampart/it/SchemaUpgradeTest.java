@@ -80,7 +80,8 @@ class SchemaUpgradeTest {
             assertThat(kept.status()).isEqualTo(Finding.Status.ARCHIVED);
             assertThat(kept.evidence()).containsExactly("e1", "e2");
             assertThat(versionsRecorded(dir)).containsExactly("1 storage baseline (adopted)", "2 iam baseline (adopted)",
-                    "3 audit baseline (adopted)", "4 detect baseline (adopted)", "5 notify baseline (adopted)");
+                    "3 audit baseline (adopted)", "4 detect baseline (adopted)", "5 notify baseline (adopted)",
+                    "9 iam roles_anywhere");
         }
     }
 
