@@ -187,6 +187,7 @@ final class Authorizer {
         Instant now = Instant.ofEpochMilli(ctx.now());
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
+        k.putAll(permissions.sessionKeys(p));
         if (!p.isAnonymous()) {
             k.put("s3:signatureversion", List.of("AWS4-HMAC-SHA256"));
             k.put("s3:authType", List.of(call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));

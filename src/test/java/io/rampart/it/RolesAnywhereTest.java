@@ -197,6 +197,37 @@ class RolesAnywhereTest {
         }
     }
 
+    @Test void theSessionCarriesTheCertificatesSourceIdentityAndX509PrincipalTagsIntoRequests() throws Exception {
+        String name = unique("ra-home");
+        String roleArn = iam.createRole(b -> b.roleName(name).assumeRolePolicyDocument(TRUST)).role().arn();
+        // Each workload writes under its own CN; reading the shared config needs the source identity workload-1.
+        iam.putRolePolicy(b -> b.roleName(name).policyName("home").policyDocument("""
+                {"Version":"2012-10-17","Statement":[
+                 {"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::%1$s/${aws:PrincipalTag/x509Subject/CN}/*"},
+                 {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::%1$s/config.json",
+                  "Condition":{"StringEquals":{"aws:SourceIdentity":"workload-1","aws:PrincipalTag/x509SAN/DNS":"w1.example.com"}}}]}"""
+                .formatted(bucket)));
+        String anchorArn = anchor(ca);
+        String profileArn = profile(roleArn, "").path("profileArn").asText();
+        Instant now = Instant.now();
+        TestPki.Issued one = TestPki.leaf(ca, "CN=workload-1", TestPki.ec(), now.minusSeconds(60), now.plusSeconds(3600),
+                "w1.example.com");
+        TestPki.Issued two = TestPki.leaf(ca, "CN=workload-2", TestPki.ec(), now.minusSeconds(60), now.plusSeconds(3600),
+                "w2.example.com");
+        RolesAnywhereClient.Answer a1 = ra.createSession(new RolesAnywhereClient.SessionRequest(one.certificate(), one.key(),
+                profileArn, roleArn, anchorArn));
+        RolesAnywhereClient.Answer a2 = ra.createSession(new RolesAnywhereClient.SessionRequest(two.certificate(), two.key(),
+                profileArn, roleArn, anchorArn));
+        try (S3Client w1 = s3(a1.body().path("credentialSet")); S3Client w2 = s3(a2.body().path("credentialSet"))) {
+            w1.putObject(b -> b.bucket(bucket).key("workload-1/out"), RequestBody.fromString("1"));
+            S3Errors.assertS3Error(() -> w1.putObject(b -> b.bucket(bucket).key("workload-2/out"), RequestBody.fromString("1")),
+                    403, "AccessDenied");
+            assertThat(w1.getObjectAsBytes(b -> b.bucket(bucket).key("config.json")).asUtf8String()).isEqualTo("{}");
+            w2.putObject(b -> b.bucket(bucket).key("workload-2/out"), RequestBody.fromString("2"));
+            S3Errors.assertS3Error(() -> w2.getObjectAsBytes(b -> b.bucket(bucket).key("config.json")), 403, "AccessDenied");
+        }
+    }
+
     @Test void theProfilesSessionPolicyAndDurationBoundTheSession() throws Exception {
         String roleArn = role(TRUST);
         String anchorArn = anchor(ca);
