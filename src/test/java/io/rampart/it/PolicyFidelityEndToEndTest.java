@@ -105,6 +105,25 @@ class PolicyFidelityEndToEndTest {
         assertThat(read(erin, bucket)).isEqualTo("hello");
     }
 
+    @Test void aTagValueSubstitutedIntoAnArnLikeConditionIsTextNotAWildcard() {
+        String bucket = bucketWithObject();
+        String account = server.accountId();
+        String owner = unique("owner");
+        String mallory = unique("mallory");
+        S3Client ownerClient = client(newUser(owner));
+        S3Client malloryClient = client(newUser(mallory));
+        iam.tagUser(b -> b.userName(owner).tags(t -> t.key("self").value(owner)));
+        // A user who may tag itself sets the value to "*": substituted text must stay literal.
+        iam.tagUser(b -> b.userName(mallory).tags(t -> t.key("self").value("*")));
+        admin.putBucketPolicy(b -> b.bucket(bucket).policy("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+                 "Resource":"arn:aws:s3:::%s/*",
+                 "Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::%s:user/${aws:PrincipalTag/self}"}}}]}"""
+                .formatted(bucket, account)));
+        assertThat(read(ownerClient, bucket)).isEqualTo("hello");
+        S3Errors.assertS3Error(() -> read(malloryClient, bucket), 403, "AccessDenied");
+    }
+
     @Test void aMaxKeysThatIsNotANumberDoesNotSatisfyANegatedNumericCondition() {
         String bucket = bucketWithObject();
         String user = unique("finn");

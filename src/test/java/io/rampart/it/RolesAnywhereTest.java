@@ -228,6 +228,24 @@ class RolesAnywhereTest {
         }
     }
 
+    @Test void anIntermediateCaInTheChainHeaderLinksTheLeafToTheAnchorAndItsCrlIsHonoured() throws Exception {
+        String roleArn = role(TRUST);
+        String anchorArn = anchor(ca);
+        String profileArn = profile(roleArn, "").path("profileArn").asText();
+        TestPki.Issued issuing = TestPki.intermediateCa(ca, "Issuing CA");
+        TestPki.Issued leaf = TestPki.leaf(issuing, "CN=workload-chain", TestPki.rsa());
+        var withoutChain = new RolesAnywhereClient.SessionRequest(leaf.certificate(), leaf.key(), profileArn, roleArn, anchorArn);
+        assertRefused(ra.createSession(withoutChain), 403, "AccessDeniedException", "Untrusted");
+        var withChain = withoutChain.withChain(List.of(issuing.certificate()));
+        assertThat(ra.createSession(withChain).status()).isEqualTo(201);
+
+        X509CRL crl = TestPki.crl(issuing, leaf.certificate());
+        assertThat(ra.call("POST", "/crls", """
+                {"name":"issuing","enabled":true,"trustAnchorArn":"%s","crlData":"%s"}""".formatted(anchorArn,
+                Base64.getEncoder().encodeToString(crl.getEncoded()))).status()).isEqualTo(201);
+        assertRefused(ra.createSession(withChain), 403, "AccessDeniedException", "revoked");
+    }
+
     @Test void theProfilesSessionPolicyAndDurationBoundTheSession() throws Exception {
         String roleArn = role(TRUST);
         String anchorArn = anchor(ca);

@@ -69,6 +69,18 @@ final class TestPki {
         return new Issued(sign(b, kp.getPrivate()), kp.getPrivate());
     }
 
+    /** An intermediate CA under {@code parent}. */
+    static Issued intermediateCa(Issued parent, String cn) throws Exception {
+        KeyPair kp = ec();
+        X500Name issuer = X500Name.getInstance(parent.certificate().getSubjectX500Principal().getEncoded());
+        Instant now = Instant.now();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial(), Date.from(now.minusSeconds(3600)),
+                Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=" + cn + ",O=Rampart Test"), kp.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        return new Issued(sign(b, parent.key()), kp.getPrivate());
+    }
+
     /** An end-entity certificate for {@code subject} (an X.500 name), valid between the two instants. */
     static Issued leaf(Issued ca, String subject, KeyPair kp, Instant notBefore, Instant notAfter, String dnsName)
             throws Exception {
