@@ -97,8 +97,11 @@ final class RolesAnywhereClient {
         }
     }
 
-    /** CreateSession as aws_signing_helper sends it: the ARNs in the query string, the duration in the JSON body. */
-    Answer createSession(SessionRequest r) throws Exception {
+    /** A signed CreateSession: its query string, body and headers (Authorization included, Host as signed). */
+    record Signed(String query, byte[] body, Map<String, String> headers) { }
+
+    /** Signs CreateSession as aws_signing_helper does: the ARNs in the query string, the duration in the JSON body. */
+    static Signed sign(SessionRequest r, String host, String region, Instant at) throws Exception {
         Map<String, String> query = new TreeMap<>();
         query.put("profileArn", r.profileArn());
         query.put("roleArn", r.roleArn());
@@ -109,9 +112,8 @@ final class RolesAnywhereClient {
 
         boolean ec = r.key().getAlgorithm().equals("EC");
         String algorithm = ec ? "AWS4-X509-ECDSA-SHA256" : "AWS4-X509-RSA-SHA256";
-        String amzDate = AMZ_DATE.format(Instant.now());
+        String amzDate = AMZ_DATE.format(at);
         String date = amzDate.substring(0, 8);
-        String host = endpoint.getAuthority();
         Map<String, String> headers = new TreeMap<>();
         headers.put("content-type", "application/json");
         headers.put("host", host);
@@ -138,13 +140,17 @@ final class RolesAnywhereClient {
         s.update(stringToSign.getBytes(StandardCharsets.UTF_8));
         String signature = hex(s.sign());
         // Task 4: the Authorization header; the credential is the certificate's serial number in decimal.
-        String authorization = algorithm + " Credential=" + r.certificate().getSerialNumber() + "/" + scope
-                + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature;
-
+        headers.put("authorization", algorithm + " Credential=" + r.certificate().getSerialNumber() + "/" + scope
+                + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
         byte[] sent = r.tamper() ? "{\"durationSeconds\":43200}".getBytes(StandardCharsets.UTF_8) : body;
-        HttpRequest.Builder out = HttpRequest.newBuilder(endpoint.resolve("/sessions?" + canonicalQuery))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(sent)).header("Authorization", authorization);
-        headers.forEach((k, v) -> {
+        return new Signed(canonicalQuery, sent, headers);
+    }
+
+    Answer createSession(SessionRequest r) throws Exception {
+        Signed signed = sign(r, endpoint.getAuthority(), region, Instant.now());
+        HttpRequest.Builder out = HttpRequest.newBuilder(endpoint.resolve("/sessions?" + signed.query()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()));
+        signed.headers().forEach((k, v) -> {
             if (!k.equals("host")) out.header(k, v);
         });
         return send(out.build());
