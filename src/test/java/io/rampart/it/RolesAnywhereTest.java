@@ -368,5 +368,11 @@ class RolesAnywhereTest {
             assertThat(r.path("responseElements").toString()).contains(anchorArn);
         });
         assertThat(records).anySatisfy(r -> assertThat(r.path("eventName").asText()).isEqualTo("CreateProfile"));
+        // Roles Anywhere's paths are not buckets: management events with no S3 resources.
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.path("eventCategory").asText()).isEqualTo("Management");
+            assertThat(r.path("resources").isMissingNode() || r.path("resources").isEmpty()).as(r.toString()).isTrue();
+            assertThat(r.path("requestParameters").has("bucketName")).isFalse();
+        });
     }
 }
