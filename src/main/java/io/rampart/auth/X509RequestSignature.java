@@ -63,6 +63,7 @@ public final class X509RequestSignature {
         if (header == null) throw malformed("Missing Authorization header");
         header = header.strip();
         int space = header.indexOf(' ');
+        if (space < 0) throw malformed("Authorization header requires Credential, SignedHeaders and Signature");
         String algorithm = header.substring(0, space);
         String credential = null;
         String signedHeadersText = null;

@@ -98,6 +98,15 @@ class X509RequestSignatureTest {
                 AuthError.AUTHORIZATION_HEADER_MALFORMED);
     }
 
+    @Test void aMalformedAuthorizationHeaderIsRefusedNotAnError() throws Exception {
+        var s = RolesAnywhereClient.sign(request(ec), HOST, "us-east-1", NOW);
+        for (String bad : List.of("AWS4-X509-ECDSA-SHA256 ", "AWS4-X509-ECDSA-SHA256 Credential", "AWS4-X509-ECDSA-SHA256 a=b",
+                "AWS4-X509-ECDSA-SHA256 Credential=1/2, SignedHeaders=host, Signature=zz")) {
+            assertRefused(() -> verify(s, h -> put(h, "authorization", bad)), AuthError.AUTHORIZATION_HEADER_MALFORMED);
+        }
+        assertRefused(() -> verify(s, h -> put(h, "x-amz-x509", "bm90IGEgY2VydA==")), AuthError.ACCESS_DENIED);
+    }
+
     private static Map<String, String> put(Map<String, String> h, String k, String v) {
         h.put(k, v);
         return h;
