@@ -61,7 +61,7 @@ public final class AccessLog implements AutoCloseable {
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("rampart-access-log")
                 .daemon(true).unstarted(r));
-        scheduler.scheduleWithFixedDelay(this::deliverSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        var unused = scheduler.scheduleWithFixedDelay(this::deliverSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Buffers the request's line when its bucket has logging enabled. Cheap when it has not (a cached lookup). */
@@ -144,7 +144,7 @@ public final class AccessLog implements AutoCloseable {
 
     @Override public void close() {
         try {
-            scheduler.submit(this::deliverSafely);
+            scheduler.execute(this::deliverSafely);
         } catch (java.util.concurrent.RejectedExecutionException ignored) {
             return;
         }

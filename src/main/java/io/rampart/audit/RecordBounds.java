@@ -46,7 +46,7 @@ public final class RecordBounds {
     /** Bounds {@code record} in place; returns its serialised form (at most {@link #MAX_RECORD_BYTES} bytes). */
     public static byte[] bounded(ObjectNode record) {
         // Each top-level field is its own container for the "omitted" marker.
-        for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = record.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             if (v.isTextual()) {
@@ -63,7 +63,7 @@ public final class RecordBounds {
                 for (String f : SHRINKABLE) {
                     if (record.has(f)) record.putObject(f).put("omitted", true);
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = record.properties().iterator(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (e.getValue().isTextual() && e.getValue().asText().length() > 1024) {
                         e.setValue(JsonNodeFactory.instance.textNode(e.getValue().asText().substring(0, 1024)));
@@ -83,7 +83,7 @@ public final class RecordBounds {
         if (node.isObject()) {
             ObjectNode o = (ObjectNode) node;
             List<String> badNames = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().length() > MAX_NAME || clean(e.getKey()) != null) {
                     badNames.add(e.getKey());
@@ -151,7 +151,7 @@ public final class RecordBounds {
         for (String f : SHRINKABLE) {
             JsonNode c = record.get(f);
             if (!(c instanceof ObjectNode o)) continue;
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().equals("omitted") || (!kept && KEPT.contains(e.getKey()))) continue;
                 int size = e.getKey().length() + e.getValue().toString().length();

@@ -43,7 +43,7 @@ public final class TrailDelivery implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private volatile long pending;
+    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
 
     public TrailDelivery(TrailLayout layout, Database db, Destination destination, String description, Clock clock,
                          Duration every) throws SQLException {
@@ -54,7 +54,7 @@ public final class TrailDelivery implements AutoCloseable {
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("rampart-trail-delivery")
                 .daemon(true).unstarted(r));
-        scheduler.scheduleWithFixedDelay(this::passSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        var unused = scheduler.scheduleWithFixedDelay(this::passSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs a delivery pass now and waits for it (tests, and at shutdown). */
@@ -78,7 +78,7 @@ public final class TrailDelivery implements AutoCloseable {
 
     /** Sealed files not yet delivered, as of the last pass. */
     public long pending() {
-        return pending;
+        return pending.get();
     }
 
     private void passSafely() {
@@ -98,7 +98,7 @@ public final class TrailDelivery implements AutoCloseable {
             String sig = o + TrailLayout.SIGNATURE_SUFFIX;
             if (!done.contains(sig) && Files.isRegularFile(layout.resolve(sig))) todo.add(sig);
         }
-        pending = todo.size();
+        pending.set(todo.size());
         for (String object : todo) {
             Path file = layout.resolve(object);
             try {
@@ -111,7 +111,7 @@ public final class TrailDelivery implements AutoCloseable {
             }
             markDelivered(object);
             delivered.incrementAndGet();
-            pending--;
+            pending.decrementAndGet();
         }
     }
 
@@ -141,7 +141,7 @@ public final class TrailDelivery implements AutoCloseable {
     /** Stops the schedule after one last pass, so the final digest written at shutdown is copied too when possible. */
     public void closeAfterFinalPass() {
         try {
-            scheduler.submit(this::passSafely);
+            scheduler.execute(this::passSafely);
         } catch (java.util.concurrent.RejectedExecutionException ignored) {
             return;
         }

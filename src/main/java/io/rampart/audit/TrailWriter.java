@@ -333,7 +333,7 @@ public final class TrailWriter implements AuditTrail {
         }
         try {
             Path p = closeSegment();
-            if (p != null) sealer.submit(() -> sealLogged(p));
+            if (p != null) sealer.execute(() -> sealLogged(p));
         } catch (IOException | RuntimeException e) {
             log.error("closing the audit trail segment failed (it is sealed at the next start)", e);
         }
@@ -399,7 +399,7 @@ public final class TrailWriter implements AuditTrail {
         if (segment != null && segment.bytes > 0
                 && (now - segment.openedAt >= options.rotateEvery().toMillis() || segment.bytes >= options.rotateBytes())) {
             Path p = closeSegment();
-            sealer.submit(() -> sealLogged(p));
+            sealer.execute(() -> sealLogged(p));
         }
     }
 
@@ -679,7 +679,7 @@ public final class TrailWriter implements AuditTrail {
     private void scheduleDigest() {
         Instant last = state.lastDigest != null ? Instant.parse(state.lastDigest.path("endTime").asText()) : state.created;
         long delay = Math.max(0, Duration.between(clock.instant(), last.plus(options.digestEvery())).toMillis());
-        sealer.scheduleAtFixedRate(() -> {
+        var unused = sealer.scheduleAtFixedRate(() -> {
             try {
                 digest(clock.instant(), false);
             } catch (IOException | RuntimeException e) {

@@ -11,7 +11,7 @@ import io.rampart.detect.FindingJson;
 import io.rampart.detect.FindingStore;
 import io.rampart.detect.FindingsService;
 import io.rampart.detect.IamIdentityControls;
-import io.rampart.detect.Notifier;
+import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.Responder;
 import io.rampart.iam.AccessKey;
 import io.rampart.iam.Entity;
@@ -459,8 +459,8 @@ final class AdminCommand implements Runnable {
             Responder.Audit audit = (event, bucket, details) -> d.actions.record(d.account, event, false,
                     withBucket(details, bucket), Map.of(), null);
             Finding resolved;
-            try (Notifier none = new Notifier(List.of(), Duration.ofSeconds(1))) {
-                Responder responder = new Responder(new IamIdentityControls(d.iam), d.metadata(), none, audit, true);
+            try {
+                Responder responder = new Responder(new IamIdentityControls(d.iam), d.metadata(), FindingAlerts.NONE, audit, true);
                 resolved = new FindingsService(d.findings, responder, null, (event, details) -> { })
                         .resolve(id, "arn:aws:iam::" + d.account + ":root").orElseThrow(() -> new Failure("no finding " + id));
             } catch (java.sql.SQLException e) {

@@ -140,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration d = Units.parseDuration(duration);
         Duration w = Units.parseDuration(warmup);
         return new BenchRunner.Config(uri, connection.credentials(), connection.region, bucket, theOp, bytes, objects,
-                concurrency, d, w, sseC, keep, pathStyle, System.console() != null);
+                concurrency, d, w, sseC, keep, pathStyle, io.rampart.guard.Progress.interactive());
     }
 
 

@@ -87,7 +87,7 @@ final class DetectCommand implements Callable<Integer> {
             err.println("rampart detect: cannot load rules: " + e.getMessage());
             return 2;
         }
-        boolean terminal = System.console() != null;
+        boolean terminal = io.rampart.guard.Progress.interactive();
         long[] lastShown = {0};
         OfflineAnalysis.Progress progress = !terminal ? OfflineAnalysis.Progress.NONE : (done, total, records) -> {
             long now = System.nanoTime();

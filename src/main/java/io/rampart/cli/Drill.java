@@ -35,11 +35,14 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.EncryptionType;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 
 /**
  * The drill's sequence against one endpoint, for one attack shape ({@link Scenario}): sandbox bucket, seed, attacker
@@ -176,9 +179,8 @@ final class Drill {
             }
             if (options.allowSseC()) {
                 // What an operator who allowed SSE-C on the bucket has: SSE-S3 by default, no encryption type blocked.
-                admin.putBucketEncryption(b -> b.bucket(report.bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                        .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                        .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+                admin.putBucketEncryption(b -> b.bucket(report.bucket)
+                        .serverSideEncryptionConfiguration(c -> c.rules(sseS3NothingBlocked())));
                 report.sseCAllowedOnBucket = true;
             }
         } catch (SdkException e) {
@@ -336,9 +338,7 @@ final class Drill {
             report.preparation.add(timed("PutBucketVersioning", null, () -> attacker.putBucketVersioning(b -> b
                     .bucket(report.bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)))));
             report.preparation.add(timed("PutBucketEncryption", null, () -> attacker.putBucketEncryption(b -> b
-                    .bucket(report.bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                            .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                            .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))))));
+                    .bucket(report.bucket).serverSideEncryptionConfiguration(c -> c.rules(sseS3NothingBlocked())))));
         }
         step("attacking: " + scenario.description + ", object by object");
         DrillReport.Step stop = null;
@@ -368,8 +368,8 @@ final class Drill {
         double untilStop = (System.nanoTime() - first) / 1e6;
         // The remaining steps are tried even after a refusal, to report which of them the endpoint blocks.
         report.lifecycle = timed("PutBucketLifecycleConfiguration", null, () -> attacker.putBucketLifecycleConfiguration(b -> b
-                .bucket(report.bucket).lifecycleConfiguration(c -> c.rules(r -> r.id("rampart-drill-expire-7-days")
-                        .status(ExpirationStatus.ENABLED).filter(f -> f.prefix("")).expiration(e -> e.days(7))))));
+                .bucket(report.bucket).lifecycleConfiguration(c -> c.rules(LifecycleRule.builder().id("rampart-drill-expire-7-days")
+                        .status(ExpirationStatus.ENABLED).filter(f -> f.prefix("")).expiration(e -> e.days(7)).build()))));
         report.ransomNote = timed("PutObject", RANSOM_NOTE_KEY, () -> attacker.putObject(b -> b.bucket(report.bucket)
                 .key(RANSOM_NOTE_KEY), RequestBody.fromString("Your files are encrypted. This is a Rampart drill: nothing is lost.\n")));
 
@@ -436,7 +436,7 @@ final class Drill {
         if (part != null) return part;
         return write(timed("CompleteMultipartUpload", s.key(), () -> attacker.completeMultipartUpload(b -> b
                 .bucket(report.bucket).key(s.key()).uploadId(uploadId[0])
-                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag[0]))))));
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag[0]).build())))));
     }
 
     private static DrillReport.Step timed(String operation, String key, Runnable request) {
@@ -683,5 +683,12 @@ final class Drill {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SSE-S3 by default and no encryption type blocked: what an operator who allowed SSE-C has, and what the attacker asks. */
+    private static ServerSideEncryptionRule sseS3NothingBlocked() {
+        return ServerSideEncryptionRule.builder()
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)).build();
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
@@ -186,8 +186,8 @@ final class DrillCommand implements Callable<Integer> {
     }
 
     private SdkHttpClient httpClient() {
-        if (!insecure) return ApacheHttpClient.builder().build();
-        return ApacheHttpClient.builder().buildWithDefaults(AttributeMap.builder()
+        if (!insecure) return Apache5HttpClient.builder().build();
+        return Apache5HttpClient.builder().buildWithDefaults(AttributeMap.builder()
                 .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
     }
 

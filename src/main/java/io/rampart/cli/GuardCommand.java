@@ -28,7 +28,8 @@ import software.amazon.awssdk.core.exception.SdkException;
         description = {
                 "Check an S3 account against the four defences of AWS's guidance on SSE-C ransomware (short-term credentials, "
                         + "data recovery, monitoring, blocking SSE-C): which buckets accept SSE-C, keep no versions, expire data "
-                        + "early or are public; which access keys are old or unused; whether CloudTrail records S3 data events.",
+                        + "early or are public; which access keys are old or unused; whether CloudTrail records S3 data events; on a "
+                        + "Rampart also its recovery window, detector and automatic response, trail validation and metrics.",
                 "Talks to AWS unless --endpoint is given (Rampart or any S3, path-style). Credentials and region come from the "
                         + "AWS SDK's standard chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE or "
                         + "--profile, web identity, instance metadata), or --access-key/--secret-key.",
@@ -59,8 +60,14 @@ final class GuardCommand implements Callable<Integer> {
     @Option(names = "--bucket", paramLabel = "B", description = "Check only this bucket (repeatable); default every bucket listed.")
     List<String> buckets = new ArrayList<>();
 
-    @Option(names = "--inventory", description = "HEAD every current and noncurrent version to find SSE-C objects (slow on big buckets).")
+    @Option(names = "--inventory", description = "Find SSE-C objects among every current and noncurrent version: from the bucket's S3 Inventory "
+            + "report when it has one, else a HEAD per version (slow on big buckets); says who wrote them when the trail does.")
     boolean inventory;
+
+    @Option(names = "--inventory-manifest", paramLabel = "S3URI", description = "With or without --inventory: read SSE-C objects "
+            + "from this S3 Inventory report (s3://BUCKET/PATH/manifest.json, CSV with EncryptionStatus) for the bucket it lists, "
+            + "instead of a HEAD per version; repeatable. A bucket's own inventory configuration is found without it.")
+    List<String> manifests = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table", description = "table, json, sarif or markdown (default: ${DEFAULT-VALUE}).")
     String format;
@@ -103,7 +110,8 @@ final class GuardCommand implements Callable<Integer> {
             try (Target target = Target.of(uri, Optional.ofNullable(profile), Optional.ofNullable(region), creds, insecure)) {
                 Progress progress = Progress.onTerminal(err);
                 Guard guard = new Guard(target, progress);
-                Guard.Options options = new Guard.Options(List.copyOf(buckets), inventory, now);
+                Guard.Options options = new Guard.Options(List.copyOf(buckets), inventory || !manifests.isEmpty(), now,
+                        List.copyOf(manifests));
                 Guard.Scan scan = guard.scan(options);
                 if (fix) {
                     Fixer fixer = new Fixer(guard, scan, progress);

@@ -179,7 +179,7 @@ final class RestoreCommand implements Callable<Integer> {
                 String text = String.join("\n", lines.toList());
                 throw new Failure(errorLine(response.statusCode(), text));
             }
-            Progress progress = new Progress(err, System.console() != null && !json);
+            Progress progress = new Progress(err, io.rampart.guard.Progress.interactive() && !json);
             if (!json) out.printf("%-16s %-32s %-32s %s%n", "ACTION", "CURRENT VERSION", "TARGET VERSION", "KEY");
             JsonNode summary = null;
             Iterator<String> it = lines.iterator();

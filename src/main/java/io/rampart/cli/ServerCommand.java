@@ -144,6 +144,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
                     + "credentials this server writes there with (see README); other destinations must be local buckets.")
     Path replicationTargets;
+    @Option(names = "--blobs", paramLabel = "DIR|s3://BUCKET[/PREFIX]?endpoint=URL&region=R", defaultValue = "${env:RAMPART_BLOBS}",
+            description = "Where object data (ciphertext only) is kept: a directory, which several nodes may share, or a "
+                    + "bucket on any S3 endpoint, signed with RAMPART_BLOBS_ACCESS_KEY_ID / RAMPART_BLOBS_SECRET_ACCESS_KEY "
+                    + "(else the default AWS credential chain). Default: <data-dir>/blobs; env RAMPART_BLOBS.")
+    String blobs;
 
     @Override public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
@@ -208,8 +213,7 @@ final class ServerCommand implements Callable<Integer> {
         io.rampart.detect.DetectorSettings detection;
         try {
             detection = io.rampart.detect.DetectorSettings.defaults().withRules(rulesFile)
-                    .withWebhooks(detectWebhooks, Duration.ofSeconds(1));
-            new io.rampart.detect.Notifier(detectWebhooks, Duration.ofSeconds(1)).close();
+                    .withWebhooks(detectWebhooks);
         } catch (java.io.IOException | IllegalArgumentException e) {
             System.err.println("rampart: " + (e instanceof java.nio.file.NoSuchFileException ? "no such rules file: " : "")
                     + e.getMessage());
@@ -235,41 +239,70 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("rampart: --idle-timeout must be a positive number of seconds");
             return 2;
         }
+        io.rampart.storage.BlobLocation blobLocation = null;
+        if (blobs != null && !blobs.isBlank()) {
+            try {
+                blobLocation = io.rampart.storage.BlobLocation.parse(blobs, System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("rampart: " + e.getMessage());
+                return 2;
+            }
+        }
         Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
-        Rampart.Config config = new Rampart.Config(address, port, dataDir, region, domain,
-                System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"),
-                masterKey, true, Duration.ofSeconds(stopTimeoutSeconds),
-                new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds)), tls, lifecycleDaySeconds, lifecycleIntervalSeconds)
-                .withTrail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
+        Rampart.Config config = Rampart.Config.builder(dataDir).listen(address, port).region(region).domain(domain)
+                .rootKey(System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"))
+                .masterKey(masterKey).stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
+                .s3(new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds)))
+                .tls(tls).lifecycle(lifecycleDaySeconds, lifecycleIntervalSeconds)
+                .trail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
-                .withAutoRespond(autoRespond)
-                .withMonitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
+                .autoRespond(autoRespond)
+                .monitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
                         .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds))
                         .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
                         .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
                                 trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
-                .withReplication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
-                .withRecovery(recovery);
-        // Handlers first: a SIGTERM that arrives while starting must still end in a clean close (final trail digest).
+                .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
+                .recovery(recovery)
+                .blobs(blobLocation)
+                .build();
+        // The hook first: a SIGTERM or SIGINT that arrives while starting must still end in a clean close (the final
+        // trail digest), and a stop asked for by a signal exits 0 once closed.
         CountDownLatch stop = new CountDownLatch(1);
-        Runnable onSignal = stop::countDown;
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> onSignal.run());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> onSignal.run());
-        Rampart rampart;
+        CountDownLatch closed = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("rampart-stop").unstarted(() -> {
+            if (exiting.get()) return; // the server's own exit (a failed start): its status stands
+            stop.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(0);
+        }));
         try {
-            rampart = Rampart.start(config, detection);
-        } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
-            System.err.println("rampart: cannot start: " + e.getMessage());
-            return 1;
+            Rampart rampart;
+            try {
+                rampart = Rampart.start(config, detection);
+            } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException e) {
+                System.err.println("rampart: cannot start: " + e.getMessage());
+                return 1;
+            }
+            rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
+            rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
+            rampart.createdTrailKey().ifPresent(k -> {
+                var unused = k.thenAccept(ServerCommand::printTrailKey);
+            });
+            stop.await();
+            System.err.println("rampart: shutting down, letting in-flight requests finish...");
+            rampart.close();
+            return 0;
+        } finally {
+            exiting.set(true); // a signal's hook is past this check already; any other exit keeps its status
+            closed.countDown();
         }
-        rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
-        rampart.createdCredentials().ifPresent(ServerCommand::printCredentials);
-        rampart.createdTrailKey().ifPresent(k -> k.thenAccept(ServerCommand::printTrailKey));
-        stop.await();
-        System.err.println("rampart: shutting down, letting in-flight requests finish...");
-        rampart.close();
-        return 0;
     }
 
     /** The master key value: RAMPART_MASTER_KEY, else the --master-key-file contents, else null (the data-dir file). */

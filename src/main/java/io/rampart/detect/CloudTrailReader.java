@@ -268,7 +268,7 @@ public final class CloudTrailReader {
                             array();
                             wrapperRest();
                         } else {
-                            object(start, true);
+                            object(start);
                         }
                     } else {
                         garbage(offset - 1);
@@ -350,7 +350,7 @@ public final class CloudTrailReader {
                 if (b == '{') {
                     record.reset();
                     record.write('{');
-                    object(offset - 1, false);
+                    object(offset - 1);
                 } else {
                     element(b, offset - 1);
                 }
@@ -388,7 +388,7 @@ public final class CloudTrailReader {
         }
 
         /** The rest of an object whose first bytes are in {@link #record}; parses it, or reports it. */
-        private void object(long start, boolean kept) throws IOException {
+        private void object(long start) throws IOException {
             boolean tooLong = false;
             Nesting n = new Nesting(0);
             // Re-scan what recordsDocument() already took, to know the depth and string state.

@@ -29,14 +29,14 @@ public final class Responder implements Detector.Responses {
 
     private final IdentityControls identity;
     private final MetadataStore meta;
-    private final Notifier notifier;
+    private final FindingAlerts alerts;
     private final Audit audit;
     private final boolean enabled;
 
-    public Responder(IdentityControls identity, MetadataStore meta, Notifier notifier, Audit audit, boolean enabled) {
+    public Responder(IdentityControls identity, MetadataStore meta, FindingAlerts alerts, Audit audit, boolean enabled) {
         this.identity = identity;
         this.meta = meta;
-        this.notifier = notifier;
+        this.alerts = alerts;
         this.audit = audit;
         this.enabled = enabled;
     }
@@ -45,11 +45,9 @@ public final class Responder implements Detector.Responses {
         String outcome;
         String detail = null;
         if (action == ResponseAction.NOTIFY) {
+            alerts.send(f);
             List<Finding.ResponseTaken> out = new ArrayList<>();
-            for (String url : notifier.urls()) {
-                notifier.send(url, f);
-                out.add(entry(action, url, "queued", null, f));
-            }
+            for (String url : alerts.urls()) out.add(entry(action, url, "queued", null, f));
             return out;
         }
         if (!enabled) {

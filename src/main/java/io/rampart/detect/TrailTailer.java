@@ -85,7 +85,7 @@ public final class TrailTailer implements AutoCloseable {
     private long lastScan;
     private long lastCommit;
     private boolean uncommitted;
-    private volatile long processed;
+    private final java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param onNewFinding called after a new finding is committed (the trail record of it)
@@ -136,6 +136,11 @@ public final class TrailTailer implements AutoCloseable {
         return this;
     }
 
+    /** Whether the tailer's thread is reading the trail (started and not closed). */
+    public boolean running() {
+        return thread.isAlive();
+    }
+
     /** Tells the tailer there is something new to read. Never blocks. */
     public void wake() {
         if (signal.availablePermits() == 0) signal.release();
@@ -153,7 +158,7 @@ public final class TrailTailer implements AutoCloseable {
 
     /** Records fed to the detector since start. */
     public long processed() {
-        return processed;
+        return processed.get();
     }
 
     private void run() {
@@ -355,7 +360,7 @@ public final class TrailTailer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("detector failed on record {}", RecordFields.eventId(r), e);
         }
-        processed++;
+        processed.incrementAndGet();
     }
 
     private void commit() {

@@ -8,7 +8,6 @@ import io.rampart.policy.MalformedPolicyException;
 import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,15 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.services.cloudtrail.model.AdvancedEventSelector;
 import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
 import software.amazon.awssdk.services.cloudtrail.model.GetEventSelectorsResponse;
@@ -47,12 +38,15 @@ final class AccountChecks {
     private final PolicyProbes probes;
     private final String accountId;
     private final Instant now;
+    private final boolean rampart;
 
-    AccountChecks(Target target, PolicyProbes probes, String accountId, Instant now) {
+    /** @param rampart the endpoint is a Rampart server (its own trail, no S3 Control) */
+    AccountChecks(Target target, PolicyProbes probes, String accountId, Instant now, boolean rampart) {
         this.target = target;
         this.probes = probes;
         this.accountId = accountId;
         this.now = now;
+        this.rampart = rampart;
     }
 
     List<Check> all() {
@@ -60,8 +54,64 @@ final class AccountChecks {
         out.addAll(credentialReport());
         out.addAll(roles());
         out.add(cloudTrail());
+        out.add(accountPublicAccessBlock());
         out.add(rcp());
         return out;
+    }
+
+    // ---- account-level Block Public Access (S3 Control) ----
+
+    Check accountPublicAccessBlock() {
+        String res = iamResource();
+        String fix = "aws s3control put-public-access-block --account-id " + accountId + " --public-access-block-configuration "
+                + "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true";
+        if (rampart) {
+            return Check.unknown(Rule.ACCOUNT_PUBLIC_ACCESS_BLOCK, res, "Rampart has no account-level Block Public Access (S3 "
+                    + "Control is not served): each bucket's own is checked (S3.PUBLIC_ACCESS_BLOCK)", "");
+        }
+        String path = "/v20180820/configuration/publicAccessBlock";
+        URI uri = target.endpoint.map(e -> e.resolve(path))
+                .orElse(URI.create("https://" + accountId + ".s3-control." + target.region.id() + ".amazonaws.com" + path));
+        SignedHttp.Answer a;
+        try {
+            a = SignedHttp.call(target, SdkHttpMethod.GET, uri, Map.of("x-amz-account-id", accountId), new byte[0], "s3",
+                    target.region.id());
+        } catch (RuntimeException e) {
+            return Check.unknown(Rule.ACCOUNT_PUBLIC_ACCESS_BLOCK, res, "cannot read (s3:GetAccountPublicAccessBlock): "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("client error"), "");
+        }
+        String body = a.text();
+        String code = xml(body, "Code");
+        if (a.status() == 200 && body.contains("PublicAccessBlockConfiguration")) {
+            String[] flags = {"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"};
+            List<String> ev = new ArrayList<>();
+            boolean all = true;
+            for (String f : flags) {
+                boolean on = "true".equals(xml(body, f));
+                all &= on;
+                ev.add(f + "=" + on);
+            }
+            String e = "account " + accountId + ": " + String.join(" ", ev);
+            return all ? Check.pass(Rule.ACCOUNT_PUBLIC_ACCESS_BLOCK, res, e) : Check.fail(Rule.ACCOUNT_PUBLIC_ACCESS_BLOCK, res, e, fix);
+        }
+        if ("NoSuchPublicAccessBlockConfiguration".equals(code)) {
+            return Check.fail(Rule.ACCOUNT_PUBLIC_ACCESS_BLOCK, res, "no account-level Block Public Access configuration: a bucket "
+                    + "without its own can be made public", fix);
+        }
+        String detail = (code.isEmpty() ? "HTTP " + a.status() : code + " (HTTP " + a.status() + ")");
+        if (a.status() == 403 || "AccessDenied".equals(code)) {
+            return Check.unknown(Rule.ACCOUNT_PUBLIC_ACCESS_BLOCK, res, new Read.Denied<Void>("s3:GetAccountPublicAccessBlock", detail)
+                    .why(), "grant s3:GetAccountPublicAccessBlock to the auditing principal and re-run");
+        }
+        return Check.unknown(Rule.ACCOUNT_PUBLIC_ACCESS_BLOCK, res, "cannot read (s3:GetAccountPublicAccessBlock): the endpoint "
+                + "does not implement S3 Control's GetPublicAccessBlock: " + detail, "");
+    }
+
+    /** The text of the first {@code <tag>} in a small XML answer, or "". */
+    private static String xml(String body, String tag) {
+        int i = body.indexOf("<" + tag + ">");
+        int j = i < 0 ? -1 : body.indexOf("</" + tag + ">", i);
+        return j < 0 ? "" : body.substring(i + tag.length() + 2, j).strip();
     }
 
     private String iamResource() {
@@ -206,6 +256,10 @@ final class AccountChecks {
         String fix = "aws cloudtrail put-event-selectors --trail-name TRAIL --advanced-event-selectors "
                 + "'[{\"Name\":\"S3 data events\",\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Data\"]},"
                 + "{\"Field\":\"resources.type\",\"Equals\":[\"AWS::S3::Object\"]}]}]'  (and aws cloudtrail start-logging --name TRAIL)";
+        if (rampart) {
+            return Check.pass(Rule.CLOUDTRAIL_DATA_EVENTS, res, "Rampart records every request, S3 data events included, in its own "
+                    + "CloudTrail-format trail, always on (its validation: RAMPART.TRAIL.VALID)");
+        }
         Read<List<Trail>> trails = Read.of("cloudtrail:DescribeTrails",
                 () -> target.cloudTrail.describeTrails(b -> b.includeShadowTrails(true)).trailList());
         if (!(trails instanceof Got<List<Trail>> g)) {
@@ -270,71 +324,94 @@ final class AccountChecks {
 
     // ---- Organizations RCPs ----
 
+    /** A customer RCP as read: id, name and document. */
+    private record Rcp(String id, String name, String content) { }
+
     Check rcp() {
         String res = "organization";
-        Read<List<String>> policies = Read.of("organizations:ListPolicies", java.util.Set.of("AWSOrganizationsNotInUseException"), () -> {
+        Read<List<Rcp>> policies = Read.of("organizations:ListPolicies", java.util.Set.of("AWSOrganizationsNotInUseException"), () -> {
             JsonNode list = organizations("ListPolicies", "{\"Filter\":\"RESOURCE_CONTROL_POLICY\"}");
-            List<String> docs = new ArrayList<>();
+            List<Rcp> docs = new ArrayList<>();
             for (JsonNode p : list.path("Policies")) {
                 if (p.path("AwsManaged").asBoolean(false)) continue;
                 JsonNode d = organizations("DescribePolicy", "{\"PolicyId\":" + JSON.valueToTree(p.path("Id").asText()) + "}");
-                docs.add(p.path("Name").asText() + "\n" + d.path("Policy").path("Content").asText());
+                docs.add(new Rcp(p.path("Id").asText(), p.path("Name").asText(), d.path("Policy").path("Content").asText()));
             }
             return docs;
         });
         String fix = "aws organizations create-policy --type RESOURCE_CONTROL_POLICY --name block-ssec --content "
                 + "file://policies/block-ssec.rcp.json; aws organizations attach-policy --policy-id ID --target-id ROOT-ID";
-        if (policies instanceof Read.Absent<List<String>> a) {
+        if (policies instanceof Read.Absent<List<Rcp>> a) {
             return Check.fail(Rule.SSEC_RCP, res, "not in an organization with RCPs (" + a.code() + ")", fix);
         }
-        if (!(policies instanceof Got<List<String>> g)) return Check.unknown(Rule.SSEC_RCP, res, policies.why(), policies.grant());
-        List<String> denying = new ArrayList<>();
-        for (String named : g.value()) {
-            String name = named.substring(0, named.indexOf('\n'));
+        if (!(policies instanceof Got<List<Rcp>> g)) return Check.unknown(Rule.SSEC_RCP, res, policies.why(), policies.grant());
+        List<Rcp> denying = new ArrayList<>();
+        for (Rcp rcp : g.value()) {
             try {
-                PolicyDocument doc = PolicyDocument.parse(named.substring(named.indexOf('\n') + 1), PolicyKind.RCP, name);
-                if (probes.sseCUpload(doc, "any-bucket").stream().allMatch(PolicyProbes.Verdict::denied)) denying.add(name);
+                PolicyDocument doc = PolicyDocument.parse(rcp.content(), PolicyKind.RCP, rcp.name());
+                if (probes.sseCUpload(doc, "any-bucket").stream().allMatch(PolicyProbes.Verdict::denied)) denying.add(rcp);
             } catch (MalformedPolicyException e) {
                 // an RCP guard cannot evaluate counts as not denying
             }
         }
-        // Attachment is not checked here: a denying RCP that exists is reported with its name to verify.
-        return denying.isEmpty() ? Check.fail(Rule.SSEC_RCP, res, g.value().size() + " customer RCP(s), none denies SSE-C uploads", fix)
-                : Check.pass(Rule.SSEC_RCP, res, "RCP(s) denying SSE-C uploads: " + String.join(", ", denying));
+        if (denying.isEmpty()) {
+            return Check.fail(Rule.SSEC_RCP, res, g.value().size() + " customer RCP(s), none denies SSE-C uploads", fix);
+        }
+        // A denying RCP protects this account only where it is attached: the root, this account, or an OU above it.
+        List<String> covering = new ArrayList<>();
+        List<String> elsewhere = new ArrayList<>();
+        List<String> detached = new ArrayList<>();
+        for (Rcp rcp : denying) {
+            Read<List<JsonNode>> targets = Read.of("organizations:ListTargetsForPolicy", () -> {
+                List<JsonNode> out = new ArrayList<>();
+                organizations("ListTargetsForPolicy", "{\"PolicyId\":" + JSON.valueToTree(rcp.id()) + "}").path("Targets")
+                        .forEach(out::add);
+                return out;
+            });
+            if (!(targets instanceof Got<List<JsonNode>> tg)) {
+                return Check.unknown(Rule.SSEC_RCP, res, "RCP " + rcp.name() + " denies SSE-C uploads, but where it is attached is "
+                        + "unknown: " + targets.why(), targets.grant());
+            }
+            List<String> where = new ArrayList<>();
+            boolean covers = false;
+            for (JsonNode t : tg.value()) {
+                String type = t.path("Type").asText();
+                String id = t.path("TargetId").asText();
+                where.add(type + " " + id);
+                covers |= type.equals("ROOT") || (type.equals("ACCOUNT") && id.equals(accountId));
+            }
+            if (covers) covering.add(rcp.name() + " (attached to " + String.join(", ", where) + ")");
+            else if (!where.isEmpty()) elsewhere.add(rcp.name() + " (attached to " + String.join(", ", where) + ")");
+            else detached.add(rcp.name());
+        }
+        if (!covering.isEmpty()) {
+            return Check.pass(Rule.SSEC_RCP, res, "RCP(s) denying SSE-C uploads: " + String.join("; ", covering));
+        }
+        if (!elsewhere.isEmpty()) {
+            return Check.warn(Rule.SSEC_RCP, res, "RCP(s) denying SSE-C uploads attached below the root: " + String.join("; ", elsewhere)
+                    + "; check that account " + accountId + " is under one of them", "aws organizations attach-policy --policy-id "
+                    + denying.get(0).id() + " --target-id ROOT-ID");
+        }
+        return Check.fail(Rule.SSEC_RCP, res, "RCP(s) denying SSE-C uploads exist but are attached nowhere: "
+                + String.join(", ", detached), "aws organizations list-roots; aws organizations attach-policy --policy-id "
+                + denying.get(0).id() + " --target-id ROOT-ID");
     }
 
     /** One Organizations JSON 1.1 call, signed with the SDK's SigV4 signer (the Organizations client is not a dependency). */
     private JsonNode organizations(String action, String body) {
         URI uri = target.endpoint.orElse(URI.create("https://organizations.us-east-1.amazonaws.com")).resolve("/");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
-                .putHeader("Content-Type", "application/x-amz-json-1.1")
-                .putHeader("X-Amz-Target", "AWSOrganizationsV20161128." + action).build();
-        var creds = target.credentials.resolveCredentials();
-        AwsCredentialsIdentity identity = creds instanceof AwsSessionCredentials s
-                ? AwsSessionCredentialsIdentity.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
-                : AwsCredentialsIdentity.create(creds.accessKeyId(), creds.secretAccessKey());
-        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(identity).request(request)
-                .payload(ContentStreamProvider.fromByteArray(bytes))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "organizations")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1").build());
+        SignedHttp.Answer answer = SignedHttp.call(target, SdkHttpMethod.POST, uri, Map.of("Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Target", "AWSOrganizationsV20161128." + action), body.getBytes(StandardCharsets.UTF_8), "organizations", "us-east-1");
         try {
-            var response = target.http.prepareRequest(HttpExecuteRequest.builder().request(signed.request())
-                    .contentStreamProvider(ContentStreamProvider.fromByteArray(bytes)).build()).call();
-            byte[] answer;
-            try (InputStream in = response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
-                answer = in.readNBytes(1 << 20);
-            }
-            JsonNode json = answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer);
-            int status = response.httpResponse().statusCode();
-            if (status / 100 != 2) {
-                String type = json.path("__type").asText("HTTP " + status);
+            JsonNode json = answer.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(answer.body());
+            if (answer.status() / 100 != 2) {
+                String type = json.path("__type").asText("HTTP " + answer.status());
                 type = type.substring(type.lastIndexOf('#') + 1);
-                throw OrganizationsError.of(status, type);
+                throw OrganizationsError.of(answer.status(), type);
             }
             return json;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw OrganizationsError.of(answer.status(), "HTTP " + answer.status() + " (not JSON)");
         }
     }
 }

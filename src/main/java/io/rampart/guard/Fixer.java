@@ -65,7 +65,7 @@ public final class Fixer {
 
     public Fixer(Guard guard, Guard.Scan scan, Progress progress) {
         this.s3 = guard.target().s3;
-        this.inventory = new Inventory(s3, progress);
+        this.inventory = guard.inventory();
         this.accountId = scan.accountId();
     }
 

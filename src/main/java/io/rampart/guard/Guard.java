@@ -2,7 +2,9 @@ package io.rampart.guard;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -15,8 +17,15 @@ import software.amazon.awssdk.services.s3.model.Bucket;
 public final class Guard {
     static final int BUCKET_CONCURRENCY = 8;
 
-    /** What to scan. {@code buckets} empty means every bucket the caller can list; {@code now} dates key ages. */
-    public record Options(List<String> buckets, boolean inventory, Instant now) { }
+    /**
+     * What to scan. {@code buckets} empty means every bucket the caller can list; {@code now} dates key ages;
+     * {@code manifests} S3 Inventory manifest.json locations (s3://bucket/key) to use for the buckets they list.
+     */
+    public record Options(List<String> buckets, boolean inventory, Instant now, List<String> manifests) {
+        public Options(List<String> buckets, boolean inventory, Instant now) {
+            this(buckets, inventory, now, List.of());
+        }
+    }
 
     /** The scan: account id, checks in a stable order, and what was read of each bucket (for --fix). */
     public record Scan(String endpoint, String accountId, List<Check> checks, List<BucketChecks.Result> buckets) {
@@ -27,6 +36,7 @@ public final class Guard {
 
     private final Target target;
     private final Progress progress;
+    private volatile Inventory inventory;
 
     public Guard(Target target, Progress progress) {
         this.target = target;
@@ -52,13 +62,16 @@ public final class Guard {
                 Read<Boolean> exists = Read.of("s3:ListBucket", java.util.Set.of("NoSuchBucket"),
                         () -> target.s3.headBucket(b -> b.bucket(name)) != null);
                 // HEAD has no error body: a 404 is the bucket's absence (a 403 leaves the checks to say what is missing).
-                if (exists instanceof Read.Absent<Boolean> || exists instanceof Read.Failed<Boolean> f && f.detail().contains("404")) {
+                if (exists instanceof Read.Absent<Boolean> || (exists instanceof Read.Failed<Boolean> f && f.detail().contains("404"))) {
                     throw new IllegalArgumentException("no such bucket '" + name + "'");
                 }
             }
         }
+        Optional<RampartApi> rampart = RampartApi.detect(target);
+        this.inventory = new Inventory(target.s3, progress, manifests(options.manifests()), rampart, target.isAws());
         progress.show("account checks (IAM, CloudTrail, Organizations)", true);
-        checks.addAll(new AccountChecks(target, probes, account, options.now()).all());
+        checks.addAll(new AccountChecks(target, probes, account, options.now(), rampart.isPresent()).all());
+        rampart.ifPresent(api -> checks.addAll(RampartChecks.of(api, target.describe())));
 
         List<BucketChecks.Result> results = scanBuckets(names, options.inventory(), probes);
         for (BucketChecks.Result r : results) checks.addAll(r.checks());
@@ -68,7 +81,7 @@ public final class Guard {
 
     List<BucketChecks.Result> scanBuckets(List<String> names, boolean inventory, PolicyProbes probes) {
         BucketChecks bucketChecks = new BucketChecks(target.s3, probes, target.isAws());
-        Inventory inv = new Inventory(target.s3, progress);
+        Inventory inv = this.inventory;
         AtomicInteger done = new AtomicInteger();
         Semaphore slots = new Semaphore(BUCKET_CONCURRENCY);
         List<Future<BucketChecks.Result>> futures = new ArrayList<>();
@@ -94,6 +107,26 @@ public final class Guard {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
+    }
+
+    /** The manifests named with --inventory-manifest, by the bucket each lists; IllegalArgumentException when one is unreadable. */
+    private Map<String, InventoryReports.Manifest> manifests(List<String> locations) {
+        Map<String, InventoryReports.Manifest> out = new HashMap<>();
+        InventoryReports reports = new InventoryReports(target.s3);
+        for (String uri : locations) {
+            String[] bk = InventoryReports.parseS3Uri(uri);
+            Read<InventoryReports.Manifest> m = reports.read(bk[0], bk[1]);
+            if (!(m instanceof Read.Got<InventoryReports.Manifest> g)) {
+                throw new IllegalArgumentException("cannot read --inventory-manifest " + uri + ": " + m.why());
+            }
+            out.put(g.value().sourceBucket(), g.value());
+        }
+        return out;
+    }
+
+    /** How the last scan found SSE-C objects (--fix asks again on buckets scanned without --inventory). */
+    Inventory inventory() {
+        return inventory;
     }
 
     /** The caller's account (STS GetCallerIdentity); "000000000000" when the endpoint cannot say. */

@@ -17,7 +17,22 @@ public final class Progress {
 
     /** Progress on {@code err} when a console is attached (never in a pipe or a file). */
     public static Progress onTerminal(PrintWriter err) {
-        return new Progress(System.console() != null ? err : null);
+        return new Progress(interactive() ? err : null);
+    }
+
+    /**
+     * Whether a person is at a terminal: since JDK 22 {@code System.console()} is not null in a pipe either, so its
+     * {@code isTerminal()} (JDK 22+, called by name while the code targets 21) decides; on 21 a console means a terminal.
+     */
+    @SuppressWarnings("SystemConsoleNull") // the null check is the JDK 21 answer; isTerminal() the newer one
+    public static boolean interactive() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     /** Shows {@code line}, at most ten times a second unless {@code force}. */

@@ -113,7 +113,7 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
         ArrayNode results = run.putArray("results");
         for (Check c : checks) {
             if (c.status() == Status.PASS) continue;
-            ObjectNode res = results.addObject().put("ruleId", c.id()).put("ruleIndex", c.rule().ordinal())
+            ObjectNode res = results.addObject().put("ruleId", c.id()).put("ruleIndex", java.util.Arrays.asList(Rule.values()).indexOf(c.rule()))
                     .put("level", c.status() == Status.FAIL ? level(c.severity()) : c.status() == Status.WARN ? "warning" : "note");
             res.putObject("message").put("text", c.status() + ": " + c.evidence()
                     + (c.remediation().isEmpty() ? "" : "\nRemediation: " + c.remediation()));

@@ -25,7 +25,12 @@ public enum Rule {
     USER_MFA("IAM.USER.MFA", "IAM users have MFA", Practice.SHORT_TERM_CREDENTIALS, Severity.MEDIUM),
     ROOT_KEYS("IAM.ROOT.ACCESS_KEYS", "The account root has no active access keys", Practice.SHORT_TERM_CREDENTIALS, Severity.CRITICAL),
     ROLE_MAX_SESSION("IAM.ROLE.MAX_SESSION", "Roles' maximum session is at most 4 hours", Practice.SHORT_TERM_CREDENTIALS, Severity.LOW),
-    CLOUDTRAIL_DATA_EVENTS("CLOUDTRAIL.S3_DATA_EVENTS", "A logging trail records S3 data events", Practice.MONITORING, Severity.HIGH);
+    CLOUDTRAIL_DATA_EVENTS("CLOUDTRAIL.S3_DATA_EVENTS", "A logging trail records S3 data events", Practice.MONITORING, Severity.HIGH),
+    ACCOUNT_PUBLIC_ACCESS_BLOCK("S3.ACCOUNT.PUBLIC_ACCESS_BLOCK", "Account-level Block Public Access is fully on", Practice.SHORT_TERM_CREDENTIALS, Severity.HIGH),
+    RAMPART_RECOVERY_WINDOW("RAMPART.RECOVERY_WINDOW", "Rampart's recovery window holds removed versions at least 7 days", Practice.DATA_RECOVERY, Severity.HIGH),
+    RAMPART_DETECTOR("RAMPART.DETECTOR", "Rampart's detector runs with automatic response on", Practice.MONITORING, Severity.HIGH),
+    RAMPART_TRAIL_VALID("RAMPART.TRAIL.VALID", "Rampart's audit trail validates over the last day", Practice.MONITORING, Severity.HIGH),
+    RAMPART_METRICS("RAMPART.METRICS", "Rampart exposes Prometheus metrics", Practice.MONITORING, Severity.LOW);
 
     public final String id;
     public final String title;

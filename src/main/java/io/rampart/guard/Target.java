@@ -7,7 +7,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
@@ -36,7 +36,7 @@ public final class Target implements AutoCloseable {
         this.endpoint = endpoint;
         this.region = region;
         this.credentials = credentials;
-        ApacheHttpClient.Builder hb = ApacheHttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(10));
+        Apache5HttpClient.Builder hb = Apache5HttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(10));
         this.http = trustAll ? hb.buildWithDefaults(AttributeMap.builder()
                 .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build()) : hb.build();
         var s3b = S3Client.builder().httpClient(http).credentialsProvider(credentials).region(region);

@@ -54,6 +54,7 @@ final class AdminHandler implements AutoCloseable {
     private final String adminAccountId;
     private final io.rampart.detect.FindingsService findings;
     private final RestoreJobs jobs;
+    private volatile AdminPosture posture;
 
     AdminHandler(SigV4Verifier verifier, Restore restore, AuditTrail trail, String region, String adminAccountId) {
         this(verifier, restore, trail, region, adminAccountId, null);
@@ -68,6 +69,11 @@ final class AdminHandler implements AutoCloseable {
         this.region = region;
         this.adminAccountId = adminAccountId;
         this.jobs = new RestoreJobs(restore, java.time.Clock.systemUTC());
+    }
+
+    /** Serves the read-only posture resources (rampart guard's Rampart checks). */
+    void posture(AdminPosture p) {
+        this.posture = p;
     }
 
     /** Waits for background restores to finish before the stores close. */
@@ -115,6 +121,15 @@ final class AdminHandler implements AutoCloseable {
                 return;
             }
             String key = target.key() == null ? "" : target.key();
+            AdminPosture p = posture;
+            if (p != null && AdminPosture.handles(key)) {
+                AdminPosture.Answer a = p.handle(method, key, target.query());
+                params.putAll(a.params());
+                sendJson(response, callback, 200, a.body());
+                trail.record(named(draft.done(200, Map.of(), 0, 0, null, null), a.eventName(), params.get("bucketName"), null,
+                        params, Map.of(), true, true));
+                return;
+            }
             if (key.equals("admin/restore/jobs") || key.startsWith("admin/restore/jobs/")) {
                 if (!"GET".equals(method)) {
                     throw new AdminException(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET for /" + BUCKET + "/" + key);
@@ -147,11 +162,6 @@ final class AdminHandler implements AutoCloseable {
 
     private boolean isAdmin(Principal p) {
         return p.accountId().equals(adminAccountId) && p.isAccountAdmin();
-    }
-
-    private static S3ErrorCode codeOf(String code) {
-        for (S3ErrorCode c : S3ErrorCode.values()) if (c.code().equals(code)) return c;
-        return S3ErrorCode.INVALID_REQUEST;
     }
 
     /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey | deleted, since, removeNew, apply, limit}. */

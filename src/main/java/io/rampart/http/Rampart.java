@@ -19,7 +19,7 @@ import io.rampart.detect.FindingJson;
 import io.rampart.detect.FindingStore;
 import io.rampart.detect.FindingsService;
 import io.rampart.detect.IamIdentityControls;
-import io.rampart.detect.Notifier;
+import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.Responder;
 import io.rampart.detect.TrailTailer;
 import io.rampart.iam.IamStore;
@@ -35,7 +35,6 @@ import io.rampart.s3.ReplicationWorker;
 import io.rampart.s3.S3Service;
 import io.rampart.s3.S3Settings;
 import io.rampart.storage.Database;
-import io.rampart.storage.LocalBlobStore;
 import io.rampart.storage.ReplicationQueue;
 import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
@@ -78,19 +77,21 @@ public final class Rampart implements AutoCloseable {
     }
 
     /**
-     * Server settings. {@code port} 0 picks a free port. The root key pair, when both are set, becomes the admin's key.
-     * {@code tls} null serves plain HTTP. {@code lifecycleDaySeconds} is how long a lifecycle "day" lasts (86400; tests
-     * shorten it) and {@code lifecycleIntervalSeconds} how often the lifecycle worker runs.
+     * Server settings, made with {@link #builder(Path)} (or {@link #toBuilder()} from another). {@code port} 0 picks a
+     * free port. The root key pair, when both are set, becomes the admin's key. {@code tls} null serves plain HTTP.
+     * {@code lifecycleDaySeconds} is how long a lifecycle "day" lasts (86400; tests shorten it) and
+     * {@code lifecycleIntervalSeconds} how often the lifecycle worker runs.
      */
     public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
                          String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
                          Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
                          boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
-                         io.rampart.recovery.RecoveryOptions recovery) {
+                         io.rampart.recovery.RecoveryOptions recovery, io.rampart.storage.BlobLocation blobs) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
         public Config {
+            if (dataDir == null) throw new IllegalArgumentException("a data directory is required");
             if (lifecycleDaySeconds <= 0 || lifecycleIntervalSeconds <= 0) {
                 throw new IllegalArgumentException("lifecycle day and interval must be positive");
             }
@@ -98,99 +99,187 @@ public final class Rampart implements AutoCloseable {
             if (monitoring == null) monitoring = Monitoring.defaults();
             if (replication == null) replication = ReplicationOptions.defaults();
             if (recovery == null) recovery = io.rampart.recovery.RecoveryOptions.defaults();
+            if (s3 == null) s3 = S3Settings.defaults();
         }
 
-        /** The recovery window, its purge interval, and the free space kept on the data directory's filesystem. */
-        public Config withRecovery(io.rampart.recovery.RecoveryOptions r) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, r);
+        /** The defaults for a server keeping its data in {@code dataDir}: loopback, a free port, us-east-1, fsync on. */
+        public static Builder builder(Path dataDir) {
+            return new Builder(dataDir);
         }
 
-        /** Settings with the default monitoring (no metrics port, access logs delivered every five minutes). */
-        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
-                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
-                      long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail, boolean autoRespond) {
-            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, null, null, null);
+        /** A builder starting from these settings. */
+        public Builder toBuilder() {
+            return new Builder(this);
         }
 
-        /** Metrics endpoint, access log delivery. */
-        public Config withMonitoring(Monitoring m) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, m, replication, recovery);
-        }
+        /**
+         * The one way to make or change settings: each setter names one setting (or one group of them) and returns the
+         * builder; {@link #build()} checks them.
+         */
+        public static final class Builder {
+            private String address = "127.0.0.1";
+            private int port;
+            private Path dataDir;
+            private String region = "us-east-1";
+            private String domain;
+            private String rootAccessKey;
+            private String rootSecretKey;
+            private String masterKey;
+            private boolean fsync = true;
+            private Duration stopTimeout = Duration.ofSeconds(30);
+            private S3Settings s3 = S3Settings.defaults();
+            private Tls tls;
+            private long lifecycleDaySeconds = DEFAULT_LIFECYCLE_DAY_SECONDS;
+            private long lifecycleIntervalSeconds = DEFAULT_LIFECYCLE_INTERVAL_SECONDS;
+            private TrailTiming trail = TrailTiming.defaults();
+            private boolean autoRespond = true;
+            private Monitoring monitoring = Monitoring.defaults();
+            private ReplicationOptions replication = ReplicationOptions.defaults();
+            private io.rampart.recovery.RecoveryOptions recovery = io.rampart.recovery.RecoveryOptions.defaults();
+            private io.rampart.storage.BlobLocation blobs;
 
-        /** Settings with automatic responses to findings on (the default). */
-        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
-                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
-                      long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail) {
-            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, true, null, null, null);
-        }
+            private Builder(Path dataDir) {
+                this.dataDir = dataDir;
+            }
 
-        /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
-        public Config withAutoRespond(boolean on) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, on, monitoring, replication, recovery);
-        }
+            private Builder(Config c) {
+                address = c.address;
+                port = c.port;
+                dataDir = c.dataDir;
+                region = c.region;
+                domain = c.domain;
+                rootAccessKey = c.rootAccessKey;
+                rootSecretKey = c.rootSecretKey;
+                masterKey = c.masterKey;
+                fsync = c.fsync;
+                stopTimeout = c.stopTimeout;
+                s3 = c.s3;
+                tls = c.tls;
+                lifecycleDaySeconds = c.lifecycleDaySeconds;
+                lifecycleIntervalSeconds = c.lifecycleIntervalSeconds;
+                trail = c.trail;
+                autoRespond = c.autoRespond;
+                monitoring = c.monitoring;
+                replication = c.replication;
+                recovery = c.recovery;
+                blobs = c.blobs;
+            }
 
-        /** Settings with the default audit trail timing. */
-        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
-                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls,
-                      long lifecycleDaySeconds, long lifecycleIntervalSeconds) {
-            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, lifecycleDaySeconds, lifecycleIntervalSeconds, TrailTiming.defaults());
-        }
+            /** The address to listen on, and the port (0: a free one; a test restarting a server keeps its port). */
+            public Builder listen(String address, int port) {
+                this.address = address;
+                this.port = port;
+                return this;
+            }
 
-        /** Audit trail timing: segment rotation (time or size) and the digest interval. */
-        public Config withTrail(TrailTiming t) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, t, autoRespond, monitoring, replication, recovery);
-        }
+            public Builder port(int port) {
+                this.port = port;
+                return this;
+            }
 
-        /** Settings with the default lifecycle timing. */
-        public Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
-                      String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3, Tls tls) {
-            this(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync, stopTimeout, s3,
-                    tls, DEFAULT_LIFECYCLE_DAY_SECONDS, DEFAULT_LIFECYCLE_INTERVAL_SECONDS);
-        }
+            public Builder dataDir(Path dataDir) {
+                this.dataDir = dataDir;
+                return this;
+            }
 
-        public static Config defaults(Path dataDir) {
-            return new Config("127.0.0.1", 0, dataDir, "us-east-1", null, null, null, null, true, Duration.ofSeconds(30),
-                    S3Settings.defaults(), null);
-        }
+            public Builder region(String region) {
+                this.region = region;
+                return this;
+            }
 
-        public Config withRootKey(String accessKey, String secretKey) {
-            return new Config(address, port, dataDir, region, domain, accessKey, secretKey, masterKey, fsync, stopTimeout,
-                    s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
-        }
+            /** The domain of virtual-hosted-style requests ({@code bucket.domain}); null: path style only. */
+            public Builder domain(String domain) {
+                this.domain = domain;
+                return this;
+            }
 
-        public Config withS3(S3Settings settings) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, settings, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
-        }
+            /** The admin's key pair, created at start-up when absent (null, null: generated and printed once). */
+            public Builder rootKey(String accessKey, String secretKey) {
+                this.rootAccessKey = accessKey;
+                this.rootSecretKey = secretKey;
+                return this;
+            }
 
-        public Config withTls(Tls t) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, t, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
-        }
+            /** The master key (base64); null: the one kept in the data directory, generated on first start. */
+            public Builder masterKey(String masterKey) {
+                this.masterKey = masterKey;
+                return this;
+            }
 
-        /** Listening on this port (0: a free one); a test restarting a server keeps its port this way. */
-        public Config withPort(int p) {
-            return new Config(address, p, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, replication, recovery);
-        }
+            public Builder fsync(boolean fsync) {
+                this.fsync = fsync;
+                return this;
+            }
 
-        /** Replication: remote destinations (the operator's targets file) and retry back-off. */
-        public Config withReplication(ReplicationOptions r) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring, r, recovery);
-        }
+            /** How long a stop waits for requests in flight. */
+            public Builder stopTimeout(Duration stopTimeout) {
+                this.stopTimeout = stopTimeout;
+                return this;
+            }
 
-        /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
-        public Config withLifecycle(long daySeconds, long intervalSeconds) {
-            return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                    stopTimeout, s3, tls, daySeconds, intervalSeconds, trail, autoRespond, monitoring, replication, recovery);
+            public Builder s3(S3Settings s3) {
+                this.s3 = s3;
+                return this;
+            }
+
+            /** HTTPS; null serves plain HTTP. */
+            public Builder tls(Tls tls) {
+                this.tls = tls;
+                return this;
+            }
+
+            /** Lifecycle timing: a "day" of {@code daySeconds} (tests use 1) and a worker pass every {@code intervalSeconds}. */
+            public Builder lifecycle(long daySeconds, long intervalSeconds) {
+                this.lifecycleDaySeconds = daySeconds;
+                this.lifecycleIntervalSeconds = intervalSeconds;
+                return this;
+            }
+
+            /** Audit trail timing: segment rotation (time or size) and the digest interval. */
+            public Builder trail(TrailTiming trail) {
+                this.trail = trail;
+                return this;
+            }
+
+            /** Whether the detector's responses (deactivate the key, block SSE-C...) run, or are only logged. */
+            public Builder autoRespond(boolean on) {
+                this.autoRespond = on;
+                return this;
+            }
+
+            /** Metrics endpoint, access log delivery, webhooks, trail copies. */
+            public Builder monitoring(Monitoring monitoring) {
+                this.monitoring = monitoring;
+                return this;
+            }
+
+            public Monitoring monitoring() {
+                return monitoring;
+            }
+
+            /** Replication: remote destinations (the operator's targets file) and retry back-off. */
+            public Builder replication(ReplicationOptions replication) {
+                this.replication = replication;
+                return this;
+            }
+
+            /** The recovery window, its purge interval, and the free space kept on the data directory's filesystem. */
+            public Builder recovery(io.rampart.recovery.RecoveryOptions recovery) {
+                this.recovery = recovery;
+                return this;
+            }
+
+            /** Where blobs live (a directory, perhaps shared, or an S3 bucket); null: {@code <data-dir>/blobs}. */
+            public Builder blobs(io.rampart.storage.BlobLocation blobs) {
+                this.blobs = blobs;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
+                        stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring,
+                        replication, recovery, blobs);
+            }
         }
     }
 
@@ -200,15 +289,14 @@ public final class Rampart implements AutoCloseable {
     private final Server server;
     private final IamStore.Bootstrap bootstrap;
     private final int sweptBlobs;
+    private final io.rampart.storage.BlobStore blobs;
     private final TlsMaterial tls;
     private final IamStore iam;
     private final AuditTrail trail;
     private final FindingStore findings;
     private final FindingsService findingsService;
     private final TrailTailer tailer;
-    private final Notifier notifier;
     private final LifecycleWorker lifecycle;
-    private final Permissions permissions;
     private final ServerMetrics metrics = new ServerMetrics();
     private final AccessLog accessLog;
     private final WebhookSender webhooks;
@@ -233,9 +321,12 @@ public final class Rampart implements AutoCloseable {
                     + "RAMPART_MASTER_KEY); Rampart will not start with a new key over existing data.");
         }
         MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
-        LocalBlobStore blobs = new LocalBlobStore(dir, config.fsync());
+        io.rampart.storage.BlobStore blobs = (config.blobs() != null ? config.blobs()
+                : io.rampart.storage.BlobLocation.defaultFor(dir)).open(config.fsync());
+        this.blobs = blobs;
         this.db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
         AuditTrail openedTrail = null;
+        WebhookSender openedSender = null;
         try {
             this.meta = new SqliteMetadataStore(db, blobs::delete);
             io.rampart.storage.RecoveryWindow window = meta.recoveryWindow();
@@ -268,7 +359,6 @@ public final class Rampart implements AutoCloseable {
             SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC());
             Organization organization = new Organization(db);
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
-            this.permissions = permissions;
             ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
                     new OrganizationsApi(iam, organization, permissions, config.region()), null);
@@ -296,10 +386,17 @@ public final class Rampart implements AutoCloseable {
             // The detector tails the trail's files from a stored position, off the request path, and may respond on
             // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
-            this.notifier = new Notifier(detection.webhooks(), detection.webhookRetryPause());
+            // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
+            java.util.Map<String, java.net.URI> targets = new java.util.LinkedHashMap<>(config.monitoring().webhooks());
+            targets.putAll(FindingAlerts.targets(detection.webhooks()));
+            EventQueue events = new EventQueue(db);
+            this.webhooks = new WebhookSender(events, targets, Clock.systemUTC(),
+                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
+            openedSender = webhooks;
+            FindingAlerts alerts = new FindingAlerts(detection.webhooks(), events, webhooks, Clock.systemUTC());
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
                     Instant.now(), config.region(), event, bucket, details), false);
-            Responder responder = new Responder(new IamIdentityControls(iam), meta, notifier, audit, config.autoRespond());
+            Responder responder = new Responder(new IamIdentityControls(iam), meta, alerts, audit, config.autoRespond());
             trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
             this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
@@ -337,11 +434,7 @@ public final class Rampart implements AutoCloseable {
                     .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix())),
                     (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
                     Clock.systemUTC(), config.monitoring().accessLogInterval());
-            // Event notifications: queued durably in the database, delivered to the configured webhooks with retries.
             s3.notificationTargets(config.monitoring().webhooks().keySet());
-            EventQueue events = new EventQueue(db);
-            this.webhooks = new WebhookSender(events, config.monitoring().webhooks(), Clock.systemUTC(),
-                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
             metrics.gauge("rampart.notifications.pending", "Event notifications waiting for delivery", events::size);
             metrics.gauge("rampart.notifications.delivered", "Event notifications delivered since start", webhooks::delivered);
             metrics.gauge("rampart.notifications.failed.attempts", "Failed webhook delivery attempts since start",
@@ -375,12 +468,18 @@ public final class Rampart implements AutoCloseable {
                     services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
                     .withAccessLog(accessLog)
                     .withNotifier(notifications)
+                    .withPosture(new AdminPosture(new AdminPosture.Settings(config.recovery().enabled(), config.recovery().window(),
+                            config.autoRespond(), tailer::running, () -> tailer.detector().rules().size(),
+                            detection.webhooks().size(), this::metricsPort, config.monitoring().metricsTokenFile() != null,
+                            trailWriter.layout(), dir.resolve("rampart.db"))))
                     .withRolesAnywhere(new RolesAnywhereEndpoint(new io.rampart.iam.RolesAnywhere(db, iam, permissions,
                             config.region()), trail, config.region(), Clock.systemUTC())));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (openedTrail != null) openedTrail.close();
+            if (openedSender != null) openedSender.close();
             db.close();
+            blobs.close();
             throw e;
         }
     }
@@ -622,8 +721,8 @@ public final class Rampart implements AutoCloseable {
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
         if (trailDestination != null) trailDestination.close();
         metrics.close();
-        if (notifier != null) notifier.close();
         meta.close();
+        blobs.close();
     }
 
 }

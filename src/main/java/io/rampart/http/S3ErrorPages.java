@@ -2,7 +2,6 @@ package io.rampart.http;
 
 import io.rampart.xml.XmlWriter;
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,13 +46,6 @@ final class S3ErrorPages extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
-    }
-
-    @Override public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        String requestId = S3Handler.newRequestId();
-        fields.put("x-amz-request-id", requestId);
-        fields.put(HttpHeader.CONTENT_TYPE, "application/xml");
-        return ByteBuffer.wrap(document(status, reason, requestId));
     }
 
 }

@@ -96,6 +96,12 @@ public final class S3Handler extends Handler.Abstract {
         return this;
     }
 
+    /** The admin API's read-only posture resources, for rampart guard. */
+    S3Handler withPosture(AdminPosture p) {
+        if (admin != null) admin.posture(p);
+        return this;
+    }
+
     /** Serves IAM Roles Anywhere: its control plane (SigV4 service "rolesanywhere") and certificate-signed CreateSession. */
     S3Handler withRolesAnywhere(RolesAnywhereEndpoint endpoint) {
         this.rolesAnywhere = endpoint;
@@ -242,6 +248,10 @@ public final class S3Handler extends Handler.Abstract {
                 fail(response, callback, method, new S3Exception(S3ErrorCode.REQUEST_TIMEOUT), resource, requestId, draft);
             } else if (isClientAbort(e)) {
                 fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
+            } else if (io.rampart.storage.BlobStoreUnavailableException.isCause(e)) {
+                // The blob backend is down after the retries: nothing was recorded; the client should retry later.
+                log.warn("request {} {} {}: {}", requestId, method, resource, e.toString());
+                fail(response, callback, method, new S3Exception(S3ErrorCode.SLOW_DOWN), resource, requestId, draft);
             } else {
                 log.error("request {} {} {} failed", requestId, method, resource, e);
                 fail(response, callback, method, new S3Exception(S3ErrorCode.INTERNAL_ERROR), resource, requestId, draft);

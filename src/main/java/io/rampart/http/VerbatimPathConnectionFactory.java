@@ -25,7 +25,6 @@ final class VerbatimPathConnectionFactory extends HttpConnectionFactory {
     /** HTTP/1.1 handles one request at a time per connection, so one remembered target per connection suffices. */
     static final class VerbatimConnection extends HttpConnection {
         private volatile String sentTarget;
-        private volatile String shownTarget;
 
         VerbatimConnection(HttpConfiguration config, Connector connector, EndPoint endPoint) {
             super(config, connector, endPoint);
@@ -34,15 +33,12 @@ final class VerbatimPathConnectionFactory extends HttpConnectionFactory {
         @Override protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
             String shown = padded(uri);
             sentTarget = shown.equals(uri) ? null : uri;
-            shownTarget = shown;
             return super.newHttpStream(method, shown, version);
         }
     }
 
     @Override public Connection newConnection(Connector connector, EndPoint endPoint) {
         VerbatimConnection connection = new VerbatimConnection(getHttpConfiguration(), connector, endPoint);
-        connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
-        connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
         return configure(connection, connector, endPoint);
     }
 

@@ -49,7 +49,7 @@ final class AwsManagedPolicies {
     }
 
     static ManagedPolicy policy(String name) {
-        return new ManagedPolicy("aws", name, "ANPA" + Integer.toHexString(name.hashCode()).toUpperCase() + "AWSMANAGED",
+        return new ManagedPolicy("aws", name, "ANPA" + Integer.toHexString(name.hashCode()).toUpperCase(java.util.Locale.ROOT) + "AWSMANAGED",
                 "/", "v1", 0, CREATED, CREATED, "AWS managed policy " + name, Map.of());
     }
 

@@ -32,7 +32,7 @@ final class IamReports extends IamFamily {
     private byte[] generateCredentialReport(QueryRequest r) {
         String acct = r.caller().accountId();
         authorize(r, "iam:GenerateCredentialReport", "*");
-        report = new CredentialReport(r.now(), credentialReport(acct, r.now()));
+        report = new CredentialReport(r.now(), credentialReport(acct));
         // Generated at once, so the first call already answers COMPLETE (AWS answers STARTED, then COMPLETE).
         return ok(r, x -> x.element("State", "COMPLETE"));
     }
@@ -129,7 +129,7 @@ final class IamReports extends IamFamily {
     }
 
     /** AWS's credential report columns; passwords and certificates do not exist here ("not_supported" / false). */
-    private byte[] credentialReport(String acct, Instant now) {
+    private byte[] credentialReport(String acct) {
         StringBuilder csv = new StringBuilder("user,arn,user_creation_time,password_enabled,password_last_used,"
                 + "password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
                 + "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"

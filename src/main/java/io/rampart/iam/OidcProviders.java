@@ -16,7 +16,6 @@ import io.rampart.storage.Database;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -172,7 +171,7 @@ public final class OidcProviders {
                 String jwks = config.path("jwks_uri").asText("");
                 if (jwks.isEmpty()) throw new IOException("no jwks_uri in the OpenID configuration");
                 checkUrl(jwks);
-                return JWKSourceBuilder.create(new URL(jwks)).cache(Duration.ofMinutes(15).toMillis(), Duration.ofSeconds(10).toMillis())
+                return JWKSourceBuilder.create(java.net.URI.create(jwks).toURL()).cache(Duration.ofMinutes(15).toMillis(), Duration.ofSeconds(10).toMillis())
                         .retrying(true).build();
             } catch (IOException e) {
                 throw new IamException(IamErrorCode.IDP_COMMUNICATION_ERROR, "Could not read the OpenID configuration of " + url + ": "

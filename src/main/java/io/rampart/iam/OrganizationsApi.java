@@ -116,7 +116,6 @@ public final class OrganizationsApi {
     }
 
     private void listAccounts(Call c, JsonNode in, ObjectNode out) {
-        String account = c.caller().accountId();
         authorize(c, "organizations:ListAccounts", "*");
         Organization.Info i = org.require();
         ArrayNode accounts = out.putArray("Accounts");
@@ -195,7 +194,6 @@ public final class OrganizationsApi {
     }
 
     private void listTargetsForPolicy(Call c, JsonNode in, ObjectNode out) {
-        String account = c.caller().accountId();
         String id = text(in, "PolicyId", true);
         authorize(c, "organizations:ListTargetsForPolicy", "*");
         Organization.Info i = org.require();

@@ -483,7 +483,7 @@ public final class RolesAnywhere {
             throw Failure.validation("crlData is not base64");
         }
         if (data.length == 0 || data.length > MAX_CRL) throw Failure.validation("crlData must be 1 byte to 300 KB");
-        parseCrl(data).orElseThrow(() -> Failure.validation("crlData is not an X.509 certificate revocation list"));
+        if (parseCrl(data).isEmpty()) throw Failure.validation("crlData is not an X.509 certificate revocation list");
         return data;
     }
 

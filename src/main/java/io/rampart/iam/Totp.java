@@ -2,6 +2,7 @@ package io.rampart.iam;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -40,7 +41,7 @@ public final class Totp {
         long step = Math.floorDiv(epochSeconds, STEP_SECONDS);
         boolean ok = false;
         for (long s = step - 1; s <= step + 1; s++) {
-            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(), code.getBytes());
+            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(StandardCharsets.US_ASCII), code.getBytes(StandardCharsets.US_ASCII));
         }
         return ok;
     }
@@ -49,13 +50,14 @@ public final class Totp {
      * Whether {@code code1} then {@code code2} are two consecutive codes near {@code epochSeconds} (EnableMFADevice /
      * ResyncMFADevice), allowing a few steps of drift.
      */
+    @SuppressWarnings("ShortCircuitBoolean") // & on purpose: every candidate step is compared, in constant time
     public static boolean verifyConsecutive(byte[] secret, String code1, String code2, long epochSeconds) {
         if (code1 == null || code2 == null || !code1.matches("\\d{6}") || !code2.matches("\\d{6}")) return false;
         long step = Math.floorDiv(epochSeconds, STEP_SECONDS);
         boolean ok = false;
         for (long s = step - 3; s <= step + 1; s++) {
-            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(), code1.getBytes())
-                    & MessageDigest.isEqual(codeForStep(secret, s + 1).getBytes(), code2.getBytes());
+            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(StandardCharsets.US_ASCII), code1.getBytes(StandardCharsets.US_ASCII))
+                    & MessageDigest.isEqual(codeForStep(secret, s + 1).getBytes(StandardCharsets.US_ASCII), code2.getBytes(StandardCharsets.US_ASCII));
         }
         return ok;
     }

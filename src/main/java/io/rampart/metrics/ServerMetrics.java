@@ -91,8 +91,8 @@ public final class ServerMetrics implements AutoCloseable {
         String bucket = bucketLabel(f);
         RequestMeters m = requestMeters.computeIfAbsent(new RequestKey(op, f.status(), bucket), this::newRequestMeters);
         m.requests().increment();
-        if (f.bytesIn() > 0) m.bytesIn().increment(f.bytesIn());
-        if (f.bytesOut() > 0) m.bytesOut().increment(f.bytesOut());
+        if (f.bytesIn() > 0) m.bytesIn().increment((double) f.bytesIn());
+        if (f.bytesOut() > 0) m.bytesOut().increment((double) f.bytesOut());
         m.latency().record(nanos, TimeUnit.NANOSECONDS);
         Map<String, String> p = f.requestParameters();
         if (p.containsKey("x-amz-server-side-encryption-customer-algorithm")

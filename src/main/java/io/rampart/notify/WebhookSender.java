@@ -120,8 +120,8 @@ public final class WebhookSender implements AutoCloseable {
             if (url == null) {
                 // Configured when the event was queued, not now: keep it for when the target is configured again.
                 if (warnedUnknown.add(p.target())) {
-                    log.warn("event notifications for target '{}' are queued but no --notify-webhook {}=URL is configured; "
-                            + "they are kept", p.target(), p.target());
+                    log.warn("messages for webhook target '{}' are queued but no such webhook is configured now "
+                            + "(--notify-webhook ID=URL or --detect-webhook URL); they are kept", p.target());
                 }
                 blocked.add(p.target());
                 continue;

@@ -213,7 +213,7 @@ public final class Condition {
     static Long date(String s) {
         String t = s.trim();
         if (t.isEmpty()) return null;
-        if (t.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch == '-' || ch == '.') && t.indexOf('-', 1) < 0) {
+        if (t.chars().allMatch(ch -> (ch >= '0' && ch <= '9') || ch == '-' || ch == '.') && t.indexOf('-', 1) < 0) {
             BigDecimal secs = number(t);
             return secs == null ? null : secs.movePointRight(3).longValue();
         }

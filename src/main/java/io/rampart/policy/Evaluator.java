@@ -110,7 +110,7 @@ public final class Evaluator {
         }
         if (allow == null) return Decision.implicitDeny(PolicyKind.TRUST);
         PrincipalType type = ctx.principal().type();
-        if (grade == PrincipalMatcher.DIRECT && callerSide.sameAccount() || type == PrincipalType.FEDERATED_PROVIDER
+        if ((grade == PrincipalMatcher.DIRECT && callerSide.sameAccount()) || type == PrincipalType.FEDERATED_PROVIDER
                 || type == PrincipalType.SERVICE) {
             return allow.decision();
         }

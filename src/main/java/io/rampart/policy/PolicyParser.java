@@ -249,7 +249,7 @@ final class PolicyParser {
         List<String> services = new ArrayList<>();
         List<String> federated = new ArrayList<>();
         List<String> canonical = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             var e = it.next();
             List<String> values = strings(e.getValue(), INVALID_PRINCIPAL);
             switch (e.getKey()) {
@@ -298,7 +298,7 @@ final class PolicyParser {
         if (node == null) return List.of();
         if (!node.isObject()) throw new MalformedPolicyException(SYNTAX);
         List<Condition> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             var block = it.next();
             String opName = block.getKey();
             Condition.SetQualifier q = Condition.SetQualifier.NONE;
@@ -319,7 +319,7 @@ final class PolicyParser {
                 throw new MalformedPolicyException(UNKNOWN_OPERATOR);
             }
             if (!block.getValue().isObject()) throw new MalformedPolicyException(SYNTAX);
-            for (Iterator<Map.Entry<String, JsonNode>> keys = block.getValue().fields(); keys.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> keys = block.getValue().properties().iterator(); keys.hasNext(); ) {
                 var k = keys.next();
                 String key = k.getKey();
                 if (key.isBlank() || key.indexOf(':') <= 0) throw new MalformedPolicyException(INVALID_CONDITION_KEY);

@@ -64,7 +64,7 @@ public final class PublicPolicy {
 
     private static boolean restricted(JsonNode condition) {
         if (condition == null || !condition.isObject()) return false;
-        for (Iterator<Map.Entry<String, JsonNode>> ops = condition.fields(); ops.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> ops = condition.properties().iterator(); ops.hasNext(); ) {
             Map.Entry<String, JsonNode> op = ops.next();
             String operator = op.getKey();
             // Negated operators and IfExists variants let requests without the key (or with any other value) through.
@@ -72,7 +72,7 @@ public final class PublicPolicy {
             String bare = operator.contains(":") ? operator.substring(operator.indexOf(':') + 1) : operator;
             if (!(bare.startsWith("StringEquals") || bare.startsWith("StringLike") || bare.startsWith("ArnEquals")
                     || bare.startsWith("ArnLike") || bare.equals("IpAddress"))) continue;
-            for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().fields(); keys.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().properties().iterator(); keys.hasNext(); ) {
                 Map.Entry<String, JsonNode> k = keys.next();
                 String key = k.getKey().toLowerCase(Locale.ROOT);
                 if (!RESTRICTING_KEYS.contains(key)) continue;

@@ -310,7 +310,7 @@ public final class Restore {
                 if (candidate(mode, e) && (best == null || e.version().lastModified() >= best.version().lastModified())) best = e;
             }
             if (best != null) held.add(best);
-            if (touch != null && touch != best) held.add(touch);
+            if (touch != null && !touch.equals(best)) held.add(touch);
             return new Key(key, versions, held);
         }
     }
@@ -470,6 +470,8 @@ public final class Restore {
                 written.add(p);
             }
         }
+        // By identity: two planned writes may be equal as values and still have an outcome each.
+        @SuppressWarnings("IdentityHashMapUsage")
         java.util.Map<Planned, KeyResult> outcomes = new java.util.IdentityHashMap<>();
         try {
             List<MetadataStore.PromotionOutcome> results = meta.promote(writes);

@@ -111,17 +111,14 @@ public final class BucketEncryption {
             blocked = types;
         }
         BucketSettings.DefaultEncryption e = new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked);
-        ctx.meta().updateBucketConfig(b.name(), json -> current.withEncryption(e).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        BucketSettings.update(ctx, b, s -> s.withEncryption(e));
         return S3Response.ok();
     }
 
     S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
-        BucketSettings current = BucketSettings.of(b);
         // Back to what a new bucket gets: SSE-S3, and SSE-C blocked unless the server allows it by default.
-        ctx.meta().updateBucketConfig(b.name(), json ->
-                current.withEncryption(BucketSettings.defaultEncryption(ctx.settings().blockSseCOnNewBuckets())).toJson());
+        BucketSettings.update(ctx, b, s -> s.withEncryption(BucketSettings.defaultEncryption(ctx.settings().blockSseCOnNewBuckets())));
         return S3Response.noContent();
     }
 }

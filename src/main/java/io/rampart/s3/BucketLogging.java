@@ -68,10 +68,7 @@ public final class BucketLogging {
             logging = new BucketSettings.Logging(target, prefix);
         }
         BucketSettings.Logging set = logging;
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(
-                        new Bucket(b.name(), b.owner(), b.region(), b.created(), b.versioning(), b.objectLock(), json))
-                        .withLogging(set).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        BucketSettings.update(ctx, b, s -> s.withLogging(set));
         return S3Response.ok();
     }
 }

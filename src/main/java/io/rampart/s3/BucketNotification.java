@@ -74,10 +74,7 @@ final class BucketNotification {
             }
         }
         NotificationConfiguration config = queues.isEmpty() ? null : new NotificationConfiguration(queues);
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(
-                        new Bucket(b.name(), b.owner(), b.region(), b.created(), b.versioning(), b.objectLock(), json))
-                        .withNotification(config).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        BucketSettings.update(ctx, b, s -> s.withNotification(config));
         return S3Response.ok();
     }
 

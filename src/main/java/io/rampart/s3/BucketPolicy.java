@@ -51,8 +51,7 @@ final class BucketPolicy {
             // S3 Block Public Access: BlockPublicPolicy refuses any policy that grants public access.
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPolicy(text).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        BucketSettings.update(ctx, b, s -> s.withPolicy(text));
         policies.invalidate(b.name());
         return S3Response.noContent();
     }
@@ -66,7 +65,7 @@ final class BucketPolicy {
 
     S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPolicy(null).toJson());
+        BucketSettings.update(ctx, b, s -> s.withPolicy(null));
         policies.invalidate(b.name());
         return S3Response.noContent();
     }
@@ -83,8 +82,4 @@ final class BucketPolicy {
         return new S3Exception(S3ErrorCode.NO_SUCH_BUCKET_POLICY).with("BucketName", b.name());
     }
 
-    /** The bucket as read inside the update transaction: its configuration may have changed since the request began. */
-    private static Bucket withConfig(Bucket b, String json) {
-        return new Bucket(b.name(), b.owner(), b.region(), b.created(), b.versioning(), b.objectLock(), json);
-    }
 }

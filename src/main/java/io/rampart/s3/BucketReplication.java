@@ -40,8 +40,7 @@ final class BucketReplication {
                     "Versioning must be 'Enabled' on the bucket to apply a replication configuration");
         }
         for (String destination : config.destinationBuckets()) checkDestination(b, destination);
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withReplication(config).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        BucketSettings.update(ctx, b, s -> s.withReplication(config));
         return S3Response.ok();
     }
 
@@ -67,11 +66,8 @@ final class BucketReplication {
 
     S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withReplication(null).toJson());
+        BucketSettings.update(ctx, b, s -> s.withReplication(null));
         return S3Response.noContent();
     }
 
-    private static Bucket withConfig(Bucket b, String json) {
-        return new Bucket(b.name(), b.owner(), b.region(), b.created(), b.versioning(), b.objectLock(), json);
-    }
 }

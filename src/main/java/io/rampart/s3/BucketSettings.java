@@ -96,6 +96,16 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     private static final java.util.concurrent.ConcurrentHashMap<String, BucketSettings> PARSED =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Changes one part of a bucket's settings: read, changed and written inside the store's update, so that a concurrent
+     * change to another part (a policy while logging is set) is kept. NoSuchBucket when the bucket has gone.
+     */
+    static void update(Context ctx, Bucket b, java.util.function.UnaryOperator<BucketSettings> change) {
+        if (ctx.meta().updateBucketConfig(b.name(), json -> change.apply(of(b.withConfig(json))).toJson()).isEmpty()) {
+            throw new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name());
+        }
+    }
+
     static BucketSettings of(Bucket b) {
         String config = b.config();
         BucketSettings s = config == null ? null : PARSED.get(config);

@@ -55,8 +55,9 @@ final class CopyObject {
     ObjectVersion source(AuthorizedCall call) {
         Source src = Source.parse(call.header("x-amz-copy-source").orElseThrow());
         // The authorised call has checked s3:GetObject on the source against its bucket's policy already.
-        Bucket sb = call.copySourceBucket().or(() -> ctx.meta().bucket(src.bucket()))
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", src.bucket()));
+        if (call.copySourceBucket().or(() -> ctx.meta().bucket(src.bucket())).isEmpty()) {
+            throw new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", src.bucket());
+        }
         ObjectVersion v;
         if (src.versionId() != null) {
             if (!Versions.valid(src.versionId())) {

@@ -23,6 +23,7 @@ final class FullObjectChecksum {
         private final int width;
         private final long poly;
         /** x^(2^n) mod P for n = 0..66, reflected: enough for any byte count below 2^63 without wrapping. */
+        @SuppressWarnings("ImmutableEnumChecker") // filled once in the constructor, never written after
         private final long[] x2n;
 
         Crc(int width, long poly) {

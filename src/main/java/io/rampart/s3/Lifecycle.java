@@ -50,21 +50,16 @@ final class Lifecycle {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Missing required header for this request: Content-MD5 OR x-amz-checksum-*");
         }
         LifecycleConfiguration config = parse(call.body().readAllBytes());
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withLifecycle(config).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        BucketSettings.update(ctx, b, s -> s.withLifecycle(config));
         return S3Response.ok();
     }
 
     S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withLifecycle(null).toJson());
+        BucketSettings.update(ctx, b, s -> s.withLifecycle(null));
         return S3Response.noContent();
     }
 
-    /** The bucket as read inside the update transaction: its configuration may have changed since the request began. */
-    private static Bucket withConfig(Bucket b, String json) {
-        return new Bucket(b.name(), b.owner(), b.region(), b.created(), b.versioning(), b.objectLock(), json);
-    }
 
     // ---- parsing and validation ----
 

@@ -75,8 +75,7 @@ final class ObjectLock {
             return new Bucket(current.name(), current.owner(), current.region(), current.created(), "Enabled", true,
                     current.config());
         });
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(new Bucket(b.name(), b.owner(), b.region(),
-                b.created(), b.versioning(), true, json)).withObjectLock(finalConfig).toJson());
+        BucketSettings.update(ctx, b, s -> s.withObjectLock(finalConfig));
         return S3Response.ok();
     }
 
@@ -242,10 +241,11 @@ final class ObjectLock {
         XmlElement root = parse(call, "LegalHold");
         String status = root.childText("Status").map(String::trim).orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
         if (!status.equals("ON") && !status.equals("OFF")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        ctx.meta().updateMeta(b.name(), call.key(), target.versionId(), m -> {
+        boolean updated = ctx.meta().updateMeta(b.name(), call.key(), target.versionId(), m -> {
             LockState base = m.lock() == null ? new LockState(null, null, false) : m.lock();
             return m.withLock(base.withLegalHold(status.equals("ON")));
-        }).orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key()));
+        }).isPresent();
+        if (!updated) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
         // No x-amz-version-id here: AWS's PutObjectRetention and PutObjectLegalHold responses carry none.
         return S3Response.ok();
     }

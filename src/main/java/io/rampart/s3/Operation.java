@@ -178,7 +178,9 @@ public enum Operation {
     private final Kind kind;
     private final Event event;
     private final String accessLogName;
+    @SuppressWarnings("ImmutableEnumChecker") // List.of / List.copyOf: unmodifiable
     private final List<String> actions;
+    @SuppressWarnings("ImmutableEnumChecker") // List.of / List.copyOf: unmodifiable
     private final List<String> versionActions;
     private final TrailDocument trailDocument;
 

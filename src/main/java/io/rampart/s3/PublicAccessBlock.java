@@ -35,15 +35,14 @@ final class PublicAccessBlock {
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "PublicAccessBlockConfiguration");
         BucketSettings.PublicAccess p = new BucketSettings.PublicAccess(flag(root, "BlockPublicAcls"),
                 flag(root, "IgnorePublicAcls"), flag(root, "BlockPublicPolicy"), flag(root, "RestrictPublicBuckets"));
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPublicAccessBlock(p).toJson())
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name()));
+        BucketSettings.update(ctx, b, s -> s.withPublicAccessBlock(p));
         policies.invalidate(b.name());
         return S3Response.ok();
     }
 
     S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
-        ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(withConfig(b, json)).withPublicAccessBlock(null).toJson());
+        BucketSettings.update(ctx, b, s -> s.withPublicAccessBlock(null));
         policies.invalidate(b.name());
         return S3Response.noContent();
     }
@@ -57,7 +56,4 @@ final class PublicAccessBlock {
         throw new S3Exception(S3ErrorCode.MALFORMED_XML);
     }
 
-    private static Bucket withConfig(Bucket b, String json) {
-        return new Bucket(b.name(), b.owner(), b.region(), b.created(), b.versioning(), b.objectLock(), json);
-    }
 }

@@ -62,6 +62,7 @@ public enum S3ErrorCode {
     CONDITIONAL_REQUEST_CONFLICT("ConditionalRequestConflict", 409,
             "The conditional request cannot succeed due to a conflicting operation against this resource."),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "Please reduce your request rate."),
+    SLOW_DOWN("SlowDown", 503, "Please reduce your request rate."),
     TOO_MANY_BUCKETS("TooManyBuckets", 400, "You have attempted to create more buckets than allowed"),
     SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403,
             "The request signature we calculated does not match the signature you provided. Check your key and signing method."),

@@ -58,7 +58,7 @@ public final class S3Service {
         this.list = new ListObjects(ctx);
         this.deleteObjects = new DeleteObjects(ctx, objects);
         this.multipart = new Multipart(ctx, copy, lock);
-        this.tagging = new Tagging(ctx, objects);
+        this.tagging = new Tagging(ctx);
         this.lifecycle = new Lifecycle(ctx);
         BucketPolicies policies = new BucketPolicies();
         this.authorizer = new Authorizer(ctx, policies, permissions);

@@ -11,11 +11,9 @@ import java.util.Optional;
 /** GetObjectTagging, PutObjectTagging, DeleteObjectTagging, and the tag rules S3 enforces. */
 final class Tagging {
     private final Context ctx;
-    private final Objects objects;
 
-    Tagging(Context ctx, Objects objects) {
+    Tagging(Context ctx) {
         this.ctx = ctx;
-        this.objects = objects;
     }
 
     static void validate(Map<String, String> tags) {
@@ -50,7 +48,7 @@ final class Tagging {
         Map<String, String> tags = parse(call.body().readAllBytes());
         Optional<String> versionId = Versions.requested(call);
         Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(tags));
-        if (v.isEmpty()) throw missing(call, versionId);
+        if (v.isEmpty()) throw missing(call);
         S3Response r = S3Response.ok();
         Versions.header(r, ctx.ownedBucket(call), v.get().versionId());
         return r;
@@ -60,14 +58,14 @@ final class Tagging {
         ctx.ownedBucket(call);
         Optional<String> versionId = Versions.requested(call);
         Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(Map.of()));
-        if (v.isEmpty()) throw missing(call, versionId);
+        if (v.isEmpty()) throw missing(call);
         S3Response r = S3Response.noContent();
         Versions.header(r, ctx.ownedBucket(call), v.get().versionId());
         return r;
     }
 
     /** Why a tagging change found nothing: S3 re-resolves to report NoSuchKey, NoSuchVersion or MethodNotAllowed. */
-    private S3Exception missing(S3Call call, Optional<String> versionId) {
+    private S3Exception missing(S3Call call) {
         Versions.resolve(ctx, call);
         return new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
     }

@@ -41,8 +41,7 @@ final class Versioning {
         // Changing MfaDelete, or the versioning state of a bucket with MfaDelete enabled, needs the owner's MFA code.
         if (mfaDelete != null || (status != null && MfaDelete.enabled(b))) ctx.mfa().require(call, b);
         if (mfaDelete != null) {
-            ctx.meta().updateBucketConfig(b.name(), json -> BucketSettings.of(new Bucket(b.name(), b.owner(), b.region(),
-                    b.created(), b.versioning(), b.objectLock(), json)).withMfaDelete(mfaDelete).toJson());
+            BucketSettings.update(ctx, b, s -> s.withMfaDelete(mfaDelete));
         }
         if (status == null) return S3Response.ok();
         ctx.meta().setVersioning(b.name(), current -> {

@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.util.function.Predicate;
 
 /** Immutable blobs named by random ids, never by object key. A blob is visible only once it is durable. */
-public interface BlobStore {
+public interface BlobStore extends AutoCloseable {
 
     /** A blob being written: write the bytes, then {@link #commit()} makes it durable; close() without commit discards it. */
     interface PendingBlob extends AutoCloseable {
@@ -25,6 +25,12 @@ public interface BlobStore {
 
     void delete(String blobId);
 
-    /** Removes temporary files and every blob for which {@code isLive} is false; returns how many were removed. */
+    /**
+     * Removes temporary files and every blob for which {@code isLive} is false; returns how many were removed. A store
+     * that other nodes may share leaves what is younger than its grace period: it may be another node's write in flight.
+     */
     int sweep(Predicate<String> isLive) throws IOException;
+
+    /** Releases connections; blobs stay. */
+    @Override default void close() { }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Blobs as files under {@code blobs/ab/cd/<id>}: written to {@code tmp/}, fsynced, renamed into place, and the target
- * directory fsynced, so a blob either exists completely and durably or not at all.
+ * directory fsynced, so a blob either exists completely and durably or not at all. The directory may be shared by
+ * several nodes: the sweep then removes only files older than its grace period.
  */
 public final class LocalBlobStore implements BlobStore {
     private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
@@ -31,12 +34,23 @@ public final class LocalBlobStore implements BlobStore {
     private final Path blobs;
     private final Path tmp;
     private final boolean fsync;
+    private final Duration sweepGrace;
     private final ConcurrentHashMap<Path, Boolean> knownDirs = new ConcurrentHashMap<>();
 
+    /** The data directory's own store ({@code root/blobs}, {@code root/tmp}), private to this node: no sweep grace. */
     public LocalBlobStore(Path root, boolean fsync) throws IOException {
-        this.blobs = Files.createDirectories(root.resolve("blobs"), OwnerOnly.directory());
-        this.tmp = Files.createDirectories(root.resolve("tmp"), OwnerOnly.directory());
+        this(root.resolve("blobs"), root.resolve("tmp"), fsync, Duration.ZERO);
+    }
+
+    /**
+     * Blobs under {@code blobs}, temporary files in {@code tmp} (on the same filesystem, for the atomic rename); the
+     * sweep leaves files younger than {@code sweepGrace} (by modification time) alone.
+     */
+    public LocalBlobStore(Path blobs, Path tmp, boolean fsync, Duration sweepGrace) throws IOException {
+        this.blobs = Files.createDirectories(blobs, OwnerOnly.directory());
+        this.tmp = Files.createDirectories(tmp, OwnerOnly.directory());
         this.fsync = fsync;
+        this.sweepGrace = sweepGrace;
     }
 
     static String newId() {
@@ -136,16 +150,19 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override public int sweep(Predicate<String> isLive) throws IOException {
         int removed = 0;
+        Instant before = Instant.now().minus(sweepGrace);
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(tmp)) {
             for (Path p : temps) {
+                if (!olderThan(p, before)) continue;
                 Files.deleteIfExists(p);
                 removed++;
             }
         }
         try (Stream<Path> files = Files.walk(blobs)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+            for (Path p : (Iterable<Path>) files.filter(p -> !p.startsWith(tmp) && Files.isRegularFile(p))::iterator) {
                 String id = p.getFileName().toString();
-                if (!isLive.test(id)) {
+                // Younger files may be another node's, committed but not yet referenced by its metadata row.
+                if (olderThan(p, before) && !isLive.test(id)) {
                     try {
                         Files.deleteIfExists(p);
                         removed++;
@@ -156,6 +173,15 @@ public final class LocalBlobStore implements BlobStore {
             }
         }
         return removed;
+    }
+
+    private boolean olderThan(Path p, Instant before) throws IOException {
+        if (sweepGrace.isZero()) return true;
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isBefore(before);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** Limits a stream to a byte count. */

@@ -134,4 +134,23 @@ class GuardRulesTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Fixer.merge(merged, List.of(Statements.denySseCUploads("b"))))
                 .hasMessageContaining("already has a statement RampartGuardDenySSECUploads");
     }
+
+    @Test void inventoryCsvRowsAsS3WritesThemAndManifestsGuardCannotUse() {
+        assertThat(InventoryReports.csv("\"b\",\"a%2Cb \"\"q\"\".txt\",\"\",\"true\",\"SSE-C\""))
+                .containsExactly("b", "a%2Cb \"q\".txt", "", "true", "SSE-C");
+        InventoryReports.Manifest m = InventoryReports.parse("s3://d/m.json", ("{\"sourceBucket\":\"src\",\"destinationBucket\":"
+                + "\"arn:aws:s3:::d\",\"creationTimestamp\":\"1764982800000\",\"fileFormat\":\"CSV\",\"fileSchema\":\"Bucket, Key, "
+                + "VersionId, EncryptionStatus\",\"files\":[{\"key\":\"x.csv.gz\",\"MD5checksum\":\"ab\"}]}").getBytes());
+        assertThat(m.sourceBucket()).isEqualTo("src");
+        assertThat(m.destinationBucket()).isEqualTo("d");
+        assertThat(m.schema()).containsExactly("Bucket", "Key", "VersionId", "EncryptionStatus");
+        assertThat(m.hasEncryptionStatus()).isTrue();
+        assertThat(m.created()).isEqualTo(Instant.parse("2025-12-06T01:00:00Z"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InventoryReports.parse("s3://d/m.json",
+                        "{\"fileFormat\":\"Parquet\",\"files\":[]}".getBytes()))
+                .hasMessage("s3://d/m.json: format Parquet (guard reads CSV reports only)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InventoryReports.parseS3Uri("s3://bucket-only"))
+                .hasMessageContaining("expected s3://BUCKET/PATH/manifest.json");
+        assertThat(InventoryReports.parseS3Uri("s3://b/p/manifest.json")).containsExactly("b", "p/manifest.json");
+    }
 }

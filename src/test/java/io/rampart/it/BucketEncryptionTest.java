@@ -208,7 +208,7 @@ class BucketEncryptionTest {
 
     @Test
     void serverOptionLetsNewBucketsAllowSseC() throws Exception {
-        try (RampartServer open = RampartServer.start(c -> c.withS3(new S3Settings(true, false)));
+        try (RampartServer open = RampartServer.start(c -> c.s3(new S3Settings(true, false)));
              S3Client client = open.s3()) {
             client.createBucket(b -> b.bucket("allows-ssec"));
             ServerSideEncryptionRule rule = rule(client, "allows-ssec");

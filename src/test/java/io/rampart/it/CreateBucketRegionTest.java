@@ -20,10 +20,7 @@ class CreateBucketRegionTest {
     static S3Client s3;
 
     @BeforeAll static void start() throws Exception {
-        server = RampartServer.start(c -> new Rampart.Config(c.address(), c.port(), c.dataDir(), "eu-west-1", c.domain(),
-                c.rootAccessKey(), c.rootSecretKey(), c.masterKey(), c.fsync(), c.stopTimeout(), c.s3(), c.tls(),
-                c.lifecycleDaySeconds(), c.lifecycleIntervalSeconds(), c.trail(), c.autoRespond(), c.monitoring(),
-                c.replication(), c.recovery()));
+        server = RampartServer.start(c -> c.region("eu-west-1"));
         s3 = S3Client.builder().endpointOverride(server.endpoint()).region(Region.EU_WEST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))

@@ -68,7 +68,7 @@ class DataAtRestTest {
 
     @Test
     void dataDirectoryHoldsNeitherPlaintextNorCustomerKeys() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withS3(new S3Settings(true, false)));
+        try (RampartServer server = RampartServer.start(c -> c.s3(new S3Settings(true, false)));
              S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("at-rest"));
             SseCKey k1 = SseCKey.random();
@@ -140,7 +140,7 @@ class DataAtRestTest {
 
     @Test
     void flippedByteInFirstChunkOfABlobFailsTheGet() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withS3(new S3Settings(true, false)));
+        try (RampartServer server = RampartServer.start(c -> c.s3(new S3Settings(true, false)));
              S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("tamper"));
             byte[] data = new byte[300_000];
@@ -190,7 +190,7 @@ class DataAtRestTest {
 
     @Test
     void missingMasterKeyRefusesToStart(@TempDir Path dir) throws Exception {
-        Rampart.Config config = Rampart.Config.defaults(dir).withRootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+        Rampart.Config config = Rampart.Config.builder(dir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY).build();
         byte[] data = new byte[100_000];
         new Random(3).nextBytes(data);
         try (Rampart r = Rampart.start(config); S3Client s3 = client(r)) {

@@ -10,6 +10,7 @@ import io.rampart.audit.TrailQuery;
 import io.rampart.cli.Main;
 import io.rampart.detect.DetectorSettings;
 import io.rampart.detect.Finding;
+import io.rampart.http.Monitoring;
 import io.rampart.iam.AccessKey;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -45,7 +47,8 @@ class FindingsTest {
     // The webhook receiver and the operator's rule pack are made first (in start()): the detection settings name them.
     @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond()
             .detection(() -> DetectorSettings.defaults().withRules(rules).withWebhooks(
-                    List.of("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"), Duration.ofMillis(50)));
+                    List.of("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook")))
+            .config(c -> c.monitoring(Monitoring.defaults().withWebhooks(Map.of(), Duration.ofMillis(50))));
     static final List<String> delivered = new CopyOnWriteArrayList<>();
     static final AtomicInteger attempts = new AtomicInteger();
 

@@ -24,7 +24,7 @@ import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
@@ -55,13 +55,13 @@ class GuardCommandTest {
 
     @BeforeAll static void start() throws Exception {
         webhook = Webhook.start();
-        server = RampartServer.start(c -> c.withTls(new io.rampart.http.Rampart.Tls(null, null, true))
-                .withMonitoring(Monitoring.defaults().withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
+        server = RampartServer.start(c -> c.tls(new io.rampart.http.Rampart.Tls(null, null, true))
+                .monitoring(Monitoring.defaults().withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
         s3 = server.s3TrustingSelfSigned();
         iam = IamClient.builder().endpointOverride(server.endpoint()).region(Region.AWS_GLOBAL)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(RampartServer.ACCESS_KEY,
                         RampartServer.SECRET_KEY)))
-                .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build()).build();
+                .httpClient(Apache5HttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build()).build();
         serial = "arn:aws:iam::" + server.accountId() + ":mfa/admin-device";
         server.rampart().iam().addMfaDevice(serial, server.accountId(), "admin", SEED);
         goodBucket("g-good");
@@ -193,9 +193,9 @@ class GuardCommandTest {
         assertThat(run.check("S3.VERSIONING", "arn:aws:s3:::g-good").path("practice").asText()).isEqualTo("data-recovery");
         JsonNode summary = run.json().path("summary");
         assertThat(summary.path("account").asText()).isEqualTo(server.accountId());
-        // On Rampart CloudTrail is not served: UNKNOWN, never PASS.
+        // On Rampart CloudTrail is not served, but its own trail records every data event.
         assertThat(run.check("CLOUDTRAIL.S3_DATA_EVENTS", "arn:aws:cloudtrail:us-east-1:" + server.accountId() + ":trail/*")
-                .path("status").asText()).isEqualTo("UNKNOWN");
+                .path("evidence").asText()).startsWith("Rampart records every request, S3 data events included");
     }
 
     @Test void aBucketWithEveryDefenceOffFailsEachCheckAndFailOnExits1() {
@@ -206,7 +206,11 @@ class GuardCommandTest {
             assertThat(run.status(id, "arn:aws:s3:::g-bad")).as(id + ": " + run.check(id, "arn:aws:s3:::g-bad")).isEqualTo("FAIL");
         }
         JsonNode objects = run.check("S3.SSEC.OBJECTS", "arn:aws:s3:::g-bad");
-        assertThat(objects.path("evidence").asText()).startsWith("1 of 2 versions are SSE-C: locked.txt (version ");
+        assertThat(objects.path("evidence").asText()).startsWith("1 of 2 versions are SSE-C (HeadObject of every version): "
+                + "locked.txt (version ");
+        // Who wrote it, from the server's trail: the principal, its key, the call and the time.
+        assertThat(objects.path("evidence").asText()).contains(", written by arn:aws:iam::" + server.accountId() + ":")
+                .contains(" with key " + RampartServer.ACCESS_KEY + " (PutObject at ").doesNotContain("writers UNKNOWN");
         JsonNode pub = run.check("S3.POLICY.PUBLIC", "arn:aws:s3:::g-bad");
         assertThat(pub.path("severity").asText()).isEqualTo("CRITICAL");
         assertThat(pub.path("evidence").asText()).contains("s3:GetObject, s3:PutObject");
@@ -295,7 +299,7 @@ class GuardCommandTest {
         assertThat(longRole.path("remediation").asText()).isEqualTo("aws iam update-role --role-name g-long --max-session-duration 3600");
     }
 
-    @Test void anOrganizationRcpDenyingSseCPassesOnceAttached() throws Exception {
+    @Test void anOrganizationRcpDenyingSseCPassesOnlyOnceAttachedToTheRoot() throws Exception {
         try (RampartServer plain = RampartServer.start()) {
             List<String> base = List.of("guard", "--endpoint", plain.endpoint().toString(), "--access-key", RampartServer.ACCESS_KEY,
                     "--secret-key", RampartServer.SECRET_KEY, "--format", "json");
@@ -315,9 +319,33 @@ class GuardCommandTest {
             var p = org.call("CreatePolicy", JSON.createObjectNode().put("Name", "BlockSSEC").put("Description", "no SSE-C")
                     .put("Type", "RESOURCE_CONTROL_POLICY").put("Content", rcp).toString());
             assertThat(p.status()).isEqualTo(200);
+            // Created but attached nowhere, it protects nothing.
+            Run detached = run(base);
+            assertThat(detached.status("ORG.SSEC.RCP", "organization")).isEqualTo("FAIL");
+            assertThat(detached.check("ORG.SSEC.RCP", "organization").path("evidence").asText())
+                    .isEqualTo("RCP(s) denying SSE-C uploads exist but are attached nowhere: BlockSSEC");
+
+            String policyId = p.body().path("Policy").path("PolicySummary").path("Id").asText();
+            assertThat(org.call("AttachPolicy", "{\"PolicyId\":\"" + policyId + "\",\"TargetId\":\"" + root + "\"}").status())
+                    .isEqualTo(200);
             Run after = run(base);
             assertThat(after.status("ORG.SSEC.RCP", "organization")).isEqualTo("PASS");
-            assertThat(after.check("ORG.SSEC.RCP", "organization").path("evidence").asText()).contains("BlockSSEC");
+            assertThat(after.check("ORG.SSEC.RCP", "organization").path("evidence").asText())
+                    .isEqualTo("RCP(s) denying SSE-C uploads: BlockSSEC (attached to ROOT " + root + ")");
+
+            // An auditor who may list RCPs but not where they are attached: UNKNOWN naming that action.
+            try (var iam = plain.iam()) {
+                iam.createUser(b -> b.userName("rcp-reader"));
+                iam.putUserPolicy(b -> b.userName("rcp-reader").policyName("r").policyDocument("{\"Version\":\"2012-10-17\","
+                        + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"organizations:ListPolicies\","
+                        + "\"organizations:DescribePolicy\",\"s3:ListAllMyBuckets\"],\"Resource\":\"*\"}]}"));
+                var k = iam.createAccessKey(b -> b.userName("rcp-reader")).accessKey();
+                Run ro = run(List.of("guard", "--endpoint", plain.endpoint().toString(), "--access-key", k.accessKeyId(),
+                        "--secret-key", k.secretAccessKey(), "--format", "json"));
+                JsonNode rcpCheck = ro.check("ORG.SSEC.RCP", "organization");
+                assertThat(rcpCheck.path("status").asText()).isEqualTo("UNKNOWN");
+                assertThat(rcpCheck.path("evidence").asText()).contains("permission organizations:ListTargetsForPolicy missing");
+            }
         }
     }
 
@@ -351,7 +379,8 @@ class GuardCommandTest {
         assertThat(run.check("IAM.ACCESS_KEY.AGE", "arn:aws:iam::" + server.accountId() + ":root").path("evidence").asText())
                 .contains("iam:GenerateCredentialReport missing");
         for (JsonNode c : run.json().path("checks")) {
-            if (List.of("S3.VERSIONING", "S3.MFA_DELETE").contains(c.path("id").asText())) continue;
+            // Read with the permission it has; and Rampart's own trail is always on, whoever asks.
+            if (List.of("S3.VERSIONING", "S3.MFA_DELETE", "CLOUDTRAIL.S3_DATA_EVENTS").contains(c.path("id").asText())) continue;
             assertThat(c.path("status").asText()).as(c.toString()).isNotEqualTo("PASS");
         }
 

@@ -55,8 +55,8 @@ class HostileInputTest {
     }
 
     private void start(Duration rotateEvery, Duration idleTimeout) throws Exception {
-        server = RampartServer.start(c -> c.withS3(new S3Settings(true, true, idleTimeout)).withAutoRespond(true)
-                .withTrail(new Rampart.TrailTiming(rotateEvery, 64L << 20, Duration.ofHours(1))));
+        server = RampartServer.start(c -> c.s3(new S3Settings(true, true, idleTimeout)).autoRespond(true)
+                .trail(new Rampart.TrailTiming(rotateEvery, 64L << 20, Duration.ofHours(1))));
     }
 
     // ---------------------------------------------------------------- finding 1: oversized unauthenticated bodies

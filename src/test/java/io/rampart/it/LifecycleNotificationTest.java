@@ -25,7 +25,7 @@ class LifecycleNotificationTest {
     private static S3Client s3;
     // The webhook receiver starts first (in start()): the server's configuration names its URL.
     @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().lifecycle(1, 1)
-            .config(c -> c.withMonitoring(Monitoring.defaults().withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
+            .config(c -> c.monitoring(Monitoring.defaults().withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
 
     @BeforeAll static void start() throws Exception {
         webhook = Webhook.start();

@@ -35,7 +35,7 @@ class NotificationTest {
     private static RampartServer server;
     private static S3Client s3;
     // The webhook receiver starts first (in start()): the server's configuration names its URL.
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> c.withMonitoring(Monitoring.defaults()
+    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.with(c -> c.monitoring(Monitoring.defaults()
             .withWebhooks(Map.of("hook", webhook.url()), Duration.ofMillis(50))));
 
     @BeforeAll static void start() throws Exception {
@@ -156,10 +156,10 @@ class NotificationTest {
             downPort = s.getLocalPort();
         }
         URI down = URI.create("http://127.0.0.1:" + downPort + "/events");
-        Rampart.Config base = Rampart.Config.defaults(dir).withRootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
-                .withAutoRespond(false);
-        try (Rampart first = Rampart.start(base.withMonitoring(Monitoring.defaults()
-                .withWebhooks(Map.of("hook", down), Duration.ofMillis(50))));
+        Rampart.Config.Builder base = Rampart.Config.builder(dir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
+                .autoRespond(false);
+        try (Rampart first = Rampart.start(base.monitoring(Monitoring.defaults()
+                .withWebhooks(Map.of("hook", down), Duration.ofMillis(50))).build());
              S3Client c = client(first)) {
             c.createBucket(b -> b.bucket("nt-restart"));
             c.putBucketNotificationConfiguration(b -> b.bucket("nt-restart").notificationConfiguration(n -> n
@@ -167,8 +167,8 @@ class NotificationTest {
             c.putObject(b -> b.bucket("nt-restart").key("before-restart"), RequestBody.fromString("x"));
         }
         try (Webhook up = Webhook.start();
-             Rampart second = Rampart.start(base.withMonitoring(Monitoring.defaults()
-                     .withWebhooks(Map.of("hook", up.url()), Duration.ofMillis(50))))) {
+             Rampart second = Rampart.start(base.monitoring(Monitoring.defaults()
+                     .withWebhooks(Map.of("hook", up.url()), Duration.ofMillis(50))).build())) {
             Await.until("queued event delivered after the restart", () -> !up.records().isEmpty());
             assertThat(up.records()).extracting(r -> r.at("/s3/object/key").asText()).containsExactly("before-restart");
         }

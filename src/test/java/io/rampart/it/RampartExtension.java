@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * below returns a new extension: the extension itself holds no server until the class starts.
  */
 public final class RampartExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-    private final UnaryOperator<Rampart.Config> adjust;
+    private final UnaryOperator<Rampart.Config.Builder> adjust;
     private final Callable<DetectorSettings> detection;
     private final String metricsToken;
 
@@ -51,7 +51,7 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
     private Path metricsTokenFile;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
-    private RampartExtension(UnaryOperator<Rampart.Config> adjust, Callable<DetectorSettings> detection, String metricsToken) {
+    private RampartExtension(UnaryOperator<Rampart.Config.Builder> adjust, Callable<DetectorSettings> detection, String metricsToken) {
         this.adjust = adjust;
         this.detection = detection;
         this.metricsToken = metricsToken;
@@ -63,12 +63,12 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
     }
 
     /** Defaults, then any other configuration the test needs. */
-    public static RampartExtension with(UnaryOperator<Rampart.Config> adjust) {
+    public static RampartExtension with(UnaryOperator<Rampart.Config.Builder> adjust) {
         return withDefaults().config(adjust);
     }
 
     /** A further configuration change, applied after the ones before it. */
-    public RampartExtension config(UnaryOperator<Rampart.Config> more) {
+    public RampartExtension config(UnaryOperator<Rampart.Config.Builder> more) {
         return new RampartExtension(c -> more.apply(adjust.apply(c)), detection, metricsToken);
     }
 
@@ -77,27 +77,27 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
      * refuse SSE-C writes until their owner allows them, as on AWS.
      */
     public RampartExtension allowSseCOverHttp() {
-        return config(c -> c.withS3(new S3Settings(true, true)));
+        return config(c -> c.s3(new S3Settings(true, true)));
     }
 
     /** SSE-C accepted over plain HTTP and on new buckets (so that only policies block it). */
     public RampartExtension allowSseCOverHttpOnNewBuckets() {
-        return config(c -> c.withS3(new S3Settings(true, false)));
+        return config(c -> c.s3(new S3Settings(true, false)));
     }
 
     /** The detector's automatic responses on (deactivate the key, block SSE-C on the bucket...). */
     public RampartExtension autoRespond() {
-        return config(c -> c.withAutoRespond(true));
+        return config(c -> c.autoRespond(true));
     }
 
     /** A lifecycle "day" of {@code daySeconds} and a worker pass every {@code intervalSeconds}. */
     public RampartExtension lifecycle(long daySeconds, long intervalSeconds) {
-        return config(c -> c.withLifecycle(daySeconds, intervalSeconds));
+        return config(c -> c.lifecycle(daySeconds, intervalSeconds));
     }
 
     /** The recovery window ({@link Duration#ZERO}: off, blobs are released the moment their last version goes). */
     public RampartExtension recoveryWindow(Duration window) {
-        return config(c -> c.withRecovery(RecoveryOptions.defaults().withWindow(window)));
+        return config(c -> c.recovery(RecoveryOptions.defaults().withWindow(window)));
     }
 
     /** The metrics endpoint on a free port, guarded by this bearer token (see {@link #metricsPort()}). */
@@ -107,7 +107,7 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
 
     /** HTTPS with a self-signed certificate generated into the data directory; {@link #s3()} trusts exactly it. */
     public RampartExtension selfSignedTls() {
-        return config(c -> c.withTls(new Rampart.Tls(null, null, true)));
+        return config(c -> c.tls(new Rampart.Tls(null, null, true)));
     }
 
     /** The detector's rule pack and webhooks, read when the server starts. */
@@ -120,14 +120,14 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
     }
 
     private void start() throws Exception {
-        UnaryOperator<Rampart.Config> config = adjust;
+        UnaryOperator<Rampart.Config.Builder> config = adjust;
         if (metricsToken != null) {
             metricsTokenFile = Files.createTempFile("rampart-metrics", ".token");
             Files.writeString(metricsTokenFile, metricsToken + "\n");
             Path tokenFile = metricsTokenFile;
             config = c -> {
-                Rampart.Config adjusted = adjust.apply(c);
-                return adjusted.withMonitoring(adjusted.monitoring().withMetrics(0, tokenFile));
+                Rampart.Config.Builder adjusted = adjust.apply(c);
+                return adjusted.monitoring(adjusted.monitoring().withMetrics(0, tokenFile));
             };
         }
         server = detection == null ? RampartServer.start(config) : RampartServer.start(config, detection.call());

@@ -13,7 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -38,20 +38,20 @@ public final class RampartServer implements AutoCloseable {
     }
 
     /** Starts a server whose configuration the test adjusts (TLS, SSE-C settings...). */
-    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config> adjust) throws Exception {
+    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config.Builder> adjust) throws Exception {
         Path dir = Files.createTempDirectory("rampart-it");
         return new RampartServer(dir, Rampart.start(adjust.apply(
                 // The detector's automatic responses would disable the admin key of tests that use SSE-C on purpose: they are
                 // off here, and DetectorTest turns them on.
-                Rampart.Config.defaults(dir).withRootKey(ACCESS_KEY, SECRET_KEY).withAutoRespond(false))));
+                Rampart.Config.builder(dir).rootKey(ACCESS_KEY, SECRET_KEY).autoRespond(false)).build()));
     }
 
     /** Starts a server with the detector's rule pack and webhooks set too. */
-    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config> adjust,
+    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config.Builder> adjust,
                                       io.rampart.detect.DetectorSettings detection) throws Exception {
         Path dir = Files.createTempDirectory("rampart-it");
         return new RampartServer(dir, Rampart.start(adjust.apply(
-                Rampart.Config.defaults(dir).withRootKey(ACCESS_KEY, SECRET_KEY).withAutoRespond(false)), detection));
+                Rampart.Config.builder(dir).rootKey(ACCESS_KEY, SECRET_KEY).autoRespond(false)).build(), detection));
     }
 
     public URI endpoint() {
@@ -122,7 +122,7 @@ public final class RampartServer implements AutoCloseable {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .forcePathStyle(true)
-                .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
+                .httpClient(Apache5HttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
                 .build();
     }
 

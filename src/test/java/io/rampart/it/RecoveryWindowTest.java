@@ -445,8 +445,8 @@ class RecoveryWindowTest {
     // ---- servers of their own ----
 
     @Test void theWindowsBlobsSurviveTheOrphanSweepAndARestart(@TempDir Path dir) throws Exception {
-        Rampart.Config config = Rampart.Config.defaults(dir).withRootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
-                .withAutoRespond(false);
+        Rampart.Config config = Rampart.Config.builder(dir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
+                .autoRespond(false).build();
         byte[] original = random(300_000, 9);
         Instant t;
         Set<Path> blobs;
@@ -470,7 +470,7 @@ class RecoveryWindowTest {
     }
 
     @Test void agedOutEntriesAreFreedByTheBackgroundPurge() throws Exception {
-        try (RampartServer s = RampartServer.start(c -> c.withRecovery(RecoveryOptions.defaults()
+        try (RampartServer s = RampartServer.start(c -> c.recovery(RecoveryOptions.defaults()
                 .withWindow(Duration.ofSeconds(1)).withPurgeInterval(Duration.ofMillis(200))));
              S3Client s3 = s.s3()) {
             s3.createBucket(b -> b.bucket("short"));
@@ -491,7 +491,7 @@ class RecoveryWindowTest {
     }
 
     @Test void aWindowOfZeroKeepsNothing() throws Exception {
-        try (RampartServer s = RampartServer.start(c -> c.withRecovery(RecoveryOptions.defaults().withWindow(Duration.ZERO)));
+        try (RampartServer s = RampartServer.start(c -> c.recovery(RecoveryOptions.defaults().withWindow(Duration.ZERO)));
              S3Client s3 = s.s3()) {
             s3.createBucket(b -> b.bucket("nowindow"));
             Set<Path> before = blobFiles(s.dataDir());
@@ -508,7 +508,7 @@ class RecoveryWindowTest {
     }
 
     @Test void writesAreRefusedWith503WhenTheDiskIsBelowItsReserve() throws Exception {
-        try (RampartServer s = RampartServer.start(c -> c.withRecovery(RecoveryOptions.defaults().withMinFreeSpace("100%")));
+        try (RampartServer s = RampartServer.start(c -> c.recovery(RecoveryOptions.defaults().withMinFreeSpace("100%")));
              S3Client s3 = s.s3()) {
             // Buckets are metadata only, and reads and deletes go on: only writes that add data are refused.
             s3.createBucket(b -> b.bucket("full"));

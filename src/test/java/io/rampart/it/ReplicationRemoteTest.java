@@ -62,11 +62,12 @@ class ReplicationRemoteTest {
         }
 
         Rampart.Config config(int p) {
-            return Rampart.Config.defaults(dir).withRootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
-                    .withAutoRespond(false).withPort(p)
+            return Rampart.Config.builder(dir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
+                    .autoRespond(false).port(p)
                     // Short back-off, so a destination that comes back is noticed within a second.
-                    .withReplication(ReplicationOptions.defaults().withTargets(targets)
-                            .withRetry(Duration.ofMillis(50), Duration.ofMillis(500)));
+                    .replication(ReplicationOptions.defaults().withTargets(targets)
+                            .withRetry(Duration.ofMillis(50), Duration.ofMillis(500)))
+                    .build();
         }
 
         void stop() {

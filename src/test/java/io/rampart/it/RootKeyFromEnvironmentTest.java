@@ -27,7 +27,7 @@ class RootKeyFromEnvironmentTest {
     static final String OTHER_SECRET = "envRootSecret00000000000000000000000000002";
 
     static Rampart start(Path dir, String key, String secret) throws Exception {
-        return Rampart.start(Rampart.Config.defaults(dir).withRootKey(key, secret).withAutoRespond(false));
+        return Rampart.start(Rampart.Config.builder(dir).rootKey(key, secret).autoRespond(false).build());
     }
 
     static String errorOf(Rampart r, String key, String secret) {

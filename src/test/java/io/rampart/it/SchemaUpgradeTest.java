@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
  */
 class SchemaUpgradeTest {
     @Test void dataDirectoryWithoutSchemaVersionIsAdoptedAsBaselineWithoutLosingData(@TempDir Path dir) throws Exception {
-        Rampart.Config config = Rampart.Config.defaults(dir).withRootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
+        Rampart.Config config = Rampart.Config.builder(dir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY).build();
         byte[] big = new byte[300_000];
         new Random(17).nextBytes(big);
         AccessKey aliceKey;

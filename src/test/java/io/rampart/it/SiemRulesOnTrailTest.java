@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -122,7 +122,7 @@ class SiemRulesOnTrailTest {
         S3ClientBuilder b = S3Client.builder().endpointOverride(URI.create(server.endpoint().toString())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKeyId(), key.secretKey())))
                 .forcePathStyle(true);
-        if (https) b.httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build());
+        if (https) b.httpClient(Apache5HttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build());
         return b.build();
     }
 
@@ -141,7 +141,7 @@ class SiemRulesOnTrailTest {
         var iam = software.amazon.awssdk.services.iam.IamClient.builder().endpointOverride(server.endpoint()).region(Region.AWS_GLOBAL)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(RampartServer.ACCESS_KEY,
                         RampartServer.SECRET_KEY)));
-        if (https) iam.httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build());
+        if (https) iam.httpClient(Apache5HttpClient.builder().tlsTrustManagersProvider(server::selfSignedTrustManagers).build());
         try (var client = iam.build()) {
             client.attachUserPolicy(b -> b.userName("etl").policyArn("arn:aws:iam::aws:policy/AmazonS3FullAccess"));
         }
@@ -212,14 +212,14 @@ class SiemRulesOnTrailTest {
     }
 
     @Test void overPlainHttp() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withS3(new S3Settings(true, false)))) {
+        try (RampartServer server = RampartServer.start(c -> c.s3(new S3Settings(true, false)))) {
             replayAndEvaluate(server, false);
         }
     }
 
     @Test void overHttps() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withTls(new Rampart.Tls(null, null, true))
-                .withS3(new S3Settings(false, false)))) {
+        try (RampartServer server = RampartServer.start(c -> c.tls(new Rampart.Tls(null, null, true))
+                .s3(new S3Settings(false, false)))) {
             replayAndEvaluate(server, true);
         }
     }

@@ -106,7 +106,7 @@ class TlsTest {
         trusted.setCertificateEntry("op", cert);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trusted);
-        try (RampartServer pemServer = RampartServer.start(c -> c.withTls(new Rampart.Tls(certFile, keyFile, false)));
+        try (RampartServer pemServer = RampartServer.start(c -> c.tls(new Rampart.Tls(certFile, keyFile, false)));
              S3Client client = pemServer.s3Trusting(tmf.getTrustManagers())) {
             assertThat(pemServer.endpoint().getScheme()).isEqualTo("https");
             client.createBucket(b -> b.bucket("pem"));

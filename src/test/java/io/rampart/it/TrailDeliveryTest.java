@@ -20,7 +20,7 @@ class TrailDeliveryTest {
     private static final Rampart.TrailTiming FAST = new Rampart.TrailTiming(Duration.ofSeconds(1), 1 << 20, Duration.ofSeconds(2));
 
     @Test void sealedLogFilesAndDigestsAreCopiedIntoALocalBucketOnceItExists() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withTrail(FAST).withMonitoring(Monitoring.defaults()
+        try (RampartServer server = RampartServer.start(c -> c.trail(FAST).monitoring(Monitoring.defaults()
                 .withTrailCopy(new Monitoring.TrailCopy("trail-copy", null, Duration.ofMillis(200)))));
              S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("data"));
@@ -47,7 +47,7 @@ class TrailDeliveryTest {
             Path config = Files.createTempFile("trail-delivery", ".properties");
             Files.writeString(config, "endpoint=" + remote.endpoint() + "\nregion=us-east-1\naccess_key_id="
                     + RampartServer.ACCESS_KEY + "\nsecret_access_key=" + RampartServer.SECRET_KEY + "\n");
-            try (RampartServer source = RampartServer.start(c -> c.withTrail(FAST).withMonitoring(Monitoring.defaults()
+            try (RampartServer source = RampartServer.start(c -> c.trail(FAST).monitoring(Monitoring.defaults()
                     .withTrailCopy(new Monitoring.TrailCopy("remote-trail", config, Duration.ofMillis(200)))));
                  S3Client s3 = source.s3()) {
                 s3.createBucket(b -> b.bucket("source-data"));

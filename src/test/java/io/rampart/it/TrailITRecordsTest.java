@@ -42,7 +42,7 @@ class TrailITRecordsTest {
 
     @Test
     void copyObjectWithSseCProducesARecordTheSiemRulesMatchWithoutTheKey() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withS3(new io.rampart.s3.S3Settings(true, true)));
+        try (RampartServer server = RampartServer.start(c -> c.s3(new io.rampart.s3.S3Settings(true, true)));
              S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("victim"));
             s3.putBucketEncryption(b -> b.bucket("victim").serverSideEncryptionConfiguration(c -> c.rules(r -> r
@@ -102,7 +102,7 @@ class TrailITRecordsTest {
 
     @Test
     void lifecycleExpirationsAreRecordedAsServiceEventsOfS3() throws Exception {
-        try (RampartServer server = RampartServer.start(c -> c.withLifecycle(1, 1)); S3Client s3 = server.s3()) {
+        try (RampartServer server = RampartServer.start(c -> c.lifecycle(1, 1)); S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("lc-audited"));
             s3.putObject(b -> b.bucket("lc-audited").key("logs/old"), RequestBody.fromString("old"));
             s3.putBucketLifecycleConfiguration(b -> b.bucket("lc-audited").lifecycleConfiguration(c -> c.rules(

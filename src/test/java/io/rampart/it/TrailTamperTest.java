@@ -56,7 +56,7 @@ class TrailTamperTest {
     }
 
     private Rampart.Config config() {
-        return Rampart.Config.defaults(dataDir).withRootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY).withAutoRespond(false);
+        return Rampart.Config.builder(dataDir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY).autoRespond(false).build();
     }
 
     private static S3Client client(Rampart r) {

@@ -31,7 +31,7 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
@@ -77,7 +77,6 @@ public final class BenchRunner {
     private static final int LIST_PAGE = 1000;
 
     private final Config config;
-    private final PrintWriter err;
     private final Progress progress;
     private final String runId;
     private final String prefix;
@@ -87,7 +86,6 @@ public final class BenchRunner {
 
     public BenchRunner(Config config, PrintWriter err) {
         this.config = config;
-        this.err = err;
         this.progress = new Progress(config.progress(), err);
         this.runId = HexFormat.of().formatHex(randomBytes(5));
         this.prefix = "bench-" + runId + "/";
@@ -129,7 +127,6 @@ public final class BenchRunner {
         return report;
     }
 
-    @SuppressWarnings("deprecation") // ApacheHttpClient: the sync client on the classpath (apache5-client is not declared)
     private S3Client client(boolean retries) {
         int connections = Math.max(8, config.concurrency() * 2 + 4);
         return S3Client.builder()
@@ -143,7 +140,7 @@ public final class BenchRunner {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.retryStrategy(retries ? AwsRetryStrategy.standardRetryStrategy()
                         : AwsRetryStrategy.doNotRetry()))
-                .httpClientBuilder(ApacheHttpClient.builder()
+                .httpClientBuilder(Apache5HttpClient.builder()
                         .maxConnections(connections)
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofMinutes(2))
