@@ -528,7 +528,9 @@ public final class Rampart implements AutoCloseable {
                     .withPosture(new AdminPosture(new AdminPosture.Settings(config.recovery().enabled(), config.recovery().window(),
                             config.autoRespond(), tailer::running, () -> tailer.detector().rules().size(),
                             detection.webhooks().size(), this::metricsPort, config.monitoring().metricsTokenFile() != null,
-                            trailWriter.layout(), dir.resolve("rampart.db"))))));
+                            trailWriter.layout(), dir.resolve("rampart.db"))))
+                    .withRolesAnywhere(new RolesAnywhereEndpoint(new io.rampart.iam.RolesAnywhere(db, iam, permissions,
+                            config.region()), trail, config.region(), Clock.systemUTC()))));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (clusterCaches != null) clusterCaches.close();

@@ -9,6 +9,7 @@ import io.rampart.auth.PostPolicySignature;
 import io.rampart.auth.ChecksumAlgorithm;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.auth.SignedRequest;
+import io.rampart.auth.X509RequestSignature;
 import io.rampart.iam.Principal;
 import io.rampart.s3.Operation;
 import io.rampart.s3.Router;
@@ -61,6 +62,7 @@ public final class S3Handler extends Handler.Abstract {
     }
     private volatile AccessLogRequests accessLogs;
     private volatile io.rampart.notify.Notifier notifier;
+    private volatile RolesAnywhereEndpoint rolesAnywhere;
 
     public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
         this(verifier, s3, domain, trail, region, null, null);
@@ -98,6 +100,12 @@ public final class S3Handler extends Handler.Abstract {
     /** The admin API's read-only posture resources, for rampart guard. */
     S3Handler withPosture(AdminPosture p) {
         if (admin != null) admin.posture(p);
+        return this;
+    }
+
+    /** Serves IAM Roles Anywhere: its control plane (SigV4 service "rolesanywhere") and certificate-signed CreateSession. */
+    S3Handler withRolesAnywhere(RolesAnywhereEndpoint endpoint) {
+        this.rolesAnywhere = endpoint;
         return this;
     }
 
@@ -158,6 +166,12 @@ public final class S3Handler extends Handler.Abstract {
                 : Router.route(method, target.bucket(), target.key(), target.query(), headers.containsKey("x-amz-copy-source"));
         Trail.Draft draft = new Trail.Draft(request, requestId, response.getHeaders().get("x-amz-id-2"), op, target,
                 headers, region);
+        RolesAnywhereEndpoint ra = rolesAnywhere;
+        if (ra != null && X509RequestSignature.claims(headers)) {
+            // Signed with a certificate's key, not an access key: IAM Roles Anywhere's CreateSession.
+            ra.createSession(request, response, callback, requestId, rawPath, rawQuery, headers, draft);
+            return true;
+        }
         try {
             Authenticated auth = verifier.verify(
                     new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
@@ -181,6 +195,10 @@ public final class S3Handler extends Handler.Abstract {
                 return true;
             }
             if (!"s3".equals(auth.service())) {
+                if (ra != null && RolesAnywhereEndpoint.SERVICE.equals(auth.service())) {
+                    ra.handle(request, response, callback, requestId, auth, rawPath, rawQuery, headers, draft);
+                    return true;
+                }
                 if (services != null && ServiceEndpoint.serves(auth.service())) {
                     services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft, auth.service());
                     return true;
@@ -233,6 +251,10 @@ public final class S3Handler extends Handler.Abstract {
             fail(response, callback, method, e, resource, requestId, draft);
         } catch (AuthException e) {
             String service = claimedService(headers, target.query());
+            if (ra != null && RolesAnywhereEndpoint.SERVICE.equals(service)) {
+                ra.authFailed(response, callback, requestId, draft, e);
+                return true;
+            }
             if (services != null && ServiceEndpoint.serves(service)) {
                 failService(response, callback, service, e, requestId, draft);
                 return true;

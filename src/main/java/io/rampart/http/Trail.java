@@ -187,11 +187,13 @@ final class Trail {
                 if (!"s3".equals(service)) response.put(k, v);
                 else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
-            boolean management = op.managementEvent(target.bucket() != null, key != null);
+            // Another service's REST path (Roles Anywhere's /trustanchor/{id}) is no bucket or key: a management event.
+            boolean s3 = "s3".equals(service);
+            boolean management = !s3 || op.managementEvent(target.bucket() != null, key != null);
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
             return new RequestFacts(time, requestId, hostId, service, name,
-                    region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, target.bucket(),
-                    key, Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
+                    region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, s3 ? target.bucket() : null,
+                    s3 ? key : null, Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
                     Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
                     documents == null ? Map.of() : documents.get(), withSignatureVersion(additional));
         }

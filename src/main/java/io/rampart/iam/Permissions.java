@@ -48,6 +48,7 @@ public final class Permissions {
     private final ConcurrentHashMap<String, Cached> grants = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Levels> guardrails = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Optional<String>> sourceIdentities = new ConcurrentHashMap<>();
 
     public Permissions(Directory directory, Sessions sessions, Organization org) {
         this.directory = directory;
@@ -185,6 +186,18 @@ public final class Permissions {
         Grants g = grants(caller);
         return Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(),
                 g.session(), true), ctx);
+    }
+
+    /**
+     * Keys a session carries into every request it signs: aws:SourceIdentity, set when the session was created
+     * (AssumeRole's SourceIdentity, Roles Anywhere's certificate CN) and fixed for its life, so cached by key id.
+     */
+    public Map<String, List<String>> sessionKeys(Principal p) {
+        if (p.isAnonymous() || p.sessionTokenIssued().isEmpty()) return Map.of();
+        if (sourceIdentities.size() > 10_000) sourceIdentities.clear();
+        Optional<String> id = sourceIdentities.computeIfAbsent(p.accessKeyId(),
+                k -> sessions.session(k).flatMap(Sessions.Session::sourceIdentity));
+        return id.map(v -> Map.of("aws:SourceIdentity", List.of(v))).orElse(Map.of());
     }
 
     /** The caller as the policy engine sees it. */

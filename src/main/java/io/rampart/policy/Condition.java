@@ -87,89 +87,107 @@ public final class Condition {
         switch (qualifier) {
             case FOR_ANY_VALUE: {
                 for (int i = 0, n = present.size(); i < n; i++) {
-                    if (matchesAny(present.get(i), ctx) != operator.negated) return true;
+                    int r = matchesAny(present.get(i), ctx);
+                    if (r != INVALID && (r == MATCH) != operator.negated) return true;
                 }
                 return false;
             }
             case FOR_ALL_VALUES: {
                 for (int i = 0, n = present.size(); i < n; i++) {
-                    if (matchesAny(present.get(i), ctx) == operator.negated) return false;
+                    int r = matchesAny(present.get(i), ctx);
+                    if (r == INVALID || (r == MATCH) == operator.negated) return false;
                 }
                 return true;
             }
             default: {
                 boolean any = false;
+                boolean invalid = false;
                 for (int i = 0, n = present.size(); i < n && !any; i++) {
-                    any = matchesAny(present.get(i), ctx);
+                    int r = matchesAny(present.get(i), ctx);
+                    any = r == MATCH;
+                    invalid |= r == INVALID;
                 }
-                return any != operator.negated;
+                // A request value that cannot be read as the operator's type (number, date, IP, binary, ARN)
+                // matches neither the operator nor its negation.
+                if (operator.negated) return !any && !invalid;
+                return any;
             }
         }
     }
 
-    /** Whether the request value matches at least one policy value under the positive operator. */
-    private boolean matchesAny(String requestValue, RequestContext ctx) {
+    private static final int NO_MATCH = 0;
+    private static final int MATCH = 1;
+    private static final int INVALID = -1;
+
+    /**
+     * Whether the request value matches at least one policy value under the positive operator: {@link #MATCH},
+     * {@link #NO_MATCH}, or {@link #INVALID} when the request value is not of the operator's type.
+     */
+    private int matchesAny(String requestValue, RequestContext ctx) {
         switch (operator.family) {
             case STRING: {
                 for (Object o : compiled) {
                     String s = ((Template) o).resolveText(ctx);
-                    if (s != null && s.equals(requestValue)) return true;
+                    if (s != null && s.equals(requestValue)) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             case STRING_IGNORE_CASE:
             case BOOL: {
                 for (Object o : compiled) {
                     String s = ((Template) o).resolveText(ctx);
-                    if (s != null && s.equalsIgnoreCase(requestValue)) return true;
+                    if (s != null && s.equalsIgnoreCase(requestValue)) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             case STRING_LIKE: {
                 for (Object o : compiled) {
-                    if (((Template) o).matchesGlob(ctx, requestValue)) return true;
+                    if (((Template) o).matchesGlob(ctx, requestValue)) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             case ARN: {
+                String[] r = requestValue.split(":", 6);
+                if (r.length != 6 || !r[0].equals("arn")) return INVALID;
                 for (Object o : compiled) {
-                    if (((ArnPattern) o).matches(requestValue, ctx)) return true;
+                    if (((ArnPattern) o).matches(requestValue, r, ctx)) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             case NUMERIC: {
                 BigDecimal r = number(requestValue);
-                if (r == null) return false;
+                if (r == null) return INVALID;
                 for (Object o : compiled) {
-                    if (compare(r.compareTo((BigDecimal) o))) return true;
+                    if (compare(r.compareTo((BigDecimal) o))) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             case DATE: {
                 Long r = date(requestValue);
-                if (r == null) return false;
+                if (r == null) return INVALID;
                 for (Object o : compiled) {
-                    if (compare(Long.compare(r, (Long) o))) return true;
+                    if (compare(Long.compare(r, (Long) o))) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             case BINARY: {
                 byte[] r = binary(requestValue);
+                if (r == null) return INVALID;
                 for (Object o : compiled) {
-                    if (r != null && Arrays.equals(r, (byte[]) o)) return true;
+                    if (Arrays.equals(r, (byte[]) o)) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             case IP: {
                 byte[] ip = IpCidr.parseAddress(requestValue.trim());
-                if (ip == null) return false;
+                if (ip == null) return INVALID;
                 for (Object o : compiled) {
-                    if (((IpCidr) o).contains(ip)) return true;
+                    if (((IpCidr) o).contains(ip)) return MATCH;
                 }
-                return false;
+                return NO_MATCH;
             }
             default:
-                return false;
+                return NO_MATCH;
         }
     }
 
@@ -283,44 +301,53 @@ public final class Condition {
         }
     }
 
-    /** ArnEquals/ArnLike: each of the six colon-separated ARN parts is matched separately, with wildcards. */
+    /**
+     * ArnEquals/ArnLike ("IAM JSON policy elements: Condition operators", ARN condition operators): each of the six
+     * colon-delimited parts of the ARN is matched separately, so a wildcard never runs into the next part; the
+     * sixth part (the resource) may itself contain colons. Substituted variable text stays literal. A policy value
+     * that is not a six-part ARN (such as "*") is matched against the whole request value.
+     */
     static final class ArnPattern {
         private final Template template;
         private final Glob[] staticParts;
 
         private ArnPattern(Template template) {
             this.template = template;
-            this.staticParts = template.isStatic() ? compileParts(template.resolveText(null)) : null;
+            this.staticParts = template.isStatic() ? compileParts(template.resolveCodes(null)) : null;
         }
 
         static ArnPattern of(Template t) {
             return new ArnPattern(t);
         }
 
-        boolean matches(String requestValue, RequestContext ctx) {
+        boolean matches(String requestValue, String[] requestParts, RequestContext ctx) {
             Glob[] parts = staticParts;
             if (parts == null) {
-                String resolved = template.resolveText(ctx);
+                int[] resolved = template.resolveCodes(ctx);
                 if (resolved == null) return false;
-                // Substituted text must stay literal; a resolved value with wildcards is rare, and
-                // matching it per part as a pattern mirrors how AWS treats ARN condition values.
                 parts = compileParts(resolved);
             }
             if (parts.length == 1) return parts[0].matches(requestValue);
-            String[] r = requestValue.split(":", 6);
-            if (r.length != 6) return false;
             for (int i = 0; i < 6; i++) {
-                if (!parts[i].matches(r[i])) return false;
+                if (!parts[i].matches(requestParts[i])) return false;
             }
             return true;
         }
 
-        private static Glob[] compileParts(String value) {
-            if (value.equals("*")) return new Glob[] {Glob.compile("*", false)};
-            String[] p = value.split(":", 6);
-            if (p.length != 6) return new Glob[] {Glob.compile(value, false)};
+        private static Glob[] compileParts(int[] codes) {
+            int[] cuts = new int[5];
+            int found = 0;
+            for (int i = 0; i < codes.length && found < 5; i++) {
+                if (codes[i] == ':') cuts[found++] = i;
+            }
+            if (found < 5) return new Glob[] {Glob.of(codes, false)};
             Glob[] g = new Glob[6];
-            for (int i = 0; i < 6; i++) g[i] = Glob.compile(p[i], false);
+            int from = 0;
+            for (int i = 0; i < 6; i++) {
+                int to = i < 5 ? cuts[i] : codes.length;
+                g[i] = Glob.of(java.util.Arrays.copyOfRange(codes, from, to), false);
+                from = to + 1;
+            }
             return g;
         }
     }

@@ -8,10 +8,11 @@ import java.util.List;
  * <li>an applicable Deny in any policy is an explicit deny;</li>
  * <li>if RCPs are present one must allow, and if SCPs are present one must allow;</li>
  * <li>same account: a resource-policy Allow naming the caller's own ARN (IAM user or role session)
- *     allows on its own; a resource-policy Allow reached through "*", the account or the role ARN
- *     allows when the permissions boundary (if any) and session policy (if any) also allow; an
- *     identity-policy Allow allows when the boundary and session policy also allow; the account
- *     root user is allowed without an identity policy;</li>
+ *     allows on its own; a resource-policy Allow reached through "*" or the role ARN allows when the
+ *     permissions boundary (if any) and session policy (if any) also allow; one reached only through
+ *     the account ("AWS":"123456789012" or its root ARN) delegates to IAM, so an identity policy must
+ *     allow as well; an identity-policy Allow allows when the boundary and session policy also allow;
+ *     the account root user is allowed without an identity policy;</li>
  * <li>cross account: the resource policy and the identity policy (bounded likewise) must both allow;</li>
  * <li>otherwise implicit deny.</li>
  * </ol>
@@ -26,7 +27,9 @@ public final class Evaluator {
         // 1. Explicit deny anywhere.
         Statement deny = firstDeny(set.scps(), ctx);
         if (deny == null) deny = firstDeny(set.rcps(), ctx);
-        if (deny == null && set.resourcePolicy().isPresent()) deny = firstDeny(set.resourcePolicy().get(), ctx);
+        if (deny == null && set.resourcePolicy().isPresent()) {
+            deny = firstResourceDeny(set.resourcePolicy().get(), ctx, set.permissionsBoundary().isPresent());
+        }
         if (deny == null) deny = firstDeny(set.identityPolicies(), ctx);
         if (deny == null && set.permissionsBoundary().isPresent()) deny = firstDeny(set.permissionsBoundary().get(), ctx);
         if (deny == null) deny = firstDeny(set.sessionPolicies(), ctx);
@@ -62,7 +65,9 @@ public final class Evaluator {
 
         if (set.sameAccount()) {
             if (resourceAllow != null && grade == PrincipalMatcher.DIRECT) return resourceAllow.decision();
-            if (resourceAllow != null && boundaryOk && sessionOk) return resourceAllow.decision();
+            if (resourceAllow != null && grade >= PrincipalMatcher.INDIRECT && boundaryOk && sessionOk) {
+                return resourceAllow.decision();
+            }
         } else if (resourceAllow == null) {
             return Decision.implicitDeny(PolicyKind.RESOURCE);
         }
@@ -125,6 +130,15 @@ public final class Evaluator {
 
     private static Statement firstDeny(PolicyDocument doc, RequestContext ctx) {
         return first(doc, Effect.DENY, ctx);
+    }
+
+    private static Statement firstResourceDeny(PolicyDocument doc, RequestContext ctx, boolean callerHasBoundary) {
+        List<Statement> statements = doc.statements();
+        for (int i = 0, n = statements.size(); i < n; i++) {
+            Statement s = statements.get(i);
+            if (s.effect() == Effect.DENY && s.denyReaches(ctx, callerHasBoundary) && s.appliesTo(ctx)) return s;
+        }
+        return null;
     }
 
     private static Statement firstAllow(List<PolicyDocument> docs, RequestContext ctx) {

@@ -8,6 +8,10 @@ package io.rampart.policy;
 final class Glob {
     static final int STAR = -1;
     static final int QMARK = -2;
+    /** {@code *} inside one of an ARN's first five segments: any run without a colon. */
+    static final int SEG_STAR = -3;
+    /** {@code ?} inside one of an ARN's first five segments: one character that is not a colon. */
+    static final int SEG_QMARK = -4;
 
     private enum Shape { ANY, LITERAL, PREFIX, GENERAL }
 
@@ -84,8 +88,34 @@ final class Glob {
         return matchCodes(codes, ignoreCase, s);
     }
 
+    /**
+     * Resource-ARN wildcard scope ("IAM JSON policy elements: Resource", using wildcards in resource ARNs):
+     * wildcards stay within one colon-separated segment, except that a {@code *} that is the last character of
+     * a segment may expand beyond the colon; in the resource part (after the fifth colon, which may itself hold
+     * colons and slashes) wildcards match anything. Applies only to a pattern that starts with {@code arn:};
+     * rewrites {@code codes} in place and returns it.
+     */
+    static int[] scopeToArnSegments(int[] codes) {
+        if (codes.length < 4 || codes[0] != 'a' || codes[1] != 'r' || codes[2] != 'n' || codes[3] != ':') return codes;
+        int colons = 0;
+        for (int i = 0; i < codes.length && colons < 5; i++) {
+            int c = codes[i];
+            if (c == ':') {
+                colons++;
+            } else if (c == QMARK) {
+                codes[i] = SEG_QMARK;
+            } else if (c == STAR && i + 1 < codes.length && codes[i + 1] != ':') {
+                codes[i] = SEG_STAR;
+            }
+        }
+        return codes;
+    }
+
     /** Matches without building a Glob; {@code p} must already be lower-cased when ignoring case. */
     static boolean matchCodes(int[] p, boolean ignoreCase, String s) {
+        for (int c : p) {
+            if (c < QMARK) return matchScoped(p, ignoreCase, s);
+        }
         final int m = p.length;
         final int n = s.length();
         int pi = 0;
@@ -108,6 +138,37 @@ final class Glob {
         }
         while (pi < m && p[pi] == STAR) pi++;
         return pi == m;
+    }
+
+    /** Dynamic programming over pattern and text for patterns with segment-scoped wildcards (rare, short). */
+    private static boolean matchScoped(int[] p, boolean ignoreCase, String s) {
+        final int n = s.length();
+        boolean[] cur = new boolean[n + 1];
+        boolean[] next = new boolean[n + 1];
+        cur[0] = true;
+        for (int c : p) {
+            for (int j = 0; j <= n; j++) {
+                boolean v;
+                if (c == STAR) {
+                    v = cur[j] || (j > 0 && next[j - 1]);
+                } else if (c == SEG_STAR) {
+                    v = cur[j] || (j > 0 && next[j - 1] && s.charAt(j - 1) != ':');
+                } else if (j == 0) {
+                    v = false;
+                } else if (c == QMARK) {
+                    v = cur[j - 1];
+                } else if (c == SEG_QMARK) {
+                    v = cur[j - 1] && s.charAt(j - 1) != ':';
+                } else {
+                    v = cur[j - 1] && same(c, s.charAt(j - 1), ignoreCase);
+                }
+                next[j] = v;
+            }
+            boolean[] t = cur;
+            cur = next;
+            next = t;
+        }
+        return cur[n];
     }
 
     private static boolean same(int pc, char c, boolean ignoreCase) {

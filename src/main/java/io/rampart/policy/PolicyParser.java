@@ -207,7 +207,7 @@ final class PolicyParser {
             resources = new ArrayList<>(texts.size());
             for (String r : texts) {
                 if (!validResource(r)) throw new MalformedPolicyException(INVALID_RESOURCE);
-                resources.add(Template.parse(r, variables));
+                resources.add(Template.parseResource(r, variables));
             }
         }
 

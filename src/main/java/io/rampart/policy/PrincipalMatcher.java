@@ -6,13 +6,16 @@ import java.util.Set;
 /**
  * A compiled Principal / NotPrincipal element. A match is graded: {@link #DIRECT} when the element
  * names the caller's own ARN (IAM user ARN or role-session ARN), {@link #INDIRECT} when it matches
- * through "*", the account, or the session's role ARN. The grade matters for AWS's same-account rule
- * that a resource policy naming the caller directly grants on its own.
+ * through "*" or the session's role ARN, {@link #ACCOUNT} when only through the caller's account
+ * ("AWS":"123456789012" or its root ARN). The grade matters for AWS's same-account rules: a resource
+ * policy naming the caller directly grants on its own, and one naming the account only delegates to
+ * the account's IAM policies ("AWS JSON policy elements: Principal", AWS account principals).
  */
 final class PrincipalMatcher {
     static final int NONE = 0;
-    static final int INDIRECT = 1;
-    static final int DIRECT = 2;
+    static final int ACCOUNT = 1;
+    static final int INDIRECT = 2;
+    static final int DIRECT = 3;
 
     private final boolean any;
     private final Set<String> arns;
@@ -51,7 +54,7 @@ final class PrincipalMatcher {
             if (arns.contains(p.arn())) return p.type() == PrincipalType.ROOT ? INDIRECT : DIRECT;
             if (p.type() == PrincipalType.ASSUMED_ROLE && arns.contains(p.roleArn())) best = INDIRECT;
         }
-        if (!accounts.isEmpty() && accounts.contains(p.accountId())) best = INDIRECT;
+        if (!accounts.isEmpty() && accounts.contains(p.accountId())) best = Math.max(best, ACCOUNT);
         if (!canonical.isEmpty() && !p.canonicalUserId().isEmpty() && canonical.contains(p.canonicalUserId())) {
             best = INDIRECT;
         }

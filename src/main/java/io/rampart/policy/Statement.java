@@ -57,6 +57,19 @@ public final class Statement {
         return g;
     }
 
+    /**
+     * Whether a Deny statement's Principal/NotPrincipal reaches the caller. AWS ("AWS JSON policy elements:
+     * NotPrincipal", key points): a NotPrincipal with Deny always denies an IAM principal that has a
+     * permissions boundary attached, whatever NotPrincipal names.
+     */
+    boolean denyReaches(RequestContext ctx, boolean callerHasBoundary) {
+        if (notPrincipal && callerHasBoundary) {
+            PrincipalType t = ctx.principal().type();
+            if (t == PrincipalType.IAM_USER || t == PrincipalType.ASSUMED_ROLE) return true;
+        }
+        return principalGrade(ctx) != PrincipalMatcher.NONE;
+    }
+
     /** Action, resource and conditions apply (principal checked separately). */
     boolean appliesTo(RequestContext ctx) {
         return actionMatches(ctx.action()) && resourceMatches(ctx) && conditionsHold(ctx);

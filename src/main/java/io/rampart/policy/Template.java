@@ -16,13 +16,15 @@ final class Template {
     private record Variable(String lowerKey, String fallback) implements Part {}
 
     private final String raw;
+    private final boolean arnScoped;         // wildcards scoped to ARN segments (Resource / NotResource)
     private final List<Part> parts;          // null when the template is static
     private final int[] staticCodes;         // wildcard codes when static
     private final String staticText;         // literal text when static (escapes applied)
     private final Glob staticGlobCs;
 
-    private Template(String raw, List<Part> parts) {
+    private Template(String raw, List<Part> parts, boolean arnScoped) {
         this.raw = raw;
+        this.arnScoped = arnScoped;
         boolean dynamic = parts.stream().anyMatch(p -> p instanceof Variable);
         if (dynamic) {
             this.parts = List.copyOf(parts);
@@ -36,15 +38,25 @@ final class Template {
             for (Part p : parts) append(p, null, sb, codes);
             this.staticText = sb.toString();
             this.staticCodes = codes.toArray();
-            this.staticGlobCs = Glob.of(staticCodes.clone(), false);
+            int[] globCodes = staticCodes.clone();
+            this.staticGlobCs = Glob.of(arnScoped ? Glob.scopeToArnSegments(globCodes) : globCodes, false);
         }
     }
 
     static Template parse(String raw, boolean variables) {
+        return parse(raw, variables, false);
+    }
+
+    /** A Resource / NotResource ARN: its wildcards stay within a segment (see {@link Glob#scopeToArnSegments}). */
+    static Template parseResource(String raw, boolean variables) {
+        return parse(raw, variables, true);
+    }
+
+    private static Template parse(String raw, boolean variables, boolean arnScoped) {
         List<Part> parts = new ArrayList<>();
         if (!variables) {
             parts.add(new Text(raw));
-            return new Template(raw, parts);
+            return new Template(raw, parts, arnScoped);
         }
         int i = 0;
         StringBuilder text = new StringBuilder();
@@ -70,7 +82,7 @@ final class Template {
             i = close + 1;
         }
         if (!text.isEmpty()) parts.add(new Text(text.toString()));
-        return new Template(raw, parts);
+        return new Template(raw, parts, arnScoped);
     }
 
     private static Part variablePart(String body) {
@@ -116,6 +128,19 @@ final class Template {
     }
 
     /**
+     * Wildcard codes after substitution (substituted text and escapes literal), or null when a variable cannot be
+     * resolved.
+     */
+    int[] resolveCodes(RequestContext ctx) {
+        if (parts == null) return staticCodes.clone();
+        IntList codes = new IntList();
+        for (Part p : parts) {
+            if (!append(p, ctx, null, codes)) return null;
+        }
+        return codes.toArray();
+    }
+
+    /**
      * Case-sensitive wildcard match after substitution without building a {@link Glob}; false when a
      * variable cannot be resolved (AWS: that element does not match).
      */
@@ -156,7 +181,7 @@ final class Template {
                 for (int j = 0; j < x.length(); j++) codes[k++] = x.charAt(j);
             }
         }
-        return Glob.matchCodes(codes, false, s);
+        return Glob.matchCodes(arnScoped ? Glob.scopeToArnSegments(codes) : codes, false, s);
     }
 
     private static boolean append(Part p, RequestContext ctx, StringBuilder sb, IntList codes) {

@@ -217,6 +217,7 @@ final class Authorizer {
         Instant now = Instant.ofEpochMilli(ctx.now());
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
+        k.putAll(permissions.sessionKeys(p));
         if (!p.isAnonymous()) {
             // AWS's values: "AWS" for Signature Version 2 (a header, a query string, or a browser form with AWSAccessKeyId
             // and no x-amz-credential), "AWS4-HMAC-SHA256" for Version 4; a browser-based upload is authType POST.

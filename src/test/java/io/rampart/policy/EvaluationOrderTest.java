@@ -120,8 +120,31 @@ class EvaluationOrderTest {
                 PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/alice\"}"))
                         .permissionsBoundary(boundary("ec2:*")).build(),
                 ALICE, Outcome.ALLOW, PolicyKind.RESOURCE));
-        r.add(new Row("bucket policy naming the account allows same-account users",
+        // "AWS JSON policy elements: Principal" (AWS account principals): naming the account delegates to the
+        // account's IAM; its users still need an identity-based policy that allows.
+        r.add(new Row("bucket policy naming the account delegates to IAM: no identity policy denies",
                 PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":\"" + ACCOUNT + "\"}")).build(),
+                ALICE, Outcome.IMPLICIT_DENY, PolicyKind.IDENTITY));
+        r.add(new Row("bucket policy naming the account root ARN delegates to IAM: no identity policy denies",
+                PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":root\"}"))
+                        .build(),
+                ALICE, Outcome.IMPLICIT_DENY, PolicyKind.IDENTITY));
+        r.add(new Row("bucket policy naming the account delegates to IAM: role session without identity policy denies",
+                PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":\"" + ACCOUNT + "\"}")).build(),
+                ROLE_SESSION, Outcome.IMPLICIT_DENY, PolicyKind.IDENTITY));
+        r.add(new Row("bucket policy naming the account plus an identity Allow allows",
+                PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":\"" + ACCOUNT + "\"}"))
+                        .identityPolicies(allowIdentity("s3:GetObject")).build(),
+                ALICE, Outcome.ALLOW, PolicyKind.IDENTITY));
+        r.add(new Row("bucket policy naming the account allows the account root user",
+                PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":\"" + ACCOUNT + "\"}")).build(),
+                RequestContext.Principal.root(ACCOUNT), Outcome.ALLOW, null));
+        r.add(new Row("bucket policy naming \"*\" still allows same-account users on its own",
+                PolicySet.builder().resourcePolicy(bucketAllow("\"*\"")).build(),
+                ALICE, Outcome.ALLOW, PolicyKind.RESOURCE));
+        r.add(new Row("bucket policy naming the account and the user's ARN grants directly",
+                PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":[\"" + ACCOUNT + "\",\"arn:aws:iam::" + ACCOUNT
+                        + ":user/alice\"]}")).build(),
                 ALICE, Outcome.ALLOW, PolicyKind.RESOURCE));
         r.add(new Row("bucket policy naming the role is limited by the session policy",
                 PolicySet.builder().resourcePolicy(bucketAllow("{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":role/Writer\"}"))

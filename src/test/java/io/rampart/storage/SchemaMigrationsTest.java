@@ -55,7 +55,7 @@ class SchemaMigrationsTest {
         Path file = dir.resolve("rampart.db");
         try (Database db = new Database(file, 1)) {
             assertThat(rows(db, "SELECT version || ' ' || owner FROM schema_version ORDER BY version"))
-                    .containsExactly("1 storage", "2 iam", "3 audit", "4 detect", "5 notify", "6 kms", "7 cluster");
+                    .containsExactly("1 storage", "2 iam", "3 audit", "4 detect", "5 notify", "6 kms", "7 cluster", "8 iam");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains("buckets", "objects", "uploads", "parts", "blobs", "users", "access_keys", "findings",
                             "trail_keys", "notification_queue", "recovery_window", "replication_queue", "kms_keys",
