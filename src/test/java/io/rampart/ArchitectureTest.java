@@ -1,6 +1,8 @@
 package io.rampart;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -9,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -66,5 +69,22 @@ class ArchitectureTest {
                 .allowEmptyShould(true)
                 .because("DESIGN.md: " + rule + " " + Arrays.toString(targets))
                 .check(classes);
+    }
+
+    /** A rule about a package that does not exist passes for nothing: every package named here has classes. */
+    @Test void everyNamedPackageExists() {
+        for (String p : ALL) {
+            assertThat(classes.stream().anyMatch(c -> c.getPackageName().equals("io.rampart." + p)
+                    || c.getPackageName().startsWith("io.rampart." + p + ".")))
+                    .as("package io.rampart.%s exists", p).isTrue();
+        }
+        assertThat(classes.stream().map(c -> c.getPackageName().replaceFirst("^io\\.rampart\\.([^.]+).*$", "$1"))
+                .filter(p -> !p.equals("io.rampart")).distinct())
+                .as("every package is named in ALL (and so has rules)").allMatch(ALL::contains);
+    }
+
+    /** The packages form a graph without cycles: each arrow of the request path points one way. */
+    @Test void packagesFormNoCycles() {
+        slices().matching("io.rampart.(*)..").should().beFreeOfCycles().check(classes);
     }
 }
