@@ -17,17 +17,37 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Enforces DESIGN.md's "must not depend on" column: each arrow of the request path points one way. */
 class ArchitectureTest {
-    private static final List<String> ALL = List.of("http", "auth", "policy", "iam", "s3", "storage", "crypto", "audit",
-            "detect", "recovery", "guard", "cli", "xml", "metrics", "notify", "kms", "console");
+    private static final List<String> ALL = List.of(
+            "http",
+            "auth",
+            "policy",
+            "iam",
+            "s3",
+            "storage",
+            "crypto",
+            "audit",
+            "detect",
+            "recovery",
+            "guard",
+            "cli",
+            "xml",
+            "metrics",
+            "notify",
+            "kms",
+            "console");
 
     private static JavaClasses classes;
 
-    @BeforeAll static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.rampart");
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.rampart");
     }
 
     record Rule(String pkg, List<String> forbidden) {
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return pkg + " must not depend on " + forbidden;
         }
     }
@@ -49,9 +69,14 @@ class ArchitectureTest {
                 new Rule("notify", List.of("http", "cli", "auth")),
                 // console: sessions and view models; the HTTP glue that runs S3 and IAM calls is http.Console.
                 new Rule("console", List.of("http", "cli", "s3", "storage")),
-                // guard checks any S3 endpoint through the SDK: it must not reach into the server; it evaluates the policies it
+                // guard checks any S3 endpoint through the SDK: it must not reach into the server; it evaluates the
+                // policies it
                 // reads with the pure policy library.
-                new Rule("guard", ALL.stream().filter(p -> !p.equals("guard") && !p.equals("policy")).toList()),
+                new Rule(
+                        "guard",
+                        ALL.stream()
+                                .filter(p -> !p.equals("guard") && !p.equals("policy"))
+                                .toList()),
                 // xml: the wire documents' writer and hardened parser, a leaf shared by the protocol packages.
                 new Rule("xml", allBut("xml")));
     }
@@ -63,28 +88,40 @@ class ArchitectureTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rules")
     void packageRespectsItsForbiddenDependencies(Rule rule) {
-        String[] targets = rule.forbidden().stream().map(p -> "io.rampart." + p + "..").toArray(String[]::new);
-        noClasses().that().resideInAPackage("io.rampart." + rule.pkg() + "..")
-                .should().dependOnClassesThat().resideInAnyPackage(targets)
+        String[] targets =
+                rule.forbidden().stream().map(p -> "io.rampart." + p + "..").toArray(String[]::new);
+        noClasses()
+                .that()
+                .resideInAPackage("io.rampart." + rule.pkg() + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(targets)
                 .allowEmptyShould(true)
                 .because("DESIGN.md: " + rule + " " + Arrays.toString(targets))
                 .check(classes);
     }
 
     /** A rule about a package that does not exist passes for nothing: every package named here has classes. */
-    @Test void everyNamedPackageExists() {
+    @Test
+    void everyNamedPackageExists() {
         for (String p : ALL) {
-            assertThat(classes.stream().anyMatch(c -> c.getPackageName().equals("io.rampart." + p)
-                    || c.getPackageName().startsWith("io.rampart." + p + ".")))
-                    .as("package io.rampart.%s exists", p).isTrue();
+            assertThat(classes.stream()
+                            .anyMatch(c -> c.getPackageName().equals("io.rampart." + p)
+                                    || c.getPackageName().startsWith("io.rampart." + p + ".")))
+                    .as("package io.rampart.%s exists", p)
+                    .isTrue();
         }
-        assertThat(classes.stream().map(c -> c.getPackageName().replaceFirst("^io\\.rampart\\.([^.]+).*$", "$1"))
-                .filter(p -> !p.equals("io.rampart")).distinct())
-                .as("every package is named in ALL (and so has rules)").allMatch(ALL::contains);
+        assertThat(classes.stream()
+                        .map(c -> c.getPackageName().replaceFirst("^io\\.rampart\\.([^.]+).*$", "$1"))
+                        .filter(p -> !p.equals("io.rampart"))
+                        .distinct())
+                .as("every package is named in ALL (and so has rules)")
+                .allMatch(ALL::contains);
     }
 
     /** The packages form a graph without cycles: each arrow of the request path points one way. */
-    @Test void packagesFormNoCycles() {
+    @Test
+    void packagesFormNoCycles() {
         slices().matching("io.rampart.(*)..").should().beFreeOfCycles().check(classes);
     }
 }

@@ -37,22 +37,38 @@ public class SigV4Benchmark {
     private SdkSigning.Signed chunkedPut;
     private final byte[] buffer = new byte[256 * 1024];
 
-    @Setup public void setUp() {
-        Credential credential = SdkSigning.credential("AKIABENCH00000000001", "benchSecretKey000000000000000000000000001", null);
+    @Setup
+    public void setUp() {
+        Credential credential =
+                SdkSigning.credential("AKIABENCH00000000001", "benchSecretKey000000000000000000000000001", null);
         verifier = new SigV4Verifier(id -> Optional.of(credential), SdkSigning.REGION, SdkSigning.CLOCK);
-        get = SdkSigning.sign(credential, SdkHttpMethod.GET, "/bucket/some/object/key.txt", Map.of(), Map.of(), null,
+        get = SdkSigning.sign(
+                credential,
+                SdkHttpMethod.GET,
+                "/bucket/some/object/key.txt",
+                Map.of(),
+                Map.of(),
+                null,
                 SdkSigning.Options.s3());
         byte[] body = new byte[1024 * 1024];
         new Random(1).nextBytes(body);
-        chunkedPut = SdkSigning.sign(credential, SdkHttpMethod.PUT, "/bucket/big.bin", Map.of(), Map.of(), body,
+        chunkedPut = SdkSigning.sign(
+                credential,
+                SdkHttpMethod.PUT,
+                "/bucket/big.bin",
+                Map.of(),
+                Map.of(),
+                body,
                 SdkSigning.Options.s3().chunked(DefaultChecksumAlgorithm.CRC32));
     }
 
-    @Benchmark public Authenticated headerSignedGet() throws AuthException {
+    @Benchmark
+    public Authenticated headerSignedGet() throws AuthException {
         return verifier.verify(get.request(), InputStream.nullInputStream());
     }
 
-    @Benchmark public long signedChunkedPutOneMiB() throws AuthException, IOException {
+    @Benchmark
+    public long signedChunkedPutOneMiB() throws AuthException, IOException {
         Authenticated a = verifier.verify(chunkedPut.request(), new ByteArrayInputStream(chunkedPut.body()));
         long n = 0;
         int r;

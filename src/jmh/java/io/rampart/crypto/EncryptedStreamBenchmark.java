@@ -39,7 +39,8 @@ public class EncryptedStreamBenchmark {
     private byte[][] rawSealed;
     private byte[] rawPlainOut;
 
-    @Setup public void setUp() throws Exception {
+    @Setup
+    public void setUp() throws Exception {
         plain = new byte[SIZE];
         new Random(1).nextBytes(plain);
         key = EncryptedStream.newDataKey();
@@ -62,7 +63,8 @@ public class EncryptedStreamBenchmark {
         return nonce;
     }
 
-    @Benchmark public long rawAesGcmDecrypt() throws Exception {
+    @Benchmark
+    public long rawAesGcmDecrypt() throws Exception {
         long n = 0;
         for (int i = 0; i < rawSealed.length; i++) {
             cipher.init(Cipher.DECRYPT_MODE, spec, new GCMParameterSpec(128, nonce(i)));
@@ -75,16 +77,19 @@ public class EncryptedStreamBenchmark {
     static final class Sink extends OutputStream {
         long count;
 
-        @Override public void write(int b) {
+        @Override
+        public void write(int b) {
             count++;
         }
 
-        @Override public void write(byte[] b, int off, int len) {
+        @Override
+        public void write(byte[] b, int off, int len) {
             count += len;
         }
     }
 
-    @Benchmark public long streamFormatEncrypt() throws IOException {
+    @Benchmark
+    public long streamFormatEncrypt() throws IOException {
         Sink sink = new Sink();
         try (OutputStream enc = EncryptedStream.encrypt(sink, key)) {
             enc.write(plain);
@@ -93,9 +98,10 @@ public class EncryptedStreamBenchmark {
     }
 
     /** As a GET does it: the decrypting stream transferred to a sink. */
-    @Benchmark public long streamFormatDecrypt() throws IOException {
-        EncryptedStream.Source src = (off, len) -> new java.io.ByteArrayInputStream(stored, (int) off,
-                (int) Math.min(len, stored.length - off));
+    @Benchmark
+    public long streamFormatDecrypt() throws IOException {
+        EncryptedStream.Source src = (off, len) ->
+                new java.io.ByteArrayInputStream(stored, (int) off, (int) Math.min(len, stored.length - off));
         Sink sink = new Sink();
         try (var in = EncryptedStream.decrypt(src, key, SIZE, 0, SIZE - 1)) {
             in.transferTo(sink);
@@ -103,7 +109,8 @@ public class EncryptedStreamBenchmark {
         return sink.count;
     }
 
-    @Benchmark public long rawAesGcmEncrypt() throws Exception {
+    @Benchmark
+    public long rawAesGcmEncrypt() throws Exception {
         long n = 0;
         byte[] nonce = new byte[12];
         for (int off = 0, i = 0; off < SIZE; off += EncryptedStream.CHUNK, i++) {
@@ -114,5 +121,4 @@ public class EncryptedStreamBenchmark {
         }
         return n;
     }
-
 }

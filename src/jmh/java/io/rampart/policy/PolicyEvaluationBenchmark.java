@@ -49,18 +49,31 @@ public class PolicyEvaluationBenchmark {
         PolicyDocument bucket = PolicyDocument.parse(sb.toString(), PolicyKind.RESOURCE, "bucket");
         if (bucket.statements().size() != 20) throw new IllegalStateException("expected 20 statements");
         PolicyDocument identity = PolicyDocument.parse("""
-                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}""",
-                PolicyKind.IDENTITY, "reader");
-        set = PolicySet.builder().resourcePolicy(bucket).identityPolicies(identity).sameAccount(true).build();
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}""", PolicyKind.IDENTITY, "reader");
+        set = PolicySet.builder()
+                .resourcePolicy(bucket)
+                .identityPolicies(identity)
+                .sameAccount(true)
+                .build();
         RequestContext.Principal alice = RequestContext.Principal.iamUser("111122223333", "alice", "AIDAALICE");
-        allowed = RequestContext.builder().principal(alice).action("s3:GetObject")
-                .resource("arn:aws:s3:::bucket/shared/report.pdf").resourceAccountId("111122223333")
-                .key("aws:SecureTransport", "true").key("aws:SourceIp", "10.3.4.5")
-                .key("aws:CurrentTime", "2026-05-01T12:00:00Z").build();
-        denied = RequestContext.builder().principal(alice).action("s3:PutObject")
-                .resource("arn:aws:s3:::bucket/shared/report.pdf").resourceAccountId("111122223333")
-                .key("aws:SecureTransport", "true").key("aws:SourceIp", "10.3.4.5")
-                .key("s3:x-amz-server-side-encryption-customer-algorithm", "AES256").build();
+        allowed = RequestContext.builder()
+                .principal(alice)
+                .action("s3:GetObject")
+                .resource("arn:aws:s3:::bucket/shared/report.pdf")
+                .resourceAccountId("111122223333")
+                .key("aws:SecureTransport", "true")
+                .key("aws:SourceIp", "10.3.4.5")
+                .key("aws:CurrentTime", "2026-05-01T12:00:00Z")
+                .build();
+        denied = RequestContext.builder()
+                .principal(alice)
+                .action("s3:PutObject")
+                .resource("arn:aws:s3:::bucket/shared/report.pdf")
+                .resourceAccountId("111122223333")
+                .key("aws:SecureTransport", "true")
+                .key("aws:SourceIp", "10.3.4.5")
+                .key("s3:x-amz-server-side-encryption-customer-algorithm", "AES256")
+                .build();
         if (!Evaluator.evaluate(set, allowed).allowed()) throw new IllegalStateException("allowed request denied");
         if (Evaluator.evaluate(set, denied).outcome() != Outcome.EXPLICIT_DENY) throw new IllegalStateException("deny");
     }

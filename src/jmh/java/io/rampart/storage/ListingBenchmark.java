@@ -43,16 +43,38 @@ public class ListingBenchmark {
     private Database db;
     private SqliteMetadataStore store;
 
-    @Setup(Level.Trial) public void setUp() throws Exception {
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
         dir = Files.createTempDirectory("rampart-listing-bench");
         db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
-        store = new SqliteMetadataStore(db, blob -> { });
+        store = new SqliteMetadataStore(db, blob -> {});
         store.createBucket(new Bucket(BUCKET, "owner", "us-east-1", 0, "", false, "{}"));
-        ObjectMeta meta = new ObjectMeta(Map.of("Content-Type", "application/octet-stream"), Map.of(), Map.of(), null,
-                List.of(), Map.of(), null, null);
-        store.putObject(new ObjectVersion(BUCKET, "template", "null", 0, true, false, 4096,
-                "\"0123456789abcdef0123456789abcdef\"", System.currentTimeMillis(), meta, List.of(), new byte[4096],
-                null, null), MetadataStore.Precondition.NONE);
+        ObjectMeta meta = new ObjectMeta(
+                Map.of("Content-Type", "application/octet-stream"),
+                Map.of(),
+                Map.of(),
+                null,
+                List.of(),
+                Map.of(),
+                null,
+                null);
+        store.putObject(
+                new ObjectVersion(
+                        BUCKET,
+                        "template",
+                        "null",
+                        0,
+                        true,
+                        false,
+                        4096,
+                        "\"0123456789abcdef0123456789abcdef\"",
+                        System.currentTimeMillis(),
+                        meta,
+                        List.of(),
+                        new byte[4096],
+                        null,
+                        null),
+                MetadataStore.Precondition.NONE);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
@@ -71,21 +93,26 @@ public class ListingBenchmark {
             return null;
         });
         ListPage<ListEntry> check = store.listObjects(BUCKET, "k", null, null, 1000);
-        if (check.entries().size() != 1000) throw new IllegalStateException("loaded " + check.entries().size());
+        if (check.entries().size() != 1000)
+            throw new IllegalStateException("loaded " + check.entries().size());
     }
 
-    @TearDown(Level.Trial) public void tearDown() throws Exception {
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
         db.close();
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
-    @Benchmark public ListPage<ListEntry> fromStart() {
+    @Benchmark
+    public ListPage<ListEntry> fromStart() {
         return store.listObjects(BUCKET, "k", null, null, 1000);
     }
 
-    @Benchmark public ListPage<ListEntry> afterRandomMarker() {
+    @Benchmark
+    public ListPage<ListEntry> afterRandomMarker() {
         int start = ThreadLocalRandom.current().nextInt(Math.max(1, keys - 1000));
         return store.listObjects(BUCKET, "k", null, String.format("k%08d", start), 1000);
     }

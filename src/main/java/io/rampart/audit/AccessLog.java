@@ -2,8 +2,8 @@ package io.rampart.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,6 +32,7 @@ public final class AccessLog implements AutoCloseable {
             DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
     /** How long a bucket's logging configuration is cached; PutBucketLogging through this server invalidates at once. */
     private static final long CACHE_MILLIS = 10_000;
+
     private static final int MAX_CACHED = 10_000;
     /** Lines buffered per target before an early delivery. */
     private static final int MAX_BUFFERED_LINES = 50_000;
@@ -42,7 +43,8 @@ public final class AccessLog implements AutoCloseable {
      * {@code TargetPrefix + SourceAccountId/SourceRegion/SourceBucket/}, and {@code eventTime} says whether the date in
      * the key is the requests' day (EventTime) or the delivery's (DeliveryTime).
      */
-    public record Target(String ownerCanonicalId, String bucket, String prefix, String partitionedPrefix, boolean eventTime) {
+    public record Target(
+            String ownerCanonicalId, String bucket, String prefix, String partitionedPrefix, boolean eventTime) {
         public Target(String ownerCanonicalId, String bucket, String prefix) {
             this(ownerCanonicalId, bucket, prefix, null, false);
         }
@@ -54,11 +56,13 @@ public final class AccessLog implements AutoCloseable {
         void put(String bucket, String key, byte[] body) throws Exception;
     }
 
-    private record Cached(Optional<Target> target, long until) { }
+    private record Cached(Optional<Target> target, long until) {}
 
     /** One log object's worth of lines: {@code eventDay} set for PartitionedPrefix by EventTime (one object per day). */
-    private record Destination(String bucket, String prefix, boolean partitioned, java.time.LocalDate eventDay) { }
-    private static final DateTimeFormatter DAY_PATH = DateTimeFormatter.ofPattern("yyyy/MM/dd/").withZone(ZoneOffset.UTC);
+    private record Destination(String bucket, String prefix, boolean partitioned, java.time.LocalDate eventDay) {}
+
+    private static final DateTimeFormatter DAY_PATH =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd/").withZone(ZoneOffset.UTC);
 
     private final Function<String, Optional<Target>> lookup;
     private final Delivery delivery;
@@ -71,9 +75,10 @@ public final class AccessLog implements AutoCloseable {
         this.lookup = lookup;
         this.delivery = delivery;
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("rampart-access-log")
-                .daemon(true).unstarted(r));
-        var unused = scheduler.scheduleWithFixedDelay(this::deliverSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("rampart-access-log").daemon(true).unstarted(r));
+        var unused = scheduler.scheduleWithFixedDelay(
+                this::deliverSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Buffers the request's line when its bucket has logging enabled. Cheap when it has not (a cached lookup). */
@@ -81,17 +86,21 @@ public final class AccessLog implements AutoCloseable {
         String bucket = r.facts().bucket();
         if (bucket == null || bucket.isEmpty()) return;
         String event = r.facts().eventName();
-        if (r.facts().status() < 300 && ("PutBucketLogging".equals(event) || "DeleteBucket".equals(event)
-                || "CreateBucket".equals(event))) {
+        if (r.facts().status() < 300
+                && ("PutBucketLogging".equals(event) || "DeleteBucket".equals(event) || "CreateBucket".equals(event))) {
             cache.remove(bucket);
         }
         Optional<Target> target = target(bucket);
         if (target.isEmpty()) return;
         Target t = target.get();
         String line = AccessLogFormat.line(r, t.ownerCanonicalId());
-        Destination destination = t.partitionedPrefix() == null ? new Destination(t.bucket(), t.prefix(), false, null)
-                : new Destination(t.bucket(), t.partitionedPrefix(), true, t.eventTime()
-                        ? java.time.LocalDate.ofInstant(r.facts().time(), ZoneOffset.UTC) : null);
+        Destination destination = t.partitionedPrefix() == null
+                ? new Destination(t.bucket(), t.prefix(), false, null)
+                : new Destination(
+                        t.bucket(),
+                        t.partitionedPrefix(),
+                        true,
+                        t.eventTime() ? java.time.LocalDate.ofInstant(r.facts().time(), ZoneOffset.UTC) : null);
         List<String> buffer = buffers.computeIfAbsent(destination, d -> new ArrayList<>());
         boolean full;
         synchronized (buffer) {
@@ -146,7 +155,12 @@ public final class AccessLog implements AutoCloseable {
                 delivery.put(d.bucket(), key, body.toString().getBytes(StandardCharsets.UTF_8));
             } catch (Exception ex) {
                 // Best effort, as AWS: a target that is gone or refuses the write loses these lines, loudly.
-                log.warn("could not deliver {} access log line(s) to s3://{}/{}: {}", lines.size(), d.bucket(), key, ex.toString());
+                log.warn(
+                        "could not deliver {} access log line(s) to s3://{}/{}: {}",
+                        lines.size(),
+                        d.bucket(),
+                        key,
+                        ex.toString());
             }
         }
     }
@@ -158,7 +172,8 @@ public final class AccessLog implements AutoCloseable {
      */
     private static String key(Destination d, Instant now) {
         if (!d.partitioned()) return d.prefix() + KEY_TIME.format(now) + "-" + uniqueString();
-        if (d.eventDay() == null) return d.prefix() + DAY_PATH.format(now) + KEY_TIME.format(now) + "-" + uniqueString();
+        if (d.eventDay() == null)
+            return d.prefix() + DAY_PATH.format(now) + KEY_TIME.format(now) + "-" + uniqueString();
         Instant day = d.eventDay().atStartOfDay(ZoneOffset.UTC).toInstant();
         return d.prefix() + DAY_PATH.format(day) + KEY_TIME.format(day) + "-" + uniqueString();
     }
@@ -169,7 +184,8 @@ public final class AccessLog implements AutoCloseable {
         return HexFormat.of().withUpperCase().formatHex(b);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         try {
             scheduler.execute(this::deliverSafely);
         } catch (java.util.concurrent.RejectedExecutionException ignored) {
@@ -177,7 +193,8 @@ public final class AccessLog implements AutoCloseable {
         }
         scheduler.shutdown();
         try {
-            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) log.warn("access log delivery did not finish at shutdown");
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS))
+                log.warn("access log delivery did not finish at shutdown");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -13,7 +13,7 @@ import java.util.Locale;
  * host header, TLS version, access point ARN, ACL required. Missing values are "-".
  */
 public final class AccessLogFormat {
-    private AccessLogFormat() { }
+    private AccessLogFormat() {}
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -42,7 +42,11 @@ public final class AccessLogFormat {
         if (version == null) version = f.requestParameters().get("versionId");
         field(b, version);
         field(b, f.hostId());
-        field(b, f.authMethod() == null ? null : String.valueOf(f.additional().getOrDefault("SignatureVersion", "SigV4")));
+        field(
+                b,
+                f.authMethod() == null
+                        ? null
+                        : String.valueOf(f.additional().getOrDefault("SignatureVersion", "SigV4")));
         field(b, f.cipherSuite());
         field(b, f.authMethod());
         field(b, f.requestParameters().get("Host"));
@@ -53,7 +57,8 @@ public final class AccessLogFormat {
     }
 
     private static void field(StringBuilder b, String value) {
-        b.append(value == null || value.isEmpty() ? "-" : clean(value).replace(" ", "%20")).append(' ');
+        b.append(value == null || value.isEmpty() ? "-" : clean(value).replace(" ", "%20"))
+                .append(' ');
     }
 
     private static void quoted(StringBuilder b, String value) {
@@ -84,11 +89,18 @@ public final class AccessLogFormat {
         StringBuilder out = new StringBuilder(key.length() + 8);
         for (byte x : key.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || c == '.' || c == '~' || c == '/') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~'
+                    || c == '/') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }

@@ -29,14 +29,24 @@ public final class AdminActions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminActions.class);
     /** The records' eventSource: not an AWS service, Rampart's own break-glass command. */
     public static final String EVENT_SOURCE = "rampart.admin";
+
     public static final String USER_AGENT = "rampart-admin-cli";
     /** The agent of what the server itself does as the root at start-up (the admin key it stores). */
     public static final String SERVER_START = "rampart-server-start";
 
     /** One recorded action: what was asked ({@code request}) and what it changed ({@code response}; never a secret). */
-    public record Action(long seq, Instant time, String account, String eventName, boolean readOnly,
-                         Map<String, String> request, Map<String, String> response, String osUser, String host,
-                         String error, String agent) { }
+    public record Action(
+            long seq,
+            Instant time,
+            String account,
+            String eventName,
+            boolean readOnly,
+            Map<String, String> request,
+            Map<String, String> response,
+            String osUser,
+            String host,
+            String error,
+            String agent) {}
 
     private final Database db;
     private volatile Thread poller;
@@ -50,21 +60,33 @@ public final class AdminActions implements AutoCloseable {
      * Records an action durably (returns once committed), with who ran it on which machine. {@code error} is null for
      * an action that succeeded.
      */
-    public void record(String account, String eventName, boolean readOnly, Map<String, String> request,
-                       Map<String, String> response, String error) {
+    public void record(
+            String account,
+            String eventName,
+            boolean readOnly,
+            Map<String, String> request,
+            Map<String, String> response,
+            String error) {
         record(USER_AGENT, account, eventName, readOnly, request, response, error);
     }
 
     /** The same, done by {@code agent} (the record's userAgent and invokedBy). */
-    public void record(String agent, String account, String eventName, boolean readOnly, Map<String, String> request,
-                       Map<String, String> response, String error) {
+    public void record(
+            String agent,
+            String account,
+            String eventName,
+            boolean readOnly,
+            Map<String, String> request,
+            Map<String, String> response,
+            String error) {
         String req = json(request);
         String resp = json(response);
         String osUser = System.getProperty("user.name");
         String host = hostName();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO admin_actions(time, account, event_name, read_only, "
-                    + "request, response, os_user, host, error, agent) VALUES(?,?,?,?,?,?,?,?,?,?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO admin_actions(time, account, event_name, read_only, "
+                            + "request, response, os_user, host, error, agent) VALUES(?,?,?,?,?,?,?,?,?,?)")) {
                 ps.setLong(1, System.currentTimeMillis());
                 ps.setString(2, account);
                 ps.setString(3, eventName);
@@ -84,13 +106,23 @@ public final class AdminActions implements AutoCloseable {
     public List<Action> pending() {
         return db.read(c -> {
             List<Action> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, account, event_name, read_only, request, response, "
-                    + "os_user, host, error, agent FROM admin_actions WHERE drained = 0 ORDER BY seq LIMIT 1000");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT seq, time, account, event_name, read_only, request, response, "
+                                    + "os_user, host, error, agent FROM admin_actions WHERE drained = 0 ORDER BY seq LIMIT 1000");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Action(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
-                            rs.getInt(5) != 0, map(rs.getString(6)), map(rs.getString(7)), rs.getString(8), rs.getString(9),
-                            rs.getString(10), rs.getString(11)));
+                    out.add(new Action(
+                            rs.getLong(1),
+                            Instant.ofEpochMilli(rs.getLong(2)),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getInt(5) != 0,
+                            map(rs.getString(6)),
+                            map(rs.getString(7)),
+                            rs.getString(8),
+                            rs.getString(9),
+                            rs.getString(10),
+                            rs.getString(11)));
                 }
             }
             return out;
@@ -110,7 +142,8 @@ public final class AdminActions implements AutoCloseable {
             for (Action a : batch) trail.append(record(a, region), true);
             long last = batch.get(batch.size() - 1).seq();
             db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE admin_actions SET drained = 1 WHERE drained = 0 AND seq <= ?")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE admin_actions SET drained = 1 WHERE drained = 0 AND seq <= ?")) {
                     ps.setLong(1, last);
                     return ps.executeUpdate();
                 }
@@ -133,14 +166,17 @@ public final class AdminActions implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
-                    if (!closed) log.error("could not move the owner's offline admin actions into the audit trail; will retry", e);
+                    if (!closed)
+                        log.error(
+                                "could not move the owner's offline admin actions into the audit trail; will retry", e);
                 }
             }
         });
     }
 
     /** Stops the poller (before the trail closes); pending rows wait for the next start. */
-    @Override public void close() {
+    @Override
+    public void close() {
         closed = true;
         Thread t = poller;
         if (t != null) {
@@ -190,8 +226,10 @@ public final class AdminActions implements AutoCloseable {
         if (a.osUser() != null) extra.put("osUser", a.osUser());
         if (a.host() != null) extra.put("host", a.host());
         extra.put("adminActionSeq", a.seq());
-        String stable = "rampart-admin-action:" + a.account() + ":" + a.seq() + ":" + a.time().toEpochMilli();
-        String eventId = UUID.nameUUIDFromBytes(stable.getBytes(StandardCharsets.UTF_8)).toString();
+        String stable = "rampart-admin-action:" + a.account() + ":" + a.seq() + ":"
+                + a.time().toEpochMilli();
+        String eventId =
+                UUID.nameUUIDFromBytes(stable.getBytes(StandardCharsets.UTF_8)).toString();
         r.put("requestID", eventId.replace("-", "").substring(0, 16).toUpperCase(java.util.Locale.ROOT));
         r.put("eventID", eventId);
         r.put("readOnly", a.readOnly());

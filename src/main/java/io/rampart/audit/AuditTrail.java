@@ -7,16 +7,20 @@ package io.rampart.audit;
  */
 public interface AuditTrail extends AutoCloseable {
     AuditTrail NONE = new AuditTrail() {
-        @Override public void record(RequestFacts facts) { }
+        @Override
+        public void record(RequestFacts facts) {}
 
-        @Override public void recordDurably(RequestFacts facts) { }
+        @Override
+        public void recordDurably(RequestFacts facts) {}
 
-        @Override public void close() { }
+        @Override
+        public void close() {}
     };
 
     void record(RequestFacts facts);
 
     void recordDurably(RequestFacts facts);
 
-    @Override void close();
+    @Override
+    void close();
 }

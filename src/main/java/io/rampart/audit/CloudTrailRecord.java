@@ -22,15 +22,25 @@ public final class CloudTrailRecord {
     public static final String EVENT_VERSION = "1.11";
     static final ObjectMapper JSON = new ObjectMapper();
     /** CloudTrail's eventTime: ISO-8601 to the second, UTC. */
-    public static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter EVENT_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     /** Never written even if a caller passed them: the SSE-C key itself (only its algorithm and MD5 are facts). */
-    private static final Set<String> SECRET_PARAMETERS = Set.of("x-amz-server-side-encryption-customer-key",
-            "x-amz-copy-source-server-side-encryption-customer-key", "x-amz-security-token", "authorization",
-            "x-amz-signature", "x-amz-credential");
+    private static final Set<String> SECRET_PARAMETERS = Set.of(
+            "x-amz-server-side-encryption-customer-key",
+            "x-amz-copy-source-server-side-encryption-customer-key",
+            "x-amz-security-token",
+            "authorization",
+            "x-amz-signature",
+            "x-amz-credential");
     /** Operations that create object data: their records say which server-side encryption applied (SSEApplied). */
-    private static final Set<String> OBJECT_WRITES = Set.of("PutObject", "CopyObject", "CreateMultipartUpload",
-            "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "PostObject");
+    private static final Set<String> OBJECT_WRITES = Set.of(
+            "PutObject",
+            "CopyObject",
+            "CreateMultipartUpload",
+            "UploadPart",
+            "UploadPartCopy",
+            "CompleteMultipartUpload",
+            "PostObject");
 
     /** sourceIPAddress and userAgent of the calls S3 makes to other services for a caller (SSE-KMS data keys). */
     public static final String INVOKED_BY_S3 = "s3.amazonaws.com";
@@ -63,22 +73,28 @@ public final class CloudTrailRecord {
             r.put("errorMessage", f.errorMessage());
         }
         ObjectNode params = r.putObject("requestParameters");
-        f.requestParameters().entrySet().stream().sorted(Map.Entry.comparingByKey(CloudTrailRecord::parameterOrder))
+        f.requestParameters().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(CloudTrailRecord::parameterOrder))
                 .filter(e -> !SECRET_PARAMETERS.contains(e.getKey().toLowerCase(Locale.ROOT)))
                 .forEach(e -> params.put(e.getKey(), e.getValue()));
-        f.documents().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> params.set(e.getKey(), e.getValue()));
+        f.documents().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> params.set(e.getKey(), e.getValue()));
         // AWS writes null responseElements for reads (and for writes that return no header it shows).
         if ((f.readOnly() && "s3".equals(f.service())) || f.responseElements().isEmpty()) {
             r.putNull("responseElements");
         } else {
             ObjectNode resp = r.putObject("responseElements");
             // "credentials.accessKeyId" nests as CloudTrail shows IAM/STS answers; S3 header names have no dots.
-            f.responseElements().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-                ObjectNode at = resp;
-                String[] path = e.getKey().split("\\.");
-                for (int i = 0; i < path.length - 1; i++) at = at.has(path[i]) ? (ObjectNode) at.get(path[i]) : at.putObject(path[i]);
-                at.put(path[path.length - 1], e.getValue());
-            });
+            f.responseElements().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> {
+                        ObjectNode at = resp;
+                        String[] path = e.getKey().split("\\.");
+                        for (int i = 0; i < path.length - 1; i++)
+                            at = at.has(path[i]) ? (ObjectNode) at.get(path[i]) : at.putObject(path[i]);
+                        at.put(path[path.length - 1], e.getValue());
+                    });
         }
         ObjectNode extra = r.putObject("additionalEventData");
         if (f.authMethod() != null) extra.put("SignatureVersion", "SigV4");
@@ -135,8 +151,8 @@ public final class CloudTrailRecord {
      * @param eventName e.g. "LifecycleExpiration"
      * @param details   e.g. lifecycleAction, ruleId, versionId
      */
-    public ObjectNode serviceEvent(Instant time, String region, String eventName, String bucket, String key,
-                                   Map<String, String> details) {
+    public ObjectNode serviceEvent(
+            Instant time, String region, String eventName, String bucket, String key, Map<String, String> details) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("eventVersion", EVENT_VERSION);
         ObjectNode id = r.putObject("userIdentity");
@@ -154,7 +170,9 @@ public final class CloudTrailRecord {
         r.putNull("responseElements");
         ObjectNode d = r.putObject("serviceEventDetails");
         details.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> d.put(e.getKey(), e.getValue()));
-        r.put("requestID", UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT));
+        r.put(
+                "requestID",
+                UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT));
         r.put("eventID", UUID.randomUUID().toString());
         r.put("readOnly", false);
         if (bucket != null) r.set("resources", resources(bucket, key));
@@ -173,7 +191,8 @@ public final class CloudTrailRecord {
      * {@value #DETECTOR_SOURCE}, a management event, the details under {@code serviceEventDetails}; not an S3 data event,
      * so nothing that watches S3 data events mistakes it for one.
      */
-    public ObjectNode detectorEvent(Instant time, String region, String eventName, String bucket, Map<String, String> details) {
+    public ObjectNode detectorEvent(
+            Instant time, String region, String eventName, String bucket, Map<String, String> details) {
         ObjectNode r = serviceEvent(time, region, eventName, bucket, null, details);
         ((ObjectNode) r.get("userIdentity")).put("invokedBy", DETECTOR_SOURCE);
         r.put("eventSource", DETECTOR_SOURCE);
@@ -216,7 +235,9 @@ public final class CloudTrailRecord {
         id.put("arn", p.arn());
         id.put("accountId", p.accountId());
         if (keyId != null && !keyId.isEmpty()) id.put("accessKeyId", keyId);
-        if (!"AssumedRole".equals(p.type()) && p.userName() != null && !p.userName().isEmpty()) {
+        if (!"AssumedRole".equals(p.type())
+                && p.userName() != null
+                && !p.userName().isEmpty()) {
             id.put("userName", p.userName());
         }
         if (p.sessionTokenIssued().isPresent()) {
@@ -231,7 +252,10 @@ public final class CloudTrailRecord {
                 issuer.put("userName", Principal.roleNameOf(p.arn()));
             }
             ObjectNode attrs = ctx.putObject("attributes");
-            attrs.put("creationDate", EVENT_TIME.format(Instant.ofEpochMilli(p.sessionTokenIssued().get())));
+            attrs.put(
+                    "creationDate",
+                    EVENT_TIME.format(
+                            Instant.ofEpochMilli(p.sessionTokenIssued().get())));
             attrs.put("mfaAuthenticated", Boolean.toString(p.mfaAuthenticated()));
         }
         return id;

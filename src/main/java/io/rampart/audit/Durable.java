@@ -11,14 +11,17 @@ import java.nio.file.StandardOpenOption;
 
 /** Crash-safe file writes for the trail: temp file, fsync, atomic rename, fsync of the directory. */
 final class Durable {
-    private Durable() { }
+    private Durable() {}
 
     static void write(Path target, byte[] content) throws IOException {
         Path dir = target.getParent();
         createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING), io.rampart.storage.OwnerOnly.file())) {
+        try (FileChannel ch = FileChannel.open(
+                tmp,
+                java.util.Set.of(
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                io.rampart.storage.OwnerOnly.file())) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) ch.write(buf);
             ch.force(true);

@@ -28,20 +28,41 @@ public final class RecordBounds {
     public static final int MAX_DEPTH = 32;
     /** The longest field name kept (parameter names come from clients too). */
     public static final int MAX_NAME = 256;
-    private static final List<String> SHRINKABLE = List.of("requestParameters", "responseElements", "additionalEventData",
-            "serviceEventDetails");
+
+    private static final List<String> SHRINKABLE =
+            List.of("requestParameters", "responseElements", "additionalEventData", "serviceEventDetails");
     /**
      * What detection rules and investigations read: dropped only when nothing else is left to drop, so that padding a
      * request with junk parameters cannot push a lifecycle rule or an SSE-C header out of its record.
      */
-    private static final java.util.Set<String> KEPT = java.util.Set.of("bucketName", "key", "Host", "x-amz-copy-source",
-            "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
-            "x-amz-copy-source-server-side-encryption-customer-algorithm", "x-amz-bypass-governance-retention",
-            "bucketPolicy", "LifecycleConfiguration", "VersioningConfiguration", "ServerSideEncryptionConfiguration",
-            "ObjectLockConfiguration", "PublicAccessBlockConfiguration", "userName", "roleName", "groupName", "policyArn",
-            "policyName", "accessKeyId", "status", "roleArn", "SSEApplied", "SignatureVersion", "AuthenticationMethod");
+    private static final java.util.Set<String> KEPT = java.util.Set.of(
+            "bucketName",
+            "key",
+            "Host",
+            "x-amz-copy-source",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-copy-source-server-side-encryption-customer-algorithm",
+            "x-amz-bypass-governance-retention",
+            "bucketPolicy",
+            "LifecycleConfiguration",
+            "VersioningConfiguration",
+            "ServerSideEncryptionConfiguration",
+            "ObjectLockConfiguration",
+            "PublicAccessBlockConfiguration",
+            "userName",
+            "roleName",
+            "groupName",
+            "policyArn",
+            "policyName",
+            "accessKeyId",
+            "status",
+            "roleArn",
+            "SSEApplied",
+            "SignatureVersion",
+            "AuthenticationMethod");
 
-    private RecordBounds() { }
+    private RecordBounds() {}
 
     /** Bounds {@code record} in place; returns its serialised form (at most {@link #MAX_RECORD_BYTES} bytes). */
     public static byte[] bounded(ObjectNode record) {
@@ -63,10 +84,13 @@ public final class RecordBounds {
                 for (String f : SHRINKABLE) {
                     if (record.has(f)) record.putObject(f).put("omitted", true);
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = record.properties().iterator(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it =
+                                record.properties().iterator();
+                        it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (e.getValue().isTextual() && e.getValue().asText().length() > 1024) {
-                        e.setValue(JsonNodeFactory.instance.textNode(e.getValue().asText().substring(0, 1024)));
+                        e.setValue(JsonNodeFactory.instance.textNode(
+                                e.getValue().asText().substring(0, 1024)));
                     }
                 }
                 json = write(record);

@@ -11,6 +11,11 @@ package io.rampart.audit;
  * @param turnAroundMillis from the last request byte read to the first response byte (approximated by when the
  *                        response was ready)
  */
-public record ServedRequest(RequestFacts facts, String operation, String requestLine, String referer, long objectSize,
-                            long totalMillis, long turnAroundMillis) {
-}
+public record ServedRequest(
+        RequestFacts facts,
+        String operation,
+        String requestLine,
+        String referer,
+        long objectSize,
+        long totalMillis,
+        long turnAroundMillis) {}

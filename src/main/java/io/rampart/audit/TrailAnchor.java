@@ -28,19 +28,24 @@ public final class TrailAnchor {
     static final String SEAL_CONTEXT = "rampart-trail-signing-key";
 
     /** A key's status: signing now, announced by the next digest (then signing), or retired (public half only). */
-    public enum KeyStatus { CURRENT, NEXT, RETIRED }
+    public enum KeyStatus {
+        CURRENT,
+        NEXT,
+        RETIRED
+    }
 
     /** A public key and when it signed: {@code validTo} null while it still signs. */
-    public record KeyRecord(String fingerprint, PublicKey publicKey, KeyStatus status, Instant validFrom, Instant validTo) { }
+    public record KeyRecord(
+            String fingerprint, PublicKey publicKey, KeyStatus status, Instant validFrom, Instant validTo) {}
 
     /**
      * The newest digest the server wrote: its object, end time, SHA-256 of its content, the server's digest interval,
      * and whether the server stopped cleanly after it (so no newer digest is due).
      */
-    public record Head(String digestObject, Instant digestEnd, String hash, Duration digestEvery, boolean stopped) { }
+    public record Head(String digestObject, Instant digestEnd, String hash, Duration digestEvery, boolean stopped) {}
 
     /** What a validator reads from the database (no secret). */
-    public record Recorded(List<KeyRecord> keys, Optional<Head> head) { }
+    public record Recorded(List<KeyRecord> keys, Optional<Head> head) {}
 
     private final Database db;
     private final MasterKey masterKey;
@@ -68,7 +73,8 @@ public final class TrailAnchor {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return Optional.<TrailKeys>empty();
                     String fp = rs.getString(1);
-                    return Optional.of(TrailKeys.of(masterKey.unseal(rs.getBytes(3), SEAL_CONTEXT + ":" + fp), rs.getBytes(2)));
+                    return Optional.of(
+                            TrailKeys.of(masterKey.unseal(rs.getBytes(3), SEAL_CONTEXT + ":" + fp), rs.getBytes(2)));
                 }
             }
         });
@@ -78,14 +84,17 @@ public final class TrailAnchor {
     void store(TrailKeys keys, KeyStatus status, Instant from) {
         byte[] sealed = masterKey.seal(keys.privateKeyEncoded(), SEAL_CONTEXT + ":" + keys.fingerprint());
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO trail_keys(fingerprint, public_key, sealed_private, "
-                    + "status, valid_from, valid_to) VALUES(?,?,?,?,?,NULL)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO trail_keys(fingerprint, public_key, sealed_private, "
+                            + "status, valid_from, valid_to) VALUES(?,?,?,?,?,NULL)")) {
                 ps.setString(1, keys.fingerprint());
                 ps.setBytes(2, keys.publicKey().getEncoded());
                 ps.setBytes(3, sealed);
                 ps.setString(4, status.name());
                 // Digest times have one-second resolution.
-                ps.setLong(5, from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toEpochMilli());
+                ps.setLong(
+                        5,
+                        from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toEpochMilli());
                 ps.executeUpdate();
             }
             return null;
@@ -99,16 +108,17 @@ public final class TrailAnchor {
     void completeRotation(Instant at) {
         db.write(c -> {
             try (PreparedStatement check = c.prepareStatement("SELECT 1 FROM trail_keys WHERE status = 'NEXT'");
-                 ResultSet rs = check.executeQuery()) {
+                    ResultSet rs = check.executeQuery()) {
                 if (!rs.next()) return null;
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE trail_keys SET status = 'RETIRED', sealed_private = NULL, "
-                    + "valid_to = ? WHERE status = 'CURRENT'")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE trail_keys SET status = 'RETIRED', sealed_private = NULL, "
+                            + "valid_to = ? WHERE status = 'CURRENT'")) {
                 ps.setLong(1, at.toEpochMilli());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE trail_keys SET status = 'CURRENT', valid_from = ? "
-                    + "WHERE status = 'NEXT'")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE trail_keys SET status = 'CURRENT', valid_from = ? " + "WHERE status = 'NEXT'")) {
                 ps.setLong(1, at.toEpochMilli());
                 ps.executeUpdate();
             }
@@ -152,14 +162,16 @@ public final class TrailAnchor {
         org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(10_000);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath(), config.toProperties())) {
+        try (Connection c =
+                DriverManager.getConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath(), config.toProperties())) {
             if (!hasTable(c, "trail_keys")) return new Recorded(List.of(), Optional.empty());
             return new Recorded(keys(c), head(c));
         }
     }
 
     private static boolean hasTable(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -170,13 +182,17 @@ public final class TrailAnchor {
     private static List<KeyRecord> keys(Connection c) throws SQLException {
         List<KeyRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT fingerprint, public_key, status, valid_from, valid_to FROM trail_keys ORDER BY valid_from, fingerprint");
-             ResultSet rs = ps.executeQuery()) {
+                        "SELECT fingerprint, public_key, status, valid_from, valid_to FROM trail_keys ORDER BY valid_from, fingerprint");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long to = rs.getLong(5);
                 boolean open = rs.wasNull();
-                out.add(new KeyRecord(rs.getString(1), publicKey(rs.getBytes(2)), KeyStatus.valueOf(rs.getString(3)),
-                        Instant.ofEpochMilli(rs.getLong(4)), open ? null : Instant.ofEpochMilli(to)));
+                out.add(new KeyRecord(
+                        rs.getString(1),
+                        publicKey(rs.getBytes(2)),
+                        KeyStatus.valueOf(rs.getString(3)),
+                        Instant.ofEpochMilli(rs.getLong(4)),
+                        open ? null : Instant.ofEpochMilli(to)));
             }
         }
         return out;
@@ -184,11 +200,15 @@ public final class TrailAnchor {
 
     private static Optional<Head> head(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT digest_object, digest_end, hash, digest_every, stopped FROM trail_head WHERE id = 1");
-             ResultSet rs = ps.executeQuery()) {
+                        "SELECT digest_object, digest_end, hash, digest_every, stopped FROM trail_head WHERE id = 1");
+                ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) return Optional.empty();
-            return Optional.of(new Head(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                    Duration.ofMillis(rs.getLong(4)), rs.getInt(5) != 0));
+            return Optional.of(new Head(
+                    rs.getString(1),
+                    Instant.ofEpochMilli(rs.getLong(2)),
+                    rs.getString(3),
+                    Duration.ofMillis(rs.getLong(4)),
+                    rs.getInt(5) != 0));
         }
     }
 

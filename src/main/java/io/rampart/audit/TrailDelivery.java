@@ -45,15 +45,16 @@ public final class TrailDelivery implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
 
-    public TrailDelivery(TrailLayout layout, Database db, Destination destination, String description, Clock clock,
-                         Duration every) throws SQLException {
+    public TrailDelivery(
+            TrailLayout layout, Database db, Destination destination, String description, Clock clock, Duration every)
+            throws SQLException {
         this.layout = layout;
         this.db = db;
         this.destination = destination;
         this.description = description;
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("rampart-trail-delivery")
-                .daemon(true).unstarted(r));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().name("rampart-trail-delivery").daemon(true).unstarted(r));
         var unused = scheduler.scheduleWithFixedDelay(this::passSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -106,7 +107,8 @@ public final class TrailDelivery implements AutoCloseable {
             } catch (Exception e) {
                 long n = failures.incrementAndGet();
                 // Retried at the next pass; one line per power of two failures, not a flood.
-                if (Long.bitCount(n) == 1) log.warn("could not copy trail file {} to {} (retried): {}", object, description, e.toString());
+                if (Long.bitCount(n) == 1)
+                    log.warn("could not copy trail file {} to {} (retried): {}", object, description, e.toString());
                 return;
             }
             markDelivered(object);
@@ -119,7 +121,7 @@ public final class TrailDelivery implements AutoCloseable {
         return db.read(c -> {
             Set<String> out = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT object FROM trail_delivered");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(rs.getString(1));
             }
             return out;
@@ -129,7 +131,8 @@ public final class TrailDelivery implements AutoCloseable {
     private void markDelivered(String object) {
         long now = clock.millis();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO trail_delivered(object, delivered) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO trail_delivered(object, delivered) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 ps.setString(1, object);
                 ps.setLong(2, now);
                 ps.executeUpdate();
@@ -148,10 +151,12 @@ public final class TrailDelivery implements AutoCloseable {
         close();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         scheduler.shutdown();
         try {
-            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) log.warn("trail delivery did not finish at shutdown");
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS))
+                log.warn("trail delivery did not finish at shutdown");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -40,7 +40,9 @@ public final class TrailKeys {
     static TrailKeys of(byte[] pkcs8, byte[] x509) {
         try {
             KeyFactory kf = KeyFactory.getInstance("RSA");
-            return new TrailKeys(kf.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)), kf.generatePublic(new X509EncodedKeySpec(x509)));
+            return new TrailKeys(
+                    kf.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)),
+                    kf.generatePublic(new X509EncodedKeySpec(x509)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("unreadable trail signing key", e);
         }
@@ -69,10 +71,12 @@ public final class TrailKeys {
      * search waits until {@code idle} has passed or until {@link Pending#join} asks for the key, whichever is first: it
      * then no longer takes a core from start-up.
      */
-    public static Pending loadOrStartCreating(TrailAnchor anchor, Path legacyDir, MasterKey masterKey, java.time.Duration idle,
-                                              java.time.Clock clock) throws IOException {
+    public static Pending loadOrStartCreating(
+            TrailAnchor anchor, Path legacyDir, MasterKey masterKey, java.time.Duration idle, java.time.Clock clock)
+            throws IOException {
         java.util.Optional<TrailKeys> existing = anchor.current();
-        if (existing.isPresent()) return new Pending(java.util.concurrent.CompletableFuture.completedFuture(existing.get()), false);
+        if (existing.isPresent())
+            return new Pending(java.util.concurrent.CompletableFuture.completedFuture(existing.get()), false);
         java.util.Optional<TrailKeys> legacy = loadLegacy(legacyDir, masterKey);
         if (legacy.isPresent()) {
             // It signed the digests written so far: valid from the beginning.
@@ -160,7 +164,8 @@ public final class TrailKeys {
     /** The key as a PEM "PUBLIC KEY" block (X.509 SubjectPublicKeyInfo), the form {@code --public-key} reads. */
     public static String pem(PublicKey key) {
         return "-----BEGIN PUBLIC KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
@@ -168,12 +173,14 @@ public final class TrailKeys {
     public static java.util.List<PublicKey> parsePublicKeys(byte[] content) throws IOException {
         java.util.List<PublicKey> out = new java.util.ArrayList<>();
         String text = new String(content, StandardCharsets.ISO_8859_1);
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----").matcher(text);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----")
+                .matcher(text);
         try {
             KeyFactory kf = KeyFactory.getInstance("RSA");
             while (m.find()) {
-                out.add(kf.generatePublic(new X509EncodedKeySpec(java.util.Base64.getMimeDecoder().decode(m.group(1)))));
+                out.add(kf.generatePublic(
+                        new X509EncodedKeySpec(java.util.Base64.getMimeDecoder().decode(m.group(1)))));
             }
             if (out.isEmpty()) out.add(kf.generatePublic(new X509EncodedKeySpec(content)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {

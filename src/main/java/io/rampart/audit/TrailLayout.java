@@ -27,11 +27,12 @@ import java.util.zip.GZIPOutputStream;
  * {@code segments/}; the writer's state in {@code state.json}; keys under {@code keys/}.
  */
 public final class TrailLayout {
-    static final DateTimeFormatter LOG_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
-    static final DateTimeFormatter DIGEST_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
-    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter LOG_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter DIGEST_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd", Locale.ROOT).withZone(ZoneOffset.UTC);
     public static final String SIGNATURE_SUFFIX = ".sig";
 
     private final Path root;
@@ -72,7 +73,8 @@ public final class TrailLayout {
 
     static String digestObject(String account, String region, String trailName, Instant end) {
         return "AWSLogs/" + account + "/CloudTrail-Digest/" + region + "/" + DAY.format(end) + "/" + account
-                + "_CloudTrail-Digest_" + region + "_" + trailName + "_" + region + "_" + DIGEST_STAMP.format(end) + ".json.gz";
+                + "_CloudTrail-Digest_" + region + "_" + trailName + "_" + region + "_" + DIGEST_STAMP.format(end)
+                + ".json.gz";
     }
 
     /** Relative S3-style key of a file under the trail directory. */
@@ -95,9 +97,11 @@ public final class TrailLayout {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(logs)) return out;
         try (Stream<Path> walk = Files.walk(logs)) {
-            walk.filter(Files::isRegularFile).map(this::objectOf)
+            walk.filter(Files::isRegularFile)
+                    .map(this::objectOf)
                     .filter(o -> o.contains(marker) && o.endsWith(".json.gz") && !o.contains("/."))
-                    .sorted().forEach(out::add);
+                    .sorted()
+                    .forEach(out::add);
         }
         return out;
     }

@@ -18,8 +18,14 @@ import java.util.function.Consumer;
  *
  * @param principal matches userIdentity arn, userName or principalId
  */
-public record TrailQuery(Instant from, Instant to, String principal, String accessKey, String eventName, String bucket,
-                         String errorCode) {
+public record TrailQuery(
+        Instant from,
+        Instant to,
+        String principal,
+        String accessKey,
+        String eventName,
+        String bucket,
+        String errorCode) {
 
     public static TrailQuery all() {
         return new TrailQuery(null, null, null, null, null, null, null);
@@ -35,13 +41,16 @@ public record TrailQuery(Instant from, Instant to, String principal, String acce
         if (from != null && t.isBefore(from)) return false;
         if (to != null && t.isAfter(to)) return false;
         JsonNode id = r.path("userIdentity");
-        if (principal != null && !principal.equals(id.path("arn").asText()) && !principal.equals(id.path("userName").asText())
+        if (principal != null
+                && !principal.equals(id.path("arn").asText())
+                && !principal.equals(id.path("userName").asText())
                 && !principal.equals(id.path("principalId").asText())) {
             return false;
         }
         if (accessKey != null && !accessKey.equals(id.path("accessKeyId").asText())) return false;
         if (eventName != null && !eventName.equals(r.path("eventName").asText())) return false;
-        if (bucket != null && !bucket.equals(r.path("requestParameters").path("bucketName").asText())) return false;
+        if (bucket != null
+                && !bucket.equals(r.path("requestParameters").path("bucketName").asText())) return false;
         return errorCode == null || errorCode.equals(r.path("errorCode").asText());
     }
 

@@ -68,6 +68,7 @@ final class TrailState {
         n.set("pendingLogs", pendingLogs);
         n.set("pendingDigest", pendingDigest);
         if (chainBreak != null) n.set("chainBreak", chainBreak);
-        Durable.write(file, CloudTrailRecord.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+        Durable.write(
+                file, CloudTrailRecord.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     }
 }

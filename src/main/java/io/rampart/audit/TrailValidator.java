@@ -32,9 +32,15 @@ public final class TrailValidator {
     static final Duration GRACE = Duration.ofMinutes(10);
 
     public enum Status {
-        VALID("valid", false), PENDING("pending", false), MODIFIED("modified", true), DELETED("deleted", true),
-        MISSING("missing", true), OUT_OF_CHAIN("out-of-chain", true), INVALID("invalid", true),
-        BREAK("chain-break", true), STOPPED("stopped", false);
+        VALID("valid", false),
+        PENDING("pending", false),
+        MODIFIED("modified", true),
+        DELETED("deleted", true),
+        MISSING("missing", true),
+        OUT_OF_CHAIN("out-of-chain", true),
+        INVALID("invalid", true),
+        BREAK("chain-break", true),
+        STOPPED("stopped", false);
 
         private final String label;
         private final boolean problem;
@@ -54,7 +60,7 @@ public final class TrailValidator {
     }
 
     /** One checked file or time span: {@code kind} "log", "digest" or "hour"; {@code time} what the range filters on. */
-    public record Result(String kind, String file, Status status, String detail, Instant time) { }
+    public record Result(String kind, String file, Status status, String detail, Instant time) {}
 
     /** The range checked: as requested, or from the oldest digest and up to now. */
     public record Report(List<Result> results, Instant from, Instant to) {
@@ -63,7 +69,9 @@ public final class TrailValidator {
         }
 
         public long count(String kind, Status status) {
-            return results.stream().filter(r -> r.kind().equals(kind) && r.status() == status).count();
+            return results.stream()
+                    .filter(r -> r.kind().equals(kind) && r.status() == status)
+                    .count();
         }
     }
 
@@ -114,11 +122,17 @@ public final class TrailValidator {
         List<Result> out = new ArrayList<>();
         Map<String, TrustedKey> keys = new HashMap<>();
         if (!trust.pinned().isEmpty()) {
-            for (PublicKey k : trust.pinned()) keys.put(TrailKeys.fingerprint(k), new TrustedKey(k, null, null, "pinned"));
+            for (PublicKey k : trust.pinned())
+                keys.put(TrailKeys.fingerprint(k), new TrustedKey(k, null, null, "pinned"));
         } else {
             for (TrailAnchor.KeyRecord k : trust.recorded().keys()) {
-                keys.put(k.fingerprint(), new TrustedKey(k.publicKey(), k.validFrom().equals(Instant.EPOCH) ? null : k.validFrom(),
-                        k.validTo(), "recorded in the database"));
+                keys.put(
+                        k.fingerprint(),
+                        new TrustedKey(
+                                k.publicKey(),
+                                k.validFrom().equals(Instant.EPOCH) ? null : k.validFrom(),
+                                k.validTo(),
+                                "recorded in the database"));
             }
         }
         Map<String, Digest> digests = new HashMap<>();
@@ -128,7 +142,12 @@ public final class TrailValidator {
                 byte[] content = TrailLayout.gunzip(file);
                 JsonNode json = CloudTrailRecord.JSON.readTree(content);
                 Path sig = layout.resolve(object + TrailLayout.SIGNATURE_SUFFIX);
-                String signature = Files.exists(sig) ? CloudTrailRecord.JSON.readTree(sig.toFile()).path("signature").asText(null) : null;
+                String signature = Files.exists(sig)
+                        ? CloudTrailRecord.JSON
+                                .readTree(sig.toFile())
+                                .path("signature")
+                                .asText(null)
+                        : null;
                 digests.put(object, new Digest(object, json, content, signature));
             } catch (IOException | RuntimeException e) {
                 out.add(new Result("digest", object, Status.INVALID, "unreadable: " + e.getMessage(), stampOf(object)));
@@ -141,11 +160,19 @@ public final class TrailValidator {
         head.ifPresent(h -> {
             Digest d = digests.get(h.digestObject());
             if (d == null) {
-                out.add(new Result("digest", h.digestObject(), Status.MISSING, "truncated: the newest digest the database "
-                        + "recorded (end " + h.digestEnd() + ") is gone", h.digestEnd()));
+                out.add(new Result(
+                        "digest",
+                        h.digestObject(),
+                        Status.MISSING,
+                        "truncated: the newest digest the database " + "recorded (end " + h.digestEnd() + ") is gone",
+                        h.digestEnd()));
             } else if (!TrailLayout.sha256Hex(d.content()).equals(h.hash())) {
-                out.add(new Result("digest", h.digestObject(), Status.INVALID,
-                        "hash differs from the one the database recorded for the newest digest", h.digestEnd()));
+                out.add(new Result(
+                        "digest",
+                        h.digestObject(),
+                        Status.INVALID,
+                        "hash differs from the one the database recorded for the newest digest",
+                        h.digestEnd()));
             }
         });
         TrailState state = TrailState.peek(layout.state());
@@ -155,11 +182,18 @@ public final class TrailValidator {
         if (state != null && state.lastDigest != null && state.pendingDigest == null) {
             String newest = state.lastDigest.path("s3Object").asText();
             if (!digests.containsKey(newest) && !Files.exists(layout.resolve(newest))) {
-                out.add(new Result("digest", newest, Status.MISSING, "the newest digest the trail wrote is gone", stampOf(newest)));
+                out.add(new Result(
+                        "digest",
+                        newest,
+                        Status.MISSING,
+                        "the newest digest the trail wrote is gone",
+                        stampOf(newest)));
             }
         }
         List<Digest> byEnd = new ArrayList<>(digests.values());
-        byEnd.sort(Comparator.comparing((Digest d) -> d.json().path("digestEndTime").asText()).reversed());
+        byEnd.sort(Comparator.comparing(
+                        (Digest d) -> d.json().path("digestEndTime").asText())
+                .reversed());
         for (Digest chainHead : byEnd) {
             if (visited.contains(chainHead.object())) continue;
             Digest current = chainHead;
@@ -171,8 +205,12 @@ public final class TrailValidator {
                 Digest previous = digests.get(prev.asText());
                 if (previous == null) {
                     if (!Files.exists(layout.resolve(prev.asText()))) {
-                        out.add(new Result("digest", prev.asText(), Status.MISSING,
-                                "referenced by " + fileName(current.object()) + " but absent", stampOf(prev.asText())));
+                        out.add(new Result(
+                                "digest",
+                                prev.asText(),
+                                Status.MISSING,
+                                "referenced by " + fileName(current.object()) + " but absent",
+                                stampOf(prev.asText())));
                     }
                     break;
                 }
@@ -182,7 +220,10 @@ public final class TrailValidator {
         }
         Instant rangeFrom = from;
         if (rangeFrom == null) {
-            rangeFrom = digests.values().stream().map(Digest::start).filter(java.util.Objects::nonNull).min(Comparator.naturalOrder())
+            rangeFrom = digests.values().stream()
+                    .map(Digest::start)
+                    .filter(java.util.Objects::nonNull)
+                    .min(Comparator.naturalOrder())
                     .orElse(head.map(TrailAnchor.Head::digestEnd).orElse(now));
         }
         Instant rangeTo = to != null ? to : now;
@@ -190,15 +231,23 @@ public final class TrailValidator {
         for (String object : layout.logFiles()) {
             if (referenced.contains(object)) continue;
             boolean pending = state != null && state.pending(object);
-            out.add(new Result("log", object, pending ? Status.PENDING : Status.OUT_OF_CHAIN,
-                    pending ? "sealed after the last digest; the next digest will sign it" : "no digest lists this file",
+            out.add(new Result(
+                    "log",
+                    object,
+                    pending ? Status.PENDING : Status.OUT_OF_CHAIN,
+                    pending
+                            ? "sealed after the last digest; the next digest will sign it"
+                            : "no digest lists this file",
                     stampOf(object)));
         }
         Set<String> seen = new HashSet<>();
         List<Result> filtered = out.stream()
-                .filter(r -> r.time() == null || ((from == null || !r.time().isBefore(from)) && (to == null || !r.time().isAfter(to))))
+                .filter(r -> r.time() == null
+                        || ((from == null || !r.time().isBefore(from))
+                                && (to == null || !r.time().isAfter(to))))
                 .filter(r -> r.status() != Status.MISSING || seen.add(r.kind() + " " + r.file()))
-                .sorted(Comparator.comparing((Result r) -> r.time() == null ? Instant.MAX : r.time()).thenComparing(Result::file))
+                .sorted(Comparator.comparing((Result r) -> r.time() == null ? Instant.MAX : r.time())
+                        .thenComparing(Result::file))
                 .toList();
         return new Report(filtered, rangeFrom, rangeTo);
     }
@@ -209,16 +258,20 @@ public final class TrailValidator {
      */
     private static void learnRotations(Map<String, Digest> digests, Map<String, TrustedKey> keys) {
         List<Digest> byEnd = new ArrayList<>(digests.values());
-        byEnd.sort(Comparator.comparing((Digest d) -> d.json().path("digestEndTime").asText()));
+        byEnd.sort(Comparator.comparing(
+                (Digest d) -> d.json().path("digestEndTime").asText()));
         for (Digest d : byEnd) {
             JsonNode j = d.json();
             if (!j.hasNonNull("nextDigestPublicKey") || d.signature() == null) continue;
             String signerFp = j.path("digestPublicKeyFingerprint").asText();
             TrustedKey signer = keys.get(signerFp);
-            if (signer == null || !signer.covers(d.end()) || !TrailKeys.verify(signer.key(), signingString(d), d.signature())) continue;
+            if (signer == null
+                    || !signer.covers(d.end())
+                    || !TrailKeys.verify(signer.key(), signingString(d), d.signature())) continue;
             PublicKey announced;
             try {
-                announced = TrailAnchor.publicKey(java.util.Base64.getDecoder().decode(j.path("nextDigestPublicKey").asText()));
+                announced = TrailAnchor.publicKey(java.util.Base64.getDecoder()
+                        .decode(j.path("nextDigestPublicKey").asText()));
             } catch (java.sql.SQLException | IllegalArgumentException e) {
                 continue;
             }
@@ -232,9 +285,15 @@ public final class TrailValidator {
 
     private static String signingString(Digest d) {
         JsonNode j = d.json();
-        String prevSig = j.path("previousDigestSignature").isNull() ? null : j.path("previousDigestSignature").asText(null);
-        return DigestSigning.signingString(j.path("digestEndTime").asText(), j.path("digestS3Bucket").asText(),
-                j.path("digestS3Object").asText(), TrailLayout.sha256Hex(d.content()), prevSig);
+        String prevSig = j.path("previousDigestSignature").isNull()
+                ? null
+                : j.path("previousDigestSignature").asText(null);
+        return DigestSigning.signingString(
+                j.path("digestEndTime").asText(),
+                j.path("digestS3Bucket").asText(),
+                j.path("digestS3Object").asText(),
+                TrailLayout.sha256Hex(d.content()),
+                prevSig);
     }
 
     /**
@@ -242,22 +301,35 @@ public final class TrailValidator {
      * digest is not reported while its digest is not due yet, nor when the database says the server stopped cleanly
      * after that digest.
      */
-    private static void uncovered(Map<String, Digest> digests, Instant from, Instant to, Duration every,
-                                  Optional<TrailAnchor.Head> head, List<Result> out) {
+    private static void uncovered(
+            Map<String, Digest> digests,
+            Instant from,
+            Instant to,
+            Duration every,
+            Optional<TrailAnchor.Head> head,
+            List<Result> out) {
         if (!from.isBefore(to)) return;
         List<Instant[]> spans = new ArrayList<>();
         for (Digest d : digests.values()) {
-            if (d.start() != null && d.end() != null && d.object().equals(d.json().path("digestS3Object").asText())) {
+            if (d.start() != null
+                    && d.end() != null
+                    && d.object().equals(d.json().path("digestS3Object").asText())) {
                 spans.add(new Instant[] {d.start(), d.end()});
             }
         }
         spans.sort(Comparator.comparing((Instant[] a) -> a[0]));
-        Instant newestEnd = spans.stream().map(a -> a[1]).max(Comparator.naturalOrder()).orElse(null);
+        Instant newestEnd =
+                spans.stream().map(a -> a[1]).max(Comparator.naturalOrder()).orElse(null);
         List<Instant[]> gaps = new ArrayList<>();
         Instant cursor = from;
         // Before the first digest of the trail (one that chains to nothing and records no break) there was no trail.
-        Digest oldest = digests.values().stream().filter(d -> d.start() != null).min(Comparator.comparing(Digest::start)).orElse(null);
-        if (oldest != null && oldest.json().path("previousDigestS3Object").isNull() && !oldest.json().hasNonNull("chainBreak")
+        Digest oldest = digests.values().stream()
+                .filter(d -> d.start() != null)
+                .min(Comparator.comparing(Digest::start))
+                .orElse(null);
+        if (oldest != null
+                && oldest.json().path("previousDigestS3Object").isNull()
+                && !oldest.json().hasNonNull("chainBreak")
                 && oldest.start().isAfter(cursor)) {
             cursor = oldest.start();
         }
@@ -268,28 +340,43 @@ public final class TrailValidator {
         }
         if (cursor.isBefore(to)) gaps.add(new Instant[] {cursor, to});
         for (Instant[] gap : gaps) {
-            if (!gap[1].isAfter(gap[0]) || Duration.between(gap[0], gap[1]).compareTo(Duration.ofSeconds(2)) < 0) continue;
+            if (!gap[1].isAfter(gap[0]) || Duration.between(gap[0], gap[1]).compareTo(Duration.ofSeconds(2)) < 0)
+                continue;
             boolean trailing = gap[1].equals(to) && newestEnd != null && !gap[0].isBefore(newestEnd);
             if (trailing) {
                 if (Duration.between(gap[0], gap[1]).compareTo(every.plus(GRACE)) <= 0) continue;
-                if (head.isPresent() && head.get().stopped() && digests.containsKey(head.get().digestObject())
-                        && !head.get().digestEnd().isBefore(newestEnd.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))) {
-                    out.add(new Result("hour", gap[0] + " .. " + gap[1], Status.STOPPED,
-                            "the server stopped cleanly at " + head.get().digestEnd() + "; no digest is due until it starts",
+                if (head.isPresent()
+                        && head.get().stopped()
+                        && digests.containsKey(head.get().digestObject())
+                        && !head.get()
+                                .digestEnd()
+                                .isBefore(newestEnd.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))) {
+                    out.add(new Result(
+                            "hour",
+                            gap[0] + " .. " + gap[1],
+                            Status.STOPPED,
+                            "the server stopped cleanly at " + head.get().digestEnd()
+                                    + "; no digest is due until it starts",
                             gap[0]));
                     continue;
                 }
             }
             for (Instant t = gap[0]; t.isBefore(gap[1]); t = t.plus(Duration.ofHours(1))) {
                 Instant end = t.plus(Duration.ofHours(1)).isBefore(gap[1]) ? t.plus(Duration.ofHours(1)) : gap[1];
-                out.add(new Result("hour", t + " .. " + end, Status.MISSING, trailing
-                        ? "no digest covers this time: the newest digests were removed or the server stopped writing them"
-                        : "no digest covers this time", t));
+                out.add(new Result(
+                        "hour",
+                        t + " .. " + end,
+                        Status.MISSING,
+                        trailing
+                                ? "no digest covers this time: the newest digests were removed or the server stopped writing them"
+                                : "no digest covers this time",
+                        t));
             }
         }
     }
 
-    private void checkDigest(Digest d, Digest newer, Map<String, TrustedKey> keys, List<Result> out, Set<String> referenced) {
+    private void checkDigest(
+            Digest d, Digest newer, Map<String, TrustedKey> keys, List<Result> out, Set<String> referenced) {
         JsonNode j = d.json();
         String end = j.path("digestEndTime").asText();
         Instant time = parse(end);
@@ -303,30 +390,44 @@ public final class TrailValidator {
             TrustedKey key = keys.get(fp);
             if (key == null) {
                 problem = Files.exists(layout.keys().resolve(fp + ".pub"))
-                        ? "signed by key " + fp + ", which is not trusted: it is only in " + layout.keys().getFileName()
+                        ? "signed by key " + fp + ", which is not trusted: it is only in "
+                                + layout.keys().getFileName()
                                 + "/, where anyone with file access can put a key; only pinned keys and rotations the chain "
                                 + "records are trusted"
-                        : "signed by key " + fp + ", which is not trusted (not pinned, no rotation in the chain names it)";
+                        : "signed by key " + fp
+                                + ", which is not trusted (not pinned, no rotation in the chain names it)";
             } else if (!key.covers(time)) {
-                problem = "signed by key " + fp + " outside the time it was valid (" + key.from() + " .. " + key.to() + ")";
+                problem = "signed by key " + fp + " outside the time it was valid (" + key.from() + " .. " + key.to()
+                        + ")";
             } else if (!TrailKeys.verify(key.key(), signingString(d), d.signature())) {
                 problem = "signature does not match the content";
             }
         }
         if (problem == null && newer != null) {
             JsonNode nj = newer.json();
-            if (!TrailLayout.sha256Hex(d.content()).equals(nj.path("previousDigestHashValue").asText())) {
+            if (!TrailLayout.sha256Hex(d.content())
+                    .equals(nj.path("previousDigestHashValue").asText())) {
                 problem = "hash differs from the one " + fileName(newer.object()) + " recorded";
             } else if (!d.signature().equals(nj.path("previousDigestSignature").asText())) {
                 problem = "signature differs from the one " + fileName(newer.object()) + " recorded";
             }
         }
-        out.add(new Result("digest", d.object(), problem == null ? Status.VALID : Status.INVALID,
-                problem == null ? "signature valid" : problem, time));
+        out.add(new Result(
+                "digest",
+                d.object(),
+                problem == null ? Status.VALID : Status.INVALID,
+                problem == null ? "signature valid" : problem,
+                time));
         if (j.hasNonNull("chainBreak")) {
             JsonNode b = j.path("chainBreak");
-            out.add(new Result("digest", d.object(), Status.BREAK, "a new chain began here after the server found at "
-                    + b.path("detectedTime").asText() + ": " + b.path("reason").asText(), time));
+            out.add(new Result(
+                    "digest",
+                    d.object(),
+                    Status.BREAK,
+                    "a new chain began here after the server found at "
+                            + b.path("detectedTime").asText() + ": "
+                            + b.path("reason").asText(),
+                    time));
         }
         for (JsonNode log : j.path("logFiles")) {
             String object = log.path("s3Object").asText();
@@ -334,7 +435,8 @@ public final class TrailValidator {
             Instant logTime = parse(log.path("newestEventTime").asText());
             Path file = layout.resolve(object);
             if (!Files.exists(file)) {
-                out.add(new Result("log", object, Status.DELETED, "listed in " + fileName(d.object()) + " but absent", logTime));
+                out.add(new Result(
+                        "log", object, Status.DELETED, "listed in " + fileName(d.object()) + " but absent", logTime));
                 continue;
             }
             String hash;
@@ -345,8 +447,13 @@ public final class TrailValidator {
                 continue;
             }
             boolean ok = hash.equals(log.path("hashValue").asText());
-            out.add(new Result("log", object, ok ? Status.VALID : Status.MODIFIED,
-                    ok ? "hash matches " + fileName(d.object()) : "SHA-256 differs from the one " + fileName(d.object()) + " signed",
+            out.add(new Result(
+                    "log",
+                    object,
+                    ok ? Status.VALID : Status.MODIFIED,
+                    ok
+                            ? "hash matches " + fileName(d.object())
+                            : "SHA-256 differs from the one " + fileName(d.object()) + " signed",
                     logTime));
         }
     }
@@ -373,7 +480,8 @@ public final class TrailValidator {
                             .toInstant(ZoneOffset.UTC);
                 }
                 if (part.matches("\\d{8}T\\d{6}Z")) {
-                    return LocalDateTime.parse(part, java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                    return LocalDateTime.parse(
+                                    part, java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                             .toInstant(ZoneOffset.UTC);
                 }
             } catch (RuntimeException e) {

@@ -60,22 +60,39 @@ public final class TrailWriter implements AuditTrail {
      * @param bucketName the name the digests give the place holding the trail (digestS3Bucket, s3Bucket)
      * @param fsync      false only for tests that do not need durability
      */
-    public record Options(String account, String region, String trailName, String bucketName, Duration rotateEvery,
-                          long rotateBytes, Duration digestEvery, boolean fsync) {
+    public record Options(
+            String account,
+            String region,
+            String trailName,
+            String bucketName,
+            Duration rotateEvery,
+            long rotateBytes,
+            Duration digestEvery,
+            boolean fsync) {
         public static final Duration DEFAULT_ROTATE_EVERY = Duration.ofMinutes(5);
         public static final long DEFAULT_ROTATE_BYTES = 64L << 20;
         public static final Duration DEFAULT_DIGEST_EVERY = Duration.ofHours(1);
 
         public Options {
-            if (rotateEvery.isNegative() || rotateEvery.isZero() || digestEvery.isNegative() || digestEvery.isZero()
+            if (rotateEvery.isNegative()
+                    || rotateEvery.isZero()
+                    || digestEvery.isNegative()
+                    || digestEvery.isZero()
                     || rotateBytes <= 0) {
                 throw new IllegalArgumentException("trail rotation and digest intervals must be positive");
             }
         }
 
         public static Options defaults(String account, String region) {
-            return new Options(account, region, "rampart", "rampart-trail", DEFAULT_ROTATE_EVERY, DEFAULT_ROTATE_BYTES,
-                    DEFAULT_DIGEST_EVERY, true);
+            return new Options(
+                    account,
+                    region,
+                    "rampart",
+                    "rampart-trail",
+                    DEFAULT_ROTATE_EVERY,
+                    DEFAULT_ROTATE_BYTES,
+                    DEFAULT_DIGEST_EVERY,
+                    true);
         }
 
         public Options withRotation(Duration every, long bytes) {
@@ -92,16 +109,18 @@ public final class TrailWriter implements AuditTrail {
     }
 
     /** One queued line, or (line null) a command the writer thread runs in order. */
-    private record Entry(byte[] line, CompletableFuture<Void> done, Runnable command) { }
+    private record Entry(byte[] line, CompletableFuture<Void> done, Runnable command) {}
 
     private final TrailLayout layout;
     private final Options options;
     private final Clock clock;
     /** Complete at once when the key pair exists; on a first start, created in the background (see TrailKeys). */
     private volatile TrailKeys.Pending keys;
+
     private final TrailAnchor anchor;
     /** Why the trail did not match what the database recorded at start-up; null when it did. */
     private String integrityBreak;
+
     private final CloudTrailRecord records;
     private final TrailState state;
     private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>(1 << 16);
@@ -128,8 +147,13 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    private TrailWriter(TrailLayout layout, Options options, Clock clock, TrailKeys.Pending keys,
-                        TrailState state, TrailAnchor anchor) {
+    private TrailWriter(
+            TrailLayout layout,
+            Options options,
+            Clock clock,
+            TrailKeys.Pending keys,
+            TrailState state,
+            TrailAnchor anchor) {
         this.layout = layout;
         this.anchor = anchor;
         this.options = options;
@@ -137,7 +161,8 @@ public final class TrailWriter implements AuditTrail {
         this.keys = keys;
         this.records = new CloudTrailRecord(options.account());
         this.state = state;
-        this.sealer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("rampart-trail-sealer").unstarted(r));
+        this.sealer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("rampart-trail-sealer").unstarted(r));
         this.writer = Thread.ofPlatform().daemon().name("rampart-trail-writer").unstarted(this::writeLoop);
     }
 
@@ -149,7 +174,8 @@ public final class TrailWriter implements AuditTrail {
      * crash interrupted, compares the trail with what the database recorded (a new chain when it went backwards),
      * seals leftover segments, then starts the writer and the digest schedule.
      */
-    public static TrailWriter open(Path dir, Options options, MasterKey masterKey, io.rampart.storage.Database db, Clock clock)
+    public static TrailWriter open(
+            Path dir, Options options, MasterKey masterKey, io.rampart.storage.Database db, Clock clock)
             throws IOException {
         TrailLayout layout = new TrailLayout(dir);
         Durable.createDirectories(layout.segments());
@@ -170,11 +196,12 @@ public final class TrailWriter implements AuditTrail {
             state = TrailState.fresh(clock.instant());
         }
         TrailWriter w = new TrailWriter(layout, options, clock, keys, state, anchor);
-        String problem = unreadableState != null ? unreadableState
+        String problem = unreadableState != null
+                ? unreadableState
                 : keys.creating() && anchor.head().isPresent()
-                ? "the trail signing key is gone from the database, though it recorded digests up to "
-                        + anchor.head().get().digestObject()
-                : w.checkAgainstAnchor(stateExisted);
+                        ? "the trail signing key is gone from the database, though it recorded digests up to "
+                                + anchor.head().get().digestObject()
+                        : w.checkAgainstAnchor(stateExisted);
         if (problem == null) {
             w.finishPendingDigest();
             if (!stateExisted) state.save(layout.state());
@@ -228,11 +255,13 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    @Override public void record(RequestFacts facts) {
+    @Override
+    public void record(RequestFacts facts) {
         append(records.of(facts), false);
     }
 
-    @Override public void recordDurably(RequestFacts facts) {
+    @Override
+    public void recordDurably(RequestFacts facts) {
         append(records.of(facts), true);
     }
 
@@ -271,7 +300,8 @@ public final class TrailWriter implements AuditTrail {
             throw new IllegalStateException("interrupted while waiting for the audit record to be durable", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof IOException io) throw new UncheckedIOException("the audit record could not be written", io);
+            if (c instanceof IOException io)
+                throw new UncheckedIOException("the audit record could not be written", io);
             throw new IllegalStateException("the audit record could not be written", c);
         }
     }
@@ -344,7 +374,8 @@ public final class TrailWriter implements AuditTrail {
         long now = System.currentTimeMillis();
         long wait = 60_000;
         if (unsynced) wait = Math.min(wait, lastSync + ASYNC_SYNC_MILLIS - now);
-        if (segment != null && segment.bytes > 0) wait = Math.min(wait, segment.openedAt + options.rotateEvery().toMillis() - now);
+        if (segment != null && segment.bytes > 0)
+            wait = Math.min(wait, segment.openedAt + options.rotateEvery().toMillis() - now);
         return Math.max(1, wait);
     }
 
@@ -396,8 +427,10 @@ public final class TrailWriter implements AuditTrail {
     private void maintain() throws IOException {
         long now = System.currentTimeMillis();
         if (unsynced && now - lastSync >= ASYNC_SYNC_MILLIS) sync();
-        if (segment != null && segment.bytes > 0
-                && (now - segment.openedAt >= options.rotateEvery().toMillis() || segment.bytes >= options.rotateBytes())) {
+        if (segment != null
+                && segment.bytes > 0
+                && (now - segment.openedAt >= options.rotateEvery().toMillis()
+                        || segment.bytes >= options.rotateBytes())) {
             Path p = closeSegment();
             sealer.execute(() -> sealLogged(p));
         }
@@ -408,7 +441,9 @@ public final class TrailWriter implements AuditTrail {
         long now = System.currentTimeMillis();
         String name = String.format("%013d-%s.jsonl", now, randomId());
         Path p = layout.segments().resolve(name);
-        FileChannel ch = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        FileChannel ch = FileChannel.open(
+                p,
+                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 io.rampart.storage.OwnerOnly.file());
         // The new file's directory entry must survive a crash as surely as the records in it.
         if (options.fsync()) Durable.syncDirectory(layout.segments());
@@ -471,7 +506,8 @@ public final class TrailWriter implements AuditTrail {
             if (oldest == null || t.isBefore(oldest)) oldest = t;
             if (newest == null || t.isAfter(newest)) newest = t;
         }
-        if (start < raw.length) log.warn("dropping a torn last record ({} bytes) in {}", raw.length - start, segmentFile);
+        if (start < raw.length)
+            log.warn("dropping a torn last record ({} bytes) in {}", raw.length - start, segmentFile);
         if (!lines.isEmpty()) {
             java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream(raw.length + 16);
             content.writeBytes("{\"Records\":[".getBytes(StandardCharsets.US_ASCII));
@@ -506,7 +542,8 @@ public final class TrailWriter implements AuditTrail {
      */
     static Instant eventTime(byte[] line) {
         String time = null;
-        try (com.fasterxml.jackson.core.JsonParser p = CloudTrailRecord.JSON.getFactory().createParser(line)) {
+        try (com.fasterxml.jackson.core.JsonParser p =
+                CloudTrailRecord.JSON.getFactory().createParser(line)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
             com.fasterxml.jackson.core.JsonToken t;
             while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
@@ -547,7 +584,8 @@ public final class TrailWriter implements AuditTrail {
         if (last == null) return "state.json names no digest; the database recorded the newest digest " + when;
         Instant stateEnd = Instant.parse(last.path("endTime").asText());
         if (stateEnd.isBefore(head.digestEnd().truncatedTo(ChronoUnit.SECONDS))) {
-            return "the trail went backwards: state.json's newest digest ends " + stateEnd + ", the database recorded " + when;
+            return "the trail went backwards: state.json's newest digest ends " + stateEnd + ", the database recorded "
+                    + when;
         }
         boolean sameDigest = last.path("s3Object").asText().equals(head.digestObject());
         if (sameDigest && state.pendingDigest != null) return null;
@@ -560,22 +598,28 @@ public final class TrailWriter implements AuditTrail {
             return "the newest digest the database recorded is unreadable: " + when;
         }
         if (!hash.equals(head.hash())) return "the newest digest the database recorded was modified: " + when;
-        for (JsonNode l : CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(file)).path("logFiles")) {
+        for (JsonNode l :
+                CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(file)).path("logFiles")) {
             String logObject = l.path("s3Object").asText();
             if (!Files.exists(layout.resolve(logObject))) {
-                return "the log file " + logObject + " listed in the newest digest the database recorded is missing: " + when;
+                return "the log file " + logObject + " listed in the newest digest the database recorded is missing: "
+                        + when;
             }
         }
         if (!sameDigest && state.pendingDigest == null) {
-            log.warn("the trail's state names a digest newer than the database recorded ({} after {}); the database "
-                    + "was probably restored from a backup: recording the trail's newest digest", last.path("s3Object").asText(), when);
+            log.warn(
+                    "the trail's state names a digest newer than the database recorded ({} after {}); the database "
+                            + "was probably restored from a backup: recording the trail's newest digest",
+                    last.path("s3Object").asText(),
+                    when);
             adoptStateHead();
         }
         return null;
     }
 
     private static ObjectNode pendingAsLast(ObjectNode pending) throws IOException {
-        JsonNode content = CloudTrailRecord.JSON.readTree(pending.path("content").asText());
+        JsonNode content =
+                CloudTrailRecord.JSON.readTree(pending.path("content").asText());
         ObjectNode last = JsonNodeFactory.instance.objectNode();
         last.put("s3Object", pending.path("s3Object").asText());
         last.put("endTime", content.path("digestEndTime").asText());
@@ -588,11 +632,18 @@ public final class TrailWriter implements AuditTrail {
             ObjectNode p = state.pendingDigest;
             byte[] content = p.path("content").asText().getBytes(StandardCharsets.UTF_8);
             JsonNode d = CloudTrailRecord.JSON.readTree(content);
-            String prev = d.path("previousDigestSignature").isNull() ? null : d.path("previousDigestSignature").asText(null);
-            String signing = DigestSigning.signingString(d.path("digestEndTime").asText(), d.path("digestS3Bucket").asText(),
-                    p.path("s3Object").asText(), TrailLayout.sha256Hex(content), prev);
+            String prev = d.path("previousDigestSignature").isNull()
+                    ? null
+                    : d.path("previousDigestSignature").asText(null);
+            String signing = DigestSigning.signingString(
+                    d.path("digestEndTime").asText(),
+                    d.path("digestS3Bucket").asText(),
+                    p.path("s3Object").asText(),
+                    TrailLayout.sha256Hex(content),
+                    prev);
             if (p.path("s3Object").asText().equals(d.path("digestS3Object").asText())
-                    && TrailKeys.verify(keys().publicKey(), signing, p.path("signature").asText())) {
+                    && TrailKeys.verify(
+                            keys().publicKey(), signing, p.path("signature").asText())) {
                 return null;
             }
         } catch (IOException | RuntimeException e) {
@@ -608,8 +659,8 @@ public final class TrailWriter implements AuditTrail {
         if (!Files.exists(file)) return;
         String hash = TrailLayout.sha256Hex(TrailLayout.gunzip(file));
         if (!hash.equals(state.lastDigest.path("hashValue").asText())) return;
-        anchor.recordHead(new TrailAnchor.Head(object, Instant.parse(state.lastDigest.path("endTime").asText()), hash,
-                options.digestEvery(), false));
+        anchor.recordHead(new TrailAnchor.Head(
+                object, Instant.parse(state.lastDigest.path("endTime").asText()), hash, options.digestEvery(), false));
     }
 
     /**
@@ -618,8 +669,10 @@ public final class TrailWriter implements AuditTrail {
      */
     private void startNewChain(String problem) throws IOException {
         Instant now = clock.instant();
-        log.error("AUDIT TRAIL TAMPERED OR LOST: {}. Starting a new digest chain that records the break; run "
-                + "'rampart trail validate' to see what is missing.", problem);
+        log.error(
+                "AUDIT TRAIL TAMPERED OR LOST: {}. Starting a new digest chain that records the break; run "
+                        + "'rampart trail validate' to see what is missing.",
+                problem);
         ObjectNode br = JsonNodeFactory.instance.objectNode();
         br.put("detectedTime", CloudTrailRecord.EVENT_TIME.format(now));
         br.put("reason", problem);
@@ -650,9 +703,11 @@ public final class TrailWriter implements AuditTrail {
         rotateNow();
         try {
             return sealer.submit(() -> {
-                if (anchor.next().isEmpty()) anchor.store(TrailKeys.generate(), TrailAnchor.KeyStatus.NEXT, clock.instant());
-                return digest(clock.instant(), false);
-            }).get();
+                        if (anchor.next().isEmpty())
+                            anchor.store(TrailKeys.generate(), TrailAnchor.KeyStatus.NEXT, clock.instant());
+                        return digest(clock.instant(), false);
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -667,25 +722,37 @@ public final class TrailWriter implements AuditTrail {
             if (k.status() == TrailAnchor.KeyStatus.NEXT) return;
         }
         for (TrailAnchor.KeyRecord k : anchor.keys()) {
-            if (k.status() == TrailAnchor.KeyStatus.CURRENT && !k.validFrom().equals(Instant.EPOCH)
+            if (k.status() == TrailAnchor.KeyStatus.CURRENT
+                    && !k.validFrom().equals(Instant.EPOCH)
                     && k.validFrom().plus(KEY_LIFETIME).isBefore(now)) {
                 anchor.store(TrailKeys.generate(), TrailAnchor.KeyStatus.NEXT, now);
-                log.info("the trail signing key {} has signed for {} days: the next digest announces its successor",
-                        k.fingerprint(), KEY_LIFETIME.toDays());
+                log.info(
+                        "the trail signing key {} has signed for {} days: the next digest announces its successor",
+                        k.fingerprint(),
+                        KEY_LIFETIME.toDays());
             }
         }
     }
 
     private void scheduleDigest() {
-        Instant last = state.lastDigest != null ? Instant.parse(state.lastDigest.path("endTime").asText()) : state.created;
-        long delay = Math.max(0, Duration.between(clock.instant(), last.plus(options.digestEvery())).toMillis());
-        var unused = sealer.scheduleAtFixedRate(() -> {
-            try {
-                digest(clock.instant(), false);
-            } catch (IOException | RuntimeException e) {
-                log.error("writing the audit digest failed; retried at the next interval", e);
-            }
-        }, delay, options.digestEvery().toMillis(), TimeUnit.MILLISECONDS);
+        Instant last = state.lastDigest != null
+                ? Instant.parse(state.lastDigest.path("endTime").asText())
+                : state.created;
+        long delay = Math.max(
+                0,
+                Duration.between(clock.instant(), last.plus(options.digestEvery()))
+                        .toMillis());
+        var unused = sealer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        digest(clock.instant(), false);
+                    } catch (IOException | RuntimeException e) {
+                        log.error("writing the audit digest failed; retried at the next interval", e);
+                    }
+                },
+                delay,
+                options.digestEvery().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -695,7 +762,9 @@ public final class TrailWriter implements AuditTrail {
     private synchronized String digest(Instant now, boolean stopping) throws IOException {
         finishPendingDigest();
         rotateWhenDue(now);
-        Instant start = state.lastDigest != null ? Instant.parse(state.lastDigest.path("endTime").asText()) : state.created;
+        Instant start = state.lastDigest != null
+                ? Instant.parse(state.lastDigest.path("endTime").asText())
+                : state.created;
         start = start.truncatedTo(ChronoUnit.SECONDS);
         Instant end = now.truncatedTo(ChronoUnit.SECONDS);
         // Digest names have one-second resolution: never reuse the previous one's.
@@ -721,8 +790,12 @@ public final class TrailWriter implements AuditTrail {
         d.put("oldestEventTime", oldest);
         ObjectNode prev = state.lastDigest;
         d.put("previousDigestS3Bucket", prev == null ? null : options.bucketName());
-        d.put("previousDigestS3Object", prev == null ? null : prev.path("s3Object").asText());
-        d.put("previousDigestHashValue", prev == null ? null : prev.path("hashValue").asText());
+        d.put(
+                "previousDigestS3Object",
+                prev == null ? null : prev.path("s3Object").asText());
+        d.put(
+                "previousDigestHashValue",
+                prev == null ? null : prev.path("hashValue").asText());
         d.put("previousDigestHashAlgorithm", prev == null ? null : "SHA-256");
         String prevSignature = prev == null ? null : prev.path("signature").asText();
         d.put("previousDigestSignature", prevSignature);
@@ -733,13 +806,15 @@ public final class TrailWriter implements AuditTrail {
         Optional<TrailKeys> next = anchor.next();
         next.ifPresent(k -> {
             d.put("nextDigestPublicKeyFingerprint", k.fingerprint());
-            d.put("nextDigestPublicKey", java.util.Base64.getEncoder().encodeToString(k.publicKey().getEncoded()));
+            d.put(
+                    "nextDigestPublicKey",
+                    java.util.Base64.getEncoder().encodeToString(k.publicKey().getEncoded()));
         });
         if (state.chainBreak != null) d.set("chainBreak", state.chainBreak);
         byte[] content = CloudTrailRecord.JSON.writeValueAsBytes(d);
         String hash = TrailLayout.sha256Hex(content);
-        String signature = keys().sign(DigestSigning.signingString(CloudTrailRecord.EVENT_TIME.format(end),
-                options.bucketName(), object, hash, prevSignature));
+        String signature = keys().sign(DigestSigning.signingString(
+                CloudTrailRecord.EVENT_TIME.format(end), options.bucketName(), object, hash, prevSignature));
         // Redo record first: if the process dies before the files are written, the next start writes them.
         ObjectNode pending = JsonNodeFactory.instance.objectNode();
         pending.put("s3Object", object);
@@ -769,17 +844,25 @@ public final class TrailWriter implements AuditTrail {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         meta.put("signature", p.path("signature").asText());
         meta.put("signature-algorithm", TrailKeys.ALGORITHM);
-        Durable.write(layout.resolve(object + TrailLayout.SIGNATURE_SUFFIX), CloudTrailRecord.JSON.writeValueAsBytes(meta));
+        Durable.write(
+                layout.resolve(object + TrailLayout.SIGNATURE_SUFFIX), CloudTrailRecord.JSON.writeValueAsBytes(meta));
         // The database learns of the digest only once its files are durable; a redo after a crash records it again.
         JsonNode d = CloudTrailRecord.JSON.readTree(content);
         Instant end = Instant.parse(d.path("digestEndTime").asText());
-        anchor.recordHead(new TrailAnchor.Head(object, end, TrailLayout.sha256Hex(content), options.digestEvery(),
+        anchor.recordHead(new TrailAnchor.Head(
+                object,
+                end,
+                TrailLayout.sha256Hex(content),
+                options.digestEvery(),
                 p.path("stopped").asBoolean(false)));
         if (d.hasNonNull("nextDigestPublicKeyFingerprint")) {
             anchor.completeRotation(end);
-            TrailKeys signer = anchor.current().orElseThrow(() -> new IOException("the trail's new signing key is gone"));
+            TrailKeys signer =
+                    anchor.current().orElseThrow(() -> new IOException("the trail's new signing key is gone"));
             keys = TrailKeys.Pending.of(signer);
-            log.info("the trail signing key is now {}; keep its public key with the previous one:\n{}", signer.fingerprint(),
+            log.info(
+                    "the trail signing key is now {}; keep its public key with the previous one:\n{}",
+                    signer.fingerprint(),
                     TrailKeys.pem(signer.publicKey()));
         }
         state.pendingDigest = null;
@@ -787,13 +870,14 @@ public final class TrailWriter implements AuditTrail {
     }
 
     /** Writes every queued record, seals the open segment and writes a final digest, so nothing closed is unsigned. */
-    @Override public void close() {
+    @Override
+    public void close() {
         if (closed) return;
         // New records are refused from here; the writer drains what is queued. No interrupt: it would close the
         // segment's channel in the middle of a write.
         closed = true;
         closing = true;
-        queue.offer(new Entry(null, null, () -> { }));
+        queue.offer(new Entry(null, null, () -> {}));
         try {
             writer.join();
         } catch (InterruptedException e) {
@@ -801,9 +885,10 @@ public final class TrailWriter implements AuditTrail {
         }
         try {
             sealer.submit(() -> {
-                digest(clock.instant(), true);
-                return null;
-            }).get();
+                        digest(clock.instant(), true);
+                        return null;
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {

@@ -22,7 +22,11 @@ final class AwsChunkedDecoder extends InputStream {
     private static final String SIGNATURE_EXTENSION = ";chunk-signature=";
     static final String TRAILER_SIGNATURE = "x-amz-trailer-signature";
 
-    private enum State { HEADER, DATA, DONE }
+    private enum State {
+        HEADER,
+        DATA,
+        DONE
+    }
 
     private final InputStream in;
     private final ChunkSignatureChain chain;
@@ -131,8 +135,8 @@ final class AwsChunkedDecoder extends InputStream {
             int extension = SIGNATURE_EXTENSION.length();
             if (length - i != extension + 64
                     || !SIGNATURE_EXTENSION.equals(new String(line, i, extension, StandardCharsets.ISO_8859_1))) {
-                throw new BodyVerificationException(AuthError.SIGNATURE_DOES_NOT_MATCH,
-                        "The chunk signature is missing or malformed.");
+                throw new BodyVerificationException(
+                        AuthError.SIGNATURE_DOES_NOT_MATCH, "The chunk signature is missing or malformed.");
             }
             chunkSignature = new String(line, i + extension, 64, StandardCharsets.ISO_8859_1);
         } else if (i < length && line[i] != ';') {
@@ -162,7 +166,8 @@ final class AwsChunkedDecoder extends InputStream {
 
     private void verifyChunkSignature() throws BodyVerificationException {
         if (chain != null && !chain.verifyChunk(chunkSignature)) {
-            throw new BodyVerificationException(AuthError.SIGNATURE_DOES_NOT_MATCH,
+            throw new BodyVerificationException(
+                    AuthError.SIGNATURE_DOES_NOT_MATCH,
                     "The request signature we calculated does not match the signature you provided. "
                             + "Check your key and signing method.");
         }
@@ -198,10 +203,15 @@ final class AwsChunkedDecoder extends InputStream {
         if (chain != null && trailerExpected) {
             StringBuilder canonical = new StringBuilder();
             for (Map.Entry<String, String> trailer : trailers.entrySet()) {
-                canonical.append(trailer.getKey()).append(':').append(trailer.getValue()).append('\n');
+                canonical
+                        .append(trailer.getKey())
+                        .append(':')
+                        .append(trailer.getValue())
+                        .append('\n');
             }
             if (signature == null || !chain.verifyTrailer(canonical.toString(), signature)) {
-                throw new BodyVerificationException(AuthError.SIGNATURE_DOES_NOT_MATCH,
+                throw new BodyVerificationException(
+                        AuthError.SIGNATURE_DOES_NOT_MATCH,
                         "The trailer signature we calculated does not match the signature you provided. "
                                 + "Check your key and signing method.");
             }
@@ -262,7 +272,8 @@ final class AwsChunkedDecoder extends InputStream {
     }
 
     private static BodyVerificationException truncated() {
-        return new BodyVerificationException(AuthError.INCOMPLETE_BODY,
+        return new BodyVerificationException(
+                AuthError.INCOMPLETE_BODY,
                 "You did not provide the number of bytes specified by the Content-Length HTTP header.");
     }
 
@@ -271,7 +282,8 @@ final class AwsChunkedDecoder extends InputStream {
     }
 
     private static BodyVerificationException malformedTrailer() {
-        return new BodyVerificationException(AuthError.MALFORMED_TRAILER_ERROR,
+        return new BodyVerificationException(
+                AuthError.MALFORMED_TRAILER_ERROR,
                 "The request contained trailing data that was not well-formed or did not conform to our "
                         + "published schema.");
     }

@@ -15,8 +15,12 @@ import java.util.Map;
  * @param checksumValue     the base64 value from the header, or null (absent, or it comes in the trailer)
  * @param requested         the algorithm the client asked for, from any of the checksum headers, or null
  */
-record BodyExpectations(long length, byte[] md5, ChecksumAlgorithm checksumAlgorithm, String checksumValue,
-                        ChecksumAlgorithm requested) {
+record BodyExpectations(
+        long length,
+        byte[] md5,
+        ChecksumAlgorithm checksumAlgorithm,
+        String checksumValue,
+        ChecksumAlgorithm requested) {
 
     static final String CHECKSUM_PREFIX = "x-amz-checksum-";
 
@@ -38,14 +42,16 @@ record BodyExpectations(long length, byte[] md5, ChecksumAlgorithm checksumAlgor
         String headerValue = null;
         // CompleteMultipartUpload's x-amz-checksum-* is the whole object's checksum (checked as the parts are joined),
         // not its XML body's.
-        boolean completesUpload = request.method().equals("POST") && Arrays.stream(request.rawQuery().split("&"))
-                .anyMatch(p -> p.equals("uploadId") || p.startsWith("uploadId="));
+        boolean completesUpload = request.method().equals("POST")
+                && Arrays.stream(request.rawQuery().split("&"))
+                        .anyMatch(p -> p.equals("uploadId") || p.startsWith("uploadId="));
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
             if (!header.getKey().startsWith(CHECKSUM_PREFIX) || completesUpload) {
                 continue;
             }
             // x-amz-checksum-type, -algorithm and -mode share the prefix but carry no value to verify.
-            ChecksumAlgorithm algorithm = ChecksumAlgorithm.fromHeaderName(header.getKey()).orElse(null);
+            ChecksumAlgorithm algorithm =
+                    ChecksumAlgorithm.fromHeaderName(header.getKey()).orElse(null);
             if (algorithm == null || header.getValue().isEmpty()) {
                 continue;
             }
@@ -55,16 +61,17 @@ record BodyExpectations(long length, byte[] md5, ChecksumAlgorithm checksumAlgor
             headerAlgorithm = algorithm;
             headerValue = header.getValue().getFirst().strip();
             if (!isValidChecksum(algorithm, headerValue)) {
-                throw new AuthException(AuthError.INVALID_REQUEST,
-                        "Value for " + algorithm.headerName() + " header is invalid.");
+                throw new AuthException(
+                        AuthError.INVALID_REQUEST, "Value for " + algorithm.headerName() + " header is invalid.");
             }
         }
 
         ChecksumAlgorithm trailerAlgorithm = null;
         String trailer = request.header("x-amz-trailer");
         if (mode.trailer && trailer != null && !trailer.isBlank()) {
-            trailerAlgorithm = ChecksumAlgorithm.fromHeaderName(trailer.strip()).orElseThrow(() ->
-                    new AuthException(AuthError.INVALID_REQUEST,
+            trailerAlgorithm = ChecksumAlgorithm.fromHeaderName(trailer.strip())
+                    .orElseThrow(() -> new AuthException(
+                            AuthError.INVALID_REQUEST,
                             "The value specified in the x-amz-trailer header is not supported"));
             if (headerAlgorithm != null) {
                 throw multipleChecksums();
@@ -74,17 +81,19 @@ record BodyExpectations(long length, byte[] md5, ChecksumAlgorithm checksumAlgor
         ChecksumAlgorithm sdkAlgorithm = null;
         String sdk = request.header("x-amz-sdk-checksum-algorithm");
         if (sdk != null) {
-            sdkAlgorithm = ChecksumAlgorithm.fromName(sdk).orElseThrow(() -> new AuthException(
-                    AuthError.INVALID_REQUEST, "Checksum algorithm provided is unsupported. Please try again with "
-                    + "any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"));
+            sdkAlgorithm = ChecksumAlgorithm.fromName(sdk)
+                    .orElseThrow(() -> new AuthException(
+                            AuthError.INVALID_REQUEST,
+                            "Checksum algorithm provided is unsupported. Please try again with "
+                                    + "any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"));
         }
 
         long length;
         if (mode.chunked) {
             String decoded = request.header("x-amz-decoded-content-length");
             if (decoded == null) {
-                throw new AuthException(AuthError.MISSING_CONTENT_LENGTH,
-                        "You must provide the Content-Length HTTP header.");
+                throw new AuthException(
+                        AuthError.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
             }
             length = parseLength(decoded, "x-amz-decoded-content-length");
         } else {
@@ -123,7 +132,8 @@ record BodyExpectations(long length, byte[] md5, ChecksumAlgorithm checksumAlgor
     }
 
     private static AuthException multipleChecksums() {
-        return new AuthException(AuthError.INVALID_REQUEST,
+        return new AuthException(
+                AuthError.INVALID_REQUEST,
                 "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
     }
 }

@@ -11,8 +11,8 @@ import java.util.List;
  * encoded once; since clients differ in how they encode a path on the wire, the verifier tries the path
  * rebuilt from its decoded form and then the path exactly as sent ({@link #uriCandidates}).
  */
-record CanonicalRequest(String method, String uri, String query, String headers, String signedHeaders,
-                        String payloadHash) {
+record CanonicalRequest(
+        String method, String uri, String query, String headers, String signedHeaders, String payloadHash) {
 
     static final HexFormat HEX = HexFormat.of();
 

@@ -1,8 +1,8 @@
 package io.rampart.auth;
 
-import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import javax.crypto.Mac;
 
 /**
  * The rolling signatures of an aws-chunked body: each chunk is signed over the previous signature (the first
@@ -32,14 +32,20 @@ final class ChunkSignatureChain {
 
     /** Checks the signature of the chunk whose data was fed since the last call, and moves the chain on. */
     boolean verifyChunk(String provided) {
-        String stringToSign = chunkPrefix + previous + '\n' + EMPTY_SHA256 + '\n'
+        String stringToSign = chunkPrefix
+                + previous
+                + '\n'
+                + EMPTY_SHA256
+                + '\n'
                 + CanonicalRequest.HEX.formatHex(chunkDigest.digest());
         return advance(stringToSign, provided);
     }
 
     /** Checks the trailer signature over the canonical trailer lines ("name:value\n" each). */
     boolean verifyTrailer(String canonicalTrailer, String provided) {
-        String stringToSign = trailerPrefix + previous + '\n'
+        String stringToSign = trailerPrefix
+                + previous
+                + '\n'
                 + CanonicalRequest.HEX.formatHex(CanonicalRequest.sha256(canonicalTrailer));
         return advance(stringToSign, provided);
     }
@@ -47,7 +53,7 @@ final class ChunkSignatureChain {
     private boolean advance(String stringToSign, String provided) {
         String computed = CanonicalRequest.HEX.formatHex(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
         previous = computed;
-        return MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII),
-                provided.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                computed.getBytes(StandardCharsets.US_ASCII), provided.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -48,9 +48,14 @@ final class Crc64Nvme implements Checksum {
         int end = off + len;
         while (end - off >= 8) {
             c ^= (long) LONG_LE.get(b, off);
-            c = t7[(int) (c & 0xff)] ^ t6[(int) ((c >>> 8) & 0xff)] ^ t5[(int) ((c >>> 16) & 0xff)]
-                    ^ t4[(int) ((c >>> 24) & 0xff)] ^ t3[(int) ((c >>> 32) & 0xff)]
-                    ^ t2[(int) ((c >>> 40) & 0xff)] ^ t1[(int) ((c >>> 48) & 0xff)] ^ t0[(int) (c >>> 56)];
+            c = t7[(int) (c & 0xff)]
+                    ^ t6[(int) ((c >>> 8) & 0xff)]
+                    ^ t5[(int) ((c >>> 16) & 0xff)]
+                    ^ t4[(int) ((c >>> 24) & 0xff)]
+                    ^ t3[(int) ((c >>> 32) & 0xff)]
+                    ^ t2[(int) ((c >>> 40) & 0xff)]
+                    ^ t1[(int) ((c >>> 48) & 0xff)]
+                    ^ t0[(int) (c >>> 56)];
             off += 8;
         }
         while (off < end) {

@@ -1,7 +1,6 @@
 package io.rampart.auth;
 
 import io.rampart.iam.Principal;
-
 import java.util.Objects;
 
 /**
@@ -11,8 +10,8 @@ import java.util.Objects;
  * @param principal    opaque to authentication, handed back on success
  * @param expiration   when temporary credentials stop working (null for long-lived keys)
  */
-public record Credential(String accessKeyId, String secretKey, String sessionToken, Principal principal,
-                         java.time.Instant expiration) {
+public record Credential(
+        String accessKeyId, String secretKey, String sessionToken, Principal principal, java.time.Instant expiration) {
     public Credential(String accessKeyId, String secretKey, String sessionToken, Principal principal) {
         this(accessKeyId, secretKey, sessionToken, principal, null);
     }
@@ -26,7 +25,7 @@ public record Credential(String accessKeyId, String secretKey, String sessionTok
     /** Keeps the secret out of logs and exception messages. */
     @Override
     public String toString() {
-        return "Credential[accessKeyId=" + accessKeyId + ", temporary=" + (sessionToken != null)
-                + ", principal=" + principal.arn() + "]";
+        return "Credential[accessKeyId=" + accessKeyId + ", temporary=" + (sessionToken != null) + ", principal="
+                + principal.arn() + "]";
     }
 }

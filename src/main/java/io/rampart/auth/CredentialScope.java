@@ -20,8 +20,12 @@ record CredentialScope(String accessKeyId, String date, String region, String se
      */
     static CredentialScope parse(String credential) {
         String[] parts = credential.split("/", -1);
-        if (parts.length != 5 || parts[0].isEmpty() || parts[2].isEmpty() || parts[3].isEmpty()
-                || !TERMINATOR.equals(parts[4]) || !isDate(parts[1])) {
+        if (parts.length != 5
+                || parts[0].isEmpty()
+                || parts[2].isEmpty()
+                || parts[3].isEmpty()
+                || !TERMINATOR.equals(parts[4])
+                || !isDate(parts[1])) {
             return null;
         }
         return new CredentialScope(parts[0], parts[1], parts[2], parts[3]);

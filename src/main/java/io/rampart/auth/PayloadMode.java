@@ -28,15 +28,17 @@ enum PayloadMode {
             case "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" -> STREAMING_SIGNED_TRAILER;
             case "STREAMING-UNSIGNED-PAYLOAD-TRAILER" -> STREAMING_UNSIGNED_TRAILER;
             case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER" ->
-                    throw new AuthException(AuthError.INVALID_REQUEST, SignatureClaim.UNSUPPORTED_MECHANISM);
+                throw new AuthException(AuthError.INVALID_REQUEST, SignatureClaim.UNSUPPORTED_MECHANISM);
             default -> {
                 if (isSha256Hex(contentSha256)) {
                     yield SHA256;
                 }
-                throw new AuthException(AuthError.INVALID_ARGUMENT, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
-                        + "STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
-                        + "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, "
-                        + "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
+                throw new AuthException(
+                        AuthError.INVALID_ARGUMENT,
+                        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                                + "STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
+                                + "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, "
+                                + "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
             }
         };
     }

@@ -15,8 +15,9 @@ import java.util.function.Function;
  * the policy's conditions and expiry is S3's business, not this class's.
  */
 public final class PostPolicySignature {
-    private static final String MISMATCH = "The request signature we calculated does not match the signature you provided. "
-            + "Check your key and signing method.";
+    private static final String MISMATCH =
+            "The request signature we calculated does not match the signature you provided. "
+                    + "Check your key and signing method.";
 
     private final CredentialStore store;
     private final String region;
@@ -29,7 +30,7 @@ public final class PostPolicySignature {
     }
 
     /** Who signed: the principal and access key id ("" when anonymous). */
-    public record Signer(Principal principal, String accessKeyId) { }
+    public record Signer(Principal principal, String accessKeyId) {}
 
     /** Verifies the form; {@code field} answers a field's value by lower-case name (empty when absent). */
     public Signer verify(Function<String, Optional<String>> field) throws AuthException {
@@ -65,8 +66,10 @@ public final class PostPolicySignature {
             throw new AuthException(AuthError.INVALID_ARGUMENT, "Invalid credential: " + cred.trim());
         }
         if (!scope.region().equals(region)) {
-            throw new AuthException(AuthError.INVALID_ARGUMENT, "Error parsing the X-Amz-Credential parameter; the region '"
-                    + scope.region() + "' is wrong; expecting '" + region + "'");
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT,
+                    "Error parsing the X-Amz-Credential parameter; the region '" + scope.region()
+                            + "' is wrong; expecting '" + region + "'");
         }
         Credential c = credential(scope.accessKeyId(), field);
         byte[] key = SigningKeyCache.derive(c.secretKey(), scope.date(), scope.region(), scope.service());
@@ -79,13 +82,17 @@ public final class PostPolicySignature {
 
     /** The key's credential, with its session token (x-amz-security-token field) and expiry checked. */
     private Credential credential(String accessKeyId, Function<String, Optional<String>> field) throws AuthException {
-        Credential c = store.find(accessKeyId).orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID,
-                "The AWS Access Key Id you provided does not exist in our records."));
+        Credential c = store.find(accessKeyId)
+                .orElseThrow(() -> new AuthException(
+                        AuthError.INVALID_ACCESS_KEY_ID,
+                        "The AWS Access Key Id you provided does not exist in our records."));
         Optional<String> token = field.apply("x-amz-security-token");
         boolean valid = c.sessionToken() == null
                 ? token.isEmpty()
-                : token.isPresent() && constantTimeEquals(c.sessionToken(), token.get().strip());
-        if (!valid) throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
+                : token.isPresent()
+                        && constantTimeEquals(c.sessionToken(), token.get().strip());
+        if (!valid)
+            throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
         if (c.expiration() != null && !clock.instant().isBefore(c.expiration())) {
             throw new AuthException(AuthError.EXPIRED_TOKEN, "The provided token has expired.");
         }
@@ -93,8 +100,10 @@ public final class PostPolicySignature {
     }
 
     private static AuthException missing(String name) {
-        return new AuthException(AuthError.INVALID_ARGUMENT, "Bucket POST must contain a field named '" + name
-                + "'.  If it is specified, please check the order of the fields.");
+        return new AuthException(
+                AuthError.INVALID_ARGUMENT,
+                "Bucket POST must contain a field named '" + name
+                        + "'.  If it is specified, please check the order of the fields.");
     }
 
     private static boolean constantTimeEquals(String a, String b) {

@@ -63,7 +63,8 @@ record QueryString(List<Param> params) {
     /** True when some parameter would decode differently depending on how '+' is read. */
     boolean hasPlus() {
         for (Param p : params) {
-            if (p.rawName().indexOf('+') >= 0 || (p.rawValue() != null && p.rawValue().indexOf('+') >= 0)) {
+            if (p.rawName().indexOf('+') >= 0
+                    || (p.rawValue() != null && p.rawValue().indexOf('+') >= 0)) {
                 return true;
             }
         }
@@ -85,8 +86,7 @@ record QueryString(List<Param> params) {
             if (excluded != null && name.equals(excluded)) {
                 continue;
             }
-            String value = p.rawValue() == null ? ""
-                    : UriEncoding.reencode(p.rawValue(), plusAsSpace, false);
+            String value = p.rawValue() == null ? "" : UriEncoding.reencode(p.rawValue(), plusAsSpace, false);
             pairs[count++] = new String[] {name, value};
         }
         String[][] used = Arrays.copyOf(pairs, count);

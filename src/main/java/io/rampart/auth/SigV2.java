@@ -20,26 +20,65 @@ import java.util.TreeMap;
  * x-amz-* headers and the canonicalized resource (the bucket, the path as sent, and the sub-resources).
  */
 final class SigV2 {
-    private SigV2() { }
+    private SigV2() {}
 
     /** The sub-resources botocore (boto3, the AWS CLI) puts in the canonicalized resource. */
-    static final Set<String> SUBRESOURCES = Set.of("accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging",
-            "partNumber", "policy", "requestPayment", "torrent", "versioning", "versionId", "versions", "website",
-            "uploads", "uploadId", "response-content-type", "response-content-language", "response-expires",
-            "response-cache-control", "response-content-disposition", "response-content-encoding", "delete",
-            "lifecycle", "tagging", "restore", "storageClass", "notification", "replication", "analytics", "metrics",
-            "inventory", "select", "select-type", "object-lock");
+    static final Set<String> SUBRESOURCES = Set.of(
+            "accelerate",
+            "acl",
+            "cors",
+            "defaultObjectAcl",
+            "location",
+            "logging",
+            "partNumber",
+            "policy",
+            "requestPayment",
+            "torrent",
+            "versioning",
+            "versionId",
+            "versions",
+            "website",
+            "uploads",
+            "uploadId",
+            "response-content-type",
+            "response-content-language",
+            "response-expires",
+            "response-cache-control",
+            "response-content-disposition",
+            "response-content-encoding",
+            "delete",
+            "lifecycle",
+            "tagging",
+            "restore",
+            "storageClass",
+            "notification",
+            "replication",
+            "analytics",
+            "metrics",
+            "inventory",
+            "select",
+            "select-type",
+            "object-lock");
     /** Sub-resources other SigV2 signers (the AWS SDK for Java v1, s3cmd) add: tried when the first reading fails. */
-    private static final Set<String> MORE_SUBRESOURCES = union(SUBRESOURCES, Set.of("encryption", "retention",
-            "legal-hold", "publicAccessBlock", "ownershipControls", "policyStatus", "intelligent-tiering", "attributes",
-            "id"));
+    private static final Set<String> MORE_SUBRESOURCES = union(
+            SUBRESOURCES,
+            Set.of(
+                    "encryption",
+                    "retention",
+                    "legal-hold",
+                    "publicAccessBlock",
+                    "ownershipControls",
+                    "policyStatus",
+                    "intelligent-tiering",
+                    "attributes",
+                    "id"));
 
     /**
      * What a SigV2 request claims: who signed, the signature, and the Date line of its string to sign.
      *
      * @param time when the request was signed (header) or when it expires (query)
      */
-    record Claim(String accessKeyId, String signature, boolean presigned, String dateLine, Instant time) { }
+    record Claim(String accessKeyId, String signature, boolean presigned, String dateLine, Instant time) {}
 
     static boolean isHeader(String authorization) {
         return authorization != null && authorization.startsWith("AWS ") && !authorization.startsWith("AWS4-");
@@ -53,18 +92,20 @@ final class SigV2 {
         String value = authorization.substring("AWS ".length()).strip();
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {
-            throw new AuthException(AuthError.INVALID_ARGUMENT,
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT,
                     "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
         }
         String amzDate = request.header("x-amz-date");
         String date = request.header("date");
         Instant time = amzDate != null ? parseDate(amzDate.strip()) : date != null ? parseDate(date.strip()) : null;
         if (time == null) {
-            throw new AuthException(AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
+            throw new AuthException(
+                    AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
         }
         // With x-amz-date the Date line is empty: the time is signed among the x-amz-* headers.
-        return new Claim(value.substring(0, colon), value.substring(colon + 1), false,
-                amzDate != null ? "" : date, time);
+        return new Claim(
+                value.substring(0, colon), value.substring(colon + 1), false, amzDate != null ? "" : date, time);
     }
 
     static Claim fromQuery(QueryString query) throws AuthException {
@@ -72,20 +113,23 @@ final class SigV2 {
         String signature = query.first("Signature").orElse(null);
         String expires = query.first("Expires").orElse(null);
         if (key == null || signature == null || expires == null) {
-            throw new AuthException(AuthError.ACCESS_DENIED,
+            throw new AuthException(
+                    AuthError.ACCESS_DENIED,
                     "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters");
         }
         long seconds;
         try {
             seconds = Long.parseLong(expires.strip());
         } catch (NumberFormatException e) {
-            throw new AuthException(AuthError.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
+            throw new AuthException(
+                    AuthError.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
         }
         return new Claim(key, signature, true, expires, Instant.ofEpochSecond(seconds));
     }
 
     /** True when the signature matches one of the readings of the request clients sign. */
-    static boolean verify(Claim claim, SignedRequest request, QueryString query, String virtualHostBucket, String secret) {
+    static boolean verify(
+            Claim claim, SignedRequest request, QueryString query, String virtualHostBucket, String secret) {
         byte[] provided = claim.signature().getBytes(StandardCharsets.UTF_8);
         for (String resource : resources(request.rawPath(), query, virtualHostBucket)) {
             String text = stringToSign(request, query, claim, resource);
@@ -102,12 +146,15 @@ final class SigV2 {
     static String stringToSign(SignedRequest request, QueryString query, Claim claim, String resource) {
         StringBuilder s = new StringBuilder();
         s.append(request.method()).append('\n');
-        s.append(headerOrQuery(request, query, "content-md5", claim.presigned())).append('\n');
-        s.append(headerOrQuery(request, query, "content-type", claim.presigned())).append('\n');
+        s.append(headerOrQuery(request, query, "content-md5", claim.presigned()))
+                .append('\n');
+        s.append(headerOrQuery(request, query, "content-type", claim.presigned()))
+                .append('\n');
         s.append(claim.dateLine()).append('\n');
         TreeMap<String, List<String>> amz = new TreeMap<>();
         for (Map.Entry<String, List<String>> h : request.headers().entrySet()) {
-            if (h.getKey().startsWith("x-amz-")) amz.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).addAll(h.getValue());
+            if (h.getKey().startsWith("x-amz-"))
+                amz.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).addAll(h.getValue());
         }
         if (claim.presigned()) {
             // Presigning clients move the x-amz-* headers they signed (the session token above all) into the query.
@@ -121,7 +168,8 @@ final class SigV2 {
         }
         for (Map.Entry<String, List<String>> e : amz.entrySet()) {
             List<String> values = new ArrayList<>();
-            for (String v : e.getValue()) values.add(v.replaceAll("\\s*\\r?\\n\\s*", " ").strip());
+            for (String v : e.getValue())
+                values.add(v.replaceAll("\\s*\\r?\\n\\s*", " ").strip());
             s.append(e.getKey()).append(':').append(String.join(",", values)).append('\n');
         }
         return s.append(resource).toString();
@@ -131,7 +179,8 @@ final class SigV2 {
         String v = request.header(name);
         if (v == null && presigned) {
             for (QueryString.Param p : query.params()) {
-                if (p.name().equalsIgnoreCase(name)) return p.rawValue() == null ? "" : UriEncoding.decodeToString(p.rawValue(), false);
+                if (p.name().equalsIgnoreCase(name))
+                    return p.rawValue() == null ? "" : UriEncoding.decodeToString(p.rawValue(), false);
             }
         }
         return v == null ? "" : v.strip();
@@ -166,7 +215,8 @@ final class SigV2 {
         for (QueryString.Param p : query.params()) {
             String name = p.name();
             if (!names.contains(name)) continue;
-            sorted.putIfAbsent(name, p.rawValue() == null ? name : name + "=" + UriEncoding.decodeToString(p.rawValue(), true));
+            sorted.putIfAbsent(
+                    name, p.rawValue() == null ? name : name + "=" + UriEncoding.decodeToString(p.rawValue(), true));
         }
         return sorted.isEmpty() ? "" : "?" + String.join("&", sorted.values());
     }

@@ -8,7 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** AWS Signature Version 2: the base64 of HMAC-SHA1 over the string to sign, keyed with the secret access key. */
 public final class SigV2Signature {
-    private SigV2Signature() { }
+    private SigV2Signature() {}
 
     public static String sign(String secret, String stringToSign) {
         try {

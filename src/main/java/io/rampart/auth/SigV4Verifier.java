@@ -1,8 +1,6 @@
 package io.rampart.auth;
 
 import io.rampart.iam.Principal;
-
-import javax.crypto.Mac;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import javax.crypto.Mac;
 
 /**
  * Verifies AWS Signature Version 4 (Authorization header or presigned query) the way S3 does, and wraps the
@@ -23,6 +22,7 @@ public final class SigV4Verifier {
     static final Duration MAX_SKEW = Duration.ofMinutes(15);
     /** IAM/STS request bodies are form posts of at most a few policies; anything bigger is not one. */
     static final int MAX_BUFFERED_BODY = 1024 * 1024;
+
     private static final String SIGNATURE_MISMATCH = "The request signature we calculated does not match the "
             + "signature you provided. Check your key and signing method.";
 
@@ -52,7 +52,8 @@ public final class SigV4Verifier {
      * {@code virtualHostBucket}: the bucket the Host header named (virtual-host style), which SigV2's canonicalized
      * resource starts with; null for path style.
      */
-    public Authenticated verify(SignedRequest request, InputStream body, String virtualHostBucket) throws AuthException {
+    public Authenticated verify(SignedRequest request, InputStream body, String virtualHostBucket)
+            throws AuthException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(body, "body");
         String authorization = request.header("authorization");
@@ -60,16 +61,20 @@ public final class SigV4Verifier {
         boolean queryAuth = query.contains("X-Amz-Signature") || query.contains("X-Amz-Algorithm");
         if (sigV2 && !queryAuth && (authorization == null ? SigV2.isQuery(query) : SigV2.isHeader(authorization))) {
             if (authorization != null && SigV2.isQuery(query)) {
-                throw new AuthException(AuthError.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the "
-                        + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
-                        + "header should be specified");
+                throw new AuthException(
+                        AuthError.INVALID_ARGUMENT,
+                        "Only one auth mechanism allowed; only the "
+                                + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
+                                + "header should be specified");
             }
             return verifyV2(request, body, query, authorization, virtualHostBucket);
         }
         if (authorization != null && queryAuth) {
-            throw new AuthException(AuthError.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the "
-                    + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
-                    + "header should be specified");
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT,
+                    "Only one auth mechanism allowed; only the "
+                            + "X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization "
+                            + "header should be specified");
         }
         if (authorization == null && !queryAuth) {
             if (query.contains("AWSAccessKeyId") && query.contains("Signature")) {
@@ -84,8 +89,10 @@ public final class SigV4Verifier {
         CredentialScope scope = claim.scope();
         checkRegion(claim);
         checkTime(claim);
-        Credential credential = store.find(scope.accessKeyId()).orElseThrow(() -> new AuthException(
-                AuthError.INVALID_ACCESS_KEY_ID, "The AWS Access Key Id you provided does not exist in our records."));
+        Credential credential = store.find(scope.accessKeyId())
+                .orElseThrow(() -> new AuthException(
+                        AuthError.INVALID_ACCESS_KEY_ID,
+                        "The AWS Access Key Id you provided does not exist in our records."));
         checkToken(claim, credential, request, query);
         if (credential.expiration() != null && !clock.instant().isBefore(credential.expiration())) {
             throw new AuthException(AuthError.EXPIRED_TOKEN, "The provided token has expired.");
@@ -100,8 +107,8 @@ public final class SigV4Verifier {
             boolean signedHash = contentSha256 != null && claim.signs("x-amz-content-sha256");
             payloadHash = signedHash ? contentSha256 : s3 ? PayloadMode.UNSIGNED_PAYLOAD : null;
         } else if (contentSha256 == null && s3) {
-            throw new AuthException(AuthError.INVALID_REQUEST,
-                    "Missing required header for this request: x-amz-content-sha256");
+            throw new AuthException(
+                    AuthError.INVALID_REQUEST, "Missing required header for this request: x-amz-content-sha256");
         } else {
             payloadHash = contentSha256;
         }
@@ -111,25 +118,31 @@ public final class SigV4Verifier {
         String bufferedHash = null;
         if (!s3 && mode == PayloadMode.SHA256) {
             buffered = readSmallBody(request, body);
-            bufferedHash = CanonicalRequest.HEX.formatHex(CanonicalRequest.newSha256().digest(buffered));
+            bufferedHash =
+                    CanonicalRequest.HEX.formatHex(CanonicalRequest.newSha256().digest(buffered));
             if (payloadHash == null) {
                 payloadHash = bufferedHash;
             }
         }
 
-        byte[] signingKey = signingKeys.signingKey(credential.secretKey(), scope.date(), scope.region(),
-                scope.service());
+        byte[] signingKey =
+                signingKeys.signingKey(credential.secretKey(), scope.date(), scope.region(), scope.service());
         checkSignature(claim, request, query, payloadHash, signingKey);
         if (bufferedHash != null && !bufferedHash.equalsIgnoreCase(payloadHash)) {
-            throw new AuthException(AuthError.X_AMZ_CONTENT_SHA256_MISMATCH,
+            throw new AuthException(
+                    AuthError.X_AMZ_CONTENT_SHA256_MISMATCH,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
 
         BodyExpectations expectations = BodyExpectations.from(request, mode);
         VerifiedBody verified;
         if (buffered != null) {
-            BodyExpectations known = new BodyExpectations(buffered.length, expectations.md5(),
-                    expectations.checksumAlgorithm(), expectations.checksumValue(), expectations.requested());
+            BodyExpectations known = new BodyExpectations(
+                    buffered.length,
+                    expectations.md5(),
+                    expectations.checksumAlgorithm(),
+                    expectations.checksumValue(),
+                    expectations.requested());
             verified = new VerifiedBody(new ByteArrayInputStream(buffered), null, known, null);
         } else {
             ChunkSignatureChain chain = mode.signedChunks
@@ -137,8 +150,8 @@ public final class SigV4Verifier {
                     : null;
             verified = wrap(body, mode, chain, expectations, payloadHash);
         }
-        return new Authenticated(credential.principal(), scope.accessKeyId(), scope.service(), claim.presigned(),
-                verified);
+        return new Authenticated(
+                credential.principal(), scope.accessKeyId(), scope.service(), claim.presigned(), verified);
     }
 
     /** Verifies browser-based upload forms (POST Object) with the same credentials, region and clock. */
@@ -147,24 +160,34 @@ public final class SigV4Verifier {
     }
 
     /** Signature Version 2: header or query string; the payload is not signed (Content-MD5, when sent, is checked). */
-    private Authenticated verifyV2(SignedRequest request, InputStream body, QueryString query, String authorization,
-                                   String virtualHostBucket) throws AuthException {
+    private Authenticated verifyV2(
+            SignedRequest request, InputStream body, QueryString query, String authorization, String virtualHostBucket)
+            throws AuthException {
         SigV2.Claim claim = authorization != null ? SigV2.fromHeader(authorization, request) : SigV2.fromQuery(query);
         Instant now = clock.instant();
         if (claim.presigned()) {
             if (now.isAfter(claim.time())) throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
         } else if (Duration.between(claim.time(), now).abs().compareTo(MAX_SKEW) > 0) {
-            throw new AuthException(AuthError.REQUEST_TIME_TOO_SKEWED,
+            throw new AuthException(
+                    AuthError.REQUEST_TIME_TOO_SKEWED,
                     "The difference between the request time and the current time is too large.");
         }
-        Credential credential = store.find(claim.accessKeyId()).orElseThrow(() -> new AuthException(
-                AuthError.INVALID_ACCESS_KEY_ID, "The AWS Access Key Id you provided does not exist in our records."));
+        Credential credential = store.find(claim.accessKeyId())
+                .orElseThrow(() -> new AuthException(
+                        AuthError.INVALID_ACCESS_KEY_ID,
+                        "The AWS Access Key Id you provided does not exist in our records."));
         String token = request.header("x-amz-security-token");
-        if (token == null && claim.presigned()) token = query.first("x-amz-security-token").orElse(null);
+        if (token == null && claim.presigned())
+            token = query.first("x-amz-security-token").orElse(null);
         String expected = credential.sessionToken();
-        boolean tokenValid = expected == null ? token == null : token != null && MessageDigest.isEqual(
-                token.strip().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
-        if (!tokenValid) throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
+        boolean tokenValid = expected == null
+                ? token == null
+                : token != null
+                        && MessageDigest.isEqual(
+                                token.strip().getBytes(StandardCharsets.UTF_8),
+                                expected.getBytes(StandardCharsets.UTF_8));
+        if (!tokenValid)
+            throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
         if (credential.expiration() != null && !now.isBefore(credential.expiration())) {
             throw new AuthException(AuthError.EXPIRED_TOKEN, "The provided token has expired.");
         }
@@ -174,29 +197,38 @@ public final class SigV4Verifier {
         String contentSha256 = request.header("x-amz-content-sha256");
         PayloadMode mode = contentSha256 == null ? PayloadMode.UNSIGNED : PayloadMode.parse(contentSha256.strip());
         if (mode.signedChunks) {
-            throw new AuthException(AuthError.INVALID_REQUEST, "Signed streaming payloads require Signature Version 4.");
+            throw new AuthException(
+                    AuthError.INVALID_REQUEST, "Signed streaming payloads require Signature Version 4.");
         }
-        VerifiedBody verified = wrap(body, mode, null, BodyExpectations.from(request, mode),
+        VerifiedBody verified = wrap(
+                body,
+                mode,
+                null,
+                BodyExpectations.from(request, mode),
                 contentSha256 == null ? null : contentSha256.strip());
-        return new Authenticated(credential.principal(), claim.accessKeyId(), "s3", claim.presigned(), verified,
-                Authenticated.SIGV2);
+        return new Authenticated(
+                credential.principal(), claim.accessKeyId(), "s3", claim.presigned(), verified, Authenticated.SIGV2);
     }
 
     private Authenticated anonymous(SignedRequest request, InputStream body) throws AuthException {
         String contentSha256 = request.header("x-amz-content-sha256");
         PayloadMode mode = contentSha256 == null ? PayloadMode.UNSIGNED : PayloadMode.parse(contentSha256.strip());
         if (mode.signedChunks) {
-            throw new AuthException(AuthError.INVALID_REQUEST,
-                    "Signed streaming payloads require an Authorization header.");
+            throw new AuthException(
+                    AuthError.INVALID_REQUEST, "Signed streaming payloads require an Authorization header.");
         }
         BodyExpectations expectations = BodyExpectations.from(request, mode);
-        VerifiedBody verified = wrap(body, mode, null, expectations,
-                contentSha256 == null ? null : contentSha256.strip());
+        VerifiedBody verified =
+                wrap(body, mode, null, expectations, contentSha256 == null ? null : contentSha256.strip());
         return new Authenticated(Principal.anonymous(), "", "s3", false, verified);
     }
 
-    private static VerifiedBody wrap(InputStream body, PayloadMode mode, ChunkSignatureChain chain,
-                                     BodyExpectations expectations, String payloadHash) {
+    private static VerifiedBody wrap(
+            InputStream body,
+            PayloadMode mode,
+            ChunkSignatureChain chain,
+            BodyExpectations expectations,
+            String payloadHash) {
         if (mode.chunked) {
             AwsChunkedDecoder decoder = new AwsChunkedDecoder(body, chain, mode.trailer);
             return new VerifiedBody(decoder, decoder, expectations, null);
@@ -210,16 +242,18 @@ public final class SigV4Verifier {
         // IAM is a global service: SDKs sign it for us-east-1 whatever region the endpoint is configured with (and the
         // Java SDK, given an endpoint override and Region.AWS_GLOBAL, signs "aws-global").
         boolean accepted = scope.region().equals(region)
-                || ("iam".equals(scope.service()) && ("us-east-1".equals(scope.region()) || "aws-global".equals(scope.region())));
+                || ("iam".equals(scope.service())
+                        && ("us-east-1".equals(scope.region()) || "aws-global".equals(scope.region())));
         if (accepted) {
             return;
         }
         String wrong = "the region '" + scope.region() + "' is wrong; expecting '" + region + "'";
         throw claim.presigned()
-                ? new AuthException(AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
-                "Error parsing the X-Amz-Credential parameter; " + wrong)
-                : new AuthException(AuthError.AUTHORIZATION_HEADER_MALFORMED,
-                "The authorization header is malformed; " + wrong);
+                ? new AuthException(
+                        AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+                        "Error parsing the X-Amz-Credential parameter; " + wrong)
+                : new AuthException(
+                        AuthError.AUTHORIZATION_HEADER_MALFORMED, "The authorization header is malformed; " + wrong);
     }
 
     private void checkTime(SignatureClaim claim) throws AuthException {
@@ -233,21 +267,25 @@ public final class SigV4Verifier {
                 throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
             }
         } else if (Duration.between(signed, now).abs().compareTo(MAX_SKEW) > 0) {
-            throw new AuthException(AuthError.REQUEST_TIME_TOO_SKEWED,
+            throw new AuthException(
+                    AuthError.REQUEST_TIME_TOO_SKEWED,
                     "The difference between the request time and the current time is too large.");
         }
     }
 
-    private static void checkToken(SignatureClaim claim, Credential credential, SignedRequest request,
-                                   QueryString query) throws AuthException {
+    private static void checkToken(
+            SignatureClaim claim, Credential credential, SignedRequest request, QueryString query)
+            throws AuthException {
         String token = claim.presigned()
                 ? query.first("X-Amz-Security-Token").orElse(request.header("x-amz-security-token"))
                 : request.header("x-amz-security-token");
         String expected = credential.sessionToken();
         boolean valid = expected == null
                 ? token == null
-                : token != null && MessageDigest.isEqual(token.strip().getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
+                : token != null
+                        && MessageDigest.isEqual(
+                                token.strip().getBytes(StandardCharsets.UTF_8),
+                                expected.getBytes(StandardCharsets.UTF_8));
         if (!valid) {
             throw new AuthException(AuthError.INVALID_TOKEN, "The provided token is malformed or otherwise invalid.");
         }
@@ -257,8 +295,8 @@ public final class SigV4Verifier {
     private static void checkAmzHeadersSigned(SignatureClaim claim, SignedRequest request) throws AuthException {
         for (String name : request.headers().keySet()) {
             if (name.startsWith("x-amz-") && !claim.signs(name)) {
-                throw new AuthException(AuthError.ACCESS_DENIED,
-                        "There were headers present in the request which were not signed");
+                throw new AuthException(
+                        AuthError.ACCESS_DENIED, "There were headers present in the request which were not signed");
             }
         }
     }
@@ -267,13 +305,13 @@ public final class SigV4Verifier {
      * Tries the canonical URI rebuilt from the decoded path, then the path as sent, and for queries with '+'
      * both readings of '+': clients disagree on these encodings, and any one matching proves the key.
      */
-    private static void checkSignature(SignatureClaim claim, SignedRequest request, QueryString query,
-                                       String payloadHash, byte[] signingKey) throws AuthException {
+    private static void checkSignature(
+            SignatureClaim claim, SignedRequest request, QueryString query, String payloadHash, byte[] signingKey)
+            throws AuthException {
         String excluded = claim.presigned() ? "X-Amz-Signature" : null;
         String canonicalQuery = query.canonical(false, excluded);
-        List<String> queries = query.hasPlus()
-                ? List.of(canonicalQuery, query.canonical(true, excluded))
-                : List.of(canonicalQuery);
+        List<String> queries =
+                query.hasPlus() ? List.of(canonicalQuery, query.canonical(true, excluded)) : List.of(canonicalQuery);
         String latin1 = CanonicalRequest.canonicalHeaders(request, claim.signedHeaders());
         // Header bytes arrive as ISO-8859-1 characters: the SDKs send a non-ASCII value so and sign its UTF-8 form;
         // other clients (curl) send UTF-8 bytes and sign those bytes, which is the value re-read as UTF-8.
@@ -286,12 +324,18 @@ public final class SigV4Verifier {
             for (String headers : headerCandidates) {
                 for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
                     for (String canonicalQueryCandidate : queries) {
-                        CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, canonicalQueryCandidate,
-                                headers, claim.signedHeadersText(), payloadHash);
-                        byte[] signature = mac.doFinal(canonical.stringToSign(claim.amzDate(), scope)
-                                .getBytes(StandardCharsets.UTF_8));
-                        if (MessageDigest.isEqual(CanonicalRequest.HEX.formatHex(signature)
-                                .getBytes(StandardCharsets.US_ASCII), provided)) {
+                        CanonicalRequest canonical = new CanonicalRequest(
+                                request.method(),
+                                uri,
+                                canonicalQueryCandidate,
+                                headers,
+                                claim.signedHeadersText(),
+                                payloadHash);
+                        byte[] signature = mac.doFinal(
+                                canonical.stringToSign(claim.amzDate(), scope).getBytes(StandardCharsets.UTF_8));
+                        if (MessageDigest.isEqual(
+                                CanonicalRequest.HEX.formatHex(signature).getBytes(StandardCharsets.US_ASCII),
+                                provided)) {
                             return;
                         }
                     }
@@ -313,9 +357,12 @@ public final class SigV4Verifier {
         }
         if (!nonAscii) return null;
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1))).toString();
+                    .decode(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }
@@ -326,8 +373,8 @@ public final class SigV4Verifier {
         try {
             // Refused on what it announces, before a byte of it is read.
             if (declared != null && Long.parseLong(declared.strip()) > MAX_BUFFERED_BODY) {
-                throw new AuthException(AuthError.ENTITY_TOO_LARGE,
-                        "Your proposed upload exceeds the maximum allowed object size.");
+                throw new AuthException(
+                        AuthError.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed object size.");
             }
         } catch (NumberFormatException e) {
             // Jetty refuses a malformed Content-Length before it gets here; the read below bounds it anyway.
@@ -339,19 +386,22 @@ public final class SigV4Verifier {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof java.util.concurrent.TimeoutException) {
                     // The connection's idle timeout passed while the body was awaited.
-                    throw new AuthException(AuthError.REQUEST_TIMEOUT, "Your socket connection to the server was not read "
-                            + "from or written to within the timeout period. Idle connections will be closed.");
+                    throw new AuthException(
+                            AuthError.REQUEST_TIMEOUT,
+                            "Your socket connection to the server was not read "
+                                    + "from or written to within the timeout period. Idle connections will be closed.");
                 }
             }
             throw new AuthException(AuthError.INCOMPLETE_BODY, "The request body could not be read: " + e.getMessage());
         }
         if (bytes.length > MAX_BUFFERED_BODY) {
-            throw new AuthException(AuthError.ENTITY_TOO_LARGE,
-                    "Your proposed upload exceeds the maximum allowed object size.");
+            throw new AuthException(
+                    AuthError.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed object size.");
         }
         String contentLength = request.header("content-length");
         if (contentLength != null && !contentLength.strip().equals(Integer.toString(bytes.length))) {
-            throw new AuthException(AuthError.INCOMPLETE_BODY,
+            throw new AuthException(
+                    AuthError.INCOMPLETE_BODY,
                     "You did not provide the number of bytes specified by the Content-Length HTTP header.");
         }
         return bytes;

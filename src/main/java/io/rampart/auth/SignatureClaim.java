@@ -17,14 +17,22 @@ import java.util.Locale;
  * @param amzDate           the signing time in ISO 8601 basic form, as it goes into the string to sign
  * @param expiresSeconds    X-Amz-Expires for presigned URLs, else 0
  */
-record SignatureClaim(CredentialScope scope, String signedHeadersText, List<String> signedHeaders, String signature,
-                      String amzDate, Instant time, boolean presigned, long expiresSeconds) {
+record SignatureClaim(
+        CredentialScope scope,
+        String signedHeadersText,
+        List<String> signedHeaders,
+        String signature,
+        String amzDate,
+        Instant time,
+        boolean presigned,
+        long expiresSeconds) {
 
     static final String ALGORITHM = "AWS4-HMAC-SHA256";
     static final long MAX_EXPIRES_SECONDS = 604800;
 
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC).withResolverStyle(ResolverStyle.STRICT);
+            .withZone(ZoneOffset.UTC)
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private static final String MALFORMED = "The authorization header is malformed; ";
     private static final String CREDENTIAL_SHAPE =
@@ -39,7 +47,8 @@ record SignatureClaim(CredentialScope scope, String signedHeadersText, List<Stri
     /** Parses "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." (commas and spaces optional). */
     static SignatureClaim fromHeader(String authorization, SignedRequest request) throws AuthException {
         String value = authorization.strip();
-        if (!value.startsWith(ALGORITHM) || value.length() == ALGORITHM.length()
+        if (!value.startsWith(ALGORITHM)
+                || value.length() == ALGORITHM.length()
                 || !isSeparator(value.charAt(ALGORITHM.length()))) {
             throw new AuthException(AuthError.INVALID_REQUEST, UNSUPPORTED_MECHANISM);
         }
@@ -98,8 +107,8 @@ record SignatureClaim(CredentialScope scope, String signedHeadersText, List<Stri
             String date = request.header("date");
             time = date == null ? null : parseHttpDate(date.strip());
             if (time == null) {
-                throw new AuthException(AuthError.ACCESS_DENIED,
-                        "AWS authentication requires a valid Date or x-amz-date header");
+                throw new AuthException(
+                        AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
             }
             amzDate = AMZ_DATE.format(time);
         }
@@ -117,7 +126,11 @@ record SignatureClaim(CredentialScope scope, String signedHeadersText, List<Stri
         String date = query.first("X-Amz-Date").orElse(null);
         String signedHeaders = query.first("X-Amz-SignedHeaders").orElse(null);
         String expires = query.first("X-Amz-Expires").orElse(null);
-        if (algorithm == null || credential == null || signature == null || date == null || signedHeaders == null
+        if (algorithm == null
+                || credential == null
+                || signature == null
+                || date == null
+                || signedHeaders == null
                 || expires == null) {
             throw queryError("Query-string authentication version 4 requires the X-Amz-Algorithm, "
                     + "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires "

@@ -1,10 +1,10 @@
 package io.rampart.auth;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Derived SigV4 signing keys, which change only once a day per key: deriving one costs four HMACs, so each is
@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * clear never blocks the request path the way an LRU lock would.
  */
 final class SigningKeyCache {
-    private record Key(String secret, String date, String region, String service) {
-    }
+    private record Key(String secret, String date, String region, String service) {}
 
     private final int capacity;
     private final ConcurrentHashMap<Key, byte[]> keys = new ConcurrentHashMap<>();
@@ -57,7 +56,8 @@ final class SigningKeyCache {
      * (one per signature check; request threads are virtual, so a thread-local would not help). Each user inits
      * the instance with its own key, which resets it, so nothing carries over.
      */
-    private static final java.util.concurrent.ArrayBlockingQueue<Mac> IDLE = new java.util.concurrent.ArrayBlockingQueue<>(64);
+    private static final java.util.concurrent.ArrayBlockingQueue<Mac> IDLE =
+            new java.util.concurrent.ArrayBlockingQueue<>(64);
 
     /** An HmacSHA256 initialised with {@code key}; pass it to {@link #release} after its last use, or drop it. */
     static Mac newMac(byte[] key) {

@@ -22,8 +22,7 @@ final class UriEncoding {
         UNRESERVED['~'] = true;
     }
 
-    private UriEncoding() {
-    }
+    private UriEncoding() {}
 
     static String encode(byte[] bytes, boolean keepSlash) {
         StringBuilder out = new StringBuilder(bytes.length + 16);
@@ -60,8 +59,7 @@ final class UriEncoding {
         int n = text.length();
         while (i < n) {
             char c = text.charAt(i);
-            if (c == '%' && i + 2 < n && hexValue(text.charAt(i + 1)) >= 0
-                    && hexValue(text.charAt(i + 2)) >= 0) {
+            if (c == '%' && i + 2 < n && hexValue(text.charAt(i + 1)) >= 0 && hexValue(text.charAt(i + 2)) >= 0) {
                 out.write((hexValue(text.charAt(i + 1)) << 4) | hexValue(text.charAt(i + 2)));
                 i += 3;
             } else if (c == '+' && plusAsSpace) {

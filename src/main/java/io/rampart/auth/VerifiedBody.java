@@ -43,7 +43,9 @@ public final class VerifiedBody extends InputStream {
         this.expectedSha256 = expectedSha256;
         this.sha256 = expectedSha256 == null ? null : CanonicalRequest.newSha256();
         this.md5 = expected.md5() == null ? null : newMd5();
-        this.checksummer = expected.checksumAlgorithm() == null ? null : expected.checksumAlgorithm().newChecksummer();
+        this.checksummer = expected.checksumAlgorithm() == null
+                ? null
+                : expected.checksumAlgorithm().newChecksummer();
     }
 
     /** x-amz-decoded-content-length for aws-chunked bodies, else Content-Length, else -1. */
@@ -137,12 +139,13 @@ public final class VerifiedBody extends InputStream {
             return;
         }
         if (expectedSha256 != null && !MessageDigest.isEqual(sha256.digest(), expectedSha256)) {
-            throw new BodyVerificationException(AuthError.X_AMZ_CONTENT_SHA256_MISMATCH,
+            throw new BodyVerificationException(
+                    AuthError.X_AMZ_CONTENT_SHA256_MISMATCH,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
         if (md5 != null && !MessageDigest.isEqual(md5.digest(), expected.md5())) {
-            throw new BodyVerificationException(AuthError.BAD_DIGEST,
-                    "The Content-MD5 you specified did not match what we received.");
+            throw new BodyVerificationException(
+                    AuthError.BAD_DIGEST, "The Content-MD5 you specified did not match what we received.");
         }
         verifyChecksum();
         finished = true;
@@ -168,12 +171,14 @@ public final class VerifiedBody extends InputStream {
                 throw malformedTrailer();
             }
             if (!BodyExpectations.isValidChecksum(algorithm, value)) {
-                throw new BodyVerificationException(AuthError.INVALID_REQUEST,
+                throw new BodyVerificationException(
+                        AuthError.INVALID_REQUEST,
                         "Value for " + algorithm.headerName() + " trailing header is invalid.");
             }
         }
         if (!MessageDigest.isEqual(checksummer.digest(), Base64.getDecoder().decode(value))) {
-            throw new BodyVerificationException(AuthError.BAD_DIGEST,
+            throw new BodyVerificationException(
+                    AuthError.BAD_DIGEST,
                     "The " + algorithm.name() + " you specified did not match the calculated checksum.");
         }
         verified = Map.of(algorithm, value);
@@ -185,12 +190,14 @@ public final class VerifiedBody extends InputStream {
     }
 
     private static BodyVerificationException incomplete() {
-        return new BodyVerificationException(AuthError.INCOMPLETE_BODY,
+        return new BodyVerificationException(
+                AuthError.INCOMPLETE_BODY,
                 "You did not provide the number of bytes specified by the Content-Length HTTP header.");
     }
 
     private static BodyVerificationException malformedTrailer() {
-        return new BodyVerificationException(AuthError.MALFORMED_TRAILER_ERROR,
+        return new BodyVerificationException(
+                AuthError.MALFORMED_TRAILER_ERROR,
                 "The request contained trailing data that was not well-formed or did not conform to our "
                         + "published schema.");
     }

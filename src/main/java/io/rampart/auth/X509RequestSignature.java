@@ -47,8 +47,7 @@ public final class X509RequestSignature {
         }
     }
 
-    private X509RequestSignature() {
-    }
+    private X509RequestSignature() {}
 
     /** Whether the request claims X.509 signing (its Authorization header names one of the two algorithms). */
     public static boolean claims(Map<String, List<String>> headers) {
@@ -110,7 +109,8 @@ public final class X509RequestSignature {
             if (!signedHeaders.contains(required)) throw malformed("SignedHeaders must include " + required);
         }
         for (String name : request.headers().keySet()) {
-            if ((name.startsWith("x-amz-x509") || name.equals("x-amz-security-token")) && !signedHeaders.contains(name)) {
+            if ((name.startsWith("x-amz-x509") || name.equals("x-amz-security-token"))
+                    && !signedHeaders.contains(name)) {
                 throw new AuthException(AuthError.ACCESS_DENIED, "Header " + name + " is present but not signed");
             }
         }
@@ -119,11 +119,13 @@ public final class X509RequestSignature {
         String chainHeader = request.header("x-amz-x509-chain");
         if (chainHeader != null && !chainHeader.isBlank()) {
             String[] parts = chainHeader.split(",");
-            if (parts.length > MAX_CHAIN) throw new AuthException(AuthError.ACCESS_DENIED, "Certificate chain is too long");
+            if (parts.length > MAX_CHAIN)
+                throw new AuthException(AuthError.ACCESS_DENIED, "Certificate chain is too long");
             for (String p : parts) chain.add(certificate(p));
         }
         if (!leaf.getSerialNumber().toString().equals(scope[0])) {
-            throw new AuthException(AuthError.ACCESS_DENIED, "Credential does not name the signing certificate's serial number");
+            throw new AuthException(
+                    AuthError.ACCESS_DENIED, "Credential does not name the signing certificate's serial number");
         }
         PublicKey key = leaf.getPublicKey();
         String jca;
@@ -132,8 +134,10 @@ public final class X509RequestSignature {
         } else if (algorithm.equals(ECDSA) && key instanceof ECPublicKey) {
             jca = "SHA256withECDSA";
         } else {
-            throw new AuthException(AuthError.ACCESS_DENIED, "Signing algorithm " + algorithm
-                    + " does not match the certificate's key type " + key.getAlgorithm());
+            throw new AuthException(
+                    AuthError.ACCESS_DENIED,
+                    "Signing algorithm " + algorithm + " does not match the certificate's key type "
+                            + key.getAlgorithm());
         }
         byte[] provided;
         try {
@@ -141,14 +145,20 @@ public final class X509RequestSignature {
         } catch (IllegalArgumentException e) {
             throw malformed("Signature is not hexadecimal");
         }
-        String payloadHash = CanonicalRequest.HEX.formatHex(CanonicalRequest.newSha256().digest(body));
+        String payloadHash =
+                CanonicalRequest.HEX.formatHex(CanonicalRequest.newSha256().digest(body));
         String headers = CanonicalRequest.canonicalHeaders(request, signedHeaders);
         String query = QueryString.parse(request.rawQuery()).canonical(false, null);
         String scopeText = scope[1] + "/" + scope[2] + "/" + scope[3] + "/" + scope[4];
         for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
-            CanonicalRequest canonical = new CanonicalRequest(request.method(), uri, query, headers, signedHeadersText,
-                    payloadHash);
-            String stringToSign = algorithm + '\n' + amzDate.strip() + '\n' + scopeText + '\n'
+            CanonicalRequest canonical =
+                    new CanonicalRequest(request.method(), uri, query, headers, signedHeadersText, payloadHash);
+            String stringToSign = algorithm
+                    + '\n'
+                    + amzDate.strip()
+                    + '\n'
+                    + scopeText
+                    + '\n'
                     + CanonicalRequest.HEX.formatHex(CanonicalRequest.sha256(canonical.text()));
             try {
                 Signature verifier = Signature.getInstance(jca);
@@ -163,10 +173,12 @@ public final class X509RequestSignature {
     }
 
     private static X509Certificate certificate(String base64) throws AuthException {
-        if (base64 == null || base64.isBlank()) throw new AuthException(AuthError.ACCESS_DENIED, "Missing X-Amz-X509 header");
+        if (base64 == null || base64.isBlank())
+            throw new AuthException(AuthError.ACCESS_DENIED, "Missing X-Amz-X509 header");
         try {
             byte[] der = Base64.getDecoder().decode(base64.strip());
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
             throw new AuthException(AuthError.ACCESS_DENIED, "Invalid certificate in X-Amz-X509 headers");
         }

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rampart.audit.AdminActions;
 import io.rampart.crypto.MasterKey;
 import io.rampart.detect.Finding;
+import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.FindingJson;
 import io.rampart.detect.FindingStore;
 import io.rampart.detect.FindingsService;
 import io.rampart.detect.IamIdentityControls;
-import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.Responder;
 import io.rampart.iam.AccessKey;
 import io.rampart.iam.Entity;
@@ -28,7 +28,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,19 +48,31 @@ import picocli.CommandLine.Parameters;
  * <p>A new subcommand: a class extending {@link Sub} (it gets --data-dir, --master-key-file, --json, the opened data
  * directory and the recording), listed in {@code subcommands} below.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Break-glass administration on the data directory (the server may be running or stopped).",
-                "Needs the master key as the server finds it: RAMPART_MASTER_KEY, --master-key-file or <data-dir>/master.key.",
-                "Every action is recorded in the audit trail (source rampart.admin)."},
-        subcommands = {AdminCommand.CreateAdminKey.class, AdminCommand.ListUsers.class, AdminCommand.ListKeys.class,
-                AdminCommand.ActivateKey.class, AdminCommand.DeactivateKey.class, AdminCommand.Findings.class,
-                AdminPurgeRecoveryWindowCommand.class})
+@Command(
+        name = "admin",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Break-glass administration on the data directory (the server may be running or stopped).",
+            "Needs the master key as the server finds it: RAMPART_MASTER_KEY, --master-key-file or <data-dir>/master.key.",
+            "Every action is recorded in the audit trail (source rampart.admin)."
+        },
+        subcommands = {
+            AdminCommand.CreateAdminKey.class,
+            AdminCommand.ListUsers.class,
+            AdminCommand.ListKeys.class,
+            AdminCommand.ActivateKey.class,
+            AdminCommand.DeactivateKey.class,
+            AdminCommand.Findings.class,
+            AdminPurgeRecoveryWindowCommand.class
+        })
 final class AdminCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-    @Override public void run() {
+    @Override
+    public void run() {
         spec.commandLine().usage(System.out);
     }
 
@@ -82,8 +93,14 @@ final class AdminCommand implements Runnable {
         final MasterKey masterKey;
         private final Path dir;
 
-        private DataDir(Path dir, MasterKey masterKey, Database db, IamStore iam, FindingStore findings, AdminActions actions,
-                        String account) {
+        private DataDir(
+                Path dir,
+                MasterKey masterKey,
+                Database db,
+                IamStore iam,
+                FindingStore findings,
+                AdminActions actions,
+                String account) {
             this.dir = dir;
             this.masterKey = masterKey;
             this.db = db;
@@ -103,10 +120,11 @@ final class AdminCommand implements Runnable {
                 throw new Failure(e.getMessage());
             }
             Path keyFile = dir.resolve("master.key");
-            // Never create a master key here: that is the server's first start, and over existing data it would be wrong.
+            // Never create a master key here: that is the server's first start, and over existing data it would be
+            // wrong.
             if (value == null && !Files.isReadable(keyFile)) {
-                throw new Failure("the master key is needed: " + keyFile + " cannot be read, and neither RAMPART_MASTER_KEY "
-                        + "nor --master-key-file is given");
+                throw new Failure("the master key is needed: " + keyFile
+                        + " cannot be read, and neither RAMPART_MASTER_KEY " + "nor --master-key-file is given");
             }
             MasterKey masterKey;
             try {
@@ -123,7 +141,8 @@ final class AdminCommand implements Runnable {
             try {
                 IamStore iam = new IamStore(db, masterKey);
                 iam.verifyMasterKey();
-                String account = iam.primaryAccount().orElseThrow(() -> new IllegalStateException("no account in " + dbFile));
+                String account =
+                        iam.primaryAccount().orElseThrow(() -> new IllegalStateException("no account in " + dbFile));
                 return new DataDir(dir, masterKey, db, iam, new FindingStore(db), new AdminActions(db), account);
             } catch (java.sql.SQLException | RuntimeException e) {
                 db.close();
@@ -133,14 +152,15 @@ final class AdminCommand implements Runnable {
 
         /** The bucket metadata (for reversing a finding's SSE-C block); blobs are never released from here. */
         SqliteMetadataStore metadata() throws java.sql.SQLException {
-            return new SqliteMetadataStore(db, blob -> { });
+            return new SqliteMetadataStore(db, blob -> {});
         }
 
         Path dir() {
             return dir;
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             db.close();
         }
     }
@@ -150,13 +170,19 @@ final class AdminCommand implements Runnable {
      * (its name, what was asked, what changed, or the error).
      */
     abstract static class Sub implements Callable<Integer> {
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--data-dir",
+                defaultValue = "./rampart-data",
+                description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Option(names = "--master-key-file", description = "File holding the master key (base64 of 32 bytes) instead of "
-                + "<data-dir>/master.key; RAMPART_MASTER_KEY overrides both.")
+        @Option(
+                names = "--master-key-file",
+                description = "File holding the master key (base64 of 32 bytes) instead of "
+                        + "<data-dir>/master.key; RAMPART_MASTER_KEY overrides both.")
         Path masterKeyFile;
 
         @Option(names = "--json", description = "Print JSON.")
@@ -179,7 +205,8 @@ final class AdminCommand implements Runnable {
 
         abstract int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure;
 
-        @Override public Integer call() {
+        @Override
+        public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             terminal = out;
@@ -196,8 +223,12 @@ final class AdminCommand implements Runnable {
                 try {
                     record(d, null);
                 } catch (StorageException e) {
-                    throw new Failure("the action was carried out but could not be recorded for the audit trail, so its "
-                            + "output is withheld: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+                    throw new Failure(
+                            "the action was carried out but could not be recorded for the audit trail, so its "
+                                    + "output is withheld: " + e.getMessage()
+                                    + (e.getCause() == null
+                                            ? ""
+                                            : ": " + e.getCause().getMessage()));
                 }
                 out.print(buffer);
                 return exit;
@@ -205,7 +236,8 @@ final class AdminCommand implements Runnable {
                 err.println("rampart admin: " + e.getMessage());
                 return 1;
             } catch (StorageException e) {
-                err.println("rampart admin: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+                err.println("rampart admin: " + e.getMessage()
+                        + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
                 return 1;
             } finally {
                 out.flush();
@@ -226,15 +258,21 @@ final class AdminCommand implements Runnable {
         }
     }
 
-    @Command(name = "create-admin-key", mixinStandardHelpOptions = true,
-            description = {"Create a new access key for the account admin (the root) and print it once, as the first start does.",
-                    "Works when every admin key is inactive or lost; the server running on the data directory accepts it at once."})
+    @Command(
+            name = "create-admin-key",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create a new access key for the account admin (the root) and print it once, as the first start does.",
+                "Works when every admin key is inactive or lost; the server running on the data directory accepts it at once."
+            })
     static final class CreateAdminKey extends Sub {
-        @Override String eventName() {
+        @Override
+        String eventName() {
             return "create-admin-key";
         }
 
-        @Override int run(DataDir d, PrintWriter out, PrintWriter err) {
+        @Override
+        int run(DataDir d, PrintWriter out, PrintWriter err) {
             AccessKey k = d.iam.createAdminKey(d.account);
             request.put("userName", "admin");
             response.put("accessKeyId", k.accessKeyId());
@@ -246,23 +284,30 @@ final class AdminCommand implements Runnable {
                 n.put("secretAccessKey", k.secretKey());
                 print(out, n);
             } else {
-                ServerCommand.printCredentials(out, new IamStore.Bootstrap(d.account, "admin", k.accessKeyId(), k.secretKey(), true));
+                ServerCommand.printCredentials(
+                        out, new IamStore.Bootstrap(d.account, "admin", k.accessKeyId(), k.secretKey(), true));
             }
             return 0;
         }
     }
 
-    @Command(name = "list-users", mixinStandardHelpOptions = true, description = "List the account's IAM users and their keys.")
+    @Command(
+            name = "list-users",
+            mixinStandardHelpOptions = true,
+            description = "List the account's IAM users and their keys.")
     static final class ListUsers extends Sub {
-        @Override String eventName() {
+        @Override
+        String eventName() {
             return "list-users";
         }
 
-        @Override boolean readOnly() {
+        @Override
+        boolean readOnly() {
             return true;
         }
 
-        @Override int run(DataDir d, PrintWriter out, PrintWriter err) {
+        @Override
+        int run(DataDir d, PrintWriter out, PrintWriter err) {
             List<Entity> users = d.iam.directory().list(d.account, "user", "/");
             List<IamStore.KeyInfo> keys = d.iam.allAccessKeys(d.account);
             if (json) {
@@ -274,8 +319,16 @@ final class AdminCommand implements Runnable {
                     n.put("arn", u.arn());
                     n.put("created", u.created().toString());
                     n.put("root", "admin".equals(u.name()));
-                    n.put("activeKeys", keys.stream().filter(k -> k.userName().equals(u.name()) && "Active".equals(k.status())).count());
-                    n.put("keys", keys.stream().filter(k -> k.userName().equals(u.name())).count());
+                    n.put(
+                            "activeKeys",
+                            keys.stream()
+                                    .filter(k -> k.userName().equals(u.name()) && "Active".equals(k.status()))
+                                    .count());
+                    n.put(
+                            "keys",
+                            keys.stream()
+                                    .filter(k -> k.userName().equals(u.name()))
+                                    .count());
                 }
                 ObjectNode doc = JsonNodeFactory.instance.objectNode();
                 doc.put("accountId", d.account);
@@ -285,31 +338,47 @@ final class AdminCommand implements Runnable {
             }
             out.printf("%-24s %-24s %-11s %-24s %s%n", "USER", "USER ID", "KEYS", "CREATED", "ARN");
             for (Entity u : users) {
-                long all = keys.stream().filter(k -> k.userName().equals(u.name())).count();
-                long active = keys.stream().filter(k -> k.userName().equals(u.name()) && "Active".equals(k.status())).count();
-                out.printf("%-24s %-24s %-11s %-24s %s%s%n", u.name(), u.id(), active + " active/" + all, u.created(), u.arn(),
+                long all =
+                        keys.stream().filter(k -> k.userName().equals(u.name())).count();
+                long active = keys.stream()
+                        .filter(k -> k.userName().equals(u.name()) && "Active".equals(k.status()))
+                        .count();
+                out.printf(
+                        "%-24s %-24s %-11s %-24s %s%s%n",
+                        u.name(),
+                        u.id(),
+                        active + " active/" + all,
+                        u.created(),
+                        u.arn(),
                         "admin".equals(u.name()) ? "  (account root)" : "");
             }
             return 0;
         }
     }
 
-    @Command(name = "list-keys", mixinStandardHelpOptions = true, description = "List access keys (never their secrets).")
+    @Command(
+            name = "list-keys",
+            mixinStandardHelpOptions = true,
+            description = "List access keys (never their secrets).")
     static final class ListKeys extends Sub {
         @Option(names = "--user", description = "Only this user's keys.")
         String user;
 
-        @Override String eventName() {
+        @Override
+        String eventName() {
             return "list-keys";
         }
 
-        @Override boolean readOnly() {
+        @Override
+        boolean readOnly() {
             return true;
         }
 
-        @Override int run(DataDir d, PrintWriter out, PrintWriter err) {
+        @Override
+        int run(DataDir d, PrintWriter out, PrintWriter err) {
             if (user != null) request.put("userName", user);
-            List<IamStore.KeyInfo> keys = user == null ? d.iam.allAccessKeys(d.account) : d.iam.listAccessKeys(d.account, user);
+            List<IamStore.KeyInfo> keys =
+                    user == null ? d.iam.allAccessKeys(d.account) : d.iam.listAccessKeys(d.account, user);
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
                 for (IamStore.KeyInfo k : keys) {
@@ -318,7 +387,8 @@ final class AdminCommand implements Runnable {
                     n.put("userName", k.userName());
                     n.put("status", k.status());
                     n.put("created", k.created().toString());
-                    d.iam.lastUsed(k.accessKeyId()).ifPresent(u -> n.put("lastUsed", u.used().toString()));
+                    d.iam.lastUsed(k.accessKeyId())
+                            .ifPresent(u -> n.put("lastUsed", u.used().toString()));
                 }
                 ObjectNode doc = JsonNodeFactory.instance.objectNode();
                 doc.put("accountId", d.account);
@@ -328,8 +398,15 @@ final class AdminCommand implements Runnable {
             }
             out.printf("%-22s %-24s %-9s %-24s %s%n", "ACCESS KEY", "USER", "STATUS", "CREATED", "LAST USED");
             for (IamStore.KeyInfo k : keys) {
-                out.printf("%-22s %-24s %-9s %-24s %s%n", k.accessKeyId(), k.userName(), k.status(), k.created(),
-                        d.iam.lastUsed(k.accessKeyId()).map(u -> u.used().toString()).orElse("-"));
+                out.printf(
+                        "%-22s %-24s %-9s %-24s %s%n",
+                        k.accessKeyId(),
+                        k.userName(),
+                        k.status(),
+                        k.created(),
+                        d.iam.lastUsed(k.accessKeyId())
+                                .map(u -> u.used().toString())
+                                .orElse("-"));
             }
             return 0;
         }
@@ -342,7 +419,8 @@ final class AdminCommand implements Runnable {
 
         abstract String status();
 
-        @Override int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+        @Override
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
             request.put("accessKeyId", keyId);
             request.put("status", status());
             IamStore.KeyInfo k = d.iam.keyInfo(d.account, keyId)
@@ -358,14 +436,16 @@ final class AdminCommand implements Runnable {
                 n.put("changed", changed);
                 print(out, n);
             } else {
-                out.println("Access key " + keyId + " (user " + k.userName() + ") " + (changed ? "is now " : "was already ")
-                        + status() + ".");
+                out.println("Access key " + keyId + " (user " + k.userName() + ") "
+                        + (changed ? "is now " : "was already ") + status() + ".");
                 if (changed && "Active".equals(status())) {
                     List<Finding> open = io.rampart.detect.InactiveAdminKeys.deactivatedBy(d.findings, keyId).stream()
-                            .filter(f -> f.status() == Finding.Status.OPEN).toList();
+                            .filter(f -> f.status() == Finding.Status.OPEN)
+                            .toList();
                     for (Finding f : open) {
                         out.println("Finding " + f.id() + " (" + f.ruleId() + ") that deactivated it is still open: "
-                                + "rampart admin findings resolve " + f.id() + " once you are sure it was not an attack.");
+                                + "rampart admin findings resolve " + f.id()
+                                + " once you are sure it was not an attack.");
                     }
                 }
             }
@@ -375,32 +455,41 @@ final class AdminCommand implements Runnable {
 
     @Command(name = "activate-key", mixinStandardHelpOptions = true, description = "Set an access key Active.")
     static final class ActivateKey extends SetKeyStatus {
-        @Override String status() {
+        @Override
+        String status() {
             return "Active";
         }
 
-        @Override String eventName() {
+        @Override
+        String eventName() {
             return "activate-key";
         }
     }
 
     @Command(name = "deactivate-key", mixinStandardHelpOptions = true, description = "Set an access key Inactive.")
     static final class DeactivateKey extends SetKeyStatus {
-        @Override String status() {
+        @Override
+        String status() {
             return "Inactive";
         }
 
-        @Override String eventName() {
+        @Override
+        String eventName() {
             return "deactivate-key";
         }
     }
 
-    @Command(name = "findings", mixinStandardHelpOptions = true, description = "List or resolve the detector's findings offline.",
+    @Command(
+            name = "findings",
+            mixinStandardHelpOptions = true,
+            description = "List or resolve the detector's findings offline.",
             subcommands = {FindingsList.class, FindingsResolve.class})
     static final class Findings implements Runnable {
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
-        @Override public void run() {
+        @Override
+        public void run() {
             spec.commandLine().usage(System.out);
         }
     }
@@ -410,15 +499,18 @@ final class AdminCommand implements Runnable {
         @Option(names = "--status", description = "Only OPEN, ARCHIVED or RESOLVED findings.")
         String status;
 
-        @Override String eventName() {
+        @Override
+        String eventName() {
             return "findings-list";
         }
 
-        @Override boolean readOnly() {
+        @Override
+        boolean readOnly() {
             return true;
         }
 
-        @Override int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+        @Override
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
             Finding.Status s = null;
             if (status != null) {
                 request.put("status", status);
@@ -437,43 +529,59 @@ final class AdminCommand implements Runnable {
         }
     }
 
-    @Command(name = "resolve", mixinStandardHelpOptions = true,
-            description = {"Resolve a finding and reverse its responses (re-enable the key, lift the SSE-C block and the",
-                    "policies the detector set), as 'rampart findings resolve' does. Asks for confirmation unless --yes."})
+    @Command(
+            name = "resolve",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Resolve a finding and reverse its responses (re-enable the key, lift the SSE-C block and the",
+                "policies the detector set), as 'rampart findings resolve' does. Asks for confirmation unless --yes."
+            })
     static final class FindingsResolve extends Sub {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID")
+        String id;
 
         @Option(names = "--yes", description = "Do not ask for confirmation.")
         boolean yes;
 
-        @Override String eventName() {
+        @Override
+        String eventName() {
             return "findings-resolve";
         }
 
-        @Override int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+        @Override
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
             request.put("findingId", id);
             Finding f = d.findings.find(id).orElseThrow(() -> new Failure("no finding " + id));
             if (!yes && !confirmed(f, terminal)) throw new Failure("not resolved (answer y, or pass --yes)");
             // The reversals go to the trail as the online resolve writes them (DetectorResponseReversed), by way of the
             // admin actions table; the resolution itself is this command's record.
-            Responder.Audit audit = (event, bucket, details) -> d.actions.record(d.account, event, false,
-                    withBucket(details, bucket), Map.of(), null);
+            Responder.Audit audit = (event, bucket, details) ->
+                    d.actions.record(d.account, event, false, withBucket(details, bucket), Map.of(), null);
             Finding resolved;
             try {
-                Responder responder = new Responder(new IamIdentityControls(d.iam), d.metadata(), FindingAlerts.NONE, audit, true);
-                resolved = new FindingsService(d.findings, responder, null, (event, details) -> { })
-                        .resolve(id, "arn:aws:iam::" + d.account + ":root").orElseThrow(() -> new Failure("no finding " + id));
+                Responder responder =
+                        new Responder(new IamIdentityControls(d.iam), d.metadata(), FindingAlerts.NONE, audit, true);
+                resolved = new FindingsService(d.findings, responder, null, (event, details) -> {})
+                        .resolve(id, "arn:aws:iam::" + d.account + ":root")
+                        .orElseThrow(() -> new Failure("no finding " + id));
             } catch (java.sql.SQLException e) {
                 throw new Failure("cannot open the bucket metadata: " + e.getMessage());
             }
-            List<Finding.ResponseTaken> reversed = resolved.responses().stream().filter(r -> "resolve".equals(r.detail())).toList();
+            List<Finding.ResponseTaken> reversed = resolved.responses().stream()
+                    .filter(r -> "resolve".equals(r.detail()))
+                    .toList();
             response.put("status", resolved.status().name());
-            response.put("reversed", Long.toString(reversed.stream().filter(r -> "reversed".equals(r.outcome())).count()));
+            response.put(
+                    "reversed",
+                    Long.toString(reversed.stream()
+                            .filter(r -> "reversed".equals(r.outcome()))
+                            .count()));
             if (json) {
                 print(out, FindingJson.of(resolved));
             } else {
                 out.println("Resolved " + resolved.id() + ".");
-                for (Finding.ResponseTaken r : reversed) out.println("  " + r.action() + " " + r.target() + ": " + r.outcome());
+                for (Finding.ResponseTaken r : reversed)
+                    out.println("  " + r.action() + " " + r.target() + ": " + r.outcome());
             }
             return 0;
         }
@@ -501,7 +609,8 @@ final class AdminCommand implements Runnable {
             } catch (IOException e) {
                 answer = null;
             }
-            return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+            return answer != null
+                    && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
         }
     }
 }

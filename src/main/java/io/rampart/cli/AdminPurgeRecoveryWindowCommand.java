@@ -20,13 +20,20 @@ import picocli.CommandLine.Option;
  * the data directory (file access is the proof of ownership), with the server running or stopped; no network
  * credential can do this. Object Lock still keeps what it protects. Recorded in the trail like every admin action.
  */
-@Command(name = "purge-recovery-window", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "purge-recovery-window",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
-                "Free versions the recovery window holds that were removed from view more than --older-than ago "
-                        + "(of --bucket, or of every bucket). They can no longer be restored afterwards.",
-                "Works on the data directory, with the server running or stopped. Versions under Object Lock "
-                        + "(retention or legal hold) are kept. Asks for confirmation unless --yes is given."},
-        footer = {"", "Example: rampart admin purge-recovery-window --data-dir /srv/rampart --bucket scratch --older-than 1d"})
+            "Free versions the recovery window holds that were removed from view more than --older-than ago "
+                    + "(of --bucket, or of every bucket). They can no longer be restored afterwards.",
+            "Works on the data directory, with the server running or stopped. Versions under Object Lock "
+                    + "(retention or legal hold) are kept. Asks for confirmation unless --yes is given."
+        },
+        footer = {
+            "",
+            "Example: rampart admin purge-recovery-window --data-dir /srv/rampart --bucket scratch --older-than 1d"
+        })
 public final class AdminPurgeRecoveryWindowCommand extends AdminCommand.Sub {
     private final InputStream in;
 
@@ -42,18 +49,23 @@ public final class AdminPurgeRecoveryWindowCommand extends AdminCommand.Sub {
     @Option(names = "--bucket", description = "Only this bucket's entries (default: every bucket).")
     String bucket;
 
-    @Option(names = "--older-than", required = true, paramLabel = "DURATION",
+    @Option(
+            names = "--older-than",
+            required = true,
+            paramLabel = "DURATION",
             description = "Only entries removed from view more than this long ago (e.g. 2d, 12h, 0 for all).")
     String olderThan;
 
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
 
-    @Override String eventName() {
+    @Override
+    String eventName() {
         return "purge-recovery-window";
     }
 
-    @Override int run(AdminCommand.DataDir d, PrintWriter out, PrintWriter err) throws AdminCommand.Failure {
+    @Override
+    int run(AdminCommand.DataDir d, PrintWriter out, PrintWriter err) throws AdminCommand.Failure {
         Duration age;
         try {
             age = RecoveryOptions.parseDuration(olderThan);
@@ -66,7 +78,8 @@ public final class AdminPurgeRecoveryWindowCommand extends AdminCommand.Sub {
         try {
             RecoveryWindow.Preview p = OfflinePurge.preview(d.db, bucket, age, Clock.systemUTC());
             // Asked before the action, so shown at once (what run prints is held until the record is durable).
-            terminal.printf("Recovery window of %s, removed more than %s ago: %d versions (%d bytes) to purge, %d kept by Object Lock.%n",
+            terminal.printf(
+                    "Recovery window of %s, removed more than %s ago: %d versions (%d bytes) to purge, %d kept by Object Lock.%n",
                     scope, olderThan, p.versions(), p.bytes(), p.keptLocked());
             terminal.flush();
             if (p.versions() == 0) {
@@ -82,11 +95,14 @@ public final class AdminPurgeRecoveryWindowCommand extends AdminCommand.Sub {
                 }
             }
             RecoveryWindow.Purge done = OfflinePurge.purge(d.dir(), d.db, bucket, age, Clock.systemUTC());
-            long bytes = done.purged().stream().mapToLong(e -> e.version().size()).sum();
+            long bytes =
+                    done.purged().stream().mapToLong(e -> e.version().size()).sum();
             response.put("purgedVersions", Integer.toString(done.purged().size()));
             response.put("purgedBytes", Long.toString(bytes));
             response.put("keptByObjectLock", Long.toString(done.keptLocked()));
-            out.printf("Purged %d versions (%d bytes); %d kept by Object Lock.%n", done.purged().size(), bytes, done.keptLocked());
+            out.printf(
+                    "Purged %d versions (%d bytes); %d kept by Object Lock.%n",
+                    done.purged().size(), bytes, done.keptLocked());
             return 0;
         } catch (IOException | SQLException e) {
             throw new AdminCommand.Failure(e.getMessage());

@@ -14,21 +14,26 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * signer, payload hashed, the path signed as sent.
  */
 final class AdminSigning {
-    private AdminSigning() { }
+    private AdminSigning() {}
 
-    static SdkHttpRequest sign(SdkHttpRequest unsigned, byte[] body, AwsCredentialsIdentity credentials, String region) {
-        return AwsV4HttpSigner.create().sign(r -> r.identity(credentials).request(unsigned)
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)).request();
+    static SdkHttpRequest sign(
+            SdkHttpRequest unsigned, byte[] body, AwsCredentialsIdentity credentials, String region) {
+        return AwsV4HttpSigner.create()
+                .sign(r -> r.identity(credentials)
+                        .request(unsigned)
+                        .payload(ContentStreamProvider.fromByteArray(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true))
+                .request();
     }
 
     /** The signed request for java.net.http, which sets Host and Content-Length itself (to the values signed). */
     static HttpRequest forJavaHttp(SdkHttpRequest signed, URI uri, String method, byte[] body, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         signed.forEachHeader((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);

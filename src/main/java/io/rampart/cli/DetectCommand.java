@@ -21,39 +21,55 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code rampart detect}: runs the detection rules over CloudTrail files, offline. */
-@Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the detection rules over CloudTrail log files exported from AWS (gzip or plain",
-                "{\"Records\":[...]}, aws cloudtrail lookup-events output, JSON arrays or JSON lines; folders are walked",
-                "recursively), or over this server's own trail (<data-dir>/trail, the active file included) when no",
-                "--cloudtrail is given. Records are put in time order first. Nothing is changed: findings are printed.",
-                "Exit status: 0, or 1 when a finding is at or above --fail-on, 2 when files cannot be read, 3 when",
-                "records were skipped (no readable time, not a record) unless --allow-skips."})
+@Command(
+        name = "detect",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the detection rules over CloudTrail log files exported from AWS (gzip or plain",
+            "{\"Records\":[...]}, aws cloudtrail lookup-events output, JSON arrays or JSON lines; folders are walked",
+            "recursively), or over this server's own trail (<data-dir>/trail, the active file included) when no",
+            "--cloudtrail is given. Records are put in time order first. Nothing is changed: findings are printed.",
+            "Exit status: 0, or 1 when a finding is at or above --fail-on, 2 when files cannot be read, 3 when",
+            "records were skipped (no readable time, not a record) unless --allow-skips."
+        })
 final class DetectCommand implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cloudtrail", arity = "1..*", paramLabel = "PATH", description = "CloudTrail files or folders.")
     List<Path> cloudtrail = new ArrayList<>();
 
-    @Option(names = "--data-dir", defaultValue = "./rampart-data",
-            description = "Data directory whose trail is read when no --cloudtrail is given (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "./rampart-data",
+            description =
+                    "Data directory whose trail is read when no --cloudtrail is given (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "Rule pack (YAML) instead of the built-in one.")
     Path rules;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, json or sarif (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "table, json or sarif (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--json", description = "Same as --format json.")
     boolean json;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit 1 when a finding is at or above LOW, MEDIUM, HIGH or CRITICAL.")
+    @Option(
+            names = "--fail-on",
+            paramLabel = "SEVERITY",
+            description = "Exit 1 when a finding is at or above LOW, MEDIUM, HIGH or CRITICAL.")
     String failOn;
 
     @Option(names = "--allow-skips", description = "Exit 0 even when records were skipped (they are still reported).")
     boolean allowSkips;
 
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -89,19 +105,23 @@ final class DetectCommand implements Callable<Integer> {
         }
         boolean terminal = io.rampart.guard.Progress.interactive();
         long[] lastShown = {0};
-        OfflineAnalysis.Progress progress = !terminal ? OfflineAnalysis.Progress.NONE : (done, total, records) -> {
-            long now = System.nanoTime();
-            if (now - lastShown[0] < 200_000_000L && done < total) return;
-            lastShown[0] = now;
-            err.print("\rdetect: " + done + "/" + total + " files, " + records + " records ");
-            err.flush();
-        };
+        OfflineAnalysis.Progress progress = !terminal
+                ? OfflineAnalysis.Progress.NONE
+                : (done, total, records) -> {
+                    long now = System.nanoTime();
+                    if (now - lastShown[0] < 200_000_000L && done < total) return;
+                    lastShown[0] = now;
+                    err.print("\rdetect: " + done + "/" + total + " files, " + records + " records ");
+                    err.flush();
+                };
         OfflineAnalysis.Result result;
         try {
-            result = cloudtrail.isEmpty() ? OfflineAnalysis.runTrail(TrailLayout.ofDataDir(dataDir), pack, progress)
+            result = cloudtrail.isEmpty()
+                    ? OfflineAnalysis.runTrail(TrailLayout.ofDataDir(dataDir), pack, progress)
                     : OfflineAnalysis.run(cloudtrail, pack, progress);
         } catch (IOException e) {
-            err.println("rampart detect: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file or folder: " : "")
+            err.println("rampart detect: "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file or folder: " : "")
                     + e.getMessage());
             return 2;
         }
@@ -117,13 +137,23 @@ final class DetectCommand implements Callable<Integer> {
         for (String u : result.unreadable()) err.println("rampart detect: unreadable: " + u);
         if (result.skipped() > 0) {
             StringBuilder why = new StringBuilder();
-            result.skipReasons().forEach((k, v) -> why.append(why.isEmpty() ? "" : ", ").append(v).append(' ').append(k));
+            result.skipReasons()
+                    .forEach((k, v) -> why.append(why.isEmpty() ? "" : ", ")
+                            .append(v)
+                            .append(' ')
+                            .append(k));
             err.println("rampart detect: " + result.skipped() + " record(s) skipped: " + why);
             for (String e : result.skipExamples()) err.println("rampart detect:   skipped " + e);
         }
         double seconds = Math.max(result.millis(), 1) / 1000.0;
-        err.printf(Locale.ROOT, "rampart detect: %d record(s) in %d file(s), %d finding(s), %.1f s (%.0f records/s)%n",
-                result.records(), result.files(), result.findings().size(), seconds, result.records() / seconds);
+        err.printf(
+                Locale.ROOT,
+                "rampart detect: %d record(s) in %d file(s), %d finding(s), %.1f s (%.0f records/s)%n",
+                result.records(),
+                result.files(),
+                result.findings().size(),
+                seconds,
+                result.records() / seconds);
         if (!result.unreadable().isEmpty()) return 2;
         if (result.skipped() > 0 && !allowSkips) {
             err.println("rampart detect: records were skipped; --allow-skips to accept");
@@ -141,11 +171,20 @@ final class DetectCommand implements Callable<Integer> {
             out.println("No findings.");
             return;
         }
-        out.printf("%-8s %-30s %-45s %-22s %-20s %6s  %-20s %s%n", "SEVERITY", "RULE", "PRINCIPAL", "ACCESS KEY", "BUCKET",
-                "EVENTS", "FIRST", "LAST");
+        out.printf(
+                "%-8s %-30s %-45s %-22s %-20s %6s  %-20s %s%n",
+                "SEVERITY", "RULE", "PRINCIPAL", "ACCESS KEY", "BUCKET", "EVENTS", "FIRST", "LAST");
         for (Finding f : r.findings()) {
-            out.printf("%-8s %-30s %-45s %-22s %-20s %6d  %-20s %s%n", f.severity(), f.ruleId(), dash(f.principalArn()),
-                    dash(f.accessKeyId()), dash(f.bucket()), f.count(), f.firstTime(), f.lastTime());
+            out.printf(
+                    "%-8s %-30s %-45s %-22s %-20s %6d  %-20s %s%n",
+                    f.severity(),
+                    f.ruleId(),
+                    dash(f.principalArn()),
+                    dash(f.accessKeyId()),
+                    dash(f.bucket()),
+                    f.count(),
+                    f.firstTime(),
+                    f.lastTime());
         }
     }
 
@@ -193,12 +232,20 @@ final class DetectCommand implements Callable<Integer> {
             ObjectNode n = results.addObject();
             n.put("ruleId", f.ruleId());
             n.put("level", level(f.severity()));
-            n.putObject("message").put("text", f.description() + ": " + dash(f.principalArn()) + " (access key "
-                    + dash(f.accessKeyId()) + ") on bucket " + dash(f.bucket()) + ", " + f.count() + " event(s) from "
-                    + f.firstTime() + " to " + f.lastTime());
+            n.putObject("message")
+                    .put(
+                            "text",
+                            f.description() + ": " + dash(f.principalArn()) + " (access key "
+                                    + dash(f.accessKeyId()) + ") on bucket " + dash(f.bucket()) + ", " + f.count()
+                                    + " event(s) from "
+                                    + f.firstTime() + " to " + f.lastTime());
             if (f.bucket() != null) {
-                n.putArray("locations").addObject().putArray("logicalLocations").addObject()
-                        .put("fullyQualifiedName", "arn:aws:s3:::" + f.bucket()).put("kind", "resource");
+                n.putArray("locations")
+                        .addObject()
+                        .putArray("logicalLocations")
+                        .addObject()
+                        .put("fullyQualifiedName", "arn:aws:s3:::" + f.bucket())
+                        .put("kind", "resource");
             }
             n.set("properties", FindingJson.of(f));
         }

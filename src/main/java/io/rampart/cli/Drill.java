@@ -52,7 +52,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
  */
 final class Drill {
     static final String RANSOM_NOTE_KEY = "README-RANSOM.txt";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A failure that ends the drill with exit code 1 (cannot reach the endpoint, cannot create the sandbox...). */
@@ -75,7 +76,8 @@ final class Drill {
         /** The attacker suspends versioning and unblocks SSE-C with its own permissions first, then copies. */
         EVASION("suspend versioning, unblock SSE-C, then CopyObject onto itself with a random SSE-C key"),
         /** In-place SSE-C copies and deletes on a bucket that was never versioned. */
-        UNVERSIONED("on a never-versioned bucket, CopyObject onto itself with a random SSE-C key and DeleteObject, alternately");
+        UNVERSIONED(
+                "on a never-versioned bucket, CopyObject onto itself with a random SSE-C key and DeleteObject, alternately");
 
         final String description;
 
@@ -112,14 +114,21 @@ final class Drill {
         }
     }
 
-    record Options(URI endpoint, String region, AwsCredentialsProvider admin, AwsCredentials attacker, int objects,
-                   boolean allowSseC, boolean keep, Scenario scenario) {
+    record Options(
+            URI endpoint,
+            String region,
+            AwsCredentialsProvider admin,
+            AwsCredentials attacker,
+            int objects,
+            boolean allowSseC,
+            boolean keep,
+            Scenario scenario) {
         Options withScenario(Scenario s) {
             return new Options(endpoint, region, admin, attacker, objects, allowSseC, keep, s);
         }
     }
 
-    private record Seeded(String key, String versionId, byte[] sha256, byte[] body) { }
+    private record Seeded(String key, String versionId, byte[] sha256, byte[] body) {}
 
     private final Options options;
     private final SdkHttpClient http;
@@ -147,7 +156,8 @@ final class Drill {
         report.versioned = options.scenario().versioned();
         String suffix = STAMP.format(report.start) + "-" + randomChars(4);
         report.bucket = "rampart-drill-" + suffix;
-        try (S3Client admin = s3(options.admin()); IamClient iam = iam(options.admin())) {
+        try (S3Client admin = s3(options.admin());
+                IamClient iam = iam(options.admin())) {
             try {
                 createSandbox(admin);
                 seed(admin);
@@ -174,13 +184,13 @@ final class Drill {
             admin.createBucket(b -> b.bucket(report.bucket));
             bucketCreated = true;
             if (options.scenario().versioned()) {
-                admin.putBucketVersioning(b -> b.bucket(report.bucket)
-                        .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+                admin.putBucketVersioning(b ->
+                        b.bucket(report.bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
             }
             if (options.allowSseC()) {
                 // What an operator who allowed SSE-C on the bucket has: SSE-S3 by default, no encryption type blocked.
-                admin.putBucketEncryption(b -> b.bucket(report.bucket)
-                        .serverSideEncryptionConfiguration(c -> c.rules(sseS3NothingBlocked())));
+                admin.putBucketEncryption(b ->
+                        b.bucket(report.bucket).serverSideEncryptionConfiguration(c -> c.rules(sseS3NothingBlocked())));
                 report.sseCAllowedOnBucket = true;
             }
         } catch (SdkException e) {
@@ -195,12 +205,16 @@ final class Drill {
             String key = String.format("drill/object-%04d.txt", i);
             byte[] random = new byte[1024];
             RANDOM.nextBytes(random);
-            byte[] body = concat(("Rampart drill sandbox object " + i + " of " + options.objects() + "\n")
-                    .getBytes(StandardCharsets.UTF_8), random);
+            byte[] body = concat(
+                    ("Rampart drill sandbox object " + i + " of " + options.objects() + "\n")
+                            .getBytes(StandardCharsets.UTF_8),
+                    random);
             try {
-                String versionId = admin.putObject(b -> b.bucket(report.bucket).key(key), RequestBody.fromBytes(body)).versionId();
+                String versionId = admin.putObject(b -> b.bucket(report.bucket).key(key), RequestBody.fromBytes(body))
+                        .versionId();
                 if (options.scenario().versioned() && (versionId == null || versionId.equals("null"))) {
-                    throw new Failure("the endpoint did not version " + key + " although versioning was enabled on the sandbox");
+                    throw new Failure(
+                            "the endpoint did not version " + key + " although versioning was enabled on the sandbox");
                 }
                 seeded.add(new Seeded(key, versionId, sha256(body), body));
             } catch (SdkException e) {
@@ -229,7 +243,9 @@ final class Drill {
             }
             report.attackerAccessKeyId = attackerCredentials.accessKeyId();
             step("not a Rampart server (IAM is not served here): attacking with "
-                    + (options.attacker() != null ? "the given attacker key" : "your own credentials (no --attacker-access-key)"));
+                    + (options.attacker() != null
+                            ? "the given attacker key"
+                            : "your own credentials (no --attacker-access-key)"));
             return;
         }
         report.rampart = true;
@@ -238,9 +254,11 @@ final class Drill {
         step("creating attacker IAM user " + userName);
         try {
             String arn = "arn:aws:s3:::" + report.bucket;
-            iam.putUserPolicy(b -> b.userName(userName).policyName("rampart-drill-sandbox-only").policyDocument(
-                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\""
-                            + arn + "\",\"" + arn + "/*\"]}]}"));
+            iam.putUserPolicy(b -> b.userName(userName)
+                    .policyName("rampart-drill-sandbox-only")
+                    .policyDocument(
+                            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\""
+                                    + arn + "\",\"" + arn + "/*\"]}]}"));
             var key = iam.createAccessKey(b -> b.userName(userName)).accessKey();
             report.attackerAccessKeyId = key.accessKeyId();
             attackerCredentials = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
@@ -259,17 +277,23 @@ final class Drill {
         try {
             var user = iam.getUser(b -> b.userName(userName)).user();
             String account = user.arn().split(":")[4];
-            iam.createRole(b -> b.roleName(role).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
-                    + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + user.arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}"));
+            iam.createRole(b -> b.roleName(role)
+                    .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
+                            + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + user.arn()
+                            + "\"},\"Action\":\"sts:AssumeRole\"}]}"));
             report.attackerRole = role;
             String arn = "arn:aws:s3:::" + report.bucket;
-            iam.putRolePolicy(b -> b.roleName(role).policyName("rampart-drill-sandbox-only").policyDocument(
-                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\""
-                            + arn + "\",\"" + arn + "/*\"]}]}"));
+            iam.putRolePolicy(b -> b.roleName(role)
+                    .policyName("rampart-drill-sandbox-only")
+                    .policyDocument(
+                            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\""
+                                    + arn + "\",\"" + arn + "/*\"]}]}"));
             String roleArn = "arn:aws:iam::" + account + ":role/" + role;
-            iam.putUserPolicy(b -> b.userName(userName).policyName("rampart-drill-assume-role").policyDocument(
-                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
-                            + "\"Resource\":\"" + roleArn + "\"}]}"));
+            iam.putUserPolicy(b -> b.userName(userName)
+                    .policyName("rampart-drill-assume-role")
+                    .policyDocument(
+                            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                                    + "\"Resource\":\"" + roleArn + "\"}]}"));
             step("attacker assumes role " + role);
             attackerCredentials = assumeRole(roleArn, attackerCredentials);
             report.attackerKind = "sts-session";
@@ -281,19 +305,34 @@ final class Drill {
 
     /** STS AssumeRole as a query call signed for "sts" (the STS client is not part of the CLI). */
     private AwsCredentials assumeRole(String roleArn, AwsCredentials caller) throws Failure {
-        byte[] body = ("Action=AssumeRole&Version=2011-06-15&RoleSessionName=rampart-drill&DurationSeconds=3600&RoleArn="
-                + java.net.URLEncoder.encode(roleArn, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(options.endpoint())
-                .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").build();
-        SdkHttpRequest signed = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create().sign(r -> r
-                .identity(caller).request(unsigned).payload(software.amazon.awssdk.http.ContentStreamProvider.fromByteArray(body))
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sts")
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, options.region())).request();
+        byte[] body =
+                ("Action=AssumeRole&Version=2011-06-15&RoleSessionName=rampart-drill&DurationSeconds=3600&RoleArn="
+                                + java.net.URLEncoder.encode(roleArn, StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(options.endpoint())
+                .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .build();
+        SdkHttpRequest signed = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create()
+                .sign(r -> r.identity(caller)
+                        .request(unsigned)
+                        .payload(software.amazon.awssdk.http.ContentStreamProvider.fromByteArray(body))
+                        .putProperty(
+                                software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sts")
+                        .putProperty(
+                                software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME,
+                                options.region()))
+                .request();
         String xml;
         int status;
         try {
-            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(signed)
-                    .contentStreamProvider(software.amazon.awssdk.http.ContentStreamProvider.fromByteArray(body)).build()).call();
+            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
+                            .request(signed)
+                            .contentStreamProvider(
+                                    software.amazon.awssdk.http.ContentStreamProvider.fromByteArray(body))
+                            .build())
+                    .call();
             status = response.httpResponse().statusCode();
             try (var in = response.responseBody().orElse(null)) {
                 xml = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -305,13 +344,15 @@ final class Drill {
         String secret = xmlText(xml, "SecretAccessKey");
         String token = xmlText(xml, "SessionToken");
         if (status != 200 || id == null || secret == null || token == null) {
-            throw new Failure("AssumeRole failed (HTTP " + status + "): " + (xml.length() > 300 ? xml.substring(0, 300) : xml));
+            throw new Failure(
+                    "AssumeRole failed (HTTP " + status + "): " + (xml.length() > 300 ? xml.substring(0, 300) : xml));
         }
         return software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(id, secret, token);
     }
 
     private static String xmlText(String xml, String element) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + element + ">([^<]*)</" + element + ">").matcher(xml);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + element + ">([^<]*)</" + element + ">")
+                .matcher(xml);
         return m.find() ? m.group(1) : null;
     }
 
@@ -319,8 +360,10 @@ final class Drill {
     private static String sessionStatus(S3Client attacker) {
         DrillReport.Step probe = timed("ListBuckets", null, attacker::listBuckets);
         if (probe.succeeded()) return "Active";
-        return "ExpiredToken".equals(probe.errorCode()) || "InvalidAccessKeyId".equals(probe.errorCode())
-                || "InvalidToken".equals(probe.errorCode()) ? "Inactive (session ended: " + probe.errorCode() + ")"
+        return "ExpiredToken".equals(probe.errorCode())
+                        || "InvalidAccessKeyId".equals(probe.errorCode())
+                        || "InvalidToken".equals(probe.errorCode())
+                ? "Inactive (session ended: " + probe.errorCode() + ")"
                 : "refused (" + probe.errorCode() + ")";
     }
 
@@ -329,16 +372,24 @@ final class Drill {
     private void attack(S3Client attacker) {
         // What an attacker does first: list what there is to encrypt. It also keeps the client's start-up (connection,
         // TLS handshake) out of the containment time.
-        report.reconnaissance = timed("ListObjectsV2", null, () -> attacker.listObjectsV2(b -> b.bucket(report.bucket)));
+        report.reconnaissance =
+                timed("ListObjectsV2", null, () -> attacker.listObjectsV2(b -> b.bucket(report.bucket)));
         Scenario scenario = options.scenario();
         report.firstMaliciousRequestAt = Instant.now();
         long first = System.nanoTime();
         if (scenario == Scenario.EVASION) {
-            step("attacking: suspending versioning and unblocking SSE-C on the sandbox with the attacker's permissions");
-            report.preparation.add(timed("PutBucketVersioning", null, () -> attacker.putBucketVersioning(b -> b
-                    .bucket(report.bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)))));
-            report.preparation.add(timed("PutBucketEncryption", null, () -> attacker.putBucketEncryption(b -> b
-                    .bucket(report.bucket).serverSideEncryptionConfiguration(c -> c.rules(sseS3NothingBlocked())))));
+            step(
+                    "attacking: suspending versioning and unblocking SSE-C on the sandbox with the attacker's permissions");
+            report.preparation.add(timed(
+                    "PutBucketVersioning",
+                    null,
+                    () -> attacker.putBucketVersioning(b -> b.bucket(report.bucket)
+                            .versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)))));
+            report.preparation.add(timed(
+                    "PutBucketEncryption",
+                    null,
+                    () -> attacker.putBucketEncryption(b -> b.bucket(report.bucket)
+                            .serverSideEncryptionConfiguration(c -> c.rules(sseS3NothingBlocked())))));
         }
         step("attacking: " + scenario.description + ", object by object");
         DrillReport.Step stop = null;
@@ -351,14 +402,33 @@ final class Drill {
             Arrays.fill(key, (byte) 0);
             stop = switch (scenario) {
                 case COPY, STS, EVASION -> write(copyInPlace(attacker, s, keyB64, keyMd5));
-                case UNVERSIONED -> write(index % 2 == 0 ? copyInPlace(attacker, s, keyB64, keyMd5)
-                        : timed("DeleteObject", s.key(), () -> attacker.deleteObject(b -> b.bucket(report.bucket).key(s.key()))));
+                case UNVERSIONED ->
+                    write(
+                            index % 2 == 0
+                                    ? copyInPlace(attacker, s, keyB64, keyMd5)
+                                    : timed(
+                                            "DeleteObject",
+                                            s.key(),
+                                            () -> attacker.deleteObject(
+                                                    b -> b.bucket(report.bucket).key(s.key()))));
                 case PUT -> {
-                    DrillReport.Step get = request(timed("GetObject", s.key(), () -> attacker.getObjectAsBytes(b -> b
-                            .bucket(report.bucket).key(s.key()))));
-                    yield get != null ? get : write(timed("PutObject", s.key(), () -> attacker.putObject(b -> b
-                            .bucket(report.bucket).key(s.key()).sseCustomerAlgorithm("AES256").sseCustomerKey(keyB64)
-                            .sseCustomerKeyMD5(keyMd5), RequestBody.fromBytes(s.body()))));
+                    DrillReport.Step get = request(timed(
+                            "GetObject",
+                            s.key(),
+                            () -> attacker.getObjectAsBytes(
+                                    b -> b.bucket(report.bucket).key(s.key()))));
+                    yield get != null
+                            ? get
+                            : write(timed(
+                                    "PutObject",
+                                    s.key(),
+                                    () -> attacker.putObject(
+                                            b -> b.bucket(report.bucket)
+                                                    .key(s.key())
+                                                    .sseCustomerAlgorithm("AES256")
+                                                    .sseCustomerKey(keyB64)
+                                                    .sseCustomerKeyMD5(keyMd5),
+                                            RequestBody.fromBytes(s.body()))));
                 }
                 case MULTIPART -> multipart(attacker, s, keyB64, keyMd5);
             };
@@ -367,11 +437,23 @@ final class Drill {
         }
         double untilStop = (System.nanoTime() - first) / 1e6;
         // The remaining steps are tried even after a refusal, to report which of them the endpoint blocks.
-        report.lifecycle = timed("PutBucketLifecycleConfiguration", null, () -> attacker.putBucketLifecycleConfiguration(b -> b
-                .bucket(report.bucket).lifecycleConfiguration(c -> c.rules(LifecycleRule.builder().id("rampart-drill-expire-7-days")
-                        .status(ExpirationStatus.ENABLED).filter(f -> f.prefix("")).expiration(e -> e.days(7)).build()))));
-        report.ransomNote = timed("PutObject", RANSOM_NOTE_KEY, () -> attacker.putObject(b -> b.bucket(report.bucket)
-                .key(RANSOM_NOTE_KEY), RequestBody.fromString("Your files are encrypted. This is a Rampart drill: nothing is lost.\n")));
+        report.lifecycle = timed(
+                "PutBucketLifecycleConfiguration",
+                null,
+                () -> attacker.putBucketLifecycleConfiguration(b -> b.bucket(report.bucket)
+                        .lifecycleConfiguration(c -> c.rules(LifecycleRule.builder()
+                                .id("rampart-drill-expire-7-days")
+                                .status(ExpirationStatus.ENABLED)
+                                .filter(f -> f.prefix(""))
+                                .expiration(e -> e.days(7))
+                                .build()))));
+        report.ransomNote = timed(
+                "PutObject",
+                RANSOM_NOTE_KEY,
+                () -> attacker.putObject(
+                        b -> b.bucket(report.bucket).key(RANSOM_NOTE_KEY),
+                        RequestBody.fromString(
+                                "Your files are encrypted. This is a Rampart drill: nothing is lost.\n")));
 
         boolean keyDisabled = stop != null && stop.refusedAsContainment() && !"AccessDenied".equals(stop.errorCode());
         if (stop == null) {
@@ -383,8 +465,8 @@ final class Drill {
                     ? "the server refuses SSE-C over plain HTTP (" + stop.errorCode() + ": " + stop.errorMessage()
                             + "); use https:// (with --insecure for a self-signed certificate) or start the server with "
                             + "--allow-sse-c-over-http to test the containment"
-                    : "the first malicious " + stop.operation() + " was refused (" + stop.httpStatus() + " " + stop.errorCode() + ": "
-                            + stop.errorMessage() + ")";
+                    : "the first malicious " + stop.operation() + " was refused (" + stop.httpStatus() + " "
+                            + stop.errorCode() + ": " + stop.errorMessage() + ")";
         } else if (stop.refusedAsContainment()) {
             report.verdict = DrillReport.Verdict.CONTAINED;
             report.containmentMillis = untilStop;
@@ -393,16 +475,23 @@ final class Drill {
                     + " successful malicious write(s)";
         } else {
             report.verdict = DrillReport.Verdict.NOT_CONTAINED;
-            report.reason = "the attack stopped on an error that is not a refusal (" + stop.httpStatus() + " " + stop.errorCode() + ": "
-                    + stop.errorMessage() + ")";
+            report.reason = "the attack stopped on an error that is not a refusal (" + stop.httpStatus() + " "
+                    + stop.errorCode() + ": " + stop.errorMessage() + ")";
         }
     }
 
     private DrillReport.Step copyInPlace(S3Client attacker, Seeded s, String keyB64, String keyMd5) {
-        return timed("CopyObject", s.key(), () -> attacker.copyObject(b -> b
-                .sourceBucket(report.bucket).sourceKey(s.key()).destinationBucket(report.bucket).destinationKey(s.key())
-                .metadataDirective(MetadataDirective.COPY)
-                .sseCustomerAlgorithm("AES256").sseCustomerKey(keyB64).sseCustomerKeyMD5(keyMd5)));
+        return timed(
+                "CopyObject",
+                s.key(),
+                () -> attacker.copyObject(b -> b.sourceBucket(report.bucket)
+                        .sourceKey(s.key())
+                        .destinationBucket(report.bucket)
+                        .destinationKey(s.key())
+                        .metadataDirective(MetadataDirective.COPY)
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(keyB64)
+                        .sseCustomerKeyMD5(keyMd5)));
     }
 
     /** Records a malicious write; returns it when it was refused (the attack stops there), else null. */
@@ -421,22 +510,47 @@ final class Drill {
 
     /** Read the object, then upload it again over its key as an SSE-C multipart upload (one part). */
     private DrillReport.Step multipart(S3Client attacker, Seeded s, String keyB64, String keyMd5) {
-        DrillReport.Step get = request(timed("GetObject", s.key(), () -> attacker.getObjectAsBytes(b -> b
-                .bucket(report.bucket).key(s.key()))));
+        DrillReport.Step get = request(timed(
+                "GetObject",
+                s.key(),
+                () -> attacker.getObjectAsBytes(b -> b.bucket(report.bucket).key(s.key()))));
         if (get != null) return get;
         String[] uploadId = new String[1];
-        DrillReport.Step create = request(timed("CreateMultipartUpload", s.key(), () -> uploadId[0] = attacker
-                .createMultipartUpload(b -> b.bucket(report.bucket).key(s.key()).sseCustomerAlgorithm("AES256")
-                        .sseCustomerKey(keyB64).sseCustomerKeyMD5(keyMd5)).uploadId()));
+        DrillReport.Step create = request(timed(
+                "CreateMultipartUpload",
+                s.key(),
+                () -> uploadId[0] = attacker.createMultipartUpload(b -> b.bucket(report.bucket)
+                                .key(s.key())
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(keyB64)
+                                .sseCustomerKeyMD5(keyMd5))
+                        .uploadId()));
         if (create != null) return create;
         String[] etag = new String[1];
-        DrillReport.Step part = request(timed("UploadPart", s.key(), () -> etag[0] = attacker.uploadPart(b -> b
-                .bucket(report.bucket).key(s.key()).uploadId(uploadId[0]).partNumber(1).sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(keyB64).sseCustomerKeyMD5(keyMd5), RequestBody.fromBytes(s.body())).eTag()));
+        DrillReport.Step part = request(timed(
+                "UploadPart",
+                s.key(),
+                () -> etag[0] = attacker.uploadPart(
+                                b -> b.bucket(report.bucket)
+                                        .key(s.key())
+                                        .uploadId(uploadId[0])
+                                        .partNumber(1)
+                                        .sseCustomerAlgorithm("AES256")
+                                        .sseCustomerKey(keyB64)
+                                        .sseCustomerKeyMD5(keyMd5),
+                                RequestBody.fromBytes(s.body()))
+                        .eTag()));
         if (part != null) return part;
-        return write(timed("CompleteMultipartUpload", s.key(), () -> attacker.completeMultipartUpload(b -> b
-                .bucket(report.bucket).key(s.key()).uploadId(uploadId[0])
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag[0]).build())))));
+        return write(timed(
+                "CompleteMultipartUpload",
+                s.key(),
+                () -> attacker.completeMultipartUpload(b -> b.bucket(report.bucket)
+                        .key(s.key())
+                        .uploadId(uploadId[0])
+                        .multipartUpload(m -> m.parts(CompletedPart.builder()
+                                .partNumber(1)
+                                .eTag(etag[0])
+                                .build())))));
     }
 
     private static DrillReport.Step timed(String operation, String key, Runnable request) {
@@ -447,9 +561,11 @@ final class Drill {
         } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "Error";
             String message = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
-            return new DrillReport.Step(operation, key, false, e.statusCode(), code, message, (System.nanoTime() - t0) / 1e6);
+            return new DrillReport.Step(
+                    operation, key, false, e.statusCode(), code, message, (System.nanoTime() - t0) / 1e6);
         } catch (SdkClientException e) {
-            return new DrillReport.Step(operation, key, false, 0, "ClientError", e.getMessage(), (System.nanoTime() - t0) / 1e6);
+            return new DrillReport.Step(
+                    operation, key, false, 0, "ClientError", e.getMessage(), (System.nanoTime() - t0) / 1e6);
         }
     }
 
@@ -472,11 +588,19 @@ final class Drill {
         URI uri = URI.create(options.endpoint() + "/_rampart/admin/restore");
         try {
             byte[] body = json.writeValueAsBytes(req);
-            SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
-                    .putHeader("Content-Type", "application/json").build();
-            SdkHttpRequest signed = AdminSigning.sign(unsigned, body, options.admin().resolveCredentials(), options.region());
-            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(signed)
-                    .contentStreamProvider(software.amazon.awssdk.http.ContentStreamProvider.fromByteArray(body)).build()).call();
+            SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                    .method(SdkHttpMethod.POST)
+                    .uri(uri)
+                    .putHeader("Content-Type", "application/json")
+                    .build();
+            SdkHttpRequest signed =
+                    AdminSigning.sign(unsigned, body, options.admin().resolveCredentials(), options.region());
+            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
+                            .request(signed)
+                            .contentStreamProvider(
+                                    software.amazon.awssdk.http.ContentStreamProvider.fromByteArray(body))
+                            .build())
+                    .call();
             String text;
             try (var in = response.responseBody().orElse(null)) {
                 text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -484,12 +608,16 @@ final class Drill {
             if (!response.httpResponse().isSuccessful()) {
                 String why = "";
                 try {
-                    com.fasterxml.jackson.databind.JsonNode e = json.readTree(text).path("error");
-                    if (e.has("code")) why = ": " + e.path("code").asText() + ": " + e.path("message").asText();
+                    com.fasterxml.jackson.databind.JsonNode e =
+                            json.readTree(text).path("error");
+                    if (e.has("code"))
+                        why = ": " + e.path("code").asText() + ": "
+                                + e.path("message").asText();
                 } catch (java.io.IOException notJson) {
                     // not the admin API's JSON: the status says enough
                 }
-                report.restoreOutcome = "failed (HTTP " + response.httpResponse().statusCode() + why + ")";
+                report.restoreOutcome =
+                        "failed (HTTP " + response.httpResponse().statusCode() + why + ")";
                 return;
             }
             com.fasterxml.jackson.databind.JsonNode summary = null;
@@ -498,7 +626,8 @@ final class Drill {
                 com.fasterxml.jackson.databind.JsonNode n = json.readTree(line);
                 if (n.has("summary")) summary = n.get("summary");
                 else if (n.has("error") && !n.has("key")) {
-                    report.restoreOutcome = "failed (" + n.path("error").path("code").asText() + ")";
+                    report.restoreOutcome =
+                            "failed (" + n.path("error").path("code").asText() + ")";
                     return;
                 }
             }
@@ -509,7 +638,8 @@ final class Drill {
             report.restoreRan = true;
             report.keysRestored = summary.path("restore").asLong();
             long failed = summary.path("failed").asLong();
-            report.restoreOutcome = failed == 0 ? "done: " + report.keysRestored + " key(s) restored"
+            report.restoreOutcome = failed == 0
+                    ? "done: " + report.keysRestored + " key(s) restored"
                     : "done with " + failed + " failure(s): " + report.keysRestored + " key(s) restored";
         } catch (java.io.IOException | RuntimeException e) {
             report.restoreOutcome = "failed (" + e.getMessage() + ")";
@@ -530,8 +660,11 @@ final class Drill {
                 // After a restore: the current object must be the original. Without one (not Rampart): the original
                 // version must still be there to restore from.
                 byte[] now = current
-                        ? admin.getObjectAsBytes(b -> b.bucket(report.bucket).key(s.key())).asByteArray()
-                        : admin.getObjectAsBytes(b -> b.bucket(report.bucket).key(s.key()).versionId(s.versionId())).asByteArray();
+                        ? admin.getObjectAsBytes(b -> b.bucket(report.bucket).key(s.key()))
+                                .asByteArray()
+                        : admin.getObjectAsBytes(b ->
+                                        b.bucket(report.bucket).key(s.key()).versionId(s.versionId()))
+                                .asByteArray();
                 intact = MessageDigest.isEqual(sha256(now), s.sha256());
             } catch (SdkException e) {
                 intact = false;
@@ -544,9 +677,12 @@ final class Drill {
         }
         if (report.rampart && !"sts-session".equals(report.attackerKind)) {
             try {
-                report.attackerKeyStatus = iam.listAccessKeys(b -> b.userName(report.attackerUser)).accessKeyMetadata().stream()
-                        .filter(k -> k.accessKeyId().equals(report.attackerAccessKeyId))
-                        .map(AccessKeyMetadata::statusAsString).findFirst().orElse("deleted");
+                report.attackerKeyStatus =
+                        iam.listAccessKeys(b -> b.userName(report.attackerUser)).accessKeyMetadata().stream()
+                                .filter(k -> k.accessKeyId().equals(report.attackerAccessKeyId))
+                                .map(AccessKeyMetadata::statusAsString)
+                                .findFirst()
+                                .orElse("deleted");
             } catch (SdkException e) {
                 report.attackerKeyStatus = "unknown (" + describe(e) + ")";
             }
@@ -559,10 +695,13 @@ final class Drill {
      */
     private String findingRaised() {
         URI uri = URI.create(options.endpoint() + "/_rampart/admin/findings");
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri).build();
+        SdkHttpRequest unsigned =
+                SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri).build();
         try {
-            SdkHttpRequest signed = AdminSigning.sign(unsigned, new byte[0], options.admin().resolveCredentials(), options.region());
-            ExecutableHttpRequest call = http.prepareRequest(HttpExecuteRequest.builder().request(signed).build());
+            SdkHttpRequest signed =
+                    AdminSigning.sign(unsigned, new byte[0], options.admin().resolveCredentials(), options.region());
+            ExecutableHttpRequest call = http.prepareRequest(
+                    HttpExecuteRequest.builder().request(signed).build());
             HttpExecuteResponse response = call.call();
             String body;
             try (var in = response.responseBody().orElse(null)) {
@@ -582,20 +721,33 @@ final class Drill {
         List<String> failures = report.cleanupFailures;
         if (bucketCreated) {
             try {
-                // Uploads the attacker started and never completed (multipart scenario) keep a bucket from being deleted.
+                // Uploads the attacker started and never completed (multipart scenario) keep a bucket from being
+                // deleted.
                 for (var page : admin.listMultipartUploadsPaginator(b -> b.bucket(report.bucket))) {
-                    page.uploads().forEach(u -> admin.abortMultipartUpload(b -> b.bucket(report.bucket).key(u.key())
-                            .uploadId(u.uploadId())));
+                    page.uploads()
+                            .forEach(u -> admin.abortMultipartUpload(
+                                    b -> b.bucket(report.bucket).key(u.key()).uploadId(u.uploadId())));
                 }
                 List<ObjectIdentifier> ids = new ArrayList<>();
                 for (var page : admin.listObjectVersionsPaginator(b -> b.bucket(report.bucket))) {
-                    page.versions().forEach(v -> ids.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()));
-                    page.deleteMarkers().forEach(m -> ids.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build()));
+                    page.versions()
+                            .forEach(v -> ids.add(ObjectIdentifier.builder()
+                                    .key(v.key())
+                                    .versionId(v.versionId())
+                                    .build()));
+                    page.deleteMarkers()
+                            .forEach(m -> ids.add(ObjectIdentifier.builder()
+                                    .key(m.key())
+                                    .versionId(m.versionId())
+                                    .build()));
                 }
                 for (int i = 0; i < ids.size(); i += 1000) {
                     List<ObjectIdentifier> batch = ids.subList(i, Math.min(ids.size(), i + 1000));
-                    var errors = admin.deleteObjects(b -> b.bucket(report.bucket).delete(d -> d.objects(batch).quiet(true))).errors();
-                    errors.forEach(e -> failures.add("delete " + e.key() + " version " + e.versionId() + ": " + e.code() + " " + e.message()));
+                    var errors = admin.deleteObjects(b -> b.bucket(report.bucket)
+                                    .delete(d -> d.objects(batch).quiet(true)))
+                            .errors();
+                    errors.forEach(e -> failures.add(
+                            "delete " + e.key() + " version " + e.versionId() + ": " + e.code() + " " + e.message()));
                 }
                 admin.deleteBucket(b -> b.bucket(report.bucket));
             } catch (SdkException e) {
@@ -606,17 +758,29 @@ final class Drill {
             String user = report.attackerUser;
             Map<String, Runnable> iamSteps = new LinkedHashMap<>();
             // Every key of the user (the sts scenario's attacker attacks with a session, not with its key).
-            iamSteps.put("delete access keys of " + user, () -> iam.listAccessKeys(b -> b.userName(user)).accessKeyMetadata()
-                    .forEach(k -> iam.deleteAccessKey(b -> b.userName(user).accessKeyId(k.accessKeyId()))));
+            iamSteps.put(
+                    "delete access keys of " + user,
+                    () -> iam.listAccessKeys(b -> b.userName(user))
+                            .accessKeyMetadata()
+                            .forEach(k ->
+                                    iam.deleteAccessKey(b -> b.userName(user).accessKeyId(k.accessKeyId()))));
             // Every inline policy: the drill's own, and those the detector's responses attached (session revocation,
             // quarantine) to the attacker it created.
-            iamSteps.put("delete inline policies of " + user, () -> iam.listUserPolicies(b -> b.userName(user)).policyNames()
-                    .forEach(name -> iam.deleteUserPolicy(b -> b.userName(user).policyName(name))));
+            iamSteps.put(
+                    "delete inline policies of " + user,
+                    () -> iam.listUserPolicies(b -> b.userName(user))
+                            .policyNames()
+                            .forEach(name ->
+                                    iam.deleteUserPolicy(b -> b.userName(user).policyName(name))));
             iamSteps.put("delete IAM user " + user, () -> iam.deleteUser(b -> b.userName(user)));
             if (report.attackerRole != null) {
                 String role = report.attackerRole;
-                iamSteps.put("delete inline policies of role " + role, () -> iam.listRolePolicies(b -> b.roleName(role)).policyNames()
-                        .forEach(name -> iam.deleteRolePolicy(b -> b.roleName(role).policyName(name))));
+                iamSteps.put(
+                        "delete inline policies of role " + role,
+                        () -> iam.listRolePolicies(b -> b.roleName(role))
+                                .policyNames()
+                                .forEach(name -> iam.deleteRolePolicy(
+                                        b -> b.roleName(role).policyName(name))));
                 iamSteps.put("delete IAM role " + role, () -> iam.deleteRole(b -> b.roleName(role)));
             }
             iamSteps.forEach((what, call) -> {
@@ -633,13 +797,22 @@ final class Drill {
     // ---- plumbing ----
 
     private S3Client s3(AwsCredentialsProvider credentials) {
-        return S3Client.builder().endpointOverride(options.endpoint()).region(Region.of(options.region()))
-                .credentialsProvider(credentials).forcePathStyle(true).httpClient(http).build();
+        return S3Client.builder()
+                .endpointOverride(options.endpoint())
+                .region(Region.of(options.region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(true)
+                .httpClient(http)
+                .build();
     }
 
     private IamClient iam(AwsCredentialsProvider credentials) {
-        return IamClient.builder().endpointOverride(options.endpoint()).region(Region.AWS_GLOBAL)
-                .credentialsProvider(credentials).httpClient(http).build();
+        return IamClient.builder()
+                .endpointOverride(options.endpoint())
+                .region(Region.AWS_GLOBAL)
+                .credentialsProvider(credentials)
+                .httpClient(http)
+                .build();
     }
 
     private void step(String what) {
@@ -651,7 +824,8 @@ final class Drill {
 
     static String describe(SdkException e) {
         if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-            return s.statusCode() + " " + s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage();
+            return s.statusCode() + " " + s.awsErrorDetails().errorCode() + ": "
+                    + s.awsErrorDetails().errorMessage();
         }
         return String.valueOf(e.getMessage());
     }
@@ -689,6 +863,7 @@ final class Drill {
     private static ServerSideEncryptionRule sseS3NothingBlocked() {
         return ServerSideEncryptionRule.builder()
                 .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)).build();
+                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE))
+                .build();
     }
 }

@@ -26,66 +26,95 @@ import software.amazon.awssdk.utils.AttributeMap;
  * expiration rule, a ransom note) inside a fresh sandbox bucket and reports whether it was blocked or contained and
  * whether every original version is still recoverable.
  */
-@Command(name = "drill", mixinStandardHelpOptions = true, sortOptions = false, exitCodeOnInvalidInput = 1,
+@Command(
+        name = "drill",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        exitCodeOnInvalidInput = 1,
         description = {
-                "Replay the SSE-C ransomware attack against an S3 endpoint (Rampart, or another S3), inside a new sandbox "
-                        + "bucket rampart-drill-<yyyymmdd-hhmmss>-<4 chars> (versioned): seed N objects; then, as the "
-                        + "attacker, CopyObject each onto itself with a random SSE-C key, set a 7-day expiration rule and "
-                        + "upload " + Drill.RANSOM_NOTE_KEY + "; then report blocked or contained (after how many writes, "
-                        + "how fast), whether a finding was raised and the attacker's key disabled, and whether every "
-                        + "original version is still intact.",
-                "On Rampart the attacker is a new IAM user whose inline policy allows s3:* on the sandbox bucket only. "
-                        + "Elsewhere: --attacker-access-key/--attacker-secret-key, else your own credentials.",
-                "Touches nothing outside its sandbox bucket (and the attacker user); removes both afterwards unless --keep.",
-                "Needs admin credentials: --access-key/--secret-key, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/"
-                        + "AWS_SESSION_TOKEN, else AWS_PROFILE (or the default profile).",
-                "--scenario replays other shapes of the attack, each in its own sandbox: put (GetObject + PutObject with "
-                        + "SSE-C), multipart (an SSE-C multipart upload over each key), sts (the attacker holds an AssumeRole "
-                        + "session), evasion (the attacker first suspends versioning and unblocks SSE-C), unversioned (in-place "
-                        + "copies and deletes on a never-versioned bucket), copy (the default), or all.",
-                "On Rampart the drill then runs the restore it prints (undo the attacker's key since the drill's start) and "
-                        + "counts as lost every object that is not byte-identical to its original afterwards.",
-                "Exit codes: 0 blocked, or contained with 0 objects lost (every scenario); 2 not contained or data lost; "
-                        + "1 usage or connection error."},
+            "Replay the SSE-C ransomware attack against an S3 endpoint (Rampart, or another S3), inside a new sandbox "
+                    + "bucket rampart-drill-<yyyymmdd-hhmmss>-<4 chars> (versioned): seed N objects; then, as the "
+                    + "attacker, CopyObject each onto itself with a random SSE-C key, set a 7-day expiration rule and "
+                    + "upload " + Drill.RANSOM_NOTE_KEY + "; then report blocked or contained (after how many writes, "
+                    + "how fast), whether a finding was raised and the attacker's key disabled, and whether every "
+                    + "original version is still intact.",
+            "On Rampart the attacker is a new IAM user whose inline policy allows s3:* on the sandbox bucket only. "
+                    + "Elsewhere: --attacker-access-key/--attacker-secret-key, else your own credentials.",
+            "Touches nothing outside its sandbox bucket (and the attacker user); removes both afterwards unless --keep.",
+            "Needs admin credentials: --access-key/--secret-key, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/"
+                    + "AWS_SESSION_TOKEN, else AWS_PROFILE (or the default profile).",
+            "--scenario replays other shapes of the attack, each in its own sandbox: put (GetObject + PutObject with "
+                    + "SSE-C), multipart (an SSE-C multipart upload over each key), sts (the attacker holds an AssumeRole "
+                    + "session), evasion (the attacker first suspends versioning and unblocks SSE-C), unversioned (in-place "
+                    + "copies and deletes on a never-versioned bucket), copy (the default), or all.",
+            "On Rampart the drill then runs the restore it prints (undo the attacker's key since the drill's start) and "
+                    + "counts as lost every object that is not byte-identical to its original afterwards.",
+            "Exit codes: 0 blocked, or contained with 0 objects lost (every scenario); 2 not contained or data lost; "
+                    + "1 usage or connection error."
+        },
         footer = {"", "Example: rampart drill --allow-sse-c --scenario all"})
 final class DrillCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Mixin ServerConnection connection;
+    @Mixin
+    ServerConnection connection;
 
-    @Option(names = "--objects", paramLabel = "N", defaultValue = "20", description = "Objects to seed and attack (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--objects",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "Objects to seed and attack (default: ${DEFAULT-VALUE}).")
     int objects;
 
-    @Option(names = "--allow-sse-c", description = "Allow SSE-C on the sandbox bucket (BlockedEncryptionTypes NONE), as an "
-            + "operator who allowed it would; without it the bucket keeps the server's default.")
+    @Option(
+            names = "--allow-sse-c",
+            description = "Allow SSE-C on the sandbox bucket (BlockedEncryptionTypes NONE), as an "
+                    + "operator who allowed it would; without it the bucket keeps the server's default.")
     boolean allowSseC;
 
-    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "copy", description = "copy, put, multipart, sts, "
-            + "evasion, unversioned, or all; a comma-separated list runs several (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scenario",
+            paramLabel = "NAME",
+            defaultValue = "copy",
+            description = "copy, put, multipart, sts, "
+                    + "evasion, unversioned, or all; a comma-separated list runs several (default: ${DEFAULT-VALUE}).")
     String scenario;
 
-    @Option(names = "--keep", description = "Keep the sandbox bucket and the attacker user, and print the restore command.")
+    @Option(
+            names = "--keep",
+            description = "Keep the sandbox bucket and the attacker user, and print the restore command.")
     boolean keep;
 
     @Option(names = "--json", description = "Print one JSON summary instead of the report.")
     boolean json;
 
-    @Option(names = "--insecure", description = "Trust any TLS certificate (a self-signed one); loopback endpoints only.")
+    @Option(
+            names = "--insecure",
+            description = "Trust any TLS certificate (a self-signed one); loopback endpoints only.")
     boolean insecure;
 
-    @Option(names = "--attacker-access-key", paramLabel = "AKID", description = "The attacker's key on a non-Rampart endpoint.")
+    @Option(
+            names = "--attacker-access-key",
+            paramLabel = "AKID",
+            description = "The attacker's key on a non-Rampart endpoint.")
     String attackerAccessKey;
 
-    @Option(names = "--attacker-secret-key", paramLabel = "SECRET", description = "The attacker's secret on a non-Rampart endpoint.")
+    @Option(
+            names = "--attacker-secret-key",
+            paramLabel = "SECRET",
+            description = "The attacker's secret on a non-Rampart endpoint.")
     String attackerSecretKey;
 
-    @Option(names = "--i-understand-this-simulates-an-attack",
+    @Option(
+            names = "--i-understand-this-simulates-an-attack",
             description = "Required for an endpoint that is not on this machine (loopback).")
     boolean understood;
 
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -111,7 +140,8 @@ final class DrillCommand implements Callable<Integer> {
                     reports.add(report);
                     if (!json) print(report, out);
                     if (!report.cleanupFailures.isEmpty()) {
-                        err.println("rampart drill: clean-up incomplete (" + sc.id() + "): " + String.join("; ", report.cleanupFailures));
+                        err.println("rampart drill: clean-up incomplete (" + sc.id() + "): "
+                                + String.join("; ", report.cleanupFailures));
                     }
                 }
                 int exit = 0;
@@ -133,20 +163,28 @@ final class DrillCommand implements Callable<Integer> {
 
     private Drill.Options options() {
         URI endpoint = connection.endpointUri();
-        if (objects < 1 || objects > 10_000) throw new IllegalArgumentException("--objects must be between 1 and 10000");
+        if (objects < 1 || objects > 10_000)
+            throw new IllegalArgumentException("--objects must be between 1 and 10000");
         if ((attackerAccessKey == null) != (attackerSecretKey == null)) {
             throw new IllegalArgumentException("--attacker-access-key and --attacker-secret-key go together");
         }
         boolean loopback = isLoopback(endpoint.getHost());
         if (!loopback && !understood) {
-            throw new IllegalArgumentException("refusing to run against " + endpoint + ", which is not this machine: the drill "
-                    + "simulates a ransomware attack (inside a new sandbox bucket only). Add "
-                    + "--i-understand-this-simulates-an-attack to proceed.");
+            throw new IllegalArgumentException(
+                    "refusing to run against " + endpoint + ", which is not this machine: the drill "
+                            + "simulates a ransomware attack (inside a new sandbox bucket only). Add "
+                            + "--i-understand-this-simulates-an-attack to proceed.");
         }
         if (insecure && !loopback) throw new IllegalArgumentException("--insecure is for loopback endpoints only");
-        return new Drill.Options(endpoint, connection.region, connection.credentials(),
+        return new Drill.Options(
+                endpoint,
+                connection.region,
+                connection.credentials(),
                 attackerAccessKey == null ? null : AwsBasicCredentials.create(attackerAccessKey, attackerSecretKey),
-                objects, allowSseC, keep, Drill.Scenario.COPY);
+                objects,
+                allowSseC,
+                keep,
+                Drill.Scenario.COPY);
     }
 
     /**
@@ -154,7 +192,8 @@ final class DrillCommand implements Callable<Integer> {
      * level (the shape of a drill before scenarios).
      */
     private static com.fasterxml.jackson.databind.node.ObjectNode toJson(List<DrillReport> reports, int exit) {
-        com.fasterxml.jackson.databind.node.ObjectNode n = reports.size() == 1 ? reports.get(0).toJson(JSON) : JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode n =
+                reports.size() == 1 ? reports.get(0).toJson(JSON) : JSON.createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode all = JSON.createArrayNode();
         for (DrillReport r : reports) all.add(r.toJson(JSON));
         n.set("scenarios", all);
@@ -166,10 +205,15 @@ final class DrillCommand implements Callable<Integer> {
         out.println();
         out.printf("%-12s %-14s %8s %14s %6s  %s%n", "SCENARIO", "VERDICT", "WRITES", "CONTAINMENT", "LOST", "RESTORE");
         for (DrillReport r : reports) {
-            out.printf(Locale.ROOT, "%-12s %-14s %8d %14s %6d  %s%n", r.scenario,
-                    r.verdict.name().toLowerCase(Locale.ROOT).replace('_', '-'), r.maliciousWritesSucceeded,
+            out.printf(
+                    Locale.ROOT,
+                    "%-12s %-14s %8d %14s %6d  %s%n",
+                    r.scenario,
+                    r.verdict.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    r.maliciousWritesSucceeded,
                     r.containmentMillis == null ? "-" : String.format(Locale.ROOT, "%.1f ms", r.containmentMillis),
-                    r.objectsLost, r.restoreOutcome == null ? "not run" : r.restoreOutcome);
+                    r.objectsLost,
+                    r.restoreOutcome == null ? "not run" : r.restoreOutcome);
         }
     }
 
@@ -187,24 +231,39 @@ final class DrillCommand implements Callable<Integer> {
 
     private SdkHttpClient httpClient() {
         if (!insecure) return Apache5HttpClient.builder().build();
-        return Apache5HttpClient.builder().buildWithDefaults(AttributeMap.builder()
-                .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
+        return Apache5HttpClient.builder()
+                .buildWithDefaults(AttributeMap.builder()
+                        .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE)
+                        .build());
     }
 
     private void print(DrillReport r, PrintWriter out) {
         out.println();
-        out.printf("%-16s %s (%s)%n", "endpoint", r.endpoint, r.rampart ? "Rampart" : "not Rampart: no IAM on this endpoint");
+        out.printf(
+                "%-16s %s (%s)%n",
+                "endpoint", r.endpoint, r.rampart ? "Rampart" : "not Rampart: no IAM on this endpoint");
         out.printf("%-16s %s: %s%n", "scenario", r.scenario, r.scenarioDescription);
         out.printf("%-16s %s%n", "drill start", r.start);
-        out.printf("%-16s %s (%s; SSE-C %s)%n", "sandbox bucket", r.bucket, r.versioned ? "versioned" : "never versioned",
-                r.sseCAllowedOnBucket ? "allowed on the bucket by --allow-sse-c" : "as the server's default for new buckets");
-        out.printf("%-16s %s%n", "attacker", switch (r.attackerKind) {
-            case "iam-user" -> "IAM user " + r.attackerUser + ", key " + r.attackerAccessKeyId + " (s3:* on the sandbox only)";
-            case "given" -> "the given key " + r.attackerAccessKeyId;
-            case "sts-session" -> "AssumeRole session " + r.attackerAccessKeyId + " of role " + r.attackerRole
-                    + " (s3:* on the sandbox only), assumed by IAM user " + r.attackerUser;
-            default -> "your own key " + r.attackerAccessKeyId + " (no --attacker-access-key given)";
-        });
+        out.printf(
+                "%-16s %s (%s; SSE-C %s)%n",
+                "sandbox bucket",
+                r.bucket,
+                r.versioned ? "versioned" : "never versioned",
+                r.sseCAllowedOnBucket
+                        ? "allowed on the bucket by --allow-sse-c"
+                        : "as the server's default for new buckets");
+        out.printf(
+                "%-16s %s%n",
+                "attacker",
+                switch (r.attackerKind) {
+                    case "iam-user" ->
+                        "IAM user " + r.attackerUser + ", key " + r.attackerAccessKeyId + " (s3:* on the sandbox only)";
+                    case "given" -> "the given key " + r.attackerAccessKeyId;
+                    case "sts-session" ->
+                        "AssumeRole session " + r.attackerAccessKeyId + " of role " + r.attackerRole
+                                + " (s3:* on the sandbox only), assumed by IAM user " + r.attackerUser;
+                    default -> "your own key " + r.attackerAccessKeyId + " (no --attacker-access-key given)";
+                });
         out.printf("%-16s %d objects%n", "seeded", r.objects);
         out.println();
         out.printf("  %-4s %-32s %-26s %-28s %10s%n", "#", "REQUEST", "KEY", "OUTCOME", "TIME");
@@ -218,37 +277,61 @@ final class DrillCommand implements Callable<Integer> {
         out.printf("%-16s %s%n", "result", r.headline());
         out.printf("%-16s %s%n", "why", r.reason);
         if (r.containmentMillis != null) {
-            out.printf("%-16s %.1f ms from the first malicious request to the refusal%n", "containment", r.containmentMillis);
+            out.printf(
+                    "%-16s %.1f ms from the first malicious request to the refusal%n",
+                    "containment", r.containmentMillis);
         }
         out.printf("%-16s %s%n", "finding raised", r.findingRaised);
         if (r.attackerKeyStatus != null) {
-            out.printf("%-16s %s%n", "attacker key", r.attackerKeyStatus
-                    + ("Inactive".equals(r.attackerKeyStatus) ? " (disabled by the server)" : ""));
+            out.printf(
+                    "%-16s %s%n",
+                    "attacker key",
+                    r.attackerKeyStatus + ("Inactive".equals(r.attackerKeyStatus) ? " (disabled by the server)" : ""));
         }
         if (r.restoreOutcome != null) out.printf("%-16s %s: %s%n", "restore", r.restoreCommand(), r.restoreOutcome);
         if (r.rampart) {
-            out.printf("%-16s %d of %d objects byte-identical to their originals after the restore (SHA-256 compared)%s%n",
-                    "recovered", r.objectsVerified - r.objectsLost, r.objectsVerified,
+            out.printf(
+                    "%-16s %d of %d objects byte-identical to their originals after the restore (SHA-256 compared)%s%n",
+                    "recovered",
+                    r.objectsVerified - r.objectsLost,
+                    r.objectsVerified,
                     r.lostKeys.isEmpty() ? "" : "; lost: " + String.join(", ", r.lostKeys));
         } else {
-            out.printf("%-16s %d of %d original versions intact (GET by versionId, SHA-256 compared)%s%n", "recoverable",
-                    r.objectsVerified - r.objectsLost, r.objectsVerified, r.lostKeys.isEmpty() ? "" : "; lost: " + String.join(", ", r.lostKeys));
+            out.printf(
+                    "%-16s %d of %d original versions intact (GET by versionId, SHA-256 compared)%s%n",
+                    "recoverable",
+                    r.objectsVerified - r.objectsLost,
+                    r.objectsVerified,
+                    r.lostKeys.isEmpty() ? "" : "; lost: " + String.join(", ", r.lostKeys));
         }
         if (r.kept) {
-            out.printf("%-16s kept (--keep): bucket %s%s%s%n", "sandbox", r.bucket,
+            out.printf(
+                    "%-16s kept (--keep): bucket %s%s%s%n",
+                    "sandbox",
+                    r.bucket,
                     r.attackerUser == null ? "" : ", IAM user " + r.attackerUser,
-                    r.lifecycle != null && r.lifecycle.succeeded() ? "; the attacker's 7-day expiration rule is still on the bucket" : "");
+                    r.lifecycle != null && r.lifecycle.succeeded()
+                            ? "; the attacker's 7-day expiration rule is still on the bucket"
+                            : "");
             out.println();
-            out.println(r.restoreRan ? "The drill undid the attacker's writes with (re-running it is safe):"
-                    : "Undo the attacker's writes with:");
+            out.println(
+                    r.restoreRan
+                            ? "The drill undid the attacker's writes with (re-running it is safe):"
+                            : "Undo the attacker's writes with:");
             out.println("  " + r.restoreCommand());
             if (insecure) {
-                out.println("(restore checks the server's certificate: --insecure is the drill's only; make the JVM trust the "
-                        + "self-signed certificate, e.g. RAMPART_JAVA_OPTS=-Djavax.net.ssl.trustStore=...)");
+                out.println(
+                        "(restore checks the server's certificate: --insecure is the drill's only; make the JVM trust the "
+                                + "self-signed certificate, e.g. RAMPART_JAVA_OPTS=-Djavax.net.ssl.trustStore=...)");
             }
         } else {
-            out.printf("%-16s %s%n", "clean-up", r.cleanedUp ? "done (sandbox bucket" + (r.attackerUser == null ? "" : " and attacker user")
-                    + " deleted)" : "INCOMPLETE: " + String.join("; ", r.cleanupFailures));
+            out.printf(
+                    "%-16s %s%n",
+                    "clean-up",
+                    r.cleanedUp
+                            ? "done (sandbox bucket" + (r.attackerUser == null ? "" : " and attacker user")
+                                    + " deleted)"
+                            : "INCOMPLETE: " + String.join("; ", r.cleanupFailures));
         }
     }
 

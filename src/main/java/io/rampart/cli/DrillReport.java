@@ -23,17 +23,28 @@ final class DrillReport {
     }
 
     /** One request the attacker made: what, on which key, and how the endpoint answered (code null when it succeeded). */
-    record Step(String operation, String key, boolean succeeded, int httpStatus, String errorCode, String errorMessage,
-                double millis) {
+    record Step(
+            String operation,
+            String key,
+            boolean succeeded,
+            int httpStatus,
+            String errorCode,
+            String errorMessage,
+            double millis) {
         boolean refusedAsContainment() {
-            // A disabled key answers InvalidAccessKeyId; an ended session ExpiredToken; a revoked principal AccessDenied.
-            return !succeeded && ("AccessDenied".equals(errorCode) || "InvalidAccessKeyId".equals(errorCode)
-                    || "ExpiredToken".equals(errorCode));
+            // A disabled key answers InvalidAccessKeyId; an ended session ExpiredToken; a revoked principal
+            // AccessDenied.
+            return !succeeded
+                    && ("AccessDenied".equals(errorCode)
+                            || "InvalidAccessKeyId".equals(errorCode)
+                            || "ExpiredToken".equals(errorCode));
         }
 
         /** Rampart's (and S3's) answer to SSE-C over plain HTTP: a 400 InvalidRequest about a secure connection. */
         boolean refusedForPlainHttp() {
-            return !succeeded && "InvalidRequest".equals(errorCode) && errorMessage != null
+            return !succeeded
+                    && "InvalidRequest".equals(errorCode)
+                    && errorMessage != null
                     && errorMessage.contains("secure connection");
         }
 
@@ -45,6 +56,7 @@ final class DrillReport {
     String endpoint;
     /** The attack's shape (copy, put, multipart, sts, evasion, unversioned) and what it does. */
     String scenario = "copy";
+
     String scenarioDescription;
     boolean versioned = true;
     Instant start;
@@ -54,14 +66,17 @@ final class DrillReport {
     int objects;
     /** "iam-user" (created on Rampart), "given" (--attacker-access-key) or "admin" (the caller's own credentials). */
     String attackerKind;
+
     String attackerUser;
     /** The role whose session the attacker holds (sts scenario). */
     String attackerRole;
     /** What the attacker did before the malicious writes (evasion: suspend versioning, unblock SSE-C). */
     final List<Step> preparation = new ArrayList<>();
+
     String attackerAccessKeyId;
     /** The attacker's listing of the sandbox before the attack (not a malicious write). */
     Step reconnaissance;
+
     Instant firstMaliciousRequestAt;
     final List<Step> copies = new ArrayList<>();
     Step lifecycle;
@@ -70,11 +85,13 @@ final class DrillReport {
     int maliciousWritesSucceeded;
     /** From the start of the first malicious request to the end of the refusal that contained the attack. */
     Double containmentMillis;
+
     String reason;
     String findingRaised;
     String attackerKeyStatus;
     /** Whether the drill ran the restore it prints (through the admin API; Rampart only), and its outcome. */
     boolean restoreRan;
+
     String restoreOutcome;
     long keysRestored;
     int objectsVerified;
@@ -89,10 +106,12 @@ final class DrillReport {
         String lost = objectsLost + " object" + (objectsLost == 1 ? "" : "s") + " lost";
         return switch (verdict) {
             case BLOCKED -> "blocked" + (objectsLost > 0 ? ", " + lost : "");
-            case CONTAINED -> "contained after " + maliciousWritesSucceeded + " write" + (maliciousWritesSucceeded == 1 ? "" : "s")
-                    + ", " + lost;
-            case NOT_CONTAINED -> "NOT contained: " + maliciousWritesSucceeded + " malicious write"
-                    + (maliciousWritesSucceeded == 1 ? "" : "s") + " succeeded, " + lost;
+            case CONTAINED ->
+                "contained after " + maliciousWritesSucceeded + " write" + (maliciousWritesSucceeded == 1 ? "" : "s")
+                        + ", " + lost;
+            case NOT_CONTAINED ->
+                "NOT contained: " + maliciousWritesSucceeded + " malicious write"
+                        + (maliciousWritesSucceeded == 1 ? "" : "s") + " succeeded, " + lost;
         };
     }
 
@@ -101,10 +120,9 @@ final class DrillReport {
         return verdict != Verdict.NOT_CONTAINED && objectsLost == 0 ? 0 : 2;
     }
 
-
     String restoreCommand() {
-        return "./rampart restore --endpoint " + endpoint + " --bucket " + bucket + " --undo-access-key " + attackerAccessKeyId
-                + " --since " + start + " --apply";
+        return "./rampart restore --endpoint " + endpoint + " --bucket " + bucket + " --undo-access-key "
+                + attackerAccessKeyId + " --since " + start + " --apply";
     }
 
     private static void stepJson(ObjectNode o, Step s) {

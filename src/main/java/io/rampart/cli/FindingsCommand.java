@@ -25,16 +25,24 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** {@code rampart findings}: the detector's findings on a running server, through the admin API. */
-@Command(name = "findings", mixinStandardHelpOptions = true,
+@Command(
+        name = "findings",
+        mixinStandardHelpOptions = true,
         description = "List, show, archive or resolve the detector's findings on a running server.",
-        subcommands = {FindingsCommand.ListFindings.class, FindingsCommand.Show.class, FindingsCommand.Archive.class,
-                FindingsCommand.Resolve.class})
+        subcommands = {
+            FindingsCommand.ListFindings.class,
+            FindingsCommand.Show.class,
+            FindingsCommand.Archive.class,
+            FindingsCommand.Resolve.class
+        })
 final class FindingsCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-    @Override public void run() {
+    @Override
+    public void run() {
         spec.commandLine().usage(System.out);
     }
 
@@ -47,15 +55,19 @@ final class FindingsCommand implements Runnable {
 
     /** What every subcommand shares: the connection, --json, one signed call. */
     abstract static class Sub implements Callable<Integer> {
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @Mixin ServerConnection connection;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        ServerConnection connection;
 
         @Option(names = "--json", description = "Print the server's JSON.")
         boolean json;
 
         abstract int run(PrintWriter out, PrintWriter err) throws Failure;
 
-        @Override public Integer call() {
+        @Override
+        public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
@@ -76,12 +88,21 @@ final class FindingsCommand implements Runnable {
             URI uri = URI.create(connection.endpointUri() + "/_rampart/admin/findings" + path);
             AwsCredentialsIdentity credentials = connection.credentials().resolveCredentials();
             byte[] body = new byte[0];
-            SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri).build();
-            HttpRequest request = AdminSigning.forJavaHttp(AdminSigning.sign(unsigned, body, credentials, connection.region),
-                    uri, method, body, Duration.ofMinutes(2));
+            SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                    .method(SdkHttpMethod.fromValue(method))
+                    .uri(uri)
+                    .build();
+            HttpRequest request = AdminSigning.forJavaHttp(
+                    AdminSigning.sign(unsigned, body, credentials, connection.region),
+                    uri,
+                    method,
+                    body,
+                    Duration.ofMinutes(2));
             HttpResponse<String> response;
             try {
-                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
+                response = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build()
                         .send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 throw new Failure("cannot reach " + connection.endpoint + ": " + e);
@@ -97,8 +118,11 @@ final class FindingsCommand implements Runnable {
             }
             if (response.statusCode() != 200) {
                 JsonNode e = n.path("error");
-                throw new Failure(e.has("code") ? e.path("code").asText() + ": " + e.path("message").asText()
-                        + " (HTTP " + response.statusCode() + ")" : "HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
+                throw new Failure(
+                        e.has("code")
+                                ? e.path("code").asText() + ": "
+                                        + e.path("message").asText() + " (HTTP " + response.statusCode() + ")"
+                                : "HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
             }
             return n;
         }
@@ -123,21 +147,37 @@ final class FindingsCommand implements Runnable {
 
     static void details(PrintWriter out, JsonNode f) {
         out.printf("%-12s %s%n", "id", f.path("id").asText());
-        out.printf("%-12s %s (%s)%n", "rule", f.path("rule").asText(), f.path("severity").asText());
+        out.printf(
+                "%-12s %s (%s)%n",
+                "rule", f.path("rule").asText(), f.path("severity").asText());
         out.printf("%-12s %s%n", "description", f.path("description").asText());
         out.printf("%-12s %s%n", "status", f.path("status").asText());
         out.printf("%-12s %s%n", "principal", f.path("principal").asText("-"));
         out.printf("%-12s %s%n", "access key", f.path("accessKeyId").asText("-"));
         out.printf("%-12s %s%n", "bucket", f.path("bucket").asText("-"));
-        out.printf("%-12s %s .. %s (%d event(s))%n", "time", f.path("firstTime").asText(), f.path("lastTime").asText(),
+        out.printf(
+                "%-12s %s .. %s (%d event(s))%n",
+                "time",
+                f.path("firstTime").asText(),
+                f.path("lastTime").asText(),
                 f.path("count").asLong());
-        out.printf("%-12s %d event id(s)%s%n", "evidence", f.path("evidence").size(),
-                f.path("evidence").isEmpty() ? "" : ", first " + f.path("evidence").get(0).asText());
+        out.printf(
+                "%-12s %d event id(s)%s%n",
+                "evidence",
+                f.path("evidence").size(),
+                f.path("evidence").isEmpty()
+                        ? ""
+                        : ", first " + f.path("evidence").get(0).asText());
         out.println("responses:");
         if (f.path("responses").isEmpty()) out.println("  (none)");
         for (JsonNode r : f.path("responses")) {
-            out.printf("  %-24s %-16s %-12s %-40s %s%n", r.path("time").asText(), r.path("action").asText(),
-                    r.path("outcome").asText(), r.path("target").asText("-"), r.path("detail").asText(""));
+            out.printf(
+                    "  %-24s %-16s %-12s %-40s %s%n",
+                    r.path("time").asText(),
+                    r.path("action").asText(),
+                    r.path("outcome").asText(),
+                    r.path("target").asText("-"),
+                    r.path("detail").asText(""));
         }
     }
 
@@ -146,7 +186,8 @@ final class FindingsCommand implements Runnable {
         @Option(names = "--status", description = "Only OPEN, ARCHIVED or RESOLVED findings.")
         String status;
 
-        @Override int run(PrintWriter out, PrintWriter err) throws Failure {
+        @Override
+        int run(PrintWriter out, PrintWriter err) throws Failure {
             JsonNode n = call("GET", status == null ? "" : "?status=" + encode(status.toUpperCase(Locale.ROOT)));
             if (json) {
                 print(out, n);
@@ -163,20 +204,33 @@ final class FindingsCommand implements Runnable {
             out.println("No findings.");
             return;
         }
-        out.printf("%-24s %-8s %-9s %-30s %-22s %-20s %6s  %s%n", "ID", "SEVERITY", "STATUS", "RULE", "ACCESS KEY",
-                "BUCKET", "EVENTS", "LAST");
+        out.printf(
+                "%-24s %-8s %-9s %-30s %-22s %-20s %6s  %s%n",
+                "ID", "SEVERITY", "STATUS", "RULE", "ACCESS KEY", "BUCKET", "EVENTS", "LAST");
         for (JsonNode f : list) {
-            out.printf("%-24s %-8s %-9s %-30s %-22s %-20s %6d  %s%n", f.path("id").asText(), f.path("severity").asText(),
-                    f.path("status").asText(), f.path("rule").asText(), f.path("accessKeyId").asText("-"),
-                    f.path("bucket").asText("-"), f.path("count").asLong(), f.path("lastTime").asText());
+            out.printf(
+                    "%-24s %-8s %-9s %-30s %-22s %-20s %6d  %s%n",
+                    f.path("id").asText(),
+                    f.path("severity").asText(),
+                    f.path("status").asText(),
+                    f.path("rule").asText(),
+                    f.path("accessKeyId").asText("-"),
+                    f.path("bucket").asText("-"),
+                    f.path("count").asLong(),
+                    f.path("lastTime").asText());
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one finding with its evidence and responses.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Show one finding with its evidence and responses.")
     static final class Show extends Sub {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID")
+        String id;
 
-        @Override int run(PrintWriter out, PrintWriter err) throws Failure {
+        @Override
+        int run(PrintWriter out, PrintWriter err) throws Failure {
             JsonNode f = call("GET", "/" + encode(id));
             if (json) print(out, f);
             else details(out, f);
@@ -184,12 +238,16 @@ final class FindingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "archive", mixinStandardHelpOptions = true,
+    @Command(
+            name = "archive",
+            mixinStandardHelpOptions = true,
             description = "Archive a finding: acknowledged, its responses stay in force.")
     static final class Archive extends Sub {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID")
+        String id;
 
-        @Override int run(PrintWriter out, PrintWriter err) throws Failure {
+        @Override
+        int run(PrintWriter out, PrintWriter err) throws Failure {
             JsonNode f = call("POST", "/" + encode(id) + "/archive");
             if (json) print(out, f);
             else out.println("Archived " + f.path("id").asText() + ".");
@@ -197,23 +255,30 @@ final class FindingsCommand implements Runnable {
         }
     }
 
-    @Command(name = "resolve", mixinStandardHelpOptions = true,
-            description = {"Resolve a finding and reverse its responses: re-enable the access key, lift the SSE-C block",
-                    "the detector set. Asks for confirmation unless --yes."})
+    @Command(
+            name = "resolve",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Resolve a finding and reverse its responses: re-enable the access key, lift the SSE-C block",
+                "the detector set. Asks for confirmation unless --yes."
+            })
     static final class Resolve extends Sub {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID")
+        String id;
 
         @Option(names = "--yes", description = "Do not ask for confirmation.")
         boolean yes;
 
-        @Override int run(PrintWriter out, PrintWriter err) throws Failure {
+        @Override
+        int run(PrintWriter out, PrintWriter err) throws Failure {
             if (!yes) {
                 JsonNode f = call("GET", "/" + encode(id));
                 out.println("Resolving " + id + " (" + f.path("rule").asText() + ") reverses:");
                 int n = 0;
                 for (JsonNode r : f.path("responses")) {
                     if (!"done".equals(r.path("outcome").asText())) continue;
-                    out.println("  " + r.path("action").asText() + " " + r.path("target").asText());
+                    out.println("  " + r.path("action").asText() + " "
+                            + r.path("target").asText());
                     n++;
                 }
                 if (n == 0) out.println("  (nothing: no response changed anything)");
@@ -225,7 +290,9 @@ final class FindingsCommand implements Runnable {
                 } catch (IOException e) {
                     answer = null;
                 }
-                if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
+                if (answer == null
+                        || !(answer.trim().equalsIgnoreCase("y")
+                                || answer.trim().equalsIgnoreCase("yes"))) {
                     err.println("rampart findings: not resolved (answer y, or pass --yes)");
                     return 1;
                 }
@@ -237,7 +304,9 @@ final class FindingsCommand implements Runnable {
                 out.println("Resolved " + f.path("id").asText() + ".");
                 for (JsonNode r : f.path("responses")) {
                     if ("resolve".equals(r.path("detail").asText())) {
-                        out.println("  " + r.path("action").asText() + " " + r.path("target").asText() + ": " + r.path("outcome").asText());
+                        out.println("  " + r.path("action").asText() + " "
+                                + r.path("target").asText() + ": "
+                                + r.path("outcome").asText());
                     }
                 }
             }

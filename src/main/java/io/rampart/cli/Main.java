@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code rampart} command: dispatches to the picocli subcommands. */
-@Command(name = "rampart",
+@Command(
+        name = "rampart",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Rampart: a self-hosted S3-compatible object store hardened against credential-theft ransomware.")
@@ -12,7 +13,8 @@ public final class Main implements Runnable {
     /** The subcommands, in the order help lists them. */
     private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS = subcommands();
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine(args).execute(args));
@@ -55,12 +57,14 @@ public final class Main implements Runnable {
         return m;
     }
 
-    @Override public void run() {
+    @Override
+    public void run() {
         spec.commandLine().usage(System.out);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
-        @Override public String[] getVersion() {
+        @Override
+        public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"rampart " + (v == null ? "dev" : v)};
         }

@@ -29,25 +29,31 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * {@code rampart restore}: plans (dry run, the default) or applies a point-in-time restore or an undo-by-identity
  * through a server's admin API, printing per-key actions and totals.
  */
-@Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
-                "Make a bucket (or prefix) look as it did at TIME (--to), or undo what one principal or access key wrote "
-                        + "since TIME (--undo-principal / --undo-access-key with --since), or bring back what was deleted "
-                        + "(--deleted [--since TIME]). Later writes by others stay current. Versions and the server's "
-                        + "recovery window are drawn on alike, in versioned, suspended and unversioned buckets.",
-                "Dry run by default: prints what would happen per key and the totals. --apply promotes the old versions "
-                        + "server-side (no data is decrypted or copied, SSE-C versions included); re-running is safe: "
-                        + "keys already restored are reported ALREADY_CURRENT and get no new version.",
-                "Needs the account's admin credentials: --access-key/--secret-key, else AWS_ACCESS_KEY_ID/"
-                        + "AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, else AWS_PROFILE (or the default profile).",
-                "TIME: ISO-8601 (2026-11-28T21:00:00Z) or relative to now (-15m, -2h, -1d)."},
+            "Make a bucket (or prefix) look as it did at TIME (--to), or undo what one principal or access key wrote "
+                    + "since TIME (--undo-principal / --undo-access-key with --since), or bring back what was deleted "
+                    + "(--deleted [--since TIME]). Later writes by others stay current. Versions and the server's "
+                    + "recovery window are drawn on alike, in versioned, suspended and unversioned buckets.",
+            "Dry run by default: prints what would happen per key and the totals. --apply promotes the old versions "
+                    + "server-side (no data is decrypted or copied, SSE-C versions included); re-running is safe: "
+                    + "keys already restored are reported ALREADY_CURRENT and get no new version.",
+            "Needs the account's admin credentials: --access-key/--secret-key, else AWS_ACCESS_KEY_ID/"
+                    + "AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, else AWS_PROFILE (or the default profile).",
+            "TIME: ISO-8601 (2026-11-28T21:00:00Z) or relative to now (-15m, -2h, -1d)."
+        },
         footer = {"", "Example: rampart restore --bucket photos --undo-access-key AKIA... --since -2h --apply"})
 final class RestoreCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Mixin ServerConnection connection;
+    @Mixin
+    ServerConnection connection;
 
     @Option(names = "--bucket", required = true, description = "Bucket to restore.")
     String bucket;
@@ -58,20 +64,33 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "TIME", description = "Restore every key to how it was at TIME.")
     String to;
 
-    @Option(names = "--undo-principal", paramLabel = "ARN", description = "Undo what this principal wrote since --since.")
+    @Option(
+            names = "--undo-principal",
+            paramLabel = "ARN",
+            description = "Undo what this principal wrote since --since.")
     String undoPrincipal;
 
-    @Option(names = "--undo-access-key", paramLabel = "AKID", description = "Undo what this access key wrote since --since.")
+    @Option(
+            names = "--undo-access-key",
+            paramLabel = "AKID",
+            description = "Undo what this access key wrote since --since.")
     String undoAccessKey;
 
-    @Option(names = "--deleted", description = "Bring back keys deleted (or expired) since --since (default: all the "
-            + "recovery window and the versions still hold), in versioned and unversioned buckets alike.")
+    @Option(
+            names = "--deleted",
+            description = "Bring back keys deleted (or expired) since --since (default: all the "
+                    + "recovery window and the versions still hold), in versioned and unversioned buckets alike.")
     boolean deleted;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Start of the writes to undo (or of the deletes, with --deleted).")
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            description = "Start of the writes to undo (or of the deletes, with --deleted).")
     String since;
 
-    @Option(names = "--remove-new", description = "Hide keys that did not exist at the target time (adds a delete marker).")
+    @Option(
+            names = "--remove-new",
+            description = "Hide keys that did not exist at the target time (adds a delete marker).")
     boolean removeNew;
 
     @Option(names = "--apply", description = "Execute the plan (default: dry run, nothing changes).")
@@ -80,12 +99,11 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the server's JSON lines (one per key, then {\"summary\":...}).")
     boolean json;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Print at most N per-key lines (totals are always complete).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "Print at most N per-key lines (totals are always complete).")
     Long limit;
-
-
-
-
 
     /** A failure to report as one line and exit 1. */
     private static final class Failure extends Exception {
@@ -94,7 +112,8 @@ final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         byte[] body;
@@ -120,12 +139,18 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private byte[] requestBody() {
-        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoAccessKey != null ? 1 : 0) + (deleted ? 1 : 0);
+        int modes = (to != null ? 1 : 0)
+                + (undoPrincipal != null ? 1 : 0)
+                + (undoAccessKey != null ? 1 : 0)
+                + (deleted ? 1 : 0);
         if (modes != 1) {
-            throw new IllegalArgumentException("give exactly one of --to, --undo-principal, --undo-access-key and --deleted");
+            throw new IllegalArgumentException(
+                    "give exactly one of --to, --undo-principal, --undo-access-key and --deleted");
         }
-        if (to != null && since != null) throw new IllegalArgumentException("--since goes with --undo-principal/--undo-access-key, not --to");
-        if (to == null && !deleted && since == null) throw new IllegalArgumentException("--undo-principal/--undo-access-key need --since TIME");
+        if (to != null && since != null)
+            throw new IllegalArgumentException("--since goes with --undo-principal/--undo-access-key, not --to");
+        if (to == null && !deleted && since == null)
+            throw new IllegalArgumentException("--undo-principal/--undo-access-key need --since TIME");
         if (limit != null && limit < 0) throw new IllegalArgumentException("--limit must not be negative");
         Instant now = Instant.now();
         ObjectNode n = JSON.createObjectNode();
@@ -157,14 +182,22 @@ final class RestoreCommand implements Callable<Integer> {
 
     /** Signs the POST with the SDK's SigV4 signer (service "s3", payload hashed) and sends it with java.net.http. */
     private HttpRequest signedRequest(URI uri, AwsCredentials credentials, byte[] body) {
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
-                .putHeader("Content-Type", "application/json").build();
-        return AdminSigning.forJavaHttp(AdminSigning.sign(unsigned, body, credentials, connection.region), uri, "POST", body,
+        SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(uri)
+                .putHeader("Content-Type", "application/json")
+                .build();
+        return AdminSigning.forJavaHttp(
+                AdminSigning.sign(unsigned, body, credentials, connection.region),
+                uri,
+                "POST",
+                body,
                 Duration.ofHours(12));
     }
 
     private int run(URI uri, AwsCredentials credentials, byte[] body, PrintWriter out, PrintWriter err) throws Failure {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         HttpResponse<Stream<String>> response;
         try {
             response = http.send(signedRequest(uri, credentials, body), HttpResponse.BodyHandlers.ofLines());
@@ -190,7 +223,8 @@ final class RestoreCommand implements Callable<Integer> {
                 if (n.has("error") && !n.has("key")) {
                     progress.done();
                     throw new Failure(n.path("error").path("code").asText("Error") + ": "
-                            + n.path("error").path("message").asText("") + " (after some keys were processed; run again to finish)");
+                            + n.path("error").path("message").asText("")
+                            + " (after some keys were processed; run again to finish)");
                 }
                 if (json) out.println(line);
                 if (n.has("summary")) {
@@ -199,13 +233,19 @@ final class RestoreCommand implements Callable<Integer> {
                 }
                 progress.key(n.path("action").asText());
                 if (!json) {
-                    out.printf("%-16s %-32s %-32s %s%n", n.path("action").asText(), n.path("currentVersionId").asText("-"),
-                            n.path("targetVersionId").asText("-"), n.path("key").asText());
-                    if (n.has("error")) out.println("                 error: " + n.path("error").asText());
+                    out.printf(
+                            "%-16s %-32s %-32s %s%n",
+                            n.path("action").asText(),
+                            n.path("currentVersionId").asText("-"),
+                            n.path("targetVersionId").asText("-"),
+                            n.path("key").asText());
+                    if (n.has("error"))
+                        out.println("                 error: " + n.path("error").asText());
                 }
             }
             progress.done();
-            if (summary == null) throw new Failure("the server ended the response without a summary; run again to finish");
+            if (summary == null)
+                throw new Failure("the server ended the response without a summary; run again to finish");
             if (!json) printSummary(out, summary);
             long failed = summary.path("failed").asLong();
             if (failed > 0) {
@@ -222,14 +262,16 @@ final class RestoreCommand implements Callable<Integer> {
         try {
             return JSON.readTree(line);
         } catch (IOException e) {
-            throw new Failure("unexpected response line: " + (line.length() > 200 ? line.substring(0, 200) + "..." : line));
+            throw new Failure(
+                    "unexpected response line: " + (line.length() > 200 ? line.substring(0, 200) + "..." : line));
         }
     }
 
     private static String errorLine(int status, String text) {
         try {
             JsonNode e = JSON.readTree(text).path("error");
-            if (e.has("code")) return e.path("code").asText() + ": " + e.path("message").asText() + " (HTTP " + status + ")";
+            if (e.has("code"))
+                return e.path("code").asText() + ": " + e.path("message").asText() + " (HTTP " + status + ")";
         } catch (IOException ignored) {
             // not the admin API's JSON (an S3 error document or a proxy's page): show it as it is
         }
@@ -256,14 +298,19 @@ final class RestoreCommand implements Callable<Integer> {
         JsonNode t = s.path("trail");
         if (t.isObject()) {
             out.println();
-            out.printf("audit trail: %d writes by this identity on %d keys; %d keys confirmed%n", t.path("writes").asLong(),
-                    t.path("keysInTrail").asLong(), t.path("confirmed").asLong());
+            out.printf(
+                    "audit trail: %d writes by this identity on %d keys; %d keys confirmed%n",
+                    t.path("writes").asLong(),
+                    t.path("keysInTrail").asLong(),
+                    t.path("confirmed").asLong());
             if (t.path("onlyInTrail").asLong() > 0) {
-                out.printf("  %d keys written per the trail have no such version left (purged?): %s%n",
+                out.printf(
+                        "  %d keys written per the trail have no such version left (purged?): %s%n",
                         t.path("onlyInTrail").asLong(), t.path("onlyInTrailKeys"));
             }
             if (t.path("notInTrail").asLong() > 0) {
-                out.printf("  %d planned keys have no matching write in the trail (older than the trail, or tampered?): %s%n",
+                out.printf(
+                        "  %d planned keys have no matching write in the trail (older than the trail, or tampered?): %s%n",
                         t.path("notInTrail").asLong(), t.path("notInTrailKeys"));
             }
         }

@@ -5,34 +5,49 @@ import io.rampart.iam.IamStore;
 import io.rampart.s3.S3Settings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code rampart server}: runs the S3 endpoint until SIGTERM or SIGINT, then drains in-flight requests and exits 0. */
-@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the Rampart S3 server.",
-                "On first start it creates an account and an admin user and prints the admin's access key pair once.",
-                "Environment: RAMPART_ROOT_ACCESS_KEY and RAMPART_ROOT_SECRET_KEY set the admin key pair instead;",
-                "RAMPART_MASTER_KEY (base64, 32 bytes) replaces the master key file <data-dir>/master.key."})
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the Rampart S3 server.",
+            "On first start it creates an account and an admin user and prints the admin's access key pair once.",
+            "Environment: RAMPART_ROOT_ACCESS_KEY and RAMPART_ROOT_SECRET_KEY set the admin key pair instead;",
+            "RAMPART_MASTER_KEY (base64, 32 bytes) replaces the master key file <data-dir>/master.key."
+        })
 final class ServerCommand implements Callable<Integer> {
 
-    @Option(names = "--address", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--address",
+            defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String address;
 
     @Option(names = "--port", defaultValue = "9000", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data-dir", defaultValue = "./rampart-data",
+    @Option(
+            names = "--data-dir",
+            defaultValue = "./rampart-data",
             description = "Directory for metadata, object data and keys (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Region this server answers as (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--region",
+            defaultValue = "us-east-1",
+            description = "Region this server answers as (default: ${DEFAULT-VALUE}).")
     String region;
 
-    @Option(names = "--domain", description = "Base domain for virtual-host-style requests, e.g. s3.example.test "
-            + "makes bucket.s3.example.test address bucket 'bucket' (default: path style only).")
+    @Option(
+            names = "--domain",
+            description = "Base domain for virtual-host-style requests, e.g. s3.example.test "
+                    + "makes bucket.s3.example.test address bucket 'bucket' (default: path style only).")
     String domain;
 
     @Option(names = "--tls-cert", description = "PEM certificate chain to serve HTTPS with (needs --tls-key).")
@@ -41,129 +56,208 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", description = "PEM private key (unencrypted PKCS#8) for --tls-cert.")
     Path tlsKey;
 
-    @Option(names = "--tls-self-signed", description = "Serve HTTPS with a self-signed certificate for localhost, "
-            + "created once in <data-dir>/tls; its fingerprint is printed at start-up.")
+    @Option(
+            names = "--tls-self-signed",
+            description = "Serve HTTPS with a self-signed certificate for localhost, "
+                    + "created once in <data-dir>/tls; its fingerprint is printed at start-up.")
     boolean tlsSelfSigned;
 
-    @Option(names = "--allow-sse-c-over-http", description = "Accept SSE-C customer keys over plain HTTP "
-            + "(local testing only: the key crosses the network in clear).")
+    @Option(
+            names = "--allow-sse-c-over-http",
+            description = "Accept SSE-C customer keys over plain HTTP "
+                    + "(local testing only: the key crosses the network in clear).")
     boolean allowSseCOverHttp;
 
-    @Option(names = "--allow-sse-c-on-new-buckets", description = "Create new buckets with SSE-C allowed. By default "
-            + "new buckets block SSE-C writes (BlockedEncryptionTypes SSE-C), as on AWS.")
+    @Option(
+            names = "--allow-sse-c-on-new-buckets",
+            description = "Create new buckets with SSE-C allowed. By default "
+                    + "new buckets block SSE-C writes (BlockedEncryptionTypes SSE-C), as on AWS.")
     boolean allowSseCOnNewBuckets;
 
-    @Option(names = "--no-sigv2", description = "Refuse AWS Signature Version 2 (header and query string) everywhere, "
-            + "as AWS regions opened after 2014 do; by default it is accepted, and s3:signatureversion lets a bucket "
-            + "policy or RCP refuse it.")
+    @Option(
+            names = "--no-sigv2",
+            description = "Refuse AWS Signature Version 2 (header and query string) everywhere, "
+                    + "as AWS regions opened after 2014 do; by default it is accepted, and s3:signatureversion lets a bucket "
+                    + "policy or RCP refuse it.")
     boolean noSigV2;
 
-    @Option(names = "--master-key-file", description = "File holding the master key (base64 of 32 bytes), e.g. on a "
-            + "separate volume or a secrets mount; overrides <data-dir>/master.key. RAMPART_MASTER_KEY overrides both.")
+    @Option(
+            names = "--master-key-file",
+            description =
+                    "File holding the master key (base64 of 32 bytes), e.g. on a "
+                            + "separate volume or a secrets mount; overrides <data-dir>/master.key. RAMPART_MASTER_KEY overrides both.")
     Path masterKeyFile;
 
-    @Option(names = "--recovery-window", defaultValue = "7d", paramLabel = "DURATION",
+    @Option(
+            names = "--recovery-window",
+            defaultValue = "7d",
+            paramLabel = "DURATION",
             description = "How long overwritten and deleted object versions are kept, hidden, for restore (7d, 36h, 0 "
                     + "turns it off; default: ${DEFAULT-VALUE}). Nothing over the network can shorten it or purge it.")
     String recoveryWindow;
 
-    @Option(names = "--min-free-space", defaultValue = "default", paramLabel = "SIZE",
-            description = "Free space to keep on the data directory's filesystem: below it, writes get 503 "
-                    + "ServiceUnavailable (1GiB, 500MiB, 2%%; default: 1 GiB or 1%% of the filesystem, whichever is smaller).")
+    @Option(
+            names = "--min-free-space",
+            defaultValue = "default",
+            paramLabel = "SIZE",
+            description =
+                    "Free space to keep on the data directory's filesystem: below it, writes get 503 "
+                            + "ServiceUnavailable (1GiB, 500MiB, 2%%; default: 1 GiB or 1%% of the filesystem, whichever is smaller).")
     String minFreeSpace;
 
-    @Option(names = "--stop-timeout", defaultValue = "30", description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stop-timeout",
+            defaultValue = "30",
+            description = "Seconds to let in-flight requests finish on shutdown (default: ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
-    @Option(names = "--idle-timeout", defaultValue = "20", description = "Seconds a connection may send or take nothing; "
-            + "a stalled request body is then answered 400 RequestTimeout, as S3 does (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "20",
+            description =
+                    "Seconds a connection may send or take nothing; "
+                            + "a stalled request body is then answered 400 RequestTimeout, as S3 does (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
-    @Option(names = "--lifecycle-interval-seconds", defaultValue = "3600",
-            description = "How often the lifecycle worker applies the buckets' lifecycle rules, in seconds (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lifecycle-interval-seconds",
+            defaultValue = "3600",
+            description =
+                    "How often the lifecycle worker applies the buckets' lifecycle rules, in seconds (default: ${DEFAULT-VALUE}).")
     long lifecycleIntervalSeconds;
 
-    @Option(names = "--lifecycle-day-seconds", defaultValue = "86400",
+    @Option(
+            names = "--lifecycle-day-seconds",
+            defaultValue = "86400",
             description = "For testing only: the length of a lifecycle 'day' in seconds, so that rules counted in days "
                     + "(Expiration, NoncurrentVersionExpiration, AbortIncompleteMultipartUpload) act within seconds "
                     + "(default: ${DEFAULT-VALUE}, a real day).")
     long lifecycleDaySeconds;
 
-
-    @Option(names = "--auto-respond", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--auto-respond",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Let the threat detector respond on its own (deactivate the access key, block SSE-C on the "
                     + "bucket) when a rule fires; --no-auto-respond only logs and records findings (default: on).")
     boolean autoRespond;
 
-    @Option(names = "--rules", paramLabel = "FILE",
+    @Option(
+            names = "--rules",
+            paramLabel = "FILE",
             description = "Detection rule pack (YAML) instead of the built-in one (see 'rampart detect --help').")
     Path rulesFile;
 
-    @Option(names = "--detect-webhook", paramLabel = "URL",
+    @Option(
+            names = "--detect-webhook",
+            paramLabel = "URL",
             description = "POST each new finding's JSON to this URL (retried); repeat for several.")
     java.util.List<String> detectWebhooks = new java.util.ArrayList<>();
 
-    @Option(names = "--trail-rotate-minutes", defaultValue = "5",
-            description = "Seal the audit trail's open segment into a CloudTrail log file at least this often, in minutes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--trail-rotate-minutes",
+            defaultValue = "5",
+            description =
+                    "Seal the audit trail's open segment into a CloudTrail log file at least this often, in minutes (default: ${DEFAULT-VALUE}).")
     long trailRotateMinutes;
 
-    @Option(names = "--trail-rotate-mib", defaultValue = "64",
+    @Option(
+            names = "--trail-rotate-mib",
+            defaultValue = "64",
             description = "...or once the open segment reaches this many MiB (default: ${DEFAULT-VALUE}).")
     long trailRotateMib;
 
-    @Option(names = "--trail-digest-minutes", defaultValue = "60",
-            description = "Write a signed audit trail digest this often, in minutes; one is also written at shutdown (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--trail-digest-minutes",
+            defaultValue = "60",
+            description =
+                    "Write a signed audit trail digest this often, in minutes; one is also written at shutdown (default: ${DEFAULT-VALUE}).")
     long trailDigestMinutes;
 
-    @Option(names = "--metrics-port", defaultValue = "-1",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "-1",
             description = "Serve Prometheus metrics at /metrics on this port, on the same address as the server "
                     + "(default: off).")
     int metricsPort;
 
-    @Option(names = "--metrics-token-file", description = "File holding the bearer token (16 characters or more) a "
-            + "scraper must send as 'Authorization: Bearer <token>'. Without it the metrics port listens on 127.0.0.1 only.")
+    @Option(
+            names = "--metrics-token-file",
+            description =
+                    "File holding the bearer token (16 characters or more) a "
+                            + "scraper must send as 'Authorization: Bearer <token>'. Without it the metrics port listens on 127.0.0.1 only.")
     java.nio.file.Path metricsTokenFile;
 
-    @Option(names = "--access-log-interval-seconds", defaultValue = "300",
+    @Option(
+            names = "--access-log-interval-seconds",
+            defaultValue = "300",
             description = "How often buffered S3 server access log lines are delivered to their target buckets, in "
                     + "seconds (default: ${DEFAULT-VALUE}).")
     long accessLogIntervalSeconds;
 
-    @Option(names = "--notify-webhook", paramLabel = "ID=URL",
+    @Option(
+            names = "--notify-webhook",
+            paramLabel = "ID=URL",
             description = "An event notification target: buckets name it in QueueConfiguration as "
                     + "arn:rampart:sqs::ID:webhook, and event messages are POSTed to URL. Repeatable.")
     java.util.List<String> notifyWebhooks = new java.util.ArrayList<>();
 
-    @Option(names = "--trail-delivery-bucket", description = "Copy every sealed audit trail file and digest into this "
-            + "bucket (on this server unless --trail-delivery-config names another S3 endpoint), retried until delivered.")
+    @Option(
+            names = "--trail-delivery-bucket",
+            description =
+                    "Copy every sealed audit trail file and digest into this "
+                            + "bucket (on this server unless --trail-delivery-config names another S3 endpoint), retried until delivered.")
     String trailDeliveryBucket;
 
-    @Option(names = "--trail-delivery-config", description = "Properties file for a remote --trail-delivery-bucket: "
-            + "endpoint (omit for AWS), region, access_key_id, secret_access_key, session_token (optional).")
+    @Option(
+            names = "--trail-delivery-config",
+            description = "Properties file for a remote --trail-delivery-bucket: "
+                    + "endpoint (omit for AWS), region, access_key_id, secret_access_key, session_token (optional).")
     java.nio.file.Path trailDeliveryConfig;
 
-    @Option(names = "--trail-delivery-interval-seconds", defaultValue = "60",
-            description = "How often sealed trail files are copied to --trail-delivery-bucket, in seconds (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--trail-delivery-interval-seconds",
+            defaultValue = "60",
+            description =
+                    "How often sealed trail files are copied to --trail-delivery-bucket, in seconds (default: ${DEFAULT-VALUE}).")
     long trailDeliveryIntervalSeconds;
-    @Option(names = "--replication-targets", paramLabel = "FILE",
-            description = "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
-                    + "credentials this server writes there with (see README); other destinations must be local buckets.")
+
+    @Option(
+            names = "--replication-targets",
+            paramLabel = "FILE",
+            description =
+                    "JSON file mapping replication destination bucket names to remote S3 endpoints and the "
+                            + "credentials this server writes there with (see README); other destinations must be local buckets.")
     Path replicationTargets;
-    @Option(names = "--blobs", paramLabel = "DIR|s3://BUCKET[/PREFIX]?endpoint=URL&region=R", defaultValue = "${env:RAMPART_BLOBS}",
-            description = "Where object data (ciphertext only) is kept: a directory, which several nodes may share, or a "
-                    + "bucket on any S3 endpoint, signed with RAMPART_BLOBS_ACCESS_KEY_ID / RAMPART_BLOBS_SECRET_ACCESS_KEY "
-                    + "(else the default AWS credential chain). Default: <data-dir>/blobs; env RAMPART_BLOBS.")
+
+    @Option(
+            names = "--blobs",
+            paramLabel = "DIR|s3://BUCKET[/PREFIX]?endpoint=URL&region=R",
+            defaultValue = "${env:RAMPART_BLOBS}",
+            description =
+                    "Where object data (ciphertext only) is kept: a directory, which several nodes may share, or a "
+                            + "bucket on any S3 endpoint, signed with RAMPART_BLOBS_ACCESS_KEY_ID / RAMPART_BLOBS_SECRET_ACCESS_KEY "
+                            + "(else the default AWS credential chain). Default: <data-dir>/blobs; env RAMPART_BLOBS.")
     String blobs;
-    @Option(names = "--metadata", paramLabel = "URL", defaultValue = "${env:RAMPART_METADATA}",
+
+    @Option(
+            names = "--metadata",
+            paramLabel = "URL",
+            defaultValue = "${env:RAMPART_METADATA}",
             description = "Where the metadata lives: sqlite (default: rampart.db in --data-dir) or "
                     + "postgresql://USER[:PASSWORD]@HOST:PORT/DB, shared by several nodes (env RAMPART_METADATA). The "
                     + "password may instead come from --metadata-password-file or RAMPART_METADATA_PASSWORD.")
     String metadata;
-    @Option(names = "--metadata-password-file", paramLabel = "FILE",
+
+    @Option(
+            names = "--metadata-password-file",
+            paramLabel = "FILE",
             description = "File holding the PostgreSQL password for --metadata (first line).")
     Path metadataPasswordFile;
 
-    @Override public Integer call() throws Exception {
+    @Override
+    public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
             return 2;
@@ -177,11 +271,13 @@ final class ServerCommand implements Callable<Integer> {
             return 2;
         }
         if (trailRotateMinutes <= 0 || trailRotateMib <= 0 || trailDigestMinutes <= 0) {
-            System.err.println("rampart: --trail-rotate-minutes, --trail-rotate-mib and --trail-digest-minutes must be positive");
+            System.err.println(
+                    "rampart: --trail-rotate-minutes, --trail-rotate-mib and --trail-digest-minutes must be positive");
             return 2;
         }
         if (metricsPort < -1 || metricsPort > 65_535 || accessLogIntervalSeconds <= 0) {
-            System.err.println("rampart: --metrics-port must be a port number and --access-log-interval-seconds positive");
+            System.err.println(
+                    "rampart: --metrics-port must be a port number and --access-log-interval-seconds positive");
             return 2;
         }
         if (metricsTokenFile != null && metricsPort < 0) {
@@ -189,7 +285,8 @@ final class ServerCommand implements Callable<Integer> {
             return 2;
         }
         if ((trailDeliveryConfig != null && trailDeliveryBucket == null) || trailDeliveryIntervalSeconds <= 0) {
-            System.err.println("rampart: --trail-delivery-config needs --trail-delivery-bucket, and the interval must be positive");
+            System.err.println(
+                    "rampart: --trail-delivery-config needs --trail-delivery-bucket, and the interval must be positive");
             return 2;
         }
         if (trailDeliveryConfig != null && !java.nio.file.Files.isReadable(trailDeliveryConfig)) {
@@ -216,20 +313,25 @@ final class ServerCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 url = null;
             }
-            if (url == null || url.getHost() == null || !w.substring(0, eq).matches("[A-Za-z0-9_.-]{1,64}")
+            if (url == null
+                    || url.getHost() == null
+                    || !w.substring(0, eq).matches("[A-Za-z0-9_.-]{1,64}")
                     || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
-                System.err.println("rampart: --notify-webhook wants ID=URL (ID of letters, digits, '_', '.', '-'; an http(s) URL), got '" + w + "'");
+                System.err.println(
+                        "rampart: --notify-webhook wants ID=URL (ID of letters, digits, '_', '.', '-'; an http(s) URL), got '"
+                                + w + "'");
                 return 2;
             }
             webhooks.put(w.substring(0, eq), url);
         }
         io.rampart.detect.DetectorSettings detection;
         try {
-            detection = io.rampart.detect.DetectorSettings.defaults().withRules(rulesFile)
+            detection = io.rampart.detect.DetectorSettings.defaults()
+                    .withRules(rulesFile)
                     .withWebhooks(detectWebhooks);
         } catch (java.io.IOException | IllegalArgumentException e) {
-            System.err.println("rampart: " + (e instanceof java.nio.file.NoSuchFileException ? "no such rules file: " : "")
-                    + e.getMessage());
+            System.err.println("rampart: "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such rules file: " : "") + e.getMessage());
             return 2;
         }
         String masterKey;
@@ -263,27 +365,42 @@ final class ServerCommand implements Callable<Integer> {
         }
         io.rampart.storage.MetadataLocation metadataLocation;
         try {
-            metadataLocation = metadataLocation(metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
+            metadataLocation =
+                    metadataLocation(metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("rampart: " + e.getMessage());
             return 2;
         }
-        Rampart.Tls tls = tlsSelfSigned ? new Rampart.Tls(null, null, true)
+        Rampart.Tls tls = tlsSelfSigned
+                ? new Rampart.Tls(null, null, true)
                 : tlsCert != null ? new Rampart.Tls(tlsCert, tlsKey, false) : null;
-        Rampart.Config config = Rampart.Config.builder(dataDir).listen(address, port).region(region).domain(domain)
+        Rampart.Config config = Rampart.Config.builder(dataDir)
+                .listen(address, port)
+                .region(region)
+                .domain(domain)
                 .rootKey(System.getenv("RAMPART_ROOT_ACCESS_KEY"), System.getenv("RAMPART_ROOT_SECRET_KEY"))
-                .masterKey(masterKey).stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
+                .masterKey(masterKey)
+                .stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
                 .s3(new S3Settings(allowSseCOverHttp, !allowSseCOnNewBuckets, Duration.ofSeconds(idleTimeoutSeconds))
                         .withSigV2(!noSigV2))
-                .tls(tls).lifecycle(lifecycleDaySeconds, lifecycleIntervalSeconds)
-                .trail(new Rampart.TrailTiming(Duration.ofMinutes(trailRotateMinutes), trailRotateMib << 20,
+                .tls(tls)
+                .lifecycle(lifecycleDaySeconds, lifecycleIntervalSeconds)
+                .trail(new Rampart.TrailTiming(
+                        Duration.ofMinutes(trailRotateMinutes),
+                        trailRotateMib << 20,
                         Duration.ofMinutes(trailDigestMinutes)))
                 .autoRespond(autoRespond)
-                .monitoring(io.rampart.http.Monitoring.defaults().withMetrics(metricsPort, metricsTokenFile)
+                .monitoring(io.rampart.http.Monitoring.defaults()
+                        .withMetrics(metricsPort, metricsTokenFile)
                         .withAccessLogInterval(Duration.ofSeconds(accessLogIntervalSeconds))
                         .withWebhooks(webhooks, io.rampart.http.Monitoring.DEFAULT_RETRY_BASE)
-                        .withTrailCopy(trailDeliveryBucket == null ? null : new io.rampart.http.Monitoring.TrailCopy(
-                                trailDeliveryBucket, trailDeliveryConfig, Duration.ofSeconds(trailDeliveryIntervalSeconds))))
+                        .withTrailCopy(
+                                trailDeliveryBucket == null
+                                        ? null
+                                        : new io.rampart.http.Monitoring.TrailCopy(
+                                                trailDeliveryBucket,
+                                                trailDeliveryConfig,
+                                                Duration.ofSeconds(trailDeliveryIntervalSeconds))))
                 .replication(io.rampart.s3.ReplicationOptions.defaults().withTargets(targets))
                 .recovery(recovery)
                 .blobs(blobLocation)
@@ -294,26 +411,32 @@ final class ServerCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("rampart-stop").unstarted(() -> {
-            if (exiting.get()) return; // the server's own exit (a failed start): its status stands
-            stop.countDown();
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(0);
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("rampart-stop").unstarted(() -> {
+                    if (exiting.get()) return; // the server's own exit (a failed start): its status stands
+                    stop.countDown();
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    Runtime.getRuntime().halt(0);
+                }));
         try {
             Rampart rampart;
             try {
                 rampart = Rampart.start(config, detection);
-            } catch (java.io.IOException | IllegalStateException | java.security.GeneralSecurityException
-                     | java.sql.SQLException | io.rampart.storage.StorageException e) {
+            } catch (java.io.IOException
+                    | IllegalStateException
+                    | java.security.GeneralSecurityException
+                    | java.sql.SQLException
+                    | io.rampart.storage.StorageException e) {
                 // Messages name the metadata location without its password (MetadataLocation.toString).
                 System.err.println("rampart: cannot start: " + e.getMessage()
-                        + (e.getCause() instanceof java.sql.SQLException se && e instanceof io.rampart.storage.StorageException
-                        ? ": " + se.getMessage() : ""));
+                        + (e.getCause() instanceof java.sql.SQLException se
+                                        && e instanceof io.rampart.storage.StorageException
+                                ? ": " + se.getMessage()
+                                : ""));
                 return 1;
             }
             rampart.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
@@ -339,7 +462,8 @@ final class ServerCommand implements Callable<Integer> {
             throws java.io.IOException {
         io.rampart.storage.MetadataLocation location = io.rampart.storage.MetadataLocation.parse(url);
         if (!(location instanceof io.rampart.storage.MetadataLocation.Postgres pg)) {
-            if (passwordFile != null) throw new IllegalArgumentException("--metadata-password-file needs a postgresql:// --metadata");
+            if (passwordFile != null)
+                throw new IllegalArgumentException("--metadata-password-file needs a postgresql:// --metadata");
             return location;
         }
         String password = null;
@@ -347,7 +471,10 @@ final class ServerCommand implements Callable<Integer> {
             if (!java.nio.file.Files.isReadable(passwordFile)) {
                 throw new java.io.IOException("--metadata-password-file " + passwordFile + " cannot be read");
             }
-            password = java.nio.file.Files.readString(passwordFile).lines().findFirst().orElse("");
+            password = java.nio.file.Files.readString(passwordFile)
+                    .lines()
+                    .findFirst()
+                    .orElse("");
         } else if (envPassword != null && !envPassword.isEmpty()) {
             password = envPassword;
         }
@@ -372,7 +499,8 @@ final class ServerCommand implements Callable<Integer> {
     private static void printTrailKey(io.rampart.audit.TrailKeys k) {
         // Public, but it is what proves the trail later: the copy kept elsewhere is the one to trust.
         System.out.println();
-        System.out.println("Audit trail signing key created (fingerprint " + k.fingerprint() + "). Save this public key off");
+        System.out.println(
+                "Audit trail signing key created (fingerprint " + k.fingerprint() + "). Save this public key off");
         System.out.println("this machine (e.g. as trail-key.pem) and check the trail against it with");
         System.out.println("  rampart trail validate --public-key trail-key.pem");
         System.out.print(io.rampart.audit.TrailKeys.pem(k.publicKey()));

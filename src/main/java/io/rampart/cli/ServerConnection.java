@@ -15,7 +15,10 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
  * and credentials the way the AWS CLI finds them. A picocli mixin.
  */
 final class ServerConnection {
-    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:9000", description = "Server URL (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--endpoint",
+            defaultValue = "http://127.0.0.1:9000",
+            description = "Server URL (default: ${DEFAULT-VALUE}).")
     String endpoint;
 
     @Option(names = "--access-key", description = "Access key id (default: from the environment or profile).")
@@ -35,9 +38,11 @@ final class ServerConnection {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid --endpoint '" + endpoint + "'");
         }
-        if (uri.getScheme() == null || uri.getHost() == null
+        if (uri.getScheme() == null
+                || uri.getHost() == null
                 || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-            throw new IllegalArgumentException("invalid --endpoint '" + endpoint + "' (expected http://host:port or https://host:port)");
+            throw new IllegalArgumentException(
+                    "invalid --endpoint '" + endpoint + "' (expected http://host:port or https://host:port)");
         }
         return uri;
     }
@@ -52,13 +57,16 @@ final class ServerConnection {
         }
         AwsCredentialsProvider provider = accessKey != null
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
-                : AwsCredentialsProviderChain.of(SystemPropertyCredentialsProvider.create(),
-                        EnvironmentVariableCredentialsProvider.create(), ProfileCredentialsProvider.create());
+                : AwsCredentialsProviderChain.of(
+                        SystemPropertyCredentialsProvider.create(),
+                        EnvironmentVariableCredentialsProvider.create(),
+                        ProfileCredentialsProvider.create());
         try {
             provider.resolveCredentials();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("no credentials: pass --access-key and --secret-key, or set AWS_ACCESS_KEY_ID and "
-                    + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)");
+            throw new IllegalArgumentException(
+                    "no credentials: pass --access-key and --secret-key, or set AWS_ACCESS_KEY_ID and "
+                            + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)");
         }
         return provider;
     }

@@ -22,43 +22,64 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code rampart trail}: validates and queries the audit trail straight from its files (the server may be stopped). */
-@Command(name = "trail", mixinStandardHelpOptions = true,
+@Command(
+        name = "trail",
+        mixinStandardHelpOptions = true,
         description = "Validate or query the CloudTrail-format audit trail in <data-dir>/trail.",
         subcommands = {TrailCommand.Validate.class, TrailCommand.Query.class, TrailCommand.PublicKeys.class})
 final class TrailCommand implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-    @Override public void run() {
+    @Override
+    public void run() {
         spec.commandLine().usage(System.out);
     }
 
     /** ISO-8601 instant (2025-01-31T12:00:00Z) or a day (2025-01-31, its start, UTC). */
     static final class TimeConverter implements CommandLine.ITypeConverter<Instant> {
-        @Override public Instant convert(String value) {
-            if (value.length() == 10) return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
+        @Override
+        public Instant convert(String value) {
+            if (value.length() == 10)
+                return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
             return Instant.parse(value);
         }
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Walk the digest chain: check each digest's signature with a trusted public key and each log file's hash.",
-                    "Trusted keys: those given with --public-key (a copy kept off the machine), else those the server",
-                    "recorded in its database; never a key file in the trail directory, unless the chain records its rotation.",
-                    "Reports, one line each: log files modified, deleted or out-of-chain (no digest lists them), digests",
-                    "invalid or missing, every hour of the range that no digest covers, a chain begun after a break, and",
-                    "truncation (the newest digest the database recorded is gone). Exit status 1 on any problem."})
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Walk the digest chain: check each digest's signature with a trusted public key and each log file's hash.",
+                "Trusted keys: those given with --public-key (a copy kept off the machine), else those the server",
+                "recorded in its database; never a key file in the trail directory, unless the chain records its rotation.",
+                "Reports, one line each: log files modified, deleted or out-of-chain (no digest lists them), digests",
+                "invalid or missing, every hour of the range that no digest covers, a chain begun after a break, and",
+                "truncation (the newest digest the database recorded is gone). Exit status 1 on any problem."
+            })
     static final class Validate implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--data-dir",
+                defaultValue = "./rampart-data",
+                description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Option(names = {"--start-time", "--from"}, converter = TimeConverter.class,
+        @Option(
+                names = {"--start-time", "--from"},
+                converter = TimeConverter.class,
                 description = "Check from this time (ISO-8601 or YYYY-MM-DD; default: the oldest digest).")
         Instant from;
 
-        @Option(names = {"--end-time", "--to"}, converter = TimeConverter.class, description = "Check up to this time (default: now).")
+        @Option(
+                names = {"--end-time", "--to"},
+                converter = TimeConverter.class,
+                description = "Check up to this time (default: now).")
         Instant to;
 
-        @Option(names = "--public-key", paramLabel = "FILE",
+        @Option(
+                names = "--public-key",
+                paramLabel = "FILE",
                 description = "Trust only the public key(s) in FILE (PEM, as printed at first start); repeatable.")
         List<Path> publicKeys = new java.util.ArrayList<>();
 
@@ -68,7 +89,8 @@ final class TrailCommand implements Runnable {
         @Option(names = "--json", description = "Print the report as JSON.")
         boolean json;
 
-        @Override public Integer call() throws Exception {
+        @Override
+        public Integer call() throws Exception {
             TrailLayout layout = TrailLayout.ofDataDir(dataDir);
             if (!Files.isDirectory(layout.root())) {
                 System.err.println("rampart: no audit trail in " + layout.root());
@@ -78,7 +100,8 @@ final class TrailCommand implements Runnable {
             try {
                 recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
             } catch (java.sql.SQLException e) {
-                System.err.println("rampart: cannot read the trail's record in " + dataDir.resolve("rampart.db") + ": " + e.getMessage());
+                System.err.println("rampart: cannot read the trail's record in " + dataDir.resolve("rampart.db") + ": "
+                        + e.getMessage());
                 return 2;
             }
             List<java.security.PublicKey> pinned = new java.util.ArrayList<>();
@@ -90,12 +113,16 @@ final class TrailCommand implements Runnable {
                     return 2;
                 }
             }
-            if (pinned.isEmpty() && recorded.keys().isEmpty() && !layout.digestFiles().isEmpty()) {
-                System.err.println("rampart: no trusted trail public key: give --public-key FILE, or --data-dir with the "
-                        + "server's database (rampart.db)");
+            if (pinned.isEmpty()
+                    && recorded.keys().isEmpty()
+                    && !layout.digestFiles().isEmpty()) {
+                System.err.println(
+                        "rampart: no trusted trail public key: give --public-key FILE, or --data-dir with the "
+                                + "server's database (rampart.db)");
                 return 2;
             }
-            TrailValidator.Trust trust = pinned.isEmpty() ? TrailValidator.Trust.recorded(recorded)
+            TrailValidator.Trust trust = pinned.isEmpty()
+                    ? TrailValidator.Trust.recorded(recorded)
                     : TrailValidator.Trust.pinned(pinned, recorded);
             TrailValidator.Report report = new TrailValidator(layout, trust).validate(from, to);
             if (json) {
@@ -111,43 +138,61 @@ final class TrailCommand implements Runnable {
                     n.put("status", r.status().label());
                     n.put("detail", r.detail());
                 }
-                System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+                System.out.println(
+                        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
             } else {
                 System.out.println("Results requested for " + report.from() + " to " + report.to()
                         + (pinned.isEmpty() ? " (keys recorded in the database)" : " (pinned public key(s))"));
                 for (TrailValidator.Result r : report.results()) {
                     if (!verbose && !r.status().problem() && r.status() != TrailValidator.Status.STOPPED) continue;
-                    System.out.println(r.status().label() + " " + r.kind() + " " + r.file()
-                            + ": " + r.detail());
+                    System.out.println(r.status().label() + " " + r.kind() + " " + r.file() + ": " + r.detail());
                 }
-                long digests = report.results().stream().filter(r -> r.kind().equals("digest") && r.status() != TrailValidator.Status.BREAK).count();
-                long logs = report.results().stream().filter(r -> r.kind().equals("log")).count();
-                System.out.println(report.count("digest", TrailValidator.Status.VALID) + "/" + digests + " digest files valid");
+                long digests = report.results().stream()
+                        .filter(r -> r.kind().equals("digest") && r.status() != TrailValidator.Status.BREAK)
+                        .count();
+                long logs = report.results().stream()
+                        .filter(r -> r.kind().equals("log"))
+                        .count();
+                System.out.println(
+                        report.count("digest", TrailValidator.Status.VALID) + "/" + digests + " digest files valid");
                 System.out.println(report.count("log", TrailValidator.Status.VALID) + "/" + logs + " log files valid");
-                System.out.println(report.clean()
-                        ? "Trail valid: " + digests + " digest file(s), " + logs + " log file(s) checked."
-                        : "Trail INVALID: " + report.results().stream().filter(r -> r.status().problem()).count()
-                                + " problem(s) among " + digests + " digest file(s) and " + logs + " log file(s).");
+                System.out.println(
+                        report.clean()
+                                ? "Trail valid: " + digests + " digest file(s), " + logs + " log file(s) checked."
+                                : "Trail INVALID: "
+                                        + report.results().stream()
+                                                .filter(r -> r.status().problem())
+                                                .count() + " problem(s) among " + digests + " digest file(s) and "
+                                        + logs + " log file(s).");
             }
             return report.clean() ? 0 : 1;
         }
     }
 
-    @Command(name = "public-key", mixinStandardHelpOptions = true,
-            description = {"Print the trail's signing public keys (PEM) from the server's database, to keep a copy off the machine",
-                    "for 'trail validate --public-key'. Current key last."})
+    @Command(
+            name = "public-key",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print the trail's signing public keys (PEM) from the server's database, to keep a copy off the machine",
+                "for 'trail validate --public-key'. Current key last."
+            })
     static final class PublicKeys implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--data-dir",
+                defaultValue = "./rampart-data",
+                description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Override public Integer call() throws Exception {
+        @Override
+        public Integer call() throws Exception {
             TrailAnchor.Recorded recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
             if (recorded.keys().isEmpty()) {
                 System.err.println("rampart: no trail signing key recorded in " + dataDir.resolve("rampart.db"));
                 return 2;
             }
             for (TrailAnchor.KeyRecord k : recorded.keys()) {
-                System.out.println("# fingerprint " + k.fingerprint() + ", " + k.status().name().toLowerCase(java.util.Locale.ROOT)
+                System.out.println("# fingerprint " + k.fingerprint() + ", "
+                        + k.status().name().toLowerCase(java.util.Locale.ROOT)
                         + (k.validTo() == null ? "" : ", signed until " + k.validTo()));
                 System.out.print(TrailKeys.pem(k.publicKey()));
             }
@@ -155,13 +200,23 @@ final class TrailCommand implements Runnable {
         }
     }
 
-    @Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Print the trail's records matching every filter: a table, or one JSON record per line (--json).")
+    @Command(
+            name = "query",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Print the trail's records matching every filter: a table, or one JSON record per line (--json).")
     static final class Query implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "./rampart-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--data-dir",
+                defaultValue = "./rampart-data",
+                description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Option(names = "--from", converter = TimeConverter.class, description = "Events at or after this time (ISO-8601 or YYYY-MM-DD).")
+        @Option(
+                names = "--from",
+                converter = TimeConverter.class,
+                description = "Events at or after this time (ISO-8601 or YYYY-MM-DD).")
         Instant from;
 
         @Option(names = "--to", converter = TimeConverter.class, description = "Events at or before this time.")
@@ -185,30 +240,44 @@ final class TrailCommand implements Runnable {
         @Option(names = "--json", description = "One CloudTrail JSON record per line.")
         boolean json;
 
-        @Override public Integer call() throws Exception {
+        @Override
+        public Integer call() throws Exception {
             TrailLayout layout = TrailLayout.ofDataDir(dataDir);
             if (!Files.isDirectory(layout.root())) {
                 System.err.println("rampart: no audit trail in " + layout.root());
                 return 2;
             }
-            List<JsonNode> records = new TrailQuery(from, to, principal, accessKey, eventName, bucket, errorCode).run(layout);
+            List<JsonNode> records =
+                    new TrailQuery(from, to, principal, accessKey, eventName, bucket, errorCode).run(layout);
             ObjectMapper mapper = new ObjectMapper();
             if (json) {
                 for (JsonNode r : records) System.out.println(mapper.writeValueAsString(r));
                 return 0;
             }
-            System.out.printf("%-20s %-28s %-22s %-36s %-15s %-22s %s%n", "TIME", "EVENT", "ACCESS KEY", "PRINCIPAL", "SOURCE IP",
-                    "ERROR", "RESOURCE");
+            System.out.printf(
+                    "%-20s %-28s %-22s %-36s %-15s %-22s %s%n",
+                    "TIME", "EVENT", "ACCESS KEY", "PRINCIPAL", "SOURCE IP", "ERROR", "RESOURCE");
             for (JsonNode r : records) {
                 JsonNode id = r.path("userIdentity");
-                String who = id.hasNonNull("userName") ? id.path("userName").asText()
-                        : id.hasNonNull("arn") ? id.path("arn").asText()
-                        : id.hasNonNull("invokedBy") ? id.path("invokedBy").asText() : id.path("accountId").asText();
+                String who = id.hasNonNull("userName")
+                        ? id.path("userName").asText()
+                        : id.hasNonNull("arn")
+                                ? id.path("arn").asText()
+                                : id.hasNonNull("invokedBy")
+                                        ? id.path("invokedBy").asText()
+                                        : id.path("accountId").asText();
                 JsonNode p = r.path("requestParameters");
-                String resource = p.path("bucketName").asText("") + (p.hasNonNull("key") ? "/" + p.path("key").asText() : "");
-                System.out.printf("%-20s %-28s %-22s %-36s %-15s %-22s %s%n", r.path("eventTime").asText(), r.path("eventName").asText(),
-                        id.path("accessKeyId").asText("-"), who, r.path("sourceIPAddress").asText(),
-                        r.path("errorCode").asText("-"), resource);
+                String resource = p.path("bucketName").asText("")
+                        + (p.hasNonNull("key") ? "/" + p.path("key").asText() : "");
+                System.out.printf(
+                        "%-20s %-28s %-22s %-36s %-15s %-22s %s%n",
+                        r.path("eventTime").asText(),
+                        r.path("eventName").asText(),
+                        id.path("accessKeyId").asText("-"),
+                        who,
+                        r.path("sourceIPAddress").asText(),
+                        r.path("errorCode").asText("-"),
+                        resource);
             }
             System.out.println(records.size() + " record(s)");
             return 0;

@@ -25,13 +25,14 @@ public final class ConsoleSessions {
     public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(8);
     /** Sessions kept at most: a flood of sign-ins cannot exhaust memory (the oldest are dropped first). */
     static final int MAX_SESSIONS = 10_000;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Compared against when the key id is unknown, so that the answer takes as long as for a known id. */
     private static final byte[] DECOY = randomToken().getBytes(StandardCharsets.UTF_8);
 
     /** One signed-in session: who, with which key, and its CSRF synchronizer token. */
-    public record Session(String id, Principal principal, String accessKeyId, String csrfToken, Instant created,
-                          Instant lastSeen) {
+    public record Session(
+            String id, Principal principal, String accessKeyId, String csrfToken, Instant created, Instant lastSeen) {
         Session touched(Instant now) {
             return new Session(id, principal, accessKeyId, csrfToken, created, now);
         }
@@ -64,14 +65,17 @@ public final class ConsoleSessions {
         }
         Optional<Credential> found = credentials.find(accessKeyId);
         byte[] given = secretAccessKey.getBytes(StandardCharsets.UTF_8);
-        byte[] expected = found.map(c -> c.secretKey().getBytes(StandardCharsets.UTF_8)).orElse(DECOY);
+        byte[] expected =
+                found.map(c -> c.secretKey().getBytes(StandardCharsets.UTF_8)).orElse(DECOY);
         boolean secretOk = MessageDigest.isEqual(given, expected);
         if (found.isEmpty() || !secretOk) return Optional.empty();
         Credential c = found.get();
         String token = sessionToken == null || sessionToken.isEmpty() ? null : sessionToken;
         if (c.sessionToken() != null) {
-            if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                    c.sessionToken().getBytes(StandardCharsets.UTF_8))) {
+            if (token == null
+                    || !MessageDigest.isEqual(
+                            token.getBytes(StandardCharsets.UTF_8),
+                            c.sessionToken().getBytes(StandardCharsets.UTF_8))) {
                 return Optional.empty();
             }
         } else if (token != null) {
@@ -104,9 +108,11 @@ public final class ConsoleSessions {
         Session s = sessions.get(id);
         if (s == null) return Optional.empty();
         Instant now = clock.instant();
-        boolean expired = now.isAfter(s.lastSeen().plus(idle)) || now.isAfter(s.created().plus(absolute));
-        Optional<Credential> key = expired ? Optional.empty() : credentials.find(s.accessKeyId())
-                .filter(c -> c.expiration() == null || now.isBefore(c.expiration()));
+        boolean expired =
+                now.isAfter(s.lastSeen().plus(idle)) || now.isAfter(s.created().plus(absolute));
+        Optional<Credential> key = expired
+                ? Optional.empty()
+                : credentials.find(s.accessKeyId()).filter(c -> c.expiration() == null || now.isBefore(c.expiration()));
         if (key.isEmpty()) {
             sessions.remove(id);
             return Optional.empty();
@@ -122,12 +128,15 @@ public final class ConsoleSessions {
 
     /** Whether a submitted CSRF token is the session's, compared in constant time. */
     public static boolean csrfMatches(Session s, String submitted) {
-        return submitted != null && MessageDigest.isEqual(submitted.getBytes(StandardCharsets.UTF_8),
-                s.csrfToken().getBytes(StandardCharsets.UTF_8));
+        return submitted != null
+                && MessageDigest.isEqual(
+                        submitted.getBytes(StandardCharsets.UTF_8),
+                        s.csrfToken().getBytes(StandardCharsets.UTF_8));
     }
 
     private void evictOldest() {
-        sessions.values().stream().min(java.util.Comparator.comparing(Session::lastSeen))
+        sessions.values().stream()
+                .min(java.util.Comparator.comparing(Session::lastSeen))
                 .ifPresent(s -> sessions.remove(s.id()));
     }
 

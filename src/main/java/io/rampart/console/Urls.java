@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 public final class Urls {
     public static final String BASE = "/_rampart/console";
 
-    private Urls() { }
+    private Urls() {}
 
     /** A value for a query string or a path segment ("/" encoded too). */
     public static String enc(String s) {

@@ -14,7 +14,7 @@ public final class CustomerKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SEAL_CONTEXT = "rampart-sse-c-data-key";
 
-    private CustomerKeys() { }
+    private CustomerKeys() {}
 
     public static byte[] newSalt() {
         byte[] s = new byte[16];

@@ -26,7 +26,7 @@ public final class EncryptedStream {
     private static final byte[] MAGIC = {'R', 'M', 'P', '1'};
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private EncryptedStream() { }
+    private EncryptedStream() {}
 
     /** Opens {@code length} stored bytes from {@code offset}. */
     @FunctionalInterface
@@ -136,11 +136,13 @@ public final class EncryptedStream {
             out.write(header);
         }
 
-        @Override public void write(int b) throws IOException {
+        @Override
+        public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
-        @Override public void write(byte[] b, int off, int len) throws IOException {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
             if (closed) throw new IOException("stream closed");
             while (len > 0) {
                 if (filled == CHUNK) seal(false);
@@ -172,11 +174,13 @@ public final class EncryptedStream {
             filled = 0;
         }
 
-        @Override public void flush() throws IOException {
+        @Override
+        public void flush() throws IOException {
             out.flush();
         }
 
-        @Override public void close() throws IOException {
+        @Override
+        public void close() throws IOException {
             if (closed) return;
             closed = true;
             seal(true);
@@ -260,13 +264,15 @@ public final class EncryptedStream {
             index++;
         }
 
-        @Override public int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             byte[] one = new byte[1];
             int n = read(one, 0, 1);
             return n < 0 ? -1 : one[0] & 0xff;
         }
 
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             if (remaining <= 0) return -1;
             if (pos == limit) {
                 if (index > endChunk) throw new EOFException("encrypted stream ended early");
@@ -283,7 +289,8 @@ public final class EncryptedStream {
          * Writes each decrypted chunk straight from its buffer: one write of up to 64 KiB per chunk, where the
          * default would copy through a 16 KiB intermediate buffer and make four times as many (blocking) writes.
          */
-        @Override public long transferTo(OutputStream out) throws IOException {
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
             long total = 0;
             while (remaining > 0) {
                 if (pos == limit) {
@@ -299,7 +306,8 @@ public final class EncryptedStream {
             return total;
         }
 
-        @Override public void close() throws IOException {
+        @Override
+        public void close() throws IOException {
             if (closed) return;
             closed = true;
             Arrays.fill(plain, (byte) 0);

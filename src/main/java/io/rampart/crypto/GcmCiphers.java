@@ -14,7 +14,7 @@ import javax.crypto.Cipher;
 final class GcmCiphers {
     private static final ArrayBlockingQueue<Cipher> FREE = new ArrayBlockingQueue<>(64);
 
-    private GcmCiphers() { }
+    private GcmCiphers() {}
 
     static Cipher take() {
         Cipher c = FREE.poll();

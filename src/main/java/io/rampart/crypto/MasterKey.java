@@ -39,7 +39,8 @@ public final class MasterKey {
             return new MasterKey(Base64.getDecoder().decode(envValue.trim()));
         }
         if (Files.exists(file)) {
-            return new MasterKey(Base64.getDecoder().decode(Files.readString(file).trim()));
+            return new MasterKey(
+                    Base64.getDecoder().decode(Files.readString(file).trim()));
         }
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
@@ -50,8 +51,8 @@ public final class MasterKey {
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, Base64.getEncoder().encodeToString(raw) + "\n", StandardOpenOption.WRITE,
-                StandardOpenOption.SYNC);
+        Files.writeString(
+                tmp, Base64.getEncoder().encodeToString(raw) + "\n", StandardOpenOption.WRITE, StandardOpenOption.SYNC);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         MasterKey k = new MasterKey(raw);
         Arrays.fill(raw, (byte) 0);
@@ -84,7 +85,8 @@ public final class MasterKey {
 
     /** Reverses {@link #seal}; throws when the data was altered or sealed for another context or key. */
     public byte[] unseal(byte[] sealed, String context) {
-        if (sealed.length < 1 + NONCE + 16 || sealed[0] != FORMAT) throw new IllegalArgumentException("not a sealed value");
+        if (sealed.length < 1 + NONCE + 16 || sealed[0] != FORMAT)
+            throw new IllegalArgumentException("not a sealed value");
         try {
             Cipher c = GcmCiphers.take();
             try {

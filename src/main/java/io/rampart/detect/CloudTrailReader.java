@@ -24,7 +24,7 @@ import java.util.zip.GZIPInputStream;
 public final class CloudTrailReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CloudTrailReader() { }
+    private CloudTrailReader() {}
 
     /** Every regular file under {@code paths} (folders walked recursively, hidden files and digests skipped), sorted. */
     public static List<Path> files(List<Path> paths) throws IOException {
@@ -36,7 +36,8 @@ public final class CloudTrailReader {
                             .filter(f -> !f.getFileName().toString().startsWith("."))
                             .filter(f -> !f.toString().contains("CloudTrail-Digest"))
                             .filter(f -> !f.getFileName().toString().endsWith(".sig"))
-                            .sorted().forEach(out::add);
+                            .sorted()
+                            .forEach(out::add);
                 }
             } else if (Files.isRegularFile(p)) {
                 out.add(p);
@@ -102,15 +103,19 @@ public final class CloudTrailReader {
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        BufferedInputStream data = b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        BufferedInputStream data =
+                b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
         int first = firstNonBlank(data);
         if (first >= 0 && CsvExport.looksLikeCsv(first)) {
-            CsvExport.Rows rows = new CsvExport.Rows(new java.io.InputStreamReader(data, java.nio.charset.StandardCharsets.UTF_8));
+            CsvExport.Rows rows =
+                    new CsvExport.Rows(new java.io.InputStreamReader(data, java.nio.charset.StandardCharsets.UTF_8));
             try {
                 return CsvExport.read(rows, sink, unreadable);
             } catch (java.util.zip.ZipException | java.io.EOFException e) {
-                unreadable.skipped(rows.index(), rows.offset(), "the file is truncated or its compression is damaged: "
-                        + e.getMessage());
+                unreadable.skipped(
+                        rows.index(),
+                        rows.offset(),
+                        "the file is truncated or its compression is damaged: " + e.getMessage());
                 return rows.records();
             }
         }
@@ -142,7 +147,7 @@ public final class CloudTrailReader {
             while (end > 0) {
                 int n = (int) Math.min(b.capacity(), end);
                 b.clear().limit(n);
-                while (b.hasRemaining() && ch.read(b, end - n + b.position()) > 0) { }
+                while (b.hasRemaining() && ch.read(b, end - n + b.position()) > 0) {}
                 for (int i = b.position() - 1; i >= 0; i--) {
                     if (b.get(i) == '\n') {
                         end = end - n + i + 1;
@@ -154,23 +159,28 @@ public final class CloudTrailReader {
         }
         long limit = end;
         try (InputStream in = Files.newInputStream(file)) {
-            return read(new java.io.FilterInputStream(in) {
-                long left = limit;
+            return read(
+                    new java.io.FilterInputStream(in) {
+                        long left = limit;
 
-                @Override public int read() throws IOException {
-                    if (left <= 0) return -1;
-                    int c = super.read();
-                    if (c >= 0) left--;
-                    return c;
-                }
+                        @Override
+                        public int read() throws IOException {
+                            if (left <= 0) return -1;
+                            int c = super.read();
+                            if (c >= 0) left--;
+                            return c;
+                        }
 
-                @Override public int read(byte[] b, int off, int len) throws IOException {
-                    if (left <= 0) return -1;
-                    int r = super.read(b, off, (int) Math.min(len, left));
-                    if (r > 0) left -= r;
-                    return r;
-                }
-            }, sink, unreadable);
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            if (left <= 0) return -1;
+                            int r = super.read(b, off, (int) Math.min(len, left));
+                            if (r > 0) left -= r;
+                            return r;
+                        }
+                    },
+                    sink,
+                    unreadable);
         }
     }
 
@@ -183,7 +193,8 @@ public final class CloudTrailReader {
         JsonNode cte = e.get("CloudTrailEvent");
         if (cte == null) {
             if (e.has("EventId") && e.has("EventName") && !e.has("eventName")) {
-                why.accept("lookup-events entry without CloudTrailEvent (EventId " + e.path("EventId").asText() + ")");
+                why.accept("lookup-events entry without CloudTrailEvent (EventId "
+                        + e.path("EventId").asText() + ")");
                 return null;
             }
             return e;
@@ -195,7 +206,8 @@ public final class CloudTrailReader {
         } catch (IOException ex) {
             // reported below
         }
-        why.accept("CloudTrailEvent is not a JSON object (EventId " + e.path("EventId").asText("?") + ")");
+        why.accept("CloudTrailEvent is not a JSON object (EventId "
+                + e.path("EventId").asText("?") + ")");
         return null;
     }
 
@@ -276,7 +288,8 @@ public final class CloudTrailReader {
                 }
             } catch (java.util.zip.ZipException | java.io.EOFException e) {
                 // A cut-short or damaged gzip stream: what came before it was read; nothing after it can be.
-                unreadable.skipped(index++, offset, "the file is truncated or its compression is damaged: " + e.getMessage());
+                unreadable.skipped(
+                        index++, offset, "the file is truncated or its compression is damaged: " + e.getMessage());
             }
             return read;
         }
@@ -376,13 +389,16 @@ public final class CloudTrailReader {
                 if (head.length() < 60) head.append((char) b);
                 b = next();
             }
-            unreadable.skipped(index++, start, "not a JSON object (not a JSON record): " + head.toString().strip());
+            unreadable.skipped(
+                    index++,
+                    start,
+                    "not a JSON object (not a JSON record): " + head.toString().strip());
         }
 
         /** Bytes where a record should start: skipped up to the next '{', reported once. */
         private void garbage(long start) throws IOException {
             int b;
-            while ((b = next()) >= 0 && b != '{') { }
+            while ((b = next()) >= 0 && b != '{') {}
             unreadable.skipped(index++, start, "not a JSON object (not a JSON record)");
             if (b == '{') unread(b);
         }

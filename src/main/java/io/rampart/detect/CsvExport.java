@@ -23,15 +23,52 @@ import java.util.function.Consumer;
 final class CsvExport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** CloudTrail's field names by their lower-case spelling (Athena's columns and struct fields). */
-    private static final Map<String, String> NAMES = names("eventVersion", "userIdentity", "eventTime", "eventSource",
-            "eventName", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestParameters",
-            "responseElements", "additionalEventData", "requestID", "eventID", "resources", "eventType", "apiVersion",
-            "readOnly", "recipientAccountId", "serviceEventDetails", "sharedEventID", "vpcEndpointId", "eventCategory",
-            "managementEvent", "tlsDetails", "tlsVersion", "cipherSuite", "clientProvidedHostHeader", "type",
-            "principalId", "arn", "accountId", "invokedBy", "accessKeyId", "userName", "sessionContext", "attributes",
-            "mfaAuthenticated", "creationDate", "sessionIssuer", "webIdFederationData", "sourceIdentity");
+    private static final Map<String, String> NAMES = names(
+            "eventVersion",
+            "userIdentity",
+            "eventTime",
+            "eventSource",
+            "eventName",
+            "awsRegion",
+            "sourceIPAddress",
+            "userAgent",
+            "errorCode",
+            "errorMessage",
+            "requestParameters",
+            "responseElements",
+            "additionalEventData",
+            "requestID",
+            "eventID",
+            "resources",
+            "eventType",
+            "apiVersion",
+            "readOnly",
+            "recipientAccountId",
+            "serviceEventDetails",
+            "sharedEventID",
+            "vpcEndpointId",
+            "eventCategory",
+            "managementEvent",
+            "tlsDetails",
+            "tlsVersion",
+            "cipherSuite",
+            "clientProvidedHostHeader",
+            "type",
+            "principalId",
+            "arn",
+            "accountId",
+            "invokedBy",
+            "accessKeyId",
+            "userName",
+            "sessionContext",
+            "attributes",
+            "mfaAuthenticated",
+            "creationDate",
+            "sessionIssuer",
+            "webIdFederationData",
+            "sourceIdentity");
 
-    private CsvExport() { }
+    private CsvExport() {}
 
     private static Map<String, String> names(String... names) {
         Map<String, String> m = new java.util.HashMap<>();
@@ -73,18 +110,25 @@ final class CsvExport {
             if (cells.size() == 1 && cells.get(0).isBlank() && !rows.tooLong) continue;
             long at = rows.index++;
             if (rows.tooLong) {
-                unreadable.skipped(at, rows.rowStart, "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES
-                        + " bytes (CSV row " + row + ")");
+                unreadable.skipped(
+                        at,
+                        rows.rowStart,
+                        "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES + " bytes (CSV row " + row
+                                + ")");
                 continue;
             }
             if (rows.cutShort) {
-                unreadable.skipped(at, rows.rowStart, "the record is cut short (the file ends inside a quoted cell of CSV row "
-                        + row + ")");
+                unreadable.skipped(
+                        at,
+                        rows.rowStart,
+                        "the record is cut short (the file ends inside a quoted cell of CSV row " + row + ")");
                 continue;
             }
             if (cells.size() != columns.size()) {
-                unreadable.skipped(at, rows.rowStart, "CSV row " + row + " has " + cells.size() + " cells, the header "
-                        + columns.size());
+                unreadable.skipped(
+                        at,
+                        rows.rowStart,
+                        "CSV row " + row + " has " + cells.size() + " cells, the header " + columns.size());
                 continue;
             }
             ObjectNode r = JsonNodeFactory.instance.objectNode();
@@ -157,7 +201,9 @@ final class CsvExport {
                 String k = s.substring(pos, eq).trim();
                 pos = eq + 1;
                 JsonNode v = value(depth + 1);
-                String name = resources && depth == 1 && k.equals("arn") ? "ARN" : NAMES.getOrDefault(k.toLowerCase(Locale.ROOT), k);
+                String name = resources && depth == 1 && k.equals("arn")
+                        ? "ARN"
+                        : NAMES.getOrDefault(k.toLowerCase(Locale.ROOT), k);
                 if (v != null) o.set(name, v);
                 if (s.startsWith(", ", pos)) pos += 2;
             }
@@ -178,6 +224,7 @@ final class CsvExport {
         long rowStart;
         /** Records (data rows, readable or not) seen so far. */
         long index;
+
         long records;
         /** Whether the row last returned was longer than the limit (its cells are not kept). */
         boolean tooLong;

@@ -17,12 +17,14 @@ public final class DetectingTrail implements AuditTrail {
         this.tailer = tailer;
     }
 
-    @Override public void record(RequestFacts facts) {
+    @Override
+    public void record(RequestFacts facts) {
         delegate.record(facts);
         tailer.wake();
     }
 
-    @Override public void recordDurably(RequestFacts facts) {
+    @Override
+    public void recordDurably(RequestFacts facts) {
         delegate.recordDurably(facts);
         tailer.wake();
     }
@@ -35,7 +37,8 @@ public final class DetectingTrail implements AuditTrail {
      * Stops the detector after its current pass (records it has not read are read at the next start), then closes the
      * trail.
      */
-    @Override public void close() {
+    @Override
+    public void close() {
         tailer.close();
         delegate.close();
     }

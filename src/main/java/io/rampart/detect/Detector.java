@@ -62,10 +62,10 @@ public final class Detector {
         void accept(Finding finding, boolean isNew);
     }
 
-    private record Ev(long t, String id) { }
+    private record Ev(long t, String id) {}
 
     /** A sequence's second step waiting for a late start: its group, time, and what a finding and responses need. */
-    private record Pending(String group, long t, JsonNode stub) { }
+    private record Pending(String group, long t, JsonNode stub) {}
 
     private static final class Seen {
         final LinkedHashSet<String> values = new LinkedHashSet<>();
@@ -78,6 +78,7 @@ public final class Detector {
     private final FindingSink sink;
     /** Per rule and group: the qualifying records still inside a window, sorted by time. */
     private final Map<String, List<Ev>> windows = new HashMap<>();
+
     private final Map<String, Seen> seen = new HashMap<>();
     /** lowers: the group's previous value; NaN when the previous record had none. */
     private final Map<String, Double> previous = new HashMap<>();
@@ -85,9 +86,11 @@ public final class Detector {
     private final Map<String, LinkedHashMap<String, Long>> lastA = new HashMap<>();
     /** after: per rule, steps that matched before any start was seen, oldest first (at most MAX_PENDING). */
     private final Map<String, java.util.ArrayDeque<Pending>> pending = new HashMap<>();
+
     private final Map<String, Finding> open = new HashMap<>();
     /** Responses already attempted per open finding, as "action target". */
     private final Map<String, Set<String>> taken = new HashMap<>();
+
     private long records;
     private long lastSweep;
     /** The latest record time seen (epoch millis). */
@@ -148,7 +151,8 @@ public final class Detector {
     private void pend(Rule rule, String g, JsonNode r, long t) {
         if (t < watermark - LATENESS.toMillis()) return;
         java.util.ArrayDeque<Pending> q = pending.computeIfAbsent(rule.id(), k -> new java.util.ArrayDeque<>());
-        while (!q.isEmpty() && (q.size() >= MAX_PENDING || q.peekFirst().t() < watermark - LATENESS.toMillis())) q.pollFirst();
+        while (!q.isEmpty() && (q.size() >= MAX_PENDING || q.peekFirst().t() < watermark - LATENESS.toMillis()))
+            q.pollFirst();
         ObjectNode stub = FindingJson.JSON.createObjectNode();
         stub.put("eventTime", Instant.ofEpochMilli(t).toString());
         String id = RecordFields.eventId(r);
@@ -156,7 +160,8 @@ public final class Detector {
         ObjectNode who = stub.putObject("userIdentity");
         if (RecordFields.principal(r) != null) who.put("arn", RecordFields.principal(r));
         if (RecordFields.accessKey(r) != null) who.put("accessKeyId", RecordFields.accessKey(r));
-        if (RecordFields.bucket(r) != null) stub.putObject("requestParameters").put("bucketName", RecordFields.bucket(r));
+        if (RecordFields.bucket(r) != null)
+            stub.putObject("requestParameters").put("bucketName", RecordFields.bucket(r));
         q.addLast(new Pending(g, t, stub));
     }
 
@@ -166,7 +171,9 @@ public final class Detector {
         if (q == null || q.isEmpty()) return;
         List<Pending> due = new ArrayList<>();
         q.removeIf(p -> {
-            boolean hit = p.group().equals(g) && p.t() >= t && p.t() - t <= rule.after().within().toMillis();
+            boolean hit = p.group().equals(g)
+                    && p.t() >= t
+                    && p.t() - t <= rule.after().within().toMillis();
             if (hit) due.add(p);
             return hit;
         });
@@ -192,7 +199,8 @@ public final class Detector {
             boolean fires = trigger && isNew && s.count >= rule.firstSeen().baseline();
             if (isNew) {
                 s.values.add(value);
-                if (s.values.size() > MAX_SEEN) s.values.remove(s.values.iterator().next());
+                if (s.values.size() > MAX_SEEN)
+                    s.values.remove(s.values.iterator().next());
             }
             s.count++;
             return fires;
@@ -214,7 +222,10 @@ public final class Detector {
         }
         if (rule.after() != null) {
             Long a = lastA.getOrDefault(rule.id(), EMPTY).get(g);
-            return trigger && a != null && t >= a && t - a <= rule.after().within().toMillis();
+            return trigger
+                    && a != null
+                    && t >= a
+                    && t - a <= rule.after().within().toMillis();
         }
         return trigger;
     }
@@ -224,7 +235,9 @@ public final class Detector {
         String eventId = RecordFields.eventId(r);
         long w = rule.window().toMillis();
         Finding current = open.get(g);
-        if (current != null && t <= current.lastTime().toEpochMilli() + w && t >= current.firstTime().toEpochMilli() - w) {
+        if (current != null
+                && t <= current.lastTime().toEpochMilli() + w
+                && t >= current.firstTime().toEpochMilli() - w) {
             Finding grown = current.grown(now, eventId);
             grown = respond(rule, grown, List.of(r));
             open.put(g, grown);
@@ -243,7 +256,8 @@ public final class Detector {
         int old = 0;
         while (old < window.size() && window.get(old).t() < horizon) old++;
         if (old > 0) window.subList(0, old).clear();
-        // The most records within one window that include this one: a span [start, start + w] with start <= t <= start + w.
+        // The most records within one window that include this one: a span [start, start + w] with start <= t <= start
+        // + w.
         int lo = 0;
         while (lo < window.size() && window.get(lo).t() < t - w) lo++;
         int best = 0, from = 0, to = 0, j = lo;
@@ -261,15 +275,35 @@ public final class Detector {
         windows.remove(g);
         List<String> evidence = new ArrayList<>();
         for (Ev e : span) if (e.id() != null && evidence.size() < Finding.MAX_EVIDENCE) evidence.add(e.id());
-        Finding f = new Finding(newId(now), rule.id(), rule.severity(), rule.description(), RecordFields.principal(r),
-                RecordFields.accessKey(r), RecordFields.bucket(r), Instant.ofEpochMilli(span.get(0).t()),
-                Instant.ofEpochMilli(span.get(span.size() - 1).t()), span.size(), evidence, Finding.Status.OPEN, List.of());
+        Finding f = new Finding(
+                newId(now),
+                rule.id(),
+                rule.severity(),
+                rule.description(),
+                RecordFields.principal(r),
+                RecordFields.accessKey(r),
+                RecordFields.bucket(r),
+                Instant.ofEpochMilli(span.get(0).t()),
+                Instant.ofEpochMilli(span.get(span.size() - 1).t()),
+                span.size(),
+                evidence,
+                Finding.Status.OPEN,
+                List.of());
         // Contain first, then write it down: every millisecond counts while the attacker's requests keep coming.
         f = respond(rule, f, List.of(r));
         open.put(g, f);
         sink.accept(f, true);
-        log.warn("FINDING {} {} {}: {} by {} (access key {}) on bucket {}, {} event(s) {} .. {}", f.id(), rule.severity(),
-                rule.id(), rule.description(), f.principalArn(), f.accessKeyId(), f.bucket(), f.count(), f.firstTime(),
+        log.warn(
+                "FINDING {} {} {}: {} by {} (access key {}) on bucket {}, {} event(s) {} .. {}",
+                f.id(),
+                rule.severity(),
+                rule.id(),
+                rule.description(),
+                f.principalArn(),
+                f.accessKeyId(),
+                f.bucket(),
+                f.count(),
+                f.firstTime(),
                 f.lastTime());
     }
 
@@ -301,8 +335,12 @@ public final class Detector {
     private void sweep(long now) {
         windows.entrySet().removeIf(e -> {
             Rule r = byId.get(e.getKey().substring(0, e.getKey().indexOf('\u0000')));
-            return r == null || e.getValue().isEmpty()
-                    || e.getValue().get(e.getValue().size() - 1).t() + r.window().toMillis() + LATENESS.toMillis() < now;
+            return r == null
+                    || e.getValue().isEmpty()
+                    || e.getValue().get(e.getValue().size() - 1).t()
+                                    + r.window().toMillis()
+                                    + LATENESS.toMillis()
+                            < now;
         });
         lastA.entrySet().removeIf(perRule -> {
             Rule r = byId.get(perRule.getKey());
@@ -366,7 +404,8 @@ public final class Detector {
             if (!ids.contains(ruleOf(e.getKey()))) return;
             List<Ev> q = new ArrayList<>();
             for (JsonNode a : e.getValue()) {
-                Ev ev = new Ev(a.get(0).asLong(), a.get(1).isNull() ? null : a.get(1).asText());
+                Ev ev = new Ev(
+                        a.get(0).asLong(), a.get(1).isNull() ? null : a.get(1).asText());
                 q.add(ev);
                 if (ev.t() > watermark) watermark = ev.t();
             }
@@ -381,10 +420,14 @@ public final class Detector {
             seen.put(e.getKey(), s);
         });
         n.path("previous").properties().forEach(e -> {
-            if (ids.contains(ruleOf(e.getKey()))) previous.put(e.getKey(), e.getValue().isNull() ? Double.NaN : e.getValue().asDouble());
+            if (ids.contains(ruleOf(e.getKey())))
+                previous.put(
+                        e.getKey(),
+                        e.getValue().isNull() ? Double.NaN : e.getValue().asDouble());
         });
         n.path("lastA").properties().forEach(e -> {
-            if (ids.contains(ruleOf(e.getKey()))) started(ruleOf(e.getKey()), e.getKey(), e.getValue().asLong());
+            if (ids.contains(ruleOf(e.getKey())))
+                started(ruleOf(e.getKey()), e.getKey(), e.getValue().asLong());
         });
         n.path("open").properties().forEach(e -> {
             if (ids.contains(ruleOf(e.getKey()))) open.put(e.getKey(), FindingJson.parse(e.getValue()));

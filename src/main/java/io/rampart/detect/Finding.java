@@ -9,12 +9,27 @@ import java.util.List;
  * matching event), how many events, the evidence (the trail records' eventIDs, at most {@link #MAX_EVIDENCE}), its
  * status, and every response attempted for it, in order.
  */
-public record Finding(String id, String ruleId, Severity severity, String description, String principalArn,
-                      String accessKeyId, String bucket, Instant firstTime, Instant lastTime, long count,
-                      List<String> evidence, Status status, List<ResponseTaken> responses) {
+public record Finding(
+        String id,
+        String ruleId,
+        Severity severity,
+        String description,
+        String principalArn,
+        String accessKeyId,
+        String bucket,
+        Instant firstTime,
+        Instant lastTime,
+        long count,
+        List<String> evidence,
+        Status status,
+        List<ResponseTaken> responses) {
     public static final int MAX_EVIDENCE = 1000;
 
-    public enum Status { OPEN, ARCHIVED, RESOLVED }
+    public enum Status {
+        OPEN,
+        ARCHIVED,
+        RESOLVED
+    }
 
     /**
      * One response attempt: the action, its target (key id, principal ARN, bucket, webhook URL), and the outcome:
@@ -22,7 +37,7 @@ public record Finding(String id, String ruleId, Severity severity, String descri
      * server cannot do it yet), {@code off} (automatic responses are off), {@code queued} (a notification handed to
      * the sender), {@code failed}, {@code reversed} (undone by resolve).
      */
-    public record ResponseTaken(String action, String target, String outcome, Instant time, String detail) { }
+    public record ResponseTaken(String action, String target, String outcome, Instant time, String detail) {}
 
     public Finding {
         evidence = List.copyOf(evidence);
@@ -31,16 +46,40 @@ public record Finding(String id, String ruleId, Severity severity, String descri
     }
 
     public Finding withStatus(Status s) {
-        return new Finding(id, ruleId, severity, description, principalArn, accessKeyId, bucket, firstTime, lastTime, count,
-                evidence, s, responses);
+        return new Finding(
+                id,
+                ruleId,
+                severity,
+                description,
+                principalArn,
+                accessKeyId,
+                bucket,
+                firstTime,
+                lastTime,
+                count,
+                evidence,
+                s,
+                responses);
     }
 
     public Finding withResponses(List<ResponseTaken> more) {
         if (more.isEmpty()) return this;
         List<ResponseTaken> all = new ArrayList<>(responses);
         all.addAll(more);
-        return new Finding(id, ruleId, severity, description, principalArn, accessKeyId, bucket, firstTime, lastTime, count,
-                evidence, status, all);
+        return new Finding(
+                id,
+                ruleId,
+                severity,
+                description,
+                principalArn,
+                accessKeyId,
+                bucket,
+                firstTime,
+                lastTime,
+                count,
+                evidence,
+                status,
+                all);
     }
 
     /** One more matching event, at any time (records arrive out of order): first and last times widen to it. */
@@ -50,8 +89,19 @@ public record Finding(String id, String ruleId, Severity severity, String descri
             ev = new ArrayList<>(evidence);
             ev.add(eventId);
         }
-        return new Finding(id, ruleId, severity, description, principalArn, accessKeyId, bucket,
-                time.isBefore(firstTime) ? time : firstTime, time.isAfter(lastTime) ? time : lastTime, count + 1, ev, status,
+        return new Finding(
+                id,
+                ruleId,
+                severity,
+                description,
+                principalArn,
+                accessKeyId,
+                bucket,
+                time.isBefore(firstTime) ? time : firstTime,
+                time.isAfter(lastTime) ? time : lastTime,
+                count + 1,
+                ev,
+                status,
                 responses);
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 public final class FindingJson {
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private FindingJson() { }
+    private FindingJson() {}
 
     public static ObjectNode of(Finding f) {
         ObjectNode n = JSON.createObjectNode();
@@ -46,13 +46,27 @@ public final class FindingJson {
         n.path("evidence").forEach(e -> ev.add(e.asText()));
         List<Finding.ResponseTaken> rs = new ArrayList<>();
         for (JsonNode o : n.path("responses")) {
-            rs.add(new Finding.ResponseTaken(o.path("action").asText(), text(o, "target"), o.path("outcome").asText(),
-                    Instant.parse(o.path("time").asText()), text(o, "detail")));
+            rs.add(new Finding.ResponseTaken(
+                    o.path("action").asText(),
+                    text(o, "target"),
+                    o.path("outcome").asText(),
+                    Instant.parse(o.path("time").asText()),
+                    text(o, "detail")));
         }
-        return new Finding(n.path("id").asText(), n.path("rule").asText(), Severity.valueOf(n.path("severity").asText()),
-                text(n, "description"), text(n, "principal"), text(n, "accessKeyId"), text(n, "bucket"),
-                Instant.parse(n.path("firstTime").asText()), Instant.parse(n.path("lastTime").asText()),
-                n.path("count").asLong(), ev, Finding.Status.valueOf(n.path("status").asText("OPEN")), rs);
+        return new Finding(
+                n.path("id").asText(),
+                n.path("rule").asText(),
+                Severity.valueOf(n.path("severity").asText()),
+                text(n, "description"),
+                text(n, "principal"),
+                text(n, "accessKeyId"),
+                text(n, "bucket"),
+                Instant.parse(n.path("firstTime").asText()),
+                Instant.parse(n.path("lastTime").asText()),
+                n.path("count").asLong(),
+                ev,
+                Finding.Status.valueOf(n.path("status").asText("OPEN")),
+                rs);
     }
 
     private static String text(JsonNode n, String f) {

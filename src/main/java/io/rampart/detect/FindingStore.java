@@ -112,9 +112,12 @@ public final class FindingStore {
 
     private static Finding row(ResultSet rs) throws SQLException {
         String doc = rs.getString(3);
-        if (doc == null) throw new SQLException("finding " + rs.getString(1) + " was stored by an older version without its document");
+        if (doc == null)
+            throw new SQLException(
+                    "finding " + rs.getString(1) + " was stored by an older version without its document");
         try {
-            return FindingJson.parse(FindingJson.JSON.readTree(doc)).withStatus(Finding.Status.valueOf(rs.getString(2)));
+            return FindingJson.parse(FindingJson.JSON.readTree(doc))
+                    .withStatus(Finding.Status.valueOf(rs.getString(2)));
         } catch (JsonProcessingException e) {
             throw new SQLException("finding " + rs.getString(1) + " is unreadable", e);
         }

@@ -17,8 +17,11 @@ public final class FindingsService {
     private final BiConsumer<String, Map<String, String>> audit;
 
     /** @param audit writes an administrator's change to the trail: event name and details */
-    public FindingsService(FindingStore store, Responder responder, TrailTailer tailer,
-                           BiConsumer<String, Map<String, String>> audit) {
+    public FindingsService(
+            FindingStore store,
+            Responder responder,
+            TrailTailer tailer,
+            BiConsumer<String, Map<String, String>> audit) {
         this.store = store;
         this.responder = responder;
         this.tailer = tailer;

@@ -26,7 +26,7 @@ public final class IamIdentityControls implements IdentityControls {
     }
 
     /** The IAM user or role behind a principal ARN (a role session names its role). */
-    record Owner(String account, String kind, String name) { }
+    record Owner(String account, String kind, String name) {}
 
     static Optional<Owner> owner(String principalArn) {
         String[] p = principalArn == null ? new String[0] : principalArn.split(":", 6);
@@ -52,7 +52,8 @@ public final class IamIdentityControls implements IdentityControls {
         return o.kind().equals("user") && o.name().equals("admin");
     }
 
-    @Override public Outcome deactivateKey(String accessKeyId) {
+    @Override
+    public Outcome deactivateKey(String accessKeyId) {
         if (iam.findKey(accessKeyId).isEmpty()) return Outcome.ALREADY;
         boolean changed = accessKeyId.startsWith("ASIA")
                 ? iam.sessions().expire(List.of(accessKeyId), Instant.now()) > 0
@@ -62,26 +63,32 @@ public final class IamIdentityControls implements IdentityControls {
         return changed ? Outcome.DONE : Outcome.ALREADY;
     }
 
-    @Override public List<String> otherKeysOfOwner(String accessKeyId) {
+    @Override
+    public List<String> otherKeysOfOwner(String accessKeyId) {
         if (accessKeyId.startsWith("ASIA")) return List.of();
         Optional<io.rampart.iam.AccessKey> key = iam.findKey(accessKeyId);
         if (key.isEmpty() || key.get().principal().userName() == null) return List.of();
         Principal p = key.get().principal();
-        return iam.listAccessKeys(p.accountId(), p.userName()).stream().map(IamStore.KeyInfo::accessKeyId)
-                .filter(id -> !id.equals(accessKeyId)).toList();
+        return iam.listAccessKeys(p.accountId(), p.userName()).stream()
+                .map(IamStore.KeyInfo::accessKeyId)
+                .filter(id -> !id.equals(accessKeyId))
+                .toList();
     }
 
-    @Override public Outcome reactivateKey(String accessKeyId) {
+    @Override
+    public Outcome reactivateKey(String accessKeyId) {
         if (accessKeyId.startsWith("ASIA") || iam.findKey(accessKeyId).isEmpty()) return Outcome.ALREADY;
         return iam.setKeyStatus(accessKeyId, "Active") ? Outcome.DONE : Outcome.ALREADY;
     }
 
-    @Override public Outcome revokeSessions(String principalArn) {
+    @Override
+    public Outcome revokeSessions(String principalArn) {
         Optional<Owner> o = owner(principalArn).filter(this::exists);
         if (o.isEmpty()) return Outcome.ALREADY;
         Instant now = Instant.now();
         if (o.get().kind().equals("user")) {
-            for (IamStore.KeyInfo k : iam.listAccessKeys(o.get().account(), o.get().name())) {
+            for (IamStore.KeyInfo k :
+                    iam.listAccessKeys(o.get().account(), o.get().name())) {
                 iam.revokeSessionsCreatedWith(k.accessKeyId(), now);
             }
         }
@@ -89,29 +96,37 @@ public final class IamIdentityControls implements IdentityControls {
         return Outcome.DONE;
     }
 
-    @Override public Outcome unrevokeSessions(String principalArn) {
+    @Override
+    public Outcome unrevokeSessions(String principalArn) {
         // Ended sessions stay ended; lifting the policy lets the principal obtain new ones.
         return removeInline(principalArn, REVOKE_POLICY);
     }
 
-    @Override public Outcome quarantine(String principalArn) {
+    @Override
+    public Outcome quarantine(String principalArn) {
         Optional<Owner> o = owner(principalArn).filter(this::exists);
         if (o.isEmpty()) return Outcome.ALREADY;
         if (isAdmin(o.get())) return Outcome.UNAVAILABLE;
-        if (iam.directory().inline(o.get().account(), o.get().kind(), o.get().name()).containsKey(QUARANTINE_POLICY)) {
+        if (iam.directory()
+                .inline(o.get().account(), o.get().kind(), o.get().name())
+                .containsKey(QUARANTINE_POLICY)) {
             return Outcome.ALREADY;
         }
         iam.directory().putInline(o.get().account(), o.get().kind(), o.get().name(), QUARANTINE_POLICY, DENY_ALL);
         return Outcome.DONE;
     }
 
-    @Override public Outcome unquarantine(String principalArn) {
+    @Override
+    public Outcome unquarantine(String principalArn) {
         return removeInline(principalArn, QUARANTINE_POLICY);
     }
 
     private Outcome removeInline(String principalArn, String policy) {
         Optional<Owner> o = owner(principalArn).filter(this::exists);
-        if (o.isEmpty() || !iam.directory().inline(o.get().account(), o.get().kind(), o.get().name()).containsKey(policy)) {
+        if (o.isEmpty()
+                || !iam.directory()
+                        .inline(o.get().account(), o.get().kind(), o.get().name())
+                        .containsKey(policy)) {
             return Outcome.ALREADY;
         }
         iam.directory().deleteInline(o.get().account(), o.get().kind(), o.get().name(), policy);

@@ -6,7 +6,11 @@ package io.rampart.detect;
  * change, {@code UNAVAILABLE} when this server cannot do it (yet): the response log then says so, never pretends.
  */
 public interface IdentityControls {
-    enum Outcome { DONE, ALREADY, UNAVAILABLE }
+    enum Outcome {
+        DONE,
+        ALREADY,
+        UNAVAILABLE
+    }
 
     Outcome deactivateKey(String accessKeyId);
 

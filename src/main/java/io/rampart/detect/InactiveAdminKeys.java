@@ -12,13 +12,15 @@ import java.util.Optional;
  * principal's data stays served.
  */
 public final class InactiveAdminKeys {
-    private InactiveAdminKeys() { }
+    private InactiveAdminKeys() {}
 
     /** The findings whose automatic response deactivated this key, newest first. */
     public static List<Finding> deactivatedBy(FindingStore findings, String accessKeyId) {
         return findings.list().stream()
-                .filter(f -> f.responses().stream().anyMatch(r -> "deactivate-key".equals(r.action())
-                        && accessKeyId.equals(r.target()) && "done".equals(r.outcome())))
+                .filter(f -> f.responses().stream()
+                        .anyMatch(r -> "deactivate-key".equals(r.action())
+                                && accessKeyId.equals(r.target())
+                                && "done".equals(r.outcome())))
                 .sorted(java.util.Comparator.comparing(Finding::lastTime).reversed())
                 .toList();
     }
@@ -27,9 +29,11 @@ public final class InactiveAdminKeys {
      * The warning to print at start-up, when the environment's admin key is inactive or the admin has no active key;
      * empty when all is well.
      */
-    public static Optional<String> warning(IamStore iam, FindingStore findings, String account, String envKeyId, Path dataDir) {
+    public static Optional<String> warning(
+            IamStore iam, FindingStore findings, String account, String envKeyId, Path dataDir) {
         List<IamStore.KeyInfo> keys = iam.listAccessKeys(account, "admin");
-        Optional<IamStore.KeyInfo> env = envKeyId == null ? Optional.empty()
+        Optional<IamStore.KeyInfo> env = envKeyId == null
+                ? Optional.empty()
                 : keys.stream().filter(k -> k.accessKeyId().equals(envKeyId)).findFirst();
         boolean envInactive = env.isPresent() && !"Active".equals(env.get().status());
         boolean noneActive = keys.stream().noneMatch(k -> "Active".equals(k.status()));
@@ -38,15 +42,19 @@ public final class InactiveAdminKeys {
         StringBuilder b = new StringBuilder();
         String rule = "=".repeat(100);
         b.append(rule).append('\n');
-        List<String> inactive = envInactive ? List.of(envKeyId)
+        List<String> inactive = envInactive
+                ? List.of(envKeyId)
                 : keys.stream().map(IamStore.KeyInfo::accessKeyId).toList();
         if (envInactive) {
-            b.append("ADMIN ACCESS KEY ").append(envKeyId).append(" IS INACTIVE. It stays Inactive: RAMPART_ROOT_ACCESS_KEY does "
-                    + "not re-enable a key.\n");
+            b.append("ADMIN ACCESS KEY ")
+                    .append(envKeyId)
+                    .append(" IS INACTIVE. It stays Inactive: RAMPART_ROOT_ACCESS_KEY does "
+                            + "not re-enable a key.\n");
         }
         if (noneActive) {
             b.append("The account admin has no active access key")
-                    .append(envInactive || keys.isEmpty() ? "." : ": " + String.join(", ", inactive) + " inactive.").append('\n');
+                    .append(envInactive || keys.isEmpty() ? "." : ": " + String.join(", ", inactive) + " inactive.")
+                    .append('\n');
         }
         String resolve = null;
         for (String key : inactive) {
@@ -56,21 +64,41 @@ public final class InactiveAdminKeys {
                 continue;
             }
             for (Finding f : by) {
-                b.append("  ").append(key).append(" was deactivated by finding ").append(f.id()).append(" (").append(f.ruleId())
-                        .append(", ").append(f.severity()).append(", ").append(f.status()).append(", last seen ")
-                        .append(f.lastTime()).append("): ").append(f.description()).append('\n');
+                b.append("  ")
+                        .append(key)
+                        .append(" was deactivated by finding ")
+                        .append(f.id())
+                        .append(" (")
+                        .append(f.ruleId())
+                        .append(", ")
+                        .append(f.severity())
+                        .append(", ")
+                        .append(f.status())
+                        .append(", last seen ")
+                        .append(f.lastTime())
+                        .append("): ")
+                        .append(f.description())
+                        .append('\n');
                 if (resolve == null && f.status() == Finding.Status.OPEN) resolve = f.id();
             }
         }
-        b.append("If that was not an attack, get back in from this machine (file access to the data directory is the proof):\n");
+        b.append(
+                "If that was not an attack, get back in from this machine (file access to the data directory is the proof):\n");
         if (resolve != null) {
-            b.append("  rampart admin findings resolve ").append(resolve).append(" --data-dir ").append(dir)
+            b.append("  rampart admin findings resolve ")
+                    .append(resolve)
+                    .append(" --data-dir ")
+                    .append(dir)
                     .append("   # reverses the finding's responses\n");
         }
-        b.append("  rampart admin activate-key ").append(inactive.isEmpty() ? "KEYID" : inactive.get(0)).append(" --data-dir ")
-                .append(dir).append('\n');
+        b.append("  rampart admin activate-key ")
+                .append(inactive.isEmpty() ? "KEYID" : inactive.get(0))
+                .append(" --data-dir ")
+                .append(dir)
+                .append('\n');
         b.append("  rampart admin create-admin-key --data-dir ").append(dir).append("   # a new admin key pair\n");
-        b.append("The server runs on and serves every other principal meanwhile; the change takes effect without a restart.\n");
+        b.append(
+                "The server runs on and serves every other principal meanwhile; the change takes effect without a restart.\n");
         b.append(rule);
         return Optional.of(b.toString());
     }

@@ -11,7 +11,8 @@ public final class KmsKeyRestore implements Responder.KeyControls {
         this.keys = keys;
     }
 
-    @Override public IdentityControls.Outcome restore(String keyArn) {
+    @Override
+    public IdentityControls.Outcome restore(String keyArn) {
         String id = keyArn.substring(keyArn.lastIndexOf('/') + 1);
         KmsKey k = keys.key(id).orElse(null);
         if (k == null) return IdentityControls.Outcome.UNAVAILABLE;

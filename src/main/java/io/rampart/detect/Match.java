@@ -32,7 +32,8 @@ public interface Match {
             JsonNode v = e.getValue();
             switch (k) {
                 case "any", "all" -> {
-                    if (!v.isArray()) throw new IllegalArgumentException(where + ": '" + k + "' takes a list of matches");
+                    if (!v.isArray())
+                        throw new IllegalArgumentException(where + ": '" + k + "' takes a list of matches");
                     List<Match> subs = new ArrayList<>();
                     for (JsonNode s : v) subs.add(parse(s, where + "." + k));
                     parts.add(k.equals("any") ? new Any(subs) : new All(subs));
@@ -45,36 +46,52 @@ public interface Match {
     }
 
     record All(List<Match> parts) implements Match {
-        @Override public boolean test(JsonNode r) {
+        @Override
+        public boolean test(JsonNode r) {
             for (Match m : parts) if (!m.test(r)) return false;
             return true;
         }
     }
 
     record Any(List<Match> parts) implements Match {
-        @Override public boolean test(JsonNode r) {
+        @Override
+        public boolean test(JsonNode r) {
             for (Match m : parts) if (m.test(r)) return true;
             return false;
         }
     }
 
     record Not(Match inner) implements Match {
-        @Override public boolean test(JsonNode r) {
+        @Override
+        public boolean test(JsonNode r) {
             return !inner.test(r);
         }
     }
 
     /** One field's operators, all of which must hold. */
-    record Field(String path, Set<String> in, Set<String> notIn, Boolean present, String prefix, String suffix,
-                 String contains, Pattern regex, String sameAs, Double lessThan, Double greaterThan, Match some)
+    record Field(
+            String path,
+            Set<String> in,
+            Set<String> notIn,
+            Boolean present,
+            String prefix,
+            String suffix,
+            String contains,
+            Pattern regex,
+            String sameAs,
+            Double lessThan,
+            Double greaterThan,
+            Match some)
             implements Match {
 
         static Field parse(String path, JsonNode v, String where) {
             if (path.startsWith("@") && !RecordFields.knownDerived(path)) {
                 throw new IllegalArgumentException(where + ": unknown derived field " + path);
             }
-            if (v.isValueNode()) return new Field(path, Set.of(v.asText()), null, null, null, null, null, null, null, null, null, null);
-            if (v.isArray()) return new Field(path, strings(v), null, null, null, null, null, null, null, null, null, null);
+            if (v.isValueNode())
+                return new Field(path, Set.of(v.asText()), null, null, null, null, null, null, null, null, null, null);
+            if (v.isArray())
+                return new Field(path, strings(v), null, null, null, null, null, null, null, null, null, null);
             Set<String> in = null;
             Set<String> notIn = null;
             Boolean present = null;
@@ -96,7 +113,9 @@ public interface Match {
                     case "lessThan" -> lt = a.asDouble();
                     case "greaterThan" -> gt = a.asDouble();
                     case "some" -> some = Match.parse(a, where + "." + path + ".some");
-                    default -> throw new IllegalArgumentException(where + ": unknown operator '" + op.getKey() + "' on " + path);
+                    default ->
+                        throw new IllegalArgumentException(
+                                where + ": unknown operator '" + op.getKey() + "' on " + path);
                 }
             }
             return new Field(path, in, notIn, present, prefix, suffix, contains, regex, sameAs, lt, gt, some);
@@ -108,7 +127,8 @@ public interface Match {
             return Set.copyOf(s);
         }
 
-        @Override public boolean test(JsonNode r) {
+        @Override
+        public boolean test(JsonNode r) {
             if (some != null) {
                 boolean found = false;
                 for (JsonNode n : RecordFields.nodes(r, path)) {
@@ -121,18 +141,35 @@ public interface Match {
             }
             List<String> values = RecordFields.values(r, path);
             // present: an object or a list is there too (a Condition block, a configuration), not only a value.
-            if (present != null && present == (values.isEmpty() && (path.startsWith("@") || RecordFields.nodes(r, path).isEmpty()))) {
+            if (present != null
+                    && present
+                            == (values.isEmpty()
+                                    && (path.startsWith("@")
+                                            || RecordFields.nodes(r, path).isEmpty()))) {
                 return false;
             }
-            if (in == null && notIn == null && prefix == null && suffix == null && contains == null && regex == null
-                    && sameAs == null && lessThan == null && greaterThan == null) {
+            if (in == null
+                    && notIn == null
+                    && prefix == null
+                    && suffix == null
+                    && contains == null
+                    && regex == null
+                    && sameAs == null
+                    && lessThan == null
+                    && greaterThan == null) {
                 return true;
             }
             if (notIn != null) {
                 for (String s : values) if (notIn.contains(s)) return false;
             }
-            boolean valueTests = in != null || prefix != null || suffix != null || contains != null || regex != null
-                    || sameAs != null || lessThan != null || greaterThan != null;
+            boolean valueTests = in != null
+                    || prefix != null
+                    || suffix != null
+                    || contains != null
+                    || regex != null
+                    || sameAs != null
+                    || lessThan != null
+                    || greaterThan != null;
             if (!valueTests) return true;
             List<String> other = sameAs == null ? List.of() : RecordFields.values(r, sameAs);
             for (String s : values) {

@@ -27,7 +27,7 @@ public final class OfflineAnalysis {
 
     /** Progress callback: files done, files total, records so far. */
     public interface Progress {
-        Progress NONE = (done, total, records) -> { };
+        Progress NONE = (done, total, records) -> {};
 
         void update(int filesDone, int filesTotal, long records);
     }
@@ -37,10 +37,17 @@ public final class OfflineAnalysis {
      * @param skipReasons  how many per reason
      * @param skipExamples the first {@link #SKIP_EXAMPLES}, as "file#n: reason"
      */
-    public record Result(List<Finding> findings, long records, int files, List<String> unreadable, long skipped,
-                         Map<String, Long> skipReasons, List<String> skipExamples, long millis) { }
+    public record Result(
+            List<Finding> findings,
+            long records,
+            int files,
+            List<String> unreadable,
+            long skipped,
+            Map<String, Long> skipReasons,
+            List<String> skipExamples,
+            long millis) {}
 
-    private OfflineAnalysis() { }
+    private OfflineAnalysis() {}
 
     public static Result run(List<Path> paths, List<Rule> rules, Progress progress) throws IOException {
         return run(CloudTrailReader.files(paths), Set.of(), rules, progress);
@@ -68,16 +75,20 @@ public final class OfflineAnalysis {
         if (Files.isDirectory(logs)) {
             for (Path p : CloudTrailReader.files(List.of(logs))) {
                 String n = p.getFileName().toString();
-                String id = n.endsWith(".json.gz") ? n.substring(n.lastIndexOf('_') + 1, n.length() - ".json.gz".length()) : "";
+                String id = n.endsWith(".json.gz")
+                        ? n.substring(n.lastIndexOf('_') + 1, n.length() - ".json.gz".length())
+                        : "";
                 if (!segmentIds.contains(id)) files.add(p);
             }
         }
-        if (files.isEmpty() && segments.isEmpty()) throw new java.nio.file.NoSuchFileException(layout.root() + " (no trail files)");
+        if (files.isEmpty() && segments.isEmpty())
+            throw new java.nio.file.NoSuchFileException(layout.root() + " (no trail files)");
         files.addAll(segments);
         return run(files, Set.copyOf(segments), rules, progress);
     }
 
-    private static Result run(List<Path> files, Set<Path> growing, List<Rule> rules, Progress progress) throws IOException {
+    private static Result run(List<Path> files, Set<Path> growing, List<Rule> rules, Progress progress)
+            throws IOException {
         Map<String, Finding> findings = new LinkedHashMap<>();
         Detector detector = new Detector(rules, Detector.Responses.NONE, (f, isNew) -> findings.put(f.id(), f));
         List<String> unreadable = new ArrayList<>();
@@ -115,9 +126,10 @@ public final class OfflineAnalysis {
                 };
                 try {
                     if (growing.contains(file)) CloudTrailReader.readCompleteLines(file, sink, unreadableRecord);
-                    else try (var in = Files.newInputStream(file)) {
-                        CloudTrailReader.read(in, sink, unreadableRecord);
-                    }
+                    else
+                        try (var in = Files.newInputStream(file)) {
+                            CloudTrailReader.read(in, sink, unreadableRecord);
+                        }
                 } catch (IOException | RuntimeException e) {
                     unreadable.add(file + ": " + e.getMessage());
                 }
@@ -125,8 +137,15 @@ public final class OfflineAnalysis {
             }
             order.drain(detector::accept);
         }
-        return new Result(List.copyOf(findings.values()), records[0], files.size(), unreadable, skipped[0], reasons,
-                examples, (System.nanoTime() - start) / 1_000_000);
+        return new Result(
+                List.copyOf(findings.values()),
+                records[0],
+                files.size(),
+                unreadable,
+                skipped[0],
+                reasons,
+                examples,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** A reason without its particulars ("unreadable eventTime '…'" → "unreadable eventTime"), to count by. */

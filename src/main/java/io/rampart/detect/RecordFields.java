@@ -16,7 +16,7 @@ import java.util.List;
  * conditions included; see {@link io.rampart.policy.PublicPolicy}).
  */
 public final class RecordFields {
-    private RecordFields() { }
+    private RecordFields() {}
 
     /** Every value at {@code path}, as text (numbers and booleans included; objects and nulls are not values). */
     public static List<String> values(JsonNode record, String path) {
@@ -85,8 +85,9 @@ public final class RecordFields {
             case "@userAgentProduct" -> userAgentProduct(text(r.path("userAgent")));
             case "@sourceNetwork" -> sourceNetwork(text(r.path("sourceIPAddress")));
             case "@targetBucket" -> targetBucket(r);
-            default -> throw new IllegalArgumentException("unknown derived field " + name
-                    + " (known: " + String.join(", ", DERIVED) + ")");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown derived field " + name + " (known: " + String.join(", ", DERIVED) + ")");
         };
     }
 
@@ -94,16 +95,27 @@ public final class RecordFields {
         return DERIVED.contains(name);
     }
 
-    private static final List<String> DERIVED = List.of("@bucket", "@principal", "@accessKey", "@object", "@copySource",
-            "@publicPolicy", "@lifecycleExpirationDays", "@userAgentProduct", "@sourceNetwork", "@targetBucket");
+    private static final List<String> DERIVED = List.of(
+            "@bucket",
+            "@principal",
+            "@accessKey",
+            "@object",
+            "@copySource",
+            "@publicPolicy",
+            "@lifecycleExpirationDays",
+            "@userAgentProduct",
+            "@sourceNetwork",
+            "@targetBucket");
 
     /** The source address's network: an IPv4 /24 ("203.0.113.0/24"), an IPv6 /48; null when it is not an address. */
     static String sourceNetwork(String ip) {
         if (ip == null) return null;
-        if (ip.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) return ip.substring(0, ip.lastIndexOf('.')) + ".0/24";
+        if (ip.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"))
+            return ip.substring(0, ip.lastIndexOf('.')) + ".0/24";
         if (ip.contains(":") && ip.matches("[0-9A-Fa-f:.]+")) {
             String[] g = ip.split(":", -1);
-            if (g.length >= 3 && !ip.startsWith("::")) return (g[0] + ":" + g[1] + ":" + g[2] + "::/48").toLowerCase(java.util.Locale.ROOT);
+            if (g.length >= 3 && !ip.startsWith("::"))
+                return (g[0] + ":" + g[1] + ":" + g[2] + "::/48").toLowerCase(java.util.Locale.ROOT);
             return ip.toLowerCase(java.util.Locale.ROOT);
         }
         return null;
@@ -135,7 +147,8 @@ public final class RecordFields {
             for (String date : values(rule, "Expiration.Date")) {
                 long t = EventTimes.parse(date.length() == 10 ? date + "T00:00:00Z" : date);
                 long at = EventTimes.of(r);
-                if (t > EventTimes.INVALID && at > EventTimes.INVALID) days.add(Long.toString(Math.max(0, (t - at) / 86_400_000L)));
+                if (t > EventTimes.INVALID && at > EventTimes.INVALID)
+                    days.add(Long.toString(Math.max(0, (t - at) / 86_400_000L)));
             }
             for (String d : days) {
                 try {
@@ -150,8 +163,21 @@ public final class RecordFields {
     }
 
     /** User-agent tokens that are metadata (features, OS, language, config), not the product and its version. */
-    private static final java.util.Set<String> UA_METADATA = java.util.Set.of("m", "md", "ua", "os", "lang", "cfg",
-            "exec-env", "api", "ft", "sdk-metrics", "app", "vendor", "io", "http");
+    private static final java.util.Set<String> UA_METADATA = java.util.Set.of(
+            "m",
+            "md",
+            "ua",
+            "os",
+            "lang",
+            "cfg",
+            "exec-env",
+            "api",
+            "ft",
+            "sdk-metrics",
+            "app",
+            "vendor",
+            "io",
+            "http");
 
     /**
      * The product/version tokens of a user agent, sorted ("Boto3/1.35.0 Botocore/1.35.0"): boto3 reorders its
@@ -202,7 +228,8 @@ public final class RecordFields {
     /** The KMS key a KMS record acted on: its AWS::KMS::Key resource, else requestParameters.keyId. */
     public static String kmsKey(JsonNode r) {
         for (JsonNode res : r.path("resources")) {
-            if ("AWS::KMS::Key".equals(res.path("type").asText()) && res.hasNonNull("ARN")) return res.get("ARN").asText();
+            if ("AWS::KMS::Key".equals(res.path("type").asText()) && res.hasNonNull("ARN"))
+                return res.get("ARN").asText();
         }
         JsonNode k = r.path("requestParameters").path("keyId");
         return k.isTextual() && !k.asText().isEmpty() ? k.asText() : null;

@@ -22,7 +22,7 @@ public final class Responder implements Detector.Responses {
 
     /** Writes a response to the audit trail (a service event named {@code eventName}). */
     public interface Audit {
-        Audit NONE = (eventName, bucket, details) -> { };
+        Audit NONE = (eventName, bucket, details) -> {};
 
         void record(String eventName, String bucket, Map<String, String> details);
     }
@@ -46,7 +46,8 @@ public final class Responder implements Detector.Responses {
         return this;
     }
 
-    public Responder(IdentityControls identity, MetadataStore meta, FindingAlerts alerts, Audit audit, boolean enabled) {
+    public Responder(
+            IdentityControls identity, MetadataStore meta, FindingAlerts alerts, Audit audit, boolean enabled) {
         this.identity = identity;
         this.meta = meta;
         this.alerts = alerts;
@@ -54,7 +55,8 @@ public final class Responder implements Detector.Responses {
         this.enabled = enabled;
     }
 
-    @Override public List<Finding.ResponseTaken> respond(ResponseAction action, Finding f, String target) {
+    @Override
+    public List<Finding.ResponseTaken> respond(ResponseAction action, Finding f, String target) {
         String outcome;
         String detail = null;
         if (action == ResponseAction.NOTIFY) {
@@ -64,7 +66,12 @@ public final class Responder implements Detector.Responses {
             return out;
         }
         if (!enabled) {
-            log.warn("finding {} ({}): would {} {} (automatic responses are off)", f.id(), f.ruleId(), action.yamlName(), target);
+            log.warn(
+                    "finding {} ({}): would {} {} (automatic responses are off)",
+                    f.id(),
+                    f.ruleId(),
+                    action.yamlName(),
+                    target);
             return List.of(entry(action, target, "off", null, f));
         }
         if (action == ResponseAction.DEACTIVATE_KEY) {
@@ -104,7 +111,8 @@ public final class Responder implements Detector.Responses {
         return keys;
     }
 
-    private Finding.ResponseTaken entry(ResponseAction action, String target, String outcome, String detail, Finding f) {
+    private Finding.ResponseTaken entry(
+            ResponseAction action, String target, String outcome, String detail, Finding f) {
         Finding.ResponseTaken t = new Finding.ResponseTaken(action.yamlName(), target, outcome, Instant.now(), detail);
         audit(f, t, "DetectorResponse");
         return t;
@@ -143,21 +151,27 @@ public final class Responder implements Detector.Responses {
         java.util.Collections.reverse(rs);
         for (Finding.ResponseTaken r : rs) {
             if (!"done".equals(r.outcome())) continue;
-            boolean reversedBefore = f.responses().stream().anyMatch(x -> "reversed".equals(x.outcome())
-                    && x.action().equals(r.action()) && java.util.Objects.equals(x.target(), r.target()));
+            boolean reversedBefore = f.responses().stream()
+                    .anyMatch(x -> "reversed".equals(x.outcome())
+                            && x.action().equals(r.action())
+                            && java.util.Objects.equals(x.target(), r.target()));
             if (reversedBefore) continue;
             String outcome;
             switch (ResponseAction.ofYaml(r.action())) {
                 case DEACTIVATE_KEY -> outcome = reversed(identity.reactivateKey(r.target()));
                 case REVOKE_SESSIONS -> outcome = reversed(identity.unrevokeSessions(r.target()));
                 case QUARANTINE -> outcome = reversed(identity.unquarantine(r.target()));
-                case BLOCK_SSE_C -> outcome = BucketEncryption.setBlockedTypes(meta, r.target(), List.of("NONE")).isPresent()
-                        ? "reversed" : "already";
+                case BLOCK_SSE_C ->
+                    outcome = BucketEncryption.setBlockedTypes(meta, r.target(), List.of("NONE"))
+                                    .isPresent()
+                            ? "reversed"
+                            : "already";
                 default -> {
                     continue;
                 }
             }
-            Finding.ResponseTaken t = new Finding.ResponseTaken(r.action(), r.target(), outcome, Instant.now(), "resolve");
+            Finding.ResponseTaken t =
+                    new Finding.ResponseTaken(r.action(), r.target(), outcome, Instant.now(), "resolve");
             audit(f, t, "DetectorResponseReversed");
             log.warn("finding {}: reversed {} {}: {}", f.id(), r.action(), r.target(), outcome);
             out.add(t);

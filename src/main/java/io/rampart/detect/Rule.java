@@ -20,9 +20,19 @@ import java.util.List;
  * </ul>
  * The engine ({@link Detector}) knows nothing about any particular attack.
  */
-public record Rule(String id, Severity severity, String description, Match match, Match trigger, List<String> groupBy,
-                   Duration window, int threshold, FirstSeen firstSeen, Lowers lowers, After after,
-                   List<ResponseAction> responses) {
+public record Rule(
+        String id,
+        Severity severity,
+        String description,
+        Match match,
+        Match trigger,
+        List<String> groupBy,
+        Duration window,
+        int threshold,
+        FirstSeen firstSeen,
+        Lowers lowers,
+        After after,
+        List<ResponseAction> responses) {
 
     public record FirstSeen(List<String> fields, int baseline) {
         public FirstSeen {
@@ -36,16 +46,18 @@ public record Rule(String id, Severity severity, String description, Match match
         }
     }
 
-    public record After(Match match, Duration within) { }
+    public record After(Match match, Duration within) {}
 
     public Rule {
         groupBy = List.copyOf(groupBy);
         responses = List.copyOf(responses);
         if (trigger == null) trigger = Match.ALWAYS;
         if (threshold < 1) throw new IllegalArgumentException("rule " + id + ": threshold must be at least 1");
-        if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("rule " + id + ": window must be positive");
+        if (window.isNegative() || window.isZero())
+            throw new IllegalArgumentException("rule " + id + ": window must be positive");
         int stateful = (firstSeen != null ? 1 : 0) + (lowers != null ? 1 : 0) + (after != null ? 1 : 0);
-        if (stateful > 1) throw new IllegalArgumentException("rule " + id + ": use at most one of firstSeen, lowers, after");
+        if (stateful > 1)
+            throw new IllegalArgumentException("rule " + id + ": use at most one of firstSeen, lowers, after");
     }
 
     /** The group a record belongs to: its groupBy values joined; "-" for a missing one. */

@@ -23,14 +23,26 @@ import java.util.Set;
 public final class RulePack {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String BUILT_IN = "/io/rampart/detect/rules.yaml";
-    private static final Set<String> RULE_FIELDS = Set.of("id", "severity", "description", "match", "trigger", "groupBy",
-            "window", "threshold", "firstSeen", "lowers", "after", "responses");
+    private static final Set<String> RULE_FIELDS = Set.of(
+            "id",
+            "severity",
+            "description",
+            "match",
+            "trigger",
+            "groupBy",
+            "window",
+            "threshold",
+            "firstSeen",
+            "lowers",
+            "after",
+            "responses");
 
-    private RulePack() { }
+    private RulePack() {}
 
     public static List<Rule> builtIn() {
         try (InputStream in = RulePack.class.getResourceAsStream(BUILT_IN)) {
-            if (in == null) throw new IllegalStateException("the built-in rule pack " + BUILT_IN + " is missing from the jar");
+            if (in == null)
+                throw new IllegalStateException("the built-in rule pack " + BUILT_IN + " is missing from the jar");
             return parse(YAML.readTree(in), "built-in rules");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -52,7 +64,8 @@ public final class RulePack {
     }
 
     static List<Rule> parse(JsonNode doc, String source) {
-        if (doc == null || !doc.path("rules").isArray()) throw new IllegalArgumentException(source + ": expected a top-level 'rules:' list");
+        if (doc == null || !doc.path("rules").isArray())
+            throw new IllegalArgumentException(source + ": expected a top-level 'rules:' list");
         List<Rule> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (JsonNode r : doc.path("rules")) {
@@ -65,10 +78,12 @@ public final class RulePack {
 
     private static Rule rule(JsonNode r, String source) {
         String id = r.path("id").asText("");
-        if (!id.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException(source + ": every rule needs an id of [A-Za-z0-9._-]");
+        if (!id.matches("[A-Za-z0-9._-]{1,64}"))
+            throw new IllegalArgumentException(source + ": every rule needs an id of [A-Za-z0-9._-]");
         String where = source + ": rule " + id;
         for (Map.Entry<String, JsonNode> e : r.properties()) {
-            if (!RULE_FIELDS.contains(e.getKey())) throw new IllegalArgumentException(where + ": unknown field '" + e.getKey() + "'");
+            if (!RULE_FIELDS.contains(e.getKey()))
+                throw new IllegalArgumentException(where + ": unknown field '" + e.getKey() + "'");
         }
         Severity severity;
         try {
@@ -84,13 +99,18 @@ public final class RulePack {
         Rule.FirstSeen firstSeen = null;
         if (r.has("firstSeen")) {
             JsonNode f = r.get("firstSeen");
-            firstSeen = new Rule.FirstSeen(fields(f.path("field"), where + ".firstSeen"), f.path("baseline").asInt(1));
+            firstSeen = new Rule.FirstSeen(
+                    fields(f.path("field"), where + ".firstSeen"),
+                    f.path("baseline").asInt(1));
         }
-        Rule.Lowers lowers = r.has("lowers") ? new Rule.Lowers(fields(r.get("lowers").path("field"), where + ".lowers")) : null;
+        Rule.Lowers lowers =
+                r.has("lowers") ? new Rule.Lowers(fields(r.get("lowers").path("field"), where + ".lowers")) : null;
         Rule.After after = null;
         if (r.has("after")) {
             JsonNode a = r.get("after");
-            after = new Rule.After(Match.parse(a.get("match"), where + ".after.match"), duration(a.path("within").asText("1h"), where));
+            after = new Rule.After(
+                    Match.parse(a.get("match"), where + ".after.match"),
+                    duration(a.path("within").asText("1h"), where));
         }
         List<ResponseAction> responses = new ArrayList<>();
         try {
@@ -99,12 +119,22 @@ public final class RulePack {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
         try {
-            return new Rule(id, severity, r.path("description").asText(id), Match.parse(r.get("match"), where + ".match"),
-                    r.has("trigger") ? Match.parse(r.get("trigger"), where + ".trigger") : null, groupBy,
-                    duration(r.path("window").asText("60s"), where), r.path("threshold").asInt(1), firstSeen, lowers, after,
+            return new Rule(
+                    id,
+                    severity,
+                    r.path("description").asText(id),
+                    Match.parse(r.get("match"), where + ".match"),
+                    r.has("trigger") ? Match.parse(r.get("trigger"), where + ".trigger") : null,
+                    groupBy,
+                    duration(r.path("window").asText("60s"), where),
+                    r.path("threshold").asInt(1),
+                    firstSeen,
+                    lowers,
+                    after,
                     responses);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage() : where + ": " + e.getMessage());
+            throw new IllegalArgumentException(
+                    e.getMessage().startsWith(source) ? e.getMessage() : where + ": " + e.getMessage());
         }
     }
 

@@ -28,9 +28,10 @@ import java.util.stream.Stream;
 final class TimeOrder implements AutoCloseable {
     static final long RUN_BYTES = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Comparator<Item> ORDER = Comparator.comparingLong(Item::t).thenComparingLong(Item::seq);
+    private static final Comparator<Item> ORDER =
+            Comparator.comparingLong(Item::t).thenComparingLong(Item::seq);
 
-    private record Item(long t, long seq, byte[] json) { }
+    private record Item(long t, long seq, byte[] json) {}
 
     private final long runBytes;
     private final List<Item> buffer = new ArrayList<>();
@@ -73,12 +74,14 @@ final class TimeOrder implements AutoCloseable {
     private void spill() throws IOException {
         if (buffer.isEmpty()) return;
         if (dir == null) {
-            dir = Files.createTempDirectory("rampart-detect-",
+            dir = Files.createTempDirectory(
+                    "rampart-detect-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         buffer.sort(ORDER);
         Path run = dir.resolve("run-" + runs.size());
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
             for (Item i : buffer) write(out, i);
         }
         runs.add(run);
@@ -115,7 +118,7 @@ final class TimeOrder implements AutoCloseable {
             return;
         }
         spill();
-        record Head(Item item, DataInputStream in) { }
+        record Head(Item item, DataInputStream in) {}
         PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::item, ORDER));
         List<DataInputStream> open = new ArrayList<>();
         try {
@@ -136,7 +139,8 @@ final class TimeOrder implements AutoCloseable {
         }
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         buffer.clear();
         if (dir == null) return;
         try (Stream<Path> files = Files.list(dir)) {

@@ -91,8 +91,14 @@ public final class TrailTailer implements AutoCloseable {
      * @param onNewFinding called after a new finding is committed (the trail record of it)
      * @param idleMillis   how long a pass waits for a wake-up before looking anyway (records written without one)
      */
-    public TrailTailer(TrailLayout layout, FindingStore store, List<Rule> rules, Detector.Responses responses,
-                       Consumer<Finding> onNewFinding, long idleMillis) throws SQLException {
+    public TrailTailer(
+            TrailLayout layout,
+            FindingStore store,
+            List<Rule> rules,
+            Detector.Responses responses,
+            Consumer<Finding> onNewFinding,
+            long idleMillis)
+            throws SQLException {
         this.layout = layout;
         this.db = store.database();
         this.onNewFinding = onNewFinding;
@@ -103,7 +109,7 @@ public final class TrailTailer implements AutoCloseable {
         });
         JsonNode state = db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT file, records, bytes, done FROM detector_cursor");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Cursor cur = new Cursor();
                     cur.records = rs.getLong(2);
@@ -113,7 +119,7 @@ public final class TrailTailer implements AutoCloseable {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT doc FROM detector_state WHERE id = 1");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? parse(rs.getString(1)) : null;
             }
         });
@@ -201,7 +207,8 @@ public final class TrailTailer implements AutoCloseable {
             lastScan = now;
         }
         if (fresh) {
-            // Commit the first pass even when it read nothing: "fresh" (start at the end) must happen once per database.
+            // Commit the first pass even when it read nothing: "fresh" (start at the end) must happen once per
+            // database.
             uncommitted = true;
             fresh = false;
         }
@@ -253,15 +260,18 @@ public final class TrailTailer implements AutoCloseable {
             // A position is a record, readable or not: an unreadable one is reported once and passed for good.
             long[] index = {0};
             try (InputStream in = Files.newInputStream(layout.resolve(object))) {
-                CloudTrailReader.read(in, r -> {
-                    if (index[0]++ < cur.records) return;
-                    feed(r);
-                    cur.records++;
-                }, (i, offset, reason) -> {
-                    if (index[0]++ < cur.records) return;
-                    unreadable(object, "record " + i + ", byte " + offset + " (uncompressed)", reason);
-                    cur.records++;
-                });
+                CloudTrailReader.read(
+                        in,
+                        r -> {
+                            if (index[0]++ < cur.records) return;
+                            feed(r);
+                            cur.records++;
+                        },
+                        (i, offset, reason) -> {
+                            if (index[0]++ < cur.records) return;
+                            unreadable(object, "record " + i + ", byte " + offset + " (uncompressed)", reason);
+                            cur.records++;
+                        });
             } catch (NoSuchFileException e) {
                 continue;
             }
@@ -281,7 +291,7 @@ public final class TrailTailer implements AutoCloseable {
             if (size <= c.bytes) return;
             long len = Math.min(size - c.bytes, WINDOW);
             ByteBuffer buf = ByteBuffer.allocate((int) len);
-            while (buf.hasRemaining() && ch.read(buf, c.bytes + buf.position()) > 0) { }
+            while (buf.hasRemaining() && ch.read(buf, c.bytes + buf.position()) > 0) {}
             bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
         } catch (NoSuchFileException e) {
             return; // sealed meanwhile: the next scan reads the rest from the log file
@@ -295,8 +305,10 @@ public final class TrailTailer implements AutoCloseable {
                 c.skipping = false; // the end of an over-long line, reported when it began
             } else if (len > CloudTrailReader.MAX_RECORD_BYTES) {
                 // Not parsed: kept by the sealer (it has an eventTime), so it counts as a position.
-                unreadable(name.toString(), "byte " + c.bytes, "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES
-                        + " bytes");
+                unreadable(
+                        name.toString(),
+                        "byte " + c.bytes,
+                        "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES + " bytes");
                 c.records++;
             } else if (len > 0) {
                 JsonNode r;
@@ -321,8 +333,10 @@ public final class TrailTailer implements AutoCloseable {
             c.bytes += rest;
         } else if (rest > CloudTrailReader.MAX_RECORD_BYTES) {
             // A line this long is no record of ours, whether or not its end was written yet: pass it as it comes.
-            unreadable(name.toString(), "byte " + c.bytes, "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES
-                    + " bytes");
+            unreadable(
+                    name.toString(),
+                    "byte " + c.bytes,
+                    "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES + " bytes");
             c.records++;
             c.skipping = true;
             c.bytes += rest;
@@ -341,10 +355,22 @@ public final class TrailTailer implements AutoCloseable {
         String evidence = file + " at " + position + ": " + reason;
         Finding f = unreadableFindings.get(file);
         if (f == null) {
-            f = new Finding("F" + now.toEpochMilli() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8),
-                    UNREADABLE_RULE, Severity.HIGH, "Unreadable trail record: the detector skipped a record it could not read "
-                    + "(damaged, truncated or over-long) in " + file, null, null, null, now, now, 1, List.of(evidence),
-                    Finding.Status.OPEN, List.of());
+            f = new Finding(
+                    "F" + now.toEpochMilli() + "-"
+                            + java.util.UUID.randomUUID().toString().substring(0, 8),
+                    UNREADABLE_RULE,
+                    Severity.HIGH,
+                    "Unreadable trail record: the detector skipped a record it could not read "
+                            + "(damaged, truncated or over-long) in " + file,
+                    null,
+                    null,
+                    null,
+                    now,
+                    now,
+                    1,
+                    List.of(evidence),
+                    Finding.Status.OPEN,
+                    List.of());
             raised.add(f);
         } else {
             f = f.grown(now, evidence);
@@ -379,7 +405,7 @@ public final class TrailTailer implements AutoCloseable {
             for (Finding f : findings) FindingStore.save(c, f, false);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO detector_cursor(file, records, bytes, done) VALUES(?, ?, ?, ?) ON CONFLICT(file)"
-                    + " DO UPDATE SET records = excluded.records, bytes = excluded.bytes, done = excluded.done")) {
+                            + " DO UPDATE SET records = excluded.records, bytes = excluded.bytes, done = excluded.done")) {
                 for (Map.Entry<String, Cursor> e : dirty.entrySet()) {
                     ps.setString(1, e.getKey());
                     ps.setLong(2, e.getValue().records);
@@ -412,7 +438,8 @@ public final class TrailTailer implements AutoCloseable {
     }
 
     /** Stops the thread after its current pass and commits what it has read. */
-    @Override public void close() {
+    @Override
+    public void close() {
         stopping = true;
         signal.release();
         try {

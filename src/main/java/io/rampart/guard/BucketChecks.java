@@ -30,15 +30,22 @@ final class BucketChecks {
     static final int MIN_DAYS = 30;
 
     /** What was read of a bucket: its checks, and the configuration --fix starts from. */
-    record Result(String bucket, List<Check> checks, Read<ServerSideEncryptionConfiguration> encryption, Read<String> policy,
-                  Read<GetBucketVersioningResponse> versioning, Read<PublicAccessBlockConfiguration> publicAccessBlock,
-                  Optional<Inventory.Result> inventory) {
+    record Result(
+            String bucket,
+            List<Check> checks,
+            Read<ServerSideEncryptionConfiguration> encryption,
+            Read<String> policy,
+            Read<GetBucketVersioningResponse> versioning,
+            Read<PublicAccessBlockConfiguration> publicAccessBlock,
+            Optional<Inventory.Result> inventory) {
         Optional<Check> check(Rule rule) {
             return checks.stream().filter(c -> c.rule() == rule).findFirst();
         }
 
         boolean failed(Rule rule) {
-            return check(rule).map(c -> c.status() == Check.Status.FAIL || c.status() == Check.Status.WARN).orElse(false);
+            return check(rule)
+                    .map(c -> c.status() == Check.Status.FAIL || c.status() == Check.Status.WARN)
+                    .orElse(false);
         }
     }
 
@@ -60,95 +67,140 @@ final class BucketChecks {
         String res = arn(bucket);
         List<Check> out = new ArrayList<>();
 
-        Read<ServerSideEncryptionConfiguration> enc = Read.of("s3:GetEncryptionConfiguration",
+        Read<ServerSideEncryptionConfiguration> enc = Read.of(
+                "s3:GetEncryptionConfiguration",
                 Set.of("ServerSideEncryptionConfigurationNotFoundError"),
                 () -> s3.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration());
         boolean blocked = false;
-        String blockCmd = "aws s3api put-bucket-encryption --bucket " + bucket + " --server-side-encryption-configuration "
-                + "'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"},"
-                + "\"BlockedEncryptionTypes\":{\"EncryptionType\":[\"SSE-C\"]}}]}'";
+        String blockCmd =
+                "aws s3api put-bucket-encryption --bucket " + bucket + " --server-side-encryption-configuration "
+                        + "'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"},"
+                        + "\"BlockedEncryptionTypes\":{\"EncryptionType\":[\"SSE-C\"]}}]}'";
         switch (enc) {
             case Got<ServerSideEncryptionConfiguration> g -> {
                 blocked = blocksSseC(g.value());
                 String ev = "default encryption: " + describe(g.value());
-                out.add(blocked ? Check.pass(Rule.SSEC_BLOCKED, res, ev)
-                        : Check.fail(Rule.SSEC_BLOCKED, res, ev + "; SSE-C writes are accepted", blockCmd));
+                out.add(
+                        blocked
+                                ? Check.pass(Rule.SSEC_BLOCKED, res, ev)
+                                : Check.fail(Rule.SSEC_BLOCKED, res, ev + "; SSE-C writes are accepted", blockCmd));
             }
-            case Absent<ServerSideEncryptionConfiguration> a -> out.add(Check.fail(Rule.SSEC_BLOCKED, res,
-                    "no default encryption configuration; SSE-C writes are accepted", blockCmd));
+            case Absent<ServerSideEncryptionConfiguration> a ->
+                out.add(Check.fail(
+                        Rule.SSEC_BLOCKED,
+                        res,
+                        "no default encryption configuration; SSE-C writes are accepted",
+                        blockCmd));
             default -> out.add(Check.unknown(Rule.SSEC_BLOCKED, res, enc.why(), enc.grant()));
         }
 
-        Read<String> policyRead = Read.of("s3:GetBucketPolicy", Set.of("NoSuchBucketPolicy"),
+        Read<String> policyRead = Read.of(
+                "s3:GetBucketPolicy",
+                Set.of("NoSuchBucketPolicy"),
                 () -> s3.getBucketPolicy(b -> b.bucket(bucket)).policy());
         policyChecks(bucket, res, policyRead, blocked, out);
 
-        Read<GetBucketVersioningResponse> ver = Read.of("s3:GetBucketVersioning", () -> s3.getBucketVersioning(b -> b.bucket(bucket)));
+        Read<GetBucketVersioningResponse> ver =
+                Read.of("s3:GetBucketVersioning", () -> s3.getBucketVersioning(b -> b.bucket(bucket)));
         if (ver instanceof Got<GetBucketVersioningResponse> g) {
             GetBucketVersioningResponse v = g.value();
             String status = v.status() == null ? "never enabled" : v.statusAsString();
-            out.add(v.status() == BucketVersioningStatus.ENABLED
-                    ? Check.pass(Rule.VERSIONING, res, "versioning " + status)
-                    : Check.fail(Rule.VERSIONING, res, "versioning " + status + ": an overwrite or delete destroys the only copy",
-                            "aws s3api put-bucket-versioning --bucket " + bucket + " --versioning-configuration Status=Enabled"));
+            out.add(
+                    v.status() == BucketVersioningStatus.ENABLED
+                            ? Check.pass(Rule.VERSIONING, res, "versioning " + status)
+                            : Check.fail(
+                                    Rule.VERSIONING,
+                                    res,
+                                    "versioning " + status + ": an overwrite or delete destroys the only copy",
+                                    "aws s3api put-bucket-versioning --bucket " + bucket
+                                            + " --versioning-configuration Status=Enabled"));
             String mfa = v.mfaDeleteAsString() == null ? "Disabled" : v.mfaDeleteAsString();
-            out.add("Enabled".equals(mfa)
-                    ? Check.pass(Rule.MFA_DELETE, res, "MFA delete Enabled")
-                    : Check.fail(Rule.MFA_DELETE, res, "MFA delete " + mfa + ": a stolen key alone can delete versions",
-                            "aws s3api put-bucket-versioning --bucket " + bucket + " --versioning-configuration "
-                                    + "Status=Enabled,MFADelete=Enabled --mfa 'MFA-DEVICE-ARN CODE'  (as the account root)"));
+            out.add(
+                    "Enabled".equals(mfa)
+                            ? Check.pass(Rule.MFA_DELETE, res, "MFA delete Enabled")
+                            : Check.fail(
+                                    Rule.MFA_DELETE,
+                                    res,
+                                    "MFA delete " + mfa + ": a stolen key alone can delete versions",
+                                    "aws s3api put-bucket-versioning --bucket " + bucket
+                                            + " --versioning-configuration "
+                                            + "Status=Enabled,MFADelete=Enabled --mfa 'MFA-DEVICE-ARN CODE'  (as the account root)"));
         } else {
             out.add(Check.unknown(Rule.VERSIONING, res, ver.why(), ver.grant()));
             out.add(Check.unknown(Rule.MFA_DELETE, res, ver.why(), ver.grant()));
         }
 
-        Read<ObjectLockConfiguration> lock = Read.of("s3:GetBucketObjectLockConfiguration",
+        Read<ObjectLockConfiguration> lock = Read.of(
+                "s3:GetBucketObjectLockConfiguration",
                 Set.of("ObjectLockConfigurationNotFoundError"),
                 () -> s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration());
         String lockCmd = "aws s3api put-object-lock-configuration --bucket " + bucket + " --object-lock-configuration "
-                + "'{\"ObjectLockEnabled\":\"Enabled\",\"Rule\":{\"DefaultRetention\":{\"Mode\":\"GOVERNANCE\",\"Days\":" + MIN_DAYS + "}}}'";
+                + "'{\"ObjectLockEnabled\":\"Enabled\",\"Rule\":{\"DefaultRetention\":{\"Mode\":\"GOVERNANCE\",\"Days\":"
+                + MIN_DAYS + "}}}'";
         switch (lock) {
-            case Got<ObjectLockConfiguration> g when "Enabled".equals(g.value().objectLockEnabledAsString()) -> {
+            case Got<ObjectLockConfiguration> g
+            when "Enabled".equals(g.value().objectLockEnabledAsString()) -> {
                 var rule = g.value().rule();
                 if (rule != null && rule.defaultRetention() != null) {
                     var r = rule.defaultRetention();
-                    out.add(Check.pass(Rule.OBJECT_LOCK, res, "Object Lock enabled, default retention " + r.modeAsString() + " "
-                            + (r.days() != null ? r.days() + " days" : r.years() + " years")));
+                    out.add(Check.pass(
+                            Rule.OBJECT_LOCK,
+                            res,
+                            "Object Lock enabled, default retention " + r.modeAsString() + " "
+                                    + (r.days() != null ? r.days() + " days" : r.years() + " years")));
                 } else {
-                    out.add(Check.warn(Rule.OBJECT_LOCK, res, "Object Lock enabled without a default retention: new versions are not locked",
+                    out.add(Check.warn(
+                            Rule.OBJECT_LOCK,
+                            res,
+                            "Object Lock enabled without a default retention: new versions are not locked",
                             lockCmd));
                 }
             }
-            case Got<ObjectLockConfiguration> g -> out.add(Check.fail(Rule.OBJECT_LOCK, res, "Object Lock not enabled", lockCmd));
-            case Absent<ObjectLockConfiguration> a -> out.add(Check.fail(Rule.OBJECT_LOCK, res, "Object Lock not enabled", lockCmd));
+            case Got<ObjectLockConfiguration> g ->
+                out.add(Check.fail(Rule.OBJECT_LOCK, res, "Object Lock not enabled", lockCmd));
+            case Absent<ObjectLockConfiguration> a ->
+                out.add(Check.fail(Rule.OBJECT_LOCK, res, "Object Lock not enabled", lockCmd));
             default -> out.add(Check.unknown(Rule.OBJECT_LOCK, res, lock.why(), lock.grant()));
         }
 
-        Read<List<LifecycleRule>> lc = Read.of("s3:GetLifecycleConfiguration", Set.of("NoSuchLifecycleConfiguration"),
+        Read<List<LifecycleRule>> lc = Read.of(
+                "s3:GetLifecycleConfiguration",
+                Set.of("NoSuchLifecycleConfiguration"),
                 () -> s3.getBucketLifecycleConfiguration(b -> b.bucket(bucket)).rules());
         switch (lc) {
             case Got<List<LifecycleRule>> g -> out.add(lifecycle(bucket, res, g.value()));
-            case Absent<List<LifecycleRule>> a -> out.add(Check.pass(Rule.LIFECYCLE, res,
-                    "no lifecycle configuration: nothing expires by itself"));
+            case Absent<List<LifecycleRule>> a ->
+                out.add(Check.pass(Rule.LIFECYCLE, res, "no lifecycle configuration: nothing expires by itself"));
             default -> out.add(Check.unknown(Rule.LIFECYCLE, res, lc.why(), lc.grant()));
         }
 
-        Read<ReplicationConfiguration> rep = Read.of("s3:GetReplicationConfiguration", Set.of("ReplicationConfigurationNotFoundError"),
+        Read<ReplicationConfiguration> rep = Read.of(
+                "s3:GetReplicationConfiguration",
+                Set.of("ReplicationConfigurationNotFoundError"),
                 () -> s3.getBucketReplication(b -> b.bucket(bucket)).replicationConfiguration());
-        String repCmd = "aws s3api put-bucket-replication --bucket " + bucket + " --replication-configuration file://replication.json"
+        String repCmd = "aws s3api put-bucket-replication --bucket " + bucket
+                + " --replication-configuration file://replication.json"
                 + "  (destination: a versioned bucket in another account, ideally with Object Lock)";
         switch (rep) {
             case Got<ReplicationConfiguration> g -> {
-                List<String> on = g.value().rules().stream().filter(r -> "Enabled".equals(r.statusAsString()))
-                        .map(r -> r.destination() == null ? "?" : r.destination().bucket()).toList();
-                out.add(on.isEmpty() ? Check.fail(Rule.REPLICATION, res, "replication configured but no rule is Enabled", repCmd)
-                        : Check.pass(Rule.REPLICATION, res, "replicates to " + String.join(", ", on)));
+                List<String> on = g.value().rules().stream()
+                        .filter(r -> "Enabled".equals(r.statusAsString()))
+                        .map(r ->
+                                r.destination() == null ? "?" : r.destination().bucket())
+                        .toList();
+                out.add(
+                        on.isEmpty()
+                                ? Check.fail(
+                                        Rule.REPLICATION, res, "replication configured but no rule is Enabled", repCmd)
+                                : Check.pass(Rule.REPLICATION, res, "replicates to " + String.join(", ", on)));
             }
-            case Absent<ReplicationConfiguration> a -> out.add(Check.fail(Rule.REPLICATION, res, "no replication", repCmd));
+            case Absent<ReplicationConfiguration> a ->
+                out.add(Check.fail(Rule.REPLICATION, res, "no replication", repCmd));
             default -> out.add(Check.unknown(Rule.REPLICATION, res, rep.why(), rep.grant()));
         }
 
-        Read<PublicAccessBlockConfiguration> pab = Read.of("s3:GetBucketPublicAccessBlock",
+        Read<PublicAccessBlockConfiguration> pab = Read.of(
+                "s3:GetBucketPublicAccessBlock",
                 Set.of("NoSuchPublicAccessBlockConfiguration"),
                 () -> s3.getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration());
         String pabCmd = "aws s3api put-public-access-block --bucket " + bucket + " --public-access-block-configuration "
@@ -157,52 +209,92 @@ final class BucketChecks {
             case Got<PublicAccessBlockConfiguration> g -> {
                 PublicAccessBlockConfiguration c = g.value();
                 String ev = "BlockPublicAcls=" + c.blockPublicAcls() + " IgnorePublicAcls=" + c.ignorePublicAcls()
-                        + " BlockPublicPolicy=" + c.blockPublicPolicy() + " RestrictPublicBuckets=" + c.restrictPublicBuckets();
-                boolean all = Boolean.TRUE.equals(c.blockPublicAcls()) && Boolean.TRUE.equals(c.ignorePublicAcls())
-                        && Boolean.TRUE.equals(c.blockPublicPolicy()) && Boolean.TRUE.equals(c.restrictPublicBuckets());
-                out.add(all ? Check.pass(Rule.PUBLIC_ACCESS_BLOCK, res, ev) : Check.fail(Rule.PUBLIC_ACCESS_BLOCK, res, ev, pabCmd));
+                        + " BlockPublicPolicy=" + c.blockPublicPolicy() + " RestrictPublicBuckets="
+                        + c.restrictPublicBuckets();
+                boolean all = Boolean.TRUE.equals(c.blockPublicAcls())
+                        && Boolean.TRUE.equals(c.ignorePublicAcls())
+                        && Boolean.TRUE.equals(c.blockPublicPolicy())
+                        && Boolean.TRUE.equals(c.restrictPublicBuckets());
+                out.add(
+                        all
+                                ? Check.pass(Rule.PUBLIC_ACCESS_BLOCK, res, ev)
+                                : Check.fail(Rule.PUBLIC_ACCESS_BLOCK, res, ev, pabCmd));
             }
-            case Absent<PublicAccessBlockConfiguration> a -> out.add(Check.fail(Rule.PUBLIC_ACCESS_BLOCK, res,
-                    "no Block Public Access configuration on the bucket", pabCmd));
+            case Absent<PublicAccessBlockConfiguration> a ->
+                out.add(Check.fail(
+                        Rule.PUBLIC_ACCESS_BLOCK, res, "no Block Public Access configuration on the bucket", pabCmd));
             default -> out.add(Check.unknown(Rule.PUBLIC_ACCESS_BLOCK, res, pab.why(), pab.grant()));
         }
 
-        Read<List<Grant>> acl = Read.of("s3:GetBucketAcl", () -> s3.getBucketAcl(b -> b.bucket(bucket)).grants());
+        Read<List<Grant>> acl = Read.of(
+                "s3:GetBucketAcl", () -> s3.getBucketAcl(b -> b.bucket(bucket)).grants());
         if (acl instanceof Got<List<Grant>> g) {
-            List<String> pub = g.value().stream().filter(x -> x.grantee() != null && x.grantee().uri() != null
-                            && (x.grantee().uri().endsWith("/global/AllUsers") || x.grantee().uri().endsWith("/global/AuthenticatedUsers")))
-                    .map(x -> x.grantee().uri().substring(x.grantee().uri().lastIndexOf('/') + 1) + ":" + x.permissionAsString()).toList();
-            out.add(pub.isEmpty() ? Check.pass(Rule.PUBLIC_ACL, res, g.value().size() + " grant(s), none to AllUsers or AuthenticatedUsers")
-                    : Check.fail(Rule.PUBLIC_ACL, res, "ACL grants " + String.join(", ", pub),
-                            "aws s3api put-bucket-acl --bucket " + bucket + " --acl private"));
+            List<String> pub = g.value().stream()
+                    .filter(x -> x.grantee() != null
+                            && x.grantee().uri() != null
+                            && (x.grantee().uri().endsWith("/global/AllUsers")
+                                    || x.grantee().uri().endsWith("/global/AuthenticatedUsers")))
+                    .map(x -> x.grantee().uri().substring(x.grantee().uri().lastIndexOf('/') + 1) + ":"
+                            + x.permissionAsString())
+                    .toList();
+            out.add(
+                    pub.isEmpty()
+                            ? Check.pass(
+                                    Rule.PUBLIC_ACL,
+                                    res,
+                                    g.value().size() + " grant(s), none to AllUsers or AuthenticatedUsers")
+                            : Check.fail(
+                                    Rule.PUBLIC_ACL,
+                                    res,
+                                    "ACL grants " + String.join(", ", pub),
+                                    "aws s3api put-bucket-acl --bucket " + bucket + " --acl private"));
         } else {
             out.add(Check.unknown(Rule.PUBLIC_ACL, res, acl.why(), acl.grant()));
         }
 
-        Read<GetBucketLoggingResponse> log = Read.of("s3:GetBucketLogging", () -> s3.getBucketLogging(b -> b.bucket(bucket)));
+        Read<GetBucketLoggingResponse> log =
+                Read.of("s3:GetBucketLogging", () -> s3.getBucketLogging(b -> b.bucket(bucket)));
         if (log instanceof Got<GetBucketLoggingResponse> g) {
             var le = g.value().loggingEnabled();
-            out.add(le != null ? Check.pass(Rule.ACCESS_LOGS, res, "access logs to " + le.targetBucket() + "/" + nz(le.targetPrefix()))
-                    : Check.fail(Rule.ACCESS_LOGS, res, "server access logging off",
-                            "aws s3api put-bucket-logging --bucket " + bucket + " --bucket-logging-status "
-                                    + "'{\"LoggingEnabled\":{\"TargetBucket\":\"LOG-BUCKET\",\"TargetPrefix\":\"" + bucket + "/\"}}'"));
+            out.add(
+                    le != null
+                            ? Check.pass(
+                                    Rule.ACCESS_LOGS,
+                                    res,
+                                    "access logs to " + le.targetBucket() + "/" + nz(le.targetPrefix()))
+                            : Check.fail(
+                                    Rule.ACCESS_LOGS,
+                                    res,
+                                    "server access logging off",
+                                    "aws s3api put-bucket-logging --bucket " + bucket + " --bucket-logging-status "
+                                            + "'{\"LoggingEnabled\":{\"TargetBucket\":\"LOG-BUCKET\",\"TargetPrefix\":\""
+                                            + bucket + "/\"}}'"));
         } else {
             out.add(Check.unknown(Rule.ACCESS_LOGS, res, log.why(), log.grant()));
         }
 
-        Read<GetBucketNotificationConfigurationResponse> nt = Read.of("s3:GetBucketNotification",
-                () -> s3.getBucketNotificationConfiguration(b -> b.bucket(bucket)));
+        Read<GetBucketNotificationConfigurationResponse> nt =
+                Read.of("s3:GetBucketNotification", () -> s3.getBucketNotificationConfiguration(b -> b.bucket(bucket)));
         if (nt instanceof Got<GetBucketNotificationConfigurationResponse> g) {
             var n = g.value();
-            int count = n.topicConfigurations().size() + n.queueConfigurations().size() + n.lambdaFunctionConfigurations().size()
+            int count = n.topicConfigurations().size()
+                    + n.queueConfigurations().size()
+                    + n.lambdaFunctionConfigurations().size()
                     + (n.eventBridgeConfiguration() != null ? 1 : 0);
-            out.add(count > 0 ? Check.pass(Rule.EVENT_NOTIFICATIONS, res, count + " notification destination(s)")
-                    : Check.fail(Rule.EVENT_NOTIFICATIONS, res, "no event notifications",
-                            "aws s3api put-bucket-notification-configuration --bucket " + bucket + " --notification-configuration "
-                                    + (aws ? "'{\"EventBridgeConfiguration\":{}}'"
-                                    : "'{\"QueueConfigurations\":[{\"QueueArn\":\"arn:rampart:sqs::HOOK:webhook\",\"Events\":"
-                                            + "[\"s3:ObjectCreated:*\",\"s3:ObjectRemoved:*\"]}]}'  (on Rampart: HOOK is a webhook "
-                                            + "of the server's configuration)")));
+            out.add(
+                    count > 0
+                            ? Check.pass(Rule.EVENT_NOTIFICATIONS, res, count + " notification destination(s)")
+                            : Check.fail(
+                                    Rule.EVENT_NOTIFICATIONS,
+                                    res,
+                                    "no event notifications",
+                                    "aws s3api put-bucket-notification-configuration --bucket " + bucket
+                                            + " --notification-configuration "
+                                            + (aws
+                                                    ? "'{\"EventBridgeConfiguration\":{}}'"
+                                                    : "'{\"QueueConfigurations\":[{\"QueueArn\":\"arn:rampart:sqs::HOOK:webhook\",\"Events\":"
+                                                            + "[\"s3:ObjectCreated:*\",\"s3:ObjectRemoved:*\"]}]}'  (on Rampart: HOOK is a webhook "
+                                                            + "of the server's configuration)")));
         } else {
             out.add(Check.unknown(Rule.EVENT_NOTIFICATIONS, res, nt.why(), nt.grant()));
         }
@@ -231,7 +323,11 @@ final class BucketChecks {
             }
             case Absent<String> a -> {
                 out.add(sseCPolicyFail(res, "no bucket policy", blocked, sseCFix));
-                out.add(Check.fail(Rule.LONG_LIVED_GUARDRAIL, res, "no bucket policy: writes with long-lived keys are not refused", llFix));
+                out.add(Check.fail(
+                        Rule.LONG_LIVED_GUARDRAIL,
+                        res,
+                        "no bucket policy: writes with long-lived keys are not refused",
+                        llFix));
                 out.add(Check.pass(Rule.PUBLIC_POLICY, res, "no bucket policy"));
                 return;
             }
@@ -244,21 +340,32 @@ final class BucketChecks {
         }
         List<PolicyProbes.Verdict> sseC = probes.sseCUpload(doc, bucket);
         String sseCEv = sseC.stream().map(Object::toString).collect(Collectors.joining("; "));
-        out.add(sseC.stream().allMatch(PolicyProbes.Verdict::denied) ? Check.pass(Rule.SSEC_POLICY, res, sseCEv)
-                : sseCPolicyFail(res, sseCEv, blocked, sseCFix));
+        out.add(
+                sseC.stream().allMatch(PolicyProbes.Verdict::denied)
+                        ? Check.pass(Rule.SSEC_POLICY, res, sseCEv)
+                        : sseCPolicyFail(res, sseCEv, blocked, sseCFix));
 
         List<PolicyProbes.Verdict> ll = probes.longLivedWrites(doc, bucket);
         String llEv = ll.stream().map(Object::toString).collect(Collectors.joining("; "));
-        out.add(ll.stream().allMatch(PolicyProbes.Verdict::denied) ? Check.pass(Rule.LONG_LIVED_GUARDRAIL, res, llEv)
-                : Check.fail(Rule.LONG_LIVED_GUARDRAIL, res, llEv, llFix));
+        out.add(
+                ll.stream().allMatch(PolicyProbes.Verdict::denied)
+                        ? Check.pass(Rule.LONG_LIVED_GUARDRAIL, res, llEv)
+                        : Check.fail(Rule.LONG_LIVED_GUARDRAIL, res, llEv, llFix));
 
         List<String> anon = probes.anonymousGrants(doc, bucket);
-        out.add(anon.isEmpty() ? Check.pass(Rule.PUBLIC_POLICY, res, "an anonymous caller is granted nothing")
-                : Check.fail(Rule.PUBLIC_POLICY, anon.stream().anyMatch(a -> !a.equals("s3:GetObject") && !a.equals("s3:ListBucket"))
-                                ? Severity.CRITICAL : Severity.HIGH, res,
-                        "anonymous callers are allowed " + String.join(", ", anon),
-                        "remove the statements granting Principal \"*\" without a condition, then "
-                                + "aws s3api put-bucket-policy --bucket " + bucket + " --policy file://policy.json"));
+        out.add(
+                anon.isEmpty()
+                        ? Check.pass(Rule.PUBLIC_POLICY, res, "an anonymous caller is granted nothing")
+                        : Check.fail(
+                                Rule.PUBLIC_POLICY,
+                                anon.stream().anyMatch(a -> !a.equals("s3:GetObject") && !a.equals("s3:ListBucket"))
+                                        ? Severity.CRITICAL
+                                        : Severity.HIGH,
+                                res,
+                                "anonymous callers are allowed " + String.join(", ", anon),
+                                "remove the statements granting Principal \"*\" without a condition, then "
+                                        + "aws s3api put-bucket-policy --bucket " + bucket
+                                        + " --policy file://policy.json"));
     }
 
     private String probesAccount() {
@@ -267,7 +374,8 @@ final class BucketChecks {
 
     /** Without BlockedEncryptionTypes a missing deny statement is the only line left (FAIL); with it, defence in depth (WARN). */
     private static Check sseCPolicyFail(String res, String evidence, boolean blocked, String fix) {
-        return blocked ? Check.warn(Rule.SSEC_POLICY, res, evidence + " (SSE-C is blocked by BlockedEncryptionTypes)", fix)
+        return blocked
+                ? Check.warn(Rule.SSEC_POLICY, res, evidence + " (SSE-C is blocked by BlockedEncryptionTypes)", fix)
                 : Check.fail(Rule.SSEC_POLICY, res, evidence, fix);
     }
 
@@ -280,38 +388,56 @@ final class BucketChecks {
                 seen.add(name + " disabled");
                 continue;
             }
-            if (r.expiration() != null && r.expiration().days() != null && r.expiration().days() < MIN_DAYS) {
-                bad.add(name + " expires current objects after " + r.expiration().days() + " days");
+            if (r.expiration() != null
+                    && r.expiration().days() != null
+                    && r.expiration().days() < MIN_DAYS) {
+                bad.add(name + " expires current objects after "
+                        + r.expiration().days() + " days");
             } else if (r.expiration() != null && r.expiration().date() != null) {
                 bad.add(name + " expires current objects on " + r.expiration().date());
             } else if (r.expiration() != null && r.expiration().days() != null) {
-                seen.add(name + " expires current objects after " + r.expiration().days() + " days");
+                seen.add(name + " expires current objects after "
+                        + r.expiration().days() + " days");
             }
-            if (r.noncurrentVersionExpiration() != null && r.noncurrentVersionExpiration().noncurrentDays() != null) {
+            if (r.noncurrentVersionExpiration() != null
+                    && r.noncurrentVersionExpiration().noncurrentDays() != null) {
                 int d = r.noncurrentVersionExpiration().noncurrentDays();
                 (d < MIN_DAYS ? bad : seen).add(name + " deletes noncurrent versions after " + d + " days");
             }
         }
         if (bad.isEmpty()) {
-            return Check.pass(Rule.LIFECYCLE, res, rules.size() + " rule(s)" + (seen.isEmpty() ? ", none expiring data early" : ": "
-                    + String.join("; ", seen)));
+            return Check.pass(
+                    Rule.LIFECYCLE,
+                    res,
+                    rules.size() + " rule(s)"
+                            + (seen.isEmpty() ? ", none expiring data early" : ": " + String.join("; ", seen)));
         }
-        return Check.fail(Rule.LIFECYCLE, res, String.join("; ", bad) + " (fewer than " + MIN_DAYS + " days to notice an attack)",
-                "aws s3api get-bucket-lifecycle-configuration --bucket " + bucket + " > lc.json; raise Expiration.Days and "
+        return Check.fail(
+                Rule.LIFECYCLE,
+                res,
+                String.join("; ", bad) + " (fewer than " + MIN_DAYS + " days to notice an attack)",
+                "aws s3api get-bucket-lifecycle-configuration --bucket " + bucket
+                        + " > lc.json; raise Expiration.Days and "
                         + "NoncurrentVersionExpiration.NoncurrentDays to at least " + MIN_DAYS + "; aws s3api "
-                        + "put-bucket-lifecycle-configuration --bucket " + bucket + " --lifecycle-configuration file://lc.json");
+                        + "put-bucket-lifecycle-configuration --bucket " + bucket
+                        + " --lifecycle-configuration file://lc.json");
     }
 
     static boolean blocksSseC(ServerSideEncryptionConfiguration c) {
-        return c.rules().stream().anyMatch(r -> r.blockedEncryptionTypes() != null
-                && r.blockedEncryptionTypes().encryptionTypeAsStrings().contains("SSE-C"));
+        return c.rules().stream()
+                .anyMatch(r -> r.blockedEncryptionTypes() != null
+                        && r.blockedEncryptionTypes().encryptionTypeAsStrings().contains("SSE-C"));
     }
 
     static String describe(ServerSideEncryptionConfiguration c) {
         List<String> parts = new ArrayList<>();
         for (ServerSideEncryptionRule r : c.rules()) {
-            String alg = r.applyServerSideEncryptionByDefault() == null ? "none" : r.applyServerSideEncryptionByDefault().sseAlgorithmAsString();
-            String blocked = r.blockedEncryptionTypes() == null ? "none" : String.join(",", r.blockedEncryptionTypes().encryptionTypeAsStrings());
+            String alg = r.applyServerSideEncryptionByDefault() == null
+                    ? "none"
+                    : r.applyServerSideEncryptionByDefault().sseAlgorithmAsString();
+            String blocked = r.blockedEncryptionTypes() == null
+                    ? "none"
+                    : String.join(",", r.blockedEncryptionTypes().encryptionTypeAsStrings());
             parts.add("SSEAlgorithm=" + alg + " BlockedEncryptionTypes=" + blocked);
         }
         return parts.isEmpty() ? "no rules" : String.join("; ", parts);

@@ -8,10 +8,18 @@ import java.util.Locale;
  */
 public record Check(Rule rule, Status status, Severity severity, String resource, String evidence, String remediation) {
 
-    public enum Status { PASS, FAIL, WARN, UNKNOWN }
+    public enum Status {
+        PASS,
+        FAIL,
+        WARN,
+        UNKNOWN
+    }
 
     public enum Severity {
-        LOW, MEDIUM, HIGH, CRITICAL;
+        LOW,
+        MEDIUM,
+        HIGH,
+        CRITICAL;
 
         /** LOW, MEDIUM, HIGH or CRITICAL in any case; IllegalArgumentException naming the choices otherwise. */
         public static Severity parse(String s) {

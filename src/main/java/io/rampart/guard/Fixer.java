@@ -33,10 +33,10 @@ public final class Fixer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One change: the AWS CLI command equivalent to what guard does, and the one that undoes it. */
-    public record Change(String bucket, String what, String command, String undo, Runnable apply) { }
+    public record Change(String bucket, String what, String command, String undo, Runnable apply) {}
 
     /** A change guard will not make, and why (with what to do instead). */
-    public record Skip(String bucket, String what, String why) { }
+    public record Skip(String bucket, String what, String why) {}
 
     public record Plan(List<Change> changes, List<Skip> skips) {
         public String describe(boolean applied) {
@@ -44,16 +44,34 @@ public final class Fixer {
             if (changes.isEmpty()) {
                 sb.append("fix: nothing to change\n");
             } else {
-                sb.append(applied ? "fix: applied " + changes.size() + " change(s)\n"
-                        : "fix (dry run): " + changes.size() + " change(s); re-run with --yes to apply\n");
+                sb.append(
+                        applied
+                                ? "fix: applied " + changes.size() + " change(s)\n"
+                                : "fix (dry run): " + changes.size() + " change(s); re-run with --yes to apply\n");
             }
             for (Change c : changes) {
-                sb.append("  ").append(applied ? "applied" : "would").append(": bucket ").append(c.bucket()).append(": ")
-                        .append(c.what()).append('\n').append("    ").append(c.command()).append('\n')
-                        .append("    undo: ").append(c.undo()).append('\n');
+                sb.append("  ")
+                        .append(applied ? "applied" : "would")
+                        .append(": bucket ")
+                        .append(c.bucket())
+                        .append(": ")
+                        .append(c.what())
+                        .append('\n')
+                        .append("    ")
+                        .append(c.command())
+                        .append('\n')
+                        .append("    undo: ")
+                        .append(c.undo())
+                        .append('\n');
             }
             for (Skip s : skips) {
-                sb.append("  skipped: bucket ").append(s.bucket()).append(": ").append(s.what()).append(": ").append(s.why()).append('\n');
+                sb.append("  skipped: bucket ")
+                        .append(s.bucket())
+                        .append(": ")
+                        .append(s.what())
+                        .append(": ")
+                        .append(s.why())
+                        .append('\n');
             }
             return sb.toString();
         }
@@ -90,45 +108,71 @@ public final class Fixer {
         String b = r.bucket();
         Inventory.Result inv = r.inventory().orElseGet(() -> inventory.scan(b));
         if (inv.failure() != null || inv.denied() > 0) {
-            skips.add(new Skip(b, "block SSE-C", "cannot tell whether it holds SSE-C objects (" + inv.check(b).evidence() + ")"));
+            skips.add(new Skip(
+                    b,
+                    "block SSE-C",
+                    "cannot tell whether it holds SSE-C objects ("
+                            + inv.check(b).evidence() + ")"));
             return;
         }
         if (!inv.sseC().isEmpty()) {
-            skips.add(new Skip(b, "block SSE-C", inv.sseC().size() + " SSE-C version(s) found (e.g. " + inv.sseC().get(0)
-                    + "): if an application of yours writes them, move it to SSE-S3 or SSE-KMS first; if not, this may be an "
-                    + "attack: restore the previous versions, then block SSE-C (aws s3api put-bucket-encryption ... "
-                    + "\"BlockedEncryptionTypes\":{\"EncryptionType\":[\"SSE-C\"]})"));
+            skips.add(new Skip(
+                    b,
+                    "block SSE-C",
+                    inv.sseC().size() + " SSE-C version(s) found (e.g. "
+                            + inv.sseC().get(0)
+                            + "): if an application of yours writes them, move it to SSE-S3 or SSE-KMS first; if not, this may be an "
+                            + "attack: restore the previous versions, then block SSE-C (aws s3api put-bucket-encryption ... "
+                            + "\"BlockedEncryptionTypes\":{\"EncryptionType\":[\"SSE-C\"]})"));
             return;
         }
         ServerSideEncryptionConfiguration before;
         String undo;
         if (r.encryption() instanceof Got<ServerSideEncryptionConfiguration> g) {
             before = g.value();
-            undo = "aws s3api put-bucket-encryption --bucket " + b + " --server-side-encryption-configuration '" + encJson(before) + "'";
+            undo = "aws s3api put-bucket-encryption --bucket " + b + " --server-side-encryption-configuration '"
+                    + encJson(before) + "'";
         } else if (r.encryption() instanceof Absent<ServerSideEncryptionConfiguration>) {
-            before = ServerSideEncryptionConfiguration.builder().rules(ServerSideEncryptionRule.builder()
-                    .applyServerSideEncryptionByDefault(ServerSideEncryptionByDefault.builder().sseAlgorithm(ServerSideEncryption.AES256).build())
-                    .build()).build();
+            before = ServerSideEncryptionConfiguration.builder()
+                    .rules(ServerSideEncryptionRule.builder()
+                            .applyServerSideEncryptionByDefault(ServerSideEncryptionByDefault.builder()
+                                    .sseAlgorithm(ServerSideEncryption.AES256)
+                                    .build())
+                            .build())
+                    .build();
             undo = "aws s3api delete-bucket-encryption --bucket " + b;
         } else {
             return;
         }
-        List<ServerSideEncryptionRule> rules = before.rules().stream().map(x -> x.toBuilder()
-                .blockedEncryptionTypes(BlockedEncryptionTypes.builder().encryptionType(EncryptionType.SSE_C).build()).build()).toList();
-        ServerSideEncryptionConfiguration after = ServerSideEncryptionConfiguration.builder().rules(rules).build();
-        changes.add(new Change(b, "block SSE-C writes (BlockedEncryptionTypes SSE-C; " + inv.versions() + " versions, none SSE-C)",
-                "aws s3api put-bucket-encryption --bucket " + b + " --server-side-encryption-configuration '" + encJson(after) + "'",
-                undo, () -> s3.putBucketEncryption(x -> x.bucket(b).serverSideEncryptionConfiguration(after))));
+        List<ServerSideEncryptionRule> rules = before.rules().stream()
+                .map(x -> x.toBuilder()
+                        .blockedEncryptionTypes(BlockedEncryptionTypes.builder()
+                                .encryptionType(EncryptionType.SSE_C)
+                                .build())
+                        .build())
+                .toList();
+        ServerSideEncryptionConfiguration after =
+                ServerSideEncryptionConfiguration.builder().rules(rules).build();
+        changes.add(new Change(
+                b,
+                "block SSE-C writes (BlockedEncryptionTypes SSE-C; " + inv.versions() + " versions, none SSE-C)",
+                "aws s3api put-bucket-encryption --bucket " + b + " --server-side-encryption-configuration '"
+                        + encJson(after) + "'",
+                undo,
+                () -> s3.putBucketEncryption(x -> x.bucket(b).serverSideEncryptionConfiguration(after))));
     }
 
     private void versioning(BucketChecks.Result r, List<Change> changes) {
         if (!r.failed(Rule.VERSIONING)) return;
         String b = r.bucket();
-        changes.add(new Change(b, "enable versioning",
+        changes.add(new Change(
+                b,
+                "enable versioning",
                 "aws s3api put-bucket-versioning --bucket " + b + " --versioning-configuration Status=Enabled",
                 "aws s3api put-bucket-versioning --bucket " + b + " --versioning-configuration Status=Suspended "
                         + "(versions kept so far stay)",
-                () -> s3.putBucketVersioning(x -> x.bucket(b).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)))));
+                () -> s3.putBucketVersioning(
+                        x -> x.bucket(b).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)))));
     }
 
     private void policy(BucketChecks.Result r, List<Change> changes, List<Skip> skips) {
@@ -166,15 +210,19 @@ public final class Fixer {
             skips.add(new Skip(b, String.join(", ", what), "the merged policy would exceed S3's 20 KB limit"));
             return;
         }
-        changes.add(new Change(b, "bucket policy: add " + String.join(" and ", what) + ", keeping every existing statement",
-                "aws s3api put-bucket-policy --bucket " + b + " --policy '" + after + "'", undo,
+        changes.add(new Change(
+                b,
+                "bucket policy: add " + String.join(" and ", what) + ", keeping every existing statement",
+                "aws s3api put-bucket-policy --bucket " + b + " --policy '" + after + "'",
+                undo,
                 () -> s3.putBucketPolicy(x -> x.bucket(b).policy(after))));
     }
 
     /** {@code before} (or a new document) with {@code statements} appended; an existing statement with one of their Sids refuses. */
     static String merge(String before, List<String> statements) {
         try {
-            ObjectNode doc = before == null ? (ObjectNode) JSON.readTree("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+            ObjectNode doc = before == null
+                    ? (ObjectNode) JSON.readTree("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
                     : (ObjectNode) JSON.readTree(before);
             JsonNode existing = doc.get("Statement");
             ArrayNode list = JSON.createArrayNode();
@@ -185,15 +233,16 @@ public final class Fixer {
             for (String s : statements) {
                 JsonNode stmt = JSON.readTree(s);
                 if (sids.contains(stmt.path("Sid").asText())) {
-                    throw new IllegalStateException("the policy already has a statement " + stmt.path("Sid").asText()
-                            + " that does not do what guard expects: edit it by hand");
+                    throw new IllegalStateException("the policy already has a statement "
+                            + stmt.path("Sid").asText() + " that does not do what guard expects: edit it by hand");
                 }
                 list.add(stmt);
             }
             doc.set("Statement", list);
             return JSON.writeValueAsString(doc);
         } catch (IOException | ClassCastException e) {
-            throw new IllegalStateException("the bucket policy is not a JSON object guard can merge into: edit it by hand");
+            throw new IllegalStateException(
+                    "the bucket policy is not a JSON object guard can merge into: edit it by hand");
         }
     }
 
@@ -203,19 +252,27 @@ public final class Fixer {
         String undo;
         if (r.publicAccessBlock() instanceof Got<PublicAccessBlockConfiguration> g) {
             PublicAccessBlockConfiguration c = g.value();
-            undo = "aws s3api put-public-access-block --bucket " + b + " --public-access-block-configuration BlockPublicAcls="
-                    + bool(c.blockPublicAcls()) + ",IgnorePublicAcls=" + bool(c.ignorePublicAcls()) + ",BlockPublicPolicy="
+            undo = "aws s3api put-public-access-block --bucket " + b
+                    + " --public-access-block-configuration BlockPublicAcls="
+                    + bool(c.blockPublicAcls()) + ",IgnorePublicAcls=" + bool(c.ignorePublicAcls())
+                    + ",BlockPublicPolicy="
                     + bool(c.blockPublicPolicy()) + ",RestrictPublicBuckets=" + bool(c.restrictPublicBuckets());
         } else if (r.publicAccessBlock() instanceof Absent<PublicAccessBlockConfiguration>) {
             undo = "aws s3api delete-public-access-block --bucket " + b;
         } else {
             return;
         }
-        changes.add(new Change(b, "turn Block Public Access fully on",
+        changes.add(new Change(
+                b,
+                "turn Block Public Access fully on",
                 "aws s3api put-public-access-block --bucket " + b + " --public-access-block-configuration "
                         + "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
-                undo, () -> s3.putPublicAccessBlock(x -> x.bucket(b).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
-                        .ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)))));
+                undo,
+                () -> s3.putPublicAccessBlock(x -> x.bucket(b)
+                        .publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+                                .ignorePublicAcls(true)
+                                .blockPublicPolicy(true)
+                                .restrictPublicBuckets(true)))));
     }
 
     private static boolean bool(Boolean b) {
@@ -231,7 +288,8 @@ public final class Fixer {
             if (r.applyServerSideEncryptionByDefault() != null) {
                 ObjectNode d = rule.putObject("ApplyServerSideEncryptionByDefault");
                 d.put("SSEAlgorithm", r.applyServerSideEncryptionByDefault().sseAlgorithmAsString());
-                Optional.ofNullable(r.applyServerSideEncryptionByDefault().kmsMasterKeyID()).ifPresent(k -> d.put("KMSMasterKeyID", k));
+                Optional.ofNullable(r.applyServerSideEncryptionByDefault().kmsMasterKeyID())
+                        .ifPresent(k -> d.put("KMSMasterKeyID", k));
             }
             if (r.bucketKeyEnabled() != null) rule.put("BucketKeyEnabled", r.bucketKeyEnabled());
             if (r.blockedEncryptionTypes() != null) {

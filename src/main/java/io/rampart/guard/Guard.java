@@ -51,18 +51,27 @@ public final class Guard {
         List<String> names = options.buckets();
         if (names.isEmpty()) {
             // Listing buckets is the one read guard cannot do without: a failure here is the whole scan's failure.
-            Read<List<String>> listed = Read.of("s3:ListAllMyBuckets",
-                    () -> target.s3.listBucketsPaginator().buckets().stream().map(Bucket::name).toList());
+            Read<List<String>> listed = Read.of(
+                    "s3:ListAllMyBuckets",
+                    () -> target.s3.listBucketsPaginator().buckets().stream()
+                            .map(Bucket::name)
+                            .toList());
             if (!(listed instanceof Read.Got<List<String>> g)) {
-                throw new IllegalStateException("cannot list the buckets: " + listed.why() + "; name them with --bucket");
+                throw new IllegalStateException(
+                        "cannot list the buckets: " + listed.why() + "; name them with --bucket");
             }
             names = g.value();
         } else {
             for (String name : names) {
-                Read<Boolean> exists = Read.of("s3:ListBucket", java.util.Set.of("NoSuchBucket"),
+                Read<Boolean> exists = Read.of(
+                        "s3:ListBucket",
+                        java.util.Set.of("NoSuchBucket"),
                         () -> target.s3.headBucket(b -> b.bucket(name)) != null);
-                // HEAD has no error body: a 404 is the bucket's absence (a 403 leaves the checks to say what is missing).
-                if (exists instanceof Read.Absent<Boolean> || (exists instanceof Read.Failed<Boolean> f && f.detail().contains("404"))) {
+                // HEAD has no error body: a 404 is the bucket's absence (a 403 leaves the checks to say what is
+                // missing).
+                if (exists instanceof Read.Absent<Boolean>
+                        || (exists instanceof Read.Failed<Boolean> f
+                                && f.detail().contains("404"))) {
                     throw new IllegalArgumentException("no such bucket '" + name + "'");
                 }
             }
@@ -131,7 +140,8 @@ public final class Guard {
 
     /** The caller's account (STS GetCallerIdentity); "000000000000" when the endpoint cannot say. */
     String accountId() {
-        Read<String> id = Read.of("sts:GetCallerIdentity", () -> target.sts.getCallerIdentity().account());
+        Read<String> id = Read.of(
+                "sts:GetCallerIdentity", () -> target.sts.getCallerIdentity().account());
         return id instanceof Read.Got<String> g && g.value() != null ? g.value() : "000000000000";
     }
 

@@ -34,7 +34,8 @@ final class Inventory {
             return new SseCVersion(key, versionId, latest, lastModified, w);
         }
 
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return key + " (version " + versionId + (latest ? ", current" : ", noncurrent") + ", " + lastModified
                     + (writer.isEmpty() ? "" : ", written by " + writer) + ")";
         }
@@ -44,9 +45,22 @@ final class Inventory {
      * What the inventory found; {@code denied} names the missing permission when some HEADs were refused; {@code source}
      * says how (HEAD of each version or an S3 Inventory report); {@code writers} why writers are unknown, if they are.
      */
-    record Result(int versions, List<SseCVersion> sseC, Map<String, Integer> byEncryption, int denied, String deniedDetail,
-                  String failure, String source, String writers) {
-        Result(int versions, List<SseCVersion> sseC, Map<String, Integer> byEncryption, int denied, String deniedDetail, String failure) {
+    record Result(
+            int versions,
+            List<SseCVersion> sseC,
+            Map<String, Integer> byEncryption,
+            int denied,
+            String deniedDetail,
+            String failure,
+            String source,
+            String writers) {
+        Result(
+                int versions,
+                List<SseCVersion> sseC,
+                Map<String, Integer> byEncryption,
+                int denied,
+                String deniedDetail,
+                String failure) {
             this(versions, sseC, byEncryption, denied, deniedDetail, failure, HEAD_SOURCE, "");
         }
 
@@ -58,22 +72,37 @@ final class Inventory {
             String res = BucketChecks.arn(bucket);
             if (failure != null) return Check.unknown(Rule.SSEC_OBJECTS, res, failure, "");
             if (!sseC.isEmpty()) {
-                StringBuilder ev = new StringBuilder(sseC.size() + " of " + versions + " versions are SSE-C (" + source + "): ");
-                ev.append(String.join(", ", sseC.stream().limit(EVIDENCE_LIMIT).map(Object::toString).toList()));
-                if (sseC.size() > EVIDENCE_LIMIT) ev.append(", … (").append(sseC.size() - EVIDENCE_LIMIT).append(" more)");
+                StringBuilder ev =
+                        new StringBuilder(sseC.size() + " of " + versions + " versions are SSE-C (" + source + "): ");
+                ev.append(String.join(
+                        ", ",
+                        sseC.stream()
+                                .limit(EVIDENCE_LIMIT)
+                                .map(Object::toString)
+                                .toList()));
+                if (sseC.size() > EVIDENCE_LIMIT)
+                    ev.append(", … (").append(sseC.size() - EVIDENCE_LIMIT).append(" more)");
                 if (!writers.isEmpty()) ev.append("; writers UNKNOWN: ").append(writers);
-                return Check.fail(Rule.SSEC_OBJECTS, res, ev.toString(),
+                return Check.fail(
+                        Rule.SSEC_OBJECTS,
+                        res,
+                        ev.toString(),
                         "only the holder of each customer key can read these versions: if the keys are not yours, restore the "
                                 + "versions written before them (rampart restore, or aws s3api copy-object --copy-source "
-                                + bucket + "/KEY?versionId=PREVIOUS --key KEY); if they are yours, copy each to SSE-S3 with "
+                                + bucket
+                                + "/KEY?versionId=PREVIOUS --key KEY); if they are yours, copy each to SSE-S3 with "
                                 + "its key, then block SSE-C");
             }
             if (denied > 0) {
-                return Check.unknown(Rule.SSEC_OBJECTS, res, denied + " of " + versions + " versions could not be read: permission "
-                        + "s3:GetObjectVersion missing (" + deniedDetail + ")", "grant s3:GetObject and s3:GetObjectVersion to "
-                        + "the auditing principal and re-run");
+                return Check.unknown(
+                        Rule.SSEC_OBJECTS,
+                        res,
+                        denied + " of " + versions + " versions could not be read: permission "
+                                + "s3:GetObjectVersion missing (" + deniedDetail + ")",
+                        "grant s3:GetObject and s3:GetObjectVersion to " + "the auditing principal and re-run");
             }
-            return Check.pass(Rule.SSEC_OBJECTS, res, versions + " versions, none SSE-C " + byEncryption + " (" + source + ")");
+            return Check.pass(
+                    Rule.SSEC_OBJECTS, res, versions + " versions, none SSE-C " + byEncryption + " (" + source + ")");
         }
     }
 
@@ -91,7 +120,12 @@ final class Inventory {
      * @param rampart   the endpoint's admin API when it is a Rampart (writers from its trail)
      * @param aws       talking to AWS itself
      */
-    Inventory(S3Client s3, Progress progress, Map<String, InventoryReports.Manifest> manifests, Optional<RampartApi> rampart, boolean aws) {
+    Inventory(
+            S3Client s3,
+            Progress progress,
+            Map<String, InventoryReports.Manifest> manifests,
+            Optional<RampartApi> rampart,
+            boolean aws) {
         this.s3 = s3;
         this.progress = progress;
         this.reports = new InventoryReports(s3);
@@ -104,9 +138,11 @@ final class Inventory {
     Result scan(String bucket) {
         String note;
         Read<Optional<InventoryReports.Manifest>> report = manifests.containsKey(bucket)
-                ? new Read.Got<>(Optional.of(manifests.get(bucket))) : reports.configured(bucket);
+                ? new Read.Got<>(Optional.of(manifests.get(bucket)))
+                : reports.configured(bucket);
         Result r = null;
-        if (report instanceof Read.Got<Optional<InventoryReports.Manifest>> g && g.value().isPresent()) {
+        if (report instanceof Read.Got<Optional<InventoryReports.Manifest>> g
+                && g.value().isPresent()) {
             InventoryReports.Manifest m = g.value().get();
             try {
                 r = fromReport(bucket, m);
@@ -137,24 +173,37 @@ final class Inventory {
             if (row.deleteMarker()) return;
             versions[0]++;
             byEnc.merge(row.encryption(), 1, Integer::sum);
-            if (row.encryption().equals("SSE-C")) sseC.add(new SseCVersion(row.key(), row.versionId(), row.latest(), row.lastModified()));
+            if (row.encryption().equals("SSE-C"))
+                sseC.add(new SseCVersion(row.key(), row.versionId(), row.latest(), row.lastModified()));
             progress.show("inventory " + bucket + ": " + versions[0] + " versions from the S3 Inventory report", false);
         });
         sseC.sort(java.util.Comparator.comparing(SseCVersion::key).thenComparing(SseCVersion::lastModified));
-        return new Result(versions[0], sseC, byEnc, 0, "", null, "S3 Inventory report " + m.location() + " of " + m.created()
-                + "; versions written since are not in it", "");
+        return new Result(
+                versions[0],
+                sseC,
+                byEnc,
+                0,
+                "",
+                null,
+                "S3 Inventory report " + m.location() + " of " + m.created() + "; versions written since are not in it",
+                "");
     }
 
     /** Who wrote each SSE-C version: Rampart's trail through its admin API; elsewhere the reason it cannot be said. */
     Result writers(String bucket, Result r) {
         if (rampart.isEmpty()) {
-            return r.with(r.source(), aws ? "CloudTrail LookupEvents returns management events only; S3 data events (PutObject, "
-                    + "CopyObject) are in the trail's log files in S3 or in CloudTrail Lake: search them for these version ids"
-                    : "the endpoint has no audit trail guard can read", r.sseC());
+            return r.with(
+                    r.source(),
+                    aws
+                            ? "CloudTrail LookupEvents returns management events only; S3 data events (PutObject, "
+                                    + "CopyObject) are in the trail's log files in S3 or in CloudTrail Lake: search them for these version ids"
+                            : "the endpoint has no audit trail guard can read",
+                    r.sseC());
         }
         Read<com.fasterxml.jackson.databind.JsonNode> writes = rampart.get().sseCWrites(bucket);
         if (!(writes instanceof Read.Got<com.fasterxml.jackson.databind.JsonNode> g)) {
-            String why = writes instanceof Read.Denied<?> d ? RampartApi.ADMIN_ACTION + " refused this caller (" + d.detail() + ")"
+            String why = writes instanceof Read.Denied<?> d
+                    ? RampartApi.ADMIN_ACTION + " refused this caller (" + d.detail() + ")"
                     : writes.why();
             return r.with(r.source(), why, r.sseC());
         }
@@ -162,9 +211,16 @@ final class Inventory {
         Map<String, String> byVersion = new java.util.HashMap<>();
         for (var w : g.value().path("writes")) {
             String v = w.path("versionId").asText();
-            byVersion.put(w.path("key").asText() + "\u0000" + (v.isEmpty() ? "null" : v), w.path("principal").asText()
-                    + (w.path("accessKeyId").asText().isEmpty() ? "" : " with key " + w.path("accessKeyId").asText()) + " ("
-                    + w.path("eventName").asText() + " at " + w.path("eventTime").asText() + " from " + w.path("sourceIPAddress").asText() + ")");
+            byVersion.put(
+                    w.path("key").asText() + "\u0000" + (v.isEmpty() ? "null" : v),
+                    w.path("principal").asText()
+                            + (w.path("accessKeyId").asText().isEmpty()
+                                    ? ""
+                                    : " with key " + w.path("accessKeyId").asText())
+                            + " ("
+                            + w.path("eventName").asText() + " at "
+                            + w.path("eventTime").asText() + " from "
+                            + w.path("sourceIPAddress").asText() + ")");
         }
         List<SseCVersion> found = new ArrayList<>();
         int unknown = 0;
@@ -173,8 +229,12 @@ final class Inventory {
             if (w == null) unknown++;
             found.add(w == null ? v : v.withWriter(w));
         }
-        String note = unknown == 0 ? "" : unknown + " version(s) have no write record in the trail"
-                + (g.value().path("truncated").asBoolean() ? " (over " + 10_000 + " SSE-C writes in the trail; the first were read)" : "");
+        String note = unknown == 0
+                ? ""
+                : unknown + " version(s) have no write record in the trail"
+                        + (g.value().path("truncated").asBoolean()
+                                ? " (over " + 10_000 + " SSE-C writes in the trail; the first were read)"
+                                : "");
         return r.with(r.source(), note, found);
     }
 
@@ -210,8 +270,10 @@ final class Inventory {
                         failure.compareAndSet(null, "HeadObject " + v.key() + ": " + e.getMessage());
                     } finally {
                         slots.release();
-                        progress.show("inventory " + bucket + ": " + done.incrementAndGet() + "/" + versions.size()
-                                + " versions, " + sseC.size() + " SSE-C", false);
+                        progress.show(
+                                "inventory " + bucket + ": " + done.incrementAndGet() + "/" + versions.size()
+                                        + " versions, " + sseC.size() + " SSE-C",
+                                false);
                     }
                 });
             }
@@ -221,11 +283,17 @@ final class Inventory {
         return new Result(versions.size(), found, byEnc, denied.get(), deniedDetail.get(), failure.get());
     }
 
-    private String head(String bucket, ObjectVersion v, ConcurrentLinkedQueue<SseCVersion> sseC, AtomicInteger denied,
-                        AtomicReference<String> deniedDetail) {
-        SseCVersion found = new SseCVersion(v.key(), v.versionId(), Boolean.TRUE.equals(v.isLatest()), v.lastModified());
+    private String head(
+            String bucket,
+            ObjectVersion v,
+            ConcurrentLinkedQueue<SseCVersion> sseC,
+            AtomicInteger denied,
+            AtomicReference<String> deniedDetail) {
+        SseCVersion found =
+                new SseCVersion(v.key(), v.versionId(), Boolean.TRUE.equals(v.isLatest()), v.lastModified());
         try {
-            HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(v.key()).versionId(v.versionId()));
+            HeadObjectResponse h =
+                    s3.headObject(b -> b.bucket(bucket).key(v.key()).versionId(v.versionId()));
             if (h.sseCustomerAlgorithm() != null) {
                 sseC.add(found);
                 return "SSE-C";

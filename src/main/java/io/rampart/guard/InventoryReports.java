@@ -35,18 +35,29 @@ final class InventoryReports {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One data file of a report. */
-    record DataFile(String key, String md5) { }
+    record DataFile(String key, String md5) {}
 
     /** A manifest.json: where it is, what bucket it lists, when, its CSV columns and data files (in its destination bucket). */
-    record Manifest(String location, String sourceBucket, String destinationBucket, Instant created, List<String> schema,
-                    List<DataFile> files) {
+    record Manifest(
+            String location,
+            String sourceBucket,
+            String destinationBucket,
+            Instant created,
+            List<String> schema,
+            List<DataFile> files) {
         boolean hasEncryptionStatus() {
             return schema.contains("EncryptionStatus");
         }
     }
 
     /** One row of a report: a version and its EncryptionStatus (SSE-C, SSE-S3, SSE-KMS, DSSE-KMS, NOT-SSE). */
-    record Row(String key, String versionId, boolean latest, boolean deleteMarker, Instant lastModified, String encryption) { }
+    record Row(
+            String key,
+            String versionId,
+            boolean latest,
+            boolean deleteMarker,
+            Instant lastModified,
+            String encryption) {}
 
     private final S3Client s3;
 
@@ -57,7 +68,8 @@ final class InventoryReports {
     /** s3://bucket/key → [bucket, key]; IllegalArgumentException otherwise. */
     static String[] parseS3Uri(String uri) {
         if (!uri.startsWith("s3://") || uri.indexOf('/', 5) < 6 || uri.endsWith("/")) {
-            throw new IllegalArgumentException("invalid --inventory-manifest '" + uri + "' (expected s3://BUCKET/PATH/manifest.json)");
+            throw new IllegalArgumentException(
+                    "invalid --inventory-manifest '" + uri + "' (expected s3://BUCKET/PATH/manifest.json)");
         }
         int slash = uri.indexOf('/', 5);
         return new String[] {uri.substring(5, slash), uri.substring(slash + 1)};
@@ -65,7 +77,9 @@ final class InventoryReports {
 
     /** Reads and parses a manifest.json. */
     Read<Manifest> read(String bucket, String key) {
-        Read<byte[]> bytes = Read.of("s3:GetObject", Set.of("NoSuchKey", "NoSuchBucket"),
+        Read<byte[]> bytes = Read.of(
+                "s3:GetObject",
+                Set.of("NoSuchKey", "NoSuchBucket"),
                 () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
         return switch (bytes) {
             case Read.Got<byte[]> g -> {
@@ -75,7 +89,8 @@ final class InventoryReports {
                     yield new Read.Failed<>("s3:GetObject", e.getMessage());
                 }
             }
-            case Read.Absent<byte[]> a -> new Read.Failed<>("s3:GetObject", "s3://" + bucket + "/" + key + " does not exist (" + a.code() + ")");
+            case Read.Absent<byte[]> a ->
+                new Read.Failed<>("s3:GetObject", "s3://" + bucket + "/" + key + " does not exist (" + a.code() + ")");
             case Read.Denied<byte[]> d -> new Read.Denied<>(d.action(), d.detail());
             case Read.Failed<byte[]> f -> new Read.Failed<>(f.action(), f.detail());
         };
@@ -88,19 +103,23 @@ final class InventoryReports {
         } catch (IOException e) {
             throw new IllegalArgumentException(location + " is not JSON: " + e.getMessage());
         }
-        if (m == null || !m.isObject() || !m.path("files").isArray()) throw new IllegalArgumentException(location + " is not an S3 Inventory manifest");
+        if (m == null || !m.isObject() || !m.path("files").isArray())
+            throw new IllegalArgumentException(location + " is not an S3 Inventory manifest");
         if (!"CSV".equalsIgnoreCase(m.path("fileFormat").asText())) {
-            throw new IllegalArgumentException(location + ": format " + m.path("fileFormat").asText() + " (guard reads CSV reports only)");
+            throw new IllegalArgumentException(
+                    location + ": format " + m.path("fileFormat").asText() + " (guard reads CSV reports only)");
         }
         List<String> schema = new ArrayList<>();
         for (String c : m.path("fileSchema").asText().split(",")) schema.add(c.strip());
         List<DataFile> files = new ArrayList<>();
-        for (JsonNode f : m.path("files")) files.add(new DataFile(f.path("key").asText(), f.path("MD5checksum").asText("")));
+        for (JsonNode f : m.path("files"))
+            files.add(new DataFile(f.path("key").asText(), f.path("MD5checksum").asText("")));
         String dest = m.path("destinationBucket").asText();
         dest = dest.startsWith("arn:aws:s3:::") ? dest.substring("arn:aws:s3:::".length()) : dest;
         Instant created = Instant.EPOCH;
         try {
-            created = Instant.ofEpochMilli(Long.parseLong(m.path("creationTimestamp").asText()));
+            created = Instant.ofEpochMilli(
+                    Long.parseLong(m.path("creationTimestamp").asText()));
         } catch (NumberFormatException e) {
             // AWS writes milliseconds as a string; without it the report's age is unknown (epoch)
         }
@@ -117,7 +136,8 @@ final class InventoryReports {
             String token = null;
             do {
                 String t = token;
-                var r = s3.listBucketInventoryConfigurations(b -> b.bucket(bucket).continuationToken(t));
+                var r = s3.listBucketInventoryConfigurations(
+                        b -> b.bucket(bucket).continuationToken(t));
                 configs.addAll(r.inventoryConfigurationList());
                 token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
             } while (token != null);
@@ -126,16 +146,26 @@ final class InventoryReports {
         if (!(listed instanceof Read.Got<Integer>)) return retype(listed);
         for (InventoryConfiguration c : configs) {
             var dest = c.destination() == null ? null : c.destination().s3BucketDestination();
-            if (!Boolean.TRUE.equals(c.isEnabled()) || dest == null || dest.format() != InventoryFormat.CSV
+            if (!Boolean.TRUE.equals(c.isEnabled())
+                    || dest == null
+                    || dest.format() != InventoryFormat.CSV
                     || c.includedObjectVersions() != InventoryIncludedObjectVersions.ALL) {
                 continue;
             }
-            // Whether it lists EncryptionStatus is the manifest's fileSchema to say (the report as written, not as configured).
-            String destBucket = dest.bucket().startsWith("arn:aws:s3:::") ? dest.bucket().substring(13) : dest.bucket();
-            String prefix = (dest.prefix() == null || dest.prefix().isEmpty() ? "" : dest.prefix().replaceAll("/+$", "") + "/")
-                    + bucket + "/" + c.id() + "/";
-            Read<Optional<String>> newest = Read.of("s3:ListBucket", () -> s3.listObjectsV2Paginator(b -> b.bucket(destBucket).prefix(prefix))
-                    .contents().stream().map(S3Object::key).filter(k -> k.endsWith("/manifest.json")).max(String::compareTo));
+            // Whether it lists EncryptionStatus is the manifest's fileSchema to say (the report as written, not as
+            // configured).
+            String destBucket =
+                    dest.bucket().startsWith("arn:aws:s3:::") ? dest.bucket().substring(13) : dest.bucket();
+            String prefix =
+                    (dest.prefix() == null || dest.prefix().isEmpty()
+                                    ? ""
+                                    : dest.prefix().replaceAll("/+$", "") + "/") + bucket + "/" + c.id() + "/";
+            Read<Optional<String>> newest = Read.of(
+                    "s3:ListBucket",
+                    () -> s3.listObjectsV2Paginator(b -> b.bucket(destBucket).prefix(prefix)).contents().stream()
+                            .map(S3Object::key)
+                            .filter(k -> k.endsWith("/manifest.json"))
+                            .max(String::compareTo));
             if (!(newest instanceof Read.Got<Optional<String>> n)) return retype(newest);
             if (n.value().isEmpty()) continue;
             Read<Manifest> m = read(destBucket, n.value().get());
@@ -163,7 +193,8 @@ final class InventoryReports {
         int marker = m.schema().indexOf("IsDeleteMarker");
         int modified = m.schema().indexOf("LastModifiedDate");
         int enc = m.schema().indexOf("EncryptionStatus");
-        if (key < 0 || enc < 0) throw new IllegalStateException(m.location() + " has no Key or EncryptionStatus column");
+        if (key < 0 || enc < 0)
+            throw new IllegalStateException(m.location() + " has no Key or EncryptionStatus column");
         for (DataFile f : m.files()) {
             MessageDigest md5;
             try {
@@ -171,17 +202,22 @@ final class InventoryReports {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            try (InputStream raw = new DigestInputStream(s3.getObject(b -> b.bucket(m.destinationBucket()).key(f.key())), md5)) {
+            try (InputStream raw = new DigestInputStream(
+                    s3.getObject(b -> b.bucket(m.destinationBucket()).key(f.key())), md5)) {
                 InputStream in = f.key().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
                 BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
                 for (String line; (line = lines.readLine()) != null; ) {
                     if (line.isEmpty()) continue;
                     List<String> c = csv(line);
-                    if (c.size() <= Math.max(key, enc)) throw new IllegalStateException(f.key() + ": a row has too few columns");
-                    sink.accept(new Row(URLDecoder.decode(c.get(key), StandardCharsets.UTF_8),
+                    if (c.size() <= Math.max(key, enc))
+                        throw new IllegalStateException(f.key() + ": a row has too few columns");
+                    sink.accept(new Row(
+                            URLDecoder.decode(c.get(key), StandardCharsets.UTF_8),
                             version >= 0 && !c.get(version).isEmpty() ? c.get(version) : "null",
-                            latest < 0 || Boolean.parseBoolean(c.get(latest)), marker >= 0 && Boolean.parseBoolean(c.get(marker)),
-                            modified >= 0 ? time(c.get(modified)) : Instant.EPOCH, c.get(enc).toUpperCase(Locale.ROOT)));
+                            latest < 0 || Boolean.parseBoolean(c.get(latest)),
+                            marker >= 0 && Boolean.parseBoolean(c.get(marker)),
+                            modified >= 0 ? time(c.get(modified)) : Instant.EPOCH,
+                            c.get(enc).toUpperCase(Locale.ROOT)));
                 }
                 raw.transferTo(java.io.OutputStream.nullOutputStream());
             } catch (IOException e) {

@@ -23,7 +23,9 @@ final class PolicyProbes {
     /** An identity policy allowing everything: the probes ask only whether the resource side denies explicitly. */
     private static final PolicyDocument ALLOW_ALL = PolicyDocument.parse(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}",
-            PolicyKind.IDENTITY, "guard-probe-identity");
+            PolicyKind.IDENTITY,
+            "guard-probe-identity");
+
     static final String SSE_C_ALGORITHM_KEY = "s3:x-amz-server-side-encryption-customer-algorithm";
     private static final String PROBE_USER = "rampart-guard-probe";
     private static final String PROBE_ROLE = "rampart-guard-probe-role";
@@ -47,7 +49,11 @@ final class PolicyProbes {
     }
 
     private RequestContext context(String action, String resource, Principal who, Map<String, List<String>> extra) {
-        var b = RequestContext.builder().action(action).resource(resource).principal(who).resourceAccountId(accountId)
+        var b = RequestContext.builder()
+                .action(action)
+                .resource(resource)
+                .principal(who)
+                .resourceAccountId(accountId)
                 .key("aws:SecureTransport", "true")
                 .key("aws:SourceIp", "203.0.113.7")
                 .key("aws:CurrentTime", now.toString())
@@ -62,18 +68,33 @@ final class PolicyProbes {
 
     /** The probe's verdict: denied explicitly (by which statement) or not. */
     record Verdict(String probe, boolean denied, String by) {
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return probe + ": " + (denied ? "explicitly denied by " + by : "not denied");
         }
     }
 
-    private Verdict resourceDeny(PolicyDocument policy, String probe, String action, String resource, Principal who,
-                                 Map<String, List<String>> keys) {
+    private Verdict resourceDeny(
+            PolicyDocument policy,
+            String probe,
+            String action,
+            String resource,
+            Principal who,
+            Map<String, List<String>> keys) {
         PolicySet set = policy.kind() == PolicyKind.RCP
-                ? PolicySet.builder().rcps(policy).identityPolicies(ALLOW_ALL).sameAccount(true).build()
-                : PolicySet.builder().resourcePolicy(policy).identityPolicies(ALLOW_ALL).sameAccount(true).build();
+                ? PolicySet.builder()
+                        .rcps(policy)
+                        .identityPolicies(ALLOW_ALL)
+                        .sameAccount(true)
+                        .build()
+                : PolicySet.builder()
+                        .resourcePolicy(policy)
+                        .identityPolicies(ALLOW_ALL)
+                        .sameAccount(true)
+                        .build();
         Decision d = Evaluator.evaluate(set, context(action, resource, who, keys));
-        String by = d.by().map(x -> x.sid().map(s -> "statement " + s).orElse("statement #" + (x.statementIndex() + 1))).orElse("?");
+        String by = d.by().map(x -> x.sid().map(s -> "statement " + s).orElse("statement #" + (x.statementIndex() + 1)))
+                .orElse("?");
         return new Verdict(probe, d.outcome() == Outcome.EXPLICIT_DENY, by);
     }
 
@@ -85,31 +106,56 @@ final class PolicyProbes {
         String resource = "arn:aws:s3:::" + bucket + "/rampart-guard-probe";
         Map<String, List<String>> sseC = Map.of(SSE_C_ALGORITHM_KEY, List.of("AES256"));
         return List.of(
-                resourceDeny(policy, "SSE-C PutObject by an IAM user's access key", "s3:PutObject", resource, longLivedUser(), sseC),
-                resourceDeny(policy, "SSE-C PutObject by a role session", "s3:PutObject", resource, roleSession(), sseC));
+                resourceDeny(
+                        policy,
+                        "SSE-C PutObject by an IAM user's access key",
+                        "s3:PutObject",
+                        resource,
+                        longLivedUser(),
+                        sseC),
+                resourceDeny(
+                        policy, "SSE-C PutObject by a role session", "s3:PutObject", resource, roleSession(), sseC));
     }
 
     /** Are object writes and deletes with a long-lived key refused, and the same with a session not? */
     List<Verdict> longLivedWrites(PolicyDocument policy, String bucket) {
         String resource = "arn:aws:s3:::" + bucket + "/rampart-guard-probe";
         List<Verdict> v = new ArrayList<>();
-        v.add(resourceDeny(policy, "PutObject by an IAM user's access key", "s3:PutObject", resource, longLivedUser(), Map.of()));
-        v.add(resourceDeny(policy, "DeleteObjectVersion by an IAM user's access key", "s3:DeleteObjectVersion", resource,
-                longLivedUser(), Map.of()));
+        v.add(resourceDeny(
+                policy, "PutObject by an IAM user's access key", "s3:PutObject", resource, longLivedUser(), Map.of()));
+        v.add(resourceDeny(
+                policy,
+                "DeleteObjectVersion by an IAM user's access key",
+                "s3:DeleteObjectVersion",
+                resource,
+                longLivedUser(),
+                Map.of()));
         return v;
     }
 
     /** Anything the bucket policy grants to an anonymous caller, as "action on resource". */
     List<String> anonymousGrants(PolicyDocument policy, String bucket) {
         List<String> granted = new ArrayList<>();
-        PolicySet set = PolicySet.builder().resourcePolicy(policy).sameAccount(false).build();
+        PolicySet set =
+                PolicySet.builder().resourcePolicy(policy).sameAccount(false).build();
         String objects = "arn:aws:s3:::" + bucket + "/rampart-guard-probe";
         String bucketArn = "arn:aws:s3:::" + bucket;
-        for (String[] probe : new String[][] {{"s3:GetObject", objects}, {"s3:PutObject", objects}, {"s3:DeleteObject", objects},
-                {"s3:ListBucket", bucketArn}, {"s3:PutBucketPolicy", bucketArn}}) {
-            RequestContext ctx = RequestContext.builder().action(probe[0]).resource(probe[1]).principal(Principal.anonymous())
-                    .resourceAccountId(accountId).key("aws:SecureTransport", "true").key("aws:SourceIp", "203.0.113.7")
-                    .key("aws:CurrentTime", now.toString()).build();
+        for (String[] probe : new String[][] {
+            {"s3:GetObject", objects},
+            {"s3:PutObject", objects},
+            {"s3:DeleteObject", objects},
+            {"s3:ListBucket", bucketArn},
+            {"s3:PutBucketPolicy", bucketArn}
+        }) {
+            RequestContext ctx = RequestContext.builder()
+                    .action(probe[0])
+                    .resource(probe[1])
+                    .principal(Principal.anonymous())
+                    .resourceAccountId(accountId)
+                    .key("aws:SecureTransport", "true")
+                    .key("aws:SourceIp", "203.0.113.7")
+                    .key("aws:CurrentTime", now.toString())
+                    .build();
             if (Evaluator.evaluate(set, ctx).allowed()) granted.add(probe[0]);
         }
         return granted;

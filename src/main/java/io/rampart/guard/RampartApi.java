@@ -18,7 +18,9 @@ import software.amazon.awssdk.http.SdkHttpMethod;
  */
 final class RampartApi {
     /** What guard names when the admin API refuses: it has no IAM action, only the account's admin may call it. */
-    static final String ADMIN_ACTION = "the Rampart admin API (GET /_rampart/admin/...; the account's admin user or root only)";
+    static final String ADMIN_ACTION =
+            "the Rampart admin API (GET /_rampart/admin/...; the account's admin user or root only)";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Target target;
@@ -38,7 +40,8 @@ final class RampartApi {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        if (p instanceof Read.Got<JsonNode> g && "rampart".equals(g.value().path("server").asText())) {
+        if (p instanceof Read.Got<JsonNode> g
+                && "rampart".equals(g.value().path("server").asText())) {
             return Optional.of(new RampartApi(target, p));
         }
         if (p instanceof Read.Denied<JsonNode>) return Optional.of(new RampartApi(target, p));
@@ -61,21 +64,29 @@ final class RampartApi {
     /** A GET on the admin API: the JSON body, or Denied (a JSON AccessDenied) / Failed (anything else). */
     private static Read<JsonNode> get(Target target, String resource, Map<String, String> query) {
         StringBuilder q = new StringBuilder();
-        query.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> q.append(q.isEmpty() ? "?" : "&")
-                .append(enc(e.getKey())).append('=').append(enc(e.getValue())));
+        query.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> q.append(q.isEmpty() ? "?" : "&")
+                        .append(enc(e.getKey()))
+                        .append('=')
+                        .append(enc(e.getValue())));
         URI uri = target.endpoint.orElseThrow().resolve("/_rampart/" + resource + q);
-        SignedHttp.Answer a = SignedHttp.call(target, SdkHttpMethod.GET, uri, Map.of(), new byte[0], "s3", target.region.id());
+        SignedHttp.Answer a =
+                SignedHttp.call(target, SdkHttpMethod.GET, uri, Map.of(), new byte[0], "s3", target.region.id());
         JsonNode json;
         try {
             json = JSON.readTree(a.body());
         } catch (IOException e) {
             return new Read.Failed<>(ADMIN_ACTION, "HTTP " + a.status() + ", not the Rampart admin API");
         }
-        if (json == null || !json.isObject()) return new Read.Failed<>(ADMIN_ACTION, "HTTP " + a.status() + ", not the Rampart admin API");
+        if (json == null || !json.isObject())
+            return new Read.Failed<>(ADMIN_ACTION, "HTTP " + a.status() + ", not the Rampart admin API");
         if (a.status() == 200) return new Read.Got<>(json);
         JsonNode err = json.path("error");
-        String detail = err.path("code").asText("HTTP " + a.status()) + " (HTTP " + a.status() + "): " + err.path("message").asText();
-        if (!err.isObject()) return new Read.Failed<>(ADMIN_ACTION, "HTTP " + a.status() + ", not the Rampart admin API");
+        String detail = err.path("code").asText("HTTP " + a.status()) + " (HTTP " + a.status() + "): "
+                + err.path("message").asText();
+        if (!err.isObject())
+            return new Read.Failed<>(ADMIN_ACTION, "HTTP " + a.status() + ", not the Rampart admin API");
         return a.status() == 403 ? new Read.Denied<>(ADMIN_ACTION, detail) : new Read.Failed<>(ADMIN_ACTION, detail);
     }
 

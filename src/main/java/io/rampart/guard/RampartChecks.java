@@ -12,18 +12,20 @@ import java.util.List;
 final class RampartChecks {
     static final Duration MIN_WINDOW = Duration.ofDays(7);
 
-    private RampartChecks() {
-    }
+    private RampartChecks() {}
 
     static List<Check> of(RampartApi api, String resource) {
         Read<JsonNode> read = api.posture();
-        List<Rule> rules = List.of(Rule.RAMPART_RECOVERY_WINDOW, Rule.RAMPART_DETECTOR, Rule.RAMPART_TRAIL_VALID, Rule.RAMPART_METRICS);
+        List<Rule> rules = List.of(
+                Rule.RAMPART_RECOVERY_WINDOW, Rule.RAMPART_DETECTOR, Rule.RAMPART_TRAIL_VALID, Rule.RAMPART_METRICS);
         if (!(read instanceof Read.Got<JsonNode> g)) {
             String why = read instanceof Read.Denied<JsonNode> d
-                    ? "cannot read the server's posture: " + RampartApi.ADMIN_ACTION + " refused this caller (" + d.detail() + ")"
+                    ? "cannot read the server's posture: " + RampartApi.ADMIN_ACTION + " refused this caller ("
+                            + d.detail() + ")"
                     : read.why();
-            String fix = read instanceof Read.Denied<JsonNode> ? "re-run guard with the account admin's (or root's) access key to "
-                    + "check the server's settings" : "";
+            String fix = read instanceof Read.Denied<JsonNode>
+                    ? "re-run guard with the account admin's (or root's) access key to " + "check the server's settings"
+                    : "";
             return rules.stream().map(r -> Check.unknown(r, resource, why, fix)).toList();
         }
         JsonNode p = g.value();
@@ -31,54 +33,86 @@ final class RampartChecks {
 
         JsonNode w = p.path("recoveryWindow");
         Duration window = Duration.ofSeconds(w.path("seconds").asLong());
-        String fixWindow = "restart the server with --recovery-window 7d (or longer), e.g. rampart server --recovery-window 30d";
+        String fixWindow =
+                "restart the server with --recovery-window 7d (or longer), e.g. rampart server --recovery-window 30d";
         if (!w.path("enabled").asBoolean()) {
-            out.add(Check.fail(Rule.RAMPART_RECOVERY_WINDOW, resource, "recovery window OFF (--recovery-window 0): overwritten and "
-                    + "deleted versions of unversioned buckets are gone at once", fixWindow));
+            out.add(Check.fail(
+                    Rule.RAMPART_RECOVERY_WINDOW,
+                    resource,
+                    "recovery window OFF (--recovery-window 0): overwritten and "
+                            + "deleted versions of unversioned buckets are gone at once",
+                    fixWindow));
         } else if (window.compareTo(MIN_WINDOW) < 0) {
-            out.add(Check.warn(Rule.RAMPART_RECOVERY_WINDOW, resource, "recovery window on, " + human(window) + " (under "
-                    + MIN_WINDOW.toDays() + " days to notice an attack)", fixWindow));
+            out.add(Check.warn(
+                    Rule.RAMPART_RECOVERY_WINDOW,
+                    resource,
+                    "recovery window on, " + human(window) + " (under " + MIN_WINDOW.toDays()
+                            + " days to notice an attack)",
+                    fixWindow));
         } else {
             out.add(Check.pass(Rule.RAMPART_RECOVERY_WINDOW, resource, "recovery window on, " + human(window)));
         }
 
         JsonNode d = p.path("detector");
-        String det = "detector " + (d.path("running").asBoolean() ? "running" : "NOT running") + ", " + d.path("rules").asInt()
+        String det = "detector " + (d.path("running").asBoolean() ? "running" : "NOT running") + ", "
+                + d.path("rules").asInt()
                 + " rule(s), automatic response " + (d.path("autoRespond").asBoolean() ? "on" : "OFF") + ", "
                 + d.path("findingWebhooks").asInt() + " finding webhook(s)";
         if (!d.path("running").asBoolean() || d.path("rules").asInt() == 0) {
-            out.add(Check.fail(Rule.RAMPART_DETECTOR, resource, det, "restart the server (the detector starts with it); check its log "
-                    + "and --rules FILE"));
+            out.add(Check.fail(
+                    Rule.RAMPART_DETECTOR,
+                    resource,
+                    det,
+                    "restart the server (the detector starts with it); check its log " + "and --rules FILE"));
         } else if (!d.path("autoRespond").asBoolean()) {
-            out.add(Check.fail(Rule.RAMPART_DETECTOR, resource, det + ": findings are raised but a stolen key is not disabled",
+            out.add(Check.fail(
+                    Rule.RAMPART_DETECTOR,
+                    resource,
+                    det + ": findings are raised but a stolen key is not disabled",
                     "restart the server without --no-auto-respond"));
         } else {
             out.add(Check.pass(Rule.RAMPART_DETECTOR, resource, det));
         }
 
         JsonNode t = p.path("trail");
-        String trail = t.path("digestFiles").asInt() + " digest file(s) and " + t.path("logFiles").asInt() + " log file(s) from "
+        String trail = t.path("digestFiles").asInt() + " digest file(s) and "
+                + t.path("logFiles").asInt() + " log file(s) from "
                 + t.path("from").asText() + " to " + t.path("to").asText();
         if (t.path("valid").asBoolean()) {
             out.add(Check.pass(Rule.RAMPART_TRAIL_VALID, resource, "trail valid: " + trail));
         } else {
             List<String> problems = new ArrayList<>();
-            t.path("problems").forEach(x -> problems.add(x.path("status").asText() + " " + x.path("type").asText() + " "
-                    + x.path("file").asText() + ": " + x.path("detail").asText()));
+            t.path("problems")
+                    .forEach(x -> problems.add(x.path("status").asText() + " "
+                            + x.path("type").asText() + " " + x.path("file").asText() + ": "
+                            + x.path("detail").asText()));
             long count = t.path("problemCount").asLong(problems.size());
-            out.add(Check.fail(Rule.RAMPART_TRAIL_VALID, resource, "trail INVALID over " + trail + ": " + count + " problem(s)"
-                            + (count > problems.size() ? ", the first " + problems.size() : "") + ": " + String.join("; ", problems),
+            out.add(Check.fail(
+                    Rule.RAMPART_TRAIL_VALID,
+                    resource,
+                    "trail INVALID over " + trail + ": " + count + " problem(s)"
+                            + (count > problems.size() ? ", the first " + problems.size() : "") + ": "
+                            + String.join("; ", problems),
                     "rampart trail validate --data-dir DATA-DIR --public-key trail-key.pem (on the server) to see every problem; "
                             + "treat a modified or missing file as an intrusion"));
         }
 
         JsonNode m = p.path("metrics");
         if (m.path("enabled").asBoolean()) {
-            out.add(Check.pass(Rule.RAMPART_METRICS, resource, "GET /metrics on port " + m.path("port").asInt()
-                    + (m.path("tokenRequired").asBoolean() ? " (bearer token required)" : " (loopback only, no token)")));
+            out.add(Check.pass(
+                    Rule.RAMPART_METRICS,
+                    resource,
+                    "GET /metrics on port " + m.path("port").asInt()
+                            + (m.path("tokenRequired").asBoolean()
+                                    ? " (bearer token required)"
+                                    : " (loopback only, no token)")));
         } else {
-            out.add(Check.fail(Rule.RAMPART_METRICS, resource, "no metrics endpoint: nothing alerts on a burst of SSE-C writes or deletes",
-                    "restart the server with --metrics-port 9100 --metrics-token-file FILE and scrape it with Prometheus"));
+            out.add(
+                    Check.fail(
+                            Rule.RAMPART_METRICS,
+                            resource,
+                            "no metrics endpoint: nothing alerts on a burst of SSE-C writes or deletes",
+                            "restart the server with --metrics-port 9100 --metrics-token-file FILE and scrape it with Prometheus"));
         }
         return out;
     }

@@ -10,23 +10,26 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * two into UNKNOWN rather than guessing: never a crash, never a false PASS.
  */
 sealed interface Read<T> {
-    record Got<T>(T value) implements Read<T> { }
+    record Got<T>(T value) implements Read<T> {}
 
-    record Absent<T>(String code) implements Read<T> { }
+    record Absent<T>(String code) implements Read<T> {}
 
     /** {@code action} is the IAM action the call needs, e.g. s3:GetEncryptionConfiguration. */
-    record Denied<T>(String action, String detail) implements Read<T> { }
+    record Denied<T>(String action, String detail) implements Read<T> {}
 
-    record Failed<T>(String action, String detail) implements Read<T> { }
+    record Failed<T>(String action, String detail) implements Read<T> {}
 
     static <T> Read<T> of(String action, Set<String> absentCodes, Supplier<T> call) {
         try {
             return new Got<>(call.get());
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             if (code != null && absentCodes.contains(code)) return new Absent<>(code);
             String detail = (code == null ? "HTTP " + e.statusCode() : code + " (HTTP " + e.statusCode() + ")");
-            if (e.statusCode() == 403 || "AccessDenied".equals(code) || "AccessDeniedException".equals(code)
+            if (e.statusCode() == 403
+                    || "AccessDenied".equals(code)
+                    || "AccessDeniedException".equals(code)
                     || "UnauthorizedOperation".equals(code)) {
                 return new Denied<>(action, detail);
             }
@@ -35,7 +38,8 @@ sealed interface Read<T> {
             }
             return new Failed<>(action, detail);
         } catch (software.amazon.awssdk.core.exception.SdkClientException | java.io.UncheckedIOException e) {
-            return new Failed<>(action, String.valueOf(e.getMessage()).lines().findFirst().orElse("client error"));
+            return new Failed<>(
+                    action, String.valueOf(e.getMessage()).lines().findFirst().orElse("client error"));
         }
     }
 

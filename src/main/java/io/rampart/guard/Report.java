@@ -20,7 +20,8 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
 
     /** True when a FAIL at {@code threshold} or above is present (--fail-on). */
     public boolean reaches(Severity threshold) {
-        return checks.stream().anyMatch(c -> c.status() == Status.FAIL && c.severity().compareTo(threshold) >= 0);
+        return checks.stream()
+                .anyMatch(c -> c.status() == Status.FAIL && c.severity().compareTo(threshold) >= 0);
     }
 
     public long count(Status s) {
@@ -33,7 +34,9 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
         List<Check> account = new ArrayList<>();
         for (Check c : checks) {
             if (c.resource().startsWith("arn:aws:s3:::")) {
-                buckets.computeIfAbsent("bucket " + c.resource().substring("arn:aws:s3:::".length()), k -> new ArrayList<>()).add(c);
+                buckets.computeIfAbsent(
+                                "bucket " + c.resource().substring("arn:aws:s3:::".length()), k -> new ArrayList<>())
+                        .add(c);
             } else {
                 account.add(c);
             }
@@ -57,12 +60,18 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
 
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append("rampart guard: ").append(endpoint).append(", account ").append(accountId).append('\n');
+        sb.append("rampart guard: ")
+                .append(endpoint)
+                .append(", account ")
+                .append(accountId)
+                .append('\n');
         for (var g : groups().entrySet()) {
             sb.append('\n').append(g.getKey()).append('\n');
             for (Check c : g.getValue()) {
-                sb.append(String.format(Locale.ROOT, "  %-7s %-8s %-28s %s%n", c.status(), c.severity(), c.id(), c.rule().title));
-                if (!g.getKey().startsWith("bucket ")) sb.append("          ").append(c.resource()).append('\n');
+                sb.append(String.format(
+                        Locale.ROOT, "  %-7s %-8s %-28s %s%n", c.status(), c.severity(), c.id(), c.rule().title));
+                if (!g.getKey().startsWith("bucket "))
+                    sb.append("          ").append(c.resource()).append('\n');
                 sb.append("          ").append(c.evidence()).append('\n');
                 if (c.status() != Status.PASS && !c.remediation().isEmpty()) {
                     sb.append("          fix: ").append(c.remediation()).append('\n');
@@ -77,8 +86,13 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode arr = root.putArray("checks");
         for (Check c : checks) {
-            arr.addObject().put("id", c.id()).put("status", c.status().name()).put("severity", c.severity().name())
-                    .put("resource", c.resource()).put("evidence", c.evidence()).put("remediation", c.remediation())
+            arr.addObject()
+                    .put("id", c.id())
+                    .put("status", c.status().name())
+                    .put("severity", c.severity().name())
+                    .put("resource", c.resource())
+                    .put("evidence", c.evidence())
+                    .put("remediation", c.remediation())
                     .put("practice", c.practice().id);
         }
         ObjectNode s = root.putObject("summary");
@@ -86,11 +100,19 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
         for (Status st : Status.values()) s.put(st.name().toLowerCase(Locale.ROOT), count(st));
         ObjectNode bySev = s.putObject("failBySeverity");
         for (Severity sev : Severity.values()) {
-            bySev.put(sev.name(), checks.stream().filter(c -> c.status() == Status.FAIL && c.severity() == sev).count());
+            bySev.put(
+                    sev.name(),
+                    checks.stream()
+                            .filter(c -> c.status() == Status.FAIL && c.severity() == sev)
+                            .count());
         }
         ObjectNode byPractice = s.putObject("failByPractice");
         for (Check.Practice p : Check.Practice.values()) {
-            byPractice.put(p.id, checks.stream().filter(c -> c.status() == Status.FAIL && c.practice() == p).count());
+            byPractice.put(
+                    p.id,
+                    checks.stream()
+                            .filter(c -> c.status() == Status.FAIL && c.practice() == p)
+                            .count());
         }
         return write(root);
     }
@@ -107,21 +129,39 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
             ObjectNode rule = rules.addObject().put("id", r.id).put("name", r.name());
             rule.putObject("shortDescription").put("text", r.title);
             rule.putObject("defaultConfiguration").put("level", level(r.severity));
-            rule.putObject("properties").put("practice", r.practice.id).put("security-severity", securitySeverity(r.severity))
-                    .putArray("tags").add("security").add(r.practice.id);
+            rule.putObject("properties")
+                    .put("practice", r.practice.id)
+                    .put("security-severity", securitySeverity(r.severity))
+                    .putArray("tags")
+                    .add("security")
+                    .add(r.practice.id);
         }
         ArrayNode results = run.putArray("results");
         for (Check c : checks) {
             if (c.status() == Status.PASS) continue;
-            ObjectNode res = results.addObject().put("ruleId", c.id()).put("ruleIndex", java.util.Arrays.asList(Rule.values()).indexOf(c.rule()))
-                    .put("level", c.status() == Status.FAIL ? level(c.severity()) : c.status() == Status.WARN ? "warning" : "note");
-            res.putObject("message").put("text", c.status() + ": " + c.evidence()
-                    + (c.remediation().isEmpty() ? "" : "\nRemediation: " + c.remediation()));
+            ObjectNode res = results.addObject()
+                    .put("ruleId", c.id())
+                    .put("ruleIndex", java.util.Arrays.asList(Rule.values()).indexOf(c.rule()))
+                    .put(
+                            "level",
+                            c.status() == Status.FAIL
+                                    ? level(c.severity())
+                                    : c.status() == Status.WARN ? "warning" : "note");
+            res.putObject("message")
+                    .put(
+                            "text",
+                            c.status() + ": " + c.evidence()
+                                    + (c.remediation().isEmpty() ? "" : "\nRemediation: " + c.remediation()));
             ObjectNode loc = res.putArray("locations").addObject();
             loc.putObject("physicalLocation").putObject("artifactLocation").put("uri", c.resource());
-            loc.putArray("logicalLocations").addObject().put("fullyQualifiedName", c.resource()).put("kind", "resource");
+            loc.putArray("logicalLocations")
+                    .addObject()
+                    .put("fullyQualifiedName", c.resource())
+                    .put("kind", "resource");
             res.putObject("partialFingerprints").put("rampartGuard/v1", c.id() + "|" + c.resource());
-            res.putObject("properties").put("status", c.status().name()).put("severity", c.severity().name())
+            res.putObject("properties")
+                    .put("status", c.status().name())
+                    .put("severity", c.severity().name())
                     .put("practice", c.practice().id);
         }
         return write(root);
@@ -129,15 +169,38 @@ public record Report(String endpoint, String accountId, List<Check> checks) {
 
     public String markdown() {
         StringBuilder sb = new StringBuilder("# rampart guard\n\n");
-        sb.append("Endpoint: ").append(endpoint).append(", account ").append(accountId).append("\n\n");
+        sb.append("Endpoint: ")
+                .append(endpoint)
+                .append(", account ")
+                .append(accountId)
+                .append("\n\n");
         sb.append("**").append(summaryLine()).append("**\n");
         for (var g : groups().entrySet()) {
-            sb.append("\n## ").append(g.getKey()).append("\n\n| Status | Severity | Check | Resource | Evidence | Remediation |\n")
+            sb.append("\n## ")
+                    .append(g.getKey())
+                    .append("\n\n| Status | Severity | Check | Resource | Evidence | Remediation |\n")
                     .append("|---|---|---|---|---|---|\n");
             for (Check c : g.getValue()) {
-                sb.append("| ").append(c.status()).append(" | ").append(c.severity()).append(" | `").append(c.id()).append("` ")
-                        .append(md(c.rule().title)).append(" | ").append(md(c.resource())).append(" | ").append(md(c.evidence()))
-                        .append(" | ").append(c.remediation().isEmpty() ? "" : "`" + c.remediation().replace("`", "'").replace("|", "\\|") + "`")
+                sb.append("| ")
+                        .append(c.status())
+                        .append(" | ")
+                        .append(c.severity())
+                        .append(" | `")
+                        .append(c.id())
+                        .append("` ")
+                        .append(md(c.rule().title))
+                        .append(" | ")
+                        .append(md(c.resource()))
+                        .append(" | ")
+                        .append(md(c.evidence()))
+                        .append(" | ")
+                        .append(
+                                c.remediation().isEmpty()
+                                        ? ""
+                                        : "`"
+                                                + c.remediation()
+                                                        .replace("`", "'")
+                                                        .replace("|", "\\|") + "`")
                         .append(" |\n");
             }
         }

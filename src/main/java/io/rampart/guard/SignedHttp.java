@@ -28,26 +28,35 @@ final class SignedHttp {
         }
     }
 
-    private SignedHttp() {
-    }
+    private SignedHttp() {}
 
-    static Answer call(Target target, SdkHttpMethod method, URI uri, Map<String, String> headers, byte[] body, String service,
-                       String region) {
+    static Answer call(
+            Target target,
+            SdkHttpMethod method,
+            URI uri,
+            Map<String, String> headers,
+            byte[] body,
+            String service,
+            String region) {
         var rb = SdkHttpRequest.builder().method(method).uri(uri);
         headers.forEach(rb::putHeader);
         var creds = target.credentials.resolveCredentials();
         AwsCredentialsIdentity identity = creds instanceof AwsSessionCredentials s
                 ? AwsSessionCredentialsIdentity.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
                 : AwsCredentialsIdentity.create(creds.accessKeyId(), creds.secretAccessKey());
-        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(identity).request(rb.build())
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region).build());
+        var signed = AwsV4HttpSigner.create()
+                .sign(SignRequest.builder(identity)
+                        .request(rb.build())
+                        .payload(ContentStreamProvider.fromByteArray(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .build());
         try {
             var exec = HttpExecuteRequest.builder().request(signed.request());
             if (body.length > 0) exec.contentStreamProvider(ContentStreamProvider.fromByteArray(body));
             var response = target.http.prepareRequest(exec.build()).call();
-            try (InputStream in = response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
+            try (InputStream in =
+                    response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
                 return new Answer(response.httpResponse().statusCode(), in.readNBytes(MAX_ANSWER));
             }
         } catch (IOException e) {

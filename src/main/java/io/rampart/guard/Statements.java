@@ -9,8 +9,7 @@ final class Statements {
     static final String SSE_C_SID = "RampartGuardDenySSECUploads";
     static final String LONG_LIVED_SID = "RampartGuardDenyLongLivedKeyWrites";
 
-    private Statements() {
-    }
+    private Statements() {}
 
     static String denySseCUploads(String bucket) {
         return "{\"Sid\":\"" + SSE_C_SID + "\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:PutObject\","
@@ -20,9 +19,11 @@ final class Statements {
 
     /** Object writes and deletes with a long-lived key (no session token) refused, except the break-glass identities. */
     static String denyLongLivedKeyWrites(String bucket, String accountId) {
-        return "{\"Sid\":\"" + LONG_LIVED_SID + "\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"s3:PutObject\","
+        return "{\"Sid\":\"" + LONG_LIVED_SID
+                + "\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"s3:PutObject\","
                 + "\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\","
-                + "\"s3:BypassGovernanceRetention\"],\"Resource\":\"arn:aws:s3:::" + bucket + "/*\",\"Condition\":{\"Null\":"
+                + "\"s3:BypassGovernanceRetention\"],\"Resource\":\"arn:aws:s3:::" + bucket
+                + "/*\",\"Condition\":{\"Null\":"
                 + "{\"aws:TokenIssueTime\":\"true\"},\"ArnNotLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::" + accountId
                 + ":user/break-glass\",\"arn:aws:iam::" + accountId + ":role/BreakGlass\"]}}}";
     }

@@ -36,13 +36,29 @@ public final class Target implements AutoCloseable {
         this.endpoint = endpoint;
         this.region = region;
         this.credentials = credentials;
-        Apache5HttpClient.Builder hb = Apache5HttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(10));
-        this.http = trustAll ? hb.buildWithDefaults(AttributeMap.builder()
-                .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build()) : hb.build();
-        var s3b = S3Client.builder().httpClient(http).credentialsProvider(credentials).region(region);
-        var iamb = IamClient.builder().httpClient(http).credentialsProvider(credentials).region(Region.AWS_GLOBAL);
-        var stsb = StsClient.builder().httpClient(http).credentialsProvider(credentials).region(region);
-        var ctb = CloudTrailClient.builder().httpClient(http).credentialsProvider(credentials).region(region);
+        Apache5HttpClient.Builder hb =
+                Apache5HttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(10));
+        this.http = trustAll
+                ? hb.buildWithDefaults(AttributeMap.builder()
+                        .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE)
+                        .build())
+                : hb.build();
+        var s3b = S3Client.builder()
+                .httpClient(http)
+                .credentialsProvider(credentials)
+                .region(region);
+        var iamb = IamClient.builder()
+                .httpClient(http)
+                .credentialsProvider(credentials)
+                .region(Region.AWS_GLOBAL);
+        var stsb = StsClient.builder()
+                .httpClient(http)
+                .credentialsProvider(credentials)
+                .region(region);
+        var ctb = CloudTrailClient.builder()
+                .httpClient(http)
+                .credentialsProvider(credentials)
+                .region(region);
         if (endpoint.isPresent()) {
             URI e = endpoint.get();
             s3b.endpointOverride(e).forcePathStyle(true);
@@ -65,8 +81,12 @@ public final class Target implements AutoCloseable {
      * @param credentials explicit credentials, or empty for the chain's
      * @param trustAll    trust any TLS certificate (a self-signed one on a loopback endpoint)
      */
-    public static Target of(Optional<URI> endpoint, Optional<String> profile, Optional<String> region,
-                            Optional<AwsCredentialsProvider> credentials, boolean trustAll) {
+    public static Target of(
+            Optional<URI> endpoint,
+            Optional<String> profile,
+            Optional<String> region,
+            Optional<AwsCredentialsProvider> credentials,
+            boolean trustAll) {
         AwsCredentialsProvider creds = credentials.orElseGet(() -> {
             var b = DefaultCredentialsProvider.builder();
             profile.ifPresent(b::profileName);
@@ -79,14 +99,18 @@ public final class Target implements AutoCloseable {
                 return b.build().getRegion();
             } catch (RuntimeException e) {
                 if (endpoint.isPresent()) return Region.US_EAST_1;
-                throw new IllegalArgumentException("no region: pass --region or set AWS_REGION (or a region in the profile)");
+                throw new IllegalArgumentException(
+                        "no region: pass --region or set AWS_REGION (or a region in the profile)");
             }
         });
         try {
             creds.resolveCredentials();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile"
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage().lines().findFirst().orElse("") + ")"));
+            throw new IllegalArgumentException(
+                    "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile"
+                            + (e.getMessage() == null
+                                    ? ""
+                                    : " (" + e.getMessage().lines().findFirst().orElse("") + ")"));
         }
         return new Target(endpoint, r, creds, trustAll);
     }
@@ -101,7 +125,8 @@ public final class Target implements AutoCloseable {
         return endpoint.map(URI::toString).orElse("AWS (" + region.id() + ")");
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         s3.close();
         iam.close();
         sts.close();

@@ -12,7 +12,8 @@ import org.eclipse.jetty.server.Request;
 /** Turns a served HTTP request and its audit facts into a server access log entry (operation names as AWS logs them). */
 final class AccessLogRequests {
     /** Query values that are credentials: a presigned URL's signature and session token never reach a log. */
-    private static final Pattern SECRET_QUERY = Pattern.compile("(?i)((?:^|&)(?:X-Amz-Signature|X-Amz-Security-Token|Signature)=)[^&]*");
+    private static final Pattern SECRET_QUERY =
+            Pattern.compile("(?i)((?:^|&)(?:X-Amz-Signature|X-Amz-Security-Token|Signature)=)[^&]*");
 
     private final AccessLog log;
 
@@ -26,11 +27,19 @@ final class AccessLogRequests {
         String rawQuery = request.getHttpURI().getQuery();
         String target = VerbatimPathConnectionFactory.rawPath(request)
                 + (rawQuery == null ? "" : "?" + SECRET_QUERY.matcher(rawQuery).replaceAll("$1REDACTED"));
-        String line = request.getMethod() + " " + target + " " + request.getConnectionMetaData().getProtocol();
+        String line = request.getMethod() + " " + target + " "
+                + request.getConnectionMetaData().getProtocol();
         long total = Math.max(0, ChronoUnit.MILLIS.between(facts.time(), now));
-        long turnAround = responseReady == null ? -1 : Math.max(0, ChronoUnit.MILLIS.between(facts.time(), responseReady));
-        log.served(new ServedRequest(facts, draft.op().accessLogName(request.getMethod()), line,
-                request.getHeaders().get("Referer"), objectSize, total, turnAround));
+        long turnAround =
+                responseReady == null ? -1 : Math.max(0, ChronoUnit.MILLIS.between(facts.time(), responseReady));
+        log.served(new ServedRequest(
+                facts,
+                draft.op().accessLogName(request.getMethod()),
+                line,
+                request.getHeaders().get("Referer"),
+                objectSize,
+                total,
+                turnAround));
     }
 
     /** The object's size for a log line: the whole object's for reads (ranges too), the body's for uploads, else -1. */
@@ -40,7 +49,8 @@ final class AccessLogRequests {
                 String range = r.headers().get("Content-Range");
                 if (range != null && range.lastIndexOf('/') > 0) {
                     try {
-                        return Long.parseLong(range.substring(range.lastIndexOf('/') + 1).trim());
+                        return Long.parseLong(
+                                range.substring(range.lastIndexOf('/') + 1).trim());
                     } catch (NumberFormatException e) {
                         return -1;
                     }

@@ -18,14 +18,16 @@ import java.util.Optional;
  * {@code POST /_rampart/admin/findings/ID/resolve}. Answers JSON ({@link FindingJson}).
  */
 final class AdminFindings {
-    private AdminFindings() { }
+    private AdminFindings() {}
 
-    record Answer(ObjectNode body, String eventName, Map<String, String> params, boolean readOnly) { }
+    record Answer(ObjectNode body, String eventName, Map<String, String> params, boolean readOnly) {}
 
-    static Answer handle(FindingsService findings, String method, String key, Map<String, String> query, Principal admin) {
+    static Answer handle(
+            FindingsService findings, String method, String key, Map<String, String> query, Principal admin) {
         String rest = key.equals("admin/findings") ? "" : key.substring("admin/findings/".length());
         if (rest.isEmpty()) {
-            if (!"GET".equals(method)) throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET to list findings");
+            if (!"GET".equals(method))
+                throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET to list findings");
             Finding.Status status = null;
             String s = query.get("status");
             if (s != null && !s.isEmpty()) {
@@ -43,16 +45,23 @@ final class AdminFindings {
         String[] parts = rest.split("/", -1);
         String id = parts[0];
         if (parts.length == 1) {
-            if (!"GET".equals(method)) throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET to show a finding");
-            return new Answer(FindingJson.of(found(findings.find(id), id)), "GetFinding", Map.of("findingId", id), true);
+            if (!"GET".equals(method))
+                throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET to show a finding");
+            return new Answer(
+                    FindingJson.of(found(findings.find(id), id)), "GetFinding", Map.of("findingId", id), true);
         }
         if (parts.length != 2 || !(parts[1].equals("archive") || parts[1].equals("resolve"))) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Unknown admin resource /_rampart/" + key);
         }
-        if (!"POST".equals(method)) throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use POST to " + parts[1] + " a finding");
-        Optional<Finding> f = parts[1].equals("archive") ? findings.archive(id, admin.arn()) : findings.resolve(id, admin.arn());
-        return new Answer(FindingJson.of(found(f, id)), parts[1].equals("archive") ? "ArchiveFinding" : "ResolveFinding",
-                Map.of("findingId", id), false);
+        if (!"POST".equals(method))
+            throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use POST to " + parts[1] + " a finding");
+        Optional<Finding> f =
+                parts[1].equals("archive") ? findings.archive(id, admin.arn()) : findings.resolve(id, admin.arn());
+        return new Answer(
+                FindingJson.of(found(f, id)),
+                parts[1].equals("archive") ? "ArchiveFinding" : "ResolveFinding",
+                Map.of("findingId", id),
+                false);
     }
 
     private static Finding found(Optional<Finding> f, String id) {

@@ -60,8 +60,13 @@ final class AdminHandler implements AutoCloseable {
         this(verifier, restore, trail, region, adminAccountId, null);
     }
 
-    AdminHandler(SigV4Verifier verifier, Restore restore, AuditTrail trail, String region, String adminAccountId,
-                 io.rampart.detect.FindingsService findings) {
+    AdminHandler(
+            SigV4Verifier verifier,
+            Restore restore,
+            AuditTrail trail,
+            String region,
+            String adminAccountId,
+            io.rampart.detect.FindingsService findings) {
         this.findings = findings;
         this.verifier = verifier;
         this.restore = restore;
@@ -77,7 +82,8 @@ final class AdminHandler implements AutoCloseable {
     }
 
     /** Waits for background restores to finish before the stores close. */
-    @Override public void close() {
+    @Override
+    public void close() {
         jobs.close();
     }
 
@@ -91,13 +97,28 @@ final class AdminHandler implements AutoCloseable {
         }
     }
 
-    void handle(Request request, Response response, Callback callback, String requestId, String method, String rawPath,
-                String rawQuery, Map<String, List<String>> headers, RequestTarget target) {
-        Trail.Draft draft = new Trail.Draft(request, requestId, response.getHeaders().get("x-amz-id-2"),
-                Operation.NOT_IMPLEMENTED, target, headers, region);
+    void handle(
+            Request request,
+            Response response,
+            Callback callback,
+            String requestId,
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            RequestTarget target) {
+        Trail.Draft draft = new Trail.Draft(
+                request,
+                requestId,
+                response.getHeaders().get("x-amz-id-2"),
+                Operation.NOT_IMPLEMENTED,
+                target,
+                headers,
+                region);
         Map<String, String> params = new LinkedHashMap<>();
         try {
-            Authenticated auth = verifier.verify(new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
+            Authenticated auth = verifier.verify(
+                    new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
                     Content.Source.asInputStream(request));
             draft.authenticated(auth);
             if (!"s3".equals(auth.service())) {
@@ -106,15 +127,24 @@ final class AdminHandler implements AutoCloseable {
             if (!isAdmin(auth.principal())) {
                 throw new AdminException(S3ErrorCode.ACCESS_DENIED, "Only the account's admin may use the admin API");
             }
-            if (findings != null && target.key() != null
+            if (findings != null
+                    && target.key() != null
                     && (target.key().equals("admin/findings") || target.key().startsWith("admin/findings/"))) {
-                AdminFindings.Answer a = AdminFindings.handle(findings, method, target.key(), target.query(), auth.principal());
+                AdminFindings.Answer a =
+                        AdminFindings.handle(findings, method, target.key(), target.query(), auth.principal());
                 byte[] body = JSON.writeValueAsBytes(a.body());
                 response.setStatus(200);
                 response.getHeaders().put("Content-Type", "application/json");
                 response.getHeaders().put("Content-Length", Integer.toString(body.length));
-                RequestFacts facts = named(draft.done(200, Map.of(), 0, body.length, null, null), a.eventName(), null, null,
-                        a.params(), Map.of(), a.readOnly(), true);
+                RequestFacts facts = named(
+                        draft.done(200, Map.of(), 0, body.length, null, null),
+                        a.eventName(),
+                        null,
+                        null,
+                        a.params(),
+                        Map.of(),
+                        a.readOnly(),
+                        true);
                 if (a.readOnly()) trail.record(facts);
                 else trail.recordDurably(facts);
                 response.write(true, java.nio.ByteBuffer.wrap(body), callback);
@@ -126,20 +156,32 @@ final class AdminHandler implements AutoCloseable {
                 AdminPosture.Answer a = p.handle(method, key, target.query());
                 params.putAll(a.params());
                 sendJson(response, callback, 200, a.body());
-                trail.record(named(draft.done(200, Map.of(), 0, 0, null, null), a.eventName(), params.get("bucketName"), null,
-                        params, Map.of(), true, true));
+                trail.record(named(
+                        draft.done(200, Map.of(), 0, 0, null, null),
+                        a.eventName(),
+                        params.get("bucketName"),
+                        null,
+                        params,
+                        Map.of(),
+                        true,
+                        true));
                 return;
             }
             if (key.equals("admin/restore/jobs") || key.startsWith("admin/restore/jobs/")) {
                 if (!"GET".equals(method)) {
                     throw new AdminException(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET for /" + BUCKET + "/" + key);
                 }
-                jobStatus(response, callback, draft, key.equals("admin/restore/jobs") ? null
-                        : key.substring("admin/restore/jobs/".length()), params);
+                jobStatus(
+                        response,
+                        callback,
+                        draft,
+                        key.equals("admin/restore/jobs") ? null : key.substring("admin/restore/jobs/".length()),
+                        params);
                 return;
             }
             if (!"admin/restore".equals(key)) {
-                throw new AdminException(S3ErrorCode.INVALID_REQUEST, "Unknown admin resource /" + BUCKET + "/" + target.key());
+                throw new AdminException(
+                        S3ErrorCode.INVALID_REQUEST, "Unknown admin resource /" + BUCKET + "/" + target.key());
             }
             if (!"POST".equals(method)) {
                 throw new AdminException(S3ErrorCode.METHOD_NOT_ALLOWED, "Use POST for /" + BUCKET + "/admin/restore");
@@ -150,13 +192,36 @@ final class AdminHandler implements AutoCloseable {
         } catch (S3Exception e) {
             fail(response, callback, draft, "AdminRequest", params, e.code(), e.getMessage(), requestId);
         } catch (AuthException e) {
-            fail(response, callback, draft, "AdminRequest", params, AuthErrors.s3(e.error()), e.getMessage(), requestId);
+            fail(
+                    response,
+                    callback,
+                    draft,
+                    "AdminRequest",
+                    params,
+                    AuthErrors.s3(e.error()),
+                    e.getMessage(),
+                    requestId);
         } catch (BodyVerificationException e) {
-            fail(response, callback, draft, "AdminRequest", params, AuthErrors.s3(e.error()), e.getMessage(), requestId);
+            fail(
+                    response,
+                    callback,
+                    draft,
+                    "AdminRequest",
+                    params,
+                    AuthErrors.s3(e.error()),
+                    e.getMessage(),
+                    requestId);
         } catch (IOException | RuntimeException e) {
             log.error("admin request {} {} failed", requestId, rawPath, e);
-            fail(response, callback, draft, "AdminRequest", params, S3ErrorCode.INTERNAL_ERROR,
-                    S3ErrorCode.INTERNAL_ERROR.defaultMessage(), requestId);
+            fail(
+                    response,
+                    callback,
+                    draft,
+                    "AdminRequest",
+                    params,
+                    S3ErrorCode.INTERNAL_ERROR,
+                    S3ErrorCode.INTERNAL_ERROR.defaultMessage(),
+                    requestId);
         }
     }
 
@@ -166,9 +231,11 @@ final class AdminHandler implements AutoCloseable {
 
     /** The request body: {bucket, prefix, to | undoPrincipal | undoAccessKey | deleted, since, removeNew, apply, limit}. */
     private static Restore.Request parse(JsonNode body, Instant now, Map<String, String> params) {
-        if (body == null || !body.isObject()) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body must be a JSON object");
+        if (body == null || !body.isObject())
+            throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body must be a JSON object");
         String bucket = text(body, "bucket");
-        if (bucket == null || bucket.isEmpty()) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"bucket\" is required");
+        if (bucket == null || bucket.isEmpty())
+            throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"bucket\" is required");
         params.put("bucketName", bucket);
         String prefix = text(body, "prefix");
         if (prefix != null) params.put("prefix", prefix);
@@ -177,9 +244,11 @@ final class AdminHandler implements AutoCloseable {
         String undoKey = text(body, "undoAccessKey");
         String since = text(body, "since");
         boolean deleted = body.path("deleted").asBoolean(false);
-        int modes = (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoKey != null ? 1 : 0) + (deleted ? 1 : 0);
+        int modes =
+                (to != null ? 1 : 0) + (undoPrincipal != null ? 1 : 0) + (undoKey != null ? 1 : 0) + (deleted ? 1 : 0);
         if (modes != 1) {
-            throw new AdminException(S3ErrorCode.INVALID_REQUEST,
+            throw new AdminException(
+                    S3ErrorCode.INVALID_REQUEST,
                     "Give exactly one of \"to\", \"undoPrincipal\", \"undoAccessKey\" and \"deleted\"");
         }
         boolean removeNew = body.path("removeNew").asBoolean(false);
@@ -189,7 +258,9 @@ final class AdminHandler implements AutoCloseable {
         try {
             Restore.Mode mode;
             if (to != null) {
-                if (since != null) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"since\" goes with an undo, not with \"to\"");
+                if (since != null)
+                    throw new AdminException(
+                            S3ErrorCode.INVALID_REQUEST, "\"since\" goes with an undo, not with \"to\"");
                 Instant t = RestoreTime.parse(to, now);
                 params.put("to", t.toString());
                 mode = new Restore.ToTime(t);
@@ -218,15 +289,17 @@ final class AdminHandler implements AutoCloseable {
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    private void restore(Response response, Callback callback, Trail.Draft draft, Authenticated auth,
-                         Map<String, String> params) throws IOException {
+    private void restore(
+            Response response, Callback callback, Trail.Draft draft, Authenticated auth, Map<String, String> params)
+            throws IOException {
         JsonNode body;
         try (InputStream in = auth.body()) {
             byte[] bytes = in.readNBytes(MAX_BODY + 1);
             if (bytes.length > MAX_BODY) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body is too large");
             body = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new AdminException(S3ErrorCode.INVALID_REQUEST, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw new AdminException(
+                    S3ErrorCode.INVALID_REQUEST, "The body is not valid JSON: " + e.getOriginalMessage());
         }
         Restore.Request req = parse(body, Instant.now(), params);
         long limit = body.path("limit").asLong(Long.MAX_VALUE);
@@ -309,29 +382,42 @@ final class AdminHandler implements AutoCloseable {
     }
 
     /** Starts the restore as a background job: 202 with the job; its writes and outcome go to the trail as it runs. */
-    private void startJob(Response response, Callback callback, Trail.Draft draft, Restore.Request req, Principal admin,
-                          Map<String, String> params) {
+    private void startJob(
+            Response response,
+            Callback callback,
+            Trail.Draft draft,
+            Restore.Request req,
+            Principal admin,
+            Map<String, String> params) {
         params.put("async", "true");
         RequestFacts call = draft.done(202, Map.of(), 0, 0, null, null);
-        RestoreJobs.Job job = jobs.start(req, admin, chunk -> {
-            if (req.apply()) recordActions(call, req.bucket(), chunk);
-        }, done -> {
-            Map<String, String> p = new LinkedHashMap<>(params);
-            p.put("jobId", done.id());
-            Map<String, String> outcome = new LinkedHashMap<>();
-            outcome.put("state", done.state().name());
-            done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
-            for (Restore.Action a : Restore.Action.values()) outcome.put(camel(a), Long.toString(done.count(a)));
-            RequestFacts facts = named(call, "PointInTimeRestore", req.bucket(), null, p, outcome, !req.apply(), true);
-            if (req.apply()) trail.recordDurably(facts);
-            else trail.record(facts);
-        });
+        RestoreJobs.Job job = jobs.start(
+                req,
+                admin,
+                chunk -> {
+                    if (req.apply()) recordActions(call, req.bucket(), chunk);
+                },
+                done -> {
+                    Map<String, String> p = new LinkedHashMap<>(params);
+                    p.put("jobId", done.id());
+                    Map<String, String> outcome = new LinkedHashMap<>();
+                    outcome.put("state", done.state().name());
+                    done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
+                    for (Restore.Action a : Restore.Action.values())
+                        outcome.put(camel(a), Long.toString(done.count(a)));
+                    RequestFacts facts =
+                            named(call, "PointInTimeRestore", req.bucket(), null, p, outcome, !req.apply(), true);
+                    if (req.apply()) trail.recordDurably(facts);
+                    else trail.record(facts);
+                });
         params.put("jobId", job.id());
-        trail.record(named(call, "StartPointInTimeRestore", req.bucket(), null, params, Map.of("jobId", job.id()), false, true));
+        trail.record(named(
+                call, "StartPointInTimeRestore", req.bucket(), null, params, Map.of("jobId", job.id()), false, true));
         sendJson(response, callback, 202, jobNode(job));
     }
 
-    private void jobStatus(Response response, Callback callback, Trail.Draft draft, String id, Map<String, String> params) {
+    private void jobStatus(
+            Response response, Callback callback, Trail.Draft draft, String id, Map<String, String> params) {
         ObjectNode out;
         if (id == null) {
             out = JSON.createObjectNode();
@@ -339,13 +425,22 @@ final class AdminHandler implements AutoCloseable {
             for (RestoreJobs.Job j : jobs.jobs()) list.add(jobNode(j).get("job"));
         } else {
             params.put("jobId", id);
-            RestoreJobs.Job job = jobs.job(id).orElseThrow(() -> new AdminException(S3ErrorCode.NO_SUCH_KEY,
-                    "No restore job " + id + " (jobs are forgotten when the server restarts)"));
+            RestoreJobs.Job job = jobs.job(id)
+                    .orElseThrow(() -> new AdminException(
+                            S3ErrorCode.NO_SUCH_KEY,
+                            "No restore job " + id + " (jobs are forgotten when the server restarts)"));
             out = jobNode(job);
         }
         sendJson(response, callback, 200, out);
-        trail.record(named(draft.done(200, Map.of(), 0, 0, null, null), "GetPointInTimeRestoreJob", null, null, params,
-                Map.of(), true, true));
+        trail.record(named(
+                draft.done(200, Map.of(), 0, 0, null, null),
+                "GetPointInTimeRestoreJob",
+                null,
+                null,
+                params,
+                Map.of(),
+                true,
+                true));
     }
 
     /** {"job": {id, state, bucket, prefix, apply, started, finished, keysDone, counts, summary | error}}. */
@@ -372,7 +467,10 @@ final class AdminHandler implements AutoCloseable {
             for (Restore.Action a : Restore.Action.values()) sum.put(camel(a), s.count(a));
             sum.put("millis", s.millis());
         });
-        j.errorCode().ifPresent(c -> n.putObject("error").put("code", c).put("message", j.errorMessage().orElse("")));
+        j.errorCode()
+                .ifPresent(c -> n.putObject("error")
+                        .put("code", c)
+                        .put("message", j.errorMessage().orElse("")));
         return root;
     }
 
@@ -405,20 +503,55 @@ final class AdminHandler implements AutoCloseable {
             Map<String, String> r = new LinkedHashMap<>();
             r.put("x-amz-version-id", k.newVersionId());
             if (k.action() == Restore.Action.REMOVE_NEW) r.put("x-amz-delete-marker", "true");
-            RequestFacts f = named(call, k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker" : "RestoreObjectVersion",
-                    bucket, k.key(), p, r, false, false);
+            RequestFacts f = named(
+                    call,
+                    k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker" : "RestoreObjectVersion",
+                    bucket,
+                    k.key(),
+                    p,
+                    r,
+                    false,
+                    false);
             if (last != null) trail.record(last);
             last = f;
         }
         if (last != null) trail.recordDurably(last);
     }
 
-    private static RequestFacts named(RequestFacts f, String eventName, String bucket, String key, Map<String, String> params,
-                                      Map<String, String> response, boolean readOnly, boolean management) {
-        return new RequestFacts(f.time(), f.requestId(), f.hostId(), f.service(), eventName, f.region(), f.principal(),
-                f.accessKeyId(), f.sourceIp(), f.userAgent(), bucket, key, Map.copyOf(params), Map.copyOf(response),
-                f.status(), f.errorCode(), f.errorMessage(), f.bytesIn(), f.bytesOut(), f.authMethod(), f.tlsVersion(),
-                f.cipherSuite(), readOnly, management);
+    private static RequestFacts named(
+            RequestFacts f,
+            String eventName,
+            String bucket,
+            String key,
+            Map<String, String> params,
+            Map<String, String> response,
+            boolean readOnly,
+            boolean management) {
+        return new RequestFacts(
+                f.time(),
+                f.requestId(),
+                f.hostId(),
+                f.service(),
+                eventName,
+                f.region(),
+                f.principal(),
+                f.accessKeyId(),
+                f.sourceIp(),
+                f.userAgent(),
+                bucket,
+                key,
+                Map.copyOf(params),
+                Map.copyOf(response),
+                f.status(),
+                f.errorCode(),
+                f.errorMessage(),
+                f.bytesIn(),
+                f.bytesOut(),
+                f.authMethod(),
+                f.tlsVersion(),
+                f.cipherSuite(),
+                readOnly,
+                management);
     }
 
     private static ObjectNode keyLine(Restore.KeyResult k) {
@@ -448,8 +581,13 @@ final class AdminHandler implements AutoCloseable {
     }
 
     /** A failure after lines were streamed: a final {"error": ...} line (the status is already 200). */
-    private void streamError(OutputStream out, Callback callback, Trail.Draft draft, Map<String, String> params,
-                             S3ErrorCode code, String message) {
+    private void streamError(
+            OutputStream out,
+            Callback callback,
+            Trail.Draft draft,
+            Map<String, String> params,
+            S3ErrorCode code,
+            String message) {
         try {
             ObjectNode n = JSON.createObjectNode();
             n.putObject("error").put("code", code.code()).put("message", message);
@@ -463,8 +601,15 @@ final class AdminHandler implements AutoCloseable {
         recordFailure(draft, "PointInTimeRestore", params, code, message);
     }
 
-    private void fail(Response response, Callback callback, Trail.Draft draft, String eventName, Map<String, String> params,
-                      S3ErrorCode code, String message, String requestId) {
+    private void fail(
+            Response response,
+            Callback callback,
+            Trail.Draft draft,
+            String eventName,
+            Map<String, String> params,
+            S3ErrorCode code,
+            String message,
+            String requestId) {
         ObjectNode n = JSON.createObjectNode();
         n.putObject("error").put("code", code.code()).put("message", message).put("requestId", requestId);
         byte[] body;
@@ -479,11 +624,12 @@ final class AdminHandler implements AutoCloseable {
         byte[] withNewline = java.util.Arrays.copyOf(body, body.length + 1);
         withNewline[body.length] = '\n';
         response.write(true, java.nio.ByteBuffer.wrap(withNewline), callback);
-        recordFailure(draft, params.containsKey("bucketName") ? "PointInTimeRestore" : eventName, params, code, message);
+        recordFailure(
+                draft, params.containsKey("bucketName") ? "PointInTimeRestore" : eventName, params, code, message);
     }
 
-    private void recordFailure(Trail.Draft draft, String eventName, Map<String, String> params, S3ErrorCode code,
-                               String message) {
+    private void recordFailure(
+            Trail.Draft draft, String eventName, Map<String, String> params, S3ErrorCode code, String message) {
         try {
             RequestFacts f = draft.done(code.status(), Map.of(), 0, 0, code.code(), message);
             trail.record(named(f, eventName, params.get("bucketName"), null, params, Map.of(), true, true));

@@ -29,14 +29,24 @@ import java.util.function.Supplier;
  */
 final class AdminPosture {
     /** Write events that create an object version, as the trail names them. */
-    static final Set<String> OBJECT_WRITES = Set.of("PutObject", "CopyObject", "CompleteMultipartUpload", "RestoreObjectVersion");
+    static final Set<String> OBJECT_WRITES =
+            Set.of("PutObject", "CopyObject", "CompleteMultipartUpload", "RestoreObjectVersion");
+
     static final int MAX_WRITES = 10_000;
     static final Duration VALIDATED = Duration.ofDays(1);
 
     /** What the server runs with; the suppliers are read at each request (the metrics port opens after start-up). */
-    record Settings(boolean recoveryEnabled, Duration recoveryWindow, boolean autoRespond, BooleanSupplier detectorRunning,
-                    IntSupplier detectorRules, int findingWebhooks, Supplier<Optional<Integer>> metricsPort, boolean metricsToken,
-                    TrailLayout trail, Path database) { }
+    record Settings(
+            boolean recoveryEnabled,
+            Duration recoveryWindow,
+            boolean autoRespond,
+            BooleanSupplier detectorRunning,
+            IntSupplier detectorRules,
+            int findingWebhooks,
+            Supplier<Optional<Integer>> metricsPort,
+            boolean metricsToken,
+            TrailLayout trail,
+            Path database) {}
 
     private final Settings settings;
 
@@ -48,45 +58,77 @@ final class AdminPosture {
         return key.equals("admin/posture") || key.equals("admin/trail/writes");
     }
 
-    record Answer(ObjectNode body, String eventName, Map<String, String> params) { }
+    record Answer(ObjectNode body, String eventName, Map<String, String> params) {}
 
     Answer handle(String method, String key, Map<String, String> query) throws IOException {
-        if (!"GET".equals(method)) throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET for /_rampart/" + key);
+        if (!"GET".equals(method))
+            throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET for /_rampart/" + key);
         if (key.equals("admin/posture")) return new Answer(posture(), "GetServerPosture", Map.of());
         String bucket = query.get("bucket");
-        if (bucket == null || bucket.isEmpty()) throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "bucket is required");
+        if (bucket == null || bucket.isEmpty())
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "bucket is required");
         String sse = query.get("sse");
-        return new Answer(writes(bucket, sse), "ListObjectWriters", sse == null ? Map.of("bucketName", bucket)
-                : Map.of("bucketName", bucket, "sse", sse));
+        return new Answer(
+                writes(bucket, sse),
+                "ListObjectWriters",
+                sse == null ? Map.of("bucketName", bucket) : Map.of("bucketName", bucket, "sse", sse));
     }
 
     private ObjectNode posture() throws IOException {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("server", "rampart");
-        root.putObject("recoveryWindow").put("enabled", settings.recoveryEnabled())
+        root.putObject("recoveryWindow")
+                .put("enabled", settings.recoveryEnabled())
                 .put("seconds", settings.recoveryWindow().toSeconds());
-        root.putObject("detector").put("running", settings.detectorRunning().getAsBoolean())
-                .put("rules", settings.detectorRules().getAsInt()).put("autoRespond", settings.autoRespond())
+        root.putObject("detector")
+                .put("running", settings.detectorRunning().getAsBoolean())
+                .put("rules", settings.detectorRules().getAsInt())
+                .put("autoRespond", settings.autoRespond())
                 .put("findingWebhooks", settings.findingWebhooks());
         Optional<Integer> port = settings.metricsPort().get();
-        ObjectNode metrics = root.putObject("metrics").put("enabled", port.isPresent()).put("tokenRequired", settings.metricsToken());
+        ObjectNode metrics = root.putObject("metrics")
+                .put("enabled", port.isPresent())
+                .put("tokenRequired", settings.metricsToken());
         port.ifPresent(p -> metrics.put("port", p));
         ObjectNode trail = root.putObject("trail");
         Instant now = Instant.now();
         try {
             TrailAnchor.Recorded recorded = TrailAnchor.read(settings.database());
-            // Not before the trail began (its first signing key): a server younger than a day has no missing hours before it.
-            Instant began = recorded.keys().stream().map(TrailAnchor.KeyRecord::validFrom).filter(t -> !t.equals(Instant.EPOCH))
-                    .min(Instant::compareTo).orElse(Instant.EPOCH);
+            // Not before the trail began (its first signing key): a server younger than a day has no missing hours
+            // before it.
+            Instant began = recorded.keys().stream()
+                    .map(TrailAnchor.KeyRecord::validFrom)
+                    .filter(t -> !t.equals(Instant.EPOCH))
+                    .min(Instant::compareTo)
+                    .orElse(Instant.EPOCH);
             Instant from = now.minus(VALIDATED).isAfter(began) ? now.minus(VALIDATED) : began;
-            TrailValidator.Report r = new TrailValidator(settings.trail(), TrailValidator.Trust.recorded(recorded)).validate(from, now);
-            trail.put("valid", r.clean()).put("from", r.from().toString()).put("to", r.to().toString())
-                    .put("digestFiles", r.results().stream().filter(x -> x.kind().equals("digest")).count())
-                    .put("logFiles", r.results().stream().filter(x -> x.kind().equals("log")).count());
-            trail.put("problemCount", r.results().stream().filter(x -> x.status().problem()).count());
+            TrailValidator.Report r =
+                    new TrailValidator(settings.trail(), TrailValidator.Trust.recorded(recorded)).validate(from, now);
+            trail.put("valid", r.clean())
+                    .put("from", r.from().toString())
+                    .put("to", r.to().toString())
+                    .put(
+                            "digestFiles",
+                            r.results().stream()
+                                    .filter(x -> x.kind().equals("digest"))
+                                    .count())
+                    .put(
+                            "logFiles",
+                            r.results().stream()
+                                    .filter(x -> x.kind().equals("log"))
+                                    .count());
+            trail.put(
+                    "problemCount",
+                    r.results().stream().filter(x -> x.status().problem()).count());
             ArrayNode problems = trail.putArray("problems");
-            r.results().stream().filter(x -> x.status().problem()).limit(5).forEach(x -> problems.addObject()
-                    .put("type", x.kind()).put("file", x.file()).put("status", x.status().label()).put("detail", x.detail()));
+            r.results().stream()
+                    .filter(x -> x.status().problem())
+                    .limit(5)
+                    .forEach(x -> problems.addObject()
+                            .put("type", x.kind())
+                            .put("file", x.file())
+                            .put("status", x.status().label())
+                            .put("detail", x.detail()));
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot read the trail's record: " + e.getMessage(), e);
         }
@@ -101,16 +143,23 @@ final class AdminPosture {
         boolean truncated = false;
         for (JsonNode r : new TrailQuery(null, null, null, null, null, bucket, null).run(settings.trail())) {
             if (!OBJECT_WRITES.contains(r.path("eventName").asText()) || r.hasNonNull("errorCode")) continue;
-            if (sse != null && !sse.equals(r.path("additionalEventData").path("SSEApplied").asText())) continue;
+            if (sse != null
+                    && !sse.equals(
+                            r.path("additionalEventData").path("SSEApplied").asText())) continue;
             if (n++ >= MAX_WRITES) {
                 truncated = true;
                 continue;
             }
             JsonNode id = r.path("userIdentity");
-            ObjectNode w = list.addObject().put("eventTime", r.path("eventTime").asText()).put("eventName", r.path("eventName").asText())
+            ObjectNode w = list.addObject()
+                    .put("eventTime", r.path("eventTime").asText())
+                    .put("eventName", r.path("eventName").asText())
                     .put("key", r.path("requestParameters").path("key").asText())
-                    .put("versionId", r.path("responseElements").path("x-amz-version-id").asText(""))
-                    .put("principal", id.path("arn").asText()).put("accessKeyId", id.path("accessKeyId").asText(""))
+                    .put(
+                            "versionId",
+                            r.path("responseElements").path("x-amz-version-id").asText(""))
+                    .put("principal", id.path("arn").asText())
+                    .put("accessKeyId", id.path("accessKeyId").asText(""))
                     .put("sourceIPAddress", r.path("sourceIPAddress").asText());
             if (id.path("sessionContext").has("attributes")) w.put("session", true);
         }

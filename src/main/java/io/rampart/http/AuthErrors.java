@@ -26,7 +26,7 @@ final class AuthErrors {
         }
     }
 
-    private AuthErrors() { }
+    private AuthErrors() {}
 
     /** The S3 error for an authentication error; one without an S3ErrorCode is a bug, answered as InvalidRequest. */
     static S3ErrorCode s3(AuthError error) {
@@ -39,7 +39,7 @@ final class AuthErrors {
     }
 
     /** An authentication failure as IAM, STS or Organizations ({@code service}) reports it. */
-    record ServiceError(String code, int status, String message) { }
+    record ServiceError(String code, int status, String message) {}
 
     static ServiceError service(String service, AuthError error, String message) {
         String code = error.code();
@@ -57,7 +57,7 @@ final class AuthErrors {
                 message = "Request body must be no larger than " + BodyLimits.MAX_FORM + " bytes.";
                 status = 413;
             }
-            default -> { }
+            default -> {}
         }
         if ("kms".equals(service) && "InvalidClientTokenId".equals(code)) {
             code = "UnrecognizedClientException";

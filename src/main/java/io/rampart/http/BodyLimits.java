@@ -23,7 +23,7 @@ final class BodyLimits {
     /** IAM, STS and Organizations form or JSON bodies: a few policies (at most 10,240 characters each) or a SAML assertion. */
     static final int MAX_FORM = 1 << 20;
 
-    private BodyLimits() { }
+    private BodyLimits() {}
 
     /** The most body bytes {@code op} takes, or -1 when its body is object data, streamed. */
     static long of(Operation op) {
@@ -76,7 +76,8 @@ final class BodyLimits {
             bytes = body.readNBytes(MAX_FORM + 1);
         } catch (IOException e) {
             if (isTimeout(e)) {
-                throw new Refused(400, S3ErrorCode.REQUEST_TIMEOUT.code(), S3ErrorCode.REQUEST_TIMEOUT.defaultMessage());
+                throw new Refused(
+                        400, S3ErrorCode.REQUEST_TIMEOUT.code(), S3ErrorCode.REQUEST_TIMEOUT.defaultMessage());
             }
             throw new Refused(400, S3ErrorCode.INCOMPLETE_BODY.code(), S3ErrorCode.INCOMPLETE_BODY.defaultMessage());
         }
@@ -107,14 +108,16 @@ final class BodyLimits {
             this.left = max;
         }
 
-        @Override public int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             if (left <= 0) return over();
             int b = super.read();
             if (b >= 0) left--;
             return b;
         }
 
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;
             if (left <= 0) return over();
             int n = super.read(b, off, (int) Math.min(len, left));
@@ -128,7 +131,8 @@ final class BodyLimits {
             throw tooBig();
         }
 
-        @Override public long skip(long n) throws IOException {
+        @Override
+        public long skip(long n) throws IOException {
             byte[] buf = new byte[8192];
             long done = 0;
             while (done < n) {

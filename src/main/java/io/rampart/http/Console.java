@@ -1,11 +1,11 @@
 package io.rampart.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.rampart.audit.AuditTrail;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.audit.RequestFacts;
 import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
@@ -80,6 +80,7 @@ final class Console extends Handler.Wrapper {
     private static final String SESSION_ATTRIBUTE = "io.rampart.console.session";
     /** The overview reads five settings per bucket: at most this many buckets are shown there. */
     private static final int OVERVIEW_BUCKETS = 200;
+
     private static final int MAX_FORM = 64 * 1024;
     private static final int MAX_TRAIL_ROWS = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,9 +88,21 @@ final class Console extends Handler.Wrapper {
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** What the console reads and acts through: the same services the S3 port and the admin API use. */
-    record Deps(S3Service s3, IamApi iam, Permissions permissions, ConsoleSessions sessions, AuditTrail trail,
-                FindingsService findings, Restore restore, TrailLayout trailLayout, MetadataStore meta,
-                RecoveryWindow window, ServerMetrics metrics, String region, String adminAccountId, String domain) { }
+    record Deps(
+            S3Service s3,
+            IamApi iam,
+            Permissions permissions,
+            ConsoleSessions sessions,
+            AuditTrail trail,
+            FindingsService findings,
+            Restore restore,
+            TrailLayout trailLayout,
+            MetadataStore meta,
+            RecoveryWindow window,
+            ServerMetrics metrics,
+            String region,
+            String adminAccountId,
+            String domain) {}
 
     private final Deps d;
     private final RestoreJobs jobs;
@@ -106,7 +119,8 @@ final class Console extends Handler.Wrapper {
         return this;
     }
 
-    @Override protected void doStop() throws Exception {
+    @Override
+    protected void doStop() throws Exception {
         jobs.close();
         super.doStop();
     }
@@ -124,7 +138,8 @@ final class Console extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String rawPath = VerbatimPathConnectionFactory.rawPath(request);
-        if (rawPath == null || !(rawPath.equals(Urls.BASE) || rawPath.startsWith(Urls.BASE + "/"))
+        if (rawPath == null
+                || !(rawPath.equals(Urls.BASE) || rawPath.startsWith(Urls.BASE + "/"))
                 || isVirtualHost(request.getHeaders().get("host"))) {
             return super.handle(request, response, callback);
         }
@@ -134,12 +149,26 @@ final class Console extends Handler.Wrapper {
         try {
             route(request, response, callback, path);
         } catch (Refused e) {
-            page(response, callback, e.status, "console/error.jte", Map.of("frame", errorFrame(request), "status", e.status,
-                    "message", e.getMessage()));
+            page(
+                    response,
+                    callback,
+                    e.status,
+                    "console/error.jte",
+                    Map.of("frame", errorFrame(request), "status", e.status, "message", e.getMessage()));
         } catch (RuntimeException | IOException e) {
             log.error("console request {} failed", path, e);
-            page(response, callback, 500, "console/error.jte", Map.of("frame", errorFrame(request), "status", 500,
-                    "message", "The request failed; the server log has the details."));
+            page(
+                    response,
+                    callback,
+                    500,
+                    "console/error.jte",
+                    Map.of(
+                            "frame",
+                            errorFrame(request),
+                            "status",
+                            500,
+                            "message",
+                            "The request failed; the server log has the details."));
         }
         return true;
     }
@@ -213,11 +242,14 @@ final class Console extends Handler.Wrapper {
     }
 
     private void signIn(Request request, Response response, Callback callback, Map<String, String> form) {
-        // Login CSRF: the form must carry the value of the cookie the sign-in page set (double submit, SameSite=Strict).
+        // Login CSRF: the form must carry the value of the cookie the sign-in page set (double submit,
+        // SameSite=Strict).
         String expected = cookie(request, SIGNIN_COOKIE);
         String given = form.get("csrf");
-        if (expected == null || given == null || !java.security.MessageDigest.isEqual(
-                expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+        if (expected == null
+                || given == null
+                || !java.security.MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
             throw new Refused(403, "The sign-in form expired or came from another site: reload the sign-in page.");
         }
         String keyId = form.getOrDefault("accessKeyId", "").trim();
@@ -226,28 +258,60 @@ final class Console extends Handler.Wrapper {
         if (c.isEmpty()) {
             // The key id is recorded only when the server knows it: a secret pasted into the wrong field is never kept.
             boolean known = isKnownKey(keyId);
-            record(request, null, known ? keyId : "", "signin", "ConsoleLogin", null, null, params,
-                    Map.of("ConsoleLogin", "Failure"), 200, null, "Failed authentication", false, true,
+            record(
+                    request,
+                    null,
+                    known ? keyId : "",
+                    "signin",
+                    "ConsoleLogin",
+                    null,
+                    null,
+                    params,
+                    Map.of("ConsoleLogin", "Failure"),
+                    200,
+                    null,
+                    "Failed authentication",
+                    false,
+                    true,
                     Map.of("MFAUsed", "No", "LoginTo", Urls.BASE));
             signInPage(response, callback, "Sign-in failed: the key pair is wrong, inactive or expired.", 401);
             return;
         }
         Session s = d.sessions().start(c.get());
-        record(request, s.principal(), s.accessKeyId(), "signin", "ConsoleLogin", null, null, params,
-                Map.of("ConsoleLogin", "Success"), 200, null, null, false, true, Map.of("MFAUsed", "No", "LoginTo", Urls.BASE));
+        record(
+                request,
+                s.principal(),
+                s.accessKeyId(),
+                "signin",
+                "ConsoleLogin",
+                null,
+                null,
+                params,
+                Map.of("ConsoleLogin", "Success"),
+                200,
+                null,
+                null,
+                false,
+                true,
+                Map.of("MFAUsed", "No", "LoginTo", Urls.BASE));
         setCookie(response, SESSION_COOKIE, s.id(), -1);
         setCookie(response, SIGNIN_COOKIE, "", 0);
         redirect(response, callback, Urls.BASE + "/");
     }
 
     private boolean isKnownKey(String keyId) {
-        return !keyId.isEmpty() && keyId.length() <= 128 && keyId.chars().allMatch(ch -> ch < 128 && Character.isLetterOrDigit(ch))
+        return !keyId.isEmpty()
+                && keyId.length() <= 128
+                && keyId.chars().allMatch(ch -> ch < 128 && Character.isLetterOrDigit(ch))
                 && d.sessions().known(keyId);
     }
 
     private void setCookie(Response response, String name, String value, int maxAge) {
-        HttpCookie.Builder b = HttpCookie.build(name, value).path(Urls.BASE).httpOnly(true)
-                .sameSite(HttpCookie.SameSite.STRICT).secure(response.getRequest().isSecure());
+        HttpCookie.Builder b = HttpCookie.build(name, value)
+                .path(Urls.BASE)
+                .httpOnly(true)
+                .sameSite(HttpCookie.SameSite.STRICT)
+                .secure(response.getRequest().isSecure());
         if (maxAge >= 0) b.maxAge(maxAge);
         Response.addCookie(response, b.build());
     }
@@ -259,7 +323,8 @@ final class Console extends Handler.Wrapper {
 
     // ---- pages ----
 
-    private void get(Request request, Response response, Callback callback, Session s, String path, Map<String, String> q)
+    private void get(
+            Request request, Response response, Callback callback, Session s, String path, Map<String, String> q)
             throws IOException {
         if (path.equals("/")) {
             overview(request, response, callback, s);
@@ -279,18 +344,30 @@ final class Console extends Handler.Wrapper {
             switch (sub) {
                 case "" -> objects(request, response, callback, s, bucket, q.getOrDefault("prefix", ""));
                 case "versions" -> versions(request, response, callback, s, bucket, required(q, "key"), null);
-                case "download" -> download(request, response, callback, s, bucket, required(q, "key"), q.get("versionId"));
+                case "download" ->
+                    download(request, response, callback, s, bucket, required(q, "key"), q.get("versionId"));
                 default -> throw new Refused(404, "No such console page");
             }
         } else if (path.equals("/restore")) {
             requireAllowed(s, "rampart:Restore");
-            restorePage(response, callback, s, new View.RestoreForm(q.getOrDefault("bucket", ""), "", "to", "", ""), null, null);
+            restorePage(
+                    response,
+                    callback,
+                    s,
+                    new View.RestoreForm(q.getOrDefault("bucket", ""), "", "to", "", ""),
+                    null,
+                    null);
         } else if (path.startsWith("/restore/jobs/")) {
             requireAllowed(s, "rampart:Restore");
             String id = decode(path.substring("/restore/jobs/".length()));
             RestoreJobs.Job j = jobs.job(id).orElseThrow(() -> new Refused(404, "No restore job " + id));
             View.Job job = job(j);
-            page(response, callback, 200, "console/job.jte", Map.of("frame", frame(s, "Restore job", "restore"), "job", job));
+            page(
+                    response,
+                    callback,
+                    200,
+                    "console/job.jte",
+                    Map.of("frame", frame(s, "Restore job", "restore"), "job", job));
         } else if (path.equals("/trail")) {
             requireAllowed(s, "cloudtrail:LookupEvents");
             trail(response, callback, s, q);
@@ -304,12 +381,27 @@ final class Console extends Handler.Wrapper {
         }
     }
 
-    private void post(Request request, Response response, Callback callback, Session s, String path, Map<String, String> f)
+    private void post(
+            Request request, Response response, Callback callback, Session s, String path, Map<String, String> f)
             throws IOException {
         if (path.equals("/signout")) {
             d.sessions().end(s.id());
-            record(request, s.principal(), s.accessKeyId(), "signin", "ConsoleSignOut", null, null, Map.of(), Map.of(), 200,
-                    null, null, false, true, Map.of());
+            record(
+                    request,
+                    s.principal(),
+                    s.accessKeyId(),
+                    "signin",
+                    "ConsoleSignOut",
+                    null,
+                    null,
+                    Map.of(),
+                    Map.of(),
+                    200,
+                    null,
+                    null,
+                    false,
+                    true,
+                    Map.of());
             setCookie(response, SESSION_COOKIE, "", 0);
             redirect(response, callback, Urls.BASE + "/signin");
         } else if (path.startsWith("/findings/") && (path.endsWith("/resolve") || path.endsWith("/archive"))) {
@@ -318,34 +410,69 @@ final class Console extends Handler.Wrapper {
             boolean resolve = path.endsWith("/resolve");
             String event = resolve ? "ResolveFinding" : "ArchiveFinding";
             if (!allowed(s, "rampart:" + event)) {
-                record(request, s.principal(), s.accessKeyId(), "s3", event, null, null, Map.of("findingId", id), Map.of(), 403,
-                        "AccessDenied", "Access Denied", false, true, Map.of());
-                throw new Refused(403, "Access Denied: " + s.principal().arn() + " may not " + (resolve ? "resolve" : "archive")
-                        + " findings");
+                record(
+                        request,
+                        s.principal(),
+                        s.accessKeyId(),
+                        "s3",
+                        event,
+                        null,
+                        null,
+                        Map.of("findingId", id),
+                        Map.of(),
+                        403,
+                        "AccessDenied",
+                        "Access Denied",
+                        false,
+                        true,
+                        Map.of());
+                throw new Refused(
+                        403,
+                        "Access Denied: " + s.principal().arn() + " may not " + (resolve ? "resolve" : "archive")
+                                + " findings");
             }
-            Optional<Finding> done = resolve ? d.findings().resolve(id, s.principal().arn())
+            Optional<Finding> done = resolve
+                    ? d.findings().resolve(id, s.principal().arn())
                     : d.findings().archive(id, s.principal().arn());
             if (done.isEmpty()) throw new Refused(404, "No finding with id " + id);
-            record(request, s.principal(), s.accessKeyId(), "s3", event, null, null, Map.of("findingId", id),
-                    Map.of("status", done.get().status().name()), 200, null, null, false, true, Map.of());
+            record(
+                    request,
+                    s.principal(),
+                    s.accessKeyId(),
+                    "s3",
+                    event,
+                    null,
+                    null,
+                    Map.of("findingId", id),
+                    Map.of("status", done.get().status().name()),
+                    200,
+                    null,
+                    null,
+                    false,
+                    true,
+                    Map.of());
             finding(response, callback, s, id, resolve ? "Resolved: its responses were reversed." : "Archived.");
         } else if (path.startsWith("/buckets/") && path.endsWith("/restore-version")) {
             String bucket = decode(path.substring("/buckets/".length(), path.length() - "/restore-version".length()));
             String key = required(f, "key");
             String versionId = required(f, "versionId");
             Map<String, List<String>> h = new LinkedHashMap<>();
-            h.put("x-amz-copy-source", List.of("/" + Urls.enc(bucket) + "/" + Urls.enc(key) + "?versionId=" + Urls.enc(versionId)));
+            h.put(
+                    "x-amz-copy-source",
+                    List.of("/" + Urls.enc(bucket) + "/" + Urls.enc(key) + "?versionId=" + Urls.enc(versionId)));
             String notice;
             boolean error = false;
             try {
                 S3Response r = s3(request, s, "PUT", bucket, key, Map.of(), h, true);
-                notice = "Version " + versionId + " is current again as version " + r.headers().getOrDefault("x-amz-version-id", "?");
+                notice = "Version " + versionId + " is current again as version "
+                        + r.headers().getOrDefault("x-amz-version-id", "?");
             } catch (S3Exception e) {
-                if (e.code() == S3ErrorCode.ACCESS_DENIED) throw new Refused(403, "Access Denied: CopyObject on " + bucket + "/" + key);
+                if (e.code() == S3ErrorCode.ACCESS_DENIED)
+                    throw new Refused(403, "Access Denied: CopyObject on " + bucket + "/" + key);
                 notice = e.code().code() + ": " + e.getMessage();
                 error = true;
             }
-            versions(request, response, callback, s, bucket, key, new String[]{notice, Boolean.toString(error)});
+            versions(request, response, callback, s, bucket, key, new String[] {notice, Boolean.toString(error)});
         } else if (path.equals("/restore")) {
             restore(request, response, callback, s, f);
         } else if (path.startsWith("/identities/keys/")) {
@@ -371,34 +498,71 @@ final class Console extends Handler.Wrapper {
         for (View.BucketRow b : listBuckets(request, s)) {
             if (posture.size() == OVERVIEW_BUCKETS) break;
             String name = b.name();
-            String sse = read(request, s, name, "encryption", body -> body.contains("<EncryptionType>SSE-C</EncryptionType>")
-                    ? "blocked" : "allowed", "allowed");
-            String versioning = read(request, s, name, "versioning", body -> {
-                JsonNode n = xml(body);
-                return n.path("Status").asText("").isEmpty() ? "Off" : n.path("Status").asText();
-            }, "Off");
-            String lock = read(request, s, name, "object-lock", body -> {
-                JsonNode n = xml(body);
-                String mode = n.path("Rule").path("DefaultRetention").path("Mode").asText("");
-                return "Enabled".equals(n.path("ObjectLockEnabled").asText()) ? "Enabled" + (mode.isEmpty() ? "" : " (" + mode + ")")
-                        : "Off";
-            }, "Off");
-            String replication = read(request, s, name, "replication", body -> {
-                JsonNode n = xml(body);
-                return nodes(n, "Rule").size() + " rule(s)";
-            }, "Off");
-            String logging = read(request, s, name, "logging", body -> {
-                JsonNode n = xml(body);
-                String target = n.path("LoggingEnabled").path("TargetBucket").asText("");
-                return target.isEmpty() ? "Off" : "to " + target;
-            }, "Off");
+            String sse = read(
+                    request,
+                    s,
+                    name,
+                    "encryption",
+                    body -> body.contains("<EncryptionType>SSE-C</EncryptionType>") ? "blocked" : "allowed",
+                    "allowed");
+            String versioning = read(
+                    request,
+                    s,
+                    name,
+                    "versioning",
+                    body -> {
+                        JsonNode n = xml(body);
+                        return n.path("Status").asText("").isEmpty()
+                                ? "Off"
+                                : n.path("Status").asText();
+                    },
+                    "Off");
+            String lock = read(
+                    request,
+                    s,
+                    name,
+                    "object-lock",
+                    body -> {
+                        JsonNode n = xml(body);
+                        String mode = n.path("Rule")
+                                .path("DefaultRetention")
+                                .path("Mode")
+                                .asText("");
+                        return "Enabled".equals(n.path("ObjectLockEnabled").asText())
+                                ? "Enabled" + (mode.isEmpty() ? "" : " (" + mode + ")")
+                                : "Off";
+                    },
+                    "Off");
+            String replication = read(
+                    request,
+                    s,
+                    name,
+                    "replication",
+                    body -> {
+                        JsonNode n = xml(body);
+                        return nodes(n, "Rule").size() + " rule(s)";
+                    },
+                    "Off");
+            String logging = read(
+                    request,
+                    s,
+                    name,
+                    "logging",
+                    body -> {
+                        JsonNode n = xml(body);
+                        String target =
+                                n.path("LoggingEnabled").path("TargetBucket").asText("");
+                        return target.isEmpty() ? "Off" : "to " + target;
+                    },
+                    "Off");
             posture.add(new View.Posture(name, sse, versioning, lock, replication, logging));
         }
         List<View.Count> counts = new ArrayList<>();
         if (allowed(s, "rampart:ListFindings")) {
             Map<String, Long> bySeverity = new LinkedHashMap<>();
             for (io.rampart.detect.Severity sev : io.rampart.detect.Severity.values()) bySeverity.put(sev.name(), 0L);
-            for (Finding f : d.findings().list(Finding.Status.OPEN)) bySeverity.merge(f.severity().name(), 1L, Long::sum);
+            for (Finding f : d.findings().list(Finding.Status.OPEN))
+                bySeverity.merge(f.severity().name(), 1L, Long::sum);
             bySeverity.forEach((k, v) -> counts.add(new View.Count(k, v)));
         }
         // Server-wide counters, shown only for the buckets this principal can list (all of them for the admin).
@@ -407,15 +571,35 @@ final class Console extends Handler.Wrapper {
         java.util.function.Predicate<String> shown = isAdmin(s.principal()) ? b -> true : visible::contains;
         List<View.Chart> charts = List.of(
                 View.Chart.of("Requests by bucket", counter("rampart.s3.requests", null, shown)),
-                View.Chart.of("Denied (AccessDenied) by bucket", counter("rampart.s3.authorization.denied", null, shown)),
+                View.Chart.of(
+                        "Denied (AccessDenied) by bucket", counter("rampart.s3.authorization.denied", null, shown)),
                 View.Chart.of("SSE-C writes by bucket", counter("rampart.s3.sse.c.requests", "true", shown)));
         RecoveryWindow.Stats st = d.window().stats();
         // Server-wide totals: for those who may restore.
-        String window = !allowed(s, "rampart:Restore") ? "(shown to those allowed rampart:Restore)" : d.window().holding() ? st.versions() + " versions, " + bytes(st.bytes()) + " held"
-                + (st.versions() == 0 || st.oldestRemovedAt() == null ? "" : ", oldest removed " + time(st.oldestRemovedAt()))
-                : "off (overwritten and deleted versions are not kept)";
-        page(response, callback, 200, "console/overview.jte", Map.of("frame", frame(s, "Overview", "overview"),
-                "buckets", posture, "findings", counts, "charts", charts, "window", window));
+        String window = !allowed(s, "rampart:Restore")
+                ? "(shown to those allowed rampart:Restore)"
+                : d.window().holding()
+                        ? st.versions() + " versions, " + bytes(st.bytes()) + " held"
+                                + (st.versions() == 0 || st.oldestRemovedAt() == null
+                                        ? ""
+                                        : ", oldest removed " + time(st.oldestRemovedAt()))
+                        : "off (overwritten and deleted versions are not kept)";
+        page(
+                response,
+                callback,
+                200,
+                "console/overview.jte",
+                Map.of(
+                        "frame",
+                        frame(s, "Overview", "overview"),
+                        "buckets",
+                        posture,
+                        "findings",
+                        counts,
+                        "charts",
+                        charts,
+                        "window",
+                        window));
     }
 
     /** Sums a request counter by its bucket label ({@code write} filters the SSE-C series to writes). */
@@ -437,7 +621,8 @@ final class Console extends Handler.Wrapper {
     }
 
     /** One bucket sub-resource read as the signed-in principal: "?" when denied, {@code absent} when not configured. */
-    private String read(Request request, Session s, String bucket, String subresource, BodyReader reader, String absent) {
+    private String read(
+            Request request, Session s, String bucket, String subresource, BodyReader reader, String absent) {
         try {
             S3Response r = s3(request, s, "GET", bucket, null, Map.of(subresource, ""), Map.of(), false);
             return reader.read(new String(bodyOf(r), StandardCharsets.UTF_8));
@@ -453,7 +638,8 @@ final class Console extends Handler.Wrapper {
         try {
             JsonNode n = xml(bodyOf(s3(request, s, "GET", null, null, Map.of(), Map.of(), false)));
             for (JsonNode b : nodes(n.path("Buckets"), "Bucket")) {
-                out.add(new View.BucketRow(b.path("Name").asText(), b.path("CreationDate").asText()));
+                out.add(new View.BucketRow(
+                        b.path("Name").asText(), b.path("CreationDate").asText()));
             }
         } catch (S3Exception e) {
             if (e.code() != S3ErrorCode.ACCESS_DENIED) throw e;
@@ -462,8 +648,12 @@ final class Console extends Handler.Wrapper {
     }
 
     private void buckets(Request request, Response response, Callback callback, Session s) throws IOException {
-        page(response, callback, 200, "console/buckets.jte", Map.of("frame", frame(s, "Buckets", "buckets"),
-                "buckets", listBuckets(request, s)));
+        page(
+                response,
+                callback,
+                200,
+                "console/buckets.jte",
+                Map.of("frame", frame(s, "Buckets", "buckets"), "buckets", listBuckets(request, s)));
     }
 
     private void objects(Request request, Response response, Callback callback, Session s, String bucket, String prefix)
@@ -475,25 +665,54 @@ final class Console extends Handler.Wrapper {
         if (!prefix.isEmpty()) q.put("prefix", prefix);
         JsonNode n = xml(bodyOf(s3orRefuse(request, s, "GET", bucket, null, q)));
         List<String> prefixes = new ArrayList<>();
-        for (JsonNode p : nodes(n, "CommonPrefixes")) prefixes.add(p.path("Prefix").asText());
+        for (JsonNode p : nodes(n, "CommonPrefixes"))
+            prefixes.add(p.path("Prefix").asText());
         List<View.ObjectRow> objects = new ArrayList<>();
         for (JsonNode c : nodes(n, "Contents")) {
-            objects.add(new View.ObjectRow(c.path("Key").asText(), bytes(c.path("Size").asLong()), c.path("LastModified").asText()));
+            objects.add(new View.ObjectRow(
+                    c.path("Key").asText(),
+                    bytes(c.path("Size").asLong()),
+                    c.path("LastModified").asText()));
         }
         List<View.WindowRow> window = new ArrayList<>();
         if (permitted(request, s, "GET", bucket, Map.of("versions", "", "max-keys", "1"))) {
             for (RecoveryWindow.Entry e : d.window().after(bucket, prefix, 0, 100)) {
                 if (!e.version().key().startsWith(prefix)) break;
-                window.add(new View.WindowRow(e.version().key(), e.version().versionId(), bytes(e.version().size()),
-                        time(e.removedAt()), nz(e.removedByArn()) + (e.reason() == null ? "" : " (" + e.reason() + ")")));
+                window.add(new View.WindowRow(
+                        e.version().key(),
+                        e.version().versionId(),
+                        bytes(e.version().size()),
+                        time(e.removedAt()),
+                        nz(e.removedByArn()) + (e.reason() == null ? "" : " (" + e.reason() + ")")));
             }
         }
-        page(response, callback, 200, "console/objects.jte", Map.of("frame", frame(s, bucket, "buckets"),
-                "l", new View.Listing(bucket, prefix, prefixes, objects, window, n.path("IsTruncated").asBoolean())));
+        page(
+                response,
+                callback,
+                200,
+                "console/objects.jte",
+                Map.of(
+                        "frame",
+                        frame(s, bucket, "buckets"),
+                        "l",
+                        new View.Listing(
+                                bucket,
+                                prefix,
+                                prefixes,
+                                objects,
+                                window,
+                                n.path("IsTruncated").asBoolean())));
     }
 
-    private void versions(Request request, Response response, Callback callback, Session s, String bucket, String key,
-                          String[] notice) throws IOException {
+    private void versions(
+            Request request,
+            Response response,
+            Callback callback,
+            Session s,
+            String bucket,
+            String key,
+            String[] notice)
+            throws IOException {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("versions", "");
         q.put("prefix", key);
@@ -507,30 +726,53 @@ final class Console extends Handler.Wrapper {
             String id = v.path("VersionId").asText();
             boolean marker = !v.has("ETag");
             Optional<ObjectVersion> stored = d.meta().version(bucket, key, id);
-            String enc = stored.map(o -> o.meta().encryption() == null ? "none"
-                    : o.meta().encryption().customerKey() ? "SSE-C (customer key)"
-                    : "AES256".equals(o.meta().encryption().type()) ? "SSE-S3" : o.meta().encryption().type()).orElse("");
-            rows.add(new View.VersionRow(id, v.path("IsLatest").asBoolean(), marker, marker ? "" : bytes(v.path("Size").asLong()),
-                    v.path("LastModified").asText(), stored.map(o -> nz(o.writerArn())).orElse(""),
-                    stored.map(o -> nz(o.writerKeyId())).orElse(""), marker ? "" : enc));
+            String enc = stored.map(o -> o.meta().encryption() == null
+                            ? "none"
+                            : o.meta().encryption().customerKey()
+                                    ? "SSE-C (customer key)"
+                                    : "AES256".equals(o.meta().encryption().type())
+                                            ? "SSE-S3"
+                                            : o.meta().encryption().type())
+                    .orElse("");
+            rows.add(new View.VersionRow(
+                    id,
+                    v.path("IsLatest").asBoolean(),
+                    marker,
+                    marker ? "" : bytes(v.path("Size").asLong()),
+                    v.path("LastModified").asText(),
+                    stored.map(o -> nz(o.writerArn())).orElse(""),
+                    stored.map(o -> nz(o.writerKeyId())).orElse(""),
+                    marker ? "" : enc));
         }
         rows.sort((a, b) -> b.lastModified().compareTo(a.lastModified()));
         boolean canRestore = allowedS3(s, "s3:PutObject", "arn:aws:s3:::" + bucket + "/" + key)
                 && allowedS3(s, "s3:GetObjectVersion", "arn:aws:s3:::" + bucket + "/" + key);
         View.Frame frame = frame(s, key, "buckets");
         if (notice != null) frame = frame.withNotice(notice[0], Boolean.parseBoolean(notice[1]));
-        page(response, callback, 200, "console/versions.jte", Map.of("frame", frame,
-                "v", new View.Versions(bucket, key, rows, canRestore)));
+        page(
+                response,
+                callback,
+                200,
+                "console/versions.jte",
+                Map.of("frame", frame, "v", new View.Versions(bucket, key, rows, canRestore)));
     }
 
-    private void download(Request request, Response response, Callback callback, Session s, String bucket, String key,
-                          String versionId) throws IOException {
+    private void download(
+            Request request,
+            Response response,
+            Callback callback,
+            Session s,
+            String bucket,
+            String key,
+            String versionId)
+            throws IOException {
         Map<String, String> q = versionId == null || versionId.isEmpty() ? Map.of() : Map.of("versionId", versionId);
         S3Response r = s3orRefuse(request, s, "GET", bucket, key, q);
         String name = key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
         response.setStatus(200);
         response.getHeaders().put("Content-Type", "application/octet-stream");
-        response.getHeaders().put("Content-Disposition", "attachment; filename=\"" + (name.isEmpty() ? "object" : name) + "\"");
+        response.getHeaders()
+                .put("Content-Disposition", "attachment; filename=\"" + (name.isEmpty() ? "object" : name) + "\"");
         if (r.length() >= 0) response.getHeaders().put("Content-Length", Long.toString(r.length()));
         try (OutputStream out = new ResponseBodyStream(response, r.length())) {
             if (r.body() != null) out.write(r.body());
@@ -555,13 +797,33 @@ final class Console extends Handler.Wrapper {
             if (!severity.isEmpty() && !f.severity().name().equalsIgnoreCase(severity)) continue;
             rows.add(row(f));
         }
-        page(response, callback, 200, "console/findings.jte", Map.of("frame", frame(s, "Findings", "findings"),
-                "status", status, "severity", severity, "findings", rows));
+        page(
+                response,
+                callback,
+                200,
+                "console/findings.jte",
+                Map.of(
+                        "frame",
+                        frame(s, "Findings", "findings"),
+                        "status",
+                        status,
+                        "severity",
+                        severity,
+                        "findings",
+                        rows));
     }
 
     private static View.FindingRow row(Finding f) {
-        return new View.FindingRow(f.id(), f.severity().name(), f.ruleId(), f.status().name(), nz(f.principalArn()),
-                nz(f.accessKeyId()), nz(f.bucket()), f.lastTime().toString(), f.count());
+        return new View.FindingRow(
+                f.id(),
+                f.severity().name(),
+                f.ruleId(),
+                f.status().name(),
+                nz(f.principalArn()),
+                nz(f.accessKeyId()),
+                nz(f.bucket()),
+                f.lastTime().toString(),
+                f.count());
     }
 
     private void finding(Response response, Callback callback, Session s, String id, String notice) throws IOException {
@@ -569,17 +831,25 @@ final class Console extends Handler.Wrapper {
         List<View.Event> timeline = new ArrayList<>();
         java.util.Set<String> evidence = new java.util.HashSet<>(f.evidence());
         if (!evidence.isEmpty()) {
-            TrailQuery tq = new TrailQuery(f.firstTime().minusSeconds(1), f.lastTime().plusSeconds(1), null, null, null, null, null);
+            TrailQuery tq = new TrailQuery(
+                    f.firstTime().minusSeconds(1), f.lastTime().plusSeconds(1), null, null, null, null, null);
             for (JsonNode r : tq.run(d.trailLayout())) {
                 if (evidence.contains(r.path("eventID").asText())) timeline.add(event(r));
             }
         }
         List<View.Response> responses = new ArrayList<>();
         for (Finding.ResponseTaken r : f.responses()) {
-            responses.add(new View.Response(r.time().toString(), r.action(), nz(r.target()), r.outcome(), nz(r.detail())));
+            responses.add(
+                    new View.Response(r.time().toString(), r.action(), nz(r.target()), r.outcome(), nz(r.detail())));
         }
-        View.FindingDetail detail = new View.FindingDetail(row(f), f.description(), f.firstTime().toString(), responses,
-                timeline, allowed(s, "rampart:ResolveFinding"), f.status() == Finding.Status.OPEN);
+        View.FindingDetail detail = new View.FindingDetail(
+                row(f),
+                f.description(),
+                f.firstTime().toString(),
+                responses,
+                timeline,
+                allowed(s, "rampart:ResolveFinding"),
+                f.status() == Finding.Status.OPEN);
         View.Frame frame = frame(s, f.ruleId(), "findings");
         if (notice != null) frame = frame.withNotice(notice, false);
         page(response, callback, 200, "console/finding.jte", Map.of("frame", frame, "d", detail));
@@ -589,15 +859,22 @@ final class Console extends Handler.Wrapper {
         JsonNode id = r.path("userIdentity");
         String principal = id.path("arn").asText(id.path("type").asText(""));
         JsonNode p = r.path("requestParameters");
-        return new View.Event(r.path("eventTime").asText(), r.path("eventName").asText(), principal,
-                id.path("accessKeyId").asText(""), p.path("bucketName").asText(""), p.path("key").asText(""),
-                r.path("errorCode").asText(""), r.path("sourceIPAddress").asText(""), r.path("userAgent").asText(""));
+        return new View.Event(
+                r.path("eventTime").asText(),
+                r.path("eventName").asText(),
+                principal,
+                id.path("accessKeyId").asText(""),
+                p.path("bucketName").asText(""),
+                p.path("key").asText(""),
+                r.path("errorCode").asText(""),
+                r.path("sourceIPAddress").asText(""),
+                r.path("userAgent").asText(""));
     }
 
     // ---- restore ----
 
-    private void restorePage(Response response, Callback callback, Session s, View.RestoreForm form, View.Plan plan,
-                             String error) {
+    private void restorePage(
+            Response response, Callback callback, Session s, View.RestoreForm form, View.Plan plan, String error) {
         List<View.Job> list = new ArrayList<>();
         for (RestoreJobs.Job j : jobs.jobs()) list.add(job(j));
         View.Frame frame = frame(s, "Restore", "restore");
@@ -612,14 +889,32 @@ final class Console extends Handler.Wrapper {
     }
 
     private void restore(Request request, Response response, Callback callback, Session s, Map<String, String> f) {
-        View.RestoreForm form = new View.RestoreForm(f.getOrDefault("bucket", "").trim(), f.getOrDefault("prefix", ""),
-                f.getOrDefault("mode", "to"), f.getOrDefault("value", "").trim(), f.getOrDefault("since", "").trim());
+        View.RestoreForm form = new View.RestoreForm(
+                f.getOrDefault("bucket", "").trim(),
+                f.getOrDefault("prefix", ""),
+                f.getOrDefault("mode", "to"),
+                f.getOrDefault("value", "").trim(),
+                f.getOrDefault("since", "").trim());
         boolean apply = "apply".equals(f.get("action"));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("bucketName", form.bucket());
         if (!allowed(s, "rampart:Restore")) {
-            record(request, s.principal(), s.accessKeyId(), "s3", "PointInTimeRestore", form.bucket(), null, params, Map.of(),
-                    403, "AccessDenied", "Access Denied", !apply, true, Map.of());
+            record(
+                    request,
+                    s.principal(),
+                    s.accessKeyId(),
+                    "s3",
+                    "PointInTimeRestore",
+                    form.bucket(),
+                    null,
+                    params,
+                    Map.of(),
+                    403,
+                    "AccessDenied",
+                    "Access Denied",
+                    !apply,
+                    true,
+                    Map.of());
             throw new Refused(403, "Access Denied: " + s.principal().arn() + " may not restore");
         }
         Restore.Request req;
@@ -637,16 +932,37 @@ final class Console extends Handler.Wrapper {
             List<String> keys = new ArrayList<>();
             Restore.Summary sum = d.restore().run(req, s.principal(), chunk -> {
                 for (Restore.KeyResult k : chunk) {
-                    if (k.action() != Restore.Action.ALREADY_CURRENT && keys.size() < 200) keys.add(k.key() + " → " + k.action());
+                    if (k.action() != Restore.Action.ALREADY_CURRENT && keys.size() < 200)
+                        keys.add(k.key() + " → " + k.action());
                 }
             });
             List<View.Count> counts = new ArrayList<>();
-            for (Restore.Action a : Restore.Action.values()) counts.add(new View.Count(AdminHandler.camel(a), sum.count(a)));
+            for (Restore.Action a : Restore.Action.values())
+                counts.add(new View.Count(AdminHandler.camel(a), sum.count(a)));
             Map<String, String> totals = new LinkedHashMap<>();
             counts.forEach(c -> totals.put(c.label(), Long.toString(c.value())));
-            record(request, s.principal(), s.accessKeyId(), "s3", "PointInTimeRestore", form.bucket(), null, params, totals, 200,
-                    null, null, true, true, Map.of());
-            restorePage(response, callback, s, form, new View.Plan(counts, keys, sum.keysPlanned(), sum.keysPlanned() > keys.size()),
+            record(
+                    request,
+                    s.principal(),
+                    s.accessKeyId(),
+                    "s3",
+                    "PointInTimeRestore",
+                    form.bucket(),
+                    null,
+                    params,
+                    totals,
+                    200,
+                    null,
+                    null,
+                    true,
+                    true,
+                    Map.of());
+            restorePage(
+                    response,
+                    callback,
+                    s,
+                    form,
+                    new View.Plan(counts, keys, sum.keysPlanned(), sum.keysPlanned() > keys.size()),
                     null);
             return;
         }
@@ -654,19 +970,49 @@ final class Console extends Handler.Wrapper {
         Principal admin = s.principal();
         String keyId = s.accessKeyId();
         Origin origin = Origin.of(request);
-        RestoreJobs.Job job = jobs.start(req, admin, chunk -> recordActions(origin, admin, keyId, req.bucket(), chunk), done -> {
-            Map<String, String> p = new LinkedHashMap<>(params);
-            p.put("jobId", done.id());
-            Map<String, String> outcome = new LinkedHashMap<>();
-            outcome.put("state", done.state().name());
-            done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
-            for (Restore.Action a : Restore.Action.values()) outcome.put(AdminHandler.camel(a), Long.toString(done.count(a)));
-            recordDurably(facts(origin, admin, keyId, "s3", "PointInTimeRestore", req.bucket(), null, p, outcome, 200, null,
-                    null, false, true, Map.of()));
-        });
+        RestoreJobs.Job job =
+                jobs.start(req, admin, chunk -> recordActions(origin, admin, keyId, req.bucket(), chunk), done -> {
+                    Map<String, String> p = new LinkedHashMap<>(params);
+                    p.put("jobId", done.id());
+                    Map<String, String> outcome = new LinkedHashMap<>();
+                    outcome.put("state", done.state().name());
+                    done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
+                    for (Restore.Action a : Restore.Action.values())
+                        outcome.put(AdminHandler.camel(a), Long.toString(done.count(a)));
+                    recordDurably(facts(
+                            origin,
+                            admin,
+                            keyId,
+                            "s3",
+                            "PointInTimeRestore",
+                            req.bucket(),
+                            null,
+                            p,
+                            outcome,
+                            200,
+                            null,
+                            null,
+                            false,
+                            true,
+                            Map.of()));
+                });
         params.put("jobId", job.id());
-        recordDurably(facts(origin, admin, keyId, "s3", "StartPointInTimeRestore", req.bucket(), null, params,
-                Map.of("jobId", job.id()), 202, null, null, false, true, Map.of()));
+        recordDurably(facts(
+                origin,
+                admin,
+                keyId,
+                "s3",
+                "StartPointInTimeRestore",
+                req.bucket(),
+                null,
+                params,
+                Map.of("jobId", job.id()),
+                202,
+                null,
+                null,
+                false,
+                true,
+                Map.of()));
         redirect(response, callback, Urls.BASE + "/restore/jobs/" + Urls.enc(job.id()));
     }
 
@@ -683,11 +1029,13 @@ final class Console extends Handler.Wrapper {
                 yield new Restore.ToTime(t);
             }
             case "undoAccessKey", "undoPrincipal" -> {
-                if (f.since().isEmpty()) throw new IllegalArgumentException("An undo needs a time to undo from (since)");
+                if (f.since().isEmpty())
+                    throw new IllegalArgumentException("An undo needs a time to undo from (since)");
                 Instant since = RestoreTime.parse(f.since(), now);
                 params.put(f.mode(), f.value());
                 params.put("since", since.toString());
-                yield f.mode().equals("undoAccessKey") ? new Restore.Undo(null, f.value(), since)
+                yield f.mode().equals("undoAccessKey")
+                        ? new Restore.Undo(null, f.value(), since)
                         : new Restore.Undo(f.value(), null, since);
             }
             default -> throw new IllegalArgumentException("Unknown restore mode " + f.mode());
@@ -708,8 +1056,22 @@ final class Console extends Handler.Wrapper {
             Map<String, String> r = new LinkedHashMap<>();
             r.put("x-amz-version-id", k.newVersionId());
             if (k.action() == Restore.Action.REMOVE_NEW) r.put("x-amz-delete-marker", "true");
-            RequestFacts f = facts(origin, p, keyId, "s3", k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker"
-                    : "RestoreObjectVersion", bucket, k.key(), params, r, 200, null, null, false, false, Map.of());
+            RequestFacts f = facts(
+                    origin,
+                    p,
+                    keyId,
+                    "s3",
+                    k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker" : "RestoreObjectVersion",
+                    bucket,
+                    k.key(),
+                    params,
+                    r,
+                    200,
+                    null,
+                    null,
+                    false,
+                    false,
+                    Map.of());
             if (last != null) d.trail().record(last);
             last = f;
         }
@@ -719,9 +1081,19 @@ final class Console extends Handler.Wrapper {
     private static View.Job job(RestoreJobs.Job j) {
         List<View.Count> counts = new ArrayList<>();
         for (Restore.Action a : Restore.Action.values()) counts.add(new View.Count(AdminHandler.camel(a), j.count(a)));
-        String error = j.errorCode().map(c -> c + ": " + j.errorMessage().orElse("")).orElse(null);
-        return new View.Job(j.id(), j.state().name(), j.request().bucket(), nz(j.request().prefix()), j.request().apply(),
-                j.started().toString(), j.finished().map(Instant::toString).orElse(""), j.keysDone(), counts, error,
+        String error =
+                j.errorCode().map(c -> c + ": " + j.errorMessage().orElse("")).orElse(null);
+        return new View.Job(
+                j.id(),
+                j.state().name(),
+                j.request().bucket(),
+                nz(j.request().prefix()),
+                j.request().apply(),
+                j.started().toString(),
+                j.finished().map(Instant::toString).orElse(""),
+                j.keysDone(),
+                counts,
+                error,
                 j.state() == RestoreJobs.State.RUNNING);
     }
 
@@ -730,9 +1102,14 @@ final class Console extends Handler.Wrapper {
     private TrailQuery trailQuery(Map<String, String> q) {
         Instant now = Instant.now();
         try {
-            return new TrailQuery(blank(q.get("from")) ? null : RestoreTime.parse(q.get("from"), now),
-                    blank(q.get("to")) ? null : RestoreTime.parse(q.get("to"), now), emptyToNull(q.get("principal")),
-                    emptyToNull(q.get("accessKey")), emptyToNull(q.get("eventName")), emptyToNull(q.get("bucket")), null);
+            return new TrailQuery(
+                    blank(q.get("from")) ? null : RestoreTime.parse(q.get("from"), now),
+                    blank(q.get("to")) ? null : RestoreTime.parse(q.get("to"), now),
+                    emptyToNull(q.get("principal")),
+                    emptyToNull(q.get("accessKey")),
+                    emptyToNull(q.get("eventName")),
+                    emptyToNull(q.get("bucket")),
+                    null);
         } catch (IllegalArgumentException e) {
             throw new Refused(400, "Bad time: " + e.getMessage());
         }
@@ -743,7 +1120,8 @@ final class Console extends Handler.Wrapper {
         String key = emptyToNull(q.get("key"));
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode r : tq.run(d.trailLayout())) {
-            if (key == null || key.equals(r.path("requestParameters").path("key").asText())) out.add(r);
+            if (key == null
+                    || key.equals(r.path("requestParameters").path("key").asText())) out.add(r);
         }
         return out;
     }
@@ -758,12 +1136,32 @@ final class Console extends Handler.Wrapper {
         }
         StringBuilder export = new StringBuilder();
         for (String k : List.of("from", "to", "principal", "accessKey", "eventName", "bucket", "key")) {
-            if (!blank(q.get(k))) export.append(export.isEmpty() ? "" : "&").append(k).append('=').append(Urls.enc(q.get(k)));
+            if (!blank(q.get(k)))
+                export.append(export.isEmpty() ? "" : "&").append(k).append('=').append(Urls.enc(q.get(k)));
         }
-        View.TrailForm form = new View.TrailForm(nz(q.get("from")), nz(q.get("to")), nz(q.get("principal")),
-                nz(q.get("accessKey")), nz(q.get("eventName")), nz(q.get("bucket")), nz(q.get("key")), export.toString());
-        page(response, callback, 200, "console/trail.jte", Map.of("frame", frame(s, "Audit trail", "trail"), "form", form,
-                "events", events, "searched", searched));
+        View.TrailForm form = new View.TrailForm(
+                nz(q.get("from")),
+                nz(q.get("to")),
+                nz(q.get("principal")),
+                nz(q.get("accessKey")),
+                nz(q.get("eventName")),
+                nz(q.get("bucket")),
+                nz(q.get("key")),
+                export.toString());
+        page(
+                response,
+                callback,
+                200,
+                "console/trail.jte",
+                Map.of(
+                        "frame",
+                        frame(s, "Audit trail", "trail"),
+                        "form",
+                        form,
+                        "events",
+                        events,
+                        "searched",
+                        searched));
     }
 
     /** {"Records": [...]}, as CloudTrail's log files hold them. */
@@ -785,11 +1183,15 @@ final class Console extends Handler.Wrapper {
         JsonNode u = iamRead(request, s, "ListUsers", Map.of());
         if (u != null) {
             for (JsonNode n : nodes(u.path("ListUsersResult").path("Users"), "member")) {
-                users.add(new View.UserRow(n.path("UserName").asText(), n.path("Arn").asText(), n.path("CreateDate").asText()));
+                users.add(new View.UserRow(
+                        n.path("UserName").asText(),
+                        n.path("Arn").asText(),
+                        n.path("CreateDate").asText()));
                 userNames.add(n.path("UserName").asText());
             }
         }
-        if (userNames.isEmpty() && s.principal().userName() != null) userNames.add(s.principal().userName());
+        if (userNames.isEmpty() && s.principal().userName() != null)
+            userNames.add(s.principal().userName());
         Instant now = Instant.now();
         for (String name : userNames) {
             JsonNode k = iamRead(request, s, "ListAccessKeys", Map.of("UserName", name));
@@ -798,14 +1200,22 @@ final class Console extends Handler.Wrapper {
                 String id = n.path("AccessKeyId").asText();
                 String age = "";
                 try {
-                    age = Duration.between(Instant.parse(n.path("CreateDate").asText()), now).toDays() + " days";
+                    age = Duration.between(Instant.parse(n.path("CreateDate").asText()), now)
+                                    .toDays() + " days";
                 } catch (RuntimeException e) {
                     // no creation date: leave the age blank
                 }
                 JsonNode used = iamRead(request, s, "GetAccessKeyLastUsed", Map.of("AccessKeyId", id));
-                String last = used == null ? "?" : used.path("GetAccessKeyLastUsedResult").path("AccessKeyLastUsed")
-                        .path("LastUsedDate").asText("never");
-                boolean canChange = allowed(s, "iam:UpdateAccessKey", "arn:aws:iam::" + s.principal().accountId() + ":user/" + name);
+                String last = used == null
+                        ? "?"
+                        : used.path("GetAccessKeyLastUsedResult")
+                                .path("AccessKeyLastUsed")
+                                .path("LastUsedDate")
+                                .asText("never");
+                boolean canChange = allowed(
+                        s,
+                        "iam:UpdateAccessKey",
+                        "arn:aws:iam::" + s.principal().accountId() + ":user/" + name);
                 keys.add(new View.KeyRow(name, id, n.path("Status").asText(), age, last, canChange));
             }
         }
@@ -813,13 +1223,18 @@ final class Console extends Handler.Wrapper {
         JsonNode r = iamRead(request, s, "ListRoles", Map.of());
         if (r != null) {
             for (JsonNode n : nodes(r.path("ListRolesResult").path("Roles"), "member")) {
-                roles.add(new View.UserRow(n.path("RoleName").asText(), n.path("Arn").asText(), n.path("CreateDate").asText()));
+                roles.add(new View.UserRow(
+                        n.path("RoleName").asText(),
+                        n.path("Arn").asText(),
+                        n.path("CreateDate").asText()));
             }
         }
         List<List<String>> report = new ArrayList<>();
         if (iamRead(request, s, "GenerateCredentialReport", Map.of()) != null) {
             JsonNode rep = iamRead(request, s, "GetCredentialReport", Map.of());
-            String content = rep == null ? "" : rep.path("GetCredentialReportResult").path("Content").asText("");
+            String content = rep == null
+                    ? ""
+                    : rep.path("GetCredentialReportResult").path("Content").asText("");
             if (!content.isEmpty()) {
                 String csv = new String(java.util.Base64.getMimeDecoder().decode(content), StandardCharsets.UTF_8);
                 for (String line : csv.split("\n")) {
@@ -827,8 +1242,16 @@ final class Console extends Handler.Wrapper {
                 }
             }
         }
-        page(response, callback, 200, "console/identities.jte", Map.of("frame", frame(s, "Identities", "identities"),
-                "ids", new View.Identities(users, roles, keys, report)));
+        page(
+                response,
+                callback,
+                200,
+                "console/identities.jte",
+                Map.of(
+                        "frame",
+                        frame(s, "Identities", "identities"),
+                        "ids",
+                        new View.Identities(users, roles, keys, report)));
     }
 
     /** An IAM read as the signed-in principal; null when it is refused. */
@@ -847,17 +1270,54 @@ final class Console extends Handler.Wrapper {
         Map<String, String> trailParams = new LinkedHashMap<>();
         params.forEach((k, v) -> trailParams.put(k.substring(0, 1).toLowerCase(Locale.ROOT) + k.substring(1), v));
         try {
-            byte[] out = d.iam().handle(new QueryRequest(action, params, s.principal(), requestId, Trail.sourceIp(request),
-                    request.isSecure(), Instant.now(), trailResponse));
+            byte[] out = d.iam()
+                    .handle(new QueryRequest(
+                            action,
+                            params,
+                            s.principal(),
+                            requestId,
+                            Trail.sourceIp(request),
+                            request.isSecure(),
+                            Instant.now(),
+                            trailResponse));
             if (change) {
-                recordDurably(facts(request, s.principal(), s.accessKeyId(), "iam", action, null, null, trailParams,
-                        trailResponse, 200, null, null, false, true, Map.of()));
+                recordDurably(facts(
+                        request,
+                        s.principal(),
+                        s.accessKeyId(),
+                        "iam",
+                        action,
+                        null,
+                        null,
+                        trailParams,
+                        trailResponse,
+                        200,
+                        null,
+                        null,
+                        false,
+                        true,
+                        Map.of()));
             }
             return out;
         } catch (IamException e) {
             if (change) {
-                d.trail().record(facts(request, s.principal(), s.accessKeyId(), "iam", action, null, null, trailParams, Map.of(),
-                        e.status(), e.code(), e.getMessage(), false, true, Map.of()));
+                d.trail()
+                        .record(facts(
+                                request,
+                                s.principal(),
+                                s.accessKeyId(),
+                                "iam",
+                                action,
+                                null,
+                                null,
+                                trailParams,
+                                Map.of(),
+                                e.status(),
+                                e.code(),
+                                e.getMessage(),
+                                false,
+                                true,
+                                Map.of()));
             }
             throw e;
         }
@@ -866,14 +1326,17 @@ final class Console extends Handler.Wrapper {
     // ---- S3 as the signed-in principal ----
 
     /** An S3 read that the page cannot do without: AccessDenied and NoSuchBucket become the console's 403 and 404. */
-    private S3Response s3orRefuse(Request request, Session s, String method, String bucket, String key, Map<String, String> q)
+    private S3Response s3orRefuse(
+            Request request, Session s, String method, String bucket, String key, Map<String, String> q)
             throws IOException {
         try {
             return s3(request, s, method, bucket, key, q, Map.of(), false);
         } catch (S3Exception e) {
             if (e.code() == S3ErrorCode.ACCESS_DENIED) {
-                throw new Refused(403, "Access Denied: " + s.principal().arn() + " may not read " + bucket
-                        + (key == null ? "" : "/" + key));
+                throw new Refused(
+                        403,
+                        "Access Denied: " + s.principal().arn() + " may not read " + bucket
+                                + (key == null ? "" : "/" + key));
             }
             if (e.code().status() == 404) throw new Refused(404, e.code().code() + ": " + e.getMessage());
             throw new Refused(e.code().status(), e.code().code() + ": " + e.getMessage());
@@ -894,16 +1357,25 @@ final class Console extends Handler.Wrapper {
      * signed request. A change ({@code record}) is in the trail as the S3 port records it, durably before the page
      * says it happened; refused changes are recorded too.
      */
-    private S3Response s3(Request request, Session s, String method, String bucket, String key, Map<String, String> query,
-                          Map<String, List<String>> headers, boolean record) throws IOException {
+    private S3Response s3(
+            Request request,
+            Session s,
+            String method,
+            String bucket,
+            String key,
+            Map<String, String> query,
+            Map<String, List<String>> headers,
+            boolean record)
+            throws IOException {
         Map<String, List<String>> h = new LinkedHashMap<>(headers);
         h.put("user-agent", List.of(USER_AGENT));
         Operation op = Router.route(method, bucket, key, query, h.containsKey("x-amz-copy-source"));
         String requestId = S3Handler.newRequestId();
-        ConsoleCall call = new ConsoleCall(method, bucket, key, query, h, s.principal(), requestId, request.isSecure(),
-                Trail.sourceIp(request));
+        ConsoleCall call = new ConsoleCall(
+                method, bucket, key, query, h, s.principal(), requestId, request.isSecure(), Trail.sourceIp(request));
         if (!record) return d.s3().handle(op, call);
-        Trail.Draft draft = new Trail.Draft(request, requestId, null, op, new RequestTarget(bucket, key, query, false, false), h, d.region());
+        Trail.Draft draft = new Trail.Draft(
+                request, requestId, null, op, new RequestTarget(bucket, key, query, false, false), h, d.region());
         draft.signedIn(s.principal(), s.accessKeyId());
         try {
             S3Response r = d.s3().handle(op, call);
@@ -914,7 +1386,9 @@ final class Console extends Handler.Wrapper {
             return r;
         } catch (S3Exception e) {
             draft.additional(Map.of("sessionCredentialFromConsole", "true"));
-            d.trail().record(draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage()));
+            d.trail()
+                    .record(draft.done(
+                            e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage()));
             throw e;
         }
     }
@@ -971,12 +1445,31 @@ final class Console extends Handler.Wrapper {
     }
 
     /** One S3 operation the console runs: no signature (the session is the credential), no body. */
-    private record ConsoleCall(String method, String bucket, String key, Map<String, String> query,
-                               Map<String, List<String>> headers, Principal principal, String requestId, boolean secure,
-                               String sourceIp) implements S3Call {
-        @Override public InputStream body() { return new ByteArrayInputStream(new byte[0]); }
-        @Override public long contentLength() { return 0; }
-        @Override public Map<String, String> verifiedChecksums() { return Map.of(); }
+    private record ConsoleCall(
+            String method,
+            String bucket,
+            String key,
+            Map<String, String> query,
+            Map<String, List<String>> headers,
+            Principal principal,
+            String requestId,
+            boolean secure,
+            String sourceIp)
+            implements S3Call {
+        @Override
+        public InputStream body() {
+            return new ByteArrayInputStream(new byte[0]);
+        }
+
+        @Override
+        public long contentLength() {
+            return 0;
+        }
+
+        @Override
+        public Map<String, String> verifiedChecksums() {
+            return Map.of();
+        }
     }
 
     // ---- authorisation of console actions ----
@@ -993,7 +1486,11 @@ final class Console extends Handler.Wrapper {
     private boolean allowed(Session s, String action, String resource) {
         Principal p = s.principal();
         if (isAdmin(p)) return true;
-        RequestContext ctx = new RequestContext(action, resource, Permissions.contextPrincipal(p), p.accountId(),
+        RequestContext ctx = new RequestContext(
+                action,
+                resource,
+                Permissions.contextPrincipal(p),
+                p.accountId(),
                 Permissions.globalKeys(p, Instant.now(), false, "", d.region()));
         return d.permissions().decideIdentityOnly(p, ctx).allowed();
     }
@@ -1021,37 +1518,128 @@ final class Console extends Handler.Wrapper {
     private record Origin(String sourceIp, String tlsVersion, String cipherSuite) {
         static Origin of(Request request) {
             Optional<org.eclipse.jetty.io.EndPoint.SslSessionData> ssl = Trail.tls(request);
-            return new Origin(Trail.sourceIp(request),
-                    ssl.map(x -> x.sslSession() == null ? null : x.sslSession().getProtocol()).orElse(null),
-                    ssl.map(org.eclipse.jetty.io.EndPoint.SslSessionData::cipherSuite).orElse(null));
+            return new Origin(
+                    Trail.sourceIp(request),
+                    ssl.map(x -> x.sslSession() == null ? null : x.sslSession().getProtocol())
+                            .orElse(null),
+                    ssl.map(org.eclipse.jetty.io.EndPoint.SslSessionData::cipherSuite)
+                            .orElse(null));
         }
     }
 
-    private RequestFacts facts(Request request, Principal p, String keyId, String service, String eventName, String bucket,
-                               String key, Map<String, String> params, Map<String, String> response, int status,
-                               String errorCode, String errorMessage, boolean readOnly, boolean management,
-                               Map<String, Object> additional) {
-        return facts(Origin.of(request), p, keyId, service, eventName, bucket, key, params, response, status, errorCode,
-                errorMessage, readOnly, management, additional);
+    private RequestFacts facts(
+            Request request,
+            Principal p,
+            String keyId,
+            String service,
+            String eventName,
+            String bucket,
+            String key,
+            Map<String, String> params,
+            Map<String, String> response,
+            int status,
+            String errorCode,
+            String errorMessage,
+            boolean readOnly,
+            boolean management,
+            Map<String, Object> additional) {
+        return facts(
+                Origin.of(request),
+                p,
+                keyId,
+                service,
+                eventName,
+                bucket,
+                key,
+                params,
+                response,
+                status,
+                errorCode,
+                errorMessage,
+                readOnly,
+                management,
+                additional);
     }
 
-    private RequestFacts facts(Origin origin, Principal p, String keyId, String service, String eventName, String bucket,
-                               String key, Map<String, String> params, Map<String, String> response, int status,
-                               String errorCode, String errorMessage, boolean readOnly, boolean management,
-                               Map<String, Object> additional) {
+    private RequestFacts facts(
+            Origin origin,
+            Principal p,
+            String keyId,
+            String service,
+            String eventName,
+            String bucket,
+            String key,
+            Map<String, String> params,
+            Map<String, String> response,
+            int status,
+            String errorCode,
+            String errorMessage,
+            boolean readOnly,
+            boolean management,
+            Map<String, Object> additional) {
         Map<String, Object> extra = new LinkedHashMap<>(additional);
         extra.put("sessionCredentialFromConsole", "true");
-        return new RequestFacts(Instant.now(), S3Handler.newRequestId(), null, service, eventName, d.region(),
-                p == null ? Principal.anonymous() : p, keyId == null ? "" : keyId, origin.sourceIp(), USER_AGENT, bucket,
-                key, Map.copyOf(params), Map.copyOf(response), status, errorCode, errorMessage, 0, 0, null,
-                origin.tlsVersion(), origin.cipherSuite(), readOnly, management, Map.of(), extra);
+        return new RequestFacts(
+                Instant.now(),
+                S3Handler.newRequestId(),
+                null,
+                service,
+                eventName,
+                d.region(),
+                p == null ? Principal.anonymous() : p,
+                keyId == null ? "" : keyId,
+                origin.sourceIp(),
+                USER_AGENT,
+                bucket,
+                key,
+                Map.copyOf(params),
+                Map.copyOf(response),
+                status,
+                errorCode,
+                errorMessage,
+                0,
+                0,
+                null,
+                origin.tlsVersion(),
+                origin.cipherSuite(),
+                readOnly,
+                management,
+                Map.of(),
+                extra);
     }
 
-    private void record(Request request, Principal p, String keyId, String service, String eventName, String bucket,
-                        String key, Map<String, String> params, Map<String, String> response, int status, String errorCode,
-                        String errorMessage, boolean readOnly, boolean management, Map<String, Object> additional) {
-        RequestFacts f = facts(request, p, keyId, service, eventName, bucket, key, params, response, status, errorCode,
-                errorMessage, readOnly, management, additional);
+    private void record(
+            Request request,
+            Principal p,
+            String keyId,
+            String service,
+            String eventName,
+            String bucket,
+            String key,
+            Map<String, String> params,
+            Map<String, String> response,
+            int status,
+            String errorCode,
+            String errorMessage,
+            boolean readOnly,
+            boolean management,
+            Map<String, Object> additional) {
+        RequestFacts f = facts(
+                request,
+                p,
+                keyId,
+                service,
+                eventName,
+                bucket,
+                key,
+                params,
+                response,
+                status,
+                errorCode,
+                errorMessage,
+                readOnly,
+                management,
+                additional);
         if (errorCode == null && !readOnly) recordDurably(f);
         else d.trail().record(f);
     }
@@ -1075,7 +1663,12 @@ final class Console extends Handler.Wrapper {
     private void page(Response response, Callback callback, int status, String template, Map<String, Object> params) {
         StringOutput out = new StringOutput();
         templates.render(template, params, out);
-        write(response, callback, status, "text/html; charset=utf-8", out.toString().getBytes(StandardCharsets.UTF_8));
+        write(
+                response,
+                callback,
+                status,
+                "text/html; charset=utf-8",
+                out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void write(Response response, Callback callback, int status, String type, byte[] body) {

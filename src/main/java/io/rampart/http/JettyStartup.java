@@ -9,7 +9,7 @@ package io.rampart.http;
 final class JettyStartup {
     private static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
 
-    private JettyStartup() { }
+    private JettyStartup() {}
 
     /** Sets the hint (unless the operator has) before Jetty's thread pool first loads MemoryUtils. */
     static void skipMBeanServerProbe() {

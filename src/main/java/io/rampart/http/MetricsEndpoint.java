@@ -39,7 +39,8 @@ final class MetricsEndpoint implements AutoCloseable {
         String bind = address;
         if (tokenFile != null) {
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-            if (token.length() < 16) throw new IOException("the metrics token in " + tokenFile + " is shorter than 16 characters");
+            if (token.length() < 16)
+                throw new IOException("the metrics token in " + tokenFile + " is shorter than 16 characters");
             tokenHash = sha256(token);
         } else {
             // Nothing to authenticate scrapers with: only this machine may scrape.
@@ -74,7 +75,8 @@ final class MetricsEndpoint implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         try {
             server.stop();
         } catch (Exception e) {
@@ -100,7 +102,8 @@ final class MetricsEndpoint implements AutoCloseable {
             this.tokenHash = tokenHash;
         }
 
-        @Override public boolean handle(Request request, Response response, Callback callback) {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
             if (!authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"rampart-metrics\"");
                 return answer(response, callback, 401, "text/plain; charset=utf-8", "401 Unauthorized\n");

@@ -15,15 +15,21 @@ import java.util.Map;
  * @param webhooks          event notification targets by id ({@code --notify-webhook ID=URL})
  * @param notifyRetryBase   first retry delay of a failed webhook delivery; it doubles up to {@link #MAX_RETRY_DELAY}
  */
-public record Monitoring(int metricsPort, Path metricsTokenFile, Duration accessLogInterval, Map<String, URI> webhooks,
-                         Duration notifyRetryBase, TrailCopy trailCopy) {
+public record Monitoring(
+        int metricsPort,
+        Path metricsTokenFile,
+        Duration accessLogInterval,
+        Map<String, URI> webhooks,
+        Duration notifyRetryBase,
+        TrailCopy trailCopy) {
     /**
      * A copy of every sealed trail file and digest in {@code bucket}: on this server when {@code remoteConfig} is null,
      * else on the S3 endpoint that file names (endpoint, region, access_key_id, secret_access_key[, session_token]).
      */
     public record TrailCopy(String bucket, Path remoteConfig, Duration every) {
         public TrailCopy {
-            if (bucket == null || bucket.isBlank()) throw new IllegalArgumentException("the trail delivery bucket is empty");
+            if (bucket == null || bucket.isBlank())
+                throw new IllegalArgumentException("the trail delivery bucket is empty");
             if (every == null || every.isNegative() || every.isZero()) every = Duration.ofMinutes(1);
         }
     }
@@ -33,19 +39,22 @@ public record Monitoring(int metricsPort, Path metricsTokenFile, Duration access
     public static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
 
     public Monitoring {
-        if (metricsPort < -1 || metricsPort > 65_535) throw new IllegalArgumentException("bad metrics port " + metricsPort);
+        if (metricsPort < -1 || metricsPort > 65_535)
+            throw new IllegalArgumentException("bad metrics port " + metricsPort);
         if (accessLogInterval == null || accessLogInterval.isNegative() || accessLogInterval.isZero()) {
             throw new IllegalArgumentException("the access log interval must be positive");
         }
         webhooks = webhooks == null ? Map.of() : Map.copyOf(webhooks);
         for (Map.Entry<String, URI> w : webhooks.entrySet()) {
-            if (!w.getKey().matches("[A-Za-z0-9_.-]{1,64}")) throw new IllegalArgumentException("bad webhook id " + w.getKey());
+            if (!w.getKey().matches("[A-Za-z0-9_.-]{1,64}"))
+                throw new IllegalArgumentException("bad webhook id " + w.getKey());
             String scheme = w.getValue().getScheme();
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
                 throw new IllegalArgumentException("webhook " + w.getKey() + " needs an http or https URL");
             }
         }
-        if (notifyRetryBase == null || notifyRetryBase.isNegative() || notifyRetryBase.isZero()) notifyRetryBase = DEFAULT_RETRY_BASE;
+        if (notifyRetryBase == null || notifyRetryBase.isNegative() || notifyRetryBase.isZero())
+            notifyRetryBase = DEFAULT_RETRY_BASE;
     }
 
     public static Monitoring defaults() {

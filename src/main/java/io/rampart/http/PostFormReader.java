@@ -24,6 +24,7 @@ import org.eclipse.jetty.io.Content;
 final class PostFormReader {
     /** S3 refuses more than this many bytes of fields before the file (MaxPostPreDataLengthExceededError). */
     static final int MAX_FIELDS_BYTES = 20 * 1024;
+
     private static final int MAX_FIELDS = 200;
     private static final int READ_SIZE = 64 * 1024;
 
@@ -61,13 +62,14 @@ final class PostFormReader {
         while (!r.fileSeen && !r.complete) r.pump();
         if (!r.fileSeen) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "POST requires exactly one file upload per request.")
-                    .with("ArgumentName", "file").with("ArgumentValue", "0");
+                    .with("ArgumentName", "file")
+                    .with("ArgumentValue", "0");
         }
         return new Read(new PostForm(r.fields, r.fileName), r.new FileStream());
     }
 
     /** The form's fields and its file. */
-    record Read(PostForm form, InputStream file) { }
+    record Read(PostForm form, InputStream file) {}
 
     /** Feeds the parser one read of the body; throws on a malformed body. */
     private void pump() throws IOException {
@@ -94,7 +96,8 @@ final class PostFormReader {
     }
 
     private final class Listener extends MultiPart.AbstractPartsListener {
-        @Override public void onPartHeaders() {
+        @Override
+        public void onPartHeaders() {
             if (fileSeen || complete) return;
             String name = getName();
             if (name == null) {
@@ -108,7 +111,8 @@ final class PostFormReader {
             }
         }
 
-        @Override public void onPartContent(Content.Chunk chunk) {
+        @Override
+        public void onPartContent(Content.Chunk chunk) {
             ByteBuffer b = chunk.getByteBuffer().slice();
             int n = b.remaining();
             if (inFile) {
@@ -127,7 +131,8 @@ final class PostFormReader {
             }
         }
 
-        @Override public void onPart(String name, String partFileName, HttpFields headers) {
+        @Override
+        public void onPart(String name, String partFileName, HttpFields headers) {
             if (inFile) {
                 inFile = false;
                 fileEnded = true;
@@ -143,11 +148,13 @@ final class PostFormReader {
             field.reset();
         }
 
-        @Override public void onComplete() {
+        @Override
+        public void onComplete() {
             complete = true;
         }
 
-        @Override public void onFailure(Throwable t) {
+        @Override
+        public void onFailure(Throwable t) {
             failure = t;
         }
     }
@@ -157,13 +164,15 @@ final class PostFormReader {
         private byte[] pending = new byte[0];
         private int pos;
 
-        @Override public int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             byte[] one = new byte[1];
             int n = read(one, 0, 1);
             return n < 0 ? -1 : one[0] & 0xff;
         }
 
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;
             while (pos == pending.length) {
                 if (fileBytes.size() > 0) {

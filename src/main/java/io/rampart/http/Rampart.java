@@ -6,27 +6,27 @@ import io.rampart.audit.TrailDelivery;
 import io.rampart.audit.TrailWriter;
 import io.rampart.auth.Credential;
 import io.rampart.auth.CredentialStore;
-import io.rampart.iam.IamApi;
-import io.rampart.iam.Organization;
-import io.rampart.iam.OrganizationsApi;
-import io.rampart.iam.Permissions;
-import io.rampart.iam.StsApi;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.crypto.MasterKey;
 import io.rampart.detect.DetectingTrail;
 import io.rampart.detect.DetectorSettings;
+import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.FindingJson;
 import io.rampart.detect.FindingStore;
 import io.rampart.detect.FindingsService;
 import io.rampart.detect.IamIdentityControls;
-import io.rampart.detect.FindingAlerts;
 import io.rampart.detect.Responder;
 import io.rampart.detect.TrailTailer;
+import io.rampart.iam.IamApi;
 import io.rampart.iam.IamStore;
+import io.rampart.iam.Organization;
+import io.rampart.iam.OrganizationsApi;
+import io.rampart.iam.Permissions;
+import io.rampart.iam.StsApi;
 import io.rampart.metrics.MeteredTrail;
+import io.rampart.metrics.ServerMetrics;
 import io.rampart.notify.EventQueue;
 import io.rampart.notify.WebhookSender;
-import io.rampart.metrics.ServerMetrics;
 import io.rampart.s3.BucketLogging;
 import io.rampart.s3.LifecycleWorker;
 import io.rampart.s3.ReplicatingMetadataStore;
@@ -41,18 +41,18 @@ import io.rampart.storage.SqliteMetadataStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +64,7 @@ public final class Rampart implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rampart.class);
 
     /** TLS: PEM certificate chain and PKCS#8 key, or a self-signed certificate kept in the data directory. */
-    public record Tls(Path certFile, Path keyFile, boolean selfSigned) { }
+    public record Tls(Path certFile, Path keyFile, boolean selfSigned) {}
 
     /**
      * Audit trail timing: the open segment is sealed into a log file every {@code rotateEvery} or at
@@ -72,7 +72,9 @@ public final class Rampart implements AutoCloseable {
      */
     public record TrailTiming(Duration rotateEvery, long rotateBytes, Duration digestEvery) {
         public static TrailTiming defaults() {
-            return new TrailTiming(TrailWriter.Options.DEFAULT_ROTATE_EVERY, TrailWriter.Options.DEFAULT_ROTATE_BYTES,
+            return new TrailTiming(
+                    TrailWriter.Options.DEFAULT_ROTATE_EVERY,
+                    TrailWriter.Options.DEFAULT_ROTATE_BYTES,
                     TrailWriter.Options.DEFAULT_DIGEST_EVERY);
         }
     }
@@ -83,12 +85,28 @@ public final class Rampart implements AutoCloseable {
      * {@code lifecycleDaySeconds} is how long a lifecycle "day" lasts (86400; tests shorten it) and
      * {@code lifecycleIntervalSeconds} how often the lifecycle worker runs.
      */
-    public record Config(String address, int port, Path dataDir, String region, String domain, String rootAccessKey,
-                         String rootSecretKey, String masterKey, boolean fsync, Duration stopTimeout, S3Settings s3,
-                         Tls tls, long lifecycleDaySeconds, long lifecycleIntervalSeconds, TrailTiming trail,
-                         boolean autoRespond, Monitoring monitoring, ReplicationOptions replication,
-                         io.rampart.recovery.RecoveryOptions recovery, io.rampart.storage.BlobLocation blobs,
-                         MetadataLocation metadata) {
+    public record Config(
+            String address,
+            int port,
+            Path dataDir,
+            String region,
+            String domain,
+            String rootAccessKey,
+            String rootSecretKey,
+            String masterKey,
+            boolean fsync,
+            Duration stopTimeout,
+            S3Settings s3,
+            Tls tls,
+            long lifecycleDaySeconds,
+            long lifecycleIntervalSeconds,
+            TrailTiming trail,
+            boolean autoRespond,
+            Monitoring monitoring,
+            ReplicationOptions replication,
+            io.rampart.recovery.RecoveryOptions recovery,
+            io.rampart.storage.BlobLocation blobs,
+            MetadataLocation metadata) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -287,9 +305,28 @@ public final class Rampart implements AutoCloseable {
             }
 
             public Config build() {
-                return new Config(address, port, dataDir, region, domain, rootAccessKey, rootSecretKey, masterKey, fsync,
-                        stopTimeout, s3, tls, lifecycleDaySeconds, lifecycleIntervalSeconds, trail, autoRespond, monitoring,
-                        replication, recovery, blobs, metadata);
+                return new Config(
+                        address,
+                        port,
+                        dataDir,
+                        region,
+                        domain,
+                        rootAccessKey,
+                        rootSecretKey,
+                        masterKey,
+                        fsync,
+                        stopTimeout,
+                        s3,
+                        tls,
+                        lifecycleDaySeconds,
+                        lifecycleIntervalSeconds,
+                        trail,
+                        autoRespond,
+                        monitoring,
+                        replication,
+                        recovery,
+                        blobs,
+                        metadata);
             }
         }
     }
@@ -326,6 +363,7 @@ public final class Rampart implements AutoCloseable {
      * period), 1 s.
      */
     public static final Duration CLUSTER_CACHE_EXPIRY = Duration.ofMillis(500);
+
     private io.rampart.s3.PeriodicWorker clusterCaches;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
@@ -334,15 +372,21 @@ public final class Rampart implements AutoCloseable {
         io.rampart.storage.OwnerOnly.restrictDirectory(dir);
         Path keyFile = dir.resolve("master.key");
         boolean existingData = Files.exists(dir.resolve("rampart.db"));
-        if (existingData && !Files.exists(keyFile) && (config.masterKey() == null || config.masterKey().isBlank())) {
+        if (existingData
+                && !Files.exists(keyFile)
+                && (config.masterKey() == null || config.masterKey().isBlank())) {
             // Creating a new key here would make every stored object and secret unreadable: refuse, loudly.
-            throw new IllegalStateException("the master key is missing: " + keyFile + " does not exist and RAMPART_MASTER_KEY "
-                    + "is not set, but " + dir + " holds data encrypted under a master key. Restore the key file (or set "
-                    + "RAMPART_MASTER_KEY); Rampart will not start with a new key over existing data.");
+            throw new IllegalStateException(
+                    "the master key is missing: " + keyFile + " does not exist and RAMPART_MASTER_KEY "
+                            + "is not set, but " + dir
+                            + " holds data encrypted under a master key. Restore the key file (or set "
+                            + "RAMPART_MASTER_KEY); Rampart will not start with a new key over existing data.");
         }
         MasterKey masterKey = MasterKey.load(config.masterKey(), keyFile);
-        io.rampart.storage.BlobStore blobs = (config.blobs() != null ? config.blobs()
-                : io.rampart.storage.BlobLocation.defaultFor(dir)).open(config.fsync());
+        io.rampart.storage.BlobStore blobs = (config.blobs() != null
+                        ? config.blobs()
+                        : io.rampart.storage.BlobLocation.defaultFor(dir))
+                .open(config.fsync());
         this.blobs = blobs;
         this.db = Database.open(config.metadata(), dir);
         AuditTrail openedTrail = null;
@@ -352,16 +396,26 @@ public final class Rampart implements AutoCloseable {
             io.rampart.storage.RecoveryWindow window = meta.recoveryWindow();
             window.holding(config.recovery().enabled());
             if (!config.recovery().enabled()) {
-                log.warn("the recovery window is OFF (--recovery-window 0): overwritten and deleted versions are gone at once "
-                        + "and cannot be restored; versions it still holds are freed by the next purge");
+                log.warn(
+                        "the recovery window is OFF (--recovery-window 0): overwritten and deleted versions are gone at once "
+                                + "and cannot be restored; versions it still holds are freed by the next purge");
             }
-            this.windowPurger = new io.rampart.recovery.WindowPurger(window, Clock.systemUTC(), config.recovery().window(),
+            this.windowPurger = new io.rampart.recovery.WindowPurger(
+                    window,
+                    Clock.systemUTC(),
+                    config.recovery().window(),
                     config.recovery().purgeInterval());
-            metrics.gauge("rampart.recovery.window.versions", "Object versions held by the recovery window",
+            metrics.gauge(
+                    "rampart.recovery.window.versions",
+                    "Object versions held by the recovery window",
                     () -> window.stats(1000).versions());
-            metrics.gauge("rampart.recovery.window.bytes", "Bytes (object sizes) held by the recovery window",
+            metrics.gauge(
+                    "rampart.recovery.window.bytes",
+                    "Bytes (object sizes) held by the recovery window",
                     () -> window.stats(1000).bytes());
-            metrics.gauge("rampart.recovery.window.oldest.age.seconds", "Age of the oldest entry in the recovery window",
+            metrics.gauge(
+                    "rampart.recovery.window.oldest.age.seconds",
+                    "Age of the oldest entry in the recovery window",
                     () -> {
                         Long oldest = window.stats(1000).oldestRemovedAt();
                         return oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000);
@@ -373,84 +427,134 @@ public final class Rampart implements AutoCloseable {
             iam.verifyMasterKey();
             this.bootstrap = iam.bootstrap(config.rootAccessKey(), config.rootSecretKey());
             bootstrap.warnings().forEach(w -> log.warn("{}", w));
-            CredentialStore credentials = id -> iam.findKey(id).filter(k -> k.active())
-                    .map(k -> new Credential(k.accessKeyId(), k.secretKey(), k.sessionToken(), k.principal(),
+            CredentialStore credentials = id -> iam.findKey(id)
+                    .filter(k -> k.active())
+                    .map(k -> new Credential(
+                            k.accessKeyId(),
+                            k.secretKey(),
+                            k.sessionToken(),
+                            k.principal(),
                             k.expiration().orElse(null)));
-            SigV4Verifier verifier = new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), config.s3().sigV2());
+            SigV4Verifier verifier = new SigV4Verifier(
+                    credentials, config.region(), Clock.systemUTC(), config.s3().sigV2());
             Organization organization = new Organization(db);
             // Another node may deactivate a key, revoke sessions or change policies: on a shared database what this
             // node caches of identities is dropped every half second, so such a change applies here within a second.
-            this.clusterCaches = db.shared() ? new io.rampart.s3.PeriodicWorker("rampart-cluster-caches",
-                    "cache expiry", CLUSTER_CACHE_EXPIRY, CLUSTER_CACHE_EXPIRY, () -> {
-                        iam.forgetCached();
-                        organization.changed();
-                    }) : null;
+            this.clusterCaches = db.shared()
+                    ? new io.rampart.s3.PeriodicWorker(
+                            "rampart-cluster-caches",
+                            "cache expiry",
+                            CLUSTER_CACHE_EXPIRY,
+                            CLUSTER_CACHE_EXPIRY,
+                            () -> {
+                                iam.forgetCached();
+                                organization.changed();
+                            })
+                    : null;
             if (clusterCaches != null) clusterCaches.start();
             if (db.shared()) {
-                metrics.gauge("rampart.metadata.write.retries", "Metadata write transactions run again after a conflict "
-                        + "with another transaction (PostgreSQL), since start", db::retries);
+                metrics.gauge(
+                        "rampart.metadata.write.retries",
+                        "Metadata write transactions run again after a conflict "
+                                + "with another transaction (PostgreSQL), since start",
+                        db::retries);
             }
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
-            ServiceEndpoint services = new ServiceEndpoint(new IamApi(iam, permissions, config.region()),
+            ServiceEndpoint services = new ServiceEndpoint(
+                    new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
-                    new OrganizationsApi(iam, organization, permissions, config.region()), null);
+                    new OrganizationsApi(iam, organization, permissions, config.region()),
+                    null);
             // The key service (KMS API, SSE-KMS): key material sealed under the master key; deletions and rotations due
             // are carried out by a background pass.
             this.kms = new io.rampart.kms.KeyService(db, masterKey, permissions, config.region(), Clock.systemUTC());
-            this.kmsMaintenance = new io.rampart.s3.PeriodicWorker("rampart-kms", "key service pass", Duration.ofMinutes(1),
-                    Duration.ofHours(1), kms::maintenancePass);
+            this.kmsMaintenance = new io.rampart.s3.PeriodicWorker(
+                    "rampart-kms",
+                    "key service pass",
+                    Duration.ofMinutes(1),
+                    Duration.ofHours(1),
+                    kms::maintenancePass);
             services = services.withKms(new io.rampart.kms.KmsApi(kms));
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
-            this.replication = new ReplicationWorker(meta, blobs, masterKey, new ReplicationQueue(db), config.replication(),
-                    Clock.systemUTC());
+            this.replication = new ReplicationWorker(
+                    meta, blobs, masterKey, new ReplicationQueue(db), config.replication(), Clock.systemUTC());
             ReplicatingMetadataStore replicating = new ReplicatingMetadataStore(meta, replication::wake);
-            S3Service s3 = new S3Service(replicating, blobs, config.region(), Clock.systemUTC(), masterKey, config.s3(),
-                    (serial, account, code) -> iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
-                    permissions, config.replication().targets());
+            S3Service s3 = new S3Service(
+                    replicating,
+                    blobs,
+                    config.region(),
+                    Clock.systemUTC(),
+                    masterKey,
+                    config.s3(),
+                    (serial, account, code) ->
+                            iam.verifyMfa(serial, account, code, Instant.now().getEpochSecond()),
+                    permissions,
+                    config.replication().targets());
             s3.spaceReserve(io.rampart.s3.SpaceReserve.of(dir, config.recovery().minFreeSpace()));
             io.rampart.kms.SseKms sseKms = new io.rampart.kms.SseKms(kms);
             s3.kms(sseKms);
             replication.kms(sseKms);
-            this.lifecycle = new LifecycleWorker(meta, Clock.systemUTC(), Duration.ofSeconds(config.lifecycleDaySeconds()),
+            this.lifecycle = new LifecycleWorker(
+                    meta,
+                    Clock.systemUTC(),
+                    Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
             if (db.shared()) {
                 // Several nodes: lifecycle passes and the window's purge run on the node holding their lease.
-                io.rampart.storage.Leases leases = new io.rampart.storage.Leases(db,
-                        java.util.UUID.randomUUID() + "@" + ProcessHandle.current().pid(), Clock.systemUTC());
+                io.rampart.storage.Leases leases = new io.rampart.storage.Leases(
+                        db,
+                        java.util.UUID.randomUUID() + "@"
+                                + ProcessHandle.current().pid(),
+                        Clock.systemUTC());
                 lifecycle.leased(leases);
                 windowPurger.leased(leases);
             }
-            this.tls = config.tls() == null ? null
-                    : config.tls().selfSigned() ? TlsMaterial.selfSigned(dir.resolve("tls"))
-                    : TlsMaterial.fromPem(config.tls().certFile(), config.tls().keyFile());
+            this.tls = config.tls() == null
+                    ? null
+                    : config.tls().selfSigned()
+                            ? TlsMaterial.selfSigned(dir.resolve("tls"))
+                            : TlsMaterial.fromPem(
+                                    config.tls().certFile(), config.tls().keyFile());
             TrailTiming timing = config.trail();
             TrailWriter.Options trailOptions = TrailWriter.Options.defaults(bootstrap.accountId(), config.region())
-                    .withRotation(timing.rotateEvery(), timing.rotateBytes()).withDigestEvery(timing.digestEvery())
+                    .withRotation(timing.rotateEvery(), timing.rotateBytes())
+                    .withDigestEvery(timing.digestEvery())
                     .withFsync(config.fsync());
-            TrailWriter trailWriter = TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, db, Clock.systemUTC());
+            TrailWriter trailWriter =
+                    TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, db, Clock.systemUTC());
             openedTrail = trailWriter;
             this.createdTrailKey = trailWriter.createdKey().orElse(null);
             // The detector tails the trail's files from a stored position, off the request path, and may respond on
             // its own; its responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
             // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
-            java.util.Map<String, java.net.URI> targets = new java.util.LinkedHashMap<>(config.monitoring().webhooks());
+            java.util.Map<String, java.net.URI> targets =
+                    new java.util.LinkedHashMap<>(config.monitoring().webhooks());
             targets.putAll(FindingAlerts.targets(detection.webhooks()));
             EventQueue events = new EventQueue(db);
-            this.webhooks = new WebhookSender(events, targets, Clock.systemUTC(),
-                    config.monitoring().notifyRetryBase(), Monitoring.MAX_RETRY_DELAY);
+            this.webhooks = new WebhookSender(
+                    events,
+                    targets,
+                    Clock.systemUTC(),
+                    config.monitoring().notifyRetryBase(),
+                    Monitoring.MAX_RETRY_DELAY);
             openedSender = webhooks;
             FindingAlerts alerts = new FindingAlerts(detection.webhooks(), events, webhooks, Clock.systemUTC());
-            Responder.Audit audit = (event, bucket, details) -> trailWriter.append(trailWriter.records().detectorEvent(
-                    Instant.now(), config.region(), event, bucket, details), false);
+            Responder.Audit audit = (event, bucket, details) -> trailWriter.append(
+                    trailWriter.records().detectorEvent(Instant.now(), config.region(), event, bucket, details), false);
             Responder responder = new Responder(new IamIdentityControls(iam), meta, alerts, audit, config.autoRespond())
                     .withKeys(new io.rampart.detect.KmsKeyRestore(kms));
             trailWriter.integrityBreak().ifPresent(problem -> trailTampered(findings, audit, problem));
-            this.tailer = new TrailTailer(trailWriter.layout(), findings, detection.rulesOrBuiltIn(), responder,
-                    f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)), detection.idleMillis());
-            this.findingsService = new FindingsService(findings, responder, tailer, (event, details) ->
-                    audit.record(event, null, details));
+            this.tailer = new TrailTailer(
+                    trailWriter.layout(),
+                    findings,
+                    detection.rulesOrBuiltIn(),
+                    responder,
+                    f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)),
+                    detection.idleMillis());
+            this.findingsService = new FindingsService(
+                    findings, responder, tailer, (event, details) -> audit.record(event, null, details));
             // Every request's facts pass the metered trail once: request metrics are taken there.
             this.trail = new MeteredTrail(new DetectingTrail(trailWriter, tailer), metrics);
             sseKms.auditTo(trail);
@@ -463,74 +567,168 @@ public final class Rampart implements AutoCloseable {
                 // A new root credential is a fact for the trail, whether generated or taken from the environment.
                 String source = bootstrap.created() ? "generated" : "RAMPART_ROOT_ACCESS_KEY";
                 log.info("Added admin access key {} ({})", bootstrap.accessKeyId(), source);
-                adminActions.record(io.rampart.audit.AdminActions.SERVER_START, bootstrap.accountId(), "bootstrap-admin-key", false, java.util.Map.of("source", source),
-                        java.util.Map.of("accessKeyId", bootstrap.accessKeyId()), null);
+                adminActions.record(
+                        io.rampart.audit.AdminActions.SERVER_START,
+                        bootstrap.accountId(),
+                        "bootstrap-admin-key",
+                        false,
+                        java.util.Map.of("source", source),
+                        java.util.Map.of("accessKeyId", bootstrap.accessKeyId()),
+                        null);
             }
-            adminActions.startDraining(trailWriter, config.region(), actions -> {
-                iam.forgetCached();
-                actions.stream().map(a -> a.request().get("findingId")).filter(java.util.Objects::nonNull).forEach(tailer::forget);
-            }, 1000);
-            io.rampart.detect.InactiveAdminKeys.warning(iam, findings, bootstrap.accountId(), bootstrap.accessKeyId(),
-                    config.dataDir()).ifPresent(w -> log.error("\n{}", w));
-            // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the service.
-            lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
-                    e.time(), config.region(), lifecycleEventName(e.action()), e.bucket(), e.key(), lifecycleDetails(e)), true)));
+            adminActions.startDraining(
+                    trailWriter,
+                    config.region(),
+                    actions -> {
+                        iam.forgetCached();
+                        actions.stream()
+                                .map(a -> a.request().get("findingId"))
+                                .filter(java.util.Objects::nonNull)
+                                .forEach(tailer::forget);
+                    },
+                    1000);
+            io.rampart.detect.InactiveAdminKeys.warning(
+                            iam, findings, bootstrap.accountId(), bootstrap.accessKeyId(), config.dataDir())
+                    .ifPresent(w -> log.error("\n{}", w));
+            // Lifecycle actions change data as surely as a DeleteObject: they are in the trail too, made by the
+            // service.
+            lifecycle.addListener(e -> metrics.trailWrite(() -> trailWriter.append(
+                    trailWriter
+                            .records()
+                            .serviceEvent(
+                                    e.time(),
+                                    config.region(),
+                                    lifecycleEventName(e.action()),
+                                    e.bucket(),
+                                    e.key(),
+                                    lifecycleDetails(e)),
+                    true)));
             lifecycle.addListener(e -> metrics.lifecycleAction(e.action().accessLogOperation(), e.bucket()));
-            replication.addListener(e -> metrics.trailWrite(() -> trailWriter.append(trailWriter.records().serviceEvent(
-                    e.time(), config.region(), e.deleteMarker() ? "ReplicateDelete" : "ReplicateObject", e.bucket(), e.key(),
-                    replicationDetails(e)), true)));
-            // Server access logs: lines of buckets with logging enabled, delivered by the server as the logging service.
-            this.accessLog = new AccessLog(bucket -> BucketLogging.target(meta, bucket)
-                    .map(t -> new AccessLog.Target(t.sourceOwnerCanonicalId(), t.targetBucket(), t.targetPrefix(),
-                            t.partitionedPrefix(), t.eventTime())),
+            replication.addListener(e -> metrics.trailWrite(() -> trailWriter.append(
+                    trailWriter
+                            .records()
+                            .serviceEvent(
+                                    e.time(),
+                                    config.region(),
+                                    e.deleteMarker() ? "ReplicateDelete" : "ReplicateObject",
+                                    e.bucket(),
+                                    e.key(),
+                                    replicationDetails(e)),
+                    true)));
+            // Server access logs: lines of buckets with logging enabled, delivered by the server as the logging
+            // service.
+            this.accessLog = new AccessLog(
+                    bucket -> BucketLogging.target(meta, bucket)
+                            .map(t -> new AccessLog.Target(
+                                    t.sourceOwnerCanonicalId(),
+                                    t.targetBucket(),
+                                    t.targetPrefix(),
+                                    t.partitionedPrefix(),
+                                    t.eventTime())),
                     (bucket, key, body) -> s3.putAsService("logging.s3.amazonaws.com", bucket, key, body, "text/plain"),
-                    Clock.systemUTC(), config.monitoring().accessLogInterval());
+                    Clock.systemUTC(),
+                    config.monitoring().accessLogInterval());
             s3.notificationTargets(config.monitoring().webhooks().keySet());
             metrics.gauge("rampart.notifications.pending", "Event notifications waiting for delivery", events::size);
-            metrics.gauge("rampart.notifications.delivered", "Event notifications delivered since start", webhooks::delivered);
-            metrics.gauge("rampart.notifications.failed.attempts", "Failed webhook delivery attempts since start",
+            metrics.gauge(
+                    "rampart.notifications.delivered",
+                    "Event notifications delivered since start",
+                    webhooks::delivered);
+            metrics.gauge(
+                    "rampart.notifications.failed.attempts",
+                    "Failed webhook delivery attempts since start",
                     webhooks::failures);
             // Optional copies of the sealed trail files in a bucket, here or on another S3 endpoint.
             Monitoring.TrailCopy copy = config.monitoring().trailCopy();
             if (copy != null) {
-                this.trailDestination = copy.remoteConfig() == null ? TrailDestinations.local(s3, copy.bucket())
+                this.trailDestination = copy.remoteConfig() == null
+                        ? TrailDestinations.local(s3, copy.bucket())
                         : TrailDestinations.remote(copy.remoteConfig(), copy.bucket());
-                this.trailDelivery = new TrailDelivery(trailWriter.layout(), db, trailDestination,
+                this.trailDelivery = new TrailDelivery(
+                        trailWriter.layout(),
+                        db,
+                        trailDestination,
                         copy.remoteConfig() == null ? "bucket " + copy.bucket() : "remote bucket " + copy.bucket(),
-                        Clock.systemUTC(), copy.every());
-                metrics.gauge("rampart.trail.delivery.pending", "Sealed trail files not yet copied to the delivery bucket",
+                        Clock.systemUTC(),
+                        copy.every());
+                metrics.gauge(
+                        "rampart.trail.delivery.pending",
+                        "Sealed trail files not yet copied to the delivery bucket",
                         trailDelivery::pending);
-                metrics.gauge("rampart.trail.delivery.failed.attempts", "Failed trail file copies since start",
+                metrics.gauge(
+                        "rampart.trail.delivery.failed.attempts",
+                        "Failed trail file copies since start",
                         trailDelivery::failures);
             } else {
                 this.trailDestination = null;
                 this.trailDelivery = null;
             }
-            io.rampart.notify.Notifier notifications = new io.rampart.notify.Notifier(meta, events, webhooks, Clock.systemUTC(),
-                    config.region());
-            // Lifecycle expirations are S3's own deletes: they notify as s3:LifecycleExpiration:* (aborted uploads do not).
+            io.rampart.notify.Notifier notifications =
+                    new io.rampart.notify.Notifier(meta, events, webhooks, Clock.systemUTC(), config.region());
+            // Lifecycle expirations are S3's own deletes: they notify as s3:LifecycleExpiration:* (aborted uploads do
+            // not).
             lifecycle.addListener(e -> {
                 if (e.action() == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD) return;
-                notifications.lifecycleExpiration(e.bucket(), e.key(), e.versionId(),
-                        e.action() == LifecycleWorker.Action.CREATE_DELETE_MARKER, e.time());
+                notifications.lifecycleExpiration(
+                        e.bucket(),
+                        e.key(),
+                        e.versionId(),
+                        e.action() == LifecycleWorker.Action.CREATE_DELETE_MARKER,
+                        e.time());
             });
             // The web console (/_rampart/console/) acts through the same S3 service, IAM API and trail as the port.
-            Console console = new Console(new Console.Deps(s3, new IamApi(iam, permissions, config.region()), permissions,
-                    new io.rampart.console.ConsoleSessions(credentials, Clock.systemUTC(),
-                            io.rampart.console.ConsoleSessions.DEFAULT_IDLE, io.rampart.console.ConsoleSessions.DEFAULT_ABSOLUTE),
-                    trail, findingsService, new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(),
-                    window), trailWriter.layout(), meta, window, metrics, config.region(), bootstrap.accountId(), config.domain()));
-            this.server = httpServer(config, tls, console.wrap(new S3Handler(verifier, s3, config.domain(), trail, config.region(),
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window), bootstrap.accountId(), findingsService,
-                    services.withTrail(trail), (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
-                    .withAccessLog(accessLog)
-                    .withNotifier(notifications)
-                    .withPosture(new AdminPosture(new AdminPosture.Settings(config.recovery().enabled(), config.recovery().window(),
-                            config.autoRespond(), tailer::running, () -> tailer.detector().rules().size(),
-                            detection.webhooks().size(), this::metricsPort, config.monitoring().metricsTokenFile() != null,
-                            trailWriter.layout(), dir.resolve("rampart.db"))))
-                    .withRolesAnywhere(new RolesAnywhereEndpoint(new io.rampart.iam.RolesAnywhere(db, iam, permissions,
-                            config.region()), trail, config.region(), Clock.systemUTC()))));
+            Console console = new Console(new Console.Deps(
+                    s3,
+                    new IamApi(iam, permissions, config.region()),
+                    permissions,
+                    new io.rampart.console.ConsoleSessions(
+                            credentials,
+                            Clock.systemUTC(),
+                            io.rampart.console.ConsoleSessions.DEFAULT_IDLE,
+                            io.rampart.console.ConsoleSessions.DEFAULT_ABSOLUTE),
+                    trail,
+                    findingsService,
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window),
+                    trailWriter.layout(),
+                    meta,
+                    window,
+                    metrics,
+                    config.region(),
+                    bootstrap.accountId(),
+                    config.domain()));
+            this.server = httpServer(
+                    config,
+                    tls,
+                    console.wrap(new S3Handler(
+                                    verifier,
+                                    s3,
+                                    config.domain(),
+                                    trail,
+                                    config.region(),
+                                    new io.rampart.recovery.Restore(
+                                            replicating, Clock.systemUTC(), trailWriter.layout(), window),
+                                    bootstrap.accountId(),
+                                    findingsService,
+                                    services.withTrail(trail),
+                                    (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
+                            .withAccessLog(accessLog)
+                            .withNotifier(notifications)
+                            .withPosture(new AdminPosture(new AdminPosture.Settings(
+                                    config.recovery().enabled(),
+                                    config.recovery().window(),
+                                    config.autoRespond(),
+                                    tailer::running,
+                                    () -> tailer.detector().rules().size(),
+                                    detection.webhooks().size(),
+                                    this::metricsPort,
+                                    config.monitoring().metricsTokenFile() != null,
+                                    trailWriter.layout(),
+                                    dir.resolve("rampart.db"))))
+                            .withRolesAnywhere(new RolesAnywhereEndpoint(
+                                    new io.rampart.iam.RolesAnywhere(db, iam, permissions, config.region()),
+                                    trail,
+                                    config.region(),
+                                    Clock.systemUTC()))));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (clusterCaches != null) clusterCaches.close();
@@ -548,11 +746,22 @@ public final class Rampart implements AutoCloseable {
      */
     private static void trailTampered(FindingStore findings, Responder.Audit audit, String problem) {
         Instant now = Instant.now();
-        io.rampart.detect.Finding f = new io.rampart.detect.Finding("F" + now.toEpochMilli() + "-"
-                + java.util.UUID.randomUUID().toString().substring(0, 8), "trail-tampered", io.rampart.detect.Severity.HIGH,
+        io.rampart.detect.Finding f = new io.rampart.detect.Finding(
+                "F" + now.toEpochMilli() + "-"
+                        + java.util.UUID.randomUUID().toString().substring(0, 8),
+                "trail-tampered",
+                io.rampart.detect.Severity.HIGH,
                 "The audit trail went backwards or vanished since the database last recorded it: " + problem
                         + ". A new digest chain records the break; run 'rampart trail validate' to see what is missing.",
-                null, null, null, now, now, 1, java.util.List.of(), io.rampart.detect.Finding.Status.OPEN, java.util.List.of());
+                null,
+                null,
+                null,
+                now,
+                now,
+                1,
+                java.util.List.of(),
+                io.rampart.detect.Finding.Status.OPEN,
+                java.util.List.of());
         findings.save(f);
         audit.record("TrailIntegrityBreak", null, findingDetails(f));
         log.error("FINDING {} HIGH trail-tampered: {}", f.id(), problem);
@@ -562,27 +771,34 @@ public final class Rampart implements AutoCloseable {
     private static java.util.Map<String, String> findingDetails(io.rampart.detect.Finding f) {
         java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
         FindingJson.of(f).properties().forEach(e -> {
-            if (e.getValue().isValueNode() && !e.getValue().isNull()) d.put(e.getKey(), e.getValue().asText());
+            if (e.getValue().isValueNode() && !e.getValue().isNull())
+                d.put(e.getKey(), e.getValue().asText());
         });
         return d;
     }
 
     /** S3 event notification names for lifecycle actions (s3:LifecycleExpiration:*), CloudTrail-style. */
     private static String lifecycleEventName(LifecycleWorker.Action a) {
-        return a == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD ? "LifecycleAbortIncompleteMultipartUpload" : "LifecycleExpiration";
+        return a == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD
+                ? "LifecycleAbortIncompleteMultipartUpload"
+                : "LifecycleExpiration";
     }
 
     private static java.util.Map<String, String> lifecycleDetails(LifecycleWorker.Event e) {
         java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
         d.put("lifecycleAction", e.action().accessLogOperation());
-        d.put("eventType", switch (e.action()) {
-            case CREATE_DELETE_MARKER -> "s3:LifecycleExpiration:DeleteMarkerCreated";
-            case ABORT_MULTIPART_UPLOAD -> "s3:LifecycleAbortIncompleteMultipartUpload";
-            default -> "s3:LifecycleExpiration:Delete";
-        });
+        d.put(
+                "eventType",
+                switch (e.action()) {
+                    case CREATE_DELETE_MARKER -> "s3:LifecycleExpiration:DeleteMarkerCreated";
+                    case ABORT_MULTIPART_UPLOAD -> "s3:LifecycleAbortIncompleteMultipartUpload";
+                    default -> "s3:LifecycleExpiration:Delete";
+                });
         if (e.ruleId() != null) d.put("ruleId", e.ruleId());
         if (e.versionId() != null) {
-            d.put(e.action() == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD ? "uploadId" : "versionId", e.versionId());
+            d.put(
+                    e.action() == LifecycleWorker.Action.ABORT_MULTIPART_UPLOAD ? "uploadId" : "versionId",
+                    e.versionId());
         }
         return d;
     }
@@ -626,13 +842,17 @@ public final class Rampart implements AutoCloseable {
             ssl.setKeyStore(tls.keyStore());
             ssl.setKeyStorePassword(new String(tls.password()));
             ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                    new VerbatimPathConnectionFactory(http));
+            connector = new ServerConnector(
+                    server, new SslConnectionFactory(ssl, "http/1.1"), new VerbatimPathConnectionFactory(http));
         }
         connector.setHost(config.address());
         connector.setPort(config.port());
-        // A stalled body fails its read after this long, answered 400 RequestTimeout (S3Handler), as S3 does after ~20 s.
-        connector.setIdleTimeout((config.s3() == null ? S3Settings.DEFAULT_IDLE_TIMEOUT : config.s3().idleTimeout()).toMillis());
+        // A stalled body fails its read after this long, answered 400 RequestTimeout (S3Handler), as S3 does after ~20
+        // s.
+        connector.setIdleTimeout((config.s3() == null
+                        ? S3Settings.DEFAULT_IDLE_TIMEOUT
+                        : config.s3().idleTimeout())
+                .toMillis());
         server.addConnector(connector);
         // Slow or stalled clients hold a connection each until the idle timeout: at most this many at once (the
         // rest wait in the accept queue), so they cannot exhaust file descriptors.
@@ -657,7 +877,8 @@ public final class Rampart implements AutoCloseable {
             r.lifecycle.start();
             Monitoring m = config.monitoring();
             if (m.metricsEnabled()) {
-                r.metricsEndpoint = MetricsEndpoint.start(r.metrics, config.address(), m.metricsPort(), m.metricsTokenFile());
+                r.metricsEndpoint =
+                        MetricsEndpoint.start(r.metrics, config.address(), m.metricsPort(), m.metricsTokenFile());
             }
             r.replication.start();
             r.windowPurger.start();
@@ -666,12 +887,25 @@ public final class Rampart implements AutoCloseable {
             r.close();
             throw e;
         }
-        log.info("Rampart listening on {} (region {}, data {}){}", r.endpoint(), config.region(),
-                config.dataDir().toAbsolutePath(), r.sweptBlobs > 0 ? ", removed " + r.sweptBlobs + " orphan blobs" : "");
+        log.info(
+                "Rampart listening on {} (region {}, data {}){}",
+                r.endpoint(),
+                config.region(),
+                config.dataDir().toAbsolutePath(),
+                r.sweptBlobs > 0 ? ", removed " + r.sweptBlobs + " orphan blobs" : "");
         // The location's toString never holds the password.
-        if (r.db.shared()) log.info("Metadata on {}, blobs in {}", config.metadata(), config.blobs() == null ? "the data directory" : config.blobs());
-        r.metricsPort().ifPresent(p -> log.info("Prometheus metrics on port {} at /metrics ({})", p,
-                config.monitoring().metricsTokenFile() == null ? "loopback only, no token" : "bearer token required"));
+        if (r.db.shared())
+            log.info(
+                    "Metadata on {}, blobs in {}",
+                    config.metadata(),
+                    config.blobs() == null ? "the data directory" : config.blobs());
+        r.metricsPort()
+                .ifPresent(p -> log.info(
+                        "Prometheus metrics on port {} at /metrics ({})",
+                        p,
+                        config.monitoring().metricsTokenFile() == null
+                                ? "loopback only, no token"
+                                : "bearer token required"));
         return r;
     }
 
@@ -769,7 +1003,8 @@ public final class Rampart implements AutoCloseable {
     }
 
     /** Stops accepting requests, lets in-flight ones finish (up to the stop timeout), then closes the stores. */
-    @Override public void close() {
+    @Override
+    public void close() {
         try {
             if (server != null && server.isStarted()) server.stop();
         } catch (Exception e) {
@@ -792,5 +1027,4 @@ public final class Rampart implements AutoCloseable {
         meta.close();
         blobs.close();
     }
-
 }

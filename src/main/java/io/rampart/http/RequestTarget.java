@@ -55,7 +55,8 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
         int colon = h.lastIndexOf(':');
         if (colon > 0 && h.indexOf(']') < colon) h = h.substring(0, colon);
         String suffix = "." + domain;
-        if (h.length() > suffix.length() && h.regionMatches(true, h.length() - suffix.length(), suffix, 0, suffix.length())) {
+        if (h.length() > suffix.length()
+                && h.regionMatches(true, h.length() - suffix.length(), suffix, 0, suffix.length())) {
             return h.substring(0, h.length() - suffix.length());
         }
         return null;
@@ -96,9 +97,12 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
         }
         try {
             // Strictly: two different byte strings must never become the same key through U+FFFD.
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray()))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new InvalidUri();
         }

@@ -26,18 +26,21 @@ final class ResponseBodyStream extends OutputStream {
         this.length = length;
     }
 
-    @Override public void write(int b) throws IOException {
+    @Override
+    public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
-    @Override public void write(byte[] b, int off, int len) throws IOException {
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
         if (lastSent) throw new IOException("response body already complete");
         if (len == 0) return;
         written += len;
         send(length >= 0 && written >= length, ByteBuffer.wrap(b, off, len));
     }
 
-    @Override public void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         if (!lastSent) send(true, EMPTY);
     }
 

@@ -46,28 +46,53 @@ final class RolesAnywhereEndpoint {
     }
 
     /** A control-plane call whose SigV4 signature named the rolesanywhere service. */
-    void handle(Request request, Response response, Callback callback, String requestId, Authenticated auth, String rawPath,
-                String rawQuery, Map<String, List<String>> headers, Trail.Draft draft) {
+    void handle(
+            Request request,
+            Response response,
+            Callback callback,
+            String requestId,
+            Authenticated auth,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            Trail.Draft draft) {
         String path = UriPath.decode(rawPath);
         Optional<RolesAnywhere.Route> route = RolesAnywhere.route(request.getMethod(), path);
         Map<String, String> query = QueryRequest.parseForm(rawQuery, new byte[0]);
-        draft.serviceCall(SERVICE, route.map(RolesAnywhere.Route::action).orElse("Unknown"),
-                route.map(RolesAnywhere.Route::readOnly).orElse(true), parameters(route, query));
+        draft.serviceCall(
+                SERVICE,
+                route.map(RolesAnywhere.Route::action).orElse("Unknown"),
+                route.map(RolesAnywhere.Route::readOnly).orElse(true),
+                parameters(route, query));
         byte[] body;
         try {
             body = BodyLimits.readForm(auth.body(), headers);
         } catch (BodyLimits.Refused e) {
-            answer(response, callback, requestId, draft, new RolesAnywhere.Failure(e.status, "ValidationException",
-                    e.getMessage()), 0);
+            answer(
+                    response,
+                    callback,
+                    requestId,
+                    draft,
+                    new RolesAnywhere.Failure(e.status, "ValidationException", e.getMessage()),
+                    0);
             return;
         }
         try {
             if (route.isEmpty()) {
-                throw new RolesAnywhere.Failure(404, "UnknownOperationException", "No operation at " + request.getMethod()
-                        + " " + path);
+                throw new RolesAnywhere.Failure(
+                        404, "UnknownOperationException", "No operation at " + request.getMethod() + " " + path);
             }
-            RolesAnywhere.Reply r = api.handle(new RolesAnywhere.Call(request.getMethod(), path, query, body, auth.principal(),
-                    Instant.now(clock), request.isSecure(), Trail.sourceIp(request)), route.get());
+            RolesAnywhere.Reply r = api.handle(
+                    new RolesAnywhere.Call(
+                            request.getMethod(),
+                            path,
+                            query,
+                            body,
+                            auth.principal(),
+                            Instant.now(clock),
+                            request.isSecure(),
+                            Trail.sourceIp(request)),
+                    route.get());
             RequestFacts facts = draft.done(r.status(), r.trailResponse(), body.length, r.body().length, null, null);
             if (draft.readOnly()) trail.record(facts);
             else trail.recordDurably(facts);
@@ -76,21 +101,35 @@ final class RolesAnywhereEndpoint {
             answer(response, callback, requestId, draft, e, body.length);
         } catch (RuntimeException e) {
             log.error("request {} rolesanywhere {} failed", requestId, path, e);
-            answer(response, callback, requestId, draft, new RolesAnywhere.Failure(500, "InternalServerException",
-                    "An internal error occurred."), body.length);
+            answer(
+                    response,
+                    callback,
+                    requestId,
+                    draft,
+                    new RolesAnywhere.Failure(500, "InternalServerException", "An internal error occurred."),
+                    body.length);
         }
     }
 
     /** CreateSession: the X.509 signature is checked here, the certificate's trust and the role by the service. */
-    void createSession(Request request, Response response, Callback callback, String requestId, String rawPath,
-                       String rawQuery, Map<String, List<String>> headers, Trail.Draft draft) {
+    void createSession(
+            Request request,
+            Response response,
+            Callback callback,
+            String requestId,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            Trail.Draft draft) {
         Map<String, String> query = QueryRequest.parseForm(rawQuery, new byte[0]);
         Map<String, String> parameters = new LinkedHashMap<>();
         draft.serviceCall(SERVICE, "CreateSession", false, parameters);
         byte[] body = new byte[0];
         try {
             if (!"POST".equals(request.getMethod()) || !"/sessions".equals(UriPath.decode(rawPath))) {
-                throw new RolesAnywhere.Failure(404, "UnknownOperationException",
+                throw new RolesAnywhere.Failure(
+                        404,
+                        "UnknownOperationException",
                         "Certificate-signed requests are only accepted by POST /sessions");
             }
             try {
@@ -102,15 +141,25 @@ final class RolesAnywhereEndpoint {
             }
             X509RequestSignature.Verified v;
             try {
-                v = X509RequestSignature.verify(new SignedRequest(request.getMethod(), rawPath, rawQuery == null ? "" : rawQuery,
-                        headers), body, region, clock);
+                v = X509RequestSignature.verify(
+                        new SignedRequest(request.getMethod(), rawPath, rawQuery == null ? "" : rawQuery, headers),
+                        body,
+                        region,
+                        clock);
             } catch (AuthException e) {
                 int status = e.error().status() == 400 ? 400 : 403;
-                throw new RolesAnywhere.Failure(status, status == 400 ? "ValidationException" : "AccessDeniedException",
-                        e.getMessage());
+                throw new RolesAnywhere.Failure(
+                        status, status == 400 ? "ValidationException" : "AccessDeniedException", e.getMessage());
             }
-            RolesAnywhere.Reply r = api.createSession(v.leaf(), v.chain(), query, body, Instant.now(clock), request.isSecure(),
-                    Trail.sourceIp(request), parameters);
+            RolesAnywhere.Reply r = api.createSession(
+                    v.leaf(),
+                    v.chain(),
+                    query,
+                    body,
+                    Instant.now(clock),
+                    request.isSecure(),
+                    Trail.sourceIp(request),
+                    parameters);
             draft.serviceCall(SERVICE, "CreateSession", false, parameters);
             RequestFacts facts = draft.done(r.status(), r.trailResponse(), body.length, r.body().length, null, null);
             trail.recordDurably(facts);
@@ -120,8 +169,13 @@ final class RolesAnywhereEndpoint {
             answer(response, callback, requestId, draft, e, body.length);
         } catch (RuntimeException e) {
             log.error("request {} rolesanywhere CreateSession failed", requestId, e);
-            answer(response, callback, requestId, draft, new RolesAnywhere.Failure(500, "InternalServerException",
-                    "An internal error occurred."), body.length);
+            answer(
+                    response,
+                    callback,
+                    requestId,
+                    draft,
+                    new RolesAnywhere.Failure(500, "InternalServerException", "An internal error occurred."),
+                    body.length);
         }
     }
 
@@ -147,8 +201,13 @@ final class RolesAnywhereEndpoint {
         return p;
     }
 
-    private void answer(Response response, Callback callback, String requestId, Trail.Draft draft, RolesAnywhere.Failure e,
-                        long bytesIn) {
+    private void answer(
+            Response response,
+            Callback callback,
+            String requestId,
+            Trail.Draft draft,
+            RolesAnywhere.Failure e,
+            long bytesIn) {
         byte[] out = RolesAnywhere.errorBody(e.getMessage());
         try {
             trail.record(draft.done(e.status(), Map.of(), bytesIn, out.length, e.type(), e.getMessage()));
@@ -158,8 +217,8 @@ final class RolesAnywhereEndpoint {
         write(response, callback, requestId, e.status(), e.type(), out);
     }
 
-    private static void write(Response response, Callback callback, String requestId, int status, String errorType,
-                              byte[] body) {
+    private static void write(
+            Response response, Callback callback, String requestId, int status, String errorType, byte[] body) {
         response.setStatus(status);
         response.getHeaders().put("x-amzn-RequestId", requestId);
         if (errorType != null) response.getHeaders().put("x-amzn-ErrorType", errorType);

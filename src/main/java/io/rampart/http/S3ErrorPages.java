@@ -29,12 +29,17 @@ final class S3ErrorPages extends ErrorHandler {
     }
 
     private static byte[] document(int status, String message, String requestId) {
-        return new XmlWriter().start("Error").element("Code", codeFor(status))
+        return new XmlWriter()
+                .start("Error")
+                .element("Code", codeFor(status))
                 .element("Message", message == null || message.isBlank() ? "Bad Request" : XmlWriter.xml10(message))
-                .element("RequestId", requestId).element("HostId", requestId).toBytes();
+                .element("RequestId", requestId)
+                .element("HostId", requestId)
+                .toBytes();
     }
 
-    @Override public boolean handle(Request request, Response response, Callback callback) {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
         Object s = request.getAttribute(ERROR_STATUS);
         int status = s instanceof Integer i ? i : response.getStatus();
         Object m = request.getAttribute(ERROR_MESSAGE);
@@ -47,5 +52,4 @@ final class S3ErrorPages extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
-
 }

@@ -5,8 +5,8 @@ import io.rampart.audit.RequestFacts;
 import io.rampart.auth.AuthException;
 import io.rampart.auth.Authenticated;
 import io.rampart.auth.BodyVerificationException;
-import io.rampart.auth.PostPolicySignature;
 import io.rampart.auth.ChecksumAlgorithm;
+import io.rampart.auth.PostPolicySignature;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.auth.SignedRequest;
 import io.rampart.auth.X509RequestSignature;
@@ -60,6 +60,7 @@ public final class S3Handler extends Handler.Abstract {
     interface KeyUse {
         void note(String accessKeyId, String service);
     }
+
     private volatile AccessLogRequests accessLogs;
     private volatile io.rampart.notify.Notifier notifier;
     private volatile RolesAnywhereEndpoint rolesAnywhere;
@@ -68,8 +69,14 @@ public final class S3Handler extends Handler.Abstract {
         this(verifier, s3, domain, trail, region, null, null);
     }
 
-    public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
-                     io.rampart.recovery.Restore restore, String adminAccountId) {
+    public S3Handler(
+            SigV4Verifier verifier,
+            S3Service s3,
+            String domain,
+            AuditTrail trail,
+            String region,
+            io.rampart.recovery.Restore restore,
+            String adminAccountId) {
         this(verifier, s3, domain, trail, region, restore, adminAccountId, null, null, null);
     }
 
@@ -77,9 +84,17 @@ public final class S3Handler extends Handler.Abstract {
      * With the admin API ({@code /_rampart/...}: restores, findings), IAM/STS/Organizations on the same port, and a
      * hook noting which key signed each request.
      */
-    S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region,
-              io.rampart.recovery.Restore restore, String adminAccountId, io.rampart.detect.FindingsService findings,
-              ServiceEndpoint services, KeyUse keyUse) {
+    S3Handler(
+            SigV4Verifier verifier,
+            S3Service s3,
+            String domain,
+            AuditTrail trail,
+            String region,
+            io.rampart.recovery.Restore restore,
+            String adminAccountId,
+            io.rampart.detect.FindingsService findings,
+            ServiceEndpoint services,
+            KeyUse keyUse) {
         super(InvocationType.BLOCKING);
         this.services = services;
         this.keyUse = keyUse;
@@ -88,7 +103,8 @@ public final class S3Handler extends Handler.Abstract {
         this.domain = domain;
         this.trail = trail;
         this.region = region;
-        this.admin = restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId, findings);
+        this.admin =
+                restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId, findings);
     }
 
     /** Sends every served request on a bucket to the server access log (which keeps those of buckets with logging). */
@@ -116,7 +132,8 @@ public final class S3Handler extends Handler.Abstract {
     }
 
     /** Jetty stops handlers after in-flight requests: background restores finish before the stores close. */
-    @Override protected void doStop() throws Exception {
+    @Override
+    protected void doStop() throws Exception {
         if (admin != null) admin.close();
         super.doStop();
     }
@@ -146,8 +163,13 @@ public final class S3Handler extends Handler.Abstract {
             writeError(response, callback, method, new S3Exception(S3ErrorCode.INVALID_URI), rawPath, requestId);
             return true;
         } catch (RuntimeException e) {
-            writeError(response, callback, method, new S3Exception(S3ErrorCode.INVALID_REQUEST, "The request target is malformed"),
-                    rawPath, requestId);
+            writeError(
+                    response,
+                    callback,
+                    method,
+                    new S3Exception(S3ErrorCode.INVALID_REQUEST, "The request target is malformed"),
+                    rawPath,
+                    requestId);
             return true;
         }
         if (admin != null && AdminHandler.BUCKET.equals(target.bucket())) {
@@ -162,10 +184,16 @@ public final class S3Handler extends Handler.Abstract {
             return true;
         }
         // The website endpoint serves objects (GET/HEAD) whatever the path; other methods get its HTML 405.
-        Operation op = target.website() ? ("HEAD".equals(method) ? Operation.HEAD_OBJECT : Operation.GET_OBJECT)
-                : Router.route(method, target.bucket(), target.key(), target.query(), headers.containsKey("x-amz-copy-source"));
-        Trail.Draft draft = new Trail.Draft(request, requestId, response.getHeaders().get("x-amz-id-2"), op, target,
-                headers, region);
+        Operation op = target.website()
+                ? ("HEAD".equals(method) ? Operation.HEAD_OBJECT : Operation.GET_OBJECT)
+                : Router.route(
+                        method,
+                        target.bucket(),
+                        target.key(),
+                        target.query(),
+                        headers.containsKey("x-amz-copy-source"));
+        Trail.Draft draft = new Trail.Draft(
+                request, requestId, response.getHeaders().get("x-amz-id-2"), op, target, headers, region);
         RolesAnywhereEndpoint ra = rolesAnywhere;
         if (ra != null && X509RequestSignature.claims(headers)) {
             // Signed with a certificate's key, not an access key: IAM Roles Anywhere's CreateSession.
@@ -175,22 +203,29 @@ public final class S3Handler extends Handler.Abstract {
         try {
             Authenticated auth = verifier.verify(
                     new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
-                    Content.Source.asInputStream(request), target.virtualHost() ? target.bucket() : null);
+                    Content.Source.asInputStream(request),
+                    target.virtualHost() ? target.bucket() : null);
             PostFormReader.Read postForm = null;
-            if (op == Operation.POST_OBJECT && auth.principal().isAnonymous()
+            if (op == Operation.POST_OBJECT
+                    && auth.principal().isAnonymous()
                     && PostFormReader.isForm(first(headers, "content-type"))) {
                 // A browser-based upload signs its form, not its request: read the fields before the file, then verify.
                 PostFormReader.Read form = PostFormReader.read(auth.body(), first(headers, "content-type"));
                 postForm = form;
                 draft.postForm(form.form());
-                PostPolicySignature.Signer signer = verifier.postPolicies().verify(name -> form.form().field(name));
+                PostPolicySignature.Signer signer =
+                        verifier.postPolicies().verify(name -> form.form().field(name));
                 auth = new Authenticated(signer.principal(), signer.accessKeyId(), "s3", false, auth.body());
             }
             draft.authenticated(auth);
             if (keyUse != null && !auth.principal().isAnonymous()) keyUse.note(auth.accessKeyId(), auth.service());
-            if (services != null && auth.principal().isAnonymous() && target.bucket() == null && "POST".equals(method)
+            if (services != null
+                    && auth.principal().isAnonymous()
+                    && target.bucket() == null
+                    && "POST".equals(method)
                     && ServiceEndpoint.isFormPost(headers)) {
-                // STS's AssumeRoleWithWebIdentity is unsigned: the web identity token is the credential. S3 has no POST on "/".
+                // STS's AssumeRoleWithWebIdentity is unsigned: the web identity token is the credential. S3 has no POST
+                // on "/".
                 services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft, "sts");
                 return true;
             }
@@ -200,7 +235,8 @@ public final class S3Handler extends Handler.Abstract {
                     return true;
                 }
                 if (services != null && ServiceEndpoint.serves(auth.service())) {
-                    services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft, auth.service());
+                    services.handle(
+                            request, response, callback, requestId, auth, headers, rawQuery, draft, auth.service());
                     return true;
                 }
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented");
@@ -225,10 +261,11 @@ public final class S3Handler extends Handler.Abstract {
                 // was sent, read the (new) current version again. Only for requests without a body to re-read.
                 try {
                     r = target.website() ? s3.website(call, first(headers, "host")) : s3.handle(op, call);
-                    if (headers.containsKey("origin")) s3.corsHeaders(target.bucket(), method, headers).forEach(r::header);
+                    if (headers.containsKey("origin"))
+                        s3.corsHeaders(target.bucket(), method, headers).forEach(r::header);
                     draft.additional(r.trail());
-                    RequestFacts facts = draft.done(r.status(), r.headers(), call.contentLength(), Math.max(0, r.length()),
-                            null, null);
+                    RequestFacts facts = draft.done(
+                            r.status(), r.headers(), call.contentLength(), Math.max(0, r.length()), null, null);
                     // No acknowledged change without its record: mutations are recorded durably before the response.
                     if (!draft.readOnly()) trail.recordDurably(facts);
                     if (!draft.readOnly()) notify(facts, r);
@@ -236,16 +273,19 @@ public final class S3Handler extends Handler.Abstract {
                     if (writeResponse(response, callback, method, r)) {
                         if (draft.readOnly()) trail.record(facts);
                         AccessLogRequests logs = accessLogs;
-                        if (logs != null) logs.served(draft, facts, AccessLogRequests.objectSize(op, call.contentLength(), r), ready);
+                        if (logs != null)
+                            logs.served(draft, facts, AccessLogRequests.objectSize(op, call.contentLength(), r), ready);
                         break;
                     }
                 } catch (java.nio.file.NoSuchFileException e) {
                     if (!rereadable || attempt == 3) throw e;
                 }
-                if (!rereadable || attempt == 3) throw new IOException("object data kept vanishing under concurrent overwrites");
+                if (!rereadable || attempt == 3)
+                    throw new IOException("object data kept vanishing under concurrent overwrites");
                 response.reset();
             }
-            if (log.isDebugEnabled()) log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
+            if (log.isDebugEnabled())
+                log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
         } catch (S3Exception e) {
             if (headers.containsKey("origin")) corsOnError(e, target, method, headers);
             fail(response, callback, method, e, resource, requestId, draft);
@@ -259,33 +299,73 @@ public final class S3Handler extends Handler.Abstract {
                 failService(response, callback, service, e, requestId, draft);
                 return true;
             }
-            fail(response, callback, method, new S3Exception(AuthErrors.s3(e.error()), e.getMessage()), resource, requestId, draft);
+            fail(
+                    response,
+                    callback,
+                    method,
+                    new S3Exception(AuthErrors.s3(e.error()), e.getMessage()),
+                    resource,
+                    requestId,
+                    draft);
         } catch (BodyVerificationException e) {
-            fail(response, callback, method, new S3Exception(AuthErrors.s3(e.error()), e.getMessage()), resource, requestId, draft);
+            fail(
+                    response,
+                    callback,
+                    method,
+                    new S3Exception(AuthErrors.s3(e.error()), e.getMessage()),
+                    resource,
+                    requestId,
+                    draft);
         } catch (EofException e) {
             // The client went away or sent less than it announced.
             fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
         } catch (IOException | RuntimeException e) {
             if (BodyLimits.isTimeout(e)) {
                 // The client stopped sending its body: its fault, answered as S3 does once the idle timeout passes.
-                fail(response, callback, method, new S3Exception(S3ErrorCode.REQUEST_TIMEOUT), resource, requestId, draft);
+                fail(
+                        response,
+                        callback,
+                        method,
+                        new S3Exception(S3ErrorCode.REQUEST_TIMEOUT),
+                        resource,
+                        requestId,
+                        draft);
             } else if (isClientAbort(e)) {
-                fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
+                fail(
+                        response,
+                        callback,
+                        method,
+                        new S3Exception(S3ErrorCode.INCOMPLETE_BODY),
+                        resource,
+                        requestId,
+                        draft);
             } else if (io.rampart.storage.BlobStoreUnavailableException.isCause(e)) {
                 // The blob backend is down after the retries: nothing was recorded; the client should retry later.
                 log.warn("request {} {} {}: {}", requestId, method, resource, e.toString());
                 fail(response, callback, method, new S3Exception(S3ErrorCode.SLOW_DOWN), resource, requestId, draft);
             } else {
                 log.error("request {} {} {} failed", requestId, method, resource, e);
-                fail(response, callback, method, new S3Exception(S3ErrorCode.INTERNAL_ERROR), resource, requestId, draft);
+                fail(
+                        response,
+                        callback,
+                        method,
+                        new S3Exception(S3ErrorCode.INTERNAL_ERROR),
+                        resource,
+                        requestId,
+                        draft);
             }
         }
         return true;
     }
 
     /** Answers a CORS preflight: the matching rule's Access-Control-* headers, or S3's 400/403/404 error. */
-    private void preflight(Response response, Callback callback, RequestTarget target, Map<String, List<String>> headers,
-                           String resource, String requestId) {
+    private void preflight(
+            Response response,
+            Callback callback,
+            RequestTarget target,
+            Map<String, List<String>> headers,
+            String resource,
+            String requestId) {
         try {
             S3Response r = s3.preflight(target.bucket(), headers);
             writeResponse(response, callback, "OPTIONS", r);
@@ -319,11 +399,18 @@ public final class S3Handler extends Handler.Abstract {
     }
 
     /** Answers an error and records it: denied and failed requests are in the trail too. */
-    private void fail(Response response, Callback callback, String method, S3Exception e, String resource,
-                      String requestId, Trail.Draft draft) {
+    private void fail(
+            Response response,
+            Callback callback,
+            String method,
+            S3Exception e,
+            String resource,
+            String requestId,
+            Trail.Draft draft) {
         writeError(response, callback, method, e, resource, requestId);
         try {
-            RequestFacts facts = draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage());
+            RequestFacts facts =
+                    draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage());
             trail.record(facts);
             AccessLogRequests logs = accessLogs;
             if (logs != null) logs.served(draft, facts, -1, null);
@@ -333,13 +420,19 @@ public final class S3Handler extends Handler.Abstract {
     }
 
     /** An IAM/STS/Organizations call that failed authentication: the service's own error format and codes. */
-    private void failService(Response response, Callback callback, String service, AuthException e, String requestId,
-                             Trail.Draft draft) {
+    private void failService(
+            Response response,
+            Callback callback,
+            String service,
+            AuthException e,
+            String requestId,
+            Trail.Draft draft) {
         AuthErrors.ServiceError err = AuthErrors.service(service, e.error(), e.getMessage());
         String code = err.code();
         String message = err.message();
         int status = err.status();
-        byte[] body = ServiceEndpoint.errorBody(service, code, status >= 500 ? "Receiver" : "Sender", message, requestId);
+        byte[] body =
+                ServiceEndpoint.errorBody(service, code, status >= 500 ? "Receiver" : "Sender", message, requestId);
         try {
             trail.record(draft.done(status, Map.of(), 0, body.length, code, message));
         } catch (RuntimeException ex) {
@@ -383,7 +476,8 @@ public final class S3Handler extends Handler.Abstract {
     }
 
     /** Writes the response; false when the body's stored data vanished before anything was sent (caller retries). */
-    private static boolean writeResponse(Response response, Callback callback, String method, S3Response r) throws IOException {
+    private static boolean writeResponse(Response response, Callback callback, String method, S3Response r)
+            throws IOException {
         response.setStatus(r.status());
         r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
         boolean head = "HEAD".equals(method);
@@ -413,8 +507,8 @@ public final class S3Handler extends Handler.Abstract {
         return true;
     }
 
-    private static void writeError(Response response, Callback callback, String method, S3Exception e, String resource,
-                                   String requestId) {
+    private static void writeError(
+            Response response, Callback callback, String method, S3Exception e, String resource, String requestId) {
         response.setStatus(e.code().status());
         e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
         closeIfBodyUnread(response);
@@ -452,11 +546,18 @@ public final class S3Handler extends Handler.Abstract {
         private InputStream body;
         private io.rampart.s3.PostForm postForm;
 
-        Call(String method, RequestTarget target, Map<String, List<String>> headers, Authenticated auth, String requestId,
-             boolean secure, Request request) {
+        Call(
+                String method,
+                RequestTarget target,
+                Map<String, List<String>> headers,
+                Authenticated auth,
+                String requestId,
+                boolean secure,
+                Request request) {
             // The connection facts bucket policies test (aws:SourceIp, s3:TlsVersion).
             this.sourceIp = Trail.sourceIp(request);
-            this.tlsProtocol = Trail.tls(request).map(t -> t.sslSession() == null ? null : t.sslSession().getProtocol())
+            this.tlsProtocol = Trail.tls(request)
+                    .map(t -> t.sslSession() == null ? null : t.sslSession().getProtocol())
                     .orElse(null);
             this.secure = secure;
             this.method = method;
@@ -466,25 +567,86 @@ public final class S3Handler extends Handler.Abstract {
             this.requestId = requestId;
         }
 
-        @Override public String method() { return method; }
-        @Override public String bucket() { return target.bucket(); }
-        @Override public String key() { return target.key(); }
-        @Override public Map<String, String> query() { return target.query(); }
-        @Override public Map<String, List<String>> headers() { return headers; }
-        @Override public InputStream body() { return tee != null ? tee : body != null ? body : auth.body(); }
-        @Override public long contentLength() { return auth.body().decodedLength(); }
-        @Override public Principal principal() { return auth.principal(); }
-        @Override public String requestId() { return requestId; }
-        @Override public boolean secure() { return secure; }
-        @Override public String sourceIp() { return sourceIp; }
-        @Override public java.util.Optional<String> tlsProtocol() { return java.util.Optional.ofNullable(tlsProtocol); }
-        @Override public boolean presigned() { return auth.presigned(); }
-        @Override public java.util.Optional<io.rampart.s3.PostForm> postForm() { return java.util.Optional.ofNullable(postForm); }
-        @Override public String signatureVersion() { return auth.signatureVersion(); }
+        @Override
+        public String method() {
+            return method;
+        }
 
-        @Override public Map<String, String> verifiedChecksums() {
+        @Override
+        public String bucket() {
+            return target.bucket();
+        }
+
+        @Override
+        public String key() {
+            return target.key();
+        }
+
+        @Override
+        public Map<String, String> query() {
+            return target.query();
+        }
+
+        @Override
+        public Map<String, List<String>> headers() {
+            return headers;
+        }
+
+        @Override
+        public InputStream body() {
+            return tee != null ? tee : body != null ? body : auth.body();
+        }
+
+        @Override
+        public long contentLength() {
+            return auth.body().decodedLength();
+        }
+
+        @Override
+        public Principal principal() {
+            return auth.principal();
+        }
+
+        @Override
+        public String requestId() {
+            return requestId;
+        }
+
+        @Override
+        public boolean secure() {
+            return secure;
+        }
+
+        @Override
+        public String sourceIp() {
+            return sourceIp;
+        }
+
+        @Override
+        public java.util.Optional<String> tlsProtocol() {
+            return java.util.Optional.ofNullable(tlsProtocol);
+        }
+
+        @Override
+        public boolean presigned() {
+            return auth.presigned();
+        }
+
+        @Override
+        public java.util.Optional<io.rampart.s3.PostForm> postForm() {
+            return java.util.Optional.ofNullable(postForm);
+        }
+
+        @Override
+        public String signatureVersion() {
+            return auth.signatureVersion();
+        }
+
+        @Override
+        public Map<String, String> verifiedChecksums() {
             Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<ChecksumAlgorithm, String> e : auth.body().checksums().entrySet()) {
+            for (Map.Entry<ChecksumAlgorithm, String> e :
+                    auth.body().checksums().entrySet()) {
                 out.put(e.getKey().name(), e.getValue());
             }
             return out;

@@ -34,8 +34,17 @@ import org.slf4j.LoggerFactory;
 final class ServiceEndpoint {
     private static final Logger log = LoggerFactory.getLogger(ServiceEndpoint.class);
     /** Parameters that are secrets or one-time codes: never in the trail. */
-    private static final Set<String> SECRET_PARAMETERS = Set.of("AuthenticationCode1", "AuthenticationCode2", "TokenCode",
-            "WebIdentityToken", "SAMLAssertion", "Password", "NewPassword", "OldPassword", "Action", "Version");
+    private static final Set<String> SECRET_PARAMETERS = Set.of(
+            "AuthenticationCode1",
+            "AuthenticationCode2",
+            "TokenCode",
+            "WebIdentityToken",
+            "SAMLAssertion",
+            "Password",
+            "NewPassword",
+            "OldPassword",
+            "Action",
+            "Version");
 
     private final IamApi iam;
     private final StsApi sts;
@@ -66,7 +75,10 @@ final class ServiceEndpoint {
     }
 
     static boolean serves(String service) {
-        return "iam".equals(service) || "sts".equals(service) || "organizations".equals(service) || "kms".equals(service);
+        return "iam".equals(service)
+                || "sts".equals(service)
+                || "organizations".equals(service)
+                || "kms".equals(service);
     }
 
     /** Services whose protocol is JSON 1.1 (X-Amz-Target names the action). */
@@ -77,11 +89,22 @@ final class ServiceEndpoint {
     /** An HTML-form-encoded POST: how the Query protocol (IAM, STS) sends its parameters. */
     static boolean isFormPost(Map<String, List<String>> headers) {
         List<String> type = headers.get("content-type");
-        return type != null && !type.isEmpty() && type.get(0).toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        return type != null
+                && !type.isEmpty()
+                && type.get(0).toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
-    void handle(Request request, Response response, Callback callback, String requestId, Authenticated auth,
-                Map<String, List<String>> headers, String rawQuery, Trail.Draft draft, String service) throws IOException {
+    void handle(
+            Request request,
+            Response response,
+            Callback callback,
+            String requestId,
+            Authenticated auth,
+            Map<String, List<String>> headers,
+            String rawQuery,
+            Trail.Draft draft,
+            String service)
+            throws IOException {
         byte[] body;
         try {
             body = BodyLimits.readForm(auth.body(), headers);
@@ -105,7 +128,9 @@ final class ServiceEndpoint {
             params = QueryRequest.parseForm(rawQuery, body);
             action = params.getOrDefault("Action", "");
         }
-        boolean readOnly = action.startsWith("Get") || action.startsWith("List") || action.startsWith("Describe")
+        boolean readOnly = action.startsWith("Get")
+                || action.startsWith("List")
+                || action.startsWith("Describe")
                 || action.startsWith("Generate");
         draft.serviceCall(service, action.isEmpty() ? "Unknown" : action, readOnly, trailParameters(params));
         int status = 200;
@@ -114,17 +139,36 @@ final class ServiceEndpoint {
         String errorMessage = null;
         try {
             if (action.isEmpty()) throw IamException.missingParameter("Action");
-            if (auth.principal().isAnonymous() && !(service.equals("sts") && action.equals("AssumeRoleWithWebIdentity"))) {
-                throw new IamException(IamErrorCode.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
+            if (auth.principal().isAnonymous()
+                    && !(service.equals("sts") && action.equals("AssumeRoleWithWebIdentity"))) {
+                throw new IamException(
+                        IamErrorCode.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
             }
             Instant now = Instant.now();
             out = switch (service) {
-                case "iam" -> iam.handle(new QueryRequest(action, params, auth.principal(), requestId, Trail.sourceIp(request),
-                        request.isSecure(), now, trailResponse));
-                case "sts" -> sts.handle(new QueryRequest(action, params, auth.principal(), requestId, Trail.sourceIp(request),
-                        request.isSecure(), now, trailResponse));
-                default -> organizations.handle(new OrganizationsApi.Call(action, body, auth.principal(), Trail.sourceIp(request),
-                        request.isSecure(), now));
+                case "iam" ->
+                    iam.handle(new QueryRequest(
+                            action,
+                            params,
+                            auth.principal(),
+                            requestId,
+                            Trail.sourceIp(request),
+                            request.isSecure(),
+                            now,
+                            trailResponse));
+                case "sts" ->
+                    sts.handle(new QueryRequest(
+                            action,
+                            params,
+                            auth.principal(),
+                            requestId,
+                            Trail.sourceIp(request),
+                            request.isSecure(),
+                            now,
+                            trailResponse));
+                default ->
+                    organizations.handle(new OrganizationsApi.Call(
+                            action, body, auth.principal(), Trail.sourceIp(request), request.isSecure(), now));
             };
         } catch (IamException e) {
             status = e.status();
@@ -138,16 +182,23 @@ final class ServiceEndpoint {
             errorMessage = IamErrorCode.SERVICE_FAILURE.defaultMessage();
             out = errorBody(service, error, "Receiver", errorMessage, requestId);
         }
-        RequestFacts facts = draft.done(status, error == null ? trailResponse : Map.of(), body.length, out.length, error,
-                errorMessage);
+        RequestFacts facts = draft.done(
+                status, error == null ? trailResponse : Map.of(), body.length, out.length, error, errorMessage);
         if (error == null && !readOnly) trail.recordDurably(facts);
         else trail.record(facts);
         write(response, callback, service, status, out, requestId);
     }
 
     /** A KMS call: its JSON answer, and its CloudTrail record (key id, encryption context; never key material). */
-    private void handleKms(Request request, Response response, Callback callback, String requestId, Authenticated auth,
-                           Map<String, List<String>> headers, Trail.Draft draft, byte[] body) {
+    private void handleKms(
+            Request request,
+            Response response,
+            Callback callback,
+            String requestId,
+            Authenticated auth,
+            Map<String, List<String>> headers,
+            Trail.Draft draft,
+            byte[] body) {
         String action = target(headers);
         KmsApi.TrailFacts facts = new KmsApi.TrailFacts();
         boolean readOnly = KmsApi.readOnly(action);
@@ -156,12 +207,16 @@ final class ServiceEndpoint {
         String error = null;
         String errorMessage = null;
         try {
-            if (kms == null) throw new KmsException(KmsException.UNKNOWN_OPERATION, "The key service is not available.");
+            if (kms == null)
+                throw new KmsException(KmsException.UNKNOWN_OPERATION, "The key service is not available.");
             if (auth.principal().isAnonymous()) {
-                throw new KmsException("MissingAuthenticationTokenException", "Request is missing Authentication Token");
+                throw new KmsException(
+                        "MissingAuthenticationTokenException", "Request is missing Authentication Token");
             }
-            out = kms.handle(new KmsApi.Call(action, body, auth.principal(), Trail.sourceIp(request), request.isSecure(),
-                    Instant.now()), facts);
+            out = kms.handle(
+                    new KmsApi.Call(
+                            action, body, auth.principal(), Trail.sourceIp(request), request.isSecure(), Instant.now()),
+                    facts);
         } catch (KmsException e) {
             status = e.status();
             error = e.code();
@@ -178,8 +233,8 @@ final class ServiceEndpoint {
         Map<String, com.fasterxml.jackson.databind.JsonNode> documents = Map.copyOf(facts.documents);
         draft.documents(() -> documents);
         draft.additional(facts.additional);
-        RequestFacts rf = draft.done(status, error == null ? facts.response : Map.of(), body.length, out.length, error,
-                errorMessage);
+        RequestFacts rf = draft.done(
+                status, error == null ? facts.response : Map.of(), body.length, out.length, error, errorMessage);
         if (error == null && !readOnly) trail.recordDurably(rf);
         else trail.record(rf);
         write(response, callback, "kms", status, out, requestId);
@@ -193,10 +248,17 @@ final class ServiceEndpoint {
     }
 
     /** A body refused before it was read (too large, stalled, cut short): answered and recorded with no parameters. */
-    private void refuse(Response response, Callback callback, String requestId, String rawQuery, Trail.Draft draft,
-                        String service, BodyLimits.Refused e) {
-        String action = json(service) ? "" : QueryRequest.parseForm(rawQuery, new byte[0])
-                .getOrDefault("Action", "");
+    private void refuse(
+            Response response,
+            Callback callback,
+            String requestId,
+            String rawQuery,
+            Trail.Draft draft,
+            String service,
+            BodyLimits.Refused e) {
+        String action = json(service)
+                ? ""
+                : QueryRequest.parseForm(rawQuery, new byte[0]).getOrDefault("Action", "");
         draft.serviceCall(service, action.isEmpty() || action.length() > 128 ? "Unknown" : action, false, Map.of());
         String code = json(service) && !e.code.endsWith("Exception") ? e.code + "Exception" : e.code;
         byte[] out = errorBody(service, code, "Sender", e.getMessage(), requestId);
@@ -228,7 +290,9 @@ final class ServiceEndpoint {
         for (Map.Entry<String, String> e : params.entrySet()) {
             String name = e.getKey();
             if (SECRET_PARAMETERS.contains(name) || name.startsWith("X-Amz-")) continue;
-            out.put(name.isEmpty() ? name : name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1), e.getValue());
+            out.put(
+                    name.isEmpty() ? name : name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1),
+                    e.getValue());
         }
         return out;
     }

@@ -34,9 +34,12 @@ record TlsMaterial(KeyStore keyStore, char[] password, String fingerprint) {
         }
         if (chain.isEmpty()) throw new IOException("no certificate found in " + certFile);
         String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
-        if (pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN EC PRIVATE KEY") || pem.contains("ENCRYPTED")) {
-            throw new IOException(keyFile + " must be an unencrypted PKCS#8 key (\"BEGIN PRIVATE KEY\"); convert it with "
-                    + "`openssl pkcs8 -topk8 -nocrypt -in " + keyFile + " -out key.pem`");
+        if (pem.contains("BEGIN RSA PRIVATE KEY")
+                || pem.contains("BEGIN EC PRIVATE KEY")
+                || pem.contains("ENCRYPTED")) {
+            throw new IOException(
+                    keyFile + " must be an unencrypted PKCS#8 key (\"BEGIN PRIVATE KEY\"); convert it with "
+                            + "`openssl pkcs8 -topk8 -nocrypt -in " + keyFile + " -out key.pem`");
         }
         int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = pem.indexOf("-----END PRIVATE KEY-----");
@@ -68,11 +71,31 @@ record TlsMaterial(KeyStore keyStore, char[] password, String fingerprint) {
             String pass = new String(randomPassword());
             Path tmp = dir.resolve("self-signed.p12.tmp");
             Files.deleteIfExists(tmp);
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=localhost, O=Rampart self-signed", "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
-                    "-validity", "825", "-storetype", "PKCS12", "-keystore", tmp.toString(), "-storepass", pass)
-                    .redirectErrorStream(true).start();
+            String keytool =
+                    Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process p = new ProcessBuilder(
+                            keytool,
+                            "-genkeypair",
+                            "-alias",
+                            ALIAS,
+                            "-keyalg",
+                            "EC",
+                            "-groupname",
+                            "secp256r1",
+                            "-dname",
+                            "CN=localhost, O=Rampart self-signed",
+                            "-ext",
+                            "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
+                            "-validity",
+                            "825",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            tmp.toString(),
+                            "-storepass",
+                            pass)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             try {
                 if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -96,8 +119,10 @@ record TlsMaterial(KeyStore keyStore, char[] password, String fingerprint) {
     private static void writeOwnerOnly(Path file, String content) throws IOException {
         Files.deleteIfExists(file);
         try {
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    file,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(file);
         }

@@ -18,22 +18,45 @@ import org.eclipse.jetty.server.Request;
 
 /** Collects, while a request is handled, the facts its audit record needs, keeping every secret out. */
 final class Trail {
-    private Trail() { }
+    private Trail() {}
 
     /** Request headers CloudTrail shows in requestParameters for S3 data events (never the SSE-C key itself). */
-    private static final Set<String> REQUEST_HEADERS = Set.of("x-amz-copy-source", "x-amz-metadata-directive",
-            "x-amz-tagging-directive", "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
-            "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-server-side-encryption-customer-algorithm",
-            "x-amz-copy-source-server-side-encryption-customer-key-md5", "x-amz-sdk-checksum-algorithm",
-            "x-amz-checksum-algorithm", "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme",
-            "x-amz-checksum-sha1", "x-amz-checksum-sha256", "x-amz-bypass-governance-retention", "x-amz-object-lock-mode",
-            "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold", "x-amz-storage-class",
-            "x-amz-bucket-object-lock-enabled", "x-amz-mfa-present", "x-amz-server-side-encryption-aws-kms-key-id",
-            "x-amz-server-side-encryption-context", "x-amz-server-side-encryption-bucket-key-enabled");
-    private static final Set<String> RESPONSE_HEADERS = Set.of("x-amz-version-id", "x-amz-delete-marker",
-            "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
-            "x-amz-server-side-encryption-customer-key-md5", "x-amz-copy-source-version-id",
-            "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-bucket-key-enabled");
+    private static final Set<String> REQUEST_HEADERS = Set.of(
+            "x-amz-copy-source",
+            "x-amz-metadata-directive",
+            "x-amz-tagging-directive",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-server-side-encryption-customer-key-md5",
+            "x-amz-copy-source-server-side-encryption-customer-algorithm",
+            "x-amz-copy-source-server-side-encryption-customer-key-md5",
+            "x-amz-sdk-checksum-algorithm",
+            "x-amz-checksum-algorithm",
+            "x-amz-checksum-crc32",
+            "x-amz-checksum-crc32c",
+            "x-amz-checksum-crc64nvme",
+            "x-amz-checksum-sha1",
+            "x-amz-checksum-sha256",
+            "x-amz-bypass-governance-retention",
+            "x-amz-object-lock-mode",
+            "x-amz-object-lock-retain-until-date",
+            "x-amz-object-lock-legal-hold",
+            "x-amz-storage-class",
+            "x-amz-bucket-object-lock-enabled",
+            "x-amz-mfa-present",
+            "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-server-side-encryption-context",
+            "x-amz-server-side-encryption-bucket-key-enabled");
+
+    private static final Set<String> RESPONSE_HEADERS = Set.of(
+            "x-amz-version-id",
+            "x-amz-delete-marker",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-server-side-encryption-customer-key-md5",
+            "x-amz-copy-source-version-id",
+            "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-server-side-encryption-bucket-key-enabled");
 
     /** SigV2's query-string authentication parameters: credentials too. */
     private static final Set<String> SIGV2_QUERY = Set.of("AWSAccessKeyId", "Signature", "Expires");
@@ -63,8 +86,14 @@ final class Trail {
         private String key;
         private String signatureVersion = Authenticated.SIGV4;
 
-        Draft(Request request, String requestId, String hostId, Operation op, RequestTarget target,
-              Map<String, List<String>> headers, String region) {
+        Draft(
+                Request request,
+                String requestId,
+                String hostId,
+                Operation op,
+                RequestTarget target,
+                Map<String, List<String>> headers,
+                String region) {
             this.request = request;
             this.requestId = requestId;
             this.hostId = hostId;
@@ -92,12 +121,15 @@ final class Trail {
             List<String> ua = headers.get("user-agent");
             this.userAgent = ua == null || ua.isEmpty() ? "" : ua.get(0);
             boolean presigned = target.query().containsKey("X-Amz-Signature")
-                    || (target.query().containsKey("AWSAccessKeyId") && target.query().containsKey("Signature"));
+                    || (target.query().containsKey("AWSAccessKeyId")
+                            && target.query().containsKey("Signature"));
             this.authMethod = presigned ? "QueryString" : headers.containsKey("authorization") ? "AuthHeader" : null;
             this.claimedKeyId = claimedKeyId(headers, target.query());
             this.accessKeyId = claimedKeyId;
             Optional<EndPoint.SslSessionData> ssl = tls(request);
-            this.tlsVersion = ssl.map(d -> d.sslSession() == null ? null : d.sslSession().getProtocol()).orElse(null);
+            this.tlsVersion = ssl.map(
+                            d -> d.sslSession() == null ? null : d.sslSession().getProtocol())
+                    .orElse(null);
             this.cipherSuite = ssl.map(EndPoint.SslSessionData::cipherSuite).orElse(null);
         }
 
@@ -122,8 +154,11 @@ final class Trail {
                 if (REQUEST_HEADERS.contains(name)) parameters.putIfAbsent(canonicalHeaderName(name), f.value());
             }
             // The key the form claims, recorded even when its signature then fails (as for a signed header).
-            String claimed = form.field("x-amz-credential").map(c -> c.split("/", 2)[0])
-                    .or(() -> form.field("AWSAccessKeyId")).map(String::trim).orElse(null);
+            String claimed = form.field("x-amz-credential")
+                    .map(c -> c.split("/", 2)[0])
+                    .or(() -> form.field("AWSAccessKeyId"))
+                    .map(String::trim)
+                    .orElse(null);
             if (claimed != null && claimed.length() <= 128) this.accessKeyId = claimed;
         }
 
@@ -179,11 +214,17 @@ final class Trail {
             return op;
         }
 
-        RequestFacts done(int status, Map<String, String> responseHeaders, long bytesIn, long bytesOut, String errorCode,
-                          String errorMessage) {
+        RequestFacts done(
+                int status,
+                Map<String, String> responseHeaders,
+                long bytesIn,
+                long bytesOut,
+                String errorCode,
+                String errorMessage) {
             Map<String, String> response = new LinkedHashMap<>();
             responseHeaders.forEach((k, v) -> {
-                // IAM/STS calls hand over their responseElements as they are; S3 calls only the headers CloudTrail shows.
+                // IAM/STS calls hand over their responseElements as they are; S3 calls only the headers CloudTrail
+                // shows.
                 if (!"s3".equals(service)) response.put(k, v);
                 else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
@@ -191,11 +232,33 @@ final class Trail {
             boolean s3 = "s3".equals(service);
             boolean management = !s3 || op.managementEvent(target.bucket() != null, key != null);
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
-            return new RequestFacts(time, requestId, hostId, service, name,
-                    region, principal, accessKeyId == null ? "" : accessKeyId, sourceIp, userAgent, s3 ? target.bucket() : null,
-                    s3 ? key : null, Map.copyOf(parameters), Map.copyOf(response), status, errorCode, errorMessage,
-                    Math.max(0, bytesIn), bytesOut, authMethod, tlsVersion, cipherSuite, readOnly, management,
-                    documents == null ? Map.of() : documents.get(), withSignatureVersion(additional));
+            return new RequestFacts(
+                    time,
+                    requestId,
+                    hostId,
+                    service,
+                    name,
+                    region,
+                    principal,
+                    accessKeyId == null ? "" : accessKeyId,
+                    sourceIp,
+                    userAgent,
+                    s3 ? target.bucket() : null,
+                    s3 ? key : null,
+                    Map.copyOf(parameters),
+                    Map.copyOf(response),
+                    status,
+                    errorCode,
+                    errorMessage,
+                    Math.max(0, bytesIn),
+                    bytesOut,
+                    authMethod,
+                    tlsVersion,
+                    cipherSuite,
+                    readOnly,
+                    management,
+                    documents == null ? Map.of() : documents.get(),
+                    withSignatureVersion(additional));
         }
     }
 
@@ -203,13 +266,15 @@ final class Trail {
     static String sourceIp(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
         return remote instanceof InetSocketAddress isa && isa.getAddress() != null
-                ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+                ? isa.getAddress().getHostAddress()
+                : String.valueOf(remote);
     }
 
     /** The TLS session of the request's connection, when it came over HTTPS. */
     static Optional<EndPoint.SslSessionData> tls(Request request) {
         return request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData d
-                ? Optional.of(d) : Optional.empty();
+                ? Optional.of(d)
+                : Optional.empty();
     }
 
     /** The access key id a request claims (Authorization header or X-Amz-Credential), before it is verified. */

@@ -18,21 +18,24 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** Where trail copies go: a bucket on this server, or one on another S3 endpoint (AWS included). */
 final class TrailDestinations {
-    private TrailDestinations() { }
+    private TrailDestinations() {}
 
     /** A destination that may hold a client to close. */
     interface Closeable extends TrailDelivery.Destination, AutoCloseable {
-        @Override void close();
+        @Override
+        void close();
     }
 
     /** A bucket on this server, written by the server as cloudtrail.amazonaws.com (not through the endpoint). */
     static Closeable local(S3Service s3, String bucket) {
         return new Closeable() {
-            @Override public void put(String key, byte[] body) throws Exception {
+            @Override
+            public void put(String key, byte[] body) throws Exception {
                 s3.putAsService("cloudtrail.amazonaws.com", bucket, key, body, contentType(key));
             }
 
-            @Override public void close() { }
+            @Override
+            public void close() {}
         };
     }
 
@@ -48,19 +51,24 @@ final class TrailDestinations {
         String keyId = required(p, "access_key_id", configFile);
         String secret = required(p, "secret_access_key", configFile);
         String token = p.getProperty("session_token", "").trim();
-        AwsCredentials credentials = token.isEmpty() ? AwsBasicCredentials.create(keyId, secret)
+        AwsCredentials credentials = token.isEmpty()
+                ? AwsBasicCredentials.create(keyId, secret)
                 : AwsSessionCredentials.create(keyId, secret, token);
-        var builder = S3Client.builder().region(Region.of(p.getProperty("region", "us-east-1").trim()))
+        var builder = S3Client.builder()
+                .region(Region.of(p.getProperty("region", "us-east-1").trim()))
                 .credentialsProvider(StaticCredentialsProvider.create(credentials));
         String endpoint = p.getProperty("endpoint", "").trim();
         if (!endpoint.isEmpty()) builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
         S3Client client = builder.build();
         return new Closeable() {
-            @Override public void put(String key, byte[] body) {
-                client.putObject(b -> b.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(body));
+            @Override
+            public void put(String key, byte[] body) {
+                client.putObject(
+                        b -> b.bucket(bucket).key(key).contentType(contentType(key)), RequestBody.fromBytes(body));
             }
 
-            @Override public void close() {
+            @Override
+            public void close() {
                 client.close();
             }
         };

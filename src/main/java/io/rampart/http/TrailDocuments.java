@@ -32,14 +32,20 @@ final class TrailDocuments {
      */
     static final int MAX = (int) BodyLimits.MAX_XML;
     /** Leaves CloudTrail writes as JSON numbers (Panther's and others' rules compare them as numbers). */
-    private static final java.util.Set<String> NUMBERS = java.util.Set.of("Days", "NoncurrentDays",
-            "NewerNoncurrentVersions", "DaysAfterInitiation", "Years", "ObjectSizeGreaterThan", "ObjectSizeLessThan",
+    private static final java.util.Set<String> NUMBERS = java.util.Set.of(
+            "Days",
+            "NoncurrentDays",
+            "NewerNoncurrentVersions",
+            "DaysAfterInitiation",
+            "Years",
+            "ObjectSizeGreaterThan",
+            "ObjectSizeLessThan",
             "Priority");
     /** Leaves CloudTrail writes as JSON booleans. */
-    private static final java.util.Set<String> BOOLEANS = java.util.Set.of("BlockPublicAcls", "IgnorePublicAcls",
-            "BlockPublicPolicy", "RestrictPublicBuckets");
+    private static final java.util.Set<String> BOOLEANS =
+            java.util.Set.of("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets");
 
-    private TrailDocuments() { }
+    private TrailDocuments() {}
 
     static boolean captures(Operation op) {
         return op.trailDocument().isPresent();
@@ -73,7 +79,8 @@ final class TrailDocuments {
     private static JsonNode json(XmlElement e) {
         if (e.children().isEmpty()) {
             String text = e.text().trim();
-            if (NUMBERS.contains(e.name()) && text.matches("-?\\d{1,18}")) return JsonNodeFactory.instance.numberNode(Long.parseLong(text));
+            if (NUMBERS.contains(e.name()) && text.matches("-?\\d{1,18}"))
+                return JsonNodeFactory.instance.numberNode(Long.parseLong(text));
             if (BOOLEANS.contains(e.name()) && (text.equals("true") || text.equals("false"))) {
                 return JsonNodeFactory.instance.booleanNode(Boolean.parseBoolean(text));
             }
@@ -81,7 +88,8 @@ final class TrailDocuments {
         }
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         Map<String, List<XmlElement>> groups = new LinkedHashMap<>();
-        for (XmlElement c : e.children()) groups.computeIfAbsent(c.name(), k -> new java.util.ArrayList<>()).add(c);
+        for (XmlElement c : e.children())
+            groups.computeIfAbsent(c.name(), k -> new java.util.ArrayList<>()).add(c);
         groups.forEach((k, list) -> {
             if (list.size() == 1) {
                 o.set(k, json(list.get(0)));
@@ -102,13 +110,15 @@ final class TrailDocuments {
             super(in);
         }
 
-        @Override public int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             int b = super.read();
             if (b >= 0) keep(new byte[] {(byte) b}, 0, 1);
             return b;
         }
 
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
             if (n > 0) keep(b, off, n);
             return n;

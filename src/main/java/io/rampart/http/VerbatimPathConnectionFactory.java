@@ -30,14 +30,16 @@ final class VerbatimPathConnectionFactory extends HttpConnectionFactory {
             super(config, connector, endPoint);
         }
 
-        @Override protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
             String shown = padded(uri);
             sentTarget = shown.equals(uri) ? null : uri;
             return super.newHttpStream(method, shown, version);
         }
     }
 
-    @Override public Connection newConnection(Connector connector, EndPoint endPoint) {
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
         VerbatimConnection connection = new VerbatimConnection(getHttpConfiguration(), connector, endPoint);
         return configure(connection, connector, endPoint);
     }

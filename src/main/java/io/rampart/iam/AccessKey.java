@@ -9,8 +9,13 @@ import java.util.Optional;
  * @param sessionToken the token temporary credentials must present (null for long-lived keys)
  * @param expiration   when temporary credentials expire (empty for long-lived keys)
  */
-public record AccessKey(String accessKeyId, String secretKey, String status, Principal principal, String sessionToken,
-                        Optional<Instant> expiration) {
+public record AccessKey(
+        String accessKeyId,
+        String secretKey,
+        String status,
+        Principal principal,
+        String sessionToken,
+        Optional<Instant> expiration) {
     public AccessKey(String accessKeyId, String secretKey, String status, Principal principal) {
         this(accessKeyId, secretKey, status, principal, null, Optional.empty());
     }
@@ -19,7 +24,8 @@ public record AccessKey(String accessKeyId, String secretKey, String status, Pri
         return "Active".equals(status);
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return "AccessKey[" + accessKeyId + ", " + status + ", " + principal.arn() + "]";
     }
 }

@@ -17,7 +17,7 @@ final class AccountRoot {
     /** The parameters through which an IAM action names the user it changes (NewUserName: UpdateUser's rename). */
     private static final List<String> TARGET_USER = List.of("UserName", "NewUserName");
 
-    private AccountRoot() { }
+    private AccountRoot() {}
 
     /**
      * Refuses a change to the admin by anyone but the admin. Reads (Get*, List*) stay governed by policies, so auditors

@@ -11,7 +11,7 @@ import java.util.Optional;
  * that attach them work unchanged. Their documents are AWS's, reduced to the services Rampart serves.
  */
 final class AwsManagedPolicies {
-    private AwsManagedPolicies() { }
+    private AwsManagedPolicies() {}
 
     private static final Instant CREATED = Instant.parse("2015-02-06T18:40:00Z");
 
@@ -19,22 +19,27 @@ final class AwsManagedPolicies {
 
     static {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("AdministratorAccess",
+        m.put(
+                "AdministratorAccess",
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}");
-        m.put("AmazonS3FullAccess",
+        m.put(
+                "AmazonS3FullAccess",
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\",\"s3-object-lambda:*\"],"
                         + "\"Resource\":\"*\"}]}");
-        m.put("AmazonS3ReadOnlyAccess",
+        m.put(
+                "AmazonS3ReadOnlyAccess",
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\","
                         + "\"s3:Describe*\",\"s3-object-lambda:Get*\",\"s3-object-lambda:List*\"],\"Resource\":\"*\"}]}");
-        m.put("IAMFullAccess",
+        m.put(
+                "IAMFullAccess",
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:*\","
                         + "\"organizations:DescribeAccount\",\"organizations:DescribeOrganization\","
                         + "\"organizations:DescribeOrganizationalUnit\",\"organizations:DescribePolicy\","
                         + "\"organizations:ListChildren\",\"organizations:ListParents\","
                         + "\"organizations:ListPoliciesForTarget\",\"organizations:ListRoots\","
                         + "\"organizations:ListPolicies\",\"organizations:ListTargetsForPolicy\"],\"Resource\":\"*\"}]}");
-        m.put("IAMReadOnlyAccess",
+        m.put(
+                "IAMReadOnlyAccess",
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GenerateCredentialReport\","
                         + "\"iam:Get*\",\"iam:List*\",\"iam:SimulateCustomPolicy\",\"iam:SimulatePrincipalPolicy\"],"
                         + "\"Resource\":\"*\"}]}");
@@ -49,11 +54,23 @@ final class AwsManagedPolicies {
     }
 
     static ManagedPolicy policy(String name) {
-        return new ManagedPolicy("aws", name, "ANPA" + Integer.toHexString(name.hashCode()).toUpperCase(java.util.Locale.ROOT) + "AWSMANAGED",
-                "/", "v1", 0, CREATED, CREATED, "AWS managed policy " + name, Map.of());
+        return new ManagedPolicy(
+                "aws",
+                name,
+                "ANPA" + Integer.toHexString(name.hashCode()).toUpperCase(java.util.Locale.ROOT) + "AWSMANAGED",
+                "/",
+                "v1",
+                0,
+                CREATED,
+                CREATED,
+                "AWS managed policy " + name,
+                Map.of());
     }
 
     static List<ManagedPolicy> all() {
-        return DOCUMENTS.keySet().stream().sorted().map(AwsManagedPolicies::policy).toList();
+        return DOCUMENTS.keySet().stream()
+                .sorted()
+                .map(AwsManagedPolicies::policy)
+                .toList();
     }
 }

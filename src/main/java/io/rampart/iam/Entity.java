@@ -12,9 +12,18 @@ import java.util.Optional;
  * @param trustPolicy a role's trust policy document (JSON as given), empty for users and groups
  * @param maxSession  a role's maximum session duration in seconds
  */
-public record Entity(String kind, String account, String name, String id, String path, Instant created,
-                     Optional<String> boundaryArn, Optional<String> trustPolicy, int maxSession, String description,
-                     Map<String, String> tags) {
+public record Entity(
+        String kind,
+        String account,
+        String name,
+        String id,
+        String path,
+        Instant created,
+        Optional<String> boundaryArn,
+        Optional<String> trustPolicy,
+        int maxSession,
+        String description,
+        Map<String, String> tags) {
 
     public String arn() {
         return "arn:aws:iam::" + account + ":" + kind + path + name;

@@ -31,18 +31,31 @@ final class IamAccessKeys extends IamFamily {
         r.traceResponse("accessKey.userName", user);
         r.traceResponse("accessKey.accessKeyId", k.accessKeyId());
         r.traceResponse("accessKey.status", k.status());
-        return ok(r, x -> x.start("AccessKey").element("UserName", user).element("AccessKeyId", k.accessKeyId())
-                .element("Status", k.status()).element("SecretAccessKey", k.secretKey())
-                .element("CreateDate", QueryXml.date(Instant.now())).end());
+        return ok(
+                r,
+                x -> x.start("AccessKey")
+                        .element("UserName", user)
+                        .element("AccessKeyId", k.accessKeyId())
+                        .element("Status", k.status())
+                        .element("SecretAccessKey", k.secretKey())
+                        .element("CreateDate", QueryXml.date(Instant.now()))
+                        .end());
     }
 
     private byte[] listAccessKeys(QueryRequest r) {
         String acct = r.caller().accountId();
         String user = r.optional("UserName").orElseGet(() -> selfUser(r));
         authorize(r, "iam:ListAccessKeys", userArn(acct, user));
-        return page(r, "AccessKeyMetadata", store.listAccessKeys(acct, user), (x, k) -> x.start("member")
-                .element("UserName", k.userName()).element("AccessKeyId", k.accessKeyId())
-                .element("Status", k.status()).element("CreateDate", QueryXml.date(k.created())).end());
+        return page(
+                r,
+                "AccessKeyMetadata",
+                store.listAccessKeys(acct, user),
+                (x, k) -> x.start("member")
+                        .element("UserName", k.userName())
+                        .element("AccessKeyId", k.accessKeyId())
+                        .element("Status", k.status())
+                        .element("CreateDate", QueryXml.date(k.created()))
+                        .end());
     }
 
     private byte[] updateAccessKey(QueryRequest r) {
@@ -59,7 +72,8 @@ final class IamAccessKeys extends IamFamily {
         authorize(r, "iam:DeleteAccessKey", userArn(acct, user));
         String id = r.required("AccessKeyId");
         if (id.equals(r.caller().accessKeyId()) && r.caller().isAccountAdmin()) {
-            throw new IamException(IamErrorCode.DELETE_CONFLICT, "The administrator cannot delete the key it is signing with.");
+            throw new IamException(
+                    IamErrorCode.DELETE_CONFLICT, "The administrator cannot delete the key it is signing with.");
         }
         store.deleteAccessKey(acct, user, id);
         return ok(r, null);
@@ -68,14 +82,16 @@ final class IamAccessKeys extends IamFamily {
     private byte[] getAccessKeyLastUsed(QueryRequest r) {
         String acct = r.caller().accountId();
         String id = r.required("AccessKeyId");
-        IamStore.KeyInfo k = store.keyInfo(acct, id).orElseThrow(() -> IamException.accessDenied(
-                "The access key " + id + " does not belong to your account."));
+        IamStore.KeyInfo k = store.keyInfo(acct, id)
+                .orElseThrow(
+                        () -> IamException.accessDenied("The access key " + id + " does not belong to your account."));
         authorize(r, "iam:GetAccessKeyLastUsed", userArn(acct, k.userName()));
         Optional<IamStore.KeyUse> use = store.lastUsed(id);
         return ok(r, x -> {
             x.element("UserName", k.userName()).start("AccessKeyLastUsed");
             if (use.isPresent()) {
-                x.element("LastUsedDate", QueryXml.date(use.get().used())).element("ServiceName", use.get().service())
+                x.element("LastUsedDate", QueryXml.date(use.get().used()))
+                        .element("ServiceName", use.get().service())
                         .element("Region", use.get().region());
             } else {
                 x.element("ServiceName", "N/A").element("Region", "N/A");

@@ -24,7 +24,8 @@ public final class IamApi {
         private final Map<String, Action> actions = new LinkedHashMap<>();
 
         void on(String name, Action action) {
-            if (actions.putIfAbsent(name, action) != null) throw new IllegalStateException("IAM action " + name + " registered twice");
+            if (actions.putIfAbsent(name, action) != null)
+                throw new IllegalStateException("IAM action " + name + " registered twice");
         }
     }
 
@@ -32,9 +33,13 @@ public final class IamApi {
 
     public IamApi(IamStore store, Permissions permissions, String region) {
         ActionTable table = new ActionTable();
-        for (IamFamily f : List.of(new IamUsers(store, permissions, region), new IamRoles(store, permissions, region),
-                new IamPolicies(store, permissions, region), new IamAccessKeys(store, permissions, region),
-                new IamMfa(store, permissions, region), new IamOidc(store, permissions, region),
+        for (IamFamily f : List.of(
+                new IamUsers(store, permissions, region),
+                new IamRoles(store, permissions, region),
+                new IamPolicies(store, permissions, region),
+                new IamAccessKeys(store, permissions, region),
+                new IamMfa(store, permissions, region),
+                new IamOidc(store, permissions, region),
                 new IamReports(store, permissions, region))) {
             f.register(table);
         }
@@ -46,7 +51,8 @@ public final class IamApi {
         AccountRoot.check(r);
         Action action = actions.get(r.action());
         if (action == null) {
-            throw new IamException(IamErrorCode.INVALID_ACTION, "Could not find operation " + r.action() + " for version 2010-05-08");
+            throw new IamException(
+                    IamErrorCode.INVALID_ACTION, "Could not find operation " + r.action() + " for version 2010-05-08");
         }
         return action.handle(r);
     }

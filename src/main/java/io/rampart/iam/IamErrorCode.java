@@ -8,43 +8,94 @@ package io.rampart.iam;
 public enum IamErrorCode {
     // ---- IAM and STS (Query protocol) ----
     ACCESS_DENIED("AccessDenied", 403, "Access denied"),
-    DELETE_CONFLICT("DeleteConflict", 409, "The request was rejected because it attempted to delete a resource that has attached subordinate entities."),
-    ENTITY_ALREADY_EXISTS("EntityAlreadyExists", 409, "The request was rejected because it attempted to create a resource that already exists."),
+    DELETE_CONFLICT(
+            "DeleteConflict",
+            409,
+            "The request was rejected because it attempted to delete a resource that has attached subordinate entities."),
+    ENTITY_ALREADY_EXISTS(
+            "EntityAlreadyExists",
+            409,
+            "The request was rejected because it attempted to create a resource that already exists."),
     EXPIRED_TOKEN("ExpiredTokenException", 400, "The web identity token that was passed is expired or is not valid."),
-    IDP_COMMUNICATION_ERROR("IDPCommunicationError", 400, "The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached."),
+    IDP_COMMUNICATION_ERROR(
+            "IDPCommunicationError",
+            400,
+            "The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached."),
     INVALID_ACTION("InvalidAction", 400, "The action or operation requested is invalid."),
     INVALID_AUTHENTICATION_CODE("InvalidAuthenticationCode", 403, "Authentication code for device is not valid."),
     INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", 403, "The security token included in the request is invalid."),
-    INVALID_IDENTITY_TOKEN("InvalidIdentityToken", 400, "The web identity token that was passed could not be validated by AWS."),
-    INVALID_INPUT("InvalidInput", 400, "The request was rejected because an invalid or out-of-range value was supplied for an input parameter."),
-    LIMIT_EXCEEDED("LimitExceeded", 409, "The request was rejected because it attempted to create resources beyond the current AWS account limits."),
-    MALFORMED_POLICY_DOCUMENT("MalformedPolicyDocument", 400, "The request was rejected because the policy document was malformed."),
+    INVALID_IDENTITY_TOKEN(
+            "InvalidIdentityToken", 400, "The web identity token that was passed could not be validated by AWS."),
+    INVALID_INPUT(
+            "InvalidInput",
+            400,
+            "The request was rejected because an invalid or out-of-range value was supplied for an input parameter."),
+    LIMIT_EXCEEDED(
+            "LimitExceeded",
+            409,
+            "The request was rejected because it attempted to create resources beyond the current AWS account limits."),
+    MALFORMED_POLICY_DOCUMENT(
+            "MalformedPolicyDocument", 400, "The request was rejected because the policy document was malformed."),
     MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
     MISSING_PARAMETER("MissingParameter", 400, "A required parameter for the specified action is not supplied."),
-    NO_SUCH_ENTITY("NoSuchEntity", 404, "The request was rejected because it referenced a resource entity that does not exist."),
-    PACKED_POLICY_TOO_LARGE("PackedPolicyTooLarge", 400, "The request was rejected because the total packed size of the session policies and session tags combined was too large."),
+    NO_SUCH_ENTITY(
+            "NoSuchEntity",
+            404,
+            "The request was rejected because it referenced a resource entity that does not exist."),
+    PACKED_POLICY_TOO_LARGE(
+            "PackedPolicyTooLarge",
+            400,
+            "The request was rejected because the total packed size of the session policies and session tags combined was too large."),
     SERVICE_FAILURE("ServiceFailure", 500, "An internal error occurred."),
     REPORT_NOT_PRESENT("ReportNotPresent", 410, "Credential report not present. Call GenerateCredentialReport first."),
-    UNMODIFIABLE_ENTITY("UnmodifiableEntity", 400, "The request was rejected because service-linked roles are protected AWS resources."),
+    UNMODIFIABLE_ENTITY(
+            "UnmodifiableEntity",
+            400,
+            "The request was rejected because service-linked roles are protected AWS resources."),
     VALIDATION_ERROR("ValidationError", 400, "The input fails to satisfy the constraints specified by an AWS service."),
     // ---- Organizations (JSON 1.1 protocol) ----
     ORG_ACCESS_DENIED("AccessDeniedException", 400, "You don't have permissions to access this resource."),
-    ALREADY_IN_ORGANIZATION("AlreadyInOrganizationException", 400, "This account is already a member of an organization."),
-    ORGANIZATIONS_NOT_IN_USE("AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization."),
-    CONSTRAINT_VIOLATION("ConstraintViolationException", 400, "The request would violate a constraint of the organization."),
+    ALREADY_IN_ORGANIZATION(
+            "AlreadyInOrganizationException", 400, "This account is already a member of an organization."),
+    ORGANIZATIONS_NOT_IN_USE(
+            "AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization."),
+    CONSTRAINT_VIOLATION(
+            "ConstraintViolationException", 400, "The request would violate a constraint of the organization."),
     DUPLICATE_POLICY("DuplicatePolicyException", 400, "A policy with the same name already exists."),
-    DUPLICATE_POLICY_ATTACHMENT("DuplicatePolicyAttachmentException", 400, "The selected policy is already attached to the specified target."),
-    ORG_INVALID_INPUT("InvalidInputException", 400, "The requested operation failed because you provided invalid values for one or more of the request parameters."),
-    ORG_MALFORMED_POLICY_DOCUMENT("MalformedPolicyDocumentException", 400, "The provided policy document doesn't meet the requirements of the specified policy type."),
-    POLICY_CHANGES_IN_PROGRESS("PolicyChangesInProgressException", 400, "Changes to the effective policy are in progress, and its contents can't be returned."),
-    POLICY_IN_USE("PolicyInUseException", 400, "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation."),
+    DUPLICATE_POLICY_ATTACHMENT(
+            "DuplicatePolicyAttachmentException",
+            400,
+            "The selected policy is already attached to the specified target."),
+    ORG_INVALID_INPUT(
+            "InvalidInputException",
+            400,
+            "The requested operation failed because you provided invalid values for one or more of the request parameters."),
+    ORG_MALFORMED_POLICY_DOCUMENT(
+            "MalformedPolicyDocumentException",
+            400,
+            "The provided policy document doesn't meet the requirements of the specified policy type."),
+    POLICY_CHANGES_IN_PROGRESS(
+            "PolicyChangesInProgressException",
+            400,
+            "Changes to the effective policy are in progress, and its contents can't be returned."),
+    POLICY_IN_USE(
+            "PolicyInUseException",
+            400,
+            "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation."),
     POLICY_NOT_ATTACHED("PolicyNotAttachedException", 400, "The policy isn't attached to the specified target."),
     POLICY_NOT_FOUND("PolicyNotFoundException", 400, "We can't find a policy with the PolicyId that you specified."),
-    POLICY_TYPE_ALREADY_ENABLED("PolicyTypeAlreadyEnabledException", 400, "The specified policy type is already enabled in the specified root."),
-    POLICY_TYPE_NOT_ENABLED("PolicyTypeNotEnabledException", 400, "The specified policy type isn't currently enabled in this root."),
+    POLICY_TYPE_ALREADY_ENABLED(
+            "PolicyTypeAlreadyEnabledException",
+            400,
+            "The specified policy type is already enabled in the specified root."),
+    POLICY_TYPE_NOT_ENABLED(
+            "PolicyTypeNotEnabledException", 400, "The specified policy type isn't currently enabled in this root."),
     ROOT_NOT_FOUND("RootNotFoundException", 400, "We can't find a root with the RootId that you specified."),
     SERIALIZATION("SerializationException", 400, "The request body is not valid JSON."),
-    TARGET_NOT_FOUND("TargetNotFoundException", 400, "We can't find a root, OU, account, or policy with the TargetId that you specified."),
+    TARGET_NOT_FOUND(
+            "TargetNotFoundException",
+            400,
+            "We can't find a root, OU, account, or policy with the TargetId that you specified."),
     UNKNOWN_OPERATION("UnknownOperationException", 400, "The action or operation requested is invalid.");
 
     private final String code;

@@ -10,11 +10,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.Locale;
 
 /**
  * What every family of IAM actions shares: the account's stores, authorisation of one action on one resource, the
@@ -95,22 +95,24 @@ abstract class IamFamily {
     void authorize(QueryRequest r, String action, String resource) {
         Principal caller = r.caller();
         if (caller.isAnonymous()) throw IamException.accessDenied("Anonymous requests are not allowed.");
-        RequestContext ctx = new RequestContext(action, resource, Permissions.contextPrincipal(caller), caller.accountId(),
-                requestKeys(r));
+        RequestContext ctx = new RequestContext(
+                action, resource, Permissions.contextPrincipal(caller), caller.accountId(), requestKeys(r));
         Decision d = permissions.decideIdentityOnly(caller, ctx);
         if (!d.allowed()) throw denied(caller, action, resource, d);
     }
 
     /** AWS's AccessDenied message, naming the kind of policy that refused. */
     static IamException denied(Principal caller, String action, String resource, Decision d) {
-        String why = d.by().map(b -> " with an explicit deny in a " + switch (b.kind()) {
-            case SCP -> "service control policy";
-            case RCP -> "resource control policy";
-            case BOUNDARY -> "permissions boundary";
-            case SESSION -> "session policy";
-            case RESOURCE -> "resource-based policy";
-            default -> "identity-based policy";
-        }).filter(x -> !d.allowed() && d.outcome().name().contains("EXPLICIT"))
+        String why = d.by().map(b -> " with an explicit deny in a "
+                        + switch (b.kind()) {
+                            case SCP -> "service control policy";
+                            case RCP -> "resource control policy";
+                            case BOUNDARY -> "permissions boundary";
+                            case SESSION -> "session policy";
+                            case RESOURCE -> "resource-based policy";
+                            default -> "identity-based policy";
+                        })
+                .filter(x -> !d.allowed() && d.outcome().name().contains("EXPLICIT"))
                 .orElse(" because no identity-based policy allows the " + action + " action");
         return IamException.accessDenied("User: " + caller.arn() + " is not authorized to perform: " + action
                 + " on resource: " + resource + why);
@@ -135,7 +137,8 @@ abstract class IamFamily {
     static String checkPolicy(String json, PolicyKind kind, int maxChars, String what) {
         int size = json.replaceAll("\\s", "").length();
         if (size > maxChars) {
-            throw IamException.limitExceeded("Maximum policy size of " + maxChars + " bytes exceeded for " + what + ".");
+            throw IamException.limitExceeded(
+                    "Maximum policy size of " + maxChars + " bytes exceeded for " + what + ".");
         }
         try {
             PolicyDocument.parse(json, kind);
@@ -159,7 +162,8 @@ abstract class IamFamily {
     }
 
     static IamException protectedAdmin() {
-        return new IamException(IamErrorCode.UNMODIFIABLE_ENTITY,
+        return new IamException(
+                IamErrorCode.UNMODIFIABLE_ENTITY,
                 "Cannot perform the operation on the account administrator user admin: it is Rampart's root user.");
     }
 
@@ -176,7 +180,8 @@ abstract class IamFamily {
         Optional<String> marker = r.optional("Marker");
         if (marker.isPresent()) {
             try {
-                from = Integer.parseInt(new String(Base64.getUrlDecoder().decode(marker.get()), StandardCharsets.US_ASCII));
+                from = Integer.parseInt(
+                        new String(Base64.getUrlDecoder().decode(marker.get()), StandardCharsets.US_ASCII));
             } catch (IllegalArgumentException e) {
                 throw IamException.validation("Invalid Marker: " + marker.get());
             }
@@ -189,14 +194,20 @@ abstract class IamFamily {
             for (T t : items.subList(start, end)) member.accept(x, t);
             x.end().element("IsTruncated", truncated);
             if (truncated) {
-                x.element("Marker", Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString(Integer.toString(end).getBytes(StandardCharsets.US_ASCII)));
+                x.element(
+                        "Marker",
+                        Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(Integer.toString(end).getBytes(StandardCharsets.US_ASCII)));
             }
         });
     }
 
     static XmlWriter user(XmlWriter x, Entity e, boolean withTags) {
-        x.element("Path", e.path()).element("UserName", e.name()).element("UserId", e.id()).element("Arn", e.arn())
+        x.element("Path", e.path())
+                .element("UserName", e.name())
+                .element("UserId", e.id())
+                .element("Arn", e.arn())
                 .element("CreateDate", QueryXml.date(e.created()));
         boundary(x, e);
         if (withTags && !e.tags().isEmpty()) tags(x, e.tags());
@@ -204,14 +215,22 @@ abstract class IamFamily {
     }
 
     static XmlWriter group(XmlWriter x, Entity e) {
-        return x.element("Path", e.path()).element("GroupName", e.name()).element("GroupId", e.id()).element("Arn", e.arn())
+        return x.element("Path", e.path())
+                .element("GroupName", e.name())
+                .element("GroupId", e.id())
+                .element("Arn", e.arn())
                 .element("CreateDate", QueryXml.date(e.created()));
     }
 
     static XmlWriter role(XmlWriter x, Entity e, boolean full) {
-        x.element("Path", e.path()).element("RoleName", e.name()).element("RoleId", e.id()).element("Arn", e.arn())
+        x.element("Path", e.path())
+                .element("RoleName", e.name())
+                .element("RoleId", e.id())
+                .element("Arn", e.arn())
                 .element("CreateDate", QueryXml.date(e.created()))
-                .element("AssumeRolePolicyDocument", encodeDocument(e.trustPolicy().orElse("")));
+                .element(
+                        "AssumeRolePolicyDocument",
+                        encodeDocument(e.trustPolicy().orElse("")));
         if (!e.description().isEmpty()) x.element("Description", e.description());
         x.element("MaxSessionDuration", e.maxSession());
         boundary(x, e);
@@ -221,20 +240,29 @@ abstract class IamFamily {
     }
 
     static void boundary(XmlWriter x, Entity e) {
-        e.boundaryArn().ifPresent(b -> x.start("PermissionsBoundary").element("PermissionsBoundaryType", "Policy")
-                .element("PermissionsBoundaryArn", b).end());
+        e.boundaryArn()
+                .ifPresent(b -> x.start("PermissionsBoundary")
+                        .element("PermissionsBoundaryType", "Policy")
+                        .element("PermissionsBoundaryArn", b)
+                        .end());
     }
 
     static XmlWriter tags(XmlWriter x, Map<String, String> tags) {
         x.start("Tags");
-        tags.forEach((k, v) -> x.start("member").element("Key", k).element("Value", v).end());
+        tags.forEach((k, v) ->
+                x.start("member").element("Key", k).element("Value", v).end());
         return x.end();
     }
 
     static XmlWriter policy(XmlWriter x, ManagedPolicy p) {
-        x.element("PolicyName", p.name()).element("PolicyId", p.id()).element("Arn", p.arn()).element("Path", p.path())
-                .element("DefaultVersionId", p.defaultVersion()).element("AttachmentCount", p.attachmentCount())
-                .element("PermissionsBoundaryUsageCount", 0).element("IsAttachable", true);
+        x.element("PolicyName", p.name())
+                .element("PolicyId", p.id())
+                .element("Arn", p.arn())
+                .element("Path", p.path())
+                .element("DefaultVersionId", p.defaultVersion())
+                .element("AttachmentCount", p.attachmentCount())
+                .element("PermissionsBoundaryUsageCount", 0)
+                .element("IsAttachable", true);
         if (!p.description().isEmpty()) x.element("Description", p.description());
         x.element("CreateDate", QueryXml.date(p.created())).element("UpdateDate", QueryXml.date(p.updated()));
         if (!p.tags().isEmpty()) tags(x, p.tags());
@@ -243,7 +271,8 @@ abstract class IamFamily {
 
     static XmlWriter version(XmlWriter x, ManagedPolicy.Version v, boolean withDocument) {
         if (withDocument) x.element("Document", encodeDocument(v.document()));
-        return x.element("VersionId", v.versionId()).element("IsDefaultVersion", v.isDefault())
+        return x.element("VersionId", v.versionId())
+                .element("IsDefaultVersion", v.isDefault())
                 .element("CreateDate", QueryXml.date(v.created()));
     }
 
@@ -268,7 +297,8 @@ abstract class IamFamily {
 
     /** "PutUserPolicy" with prefix "Put", suffix "Policy" → "user". */
     static String kindOf(String action, String prefix, String suffix) {
-        return action.substring(prefix.length(), action.length() - suffix.length()).toLowerCase(Locale.ROOT);
+        return action.substring(prefix.length(), action.length() - suffix.length())
+                .toLowerCase(Locale.ROOT);
     }
 
     static String capital(String kind) {

@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 
 /** AWS-shaped identifiers: unique ids with their type prefix (AIDA, AGPA, AROA, ANPA, AKIA, ASIA), secrets, accounts. */
 final class IamIds {
-    private IamIds() { }
+    private IamIds() {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

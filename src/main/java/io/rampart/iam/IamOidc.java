@@ -24,8 +24,13 @@ final class IamOidc extends IamFamily {
     private byte[] createOpenIDConnectProvider(QueryRequest r) {
         String acct = r.caller().accountId();
         authorize(r, "iam:CreateOpenIDConnectProvider", "*");
-        OidcProviders.Provider p = store.oidc().create(acct, r.required("Url"), r.list("ClientIDList", null),
-                r.list("ThumbprintList", null), r.tags("Tags"));
+        OidcProviders.Provider p = store.oidc()
+                .create(
+                        acct,
+                        r.required("Url"),
+                        r.list("ClientIDList", null),
+                        r.list("ThumbprintList", null),
+                        r.tags("Tags"));
         return ok(r, x -> x.element("OpenIDConnectProviderArn", p.arn()));
     }
 

@@ -74,8 +74,11 @@ final class IamPolicies extends IamFamily {
         String name = r.required("PolicyName");
         authorize(r, "iam:" + a, entityArn(acct, kind, owner));
         String doc = dir.getInline(acct, kind, owner, name);
-        return ok(r, x -> x.element(capital(kind) + "Name", owner).element("PolicyName", name)
-                .element("PolicyDocument", encodeDocument(doc)));
+        return ok(
+                r,
+                x -> x.element(capital(kind) + "Name", owner)
+                        .element("PolicyName", name)
+                        .element("PolicyDocument", encodeDocument(doc)));
     }
 
     private byte[] deleteInline(QueryRequest r) {
@@ -104,8 +107,10 @@ final class IamPolicies extends IamFamily {
         String name = r.required("PolicyName");
         String path = r.optional("Path").orElse("/");
         authorize(r, "iam:CreatePolicy", "arn:aws:iam::" + acct + ":policy" + path + name);
-        String doc = checkPolicy(r.required("PolicyDocument"), PolicyKind.IDENTITY, PolicyDocument.MAX_MANAGED, "policy");
-        ManagedPolicy p = dir.createPolicy(acct, name, path, doc, r.optional("Description").orElse(""), r.tags("Tags"));
+        String doc =
+                checkPolicy(r.required("PolicyDocument"), PolicyKind.IDENTITY, PolicyDocument.MAX_MANAGED, "policy");
+        ManagedPolicy p = dir.createPolicy(
+                acct, name, path, doc, r.optional("Description").orElse(""), r.tags("Tags"));
         return ok(r, x -> policy(x.start("Policy"), p).end());
     }
 
@@ -127,7 +132,10 @@ final class IamPolicies extends IamFamily {
         String acct = r.caller().accountId();
         authorize(r, "iam:ListPolicies", "*");
         String scope = r.optional("Scope").orElse("All");
-        List<ManagedPolicy> all = dir.listPolicies(acct, scope, r.boolParam("OnlyAttached"),
+        List<ManagedPolicy> all = dir.listPolicies(
+                acct,
+                scope,
+                r.boolParam("OnlyAttached"),
                 r.optional("PathPrefix").orElse("/"));
         return page(r, "Policies", all, (x, p) -> policy(x.start("member"), p).end());
     }
@@ -135,7 +143,8 @@ final class IamPolicies extends IamFamily {
     private byte[] createPolicyVersion(QueryRequest r) {
         String arn = r.required("PolicyArn");
         authorize(r, "iam:CreatePolicyVersion", arn);
-        String doc = checkPolicy(r.required("PolicyDocument"), PolicyKind.IDENTITY, PolicyDocument.MAX_MANAGED, "policy");
+        String doc =
+                checkPolicy(r.required("PolicyDocument"), PolicyKind.IDENTITY, PolicyDocument.MAX_MANAGED, "policy");
         ManagedPolicy.Version v = dir.createPolicyVersion(arn, doc, r.boolParam("SetAsDefault"));
         return ok(r, x -> version(x.start("PolicyVersion"), v, false).end());
     }
@@ -150,7 +159,11 @@ final class IamPolicies extends IamFamily {
     private byte[] listPolicyVersions(QueryRequest r) {
         String arn = r.required("PolicyArn");
         authorize(r, "iam:ListPolicyVersions", arn);
-        return page(r, "Versions", dir.versions(arn), (x, v) -> version(x.start("member"), v, false).end());
+        return page(
+                r,
+                "Versions",
+                dir.versions(arn),
+                (x, v) -> version(x.start("member"), v, false).end());
     }
 
     private byte[] deletePolicyVersion(QueryRequest r) {
@@ -187,8 +200,14 @@ final class IamPolicies extends IamFamily {
         String owner = r.required(capital(kind) + "Name");
         authorize(r, "iam:" + a, entityArn(acct, kind, owner));
         dir.get(acct, kind, owner);
-        return page(r, "AttachedPolicies", dir.attached(acct, kind, owner), (x, arn) -> x.start("member")
-                .element("PolicyName", arn.substring(arn.lastIndexOf('/') + 1)).element("PolicyArn", arn).end());
+        return page(
+                r,
+                "AttachedPolicies",
+                dir.attached(acct, kind, owner),
+                (x, arn) -> x.start("member")
+                        .element("PolicyName", arn.substring(arn.lastIndexOf('/') + 1))
+                        .element("PolicyArn", arn)
+                        .end());
     }
 
     private byte[] listEntitiesForPolicy(QueryRequest r) {
@@ -203,7 +222,10 @@ final class IamPolicies extends IamFamily {
                 for (String[] t : to) {
                     if (!t[0].equals(kind)) continue;
                     Entity e = dir.get(acct, kind, t[1]);
-                    x.start("member").element(capital(kind) + "Name", e.name()).element(capital(kind) + "Id", e.id()).end();
+                    x.start("member")
+                            .element(capital(kind) + "Name", e.name())
+                            .element(capital(kind) + "Id", e.id())
+                            .end();
                 }
                 x.end();
             }

@@ -1,6 +1,5 @@
 package io.rampart.iam;
 
-import io.rampart.policy.PolicyDocument;
 import io.rampart.xml.XmlWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,7 +13,7 @@ import java.util.Optional;
 final class IamReports extends IamFamily {
     private volatile CredentialReport report;
 
-    private record CredentialReport(Instant generated, byte[] csv) { }
+    private record CredentialReport(Instant generated, byte[] csv) {}
 
     IamReports(IamStore store, Permissions permissions, String region) {
         super(store, permissions, region);
@@ -41,10 +40,15 @@ final class IamReports extends IamFamily {
         authorize(r, "iam:GetCredentialReport", "*");
         CredentialReport rep = report;
         if (rep == null) {
-            throw new IamException(IamErrorCode.REPORT_NOT_PRESENT, "Credential report not present. Call GenerateCredentialReport first.");
+            throw new IamException(
+                    IamErrorCode.REPORT_NOT_PRESENT,
+                    "Credential report not present. Call GenerateCredentialReport first.");
         }
-        return ok(r, x -> x.element("Content", Base64.getEncoder().encodeToString(rep.csv()))
-                .element("ReportFormat", "text/csv").element("GeneratedTime", QueryXml.date(rep.generated())));
+        return ok(
+                r,
+                x -> x.element("Content", Base64.getEncoder().encodeToString(rep.csv()))
+                        .element("ReportFormat", "text/csv")
+                        .element("GeneratedTime", QueryXml.date(rep.generated())));
     }
 
     private byte[] getAccountAuthorizationDetails(QueryRequest r) {
@@ -107,7 +111,8 @@ final class IamReports extends IamFamily {
         for (ManagedPolicy p : dir.listPolicies(acct, "Local", false, "/")) {
             policy(x.start("member"), p);
             x.start("PolicyVersionList");
-            for (ManagedPolicy.Version v : dir.versions(p.arn())) version(x.start("member"), v, true).end();
+            for (ManagedPolicy.Version v : dir.versions(p.arn()))
+                version(x.start("member"), v, true).end();
             x.end().end();
         }
         x.end().element("IsTruncated", false);
@@ -115,41 +120,62 @@ final class IamReports extends IamFamily {
 
     private void inlineList(XmlWriter x, String element, String acct, String kind, String owner) {
         x.start(element);
-        dir.inline(acct, kind, owner).forEach((n, d) -> x.start("member").element("PolicyName", n)
-                .element("PolicyDocument", encodeDocument(d)).end());
+        dir.inline(acct, kind, owner)
+                .forEach((n, d) -> x.start("member")
+                        .element("PolicyName", n)
+                        .element("PolicyDocument", encodeDocument(d))
+                        .end());
         x.end();
     }
 
     private void attachedList(XmlWriter x, String acct, String kind, String owner) {
         x.start("AttachedManagedPolicies");
         for (String arn : dir.attached(acct, kind, owner)) {
-            x.start("member").element("PolicyName", arn.substring(arn.lastIndexOf('/') + 1)).element("PolicyArn", arn).end();
+            x.start("member")
+                    .element("PolicyName", arn.substring(arn.lastIndexOf('/') + 1))
+                    .element("PolicyArn", arn)
+                    .end();
         }
         x.end();
     }
 
     /** AWS's credential report columns; passwords and certificates do not exist here ("not_supported" / false). */
     private byte[] credentialReport(String acct) {
-        StringBuilder csv = new StringBuilder("user,arn,user_creation_time,password_enabled,password_last_used,"
-                + "password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
-                + "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
-                + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,"
-                + "access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n");
+        StringBuilder csv = new StringBuilder(
+                "user,arn,user_creation_time,password_enabled,password_last_used,"
+                        + "password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+                        + "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+                        + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,"
+                        + "access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n");
         List<IamStore.MfaDevice> mfa = store.mfaDevices(acct);
         List<IamStore.KeyInfo> keys = store.allAccessKeys(acct);
         for (Entity u : dir.list(acct, "user", "/")) {
-            boolean hasMfa = mfa.stream().anyMatch(d -> d.enabled() && d.userName().equalsIgnoreCase(u.name()));
-            csv.append(u.name()).append(',').append(u.arn()).append(',').append(QueryXml.date(u.created()))
-                    .append(",false,N/A,N/A,N/A,").append(hasMfa);
-            List<IamStore.KeyInfo> mine = keys.stream().filter(k -> k.userName().equalsIgnoreCase(u.name())).toList();
+            boolean hasMfa =
+                    mfa.stream().anyMatch(d -> d.enabled() && d.userName().equalsIgnoreCase(u.name()));
+            csv.append(u.name())
+                    .append(',')
+                    .append(u.arn())
+                    .append(',')
+                    .append(QueryXml.date(u.created()))
+                    .append(",false,N/A,N/A,N/A,")
+                    .append(hasMfa);
+            List<IamStore.KeyInfo> mine = keys.stream()
+                    .filter(k -> k.userName().equalsIgnoreCase(u.name()))
+                    .toList();
             for (int i = 0; i < 2; i++) {
                 if (i < mine.size()) {
                     IamStore.KeyInfo k = mine.get(i);
                     Optional<IamStore.KeyUse> use = store.lastUsed(k.accessKeyId());
-                    csv.append(',').append("Active".equals(k.status())).append(',').append(QueryXml.date(k.created()))
-                            .append(',').append(use.map(x -> QueryXml.date(x.used())).orElse("N/A"))
-                            .append(',').append(use.map(IamStore.KeyUse::region).orElse("N/A"))
-                            .append(',').append(use.map(IamStore.KeyUse::service).orElse("N/A"));
+                    csv.append(',')
+                            .append("Active".equals(k.status()))
+                            .append(',')
+                            .append(QueryXml.date(k.created()))
+                            .append(',')
+                            .append(use.map(x -> QueryXml.date(x.used())).orElse("N/A"))
+                            .append(',')
+                            .append(use.map(IamStore.KeyUse::region).orElse("N/A"))
+                            .append(',')
+                            .append(use.map(IamStore.KeyUse::service).orElse("N/A"));
                 } else {
                     csv.append(",false,N/A,N/A,N/A,N/A");
                 }

@@ -34,8 +34,11 @@ final class IamRoles extends IamFamily {
         String name = r.required("RoleName");
         String path = r.optional("Path").orElse("/");
         authorize(r, "iam:CreateRole", arn(acct, "role", path, name));
-        String trust = checkPolicy(r.required("AssumeRolePolicyDocument"), PolicyKind.TRUST,
-                PolicyDocument.MAX_TRUST_POLICY, "role trust policy");
+        String trust = checkPolicy(
+                r.required("AssumeRolePolicyDocument"),
+                PolicyKind.TRUST,
+                PolicyDocument.MAX_TRUST_POLICY,
+                "role trust policy");
         int max = r.intParam("MaxSessionDuration", 3600, 3600, 43200);
         String description = r.optional("Description").orElse("");
         Optional<String> boundary = r.optional("PermissionsBoundary").map(this::checkBoundary);
@@ -54,7 +57,10 @@ final class IamRoles extends IamFamily {
     private byte[] listRoles(QueryRequest r) {
         String acct = r.caller().accountId();
         authorize(r, "iam:ListRoles", "arn:aws:iam::" + acct + ":role/");
-        return page(r, "Roles", dir.list(acct, "role", r.optional("PathPrefix").orElse("/")),
+        return page(
+                r,
+                "Roles",
+                dir.list(acct, "role", r.optional("PathPrefix").orElse("/")),
                 (x, e) -> role(x.start("member"), e, false).end());
     }
 
@@ -70,17 +76,18 @@ final class IamRoles extends IamFamily {
         String acct = r.caller().accountId();
         String name = r.required("RoleName");
         authorize(r, "iam:UpdateRole", entityArn(acct, "role", name));
-        Optional<Integer> max = r.optional("MaxSessionDuration").map(v -> r.intParam("MaxSessionDuration", 3600, 3600, 43200));
+        Optional<Integer> max =
+                r.optional("MaxSessionDuration").map(v -> r.intParam("MaxSessionDuration", 3600, 3600, 43200));
         dir.updateRole(acct, name, r.optional("Description"), max, Optional.empty());
-        return ok(r, x -> { });
+        return ok(r, x -> {});
     }
 
     private byte[] updateAssumeRolePolicy(QueryRequest r) {
         String acct = r.caller().accountId();
         String name = r.required("RoleName");
         authorize(r, "iam:UpdateAssumeRolePolicy", entityArn(acct, "role", name));
-        String trust = checkPolicy(r.required("PolicyDocument"), PolicyKind.TRUST, PolicyDocument.MAX_TRUST_POLICY,
-                "role trust policy");
+        String trust = checkPolicy(
+                r.required("PolicyDocument"), PolicyKind.TRUST, PolicyDocument.MAX_TRUST_POLICY, "role trust policy");
         dir.updateRole(acct, name, Optional.empty(), Optional.empty(), Optional.of(trust));
         return ok(r, null);
     }

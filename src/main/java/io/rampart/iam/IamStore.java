@@ -25,13 +25,20 @@ public final class IamStore {
      * credential, which start-up records in the trail. {@code warnings}: what start-up must say loudly (an environment
      * pair that was not applied, and why).
      */
-    public record Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created,
-                            boolean added, List<String> warnings) {
+    public record Bootstrap(
+            String accountId,
+            String userName,
+            String accessKeyId,
+            String secretKey,
+            boolean created,
+            boolean added,
+            List<String> warnings) {
         public Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created) {
             this(accountId, userName, accessKeyId, secretKey, created, created, List.of());
         }
 
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return "Bootstrap[" + accountId + ", " + userName + ", " + accessKeyId + "]";
         }
     }
@@ -79,12 +86,13 @@ public final class IamStore {
      * {@code rampart admin create-admin-key}, which the trail records, not an edit of the server's environment).
      */
     public Bootstrap bootstrap(String envAccessKey, String envSecretKey) {
-        boolean useEnv = envAccessKey != null && !envAccessKey.isBlank() && envSecretKey != null && !envSecretKey.isBlank();
+        boolean useEnv =
+                envAccessKey != null && !envAccessKey.isBlank() && envSecretKey != null && !envSecretKey.isBlank();
         Bootstrap b = db.write(c -> {
             String account;
             boolean fresh;
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts ORDER BY created LIMIT 1");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 fresh = !rs.next();
                 account = fresh ? null : rs.getString(1);
             }
@@ -104,28 +112,39 @@ public final class IamStore {
                     ps.setLong(3, now);
                     ps.executeUpdate();
                 }
-                Sql.update(c, "INSERT INTO iam_entities(account, kind, name, id, path, created) "
-                        + "VALUES(?, 'user', 'admin', ?, '/', ?) ON CONFLICT DO NOTHING", account, adminId, now);
+                Sql.update(
+                        c,
+                        "INSERT INTO iam_entities(account, kind, name, id, path, created) "
+                                + "VALUES(?, 'user', 'admin', ?, '/', ?) ON CONFLICT DO NOTHING",
+                        account,
+                        adminId,
+                        now);
             }
             if (!useEnv && !fresh) return new Bootstrap(account, "admin", null, null, false);
             String id = useEnv ? envAccessKey.trim() : "AKIA" + random(KEY_ALPHABET, 16);
             String secret = useEnv ? envSecretKey.trim() : random(SECRET_ALPHABET, 40);
             if (useEnv) {
-                record Stored(String account, String user, byte[] secret) { }
-                Optional<Stored> stored = Sql.one(c, "SELECT account, user_name, secret FROM access_keys WHERE id = ?",
-                        rs -> new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)), id);
+                record Stored(String account, String user, byte[] secret) {}
+                Optional<Stored> stored = Sql.one(
+                        c,
+                        "SELECT account, user_name, secret FROM access_keys WHERE id = ?",
+                        rs -> new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)),
+                        id);
                 if (stored.isPresent()) {
                     List<String> warnings = new java.util.ArrayList<>();
-                    if (!stored.get().account().equals(account) || !stored.get().user().equals("admin")) {
-                        warnings.add("RAMPART_ROOT_ACCESS_KEY " + id + " is a key of " + stored.get().user() + " in account "
+                    if (!stored.get().account().equals(account)
+                            || !stored.get().user().equals("admin")) {
+                        warnings.add("RAMPART_ROOT_ACCESS_KEY " + id + " is a key of "
+                                + stored.get().user() + " in account "
                                 + stored.get().account() + ", not the admin's: the environment pair was ignored.");
                     } else {
                         byte[] had = masterKey.unseal(stored.get().secret(), "access-key:" + id);
                         byte[] given = secret.getBytes(StandardCharsets.UTF_8);
                         if (!java.security.MessageDigest.isEqual(had, given)) {
-                            warnings.add("RAMPART_ROOT_SECRET_KEY differs from the stored secret of admin key " + id
-                                    + ": the environment cannot change an existing key's secret, the stored one stays. "
-                                    + "For a new admin key pair run: rampart admin create-admin-key --data-dir <data-dir>");
+                            warnings.add(
+                                    "RAMPART_ROOT_SECRET_KEY differs from the stored secret of admin key " + id
+                                            + ": the environment cannot change an existing key's secret, the stored one stays. "
+                                            + "For a new admin key pair run: rampart admin create-admin-key --data-dir <data-dir>");
                         }
                         java.util.Arrays.fill(had, (byte) 0);
                     }
@@ -154,18 +173,20 @@ public final class IamStore {
         byte[] canary = "rampart-master-key-canary".getBytes(StandardCharsets.UTF_8);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT sealed FROM server_keys WHERE name = 'canary'");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     try {
                         masterKey.unseal(rs.getBytes(1), "canary");
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalStateException("the master key does not match this data directory: it cannot open "
-                                + "what was sealed here. Start with the key this data was written with.");
+                        throw new IllegalStateException(
+                                "the master key does not match this data directory: it cannot open "
+                                        + "what was sealed here. Start with the key this data was written with.");
                     }
                     return null;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO server_keys(name, sealed) VALUES('canary', ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO server_keys(name, sealed) VALUES('canary', ?)")) {
                 ps.setBytes(1, masterKey.seal(canary, "canary"));
                 ps.executeUpdate();
             }
@@ -191,14 +212,16 @@ public final class IamStore {
             throw new IllegalArgumentException("access key status must be Active or Inactive: " + status);
         }
         int changed = db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE access_keys SET status = ? WHERE id = ? AND status <> ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE access_keys SET status = ? WHERE id = ? AND status <> ?")) {
                 ps.setString(1, status);
                 ps.setString(2, accessKeyId);
                 ps.setString(3, status);
                 return ps.executeUpdate();
             }
         });
-        // After the commit: a load racing with this removal either finished before it (and is dropped) or reads the new row.
+        // After the commit: a load racing with this removal either finished before it (and is dropped) or reads the new
+        // row.
         cache.remove(accessKeyId);
         return changed > 0;
     }
@@ -224,9 +247,14 @@ public final class IamStore {
             if (!Sql.exists(c, "SELECT 1 FROM users WHERE account = ? AND name = 'admin'", account)) {
                 throw new IllegalStateException("account " + account + " has no admin user");
             }
-            return Sql.update(c, "INSERT INTO access_keys(id, account, user_name, secret, status, created) "
-                    + "VALUES(?,?,'admin',?,'Active',?)", id, account,
-                    masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id), System.currentTimeMillis());
+            return Sql.update(
+                    c,
+                    "INSERT INTO access_keys(id, account, user_name, secret, status, created) "
+                            + "VALUES(?,?,'admin',?,'Active',?)",
+                    id,
+                    account,
+                    masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id),
+                    System.currentTimeMillis());
         });
         cache.remove(id);
         return findKey(id).orElseThrow();
@@ -244,10 +272,19 @@ public final class IamStore {
                     if (!rs.next()) return Optional.<AccessKey>empty();
                     String account = rs.getString(1);
                     String user = rs.getString(2);
-                    String secret = new String(masterKey.unseal(rs.getBytes(3), "access-key:" + id), StandardCharsets.UTF_8);
+                    String secret =
+                            new String(masterKey.unseal(rs.getBytes(3), "access-key:" + id), StandardCharsets.UTF_8);
                     String path = rs.getString(7) == null ? "/" : rs.getString(7);
-                    Principal p = new Principal("IAMUser", account, "arn:aws:iam::" + account + ":user" + path + user,
-                            rs.getString(5), user, id, Optional.empty(), false, Directory.tags(rs.getString(6)));
+                    Principal p = new Principal(
+                            "IAMUser",
+                            account,
+                            "arn:aws:iam::" + account + ":user" + path + user,
+                            rs.getString(5),
+                            user,
+                            id,
+                            Optional.empty(),
+                            false,
+                            Directory.tags(rs.getString(6)));
                     return Optional.of(new AccessKey(id, secret, rs.getString(4), p));
                 }
             }
@@ -262,8 +299,8 @@ public final class IamStore {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO mfa_devices(serial, account, user_name, secret, enabled, created) VALUES(?,?,?,?,1,?)"
-                    + " ON CONFLICT(serial) DO UPDATE SET account = excluded.account, user_name = excluded.user_name,"
-                    + " secret = excluded.secret, enabled = excluded.enabled, created = excluded.created")) {
+                            + " ON CONFLICT(serial) DO UPDATE SET account = excluded.account, user_name = excluded.user_name,"
+                            + " secret = excluded.secret, enabled = excluded.enabled, created = excluded.created")) {
                 ps.setString(1, serial);
                 ps.setString(2, accountId);
                 ps.setString(3, userName);
@@ -285,7 +322,9 @@ public final class IamStore {
                 ps.setString(1, serial);
                 ps.setString(2, accountId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(masterKey.unseal(rs.getBytes(1), "mfa:" + serial)) : Optional.<byte[]>empty();
+                    return rs.next()
+                            ? Optional.of(masterKey.unseal(rs.getBytes(1), "mfa:" + serial))
+                            : Optional.<byte[]>empty();
                 }
             }
         });
@@ -305,7 +344,8 @@ public final class IamStore {
     public AccessKey createUserWithKey(String userName) {
         String account = primaryAccount().orElseThrow(() -> new IllegalStateException("no account: bootstrap first"));
         if (directory.find(account, "user", userName).isEmpty()) {
-            directory.create("user", account, userName, "/", Optional.empty(), 3600, "", java.util.Map.of(), Optional.empty());
+            directory.create(
+                    "user", account, userName, "/", Optional.empty(), 3600, "", java.util.Map.of(), Optional.empty());
         }
         String id = "AKIA" + random(KEY_ALPHABET, 16);
         String secret = random(SECRET_ALPHABET, 40);
@@ -345,20 +385,26 @@ public final class IamStore {
                 + "\"Resource\":[\"*\"],\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\""
                 + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}}}]}";
         directory.putInline(account, kind, name, "AWSRevokeOlderSessions", policy);
-        List<String> ids = sessions.active(account, kind, name, now).stream().map(Sessions.Session::accessKeyId).toList();
+        List<String> ids = sessions.active(account, kind, name, now).stream()
+                .map(Sessions.Session::accessKeyId)
+                .toList();
         return sessions.expire(ids, now);
     }
 
     /** Ends the sessions created with a long-lived key (what a stolen key spun off). Returns how many were active. */
     public int revokeSessionsCreatedWith(String accessKeyId, Instant now) {
-        return sessions.expire(sessions.createdWith(accessKeyId, now).stream().map(Sessions.Session::accessKeyId).toList(), now);
+        return sessions.expire(
+                sessions.createdWith(accessKeyId, now).stream()
+                        .map(Sessions.Session::accessKeyId)
+                        .toList(),
+                now);
     }
 
     /** A key as ListAccessKeys shows it (never the secret). */
-    public record KeyInfo(String accessKeyId, String userName, String status, Instant created) { }
+    public record KeyInfo(String accessKeyId, String userName, String status, Instant created) {}
 
     /** When and where a key was last used (GetAccessKeyLastUsed, the credential report). */
-    public record KeyUse(Instant used, String service, String region) { }
+    public record KeyUse(Instant used, String service, String region) {}
 
     /** CreateAccessKey: a new active key for the user (at most two per user, as AWS), secret returned once. */
     public AccessKey createAccessKey(String account, String userName) {
@@ -366,11 +412,21 @@ public final class IamStore {
         String id = IamIds.longLivedKeyId();
         String secret = IamIds.secret();
         db.write(c -> {
-            int n = Sql.one(c, "SELECT COUNT(*) FROM access_keys WHERE account = ? AND user_name = ?", rs -> rs.getInt(1),
-                    account, userName).orElse(0);
+            int n = Sql.one(
+                            c,
+                            "SELECT COUNT(*) FROM access_keys WHERE account = ? AND user_name = ?",
+                            rs -> rs.getInt(1),
+                            account,
+                            userName)
+                    .orElse(0);
             if (n >= 2) throw IamException.limitExceeded("Cannot exceed quota for AccessKeysPerUser: 2");
-            Sql.update(c, "INSERT INTO access_keys(id, account, user_name, secret, status, created) VALUES(?,?,?,?,'Active',?)",
-                    id, account, userName, masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id),
+            Sql.update(
+                    c,
+                    "INSERT INTO access_keys(id, account, user_name, secret, status, created) VALUES(?,?,?,?,'Active',?)",
+                    id,
+                    account,
+                    userName,
+                    masterKey.seal(secret.getBytes(StandardCharsets.UTF_8), "access-key:" + id),
                     System.currentTimeMillis());
             return null;
         });
@@ -380,37 +436,57 @@ public final class IamStore {
 
     public List<KeyInfo> listAccessKeys(String account, String userName) {
         directory.get(account, "user", userName);
-        return db.read(c -> Sql.list(c, "SELECT id, user_name, status, created FROM access_keys WHERE account = ? AND user_name = ? "
-                + "ORDER BY created", rs -> new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3),
-                Instant.ofEpochMilli(rs.getLong(4))), account, userName));
+        return db.read(c -> Sql.list(
+                c,
+                "SELECT id, user_name, status, created FROM access_keys WHERE account = ? AND user_name = ? "
+                        + "ORDER BY created",
+                rs -> new KeyInfo(
+                        rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))),
+                account,
+                userName));
     }
 
     /** Every long-lived key of the account (for the credential report). */
     public List<KeyInfo> allAccessKeys(String account) {
-        return db.read(c -> Sql.list(c, "SELECT id, user_name, status, created FROM access_keys WHERE account = ? ORDER BY user_name, created",
-                rs -> new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))), account));
+        return db.read(c -> Sql.list(
+                c,
+                "SELECT id, user_name, status, created FROM access_keys WHERE account = ? ORDER BY user_name, created",
+                rs -> new KeyInfo(
+                        rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))),
+                account));
     }
 
     /** The key's owner, when the key belongs to the account. */
     public Optional<KeyInfo> keyInfo(String account, String accessKeyId) {
-        return db.read(c -> Sql.one(c, "SELECT id, user_name, status, created FROM access_keys WHERE account = ? AND id = ?",
-                rs -> new KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))),
-                account, accessKeyId));
+        return db.read(c -> Sql.one(
+                c,
+                "SELECT id, user_name, status, created FROM access_keys WHERE account = ? AND id = ?",
+                rs -> new KeyInfo(
+                        rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))),
+                account,
+                accessKeyId));
     }
 
     public void updateAccessKey(String account, String userName, String accessKeyId, String status) {
         if (!"Active".equals(status) && !"Inactive".equals(status)) {
-            throw IamException.validation("1 validation error detected: Value '" + status + "' at 'status' failed to satisfy "
-                    + "constraint: Member must satisfy enum value set: [Active, Inactive]");
+            throw IamException.validation(
+                    "1 validation error detected: Value '" + status + "' at 'status' failed to satisfy "
+                            + "constraint: Member must satisfy enum value set: [Active, Inactive]");
         }
-        KeyInfo k = keyInfo(account, accessKeyId).filter(i -> i.userName().equalsIgnoreCase(userName))
-                .orElseThrow(() -> IamException.noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found."));
+        KeyInfo k = keyInfo(account, accessKeyId)
+                .filter(i -> i.userName().equalsIgnoreCase(userName))
+                .orElseThrow(
+                        () -> IamException.noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found."));
         setKeyStatus(k.accessKeyId(), status);
     }
 
     public void deleteAccessKey(String account, String userName, String accessKeyId) {
-        int n = db.write(c -> Sql.update(c, "DELETE FROM access_keys WHERE account = ? AND user_name = ? AND id = ?",
-                account, userName, accessKeyId));
+        int n = db.write(c -> Sql.update(
+                c,
+                "DELETE FROM access_keys WHERE account = ? AND user_name = ? AND id = ?",
+                account,
+                userName,
+                accessKeyId));
         cache.remove(accessKeyId);
         if (n == 0) throw IamException.noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found.");
     }
@@ -423,12 +499,20 @@ public final class IamStore {
         if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.startsWith("ASIA")) return;
         KeyUse now = new KeyUse(when, service, region);
         KeyUse before = lastUsed.put(accessKeyId, now);
-        if (before == null || before.used().plusSeconds(60).isBefore(when) || !before.service().equals(service)) {
+        if (before == null
+                || before.used().plusSeconds(60).isBefore(when)
+                || !before.service().equals(service)) {
             Thread.ofVirtual().start(() -> {
                 try {
-                    db.write(c -> Sql.update(c, "INSERT INTO access_key_use(id, used, service, region) VALUES(?,?,?,?) "
-                            + "ON CONFLICT(id) DO UPDATE SET used = excluded.used, service = excluded.service, "
-                            + "region = excluded.region", accessKeyId, when.toEpochMilli(), service, region));
+                    db.write(c -> Sql.update(
+                            c,
+                            "INSERT INTO access_key_use(id, used, service, region) VALUES(?,?,?,?) "
+                                    + "ON CONFLICT(id) DO UPDATE SET used = excluded.used, service = excluded.service, "
+                                    + "region = excluded.region",
+                            accessKeyId,
+                            when.toEpochMilli(),
+                            service,
+                            region));
                 } catch (RuntimeException e) {
                     // Last-used is advisory; the database being closed at shutdown is not worth an error.
                 }
@@ -439,8 +523,11 @@ public final class IamStore {
     public Optional<KeyUse> lastUsed(String accessKeyId) {
         KeyUse mem = lastUsed.get(accessKeyId);
         if (mem != null) return Optional.of(mem);
-        return db.read(c -> Sql.one(c, "SELECT used, service, region FROM access_key_use WHERE id = ?",
-                rs -> new KeyUse(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3)), accessKeyId));
+        return db.read(c -> Sql.one(
+                c,
+                "SELECT used, service, region FROM access_key_use WHERE id = ?",
+                rs -> new KeyUse(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3)),
+                accessKeyId));
     }
 
     /** Every account on this server. */
@@ -452,7 +539,7 @@ public final class IamStore {
     public Optional<String> primaryAccount() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts ORDER BY created LIMIT 1");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
             }
         });
@@ -467,7 +554,7 @@ public final class IamStore {
     }
 
     /** An MFA device: assigned to a user once enabled. */
-    public record MfaDevice(String serial, String userName, boolean enabled, Instant created) { }
+    public record MfaDevice(String serial, String userName, boolean enabled, Instant created) {}
 
     /** CreateVirtualMFADevice: stores the seed sealed, unassigned until EnableMFADevice. */
     public void createVirtualMfa(String serial, String account, byte[] seed) {
@@ -475,19 +562,32 @@ public final class IamStore {
             if (Sql.exists(c, "SELECT 1 FROM mfa_devices WHERE serial = ?", serial)) {
                 throw IamException.alreadyExists("MFADevice entity at the same path and name already exists.");
             }
-            return Sql.update(c, "INSERT INTO mfa_devices(serial, account, user_name, secret, enabled, created) VALUES(?,?,'',?,0,?)",
-                    serial, account, masterKey.seal(seed, "mfa:" + serial), System.currentTimeMillis());
+            return Sql.update(
+                    c,
+                    "INSERT INTO mfa_devices(serial, account, user_name, secret, enabled, created) VALUES(?,?,'',?,0,?)",
+                    serial,
+                    account,
+                    masterKey.seal(seed, "mfa:" + serial),
+                    System.currentTimeMillis());
         });
     }
 
     /** EnableMFADevice: two consecutive codes prove the user holds the seed. */
-    public void enableMfa(String account, String userName, String serial, String code1, String code2, long epochSeconds) {
-        byte[] seed = db.read(c -> Sql.one(c, "SELECT secret FROM mfa_devices WHERE serial = ? AND account = ?",
-                rs -> rs.getBytes(1), serial, account)).map(b -> masterKey.unseal(b, "mfa:" + serial))
-                .orElseThrow(() -> IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist."));
+    public void enableMfa(
+            String account, String userName, String serial, String code1, String code2, long epochSeconds) {
+        byte[] seed = db.read(c -> Sql.one(
+                        c,
+                        "SELECT secret FROM mfa_devices WHERE serial = ? AND account = ?",
+                        rs -> rs.getBytes(1),
+                        serial,
+                        account))
+                .map(b -> masterKey.unseal(b, "mfa:" + serial))
+                .orElseThrow(() ->
+                        IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist."));
         try {
             if (!Totp.verifyConsecutive(seed, code1, code2, epochSeconds)) {
-                throw new IamException(IamErrorCode.INVALID_AUTHENTICATION_CODE, "Authentication code for device is not valid.");
+                throw new IamException(
+                        IamErrorCode.INVALID_AUTHENTICATION_CODE, "Authentication code for device is not valid.");
             }
         } finally {
             java.util.Arrays.fill(seed, (byte) 0);
@@ -496,15 +596,26 @@ public final class IamStore {
             if (Sql.exists(c, "SELECT 1 FROM mfa_devices WHERE serial = ? AND enabled = 1", serial)) {
                 throw IamException.alreadyExists("MFA Device is already in use.");
             }
-            return Sql.update(c, "UPDATE mfa_devices SET user_name = ?, enabled = 1, created = ? WHERE serial = ?", userName,
-                    System.currentTimeMillis(), serial);
+            return Sql.update(
+                    c,
+                    "UPDATE mfa_devices SET user_name = ?, enabled = 1, created = ? WHERE serial = ?",
+                    userName,
+                    System.currentTimeMillis(),
+                    serial);
         });
     }
 
     public void deactivateMfa(String account, String userName, String serial) {
-        int n = db.write(c -> Sql.update(c, "UPDATE mfa_devices SET enabled = 0, user_name = '' WHERE serial = ? AND account = ? "
-                + "AND user_name = ? AND enabled = 1", serial, account, userName));
-        if (n == 0) throw IamException.noSuchEntity("MFA Device with serial number " + serial + " does not exist for user " + userName + ".");
+        int n = db.write(c -> Sql.update(
+                c,
+                "UPDATE mfa_devices SET enabled = 0, user_name = '' WHERE serial = ? AND account = ? "
+                        + "AND user_name = ? AND enabled = 1",
+                serial,
+                account,
+                userName));
+        if (n == 0)
+            throw IamException.noSuchEntity(
+                    "MFA Device with serial number " + serial + " does not exist for user " + userName + ".");
     }
 
     public void deleteVirtualMfa(String account, String serial) {
@@ -514,18 +625,27 @@ public final class IamStore {
             }
             return Sql.update(c, "DELETE FROM mfa_devices WHERE serial = ? AND account = ?", serial, account);
         });
-        if (n == 0) throw IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist.");
+        if (n == 0)
+            throw IamException.noSuchEntity("VirtualMFADevice with serial number " + serial + " doesn't exist.");
     }
 
     public List<MfaDevice> mfaDevices(String account) {
-        return db.read(c -> Sql.list(c, "SELECT serial, user_name, enabled, created FROM mfa_devices WHERE account = ? ORDER BY serial",
-                rs -> new MfaDevice(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, Instant.ofEpochMilli(rs.getLong(4))), account));
+        return db.read(c -> Sql.list(
+                c,
+                "SELECT serial, user_name, enabled, created FROM mfa_devices WHERE account = ? ORDER BY serial",
+                rs -> new MfaDevice(
+                        rs.getString(1), rs.getString(2), rs.getInt(3) == 1, Instant.ofEpochMilli(rs.getLong(4))),
+                account));
     }
 
     /** The enabled device of a user with this serial, when the code is valid now (GetSessionToken with MFA). */
     public boolean verifyUserMfa(String account, String userName, String serial, String code, long epochSeconds) {
-        boolean owned = db.read(c -> Sql.exists(c, "SELECT 1 FROM mfa_devices WHERE serial = ? AND account = ? AND user_name = ? "
-                + "AND enabled = 1", serial, account, userName));
+        boolean owned = db.read(c -> Sql.exists(
+                c,
+                "SELECT 1 FROM mfa_devices WHERE serial = ? AND account = ? AND user_name = ? " + "AND enabled = 1",
+                serial,
+                account,
+                userName));
         return owned && verifyMfa(serial, account, code, epochSeconds);
     }
 }

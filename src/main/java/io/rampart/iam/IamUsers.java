@@ -54,7 +54,10 @@ final class IamUsers extends IamFamily {
     private byte[] listUsers(QueryRequest r) {
         String acct = r.caller().accountId();
         authorize(r, "iam:ListUsers", "arn:aws:iam::" + acct + ":user/");
-        return page(r, "Users", dir.list(acct, "user", r.optional("PathPrefix").orElse("/")),
+        return page(
+                r,
+                "Users",
+                dir.list(acct, "user", r.optional("PathPrefix").orElse("/")),
                 (x, e) -> user(x.start("member"), e, false).end());
     }
 
@@ -93,7 +96,10 @@ final class IamUsers extends IamFamily {
     private byte[] listGroups(QueryRequest r) {
         String acct = r.caller().accountId();
         authorize(r, "iam:ListGroups", "arn:aws:iam::" + acct + ":group/");
-        return page(r, "Groups", dir.list(acct, "group", r.optional("PathPrefix").orElse("/")),
+        return page(
+                r,
+                "Groups",
+                dir.list(acct, "group", r.optional("PathPrefix").orElse("/")),
                 (x, e) -> group(x.start("member"), e).end());
     }
 
@@ -121,7 +127,11 @@ final class IamUsers extends IamFamily {
         String user = r.required("UserName");
         authorize(r, "iam:ListGroupsForUser", userArn(acct, user));
         dir.get(acct, "user", user);
-        return page(r, "Groups", dir.groupsOf(acct, user), (x, e) -> group(x.start("member"), e).end());
+        return page(
+                r,
+                "Groups",
+                dir.groupsOf(acct, user),
+                (x, e) -> group(x.start("member"), e).end());
     }
 
     private byte[] getLoginProfile(QueryRequest r) {

@@ -41,8 +41,13 @@ public final class OidcProviders {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A registered provider; {@code url} is the issuer URL as given (with its scheme). */
-    public record Provider(String account, String url, List<String> clientIds, List<String> thumbprints, Instant created,
-                           Map<String, String> tags) {
+    public record Provider(
+            String account,
+            String url,
+            List<String> clientIds,
+            List<String> thumbprints,
+            Instant created,
+            Map<String, String> tags) {
         /** host/path: the ARN's resource and the prefix of its condition keys (host/path:aud, :sub). */
         public String hostPath() {
             return url.replaceFirst("^https?://", "").replaceAll("/+$", "");
@@ -54,7 +59,7 @@ public final class OidcProviders {
     }
 
     /** A verified token's facts. */
-    public record Identity(Provider provider, String subject, String audience, JWTClaimsSet claims) { }
+    public record Identity(Provider provider, String subject, String audience, JWTClaimsSet claims) {}
 
     private final Database db;
     /**
@@ -62,6 +67,7 @@ public final class OidcProviders {
      * took a few hundred milliseconds of every start-up although most servers never fetch an OIDC discovery document.
      */
     private volatile HttpClient http;
+
     private final ConcurrentHashMap<String, JWKSource<SecurityContext>> keys = new ConcurrentHashMap<>();
 
     private HttpClient http() {
@@ -69,7 +75,10 @@ public final class OidcProviders {
         if (h == null) {
             synchronized (this) {
                 h = http;
-                if (h == null) http = h = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                if (h == null)
+                    http = h = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .build();
             }
         }
         return h;
@@ -79,20 +88,28 @@ public final class OidcProviders {
         this.db = db;
     }
 
-    public Provider create(String account, String url, List<String> clientIds, List<String> thumbprints,
-                           Map<String, String> tags) {
+    public Provider create(
+            String account, String url, List<String> clientIds, List<String> thumbprints, Map<String, String> tags) {
         URI u = checkUrl(url);
         String normal = u.toString().replaceAll("/+$", "");
         if (clientIds.size() > 100) throw IamException.limitExceeded("A provider may have at most 100 client ids.");
         for (String t : thumbprints) {
-            if (!t.matches("[0-9a-fA-F]{40}")) throw IamException.validation("Thumbprints must be 40 hexadecimal characters: " + t);
+            if (!t.matches("[0-9a-fA-F]{40}"))
+                throw IamException.validation("Thumbprints must be 40 hexadecimal characters: " + t);
         }
         db.write(c -> {
             if (Sql.exists(c, "SELECT 1 FROM oidc_providers WHERE account = ? AND url = ?", account, normal)) {
                 throw IamException.alreadyExists("Provider with url " + normal + " already exists.");
             }
-            return Sql.update(c, "INSERT INTO oidc_providers(account, url, client_ids, thumbprints, created, tags) VALUES(?,?,?,?,?,?)",
-                    account, normal, json(clientIds), json(thumbprints), System.currentTimeMillis(), Directory.json(tags));
+            return Sql.update(
+                    c,
+                    "INSERT INTO oidc_providers(account, url, client_ids, thumbprints, created, tags) VALUES(?,?,?,?,?,?)",
+                    account,
+                    normal,
+                    json(clientIds),
+                    json(thumbprints),
+                    System.currentTimeMillis(),
+                    Directory.json(tags));
         });
         return find(account, arnOf(account, normal)).orElseThrow();
     }
@@ -102,11 +119,13 @@ public final class OidcProviders {
     }
 
     public Provider get(String account, String arn) {
-        return find(account, arn).orElseThrow(() -> IamException.noSuchEntity("OpenIDConnect Provider not found for arn " + arn));
+        return find(account, arn)
+                .orElseThrow(() -> IamException.noSuchEntity("OpenIDConnect Provider not found for arn " + arn));
     }
 
     public List<Provider> list(String account) {
-        return db.read(c -> Sql.list(c, "SELECT * FROM oidc_providers WHERE account = ? ORDER BY url", OidcProviders::provider, account));
+        return db.read(c -> Sql.list(
+                c, "SELECT * FROM oidc_providers WHERE account = ? ORDER BY url", OidcProviders::provider, account));
     }
 
     public void delete(String account, String arn) {
@@ -117,8 +136,12 @@ public final class OidcProviders {
 
     public void updateClientIds(String account, String arn, List<String> clientIds) {
         Provider p = get(account, arn);
-        db.write(c -> Sql.update(c, "UPDATE oidc_providers SET client_ids = ? WHERE account = ? AND url = ?",
-                json(clientIds), account, p.url()));
+        db.write(c -> Sql.update(
+                c,
+                "UPDATE oidc_providers SET client_ids = ? WHERE account = ? AND url = ?",
+                json(clientIds),
+                account,
+                p.url()));
     }
 
     /**
@@ -136,27 +159,41 @@ public final class OidcProviders {
         String issuer = unverified.getIssuer();
         if (issuer == null) throw invalidToken("The web identity token has no issuer.");
         String normal = issuer.replaceAll("/+$", "");
-        Provider provider = list(account).stream().filter(p -> p.url().equals(normal)).findFirst()
+        Provider provider = list(account).stream()
+                .filter(p -> p.url().equals(normal))
+                .findFirst()
                 .orElseThrow(() -> invalidToken("No OpenIDConnect provider found in your account for " + issuer));
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-                JWSAlgorithm.RS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.PS256), keysOf(provider)));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(null, new JWTClaimsSet.Builder().issuer(issuer).build(),
-                new HashSet<>(List.of("sub", "exp", "aud"))));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                Set.of(
+                        JWSAlgorithm.RS256,
+                        JWSAlgorithm.RS384,
+                        JWSAlgorithm.RS512,
+                        JWSAlgorithm.ES256,
+                        JWSAlgorithm.ES384,
+                        JWSAlgorithm.PS256),
+                keysOf(provider)));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                null, new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("sub", "exp", "aud"))));
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
         } catch (BadJOSEException e) {
             if (e.getMessage() != null && e.getMessage().contains("Expired")) {
-                throw new IamException(IamErrorCode.EXPIRED_TOKEN, "Token expired: current date/time is past the token's exp.");
+                throw new IamException(
+                        IamErrorCode.EXPIRED_TOKEN, "Token expired: current date/time is past the token's exp.");
             }
             throw invalidToken("The web identity token could not be verified: " + e.getMessage());
         } catch (JOSEException e) {
-            throw new IamException(IamErrorCode.IDP_COMMUNICATION_ERROR, "Could not get the keys of " + issuer + ": " + e.getMessage());
+            throw new IamException(
+                    IamErrorCode.IDP_COMMUNICATION_ERROR,
+                    "Could not get the keys of " + issuer + ": " + e.getMessage());
         } catch (ParseException e) {
             throw invalidToken("The web identity token is not a JWT.");
         }
-        String audience = claims.getAudience().stream().filter(provider.clientIds()::contains).findFirst()
+        String audience = claims.getAudience().stream()
+                .filter(provider.clientIds()::contains)
+                .findFirst()
                 .orElseThrow(() -> invalidToken("Incorrect token audience."));
         return new Identity(provider, claims.getSubject(), audience, claims);
     }
@@ -164,21 +201,31 @@ public final class OidcProviders {
     private JWKSource<SecurityContext> keysOf(Provider p) {
         return keys.computeIfAbsent(p.url(), url -> {
             try {
-                HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create(url + "/.well-known/openid-configuration"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http().send(
+                                HttpRequest.newBuilder(URI.create(url + "/.well-known/openid-configuration"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) throw new IOException("HTTP " + r.statusCode());
                 JsonNode config = JSON.readTree(r.body());
                 String jwks = config.path("jwks_uri").asText("");
                 if (jwks.isEmpty()) throw new IOException("no jwks_uri in the OpenID configuration");
                 checkUrl(jwks);
-                return JWKSourceBuilder.create(java.net.URI.create(jwks).toURL()).cache(Duration.ofMinutes(15).toMillis(), Duration.ofSeconds(10).toMillis())
-                        .retrying(true).build();
+                return JWKSourceBuilder.create(java.net.URI.create(jwks).toURL())
+                        .cache(
+                                Duration.ofMinutes(15).toMillis(),
+                                Duration.ofSeconds(10).toMillis())
+                        .retrying(true)
+                        .build();
             } catch (IOException e) {
-                throw new IamException(IamErrorCode.IDP_COMMUNICATION_ERROR, "Could not read the OpenID configuration of " + url + ": "
-                        + e.getMessage());
+                throw new IamException(
+                        IamErrorCode.IDP_COMMUNICATION_ERROR,
+                        "Could not read the OpenID configuration of " + url + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IamException(IamErrorCode.IDP_COMMUNICATION_ERROR, "Interrupted reading the OpenID configuration of " + url);
+                throw new IamException(
+                        IamErrorCode.IDP_COMMUNICATION_ERROR, "Interrupted reading the OpenID configuration of " + url);
             }
         });
     }
@@ -194,7 +241,8 @@ public final class OidcProviders {
         boolean https = "https".equals(u.getScheme());
         boolean loopbackHttp = "http".equals(u.getScheme()) && isLoopback(u.getHost());
         if (!https && !loopbackHttp) {
-            throw IamException.validation("The provider URL must use https (plain http only on loopback addresses): " + url);
+            throw IamException.validation(
+                    "The provider URL must use https (plain http only on loopback addresses): " + url);
         }
         return u;
     }
@@ -225,10 +273,13 @@ public final class OidcProviders {
 
     private static Provider provider(ResultSet rs) throws SQLException {
         try {
-            return new Provider(rs.getString("account"), rs.getString("url"),
+            return new Provider(
+                    rs.getString("account"),
+                    rs.getString("url"),
                     List.of(JSON.readValue(rs.getString("client_ids"), String[].class)),
                     List.of(JSON.readValue(rs.getString("thumbprints"), String[].class)),
-                    Instant.ofEpochMilli(rs.getLong("created")), Directory.tags(rs.getString("tags")));
+                    Instant.ofEpochMilli(rs.getLong("created")),
+                    Directory.tags(rs.getString("tags")));
         } catch (IOException e) {
             throw new IllegalStateException("stored provider is not JSON", e);
         }

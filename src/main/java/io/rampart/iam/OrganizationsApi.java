@@ -13,10 +13,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Organizations subset guardrails need (JSON 1.1 protocol, {@code X-Amz-Target: AWSOrganizationsV20161128.Action}):
@@ -71,7 +70,7 @@ public final class OrganizationsApi {
     }
 
     /** A JSON 1.1 request: the action (from X-Amz-Target) and its JSON body. */
-    public record Call(String action, byte[] body, Principal caller, String sourceIp, boolean secure, Instant now) { }
+    public record Call(String action, byte[] body, Principal caller, String sourceIp, boolean secure, Instant now) {}
 
     public byte[] handle(Call c) {
         JsonNode in;
@@ -80,10 +79,12 @@ public final class OrganizationsApi {
         } catch (IOException e) {
             throw new IamException(IamErrorCode.SERIALIZATION, "The request body is not valid JSON.");
         }
-        if (in == null || !in.isObject()) throw new IamException(IamErrorCode.SERIALIZATION, "The request body must be a JSON object.");
+        if (in == null || !in.isObject())
+            throw new IamException(IamErrorCode.SERIALIZATION, "The request body must be a JSON object.");
         Action action = actions.get(c.action());
         if (action == null) {
-            throw new IamException(IamErrorCode.UNKNOWN_OPERATION, "The action " + c.action() + " is not valid for this web service.");
+            throw new IamException(
+                    IamErrorCode.UNKNOWN_OPERATION, "The action " + c.action() + " is not valid for this web service.");
         }
         ObjectNode out = JSON.createObjectNode();
         action.handle(c, in, out);
@@ -120,8 +121,11 @@ public final class OrganizationsApi {
         Organization.Info i = org.require();
         ArrayNode accounts = out.putArray("Accounts");
         for (String id : store.accounts()) {
-            accounts.addObject().put("Id", id).put("Arn", "arn:aws:organizations::" + i.managementAccount()
-                    + ":account/" + i.id() + "/" + id).put("Name", id).put("Status", "ACTIVE")
+            accounts.addObject()
+                    .put("Id", id)
+                    .put("Arn", "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + id)
+                    .put("Name", id)
+                    .put("Status", "ACTIVE")
                     .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
         }
     }
@@ -140,8 +144,11 @@ public final class OrganizationsApi {
         authorize(c, "organizations:CreatePolicy", "*");
         String type = policyType(text(in, "Type", true));
         String content = checkContent(type, text(in, "Content", true));
-        Organization.Policy p = org.createPolicy(type, text(in, "Name", true),
-                Optional.ofNullable(text(in, "Description", false)).orElse(""), content);
+        Organization.Policy p = org.createPolicy(
+                type,
+                text(in, "Name", true),
+                Optional.ofNullable(text(in, "Description", false)).orElse(""),
+                content);
         policy(out.putObject("Policy"), p, org.require());
     }
 
@@ -149,9 +156,13 @@ public final class OrganizationsApi {
         String id = text(in, "PolicyId", true);
         authorize(c, "organizations:UpdatePolicy", "*");
         Organization.Policy before = org.policy(id);
-        Optional<String> content = Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
-        Organization.Policy p = org.updatePolicy(id, Optional.ofNullable(text(in, "Name", false)),
-                Optional.ofNullable(text(in, "Description", false)), content);
+        Optional<String> content =
+                Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
+        Organization.Policy p = org.updatePolicy(
+                id,
+                Optional.ofNullable(text(in, "Name", false)),
+                Optional.ofNullable(text(in, "Description", false)),
+                content);
         policy(out.putObject("Policy"), p, org.require());
     }
 
@@ -171,7 +182,8 @@ public final class OrganizationsApi {
         authorize(c, "organizations:ListPolicies", "*");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Policies");
-        for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true)))) summary(list.addObject(), p, i);
+        for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true))))
+            summary(list.addObject(), p, i);
     }
 
     private void attachOrDetach(Call c, JsonNode in, ObjectNode out) {
@@ -201,9 +213,16 @@ public final class OrganizationsApi {
         ArrayNode list = out.putArray("Targets");
         for (String t : org.targetsOf(id)) {
             boolean root = t.equals(i.rootId());
-            list.addObject().put("TargetId", t).put("Arn", root ? i.rootArn()
-                            : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + t)
-                    .put("Name", root ? "Root" : t).put("Type", root ? "ROOT" : "ACCOUNT");
+            list.addObject()
+                    .put("TargetId", t)
+                    .put(
+                            "Arn",
+                            root
+                                    ? i.rootArn()
+                                    : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/"
+                                            + t)
+                    .put("Name", root ? "Root" : t)
+                    .put("Type", root ? "ROOT" : "ACCOUNT");
         }
     }
 
@@ -219,27 +238,37 @@ public final class OrganizationsApi {
 
     private void authorize(Call c, String action, String resource) {
         Principal caller = c.caller();
-        if (caller.isAnonymous()) throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "Anonymous requests are not allowed.");
-        RequestContext ctx = new RequestContext(action, resource, Permissions.contextPrincipal(caller), caller.accountId(),
+        if (caller.isAnonymous())
+            throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "Anonymous requests are not allowed.");
+        RequestContext ctx = new RequestContext(
+                action,
+                resource,
+                Permissions.contextPrincipal(caller),
+                caller.accountId(),
                 Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
         Decision d = permissions.decideIdentityOnly(caller, ctx);
         if (!d.allowed()) {
-            throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
+            throw new IamException(
+                    IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
         }
     }
 
     private static String policyType(String t) {
         if (!t.equals(Organization.SCP) && !t.equals(Organization.RCP)) {
-            throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You provided a value that does not match the required "
-                    + "pattern. Supported policy types: SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY.");
+            throw new IamException(
+                    IamErrorCode.ORG_INVALID_INPUT,
+                    "You provided a value that does not match the required "
+                            + "pattern. Supported policy types: SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY.");
         }
         return t;
     }
 
     private static String checkContent(String type, String content) {
         if (content.length() > PolicyDocument.MAX_ORGANIZATIONS_POLICY) {
-            throw new IamException(IamErrorCode.CONSTRAINT_VIOLATION, "The provided policy document exceeds the maximum size of "
-                    + PolicyDocument.MAX_ORGANIZATIONS_POLICY + " characters.");
+            throw new IamException(
+                    IamErrorCode.CONSTRAINT_VIOLATION,
+                    "The provided policy document exceeds the maximum size of "
+                            + PolicyDocument.MAX_ORGANIZATIONS_POLICY + " characters.");
         }
         try {
             PolicyDocument.parse(content, type.equals(Organization.SCP) ? PolicyKind.SCP : PolicyKind.RCP);
@@ -251,14 +280,17 @@ public final class OrganizationsApi {
 
     private void checkRoot(String rootId) {
         if (!org.require().rootId().equals(rootId)) {
-            throw new IamException(IamErrorCode.ROOT_NOT_FOUND, "We can't find a root with the RootId that you specified.");
+            throw new IamException(
+                    IamErrorCode.ROOT_NOT_FOUND, "We can't find a root with the RootId that you specified.");
         }
     }
 
     private String checkTarget(String target) {
         Organization.Info i = org.require();
         if (target.equals(i.rootId()) || store.accounts().contains(target)) return target;
-        throw new IamException(IamErrorCode.TARGET_NOT_FOUND, "We can't find a root, OU, account, or policy with the TargetId that you specified.");
+        throw new IamException(
+                IamErrorCode.TARGET_NOT_FOUND,
+                "We can't find a root, OU, account, or policy with the TargetId that you specified.");
     }
 
     private static String text(JsonNode in, String field, boolean required) {
@@ -271,17 +303,27 @@ public final class OrganizationsApi {
     }
 
     private static void organization(ObjectNode o, Organization.Info i) {
-        o.put("Id", i.id()).put("Arn", i.arn()).put("FeatureSet", "ALL")
-                .put("MasterAccountArn", "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + i.managementAccount())
-                .put("MasterAccountId", i.managementAccount()).put("MasterAccountEmail", "admin@rampart.local");
+        o.put("Id", i.id())
+                .put("Arn", i.arn())
+                .put("FeatureSet", "ALL")
+                .put(
+                        "MasterAccountArn",
+                        "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/"
+                                + i.managementAccount())
+                .put("MasterAccountId", i.managementAccount())
+                .put("MasterAccountEmail", "admin@rampart.local");
         ArrayNode available = o.putArray("AvailablePolicyTypes");
         if (i.scpEnabled()) available.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
         if (i.rcpEnabled()) available.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
     }
 
     private static void summary(ObjectNode o, Organization.Policy p, Organization.Info i) {
-        o.put("Id", p.id()).put("Arn", policyArn(p, i)).put("Name", p.name()).put("Description", p.description())
-                .put("Type", p.type()).put("AwsManaged", p.awsManaged());
+        o.put("Id", p.id())
+                .put("Arn", policyArn(p, i))
+                .put("Name", p.name())
+                .put("Description", p.description())
+                .put("Type", p.type())
+                .put("AwsManaged", p.awsManaged());
     }
 
     private static void policy(ObjectNode o, Organization.Policy p, Organization.Info i) {
@@ -291,7 +333,8 @@ public final class OrganizationsApi {
 
     private static String policyArn(Organization.Policy p, Organization.Info i) {
         String kind = p.type().equals(Organization.SCP) ? "service_control_policy" : "resource_control_policy";
-        return p.awsManaged() ? "arn:aws:organizations::aws:policy/" + kind + "/" + p.id()
+        return p.awsManaged()
+                ? "arn:aws:organizations::aws:policy/" + kind + "/" + p.id()
                 : "arn:aws:organizations::" + i.managementAccount() + ":policy/" + i.id() + "/" + kind + "/" + p.id();
     }
 }

@@ -6,8 +6,8 @@ import io.rampart.policy.MalformedPolicyException;
 import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import io.rampart.policy.PolicySet;
-import io.rampart.policy.RequestContext;
 import io.rampart.policy.PrincipalType;
+import io.rampart.policy.RequestContext;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,19 +28,24 @@ public final class Permissions {
     private static final Logger log = LoggerFactory.getLogger(Permissions.class);
     private static final PolicyDocument ALLOW_ALL = PolicyDocument.parse(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministrator\",\"Effect\":\"Allow\",\"Action\":\"*\","
-                    + "\"Resource\":\"*\"}]}", PolicyKind.IDENTITY, "RampartAccountAdministrator");
+                    + "\"Resource\":\"*\"}]}",
+            PolicyKind.IDENTITY,
+            "RampartAccountAdministrator");
     private static final PolicyDocument ALLOW_ALL_RESOURCE = PolicyDocument.parse(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
-                    + "\"Resource\":\"*\"}]}", PolicyKind.RESOURCE, "RampartGuardrailProbe");
+                    + "\"Resource\":\"*\"}]}",
+            PolicyKind.RESOURCE,
+            "RampartGuardrailProbe");
 
     /** The identity side of one caller. */
-    public record Grants(List<PolicyDocument> identity, Optional<PolicyDocument> boundary, List<PolicyDocument> session) {
+    public record Grants(
+            List<PolicyDocument> identity, Optional<PolicyDocument> boundary, List<PolicyDocument> session) {
         static final Grants NONE = new Grants(List.of(), Optional.empty(), List.of());
     }
 
-    private record Cached(long generation, Grants grants) { }
+    private record Cached(long generation, Grants grants) {}
 
-    private record Levels(long generation, List<List<PolicyDocument>> levels) { }
+    private record Levels(long generation, List<List<PolicyDocument>> levels) {}
 
     private final Directory directory;
     private final Sessions sessions;
@@ -101,10 +106,12 @@ public final class Permissions {
     /** A session policy that compiled to nothing (its managed policies vanished) allows nothing, as AWS. */
     private static final PolicyDocument DENY_NOTHING_ALLOWED = PolicyDocument.parse(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"*\",\"Resource\":\"*\"}]}",
-            PolicyKind.SESSION, "empty session policy");
+            PolicyKind.SESSION,
+            "empty session policy");
 
     private void addOwned(List<PolicyDocument> out, String account, String kind, String owner) {
-        for (Map.Entry<String, String> e : directory.inline(account, kind, owner).entrySet()) {
+        for (Map.Entry<String, String> e :
+                directory.inline(account, kind, owner).entrySet()) {
             out.add(compile(e.getValue(), PolicyKind.IDENTITY, e.getKey()));
         }
         for (String arn : directory.attached(account, kind, owner)) managed(arn).ifPresent(out::add);
@@ -128,8 +135,11 @@ public final class Permissions {
         } catch (MalformedPolicyException e) {
             // Written before a stricter check: it grants nothing rather than failing every request.
             log.warn("stored policy {} no longer parses: {}", name, e.getMessage());
-            d = PolicyDocument.parse("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"*\","
-                    + "\"Resource\":\"*\"}]}", PolicyKind.IDENTITY, name);
+            d = PolicyDocument.parse(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"*\","
+                            + "\"Resource\":\"*\"}]}",
+                    PolicyKind.IDENTITY,
+                    name);
         }
         if (compiled.size() > 10_000) compiled.clear();
         compiled.put(key, d);
@@ -141,7 +151,8 @@ public final class Permissions {
      * caller's account (never the account administrator, as they never bound the management account); RCPs bound the
      * resource's account, for every caller.
      */
-    public Optional<Decision> guardrailDenial(Principal caller, String resourceAccount, boolean rcpService, RequestContext ctx) {
+    public Optional<Decision> guardrailDenial(
+            Principal caller, String resourceAccount, boolean rcpService, RequestContext ctx) {
         if (!caller.isAnonymous() && !caller.isAccountAdmin()) {
             Optional<Decision> d = check(Organization.SCP, caller.accountId(), ctx, true);
             if (d.isPresent()) return d;
@@ -154,8 +165,14 @@ public final class Permissions {
 
     private Optional<Decision> check(String type, String account, RequestContext ctx, boolean scp) {
         for (List<PolicyDocument> level : levels(type, account)) {
-            PolicySet set = new PolicySet(scp ? level : List.of(), scp ? List.of() : level, Optional.of(ALLOW_ALL_RESOURCE),
-                    List.of(ALLOW_ALL), Optional.empty(), List.of(), true);
+            PolicySet set = new PolicySet(
+                    scp ? level : List.of(),
+                    scp ? List.of() : level,
+                    Optional.of(ALLOW_ALL_RESOURCE),
+                    List.of(ALLOW_ALL),
+                    Optional.empty(),
+                    List.of(),
+                    true);
             Decision d = Evaluator.evaluate(set, ctx);
             if (!d.allowed()) return Optional.of(d);
         }
@@ -170,7 +187,9 @@ public final class Permissions {
         PolicyKind kind = type.equals(Organization.SCP) ? PolicyKind.SCP : PolicyKind.RCP;
         List<List<PolicyDocument>> out = new ArrayList<>();
         for (List<Organization.Policy> level : org.levels(type, account)) {
-            out.add(level.stream().map(p -> compile(p.content(), kind, p.name())).toList());
+            out.add(level.stream()
+                    .map(p -> compile(p.content(), kind, p.name()))
+                    .toList());
         }
         guardrails.put(key, new Levels(gen, List.copyOf(out)));
         return out;
@@ -184,8 +203,9 @@ public final class Permissions {
         Optional<Decision> guard = guardrailDenial(caller, caller.accountId(), false, ctx);
         if (guard.isPresent()) return guard.get();
         Grants g = grants(caller);
-        return Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(),
-                g.session(), true), ctx);
+        return Evaluator.evaluate(
+                new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(), g.session(), true),
+                ctx);
     }
 
     /**
@@ -195,8 +215,8 @@ public final class Permissions {
     public Map<String, List<String>> sessionKeys(Principal p) {
         if (p.isAnonymous() || p.sessionTokenIssued().isEmpty()) return Map.of();
         if (sourceIdentities.size() > 10_000) sourceIdentities.clear();
-        Optional<String> id = sourceIdentities.computeIfAbsent(p.accessKeyId(),
-                k -> sessions.session(k).flatMap(Sessions.Session::sourceIdentity));
+        Optional<String> id = sourceIdentities.computeIfAbsent(
+                p.accessKeyId(), k -> sessions.session(k).flatMap(Sessions.Session::sourceIdentity));
         return id.map(v -> Map.of("aws:SourceIdentity", List.of(v))).orElse(Map.of());
     }
 
@@ -211,7 +231,8 @@ public final class Permissions {
      * The global condition keys every service shares (aws:CurrentTime, aws:SecureTransport, aws:SourceIp, the session
      * keys, principal tags). Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuth* are absent.
      */
-    public static Map<String, List<String>> globalKeys(Principal p, Instant now, boolean secure, String sourceIp, String region) {
+    public static Map<String, List<String>> globalKeys(
+            Principal p, Instant now, boolean secure, String sourceIp, String region) {
         Map<String, List<String>> k = new HashMap<>(32);
         k.put("aws:CurrentTime", List.of(now.truncatedTo(ChronoUnit.SECONDS).toString()));
         k.put("aws:EpochTime", List.of(Long.toString(now.getEpochSecond())));
@@ -222,13 +243,18 @@ public final class Permissions {
         if (!p.isAnonymous()) {
             p.sessionTokenIssued().ifPresent(t -> {
                 Instant issued = Instant.ofEpochMilli(t);
-                k.put("aws:TokenIssueTime", List.of(issued.truncatedTo(ChronoUnit.SECONDS).toString()));
+                k.put(
+                        "aws:TokenIssueTime",
+                        List.of(issued.truncatedTo(ChronoUnit.SECONDS).toString()));
                 k.put("aws:MultiFactorAuthPresent", List.of(p.mfaAuthenticated() ? "true" : "false"));
                 if (p.mfaAuthenticated()) {
-                    k.put("aws:MultiFactorAuthAge", List.of(Long.toString(Math.max(0, now.getEpochSecond() - issued.getEpochSecond()))));
+                    k.put(
+                            "aws:MultiFactorAuthAge",
+                            List.of(Long.toString(Math.max(0, now.getEpochSecond() - issued.getEpochSecond()))));
                 }
             });
-            for (Map.Entry<String, String> t : p.tags().entrySet()) k.put("aws:PrincipalTag/" + t.getKey(), List.of(t.getValue()));
+            for (Map.Entry<String, String> t : p.tags().entrySet())
+                k.put("aws:PrincipalTag/" + t.getKey(), List.of(t.getValue()));
         }
         return k;
     }

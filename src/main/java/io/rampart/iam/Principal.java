@@ -17,16 +17,29 @@ import java.util.Optional;
  * @param mfaAuthenticated whether the session was created with an MFA code (aws:MultiFactorAuthPresent)
  * @param tags        principal tags (aws:PrincipalTag/...): the user's or role's tags, plus session tags
  */
-public record Principal(String type, String accountId, String arn, String principalId, String userName,
-                        String accessKeyId, Optional<Long> sessionTokenIssued, boolean mfaAuthenticated,
-                        Map<String, String> tags) {
+public record Principal(
+        String type,
+        String accountId,
+        String arn,
+        String principalId,
+        String userName,
+        String accessKeyId,
+        Optional<Long> sessionTokenIssued,
+        boolean mfaAuthenticated,
+        Map<String, String> tags) {
 
     public Principal {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
     }
 
-    public Principal(String type, String accountId, String arn, String principalId, String userName,
-                     String accessKeyId, Optional<Long> sessionTokenIssued) {
+    public Principal(
+            String type,
+            String accountId,
+            String arn,
+            String principalId,
+            String userName,
+            String accessKeyId,
+            Optional<Long> sessionTokenIssued) {
         this(type, accountId, arn, principalId, userName, accessKeyId, sessionTokenIssued, false, Map.of());
     }
 
@@ -54,7 +67,9 @@ public record Principal(String type, String accountId, String arn, String princi
 
     /** The account's bootstrap administrator, Rampart's stand-in for the root user: allowed everything its account owns. */
     public boolean isAccountAdmin() {
-        return "Root".equals(type) || ("IAMUser".equals(type) && AccountRoot.USER_NAME.equals(userName)
-                && arn.equals("arn:aws:iam::" + accountId + ":user/" + AccountRoot.USER_NAME));
+        return "Root".equals(type)
+                || ("IAMUser".equals(type)
+                        && AccountRoot.USER_NAME.equals(userName)
+                        && arn.equals("arn:aws:iam::" + accountId + ":user/" + AccountRoot.USER_NAME));
     }
 }

@@ -13,11 +13,24 @@ import java.util.Optional;
  * One call of an AWS Query-protocol API (IAM, STS): the action, its flattened parameters ({@code Tags.member.1.Key}),
  * who calls and the connection facts policies may test.
  */
-public record QueryRequest(String action, Map<String, String> params, Principal caller, String requestId,
-                           String sourceIp, boolean secure, Instant now, Map<String, String> trailResponse) {
+public record QueryRequest(
+        String action,
+        Map<String, String> params,
+        Principal caller,
+        String requestId,
+        String sourceIp,
+        boolean secure,
+        Instant now,
+        Map<String, String> trailResponse) {
 
-    public QueryRequest(String action, Map<String, String> params, Principal caller, String requestId, String sourceIp,
-                        boolean secure, Instant now) {
+    public QueryRequest(
+            String action,
+            Map<String, String> params,
+            Principal caller,
+            String requestId,
+            String sourceIp,
+            boolean secure,
+            Instant now) {
         this(action, params, caller, requestId, sourceIp, secure, now, new LinkedHashMap<>());
     }
 
@@ -79,8 +92,8 @@ public record QueryRequest(String action, Map<String, String> params, Principal 
         }
         if (n < min || n > max) {
             throw IamException.validation("1 validation error detected: Value '" + n + "' at '" + lowerFirst(name)
-                    + "' failed to satisfy constraint: Member must have value " + (n < min ? "greater than or equal to "
-                    + min : "less than or equal to " + max));
+                    + "' failed to satisfy constraint: Member must have value "
+                    + (n < min ? "greater than or equal to " + min : "less than or equal to " + max));
         }
         return n;
     }

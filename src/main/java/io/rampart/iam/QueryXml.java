@@ -10,7 +10,7 @@ public final class QueryXml {
     public static final String IAM_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
     public static final String STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
-    private QueryXml() { }
+    private QueryXml() {}
 
     static byte[] response(String namespace, String action, String requestId, Consumer<XmlWriter> result) {
         XmlWriter x = new XmlWriter().start(action + "Response", namespace);
@@ -24,9 +24,16 @@ public final class QueryXml {
     }
 
     public static byte[] error(String namespace, String code, String type, String message, String requestId) {
-        return new XmlWriter().start("ErrorResponse", namespace)
-                .start("Error").element("Type", type).element("Code", code).element("Message", io.rampart.xml.XmlWriter.xml10(message)).end()
-                .element("RequestId", requestId).end().toBytes();
+        return new XmlWriter()
+                .start("ErrorResponse", namespace)
+                .start("Error")
+                .element("Type", type)
+                .element("Code", code)
+                .element("Message", io.rampart.xml.XmlWriter.xml10(message))
+                .end()
+                .element("RequestId", requestId)
+                .end()
+                .toBytes();
     }
 
     /** ISO-8601 with seconds, as IAM writes dates (e.g. 2024-01-02T03:04:05Z). */

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.sql.ResultSet;
@@ -41,8 +40,10 @@ public final class RolesAnywhere {
     public static final String SERVICE_PRINCIPAL = "rolesanywhere.amazonaws.com";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[ a-zA-Z0-9\\-_]{1,255}");
-    static final Pattern ROLE_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})");
-    static final Pattern RA_ARN = Pattern.compile("arn:aws:rolesanywhere:([a-z0-9-]+):(\\d{12}):(trust-anchor|profile|crl)/([0-9a-f-]{36})");
+    static final Pattern ROLE_ARN =
+            Pattern.compile("arn:aws:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})");
+    static final Pattern RA_ARN =
+            Pattern.compile("arn:aws:rolesanywhere:([a-z0-9-]+):(\\d{12}):(trust-anchor|profile|crl)/([0-9a-f-]{36})");
     private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
     private static final int MAX_CERTIFICATE_DATA = 8000;
     private static final int MAX_CRL = 300 * 1024;
@@ -81,34 +82,62 @@ public final class RolesAnywhere {
     }
 
     /** One control-plane request, already authenticated. */
-    public record Call(String method, String path, Map<String, String> query, byte[] body, Principal caller, Instant now,
-                       boolean secure, String sourceIp) {
-    }
+    public record Call(
+            String method,
+            String path,
+            Map<String, String> query,
+            byte[] body,
+            Principal caller,
+            Instant now,
+            boolean secure,
+            String sourceIp) {}
 
     /**
      * The answer and what the trail records of it: the action as event name, its request parameters and response
      * elements (never a secret).
      */
-    public record Reply(int status, byte[] body, Map<String, String> trailResponse) {
-    }
+    public record Reply(int status, byte[] body, Map<String, String> trailResponse) {}
 
     /** The action a request routes to, known before it runs (for the trail record of a refused call too). */
-    public record Route(String action, Optional<String> id, boolean readOnly) {
-    }
+    public record Route(String action, Optional<String> id, boolean readOnly) {}
 
-    record Anchor(String id, String account, String name, boolean enabled, String sourceType, String data,
-                          Instant created, Instant updated, String arn) {
-    }
+    record Anchor(
+            String id,
+            String account,
+            String name,
+            boolean enabled,
+            String sourceType,
+            String data,
+            Instant created,
+            Instant updated,
+            String arn) {}
 
-    record Profile(String id, String account, String name, boolean enabled, List<String> roleArns,
-                           Optional<String> sessionPolicy, List<String> managedPolicyArns, int durationSeconds,
-                           boolean requireInstanceProperties, boolean acceptRoleSessionName, String createdBy,
-                           Instant created, Instant updated, String arn) {
-    }
+    record Profile(
+            String id,
+            String account,
+            String name,
+            boolean enabled,
+            List<String> roleArns,
+            Optional<String> sessionPolicy,
+            List<String> managedPolicyArns,
+            int durationSeconds,
+            boolean requireInstanceProperties,
+            boolean acceptRoleSessionName,
+            String createdBy,
+            Instant created,
+            Instant updated,
+            String arn) {}
 
-    record Crl(String id, String account, String name, boolean enabled, String trustAnchorArn, byte[] data,
-                       Instant created, Instant updated, String arn) {
-    }
+    record Crl(
+            String id,
+            String account,
+            String name,
+            boolean enabled,
+            String trustAnchorArn,
+            byte[] data,
+            Instant created,
+            Instant updated,
+            String arn) {}
 
     private final Database db;
     private final IamStore store;
@@ -128,16 +157,23 @@ public final class RolesAnywhere {
      * CreateSession for a request whose signature the leaf certificate's key made ({@link RolesAnywhereSessions}).
      * {@code trailParameters} receives the request parameters the trail records.
      */
-    public Reply createSession(X509Certificate leaf, List<X509Certificate> chain, Map<String, String> query, byte[] body,
-                               Instant now, boolean secure, String sourceIp, Map<String, String> trailParameters) {
+    public Reply createSession(
+            X509Certificate leaf,
+            List<X509Certificate> chain,
+            Map<String, String> query,
+            byte[] body,
+            Instant now,
+            boolean secure,
+            String sourceIp,
+            Map<String, String> trailParameters) {
         return sessions.create(leaf, chain, query, body, now, secure, sourceIp, trailParameters);
     }
 
     /** The enabled CRLs imported for a trust anchor. */
     List<X509CRL> enabledCrls(String trustAnchorArn) {
         List<X509CRL> out = new ArrayList<>();
-        for (Crl x : db.read(c -> Sql.list(c, "SELECT * FROM ra_crls WHERE trust_anchor_arn = ? AND enabled = 1",
-                this::crlRow, trustAnchorArn))) {
+        for (Crl x : db.read(c -> Sql.list(
+                c, "SELECT * FROM ra_crls WHERE trust_anchor_arn = ? AND enabled = 1", this::crlRow, trustAnchorArn))) {
             parseCrl(x.data()).ifPresent(out::add);
         }
         return out;
@@ -158,7 +194,9 @@ public final class RolesAnywhere {
                 default -> null;
             };
             if (kind == null) return Optional.empty();
-            if (m.equals("POST")) return Optional.of(new Route(kind.equals("Crl") ? "ImportCrl" : "Create" + kind, Optional.empty(), false));
+            if (m.equals("POST"))
+                return Optional.of(
+                        new Route(kind.equals("Crl") ? "ImportCrl" : "Create" + kind, Optional.empty(), false));
             if (m.equals("GET")) return Optional.of(new Route("List" + kind + "s", Optional.empty(), true));
             return Optional.empty();
         }
@@ -213,8 +251,13 @@ public final class RolesAnywhere {
                 authorize(c, r.action(), a.arn());
                 String name = in.hasNonNull("name") ? name(in) : a.name();
                 String data = in.hasNonNull("source") ? certificateBundle(in.get("source")) : a.data();
-                db.write(conn -> Sql.update(conn, "UPDATE ra_trust_anchors SET name = ?, source_data = ?, updated = ? WHERE id = ?",
-                        name, data, c.now().toEpochMilli(), a.id()));
+                db.write(conn -> Sql.update(
+                        conn,
+                        "UPDATE ra_trust_anchors SET name = ?, source_data = ?, updated = ? WHERE id = ?",
+                        name,
+                        data,
+                        c.now().toEpochMilli(),
+                        a.id()));
                 anchorJson(out.putObject("trustAnchor"), anchor(account, a.id()));
             }
             case "DeleteTrustAnchor" -> {
@@ -255,12 +298,21 @@ public final class RolesAnywhere {
                 Optional<String> policy = in.has("sessionPolicy") ? sessionPolicy(in) : p.sessionPolicy();
                 List<String> managed = in.has("managedPolicyArns") ? managedPolicyArns(in) : p.managedPolicyArns();
                 int duration = in.has("durationSeconds") ? duration(in) : p.durationSeconds();
-                boolean accept = in.has("acceptRoleSessionName") ? in.get("acceptRoleSessionName").asBoolean()
+                boolean accept = in.has("acceptRoleSessionName")
+                        ? in.get("acceptRoleSessionName").asBoolean()
                         : p.acceptRoleSessionName();
-                db.write(conn -> Sql.update(conn, "UPDATE ra_profiles SET name = ?, role_arns = ?, session_policy = ?, "
+                db.write(conn -> Sql.update(
+                        conn,
+                        "UPDATE ra_profiles SET name = ?, role_arns = ?, session_policy = ?, "
                                 + "managed_policy_arns = ?, duration_seconds = ?, accept_role_session_name = ?, updated = ? WHERE id = ?",
-                        name, jsonList(roles), policy.orElse(null), jsonList(managed), duration, accept ? 1 : 0,
-                        c.now().toEpochMilli(), p.id()));
+                        name,
+                        jsonList(roles),
+                        policy.orElse(null),
+                        jsonList(managed),
+                        duration,
+                        accept ? 1 : 0,
+                        c.now().toEpochMilli(),
+                        p.id()));
                 profileJson(out.putObject("profile"), profile(account, p.id()));
             }
             case "DeleteProfile" -> {
@@ -295,8 +347,13 @@ public final class RolesAnywhere {
                 authorize(c, r.action(), x.arn());
                 String name = in.hasNonNull("name") ? name(in) : x.name();
                 byte[] data = in.hasNonNull("crlData") ? crlData(in) : x.data();
-                db.write(conn -> Sql.update(conn, "UPDATE ra_crls SET name = ?, crl_data = ?, updated = ? WHERE id = ?",
-                        name, data, c.now().toEpochMilli(), x.id()));
+                db.write(conn -> Sql.update(
+                        conn,
+                        "UPDATE ra_crls SET name = ?, crl_data = ?, updated = ? WHERE id = ?",
+                        name,
+                        data,
+                        c.now().toEpochMilli(),
+                        x.id()));
                 crlJson(out.putObject("crl"), crl(account, x.id()));
             }
             case "DeleteCrl" -> {
@@ -326,8 +383,12 @@ public final class RolesAnywhere {
 
     private void authorize(Call c, String action, String resource) {
         Principal caller = c.caller();
-        RequestContext ctx = new RequestContext("rolesanywhere:" + action, resource, Permissions.contextPrincipal(caller),
-                caller.accountId(), Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
+        RequestContext ctx = new RequestContext(
+                "rolesanywhere:" + action,
+                resource,
+                Permissions.contextPrincipal(caller),
+                caller.accountId(),
+                Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
         if (!permissions.decideIdentityOnly(caller, ctx).allowed()) {
             throw Failure.denied("User: " + caller.arn() + " is not authorized to perform: rolesanywhere:" + action
                     + " on resource: " + resource);
@@ -340,9 +401,18 @@ public final class RolesAnywhere {
         String data = certificateBundle(in.get("source"));
         boolean enabled = in.path("enabled").asBoolean(false);
         String id = UUID.randomUUID().toString();
-        db.write(c -> Sql.update(c, "INSERT INTO ra_trust_anchors(id, account, name, enabled, source_type, source_data, "
-                + "created, updated) VALUES(?,?,?,?,?,?,?,?)", id, account, name, enabled ? 1 : 0, "CERTIFICATE_BUNDLE", data,
-                now.toEpochMilli(), now.toEpochMilli()));
+        db.write(c -> Sql.update(
+                c,
+                "INSERT INTO ra_trust_anchors(id, account, name, enabled, source_type, source_data, "
+                        + "created, updated) VALUES(?,?,?,?,?,?,?,?)",
+                id,
+                account,
+                name,
+                enabled ? 1 : 0,
+                "CERTIFICATE_BUNDLE",
+                data,
+                now.toEpochMilli(),
+                now.toEpochMilli()));
         return anchor(account, id);
     }
 
@@ -350,8 +420,10 @@ public final class RolesAnywhere {
     private static String certificateBundle(JsonNode source) {
         String type = source.path("sourceType").asText("");
         if (!type.equals("CERTIFICATE_BUNDLE")) {
-            throw Failure.validation("sourceType " + (type.isEmpty() ? "is required" : type
-                    + " is not supported by this server: use CERTIFICATE_BUNDLE"));
+            throw Failure.validation("sourceType "
+                    + (type.isEmpty()
+                            ? "is required"
+                            : type + " is not supported by this server: use CERTIFICATE_BUNDLE"));
         }
         String pem = source.path("sourceData").path("x509CertificateData").asText("");
         if (pem.isEmpty() || pem.length() > MAX_CERTIFICATE_DATA) {
@@ -361,7 +433,8 @@ public final class RolesAnywhere {
         if (certs.isEmpty()) throw Failure.validation("x509CertificateData holds no certificate");
         for (X509Certificate ca : certs) {
             if (ca.getBasicConstraints() < 0) {
-                throw Failure.validation("Trust anchor certificate " + ca.getSubjectX500Principal().getName()
+                throw Failure.validation("Trust anchor certificate "
+                        + ca.getSubjectX500Principal().getName()
                         + " is not a CA certificate (basicConstraints CA:TRUE)");
             }
         }
@@ -391,11 +464,24 @@ public final class RolesAnywhere {
         boolean accept = in.path("acceptRoleSessionName").asBoolean(false);
         String id = UUID.randomUUID().toString();
         Instant now = c.now();
-        db.write(conn -> Sql.update(conn, "INSERT INTO ra_profiles(id, account, name, enabled, role_arns, session_policy, "
+        db.write(conn -> Sql.update(
+                conn,
+                "INSERT INTO ra_profiles(id, account, name, enabled, role_arns, session_policy, "
                         + "managed_policy_arns, duration_seconds, require_instance_properties, accept_role_session_name, created_by, "
-                        + "created, updated) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", id, account, name, enabled ? 1 : 0,
-                jsonList(roles), policy.orElse(null), jsonList(managed), duration, requireInstance ? 1 : 0, accept ? 1 : 0,
-                c.caller().arn(), now.toEpochMilli(), now.toEpochMilli()));
+                        + "created, updated) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                id,
+                account,
+                name,
+                enabled ? 1 : 0,
+                jsonList(roles),
+                policy.orElse(null),
+                jsonList(managed),
+                duration,
+                requireInstance ? 1 : 0,
+                accept ? 1 : 0,
+                c.caller().arn(),
+                now.toEpochMilli(),
+                now.toEpochMilli()));
         return profile(account, id);
     }
 
@@ -409,7 +495,8 @@ public final class RolesAnywhere {
 
     private static List<String> roleArns(JsonNode in) {
         JsonNode a = in.get("roleArns");
-        if (a == null || !a.isArray() || a.size() > 250) throw Failure.validation("roleArns must be a list of at most 250 role ARNs");
+        if (a == null || !a.isArray() || a.size() > 250)
+            throw Failure.validation("roleArns must be a list of at most 250 role ARNs");
         List<String> out = new ArrayList<>();
         for (JsonNode n : a) {
             String arn = n.asText("");
@@ -433,7 +520,8 @@ public final class RolesAnywhere {
     private List<String> managedPolicyArns(JsonNode in) {
         JsonNode a = in.get("managedPolicyArns");
         if (a == null || a.isNull()) return List.of();
-        if (!a.isArray() || a.size() > 50) throw Failure.validation("managedPolicyArns must be a list of at most 50 ARNs");
+        if (!a.isArray() || a.size() > 50)
+            throw Failure.validation("managedPolicyArns must be a list of at most 50 ARNs");
         List<String> out = new ArrayList<>();
         for (JsonNode n : a) {
             String arn = n.asText("");
@@ -460,12 +548,22 @@ public final class RolesAnywhere {
         byte[] data = crlData(in);
         String anchorArn = in.path("trustAnchorArn").asText("");
         Matcher m = RA_ARN.matcher(anchorArn);
-        if (!m.matches() || !m.group(3).equals("trust-anchor")) throw Failure.validation("Invalid trustAnchorArn: " + anchorArn);
+        if (!m.matches() || !m.group(3).equals("trust-anchor"))
+            throw Failure.validation("Invalid trustAnchorArn: " + anchorArn);
         Anchor a = anchor(account, m.group(4));
         boolean enabled = in.path("enabled").asBoolean(false);
         String id = UUID.randomUUID().toString();
-        db.write(c -> Sql.update(c, "INSERT INTO ra_crls(id, account, name, enabled, trust_anchor_arn, crl_data, created, "
-                + "updated) VALUES(?,?,?,?,?,?,?,?)", id, account, name, enabled ? 1 : 0, a.arn(), data, now.toEpochMilli(),
+        db.write(c -> Sql.update(
+                c,
+                "INSERT INTO ra_crls(id, account, name, enabled, trust_anchor_arn, crl_data, created, "
+                        + "updated) VALUES(?,?,?,?,?,?,?,?)",
+                id,
+                account,
+                name,
+                enabled ? 1 : 0,
+                a.arn(),
+                data,
+                now.toEpochMilli(),
                 now.toEpochMilli()));
         return crl(account, id);
     }
@@ -485,15 +583,20 @@ public final class RolesAnywhere {
 
     static Optional<X509CRL> parseCrl(byte[] data) {
         try {
-            return Optional.of((X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(data)));
+            return Optional.of(
+                    (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(data)));
         } catch (GeneralSecurityException | ClassCastException e) {
             return Optional.empty();
         }
     }
 
     private void setEnabled(String table, String id, boolean enabled, Instant now) {
-        db.write(c -> Sql.update(c, "UPDATE " + table + " SET enabled = ?, updated = ? WHERE id = ?", enabled ? 1 : 0,
-                now.toEpochMilli(), id));
+        db.write(c -> Sql.update(
+                c,
+                "UPDATE " + table + " SET enabled = ?, updated = ? WHERE id = ?",
+                enabled ? 1 : 0,
+                now.toEpochMilli(),
+                id));
     }
 
     private static <T> List<T> page(List<T> all, Map<String, String> query, ObjectNode out) {
@@ -519,39 +622,57 @@ public final class RolesAnywhere {
 
     Anchor anchor(String account, String id) {
         if (!ID.matcher(id).matches()) throw Failure.validation("Invalid trust anchor id: " + id);
-        return db.read(c -> Sql.one(c, "SELECT * FROM ra_trust_anchors WHERE id = ? AND account = ?", this::anchorRow, id, account))
+        return db.read(c -> Sql.one(
+                        c, "SELECT * FROM ra_trust_anchors WHERE id = ? AND account = ?", this::anchorRow, id, account))
                 .orElseThrow(() -> Failure.notFound("Resource not found"));
     }
 
     private List<Anchor> anchors(String account) {
-        return db.read(c -> Sql.list(c, "SELECT * FROM ra_trust_anchors WHERE account = ? ORDER BY created, id", this::anchorRow,
-                account));
+        return db.read(c -> Sql.list(
+                c, "SELECT * FROM ra_trust_anchors WHERE account = ? ORDER BY created, id", this::anchorRow, account));
     }
 
     private Anchor anchorRow(ResultSet rs) throws SQLException {
-        return new Anchor(rs.getString("id"), rs.getString("account"), rs.getString("name"), rs.getInt("enabled") == 1,
-                rs.getString("source_type"), rs.getString("source_data"), Instant.ofEpochMilli(rs.getLong("created")),
-                Instant.ofEpochMilli(rs.getLong("updated")), arn(rs.getString("account"), "trust-anchor", rs.getString("id")));
+        return new Anchor(
+                rs.getString("id"),
+                rs.getString("account"),
+                rs.getString("name"),
+                rs.getInt("enabled") == 1,
+                rs.getString("source_type"),
+                rs.getString("source_data"),
+                Instant.ofEpochMilli(rs.getLong("created")),
+                Instant.ofEpochMilli(rs.getLong("updated")),
+                arn(rs.getString("account"), "trust-anchor", rs.getString("id")));
     }
 
     Profile profile(String account, String id) {
         if (!ID.matcher(id).matches()) throw Failure.validation("Invalid profile id: " + id);
-        return db.read(c -> Sql.one(c, "SELECT * FROM ra_profiles WHERE id = ? AND account = ?", this::profileRow, id, account))
+        return db.read(c -> Sql.one(
+                        c, "SELECT * FROM ra_profiles WHERE id = ? AND account = ?", this::profileRow, id, account))
                 .orElseThrow(() -> Failure.notFound("Resource not found"));
     }
 
     private List<Profile> profiles(String account) {
-        return db.read(c -> Sql.list(c, "SELECT * FROM ra_profiles WHERE account = ? ORDER BY created, id", this::profileRow,
-                account));
+        return db.read(c -> Sql.list(
+                c, "SELECT * FROM ra_profiles WHERE account = ? ORDER BY created, id", this::profileRow, account));
     }
 
     private Profile profileRow(ResultSet rs) throws SQLException {
-        return new Profile(rs.getString("id"), rs.getString("account"), rs.getString("name"), rs.getInt("enabled") == 1,
-                parseList(rs.getString("role_arns")), Optional.ofNullable(rs.getString("session_policy")),
-                parseList(rs.getString("managed_policy_arns")), rs.getInt("duration_seconds"),
-                rs.getInt("require_instance_properties") == 1, rs.getInt("accept_role_session_name") == 1,
-                rs.getString("created_by"), Instant.ofEpochMilli(rs.getLong("created")),
-                Instant.ofEpochMilli(rs.getLong("updated")), arn(rs.getString("account"), "profile", rs.getString("id")));
+        return new Profile(
+                rs.getString("id"),
+                rs.getString("account"),
+                rs.getString("name"),
+                rs.getInt("enabled") == 1,
+                parseList(rs.getString("role_arns")),
+                Optional.ofNullable(rs.getString("session_policy")),
+                parseList(rs.getString("managed_policy_arns")),
+                rs.getInt("duration_seconds"),
+                rs.getInt("require_instance_properties") == 1,
+                rs.getInt("accept_role_session_name") == 1,
+                rs.getString("created_by"),
+                Instant.ofEpochMilli(rs.getLong("created")),
+                Instant.ofEpochMilli(rs.getLong("updated")),
+                arn(rs.getString("account"), "profile", rs.getString("id")));
     }
 
     private Crl crl(String account, String id) {
@@ -561,17 +682,28 @@ public final class RolesAnywhere {
     }
 
     private List<Crl> crls(String account) {
-        return db.read(c -> Sql.list(c, "SELECT * FROM ra_crls WHERE account = ? ORDER BY created, id", this::crlRow, account));
+        return db.read(c ->
+                Sql.list(c, "SELECT * FROM ra_crls WHERE account = ? ORDER BY created, id", this::crlRow, account));
     }
 
     Crl crlRow(ResultSet rs) throws SQLException {
-        return new Crl(rs.getString("id"), rs.getString("account"), rs.getString("name"), rs.getInt("enabled") == 1,
-                rs.getString("trust_anchor_arn"), rs.getBytes("crl_data"), Instant.ofEpochMilli(rs.getLong("created")),
-                Instant.ofEpochMilli(rs.getLong("updated")), arn(rs.getString("account"), "crl", rs.getString("id")));
+        return new Crl(
+                rs.getString("id"),
+                rs.getString("account"),
+                rs.getString("name"),
+                rs.getInt("enabled") == 1,
+                rs.getString("trust_anchor_arn"),
+                rs.getBytes("crl_data"),
+                Instant.ofEpochMilli(rs.getLong("created")),
+                Instant.ofEpochMilli(rs.getLong("updated")),
+                arn(rs.getString("account"), "crl", rs.getString("id")));
     }
 
     private static void anchorJson(ObjectNode o, Anchor a) {
-        o.put("trustAnchorArn", a.arn()).put("trustAnchorId", a.id()).put("name", a.name()).put("enabled", a.enabled());
+        o.put("trustAnchorArn", a.arn())
+                .put("trustAnchorId", a.id())
+                .put("name", a.name())
+                .put("enabled", a.enabled());
         ObjectNode source = o.putObject("source");
         source.put("sourceType", a.sourceType());
         source.putObject("sourceData").put("x509CertificateData", a.data());
@@ -580,22 +712,32 @@ public final class RolesAnywhere {
     }
 
     private static void profileJson(ObjectNode o, Profile p) {
-        o.put("profileArn", p.arn()).put("profileId", p.id()).put("name", p.name()).put("enabled", p.enabled());
+        o.put("profileArn", p.arn())
+                .put("profileId", p.id())
+                .put("name", p.name())
+                .put("enabled", p.enabled());
         ArrayNode roles = o.putArray("roleArns");
         p.roleArns().forEach(roles::add);
         p.sessionPolicy().ifPresent(s -> o.put("sessionPolicy", s));
         ArrayNode managed = o.putArray("managedPolicyArns");
         p.managedPolicyArns().forEach(managed::add);
-        o.put("durationSeconds", p.durationSeconds()).put("requireInstanceProperties", p.requireInstanceProperties())
-                .put("acceptRoleSessionName", p.acceptRoleSessionName()).put("createdBy", p.createdBy());
+        o.put("durationSeconds", p.durationSeconds())
+                .put("requireInstanceProperties", p.requireInstanceProperties())
+                .put("acceptRoleSessionName", p.acceptRoleSessionName())
+                .put("createdBy", p.createdBy());
         o.putArray("attributeMappings");
         o.put("createdAt", p.created().toString()).put("updatedAt", p.updated().toString());
     }
 
     private static void crlJson(ObjectNode o, Crl x) {
-        o.put("crlArn", x.arn()).put("crlId", x.id()).put("name", x.name()).put("enabled", x.enabled())
-                .put("trustAnchorArn", x.trustAnchorArn()).put("crlData", Base64.getEncoder().encodeToString(x.data()))
-                .put("createdAt", x.created().toString()).put("updatedAt", x.updated().toString());
+        o.put("crlArn", x.arn())
+                .put("crlId", x.id())
+                .put("name", x.name())
+                .put("enabled", x.enabled())
+                .put("trustAnchorArn", x.trustAnchorArn())
+                .put("crlData", Base64.getEncoder().encodeToString(x.data()))
+                .put("createdAt", x.created().toString())
+                .put("updatedAt", x.updated().toString());
     }
 
     // ---- JSON ----

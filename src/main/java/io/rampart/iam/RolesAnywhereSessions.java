@@ -56,7 +56,8 @@ import javax.security.auth.x500.X500Principal;
 final class RolesAnywhereSessions {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
-    private static final List<String> TRUST_ACTIONS = List.of("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity");
+    private static final List<String> TRUST_ACTIONS =
+            List.of("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity");
     private static final List<String> DN_FIELDS = List.of("CN", "OU", "O", "L", "ST", "C", "DC");
     private static final Pattern RA_ARN = RolesAnywhere.RA_ARN;
     private static final Pattern ROLE_ARN = RolesAnywhere.ROLE_ARN;
@@ -77,8 +78,15 @@ final class RolesAnywhereSessions {
      * CreateSession for a request whose signature the leaf certificate's key made: profileArn, roleArn and
      * trustAnchorArn (query string or JSON body), durationSeconds and roleSessionName (JSON body).
      */
-    Reply create(X509Certificate leaf, List<X509Certificate> chain, Map<String, String> query, byte[] body,
-                               Instant now, boolean secure, String sourceIp, Map<String, String> trailParameters) {
+    Reply create(
+            X509Certificate leaf,
+            List<X509Certificate> chain,
+            Map<String, String> query,
+            byte[] body,
+            Instant now,
+            boolean secure,
+            String sourceIp,
+            Map<String, String> trailParameters) {
         JsonNode in = body.length == 0 ? JSON.createObjectNode() : RolesAnywhere.readJson(body);
         String profileArn = param(query, in, "profileArn");
         String roleArn = param(query, in, "roleArn");
@@ -96,17 +104,22 @@ final class RolesAnywhereSessions {
         Matcher pm = RA_ARN.matcher(profileArn);
         Matcher am = RA_ARN.matcher(anchorArn);
         Matcher rm = ROLE_ARN.matcher(roleArn);
-        if (!pm.matches() || !pm.group(3).equals("profile")) throw Failure.validation("Invalid profileArn: " + profileArn);
-        if (!am.matches() || !am.group(3).equals("trust-anchor")) throw Failure.validation("Invalid trustAnchorArn: " + anchorArn);
+        if (!pm.matches() || !pm.group(3).equals("profile"))
+            throw Failure.validation("Invalid profileArn: " + profileArn);
+        if (!am.matches() || !am.group(3).equals("trust-anchor"))
+            throw Failure.validation("Invalid trustAnchorArn: " + anchorArn);
         if (!rm.matches()) throw Failure.validation("Invalid roleArn: " + roleArn);
         String account = am.group(2);
 
-        Anchor anchor = lookup(() -> service.anchor(account, am.group(4))).filter(a -> a.arn().equals(anchorArn))
+        Anchor anchor = lookup(() -> service.anchor(account, am.group(4)))
+                .filter(a -> a.arn().equals(anchorArn))
                 .orElseThrow(() -> Failure.denied("Untrusted signing certificate."));
         if (!anchor.enabled()) throw Failure.denied("Trust anchor is disabled.");
-        Profile profile = lookup(() -> service.profile(pm.group(2), pm.group(4))).filter(p -> p.arn().equals(profileArn))
+        Profile profile = lookup(() -> service.profile(pm.group(2), pm.group(4)))
+                .filter(p -> p.arn().equals(profileArn))
                 .orElseThrow(() -> Failure.denied("Profile not found."));
-        if (!profile.account().equals(account)) throw Failure.denied("Profile and trust anchor are in different accounts.");
+        if (!profile.account().equals(account))
+            throw Failure.denied("Profile and trust anchor are in different accounts.");
         if (!profile.enabled()) throw Failure.denied("Profile is disabled.");
         if (!profile.roleArns().contains(roleArn)) {
             throw Failure.denied("Unable to assume role " + roleArn + ": it is not in profile " + profileArn + ".");
@@ -114,16 +127,20 @@ final class RolesAnywhereSessions {
         List<X509Certificate> path = validatePath(leaf, chain, anchor, now);
         checkRevocation(path, anchor);
 
-        Entity role = store.directory().find(rm.group(1), "role", rm.group(2)).filter(e -> e.arn().equals(roleArn))
+        Entity role = store.directory()
+                .find(rm.group(1), "role", rm.group(2))
+                .filter(e -> e.arn().equals(roleArn))
                 .orElseThrow(() -> Failure.denied("Unable to assume role " + roleArn + "."));
         Map<String, String> x509Tags = x509Tags(leaf);
-        String sourceIdentity = x509Tags.getOrDefault("x509Subject/CN", leaf.getSerialNumber().toString(16));
+        String sourceIdentity =
+                x509Tags.getOrDefault("x509Subject/CN", leaf.getSerialNumber().toString(16));
         trustAllows(role, roleArn, anchor, x509Tags, sourceIdentity, now, secure, sourceIp);
 
         String sessionName = leaf.getSerialNumber().toString(16);
         if (profile.acceptRoleSessionName() && in.hasNonNull("roleSessionName")) {
             sessionName = in.get("roleSessionName").asText();
-            if (!SESSION_NAME.matcher(sessionName).matches()) throw Failure.validation("Invalid roleSessionName: " + sessionName);
+            if (!SESSION_NAME.matcher(sessionName).matches())
+                throw Failure.validation("Invalid roleSessionName: " + sessionName);
         }
         if (sessionName.length() > 64) sessionName = sessionName.substring(0, 64);
         int duration = requested == null ? profile.durationSeconds() : Math.min(requested, profile.durationSeconds());
@@ -133,24 +150,52 @@ final class RolesAnywhereSessions {
         Map<String, String> tags = new LinkedHashMap<>(role.tags());
         tags.putAll(x509Tags);
         String arnOut = "arn:aws:sts::" + account + ":assumed-role/" + role.name() + "/" + sessionName;
-        Sessions.Issued s = store.sessions().create(account, "role", role.name(), sessionName, role.id() + ":" + sessionName,
-                arnOut, now, expires, profile.sessionPolicy(), profile.managedPolicyArns(), false, Optional.of(sourceIdentity),
-                tags, null);
-        String subjectArn = service.arn(account, "subject", UUID.nameUUIDFromBytes((account + "\n"
-                + leaf.getSubjectX500Principal().getName()).getBytes(StandardCharsets.UTF_8)).toString());
+        Sessions.Issued s = store.sessions()
+                .create(
+                        account,
+                        "role",
+                        role.name(),
+                        sessionName,
+                        role.id() + ":" + sessionName,
+                        arnOut,
+                        now,
+                        expires,
+                        profile.sessionPolicy(),
+                        profile.managedPolicyArns(),
+                        false,
+                        Optional.of(sourceIdentity),
+                        tags,
+                        null);
+        String subjectArn = service.arn(
+                account,
+                "subject",
+                UUID.nameUUIDFromBytes(
+                                (account + "\n" + leaf.getSubjectX500Principal().getName())
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .toString());
 
         ObjectNode out = JSON.createObjectNode();
         ObjectNode set = out.putArray("credentialSet").addObject();
-        set.putObject("assumedRoleUser").put("arn", arnOut).put("assumedRoleId", s.session().principalId());
-        set.putObject("credentials").put("accessKeyId", s.session().accessKeyId())
-                .put("secretAccessKey", s.secretKey()).put("sessionToken", s.sessionToken())
-                .put("expiration", s.session().expires().truncatedTo(ChronoUnit.SECONDS).toString());
-        int packed = profile.sessionPolicy().map(p -> p.replaceAll("\\s", "").length() * 100 / 2048).orElse(0);
+        set.putObject("assumedRoleUser")
+                .put("arn", arnOut)
+                .put("assumedRoleId", s.session().principalId());
+        set.putObject("credentials")
+                .put("accessKeyId", s.session().accessKeyId())
+                .put("secretAccessKey", s.secretKey())
+                .put("sessionToken", s.sessionToken())
+                .put(
+                        "expiration",
+                        s.session().expires().truncatedTo(ChronoUnit.SECONDS).toString());
+        int packed = profile.sessionPolicy()
+                .map(p -> p.replaceAll("\\s", "").length() * 100 / 2048)
+                .orElse(0);
         set.put("packedPolicySize", packed).put("roleArn", roleArn).put("sourceIdentity", sourceIdentity);
         out.put("subjectArn", subjectArn);
         Map<String, String> trail = new LinkedHashMap<>();
         trail.put("credentials.accessKeyId", s.session().accessKeyId());
-        trail.put("credentials.expiration", s.session().expires().truncatedTo(ChronoUnit.SECONDS).toString());
+        trail.put(
+                "credentials.expiration",
+                s.session().expires().truncatedTo(ChronoUnit.SECONDS).toString());
         trail.put("assumedRoleUser.arn", arnOut);
         trail.put("sourceIdentity", sourceIdentity);
         trail.put("subjectArn", subjectArn);
@@ -173,9 +218,10 @@ final class RolesAnywhereSessions {
     }
 
     /** PKIX from the leaf through the presented intermediates to one of the anchor's CA certificates. */
-    private static List<X509Certificate> validatePath(X509Certificate leaf, List<X509Certificate> chain, Anchor anchor,
-                                                      Instant now) {
-        if (leaf.getBasicConstraints() >= 0) throw Failure.denied("The signing certificate must be an end-entity certificate.");
+    private static List<X509Certificate> validatePath(
+            X509Certificate leaf, List<X509Certificate> chain, Anchor anchor, Instant now) {
+        if (leaf.getBasicConstraints() >= 0)
+            throw Failure.denied("The signing certificate must be an end-entity certificate.");
         List<X509Certificate> cas = RolesAnywhere.parseBundle(anchor.data());
         Set<TrustAnchor> anchors = new HashSet<>();
         for (X509Certificate ca : cas) anchors.add(new TrustAnchor(ca, null));
@@ -189,13 +235,14 @@ final class RolesAnywhereSessions {
             params.setRevocationEnabled(false);
             params.setDate(Date.from(now));
             var certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            var result = (java.security.cert.PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
-                    .validate(certPath, params);
+            var result = (java.security.cert.PKIXCertPathValidatorResult)
+                    CertPathValidator.getInstance("PKIX").validate(certPath, params);
             path.add(result.getTrustAnchor().getTrustedCert());
             return path;
         } catch (CertPathValidatorException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException
+                if (t instanceof CertificateExpiredException
+                        || t instanceof CertificateNotYetValidException
                         || e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
                         || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
                     throw Failure.denied("Untrusted signing certificate: it is not valid at this time.");
@@ -227,11 +274,25 @@ final class RolesAnywhereSessions {
     }
 
     /** The role must trust rolesanywhere.amazonaws.com for sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity. */
-    private void trustAllows(Entity role, String roleArn, Anchor anchor, Map<String, String> x509Tags, String sourceIdentity,
-                             Instant now, boolean secure, String sourceIp) {
-        PolicyDocument trust = permissions.compile(role.trustPolicy().orElse("{}"), PolicyKind.TRUST, roleArn + " trust policy");
-        RequestContext.Principal caller = new RequestContext.Principal(RolesAnywhere.SERVICE_PRINCIPAL, "",
-                PrincipalType.SERVICE, RolesAnywhere.SERVICE_PRINCIPAL, "", "", "");
+    private void trustAllows(
+            Entity role,
+            String roleArn,
+            Anchor anchor,
+            Map<String, String> x509Tags,
+            String sourceIdentity,
+            Instant now,
+            boolean secure,
+            String sourceIp) {
+        PolicyDocument trust =
+                permissions.compile(role.trustPolicy().orElse("{}"), PolicyKind.TRUST, roleArn + " trust policy");
+        RequestContext.Principal caller = new RequestContext.Principal(
+                RolesAnywhere.SERVICE_PRINCIPAL,
+                "",
+                PrincipalType.SERVICE,
+                RolesAnywhere.SERVICE_PRINCIPAL,
+                "",
+                "",
+                "");
         for (String action : TRUST_ACTIONS) {
             Map<String, List<String>> k = Permissions.globalKeys(Principal.anonymous(), now, secure, sourceIp, region);
             k.put("aws:SourceArn", List.of(anchor.arn()));
@@ -244,8 +305,11 @@ final class RolesAnywhereSessions {
             k.put("aws:TagKeys", new ArrayList<>(x509Tags.keySet()));
             RequestContext ctx = new RequestContext(action, roleArn, caller, role.account(), k);
             Optional<Decision> guard = permissions.guardrailDenial(Principal.anonymous(), role.account(), true, ctx);
-            Decision d = guard.orElseGet(() -> Evaluator.evaluateTrust(trust, new PolicySet(List.of(), List.of(),
-                    Optional.empty(), List.of(), Optional.empty(), List.of(), false), ctx));
+            Decision d = guard.orElseGet(() -> Evaluator.evaluateTrust(
+                    trust,
+                    new PolicySet(
+                            List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), false),
+                    ctx));
             if (!d.allowed()) {
                 throw Failure.denied("Unable to assume role " + roleArn + ": its trust policy does not allow "
                         + RolesAnywhere.SERVICE_PRINCIPAL + " to perform " + action + ".");

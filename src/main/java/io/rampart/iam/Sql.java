@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /** The few JDBC shapes the IAM stores use: one statement with positional arguments, rows mapped one by one. */
 final class Sql {
-    private Sql() { }
+    private Sql() {}
 
     @FunctionalInterface
     interface Row<T> {
@@ -24,7 +24,8 @@ final class Sql {
     }
 
     static <T> List<T> list(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rs.next()) out.add(row.map(rs));
             return out;
@@ -32,7 +33,8 @@ final class Sql {
     }
 
     static <T> Optional<T> one(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
         }
     }
@@ -45,7 +47,8 @@ final class Sql {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             // Flags are stored as 1/0 on every backend (what SQLite's driver writes for a Boolean).
-            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i] instanceof Boolean b ? (b ? 1 : 0) : args[i]);
+            for (int i = 0; i < args.length; i++)
+                ps.setObject(i + 1, args[i] instanceof Boolean b ? (b ? 1 : 0) : args[i]);
         } catch (SQLException e) {
             ps.close();
             throw e;

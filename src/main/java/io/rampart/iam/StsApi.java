@@ -43,7 +43,11 @@ public final class StsApi {
                 Principal p = r.caller();
                 if (p.isAnonymous()) throw IamException.accessDenied("Anonymous requests are not allowed.");
                 // No permission is needed to ask who you are (AWS: even an explicit deny does not stop it).
-                yield ok(r, x -> x.element("Arn", p.arn()).element("UserId", p.principalId()).element("Account", p.accountId()));
+                yield ok(
+                        r,
+                        x -> x.element("Arn", p.arn())
+                                .element("UserId", p.principalId())
+                                .element("Account", p.accountId()));
             }
             case "GetSessionToken" -> getSessionToken(r);
             case "AssumeRole" -> assumeRole(r);
@@ -52,13 +56,19 @@ public final class StsApi {
                 if (r.caller().isAnonymous()) throw IamException.accessDenied("Anonymous requests are not allowed.");
                 String id = r.required("AccessKeyId");
                 // Which account a key belongs to: any authenticated caller may ask, as on AWS.
-                String account = store.findKey(id).map(k -> k.principal().accountId())
-                        .orElseThrow(() -> new IamException(IamErrorCode.INVALID_CLIENT_TOKEN_ID, "The security token included in the request is invalid."));
+                String account = store.findKey(id)
+                        .map(k -> k.principal().accountId())
+                        .orElseThrow(() -> new IamException(
+                                IamErrorCode.INVALID_CLIENT_TOKEN_ID,
+                                "The security token included in the request is invalid."));
                 yield ok(r, x -> x.element("Account", account));
             }
-            case "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage" -> throw new IamException(IamErrorCode.INVALID_ACTION,
-                    r.action() + " is not supported by this server.");
-            default -> throw new IamException(IamErrorCode.INVALID_ACTION, "Could not find operation " + r.action() + " for version 2011-06-15");
+            case "AssumeRoleWithSAML", "GetFederationToken", "DecodeAuthorizationMessage" ->
+                throw new IamException(IamErrorCode.INVALID_ACTION, r.action() + " is not supported by this server.");
+            default ->
+                throw new IamException(
+                        IamErrorCode.INVALID_ACTION,
+                        "Could not find operation " + r.action() + " for version 2011-06-15");
         };
     }
 
@@ -77,15 +87,34 @@ public final class StsApi {
             throw IamException.validation("SerialNumber and TokenCode must be given together.");
         }
         if (serial.isPresent()) {
-            if (!store.verifyUserMfa(p.accountId(), p.userName(), serial.get(), code.get(), r.now().getEpochSecond())) {
-                throw IamException.accessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code.");
+            if (!store.verifyUserMfa(
+                    p.accountId(),
+                    p.userName(),
+                    serial.get(),
+                    code.get(),
+                    r.now().getEpochSecond())) {
+                throw IamException.accessDenied(
+                        "MultiFactorAuthentication failed with invalid MFA one time pass code.");
             }
             mfa = true;
         }
         Instant now = r.now();
-        Sessions.Issued s = store.sessions().create(p.accountId(), "user", p.userName(), p.userName(), p.principalId(),
-                p.arn(), now, now.plusSeconds(duration), Optional.empty(), List.of(), mfa, Optional.empty(), p.tags(),
-                p.accessKeyId());
+        Sessions.Issued s = store.sessions()
+                .create(
+                        p.accountId(),
+                        "user",
+                        p.userName(),
+                        p.userName(),
+                        p.principalId(),
+                        p.arn(),
+                        now,
+                        now.plusSeconds(duration),
+                        Optional.empty(),
+                        List.of(),
+                        mfa,
+                        Optional.empty(),
+                        p.tags(),
+                        p.accessKeyId());
         trace(r, s);
         return ok(r, x -> credentials(x, s));
     }
@@ -94,22 +123,35 @@ public final class StsApi {
         Principal p = r.caller();
         if (p.isAnonymous()) throw IamException.accessDenied("Anonymous requests are not allowed.");
         RoleRequest rr = roleRequest(r);
-        RequestContext ctx = new RequestContext("sts:AssumeRole", rr.roleArn(), Permissions.contextPrincipal(p), rr.account(),
-                keys(r));
+        RequestContext ctx = new RequestContext(
+                "sts:AssumeRole", rr.roleArn(), Permissions.contextPrincipal(p), rr.account(), keys(r));
         Permissions.Grants g = permissions.grants(p);
         Optional<Decision> guard = permissions.guardrailDenial(p, rr.account(), true, ctx);
-        Decision d = guard.orElseGet(() -> rr.role().map(e -> Evaluator.evaluateTrust(trustOf(e, rr.roleArn()),
-                        new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(), g.session(),
-                                p.accountId().equals(rr.account())), ctx))
+        Decision d = guard.orElseGet(() -> rr.role()
+                .map(e -> Evaluator.evaluateTrust(
+                        trustOf(e, rr.roleArn()),
+                        new PolicySet(
+                                List.of(),
+                                List.of(),
+                                Optional.empty(),
+                                g.identity(),
+                                g.boundary(),
+                                g.session(),
+                                p.accountId().equals(rr.account())),
+                        ctx))
                 .orElse(Decision.implicitDeny(PolicyKind.TRUST)));
         // An unknown role answers like a refused one, so callers cannot probe which roles exist.
         if (!d.allowed() || rr.role().isEmpty()) {
-            throw IamException.accessDenied("User: " + p.arn() + " is not authorized to perform: sts:AssumeRole on resource: "
-                    + rr.roleArn());
+            throw IamException.accessDenied(
+                    "User: " + p.arn() + " is not authorized to perform: sts:AssumeRole on resource: " + rr.roleArn());
         }
         // Role chaining (a role session assuming a role) is limited to one hour, as on AWS.
-        Issued issued = issue(r, rr, "AssumedRole".equals(p.type()) ? 3600 : rr.role().get().maxSession(),
-                p.mfaAuthenticated(), p.accessKeyId());
+        Issued issued = issue(
+                r,
+                rr,
+                "AssumedRole".equals(p.type()) ? 3600 : rr.role().get().maxSession(),
+                p.mfaAuthenticated(),
+                p.accessKeyId());
         trace(r, issued.session());
         return ok(r, x -> {
             credentials(x, issued.session());
@@ -124,18 +166,31 @@ public final class StsApi {
         RoleRequest rr = roleRequest(r);
         OidcProviders.Identity id = store.oidc().verify(rr.account(), r.required("WebIdentityToken"));
         String prefix = id.provider().hostPath();
-        Map<String, List<String>> k = Permissions.globalKeys(Principal.anonymous(), r.now(), r.secure(), r.sourceIp(), region);
+        Map<String, List<String>> k =
+                Permissions.globalKeys(Principal.anonymous(), r.now(), r.secure(), r.sourceIp(), region);
         k.put(prefix + ":aud", List.of(id.audience()));
         k.put(prefix + ":sub", List.of(id.subject()));
         k.put(prefix + ":oaud", id.claims().getAudience());
-        if (id.claims().getClaim("amr") != null) k.put(prefix + ":amr", List.of(String.valueOf(id.claims().getClaim("amr"))));
+        if (id.claims().getClaim("amr") != null)
+            k.put(prefix + ":amr", List.of(String.valueOf(id.claims().getClaim("amr"))));
         r.optional("RoleSessionName").ifPresent(v -> k.put("sts:RoleSessionName", List.of(v)));
-        RequestContext.Principal federated = new RequestContext.Principal(id.provider().arn(), rr.account(),
-                PrincipalType.FEDERATED_PROVIDER, id.provider().arn(), "", "", "");
-        RequestContext ctx = new RequestContext("sts:AssumeRoleWithWebIdentity", rr.roleArn(), federated, rr.account(), k);
+        RequestContext.Principal federated = new RequestContext.Principal(
+                id.provider().arn(),
+                rr.account(),
+                PrincipalType.FEDERATED_PROVIDER,
+                id.provider().arn(),
+                "",
+                "",
+                "");
+        RequestContext ctx =
+                new RequestContext("sts:AssumeRoleWithWebIdentity", rr.roleArn(), federated, rr.account(), k);
         Optional<Decision> guard = permissions.guardrailDenial(Principal.anonymous(), rr.account(), true, ctx);
-        Decision d = guard.orElseGet(() -> rr.role().map(e -> Evaluator.evaluateTrust(trustOf(e, rr.roleArn()),
-                        new PolicySet(List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), false), ctx))
+        Decision d = guard.orElseGet(() -> rr.role()
+                .map(e -> Evaluator.evaluateTrust(
+                        trustOf(e, rr.roleArn()),
+                        new PolicySet(
+                                List.of(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), false),
+                        ctx))
                 .orElse(Decision.implicitDeny(PolicyKind.TRUST)));
         if (!d.allowed() || rr.role().isEmpty()) {
             throw IamException.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity");
@@ -146,34 +201,39 @@ public final class StsApi {
             credentials(x, issued.session());
             x.element("SubjectFromWebIdentityToken", id.subject());
             assumedRoleUser(x, issued.session());
-            x.element("PackedPolicySize", issued.packedPercent()).element("Provider", id.provider().hostPath())
+            x.element("PackedPolicySize", issued.packedPercent())
+                    .element("Provider", id.provider().hostPath())
                     .element("Audience", id.audience());
         });
     }
 
     /** The role a request names: its ARN, account and (when it exists) entity. */
-    private record RoleRequest(String roleArn, String account, Optional<Entity> role, String sessionName) { }
+    private record RoleRequest(String roleArn, String account, Optional<Entity> role, String sessionName) {}
 
-    private record Issued(Sessions.Issued session, int packedPercent) { }
+    private record Issued(Sessions.Issued session, int packedPercent) {}
 
     private RoleRequest roleRequest(QueryRequest r) {
         String roleArn = r.required("RoleArn");
         String sessionName = r.required("RoleSessionName");
         if (sessionName.length() < 2 || sessionName.length() > 64) {
-            throw IamException.validation("1 validation error detected: Value '" + sessionName + "' at 'roleSessionName' failed "
-                    + "to satisfy constraint: Member must have length " + (sessionName.length() < 2
-                    ? "greater than or equal to 2" : "less than or equal to 64"));
+            throw IamException.validation(
+                    "1 validation error detected: Value '" + sessionName + "' at 'roleSessionName' failed "
+                            + "to satisfy constraint: Member must have length "
+                            + (sessionName.length() < 2 ? "greater than or equal to 2" : "less than or equal to 64"));
         }
         if (!SESSION_NAME.matcher(sessionName).matches()) {
-            throw IamException.validation("1 validation error detected: Value '" + sessionName + "' at 'roleSessionName' failed "
-                    + "to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+            throw IamException.validation(
+                    "1 validation error detected: Value '" + sessionName + "' at 'roleSessionName' failed "
+                            + "to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
         }
         String[] arn = roleArn.split(":", 6);
         if (arn.length != 6 || !arn[2].equals("iam") || !arn[5].startsWith("role/")) {
             throw IamException.validation("Invalid RoleArn: " + roleArn);
         }
         String roleName = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-        Optional<Entity> role = store.directory().find(arn[4], "role", roleName).filter(e -> e.arn().equals(roleArn));
+        Optional<Entity> role = store.directory()
+                .find(arn[4], "role", roleName)
+                .filter(e -> e.arn().equals(roleArn));
         return new RoleRequest(roleArn, arn[4], role, sessionName);
     }
 
@@ -187,15 +247,18 @@ public final class StsApi {
         Optional<String> rawDuration = r.optional("DurationSeconds");
         int duration = r.intParam("DurationSeconds", Math.min(3600, max), 900, 43_200);
         if (rawDuration.isPresent() && duration > max) {
-            throw IamException.validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+            throw IamException.validation(
+                    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
         }
         Optional<String> policy = r.optional("Policy");
         int packed = 0;
         if (policy.isPresent()) {
             packed = policy.get().replaceAll("\\s", "").length();
             if (packed > MAX_PACKED_POLICY) {
-                throw new IamException(IamErrorCode.PACKED_POLICY_TOO_LARGE, "Packed policy consumes " + (packed * 100 / MAX_PACKED_POLICY)
-                        + "% of allotted space, please use smaller policy for assume role.");
+                throw new IamException(
+                        IamErrorCode.PACKED_POLICY_TOO_LARGE,
+                        "Packed policy consumes " + (packed * 100 / MAX_PACKED_POLICY)
+                                + "% of allotted space, please use smaller policy for assume role.");
             }
             try {
                 PolicyDocument.parse(policy.get(), PolicyKind.SESSION);
@@ -207,7 +270,8 @@ public final class StsApi {
         if (policyArns.size() > 10) throw IamException.validation("PolicyArns may hold at most 10 managed policies.");
         for (String pa : policyArns) store.directory().policy(pa);
         Optional<String> sourceIdentity = r.optional("SourceIdentity");
-        if (sourceIdentity.isPresent() && !SOURCE_IDENTITY.matcher(sourceIdentity.get()).matches()) {
+        if (sourceIdentity.isPresent()
+                && !SOURCE_IDENTITY.matcher(sourceIdentity.get()).matches()) {
             throw IamException.validation("Invalid SourceIdentity: " + sourceIdentity.get());
         }
         Map<String, String> tags = new LinkedHashMap<>(e.tags());
@@ -216,14 +280,30 @@ public final class StsApi {
         tags.putAll(sessionTags);
         Instant now = r.now();
         String arnOut = "arn:aws:sts::" + rr.account() + ":assumed-role/" + e.name() + "/" + rr.sessionName();
-        Sessions.Issued s = store.sessions().create(rr.account(), "role", e.name(), rr.sessionName(),
-                e.id() + ":" + rr.sessionName(), arnOut, now, now.plusSeconds(duration), policy, policyArns, mfa,
-                sourceIdentity, tags, sourceKey);
+        Sessions.Issued s = store.sessions()
+                .create(
+                        rr.account(),
+                        "role",
+                        e.name(),
+                        rr.sessionName(),
+                        e.id() + ":" + rr.sessionName(),
+                        arnOut,
+                        now,
+                        now.plusSeconds(duration),
+                        policy,
+                        policyArns,
+                        mfa,
+                        sourceIdentity,
+                        tags,
+                        sourceKey);
         return new Issued(s, (packed + sessionTags.size() * 20) * 100 / MAX_PACKED_POLICY);
     }
 
     private static void assumedRoleUser(XmlWriter x, Sessions.Issued s) {
-        x.start("AssumedRoleUser").element("AssumedRoleId", s.session().principalId()).element("Arn", s.session().arn()).end();
+        x.start("AssumedRoleUser")
+                .element("AssumedRoleId", s.session().principalId())
+                .element("Arn", s.session().arn())
+                .end();
     }
 
     private Map<String, List<String>> keys(QueryRequest r) {
@@ -249,8 +329,12 @@ public final class StsApi {
     }
 
     private static void credentials(XmlWriter x, Sessions.Issued s) {
-        x.start("Credentials").element("AccessKeyId", s.session().accessKeyId()).element("SecretAccessKey", s.secretKey())
-                .element("SessionToken", s.sessionToken()).element("Expiration", QueryXml.date(s.session().expires())).end();
+        x.start("Credentials")
+                .element("AccessKeyId", s.session().accessKeyId())
+                .element("SecretAccessKey", s.secretKey())
+                .element("SessionToken", s.sessionToken())
+                .element("Expiration", QueryXml.date(s.session().expires()))
+                .end();
     }
 
     private static byte[] ok(QueryRequest r, java.util.function.Consumer<XmlWriter> result) {

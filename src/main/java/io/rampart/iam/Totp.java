@@ -1,8 +1,8 @@
 package io.rampart.iam;
 
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Totp {
     public static final int STEP_SECONDS = 30;
 
-    private Totp() { }
+    private Totp() {}
 
     /** The code for the 30-second window containing {@code epochSeconds}. */
     public static String code(byte[] secret, long epochSeconds) {
@@ -24,7 +24,9 @@ public final class Totp {
             mac.init(new SecretKeySpec(secret, "HmacSHA1"));
             byte[] h = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
             int offset = h[h.length - 1] & 0x0f;
-            int binary = ((h[offset] & 0x7f) << 24) | ((h[offset + 1] & 0xff) << 16) | ((h[offset + 2] & 0xff) << 8)
+            int binary = ((h[offset] & 0x7f) << 24)
+                    | ((h[offset + 1] & 0xff) << 16)
+                    | ((h[offset + 2] & 0xff) << 8)
                     | (h[offset + 3] & 0xff);
             return String.format("%06d", binary % 1_000_000);
         } catch (GeneralSecurityException e) {
@@ -41,7 +43,9 @@ public final class Totp {
         long step = Math.floorDiv(epochSeconds, STEP_SECONDS);
         boolean ok = false;
         for (long s = step - 1; s <= step + 1; s++) {
-            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(StandardCharsets.US_ASCII), code.getBytes(StandardCharsets.US_ASCII));
+            ok |= MessageDigest.isEqual(
+                    codeForStep(secret, s).getBytes(StandardCharsets.US_ASCII),
+                    code.getBytes(StandardCharsets.US_ASCII));
         }
         return ok;
     }
@@ -56,8 +60,12 @@ public final class Totp {
         long step = Math.floorDiv(epochSeconds, STEP_SECONDS);
         boolean ok = false;
         for (long s = step - 3; s <= step + 1; s++) {
-            ok |= MessageDigest.isEqual(codeForStep(secret, s).getBytes(StandardCharsets.US_ASCII), code1.getBytes(StandardCharsets.US_ASCII))
-                    & MessageDigest.isEqual(codeForStep(secret, s + 1).getBytes(StandardCharsets.US_ASCII), code2.getBytes(StandardCharsets.US_ASCII));
+            ok |= MessageDigest.isEqual(
+                            codeForStep(secret, s).getBytes(StandardCharsets.US_ASCII),
+                            code1.getBytes(StandardCharsets.US_ASCII))
+                    & MessageDigest.isEqual(
+                            codeForStep(secret, s + 1).getBytes(StandardCharsets.US_ASCII),
+                            code2.getBytes(StandardCharsets.US_ASCII));
         }
         return ok;
     }

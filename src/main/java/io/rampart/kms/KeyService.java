@@ -51,11 +51,13 @@ public final class KeyService {
     private static final byte BLOB_FORMAT = 1;
     private static final int HEADER = 1 + 16 + 4;
     private static final int NONCE = 12;
-    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern UUID_FORM =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     public static final String S3_ALIAS = "alias/aws/s3";
     private static final PolicyDocument ALLOW_ALL = PolicyDocument.parse(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}",
-            PolicyKind.IDENTITY, "kms-key-policy-only");
+            PolicyKind.IDENTITY,
+            "kms-key-policy-only");
 
     private final KeyStore store;
     private final MasterKey masterKey;
@@ -66,9 +68,10 @@ public final class KeyService {
     private final Map<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
     /** Keys read in the last second (SSE-KMS reads one per request); every change through this service drops its entry. */
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
     private static final long CACHE_MILLIS = 1000;
 
-    private record Cached(KmsKey key, long until) { }
+    private record Cached(KmsKey key, long until) {}
 
     public KeyService(Database db, MasterKey masterKey, Permissions permissions, String region, Clock clock) {
         this.store = new KeyStore(db);
@@ -110,7 +113,8 @@ public final class KeyService {
                 + "principals in the account that are authorized to use S3\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
                 + "\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncrypt*\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],"
                 + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"" + accountId + "\","
-                + "\"kms:ViaService\":\"s3." + region + ".amazonaws.com\"}}},{\"Sid\":\"Allow direct access to key metadata to "
+                + "\"kms:ViaService\":\"s3." + region
+                + ".amazonaws.com\"}}},{\"Sid\":\"Allow direct access to key metadata to "
                 + "the account\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + accountId + ":root\"},"
                 + "\"Action\":[\"kms:Describe*\",\"kms:Get*\",\"kms:List*\",\"kms:RevokeGrant\"],\"Resource\":\"*\"}]}";
     }
@@ -118,8 +122,19 @@ public final class KeyService {
     public KmsKey createKey(String accountId, String description, String policy, String keyManager) {
         String id = UUID.randomUUID().toString();
         long now = now();
-        KmsKey k = new KmsKey(id, accountId, description == null ? "" : description, KmsKey.ENABLED, keyManager, now, null,
-                "AWS".equals(keyManager), 365, null, 1, policy == null ? defaultPolicy(accountId) : policy);
+        KmsKey k = new KmsKey(
+                id,
+                accountId,
+                description == null ? "" : description,
+                KmsKey.ENABLED,
+                keyManager,
+                now,
+                null,
+                "AWS".equals(keyManager),
+                365,
+                null,
+                1,
+                policy == null ? defaultPolicy(accountId) : policy);
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         try {
@@ -137,7 +152,11 @@ public final class KeyService {
             Optional<KmsKey> k = store.key(a.get().keyId());
             if (k.isPresent()) return k.get();
         }
-        KmsKey k = createKey(accountId, "Default key that protects my S3 objects when no other key is defined", s3KeyPolicy(accountId), "AWS");
+        KmsKey k = createKey(
+                accountId,
+                "Default key that protects my S3 objects when no other key is defined",
+                s3KeyPolicy(accountId),
+                "AWS");
         store.deleteAlias(accountId, S3_ALIAS);
         store.insertAlias(accountId, S3_ALIAS, k.keyId(), now());
         return k;
@@ -149,7 +168,9 @@ public final class KeyService {
      */
     public KmsKey resolve(String accountId, String ref) {
         if (ref == null || ref.isEmpty()) throw KmsException.validation("KeyId is required.");
-        if (ref.length() > 2048) throw KmsException.validation("1 validation error detected: Value at 'keyId' failed to satisfy constraint: Member must have length less than or equal to 2048");
+        if (ref.length() > 2048)
+            throw KmsException.validation(
+                    "1 validation error detected: Value at 'keyId' failed to satisfy constraint: Member must have length less than or equal to 2048");
         String account = accountId;
         String name = ref;
         if (ref.startsWith("arn:")) {
@@ -168,7 +189,8 @@ public final class KeyService {
             }
             KeyStore.Alias a = store.alias(account, name)
                     .orElseThrow(() -> KmsException.notFound("Alias " + aliasArn + " is not found."));
-            return store.key(a.keyId()).orElseThrow(() -> KmsException.notFound("Alias " + aliasArn + " is not found."));
+            return store.key(a.keyId())
+                    .orElseThrow(() -> KmsException.notFound("Alias " + aliasArn + " is not found."));
         }
         if (name.startsWith("key/")) name = name.substring(4);
         String keyArn = "arn:aws:kms:" + region + ":" + account + ":key/" + name;
@@ -176,7 +198,8 @@ public final class KeyService {
             throw KmsException.notFound("Invalid keyId '" + ref + "'");
         }
         String finalAccount = account;
-        return key(name).filter(k -> k.accountId().equals(finalAccount))
+        return key(name)
+                .filter(k -> k.accountId().equals(finalAccount))
                 .orElseThrow(() -> KmsException.notFound("Key '" + keyArn + "' does not exist"));
     }
 
@@ -202,18 +225,19 @@ public final class KeyService {
     /** Refuses cryptographic use of a key that is not Enabled, with AWS's error for its state. */
     public void requireUsable(KmsKey k) {
         switch (k.state()) {
-            case KmsKey.ENABLED -> { }
+            case KmsKey.ENABLED -> {}
             case KmsKey.DISABLED -> throw new KmsException(KmsException.DISABLED, k.arn(region) + " is disabled.");
-            case KmsKey.PENDING_DELETION -> throw new KmsException(KmsException.INVALID_STATE,
-                    k.arn(region) + " is pending deletion.");
+            case KmsKey.PENDING_DELETION ->
+                throw new KmsException(KmsException.INVALID_STATE, k.arn(region) + " is pending deletion.");
             default -> throw new KmsException(KmsException.INVALID_STATE, k.arn(region) + " is " + k.state() + ".");
         }
     }
 
     void requireCustomerManaged(KmsKey k, String action) {
         if (k.awsManaged()) {
-            throw new KmsException(KmsException.UNSUPPORTED, k.arn(region) + " is an AWS managed key: " + action
-                    + " is not supported on it.");
+            throw new KmsException(
+                    KmsException.UNSUPPORTED,
+                    k.arn(region) + " is an AWS managed key: " + action + " is not supported on it.");
         }
     }
 
@@ -233,8 +257,10 @@ public final class KeyService {
         long date = now() + days * 86_400_000L;
         store.setState(k.keyId(), KmsKey.PENDING_DELETION, date);
         changed(k.keyId());
-        log.warn("KMS key {} scheduled for deletion on {}: objects under it become unreadable for good then",
-                k.arn(region), java.time.Instant.ofEpochMilli(date));
+        log.warn(
+                "KMS key {} scheduled for deletion on {}: objects under it become unreadable for good then",
+                k.arn(region),
+                java.time.Instant.ofEpochMilli(date));
         return date;
     }
 
@@ -258,7 +284,11 @@ public final class KeyService {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         try {
-            store.rotate(k.keyId(), version, Base64.getEncoder().encodeToString(masterKey.seal(raw, sealContext(k.keyId(), version))), now());
+            store.rotate(
+                    k.keyId(),
+                    version,
+                    Base64.getEncoder().encodeToString(masterKey.seal(raw, sealContext(k.keyId(), version))),
+                    now());
         } finally {
             Arrays.fill(raw, (byte) 0);
         }
@@ -302,7 +332,9 @@ public final class KeyService {
     /** Validates a key policy (AWS's MalformedPolicyDocumentException on a bad one). */
     public static PolicyDocument parsePolicy(String json) {
         if (json.length() > 32_768) {
-            throw new KmsException(KmsException.VALIDATION, "1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 32768");
+            throw new KmsException(
+                    KmsException.VALIDATION,
+                    "1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 32768");
         }
         try {
             return PolicyDocument.parse(json, PolicyKind.RESOURCE, "key policy");
@@ -340,17 +372,32 @@ public final class KeyService {
     // ---- cryptography ----
 
     /** A data key: its plaintext (for the caller only) and the ciphertext blob that unwraps to it. */
-    public record DataKey(byte[] plaintext, byte[] ciphertext) { }
+    public record DataKey(byte[] plaintext, byte[] ciphertext) {}
 
     /** Encrypts {@code plaintext} under the key's current material, bound to the encryption context. */
     public byte[] encrypt(KmsKey k, byte[] plaintext, Map<String, String> context) {
         requireUsable(k);
         int version = k.currentVersion();
-        byte[] header = ByteBuffer.allocate(HEADER).put(BLOB_FORMAT).put(uuidBytes(k.keyId())).putInt(version).array();
+        byte[] header = ByteBuffer.allocate(HEADER)
+                .put(BLOB_FORMAT)
+                .put(uuidBytes(k.keyId()))
+                .putInt(version)
+                .array();
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
-        byte[] ct = gcm(Cipher.ENCRYPT_MODE, material(k.keyId(), version), nonce, aad(header, context), plaintext, 0, plaintext.length);
-        return ByteBuffer.allocate(HEADER + NONCE + ct.length).put(header).put(nonce).put(ct).array();
+        byte[] ct = gcm(
+                Cipher.ENCRYPT_MODE,
+                material(k.keyId(), version),
+                nonce,
+                aad(header, context),
+                plaintext,
+                0,
+                plaintext.length);
+        return ByteBuffer.allocate(HEADER + NONCE + ct.length)
+                .put(header)
+                .put(nonce)
+                .put(ct)
+                .array();
     }
 
     public DataKey generateDataKey(KmsKey k, int bytes, Map<String, String> context) {
@@ -366,8 +413,11 @@ public final class KeyService {
         }
         ByteBuffer b = ByteBuffer.wrap(blob, 1, 16);
         String id = new UUID(b.getLong(), b.getLong()).toString();
-        return store.key(id).orElseThrow(() -> new KmsException(KmsException.INVALID_CIPHERTEXT,
-                "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access."));
+        return store.key(id)
+                .orElseThrow(
+                        () -> new KmsException(
+                                KmsException.INVALID_CIPHERTEXT,
+                                "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access."));
     }
 
     /** Decrypts a blob made by {@link #encrypt} under the same context; any mismatch is InvalidCiphertextException. */
@@ -383,7 +433,14 @@ public final class KeyService {
             throw new KmsException(KmsException.INVALID_CIPHERTEXT, "");
         }
         try {
-            return gcm(Cipher.DECRYPT_MODE, key, nonce, aad(header, context), blob, HEADER + NONCE, blob.length - HEADER - NONCE);
+            return gcm(
+                    Cipher.DECRYPT_MODE,
+                    key,
+                    nonce,
+                    aad(header, context),
+                    blob,
+                    HEADER + NONCE,
+                    blob.length - HEADER - NONCE);
         } catch (KmsException e) {
             throw new KmsException(KmsException.INVALID_CIPHERTEXT, "");
         }
@@ -393,8 +450,8 @@ public final class KeyService {
         String cacheKey = keyId + ":" + version;
         byte[] m = material.get(cacheKey);
         if (m != null) return m;
-        String sealed = store.material(keyId, version)
-                .orElseThrow(() -> new KmsException(KmsException.INVALID_CIPHERTEXT, ""));
+        String sealed =
+                store.material(keyId, version).orElseThrow(() -> new KmsException(KmsException.INVALID_CIPHERTEXT, ""));
         m = masterKey.unseal(Base64.getDecoder().decode(sealed), sealContext(keyId, version));
         if (material.size() > 10_000) material.clear();
         material.put(cacheKey, m);
@@ -407,7 +464,10 @@ public final class KeyService {
 
     private static byte[] uuidBytes(String id) {
         UUID u = UUID.fromString(id);
-        return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(u.getMostSignificantBits())
+                .putLong(u.getLeastSignificantBits())
+                .array();
     }
 
     /** The blob's header and the encryption context in a canonical form (sorted), as additional authenticated data. */
@@ -440,8 +500,10 @@ public final class KeyService {
     public void authorize(Caller c, String action, KmsKey k, Map<String, String> encryptionContext) {
         if (!allowed(c, action, k, encryptionContext)) {
             Principal p = c.principal();
-            throw new KmsException(KmsException.ACCESS_DENIED, "User: " + p.arn() + " is not authorized to perform: " + action
-                    + " on resource: " + k.arn(region) + " because no resource-based policy allows the " + action + " action");
+            throw new KmsException(
+                    KmsException.ACCESS_DENIED,
+                    "User: " + p.arn() + " is not authorized to perform: " + action + " on resource: " + k.arn(region)
+                            + " because no resource-based policy allows the " + action + " action");
         }
     }
 
@@ -471,24 +533,58 @@ public final class KeyService {
         Permissions.Grants g = permissions.grants(p);
         boolean sameAccount = p.accountId().equals(k.accountId());
         // An explicit Deny anywhere wins.
-        Decision all = Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.of(keyPolicy), g.identity(),
-                g.boundary(), g.session(), sameAccount), ctx);
+        Decision all = Evaluator.evaluate(
+                new PolicySet(
+                        List.of(),
+                        List.of(),
+                        Optional.of(keyPolicy),
+                        g.identity(),
+                        g.boundary(),
+                        g.session(),
+                        sameAccount),
+                ctx);
         if (all.outcome() == Outcome.EXPLICIT_DENY) return false;
         // The key policy names the caller itself (or "*"): that is enough. Evaluated with the caller's account hidden
         // so that a statement for the account alone does not count here.
-        RequestContext.Principal hidden = new RequestContext.Principal(real.arn(), "", real.type() == PrincipalType.ROOT
-                ? PrincipalType.IAM_USER : real.type(), real.userId(), real.username(), real.roleArn(), real.canonicalUserId());
+        RequestContext.Principal hidden = new RequestContext.Principal(
+                real.arn(),
+                "",
+                real.type() == PrincipalType.ROOT ? PrincipalType.IAM_USER : real.type(),
+                real.userId(),
+                real.username(),
+                real.roleArn(),
+                real.canonicalUserId());
         Map<String, List<String>> hiddenKeys = new HashMap<>(keys);
         hiddenKeys.put("aws:PrincipalArn", List.of(real.principalArnKey()));
-        boolean direct = Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.of(keyPolicy), List.of(ALLOW_ALL),
-                Optional.empty(), List.of(), false), new RequestContext(action, arn, hidden, k.accountId(), hiddenKeys)).allowed();
+        boolean direct = Evaluator.evaluate(
+                        new PolicySet(
+                                List.of(),
+                                List.of(),
+                                Optional.of(keyPolicy),
+                                List.of(ALLOW_ALL),
+                                Optional.empty(),
+                                List.of(),
+                                false),
+                        new RequestContext(action, arn, hidden, k.accountId(), hiddenKeys))
+                .allowed();
         if (direct && sameAccount) return true;
         // The key policy allows the account: IAM policies decide (the caller's identity side, bounded).
-        boolean toAccount = Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.of(keyPolicy), List.of(ALLOW_ALL),
-                Optional.empty(), List.of(), false), ctx).allowed();
+        boolean toAccount = Evaluator.evaluate(
+                        new PolicySet(
+                                List.of(),
+                                List.of(),
+                                Optional.of(keyPolicy),
+                                List.of(ALLOW_ALL),
+                                Optional.empty(),
+                                List.of(),
+                                false),
+                        ctx)
+                .allowed();
         if (toAccount) {
-            Decision identity = Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.empty(), g.identity(),
-                    g.boundary(), g.session(), true), ctx);
+            Decision identity = Evaluator.evaluate(
+                    new PolicySet(
+                            List.of(), List.of(), Optional.empty(), g.identity(), g.boundary(), g.session(), true),
+                    ctx);
             if (identity.allowed()) return true;
         }
         return grantAllows(p, action, k, encryptionContext);

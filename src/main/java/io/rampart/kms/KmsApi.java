@@ -29,9 +29,22 @@ public final class KmsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ALIAS = Pattern.compile("alias/[a-zA-Z0-9/_-]{1,250}");
     /** CloudTrail marks these read-only. */
-    private static final Set<String> READ_ONLY = Set.of("Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-            "ReEncrypt", "GenerateRandom", "DescribeKey", "ListKeys", "ListAliases", "GetKeyRotationStatus", "GetKeyPolicy",
-            "ListGrants", "ListResourceTags", "ListKeyRotations", "ListKeyPolicies");
+    private static final Set<String> READ_ONLY = Set.of(
+            "Encrypt",
+            "Decrypt",
+            "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext",
+            "ReEncrypt",
+            "GenerateRandom",
+            "DescribeKey",
+            "ListKeys",
+            "ListAliases",
+            "GetKeyRotationStatus",
+            "GetKeyPolicy",
+            "ListGrants",
+            "ListResourceTags",
+            "ListKeyRotations",
+            "ListKeyPolicies");
     /** Additional event data on key state changes: whether the key protects objects (detection rules read it). */
     public static final String KEY_USE = "x-rampart-kms-key";
     /** Additional event data on PutKeyPolicy: whether the account (root) could manage the key before and after. */
@@ -56,7 +69,7 @@ public final class KmsApi {
     }
 
     /** One JSON 1.1 call: the action (from X-Amz-Target) and its body. */
-    public record Call(String action, byte[] body, Principal caller, String sourceIp, boolean secure, Instant now) { }
+    public record Call(String action, byte[] body, Principal caller, String sourceIp, boolean secure, Instant now) {}
 
     @FunctionalInterface
     private interface Action {
@@ -111,7 +124,8 @@ public final class KmsApi {
         } catch (IOException e) {
             throw new KmsException(KmsException.SERIALIZATION, "Start of structure or map found where not expected.");
         }
-        if (in == null || !in.isObject()) throw new KmsException(KmsException.SERIALIZATION, "The request body must be a JSON object.");
+        if (in == null || !in.isObject())
+            throw new KmsException(KmsException.SERIALIZATION, "The request body must be a JSON object.");
         Action a = actions.get(call.action());
         if (a == null) throw new KmsException(KmsException.UNKNOWN_OPERATION, "");
         ObjectNode out = JSON.createObjectNode();
@@ -145,17 +159,24 @@ public final class KmsApi {
         t.parameters.put("keySpec", spec);
         t.parameters.put("origin", origin);
         if (!description.isEmpty()) t.parameters.put("description", description);
-        if (!usage.equals("ENCRYPT_DECRYPT")) throw KmsException.validation("KeyUsage " + usage + " is not supported: only ENCRYPT_DECRYPT.");
-        if (!spec.equals("SYMMETRIC_DEFAULT")) throw KmsException.validation("KeySpec " + spec + " is not supported: only SYMMETRIC_DEFAULT.");
-        if (!origin.equals("AWS_KMS")) throw new KmsException(KmsException.UNSUPPORTED, "Origin " + origin + " is not supported.");
-        if (description.length() > 8192) throw KmsException.validation("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192");
+        if (!usage.equals("ENCRYPT_DECRYPT"))
+            throw KmsException.validation("KeyUsage " + usage + " is not supported: only ENCRYPT_DECRYPT.");
+        if (!spec.equals("SYMMETRIC_DEFAULT"))
+            throw KmsException.validation("KeySpec " + spec + " is not supported: only SYMMETRIC_DEFAULT.");
+        if (!origin.equals("AWS_KMS"))
+            throw new KmsException(KmsException.UNSUPPORTED, "Origin " + origin + " is not supported.");
+        if (description.length() > 8192)
+            throw KmsException.validation(
+                    "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192");
         authorizeIdentity(c, "kms:CreateKey");
         String policy = text(in, "Policy", null);
         String account = c.principal().accountId();
         if (policy != null) {
             KeyService.parsePolicy(policy);
             if (!bool(in, "BypassPolicyLockoutSafetyCheck") && !callerCanManage(c, policy, account)) {
-                throw new KmsException(KmsException.MALFORMED_POLICY, "The new key policy will not allow you to update the key policy in the future.");
+                throw new KmsException(
+                        KmsException.MALFORMED_POLICY,
+                        "The new key policy will not allow you to update the key policy in the future.");
             }
         }
         Map<String, String> tags = tags(in.get("Tags"));
@@ -193,15 +214,24 @@ public final class KmsApi {
 
     private void metadata(ObjectNode m, KmsKey k) {
         k = keys.key(k.keyId()).orElse(k);
-        m.put("AWSAccountId", k.accountId()).put("KeyId", k.keyId()).put("Arn", k.arn(keys.region()))
-                .put("CreationDate", k.created() / 1000.0).put("Enabled", KmsKey.ENABLED.equals(k.state()))
-                .put("Description", k.description()).put("KeyUsage", "ENCRYPT_DECRYPT").put("KeyState", k.state())
-                .put("Origin", "AWS_KMS").put("KeyManager", k.keyManager()).put("CustomerMasterKeySpec", "SYMMETRIC_DEFAULT")
-                .put("KeySpec", "SYMMETRIC_DEFAULT").put("MultiRegion", false);
+        m.put("AWSAccountId", k.accountId())
+                .put("KeyId", k.keyId())
+                .put("Arn", k.arn(keys.region()))
+                .put("CreationDate", k.created() / 1000.0)
+                .put("Enabled", KmsKey.ENABLED.equals(k.state()))
+                .put("Description", k.description())
+                .put("KeyUsage", "ENCRYPT_DECRYPT")
+                .put("KeyState", k.state())
+                .put("Origin", "AWS_KMS")
+                .put("KeyManager", k.keyManager())
+                .put("CustomerMasterKeySpec", "SYMMETRIC_DEFAULT")
+                .put("KeySpec", "SYMMETRIC_DEFAULT")
+                .put("MultiRegion", false);
         m.putArray("EncryptionAlgorithms").add("SYMMETRIC_DEFAULT");
         if (k.deletionDate() != null) {
             m.put("DeletionDate", k.deletionDate() / 1000.0);
-            m.put("PendingDeletionWindowInDays", Math.max(7, (int) Math.round((k.deletionDate() - System.currentTimeMillis()) / 86_400_000.0)));
+            m.put("PendingDeletionWindowInDays", Math.max(7, (int)
+                    Math.round((k.deletionDate() - System.currentTimeMillis()) / 86_400_000.0)));
         }
     }
 
@@ -211,14 +241,18 @@ public final class KmsApi {
         String name = required(in, "AliasName");
         t.parameters.put("aliasName", name);
         if (!ALIAS.matcher(name).matches()) {
-            throw KmsException.validation("1 validation error detected: Value '" + name + "' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$");
+            throw KmsException.validation(
+                    "1 validation error detected: Value '" + name
+                            + "' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$");
         }
         return name;
     }
 
     private static void notReserved(String name) {
         if (name.startsWith("alias/aws/")) {
-            throw new KmsException(KmsException.INVALID_ALIAS_NAME, "Alias must not begin with 'alias/aws/'. The alias/aws/ prefix is reserved for AWS managed keys.");
+            throw new KmsException(
+                    KmsException.INVALID_ALIAS_NAME,
+                    "Alias must not begin with 'alias/aws/'. The alias/aws/ prefix is reserved for AWS managed keys.");
         }
     }
 
@@ -226,14 +260,17 @@ public final class KmsApi {
         String name = aliasName(in, t);
         notReserved(name);
         KmsKey k = key(c, in, "TargetKeyId", "kms:CreateAlias", t);
-        if (k.awsManaged()) throw new KmsException(KmsException.UNSUPPORTED, "Aliases cannot point to an AWS managed key.");
+        if (k.awsManaged())
+            throw new KmsException(KmsException.UNSUPPORTED, "Aliases cannot point to an AWS managed key.");
         if (KmsKey.PENDING_DELETION.equals(k.state())) {
             throw new KmsException(KmsException.INVALID_STATE, k.arn(keys.region()) + " is pending deletion.");
         }
         String account = c.principal().accountId();
         if (!keys.store().insertAlias(account, name, k.keyId(), keys.now())) {
-            throw new KmsException(KmsException.ALREADY_EXISTS, "An alias with the name arn:aws:kms:" + keys.region() + ":"
-                    + account + ":" + name + " already exists");
+            throw new KmsException(
+                    KmsException.ALREADY_EXISTS,
+                    "An alias with the name arn:aws:kms:" + keys.region() + ":" + account + ":" + name
+                            + " already exists");
         }
     }
 
@@ -241,12 +278,15 @@ public final class KmsApi {
         String name = aliasName(in, t);
         notReserved(name);
         String account = c.principal().accountId();
-        KeyStore.Alias a = keys.store().alias(account, name).orElseThrow(() -> KmsException.notFound("Alias arn:aws:kms:"
-                + keys.region() + ":" + account + ":" + name + " is not found."));
+        KeyStore.Alias a = keys.store()
+                .alias(account, name)
+                .orElseThrow(() -> KmsException.notFound(
+                        "Alias arn:aws:kms:" + keys.region() + ":" + account + ":" + name + " is not found."));
         KmsKey old = keys.key(a.keyId()).orElseThrow();
         keys.authorize(c, "kms:UpdateAlias", old, Map.of());
         KmsKey k = key(c, in, "TargetKeyId", "kms:UpdateAlias", t);
-        if (k.awsManaged()) throw new KmsException(KmsException.UNSUPPORTED, "Aliases cannot point to an AWS managed key.");
+        if (k.awsManaged())
+            throw new KmsException(KmsException.UNSUPPORTED, "Aliases cannot point to an AWS managed key.");
         keys.store().updateAlias(account, name, k.keyId(), keys.now());
     }
 
@@ -254,8 +294,10 @@ public final class KmsApi {
         String name = aliasName(in, t);
         notReserved(name);
         String account = c.principal().accountId();
-        KeyStore.Alias a = keys.store().alias(account, name).orElseThrow(() -> KmsException.notFound("Alias arn:aws:kms:"
-                + keys.region() + ":" + account + ":" + name + " is not found."));
+        KeyStore.Alias a = keys.store()
+                .alias(account, name)
+                .orElseThrow(() -> KmsException.notFound(
+                        "Alias arn:aws:kms:" + keys.region() + ":" + account + ":" + name + " is not found."));
         KmsKey k = keys.key(a.keyId()).orElseThrow();
         keys.authorize(c, "kms:DeleteAlias", k, Map.of());
         t.additional.put(KEY_ARN, k.arn(keys.region()));
@@ -276,8 +318,12 @@ public final class KmsApi {
         ArrayNode list = out.putArray("Aliases");
         for (Object o : page(all, in, out)) {
             KeyStore.Alias a = (KeyStore.Alias) o;
-            list.addObject().put("AliasName", a.name()).put("AliasArn", "arn:aws:kms:" + keys.region() + ":" + account + ":" + a.name())
-                    .put("TargetKeyId", a.keyId()).put("CreationDate", a.created() / 1000.0).put("LastUpdatedDate", a.updated() / 1000.0);
+            list.addObject()
+                    .put("AliasName", a.name())
+                    .put("AliasArn", "arn:aws:kms:" + keys.region() + ":" + account + ":" + a.name())
+                    .put("TargetKeyId", a.keyId())
+                    .put("CreationDate", a.created() / 1000.0)
+                    .put("LastUpdatedDate", a.updated() / 1000.0);
         }
     }
 
@@ -290,7 +336,8 @@ public final class KmsApi {
         byte[] plain = blob(in, "Plaintext", 4096);
         keys.authorize(c, "kms:Encrypt", k, ctx);
         byte[] blob = keys.encrypt(k, plain, ctx);
-        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(blob)).put("KeyId", k.arn(keys.region()))
+        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(blob))
+                .put("KeyId", k.arn(keys.region()))
                 .put("EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
     }
 
@@ -302,13 +349,16 @@ public final class KmsApi {
         if (in.hasNonNull("KeyId")) {
             KmsKey named = key(c, in, "KeyId", null, t);
             if (!named.keyId().equals(k.keyId())) {
-                throw new KmsException(KmsException.INCORRECT_KEY, "The key ID in the request does not identify a CMK that can perform this operation.");
+                throw new KmsException(
+                        KmsException.INCORRECT_KEY,
+                        "The key ID in the request does not identify a CMK that can perform this operation.");
             }
         }
         t.additional.put(KEY_ARN, k.arn(keys.region()));
         keys.authorize(c, "kms:Decrypt", k, ctx);
         byte[] plain = keys.decrypt(k, blob, ctx);
-        out.put("KeyId", k.arn(keys.region())).put("Plaintext", Base64.getEncoder().encodeToString(plain))
+        out.put("KeyId", k.arn(keys.region()))
+                .put("Plaintext", Base64.getEncoder().encodeToString(plain))
                 .put("EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
     }
 
@@ -336,11 +386,14 @@ public final class KmsApi {
             return switch (spec) {
                 case "AES_256" -> 32;
                 case "AES_128" -> 16;
-                default -> throw KmsException.validation("1 validation error detected: Value '" + spec
-                        + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]");
+                default ->
+                    throw KmsException.validation(
+                            "1 validation error detected: Value '" + spec
+                                    + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]");
             };
         }
-        if (n == null || n.isNull()) throw KmsException.validation("Please specify either number of bytes or key spec.");
+        if (n == null || n.isNull())
+            throw KmsException.validation("Please specify either number of bytes or key spec.");
         int b = n.asInt(-1);
         if (b < 1 || b > 1024) {
             throw KmsException.validation("1 validation error detected: Value '" + n.asText()
@@ -355,10 +408,13 @@ public final class KmsApi {
         byte[] blob = blob(in, "CiphertextBlob", 6144);
         KmsKey from = keys.keyOf(blob);
         if (in.hasNonNull("SourceKeyId")) {
-            KmsKey named = keys.resolve(c.principal().accountId(), in.get("SourceKeyId").asText());
+            KmsKey named = keys.resolve(
+                    c.principal().accountId(), in.get("SourceKeyId").asText());
             t.parameters.put("sourceKeyId", in.get("SourceKeyId").asText());
             if (!named.keyId().equals(from.keyId())) {
-                throw new KmsException(KmsException.INCORRECT_KEY, "The key ID in the request does not identify a CMK that can perform this operation.");
+                throw new KmsException(
+                        KmsException.INCORRECT_KEY,
+                        "The key ID in the request does not identify a CMK that can perform this operation.");
             }
         }
         String destRef = required(in, "DestinationKeyId");
@@ -370,8 +426,10 @@ public final class KmsApi {
         byte[] again = keys.encrypt(to, plain, dest);
         java.util.Arrays.fill(plain, (byte) 0);
         t.additional.put(KEY_ARN, to.arn(keys.region()));
-        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(again)).put("SourceKeyId", from.arn(keys.region()))
-                .put("KeyId", to.arn(keys.region())).put("SourceEncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(again))
+                .put("SourceKeyId", from.arn(keys.region()))
+                .put("KeyId", to.arn(keys.region()))
+                .put("SourceEncryptionAlgorithm", "SYMMETRIC_DEFAULT")
                 .put("DestinationEncryptionAlgorithm", "SYMMETRIC_DEFAULT");
     }
 
@@ -379,7 +437,9 @@ public final class KmsApi {
         authorizeIdentity(c, "kms:GenerateRandom");
         JsonNode n = in.get("NumberOfBytes");
         int b = n == null ? -1 : n.asInt(-1);
-        if (b < 1 || b > 1024) throw KmsException.validation("1 validation error detected: Value at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and 1024");
+        if (b < 1 || b > 1024)
+            throw KmsException.validation(
+                    "1 validation error detected: Value at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and 1024");
         byte[] r = new byte[b];
         new java.security.SecureRandom().nextBytes(r);
         out.put("Plaintext", Base64.getEncoder().encodeToString(r));
@@ -420,12 +480,17 @@ public final class KmsApi {
         t.response.put("keyState", KmsKey.PENDING_DELETION);
         t.response.put("deletionDate", Instant.ofEpochMilli(date).toString());
         t.response.put("pendingWindowInDays", Integer.toString(days));
-        out.put("KeyId", arn).put("DeletionDate", date / 1000.0).put("KeyState", KmsKey.PENDING_DELETION)
+        out.put("KeyId", arn)
+                .put("DeletionDate", date / 1000.0)
+                .put("KeyState", KmsKey.PENDING_DELETION)
                 .put("PendingWindowInDays", days);
         // Not in AWS's shape (clients ignore it); raw API users and logs see it.
-        out.put("Warning", "When the waiting period ends the key material is destroyed: every object and ciphertext "
-                + "encrypted under this key becomes unreadable for good. CancelKeyDeletion before " + Instant.ofEpochMilli(date)
-                + " to keep it; DisableKey stops its use reversibly.");
+        out.put(
+                "Warning",
+                "When the waiting period ends the key material is destroyed: every object and ciphertext "
+                        + "encrypted under this key becomes unreadable for good. CancelKeyDeletion before "
+                        + Instant.ofEpochMilli(date)
+                        + " to keep it; DisableKey stops its use reversibly.");
     }
 
     private void cancelKeyDeletion(Caller c, JsonNode in, ObjectNode out, TrailFacts t) {
@@ -444,8 +509,9 @@ public final class KmsApi {
             period = p.asInt(-1);
             t.parameters.put("rotationPeriodInDays", p.asText());
             if (period < 90 || period > 2560) {
-                throw KmsException.validation("1 validation error detected: Value '" + p.asText()
-                        + "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560");
+                throw KmsException.validation(
+                        "1 validation error detected: Value '" + p.asText()
+                                + "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560");
             }
         }
         keys.setRotation(k, enabled, period);
@@ -476,8 +542,11 @@ public final class KmsApi {
         KmsKey k = key(c, in, "KeyId", "kms:ListKeyRotations", t);
         ArrayNode list = out.putArray("Rotations");
         keys.rotations(k).forEach((version, created) -> {
-            if (version > 1) list.addObject().put("KeyId", k.keyId()).put("RotationDate", created / 1000.0)
-                    .put("RotationType", "ON_DEMAND");
+            if (version > 1)
+                list.addObject()
+                        .put("KeyId", k.keyId())
+                        .put("RotationDate", created / 1000.0)
+                        .put("RotationType", "ON_DEMAND");
         });
         out.put("Truncated", false);
     }
@@ -512,7 +581,9 @@ public final class KmsApi {
         keys.requireCustomerManaged(k, "PutKeyPolicy");
         KeyService.parsePolicy(policy);
         if (!bypass && !callerCanManage(c, policy, k.accountId())) {
-            throw new KmsException(KmsException.MALFORMED_POLICY, "The new key policy will not allow you to update the key policy in the future.");
+            throw new KmsException(
+                    KmsException.MALFORMED_POLICY,
+                    "The new key policy will not allow you to update the key policy in the future.");
         }
         Map<String, Object> change = new LinkedHashMap<>();
         change.put("accountAccessBefore", accountCanManage(k.policy(), k.accountId()));
@@ -523,16 +594,39 @@ public final class KmsApi {
 
     /** AWS's lockout safety check: the caller could still call PutKeyPolicy under the new policy. */
     private boolean callerCanManage(Caller c, String policy, String account) {
-        KmsKey probe = new KmsKey(UUID.randomUUID().toString(), account, "", KmsKey.ENABLED, "CUSTOMER", 0, null, false, 365,
-                null, 1, policy);
+        KmsKey probe = new KmsKey(
+                UUID.randomUUID().toString(),
+                account,
+                "",
+                KmsKey.ENABLED,
+                "CUSTOMER",
+                0,
+                null,
+                false,
+                365,
+                null,
+                1,
+                policy);
         return keys.allowed(c, "kms:PutKeyPolicy", probe, Map.of());
     }
 
     /** Whether the policy lets the account (its root, and through IAM its administrators) manage the key. */
     private boolean accountCanManage(String policy, String account) {
-        KmsKey probe = new KmsKey(UUID.randomUUID().toString(), account, "", KmsKey.ENABLED, "CUSTOMER", 0, null, false, 365,
-                null, 1, policy);
-        Principal root = new Principal("Root", account, "arn:aws:iam::" + account + ":root", account, "", "", java.util.Optional.empty());
+        KmsKey probe = new KmsKey(
+                UUID.randomUUID().toString(),
+                account,
+                "",
+                KmsKey.ENABLED,
+                "CUSTOMER",
+                0,
+                null,
+                false,
+                365,
+                null,
+                1,
+                policy);
+        Principal root = new Principal(
+                "Root", account, "arn:aws:iam::" + account + ":root", account, "", "", java.util.Optional.empty());
         return keys.allowed(new Caller(root, "", true, Instant.now(), null), "kms:PutKeyPolicy", probe, Map.of());
     }
 
@@ -550,7 +644,8 @@ public final class KmsApi {
         ArrayNode opsTrail = JSON.createArrayNode();
         for (JsonNode o : ops) {
             if (!KmsGrants.OPERATIONS.contains(o.asText())) {
-                throw KmsException.validation("1 validation error detected: Value '[" + o.asText() + "]' at 'operations' failed to satisfy constraint");
+                throw KmsException.validation("1 validation error detected: Value '[" + o.asText()
+                        + "]' at 'operations' failed to satisfy constraint");
             }
             if (!operations.contains(o.asText())) operations.add(o.asText());
             opsTrail.add(o.asText());
@@ -560,8 +655,17 @@ public final class KmsApi {
         if (constraints != null && !constraints.isNull()) t.documents.put("constraints", constraints);
         String name = text(in, "Name", "");
         String id = java.util.HexFormat.of().formatHex(randomBytes(32));
-        keys.store().insertGrant(new KeyStore.Grant(id, k.keyId(), name, grantee, retiring, operations,
-                constraints == null || constraints.isNull() ? "" : constraints.toString(), c.principal().accountId(), keys.now()));
+        keys.store()
+                .insertGrant(new KeyStore.Grant(
+                        id,
+                        k.keyId(),
+                        name,
+                        grantee,
+                        retiring,
+                        operations,
+                        constraints == null || constraints.isNull() ? "" : constraints.toString(),
+                        c.principal().accountId(),
+                        keys.now()));
         t.response.put("grantId", id);
         out.put("GrantId", id).put("GrantToken", Base64.getEncoder().encodeToString(randomBytes(48)));
     }
@@ -570,9 +674,13 @@ public final class KmsApi {
         KmsKey k = key(c, in, "KeyId", "kms:ListGrants", t);
         ArrayNode list = out.putArray("Grants");
         for (KeyStore.Grant g : keys.store().grants(k.keyId())) {
-            ObjectNode o = list.addObject().put("KeyId", k.arn(keys.region())).put("GrantId", g.grantId()).put("Name", g.name())
-                    .put("CreationDate", g.created() / 1000.0).put("GranteePrincipal", g.grantee()).put("IssuingAccount",
-                            "arn:aws:iam::" + g.issuer() + ":root");
+            ObjectNode o = list.addObject()
+                    .put("KeyId", k.arn(keys.region()))
+                    .put("GrantId", g.grantId())
+                    .put("Name", g.name())
+                    .put("CreationDate", g.created() / 1000.0)
+                    .put("GranteePrincipal", g.grantee())
+                    .put("IssuingAccount", "arn:aws:iam::" + g.issuer() + ":root");
             if (!g.retiring().isEmpty()) o.put("RetiringPrincipal", g.retiring());
             ArrayNode ops = o.putArray("Operations");
             g.operations().forEach(ops::add);
@@ -591,7 +699,8 @@ public final class KmsApi {
         KmsKey k = key(c, in, "KeyId", "kms:RevokeGrant", t);
         String id = required(in, "GrantId");
         t.parameters.put("grantId", id);
-        if (!keys.store().deleteGrant(k.keyId(), id)) throw new KmsException(KmsException.NOT_FOUND, "Grant ID " + id + " not found");
+        if (!keys.store().deleteGrant(k.keyId(), id))
+            throw new KmsException(KmsException.NOT_FOUND, "Grant ID " + id + " not found");
     }
 
     // ---- tags ----
@@ -600,7 +709,8 @@ public final class KmsApi {
         KmsKey k = key(c, in, "KeyId", "kms:TagResource", t);
         Map<String, String> tags = tags(in.get("Tags"));
         if (tags.isEmpty()) throw KmsException.validation("Tags is required.");
-        if (keys.tags(k).size() + tags.size() > 50) throw new KmsException(KmsException.TAG, "Too many tags: at most 50 per key.");
+        if (keys.tags(k).size() + tags.size() > 50)
+            throw new KmsException(KmsException.TAG, "Too many tags: at most 50 per key.");
         keys.store().putTags(k.keyId(), tags);
     }
 
@@ -627,8 +737,10 @@ public final class KmsApi {
         for (JsonNode tag : tags) {
             String k = tag.path("TagKey").asText("");
             String v = tag.path("TagValue").asText("");
-            if (k.isEmpty() || k.length() > 128 || v.length() > 256) throw new KmsException(KmsException.TAG, "Invalid tag: " + k);
-            if (k.startsWith("aws:")) throw new KmsException(KmsException.TAG, "Tags beginning with aws: are reserved.");
+            if (k.isEmpty() || k.length() > 128 || v.length() > 256)
+                throw new KmsException(KmsException.TAG, "Invalid tag: " + k);
+            if (k.startsWith("aws:"))
+                throw new KmsException(KmsException.TAG, "Tags beginning with aws: are reserved.");
             out.put(k, v);
         }
         return out;
@@ -649,12 +761,18 @@ public final class KmsApi {
     /** Actions on no particular key (CreateKey, ListKeys, ListAliases): IAM policies alone decide. */
     private void authorizeIdentity(Caller c, String action) {
         Principal p = c.principal();
-        RequestContext ctx = new RequestContext(action, "*", Permissions.contextPrincipal(p), p.accountId(),
+        RequestContext ctx = new RequestContext(
+                action,
+                "*",
+                Permissions.contextPrincipal(p),
+                p.accountId(),
                 Permissions.globalKeys(p, c.now(), c.secure(), c.sourceIp(), keys.region()));
         Decision d = keys.permissions().decideIdentityOnly(p, ctx);
         if (!d.allowed()) {
-            throw new KmsException(KmsException.ACCESS_DENIED, "User: " + p.arn() + " is not authorized to perform: " + action
-                    + " on resource: * because no identity-based policy allows the " + action + " action");
+            throw new KmsException(
+                    KmsException.ACCESS_DENIED,
+                    "User: " + p.arn() + " is not authorized to perform: " + action
+                            + " on resource: * because no identity-based policy allows the " + action + " action");
         }
     }
 
@@ -662,8 +780,10 @@ public final class KmsApi {
         String a = text(in, "EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
         t.parameters.put("encryptionAlgorithm", a);
         if (!"SYMMETRIC_DEFAULT".equals(a)) {
-            throw new KmsException(KmsException.VALIDATION, "1 validation error detected: Value '" + a
-                    + "' at 'encryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT]");
+            throw new KmsException(
+                    KmsException.VALIDATION,
+                    "1 validation error detected: Value '" + a
+                            + "' at 'encryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT]");
         }
     }
 
@@ -690,15 +810,18 @@ public final class KmsApi {
             throw new KmsException(KmsException.SERIALIZATION, "Could not base64-decode " + field + ".");
         }
         if (raw.length < 1 || raw.length > max) {
-            throw KmsException.validation("1 validation error detected: Value at '" + Character.toLowerCase(field.charAt(0))
-                    + field.substring(1) + "' failed to satisfy constraint: Member must have length between 1 and " + max);
+            throw KmsException.validation("1 validation error detected: Value at '"
+                    + Character.toLowerCase(field.charAt(0)) + field.substring(1)
+                    + "' failed to satisfy constraint: Member must have length between 1 and " + max);
         }
         return raw;
     }
 
     private static List<Object> page(List<Object> all, JsonNode in, ObjectNode out) {
         int limit = in.hasNonNull("Limit") ? in.get("Limit").asInt(100) : 100;
-        if (limit < 1 || limit > 1000) throw KmsException.validation("1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
+        if (limit < 1 || limit > 1000)
+            throw KmsException.validation(
+                    "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
         int from = 0;
         if (in.hasNonNull("Marker")) {
             try {
@@ -718,8 +841,9 @@ public final class KmsApi {
     private static String required(JsonNode in, String field) {
         JsonNode v = in.get(field);
         if (v == null || v.isNull() || v.asText().isEmpty()) {
-            throw KmsException.validation("1 validation error detected: Value null at '" + Character.toLowerCase(field.charAt(0))
-                    + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
+            throw KmsException.validation(
+                    "1 validation error detected: Value null at '" + Character.toLowerCase(field.charAt(0))
+                            + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
         }
         return v.asText();
     }

@@ -11,12 +11,26 @@ import java.util.Set;
 /** Grant operations and constraints as AWS defines them. */
 final class KmsGrants {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> OPERATIONS = Set.of("Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-            "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair",
-            "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac",
+    static final Set<String> OPERATIONS = Set.of(
+            "Decrypt",
+            "Encrypt",
+            "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext",
+            "ReEncryptFrom",
+            "ReEncryptTo",
+            "CreateGrant",
+            "RetireGrant",
+            "DescribeKey",
+            "GenerateDataKeyPair",
+            "GenerateDataKeyPairWithoutPlaintext",
+            "Sign",
+            "Verify",
+            "GetPublicKey",
+            "GenerateMac",
+            "VerifyMac",
             "DeriveSharedSecret");
 
-    private KmsGrants() { }
+    private KmsGrants() {}
 
     /** EncryptionContextSubset: every pair is in the request's context; EncryptionContextEquals: the context is exactly it. */
     static boolean constraintsHold(String constraints, Map<String, String> context) {

@@ -5,9 +5,19 @@ package io.rampart.kms;
  * ("CUSTOMER", or "AWS" for the aws/s3 key S3 creates), the deletion date while pending deletion, rotation, the
  * current material version (older versions stay for decryption) and its key policy.
  */
-public record KmsKey(String keyId, String accountId, String description, String state, String keyManager, long created,
-                     Long deletionDate, boolean rotationEnabled, int rotationPeriodDays, Long lastRotation,
-                     int currentVersion, String policy) {
+public record KmsKey(
+        String keyId,
+        String accountId,
+        String description,
+        String state,
+        String keyManager,
+        long created,
+        Long deletionDate,
+        boolean rotationEnabled,
+        int rotationPeriodDays,
+        Long lastRotation,
+        int currentVersion,
+        String policy) {
     public static final String ENABLED = "Enabled";
     public static final String DISABLED = "Disabled";
     public static final String PENDING_DELETION = "PendingDeletion";
@@ -21,7 +31,18 @@ public record KmsKey(String keyId, String accountId, String description, String 
     }
 
     KmsKey withState(String s, Long deletion) {
-        return new KmsKey(keyId, accountId, description, s, keyManager, created, deletion, rotationEnabled,
-                rotationPeriodDays, lastRotation, currentVersion, policy);
+        return new KmsKey(
+                keyId,
+                accountId,
+                description,
+                s,
+                keyManager,
+                created,
+                deletion,
+                rotationEnabled,
+                rotationPeriodDays,
+                lastRotation,
+                currentVersion,
+                policy);
     }
 }

@@ -36,19 +36,20 @@ public final class SseKms {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a bucket key is used for new objects, and a decrypted one kept for reads. */
     static final long BUCKET_KEY_MILLIS = 10 * 60_000L;
+
     private static final int MAX_CACHED = 10_000;
     private static final String S3_ARN = "aws:s3:arn";
 
     /** What a write asks for: the key (id, ARN, alias; null for aws/s3), the caller's context, and a bucket key. */
-    public record Request(String keyRef, Map<String, String> context, boolean bucketKey) { }
+    public record Request(String keyRef, Map<String, String> context, boolean bucketKey) {}
 
     /**
      * An object's wrapped data key: the KMS ciphertext blob (of the data key, or of the bucket key), the key's ARN, the
      * full encryption context (base64 JSON), and with a bucket key the data key sealed under it.
      */
-    public record Wrapped(String blob, String keyArn, String context, String bucketKeySealed) { }
+    public record Wrapped(String blob, String keyArn, String context, String bucketKeySealed) {}
 
-    private record BucketKey(byte[] plaintext, String blob, long until) { }
+    private record BucketKey(byte[] plaintext, String blob, long until) {}
 
     private final KeyService keys;
     private final Map<String, BucketKey> generating = new ConcurrentHashMap<>();
@@ -82,7 +83,8 @@ public final class SseKms {
         if (n == null || !n.isObject()) throw KmsException.validation("The encryption context must be a JSON object.");
         for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isTextual()) throw KmsException.validation("The encryption context values must be strings.");
+            if (!e.getValue().isTextual())
+                throw KmsException.validation("The encryption context values must be strings.");
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
@@ -93,7 +95,8 @@ public final class SseKms {
         Caller c = caller.via(viaS3());
         KmsKey k;
         try {
-            k = req.keyRef() == null || req.keyRef().isEmpty() ? keys.s3DefaultKey(c.principal().accountId())
+            k = req.keyRef() == null || req.keyRef().isEmpty()
+                    ? keys.s3DefaultKey(c.principal().accountId())
                     : keys.resolve(c.principal().accountId(), req.keyRef());
         } catch (KmsException e) {
             record(c, "GenerateDataKey", null, Map.of(), e);
@@ -122,14 +125,16 @@ public final class SseKms {
         long now = System.currentTimeMillis();
         if (bk == null || bk.until() < now) {
             KeyService.DataKey d = keys.generateDataKey(k, 32, context);
-            bk = new BucketKey(d.plaintext(), Base64.getEncoder().encodeToString(d.ciphertext()), now + BUCKET_KEY_MILLIS);
+            bk = new BucketKey(
+                    d.plaintext(), Base64.getEncoder().encodeToString(d.ciphertext()), now + BUCKET_KEY_MILLIS);
             if (generating.size() > MAX_CACHED) generating.clear();
             generating.put(cacheKey, bk);
             if (opened.size() > MAX_CACHED) opened.clear();
             opened.put(bk.blob(), bk);
             record(c, "GenerateDataKey", arn, context, null);
         }
-        return new Wrapped(bk.blob(), arn, contextB64, Base64.getEncoder().encodeToString(seal(bk.plaintext(), dataKey)));
+        return new Wrapped(
+                bk.blob(), arn, contextB64, Base64.getEncoder().encodeToString(seal(bk.plaintext(), dataKey)));
     }
 
     /**
@@ -168,7 +173,8 @@ public final class SseKms {
 
     /** The KMS key a write would use, resolved as the caller (for errors before any data is read). */
     public String keyArn(Caller caller, String keyRef) {
-        KmsKey k = keyRef == null || keyRef.isEmpty() ? keys.s3DefaultKey(caller.principal().accountId())
+        KmsKey k = keyRef == null || keyRef.isEmpty()
+                ? keys.s3DefaultKey(caller.principal().accountId())
                 : keys.resolve(caller.principal().accountId(), keyRef);
         return k.arn(keys.region());
     }
@@ -221,15 +227,37 @@ public final class SseKms {
         if (!context.isEmpty()) docs.put("encryptionContext", JSON.valueToTree(context));
         Map<String, Object> additional = new LinkedHashMap<>();
         if (keyArn != null) additional.put(CloudTrailRecord.KMS_KEY_ARN, keyArn);
-        RequestFacts f = new RequestFacts(Instant.now(), UUID.randomUUID().toString(), null, "kms", event, keys.region(),
-                c.principal(), c.principal().accessKeyId(), CloudTrailRecord.INVOKED_BY_S3, CloudTrailRecord.INVOKED_BY_S3,
-                null, null, params, Map.of(), error == null ? 200 : error.status(), error == null ? null : error.code(),
-                error == null ? null : error.getMessage(), 0, 0, null, null, null, true, true, docs, additional);
+        RequestFacts f = new RequestFacts(
+                Instant.now(),
+                UUID.randomUUID().toString(),
+                null,
+                "kms",
+                event,
+                keys.region(),
+                c.principal(),
+                c.principal().accessKeyId(),
+                CloudTrailRecord.INVOKED_BY_S3,
+                CloudTrailRecord.INVOKED_BY_S3,
+                null,
+                null,
+                params,
+                Map.of(),
+                error == null ? 200 : error.status(),
+                error == null ? null : error.code(),
+                error == null ? null : error.getMessage(),
+                0,
+                0,
+                null,
+                null,
+                null,
+                true,
+                true,
+                docs,
+                additional);
         try {
             trail.record(f);
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(SseKms.class).error("could not record a KMS call made for S3", e);
         }
     }
-
 }

@@ -16,12 +16,14 @@ public final class MeteredTrail implements AuditTrail {
         this.metrics = metrics;
     }
 
-    @Override public void record(RequestFacts facts) {
+    @Override
+    public void record(RequestFacts facts) {
         count(facts);
         metrics.trailWrite(() -> delegate.record(facts));
     }
 
-    @Override public void recordDurably(RequestFacts facts) {
+    @Override
+    public void recordDurably(RequestFacts facts) {
         count(facts);
         metrics.trailWrite(() -> delegate.recordDurably(facts));
     }
@@ -32,7 +34,8 @@ public final class MeteredTrail implements AuditTrail {
         metrics.request(facts, nanos);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         delegate.close();
     }
 }

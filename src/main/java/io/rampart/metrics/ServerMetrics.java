@@ -31,25 +31,54 @@ public final class ServerMetrics implements AutoCloseable {
     static final int MAX_BUCKETS = 2_000;
 
     /** Operations that write object data, for the SSE-C and long-lived-key write series. */
-    private static final Set<String> DATA_WRITES = Set.of("PutObject", "CopyObject", "CreateMultipartUpload",
-            "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "DeleteObject", "DeleteObjects",
-            "PutObjectRetention", "PutObjectLegalHold", "PutObjectTagging", "DeleteObjectTagging");
-    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    private static final Set<String> DATA_WRITES = Set.of(
+            "PutObject",
+            "CopyObject",
+            "CreateMultipartUpload",
+            "UploadPart",
+            "UploadPartCopy",
+            "CompleteMultipartUpload",
+            "DeleteObject",
+            "DeleteObjects",
+            "PutObjectRetention",
+            "PutObjectLegalHold",
+            "PutObjectTagging",
+            "DeleteObjectTagging");
+
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2_500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60)
+    };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
-    private record RequestKey(String operation, int status, String bucket) { }
+    private record RequestKey(String operation, int status, String bucket) {}
 
-    private record OpBucket(String operation, String bucket) { }
+    private record OpBucket(String operation, String bucket) {}
 
     /** The meters one (operation, status, bucket) combination touches, built once. */
-    private record RequestMeters(Counter requests, Counter bytesIn, Counter bytesOut, Timer latency, Counter sseC,
-                                 Counter denied, Counter longLived) { }
+    private record RequestMeters(
+            Counter requests,
+            Counter bytesIn,
+            Counter bytesOut,
+            Timer latency,
+            Counter sseC,
+            Counter denied,
+            Counter longLived) {}
 
     private final Map<RequestKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
@@ -66,9 +95,11 @@ public final class ServerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         trailWrite = Timer.builder("rampart.trail.write")
                 .description("Time for an audit record to be accepted by the trail (durable records: until on disk)")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
         trailFailures = Counter.builder("rampart.trail.write.failures")
-                .description("Audit records the trail failed to write").register(registry);
+                .description("Audit records the trail failed to write")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -82,7 +113,9 @@ public final class ServerMetrics implements AutoCloseable {
 
     /** Registers a gauge over a value the server keeps elsewhere (queue depths...). */
     public void gauge(String name, String description, Supplier<Number> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+        io.micrometer.core.instrument.Gauge.builder(name, value)
+                .description(description)
+                .register(registry);
     }
 
     /** Counts one finished S3 request; {@code nanos} is how long it took. */
@@ -102,9 +135,15 @@ public final class ServerMetrics implements AutoCloseable {
         if ("AccessDenied".equals(f.errorCode())) m.denied().increment();
         if (f.principal().isLongLivedKey()) m.longLived().increment();
         if (f.status() == 403 && !"AccessDenied".equals(f.errorCode()) && f.errorCode() != null) {
-            authFailures.computeIfAbsent(f.errorCode(), code -> Counter.builder("rampart.s3.authentication.failures")
-                    .description("Requests refused before authorization (bad signature, unknown or inactive key...)")
-                    .tag("code", code).register(registry)).increment();
+            authFailures
+                    .computeIfAbsent(
+                            f.errorCode(),
+                            code -> Counter.builder("rampart.s3.authentication.failures")
+                                    .description(
+                                            "Requests refused before authorization (bad signature, unknown or inactive key...)")
+                                    .tag("code", code)
+                                    .register(registry))
+                    .increment();
         }
     }
 
@@ -112,23 +151,37 @@ public final class ServerMetrics implements AutoCloseable {
         String status = Integer.toString(k.status());
         String write = Boolean.toString(DATA_WRITES.contains(k.operation()));
         return new RequestMeters(
-                Counter.builder("rampart.s3.requests").description("S3 requests by operation, status and bucket")
-                        .tags("operation", k.operation(), "status", status, "bucket", k.bucket()).register(registry),
-                Counter.builder("rampart.s3.received.bytes").description("Request body bytes received").baseUnit("bytes")
-                        .tags("operation", k.operation(), "bucket", k.bucket()).register(registry),
-                Counter.builder("rampart.s3.sent.bytes").description("Response body bytes sent").baseUnit("bytes")
-                        .tags("operation", k.operation(), "bucket", k.bucket()).register(registry),
-                Timer.builder("rampart.s3.request.duration").description("S3 request latency by operation")
-                        .tags("operation", k.operation()).serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
+                Counter.builder("rampart.s3.requests")
+                        .description("S3 requests by operation, status and bucket")
+                        .tags("operation", k.operation(), "status", status, "bucket", k.bucket())
+                        .register(registry),
+                Counter.builder("rampart.s3.received.bytes")
+                        .description("Request body bytes received")
+                        .baseUnit("bytes")
+                        .tags("operation", k.operation(), "bucket", k.bucket())
+                        .register(registry),
+                Counter.builder("rampart.s3.sent.bytes")
+                        .description("Response body bytes sent")
+                        .baseUnit("bytes")
+                        .tags("operation", k.operation(), "bucket", k.bucket())
+                        .register(registry),
+                Timer.builder("rampart.s3.request.duration")
+                        .description("S3 request latency by operation")
+                        .tags("operation", k.operation())
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry),
                 Counter.builder("rampart.s3.sse.c.requests")
                         .description("Requests carrying an SSE-C customer key (allowed or refused)")
-                        .tags("operation", k.operation(), "bucket", k.bucket(), "write", write).register(registry),
+                        .tags("operation", k.operation(), "bucket", k.bucket(), "write", write)
+                        .register(registry),
                 Counter.builder("rampart.s3.authorization.denied")
                         .description("Requests refused with AccessDenied (policy, BlockedEncryptionTypes...)")
-                        .tags("operation", k.operation(), "bucket", k.bucket()).register(registry),
+                        .tags("operation", k.operation(), "bucket", k.bucket())
+                        .register(registry),
                 Counter.builder("rampart.s3.long.lived.key.requests")
                         .description("Requests signed with a long-lived access key (no session token)")
-                        .tags("operation", k.operation(), "bucket", k.bucket(), "write", write).register(registry));
+                        .tags("operation", k.operation(), "bucket", k.bucket(), "write", write)
+                        .register(registry));
     }
 
     /**
@@ -167,12 +220,19 @@ public final class ServerMetrics implements AutoCloseable {
     /** Counts one action of the lifecycle worker ({@code action} as in the access log, e.g. S3.EXPIRE.OBJECT). */
     public void lifecycleAction(String action, String bucket) {
         String b = knownBuckets.contains(bucket) || knownBuckets.size() < MAX_BUCKETS ? bucket : OTHER_BUCKET;
-        lifecycleActions.computeIfAbsent(new OpBucket(action, b), k -> Counter.builder("rampart.lifecycle.actions")
-                .description("Versions expired, delete markers created and uploads aborted by lifecycle rules")
-                .tags("action", k.operation(), "bucket", k.bucket()).register(registry)).increment();
+        lifecycleActions
+                .computeIfAbsent(
+                        new OpBucket(action, b),
+                        k -> Counter.builder("rampart.lifecycle.actions")
+                                .description(
+                                        "Versions expired, delete markers created and uploads aborted by lifecycle rules")
+                                .tags("action", k.operation(), "bucket", k.bucket())
+                                .register(registry))
+                .increment();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         gc.close();
         registry.close();
     }

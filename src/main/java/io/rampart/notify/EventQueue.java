@@ -14,7 +14,7 @@ import java.util.List;
 public final class EventQueue {
 
     /** One queued message for one target. */
-    public record Pending(long id, String target, String body, int attempts, long nextAttempt) { }
+    public record Pending(long id, String target, String body, int attempts, long nextAttempt) {}
 
     private final Database db;
 
@@ -42,7 +42,7 @@ public final class EventQueue {
     }
 
     /** A message for a target. */
-    public record Message(String target, String body) { }
+    public record Message(String target, String body) {}
 
     /** Messages in queue order (oldest first), at most {@code limit}. */
     public List<Pending> oldest(int limit) {
@@ -53,7 +53,8 @@ public final class EventQueue {
                 List<Pending> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)));
+                        out.add(new Pending(
+                                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)));
                     }
                 }
                 return out;
@@ -88,7 +89,7 @@ public final class EventQueue {
     public long size() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM notification_queue");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });

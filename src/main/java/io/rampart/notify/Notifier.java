@@ -21,7 +21,7 @@ public final class Notifier {
     private static final long CACHE_MILLIS = 10_000;
     private static final int MAX_CACHED = 10_000;
 
-    private record Cached(Optional<NotificationConfiguration.Owned> config, long until) { }
+    private record Cached(Optional<NotificationConfiguration.Owned> config, long until) {}
 
     private final MetadataStore meta;
     private final EventQueue queue;
@@ -53,8 +53,12 @@ public final class Notifier {
             cache.remove(bucket);
             return;
         }
-        if (!op.equals("PutObject") && !op.equals("PostObject") && !op.equals("CopyObject") && !op.equals("CompleteMultipartUpload")
-                && !op.equals("DeleteObject") && !op.equals("DeleteObjects")) {
+        if (!op.equals("PutObject")
+                && !op.equals("PostObject")
+                && !op.equals("CopyObject")
+                && !op.equals("CompleteMultipartUpload")
+                && !op.equals("DeleteObject")
+                && !op.equals("DeleteObjects")) {
             return;
         }
         Optional<NotificationConfiguration.Owned> config = config(bucket);
@@ -68,20 +72,43 @@ public final class Notifier {
             case "DeleteObject" -> {
                 boolean marker = "true".equals(f.responseElements().get("x-amz-delete-marker"))
                         && !f.requestParameters().containsKey("versionId");
-                String versionId = marker ? f.responseElements().get("x-amz-version-id") : f.requestParameters().get("versionId");
-                events.add(event(f, marker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete", config.get(),
-                        f.key(), -1, null, versionId));
+                String versionId = marker
+                        ? f.responseElements().get("x-amz-version-id")
+                        : f.requestParameters().get("versionId");
+                events.add(event(
+                        f,
+                        marker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete",
+                        config.get(),
+                        f.key(),
+                        -1,
+                        null,
+                        versionId));
             }
             default -> deletedMany(events, f, responseBody, config.get());
         }
         List<EventQueue.Message> messages = new ArrayList<>();
         for (S3EventMessage.Event e : events) {
-            for (NotificationConfiguration.Target t : config.get().configuration().queues()) {
+            for (NotificationConfiguration.Target t :
+                    config.get().configuration().queues()) {
                 if (!t.matches(e.eventName(), e.key())) continue;
-                S3EventMessage.Event withId = new S3EventMessage.Event(e.eventName(), e.time(), e.region(), e.principalId(),
-                        e.sourceIp(), e.requestId(), e.hostId(), t.id(), e.bucket(), e.ownerCanonicalId(), e.key(), e.size(),
-                        e.eTag(), e.versionId(), e.sequencer());
-                messages.add(new EventQueue.Message(NotificationConfiguration.targetId(t.arn()), S3EventMessage.json(withId)));
+                S3EventMessage.Event withId = new S3EventMessage.Event(
+                        e.eventName(),
+                        e.time(),
+                        e.region(),
+                        e.principalId(),
+                        e.sourceIp(),
+                        e.requestId(),
+                        e.hostId(),
+                        t.id(),
+                        e.bucket(),
+                        e.ownerCanonicalId(),
+                        e.key(),
+                        e.size(),
+                        e.eTag(),
+                        e.versionId(),
+                        e.sequencer());
+                messages.add(new EventQueue.Message(
+                        NotificationConfiguration.targetId(t.arn()), S3EventMessage.json(withId)));
             }
         }
         if (messages.isEmpty()) return;
@@ -93,16 +120,30 @@ public final class Notifier {
      * Queues the event of a lifecycle expiration (s3:LifecycleExpiration:Delete or :DeleteMarkerCreated), made by S3
      * itself. Returns once it is committed.
      */
-    public void lifecycleExpiration(String bucket, String key, String versionId, boolean deleteMarker, java.time.Instant time) {
+    public void lifecycleExpiration(
+            String bucket, String key, String versionId, boolean deleteMarker, java.time.Instant time) {
         Optional<NotificationConfiguration.Owned> config = config(bucket);
         if (config.isEmpty()) return;
         String name = deleteMarker ? "LifecycleExpiration:DeleteMarkerCreated" : "LifecycleExpiration:Delete";
         List<EventQueue.Message> messages = new ArrayList<>();
         for (NotificationConfiguration.Target t : config.get().configuration().queues()) {
             if (!t.matches(name, key)) continue;
-            S3EventMessage.Event e = new S3EventMessage.Event(name, time, region, "s3.amazonaws.com", "s3.amazonaws.com",
-                    String.format("%016X", sequencer.get()), "", t.id(), bucket, config.get().ownerCanonicalId(), key, -1, null,
-                    versionId, String.format("%016X", sequencer.incrementAndGet()));
+            S3EventMessage.Event e = new S3EventMessage.Event(
+                    name,
+                    time,
+                    region,
+                    "s3.amazonaws.com",
+                    "s3.amazonaws.com",
+                    String.format("%016X", sequencer.get()),
+                    "",
+                    t.id(),
+                    bucket,
+                    config.get().ownerCanonicalId(),
+                    key,
+                    -1,
+                    null,
+                    versionId,
+                    String.format("%016X", sequencer.incrementAndGet()));
             messages.add(new EventQueue.Message(NotificationConfiguration.targetId(t.arn()), S3EventMessage.json(e)));
         }
         if (messages.isEmpty()) return;
@@ -110,16 +151,19 @@ public final class Notifier {
         sender.poke();
     }
 
-    private void created(List<S3EventMessage.Event> events, RequestFacts f, String name, NotificationConfiguration.Owned c) {
+    private void created(
+            List<S3EventMessage.Event> events, RequestFacts f, String name, NotificationConfiguration.Owned c) {
         String versionId = f.responseElements().get("x-amz-version-id");
-        Optional<ObjectVersion> v = versionId != null ? meta.version(f.bucket(), f.key(), versionId) : meta.current(f.bucket(), f.key());
+        Optional<ObjectVersion> v =
+                versionId != null ? meta.version(f.bucket(), f.key(), versionId) : meta.current(f.bucket(), f.key());
         long size = v.map(ObjectVersion::size).orElse(Math.max(0, f.bytesIn()));
         String etag = v.map(ObjectVersion::etag).orElse(null);
         events.add(event(f, name, c, f.key(), size, etag, versionId));
     }
 
     /** DeleteObjects: one event per deleted key, read from the DeleteResult document. */
-    private void deletedMany(List<S3EventMessage.Event> events, RequestFacts f, byte[] body, NotificationConfiguration.Owned c) {
+    private void deletedMany(
+            List<S3EventMessage.Event> events, RequestFacts f, byte[] body, NotificationConfiguration.Owned c) {
         if (body == null) return;
         XmlElement result;
         try {
@@ -133,15 +177,36 @@ public final class Notifier {
             Optional<String> versionId = d.childText("VersionId");
             boolean marker = d.childText("DeleteMarker").map("true"::equals).orElse(false) && versionId.isEmpty();
             String v = marker ? d.childText("DeleteMarkerVersionId").orElse(null) : versionId.orElse(null);
-            events.add(event(f, marker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete", c, key, -1, null, v));
+            events.add(event(
+                    f, marker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete", c, key, -1, null, v));
         }
     }
 
-    private S3EventMessage.Event event(RequestFacts f, String name, NotificationConfiguration.Owned c, String key, long size,
-                                       String etag, String versionId) {
-        String principalId = f.principal().isAnonymous() ? "anonymous" : f.principal().principalId();
-        return new S3EventMessage.Event(name, f.time(), region, principalId, f.sourceIp(), f.requestId(), f.hostId(), null,
-                f.bucket(), c.ownerCanonicalId(), key, size, etag, versionId,
+    private S3EventMessage.Event event(
+            RequestFacts f,
+            String name,
+            NotificationConfiguration.Owned c,
+            String key,
+            long size,
+            String etag,
+            String versionId) {
+        String principalId =
+                f.principal().isAnonymous() ? "anonymous" : f.principal().principalId();
+        return new S3EventMessage.Event(
+                name,
+                f.time(),
+                region,
+                principalId,
+                f.sourceIp(),
+                f.requestId(),
+                f.hostId(),
+                null,
+                f.bucket(),
+                c.ownerCanonicalId(),
+                key,
+                size,
+                etag,
+                versionId,
                 String.format("%016X", sequencer.incrementAndGet()));
     }
 

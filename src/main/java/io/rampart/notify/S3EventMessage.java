@@ -14,16 +14,29 @@ import java.time.format.DateTimeFormatter;
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
  */
 public final class S3EventMessage {
-    private S3EventMessage() { }
+    private S3EventMessage() {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /** One event on one object. {@code size} and {@code eTag} are for ObjectCreated events; -1 / null otherwise. */
-    public record Event(String eventName, Instant time, String region, String principalId, String sourceIp,
-                        String requestId, String hostId, String configurationId, String bucket, String ownerCanonicalId,
-                        String key, long size, String eTag, String versionId, String sequencer) { }
+    public record Event(
+            String eventName,
+            Instant time,
+            String region,
+            String principalId,
+            String sourceIp,
+            String requestId,
+            String hostId,
+            String configurationId,
+            String bucket,
+            String ownerCanonicalId,
+            String key,
+            long size,
+            String eTag,
+            String versionId,
+            String sequencer) {}
 
     public static String json(Event e) {
         ObjectNode root = JSON.createObjectNode();

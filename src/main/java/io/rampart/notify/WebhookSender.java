@@ -34,6 +34,7 @@ public final class WebhookSender implements AutoCloseable {
     private final Duration maxDelay;
     /** Created on the first delivery: building an HttpClient initialises TLS, which need not delay start-up. */
     private volatile HttpClient http;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final AtomicLong delivered = new AtomicLong();
@@ -49,15 +50,18 @@ public final class WebhookSender implements AutoCloseable {
             synchronized (this) {
                 h = http;
                 if (h == null) {
-                    http = h = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                    http = h = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
                 }
             }
         }
         return h;
     }
 
-    public WebhookSender(EventQueue queue, Map<String, URI> targets, Clock clock, Duration retryBase, Duration maxDelay) {
+    public WebhookSender(
+            EventQueue queue, Map<String, URI> targets, Clock clock, Duration retryBase, Duration maxDelay) {
         this.queue = queue;
         this.targets = Map.copyOf(targets);
         this.clock = clock;
@@ -120,8 +124,10 @@ public final class WebhookSender implements AutoCloseable {
             if (url == null) {
                 // Configured when the event was queued, not now: keep it for when the target is configured again.
                 if (warnedUnknown.add(p.target())) {
-                    log.warn("messages for webhook target '{}' are queued but no such webhook is configured now "
-                            + "(--notify-webhook ID=URL or --detect-webhook URL); they are kept", p.target());
+                    log.warn(
+                            "messages for webhook target '{}' are queued but no such webhook is configured now "
+                                    + "(--notify-webhook ID=URL or --detect-webhook URL); they are kept",
+                            p.target());
                 }
                 blocked.add(p.target());
                 continue;
@@ -142,8 +148,12 @@ public final class WebhookSender implements AutoCloseable {
                 blocked.add(p.target());
                 nextDue = Math.min(nextDue, clock.millis() + delay);
                 if (Long.bitCount(p.attempts() + 1L) == 1) {
-                    log.warn("webhook '{}' did not accept event notification {} (attempt {}); retrying in {} ms",
-                            p.target(), p.id(), p.attempts() + 1, delay);
+                    log.warn(
+                            "webhook '{}' did not accept event notification {} (attempt {}); retrying in {} ms",
+                            p.target(),
+                            p.id(),
+                            p.attempts() + 1,
+                            delay);
                 }
             }
         }
@@ -158,9 +168,12 @@ public final class WebhookSender implements AutoCloseable {
     }
 
     private boolean send(URI url, String body) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").header("User-Agent", "Rampart")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Rampart")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         try {
             HttpResponse<Void> r = http().send(request, HttpResponse.BodyHandlers.discarding());
             return r.statusCode() / 100 == 2;
@@ -172,7 +185,8 @@ public final class WebhookSender implements AutoCloseable {
         }
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         closed = true;
         poke();
         thread.interrupt();

@@ -18,7 +18,11 @@ import java.util.List;
  */
 public final class Condition {
 
-    public enum SetQualifier { NONE, FOR_ANY_VALUE, FOR_ALL_VALUES }
+    public enum SetQualifier {
+        NONE,
+        FOR_ANY_VALUE,
+        FOR_ALL_VALUES
+    }
 
     private final ConditionOperator operator;
     private final SetQualifier qualifier;
@@ -28,8 +32,13 @@ public final class Condition {
     private final List<String> values;
     private final Object[] compiled;
 
-    private Condition(ConditionOperator operator, SetQualifier qualifier, boolean ifExists, String key,
-                      List<String> values, Object[] compiled) {
+    private Condition(
+            ConditionOperator operator,
+            SetQualifier qualifier,
+            boolean ifExists,
+            String key,
+            List<String> values,
+            Object[] compiled) {
         this.operator = operator;
         this.qualifier = qualifier;
         this.ifExists = ifExists;
@@ -39,15 +48,34 @@ public final class Condition {
         this.compiled = compiled;
     }
 
-    public ConditionOperator operator() { return operator; }
-    public SetQualifier qualifier() { return qualifier; }
-    public boolean ifExists() { return ifExists; }
-    public String key() { return key; }
-    public List<String> values() { return values; }
+    public ConditionOperator operator() {
+        return operator;
+    }
+
+    public SetQualifier qualifier() {
+        return qualifier;
+    }
+
+    public boolean ifExists() {
+        return ifExists;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public List<String> values() {
+        return values;
+    }
 
     /** Compiles values; returns null for a value the operator cannot interpret (a malformed policy). */
-    static Condition compile(ConditionOperator op, SetQualifier q, boolean ifExists, String key, List<String> values,
-                             boolean variables) {
+    static Condition compile(
+            ConditionOperator op,
+            SetQualifier q,
+            boolean ifExists,
+            String key,
+            List<String> values,
+            boolean variables) {
         Object[] c = new Object[values.size()];
         boolean vars = variables && op.supportsVariables();
         for (int i = 0; i < c.length; i++) {
@@ -59,7 +87,8 @@ public final class Condition {
                 case DATE -> date(v);
                 case BINARY -> binary(v);
                 case IP -> IpCidr.parse(v);
-                case NULL -> v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
+                case NULL ->
+                    v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
             };
             if (o == null) return null;
             c[i] = o;
@@ -247,8 +276,13 @@ public final class Condition {
      */
     private static Long fastIsoInstant(String t) {
         int n = t.length();
-        if (n < 20 || t.charAt(n - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':') {
+        if (n < 20
+                || t.charAt(n - 1) != 'Z'
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(10) != 'T'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
             return null;
         }
         int year = digits(t, 0, 4);
@@ -257,8 +291,17 @@ public final class Condition {
         int hour = digits(t, 11, 2);
         int minute = digits(t, 14, 2);
         int second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return null;
         }
         int millis = 0;

@@ -32,9 +32,26 @@ public enum ConditionOperator {
     ARN_NOT_LIKE("ArnNotLike", Family.ARN, true, Cmp.EQ),
     NULL("Null", Family.NULL, false, Cmp.EQ);
 
-    enum Family { STRING, STRING_IGNORE_CASE, STRING_LIKE, NUMERIC, DATE, BOOL, BINARY, IP, ARN, NULL }
+    enum Family {
+        STRING,
+        STRING_IGNORE_CASE,
+        STRING_LIKE,
+        NUMERIC,
+        DATE,
+        BOOL,
+        BINARY,
+        IP,
+        ARN,
+        NULL
+    }
 
-    enum Cmp { EQ, LT, LE, GT, GE }
+    enum Cmp {
+        EQ,
+        LT,
+        LE,
+        GT,
+        GE
+    }
 
     private final String awsName;
     final Family family;
@@ -58,8 +75,11 @@ public enum ConditionOperator {
 
     /** Whether policy variables are substituted in this operator's values (AWS: string, Bool, ARN). */
     boolean supportsVariables() {
-        return family == Family.STRING || family == Family.STRING_IGNORE_CASE || family == Family.STRING_LIKE
-                || family == Family.BOOL || family == Family.ARN;
+        return family == Family.STRING
+                || family == Family.STRING_IGNORE_CASE
+                || family == Family.STRING_LIKE
+                || family == Family.BOOL
+                || family == Family.ARN;
     }
 
     static Optional<ConditionOperator> byName(String name) {

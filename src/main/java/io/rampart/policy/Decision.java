@@ -19,6 +19,7 @@ public record Decision(Outcome outcome, Optional<Deciding> by, Optional<PolicyKi
     static final Decision ROOT_ALLOW = new Decision(Outcome.ALLOW, Optional.empty());
 
     private static final Map<PolicyKind, Decision> IMPLICIT = new EnumMap<>(PolicyKind.class);
+
     static {
         for (PolicyKind k : PolicyKind.values()) {
             IMPLICIT.put(k, new Decision(Outcome.IMPLICIT_DENY, Optional.empty(), Optional.of(k)));

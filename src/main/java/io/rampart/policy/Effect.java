@@ -1,3 +1,6 @@
 package io.rampart.policy;
 
-public enum Effect { ALLOW, DENY }
+public enum Effect {
+    ALLOW,
+    DENY
+}

@@ -20,18 +20,19 @@ import java.util.List;
  */
 public final class Evaluator {
 
-    private Evaluator() {
-    }
+    private Evaluator() {}
 
     public static Decision evaluate(PolicySet set, RequestContext ctx) {
         // 1. Explicit deny anywhere.
         Statement deny = firstDeny(set.scps(), ctx);
         if (deny == null) deny = firstDeny(set.rcps(), ctx);
         if (deny == null && set.resourcePolicy().isPresent()) {
-            deny = firstResourceDeny(set.resourcePolicy().get(), ctx, set.permissionsBoundary().isPresent());
+            deny = firstResourceDeny(
+                    set.resourcePolicy().get(), ctx, set.permissionsBoundary().isPresent());
         }
         if (deny == null) deny = firstDeny(set.identityPolicies(), ctx);
-        if (deny == null && set.permissionsBoundary().isPresent()) deny = firstDeny(set.permissionsBoundary().get(), ctx);
+        if (deny == null && set.permissionsBoundary().isPresent())
+            deny = firstDeny(set.permissionsBoundary().get(), ctx);
         if (deny == null) deny = firstDeny(set.sessionPolicies(), ctx);
         if (deny != null) return deny.decision();
 
@@ -53,7 +54,8 @@ public final class Evaluator {
             }
         }
         PrincipalType type = ctx.principal().type();
-        if (type == PrincipalType.ANONYMOUS || type == PrincipalType.SERVICE
+        if (type == PrincipalType.ANONYMOUS
+                || type == PrincipalType.SERVICE
                 || type == PrincipalType.FEDERATED_PROVIDER) {
             // No identity-based policies exist for these callers; only the resource policy can grant.
             return resourceAllow != null ? resourceAllow.decision() : Decision.implicitDeny(PolicyKind.RESOURCE);
@@ -96,7 +98,8 @@ public final class Evaluator {
     public static Decision evaluateTrust(PolicyDocument trust, PolicySet callerSide, RequestContext ctx) {
         Statement deny = firstDeny(trust, ctx);
         if (deny == null) deny = firstDeny(callerSide.identityPolicies(), ctx);
-        if (deny == null && callerSide.permissionsBoundary().isPresent()) deny = firstDeny(callerSide.permissionsBoundary().get(), ctx);
+        if (deny == null && callerSide.permissionsBoundary().isPresent())
+            deny = firstDeny(callerSide.permissionsBoundary().get(), ctx);
         if (deny == null) deny = firstDeny(callerSide.sessionPolicies(), ctx);
         if (deny != null) return deny.decision();
         Statement allow = null;
@@ -110,12 +113,19 @@ public final class Evaluator {
         }
         if (allow == null) return Decision.implicitDeny(PolicyKind.TRUST);
         PrincipalType type = ctx.principal().type();
-        if ((grade == PrincipalMatcher.DIRECT && callerSide.sameAccount()) || type == PrincipalType.FEDERATED_PROVIDER
+        if ((grade == PrincipalMatcher.DIRECT && callerSide.sameAccount())
+                || type == PrincipalType.FEDERATED_PROVIDER
                 || type == PrincipalType.SERVICE) {
             return allow.decision();
         }
-        PolicySet identity = new PolicySet(List.of(), List.of(), java.util.Optional.empty(), callerSide.identityPolicies(),
-                callerSide.permissionsBoundary(), callerSide.sessionPolicies(), true);
+        PolicySet identity = new PolicySet(
+                List.of(),
+                List.of(),
+                java.util.Optional.empty(),
+                callerSide.identityPolicies(),
+                callerSide.permissionsBoundary(),
+                callerSide.sessionPolicies(),
+                true);
         Decision d = evaluate(identity, ctx);
         return d.allowed() ? allow.decision() : d;
     }
@@ -161,5 +171,4 @@ public final class Evaluator {
         }
         return null;
     }
-
 }

@@ -13,7 +13,12 @@ final class Glob {
     /** {@code ?} inside one of an ARN's first five segments: one character that is not a colon. */
     static final int SEG_QMARK = -4;
 
-    private enum Shape { ANY, LITERAL, PREFIX, GENERAL }
+    private enum Shape {
+        ANY,
+        LITERAL,
+        PREFIX,
+        GENERAL
+    }
 
     private final int[] codes;
     private final boolean ignoreCase;

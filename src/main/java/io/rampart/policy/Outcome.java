@@ -1,3 +1,7 @@
 package io.rampart.policy;
 
-public enum Outcome { ALLOW, EXPLICIT_DENY, IMPLICIT_DENY }
+public enum Outcome {
+    ALLOW,
+    EXPLICIT_DENY,
+    IMPLICIT_DENY
+}

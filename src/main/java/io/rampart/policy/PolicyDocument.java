@@ -29,6 +29,7 @@ public record PolicyDocument(
 
     /** AWS size quotas; callers apply the per-entity ones to {@link #size()}. */
     public static final int MAX_BUCKET_POLICY_BYTES = 20 * 1024;
+
     public static final int MAX_USER_INLINE = 2_048;
     public static final int MAX_GROUP_INLINE = 5_120;
     public static final int MAX_ROLE_INLINE = 10_240;

@@ -50,15 +50,21 @@ final class PolicyParser {
             .build());
 
     private static final Set<String> TOP = Set.of("Version", "Id", "Statement");
-    private static final Set<String> STMT = Set.of("Sid", "Effect", "Principal", "NotPrincipal", "Action",
-            "NotAction", "Resource", "NotResource", "Condition");
+    private static final Set<String> STMT = Set.of(
+            "Sid",
+            "Effect",
+            "Principal",
+            "NotPrincipal",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Condition");
     private static final Pattern ACTION = Pattern.compile("[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-    private static final Pattern AWS_PRINCIPAL_ARN =
-            Pattern.compile("arn:aws[a-z-]*:(iam|sts)::(\\d{12}):([^*?\\s]+)");
+    private static final Pattern AWS_PRINCIPAL_ARN = Pattern.compile("arn:aws[a-z-]*:(iam|sts)::(\\d{12}):([^*?\\s]+)");
 
-    private PolicyParser() {
-    }
+    private PolicyParser() {}
 
     static PolicyDocument parse(String json, PolicyKind kind, Optional<String> name) {
         if (json == null) throw new MalformedPolicyException(kind == PolicyKind.RESOURCE ? S3_SYNTAX : SYNTAX);
@@ -70,14 +76,18 @@ final class PolicyParser {
                 }
             }
             case SCP, RCP -> {
-                if (json.length() > PolicyDocument.MAX_ORGANIZATIONS_POLICY) throw new MalformedPolicyException(TOO_LARGE);
+                if (json.length() > PolicyDocument.MAX_ORGANIZATIONS_POLICY)
+                    throw new MalformedPolicyException(TOO_LARGE);
             }
             case BOUNDARY -> {
                 if (size > PolicyDocument.MAX_MANAGED) {
-                    throw new MalformedPolicyException("Cannot exceed quota for PolicySize: " + PolicyDocument.MAX_MANAGED);
+                    throw new MalformedPolicyException(
+                            "Cannot exceed quota for PolicySize: " + PolicyDocument.MAX_MANAGED);
                 }
             }
-            default -> { /* per-entity limits are the caller's, via size() */ }
+            default -> {
+                /* per-entity limits are the caller's, via size() */
+            }
         }
         JsonNode root;
         try {
@@ -97,7 +107,8 @@ final class PolicyParser {
             if (kind == PolicyKind.SCP || kind == PolicyKind.RCP) throw new MalformedPolicyException(MISSING_VERSION);
         } else {
             if (!v.isTextual()
-                    || !(v.asText().equals(PolicyDocument.VERSION_2012) || v.asText().equals(PolicyDocument.VERSION_2008))) {
+                    || !(v.asText().equals(PolicyDocument.VERSION_2012)
+                            || v.asText().equals(PolicyDocument.VERSION_2008))) {
                 throw new MalformedPolicyException(BAD_VERSION);
             }
             version = v.asText();
@@ -138,8 +149,8 @@ final class PolicyParser {
         return new PolicyDocument(kind, name, version, id, statements, size, json);
     }
 
-    private static Statement statement(JsonNode s, int index, PolicyKind kind, boolean variables,
-                                       Optional<String> label) {
+    private static Statement statement(
+            JsonNode s, int index, PolicyKind kind, boolean variables, Optional<String> label) {
         for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
             if (!STMT.contains(it.next())) throw new MalformedPolicyException(UNKNOWN_FIELD);
         }
@@ -175,7 +186,8 @@ final class PolicyParser {
                     notPrincipal = true;
                 }
                 principal = principal(pr != null ? pr : npr);
-                if (kind == PolicyKind.RCP && !(pr != null && pr.isTextual() && pr.asText().equals("*"))) {
+                if (kind == PolicyKind.RCP
+                        && !(pr != null && pr.isTextual() && pr.asText().equals("*"))) {
                     throw new MalformedPolicyException(INVALID_PRINCIPAL);
                 }
             }
@@ -214,14 +226,26 @@ final class PolicyParser {
         List<Condition> conditions = conditions(s.get("Condition"), variables);
 
         if (kind == PolicyKind.RCP && effect == Effect.ALLOW) {
-            boolean fullAccess = actionTexts.equals(List.of("*")) && rs != null
-                    && strings(rs, INVALID_RESOURCE).equals(List.of("*")) && conditions.isEmpty();
+            boolean fullAccess = actionTexts.equals(List.of("*"))
+                    && rs != null
+                    && strings(rs, INVALID_RESOURCE).equals(List.of("*"))
+                    && conditions.isEmpty();
             if (!fullAccess) throw new MalformedPolicyException(RCP_ALLOW);
         }
 
         Deciding deciding = new Deciding(kind, label, sid, index);
-        return new Statement(sid, index, effect, principal, notPrincipal, actions, nac != null, resources,
-                nrs != null, conditions, deciding);
+        return new Statement(
+                sid,
+                index,
+                effect,
+                principal,
+                notPrincipal,
+                actions,
+                nac != null,
+                resources,
+                nrs != null,
+                conditions,
+                deciding);
     }
 
     private static boolean validResource(String r) {
@@ -319,7 +343,9 @@ final class PolicyParser {
                 throw new MalformedPolicyException(UNKNOWN_OPERATOR);
             }
             if (!block.getValue().isObject()) throw new MalformedPolicyException(SYNTAX);
-            for (Iterator<Map.Entry<String, JsonNode>> keys = block.getValue().properties().iterator(); keys.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> keys =
+                            block.getValue().properties().iterator();
+                    keys.hasNext(); ) {
                 var k = keys.next();
                 String key = k.getKey();
                 if (key.isBlank() || key.indexOf(':') <= 0) throw new MalformedPolicyException(INVALID_CONDITION_KEY);
@@ -375,5 +401,4 @@ final class PolicyParser {
         }
         return n;
     }
-
 }

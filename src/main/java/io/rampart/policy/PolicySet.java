@@ -43,17 +43,60 @@ public record PolicySet(
         private List<PolicyDocument> session = List.of();
         private boolean sameAccount = true;
 
-        public Builder scps(List<PolicyDocument> v) { scps = v; return this; }
-        public Builder scps(PolicyDocument... v) { scps = List.of(v); return this; }
-        public Builder rcps(List<PolicyDocument> v) { rcps = v; return this; }
-        public Builder rcps(PolicyDocument... v) { rcps = List.of(v); return this; }
-        public Builder resourcePolicy(PolicyDocument v) { resourcePolicy = Optional.ofNullable(v); return this; }
-        public Builder identityPolicies(List<PolicyDocument> v) { identity = v; return this; }
-        public Builder identityPolicies(PolicyDocument... v) { identity = List.of(v); return this; }
-        public Builder permissionsBoundary(PolicyDocument v) { boundary = Optional.ofNullable(v); return this; }
-        public Builder sessionPolicies(List<PolicyDocument> v) { session = v; return this; }
-        public Builder sessionPolicies(PolicyDocument... v) { session = List.of(v); return this; }
-        public Builder sameAccount(boolean v) { sameAccount = v; return this; }
+        public Builder scps(List<PolicyDocument> v) {
+            scps = v;
+            return this;
+        }
+
+        public Builder scps(PolicyDocument... v) {
+            scps = List.of(v);
+            return this;
+        }
+
+        public Builder rcps(List<PolicyDocument> v) {
+            rcps = v;
+            return this;
+        }
+
+        public Builder rcps(PolicyDocument... v) {
+            rcps = List.of(v);
+            return this;
+        }
+
+        public Builder resourcePolicy(PolicyDocument v) {
+            resourcePolicy = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder identityPolicies(List<PolicyDocument> v) {
+            identity = v;
+            return this;
+        }
+
+        public Builder identityPolicies(PolicyDocument... v) {
+            identity = List.of(v);
+            return this;
+        }
+
+        public Builder permissionsBoundary(PolicyDocument v) {
+            boundary = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder sessionPolicies(List<PolicyDocument> v) {
+            session = v;
+            return this;
+        }
+
+        public Builder sessionPolicies(PolicyDocument... v) {
+            session = List.of(v);
+            return this;
+        }
+
+        public Builder sameAccount(boolean v) {
+            sameAccount = v;
+            return this;
+        }
 
         public PolicySet build() {
             return new PolicySet(scps, rcps, resourcePolicy, identity, boundary, session, sameAccount);

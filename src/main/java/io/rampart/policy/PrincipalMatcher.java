@@ -24,8 +24,13 @@ final class PrincipalMatcher {
     private final Set<String> federated;
     private final Set<String> canonical;
 
-    PrincipalMatcher(boolean any, List<String> arns, List<String> accounts, List<String> services,
-                     List<String> federated, List<String> canonical) {
+    PrincipalMatcher(
+            boolean any,
+            List<String> arns,
+            List<String> accounts,
+            List<String> services,
+            List<String> federated,
+            List<String> canonical) {
         this.any = any;
         this.arns = Set.copyOf(arns);
         this.accounts = Set.copyOf(accounts);

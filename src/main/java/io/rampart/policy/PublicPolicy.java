@@ -20,17 +20,30 @@ import java.util.Set;
 public final class PublicPolicy {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PublicPolicy() { }
+    private PublicPolicy() {}
 
     /**
      * Condition keys whose fixed values make a grant to "*" non-public, as S3's "The meaning of public" lists them.
      * aws:SourceIp counts only for ranges narrower than /8 (IPv4) or /32 (IPv6).
      */
-    private static final Set<String> RESTRICTING_KEYS = Set.of("aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce",
-            "aws:sourceaccount", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths", "aws:principalorgid",
-            "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:userid",
-            "aws:principalservicename", "aws:principalservicenameslist", "s3:dataaccesspointarn",
-            "s3:dataaccesspointaccount", "aws:sourceip");
+    private static final Set<String> RESTRICTING_KEYS = Set.of(
+            "aws:sourcearn",
+            "aws:sourcevpc",
+            "aws:sourcevpce",
+            "aws:sourceaccount",
+            "aws:sourceowner",
+            "aws:sourceorgid",
+            "aws:sourceorgpaths",
+            "aws:principalorgid",
+            "aws:principalorgpaths",
+            "aws:principalaccount",
+            "aws:principalarn",
+            "aws:userid",
+            "aws:principalservicename",
+            "aws:principalservicenameslist",
+            "s3:dataaccesspointarn",
+            "s3:dataaccesspointaccount",
+            "aws:sourceip");
 
     /** Whether the policy document (JSON text) is public. */
     public static boolean isPublic(String json) {
@@ -70,9 +83,14 @@ public final class PublicPolicy {
             // Negated operators and IfExists variants let requests without the key (or with any other value) through.
             if (operator.endsWith("IfExists") || operator.contains("Not") || operator.equals("Null")) continue;
             String bare = operator.contains(":") ? operator.substring(operator.indexOf(':') + 1) : operator;
-            if (!(bare.startsWith("StringEquals") || bare.startsWith("StringLike") || bare.startsWith("ArnEquals")
-                    || bare.startsWith("ArnLike") || bare.equals("IpAddress"))) continue;
-            for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().properties().iterator(); keys.hasNext(); ) {
+            if (!(bare.startsWith("StringEquals")
+                    || bare.startsWith("StringLike")
+                    || bare.startsWith("ArnEquals")
+                    || bare.startsWith("ArnLike")
+                    || bare.equals("IpAddress"))) continue;
+            for (Iterator<Map.Entry<String, JsonNode>> keys =
+                            op.getValue().properties().iterator();
+                    keys.hasNext(); ) {
                 Map.Entry<String, JsonNode> k = keys.next();
                 String key = k.getKey().toLowerCase(Locale.ROOT);
                 if (!RESTRICTING_KEYS.contains(key)) continue;
@@ -80,7 +98,8 @@ public final class PublicPolicy {
                 if (values.isEmpty()) continue;
                 boolean fixed = true;
                 for (String v : values) {
-                    if (key.equals("aws:sourceip") ? !narrowRange(v) : (v.contains("*") || v.contains("?"))) fixed = false;
+                    if (key.equals("aws:sourceip") ? !narrowRange(v) : (v.contains("*") || v.contains("?")))
+                        fixed = false;
                 }
                 if (fixed) return true;
             }

@@ -45,7 +45,8 @@ public record RequestContext(
             userId = userId == null ? "" : userId;
             username = username == null ? "" : username;
             canonicalUserId = canonicalUserId == null ? "" : canonicalUserId;
-            if (roleArn == null || roleArn.isEmpty()) roleArn = type == PrincipalType.ASSUMED_ROLE ? roleArnOf(arn) : "";
+            if (roleArn == null || roleArn.isEmpty())
+                roleArn = type == PrincipalType.ASSUMED_ROLE ? roleArnOf(arn) : "";
         }
 
         public static Principal anonymous() {
@@ -53,18 +54,30 @@ public record RequestContext(
         }
 
         public static Principal iamUser(String accountId, String name, String userId) {
-            return new Principal("arn:aws:iam::" + accountId + ":user/" + name, accountId, PrincipalType.IAM_USER,
-                    userId, name, "", "");
+            return new Principal(
+                    "arn:aws:iam::" + accountId + ":user/" + name,
+                    accountId,
+                    PrincipalType.IAM_USER,
+                    userId,
+                    name,
+                    "",
+                    "");
         }
 
         public static Principal root(String accountId) {
-            return new Principal("arn:aws:iam::" + accountId + ":root", accountId, PrincipalType.ROOT, accountId, "",
-                    "", "");
+            return new Principal(
+                    "arn:aws:iam::" + accountId + ":root", accountId, PrincipalType.ROOT, accountId, "", "", "");
         }
 
         public static Principal assumedRole(String accountId, String roleName, String sessionName, String roleId) {
-            return new Principal("arn:aws:sts::" + accountId + ":assumed-role/" + roleName + "/" + sessionName,
-                    accountId, PrincipalType.ASSUMED_ROLE, roleId + ":" + sessionName, "", "", "");
+            return new Principal(
+                    "arn:aws:sts::" + accountId + ":assumed-role/" + roleName + "/" + sessionName,
+                    accountId,
+                    PrincipalType.ASSUMED_ROLE,
+                    roleId + ":" + sessionName,
+                    "",
+                    "",
+                    "");
         }
 
         /** The aws:PrincipalArn value: the role ARN for a role session, else the caller's ARN. */
@@ -118,7 +131,8 @@ public record RequestContext(
             m.put(normalize(e.getKey()), List.copyOf(e.getValue()));
         }
         if (p.type() != PrincipalType.ANONYMOUS) {
-            if (p.type() == PrincipalType.IAM_USER && !p.username().isEmpty()) m.putIfAbsent("aws:username", List.of(p.username()));
+            if (p.type() == PrincipalType.IAM_USER && !p.username().isEmpty())
+                m.putIfAbsent("aws:username", List.of(p.username()));
             if (!p.userId().isEmpty()) m.putIfAbsent("aws:userid", List.of(p.userId()));
             if (!p.principalArnKey().isEmpty()) m.putIfAbsent("aws:principalarn", List.of(p.principalArnKey()));
             if (!p.accountId().isEmpty()) m.putIfAbsent("aws:principalaccount", List.of(p.accountId()));

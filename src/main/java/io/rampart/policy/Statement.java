@@ -11,18 +11,27 @@ public final class Statement {
     private final Optional<String> sid;
     private final int index;
     private final Effect effect;
-    private final PrincipalMatcher principal;   // null: the policy kind has no Principal element
+    private final PrincipalMatcher principal; // null: the policy kind has no Principal element
     private final boolean notPrincipal;
     private final Glob[] actions;
     private final boolean notAction;
-    private final Template[] resources;          // null: no Resource element (trust policy)
+    private final Template[] resources; // null: no Resource element (trust policy)
     private final boolean notResource;
     private final Condition[] conditions;
     private final Decision decision;
 
-    Statement(Optional<String> sid, int index, Effect effect, PrincipalMatcher principal, boolean notPrincipal,
-              List<Glob> actions, boolean notAction, List<Template> resources, boolean notResource,
-              List<Condition> conditions, Deciding deciding) {
+    Statement(
+            Optional<String> sid,
+            int index,
+            Effect effect,
+            PrincipalMatcher principal,
+            boolean notPrincipal,
+            List<Glob> actions,
+            boolean notAction,
+            List<Template> resources,
+            boolean notResource,
+            List<Condition> conditions,
+            Deciding deciding) {
         this.sid = sid;
         this.index = index;
         this.effect = effect;
@@ -33,14 +42,25 @@ public final class Statement {
         this.resources = resources == null ? null : resources.toArray(new Template[0]);
         this.notResource = notResource;
         this.conditions = conditions.toArray(new Condition[0]);
-        this.decision = new Decision(effect == Effect.ALLOW ? Outcome.ALLOW : Outcome.EXPLICIT_DENY,
-                Optional.of(deciding));
+        this.decision =
+                new Decision(effect == Effect.ALLOW ? Outcome.ALLOW : Outcome.EXPLICIT_DENY, Optional.of(deciding));
     }
 
-    public Optional<String> sid() { return sid; }
-    public int index() { return index; }
-    public Effect effect() { return effect; }
-    public List<Condition> conditions() { return List.of(conditions); }
+    public Optional<String> sid() {
+        return sid;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public Effect effect() {
+        return effect;
+    }
+
+    public List<Condition> conditions() {
+        return List.of(conditions);
+    }
 
     Decision decision() {
         return decision;

@@ -11,15 +11,18 @@ import java.util.List;
  */
 final class Template {
     private sealed interface Part permits Text, Escape, Variable {}
+
     private record Text(String text) implements Part {}
+
     private record Escape(char c) implements Part {}
+
     private record Variable(String lowerKey, String fallback) implements Part {}
 
     private final String raw;
-    private final boolean arnScoped;         // wildcards scoped to ARN segments (Resource / NotResource)
-    private final List<Part> parts;          // null when the template is static
-    private final int[] staticCodes;         // wildcard codes when static
-    private final String staticText;         // literal text when static (escapes applied)
+    private final boolean arnScoped; // wildcards scoped to ARN segments (Resource / NotResource)
+    private final List<Part> parts; // null when the template is static
+    private final int[] staticCodes; // wildcard codes when static
+    private final String staticText; // literal text when static (escapes applied)
     private final Glob staticGlobCs;
 
     private Template(String raw, List<Part> parts, boolean arnScoped) {
@@ -87,10 +90,14 @@ final class Template {
 
     private static Part variablePart(String body) {
         switch (body) {
-            case "*": return new Escape('*');
-            case "?": return new Escape('?');
-            case "$": return new Escape('$');
-            default: break;
+            case "*":
+                return new Escape('*');
+            case "?":
+                return new Escape('?');
+            case "$":
+                return new Escape('$');
+            default:
+                break;
         }
         String key = body;
         String fallback = null;

@@ -15,14 +15,13 @@ import java.time.Duration;
  * transaction at a time. Object Lock still keeps what it protects.
  */
 public final class OfflinePurge {
-    private OfflinePurge() {
-    }
+    private OfflinePurge() {}
 
     /** What the purge would free ({@code bucket} null: every bucket). */
     public static RecoveryWindow.Preview preview(Database db, String bucket, Duration olderThan, Clock clock)
             throws SQLException {
         long now = clock.millis();
-        return RecoveryWindow.open(db, id -> { }).preview(bucket, now - olderThan.toMillis(), now);
+        return RecoveryWindow.open(db, id -> {}).preview(bucket, now - olderThan.toMillis(), now);
     }
 
     /**

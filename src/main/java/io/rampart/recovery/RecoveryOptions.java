@@ -13,7 +13,8 @@ public record RecoveryOptions(Duration window, Duration purgeInterval, String mi
     public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(10);
 
     public RecoveryOptions {
-        if (window == null || window.isNegative()) throw new IllegalArgumentException("the recovery window cannot be negative");
+        if (window == null || window.isNegative())
+            throw new IllegalArgumentException("the recovery window cannot be negative");
         if (purgeInterval == null || purgeInterval.isNegative() || purgeInterval.isZero()) {
             throw new IllegalArgumentException("the purge interval must be positive");
         }

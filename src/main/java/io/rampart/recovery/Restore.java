@@ -46,7 +46,7 @@ public final class Restore {
     private static final Logger log = LoggerFactory.getLogger(Restore.class);
 
     /** What the bucket should look like afterwards. */
-    public sealed interface Mode permits ToTime, Undo, Deleted { }
+    public sealed interface Mode permits ToTime, Undo, Deleted {}
 
     /**
      * Bring back what was deleted since {@code since}: keys whose current version is a delete marker written since then,
@@ -123,12 +123,23 @@ public final class Restore {
      * the version whose content the key gets back (null when the key should be absent), {@code newVersionId} the
      * version (or delete marker) the restore wrote.
      */
-    public record KeyResult(String key, Action action, String currentVersionId, String targetVersionId,
-                            String newVersionId, String error) { }
+    public record KeyResult(
+            String key,
+            Action action,
+            String currentVersionId,
+            String targetVersionId,
+            String newVersionId,
+            String error) {}
 
     /** Totals. {@code keysScanned}: every key under the prefix; {@code keysPlanned}: those with an action. */
-    public record Summary(String bucket, String prefix, boolean applied, long keysScanned, long keysPlanned,
-                          Map<Action, Long> counts, long millis) {
+    public record Summary(
+            String bucket,
+            String prefix,
+            boolean applied,
+            long keysScanned,
+            long keysPlanned,
+            Map<Action, Long> counts,
+            long millis) {
         public long count(Action a) {
             return counts.getOrDefault(a, 0L);
         }
@@ -191,7 +202,8 @@ public final class Restore {
         KeyScan scan = new KeyScan(r, bucket.created());
         // While one chunk is written (and reported), the next is scanned and planned: at most one chunk in flight, so
         // memory stays bounded and the listener sees chunks in key order.
-        try (ExecutorService chunkWriter = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("restore-apply").factory())) {
+        try (ExecutorService chunkWriter = Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("restore-apply").factory())) {
             Future<?> inFlight = null;
             boolean more = true;
             while (more) {
@@ -216,8 +228,8 @@ public final class Restore {
             }
             await(inFlight);
         }
-        return new Summary(r.bucket(), r.prefix(), r.apply(), scanned, planned, counts,
-                (System.nanoTime() - started) / 1_000_000);
+        return new Summary(
+                r.bucket(), r.prefix(), r.apply(), scanned, planned, counts, (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
@@ -225,7 +237,7 @@ public final class Restore {
      * it: two batched index range scans merged, never a whole bucket in memory.
      */
     private final class KeyScan {
-        record Key(String key, List<ObjectVersion> versions, List<RecoveryWindow.Entry> held) { }
+        record Key(String key, List<ObjectVersion> versions, List<RecoveryWindow.Entry> held) {}
 
         private final String bucket;
         private final String prefix;
@@ -292,9 +304,13 @@ public final class Restore {
             ObjectVersion l = peekLive();
             RecoveryWindow.Entry h = peekKept();
             if (l == null && h == null) return null;
-            String key = l == null ? h.version().key()
-                    : h == null ? l.key()
-                    : l.key().compareTo(h.version().key()) <= 0 ? l.key() : h.version().key();
+            String key = l == null
+                    ? h.version().key()
+                    : h == null
+                            ? l.key()
+                            : l.key().compareTo(h.version().key()) <= 0
+                                    ? l.key()
+                                    : h.version().key();
             List<ObjectVersion> versions = new ArrayList<>();
             while ((l = peekLive()) != null && l.key().equals(key)) versions.add(live.poll());
             List<RecoveryWindow.Entry> held = new ArrayList<>();
@@ -307,7 +323,9 @@ public final class Restore {
                 RecoveryWindow.Entry e = kept.poll();
                 if (e.removedAt() < bucketCreated) continue;
                 if (touch == null && touches(mode, e)) touch = e;
-                if (candidate(mode, e) && (best == null || e.version().lastModified() >= best.version().lastModified())) best = e;
+                if (candidate(mode, e)
+                        && (best == null
+                                || e.version().lastModified() >= best.version().lastModified())) best = e;
             }
             if (best != null) held.add(best);
             if (touch != null && !touch.equals(best)) held.add(touch);
@@ -334,7 +352,7 @@ public final class Restore {
      * One key's decision: the latest version (null when the key has none) and the one to promote (null: the key should
      * be absent), which the recovery window holds when {@code windowId} is above 0.
      */
-    private record Planned(String key, Action action, ObjectVersion current, ObjectVersion target, long windowId) { }
+    private record Planned(String key, Action action, ObjectVersion current, ObjectVersion target, long windowId) {}
 
     /** Whether a held version shows that the mode's subject touched its key (undo: the identity removed it). */
     private static boolean touches(Mode mode, RecoveryWindow.Entry e) {
@@ -348,14 +366,16 @@ public final class Restore {
     /** Whether the mode may bring a held version back. */
     private static boolean candidate(Mode mode, RecoveryWindow.Entry e) {
         return switch (mode) {
-            case ToTime t -> e.version().lastModified() <= t.time().toEpochMilli() && e.removedAt() > t.time().toEpochMilli();
+            case ToTime t ->
+                e.version().lastModified() <= t.time().toEpochMilli()
+                        && e.removedAt() > t.time().toEpochMilli();
             case Undo u -> u.removed(e) && !u.wrote(e.version());
             case Deleted d -> e.removedAt() >= d.since().toEpochMilli();
         };
     }
 
     /** A version restore may bring back: live ({@code windowId} 0) or held by the recovery window. */
-    private record Candidate(ObjectVersion v, long windowId) { }
+    private record Candidate(ObjectVersion v, long windowId) {}
 
     /**
      * Decides one key from its versions (newest first) and what the recovery window holds of it; null when the mode
@@ -389,13 +409,16 @@ public final class Restore {
         // The newest candidate: the first live one in version order, unless the window holds one written later.
         Candidate target = live.isEmpty() ? null : new Candidate(live.get(0), 0);
         for (RecoveryWindow.Entry e : kept) {
-            if (target == null || e.version().lastModified() > target.v().lastModified()
-                    || (target.windowId() > 0 && e.version().lastModified() == target.v().lastModified())) {
+            if (target == null
+                    || e.version().lastModified() > target.v().lastModified()
+                    || (target.windowId() > 0
+                            && e.version().lastModified() == target.v().lastModified())) {
                 target = new Candidate(e.version(), e.id());
             }
         }
         if (target == null || target.v().deleteMarker()) {
-            if (current == null || current.deleteMarker()) return new Planned(key, Action.ALREADY_CURRENT, current, null, 0);
+            if (current == null || current.deleteMarker())
+                return new Planned(key, Action.ALREADY_CURRENT, current, null, 0);
             return new Planned(key, r.removeNew() ? Action.REMOVE_NEW : Action.SKIP_NEW, current, null, 0);
         }
         if (current != null && sameContent(r.bucket(), current, target)) {
@@ -415,16 +438,25 @@ public final class Restore {
         if (current.deleteMarker() || target.deleteMarker()) return false;
         ObjectMeta a = current.meta();
         ObjectMeta b = target.meta();
-        boolean same = current.size() == target.size() && current.etag().equals(target.etag())
-                && current.segments().equals(target.segments()) && Objects.equals(a.encryption(), b.encryption())
-                && a.contentHeaders().equals(b.contentHeaders()) && a.userMetadata().equals(b.userMetadata())
+        boolean same = current.size() == target.size()
+                && current.etag().equals(target.etag())
+                && current.segments().equals(target.segments())
+                && Objects.equals(a.encryption(), b.encryption())
+                && a.contentHeaders().equals(b.contentHeaders())
+                && a.userMetadata().equals(b.userMetadata())
                 && a.tags().equals(b.tags());
         if (!same || !current.segments().isEmpty() || a.encryption() != null) return same;
         // Unencrypted inline data: the listing carries no bytes, so compare them.
-        byte[] x = meta.version(bucket, current.key(), current.versionId()).map(ObjectVersion::inline).orElse(null);
+        byte[] x = meta.version(bucket, current.key(), current.versionId())
+                .map(ObjectVersion::inline)
+                .orElse(null);
         byte[] y = candidate.windowId() > 0
-                ? window.entry(candidate.windowId()).map(e -> e.version().inline()).orElse(null)
-                : meta.version(bucket, target.key(), target.versionId()).map(ObjectVersion::inline).orElse(null);
+                ? window.entry(candidate.windowId())
+                        .map(e -> e.version().inline())
+                        .orElse(null)
+                : meta.version(bucket, target.key(), target.versionId())
+                        .map(ObjectVersion::inline)
+                        .orElse(null);
         return Arrays.equals(x, y);
     }
 
@@ -435,9 +467,13 @@ public final class Restore {
     }
 
     private static KeyResult result(Planned p, String newVersionId, String error) {
-        return new KeyResult(p.key(), error == null ? p.action() : Action.FAILED,
+        return new KeyResult(
+                p.key(),
+                error == null ? p.action() : Action.FAILED,
                 p.current() == null ? null : p.current().versionId(),
-                p.target() == null ? null : p.target().versionId(), newVersionId, error);
+                p.target() == null ? null : p.target().versionId(),
+                newVersionId,
+                error);
     }
 
     /**
@@ -455,18 +491,43 @@ public final class Restore {
         for (Planned p : pending) {
             String expected = p.current() == null ? null : p.current().versionId();
             if (p.action() == Action.REMOVE_NEW) {
-                ObjectVersion marker = new ObjectVersion(bucket.name(), p.key(), versioned ? newVersionId() : "null", 0, true,
-                        true, 0, "", now, new ObjectMeta(null, null, null, null, null, null, null, null), List.of(), null,
-                        writer.arn(), writer.accessKeyId());
+                ObjectVersion marker = new ObjectVersion(
+                        bucket.name(),
+                        p.key(),
+                        versioned ? newVersionId() : "null",
+                        0,
+                        true,
+                        true,
+                        0,
+                        "",
+                        now,
+                        new ObjectMeta(null, null, null, null, null, null, null, null),
+                        List.of(),
+                        null,
+                        writer.arn(),
+                        writer.accessKeyId());
                 writes.add(new MetadataStore.Promotion(marker, null, expected));
                 written.add(p);
             } else if (p.action() == Action.RESTORE) {
                 ObjectVersion t = p.target();
                 // The same data (shared blobs or the row's inline bytes), envelope, headers, metadata and tags.
-                ObjectVersion v = new ObjectVersion(bucket.name(), p.key(), versioned ? newVersionId() : "null", 0, true,
-                        false, t.size(), t.etag(), now, t.meta().withLock(lock), t.segments(), null, writer.arn(),
+                ObjectVersion v = new ObjectVersion(
+                        bucket.name(),
+                        p.key(),
+                        versioned ? newVersionId() : "null",
+                        0,
+                        true,
+                        false,
+                        t.size(),
+                        t.etag(),
+                        now,
+                        t.meta().withLock(lock),
+                        t.segments(),
+                        null,
+                        writer.arn(),
                         writer.accessKeyId());
-                writes.add(new MetadataStore.Promotion(v, p.windowId() > 0 ? null : t.versionId(), expected, p.windowId()));
+                writes.add(new MetadataStore.Promotion(
+                        v, p.windowId() > 0 ? null : t.versionId(), expected, p.windowId()));
                 written.add(p);
             }
         }
@@ -477,11 +538,18 @@ public final class Restore {
             List<MetadataStore.PromotionOutcome> results = meta.promote(writes);
             for (int i = 0; i < written.size(); i++) {
                 Planned p = written.get(i);
-                outcomes.put(p, switch (results.get(i)) {
-                    case WRITTEN -> result(p, writes.get(i).version().versionId(), null);
-                    case CHANGED -> result(p, null, "the key changed after it was planned (a concurrent write); run the restore again");
-                    case SOURCE_GONE -> result(p, null, "version " + p.target().versionId() + " no longer exists");
-                });
+                outcomes.put(
+                        p,
+                        switch (results.get(i)) {
+                            case WRITTEN -> result(p, writes.get(i).version().versionId(), null);
+                            case CHANGED ->
+                                result(
+                                        p,
+                                        null,
+                                        "the key changed after it was planned (a concurrent write); run the restore again");
+                            case SOURCE_GONE ->
+                                result(p, null, "version " + p.target().versionId() + " no longer exists");
+                        });
             }
         } catch (RuntimeException e) {
             log.error("restore of {} keys in bucket {} failed", written.size(), bucket.name(), e);

@@ -29,7 +29,11 @@ public final class RestoreJobs implements AutoCloseable {
     private static final int KEEP_FINISHED = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    public enum State { RUNNING, SUCCEEDED, FAILED }
+    public enum State {
+        RUNNING,
+        SUCCEEDED,
+        FAILED
+    }
 
     /** One background restore. Progress counters are updated as chunks of keys are done. */
     public static final class Job {
@@ -52,18 +56,45 @@ public final class RestoreJobs implements AutoCloseable {
             for (Restore.Action a : Restore.Action.values()) counts.put(a, new AtomicLong());
         }
 
-        public String id() { return id; }
-        public Restore.Request request() { return request; }
-        public Instant started() { return started; }
-        public State state() { return state; }
+        public String id() {
+            return id;
+        }
+
+        public Restore.Request request() {
+            return request;
+        }
+
+        public Instant started() {
+            return started;
+        }
+
+        public State state() {
+            return state;
+        }
         /** Keys with an action reported so far. */
-        public long keysDone() { return keysDone.get(); }
-        public long count(Restore.Action a) { return counts.get(a).get(); }
-        public Optional<Restore.Summary> summary() { return Optional.ofNullable(summary); }
+        public long keysDone() {
+            return keysDone.get();
+        }
+
+        public long count(Restore.Action a) {
+            return counts.get(a).get();
+        }
+
+        public Optional<Restore.Summary> summary() {
+            return Optional.ofNullable(summary);
+        }
         /** The S3 error code of a failed job (e.g. NoSuchBucket, InternalError). */
-        public Optional<String> errorCode() { return Optional.ofNullable(errorCode); }
-        public Optional<String> errorMessage() { return Optional.ofNullable(errorMessage); }
-        public Optional<Instant> finished() { return Optional.ofNullable(finished); }
+        public Optional<String> errorCode() {
+            return Optional.ofNullable(errorCode);
+        }
+
+        public Optional<String> errorMessage() {
+            return Optional.ofNullable(errorMessage);
+        }
+
+        public Optional<Instant> finished() {
+            return Optional.ofNullable(finished);
+        }
     }
 
     private final Restore restore;
@@ -88,7 +119,9 @@ public final class RestoreJobs implements AutoCloseable {
         jobs.put(job.id, job);
         forgetOldJobs();
         synchronized (job) {
-            job.thread = Thread.ofVirtual().name("rampart-restore-" + job.id).start(() -> run(job, writer, listener, onFinish));
+            job.thread = Thread.ofVirtual()
+                    .name("rampart-restore-" + job.id)
+                    .start(() -> run(job, writer, listener, onFinish));
         }
         return job;
     }
@@ -132,13 +165,16 @@ public final class RestoreJobs implements AutoCloseable {
     }
 
     private void forgetOldJobs() {
-        List<Job> done = jobs.values().stream().filter(j -> j.state != State.RUNNING)
-                .sorted(Comparator.comparing(Job::started)).toList();
+        List<Job> done = jobs.values().stream()
+                .filter(j -> j.state != State.RUNNING)
+                .sorted(Comparator.comparing(Job::started))
+                .toList();
         for (int i = 0; i < done.size() - KEEP_FINISHED; i++) jobs.remove(done.get(i).id);
     }
 
     /** Refuses new jobs and waits (up to a minute) for running ones, so none writes after the stores close. */
-    @Override public void close() {
+    @Override
+    public void close() {
         closed = true;
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         for (Job j : jobs.values()) {

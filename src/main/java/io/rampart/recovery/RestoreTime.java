@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 public final class RestoreTime {
     private static final Pattern RELATIVE = Pattern.compile("-(\\d{1,9})(ms|s|m|h|d)");
 
-    private RestoreTime() { }
+    private RestoreTime() {}
 
     /** Parses a TIME; throws IllegalArgumentException with a message fit for the user. */
     public static Instant parse(String text, Instant now) {

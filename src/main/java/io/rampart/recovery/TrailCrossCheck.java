@@ -18,7 +18,9 @@ import java.util.TreeSet;
  */
 public final class TrailCrossCheck {
     /** Successful S3 requests that write an object version or delete marker. */
-    private static final Set<String> WRITES = Set.of("PutObject", "CopyObject", "CompleteMultipartUpload", "DeleteObject");
+    private static final Set<String> WRITES =
+            Set.of("PutObject", "CopyObject", "CompleteMultipartUpload", "DeleteObject");
+
     private static final int MAX_LISTED = 20;
 
     /**
@@ -28,15 +30,27 @@ public final class TrailCrossCheck {
      * @param onlyInTrail  up to 20 keys the trail shows written but the plan did not find
      * @param notInTrail   up to 20 planned keys with no write in the trail
      */
-    public record Result(long trailWrites, long keysInTrail, long confirmed, long onlyInTrailCount, List<String> onlyInTrail,
-                         long notInTrailCount, List<String> notInTrail) { }
+    public record Result(
+            long trailWrites,
+            long keysInTrail,
+            long confirmed,
+            long onlyInTrailCount,
+            List<String> onlyInTrail,
+            long notInTrailCount,
+            List<String> notInTrail) {}
 
-    private TrailCrossCheck() { }
+    private TrailCrossCheck() {}
 
     public static Result check(TrailLayout layout, Restore.Request request, Restore.Undo undo, Set<String> plannedKeys)
             throws IOException {
-        TrailQuery q = new TrailQuery(undo.since().truncatedTo(ChronoUnit.SECONDS), null, undo.principalArn(),
-                undo.accessKeyId(), null, request.bucket(), null);
+        TrailQuery q = new TrailQuery(
+                undo.since().truncatedTo(ChronoUnit.SECONDS),
+                null,
+                undo.principalArn(),
+                undo.accessKeyId(),
+                null,
+                request.bucket(),
+                null);
         long writes = 0;
         Set<String> trailKeys = new TreeSet<>();
         for (JsonNode r : q.run(layout)) {

@@ -28,8 +28,8 @@ public final class WindowPurger implements AutoCloseable {
         this.clock = clock;
         this.keep = keep;
         // A first pass at start-up, then one every interval.
-        this.worker = new PeriodicWorker("rampart-window-purge", "recovery window purge", Duration.ZERO, interval,
-                this::runOnce);
+        this.worker = new PeriodicWorker(
+                "rampart-window-purge", "recovery window purge", Duration.ZERO, interval, this::runOnce);
     }
 
     public void start() {
@@ -48,7 +48,10 @@ public final class WindowPurger implements AutoCloseable {
         purged.addAndGet(p.purged().size());
         runs.incrementAndGet();
         if (!p.purged().isEmpty()) {
-            log.info("recovery window: freed {} versions removed more than {} ago{}", p.purged().size(), keep,
+            log.info(
+                    "recovery window: freed {} versions removed more than {} ago{}",
+                    p.purged().size(),
+                    keep,
                     p.keptLocked() > 0 ? " (" + p.keptLocked() + " kept by Object Lock)" : "");
         }
         return p;
@@ -64,7 +67,8 @@ public final class WindowPurger implements AutoCloseable {
         return runs.get();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         worker.close();
     }
 }

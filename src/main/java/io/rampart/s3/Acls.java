@@ -26,7 +26,7 @@ import java.util.Set;
  * IgnorePublicAcls makes public grants count for nothing.
  */
 final class Acls {
-    private Acls() { }
+    private Acls() {}
 
     static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
     static final String AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
@@ -37,11 +37,19 @@ final class Acls {
     private static final Set<String> OWNERSHIPS = Set.of(ENFORCED, PREFERRED, WRITER);
     private static final Set<String> GROUPS = Set.of(ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY);
     private static final Set<String> PERMISSIONS = Set.of("FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP");
-    private static final Set<String> CANNED = Set.of("private", "public-read", "public-read-write", "authenticated-read",
-            "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write");
+    private static final Set<String> CANNED = Set.of(
+            "private",
+            "public-read",
+            "public-read-write",
+            "authenticated-read",
+            "bucket-owner-read",
+            "bucket-owner-full-control",
+            "log-delivery-write");
     /** What a canned ACL may be on a bucket whose ACLs are disabled: the owner's full control alone. */
     private static final Set<String> OWNER_ONLY_CANNED = Set.of("private", "bucket-owner-full-control");
+
     private static final Map<String, String> GRANT_HEADERS = new LinkedHashMap<>();
+
     static {
         GRANT_HEADERS.put("x-amz-grant-full-control", "FULL_CONTROL");
         GRANT_HEADERS.put("x-amz-grant-read", "READ");
@@ -71,8 +79,12 @@ final class Acls {
         if (o != null && "".equals(o.objectOwnership())) {
             throw new S3Exception(S3ErrorCode.OWNERSHIP_CONTROLS_NOT_FOUND).with("BucketName", b.name());
         }
-        return S3Response.xml(new XmlWriter().start("OwnershipControls", XmlWriter.S3_NAMESPACE).start("Rule")
-                .element("ObjectOwnership", ownership(b)).end().end());
+        return S3Response.xml(new XmlWriter()
+                .start("OwnershipControls", XmlWriter.S3_NAMESPACE)
+                .start("Rule")
+                .element("ObjectOwnership", ownership(b))
+                .end()
+                .end());
     }
 
     static S3Response putOwnershipControls(Context ctx, AuthorizedCall call) throws IOException {
@@ -80,7 +92,8 @@ final class Acls {
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "OwnershipControls");
         List<XmlElement> rules = root.all("Rule");
         if (rules.size() != 1) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        String value = rules.get(0).childText("ObjectOwnership").map(String::trim).orElse("");
+        String value =
+                rules.get(0).childText("ObjectOwnership").map(String::trim).orElse("");
         if (!OWNERSHIPS.contains(value)) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         update(ctx, b, current -> {
             AccessControlList acl = current == null ? null : current.acl();
@@ -102,8 +115,8 @@ final class Acls {
         return S3Response.noContent();
     }
 
-    private static void update(Context ctx, Bucket b,
-                               java.util.function.UnaryOperator<BucketSettings.Ownership> change) {
+    private static void update(
+            Context ctx, Bucket b, java.util.function.UnaryOperator<BucketSettings.Ownership> change) {
         BucketSettings.update(ctx, b, s -> s.withOwnership(change.apply(s.ownership())));
     }
 
@@ -141,7 +154,8 @@ final class Acls {
         x.start("AccessControlList");
         for (Grant g : acl.grants()) {
             x.startWithAttributes("Grant");
-            x.startWithAttributes("Grantee", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xsi:type", g.type());
+            x.startWithAttributes(
+                    "Grantee", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xsi:type", g.type());
             if ("Group".equals(g.type())) {
                 x.element("URI", g.uri());
             } else {
@@ -159,20 +173,22 @@ final class Acls {
     // ---- Evaluating ACLs --------------------------------------------------------------------------------------------
 
     /** The ACL permission (READ, WRITE, READ_ACP, WRITE_ACP) an action needs, and whether the object's ACL holds it. */
-    record Need(String permission, boolean onObject) { }
+    record Need(String permission, boolean onObject) {}
 
     /** AWS's mapping of ACL permissions to actions; empty for actions no ACL can grant. */
     static Optional<Need> need(String action) {
-        return Optional.ofNullable(switch (action) {
-            case "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads" -> new Need("READ", false);
-            case "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload" -> new Need("WRITE", false);
-            case "s3:GetBucketAcl" -> new Need("READ_ACP", false);
-            case "s3:PutBucketAcl" -> new Need("WRITE_ACP", false);
-            case "s3:GetObject", "s3:GetObjectVersion" -> new Need("READ", true);
-            case "s3:GetObjectAcl", "s3:GetObjectVersionAcl" -> new Need("READ_ACP", true);
-            case "s3:PutObjectAcl", "s3:PutObjectVersionAcl" -> new Need("WRITE_ACP", true);
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (action) {
+                    case "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads" ->
+                        new Need("READ", false);
+                    case "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload" -> new Need("WRITE", false);
+                    case "s3:GetBucketAcl" -> new Need("READ_ACP", false);
+                    case "s3:PutBucketAcl" -> new Need("WRITE_ACP", false);
+                    case "s3:GetObject", "s3:GetObjectVersion" -> new Need("READ", true);
+                    case "s3:GetObjectAcl", "s3:GetObjectVersionAcl" -> new Need("READ_ACP", true);
+                    case "s3:PutObjectAcl", "s3:PutObjectVersionAcl" -> new Need("WRITE_ACP", true);
+                    default -> null;
+                });
     }
 
     /**
@@ -193,7 +209,8 @@ final class Acls {
 
     static boolean isPublic(List<Grant> grants) {
         for (Grant g : grants) {
-            if ("Group".equals(g.type()) && (ALL_USERS.equals(g.uri()) || AUTHENTICATED_USERS.equals(g.uri()))) return true;
+            if ("Group".equals(g.type()) && (ALL_USERS.equals(g.uri()) || AUTHENTICATED_USERS.equals(g.uri())))
+                return true;
         }
         return false;
     }
@@ -205,7 +222,10 @@ final class Acls {
         List<Grant> grants = requestedAcl(call, b, b.owner(), b.owner(), true);
         if (enabled(b)) {
             AccessControlList acl = new AccessControlList(b.owner(), grants);
-            update(ctx, b, current -> new BucketSettings.Ownership(current == null ? null : current.objectOwnership(), acl));
+            update(
+                    ctx,
+                    b,
+                    current -> new BucketSettings.Ownership(current == null ? null : current.objectOwnership(), acl));
         }
         return S3Response.ok().header("Content-Length", "0");
     }
@@ -219,7 +239,9 @@ final class Acls {
         Versions.header(r, b, v.versionId());
         if (!enabled(b)) return r;
         AccessControlList acl = new AccessControlList(owner, grants);
-        if (ctx.meta().updateMeta(b.name(), call.key(), v.versionId(), m -> m.withAcl(acl)).isEmpty()) {
+        if (ctx.meta()
+                .updateMeta(b.name(), call.key(), v.versionId(), m -> m.withAcl(acl))
+                .isEmpty()) {
             throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
         }
         return r;
@@ -252,7 +274,8 @@ final class Acls {
                 throw e;
             }
         } else {
-            throw new S3Exception(enabled ? S3ErrorCode.MALFORMED_ACL_ERROR : S3ErrorCode.ACCESS_CONTROL_LIST_NOT_SUPPORTED);
+            throw new S3Exception(
+                    enabled ? S3ErrorCode.MALFORMED_ACL_ERROR : S3ErrorCode.ACCESS_CONTROL_LIST_NOT_SUPPORTED);
         }
         checkAllowed(b, grants);
         return grants;
@@ -260,8 +283,10 @@ final class Acls {
 
     /** ACLs disabled: only the owner's full control passes (and changes nothing); BlockPublicAcls: nothing public. */
     private static void checkAllowed(Bucket b, List<Grant> grants) {
-        if (!enabled(b) && !ownerOnly(grants, b.owner())) throw new S3Exception(S3ErrorCode.ACCESS_CONTROL_LIST_NOT_SUPPORTED);
-        if (BucketSettings.of(b).blocksPublicAcls() && isPublic(grants)) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        if (!enabled(b) && !ownerOnly(grants, b.owner()))
+            throw new S3Exception(S3ErrorCode.ACCESS_CONTROL_LIST_NOT_SUPPORTED);
+        if (BucketSettings.of(b).blocksPublicAcls() && isPublic(grants))
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
     }
 
     /** With ACLs disabled, the only canned ACLs accepted are those granting the owner full control and nothing else. */
@@ -275,7 +300,8 @@ final class Acls {
     private static boolean ownerOnly(List<Grant> grants, String owner) {
         String id = Owners.canonicalId(owner);
         for (Grant g : grants) {
-            if (!"CanonicalUser".equals(g.type()) || !id.equals(g.id()) || !"FULL_CONTROL".equals(g.permission())) return false;
+            if (!"CanonicalUser".equals(g.type()) || !id.equals(g.id()) || !"FULL_CONTROL".equals(g.permission()))
+                return false;
         }
         return true;
     }
@@ -298,7 +324,8 @@ final class Acls {
         String canned = call.header("x-amz-acl").map(String::trim).orElse(null);
         Principal p = call.principal();
         String writer = p.isAnonymous() ? b.owner() : p.accountId();
-        String owner = PREFERRED.equals(ownership(b)) && "bucket-owner-full-control".equals(canned) ? b.owner() : writer;
+        String owner =
+                PREFERRED.equals(ownership(b)) && "bucket-owner-full-control".equals(canned) ? b.owner() : writer;
         Optional<List<Grant>> requested;
         try {
             requested = fromHeaders(call, owner, b.owner(), false);
@@ -326,8 +353,10 @@ final class Acls {
         String account = call.principal().accountId();
         Optional<String> header = call.header("x-amz-object-ownership").map(String::trim);
         if (header.isPresent() && !OWNERSHIPS.contains(header.get())) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid x-amz-object-ownership header: " + header.get())
-                    .with("ArgumentName", "x-amz-object-ownership").with("ArgumentValue", header.get());
+            throw new S3Exception(
+                            S3ErrorCode.INVALID_ARGUMENT, "Invalid x-amz-object-ownership header: " + header.get())
+                    .with("ArgumentName", "x-amz-object-ownership")
+                    .with("ArgumentValue", header.get());
         }
         String ownership = header.orElse(ENFORCED);
         Optional<List<Grant>> requested;
@@ -343,7 +372,8 @@ final class Acls {
             }
             return header.isPresent() ? new BucketSettings.Ownership(ENFORCED, null) : null;
         }
-        return new BucketSettings.Ownership(ownership, requested.map(g -> new AccessControlList(account, g)).orElse(null));
+        return new BucketSettings.Ownership(
+                ownership, requested.map(g -> new AccessControlList(account, g)).orElse(null));
     }
 
     /** CreateBucket's check before anything is created (see {@link #forNewBucket}). */
@@ -359,11 +389,13 @@ final class Acls {
         boolean grantHeaders = false;
         for (String h : GRANT_HEADERS.keySet()) grantHeaders |= call.headers().containsKey(h);
         if (canned.isPresent() && grantHeaders) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Specifying both Canned ACLs and Header Grants is not allowed");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "Specifying both Canned ACLs and Header Grants is not allowed");
         }
         if (canned.isPresent()) {
             if (!CANNED.contains(canned.get())) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT).with("ArgumentName", "x-amz-acl")
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT)
+                        .with("ArgumentName", "x-amz-acl")
                         .with("ArgumentValue", canned.get());
             }
             return Optional.of(canned(canned.get(), owner, bucketOwner, forBucket));
@@ -405,18 +437,22 @@ final class Acls {
     private static Grant headerGrantee(String grantee, String permission, String owner) {
         int eq = grantee.indexOf('=');
         if (eq < 0) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT).with("ArgumentName", "x-amz-grant")
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT)
+                    .with("ArgumentName", "x-amz-grant")
                     .with("ArgumentValue", grantee.trim());
         }
         String type = grantee.substring(0, eq).trim().toLowerCase(Locale.ROOT);
         String value = grantee.substring(eq + 1).trim();
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) value = value.substring(1, value.length() - 1);
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\""))
+            value = value.substring(1, value.length() - 1);
         return switch (type) {
             case "id" -> checkedCanonical(value, permission, owner);
             case "uri" -> checkedGroup(value, permission);
             case "emailaddress" -> canonical(byEmail(value, owner), permission);
-            default -> throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT).with("ArgumentName", "x-amz-grant")
-                    .with("ArgumentValue", grantee.trim());
+            default ->
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT)
+                        .with("ArgumentName", "x-amz-grant")
+                        .with("ArgumentValue", grantee.trim());
         };
     }
 
@@ -429,13 +465,15 @@ final class Acls {
             throw new S3Exception(S3ErrorCode.MALFORMED_ACL_ERROR);
         }
         if (!policy.name().equals("AccessControlPolicy")) throw new S3Exception(S3ErrorCode.MALFORMED_ACL_ERROR);
-        XmlElement ownerElement = policy.child("Owner").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_ACL_ERROR));
+        XmlElement ownerElement =
+                policy.child("Owner").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_ACL_ERROR));
         String ownerId = ownerElement.childText("ID").map(String::trim).orElse("");
         if (!ownerId.equals(Owners.canonicalId(owner))) {
             // The owner cannot be changed through an ACL.
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        XmlElement list = policy.child("AccessControlList").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_ACL_ERROR));
+        XmlElement list =
+                policy.child("AccessControlList").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_ACL_ERROR));
         List<XmlElement> grants = list.all("Grant");
         if (grants.size() > MAX_GRANTS) throw new S3Exception(S3ErrorCode.MALFORMED_ACL_ERROR);
         List<Grant> out = new ArrayList<>();
@@ -458,7 +496,8 @@ final class Acls {
     /** Only canonical ids of accounts this server knows are valid grantees (one account today). */
     private static Grant checkedCanonical(String id, String permission, String knownAccount) {
         if (!id.equals(Owners.canonicalId(knownAccount))) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid id").with("ArgumentName", "CanonicalUser/ID")
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid id")
+                    .with("ArgumentName", "CanonicalUser/ID")
                     .with("ArgumentValue", id);
         }
         return canonical(id, permission);
@@ -466,7 +505,8 @@ final class Acls {
 
     private static Grant checkedGroup(String uri, String permission) {
         if (!GROUPS.contains(uri)) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid group uri").with("ArgumentName", "Group/URI")
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid group uri")
+                    .with("ArgumentName", "Group/URI")
                     .with("ArgumentValue", uri);
         }
         return group(uri, permission);
@@ -474,8 +514,10 @@ final class Acls {
 
     /** An email grantee names an account by its email; the grant is stored as that account's canonical user. */
     private static String byEmail(String email, String knownAccount) {
-        return Owners.accountByEmail(email, knownAccount).map(Owners::canonicalId)
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.UNRESOLVABLE_GRANT_BY_EMAIL_ADDRESS).with("EmailAddress", email));
+        return Owners.accountByEmail(email, knownAccount)
+                .map(Owners::canonicalId)
+                .orElseThrow(() ->
+                        new S3Exception(S3ErrorCode.UNRESOLVABLE_GRANT_BY_EMAIL_ADDRESS).with("EmailAddress", email));
     }
 
     /** AWS's canned ACLs as grants. */
@@ -491,16 +533,18 @@ final class Acls {
             }
             case "authenticated-read" -> out.add(group(AUTHENTICATED_USERS, "READ"));
             case "bucket-owner-read" -> {
-                if (!forBucket && !bucketOwner.equals(owner)) out.add(canonical(Owners.canonicalId(bucketOwner), "READ"));
+                if (!forBucket && !bucketOwner.equals(owner))
+                    out.add(canonical(Owners.canonicalId(bucketOwner), "READ"));
             }
             case "bucket-owner-full-control" -> {
-                if (!forBucket && !bucketOwner.equals(owner)) out.add(canonical(Owners.canonicalId(bucketOwner), "FULL_CONTROL"));
+                if (!forBucket && !bucketOwner.equals(owner))
+                    out.add(canonical(Owners.canonicalId(bucketOwner), "FULL_CONTROL"));
             }
             case "log-delivery-write" -> {
                 out.add(group(LOG_DELIVERY, "WRITE"));
                 out.add(group(LOG_DELIVERY, "READ_ACP"));
             }
-            default -> { }
+            default -> {}
         }
         return List.copyOf(out);
     }

@@ -50,19 +50,78 @@ final class AuthorizedCall implements S3Call {
         authorizer.authorizeDelete(request, bucket, key, versionId);
     }
 
-    @Override public String method() { return call.method(); }
-    @Override public String bucket() { return call.bucket(); }
-    @Override public String key() { return call.key(); }
-    @Override public Map<String, String> query() { return call.query(); }
-    @Override public Map<String, List<String>> headers() { return call.headers(); }
-    @Override public InputStream body() { return call.body(); }
-    @Override public long contentLength() { return call.contentLength(); }
-    @Override public Map<String, String> verifiedChecksums() { return call.verifiedChecksums(); }
-    @Override public Principal principal() { return call.principal(); }
-    @Override public boolean secure() { return call.secure(); }
-    @Override public String requestId() { return call.requestId(); }
-    @Override public String sourceIp() { return call.sourceIp(); }
-    @Override public Optional<String> tlsProtocol() { return call.tlsProtocol(); }
-    @Override public boolean presigned() { return call.presigned(); }
-    @Override public String signatureVersion() { return call.signatureVersion(); }
+    @Override
+    public String method() {
+        return call.method();
+    }
+
+    @Override
+    public String bucket() {
+        return call.bucket();
+    }
+
+    @Override
+    public String key() {
+        return call.key();
+    }
+
+    @Override
+    public Map<String, String> query() {
+        return call.query();
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+        return call.headers();
+    }
+
+    @Override
+    public InputStream body() {
+        return call.body();
+    }
+
+    @Override
+    public long contentLength() {
+        return call.contentLength();
+    }
+
+    @Override
+    public Map<String, String> verifiedChecksums() {
+        return call.verifiedChecksums();
+    }
+
+    @Override
+    public Principal principal() {
+        return call.principal();
+    }
+
+    @Override
+    public boolean secure() {
+        return call.secure();
+    }
+
+    @Override
+    public String requestId() {
+        return call.requestId();
+    }
+
+    @Override
+    public String sourceIp() {
+        return call.sourceIp();
+    }
+
+    @Override
+    public Optional<String> tlsProtocol() {
+        return call.tlsProtocol();
+    }
+
+    @Override
+    public boolean presigned() {
+        return call.presigned();
+    }
+
+    @Override
+    public String signatureVersion() {
+        return call.signatureVersion();
+    }
 }

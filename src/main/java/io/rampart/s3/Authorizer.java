@@ -8,12 +8,10 @@ import io.rampart.policy.Outcome;
 import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import io.rampart.policy.PolicySet;
-import io.rampart.policy.PrincipalType;
 import io.rampart.policy.RequestContext;
 import io.rampart.storage.Bucket;
 import io.rampart.storage.ObjectVersion;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,20 +31,30 @@ import java.util.Set;
  */
 final class Authorizer {
 
-    private static final Set<Operation> POLICY_OPERATIONS = Set.of(Operation.GET_BUCKET_POLICY,
-            Operation.PUT_BUCKET_POLICY, Operation.DELETE_BUCKET_POLICY);
+    private static final Set<Operation> POLICY_OPERATIONS =
+            Set.of(Operation.GET_BUCKET_POLICY, Operation.PUT_BUCKET_POLICY, Operation.DELETE_BUCKET_POLICY);
     /** Operations on an existing object version for which s3:ExistingObjectTag/&lt;key&gt; is known. */
-    private static final Set<Operation> EXISTING_OBJECT_OPERATIONS = Set.of(Operation.GET_OBJECT, Operation.HEAD_OBJECT,
-            Operation.GET_OBJECT_TAGGING, Operation.PUT_OBJECT_TAGGING, Operation.DELETE_OBJECT_TAGGING,
-            Operation.GET_OBJECT_ACL, Operation.GET_OBJECT_RETENTION, Operation.PUT_OBJECT_RETENTION,
-            Operation.GET_OBJECT_LEGAL_HOLD, Operation.PUT_OBJECT_LEGAL_HOLD, Operation.PUT_OBJECT_ACL);
+    private static final Set<Operation> EXISTING_OBJECT_OPERATIONS = Set.of(
+            Operation.GET_OBJECT,
+            Operation.HEAD_OBJECT,
+            Operation.GET_OBJECT_TAGGING,
+            Operation.PUT_OBJECT_TAGGING,
+            Operation.DELETE_OBJECT_TAGGING,
+            Operation.GET_OBJECT_ACL,
+            Operation.GET_OBJECT_RETENTION,
+            Operation.PUT_OBJECT_RETENTION,
+            Operation.GET_OBJECT_LEGAL_HOLD,
+            Operation.PUT_OBJECT_LEGAL_HOLD,
+            Operation.PUT_OBJECT_ACL);
     /**
      * What an ACL grant amounts to once it matched the caller and the action: a resource-side Allow reached through
      * "*", so the evaluator applies what AWS applies to one (permissions boundary and session policy, cross-account).
      */
     private static final PolicyDocument ACL_GRANT = PolicyDocument.parse(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
-            + "\"Action\":\"*\",\"Resource\":\"*\"}]}", PolicyKind.RESOURCE, "acl");
+                    + "\"Action\":\"*\",\"Resource\":\"*\"}]}",
+            PolicyKind.RESOURCE,
+            "acl");
 
     private final Context ctx;
     private final BucketPolicies policies;
@@ -70,13 +78,14 @@ final class Authorizer {
         if (op == Operation.NOT_IMPLEMENTED) return new AuthorizedCall(call, null, null, this, null);
         Bucket bucket = null;
         if (call.bucket() != null && op != Operation.CREATE_BUCKET) {
-            bucket = ctx.meta().bucket(call.bucket())
+            bucket = ctx.meta()
+                    .bucket(call.bucket())
                     .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", call.bucket()));
         }
         Request request = new Request(call, principal(call.principal()), requestKeys(op, call));
         Bucket copySource = null;
-        boolean ownerManagesPolicy = bucket != null && POLICY_OPERATIONS.contains(op)
-                && isAccountAdmin(call.principal(), bucket.owner());
+        boolean ownerManagesPolicy =
+                bucket != null && POLICY_OPERATIONS.contains(op) && isAccountAdmin(call.principal(), bucket.owner());
         if (!ownerManagesPolicy) {
             for (S3Actions.Access a : S3Actions.of(op, call.bucket(), call.key(), call.query(), call.headers())) {
                 // CopyObject and UploadPartCopy read their source first (S3Actions lists it before the write).
@@ -108,8 +117,8 @@ final class Authorizer {
             keys.put("s3:versionid", List.of(versionId));
         }
         Request perKey = new Request(request.call(), request.principal(), keys);
-        for (S3Actions.Access a : S3Actions.deleteKey(bucket.name(), key, versionId,
-                S3Actions.bypass(request.call().headers()))) {
+        for (S3Actions.Access a : S3Actions.deleteKey(
+                bucket.name(), key, versionId, S3Actions.bypass(request.call().headers()))) {
             check(perKey, a, bucket, null);
         }
     }
@@ -135,7 +144,9 @@ final class Authorizer {
                 versionId = call.query().get("versionId");
             }
             if (versionId != null && !Versions.valid(versionId)) return Optional.empty();
-            return versionId != null ? ctx.meta().version(bucketName, key, versionId) : ctx.meta().current(bucketName, key);
+            return versionId != null
+                    ? ctx.meta().version(bucketName, key, versionId)
+                    : ctx.meta().current(bucketName, key);
         };
     }
 
@@ -168,16 +179,31 @@ final class Authorizer {
         if (guard.isPresent()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         Permissions.Grants g = permissions.grants(caller);
         // RestrictPublicBuckets: a public policy grants nothing outside the bucket owner's account.
-        boolean restricted = compiled != null && compiled.isPublic() && !sameAccount
+        boolean restricted = compiled != null
+                && compiled.isPublic()
+                && !sameAccount
                 && BucketSettings.of(target).restrictsPublicBuckets();
-        PolicySet set = new PolicySet(List.of(), List.of(),
+        PolicySet set = new PolicySet(
+                List.of(),
+                List.of(),
                 compiled == null || restricted ? Optional.empty() : compiled.policy(),
-                g.identity(), g.boundary(), g.session(), sameAccount);
+                g.identity(),
+                g.boundary(),
+                g.session(),
+                sameAccount);
         Decision d = Evaluator.evaluate(set, rc);
         if (d.outcome() == Outcome.IMPLICIT_DENY && target != null && aclAllows(a.action(), target, existing, caller)) {
             // An ACL grant allows where no policy does; an explicit Deny (above) still wins.
-            d = Evaluator.evaluate(new PolicySet(List.of(), List.of(), Optional.of(ACL_GRANT), g.identity(), g.boundary(),
-                    g.session(), sameAccount), rc);
+            d = Evaluator.evaluate(
+                    new PolicySet(
+                            List.of(),
+                            List.of(),
+                            Optional.of(ACL_GRANT),
+                            g.identity(),
+                            g.boundary(),
+                            g.session(),
+                            sameAccount),
+                    rc);
         }
         if (!d.allowed()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
     }
@@ -195,8 +221,9 @@ final class Authorizer {
         }
         if (existing == null) return false;
         Optional<ObjectVersion> v = existing.load().filter(o -> !o.deleteMarker());
-        return v.isPresent() && Acls.grantsToCaller(Acls.objectAcl(target, v.get()), need.get().permission(), caller,
-                ignorePublic);
+        return v.isPresent()
+                && Acls.grantsToCaller(
+                        Acls.objectAcl(target, v.get()), need.get().permission(), caller, ignorePublic);
     }
 
     /** The account's admin user (or its root): may always manage the bucket policy of its account's buckets. */
@@ -205,7 +232,7 @@ final class Authorizer {
     }
 
     /** One request's caller and condition keys, shared by all the checks it needs. */
-    record Request(S3Call call, RequestContext.Principal principal, Map<String, List<String>> keys) { }
+    record Request(S3Call call, RequestContext.Principal principal, Map<String, List<String>> keys) {}
 
     static RequestContext.Principal principal(Principal p) {
         return Permissions.contextPrincipal(p);
@@ -219,13 +246,20 @@ final class Authorizer {
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         k.putAll(permissions.sessionKeys(p));
         if (!p.isAnonymous()) {
-            // AWS's values: "AWS" for Signature Version 2 (a header, a query string, or a browser form with AWSAccessKeyId
+            // AWS's values: "AWS" for Signature Version 2 (a header, a query string, or a browser form with
+            // AWSAccessKeyId
             // and no x-amz-credential), "AWS4-HMAC-SHA256" for Version 4; a browser-based upload is authType POST.
-            boolean v2Form = call.postForm().map(f -> f.field("x-amz-credential").isEmpty()).orElse(false);
+            boolean v2Form = call.postForm()
+                    .map(f -> f.field("x-amz-credential").isEmpty())
+                    .orElse(false);
             boolean v2 = v2Form || "SigV2".equals(call.signatureVersion());
             k.put("s3:signatureversion", List.of(v2 ? "AWS" : "AWS4-HMAC-SHA256"));
-            k.put("s3:authType", List.of(op == Operation.POST_OBJECT ? "POST"
-                    : call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
+            k.put(
+                    "s3:authType",
+                    List.of(
+                            op == Operation.POST_OBJECT
+                                    ? "POST"
+                                    : call.presigned() ? "REST-QUERY-STRING" : "REST-HEADER"));
         }
         call.tlsProtocol().ifPresent(v -> k.put("s3:TlsVersion", List.of(v.startsWith("TLSv") ? v.substring(4) : v)));
         S3Actions.conditionKeys(op, call.query(), call.headers(), k);

@@ -13,7 +13,7 @@ import java.util.Optional;
  * Access-Control-* headers of actual requests from a browser (those with an Origin header, presigned or not).
  */
 final class BucketCors {
-    private BucketCors() { }
+    private BucketCors() {}
 
     static S3Response get(Context ctx, AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
@@ -39,31 +39,38 @@ final class BucketCors {
     static S3Response preflight(MetadataStore meta, String bucket, Map<String, List<String>> headers) {
         String origin = first(headers, "origin");
         if (origin == null) {
-            throw new S3Exception(S3ErrorCode.BAD_REQUEST_TAGS, "Insufficient information. Origin request header needed.");
+            throw new S3Exception(
+                    S3ErrorCode.BAD_REQUEST_TAGS, "Insufficient information. Origin request header needed.");
         }
         String method = first(headers, "access-control-request-method");
         if (method == null || !method.equals(method.trim()) || method.isEmpty()) {
             throw new S3Exception(S3ErrorCode.BAD_REQUEST_TAGS, "Invalid Access-Control-Request-Method: " + method);
         }
-        Bucket b = meta.bucket(bucket).orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", bucket));
+        Bucket b = meta.bucket(bucket)
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", bucket));
         CorsConfiguration c = BucketSettings.of(b).cors();
-        if (c == null) throw new S3Exception(S3ErrorCode.ACCESS_FORBIDDEN, "CORSResponse: CORS is not enabled for this bucket.");
+        if (c == null)
+            throw new S3Exception(S3ErrorCode.ACCESS_FORBIDDEN, "CORSResponse: CORS is not enabled for this bucket.");
         List<String> requested = requestHeaders(first(headers, "access-control-request-headers"));
-        CorsConfiguration.Rule rule = c.match(origin, method, requested)
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.ACCESS_FORBIDDEN));
+        CorsConfiguration.Rule rule =
+                c.match(origin, method, requested).orElseThrow(() -> new S3Exception(S3ErrorCode.ACCESS_FORBIDDEN));
         S3Response r = S3Response.ok();
         rule.responseHeaders(origin, requested, true).forEach(r::header);
         return r;
     }
 
     /** The Access-Control-* headers for an actual request with an Origin header, when a rule allows it. */
-    static Map<String, String> actualRequestHeaders(MetadataStore meta, String bucket, String method,
-                                                    Map<String, List<String>> headers) {
+    static Map<String, String> actualRequestHeaders(
+            MetadataStore meta, String bucket, String method, Map<String, List<String>> headers) {
         String origin = first(headers, "origin");
         if (origin == null || bucket == null) return Map.of();
-        Optional<CorsConfiguration> c = meta.bucket(bucket).map(b -> BucketSettings.of(b).cors());
+        Optional<CorsConfiguration> c =
+                meta.bucket(bucket).map(b -> BucketSettings.of(b).cors());
         if (c.isEmpty()) return Map.of();
-        return c.get().match(origin, method, List.of()).map(r -> r.responseHeaders(origin, List.of(), false)).orElse(Map.of());
+        return c.get()
+                .match(origin, method, List.of())
+                .map(r -> r.responseHeaders(origin, List.of(), false))
+                .orElse(Map.of());
     }
 
     private static List<String> requestHeaders(String value) {

@@ -28,17 +28,18 @@ public final class BucketEncryption {
     public static Optional<Boolean> blockSseC(MetadataStore meta, String bucket) {
         boolean[] changed = {false};
         return meta.updateBucketConfig(bucket, json -> {
-            BucketSettings current = BucketSettings.of(new Bucket(bucket, null, null, 0, "", false, json));
-            if (current.blocksSseC()) {
-                changed[0] = false;
-                return json;
-            }
-            changed[0] = true;
-            BucketSettings.DefaultEncryption e = current.encryption() == null
-                    ? new BucketSettings.DefaultEncryption("AES256", false, List.of("SSE-C"))
-                    : current.encryption().withBlockedTypes(List.of("SSE-C"));
-            return current.withEncryption(e).toJson();
-        }).map(b -> changed[0]);
+                    BucketSettings current = BucketSettings.of(new Bucket(bucket, null, null, 0, "", false, json));
+                    if (current.blocksSseC()) {
+                        changed[0] = false;
+                        return json;
+                    }
+                    changed[0] = true;
+                    BucketSettings.DefaultEncryption e = current.encryption() == null
+                            ? new BucketSettings.DefaultEncryption("AES256", false, List.of("SSE-C"))
+                            : current.encryption().withBlockedTypes(List.of("SSE-C"));
+                    return current.withEncryption(e).toJson();
+                })
+                .map(b -> changed[0]);
     }
 
     /**
@@ -48,25 +49,28 @@ public final class BucketEncryption {
     public static Optional<List<String>> setBlockedTypes(MetadataStore meta, String bucket, List<String> types) {
         List<List<String>> before = new ArrayList<>();
         return meta.updateBucketConfig(bucket, json -> {
-            BucketSettings current = BucketSettings.of(new Bucket(bucket, null, null, 0, "", false, json));
-            BucketSettings.DefaultEncryption e = current.encryption();
-            before.add(e == null ? List.of() : e.blockedTypes());
-            BucketSettings.DefaultEncryption next = e == null
-                    ? new BucketSettings.DefaultEncryption("AES256", false, List.copyOf(types))
-                    : e.withBlockedTypes(List.copyOf(types));
-            return current.withEncryption(next).toJson();
-        }).map(b -> before.isEmpty() ? List.<String>of() : before.get(before.size() - 1));
+                    BucketSettings current = BucketSettings.of(new Bucket(bucket, null, null, 0, "", false, json));
+                    BucketSettings.DefaultEncryption e = current.encryption();
+                    before.add(e == null ? List.of() : e.blockedTypes());
+                    BucketSettings.DefaultEncryption next = e == null
+                            ? new BucketSettings.DefaultEncryption("AES256", false, List.copyOf(types))
+                            : e.withBlockedTypes(List.copyOf(types));
+                    return current.withEncryption(next).toJson();
+                })
+                .map(b -> before.isEmpty() ? List.<String>of() : before.get(before.size() - 1));
     }
 
     S3Response get(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         BucketSettings.DefaultEncryption e = BucketSettings.of(b).encryption();
         if (e == null) e = new BucketSettings.DefaultEncryption("AES256", false, List.of());
-        XmlWriter x = new XmlWriter().start("ServerSideEncryptionConfiguration", XmlWriter.S3_NAMESPACE).start("Rule")
-                .start("ApplyServerSideEncryptionByDefault").element("SSEAlgorithm", e.algorithm());
+        XmlWriter x = new XmlWriter()
+                .start("ServerSideEncryptionConfiguration", XmlWriter.S3_NAMESPACE)
+                .start("Rule")
+                .start("ApplyServerSideEncryptionByDefault")
+                .element("SSEAlgorithm", e.algorithm());
         if (e.kmsMasterKeyId() != null) x.element("KMSMasterKeyID", e.kmsMasterKeyId());
-        x.end()
-                .element("BucketKeyEnabled", e.bucketKeyEnabled());
+        x.end().element("BucketKeyEnabled", e.bucketKeyEnabled());
         if (!e.blockedTypes().isEmpty()) {
             x.start("BlockedEncryptionTypes");
             for (String t : e.blockedTypes()) x.element("EncryptionType", t);
@@ -84,42 +88,58 @@ public final class BucketEncryption {
         }
         XmlElement rule = rules.get(0);
         String algorithm = rule.child("ApplyServerSideEncryptionByDefault")
-                .flatMap(d -> d.childText("SSEAlgorithm")).map(String::trim).orElse("AES256");
-        String kmsKey = rule.child("ApplyServerSideEncryptionByDefault").flatMap(d -> d.childText("KMSMasterKeyID"))
-                .map(String::trim).filter(k -> !k.isEmpty()).orElse(null);
+                .flatMap(d -> d.childText("SSEAlgorithm"))
+                .map(String::trim)
+                .orElse("AES256");
+        String kmsKey = rule.child("ApplyServerSideEncryptionByDefault")
+                .flatMap(d -> d.childText("KMSMasterKeyID"))
+                .map(String::trim)
+                .filter(k -> !k.isEmpty())
+                .orElse(null);
         switch (algorithm) {
             case "AES256" -> {
                 if (kmsKey != null) {
-                    throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
+                    throw new S3Exception(
+                                    S3ErrorCode.INVALID_ARGUMENT,
+                                    "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
                             .with("ArgumentName", "ApplyServerSideEncryptionByDefault");
                 }
             }
-            case "aws:kms" -> { }
-            case "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "DSSE-KMS is not available on this server; use aws:kms (SSE-KMS) or AES256 (SSE-S3)");
+            case "aws:kms" -> {}
+            case "aws:kms:dsse" ->
+                throw new S3Exception(
+                        S3ErrorCode.NOT_IMPLEMENTED,
+                        "DSSE-KMS is not available on this server; use aws:kms (SSE-KMS) or AES256 (SSE-S3)");
             default -> throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
-        boolean bucketKey = rule.childText("BucketKeyEnabled").map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        boolean bucketKey = rule.childText("BucketKeyEnabled")
+                .map(v -> v.trim().equalsIgnoreCase("true"))
+                .orElse(false);
         BucketSettings current = BucketSettings.of(b);
         // Omitting BlockedEncryptionTypes keeps the bucket's current setting: SSE-C is never unblocked by accident.
-        List<String> blocked = current.encryption() == null ? List.of() : current.encryption().blockedTypes();
+        List<String> blocked =
+                current.encryption() == null ? List.of() : current.encryption().blockedTypes();
         if (rule.child("BlockedEncryptionTypes").isPresent()) {
             List<String> types = new ArrayList<>();
             for (XmlElement t : rule.child("BlockedEncryptionTypes").get().all("EncryptionType")) {
                 String v = t.text().trim();
                 if (!v.equals("SSE-C") && !v.equals("NONE")) {
                     throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid EncryptionType: " + v)
-                            .with("ArgumentName", "EncryptionType").with("ArgumentValue", v);
+                            .with("ArgumentName", "EncryptionType")
+                            .with("ArgumentValue", v);
                 }
                 if (!types.contains(v)) types.add(v);
             }
             if (types.contains("SSE-C") && types.contains("NONE")) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "EncryptionType NONE cannot be combined with other values")
+                throw new S3Exception(
+                                S3ErrorCode.INVALID_ARGUMENT,
+                                "EncryptionType NONE cannot be combined with other values")
                         .with("ArgumentName", "EncryptionType");
             }
             blocked = types;
         }
-        BucketSettings.DefaultEncryption e = new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked, kmsKey);
+        BucketSettings.DefaultEncryption e =
+                new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked, kmsKey);
         BucketSettings.update(ctx, b, s -> s.withEncryption(e));
         return S3Response.ok();
     }
@@ -127,7 +147,11 @@ public final class BucketEncryption {
     S3Response delete(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         // Back to what a new bucket gets: SSE-S3, and SSE-C blocked unless the server allows it by default.
-        BucketSettings.update(ctx, b, s -> s.withEncryption(BucketSettings.defaultEncryption(ctx.settings().blockSseCOnNewBuckets())));
+        BucketSettings.update(
+                ctx,
+                b,
+                s -> s.withEncryption(
+                        BucketSettings.defaultEncryption(ctx.settings().blockSseCOnNewBuckets())));
         return S3Response.noContent();
     }
 }

@@ -19,11 +19,18 @@ public final class BucketLogging {
     }
 
     /** Where a bucket's access log lines go: the target, and the source bucket's owner (its canonical id is logged). */
-    public record Target(String sourceOwnerAccount, String sourceOwnerCanonicalId, String targetBucket, String targetPrefix,
-                         String sourceRegion, String sourceBucket, String partitionDateSource) {
+    public record Target(
+            String sourceOwnerAccount,
+            String sourceOwnerCanonicalId,
+            String targetBucket,
+            String targetPrefix,
+            String sourceRegion,
+            String sourceBucket,
+            String partitionDateSource) {
         /** PartitionedPrefix's {@code TargetPrefix SourceAccountId/SourceRegion/SourceBucket/}, or null for SimplePrefix. */
         public String partitionedPrefix() {
-            return partitionDateSource == null ? null
+            return partitionDateSource == null
+                    ? null
                     : targetPrefix + sourceOwnerAccount + "/" + sourceRegion + "/" + sourceBucket + "/";
         }
 
@@ -37,9 +44,16 @@ public final class BucketLogging {
     public static Optional<Target> target(MetadataStore meta, String bucket) {
         return meta.bucket(bucket).flatMap(b -> {
             BucketSettings.Logging l = BucketSettings.of(b).logging();
-            return l == null ? Optional.empty()
-                    : Optional.of(new Target(b.owner(), Owners.canonicalId(b.owner()), l.targetBucket(), l.targetPrefix(),
-                    b.region(), b.name(), l.partitionDateSource()));
+            return l == null
+                    ? Optional.empty()
+                    : Optional.of(new Target(
+                            b.owner(),
+                            Owners.canonicalId(b.owner()),
+                            l.targetBucket(),
+                            l.targetPrefix(),
+                            b.region(),
+                            b.name(),
+                            l.partitionDateSource()));
         });
     }
 
@@ -48,10 +62,15 @@ public final class BucketLogging {
         BucketSettings.Logging l = BucketSettings.of(b).logging();
         XmlWriter x = new XmlWriter().start("BucketLoggingStatus", NAMESPACE);
         if (l != null) {
-            x.start("LoggingEnabled").element("TargetBucket", l.targetBucket()).element("TargetPrefix", l.targetPrefix());
+            x.start("LoggingEnabled")
+                    .element("TargetBucket", l.targetBucket())
+                    .element("TargetPrefix", l.targetPrefix());
             if (l.partitionDateSource() != null) {
-                x.start("TargetObjectKeyFormat").start("PartitionedPrefix")
-                        .element("PartitionDateSource", l.partitionDateSource()).end().end();
+                x.start("TargetObjectKeyFormat")
+                        .start("PartitionedPrefix")
+                        .element("PartitionDateSource", l.partitionDateSource())
+                        .end()
+                        .end();
             }
             x.end();
         }
@@ -67,12 +86,18 @@ public final class BucketLogging {
         if (format.isEmpty()) return null;
         Optional<XmlElement> partitioned = format.get().child("PartitionedPrefix");
         boolean simple = format.get().child("SimplePrefix").isPresent();
-        if (partitioned.isPresent() == simple && (simple || !format.get().children().isEmpty())) {
+        if (partitioned.isPresent() == simple
+                && (simple || !format.get().children().isEmpty())) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
         if (partitioned.isEmpty()) return null;
-        String source = partitioned.get().childText("PartitionDateSource").map(String::trim).orElse("EventTime");
-        if (!source.equals("EventTime") && !source.equals("DeliveryTime")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        String source = partitioned
+                .get()
+                .childText("PartitionDateSource")
+                .map(String::trim)
+                .orElse("EventTime");
+        if (!source.equals("EventTime") && !source.equals("DeliveryTime"))
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         return source;
     }
 
@@ -83,21 +108,28 @@ public final class BucketLogging {
         BucketSettings.Logging logging = null;
         if (enabled.isPresent()) {
             XmlElement e = enabled.get();
-            String target = e.childText("TargetBucket").map(String::trim)
+            String target = e.childText("TargetBucket")
+                    .map(String::trim)
                     .orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
             String prefix = e.childText("TargetPrefix").orElse("");
             String dateSource = keyFormat(e);
             if (e.child("TargetGrants").map(g -> !g.children().isEmpty()).orElse(false)) {
                 // AWS refuses TargetGrants on buckets with ACLs disabled (BucketOwnerEnforced), as Rampart's are.
-                throw new S3Exception(S3ErrorCode.ACCESS_CONTROL_LIST_NOT_SUPPORTED,
+                throw new S3Exception(
+                        S3ErrorCode.ACCESS_CONTROL_LIST_NOT_SUPPORTED,
                         "The target bucket for logging does not support ACLs.");
             }
-            Bucket t = ctx.meta().bucket(target).orElseThrow(() -> new S3Exception(
-                    S3ErrorCode.INVALID_TARGET_BUCKET_FOR_LOGGING, "The target bucket for logging does not exist")
-                    .with("TargetBucket", target));
+            Bucket t = ctx.meta()
+                    .bucket(target)
+                    .orElseThrow(() -> new S3Exception(
+                                    S3ErrorCode.INVALID_TARGET_BUCKET_FOR_LOGGING,
+                                    "The target bucket for logging does not exist")
+                            .with("TargetBucket", target));
             if (!t.owner().equals(b.owner())) {
-                throw new S3Exception(S3ErrorCode.INVALID_TARGET_BUCKET_FOR_LOGGING,
-                        "The owner for the bucket to be logged and the target bucket must be the same.").with("TargetBucket", target);
+                throw new S3Exception(
+                                S3ErrorCode.INVALID_TARGET_BUCKET_FOR_LOGGING,
+                                "The owner for the bucket to be logged and the target bucket must be the same.")
+                        .with("TargetBucket", target);
             }
             logging = new BucketSettings.Logging(target, prefix, dateSource);
         }

@@ -18,15 +18,34 @@ import java.util.function.Supplier;
  */
 final class BucketNotification {
     /** Event types S3 defines for notifications; Rampart emits the ObjectCreated and ObjectRemoved ones. */
-    static final Set<String> EVENT_TYPES = Set.of("s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
-            "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*",
-            "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*",
-            "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:ObjectRestore:Delete", "s3:ReducedRedundancyLostObject",
-            "s3:Replication:*", "s3:Replication:OperationFailedReplication", "s3:Replication:OperationMissedThreshold",
-            "s3:Replication:OperationReplicatedAfterThreshold", "s3:Replication:OperationNotTracked",
-            "s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
-            "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectTagging:*", "s3:ObjectTagging:Put",
-            "s3:ObjectTagging:Delete", "s3:ObjectAcl:Put");
+    static final Set<String> EVENT_TYPES = Set.of(
+            "s3:ObjectCreated:*",
+            "s3:ObjectCreated:Put",
+            "s3:ObjectCreated:Post",
+            "s3:ObjectCreated:Copy",
+            "s3:ObjectCreated:CompleteMultipartUpload",
+            "s3:ObjectRemoved:*",
+            "s3:ObjectRemoved:Delete",
+            "s3:ObjectRemoved:DeleteMarkerCreated",
+            "s3:ObjectRestore:*",
+            "s3:ObjectRestore:Post",
+            "s3:ObjectRestore:Completed",
+            "s3:ObjectRestore:Delete",
+            "s3:ReducedRedundancyLostObject",
+            "s3:Replication:*",
+            "s3:Replication:OperationFailedReplication",
+            "s3:Replication:OperationMissedThreshold",
+            "s3:Replication:OperationReplicatedAfterThreshold",
+            "s3:Replication:OperationNotTracked",
+            "s3:LifecycleExpiration:*",
+            "s3:LifecycleExpiration:Delete",
+            "s3:LifecycleExpiration:DeleteMarkerCreated",
+            "s3:LifecycleTransition",
+            "s3:IntelligentTiering",
+            "s3:ObjectTagging:*",
+            "s3:ObjectTagging:Put",
+            "s3:ObjectTagging:Delete",
+            "s3:ObjectAcl:Put");
 
     private final Context ctx;
     private final Supplier<Set<String>> targetIds;
@@ -46,8 +65,16 @@ final class BucketNotification {
                 for (String e : t.events()) x.element("Event", e);
                 if (t.prefix() != null || t.suffix() != null) {
                     x.start("Filter").start("S3Key");
-                    if (t.prefix() != null) x.start("FilterRule").element("Name", "Prefix").element("Value", t.prefix()).end();
-                    if (t.suffix() != null) x.start("FilterRule").element("Name", "Suffix").element("Value", t.suffix()).end();
+                    if (t.prefix() != null)
+                        x.start("FilterRule")
+                                .element("Name", "Prefix")
+                                .element("Value", t.prefix())
+                                .end();
+                    if (t.suffix() != null)
+                        x.start("FilterRule")
+                                .element("Name", "Suffix")
+                                .element("Value", t.suffix())
+                                .end();
                     x.end().end();
                 }
                 x.end();
@@ -65,11 +92,12 @@ final class BucketNotification {
             switch (c.name()) {
                 case "QueueConfiguration" -> queues.add(queue(c, known));
                 case "TopicConfiguration", "CloudFunctionConfiguration" -> {
-                    String arn = c.childText(c.name().equals("TopicConfiguration") ? "Topic" : "CloudFunction").orElse("");
+                    String arn = c.childText(c.name().equals("TopicConfiguration") ? "Topic" : "CloudFunction")
+                            .orElse("");
                     throw unknownDestination(arn);
                 }
                 case "EventBridgeConfiguration" ->
-                        throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "EventBridge notifications are not available");
+                    throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "EventBridge notifications are not available");
                 default -> throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
         }
@@ -79,14 +107,17 @@ final class BucketNotification {
     }
 
     private static NotificationConfiguration.Target queue(XmlElement c, Set<String> known) {
-        String arn = c.childText("Queue").map(String::trim).orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
-        String id = c.childText("Id").map(String::trim).filter(s -> !s.isEmpty()).orElseGet(BucketNotification::newId);
+        String arn =
+                c.childText("Queue").map(String::trim).orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+        String id =
+                c.childText("Id").map(String::trim).filter(s -> !s.isEmpty()).orElseGet(BucketNotification::newId);
         List<String> events = new ArrayList<>();
         for (XmlElement e : c.all("Event")) {
             String name = e.text().trim();
             if (!EVENT_TYPES.contains(name)) {
                 throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The event is not supported for notifications")
-                        .with("ArgumentName1", name).with("ArgumentValue1", name);
+                        .with("ArgumentName1", name)
+                        .with("ArgumentValue1", name);
             }
             events.add(name);
         }
@@ -116,15 +147,21 @@ final class BucketNotification {
     /** The server-side target id in {@code arn:rampart:sqs:[region]:ID:webhook}, or "" when the ARN is not of that form. */
     static String targetId(String arn) {
         String[] p = arn.split(":", -1);
-        if (p.length != 6 || !p[0].equals("arn") || !p[1].equals("rampart") || !p[2].equals("sqs") || !p[5].equals("webhook")) {
+        if (p.length != 6
+                || !p[0].equals("arn")
+                || !p[1].equals("rampart")
+                || !p[2].equals("sqs")
+                || !p[5].equals("webhook")) {
             return "";
         }
         return p[4];
     }
 
     private static S3Exception unknownDestination(String arn) {
-        return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unable to validate the following destination configurations")
-                .with("ArgumentName1", arn).with("ArgumentValue1", "The destination does not exist on this server");
+        return new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT, "Unable to validate the following destination configurations")
+                .with("ArgumentName1", arn)
+                .with("ArgumentValue1", "The destination does not exist on this server");
     }
 
     private static S3Exception filterError(String message) {

@@ -23,7 +23,7 @@ final class BucketPolicies {
     private static final int MAX_ENTRIES = 10_000;
 
     /** A bucket's compiled policy (empty without one), and what GetBucketPolicyStatus and the authorizer need of it. */
-    record Compiled(String config, Optional<PolicyDocument> policy, boolean usesExistingObjectTags, boolean isPublic) { }
+    record Compiled(String config, Optional<PolicyDocument> policy, boolean usesExistingObjectTags, boolean isPublic) {}
 
     private final ConcurrentHashMap<String, Compiled> byBucket = new ConcurrentHashMap<>();
 
@@ -44,11 +44,16 @@ final class BucketPolicies {
     }
 
     private static Compiled compile(Bucket b) {
-        String text = b.config() == null || b.config().isEmpty() ? null : BucketSettings.of(b).policy();
+        String text = b.config() == null || b.config().isEmpty()
+                ? null
+                : BucketSettings.of(b).policy();
         if (text == null) return new Compiled(b.config() == null ? "" : b.config(), Optional.empty(), false, false);
         PolicyDocument doc = PolicyDocument.parse(text, PolicyKind.RESOURCE, b.name());
-        return new Compiled(b.config(), Optional.of(doc),
-                text.toLowerCase(Locale.ROOT).contains("s3:existingobjecttag/"), isPublic(text));
+        return new Compiled(
+                b.config(),
+                Optional.of(doc),
+                text.toLowerCase(Locale.ROOT).contains("s3:existingobjecttag/"),
+                isPublic(text));
     }
 
     // ---- validation beyond the grammar ----

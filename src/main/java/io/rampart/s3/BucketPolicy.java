@@ -33,8 +33,11 @@ final class BucketPolicy {
         String text;
         try {
             // Not U+FFFD for what is not UTF-8: the policy stored must be the policy sent.
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body))
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body))
                     .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new S3Exception(S3ErrorCode.MALFORMED_POLICY, "Policies must be valid UTF-8 JSON");
@@ -74,12 +77,11 @@ final class BucketPolicy {
         Bucket b = ctx.ownedBucket(call);
         BucketPolicies.Compiled c = policies.of(b);
         if (c.policy().isEmpty()) throw noPolicy(b);
-        return S3Response.xml(new XmlWriter().start("PolicyStatus", XmlWriter.S3_NAMESPACE)
-                .element("IsPublic", c.isPublic()));
+        return S3Response.xml(
+                new XmlWriter().start("PolicyStatus", XmlWriter.S3_NAMESPACE).element("IsPublic", c.isPublic()));
     }
 
     private static S3Exception noPolicy(Bucket b) {
         return new S3Exception(S3ErrorCode.NO_SUCH_BUCKET_POLICY).with("BucketName", b.name());
     }
-
 }

@@ -29,14 +29,21 @@ final class BucketReplication {
 
     S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
-        if (call.header("content-md5").isEmpty() && call.verifiedChecksums().isEmpty()
-                && call.headers().keySet().stream().noneMatch(h -> h.startsWith("x-amz-checksum-") || h.equals("x-amz-trailer")
-                        || h.equals("x-amz-sdk-checksum-algorithm"))) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Missing required header for this request: Content-MD5 OR x-amz-checksum-*");
+        if (call.header("content-md5").isEmpty()
+                && call.verifiedChecksums().isEmpty()
+                && call.headers().keySet().stream()
+                        .noneMatch(h -> h.startsWith("x-amz-checksum-")
+                                || h.equals("x-amz-trailer")
+                                || h.equals("x-amz-sdk-checksum-algorithm"))) {
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "Missing required header for this request: Content-MD5 OR x-amz-checksum-*");
         }
-        ReplicationConfiguration config = ReplicationConfiguration.parse(call.body().readAllBytes());
+        ReplicationConfiguration config =
+                ReplicationConfiguration.parse(call.body().readAllBytes());
         if (!"Enabled".equals(b.versioning())) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "Versioning must be 'Enabled' on the bucket to apply a replication configuration");
         }
         for (String destination : config.destinationBuckets()) checkDestination(b, destination);
@@ -47,7 +54,8 @@ final class BucketReplication {
     /** A destination is a remote target the operator configured, or a versioned bucket of the same account here. */
     private void checkDestination(Bucket source, String destination) {
         if (destination.equals(source.name())) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Destination bucket cannot be the same as the source bucket.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "Destination bucket cannot be the same as the source bucket.");
         }
         Optional<ReplicationTargets.Target> remote = targets.forBucket(destination);
         if (remote.isPresent()) {
@@ -57,7 +65,8 @@ final class BucketReplication {
             return;
         }
         // Another account's bucket is reported as missing: its existence is not the requester's to learn.
-        Optional<Bucket> d = ctx.meta().bucket(destination).filter(x -> x.owner().equals(source.owner()));
+        Optional<Bucket> d =
+                ctx.meta().bucket(destination).filter(x -> x.owner().equals(source.owner()));
         if (d.isEmpty()) throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Destination bucket must exist.");
         if (!"Enabled".equals(d.get().versioning())) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Destination bucket must have versioning enabled.");
@@ -69,5 +78,4 @@ final class BucketReplication {
         BucketSettings.update(ctx, b, s -> s.withReplication(null));
         return S3Response.noContent();
     }
-
 }

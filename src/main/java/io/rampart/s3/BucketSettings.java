@@ -13,10 +13,20 @@ import java.util.List;
  * bucket policy (its JSON text as the client sent it), and the replication configuration.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock, LifecycleConfiguration lifecycle,
-                      String mfaDelete, String policy, Logging logging, NotificationConfiguration notification,
-                      PublicAccess publicAccessBlock, ReplicationConfiguration replication, Ownership ownership,
-                      java.util.Map<String, String> tags, CorsConfiguration cors, WebsiteConfiguration website) {
+record BucketSettings(
+        DefaultEncryption encryption,
+        LockConfiguration objectLock,
+        LifecycleConfiguration lifecycle,
+        String mfaDelete,
+        String policy,
+        Logging logging,
+        NotificationConfiguration notification,
+        PublicAccess publicAccessBlock,
+        ReplicationConfiguration replication,
+        Ownership ownership,
+        java.util.Map<String, String> tags,
+        CorsConfiguration cors,
+        WebsiteConfiguration website) {
 
     BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
         this(encryption, objectLock, null, null, null, null, null, null, null, null, null, null, null);
@@ -27,12 +37,24 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
      * had before ownership controls could be set), "" that the controls were deleted (ACLs enabled, writers own their
      * objects); {@code acl} null means the owner's FULL_CONTROL alone.
      */
-    record Ownership(String objectOwnership, io.rampart.storage.AccessControlList acl) { }
+    record Ownership(String objectOwnership, io.rampart.storage.AccessControlList acl) {}
 
     /** With these ownership controls and bucket ACL. */
     BucketSettings withOwnership(Ownership o) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, replication, o, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                o,
+                tags,
+                cors,
+                website);
     }
 
     boolean blocksPublicAcls() {
@@ -45,34 +67,98 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
 
     /** With these bucket tags; null removes them (GetBucketTagging then answers NoSuchTagSet). */
     BucketSettings withTags(java.util.Map<String, String> t) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, replication, ownership, t, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                t,
+                cors,
+                website);
     }
 
     /** With this CORS configuration; null removes it. */
     BucketSettings withCors(CorsConfiguration c) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, replication, ownership, tags, c, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                c,
+                website);
     }
 
     /** With this website configuration; null removes it. */
     BucketSettings withWebsite(WebsiteConfiguration w) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, replication, ownership, tags, cors, w);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                w);
     }
 
     /** With this replication configuration; null removes it. */
     BucketSettings withReplication(ReplicationConfiguration r) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification,
-                publicAccessBlock, r, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                r,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     /** S3 Block Public Access, bucket level: the four switches of PublicAccessBlockConfiguration. */
-    record PublicAccess(boolean blockPublicAcls, boolean ignorePublicAcls, boolean blockPublicPolicy,
-                        boolean restrictPublicBuckets) { }
+    record PublicAccess(
+            boolean blockPublicAcls,
+            boolean ignorePublicAcls,
+            boolean blockPublicPolicy,
+            boolean restrictPublicBuckets) {}
 
     BucketSettings withPublicAccessBlock(PublicAccess p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, notification, p, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                p,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     boolean blocksPublicPolicy() {
@@ -96,22 +182,49 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
 
     /** With these event notification targets; null removes them. */
     BucketSettings withNotification(NotificationConfiguration n) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, logging, n, publicAccessBlock, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                n,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     /** With server access logging to this target; null turns it off. */
     BucketSettings withLogging(Logging l) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, policy, l, notification, publicAccessBlock, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                l,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /**
      * ApplyServerSideEncryptionByDefault (AES256 or aws:kms with its KMSMasterKeyID, null for aws/s3), BucketKeyEnabled
      * and BlockedEncryptionTypes.
      */
-    record DefaultEncryption(String algorithm, boolean bucketKeyEnabled, List<String> blockedTypes, String kmsMasterKeyId) {
+    record DefaultEncryption(
+            String algorithm, boolean bucketKeyEnabled, List<String> blockedTypes, String kmsMasterKeyId) {
         DefaultEncryption {
             blockedTypes = blockedTypes == null ? List.of() : List.copyOf(blockedTypes);
         }
@@ -131,7 +244,9 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
         Long defaultRetainUntil(long now) {
             if (mode == null) return null;
             java.time.ZonedDateTime t = java.time.Instant.ofEpochMilli(now).atZone(java.time.ZoneOffset.UTC);
-            return (days != null ? t.plusDays(days) : t.plusYears(years)).toInstant().toEpochMilli();
+            return (days != null ? t.plusDays(days) : t.plusYears(years))
+                    .toInstant()
+                    .toEpochMilli();
         }
     }
 
@@ -160,7 +275,10 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
      * change to another part (a policy while logging is set) is kept. NoSuchBucket when the bucket has gone.
      */
     static void update(Context ctx, Bucket b, java.util.function.UnaryOperator<BucketSettings> change) {
-        if (ctx.meta().updateBucketConfig(b.name(), json -> change.apply(of(b.withConfig(json))).toJson()).isEmpty()) {
+        if (ctx.meta()
+                .updateBucketConfig(
+                        b.name(), json -> change.apply(of(b.withConfig(json))).toJson())
+                .isEmpty()) {
             throw new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", b.name());
         }
     }
@@ -184,26 +302,91 @@ record BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(e, objectLock, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                e,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(encryption, l, lifecycle, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                l,
+                lifecycle,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(encryption, objectLock, l, mfaDelete, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                l,
+                mfaDelete,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(encryption, objectLock, lifecycle, state, policy, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                state,
+                policy,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(encryption, objectLock, lifecycle, mfaDelete, p, logging, notification, publicAccessBlock, replication, ownership, tags, cors, website);
+        return new BucketSettings(
+                encryption,
+                objectLock,
+                lifecycle,
+                mfaDelete,
+                p,
+                logging,
+                notification,
+                publicAccessBlock,
+                replication,
+                ownership,
+                tags,
+                cors,
+                website);
     }
 
     boolean mfaDeleteEnabled() {

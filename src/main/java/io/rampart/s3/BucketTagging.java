@@ -7,14 +7,15 @@ import java.util.Map;
 
 /** PutBucketTagging, GetBucketTagging, DeleteBucketTagging: the bucket's tag set, with AWS's limits. */
 final class BucketTagging {
-    private BucketTagging() { }
+    private BucketTagging() {}
 
     static S3Response get(Context ctx, AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         Map<String, String> tags = BucketSettings.of(b).tags();
         if (tags == null) throw new S3Exception(S3ErrorCode.NO_SUCH_TAG_SET).with("BucketName", b.name());
         XmlWriter x = new XmlWriter().start("Tagging", XmlWriter.S3_NAMESPACE).start("TagSet");
-        tags.forEach((k, v) -> x.start("Tag").element("Key", k).element("Value", v).end());
+        tags.forEach(
+                (k, v) -> x.start("Tag").element("Key", k).element("Value", v).end());
         return S3Response.xml(x);
     }
 

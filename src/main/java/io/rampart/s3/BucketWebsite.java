@@ -16,7 +16,7 @@ import java.util.Optional;
  * GetObject, with index and error documents, redirects, and errors as HTML pages as AWS's website endpoint answers.
  */
 final class BucketWebsite {
-    private BucketWebsite() { }
+    private BucketWebsite() {}
 
     static S3Response get(Context ctx, AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
@@ -48,8 +48,12 @@ final class BucketWebsite {
     static S3Response serve(MetadataStore meta, Reader reader, S3Call call, String host) throws IOException {
         boolean head = "HEAD".equals(call.method());
         if (!head && !"GET".equals(call.method())) {
-            return html(new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED).with("Method", call.method())
-                    .with("ResourceType", "OBJECT"), call, null);
+            return html(
+                    new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED)
+                            .with("Method", call.method())
+                            .with("ResourceType", "OBJECT"),
+                    call,
+                    null);
         }
         Optional<Bucket> b = meta.bucket(call.bucket());
         if (b.isEmpty()) {
@@ -57,12 +61,16 @@ final class BucketWebsite {
         }
         WebsiteConfiguration w = BucketSettings.of(b.get()).website();
         if (w == null) {
-            return html(new S3Exception(S3ErrorCode.NO_SUCH_WEBSITE_CONFIGURATION).with("BucketName", call.bucket()), call, null);
+            return html(
+                    new S3Exception(S3ErrorCode.NO_SUCH_WEBSITE_CONFIGURATION).with("BucketName", call.bucket()),
+                    call,
+                    null);
         }
         String key = call.key() == null ? "" : call.key();
         String scheme = call.secure() ? "https" : "http";
         if (w.redirectAll() != null) {
-            String protocol = w.redirectAll().protocol() != null ? w.redirectAll().protocol() : scheme;
+            String protocol =
+                    w.redirectAll().protocol() != null ? w.redirectAll().protocol() : scheme;
             return redirect(301, protocol + "://" + w.redirectAll().hostName() + "/" + key);
         }
         Optional<WebsiteConfiguration.RoutingRule> before = w.rule(key, null);
@@ -73,7 +81,9 @@ final class BucketWebsite {
             return reader.read(op, new WebsiteCall(call, objectKey, op));
         } catch (S3Exception e) {
             int status = e.code().status();
-            if (e.code() == S3ErrorCode.NO_SUCH_KEY && !key.isEmpty() && !key.endsWith("/")
+            if (e.code() == S3ErrorCode.NO_SUCH_KEY
+                    && !key.isEmpty()
+                    && !key.endsWith("/")
                     && exists(reader, call, key + "/" + w.indexSuffix())) {
                 // A "folder" without its slash: AWS redirects to it, where the index document is served.
                 return redirect(302, "/" + key + "/");
@@ -82,7 +92,8 @@ final class BucketWebsite {
             if (after.isPresent()) return redirect(after.get(), key, scheme, host);
             if (w.errorKey() != null && status >= 400 && status < 500) {
                 try {
-                    return reader.read(op, new WebsiteCall(call, w.errorKey(), op)).status(status);
+                    return reader.read(op, new WebsiteCall(call, w.errorKey(), op))
+                            .status(status);
                 } catch (S3Exception errorDocumentFailed) {
                     return html(e, call, errorDocumentFailed);
                 }
@@ -115,27 +126,41 @@ final class BucketWebsite {
     static S3Response html(S3Exception e, S3Call call, S3Exception errorDocumentFailure) {
         int status = e.code().status();
         String title = status + " " + reason(status);
-        StringBuilder b = new StringBuilder("<html>\n<head><title>").append(title).append("</title></head>\n<body>\n<h1>")
-                .append(title).append("</h1>\n");
+        StringBuilder b = new StringBuilder("<html>\n<head><title>")
+                .append(title)
+                .append("</title></head>\n<body>\n<h1>")
+                .append(title)
+                .append("</h1>\n");
         list(b, e, call);
         if (errorDocumentFailure != null) {
             b.append("<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document</h3>\n");
             list(b, errorDocumentFailure, call);
         }
         b.append("<hr/>\n</body>\n</html>\n");
-        S3Response r = S3Response.ok().status(status).bytes(b.toString().getBytes(StandardCharsets.UTF_8),
-                "text/html; charset=utf-8");
+        S3Response r = S3Response.ok()
+                .status(status)
+                .bytes(b.toString().getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
         e.headers().forEach(r::header);
         return r;
     }
 
     private static void list(StringBuilder b, S3Exception e, S3Call call) {
-        b.append("<ul>\n<li>Code: ").append(e.code().code()).append("</li>\n<li>Message: ").append(escape(e.getMessage()))
+        b.append("<ul>\n<li>Code: ")
+                .append(e.code().code())
+                .append("</li>\n<li>Message: ")
+                .append(escape(e.getMessage()))
                 .append("</li>\n");
         for (Map.Entry<String, String> x : e.extra().entrySet()) {
-            b.append("<li>").append(x.getKey()).append(": ").append(escape(x.getValue())).append("</li>\n");
+            b.append("<li>")
+                    .append(x.getKey())
+                    .append(": ")
+                    .append(escape(x.getValue()))
+                    .append("</li>\n");
         }
-        b.append("<li>RequestId: ").append(call.requestId()).append("</li>\n<li>HostId: ").append(call.requestId())
+        b.append("<li>RequestId: ")
+                .append(call.requestId())
+                .append("</li>\n<li>HostId: ")
+                .append(call.requestId())
                 .append("</li>\n</ul>\n");
     }
 
@@ -153,22 +178,74 @@ final class BucketWebsite {
     }
 
     private static String escape(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s == null
+                ? ""
+                : s.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;");
     }
 
     /** A website request as an anonymous GetObject/HeadObject of {@code key}: the website endpoint signs nothing. */
     private record WebsiteCall(S3Call call, String key, Operation op) implements S3Call {
-        @Override public String method() { return op == Operation.HEAD_OBJECT ? "HEAD" : "GET"; }
-        @Override public String bucket() { return call.bucket(); }
-        @Override public Map<String, String> query() { return Map.of(); }
-        @Override public Map<String, List<String>> headers() { return call.headers(); }
-        @Override public InputStream body() { return InputStream.nullInputStream(); }
-        @Override public long contentLength() { return 0; }
-        @Override public Map<String, String> verifiedChecksums() { return Map.of(); }
-        @Override public Principal principal() { return Principal.anonymous(); }
-        @Override public boolean secure() { return call.secure(); }
-        @Override public String sourceIp() { return call.sourceIp(); }
-        @Override public Optional<String> tlsProtocol() { return call.tlsProtocol(); }
-        @Override public String requestId() { return call.requestId(); }
+        @Override
+        public String method() {
+            return op == Operation.HEAD_OBJECT ? "HEAD" : "GET";
+        }
+
+        @Override
+        public String bucket() {
+            return call.bucket();
+        }
+
+        @Override
+        public Map<String, String> query() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, List<String>> headers() {
+            return call.headers();
+        }
+
+        @Override
+        public InputStream body() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public long contentLength() {
+            return 0;
+        }
+
+        @Override
+        public Map<String, String> verifiedChecksums() {
+            return Map.of();
+        }
+
+        @Override
+        public Principal principal() {
+            return Principal.anonymous();
+        }
+
+        @Override
+        public boolean secure() {
+            return call.secure();
+        }
+
+        @Override
+        public String sourceIp() {
+            return call.sourceIp();
+        }
+
+        @Override
+        public Optional<String> tlsProtocol() {
+            return call.tlsProtocol();
+        }
+
+        @Override
+        public String requestId() {
+            return call.requestId();
+        }
     }
 }

@@ -23,18 +23,30 @@ final class Buckets {
     }
 
     static boolean validName(String name) {
-        return NAME.matcher(name).matches() && !name.contains("..") && !name.contains(".-") && !name.contains("-.")
-                && !IP.matcher(name).matches() && !name.startsWith("xn--") && !name.startsWith("sthree-")
-                && !name.startsWith("amzn-s3-demo-") && !name.endsWith("-s3alias") && !name.endsWith("--ol-s3")
-                && !name.endsWith(".mrap") && !name.endsWith("--x-s3") && !name.endsWith("--table-s3");
+        return NAME.matcher(name).matches()
+                && !name.contains("..")
+                && !name.contains(".-")
+                && !name.contains("-.")
+                && !IP.matcher(name).matches()
+                && !name.startsWith("xn--")
+                && !name.startsWith("sthree-")
+                && !name.startsWith("amzn-s3-demo-")
+                && !name.endsWith("-s3alias")
+                && !name.endsWith("--ol-s3")
+                && !name.endsWith(".mrap")
+                && !name.endsWith("--x-s3")
+                && !name.endsWith("--table-s3");
     }
 
     S3Response list(AuthorizedCall call) {
         if (call.principal().isAnonymous()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         String account = call.principal().accountId();
         String prefix = call.query("prefix").orElse("");
-        int max = call.query("max-buckets").map(v -> parseInt(v, "max-buckets", 1, 10000)).orElse(10000);
-        String after = call.query("continuation-token").map(Buckets::decodeToken).orElse("");
+        int max = call.query("max-buckets")
+                .map(v -> parseInt(v, "max-buckets", 1, 10000))
+                .orElse(10000);
+        String after =
+                call.query("continuation-token").map(Buckets::decodeToken).orElse("");
         List<Bucket> all = ctx.meta().buckets(account);
         XmlWriter x = new XmlWriter().start("ListAllMyBucketsResult", XmlWriter.S3_NAMESPACE);
         x.start("Buckets");
@@ -47,8 +59,11 @@ final class Buckets {
                 truncated = true;
                 break;
             }
-            x.start("Bucket").element("Name", b.name()).element("CreationDate", Formats.isoDate(b.created()))
-                    .element("BucketRegion", b.region()).end();
+            x.start("Bucket")
+                    .element("Name", b.name())
+                    .element("CreationDate", Formats.isoDate(b.created()))
+                    .element("BucketRegion", b.region())
+                    .end();
             last = b.name();
             count++;
         }
@@ -66,10 +81,12 @@ final class Buckets {
     static String decodeToken(String t) {
         try {
             // Strict: a token that is not the base64 of UTF-8 text was not made here (boto3 s3-tests pass garbage).
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Base64.getUrlDecoder().decode(t))).toString();
+                    .decode(java.nio.ByteBuffer.wrap(Base64.getUrlDecoder().decode(t)))
+                    .toString();
         } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The continuation token provided is incorrect")
                     .with("ArgumentName", "continuation-token");
@@ -82,8 +99,11 @@ final class Buckets {
             if (n < min) throw new NumberFormatException();
             return Math.min(n, max);
         } catch (NumberFormatException e) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Provided " + name + " not an integer or within integer range")
-                    .with("ArgumentName", name).with("ArgumentValue", v);
+            throw new S3Exception(
+                            S3ErrorCode.INVALID_ARGUMENT,
+                            "Provided " + name + " not an integer or within integer range")
+                    .with("ArgumentName", name)
+                    .with("ArgumentValue", v);
         }
     }
 
@@ -92,7 +112,9 @@ final class Buckets {
         String name = call.bucket();
         if (!validName(name)) throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME).with("BucketName", name);
         // Object Lock implies versioning, enabled for good.
-        boolean objectLock = call.header("x-amz-bucket-object-lock-enabled").map("true"::equalsIgnoreCase).orElse(false);
+        boolean objectLock = call.header("x-amz-bucket-object-lock-enabled")
+                .map("true"::equalsIgnoreCase)
+                .orElse(false);
         byte[] body = call.body().readAllBytes();
         Optional<String> constraint = Optional.empty();
         if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
@@ -103,12 +125,19 @@ final class Buckets {
         BucketSettings settings = BucketSettings.forNewBucket(ctx.settings().blockSseCOnNewBuckets());
         if (objectLock) settings = settings.withObjectLock(new BucketSettings.LockConfiguration(null, null, null));
         settings = settings.withOwnership(Acls.forNewBucket(call));
-        Bucket b = new Bucket(name, call.principal().accountId(), ctx.region(), ctx.now(), objectLock ? "Enabled" : "",
-                objectLock, settings.toJson());
+        Bucket b = new Bucket(
+                name,
+                call.principal().accountId(),
+                ctx.region(),
+                ctx.now(),
+                objectLock ? "Enabled" : "",
+                objectLock,
+                settings.toJson());
         Optional<Bucket> existing = ctx.meta().createBucket(b);
         if (existing.isPresent()) {
             boolean owned = existing.get().owner().equals(call.principal().accountId());
-            // S3's legacy answer in us-east-1: the owner re-creating its bucket gets 200 and nothing changes (ACLs are off).
+            // S3's legacy answer in us-east-1: the owner re-creating its bucket gets 200 and nothing changes (ACLs are
+            // off).
             if (owned && "us-east-1".equals(ctx.region())) {
                 return S3Response.ok().header("Location", "/" + name).header("Content-Length", "0");
             }
@@ -123,7 +152,9 @@ final class Buckets {
 
     private void checkLocation(Optional<String> constraint) {
         String region = ctx.region();
-        if (constraint.isPresent() && !constraint.get().equals(region) && !REGION.matcher(constraint.get()).matches()) {
+        if (constraint.isPresent()
+                && !constraint.get().equals(region)
+                && !REGION.matcher(constraint.get()).matches()) {
             throw new S3Exception(S3ErrorCode.INVALID_LOCATION_CONSTRAINT).with("LocationConstraint", constraint.get());
         }
         if ("us-east-1".equals(region)) {
@@ -131,13 +162,17 @@ final class Buckets {
             if (constraint.get().equals("us-east-1")) {
                 throw new S3Exception(S3ErrorCode.INVALID_LOCATION_CONSTRAINT).with("LocationConstraint", "us-east-1");
             }
-            throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT, "The " + constraint.get()
-                    + " location constraint is incompatible for the region specific endpoint this request was sent to.");
+            throw new S3Exception(
+                    S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT,
+                    "The " + constraint.get()
+                            + " location constraint is incompatible for the region specific endpoint this request was sent to.");
         }
         if (constraint.isEmpty()) throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT);
         if (!constraint.get().equals(region)) {
-            throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT, "The " + constraint.get()
-                    + " location constraint is incompatible for the region specific endpoint this request was sent to.");
+            throw new S3Exception(
+                    S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT,
+                    "The " + constraint.get()
+                            + " location constraint is incompatible for the region specific endpoint this request was sent to.");
         }
     }
 
@@ -164,5 +199,4 @@ final class Buckets {
                 + "\">" + r + "</LocationConstraint>";
         return S3Response.ok().bytes(xml.getBytes(StandardCharsets.UTF_8), "application/xml");
     }
-
 }

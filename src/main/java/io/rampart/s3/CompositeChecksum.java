@@ -19,7 +19,7 @@ import java.util.zip.Checksum;
  * "-N" for the part count, as S3 computes it ("checksum of checksums"). FULL_OBJECT ones are {@link FullObjectChecksum}.
  */
 final class CompositeChecksum {
-    private CompositeChecksum() { }
+    private CompositeChecksum() {}
 
     /** The algorithm name (e.g. "SHA256") and value for these parts, when every part carries that algorithm's checksum. */
     static Optional<Map.Entry<String, String>> of(String checksumType, List<Part> parts) {

@@ -6,14 +6,16 @@ import java.util.Optional;
 
 /** The If-* request headers: on reads (304/412 in S3's precedence), on copy sources, and as atomic write preconditions. */
 final class Conditions {
-    private Conditions() { }
+    private Conditions() {}
 
     /** GET/HEAD: If-Match and If-Unmodified-Since → 412; If-None-Match and If-Modified-Since → 304. */
     static void checkRead(S3Call call, ObjectVersion v, String prefix) {
         Optional<String> ifMatch = call.header(prefix + "if-match");
         Optional<String> ifNoneMatch = call.header(prefix + "if-none-match");
-        Optional<Long> ifModifiedSince = call.header(prefix + "if-modified-since").flatMap(Formats::parseHttpDate);
-        Optional<Long> ifUnmodifiedSince = call.header(prefix + "if-unmodified-since").flatMap(Formats::parseHttpDate);
+        Optional<Long> ifModifiedSince =
+                call.header(prefix + "if-modified-since").flatMap(Formats::parseHttpDate);
+        Optional<Long> ifUnmodifiedSince =
+                call.header(prefix + "if-unmodified-since").flatMap(Formats::parseHttpDate);
         long modifiedSecond = v.lastModified() / 1000 * 1000;
         boolean copy = !prefix.isEmpty();
         if (ifMatch.isPresent()) {
@@ -33,7 +35,8 @@ final class Conditions {
     }
 
     private static S3Exception notModified(ObjectVersion v) {
-        return new S3Exception(S3ErrorCode.NOT_MODIFIED).header("ETag", Formats.quoted(v.etag()))
+        return new S3Exception(S3ErrorCode.NOT_MODIFIED)
+                .header("ETag", Formats.quoted(v.etag()))
                 .header("Last-Modified", Formats.httpDate(v.lastModified()));
     }
 
@@ -71,8 +74,9 @@ final class Conditions {
 
     /** The DeleteObject headers' conditions. */
     static Precondition forDelete(S3Call call) {
-        Optional<Long> lastModified = call.header("x-amz-if-match-last-modified-time").map(v -> Formats.parseHttpDate(v)
-                .orElseThrow(() -> invalidCondition("x-amz-if-match-last-modified-time", v)));
+        Optional<Long> lastModified = call.header("x-amz-if-match-last-modified-time")
+                .map(v -> Formats.parseHttpDate(v)
+                        .orElseThrow(() -> invalidCondition("x-amz-if-match-last-modified-time", v)));
         Optional<Long> size = call.header("x-amz-if-match-size").map(v -> parseSize("x-amz-if-match-size", v));
         return forDelete(call.key(), call.header("if-match"), lastModified, size);
     }
@@ -89,7 +93,8 @@ final class Conditions {
 
     static S3Exception invalidCondition(String name, String value) {
         return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid value for " + name)
-                .with("ArgumentName", name).with("ArgumentValue", value);
+                .with("ArgumentName", name)
+                .with("ArgumentValue", value);
     }
 
     /**
@@ -100,7 +105,9 @@ final class Conditions {
         Optional<String> ifNoneMatch = call.header("if-none-match");
         Optional<String> ifMatch = call.header("if-match");
         if (ifNoneMatch.isPresent() && !ifNoneMatch.get().trim().equals("*")) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "A header you provided implies functionality that is not implemented")
+            throw new S3Exception(
+                            S3ErrorCode.NOT_IMPLEMENTED,
+                            "A header you provided implies functionality that is not implemented")
                     .with("Header", "If-None-Match");
         }
         if (ifNoneMatch.isEmpty() && ifMatch.isEmpty()) return Precondition.NONE;

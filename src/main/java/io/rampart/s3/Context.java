@@ -6,8 +6,8 @@ import io.rampart.storage.MetadataStore;
 import java.time.Clock;
 
 /** What every operation family shares: the stores, the server's region and clock. */
-record Context(MetadataStore meta, BlobStore blobs, String region, Clock clock, Sse sse, S3Settings settings,
-               MfaDelete mfa) {
+record Context(
+        MetadataStore meta, BlobStore blobs, String region, Clock clock, Sse sse, S3Settings settings, MfaDelete mfa) {
 
     /** The bucket the call names, if it exists and the caller may use it (the owner's account, or what a bucket policy allows). */
     Bucket ownedBucket(AuthorizedCall call) {

@@ -28,7 +28,8 @@ final class CopyObject {
                 String query = h.substring(q + 1);
                 h = h.substring(0, q);
                 for (String p : query.split("&")) {
-                    if (p.startsWith("versionId=")) versionId = URLDecoder.decode(p.substring(10), StandardCharsets.UTF_8);
+                    if (p.startsWith("versionId="))
+                        versionId = URLDecoder.decode(p.substring(10), StandardCharsets.UTF_8);
                 }
             }
             String decoded = URLDecoder.decode(h.replace("+", "%2B"), StandardCharsets.UTF_8);
@@ -36,7 +37,8 @@ final class CopyObject {
             int slash = decoded.indexOf('/');
             if (slash <= 0 || slash == decoded.length() - 1) {
                 throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid copy source object key")
-                        .with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", header);
+                        .with("ArgumentName", "x-amz-copy-source")
+                        .with("ArgumentValue", header);
             }
             return new Source(decoded.substring(0, slash), decoded.substring(slash + 1), versionId);
         }
@@ -62,17 +64,23 @@ final class CopyObject {
         if (src.versionId() != null) {
             if (!Versions.valid(src.versionId())) {
                 throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid version id specified")
-                        .with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", src.versionId());
+                        .with("ArgumentName", "x-amz-copy-source")
+                        .with("ArgumentValue", src.versionId());
             }
-            v = ctx.meta().version(src.bucket(), src.key(), src.versionId())
-                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_VERSION).with("Key", src.key())
+            v = ctx.meta()
+                    .version(src.bucket(), src.key(), src.versionId())
+                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_VERSION)
+                            .with("Key", src.key())
                             .with("VersionId", src.versionId()));
             if (v.deleteMarker()) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
                         "The source of a copy request may not specifically refer to a delete marker by version id.");
             }
         } else {
-            v = ctx.meta().current(src.bucket(), src.key()).filter(o -> !o.deleteMarker())
+            v = ctx.meta()
+                    .current(src.bucket(), src.key())
+                    .filter(o -> !o.deleteMarker())
                     .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", src.key()));
         }
         Conditions.checkRead(call, v, "x-amz-copy-source-");
@@ -89,30 +97,40 @@ final class CopyObject {
         ObjectHeaders.checkKey(call.key());
         ObjectVersion src = source(call);
         if (src.size() > MAX_COPY_SOURCE) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
-                    "The specified copy source is larger than the maximum allowable size for a copy source: " + MAX_COPY_SOURCE);
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "The specified copy source is larger than the maximum allowable size for a copy source: "
+                            + MAX_COPY_SOURCE);
         }
         String metaDirective = call.header("x-amz-metadata-directive").orElse("COPY");
         String tagDirective = call.header("x-amz-tagging-directive").orElse("COPY");
         if (!metaDirective.equals("COPY") && !metaDirective.equals("REPLACE")) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown metadata directive.")
-                    .with("ArgumentName", "x-amz-metadata-directive").with("ArgumentValue", metaDirective);
+                    .with("ArgumentName", "x-amz-metadata-directive")
+                    .with("ArgumentValue", metaDirective);
         }
         if (!tagDirective.equals("COPY") && !tagDirective.equals("REPLACE")) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown tagging directive.")
-                    .with("ArgumentName", "x-amz-tagging-directive").with("ArgumentValue", tagDirective);
+                    .with("ArgumentName", "x-amz-tagging-directive")
+                    .with("ArgumentValue", tagDirective);
         }
         // Copying an older version onto its own key is how a version is restored: only the latest counts as "itself".
         boolean sameObject = src.bucket().equals(dest.name()) && src.key().equals(call.key()) && src.latest();
-        String storageClass = call.header("x-amz-storage-class").isPresent() ? ObjectHeaders.storageClass(call)
+        String storageClass = call.header("x-amz-storage-class").isPresent()
+                ? ObjectHeaders.storageClass(call)
                 : src.meta().storageClass();
-        if (sameObject && metaDirective.equals("COPY") && storageClass.equals(src.meta().storageClass())
+        if (sameObject
+                && metaDirective.equals("COPY")
+                && storageClass.equals(src.meta().storageClass())
                 && call.header("x-amz-website-redirect-location").isEmpty()
                 && call.header("x-amz-server-side-encryption").isEmpty()
-                && call.header("x-amz-server-side-encryption-customer-algorithm").isEmpty()) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying to copy an "
-                    + "object to itself without changing the object's metadata, storage class, website redirect location or "
-                    + "encryption attributes.");
+                && call.header("x-amz-server-side-encryption-customer-algorithm")
+                        .isEmpty()) {
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "This copy request is illegal because it is trying to copy an "
+                            + "object to itself without changing the object's metadata, storage class, website redirect location or "
+                            + "encryption attributes.");
         }
         Sse.checkNotBlocked(dest, call);
         Optional<Sse.CustomerKey> sourceKey = ctx.sse().customerKey(call, Sse.COPY_SOURCE_SSE_C_PREFIX);
@@ -121,26 +139,52 @@ final class CopyObject {
             ctx.sse().checkRequestedAlgorithm(call, destKey);
             byte[] dataKey = ctx.sse().open(src.meta().encryption(), sourceKey, call);
             ObjectMeta sm = src.meta();
-            Map<String, String> content = metaDirective.equals("REPLACE") ? ObjectHeaders.contentHeaders(call) : sm.contentHeaders();
-            Map<String, String> user = metaDirective.equals("REPLACE") ? ObjectHeaders.userMetadata(call) : sm.userMetadata();
+            Map<String, String> content =
+                    metaDirective.equals("REPLACE") ? ObjectHeaders.contentHeaders(call) : sm.contentHeaders();
+            Map<String, String> user =
+                    metaDirective.equals("REPLACE") ? ObjectHeaders.userMetadata(call) : sm.userMetadata();
             Map<String, String> tags = tagDirective.equals("REPLACE") ? ObjectHeaders.taggingHeader(call) : sm.tags();
             // The copy shares the source's encrypted blobs; only the data key is sealed anew for the destination's key.
-            Encryption envelope = dataKey == null ? null : ctx.sse().seal(dataKey, destKey, call, dest, call.key()).envelope();
+            Encryption envelope = dataKey == null
+                    ? null
+                    : ctx.sse().seal(dataKey, destKey, call, dest, call.key()).envelope();
             // A copy is one object: multipart part boundaries are not carried over.
-            ObjectMeta meta = new ObjectMeta(content, user, sm.partSizes().isEmpty() ? sm.checksums() : Map.of(), "FULL_OBJECT",
-                    List.of(), tags, storageClass, envelope);
+            ObjectMeta meta = new ObjectMeta(
+                    content,
+                    user,
+                    sm.partSizes().isEmpty() ? sm.checksums() : Map.of(),
+                    "FULL_OBJECT",
+                    List.of(),
+                    tags,
+                    storageClass,
+                    envelope);
             String etag;
             if (destKey.isPresent()) etag = Sse.opaqueEtag();
-            else if (!sm.partSizes().isEmpty() || (sm.encryption() != null && sm.encryption().customerKey())) {
+            else if (!sm.partSizes().isEmpty()
+                    || (sm.encryption() != null && sm.encryption().customerKey())) {
                 etag = wholeObjectEtag(src, dataKey);
             } else etag = src.etag();
             ObjectMeta.LockState lockState = lock.forNewVersion(call, dest);
             meta = meta.withLock(lockState).withAcl(Acls.forNewObject(ctx, call, dest));
-            ObjectVersion v = new ObjectVersion(dest.name(), call.key(), Versions.idForWrite(dest), 0, true, false, src.size(), etag, ctx.now(),
-                    meta, src.segments(), src.inline(), call.principal().arn(), call.principal().accessKeyId());
+            ObjectVersion v = new ObjectVersion(
+                    dest.name(),
+                    call.key(),
+                    Versions.idForWrite(dest),
+                    0,
+                    true,
+                    false,
+                    src.size(),
+                    etag,
+                    ctx.now(),
+                    meta,
+                    src.segments(),
+                    src.inline(),
+                    call.principal().arn(),
+                    call.principal().accessKeyId());
             Map<String, Object> facts = new java.util.LinkedHashMap<>();
             ObjectVersion stored = ctx.meta().putObject(v, WriteFacts.capturing(facts, Conditions.forWrite(call)));
-            XmlWriter x = new XmlWriter().start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
+            XmlWriter x = new XmlWriter()
+                    .start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
                     .element("LastModified", Formats.isoDate(stored.lastModified()))
                     .element("ETag", Formats.quoted(stored.etag()));
             for (Map.Entry<String, String> e : meta.checksums().entrySet()) {

@@ -19,8 +19,13 @@ record CorsConfiguration(List<Rule> rules) {
     static final int MAX_RULES = 100;
     private static final Set<String> METHODS = Set.of("GET", "PUT", "HEAD", "POST", "DELETE");
 
-    record Rule(String id, List<String> allowedMethods, List<String> allowedOrigins, List<String> allowedHeaders,
-                List<String> exposeHeaders, Integer maxAgeSeconds) {
+    record Rule(
+            String id,
+            List<String> allowedMethods,
+            List<String> allowedOrigins,
+            List<String> allowedHeaders,
+            List<String> exposeHeaders,
+            Integer maxAgeSeconds) {
         boolean matches(String origin, String method, List<String> requestHeaders) {
             if (!allowedMethods.contains(method)) return false;
             if (allowedOrigins.stream().noneMatch(o -> wildcard(o, origin, false))) return false;
@@ -36,7 +41,8 @@ record CorsConfiguration(List<Rule> rules) {
             boolean any = allowedOrigins.contains("*");
             h.put("Access-Control-Allow-Origin", any ? "*" : origin);
             h.put("Access-Control-Allow-Methods", String.join(", ", allowedMethods));
-            if (preflight && !requestHeaders.isEmpty()) h.put("Access-Control-Allow-Headers", String.join(", ", requestHeaders));
+            if (preflight && !requestHeaders.isEmpty())
+                h.put("Access-Control-Allow-Headers", String.join(", ", requestHeaders));
             if (!exposeHeaders.isEmpty()) h.put("Access-Control-Expose-Headers", String.join(", ", exposeHeaders));
             if (maxAgeSeconds != null) h.put("Access-Control-Max-Age", maxAgeSeconds.toString());
             if (!any) h.put("Access-Control-Allow-Credentials", "true");
@@ -47,7 +53,9 @@ record CorsConfiguration(List<Rule> rules) {
 
     /** The first rule allowing this origin, method and (preflight) request headers. */
     Optional<Rule> match(String origin, String method, List<String> requestHeaders) {
-        return rules.stream().filter(r -> r.matches(origin, method, requestHeaders)).findFirst();
+        return rules.stream()
+                .filter(r -> r.matches(origin, method, requestHeaders))
+                .findFirst();
     }
 
     /** "*" matches anything; one "*" inside a pattern matches any run of characters. Headers compare case-insensitively. */
@@ -72,20 +80,23 @@ record CorsConfiguration(List<Rule> rules) {
             if (methods.isEmpty() || origins.isEmpty()) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             for (String m : methods) {
                 if (!METHODS.contains(m)) {
-                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
                             "Found unsupported HTTP method in CORS config. Unsupported method is " + m);
                 }
             }
             for (String o : origins) {
                 if (o.indexOf('*') != o.lastIndexOf('*')) {
-                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
                             "AllowedOrigin \"" + o + "\" can not have more than one wildcard.");
                 }
             }
             List<String> headers = texts(r, "AllowedHeader");
             for (String h : headers) {
                 if (h.indexOf('*') != h.lastIndexOf('*')) {
-                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
                             "AllowedHeader \"" + h + "\" can not have more than one wildcard.");
                 }
             }
@@ -109,7 +120,8 @@ record CorsConfiguration(List<Rule> rules) {
 
     private static List<String> texts(XmlElement parent, String name) {
         List<String> out = new ArrayList<>();
-        for (XmlElement e : parent.all(name)) out.add(e.text() == null ? "" : e.text().trim());
+        for (XmlElement e : parent.all(name))
+            out.add(e.text() == null ? "" : e.text().trim());
         return out;
     }
 

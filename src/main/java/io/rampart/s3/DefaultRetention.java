@@ -8,7 +8,7 @@ import io.rampart.storage.ObjectMeta.LockState;
  * any. For writers outside the S3 request path (restore), which must protect what they write exactly as a PUT would.
  */
 public final class DefaultRetention {
-    private DefaultRetention() { }
+    private DefaultRetention() {}
 
     /** The bucket's default retention from {@code now}, or null when the bucket has no Object Lock default rule. */
     public static LockState forNewVersion(Bucket b, long now) {

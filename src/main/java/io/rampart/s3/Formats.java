@@ -12,12 +12,14 @@ import java.util.Optional;
 
 /** The textual forms S3 uses on the wire: dates in headers and XML, ETags, URL-encoded listing values. */
 public final class Formats {
-    private Formats() { }
+    private Formats() {}
 
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter ISO_MILLIS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     public static String httpDate(long epochMillis) {
         return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis));
@@ -31,7 +33,9 @@ public final class Formats {
     public static Optional<Long> parseHttpDate(String s) {
         if (s == null) return Optional.empty();
         try {
-            return Optional.of(ZonedDateTime.parse(s.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli());
+            return Optional.of(ZonedDateTime.parse(s.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant()
+                    .toEpochMilli());
         } catch (DateTimeParseException e) {
             try {
                 return Optional.of(Instant.parse(s.trim()).toEpochMilli());
@@ -55,6 +59,9 @@ public final class Formats {
 
     /** encoding-type=url: S3 encodes like application/x-www-form-urlencoded but keeps '/' and writes spaces as '+'. */
     public static String urlEncode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("%2F", "/").replace("*", "%2A").replace("%7E", "~");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8)
+                .replace("%2F", "/")
+                .replace("*", "%2A")
+                .replace("%7E", "~");
     }
 }

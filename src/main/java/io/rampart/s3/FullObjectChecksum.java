@@ -12,7 +12,7 @@ import java.util.Optional;
  * xorout are all ones), so no byte is read again. S3 returns it without the "-N" suffix.
  */
 final class FullObjectChecksum {
-    private FullObjectChecksum() { }
+    private FullObjectChecksum() {}
 
     /** A reflected CRC: its width in bits and its reversed polynomial. */
     enum Crc {
@@ -83,7 +83,9 @@ final class FullObjectChecksum {
         }
 
         byte[] encode(long v) {
-            return width == 32 ? ByteBuffer.allocate(4).putInt((int) v).array() : ByteBuffer.allocate(8).putLong(v).array();
+            return width == 32
+                    ? ByteBuffer.allocate(4).putInt((int) v).array()
+                    : ByteBuffer.allocate(8).putLong(v).array();
         }
 
         int bytes() {

@@ -24,8 +24,16 @@ import java.util.Set;
  */
 final class Lifecycle {
     private static final long DAY_MILLIS = 86_400_000L;
-    private static final Set<String> RULE_ELEMENTS = Set.of("ID", "Status", "Filter", "Prefix", "Expiration",
-            "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload", "Transition", "NoncurrentVersionTransition");
+    private static final Set<String> RULE_ELEMENTS = Set.of(
+            "ID",
+            "Status",
+            "Filter",
+            "Prefix",
+            "Expiration",
+            "NoncurrentVersionExpiration",
+            "AbortIncompleteMultipartUpload",
+            "Transition",
+            "NoncurrentVersionTransition");
 
     private final Context ctx;
 
@@ -44,10 +52,15 @@ final class Lifecycle {
 
     S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
-        if (call.header("content-md5").isEmpty() && call.verifiedChecksums().isEmpty()
-                && call.headers().keySet().stream().noneMatch(h -> h.startsWith("x-amz-checksum-") || h.equals("x-amz-trailer")
-                        || h.equals("x-amz-sdk-checksum-algorithm"))) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Missing required header for this request: Content-MD5 OR x-amz-checksum-*");
+        if (call.header("content-md5").isEmpty()
+                && call.verifiedChecksums().isEmpty()
+                && call.headers().keySet().stream()
+                        .noneMatch(h -> h.startsWith("x-amz-checksum-")
+                                || h.equals("x-amz-trailer")
+                                || h.equals("x-amz-sdk-checksum-algorithm"))) {
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "Missing required header for this request: Content-MD5 OR x-amz-checksum-*");
         }
         LifecycleConfiguration config = parse(call.body().readAllBytes());
         BucketSettings.update(ctx, b, s -> s.withLifecycle(config));
@@ -60,13 +73,13 @@ final class Lifecycle {
         return S3Response.noContent();
     }
 
-
     // ---- parsing and validation ----
 
     static LifecycleConfiguration parse(byte[] body) {
         XmlElement root = RequestXml.parse(body, "LifecycleConfiguration");
         List<XmlElement> ruleElements = root.all("Rule");
-        if (ruleElements.isEmpty() || ruleElements.size() > LifecycleConfiguration.MAX_RULES
+        if (ruleElements.isEmpty()
+                || ruleElements.size() > LifecycleConfiguration.MAX_RULES
                 || ruleElements.size() != root.children().size()) {
             throw malformed();
         }
@@ -75,8 +88,11 @@ final class Lifecycle {
         for (XmlElement r : ruleElements) {
             Rule rule = rule(r);
             if (!ids.add(rule.id())) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Rule ID must be unique. Found same ID for more than one rule")
-                        .with("ArgumentName", "ID").with("ArgumentValue", rule.id());
+                throw new S3Exception(
+                                S3ErrorCode.INVALID_ARGUMENT,
+                                "Rule ID must be unique. Found same ID for more than one rule")
+                        .with("ArgumentName", "ID")
+                        .with("ArgumentValue", rule.id());
             }
             rules.add(rule);
         }
@@ -87,19 +103,28 @@ final class Lifecycle {
         for (XmlElement c : r.children()) {
             if (!RULE_ELEMENTS.contains(c.name())) throw malformed();
         }
-        for (String single : List.of("ID", "Status", "Filter", "Prefix", "Expiration", "NoncurrentVersionExpiration",
+        for (String single : List.of(
+                "ID",
+                "Status",
+                "Filter",
+                "Prefix",
+                "Expiration",
+                "NoncurrentVersionExpiration",
                 "AbortIncompleteMultipartUpload")) {
             if (r.all(single).size() > 1) throw malformed();
         }
-        if (r.child("Transition").isPresent() || r.child("NoncurrentVersionTransition").isPresent()) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+        if (r.child("Transition").isPresent()
+                || r.child("NoncurrentVersionTransition").isPresent()) {
+            throw new S3Exception(
+                    S3ErrorCode.NOT_IMPLEMENTED,
                     "Transition actions are not supported: this server has a single storage class");
         }
         String id = r.childText("ID").orElse(null);
         if (id == null || id.isEmpty()) id = Versions.newId().substring(0, 24).toUpperCase(java.util.Locale.ROOT);
         if (id.length() > 255) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "ID length should not exceed allowed limit of 255")
-                    .with("ArgumentName", "ID").with("ArgumentValue", id);
+                    .with("ArgumentName", "ID")
+                    .with("ArgumentValue", id);
         }
         String status = r.childText("Status").map(String::trim).orElseThrow(Lifecycle::malformed);
         if (!status.equals("Enabled") && !status.equals("Disabled")) throw malformed();
@@ -107,26 +132,35 @@ final class Lifecycle {
         Optional<XmlElement> filterElement = r.child("Filter");
         Optional<String> legacyPrefix = r.childText("Prefix");
         if (filterElement.isPresent() == legacyPrefix.isPresent()) throw malformed();
-        Filter filter = filterElement.map(Lifecycle::filter)
+        Filter filter = filterElement
+                .map(Lifecycle::filter)
                 .orElseGet(() -> new Filter(true, false, legacyPrefix.get(), List.of(), null, null));
 
         Expiration expiration = r.child("Expiration").map(Lifecycle::expiration).orElse(null);
-        NoncurrentExpiration noncurrent = r.child("NoncurrentVersionExpiration").map(Lifecycle::noncurrent).orElse(null);
+        NoncurrentExpiration noncurrent = r.child("NoncurrentVersionExpiration")
+                .map(Lifecycle::noncurrent)
+                .orElse(null);
         Integer abortDays = null;
         if (r.child("AbortIncompleteMultipartUpload").isPresent()) {
-            String days = r.child("AbortIncompleteMultipartUpload").get().childText("DaysAfterInitiation")
+            String days = r.child("AbortIncompleteMultipartUpload")
+                    .get()
+                    .childText("DaysAfterInitiation")
                     .orElseThrow(Lifecycle::malformed);
-            abortDays = positive(days, "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer",
+            abortDays = positive(
+                    days,
+                    "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer",
                     "DaysAfterInitiation");
         }
         if (expiration == null && noncurrent == null && abortDays == null) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "At least one action needs to be specified in a rule");
         }
         if (abortDays != null && filter.hasTags()) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "AbortIncompleteMultipartUpload cannot be specified with Tags.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "AbortIncompleteMultipartUpload cannot be specified with Tags.");
         }
         if (expiration != null && expiration.removesExpiredDeleteMarkers() && filter.hasTags()) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "ExpiredObjectDeleteMarker cannot be specified with Tags.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "ExpiredObjectDeleteMarker cannot be specified with Tags.");
         }
         return new Rule(id, status.equals("Enabled"), filter, expiration, noncurrent, abortDays);
     }
@@ -155,15 +189,24 @@ final class Lifecycle {
             }
             Set<String> keys = new HashSet<>();
             for (Tag t : tags) {
-                if (!keys.add(t.key())) throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Duplicate Tag Keys are not allowed.");
+                if (!keys.add(t.key()))
+                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Duplicate Tag Keys are not allowed.");
             }
-            Long gt = a.childText("ObjectSizeGreaterThan").map(v -> size(v, "ObjectSizeGreaterThan")).orElse(null);
-            Long lt = a.childText("ObjectSizeLessThan").map(v -> size(v, "ObjectSizeLessThan")).orElse(null);
+            Long gt = a.childText("ObjectSizeGreaterThan")
+                    .map(v -> size(v, "ObjectSizeGreaterThan"))
+                    .orElse(null);
+            Long lt = a.childText("ObjectSizeLessThan")
+                    .map(v -> size(v, "ObjectSizeLessThan"))
+                    .orElse(null);
             checkSizes(gt, lt);
             return new Filter(false, true, a.childText("Prefix").orElse(null), tags, gt, lt);
         }
-        Long gt = f.childText("ObjectSizeGreaterThan").map(v -> size(v, "ObjectSizeGreaterThan")).orElse(null);
-        Long lt = f.childText("ObjectSizeLessThan").map(v -> size(v, "ObjectSizeLessThan")).orElse(null);
+        Long gt = f.childText("ObjectSizeGreaterThan")
+                .map(v -> size(v, "ObjectSizeGreaterThan"))
+                .orElse(null);
+        Long lt = f.childText("ObjectSizeLessThan")
+                .map(v -> size(v, "ObjectSizeLessThan"))
+                .orElse(null);
         List<Tag> tags = f.child("Tag").map(t -> List.of(tag(t))).orElse(List.of());
         return new Filter(false, false, f.childText("Prefix").orElse(null), tags, gt, lt);
     }
@@ -189,21 +232,25 @@ final class Lifecycle {
         }
         if (v < 0) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "'" + name + "' should be a non-negative integer")
-                    .with("ArgumentName", name).with("ArgumentValue", raw.trim());
+                    .with("ArgumentName", name)
+                    .with("ArgumentValue", raw.trim());
         }
         return v;
     }
 
     private static void checkSizes(Long gt, Long lt) {
         if (gt != null && lt != null && gt >= lt) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "ObjectSizeGreaterThan must be less than ObjectSizeLessThan")
-                    .with("ArgumentName", "ObjectSizeGreaterThan").with("ArgumentValue", Long.toString(gt));
+            throw new S3Exception(
+                            S3ErrorCode.INVALID_ARGUMENT, "ObjectSizeGreaterThan must be less than ObjectSizeLessThan")
+                    .with("ArgumentName", "ObjectSizeGreaterThan")
+                    .with("ArgumentValue", Long.toString(gt));
         }
     }
 
     private static Expiration expiration(XmlElement e) {
         for (XmlElement c : e.children()) {
-            if (!Set.of("Days", "Date", "ExpiredObjectDeleteMarker").contains(c.name()) || e.all(c.name()).size() > 1) {
+            if (!Set.of("Days", "Date", "ExpiredObjectDeleteMarker").contains(c.name())
+                    || e.all(c.name()).size() > 1) {
                 throw malformed();
             }
         }
@@ -218,8 +265,10 @@ final class Lifecycle {
             return new Expiration(null, null, marker.get().equals("true"));
         }
         if (days.isPresent()) {
-            return new Expiration(positive(days.get(), "'Days' for Expiration action must be a positive integer", "Days"),
-                    null, null);
+            return new Expiration(
+                    positive(days.get(), "'Days' for Expiration action must be a positive integer", "Days"),
+                    null,
+                    null);
         }
         long t;
         try {
@@ -229,35 +278,43 @@ final class Lifecycle {
                 t = Instant.parse(date.get().trim()).toEpochMilli();
             } catch (DateTimeParseException ex2) {
                 throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid date")
-                        .with("ArgumentName", "Date").with("ArgumentValue", date.get());
+                        .with("ArgumentName", "Date")
+                        .with("ArgumentValue", date.get());
             }
         }
         if (Math.floorMod(t, DAY_MILLIS) != 0) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "'Date' must be at midnight GMT")
-                    .with("ArgumentName", "Date").with("ArgumentValue", date.get());
+                    .with("ArgumentName", "Date")
+                    .with("ArgumentValue", date.get());
         }
         return new Expiration(null, t, null);
     }
 
     private static NoncurrentExpiration noncurrent(XmlElement n) {
         for (XmlElement c : n.children()) {
-            if (!Set.of("NoncurrentDays", "NewerNoncurrentVersions").contains(c.name()) || n.all(c.name()).size() > 1) {
+            if (!Set.of("NoncurrentDays", "NewerNoncurrentVersions").contains(c.name())
+                    || n.all(c.name()).size() > 1) {
                 throw malformed();
             }
         }
         String days = n.childText("NoncurrentDays").orElseThrow(Lifecycle::malformed);
-        int d = positive(days, "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer",
+        int d = positive(
+                days,
+                "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer",
                 "NoncurrentDays");
         Integer newer = null;
         Optional<String> keep = n.childText("NewerNoncurrentVersions");
         if (keep.isPresent()) {
-            newer = positive(keep.get(),
+            newer = positive(
+                    keep.get(),
                     "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action must be a positive integer",
                     "NewerNoncurrentVersions");
             if (newer > 100) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                        "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action must not exceed 100")
-                        .with("ArgumentName", "NewerNoncurrentVersions").with("ArgumentValue", keep.get());
+                throw new S3Exception(
+                                S3ErrorCode.INVALID_ARGUMENT,
+                                "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action must not exceed 100")
+                        .with("ArgumentName", "NewerNoncurrentVersions")
+                        .with("ArgumentValue", keep.get());
             }
         }
         return new NoncurrentExpiration(d, newer);
@@ -272,7 +329,8 @@ final class Lifecycle {
             throw malformed();
         }
         if (v <= 0 || v > Integer.MAX_VALUE) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, message).with("ArgumentName", name)
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, message)
+                    .with("ArgumentName", name)
                     .with("ArgumentValue", raw.trim());
         }
         return (int) v;
@@ -293,7 +351,8 @@ final class Lifecycle {
                 x.start("Expiration");
                 if (e.days() != null) x.element("Days", e.days());
                 if (e.date() != null) x.element("Date", Formats.isoDate(e.date()));
-                if (e.expiredObjectDeleteMarker() != null) x.element("ExpiredObjectDeleteMarker", e.expiredObjectDeleteMarker());
+                if (e.expiredObjectDeleteMarker() != null)
+                    x.element("ExpiredObjectDeleteMarker", e.expiredObjectDeleteMarker());
                 x.end();
             }
             x.element("ID", r.id());
@@ -304,7 +363,11 @@ final class Lifecycle {
                 x.start("Filter");
                 if (f.and()) x.start("And");
                 if (f.prefix() != null) x.element("Prefix", f.prefix());
-                for (Tag t : f.tags()) x.start("Tag").element("Key", t.key()).element("Value", t.value()).end();
+                for (Tag t : f.tags())
+                    x.start("Tag")
+                            .element("Key", t.key())
+                            .element("Value", t.value())
+                            .end();
                 if (f.sizeGreaterThan() != null) x.element("ObjectSizeGreaterThan", f.sizeGreaterThan());
                 if (f.sizeLessThan() != null) x.element("ObjectSizeLessThan", f.sizeLessThan());
                 if (f.and()) x.end();
@@ -312,14 +375,17 @@ final class Lifecycle {
             }
             x.element("Status", r.enabled() ? "Enabled" : "Disabled");
             if (r.noncurrent() != null) {
-                x.start("NoncurrentVersionExpiration").element("NoncurrentDays", r.noncurrent().noncurrentDays());
+                x.start("NoncurrentVersionExpiration")
+                        .element("NoncurrentDays", r.noncurrent().noncurrentDays());
                 if (r.noncurrent().newerNoncurrentVersions() != null) {
                     x.element("NewerNoncurrentVersions", r.noncurrent().newerNoncurrentVersions());
                 }
                 x.end();
             }
             if (r.abortDaysAfterInitiation() != null) {
-                x.start("AbortIncompleteMultipartUpload").element("DaysAfterInitiation", r.abortDaysAfterInitiation()).end();
+                x.start("AbortIncompleteMultipartUpload")
+                        .element("DaysAfterInitiation", r.abortDaysAfterInitiation())
+                        .end();
             }
             x.end();
         }

@@ -14,14 +14,14 @@ record LifecycleConfiguration(List<Rule> rules) {
         rules = rules == null ? List.of() : List.copyOf(rules);
     }
 
-    record Tag(String key, String value) { }
+    record Tag(String key, String value) {}
 
     /**
      * Which objects a rule applies to. {@code legacyPrefix}: the rule's own top-level Prefix (no Filter element).
      * {@code and}: the conditions came inside an And element. Otherwise at most one condition is set (none: every object).
      */
-    record Filter(boolean legacyPrefix, boolean and, String prefix, List<Tag> tags, Long sizeGreaterThan,
-                  Long sizeLessThan) {
+    record Filter(
+            boolean legacyPrefix, boolean and, String prefix, List<Tag> tags, Long sizeGreaterThan, Long sizeLessThan) {
         Filter {
             tags = tags == null ? List.of() : List.copyOf(tags);
         }
@@ -69,9 +69,13 @@ record LifecycleConfiguration(List<Rule> rules) {
         }
     }
 
-    record Rule(String id, boolean enabled, Filter filter, Expiration expiration, NoncurrentExpiration noncurrent,
-                Integer abortDaysAfterInitiation) {
-    }
+    record Rule(
+            String id,
+            boolean enabled,
+            Filter filter,
+            Expiration expiration,
+            NoncurrentExpiration noncurrent,
+            Integer abortDaysAfterInitiation) {}
 
     boolean hasEnabledRules() {
         return rules.stream().anyMatch(Rule::enabled);

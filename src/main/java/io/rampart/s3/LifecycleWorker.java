@@ -56,7 +56,7 @@ public final class LifecycleWorker implements AutoCloseable {
     }
 
     /** One action: {@code versionId} is the version removed or the marker created, or the upload id for an abort. */
-    public record Event(Instant time, String bucket, String key, String versionId, String ruleId, Action action) { }
+    public record Event(Instant time, String bucket, String key, String versionId, String ruleId, Action action) {}
 
     private final MetadataStore meta;
     private final Clock clock;
@@ -69,16 +69,23 @@ public final class LifecycleWorker implements AutoCloseable {
     private final PeriodicWorker worker;
 
     public LifecycleWorker(MetadataStore meta, Clock clock, Duration day, Duration interval) {
-        if (day.toMillis() <= 0 || interval.toMillis() <= 0) throw new IllegalArgumentException("day and interval must be positive");
+        if (day.toMillis() <= 0 || interval.toMillis() <= 0)
+            throw new IllegalArgumentException("day and interval must be positive");
         this.meta = meta;
         this.clock = clock;
         this.dayMillis = day.toMillis();
         for (Action a : Action.values()) counts.put(a, new AtomicLong());
-        // A first pass soon after start-up (at most a minute), then one every interval: at most a quarter of a lifecycle
+        // A first pass soon after start-up (at most a minute), then one every interval: at most a quarter of a
+        // lifecycle
         // day, so that a shortened day (tests, drills) is honoured within one day whatever the configured interval.
         Duration every = passInterval(day, interval);
-        this.worker = new PeriodicWorker("rampart-lifecycle", "lifecycle pass",
-                Duration.ofMillis(Math.min(every.toMillis(), Duration.ofMinutes(1).toMillis())), every, this::runOnce);
+        this.worker = new PeriodicWorker(
+                "rampart-lifecycle",
+                "lifecycle pass",
+                Duration.ofMillis(
+                        Math.min(every.toMillis(), Duration.ofMinutes(1).toMillis())),
+                every,
+                this::runOnce);
     }
 
     /** The time between passes: the configured interval, or a quarter of the lifecycle day if that is shorter. */
@@ -98,7 +105,8 @@ public final class LifecycleWorker implements AutoCloseable {
     }
 
     /** Stops the thread, letting a pass in progress stop at its next batch. */
-    @Override public void close() {
+    @Override
+    public void close() {
         worker.close();
     }
 
@@ -161,7 +169,8 @@ public final class LifecycleWorker implements AutoCloseable {
         if (config == null || !config.hasEnabledRules()) return;
         List<Rule> rules = config.rules().stream().filter(Rule::enabled).toList();
         // Only rules with version actions need the (batched) scan of every version; abort-only rules read uploads.
-        if (rules.stream().anyMatch(r -> r.expiration() != null || r.noncurrent() != null)) applyToVersions(b, rules, now);
+        if (rules.stream().anyMatch(r -> r.expiration() != null || r.noncurrent() != null))
+            applyToVersions(b, rules, now);
         applyToUploads(b, rules, now);
     }
 
@@ -215,7 +224,9 @@ public final class LifecycleWorker implements AutoCloseable {
             long noncurrentSince = scan.newer.lastModified();
             for (Rule r : rules) {
                 LifecycleConfiguration.NoncurrentExpiration n = r.noncurrent();
-                if (n == null || newerNoncurrent < n.keep() || now < due(noncurrentSince, n.noncurrentDays())
+                if (n == null
+                        || newerNoncurrent < n.keep()
+                        || now < due(noncurrentSince, n.noncurrentDays())
                         || !r.filter().matches(v.key(), v.size(), v.meta().tags())) {
                     continue;
                 }
@@ -237,7 +248,8 @@ public final class LifecycleWorker implements AutoCloseable {
             };
             try {
                 if (b.versioning().isEmpty()) {
-                    // Unversioned: the object goes, unless Object Lock holds it (not possible today without versioning).
+                    // Unversioned: the object goes, unless Object Lock holds it (not possible today without
+                    // versioning).
                     Precondition unlocked = cur -> {
                         stillCurrent.check(cur);
                         ObjectLock.check(cur.get().meta().lock(), false, now);
@@ -248,9 +260,21 @@ public final class LifecycleWorker implements AutoCloseable {
                 } else {
                     // Versioned: a delete marker becomes current and the data stays as a noncurrent version, as on S3
                     // (also for a locked version: a delete marker removes nothing).
-                    ObjectVersion marker = new ObjectVersion(b.name(), v.key(), Versions.idForWrite(b), 0, true, true, 0, "",
-                            now, new ObjectMeta(null, null, null, null, null, null, null, null), List.of(), null,
-                            LIFECYCLE_PRINCIPAL, null);
+                    ObjectVersion marker = new ObjectVersion(
+                            b.name(),
+                            v.key(),
+                            Versions.idForWrite(b),
+                            0,
+                            true,
+                            true,
+                            0,
+                            "",
+                            now,
+                            new ObjectMeta(null, null, null, null, null, null, null, null),
+                            List.of(),
+                            null,
+                            LIFECYCLE_PRINCIPAL,
+                            null);
                     ObjectVersion stored = meta.putObject(marker, stillCurrent);
                     record(b, v.key(), stored.versionId(), r, Action.CREATE_DELETE_MARKER);
                 }
@@ -258,7 +282,11 @@ public final class LifecycleWorker implements AutoCloseable {
                 log.debug("lifecycle: {}/{} changed during the pass; left for the next one", b.name(), v.key());
             } catch (S3Exception locked) {
                 skippedLocked.incrementAndGet();
-                log.debug("lifecycle: {}/{} version {} is protected by Object Lock; kept", b.name(), v.key(), v.versionId());
+                log.debug(
+                        "lifecycle: {}/{} version {} is protected by Object Lock; kept",
+                        b.name(),
+                        v.key(),
+                        v.versionId());
             }
             return;
         }
@@ -277,7 +305,8 @@ public final class LifecycleWorker implements AutoCloseable {
             return false;
         } catch (S3Exception locked) {
             skippedLocked.incrementAndGet();
-            log.debug("lifecycle: {}/{} version {} is protected by Object Lock; kept", b.name(), v.key(), v.versionId());
+            log.debug(
+                    "lifecycle: {}/{} version {} is protected by Object Lock; kept", b.name(), v.key(), v.versionId());
             return false;
         }
     }
@@ -317,12 +346,16 @@ public final class LifecycleWorker implements AutoCloseable {
         long afterInitiated = Long.MIN_VALUE;
         String afterId = "";
         while (!worker.closed()) {
-            List<Upload> batch = meta.uploadsInitiatedBefore(b.name(), initiatedBefore, afterKey, afterInitiated, afterId, BATCH);
+            List<Upload> batch =
+                    meta.uploadsInitiatedBefore(b.name(), initiatedBefore, afterKey, afterInitiated, afterId, BATCH);
             for (Upload u : batch) {
                 for (Rule r : rules) {
                     Integer days = r.abortDaysAfterInitiation();
-                    if (days == null || now < due(u.initiated(), days) || !r.filter().matchesWithoutObject(u.key())) continue;
-                    if (meta.abortUpload(u.uploadId())) record(b, u.key(), u.uploadId(), r, Action.ABORT_MULTIPART_UPLOAD);
+                    if (days == null
+                            || now < due(u.initiated(), days)
+                            || !r.filter().matchesWithoutObject(u.key())) continue;
+                    if (meta.abortUpload(u.uploadId()))
+                        record(b, u.key(), u.uploadId(), r, Action.ABORT_MULTIPART_UPLOAD);
                     break;
                 }
                 afterKey = u.key();
@@ -363,5 +396,4 @@ public final class LifecycleWorker implements AutoCloseable {
             super(null, null, false, false);
         }
     }
-
 }

@@ -19,13 +19,16 @@ final class ListObjects {
         if (enc == null) return s -> s;
         if (!enc.equals("url")) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
-                    .with("ArgumentName", "encoding-type").with("ArgumentValue", enc);
+                    .with("ArgumentName", "encoding-type")
+                    .with("ArgumentValue", enc);
         }
         return Formats::urlEncode;
     }
 
     private static int maxKeys(S3Call call) {
-        return call.query("max-keys").map(v -> Buckets.parseInt(v, "max-keys", 0, 1000)).orElse(1000);
+        return call.query("max-keys")
+                .map(v -> Buckets.parseInt(v, "max-keys", 0, 1000))
+                .orElse(1000);
     }
 
     S3Response v1(AuthorizedCall call) {
@@ -36,7 +39,8 @@ final class ListObjects {
         String marker = call.query("marker").orElse("");
         int max = maxKeys(call);
         ListPage<ListEntry> page = ctx.meta().listObjects(b.name(), prefix, delimiter, marker, max);
-        XmlWriter x = new XmlWriter().start("ListBucketResult", XmlWriter.S3_NAMESPACE)
+        XmlWriter x = new XmlWriter()
+                .start("ListBucketResult", XmlWriter.S3_NAMESPACE)
                 .element("Name", b.name())
                 .element("Prefix", enc.apply(prefix))
                 .element("Marker", enc.apply(marker));
@@ -60,11 +64,13 @@ final class ListObjects {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The continuation token provided is incorrect")
                     .with("ArgumentName", "continuation-token");
         }
-        boolean fetchOwner = call.query("fetch-owner").map("true"::equalsIgnoreCase).orElse(false);
+        boolean fetchOwner =
+                call.query("fetch-owner").map("true"::equalsIgnoreCase).orElse(false);
         int max = maxKeys(call);
         String after = token != null ? Buckets.decodeToken(token) : startAfter;
         ListPage<ListEntry> page = ctx.meta().listObjects(b.name(), prefix, delimiter, after, max);
-        XmlWriter x = new XmlWriter().start("ListBucketResult", XmlWriter.S3_NAMESPACE)
+        XmlWriter x = new XmlWriter()
+                .start("ListBucketResult", XmlWriter.S3_NAMESPACE)
                 .element("Name", b.name())
                 .element("Prefix", enc.apply(prefix));
         if (call.hasQuery("start-after")) x.element("StartAfter", enc.apply(startAfter));
@@ -79,8 +85,8 @@ final class ListObjects {
         return S3Response.xml(x);
     }
 
-    private static void contents(XmlWriter x, ListPage<ListEntry> page, UnaryOperator<String> enc, boolean owner,
-                                 String account) {
+    private static void contents(
+            XmlWriter x, ListPage<ListEntry> page, UnaryOperator<String> enc, boolean owner, String account) {
         for (ListEntry v : page.entries()) {
             x.start("Contents")
                     .element("Key", enc.apply(v.key()))

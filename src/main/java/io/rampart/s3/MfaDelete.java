@@ -33,8 +33,9 @@ final class MfaDelete {
         }
         String[] parts = header.trim().split(" +");
         if (parts.length != 2 || parts[0].isEmpty() || !parts[1].matches("\\d{6}")) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                    "Mfa header is invalid -- the header should be formatted as {serialNumber}(space){tokenCode}")
+            throw new S3Exception(
+                            S3ErrorCode.INVALID_ARGUMENT,
+                            "Mfa header is invalid -- the header should be formatted as {serialNumber}(space){tokenCode}")
                     .with("ArgumentName", "x-amz-mfa");
         }
         if (!verifier.verify(parts[0], b.owner(), parts[1])) {

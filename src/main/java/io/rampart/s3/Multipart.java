@@ -52,7 +52,9 @@ final class Multipart {
         Bucket b = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
         Map<String, String> checksums = new HashMap<>();
-        String algorithm = call.header("x-amz-checksum-algorithm").map(s -> s.toUpperCase(java.util.Locale.ROOT)).orElse(null);
+        String algorithm = call.header("x-amz-checksum-algorithm")
+                .map(s -> s.toUpperCase(java.util.Locale.ROOT))
+                .orElse(null);
         Sse.checkNotBlocked(b, call);
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
         Sse.DataKey key;
@@ -65,24 +67,43 @@ final class Multipart {
         }
         if (algorithm != null) {
             if (!PartChecksum.ALGORITHMS.contains(algorithm)) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum algorithm provided is unsupported. Please try "
-                        + "again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
+                        "Checksum algorithm provided is unsupported. Please try "
+                                + "again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
             }
             // An upload's checksums name the algorithm its parts carry; the value comes only at completion.
             checksums.put(algorithm, "");
         }
         String checksumType = checksumType(algorithm, call.header("x-amz-checksum-type"));
-        ObjectMeta meta = new ObjectMeta(ObjectHeaders.contentHeaders(call), ObjectHeaders.userMetadata(call), checksums,
-                checksumType, List.of(),
-                ObjectHeaders.taggingHeader(call), ObjectHeaders.storageClass(call), key.envelope(),
-                lock.forNewVersion(call, b)).withAcl(Acls.forNewObject(ctx, call, b));
+        ObjectMeta meta = new ObjectMeta(
+                        ObjectHeaders.contentHeaders(call),
+                        ObjectHeaders.userMetadata(call),
+                        checksums,
+                        checksumType,
+                        List.of(),
+                        ObjectHeaders.taggingHeader(call),
+                        ObjectHeaders.storageClass(call),
+                        key.envelope(),
+                        lock.forNewVersion(call, b))
+                .withAcl(Acls.forNewObject(ctx, call, b));
         byte[] id = new byte[24];
         RANDOM.nextBytes(id);
         String uploadId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        ctx.meta().createUpload(new Upload(uploadId, b.name(), call.key(), ctx.now(), meta, call.principal().arn(),
-                call.principal().accessKeyId()));
-        XmlWriter x = new XmlWriter().start("InitiateMultipartUploadResult", XmlWriter.S3_NAMESPACE)
-                .element("Bucket", b.name()).element("Key", call.key()).element("UploadId", uploadId);
+        ctx.meta()
+                .createUpload(new Upload(
+                        uploadId,
+                        b.name(),
+                        call.key(),
+                        ctx.now(),
+                        meta,
+                        call.principal().arn(),
+                        call.principal().accessKeyId()));
+        XmlWriter x = new XmlWriter()
+                .start("InitiateMultipartUploadResult", XmlWriter.S3_NAMESPACE)
+                .element("Bucket", b.name())
+                .element("Key", call.key())
+                .element("UploadId", uploadId);
         S3Response r = S3Response.xml(x);
         // What the upload would replace, as it starts: one indexed read, so a rule can act before any part is sent.
         r.trail(WriteFacts.REPLACED, WriteFacts.replaced(ctx.meta().current(b.name(), call.key())));
@@ -101,7 +122,8 @@ final class Multipart {
     private static String checksumType(String algorithm, Optional<String> requested) {
         if (algorithm == null) {
             if (requested.isPresent()) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
                         "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
             }
             return null;
@@ -113,15 +135,19 @@ final class Multipart {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Value for x-amz-checksum-type header is invalid.");
         }
         if ((crc64 && type.equals(COMPOSITE)) || (sha && type.equals(FULL_OBJECT))) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The " + type + " checksum type cannot be used with the "
-                    + algorithm.toLowerCase(java.util.Locale.ROOT) + " checksum algorithm.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "The " + type + " checksum type cannot be used with the "
+                            + algorithm.toLowerCase(java.util.Locale.ROOT) + " checksum algorithm.");
         }
         return type;
     }
 
     /** The checksum algorithm an upload was created with (its parts must carry it), or null. */
     static String declaredAlgorithm(Upload u) {
-        return u.meta().checksums().isEmpty() ? null : u.meta().checksums().keySet().iterator().next();
+        return u.meta().checksums().isEmpty()
+                ? null
+                : u.meta().checksums().keySet().iterator().next();
     }
 
     /**
@@ -133,9 +159,11 @@ final class Multipart {
         if (declared == null) return;
         String sent = sums.isEmpty() ? null : sums.keySet().iterator().next();
         if (sent == null ? COMPOSITE.equals(u.meta().checksumType()) : !sent.equalsIgnoreCase(declared)) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum Type mismatch occurred, expected checksum Type: "
-                    + declared.toLowerCase(java.util.Locale.ROOT) + ", actual checksum Type: "
-                    + (sent == null ? "null" : sent.toLowerCase(java.util.Locale.ROOT)));
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "Checksum Type mismatch occurred, expected checksum Type: "
+                            + declared.toLowerCase(java.util.Locale.ROOT) + ", actual checksum Type: "
+                            + (sent == null ? "null" : sent.toLowerCase(java.util.Locale.ROOT)));
         }
     }
 
@@ -145,7 +173,9 @@ final class Multipart {
     private Upload upload(S3Call call) {
         String id = call.query("uploadId").orElse("");
         Optional<Upload> u = ctx.meta().upload(id);
-        if (u.isEmpty() || !u.get().bucket().equals(call.bucket()) || !u.get().key().equals(call.key())) {
+        if (u.isEmpty()
+                || !u.get().bucket().equals(call.bucket())
+                || !u.get().key().equals(call.key())) {
             throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", id);
         }
         return u.get();
@@ -160,8 +190,10 @@ final class Multipart {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000, inclusive")
-                .with("ArgumentName", "partNumber").with("ArgumentValue", v);
+        throw new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000, inclusive")
+                .with("ArgumentName", "partNumber")
+                .with("ArgumentValue", v);
     }
 
     S3Response uploadPart(AuthorizedCall call) throws IOException {
@@ -178,8 +210,10 @@ final class Multipart {
             byte[] dataKey = uploadDataKey(u, customer, call);
             // A FULL_OBJECT part the client sent without its CRC gets one computed here, as S3 does.
             PartChecksum summing = FULL_OBJECT.equals(u.meta().checksumType())
-                    ? PartChecksum.of(call.body(), declaredAlgorithm(u)) : null;
-            StoredData data = StoredData.store(ctx.blobs(), summing != null ? summing : call.body(), length, false, dataKey);
+                    ? PartChecksum.of(call.body(), declaredAlgorithm(u))
+                    : null;
+            StoredData data =
+                    StoredData.store(ctx.blobs(), summing != null ? summing : call.body(), length, false, dataKey);
             Map<String, String> sums = call.verifiedChecksums();
             try {
                 checkPartChecksum(u, sums);
@@ -209,10 +243,19 @@ final class Multipart {
         return e != null && e.customerKey() ? Sse.opaqueEtag() : data.md5Hex();
     }
 
-    private S3Response storePart(Upload u, int n, StoredData data, String etag, Map<String, String> sums, S3Response r) {
+    private S3Response storePart(
+            Upload u, int n, StoredData data, String etag, Map<String, String> sums, S3Response r) {
         try {
-            Part p = new Part(u.uploadId(), n, data.size(), etag, ctx.now(), sums, data.segments().get(0).blob());
-            if (!ctx.meta().putPart(p)) throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+            Part p = new Part(
+                    u.uploadId(),
+                    n,
+                    data.size(),
+                    etag,
+                    ctx.now(),
+                    sums,
+                    data.segments().get(0).blob());
+            if (!ctx.meta().putPart(p))
+                throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
             for (Map.Entry<String, String> e : sums.entrySet()) {
                 r.header("x-amz-checksum-" + e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
             }
@@ -234,14 +277,17 @@ final class Multipart {
         if (range.isPresent()) {
             Matcher m = COPY_RANGE.matcher(range.get().trim());
             if (!m.matches()) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                        "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
-                        .with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", range.get());
+                throw new S3Exception(
+                                S3ErrorCode.INVALID_ARGUMENT,
+                                "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+                        .with("ArgumentName", "x-amz-copy-source-range")
+                        .with("ArgumentValue", range.get());
             }
             first = Long.parseLong(m.group(1));
             last = Long.parseLong(m.group(2));
             if (first > last || last >= src.size()) {
-                throw new S3Exception(S3ErrorCode.INVALID_RANGE).with("RangeRequested", range.get())
+                throw new S3Exception(S3ErrorCode.INVALID_RANGE)
+                        .with("RangeRequested", range.get())
                         .with("ActualObjectSize", Long.toString(src.size()));
             }
         }
@@ -257,16 +303,19 @@ final class Multipart {
             PartChecksum summing;
             if (src.size() == 0) {
                 summing = PartChecksum.of(InputStream.nullInputStream(), declaredAlgorithm(u));
-                data = StoredData.store(ctx.blobs(), summing != null ? summing : InputStream.nullInputStream(), 0, false, dataKey);
+                data = StoredData.store(
+                        ctx.blobs(), summing != null ? summing : InputStream.nullInputStream(), 0, false, dataKey);
             } else {
                 try (InputStream in = ObjectBytes.open(ctx.blobs(), src, sourceDataKey, first, last)) {
                     summing = PartChecksum.of(in, declaredAlgorithm(u));
-                    data = StoredData.store(ctx.blobs(), summing != null ? summing : in, last - first + 1, false, dataKey);
+                    data = StoredData.store(
+                            ctx.blobs(), summing != null ? summing : in, last - first + 1, false, dataKey);
                 }
             }
             Map<String, String> sums = summing == null ? Map.of() : summing.result();
             String etag = partEtag(u, data);
-            XmlWriter x = new XmlWriter().start("CopyPartResult", XmlWriter.S3_NAMESPACE)
+            XmlWriter x = new XmlWriter()
+                    .start("CopyPartResult", XmlWriter.S3_NAMESPACE)
                     .element("LastModified", Formats.isoDate(ctx.now()))
                     .element("ETag", Formats.quoted(etag));
             sums.forEach((alg, v) -> x.element("Checksum" + alg, v));
@@ -297,7 +346,8 @@ final class Multipart {
         for (XmlElement e : requested) {
             int number;
             try {
-                number = Integer.parseInt(e.childText("PartNumber").orElseThrow().trim());
+                number =
+                        Integer.parseInt(e.childText("PartNumber").orElseThrow().trim());
             } catch (RuntimeException ex) {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
@@ -306,14 +356,17 @@ final class Multipart {
             String etag = Formats.unquote(e.childText("ETag").orElse(""));
             Part p = stored.get(number);
             if (p == null || !p.etag().equals(etag) || !checksumsMatch(e, p)) {
-                throw new S3Exception(S3ErrorCode.INVALID_PART).with("UploadId", u.uploadId())
-                        .with("PartNumber", Integer.toString(number)).with("ETag", etag);
+                throw new S3Exception(S3ErrorCode.INVALID_PART)
+                        .with("UploadId", u.uploadId())
+                        .with("PartNumber", Integer.toString(number))
+                        .with("ETag", etag);
             }
             chosen.add(p);
         }
         for (int i = 0; i < chosen.size() - 1; i++) {
             if (chosen.get(i).size() < MIN_PART) {
-                throw new S3Exception(S3ErrorCode.ENTITY_TOO_SMALL).with("UploadId", u.uploadId())
+                throw new S3Exception(S3ErrorCode.ENTITY_TOO_SMALL)
+                        .with("UploadId", u.uploadId())
                         .with("PartNumber", Integer.toString(chosen.get(i).partNumber()))
                         .with("ProposedSize", Long.toString(chosen.get(i).size()))
                         .with("MinSizeAllowed", Long.toString(MIN_PART));
@@ -335,21 +388,48 @@ final class Multipart {
         ObjectMeta um = u.meta();
         Optional<Map.Entry<String, String>> composite = CompositeChecksum.of(um.checksumType(), chosen);
         if (FULL_OBJECT.equals(um.checksumType())) composite = fullObjectChecksum(call, u, chosen);
-        call.header("x-amz-checksum-type").map(String::trim).filter(t -> !t.equals(um.checksumType())).ifPresent(t -> {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The upload was created using the "
-                    + (um.checksumType() == null ? "null" : um.checksumType())
-                    + " checksum mode. The complete request must use the same checksum mode.");
-        });
+        call.header("x-amz-checksum-type")
+                .map(String::trim)
+                .filter(t -> !t.equals(um.checksumType()))
+                .ifPresent(t -> {
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
+                            "The upload was created using the "
+                                    + (um.checksumType() == null ? "null" : um.checksumType())
+                                    + " checksum mode. The complete request must use the same checksum mode.");
+                });
         String objectChecksumType = composite.isPresent() ? um.checksumType() : null;
-        ObjectMeta meta = new ObjectMeta(um.contentHeaders(), um.userMetadata(),
-                composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()), objectChecksumType,
-                sizes, um.tags(),
-                um.storageClass(), um.encryption(), um.lock()).withAcl(um.acl());
-        ObjectVersion v = new ObjectVersion(b.name(), u.key(), Versions.idForWrite(b), 0, true, false, total, etag, ctx.now(), meta,
-                segments, null, call.principal().arn(), call.principal().accessKeyId());
+        ObjectMeta meta = new ObjectMeta(
+                        um.contentHeaders(),
+                        um.userMetadata(),
+                        composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()),
+                        objectChecksumType,
+                        sizes,
+                        um.tags(),
+                        um.storageClass(),
+                        um.encryption(),
+                        um.lock())
+                .withAcl(um.acl());
+        ObjectVersion v = new ObjectVersion(
+                b.name(),
+                u.key(),
+                Versions.idForWrite(b),
+                0,
+                true,
+                false,
+                total,
+                etag,
+                ctx.now(),
+                meta,
+                segments,
+                null,
+                call.principal().arn(),
+                call.principal().accessKeyId());
         Map<String, Object> facts = new java.util.LinkedHashMap<>();
         try {
-            if (ctx.meta().completeUpload(u.uploadId(), v, used, WriteFacts.capturing(facts, precondition)).isEmpty()) {
+            if (ctx.meta()
+                    .completeUpload(u.uploadId(), v, used, WriteFacts.capturing(facts, precondition))
+                    .isEmpty()) {
                 throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
             }
         } catch (S3Exception e) {
@@ -357,10 +437,14 @@ final class Multipart {
             if (e.code() == S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT) ctx.meta().abortUpload(u.uploadId());
             throw e;
         }
-        XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
+        XmlWriter x = new XmlWriter()
+                .start("CompleteMultipartUploadResult", XmlWriter.S3_NAMESPACE)
                 .element("Location", "/" + b.name() + "/" + Formats.urlEncode(u.key()))
-                .element("Bucket", b.name()).element("Key", u.key()).element("ETag", Formats.quoted(etag));
-        composite.ifPresent(c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", objectChecksumType));
+                .element("Bucket", b.name())
+                .element("Key", u.key())
+                .element("ETag", Formats.quoted(etag));
+        composite.ifPresent(
+                c -> x.element("Checksum" + c.getKey(), c.getValue()).element("ChecksumType", objectChecksumType));
         S3Response r = S3Response.xml(x);
         facts.forEach(r::trail);
         // For SSE-C only the algorithm is echoed: the key is not part of this request.
@@ -376,7 +460,9 @@ final class Multipart {
     private static MetadataStore.Precondition conflictAware(MetadataStore.Precondition condition, long initiated) {
         if (condition == MetadataStore.Precondition.NONE) return condition;
         return current -> {
-            if (current.isPresent() && current.get().deleteMarker() && current.get().lastModified() > initiated) {
+            if (current.isPresent()
+                    && current.get().deleteMarker()
+                    && current.get().lastModified() > initiated) {
                 throw new S3Exception(S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT);
             }
             condition.check(current);
@@ -390,16 +476,24 @@ final class Multipart {
     private static Optional<Map.Entry<String, String>> fullObjectChecksum(S3Call call, Upload u, List<Part> chosen) {
         if (chosen.isEmpty()) return Optional.empty();
         String declared = declaredAlgorithm(u);
-        Optional<FullObjectChecksum.Crc> crc = declared != null ? FullObjectChecksum.Crc.named(declared)
-                : chosen.get(0).checksums().keySet().stream().map(FullObjectChecksum.Crc::named).flatMap(Optional::stream)
+        Optional<FullObjectChecksum.Crc> crc = declared != null
+                ? FullObjectChecksum.Crc.named(declared)
+                : chosen.get(0).checksums().keySet().stream()
+                        .map(FullObjectChecksum.Crc::named)
+                        .flatMap(Optional::stream)
                         .findFirst();
         if (crc.isEmpty()) return Optional.empty();
         Optional<String> value = FullObjectChecksum.of(crc.get(), chosen);
         if (value.isEmpty()) return Optional.empty();
         String name = crc.get().name().toLowerCase(java.util.Locale.ROOT);
-        call.header("x-amz-checksum-" + name).map(String::trim).filter(v -> !v.equals(value.get())).ifPresent(v -> {
-            throw new S3Exception(S3ErrorCode.BAD_DIGEST, "The " + name + " you specified did not match the calculated checksum.");
-        });
+        call.header("x-amz-checksum-" + name)
+                .map(String::trim)
+                .filter(v -> !v.equals(value.get()))
+                .ifPresent(v -> {
+                    throw new S3Exception(
+                            S3ErrorCode.BAD_DIGEST,
+                            "The " + name + " you specified did not match the calculated checksum.");
+                });
         return Optional.of(Map.entry(crc.get().name(), value.get()));
     }
 
@@ -416,29 +510,40 @@ final class Multipart {
     S3Response abort(AuthorizedCall call) {
         ctx.ownedBucket(call);
         Upload u = upload(call);
-        if (!ctx.meta().abortUpload(u.uploadId())) throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+        if (!ctx.meta().abortUpload(u.uploadId()))
+            throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
         return S3Response.noContent();
     }
 
     S3Response listParts(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
         Upload u = upload(call);
-        int max = call.query("max-parts").map(v -> Buckets.parseInt(v, "max-parts", 0, 1000)).orElse(1000);
-        int marker = call.query("part-number-marker").map(v -> Buckets.parseInt(v, "part-number-marker", 0, 10000)).orElse(0);
+        int max = call.query("max-parts")
+                .map(v -> Buckets.parseInt(v, "max-parts", 0, 1000))
+                .orElse(1000);
+        int marker = call.query("part-number-marker")
+                .map(v -> Buckets.parseInt(v, "part-number-marker", 0, 10000))
+                .orElse(0);
         ListPage<Part> page = ctx.meta().parts(u.uploadId(), marker, max);
-        XmlWriter x = new XmlWriter().start("ListPartsResult", XmlWriter.S3_NAMESPACE)
-                .element("Bucket", b.name()).element("Key", u.key()).element("UploadId", u.uploadId());
+        XmlWriter x = new XmlWriter()
+                .start("ListPartsResult", XmlWriter.S3_NAMESPACE)
+                .element("Bucket", b.name())
+                .element("Key", u.key())
+                .element("UploadId", u.uploadId());
         Owners.write(x, "Initiator", b.owner());
         Owners.write(x, "Owner", b.owner());
         x.element("StorageClass", u.meta().storageClass())
                 .element("ChecksumAlgorithm", declaredAlgorithm(u))
-                .element("ChecksumType", declaredAlgorithm(u) == null ? null : u.meta().checksumType())
+                .element(
+                        "ChecksumType",
+                        declaredAlgorithm(u) == null ? null : u.meta().checksumType())
                 .element("PartNumberMarker", marker)
                 .element("NextPartNumberMarker", page.nextMarker() == null ? "0" : page.nextMarker())
                 .element("MaxParts", max)
                 .element("IsTruncated", page.truncated());
         for (Part p : page.entries()) {
-            x.start("Part").element("PartNumber", p.partNumber())
+            x.start("Part")
+                    .element("PartNumber", p.partNumber())
                     .element("LastModified", Formats.isoDate(p.lastModified()))
                     .element("ETag", Formats.quoted(p.etag()));
             for (Map.Entry<String, String> e : p.checksums().entrySet()) {
@@ -455,11 +560,15 @@ final class Multipart {
         String delimiter = call.query("delimiter").orElse("");
         String keyMarker = call.query("key-marker").orElse("");
         String idMarker = call.query("upload-id-marker").orElse("");
-        int max = call.query("max-uploads").map(v -> Buckets.parseInt(v, "max-uploads", 0, 1000)).orElse(1000);
+        int max = call.query("max-uploads")
+                .map(v -> Buckets.parseInt(v, "max-uploads", 0, 1000))
+                .orElse(1000);
         boolean url = call.query("encoding-type").map("url"::equals).orElse(false);
         java.util.function.UnaryOperator<String> enc = url ? Formats::urlEncode : s -> s;
-        ListPage<Upload> page = ctx.meta().uploads(b.name(), prefix, delimiter, keyMarker, keyMarker.isEmpty() ? "" : idMarker, max);
-        XmlWriter x = new XmlWriter().start("ListMultipartUploadsResult", XmlWriter.S3_NAMESPACE)
+        ListPage<Upload> page =
+                ctx.meta().uploads(b.name(), prefix, delimiter, keyMarker, keyMarker.isEmpty() ? "" : idMarker, max);
+        XmlWriter x = new XmlWriter()
+                .start("ListMultipartUploadsResult", XmlWriter.S3_NAMESPACE)
                 .element("Bucket", b.name())
                 .element("KeyMarker", enc.apply(keyMarker))
                 .element("UploadIdMarker", idMarker);
@@ -476,11 +585,16 @@ final class Multipart {
             x.start("Upload").element("Key", enc.apply(up.key())).element("UploadId", up.uploadId());
             Owners.write(x, "Initiator", b.owner());
             Owners.write(x, "Owner", b.owner());
-            x.element("StorageClass", up.meta().storageClass()).element("Initiated", Formats.isoDate(up.initiated()))
+            x.element("StorageClass", up.meta().storageClass())
+                    .element("Initiated", Formats.isoDate(up.initiated()))
                     .element("ChecksumAlgorithm", declaredAlgorithm(up))
-                    .element("ChecksumType", declaredAlgorithm(up) == null ? null : up.meta().checksumType()).end();
+                    .element(
+                            "ChecksumType",
+                            declaredAlgorithm(up) == null ? null : up.meta().checksumType())
+                    .end();
         }
-        for (String p : page.commonPrefixes()) x.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
+        for (String p : page.commonPrefixes())
+            x.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         return S3Response.xml(x);
     }
 }

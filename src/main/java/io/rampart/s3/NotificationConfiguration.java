@@ -11,13 +11,14 @@ public record NotificationConfiguration(List<Target> queues) {
     public static java.util.Optional<Owned> of(io.rampart.storage.MetadataStore meta, String bucket) {
         return meta.bucket(bucket).flatMap(b -> {
             NotificationConfiguration n = BucketSettings.of(b).notification();
-            return n == null || n.queues().isEmpty() ? java.util.Optional.empty()
+            return n == null || n.queues().isEmpty()
+                    ? java.util.Optional.empty()
                     : java.util.Optional.of(new Owned(b.owner(), Owners.canonicalId(b.owner()), n));
         });
     }
 
     /** A bucket's configuration with its owner (the event's s3.bucket.ownerIdentity). */
-    public record Owned(String ownerAccount, String ownerCanonicalId, NotificationConfiguration configuration) { }
+    public record Owned(String ownerAccount, String ownerCanonicalId, NotificationConfiguration configuration) {}
 
     /** The server-side target id in {@code arn:rampart:sqs:[region]:ID:webhook}, or "" when the ARN is not of that form. */
     public static String targetId(String arn) {

@@ -16,7 +16,7 @@ import java.util.Set;
  * x-amz-object-attributes; only those are answered.
  */
 final class ObjectAttributes {
-    private ObjectAttributes() { }
+    private ObjectAttributes() {}
 
     private static final Set<String> NAMES = Set.of("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize");
 
@@ -29,18 +29,23 @@ final class ObjectAttributes {
                 if (n.isEmpty()) continue;
                 if (!NAMES.contains(n)) {
                     throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid attribute name specified.")
-                            .with("ArgumentName", "x-amz-object-attributes").with("ArgumentValue", n);
+                            .with("ArgumentName", "x-amz-object-attributes")
+                            .with("ArgumentValue", n);
                 }
                 wanted.add(n);
             }
         }
         if (wanted.isEmpty()) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
         }
-        int maxParts = call.header("x-amz-max-parts").map(v -> Buckets.parseInt(v, "x-amz-max-parts", 0, Integer.MAX_VALUE))
+        int maxParts = call.header("x-amz-max-parts")
+                .map(v -> Buckets.parseInt(v, "x-amz-max-parts", 0, Integer.MAX_VALUE))
                 .orElse(1000);
         int marker = call.header("x-amz-part-number-marker")
-                .map(v -> Buckets.parseInt(v, "x-amz-part-number-marker", 0, 10000)).orElse(0);
+                .map(v -> Buckets.parseInt(v, "x-amz-part-number-marker", 0, 10000))
+                .orElse(0);
         ObjectVersion v = Versions.resolve(ctx, call);
         // An SSE-C object's attributes need its key, as its metadata does on HEAD.
         Optional<Sse.CustomerKey> customer = ctx.sse().customerKey(call, Sse.SSE_C_PREFIX);
@@ -57,7 +62,9 @@ final class ObjectAttributes {
             for (Map.Entry<String, String> e : sums.entrySet()) {
                 x.element("Checksum" + e.getKey().toUpperCase(Locale.ROOT), e.getValue());
             }
-            x.element("ChecksumType", v.meta().checksumType() == null ? "FULL_OBJECT" : v.meta().checksumType());
+            x.element(
+                    "ChecksumType",
+                    v.meta().checksumType() == null ? "FULL_OBJECT" : v.meta().checksumType());
             x.end();
         }
         List<Long> parts = v.meta().partSizes();
@@ -67,7 +74,10 @@ final class ObjectAttributes {
             if (last > marker) x.element("NextPartNumberMarker", last);
             x.element("MaxParts", maxParts).element("IsTruncated", last < parts.size());
             for (int n = marker + 1; n <= last; n++) {
-                x.start("Part").element("PartNumber", n).element("Size", parts.get(n - 1)).end();
+                x.start("Part")
+                        .element("PartNumber", n)
+                        .element("Size", parts.get(n - 1))
+                        .end();
             }
             x.end();
         }

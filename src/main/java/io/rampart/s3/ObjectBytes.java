@@ -17,7 +17,7 @@ import java.util.List;
  * data written before encryption existed.
  */
 final class ObjectBytes {
-    private ObjectBytes() { }
+    private ObjectBytes() {}
 
     /** Writes plaintext bytes [first, last] (inclusive) of {@code v} to {@code out}. */
     static void write(BlobStore blobs, ObjectVersion v, byte[] dataKey, long first, long last, OutputStream out)
@@ -32,12 +32,13 @@ final class ObjectBytes {
      * An input stream over plaintext bytes [first, last] of {@code v}. The first chunk is opened and authenticated
      * here, so damaged or vanished data fails before a response is committed.
      */
-    static InputStream open(BlobStore blobs, ObjectVersion v, byte[] dataKey, long first, long last) throws IOException {
+    static InputStream open(BlobStore blobs, ObjectVersion v, byte[] dataKey, long first, long last)
+            throws IOException {
         if (v.inline() != null) {
             byte[] stored = v.inline();
             if (dataKey == null) return new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1));
-            EncryptedStream.Source src = (off, len) ->
-                    new ByteArrayInputStream(stored, (int) off, (int) Math.min(len, stored.length - off));
+            EncryptedStream.Source src =
+                    (off, len) -> new ByteArrayInputStream(stored, (int) off, (int) Math.min(len, stored.length - off));
             return EncryptedStream.decrypt(src, dataKey, v.size(), first, last);
         }
         List<long[]> ranges = new ArrayList<>();
@@ -82,12 +83,14 @@ final class ObjectBytes {
             return true;
         }
 
-        @Override public int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             while (current != null) {
                 int n = current.read(b, off, len);
                 if (n >= 0) return n;
@@ -97,7 +100,8 @@ final class ObjectBytes {
         }
 
         /** Each segment transfers itself, so a decrypting segment writes whole chunks (see EncryptedStream). */
-        @Override public long transferTo(OutputStream out) throws IOException {
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
             long total = 0;
             while (current != null) {
                 total += current.transferTo(out);
@@ -106,14 +110,16 @@ final class ObjectBytes {
             return total;
         }
 
-        @Override public void close() throws IOException {
+        @Override
+        public void close() throws IOException {
             if (current != null) current.close();
             current = null;
             next = segments.size();
         }
     }
 
-    private static InputStream segment(BlobStore blobs, Segment s, byte[] dataKey, long from, long to) throws IOException {
+    private static InputStream segment(BlobStore blobs, Segment s, byte[] dataKey, long from, long to)
+            throws IOException {
         if (dataKey == null) return blobs.open(s.blob(), from, to - from + 1);
         return EncryptedStream.decrypt((off, len) -> blobs.open(s.blob(), off, len), dataKey, s.length(), from, to);
     }

@@ -12,10 +12,10 @@ import java.util.TreeMap;
 
 /** Reads what a write stores from request headers, and writes a version's headers onto a response. */
 final class ObjectHeaders {
-    private ObjectHeaders() { }
+    private ObjectHeaders() {}
 
-    static final List<String> CONTENT_HEADERS = List.of("Content-Type", "Content-Encoding", "Content-Disposition",
-            "Content-Language", "Cache-Control", "Expires");
+    static final List<String> CONTENT_HEADERS = List.of(
+            "Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language", "Cache-Control", "Expires");
     private static final int USER_METADATA_LIMIT = 2048;
     static final int MAX_KEY_BYTES = 1024;
 
@@ -29,12 +29,17 @@ final class ObjectHeaders {
         Map<String, String> out = new LinkedHashMap<>();
         for (String h : CONTENT_HEADERS) {
             call.header(h.toLowerCase(Locale.ROOT)).ifPresent(v -> {
-                boolean chunked = h.equals("Content-Encoding") && java.util.Arrays.stream(v.split(","))
-                        .anyMatch(e -> e.trim().equalsIgnoreCase("aws-chunked"));
+                boolean chunked = h.equals("Content-Encoding")
+                        && java.util.Arrays.stream(v.split(","))
+                                .anyMatch(e -> e.trim().equalsIgnoreCase("aws-chunked"));
                 if (chunked) {
                     // aws-chunked is transport framing, not a property of the object; any other value is kept verbatim.
-                    String kept = String.join(",", java.util.Arrays.stream(v.split(","))
-                            .map(String::trim).filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("aws-chunked")).toList());
+                    String kept = String.join(
+                            ",",
+                            java.util.Arrays.stream(v.split(","))
+                                    .map(String::trim)
+                                    .filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("aws-chunked"))
+                                    .toList());
                     if (!kept.isEmpty()) out.put(h, kept);
                 } else {
                     out.put(h, v);
@@ -57,7 +62,8 @@ final class ObjectHeaders {
             }
         }
         if (size > USER_METADATA_LIMIT) {
-            throw new S3Exception(S3ErrorCode.METADATA_TOO_LARGE).with("Size", Integer.toString(size))
+            throw new S3Exception(S3ErrorCode.METADATA_TOO_LARGE)
+                    .with("Size", Integer.toString(size))
                     .with("MaxSizeAllowed", Integer.toString(USER_METADATA_LIMIT));
         }
         return out;
@@ -66,8 +72,17 @@ final class ObjectHeaders {
     static String storageClass(S3Call call) {
         String sc = call.header("x-amz-storage-class").orElse("STANDARD");
         return switch (sc) {
-            case "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
-                 "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE" -> sc;
+            case "STANDARD",
+                    "REDUCED_REDUNDANCY",
+                    "STANDARD_IA",
+                    "ONEZONE_IA",
+                    "INTELLIGENT_TIERING",
+                    "GLACIER",
+                    "DEEP_ARCHIVE",
+                    "GLACIER_IR",
+                    "OUTPOSTS",
+                    "SNOW",
+                    "EXPRESS_ONEZONE" -> sc;
             default -> throw new S3Exception(S3ErrorCode.INVALID_STORAGE_CLASS).with("StorageClassRequested", sc);
         };
     }
@@ -100,8 +115,10 @@ final class ObjectHeaders {
         r.header("ETag", Formats.quoted(v.etag()));
         r.header("Accept-Ranges", "bytes");
         for (String h : CONTENT_HEADERS) r.header(h, m.contentHeaders().get(h));
-        for (Map.Entry<String, String> e : m.userMetadata().entrySet()) r.header("x-amz-meta-" + e.getKey(), e.getValue());
-        if (!m.tags().isEmpty()) r.header("x-amz-tagging-count", Integer.toString(m.tags().size()));
+        for (Map.Entry<String, String> e : m.userMetadata().entrySet())
+            r.header("x-amz-meta-" + e.getKey(), e.getValue());
+        if (!m.tags().isEmpty())
+            r.header("x-amz-tagging-count", Integer.toString(m.tags().size()));
         if (!"STANDARD".equals(m.storageClass())) r.header("x-amz-storage-class", m.storageClass());
         if (m.replicationStatus() != null) r.header("x-amz-replication-status", m.replicationStatus());
         // response-* overrides (S3 refuses them for anonymous requests; auth already required here).
@@ -121,6 +138,7 @@ final class ObjectHeaders {
         for (Map.Entry<String, String> e : m.checksums().entrySet()) {
             r.header("x-amz-checksum-" + e.getKey().toLowerCase(Locale.ROOT), e.getValue());
         }
-        if (!m.checksums().isEmpty()) r.header("x-amz-checksum-type", m.checksumType() == null ? "FULL_OBJECT" : m.checksumType());
+        if (!m.checksums().isEmpty())
+            r.header("x-amz-checksum-type", m.checksumType() == null ? "FULL_OBJECT" : m.checksumType());
     }
 }

@@ -27,9 +27,11 @@ final class ObjectLock {
 
     S3Response getConfiguration(AuthorizedCall call) {
         Bucket b = ctx.ownedBucket(call);
-        if (!b.objectLock()) throw new S3Exception(S3ErrorCode.OBJECT_LOCK_CONFIGURATION_NOT_FOUND).with("BucketName", b.name());
+        if (!b.objectLock())
+            throw new S3Exception(S3ErrorCode.OBJECT_LOCK_CONFIGURATION_NOT_FOUND).with("BucketName", b.name());
         BucketSettings.LockConfiguration l = BucketSettings.of(b).objectLock();
-        XmlWriter x = new XmlWriter().start("ObjectLockConfiguration", XmlWriter.S3_NAMESPACE)
+        XmlWriter x = new XmlWriter()
+                .start("ObjectLockConfiguration", XmlWriter.S3_NAMESPACE)
                 .element("ObjectLockEnabled", "Enabled");
         if (l != null && l.mode() != null) {
             x.start("Rule").start("DefaultRetention").element("Mode", l.mode());
@@ -49,7 +51,8 @@ final class ObjectLock {
         BucketSettings.LockConfiguration config = new BucketSettings.LockConfiguration(null, null, null);
         Optional<XmlElement> rule = root.child("Rule");
         if (rule.isPresent()) {
-            XmlElement dr = rule.get().child("DefaultRetention").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+            XmlElement dr =
+                    rule.get().child("DefaultRetention").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
             String mode = mode(dr.childText("Mode").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML)));
             Optional<String> days = dr.childText("Days");
             Optional<String> years = dr.childText("Years");
@@ -63,15 +66,23 @@ final class ObjectLock {
             if (n <= 0) {
                 throw new S3Exception(S3ErrorCode.INVALID_RETENTION_PERIOD);
             }
-            config = new BucketSettings.LockConfiguration(mode, days.isPresent() ? n : null, years.isPresent() ? n : null);
+            config = new BucketSettings.LockConfiguration(
+                    mode, days.isPresent() ? n : null, years.isPresent() ? n : null);
         }
         BucketSettings.LockConfiguration finalConfig = config;
         ctx.meta().setVersioning(b.name(), current -> {
             if (!current.objectLock() && !"Enabled".equals(current.versioning())) {
-                throw new S3Exception(S3ErrorCode.INVALID_BUCKET_STATE,
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_BUCKET_STATE,
                         "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
             }
-            return new Bucket(current.name(), current.owner(), current.region(), current.created(), "Enabled", true,
+            return new Bucket(
+                    current.name(),
+                    current.owner(),
+                    current.region(),
+                    current.created(),
+                    "Enabled",
+                    true,
                     current.config());
         });
         BucketSettings.update(ctx, b, s -> s.withObjectLock(finalConfig));
@@ -101,7 +112,8 @@ final class ObjectLock {
         }
         if (!b.objectLock()) return null;
         if (mode.isPresent() != until.isPresent()) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ARGUMENT,
                     "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied");
         }
         boolean legalHold = false;
@@ -117,7 +129,8 @@ final class ObjectLock {
         if (mode.isPresent()) {
             if (!mode.get().equals("GOVERNANCE") && !mode.get().equals("COMPLIANCE")) {
                 throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown wormMode directive.")
-                        .with("ArgumentName", "x-amz-object-lock-mode").with("ArgumentValue", mode.get());
+                        .with("ArgumentName", "x-amz-object-lock-mode")
+                        .with("ArgumentValue", mode.get());
             }
             m = mode.get();
             retainUntil = futureDate(until.get());
@@ -137,7 +150,8 @@ final class ObjectLock {
         try {
             t = Instant.parse(value.trim()).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The retain until date must be provided in ISO 8601 format")
+            throw new S3Exception(
+                            S3ErrorCode.INVALID_ARGUMENT, "The retain until date must be provided in ISO 8601 format")
                     .with("ArgumentName", "RetainUntilDate");
         }
         if (t <= ctx.now()) {
@@ -160,7 +174,9 @@ final class ObjectLock {
 
     /** Whether the caller asked to bypass GOVERNANCE retention and may (until policies land: any owner-account principal). */
     private static boolean bypass(S3Call call) {
-        return call.header("x-amz-bypass-governance-retention").map("true"::equalsIgnoreCase).orElse(false);
+        return call.header("x-amz-bypass-governance-retention")
+                .map("true"::equalsIgnoreCase)
+                .orElse(false);
     }
 
     /** Checked inside the delete transaction: a version under legal hold or unexpired retention stays. */
@@ -172,10 +188,12 @@ final class ObjectLock {
 
     static void check(LockState l, boolean bypass, long now) {
         if (l == null) return;
-        if (l.legalHold()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied because object protected by object lock.");
+        if (l.legalHold())
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied because object protected by object lock.");
         if (l.mode() != null && l.retainUntil() != null && l.retainUntil() > now) {
             if (l.mode().equals("COMPLIANCE") || !bypass) {
-                throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied because object protected by object lock.");
+                throw new S3Exception(
+                        S3ErrorCode.ACCESS_DENIED, "Access Denied because object protected by object lock.");
             }
         }
     }
@@ -183,7 +201,8 @@ final class ObjectLock {
     // ---- retention and legal hold on one version ----
 
     private ObjectVersion lockedVersion(S3Call call, Bucket b) {
-        if (!b.objectLock()) throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Bucket is missing Object Lock Configuration");
+        if (!b.objectLock())
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Bucket is missing Object Lock Configuration");
         return Versions.resolve(ctx, call);
     }
 
@@ -194,7 +213,9 @@ final class ObjectLock {
         if (l == null || l.mode() == null) {
             throw new S3Exception(S3ErrorCode.NO_SUCH_OBJECT_LOCK_CONFIGURATION);
         }
-        XmlWriter x = new XmlWriter().start("Retention", XmlWriter.S3_NAMESPACE).element("Mode", l.mode())
+        XmlWriter x = new XmlWriter()
+                .start("Retention", XmlWriter.S3_NAMESPACE)
+                .element("Mode", l.mode())
                 .element("RetainUntilDate", Formats.isoDate(l.retainUntil()));
         return S3Response.xml(x);
     }
@@ -211,10 +232,12 @@ final class ObjectLock {
         Optional<ObjectVersion> updated = ctx.meta().updateMeta(b.name(), call.key(), target.versionId(), m -> {
             LockState cur = m.lock();
             if (cur != null && cur.mode() != null && cur.retainUntil() != null && cur.retainUntil() > now) {
-                boolean weaker = mode == null || until < cur.retainUntil()
+                boolean weaker = mode == null
+                        || until < cur.retainUntil()
                         || (cur.mode().equals("COMPLIANCE") && !mode.equals("COMPLIANCE"));
                 if (weaker && (cur.mode().equals("COMPLIANCE") || !bypass)) {
-                    throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied because object protected by object lock.");
+                    throw new S3Exception(
+                            S3ErrorCode.ACCESS_DENIED, "Access Denied because object protected by object lock.");
                 }
             }
             LockState base = cur == null ? new LockState(null, null, false) : cur;
@@ -230,7 +253,8 @@ final class ObjectLock {
         ObjectVersion v = lockedVersion(call, b);
         LockState l = v.meta().lock();
         if (l == null) throw new S3Exception(S3ErrorCode.NO_SUCH_OBJECT_LOCK_CONFIGURATION);
-        return S3Response.xml(new XmlWriter().start("LegalHold", XmlWriter.S3_NAMESPACE)
+        return S3Response.xml(new XmlWriter()
+                .start("LegalHold", XmlWriter.S3_NAMESPACE)
                 .element("Status", l.legalHold() ? "ON" : "OFF"));
     }
 
@@ -238,12 +262,16 @@ final class ObjectLock {
         Bucket b = ctx.ownedBucket(call);
         ObjectVersion target = lockedVersion(call, b);
         XmlElement root = parse(call, "LegalHold");
-        String status = root.childText("Status").map(String::trim).orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+        String status = root.childText("Status")
+                .map(String::trim)
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
         if (!status.equals("ON") && !status.equals("OFF")) throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        boolean updated = ctx.meta().updateMeta(b.name(), call.key(), target.versionId(), m -> {
-            LockState base = m.lock() == null ? new LockState(null, null, false) : m.lock();
-            return m.withLock(base.withLegalHold(status.equals("ON")));
-        }).isPresent();
+        boolean updated = ctx.meta()
+                .updateMeta(b.name(), call.key(), target.versionId(), m -> {
+                    LockState base = m.lock() == null ? new LockState(null, null, false) : m.lock();
+                    return m.withLock(base.withLegalHold(status.equals("ON")));
+                })
+                .isPresent();
         if (!updated) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
         // No x-amz-version-id here: AWS's PutObjectRetention and PutObjectLegalHold responses carry none.
         return S3Response.ok();

@@ -41,7 +41,8 @@ final class Objects {
         long length = streamed ? -1 : call.contentLength();
         if (length < 0 && !streamed) throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
         if (length > MAX_SINGLE_PUT) {
-            throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE).with("ProposedSize", Long.toString(length))
+            throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE)
+                    .with("ProposedSize", Long.toString(length))
                     .with("MaxSizeAllowed", Long.toString(MAX_SINGLE_PUT));
         }
         var precondition = Conditions.forWrite(call);
@@ -58,11 +59,32 @@ final class Objects {
             Sse.DataKey key = ctx.sse().newDataKey(call, b, call.key(), customer);
             StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true, key.key());
             try {
-                ObjectMeta meta = new ObjectMeta(content, user, call.verifiedChecksums(), "FULL_OBJECT", List.of(), tags,
-                        storageClass, key.envelope(), lockState).withAcl(acl);
+                ObjectMeta meta = new ObjectMeta(
+                                content,
+                                user,
+                                call.verifiedChecksums(),
+                                "FULL_OBJECT",
+                                List.of(),
+                                tags,
+                                storageClass,
+                                key.envelope(),
+                                lockState)
+                        .withAcl(acl);
                 String etag = customer.isPresent() ? Sse.opaqueEtag() : data.md5Hex();
-                ObjectVersion v = new ObjectVersion(b.name(), call.key(), Versions.idForWrite(b), 0, true, false, data.size(),
-                        etag, ctx.now(), meta, data.segments(), data.inline(), call.principal().arn(),
+                ObjectVersion v = new ObjectVersion(
+                        b.name(),
+                        call.key(),
+                        Versions.idForWrite(b),
+                        0,
+                        true,
+                        false,
+                        data.size(),
+                        etag,
+                        ctx.now(),
+                        meta,
+                        data.segments(),
+                        data.inline(),
+                        call.principal().arn(),
                         call.principal().accessKeyId());
                 Map<String, Object> facts = new java.util.LinkedHashMap<>();
                 ctx.meta().putObject(v, WriteFacts.capturing(facts, precondition));
@@ -89,7 +111,9 @@ final class Objects {
         byte[] dataKey;
         try {
             // HEAD of an SSE-KMS object reads metadata only: S3 calls no KMS (and needs no kms:Decrypt) for it.
-            boolean kmsHead = head && v.meta().encryption() != null && v.meta().encryption().kms();
+            boolean kmsHead = head
+                    && v.meta().encryption() != null
+                    && v.meta().encryption().kms();
             dataKey = kmsHead ? null : ctx.sse().open(v.meta().encryption(), customer, call);
         } finally {
             Sse.forget(customer);
@@ -108,7 +132,8 @@ final class Objects {
         Optional<String> range = call.header("range");
         if (partNumber.isPresent()) {
             if (range.isPresent()) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
             }
             int n = Multipart.partNumber(call);
             List<Long> parts = v.meta().partSizes();
@@ -131,8 +156,10 @@ final class Objects {
             if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
                 long[] fl = resolveRange(m.group(1), m.group(2), size);
                 if (fl == null) {
-                    throw new S3Exception(S3ErrorCode.INVALID_RANGE).with("RangeRequested", range.get())
-                            .with("ActualObjectSize", Long.toString(size)).header("Content-Range", "bytes */" + size);
+                    throw new S3Exception(S3ErrorCode.INVALID_RANGE)
+                            .with("RangeRequested", range.get())
+                            .with("ActualObjectSize", Long.toString(size))
+                            .header("Content-Range", "bytes */" + size);
                 }
                 if (fl.length == 2) {
                     first = fl[0];
@@ -143,14 +170,16 @@ final class Objects {
         }
         if (partial) {
             r.status(206).header("Content-Range", "bytes " + first + "-" + last + "/" + size);
-        } else if (call.header("x-amz-checksum-mode").map("ENABLED"::equalsIgnoreCase).orElse(false)) {
+        } else if (call.header("x-amz-checksum-mode")
+                .map("ENABLED"::equalsIgnoreCase)
+                .orElse(false)) {
             ObjectHeaders.writeChecksums(r, v.meta());
         }
         long length = size == 0 ? 0 : last - first + 1;
         if (head) {
             return r.stream(length, null);
         }
-        if (length == 0) return r.stream(0, out -> { });
+        if (length == 0) return r.stream(0, out -> {});
         // Opened here, not in the writer: missing or damaged data fails before the response is committed.
         InputStream body = ObjectBytes.open(ctx.blobs(), v, dataKey, first, last);
         return r.stream(length, out -> {
@@ -193,7 +222,7 @@ final class Objects {
     }
 
     /** What one delete did: the version removed or the delete marker created (null id when unversioned). */
-    record Deleted(String versionId, boolean deleteMarker) { }
+    record Deleted(String versionId, boolean deleteMarker) {}
 
     /**
      * Deletes as S3 does: a named version is removed for good (unless Object Lock protects it); otherwise an
@@ -208,14 +237,27 @@ final class Objects {
                 precondition.check(version);
                 locked.check(version);
             });
-            return new Deleted(versionId.get(), removed.map(ObjectVersion::deleteMarker).orElse(false));
+            return new Deleted(
+                    versionId.get(), removed.map(ObjectVersion::deleteMarker).orElse(false));
         }
         if (b.versioning().isEmpty()) {
             ctx.meta().deleteObject(b.name(), key, precondition);
             return new Deleted(null, false);
         }
-        ObjectVersion marker = new ObjectVersion(b.name(), key, Versions.idForWrite(b), 0, true, true, 0, "", ctx.now(),
-                new ObjectMeta(null, null, null, null, null, null, null, null), List.of(), null, call.principal().arn(),
+        ObjectVersion marker = new ObjectVersion(
+                b.name(),
+                key,
+                Versions.idForWrite(b),
+                0,
+                true,
+                true,
+                0,
+                "",
+                ctx.now(),
+                new ObjectMeta(null, null, null, null, null, null, null, null),
+                List.of(),
+                null,
+                call.principal().arn(),
                 call.principal().accessKeyId());
         ObjectVersion stored = ctx.meta().putObject(marker, precondition);
         return new Deleted(stored.versionId(), true);

@@ -13,7 +13,7 @@ import java.util.Optional;
  * name S3 shows with it; and the account an email grantee names.
  */
 final class Owners {
-    private Owners() { }
+    private Owners() {}
 
     /** The display name S3 shows for an owner or grantee. */
     static final String DISPLAY_NAME = "rampart";
@@ -22,7 +22,8 @@ final class Owners {
 
     static String canonicalId(String accountId) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(("rampart-canonical:" + accountId).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(("rampart-canonical:" + accountId).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -35,6 +36,9 @@ final class Owners {
     }
 
     static void write(XmlWriter x, String element, String accountId) {
-        x.start(element).element("ID", canonicalId(accountId)).element("DisplayName", DISPLAY_NAME).end();
+        x.start(element)
+                .element("ID", canonicalId(accountId))
+                .element("DisplayName", DISPLAY_NAME)
+                .end();
     }
 }

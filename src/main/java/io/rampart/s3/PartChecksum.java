@@ -35,7 +35,8 @@ final class PartChecksum extends FilterInputStream {
             default -> null;
         };
         try {
-            this.digest = crc != null ? null : MessageDigest.getInstance(algorithm.equals("SHA1") ? "SHA-1" : "SHA-256");
+            this.digest =
+                    crc != null ? null : MessageDigest.getInstance(algorithm.equals("SHA1") ? "SHA-1" : "SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm, e);
         }
@@ -46,19 +47,22 @@ final class PartChecksum extends FilterInputStream {
         return algorithm != null && ALGORITHMS.contains(algorithm) ? new PartChecksum(in, algorithm) : null;
     }
 
-    @Override public int read() throws IOException {
+    @Override
+    public int read() throws IOException {
         int b = super.read();
         if (b >= 0) update(new byte[] {(byte) b}, 0, 1);
         return b;
     }
 
-    @Override public int read(byte[] b, int off, int len) throws IOException {
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
         if (n > 0) update(b, off, n);
         return n;
     }
 
-    @Override public long skip(long n) {
+    @Override
+    public long skip(long n) {
         throw new UnsupportedOperationException("a summed stream is read, not skipped");
     }
 
@@ -94,19 +98,23 @@ final class PartChecksum extends FilterInputStream {
 
         private long crc = -1L;
 
-        @Override public void update(int b) {
+        @Override
+        public void update(int b) {
             crc = TABLE[(int) ((crc ^ b) & 0xff)] ^ (crc >>> 8);
         }
 
-        @Override public void update(byte[] b, int off, int len) {
+        @Override
+        public void update(byte[] b, int off, int len) {
             for (int i = off; i < off + len; i++) update(b[i]);
         }
 
-        @Override public long getValue() {
+        @Override
+        public long getValue() {
             return ~crc;
         }
 
-        @Override public void reset() {
+        @Override
+        public void reset() {
             crc = -1L;
         }
     }

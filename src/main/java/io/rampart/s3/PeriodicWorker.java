@@ -87,7 +87,8 @@ public final class PeriodicWorker implements AutoCloseable {
     }
 
     /** Stops the thread, waiting (up to 30 s) for a pass in progress to reach its next check. */
-    @Override public void close() {
+    @Override
+    public void close() {
         closed = true;
         synchronized (monitor) {
             monitor.notifyAll();

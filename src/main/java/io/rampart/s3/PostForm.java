@@ -17,7 +17,7 @@ public record PostForm(List<Field> fields, String fileName) {
     }
 
     /** One form field: its name as sent and its value. */
-    public record Field(String name, String value) { }
+    public record Field(String name, String value) {}
 
     /** The first field with this name, compared case-insensitively. */
     public Optional<String> field(String name) {

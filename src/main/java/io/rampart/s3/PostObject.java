@@ -23,11 +23,11 @@ import java.util.Set;
  */
 final class PostObject {
     /** Form fields that become the object's headers as they are. */
-    private static final Set<String> HEADER_FIELDS = Set.of("content-type", "cache-control", "content-disposition",
-            "content-encoding", "expires");
+    private static final Set<String> HEADER_FIELDS =
+            Set.of("content-type", "cache-control", "content-disposition", "content-encoding", "expires");
     /** x-amz-* fields that sign the form rather than describe the object. */
-    private static final Set<String> SIGNATURE_FIELDS = Set.of("x-amz-algorithm", "x-amz-credential", "x-amz-date",
-            "x-amz-signature", "x-amz-security-token");
+    private static final Set<String> SIGNATURE_FIELDS =
+            Set.of("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature", "x-amz-security-token");
 
     private final Context ctx;
     private final Authorizer authorizer;
@@ -41,15 +41,21 @@ final class PostObject {
 
     /** Checks the form and its policy, then authorises and runs the upload as a PutObject of the form's key. */
     S3Response handle(S3Call call) throws IOException {
-        PostForm form = call.postForm().orElseThrow(() -> new S3Exception(S3ErrorCode.PRECONDITION_FAILED,
-                "At least one of the pre-conditions you specified did not hold").with("Condition",
-                "Bucket POST must be of the enclosure-type multipart/form-data"));
-        String key = form.objectKey().orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
-                .with("ArgumentName", "key").with("ArgumentValue", ""));
+        PostForm form = call.postForm()
+                .orElseThrow(() -> new S3Exception(
+                                S3ErrorCode.PRECONDITION_FAILED,
+                                "At least one of the pre-conditions you specified did not hold")
+                        .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data"));
+        String key = form.objectKey()
+                .orElseThrow(() -> new S3Exception(
+                                S3ErrorCode.INVALID_ARGUMENT,
+                                "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
+                        .with("ArgumentName", "key")
+                        .with("ArgumentValue", ""));
         if (key.isEmpty()) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "User key must have a length greater than 0.")
-                    .with("ArgumentName", "key").with("ArgumentValue", "");
+                    .with("ArgumentName", "key")
+                    .with("ArgumentValue", "");
         }
         PostPolicy.LengthRange range = form.field("policy")
                 .map(p -> PostPolicy.check(p, form, call.bucket(), key, ctx.now()))
@@ -87,7 +93,8 @@ final class PostObject {
         for (XmlElement tag : root.child("TagSet").map(s -> s.all("Tag")).orElse(List.of())) {
             String k = tag.childText("Key").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
             String v = tag.childText("Value").orElse("");
-            pairs.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+            pairs.add(
+                    URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
         }
         return String.join("&", pairs);
     }
@@ -95,7 +102,8 @@ final class PostObject {
     /** success_action_redirect (303), else success_action_status 200 or 201 (PostResponse), else 204. */
     private static S3Response respond(S3Response put, PostForm form, S3Call call, String key) {
         String etag = put.headers().getOrDefault("ETag", "");
-        Optional<String> redirect = form.field("success_action_redirect").or(() -> form.field("redirect"))
+        Optional<String> redirect = form.field("success_action_redirect")
+                .or(() -> form.field("redirect"))
                 .filter(PostObject::isHttpUrl);
         S3Response r;
         if (redirect.isPresent()) {
@@ -103,11 +111,17 @@ final class PostObject {
             String query = "bucket=" + enc(call.bucket()) + "&key=" + enc(key) + "&etag=" + enc(etag);
             r = S3Response.ok().status(303).header("Location", url + (url.contains("?") ? "&" : "?") + query);
         } else {
-            String status = form.field("success_action_status").map(String::trim).orElse("");
+            String status =
+                    form.field("success_action_status").map(String::trim).orElse("");
             String location = location(call, key);
             if (status.equals("201")) {
-                r = S3Response.xml(new XmlWriter().start("PostResponse").element("Location", location)
-                        .element("Bucket", call.bucket()).element("Key", key).element("ETag", etag)).status(201);
+                r = S3Response.xml(new XmlWriter()
+                                .start("PostResponse")
+                                .element("Location", location)
+                                .element("Bucket", call.bucket())
+                                .element("Key", key)
+                                .element("ETag", etag))
+                        .status(201);
             } else {
                 r = (status.equals("200") ? S3Response.ok() : S3Response.noContent()).header("Location", location);
             }
@@ -122,7 +136,8 @@ final class PostObject {
     private static boolean isHttpUrl(String s) {
         try {
             URI u = new URI(s.trim());
-            return u.getScheme() != null && (u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
+            return u.getScheme() != null
+                    && (u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
                     && u.getHost() != null;
         } catch (java.net.URISyntaxException e) {
             return false;
@@ -155,19 +170,74 @@ final class PostObject {
             this.body = body;
         }
 
-        @Override public String method() { return call.method(); }
-        @Override public String bucket() { return call.bucket(); }
-        @Override public String key() { return key; }
-        @Override public Map<String, String> query() { return Map.of(); }
-        @Override public Map<String, List<String>> headers() { return headers; }
-        @Override public InputStream body() { return body; }
-        @Override public long contentLength() { return -1; }
-        @Override public Map<String, String> verifiedChecksums() { return Map.of(); }
-        @Override public Principal principal() { return call.principal(); }
-        @Override public boolean secure() { return call.secure(); }
-        @Override public String requestId() { return call.requestId(); }
-        @Override public String sourceIp() { return call.sourceIp(); }
-        @Override public Optional<String> tlsProtocol() { return call.tlsProtocol(); }
-        @Override public Optional<PostForm> postForm() { return call.postForm(); }
+        @Override
+        public String method() {
+            return call.method();
+        }
+
+        @Override
+        public String bucket() {
+            return call.bucket();
+        }
+
+        @Override
+        public String key() {
+            return key;
+        }
+
+        @Override
+        public Map<String, String> query() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, List<String>> headers() {
+            return headers;
+        }
+
+        @Override
+        public InputStream body() {
+            return body;
+        }
+
+        @Override
+        public long contentLength() {
+            return -1;
+        }
+
+        @Override
+        public Map<String, String> verifiedChecksums() {
+            return Map.of();
+        }
+
+        @Override
+        public Principal principal() {
+            return call.principal();
+        }
+
+        @Override
+        public boolean secure() {
+            return call.secure();
+        }
+
+        @Override
+        public String requestId() {
+            return call.requestId();
+        }
+
+        @Override
+        public String sourceIp() {
+            return call.sourceIp();
+        }
+
+        @Override
+        public Optional<String> tlsProtocol() {
+            return call.tlsProtocol();
+        }
+
+        @Override
+        public Optional<PostForm> postForm() {
+            return call.postForm();
+        }
     }
 }

@@ -27,9 +27,10 @@ import java.util.Set;
 final class PostPolicy {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Fields no condition needs to name (AWS's list, with the SigV2 form's own). */
-    private static final Set<String> EXEMPT = Set.of("policy", "x-amz-signature", "signature", "awsaccesskeyid", "file");
+    private static final Set<String> EXEMPT =
+            Set.of("policy", "x-amz-signature", "signature", "awsaccesskeyid", "file");
 
-    private PostPolicy() { }
+    private PostPolicy() {}
 
     /** The sizes the file may have (content-length-range), inclusive. */
     record LengthRange(long min, long max) {
@@ -41,25 +42,29 @@ final class PostPolicy {
             return new FilterInputStream(in) {
                 private long seen;
 
-                @Override public int read() throws IOException {
+                @Override
+                public int read() throws IOException {
                     byte[] one = new byte[1];
                     int n = read(one, 0, 1);
                     return n < 0 ? -1 : one[0] & 0xff;
                 }
 
-                @Override public int read(byte[] b, int off, int len) throws IOException {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
                     int n = super.read(b, off, len);
                     if (n < 0) {
                         if (seen < min) {
                             throw new S3Exception(S3ErrorCode.ENTITY_TOO_SMALL)
-                                    .with("ProposedSize", Long.toString(seen)).with("MinSizeAllowed", Long.toString(min));
+                                    .with("ProposedSize", Long.toString(seen))
+                                    .with("MinSizeAllowed", Long.toString(min));
                         }
                         return n;
                     }
                     seen += n;
                     if (seen > max) {
                         throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE)
-                                .with("ProposedSize", Long.toString(seen)).with("MaxSizeAllowed", Long.toString(max));
+                                .with("ProposedSize", Long.toString(seen))
+                                .with("MaxSizeAllowed", Long.toString(max));
                     }
                     return n;
                 }
@@ -100,13 +105,16 @@ final class PostPolicy {
         for (JsonNode c : conditions) {
             if (c.isObject()) {
                 if (c.size() != 1) {
-                    throw invalid("Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.");
+                    throw invalid(
+                            "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.");
                 }
                 Map.Entry<String, JsonNode> e = c.properties().iterator().next();
-                String field = PostForm.lower(e.getKey().startsWith("$") ? e.getKey().substring(1) : e.getKey());
+                String field =
+                        PostForm.lower(e.getKey().startsWith("$") ? e.getKey().substring(1) : e.getKey());
                 named.add(field);
                 if (!value(form, bucket, key, field).equals(e.getValue().asText())) {
-                    throw denied("Policy Condition failed: [\"eq\", \"$" + e.getKey() + "\", \"" + e.getValue().asText() + "\"]");
+                    throw denied("Policy Condition failed: [\"eq\", \"$" + e.getKey() + "\", \""
+                            + e.getValue().asText() + "\"]");
                 }
             } else if (c.isArray() && c.size() == 3) {
                 String op = PostForm.lower(c.get(0).asText());
@@ -125,10 +133,13 @@ final class PostPolicy {
                 boolean ok = switch (op) {
                     case "eq" -> actual.equals(expected);
                     case "starts-with" -> startsWith(field, actual, expected);
-                    default -> throw invalid("Invalid Policy: Invalid Condition: unknown operation '" + c.get(0).asText() + "'");
+                    default ->
+                        throw invalid("Invalid Policy: Invalid Condition: unknown operation '"
+                                + c.get(0).asText() + "'");
                 };
                 if (!ok) {
-                    throw denied("Policy Condition failed: [\"" + c.get(0).asText() + "\", \"" + ref + "\", \"" + expected + "\"]");
+                    throw denied("Policy Condition failed: [\"" + c.get(0).asText() + "\", \"" + ref + "\", \""
+                            + expected + "\"]");
                 }
             } else {
                 throw invalid("Invalid Policy: Invalid JSON.");

@@ -25,16 +25,22 @@ final class PublicAccessBlock {
         BucketSettings.PublicAccess p = Optional.ofNullable(BucketSettings.of(b).publicAccessBlock())
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION)
                         .with("BucketName", b.name()));
-        return S3Response.xml(new XmlWriter().start("PublicAccessBlockConfiguration", XmlWriter.S3_NAMESPACE)
-                .element("BlockPublicAcls", p.blockPublicAcls()).element("IgnorePublicAcls", p.ignorePublicAcls())
-                .element("BlockPublicPolicy", p.blockPublicPolicy()).element("RestrictPublicBuckets", p.restrictPublicBuckets()));
+        return S3Response.xml(new XmlWriter()
+                .start("PublicAccessBlockConfiguration", XmlWriter.S3_NAMESPACE)
+                .element("BlockPublicAcls", p.blockPublicAcls())
+                .element("IgnorePublicAcls", p.ignorePublicAcls())
+                .element("BlockPublicPolicy", p.blockPublicPolicy())
+                .element("RestrictPublicBuckets", p.restrictPublicBuckets()));
     }
 
     S3Response put(AuthorizedCall call) throws IOException {
         Bucket b = ctx.ownedBucket(call);
         XmlElement root = RequestXml.parse(call.body().readAllBytes(), "PublicAccessBlockConfiguration");
-        BucketSettings.PublicAccess p = new BucketSettings.PublicAccess(flag(root, "BlockPublicAcls"),
-                flag(root, "IgnorePublicAcls"), flag(root, "BlockPublicPolicy"), flag(root, "RestrictPublicBuckets"));
+        BucketSettings.PublicAccess p = new BucketSettings.PublicAccess(
+                flag(root, "BlockPublicAcls"),
+                flag(root, "IgnorePublicAcls"),
+                flag(root, "BlockPublicPolicy"),
+                flag(root, "RestrictPublicBuckets"));
         BucketSettings.update(ctx, b, s -> s.withPublicAccessBlock(p));
         policies.invalidate(b.name());
         return S3Response.ok();
@@ -55,5 +61,4 @@ final class PublicAccessBlock {
         if (v.get().equalsIgnoreCase("false")) return false;
         throw new S3Exception(S3ErrorCode.MALFORMED_XML);
     }
-
 }

@@ -40,8 +40,10 @@ public final class ReplicatingMetadataStore implements MetadataStore {
 
     private Optional<ReplicationConfiguration> configuration(String bucket) {
         // Most buckets have no replication: a glance at the stored document spares parsing it on every write.
-        return delegate.bucket(bucket).filter(b -> b.config().contains("\"replication\""))
-                .map(BucketSettings::of).map(BucketSettings::replication);
+        return delegate.bucket(bucket)
+                .filter(b -> b.config().contains("\"replication\""))
+                .map(BucketSettings::of)
+                .map(BucketSettings::replication);
     }
 
     private static ObjectVersion stamp(ObjectVersion v, Optional<ReplicationConfiguration> configuration) {
@@ -57,28 +59,32 @@ public final class ReplicatingMetadataStore implements MetadataStore {
         return ObjectMeta.REPLICATION_PENDING.equals(v.meta().replicationStatus());
     }
 
-    @Override public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
+    @Override
+    public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
         ObjectVersion stamped = stamp(v);
         ObjectVersion stored = delegate.putObject(stamped, precondition);
         if (pending(stamped)) onEnqueued.run();
         return stored;
     }
 
-    @Override public Optional<ObjectVersion> completeUpload(String uploadId, ObjectVersion v, Set<Integer> usedParts,
-                                                            Precondition precondition) {
+    @Override
+    public Optional<ObjectVersion> completeUpload(
+            String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         ObjectVersion stamped = stamp(v);
         Optional<ObjectVersion> stored = delegate.completeUpload(uploadId, stamped, usedParts, precondition);
         if (stored.isPresent() && pending(stamped)) onEnqueued.run();
         return stored;
     }
 
-    @Override public List<PromotionOutcome> promote(List<Promotion> batch) {
+    @Override
+    public List<PromotionOutcome> promote(List<Promotion> batch) {
         List<Promotion> stamped = new ArrayList<>(batch.size());
         boolean any = false;
         // A batch is one bucket's keys: its configuration is read once, not per key.
         java.util.Map<String, Optional<ReplicationConfiguration>> configs = new java.util.HashMap<>();
         for (Promotion p : batch) {
-            ObjectVersion v = stamp(p.version(), configs.computeIfAbsent(p.version().bucket(), this::configuration));
+            ObjectVersion v =
+                    stamp(p.version(), configs.computeIfAbsent(p.version().bucket(), this::configuration));
             any |= pending(v);
             stamped.add(new Promotion(v, p.dataFromVersionId(), p.expectedLatestVersionId(), p.windowId()));
         }
@@ -89,61 +95,148 @@ public final class ReplicatingMetadataStore implements MetadataStore {
 
     // ---- everything else as the store does it ----
 
-    @Override public Optional<Bucket> bucket(String name) { return delegate.bucket(name); }
-    @Override public List<Bucket> buckets(String owner) { return delegate.buckets(owner); }
-    @Override public Optional<Bucket> createBucket(Bucket bucket) { return delegate.createBucket(bucket); }
-    @Override public DeleteBucketResult deleteBucket(String name) { return delegate.deleteBucket(name); }
-    @Override public Optional<Bucket> updateBucketConfig(String name, UnaryOperator<String> change) {
+    @Override
+    public Optional<Bucket> bucket(String name) {
+        return delegate.bucket(name);
+    }
+
+    @Override
+    public List<Bucket> buckets(String owner) {
+        return delegate.buckets(owner);
+    }
+
+    @Override
+    public Optional<Bucket> createBucket(Bucket bucket) {
+        return delegate.createBucket(bucket);
+    }
+
+    @Override
+    public DeleteBucketResult deleteBucket(String name) {
+        return delegate.deleteBucket(name);
+    }
+
+    @Override
+    public Optional<Bucket> updateBucketConfig(String name, UnaryOperator<String> change) {
         return delegate.updateBucketConfig(name, change);
     }
-    @Override public Optional<ObjectVersion> current(String bucket, String key) { return delegate.current(bucket, key); }
-    @Override public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
+
+    @Override
+    public Optional<ObjectVersion> current(String bucket, String key) {
+        return delegate.current(bucket, key);
+    }
+
+    @Override
+    public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
         return delegate.version(bucket, key, versionId);
     }
-    @Override public Optional<ObjectVersion> deleteVersion(String bucket, String key, String versionId, Precondition precondition) {
+
+    @Override
+    public Optional<ObjectVersion> deleteVersion(
+            String bucket, String key, String versionId, Precondition precondition) {
         return delegate.deleteVersion(bucket, key, versionId, precondition);
     }
-    @Override public ListPage<ListEntry> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
-                                                      String versionIdMarker, int maxKeys) {
+
+    @Override
+    public ListPage<ListEntry> listVersions(
+            String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker, int maxKeys) {
         return delegate.listVersions(bucket, prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
     }
-    @Override public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
+
+    @Override
+    public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
         return delegate.deleteObject(bucket, key, precondition);
     }
-    @Override public Optional<ObjectVersion> updateMeta(String bucket, String key, String versionId,
-                                                        UnaryOperator<ObjectMeta> change) {
+
+    @Override
+    public Optional<ObjectVersion> updateMeta(
+            String bucket, String key, String versionId, UnaryOperator<ObjectMeta> change) {
         return delegate.updateMeta(bucket, key, versionId, change);
     }
-    @Override public Optional<Bucket> setVersioning(String name, UnaryOperator<Bucket> change) {
+
+    @Override
+    public Optional<Bucket> setVersioning(String name, UnaryOperator<Bucket> change) {
         return delegate.setVersioning(name, change);
     }
-    @Override public ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys) {
+
+    @Override
+    public ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys) {
         return delegate.listObjects(bucket, prefix, delimiter, after, maxKeys);
     }
-    @Override public boolean hasObjects(String bucket) { return delegate.hasObjects(bucket); }
-    @Override public void createUpload(Upload upload) { delegate.createUpload(upload); }
-    @Override public Optional<Upload> upload(String uploadId) { return delegate.upload(uploadId); }
-    @Override public boolean putPart(Part part) { return delegate.putPart(part); }
-    @Override public ListPage<Part> parts(String uploadId, int afterPartNumber, int maxParts) {
+
+    @Override
+    public boolean hasObjects(String bucket) {
+        return delegate.hasObjects(bucket);
+    }
+
+    @Override
+    public void createUpload(Upload upload) {
+        delegate.createUpload(upload);
+    }
+
+    @Override
+    public Optional<Upload> upload(String uploadId) {
+        return delegate.upload(uploadId);
+    }
+
+    @Override
+    public boolean putPart(Part part) {
+        return delegate.putPart(part);
+    }
+
+    @Override
+    public ListPage<Part> parts(String uploadId, int afterPartNumber, int maxParts) {
         return delegate.parts(uploadId, afterPartNumber, maxParts);
     }
-    @Override public List<Part> allParts(String uploadId) { return delegate.allParts(uploadId); }
-    @Override public boolean abortUpload(String uploadId) { return delegate.abortUpload(uploadId); }
-    @Override public ListPage<Upload> uploads(String bucket, String prefix, String delimiter, String keyMarker,
-                                              String uploadIdMarker, int maxUploads) {
+
+    @Override
+    public List<Part> allParts(String uploadId) {
+        return delegate.allParts(uploadId);
+    }
+
+    @Override
+    public boolean abortUpload(String uploadId) {
+        return delegate.abortUpload(uploadId);
+    }
+
+    @Override
+    public ListPage<Upload> uploads(
+            String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads) {
         return delegate.uploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
     }
-    @Override public boolean isLiveBlob(String blobId) { return delegate.isLiveBlob(blobId); }
-    @Override public List<Bucket> bucketsAfter(String afterName, int limit) { return delegate.bucketsAfter(afterName, limit); }
-    @Override public List<ObjectVersion> versionsAfter(String bucket, String afterKey, long beforeSeq, int limit) {
+
+    @Override
+    public boolean isLiveBlob(String blobId) {
+        return delegate.isLiveBlob(blobId);
+    }
+
+    @Override
+    public List<Bucket> bucketsAfter(String afterName, int limit) {
+        return delegate.bucketsAfter(afterName, limit);
+    }
+
+    @Override
+    public List<ObjectVersion> versionsAfter(String bucket, String afterKey, long beforeSeq, int limit) {
         return delegate.versionsAfter(bucket, afterKey, beforeSeq, limit);
     }
-    @Override public List<Upload> uploadsInitiatedBefore(String bucket, long initiatedBefore, String afterKey,
-                                                         long afterInitiated, String afterUploadId, int limit) {
+
+    @Override
+    public List<Upload> uploadsInitiatedBefore(
+            String bucket,
+            long initiatedBefore,
+            String afterKey,
+            long afterInitiated,
+            String afterUploadId,
+            int limit) {
         return delegate.uploadsInitiatedBefore(bucket, initiatedBefore, afterKey, afterInitiated, afterUploadId, limit);
     }
-    @Override public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
+
+    @Override
+    public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
         return delegate.deleteSoleDeleteMarker(bucket, key, versionId);
     }
-    @Override public void close() { delegate.close(); }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
 }

@@ -20,16 +20,34 @@ import java.util.Set;
 record ReplicationConfiguration(String role, List<Rule> rules) {
     static final int MAX_RULES = 1000;
     private static final String ARN_PREFIX = "arn:aws:s3:::";
-    private static final Set<String> RULE_ELEMENTS = Set.of("ID", "Priority", "Prefix", "Filter", "Status",
-            "SourceSelectionCriteria", "ExistingObjectReplication", "Destination", "DeleteMarkerReplication");
-    private static final Set<String> STORAGE_CLASSES = Set.of("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
-            "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE");
+    private static final Set<String> RULE_ELEMENTS = Set.of(
+            "ID",
+            "Priority",
+            "Prefix",
+            "Filter",
+            "Status",
+            "SourceSelectionCriteria",
+            "ExistingObjectReplication",
+            "Destination",
+            "DeleteMarkerReplication");
+    private static final Set<String> STORAGE_CLASSES = Set.of(
+            "STANDARD",
+            "REDUCED_REDUNDANCY",
+            "STANDARD_IA",
+            "ONEZONE_IA",
+            "INTELLIGENT_TIERING",
+            "GLACIER",
+            "DEEP_ARCHIVE",
+            "OUTPOSTS",
+            "GLACIER_IR",
+            "SNOW",
+            "EXPRESS_ONEZONE");
 
     ReplicationConfiguration {
         rules = rules == null ? List.of() : List.copyOf(rules);
     }
 
-    record Tag(String key, String value) { }
+    record Tag(String key, String value) {}
 
     /** {@code v2}: the rule has a Filter element (else its own Prefix, V1). {@code and}: the conditions came in And. */
     record Filter(boolean v2, boolean and, String prefix, List<Tag> tags) {
@@ -56,9 +74,16 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
     /**
      * One rule. Statuses are "Enabled"/"Disabled" as given, null when the element was absent.
      */
-    record Rule(String id, Integer priority, boolean enabled, Filter filter, String deleteMarkerReplication,
-                String existingObjectReplication, String sseKmsEncryptedObjects, String replicaModifications,
-                Destination destination) {
+    record Rule(
+            String id,
+            Integer priority,
+            boolean enabled,
+            Filter filter,
+            String deleteMarkerReplication,
+            String existingObjectReplication,
+            String sseKmsEncryptedObjects,
+            String replicaModifications,
+            Destination destination) {
 
         boolean replicatesDeleteMarkers() {
             return !filter.v2() || "Enabled".equals(deleteMarkerReplication);
@@ -67,7 +92,8 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
         /** Whether this rule replicates the version: object versions by prefix and tags, delete markers by prefix only. */
         boolean appliesTo(ObjectVersion v) {
             if (!enabled) return false;
-            if (v.deleteMarker()) return replicatesDeleteMarkers() && filter.tags().isEmpty() && filter.matches(v.key(), Map.of());
+            if (v.deleteMarker())
+                return replicatesDeleteMarkers() && filter.tags().isEmpty() && filter.matches(v.key(), Map.of());
             return filter.matches(v.key(), v.meta().tags());
         }
     }
@@ -107,7 +133,9 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
         List<XmlElement> ruleElements = root.all("Rule");
         if (ruleElements.isEmpty()) throw malformed();
         if (ruleElements.size() > MAX_RULES) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Number of rules in the replication configuration exceeds the allowed limit of 1000");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "Number of rules in the replication configuration exceeds the allowed limit of 1000");
         }
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -115,35 +143,41 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
             Rule rule = rule(r);
             if (!ids.add(rule.id())) {
                 throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Rule Id must be unique")
-                        .with("ArgumentName", "ID").with("ArgumentValue", rule.id());
+                        .with("ArgumentName", "ID")
+                        .with("ArgumentValue", rule.id());
             }
             rules.add(rule);
         }
         boolean anyV2 = rules.stream().anyMatch(r -> r.filter().v2());
         boolean anyV1 = rules.stream().anyMatch(r -> !r.filter().v2());
         if (anyV1 && anyV2) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "Rules with a Filter and rules with a Prefix cannot be mixed in one replication configuration");
         }
         if (anyV2) {
             Set<Integer> priorities = new HashSet<>();
             for (Rule r : rules) {
                 if (r.deleteMarkerReplication() == null) {
-                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
                             "DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema.");
                 }
                 if (rules.size() > 1 && r.priority() == null) {
-                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
                             "Priority must be specified for this version of Cross Region Replication configuration schema.");
                 }
                 if (r.priority() != null && !priorities.add(r.priority())) {
-                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Found duplicate priority " + r.priority() + " in rules");
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST, "Found duplicate priority " + r.priority() + " in rules");
                 }
             }
         } else {
             for (Rule r : rules) {
                 if (r.deleteMarkerReplication() != null || r.priority() != null) {
-                    throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    throw new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
                             "Priority and DeleteMarkerReplication require a Filter (the rule-level Prefix is the older schema)");
                 }
             }
@@ -160,7 +194,8 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
         if (id == null || id.isEmpty()) id = Versions.newId().substring(0, 24).toUpperCase(java.util.Locale.ROOT);
         if (id.length() > 255) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "ID length should not exceed allowed limit of 255")
-                    .with("ArgumentName", "ID").with("ArgumentValue", id);
+                    .with("ArgumentName", "ID")
+                    .with("ArgumentValue", id);
         }
         Integer priority = null;
         if (r.child("Priority").isPresent()) {
@@ -174,32 +209,46 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
         Optional<XmlElement> filterElement = r.child("Filter");
         Optional<String> legacyPrefix = r.childText("Prefix");
         if (filterElement.isPresent() && legacyPrefix.isPresent()) throw malformed();
-        Filter filter = filterElement.map(ReplicationConfiguration::filter)
+        Filter filter = filterElement
+                .map(ReplicationConfiguration::filter)
                 .orElseGet(() -> new Filter(false, false, legacyPrefix.orElse(""), List.of()));
-        String deleteMarkers = r.child("DeleteMarkerReplication").map(d -> status(d.child("Status"))
-                .orElseThrow(ReplicationConfiguration::malformed)).orElse(null);
+        String deleteMarkers = r.child("DeleteMarkerReplication")
+                .map(d -> status(d.child("Status")).orElseThrow(ReplicationConfiguration::malformed))
+                .orElse(null);
         if ("Enabled".equals(deleteMarkers) && !filter.tags().isEmpty()) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "Delete marker replication is not supported if any Tag filter is specified.");
         }
-        String existing = r.child("ExistingObjectReplication").map(d -> status(d.child("Status"))
-                .orElseThrow(ReplicationConfiguration::malformed)).orElse(null);
+        String existing = r.child("ExistingObjectReplication")
+                .map(d -> status(d.child("Status")).orElseThrow(ReplicationConfiguration::malformed))
+                .orElse(null);
         String sseKms = null;
         String replicaModifications = null;
         Optional<XmlElement> criteria = r.child("SourceSelectionCriteria");
         if (criteria.isPresent()) {
             for (XmlElement c : criteria.get().children()) {
                 switch (c.name()) {
-                    case "SseKmsEncryptedObjects" -> sseKms = status(c.child("Status")).orElseThrow(ReplicationConfiguration::malformed);
-                    case "ReplicaModifications" -> replicaModifications = status(c.child("Status"))
-                            .orElseThrow(ReplicationConfiguration::malformed);
+                    case "SseKmsEncryptedObjects" ->
+                        sseKms = status(c.child("Status")).orElseThrow(ReplicationConfiguration::malformed);
+                    case "ReplicaModifications" ->
+                        replicaModifications =
+                                status(c.child("Status")).orElseThrow(ReplicationConfiguration::malformed);
                     default -> throw malformed();
                 }
             }
         }
         Destination destination = destination(r.child("Destination").orElseThrow(ReplicationConfiguration::malformed));
-        return new Rule(id, priority, status.equals("Enabled"), filter, deleteMarkers, existing, sseKms,
-                replicaModifications, destination);
+        return new Rule(
+                id,
+                priority,
+                status.equals("Enabled"),
+                filter,
+                deleteMarkers,
+                existing,
+                sseKms,
+                replicaModifications,
+                destination);
     }
 
     private static Optional<String> status(Optional<XmlElement> e) {
@@ -229,7 +278,8 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
                         case "Tag" -> {
                             Tag t = tag(a);
                             if (!keys.add(t.key())) {
-                                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Duplicate Tag Keys are not allowed.");
+                                throw new S3Exception(
+                                        S3ErrorCode.INVALID_REQUEST, "Duplicate Tag Keys are not allowed.");
                             }
                             tags.add(t);
                         }
@@ -255,16 +305,18 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
         String owner = null;
         for (XmlElement c : d.children()) {
             switch (c.name()) {
-                case "Bucket" -> { }
+                case "Bucket" -> {}
                 case "Account" -> account = text(c).trim();
                 case "StorageClass" -> {
                     storageClass = text(c).trim();
                     if (!STORAGE_CLASSES.contains(storageClass)) throw malformed();
                 }
-                case "AccessControlTranslation" -> owner = c.childText("Owner").map(String::trim)
-                        .orElseThrow(ReplicationConfiguration::malformed);
-                case "EncryptionConfiguration", "ReplicationTime", "Metrics" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                        c.name() + " is not supported in replication rules by this server");
+                case "AccessControlTranslation" ->
+                    owner = c.childText("Owner").map(String::trim).orElseThrow(ReplicationConfiguration::malformed);
+                case "EncryptionConfiguration", "ReplicationTime", "Metrics" ->
+                    throw new S3Exception(
+                            S3ErrorCode.NOT_IMPLEMENTED,
+                            c.name() + " is not supported in replication rules by this server");
                 default -> throw malformed();
             }
             if (d.all(c.name()).size() > 1) throw malformed();
@@ -272,10 +324,12 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
         String arn = d.childText("Bucket").map(String::trim).orElseThrow(ReplicationConfiguration::malformed);
         if (!arn.startsWith(ARN_PREFIX) || arn.length() == ARN_PREFIX.length() || arn.indexOf('/') >= 0) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid bucket ARN.")
-                    .with("ArgumentName", "Bucket").with("ArgumentValue", arn);
+                    .with("ArgumentName", "Bucket")
+                    .with("ArgumentValue", arn);
         }
         if (owner != null && account == null) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "Account is required when AccessControlTranslation is specified in a replication rule");
         }
         return new Destination(arn.substring(ARN_PREFIX.length()), account, storageClass, owner);
@@ -303,11 +357,18 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
                 if (f.and()) {
                     x.start("And");
                     x.element("Prefix", f.prefix());
-                    for (Tag t : f.tags()) x.start("Tag").element("Key", t.key()).element("Value", t.value()).end();
+                    for (Tag t : f.tags())
+                        x.start("Tag")
+                                .element("Key", t.key())
+                                .element("Value", t.value())
+                                .end();
                     x.end();
                 } else if (!f.tags().isEmpty()) {
                     Tag t = f.tags().get(0);
-                    x.start("Tag").element("Key", t.key()).element("Value", t.value()).end();
+                    x.start("Tag")
+                            .element("Key", t.key())
+                            .element("Value", t.value())
+                            .end();
                 } else {
                     x.element("Prefix", f.prefix());
                 }
@@ -317,23 +378,34 @@ record ReplicationConfiguration(String role, List<Rule> rules) {
             if (r.sseKmsEncryptedObjects() != null || r.replicaModifications() != null) {
                 x.start("SourceSelectionCriteria");
                 if (r.sseKmsEncryptedObjects() != null) {
-                    x.start("SseKmsEncryptedObjects").element("Status", r.sseKmsEncryptedObjects()).end();
+                    x.start("SseKmsEncryptedObjects")
+                            .element("Status", r.sseKmsEncryptedObjects())
+                            .end();
                 }
                 if (r.replicaModifications() != null) {
-                    x.start("ReplicaModifications").element("Status", r.replicaModifications()).end();
+                    x.start("ReplicaModifications")
+                            .element("Status", r.replicaModifications())
+                            .end();
                 }
                 x.end();
             }
             if (r.existingObjectReplication() != null) {
-                x.start("ExistingObjectReplication").element("Status", r.existingObjectReplication()).end();
+                x.start("ExistingObjectReplication")
+                        .element("Status", r.existingObjectReplication())
+                        .end();
             }
             Destination d = r.destination();
             x.start("Destination").element("Bucket", d.arn()).element("Account", d.account());
             x.element("StorageClass", d.storageClass());
-            if (d.ownerOverride() != null) x.start("AccessControlTranslation").element("Owner", d.ownerOverride()).end();
+            if (d.ownerOverride() != null)
+                x.start("AccessControlTranslation")
+                        .element("Owner", d.ownerOverride())
+                        .end();
             x.end();
             if (r.deleteMarkerReplication() != null) {
-                x.start("DeleteMarkerReplication").element("Status", r.deleteMarkerReplication()).end();
+                x.start("DeleteMarkerReplication")
+                        .element("Status", r.deleteMarkerReplication())
+                        .end();
             }
             x.end();
         }

@@ -30,7 +30,9 @@ public final class ReplicationMetrics {
 
     /** Gauge: how long the oldest waiting version has waited (zero when the queue is empty). */
     public Duration lag() {
-        return queue.oldestEnqueued().map(t -> Duration.ofMillis(Math.max(0, clock.millis() - t))).orElse(Duration.ZERO);
+        return queue.oldestEnqueued()
+                .map(t -> Duration.ofMillis(Math.max(0, clock.millis() - t)))
+                .orElse(Duration.ZERO);
     }
 
     /** Counter: object versions replicated to every destination their rules name. */

@@ -30,13 +30,20 @@ public final class ReplicationTargets {
      * of that account may replicate here (on a server shared by several accounts, one tenant's rules must not write
      * into the copy kept for another).
      */
-    public record Target(String bucket, URI endpoint, String region, String accessKeyId, String secretAccessKey,
-                         boolean pathStyle, String account) {
+    public record Target(
+            String bucket,
+            URI endpoint,
+            String region,
+            String accessKeyId,
+            String secretAccessKey,
+            boolean pathStyle,
+            String account) {
         public boolean allows(String sourceAccount) {
             return account == null || account.equals(sourceAccount);
         }
 
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return "Target[" + bucket + " at " + endpoint + " (" + region + "), key " + accessKeyId + "]";
         }
     }
@@ -58,9 +65,11 @@ public final class ReplicationTargets {
         try {
             root = JSON.readTree(Files.readAllBytes(file));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
+            throw new IllegalArgumentException(
+                    file + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
         }
-        if (root == null || !root.isObject()) throw new IllegalArgumentException(file + ": expected a JSON object of bucket name to target");
+        if (root == null || !root.isObject())
+            throw new IllegalArgumentException(file + ": expected a JSON object of bucket name to target");
         Map<String, Target> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             JsonNode t = e.getValue();
@@ -75,16 +84,24 @@ public final class ReplicationTargets {
             if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())) {
                 throw new IllegalArgumentException(where + ": endpoint must be an http:// or https:// URL");
             }
-            out.put(e.getKey(), new Target(e.getKey(), endpoint, t.path("region").asText("us-east-1"),
-                    required(t, "accessKeyId", where), required(t, "secretAccessKey", where), t.path("pathStyle").asBoolean(true),
-                    t.hasNonNull("account") ? t.get("account").asText() : null));
+            out.put(
+                    e.getKey(),
+                    new Target(
+                            e.getKey(),
+                            endpoint,
+                            t.path("region").asText("us-east-1"),
+                            required(t, "accessKeyId", where),
+                            required(t, "secretAccessKey", where),
+                            t.path("pathStyle").asBoolean(true),
+                            t.hasNonNull("account") ? t.get("account").asText() : null));
         }
         return new ReplicationTargets(out);
     }
 
     private static String required(JsonNode t, String field, String where) {
         JsonNode v = t.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) throw new IllegalArgumentException(where + ": \"" + field + "\" is required");
+        if (v == null || !v.isTextual() || v.asText().isBlank())
+            throw new IllegalArgumentException(where + ": \"" + field + "\" is required");
         return v.asText();
     }
 

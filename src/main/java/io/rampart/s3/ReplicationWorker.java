@@ -55,8 +55,15 @@ public final class ReplicationWorker implements AutoCloseable {
      * One replication outcome for one destination: {@code status} COMPLETED or FAILED (with a {@code reason}).
      * {@code destination} is the destination bucket's ARN (null when no rule applied any more).
      */
-    public record Event(Instant time, String bucket, String key, String versionId, boolean deleteMarker,
-                        String destination, String status, String reason) { }
+    public record Event(
+            Instant time,
+            String bucket,
+            String key,
+            String versionId,
+            boolean deleteMarker,
+            String destination,
+            String status,
+            String reason) {}
 
     /** A failure retrying cannot fix. */
     private static final class Permanent extends Exception {
@@ -80,7 +87,8 @@ public final class ReplicationWorker implements AutoCloseable {
     private final Map<String, Hold> held = new ConcurrentHashMap<>();
 
     /** A destination's consecutive transient failures and when it may be tried again. */
-    private record Hold(long until, int failures) { }
+    private record Hold(long until, int failures) {}
+
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     private final Object monitor = new Object();
     private boolean woken;
@@ -88,8 +96,13 @@ public final class ReplicationWorker implements AutoCloseable {
     private Thread thread;
 
     /** {@code meta}: the plain store (replicas must not be stamped for replication again). */
-    public ReplicationWorker(MetadataStore meta, BlobStore blobs, MasterKey masterKey, ReplicationQueue queue,
-                             ReplicationOptions options, Clock clock) {
+    public ReplicationWorker(
+            MetadataStore meta,
+            BlobStore blobs,
+            MasterKey masterKey,
+            ReplicationQueue queue,
+            ReplicationOptions options,
+            Clock clock) {
         this.meta = meta;
         this.blobs = blobs;
         this.sse = new Sse(masterKey, false);
@@ -126,7 +139,8 @@ public final class ReplicationWorker implements AutoCloseable {
         }
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         closed = true;
         wake();
         Thread t;
@@ -190,7 +204,8 @@ public final class ReplicationWorker implements AutoCloseable {
 
     private void process(Task t) {
         Optional<Bucket> source = meta.bucket(t.bucket());
-        Optional<ObjectVersion> found = source.isEmpty() ? Optional.empty() : meta.version(t.bucket(), t.key(), t.versionId());
+        Optional<ObjectVersion> found =
+                source.isEmpty() ? Optional.empty() : meta.version(t.bucket(), t.key(), t.versionId());
         if (found.isEmpty()) {
             // Deleted before it could be replicated (a version delete is never replicated): nothing left to copy.
             queue.finish(t, null);
@@ -203,7 +218,9 @@ public final class ReplicationWorker implements AutoCloseable {
             fail(t, v, null, "no replication rule applies to this version any more");
             return;
         }
-        if (!v.deleteMarker() && v.meta().encryption() != null && v.meta().encryption().customerKey()) {
+        if (!v.deleteMarker()
+                && v.meta().encryption() != null
+                && v.meta().encryption().customerKey()) {
             // The data key is sealed under a customer key the server never keeps: there is nothing it could replicate.
             metrics.sseCSkipped.incrementAndGet();
             fail(t, v, rules.get(0).destination().arn(), "objects encrypted with SSE-C are not replicated");
@@ -266,13 +283,21 @@ public final class ReplicationWorker implements AutoCloseable {
         held.put(destination, new Hold(next, failures + 1));
         metrics.retries.incrementAndGet();
         if (t.attempts() == 0 || Integer.bitCount(t.attempts()) == 1) {
-            log.warn("replication of {}/{} version {} to {} failed (attempt {}), retrying in {} ms: {}", v.bucket(), v.key(),
-                    v.versionId(), destination, t.attempts() + 1, delay, error);
+            log.warn(
+                    "replication of {}/{} version {} to {} failed (attempt {}), retrying in {} ms: {}",
+                    v.bucket(),
+                    v.key(),
+                    v.versionId(),
+                    destination,
+                    t.attempts() + 1,
+                    delay,
+                    error);
         }
     }
 
     private Event event(ObjectVersion v, String destinationArn, String status, String reason) {
-        return new Event(clock.instant(), v.bucket(), v.key(), v.versionId(), v.deleteMarker(), destinationArn, status, reason);
+        return new Event(
+                clock.instant(), v.bucket(), v.key(), v.versionId(), v.deleteMarker(), destinationArn, status, reason);
     }
 
     private void publish(Event e) {
@@ -289,16 +314,33 @@ public final class ReplicationWorker implements AutoCloseable {
 
     private void replicateLocal(Bucket source, ObjectVersion v, Rule r) throws Permanent, IOException {
         String name = r.destination().bucket();
-        Bucket dest = meta.bucket(name).filter(b -> b.owner().equals(source.owner()))
+        Bucket dest = meta.bucket(name)
+                .filter(b -> b.owner().equals(source.owner()))
                 .orElseThrow(() -> new Permanent("destination bucket " + name + " does not exist"));
-        if (!"Enabled".equals(dest.versioning())) throw new Permanent("destination bucket " + name + " is not versioned");
+        if (!"Enabled".equals(dest.versioning()))
+            throw new Permanent("destination bucket " + name + " is not versioned");
         // Already there: the previous attempt wrote it, then stopped before recording so.
         if (meta.version(name, v.key(), v.versionId()).isPresent()) return;
         if (v.deleteMarker()) {
             ObjectMeta markerMeta = new ObjectMeta(null, null, null, null, null, null, null, null)
                     .withReplicationStatus(ReplicatingMetadataStore.REPLICA);
-            meta.putObject(new ObjectVersion(name, v.key(), v.versionId(), 0, true, true, 0, "", v.lastModified(), markerMeta,
-                    List.of(), null, v.writerArn(), v.writerKeyId()), Precondition.NONE);
+            meta.putObject(
+                    new ObjectVersion(
+                            name,
+                            v.key(),
+                            v.versionId(),
+                            0,
+                            true,
+                            true,
+                            0,
+                            "",
+                            v.lastModified(),
+                            markerMeta,
+                            List.of(),
+                            null,
+                            v.writerArn(),
+                            v.writerKeyId()),
+                    Precondition.NONE);
             return;
         }
         // S3 itself reads the source (an SSE-KMS source's key must be usable); the replica is SSE-S3.
@@ -310,12 +352,35 @@ public final class ReplicationWorker implements AutoCloseable {
         }
         try {
             ObjectMeta m = v.meta();
-            String storageClass = r.destination().storageClass() != null ? r.destination().storageClass() : m.storageClass();
-            ObjectMeta replicaMeta = new ObjectMeta(m.contentHeaders(), m.userMetadata(), m.checksums(), m.checksumType(),
-                    m.partSizes(), m.tags(), storageClass, replicaKey.envelope(), dest.objectLock() ? m.lock() : null,
+            String storageClass =
+                    r.destination().storageClass() != null ? r.destination().storageClass() : m.storageClass();
+            ObjectMeta replicaMeta = new ObjectMeta(
+                    m.contentHeaders(),
+                    m.userMetadata(),
+                    m.checksums(),
+                    m.checksumType(),
+                    m.partSizes(),
+                    m.tags(),
+                    storageClass,
+                    replicaKey.envelope(),
+                    dest.objectLock() ? m.lock() : null,
                     ReplicatingMetadataStore.REPLICA);
-            meta.putObject(new ObjectVersion(name, v.key(), v.versionId(), 0, true, false, data.size(), v.etag(),
-                    v.lastModified(), replicaMeta, data.segments(), data.inline(), v.writerArn(), v.writerKeyId()),
+            meta.putObject(
+                    new ObjectVersion(
+                            name,
+                            v.key(),
+                            v.versionId(),
+                            0,
+                            true,
+                            false,
+                            data.size(),
+                            v.etag(),
+                            v.lastModified(),
+                            replicaMeta,
+                            data.segments(),
+                            data.inline(),
+                            v.writerArn(),
+                            v.writerKeyId()),
                     Precondition.NONE);
         } catch (RuntimeException e) {
             data.discard(blobs);
@@ -340,25 +405,41 @@ public final class ReplicationWorker implements AutoCloseable {
             byte[] dataKey = sse.open(v.meta().encryption(), Optional.empty(), null);
             ObjectMeta m = v.meta();
             Map<String, String> h = m.contentHeaders();
-            PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(target.bucket()).key(v.key())
-                    .metadata(m.userMetadata()).contentType(h.get("Content-Type")).contentEncoding(h.get("Content-Encoding"))
-                    .contentDisposition(h.get("Content-Disposition")).contentLanguage(h.get("Content-Language"))
+            PutObjectRequest.Builder req = PutObjectRequest.builder()
+                    .bucket(target.bucket())
+                    .key(v.key())
+                    .metadata(m.userMetadata())
+                    .contentType(h.get("Content-Type"))
+                    .contentEncoding(h.get("Content-Encoding"))
+                    .contentDisposition(h.get("Content-Disposition"))
+                    .contentLanguage(h.get("Content-Language"))
                     .cacheControl(h.get("Cache-Control"));
             if (!m.tags().isEmpty()) {
-                req.tagging(software.amazon.awssdk.services.s3.model.Tagging.builder().tagSet(m.tags().entrySet().stream()
-                        .map(e -> software.amazon.awssdk.services.s3.model.Tag.builder().key(e.getKey()).value(e.getValue()).build())
-                        .toList()).build());
+                req.tagging(software.amazon.awssdk.services.s3.model.Tagging.builder()
+                        .tagSet(m.tags().entrySet().stream()
+                                .map(e -> software.amazon.awssdk.services.s3.model.Tag.builder()
+                                        .key(e.getKey())
+                                        .value(e.getValue())
+                                        .build())
+                                .toList())
+                        .build());
             }
-            String storageClass = r.destination().storageClass() != null ? r.destination().storageClass()
+            String storageClass = r.destination().storageClass() != null
+                    ? r.destination().storageClass()
                     : "STANDARD".equals(m.storageClass()) ? null : m.storageClass();
             if (storageClass != null) req.storageClass(storageClass);
-            s3.putObject(req.build(), RequestBody.fromContentProvider(() -> {
-                try {
-                    return plaintext(v, dataKey);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, v.size(), h.getOrDefault("Content-Type", "binary/octet-stream")));
+            s3.putObject(
+                    req.build(),
+                    RequestBody.fromContentProvider(
+                            () -> {
+                                try {
+                                    return plaintext(v, dataKey);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            },
+                            v.size(),
+                            h.getOrDefault("Content-Type", "binary/octet-stream")));
         } catch (AwsServiceException e) {
             int status = e.statusCode();
             if (status >= 500 || status == 429 || status == 408) throw e;
@@ -372,7 +453,8 @@ public final class ReplicationWorker implements AutoCloseable {
         return S3Client.builder()
                 .endpointOverride(t.endpoint())
                 .region(Region.of(t.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(t.accessKeyId(), t.secretAccessKey())))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(t.accessKeyId(), t.secretAccessKey())))
                 .forcePathStyle(t.pathStyle())
                 // The worker's own back-off retries, across restarts: the SDK must not hold the queue with its own.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))

@@ -4,7 +4,7 @@ import io.rampart.xml.XmlElement;
 
 /** A request body that must be one XML document with a given root element; anything else is MalformedXML. */
 final class RequestXml {
-    private RequestXml() { }
+    private RequestXml() {}
 
     static XmlElement parse(byte[] body, String rootName) {
         XmlElement root;

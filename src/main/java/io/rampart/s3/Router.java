@@ -5,19 +5,53 @@ import java.util.Set;
 
 /** Turns method, bucket, key and sub-resources into one {@link Operation}, before anything else happens. */
 public final class Router {
-    private Router() { }
+    private Router() {}
 
     /** Bucket sub-resources Rampart does not serve yet: answered 501 rather than mistaken for a listing. */
-    private static final Set<String> BUCKET_SUBRESOURCES = Set.of("accelerate", "analytics", "cors", "encryption",
-            "intelligent-tiering", "inventory", "lifecycle", "logging", "metrics", "notification", "object-lock",
-            "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
-            "tagging", "website", "versions", "versioning", "acl", "location", "uploads", "delete", "metadataTable",
+    private static final Set<String> BUCKET_SUBRESOURCES = Set.of(
+            "accelerate",
+            "analytics",
+            "cors",
+            "encryption",
+            "intelligent-tiering",
+            "inventory",
+            "lifecycle",
+            "logging",
+            "metrics",
+            "notification",
+            "object-lock",
+            "ownershipControls",
+            "policy",
+            "policyStatus",
+            "publicAccessBlock",
+            "replication",
+            "requestPayment",
+            "tagging",
+            "website",
+            "versions",
+            "versioning",
+            "acl",
+            "location",
+            "uploads",
+            "delete",
+            "metadataTable",
             "session");
-    private static final Set<String> OBJECT_SUBRESOURCES = Set.of("acl", "retention", "legal-hold", "torrent",
-            "restore", "select", "attributes", "tagging", "uploadId", "uploads", "renameObject");
 
-    public static Operation route(String method, String bucket, String key, Map<String, String> q,
-                                  boolean hasCopySource) {
+    private static final Set<String> OBJECT_SUBRESOURCES = Set.of(
+            "acl",
+            "retention",
+            "legal-hold",
+            "torrent",
+            "restore",
+            "select",
+            "attributes",
+            "tagging",
+            "uploadId",
+            "uploads",
+            "renameObject");
+
+    public static Operation route(
+            String method, String bucket, String key, Map<String, String> q, boolean hasCopySource) {
         if (bucket == null) {
             return "GET".equals(method) ? Operation.LIST_BUCKETS : Operation.NOT_IMPLEMENTED;
         }

@@ -13,10 +13,10 @@ import java.util.Optional;
  * Amazon S3 API operations" define them. Pure: no stores, no clock.
  */
 public final class S3Actions {
-    private S3Actions() { }
+    private S3Actions() {}
 
     /** One permission a request needs: {@code action} on {@code resource}, which lives in {@code bucket} (null: none). */
-    public record Access(String action, String bucket, String resource) { }
+    public record Access(String action, String bucket, String resource) {}
 
     public static String bucketArn(String bucket) {
         return "arn:aws:s3:::" + bucket;
@@ -32,8 +32,8 @@ public final class S3Actions {
      * {@link #deleteKey}) and {@link Operation#NOT_IMPLEMENTED}. CopyObject and UploadPartCopy also name the copy
      * source (s3:GetObject in the source bucket) when the x-amz-copy-source header parses.
      */
-    public static List<Access> of(Operation op, String bucket, String key, Map<String, String> query,
-                                  Map<String, List<String>> headers) {
+    public static List<Access> of(
+            Operation op, String bucket, String key, Map<String, String> query, Map<String, List<String>> headers) {
         boolean version = query.containsKey("versionId");
         if (op == Operation.DELETE_OBJECTS || op == Operation.NOT_IMPLEMENTED) return List.of();
         if (op == Operation.DELETE_OBJECT) {
@@ -48,16 +48,20 @@ public final class S3Actions {
         List<Access> out = new ArrayList<>(3);
         if (op == Operation.COPY_OBJECT || op == Operation.UPLOAD_PART_COPY) {
             // The copy source comes first: s3:GetObject in the source bucket.
-            copySource(headers).ifPresent(src -> out.add(new Access(
-                    src.versionId() != null ? "s3:GetObjectVersion" : "s3:GetObject", src.bucket(),
-                    objectArn(src.bucket(), src.key()))));
+            copySource(headers)
+                    .ifPresent(src -> out.add(new Access(
+                            src.versionId() != null ? "s3:GetObjectVersion" : "s3:GetObject",
+                            src.bucket(),
+                            objectArn(src.bucket(), src.key()))));
         }
         for (String action : version ? op.versionActions() : op.actions()) out.add(new Access(action, on, resource));
         // What a request's headers add to the operation's own actions (AWS's required permissions).
         switch (op) {
             case CREATE_BUCKET -> {
                 // Object Lock at creation also configures versioning and the lock.
-                if (header(headers, "x-amz-bucket-object-lock-enabled").map("true"::equalsIgnoreCase).orElse(false)) {
+                if (header(headers, "x-amz-bucket-object-lock-enabled")
+                        .map("true"::equalsIgnoreCase)
+                        .orElse(false)) {
                     out.add(new Access("s3:PutBucketObjectLockConfiguration", bucket, resource));
                     out.add(new Access("s3:PutBucketVersioning", bucket, resource));
                 }
@@ -73,7 +77,8 @@ public final class S3Actions {
                 // Tags, retention, legal hold and an ACL set with the write need their own permissions too.
                 if (hasAcl(headers)) out.add(new Access("s3:PutObjectAcl", bucket, resource));
                 if (headers.containsKey("x-amz-tagging")) out.add(new Access("s3:PutObjectTagging", bucket, resource));
-                if (headers.containsKey("x-amz-object-lock-mode") || headers.containsKey("x-amz-object-lock-retain-until-date")) {
+                if (headers.containsKey("x-amz-object-lock-mode")
+                        || headers.containsKey("x-amz-object-lock-retain-until-date")) {
                     out.add(new Access("s3:PutObjectRetention", bucket, resource));
                 }
                 if (headers.containsKey("x-amz-object-lock-legal-hold")) {
@@ -83,11 +88,13 @@ public final class S3Actions {
             case COPY_OBJECT -> {
                 if (hasAcl(headers)) out.add(new Access("s3:PutObjectAcl", bucket, resource));
                 if (headers.containsKey("x-amz-tagging")
-                        && header(headers, "x-amz-tagging-directive").map("REPLACE"::equals).orElse(false)) {
+                        && header(headers, "x-amz-tagging-directive")
+                                .map("REPLACE"::equals)
+                                .orElse(false)) {
                     out.add(new Access("s3:PutObjectTagging", bucket, resource));
                 }
             }
-            default -> { }
+            default -> {}
         }
         return List.copyOf(out);
     }
@@ -97,7 +104,9 @@ public final class S3Actions {
         String o = objectArn(bucket, key);
         Operation op = Operation.DELETE_OBJECT;
         Access delete = new Access((versionId != null ? op.versionActions() : op.actions()).get(0), bucket, o);
-        return bypassGovernance ? List.of(delete, new Access("s3:BypassGovernanceRetention", bucket, o)) : List.of(delete);
+        return bypassGovernance
+                ? List.of(delete, new Access("s3:BypassGovernanceRetention", bucket, o))
+                : List.of(delete);
     }
 
     /** Whether the request sets an ACL: a canned x-amz-acl or any x-amz-grant-* header. */
@@ -108,7 +117,9 @@ public final class S3Actions {
     }
 
     static boolean bypass(Map<String, List<String>> headers) {
-        return header(headers, "x-amz-bypass-governance-retention").map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        return header(headers, "x-amz-bypass-governance-retention")
+                .map(v -> v.trim().equalsIgnoreCase("true"))
+                .orElse(false);
     }
 
     /** The copy source, or empty when the header is absent or malformed (the operation reports that). */
@@ -126,8 +137,8 @@ public final class S3Actions {
      * The S3-specific condition keys of a request, from its headers and query (added to {@code out}). The
      * SSE-C algorithm key is present whenever the client sends the header, whatever the operation.
      */
-    public static void conditionKeys(Operation op, Map<String, String> query, Map<String, List<String>> headers,
-                                     Map<String, List<String>> out) {
+    public static void conditionKeys(
+            Operation op, Map<String, String> query, Map<String, List<String>> headers, Map<String, List<String>> out) {
         copyHeader(headers, "x-amz-server-side-encryption", out);
         copyHeader(headers, "x-amz-server-side-encryption-customer-algorithm", out);
         copyHeader(headers, "x-amz-server-side-encryption-aws-kms-key-id", out);
@@ -150,9 +161,11 @@ public final class S3Actions {
                 copyQuery(query, "delimiter", out);
                 copyQuery(query, "max-keys", out);
             }
-            default -> { }
+            default -> {}
         }
-        if (op == Operation.PUT_OBJECT || op == Operation.COPY_OBJECT || op == Operation.CREATE_MULTIPART_UPLOAD
+        if (op == Operation.PUT_OBJECT
+                || op == Operation.COPY_OBJECT
+                || op == Operation.CREATE_MULTIPART_UPLOAD
                 || op == Operation.POST_OBJECT) {
             header(headers, "x-amz-tagging").ifPresent(t -> requestTags(t, out));
         }
@@ -180,7 +193,8 @@ public final class S3Actions {
         copyHeader(headers, name, "s3:" + name, out);
     }
 
-    private static void copyHeader(Map<String, List<String>> headers, String name, String key, Map<String, List<String>> out) {
+    private static void copyHeader(
+            Map<String, List<String>> headers, String name, String key, Map<String, List<String>> out) {
         List<String> v = headers.get(name);
         if (v != null && !v.isEmpty()) out.put(key, List.of(v.get(0).trim()));
     }

@@ -18,11 +18,17 @@ public final class S3Exception extends RuntimeException {
         this.code = code;
     }
 
-    public S3ErrorCode code() { return code; }
+    public S3ErrorCode code() {
+        return code;
+    }
 
-    public Map<String, String> extra() { return extra; }
+    public Map<String, String> extra() {
+        return extra;
+    }
 
-    public Map<String, String> headers() { return headers; }
+    public Map<String, String> headers() {
+        return headers;
+    }
 
     public S3Exception with(String element, String value) {
         if (value != null) extra.put(element, value);

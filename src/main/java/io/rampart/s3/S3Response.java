@@ -64,11 +64,27 @@ public final class S3Response {
         return this;
     }
 
-    public Map<String, Object> trail() { return trail; }
+    public Map<String, Object> trail() {
+        return trail;
+    }
 
-    public int status() { return status; }
-    public Map<String, String> headers() { return headers; }
-    public byte[] body() { return body; }
-    public BodyWriter writer() { return writer; }
-    public long length() { return length; }
+    public int status() {
+        return status;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    public BodyWriter writer() {
+        return writer;
+    }
+
+    public long length() {
+        return length;
+    }
 }

@@ -43,16 +43,36 @@ public final class S3Service {
         ctx.sse().kms(kms);
     }
 
-    public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
-                     S3Settings settings, MfaCheck mfaCheck, io.rampart.iam.Permissions permissions) {
+    public S3Service(
+            MetadataStore meta,
+            BlobStore blobs,
+            String region,
+            Clock clock,
+            MasterKey masterKey,
+            S3Settings settings,
+            MfaCheck mfaCheck,
+            io.rampart.iam.Permissions permissions) {
         this(meta, blobs, region, clock, masterKey, settings, mfaCheck, permissions, ReplicationTargets.none());
     }
 
     /** With the remote replication destinations the operator configured. */
-    public S3Service(MetadataStore meta, BlobStore blobs, String region, Clock clock, MasterKey masterKey,
-                     S3Settings settings, MfaCheck mfaCheck, io.rampart.iam.Permissions permissions,
-                     ReplicationTargets replicationTargets) {
-        Context ctx = new Context(meta, blobs, region, clock, new Sse(masterKey, settings.allowSseCOverHttp()), settings,
+    public S3Service(
+            MetadataStore meta,
+            BlobStore blobs,
+            String region,
+            Clock clock,
+            MasterKey masterKey,
+            S3Settings settings,
+            MfaCheck mfaCheck,
+            io.rampart.iam.Permissions permissions,
+            ReplicationTargets replicationTargets) {
+        Context ctx = new Context(
+                meta,
+                blobs,
+                region,
+                clock,
+                new Sse(masterKey, settings.allowSseCOverHttp()),
+                settings,
                 new MfaDelete(mfaCheck::verify));
         this.ctx = ctx;
         this.encryption = new BucketEncryption(ctx);
@@ -90,8 +110,10 @@ public final class S3Service {
      * Writes an object as an AWS service principal ({@code service}, e.g. logging.s3.amazonaws.com) of the bucket's
      * owner, the way AWS delivers server access logs: not through the endpoint, and not subject to the bucket policy.
      */
-    public void putAsService(String service, String bucket, String key, byte[] body, String contentType) throws IOException {
-        io.rampart.storage.Bucket b = ctx.meta().bucket(bucket)
+    public void putAsService(String service, String bucket, String key, byte[] body, String contentType)
+            throws IOException {
+        io.rampart.storage.Bucket b = ctx.meta()
+                .bucket(bucket)
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", bucket));
         objects.put(AuthorizedCall.service(new ServiceWrite(service, b.owner(), bucket, key, body, contentType), b));
     }
@@ -100,8 +122,8 @@ public final class S3Service {
         if (op == Operation.POST_OBJECT) {
             // Authorised once the form names its key and its policy holds (PostObject), as a PutObject of that key.
             if (spaceReserve != null) spaceReserve.check();
-            try (Removal.Scope removal = Removal.open(new Removal(request.principal().arn(),
-                    request.principal().accessKeyId(), op.awsName()))) {
+            try (Removal.Scope removal = Removal.open(
+                    new Removal(request.principal().arn(), request.principal().accessKeyId(), op.awsName()))) {
                 return postObject.handle(request);
             }
         }
@@ -112,20 +134,25 @@ public final class S3Service {
             Acls.checkCreateBucketHeaders(call);
         }
         if (!call.secure() && call.headers().containsKey("x-amz-mfa")) {
-            // AWS: "Requests that include x-amz-mfa must use HTTPS" (the code would otherwise cross the network in clear).
+            // AWS: "Requests that include x-amz-mfa must use HTTPS" (the code would otherwise cross the network in
+            // clear).
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Requests that include x-amz-mfa must use HTTPS.");
         }
         if (spaceReserve != null && ADDS_DATA.contains(op)) spaceReserve.check();
         // Versions this request removes from view are kept by the recovery window under its principal, key and name.
-        try (Removal.Scope removal = Removal.open(new Removal(call.principal().arn(),
-                call.principal().accessKeyId(), op.awsName()))) {
+        try (Removal.Scope removal = Removal.open(
+                new Removal(call.principal().arn(), call.principal().accessKeyId(), op.awsName()))) {
             return dispatch(op, call);
         }
     }
 
     /** Writes that add data, refused while the disk is below its reserve ({@link SpaceReserve}). */
-    private static final java.util.Set<Operation> ADDS_DATA = java.util.EnumSet.of(Operation.PUT_OBJECT,
-            Operation.COPY_OBJECT, Operation.CREATE_MULTIPART_UPLOAD, Operation.UPLOAD_PART, Operation.UPLOAD_PART_COPY,
+    private static final java.util.Set<Operation> ADDS_DATA = java.util.EnumSet.of(
+            Operation.PUT_OBJECT,
+            Operation.COPY_OBJECT,
+            Operation.CREATE_MULTIPART_UPLOAD,
+            Operation.UPLOAD_PART,
+            Operation.UPLOAD_PART_COPY,
             Operation.COMPLETE_MULTIPART_UPLOAD);
 
     private S3Response dispatch(Operation op, AuthorizedCall call) throws IOException {
@@ -194,7 +221,7 @@ public final class S3Service {
             case PUT_BUCKET_TAGGING -> BucketTagging.put(ctx, call);
             case DELETE_BUCKET_TAGGING -> BucketTagging.delete(ctx, call);
             case GET_BUCKET_ACCELERATE_CONFIGURATION, GET_BUCKET_REQUEST_PAYMENT ->
-                    UnconfiguredSubresources.handle(ctx, op, call);
+                UnconfiguredSubresources.handle(ctx, op, call);
             case PUT_BUCKET_REQUEST_PAYMENT -> UnconfiguredSubresources.putRequestPayment(ctx, call);
             case PUT_BUCKET_ACL -> Acls.putBucketAcl(ctx, call);
             case PUT_OBJECT_ACL -> Acls.putObjectAcl(ctx, call);
@@ -213,8 +240,8 @@ public final class S3Service {
     }
 
     /** The Access-Control-* headers a browser's actual request (one with an Origin header) gets from the bucket's rules. */
-    public java.util.Map<String, String> corsHeaders(String bucket, String method,
-                                                     java.util.Map<String, java.util.List<String>> headers) {
+    public java.util.Map<String, String> corsHeaders(
+            String bucket, String method, java.util.Map<String, java.util.List<String>> headers) {
         return BucketCors.actualRequestHeaders(ctx.meta(), bucket, method, headers);
     }
 
@@ -224,12 +251,18 @@ public final class S3Service {
     }
 
     /** The S3 error document for an exception, as AWS writes it. */
-    public static byte[] errorDocument(S3ErrorCode code, String message, java.util.Map<String, String> extra,
-                                       String resource, String requestId) {
-        // Error documents carry client text (keys, arguments): only characters XML 1.0 allows, so any parser reads them.
-        XmlWriter x = new XmlWriter().start("Error").element("Code", code.code()).element("Message", XmlWriter.xml10(message));
+    public static byte[] errorDocument(
+            S3ErrorCode code, String message, java.util.Map<String, String> extra, String resource, String requestId) {
+        // Error documents carry client text (keys, arguments): only characters XML 1.0 allows, so any parser reads
+        // them.
+        XmlWriter x = new XmlWriter()
+                .start("Error")
+                .element("Code", code.code())
+                .element("Message", XmlWriter.xml10(message));
         extra.forEach((k, v) -> x.element(k, XmlWriter.xml10(v)));
-        x.element("Resource", XmlWriter.xml10(resource)).element("RequestId", requestId).element("HostId", requestId);
+        x.element("Resource", XmlWriter.xml10(resource))
+                .element("RequestId", requestId)
+                .element("HostId", requestId);
         return x.toBytes();
     }
 }

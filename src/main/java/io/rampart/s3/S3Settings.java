@@ -9,12 +9,14 @@ import java.time.Duration;
  * {@code RequestTimeout}, as S3 does after about 20 seconds). {@code sigV2}: accept Signature Version 2 (header and
  * query string) besides SigV4.
  */
-public record S3Settings(boolean allowSseCOverHttp, boolean blockSseCOnNewBuckets, Duration idleTimeout, boolean sigV2) {
+public record S3Settings(
+        boolean allowSseCOverHttp, boolean blockSseCOnNewBuckets, Duration idleTimeout, boolean sigV2) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     public S3Settings {
         if (idleTimeout == null) idleTimeout = DEFAULT_IDLE_TIMEOUT;
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("the idle timeout must be positive");
+        if (idleTimeout.isNegative() || idleTimeout.isZero())
+            throw new IllegalArgumentException("the idle timeout must be positive");
     }
 
     public S3Settings(boolean allowSseCOverHttp, boolean blockSseCOnNewBuckets) {

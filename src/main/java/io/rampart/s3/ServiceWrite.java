@@ -23,20 +23,64 @@ final class ServiceWrite implements S3Call {
         this.bucket = bucket;
         this.key = key;
         this.body = body;
-        this.headers = Map.of("content-type", List.of(contentType), "content-length", List.of(Integer.toString(body.length)));
+        this.headers =
+                Map.of("content-type", List.of(contentType), "content-length", List.of(Integer.toString(body.length)));
         // A session-issued principal, not a long-lived key: the server's own writes are not what key guardrails target.
         this.principal = new Principal("AWSService", ownerAccount, service, service, "", "", Optional.of(0L));
     }
 
-    @Override public String method() { return "PUT"; }
-    @Override public String bucket() { return bucket; }
-    @Override public String key() { return key; }
-    @Override public Map<String, String> query() { return Map.of(); }
-    @Override public Map<String, List<String>> headers() { return headers; }
-    @Override public InputStream body() { return new ByteArrayInputStream(body); }
-    @Override public long contentLength() { return body.length; }
-    @Override public Map<String, String> verifiedChecksums() { return Map.of(); }
-    @Override public Principal principal() { return principal; }
-    @Override public boolean secure() { return true; }
-    @Override public String requestId() { return "service-" + Long.toHexString(System.nanoTime()); }
+    @Override
+    public String method() {
+        return "PUT";
+    }
+
+    @Override
+    public String bucket() {
+        return bucket;
+    }
+
+    @Override
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public Map<String, String> query() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    @Override
+    public InputStream body() {
+        return new ByteArrayInputStream(body);
+    }
+
+    @Override
+    public long contentLength() {
+        return body.length;
+    }
+
+    @Override
+    public Map<String, String> verifiedChecksums() {
+        return Map.of();
+    }
+
+    @Override
+    public Principal principal() {
+        return principal;
+    }
+
+    @Override
+    public boolean secure() {
+        return true;
+    }
+
+    @Override
+    public String requestId() {
+        return "service-" + Long.toHexString(System.nanoTime());
+    }
 }

@@ -16,6 +16,7 @@ import java.util.Locale;
 public final class SpaceReserve {
     /** The default: 1 GiB, or 1% of the filesystem when that is smaller. */
     public static final String DEFAULT = "default";
+
     private static final long GIB = 1L << 30;
 
     private final FileStore store;
@@ -80,7 +81,8 @@ public final class SpaceReserve {
             return; // an unreadable filesystem size must not stop writes; the write itself reports a real failure
         }
         if (free <= reserveBytes) {
-            throw new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE,
+            throw new S3Exception(
+                    S3ErrorCode.SERVICE_UNAVAILABLE,
                     "The server is low on disk space; writes are refused until space is freed. Please try again later.");
         }
     }

@@ -6,12 +6,12 @@ import io.rampart.crypto.MasterKey;
 import io.rampart.kms.Caller;
 import io.rampart.kms.KmsException;
 import io.rampart.kms.SseKms;
-import java.util.Map;
 import io.rampart.storage.Bucket;
 import io.rampart.storage.Encryption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,13 +25,14 @@ final class Sse {
 
     /** A customer key from the request, valid for this request only; {@code md5} is echoed back as S3 does. */
     record CustomerKey(byte[] key, String md5) {
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return "CustomerKey[md5=" + md5 + "]";
         }
     }
 
     /** A data key ready for use together with the envelope to store. */
-    record DataKey(byte[] key, Encryption envelope) { }
+    record DataKey(byte[] key, Encryption envelope) {}
 
     static final String KMS_KEY_ID = "x-amz-server-side-encryption-aws-kms-key-id";
     static final String KMS_CONTEXT = "x-amz-server-side-encryption-context";
@@ -59,20 +60,27 @@ final class Sse {
         Optional<String> md5 = call.header(prefix + "key-md5");
         if (algorithm.isEmpty() && key.isEmpty() && md5.isEmpty()) return Optional.empty();
         if (algorithm.isEmpty()) {
-            throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.",
-                    prefix + "algorithm", null);
+            throw invalidArgument(
+                    "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.",
+                    prefix + "algorithm",
+                    null);
         }
         if (!"AES256".equals(algorithm.get())) {
             throw new S3Exception(S3ErrorCode.INVALID_ENCRYPTION_ALGORITHM)
-                    .with("ArgumentName", prefix + "algorithm").with("ArgumentValue", algorithm.get());
+                    .with("ArgumentName", prefix + "algorithm")
+                    .with("ArgumentValue", algorithm.get());
         }
         if (key.isEmpty()) {
-            throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.",
-                    prefix + "key", null);
+            throw invalidArgument(
+                    "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.",
+                    prefix + "key",
+                    null);
         }
         if (md5.isEmpty()) {
-            throw invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.",
-                    prefix + "key-MD5", null);
+            throw invalidArgument(
+                    "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.",
+                    prefix + "key-MD5",
+                    null);
         }
         byte[] raw;
         try {
@@ -92,19 +100,24 @@ final class Sse {
         }
         if (!MessageDigest.isEqual(StoredData.newMd5().digest(raw), expected)) {
             Arrays.fill(raw, (byte) 0);
-            throw invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.",
-                    prefix + "key-MD5", null);
+            throw invalidArgument(
+                    "The calculated MD5 hash of the key did not match the hash that was provided.",
+                    prefix + "key-MD5",
+                    null);
         }
         if (!call.secure() && !allowSseCOverHttp) {
             Arrays.fill(raw, (byte) 0);
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.");
         }
         return Optional.of(new CustomerKey(raw, md5.get().trim()));
     }
 
     private static S3Exception invalidArgument(String message, String name, String value) {
-        return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, message).with("ArgumentName", name).with("ArgumentValue", value);
+        return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, message)
+                .with("ArgumentName", name)
+                .with("ArgumentValue", value);
     }
 
     /** x-amz-server-side-encryption on a write: only AES256 (SSE-S3) is offered; SSE-C and it are exclusive. */
@@ -112,22 +125,29 @@ final class Sse {
         Optional<String> sse = call.header("x-amz-server-side-encryption");
         if (sse.isEmpty()) return;
         if (customer.isPresent()) {
-            throw invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
-                    "x-amz-server-side-encryption", sse.get());
+            throw invalidArgument(
+                    "Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
+                    "x-amz-server-side-encryption",
+                    sse.get());
         }
         switch (sse.get()) {
-            case "AES256" -> { }
+            case "AES256" -> {}
             case "aws:kms" -> {
                 if (kms == null) {
-                    throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server; use AES256 (SSE-S3) or SSE-C")
+                    throw new S3Exception(
+                                    S3ErrorCode.NOT_IMPLEMENTED,
+                                    "SSE-KMS is not available on this server; use AES256 (SSE-S3) or SSE-C")
                             .with("Header", "x-amz-server-side-encryption");
                 }
             }
-            case "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "DSSE-KMS is not available on this server; use aws:kms (SSE-KMS), AES256 (SSE-S3) or SSE-C")
-                    .with("Header", "x-amz-server-side-encryption");
-            default -> throw invalidArgument("The encryption method specified is not supported",
-                    "x-amz-server-side-encryption", sse.get());
+            case "aws:kms:dsse" ->
+                throw new S3Exception(
+                                S3ErrorCode.NOT_IMPLEMENTED,
+                                "DSSE-KMS is not available on this server; use aws:kms (SSE-KMS), AES256 (SSE-S3) or SSE-C")
+                        .with("Header", "x-amz-server-side-encryption");
+            default ->
+                throw invalidArgument(
+                        "The encryption method specified is not supported", "x-amz-server-side-encryption", sse.get());
         }
     }
 
@@ -136,7 +156,8 @@ final class Sse {
      * to any write carrying SSE-C headers, before it looks at the key material: check this before {@link #customerKey}.
      */
     static void checkNotBlocked(Bucket bucket, S3Call call) {
-        boolean sseC = call.header(SSE_C_PREFIX + "algorithm").isPresent() || call.header(SSE_C_PREFIX + "key").isPresent()
+        boolean sseC = call.header(SSE_C_PREFIX + "algorithm").isPresent()
+                || call.header(SSE_C_PREFIX + "key").isPresent()
                 || call.header(SSE_C_PREFIX + "key-md5").isPresent();
         if (sseC && BucketSettings.of(bucket).blocksSseC()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
     }
@@ -160,8 +181,10 @@ final class Sse {
         if (kmsRequest.isEmpty()) return seal(dataKey, customer);
         try {
             SseKms.Wrapped w = kms.wrap(caller(call), bucket.name(), key, dataKey, kmsRequest.get());
-            return new DataKey(dataKey, new Encryption(Encryption.SSE_KMS, w.blob(), null, null, w.keyArn(), w.context(),
-                    w.bucketKeySealed()));
+            return new DataKey(
+                    dataKey,
+                    new Encryption(
+                            Encryption.SSE_KMS, w.blob(), null, null, w.keyArn(), w.context(), w.bucketKeySealed()));
         } catch (KmsException e) {
             throw s3Error(e);
         }
@@ -180,13 +203,15 @@ final class Sse {
         boolean defaultKms = d != null && Encryption.SSE_KMS.equals(d.algorithm());
         boolean asked = sse.map(Encryption.SSE_KMS::equals).orElse(false);
         if (!asked && (keyId.isPresent() || context.isPresent())) {
-            throw invalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
-                    "x-amz-server-side-encryption", null);
+            throw invalidArgument(
+                    "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+                    "x-amz-server-side-encryption",
+                    null);
         }
         if (!asked && (sse.isPresent() || !defaultKms)) return Optional.empty();
         if (kms == null) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server").with("Header",
-                    "x-amz-server-side-encryption");
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server")
+                    .with("Header", "x-amz-server-side-encryption");
         }
         if (keyId.isPresent() && keyId.get().isEmpty()) {
             throw invalidArgument("KMS key id is empty", KMS_KEY_ID, "");
@@ -198,8 +223,10 @@ final class Sse {
         try {
             ctx = SseKms.parseContext(context.orElse(null));
         } catch (KmsException e) {
-            throw invalidArgument("The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map",
-                    KMS_CONTEXT, null);
+            throw invalidArgument(
+                    "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map",
+                    KMS_CONTEXT,
+                    null);
         }
         String ref = keyId.orElse(defaultKms ? d.kmsMasterKeyId() : null);
         boolean useBucketKey = bucketKey.orElse(defaultKms && d.bucketKeyEnabled());
@@ -223,8 +250,12 @@ final class Sse {
             case KmsException.NOT_FOUND -> new S3Exception(S3ErrorCode.KMS_NOT_FOUND, e.getMessage());
             case KmsException.INVALID_STATE -> new S3Exception(S3ErrorCode.KMS_INVALID_STATE, e.getMessage());
             case KmsException.INVALID_ARN -> invalidArgument(e.getMessage(), KMS_KEY_ID, null);
-            default -> new S3Exception(S3ErrorCode.INVALID_ARGUMENT, e.getMessage() == null || e.getMessage().isEmpty()
-                    ? "The KMS request failed: " + e.code() : e.getMessage());
+            default ->
+                new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT,
+                        e.getMessage() == null || e.getMessage().isEmpty()
+                                ? "The KMS request failed: " + e.code()
+                                : e.getMessage());
         };
     }
 
@@ -233,12 +264,20 @@ final class Sse {
         Base64.Encoder b64 = Base64.getEncoder();
         if (customer.isPresent()) {
             byte[] salt = CustomerKeys.newSalt();
-            return new DataKey(dataKey, new Encryption(Encryption.SSE_C,
-                    b64.encodeToString(CustomerKeys.sealDataKey(dataKey, customer.get().key())),
-                    b64.encodeToString(salt), b64.encodeToString(CustomerKeys.keyCheck(salt, customer.get().key()))));
+            return new DataKey(
+                    dataKey,
+                    new Encryption(
+                            Encryption.SSE_C,
+                            b64.encodeToString(CustomerKeys.sealDataKey(
+                                    dataKey, customer.get().key())),
+                            b64.encodeToString(salt),
+                            b64.encodeToString(
+                                    CustomerKeys.keyCheck(salt, customer.get().key()))));
         }
-        return new DataKey(dataKey, new Encryption(Encryption.SSE_S3,
-                b64.encodeToString(masterKey.seal(dataKey, SEAL_CONTEXT)), null, null));
+        return new DataKey(
+                dataKey,
+                new Encryption(
+                        Encryption.SSE_S3, b64.encodeToString(masterKey.seal(dataKey, SEAL_CONTEXT)), null, null));
     }
 
     /**
@@ -248,7 +287,8 @@ final class Sse {
     byte[] open(Encryption e, Optional<CustomerKey> customer, S3Call call) {
         if (e != null && e.kms()) {
             if (customer.isPresent()) throw notApplicable();
-            if (kms == null) throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server");
+            if (kms == null)
+                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "SSE-KMS is not available on this server");
             try {
                 return kms.unwrap(call == null ? null : caller(call), wrapped(e));
             } catch (KmsException x) {
@@ -262,13 +302,18 @@ final class Sse {
         Base64.Decoder b64 = Base64.getDecoder();
         if (e.customerKey()) {
             if (customer.isEmpty()) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
                         "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
             }
-            if (!CustomerKeys.matches(b64.decode(e.keySalt()), b64.decode(e.keyHmac()), customer.get().key())) {
+            if (!CustomerKeys.matches(
+                    b64.decode(e.keySalt()),
+                    b64.decode(e.keyHmac()),
+                    customer.get().key())) {
                 throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
             }
-            return CustomerKeys.unsealDataKey(b64.decode(e.sealedKey()), customer.get().key());
+            return CustomerKeys.unsealDataKey(
+                    b64.decode(e.sealedKey()), customer.get().key());
         }
         if (customer.isPresent()) throw notApplicable();
         return masterKey.unseal(b64.decode(e.sealedKey()), SEAL_CONTEXT);
@@ -278,18 +323,24 @@ final class Sse {
     static void requireSameKey(Encryption e, Optional<CustomerKey> customer) {
         boolean wantsKey = e != null && e.customerKey();
         if (wantsKey != customer.isPresent()) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.");
         }
-        if (wantsKey && !CustomerKeys.matches(Base64.getDecoder().decode(e.keySalt()), Base64.getDecoder().decode(e.keyHmac()),
-                customer.get().key())) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+        if (wantsKey
+                && !CustomerKeys.matches(
+                        Base64.getDecoder().decode(e.keySalt()),
+                        Base64.getDecoder().decode(e.keyHmac()),
+                        customer.get().key())) {
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "The provided encryption parameters did not match the ones used originally.");
         }
     }
 
     private static S3Exception notApplicable() {
-        return new S3Exception(S3ErrorCode.INVALID_REQUEST, "The encryption parameters are not applicable to this object.");
+        return new S3Exception(
+                S3ErrorCode.INVALID_REQUEST, "The encryption parameters are not applicable to this object.");
     }
 
     /** The encryption headers S3 returns for a version. */

@@ -58,7 +58,8 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
             }
             String id = pending.commit();
             byte[] digest = md5.digest();
-            return new StoredData(total, HexFormat.of().formatHex(digest), digest, List.of(new Segment(id, total)), null);
+            return new StoredData(
+                    total, HexFormat.of().formatHex(digest), digest, List.of(new Segment(id, total)), null);
         }
     }
 
@@ -88,5 +89,4 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
     void discard(BlobStore blobs) {
         for (Segment s : segments) blobs.delete(s.blob());
     }
-
 }

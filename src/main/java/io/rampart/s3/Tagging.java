@@ -17,13 +17,15 @@ final class Tagging {
     }
 
     static void validate(Map<String, String> tags) {
-        if (tags.size() > 10) throw new S3Exception(S3ErrorCode.BAD_REQUEST_TAGS, "Object tags cannot be greater than 10");
+        if (tags.size() > 10)
+            throw new S3Exception(S3ErrorCode.BAD_REQUEST_TAGS, "Object tags cannot be greater than 10");
         validateEach(tags);
     }
 
     /** Bucket tags: up to 50, with the same key and value rules as object tags (AWS's limits). */
     static void validateBucketTags(Map<String, String> tags) {
-        if (tags.size() > 50) throw new S3Exception(S3ErrorCode.INVALID_TAG, "Bucket tag count cannot be greater than 50");
+        if (tags.size() > 50)
+            throw new S3Exception(S3ErrorCode.INVALID_TAG, "Bucket tag count cannot be greater than 50");
         validateEach(tags);
     }
 
@@ -46,7 +48,10 @@ final class Tagging {
         ObjectVersion v = Versions.resolve(ctx, call);
         XmlWriter x = new XmlWriter().start("Tagging", XmlWriter.S3_NAMESPACE).start("TagSet");
         for (Map.Entry<String, String> e : v.meta().tags().entrySet()) {
-            x.start("Tag").element("Key", e.getKey()).element("Value", e.getValue()).end();
+            x.start("Tag")
+                    .element("Key", e.getKey())
+                    .element("Value", e.getValue())
+                    .end();
         }
         S3Response r = S3Response.xml(x);
         Versions.header(r, b, v.versionId());
@@ -57,7 +62,8 @@ final class Tagging {
         ctx.ownedBucket(call);
         Map<String, String> tags = parse(call.body().readAllBytes());
         Optional<String> versionId = Versions.requested(call);
-        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(tags));
+        Optional<ObjectVersion> v =
+                ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(tags));
         if (v.isEmpty()) throw missing(call);
         S3Response r = S3Response.ok();
         Versions.header(r, ctx.ownedBucket(call), v.get().versionId());
@@ -67,7 +73,8 @@ final class Tagging {
     S3Response delete(AuthorizedCall call) {
         ctx.ownedBucket(call);
         Optional<String> versionId = Versions.requested(call);
-        Optional<ObjectVersion> v = ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(Map.of()));
+        Optional<ObjectVersion> v =
+                ctx.meta().updateMeta(call.bucket(), call.key(), versionId.orElse(null), m -> m.withTags(Map.of()));
         if (v.isEmpty()) throw missing(call);
         S3Response r = S3Response.noContent();
         Versions.header(r, ctx.ownedBucket(call), v.get().versionId());

@@ -12,7 +12,7 @@ final class Versions {
     static final String NULL = SqliteMetadataStore.NULL_VERSION;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Versions() { }
+    private Versions() {}
 
     /** A new version id: 32 URL-safe characters, like S3's. */
     static String newId() {
@@ -31,13 +31,16 @@ final class Versions {
         Optional<String> id = call.query("versionId");
         if (id.isPresent() && !valid(id.get())) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid version id specified")
-                    .with("ArgumentName", "versionId").with("ArgumentValue", id.get());
+                    .with("ArgumentName", "versionId")
+                    .with("ArgumentValue", id.get());
         }
         return id;
     }
 
     static boolean valid(String id) {
-        return id.equals(NULL) || (id.length() == 32 && id.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '-' || ch == '_'));
+        return id.equals(NULL)
+                || (id.length() == 32
+                        && id.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '-' || ch == '_'));
     }
 
     /**
@@ -47,13 +50,17 @@ final class Versions {
     static ObjectVersion resolve(Context ctx, S3Call call) {
         Optional<String> id = requested(call);
         if (id.isPresent()) {
-            ObjectVersion v = ctx.meta().version(call.bucket(), call.key(), id.get())
-                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_VERSION).with("Key", call.key())
+            ObjectVersion v = ctx.meta()
+                    .version(call.bucket(), call.key(), id.get())
+                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_VERSION)
+                            .with("Key", call.key())
                             .with("VersionId", id.get()));
             if (v.deleteMarker()) {
-                throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED).with("Method", call.method())
+                throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED)
+                        .with("Method", call.method())
                         .with("ResourceType", "DeleteMarker")
-                        .header("x-amz-delete-marker", "true").header("x-amz-version-id", v.versionId())
+                        .header("x-amz-delete-marker", "true")
+                        .header("x-amz-version-id", v.versionId())
                         .header("Last-Modified", Formats.httpDate(v.lastModified()));
             }
             return v;
@@ -61,8 +68,10 @@ final class Versions {
         Optional<ObjectVersion> v = ctx.meta().current(call.bucket(), call.key());
         if (v.isEmpty()) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
         if (v.get().deleteMarker()) {
-            throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key())
-                    .header("x-amz-delete-marker", "true").header("x-amz-version-id", v.get().versionId());
+            throw new S3Exception(S3ErrorCode.NO_SUCH_KEY)
+                    .with("Key", call.key())
+                    .header("x-amz-delete-marker", "true")
+                    .header("x-amz-version-id", v.get().versionId());
         }
         return v.get();
     }

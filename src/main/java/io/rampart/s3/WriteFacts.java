@@ -25,7 +25,7 @@ public final class WriteFacts {
     public static final String REPLACED = "x-rampart-replaced";
     public static final String COPY_SOURCE = "x-rampart-copy-source";
 
-    private WriteFacts() { }
+    private WriteFacts() {}
 
     /** A precondition that also notes, into {@code facts}, what the write replaces; then checks {@code inner}. */
     static Precondition capturing(Map<String, Object> facts, Precondition inner) {

@@ -13,5 +13,5 @@ public record AccessControlList(String owner, List<Grant> grants) {
     }
 
     /** One grant: {@code type} "CanonicalUser" (with {@code id}) or "Group" (with {@code uri}); S3's permission name. */
-    public record Grant(String type, String id, String uri, String permission) { }
+    public record Grant(String type, String id, String uri, String permission) {}
 }

@@ -59,11 +59,13 @@ public sealed interface BlobLocation {
 
     /** Blob files under {@code dir} (fanned out by id), written first to {@code tmp} on the same filesystem. */
     record Directory(Path dir, Path tmp, Duration sweepGrace) implements BlobLocation {
-        @Override public Directory withSweepGrace(Duration grace) {
+        @Override
+        public Directory withSweepGrace(Duration grace) {
             return new Directory(dir, tmp, grace);
         }
 
-        @Override public BlobStore open(boolean fsync) throws IOException {
+        @Override
+        public BlobStore open(boolean fsync) throws IOException {
             return new LocalBlobStore(dir, tmp, fsync, sweepGrace);
         }
     }
@@ -72,14 +74,22 @@ public sealed interface BlobLocation {
      * Blobs as objects {@code <prefix>/<2-char fan-out>/<id>} in {@code bucket}; {@code endpoint} null is AWS S3 itself.
      * {@code accessKeyId} null: the default AWS credential chain.
      */
-    record S3(String bucket, String prefix, URI endpoint, String region, String accessKeyId, String secretAccessKey,
-              Duration sweepGrace) implements BlobLocation {
+    record S3(
+            String bucket,
+            String prefix,
+            URI endpoint,
+            String region,
+            String accessKeyId,
+            String secretAccessKey,
+            Duration sweepGrace)
+            implements BlobLocation {
         public static final String ACCESS_KEY_ENV = "RAMPART_BLOBS_ACCESS_KEY_ID";
         public static final String SECRET_KEY_ENV = "RAMPART_BLOBS_SECRET_ACCESS_KEY";
 
         public S3 {
             if ((accessKeyId == null) != (secretAccessKey == null)) {
-                throw new IllegalArgumentException("set both " + ACCESS_KEY_ENV + " and " + SECRET_KEY_ENV + ", or neither");
+                throw new IllegalArgumentException(
+                        "set both " + ACCESS_KEY_ENV + " and " + SECRET_KEY_ENV + ", or neither");
             }
         }
 
@@ -97,7 +107,8 @@ public sealed interface BlobLocation {
             }
             String path = uri.getPath() == null ? "" : uri.getPath();
             String prefix = path.replaceAll("^/+|/+$", "");
-            if (prefix.contains("//")) throw new IllegalArgumentException(USAGE + ": the prefix '" + prefix + "' has an empty segment");
+            if (prefix.contains("//"))
+                throw new IllegalArgumentException(USAGE + ": the prefix '" + prefix + "' has an empty segment");
             Map<String, String> query = query(uri.getRawQuery());
             URI endpoint = null;
             String e = query.remove("endpoint");
@@ -107,16 +118,19 @@ public sealed interface BlobLocation {
                 } catch (URISyntaxException ex) {
                     throw new IllegalArgumentException(USAGE + ": endpoint '" + e + "' is not a URL");
                 }
-                if (endpoint.getHost() == null || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
-                    throw new IllegalArgumentException(USAGE + ": endpoint '" + e + "' must be an http:// or https:// URL");
+                if (endpoint.getHost() == null
+                        || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+                    throw new IllegalArgumentException(
+                            USAGE + ": endpoint '" + e + "' must be an http:// or https:// URL");
                 }
             }
             String region = query.remove("region");
             if (region == null) region = "us-east-1";
-            if (!region.matches("[a-z0-9-]{1,32}")) throw new IllegalArgumentException(USAGE + ": invalid region '" + region + "'");
+            if (!region.matches("[a-z0-9-]{1,32}"))
+                throw new IllegalArgumentException(USAGE + ": invalid region '" + region + "'");
             if (!query.isEmpty()) {
-                throw new IllegalArgumentException(USAGE + ": unknown parameter '" + query.keySet().iterator().next()
-                        + "' (only endpoint and region)");
+                throw new IllegalArgumentException(USAGE + ": unknown parameter '"
+                        + query.keySet().iterator().next() + "' (only endpoint and region)");
             }
             String id = blankToNull(env.get(ACCESS_KEY_ENV));
             String secret = blankToNull(env.get(SECRET_KEY_ENV));
@@ -131,8 +145,10 @@ public sealed interface BlobLocation {
                 int eq = pair.indexOf('=');
                 String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (value.isEmpty()) throw new IllegalArgumentException(USAGE + ": parameter '" + name + "' has no value");
-                if (out.put(name, value) != null) throw new IllegalArgumentException(USAGE + ": parameter '" + name + "' given twice");
+                if (value.isEmpty())
+                    throw new IllegalArgumentException(USAGE + ": parameter '" + name + "' has no value");
+                if (out.put(name, value) != null)
+                    throw new IllegalArgumentException(USAGE + ": parameter '" + name + "' given twice");
             }
             return out;
         }
@@ -146,16 +162,19 @@ public sealed interface BlobLocation {
             return new S3(bucket, prefix, endpoint, region, id, secret, sweepGrace);
         }
 
-        @Override public S3 withSweepGrace(Duration grace) {
+        @Override
+        public S3 withSweepGrace(Duration grace) {
             return new S3(bucket, prefix, endpoint, region, accessKeyId, secretAccessKey, grace);
         }
 
-        @Override public BlobStore open(boolean fsync) throws IOException {
+        @Override
+        public BlobStore open(boolean fsync) throws IOException {
             return S3BlobStore.open(this);
         }
 
         /** Never the secret. */
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix) + "?region=" + region
                     + (endpoint == null ? "" : "&endpoint=" + endpoint);
         }

@@ -15,7 +15,8 @@ public interface BlobStore extends AutoCloseable {
         /** fsyncs the data, moves it into place, fsyncs the directory; returns the blob id. */
         String commit() throws IOException;
 
-        @Override void close();
+        @Override
+        void close();
     }
 
     PendingBlob create() throws IOException;
@@ -32,5 +33,6 @@ public interface BlobStore extends AutoCloseable {
     int sweep(Predicate<String> isLive) throws IOException;
 
     /** Releases connections; blobs stay. */
-    @Override default void close() { }
+    @Override
+    default void close() {}
 }

@@ -12,8 +12,7 @@ import java.util.function.UnaryOperator;
 
 /** The {@code buckets} table: a bucket's owner, region, versioning, Object Lock flag and configuration document. */
 final class Buckets {
-    private Buckets() {
-    }
+    private Buckets() {}
 
     private static final String COLUMNS = "name, owner, region, created, versioning, object_lock, config";
 
@@ -27,8 +26,14 @@ final class Buckets {
     }
 
     private static Bucket row(ResultSet rs) throws SQLException {
-        return new Bucket(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                rs.getInt(6) != 0, rs.getString(7));
+        return new Bucket(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getInt(6) != 0,
+                rs.getString(7));
     }
 
     private static List<Bucket> rows(PreparedStatement ps) throws SQLException {
@@ -40,7 +45,8 @@ final class Buckets {
     }
 
     static List<Bucket> ofOwner(Connection c, String owner) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM buckets WHERE owner = ? ORDER BY name")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM buckets WHERE owner = ? ORDER BY name")) {
             ps.setString(1, owner);
             return rows(ps);
         }
@@ -48,8 +54,8 @@ final class Buckets {
 
     /** Up to {@code limit} buckets of every owner in name order after {@code afterName}. */
     static List<Bucket> after(Connection c, String afterName, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM buckets WHERE name > ? ORDER BY name LIMIT ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM buckets WHERE name > ? ORDER BY name LIMIT ?")) {
             ps.setString(1, afterName == null ? "" : afterName);
             ps.setInt(2, limit);
             return rows(ps);
@@ -94,15 +100,16 @@ final class Buckets {
             ps.executeUpdate();
         }
         Bucket old = b.get();
-        return Optional.of(new Bucket(old.name(), old.owner(), old.region(), old.created(), old.versioning(),
-                old.objectLock(), config));
+        return Optional.of(new Bucket(
+                old.name(), old.owner(), old.region(), old.created(), old.versioning(), old.objectLock(), config));
     }
 
     static Optional<Bucket> setVersioning(Connection c, String name, UnaryOperator<Bucket> change) throws SQLException {
         Optional<Bucket> b = get(c, name);
         if (b.isEmpty()) return b;
         Bucket next = change.apply(b.get());
-        try (PreparedStatement ps = c.prepareStatement("UPDATE buckets SET versioning = ?, object_lock = ? WHERE name = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE buckets SET versioning = ?, object_lock = ? WHERE name = ?")) {
             ps.setString(1, next.versioning());
             ps.setInt(2, next.objectLock() ? 1 : 0);
             ps.setString(3, name);

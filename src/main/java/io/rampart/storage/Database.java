@@ -32,7 +32,8 @@ public final class Database implements AutoCloseable {
             return 0;
         }
 
-        @Override void close();
+        @Override
+        void close();
     }
 
     private final Engine engine;
@@ -110,7 +111,8 @@ public final class Database implements AutoCloseable {
         return engine.exclusive(work);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         engine.close();
     }
 }

@@ -8,8 +8,14 @@ package io.rampart.storage;
  * {@code kmsContext} is the encryption context, base64 JSON). All values base64.
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-public record Encryption(String type, String sealedKey, String keySalt, String keyHmac, String kmsKeyArn,
-                         String kmsContext, String bucketKeySealed) {
+public record Encryption(
+        String type,
+        String sealedKey,
+        String keySalt,
+        String keyHmac,
+        String kmsKeyArn,
+        String kmsContext,
+        String bucketKeySealed) {
     public static final String SSE_S3 = "AES256";
     public static final String SSE_C = "SSE-C";
     public static final String SSE_KMS = "aws:kms";

@@ -44,7 +44,8 @@ public final class Leases {
                 }
             }
             if (current != null && !current.equals(holder) && expires > now) return false;
-            String sql = current == null ? "INSERT INTO leases(holder, expires, name) VALUES(?, ?, ?)"
+            String sql = current == null
+                    ? "INSERT INTO leases(holder, expires, name) VALUES(?, ?, ?)"
                     : "UPDATE leases SET holder = ?, expires = ? WHERE name = ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, holder);

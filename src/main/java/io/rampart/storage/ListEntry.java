@@ -8,6 +8,14 @@ import java.util.List;
  * the versions of a key (higher is newer); {@code checksumAlgorithms} in the order they were stored. ListObjects
  * shows current versions without their version id: there {@code versionId} is null and {@code seq} 0.
  */
-public record ListEntry(String key, String versionId, long seq, boolean latest, boolean deleteMarker, long size,
-                        String etag, long lastModified, String storageClass, List<String> checksumAlgorithms) {
-}
+public record ListEntry(
+        String key,
+        String versionId,
+        long seq,
+        boolean latest,
+        boolean deleteMarker,
+        long size,
+        String etag,
+        long lastModified,
+        String storageClass,
+        List<String> checksumAlgorithms) {}

@@ -83,8 +83,15 @@ final class Listings {
         }
     }
 
-    ListPage<ListEntry> versions(Connection c, String bucket, String prefix, String delimiter, String keyMarker,
-                                 String versionIdMarker, int maxKeys) throws SQLException {
+    ListPage<ListEntry> versions(
+            Connection c,
+            String bucket,
+            String prefix,
+            String delimiter,
+            String keyMarker,
+            String versionIdMarker,
+            int maxKeys)
+            throws SQLException {
         String p = prefix == null ? "" : prefix;
         String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
         List<ListEntry> entries = new ArrayList<>();
@@ -114,8 +121,10 @@ final class Listings {
                 String rolled = d == null ? null : rollUp(v.key(), p, d);
                 if (rolled != null && rolled.equals(lastPrefix)) continue;
                 if (entries.size() + prefixes.size() == maxKeys) {
-                    String next = lastEntry != null && (lastPrefix == null || lastEntry.key().compareTo(lastPrefix) > 0)
-                            ? lastEntry.key() + "\n" + lastEntry.versionId() : lastPrefix + "\n";
+                    String next = lastEntry != null
+                                    && (lastPrefix == null || lastEntry.key().compareTo(lastPrefix) > 0)
+                            ? lastEntry.key() + "\n" + lastEntry.versionId()
+                            : lastPrefix + "\n";
                     return new ListPage<>(entries, prefixes, true, next);
                 }
                 if (rolled != null) {
@@ -144,8 +153,8 @@ final class Listings {
      * position's key, then later keys. Two range scans of the covering index {@code objects_versions}, never a sort
      * of the bucket, never a read of the rows.
      */
-    private List<ListEntry> versionBatch(Connection c, String bucket, String fromKey, boolean inclusiveKey,
-                                                long fromSeq) throws SQLException {
+    private List<ListEntry> versionBatch(
+            Connection c, String bucket, String fromKey, boolean inclusiveKey, long fromSeq) throws SQLException {
         List<ListEntry> out = new ArrayList<>();
         if (fromSeq >= 0) {
             try (PreparedStatement ps = c.prepareStatement(dialect.olderVersionsOfKey())) {
@@ -171,15 +180,23 @@ final class Listings {
         return out;
     }
 
-    static ListPage<Upload> uploads(Connection c, String bucket, String prefix, String delimiter, String keyMarker,
-                                    String uploadIdMarker, int maxUploads) throws SQLException {
+    static ListPage<Upload> uploads(
+            Connection c,
+            String bucket,
+            String prefix,
+            String delimiter,
+            String keyMarker,
+            String uploadIdMarker,
+            int maxUploads)
+            throws SQLException {
         String p = prefix == null ? "" : prefix;
         String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
         List<Upload> entries = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
         String km = keyMarker == null ? "" : keyMarker;
         // Listing resumes after a position in (key, initiated, upload_id) order, the order uploads are listed in.
-        // S3: with an upload-id-marker, uploads of key-marker after that upload are included; otherwise strictly after the key.
+        // S3: with an upload-id-marker, uploads of key-marker after that upload are included; otherwise strictly after
+        // the key.
         String fromKey = km;
         long fromInitiated = Long.MAX_VALUE;
         String fromId = AFTER_ALL;
@@ -198,7 +215,8 @@ final class Listings {
             fromInitiated = Long.MIN_VALUE;
             fromId = "";
         }
-        String sql = "SELECT " + MultipartUploads.UPLOAD_COLUMNS + " FROM uploads WHERE bucket = ? AND (key, initiated, upload_id) > (?, ?, ?)"
+        String sql = "SELECT " + MultipartUploads.UPLOAD_COLUMNS
+                + " FROM uploads WHERE bucket = ? AND (key, initiated, upload_id) > (?, ?, ?)"
                 + " ORDER BY key, initiated, upload_id LIMIT ?";
         boolean truncated = false;
         String nextKey = null;
@@ -245,7 +263,8 @@ final class Listings {
             }
             if (!jumped && seen < 1001) break;
         }
-        return new ListPage<>(entries, prefixes, truncated, truncated ? nextKey + "\n" + (nextId == null ? "" : nextId) : null);
+        return new ListPage<>(
+                entries, prefixes, truncated, truncated ? nextKey + "\n" + (nextId == null ? "" : nextId) : null);
     }
 
     /** The common prefix {@code key} rolls up into (through the first delimiter after the prefix), or null. */
@@ -253,5 +272,4 @@ final class Listings {
         int idx = key.indexOf(delimiter, prefix.length());
         return idx < 0 ? null : key.substring(0, idx + delimiter.length());
     }
-
 }

@@ -66,11 +66,12 @@ public final class LocalBlobStore implements BlobStore {
         return blobs.resolve(id.substring(0, 2)).resolve(id.substring(2, 4)).resolve(id);
     }
 
-    @Override public PendingBlob create() throws IOException {
+    @Override
+    public PendingBlob create() throws IOException {
         String id = newId();
         Path temp = tmp.resolve(id);
-        FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                OwnerOnly.file());
+        FileChannel ch = FileChannel.open(
+                temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
         return new LocalPending(id, temp, ch);
     }
 
@@ -88,9 +89,13 @@ public final class LocalBlobStore implements BlobStore {
             this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 256 * 1024);
         }
 
-        @Override public OutputStream out() { return out; }
+        @Override
+        public OutputStream out() {
+            return out;
+        }
 
-        @Override public String commit() throws IOException {
+        @Override
+        public String commit() throws IOException {
             out.flush();
             if (fsync) channel.force(true);
             channel.close();
@@ -103,10 +108,19 @@ public final class LocalBlobStore implements BlobStore {
             return id;
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             if (committed) return;
-            try { channel.close(); } catch (IOException ignored) { /* discarding */ }
-            try { Files.deleteIfExists(temp); } catch (IOException e) { log.warn("could not remove temp blob {}", temp); }
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                /* discarding */
+            }
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                log.warn("could not remove temp blob {}", temp);
+            }
         }
     }
 
@@ -128,7 +142,8 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    @Override public InputStream open(String blobId, long offset, long length) throws IOException {
+    @Override
+    public InputStream open(String blobId, long offset, long length) throws IOException {
         FileChannel ch = FileChannel.open(pathOf(blobId), StandardOpenOption.READ);
         try {
             ch.position(offset);
@@ -140,7 +155,8 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    @Override public void delete(String blobId) {
+    @Override
+    public void delete(String blobId) {
         try {
             Files.deleteIfExists(pathOf(blobId));
         } catch (IOException e) {
@@ -148,7 +164,8 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    @Override public int sweep(Predicate<String> isLive) throws IOException {
+    @Override
+    public int sweep(Predicate<String> isLive) throws IOException {
         int removed = 0;
         Instant before = Instant.now().minus(sweepGrace);
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(tmp)) {
@@ -194,21 +211,24 @@ public final class LocalBlobStore implements BlobStore {
             this.remaining = remaining;
         }
 
-        @Override public int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             if (remaining <= 0) return -1;
             int b = in.read();
             if (b >= 0) remaining--;
             return b;
         }
 
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             if (remaining <= 0) return -1;
             int n = in.read(b, off, (int) Math.min(len, remaining));
             if (n > 0) remaining -= n;
             return n;
         }
 
-        @Override public void close() throws IOException {
+        @Override
+        public void close() throws IOException {
             in.close();
         }
     }

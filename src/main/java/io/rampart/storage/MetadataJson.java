@@ -9,13 +9,12 @@ import java.util.Map;
 
 /** The JSON columns of the metadata tables (object metadata, segments, part checksums): one encoding for every backend. */
 final class MetadataJson {
-    private MetadataJson() {
-    }
+    private MetadataJson() {}
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    static final TypeReference<List<Segment>> SEGMENTS = new TypeReference<>() { };
-    static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final TypeReference<List<Segment>> SEGMENTS = new TypeReference<>() {};
+    static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     static String toJson(Object o) {
         try {

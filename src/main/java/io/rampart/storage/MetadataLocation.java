@@ -16,7 +16,8 @@ public sealed interface MetadataLocation {
 
     /** The embedded SQLite database in the data directory. */
     record Sqlite() implements MetadataLocation {
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return "sqlite (in the data directory)";
         }
     }
@@ -28,7 +29,8 @@ public sealed interface MetadataLocation {
             if (user == null || user.isEmpty()) throw new IllegalArgumentException("the PostgreSQL URL names no user");
             if (host == null || host.isEmpty()) throw new IllegalArgumentException("the PostgreSQL URL names no host");
             if (database == null || database.isEmpty()) {
-                throw new IllegalArgumentException("the PostgreSQL URL names no database (postgresql://USER@HOST:PORT/DB)");
+                throw new IllegalArgumentException(
+                        "the PostgreSQL URL names no database (postgresql://USER@HOST:PORT/DB)");
             }
         }
 
@@ -42,7 +44,8 @@ public sealed interface MetadataLocation {
             return "jdbc:postgresql://" + host + ":" + port + "/" + database + (params.isEmpty() ? "" : "?" + params);
         }
 
-        @Override public String toString() {
+        @Override
+        public String toString() {
             return "postgresql://" + user + (password == null ? "" : ":***") + "@" + host + ":" + port + "/" + database
                     + (params.isEmpty() ? "" : "?" + params);
         }
@@ -63,8 +66,9 @@ public sealed interface MetadataLocation {
         }
         String scheme = uri.getScheme();
         if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
-            throw new IllegalArgumentException("--metadata: expected sqlite or postgresql://USER[:PASSWORD]@HOST:PORT/DB, got "
-                    + (scheme == null ? "no scheme" : "scheme " + scheme));
+            throw new IllegalArgumentException(
+                    "--metadata: expected sqlite or postgresql://USER[:PASSWORD]@HOST:PORT/DB, got "
+                            + (scheme == null ? "no scheme" : "scheme " + scheme));
         }
         String info = uri.getRawUserInfo();
         if (info == null) throw new IllegalArgumentException("--metadata: the PostgreSQL URL names no user");
@@ -73,7 +77,12 @@ public sealed interface MetadataLocation {
         String password = colon < 0 ? null : decode(info.substring(colon + 1));
         String path = uri.getPath() == null ? "" : uri.getPath();
         String database = path.startsWith("/") ? path.substring(1) : path;
-        return new Postgres(user, password, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database,
+        return new Postgres(
+                user,
+                password,
+                uri.getHost(),
+                uri.getPort() < 0 ? 5432 : uri.getPort(),
+                database,
                 uri.getRawQuery() == null ? "" : uri.getRawQuery());
     }
 

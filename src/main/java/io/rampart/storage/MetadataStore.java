@@ -14,12 +14,16 @@ public interface MetadataStore extends AutoCloseable {
     /** Checked inside the write transaction against the current version; throws to abort the write. */
     @FunctionalInterface
     interface Precondition {
-        Precondition NONE = current -> { };
+        Precondition NONE = current -> {};
 
         void check(Optional<ObjectVersion> current);
     }
 
-    enum DeleteBucketResult { DELETED, NOT_FOUND, NOT_EMPTY }
+    enum DeleteBucketResult {
+        DELETED,
+        NOT_FOUND,
+        NOT_EMPTY
+    }
 
     Optional<Bucket> bucket(String name);
 
@@ -49,8 +53,8 @@ public interface MetadataStore extends AutoCloseable {
      * All versions and delete markers in (key ascending, newest first) order after the (keyMarker, versionIdMarker)
      * position, rolling keys up to the delimiter. {@code nextMarker} is "key\nversionId" (versionId empty after a prefix).
      */
-    ListPage<ListEntry> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
-                                     String versionIdMarker, int maxKeys);
+    ListPage<ListEntry> listVersions(
+            String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker, int maxKeys);
 
     /**
      * Makes {@code v} the latest version of its key: a "null" version id replaces the key's existing null version
@@ -66,8 +70,8 @@ public interface MetadataStore extends AutoCloseable {
      * Changes the metadata (tags, retention, legal hold) of one version, the latest when {@code versionId} is null;
      * empty when there is no such version or it is a delete marker.
      */
-    Optional<ObjectVersion> updateMeta(String bucket, String key, String versionId,
-                                       java.util.function.UnaryOperator<ObjectMeta> change);
+    Optional<ObjectVersion> updateMeta(
+            String bucket, String key, String versionId, java.util.function.UnaryOperator<ObjectMeta> change);
 
     /** Changes a bucket's versioning state and Object Lock flag atomically (the change sees the current row). */
     Optional<Bucket> setVersioning(String name, java.util.function.UnaryOperator<Bucket> change);
@@ -95,12 +99,14 @@ public interface MetadataStore extends AutoCloseable {
      * Atomically turns an upload into the current version {@code v} (whose segments reference the used parts' blobs),
      * drops the upload and its parts, and releases the blobs of parts not used. Empty when the upload is gone.
      */
-    Optional<ObjectVersion> completeUpload(String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition);
+    Optional<ObjectVersion> completeUpload(
+            String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition);
 
     boolean abortUpload(String uploadId);
 
     /** Uploads in (key, initiated) order after the (keyMarker, uploadIdMarker) position. */
-    ListPage<Upload> uploads(String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads);
+    ListPage<Upload> uploads(
+            String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads);
 
     boolean isLiveBlob(String blobId);
 
@@ -120,8 +126,8 @@ public interface MetadataStore extends AutoCloseable {
      * Up to {@code limit} uploads of a bucket initiated before {@code initiatedBefore}, in (key, initiated, upload id)
      * order strictly after the given position. Start with ("", Long.MIN_VALUE, "").
      */
-    List<Upload> uploadsInitiatedBefore(String bucket, long initiatedBefore, String afterKey, long afterInitiated,
-                                        String afterUploadId, int limit);
+    List<Upload> uploadsInitiatedBefore(
+            String bucket, long initiatedBefore, String afterKey, long afterInitiated, String afterUploadId, int limit);
 
     /**
      * Removes a delete marker that is the only remaining version of its key (S3's "expired object delete marker"),
@@ -159,5 +165,6 @@ public interface MetadataStore extends AutoCloseable {
      */
     List<PromotionOutcome> promote(List<Promotion> batch);
 
-    @Override void close();
+    @Override
+    void close();
 }

@@ -32,8 +32,8 @@ final class MultipartUploads {
     }
 
     static void create(Connection c, Upload u) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO uploads(" + UPLOAD_COLUMNS + ") VALUES(?,?,?,?,?,?,?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO uploads(" + UPLOAD_COLUMNS + ") VALUES(?,?,?,?,?,?,?)")) {
             ps.setString(1, u.uploadId());
             ps.setString(2, u.bucket());
             ps.setString(3, u.key());
@@ -46,7 +46,8 @@ final class MultipartUploads {
     }
 
     static Optional<Upload> get(Connection c, String uploadId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE upload_id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE upload_id = ?")) {
             ps.setString(1, uploadId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -55,8 +56,14 @@ final class MultipartUploads {
     }
 
     static Upload row(ResultSet rs) throws SQLException {
-        return new Upload(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                fromJson(rs.getString(5), ObjectMeta.class), rs.getString(6), rs.getString(7));
+        return new Upload(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                fromJson(rs.getString(5), ObjectMeta.class),
+                rs.getString(6),
+                rs.getString(7));
     }
 
     /** Aborts every upload of a bucket (DeleteBucket), releasing their parts' blobs. */
@@ -100,8 +107,8 @@ final class MultipartUploads {
     }
 
     private static Optional<Part> partIn(Connection c, String uploadId, int number) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ? AND part_number = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ? AND part_number = ?")) {
             ps.setString(1, uploadId);
             ps.setInt(2, number);
             try (ResultSet rs = ps.executeQuery()) {
@@ -111,8 +118,14 @@ final class MultipartUploads {
     }
 
     private static Part partRow(ResultSet rs) throws SQLException {
-        return new Part(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), rs.getLong(5),
-                fromJson(rs.getString(6), STRING_MAP), rs.getString(7));
+        return new Part(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getLong(3),
+                rs.getString(4),
+                rs.getLong(5),
+                fromJson(rs.getString(6), STRING_MAP),
+                rs.getString(7));
     }
 
     static ListPage<Part> parts(Connection c, String uploadId, int afterPartNumber, int maxParts) throws SQLException {
@@ -127,13 +140,16 @@ final class MultipartUploads {
             }
             boolean truncated = out.size() > maxParts;
             if (truncated) out = out.subList(0, maxParts);
-            String next = out.isEmpty() ? null : Integer.toString(out.get(out.size() - 1).partNumber());
+            String next = out.isEmpty()
+                    ? null
+                    : Integer.toString(out.get(out.size() - 1).partNumber());
             return new ListPage<>(out, List.of(), truncated, next);
         }
     }
 
-    Optional<ObjectVersion> complete(Connection c, String uploadId, ObjectVersion v, Precondition precondition,
-                                     List<String> freed, Removal by) throws SQLException {
+    Optional<ObjectVersion> complete(
+            Connection c, String uploadId, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
+            throws SQLException {
         if (get(c, uploadId).isEmpty()) return Optional.empty();
         Optional<ObjectVersion> cur = ObjectVersions.currentIn(c, v.bucket(), v.key(), false);
         precondition.check(cur);
@@ -175,8 +191,15 @@ final class MultipartUploads {
         return true;
     }
 
-    static List<Upload> initiatedBefore(Connection c, String bucket, long initiatedBefore, String afterKey,
-                                        long afterInitiated, String afterUploadId, int limit) throws SQLException {
+    static List<Upload> initiatedBefore(
+            Connection c,
+            String bucket,
+            long initiatedBefore,
+            String afterKey,
+            long afterInitiated,
+            String afterUploadId,
+            int limit)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + UPLOAD_COLUMNS + " FROM uploads"
                 + " WHERE bucket = ? AND (key, initiated, upload_id) > (?, ?, ?) AND initiated < ?"
                 + " ORDER BY key, initiated, upload_id LIMIT ?")) {

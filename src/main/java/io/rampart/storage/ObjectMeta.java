@@ -12,10 +12,18 @@ import java.util.Map;
  * written with status PENDING is put in the replication queue in the same transaction. {@code acl} is the version's
  * owner and ACL (null: owned by the bucket owner, who has FULL_CONTROL, as every version written before ACLs existed).
  */
-public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata,
-                         Map<String, String> checksums, String checksumType, List<Long> partSizes,
-                         Map<String, String> tags, String storageClass, Encryption encryption, LockState lock,
-                         String replicationStatus, AccessControlList acl) {
+public record ObjectMeta(
+        Map<String, String> contentHeaders,
+        Map<String, String> userMetadata,
+        Map<String, String> checksums,
+        String checksumType,
+        List<Long> partSizes,
+        Map<String, String> tags,
+        String storageClass,
+        Encryption encryption,
+        LockState lock,
+        String replicationStatus,
+        AccessControlList acl) {
 
     public static final String REPLICATION_PENDING = "PENDING";
 
@@ -43,49 +51,140 @@ public record ObjectMeta(Map<String, String> contentHeaders, Map<String, String>
     }
 
     /** Metadata without an ACL of its own. */
-    public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
-                      String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
-                      Encryption encryption, LockState lock, String replicationStatus) {
-        this(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, encryption, lock,
-                replicationStatus, null);
+    public ObjectMeta(
+            Map<String, String> contentHeaders,
+            Map<String, String> userMetadata,
+            Map<String, String> checksums,
+            String checksumType,
+            List<Long> partSizes,
+            Map<String, String> tags,
+            String storageClass,
+            Encryption encryption,
+            LockState lock,
+            String replicationStatus) {
+        this(
+                contentHeaders,
+                userMetadata,
+                checksums,
+                checksumType,
+                partSizes,
+                tags,
+                storageClass,
+                encryption,
+                lock,
+                replicationStatus,
+                null);
     }
 
     /** Metadata without a replication status. */
-    public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
-                      String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
-                      Encryption encryption, LockState lock) {
-        this(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, encryption, lock, null);
+    public ObjectMeta(
+            Map<String, String> contentHeaders,
+            Map<String, String> userMetadata,
+            Map<String, String> checksums,
+            String checksumType,
+            List<Long> partSizes,
+            Map<String, String> tags,
+            String storageClass,
+            Encryption encryption,
+            LockState lock) {
+        this(
+                contentHeaders,
+                userMetadata,
+                checksums,
+                checksumType,
+                partSizes,
+                tags,
+                storageClass,
+                encryption,
+                lock,
+                null);
     }
 
     /** Metadata without Object Lock state (the common case). */
-    public ObjectMeta(Map<String, String> contentHeaders, Map<String, String> userMetadata, Map<String, String> checksums,
-                      String checksumType, List<Long> partSizes, Map<String, String> tags, String storageClass,
-                      Encryption encryption) {
+    public ObjectMeta(
+            Map<String, String> contentHeaders,
+            Map<String, String> userMetadata,
+            Map<String, String> checksums,
+            String checksumType,
+            List<Long> partSizes,
+            Map<String, String> tags,
+            String storageClass,
+            Encryption encryption) {
         this(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, encryption, null);
     }
 
     public ObjectMeta withTags(Map<String, String> newTags) {
-        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, newTags, storageClass,
-                encryption, lock, replicationStatus, acl);
+        return new ObjectMeta(
+                contentHeaders,
+                userMetadata,
+                checksums,
+                checksumType,
+                partSizes,
+                newTags,
+                storageClass,
+                encryption,
+                lock,
+                replicationStatus,
+                acl);
     }
 
     public ObjectMeta withEncryption(Encryption e) {
-        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, e, lock,
-                replicationStatus, acl);
+        return new ObjectMeta(
+                contentHeaders,
+                userMetadata,
+                checksums,
+                checksumType,
+                partSizes,
+                tags,
+                storageClass,
+                e,
+                lock,
+                replicationStatus,
+                acl);
     }
 
     public ObjectMeta withLock(LockState l) {
-        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
-                encryption, l, replicationStatus, acl);
+        return new ObjectMeta(
+                contentHeaders,
+                userMetadata,
+                checksums,
+                checksumType,
+                partSizes,
+                tags,
+                storageClass,
+                encryption,
+                l,
+                replicationStatus,
+                acl);
     }
 
     public ObjectMeta withAcl(AccessControlList a) {
-        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
-                encryption, lock, replicationStatus, a);
+        return new ObjectMeta(
+                contentHeaders,
+                userMetadata,
+                checksums,
+                checksumType,
+                partSizes,
+                tags,
+                storageClass,
+                encryption,
+                lock,
+                replicationStatus,
+                a);
     }
 
     public ObjectMeta withReplicationStatus(String status) {
-        return new ObjectMeta(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass,
-                encryption, lock, status, acl);
+        return new ObjectMeta(
+                contentHeaders,
+                userMetadata,
+                checksums,
+                checksumType,
+                partSizes,
+                tags,
+                storageClass,
+                encryption,
+                lock,
+                status,
+                acl);
     }
 }

@@ -8,12 +8,37 @@ import java.util.List;
  * listings return {@link ListEntry} instead. The writer fields say which principal and access key created this
  * version: recovery and detection depend on them.
  */
-public record ObjectVersion(String bucket, String key, String versionId, long seq, boolean latest,
-                            boolean deleteMarker, long size, String etag, long lastModified, ObjectMeta meta,
-                            List<Segment> segments, byte[] inline, String writerArn, String writerKeyId) {
+public record ObjectVersion(
+        String bucket,
+        String key,
+        String versionId,
+        long seq,
+        boolean latest,
+        boolean deleteMarker,
+        long size,
+        String etag,
+        long lastModified,
+        ObjectMeta meta,
+        List<Segment> segments,
+        byte[] inline,
+        String writerArn,
+        String writerKeyId) {
 
     public ObjectVersion withMeta(ObjectMeta m) {
-        return new ObjectVersion(bucket, key, versionId, seq, latest, deleteMarker, size, etag, lastModified, m,
-                segments, inline, writerArn, writerKeyId);
+        return new ObjectVersion(
+                bucket,
+                key,
+                versionId,
+                seq,
+                latest,
+                deleteMarker,
+                size,
+                etag,
+                lastModified,
+                m,
+                segments,
+                inline,
+                writerArn,
+                writerKeyId);
     }
 }

@@ -58,8 +58,8 @@ final class ObjectVersions {
         }
     }
 
-    static Optional<ObjectVersion> versionIn(Connection c, String bucket, String key, String versionId,
-                                             boolean withData) throws SQLException {
+    static Optional<ObjectVersion> versionIn(
+            Connection c, String bucket, String key, String versionId, boolean withData) throws SQLException {
         String sql = "SELECT " + OBJECT_COLUMNS + (withData ? ", inline" : "")
                 + " FROM objects WHERE bucket = ? AND key = ? AND version_id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -73,9 +73,21 @@ final class ObjectVersions {
     }
 
     static ObjectVersion objectRow(ResultSet rs, boolean withData) throws SQLException {
-        return new ObjectVersion(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5) != 0,
-                rs.getInt(6) != 0, rs.getLong(7), rs.getString(8), rs.getLong(9), fromJson(rs.getString(10), ObjectMeta.class),
-                fromJson(rs.getString(11), SEGMENTS), withData ? rs.getBytes(14) : null, rs.getString(12), rs.getString(13));
+        return new ObjectVersion(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getInt(5) != 0,
+                rs.getInt(6) != 0,
+                rs.getLong(7),
+                rs.getString(8),
+                rs.getLong(9),
+                fromJson(rs.getString(10), ObjectMeta.class),
+                fromJson(rs.getString(11), SEGMENTS),
+                withData ? rs.getBytes(14) : null,
+                rs.getString(12),
+                rs.getString(13));
     }
 
     ObjectVersion put(Connection c, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
@@ -90,13 +102,14 @@ final class ObjectVersions {
      * the key's existing "null" version wherever it is in the history (unversioned and suspended buckets); any other id
      * (enabled buckets) is added, and the previous latest version becomes noncurrent.
      */
-    ObjectVersion replaceCurrent(Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed,
-                                 Removal by) throws SQLException {
+    ObjectVersion replaceCurrent(
+            Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed, Removal by)
+            throws SQLException {
         // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
         for (Segment s : v.segments()) blobs.add(c, s.blob());
         long seq;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?")) {
             ps.setString(1, v.bucket());
             ps.setString(2, v.key());
             try (ResultSet rs = ps.executeQuery()) {
@@ -109,8 +122,8 @@ final class ObjectVersions {
             if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed, by);
         }
         if (cur.isPresent()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1")) {
                 ps.setString(1, v.bucket());
                 ps.setString(2, v.key());
                 ps.executeUpdate();
@@ -136,14 +149,28 @@ final class ObjectVersions {
             ps.executeUpdate();
         }
         ReplicationQueue.enqueueIfPending(c, v);
-        return new ObjectVersion(v.bucket(), v.key(), v.versionId(), seq, true, v.deleteMarker(), v.size(), v.etag(),
-                v.lastModified(), v.meta(), v.segments(), v.inline(), v.writerArn(), v.writerKeyId());
+        return new ObjectVersion(
+                v.bucket(),
+                v.key(),
+                v.versionId(),
+                seq,
+                true,
+                v.deleteMarker(),
+                v.size(),
+                v.etag(),
+                v.lastModified(),
+                v.meta(),
+                v.segments(),
+                v.inline(),
+                v.writerArn(),
+                v.writerKeyId());
     }
 
     /** Removes a version from view: into the recovery window when it holds it (keeping its blobs), else for good. */
     void removeVersion(Connection c, ObjectVersion old, List<String> freed, Removal by) throws SQLException {
         boolean held = window.hold(c, old, by, System.currentTimeMillis());
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
             ps.setString(1, old.bucket());
             ps.setString(2, old.key());
             ps.setLong(3, old.seq());
@@ -152,8 +179,15 @@ final class ObjectVersions {
         if (!held) for (Segment s : old.segments()) BlobRefs.drop(c, s.blob(), freed);
     }
 
-    Optional<ObjectVersion> deleteVersion(Connection c, String bucket, String key, String versionId,
-                                          Precondition precondition, List<String> freed, Removal by) throws SQLException {
+    Optional<ObjectVersion> deleteVersion(
+            Connection c,
+            String bucket,
+            String key,
+            String versionId,
+            Precondition precondition,
+            List<String> freed,
+            Removal by)
+            throws SQLException {
         Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
         precondition.check(v);
         if (v.isEmpty()) return v;
@@ -172,18 +206,20 @@ final class ObjectVersions {
         return v;
     }
 
-    Optional<ObjectVersion> deleteCurrent(Connection c, String bucket, String key, Precondition precondition,
-                                          List<String> freed, Removal by) throws SQLException {
+    Optional<ObjectVersion> deleteCurrent(
+            Connection c, String bucket, String key, Precondition precondition, List<String> freed, Removal by)
+            throws SQLException {
         Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
         precondition.check(cur);
         if (cur.isPresent()) removeVersion(c, cur.get(), freed, by);
         return cur;
     }
 
-    static Optional<ObjectVersion> updateMeta(Connection c, String bucket, String key, String versionId,
-                                              UnaryOperator<ObjectMeta> change) throws SQLException {
-        Optional<ObjectVersion> cur = versionId == null ? currentIn(c, bucket, key, false)
-                : versionIn(c, bucket, key, versionId, false);
+    static Optional<ObjectVersion> updateMeta(
+            Connection c, String bucket, String key, String versionId, UnaryOperator<ObjectMeta> change)
+            throws SQLException {
+        Optional<ObjectVersion> cur =
+                versionId == null ? currentIn(c, bucket, key, false) : versionIn(c, bucket, key, versionId, false);
         if (cur.isEmpty() || cur.get().deleteMarker()) return Optional.empty();
         ObjectMeta meta = change.apply(cur.get().meta());
         try (PreparedStatement ps = c.prepareStatement(
@@ -199,12 +235,13 @@ final class ObjectVersions {
         return Optional.of(cur.get().withMeta(meta));
     }
 
-    Optional<ObjectVersion> deleteSoleDeleteMarker(Connection c, String bucket, String key, String versionId,
-                                                   List<String> freed, Removal by) throws SQLException {
+    Optional<ObjectVersion> deleteSoleDeleteMarker(
+            Connection c, String bucket, String key, String versionId, List<String> freed, Removal by)
+            throws SQLException {
         Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
         if (v.isEmpty() || !v.get().deleteMarker() || !v.get().latest()) return Optional.empty();
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM objects"
-                + " WHERE bucket = ? AND key = ? LIMIT 2) AS head")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM objects" + " WHERE bucket = ? AND key = ? LIMIT 2) AS head")) {
             ps.setString(1, bucket);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -246,19 +283,22 @@ final class ObjectVersions {
      * Applies a batch of restore promotions ({@link MetadataStore#promote}); {@code json} holds each version's meta and
      * segments encoded before the transaction.
      */
-    List<PromotionOutcome> promote(Connection c, List<Promotion> batch, List<String[]> json, List<Removal> removers,
-                                   List<String> freed) throws SQLException {
-        String columns = "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, "
-                + "writer_arn, writer_key, storage_class, checksum_algorithms, inline";
+    List<PromotionOutcome> promote(
+            Connection c, List<Promotion> batch, List<String[]> json, List<Removal> removers, List<String> freed)
+            throws SQLException {
+        String columns =
+                "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, "
+                        + "writer_arn, writer_key, storage_class, checksum_algorithms, inline";
         List<PromotionOutcome> out = new ArrayList<>(batch.size());
         java.util.Map<String, Boolean> unversioned = new java.util.HashMap<>();
         try (PreparedStatement latest = c.prepareStatement(
-                     "SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND latest = 1");
-             PreparedStatement maxSeq = c.prepareStatement(
-                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)");
-             PreparedStatement demote = c.prepareStatement(
-                     "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1 AND seq <> ?")) {
+                        "SELECT version_id FROM objects WHERE bucket = ? AND key = ? AND latest = 1");
+                PreparedStatement maxSeq = c.prepareStatement(
+                        "SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?");
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO objects(" + columns + ") VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)");
+                PreparedStatement demote = c.prepareStatement(
+                        "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1 AND seq <> ?")) {
             for (int i = 0; i < batch.size(); i++) {
                 Promotion p = batch.get(i);
                 ObjectVersion v = p.version();
@@ -305,7 +345,9 @@ final class ObjectVersions {
                     // A bucket that was never versioned has no delete markers: removing is deleting.
                     boolean never = unversioned.computeIfAbsent(v.bucket(), b -> {
                         try {
-                            return Buckets.get(c, b).map(x -> x.versioning().isEmpty()).orElse(false);
+                            return Buckets.get(c, b)
+                                    .map(x -> x.versioning().isEmpty())
+                                    .orElse(false);
                         } catch (SQLException e) {
                             throw new StorageException("cannot read bucket " + b, e);
                         }

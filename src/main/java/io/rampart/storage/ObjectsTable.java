@@ -12,8 +12,7 @@ import java.util.List;
  * the last column, so reading any other column of a row never walks the data's overflow pages.
  */
 final class ObjectsTable {
-    private ObjectsTable() {
-    }
+    private ObjectsTable() {}
 
     /**
      * Columns a ListObjects entry reads, in {@link #currentEntry} order; all in {@code objects_current}. Each column
@@ -85,8 +84,7 @@ final class ObjectsTable {
                        COALESCE(json_extract(o.meta, '$.storageClass'), 'STANDARD'),
                        COALESCE((SELECT group_concat(j.key, ',' ORDER BY j.id) FROM json_each(o.meta, '$.checksums') j), ''),
                        o.writer_arn, o.writer_key, o.meta, o.segments, o.inline
-                FROM objects_first_layout o ORDER BY o.bucket, o.key, o.seq""",
-            "DROP TABLE objects_first_layout");
+                FROM objects_first_layout o ORDER BY o.bucket, o.key, o.seq""", "DROP TABLE objects_first_layout");
 
     /** The checksum_algorithms column for a version's metadata: its algorithms comma-joined, in stored order. */
     static String checksumAlgorithms(ObjectMeta meta) {
@@ -98,14 +96,32 @@ final class ObjectsTable {
      * (null) or sequence number (0).
      */
     static ListEntry currentEntry(String key, ResultSet rs) throws SQLException {
-        return new ListEntry(key, null, 0, true, false, rs.getLong(2), rs.getString(3), rs.getLong(4),
-                rs.getString(5), algorithms(rs.getString(6)));
+        return new ListEntry(
+                key,
+                null,
+                0,
+                true,
+                false,
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                algorithms(rs.getString(6)));
     }
 
     /** A version or delete marker from a row of {@link #VERSION_COLUMNS}. */
     static ListEntry versionEntry(ResultSet rs) throws SQLException {
-        return new ListEntry(rs.getString(1), rs.getString(7), rs.getLong(8), rs.getInt(9) != 0, rs.getInt(10) != 0,
-                rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5), algorithms(rs.getString(6)));
+        return new ListEntry(
+                rs.getString(1),
+                rs.getString(7),
+                rs.getLong(8),
+                rs.getInt(9) != 0,
+                rs.getInt(10) != 0,
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                algorithms(rs.getString(6)));
     }
 
     private static List<String> algorithms(String column) {

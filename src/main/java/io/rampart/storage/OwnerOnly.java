@@ -14,12 +14,13 @@ import java.util.Set;
  * without POSIX permissions, the platform's defaults).
  */
 public final class OwnerOnly {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final FileAttribute<?>[] NONE = new FileAttribute<?>[0];
 
-    private OwnerOnly() { }
+    private OwnerOnly() {}
 
     /** For a file being created: 0600. */
     public static FileAttribute<?>[] file() {

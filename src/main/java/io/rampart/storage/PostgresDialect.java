@@ -14,14 +14,15 @@ import java.sql.Statement;
 final class PostgresDialect implements SqlDialect {
     static final PostgresDialect INSTANCE = new PostgresDialect();
 
-    private PostgresDialect() {
-    }
+    private PostgresDialect() {}
 
-    @Override public String name() {
+    @Override
+    public String name() {
         return "postgresql";
     }
 
-    @Override public boolean tableExists(Connection c, String table) throws SQLException {
+    @Override
+    public boolean tableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.tables"
                 + " WHERE table_schema = current_schema() AND table_name = ?")) {
             ps.setString(1, table);
@@ -31,41 +32,50 @@ final class PostgresDialect implements SqlDialect {
         }
     }
 
-    @Override public boolean hasTables(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() LIMIT 1")) {
+    @Override
+    public boolean hasTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() LIMIT 1")) {
             return rs.next();
         }
     }
 
     /** Through jsonb: the text comes back with PostgreSQL's spacing and key order, which readers do not depend on. */
-    @Override public String jsonWithField(String column, String field) {
+    @Override
+    public String jsonWithField(String column, String field) {
         return "jsonb_set(" + column + "::jsonb, '{" + field + "}', to_jsonb(CAST(? AS text)))::text";
     }
 
-    @Override public String addBlobRef() {
+    @Override
+    public String addBlobRef() {
         return "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = blobs.refs + 1";
     }
 
-    @Override public String putPart() {
+    @Override
+    public String putPart() {
         return "INSERT INTO parts(" + MultipartUploads.PART_COLUMNS + ") VALUES(?,?,?,?,?,?,?)"
                 + " ON CONFLICT(upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag,"
                 + " last_modified = excluded.last_modified, checksums = excluded.checksums, blob = excluded.blob";
     }
 
-    @Override public String currentFrom(boolean inclusive) {
+    @Override
+    public String currentFrom(boolean inclusive) {
         return withoutIndexHint(ObjectsTable.currentFrom(inclusive));
     }
 
-    @Override public String versionsFrom(boolean inclusive) {
+    @Override
+    public String versionsFrom(boolean inclusive) {
         return withoutIndexHint(ObjectsTable.versionsFrom(inclusive));
     }
 
-    @Override public String olderVersionsOfKey() {
+    @Override
+    public String olderVersionsOfKey() {
         return withoutIndexHint(ObjectsTable.OLDER_VERSIONS_OF_KEY);
     }
 
-    @Override public String versionRowsAfterKey(String columns) {
+    @Override
+    public String versionRowsAfterKey(String columns) {
         return "SELECT " + columns + " FROM objects WHERE bucket = ? AND key > ? ORDER BY key, seq DESC LIMIT ?";
     }
 

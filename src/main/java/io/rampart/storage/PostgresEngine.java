@@ -64,11 +64,13 @@ final class PostgresEngine implements Database.Engine {
         } catch (RuntimeException e) {
             // Hikari's message names the URL, never the password; the cause says why (refused, authentication, ...).
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new SQLException("cannot connect to the metadata database " + location + ": " + cause.getMessage(), e);
+            throw new SQLException(
+                    "cannot connect to the metadata database " + location + ": " + cause.getMessage(), e);
         }
     }
 
-    @Override public <T> T read(Database.Work<T> work) {
+    @Override
+    public <T> T read(Database.Work<T> work) {
         try (Connection c = readers.getConnection()) {
             try {
                 return work.run(c);
@@ -80,7 +82,8 @@ final class PostgresEngine implements Database.Engine {
         }
     }
 
-    @Override public <T> T write(Database.Work<T> work) {
+    @Override
+    public <T> T write(Database.Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = writers.getConnection()) {
                 try {
@@ -107,7 +110,8 @@ final class PostgresEngine implements Database.Engine {
     }
 
     /** A READ COMMITTED transaction under a transaction-scoped advisory lock: each statement sees what the last holder committed. */
-    @Override public <T> T exclusive(Database.Work<T> work) {
+    @Override
+    public <T> T exclusive(Database.Work<T> work) {
         try (Connection c = writers.getConnection()) {
             try {
                 try (Statement s = c.createStatement()) {
@@ -160,11 +164,13 @@ final class PostgresEngine implements Database.Engine {
         }
     }
 
-    @Override public long retries() {
+    @Override
+    public long retries() {
         return retries.get();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         readers.close();
         writers.close();
     }

@@ -18,20 +18,20 @@ import java.util.function.Consumer;
  * does, and the background purge and the offline {@code rampart admin purge-recovery-window} free what it holds.
  */
 public final class RecoveryWindow {
-    private static final TypeReference<List<Segment>> SEGMENTS = new TypeReference<>() { };
+    private static final TypeReference<List<Segment>> SEGMENTS = new TypeReference<>() {};
 
     /**
      * The table and its index by key (restore scans a bucket in key order). Ids grow with removal time (AUTOINCREMENT:
      * never reused, so a restore naming one cannot pick up another), so the purge walks the rowid from the oldest and
      * needs no index of its own: one B-tree fewer to update on every overwrite.
      */
-
-    private static final String COLUMNS = "id, bucket, key, version_id, seq, size, etag, last_modified, meta, segments, "
-            + "writer_arn, writer_key, removed_at, removed_by_arn, removed_by_key, reason";
+    private static final String COLUMNS =
+            "id, bucket, key, version_id, seq, size, etag, last_modified, meta, segments, "
+                    + "writer_arn, writer_key, removed_at, removed_by_arn, removed_by_key, reason";
 
     /** One held version: removed from view at {@code removedAt} by a principal/key (null for the service) for a reason. */
-    public record Entry(long id, ObjectVersion version, long removedAt, String removedByArn, String removedByKey,
-                        String reason) {
+    public record Entry(
+            long id, ObjectVersion version, long removedAt, String removedByArn, String removedByKey, String reason) {
         /** Whether Object Lock (a legal hold or an unexpired retention) still protects it at {@code now}. */
         public boolean locked(long now) {
             ObjectMeta.LockState l = version.meta().lock();
@@ -40,10 +40,10 @@ public final class RecoveryWindow {
     }
 
     /** What the window holds: versions, their bytes (plaintext sizes), and the oldest removal time (null when empty). */
-    public record Stats(long versions, long bytes, Long oldestRemovedAt) { }
+    public record Stats(long versions, long bytes, Long oldestRemovedAt) {}
 
     /** What a purge freed, and how many entries Object Lock kept. */
-    public record Purge(List<Entry> purged, long keptLocked) { }
+    public record Purge(List<Entry> purged, long keptLocked) {}
 
     private final Database db;
     private final Consumer<String> releaseBlob;
@@ -75,11 +75,12 @@ public final class RecoveryWindow {
      */
     boolean hold(Connection c, ObjectVersion old, Removal by, long now) throws SQLException {
         if (!holding || old.deleteMarker()) return false;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO recovery_window(bucket, key, version_id, seq, size, etag,"
-                + " last_modified, storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, removed_at,"
-                + " removed_by_arn, removed_by_key, reason, inline) SELECT bucket, key, version_id, seq, size, etag,"
-                + " last_modified, storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, ?, ?, ?, ?,"
-                + " inline FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO recovery_window(bucket, key, version_id, seq, size, etag,"
+                        + " last_modified, storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, removed_at,"
+                        + " removed_by_arn, removed_by_key, reason, inline) SELECT bucket, key, version_id, seq, size, etag,"
+                        + " last_modified, storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, ?, ?, ?, ?,"
+                        + " inline FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
             ps.setLong(1, now);
             ps.setString(2, by.principalArn());
             ps.setString(3, by.accessKeyId());
@@ -96,7 +97,9 @@ public final class RecoveryWindow {
         try (PreparedStatement ps = c.prepareStatement("SELECT inline FROM recovery_window WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getBytes(1)).or(() -> Optional.of(NO_INLINE)) : Optional.empty();
+                return rs.next()
+                        ? Optional.ofNullable(rs.getBytes(1)).or(() -> Optional.of(NO_INLINE))
+                        : Optional.empty();
             }
         }
     }
@@ -124,7 +127,8 @@ public final class RecoveryWindow {
     /** One entry with its inline data. */
     public Optional<Entry> entry(long id) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", inline FROM recovery_window WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT " + COLUMNS + ", inline FROM recovery_window WHERE id = ?")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(entry(rs, rs.getBytes(17))) : Optional.<Entry>empty();
@@ -142,9 +146,21 @@ public final class RecoveryWindow {
     }
 
     private static Entry entry(ResultSet rs, byte[] inline) throws SQLException {
-        ObjectVersion v = new ObjectVersion(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), false, false,
-                rs.getLong(6), rs.getString(7), rs.getLong(8), MetadataJson.fromJson(rs.getString(9), ObjectMeta.class),
-                MetadataJson.fromJson(rs.getString(10), SEGMENTS), inline, rs.getString(11), rs.getString(12));
+        ObjectVersion v = new ObjectVersion(
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getLong(5),
+                false,
+                false,
+                rs.getLong(6),
+                rs.getString(7),
+                rs.getLong(8),
+                MetadataJson.fromJson(rs.getString(9), ObjectMeta.class),
+                MetadataJson.fromJson(rs.getString(10), SEGMENTS),
+                inline,
+                rs.getString(11),
+                rs.getString(12));
         return new Entry(rs.getLong(1), v, rs.getLong(13), rs.getString(14), rs.getString(15), rs.getString(16));
     }
 
@@ -166,9 +182,9 @@ public final class RecoveryWindow {
     public Stats stats() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*), COALESCE(SUM(size), 0), (SELECT removed_at FROM recovery_window ORDER BY id LIMIT 1)"
-                            + " FROM recovery_window");
-                 ResultSet rs = ps.executeQuery()) {
+                            "SELECT COUNT(*), COALESCE(SUM(size), 0), (SELECT removed_at FROM recovery_window ORDER BY id LIMIT 1)"
+                                    + " FROM recovery_window");
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long oldest = rs.getLong(3);
                 return new Stats(rs.getLong(1), rs.getLong(2), rs.wasNull() ? null : oldest);
@@ -177,15 +193,16 @@ public final class RecoveryWindow {
     }
 
     /** What {@link #purge} would free now: versions and bytes, and how many Object Lock keeps. */
-    public record Preview(long versions, long bytes, long keptLocked) { }
+    public record Preview(long versions, long bytes, long keptLocked) {}
 
     public Preview preview(String bucket, long removedBefore, long now) {
         return db.read(c -> {
             long versions = 0;
             long bytes = 0;
             long locked = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM recovery_window WHERE removed_at < ?"
-                    + (bucket == null ? "" : " AND bucket = ?") + " ORDER BY id")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT " + COLUMNS + " FROM recovery_window WHERE removed_at < ?"
+                            + (bucket == null ? "" : " AND bucket = ?") + " ORDER BY id")) {
                 ps.setLong(1, removedBefore);
                 if (bucket != null) ps.setString(2, bucket);
                 try (ResultSet rs = ps.executeQuery()) {

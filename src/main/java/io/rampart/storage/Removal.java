@@ -11,7 +11,8 @@ public record Removal(String principalArn, String accessKeyId, String reason) {
 
     /** Ends a scope, restoring the one around it. */
     public interface Scope extends AutoCloseable {
-        @Override void close();
+        @Override
+        void close();
     }
 
     /** Sets the removal context of this thread until the scope is closed. */

@@ -20,8 +20,15 @@ public final class ReplicationQueue {
     /**
      * One pending replication. {@code done}: destination buckets already written (a retry skips them).
      */
-    public record Task(long id, String bucket, String key, String versionId, long enqueued, int attempts, Set<String> done,
-                       String lastError) { }
+    public record Task(
+            long id,
+            String bucket,
+            String key,
+            String versionId,
+            long enqueued,
+            int attempts,
+            Set<String> done,
+            String lastError) {}
 
     private final Database db;
 
@@ -48,9 +55,10 @@ public final class ReplicationQueue {
      */
     public List<Task> due(long now, int limit) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, bucket, key, version_id, enqueued, attempts, done, last_error"
-                    + " FROM replication_queue q WHERE next_attempt <= ? AND id = (SELECT MIN(id) FROM replication_queue"
-                    + " WHERE bucket = q.bucket AND key = q.key) ORDER BY id LIMIT ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id, bucket, key, version_id, enqueued, attempts, done, last_error"
+                            + " FROM replication_queue q WHERE next_attempt <= ? AND id = (SELECT MIN(id) FROM replication_queue"
+                            + " WHERE bucket = q.bucket AND key = q.key) ORDER BY id LIMIT ?")) {
                 ps.setLong(1, now);
                 ps.setInt(2, limit);
                 List<Task> out = new ArrayList<>();
@@ -58,8 +66,15 @@ public final class ReplicationQueue {
                     while (rs.next()) {
                         Set<String> done = new LinkedHashSet<>();
                         for (String d : rs.getString(7).split("\n")) if (!d.isEmpty()) done.add(d);
-                        out.add(new Task(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                                rs.getInt(6), done, rs.getString(8)));
+                        out.add(new Task(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getLong(5),
+                                rs.getInt(6),
+                                done,
+                                rs.getString(8)));
                     }
                 }
                 return out;
@@ -70,8 +85,8 @@ public final class ReplicationQueue {
     /** Records that one destination has the version, so a retry of the task does not write it twice. */
     public void markDone(Task t, String destination) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE replication_queue SET done = done || ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE replication_queue SET done = done || ? WHERE id = ?")) {
                 ps.setString(1, destination + "\n");
                 ps.setLong(2, t.id());
                 ps.executeUpdate();
@@ -97,7 +112,8 @@ public final class ReplicationQueue {
     /** Postpones the task without counting an attempt (its destination is known to be down). */
     public void deferUntil(Task t, long nextAttempt) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE replication_queue SET next_attempt = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE replication_queue SET next_attempt = ? WHERE id = ?")) {
                 ps.setLong(1, nextAttempt);
                 ps.setLong(2, t.id());
                 ps.executeUpdate();
@@ -135,7 +151,7 @@ public final class ReplicationQueue {
     public long length() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM replication_queue");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -146,7 +162,7 @@ public final class ReplicationQueue {
     public Optional<Long> oldestEnqueued() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT MIN(enqueued) FROM replication_queue");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long v = rs.getLong(1);
                 return rs.wasNull() ? Optional.<Long>empty() : Optional.of(v);
@@ -158,7 +174,7 @@ public final class ReplicationQueue {
     public Optional<Long> nextAttempt() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT MIN(next_attempt) FROM replication_queue");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long v = rs.getLong(1);
                 return rs.wasNull() ? Optional.<Long>empty() : Optional.of(v);

@@ -52,6 +52,7 @@ public final class S3BlobStore implements BlobStore {
 
     /** Size of each multipart part, and the most a blob being written holds in memory. */
     public static final int PART_SIZE = 8 << 20;
+
     private static final int FIRST_BUFFER = 256 * 1024;
     private static final int MAX_ATTEMPTS = 4;
     /** Part buffers in use at once, in all: a quarter of the heap at most, and never fewer than two. */
@@ -61,6 +62,7 @@ public final class S3BlobStore implements BlobStore {
     private final BlobLocation.S3 location;
     /** "" or the prefix followed by "/". */
     private final String keyPrefix;
+
     private final Clock clock;
     /**
      * A blob past {@link #FIRST_BUFFER} takes one whole part buffer from here (waiting when all are taken) and keeps it
@@ -76,19 +78,27 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /** Connects to the bucket and checks that it is there and these credentials reach it. */
-    @SuppressWarnings("deprecation") // Apache5HttpClient, the client the project already depends on (not apache5-client)
+    @SuppressWarnings(
+            "deprecation") // Apache5HttpClient, the client the project already depends on (not apache5-client)
     static S3BlobStore open(BlobLocation.S3 location) throws IOException {
         AwsCredentialsProvider credentials = location.accessKeyId() != null
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(location.accessKeyId(), location.secretAccessKey()))
+                ? StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(location.accessKeyId(), location.secretAccessKey()))
                 : DefaultCredentialsProvider.builder().build();
-        S3ClientBuilder b = S3Client.builder().region(Region.of(location.region())).credentialsProvider(credentials)
-                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(256)
-                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
+        S3ClientBuilder b = S3Client.builder()
+                .region(Region.of(location.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .maxConnections(256)
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(60)))
                 // 5xx, SlowDown/throttling, connection resets and timeouts: retried with bounded exponential back-off.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(MAX_ATTEMPTS)
-                        .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
-                        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(5)))
+                        .backoffStrategy(
+                                BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
+                        .throttlingBackoffStrategy(
+                                BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(5)))
                         .build()))
                 // Ceph RGW and older MinIO refuse the SDK's default trailing checksums; the AES-GCM chunks already
                 // authenticate every byte read back.
@@ -122,7 +132,8 @@ public final class S3BlobStore implements BlobStore {
         return id;
     }
 
-    @Override public PendingBlob create() {
+    @Override
+    public PendingBlob create() {
         return new S3Pending(LocalBlobStore.newId());
     }
 
@@ -141,11 +152,13 @@ public final class S3BlobStore implements BlobStore {
         private boolean failed;
         private boolean holdsPartBuffer;
         private final OutputStream out = new OutputStream() {
-            @Override public void write(int b) throws IOException {
+            @Override
+            public void write(int b) throws IOException {
                 write(new byte[] {(byte) b}, 0, 1);
             }
 
-            @Override public void write(byte[] b, int off, int n) throws IOException {
+            @Override
+            public void write(byte[] b, int off, int n) throws IOException {
                 if (committed || buf == null) throw new IOException("blob closed");
                 if (failed) throw new IOException("blob write failed earlier");
                 while (n > 0) {
@@ -165,7 +178,8 @@ public final class S3BlobStore implements BlobStore {
             this.key = key(id);
         }
 
-        @Override public OutputStream out() {
+        @Override
+        public OutputStream out() {
             return out;
         }
 
@@ -192,17 +206,26 @@ public final class S3BlobStore implements BlobStore {
             byte[] bytes = buf;
             int n = len;
             // A provider, not a copy: the SDK re-reads it when it retries.
-            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, n), n, "application/octet-stream");
+            return RequestBody.fromContentProvider(
+                    () -> new ByteArrayInputStream(bytes, 0, n), n, "application/octet-stream");
         }
 
         private void uploadPart() throws IOException {
             try {
                 if (uploadId == null) {
-                    uploadId = s3.createMultipartUpload(r -> r.bucket(location.bucket()).key(key)).uploadId();
+                    uploadId = s3.createMultipartUpload(
+                                    r -> r.bucket(location.bucket()).key(key))
+                            .uploadId();
                 }
                 int number = parts.size() + 1;
-                String etag = s3.uploadPart(r -> r.bucket(location.bucket()).key(key).uploadId(uploadId).partNumber(number)
-                        .contentLength((long) len), body()).eTag();
+                String etag = s3.uploadPart(
+                                r -> r.bucket(location.bucket())
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(number)
+                                        .contentLength((long) len),
+                                body())
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 len = 0;
             } catch (SdkException e) {
@@ -211,14 +234,17 @@ public final class S3BlobStore implements BlobStore {
             }
         }
 
-        @Override public String commit() throws IOException {
+        @Override
+        public String commit() throws IOException {
             if (failed || buf == null) throw new IOException("blob write failed earlier");
             try {
                 if (uploadId == null) {
                     s3.putObject(r -> r.bucket(location.bucket()).key(key).contentLength((long) len), body());
                 } else {
                     if (len > 0) uploadPart();
-                    s3.completeMultipartUpload(r -> r.bucket(location.bucket()).key(key).uploadId(uploadId)
+                    s3.completeMultipartUpload(r -> r.bucket(location.bucket())
+                            .key(key)
+                            .uploadId(uploadId)
                             .multipartUpload(m -> m.parts(parts)));
                 }
             } catch (SdkException e) {
@@ -230,18 +256,24 @@ public final class S3BlobStore implements BlobStore {
             return id;
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             release();
             if (committed || uploadId == null) return;
             try {
-                s3.abortMultipartUpload(r -> r.bucket(location.bucket()).key(key).uploadId(uploadId));
+                s3.abortMultipartUpload(
+                        r -> r.bucket(location.bucket()).key(key).uploadId(uploadId));
             } catch (SdkException e) {
-                log.warn("could not abort the upload of discarded blob {} ({}); a later start-up sweep aborts it", id, describe(e));
+                log.warn(
+                        "could not abort the upload of discarded blob {} ({}); a later start-up sweep aborts it",
+                        id,
+                        describe(e));
             }
         }
     }
 
-    @Override public InputStream open(String blobId, long offset, long length) throws IOException {
+    @Override
+    public InputStream open(String blobId, long offset, long length) throws IOException {
         String key = key(blobId);
         try {
             if (length <= 0) {
@@ -249,7 +281,8 @@ public final class S3BlobStore implements BlobStore {
                 return InputStream.nullInputStream();
             }
             String range = "bytes=" + offset + "-" + (offset + length - 1);
-            return new Ranged(s3.getObject(r -> r.bucket(location.bucket()).key(key).range(range)), length);
+            return new Ranged(
+                    s3.getObject(r -> r.bucket(location.bucket()).key(key).range(range)), length);
         } catch (NoSuchKeyException e) {
             throw (IOException) new NoSuchFileException(key).initCause(e);
         } catch (AwsServiceException e) {
@@ -271,31 +304,36 @@ public final class S3BlobStore implements BlobStore {
             this.remaining = length;
         }
 
-        @Override public int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             int b = super.read();
             if (b >= 0) remaining--;
             return b;
         }
 
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
             if (n > 0) remaining -= n;
             return n;
         }
 
-        @Override public long skip(long n) throws IOException {
+        @Override
+        public long skip(long n) throws IOException {
             long k = super.skip(n);
             remaining -= k;
             return k;
         }
 
-        @Override public void close() throws IOException {
+        @Override
+        public void close() throws IOException {
             if (remaining > 0) response.abort();
             super.close();
         }
     }
 
-    @Override public void delete(String blobId) {
+    @Override
+    public void delete(String blobId) {
         try {
             s3.deleteObject(r -> r.bucket(location.bucket()).key(key(blobId)));
         } catch (SdkException e) {
@@ -307,21 +345,30 @@ public final class S3BlobStore implements BlobStore {
      * Deletes blobs older than the sweep grace (by the backend's last-modified time) that {@code isLive} rejects, and
      * aborts multipart uploads begun before it: younger ones may be another node's writes in flight.
      */
-    @Override public int sweep(Predicate<String> isLive) throws IOException {
+    @Override
+    public int sweep(Predicate<String> isLive) throws IOException {
         Instant before = clock.instant().minus(location.sweepGrace());
         int removed = 0;
         try {
-            ListObjectsV2Request list = ListObjectsV2Request.builder().bucket(location.bucket()).prefix(keyPrefix).build();
+            ListObjectsV2Request list = ListObjectsV2Request.builder()
+                    .bucket(location.bucket())
+                    .prefix(keyPrefix)
+                    .build();
             for (S3Object o : s3.listObjectsV2Paginator(list).contents()) {
                 String id = idOf(o.key());
                 if (id == null || !o.lastModified().isBefore(before) || isLive.test(id)) continue;
                 s3.deleteObject(r -> r.bucket(location.bucket()).key(o.key()));
                 removed++;
             }
-            for (MultipartUpload u : s3.listMultipartUploadsPaginator(r -> r.bucket(location.bucket()).prefix(keyPrefix)).uploads()) {
-                if (idOf(u.key()) == null || u.initiated() == null || !u.initiated().isBefore(before)) continue;
+            for (MultipartUpload u : s3.listMultipartUploadsPaginator(
+                            r -> r.bucket(location.bucket()).prefix(keyPrefix))
+                    .uploads()) {
+                if (idOf(u.key()) == null
+                        || u.initiated() == null
+                        || !u.initiated().isBefore(before)) continue;
                 try {
-                    s3.abortMultipartUpload(r -> r.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()));
+                    s3.abortMultipartUpload(
+                            r -> r.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()));
                     removed++;
                 } catch (NoSuchUploadException e) {
                     // completed or aborted meanwhile
@@ -333,18 +380,24 @@ public final class S3BlobStore implements BlobStore {
         return removed;
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         s3.close();
     }
 
     /** A refusal (4xx other than throttling) is a configuration problem; anything else is an outage. */
     private IOException failure(String what, SdkException e) {
-        if (e instanceof AwsServiceException a && a.statusCode() >= 400 && a.statusCode() < 500 && !a.isThrottlingException()
+        if (e instanceof AwsServiceException a
+                && a.statusCode() >= 400
+                && a.statusCode() < 500
+                && !a.isThrottlingException()
                 && a.statusCode() != 408) {
             return new IOException("the blob backend " + location + " refused " + what + ": " + describe(e), e);
         }
-        return new BlobStoreUnavailableException("the blob backend " + location + " failed " + what + " after "
-                + MAX_ATTEMPTS + " attempts: " + describe(e), e);
+        return new BlobStoreUnavailableException(
+                "the blob backend " + location + " failed " + what + " after " + MAX_ATTEMPTS + " attempts: "
+                        + describe(e),
+                e);
     }
 
     private static String describe(SdkException e) {

@@ -26,8 +26,7 @@ import java.util.Set;
  * at it ({@link #adoptUnversioned}), brought to the baseline, and from then on only the version counts.
  */
 public final class SchemaMigrations {
-    private SchemaMigrations() {
-    }
+    private SchemaMigrations() {}
 
     /** One numbered step: who owns it, and the resource holding its statements. */
     public record Step(int version, String owner, String name) {
@@ -78,8 +77,10 @@ public final class SchemaMigrations {
             }
             int current = current(c);
             if (current > latest) {
-                throw new StorageException("the metadata database is at schema version " + current
-                        + ", newer than this Rampart knows (" + latest + "): run the newer version", null);
+                throw new StorageException(
+                        "the metadata database is at schema version " + current + ", newer than this Rampart knows ("
+                                + latest + "): run the newer version",
+                        null);
             }
             if (current == latest) return null;
             List<String> afterBaseline = unversioned ? adoptUnversioned(c) : List.of();
@@ -108,7 +109,8 @@ public final class SchemaMigrations {
 
     /** The version the database is at: 0 for an empty one. */
     static int current(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }

@@ -53,7 +53,8 @@ final class SqliteEngine implements Database.Engine {
             allReaders.add(c);
             readers.add(c);
         }
-        this.writerThread = Thread.ofPlatform().name("rampart-db-writer").daemon(true).start(this::writeLoop);
+        this.writerThread =
+                Thread.ofPlatform().name("rampart-db-writer").daemon(true).start(this::writeLoop);
     }
 
     private Connection open(boolean readOnly) throws SQLException {
@@ -74,7 +75,8 @@ final class SqliteEngine implements Database.Engine {
         return c;
     }
 
-    @Override public <T> T read(Database.Work<T> work) {
+    @Override
+    public <T> T read(Database.Work<T> work) {
         Connection c;
         try {
             c = readers.poll(30, TimeUnit.SECONDS);
@@ -99,7 +101,8 @@ final class SqliteEngine implements Database.Engine {
     }
 
     /** Writes from concurrent callers are committed together (group commit), each in its own savepoint. */
-    @Override public <T> T write(Database.Work<T> work) {
+    @Override
+    public <T> T write(Database.Work<T> work) {
         if (closed) throw new StorageException("database is closed", null);
         CompletableFuture<T> done = new CompletableFuture<>();
         writes.add(new Pending<>(work, done));
@@ -157,7 +160,11 @@ final class SqliteEngine implements Database.Engine {
             }
             writer.commit();
         } catch (SQLException e) {
-            try { writer.rollback(); } catch (SQLException ignored) { /* the original failure is reported */ }
+            try {
+                writer.rollback();
+            } catch (SQLException ignored) {
+                /* the original failure is reported */
+            }
             writer.setAutoCommit(true);
             for (Pending<?> p : batch) p.done.completeExceptionally(e);
             return;
@@ -173,20 +180,30 @@ final class SqliteEngine implements Database.Engine {
     }
 
     /** The single writer already excludes every other write of this process; BEGIN IMMEDIATE the other processes. */
-    @Override public <T> T exclusive(Database.Work<T> work) {
+    @Override
+    public <T> T exclusive(Database.Work<T> work) {
         return write(work);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         closed = true;
         try {
             writerThread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try { writer.close(); } catch (SQLException ignored) { /* closing anyway */ }
+        try {
+            writer.close();
+        } catch (SQLException ignored) {
+            /* closing anyway */
+        }
         for (Connection c : allReaders) {
-            try { c.close(); } catch (SQLException ignored) { /* closing anyway */ }
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                /* closing anyway */
+            }
         }
     }
 }

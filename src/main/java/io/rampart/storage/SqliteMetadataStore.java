@@ -72,143 +72,176 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     // ---- buckets ----
 
-    @Override public Optional<Bucket> bucket(String name) {
+    @Override
+    public Optional<Bucket> bucket(String name) {
         return db.read(c -> Buckets.get(c, name));
     }
 
-    @Override public List<Bucket> buckets(String owner) {
+    @Override
+    public List<Bucket> buckets(String owner) {
         return db.read(c -> Buckets.ofOwner(c, owner));
     }
 
-    @Override public Optional<Bucket> createBucket(Bucket b) {
+    @Override
+    public Optional<Bucket> createBucket(Bucket b) {
         return db.write(c -> Buckets.create(c, b));
     }
 
-    @Override public DeleteBucketResult deleteBucket(String name) {
+    @Override
+    public DeleteBucketResult deleteBucket(String name) {
         return writeReleasing((c, freed) -> Buckets.delete(c, name, freed));
     }
 
-    @Override public Optional<Bucket> updateBucketConfig(String name, UnaryOperator<String> change) {
+    @Override
+    public Optional<Bucket> updateBucketConfig(String name, UnaryOperator<String> change) {
         return db.write(c -> Buckets.updateConfig(c, name, change));
     }
 
-    @Override public Optional<Bucket> setVersioning(String name, UnaryOperator<Bucket> change) {
+    @Override
+    public Optional<Bucket> setVersioning(String name, UnaryOperator<Bucket> change) {
         return db.write(c -> Buckets.setVersioning(c, name, change));
     }
 
-    @Override public boolean hasObjects(String bucket) {
+    @Override
+    public boolean hasObjects(String bucket) {
         return db.read(c -> ObjectVersions.hasObjects(c, bucket));
     }
 
     // ---- objects ----
 
-    @Override public Optional<ObjectVersion> current(String bucket, String key) {
+    @Override
+    public Optional<ObjectVersion> current(String bucket, String key) {
         return db.read(c -> ObjectVersions.currentIn(c, bucket, key, true));
     }
 
-    @Override public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
+    @Override
+    public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
         return db.read(c -> ObjectVersions.versionIn(c, bucket, key, versionId, true));
     }
 
-    @Override public Optional<ObjectVersion> deleteVersion(String bucket, String key, String versionId,
-                                                           Precondition precondition) {
+    @Override
+    public Optional<ObjectVersion> deleteVersion(
+            String bucket, String key, String versionId, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");
         return writeReleasing((c, freed) -> versions.deleteVersion(c, bucket, key, versionId, precondition, freed, by));
     }
 
-    @Override public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
+    @Override
+    public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), v.deleteMarker() ? "DeleteObject" : "PutObject");
         return writeReleasing((c, freed) -> versions.put(c, v, precondition, freed, by));
     }
 
-    @Override public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
+    @Override
+    public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");
         return writeReleasing((c, freed) -> versions.deleteCurrent(c, bucket, key, precondition, freed, by));
     }
 
-    @Override public Optional<ObjectVersion> updateMeta(String bucket, String key, String versionId,
-                                                        UnaryOperator<ObjectMeta> change) {
+    @Override
+    public Optional<ObjectVersion> updateMeta(
+            String bucket, String key, String versionId, UnaryOperator<ObjectMeta> change) {
         return db.write(c -> ObjectVersions.updateMeta(c, bucket, key, versionId, change));
     }
 
-    @Override public ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after,
-                                                     int maxKeys) {
+    @Override
+    public ListPage<ListEntry> listObjects(String bucket, String prefix, String delimiter, String after, int maxKeys) {
         return db.read(c -> listings.objects(c, bucket, prefix, delimiter, after, maxKeys));
     }
 
-    @Override public ListPage<ListEntry> listVersions(String bucket, String prefix, String delimiter, String keyMarker,
-                                                      String versionIdMarker, int maxKeys) {
+    @Override
+    public ListPage<ListEntry> listVersions(
+            String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker, int maxKeys) {
         return db.read(c -> listings.versions(c, bucket, prefix, delimiter, keyMarker, versionIdMarker, maxKeys));
     }
 
     // ---- multipart ----
 
-    @Override public void createUpload(Upload u) {
+    @Override
+    public void createUpload(Upload u) {
         db.write(c -> {
             MultipartUploads.create(c, u);
             return null;
         });
     }
 
-    @Override public Optional<Upload> upload(String uploadId) {
+    @Override
+    public Optional<Upload> upload(String uploadId) {
         return db.read(c -> MultipartUploads.get(c, uploadId));
     }
 
-    @Override public boolean putPart(Part part) {
+    @Override
+    public boolean putPart(Part part) {
         return writeReleasing((c, freed) -> uploads.putPart(c, part, freed));
     }
 
-    @Override public ListPage<Part> parts(String uploadId, int afterPartNumber, int maxParts) {
+    @Override
+    public ListPage<Part> parts(String uploadId, int afterPartNumber, int maxParts) {
         return db.read(c -> MultipartUploads.parts(c, uploadId, afterPartNumber, maxParts));
     }
 
-    @Override public List<Part> allParts(String uploadId) {
+    @Override
+    public List<Part> allParts(String uploadId) {
         return parts(uploadId, 0, 10_001).entries();
     }
 
-    @Override public Optional<ObjectVersion> completeUpload(String uploadId, ObjectVersion v, Set<Integer> usedParts,
-                                                            Precondition precondition) {
+    @Override
+    public Optional<ObjectVersion> completeUpload(
+            String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), "CompleteMultipartUpload");
         return writeReleasing((c, freed) -> uploads.complete(c, uploadId, v, precondition, freed, by));
     }
 
-    @Override public boolean abortUpload(String uploadId) {
+    @Override
+    public boolean abortUpload(String uploadId) {
         return writeReleasing((c, freed) -> MultipartUploads.abort(c, uploadId, freed));
     }
 
-    @Override public ListPage<Upload> uploads(String bucket, String prefix, String delimiter, String keyMarker,
-                                              String uploadIdMarker, int maxUploads) {
+    @Override
+    public ListPage<Upload> uploads(
+            String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads) {
         return db.read(c -> Listings.uploads(c, bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads));
     }
 
     // ---- scans for background work ----
 
-    @Override public List<Bucket> bucketsAfter(String afterName, int limit) {
+    @Override
+    public List<Bucket> bucketsAfter(String afterName, int limit) {
         return db.read(c -> Buckets.after(c, afterName, limit));
     }
 
-    @Override public List<ObjectVersion> versionsAfter(String bucket, String afterKey, long beforeSeq, int limit) {
+    @Override
+    public List<ObjectVersion> versionsAfter(String bucket, String afterKey, long beforeSeq, int limit) {
         return db.read(c -> versions.versionsAfter(c, bucket, afterKey, beforeSeq, limit));
     }
 
-    @Override public List<Upload> uploadsInitiatedBefore(String bucket, long initiatedBefore, String afterKey,
-                                                         long afterInitiated, String afterUploadId, int limit) {
-        return db.read(c -> MultipartUploads.initiatedBefore(c, bucket, initiatedBefore, afterKey, afterInitiated,
-                afterUploadId, limit));
+    @Override
+    public List<Upload> uploadsInitiatedBefore(
+            String bucket,
+            long initiatedBefore,
+            String afterKey,
+            long afterInitiated,
+            String afterUploadId,
+            int limit) {
+        return db.read(c -> MultipartUploads.initiatedBefore(
+                c, bucket, initiatedBefore, afterKey, afterInitiated, afterUploadId, limit));
     }
 
-    @Override public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
+    @Override
+    public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
         Removal by = remover(null, null, "LifecycleExpiration");
         return writeReleasing((c, freed) -> versions.deleteSoleDeleteMarker(c, bucket, key, versionId, freed, by));
     }
 
-    @Override public List<PromotionOutcome> promote(List<Promotion> batch) {
+    @Override
+    public List<PromotionOutcome> promote(List<Promotion> batch) {
         if (batch.isEmpty()) return List.of();
         // JSON is encoded before the transaction: the single writer thread only runs SQL.
         List<String[]> json = new ArrayList<>(batch.size());
         List<Removal> removers = new ArrayList<>(batch.size());
         for (Promotion p : batch) {
-            json.add(new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
+            json.add(
+                    new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
             removers.add(remover(p.version().writerArn(), p.version().writerKeyId(), "Restore"));
         }
         return writeReleasing((c, freed) -> versions.promote(c, batch, json, removers, freed));
@@ -216,11 +249,13 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     // ---- blobs ----
 
-    @Override public boolean isLiveBlob(String blobId) {
+    @Override
+    public boolean isLiveBlob(String blobId) {
         return db.read(c -> BlobRefs.isLive(c, blobId));
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         db.close();
     }
 }

@@ -28,7 +28,9 @@ public record XmlElement(String name, String text, List<XmlElement> children) {
 
     /** Thrown for any document that is not well-formed; callers answer MalformedXML. */
     public static final class MalformedXmlException extends Exception {
-        public MalformedXmlException(String message) { super(message); }
+        public MalformedXmlException(String message) {
+            super(message);
+        }
     }
 
     public static XmlElement parse(byte[] body) throws MalformedXmlException {
@@ -46,7 +48,11 @@ public record XmlElement(String name, String text, List<XmlElement> children) {
             throw new MalformedXmlException(String.valueOf(e.getMessage()));
         } finally {
             if (r != null) {
-                try { r.close(); } catch (XMLStreamException ignored) { /* nothing to release */ }
+                try {
+                    r.close();
+                } catch (XMLStreamException ignored) {
+                    /* nothing to release */
+                }
             }
         }
     }
@@ -59,13 +65,15 @@ public record XmlElement(String name, String text, List<XmlElement> children) {
             int ev = r.next();
             switch (ev) {
                 case XMLStreamConstants.START_ELEMENT -> kids.add(read(r));
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> text.append(r.getText());
-                case XMLStreamConstants.ENTITY_REFERENCE -> throw new MalformedXmlException("entity references not allowed");
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
+                    text.append(r.getText());
+                case XMLStreamConstants.ENTITY_REFERENCE ->
+                    throw new MalformedXmlException("entity references not allowed");
                 case XMLStreamConstants.DTD -> throw new MalformedXmlException("DTD not allowed");
                 case XMLStreamConstants.END_ELEMENT -> {
                     return new XmlElement(name, text.toString(), List.copyOf(kids));
                 }
-                default -> { }
+                default -> {}
             }
         }
         throw new MalformedXmlException("unterminated element " + name);

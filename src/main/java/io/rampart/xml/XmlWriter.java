@@ -68,7 +68,8 @@ public final class XmlWriter {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return out.toString();
     }
 
@@ -81,8 +82,11 @@ public final class XmlWriter {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean bad = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF
-                    || (Character.isHighSurrogate(c) && (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))))
+            boolean bad = (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                    || c == 0xFFFE
+                    || c == 0xFFFF
+                    || (Character.isHighSurrogate(c)
+                            && (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))))
                     || (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1))));
             if (bad && out == null) out = new StringBuilder(s.length()).append(s, 0, i);
             if (out != null) out.append(bad ? '\uFFFD' : c);
@@ -104,7 +108,8 @@ public final class XmlWriter {
                 case '\t' -> out.append(attr ? "&#9;" : "\t");
                 default -> {
                     if (c < 0x20 || c == 0xFFFE || c == 0xFFFF) {
-                        // Not representable in XML 1.0 even as a reference; S3 requires encoding-type=url for such keys.
+                        // Not representable in XML 1.0 even as a reference; S3 requires encoding-type=url for such
+                        // keys.
                         out.append("&#x").append(Integer.toHexString(c)).append(';');
                     } else {
                         out.append(c);

@@ -10,29 +10,78 @@ import org.junit.jupiter.api.Test;
 
 class AccessLogFormatTest {
     private static RequestFacts facts(String key, String userAgent, String host) {
-        Principal p = new Principal("IAMUser", "123456789012", "arn:aws:iam::123456789012:user/alice", "AIDAEXAMPLE",
-                "alice", "AKIAEXAMPLE", Optional.empty());
-        return new RequestFacts(Instant.parse("2019-02-06T00:00:38Z"), "3E57427F3EXAMPLE", "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234=",
-                "s3", "GetObject", "us-east-1", p, "AKIAEXAMPLE", "192.0.2.3", userAgent, "amzn-s3-demo-bucket1", key,
-                Map.of("Host", host), Map.of("x-amz-version-id", "3HL4kqtJvjVBH40Nrjfkd"), 200, null, null, 0, 113, "AuthHeader",
-                "TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", true, false);
+        Principal p = new Principal(
+                "IAMUser",
+                "123456789012",
+                "arn:aws:iam::123456789012:user/alice",
+                "AIDAEXAMPLE",
+                "alice",
+                "AKIAEXAMPLE",
+                Optional.empty());
+        return new RequestFacts(
+                Instant.parse("2019-02-06T00:00:38Z"),
+                "3E57427F3EXAMPLE",
+                "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234=",
+                "s3",
+                "GetObject",
+                "us-east-1",
+                p,
+                "AKIAEXAMPLE",
+                "192.0.2.3",
+                userAgent,
+                "amzn-s3-demo-bucket1",
+                key,
+                Map.of("Host", host),
+                Map.of("x-amz-version-id", "3HL4kqtJvjVBH40Nrjfkd"),
+                200,
+                null,
+                null,
+                0,
+                113,
+                "AuthHeader",
+                "TLSv1.2",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+                true,
+                false);
     }
 
-    @Test void aLineHasAwsFieldsInAwsOrder() {
-        String line = AccessLogFormat.line(new ServedRequest(facts("photos/cat.jpg", "S3Console/0.4", "s3.example"),
-                "REST.GET.OBJECT", "GET /amzn-s3-demo-bucket1/photos/cat.jpg HTTP/1.1", null, 113, 7, 5), "79a59df9");
-        assertThat(line).isEqualTo("79a59df9 amzn-s3-demo-bucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
-                + "arn:aws:iam::123456789012:user/alice 3E57427F3EXAMPLE REST.GET.OBJECT photos/cat.jpg "
-                + "\"GET /amzn-s3-demo-bucket1/photos/cat.jpg HTTP/1.1\" 200 - 113 113 7 5 \"-\" \"S3Console/0.4\" "
-                + "3HL4kqtJvjVBH40Nrjfkd s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 "
-                + "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader s3.example TLSv1.2 - -");
+    @Test
+    void aLineHasAwsFieldsInAwsOrder() {
+        String line = AccessLogFormat.line(
+                new ServedRequest(
+                        facts("photos/cat.jpg", "S3Console/0.4", "s3.example"),
+                        "REST.GET.OBJECT",
+                        "GET /amzn-s3-demo-bucket1/photos/cat.jpg HTTP/1.1",
+                        null,
+                        113,
+                        7,
+                        5),
+                "79a59df9");
+        assertThat(line)
+                .isEqualTo("79a59df9 amzn-s3-demo-bucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
+                        + "arn:aws:iam::123456789012:user/alice 3E57427F3EXAMPLE REST.GET.OBJECT photos/cat.jpg "
+                        + "\"GET /amzn-s3-demo-bucket1/photos/cat.jpg HTTP/1.1\" 200 - 113 113 7 5 \"-\" \"S3Console/0.4\" "
+                        + "3HL4kqtJvjVBH40Nrjfkd s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 "
+                        + "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader s3.example TLSv1.2 - -");
     }
 
-    @Test void clientControlledValuesCannotForgeFieldsOrLines() {
-        String line = AccessLogFormat.line(new ServedRequest(facts("a \"b\"\nc", "evil\" 200 \"x\nfake line", "h ost"),
-                "REST.GET.OBJECT", "GET /b/k HTTP/1.1", "ref\r\n", -1, 1, 1), "owner");
+    @Test
+    void clientControlledValuesCannotForgeFieldsOrLines() {
+        String line = AccessLogFormat.line(
+                new ServedRequest(
+                        facts("a \"b\"\nc", "evil\" 200 \"x\nfake line", "h ost"),
+                        "REST.GET.OBJECT",
+                        "GET /b/k HTTP/1.1",
+                        "ref\r\n",
+                        -1,
+                        1,
+                        1),
+                "owner");
         assertThat(line).doesNotContain("\n").doesNotContain("\r");
-        assertThat(line).contains(" a%20%22b%22%0Ac ").contains("\"evil\\\" 200 \\\"x\\x0Afake line\"")
-                .contains(" h%20ost ").contains("\"ref\\x0D\\x0A\"");
+        assertThat(line)
+                .contains(" a%20%22b%22%0Ac ")
+                .contains("\"evil\\\" 200 \\\"x\\x0Afake line\"")
+                .contains(" h%20ost ")
+                .contains("\"ref\\x0D\\x0A\"");
     }
 }

@@ -16,14 +16,41 @@ import org.junit.jupiter.api.Test;
 /** The record matches, field for field and in order, the shape of AWS's documented CloudTrail S3 data events. */
 class CloudTrailRecordTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Principal ANALYST = new Principal("IAMUser", "111122223333", "arn:aws:iam::111122223333:user/analyst",
-            "AIDAEXAMPLEUSERID0001", "analyst", "AKIAIOSFODNN7EXAMPLE", Optional.empty());
+    private static final Principal ANALYST = new Principal(
+            "IAMUser",
+            "111122223333",
+            "arn:aws:iam::111122223333:user/analyst",
+            "AIDAEXAMPLEUSERID0001",
+            "analyst",
+            "AKIAIOSFODNN7EXAMPLE",
+            Optional.empty());
 
     static RequestFacts putObject(Principal who, Map<String, String> params, Map<String, String> response) {
-        return new RequestFacts(Instant.parse("2024-11-22T17:12:25.123Z"), "07D681123BD12AED", "EXAMPLEhostid", "s3",
-                "PutObject", "us-east-1", who, who.accessKeyId(), "192.0.2.10", "aws-cli/2.18.5", "amzn-s3-demo-bucket",
-                "reports/q4.csv", params, response, 200, null, null, 3, 0, "AuthHeader", "TLSv1.3",
-                "TLS_AES_128_GCM_SHA256", false, false);
+        return new RequestFacts(
+                Instant.parse("2024-11-22T17:12:25.123Z"),
+                "07D681123BD12AED",
+                "EXAMPLEhostid",
+                "s3",
+                "PutObject",
+                "us-east-1",
+                who,
+                who.accessKeyId(),
+                "192.0.2.10",
+                "aws-cli/2.18.5",
+                "amzn-s3-demo-bucket",
+                "reports/q4.csv",
+                params,
+                response,
+                200,
+                null,
+                null,
+                3,
+                0,
+                "AuthHeader",
+                "TLSv1.3",
+                "TLS_AES_128_GCM_SHA256",
+                false,
+                false);
     }
 
     private static List<String> fieldNames(JsonNode n) {
@@ -35,10 +62,17 @@ class CloudTrailRecordTest {
     @Test
     void putObjectRecordHasTheDocumentedShapeFieldForField() throws Exception {
         JsonNode aws = JSON.readTree(getClass().getResourceAsStream("aws-s3-data-event.json"));
-        ObjectNode ours = new CloudTrailRecord("111122223333").of(putObject(ANALYST,
-                Map.of("bucketName", "amzn-s3-demo-bucket", "Host", "amzn-s3-demo-bucket.s3.us-east-1.amazonaws.com",
-                        "key", "reports/q4.csv"),
-                Map.of("x-amz-server-side-encryption", "AES256")));
+        ObjectNode ours = new CloudTrailRecord("111122223333")
+                .of(putObject(
+                        ANALYST,
+                        Map.of(
+                                "bucketName",
+                                "amzn-s3-demo-bucket",
+                                "Host",
+                                "amzn-s3-demo-bucket.s3.us-east-1.amazonaws.com",
+                                "key",
+                                "reports/q4.csv"),
+                        Map.of("x-amz-server-side-encryption", "AES256")));
 
         assertThat(fieldNames(ours)).containsExactlyElementsOf(fieldNames(aws));
         assertThat(fieldNames(ours.get("userIdentity"))).containsExactlyElementsOf(fieldNames(aws.get("userIdentity")));
@@ -52,10 +86,31 @@ class CloudTrailRecordTest {
 
     @Test
     void readsHaveNullResponseElementsAndFailuresCarryTheErrorCode() {
-        RequestFacts get = new RequestFacts(Instant.parse("2025-01-01T00:00:00Z"), "R1", "H1", "s3", "GetObject", "us-east-1",
-                ANALYST, ANALYST.accessKeyId(), "10.0.0.1", "ua", "b", "k", Map.of("bucketName", "b", "key", "k"),
-                Map.of("x-amz-version-id", "v1"), 403, "AccessDenied", "Access Denied", 0, 0, "AuthHeader", null, null,
-                true, false);
+        RequestFacts get = new RequestFacts(
+                Instant.parse("2025-01-01T00:00:00Z"),
+                "R1",
+                "H1",
+                "s3",
+                "GetObject",
+                "us-east-1",
+                ANALYST,
+                ANALYST.accessKeyId(),
+                "10.0.0.1",
+                "ua",
+                "b",
+                "k",
+                Map.of("bucketName", "b", "key", "k"),
+                Map.of("x-amz-version-id", "v1"),
+                403,
+                "AccessDenied",
+                "Access Denied",
+                0,
+                0,
+                "AuthHeader",
+                null,
+                null,
+                true,
+                false);
         ObjectNode r = new CloudTrailRecord("111122223333").of(get);
         assertThat(r.get("responseElements").isNull()).isTrue();
         assertThat(r.get("errorCode").asText()).isEqualTo("AccessDenied");
@@ -67,13 +122,20 @@ class CloudTrailRecordTest {
     @Test
     void anonymousRequestsAreTheAnonymousAwsAccountAsCloudTrailWritesThem() {
         ObjectNode id = CloudTrailRecord.userIdentity(Principal.anonymous(), "");
-        assertThat(id.toString()).isEqualTo("{\"type\":\"AWSAccount\",\"principalId\":\"\",\"accountId\":\"anonymous\"}");
+        assertThat(id.toString())
+                .isEqualTo("{\"type\":\"AWSAccount\",\"principalId\":\"\",\"accountId\":\"anonymous\"}");
     }
 
     @Test
     void assumedRoleSessionsCarryTheSessionContextAndIssuer() {
-        Principal role = new Principal("AssumedRole", "111122223333", "arn:aws:sts::111122223333:assumed-role/Backup/nightly",
-                "AROAEXAMPLEROLEID:nightly", "", "ASIAEXAMPLETEMPKEY01", Optional.of(1_700_000_000_000L));
+        Principal role = new Principal(
+                "AssumedRole",
+                "111122223333",
+                "arn:aws:sts::111122223333:assumed-role/Backup/nightly",
+                "AROAEXAMPLEROLEID:nightly",
+                "",
+                "ASIAEXAMPLETEMPKEY01",
+                Optional.of(1_700_000_000_000L));
         ObjectNode id = CloudTrailRecord.userIdentity(role, "ASIAEXAMPLETEMPKEY01");
         assertThat(id.has("userName")).isFalse();
         JsonNode issuer = id.path("sessionContext").path("sessionIssuer");
@@ -81,25 +143,53 @@ class CloudTrailRecordTest {
         assertThat(issuer.path("principalId").asText()).isEqualTo("AROAEXAMPLEROLEID");
         assertThat(issuer.path("arn").asText()).isEqualTo("arn:aws:iam::111122223333:role/Backup");
         assertThat(issuer.path("userName").asText()).isEqualTo("Backup");
-        assertThat(id.path("sessionContext").path("attributes").path("creationDate").asText()).isEqualTo("2023-11-14T22:13:20Z");
-        assertThat(id.path("sessionContext").path("attributes").path("mfaAuthenticated").asText()).isEqualTo("false");
+        assertThat(id.path("sessionContext")
+                        .path("attributes")
+                        .path("creationDate")
+                        .asText())
+                .isEqualTo("2023-11-14T22:13:20Z");
+        assertThat(id.path("sessionContext")
+                        .path("attributes")
+                        .path("mfaAuthenticated")
+                        .asText())
+                .isEqualTo("false");
     }
 
     @Test
     void sseCWritesSayWhichEncryptionAppliedAndNeverCarryTheKey() {
-        ObjectNode r = new CloudTrailRecord("111122223333").of(putObject(ANALYST, Map.of("bucketName", "amzn-s3-demo-bucket",
-                "key", "reports/q4.csv", "x-amz-server-side-encryption-customer-algorithm", "AES256",
-                "x-amz-server-side-encryption-customer-key-MD5", "md5==",
-                "x-amz-server-side-encryption-customer-key", "c2VjcmV0"), Map.of()));
-        assertThat(r.path("requestParameters").path("x-amz-server-side-encryption-customer-algorithm").asText()).isEqualTo("AES256");
+        ObjectNode r = new CloudTrailRecord("111122223333")
+                .of(putObject(
+                        ANALYST,
+                        Map.of(
+                                "bucketName",
+                                "amzn-s3-demo-bucket",
+                                "key",
+                                "reports/q4.csv",
+                                "x-amz-server-side-encryption-customer-algorithm",
+                                "AES256",
+                                "x-amz-server-side-encryption-customer-key-MD5",
+                                "md5==",
+                                "x-amz-server-side-encryption-customer-key",
+                                "c2VjcmV0"),
+                        Map.of()));
+        assertThat(r.path("requestParameters")
+                        .path("x-amz-server-side-encryption-customer-algorithm")
+                        .asText())
+                .isEqualTo("AES256");
         assertThat(r.path("additionalEventData").path("SSEApplied").asText()).isEqualTo("SSE_C");
         assertThat(r.toString()).doesNotContain("c2VjcmV0");
     }
 
     @Test
     void lifecycleActionsAreServiceEventsMadeByS3() {
-        ObjectNode r = new CloudTrailRecord("111122223333").serviceEvent(Instant.parse("2025-01-01T00:00:00Z"), "us-east-1",
-                "LifecycleExpiration", "b", "k", Map.of("lifecycleAction", "S3.EXPIRE.OBJECT", "ruleId", "r1"));
+        ObjectNode r = new CloudTrailRecord("111122223333")
+                .serviceEvent(
+                        Instant.parse("2025-01-01T00:00:00Z"),
+                        "us-east-1",
+                        "LifecycleExpiration",
+                        "b",
+                        "k",
+                        Map.of("lifecycleAction", "S3.EXPIRE.OBJECT", "ruleId", "r1"));
         assertThat(r.path("userIdentity").path("type").asText()).isEqualTo("AWSService");
         assertThat(r.path("userIdentity").path("invokedBy").asText()).isEqualTo("s3.amazonaws.com");
         assertThat(r.path("eventType").asText()).isEqualTo("AwsServiceEvent");

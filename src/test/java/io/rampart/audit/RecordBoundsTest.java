@@ -18,12 +18,35 @@ class RecordBoundsTest {
     private static final CloudTrailRecord RECORDS = new CloudTrailRecord("111122223333");
 
     private static RequestFacts sts(Map<String, String> params) {
-        return new RequestFacts(Instant.parse("2026-01-01T00:00:00Z"), "REQ", "host", "sts", "GetCallerIdentity", "us-east-1",
-                Principal.anonymous(), "", "203.0.113.9", "curl", null, null, params, Map.of(), 403,
-                "MissingAuthenticationToken", "Request is missing Authentication Token", 0, 0, null, null, null, true, true);
+        return new RequestFacts(
+                Instant.parse("2026-01-01T00:00:00Z"),
+                "REQ",
+                "host",
+                "sts",
+                "GetCallerIdentity",
+                "us-east-1",
+                Principal.anonymous(),
+                "",
+                "203.0.113.9",
+                "curl",
+                null,
+                null,
+                params,
+                Map.of(),
+                403,
+                "MissingAuthenticationToken",
+                "Request is missing Authentication Token",
+                0,
+                0,
+                null,
+                null,
+                null,
+                true,
+                true);
     }
 
-    @Test void aHugeParameterIsCutAndMarkedOmittedAndTheRecordStaysReadable() throws Exception {
+    @Test
+    void aHugeParameterIsCutAndMarkedOmittedAndTheRecordStaysReadable() throws Exception {
         ObjectNode r = RECORDS.of(sts(Map.of("junk", "A".repeat(21 << 20))));
         byte[] json = RecordBounds.bounded(r);
         assertThat(json.length).isLessThanOrEqualTo(RecordBounds.MAX_RECORD_BYTES);
@@ -33,7 +56,8 @@ class RecordBoundsTest {
         assertThat(back.path("eventName").asText()).isEqualTo("GetCallerIdentity");
     }
 
-    @Test void manyParametersAreDroppedLargestFirstKeepingTheSmallOnes() throws Exception {
+    @Test
+    void manyParametersAreDroppedLargestFirstKeepingTheSmallOnes() throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("userName", "mallory");
         for (int i = 0; i < 40; i++) params.put("p" + i, "x".repeat(10_000 + i));
@@ -45,7 +69,8 @@ class RecordBoundsTest {
         assertThat(p.has("p39")).as("the largest went first").isFalse();
     }
 
-    @Test void hugeNamesDeepNestingAndLoneSurrogatesAreRemovedOrReplaced() throws Exception {
+    @Test
+    void hugeNamesDeepNestingAndLoneSurrogatesAreRemovedOrReplaced() throws Exception {
         ObjectNode r = RECORDS.of(sts(Map.of("n".repeat(100_000), "v", "bad", "a\uD800b")));
         ObjectNode deep = JsonNodeFactory.instance.objectNode();
         ObjectNode at = deep;
@@ -59,7 +84,8 @@ class RecordBoundsTest {
         assertThat(p.path("omitted").asBoolean()).isTrue();
     }
 
-    @Test void anOrdinaryRecordIsUnchanged() throws Exception {
+    @Test
+    void anOrdinaryRecordIsUnchanged() throws Exception {
         ObjectNode r = RECORDS.of(sts(Map.of("userName", "alice")));
         String before = r.toString();
         byte[] json = RecordBounds.bounded(r);
@@ -67,20 +93,48 @@ class RecordBoundsTest {
         assertThat(JSON.readTree(json).path("requestParameters").has("omitted")).isFalse();
     }
 
-    @Test void paddingARequestWithJunkParametersCannotPushItsLifecycleRuleOutOfTheRecord() throws Exception {
+    @Test
+    void paddingARequestWithJunkParametersCannotPushItsLifecycleRuleOutOfTheRecord() throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("bucketName", "victim");
         for (int i = 0; i < 8; i++) params.put("pad" + i, "p".repeat(8_000));
         ObjectNode lifecycle = JsonNodeFactory.instance.objectNode();
-        for (int i = 0; i < 60; i++) lifecycle.putObject("Rule" + i).put("ID", "r".repeat(1000)).put("Expiration", "1");
-        RequestFacts f = new RequestFacts(Instant.parse("2026-01-01T00:00:00Z"), "REQ", "host", "s3",
-                "PutBucketLifecycleConfiguration", "us-east-1", Principal.anonymous(), "", "203.0.113.9", "curl", "victim",
-                null, params, Map.of(), 200, null, null, 0, 0, "AuthHeader", null, null, false, true,
+        for (int i = 0; i < 60; i++)
+            lifecycle.putObject("Rule" + i).put("ID", "r".repeat(1000)).put("Expiration", "1");
+        RequestFacts f = new RequestFacts(
+                Instant.parse("2026-01-01T00:00:00Z"),
+                "REQ",
+                "host",
+                "s3",
+                "PutBucketLifecycleConfiguration",
+                "us-east-1",
+                Principal.anonymous(),
+                "",
+                "203.0.113.9",
+                "curl",
+                "victim",
+                null,
+                params,
+                Map.of(),
+                200,
+                null,
+                null,
+                0,
+                0,
+                "AuthHeader",
+                null,
+                null,
+                false,
+                true,
                 Map.of("LifecycleConfiguration", lifecycle));
         byte[] json = RecordBounds.bounded(RECORDS.of(f));
         assertThat(json.length).isLessThanOrEqualTo(RecordBounds.MAX_RECORD_BYTES);
         JsonNode p = JSON.readTree(json).path("requestParameters");
-        assertThat(p.path("LifecycleConfiguration").path("Rule59").path("Expiration").asText()).isEqualTo("1");
+        assertThat(p.path("LifecycleConfiguration")
+                        .path("Rule59")
+                        .path("Expiration")
+                        .asText())
+                .isEqualTo("1");
         assertThat(p.path("bucketName").asText()).isEqualTo("victim");
         assertThat(p.path("omitted").asBoolean()).isTrue();
     }

@@ -35,12 +35,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrailIntegrityTest {
     private static final MasterKey MASTER = MasterKey.of(new byte[32]);
-    private static final Principal ADMIN = new Principal("IAMUser", "111122223333", "arn:aws:iam::111122223333:user/admin",
-            "AIDAADMIN", "admin", "AKIAADMIN", Optional.empty());
+    private static final Principal ADMIN = new Principal(
+            "IAMUser",
+            "111122223333",
+            "arn:aws:iam::111122223333:user/admin",
+            "AIDAADMIN",
+            "admin",
+            "AKIAADMIN",
+            Optional.empty());
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
-    @TempDir Path trailDir;
-    @TempDir Path dbDir;
+    @TempDir
+    Path trailDir;
+
+    @TempDir
+    Path dbDir;
+
     private Database db;
     private final MovableClock clock = new MovableClock(T0);
     private TrailLayout layout;
@@ -57,37 +67,68 @@ class TrailIntegrityTest {
             now = now.plus(d);
         }
 
-        @Override public java.time.ZoneId getZone() {
+        @Override
+        public java.time.ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
-        @Override public Clock withZone(java.time.ZoneId zone) {
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
             return this;
         }
 
-        @Override public Instant instant() {
+        @Override
+        public Instant instant() {
             return now;
         }
     }
 
-    @BeforeEach void open() throws Exception {
+    @BeforeEach
+    void open() throws Exception {
         db = new Database(dbDir.resolve("rampart.db"), 2);
         layout = new TrailLayout(trailDir);
     }
 
-    @AfterEach void close() {
+    @AfterEach
+    void close() {
         db.close();
     }
 
     private TrailWriter writer() throws Exception {
-        return TrailWriter.open(trailDir, TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false), MASTER, db,
+        return TrailWriter.open(
+                trailDir,
+                TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false),
+                MASTER,
+                db,
                 clock);
     }
 
     private RequestFacts put(String key) {
-        return new RequestFacts(clock.instant(), "REQ-" + key, "host", "s3", "PutObject", "us-east-1", ADMIN, "AKIAADMIN",
-                "127.0.0.1", "test", "bucket", key, Map.of("bucketName", "bucket", "key", key), Map.of(), 200, null, null,
-                1, 0, "AuthHeader", null, null, false, false);
+        return new RequestFacts(
+                clock.instant(),
+                "REQ-" + key,
+                "host",
+                "s3",
+                "PutObject",
+                "us-east-1",
+                ADMIN,
+                "AKIAADMIN",
+                "127.0.0.1",
+                "test",
+                "bucket",
+                key,
+                Map.of("bucketName", "bucket", "key", key),
+                Map.of(),
+                200,
+                null,
+                null,
+                1,
+                0,
+                "AuthHeader",
+                null,
+                null,
+                false,
+                false);
     }
 
     /** Four hours of activity, one digest an hour (the third hour with no record at all), then a clean stop. */
@@ -108,10 +149,12 @@ class TrailIntegrityTest {
     }
 
     private TrailValidator.Report validate(Instant from, Instant to) throws Exception {
-        return new TrailValidator(layout, TrailValidator.Trust.recorded(recorded())).validate(from, to, clock.instant());
+        return new TrailValidator(layout, TrailValidator.Trust.recorded(recorded()))
+                .validate(from, to, clock.instant());
     }
 
-    private TrailValidator.Report validatePinned(List<PublicKey> keys, TrailAnchor.Recorded rec, Instant to) throws Exception {
+    private TrailValidator.Report validatePinned(List<PublicKey> keys, TrailAnchor.Recorded rec, Instant to)
+            throws Exception {
         return new TrailValidator(layout, TrailValidator.Trust.pinned(keys, rec)).validate(null, to, clock.instant());
     }
 
@@ -124,7 +167,10 @@ class TrailIntegrityTest {
     }
 
     private PublicKey currentKey() throws Exception {
-        return recorded().keys().stream().filter(k -> k.status() == TrailAnchor.KeyStatus.CURRENT).findFirst().orElseThrow()
+        return recorded().keys().stream()
+                .filter(k -> k.status() == TrailAnchor.KeyStatus.CURRENT)
+                .findFirst()
+                .orElseThrow()
                 .publicKey();
     }
 
@@ -137,7 +183,8 @@ class TrailIntegrityTest {
         assertThat(problems(report)).as(report.toString()).isEmpty();
         assertThat(report.count("digest", TrailValidator.Status.VALID)).isEqualTo(5);
         // Before its first digest the trail did not exist: no hour is missing there.
-        assertThat(problems(validate(T0.minus(Duration.ofHours(5)), clock.instant()))).isEmpty();
+        assertThat(problems(validate(T0.minus(Duration.ofHours(5)), clock.instant())))
+                .isEmpty();
         assertThat(report.count("log", TrailValidator.Status.VALID)).isEqualTo(3);
 
         TrailValidator.Report pinned = validatePinned(List.of(currentKey()), recorded(), null);
@@ -170,10 +217,14 @@ class TrailIntegrityTest {
             assertThat(p.detail()).startsWith("truncated");
         });
         // Without it, with only the pinned key: the hours after the newest digest, up to the requested end, have none.
-        TrailValidator.Report byTime = validatePinned(List.of(currentKey()), new TrailAnchor.Recorded(List.of(), Optional.empty()),
-                clock.instant());
-        assertThat(problems(byTime)).as(byTime.toString()).filteredOn(p -> p.kind().equals("hour")).extracting(p -> p.file())
-                .contains(T0.plus(Duration.ofHours(3)) + " .. " + T0.plus(Duration.ofHours(4)),
+        TrailValidator.Report byTime = validatePinned(
+                List.of(currentKey()), new TrailAnchor.Recorded(List.of(), Optional.empty()), clock.instant());
+        assertThat(problems(byTime))
+                .as(byTime.toString())
+                .filteredOn(p -> p.kind().equals("hour"))
+                .extracting(p -> p.file())
+                .contains(
+                        T0.plus(Duration.ofHours(3)) + " .. " + T0.plus(Duration.ofHours(4)),
                         T0.plus(Duration.ofHours(4)) + " .. " + T0.plus(Duration.ofHours(5)));
     }
 
@@ -185,21 +236,30 @@ class TrailIntegrityTest {
         Files.delete(layout.state());
 
         TrailValidator.Report report = validate(T0, clock.instant());
-        assertThat(problems(report)).as(report.toString())
+        assertThat(problems(report))
+                .as(report.toString())
                 .anySatisfy(p -> assertThat(p.detail()).startsWith("truncated"))
                 .anySatisfy(p -> assertThat(p.kind()).isEqualTo("hour"));
-        assertThat(problems(report).stream().filter(p -> p.kind().equals("hour")).count()).isGreaterThanOrEqualTo(4);
+        assertThat(problems(report).stream()
+                        .filter(p -> p.kind().equals("hour"))
+                        .count())
+                .isGreaterThanOrEqualTo(4);
 
         clock.advance(Duration.ofMinutes(10));
         try (TrailWriter w = writer()) {
-            assertThat(w.integrityBreak()).hasValueSatisfying(p -> assertThat(p).contains("state.json is missing").contains(newest));
+            assertThat(w.integrityBreak())
+                    .hasValueSatisfying(
+                            p -> assertThat(p).contains("state.json is missing").contains(newest));
             w.recordDurably(put("after"));
         }
-        JsonNode first = CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(layout.resolve(digestsByTime().get(0))));
+        JsonNode first = CloudTrailRecord.JSON.readTree(
+                TrailLayout.gunzip(layout.resolve(digestsByTime().get(0))));
         assertThat(first.get("previousDigestSignature").isNull()).isTrue();
-        assertThat(first.path("chainBreak").path("lastRecordedDigestS3Object").asText()).isEqualTo(newest);
+        assertThat(first.path("chainBreak").path("lastRecordedDigestS3Object").asText())
+                .isEqualTo(newest);
         TrailValidator.Report after = validate(null, null);
-        assertThat(problems(after)).as(after.toString())
+        assertThat(problems(after))
+                .as(after.toString())
                 .anySatisfy(p -> assertThat(p.status()).isEqualTo(TrailValidator.Status.BREAK));
         // The next start finds the new chain intact: no new break.
         try (TrailWriter w = writer()) {
@@ -216,7 +276,8 @@ class TrailIntegrityTest {
         String newest = digestsByTime().get(digestsByTime().size() - 1);
         Files.delete(layout.resolve(newest));
         try (TrailWriter w = writer()) {
-            assertThat(w.integrityBreak()).hasValueSatisfying(p -> assertThat(p).contains("missing").contains(newest));
+            assertThat(w.integrityBreak())
+                    .hasValueSatisfying(p -> assertThat(p).contains("missing").contains(newest));
         }
 
         // An older state.json put back: the trail went backwards.
@@ -231,11 +292,14 @@ class TrailIntegrityTest {
         }
 
         // A digest planted in state.json for the server to finish and record as its own.
-        ObjectNode state = (ObjectNode) CloudTrailRecord.JSON.readTree(layout.state().toFile());
+        ObjectNode state =
+                (ObjectNode) CloudTrailRecord.JSON.readTree(layout.state().toFile());
         ObjectNode planted = state.putObject("pendingDigest");
         planted.put("s3Object", "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/01/forged.json.gz");
-        planted.put("content", "{\"digestEndTime\":\"2026-03-01T23:00:00Z\",\"digestS3Object\":"
-                + "\"AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/01/forged.json.gz\",\"logFiles\":[]}");
+        planted.put(
+                "content",
+                "{\"digestEndTime\":\"2026-03-01T23:00:00Z\",\"digestS3Object\":"
+                        + "\"AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/01/forged.json.gz\",\"logFiles\":[]}");
         planted.put("signature", "00".repeat(256));
         Files.write(layout.state(), CloudTrailRecord.JSON.writeValueAsBytes(state));
         try (TrailWriter w = writer()) {
@@ -254,13 +318,17 @@ class TrailIntegrityTest {
         fourHours();
         String log = layout.logFiles().stream().sorted().findFirst().orElseThrow();
         byte[] content = TrailLayout.gunzip(layout.resolve(log));
-        byte[] edited = new String(content, StandardCharsets.UTF_8).replace("\"h0\"", "\"hx\"").getBytes(StandardCharsets.UTF_8);
+        byte[] edited = new String(content, StandardCharsets.UTF_8)
+                .replace("\"h0\"", "\"hx\"")
+                .getBytes(StandardCharsets.UTF_8);
         assertThat(edited).isNotEqualTo(content);
         Files.write(layout.resolve(log), TrailLayout.gzip(edited));
         // The attacker's own key pair, its public key dropped where the old validator looked, the chain re-signed.
         TrailKeys attacker = TrailKeys.generate();
         Files.createDirectories(layout.keys());
-        Files.write(layout.keys().resolve(attacker.fingerprint() + ".pub"), attacker.publicKey().getEncoded());
+        Files.write(
+                layout.keys().resolve(attacker.fingerprint() + ".pub"),
+                attacker.publicKey().getEncoded());
         Map<String, String> newHash = new HashMap<>(Map.of(log, TrailLayout.sha256Hex(edited)));
         String prevHash = null;
         String prevSig = null;
@@ -277,8 +345,12 @@ class TrailIntegrityTest {
             }
             byte[] bytes = CloudTrailRecord.JSON.writeValueAsBytes(json);
             String hash = TrailLayout.sha256Hex(bytes);
-            String sig = attacker.sign(DigestSigning.signingString(json.path("digestEndTime").asText(),
-                    json.path("digestS3Bucket").asText(), d, hash, prevSig));
+            String sig = attacker.sign(DigestSigning.signingString(
+                    json.path("digestEndTime").asText(),
+                    json.path("digestS3Bucket").asText(),
+                    d,
+                    hash,
+                    prevSig));
             Files.write(layout.resolve(d), TrailLayout.gzip(bytes));
             Files.writeString(layout.resolve(d + TrailLayout.SIGNATURE_SUFFIX), "{\"signature\":\"" + sig + "\"}");
             prevHash = hash;
@@ -286,11 +358,14 @@ class TrailIntegrityTest {
         }
 
         TrailValidator.Report report = validate(T0, clock.instant());
-        assertThat(report.count("digest", TrailValidator.Status.INVALID)).as(report.toString()).isGreaterThanOrEqualTo(5);
-        assertThat(problems(report)).anySatisfy(p -> assertThat(p.detail()).contains("not trusted").contains("keys/"))
+        assertThat(report.count("digest", TrailValidator.Status.INVALID))
+                .as(report.toString())
+                .isGreaterThanOrEqualTo(5);
+        assertThat(problems(report))
+                .anySatisfy(p -> assertThat(p.detail()).contains("not trusted").contains("keys/"))
                 .anySatisfy(p -> assertThat(p.detail()).contains("the database recorded"));
-        TrailValidator.Report pinned = validatePinned(List.of(currentKey()), new TrailAnchor.Recorded(List.of(), Optional.empty()),
-                null);
+        TrailValidator.Report pinned =
+                validatePinned(List.of(currentKey()), new TrailAnchor.Recorded(List.of(), Optional.empty()), null);
         assertThat(pinned.count("digest", TrailValidator.Status.INVALID)).isEqualTo(5);
     }
 
@@ -300,7 +375,8 @@ class TrailIntegrityTest {
         String middle = digestsByTime().get(1);
         Files.delete(layout.resolve(middle));
         TrailValidator.Report report = validate(T0, clock.instant());
-        assertThat(problems(report)).as(report.toString())
+        assertThat(problems(report))
+                .as(report.toString())
                 .anySatisfy(p -> {
                     assertThat(p.kind()).isEqualTo("digest");
                     assertThat(p.file()).isEqualTo(middle);
@@ -308,7 +384,8 @@ class TrailIntegrityTest {
                 })
                 .anySatisfy(p -> {
                     assertThat(p.kind()).isEqualTo("hour");
-                    assertThat(p.file()).isEqualTo(T0.plus(Duration.ofHours(1)) + " .. " + T0.plus(Duration.ofHours(2)));
+                    assertThat(p.file())
+                            .isEqualTo(T0.plus(Duration.ofHours(1)) + " .. " + T0.plus(Duration.ofHours(2)));
                 });
         // Outside the range asked for, nothing is reported.
         TrailValidator.Report later = validate(T0.plus(Duration.ofHours(3)), clock.instant());
@@ -328,14 +405,16 @@ class TrailIntegrityTest {
             String announcing = w.rotateSigningKey();
             JsonNode d = CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(layout.resolve(announcing)));
             assertThat(d.path("digestPublicKeyFingerprint").asText()).isEqualTo(TrailKeys.fingerprint(oldKey));
-            assertThat(d.path("nextDigestPublicKeyFingerprint").asText()).isEqualTo(w.publicKeyFingerprint())
+            assertThat(d.path("nextDigestPublicKeyFingerprint").asText())
+                    .isEqualTo(w.publicKeyFingerprint())
                     .isNotEqualTo(TrailKeys.fingerprint(oldKey));
             clock.advance(Duration.ofMinutes(30));
             w.recordDurably(put("after"));
             clock.advance(Duration.ofMinutes(29));
             w.digestNow();
         }
-        assertThat(recorded().keys()).extracting(TrailAnchor.KeyRecord::status)
+        assertThat(recorded().keys())
+                .extracting(TrailAnchor.KeyRecord::status)
                 .containsExactly(TrailAnchor.KeyStatus.RETIRED, TrailAnchor.KeyStatus.CURRENT);
         TrailValidator.Report report = validate(T0, clock.instant());
         assertThat(problems(report)).as(report.toString()).isEmpty();
@@ -354,14 +433,16 @@ class TrailIntegrityTest {
 
     @Test
     void digestsAreWrittenEveryIntervalAlsoWhenNothingHappens() throws Exception {
-        TrailWriter.Options opts = TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false)
+        TrailWriter.Options opts = TrailWriter.Options.defaults("111122223333", "us-east-1")
+                .withFsync(false)
                 .withDigestEvery(Duration.ofMillis(1100));
         try (TrailWriter w = TrailWriter.open(trailDir, opts, MASTER, db, Clock.systemUTC())) {
             Await.until("three digest files", () -> layout.digestFiles().size() >= 3);
             assertThat(layout.digestFiles()).hasSizeGreaterThanOrEqualTo(3);
             assertThat(layout.logFiles()).isEmpty();
         }
-        TrailValidator.Report report = new TrailValidator(layout, TrailValidator.Trust.recorded(recorded())).validate(null, null);
+        TrailValidator.Report report =
+                new TrailValidator(layout, TrailValidator.Trust.recorded(recorded())).validate(null, null);
         assertThat(problems(report)).as(report.toString()).isEmpty();
     }
 
@@ -384,7 +465,8 @@ class TrailIntegrityTest {
             clock.advance(TrailWriter.KEY_LIFETIME.plusDays(1));
             JsonNode announcing = CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(layout.resolve(w.digestNow())));
             assertThat(announcing.path("digestPublicKeyFingerprint").asText()).isEqualTo(TrailKeys.fingerprint(first));
-            assertThat(announcing.path("nextDigestPublicKeyFingerprint").asText()).isEqualTo(w.publicKeyFingerprint());
+            assertThat(announcing.path("nextDigestPublicKeyFingerprint").asText())
+                    .isEqualTo(w.publicKeyFingerprint());
             clock.advance(Duration.ofHours(1));
             w.digestNow();
         }

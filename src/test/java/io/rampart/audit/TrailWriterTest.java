@@ -26,54 +26,103 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrailWriterTest {
     private static final MasterKey MASTER = MasterKey.of(new byte[32]);
-    private static final Principal ADMIN = new Principal("IAMUser", "111122223333", "arn:aws:iam::111122223333:user/admin",
-            "AIDAADMIN", "admin", "AKIAADMIN", Optional.empty());
+    private static final Principal ADMIN = new Principal(
+            "IAMUser",
+            "111122223333",
+            "arn:aws:iam::111122223333:user/admin",
+            "AIDAADMIN",
+            "admin",
+            "AKIAADMIN",
+            Optional.empty());
 
-    @TempDir Path dir;
-    @TempDir Path dbDir;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path dbDir;
+
     private io.rampart.storage.Database db;
 
-    @org.junit.jupiter.api.BeforeEach void openDatabase() throws Exception {
+    @org.junit.jupiter.api.BeforeEach
+    void openDatabase() throws Exception {
         db = new io.rampart.storage.Database(dbDir.resolve("rampart.db"), 2);
     }
 
-    @org.junit.jupiter.api.AfterEach void closeDatabase() {
+    @org.junit.jupiter.api.AfterEach
+    void closeDatabase() {
         db.close();
     }
 
     private TrailWriter open() throws Exception {
-        return TrailWriter.open(dir, TrailWriter.Options.defaults("111122223333", "us-east-1"), MASTER, db, Clock.systemUTC());
+        return TrailWriter.open(
+                dir, TrailWriter.Options.defaults("111122223333", "us-east-1"), MASTER, db, Clock.systemUTC());
     }
 
     static RequestFacts put(String key) {
-        return new RequestFacts(Instant.now(), "REQ-" + key, "host", "s3", "PutObject", "us-east-1", ADMIN, "AKIAADMIN",
-                "127.0.0.1", "test", "bucket", key, Map.of("bucketName", "bucket", "key", key), Map.of(), 200, null, null,
-                1, 0, "AuthHeader", null, null, false, false);
+        return new RequestFacts(
+                Instant.now(),
+                "REQ-" + key,
+                "host",
+                "s3",
+                "PutObject",
+                "us-east-1",
+                ADMIN,
+                "AKIAADMIN",
+                "127.0.0.1",
+                "test",
+                "bucket",
+                key,
+                Map.of("bucketName", "bucket", "key", key),
+                Map.of(),
+                200,
+                null,
+                null,
+                1,
+                0,
+                "AuthHeader",
+                null,
+                null,
+                false,
+                false);
     }
 
     private List<String> keysInTrail() throws Exception {
-        return TrailQuery.all().run(new TrailLayout(dir)).stream().map(r -> r.path("requestParameters").path("key").asText()).toList();
+        return TrailQuery.all().run(new TrailLayout(dir)).stream()
+                .map(r -> r.path("requestParameters").path("key").asText())
+                .toList();
     }
 
     private TrailValidator.Report validate() throws Exception {
-        return new TrailValidator(new TrailLayout(dir), TrailValidator.Trust.recorded(TrailAnchor.read(dbDir.resolve("rampart.db"))))
+        return new TrailValidator(
+                        new TrailLayout(dir),
+                        TrailValidator.Trust.recorded(TrailAnchor.read(dbDir.resolve("rampart.db"))))
                 .validate(null, null);
     }
 
     @Test
     void concurrentDurableRecordsAreAllWrittenAndSealedIntoCloudTrailNamedGzipFiles() throws Exception {
-        try (TrailWriter w = open(); ExecutorService pool = Executors.newFixedThreadPool(16)) {
-            List<Future<?>> fs = IntStream.range(0, 400).<Future<?>>mapToObj(i -> pool.submit(() -> w.recordDurably(put("k" + i)))).toList();
+        try (TrailWriter w = open();
+                ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> fs = IntStream.range(0, 400)
+                    .<Future<?>>mapToObj(i -> pool.submit(() -> w.recordDurably(put("k" + i))))
+                    .toList();
             for (Future<?> f : fs) f.get();
             w.record(put("async"));
         }
         assertThat(keysInTrail()).hasSize(401).contains("k0", "k399", "async");
         TrailLayout layout = new TrailLayout(dir);
-        assertThat(layout.logFiles()).singleElement().asString()
-                .matches("AWSLogs/111122223333/CloudTrail/us-east-1/\\d{4}/\\d{2}/\\d{2}/111122223333_CloudTrail_us-east-1_\\d{8}T\\d{4}Z_[0-9a-f]{16}\\.json\\.gz");
-        assertThat(layout.digestFiles()).singleElement().asString().matches(
-                "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/\\d{4}/\\d{2}/\\d{2}/111122223333_CloudTrail-Digest_us-east-1_rampart_us-east-1_\\d{8}T\\d{6}Z\\.json\\.gz");
-        JsonNode doc = new ObjectMapper().readTree(TrailLayout.gunzip(layout.resolve(layout.logFiles().get(0))));
+        assertThat(layout.logFiles())
+                .singleElement()
+                .asString()
+                .matches(
+                        "AWSLogs/111122223333/CloudTrail/us-east-1/\\d{4}/\\d{2}/\\d{2}/111122223333_CloudTrail_us-east-1_\\d{8}T\\d{4}Z_[0-9a-f]{16}\\.json\\.gz");
+        assertThat(layout.digestFiles())
+                .singleElement()
+                .asString()
+                .matches(
+                        "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/\\d{4}/\\d{2}/\\d{2}/111122223333_CloudTrail-Digest_us-east-1_rampart_us-east-1_\\d{8}T\\d{6}Z\\.json\\.gz");
+        JsonNode doc = new ObjectMapper()
+                .readTree(TrailLayout.gunzip(layout.resolve(layout.logFiles().get(0))));
         assertThat(doc.path("Records").size()).isEqualTo(401);
         assertThat(Files.list(layout.segments())).isEmpty();
     }
@@ -91,19 +140,39 @@ class TrailWriterTest {
         TrailLayout layout = new TrailLayout(dir);
         JsonNode d1 = new ObjectMapper().readTree(TrailLayout.gunzip(layout.resolve(first)));
         JsonNode d2 = new ObjectMapper().readTree(TrailLayout.gunzip(layout.resolve(second)));
-        assertThat(d1.fieldNames()).toIterable().containsExactly("awsAccountId", "digestStartTime", "digestEndTime",
-                "digestS3Bucket", "digestS3Object", "digestPublicKeyFingerprint", "digestSignatureAlgorithm",
-                "newestEventTime", "oldestEventTime", "previousDigestS3Bucket", "previousDigestS3Object",
-                "previousDigestHashValue", "previousDigestHashAlgorithm", "previousDigestSignature", "logFiles");
+        assertThat(d1.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "awsAccountId",
+                        "digestStartTime",
+                        "digestEndTime",
+                        "digestS3Bucket",
+                        "digestS3Object",
+                        "digestPublicKeyFingerprint",
+                        "digestSignatureAlgorithm",
+                        "newestEventTime",
+                        "oldestEventTime",
+                        "previousDigestS3Bucket",
+                        "previousDigestS3Object",
+                        "previousDigestHashValue",
+                        "previousDigestHashAlgorithm",
+                        "previousDigestSignature",
+                        "logFiles");
         assertThat(d1.get("previousDigestSignature").isNull()).isTrue();
         assertThat(d1.path("digestS3Object").asText()).isEqualTo(first);
         assertThat(d1.path("digestSignatureAlgorithm").asText()).isEqualTo("SHA256withRSA");
         assertThat(d1.path("digestPublicKeyFingerprint").asText()).matches("[0-9a-f]{32}");
-        assertThat(d1.path("logFiles").get(0).fieldNames()).toIterable().containsExactly("s3Bucket", "s3Object", "hashValue",
-                "hashAlgorithm", "newestEventTime", "oldestEventTime");
+        assertThat(d1.path("logFiles").get(0).fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "s3Bucket", "s3Object", "hashValue", "hashAlgorithm", "newestEventTime", "oldestEventTime");
         assertThat(d2.path("previousDigestS3Object").asText()).isEqualTo(first);
-        assertThat(d2.path("previousDigestHashValue").asText()).isEqualTo(TrailLayout.sha256Hex(TrailLayout.gunzip(layout.resolve(first))));
-        String sig1 = new ObjectMapper().readTree(layout.resolve(first + ".sig").toFile()).path("signature").asText();
+        assertThat(d2.path("previousDigestHashValue").asText())
+                .isEqualTo(TrailLayout.sha256Hex(TrailLayout.gunzip(layout.resolve(first))));
+        String sig1 = new ObjectMapper()
+                .readTree(layout.resolve(first + ".sig").toFile())
+                .path("signature")
+                .asText();
         assertThat(d2.path("previousDigestSignature").asText()).isEqualTo(sig1);
         // The digest written at close has no log files but is still chained and signed.
         TrailValidator.Report report = validate();
@@ -118,8 +187,10 @@ class TrailWriterTest {
         Files.createDirectories(segments);
         CloudTrailRecord records = new CloudTrailRecord("111122223333");
         String line = new ObjectMapper().writeValueAsString(records.of(put("survivor")));
-        Files.writeString(segments.resolve("0000000000001-00112233aabbccdd.jsonl"),
-                line + "\n" + line.substring(0, line.length() / 2), StandardCharsets.UTF_8);
+        Files.writeString(
+                segments.resolve("0000000000001-00112233aabbccdd.jsonl"),
+                line + "\n" + line.substring(0, line.length() / 2),
+                StandardCharsets.UTF_8);
         try (TrailWriter w = open()) {
             assertThat(Files.list(segments)).isEmpty();
             w.recordDurably(put("after"));
@@ -196,7 +267,9 @@ class TrailWriterTest {
         String digest = layout.digestFiles().get(0);
         JsonNode d = new ObjectMapper().readTree(TrailLayout.gunzip(layout.resolve(digest)));
         ((com.fasterxml.jackson.databind.node.ObjectNode) d.path("logFiles").get(0)).put("hashValue", "00".repeat(32));
-        Files.write(layout.resolve(digest), TrailLayout.gzip(new ObjectMapper().writeValueAsBytes(d)),
+        Files.write(
+                layout.resolve(digest),
+                TrailLayout.gzip(new ObjectMapper().writeValueAsBytes(d)),
                 StandardOpenOption.TRUNCATE_EXISTING);
         assertThat(statusOf(digest)).isEqualTo(TrailValidator.Status.INVALID);
         assertThat(validate().clean()).isFalse();
@@ -204,17 +277,21 @@ class TrailWriterTest {
 
     @Test
     void rotationByTimeSealsWithoutBeingAsked() throws Exception {
-        TrailWriter.Options opts = TrailWriter.Options.defaults("111122223333", "us-east-1")
-                .withRotation(Duration.ofMillis(200), 1 << 20);
+        TrailWriter.Options opts =
+                TrailWriter.Options.defaults("111122223333", "us-east-1").withRotation(Duration.ofMillis(200), 1 << 20);
         try (TrailWriter w = TrailWriter.open(dir, opts, MASTER, db, Clock.systemUTC())) {
             w.recordDurably(put("t"));
-            Await.until("a sealed log file", () -> !new TrailLayout(dir).logFiles().isEmpty());
+            Await.until(
+                    "a sealed log file", () -> !new TrailLayout(dir).logFiles().isEmpty());
             assertThat(new TrailLayout(dir).logFiles()).hasSize(1);
         }
     }
 
     private TrailValidator.Status statusOf(String object) throws Exception {
-        return validate().results().stream().filter(r -> r.file().equals(object)).findFirst()
-                .orElseThrow(() -> new AssertionError("no result for " + object)).status();
+        return validate().results().stream()
+                .filter(r -> r.file().equals(object))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no result for " + object))
+                .status();
     }
 }

@@ -1,18 +1,17 @@
 package io.rampart.auth;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.checksums.DefaultChecksumAlgorithm;
 import software.amazon.awssdk.checksums.SdkChecksum;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ChecksumAlgorithmTest {
 
@@ -24,13 +23,14 @@ class ChecksumAlgorithmTest {
 
     @ParameterizedTest
     @CsvSource({
-            "CRC32,     DUoRhQ==",
-            "CRC32C,    yZRlqg==",
-            "SHA1,      Kq5sNclPz7QV2+lfQIuc6R7oRu0=",
-            "SHA256,    uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=",
+        "CRC32,     DUoRhQ==",
+        "CRC32C,    yZRlqg==",
+        "SHA1,      Kq5sNclPz7QV2+lfQIuc6R7oRu0=",
+        "SHA256,    uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=",
     })
     void helloWorldHasTheWellKnownChecksum(ChecksumAlgorithm algorithm, String expected) {
-        assertThat(checksum(algorithm, "hello world".getBytes(StandardCharsets.US_ASCII))).isEqualTo(expected);
+        assertThat(checksum(algorithm, "hello world".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -72,7 +72,9 @@ class ChecksumAlgorithmTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChecksumAlgorithm.class, names = {"CRC32", "CRC32C", "SHA1", "SHA256"})
+    @EnumSource(
+            value = ChecksumAlgorithm.class,
+            names = {"CRC32", "CRC32C", "SHA1", "SHA256"})
     void agreesWithTheAwsSdkImplementation(ChecksumAlgorithm algorithm) {
         var sdkAlgorithm = switch (algorithm) {
             case CRC32 -> DefaultChecksumAlgorithm.CRC32;
@@ -87,7 +89,8 @@ class ChecksumAlgorithmTest {
             random.nextBytes(data);
             SdkChecksum sdk = SdkChecksum.forAlgorithm(sdkAlgorithm);
             sdk.update(data, 0, data.length);
-            assertThat(checksum(algorithm, data)).as("%s of %d bytes", algorithm, size)
+            assertThat(checksum(algorithm, data))
+                    .as("%s of %d bytes", algorithm, size)
                     .isEqualTo(Base64.getEncoder().encodeToString(sdk.getChecksumBytes()));
         }
     }

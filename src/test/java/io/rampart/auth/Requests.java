@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** Small builders for hand-written requests in tests. */
 final class Requests {
-    private Requests() {
-    }
+    private Requests() {}
 
     /** Headers from name/value pairs; names are lower-cased, repeated names accumulate values. */
     static Map<String, List<String>> headers(String... nameValues) {

@@ -1,17 +1,6 @@
 package io.rampart.auth;
 
 import io.rampart.iam.Principal;
-import software.amazon.awssdk.checksums.spi.ChecksumAlgorithm;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +14,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.checksums.spi.ChecksumAlgorithm;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
 /**
  * Produces requests signed by the AWS SDK v2's own SigV4 signer, the reference our verifier must agree with,
@@ -36,12 +35,17 @@ final class SdkSigning {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     /** A signed request as it arrives: our view of it plus the exact body bytes on the wire. */
-    record Signed(SignedRequest request, byte[] body) {
-    }
+    record Signed(SignedRequest request, byte[] body) {}
 
     /** How the SDK should treat the payload. */
-    record Options(String service, boolean signPayload, boolean chunked, ChecksumAlgorithm checksum,
-                   Duration presignFor, String sessionToken, Clock clock) {
+    record Options(
+            String service,
+            boolean signPayload,
+            boolean chunked,
+            ChecksumAlgorithm checksum,
+            Duration presignFor,
+            String sessionToken,
+            Clock clock) {
         static Options s3() {
             return new Options("s3", true, false, null, null, null, CLOCK);
         }
@@ -71,12 +75,17 @@ final class SdkSigning {
         }
     }
 
-    private SdkSigning() {
-    }
+    private SdkSigning() {}
 
     static Credential credential(String accessKeyId, String secret, String token) {
-        Principal principal = new Principal("IAMUser", "123456789012", "arn:aws:iam::123456789012:user/test",
-                "AIDATEST", "test", accessKeyId, token == null ? Optional.empty() : Optional.of(0L));
+        Principal principal = new Principal(
+                "IAMUser",
+                "123456789012",
+                "arn:aws:iam::123456789012:user/test",
+                "AIDATEST",
+                "test",
+                accessKeyId,
+                token == null ? Optional.empty() : Optional.of(0L));
         return new Credential(accessKeyId, secret, token, principal);
     }
 
@@ -84,11 +93,20 @@ final class SdkSigning {
      * Signs with the SDK. {@code encodedPath} is the path as it goes on the wire; the S3 client encodes keys
      * with SdkHttpUtils.urlEncodeIgnoreSlashes, and so do the callers of this method.
      */
-    static Signed sign(Credential credential, SdkHttpMethod method, String encodedPath,
-                       Map<String, List<String>> queryParams, Map<String, String> headers, byte[] body,
-                       Options options) {
-        SdkHttpRequest.Builder http = SdkHttpRequest.builder().method(method).protocol("https")
-                .host("localhost").port(9000).encodedPath(encodedPath);
+    static Signed sign(
+            Credential credential,
+            SdkHttpMethod method,
+            String encodedPath,
+            Map<String, List<String>> queryParams,
+            Map<String, String> headers,
+            byte[] body,
+            Options options) {
+        SdkHttpRequest.Builder http = SdkHttpRequest.builder()
+                .method(method)
+                .protocol("https")
+                .host("localhost")
+                .port(9000)
+                .encodedPath(encodedPath);
         queryParams.forEach(http::putRawQueryParameter);
         headers.forEach(http::putHeader);
         if (body != null && options.presignFor() == null) {
@@ -96,8 +114,8 @@ final class SdkSigning {
         }
         AwsCredentialsIdentity identity = credential.sessionToken() == null
                 ? AwsCredentialsIdentity.create(credential.accessKeyId(), credential.secretKey())
-                : AwsSessionCredentialsIdentity.create(credential.accessKeyId(), credential.secretKey(),
-                credential.sessionToken());
+                : AwsSessionCredentialsIdentity.create(
+                        credential.accessKeyId(), credential.secretKey(), credential.sessionToken());
         SignRequest.Builder<AwsCredentialsIdentity> sign = SignRequest.builder(identity)
                 .request(http.build())
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, options.service())
@@ -121,8 +139,9 @@ final class SdkSigning {
         byte[] wire = signed.payload().map(SdkSigning::readAll).orElse(new byte[0]);
         SdkHttpRequest out = signed.request();
         Map<String, List<String>> lowerCased = new LinkedHashMap<>();
-        out.forEachHeader((name, values) -> lowerCased.computeIfAbsent(name.toLowerCase(Locale.ROOT),
-                k -> new ArrayList<>()).addAll(values));
+        out.forEachHeader((name, values) -> lowerCased
+                .computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .addAll(values));
         lowerCased.putIfAbsent("host", List.of("localhost:9000"));
         String query = out.encodedQueryParameters().orElse("");
         return new Signed(new SignedRequest(out.method().name(), out.encodedPath(), query, lowerCased), wire);

@@ -19,15 +19,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** Runs {@code rampart bench} for about a second against a real Rampart server and checks its JSON report. */
 class BenchCommandTest {
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
     private static RampartServer server;
 
-    @BeforeAll static void start() {
+    @BeforeAll
+    static void start() {
         server = RAMPART.server();
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     private static Run bench(String... args) {
         StringWriter out = new StringWriter();
@@ -43,8 +45,14 @@ class BenchCommandTest {
     }
 
     private static String[] against(String... more) {
-        String[] base = {"--endpoint", server.endpoint().toString(), "--access-key", RampartServer.ACCESS_KEY,
-                "--secret-key", RampartServer.SECRET_KEY};
+        String[] base = {
+            "--endpoint",
+            server.endpoint().toString(),
+            "--access-key",
+            RampartServer.ACCESS_KEY,
+            "--secret-key",
+            RampartServer.SECRET_KEY
+        };
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -54,15 +62,17 @@ class BenchCommandTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"put", "get", "mixed", "list", "delete"})
     void runsEachOperationWithoutErrorsAndCleansUp(String op) throws Exception {
-        Run run = bench(against("--op", op, "--size", "4KiB", "--objects", "20", "--concurrency", "4",
-                "--duration", "1s", "--json"));
+        Run run = bench(against(
+                "--op", op, "--size", "4KiB", "--objects", "20", "--concurrency", "4", "--duration", "1s", "--json"));
 
         assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.at("/totals/ops").asLong()).as(run.out()).isPositive();
         assertThat(json.at("/totals/errors").asLong()).as(run.out()).isZero();
-        assertThat(json.at("/results/" + (op.equals("mixed") ? "GET" : op.toUpperCase(java.util.Locale.ROOT)) + "/latencyMs/p99")
-                .asDouble()).isPositive();
+        assertThat(json.at("/results/" + (op.equals("mixed") ? "GET" : op.toUpperCase(java.util.Locale.ROOT))
+                                + "/latencyMs/p99")
+                        .asDouble())
+                .isPositive();
         assertThat(json.at("/client/cpuCores").isNumber()).isTrue();
         assertThat(json.at("/bucketCreated").asBoolean()).isTrue();
         assertThat(json.at("/cleanup/cleanedUp").asBoolean()).isTrue();
@@ -72,7 +82,8 @@ class BenchCommandTest {
         }
     }
 
-    @Test void runsAFixedNumberOfOperationsWithDurationZero() throws Exception {
+    @Test
+    void runsAFixedNumberOfOperationsWithDurationZero() throws Exception {
         Run run = bench(against("--op", "put", "--objects", "7", "--concurrency", "3", "--duration", "0", "--json"));
 
         assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
@@ -81,21 +92,25 @@ class BenchCommandTest {
         assertThat(json.at("/results/PUT/bytes").asLong()).isEqualTo(7 * 4096);
     }
 
-    @Test void keepsAnExistingBucketAndDeletesOnlyItsOwnObjects() throws Exception {
+    @Test
+    void keepsAnExistingBucketAndDeletesOnlyItsOwnObjects() throws Exception {
         try (S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("bench-mine"));
-            s3.putObject(b -> b.bucket("bench-mine").key("precious"),
+            s3.putObject(
+                    b -> b.bucket("bench-mine").key("precious"),
                     software.amazon.awssdk.core.sync.RequestBody.fromString("keep me"));
             Run run = bench(against("--bucket", "bench-mine", "--op", "get", "--objects", "5", "--duration", "300ms"));
 
             assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
             assertThat(run.out()).contains("GET").contains("errors: none").contains("client CPU");
             assertThat(s3.listObjectsV2(b -> b.bucket("bench-mine")).contents())
-                    .extracting(o -> o.key()).containsExactly("precious");
+                    .extracting(o -> o.key())
+                    .containsExactly("precious");
         }
     }
 
-    @Test void unreachableEndpointFailsWithOneLine() throws Exception {
+    @Test
+    void unreachableEndpointFailsWithOneLine() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -107,12 +122,20 @@ class BenchCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
-    @Test void badCredentialsFailWithOneLine() {
-        Run run = bench("--endpoint", server.endpoint().toString(), "--access-key", RampartServer.ACCESS_KEY,
-                "--secret-key", "wrong-secret");
+    @Test
+    void badCredentialsFailWithOneLine() {
+        Run run = bench(
+                "--endpoint",
+                server.endpoint().toString(),
+                "--access-key",
+                RampartServer.ACCESS_KEY,
+                "--secret-key",
+                "wrong-secret");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).startsWith("rampart bench: credentials rejected").contains("SignatureDoesNotMatch")
+        assertThat(run.err().strip())
+                .startsWith("rampart bench: credentials rejected")
+                .contains("SignatureDoesNotMatch")
                 .doesNotContain("\n");
     }
 }

@@ -9,7 +9,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class BenchUnitsTest {
-    @Test void parsesSizes() {
+    @Test
+    void parsesSizes() {
         assertThat(Units.parseSize("4KiB")).isEqualTo(4096);
         assertThat(Units.parseSize("1MiB")).isEqualTo(1 << 20);
         assertThat(Units.parseSize("64mib")).isEqualTo(64L << 20);
@@ -20,7 +21,8 @@ class BenchUnitsTest {
         assertThat(Units.formatSize(1000)).isEqualTo("1000B");
     }
 
-    @Test void parsesDurations() {
+    @Test
+    void parsesDurations() {
         assertThat(Units.parseDuration("10s")).isEqualTo(Duration.ofSeconds(10));
         assertThat(Units.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Units.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
@@ -29,7 +31,8 @@ class BenchUnitsTest {
         assertThatThrownBy(() -> Units.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test void percentilesUseNearestRank() {
+    @Test
+    void percentilesUseNearestRank() {
         LatencySamples a = new LatencySamples();
         LatencySamples b = new LatencySamples();
         for (int i = 1; i <= 500; i++) {

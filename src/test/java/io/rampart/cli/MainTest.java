@@ -9,7 +9,9 @@ import picocli.CommandLine;
 
 class MainTest {
 
-    private static final String[] ALL = {"server", "bench", "trail", "restore", "detect", "findings", "drill", "admin", "guard", "help"};
+    private static final String[] ALL = {
+        "server", "bench", "trail", "restore", "detect", "findings", "drill", "admin", "guard", "help"
+    };
 
     @Test
     void theWholeTreeHasEverySubcommandInHelpOrder() {
@@ -28,10 +30,12 @@ class MainTest {
 
     @Test
     void helpAndUnknownOrNoArgumentsGetTheWholeTree() {
-        assertThat(Main.commandLine(new String[] {"help", "server"}).getSubcommands()).hasSize(ALL.length);
+        assertThat(Main.commandLine(new String[] {"help", "server"}).getSubcommands())
+                .hasSize(ALL.length);
         assertThat(Main.commandLine(new String[] {"nonsense"}).getSubcommands()).hasSize(ALL.length);
         assertThat(Main.commandLine(new String[] {}).getSubcommands()).hasSize(ALL.length);
-        assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands()).hasSize(ALL.length);
+        assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands())
+                .hasSize(ALL.length);
     }
 
     @Test

@@ -15,40 +15,65 @@ import org.junit.jupiter.api.Test;
 
 /** Console sign-ins and sessions: what verifies, and when a session stops working. */
 class ConsoleSessionsTest {
-    static final Principal ALICE = new Principal("IAMUser", "123456789012", "arn:aws:iam::123456789012:user/alice",
-            "AIDAALICE", "alice", "AKIAALICE", Optional.empty());
+    static final Principal ALICE = new Principal(
+            "IAMUser",
+            "123456789012",
+            "arn:aws:iam::123456789012:user/alice",
+            "AIDAALICE",
+            "alice",
+            "AKIAALICE",
+            Optional.empty());
 
     static final class MovableClock extends Clock {
         Instant now = Instant.parse("2026-12-01T10:00:00Z");
 
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     final MovableClock clock = new MovableClock();
     final Map<String, Credential> store = new HashMap<>();
-    final ConsoleSessions sessions = new ConsoleSessions(id -> Optional.ofNullable(store.get(id)), clock,
-            Duration.ofMinutes(15), Duration.ofHours(8));
+    final ConsoleSessions sessions = new ConsoleSessions(
+            id -> Optional.ofNullable(store.get(id)), clock, Duration.ofMinutes(15), Duration.ofHours(8));
 
     ConsoleSessionsTest() {
         store.put("AKIAALICE", new Credential("AKIAALICE", "alice-secret", null, ALICE));
-        store.put("ASIATEMP", new Credential("ASIATEMP", "temp-secret", "the-token", ALICE, clock.now.plusSeconds(3600)));
+        store.put(
+                "ASIATEMP", new Credential("ASIATEMP", "temp-secret", "the-token", ALICE, clock.now.plusSeconds(3600)));
     }
 
-    @Test void onlyTheExactSecretAndTokenVerify() {
+    @Test
+    void onlyTheExactSecretAndTokenVerify() {
         assertThat(sessions.verify("AKIAALICE", "alice-secret", null)).isPresent();
         assertThat(sessions.verify("AKIAALICE", "alice-secreT", null)).isEmpty();
-        assertThat(sessions.verify("AKIAALICE", "alice-secret", "a-token-it-does-not-have")).isEmpty();
+        assertThat(sessions.verify("AKIAALICE", "alice-secret", "a-token-it-does-not-have"))
+                .isEmpty();
         assertThat(sessions.verify("AKIAUNKNOWN", "alice-secret", null)).isEmpty();
-        assertThat(sessions.verify("ASIATEMP", "temp-secret", null)).as("temporary key without its token").isEmpty();
+        assertThat(sessions.verify("ASIATEMP", "temp-secret", null))
+                .as("temporary key without its token")
+                .isEmpty();
         assertThat(sessions.verify("ASIATEMP", "temp-secret", "the-tokeN")).isEmpty();
         assertThat(sessions.verify("ASIATEMP", "temp-secret", "the-token")).isPresent();
         clock.now = clock.now.plusSeconds(3600);
-        assertThat(sessions.verify("ASIATEMP", "temp-secret", "the-token")).as("expired temporary key").isEmpty();
+        assertThat(sessions.verify("ASIATEMP", "temp-secret", "the-token"))
+                .as("expired temporary key")
+                .isEmpty();
     }
 
-    @Test void aSessionEndsWhenIdleTooLongEvenIfUsedBefore() {
+    @Test
+    void aSessionEndsWhenIdleTooLongEvenIfUsedBefore() {
         ConsoleSessions.Session s = sessions.start(store.get("AKIAALICE"));
         clock.now = clock.now.plus(Duration.ofMinutes(14));
         assertThat(sessions.find(s.id())).isPresent();
@@ -60,7 +85,8 @@ class ConsoleSessionsTest {
         assertThat(sessions.find(s.id())).as("forgotten, not only refused").isEmpty();
     }
 
-    @Test void aSessionEndsAtItsAbsoluteLifetimeHoweverActive() {
+    @Test
+    void aSessionEndsAtItsAbsoluteLifetimeHoweverActive() {
         ConsoleSessions.Session s = sessions.start(store.get("AKIAALICE"));
         for (int i = 0; i < 47; i++) {
             clock.now = clock.now.plus(Duration.ofMinutes(10));
@@ -70,14 +96,16 @@ class ConsoleSessionsTest {
         assertThat(sessions.find(s.id())).isEmpty();
     }
 
-    @Test void aSessionEndsWhenItsKeyStopsVerifying() {
+    @Test
+    void aSessionEndsWhenItsKeyStopsVerifying() {
         ConsoleSessions.Session s = sessions.start(store.get("AKIAALICE"));
         assertThat(sessions.find(s.id())).isPresent();
         store.remove("AKIAALICE"); // deactivated: the credential store no longer has it
         assertThat(sessions.find(s.id())).isEmpty();
     }
 
-    @Test void sessionIdsAndCsrfTokensAreRandomAndTheTokenIsTiedToItsSession() {
+    @Test
+    void sessionIdsAndCsrfTokensAreRandomAndTheTokenIsTiedToItsSession() {
         ConsoleSessions.Session a = sessions.start(store.get("AKIAALICE"));
         ConsoleSessions.Session b = sessions.start(store.get("AKIAALICE"));
         assertThat(a.id()).isNotEqualTo(b.id()).hasSize(43);

@@ -7,9 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class EncryptedStreamTest {
     private static final int C = EncryptedStream.CHUNK;
@@ -34,13 +34,16 @@ class EncryptedStreamTest {
         assertThat(EncryptedStream.decrypt(stored, key, size)).isEqualTo(plain);
     }
 
-    @Test void rangesDecryptOnlyTheirBytesAcrossChunkBoundaries() throws Exception {
+    @Test
+    void rangesDecryptOnlyTheirBytesAcrossChunkBoundaries() throws Exception {
         byte[] key = EncryptedStream.newDataKey();
         int size = 5 * C + 123;
         byte[] plain = random(size, 7);
         byte[] stored = EncryptedStream.encrypt(plain, key);
         Random r = new Random(1);
-        long[][] ranges = {{0, 0}, {C - 1, C}, {C, 2L * C - 1}, {size - 1, size - 1}, {3, size - 1}, {2L * C + 5, 4L * C + 9}};
+        long[][] ranges = {
+            {0, 0}, {C - 1, C}, {C, 2L * C - 1}, {size - 1, size - 1}, {3, size - 1}, {2L * C + 5, 4L * C + 9}
+        };
         for (long[] range : ranges) check(stored, key, plain, range[0], range[1]);
         for (int i = 0; i < 50; i++) {
             long a = r.nextInt(size);
@@ -55,7 +58,8 @@ class EncryptedStreamTest {
         }
     }
 
-    @Test void transferToWritesWholeChunksAndTheSameBytesAsRead() throws Exception {
+    @Test
+    void transferToWritesWholeChunksAndTheSameBytesAsRead() throws Exception {
         byte[] key = EncryptedStream.newDataKey();
         int size = 4 * C + 77;
         byte[] plain = random(size, 11);
@@ -64,7 +68,8 @@ class EncryptedStreamTest {
         for (long[] range : ranges) {
             java.util.List<Integer> writes = new java.util.ArrayList<>();
             java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream() {
-                @Override public synchronized void write(byte[] b, int off, int len) {
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
                     writes.add(len);
                     super.write(b, off, len);
                 }
@@ -81,7 +86,8 @@ class EncryptedStreamTest {
         }
     }
 
-    @Test void aClosedDecryptingStreamRefusesFurtherReads() throws Exception {
+    @Test
+    void aClosedDecryptingStreamRefusesFurtherReads() throws Exception {
         byte[] key = EncryptedStream.newDataKey();
         byte[] plain = random(3 * C, 3);
         byte[] stored = EncryptedStream.encrypt(plain, key);
@@ -92,7 +98,8 @@ class EncryptedStreamTest {
         assertThatThrownBy(() -> in.readNBytes(2 * C)).isInstanceOf(java.io.IOException.class);
     }
 
-    @Test void manyInterleavedStreamsWithDifferentKeysAllRoundTrip() throws Exception {
+    @Test
+    void manyInterleavedStreamsWithDifferentKeysAllRoundTrip() throws Exception {
         // Ciphers are pooled between streams: each must use its own key and nonces whatever ran before it.
         java.util.List<byte[]> keys = new java.util.ArrayList<>();
         java.util.List<byte[]> plains = new java.util.ArrayList<>();
@@ -104,8 +111,8 @@ class EncryptedStreamTest {
         }
         java.util.List<InputStream> open = new java.util.ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            open.add(EncryptedStream.decrypt(source(stored.get(i)), keys.get(i), plains.get(i).length, 0,
-                    plains.get(i).length - 1));
+            open.add(EncryptedStream.decrypt(
+                    source(stored.get(i)), keys.get(i), plains.get(i).length, 0, plains.get(i).length - 1));
         }
         for (int i = 99; i >= 0; i--) {
             try (InputStream in = open.get(i)) {
@@ -114,39 +121,49 @@ class EncryptedStreamTest {
         }
         assertThatThrownBy(() -> EncryptedStream.decrypt(stored.get(5), keys.get(6), plains.get(5).length))
                 .isInstanceOf(EncryptedStream.TamperedDataException.class);
-        assertThat(EncryptedStream.decrypt(stored.get(6), keys.get(6), plains.get(6).length)).isEqualTo(plains.get(6));
+        assertThat(EncryptedStream.decrypt(stored.get(6), keys.get(6), plains.get(6).length))
+                .isEqualTo(plains.get(6));
     }
 
-    @Test void ciphertextDoesNotContainThePlaintext() {
-        byte[] plain = "attack at dawn, attack at dawn, attack at dawn".repeat(100).getBytes();
+    @Test
+    void ciphertextDoesNotContainThePlaintext() {
+        byte[] plain =
+                "attack at dawn, attack at dawn, attack at dawn".repeat(100).getBytes();
         byte[] stored = EncryptedStream.encrypt(plain, EncryptedStream.newDataKey());
-        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("attack at dawn");
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain("attack at dawn");
     }
 
-    @Test void aFlippedByteFailsAuthentication() {
+    @Test
+    void aFlippedByteFailsAuthentication() {
         byte[] key = EncryptedStream.newDataKey();
         byte[] stored = EncryptedStream.encrypt(random(3 * C, 3), key);
         stored[EncryptedStream.HEADER + C + 100] ^= 1;
         assertThatThrownBy(() -> EncryptedStream.decrypt(stored, key, 3 * C))
-                .isInstanceOf(EncryptedStream.TamperedDataException.class).hasMessageContaining("chunk 1");
+                .isInstanceOf(EncryptedStream.TamperedDataException.class)
+                .hasMessageContaining("chunk 1");
     }
 
-    @Test void truncationAndReorderingAreDetected() {
+    @Test
+    void truncationAndReorderingAreDetected() {
         byte[] key = EncryptedStream.newDataKey();
         int size = 2 * C;
         byte[] stored = EncryptedStream.encrypt(random(size, 4), key);
         // Drop the last chunk and pretend the object was one chunk: the remaining chunk is not marked final.
         byte[] truncated = Arrays.copyOf(stored, EncryptedStream.HEADER + C + EncryptedStream.TAG);
-        assertThatThrownBy(() -> EncryptedStream.decrypt(truncated, key, C)).isInstanceOf(EncryptedStream.TamperedDataException.class);
+        assertThatThrownBy(() -> EncryptedStream.decrypt(truncated, key, C))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
         byte[] swapped = stored.clone();
         int a = EncryptedStream.HEADER;
         int b = a + C + EncryptedStream.TAG;
         System.arraycopy(stored, b, swapped, a, C + EncryptedStream.TAG);
         System.arraycopy(stored, a, swapped, b, C + EncryptedStream.TAG);
-        assertThatThrownBy(() -> EncryptedStream.decrypt(swapped, key, size)).isInstanceOf(EncryptedStream.TamperedDataException.class);
+        assertThatThrownBy(() -> EncryptedStream.decrypt(swapped, key, size))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
     }
 
-    @Test void theWrongKeyCannotDecryptEvenAnEmptyObject() {
+    @Test
+    void theWrongKeyCannotDecryptEvenAnEmptyObject() {
         byte[] stored = EncryptedStream.encrypt(new byte[0], EncryptedStream.newDataKey());
         assertThatThrownBy(() -> EncryptedStream.decrypt(stored, EncryptedStream.newDataKey(), 0))
                 .isInstanceOf(EncryptedStream.TamperedDataException.class);

@@ -11,18 +11,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MasterKeyTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-    @Test void keyFileIsCreatedOwnerOnlyAndReusedOnNextLoad() throws Exception {
+    @Test
+    void keyFileIsCreatedOwnerOnlyAndReusedOnNextLoad() throws Exception {
         Path file = dir.resolve("master.key");
         MasterKey first = MasterKey.load(null, file);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         byte[] sealed = first.seal("secret".getBytes(StandardCharsets.UTF_8), "ctx");
         MasterKey again = MasterKey.load(null, file);
-        assertThat(new String(again.unseal(sealed, "ctx"), StandardCharsets.UTF_8)).isEqualTo("secret");
+        assertThat(new String(again.unseal(sealed, "ctx"), StandardCharsets.UTF_8))
+                .isEqualTo("secret");
     }
 
-    @Test void sealedValueDoesNotContainThePlaintextAndIsBoundToItsContext() throws Exception {
+    @Test
+    void sealedValueDoesNotContainThePlaintextAndIsBoundToItsContext() throws Exception {
         MasterKey k = MasterKey.load(null, dir.resolve("k"));
         byte[] sealed = k.seal("wJalrXUtnFEMI/K7MDENG".getBytes(StandardCharsets.UTF_8), "access-key:A");
         assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("wJalrXUtnFEMI");

@@ -16,7 +16,7 @@ final class Events {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Instant T0 = Instant.parse("2025-01-13T09:00:00Z");
 
-    private Events() { }
+    private Events() {}
 
     /** A fluent record builder. */
     static final class E {
@@ -36,10 +36,14 @@ final class Events {
             p.put("Host", bucket + ".s3.us-east-1.amazonaws.com");
             if (key != null) p.put("key", key);
             r.putNull("responseElements");
-            r.putObject("additionalEventData").put("SignatureVersion", "SigV4").put("AuthenticationMethod", "AuthHeader");
+            r.putObject("additionalEventData")
+                    .put("SignatureVersion", "SigV4")
+                    .put("AuthenticationMethod", "AuthHeader");
             r.put("requestID", UUID.randomUUID().toString().substring(0, 16).toUpperCase());
             r.put("eventID", UUID.randomUUID().toString());
-            r.put("readOnly", eventName.startsWith("Get") || eventName.startsWith("List") || eventName.startsWith("Head"));
+            r.put(
+                    "readOnly",
+                    eventName.startsWith("Get") || eventName.startsWith("List") || eventName.startsWith("Head"));
             ObjectNode b = r.putArray("resources").addObject();
             b.put("accountId", "111122223333");
             b.put("type", "AWS::S3::Bucket");
@@ -71,7 +75,9 @@ final class Events {
             id.put("accessKeyId", keyId);
             ObjectNode ctx = id.putObject("sessionContext");
             ctx.putObject("sessionIssuer").put("type", "Role").put("arn", "arn:aws:iam::111122223333:role/" + role);
-            ctx.putObject("attributes").put("creationDate", "2025-01-13T08:00:00Z").put("mfaAuthenticated", "false");
+            ctx.putObject("attributes")
+                    .put("creationDate", "2025-01-13T08:00:00Z")
+                    .put("mfaAuthenticated", "false");
             return this;
         }
 
@@ -118,7 +124,9 @@ final class Events {
         E copySourceKeyGiven() {
             param("x-amz-copy-source-server-side-encryption-customer-algorithm", "AES256");
             param("x-amz-copy-source-server-side-encryption-customer-key-MD5", "Zm9vYmFyYmF6cXV4cXV1eA==");
-            ((ObjectNode) r.get("additionalEventData")).putObject("x-rampart-copy-source").put("encryption", "SSE-C")
+            ((ObjectNode) r.get("additionalEventData"))
+                    .putObject("x-rampart-copy-source")
+                    .put("encryption", "SSE-C")
                     .put("sseCKeyGiven", true);
             return this;
         }

@@ -25,11 +25,24 @@ class FindingAlertsTest {
 
     private static Finding finding(String id) {
         Instant t = Instant.parse("2026-12-06T10:00:00Z");
-        return new Finding(id, "ssec-reencryption", Severity.CRITICAL, "SSE-C re-encryption", "arn:aws:iam::1:user/x",
-                "AKIAEXAMPLE", "b", t, t, 1, List.of("e1"), Finding.Status.OPEN, List.of());
+        return new Finding(
+                id,
+                "ssec-reencryption",
+                Severity.CRITICAL,
+                "SSE-C re-encryption",
+                "arn:aws:iam::1:user/x",
+                "AKIAEXAMPLE",
+                "b",
+                t,
+                t,
+                1,
+                List.of("e1"),
+                Finding.Status.OPEN,
+                List.of());
     }
 
-    @Test void aFindingQueuedWhileTheWebhookIsDownIsDeliveredAfterARestart(@TempDir Path dir) throws Exception {
+    @Test
+    void aFindingQueuedWhileTheWebhookIsDownIsDeliveredAfterARestart(@TempDir Path dir) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -37,8 +50,12 @@ class FindingAlertsTest {
         String url = "http://127.0.0.1:" + port + "/hook";
         try (Database db = new Database(dir.resolve("rampart.db"), 2)) {
             EventQueue queue = new EventQueue(db);
-            try (WebhookSender sender = new WebhookSender(queue, FindingAlerts.targets(List.of(url)), Clock.systemUTC(),
-                    Duration.ofMillis(20), Duration.ofMillis(100))) {
+            try (WebhookSender sender = new WebhookSender(
+                    queue,
+                    FindingAlerts.targets(List.of(url)),
+                    Clock.systemUTC(),
+                    Duration.ofMillis(20),
+                    Duration.ofMillis(100))) {
                 new FindingAlerts(List.of(url), queue, sender, Clock.systemUTC()).send(finding("f-1"));
                 Await.until("a failed delivery attempt", () -> sender.failures() > 0);
                 assertThat(queue.size()).isEqualTo(1);
@@ -54,10 +71,18 @@ class FindingAlertsTest {
         hook.start();
         try (Database db = new Database(dir.resolve("rampart.db"), 2)) {
             EventQueue queue = new EventQueue(db);
-            try (WebhookSender sender = new WebhookSender(queue, FindingAlerts.targets(List.of(url)), Clock.systemUTC(),
-                    Duration.ofMillis(20), Duration.ofMillis(100))) {
+            try (WebhookSender sender = new WebhookSender(
+                    queue,
+                    FindingAlerts.targets(List.of(url)),
+                    Clock.systemUTC(),
+                    Duration.ofMillis(20),
+                    Duration.ofMillis(100))) {
                 Await.until("the queued finding delivered", () -> !received.isEmpty());
-                assertThat(received).singleElement().asString().contains("\"f-1\"").contains("ssec-reencryption");
+                assertThat(received)
+                        .singleElement()
+                        .asString()
+                        .contains("\"f-1\"")
+                        .contains("ssec-reencryption");
                 Await.until("the queue emptied", () -> queue.size() == 0);
             }
         } finally {
@@ -65,11 +90,13 @@ class FindingAlertsTest {
         }
     }
 
-    @Test void targetIdsAreStableAndDoNotCarryTheUrl() {
+    @Test
+    void targetIdsAreStableAndDoNotCarryTheUrl() {
         String url = "https://hooks.example/alert?token=secret";
         assertThat(FindingAlerts.targets(List.of(url))).containsOnlyKeys(FindingAlerts.targetId(url));
         assertThat(FindingAlerts.targetId(url)).startsWith("detector-").doesNotContain("secret");
         assertThatThrownBy(() -> FindingAlerts.targets(List.of("file:///etc/passwd")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http(s)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http(s)");
     }
 }

@@ -19,11 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * arrive in (live: bounded lateness), and offline analysis orders records by time before the rules see them.
  */
 class TimeOrderTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private final Map<String, Finding> findings = new LinkedHashMap<>();
-    private final Detector detector = new Detector(RulePack.builtIn(), Detector.Responses.NONE,
-            (f, isNew) -> findings.put(f.id(), f));
+    private final Detector detector =
+            new Detector(RulePack.builtIn(), Detector.Responses.NONE, (f, isNew) -> findings.put(f.id(), f));
 
     private List<Finding> of(String rule) {
         return findings.values().stream().filter(f -> f.ruleId().equals(rule)).toList();
@@ -35,14 +36,16 @@ class TimeOrderTest {
         return es;
     }
 
-    @Test void fiftyDeletesSeventySecondsApartReadInReverseRaiseNoBurst() {
+    @Test
+    void fiftyDeletesSeventySecondsApartReadInReverseRaiseNoBurst() {
         List<Events.E> es = deletes(50, 70);
         Collections.reverse(es);
         es.forEach(e -> detector.accept(e.json()));
         assertThat(of("overwrite-or-delete-burst")).isEmpty();
     }
 
-    @Test void aRealBurstReadInReverseOrShuffledFiresWithFirstTimeBeforeLastTime() {
+    @Test
+    void aRealBurstReadInReverseOrShuffledFiresWithFirstTimeBeforeLastTime() {
         List<Events.E> es = deletes(60, 1);
         Collections.reverse(es);
         es.forEach(e -> detector.accept(e.json()));
@@ -54,9 +57,11 @@ class TimeOrderTest {
         });
 
         findings.clear();
-        Detector other = new Detector(RulePack.builtIn(), Detector.Responses.NONE, (f, isNew) -> findings.put(f.id(), f));
+        Detector other =
+                new Detector(RulePack.builtIn(), Detector.Responses.NONE, (f, isNew) -> findings.put(f.id(), f));
         List<Events.E> shuffled = new ArrayList<>();
-        for (int i = 0; i < 55; i++) shuffled.add(s3("DeleteObject", "data", "s" + i, 5000 + i).user("bob", "AKIABOBEXAMPLE000001"));
+        for (int i = 0; i < 55; i++)
+            shuffled.add(s3("DeleteObject", "data", "s" + i, 5000 + i).user("bob", "AKIABOBEXAMPLE000001"));
         Collections.shuffle(shuffled, new Random(7));
         shuffled.forEach(e -> other.accept(e.json()));
         assertThat(of("overwrite-or-delete-burst")).singleElement().satisfies(f -> {
@@ -66,7 +71,8 @@ class TimeOrderTest {
         });
     }
 
-    @Test void fortyNineDeletesInAMinuteAndOneAnHourEarlierArrivingLastIsNoBurst() {
+    @Test
+    void fortyNineDeletesInAMinuteAndOneAnHourEarlierArrivingLastIsNoBurst() {
         deletes(49, 1).forEach(e -> detector.accept(e.json()));
         detector.accept(s3("DeleteObject", "data", "late", 1000 - 600).json()); // 10 minutes earlier, arriving late
         assertThat(of("overwrite-or-delete-burst")).isEmpty();
@@ -75,7 +81,8 @@ class TimeOrderTest {
     }
 
     /** Live: the sequence's start (versioning suspended) arrives after its second step (a delete that followed it). */
-    @Test void aSequenceWhoseStartArrivesLateIsStillSeen() {
+    @Test
+    void aSequenceWhoseStartArrivesLateIsStillSeen() {
         Events.E delete = s3("DeleteObject", "finance", "ledger-1", 600);
         Events.E suspend = s3("PutBucketVersioning", "finance", null, 590)
                 .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}");
@@ -87,23 +94,31 @@ class TimeOrderTest {
             assertThat(f.principalArn()).isEqualTo("arn:aws:iam::111122223333:user/analyst");
             assertThat(f.bucket()).isEqualTo("finance");
             assertThat(f.firstTime()).isEqualTo(Events.T0.plusSeconds(600));
-            assertThat(f.evidence()).containsExactly(delete.json().path("eventID").asText());
+            assertThat(f.evidence())
+                    .containsExactly(delete.json().path("eventID").asText());
         });
     }
 
-    @Test void aStartThatHappenedAfterTheStepDoesNotMakeASequence() {
+    @Test
+    void aStartThatHappenedAfterTheStepDoesNotMakeASequence() {
         detector.accept(s3("DeleteObject", "finance", "ledger-1", 600).json());
         detector.accept(s3("PutBucketVersioning", "finance", null, 700)
-                .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}").json());
+                .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}")
+                .json());
         assertThat(of("evasion-then-destructive-writes")).isEmpty();
         // Nor one more than the sequence's span (1 hour) before it.
-        detector.accept(s3("DeleteObject", "b2", "x", 10_000).user("u2", "AKIAU2EXAMPLE0000001").json());
-        detector.accept(s3("PutBucketVersioning", "b2", null, 10_000 - 3_700).user("u2", "AKIAU2EXAMPLE0000001")
-                .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}").json());
+        detector.accept(s3("DeleteObject", "b2", "x", 10_000)
+                .user("u2", "AKIAU2EXAMPLE0000001")
+                .json());
+        detector.accept(s3("PutBucketVersioning", "b2", null, 10_000 - 3_700)
+                .user("u2", "AKIAU2EXAMPLE0000001")
+                .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}")
+                .json());
         assertThat(of("evasion-then-destructive-writes")).isEmpty();
     }
 
-    @Test void externalSortSpillsRunsAndMergesThemInTimeOrder() throws Exception {
+    @Test
+    void externalSortSpillsRunsAndMergesThemInTimeOrder() throws Exception {
         Random rnd = new Random(3);
         List<Long> times = new ArrayList<>();
         try (TimeOrder order = new TimeOrder(4096)) {
@@ -119,7 +134,8 @@ class TimeOrderTest {
     }
 
     /** Offline: a sequence whose records are in reverse order across two files still reads as the sequence it is. */
-    @Test void detectOrdersRecordsByTimeAcrossFiles() throws Exception {
+    @Test
+    void detectOrdersRecordsByTimeAcrossFiles() throws Exception {
         List<Events.E> later = List.of(s3("DeleteObject", "finance", "ledger-1", 600));
         List<Events.E> earlier = List.of(s3("PutBucketVersioning", "finance", null, 100)
                 .doc("VersioningConfiguration", "{\"Status\":\"Suspended\"}"));
@@ -134,7 +150,8 @@ class TimeOrderTest {
         assertThat(rules).contains("evasion-then-destructive-writes", "versioning-suspended");
     }
 
-    @Test void detectOnReversedBurstFilesGivesNoFalseHigh() throws Exception {
+    @Test
+    void detectOnReversedBurstFilesGivesNoFalseHigh() throws Exception {
         List<Events.E> es = deletes(50, 70);
         Collections.reverse(es);
         DetectCommandTest.gzipRecords(dir.resolve("x/trail.json.gz"), es);

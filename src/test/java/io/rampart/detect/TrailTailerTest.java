@@ -22,41 +22,85 @@ import org.junit.jupiter.api.io.TempDir;
 /** The tailer reads each trail record once, across sealing, restarts and a detector that was down. */
 class TrailTailerTest {
     private static final MasterKey MASTER = MasterKey.of(new byte[32]);
-    private static final Principal ATTACKER = new Principal("IAMUser", "111122223333", "arn:aws:iam::111122223333:user/mallory",
-            "AIDAMALLORY", "mallory", "AKIAMALLORY000000001", Optional.empty());
+    private static final Principal ATTACKER = new Principal(
+            "IAMUser",
+            "111122223333",
+            "arn:aws:iam::111122223333:user/mallory",
+            "AIDAMALLORY",
+            "mallory",
+            "AKIAMALLORY000000001",
+            Optional.empty());
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     private Database db;
     private TrailWriter writer;
 
-    @BeforeEach void open() throws Exception {
+    @BeforeEach
+    void open() throws Exception {
         db = new Database(dir.resolve("rampart.db"), 2);
-        writer = TrailWriter.open(dir.resolve("trail"), TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false),
-                MASTER, db, Clock.systemUTC());
+        writer = TrailWriter.open(
+                dir.resolve("trail"),
+                TrailWriter.Options.defaults("111122223333", "us-east-1").withFsync(false),
+                MASTER,
+                db,
+                Clock.systemUTC());
     }
 
-    @AfterEach void close() {
+    @AfterEach
+    void close() {
         writer.close();
         db.close();
     }
 
     private TrailTailer tailer() throws Exception {
-        return new TrailTailer(writer.layout(), new FindingStore(db), RulePack.builtIn(), Detector.Responses.NONE, f -> { }, 50);
+        return new TrailTailer(
+                writer.layout(), new FindingStore(db), RulePack.builtIn(), Detector.Responses.NONE, f -> {}, 50);
     }
 
     private static RequestFacts reencrypt(String key) {
-        return new RequestFacts(Instant.now(), "REQ-" + key, "host", "s3", "CopyObject", "us-east-1", ATTACKER,
-                "AKIAMALLORY000000001", "203.0.113.9", "evil/1.0", "victim", key,
-                Map.of("bucketName", "victim", "key", key, "x-amz-copy-source", "victim/" + key,
-                        "x-amz-server-side-encryption-customer-algorithm", "AES256"),
-                Map.of(), 200, null, null, 0, 0, "AuthHeader", null, null, false, false);
+        return new RequestFacts(
+                Instant.now(),
+                "REQ-" + key,
+                "host",
+                "s3",
+                "CopyObject",
+                "us-east-1",
+                ATTACKER,
+                "AKIAMALLORY000000001",
+                "203.0.113.9",
+                "evil/1.0",
+                "victim",
+                key,
+                Map.of(
+                        "bucketName",
+                        "victim",
+                        "key",
+                        key,
+                        "x-amz-copy-source",
+                        "victim/" + key,
+                        "x-amz-server-side-encryption-customer-algorithm",
+                        "AES256"),
+                Map.of(),
+                200,
+                null,
+                null,
+                0,
+                0,
+                "AuthHeader",
+                null,
+                null,
+                false,
+                false);
     }
 
     private void write(int from, int to) {
         for (int i = from; i < to; i++) writer.recordDurably(reencrypt("k" + i));
     }
 
-    @Test void eachRecordIsProcessedOnceAcrossSealingAndRestarts() throws Exception {
+    @Test
+    void eachRecordIsProcessedOnceAcrossSealingAndRestarts() throws Exception {
         TrailTailer t = tailer();
         write(0, 5);
         t.pass(false);
@@ -81,14 +125,17 @@ class TrailTailerTest {
 
         // One finding, grown over both runs (the engine's state was committed with the position).
         List<Finding> findings = new FindingStore(db).list();
-        assertThat(findings).filteredOn(f -> f.ruleId().equals("in-place-sse-c-reencryption")).singleElement()
+        assertThat(findings)
+                .filteredOn(f -> f.ruleId().equals("in-place-sse-c-reencryption"))
+                .singleElement()
                 .satisfies(f -> {
                     assertThat(f.count()).isEqualTo(14);
                     assertThat(f.accessKeyId()).isEqualTo("AKIAMALLORY000000001");
                 });
     }
 
-    @Test void aLineStillBeingWrittenIsLeftForTheNextPass() throws Exception {
+    @Test
+    void aLineStillBeingWrittenIsLeftForTheNextPass() throws Exception {
         TrailTailer t = tailer();
         write(0, 2);
         t.pass(false);
@@ -103,7 +150,8 @@ class TrailTailerTest {
         t.close();
     }
 
-    @Test void recordsWrittenWhileATailerThatNeverSawARecordWasDownAreNotSkippedAsHistory() throws Exception {
+    @Test
+    void recordsWrittenWhileATailerThatNeverSawARecordWasDownAreNotSkippedAsHistory() throws Exception {
         TrailTailer t = tailer();
         t.pass(false);
         t.close();
@@ -115,7 +163,8 @@ class TrailTailerTest {
         again.close();
     }
 
-    @Test void theFirstStartOnAnExistingTrailBeginsAtItsEnd() throws Exception {
+    @Test
+    void theFirstStartOnAnExistingTrailBeginsAtItsEnd() throws Exception {
         write(0, 3);
         writer.rotateNow();
         TrailTailer t = tailer();
@@ -131,7 +180,9 @@ class TrailTailerTest {
     private Path sealNow() throws Exception {
         java.util.Set<String> before = new java.util.HashSet<>(writer.layout().logFiles());
         writer.rotateNow();
-        List<String> made = writer.layout().logFiles().stream().filter(o -> !before.contains(o)).toList();
+        List<String> made = writer.layout().logFiles().stream()
+                .filter(o -> !before.contains(o))
+                .toList();
         assertThat(made).hasSize(1);
         return writer.layout().resolve(made.get(0));
     }
@@ -144,18 +195,21 @@ class TrailTailerTest {
         return out.toByteArray();
     }
 
-    @Test void corruptHugeAndTruncatedRecordsAreSkippedReportedOnceAndWhatFollowsIsStillSeen() throws Exception {
+    @Test
+    void corruptHugeAndTruncatedRecordsAreSkippedReportedOnceAndWhatFollowsIsStillSeen() throws Exception {
         List<Finding> raised = new java.util.ArrayList<>();
-        TrailTailer t = new TrailTailer(writer.layout(), new FindingStore(db), RulePack.builtIn(), Detector.Responses.NONE,
-                raised::add, 50);
+        TrailTailer t = new TrailTailer(
+                writer.layout(), new FindingStore(db), RulePack.builtIn(), Detector.Responses.NONE, raised::add, 50);
         t.pass(false);
         // A sealed file damaged on disk: a broken record, a 21 MB one, then a good re-encryption.
         write(0, 1);
         Path damaged = sealNow();
         String good = writer.records().of(reencrypt("k1")).toString();
         String huge = "{\"eventTime\":\"2026-01-01T00:00:00Z\",\"junk\":\"" + "A".repeat(21 << 20) + "\"}";
-        Files.write(damaged, gzip(("{\"Records\":[{\"eventTime\":\"2026-01-01T00:00:00Z\",\"a\":}," + huge + "," + good + "]}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Files.write(
+                damaged,
+                gzip(("{\"Records\":[{\"eventTime\":\"2026-01-01T00:00:00Z\",\"a\":}," + huge + "," + good + "]}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         // And one cut short: its second record lost.
         write(2, 4);
         Path cut = sealNow();
@@ -165,29 +219,42 @@ class TrailTailerTest {
         t.pass(true);
         // k1, k2 (before the cut), k4 and k5: nothing stalled.
         assertThat(t.processed()).isEqualTo(4);
-        List<Finding> unreadable = new FindingStore(db).list().stream()
-                .filter(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE)).toList();
-        assertThat(unreadable).hasSize(2).allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
+        List<Finding> unreadable = new FindingStore(db)
+                .list().stream()
+                        .filter(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE))
+                        .toList();
+        assertThat(unreadable)
+                .hasSize(2)
+                .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
         assertThat(unreadable).anySatisfy(f -> {
             assertThat(f.count()).isEqualTo(2);
-            assertThat(f.evidence()).anySatisfy(e -> assertThat(e).contains("record 0").contains("not JSON"))
+            assertThat(f.evidence())
+                    .anySatisfy(e -> assertThat(e).contains("record 0").contains("not JSON"))
                     .anySatisfy(e -> assertThat(e).contains("record 1").contains("longer than"));
         });
-        assertThat(unreadable).anySatisfy(f -> assertThat(f.evidence()).singleElement()
-                .satisfies(e -> assertThat(e).contains("record 1").contains("truncated")));
-        assertThat(raised).filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE)).hasSize(2);
-        assertThat(new FindingStore(db).list()).anySatisfy(f -> assertThat(f.ruleId()).isEqualTo("in-place-sse-c-reencryption"));
+        assertThat(unreadable)
+                .anySatisfy(f -> assertThat(f.evidence())
+                        .singleElement()
+                        .satisfies(e -> assertThat(e).contains("record 1").contains("truncated")));
+        assertThat(raised)
+                .filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE))
+                .hasSize(2);
+        assertThat(new FindingStore(db).list())
+                .anySatisfy(f -> assertThat(f.ruleId()).isEqualTo("in-place-sse-c-reencryption"));
         t.close();
 
         // Restarted: the positions moved past them; nothing is reported or read again.
         TrailTailer again = tailer();
         again.pass(true);
         assertThat(again.processed()).isZero();
-        assertThat(new FindingStore(db).list()).filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE)).hasSize(2);
+        assertThat(new FindingStore(db).list())
+                .filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE))
+                .hasSize(2);
         again.close();
     }
 
-    @Test void anOverLongLineInAnOpenSegmentIsPassedWithoutStallingTheSegment() throws Exception {
+    @Test
+    void anOverLongLineInAnOpenSegmentIsPassedWithoutStallingTheSegment() throws Exception {
         TrailTailer t = tailer();
         write(0, 1);
         t.pass(false);
@@ -196,17 +263,24 @@ class TrailTailerTest {
             segment = s.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
         }
         // Longer than a pass reads: no newline in sight for several passes.
-        Files.writeString(segment, "{\"eventTime\":\"2026-01-01T00:00:00Z\",\"junk\":\"" + "A".repeat(9 << 20),
+        Files.writeString(
+                segment,
+                "{\"eventTime\":\"2026-01-01T00:00:00Z\",\"junk\":\"" + "A".repeat(9 << 20),
                 java.nio.file.StandardOpenOption.APPEND);
         t.pass(false);
         // (Appended here, not by the writer, whose channel writes at its own position.)
-        Files.writeString(segment, "\"}\n" + writer.records().of(reencrypt("k1")) + "\n" + writer.records().of(reencrypt("k2"))
-                + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                segment,
+                "\"}\n" + writer.records().of(reencrypt("k1")) + "\n"
+                        + writer.records().of(reencrypt("k2")) + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
         t.pass(false);
         t.pass(false);
         assertThat(t.processed()).isEqualTo(3);
-        assertThat(new FindingStore(db).list()).filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE))
-                .singleElement().satisfies(f -> assertThat(f.count()).isEqualTo(1));
+        assertThat(new FindingStore(db).list())
+                .filteredOn(f -> f.ruleId().equals(TrailTailer.UNREADABLE_RULE))
+                .singleElement()
+                .satisfies(f -> assertThat(f.count()).isEqualTo(1));
         t.close();
     }
 }

@@ -9,23 +9,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MetricsEndpointTest {
-    @Test void withoutATokenFileTheEndpointListensOnLoopbackOnlyWhateverTheServerAddress() throws Exception {
+    @Test
+    void withoutATokenFileTheEndpointListensOnLoopbackOnlyWhateverTheServerAddress() throws Exception {
         try (ServerMetrics metrics = new ServerMetrics();
-             MetricsEndpoint endpoint = MetricsEndpoint.start(metrics, "0.0.0.0", 0, null)) {
+                MetricsEndpoint endpoint = MetricsEndpoint.start(metrics, "0.0.0.0", 0, null)) {
             assertThat(endpoint.host()).isEqualTo("127.0.0.1");
         }
     }
 
-    @Test void withATokenFileTheEndpointListensOnTheServerAddress() throws Exception {
+    @Test
+    void withATokenFileTheEndpointListensOnTheServerAddress() throws Exception {
         Path token = Files.createTempFile("token", ".txt");
         Files.writeString(token, "a-token-long-enough-0123456789");
         try (ServerMetrics metrics = new ServerMetrics();
-             MetricsEndpoint endpoint = MetricsEndpoint.start(metrics, "0.0.0.0", 0, token)) {
+                MetricsEndpoint endpoint = MetricsEndpoint.start(metrics, "0.0.0.0", 0, token)) {
             assertThat(endpoint.host()).isEqualTo("0.0.0.0");
         }
     }
 
-    @Test void aShortTokenIsRefusedAtStart() throws Exception {
+    @Test
+    void aShortTokenIsRefusedAtStart() throws Exception {
         Path token = Files.createTempFile("token", ".txt");
         Files.writeString(token, "short\n");
         try (ServerMetrics metrics = new ServerMetrics()) {

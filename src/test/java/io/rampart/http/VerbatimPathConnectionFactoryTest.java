@@ -7,14 +7,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class VerbatimPathConnectionFactoryTest {
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "/b/../../x            | /_/_/b/../../x",
-            "/b/./a/..             | /_/b/./a/..",
-            "/b/a..b/.hidden/...   | /b/a..b/.hidden/...",
-            "/b/x?prefix=../y      | /b/x?prefix=../y",
-            "/b/key.txt            | /b/key.txt",
-            "*                     | *",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/b/../../x            | /_/_/b/../../x",
+                "/b/./a/..             | /_/b/./a/..",
+                "/b/a..b/.hidden/...   | /b/a..b/.hidden/...",
+                "/b/x?prefix=../y      | /b/x?prefix=../y",
+                "/b/key.txt            | /b/key.txt",
+                "*                     | *",
+            })
     void onlyPathsWithDotDotSegmentsArePadded(String in, String out) {
         assertThat(VerbatimPathConnectionFactory.padded(in.trim())).isEqualTo(out.trim());
     }

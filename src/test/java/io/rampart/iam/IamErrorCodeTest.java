@@ -6,11 +6,13 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class IamErrorCodeTest {
-    @Test void eachWireCodeIsRaisedByOneConstant() {
+    @Test
+    void eachWireCodeIsRaisedByOneConstant() {
         assertThat(Arrays.stream(IamErrorCode.values()).map(IamErrorCode::code)).doesNotHaveDuplicates();
     }
 
-    @Test void exceptionCarriesTheCodeStatusAndDefaultMessage() {
+    @Test
+    void exceptionCarriesTheCodeStatusAndDefaultMessage() {
         IamException e = new IamException(IamErrorCode.REPORT_NOT_PRESENT);
         assertThat(e.code()).isEqualTo("ReportNotPresent");
         assertThat(e.status()).isEqualTo(410);

@@ -19,16 +19,19 @@ class IamIdsTest {
         assertThat(id).startsWith(prefix).hasSize(21).matches("[A-Z2-7]+");
     }
 
-    @Test void anUnknownEntityKindIsRefused() {
+    @Test
+    void anUnknownEntityKindIsRefused() {
         assertThatThrownBy(() -> IamIds.entityId("bucket")).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test void longLivedAndTemporaryKeysAreTwentyCharactersAkiaAndAsia() {
+    @Test
+    void longLivedAndTemporaryKeysAreTwentyCharactersAkiaAndAsia() {
         assertThat(IamIds.longLivedKeyId()).startsWith("AKIA").hasSize(20).matches("[A-Z2-7]+");
         assertThat(IamIds.temporaryKeyId()).startsWith("ASIA").hasSize(20).matches("[A-Z2-7]+");
     }
 
-    @Test void secretsAreFortyBase64CharactersAndDoNotRepeat() {
+    @Test
+    void secretsAreFortyBase64CharactersAndDoNotRepeat() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
             String s = IamIds.secret();
@@ -37,7 +40,8 @@ class IamIdsTest {
         }
     }
 
-    @Test void randomDigitsNeverStartWithZero() {
+    @Test
+    void randomDigitsNeverStartWithZero() {
         for (int i = 0; i < 1000; i++) {
             assertThat(IamIds.randomDigits(12)).hasSize(12).matches("[1-9][0-9]{11}");
         }

@@ -14,30 +14,38 @@ import org.junit.jupiter.api.Test;
 class SessionsOnPostgresTest extends SessionsTest {
     private final MetadataLocation.Postgres location = TestPostgres.freshDatabase();
 
-    @Override protected Database openDatabase() throws Exception {
+    @Override
+    protected Database openDatabase() throws Exception {
         return Database.open(location, Path.of("unused"));
     }
 
     /** What PostgreSQL holds of a session's secret and token is sealed: the rows, as any reader of the database sees them. */
-    @Override @Test void secretsAndTokensAreSealedInTheDatabaseFiles() throws Exception {
+    @Override
+    @Test
+    void secretsAndTokensAreSealedInTheDatabaseFiles() throws Exception {
         Sessions.Issued issued = role("sealed", NOW, Duration.ofHours(1), false, null);
         db.close();
         db = openDatabase();
         int rows = db.read(c -> {
             int n = 0;
-            try (var ps = c.prepareStatement("SELECT secret, token FROM sts_sessions"); var rs = ps.executeQuery()) {
+            try (var ps = c.prepareStatement("SELECT secret, token FROM sts_sessions");
+                    var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     n++;
                     for (int i = 1; i <= 2; i++) {
                         assertThat(new String(rs.getBytes(i), StandardCharsets.ISO_8859_1))
-                                .doesNotContain(issued.secretKey()).doesNotContain(issued.sessionToken());
+                                .doesNotContain(issued.secretKey())
+                                .doesNotContain(issued.sessionToken());
                     }
                 }
             }
             return n;
         });
         assertThat(rows).isEqualTo(1);
-        assertThat(new Sessions(db, MASTER).find(issued.session().accessKeyId()).orElseThrow().secretKey())
+        assertThat(new Sessions(db, MASTER)
+                        .find(issued.session().accessKeyId())
+                        .orElseThrow()
+                        .secretKey())
                 .isEqualTo(issued.secretKey());
     }
 }

@@ -25,7 +25,9 @@ class SessionsTest {
     private static final String ACCOUNT = "111122223333";
     static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     Database db;
     Sessions sessions;
 
@@ -34,22 +36,37 @@ class SessionsTest {
         return new Database(dir.resolve("rampart.db"), 2);
     }
 
-    @BeforeEach void open() throws Exception {
+    @BeforeEach
+    void open() throws Exception {
         db = openDatabase();
         sessions = new Sessions(db, MASTER);
     }
 
-    @AfterEach void close() {
+    @AfterEach
+    void close() {
         db.close();
     }
 
     Sessions.Issued role(String owner, Instant issued, Duration lasting, boolean mfa, String sourceKey) {
-        return sessions.create(ACCOUNT, "role", owner, "s-" + owner, "AROAEXAMPLE:" + owner,
-                "arn:aws:sts::" + ACCOUNT + ":assumed-role/" + owner + "/s-" + owner, issued, issued.plus(lasting),
-                Optional.empty(), List.of(), mfa, Optional.empty(), Map.of("team", "blue"), sourceKey);
+        return sessions.create(
+                ACCOUNT,
+                "role",
+                owner,
+                "s-" + owner,
+                "AROAEXAMPLE:" + owner,
+                "arn:aws:sts::" + ACCOUNT + ":assumed-role/" + owner + "/s-" + owner,
+                issued,
+                issued.plus(lasting),
+                Optional.empty(),
+                List.of(),
+                mfa,
+                Optional.empty(),
+                Map.of("team", "blue"),
+                sourceKey);
     }
 
-    @Test void anAssumedRoleSessionIsFoundWithItsCredentialsAndAnAssumedRolePrincipal() {
+    @Test
+    void anAssumedRoleSessionIsFoundWithItsCredentialsAndAnAssumedRolePrincipal() {
         Sessions.Issued issued = role("ops", NOW, Duration.ofHours(1), true, "AKIASOURCE");
         String id = issued.session().accessKeyId();
         assertThat(id).startsWith("ASIA").hasSize(20);
@@ -70,50 +87,77 @@ class SessionsTest {
         assertThat(sessions.find("ASIANOSUCHSESSION000")).isEmpty();
     }
 
-    @Test void aGetSessionTokenSessionIsTheUserItself() {
-        Sessions.Issued issued = sessions.create(ACCOUNT, "user", "alice", "alice", "AIDAALICE",
-                "arn:aws:iam::" + ACCOUNT + ":user/alice", NOW, NOW.plusSeconds(900), Optional.empty(), List.of(), false,
-                Optional.empty(), Map.of(), "AKIAALICE");
-        Principal p = sessions.find(issued.session().accessKeyId()).orElseThrow().principal();
+    @Test
+    void aGetSessionTokenSessionIsTheUserItself() {
+        Sessions.Issued issued = sessions.create(
+                ACCOUNT,
+                "user",
+                "alice",
+                "alice",
+                "AIDAALICE",
+                "arn:aws:iam::" + ACCOUNT + ":user/alice",
+                NOW,
+                NOW.plusSeconds(900),
+                Optional.empty(),
+                List.of(),
+                false,
+                Optional.empty(),
+                Map.of(),
+                "AKIAALICE");
+        Principal p =
+                sessions.find(issued.session().accessKeyId()).orElseThrow().principal();
         assertThat(p.type()).isEqualTo("IAMUser");
         assertThat(p.userName()).isEqualTo("alice");
         assertThat(p.mfaAuthenticated()).isFalse();
     }
 
-    @Test void secretsAndTokensAreSealedInTheDatabaseFiles() throws Exception {
+    @Test
+    void secretsAndTokensAreSealedInTheDatabaseFiles() throws Exception {
         Sessions.Issued issued = role("sealed", NOW, Duration.ofHours(1), false, null);
         db.close();
         db = openDatabase();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(f -> f.getFileName().toString().startsWith("rampart.db")).toList();
+            files = s.filter(f -> f.getFileName().toString().startsWith("rampart.db"))
+                    .toList();
         }
         assertThat(files).isNotEmpty();
         for (Path f : files) {
             String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-            assertThat(bytes).as(f.toString()).doesNotContain(issued.secretKey()).doesNotContain(issued.sessionToken());
+            assertThat(bytes)
+                    .as(f.toString())
+                    .doesNotContain(issued.secretKey())
+                    .doesNotContain(issued.sessionToken());
         }
         // And they still open with the master key.
-        assertThat(new Sessions(db, MASTER).find(issued.session().accessKeyId()).orElseThrow().secretKey())
+        assertThat(new Sessions(db, MASTER)
+                        .find(issued.session().accessKeyId())
+                        .orElseThrow()
+                        .secretKey())
                 .isEqualTo(issued.secretKey());
     }
 
-    @Test void activeAndCreatedWithListOnlySessionsThatHaveNotEnded() {
+    @Test
+    void activeAndCreatedWithListOnlySessionsThatHaveNotEnded() {
         Sessions.Issued first = role("ops", NOW.minusSeconds(60), Duration.ofHours(1), false, "AKIASTOLEN");
         Sessions.Issued second = role("ops", NOW, Duration.ofHours(1), false, "AKIAOTHER");
         role("ops", NOW.minus(2, ChronoUnit.HOURS), Duration.ofHours(1), false, "AKIASTOLEN");
         role("dev", NOW, Duration.ofHours(1), false, "AKIASTOLEN");
 
-        assertThat(sessions.active(ACCOUNT, "role", "ops", NOW)).extracting(Sessions.Session::accessKeyId)
+        assertThat(sessions.active(ACCOUNT, "role", "ops", NOW))
+                .extracting(Sessions.Session::accessKeyId)
                 .containsExactly(first.session().accessKeyId(), second.session().accessKeyId());
-        assertThat(sessions.createdWith("AKIASTOLEN", NOW)).extracting(Sessions.Session::owner)
+        assertThat(sessions.createdWith("AKIASTOLEN", NOW))
+                .extracting(Sessions.Session::owner)
                 .containsExactly("ops", "dev");
     }
 
-    @Test void expiringEndsASessionOnceAndTheVerifierSeesItAtOnce() {
+    @Test
+    void expiringEndsASessionOnceAndTheVerifierSeesItAtOnce() {
         Sessions.Issued s = role("revoked", NOW.minusSeconds(10), Duration.ofHours(1), false, null);
         String id = s.session().accessKeyId();
-        assertThat(sessions.find(id).orElseThrow().expiration()).contains(NOW.minusSeconds(10).plus(Duration.ofHours(1)));
+        assertThat(sessions.find(id).orElseThrow().expiration())
+                .contains(NOW.minusSeconds(10).plus(Duration.ofHours(1)));
 
         assertThat(sessions.expire(List.of(id), NOW)).isEqualTo(1);
         assertThat(sessions.expire(List.of(id), NOW)).as("already ended").isZero();
@@ -121,10 +165,16 @@ class SessionsTest {
         assertThat(sessions.active(ACCOUNT, "role", "revoked", NOW)).isEmpty();
     }
 
-    @Test void purgeDropsOnlySessionsThatEndedMoreThanADayAgo() {
-        String old = role("old", NOW.minus(3, ChronoUnit.DAYS), Duration.ofHours(1), false, null).session().accessKeyId();
-        String recent = role("recent", NOW.minus(20, ChronoUnit.HOURS), Duration.ofHours(1), false, null).session().accessKeyId();
-        String live = role("live", NOW, Duration.ofHours(1), false, null).session().accessKeyId();
+    @Test
+    void purgeDropsOnlySessionsThatEndedMoreThanADayAgo() {
+        String old = role("old", NOW.minus(3, ChronoUnit.DAYS), Duration.ofHours(1), false, null)
+                .session()
+                .accessKeyId();
+        String recent = role("recent", NOW.minus(20, ChronoUnit.HOURS), Duration.ofHours(1), false, null)
+                .session()
+                .accessKeyId();
+        String live =
+                role("live", NOW, Duration.ofHours(1), false, null).session().accessKeyId();
 
         assertThat(sessions.purgeExpired(NOW)).isEqualTo(1);
         assertThat(sessions.session(old)).isEmpty();

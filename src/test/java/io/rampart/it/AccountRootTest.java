@@ -29,25 +29,31 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 class AccountRootTest {
     private static final String ADMIN = "admin";
     private static final String POLICY = "arn:aws:iam::aws:policy/AdministratorAccess";
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
     private static RampartServer server;
     private static IamClient admin;
     private static String account;
     private static AwsBasicCredentials mallory;
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         admin = RAMPART.iam();
         account = server.accountId();
         admin.createUser(b -> b.userName("mallory"));
         AccessKey k = admin.createAccessKey(b -> b.userName("mallory")).accessKey();
         mallory = AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey());
-        admin.putUserPolicy(b -> b.userName("mallory").policyName("iam-everything").policyDocument("""
+        admin.putUserPolicy(
+                b -> b.userName("mallory").policyName("iam-everything").policyDocument("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"}]}"""));
         admin.createRole(b -> b.roleName("iam-operator").assumeRolePolicyDocument("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:user/mallory"},
                  "Action":"sts:AssumeRole"}]}""".formatted(account)));
-        admin.putRolePolicy(b -> b.roleName("iam-operator").policyName("iam-everything").policyDocument("""
+        admin.putRolePolicy(
+                b -> b.roleName("iam-operator").policyName("iam-everything").policyDocument("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"""));
         admin.createGroup(b -> b.groupName("ops"));
     }
@@ -57,31 +63,63 @@ class AccountRootTest {
         List<Arguments> calls = List.of(
                 call("CreateAccessKey", c -> c.createAccessKey(b -> b.userName(ADMIN))),
                 call("CreateAccessKey", c -> c.createAccessKey(b -> b.userName("ADMIN"))),
-                call("UpdateAccessKey", c -> c.updateAccessKey(b -> b.userName(ADMIN).accessKeyId(RampartServer.ACCESS_KEY)
-                        .status(StatusType.INACTIVE))),
-                call("DeleteAccessKey", c -> c.deleteAccessKey(b -> b.userName(ADMIN).accessKeyId(RampartServer.ACCESS_KEY))),
-                call("AttachUserPolicy", c -> c.attachUserPolicy(b -> b.userName(ADMIN).policyArn(POLICY))),
-                call("DetachUserPolicy", c -> c.detachUserPolicy(b -> b.userName(ADMIN).policyArn(POLICY))),
-                call("PutUserPolicy", c -> c.putUserPolicy(b -> b.userName(ADMIN).policyName("lockout").policyDocument("""
+                call(
+                        "UpdateAccessKey",
+                        c -> c.updateAccessKey(b -> b.userName(ADMIN)
+                                .accessKeyId(RampartServer.ACCESS_KEY)
+                                .status(StatusType.INACTIVE))),
+                call(
+                        "DeleteAccessKey",
+                        c -> c.deleteAccessKey(b -> b.userName(ADMIN).accessKeyId(RampartServer.ACCESS_KEY))),
+                call(
+                        "AttachUserPolicy",
+                        c -> c.attachUserPolicy(b -> b.userName(ADMIN).policyArn(POLICY))),
+                call(
+                        "DetachUserPolicy",
+                        c -> c.detachUserPolicy(b -> b.userName(ADMIN).policyArn(POLICY))),
+                call(
+                        "PutUserPolicy",
+                        c -> c.putUserPolicy(
+                                b -> b.userName(ADMIN).policyName("lockout").policyDocument("""
                         {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"""))),
-                call("DeleteUserPolicy", c -> c.deleteUserPolicy(b -> b.userName(ADMIN).policyName("lockout"))),
+                call(
+                        "DeleteUserPolicy",
+                        c -> c.deleteUserPolicy(b -> b.userName(ADMIN).policyName("lockout"))),
                 call("DeleteUser", c -> c.deleteUser(b -> b.userName(ADMIN))),
                 call("UpdateUser", c -> c.updateUser(b -> b.userName(ADMIN).newUserName("not-admin"))),
                 call("UpdateUser", c -> c.updateUser(b -> b.userName("mallory").newUserName(ADMIN))),
-                call("CreateLoginProfile", c -> c.createLoginProfile(b -> b.userName(ADMIN).password("Correct-Horse-9"))),
-                call("UpdateLoginProfile", c -> c.updateLoginProfile(b -> b.userName(ADMIN).password("Correct-Horse-9"))),
+                call(
+                        "CreateLoginProfile",
+                        c -> c.createLoginProfile(b -> b.userName(ADMIN).password("Correct-Horse-9"))),
+                call(
+                        "UpdateLoginProfile",
+                        c -> c.updateLoginProfile(b -> b.userName(ADMIN).password("Correct-Horse-9"))),
                 call("DeleteLoginProfile", c -> c.deleteLoginProfile(b -> b.userName(ADMIN))),
-                call("EnableMFADevice", c -> c.enableMFADevice(b -> b.userName(ADMIN)
-                        .serialNumber("arn:aws:iam::" + account + ":mfa/attacker").authenticationCode1("123456")
-                        .authenticationCode2("654321"))),
-                call("DeactivateMFADevice", c -> c.deactivateMFADevice(b -> b.userName(ADMIN)
-                        .serialNumber("arn:aws:iam::" + account + ":mfa/admin"))),
-                call("AddUserToGroup", c -> c.addUserToGroup(b -> b.groupName("ops").userName(ADMIN))),
-                call("RemoveUserFromGroup", c -> c.removeUserFromGroup(b -> b.groupName("ops").userName(ADMIN))),
-                call("PutUserPermissionsBoundary", c -> c.putUserPermissionsBoundary(b -> b.userName(ADMIN)
-                        .permissionsBoundary("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"))),
+                call(
+                        "EnableMFADevice",
+                        c -> c.enableMFADevice(b -> b.userName(ADMIN)
+                                .serialNumber("arn:aws:iam::" + account + ":mfa/attacker")
+                                .authenticationCode1("123456")
+                                .authenticationCode2("654321"))),
+                call(
+                        "DeactivateMFADevice",
+                        c -> c.deactivateMFADevice(
+                                b -> b.userName(ADMIN).serialNumber("arn:aws:iam::" + account + ":mfa/admin"))),
+                call(
+                        "AddUserToGroup",
+                        c -> c.addUserToGroup(b -> b.groupName("ops").userName(ADMIN))),
+                call(
+                        "RemoveUserFromGroup",
+                        c -> c.removeUserFromGroup(b -> b.groupName("ops").userName(ADMIN))),
+                call(
+                        "PutUserPermissionsBoundary",
+                        c -> c.putUserPermissionsBoundary(b -> b.userName(ADMIN)
+                                .permissionsBoundary("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"))),
                 call("DeleteUserPermissionsBoundary", c -> c.deleteUserPermissionsBoundary(b -> b.userName(ADMIN))),
-                call("TagUser", c -> c.tagUser(b -> b.userName(ADMIN).tags(t -> t.key("team").value("none")))),
+                call(
+                        "TagUser",
+                        c -> c.tagUser(
+                                b -> b.userName(ADMIN).tags(t -> t.key("team").value("none")))),
                 call("UntagUser", c -> c.untagUser(b -> b.userName(ADMIN).tagKeys("team"))));
         return calls.stream();
     }
@@ -100,20 +138,31 @@ class AccountRootTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void roleSessionWithIamStarCannotChangeTheAdmin(String action, Consumer<IamClient> call) {
-        Credentials c = server.sts(mallory).assumeRole(b -> b.roleArn("arn:aws:iam::" + account + ":role/iam-operator")
-                .roleSessionName("takeover")).credentials();
-        assertRefused(server.iam(session(c)), "arn:aws:sts::" + account + ":assumed-role/iam-operator/takeover", action, call);
+        Credentials c = server.sts(mallory)
+                .assumeRole(b -> b.roleArn("arn:aws:iam::" + account + ":role/iam-operator")
+                        .roleSessionName("takeover"))
+                .credentials();
+        assertRefused(
+                server.iam(session(c)),
+                "arn:aws:sts::" + account + ":assumed-role/iam-operator/takeover",
+                action,
+                call);
         assertAdminUnchanged();
     }
 
-    @Test void sessionTokenOfTheAttackerCannotMintAnAdminKey() {
+    @Test
+    void sessionTokenOfTheAttackerCannotMintAnAdminKey() {
         Credentials c = server.sts(mallory).getSessionToken().credentials();
-        assertRefused(server.iam(session(c)), "arn:aws:iam::" + account + ":user/mallory", "CreateAccessKey",
+        assertRefused(
+                server.iam(session(c)),
+                "arn:aws:iam::" + account + ":user/mallory",
+                "CreateAccessKey",
                 cl -> cl.createAccessKey(b -> b.userName(ADMIN)));
         assertAdminUnchanged();
     }
 
-    @Test void attackerStillManagesOrdinaryUsersAndMayReadTheAdmin() {
+    @Test
+    void attackerStillManagesOrdinaryUsersAndMayReadTheAdmin() {
         IamClient m = server.iam(mallory);
         m.createUser(b -> b.userName("intern"));
         AccessKey k = m.createAccessKey(b -> b.userName("intern")).accessKey();
@@ -126,13 +175,16 @@ class AccountRootTest {
         m.deleteUser(b -> b.userName("intern"));
         assertThat(m.listUsers().users()).extracting(u -> u.userName()).doesNotContain("intern");
         // Reads stay governed by policy: an auditor sees the admin's keys, but cannot act on them.
-        assertThat(m.listAccessKeys(b -> b.userName(ADMIN)).accessKeyMetadata()).extracting(AccessKeyMetadata::accessKeyId)
+        assertThat(m.listAccessKeys(b -> b.userName(ADMIN)).accessKeyMetadata())
+                .extracting(AccessKeyMetadata::accessKeyId)
                 .containsExactly(RampartServer.ACCESS_KEY);
     }
 
-    @Test void adminStillManagesItsOwnKeys() {
+    @Test
+    void adminStillManagesItsOwnKeys() {
         AccessKey second = admin.createAccessKey(b -> b.userName(ADMIN)).accessKey();
-        admin.updateAccessKey(b -> b.userName(ADMIN).accessKeyId(second.accessKeyId()).status(StatusType.INACTIVE));
+        admin.updateAccessKey(
+                b -> b.userName(ADMIN).accessKeyId(second.accessKeyId()).status(StatusType.INACTIVE));
         assertThat(admin.listAccessKeys(b -> b.userName(ADMIN)).accessKeyMetadata())
                 .extracting(AccessKeyMetadata::accessKeyId, AccessKeyMetadata::status)
                 .contains(org.assertj.core.groups.Tuple.tuple(second.accessKeyId(), StatusType.INACTIVE));
@@ -144,9 +196,11 @@ class AccountRootTest {
         assertThatThrownBy(() -> call.accept(client)).isInstanceOfSatisfying(IamException.class, e -> {
             assertThat(e.statusCode()).isEqualTo(403);
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
-            assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("User: " + callerArn + " is not authorized to perform: iam:"
-                    + action + " on resource: arn:aws:iam::" + account + ":user/admin with an explicit deny: the account's "
-                    + "root user can be managed only by itself");
+            assertThat(e.awsErrorDetails().errorMessage())
+                    .isEqualTo("User: " + callerArn + " is not authorized to perform: iam:"
+                            + action + " on resource: arn:aws:iam::" + account
+                            + ":user/admin with an explicit deny: the account's "
+                            + "root user can be managed only by itself");
         });
     }
 
@@ -156,7 +210,8 @@ class AccountRootTest {
                 .extracting(AccessKeyMetadata::accessKeyId, AccessKeyMetadata::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(RampartServer.ACCESS_KEY, StatusType.ACTIVE));
         assertThat(admin.listUserPolicies(b -> b.userName(ADMIN)).policyNames()).isEmpty();
-        assertThat(admin.listAttachedUserPolicies(b -> b.userName(ADMIN)).attachedPolicies()).isEmpty();
+        assertThat(admin.listAttachedUserPolicies(b -> b.userName(ADMIN)).attachedPolicies())
+                .isEmpty();
         assertThat(admin.listGroupsForUser(b -> b.userName(ADMIN)).groups()).isEmpty();
         var user = admin.getUser(b -> b.userName(ADMIN)).user();
         assertThat(user.permissionsBoundary()).isNull();

@@ -1,7 +1,6 @@
 package io.rampart.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +38,7 @@ class AdminBreakGlassTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] SSE_C_ALLOWED = {"--allow-sse-c-over-http", "--allow-sse-c-on-new-buckets"};
 
-    record Run(int exit, String out, String err) { }
+    record Run(int exit, String out, String err) {}
 
     static Run admin(Path dataDir, String... args) {
         StringWriter out = new StringWriter();
@@ -56,11 +55,14 @@ class AdminBreakGlassTest {
     }
 
     static S3Client client(int port, String accessKey, String secretKey) {
-        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .forcePathStyle(true).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30))).build();
+                .forcePathStyle(true)
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)))
+                .build();
     }
-
 
     /** null when the call succeeds, else its S3 error code. */
     static String errorOf(S3Client s3) {
@@ -76,20 +78,28 @@ class AdminBreakGlassTest {
         try {
             return TrailQuery.all().run(TrailLayout.ofDataDir(dataDir)).stream()
                     .filter(r -> "rampart.admin".equals(r.path("eventSource").asText()))
-                    .filter(r -> eventName.equals(r.path("eventName").asText())).toList();
+                    .filter(r -> eventName.equals(r.path("eventName").asText()))
+                    .toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    static JsonNode awaitAdminRecord(Path dataDir, String eventName, Predicate<JsonNode> match) throws InterruptedException {
-        return Await.value("a rampart.admin " + eventName + " record in the trail",
-                () -> adminRecords(dataDir, eventName).stream().filter(match).findFirst().orElse(null));
+    static JsonNode awaitAdminRecord(Path dataDir, String eventName, Predicate<JsonNode> match)
+            throws InterruptedException {
+        return Await.value(
+                "a rampart.admin " + eventName + " record in the trail",
+                () -> adminRecords(dataDir, eventName).stream()
+                        .filter(match)
+                        .findFirst()
+                        .orElse(null));
     }
 
     static void stop(Process p) throws InterruptedException {
         p.destroy();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("server stopped on SIGTERM").isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                .as("server stopped on SIGTERM")
+                .isTrue();
     }
 
     @Test
@@ -99,14 +109,20 @@ class AdminBreakGlassTest {
         Process first = ChildServer.start(dir, port, new CopyOnWriteArrayList<>(), SSE_C_ALLOWED);
         String findingId;
         try (S3Client root = ChildServer.client(port)) {
-            // The attack, by the admin's own (stolen) key: an in-place SSE-C re-encryption. The detector deactivates it.
+            // The attack, by the admin's own (stolen) key: an in-place SSE-C re-encryption. The detector deactivates
+            // it.
             root.createBucket(b -> b.bucket("vault"));
             root.putObject(b -> b.bucket("vault").key("ledger.csv"), RequestBody.fromString("precious"));
             SseCKey ransom = SseCKey.random();
-            root.copyObject(b -> b.sourceBucket("vault").sourceKey("ledger.csv").destinationBucket("vault")
-                    .destinationKey("ledger.csv").sseCustomerAlgorithm("AES256").sseCustomerKey(ransom.base64())
+            root.copyObject(b -> b.sourceBucket("vault")
+                    .sourceKey("ledger.csv")
+                    .destinationBucket("vault")
+                    .destinationKey("ledger.csv")
+                    .sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(ransom.base64())
                     .sseCustomerKeyMD5(ransom.md5()));
-            assertThat(Await.value("the admin key refused", () -> errorOf(root))).isEqualTo("403 InvalidAccessKeyId");
+            assertThat(Await.value("the admin key refused", () -> errorOf(root)))
+                    .isEqualTo("403 InvalidAccessKeyId");
         } finally {
             stop(first);
         }
@@ -125,7 +141,8 @@ class AdminBreakGlassTest {
         Process second = ChildServer.start(dir, port, output, SSE_C_ALLOWED);
         try (S3Client root = ChildServer.client(port)) {
             String startup = String.join("\n", output);
-            assertThat(startup).contains("ADMIN ACCESS KEY " + RampartServer.ACCESS_KEY + " IS INACTIVE")
+            assertThat(startup)
+                    .contains("ADMIN ACCESS KEY " + RampartServer.ACCESS_KEY + " IS INACTIVE")
                     .contains("deactivated by finding " + findingId + " (in-place-sse-c-reencryption")
                     .contains("rampart admin findings resolve " + findingId + " --data-dir " + dir)
                     .contains("rampart admin create-admin-key --data-dir " + dir);
@@ -134,40 +151,59 @@ class AdminBreakGlassTest {
             // Break glass while the server runs: a new admin pair, printed as at first start, works at once.
             Run created = admin(dir, "create-admin-key");
             assertThat(created.exit()).as(created.err()).isZero();
-            Matcher m = Pattern.compile("Admin credentials for account (\\d{12}) \\(user admin\\):\\n  export AWS_ACCESS_KEY_ID=(AKIA\\w+)"
-                    + "\\n  export AWS_SECRET_ACCESS_KEY=(\\S+)\\n").matcher(created.out());
+            Matcher m = Pattern.compile(
+                            "Admin credentials for account (\\d{12}) \\(user admin\\):\\n  export AWS_ACCESS_KEY_ID=(AKIA\\w+)"
+                                    + "\\n  export AWS_SECRET_ACCESS_KEY=(\\S+)\\n")
+                    .matcher(created.out());
             assertThat(m.find()).as(created.out()).isTrue();
             String newKey = m.group(2);
             String newSecret = m.group(3);
             try (S3Client fresh = client(port, newKey, newSecret)) {
-                assertThat(fresh.listBuckets().buckets()).extracting(b -> b.name()).contains("vault");
+                assertThat(fresh.listBuckets().buckets())
+                        .extracting(b -> b.name())
+                        .contains("vault");
             }
 
             // The old key, which the server has cached as inactive, comes back within the drain interval.
             Run activated = admin(dir, "activate-key", RampartServer.ACCESS_KEY);
             assertThat(activated.exit()).as(activated.err()).isZero();
             assertThat(activated.out()).contains("is now Active").contains("Finding " + findingId);
-            assertThat(Await.value("the old admin key accepted again", () -> errorOf(root) == null ? "ok" : null)).isEqualTo("ok");
+            assertThat(Await.value("the old admin key accepted again", () -> errorOf(root) == null ? "ok" : null))
+                    .isEqualTo("ok");
 
             Run resolved = admin(dir, "findings", "resolve", findingId, "--yes");
             assertThat(resolved.exit()).as(resolved.err()).isZero();
             assertThat(resolved.out()).contains("Resolved " + findingId).contains("block-sse-c vault: reversed");
             Run keys = admin(dir, "list-keys", "--user", "admin", "--json");
             assertThat(keys.exit()).as(keys.err()).isZero();
-            assertThat(JSON.readTree(keys.out()).path("accessKeys").findValuesAsText("status")).containsExactly("Active", "Active");
+            assertThat(JSON.readTree(keys.out()).path("accessKeys").findValuesAsText("status"))
+                    .containsExactly("Active", "Active");
 
             // Each action is in the trail, as the account root acting from localhost; the secret never is.
-            JsonNode create = awaitAdminRecord(dir, "create-admin-key",
-                    r -> newKey.equals(r.path("responseElements").path("accessKeyId").asText()));
+            JsonNode create = awaitAdminRecord(
+                    dir,
+                    "create-admin-key",
+                    r -> newKey.equals(
+                            r.path("responseElements").path("accessKeyId").asText()));
             assertThat(create.path("userIdentity").path("type").asText()).isEqualTo("Root");
             assertThat(create.path("sourceIPAddress").asText()).isEqualTo("localhost");
             assertThat(create.path("eventType").asText()).isEqualTo("AwsApiCall");
             assertThat(create.toString()).doesNotContain(newSecret);
-            awaitAdminRecord(dir, "activate-key", r -> RampartServer.ACCESS_KEY.equals(r.path("requestParameters")
-                    .path("accessKeyId").asText()));
-            awaitAdminRecord(dir, "findings-resolve", r -> findingId.equals(r.path("requestParameters").path("findingId").asText()));
-            awaitAdminRecord(dir, "DetectorResponseReversed", r -> "block-sse-c".equals(r.path("requestParameters")
-                    .path("action").asText()));
+            awaitAdminRecord(
+                    dir,
+                    "activate-key",
+                    r -> RampartServer.ACCESS_KEY.equals(
+                            r.path("requestParameters").path("accessKeyId").asText()));
+            awaitAdminRecord(
+                    dir,
+                    "findings-resolve",
+                    r -> findingId.equals(
+                            r.path("requestParameters").path("findingId").asText()));
+            awaitAdminRecord(
+                    dir,
+                    "DetectorResponseReversed",
+                    r -> "block-sse-c"
+                            .equals(r.path("requestParameters").path("action").asText()));
             awaitAdminRecord(dir, "findings-list", r -> true);
 
             // Deactivating offline a key the running server has just accepted (and cached) takes effect promptly too.
@@ -175,15 +211,21 @@ class AdminBreakGlassTest {
                 assertThat(errorOf(fresh)).isNull();
                 Run off = admin(dir, "deactivate-key", newKey);
                 assertThat(off.exit()).as(off.err()).isZero();
-                assertThat(Await.value("the new key refused", () -> errorOf(fresh))).isEqualTo("403 InvalidAccessKeyId");
-                awaitAdminRecord(dir, "deactivate-key", r -> newKey.equals(r.path("requestParameters").path("accessKeyId").asText()));
+                assertThat(Await.value("the new key refused", () -> errorOf(fresh)))
+                        .isEqualTo("403 InvalidAccessKeyId");
+                awaitAdminRecord(
+                        dir,
+                        "deactivate-key",
+                        r -> newKey.equals(
+                                r.path("requestParameters").path("accessKeyId").asText()));
             }
 
             // With the server stopped, an action waits in the database and reaches the trail at the next start.
             stop(second);
             Run on = admin(dir, "activate-key", newKey);
             assertThat(on.exit()).as(on.err()).isZero();
-            Predicate<JsonNode> activatesNewKey = r -> newKey.equals(r.path("requestParameters").path("accessKeyId").asText());
+            Predicate<JsonNode> activatesNewKey = r -> newKey.equals(
+                    r.path("requestParameters").path("accessKeyId").asText());
             assertThat(adminRecords(dir, "activate-key")).noneMatch(activatesNewKey);
             Process third = ChildServer.start(dir, port, new CopyOnWriteArrayList<>(), SSE_C_ALLOWED);
             try (S3Client fresh = client(port, newKey, newSecret)) {
@@ -231,7 +273,11 @@ class AdminBreakGlassTest {
         assertThat(keyless.err()).contains("the master key is needed");
         assertThat(keyless.out()).doesNotContain("AWS_SECRET_ACCESS_KEY");
         // ...and works with it given explicitly.
-        Run withFile = admin(dir, "create-admin-key", "--master-key-file", dir.resolve("master.key.elsewhere").toString());
+        Run withFile = admin(
+                dir,
+                "create-admin-key",
+                "--master-key-file",
+                dir.resolve("master.key.elsewhere").toString());
         assertThat(withFile.exit()).as(withFile.err()).isZero();
         assertThat(withFile.out()).contains("export AWS_SECRET_ACCESS_KEY=");
     }

@@ -32,37 +32,61 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  */
 class AlertRulesTest {
     private static final Pattern METRIC = Pattern.compile("\\b((?:rampart|jvm|process)_[a-z0-9_]+)");
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp()
-            .lifecycle(1, 1).metrics(MetricsTest.TOKEN);
+
+    @RegisterExtension
+    static final RampartExtension RAMPART =
+            RampartExtension.withDefaults().allowSseCOverHttp().lifecycle(1, 1).metrics(MetricsTest.TOKEN);
+
     private static RampartServer server;
     private static int port;
 
-    @BeforeAll static void startAndExercise() throws Exception {
+    @BeforeAll
+    static void startAndExercise() throws Exception {
         server = RAMPART.server();
         port = RAMPART.metricsPort();
         try (S3Client s3 = server.s3()) {
             s3.createBucket(b -> b.bucket("alerts"));
             s3.putObject(b -> b.bucket("alerts").key("doc"), RequestBody.fromString("original"));
             SseCKey key = SseCKey.random();
-            assertS3Error(() -> s3.copyObject(b -> b.sourceBucket("alerts").sourceKey("doc").destinationBucket("alerts")
-                    .destinationKey("doc").sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
-                    .sseCustomerKeyMD5(key.md5())), 403, "AccessDenied");
-            s3.putBucketEncryption(b -> b.bucket("alerts").serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                    .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
-            s3.putBucketLifecycleConfiguration(b -> b.bucket("alerts").lifecycleConfiguration(
-                    BucketLifecycleConfiguration.builder().rules(LifecycleRule.builder().id("wipe")
-                            .status(ExpirationStatus.ENABLED).filter(LifecycleRuleFilter.builder().prefix("").build())
-                            .expiration(LifecycleExpiration.builder().days(1).build()).build()).build()));
+            assertS3Error(
+                    () -> s3.copyObject(b -> b.sourceBucket("alerts")
+                            .sourceKey("doc")
+                            .destinationBucket("alerts")
+                            .destinationKey("doc")
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(key.base64())
+                            .sseCustomerKeyMD5(key.md5())),
+                    403,
+                    "AccessDenied");
+            s3.putBucketEncryption(b -> b.bucket("alerts")
+                    .serverSideEncryptionConfiguration(c -> c.rules(r ->
+                            r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+            s3.putBucketLifecycleConfiguration(b -> b.bucket("alerts")
+                    .lifecycleConfiguration(BucketLifecycleConfiguration.builder()
+                            .rules(LifecycleRule.builder()
+                                    .id("wipe")
+                                    .status(ExpirationStatus.ENABLED)
+                                    .filter(LifecycleRuleFilter.builder()
+                                            .prefix("")
+                                            .build())
+                                    .expiration(LifecycleExpiration.builder()
+                                            .days(1)
+                                            .build())
+                                    .build())
+                            .build()));
         }
         try (S3Client wrong = server.s3(RampartServer.ACCESS_KEY, "wrong-secret-000000000000000000000000000000")) {
             assertS3Error(() -> wrong.listObjectsV2(b -> b.bucket("alerts")), 403, "SignatureDoesNotMatch");
         }
-        Await.until("lifecycle action counted", () -> Scrape.of(port, MetricsTest.TOKEN)
-                .has("rampart_lifecycle_actions_total"));
+        Await.until(
+                "lifecycle action counted",
+                () -> Scrape.of(port, MetricsTest.TOKEN).has("rampart_lifecycle_actions_total"));
     }
 
-    @Test void everyAlertRuleIsCompleteAndNamesOnlyExportedMetrics() throws Exception {
-        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/rampart-alerts.yml").toFile());
+    @Test
+    void everyAlertRuleIsCompleteAndNamesOnlyExportedMetrics() throws Exception {
+        JsonNode rules = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("deploy/prometheus/rampart-alerts.yml").toFile());
         Scrape scrape = Scrape.of(port, MetricsTest.TOKEN);
         List<String> alerts = new ArrayList<>();
         Set<String> used = new TreeSet<>();
@@ -70,43 +94,84 @@ class AlertRulesTest {
             for (JsonNode rule : group.get("rules")) {
                 String name = rule.get("alert").asText();
                 alerts.add(name);
-                assertThat(rule.path("labels").path("severity").asText()).as(name + " severity").isIn("critical", "warning", "info");
-                assertThat(rule.path("annotations").path("summary").asText()).as(name + " summary").isNotBlank();
+                assertThat(rule.path("labels").path("severity").asText())
+                        .as(name + " severity")
+                        .isIn("critical", "warning", "info");
+                assertThat(rule.path("annotations").path("summary").asText())
+                        .as(name + " summary")
+                        .isNotBlank();
                 Set<String> metrics = metricNames(rule.get("expr").asText());
                 assertThat(metrics).as(name + " names a metric").isNotEmpty();
-                for (String m : metrics) assertThat(scrape.has(m)).as(name + " uses " + m).isTrue();
+                for (String m : metrics)
+                    assertThat(scrape.has(m)).as(name + " uses " + m).isTrue();
                 used.addAll(metrics);
             }
         }
-        assertThat(alerts).contains("RampartSseCWritesOnNewBucket", "RampartAuthorizationDenialSpike",
-                "RampartLifecycleConfigurationChanged", "RampartEncryptionConfigurationChanged",
-                "RampartTrailWriteFailures", "RampartLongLivedKeyWrites");
-        assertThat(used).contains("rampart_s3_sse_c_requests_total", "rampart_s3_authorization_denied_total",
-                "rampart_s3_requests_total", "rampart_trail_write_failures_total", "rampart_s3_long_lived_key_requests_total");
+        assertThat(alerts)
+                .contains(
+                        "RampartSseCWritesOnNewBucket",
+                        "RampartAuthorizationDenialSpike",
+                        "RampartLifecycleConfigurationChanged",
+                        "RampartEncryptionConfigurationChanged",
+                        "RampartTrailWriteFailures",
+                        "RampartLongLivedKeyWrites");
+        assertThat(used)
+                .contains(
+                        "rampart_s3_sse_c_requests_total",
+                        "rampart_s3_authorization_denied_total",
+                        "rampart_s3_requests_total",
+                        "rampart_trail_write_failures_total",
+                        "rampart_s3_long_lived_key_requests_total");
     }
 
-    @Test void everyDashboardQueryNamesOnlyExportedMetrics() throws Exception {
-        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/rampart-dashboard.json").toFile());
+    @Test
+    void everyDashboardQueryNamesOnlyExportedMetrics() throws Exception {
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(Path.of("deploy/grafana/rampart-dashboard.json").toFile());
         Scrape scrape = Scrape.of(port, MetricsTest.TOKEN);
         int queries = 0;
         for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode target : panel.get("targets")) {
                 queries++;
                 for (String m : metricNames(target.get("expr").asText())) {
-                    assertThat(scrape.has(m)).as(panel.get("title").asText() + " uses " + m).isTrue();
+                    assertThat(scrape.has(m))
+                            .as(panel.get("title").asText() + " uses " + m)
+                            .isTrue();
                 }
             }
         }
         assertThat(queries).isGreaterThanOrEqualTo(10);
     }
 
-    @Test void theRulesSeeTheAttackTrafficWithTheLabelsTheyGroupBy() {
+    @Test
+    void theRulesSeeTheAttackTrafficWithTheLabelsTheyGroupBy() {
         Scrape scrape = Scrape.of(port, MetricsTest.TOKEN);
-        assertThat(scrape.value("rampart_s3_sse_c_requests_total", "operation", "CopyObject", "bucket", "alerts", "write", "true"))
+        assertThat(scrape.value(
+                        "rampart_s3_sse_c_requests_total",
+                        "operation",
+                        "CopyObject",
+                        "bucket",
+                        "alerts",
+                        "write",
+                        "true"))
                 .isEqualTo(1.0);
-        assertThat(scrape.value("rampart_s3_requests_total", "operation", "PutBucketLifecycle", "status", "200", "bucket", "alerts"))
+        assertThat(scrape.value(
+                        "rampart_s3_requests_total",
+                        "operation",
+                        "PutBucketLifecycle",
+                        "status",
+                        "200",
+                        "bucket",
+                        "alerts"))
                 .isEqualTo(1.0);
-        assertThat(scrape.value("rampart_s3_requests_total", "operation", "PutBucketEncryption", "status", "200", "bucket", "alerts"))
+        assertThat(scrape.value(
+                        "rampart_s3_requests_total",
+                        "operation",
+                        "PutBucketEncryption",
+                        "status",
+                        "200",
+                        "bucket",
+                        "alerts"))
                 .isEqualTo(1.0);
     }
 

@@ -17,12 +17,16 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 /** The admin restore API as a background job: started with "async", polled by id until it is done. */
 class AsyncRestoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         s3 = RAMPART.s3();
         raw = RAMPART.raw();
@@ -37,7 +41,10 @@ class AsyncRestoreTest {
     }
 
     static RawS3.Reply post(String body) {
-        return raw.signed("POST", "/_rampart/admin/restore", Map.of("Content-Type", "application/json"),
+        return raw.signed(
+                "POST",
+                "/_rampart/admin/restore",
+                Map.of("Content-Type", "application/json"),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -55,7 +62,8 @@ class AsyncRestoreTest {
     @Test
     void anAsyncRestoreAnswersAJobIdAndItsStatusShowsTheOutcome() throws Exception {
         s3.createBucket(b -> b.bucket("async-restore"));
-        s3.putBucketVersioning(b -> b.bucket("async-restore").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketVersioning(
+                b -> b.bucket("async-restore").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         for (int i = 0; i < 20; i++) {
             String key = "k" + i;
             s3.putObject(b -> b.bucket("async-restore").key(key), RequestBody.fromString("good-" + key));
@@ -68,7 +76,8 @@ class AsyncRestoreTest {
             s3.putObject(b -> b.bucket("async-restore").key(key), RequestBody.fromString("bad"));
         }
 
-        RawS3.Reply started = post("{\"bucket\": \"async-restore\", \"to\": \"" + before + "\", \"apply\": true, \"async\": true}");
+        RawS3.Reply started =
+                post("{\"bucket\": \"async-restore\", \"to\": \"" + before + "\", \"apply\": true, \"async\": true}");
         assertThat(started.status()).as(started.text()).isEqualTo(202);
         JsonNode job = json(started).get("job");
         String id = job.get("id").asText();
@@ -84,7 +93,9 @@ class AsyncRestoreTest {
         assertThat(done.has("finished")).isTrue();
         for (int i = 0; i < 20; i++) {
             String key = "k" + i;
-            assertThat(s3.getObjectAsBytes(b -> b.bucket("async-restore").key(key)).asUtf8String()).isEqualTo("good-" + key);
+            assertThat(s3.getObjectAsBytes(b -> b.bucket("async-restore").key(key))
+                            .asUtf8String())
+                    .isEqualTo("good-" + key);
         }
 
         RawS3.Reply list = raw.signed("GET", "/_rampart/admin/restore/jobs", Map.of(), null);
@@ -108,7 +119,8 @@ class AsyncRestoreTest {
         assertThat(json(unknown).path("error").path("code").asText()).isEqualTo("NoSuchKey");
 
         s3.createBucket(b -> b.bucket("sync-restore"));
-        s3.putBucketVersioning(b -> b.bucket("sync-restore").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketVersioning(
+                b -> b.bucket("sync-restore").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         RawS3.Reply sync = post("{\"bucket\": \"sync-restore\", \"to\": \"-1h\"}");
         assertThat(sync.status()).isEqualTo(200);
         assertThat(sync.header("content-type")).isEqualTo("application/x-ndjson");

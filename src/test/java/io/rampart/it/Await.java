@@ -12,10 +12,11 @@ import java.time.Duration;
 public final class Await {
     /** Long enough for a loaded machine; a passing test waits only as long as the condition takes. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
     private static final long FIRST_PAUSE_MILLIS = 10;
     private static final long MAX_PAUSE_MILLIS = 200;
 
-    private Await() { }
+    private Await() {}
 
     /** A condition to poll; it may read files or call the server (checked exceptions fail the wait at once). */
     @FunctionalInterface
@@ -60,8 +61,9 @@ public final class Await {
             polls++;
             if (v != null) return v;
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + Duration.ofNanos(System.nanoTime() - start).toMillis()
-                        + " ms (" + polls + " polls) waiting for: " + what);
+                throw new AssertionError("timed out after "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (" + polls
+                        + " polls) waiting for: " + what);
             }
             try {
                 Thread.sleep(pause);

@@ -27,13 +27,16 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  */
 class BucketPolicyTest {
     // SSE-C over plain HTTP is allowed, and each bucket unblocks SSE-C, so that only the policy blocks it.
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
+
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
     static final AtomicInteger SEQ = new AtomicInteger();
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         s3 = RAMPART.s3();
         raw = RAMPART.raw();
@@ -42,9 +45,10 @@ class BucketPolicyTest {
     static String newBucket() {
         String name = "policy-" + SEQ.incrementAndGet();
         s3.createBucket(b -> b.bucket(name));
-        s3.putBucketEncryption(b -> b.bucket(name).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        s3.putBucketEncryption(b -> b.bucket(name)
+                .serverSideEncryptionConfiguration(c -> c.rules(
+                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
         return name;
     }
 
@@ -72,8 +76,7 @@ class BucketPolicyTest {
     void awsBlogPolicyDeniesPutObjectAndCopyObjectWithSseCAndAllowsThemWithout() throws Exception {
         String bucket = newBucket();
         put(bucket, "source", "original");
-        s3.putBucketPolicy(b -> b.bucket(bucket).policy(
-                """
+        s3.putBucketPolicy(b -> b.bucket(bucket).policy("""
                 {
                   "Version": "2012-10-17",
                   "Statement": [
@@ -93,32 +96,68 @@ class BucketPolicyTest {
                 }""".replace("BUCKET", bucket)));
         SseCKey k = SseCKey.random();
 
-        assertS3Error(() -> s3.putObject(b -> b.bucket(bucket).key("ssec").sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5()), RequestBody.fromString("x")),
-                403, "AccessDenied", "Access Denied");
-        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("source").destinationBucket(bucket)
-                .destinationKey("source").sseCustomerAlgorithm("AES256").sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5())),
-                403, "AccessDenied", "Access Denied");
-        assertS3Error(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key("mpu").sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5())), 403, "AccessDenied", "Access Denied");
+        assertS3Error(
+                () -> s3.putObject(
+                        b -> b.bucket(bucket)
+                                .key("ssec")
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(k.base64())
+                                .sseCustomerKeyMD5(k.md5()),
+                        RequestBody.fromString("x")),
+                403,
+                "AccessDenied",
+                "Access Denied");
+        assertS3Error(
+                () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey("source")
+                        .destinationBucket(bucket)
+                        .destinationKey("source")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(k.base64())
+                        .sseCustomerKeyMD5(k.md5())),
+                403,
+                "AccessDenied",
+                "Access Denied");
+        assertS3Error(
+                () -> s3.createMultipartUpload(b -> b.bucket(bucket)
+                        .key("mpu")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(k.base64())
+                        .sseCustomerKeyMD5(k.md5())),
+                403,
+                "AccessDenied",
+                "Access Denied");
         // The object the attack would have re-encrypted is untouched.
         assertThat(get(s3, bucket, "source")).isEqualTo("original");
 
         put(bucket, "plain", "fine");
         assertThat(get(s3, bucket, "plain")).isEqualTo("fine");
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("source").destinationBucket(bucket).destinationKey("copy"));
+        s3.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey("source")
+                .destinationBucket(bucket)
+                .destinationKey("copy"));
         assertThat(get(s3, bucket, "copy")).isEqualTo("original");
-        s3.putObject(b -> b.bucket(bucket).key("sse-s3").serverSideEncryption(ServerSideEncryption.AES256),
+        s3.putObject(
+                b -> b.bucket(bucket).key("sse-s3").serverSideEncryption(ServerSideEncryption.AES256),
                 RequestBody.fromString("s3 managed"));
     }
 
     @Test
     void shippedSseCPolicyIsTheBlogPolicy() throws Exception {
         String bucket = newBucket();
-        s3.putBucketPolicy(b -> b.bucket(bucket).policy(uncheckedShipped("deny-ssec-uploads.bucket-policy.json", bucket)));
+        s3.putBucketPolicy(
+                b -> b.bucket(bucket).policy(uncheckedShipped("deny-ssec-uploads.bucket-policy.json", bucket)));
         SseCKey k = SseCKey.random();
-        assertS3Error(() -> s3.putObject(b -> b.bucket(bucket).key("ssec").sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5()), RequestBody.fromString("x")), 403, "AccessDenied");
+        assertS3Error(
+                () -> s3.putObject(
+                        b -> b.bucket(bucket)
+                                .key("ssec")
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(k.base64())
+                                .sseCustomerKeyMD5(k.md5()),
+                        RequestBody.fromString("x")),
+                403,
+                "AccessDenied");
         put(bucket, "plain", "fine");
     }
 
@@ -143,10 +182,16 @@ class BucketPolicyTest {
         // The admin signs with a long-lived key (no session token): aws:TokenIssueTime is absent, so Null=true matches.
         assertS3Error(() -> put(bucket, "new", "x"), 403, "AccessDenied", "Access Denied");
         assertS3Error(() -> s3.deleteObject(b -> b.bucket(bucket).key("existing")), 403, "AccessDenied");
-        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("existing").destinationBucket(bucket)
-                .destinationKey("copy")), 403, "AccessDenied");
-        DeleteObjectsResponse bulk = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(
-                ObjectIdentifier.builder().key("existing").build())));
+        assertS3Error(
+                () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey("existing")
+                        .destinationBucket(bucket)
+                        .destinationKey("copy")),
+                403,
+                "AccessDenied");
+        DeleteObjectsResponse bulk = s3.deleteObjects(b -> b.bucket(bucket)
+                .delete(d ->
+                        d.objects(ObjectIdentifier.builder().key("existing").build())));
         assertThat(bulk.errors()).singleElement().satisfies(e -> {
             assertThat(e.key()).isEqualTo("existing");
             assertThat(e.code()).isEqualTo("AccessDenied");
@@ -156,8 +201,8 @@ class BucketPolicyTest {
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(1);
 
         // Listed as break-glass, the same key writes again.
-        s3.putBucketPolicy(b -> b.bucket(bucket).policy(guardrail.replace(
-                "arn:aws:iam::" + server.accountId() + ":user/break-glass", adminArn())));
+        s3.putBucketPolicy(b -> b.bucket(bucket)
+                .policy(guardrail.replace("arn:aws:iam::" + server.accountId() + ":user/break-glass", adminArn())));
         put(bucket, "new", "x");
         s3.deleteObject(b -> b.bucket(bucket).key("existing"));
         assertThat(get(s3, bucket, "new")).isEqualTo("x");
@@ -170,7 +215,9 @@ class BucketPolicyTest {
         String bucket = newBucket();
         put(bucket, "public/page.html", "<h1>hello</h1>");
         put(bucket, "private.txt", "secret");
-        assertThat(raw.unsigned("GET", "/" + bucket + "/public/page.html", Map.of(), null).status()).isEqualTo(403);
+        assertThat(raw.unsigned("GET", "/" + bucket + "/public/page.html", Map.of(), null)
+                        .status())
+                .isEqualTo(403);
 
         s3.putBucketPolicy(b -> b.bucket(bucket).policy("""
                 {"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*",
@@ -185,15 +232,20 @@ class BucketPolicyTest {
         RawS3.Reply head = raw.unsigned("HEAD", "/" + bucket + "/private.txt", Map.of(), null);
         assertThat(head.status()).isEqualTo(403);
         assertThat(head.body()).isEmpty();
-        RawS3.Reply write = raw.unsigned("PUT", "/" + bucket + "/public/defaced.html", Map.of(),
-                "defaced".getBytes(StandardCharsets.UTF_8));
+        RawS3.Reply write = raw.unsigned(
+                "PUT", "/" + bucket + "/public/defaced.html", Map.of(), "defaced".getBytes(StandardCharsets.UTF_8));
         assertThat(write.status()).isEqualTo(403);
         assertThat(write.error()).containsEntry("Code", "AccessDenied");
         assertThat(raw.unsigned("GET", "/" + bucket, Map.of(), null).status()).isEqualTo(403);
-        assertThat(raw.unsigned("DELETE", "/" + bucket + "/public/page.html", Map.of(), null).status()).isEqualTo(403);
+        assertThat(raw.unsigned("DELETE", "/" + bucket + "/public/page.html", Map.of(), null)
+                        .status())
+                .isEqualTo(403);
         assertThat(get(s3, bucket, "public/page.html")).isEqualTo("<h1>hello</h1>");
 
-        assertThat(s3.getBucketPolicyStatus(b -> b.bucket(bucket)).policyStatus().isPublic()).isTrue();
+        assertThat(s3.getBucketPolicyStatus(b -> b.bucket(bucket))
+                        .policyStatus()
+                        .isPublic())
+                .isTrue();
     }
 
     @Test
@@ -207,20 +259,33 @@ class BucketPolicyTest {
     @Test
     void policyRoundTripsAndDeleteRemovesIt() {
         String bucket = newBucket();
-        assertS3Error(() -> s3.getBucketPolicy(b -> b.bucket(bucket)), 404, "NoSuchBucketPolicy",
+        assertS3Error(
+                () -> s3.getBucketPolicy(b -> b.bucket(bucket)),
+                404,
+                "NoSuchBucketPolicy",
                 "The bucket policy does not exist");
-        assertS3Error(() -> s3.getBucketPolicyStatus(b -> b.bucket(bucket)), 404, "NoSuchBucketPolicy",
+        assertS3Error(
+                () -> s3.getBucketPolicyStatus(b -> b.bucket(bucket)),
+                404,
+                "NoSuchBucketPolicy",
                 "The bucket policy does not exist");
         String policy = """
                 {"Version":"2012-10-17","Id":"mine","Statement":[{"Sid":"OwnerOnly","Effect":"Allow",
-                 "Principal":{"AWS":"%s"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}"""
-                .formatted(adminArn(), bucket);
+                 "Principal":{"AWS":"%s"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}""".formatted(adminArn(), bucket);
         s3.putBucketPolicy(b -> b.bucket(bucket).policy(policy));
         assertThat(s3.getBucketPolicy(b -> b.bucket(bucket)).policy()).isEqualTo(policy);
-        assertThat(s3.getBucketPolicyStatus(b -> b.bucket(bucket)).policyStatus().isPublic()).isFalse();
+        assertThat(s3.getBucketPolicyStatus(b -> b.bucket(bucket))
+                        .policyStatus()
+                        .isPublic())
+                .isFalse();
         // Other settings of the bucket survive a policy change.
-        assertThat(s3.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration().rules().get(0)
-                .blockedEncryptionTypes().encryptionType()).containsExactly(EncryptionType.NONE);
+        assertThat(s3.getBucketEncryption(b -> b.bucket(bucket))
+                        .serverSideEncryptionConfiguration()
+                        .rules()
+                        .get(0)
+                        .blockedEncryptionTypes()
+                        .encryptionType())
+                .containsExactly(EncryptionType.NONE);
         s3.deleteBucketPolicy(b -> b.bucket(bucket));
         assertS3Error(() -> s3.getBucketPolicy(b -> b.bucket(bucket)), 404, "NoSuchBucketPolicy");
         s3.deleteBucketPolicy(b -> b.bucket(bucket));
@@ -240,9 +305,13 @@ class BucketPolicyTest {
             """)
     void policyStatusFollowsTheMeaningOfPublic(String statement, boolean isPublic) {
         String bucket = newBucket();
-        s3.putBucketPolicy(b -> b.bucket(bucket).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                + statement + ",\"Resource\":\"arn:aws:s3:::" + bucket + "/*\"}]}"));
-        assertThat(s3.getBucketPolicyStatus(b -> b.bucket(bucket)).policyStatus().isPublic()).isEqualTo(isPublic);
+        s3.putBucketPolicy(b -> b.bucket(bucket)
+                .policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"," + statement
+                        + ",\"Resource\":\"arn:aws:s3:::" + bucket + "/*\"}]}"));
+        assertThat(s3.getBucketPolicyStatus(b -> b.bucket(bucket))
+                        .policyStatus()
+                        .isPublic())
+                .isEqualTo(isPublic);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -269,7 +338,8 @@ class BucketPolicyTest {
             """)
     void malformedPoliciesAreRejected(String kind, String policy, String message) {
         String bucket = newBucket();
-        String text = policy.replace("arn:aws:s3:::B/", "arn:aws:s3:::" + bucket + "/").replace("\"B/*\"", "\"" + bucket + "/*\"");
+        String text = policy.replace("arn:aws:s3:::B/", "arn:aws:s3:::" + bucket + "/")
+                .replace("\"B/*\"", "\"" + bucket + "/*\"");
         assertS3Error(() -> s3.putBucketPolicy(b -> b.bucket(bucket).policy(text)), 400, "MalformedPolicy", message);
         assertS3Error(() -> s3.getBucketPolicy(b -> b.bucket(bucket)), 404, "NoSuchBucketPolicy");
     }
@@ -283,7 +353,10 @@ class BucketPolicyTest {
         assertThat(s3.getBucketPolicy(b -> b.bucket(bucket)).policy()).isEqualTo(twenty);
 
         String twentyOne = policyOfSize(bucket, 21 * 1024);
-        assertS3Error(() -> s3.putBucketPolicy(b -> b.bucket(bucket).policy(twentyOne)), 400, "MalformedPolicy",
+        assertS3Error(
+                () -> s3.putBucketPolicy(b -> b.bucket(bucket).policy(twentyOne)),
+                400,
+                "MalformedPolicy",
                 "Policy exceeds the maximum allowed document size.");
         assertThat(s3.getBucketPolicy(b -> b.bucket(bucket)).policy()).isEqualTo(twenty);
     }
@@ -295,7 +368,8 @@ class BucketPolicyTest {
         String head = "{\"Version\":\"2012-10-17\",\"Id\":\"";
         while (true) {
             String s = (i == 0 ? "" : ",") + "{\"Sid\":\"S" + i + "\",\"Effect\":\"Deny\",\"Principal\":\"*\","
-                    + "\"Action\":\"s3:DeleteObject\",\"Resource\":\"arn:aws:s3:::" + bucket + "/archive-" + i + "/*\"}";
+                    + "\"Action\":\"s3:DeleteObject\",\"Resource\":\"arn:aws:s3:::" + bucket + "/archive-" + i
+                    + "/*\"}";
             if (head.length() + statements.length() + s.length() + 40 > bytes) break;
             statements.append(s);
             i++;
@@ -332,10 +406,11 @@ class BucketPolicyTest {
         put(bucket, "free/b", "b");
         s3.putBucketPolicy(b -> b.bucket(bucket).policy("""
                 {"Version":"2012-10-17","Statement":[{"Sid":"KeepProtected","Effect":"Deny","Principal":"*",
-                 "Action":["s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":"arn:aws:s3:::%s/protected/*"}]}"""
-                .formatted(bucket)));
-        DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(
-                ObjectIdentifier.builder().key("protected/a").build(), ObjectIdentifier.builder().key("free/b").build())));
+                 "Action":["s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":"arn:aws:s3:::%s/protected/*"}]}""".formatted(bucket)));
+        DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(bucket)
+                .delete(d -> d.objects(
+                        ObjectIdentifier.builder().key("protected/a").build(),
+                        ObjectIdentifier.builder().key("free/b").build())));
         assertThat(r.deleted()).extracting(d -> d.key()).containsExactly("free/b");
         assertThat(r.errors()).singleElement().satisfies(e -> {
             assertThat(e.key()).isEqualTo("protected/a");
@@ -353,8 +428,13 @@ class BucketPolicyTest {
         s3.putBucketPolicy(b -> b.bucket(source).policy("""
                 {"Version":"2012-10-17","Statement":[{"Sid":"NoReads","Effect":"Deny","Principal":"*",
                  "Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}""".formatted(source)));
-        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(source).sourceKey("secret").destinationBucket(dest)
-                .destinationKey("stolen")), 403, "AccessDenied");
+        assertS3Error(
+                () -> s3.copyObject(b -> b.sourceBucket(source)
+                        .sourceKey("secret")
+                        .destinationBucket(dest)
+                        .destinationKey("stolen")),
+                403,
+                "AccessDenied");
         assertS3Error(() -> s3.headObject(b -> b.bucket(dest).key("stolen")), 404, null);
     }
 
@@ -368,13 +448,14 @@ class BucketPolicyTest {
                  {"Sid":"OnlyHomeListing","Effect":"Deny","Principal":"*","Action":"s3:ListBucket",
                   "Resource":"arn:aws:s3:::%1$s","Condition":{"StringNotLike":{"s3:prefix":"home/alice/*"}}},
                  {"Sid":"NoHeaderAuthForVersions","Effect":"Deny","Principal":"*","Action":"s3:GetObjectVersion",
-                  "Resource":"arn:aws:s3:::%1$s/*","Condition":{"StringEquals":{"s3:authType":"REST-HEADER"}}}]}"""
-                .formatted(bucket)));
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("home/alice/")).contents()).hasSize(1);
+                  "Resource":"arn:aws:s3:::%1$s/*","Condition":{"StringEquals":{"s3:authType":"REST-HEADER"}}}]}""".formatted(bucket)));
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("home/alice/")).contents())
+                .hasSize(1);
         assertS3Error(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix("home/")), 403, "AccessDenied");
         // No prefix at all: s3:prefix is absent, and StringNotLike on an absent key matches.
         assertS3Error(() -> s3.listObjectsV2(b -> b.bucket(bucket)), 403, "AccessDenied");
-        assertS3Error(() -> s3.getObject(b -> b.bucket(bucket).key("home/bob/b").versionId("null")), 403, "AccessDenied");
+        assertS3Error(
+                () -> s3.getObject(b -> b.bucket(bucket).key("home/bob/b").versionId("null")), 403, "AccessDenied");
         assertThat(get(s3, bucket, "home/bob/b")).isEqualTo("b");
     }
 }

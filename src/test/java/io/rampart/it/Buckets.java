@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** The bucket set-ups and listings many tests need, made through the S3 API as a user would make them. */
 public final class Buckets {
-    private Buckets() { }
+    private Buckets() {}
 
     /** Creates the bucket with versioning enabled. */
     public static String versioned(S3Client s3, String bucket) {
@@ -39,7 +39,9 @@ public final class Buckets {
 
     /** Every key of the bucket (all pages), in listing order. */
     public static List<String> keys(S3Client s3, String bucket) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 
     /** Every version and delete marker of the bucket (all pages) as "key@versionId", markers as "key@versionId:DM". */
@@ -53,12 +55,14 @@ public final class Buckets {
     }
 
     private static void enableVersioning(S3Client s3, String bucket) {
-        s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketVersioning(
+                b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
     }
 
     private static void allowSseC(S3Client s3, String bucket) {
-        s3.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        s3.putBucketEncryption(b -> b.bucket(bucket)
+                .serverSideEncryptionConfiguration(c -> c.rules(
+                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
     }
 }

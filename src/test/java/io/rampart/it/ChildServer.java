@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** A Rampart server as a separate process, for what only a real process shows: kill -9, SIGTERM, restarts. */
 final class ChildServer {
-    private ChildServer() { }
+    private ChildServer() {}
 
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -29,27 +29,41 @@ final class ChildServer {
 
     /** Starts {@code rampart server} on the data dir and port and returns once it logs that it is listening. */
     static Process start(Path dataDir, int port, String... moreArgs) throws Exception {
-        return start(dataDir, port, new java.util.AbstractList<>() {
-            @Override public String get(int i) {
-                throw new IndexOutOfBoundsException(i);
-            }
+        return start(
+                dataDir,
+                port,
+                new java.util.AbstractList<>() {
+                    @Override
+                    public String get(int i) {
+                        throw new IndexOutOfBoundsException(i);
+                    }
 
-            @Override public int size() {
-                return 0;
-            }
+                    @Override
+                    public int size() {
+                        return 0;
+                    }
 
-            @Override public boolean add(String line) {
-                return true;
-            }
-        }, moreArgs);
+                    @Override
+                    public boolean add(String line) {
+                        return true;
+                    }
+                },
+                moreArgs);
     }
 
     /** The same, with more server options, collecting every line the server prints (stdout and stderr) in {@code output}. */
     static Process start(Path dataDir, int port, List<String> output, String... options) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp",
-                System.getProperty("java.class.path"), "io.rampart.cli.Main", "server", "--data-dir", dataDir.toString(),
-                "--port", Integer.toString(port)));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.rampart.cli.Main",
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--port",
+                Integer.toString(port)));
         command.addAll(List.of(options));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
@@ -80,7 +94,9 @@ final class ChildServer {
 
     /** An SDK client for the child server, with a bounded call time so a killed server cannot hang a test. */
     static S3Client client(int port) {
-        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
                 .forcePathStyle(true)

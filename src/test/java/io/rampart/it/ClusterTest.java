@@ -35,49 +35,62 @@ class ClusterTest {
     static S3Client s3a;
     static S3Client s3b;
 
-    @BeforeAll static void startTwoNodes() throws Exception {
+    @BeforeAll
+    static void startTwoNodes() throws Exception {
         MetadataLocation.Postgres db = TestPostgres.freshDatabase();
         Path blobDir = Files.createTempDirectory("rampart-cluster-blobs");
         DIRS.add(blobDir);
-        io.rampart.storage.BlobLocation blobs = io.rampart.storage.BlobLocation.parse(blobDir.toString(), java.util.Map.of());
+        io.rampart.storage.BlobLocation blobs =
+                io.rampart.storage.BlobLocation.parse(blobDir.toString(), java.util.Map.of());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String masterKey = Base64.getEncoder().encodeToString(key);
         // Lifecycle: a one-second "day" and a pass every second on each node (only the lease holder's run).
-        a = RampartServer.start(c -> c.metadata(db).blobs(blobs).masterKey(masterKey).lifecycle(1, 1));
-        b = RampartServer.start(c -> c.metadata(db).blobs(blobs).masterKey(masterKey).lifecycle(1, 1));
+        a = RampartServer.start(
+                c -> c.metadata(db).blobs(blobs).masterKey(masterKey).lifecycle(1, 1));
+        b = RampartServer.start(
+                c -> c.metadata(db).blobs(blobs).masterKey(masterKey).lifecycle(1, 1));
         s3a = a.s3();
         s3b = b.s3();
         s3a.createBucket(r -> r.bucket("shared"));
     }
 
-    @AfterAll static void stop() throws Exception {
+    @AfterAll
+    static void stop() throws Exception {
         if (b != null) b.close();
         if (a != null) a.close();
         for (Path dir : DIRS) {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    @Test void whatOneNodeWritesTheOtherReadsAndListsAtOnce() {
+    @Test
+    void whatOneNodeWritesTheOtherReadsAndListsAtOnce() {
         byte[] large = new byte[300 * 1024];
         new SecureRandom().nextBytes(large);
         s3a.putObject(r -> r.bucket("shared").key("raw/small.txt"), RequestBody.fromString("written through A"));
         s3a.putObject(r -> r.bucket("shared").key("raw/large.bin"), RequestBody.fromBytes(large));
-        assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key("raw/small.txt")).asUtf8String())
+        assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key("raw/small.txt"))
+                        .asUtf8String())
                 .isEqualTo("written through A");
-        assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key("raw/large.bin")).asByteArray()).isEqualTo(large);
-        assertThat(s3b.listObjectsV2(r -> r.bucket("shared").prefix("raw/")).contents()).extracting(S3Object::key)
+        assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key("raw/large.bin"))
+                        .asByteArray())
+                .isEqualTo(large);
+        assertThat(s3b.listObjectsV2(r -> r.bucket("shared").prefix("raw/")).contents())
+                .extracting(S3Object::key)
                 .containsExactly("raw/large.bin", "raw/small.txt");
         s3b.deleteObject(r -> r.bucket("shared").key("raw/small.txt"));
-        assertThat(s3a.listObjectsV2(r -> r.bucket("shared").prefix("raw/")).contents()).extracting(S3Object::key)
+        assertThat(s3a.listObjectsV2(r -> r.bucket("shared").prefix("raw/")).contents())
+                .extracting(S3Object::key)
                 .containsExactly("raw/large.bin");
         S3Errors.assertS3Error(() -> s3a.getObject(r -> r.bucket("shared").key("raw/small.txt")), 404, "NoSuchKey");
     }
 
-    @Test void ifNoneMatchCreatesThroughBothNodesAtOnceHaveExactlyOneWinner() throws Exception {
+    @Test
+    void ifNoneMatchCreatesThroughBothNodesAtOnceHaveExactlyOneWinner() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 20; round++) {
@@ -89,10 +102,12 @@ class ClusterTest {
                     outcomes.add(pool.submit(() -> {
                         together.await();
                         try {
-                            node.putObject(r -> r.bucket("shared").key(key).ifNoneMatch("*"), RequestBody.fromString(body));
+                            node.putObject(
+                                    r -> r.bucket("shared").key(key).ifNoneMatch("*"), RequestBody.fromString(body));
                             return 200;
                         } catch (S3Exception e) {
-                            assertThat(e.awsErrorDetails().errorCode()).isIn("PreconditionFailed", "ConditionalRequestConflict");
+                            assertThat(e.awsErrorDetails().errorCode())
+                                    .isIn("PreconditionFailed", "ConditionalRequestConflict");
                             return e.statusCode();
                         }
                     }));
@@ -100,8 +115,11 @@ class ClusterTest {
                 List<Integer> statuses = new ArrayList<>();
                 for (Future<Integer> f : outcomes) statuses.add(f.get());
                 assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(200, 412);
-                String winner = s3a.getObjectAsBytes(r -> r.bucket("shared").key(key)).asUtf8String();
-                assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key(key)).asUtf8String()).isEqualTo(winner);
+                String winner =
+                        s3a.getObjectAsBytes(r -> r.bucket("shared").key(key)).asUtf8String();
+                assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key(key))
+                                .asUtf8String())
+                        .isEqualTo(winner);
                 assertThat(statuses.get(winner.equals("A") ? 0 : 1)).isEqualTo(200);
             }
         } finally {
@@ -109,36 +127,50 @@ class ClusterTest {
         }
     }
 
-    @Test void lifecyclePassesRunOnOneNodeOnlyAndExpireEachObjectOnce() {
+    @Test
+    void lifecyclePassesRunOnOneNodeOnlyAndExpireEachObjectOnce() {
         s3a.createBucket(r -> r.bucket("expiring"));
-        s3a.putBucketLifecycleConfiguration(r -> r.bucket("expiring").lifecycleConfiguration(c -> c.rules(
-                software.amazon.awssdk.services.s3.model.LifecycleRule.builder().id("old")
+        s3a.putBucketLifecycleConfiguration(r -> r.bucket("expiring")
+                .lifecycleConfiguration(c -> c.rules(software.amazon.awssdk.services.s3.model.LifecycleRule.builder()
+                        .id("old")
                         .status(software.amazon.awssdk.services.s3.model.ExpirationStatus.ENABLED)
-                        .filter(f -> f.prefix("old/")).expiration(e -> e.days(1)).build())));
+                        .filter(f -> f.prefix("old/"))
+                        .expiration(e -> e.days(1))
+                        .build())));
         for (int i = 0; i < 6; i++) {
             S3Client node = i % 2 == 0 ? s3a : s3b;
             String key = "old/" + i;
             node.putObject(r -> r.bucket("expiring").key(key), RequestBody.fromString("expires"));
         }
-        Await.until("every old/ object expired", () ->
-                s3b.listObjectsV2(r -> r.bucket("expiring").prefix("old/")).contents().isEmpty());
+        Await.until(
+                "every old/ object expired",
+                () -> s3b.listObjectsV2(r -> r.bucket("expiring").prefix("old/"))
+                        .contents()
+                        .isEmpty());
         var lifecycleA = a.rampart().lifecycle();
         var lifecycleB = b.rampart().lifecycle();
         var expire = io.rampart.s3.LifecycleWorker.Action.EXPIRE_OBJECT;
-        assertThat(lifecycleA.count(expire) + lifecycleB.count(expire)).as("expirations over both nodes").isEqualTo(6);
+        assertThat(lifecycleA.count(expire) + lifecycleB.count(expire))
+                .as("expirations over both nodes")
+                .isEqualTo(6);
         // The lease holder runs every pass; the other node none (it would take over only if the holder stopped).
         long runsA = lifecycleA.runs();
         long runsB = lifecycleB.runs();
-        assertThat(Math.min(runsA, runsB)).as("passes on the node without the lease (A ran %d, B %d)", runsA, runsB).isZero();
+        assertThat(Math.min(runsA, runsB))
+                .as("passes on the node without the lease (A ran %d, B %d)", runsA, runsB)
+                .isZero();
         assertThat(runsA + runsB).isPositive();
     }
 
-    @Test void aKeyDeactivatedThroughOneNodeIsRefusedByTheOtherWithinTheCacheBound() {
+    @Test
+    void aKeyDeactivatedThroughOneNodeIsRefusedByTheOtherWithinTheCacheBound() {
         io.rampart.iam.AccessKey key = a.userWithS3FullAccess("mallory");
         S3Client malloryOnB = b.s3(key.accessKeyId(), key.secretKey());
         // Used on B first, so B holds the key in its cache when A deactivates it.
         malloryOnB.putObject(r -> r.bucket("shared").key("mallory/1"), RequestBody.fromString("x"));
-        a.iam().updateAccessKey(r -> r.userName("mallory").accessKeyId(key.accessKeyId()).status("Inactive"));
+        a.iam()
+                .updateAccessKey(r ->
+                        r.userName("mallory").accessKeyId(key.accessKeyId()).status("Inactive"));
         long deactivated = System.nanoTime();
         // The bound is twice the expiry period (1 s); the wait allows a second more for a loaded machine's scheduling.
         Duration bound = Rampart.CLUSTER_CACHE_EXPIRY.multipliedBy(2);
@@ -154,6 +186,8 @@ class ClusterTest {
         });
         assertThat(Duration.ofNanos(System.nanoTime() - deactivated)).isLessThan(bound.plusSeconds(1));
         // Only that key: the admin's keeps working on both nodes.
-        assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key("mallory/1")).asUtf8String()).isEqualTo("x");
+        assertThat(s3b.getObjectAsBytes(r -> r.bucket("shared").key("mallory/1"))
+                        .asUtf8String())
+                .isEqualTo("x");
     }
 }

@@ -44,7 +44,10 @@ class ConsoleBrowserTest {
     static final int OBJECTS = 8;
     static final String VICTIM = "console-victim";
 
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
+    @RegisterExtension
+    static final RampartExtension RAMPART =
+            RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
+
     static RampartServer server;
     static S3Client admin;
     static AccessKey attacker;
@@ -55,7 +58,8 @@ class ConsoleBrowserTest {
     static WebDriverWait wait;
     static Path profile;
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         admin = RAMPART.s3();
         Buckets.versionedAllowingSseC(admin, VICTIM);
@@ -67,7 +71,9 @@ class ConsoleBrowserTest {
         admin.putObject(b -> b.bucket("console-reading").key("report.txt"), RequestBody.fromString("draft"));
         admin.putObject(b -> b.bucket("console-reading").key("report.txt"), RequestBody.fromString("final"));
         reader = server.rampart().iam().createUserWithKey("console-reader");
-        server.iam().attachUserPolicy(b -> b.userName("console-reader").policyArn("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+        server.iam()
+                .attachUserPolicy(
+                        b -> b.userName("console-reader").policyArn("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
 
         attacker = server.userWithS3FullAccess("console-attacker");
         attackStart = Instant.now().minusSeconds(1);
@@ -76,38 +82,66 @@ class ConsoleBrowserTest {
             for (int i = 0; i < OBJECTS; i++) {
                 String key = "doc-" + i;
                 try {
-                    byte[] plain = s3.getObjectAsBytes(b -> b.bucket(VICTIM).key(key)).asByteArray();
-                    s3.putObject(b -> b.bucket(VICTIM).key(key).sseCustomerAlgorithm("AES256").sseCustomerKey(ransom.base64())
-                            .sseCustomerKeyMD5(ransom.md5()), RequestBody.fromBytes(plain));
+                    byte[] plain =
+                            s3.getObjectAsBytes(b -> b.bucket(VICTIM).key(key)).asByteArray();
+                    s3.putObject(
+                            b -> b.bucket(VICTIM)
+                                    .key(key)
+                                    .sseCustomerAlgorithm("AES256")
+                                    .sseCustomerKey(ransom.base64())
+                                    .sseCustomerKeyMD5(ransom.md5()),
+                            RequestBody.fromBytes(plain));
                 } catch (S3Exception e) {
                     assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(403);
                     break;
                 }
             }
         }
-        finding = Await.value("the detector's finding on the attacker's key", () -> server.rampart().findings().list().stream()
-                .filter(f -> attacker.accessKeyId().equals(f.accessKeyId()) && f.ruleId().equals("sse-c-overwrite-of-non-sse-c"))
-                .findFirst().orElse(null));
-        Await.until("the attacker's key deactivated", () ->
-                !server.rampart().iam().findKey(attacker.accessKeyId()).orElseThrow().active());
+        finding = Await.value(
+                "the detector's finding on the attacker's key",
+                () -> server.rampart().findings().list().stream()
+                        .filter(f -> attacker.accessKeyId().equals(f.accessKeyId())
+                                && f.ruleId().equals("sse-c-overwrite-of-non-sse-c"))
+                        .findFirst()
+                        .orElse(null));
+        Await.until(
+                "the attacker's key deactivated",
+                () -> !server.rampart()
+                        .iam()
+                        .findKey(attacker.accessKeyId())
+                        .orElseThrow()
+                        .active());
 
         profile = Files.createTempDirectory("rampart-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(executable("chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1200,900", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1200,900",
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("chromedriver"))).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(executable("chromedriver")))
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 
-    @AfterAll static void stop() throws Exception {
+    @AfterAll
+    static void stop() throws Exception {
         if (browser != null) browser.quit();
         if (profile != null) {
             try (Stream<Path> s = Files.walk(profile)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -138,21 +172,25 @@ class ConsoleBrowserTest {
     static void signIn(String keyId, String secret) {
         signedOut();
         open("/signin");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("accessKeyId"))).sendKeys(keyId);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("accessKeyId")))
+                .sendKeys(keyId);
         browser.findElement(By.name("secretAccessKey")).sendKeys(secret);
         browser.findElement(By.id("signin")).click();
     }
 
     static void signInAsAdmin() {
         signIn(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
-        wait.until(ExpectedConditions.textToBe(By.id("signed-in-as"), "arn:aws:iam::" + server.accountId() + ":user/admin"));
+        wait.until(ExpectedConditions.textToBe(
+                By.id("signed-in-as"), "arn:aws:iam::" + server.accountId() + ":user/admin"));
     }
 
     static String text(String id) {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id))).getText();
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)))
+                .getText();
     }
 
-    @Test void anAdminSignsInAndOutAndTheSessionIsGoneAfterwards() {
+    @Test
+    void anAdminSignsInAndOutAndTheSessionIsGoneAfterwards() {
         signedOut();
         open("/buckets");
         wait.until(ExpectedConditions.urlContains("/_rampart/console/signin"));
@@ -165,18 +203,21 @@ class ConsoleBrowserTest {
         assertThat(browser.findElements(By.id("signed-in-as"))).isEmpty();
     }
 
-    @Test void aWrongSecretIsRefusedOnTheSignInPage() {
+    @Test
+    void aWrongSecretIsRefusedOnTheSignInPage() {
         signIn(RampartServer.ACCESS_KEY, "not-the-secret-at-all-0000000000000000000");
         assertThat(text("signin-error")).contains("Sign-in failed");
         assertThat(browser.findElements(By.id("signed-in-as"))).isEmpty();
     }
 
-    @Test void aReadOnlyUserSeesNoChangeButtonsAndAForgedChangeIsRefused() throws Exception {
+    @Test
+    void aReadOnlyUserSeesNoChangeButtonsAndAForgedChangeIsRefused() throws Exception {
         signIn(reader.accessKeyId(), reader.secretKey());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signed-in-as"), "user/console-reader"));
         open("/buckets/console-reading/versions?key=report.txt");
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#versions tbody tr"), 2));
-        assertThat(browser.findElements(By.cssSelector("button.restore-version"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("button.restore-version")))
+                .isEmpty();
         open("/findings");
         assertThat(text("error-message")).contains("Access Denied");
         open("/restore");
@@ -187,26 +228,36 @@ class ConsoleBrowserTest {
 
         // The forger has the session (cookie and CSRF token) and posts what the hidden button would have.
         open("/buckets/console-reading/versions?key=report.txt");
-        String csrf = wait.until(ExpectedConditions.presenceOfElementLocated(By.name("csrf"))).getAttribute("value");
+        String csrf = wait.until(ExpectedConditions.presenceOfElementLocated(By.name("csrf")))
+                .getAttribute("value");
         String session = browser.manage().getCookieNamed("rampart_console").getValue();
         String draft = admin.listObjectVersions(b -> b.bucket("console-reading")).versions().stream()
-                .filter(v -> !v.isLatest()).findFirst().orElseThrow().versionId();
-        HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(url("/buckets/console-reading/restore-version")))
-                .header("Cookie", "rampart_console=" + session)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf + "&key=report.txt&versionId=" + draft)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .filter(v -> !v.isLatest())
+                .findFirst()
+                .orElseThrow()
+                .versionId();
+        HttpResponse<String> forged = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url("/buckets/console-reading/restore-version")))
+                                .header("Cookie", "rampart_console=" + session)
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "csrf=" + csrf + "&key=report.txt&versionId=" + draft))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(403);
-        assertThat(admin.getObjectAsBytes(b -> b.bucket("console-reading").key("report.txt")).asUtf8String()).isEqualTo("final");
+        assertThat(admin.getObjectAsBytes(b -> b.bucket("console-reading").key("report.txt"))
+                        .asUtf8String())
+                .isEqualTo("final");
     }
 
-    @Test void theReplayedAttacksFindingShowsItsTimelineAndIsResolvedFromItsPage() {
+    @Test
+    void theReplayedAttacksFindingShowsItsTimelineAndIsResolvedFromItsPage() {
         signInAsAdmin();
         open("/findings");
-        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath(
-                "//table[@id='findings']//tr[td[contains(., '" + attacker.accessKeyId() + "')] and td/a[text()='"
-                        + finding.ruleId() + "']]")));
+        WebElement row = wait.until(
+                ExpectedConditions.visibilityOfElementLocated(By.xpath("//table[@id='findings']//tr[td[contains(., '"
+                        + attacker.accessKeyId() + "')] and td/a[text()='" + finding.ruleId() + "']]")));
         row.findElement(By.cssSelector("a.finding-link")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "PutObject"));
         assertThat(browser.findElement(By.id("timeline")).getText()).contains(attacker.accessKeyId());
@@ -216,16 +267,29 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.id("finding-status"), "RESOLVED"));
         assertThat(browser.findElements(By.id("resolve"))).isEmpty();
         // Resolving reversed the responses: the key works again and SSE-C is no longer blocked on the bucket.
-        assertThat(server.rampart().iam().findKey(attacker.accessKeyId()).orElseThrow().active()).isTrue();
-        var rule = admin.getBucketEncryption(b -> b.bucket(VICTIM)).serverSideEncryptionConfiguration().rules().get(0);
-        assertThat(rule.blockedEncryptionTypes() == null ? List.<String>of()
-                : rule.blockedEncryptionTypes().encryptionTypeAsStrings()).doesNotContain("SSE-C");
+        assertThat(server.rampart()
+                        .iam()
+                        .findKey(attacker.accessKeyId())
+                        .orElseThrow()
+                        .active())
+                .isTrue();
+        var rule = admin.getBucketEncryption(b -> b.bucket(VICTIM))
+                .serverSideEncryptionConfiguration()
+                .rules()
+                .get(0);
+        assertThat(
+                        rule.blockedEncryptionTypes() == null
+                                ? List.<String>of()
+                                : rule.blockedEncryptionTypes().encryptionTypeAsStrings())
+                .doesNotContain("SSE-C");
     }
 
-    @Test void aRestorePlannedAndAppliedFromThePageBringsTheObjectsBack() throws Exception {
+    @Test
+    void aRestorePlannedAndAppliedFromThePageBringsTheObjectsBack() throws Exception {
         signInAsAdmin();
         open("/restore");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("restore-bucket"))).sendKeys(VICTIM);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("restore-bucket")))
+                .sendKeys(VICTIM);
         new Select(browser.findElement(By.id("restore-mode"))).selectByValue("undoAccessKey");
         browser.findElement(By.id("restore-value")).sendKeys(attacker.accessKeyId());
         browser.findElement(By.id("restore-since")).sendKeys(attackStart.toString());
@@ -245,40 +309,61 @@ class ConsoleBrowserTest {
         assertThat(state).isEqualTo("SUCCEEDED");
         assertThat(text("job-restore")).isEqualTo(Long.toString(planned));
         // Each restored key is in the trail, written by the signed-in admin through the console.
-        var restored = io.rampart.audit.TrailQuery.all().run(io.rampart.audit.TrailLayout.ofDataDir(server.dataDir())).stream()
-                .filter(r -> r.path("eventName").asText().equals("RestoreObjectVersion")
-                        && r.path("requestParameters").path("bucketName").asText().equals(VICTIM))
-                .toList();
+        var restored =
+                io.rampart.audit.TrailQuery.all().run(io.rampart.audit.TrailLayout.ofDataDir(server.dataDir())).stream()
+                        .filter(r -> r.path("eventName").asText().equals("RestoreObjectVersion")
+                                && r.path("requestParameters")
+                                        .path("bucketName")
+                                        .asText()
+                                        .equals(VICTIM))
+                        .toList();
         assertThat(restored).hasSize((int) planned).allSatisfy(r -> {
             assertThat(r.path("userAgent").asText()).contains("rampart-console");
             assertThat(r.path("userIdentity").path("accessKeyId").asText()).isEqualTo(RampartServer.ACCESS_KEY);
         });
         for (int i = 0; i < OBJECTS; i++) {
             String key = "doc-" + i;
-            assertThat(admin.getObjectAsBytes(b -> b.bucket(VICTIM).key(key)).asUtf8String()).isEqualTo("precious " + key);
+            assertThat(admin.getObjectAsBytes(b -> b.bucket(VICTIM).key(key)).asUtf8String())
+                    .isEqualTo("precious " + key);
         }
     }
 
-    @Test void trailSearchFindsTheAttackersRecordsAndExportsThemAsCloudTrailJson() throws Exception {
+    @Test
+    void trailSearchFindsTheAttackersRecordsAndExportsThemAsCloudTrailJson() throws Exception {
         signInAsAdmin();
         open("/trail");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("trail-accessKey"))).sendKeys(attacker.accessKeyId());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("trail-accessKey")))
+                .sendKeys(attacker.accessKeyId());
         browser.findElement(By.id("trail-eventName")).sendKeys("PutObject");
         browser.findElement(By.id("trail-search")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("trail-results")));
         List<WebElement> rows = browser.findElements(By.cssSelector("#trail-results tbody tr"));
-        assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("PutObject", attacker.accessKeyId()));
+        assertThat(rows)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getText()).contains("PutObject", attacker.accessKeyId()));
         String export = browser.findElement(By.id("trail-export")).getAttribute("href");
-        HttpResponse<String> json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(export))
-                .header("Cookie", "rampart_console=" + browser.manage().getCookieNamed("rampart_console").getValue()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> json = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(export))
+                                .header(
+                                        "Cookie",
+                                        "rampart_console="
+                                                + browser.manage()
+                                                        .getCookieNamed("rampart_console")
+                                                        .getValue())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(json.statusCode()).isEqualTo(200);
-        var records = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.body()).path("Records");
+        var records = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.body())
+                .path("Records");
         assertThat(records.size()).isEqualTo(rows.size());
-        records.forEach(r -> assertThat(r.path("userIdentity").path("accessKeyId").asText()).isEqualTo(attacker.accessKeyId()));
+        records.forEach(r ->
+                assertThat(r.path("userIdentity").path("accessKeyId").asText()).isEqualTo(attacker.accessKeyId()));
     }
 
-    @Test void everyPageRendersForTheAdmin() throws Exception {
+    @Test
+    void everyPageRendersForTheAdmin() throws Exception {
         signInAsAdmin();
         String[][] pages = {
             {"overview", "/", "Overview"},
@@ -297,7 +382,8 @@ class ConsoleBrowserTest {
             assertThat(browser.findElements(By.id("error-message"))).as(p[1]).isEmpty();
             if (p[0].equals("overview")) {
                 // Charts are inline SVG rendered by the server: the first is the per-bucket request count.
-                assertThat(browser.findElement(By.cssSelector("svg")).getAttribute("aria-label")).isEqualTo("Requests by bucket");
+                assertThat(browser.findElement(By.cssSelector("svg")).getAttribute("aria-label"))
+                        .isEqualTo("Requests by bucket");
                 assertThat(browser.findElement(By.cssSelector("svg")).getText()).contains(VICTIM);
             }
             screenshot(p[0]);

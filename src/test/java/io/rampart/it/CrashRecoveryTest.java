@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class CrashRecoveryTest {
 
-    @TempDir Path dataDir;
-
+    @TempDir
+    Path dataDir;
 
     private static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
@@ -62,7 +62,9 @@ class CrashRecoveryTest {
                         rnd.nextBytes(data);
                         try {
                             String digest = sha256(data);
-                            attempted.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(digest);
+                            attempted
+                                    .computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
+                                    .add(digest);
                             s3.putObject(b -> b.bucket("crash").key(key), RequestBody.fromBytes(data));
                             acknowledged.put(key, digest);
                         } catch (Exception e) {
@@ -85,9 +87,12 @@ class CrashRecoveryTest {
         Process restarted = ChildServer.start(dataDir, port, "--recovery-window", "0");
         try (S3Client s3 = ChildServer.client(port)) {
             for (Map.Entry<String, String> e : acknowledged.entrySet()) {
-                byte[] got = s3.getObjectAsBytes(b -> b.bucket("crash").key(e.getKey())).asByteArray();
+                byte[] got = s3.getObjectAsBytes(b -> b.bucket("crash").key(e.getKey()))
+                        .asByteArray();
                 // The acknowledged write, or a later attempt to the same key that also committed; never a mix.
-                assertThat(attempted.get(e.getKey())).as("content of " + e.getKey()).contains(sha256(got));
+                assertThat(attempted.get(e.getKey()))
+                        .as("content of " + e.getKey())
+                        .contains(sha256(got));
             }
             List<S3Object> listed = new ArrayList<>();
             s3.listObjectsV2Paginator(b -> b.bucket("crash")).contents().forEach(listed::add);
@@ -95,12 +100,14 @@ class CrashRecoveryTest {
             for (S3Object o : listed) {
                 byte[] got;
                 try {
-                    got = s3.getObjectAsBytes(b -> b.bucket("crash").key(o.key())).asByteArray();
+                    got = s3.getObjectAsBytes(b -> b.bucket("crash").key(o.key()))
+                            .asByteArray();
                 } catch (NoSuchKeyException e) {
                     throw new AssertionError("listed but unreadable: " + o.key(), e);
                 }
                 assertThat(got).hasSize(o.size().intValue());
-                assertThat(attempted.get(o.key())).as("listed object " + o.key() + " is one complete attempted write")
+                assertThat(attempted.get(o.key()))
+                        .as("listed object " + o.key() + " is one complete attempted write")
                         .contains(sha256(got));
                 if (o.size() > 64 * 1024) blobSized++;
             }

@@ -17,12 +17,15 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /** {@code rampart detect --data-dir} on a running server reads the active (not yet sealed) trail file too. */
 class DetectActiveTrailTest {
-    @Test void detectReadsTheActiveTrailFileOfARunningServer() throws Exception {
+    @Test
+    void detectReadsTheActiveTrailFileOfARunningServer() throws Exception {
         try (RampartServer server = RampartServer.start()) {
             S3Client s3 = server.s3();
             s3.createBucket(b -> b.bucket("ledger"));
-            s3.putBucketVersioning(b -> b.bucket("ledger").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-            s3.putBucketVersioning(b -> b.bucket("ledger").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+            s3.putBucketVersioning(
+                    b -> b.bucket("ledger").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+            s3.putBucketVersioning(
+                    b -> b.bucket("ledger").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
             Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
             JsonNode doc = null;
             while (Instant.now().isBefore(deadline)) {
@@ -43,7 +46,8 @@ class DetectActiveTrailTest {
             assertThat(doc.path("records").asLong()).isGreaterThanOrEqualTo(3);
             try (var files = Files.walk(server.dataDir().resolve("trail"))) {
                 assertThat(files.filter(p -> p.toString().endsWith(".json.gz")).count())
-                        .as("nothing sealed yet: the findings came from the active file").isZero();
+                        .as("nothing sealed yet: the findings came from the active file")
+                        .isZero();
             }
         }
     }

@@ -17,10 +17,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * drill runs itself brings every object back byte-identical (0 lost, measured).
  */
 class DrillScenariosTest {
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
+    @RegisterExtension
+    static final RampartExtension RAMPART =
+            RampartExtension.withDefaults().allowSseCOverHttp().autoRespond();
+
     static RampartServer server;
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
     }
 
@@ -29,30 +33,49 @@ class DrillScenariosTest {
     }
 
     static DrillCommandTest.Run drill(RampartServer on, String... more) {
-        List<String> args = new ArrayList<>(List.of("drill", "--endpoint", on.endpoint().toString(),
-                "--access-key", RampartServer.ACCESS_KEY, "--secret-key", RampartServer.SECRET_KEY));
+        List<String> args = new ArrayList<>(List.of(
+                "drill",
+                "--endpoint",
+                on.endpoint().toString(),
+                "--access-key",
+                RampartServer.ACCESS_KEY,
+                "--secret-key",
+                RampartServer.SECRET_KEY));
         args.addAll(Arrays.asList(more));
         return DrillCommandTest.rampart(args.toArray(String[]::new));
     }
 
     /** The per-scenario result every scenario must reach: contained within three writes, 0 objects lost after the restore. */
     static void assertContainedWithNothingLost(JsonNode r, String scenario, int objects) {
-        System.out.printf("drill scenario %s: %s; containment %s ms; restore: %s%n", r.path("scenario").asText(),
-                r.path("result").asText(), r.path("containmentMillis").asText(), r.path("restoreOutcome").asText());
+        System.out.printf(
+                "drill scenario %s: %s; containment %s ms; restore: %s%n",
+                r.path("scenario").asText(),
+                r.path("result").asText(),
+                r.path("containmentMillis").asText(),
+                r.path("restoreOutcome").asText());
         assertThat(r.path("scenario").asText()).isEqualTo(scenario);
         assertThat(r.path("verdict").asText()).as(r.toString()).isEqualTo("contained");
-        assertThat(r.path("maliciousWritesSucceeded").asInt()).as("malicious writes before containment").isBetween(0, 3);
+        assertThat(r.path("maliciousWritesSucceeded").asInt())
+                .as("malicious writes before containment")
+                .isBetween(0, 3);
         assertThat(r.path("containmentMillis").asDouble()).isPositive();
-        assertThat(r.path("restoreRan").asBoolean()).as(r.path("restoreOutcome").asText()).isTrue();
+        assertThat(r.path("restoreRan").asBoolean())
+                .as(r.path("restoreOutcome").asText())
+                .isTrue();
         assertThat(r.path("restoreOutcome").asText()).startsWith("done: ");
         assertThat(r.path("objectsVerified").asInt()).isEqualTo(objects);
-        assertThat(r.path("objectsLost").asInt()).as(r.path("lostKeys").toString()).isZero();
+        assertThat(r.path("objectsLost").asInt())
+                .as(r.path("lostKeys").toString())
+                .isZero();
         assertThat(r.path("findingRaised").asText()).isEqualTo("yes");
-        assertThat(r.path("cleanedUp").asBoolean()).as(r.path("cleanupFailures").toString()).isTrue();
+        assertThat(r.path("cleanedUp").asBoolean())
+                .as(r.path("cleanupFailures").toString())
+                .isTrue();
         assertThat(r.path("exitCode").asInt()).isZero();
     }
 
-    @Test void putScenarioGetThenSseCPutIsContainedAndNothingIsLost() {
+    @Test
+    void putScenarioGetThenSseCPutIsContainedAndNothingIsLost() {
         DrillCommandTest.Run run = drill("--scenario", "put", "--allow-sse-c", "--objects", "10", "--json");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -65,7 +88,8 @@ class DrillScenariosTest {
         assertThat(r.path("scenarios")).hasSize(1);
     }
 
-    @Test void stsScenarioTheAttackersSessionIsEndedAndNothingIsLost() {
+    @Test
+    void stsScenarioTheAttackersSessionIsEndedAndNothingIsLost() {
         DrillCommandTest.Run run = drill("--scenario", "sts", "--allow-sse-c", "--objects", "10", "--json");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -75,11 +99,13 @@ class DrillScenariosTest {
         assertThat(r.path("attacker").path("accessKeyId").asText()).startsWith("ASIA");
         assertThat(r.path("attackerKeyStatus").asText()).startsWith("Inactive (session ended");
         assertThat(r.path("restoreCommand").asText()).contains("--undo-access-key ASIA");
-        assertThat(server.iam().listRoles().roles()).noneMatch(role -> role.roleName().startsWith("rampart-drill-role-"));
+        assertThat(server.iam().listRoles().roles())
+                .noneMatch(role -> role.roleName().startsWith("rampart-drill-role-"));
         assertThat(server.iam().listUsers().users()).noneMatch(u -> u.userName().startsWith("rampart-drill-attacker-"));
     }
 
-    @Test void multipartScenarioIsContainedAndNothingIsLost() {
+    @Test
+    void multipartScenarioIsContainedAndNothingIsLost() {
         DrillCommandTest.Run run = drill("--scenario", "multipart", "--allow-sse-c", "--objects", "8", "--json");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -88,7 +114,8 @@ class DrillScenariosTest {
         assertThat(r.path("attackerKeyStatus").asText()).isEqualTo("Inactive");
     }
 
-    @Test void severalScenariosReportEachInItsOwnSandboxAndATable() {
+    @Test
+    void severalScenariosReportEachInItsOwnSandboxAndATable() {
         DrillCommandTest.Run run = drill("--scenario", "copy,put", "--allow-sse-c", "--objects", "5");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -100,9 +127,11 @@ class DrillScenariosTest {
         }
     }
 
-    @Test void anUnknownScenarioIsAUsageError() {
+    @Test
+    void anUnknownScenarioIsAUsageError() {
         DrillCommandTest.Run run = drill("--scenario", "ransom");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("unknown --scenario 'ransom' (copy, put, multipart, sts, evasion, unversioned, all)");
+        assertThat(run.err())
+                .contains("unknown --scenario 'ransom' (copy, put, multipart, sts, evasion, unversioned, all)");
     }
 }

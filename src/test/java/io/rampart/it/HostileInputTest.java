@@ -50,41 +50,54 @@ class HostileInputTest {
     private static final int HUGE = 21 * 1024 * 1024;
     private RampartServer server;
 
-    @AfterEach void stop() {
+    @AfterEach
+    void stop() {
         if (server != null) server.close();
     }
 
     private void start(Duration rotateEvery, Duration idleTimeout) throws Exception {
-        server = RampartServer.start(c -> c.s3(new S3Settings(true, true, idleTimeout)).autoRespond(true)
+        server = RampartServer.start(c -> c.s3(new S3Settings(true, true, idleTimeout))
+                .autoRespond(true)
                 .trail(new Rampart.TrailTiming(rotateEvery, 64L << 20, Duration.ofHours(1))));
     }
 
     // ---------------------------------------------------------------- finding 1: oversized unauthenticated bodies
 
-    @Test void aHugeUnauthenticatedGetCallerIdentityIsRefusedBeforeItsBodyIsReadAndDetectionGoesOn() throws Exception {
+    @Test
+    void aHugeUnauthenticatedGetCallerIdentityIsRefusedBeforeItsBodyIsReadAndDetectionGoesOn() throws Exception {
         start(Duration.ofSeconds(1), S3Settings.DEFAULT_IDLE_TIMEOUT);
         String prefix = "Action=GetCallerIdentity&Version=2011-06-15&Junk=";
-        Reply r = sendDeclaringHugeBody("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                prefix, prefix.length() + HUGE);
+        Reply r = sendDeclaringHugeBody(
+                "POST",
+                "/",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                prefix,
+                prefix.length() + HUGE);
         assertThat(r.status).isEqualTo(413);
         assertThat(r.body).contains("<Code>RequestEntityTooLarge</Code>");
         awaitSealedStsRecord();
         attackIsContained();
     }
 
-    @Test void aHugeAnonymousAssumeRoleWithWebIdentityIsRefusedAndDetectionGoesOn() throws Exception {
+    @Test
+    void aHugeAnonymousAssumeRoleWithWebIdentityIsRefusedAndDetectionGoesOn() throws Exception {
         start(Duration.ofSeconds(1), S3Settings.DEFAULT_IDLE_TIMEOUT);
         String prefix = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/x"
                 + "&RoleSessionName=s&WebIdentityToken=t&Junk=";
-        Reply r = sendDeclaringHugeBody("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                prefix, prefix.length() + HUGE);
+        Reply r = sendDeclaringHugeBody(
+                "POST",
+                "/",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                prefix,
+                prefix.length() + HUGE);
         assertThat(r.status).isEqualTo(413);
         assertThat(r.body).contains("<Code>RequestEntityTooLarge</Code>");
         awaitSealedStsRecord();
         attackIsContained();
     }
 
-    @Test void aUserWithNoPolicyCannotSendAHugeIamBodySignedOrUnsigned() throws Exception {
+    @Test
+    void aUserWithNoPolicyCannotSendAHugeIamBodySignedOrUnsigned() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         AccessKey nobody = server.rampart().iam().createUserWithKey("nobody");
         for (boolean unsigned : new boolean[] {true, false}) {
@@ -95,7 +108,8 @@ class HostileInputTest {
         }
     }
 
-    @Test void anOversizedXmlConfigurationBodyIsMaxMessageLengthExceeded() throws Exception {
+    @Test
+    void anOversizedXmlConfigurationBodyIsMaxMessageLengthExceeded() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         server.s3().createBucket(b -> b.bucket("configs"));
         Map<String, String> headers = signedHeaders("PUT", "/configs?lifecycle", 2 << 20, false);
@@ -104,7 +118,8 @@ class HostileInputTest {
         assertThat(r.body).contains("<Code>MaxMessageLengthExceeded</Code>");
     }
 
-    @Test void anErrorAnsweredBeforeTheBodyArrivedTellsTheClientNotToReuseTheConnection() throws Exception {
+    @Test
+    void anErrorAnsweredBeforeTheBodyArrivedTellsTheClientNotToReuseTheConnection() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         server.s3().createBucket(b -> b.bucket("reuse"));
         // S3's error writer: an XML body refused on its declared length.
@@ -115,62 +130,84 @@ class HostileInputTest {
         assertThat(s3.headers.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
         // IAM/STS's error writer: an unsigned and a signed form body over the limit.
         String prefix = "Action=GetCallerIdentity&Version=2011-06-15&Junk=";
-        Reply sts = sendDeclaringHugeBody("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                prefix, prefix.length() + HUGE);
+        Reply sts = sendDeclaringHugeBody(
+                "POST",
+                "/",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                prefix,
+                prefix.length() + HUGE);
         assertThat(sts.status).isEqualTo(413);
         assertThat(sts.body).contains("<Code>RequestEntityTooLarge</Code>");
         assertThat(sts.headers.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
         AccessKey nobody = server.rampart().iam().createUserWithKey("reuser");
-        Reply iam = sendDeclaringHugeBody("POST", "/", signedHeaders(nobody, "iam", "POST", "/", HUGE, false),
-                "Action=ListUsers&Version=2010-05-08&Junk=", HUGE);
+        Reply iam = sendDeclaringHugeBody(
+                "POST",
+                "/",
+                signedHeaders(nobody, "iam", "POST", "/", HUGE, false),
+                "Action=ListUsers&Version=2010-05-08&Junk=",
+                HUGE);
         assertThat(iam.status).isEqualTo(413);
         assertThat(iam.headers.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
         // A complete body read before the error keeps the connection: nothing to discard, nothing to close.
         Reply whole = send(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                + "Content-Length: " + prefix.length() + "\r\n\r\n" + prefix).getBytes(StandardCharsets.UTF_8));
+                        + "Content-Length: " + prefix.length() + "\r\n\r\n" + prefix)
+                .getBytes(StandardCharsets.UTF_8));
         assertThat(whole.status).isEqualTo(403);
         assertThat(whole.headers.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection: close");
     }
 
-    @Test void aFormParameterJustUnderTheBodyLimitLeavesABoundedTrailRecordMarkedOmitted() throws Exception {
+    @Test
+    void aFormParameterJustUnderTheBodyLimitLeavesABoundedTrailRecordMarkedOmitted() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         String body = "Action=GetCallerIdentity&Version=2011-06-15&Junk=" + "A".repeat(1000_000);
         Reply r = send(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII));
         assertThat(r.status).isEqualTo(403);
         JsonNode rec = awaitRecord(n -> n.path("eventName").asText().equals("GetCallerIdentity")
                 && n.path("errorCode").asText().equals("MissingAuthenticationToken"));
         assertThat(rec.toString().length()).isLessThanOrEqualTo(io.rampart.audit.RecordBounds.MAX_RECORD_BYTES);
         assertThat(rec.path("requestParameters").path("omitted").asBoolean()).isTrue();
-        assertThat(rec.path("requestParameters").path("junk").asText()).hasSizeLessThanOrEqualTo(io.rampart.audit.RecordBounds.MAX_STRING);
+        assertThat(rec.path("requestParameters").path("junk").asText())
+                .hasSizeLessThanOrEqualTo(io.rampart.audit.RecordBounds.MAX_STRING);
     }
 
-    @Test void aLifecycleRulePaddedWithWhitespaceStillReachesTheTrailForDetection() throws Exception {
+    @Test
+    void aLifecycleRulePaddedWithWhitespaceStillReachesTheTrailForDetection() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         server.s3().createBucket(b -> b.bucket("padded"));
         String xml = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" + " ".repeat(200_000)
                 + "<Rule><ID>wipe</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days>"
                 + "</Expiration></Rule></LifecycleConfiguration>";
         byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-        String md5 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(body));
+        String md5 = java.util.Base64.getEncoder()
+                .encodeToString(java.security.MessageDigest.getInstance("MD5").digest(body));
         RawS3.Reply r = new RawS3(server).signed("PUT", "/padded?lifecycle", Map.of("Content-MD5", md5), body);
         assertThat(r.status()).isEqualTo(200);
         JsonNode rec = awaitRecord(n -> n.path("eventName").asText().equals("PutBucketLifecycle"));
-        assertThat(rec.path("requestParameters").path("LifecycleConfiguration").path("Rule").path("Expiration").path("Days")
-                .asText()).isEqualTo("1");
+        assertThat(rec.path("requestParameters")
+                        .path("LifecycleConfiguration")
+                        .path("Rule")
+                        .path("Expiration")
+                        .path("Days")
+                        .asText())
+                .isEqualTo("1");
     }
 
     // ---------------------------------------------------------------- finding 1: hostile records in the trail files
 
-    @Test void corruptHugeAndTruncatedTrailRecordsAreReportedSkippedAndTheAttackIsStillContained() throws Exception {
+    @Test
+    void corruptHugeAndTruncatedTrailRecordsAreReportedSkippedAndTheAttackIsStillContained() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
         TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
         String acct = server.accountId();
         // The detector's first pass takes the trail as it finds it as history: plant after it.
         server.rampart().detector().pass(false);
-        // A segment as disk corruption or a hostile writer would leave it: a broken record, a 2 MiB one, then a good one.
-        String good = "{\"eventVersion\":\"1.11\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"eventSource\":\"s3.amazonaws.com\","
-                + "\"eventName\":\"GetObject\",\"requestParameters\":{\"bucketName\":\"x\"}}";
+        // A segment as disk corruption or a hostile writer would leave it: a broken record, a 2 MiB one, then a good
+        // one.
+        String good =
+                "{\"eventVersion\":\"1.11\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"eventSource\":\"s3.amazonaws.com\","
+                        + "\"eventName\":\"GetObject\",\"requestParameters\":{\"bucketName\":\"x\"}}";
         String segment = "{\"eventVersion\":\"1.11\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"eventName\":\n"
                 + "{\"eventTime\":\"2026-01-01T00:00:00Z\",\"junk\":\"" + "B".repeat(2 << 20) + "\"}\n"
                 + good + "\n";
@@ -184,24 +221,38 @@ class HostileInputTest {
         Files.writeString(layout.segments().resolve("0000000000001-00000000000000aa.jsonl"), segment);
         server.rampart().detector().wake();
 
-        Await.until("unreadable-trail-record findings for both files", () -> unreadableFindings().size() >= 2);
+        Await.until(
+                "unreadable-trail-record findings for both files",
+                () -> unreadableFindings().size() >= 2);
         List<Finding> found = unreadableFindings();
         assertThat(found).allSatisfy(f -> assertThat(f.severity()).hasToString("HIGH"));
-        Finding inSegment = found.stream().filter(f -> f.description().contains("00000000000000aa")).findFirst().orElseThrow();
+        Finding inSegment = found.stream()
+                .filter(f -> f.description().contains("00000000000000aa"))
+                .findFirst()
+                .orElseThrow();
         assertThat(inSegment.count()).isEqualTo(2);
-        assertThat(inSegment.evidence()).anySatisfy(e -> assertThat(e).contains("byte 0").contains("not a JSON record"))
+        assertThat(inSegment.evidence())
+                .anySatisfy(e -> assertThat(e).contains("byte 0").contains("not a JSON record"))
                 .anySatisfy(e -> assertThat(e).contains("longer than"));
-        Finding inLog = found.stream().filter(f -> f.description().contains("00000000000000bb")).findFirst().orElseThrow();
-        assertThat(inLog.evidence()).singleElement().satisfies(e -> assertThat(e).contains("record 1").contains("truncated"));
+        Finding inLog = found.stream()
+                .filter(f -> f.description().contains("00000000000000bb"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(inLog.evidence())
+                .singleElement()
+                .satisfies(e -> assertThat(e).contains("record 1").contains("truncated"));
         attackIsContained();
         // Reported once: the position moved past them.
         server.rampart().detector().pass(true);
-        assertThat(unreadableFindings()).hasSize(2).allSatisfy(f -> assertThat(f.count()).isLessThanOrEqualTo(2));
+        assertThat(unreadableFindings())
+                .hasSize(2)
+                .allSatisfy(f -> assertThat(f.count()).isLessThanOrEqualTo(2));
     }
 
     // ---------------------------------------------------------------- finding 5: stalled and abandoned bodies
 
-    @Test void aStalledObjectBodyIsAnsweredRequestTimeoutAfterTheIdleTimeoutNotA500() throws Exception {
+    @Test
+    void aStalledObjectBodyIsAnsweredRequestTimeoutAfterTheIdleTimeoutNotA500() throws Exception {
         start(TrailDefaults.ROTATE, Duration.ofSeconds(1));
         server.s3().createBucket(b -> b.bucket("stall"));
         Map<String, String> headers = signedHeaders("PUT", "/stall/obj", 100, true);
@@ -209,25 +260,34 @@ class HostileInputTest {
         Reply r = sendPartial("PUT", "/stall/obj", headers, 100, 10, false);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(r.status).isEqualTo(400);
-        assertThat(r.body).contains("<Code>RequestTimeout</Code>")
-                .contains("Your socket connection to the server was not read from or written to within the timeout period.");
+        assertThat(r.body)
+                .contains("<Code>RequestTimeout</Code>")
+                .contains(
+                        "Your socket connection to the server was not read from or written to within the timeout period.");
         assertThat(seconds).isBetween(0.9, 10.0);
     }
 
-    @Test void aStalledStsFormBodyIsAnsweredRequestTimeout() throws Exception {
+    @Test
+    void aStalledStsFormBodyIsAnsweredRequestTimeout() throws Exception {
         start(TrailDefaults.ROTATE, Duration.ofSeconds(1));
         Reply r = sendPartial("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"), 100, 10, false);
         assertThat(r.status).isEqualTo(400);
         assertThat(r.body).contains("<Code>RequestTimeout</Code>");
         // Signed (the signature needs the whole body first): the same answer, in IAM's error format.
-        Map<String, String> headers = signedHeaders(new AccessKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY, "Active",
-                null), "iam", "POST", "/", 100, false);
+        Map<String, String> headers = signedHeaders(
+                new AccessKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY, "Active", null),
+                "iam",
+                "POST",
+                "/",
+                100,
+                false);
         Reply signed = sendPartial("POST", "/", headers, 100, 10, false);
         assertThat(signed.status).isEqualTo(400);
         assertThat(signed.body).contains("<ErrorResponse").contains("<Code>RequestTimeout</Code>");
     }
 
-    @Test void aClientThatDisconnectsMidBodyIsRecordedAsIncompleteBodyNotAnInternalError() throws Exception {
+    @Test
+    void aClientThatDisconnectsMidBodyIsRecordedAsIncompleteBodyNotAnInternalError() throws Exception {
         start(TrailDefaults.ROTATE, Duration.ofSeconds(5));
         server.s3().createBucket(b -> b.bucket("gone"));
         Map<String, String> headers = signedHeaders("PUT", "/gone/half", 100, true);
@@ -247,9 +307,10 @@ class HostileInputTest {
         S3Client admin = server.s3();
         String bucket = "victim";
         admin.createBucket(b -> b.bucket(bucket));
-        admin.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        admin.putBucketEncryption(b -> b.bucket(bucket)
+                .serverSideEncryptionConfiguration(c -> c.rules(
+                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
         for (int i = 0; i < 10; i++) {
             String key = "doc-" + i;
             admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("precious " + key));
@@ -263,8 +324,13 @@ class HostileInputTest {
             for (int i = 0; i < 10 && refused == null; i++) {
                 String key = "doc-" + i;
                 try {
-                    s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
-                            .sseCustomerAlgorithm("AES256").sseCustomerKey(ransom.base64()).sseCustomerKeyMD5(ransom.md5()));
+                    s3.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey(key)
+                            .destinationBucket(bucket)
+                            .destinationKey(key)
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ransom.base64())
+                            .sseCustomerKeyMD5(ransom.md5()));
                     succeeded++;
                 } catch (S3Exception e) {
                     refused = e;
@@ -274,14 +340,35 @@ class HostileInputTest {
         assertThat(refused).as("the re-encryption was never refused").isNotNull();
         assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidAccessKeyId");
         assertThat(succeeded).isBetween(1, 3);
-        Await.until("an in-place-sse-c-reencryption finding", () -> server.rampart().findings().list().stream().anyMatch(f -> f.ruleId().equals("in-place-sse-c-reencryption")
-                && attacker.accessKeyId().equals(f.accessKeyId())));
-        assertThat(server.rampart().iam().findKey(attacker.accessKeyId()).orElseThrow().active()).isFalse();
-        Await.until("the user's second key off", () -> !server.rampart().iam().findKey(second.accessKeyId()).orElseThrow().active());
+        Await.until(
+                "an in-place-sse-c-reencryption finding",
+                () -> server.rampart().findings().list().stream()
+                        .anyMatch(f -> f.ruleId().equals("in-place-sse-c-reencryption")
+                                && attacker.accessKeyId().equals(f.accessKeyId())));
+        assertThat(server.rampart()
+                        .iam()
+                        .findKey(attacker.accessKeyId())
+                        .orElseThrow()
+                        .active())
+                .isFalse();
+        Await.until(
+                "the user's second key off",
+                () -> !server.rampart()
+                        .iam()
+                        .findKey(second.accessKeyId())
+                        .orElseThrow()
+                        .active());
         try (S3Client s3 = server.s3(second.accessKeyId(), second.secretKey())) {
-            S3Errors.assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("doc-9").destinationBucket(bucket)
-                    .destinationKey("doc-9").sseCustomerAlgorithm("AES256").sseCustomerKey(ransom.base64())
-                    .sseCustomerKeyMD5(ransom.md5())), 403, "InvalidAccessKeyId");
+            S3Errors.assertS3Error(
+                    () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey("doc-9")
+                            .destinationBucket(bucket)
+                            .destinationKey("doc-9")
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ransom.base64())
+                            .sseCustomerKeyMD5(ransom.md5())),
+                    403,
+                    "InvalidAccessKeyId");
         }
     }
 
@@ -293,7 +380,9 @@ class HostileInputTest {
     }
 
     private List<Finding> unreadableFindings() {
-        return server.rampart().findings().list().stream().filter(f -> f.ruleId().equals("unreadable-trail-record")).toList();
+        return server.rampart().findings().list().stream()
+                .filter(f -> f.ruleId().equals("unreadable-trail-record"))
+                .toList();
     }
 
     /** Waits until a sealed log file holds the record of the (anonymous) STS call, then lets the detector pass it. */
@@ -349,46 +438,56 @@ class HostileInputTest {
 
     /** SigV4 headers (as the admin) for a request whose body will be {@code length} zero bytes. */
     private Map<String, String> signedHeaders(String method, String pathAndQuery, int length, boolean unsignedPayload) {
-        return signedHeaders(new AccessKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY, "Active", null), "s3", method,
-                pathAndQuery, length, unsignedPayload);
+        return signedHeaders(
+                new AccessKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY, "Active", null),
+                "s3",
+                method,
+                pathAndQuery,
+                length,
+                unsignedPayload);
     }
 
-    private Map<String, String> signedHeaders(AccessKey key, String service, String method, String pathAndQuery, int length,
-                                              boolean unsignedPayload) {
+    private Map<String, String> signedHeaders(
+            AccessKey key, String service, String method, String pathAndQuery, int length, boolean unsignedPayload) {
         java.net.URI uri = server.endpoint().resolve(pathAndQuery);
         if (unsignedPayload) {
             // The SDK signs the payload over http whatever it is told; the scheme is not part of the signature.
             uri = java.net.URI.create(uri.toString().replaceFirst("^http:", "https:"));
         }
-        SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(uri).putHeader("Content-Length", Integer.toString(length));
+        SdkHttpRequest.Builder b = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.fromValue(method))
+                .uri(uri)
+                .putHeader("Content-Length", Integer.toString(length));
         if (!service.equals("s3")) b.putHeader("Content-Type", "application/x-www-form-urlencoded");
         SdkHttpRequest req = b.build();
-        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(
-                        AwsCredentialsIdentity.create(key.accessKeyId(), key.secretKey()))
-                .request(req)
-                .payload(ContentStreamProvider.fromByteArray(new byte[length]))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, !unsignedPayload)
-                .build());
+        var signed = AwsV4HttpSigner.create()
+                .sign(SignRequest.builder(AwsCredentialsIdentity.create(key.accessKeyId(), key.secretKey()))
+                        .request(req)
+                        .payload(ContentStreamProvider.fromByteArray(new byte[length]))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
+                        .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, !unsignedPayload)
+                        .build());
         Map<String, String> out = new LinkedHashMap<>();
         if (unsignedPayload) {
-            assertThat(signed.request().firstMatchingHeader("x-amz-content-sha256")).as("signed as UNSIGNED-PAYLOAD")
+            assertThat(signed.request().firstMatchingHeader("x-amz-content-sha256"))
+                    .as("signed as UNSIGNED-PAYLOAD")
                     .contains("UNSIGNED-PAYLOAD");
         }
         signed.request().forEachHeader((name, values) -> {
-            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) out.put(name, String.join(",", values));
+            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length"))
+                out.put(name, String.join(",", values));
         });
         return out;
     }
 
-    private record Reply(int status, String body, String headers) { }
+    private record Reply(int status, String body, String headers) {}
 
     private String head(String method, String target, Map<String, String> headers, long contentLength) {
-        StringBuilder h = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n");
+        StringBuilder h =
+                new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n");
         headers.forEach((k, v) -> h.append(k).append(": ").append(v).append("\r\n"));
         h.append("Content-Length: ").append(contentLength).append("\r\n\r\n");
         return h.toString();
@@ -398,8 +497,9 @@ class HostileInputTest {
      * Declares {@code contentLength} bytes but sends only the headers and {@code prefix}: a server that bounds its bodies
      * answers before the rest is sent (one that reads the whole body would wait for it until the read times out).
      */
-    private Reply sendDeclaringHugeBody(String method, String target, Map<String, String> headers, String prefix,
-                                        long contentLength) throws IOException {
+    private Reply sendDeclaringHugeBody(
+            String method, String target, Map<String, String> headers, String prefix, long contentLength)
+            throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
@@ -411,7 +511,8 @@ class HostileInputTest {
     }
 
     /** Declares {@code declared} bytes, sends {@code sent}, then waits for the answer (or, with {@code hangUp}, leaves). */
-    private Reply sendPartial(String method, String target, Map<String, String> headers, int declared, int sent, boolean hangUp)
+    private Reply sendPartial(
+            String method, String target, Map<String, String> headers, int declared, int sent, boolean hangUp)
             throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(30_000);
@@ -453,7 +554,8 @@ class HostileInputTest {
         int length = 0;
         List<String> lines = new ArrayList<>(List.of(headers.split("\r\n")));
         for (String l : lines) {
-            if (l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
+            if (l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                length = Integer.parseInt(l.substring(15).trim());
         }
         byte[] body = in.readNBytes(length);
         return new Reply(status, new String(body, StandardCharsets.UTF_8), headers);

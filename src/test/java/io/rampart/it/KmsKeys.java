@@ -13,15 +13,18 @@ import software.amazon.awssdk.services.kms.model.KmsException;
 
 /** KMS clients for a test server, and assertions on the KMS error a call fails with. */
 final class KmsKeys {
-    private KmsKeys() { }
+    private KmsKeys() {}
 
     static KmsClient kms(RampartServer server) {
         return kms(server, AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY));
     }
 
     static KmsClient kms(RampartServer server, AwsCredentials credentials) {
-        return KmsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(credentials)).build();
+        return KmsClient.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials))
+                .build();
     }
 
     static <T extends KmsException> T assertKmsError(ThrowingCallable call, Class<T> type, int status) {

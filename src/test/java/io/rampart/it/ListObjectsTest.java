@@ -29,20 +29,24 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /** ListObjects (v1) and ListObjectsV2 through the AWS SDK v2, against S3's documented behaviour. */
 class ListObjectsTest {
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
     static RampartServer server;
     static S3Client s3;
 
     /** A bucket of exactly 2,500 keys under several prefixes, shared by the pagination tests. */
     static final String MANY = "list-many";
+
     static final List<String> MANY_KEYS = new ArrayList<>();
     static final AtomicInteger BUCKETS = new AtomicInteger();
 
     /** S3 lists keys in ascending UTF-8 byte order (Java's String order is UTF-16 and differs above U+FFFF). */
-    static final Comparator<String> UTF8_ORDER = (a, b) ->
-            Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    static final Comparator<String> UTF8_ORDER =
+            (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         s3 = RAMPART.s3();
         s3.createBucket(b -> b.bucket(MANY));
@@ -98,7 +102,8 @@ class ListObjectsTest {
 
     // ---- prefix and delimiter ----
 
-    @Test void delimiterRollsKeysUpIntoCommonPrefixesIncludingAKeyThatIsExactlyThePrefix() throws Exception {
+    @Test
+    void delimiterRollsKeysUpIntoCommonPrefixesIncludingAKeyThatIsExactlyThePrefix() throws Exception {
         String bucket = newBucket("delim");
         putAll(bucket, List.of("a", "a/", "a/b", "a/c/d", "a/c/e", "b/x", "c"));
 
@@ -109,28 +114,33 @@ class ListObjectsTest {
         assertThat(top.delimiter()).isEqualTo("/");
         assertThat(top.isTruncated()).isFalse();
 
-        ListObjectsV2Response under = s3.listObjectsV2(b -> b.bucket(bucket).prefix("a/").delimiter("/"));
+        ListObjectsV2Response under =
+                s3.listObjectsV2(b -> b.bucket(bucket).prefix("a/").delimiter("/"));
         assertThat(keys(under.contents())).containsExactly("a/", "a/b");
         assertThat(prefixes(under.commonPrefixes())).containsExactly("a/c/");
         assertThat(under.prefix()).isEqualTo("a/");
         assertThat(under.keyCount()).isEqualTo(3);
 
-        ListObjectsResponse v1 = s3.listObjects(b -> b.bucket(bucket).prefix("a/").delimiter("/"));
+        ListObjectsResponse v1 =
+                s3.listObjects(b -> b.bucket(bucket).prefix("a/").delimiter("/"));
         assertThat(keys(v1.contents())).containsExactly("a/", "a/b");
         assertThat(prefixes(v1.commonPrefixes())).containsExactly("a/c/");
     }
 
-    @Test void prefixWithoutDelimiterListsEveryKeyUnderIt() throws Exception {
+    @Test
+    void prefixWithoutDelimiterListsEveryKeyUnderIt() throws Exception {
         String bucket = newBucket("prefix");
         putAll(bucket, List.of("ab", "abc", "abd/e", "ac", "b"));
         ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(bucket).prefix("ab"));
         assertThat(keys(r.contents())).containsExactly("ab", "abc", "abd/e");
         assertThat(r.commonPrefixes()).isEmpty();
         assertThat(r.keyCount()).isEqualTo(3);
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("zz")).contents()).isEmpty();
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("zz")).contents())
+                .isEmpty();
     }
 
-    @Test void multiCharacterDelimiterRollsUpAtTheWholeDelimiter() throws Exception {
+    @Test
+    void multiCharacterDelimiterRollsUpAtTheWholeDelimiter() throws Exception {
         String bucket = newBucket("multidelim");
         putAll(bucket, List.of("x--y--z", "x--w", "x-y", "q", "x--"));
 
@@ -138,7 +148,8 @@ class ListObjectsTest {
         assertThat(keys(top.contents())).containsExactly("q", "x-y");
         assertThat(prefixes(top.commonPrefixes())).containsExactly("x--");
 
-        ListObjectsV2Response under = s3.listObjectsV2(b -> b.bucket(bucket).prefix("x--").delimiter("--"));
+        ListObjectsV2Response under =
+                s3.listObjectsV2(b -> b.bucket(bucket).prefix("x--").delimiter("--"));
         assertThat(keys(under.contents())).containsExactly("x--", "x--w");
         assertThat(prefixes(under.commonPrefixes())).containsExactly("x--y--");
         assertThat(under.delimiter()).isEqualTo("--");
@@ -146,7 +157,8 @@ class ListObjectsTest {
 
     // ---- max-keys ----
 
-    @Test void maxKeysZeroReturnsNothingAndIsNotTruncated() {
+    @Test
+    void maxKeysZeroReturnsNothingAndIsNotTruncated() {
         ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(MANY).maxKeys(0));
         assertThat(r.contents()).isEmpty();
         assertThat(r.keyCount()).isZero();
@@ -157,7 +169,8 @@ class ListObjectsTest {
         assertThat(v1.isTruncated()).isFalse();
     }
 
-    @Test void maxKeysOneReturnsTheFirstKeyAndIsTruncated() {
+    @Test
+    void maxKeysOneReturnsTheFirstKeyAndIsTruncated() {
         ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(MANY).maxKeys(1));
         assertThat(keys(r.contents())).containsExactly(MANY_KEYS.get(0));
         assertThat(r.keyCount()).isEqualTo(1);
@@ -166,7 +179,8 @@ class ListObjectsTest {
         assertThat(r.nextContinuationToken()).isNotBlank();
     }
 
-    @Test void defaultAndOversizedMaxKeysReturnAtMostOneThousandKeys() {
+    @Test
+    void defaultAndOversizedMaxKeysReturnAtMostOneThousandKeys() {
         ListObjectsV2Response byDefault = s3.listObjectsV2(b -> b.bucket(MANY));
         assertThat(byDefault.contents()).hasSize(1000);
         assertThat(byDefault.maxKeys()).isEqualTo(1000);
@@ -182,28 +196,38 @@ class ListObjectsTest {
         assertThat(v1.isTruncated()).isTrue();
     }
 
-    @Test void nonIntegerMaxKeysIsInvalidArgument() {
-        assertS3Error(() -> s3.listObjectsV2(b -> b.bucket(MANY)
-                        .overrideConfiguration(o -> o.putRawQueryParameter("max-keys", "abc"))),
-                400, "InvalidArgument", "Provided max-keys not an integer or within integer range");
-        assertS3Error(() -> s3.listObjects(b -> b.bucket(MANY)
-                        .overrideConfiguration(o -> o.putRawQueryParameter("max-keys", "abc"))),
-                400, "InvalidArgument", "Provided max-keys not an integer or within integer range");
+    @Test
+    void nonIntegerMaxKeysIsInvalidArgument() {
+        assertS3Error(
+                () -> s3.listObjectsV2(
+                        b -> b.bucket(MANY).overrideConfiguration(o -> o.putRawQueryParameter("max-keys", "abc"))),
+                400,
+                "InvalidArgument",
+                "Provided max-keys not an integer or within integer range");
+        assertS3Error(
+                () -> s3.listObjects(
+                        b -> b.bucket(MANY).overrideConfiguration(o -> o.putRawQueryParameter("max-keys", "abc"))),
+                400,
+                "InvalidArgument",
+                "Provided max-keys not an integer or within integer range");
     }
 
-    @Test void negativeMaxKeysIsInvalidArgument() {
+    @Test
+    void negativeMaxKeysIsInvalidArgument() {
         assertS3Error(() -> s3.listObjectsV2(b -> b.bucket(MANY).maxKeys(-1)), 400, "InvalidArgument", null);
     }
 
     // ---- pagination ----
 
-    @Test void continuationTokensVisitEveryKeyExactlyOnceInUtf8Order() {
+    @Test
+    void continuationTokensVisitEveryKeyExactlyOnceInUtf8Order() {
         List<String> seen = new ArrayList<>();
         String token = null;
         int pages = 0;
         while (true) {
             String t = token;
-            ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(MANY).maxKeys(1000).continuationToken(t));
+            ListObjectsV2Response r =
+                    s3.listObjectsV2(b -> b.bucket(MANY).maxKeys(1000).continuationToken(t));
             pages++;
             assertThat(r.keyCount()).isEqualTo(r.contents().size());
             assertThat(r.continuationToken()).isEqualTo(t);
@@ -219,20 +243,25 @@ class ListObjectsTest {
         assertThat(seen).isEqualTo(MANY_KEYS);
     }
 
-    @Test void listObjectsV2PaginatorYieldsEveryKeyExactlyOnce() {
+    @Test
+    void listObjectsV2PaginatorYieldsEveryKeyExactlyOnce() {
         List<String> seen = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(MANY).maxKeys(333)).contents().forEach(o -> seen.add(o.key()));
         assertThat(seen).isEqualTo(MANY_KEYS);
     }
 
-    @Test void v1MarkerPaginationWithoutDelimiterUsesTheLastKeyAndHasNoNextMarker() {
+    @Test
+    void v1MarkerPaginationWithoutDelimiterUsesTheLastKeyAndHasNoNextMarker() {
         List<String> seen = new ArrayList<>();
         String marker = null;
         while (true) {
             String m = marker;
-            ListObjectsResponse r = s3.listObjects(b -> b.bucket(MANY).maxKeys(700).marker(m));
+            ListObjectsResponse r =
+                    s3.listObjects(b -> b.bucket(MANY).maxKeys(700).marker(m));
             assertThat(r.marker()).isEqualTo(m == null ? "" : m);
-            assertThat(r.nextMarker()).as("NextMarker is only returned with a delimiter").isNull();
+            assertThat(r.nextMarker())
+                    .as("NextMarker is only returned with a delimiter")
+                    .isNull();
             seen.addAll(keys(r.contents()));
             if (!r.isTruncated()) break;
             marker = r.contents().get(r.contents().size() - 1).key();
@@ -240,7 +269,8 @@ class ListObjectsTest {
         assertThat(seen).isEqualTo(MANY_KEYS);
     }
 
-    @Test void v1NextMarkerWithDelimiterVisitsEveryKeyAndCommonPrefixOnce() throws Exception {
+    @Test
+    void v1NextMarkerWithDelimiterVisitsEveryKeyAndCommonPrefixOnce() throws Exception {
         String bucket = newBucket("v1delim");
         List<String> keys = new ArrayList<>();
         for (String dir : List.of("d0/", "d1/", "d2/", "d3/")) {
@@ -254,7 +284,8 @@ class ListObjectsTest {
         int pages = 0;
         while (true) {
             String m = marker;
-            ListObjectsResponse r = s3.listObjects(b -> b.bucket(bucket).delimiter("/").maxKeys(2).marker(m));
+            ListObjectsResponse r = s3.listObjects(
+                    b -> b.bucket(bucket).delimiter("/").maxKeys(2).marker(m));
             pages++;
             assertThat(r.contents().size() + r.commonPrefixes().size()).isLessThanOrEqualTo(2);
             seenKeys.addAll(keys(r.contents()));
@@ -272,14 +303,16 @@ class ListObjectsTest {
         assertThat(pages).isEqualTo(4);
     }
 
-    @Test void continuationTokenAfterACommonPrefixDoesNotRepeatIt() throws Exception {
+    @Test
+    void continuationTokenAfterACommonPrefixDoesNotRepeatIt() throws Exception {
         String bucket = newBucket("v2delim");
         putAll(bucket, List.of("p/1", "p/2", "q/1", "q/2", "r", "s/1"));
         List<String> items = new ArrayList<>();
         String token = null;
         while (true) {
             String t = token;
-            ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(bucket).delimiter("/").maxKeys(1).continuationToken(t));
+            ListObjectsV2Response r = s3.listObjectsV2(
+                    b -> b.bucket(bucket).delimiter("/").maxKeys(1).continuationToken(t));
             assertThat(r.keyCount()).isEqualTo(1);
             items.addAll(keys(r.contents()));
             items.addAll(prefixes(r.commonPrefixes()));
@@ -295,48 +328,59 @@ class ListObjectsTest {
         assertThat(viaPaginator).containsExactly("p/", "q/", "s/");
     }
 
-    @Test void startAfterListsOnlyLaterKeysAndIsEchoed() {
+    @Test
+    void startAfterListsOnlyLaterKeysAndIsEchoed() {
         ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(MANY).startAfter("target/2"));
         assertThat(r.startAfter()).isEqualTo("target/2");
         int from = MANY_KEYS.indexOf("target/3");
-        assertThat(keys(r.contents())).isEqualTo(MANY_KEYS.subList(from, from + r.contents().size()));
+        assertThat(keys(r.contents()))
+                .isEqualTo(MANY_KEYS.subList(from, from + r.contents().size()));
         assertThat(r.contents().get(0).key()).isEqualTo("target/3");
 
-        ListObjectsV2Response withPrefix = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").startAfter("target/2"));
+        ListObjectsV2Response withPrefix =
+                s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").startAfter("target/2"));
         assertThat(keys(withPrefix.contents())).containsExactly("target/3", "target/4");
         assertThat(withPrefix.isTruncated()).isFalse();
 
-        ListObjectsV2Response beforePrefix = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").startAfter("a"));
-        assertThat(keys(beforePrefix.contents())).containsExactly("target/0", "target/1", "target/2", "target/3", "target/4");
+        ListObjectsV2Response beforePrefix =
+                s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").startAfter("a"));
+        assertThat(keys(beforePrefix.contents()))
+                .containsExactly("target/0", "target/1", "target/2", "target/3", "target/4");
 
-        ListObjectsV2Response pastEverything = s3.listObjectsV2(b -> b.bucket(MANY).startAfter("zzzz"));
+        ListObjectsV2Response pastEverything =
+                s3.listObjectsV2(b -> b.bucket(MANY).startAfter("zzzz"));
         assertThat(pastEverything.contents()).isEmpty();
         assertThat(pastEverything.isTruncated()).isFalse();
         assertThat(pastEverything.keyCount()).isZero();
     }
 
-    @Test void startAfterWithPaginatorResumesAfterTheGivenKey() {
+    @Test
+    void startAfterWithPaginatorResumesAfterTheGivenKey() {
         List<String> seen = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(MANY).startAfter("other/2000").maxKeys(150))
-                .contents().forEach(o -> seen.add(o.key()));
+                .contents()
+                .forEach(o -> seen.add(o.key()));
         assertThat(seen).isEqualTo(MANY_KEYS.subList(MANY_KEYS.indexOf("other/2001"), MANY_KEYS.size()));
     }
 
-    @Test void aPrefixPageInABucketWithManyOtherKeysHoldsExactlyItsKeys() {
+    @Test
+    void aPrefixPageInABucketWithManyOtherKeysHoldsExactlyItsKeys() {
         ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/"));
         assertThat(keys(r.contents())).containsExactly("target/0", "target/1", "target/2", "target/3", "target/4");
         assertThat(r.isTruncated()).isFalse();
         assertThat(r.keyCount()).isEqualTo(5);
 
-        ListObjectsV2Response first = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").maxKeys(3));
+        ListObjectsV2Response first =
+                s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").maxKeys(3));
         assertThat(keys(first.contents())).containsExactly("target/0", "target/1", "target/2");
         assertThat(first.isTruncated()).isTrue();
-        ListObjectsV2Response second = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").maxKeys(3)
-                .continuationToken(first.nextContinuationToken()));
+        ListObjectsV2Response second = s3.listObjectsV2(
+                b -> b.bucket(MANY).prefix("target/").maxKeys(3).continuationToken(first.nextContinuationToken()));
         assertThat(keys(second.contents())).containsExactly("target/3", "target/4");
         assertThat(second.isTruncated()).isFalse();
 
-        ListObjectsV2Response exactFit = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").maxKeys(5));
+        ListObjectsV2Response exactFit =
+                s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").maxKeys(5));
         assertThat(exactFit.contents()).hasSize(5);
         assertThat(exactFit.isTruncated()).as("no more keys under the prefix").isFalse();
 
@@ -347,29 +391,37 @@ class ListObjectsTest {
         assertThat(topLevel.isTruncated()).isFalse();
     }
 
-    @Test void unicodeKeysAreListedInUtf8ByteOrder() {
+    @Test
+    void unicodeKeysAreListedInUtf8ByteOrder() {
         ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(MANY).prefix("uni/"));
-        assertThat(keys(r.contents())).containsExactly("uni/a", "uni/\u00E9", "uni/\uE000", "uni/\uFF01", "uni/\uD83D\uDE00");
+        assertThat(keys(r.contents()))
+                .containsExactly("uni/a", "uni/\u00E9", "uni/\uE000", "uni/\uFF01", "uni/\uD83D\uDE00");
     }
 
     // ---- owner ----
 
-    @Test void fetchOwnerControlsOwnerInV2AndV1AlwaysHasIt() {
+    @Test
+    void fetchOwnerControlsOwnerInV2AndV1AlwaysHasIt() {
         ListObjectsV2Response without = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/"));
         assertThat(without.contents()).allSatisfy(o -> assertThat(o.owner()).isNull());
 
-        ListObjectsV2Response with = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").fetchOwner(true));
+        ListObjectsV2Response with =
+                s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/").fetchOwner(true));
         assertThat(with.contents()).hasSize(5).allSatisfy(o -> {
             assertThat(o.owner()).isNotNull();
             assertThat(o.owner().id()).matches("[0-9a-f]{64}");
         });
 
         ListObjectsResponse v1 = s3.listObjects(b -> b.bucket(MANY).prefix("target/"));
-        assertThat(v1.contents()).hasSize(5).allSatisfy(o -> assertThat(o.owner().id()).matches("[0-9a-f]{64}"));
-        assertThat(v1.contents().get(0).owner().id()).isEqualTo(with.contents().get(0).owner().id());
+        assertThat(v1.contents())
+                .hasSize(5)
+                .allSatisfy(o -> assertThat(o.owner().id()).matches("[0-9a-f]{64}"));
+        assertThat(v1.contents().get(0).owner().id())
+                .isEqualTo(with.contents().get(0).owner().id());
     }
 
-    @Test void contentsCarryEtagSizeAndStorageClass() {
+    @Test
+    void contentsCarryEtagSizeAndStorageClass() {
         ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(MANY).prefix("target/0"));
         S3Object o = r.contents().get(0);
         assertThat(o.size()).isEqualTo(1L);
@@ -378,12 +430,19 @@ class ListObjectsTest {
         assertThat(o.lastModified()).isNotNull();
     }
 
-    @Test void contentsCarryTheChecksumAlgorithmAndStorageClassTheObjectWasWrittenWith() {
+    @Test
+    void contentsCarryTheChecksumAlgorithmAndStorageClassTheObjectWasWrittenWith() {
         String bucket = newBucket("checksums");
-        s3.putObject(b -> b.bucket(bucket).key("ia").storageClass(StorageClass.STANDARD_IA)
-                .checksumAlgorithm(ChecksumAlgorithm.SHA256), text("infrequent"));
+        s3.putObject(
+                b -> b.bucket(bucket)
+                        .key("ia")
+                        .storageClass(StorageClass.STANDARD_IA)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256),
+                text("infrequent"));
         s3.putObject(b -> b.bucket(bucket).key("plain"), text("plain"));
-        s3.putObjectTagging(b -> b.bucket(bucket).key("ia").tagging(t -> t.tagSet(tag -> tag.key("k").value("v"))));
+        s3.putObjectTagging(b -> b.bucket(bucket)
+                .key("ia")
+                .tagging(t -> t.tagSet(tag -> tag.key("k").value("v"))));
 
         S3Object ia = s3.listObjectsV2(b -> b.bucket(bucket)).contents().get(0);
         assertThat(ia.key()).isEqualTo("ia");
@@ -402,10 +461,19 @@ class ListObjectsTest {
 
     // ---- encoding-type=url ----
 
-    @Test void urlEncodingTypeRoundTripsAwkwardKeysThroughTheSdk() throws Exception {
+    @Test
+    void urlEncodingTypeRoundTripsAwkwardKeysThroughTheSdk() throws Exception {
         String bucket = newBucket("encoding");
-        List<String> awkward = List.of("with space", "plus+sign", "d\u00EFr/\u043A\u043B\u044E\u0447 \u00FCn\u00EFc\u00F6d\u00E9",
-                "ctrl\u0001char", "tab\tand\nnewline", "percent%20literal", "star*tilde~", "amp&lt<gt>", "emoji\uD83D\uDE00");
+        List<String> awkward = List.of(
+                "with space",
+                "plus+sign",
+                "d\u00EFr/\u043A\u043B\u044E\u0447 \u00FCn\u00EFc\u00F6d\u00E9",
+                "ctrl\u0001char",
+                "tab\tand\nnewline",
+                "percent%20literal",
+                "star*tilde~",
+                "amp&lt<gt>",
+                "emoji\uD83D\uDE00");
         putAll(bucket, awkward);
         List<String> expected = new ArrayList<>(awkward);
         expected.sort(UTF8_ORDER);
@@ -418,26 +486,37 @@ class ListObjectsTest {
         assertThat(v1.encodingType()).isEqualTo(EncodingType.URL);
         assertThat(keys(v1.contents())).isEqualTo(expected);
 
-        ListObjectsV2Response rolled = s3.listObjectsV2(b -> b.bucket(bucket).encodingType(EncodingType.URL)
-                .prefix("d\u00EFr/").delimiter(" "));
+        ListObjectsV2Response rolled = s3.listObjectsV2(b -> b.bucket(bucket)
+                .encodingType(EncodingType.URL)
+                .prefix("d\u00EFr/")
+                .delimiter(" "));
         assertThat(rolled.prefix()).isEqualTo("d\u00EFr/");
         assertThat(rolled.delimiter()).isEqualTo(" ");
         assertThat(rolled.contents()).isEmpty();
         assertThat(prefixes(rolled.commonPrefixes())).containsExactly("d\u00EFr/\u043A\u043B\u044E\u0447 ");
 
-        ListObjectsV2Response after = s3.listObjectsV2(b -> b.bucket(bucket).encodingType(EncodingType.URL)
-                .startAfter("plus+sign"));
+        ListObjectsV2Response after = s3.listObjectsV2(
+                b -> b.bucket(bucket).encodingType(EncodingType.URL).startAfter("plus+sign"));
         assertThat(after.startAfter()).isEqualTo("plus+sign");
-        assertThat(keys(after.contents())).isEqualTo(expected.subList(expected.indexOf("plus+sign") + 1, expected.size()));
+        assertThat(keys(after.contents()))
+                .isEqualTo(expected.subList(expected.indexOf("plus+sign") + 1, expected.size()));
     }
 
-    @Test void invalidEncodingTypeIsInvalidArgument() {
-        assertS3Error(() -> s3.listObjectsV2(b -> b.bucket(MANY).encodingType("base64")),
-                400, "InvalidArgument", "Invalid Encoding Method specified in Request");
+    @Test
+    void invalidEncodingTypeIsInvalidArgument() {
+        assertS3Error(
+                () -> s3.listObjectsV2(b -> b.bucket(MANY).encodingType("base64")),
+                400,
+                "InvalidArgument",
+                "Invalid Encoding Method specified in Request");
     }
 
-    @Test void listingAMissingBucketIsNoSuchBucket() {
-        assertS3Error(() -> s3.listObjectsV2(b -> b.bucket("list-no-such-bucket")),
-                404, "NoSuchBucket", "The specified bucket does not exist");
+    @Test
+    void listingAMissingBucketIsNoSuchBucket() {
+        assertS3Error(
+                () -> s3.listObjectsV2(b -> b.bucket("list-no-such-bucket")),
+                404,
+                "NoSuchBucket",
+                "The specified bucket does not exist");
     }
 }

@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 class ObjectKeysTest {
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
     static RampartServer server;
     static S3Client s3;
 
@@ -48,7 +50,8 @@ class ObjectKeysTest {
             "tilde~star*paren()bang!at@dollar$",
             "<xml>&amp;</xml>");
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         s3 = RAMPART.s3();
     }
@@ -64,20 +67,26 @@ class ObjectKeysTest {
         s3.createBucket(b -> b.bucket(bucket));
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("body of " + key));
 
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("body of " + key);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String())
+                .isEqualTo("body of " + key);
         assertThat(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength())
                 .isEqualTo(("body of " + key).getBytes(StandardCharsets.UTF_8).length);
         // ListObjectsV2 (the SDK asks for encoding-type=url and decodes) returns exactly the key.
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(S3Object::key).containsExactly(key);
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents())
+                .extracting(S3Object::key)
+                .containsExactly(key);
         // ListObjects v1 as well, without encoding-type (XML escaping only).
-        assertThat(s3.listObjects(b -> b.bucket(bucket)).contents()).extracting(S3Object::key).containsExactly(key);
+        assertThat(s3.listObjects(b -> b.bucket(bucket)).contents())
+                .extracting(S3Object::key)
+                .containsExactly(key);
         assertNothingOutsideTheDataDirAndNoFileNamedLikeTheKey(key);
 
         s3.deleteObject(b -> b.bucket(bucket).key(key));
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
     }
 
-    @Test void allAwkwardKeysInOneBucketListBackVerbatimInOrder() {
+    @Test
+    void allAwkwardKeysInOneBucketListBackVerbatimInOrder() {
         String bucket = "keys-all";
         s3.createBucket(b -> b.bucket(bucket));
         for (String key : AWKWARD_KEYS) s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key));
@@ -85,11 +94,14 @@ class ObjectKeysTest {
         s3.listObjectsV2Paginator(b -> b.bucket(bucket).maxKeys(5)).contents().forEach(o -> listed.add(o.key()));
         // S3 lists in UTF-8 binary order.
         List<String> expected = AWKWARD_KEYS.stream()
-                .sorted((a, b) -> java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)))
+                .sorted((a, b) -> java.util.Arrays.compareUnsigned(
+                        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)))
                 .toList();
         assertThat(listed).containsExactlyElementsOf(expected);
         for (String key : AWKWARD_KEYS) {
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).as(key).isEqualTo(key);
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String())
+                    .as(key)
+                    .isEqualTo(key);
         }
     }
 
@@ -103,31 +115,38 @@ class ObjectKeysTest {
         try (var files = Files.walk(data)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
             for (String segment : segments) {
-                if (segment.length() < 4 || segment.equals("dot")) continue;  // too short to be meaningful
+                if (segment.length() < 4 || segment.equals("dot")) continue; // too short to be meaningful
                 assertThat(names).as("files under the data dir").doesNotContain(segment);
             }
         }
     }
 
-    @Test void keyOf1024BytesIsAccepted() {
+    @Test
+    void keyOf1024BytesIsAccepted() {
         String bucket = "keys-1024";
         s3.createBucket(b -> b.bucket(bucket));
         String ascii = "k".repeat(1024);
-        String multibyte = "ü".repeat(512);  // 2 bytes each in UTF-8
+        String multibyte = "ü".repeat(512); // 2 bytes each in UTF-8
         for (String key : List.of(ascii, multibyte)) {
             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("long"));
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("long");
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String())
+                    .isEqualTo("long");
         }
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(S3Object::key)
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents())
+                .extracting(S3Object::key)
                 .containsExactlyInAnyOrder(ascii, multibyte);
     }
 
-    @Test void keyOf1025BytesIsKeyTooLongError() {
+    @Test
+    void keyOf1025BytesIsKeyTooLongError() {
         String bucket = "keys-1025";
         s3.createBucket(b -> b.bucket(bucket));
         for (String key : List.of("k".repeat(1025), "ü".repeat(512) + "k")) {
-            assertS3Error(() -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("long")),
-                    400, "KeyTooLongError", "Your key is too long");
+            assertS3Error(
+                    () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("long")),
+                    400,
+                    "KeyTooLongError",
+                    "Your key is too long");
         }
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
     }

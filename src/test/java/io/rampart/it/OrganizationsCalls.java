@@ -43,16 +43,21 @@ final class OrganizationsCalls {
     Answer call(String action, String jsonBody, String accessKey, String secretKey) {
         byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
         URI endpoint = server.endpoint();
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint.resolve("/"))
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(endpoint.resolve("/"))
                 .putHeader("Content-Type", "application/x-amz-json-1.1")
                 .putHeader("X-Amz-Target", "AWSOrganizationsV20161128." + action)
                 .build();
-        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
-                .request(request).payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "organizations")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1").build());
-        HttpRequest.Builder out = HttpRequest.newBuilder(endpoint.resolve("/"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        var signed = AwsV4HttpSigner.create()
+                .sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
+                        .request(request)
+                        .payload(ContentStreamProvider.fromByteArray(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "organizations")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .build());
+        HttpRequest.Builder out =
+                HttpRequest.newBuilder(endpoint.resolve("/")).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         signed.request().forEachHeader((name, values) -> {
             if (!List.of("host", "content-length").contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 values.forEach(v -> out.header(name, v));

@@ -20,13 +20,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class PolicyFidelityEndToEndTest {
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
     private static RampartServer server;
     private static IamClient iam;
     private static S3Client admin;
     private static RawS3 raw;
 
-    @BeforeAll static void start() {
+    @BeforeAll
+    static void start() {
         server = RAMPART.server();
         iam = RAMPART.iam();
         admin = RAMPART.s3();
@@ -63,7 +67,8 @@ class PolicyFidelityEndToEndTest {
         return client.getObjectAsBytes(b -> b.bucket(bucket).key("hello.txt")).asUtf8String();
     }
 
-    @Test void bucketPolicyNamingTheAccountNeedsAnIdentityPolicyWhileNamingTheUserGrantsOnItsOwn() {
+    @Test
+    void bucketPolicyNamingTheAccountNeedsAnIdentityPolicyWhileNamingTheUserGrantsOnItsOwn() {
         String bucket = bucketWithObject();
         String user = unique("dana");
         S3Client dana = client(newUser(user));
@@ -84,7 +89,8 @@ class PolicyFidelityEndToEndTest {
         assertThat(read(dana, bucket)).isEqualTo("hello");
     }
 
-    @Test void notPrincipalDenyRefusesAUserOnceItHasAPermissionsBoundary() {
+    @Test
+    void notPrincipalDenyRefusesAUserOnceItHasAPermissionsBoundary() {
         String bucket = bucketWithObject();
         String user = unique("erin");
         S3Client erin = client(newUser(user));
@@ -97,15 +103,16 @@ class PolicyFidelityEndToEndTest {
         assertThat(read(erin, bucket)).isEqualTo("hello");
 
         // The boundary allows the read; the NotPrincipal Deny now reaches the user all the same.
-        iam.putUserPermissionsBoundary(b -> b.userName(user)
-                .permissionsBoundary("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+        iam.putUserPermissionsBoundary(
+                b -> b.userName(user).permissionsBoundary("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
         S3Errors.assertS3Error(() -> read(erin, bucket), 403, "AccessDenied");
 
         iam.deleteUserPermissionsBoundary(b -> b.userName(user));
         assertThat(read(erin, bucket)).isEqualTo("hello");
     }
 
-    @Test void aTagValueSubstitutedIntoAnArnLikeConditionIsTextNotAWildcard() {
+    @Test
+    void aTagValueSubstitutedIntoAnArnLikeConditionIsTextNotAWildcard() {
         String bucket = bucketWithObject();
         String account = server.accountId();
         String owner = unique("owner");
@@ -118,28 +125,27 @@ class PolicyFidelityEndToEndTest {
         admin.putBucketPolicy(b -> b.bucket(bucket).policy("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
                  "Resource":"arn:aws:s3:::%s/*",
-                 "Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::%s:user/${aws:PrincipalTag/self}"}}}]}"""
-                .formatted(bucket, account)));
+                 "Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::%s:user/${aws:PrincipalTag/self}"}}}]}""".formatted(bucket, account)));
         assertThat(read(ownerClient, bucket)).isEqualTo("hello");
         S3Errors.assertS3Error(() -> read(malloryClient, bucket), 403, "AccessDenied");
     }
 
-    @Test void aMaxKeysThatIsNotANumberDoesNotSatisfyANegatedNumericCondition() {
+    @Test
+    void aMaxKeysThatIsNotANumberDoesNotSatisfyANegatedNumericCondition() {
         String bucket = bucketWithObject();
         String user = unique("finn");
         AccessKey key = newUser(user);
         iam.putUserPolicy(b -> b.userName(user).policyName("list").policyDocument("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket",
-                 "Resource":"arn:aws:s3:::%s","Condition":{"NumericNotEquals":{"s3:max-keys":"0"}}}]}"""
-                .formatted(bucket)));
+                 "Resource":"arn:aws:s3:::%s","Condition":{"NumericNotEquals":{"s3:max-keys":"0"}}}]}""".formatted(bucket)));
 
-        RawS3.Reply ok = raw.signed(key.accessKeyId(), key.secretAccessKey(), "GET", "/" + bucket + "?max-keys=10",
-                Map.of(), new byte[0]);
+        RawS3.Reply ok = raw.signed(
+                key.accessKeyId(), key.secretAccessKey(), "GET", "/" + bucket + "?max-keys=10", Map.of(), new byte[0]);
         assertThat(ok.status()).as(ok.text()).isEqualTo(200);
 
         // The allow does not apply to a value it cannot compare, so the request is refused before it is read.
-        RawS3.Reply notANumber = raw.signed(key.accessKeyId(), key.secretAccessKey(), "GET",
-                "/" + bucket + "?max-keys=ten", Map.of(), new byte[0]);
+        RawS3.Reply notANumber = raw.signed(
+                key.accessKeyId(), key.secretAccessKey(), "GET", "/" + bucket + "?max-keys=ten", Map.of(), new byte[0]);
         assertThat(notANumber.status()).as(notANumber.text()).isEqualTo(403);
         assertThat(notANumber.error()).containsEntry("Code", "AccessDenied");
     }

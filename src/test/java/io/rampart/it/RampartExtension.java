@@ -51,7 +51,8 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
     private Path metricsTokenFile;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
-    private RampartExtension(UnaryOperator<Rampart.Config.Builder> adjust, Callable<DetectorSettings> detection, String metricsToken) {
+    private RampartExtension(
+            UnaryOperator<Rampart.Config.Builder> adjust, Callable<DetectorSettings> detection, String metricsToken) {
         this.adjust = adjust;
         this.detection = detection;
         this.metricsToken = metricsToken;
@@ -115,7 +116,8 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
         return new RampartExtension(adjust, settings, metricsToken);
     }
 
-    @Override public synchronized void beforeAll(ExtensionContext context) {
+    @Override
+    public synchronized void beforeAll(ExtensionContext context) {
         running = true; // the server itself starts on first use
     }
 
@@ -133,7 +135,8 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
         server = detection == null ? RampartServer.start(config) : RampartServer.start(config, detection.call());
     }
 
-    @Override public synchronized void afterAll(ExtensionContext context) throws Exception {
+    @Override
+    public synchronized void afterAll(ExtensionContext context) throws Exception {
         running = false;
         try {
             while (!opened.isEmpty()) opened.pop().close();
@@ -162,7 +165,8 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
 
     /** The admin's S3 client (over HTTPS, trusting the server's self-signed certificate), made once per class. */
     public synchronized S3Client s3() {
-        if (s3 == null) s3 = track("https".equals(server().endpoint().getScheme()) ? server.s3TrustingSelfSigned() : server.s3());
+        if (s3 == null)
+            s3 = track("https".equals(server().endpoint().getScheme()) ? server.s3TrustingSelfSigned() : server.s3());
         return s3;
     }
 
@@ -180,7 +184,9 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
 
     /** The metrics endpoint's port (set up with {@link #metrics(String)}). */
     public int metricsPort() {
-        return server().rampart().metricsPort().orElseThrow(() -> new IllegalStateException("metrics are off: use metrics(token)"));
+        return server().rampart()
+                .metricsPort()
+                .orElseThrow(() -> new IllegalStateException("metrics are off: use metrics(token)"));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
@@ -188,12 +194,14 @@ public final class RampartExtension implements BeforeAllCallback, AfterAllCallba
         return closeable;
     }
 
-    @Override public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         return type == RampartServer.class || type == S3Client.class || type == IamClient.class || type == RawS3.class;
     }
 
-    @Override public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         if (type == RampartServer.class) return server();
         if (type == S3Client.class) return s3();

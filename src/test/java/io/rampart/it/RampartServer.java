@@ -10,12 +10,12 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * A real Rampart server on a random loopback port with a temporary data directory, and AWS SDK v2 clients for it.
@@ -39,7 +39,8 @@ public final class RampartServer implements AutoCloseable {
         this(dataDir, config, Rampart.start(config));
     }
 
-    private RampartServer(Path dataDir, Rampart.Config config, io.rampart.detect.DetectorSettings detection) throws Exception {
+    private RampartServer(Path dataDir, Rampart.Config config, io.rampart.detect.DetectorSettings detection)
+            throws Exception {
         this(dataDir, config, Rampart.start(config, detection));
     }
 
@@ -61,7 +62,8 @@ public final class RampartServer implements AutoCloseable {
     }
 
     /** Starts a server whose configuration the test adjusts (TLS, SSE-C settings...). */
-    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config.Builder> adjust) throws Exception {
+    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config.Builder> adjust)
+            throws Exception {
         Path dir = Files.createTempDirectory("rampart-it");
         // The detector's automatic responses would disable the admin key of tests that use SSE-C on purpose: they are
         // off here, and DetectorTest turns them on.
@@ -73,13 +75,16 @@ public final class RampartServer implements AutoCloseable {
      * metadata on a fresh PostgreSQL database when the JVM runs the kit on PostgreSQL ({@link TestPostgres#selected}).
      */
     static Rampart.Config.Builder defaults(Path dir) {
-        Rampart.Config.Builder b = Rampart.Config.builder(dir).rootKey(ACCESS_KEY, SECRET_KEY).autoRespond(false);
+        Rampart.Config.Builder b =
+                Rampart.Config.builder(dir).rootKey(ACCESS_KEY, SECRET_KEY).autoRespond(false);
         return TestPostgres.selected() ? b.metadata(TestPostgres.freshDatabase()) : b;
     }
 
     /** Starts a server with the detector's rule pack and webhooks set too. */
-    public static RampartServer start(java.util.function.UnaryOperator<Rampart.Config.Builder> adjust,
-                                      io.rampart.detect.DetectorSettings detection) throws Exception {
+    public static RampartServer start(
+            java.util.function.UnaryOperator<Rampart.Config.Builder> adjust,
+            io.rampart.detect.DetectorSettings detection)
+            throws Exception {
         Path dir = Files.createTempDirectory("rampart-it");
         return new RampartServer(dir, adjust.apply(defaults(dir)).build(), detection);
     }
@@ -126,12 +131,14 @@ public final class RampartServer implements AutoCloseable {
     public TrustManager[] selfSignedTrustManagers() {
         Path tls = dataDir.resolve("tls");
         try (var in = Files.newInputStream(tls.resolve("self-signed.p12"))) {
-            char[] password = Files.readString(tls.resolve("self-signed.pass")).trim().toCharArray();
+            char[] password =
+                    Files.readString(tls.resolve("self-signed.pass")).trim().toCharArray();
             KeyStore served = KeyStore.getInstance("PKCS12");
             served.load(in, password);
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
-            trusted.setCertificateEntry("rampart", served.getCertificate(served.aliases().nextElement()));
+            trusted.setCertificateEntry(
+                    "rampart", served.getCertificate(served.aliases().nextElement()));
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trusted);
             return tmf.getTrustManagers();
@@ -150,9 +157,12 @@ public final class RampartServer implements AutoCloseable {
         return S3Client.builder()
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .forcePathStyle(true)
-                .httpClient(Apache5HttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
+                .httpClient(Apache5HttpClient.builder()
+                        .tlsTrustManagersProvider(() -> trust)
+                        .build())
                 .build();
     }
 
@@ -172,8 +182,11 @@ public final class RampartServer implements AutoCloseable {
     }
 
     public IamClient iam(AwsCredentials credentials) {
-        return IamClient.builder().endpointOverride(endpoint()).region(Region.AWS_GLOBAL)
-                .credentialsProvider(StaticCredentialsProvider.create(credentials)).build();
+        return IamClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.AWS_GLOBAL)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials))
+                .build();
     }
 
     public StsClient sts() {
@@ -181,8 +194,11 @@ public final class RampartServer implements AutoCloseable {
     }
 
     public StsClient sts(AwsCredentials credentials) {
-        return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(credentials)).build();
+        return StsClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials))
+                .build();
     }
 
     /** An S3 client signing with any credentials (long-lived or temporary). */
@@ -202,8 +218,10 @@ public final class RampartServer implements AutoCloseable {
      */
     public void awaitDetectorProcessed(String requestId) {
         io.rampart.audit.TrailLayout layout = io.rampart.audit.TrailLayout.ofDataDir(dataDir);
-        Await.until("the record of request " + requestId + " in the trail", () -> io.rampart.audit.TrailQuery.all()
-                .run(layout).stream().anyMatch(r -> requestId.equals(r.path("requestID").asText())));
+        Await.until(
+                "the record of request " + requestId + " in the trail",
+                () -> io.rampart.audit.TrailQuery.all().run(layout).stream()
+                        .anyMatch(r -> requestId.equals(r.path("requestID").asText())));
         rampart.detector().wake();
         // The count first, then the counter: a record appended in between only makes the wait longer.
         Await.until("the detector to process every record in the trail", () -> {
@@ -212,10 +230,12 @@ public final class RampartServer implements AutoCloseable {
         });
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         rampart.close();
         try (var files = Files.walk(dataDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {
             // temporary directory; best effort
         }

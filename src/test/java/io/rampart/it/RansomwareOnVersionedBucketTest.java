@@ -31,11 +31,14 @@ class RansomwareOnVersionedBucketTest {
     static final int OBJECTS = 20;
 
     // SSE-C over plain HTTP and on new buckets: the attacker's tool of choice must be available for the test.
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
+
     static RampartServer server;
     static S3Client s3;
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         s3 = RAMPART.s3();
     }
@@ -44,13 +47,16 @@ class RansomwareOnVersionedBucketTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
-    @Test void everyOriginalVersionSurvivesOverwriteAndInPlaceSseCReEncryption() throws Exception {
+    @Test
+    void everyOriginalVersionSurvivesOverwriteAndInPlaceSseCReEncryption() throws Exception {
         String bucket = "victim";
         s3.createBucket(b -> b.bucket(bucket));
-        s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
-        s3.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        s3.putBucketVersioning(
+                b -> b.bucket(bucket).versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketEncryption(b -> b.bucket(bucket)
+                .serverSideEncryptionConfiguration(c -> c.rules(
+                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
 
         // The victim's data: random bytes, small (inline) and larger than one 64 KiB chunk.
         Random random = new Random(20240601);
@@ -61,7 +67,8 @@ class RansomwareOnVersionedBucketTest {
             int size = i % 4 == 0 ? 64 * 1024 + 1 + random.nextInt(300_000) : 1 + random.nextInt(60_000);
             byte[] data = new byte[size];
             random.nextBytes(data);
-            String v = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data)).versionId();
+            String v = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data))
+                    .versionId();
             assertThat(v).isNotNull().isNotEqualTo("null");
             originals.put(key, data);
             originalVersions.put(key, v);
@@ -74,10 +81,15 @@ class RansomwareOnVersionedBucketTest {
         for (String key : originals.keySet()) {
             byte[] garbage = new byte[1024];
             random.nextBytes(garbage);
-            String overwrite = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(garbage)).versionId();
-            CopyObjectResponse copy = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key)
-                    .destinationBucket(bucket).destinationKey(key)
-                    .sseCustomerAlgorithm("AES256").sseCustomerKey(attackerKey.base64()).sseCustomerKeyMD5(attackerKey.md5()));
+            String overwrite = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(garbage))
+                    .versionId();
+            CopyObjectResponse copy = s3.copyObject(b -> b.sourceBucket(bucket)
+                    .sourceKey(key)
+                    .destinationBucket(bucket)
+                    .destinationKey(key)
+                    .sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(attackerKey.base64())
+                    .sseCustomerKeyMD5(attackerKey.md5()));
             assertThat(copy.copySourceVersionId()).isEqualTo(overwrite);
             assertThat(copy.sseCustomerAlgorithm()).isEqualTo("AES256");
             attackVersions.put(key, List.of(copy.versionId(), overwrite));
@@ -85,14 +97,20 @@ class RansomwareOnVersionedBucketTest {
 
         // The current objects are now unreadable without the attacker's key.
         String someKey = originals.keySet().iterator().next();
-        assertS3Error(() -> s3.getObject(b -> b.bucket(bucket).key(someKey)), 400, "InvalidRequest",
+        assertS3Error(
+                () -> s3.getObject(b -> b.bucket(bucket).key(someKey)),
+                400,
+                "InvalidRequest",
                 "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
 
         // Recovery: every original version is still listed, as the oldest of three, and not the latest.
         Map<String, List<ObjectVersion>> listed = new LinkedHashMap<>();
         int markers = 0;
-        for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket).maxKeys(7))) {
-            page.versions().forEach(v -> listed.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v));
+        for (ListObjectVersionsResponse page :
+                s3.listObjectVersionsPaginator(b -> b.bucket(bucket).maxKeys(7))) {
+            page.versions()
+                    .forEach(v -> listed.computeIfAbsent(v.key(), k -> new ArrayList<>())
+                            .add(v));
             markers += page.deleteMarkers().size();
         }
         assertThat(markers).isZero();
@@ -100,7 +118,9 @@ class RansomwareOnVersionedBucketTest {
         for (String key : originals.keySet()) {
             List<ObjectVersion> vs = listed.get(key);
             List<String> attack = attackVersions.get(key);
-            assertThat(vs).as("versions of %s", key).extracting(ObjectVersion::versionId)
+            assertThat(vs)
+                    .as("versions of %s", key)
+                    .extracting(ObjectVersion::versionId)
                     .containsExactly(attack.get(0), attack.get(1), originalVersions.get(key));
             assertThat(vs).extracting(ObjectVersion::isLatest).containsExactly(true, false, false);
             assertThat(vs.get(2).size()).isEqualTo(originals.get(key).length);
@@ -116,9 +136,13 @@ class RansomwareOnVersionedBucketTest {
 
         // Restoring is one copy per key: the original version becomes the latest again, readable without a key.
         for (String key : originals.keySet()) {
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).sourceVersionId(originalVersions.get(key))
-                    .destinationBucket(bucket).destinationKey(key));
-            assertThat(sha256(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()))
+            s3.copyObject(b -> b.sourceBucket(bucket)
+                    .sourceKey(key)
+                    .sourceVersionId(originalVersions.get(key))
+                    .destinationBucket(bucket)
+                    .destinationKey(key));
+            assertThat(sha256(
+                            s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()))
                     .isEqualTo(sha256(originals.get(key)));
         }
     }

@@ -30,7 +30,8 @@ final class RawS3 {
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
     private final RampartServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     RawS3(RampartServer server) {
         this.server = server;
@@ -70,20 +71,27 @@ final class RawS3 {
     }
 
     /** Signs with the given credentials and sends. {@code encodedPathAndQuery} goes on the wire as given. */
-    Reply signed(String accessKey, String secretKey, String method, String encodedPathAndQuery,
-                 Map<String, String> headers, byte[] body) {
+    Reply signed(
+            String accessKey,
+            String secretKey,
+            String method,
+            String encodedPathAndQuery,
+            Map<String, String> headers,
+            byte[] body) {
         URI uri = server.endpoint().resolve(encodedPathAndQuery);
-        SdkHttpRequest.Builder req = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpRequest.Builder req =
+                SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(req::putHeader);
-        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
-                .request(req.build())
-                .payload(ContentStreamProvider.fromByteArray(body == null ? new byte[0] : body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-                .build());
+        var signed = AwsV4HttpSigner.create()
+                .sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
+                        .request(req.build())
+                        .payload(ContentStreamProvider.fromByteArray(body == null ? new byte[0] : body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
+                        .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true)
+                        .build());
         Map<String, String> wire = new LinkedHashMap<>();
         signed.request().forEachHeader((name, values) -> wire.put(name, String.join(",", values)));
         return send(method, uri, wire, body);
@@ -95,8 +103,12 @@ final class RawS3 {
     }
 
     private Reply send(String method, URI uri, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method,
-                body == null || body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .method(
+                        method,
+                        body == null || body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach((k, v) -> {
             if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) b.header(k, v);
         });

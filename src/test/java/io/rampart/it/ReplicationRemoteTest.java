@@ -62,10 +62,13 @@ class ReplicationRemoteTest {
         }
 
         Rampart.Config config(int p) {
-            return Rampart.Config.builder(dir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
-                    .autoRespond(false).port(p)
+            return Rampart.Config.builder(dir)
+                    .rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
+                    .autoRespond(false)
+                    .port(p)
                     // Short back-off, so a destination that comes back is noticed within a second.
-                    .replication(ReplicationOptions.defaults().withTargets(targets)
+                    .replication(ReplicationOptions.defaults()
+                            .withTargets(targets)
                             .withRetry(Duration.ofMillis(50), Duration.ofMillis(500)))
                     .build();
         }
@@ -84,13 +87,17 @@ class ReplicationRemoteTest {
         }
 
         S3Client s3() {
-            return S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(RampartServer.ACCESS_KEY,
-                            RampartServer.SECRET_KEY)))
-                    .forcePathStyle(true).build();
+            return S3Client.builder()
+                    .endpointOverride(endpoint())
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
+                    .forcePathStyle(true)
+                    .build();
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             if (rampart != null) rampart.close();
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -102,7 +109,8 @@ class ReplicationRemoteTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    @AfterEach void closeAll() throws Exception {
+    @AfterEach
+    void closeAll() throws Exception {
         for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
     }
 
@@ -125,7 +133,8 @@ class ReplicationRemoteTest {
     }
 
     private static String body(S3Client c, String bucket, String key, String versionId) {
-        return c.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId)).asString(StandardCharsets.UTF_8);
+        return c.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId))
+                .asString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -138,40 +147,59 @@ class ReplicationRemoteTest {
         versionedBucket(s, "photos");
         replicate(s, "photos", rule("all", 1, "", "backup", true));
 
-        String v1 = s.putObject(b -> b.bucket("photos").key("cat.jpg").contentType("image/jpeg")
-                .metadata(Map.of("camera", "x100")).tagging("album=pets"), RequestBody.fromString("meow-1")).versionId();
-        String v2 = s.putObject(b -> b.bucket("photos").key("cat.jpg").contentType("image/jpeg"),
-                RequestBody.fromString("meow-2")).versionId();
+        String v1 = s.putObject(
+                        b -> b.bucket("photos")
+                                .key("cat.jpg")
+                                .contentType("image/jpeg")
+                                .metadata(Map.of("camera", "x100"))
+                                .tagging("album=pets"),
+                        RequestBody.fromString("meow-1"))
+                .versionId();
+        String v2 = s.putObject(
+                        b -> b.bucket("photos").key("cat.jpg").contentType("image/jpeg"),
+                        RequestBody.fromString("meow-2"))
+                .versionId();
         byte[] big = new byte[200_000];
         new java.util.Random(3).nextBytes(big);
-        String vBig = s.putObject(b -> b.bucket("photos").key("big.raw"), RequestBody.fromBytes(big)).versionId();
+        String vBig = s.putObject(b -> b.bucket("photos").key("big.raw"), RequestBody.fromBytes(big))
+                .versionId();
         awaitStatus(s, "photos", "cat.jpg", v1, "COMPLETED");
         awaitStatus(s, "photos", "cat.jpg", v2, "COMPLETED");
         awaitStatus(s, "photos", "big.raw", vBig, "COMPLETED");
 
-        ListObjectVersionsResponse versions = d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"));
+        ListObjectVersionsResponse versions =
+                d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"));
         assertThat(versions.versions()).hasSize(2);
         ObjectVersion older = versions.versions().get(1);
         assertThat(body(d, "backup", "cat.jpg", older.versionId())).isEqualTo("meow-1");
         assertThat(body(d, "backup", "cat.jpg", null)).isEqualTo("meow-2");
-        HeadObjectResponse h = d.headObject(b -> b.bucket("backup").key("cat.jpg").versionId(older.versionId()));
+        HeadObjectResponse h =
+                d.headObject(b -> b.bucket("backup").key("cat.jpg").versionId(older.versionId()));
         assertThat(h.contentType()).isEqualTo("image/jpeg");
         assertThat(h.metadata()).containsEntry("camera", "x100");
-        assertThat(d.getObjectTagging(b -> b.bucket("backup").key("cat.jpg").versionId(older.versionId())).tagSet())
+        assertThat(d.getObjectTagging(b -> b.bucket("backup").key("cat.jpg").versionId(older.versionId()))
+                        .tagSet())
                 .containsExactly(Tag.builder().key("album").value("pets").build());
-        assertThat(d.getObjectAsBytes(b -> b.bucket("backup").key("big.raw")).asByteArray()).isEqualTo(big);
+        assertThat(d.getObjectAsBytes(b -> b.bucket("backup").key("big.raw")).asByteArray())
+                .isEqualTo(big);
 
         String marker = s.deleteObject(b -> b.bucket("photos").key("cat.jpg")).versionId();
-        Await.until("the delete marker at the destination", () -> d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"))
-                .deleteMarkers().size() == 1);
+        Await.until(
+                "the delete marker at the destination",
+                () -> d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"))
+                                .deleteMarkers()
+                                .size()
+                        == 1);
 
         // Deleting versions at the source (what an attacker with the source's keys would do) never reaches the replica.
         s.deleteObject(b -> b.bucket("photos").key("cat.jpg").versionId(marker));
         s.deleteObject(b -> b.bucket("photos").key("cat.jpg").versionId(v1));
         s.deleteObject(b -> b.bucket("photos").key("cat.jpg").versionId(v2));
-        String sentinel = s.putObject(b -> b.bucket("photos").key("cat.jpg"), RequestBody.fromString("meow-3")).versionId();
+        String sentinel = s.putObject(b -> b.bucket("photos").key("cat.jpg"), RequestBody.fromString("meow-3"))
+                .versionId();
         awaitStatus(s, "photos", "cat.jpg", sentinel, "COMPLETED");
-        ListObjectVersionsResponse after = d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"));
+        ListObjectVersionsResponse after =
+                d.listObjectVersions(b -> b.bucket("backup").prefix("cat.jpg"));
         assertThat(after.versions()).hasSize(3);
         assertThat(after.deleteMarkers()).hasSize(1);
         assertThat(body(d, "backup", "cat.jpg", older.versionId())).isEqualTo("meow-1");
@@ -187,7 +215,8 @@ class ReplicationRemoteTest {
         S3Client s = keep(source.s3());
         versionedBucket(s, "ledger");
         replicate(s, "ledger", rule("all", 1, "", "offsite", true));
-        String before = s.putObject(b -> b.bucket("ledger").key("day-0"), RequestBody.fromString("0")).versionId();
+        String before = s.putObject(b -> b.bucket("ledger").key("day-0"), RequestBody.fromString("0"))
+                .versionId();
         awaitStatus(s, "ledger", "day-0", before, "COMPLETED");
 
         dest.stop();
@@ -195,7 +224,8 @@ class ReplicationRemoteTest {
         for (int i = 1; i <= 5; i++) {
             String key = "day-" + i;
             String body = Integer.toString(i);
-            ids.add(s.putObject(b -> b.bucket("ledger").key(key), RequestBody.fromString(body)).versionId());
+            ids.add(s.putObject(b -> b.bucket("ledger").key(key), RequestBody.fromString(body))
+                    .versionId());
         }
         s.deleteObject(b -> b.bucket("ledger").key("day-0"));
         var metrics = source.rampart.replication().metrics();
@@ -208,8 +238,11 @@ class ReplicationRemoteTest {
         for (int i = 1; i <= 5; i++) awaitStatus(s, "ledger", "day-" + i, ids.get(i - 1), "COMPLETED");
         Await.until("the queue drained", () -> metrics.queueLength() == 0);
         try (S3Client d = dest.s3()) {
-            for (int i = 1; i <= 5; i++) assertThat(body(d, "offsite", "day-" + i, null)).isEqualTo(Integer.toString(i));
-            assertThat(d.listObjectVersions(b -> b.bucket("offsite").prefix("day-0")).deleteMarkers()).hasSize(1);
+            for (int i = 1; i <= 5; i++)
+                assertThat(body(d, "offsite", "day-" + i, null)).isEqualTo(Integer.toString(i));
+            assertThat(d.listObjectVersions(b -> b.bucket("offsite").prefix("day-0"))
+                            .deleteMarkers())
+                    .hasSize(1);
         }
         assertThat(metrics.lag()).isEqualTo(Duration.ZERO);
     }
@@ -228,21 +261,25 @@ class ReplicationRemoteTest {
             dest.stop();
             for (int i = 0; i < 4; i++) {
                 String body = "v" + i;
-                ids.add(s.putObject(b -> b.bucket("docs").key("contract.pdf"), RequestBody.fromString(body)).versionId());
+                ids.add(s.putObject(b -> b.bucket("docs").key("contract.pdf"), RequestBody.fromString(body))
+                        .versionId());
             }
             assertThat(status(s, "docs", "contract.pdf", ids.get(0))).isEqualTo("PENDING");
         }
         source.stop();
         dest.restart();
         source.restart();
-        try (S3Client s = source.s3(); S3Client d = dest.s3()) {
+        try (S3Client s = source.s3();
+                S3Client d = dest.s3()) {
             for (String id : ids) awaitStatus(s, "docs", "contract.pdf", id, "COMPLETED");
             // In order per key: the destination's newest version is the source's newest.
-            List<ObjectVersion> replicas = d.listObjectVersions(b -> b.bucket("vault")).versions();
+            List<ObjectVersion> replicas =
+                    d.listObjectVersions(b -> b.bucket("vault")).versions();
             assertThat(replicas).hasSize(4);
             assertThat(body(d, "vault", "contract.pdf", null)).isEqualTo("v3");
             for (int i = 0; i < 4; i++) {
-                assertThat(body(d, "vault", "contract.pdf", replicas.get(3 - i).versionId())).isEqualTo("v" + i);
+                assertThat(body(d, "vault", "contract.pdf", replicas.get(3 - i).versionId()))
+                        .isEqualTo("v" + i);
             }
         }
     }

@@ -39,15 +39,19 @@ import software.amazon.awssdk.services.s3.model.Tag;
  * of the same server (versions keep their ids; replicas say REPLICA; version deletes never reach the replica).
  */
 class ReplicationTest {
-    static final String MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema";
+    static final String MALFORMED =
+            "The XML you provided was not well-formed or did not validate against our published schema";
     static final String ROLE = "arn:aws:iam::123456789012:role/replication";
     // SSE-C over plain HTTP and on new buckets: one test shows SSE-C objects are not replicated.
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttpOnNewBuckets();
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttpOnNewBuckets();
+
     static RampartServer server;
     static S3Client s3;
     static RawS3 raw;
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         s3 = RAMPART.s3();
         raw = RAMPART.raw();
@@ -58,17 +62,29 @@ class ReplicationTest {
     }
 
     static ReplicationRule rule(String id, int priority, String prefix, String destination, boolean deleteMarkers) {
-        return ReplicationRule.builder().id(id).priority(priority).status(ReplicationRuleStatus.ENABLED)
+        return ReplicationRule.builder()
+                .id(id)
+                .priority(priority)
+                .status(ReplicationRuleStatus.ENABLED)
                 .filter(ReplicationRuleFilter.builder().prefix(prefix).build())
                 .deleteMarkerReplication(DeleteMarkerReplication.builder()
-                        .status(deleteMarkers ? DeleteMarkerReplicationStatus.ENABLED : DeleteMarkerReplicationStatus.DISABLED).build())
-                .destination(Destination.builder().bucket("arn:aws:s3:::" + destination).build())
+                        .status(
+                                deleteMarkers
+                                        ? DeleteMarkerReplicationStatus.ENABLED
+                                        : DeleteMarkerReplicationStatus.DISABLED)
+                        .build())
+                .destination(Destination.builder()
+                        .bucket("arn:aws:s3:::" + destination)
+                        .build())
                 .build();
     }
 
     static void replicate(S3Client c, String source, ReplicationRule... rules) {
-        c.putBucketReplication(b -> b.bucket(source).replicationConfiguration(ReplicationConfiguration.builder().role(ROLE)
-                .rules(rules).build()));
+        c.putBucketReplication(b -> b.bucket(source)
+                .replicationConfiguration(ReplicationConfiguration.builder()
+                        .role(ROLE)
+                        .rules(rules)
+                        .build()));
     }
 
     /** Kept for tests written before {@link Await} (other branches); new code calls {@code Await.until}. */
@@ -81,12 +97,14 @@ class ReplicationTest {
     }
 
     static void awaitStatus(S3Client c, String bucket, String key, String versionId, String expected) {
-        Await.until(bucket + "/" + key + " " + versionId + " replication status " + expected,
+        Await.until(
+                bucket + "/" + key + " " + versionId + " replication status " + expected,
                 () -> expected.equals(status(c, bucket, key, versionId)));
     }
 
     static String body(S3Client c, String bucket, String key, String versionId) {
-        return c.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId)).asString(StandardCharsets.UTF_8);
+        return c.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId))
+                .asString(StandardCharsets.UTF_8);
     }
 
     // ---- the configuration API ----
@@ -95,11 +113,26 @@ class ReplicationTest {
     void configurationIsStoredAndAnsweredAsPutThenDeleted() {
         versionedBucket(s3, "cfg-src");
         versionedBucket(s3, "cfg-dst");
-        ReplicationRule tagged = ReplicationRule.builder().id("tagged").priority(2).status(ReplicationRuleStatus.DISABLED)
-                .filter(ReplicationRuleFilter.builder().and(ReplicationRuleAndOperator.builder().prefix("docs/")
-                        .tags(Tag.builder().key("replicate").value("yes").build()).build()).build())
-                .deleteMarkerReplication(DeleteMarkerReplication.builder().status(DeleteMarkerReplicationStatus.DISABLED).build())
-                .destination(Destination.builder().bucket("arn:aws:s3:::cfg-dst").storageClass(StorageClass.STANDARD_IA).build())
+        ReplicationRule tagged = ReplicationRule.builder()
+                .id("tagged")
+                .priority(2)
+                .status(ReplicationRuleStatus.DISABLED)
+                .filter(ReplicationRuleFilter.builder()
+                        .and(ReplicationRuleAndOperator.builder()
+                                .prefix("docs/")
+                                .tags(Tag.builder()
+                                        .key("replicate")
+                                        .value("yes")
+                                        .build())
+                                .build())
+                        .build())
+                .deleteMarkerReplication(DeleteMarkerReplication.builder()
+                        .status(DeleteMarkerReplicationStatus.DISABLED)
+                        .build())
+                .destination(Destination.builder()
+                        .bucket("arn:aws:s3:::cfg-dst")
+                        .storageClass(StorageClass.STANDARD_IA)
+                        .build())
                 .build();
         replicate(s3, "cfg-src", rule("all", 1, "", "cfg-dst", true), tagged);
 
@@ -117,11 +150,15 @@ class ReplicationTest {
         ReplicationRule second = c.rules().get(1);
         assertThat(second.status()).isEqualTo(ReplicationRuleStatus.DISABLED);
         assertThat(second.filter().and().prefix()).isEqualTo("docs/");
-        assertThat(second.filter().and().tags()).containsExactly(Tag.builder().key("replicate").value("yes").build());
+        assertThat(second.filter().and().tags())
+                .containsExactly(Tag.builder().key("replicate").value("yes").build());
         assertThat(second.destination().storageClass()).isEqualTo(StorageClass.STANDARD_IA);
 
         s3.deleteBucketReplication(b -> b.bucket("cfg-src"));
-        assertS3Error(() -> s3.getBucketReplication(b -> b.bucket("cfg-src")), 404, "ReplicationConfigurationNotFoundError",
+        assertS3Error(
+                () -> s3.getBucketReplication(b -> b.bucket("cfg-src")),
+                404,
+                "ReplicationConfigurationNotFoundError",
                 "The replication configuration was not found");
     }
 
@@ -130,26 +167,40 @@ class ReplicationTest {
         versionedBucket(s3, "cfg-none");
         RawS3.Reply r = raw.signed("GET", "/cfg-none?replication", Map.of(), null);
         assertThat(r.status()).isEqualTo(404);
-        assertThat(r.error()).containsEntry("Code", "ReplicationConfigurationNotFoundError").containsEntry("BucketName", "cfg-none");
+        assertThat(r.error())
+                .containsEntry("Code", "ReplicationConfigurationNotFoundError")
+                .containsEntry("BucketName", "cfg-none");
     }
 
     @Test
     void sourceBucketWithoutVersioningIsRefused() {
         s3.createBucket(b -> b.bucket("cfg-unversioned"));
         versionedBucket(s3, "cfg-unversioned-dst");
-        assertS3Error(() -> replicate(s3, "cfg-unversioned", rule("r", 1, "", "cfg-unversioned-dst", false)), 400,
-                "InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+        assertS3Error(
+                () -> replicate(s3, "cfg-unversioned", rule("r", 1, "", "cfg-unversioned-dst", false)),
+                400,
+                "InvalidRequest",
+                "Versioning must be 'Enabled' on the bucket to apply a replication configuration");
     }
 
     @Test
     void destinationMustExistAndBeVersioned() {
         versionedBucket(s3, "cfg-src2");
-        assertS3Error(() -> replicate(s3, "cfg-src2", rule("r", 1, "", "no-such-bucket", false)), 400, "InvalidRequest",
+        assertS3Error(
+                () -> replicate(s3, "cfg-src2", rule("r", 1, "", "no-such-bucket", false)),
+                400,
+                "InvalidRequest",
                 "Destination bucket must exist.");
         s3.createBucket(b -> b.bucket("cfg-plain-dst"));
-        assertS3Error(() -> replicate(s3, "cfg-src2", rule("r", 1, "", "cfg-plain-dst", false)), 400, "InvalidRequest",
+        assertS3Error(
+                () -> replicate(s3, "cfg-src2", rule("r", 1, "", "cfg-plain-dst", false)),
+                400,
+                "InvalidRequest",
                 "Destination bucket must have versioning enabled.");
-        assertS3Error(() -> replicate(s3, "cfg-src2", rule("r", 1, "", "cfg-src2", false)), 400, "InvalidRequest",
+        assertS3Error(
+                () -> replicate(s3, "cfg-src2", rule("r", 1, "", "cfg-src2", false)),
+                400,
+                "InvalidRequest",
                 "Destination bucket cannot be the same as the source bucket.");
     }
 
@@ -158,11 +209,16 @@ class ReplicationTest {
         versionedBucket(s3, "susp-src");
         versionedBucket(s3, "susp-dst");
         replicate(s3, "susp-src", rule("all", 1, "", "susp-dst", false));
-        assertS3Error(() -> s3.putBucketVersioning(b -> b.bucket("susp-src").versioningConfiguration(v -> v
-                .status(BucketVersioningStatus.SUSPENDED))), 409, "InvalidBucketState");
+        assertS3Error(
+                () -> s3.putBucketVersioning(b ->
+                        b.bucket("susp-src").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED))),
+                409,
+                "InvalidBucketState");
         s3.deleteBucketReplication(b -> b.bucket("susp-src"));
-        s3.putBucketVersioning(b -> b.bucket("susp-src").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
-        assertThat(s3.getBucketVersioning(b -> b.bucket("susp-src")).status()).isEqualTo(BucketVersioningStatus.SUSPENDED);
+        s3.putBucketVersioning(
+                b -> b.bucket("susp-src").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+        assertThat(s3.getBucketVersioning(b -> b.bucket("susp-src")).status())
+                .isEqualTo(BucketVersioningStatus.SUSPENDED);
     }
 
     @Test
@@ -184,28 +240,65 @@ class ReplicationTest {
         versionedBucket(s3, "cfg-src3");
         versionedBucket(s3, "cfg-dst3");
         // Schema V2 (a Filter) needs DeleteMarkerReplication.
-        ReplicationRule noMarkers = ReplicationRule.builder().id("r").priority(1).status(ReplicationRuleStatus.ENABLED)
+        ReplicationRule noMarkers = ReplicationRule.builder()
+                .id("r")
+                .priority(1)
+                .status(ReplicationRuleStatus.ENABLED)
                 .filter(ReplicationRuleFilter.builder().prefix("").build())
-                .destination(Destination.builder().bucket("arn:aws:s3:::cfg-dst3").build()).build();
-        assertS3Error(() -> replicate(s3, "cfg-src3", noMarkers), 400, "InvalidRequest",
+                .destination(
+                        Destination.builder().bucket("arn:aws:s3:::cfg-dst3").build())
+                .build();
+        assertS3Error(
+                () -> replicate(s3, "cfg-src3", noMarkers),
+                400,
+                "InvalidRequest",
                 "DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema.");
         // Delete markers have no tags: a tag filter cannot replicate them.
-        ReplicationRule taggedMarkers = ReplicationRule.builder().id("r").priority(1).status(ReplicationRuleStatus.ENABLED)
-                .filter(ReplicationRuleFilter.builder().tag(Tag.builder().key("k").value("v").build()).build())
-                .deleteMarkerReplication(DeleteMarkerReplication.builder().status(DeleteMarkerReplicationStatus.ENABLED).build())
-                .destination(Destination.builder().bucket("arn:aws:s3:::cfg-dst3").build()).build();
-        assertS3Error(() -> replicate(s3, "cfg-src3", taggedMarkers), 400, "InvalidRequest",
+        ReplicationRule taggedMarkers = ReplicationRule.builder()
+                .id("r")
+                .priority(1)
+                .status(ReplicationRuleStatus.ENABLED)
+                .filter(ReplicationRuleFilter.builder()
+                        .tag(Tag.builder().key("k").value("v").build())
+                        .build())
+                .deleteMarkerReplication(DeleteMarkerReplication.builder()
+                        .status(DeleteMarkerReplicationStatus.ENABLED)
+                        .build())
+                .destination(
+                        Destination.builder().bucket("arn:aws:s3:::cfg-dst3").build())
+                .build();
+        assertS3Error(
+                () -> replicate(s3, "cfg-src3", taggedMarkers),
+                400,
+                "InvalidRequest",
                 "Delete marker replication is not supported if any Tag filter is specified.");
-        assertS3Error(() -> replicate(s3, "cfg-src3", rule("same", 1, "a", "cfg-dst3", false), rule("same", 2, "b", "cfg-dst3", false)),
-                400, "InvalidArgument", "Rule Id must be unique");
-        assertS3Error(() -> replicate(s3, "cfg-src3", rule("a", 1, "a", "cfg-dst3", false), rule("b", 1, "b", "cfg-dst3", false)),
-                400, "InvalidRequest");
-        ReplicationRule badArn = ReplicationRule.builder().id("r").priority(1).status(ReplicationRuleStatus.ENABLED)
+        assertS3Error(
+                () -> replicate(
+                        s3,
+                        "cfg-src3",
+                        rule("same", 1, "a", "cfg-dst3", false),
+                        rule("same", 2, "b", "cfg-dst3", false)),
+                400,
+                "InvalidArgument",
+                "Rule Id must be unique");
+        assertS3Error(
+                () -> replicate(
+                        s3, "cfg-src3", rule("a", 1, "a", "cfg-dst3", false), rule("b", 1, "b", "cfg-dst3", false)),
+                400,
+                "InvalidRequest");
+        ReplicationRule badArn = ReplicationRule.builder()
+                .id("r")
+                .priority(1)
+                .status(ReplicationRuleStatus.ENABLED)
                 .filter(ReplicationRuleFilter.builder().prefix("").build())
-                .deleteMarkerReplication(DeleteMarkerReplication.builder().status(DeleteMarkerReplicationStatus.DISABLED).build())
-                .destination(Destination.builder().bucket("cfg-dst3").build()).build();
+                .deleteMarkerReplication(DeleteMarkerReplication.builder()
+                        .status(DeleteMarkerReplicationStatus.DISABLED)
+                        .build())
+                .destination(Destination.builder().bucket("cfg-dst3").build())
+                .build();
         assertS3Error(() -> replicate(s3, "cfg-src3", badArn), 400, "InvalidArgument");
-        assertS3Error(() -> s3.getBucketReplication(b -> b.bucket("cfg-src3")), 404, "ReplicationConfigurationNotFoundError");
+        assertS3Error(
+                () -> s3.getBucketReplication(b -> b.bucket("cfg-src3")), 404, "ReplicationConfigurationNotFoundError");
     }
 
     @Test
@@ -213,7 +306,8 @@ class ReplicationTest {
         versionedBucket(s3, "cfg-src4");
         versionedBucket(s3, "cfg-dst4");
         String md5 = "x";
-        for (String body : List.of("<ReplicationConfiguration><Role>r</Role>",
+        for (String body : List.of(
+                "<ReplicationConfiguration><Role>r</Role>",
                 "<ReplicationConfiguration><Role>r</Role></ReplicationConfiguration>",
                 "<ReplicationConfiguration><Rule><ID>x</ID><Status>Enabled</Status><Prefix></Prefix>"
                         + "<Destination><Bucket>arn:aws:s3:::cfg-dst4</Bucket></Destination></Rule></ReplicationConfiguration>",
@@ -251,27 +345,42 @@ class ReplicationTest {
 
         byte[] big = new byte[300_000];
         new Random(7).nextBytes(big);
-        String v1 = s3.putObject(b -> b.bucket("loc-src").key("doc.txt").contentType("text/plain")
-                .metadata(Map.of("owner", "alice")).tagging("class=gold"), RequestBody.fromString("first")).versionId();
-        String v2 = s3.putObject(b -> b.bucket("loc-src").key("doc.txt").contentType("text/plain"),
-                RequestBody.fromString("second")).versionId();
-        String vBig = s3.putObject(b -> b.bucket("loc-src").key("big.bin"), RequestBody.fromBytes(big)).versionId();
+        String v1 = s3.putObject(
+                        b -> b.bucket("loc-src")
+                                .key("doc.txt")
+                                .contentType("text/plain")
+                                .metadata(Map.of("owner", "alice"))
+                                .tagging("class=gold"),
+                        RequestBody.fromString("first"))
+                .versionId();
+        String v2 = s3.putObject(
+                        b -> b.bucket("loc-src").key("doc.txt").contentType("text/plain"),
+                        RequestBody.fromString("second"))
+                .versionId();
+        String vBig = s3.putObject(b -> b.bucket("loc-src").key("big.bin"), RequestBody.fromBytes(big))
+                .versionId();
 
         awaitStatus(s3, "loc-src", "doc.txt", v1, "COMPLETED");
         awaitStatus(s3, "loc-src", "doc.txt", v2, "COMPLETED");
         awaitStatus(s3, "loc-src", "big.bin", vBig, "COMPLETED");
 
-        HeadObjectResponse replica = s3.headObject(b -> b.bucket("loc-dst").key("doc.txt").versionId(v1));
+        HeadObjectResponse replica =
+                s3.headObject(b -> b.bucket("loc-dst").key("doc.txt").versionId(v1));
         assertThat(replica.replicationStatusAsString()).isEqualTo("REPLICA");
         assertThat(replica.contentType()).isEqualTo("text/plain");
         assertThat(replica.metadata()).containsEntry("owner", "alice");
-        assertThat(s3.getObjectTagging(b -> b.bucket("loc-dst").key("doc.txt").versionId(v1)).tagSet())
+        assertThat(s3.getObjectTagging(b -> b.bucket("loc-dst").key("doc.txt").versionId(v1))
+                        .tagSet())
                 .containsExactly(Tag.builder().key("class").value("gold").build());
         assertThat(body(s3, "loc-dst", "doc.txt", v1)).isEqualTo("first");
         assertThat(body(s3, "loc-dst", "doc.txt", null)).isEqualTo("second");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket("loc-dst").key("big.bin").versionId(vBig)).asByteArray()).isEqualTo(big);
-        assertThat(s3.listObjectVersions(b -> b.bucket("loc-dst").prefix("doc.txt")).versions())
-                .extracting(ObjectVersion::versionId).containsExactly(v2, v1);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("loc-dst").key("big.bin").versionId(vBig))
+                        .asByteArray())
+                .isEqualTo(big);
+        assertThat(s3.listObjectVersions(b -> b.bucket("loc-dst").prefix("doc.txt"))
+                        .versions())
+                .extracting(ObjectVersion::versionId)
+                .containsExactly(v2, v1);
         assertThat(server.rampart().replication().metrics().replicated()).isGreaterThanOrEqualTo(3);
     }
 
@@ -280,22 +389,28 @@ class ReplicationTest {
         versionedBucket(s3, "del-src");
         versionedBucket(s3, "del-dst");
         replicate(s3, "del-src", rule("all", 1, "", "del-dst", true));
-        String v1 = s3.putObject(b -> b.bucket("del-src").key("k"), RequestBody.fromString("precious")).versionId();
+        String v1 = s3.putObject(b -> b.bucket("del-src").key("k"), RequestBody.fromString("precious"))
+                .versionId();
         awaitStatus(s3, "del-src", "k", v1, "COMPLETED");
 
         String marker = s3.deleteObject(b -> b.bucket("del-src").key("k")).versionId();
-        Await.until("the delete marker on the replica", () -> s3.listObjectVersions(b -> b.bucket("del-dst")).deleteMarkers()
-                .stream().anyMatch(m -> m.versionId().equals(marker) && m.isLatest()));
+        Await.until(
+                "the delete marker on the replica",
+                () -> s3.listObjectVersions(b -> b.bucket("del-dst")).deleteMarkers().stream()
+                        .anyMatch(m -> m.versionId().equals(marker) && m.isLatest()));
 
         // The attacker's move: delete the versions themselves at the source. The replica keeps them.
         s3.deleteObject(b -> b.bucket("del-src").key("k").versionId(marker));
         s3.deleteObject(b -> b.bucket("del-src").key("k").versionId(v1));
-        String sentinel = s3.putObject(b -> b.bucket("del-src").key("k2"), RequestBody.fromString("later")).versionId();
+        String sentinel = s3.putObject(b -> b.bucket("del-src").key("k2"), RequestBody.fromString("later"))
+                .versionId();
         awaitStatus(s3, "del-src", "k2", sentinel, "COMPLETED");
-        assertThat(s3.listObjectVersions(b -> b.bucket("del-src").prefix("k")).versions()).extracting(ObjectVersion::key)
+        assertThat(s3.listObjectVersions(b -> b.bucket("del-src").prefix("k")).versions())
+                .extracting(ObjectVersion::key)
                 .containsExactly("k2");
         assertThat(body(s3, "del-dst", "k", v1)).isEqualTo("precious");
-        assertThat(s3.listObjectVersions(b -> b.bucket("del-dst").prefix("k")).deleteMarkers()).hasSize(1);
+        assertThat(s3.listObjectVersions(b -> b.bucket("del-dst").prefix("k")).deleteMarkers())
+                .hasSize(1);
     }
 
     @Test
@@ -303,14 +418,17 @@ class ReplicationTest {
         versionedBucket(s3, "nodm-src");
         versionedBucket(s3, "nodm-dst");
         replicate(s3, "nodm-src", rule("all", 1, "", "nodm-dst", false));
-        String v1 = s3.putObject(b -> b.bucket("nodm-src").key("k"), RequestBody.fromString("kept")).versionId();
+        String v1 = s3.putObject(b -> b.bucket("nodm-src").key("k"), RequestBody.fromString("kept"))
+                .versionId();
         awaitStatus(s3, "nodm-src", "k", v1, "COMPLETED");
         s3.deleteObject(b -> b.bucket("nodm-src").key("k"));
         // Queued after the delete, for another key: once it is replicated, the worker has passed the delete.
-        String later = s3.putObject(b -> b.bucket("nodm-src").key("k-later"), RequestBody.fromString("x")).versionId();
+        String later = s3.putObject(b -> b.bucket("nodm-src").key("k-later"), RequestBody.fromString("x"))
+                .versionId();
         awaitStatus(s3, "nodm-src", "k-later", later, "COMPLETED");
         assertThat(body(s3, "nodm-dst", "k", null)).isEqualTo("kept");
-        assertThat(s3.listObjectVersions(b -> b.bucket("nodm-dst")).deleteMarkers()).isEmpty();
+        assertThat(s3.listObjectVersions(b -> b.bucket("nodm-dst")).deleteMarkers())
+                .isEmpty();
     }
 
     @Test
@@ -318,11 +436,14 @@ class ReplicationTest {
         versionedBucket(s3, "pre-src");
         versionedBucket(s3, "pre-dst");
         replicate(s3, "pre-src", rule("logs", 1, "logs/", "pre-dst", false));
-        String outside = s3.putObject(b -> b.bucket("pre-src").key("other.txt"), RequestBody.fromString("o")).versionId();
-        String inside = s3.putObject(b -> b.bucket("pre-src").key("logs/a.txt"), RequestBody.fromString("i")).versionId();
+        String outside = s3.putObject(b -> b.bucket("pre-src").key("other.txt"), RequestBody.fromString("o"))
+                .versionId();
+        String inside = s3.putObject(b -> b.bucket("pre-src").key("logs/a.txt"), RequestBody.fromString("i"))
+                .versionId();
         awaitStatus(s3, "pre-src", "logs/a.txt", inside, "COMPLETED");
         assertThat(status(s3, "pre-src", "other.txt", outside)).isNull();
-        assertThat(catchNoSuchKey(() -> s3.headObject(b -> b.bucket("pre-dst").key("other.txt")))).isTrue();
+        assertThat(catchNoSuchKey(() -> s3.headObject(b -> b.bucket("pre-dst").key("other.txt"))))
+                .isTrue();
     }
 
     static boolean catchNoSuchKey(Runnable r) {
@@ -340,17 +461,32 @@ class ReplicationTest {
     void sseCObjectsAreNotReplicatedAndMarkedFailed() {
         versionedBucket(s3, "ssec-src");
         versionedBucket(s3, "ssec-dst");
-        s3.putBucketEncryption(b -> b.bucket("ssec-src").serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
+        s3.putBucketEncryption(b -> b.bucket("ssec-src")
+                .serverSideEncryptionConfiguration(c -> c.rules(
+                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                                .blockedEncryptionTypes(t -> t.encryptionType(EncryptionType.NONE)))));
         replicate(s3, "ssec-src", rule("all", 1, "", "ssec-dst", false));
         SseCKey key = SseCKey.random();
-        String v = s3.putObject(b -> b.bucket("ssec-src").key("locked").sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5()), RequestBody.fromString("secret")).versionId();
-        Await.until("FAILED status on the SSE-C version", () -> "FAILED".equals(s3.headObject(b -> b.bucket("ssec-src")
-                .key("locked").versionId(v).sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
-                .sseCustomerKeyMD5(key.md5())).replicationStatusAsString()));
-        assertThat(catchNoSuchKey(() -> s3.headObject(b -> b.bucket("ssec-dst").key("locked")))).isTrue();
+        String v = s3.putObject(
+                        b -> b.bucket("ssec-src")
+                                .key("locked")
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(key.base64())
+                                .sseCustomerKeyMD5(key.md5()),
+                        RequestBody.fromString("secret"))
+                .versionId();
+        Await.until(
+                "FAILED status on the SSE-C version",
+                () -> "FAILED"
+                        .equals(s3.headObject(b -> b.bucket("ssec-src")
+                                        .key("locked")
+                                        .versionId(v)
+                                        .sseCustomerAlgorithm("AES256")
+                                        .sseCustomerKey(key.base64())
+                                        .sseCustomerKeyMD5(key.md5()))
+                                .replicationStatusAsString()));
+        assertThat(catchNoSuchKey(() -> s3.headObject(b -> b.bucket("ssec-dst").key("locked"))))
+                .isTrue();
         assertThat(server.rampart().replication().metrics().sseCSkipped()).isGreaterThanOrEqualTo(1);
     }
 
@@ -359,16 +495,22 @@ class ReplicationTest {
         versionedBucket(s3, "rst-src");
         versionedBucket(s3, "rst-dst");
         replicate(s3, "rst-src", rule("all", 1, "", "rst-dst", true));
-        String good = s3.putObject(b -> b.bucket("rst-src").key("doc"), RequestBody.fromString("good")).versionId();
+        String good = s3.putObject(b -> b.bucket("rst-src").key("doc"), RequestBody.fromString("good"))
+                .versionId();
         awaitStatus(s3, "rst-src", "doc", good, "COMPLETED");
         Thread.sleep(20);
         java.time.Instant before = java.time.Instant.now();
         Thread.sleep(20);
-        String bad = s3.putObject(b -> b.bucket("rst-src").key("doc"), RequestBody.fromString("ransom")).versionId();
+        String bad = s3.putObject(b -> b.bucket("rst-src").key("doc"), RequestBody.fromString("ransom"))
+                .versionId();
         awaitStatus(s3, "rst-src", "doc", bad, "COMPLETED");
 
-        RawS3.Reply r = raw.signed("POST", "/_rampart/admin/restore", Map.of("Content-Type", "application/json"),
-                ("{\"bucket\": \"rst-src\", \"to\": \"" + before + "\", \"apply\": true}").getBytes(StandardCharsets.UTF_8));
+        RawS3.Reply r = raw.signed(
+                "POST",
+                "/_rampart/admin/restore",
+                Map.of("Content-Type", "application/json"),
+                ("{\"bucket\": \"rst-src\", \"to\": \"" + before + "\", \"apply\": true}")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         String restored = s3.headObject(b -> b.bucket("rst-src").key("doc")).versionId();
         assertThat(restored).isNotIn(good, bad);
@@ -382,14 +524,21 @@ class ReplicationTest {
         versionedBucket(s3, "trail-src");
         versionedBucket(s3, "trail-dst");
         replicate(s3, "trail-src", rule("all", 1, "", "trail-dst", true));
-        String v = s3.putObject(b -> b.bucket("trail-src").key("audited"), RequestBody.fromString("a")).versionId();
+        String v = s3.putObject(b -> b.bucket("trail-src").key("audited"), RequestBody.fromString("a"))
+                .versionId();
         awaitStatus(s3, "trail-src", "audited", v, "COMPLETED");
-        JsonNode r = TrailITRecordsTest.awaitRecord(server.dataDir(), n -> "ReplicateObject".equals(n.path("eventName").asText())
-                && "audited".equals(n.path("requestParameters").path("key").asText()));
+        JsonNode r = TrailITRecordsTest.awaitRecord(
+                server.dataDir(),
+                n -> "ReplicateObject".equals(n.path("eventName").asText())
+                        && "audited"
+                                .equals(n.path("requestParameters").path("key").asText()));
         assertThat(r.path("userIdentity").path("type").asText()).isEqualTo("AWSService");
         assertThat(r.path("serviceEventDetails").path("versionId").asText()).isEqualTo(v);
-        assertThat(r.path("serviceEventDetails").path("replicationStatus").asText()).isEqualTo("COMPLETED");
-        assertThat(r.path("serviceEventDetails").path("destinationBucket").asText()).isEqualTo("arn:aws:s3:::trail-dst");
-        assertThat(TrailQuery.all().run(TrailLayout.ofDataDir(server.dataDir()))).isNotEmpty();
+        assertThat(r.path("serviceEventDetails").path("replicationStatus").asText())
+                .isEqualTo("COMPLETED");
+        assertThat(r.path("serviceEventDetails").path("destinationBucket").asText())
+                .isEqualTo("arn:aws:s3:::trail-dst");
+        assertThat(TrailQuery.all().run(TrailLayout.ofDataDir(server.dataDir())))
+                .isNotEmpty();
     }
 }

@@ -26,8 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
-import software.amazon.awssdk.services.s3.model.EncryptionType;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -43,11 +41,14 @@ class RestoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     // SSE-C over plain HTTP and on new buckets: the attacker's tool must be available for the test.
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults().allowSseCOverHttp();
+
     static RampartServer server;
     static S3Client admin;
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         admin = RAMPART.s3();
     }
@@ -69,7 +70,9 @@ class RestoreTest {
         JsonNode summary() {
             List<JsonNode> l = lines();
             JsonNode last = l.get(l.size() - 1);
-            assertThat(last.has("summary")).as("last line is the summary: %s", last).isTrue();
+            assertThat(last.has("summary"))
+                    .as("last line is the summary: %s", last)
+                    .isTrue();
             return last.get("summary");
         }
 
@@ -84,8 +87,14 @@ class RestoreTest {
         CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("restore", "--endpoint", server.endpoint().toString(),
-                "--access-key", accessKey, "--secret-key", secretKey));
+        List<String> all = new ArrayList<>(List.of(
+                "restore",
+                "--endpoint",
+                server.endpoint().toString(),
+                "--access-key",
+                accessKey,
+                "--secret-key",
+                secretKey));
         all.addAll(List.of(args));
         int rc = cmd.execute(all.toArray(String[]::new));
         return new Run(rc, out.toString(), err.toString());
@@ -125,7 +134,9 @@ class RestoreTest {
     }
 
     static long count(List<JsonNode> keys, String action) {
-        return keys.stream().filter(k -> k.path("action").asText().equals(action)).count();
+        return keys.stream()
+                .filter(k -> k.path("action").asText().equals(action))
+                .count();
     }
 
     static String keyFor(int i) {
@@ -138,7 +149,8 @@ class RestoreTest {
         return String.format("%sfile-%04d.bin", prefix, i);
     }
 
-    @Test void theTrailCrossCheckNamesKeysWhoseVersionsTheAttackerPurged() throws Exception {
+    @Test
+    void theTrailCrossCheckNamesKeysWhoseVersionsTheAttackerPurged() throws Exception {
         String bucket = "purged";
         versionedBucketAllowingSseC(bucket);
         admin.putObject(b -> b.bucket(bucket).key("kept.txt"), RequestBody.fromString("kept"));
@@ -154,14 +166,17 @@ class RestoreTest {
             String v = evil.headObject(b -> b.bucket(bucket).key("gone.txt")).versionId();
             evil.deleteObject(b -> b.bucket(bucket).key("gone.txt").versionId(v));
         }
-        Run held = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
+        Run held = restore(
+                "--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
         assertThat(held.exitCode()).as(held.err()).isZero();
-        assertThat(held.keys()).extracting(k -> k.path("key").asText() + "=" + k.path("action").asText())
+        assertThat(held.keys())
+                .extracting(k -> k.path("key").asText() + "=" + k.path("action").asText())
                 .containsExactly("gone.txt=RESTORE", "kept.txt=RESTORE");
         assertThat(held.summary().path("trail").path("confirmed").asLong()).isEqualTo(2);
         var purged = RecoveryWindowTest.purge(server.dataDir(), "--bucket", bucket, "--older-than", "0", "--yes");
         assertThat(purged.exitCode()).as(purged.err()).isZero();
-        Run plan = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
+        Run plan = restore(
+                "--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(), "--json");
         assertThat(plan.exitCode()).as(plan.err()).isZero();
         JsonNode trail = plan.summary().path("trail");
         assertThat(trail.path("writes").asLong()).isEqualTo(2);
@@ -170,7 +185,8 @@ class RestoreTest {
         assertThat(trail.path("onlyInTrailKeys").get(0).asText()).isEqualTo("gone.txt");
     }
 
-    @Test void undoAccessKeyBringsBackEveryOriginalKeepsLegitimateWritesAndIsIdempotent() throws Exception {
+    @Test
+    void undoAccessKeyBringsBackEveryOriginalKeepsLegitimateWritesAndIsIdempotent() throws Exception {
         String bucket = "victim";
         versionedBucketAllowingSseC(bucket);
 
@@ -198,10 +214,17 @@ class RestoreTest {
         SseCKey attackerKey = SseCKey.random();
         Map<Integer, byte[]> legit = new LinkedHashMap<>();
         try (S3Client evil = server.s3(attacker.accessKeyId(), attacker.secretKey());
-             S3Client aliceS3 = server.s3(alice.accessKeyId(), alice.secretKey())) {
-            parallel(OBJECTS, 16, i -> evil.copyObject(b -> b.sourceBucket(bucket).sourceKey(keys[i])
-                    .destinationBucket(bucket).destinationKey(keys[i])
-                    .sseCustomerAlgorithm("AES256").sseCustomerKey(attackerKey.base64()).sseCustomerKeyMD5(attackerKey.md5())));
+                S3Client aliceS3 = server.s3(alice.accessKeyId(), alice.secretKey())) {
+            parallel(
+                    OBJECTS,
+                    16,
+                    i -> evil.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey(keys[i])
+                            .destinationBucket(bucket)
+                            .destinationKey(keys[i])
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(attackerKey.base64())
+                            .sseCustomerKeyMD5(attackerKey.md5())));
             // A legitimate user keeps working during the attack window: these writes must survive the restore.
             for (int i = 7; i < OBJECTS; i += 100) {
                 byte[] b = ("alice's new content for " + keys[i]).getBytes();
@@ -210,32 +233,49 @@ class RestoreTest {
                 aliceS3.putObject(r -> r.bucket(bucket).key(keys[idx]), RequestBody.fromBytes(b));
             }
             aliceS3.putObject(r -> r.bucket(bucket).key("docs/alice-new.txt"), RequestBody.fromString("a new file"));
-            parallel(OBJECTS / 10, 8, j -> evil.deleteObject(b -> b.bucket(bucket).key(keys[j * 10 + 3])));
+            parallel(
+                    OBJECTS / 10,
+                    8,
+                    j -> evil.deleteObject(b -> b.bucket(bucket).key(keys[j * 10 + 3])));
             evil.putObject(b -> b.bucket(bucket).key("README-RANSOM.txt"), RequestBody.fromString("pay us"));
         }
-        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key(keys[1])))).isEqualTo(400);
-        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key(keys[3])))).isEqualTo(404);
+        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key(keys[1]))))
+                .isEqualTo(400);
+        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key(keys[3]))))
+                .isEqualTo(404);
         int versionsAfterAttack = versionCount(bucket);
 
         String since = t0.toString();
         // Dry run (the default), as a table: the plan and its totals, nothing changed.
         Run plan = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", since);
         assertThat(plan.exitCode()).as(plan.err()).isZero();
-        assertThat(plan.out()).contains("Dry run: nothing was changed")
+        assertThat(plan.out())
+                .contains("Dry run: nothing was changed")
                 .containsPattern("(?m)^to restore\\s+990$")
                 .containsPattern("(?m)^already-current\\s+10$")
                 .containsPattern("(?m)^skipped-new\\s+1$")
                 .containsPattern("(?m)^RESTORE\\s+\\S+\\s+\\S+\\s+docs/file-0000.bin$")
                 .containsPattern("(?m)^SKIP_NEW\\s+\\S+\\s+-\\s+README-RANSOM.txt$");
         assertThat(versionCount(bucket)).isEqualTo(versionsAfterAttack);
-        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key(keys[1])))).isEqualTo(400);
+        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key(keys[1]))))
+                .isEqualTo(400);
         // The plan agrees with the audit trail: 1,000 copies, 100 deletes and the note, on 1,001 keys, all planned.
-        assertThat(plan.out()).contains("audit trail: 1101 writes by this identity on 1001 keys; 1001 keys confirmed")
-                .doesNotContain("no such version left").doesNotContain("no matching write");
+        assertThat(plan.out())
+                .contains("audit trail: 1101 writes by this identity on 1001 keys; 1001 keys confirmed")
+                .doesNotContain("no such version left")
+                .doesNotContain("no matching write");
 
         // Apply.
-        Run applied = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", since,
-                "--remove-new", "--apply", "--json");
+        Run applied = restore(
+                "--bucket",
+                bucket,
+                "--undo-access-key",
+                attacker.accessKeyId(),
+                "--since",
+                since,
+                "--remove-new",
+                "--apply",
+                "--json");
         assertThat(applied.exitCode()).as(applied.err()).isZero();
         JsonNode s = applied.summary();
         assertThat(s.path("applied").asBoolean()).isTrue();
@@ -262,27 +302,52 @@ class RestoreTest {
                 assertThat(got.response().serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
             }
         }
-        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("docs/alice-new.txt")).asUtf8String()).isEqualTo("a new file");
-        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key("README-RANSOM.txt")))).isEqualTo(404);
+        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("docs/alice-new.txt"))
+                        .asUtf8String())
+                .isEqualTo("a new file");
+        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key("README-RANSOM.txt"))))
+                .isEqualTo(404);
 
         // A second run finds nothing to do and adds no version.
         int versionsAfterRestore = versionCount(bucket);
-        Run again = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", since,
-                "--remove-new", "--apply", "--json");
+        Run again = restore(
+                "--bucket",
+                bucket,
+                "--undo-access-key",
+                attacker.accessKeyId(),
+                "--since",
+                since,
+                "--remove-new",
+                "--apply",
+                "--json");
         assertThat(again.exitCode()).as(again.err()).isZero();
-        assertThat(again.keys()).hasSize(1001).allSatisfy(k -> assertThat(k.path("action").asText()).isEqualTo("ALREADY_CURRENT"));
+        assertThat(again.keys())
+                .hasSize(1001)
+                .allSatisfy(k -> assertThat(k.path("action").asText()).isEqualTo("ALREADY_CURRENT"));
         assertThat(again.summary().path("alreadyCurrent").asLong()).isEqualTo(1001);
         assertThat(versionCount(bucket)).isEqualTo(versionsAfterRestore);
 
         // The same undo named by the attacker's principal ARN sees the same state: nothing left to do.
-        Run byArn = restore("--bucket", bucket, "--prefix", "docs/", "--undo-principal", attacker.principal().arn(),
-                "--since", since, "--json");
+        Run byArn = restore(
+                "--bucket",
+                bucket,
+                "--prefix",
+                "docs/",
+                "--undo-principal",
+                attacker.principal().arn(),
+                "--since",
+                since,
+                "--json");
         assertThat(byArn.exitCode()).as(byArn.err()).isZero();
-        assertThat(byArn.keys()).hasSize(250).allSatisfy(k -> assertThat(k.path("action").asText()).isEqualTo("ALREADY_CURRENT"));
-        assertThat(byArn.keys()).allSatisfy(k -> assertThat(k.path("key").asText()).startsWith("docs/"));
+        assertThat(byArn.keys())
+                .hasSize(250)
+                .allSatisfy(k -> assertThat(k.path("action").asText()).isEqualTo("ALREADY_CURRENT"));
+        assertThat(byArn.keys())
+                .allSatisfy(k -> assertThat(k.path("key").asText()).startsWith("docs/"));
     }
 
-    @Test void toTimeMakesThePrefixLookAsItDidAndRemovesNewKeysOnlyWhenAsked() throws Exception {
+    @Test
+    void toTimeMakesThePrefixLookAsItDidAndRemovesNewKeysOnlyWhenAsked() throws Exception {
         String bucket = "timeline";
         versionedBucketAllowingSseC(bucket);
         for (String k : List.of("p/a", "p/b", "p/c", "q/untouched")) {
@@ -299,24 +364,39 @@ class RestoreTest {
         Run dry = restore("--bucket", bucket, "--prefix", "p/", "--to", t1.toString(), "--json");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         Map<String, String> actions = new LinkedHashMap<>();
-        dry.keys().forEach(k -> actions.put(k.path("key").asText(), k.path("action").asText()));
-        assertThat(actions).containsExactly(Map.entry("p/a", "RESTORE"), Map.entry("p/b", "RESTORE"),
-                Map.entry("p/c", "ALREADY_CURRENT"), Map.entry("p/new", "SKIP_NEW"));
+        dry.keys()
+                .forEach(k ->
+                        actions.put(k.path("key").asText(), k.path("action").asText()));
+        assertThat(actions)
+                .containsExactly(
+                        Map.entry("p/a", "RESTORE"),
+                        Map.entry("p/b", "RESTORE"),
+                        Map.entry("p/c", "ALREADY_CURRENT"),
+                        Map.entry("p/new", "SKIP_NEW"));
         assertThat(dry.summary().path("applied").asBoolean()).isFalse();
 
-        Run applied = restore("--bucket", bucket, "--prefix", "p/", "--to", t1.toString(), "--remove-new", "--apply", "--json");
+        Run applied = restore(
+                "--bucket", bucket, "--prefix", "p/", "--to", t1.toString(), "--remove-new", "--apply", "--json");
         assertThat(applied.exitCode()).as(applied.err()).isZero();
         assertThat(applied.summary().path("restore").asLong()).isEqualTo(2);
         assertThat(applied.summary().path("removeNew").asLong()).isEqualTo(1);
-        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("p/a")).asUtf8String()).isEqualTo("v1 of p/a");
-        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("p/b")).asUtf8String()).isEqualTo("v1 of p/b");
-        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key("p/new")))).isEqualTo(404);
+        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("p/a")).asUtf8String())
+                .isEqualTo("v1 of p/a");
+        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("p/b")).asUtf8String())
+                .isEqualTo("v1 of p/b");
+        assertThat(catchS3(() -> admin.getObject(b -> b.bucket(bucket).key("p/new"))))
+                .isEqualTo(404);
         // Outside the prefix nothing moved.
-        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("q/untouched")).asUtf8String()).isEqualTo("v2 of q");
+        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("q/untouched"))
+                        .asUtf8String())
+                .isEqualTo("v2 of q");
 
         int versions = versionCount(bucket);
-        Run again = restore("--bucket", bucket, "--prefix", "p/", "--to", t1.toString(), "--remove-new", "--apply", "--json");
-        assertThat(again.keys()).hasSize(4).allSatisfy(k -> assertThat(k.path("action").asText()).isEqualTo("ALREADY_CURRENT"));
+        Run again = restore(
+                "--bucket", bucket, "--prefix", "p/", "--to", t1.toString(), "--remove-new", "--apply", "--json");
+        assertThat(again.keys())
+                .hasSize(4)
+                .allSatisfy(k -> assertThat(k.path("action").asText()).isEqualTo("ALREADY_CURRENT"));
         assertThat(versionCount(bucket)).isEqualTo(versions);
 
         // Relative times work too: "-1h" predates everything, so every key was absent then.
@@ -326,17 +406,22 @@ class RestoreTest {
         assertThat(hourAgo.summary().path("alreadyCurrent").asLong()).isEqualTo(1); // p/new: already hidden
     }
 
-    @Test void onlyTheAccountAdminMayRestore() {
+    @Test
+    void onlyTheAccountAdminMayRestore() {
         versionedBucketAllowingSseC("guarded");
         AccessKey bob = server.userWithS3FullAccess("bob");
         Run denied = restoreAs(bob.accessKeyId(), bob.secretKey(), "--bucket", "guarded", "--to", "-1m", "--apply");
         assertThat(denied.exitCode()).isEqualTo(1);
-        assertThat(denied.err().strip()).isEqualTo("rampart restore: AccessDenied: Only the account's admin may use the admin API (HTTP 403)");
+        assertThat(denied.err().strip())
+                .isEqualTo("rampart restore: AccessDenied: Only the account's admin may use the admin API (HTTP 403)");
         assertThat(denied.out()).isEmpty();
 
-        Run badSecret = restoreAs(RampartServer.ACCESS_KEY, "wrong" + RampartServer.SECRET_KEY, "--bucket", "guarded", "--to", "-1m");
+        Run badSecret = restoreAs(
+                RampartServer.ACCESS_KEY, "wrong" + RampartServer.SECRET_KEY, "--bucket", "guarded", "--to", "-1m");
         assertThat(badSecret.exitCode()).isEqualTo(1);
-        assertThat(badSecret.err()).startsWith("rampart restore: SignatureDoesNotMatch:").contains("(HTTP 403)");
+        assertThat(badSecret.err())
+                .startsWith("rampart restore: SignatureDoesNotMatch:")
+                .contains("(HTTP 403)");
 
         Run noBucket = restore("--bucket", "no-such-bucket", "--to", "-1m");
         assertThat(noBucket.exitCode()).isEqualTo(1);
@@ -344,44 +429,69 @@ class RestoreTest {
 
         Run usage = restore("--bucket", "guarded", "--undo-access-key", "AKIAX");
         assertThat(usage.exitCode()).isEqualTo(2);
-        assertThat(usage.err().strip()).isEqualTo("rampart restore: --undo-principal/--undo-access-key need --since TIME");
+        assertThat(usage.err().strip())
+                .isEqualTo("rampart restore: --undo-principal/--undo-access-key need --since TIME");
     }
 
     /**
      * Restore time for N overwritten objects (N = -Drestore.bench.objects, default 2,000; BENCHMARKS.md records the
      * 10,000 run): seeds small objects, re-encrypts them all with SSE-C under an attacker's key, then times the undo.
      */
-    @Test void restoresManyOverwrittenObjectsQuickly() throws Exception {
+    @Test
+    void restoresManyOverwrittenObjectsQuickly() throws Exception {
         int n = Integer.getInteger("restore.bench.objects", 2_000);
         String bucket = "bench";
         versionedBucketAllowingSseC(bucket);
         byte[] body = new byte[1024];
         new Random(1).nextBytes(body);
         long seedStart = System.nanoTime();
-        parallel(n, 32, i -> admin.putObject(b -> b.bucket(bucket).key(String.format("obj/%06d", i)), RequestBody.fromBytes(body)));
+        parallel(
+                n,
+                32,
+                i -> admin.putObject(
+                        b -> b.bucket(bucket).key(String.format("obj/%06d", i)), RequestBody.fromBytes(body)));
         Thread.sleep(20);
         Instant t0 = Instant.now();
         Thread.sleep(20);
         AccessKey attacker = server.userWithS3FullAccess("bench-attacker");
         SseCKey key = SseCKey.random();
         try (S3Client evil = server.s3(attacker.accessKeyId(), attacker.secretKey())) {
-            parallel(n, 32, i -> evil.copyObject(b -> b.sourceBucket(bucket).sourceKey(String.format("obj/%06d", i))
-                    .destinationBucket(bucket).destinationKey(String.format("obj/%06d", i))
-                    .sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5())));
+            parallel(
+                    n,
+                    32,
+                    i -> evil.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey(String.format("obj/%06d", i))
+                            .destinationBucket(bucket)
+                            .destinationKey(String.format("obj/%06d", i))
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(key.base64())
+                            .sseCustomerKeyMD5(key.md5())));
         }
         long seedMillis = (System.nanoTime() - seedStart) / 1_000_000;
 
         long start = System.nanoTime();
-        Run applied = restore("--bucket", bucket, "--undo-access-key", attacker.accessKeyId(), "--since", t0.toString(),
-                "--apply", "--json", "--limit", "0");
+        Run applied = restore(
+                "--bucket",
+                bucket,
+                "--undo-access-key",
+                attacker.accessKeyId(),
+                "--since",
+                t0.toString(),
+                "--apply",
+                "--json",
+                "--limit",
+                "0");
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(applied.exitCode()).as(applied.err()).isZero();
         JsonNode s = applied.summary();
         assertThat(s.path("restore").asLong()).isEqualTo(n);
         assertThat(s.path("failed").asLong()).isZero();
-        System.out.printf("RESTORE-BENCH objects=%d restore_ms=%d (server-side %d ms) seed+attack_ms=%d%n", n, millis,
-                s.path("millis").asLong(), seedMillis);
-        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key(String.format("obj/%06d", n - 1))).asByteArray()).isEqualTo(body);
+        System.out.printf(
+                "RESTORE-BENCH objects=%d restore_ms=%d (server-side %d ms) seed+attack_ms=%d%n",
+                n, millis, s.path("millis").asLong(), seedMillis);
+        assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key(String.format("obj/%06d", n - 1)))
+                        .asByteArray())
+                .isEqualTo(body);
         // The goal is 10,000 in under 10 s; scaled, with room for a machine shared with other builds.
         assertThat(millis).isLessThan(Math.max(10_000L, n * 3L));
     }

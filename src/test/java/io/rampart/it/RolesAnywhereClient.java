@@ -39,11 +39,12 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  */
 final class RolesAnywhereClient {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private final URI endpoint;
     private final String region;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     RolesAnywhereClient(URI endpoint, String region) {
         this.endpoint = endpoint;
@@ -64,23 +65,37 @@ final class RolesAnywhereClient {
     Answer call(String method, String pathAndQuery, String jsonBody, String accessKey, String secretKey) {
         byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
         URI uri = endpoint.resolve(pathAndQuery);
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpRequest.Builder request =
+                SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         if (jsonBody != null) request.putHeader("Content-Type", "application/json");
-        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
-                .request(request.build()).payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "rolesanywhere")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region).build());
-        HttpRequest.Builder out = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        var signed = AwsV4HttpSigner.create()
+                .sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
+                        .request(request.build())
+                        .payload(ContentStreamProvider.fromByteArray(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "rolesanywhere")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .build());
+        HttpRequest.Builder out =
+                HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         signed.request().forEachHeader((name, values) -> {
-            if (!List.of("host", "content-length").contains(name.toLowerCase(Locale.ROOT))) values.forEach(v -> out.header(name, v));
+            if (!List.of("host", "content-length").contains(name.toLowerCase(Locale.ROOT)))
+                values.forEach(v -> out.header(name, v));
         });
         return send(out.build());
     }
 
     /** What CreateSession signs and sends; {@code tamper} changes the body after signing (an attacker's replay). */
-    record SessionRequest(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain, String profileArn,
-                          String roleArn, String trustAnchorArn, Integer durationSeconds, boolean tamper) {
-        SessionRequest(X509Certificate certificate, PrivateKey key, String profileArn, String roleArn, String trustAnchorArn) {
+    record SessionRequest(
+            X509Certificate certificate,
+            PrivateKey key,
+            List<X509Certificate> chain,
+            String profileArn,
+            String roleArn,
+            String trustAnchorArn,
+            Integer durationSeconds,
+            boolean tamper) {
+        SessionRequest(
+                X509Certificate certificate, PrivateKey key, String profileArn, String roleArn, String trustAnchorArn) {
             this(certificate, key, List.of(), profileArn, roleArn, trustAnchorArn, null, false);
         }
 
@@ -89,16 +104,18 @@ final class RolesAnywhereClient {
         }
 
         SessionRequest withChain(List<X509Certificate> c) {
-            return new SessionRequest(certificate, key, c, profileArn, roleArn, trustAnchorArn, durationSeconds, tamper);
+            return new SessionRequest(
+                    certificate, key, c, profileArn, roleArn, trustAnchorArn, durationSeconds, tamper);
         }
 
         SessionRequest tampered() {
-            return new SessionRequest(certificate, key, chain, profileArn, roleArn, trustAnchorArn, durationSeconds, true);
+            return new SessionRequest(
+                    certificate, key, chain, profileArn, roleArn, trustAnchorArn, durationSeconds, true);
         }
     }
 
     /** A signed CreateSession: its query string, body and headers (Authorization included, Host as signed). */
-    record Signed(String query, byte[] body, Map<String, String> headers) { }
+    record Signed(String query, byte[] body, Map<String, String> headers) {}
 
     /** Signs CreateSession as aws_signing_helper does: the ARNs in the query string, the duration in the JSON body. */
     static Signed sign(SessionRequest r, String host, String region, Instant at) throws Exception {
@@ -118,7 +135,8 @@ final class RolesAnywhereClient {
         headers.put("content-type", "application/json");
         headers.put("host", host);
         headers.put("x-amz-date", amzDate);
-        headers.put("x-amz-x509", Base64.getEncoder().encodeToString(r.certificate().getEncoded()));
+        headers.put(
+                "x-amz-x509", Base64.getEncoder().encodeToString(r.certificate().getEncoded()));
         if (!r.chain().isEmpty()) {
             List<String> parts = new ArrayList<>();
             for (X509Certificate c : r.chain()) parts.add(Base64.getEncoder().encodeToString(c.getEncoded()));
@@ -126,10 +144,11 @@ final class RolesAnywhereClient {
         }
         // Task 1: the canonical request (SigV4's).
         StringBuilder canonicalHeaders = new StringBuilder();
-        headers.forEach((k, v) -> canonicalHeaders.append(k).append(':').append(v.strip()).append('\n'));
+        headers.forEach((k, v) ->
+                canonicalHeaders.append(k).append(':').append(v.strip()).append('\n'));
         String signedHeaders = String.join(";", headers.keySet());
-        String canonicalRequest = "POST\n/sessions\n" + canonicalQuery + "\n" + canonicalHeaders + "\n" + signedHeaders + "\n"
-                + hex(sha256(body));
+        String canonicalRequest = "POST\n/sessions\n" + canonicalQuery + "\n" + canonicalHeaders + "\n" + signedHeaders
+                + "\n" + hex(sha256(body));
         // Task 2: the string to sign, over the credential scope date/region/rolesanywhere/aws4_request.
         String scope = date + "/" + region + "/rolesanywhere/aws4_request";
         String stringToSign = algorithm + "\n" + amzDate + "\n" + scope + "\n"
@@ -140,8 +159,10 @@ final class RolesAnywhereClient {
         s.update(stringToSign.getBytes(StandardCharsets.UTF_8));
         String signature = hex(s.sign());
         // Task 4: the Authorization header; the credential is the certificate's serial number in decimal.
-        headers.put("authorization", algorithm + " Credential=" + r.certificate().getSerialNumber() + "/" + scope
-                + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
+        headers.put(
+                "authorization",
+                algorithm + " Credential=" + r.certificate().getSerialNumber() + "/" + scope + ", SignedHeaders="
+                        + signedHeaders + ", Signature=" + signature);
         byte[] sent = r.tamper() ? "{\"durationSeconds\":43200}".getBytes(StandardCharsets.UTF_8) : body;
         return new Signed(canonicalQuery, sent, headers);
     }
@@ -160,7 +181,8 @@ final class RolesAnywhereClient {
         try {
             HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
-            return new Answer(r.statusCode(), r.headers().firstValue("x-amzn-ErrorType").orElse(null), body);
+            return new Answer(
+                    r.statusCode(), r.headers().firstValue("x-amzn-ErrorType").orElse(null), body);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -176,7 +198,10 @@ final class RolesAnywhereClient {
     }
 
     private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("*", "%2A")
+                .replace("%7E", "~");
     }
 
     private static byte[] sha256(byte[] data) throws Exception {

@@ -27,13 +27,19 @@ class RootKeyFromEnvironmentTest {
     static final String OTHER_SECRET = "envRootSecret00000000000000000000000000002";
 
     static Rampart start(Path dir, String key, String secret) throws Exception {
-        return Rampart.start(Rampart.Config.builder(dir).rootKey(key, secret).autoRespond(false).build());
+        return Rampart.start(Rampart.Config.builder(dir)
+                .rootKey(key, secret)
+                .autoRespond(false)
+                .build());
     }
 
     static String errorOf(Rampart r, String key, String secret) {
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(r.endpoint())).region(Region.US_EAST_1)
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(URI.create(r.endpoint()))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-                .forcePathStyle(true).build()) {
+                .forcePathStyle(true)
+                .build()) {
             s3.listBuckets();
             return null;
         } catch (S3Exception e) {
@@ -57,7 +63,8 @@ class RootKeyFromEnvironmentTest {
         // The same pair at the next start does not switch it back on.
         try (Rampart r = start(dir, KEY, SECRET)) {
             assertThat(errorOf(r, KEY, SECRET)).isEqualTo("403 InvalidAccessKeyId");
-            assertThat(r.iam().keyInfo(r.accountId(), KEY).orElseThrow().status()).isEqualTo("Inactive");
+            assertThat(r.iam().keyInfo(r.accountId(), KEY).orElseThrow().status())
+                    .isEqualTo("Inactive");
         }
         // A key id the server does not know yet is still added, as documented (the owner chose it).
         try (Rampart r = start(dir, "AKIAENVROOTKEY000002", OTHER_SECRET)) {
@@ -66,8 +73,10 @@ class RootKeyFromEnvironmentTest {
         }
         // Each key stored at start-up is a new root credential: one trail record each, none for the restarts.
         List<JsonNode> added = TrailQuery.all().run(TrailLayout.ofDataDir(dir)).stream()
-                .filter(r -> "bootstrap-admin-key".equals(r.path("eventName").asText())).toList();
-        assertThat(added).extracting(r -> r.path("responseElements").path("accessKeyId").asText())
+                .filter(r -> "bootstrap-admin-key".equals(r.path("eventName").asText()))
+                .toList();
+        assertThat(added)
+                .extracting(r -> r.path("responseElements").path("accessKeyId").asText())
                 // Records of different starts are in different trail files, read in no particular order.
                 .containsExactlyInAnyOrder(KEY, "AKIAENVROOTKEY000002");
         assertThat(added).allSatisfy(r -> {

@@ -31,13 +31,18 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 class ServerSideEncryptionTest {
     static final int MIB = 1024 * 1024;
-    static final String OVER_HTTP = "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.";
-    @RegisterExtension static final RampartExtension RAMPART = RampartExtension.withDefaults();
+    static final String OVER_HTTP =
+            "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.";
+
+    @RegisterExtension
+    static final RampartExtension RAMPART = RampartExtension.withDefaults();
+
     static RampartServer server;
     static S3Client s3;
     static final AtomicInteger SEQ = new AtomicInteger();
 
-    @BeforeAll static void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         server = RAMPART.server();
         s3 = RAMPART.s3();
     }
@@ -68,7 +73,8 @@ class ServerSideEncryptionTest {
         assertThat(put.sseCustomerAlgorithm()).isNull();
         assertThat(put.eTag()).isEqualTo("\"" + md5Hex(data) + "\"");
 
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(bucket).key("k"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("k"));
         assertThat(got.asByteArray()).isEqualTo(data);
         assertThat(got.response().serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
         assertThat(got.response().eTag()).isEqualTo(put.eTag());
@@ -88,7 +94,8 @@ class ServerSideEncryptionTest {
     void explicitSseS3HeaderIsAccepted() throws Exception {
         String bucket = newBucket();
         byte[] data = randomBytes(2048);
-        PutObjectResponse put = s3.putObject(b -> b.bucket(bucket).key("k").serverSideEncryption(ServerSideEncryption.AES256),
+        PutObjectResponse put = s3.putObject(
+                b -> b.bucket(bucket).key("k").serverSideEncryption(ServerSideEncryption.AES256),
                 RequestBody.fromBytes(data));
         assertThat(put.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
         assertThat(put.eTag()).isEqualTo("\"" + md5Hex(data) + "\"");
@@ -99,7 +106,10 @@ class ServerSideEncryptionTest {
         String bucket = newBucket();
         byte[] data = randomBytes(100_000);
         s3.putObject(b -> b.bucket(bucket).key("src"), RequestBody.fromBytes(data));
-        CopyObjectResponse c = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("src").destinationBucket(bucket).destinationKey("dst"));
+        CopyObjectResponse c = s3.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey("src")
+                .destinationBucket(bucket)
+                .destinationKey("dst"));
         assertThat(c.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
         assertThat(c.copyObjectResult().eTag()).isEqualTo("\"" + md5Hex(data) + "\"");
         var got = s3.getObjectAsBytes(b -> b.bucket(bucket).key("dst"));
@@ -113,17 +123,29 @@ class ServerSideEncryptionTest {
         byte[] p1 = randomBytes(5 * MIB);
         byte[] src = randomBytes(70_000);
         s3.putObject(b -> b.bucket(bucket).key("src"), RequestBody.fromBytes(src));
-        CreateMultipartUploadResponse create = s3.createMultipartUpload(b -> b.bucket(bucket).key("mpu"));
+        CreateMultipartUploadResponse create =
+                s3.createMultipartUpload(b -> b.bucket(bucket).key("mpu"));
         assertThat(create.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
         String id = create.uploadId();
-        UploadPartResponse r1 = s3.uploadPart(b -> b.bucket(bucket).key("mpu").uploadId(id).partNumber(1), RequestBody.fromBytes(p1));
+        UploadPartResponse r1 =
+                s3.uploadPart(b -> b.bucket(bucket).key("mpu").uploadId(id).partNumber(1), RequestBody.fromBytes(p1));
         assertThat(r1.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
-        UploadPartCopyResponse r2 = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("src").destinationBucket(bucket)
-                .destinationKey("mpu").uploadId(id).partNumber(2));
+        UploadPartCopyResponse r2 = s3.uploadPartCopy(b -> b.sourceBucket(bucket)
+                .sourceKey("src")
+                .destinationBucket(bucket)
+                .destinationKey("mpu")
+                .uploadId(id)
+                .partNumber(2));
         assertThat(r2.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
-        var done = s3.completeMultipartUpload(b -> b.bucket(bucket).key("mpu").uploadId(id).multipartUpload(m -> m.parts(
-                CompletedPart.builder().partNumber(1).eTag(r1.eTag()).build(),
-                CompletedPart.builder().partNumber(2).eTag(r2.copyPartResult().eTag()).build())));
+        var done = s3.completeMultipartUpload(b -> b.bucket(bucket)
+                .key("mpu")
+                .uploadId(id)
+                .multipartUpload(m -> m.parts(
+                        CompletedPart.builder().partNumber(1).eTag(r1.eTag()).build(),
+                        CompletedPart.builder()
+                                .partNumber(2)
+                                .eTag(r2.copyPartResult().eTag())
+                                .build())));
         assertThat(done.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
         var got = s3.getObjectAsBytes(b -> b.bucket(bucket).key("mpu"));
         assertThat(got.response().serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
@@ -133,29 +155,65 @@ class ServerSideEncryptionTest {
     @Test
     void defaultBucketEncryptionIsSseS3() {
         String bucket = newBucket();
-        var rules = s3.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration().rules();
+        var rules = s3.getBucketEncryption(b -> b.bucket(bucket))
+                .serverSideEncryptionConfiguration()
+                .rules();
         assertThat(rules).hasSize(1);
-        assertThat(rules.get(0).applyServerSideEncryptionByDefault().sseAlgorithm()).isEqualTo(ServerSideEncryption.AES256);
+        assertThat(rules.get(0).applyServerSideEncryptionByDefault().sseAlgorithm())
+                .isEqualTo(ServerSideEncryption.AES256);
     }
 
     @Test
     void sseCOverPlainHttpIsRefusedWithoutTheOperatorsFlag() {
         String bucket = newBucket();
         // Even where the bucket allows SSE-C, the key must not travel in clear.
-        s3.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
-                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
-                .blockedEncryptionTypes(t -> t.encryptionType(software.amazon.awssdk.services.s3.model.EncryptionType.NONE)))));
+        s3.putBucketEncryption(b -> b.bucket(bucket)
+                .serverSideEncryptionConfiguration(c -> c.rules(
+                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                                .blockedEncryptionTypes(t -> t.encryptionType(
+                                        software.amazon.awssdk.services.s3.model.EncryptionType.NONE)))));
         SseCKey k = SseCKey.random();
-        assertS3Error(() -> s3.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256").sseCustomerKey(k.base64())
-                .sseCustomerKeyMD5(k.md5()), RequestBody.fromBytes(randomBytes(10))), 400, "InvalidRequest", OVER_HTTP);
+        assertS3Error(
+                () -> s3.putObject(
+                        b -> b.bucket(bucket)
+                                .key("k")
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(k.base64())
+                                .sseCustomerKeyMD5(k.md5()),
+                        RequestBody.fromBytes(randomBytes(10))),
+                400,
+                "InvalidRequest",
+                OVER_HTTP);
         assertS3Error(() -> s3.headObject(b -> b.bucket(bucket).key("k")), 404, null);
         s3.putObject(b -> b.bucket(bucket).key("plain"), RequestBody.fromBytes(randomBytes(10)));
-        assertS3Error(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("plain").sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5())), 400, "InvalidRequest", OVER_HTTP);
-        assertS3Error(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key("mpu").sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5())), 400, "InvalidRequest", OVER_HTTP);
-        assertS3Error(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("plain").destinationBucket(bucket)
-                .destinationKey("copy").sseCustomerAlgorithm("AES256").sseCustomerKey(k.base64()).sseCustomerKeyMD5(k.md5())),
-                400, "InvalidRequest", OVER_HTTP);
+        assertS3Error(
+                () -> s3.getObjectAsBytes(b -> b.bucket(bucket)
+                        .key("plain")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(k.base64())
+                        .sseCustomerKeyMD5(k.md5())),
+                400,
+                "InvalidRequest",
+                OVER_HTTP);
+        assertS3Error(
+                () -> s3.createMultipartUpload(b -> b.bucket(bucket)
+                        .key("mpu")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(k.base64())
+                        .sseCustomerKeyMD5(k.md5())),
+                400,
+                "InvalidRequest",
+                OVER_HTTP);
+        assertS3Error(
+                () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey("plain")
+                        .destinationBucket(bucket)
+                        .destinationKey("copy")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(k.base64())
+                        .sseCustomerKeyMD5(k.md5())),
+                400,
+                "InvalidRequest",
+                OVER_HTTP);
     }
 }

@@ -24,7 +24,8 @@ record SseCKey(byte[] raw) {
 
     String md5() {
         try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(raw));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("MD5").digest(raw));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

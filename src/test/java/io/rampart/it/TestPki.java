@@ -39,8 +39,7 @@ final class TestPki {
         }
     }
 
-    private TestPki() {
-    }
+    private TestPki() {}
 
     static KeyPair rsa() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -62,8 +61,13 @@ final class TestPki {
         KeyPair kp = ec();
         X500Name name = new X500Name("CN=" + cn + ",O=Rampart Test");
         Instant now = Instant.now();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(3600)),
-                Date.from(now.plus(Duration.ofDays(30))), name, kp.getPublic());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                name,
+                serial(),
+                Date.from(now.minusSeconds(3600)),
+                Date.from(now.plus(Duration.ofDays(30))),
+                name,
+                kp.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         return new Issued(sign(b, kp.getPrivate()), kp.getPrivate());
@@ -72,10 +76,16 @@ final class TestPki {
     /** An intermediate CA under {@code parent}. */
     static Issued intermediateCa(Issued parent, String cn) throws Exception {
         KeyPair kp = ec();
-        X500Name issuer = X500Name.getInstance(parent.certificate().getSubjectX500Principal().getEncoded());
+        X500Name issuer = X500Name.getInstance(
+                parent.certificate().getSubjectX500Principal().getEncoded());
         Instant now = Instant.now();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial(), Date.from(now.minusSeconds(3600)),
-                Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=" + cn + ",O=Rampart Test"), kp.getPublic());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                issuer,
+                serial(),
+                Date.from(now.minusSeconds(3600)),
+                Date.from(now.plus(Duration.ofDays(30))),
+                new X500Name("CN=" + cn + ",O=Rampart Test"),
+                kp.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         return new Issued(sign(b, parent.key()), kp.getPrivate());
@@ -84,13 +94,17 @@ final class TestPki {
     /** An end-entity certificate for {@code subject} (an X.500 name), valid between the two instants. */
     static Issued leaf(Issued ca, String subject, KeyPair kp, Instant notBefore, Instant notAfter, String dnsName)
             throws Exception {
-        X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial(), Date.from(notBefore),
-                Date.from(notAfter), new X500Name(subject), kp.getPublic());
+        X500Name issuer =
+                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                issuer, serial(), Date.from(notBefore), Date.from(notAfter), new X500Name(subject), kp.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         if (dnsName != null) {
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            b.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
         }
         return new Issued(sign(b, ca.key()), kp.getPrivate());
     }
@@ -102,11 +116,13 @@ final class TestPki {
 
     /** A CRL issued by {@code ca} revoking the given certificates. */
     static X509CRL crl(Issued ca, X509Certificate... revoked) throws Exception {
-        X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+        X500Name issuer =
+                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
         Instant now = Instant.now();
         X509v2CRLBuilder b = new X509v2CRLBuilder(issuer, Date.from(now.minusSeconds(60)));
         b.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
-        for (X509Certificate c : revoked) b.addCRLEntry(c.getSerialNumber(), Date.from(now.minusSeconds(30)), CRLReason.keyCompromise);
+        for (X509Certificate c : revoked)
+            b.addCRLEntry(c.getSerialNumber(), Date.from(now.minusSeconds(30)), CRLReason.keyCompromise);
         ContentSigner signer = new JcaContentSignerBuilder(algorithm(ca.key())).build(ca.key());
         return new JcaX509CRLConverter().getCRL(b.build(signer));
     }

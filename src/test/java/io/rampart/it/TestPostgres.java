@@ -19,8 +19,7 @@ public final class TestPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres postgres;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     /** Whether the test kit's servers run on PostgreSQL in this JVM. */
     public static boolean selected() {
@@ -53,11 +52,13 @@ public final class TestPostgres {
     public static MetadataLocation.Postgres freshDatabase() {
         EmbeddedPostgres pg = postgres();
         String name = "rampart_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
         }
-        return (MetadataLocation.Postgres) MetadataLocation.parse("postgresql://postgres@localhost:" + pg.getPort() + "/" + name);
+        return (MetadataLocation.Postgres)
+                MetadataLocation.parse("postgresql://postgres@localhost:" + pg.getPort() + "/" + name);
     }
 }

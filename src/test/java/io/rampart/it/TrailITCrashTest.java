@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -32,10 +31,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class TrailITCrashTest {
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
-
-    private record Run(int exit, String out) { }
+    private record Run(int exit, String out) {}
 
     private static Run cli(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -90,8 +89,10 @@ class TrailITCrashTest {
 
         List<JsonNode> puts = new TrailQuery(null, null, null, null, "PutObject", "audited", null)
                 .run(TrailLayout.ofDataDir(dataDir));
-        Set<String> recorded = puts.stream().filter(r -> !r.has("errorCode"))
-                .map(r -> r.path("requestParameters").path("key").asText()).collect(Collectors.toSet());
+        Set<String> recorded = puts.stream()
+                .filter(r -> !r.has("errorCode"))
+                .map(r -> r.path("requestParameters").path("key").asText())
+                .collect(Collectors.toSet());
         assertThat(recorded).as("acknowledged PutObjects with a record").containsAll(acknowledged);
 
         Run clean = cli("trail", "validate", "--data-dir", dataDir.toString());

@@ -34,10 +34,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * trail/state.json}, and the next start, which raises a HIGH {@code trail-tampered} finding and keeps serving.
  */
 class TrailTamperTest {
-    @TempDir Path dataDir;
-    @TempDir Path elsewhere;
+    @TempDir
+    Path dataDir;
 
-    private record Run(int exit, String out) { }
+    @TempDir
+    Path elsewhere;
+
+    private record Run(int exit, String out) {}
 
     private static Run cli(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -56,23 +59,32 @@ class TrailTamperTest {
     }
 
     private Rampart.Config config() {
-        return Rampart.Config.builder(dataDir).rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY).autoRespond(false).build();
+        return Rampart.Config.builder(dataDir)
+                .rootKey(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
+                .autoRespond(false)
+                .build();
     }
 
     private static S3Client client(Rampart r) {
-        return S3Client.builder().endpointOverride(java.net.URI.create(r.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(RampartServer.ACCESS_KEY,
-                        RampartServer.SECRET_KEY)))
-                .forcePathStyle(true).build();
+        return S3Client.builder()
+                .endpointOverride(java.net.URI.create(r.endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)))
+                .forcePathStyle(true)
+                .build();
     }
 
     @Test
     void validateAgainstThePinnedKeyReportsTruncationAndAWipedTrailRaisesAFindingAtTheNextStart() throws Exception {
         java.util.concurrent.CompletableFuture<TrailKeys> creating;
-        try (Rampart r = Rampart.start(config()); S3Client s3 = client(r)) {
+        try (Rampart r = Rampart.start(config());
+                S3Client s3 = client(r)) {
             s3.createBucket(b -> b.bucket("audited"));
             s3.putObject(b -> b.bucket("audited").key("a"), RequestBody.fromString("a"));
-            assertThat(r.createdTrailKey()).as("a first start creates the trail key and shows it").isPresent();
+            assertThat(r.createdTrailKey())
+                    .as("a first start creates the trail key and shows it")
+                    .isPresent();
             creating = r.createdTrailKey().orElseThrow();
         }
         // The digest written at the stop needed the key: it exists now.
@@ -84,10 +96,13 @@ class TrailTamperTest {
         Path pinned = Files.writeString(elsewhere.resolve("trail-key.pem"), exported.out());
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
-        Path wrong = Files.writeString(elsewhere.resolve("other.pem"), TrailKeys.pem(gen.generateKeyPair().getPublic()));
+        Path wrong = Files.writeString(
+                elsewhere.resolve("other.pem"),
+                TrailKeys.pem(gen.generateKeyPair().getPublic()));
 
         // A second run, so that the chain has several digests and log files.
-        try (Rampart r = Rampart.start(config()); S3Client s3 = client(r)) {
+        try (Rampart r = Rampart.start(config());
+                S3Client s3 = client(r)) {
             assertThat(r.createdTrailKey()).isEmpty();
             s3.putObject(b -> b.bucket("audited").key("b"), RequestBody.fromString("b"));
         }
@@ -97,7 +112,10 @@ class TrailTamperTest {
         assertThat(clean.out()).contains("Trail valid");
         Run other = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", wrong.toString());
         assertThat(other.exit()).as(other.out()).isEqualTo(1);
-        assertThat(other.out()).contains("invalid digest").contains("not trusted").contains("Trail INVALID");
+        assertThat(other.out())
+                .contains("invalid digest")
+                .contains("not trusted")
+                .contains("Trail INVALID");
 
         // The newest digest and the newest log file removed: truncation, named.
         TrailLayout layout = TrailLayout.ofDataDir(dataDir);
@@ -115,7 +133,8 @@ class TrailTamperTest {
         assertThat(truncated.out()).contains("missing digest " + newestDigest + ": truncated");
         Files.write(newestDigestFile, keptDigest);
         Files.write(newestLogFile, keptLog);
-        assertThat(cli("trail", "validate", "--data-dir", dataDir.toString()).exit()).isZero();
+        assertThat(cli("trail", "validate", "--data-dir", dataDir.toString()).exit())
+                .isZero();
 
         // rm -rf trail/AWSLogs trail/state.json
         try (Stream<Path> walk = Files.walk(layout.root().resolve("AWSLogs"))) {
@@ -127,23 +146,29 @@ class TrailTamperTest {
         assertThat(wiped.out()).contains("missing digest " + newestDigest + ": truncated");
 
         // The next start notices, raises a HIGH finding, records the break, and serves.
-        try (Rampart r = Rampart.start(config()); S3Client s3 = client(r)) {
-            List<Finding> findings = r.findings().list().stream().filter(f -> f.ruleId().equals("trail-tampered")).toList();
+        try (Rampart r = Rampart.start(config());
+                S3Client s3 = client(r)) {
+            List<Finding> findings = r.findings().list().stream()
+                    .filter(f -> f.ruleId().equals("trail-tampered"))
+                    .toList();
             assertThat(findings).singleElement().satisfies(f -> {
                 assertThat(f.severity()).isEqualTo(Severity.HIGH);
                 assertThat(f.status()).isEqualTo(Finding.Status.OPEN);
                 assertThat(f.description()).contains("state.json is missing").contains(newestDigest);
             });
             s3.putObject(b -> b.bucket("audited").key("c"), RequestBody.fromString("c"));
-            assertThat(s3.getObjectAsBytes(b -> b.bucket("audited").key("c")).asUtf8String()).isEqualTo("c");
+            assertThat(s3.getObjectAsBytes(b -> b.bucket("audited").key("c")).asUtf8String())
+                    .isEqualTo("c");
         }
-        assertThat(new TrailQuery(null, null, null, null, "TrailIntegrityBreak", null, null).run(layout)).hasSize(1);
+        assertThat(new TrailQuery(null, null, null, null, "TrailIntegrityBreak", null, null).run(layout))
+                .hasSize(1);
         Run afterBreak = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", pinned.toString());
         assertThat(afterBreak.exit()).as(afterBreak.out()).isEqualTo(1);
         assertThat(afterBreak.out()).contains("chain-break digest").contains("state.json is missing");
         // A start after that finds the new chain intact: one finding, not one per start.
         try (Rampart r = Rampart.start(config())) {
-            assertThat(r.findings().list().stream().filter(f -> f.ruleId().equals("trail-tampered"))).hasSize(1);
+            assertThat(r.findings().list().stream().filter(f -> f.ruleId().equals("trail-tampered")))
+                    .hasSize(1);
         }
     }
 
@@ -154,16 +179,23 @@ class TrailTamperTest {
         Process server = ChildServer.start(dataDir, port, output);
         try (S3Client s3 = ChildServer.client(port)) {
             s3.createBucket(b -> b.bucket("audited"));
-            Await.until("the public key printed", Duration.ofSeconds(60),
+            Await.until(
+                    "the public key printed",
+                    Duration.ofSeconds(60),
                     () -> String.join("\n", output.toArray(new String[0])).contains("-----END PUBLIC KEY-----"));
         } finally {
             server.destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         String printed = String.join("\n", output.toArray(new String[0]));
-        assertThat(printed).contains("Audit trail signing key created (fingerprint").contains("-----END PUBLIC KEY-----");
-        Path saved = Files.writeString(elsewhere.resolve("trail-key.pem"),
-                printed.substring(printed.indexOf("-----BEGIN PUBLIC KEY-----"), printed.indexOf("-----END PUBLIC KEY-----") + 24));
+        assertThat(printed)
+                .contains("Audit trail signing key created (fingerprint")
+                .contains("-----END PUBLIC KEY-----");
+        Path saved = Files.writeString(
+                elsewhere.resolve("trail-key.pem"),
+                printed.substring(
+                        printed.indexOf("-----BEGIN PUBLIC KEY-----"),
+                        printed.indexOf("-----END PUBLIC KEY-----") + 24));
         Run run = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", saved.toString());
         assertThat(run.exit()).as(run.out()).isZero();
         assertThat(run.out()).contains("Trail valid");

@@ -51,8 +51,7 @@ class AwsGuidanceTest {
             }""", PolicyKind.RCP, "DenySSEC");
 
     static final PolicyDocument RCP_FULL_ACCESS = PolicyDocument.parse("""
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}""",
-            PolicyKind.RCP, "RCPFullAWSAccess");
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}""", PolicyKind.RCP, "RCPFullAWSAccess");
 
     static final PolicyDocument LONG_LIVED_KEY_GUARDRAIL = PolicyDocument.parse("""
             {
@@ -77,12 +76,10 @@ class AwsGuidanceTest {
             }""", PolicyKind.SCP, "guardrail");
 
     static final PolicyDocument WRITER = PolicyDocument.parse("""
-            {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}""",
-            PolicyKind.IDENTITY, "writer");
+            {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}""", PolicyKind.IDENTITY, "writer");
 
     static final PolicyDocument SCP_FULL_ACCESS = PolicyDocument.parse("""
-            {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}""",
-            PolicyKind.SCP, "FullAWSAccess");
+            {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}""", PolicyKind.SCP, "FullAWSAccess");
 
     @ParameterizedTest(name = "[{index}] bucket policy: {0} with [{1}] -> {2}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -92,8 +89,12 @@ class AwsGuidanceTest {
             s3:GetObject | s3:x-amz-server-side-encryption-customer-algorithm=AES256 | ALLOW
             """)
     void sseCBucketPolicyDeniesUploadsWithCustomerKeys(String action, String keys, Outcome expected) {
-        PolicySet set = PolicySet.builder().resourcePolicy(SSE_C_BUCKET_POLICY).identityPolicies(WRITER).build();
-        Decision d = Evaluator.evaluate(set, Fixtures.ctx(Fixtures.ALICE, action, "arn:aws:s3:::bucket/photo.jpg", keys));
+        PolicySet set = PolicySet.builder()
+                .resourcePolicy(SSE_C_BUCKET_POLICY)
+                .identityPolicies(WRITER)
+                .build();
+        Decision d =
+                Evaluator.evaluate(set, Fixtures.ctx(Fixtures.ALICE, action, "arn:aws:s3:::bucket/photo.jpg", keys));
         assertThat(d.outcome()).isEqualTo(expected);
         if (expected == Outcome.EXPLICIT_DENY) {
             assertThat(d.by().orElseThrow().sid()).contains("RestrictSSECObjectUploads");
@@ -106,9 +107,12 @@ class AwsGuidanceTest {
             s3:PutObject | arn:aws:s3:::other/k      | s3:x-amz-server-side-encryption-customer-algorithm=AES256 | EXPLICIT_DENY
             s3:PutObject | arn:aws:s3:::any-bucket/k |                                                            | ALLOW
             """)
-    void sseCRcpDeniesUploadsWithCustomerKeysAcrossAllResources(String action, String resource, String keys,
-                                                                Outcome expected) {
-        PolicySet set = PolicySet.builder().rcps(RCP_FULL_ACCESS, SSE_C_RCP).identityPolicies(WRITER).build();
+    void sseCRcpDeniesUploadsWithCustomerKeysAcrossAllResources(
+            String action, String resource, String keys, Outcome expected) {
+        PolicySet set = PolicySet.builder()
+                .rcps(RCP_FULL_ACCESS, SSE_C_RCP)
+                .identityPolicies(WRITER)
+                .build();
         Decision d = Evaluator.evaluate(set, Fixtures.ctx(Fixtures.ALICE, action, resource, keys));
         assertThat(d.outcome()).isEqualTo(expected);
         if (expected == Outcome.EXPLICIT_DENY) {
@@ -132,7 +136,10 @@ class AwsGuidanceTest {
             case "role-session" -> Fixtures.ROLE_SESSION;
             default -> RequestContext.Principal.assumedRole(ACCOUNT, "BreakGlass", "s", "AROABG");
         };
-        PolicySet set = PolicySet.builder().scps(SCP_FULL_ACCESS, LONG_LIVED_KEY_GUARDRAIL).identityPolicies(WRITER).build();
+        PolicySet set = PolicySet.builder()
+                .scps(SCP_FULL_ACCESS, LONG_LIVED_KEY_GUARDRAIL)
+                .identityPolicies(WRITER)
+                .build();
         Decision d = Evaluator.evaluate(set, Fixtures.ctx(p, action, "arn:aws:s3:::bucket/k", keys));
         assertThat(d.outcome()).isEqualTo(expected);
     }

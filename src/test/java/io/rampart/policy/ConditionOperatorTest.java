@@ -130,7 +130,8 @@ class ConditionOperatorTest {
                 {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*",
                  "Condition":%s}}""".formatted(condition));
         RequestContext ctx = Fixtures.ctx(Fixtures.ALICE, "s3:ListBucket", "arn:aws:s3:::b", keys);
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(), ctx);
+        Decision d =
+                Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(), ctx);
         assertThat(d.allowed()).as("%s with %s", condition, keys).isEqualTo(expected);
     }
 }

@@ -14,8 +14,7 @@ final class Fixtures {
     static final RequestContext.Principal ROLE_SESSION =
             RequestContext.Principal.assumedRole(ACCOUNT, "Writer", "sess", "AROAWRITER");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** "k=a,b; k2=c" to a key map; "k=" is a present key with no values; "" is no keys. */
     static Map<String, List<String>> keys(String spec) {
@@ -34,8 +33,13 @@ final class Fixtures {
     }
 
     static RequestContext ctx(RequestContext.Principal p, String action, String resource, String keys) {
-        return RequestContext.builder().principal(p).action(action).resource(resource)
-                .resourceAccountId(ACCOUNT).keys(keys(keys)).build();
+        return RequestContext.builder()
+                .principal(p)
+                .action(action)
+                .resource(resource)
+                .resourceAccountId(ACCOUNT)
+                .keys(keys(keys))
+                .build();
     }
 
     static PolicyDocument identity(String json) {

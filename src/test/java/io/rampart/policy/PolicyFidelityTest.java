@@ -48,9 +48,9 @@ class PolicyFidelityTest {
             """)
     void variableWithNoValueInCondition(String condition, String principal, String keys, boolean applies) {
         PolicyDocument doc = Fixtures.identity("""
-                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":%s}}"""
-                .formatted(condition));
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":%s}}""".formatted(condition));
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
                 Fixtures.ctx(who(principal), "s3:ListBucket", "arn:aws:s3:::bucket", keys));
         assertThat(d.allowed()).isEqualTo(applies);
     }
@@ -72,7 +72,8 @@ class PolicyFidelityTest {
                   {"Effect":"Deny","Action":"s3:GetObject","Resource":"*",
                    "Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}]}""");
         String keys = principalTag.isEmpty() ? objectTag : principalTag + "; " + objectTag;
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
                 Fixtures.ctx(ALICE, "s3:GetObject", "arn:aws:s3:::bucket/k", keys));
         assertThat(d.outcome()).isEqualTo(expected);
     }
@@ -91,12 +92,12 @@ class PolicyFidelityTest {
             NotResource | arn:aws:s3:::bucket/home/${aws:username}/*          | alice   | arn:aws:s3:::bucket/other/f      | true
             NotResource | arn:aws:s3:::bucket/home/${aws:username}/*          | session | arn:aws:s3:::bucket/home/alice/f | true
             """)
-    void variableWithNoValueInResource(String element, String pattern, String principal, String resource,
-                                       boolean applies) {
+    void variableWithNoValueInResource(
+            String element, String pattern, String principal, String resource, boolean applies) {
         PolicyDocument doc = Fixtures.identity("""
-                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","%s":"%s"}}"""
-                .formatted(element, pattern));
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","%s":"%s"}}""".formatted(element, pattern));
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
                 Fixtures.ctx(who(principal), "s3:GetObject", resource, ""));
         assertThat(d.allowed()).isEqualTo(applies);
     }
@@ -133,9 +134,9 @@ class PolicyFidelityTest {
             """)
     void valueNotOfTheOperatorsType(String condition, String keys, boolean applies) {
         PolicyDocument doc = Fixtures.identity("""
-                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":%s}}"""
-                .formatted(condition));
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":%s}}""".formatted(condition));
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
                 Fixtures.ctx(ALICE, "s3:ListBucket", "arn:aws:s3:::bucket", keys));
         assertThat(d.allowed()).isEqualTo(applies);
     }
@@ -166,9 +167,9 @@ class PolicyFidelityTest {
     void resourceWildcardsStayInTheirSegment(String pattern, String resource, boolean matches) {
         for (String element : new String[] {"Resource", "NotResource"}) {
             PolicyDocument doc = Fixtures.identity("""
-                    {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","%s":"%s"}}"""
-                    .formatted(element, pattern));
-            Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+                    {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","%s":"%s"}}""".formatted(element, pattern));
+            Decision d = Evaluator.evaluate(
+                    PolicySet.builder().identityPolicies(doc).build(),
                     Fixtures.ctx(ALICE, "s3:GetObject", resource, ""));
             assertThat(d.allowed()).as(element).isEqualTo(element.equals("Resource") == matches);
         }
@@ -193,9 +194,13 @@ class PolicyFidelityTest {
         PolicyDocument doc = Fixtures.identity("""
                 {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*",
                  "Condition":{"ArnLike":{"aws:SourceArn":"%s"}}}}""".formatted(pattern));
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
-                Fixtures.ctx(ALICE, "s3:ListBucket", "arn:aws:s3:::bucket", "aws:SourceArn=" + value
-                        + "; aws:PrincipalTag/n=*"));
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
+                Fixtures.ctx(
+                        ALICE,
+                        "s3:ListBucket",
+                        "arn:aws:s3:::bucket",
+                        "aws:SourceArn=" + value + "; aws:PrincipalTag/n=*"));
         assertThat(d.allowed()).isEqualTo(matches);
     }
 
@@ -212,8 +217,8 @@ class PolicyFidelityTest {
             session | false | s3:GetObject | ALLOW
             session | true  | s3:GetObject | EXPLICIT_DENY
             """)
-    void notPrincipalDenyAlwaysDeniesPrincipalsWithABoundary(String principal, boolean boundary, String action,
-                                                            Outcome expected) {
+    void notPrincipalDenyAlwaysDeniesPrincipalsWithABoundary(
+            String principal, boolean boundary, String action, Outcome expected) {
         PolicyDocument bucket = Fixtures.bucket("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":[
                   "arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:role/Writer",
@@ -222,8 +227,7 @@ class PolicyFidelityTest {
         PolicyDocument identity = Fixtures.identity("""
                 {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}""");
         PolicyDocument boundaryDoc = PolicyDocument.parse("""
-                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}""",
-                PolicyKind.BOUNDARY);
+                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}""", PolicyKind.BOUNDARY);
         PolicySet.Builder set = PolicySet.builder().resourcePolicy(bucket).identityPolicies(identity);
         if (boundary) set.permissionsBoundary(boundaryDoc);
         Decision d = Evaluator.evaluate(set.build(), Fixtures.ctx(who(principal), action, "arn:aws:s3:::bucket/k", ""));

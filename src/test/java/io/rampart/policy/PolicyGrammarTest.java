@@ -52,50 +52,176 @@ class PolicyGrammarTest {
         return Stream.of(
                 row(PolicyKind.IDENTITY, "not json", "Syntax errors in policy."),
                 row(PolicyKind.RESOURCE, "[1]", "Policies must be valid JSON and the first byte must be '{'"),
-                row(PolicyKind.IDENTITY, "{\"Version\":\"2012-10-17\",\"Version\":\"2012-10-17\",\"Statement\":{" + ok + "}}", "Syntax errors in policy."),
-                row(PolicyKind.IDENTITY, "{\"Version\":\"2012-10-18\",\"Statement\":{" + ok + "}}", "The policy failed legacy parsing"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Version\":\"2012-10-17\",\"Version\":\"2012-10-17\",\"Statement\":{" + ok + "}}",
+                        "Syntax errors in policy."),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Version\":\"2012-10-18\",\"Statement\":{" + ok + "}}",
+                        "The policy failed legacy parsing"),
                 row(PolicyKind.IDENTITY, "{\"Version\":\"2012-10-17\"}", "Missing required field Statement"),
-                row(PolicyKind.IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":[]}", "Missing required field Statement"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[]}",
+                        "Missing required field Statement"),
                 row(PolicyKind.IDENTITY, "{\"Version\":\"2012-10-17\",\"Statment\":[]}", "Policy has an unknown field"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}", "Missing required field Effect"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}", "Invalid effect"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Resource\":\"*\"}}", "Missing required field Action"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\"}}", "Missing required field Resource"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"GetObject\",\"Resource\":\"*\"}}", "Policy has invalid action"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[],\"Resource\":\"*\"}}", "Policy has invalid action"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:Get Object\",\"Resource\":\"*\"}}", "Policy has invalid action"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"NotAction\":\"s3:Put*\",\"Resource\":\"*\"}}", "Statement cannot contain both Action and NotAction"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"bucket/*\"}}", "Policy has invalid resource"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3\"}}", "Policy has invalid resource"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"NotResource\":\"*\"}}", "Statement cannot contain both Resource and NotResource"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Principal\":\"*\"}}", "Policy document should not specify a principal."),
-                row(PolicyKind.BOUNDARY, "{\"Statement\":{" + ok + ",\"NotPrincipal\":\"*\"}}", "Policy document should not specify a principal."),
-                row(PolicyKind.SESSION, "{\"Statement\":{" + ok + ",\"Principal\":\"*\"}}", "Policy document should not specify a principal."),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}",
+                        "Missing required field Effect"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}",
+                        "Invalid effect"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Resource\":\"*\"}}",
+                        "Missing required field Action"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\"}}",
+                        "Missing required field Resource"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"GetObject\",\"Resource\":\"*\"}}",
+                        "Policy has invalid action"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[],\"Resource\":\"*\"}}",
+                        "Policy has invalid action"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:Get Object\",\"Resource\":\"*\"}}",
+                        "Policy has invalid action"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"NotAction\":\"s3:Put*\",\"Resource\":\"*\"}}",
+                        "Statement cannot contain both Action and NotAction"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"bucket/*\"}}",
+                        "Policy has invalid resource"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3\"}}",
+                        "Policy has invalid resource"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"NotResource\":\"*\"}}",
+                        "Statement cannot contain both Resource and NotResource"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok + ",\"Principal\":\"*\"}}",
+                        "Policy document should not specify a principal."),
+                row(
+                        PolicyKind.BOUNDARY,
+                        "{\"Statement\":{" + ok + ",\"NotPrincipal\":\"*\"}}",
+                        "Policy document should not specify a principal."),
+                row(
+                        PolicyKind.SESSION,
+                        "{\"Statement\":{" + ok + ",\"Principal\":\"*\"}}",
+                        "Policy document should not specify a principal."),
                 row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + "}}", "Missing required field Principal"),
-                row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + ",\"Principal\":\"alice\"}}", "Invalid principal in policy"),
-                row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + ",\"Principal\":{\"AWS\":\"alice\"}}}", "Invalid principal in policy"),
-                row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + ",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/*\"}}}", "Invalid principal in policy"),
-                row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + ",\"Principal\":{\"Group\":\"x\"}}}", "Invalid principal in policy"),
-                row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + ",\"Principal\":{}}}", "Invalid principal in policy"),
-                row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + ",\"Principal\":\"*\",\"NotPrincipal\":\"*\"}}", "Statement cannot contain both Principal and NotPrincipal"),
-                row(PolicyKind.RESOURCE, "{\"Statement\":{" + ok + ",\"NotPrincipal\":{\"AWS\":\"111122223333\"}}}", "NotPrincipal must be used with \"Effect\":\"Deny\""),
-                row(PolicyKind.TRUST, "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}}", "Has prohibited field Resource"),
-                row(PolicyKind.TRUST, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}}", "Missing required field Principal"),
-                row(PolicyKind.RCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}}", "Invalid principal in policy"),
-                row(PolicyKind.RCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}", "The effect of Allow is only supported for the RCPFullAWSAccess policy"),
-                row(PolicyKind.RCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"NotAction\":\"s3:GetObject\",\"Resource\":\"*\"}}", "NotAction is not supported in resource control policies"),
-                row(PolicyKind.RCP, "{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}", "Missing required field Version"),
-                row(PolicyKind.SCP, "{\"Version\":\"2012-10-17\",\"Statement\":{" + ok + ",\"Principal\":\"*\"}}", "Policy document should not specify a principal."),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"StringEqualz\":{\"aws:username\":\"a\"}}}}", "Unknown condition operator"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"NullIfExists\":{\"aws:username\":\"true\"}}}}", "Unknown condition operator"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"ForSomeValues:StringEquals\":{\"aws:username\":\"a\"}}}}", "Unknown condition operator"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"StringEquals\":{\"username\":\"a\"}}}}", "Policy has an invalid condition key"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"NumericEquals\":{\"s3:max-keys\":\"ten\"}}}}", "Invalid condition value"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"DateLessThan\":{\"aws:CurrentTime\":\"yesterday\"}}}}", "Invalid condition value"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.300/8\"}}}}", "Invalid condition value"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"Null\":{\"aws:TokenIssueTime\":\"maybe\"}}}}", "Invalid condition value"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":{" + ok + ",\"Condition\":{\"StringEquals\":{\"aws:username\":[]}}}}", "Invalid condition value"),
-                row(PolicyKind.IDENTITY, "{\"Statement\":[{\"Sid\":\"S\"," + ok + "},{\"Sid\":\"S\"," + ok + "}]}", "Statement IDs (SID) in a single policy must be unique."));
+                row(
+                        PolicyKind.RESOURCE,
+                        "{\"Statement\":{" + ok + ",\"Principal\":\"alice\"}}",
+                        "Invalid principal in policy"),
+                row(
+                        PolicyKind.RESOURCE,
+                        "{\"Statement\":{" + ok + ",\"Principal\":{\"AWS\":\"alice\"}}}",
+                        "Invalid principal in policy"),
+                row(
+                        PolicyKind.RESOURCE,
+                        "{\"Statement\":{" + ok + ",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/*\"}}}",
+                        "Invalid principal in policy"),
+                row(
+                        PolicyKind.RESOURCE,
+                        "{\"Statement\":{" + ok + ",\"Principal\":{\"Group\":\"x\"}}}",
+                        "Invalid principal in policy"),
+                row(
+                        PolicyKind.RESOURCE,
+                        "{\"Statement\":{" + ok + ",\"Principal\":{}}}",
+                        "Invalid principal in policy"),
+                row(
+                        PolicyKind.RESOURCE,
+                        "{\"Statement\":{" + ok + ",\"Principal\":\"*\",\"NotPrincipal\":\"*\"}}",
+                        "Statement cannot contain both Principal and NotPrincipal"),
+                row(
+                        PolicyKind.RESOURCE,
+                        "{\"Statement\":{" + ok + ",\"NotPrincipal\":{\"AWS\":\"111122223333\"}}}",
+                        "NotPrincipal must be used with \"Effect\":\"Deny\""),
+                row(
+                        PolicyKind.TRUST,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}}",
+                        "Has prohibited field Resource"),
+                row(
+                        PolicyKind.TRUST,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}}",
+                        "Missing required field Principal"),
+                row(
+                        PolicyKind.RCP,
+                        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+                        "Invalid principal in policy"),
+                row(
+                        PolicyKind.RCP,
+                        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}",
+                        "The effect of Allow is only supported for the RCPFullAWSAccess policy"),
+                row(
+                        PolicyKind.RCP,
+                        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"NotAction\":\"s3:GetObject\",\"Resource\":\"*\"}}",
+                        "NotAction is not supported in resource control policies"),
+                row(
+                        PolicyKind.RCP,
+                        "{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+                        "Missing required field Version"),
+                row(
+                        PolicyKind.SCP,
+                        "{\"Version\":\"2012-10-17\",\"Statement\":{" + ok + ",\"Principal\":\"*\"}}",
+                        "Policy document should not specify a principal."),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok + ",\"Condition\":{\"StringEqualz\":{\"aws:username\":\"a\"}}}}",
+                        "Unknown condition operator"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok + ",\"Condition\":{\"NullIfExists\":{\"aws:username\":\"true\"}}}}",
+                        "Unknown condition operator"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok
+                                + ",\"Condition\":{\"ForSomeValues:StringEquals\":{\"aws:username\":\"a\"}}}}",
+                        "Unknown condition operator"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok + ",\"Condition\":{\"StringEquals\":{\"username\":\"a\"}}}}",
+                        "Policy has an invalid condition key"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok + ",\"Condition\":{\"NumericEquals\":{\"s3:max-keys\":\"ten\"}}}}",
+                        "Invalid condition value"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok
+                                + ",\"Condition\":{\"DateLessThan\":{\"aws:CurrentTime\":\"yesterday\"}}}}",
+                        "Invalid condition value"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok
+                                + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.300/8\"}}}}",
+                        "Invalid condition value"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok + ",\"Condition\":{\"Null\":{\"aws:TokenIssueTime\":\"maybe\"}}}}",
+                        "Invalid condition value"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":{" + ok + ",\"Condition\":{\"StringEquals\":{\"aws:username\":[]}}}}",
+                        "Invalid condition value"),
+                row(
+                        PolicyKind.IDENTITY,
+                        "{\"Statement\":[{\"Sid\":\"S\"," + ok + "},{\"Sid\":\"S\"," + ok + "}]}",
+                        "Statement IDs (SID) in a single policy must be unique."));
     }
 
     private static Arguments row(PolicyKind kind, String json, String message) {
@@ -128,7 +254,8 @@ class PolicyGrammarTest {
 
     @Test
     void sizeExcludesWhitespaceOutsideStringsAsIamCountsIt() {
-        String json = "{ \"Statement\" : {\n  \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\" } }";
+        String json =
+                "{ \"Statement\" : {\n  \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\" } }";
         PolicyDocument doc = PolicyDocument.parse(json, PolicyKind.IDENTITY);
         assertThat(doc.size()).isEqualTo(json.replaceAll("\\s", "").length());
         assertThat(doc.size()).isLessThan(PolicyDocument.MAX_USER_INLINE);
@@ -137,12 +264,13 @@ class PolicyGrammarTest {
     @Test
     void nameAndIdAreReportedInTheDecision() {
         PolicyDocument doc = PolicyDocument.parse("""
-                {"Id":"doc-id","Statement":{"Sid":"ReadAll","Effect":"Allow","Action":"s3:*","Resource":"*"}}""",
-                PolicyKind.IDENTITY, "ReadOnly");
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+                {"Id":"doc-id","Statement":{"Sid":"ReadAll","Effect":"Allow","Action":"s3:*","Resource":"*"}}""", PolicyKind.IDENTITY, "ReadOnly");
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
                 Fixtures.ctx(Fixtures.ALICE, "s3:GetObject", "arn:aws:s3:::b/k", ""));
-        assertThat(d.by()).contains(new Deciding(PolicyKind.IDENTITY, java.util.Optional.of("ReadOnly"),
-                java.util.Optional.of("ReadAll"), 0));
+        assertThat(d.by())
+                .contains(new Deciding(
+                        PolicyKind.IDENTITY, java.util.Optional.of("ReadOnly"), java.util.Optional.of("ReadAll"), 0));
         assertThat(doc.id()).contains("doc-id");
     }
 }

@@ -28,9 +28,9 @@ class PolicyVariablesTest {
             """)
     void resourceVariables(String version, String pattern, String resource, String keys, boolean expected) {
         PolicyDocument doc = Fixtures.identity("""
-                {"Version":"%s","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"%s"}}"""
-                .formatted(version, pattern));
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+                {"Version":"%s","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"%s"}}""".formatted(version, pattern));
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
                 Fixtures.ctx(Fixtures.ALICE, "s3:GetObject", resource, keys));
         assertThat(d.allowed()).isEqualTo(expected);
     }
@@ -48,9 +48,9 @@ class PolicyVariablesTest {
             """)
     void conditionVariables(String condition, String keys, boolean expected) {
         PolicyDocument doc = Fixtures.identity("""
-                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":%s}}"""
-                .formatted(condition));
-        Decision d = Evaluator.evaluate(PolicySet.builder().identityPolicies(doc).build(),
+                {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":%s}}""".formatted(condition));
+        Decision d = Evaluator.evaluate(
+                PolicySet.builder().identityPolicies(doc).build(),
                 Fixtures.ctx(Fixtures.ALICE, "s3:ListBucket", "arn:aws:s3:::bucket", keys));
         assertThat(d.allowed()).isEqualTo(expected);
     }

@@ -10,7 +10,8 @@ class BucketSettingsTest {
         return new Bucket("cache-test", "owner", "us-east-1", 0, "", false, config);
     }
 
-    @Test void aChangedConfigurationIsReadAnewAndAnUnchangedOneIsParsedOnce() {
+    @Test
+    void aChangedConfigurationIsReadAnewAndAnUnchangedOneIsParsedOnce() {
         String blocked = BucketSettings.forNewBucket(true).toJson();
         String open = BucketSettings.forNewBucket(false).toJson();
         BucketSettings first = BucketSettings.of(bucket(blocked));
@@ -21,9 +22,12 @@ class BucketSettingsTest {
         assertThat(BucketSettings.of(bucket(blocked)).blocksSseC()).isTrue();
     }
 
-    @Test void settingsWithPolicyAndLoggingRoundTripThroughTheCache() {
-        String json = BucketSettings.forNewBucket(false).withPolicy("{\"Version\":\"2012-10-17\"}")
-                .withLogging(new BucketSettings.Logging("logs", "p/")).toJson();
+    @Test
+    void settingsWithPolicyAndLoggingRoundTripThroughTheCache() {
+        String json = BucketSettings.forNewBucket(false)
+                .withPolicy("{\"Version\":\"2012-10-17\"}")
+                .withLogging(new BucketSettings.Logging("logs", "p/"))
+                .toJson();
         BucketSettings s = BucketSettings.of(bucket(json));
         assertThat(s.policy()).isEqualTo("{\"Version\":\"2012-10-17\"}");
         assertThat(s.logging()).isEqualTo(new BucketSettings.Logging("logs", "p/"));

@@ -29,8 +29,14 @@ class FullObjectChecksumTest {
         int[] cuts = {0, 1, 65_536, 65_537, 150_000, data.length};
         List<Part> parts = new ArrayList<>();
         for (int i = 0; i < cuts.length - 1; i++) {
-            parts.add(new Part("u", i + 1, cuts[i + 1] - cuts[i], "e", 0,
-                    Map.of(crc.name(), checksum(crc, data, cuts[i], cuts[i + 1])), "b"));
+            parts.add(new Part(
+                    "u",
+                    i + 1,
+                    cuts[i + 1] - cuts[i],
+                    "e",
+                    0,
+                    Map.of(crc.name(), checksum(crc, data, cuts[i], cuts[i + 1])),
+                    "b"));
         }
         assertThat(FullObjectChecksum.of(crc, parts)).contains(checksum(crc, data, 0, data.length));
         // An empty part changes nothing; a single part is its own checksum.
@@ -46,13 +52,15 @@ class FullObjectChecksumTest {
         expected.update(data, 0, data.length);
         PartChecksum summing = PartChecksum.of(new java.io.ByteArrayInputStream(data), algorithm);
         assertThat(summing.readAllBytes()).isEqualTo(data);
-        assertThat(summing.result()).isEqualTo(Map.of(algorithm, Base64.getEncoder().encodeToString(expected.digest())));
+        assertThat(summing.result())
+                .isEqualTo(Map.of(algorithm, Base64.getEncoder().encodeToString(expected.digest())));
     }
 
     @ParameterizedTest
     @EnumSource(FullObjectChecksum.Crc.class)
     void aPartWithoutTheChecksumLeavesTheObjectWithoutOne(FullObjectChecksum.Crc crc) {
-        List<Part> parts = List.of(new Part("u", 1, 3, "e", 0, Map.of(crc.name(), checksum(crc, new byte[3], 0, 3)), "b"),
+        List<Part> parts = List.of(
+                new Part("u", 1, 3, "e", 0, Map.of(crc.name(), checksum(crc, new byte[3], 0, 3)), "b"),
                 new Part("u", 2, 3, "e", 0, Map.of(), "b"));
         assertThat(FullObjectChecksum.of(crc, parts)).isEmpty();
     }

@@ -9,14 +9,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Every operation the router names carries all its facts, and they agree with each other. */
 class OperationFactsTest {
 
-
     @ParameterizedTest
     @EnumSource(value = Operation.class, names = "NOT_IMPLEMENTED", mode = EnumSource.Mode.EXCLUDE)
     void hasEveryFact(Operation op) {
         assertThat(op.awsName()).as("eventName").matches("[A-Z][A-Za-z0-9]+");
         assertThat(op.scope()).as("scope").isNotNull();
         assertThat(op.actions()).as("IAM actions").isNotEmpty().allMatch(a -> a.matches("s3:[A-Z][A-Za-z]+"));
-        assertThat(op.versionActions()).as("IAM actions with a version").hasSameSizeAs(op.actions())
+        assertThat(op.versionActions())
+                .as("IAM actions with a version")
+                .hasSameSizeAs(op.actions())
                 .allMatch(a -> a.matches("s3:[A-Z][A-Za-z]+"));
         String log = op.accessLogName("BREW");
         assertThat(log).as("access log name").matches("REST\\.(GET|HEAD|PUT|POST|DELETE|COPY)\\.[A-Z_]+");
@@ -30,8 +31,10 @@ class OperationFactsTest {
         // Reads are the GET and HEAD operations; a copy reads its source but writes.
         assertThat(op.readOnly("BREW")).as("readOnly").isEqualTo(verb.equals("GET") || verb.equals("HEAD"));
         boolean management = op.managementEvent(true, true);
-        if (op.scope() == Operation.Scope.OBJECT) assertThat(management).as("object operations are data events").isFalse();
-        if (op.scope() == Operation.Scope.SERVICE) assertThat(management).as("service operations are management").isTrue();
+        if (op.scope() == Operation.Scope.OBJECT)
+            assertThat(management).as("object operations are data events").isFalse();
+        if (op.scope() == Operation.Scope.SERVICE)
+            assertThat(management).as("service operations are management").isTrue();
         if (op.trailDocument().isPresent()) {
             assertThat(op.readOnly("GET")).as("documents come with writes").isFalse();
             assertThat(management).as("documents are bucket configuration").isTrue();

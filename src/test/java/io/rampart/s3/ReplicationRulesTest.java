@@ -17,17 +17,32 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationRulesTest {
 
     static ObjectVersion version(String key, Map<String, String> tags, boolean deleteMarker) {
-        return new ObjectVersion("src", key, "v1", 1, true, deleteMarker, 0, "", 0,
-                new ObjectMeta(null, null, null, null, null, tags, null, null), List.of(), null, null, null);
+        return new ObjectVersion(
+                "src",
+                key,
+                "v1",
+                1,
+                true,
+                deleteMarker,
+                0,
+                "",
+                0,
+                new ObjectMeta(null, null, null, null, null, tags, null, null),
+                List.of(),
+                null,
+                null,
+                null);
     }
 
     static ReplicationConfiguration parse(String rules) {
-        return ReplicationConfiguration.parse(("<ReplicationConfiguration><Role>r</Role>" + rules + "</ReplicationConfiguration>")
-                .getBytes(StandardCharsets.UTF_8));
+        return ReplicationConfiguration.parse(
+                ("<ReplicationConfiguration><Role>r</Role>" + rules + "</ReplicationConfiguration>")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     static String v2Rule(String id, int priority, String filter, String dest, String deleteMarkers) {
-        return "<Rule><ID>" + id + "</ID><Priority>" + priority + "</Priority><Filter>" + filter + "</Filter><Status>Enabled</Status>"
+        return "<Rule><ID>" + id + "</ID><Priority>" + priority + "</Priority><Filter>" + filter
+                + "</Filter><Status>Enabled</Status>"
                 + "<DeleteMarkerReplication><Status>" + deleteMarkers + "</Status></DeleteMarkerReplication>"
                 + "<Destination><Bucket>arn:aws:s3:::" + dest + "</Bucket></Destination></Rule>";
     }
@@ -37,16 +52,18 @@ class ReplicationRulesTest {
         ReplicationConfiguration c = parse(v2Rule("low", 1, "<Prefix></Prefix>", "a", "Disabled")
                 + v2Rule("high", 5, "<Prefix>docs/</Prefix>", "a", "Disabled")
                 + v2Rule("other", 3, "<Prefix></Prefix>", "b", "Disabled"));
-        assertThat(c.rulesFor(version("docs/x", Map.of(), false))).extracting(ReplicationConfiguration.Rule::id)
+        assertThat(c.rulesFor(version("docs/x", Map.of(), false)))
+                .extracting(ReplicationConfiguration.Rule::id)
                 .containsExactlyInAnyOrder("high", "other");
-        assertThat(c.rulesFor(version("img/x", Map.of(), false))).extracting(ReplicationConfiguration.Rule::id)
+        assertThat(c.rulesFor(version("img/x", Map.of(), false)))
+                .extracting(ReplicationConfiguration.Rule::id)
                 .containsExactlyInAnyOrder("low", "other");
     }
 
     @Test
     void tagFiltersSelectObjectsByTheirTagsAndNeverDeleteMarkers() {
-        ReplicationConfiguration c = parse(v2Rule("t", 1,
-                "<And><Prefix>p/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And>", "a", "Disabled"));
+        ReplicationConfiguration c = parse(v2Rule(
+                "t", 1, "<And><Prefix>p/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And>", "a", "Disabled"));
         assertThat(c.rulesFor(version("p/1", Map.of("k", "v"), false))).hasSize(1);
         assertThat(c.rulesFor(version("p/1", Map.of("k", "w"), false))).isEmpty();
         assertThat(c.rulesFor(version("q/1", Map.of("k", "v"), false))).isEmpty();
@@ -55,8 +72,10 @@ class ReplicationRulesTest {
 
     @Test
     void deleteMarkersFollowDeleteMarkerReplicationAndTheOlderSchemaAlwaysReplicatesThem() {
-        assertThat(parse(v2Rule("on", 1, "", "a", "Enabled")).rulesFor(version("k", Map.of(), true))).hasSize(1);
-        assertThat(parse(v2Rule("off", 1, "", "a", "Disabled")).rulesFor(version("k", Map.of(), true))).isEmpty();
+        assertThat(parse(v2Rule("on", 1, "", "a", "Enabled")).rulesFor(version("k", Map.of(), true)))
+                .hasSize(1);
+        assertThat(parse(v2Rule("off", 1, "", "a", "Disabled")).rulesFor(version("k", Map.of(), true)))
+                .isEmpty();
         ReplicationConfiguration v1 = parse("<Rule><ID>v1</ID><Prefix>k</Prefix><Status>Enabled</Status>"
                 + "<Destination><Bucket>arn:aws:s3:::a</Bucket></Destination></Rule>");
         assertThat(v1.rulesFor(version("k", Map.of(), true))).hasSize(1);
@@ -103,11 +122,16 @@ class ReplicationRulesTest {
     @Test
     void aTargetWithoutItsSecretIsRefusedNamingTheFieldNotAValue(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("targets.json");
-        Files.writeString(f, "{\"backup\": {\"endpoint\": \"ftp://x\", \"accessKeyId\": \"AKIA\", \"secretAccessKey\": \"s3cr3t\"}}");
-        assertThatThrownBy(() -> ReplicationTargets.load(f)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("http").hasMessageNotContaining("s3cr3t");
+        Files.writeString(
+                f,
+                "{\"backup\": {\"endpoint\": \"ftp://x\", \"accessKeyId\": \"AKIA\", \"secretAccessKey\": \"s3cr3t\"}}");
+        assertThatThrownBy(() -> ReplicationTargets.load(f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http")
+                .hasMessageNotContaining("s3cr3t");
         Files.writeString(f, "{\"backup\": {\"endpoint\": \"http://x\", \"accessKeyId\": \"AKIA\"}}");
-        assertThatThrownBy(() -> ReplicationTargets.load(f)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ReplicationTargets.load(f))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("secretAccessKey");
     }
 }

@@ -124,7 +124,12 @@ class RouterTest {
         for (String line : TABLE.strip().split("\n")) {
             String[] c = line.split("\\|", -1);
             if (c.length != 6) throw new IllegalStateException("a row has six columns: " + line);
-            out.add(Arguments.of(c[0].trim(), blankToNull(c[1]), blankToNull(c[2]), c[3].trim(), c[4].trim(),
+            out.add(Arguments.of(
+                    c[0].trim(),
+                    blankToNull(c[1]),
+                    blankToNull(c[2]),
+                    c[3].trim(),
+                    c[4].trim(),
                     Operation.valueOf(c[5].trim())));
         }
         return out;
@@ -136,17 +141,20 @@ class RouterTest {
 
     @ParameterizedTest(name = "{0} /{1}/{2}?{3} [{4}] -> {5}")
     @MethodSource("rows")
-    void routesAwsDocumentedRequests(String method, String bucket, String key, String query, String headers,
-                                     Operation expected) {
+    void routesAwsDocumentedRequests(
+            String method, String bucket, String key, String query, String headers, Operation expected) {
         Map<String, String> q = S3ActionsTest.query(query);
         Set<String> h = headers.isEmpty() ? Set.of() : Set.of(headers.split(";"));
-        assertThat(Router.route(method, bucket, key, q, h.contains("x-amz-copy-source"))).isEqualTo(expected);
+        assertThat(Router.route(method, bucket, key, q, h.contains("x-amz-copy-source")))
+                .isEqualTo(expected);
     }
 
     @Test
     void theTableCoversEveryOperation() {
         Set<Operation> seen = EnumSet.noneOf(Operation.class);
         for (Arguments a : rows()) seen.add((Operation) a.get()[5]);
-        assertThat(EnumSet.complementOf(EnumSet.copyOf(seen))).as("operations without a documented request").isEmpty();
+        assertThat(EnumSet.complementOf(EnumSet.copyOf(seen)))
+                .as("operations without a documented request")
+                .isEmpty();
     }
 }

@@ -109,8 +109,8 @@ class S3ActionsTest {
             GET    | b | k   | legal-hold              |                                          | s3:GetObjectLegalHold arn:aws:s3:::b/k
             PUT    | b | k   | legal-hold              |                                          | s3:PutObjectLegalHold arn:aws:s3:::b/k
             """)
-    void everyOperationMapsToItsActionsAndResources(String method, String bucket, String key, String q, String h,
-                                                    String expected) {
+    void everyOperationMapsToItsActionsAndResources(
+            String method, String bucket, String key, String q, String h, String expected) {
         Map<String, List<String>> hs = headers(h);
         Operation op = Router.route(method, bucket, key, query(q), hs.containsKey("x-amz-copy-source"));
         assertThat(render(S3Actions.of(op, bucket, key, query(q), hs))).isEqualTo(expected == null ? "" : expected);
@@ -123,14 +123,18 @@ class S3ActionsTest {
             if (op == Operation.DELETE_OBJECTS || op == Operation.NOT_IMPLEMENTED) {
                 assertThat(a).as(op.name()).isEmpty();
             } else {
-                assertThat(a).as(op.name()).isNotEmpty().allSatisfy(x -> assertThat(x.action()).startsWith("s3:"));
+                assertThat(a)
+                        .as(op.name())
+                        .isNotEmpty()
+                        .allSatisfy(x -> assertThat(x.action()).startsWith("s3:"));
             }
         }
     }
 
     @Test
     void deleteObjectsChecksEachKey() {
-        assertThat(render(S3Actions.deleteKey("b", "x/y", null, false))).isEqualTo("s3:DeleteObject arn:aws:s3:::b/x/y");
+        assertThat(render(S3Actions.deleteKey("b", "x/y", null, false)))
+                .isEqualTo("s3:DeleteObject arn:aws:s3:::b/x/y");
         assertThat(render(S3Actions.deleteKey("b", "x", "v1", true)))
                 .isEqualTo("s3:DeleteObjectVersion arn:aws:s3:::b/x + s3:BypassGovernanceRetention arn:aws:s3:::b/x");
     }
@@ -138,11 +142,15 @@ class S3ActionsTest {
     @Test
     void sseCopyAndTaggingHeadersBecomeConditionKeys() {
         Map<String, List<String>> keys = new HashMap<>();
-        S3Actions.conditionKeys(Operation.COPY_OBJECT, Map.of(), headers(
-                "x-amz-copy-source:/src/a%2Fb?versionId=1;x-amz-server-side-encryption-customer-algorithm:AES256;"
-                        + "x-amz-metadata-directive:REPLACE;x-amz-server-side-encryption:AES256;x-amz-tagging:team=red&x=1"),
+        S3Actions.conditionKeys(
+                Operation.COPY_OBJECT,
+                Map.of(),
+                headers(
+                        "x-amz-copy-source:/src/a%2Fb?versionId=1;x-amz-server-side-encryption-customer-algorithm:AES256;"
+                                + "x-amz-metadata-directive:REPLACE;x-amz-server-side-encryption:AES256;x-amz-tagging:team=red&x=1"),
                 keys);
-        assertThat(keys).containsEntry("s3:x-amz-server-side-encryption-customer-algorithm", List.of("AES256"))
+        assertThat(keys)
+                .containsEntry("s3:x-amz-server-side-encryption-customer-algorithm", List.of("AES256"))
                 .containsEntry("s3:x-amz-server-side-encryption", List.of("AES256"))
                 .containsEntry("s3:x-amz-copy-source", List.of("src/a/b"))
                 .containsEntry("s3:x-amz-metadata-directive", List.of("REPLACE"))
@@ -153,14 +161,21 @@ class S3ActionsTest {
     @Test
     void listingParametersVersionIdAndObjectLockHeadersBecomeConditionKeys() {
         Map<String, List<String>> keys = new HashMap<>();
-        S3Actions.conditionKeys(Operation.LIST_OBJECTS_V2, query("list-type=2&prefix=home/&delimiter=/&max-keys=10"),
-                Map.of(), keys);
-        assertThat(keys).containsEntry("s3:prefix", List.of("home/")).containsEntry("s3:delimiter", List.of("/"))
-                .containsEntry("s3:max-keys", List.of("10")).doesNotContainKey("s3:versionid");
+        S3Actions.conditionKeys(
+                Operation.LIST_OBJECTS_V2, query("list-type=2&prefix=home/&delimiter=/&max-keys=10"), Map.of(), keys);
+        assertThat(keys)
+                .containsEntry("s3:prefix", List.of("home/"))
+                .containsEntry("s3:delimiter", List.of("/"))
+                .containsEntry("s3:max-keys", List.of("10"))
+                .doesNotContainKey("s3:versionid");
         keys.clear();
-        S3Actions.conditionKeys(Operation.GET_OBJECT, query("versionId=v1&prefix=x"), headers(
-                "x-amz-object-lock-mode:COMPLIANCE;x-amz-object-lock-retain-until-date:2030-01-01T00:00:00Z"), keys);
-        assertThat(keys).containsEntry("s3:versionid", List.of("v1"))
+        S3Actions.conditionKeys(
+                Operation.GET_OBJECT,
+                query("versionId=v1&prefix=x"),
+                headers("x-amz-object-lock-mode:COMPLIANCE;x-amz-object-lock-retain-until-date:2030-01-01T00:00:00Z"),
+                keys);
+        assertThat(keys)
+                .containsEntry("s3:versionid", List.of("v1"))
                 .containsEntry("s3:object-lock-mode", List.of("COMPLIANCE"))
                 .containsEntry("s3:object-lock-retain-until-date", List.of("2030-01-01T00:00:00Z"))
                 .doesNotContainKey("s3:prefix");

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
  * writes must not fail because the other committed in between (SQLite's BUSY_SNAPSHOT in deferred mode).
  */
 class DatabaseTwoProcessesTest {
-    @Test void aReadThenWriteTransactionWaitsForTheOtherWriterInsteadOfFailing(@TempDir Path dir) throws Exception {
+    @Test
+    void aReadThenWriteTransactionWaitsForTheOtherWriterInsteadOfFailing(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("rampart.db");
-        try (Database server = new Database(file, 1); Database admin = new Database(file, 1)) {
+        try (Database server = new Database(file, 1);
+                Database admin = new Database(file, 1)) {
             server.write(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE counter(n INTEGER NOT NULL)");
@@ -30,7 +32,8 @@ class DatabaseTwoProcessesTest {
             CountDownLatch otherTried = new CountDownLatch(1);
             CompletableFuture<Void> first = CompletableFuture.runAsync(() -> server.write(c -> {
                 long n;
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n FROM counter")) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT n FROM counter")) {
                     rs.next();
                     n = rs.getLong(1);
                 }
@@ -49,15 +52,17 @@ class DatabaseTwoProcessesTest {
             }));
             assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Void> second = CompletableFuture.runAsync(() -> admin.write(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate("UPDATE counter SET n = n + 1");
-                }
-                return null;
-            })).whenComplete((v, e) -> otherTried.countDown());
+                        try (Statement s = c.createStatement()) {
+                            s.executeUpdate("UPDATE counter SET n = n + 1");
+                        }
+                        return null;
+                    }))
+                    .whenComplete((v, e) -> otherTried.countDown());
             first.get(20, TimeUnit.SECONDS);
             second.get(20, TimeUnit.SECONDS);
             long n = server.read(c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n FROM counter")) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT n FROM counter")) {
                     rs.next();
                     return rs.getLong(1);
                 }

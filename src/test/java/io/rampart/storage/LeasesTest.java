@@ -15,39 +15,55 @@ import org.junit.jupiter.api.Test;
 class LeasesTest {
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
     private final Clock clock = new Clock() {
-        @Override public java.time.ZoneId getZone() {
+        @Override
+        public java.time.ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
-        @Override public Clock withZone(java.time.ZoneId zone) {
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
             return this;
         }
 
-        @Override public Instant instant() {
+        @Override
+        public Instant instant() {
             return Instant.ofEpochMilli(now.get());
         }
     };
 
-    @Test void oneNodeHoldsALeaseUntilItExpiresOrIsReleased() throws Exception {
+    @Test
+    void oneNodeHoldsALeaseUntilItExpiresOrIsReleased() throws Exception {
         try (Database db = Database.open(TestPostgres.freshDatabase(), Path.of("unused"))) {
             Leases a = new Leases(db, "node-a", clock);
             Leases b = new Leases(db, "node-b", clock);
             Duration length = Duration.ofSeconds(30);
             assertThat(a.hold("rampart-lifecycle", length)).isTrue();
             assertThat(b.hold("rampart-lifecycle", length)).as("held by A").isFalse();
-            assertThat(b.hold("rampart-window-purge", length)).as("another name is free").isTrue();
+            assertThat(b.hold("rampart-window-purge", length))
+                    .as("another name is free")
+                    .isTrue();
             now.addAndGet(29_000);
             assertThat(a.hold("rampart-lifecycle", length)).as("A renews").isTrue();
             now.addAndGet(29_000);
-            assertThat(b.hold("rampart-lifecycle", length)).as("renewed 29 s ago").isFalse();
+            assertThat(b.hold("rampart-lifecycle", length))
+                    .as("renewed 29 s ago")
+                    .isFalse();
             now.addAndGet(2_000);
-            assertThat(b.hold("rampart-lifecycle", length)).as("expired: B takes over").isTrue();
+            assertThat(b.hold("rampart-lifecycle", length))
+                    .as("expired: B takes over")
+                    .isTrue();
             assertThat(a.hold("rampart-lifecycle", length)).as("A lost it").isFalse();
             b.release("rampart-lifecycle");
-            assertThat(a.hold("rampart-lifecycle", length)).as("released: A takes it at once").isTrue();
-            assertThat(b.hold("rampart-window-purge", length)).as("B renews its other lease").isTrue();
+            assertThat(a.hold("rampart-lifecycle", length))
+                    .as("released: A takes it at once")
+                    .isTrue();
+            assertThat(b.hold("rampart-window-purge", length))
+                    .as("B renews its other lease")
+                    .isTrue();
             a.release("rampart-window-purge");
-            assertThat(a.hold("rampart-window-purge", length)).as("A cannot release what B holds").isFalse();
+            assertThat(a.hold("rampart-window-purge", length))
+                    .as("A cannot release what B holds")
+                    .isFalse();
         }
     }
 }

@@ -33,33 +33,68 @@ abstract class MetadataStoreContract {
     protected MetadataStore store;
     protected final List<String> released = new CopyOnWriteArrayList<>();
 
-    @BeforeEach void openStore() throws Exception {
+    @BeforeEach
+    void openStore() throws Exception {
         store = open(released::add);
         window(store).holding(false);
     }
 
-    @AfterEach void closeStore() {
+    @AfterEach
+    void closeStore() {
         store.close();
     }
 
     private static final long T0 = 1_700_000_000_000L;
 
     private static ObjectMeta meta() {
-        return new ObjectMeta(Map.of("Content-Type", "text/plain"), Map.of(), Map.of(), "FULL_OBJECT", List.of(),
-                Map.of(), "STANDARD", null);
+        return new ObjectMeta(
+                Map.of("Content-Type", "text/plain"),
+                Map.of(),
+                Map.of(),
+                "FULL_OBJECT",
+                List.of(),
+                Map.of(),
+                "STANDARD",
+                null);
     }
 
     private static ObjectVersion inline(String bucket, String key, String versionId, String data) {
         byte[] bytes = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return new ObjectVersion(bucket, key, versionId, 0, true, false, bytes.length, "\"" + data + "\"", T0, meta(),
-                List.of(), bytes, "arn:aws:iam::123456789012:user/writer", "AKIAWRITER");
+        return new ObjectVersion(
+                bucket,
+                key,
+                versionId,
+                0,
+                true,
+                false,
+                bytes.length,
+                "\"" + data + "\"",
+                T0,
+                meta(),
+                List.of(),
+                bytes,
+                "arn:aws:iam::123456789012:user/writer",
+                "AKIAWRITER");
     }
 
     private static ObjectVersion inBlobs(String bucket, String key, String versionId, String... blobs) {
         List<Segment> segments = new ArrayList<>();
         for (String b : blobs) segments.add(new Segment(b, 10));
-        return new ObjectVersion(bucket, key, versionId, 0, true, false, 10L * blobs.length, "\"e\"", T0, meta(), segments,
-                null, null, null);
+        return new ObjectVersion(
+                bucket,
+                key,
+                versionId,
+                0,
+                true,
+                false,
+                10L * blobs.length,
+                "\"e\"",
+                T0,
+                meta(),
+                segments,
+                null,
+                null,
+                null);
     }
 
     private static ObjectVersion deleteMarker(String bucket, String key, String versionId) {
@@ -75,21 +110,27 @@ abstract class MetadataStoreContract {
     }
 
     private static List<String> keys(ListPage<ListEntry> page) {
-        return page.entries().stream().map(e -> e.key() + (e.versionId() == null ? "" : "@" + e.versionId())
-                + (e.deleteMarker() ? "(marker)" : "")).toList();
+        return page.entries().stream()
+                .map(e -> e.key()
+                        + (e.versionId() == null ? "" : "@" + e.versionId())
+                        + (e.deleteMarker() ? "(marker)" : ""))
+                .toList();
     }
 
     // ---- buckets ----
 
-    @Test void creatingATakenBucketNameWritesNothingAndReturnsTheExistingBucket() {
-        assertThat(store.createBucket(new Bucket("b", "alice", "us-east-1", T0, "", false, "{}"))).isEmpty();
+    @Test
+    void creatingATakenBucketNameWritesNothingAndReturnsTheExistingBucket() {
+        assertThat(store.createBucket(new Bucket("b", "alice", "us-east-1", T0, "", false, "{}")))
+                .isEmpty();
         Optional<Bucket> again = store.createBucket(new Bucket("b", "mallory", "eu-west-1", T0 + 1, "", true, "{}"));
         assertThat(again).map(Bucket::owner).contains("alice");
         assertThat(store.bucket("b")).map(Bucket::region).contains("us-east-1");
         assertThat(store.bucket("missing")).isEmpty();
     }
 
-    @Test void bucketsAreListedPerOwnerInNameOrderAndScannedAcrossOwners() {
+    @Test
+    void bucketsAreListedPerOwnerInNameOrderAndScannedAcrossOwners() {
         store.createBucket(new Bucket("zz", "alice", "us-east-1", T0, "", false, "{}"));
         store.createBucket(new Bucket("aa", "alice", "us-east-1", T0, "", false, "{}"));
         store.createBucket(new Bucket("mm", "bob", "us-east-1", T0, "", false, "{}"));
@@ -98,13 +139,18 @@ abstract class MetadataStoreContract {
         assertThat(store.bucketsAfter("mm", 10)).extracting(Bucket::name).containsExactly("zz");
     }
 
-    @Test void bucketConfigAndVersioningChangeAtomicallyAndOnlyExistingBuckets() {
+    @Test
+    void bucketConfigAndVersioningChangeAtomicallyAndOnlyExistingBuckets() {
         bucket("b", "");
         assertThat(store.updateBucketConfig("b", old -> old.replace("}", "\"tagging\":1}")))
-                .map(Bucket::config).contains("{\"tagging\":1}");
+                .map(Bucket::config)
+                .contains("{\"tagging\":1}");
         assertThat(store.bucket("b")).map(Bucket::config).contains("{\"tagging\":1}");
-        assertThat(store.setVersioning("b", b -> new Bucket(b.name(), b.owner(), b.region(), b.created(), "Enabled",
-                true, b.config()))).map(Bucket::versioning).contains("Enabled");
+        assertThat(store.setVersioning(
+                        "b",
+                        b -> new Bucket(b.name(), b.owner(), b.region(), b.created(), "Enabled", true, b.config())))
+                .map(Bucket::versioning)
+                .contains("Enabled");
         assertThat(store.bucket("b")).hasValueSatisfying(b -> {
             assertThat(b.versioning()).isEqualTo("Enabled");
             assertThat(b.objectLock()).isTrue();
@@ -114,7 +160,8 @@ abstract class MetadataStoreContract {
         assertThat(store.setVersioning("missing", b -> b)).isEmpty();
     }
 
-    @Test void aBucketWithObjectsIsNotEmptyButItsUploadsAreAbortedWithIt() {
+    @Test
+    void aBucketWithObjectsIsNotEmptyButItsUploadsAreAbortedWithIt() {
         assertThat(store.deleteBucket("b")).isEqualTo(DeleteBucketResult.NOT_FOUND);
         bucket("b", "");
         store.putObject(inline("b", "k", "null", "x"), Precondition.NONE);
@@ -132,7 +179,8 @@ abstract class MetadataStoreContract {
 
     // ---- versions and delete markers ----
 
-    @Test void aNullVersionReplacesTheNullVersionAndKeepsOneRow() {
+    @Test
+    void aNullVersionReplacesTheNullVersionAndKeepsOneRow() {
         bucket("b", "");
         store.putObject(inline("b", "k", "null", "one"), Precondition.NONE);
         ObjectVersion second = store.putObject(inline("b", "k", "null", "two"), Precondition.NONE);
@@ -145,13 +193,15 @@ abstract class MetadataStoreContract {
         assertThat(read.meta()).isEqualTo(meta());
     }
 
-    @Test void versionsStackNewestFirstAndADeleteMarkerBecomesCurrent() {
+    @Test
+    void versionsStackNewestFirstAndADeleteMarkerBecomesCurrent() {
         bucket("b", "Enabled");
         ObjectVersion v1 = store.putObject(inline("b", "k", "v1", "one"), Precondition.NONE);
         ObjectVersion v2 = store.putObject(inline("b", "k", "v2", "two"), Precondition.NONE);
         assertThat(v2.seq()).isGreaterThan(v1.seq());
         store.putObject(deleteMarker("b", "k", "m3"), Precondition.NONE);
-        assertThat(store.current("b", "k")).hasValueSatisfying(v -> assertThat(v.deleteMarker()).isTrue());
+        assertThat(store.current("b", "k"))
+                .hasValueSatisfying(v -> assertThat(v.deleteMarker()).isTrue());
         assertThat(keys(store.listVersions("b", "", null, null, null, 100)))
                 .containsExactly("k@m3(marker)", "k@v2", "k@v1");
         assertThat(store.version("b", "k", "v1").orElseThrow().latest()).isFalse();
@@ -165,7 +215,8 @@ abstract class MetadataStoreContract {
         assertThat(store.deleteVersion("b", "k", "gone", Precondition.NONE)).isEmpty();
     }
 
-    @Test void onlyASoleDeleteMarkerIsRemovedAsExpired() {
+    @Test
+    void onlyASoleDeleteMarkerIsRemovedAsExpired() {
         bucket("b", "Enabled");
         store.putObject(inline("b", "k", "v1", "one"), Precondition.NONE);
         store.putObject(deleteMarker("b", "k", "m2"), Precondition.NONE);
@@ -175,17 +226,26 @@ abstract class MetadataStoreContract {
         assertThat(store.listVersions("b", "", null, null, null, 100).entries()).isEmpty();
     }
 
-    @Test void metadataChangesOnOneVersionButNeverOnADeleteMarker() {
+    @Test
+    void metadataChangesOnOneVersionButNeverOnADeleteMarker() {
         bucket("b", "Enabled");
         store.putObject(inline("b", "k", "v1", "one"), Precondition.NONE);
         store.putObject(inline("b", "k", "v2", "two"), Precondition.NONE);
-        ObjectMeta tagged = new ObjectMeta(meta().contentHeaders(), Map.of(), Map.of(), "FULL_OBJECT", List.of(),
-                Map.of("colour", "blue"), "GLACIER_IR", null);
+        ObjectMeta tagged = new ObjectMeta(
+                meta().contentHeaders(),
+                Map.of(),
+                Map.of(),
+                "FULL_OBJECT",
+                List.of(),
+                Map.of("colour", "blue"),
+                "GLACIER_IR",
+                null);
         assertThat(store.updateMeta("b", "k", "v1", m -> tagged)).isPresent();
         assertThat(store.version("b", "k", "v1").orElseThrow().meta().tags()).containsEntry("colour", "blue");
         assertThat(store.current("b", "k").orElseThrow().meta().tags()).isEmpty();
         assertThat(store.listVersions("b", "", null, null, null, 100).entries())
-                .filteredOn(e -> e.versionId().equals("v1")).singleElement()
+                .filteredOn(e -> e.versionId().equals("v1"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.storageClass()).isEqualTo("GLACIER_IR"));
         store.putObject(deleteMarker("b", "k", "m3"), Precondition.NONE);
         assertThat(store.updateMeta("b", "k", null, m -> tagged)).isEmpty();
@@ -194,14 +254,16 @@ abstract class MetadataStoreContract {
 
     // ---- conditional writes ----
 
-    @Test void aFailedPreconditionWritesNothingAndSeesTheCurrentVersion() {
+    @Test
+    void aFailedPreconditionWritesNothingAndSeesTheCurrentVersion() {
         bucket("b", "");
         store.putObject(inline("b", "k", "null", "one"), Precondition.NONE);
         List<String> seen = new ArrayList<>();
         assertThatThrownBy(() -> store.putObject(inBlobs("b", "k", "null", "blob-x"), current -> {
-            seen.add(current.map(ObjectVersion::etag).orElse("none"));
-            throw new IllegalStateException("PreconditionFailed");
-        })).hasMessage("PreconditionFailed");
+                    seen.add(current.map(ObjectVersion::etag).orElse("none"));
+                    throw new IllegalStateException("PreconditionFailed");
+                }))
+                .hasMessage("PreconditionFailed");
         assertThat(seen).containsExactly("\"one\"");
         assertThat(text(store.current("b", "k").orElseThrow())).isEqualTo("one");
         assertThat(store.isLiveBlob("blob-x")).isFalse();
@@ -211,19 +273,23 @@ abstract class MetadataStoreContract {
             if (current.isPresent()) throw new IllegalStateException("exists");
         };
         store.putObject(inline("b", "new", "null", "first"), ifNoneMatch);
-        assertThatThrownBy(() -> store.putObject(inline("b", "new", "null", "second"), ifNoneMatch)).hasMessage("exists");
+        assertThatThrownBy(() -> store.putObject(inline("b", "new", "null", "second"), ifNoneMatch))
+                .hasMessage("exists");
         assertThat(text(store.current("b", "new").orElseThrow())).isEqualTo("first");
         assertThatThrownBy(() -> store.deleteObject("b", "new", current -> {
-            throw new IllegalStateException("no");
-        })).hasMessage("no");
+                    throw new IllegalStateException("no");
+                }))
+                .hasMessage("no");
         assertThat(store.current("b", "new")).isPresent();
     }
 
     // ---- listing ----
 
-    @Test void listingRollsUpPrefixesPagesAndSkipsDeleteMarkers() {
+    @Test
+    void listingRollsUpPrefixesPagesAndSkipsDeleteMarkers() {
         bucket("b", "Enabled");
-        for (String k : List.of("a/1", "a/2", "b", "c/x/1", "d")) store.putObject(inline("b", k, "v-" + k, k), Precondition.NONE);
+        for (String k : List.of("a/1", "a/2", "b", "c/x/1", "d"))
+            store.putObject(inline("b", k, "v-" + k, k), Precondition.NONE);
         store.putObject(deleteMarker("b", "d", "m-d"), Precondition.NONE);
 
         assertThat(keys(store.listObjects("b", "", null, null, 100))).containsExactly("a/1", "a/2", "b", "c/x/1");
@@ -231,7 +297,8 @@ abstract class MetadataStoreContract {
         assertThat(rolled.commonPrefixes()).containsExactly("a/", "c/");
         assertThat(keys(rolled)).containsExactly("b");
         assertThat(keys(store.listObjects("b", "c/", "/", null, 100))).isEmpty();
-        assertThat(store.listObjects("b", "c/", "/", null, 100).commonPrefixes()).containsExactly("c/x/");
+        assertThat(store.listObjects("b", "c/", "/", null, 100).commonPrefixes())
+                .containsExactly("c/x/");
 
         ListPage<ListEntry> first = store.listObjects("b", "", "/", null, 2);
         assertThat(first.truncated()).isTrue();
@@ -249,7 +316,8 @@ abstract class MetadataStoreContract {
                 .containsExactly("c/x/1@v-c/x/1", "d@m-d(marker)", "d@v-d");
     }
 
-    @Test void versionsAfterScansInKeyThenNewestFirstOrderWithoutData() {
+    @Test
+    void versionsAfterScansInKeyThenNewestFirstOrderWithoutData() {
         bucket("b", "Enabled");
         store.putObject(inline("b", "a", "a1", "x"), Precondition.NONE);
         ObjectVersion a2 = store.putObject(inline("b", "a", "a2", "y"), Precondition.NONE);
@@ -257,18 +325,21 @@ abstract class MetadataStoreContract {
         List<ObjectVersion> all = store.versionsAfter("b", "", Long.MAX_VALUE, 10);
         assertThat(all).extracting(ObjectVersion::versionId).containsExactly("a2", "a1", "b1");
         assertThat(all).allSatisfy(v -> assertThat(v.inline()).isNull());
-        assertThat(store.versionsAfter("b", "a", a2.seq(), 10)).extracting(ObjectVersion::versionId)
+        assertThat(store.versionsAfter("b", "a", a2.seq(), 10))
+                .extracting(ObjectVersion::versionId)
                 .containsExactly("a1", "b1");
     }
 
     // ---- multipart ----
 
-    @Test void multipartUploadCompletesIntoTheCurrentVersionAndReleasesUnusedParts() {
+    @Test
+    void multipartUploadCompletesIntoTheCurrentVersionAndReleasesUnusedParts() {
         bucket("b", "");
         store.createUpload(new Upload("u1", "b", "big", T0, meta(), "arn:aws:iam::123456789012:user/up", "AKIAUP"));
         assertThat(store.upload("u1")).map(Upload::initiatorKeyId).contains("AKIAUP");
         for (int n = 1; n <= 3; n++) {
-            assertThat(store.putPart(new Part("u1", n, 10, "\"p" + n + "\"", T0, Map.of(), "part-" + n))).isTrue();
+            assertThat(store.putPart(new Part("u1", n, 10, "\"p" + n + "\"", T0, Map.of(), "part-" + n)))
+                    .isTrue();
         }
         // Uploading a part again replaces it: the first blob loses its only reference.
         store.putPart(new Part("u1", 2, 10, "\"p2b\"", T0, Map.of("CRC32", "AAAAAA=="), "part-2b"));
@@ -280,31 +351,38 @@ abstract class MetadataStoreContract {
         assertThat(store.parts("u1", 2, 2).entries()).extracting(Part::blob).containsExactly("part-3");
         assertThat(store.allParts("u1")).extracting(Part::checksums).element(1).isEqualTo(Map.of("CRC32", "AAAAAA=="));
 
-        ObjectVersion done = store.completeUpload("u1", inBlobs("b", "big", "null", "part-1", "part-2b"), Set.of(1, 2),
-                Precondition.NONE).orElseThrow();
+        ObjectVersion done = store.completeUpload(
+                        "u1", inBlobs("b", "big", "null", "part-1", "part-2b"), Set.of(1, 2), Precondition.NONE)
+                .orElseThrow();
         assertThat(done.latest()).isTrue();
         assertThat(released).containsExactly("part-2", "part-3");
         assertThat(store.isLiveBlob("part-1")).isTrue();
         assertThat(store.isLiveBlob("part-2b")).isTrue();
         assertThat(store.upload("u1")).isEmpty();
-        assertThat(store.current("b", "big").orElseThrow().segments()).extracting(Segment::blob)
+        assertThat(store.current("b", "big").orElseThrow().segments())
+                .extracting(Segment::blob)
                 .containsExactly("part-1", "part-2b");
-        assertThat(store.completeUpload("u1", inBlobs("b", "big", "null", "part-1"), Set.of(1), Precondition.NONE)).isEmpty();
-        assertThat(store.putPart(new Part("u1", 4, 10, "\"p4\"", T0, Map.of(), "part-4"))).isFalse();
+        assertThat(store.completeUpload("u1", inBlobs("b", "big", "null", "part-1"), Set.of(1), Precondition.NONE))
+                .isEmpty();
+        assertThat(store.putPart(new Part("u1", 4, 10, "\"p4\"", T0, Map.of(), "part-4")))
+                .isFalse();
     }
 
-    @Test void abortingAnUploadReleasesItsPartsAndUploadsListInKeyOrder() {
+    @Test
+    void abortingAnUploadReleasesItsPartsAndUploadsListInKeyOrder() {
         bucket("b", "");
         store.createUpload(new Upload("u2", "b", "k/2", T0 + 2, meta(), null, null));
         store.createUpload(new Upload("u1", "b", "k/1", T0 + 1, meta(), null, null));
         store.createUpload(new Upload("u0", "b", "other", T0, meta(), null, null));
         store.putPart(new Part("u1", 1, 10, "\"p\"", T0, Map.of(), "part-a"));
-        assertThat(store.uploads("b", "", null, null, null, 100).entries()).extracting(Upload::uploadId)
+        assertThat(store.uploads("b", "", null, null, null, 100).entries())
+                .extracting(Upload::uploadId)
                 .containsExactly("u1", "u2", "u0");
         ListPage<Upload> rolled = store.uploads("b", "", "/", null, null, 100);
         assertThat(rolled.commonPrefixes()).containsExactly("k/");
         assertThat(rolled.entries()).extracting(Upload::uploadId).containsExactly("u0");
-        assertThat(store.uploadsInitiatedBefore("b", T0 + 2, "", Long.MIN_VALUE, "", 10)).extracting(Upload::uploadId)
+        assertThat(store.uploadsInitiatedBefore("b", T0 + 2, "", Long.MIN_VALUE, "", 10))
+                .extracting(Upload::uploadId)
                 .containsExactly("u1", "u0");
         assertThat(store.abortUpload("u1")).isTrue();
         assertThat(released).containsExactly("part-a");
@@ -313,7 +391,8 @@ abstract class MetadataStoreContract {
 
     // ---- blob references ----
 
-    @Test void aBlobSharedByTwoVersionsIsReleasedOnlyWithTheLastOne() {
+    @Test
+    void aBlobSharedByTwoVersionsIsReleasedOnlyWithTheLastOne() {
         bucket("b", "Enabled");
         store.putObject(inBlobs("b", "k", "v1", "shared"), Precondition.NONE);
         store.putObject(inBlobs("b", "copy", "c1", "shared"), Precondition.NONE);
@@ -325,7 +404,8 @@ abstract class MetadataStoreContract {
         assertThat(store.isLiveBlob("shared")).isFalse();
     }
 
-    @Test void copyingAnObjectOntoItselfKeepsItsBlob() {
+    @Test
+    void copyingAnObjectOntoItselfKeepsItsBlob() {
         bucket("b", "");
         store.putObject(inBlobs("b", "k", "null", "blob-1"), Precondition.NONE);
         store.putObject(inBlobs("b", "k", "null", "blob-1"), Precondition.NONE);
@@ -335,7 +415,8 @@ abstract class MetadataStoreContract {
 
     // ---- recovery window ----
 
-    @Test void aReplacedVersionIsHeldByTheWindowWithItsBlobsAndRestoredFromIt() {
+    @Test
+    void aReplacedVersionIsHeldByTheWindowWithItsBlobsAndRestoredFromIt() {
         RecoveryWindow window = window(store);
         window.holding(true);
         bucket("b", "");
@@ -351,12 +432,28 @@ abstract class MetadataStoreContract {
         assertThat(window.stats().versions()).isEqualTo(1);
 
         RecoveryWindow.Entry entry = held.getFirst();
-        ObjectVersion back = new ObjectVersion("b", "k", "null", 0, true, false, 10, "\"e\"", T0, meta(),
-                entry.version().segments(), null, null, null);
+        ObjectVersion back = new ObjectVersion(
+                "b",
+                "k",
+                "null",
+                0,
+                true,
+                false,
+                10,
+                "\"e\"",
+                T0,
+                meta(),
+                entry.version().segments(),
+                null,
+                null,
+                null);
         assertThat(store.promote(List.of(new Promotion(back, null, "null", entry.id()))))
                 .containsExactly(PromotionOutcome.WRITTEN);
-        assertThat(store.current("b", "k").orElseThrow().segments()).extracting(Segment::blob).containsExactly("old-blob");
-        assertThat(store.promote(List.of(new Promotion(back, null, "someone-else")))).containsExactly(PromotionOutcome.CHANGED);
+        assertThat(store.current("b", "k").orElseThrow().segments())
+                .extracting(Segment::blob)
+                .containsExactly("old-blob");
+        assertThat(store.promote(List.of(new Promotion(back, null, "someone-else"))))
+                .containsExactly(PromotionOutcome.CHANGED);
 
         // Purging the window lets go of what only the window held.
         window.holding(false);

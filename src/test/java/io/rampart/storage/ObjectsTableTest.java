@@ -15,13 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The objects table's layout: listing reads only covering indexes, and data directories of the first layout upgrade. */
 class ObjectsTableTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static final String SHA256 = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=";
 
     private static ObjectMeta meta(Map<String, String> checksums, String storageClass) {
-        return new ObjectMeta(Map.of("Content-Type", "text/plain"), Map.of("colour", "blue"), checksums, "FULL_OBJECT",
-                List.of(), Map.of(), storageClass, new Encryption(Encryption.SSE_S3, "c2VhbGVk", null, null));
+        return new ObjectMeta(
+                Map.of("Content-Type", "text/plain"),
+                Map.of("colour", "blue"),
+                checksums,
+                "FULL_OBJECT",
+                List.of(),
+                Map.of(),
+                storageClass,
+                new Encryption(Encryption.SSE_S3, "c2VhbGVk", null, null));
     }
 
     /** Checksums in an order that is neither alphabetical nor Map.of's: listings must keep the stored order. */
@@ -33,9 +41,17 @@ class ObjectsTableTest {
     }
 
     /** Writes rows exactly as the code before the listing branch did: its DDL, its INSERT, its JSON. */
-    private static void insertFirstLayoutRow(Database db, String key, String versionId, long seq, boolean latest,
-                                             boolean deleteMarker, long size, ObjectMeta meta, String segments,
-                                             byte[] inline) {
+    private static void insertFirstLayoutRow(
+            Database db,
+            String key,
+            String versionId,
+            long seq,
+            boolean latest,
+            boolean deleteMarker,
+            long size,
+            ObjectMeta meta,
+            String segments,
+            byte[] inline) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO objects(bucket, key, version_id, seq, latest,"
                     + " delete_marker, size, etag, last_modified, meta, segments, writer_arn, writer_key, inline)"
@@ -61,10 +77,13 @@ class ObjectsTableTest {
     }
 
     private static List<String> keysOf(ListPage<ListEntry> page) {
-        return page.entries().stream().map(e -> e.key() + (e.versionId() == null ? "" : "@" + e.versionId())).toList();
+        return page.entries().stream()
+                .map(e -> e.key() + (e.versionId() == null ? "" : "@" + e.versionId()))
+                .toList();
     }
 
-    @Test void firstLayoutDataDirectoryListsReadsAndWritesAfterUpgrade() throws Exception {
+    @Test
+    void firstLayoutDataDirectoryListsReadsAndWritesAfterUpgrade() throws Exception {
         Path file = dir.resolve("rampart.db");
         byte[] data = new byte[5000];
         Arrays.fill(data, (byte) 7);
@@ -75,19 +94,44 @@ class ObjectsTableTest {
             }
             return null;
         });
-        insertFirstLayoutRow(old, "a/1", "null", 1, true, false, data.length, meta(twoChecksums(), "STANDARD_IA"), "[]", data);
+        insertFirstLayoutRow(
+                old, "a/1", "null", 1, true, false, data.length, meta(twoChecksums(), "STANDARD_IA"), "[]", data);
         insertFirstLayoutRow(old, "a/2", "v1", 1, false, false, 3, meta(Map.of(), "STANDARD"), "[]", new byte[3]);
         insertFirstLayoutRow(old, "a/2", "v2", 2, true, true, 0, meta(Map.of(), "STANDARD"), "[]", null);
-        insertFirstLayoutRow(old, "b", "null", 1, true, false, 10, meta(Map.of(), "STANDARD"),
-                "[{\"blob\":\"blob-1\",\"length\":10}]", null);
+        insertFirstLayoutRow(
+                old,
+                "b",
+                "null",
+                1,
+                true,
+                false,
+                10,
+                meta(Map.of(), "STANDARD"),
+                "[{\"blob\":\"blob-1\",\"length\":10}]",
+                null);
         old.close();
 
         Database db = SqliteMetadataStore.openDatabase(file);
-        SqliteMetadataStore store = new SqliteMetadataStore(db, blob -> { });
+        SqliteMetadataStore store = new SqliteMetadataStore(db, blob -> {});
 
-        assertThat(columns(db)).containsExactly("bucket", "key", "seq", "version_id", "latest", "delete_marker", "size",
-                "etag", "last_modified", "storage_class", "checksum_algorithms", "writer_arn", "writer_key", "meta",
-                "segments", "inline");
+        assertThat(columns(db))
+                .containsExactly(
+                        "bucket",
+                        "key",
+                        "seq",
+                        "version_id",
+                        "latest",
+                        "delete_marker",
+                        "size",
+                        "etag",
+                        "last_modified",
+                        "storage_class",
+                        "checksum_algorithms",
+                        "writer_arn",
+                        "writer_key",
+                        "meta",
+                        "segments",
+                        "inline");
         ListPage<ListEntry> all = store.listObjects("b", "", null, null, 1000);
         assertThat(keysOf(all)).containsExactly("a/1", "b");
         ListEntry a1 = all.entries().getFirst();
@@ -117,15 +161,29 @@ class ObjectsTableTest {
         assertThat(read.writerKeyId()).isEqualTo("AKIAEXAMPLE");
         assertThat(store.version("b", "b", "null").orElseThrow().segments()).containsExactly(new Segment("blob-1", 10));
 
-        store.putObject(new ObjectVersion("b", "c", "null", 0, true, false, 2, "\"new\"", 1_800_000_000_000L,
-                meta(Map.of("CRC64NVME", "AAAAAAAAAAA="), "GLACIER_IR"), List.of(), new byte[] {1, 2}, null, null),
+        store.putObject(
+                new ObjectVersion(
+                        "b",
+                        "c",
+                        "null",
+                        0,
+                        true,
+                        false,
+                        2,
+                        "\"new\"",
+                        1_800_000_000_000L,
+                        meta(Map.of("CRC64NVME", "AAAAAAAAAAA="), "GLACIER_IR"),
+                        List.of(),
+                        new byte[] {1, 2},
+                        null,
+                        null),
                 MetadataStore.Precondition.NONE);
         store.deleteObject("b", "b", MetadataStore.Precondition.NONE);
         db.close();
 
         // A second start finds the current layout and changes nothing.
         Database again = SqliteMetadataStore.openDatabase(file);
-        SqliteMetadataStore reopened = new SqliteMetadataStore(again, blob -> { });
+        SqliteMetadataStore reopened = new SqliteMetadataStore(again, blob -> {});
         ListPage<ListEntry> after = reopened.listObjects("b", "", null, null, 1000);
         assertThat(keysOf(after)).containsExactly("a/1", "c");
         assertThat(after.entries().get(1).storageClass()).isEqualTo("GLACIER_IR");
@@ -137,11 +195,16 @@ class ObjectsTableTest {
         again.close();
     }
 
-    @Test void listingQueriesReadOnlyCoveringIndexesNeverTheRows() throws Exception {
+    @Test
+    void listingQueriesReadOnlyCoveringIndexesNeverTheRows() throws Exception {
         Database db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
-        new SqliteMetadataStore(db, blob -> { });
-        List<String> queries = List.of(ObjectsTable.currentFrom(true), ObjectsTable.currentFrom(false),
-                ObjectsTable.versionsFrom(true), ObjectsTable.versionsFrom(false), ObjectsTable.OLDER_VERSIONS_OF_KEY);
+        new SqliteMetadataStore(db, blob -> {});
+        List<String> queries = List.of(
+                ObjectsTable.currentFrom(true),
+                ObjectsTable.currentFrom(false),
+                ObjectsTable.versionsFrom(true),
+                ObjectsTable.versionsFrom(false),
+                ObjectsTable.OLDER_VERSIONS_OF_KEY);
         for (String sql : queries) {
             List<String> plan = db.read(c -> {
                 List<String> steps = new ArrayList<>();
@@ -159,17 +222,47 @@ class ObjectsTableTest {
         db.close();
     }
 
-    @Test void metadataChangesKeepTheListingColumnsInStep() throws Exception {
+    @Test
+    void metadataChangesKeepTheListingColumnsInStep() throws Exception {
         Database db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
-        SqliteMetadataStore store = new SqliteMetadataStore(db, blob -> { });
-        store.putObject(new ObjectVersion("b", "k", "null", 0, true, false, 1, "\"e\"", 1L, meta(Map.of(), "STANDARD"),
-                List.of(), new byte[1], null, null), MetadataStore.Precondition.NONE);
-        store.updateMeta("b", "k", null, m -> new ObjectMeta(m.contentHeaders(), m.userMetadata(),
-                Map.of("CRC32C", "AAAAAA=="), m.checksumType(), m.partSizes(), m.tags(), "STANDARD_IA", m.encryption()));
+        SqliteMetadataStore store = new SqliteMetadataStore(db, blob -> {});
+        store.putObject(
+                new ObjectVersion(
+                        "b",
+                        "k",
+                        "null",
+                        0,
+                        true,
+                        false,
+                        1,
+                        "\"e\"",
+                        1L,
+                        meta(Map.of(), "STANDARD"),
+                        List.of(),
+                        new byte[1],
+                        null,
+                        null),
+                MetadataStore.Precondition.NONE);
+        store.updateMeta(
+                "b",
+                "k",
+                null,
+                m -> new ObjectMeta(
+                        m.contentHeaders(),
+                        m.userMetadata(),
+                        Map.of("CRC32C", "AAAAAA=="),
+                        m.checksumType(),
+                        m.partSizes(),
+                        m.tags(),
+                        "STANDARD_IA",
+                        m.encryption()));
         ListEntry e = store.listObjects("b", "", null, null, 10).entries().getFirst();
         assertThat(e.storageClass()).isEqualTo("STANDARD_IA");
         assertThat(e.checksumAlgorithms()).containsExactly("CRC32C");
-        assertThat(store.listVersions("b", "", null, null, null, 10).entries().getFirst().storageClass())
+        assertThat(store.listVersions("b", "", null, null, null, 10)
+                        .entries()
+                        .getFirst()
+                        .storageClass())
                 .isEqualTo("STANDARD_IA");
         db.close();
     }
@@ -177,8 +270,9 @@ class ObjectsTableTest {
     private static List<String> columns(Database db) {
         return db.read(c -> {
             List<String> names = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_table_info('objects') ORDER BY cid");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT name FROM pragma_table_info('objects') ORDER BY cid");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) names.add(rs.getString(1));
             }
             return names;

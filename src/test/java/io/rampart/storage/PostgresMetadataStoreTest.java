@@ -6,11 +6,13 @@ import java.util.function.Consumer;
 
 /** The {@link MetadataStore} contract on PostgreSQL: a fresh database for each test. */
 class PostgresMetadataStoreTest extends MetadataStoreContract {
-    @Override protected MetadataStore open(Consumer<String> releaseBlob) throws Exception {
+    @Override
+    protected MetadataStore open(Consumer<String> releaseBlob) throws Exception {
         return new SqliteMetadataStore(Database.open(TestPostgres.freshDatabase(), Path.of("unused")), releaseBlob);
     }
 
-    @Override protected RecoveryWindow window(MetadataStore store) {
+    @Override
+    protected RecoveryWindow window(MetadataStore store) {
         return ((SqliteMetadataStore) store).recoveryWindow();
     }
 }

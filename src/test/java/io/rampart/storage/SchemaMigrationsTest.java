@@ -13,24 +13,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One numbered sequence of schema migrations: applied once, in order, never past what the code knows. */
 class SchemaMigrationsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-    @Test void stepsAreNumberedOneByOneAndEachHasStatements() {
+    @Test
+    void stepsAreNumberedOneByOneAndEachHasStatements() {
         for (int i = 0; i < SchemaMigrations.STEPS.size(); i++) {
             SchemaMigrations.Step step = SchemaMigrations.STEPS.get(i);
             // Increasing; gaps while several branches each hold an assigned number (the merge closes them).
-            assertThat(step.version()).isGreaterThan(i == 0 ? 0 : SchemaMigrations.STEPS.get(i - 1).version());
+            assertThat(step.version())
+                    .isGreaterThan(
+                            i == 0 ? 0 : SchemaMigrations.STEPS.get(i - 1).version());
             for (String dialect : SchemaMigrations.DIALECTS) {
-                assertThat(SchemaMigrations.statements(step, dialect)).isNotEmpty().allSatisfy(sql -> {
-                    assertThat(sql).isNotBlank().doesNotEndWith(";");
-                });
+                assertThat(SchemaMigrations.statements(step, dialect))
+                        .isNotEmpty()
+                        .allSatisfy(sql -> {
+                            assertThat(sql).isNotBlank().doesNotEndWith(";");
+                        });
             }
         }
         assertThat(SchemaMigrations.latest()).isGreaterThanOrEqualTo(SchemaMigrations.BASELINE);
     }
 
     /** A step added for SQLite only would leave a PostgreSQL node unable to start: each backend has every step, by name. */
-    @Test void everySqliteStepHasAPostgresqlCounterpart() throws Exception {
+    @Test
+    void everySqliteStepHasAPostgresqlCounterpart() throws Exception {
         List<String> missing = new ArrayList<>();
         for (String dialect : SchemaMigrations.DIALECTS) {
             java.net.URL dir = SchemaMigrations.class.getResource("schema/" + dialect);
@@ -45,20 +52,37 @@ class SchemaMigrationsTest {
                 });
             }
             for (SchemaMigrations.Step step : SchemaMigrations.STEPS) {
-                if (SchemaMigrations.class.getResource(step.resource(dialect)) == null) missing.add(step.resource(dialect));
+                if (SchemaMigrations.class.getResource(step.resource(dialect)) == null)
+                    missing.add(step.resource(dialect));
             }
         }
-        assertThat(missing).as("schema migration files without a counterpart in every dialect").isEmpty();
+        assertThat(missing)
+                .as("schema migration files without a counterpart in every dialect")
+                .isEmpty();
     }
 
-    @Test void newDatabaseIsAtLatestVersionAndReopeningAppliesNothing() throws Exception {
+    @Test
+    void newDatabaseIsAtLatestVersionAndReopeningAppliesNothing() throws Exception {
         Path file = dir.resolve("rampart.db");
         try (Database db = new Database(file, 1)) {
             assertThat(rows(db, "SELECT version || ' ' || owner FROM schema_version ORDER BY version"))
-                    .containsExactly("1 storage", "2 iam", "3 audit", "4 detect", "5 notify", "6 kms", "7 cluster", "8 iam");
+                    .containsExactly(
+                            "1 storage", "2 iam", "3 audit", "4 detect", "5 notify", "6 kms", "7 cluster", "8 iam");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
-                    .contains("buckets", "objects", "uploads", "parts", "blobs", "users", "access_keys", "findings",
-                            "trail_keys", "notification_queue", "recovery_window", "replication_queue", "kms_keys",
+                    .contains(
+                            "buckets",
+                            "objects",
+                            "uploads",
+                            "parts",
+                            "blobs",
+                            "users",
+                            "access_keys",
+                            "findings",
+                            "trail_keys",
+                            "notification_queue",
+                            "recovery_window",
+                            "replication_queue",
+                            "kms_keys",
                             "kms_key_material");
         }
         List<String> applied;
@@ -66,11 +90,13 @@ class SchemaMigrationsTest {
             applied = rows(db, "SELECT applied FROM schema_version ORDER BY version");
         }
         try (Database db = new Database(file, 1)) {
-            assertThat(rows(db, "SELECT applied FROM schema_version ORDER BY version")).isEqualTo(applied);
+            assertThat(rows(db, "SELECT applied FROM schema_version ORDER BY version"))
+                    .isEqualTo(applied);
         }
     }
 
-    @Test void databaseOfANewerRampartIsRefused() throws Exception {
+    @Test
+    void databaseOfANewerRampartIsRefused() throws Exception {
         Path file = dir.resolve("rampart.db");
         try (Database db = new Database(file, 1)) {
             db.write(c -> {
@@ -81,11 +107,13 @@ class SchemaMigrationsTest {
                 return null;
             });
         }
-        assertThatThrownBy(() -> new Database(file, 1)).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> new Database(file, 1))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("schema version " + (SchemaMigrations.latest() + 1));
     }
 
-    @Test void firstDetectorSliceFindingsGainStatusAndDocAndKeepTheirRows() throws Exception {
+    @Test
+    void firstDetectorSliceFindingsGainStatusAndDocAndKeepTheirRows() throws Exception {
         Path file = dir.resolve("rampart.db");
         try (Database old = new Database(file, 1, false)) {
             old.write(c -> {
@@ -102,14 +130,16 @@ class SchemaMigrationsTest {
         try (Database db = new Database(file, 1)) {
             assertThat(rows(db, "SELECT id || ' ' || count || ' ' || status || ' ' || IFNULL(doc, '-') FROM findings"))
                     .containsExactly("f1 5 OPEN -");
-            assertThat(rows(db, "SELECT name FROM schema_version WHERE version = 4")).containsExactly("baseline (adopted)");
+            assertThat(rows(db, "SELECT name FROM schema_version WHERE version = 4"))
+                    .containsExactly("baseline (adopted)");
         }
     }
 
     private static List<String> rows(Database db, String sql) {
         return db.read(c -> {
             List<String> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) out.add(rs.getString(1));
             }
             return out;

@@ -10,10 +10,21 @@ import java.util.TreeMap;
 public final class BenchReport {
 
     /** One operation's figures; latencies in nanoseconds, MB = 10^6 bytes. */
-    public record OpResult(String op, long ops, long errors, long bytes, long items, double opsPerSec, double mbPerSec,
-                           long p50, long p90, long p99, long max, long mean, Map<String, Long> errorsByCode,
-                           Map<String, String> errorExamples) {
-    }
+    public record OpResult(
+            String op,
+            long ops,
+            long errors,
+            long bytes,
+            long items,
+            double opsPerSec,
+            double mbPerSec,
+            long p50,
+            long p90,
+            long p99,
+            long max,
+            long mean,
+            Map<String, Long> errorsByCode,
+            Map<String, String> errorExamples) {}
 
     final BenchRunner.Config config;
     final String prefix;
@@ -40,8 +51,7 @@ public final class BenchReport {
     }
 
     public long totalErrors() {
-        return results.values().stream().mapToLong(OpResult::errors).sum()
-                + (prepare == null ? 0 : prepare.errors());
+        return results.values().stream().mapToLong(OpResult::errors).sum() + (prepare == null ? 0 : prepare.errors());
     }
 
     public Map<String, Long> errorsByCode() {
@@ -102,8 +112,17 @@ public final class BenchReport {
         long totalOps = totalOps();
         totals.put("ops", totalOps);
         totals.put("opsPerSec", round(elapsedNanos <= 0 ? 0 : totalOps / (elapsedNanos / 1e9), 1));
-        totals.put("mbPerSec", round(elapsedNanos <= 0 ? 0
-                : results.values().stream().mapToLong(OpResult::bytes).sum() / 1e6 / (elapsedNanos / 1e9), 2));
+        totals.put(
+                "mbPerSec",
+                round(
+                        elapsedNanos <= 0
+                                ? 0
+                                : results.values().stream()
+                                                .mapToLong(OpResult::bytes)
+                                                .sum()
+                                        / 1e6
+                                        / (elapsedNanos / 1e9),
+                        2));
         totals.put("errors", totalErrors());
         totals.put("errorsByCode", errorsByCode());
         m.put("totals", totals);
@@ -111,7 +130,9 @@ public final class BenchReport {
         client.put("availableProcessors", availableProcessors);
         client.put("cpuSeconds", clientCpuNanos < 0 ? null : round(clientCpuNanos / 1e9, 3));
         client.put("cpuCores", clientCpuCores() < 0 ? null : round(clientCpuCores(), 3));
-        client.put("cpuPercentOfMachine", clientCpuCores() < 0 ? null : round(100 * clientCpuCores() / availableProcessors, 1));
+        client.put(
+                "cpuPercentOfMachine",
+                clientCpuCores() < 0 ? null : round(100 * clientCpuCores() / availableProcessors, 1));
         client.put("processCpuLoadAvgPercent", clientCpuLoadAvg < 0 ? null : round(100 * clientCpuLoadAvg, 1));
         m.put("client", client);
         Map<String, Object> cleanup = new LinkedHashMap<>();
@@ -159,32 +180,72 @@ public final class BenchReport {
     }
 
     public void printTable(PrintWriter out) {
-        out.printf(Locale.ROOT, "rampart bench: %s %s, %d workers, %s against %s%n", config.op().name().toLowerCase(Locale.ROOT),
-                Units.formatSize(config.size()), config.concurrency(),
-                config.duration().isZero() ? config.objects() + " ops" : String.format(Locale.ROOT, "%.1f s", elapsedNanos / 1e9),
+        out.printf(
+                Locale.ROOT,
+                "rampart bench: %s %s, %d workers, %s against %s%n",
+                config.op().name().toLowerCase(Locale.ROOT),
+                Units.formatSize(config.size()),
+                config.concurrency(),
+                config.duration().isZero()
+                        ? config.objects() + " ops"
+                        : String.format(Locale.ROOT, "%.1f s", elapsedNanos / 1e9),
                 config.endpoint());
-        out.printf(Locale.ROOT, "bucket %s%s, prefix %s, %d objects, SSE-C %s, %s%n", bucket, bucketCreated ? " (created)" : "",
-                prefix, config.objects(), config.sseC() ? "on" : "off", config.pathStyle() ? "path-style" : "virtual-host-style");
+        out.printf(
+                Locale.ROOT,
+                "bucket %s%s, prefix %s, %d objects, SSE-C %s, %s%n",
+                bucket,
+                bucketCreated ? " (created)" : "",
+                prefix,
+                config.objects(),
+                config.sseC() ? "on" : "off",
+                config.pathStyle() ? "path-style" : "virtual-host-style");
         if (prepare != null) {
-            out.printf(Locale.ROOT, "prepared %d of %d objects in %.1f s%s%n", prepare.ops(), config.objects(),
+            out.printf(
+                    Locale.ROOT,
+                    "prepared %d of %d objects in %.1f s%s%n",
+                    prepare.ops(),
+                    config.objects(),
                     prepare.ops() == 0 ? 0 : prepare.ops() / Math.max(1e-9, prepare.opsPerSec()),
                     prepare.errors() == 0 ? "" : ", " + prepare.errors() + " errors " + prepare.errorsByCode());
         }
         if (warmupOps > 0) {
-            out.printf(Locale.ROOT, "warmed up for %.1f s (%d ops, not counted)%n", config.warmup().toMillis() / 1e3, warmupOps);
+            out.printf(
+                    Locale.ROOT,
+                    "warmed up for %.1f s (%d ops, not counted)%n",
+                    config.warmup().toMillis() / 1e3,
+                    warmupOps);
         }
         if (skipped != null) {
             out.println("run skipped: " + skipped);
         }
         out.println();
-        String header = String.format(Locale.ROOT, "%-8s %9s %10s %9s %9s %9s %9s %9s %7s", "op", "ops", "ops/s", "MB/s",
-                "p50 ms", "p90 ms", "p99 ms", "max ms", "errors");
+        String header = String.format(
+                Locale.ROOT,
+                "%-8s %9s %10s %9s %9s %9s %9s %9s %7s",
+                "op",
+                "ops",
+                "ops/s",
+                "MB/s",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "max ms",
+                "errors");
         out.println(header);
         out.println("-".repeat(header.length()));
         for (OpResult r : results.values()) {
-            out.printf(Locale.ROOT, "%-8s %9d %10.1f %9.2f %9s %9s %9s %9s %7d%n", r.op(), r.ops(), r.opsPerSec(), r.mbPerSec(),
-                    Units.formatMillis(r.p50()), Units.formatMillis(r.p90()), Units.formatMillis(r.p99()),
-                    Units.formatMillis(r.max()), r.errors());
+            out.printf(
+                    Locale.ROOT,
+                    "%-8s %9d %10.1f %9.2f %9s %9s %9s %9s %7d%n",
+                    r.op(),
+                    r.ops(),
+                    r.opsPerSec(),
+                    r.mbPerSec(),
+                    Units.formatMillis(r.p50()),
+                    Units.formatMillis(r.p90()),
+                    Units.formatMillis(r.p99()),
+                    Units.formatMillis(r.max()),
+                    r.errors());
         }
         out.println();
         Map<String, Long> errs = errorsByCode();
@@ -197,17 +258,25 @@ public final class BenchReport {
             if (prepare != null) {
                 prepare.errorExamples().forEach(examples::putIfAbsent);
             }
-            errs.forEach((k, v) -> out.printf(Locale.ROOT, "  %-28s %8d   e.g. %s%n", k, v, examples.getOrDefault(k, "")));
+            errs.forEach(
+                    (k, v) -> out.printf(Locale.ROOT, "  %-28s %8d   e.g. %s%n", k, v, examples.getOrDefault(k, "")));
         }
         if (clientCpuCores() >= 0) {
-            out.printf(Locale.ROOT, "client CPU: %.2f cores (%.0f%% of %d)%s%n", clientCpuCores(),
-                    100 * clientCpuCores() / availableProcessors, availableProcessors,
-                    clientCpuLoadAvg < 0 ? "" : String.format(Locale.ROOT, ", process CPU load avg %.0f%%", 100 * clientCpuLoadAvg));
+            out.printf(
+                    Locale.ROOT,
+                    "client CPU: %.2f cores (%.0f%% of %d)%s%n",
+                    clientCpuCores(),
+                    100 * clientCpuCores() / availableProcessors,
+                    availableProcessors,
+                    clientCpuLoadAvg < 0
+                            ? ""
+                            : String.format(Locale.ROOT, ", process CPU load avg %.0f%%", 100 * clientCpuLoadAvg));
         }
         if (config.keep()) {
             out.println("kept: bucket " + bucket + ", prefix " + prefix);
         } else if (cleanedUp) {
-            out.println("cleaned up: objects under " + prefix + (bucketCreated ? " and bucket " + bucket : "") + " deleted");
+            out.println("cleaned up: objects under " + prefix + (bucketCreated ? " and bucket " + bucket : "")
+                    + " deleted");
         } else {
             out.println("clean-up FAILED: " + cleanupError);
         }

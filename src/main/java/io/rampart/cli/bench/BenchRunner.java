@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -54,16 +54,33 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class BenchRunner {
 
-    public enum Op { PUT, GET, MIXED, LIST, DELETE }
+    public enum Op {
+        PUT,
+        GET,
+        MIXED,
+        LIST,
+        DELETE
+    }
 
     /**
      * What to run. {@code duration} zero means "run {@code objects} operations, then stop"; {@code warmup} runs the same
      * workload first, unmeasured, so neither side's JIT compiler is in the figures (not for delete, which would spend its objects).
      */
-    public record Config(URI endpoint, AwsCredentialsProvider credentials, String region, String bucket, Op op, long size,
-                         int objects, int concurrency, Duration duration, Duration warmup, boolean sseC, boolean keep,
-                         boolean pathStyle, boolean progress) {
-    }
+    public record Config(
+            URI endpoint,
+            AwsCredentialsProvider credentials,
+            String region,
+            String bucket,
+            Op op,
+            long size,
+            int objects,
+            int concurrency,
+            Duration duration,
+            Duration warmup,
+            boolean sseC,
+            boolean keep,
+            boolean pathStyle,
+            boolean progress) {}
 
     /** A failure that ends the run: its message is the one line the command prints. */
     public static final class FatalException extends Exception {
@@ -95,7 +112,8 @@ public final class BenchRunner {
         BenchReport report = new BenchReport(config, prefix);
         // Two clients: the measured one never retries (errors are counted, not hidden); the one that sets up and cleans
         // up retries the SDK's standard way, so a connection the server closed does not leave objects behind.
-        try (S3Client s3 = client(false); S3Client setup = client(true)) {
+        try (S3Client s3 = client(false);
+                S3Client setup = client(true)) {
             preflight(s3);
             String bucket = config.bucket() != null ? config.bucket() : "rampart-bench-" + runId;
             boolean created = ensureBucket(setup, bucket);
@@ -138,8 +156,8 @@ public final class BenchRunner {
                 // optional CRC32 on every body (the SigV4 payload hash still covers it).
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.retryStrategy(retries ? AwsRetryStrategy.standardRetryStrategy()
-                        : AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(o -> o.retryStrategy(
+                        retries ? AwsRetryStrategy.standardRetryStrategy() : AwsRetryStrategy.doNotRetry()))
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .maxConnections(connections)
                         .connectionTimeout(Duration.ofSeconds(5))
@@ -177,7 +195,9 @@ public final class BenchRunner {
             s3.createBucket(b -> {
                 b.bucket(bucket);
                 if (!"us-east-1".equals(config.region())) {
-                    b.createBucketConfiguration(CreateBucketConfiguration.builder().locationConstraint(config.region()).build());
+                    b.createBucketConfiguration(CreateBucketConfiguration.builder()
+                            .locationConstraint(config.region())
+                            .build());
                 }
             });
             return true;
@@ -200,8 +220,8 @@ public final class BenchRunner {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         OpStats stats = new OpStats("PREPARE");
-        progress.start(() -> String.format(Locale.ROOT, "preparing %d/%d objects of %s", done.get(), n,
-                Units.formatSize(config.size())));
+        progress.start(() -> String.format(
+                Locale.ROOT, "preparing %d/%d objects of %s", done.get(), n, Units.formatSize(config.size())));
         long start = System.nanoTime();
         runWorkers(config.concurrency(), worker -> {
             OpStats mine = new OpStats("PREPARE");
@@ -258,7 +278,8 @@ public final class BenchRunner {
             progress.start(() -> String.format(Locale.ROOT, "warming up: %d ops", w.liveOps.sum()));
             Map<String, OpStats> warm = phase(s3, bucket, w, warmEnd, new AtomicLong(Long.MAX_VALUE));
             progress.stop();
-            report.warmupOps = warm.values().stream().mapToLong(s -> s.latencies.count()).sum();
+            report.warmupOps =
+                    warm.values().stream().mapToLong(s -> s.latencies.count()).sum();
             w.liveOps.reset();
             w.liveBytes.reset();
             w.liveErrors.reset();
@@ -294,10 +315,20 @@ public final class BenchRunner {
                 }
             }
             double secs = (now - start) / 1e9;
-            String of = timed ? String.format(Locale.ROOT, "/%.0fs", config.duration().toMillis() / 1e3) : "";
-            return String.format(Locale.ROOT, "%s %s  %.0fs%s  %d ops  %.0f ops/s  %.1f MB/s  %d errors",
-                    config.op().name().toLowerCase(Locale.ROOT), Units.formatSize(config.size()), secs, of, ops, rate,
-                    w.liveBytes.sum() / 1e6 / Math.max(1e-9, secs), w.liveErrors.sum());
+            String of = timed
+                    ? String.format(Locale.ROOT, "/%.0fs", config.duration().toMillis() / 1e3)
+                    : "";
+            return String.format(
+                    Locale.ROOT,
+                    "%s %s  %.0fs%s  %d ops  %.0f ops/s  %.1f MB/s  %d errors",
+                    config.op().name().toLowerCase(Locale.ROOT),
+                    Units.formatSize(config.size()),
+                    secs,
+                    of,
+                    ops,
+                    rate,
+                    w.liveBytes.sum() / 1e6 / Math.max(1e-9, secs),
+                    w.liveErrors.sum());
         });
         Map<String, OpStats> total = phase(s3, bucket, w, deadline, remaining);
         long elapsed = System.nanoTime() - start;
@@ -329,7 +360,8 @@ public final class BenchRunner {
         runWorkers(config.concurrency(), worker -> {
             Map<String, OpStats> mine = new LinkedHashMap<>();
             byte[] buffer = new byte[(int) Math.min(256 * 1024, Math.max(8 * 1024, config.size()))];
-            SplittableRandom random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
+            SplittableRandom random =
+                    new SplittableRandom(ThreadLocalRandom.current().nextLong());
             Op op = config.op();
             while (System.nanoTime() < deadline && remaining.getAndDecrement() > 0) {
                 try {
@@ -348,9 +380,13 @@ public final class BenchRunner {
                         case LIST -> {
                             long t0 = System.nanoTime();
                             ListObjectsV2Response r = s3.listObjectsV2(ListObjectsV2Request.builder()
-                                    .bucket(bucket).prefix(prefix).maxKeys(LIST_PAGE).build());
+                                    .bucket(bucket)
+                                    .prefix(prefix)
+                                    .maxKeys(LIST_PAGE)
+                                    .build());
                             record(mine, "LIST", t0, 0, w);
-                            mine.get("LIST").items(r.keyCount() == null ? r.contents().size() : r.keyCount());
+                            mine.get("LIST")
+                                    .items(r.keyCount() == null ? r.contents().size() : r.keyCount());
                         }
                         case DELETE -> {
                             String key = w.toDelete.poll();
@@ -382,7 +418,8 @@ public final class BenchRunner {
     }
 
     /** Mixed: 60% GET of prepared objects, 25% PUT of new keys, 10% HEAD, 5% DELETE of a key this run put. */
-    private void mixed(S3Client s3, String bucket, Workload w, SplittableRandom random, byte[] buffer, Map<String, OpStats> mine) {
+    private void mixed(
+            S3Client s3, String bucket, Workload w, SplittableRandom random, byte[] buffer, Map<String, OpStats> mine) {
         String[] getKeys = w.getKeys;
         ConcurrentLinkedDeque<String> mixedPuts = w.mixedPuts;
         AtomicLong putSeq = w.putSeq;
@@ -467,7 +504,8 @@ public final class BenchRunner {
     }
 
     private PutObjectRequest putRequest(String bucket, String key) {
-        PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(bucket).key(key).contentLength(config.size());
+        PutObjectRequest.Builder b =
+                PutObjectRequest.builder().bucket(bucket).key(key).contentLength(config.size());
         if (sseKey != null) {
             b.sseCustomerAlgorithm("AES256").sseCustomerKey(sseKey).sseCustomerKeyMD5(sseKeyMd5);
         }
@@ -502,15 +540,25 @@ public final class BenchRunner {
             boolean batch = true;
             do {
                 String t = token;
-                ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1000).continuationToken(t));
+                ListObjectsV2Response page = s3.listObjectsV2(
+                        b -> b.bucket(bucket).prefix(prefix).maxKeys(1000).continuationToken(t));
                 List<String> keys = page.contents().stream().map(S3Object::key).toList();
                 if (batch && !keys.isEmpty()) {
                     try {
-                        DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().quiet(true)
-                                .objects(keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList()).build()));
+                        DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(bucket)
+                                .delete(Delete.builder()
+                                        .quiet(true)
+                                        .objects(keys.stream()
+                                                .map(k -> ObjectIdentifier.builder()
+                                                        .key(k)
+                                                        .build())
+                                                .toList())
+                                        .build()));
                         if (!r.errors().isEmpty()) {
-                            throw new IllegalStateException("DeleteObjects left " + r.errors().size() + " objects, first: "
-                                    + r.errors().get(0).code() + " " + r.errors().get(0).key());
+                            throw new IllegalStateException(
+                                    "DeleteObjects left " + r.errors().size() + " objects, first: "
+                                            + r.errors().get(0).code() + " "
+                                            + r.errors().get(0).key());
                         }
                         deleted.addAndGet(keys.size());
                     } catch (S3Exception e) {
@@ -554,18 +602,20 @@ public final class BenchRunner {
         CountDownLatch go = new CountDownLatch(1);
         for (int i = 0; i < n; i++) {
             int index = i;
-            Thread t = new Thread(() -> {
-                try {
-                    go.await();
-                    body.run(index);
-                } catch (Throwable e) {
-                    synchronized (failure) {
-                        if (failure[0] == null) {
-                            failure[0] = e;
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            go.await();
+                            body.run(index);
+                        } catch (Throwable e) {
+                            synchronized (failure) {
+                                if (failure[0] == null) {
+                                    failure[0] = e;
+                                }
+                            }
                         }
-                    }
-                }
-            }, "bench-worker-" + i);
+                    },
+                    "bench-worker-" + i);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -586,7 +636,8 @@ public final class BenchRunner {
 
     static String code(Throwable e) {
         if (e instanceof S3Exception s3) {
-            String c = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            String c =
+                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
             return c == null || c.isBlank() ? "HTTP" + s3.statusCode() : c;
         }
         if (e instanceof SdkServiceException s) {
@@ -603,8 +654,10 @@ public final class BenchRunner {
     }
 
     static String describe(S3Exception e) {
-        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
-        return code(e) + " (HTTP " + e.statusCode() + ")" + (message == null || message.isBlank() ? "" : ": " + message);
+        String message =
+                e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return code(e) + " (HTTP " + e.statusCode() + ")"
+                + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
     static String rootMessage(Throwable e) {
@@ -649,18 +702,20 @@ public final class BenchRunner {
             if (!enabled) {
                 return;
             }
-            thread = new Thread(() -> {
-                try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        TimeUnit.SECONDS.sleep(1);
-                        String s = line.get();
-                        err.print("\r" + s + "\u001b[K");
-                        err.flush();
-                    }
-                } catch (InterruptedException e) {
-                    // stopped
-                }
-            }, "bench-progress");
+            thread = new Thread(
+                    () -> {
+                        try {
+                            while (!Thread.currentThread().isInterrupted()) {
+                                TimeUnit.SECONDS.sleep(1);
+                                String s = line.get();
+                                err.print("\r" + s + "\u001b[K");
+                                err.flush();
+                            }
+                        } catch (InterruptedException e) {
+                            // stopped
+                        }
+                    },
+                    "bench-progress");
             thread.setDaemon(true);
             thread.start();
         }

@@ -28,8 +28,11 @@ final class OpStats {
     void error(Throwable e) {
         String code = BenchRunner.code(e);
         errors.merge(code, 1L, Long::sum);
-        errorExamples.putIfAbsent(code, e instanceof software.amazon.awssdk.services.s3.model.S3Exception s
-                ? BenchRunner.describe(s) : BenchRunner.rootMessage(e));
+        errorExamples.putIfAbsent(
+                code,
+                e instanceof software.amazon.awssdk.services.s3.model.S3Exception s
+                        ? BenchRunner.describe(s)
+                        : BenchRunner.rootMessage(e));
     }
 
     void merge(OpStats other) {
@@ -44,8 +47,20 @@ final class OpStats {
         double secs = elapsedNanos / 1e9;
         long ops = latencies.count();
         long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
-        return new BenchReport.OpResult(name, ops, errorCount, bytes, items, secs <= 0 ? 0 : ops / secs,
-                secs <= 0 ? 0 : bytes / 1e6 / secs, latencies.percentile(0.50), latencies.percentile(0.90),
-                latencies.percentile(0.99), latencies.max(), latencies.mean(), new TreeMap<>(errors), new TreeMap<>(errorExamples));
+        return new BenchReport.OpResult(
+                name,
+                ops,
+                errorCount,
+                bytes,
+                items,
+                secs <= 0 ? 0 : ops / secs,
+                secs <= 0 ? 0 : bytes / 1e6 / secs,
+                latencies.percentile(0.50),
+                latencies.percentile(0.90),
+                latencies.percentile(0.99),
+                latencies.max(),
+                latencies.mean(),
+                new TreeMap<>(errors),
+                new TreeMap<>(errorExamples));
     }
 }

@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 /** Parses and prints the sizes ({@code 4KiB}, {@code 1MiB}) and durations ({@code 10s}, {@code 500ms}) of the bench command. */
 public final class Units {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?i?b?)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
 
-    private Units() {
-    }
+    private Units() {}
 
     /** {@code 4KiB}, {@code 4k}, {@code 1MiB}, {@code 1MB} (= 10^6), {@code 123} (bytes). Binary units unless the suffix is {@code KB}/{@code MB}/{@code GB}. */
     public static long parseSize(String text) {
