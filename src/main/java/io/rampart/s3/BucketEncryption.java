@@ -115,10 +115,7 @@ public final class BucketEncryption {
         boolean bucketKey = rule.childText("BucketKeyEnabled")
                 .map(v -> v.trim().equalsIgnoreCase("true"))
                 .orElse(false);
-        BucketSettings current = BucketSettings.of(b);
-        // Omitting BlockedEncryptionTypes keeps the bucket's current setting: SSE-C is never unblocked by accident.
-        List<String> blocked =
-                current.encryption() == null ? List.of() : current.encryption().blockedTypes();
+        List<String> requested = null;
         if (rule.child("BlockedEncryptionTypes").isPresent()) {
             List<String> types = new ArrayList<>();
             for (XmlElement t : rule.child("BlockedEncryptionTypes").get().all("EncryptionType")) {
@@ -136,11 +133,17 @@ public final class BucketEncryption {
                                 "EncryptionType NONE cannot be combined with other values")
                         .with("ArgumentName", "EncryptionType");
             }
-            blocked = types;
+            requested = types;
         }
-        BucketSettings.DefaultEncryption e =
-                new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked, kmsKey);
-        BucketSettings.update(ctx, b, s -> s.withEncryption(e));
+        List<String> given = requested;
+        // Omitting BlockedEncryptionTypes keeps the bucket's setting as read inside the update: SSE-C is never
+        // unblocked by accident, nor by a PUT racing the detector's block.
+        BucketSettings.update(ctx, b, s -> {
+            List<String> blocked = given != null
+                    ? given
+                    : s.encryption() == null ? List.of() : s.encryption().blockedTypes();
+            return s.withEncryption(new BucketSettings.DefaultEncryption(algorithm, bucketKey, blocked, kmsKey));
+        });
         return S3Response.ok();
     }
 
