@@ -316,9 +316,11 @@ final class ServerCommand implements Callable<Integer> {
             if (url == null
                     || url.getHost() == null
                     || !w.substring(0, eq).matches("[A-Za-z0-9_.-]{1,64}")
+                    || w.startsWith(io.rampart.detect.FindingAlerts.TARGET_PREFIX)
                     || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
                 System.err.println(
-                        "rampart: --notify-webhook wants ID=URL (ID of letters, digits, '_', '.', '-'; an http(s) URL), got '"
+                        "rampart: --notify-webhook wants ID=URL (ID of letters, digits, '_', '.', '-', not starting "
+                                + io.rampart.detect.FindingAlerts.TARGET_PREFIX + "; an http(s) URL), got '"
                                 + w + "'");
                 return 2;
             }

@@ -25,6 +25,9 @@ public final class FindingAlerts {
     /** No webhooks: NOTIFY responses have nowhere to go. */
     public static final FindingAlerts NONE = new FindingAlerts(List.of(), null, null, Clock.systemUTC());
 
+    /** The prefix of the sender targets findings' webhooks become; event-notification target ids may not use it. */
+    public static final String TARGET_PREFIX = "detector-";
+
     private final List<String> urls;
     private final EventQueue queue;
     private final WebhookSender sender;
@@ -58,10 +61,25 @@ public final class FindingAlerts {
         return out;
     }
 
+    /**
+     * The sender's targets: the event-notification targets and these webhooks. An event target named like a webhook's
+     * would send one's messages to the other: refused.
+     */
+    public static Map<String, URI> withTargets(Map<String, URI> notificationTargets, List<String> urls) {
+        Map<String, URI> all = new LinkedHashMap<>(notificationTargets);
+        targets(urls).forEach((id, url) -> {
+            if (all.putIfAbsent(id, url) != null) {
+                throw new IllegalStateException(
+                        "event notification target " + id + " takes the name of a detector webhook");
+            }
+        });
+        return all;
+    }
+
     static String targetId(String url) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-            return "detector-" + HexFormat.of().formatHex(h, 0, 8);
+            return TARGET_PREFIX + HexFormat.of().formatHex(h, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

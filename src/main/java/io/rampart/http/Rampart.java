@@ -530,8 +530,7 @@ public final class Rampart implements AutoCloseable {
             this.findings = new FindingStore(db);
             // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
             java.util.Map<String, java.net.URI> targets =
-                    new java.util.LinkedHashMap<>(config.monitoring().webhooks());
-            targets.putAll(FindingAlerts.targets(detection.webhooks()));
+                    FindingAlerts.withTargets(config.monitoring().webhooks(), detection.webhooks());
             EventQueue events = new EventQueue(db);
             this.webhooks = new WebhookSender(
                     events,

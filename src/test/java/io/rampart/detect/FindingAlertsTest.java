@@ -95,6 +95,11 @@ class FindingAlertsTest {
         String url = "https://hooks.example/alert?token=secret";
         assertThat(FindingAlerts.targets(List.of(url))).containsOnlyKeys(FindingAlerts.targetId(url));
         assertThat(FindingAlerts.targetId(url)).startsWith("detector-").doesNotContain("secret");
+        assertThatThrownBy(() -> FindingAlerts.withTargets(
+                        java.util.Map.of(FindingAlerts.targetId(url), java.net.URI.create("http://127.0.0.1:1/events")),
+                        List.of(url)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("takes the name of a detector webhook");
         assertThatThrownBy(() -> FindingAlerts.targets(List.of("file:///etc/passwd")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("http(s)");
