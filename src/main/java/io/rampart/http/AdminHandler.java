@@ -527,31 +527,18 @@ final class AdminHandler implements AutoCloseable {
             Map<String, String> response,
             boolean readOnly,
             boolean management) {
-        return new RequestFacts(
-                f.time(),
-                f.requestId(),
-                f.hostId(),
-                f.service(),
-                eventName,
-                f.region(),
-                f.principal(),
-                f.accessKeyId(),
-                f.sourceIp(),
-                f.userAgent(),
-                bucket,
-                key,
-                Map.copyOf(params),
-                Map.copyOf(response),
-                f.status(),
-                f.errorCode(),
-                f.errorMessage(),
-                f.bytesIn(),
-                f.bytesOut(),
-                f.authMethod(),
-                f.tlsVersion(),
-                f.cipherSuite(),
-                readOnly,
-                management);
+        // The admin event's own name and resources; no documents or additionalEventData of the draft.
+        return f.toBuilder()
+                .eventName(eventName)
+                .bucket(bucket)
+                .key(key)
+                .requestParameters(Map.copyOf(params))
+                .responseElements(Map.copyOf(response))
+                .readOnly(readOnly)
+                .management(management)
+                .documents(Map.of())
+                .additional(Map.of())
+                .build();
     }
 
     private static ObjectNode keyLine(Restore.KeyResult k) {

@@ -1579,33 +1579,29 @@ final class Console extends Handler.Wrapper {
             Map<String, Object> additional) {
         Map<String, Object> extra = new LinkedHashMap<>(additional);
         extra.put("sessionCredentialFromConsole", "true");
-        return new RequestFacts(
-                Instant.now(),
-                S3Handler.newRequestId(),
-                null,
-                service,
-                eventName,
-                d.region(),
-                p == null ? Principal.anonymous() : p,
-                keyId == null ? "" : keyId,
-                origin.sourceIp(),
-                USER_AGENT,
-                bucket,
-                key,
-                Map.copyOf(params),
-                Map.copyOf(response),
-                status,
-                errorCode,
-                errorMessage,
-                0,
-                0,
-                null,
-                origin.tlsVersion(),
-                origin.cipherSuite(),
-                readOnly,
-                management,
-                Map.of(),
-                extra);
+        return RequestFacts.builder()
+                .time(Instant.now())
+                .requestId(S3Handler.newRequestId())
+                .service(service)
+                .eventName(eventName)
+                .region(d.region())
+                .principal(p == null ? Principal.anonymous() : p)
+                .accessKeyId(keyId == null ? "" : keyId)
+                .sourceIp(origin.sourceIp())
+                .userAgent(USER_AGENT)
+                .bucket(bucket)
+                .key(key)
+                .requestParameters(Map.copyOf(params))
+                .responseElements(Map.copyOf(response))
+                .status(status)
+                .errorCode(errorCode)
+                .errorMessage(errorMessage)
+                .tlsVersion(origin.tlsVersion())
+                .cipherSuite(origin.cipherSuite())
+                .readOnly(readOnly)
+                .management(management)
+                .additional(extra)
+                .build();
     }
 
     private void record(

@@ -232,33 +232,34 @@ final class Trail {
             boolean s3 = "s3".equals(service);
             boolean management = !s3 || op.managementEvent(target.bucket() != null, key != null);
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
-            return new RequestFacts(
-                    time,
-                    requestId,
-                    hostId,
-                    service,
-                    name,
-                    region,
-                    principal,
-                    accessKeyId == null ? "" : accessKeyId,
-                    sourceIp,
-                    userAgent,
-                    s3 ? target.bucket() : null,
-                    s3 ? key : null,
-                    Map.copyOf(parameters),
-                    Map.copyOf(response),
-                    status,
-                    errorCode,
-                    errorMessage,
-                    Math.max(0, bytesIn),
-                    bytesOut,
-                    authMethod,
-                    tlsVersion,
-                    cipherSuite,
-                    readOnly,
-                    management,
-                    documents == null ? Map.of() : documents.get(),
-                    withSignatureVersion(additional));
+            return RequestFacts.builder()
+                    .time(time)
+                    .requestId(requestId)
+                    .hostId(hostId)
+                    .service(service)
+                    .eventName(name)
+                    .region(region)
+                    .principal(principal)
+                    .accessKeyId(accessKeyId == null ? "" : accessKeyId)
+                    .sourceIp(sourceIp)
+                    .userAgent(userAgent)
+                    .bucket(s3 ? target.bucket() : null)
+                    .key(s3 ? key : null)
+                    .requestParameters(Map.copyOf(parameters))
+                    .responseElements(Map.copyOf(response))
+                    .status(status)
+                    .errorCode(errorCode)
+                    .errorMessage(errorMessage)
+                    .bytesIn(Math.max(0, bytesIn))
+                    .bytesOut(bytesOut)
+                    .authMethod(authMethod)
+                    .tlsVersion(tlsVersion)
+                    .cipherSuite(cipherSuite)
+                    .readOnly(readOnly)
+                    .management(management)
+                    .documents(documents == null ? Map.of() : documents.get())
+                    .additional(withSignatureVersion(additional))
+                    .build();
         }
     }
 

@@ -227,33 +227,25 @@ public final class SseKms {
         if (!context.isEmpty()) docs.put("encryptionContext", JSON.valueToTree(context));
         Map<String, Object> additional = new LinkedHashMap<>();
         if (keyArn != null) additional.put(CloudTrailRecord.KMS_KEY_ARN, keyArn);
-        RequestFacts f = new RequestFacts(
-                Instant.now(),
-                UUID.randomUUID().toString(),
-                null,
-                "kms",
-                event,
-                keys.region(),
-                c.principal(),
-                c.principal().accessKeyId(),
-                CloudTrailRecord.INVOKED_BY_S3,
-                CloudTrailRecord.INVOKED_BY_S3,
-                null,
-                null,
-                params,
-                Map.of(),
-                error == null ? 200 : error.status(),
-                error == null ? null : error.code(),
-                error == null ? null : error.getMessage(),
-                0,
-                0,
-                null,
-                null,
-                null,
-                true,
-                true,
-                docs,
-                additional);
+        RequestFacts f = RequestFacts.builder()
+                .time(Instant.now())
+                .requestId(UUID.randomUUID().toString())
+                .service("kms")
+                .eventName(event)
+                .region(keys.region())
+                .principal(c.principal())
+                .accessKeyId(c.principal().accessKeyId())
+                .sourceIp(CloudTrailRecord.INVOKED_BY_S3)
+                .userAgent(CloudTrailRecord.INVOKED_BY_S3)
+                .requestParameters(params)
+                .status(error == null ? 200 : error.status())
+                .errorCode(error == null ? null : error.code())
+                .errorMessage(error == null ? null : error.getMessage())
+                .readOnly(true)
+                .management(true)
+                .documents(docs)
+                .additional(additional)
+                .build();
         try {
             trail.record(f);
         } catch (RuntimeException e) {

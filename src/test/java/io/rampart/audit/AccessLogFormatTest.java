@@ -18,31 +18,28 @@ class AccessLogFormatTest {
                 "alice",
                 "AKIAEXAMPLE",
                 Optional.empty());
-        return new RequestFacts(
-                Instant.parse("2019-02-06T00:00:38Z"),
-                "3E57427F3EXAMPLE",
-                "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234=",
-                "s3",
-                "GetObject",
-                "us-east-1",
-                p,
-                "AKIAEXAMPLE",
-                "192.0.2.3",
-                userAgent,
-                "amzn-s3-demo-bucket1",
-                key,
-                Map.of("Host", host),
-                Map.of("x-amz-version-id", "3HL4kqtJvjVBH40Nrjfkd"),
-                200,
-                null,
-                null,
-                0,
-                113,
-                "AuthHeader",
-                "TLSv1.2",
-                "ECDHE-RSA-AES128-GCM-SHA256",
-                true,
-                false);
+        return RequestFacts.builder()
+                .time(Instant.parse("2019-02-06T00:00:38Z"))
+                .requestId("3E57427F3EXAMPLE")
+                .hostId("s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234=")
+                .service("s3")
+                .eventName("GetObject")
+                .region("us-east-1")
+                .principal(p)
+                .accessKeyId("AKIAEXAMPLE")
+                .sourceIp("192.0.2.3")
+                .userAgent(userAgent)
+                .bucket("amzn-s3-demo-bucket1")
+                .key(key)
+                .requestParameters(Map.of("Host", host))
+                .responseElements(Map.of("x-amz-version-id", "3HL4kqtJvjVBH40Nrjfkd"))
+                .status(200)
+                .bytesOut(113)
+                .authMethod("AuthHeader")
+                .tlsVersion("TLSv1.2")
+                .cipherSuite("ECDHE-RSA-AES128-GCM-SHA256")
+                .readOnly(true)
+                .build();
     }
 
     @Test

@@ -26,31 +26,27 @@ class CloudTrailRecordTest {
             Optional.empty());
 
     static RequestFacts putObject(Principal who, Map<String, String> params, Map<String, String> response) {
-        return new RequestFacts(
-                Instant.parse("2024-11-22T17:12:25.123Z"),
-                "07D681123BD12AED",
-                "EXAMPLEhostid",
-                "s3",
-                "PutObject",
-                "us-east-1",
-                who,
-                who.accessKeyId(),
-                "192.0.2.10",
-                "aws-cli/2.18.5",
-                "amzn-s3-demo-bucket",
-                "reports/q4.csv",
-                params,
-                response,
-                200,
-                null,
-                null,
-                3,
-                0,
-                "AuthHeader",
-                "TLSv1.3",
-                "TLS_AES_128_GCM_SHA256",
-                false,
-                false);
+        return RequestFacts.builder()
+                .time(Instant.parse("2024-11-22T17:12:25.123Z"))
+                .requestId("07D681123BD12AED")
+                .hostId("EXAMPLEhostid")
+                .service("s3")
+                .eventName("PutObject")
+                .region("us-east-1")
+                .principal(who)
+                .accessKeyId(who.accessKeyId())
+                .sourceIp("192.0.2.10")
+                .userAgent("aws-cli/2.18.5")
+                .bucket("amzn-s3-demo-bucket")
+                .key("reports/q4.csv")
+                .requestParameters(params)
+                .responseElements(response)
+                .status(200)
+                .bytesIn(3)
+                .authMethod("AuthHeader")
+                .tlsVersion("TLSv1.3")
+                .cipherSuite("TLS_AES_128_GCM_SHA256")
+                .build();
     }
 
     private static List<String> fieldNames(JsonNode n) {
@@ -86,31 +82,27 @@ class CloudTrailRecordTest {
 
     @Test
     void readsHaveNullResponseElementsAndFailuresCarryTheErrorCode() {
-        RequestFacts get = new RequestFacts(
-                Instant.parse("2025-01-01T00:00:00Z"),
-                "R1",
-                "H1",
-                "s3",
-                "GetObject",
-                "us-east-1",
-                ANALYST,
-                ANALYST.accessKeyId(),
-                "10.0.0.1",
-                "ua",
-                "b",
-                "k",
-                Map.of("bucketName", "b", "key", "k"),
-                Map.of("x-amz-version-id", "v1"),
-                403,
-                "AccessDenied",
-                "Access Denied",
-                0,
-                0,
-                "AuthHeader",
-                null,
-                null,
-                true,
-                false);
+        RequestFacts get = RequestFacts.builder()
+                .time(Instant.parse("2025-01-01T00:00:00Z"))
+                .requestId("R1")
+                .hostId("H1")
+                .service("s3")
+                .eventName("GetObject")
+                .region("us-east-1")
+                .principal(ANALYST)
+                .accessKeyId(ANALYST.accessKeyId())
+                .sourceIp("10.0.0.1")
+                .userAgent("ua")
+                .bucket("b")
+                .key("k")
+                .requestParameters(Map.of("bucketName", "b", "key", "k"))
+                .responseElements(Map.of("x-amz-version-id", "v1"))
+                .status(403)
+                .errorCode("AccessDenied")
+                .errorMessage("Access Denied")
+                .authMethod("AuthHeader")
+                .readOnly(true)
+                .build();
         ObjectNode r = new CloudTrailRecord("111122223333").of(get);
         assertThat(r.get("responseElements").isNull()).isTrue();
         assertThat(r.get("errorCode").asText()).isEqualTo("AccessDenied");

@@ -18,31 +18,24 @@ class RecordBoundsTest {
     private static final CloudTrailRecord RECORDS = new CloudTrailRecord("111122223333");
 
     private static RequestFacts sts(Map<String, String> params) {
-        return new RequestFacts(
-                Instant.parse("2026-01-01T00:00:00Z"),
-                "REQ",
-                "host",
-                "sts",
-                "GetCallerIdentity",
-                "us-east-1",
-                Principal.anonymous(),
-                "",
-                "203.0.113.9",
-                "curl",
-                null,
-                null,
-                params,
-                Map.of(),
-                403,
-                "MissingAuthenticationToken",
-                "Request is missing Authentication Token",
-                0,
-                0,
-                null,
-                null,
-                null,
-                true,
-                true);
+        return RequestFacts.builder()
+                .time(Instant.parse("2026-01-01T00:00:00Z"))
+                .requestId("REQ")
+                .hostId("host")
+                .service("sts")
+                .eventName("GetCallerIdentity")
+                .region("us-east-1")
+                .principal(Principal.anonymous())
+                .accessKeyId("")
+                .sourceIp("203.0.113.9")
+                .userAgent("curl")
+                .requestParameters(params)
+                .status(403)
+                .errorCode("MissingAuthenticationToken")
+                .errorMessage("Request is missing Authentication Token")
+                .readOnly(true)
+                .management(true)
+                .build();
     }
 
     @Test
@@ -101,32 +94,24 @@ class RecordBoundsTest {
         ObjectNode lifecycle = JsonNodeFactory.instance.objectNode();
         for (int i = 0; i < 60; i++)
             lifecycle.putObject("Rule" + i).put("ID", "r".repeat(1000)).put("Expiration", "1");
-        RequestFacts f = new RequestFacts(
-                Instant.parse("2026-01-01T00:00:00Z"),
-                "REQ",
-                "host",
-                "s3",
-                "PutBucketLifecycleConfiguration",
-                "us-east-1",
-                Principal.anonymous(),
-                "",
-                "203.0.113.9",
-                "curl",
-                "victim",
-                null,
-                params,
-                Map.of(),
-                200,
-                null,
-                null,
-                0,
-                0,
-                "AuthHeader",
-                null,
-                null,
-                false,
-                true,
-                Map.of("LifecycleConfiguration", lifecycle));
+        RequestFacts f = RequestFacts.builder()
+                .time(Instant.parse("2026-01-01T00:00:00Z"))
+                .requestId("REQ")
+                .hostId("host")
+                .service("s3")
+                .eventName("PutBucketLifecycleConfiguration")
+                .region("us-east-1")
+                .principal(Principal.anonymous())
+                .accessKeyId("")
+                .sourceIp("203.0.113.9")
+                .userAgent("curl")
+                .bucket("victim")
+                .requestParameters(params)
+                .status(200)
+                .authMethod("AuthHeader")
+                .management(true)
+                .documents(Map.of("LifecycleConfiguration", lifecycle))
+                .build();
         byte[] json = RecordBounds.bounded(RECORDS.of(f));
         assertThat(json.length).isLessThanOrEqualTo(RecordBounds.MAX_RECORD_BYTES);
         JsonNode p = JSON.readTree(json).path("requestParameters");

@@ -104,31 +104,24 @@ class TrailIntegrityTest {
     }
 
     private RequestFacts put(String key) {
-        return new RequestFacts(
-                clock.instant(),
-                "REQ-" + key,
-                "host",
-                "s3",
-                "PutObject",
-                "us-east-1",
-                ADMIN,
-                "AKIAADMIN",
-                "127.0.0.1",
-                "test",
-                "bucket",
-                key,
-                Map.of("bucketName", "bucket", "key", key),
-                Map.of(),
-                200,
-                null,
-                null,
-                1,
-                0,
-                "AuthHeader",
-                null,
-                null,
-                false,
-                false);
+        return RequestFacts.builder()
+                .time(clock.instant())
+                .requestId("REQ-" + key)
+                .hostId("host")
+                .service("s3")
+                .eventName("PutObject")
+                .region("us-east-1")
+                .principal(ADMIN)
+                .accessKeyId("AKIAADMIN")
+                .sourceIp("127.0.0.1")
+                .userAgent("test")
+                .bucket("bucket")
+                .key(key)
+                .requestParameters(Map.of("bucketName", "bucket", "key", key))
+                .status(200)
+                .bytesIn(1)
+                .authMethod("AuthHeader")
+                .build();
     }
 
     /** Four hours of activity, one digest an hour (the third hour with no record at all), then a clean stop. */

@@ -59,31 +59,24 @@ class TrailWriterTest {
     }
 
     static RequestFacts put(String key) {
-        return new RequestFacts(
-                Instant.now(),
-                "REQ-" + key,
-                "host",
-                "s3",
-                "PutObject",
-                "us-east-1",
-                ADMIN,
-                "AKIAADMIN",
-                "127.0.0.1",
-                "test",
-                "bucket",
-                key,
-                Map.of("bucketName", "bucket", "key", key),
-                Map.of(),
-                200,
-                null,
-                null,
-                1,
-                0,
-                "AuthHeader",
-                null,
-                null,
-                false,
-                false);
+        return RequestFacts.builder()
+                .time(Instant.now())
+                .requestId("REQ-" + key)
+                .hostId("host")
+                .service("s3")
+                .eventName("PutObject")
+                .region("us-east-1")
+                .principal(ADMIN)
+                .accessKeyId("AKIAADMIN")
+                .sourceIp("127.0.0.1")
+                .userAgent("test")
+                .bucket("bucket")
+                .key(key)
+                .requestParameters(Map.of("bucketName", "bucket", "key", key))
+                .status(200)
+                .bytesIn(1)
+                .authMethod("AuthHeader")
+                .build();
     }
 
     private List<String> keysInTrail() throws Exception {

@@ -60,20 +60,20 @@ class TrailTailerTest {
     }
 
     private static RequestFacts reencrypt(String key) {
-        return new RequestFacts(
-                Instant.now(),
-                "REQ-" + key,
-                "host",
-                "s3",
-                "CopyObject",
-                "us-east-1",
-                ATTACKER,
-                "AKIAMALLORY000000001",
-                "203.0.113.9",
-                "evil/1.0",
-                "victim",
-                key,
-                Map.of(
+        return RequestFacts.builder()
+                .time(Instant.now())
+                .requestId("REQ-" + key)
+                .hostId("host")
+                .service("s3")
+                .eventName("CopyObject")
+                .region("us-east-1")
+                .principal(ATTACKER)
+                .accessKeyId("AKIAMALLORY000000001")
+                .sourceIp("203.0.113.9")
+                .userAgent("evil/1.0")
+                .bucket("victim")
+                .key(key)
+                .requestParameters(Map.of(
                         "bucketName",
                         "victim",
                         "key",
@@ -81,18 +81,10 @@ class TrailTailerTest {
                         "x-amz-copy-source",
                         "victim/" + key,
                         "x-amz-server-side-encryption-customer-algorithm",
-                        "AES256"),
-                Map.of(),
-                200,
-                null,
-                null,
-                0,
-                0,
-                "AuthHeader",
-                null,
-                null,
-                false,
-                false);
+                        "AES256"))
+                .status(200)
+                .authMethod("AuthHeader")
+                .build();
     }
 
     private void write(int from, int to) {
