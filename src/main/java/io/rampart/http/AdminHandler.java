@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rampart.audit.AuditTrail;
 import io.rampart.audit.RequestFacts;
 import io.rampart.auth.AuthException;
 import io.rampart.auth.Authenticated;
@@ -49,36 +48,24 @@ final class AdminHandler implements AutoCloseable {
 
     private final SigV4Verifier verifier;
     private final Restore restore;
-    private final AuditTrail trail;
-    private final String region;
     private final String adminAccountId;
     private final io.rampart.detect.FindingsService findings;
+    private final AdminPosture posture;
     private final RestoreJobs jobs;
-    private volatile AdminPosture posture;
 
-    AdminHandler(SigV4Verifier verifier, Restore restore, AuditTrail trail, String region, String adminAccountId) {
-        this(verifier, restore, trail, region, adminAccountId, null);
-    }
-
+    /** With the findings of the detector and the read-only posture resources (rampart guard's Rampart checks). */
     AdminHandler(
             SigV4Verifier verifier,
             Restore restore,
-            AuditTrail trail,
-            String region,
             String adminAccountId,
-            io.rampart.detect.FindingsService findings) {
-        this.findings = findings;
-        this.verifier = verifier;
-        this.restore = restore;
-        this.trail = trail;
-        this.region = region;
+            io.rampart.detect.FindingsService findings,
+            AdminPosture posture) {
+        this.verifier = java.util.Objects.requireNonNull(verifier);
+        this.restore = java.util.Objects.requireNonNull(restore);
         this.adminAccountId = adminAccountId;
+        this.findings = java.util.Objects.requireNonNull(findings);
+        this.posture = java.util.Objects.requireNonNull(posture);
         this.jobs = new RestoreJobs(restore, java.time.Clock.systemUTC());
-    }
-
-    /** Serves the read-only posture resources (rampart guard's Rampart checks). */
-    void posture(AdminPosture p) {
-        this.posture = p;
     }
 
     /** Waits for background restores to finish before the stores close. */
@@ -97,28 +84,19 @@ final class AdminHandler implements AutoCloseable {
         }
     }
 
-    void handle(
-            Request request,
-            Response response,
-            Callback callback,
-            String requestId,
-            String method,
-            String rawPath,
-            String rawQuery,
-            Map<String, List<String>> headers,
-            RequestTarget target) {
-        Trail.Draft draft = new Trail.Draft(
-                request,
-                requestId,
-                response.getHeaders().get("x-amz-id-2"),
-                Operation.NOT_IMPLEMENTED,
-                target,
-                headers,
-                region);
+    void handle(Exchange x, RequestTarget target) {
+        Request request = x.request();
+        Response response = x.response();
+        Callback callback = x.callback();
+        String requestId = x.requestId();
+        String method = x.method();
+        String rawPath = x.rawPath();
+        String rawQuery = x.rawQuery();
+        Trail.Draft draft = x.begin(Operation.NOT_IMPLEMENTED, target);
         Map<String, String> params = new LinkedHashMap<>();
         try {
             Authenticated auth = verifier.verify(
-                    new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
+                    new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, x.headers()),
                     Content.Source.asInputStream(request));
             draft.authenticated(auth);
             if (!"s3".equals(auth.service())) {
@@ -127,15 +105,11 @@ final class AdminHandler implements AutoCloseable {
             if (!isAdmin(auth.principal())) {
                 throw new AdminException(S3ErrorCode.ACCESS_DENIED, "Only the account's admin may use the admin API");
             }
-            if (findings != null
-                    && target.key() != null
+            if (target.key() != null
                     && (target.key().equals("admin/findings") || target.key().startsWith("admin/findings/"))) {
                 AdminFindings.Answer a =
                         AdminFindings.handle(findings, method, target.key(), target.query(), auth.principal());
                 byte[] body = JSON.writeValueAsBytes(a.body());
-                response.setStatus(200);
-                response.getHeaders().put("Content-Type", "application/json");
-                response.getHeaders().put("Content-Length", Integer.toString(body.length));
                 RequestFacts facts = named(
                         draft.done(200, Map.of(), 0, body.length, null, null),
                         a.eventName(),
@@ -145,26 +119,32 @@ final class AdminHandler implements AutoCloseable {
                         Map.of(),
                         a.readOnly(),
                         true);
-                if (a.readOnly()) trail.record(facts);
-                else trail.recordDurably(facts);
-                response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+                x.complete(facts, !a.readOnly(), -1, () -> {
+                    response.setStatus(200);
+                    response.getHeaders().put("Content-Type", "application/json");
+                    response.getHeaders().put("Content-Length", Integer.toString(body.length));
+                    response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+                    return true;
+                });
                 return;
             }
             String key = target.key() == null ? "" : target.key();
-            AdminPosture p = posture;
-            if (p != null && AdminPosture.handles(key)) {
-                AdminPosture.Answer a = p.handle(method, key, target.query());
+            if (AdminPosture.handles(key)) {
+                AdminPosture.Answer a = posture.handle(method, key, target.query());
                 params.putAll(a.params());
-                sendJson(response, callback, 200, a.body());
-                trail.record(named(
-                        draft.done(200, Map.of(), 0, 0, null, null),
-                        a.eventName(),
-                        params.get("bucketName"),
-                        null,
-                        params,
-                        Map.of(),
-                        true,
-                        true));
+                x.complete(
+                        named(
+                                draft.done(200, Map.of(), 0, 0, null, null),
+                                a.eventName(),
+                                params.get("bucketName"),
+                                null,
+                                params,
+                                Map.of(),
+                                true,
+                                true),
+                        false,
+                        -1,
+                        () -> sendJson(response, callback, 200, a.body()));
                 return;
             }
             if (key.equals("admin/restore/jobs") || key.startsWith("admin/restore/jobs/")) {
@@ -172,9 +152,7 @@ final class AdminHandler implements AutoCloseable {
                     throw new AdminException(S3ErrorCode.METHOD_NOT_ALLOWED, "Use GET for /" + BUCKET + "/" + key);
                 }
                 jobStatus(
-                        response,
-                        callback,
-                        draft,
+                        x,
                         key.equals("admin/restore/jobs") ? null : key.substring("admin/restore/jobs/".length()),
                         params);
                 return;
@@ -186,42 +164,18 @@ final class AdminHandler implements AutoCloseable {
             if (!"POST".equals(method)) {
                 throw new AdminException(S3ErrorCode.METHOD_NOT_ALLOWED, "Use POST for /" + BUCKET + "/admin/restore");
             }
-            restore(response, callback, draft, auth, params);
+            restore(x, auth, params);
         } catch (AdminException e) {
-            fail(response, callback, draft, "AdminRequest", params, e.code, e.getMessage(), requestId);
+            fail(x, "AdminRequest", params, e.code, e.getMessage());
         } catch (S3Exception e) {
-            fail(response, callback, draft, "AdminRequest", params, e.code(), e.getMessage(), requestId);
+            fail(x, "AdminRequest", params, e.code(), e.getMessage());
         } catch (AuthException e) {
-            fail(
-                    response,
-                    callback,
-                    draft,
-                    "AdminRequest",
-                    params,
-                    AuthErrors.s3(e.error()),
-                    e.getMessage(),
-                    requestId);
+            fail(x, "AdminRequest", params, AuthErrors.s3(e.error()), e.getMessage());
         } catch (BodyVerificationException e) {
-            fail(
-                    response,
-                    callback,
-                    draft,
-                    "AdminRequest",
-                    params,
-                    AuthErrors.s3(e.error()),
-                    e.getMessage(),
-                    requestId);
+            fail(x, "AdminRequest", params, AuthErrors.s3(e.error()), e.getMessage());
         } catch (IOException | RuntimeException e) {
             log.error("admin request {} {} failed", requestId, rawPath, e);
-            fail(
-                    response,
-                    callback,
-                    draft,
-                    "AdminRequest",
-                    params,
-                    S3ErrorCode.INTERNAL_ERROR,
-                    S3ErrorCode.INTERNAL_ERROR.defaultMessage(),
-                    requestId);
+            fail(x, "AdminRequest", params, S3ErrorCode.INTERNAL_ERROR, S3ErrorCode.INTERNAL_ERROR.defaultMessage());
         }
     }
 
@@ -289,9 +243,11 @@ final class AdminHandler implements AutoCloseable {
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    private void restore(
-            Response response, Callback callback, Trail.Draft draft, Authenticated auth, Map<String, String> params)
-            throws IOException {
+    private void restore(Exchange x, Authenticated auth, Map<String, String> params) throws IOException {
+        Response response = x.response();
+        Callback callback = x.callback();
+        Trail.Draft draft = x.draft();
+        Exchanges trail = x.exchanges();
         JsonNode body;
         try (InputStream in = auth.body()) {
             byte[] bytes = in.readNBytes(MAX_BODY + 1);
@@ -306,7 +262,7 @@ final class AdminHandler implements AutoCloseable {
         if (limit < 0) throw new AdminException(S3ErrorCode.INVALID_REQUEST, "\"limit\" must not be negative");
         Principal admin = auth.principal();
         if (body.path("async").asBoolean(false)) {
-            startJob(response, callback, draft, req, admin, params);
+            startJob(x, req, admin, params);
             return;
         }
 
@@ -319,7 +275,7 @@ final class AdminHandler implements AutoCloseable {
         java.util.Set<String> planned = new java.util.HashSet<>();
         try {
             summary = restore.run(req, admin, chunk -> {
-                if (req.apply()) recordActions(call, req.bucket(), chunk);
+                if (req.apply()) recordActions(trail, call, req.bucket(), chunk);
                 for (Restore.KeyResult k : chunk) planned.add(k.key());
                 try {
                     for (Restore.KeyResult k : chunk) {
@@ -338,7 +294,7 @@ final class AdminHandler implements AutoCloseable {
                 response.reset();
                 throw e;
             }
-            streamError(out, callback, draft, params, e.code(), e.getMessage());
+            streamError(out, x, params, e.code(), e.getMessage());
             return;
         } catch (RuntimeException e) {
             log.error("restore {} failed", params, e);
@@ -346,7 +302,7 @@ final class AdminHandler implements AutoCloseable {
                 response.reset();
                 throw e;
             }
-            streamError(out, callback, draft, params, S3ErrorCode.INTERNAL_ERROR, "restore failed: " + e);
+            streamError(out, x, params, S3ErrorCode.INTERNAL_ERROR, "restore failed: " + e);
             return;
         }
         ObjectNode s = JSON.createObjectNode();
@@ -373,29 +329,26 @@ final class AdminHandler implements AutoCloseable {
         for (Restore.Action a : Restore.Action.values()) totals.put(camel(a), Long.toString(summary.count(a)));
         // The admin call's own record; durable before its summary (the acknowledgement) is sent.
         RequestFacts facts = named(call, "PointInTimeRestore", req.bucket(), null, params, totals, !req.apply(), true);
-        if (req.apply()) trail.recordDurably(facts);
-        out.write(JSON.writeValueAsBytes(s));
-        out.write('\n');
-        out.close();
-        callback.succeeded();
-        if (!req.apply()) trail.record(facts);
+        x.complete(facts, req.apply(), -1, () -> {
+            out.write(JSON.writeValueAsBytes(s));
+            out.write('\n');
+            out.close();
+            callback.succeeded();
+            return true;
+        });
     }
 
     /** Starts the restore as a background job: 202 with the job; its writes and outcome go to the trail as it runs. */
-    private void startJob(
-            Response response,
-            Callback callback,
-            Trail.Draft draft,
-            Restore.Request req,
-            Principal admin,
-            Map<String, String> params) {
+    private void startJob(Exchange x, Restore.Request req, Principal admin, Map<String, String> params)
+            throws IOException {
+        Exchanges trail = x.exchanges();
         params.put("async", "true");
-        RequestFacts call = draft.done(202, Map.of(), 0, 0, null, null);
+        RequestFacts call = x.draft().done(202, Map.of(), 0, 0, null, null);
         RestoreJobs.Job job = jobs.start(
                 req,
                 admin,
                 chunk -> {
-                    if (req.apply()) recordActions(call, req.bucket(), chunk);
+                    if (req.apply()) recordActions(trail, call, req.bucket(), chunk);
                 },
                 done -> {
                     Map<String, String> p = new LinkedHashMap<>(params);
@@ -407,17 +360,26 @@ final class AdminHandler implements AutoCloseable {
                         outcome.put(camel(a), Long.toString(done.count(a)));
                     RequestFacts facts =
                             named(call, "PointInTimeRestore", req.bucket(), null, p, outcome, !req.apply(), true);
-                    if (req.apply()) trail.recordDurably(facts);
-                    else trail.record(facts);
+                    trail.record(facts, req.apply());
                 });
         params.put("jobId", job.id());
-        trail.record(named(
-                call, "StartPointInTimeRestore", req.bucket(), null, params, Map.of("jobId", job.id()), false, true));
-        sendJson(response, callback, 202, jobNode(job));
+        // Recorded as it is answered (not durably: the job records its own writes, durably, as it makes them).
+        x.complete(
+                named(
+                        call,
+                        "StartPointInTimeRestore",
+                        req.bucket(),
+                        null,
+                        params,
+                        Map.of("jobId", job.id()),
+                        false,
+                        true),
+                false,
+                -1,
+                () -> sendJson(x.response(), x.callback(), 202, jobNode(job)));
     }
 
-    private void jobStatus(
-            Response response, Callback callback, Trail.Draft draft, String id, Map<String, String> params) {
+    private void jobStatus(Exchange x, String id, Map<String, String> params) throws IOException {
         ObjectNode out;
         if (id == null) {
             out = JSON.createObjectNode();
@@ -431,16 +393,20 @@ final class AdminHandler implements AutoCloseable {
                             "No restore job " + id + " (jobs are forgotten when the server restarts)"));
             out = jobNode(job);
         }
-        sendJson(response, callback, 200, out);
-        trail.record(named(
-                draft.done(200, Map.of(), 0, 0, null, null),
-                "GetPointInTimeRestoreJob",
-                null,
-                null,
-                params,
-                Map.of(),
-                true,
-                true));
+        ObjectNode answer = out;
+        x.complete(
+                named(
+                        x.draft().done(200, Map.of(), 0, 0, null, null),
+                        "GetPointInTimeRestoreJob",
+                        null,
+                        null,
+                        params,
+                        Map.of(),
+                        true,
+                        true),
+                false,
+                -1,
+                () -> sendJson(x.response(), x.callback(), 200, answer));
     }
 
     /** {"job": {id, state, bucket, prefix, apply, started, finished, keysDone, counts, summary | error}}. */
@@ -474,7 +440,7 @@ final class AdminHandler implements AutoCloseable {
         return root;
     }
 
-    private static void sendJson(Response response, Callback callback, int status, ObjectNode node) {
+    private static boolean sendJson(Response response, Callback callback, int status, ObjectNode node) {
         byte[] body;
         try {
             body = JSON.writeValueAsBytes(node);
@@ -487,10 +453,12 @@ final class AdminHandler implements AutoCloseable {
         response.getHeaders().put("Content-Type", "application/json");
         response.getHeaders().put("Content-Length", Integer.toString(withNewline.length));
         response.write(true, java.nio.ByteBuffer.wrap(withNewline), callback);
+        return true;
     }
 
     /** One trail record per restore write, under the admin call's identity; the chunk's last durably. */
-    private void recordActions(RequestFacts call, String bucket, List<Restore.KeyResult> chunk) {
+    private static void recordActions(
+            Exchanges trail, RequestFacts call, String bucket, List<Restore.KeyResult> chunk) {
         RequestFacts last = null;
         for (Restore.KeyResult k : chunk) {
             if (k.newVersionId() == null) continue;
@@ -515,7 +483,7 @@ final class AdminHandler implements AutoCloseable {
             if (last != null) trail.record(last);
             last = f;
         }
-        if (last != null) trail.recordDurably(last);
+        if (last != null) trail.recordChange(last);
     }
 
     private static RequestFacts named(
@@ -568,60 +536,69 @@ final class AdminHandler implements AutoCloseable {
     }
 
     /** A failure after lines were streamed: a final {"error": ...} line (the status is already 200). */
-    private void streamError(
-            OutputStream out,
-            Callback callback,
-            Trail.Draft draft,
-            Map<String, String> params,
-            S3ErrorCode code,
-            String message) {
-        try {
+    private static void streamError(
+            OutputStream out, Exchange x, Map<String, String> params, S3ErrorCode code, String message) {
+        complete(x, failure(x, "PointInTimeRestore", params, code, message), () -> {
+            try {
+                ObjectNode n = JSON.createObjectNode();
+                n.putObject("error").put("code", code.code()).put("message", message);
+                out.write(JSON.writeValueAsBytes(n));
+                out.write('\n');
+                out.close();
+                x.callback().succeeded();
+            } catch (IOException e) {
+                x.callback().failed(e);
+            }
+            return true;
+        });
+    }
+
+    private static void fail(
+            Exchange x, String eventName, Map<String, String> params, S3ErrorCode code, String message) {
+        RequestFacts facts =
+                failure(x, params.containsKey("bucketName") ? "PointInTimeRestore" : eventName, params, code, message);
+        complete(x, facts, () -> {
             ObjectNode n = JSON.createObjectNode();
-            n.putObject("error").put("code", code.code()).put("message", message);
-            out.write(JSON.writeValueAsBytes(n));
-            out.write('\n');
-            out.close();
-            callback.succeeded();
-        } catch (IOException e) {
-            callback.failed(e);
-        }
-        recordFailure(draft, "PointInTimeRestore", params, code, message);
+            n.putObject("error")
+                    .put("code", code.code())
+                    .put("message", message)
+                    .put("requestId", x.requestId());
+            byte[] body;
+            try {
+                body = JSON.writeValueAsBytes(n);
+            } catch (JsonProcessingException e) {
+                body = ("{\"error\":{\"code\":\"" + code.code() + "\"}}").getBytes(StandardCharsets.UTF_8);
+            }
+            Response response = x.response();
+            response.setStatus(code.status());
+            response.getHeaders().put("Content-Type", "application/json");
+            response.getHeaders().put("Content-Length", Integer.toString(body.length + 1));
+            byte[] withNewline = java.util.Arrays.copyOf(body, body.length + 1);
+            withNewline[body.length] = '\n';
+            response.write(true, java.nio.ByteBuffer.wrap(withNewline), x.callback());
+            return true;
+        });
     }
 
-    private void fail(
-            Response response,
-            Callback callback,
-            Trail.Draft draft,
-            String eventName,
-            Map<String, String> params,
-            S3ErrorCode code,
-            String message,
-            String requestId) {
-        ObjectNode n = JSON.createObjectNode();
-        n.putObject("error").put("code", code.code()).put("message", message).put("requestId", requestId);
-        byte[] body;
+    /** The record of a failed admin request (null when it cannot be made: the failure is answered all the same). */
+    private static RequestFacts failure(
+            Exchange x, String eventName, Map<String, String> params, S3ErrorCode code, String message) {
         try {
-            body = JSON.writeValueAsBytes(n);
-        } catch (JsonProcessingException e) {
-            body = ("{\"error\":{\"code\":\"" + code.code() + "\"}}").getBytes(StandardCharsets.UTF_8);
-        }
-        response.setStatus(code.status());
-        response.getHeaders().put("Content-Type", "application/json");
-        response.getHeaders().put("Content-Length", Integer.toString(body.length + 1));
-        byte[] withNewline = java.util.Arrays.copyOf(body, body.length + 1);
-        withNewline[body.length] = '\n';
-        response.write(true, java.nio.ByteBuffer.wrap(withNewline), callback);
-        recordFailure(
-                draft, params.containsKey("bucketName") ? "PointInTimeRestore" : eventName, params, code, message);
-    }
-
-    private void recordFailure(
-            Trail.Draft draft, String eventName, Map<String, String> params, S3ErrorCode code, String message) {
-        try {
-            RequestFacts f = draft.done(code.status(), Map.of(), 0, 0, code.code(), message);
-            trail.record(named(f, eventName, params.get("bucketName"), null, params, Map.of(), true, true));
+            RequestFacts f = x.draft().done(code.status(), Map.of(), 0, 0, code.code(), message);
+            return named(f, eventName, params.get("bucketName"), null, params, Map.of(), true, true);
         } catch (RuntimeException e) {
             log.error("could not record an admin request in the audit trail", e);
+            return null;
+        }
+    }
+
+    /** Answers a failure and records it after the answer (a failure is no change). */
+    private static void complete(Exchange x, RequestFacts facts, Exchange.Answer answer) {
+        try {
+            if (facts == null) answer.send();
+            else x.complete(facts, false, -1, answer);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not thrown: the error answers report to the callback
         }
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
-import io.rampart.audit.AuditTrail;
 import io.rampart.audit.RequestFacts;
 import io.rampart.audit.TrailLayout;
 import io.rampart.audit.TrailQuery;
@@ -93,7 +92,7 @@ final class Console extends Handler.Wrapper {
             IamApi iam,
             Permissions permissions,
             ConsoleSessions sessions,
-            AuditTrail trail,
+            Exchanges exchanges,
             FindingsService findings,
             Restore restore,
             TrailLayout trailLayout,
@@ -969,38 +968,34 @@ final class Console extends Handler.Wrapper {
         params.put("async", "true");
         Principal admin = s.principal();
         String keyId = s.accessKeyId();
-        Origin origin = Origin.of(request);
-        RestoreJobs.Job job =
-                jobs.start(req, admin, chunk -> recordActions(origin, admin, keyId, req.bucket(), chunk), done -> {
-                    Map<String, String> p = new LinkedHashMap<>(params);
-                    p.put("jobId", done.id());
-                    Map<String, String> outcome = new LinkedHashMap<>();
-                    outcome.put("state", done.state().name());
-                    done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
-                    for (Restore.Action a : Restore.Action.values())
-                        outcome.put(AdminHandler.camel(a), Long.toString(done.count(a)));
-                    recordDurably(facts(
-                            origin,
-                            admin,
-                            keyId,
-                            "s3",
-                            "PointInTimeRestore",
-                            req.bucket(),
-                            null,
-                            p,
-                            outcome,
-                            200,
-                            null,
-                            null,
-                            false,
-                            true,
-                            Map.of()));
-                });
+        // The job records its writes after this request has completed: its origin is taken now.
+        Trail.Draft origin = d.exchanges().console(request, admin, keyId);
+        RestoreJobs.Job job = jobs.start(req, admin, chunk -> recordActions(origin, req.bucket(), chunk), done -> {
+            Map<String, String> p = new LinkedHashMap<>(params);
+            p.put("jobId", done.id());
+            Map<String, String> outcome = new LinkedHashMap<>();
+            outcome.put("state", done.state().name());
+            done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
+            for (Restore.Action a : Restore.Action.values())
+                outcome.put(AdminHandler.camel(a), Long.toString(done.count(a)));
+            recordDurably(facts(
+                    again(origin),
+                    "s3",
+                    "PointInTimeRestore",
+                    req.bucket(),
+                    null,
+                    p,
+                    outcome,
+                    200,
+                    null,
+                    null,
+                    false,
+                    true,
+                    Map.of()));
+        });
         params.put("jobId", job.id());
         recordDurably(facts(
-                origin,
-                admin,
-                keyId,
+                again(origin),
                 "s3",
                 "StartPointInTimeRestore",
                 req.bucket(),
@@ -1044,7 +1039,7 @@ final class Console extends Handler.Wrapper {
     }
 
     /** One trail record per restore write, as the admin API records them; the chunk's last durably. */
-    private void recordActions(Origin origin, Principal p, String keyId, String bucket, List<Restore.KeyResult> chunk) {
+    private void recordActions(Trail.Draft origin, String bucket, List<Restore.KeyResult> chunk) {
         RequestFacts last = null;
         for (Restore.KeyResult k : chunk) {
             if (k.newVersionId() == null) continue;
@@ -1057,9 +1052,7 @@ final class Console extends Handler.Wrapper {
             r.put("x-amz-version-id", k.newVersionId());
             if (k.action() == Restore.Action.REMOVE_NEW) r.put("x-amz-delete-marker", "true");
             RequestFacts f = facts(
-                    origin,
-                    p,
-                    keyId,
+                    again(origin),
                     "s3",
                     k.action() == Restore.Action.REMOVE_NEW ? "RestoreDeleteMarker" : "RestoreObjectVersion",
                     bucket,
@@ -1072,10 +1065,10 @@ final class Console extends Handler.Wrapper {
                     false,
                     false,
                     Map.of());
-            if (last != null) d.trail().record(last);
+            if (last != null) d.exchanges().record(last);
             last = f;
         }
-        if (last != null) d.trail().recordDurably(last);
+        if (last != null) recordDurably(last);
     }
 
     private static View.Job job(RestoreJobs.Job j) {
@@ -1266,7 +1259,7 @@ final class Console extends Handler.Wrapper {
     /** Runs an IAM action through the IAM API (its own authorisation); a change is recorded as the API records it. */
     private byte[] iam(Request request, Session s, String action, Map<String, String> params, boolean change) {
         Map<String, String> trailResponse = new LinkedHashMap<>();
-        String requestId = S3Handler.newRequestId();
+        String requestId = Exchanges.newRequestId();
         Map<String, String> trailParams = new LinkedHashMap<>();
         params.forEach((k, v) -> trailParams.put(k.substring(0, 1).toLowerCase(Locale.ROOT) + k.substring(1), v));
         try {
@@ -1282,9 +1275,7 @@ final class Console extends Handler.Wrapper {
                             trailResponse));
             if (change) {
                 recordDurably(facts(
-                        request,
-                        s.principal(),
-                        s.accessKeyId(),
+                        d.exchanges().console(request, s.principal(), s.accessKeyId()),
                         "iam",
                         action,
                         null,
@@ -1301,11 +1292,9 @@ final class Console extends Handler.Wrapper {
             return out;
         } catch (IamException e) {
             if (change) {
-                d.trail()
+                d.exchanges()
                         .record(facts(
-                                request,
-                                s.principal(),
-                                s.accessKeyId(),
+                                d.exchanges().console(request, s.principal(), s.accessKeyId()),
                                 "iam",
                                 action,
                                 null,
@@ -1370,23 +1359,30 @@ final class Console extends Handler.Wrapper {
         Map<String, List<String>> h = new LinkedHashMap<>(headers);
         h.put("user-agent", List.of(USER_AGENT));
         Operation op = Router.route(method, bucket, key, query, h.containsKey("x-amz-copy-source"));
-        String requestId = S3Handler.newRequestId();
+        Trail.Draft draft = record
+                ? d.exchanges()
+                        .console(
+                                request,
+                                op,
+                                new RequestTarget(bucket, key, query, false, false),
+                                h,
+                                s.principal(),
+                                s.accessKeyId())
+                : null;
+        String requestId = draft != null ? draft.requestId() : Exchanges.newRequestId();
         ConsoleCall call = new ConsoleCall(
                 method, bucket, key, query, h, s.principal(), requestId, request.isSecure(), Trail.sourceIp(request));
-        if (!record) return d.s3().handle(op, call);
-        Trail.Draft draft = new Trail.Draft(
-                request, requestId, null, op, new RequestTarget(bucket, key, query, false, false), h, d.region());
-        draft.signedIn(s.principal(), s.accessKeyId());
+        if (draft == null) return d.s3().handle(op, call);
         try {
             S3Response r = d.s3().handle(op, call);
             Map<String, Object> extra = new LinkedHashMap<>(r.trail());
             extra.put("sessionCredentialFromConsole", "true");
             draft.additional(extra);
-            d.trail().recordDurably(draft.done(r.status(), r.headers(), 0, Math.max(0, r.length()), null, null));
+            recordDurably(draft.done(r.status(), r.headers(), 0, Math.max(0, r.length()), null, null));
             return r;
         } catch (S3Exception e) {
             draft.additional(Map.of("sessionCredentialFromConsole", "true"));
-            d.trail()
+            d.exchanges()
                     .record(draft.done(
                             e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage()));
             throw e;
@@ -1511,60 +1507,17 @@ final class Console extends Handler.Wrapper {
 
     // ---- trail records of console requests ----
 
+    /** A draft for one more event of a console request's origin: its own request id and time. */
+    private static Trail.Draft again(Trail.Draft origin) {
+        return origin.again(Exchanges.newRequestId());
+    }
+
     /**
-     * Where a console request came from, taken while it is in flight: a restore job records its writes after the
-     * request has completed, when Jetty may have recycled the request object.
+     * A console event's record, through the exchange's draft (connection, principal, the console's user agent):
+     * marked {@code sessionCredentialFromConsole} as CloudTrail marks console sign-in sessions.
      */
-    private record Origin(String sourceIp, String tlsVersion, String cipherSuite) {
-        static Origin of(Request request) {
-            Optional<org.eclipse.jetty.io.EndPoint.SslSessionData> ssl = Trail.tls(request);
-            return new Origin(
-                    Trail.sourceIp(request),
-                    ssl.map(x -> x.sslSession() == null ? null : x.sslSession().getProtocol())
-                            .orElse(null),
-                    ssl.map(org.eclipse.jetty.io.EndPoint.SslSessionData::cipherSuite)
-                            .orElse(null));
-        }
-    }
-
-    private RequestFacts facts(
-            Request request,
-            Principal p,
-            String keyId,
-            String service,
-            String eventName,
-            String bucket,
-            String key,
-            Map<String, String> params,
-            Map<String, String> response,
-            int status,
-            String errorCode,
-            String errorMessage,
-            boolean readOnly,
-            boolean management,
-            Map<String, Object> additional) {
-        return facts(
-                Origin.of(request),
-                p,
-                keyId,
-                service,
-                eventName,
-                bucket,
-                key,
-                params,
-                response,
-                status,
-                errorCode,
-                errorMessage,
-                readOnly,
-                management,
-                additional);
-    }
-
-    private RequestFacts facts(
-            Origin origin,
-            Principal p,
-            String keyId,
+    private static RequestFacts facts(
+            Trail.Draft draft,
             String service,
             String eventName,
             String bucket,
@@ -1579,29 +1532,9 @@ final class Console extends Handler.Wrapper {
             Map<String, Object> additional) {
         Map<String, Object> extra = new LinkedHashMap<>(additional);
         extra.put("sessionCredentialFromConsole", "true");
-        return RequestFacts.builder()
-                .time(Instant.now())
-                .requestId(S3Handler.newRequestId())
-                .service(service)
-                .eventName(eventName)
-                .region(d.region())
-                .principal(p == null ? Principal.anonymous() : p)
-                .accessKeyId(keyId == null ? "" : keyId)
-                .sourceIp(origin.sourceIp())
-                .userAgent(USER_AGENT)
-                .bucket(bucket)
-                .key(key)
-                .requestParameters(Map.copyOf(params))
-                .responseElements(Map.copyOf(response))
-                .status(status)
-                .errorCode(errorCode)
-                .errorMessage(errorMessage)
-                .tlsVersion(origin.tlsVersion())
-                .cipherSuite(origin.cipherSuite())
-                .readOnly(readOnly)
-                .management(management)
-                .additional(extra)
-                .build();
+        draft.event(service, eventName, bucket, key, params, readOnly, management);
+        draft.additional(extra);
+        return draft.done(status, response, 0, 0, errorCode, errorMessage);
     }
 
     private void record(
@@ -1621,9 +1554,7 @@ final class Console extends Handler.Wrapper {
             boolean management,
             Map<String, Object> additional) {
         RequestFacts f = facts(
-                request,
-                p,
-                keyId,
+                d.exchanges().console(request, p, keyId),
                 service,
                 eventName,
                 bucket,
@@ -1636,12 +1567,11 @@ final class Console extends Handler.Wrapper {
                 readOnly,
                 management,
                 additional);
-        if (errorCode == null && !readOnly) recordDurably(f);
-        else d.trail().record(f);
+        d.exchanges().record(f, errorCode == null && !readOnly);
     }
 
     private void recordDurably(RequestFacts f) {
-        d.trail().recordDurably(f);
+        d.exchanges().recordChange(f);
     }
 
     // ---- HTTP plumbing ----

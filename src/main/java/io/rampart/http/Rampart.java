@@ -460,11 +460,6 @@ public final class Rampart implements AutoCloseable {
                         db::retries);
             }
             Permissions permissions = new Permissions(iam.directory(), iam.sessions(), organization);
-            ServiceEndpoint services = new ServiceEndpoint(
-                    new IamApi(iam, permissions, config.region()),
-                    new StsApi(iam, permissions, config.region()),
-                    new OrganizationsApi(iam, organization, permissions, config.region()),
-                    null);
             // The key service (KMS API, SSE-KMS): key material sealed under the master key; deletions and rotations due
             // are carried out by a background pass.
             this.kms = new io.rampart.kms.KeyService(db, masterKey, permissions, config.region(), Clock.systemUTC());
@@ -474,7 +469,6 @@ public final class Rampart implements AutoCloseable {
                     Duration.ofMinutes(1),
                     Duration.ofHours(1),
                     kms::maintenancePass);
-            services = services.withKms(new io.rampart.kms.KmsApi(kms));
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
             this.replication = new ReplicationWorker(
@@ -675,6 +669,8 @@ public final class Rampart implements AutoCloseable {
                         e.action() == LifecycleWorker.Action.CREATE_DELETE_MARKER,
                         e.time());
             });
+            // Every front door records its requests through the same exchanges: one trail, one access log.
+            Exchanges exchanges = new Exchanges(trail, accessLog, config.region());
             // The web console (/_rampart/console/) acts through the same S3 service, IAM API and trail as the port.
             Console console = new Console(new Console.Deps(
                     s3,
@@ -685,7 +681,7 @@ public final class Rampart implements AutoCloseable {
                             Clock.systemUTC(),
                             io.rampart.console.ConsoleSessions.DEFAULT_IDLE,
                             io.rampart.console.ConsoleSessions.DEFAULT_ABSOLUTE),
-                    trail,
+                    exchanges,
                     findingsService,
                     new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window),
                     trailWriter.layout(),
@@ -695,39 +691,44 @@ public final class Rampart implements AutoCloseable {
                     config.region(),
                     bootstrap.accountId(),
                     config.domain()));
+            AdminHandler admin = new AdminHandler(
+                    verifier,
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window),
+                    bootstrap.accountId(),
+                    findingsService,
+                    new AdminPosture(new AdminPosture.Settings(
+                            config.recovery().enabled(),
+                            config.recovery().window(),
+                            config.autoRespond(),
+                            tailer::running,
+                            () -> tailer.detector().rules().size(),
+                            detection.webhooks().size(),
+                            this::metricsPort,
+                            config.monitoring().metricsTokenFile() != null,
+                            trailWriter.layout(),
+                            dir.resolve("rampart.db"))));
+            ServiceEndpoint services = new ServiceEndpoint(
+                    new IamApi(iam, permissions, config.region()),
+                    new StsApi(iam, permissions, config.region()),
+                    new OrganizationsApi(iam, organization, permissions, config.region()),
+                    new io.rampart.kms.KmsApi(kms));
+            RolesAnywhereEndpoint rolesAnywhere = new RolesAnywhereEndpoint(
+                    new io.rampart.iam.RolesAnywhere(db, iam, permissions, config.region()),
+                    config.region(),
+                    Clock.systemUTC());
             this.server = httpServer(
                     config,
                     tls,
                     console.wrap(new S3Handler(
-                                    verifier,
-                                    s3,
-                                    config.domain(),
-                                    trail,
-                                    config.region(),
-                                    new io.rampart.recovery.Restore(
-                                            replicating, Clock.systemUTC(), trailWriter.layout(), window),
-                                    bootstrap.accountId(),
-                                    findingsService,
-                                    services.withTrail(trail),
-                                    (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))
-                            .withAccessLog(accessLog)
-                            .withNotifier(notifications)
-                            .withPosture(new AdminPosture(new AdminPosture.Settings(
-                                    config.recovery().enabled(),
-                                    config.recovery().window(),
-                                    config.autoRespond(),
-                                    tailer::running,
-                                    () -> tailer.detector().rules().size(),
-                                    detection.webhooks().size(),
-                                    this::metricsPort,
-                                    config.monitoring().metricsTokenFile() != null,
-                                    trailWriter.layout(),
-                                    dir.resolve("rampart.db"))))
-                            .withRolesAnywhere(new RolesAnywhereEndpoint(
-                                    new io.rampart.iam.RolesAnywhere(db, iam, permissions, config.region()),
-                                    trail,
-                                    config.region(),
-                                    Clock.systemUTC()))));
+                            verifier,
+                            s3,
+                            config.domain(),
+                            exchanges,
+                            admin,
+                            services,
+                            rolesAnywhere,
+                            notifications,
+                            (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))));
         } catch (Exception e) {
             if (adminActions != null) adminActions.close();
             if (clusterCaches != null) clusterCaches.close();

@@ -1,7 +1,5 @@
 package io.rampart.http;
 
-import io.rampart.audit.AuditTrail;
-import io.rampart.audit.RequestFacts;
 import io.rampart.auth.AuthException;
 import io.rampart.auth.Authenticated;
 import io.rampart.auth.SignedRequest;
@@ -9,7 +7,6 @@ import io.rampart.auth.X509RequestSignature;
 import io.rampart.iam.QueryRequest;
 import io.rampart.iam.RolesAnywhere;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,31 +29,23 @@ final class RolesAnywhereEndpoint {
     static final String SERVICE = "rolesanywhere";
 
     private final RolesAnywhere api;
-    private final AuditTrail trail;
     private final String region;
     private final Clock clock;
 
-    RolesAnywhereEndpoint(RolesAnywhere api, AuditTrail trail, String region, Clock clock) {
-        this.api = api;
-        this.trail = trail;
+    RolesAnywhereEndpoint(RolesAnywhere api, String region, Clock clock) {
+        this.api = java.util.Objects.requireNonNull(api);
         this.region = region;
         this.clock = clock;
     }
 
     /** A control-plane call whose SigV4 signature named the rolesanywhere service. */
-    void handle(
-            Request request,
-            Response response,
-            Callback callback,
-            String requestId,
-            Authenticated auth,
-            String rawPath,
-            String rawQuery,
-            Map<String, List<String>> headers,
-            Trail.Draft draft) {
-        String path = UriPath.decode(rawPath);
+    void handle(Exchange x, Authenticated auth) {
+        Request request = x.request();
+        String requestId = x.requestId();
+        Trail.Draft draft = x.draft();
+        String path = UriPath.decode(x.rawPath());
         Optional<RolesAnywhere.Route> route = RolesAnywhere.route(request.getMethod(), path);
-        Map<String, String> query = QueryRequest.parseForm(rawQuery, new byte[0]);
+        Map<String, String> query = QueryRequest.parseForm(x.rawQuery(), new byte[0]);
         draft.serviceCall(
                 SERVICE,
                 route.map(RolesAnywhere.Route::action).orElse("Unknown"),
@@ -66,15 +53,9 @@ final class RolesAnywhereEndpoint {
                 parameters(route, query));
         byte[] body;
         try {
-            body = BodyLimits.readForm(auth.body(), headers);
+            body = BodyLimits.readForm(auth.body(), x.headers());
         } catch (BodyLimits.Refused e) {
-            answer(
-                    response,
-                    callback,
-                    requestId,
-                    draft,
-                    new RolesAnywhere.Failure(e.status, "ValidationException", e.getMessage()),
-                    0);
+            answer(x, new RolesAnywhere.Failure(e.status, "ValidationException", e.getMessage()), 0);
             return;
         }
         try {
@@ -93,34 +74,25 @@ final class RolesAnywhereEndpoint {
                             request.isSecure(),
                             Trail.sourceIp(request)),
                     route.get());
-            RequestFacts facts = draft.done(r.status(), r.trailResponse(), body.length, r.body().length, null, null);
-            if (draft.readOnly()) trail.record(facts);
-            else trail.recordDurably(facts);
-            write(response, callback, requestId, r.status(), null, r.body());
+            x.reply(Exchange.Reply.ok(r.status(), headers(x, null), r.body(), body.length, r.trailResponse()));
         } catch (RolesAnywhere.Failure e) {
-            answer(response, callback, requestId, draft, e, body.length);
+            answer(x, e, body.length);
         } catch (RuntimeException e) {
             log.error("request {} rolesanywhere {} failed", requestId, path, e);
             answer(
-                    response,
-                    callback,
-                    requestId,
-                    draft,
+                    x,
                     new RolesAnywhere.Failure(500, "InternalServerException", "An internal error occurred."),
                     body.length);
         }
     }
 
     /** CreateSession: the X.509 signature is checked here, the certificate's trust and the role by the service. */
-    void createSession(
-            Request request,
-            Response response,
-            Callback callback,
-            String requestId,
-            String rawPath,
-            String rawQuery,
-            Map<String, List<String>> headers,
-            Trail.Draft draft) {
+    void createSession(Exchange x) {
+        Request request = x.request();
+        String rawPath = x.rawPath();
+        String rawQuery = x.rawQuery();
+        Map<String, List<String>> headers = x.headers();
+        Trail.Draft draft = x.draft();
         Map<String, String> query = QueryRequest.parseForm(rawQuery, new byte[0]);
         Map<String, String> parameters = new LinkedHashMap<>();
         draft.serviceCall(SERVICE, "CreateSession", false, parameters);
@@ -161,27 +133,22 @@ final class RolesAnywhereEndpoint {
                     Trail.sourceIp(request),
                     parameters);
             draft.serviceCall(SERVICE, "CreateSession", false, parameters);
-            RequestFacts facts = draft.done(r.status(), r.trailResponse(), body.length, r.body().length, null, null);
-            trail.recordDurably(facts);
-            write(response, callback, requestId, r.status(), null, r.body());
+            x.reply(Exchange.Reply.ok(r.status(), headers(x, null), r.body(), body.length, r.trailResponse()));
         } catch (RolesAnywhere.Failure e) {
             draft.serviceCall(SERVICE, "CreateSession", false, parameters);
-            answer(response, callback, requestId, draft, e, body.length);
+            answer(x, e, body.length);
         } catch (RuntimeException e) {
-            log.error("request {} rolesanywhere CreateSession failed", requestId, e);
+            log.error("request {} rolesanywhere CreateSession failed", x.requestId(), e);
             answer(
-                    response,
-                    callback,
-                    requestId,
-                    draft,
+                    x,
                     new RolesAnywhere.Failure(500, "InternalServerException", "An internal error occurred."),
                     body.length);
         }
     }
 
     /** A control-plane request whose SigV4 authentication failed. */
-    void authFailed(Response response, Callback callback, String requestId, Trail.Draft draft, AuthException e) {
-        draft.serviceCall(SERVICE, "Unknown", true, Map.of());
+    void authFailed(Exchange x, AuthException e) {
+        x.draft().serviceCall(SERVICE, "Unknown", true, Map.of());
         int status = e.error().status() >= 500 ? 500 : e.error().status() == 400 ? 400 : 403;
         String type = switch (e.error()) {
             case SIGNATURE_DOES_NOT_MATCH -> "InvalidSignatureException";
@@ -189,7 +156,7 @@ final class RolesAnywhereEndpoint {
             case EXPIRED_TOKEN -> "ExpiredTokenException";
             default -> status == 400 ? "ValidationException" : "AccessDeniedException";
         };
-        answer(response, callback, requestId, draft, new RolesAnywhere.Failure(status, type, e.getMessage()), 0);
+        answer(x, new RolesAnywhere.Failure(status, type, e.getMessage()), 0);
     }
 
     private static Map<String, String> parameters(Optional<RolesAnywhere.Route> route, Map<String, String> query) {
@@ -201,31 +168,18 @@ final class RolesAnywhereEndpoint {
         return p;
     }
 
-    private void answer(
-            Response response,
-            Callback callback,
-            String requestId,
-            Trail.Draft draft,
-            RolesAnywhere.Failure e,
-            long bytesIn) {
+    private static void answer(Exchange x, RolesAnywhere.Failure e, long bytesIn) {
         byte[] out = RolesAnywhere.errorBody(e.getMessage());
-        try {
-            trail.record(draft.done(e.status(), Map.of(), bytesIn, out.length, e.type(), e.getMessage()));
-        } catch (RuntimeException ex) {
-            log.error("could not record request {} in the audit trail", requestId, ex);
-        }
-        write(response, callback, requestId, e.status(), e.type(), out);
+        x.reply(Exchange.Reply.error(e.status(), headers(x, e.type()), out, bytesIn, e.type(), e.getMessage()));
     }
 
-    private static void write(
-            Response response, Callback callback, String requestId, int status, String errorType, byte[] body) {
-        response.setStatus(status);
-        response.getHeaders().put("x-amzn-RequestId", requestId);
-        if (errorType != null) response.getHeaders().put("x-amzn-ErrorType", errorType);
-        response.getHeaders().put("Content-Type", "application/json");
-        response.getHeaders().put("Content-Length", Integer.toString(body.length));
-        S3Handler.closeIfBodyUnread(response);
-        response.write(true, ByteBuffer.wrap(body), callback);
+    /** REST-JSON's answer headers: the request id, the error type of an error. */
+    private static Map<String, String> headers(Exchange x, String errorType) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-amzn-RequestId", x.requestId());
+        if (errorType != null) h.put("x-amzn-ErrorType", errorType);
+        h.put("Content-Type", "application/json");
+        return h;
     }
 
     /** Percent-decoding of a request path (ids and the fixed words of this API are plain ASCII). */

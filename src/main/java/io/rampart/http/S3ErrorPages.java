@@ -43,7 +43,7 @@ final class S3ErrorPages extends ErrorHandler {
         Object s = request.getAttribute(ERROR_STATUS);
         int status = s instanceof Integer i ? i : response.getStatus();
         Object m = request.getAttribute(ERROR_MESSAGE);
-        String requestId = S3Handler.newRequestId();
+        String requestId = Exchanges.newRequestId();
         byte[] body = document(status, m == null ? null : m.toString(), requestId);
         response.setStatus(status);
         response.getHeaders().put("x-amz-request-id", requestId);

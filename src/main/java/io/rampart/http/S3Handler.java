@@ -1,6 +1,5 @@
 package io.rampart.http;
 
-import io.rampart.audit.AuditTrail;
 import io.rampart.audit.RequestFacts;
 import io.rampart.auth.AuthException;
 import io.rampart.auth.Authenticated;
@@ -21,14 +20,9 @@ import io.rampart.s3.S3Service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
@@ -44,15 +38,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class S3Handler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(S3Handler.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SigV4Verifier verifier;
     private final S3Service s3;
     private final String domain;
-    private final AuditTrail trail;
-    private final String region;
+    private final Exchanges exchanges;
     private final AdminHandler admin;
     private final ServiceEndpoint services;
+    private final RolesAnywhereEndpoint rolesAnywhere;
+    private final io.rampart.notify.Notifier notifier;
     private final KeyUse keyUse;
 
     /** Notes which key signed a request, for IAM's last-used reports. */
@@ -61,101 +55,53 @@ public final class S3Handler extends Handler.Abstract {
         void note(String accessKeyId, String service);
     }
 
-    private volatile AccessLogRequests accessLogs;
-    private volatile io.rampart.notify.Notifier notifier;
-    private volatile RolesAnywhereEndpoint rolesAnywhere;
-
-    public S3Handler(SigV4Verifier verifier, S3Service s3, String domain, AuditTrail trail, String region) {
-        this(verifier, s3, domain, trail, region, null, null);
-    }
-
-    public S3Handler(
-            SigV4Verifier verifier,
-            S3Service s3,
-            String domain,
-            AuditTrail trail,
-            String region,
-            io.rampart.recovery.Restore restore,
-            String adminAccountId) {
-        this(verifier, s3, domain, trail, region, restore, adminAccountId, null, null, null);
-    }
-
     /**
-     * With the admin API ({@code /_rampart/...}: restores, findings), IAM/STS/Organizations on the same port, and a
-     * hook noting which key signed each request.
+     * The port's front doors: S3 itself, the admin API ({@code /_rampart/...}: restores, findings, posture),
+     * IAM/STS/Organizations/KMS and IAM Roles Anywhere; each request recorded through {@code exchanges}, event
+     * notifications queued for acknowledged writes and deletes, and a hook noting which key signed each request.
      */
     S3Handler(
             SigV4Verifier verifier,
             S3Service s3,
             String domain,
-            AuditTrail trail,
-            String region,
-            io.rampart.recovery.Restore restore,
-            String adminAccountId,
-            io.rampart.detect.FindingsService findings,
+            Exchanges exchanges,
+            AdminHandler admin,
             ServiceEndpoint services,
+            RolesAnywhereEndpoint rolesAnywhere,
+            io.rampart.notify.Notifier notifier,
             KeyUse keyUse) {
         super(InvocationType.BLOCKING);
-        this.services = services;
-        this.keyUse = keyUse;
-        this.verifier = verifier;
-        this.s3 = s3;
+        this.verifier = java.util.Objects.requireNonNull(verifier);
+        this.s3 = java.util.Objects.requireNonNull(s3);
         this.domain = domain;
-        this.trail = trail;
-        this.region = region;
-        this.admin =
-                restore == null ? null : new AdminHandler(verifier, restore, trail, region, adminAccountId, findings);
-    }
-
-    /** Sends every served request on a bucket to the server access log (which keeps those of buckets with logging). */
-    S3Handler withAccessLog(io.rampart.audit.AccessLog log) {
-        this.accessLogs = new AccessLogRequests(log);
-        return this;
-    }
-
-    /** The admin API's read-only posture resources, for rampart guard. */
-    S3Handler withPosture(AdminPosture p) {
-        if (admin != null) admin.posture(p);
-        return this;
-    }
-
-    /** Serves IAM Roles Anywhere: its control plane (SigV4 service "rolesanywhere") and certificate-signed CreateSession. */
-    S3Handler withRolesAnywhere(RolesAnywhereEndpoint endpoint) {
-        this.rolesAnywhere = endpoint;
-        return this;
-    }
-
-    /** Queues event notifications for acknowledged object writes and deletes. */
-    S3Handler withNotifier(io.rampart.notify.Notifier n) {
-        this.notifier = n;
-        return this;
+        this.exchanges = java.util.Objects.requireNonNull(exchanges);
+        this.admin = java.util.Objects.requireNonNull(admin);
+        this.services = java.util.Objects.requireNonNull(services);
+        this.rolesAnywhere = java.util.Objects.requireNonNull(rolesAnywhere);
+        this.notifier = java.util.Objects.requireNonNull(notifier);
+        this.keyUse = java.util.Objects.requireNonNull(keyUse);
     }
 
     /** Jetty stops handlers after in-flight requests: background restores finish before the stores close. */
     @Override
     protected void doStop() throws Exception {
-        if (admin != null) admin.close();
+        admin.close();
         super.doStop();
     }
 
-    static String newRequestId() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().withUpperCase().formatHex(b);
-    }
-
+    /**
+     * The request exchange of the port: parse the target, verify the signature, pick the front door (S3, admin API,
+     * IAM/STS/Organizations/KMS, Roles Anywhere), which authorises and handles it and hands its answer to the
+     * {@link Exchange} that records and sends it.
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String requestId = newRequestId();
-        byte[] id2 = new byte[32];
-        RANDOM.nextBytes(id2);
-        response.getHeaders().put("x-amz-request-id", requestId);
-        response.getHeaders().put("x-amz-id-2", Base64.getEncoder().encodeToString(id2));
-        response.getHeaders().put("Server", "Rampart");
-        String method = request.getMethod();
-        String rawPath = VerbatimPathConnectionFactory.rawPath(request);
-        String rawQuery = request.getHttpURI().getQuery();
-        Map<String, List<String>> headers = headers(request);
+        Exchange x = exchanges.open(request, response, callback);
+        String requestId = x.requestId();
+        String method = x.method();
+        String rawPath = x.rawPath();
+        String rawQuery = x.rawQuery();
+        Map<String, List<String>> headers = x.headers();
         RequestTarget target;
         try {
             target = RequestTarget.parse(rawPath, rawQuery, first(headers, "host"), domain);
@@ -172,9 +118,9 @@ public final class S3Handler extends Handler.Abstract {
                     requestId);
             return true;
         }
-        if (admin != null && AdminHandler.BUCKET.equals(target.bucket())) {
+        if (AdminHandler.BUCKET.equals(target.bucket())) {
             // No bucket name starts with '_': the admin API shares the port without shadowing any bucket.
-            admin.handle(request, response, callback, requestId, method, rawPath, rawQuery, headers, target);
+            admin.handle(x, target);
             return true;
         }
         String resource = resource(target);
@@ -192,12 +138,11 @@ public final class S3Handler extends Handler.Abstract {
                         target.key(),
                         target.query(),
                         headers.containsKey("x-amz-copy-source"));
-        Trail.Draft draft = new Trail.Draft(
-                request, requestId, response.getHeaders().get("x-amz-id-2"), op, target, headers, region);
+        Trail.Draft draft = x.begin(op, target);
         RolesAnywhereEndpoint ra = rolesAnywhere;
-        if (ra != null && X509RequestSignature.claims(headers)) {
+        if (X509RequestSignature.claims(headers)) {
             // Signed with a certificate's key, not an access key: IAM Roles Anywhere's CreateSession.
-            ra.createSession(request, response, callback, requestId, rawPath, rawQuery, headers, draft);
+            ra.createSession(x);
             return true;
         }
         try {
@@ -218,29 +163,28 @@ public final class S3Handler extends Handler.Abstract {
                 auth = new Authenticated(signer.principal(), signer.accessKeyId(), "s3", false, auth.body());
             }
             draft.authenticated(auth);
-            if (keyUse != null && !auth.principal().isAnonymous()) keyUse.note(auth.accessKeyId(), auth.service());
-            if (services != null
-                    && auth.principal().isAnonymous()
+            if (!auth.principal().isAnonymous()) keyUse.note(auth.accessKeyId(), auth.service());
+            if (auth.principal().isAnonymous()
                     && target.bucket() == null
                     && "POST".equals(method)
                     && ServiceEndpoint.isFormPost(headers)) {
                 // STS's AssumeRoleWithWebIdentity is unsigned: the web identity token is the credential. S3 has no POST
                 // on "/".
-                services.handle(request, response, callback, requestId, auth, headers, rawQuery, draft, "sts");
+                services.handle(x, auth, "sts");
                 return true;
             }
             if (!"s3".equals(auth.service())) {
-                if (ra != null && RolesAnywhereEndpoint.SERVICE.equals(auth.service())) {
-                    ra.handle(request, response, callback, requestId, auth, rawPath, rawQuery, headers, draft);
+                if (RolesAnywhereEndpoint.SERVICE.equals(auth.service())) {
+                    ra.handle(x, auth);
                     return true;
                 }
-                if (services != null && ServiceEndpoint.serves(auth.service())) {
-                    services.handle(
-                            request, response, callback, requestId, auth, headers, rawQuery, draft, auth.service());
+                if (ServiceEndpoint.serves(auth.service())) {
+                    services.handle(x, auth, auth.service());
                     return true;
                 }
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The " + auth.service() + " API is not implemented");
             }
+            x.accessLogged();
             Call call = new Call(method, target, headers, auth, requestId, request.isSecure(), request);
             // Bounded before anything reads it: an over-long body is refused, never buffered.
             call.body = BodyLimits.s3(op, auth.body(), call.contentLength());
@@ -266,17 +210,14 @@ public final class S3Handler extends Handler.Abstract {
                     draft.additional(r.trail());
                     RequestFacts facts = draft.done(
                             r.status(), r.headers(), call.contentLength(), Math.max(0, r.length()), null, null);
-                    // No acknowledged change without its record: mutations are recorded durably before the response.
-                    if (!draft.readOnly()) trail.recordDurably(facts);
-                    if (!draft.readOnly()) notify(facts, r);
-                    java.time.Instant ready = java.time.Instant.now();
-                    if (writeResponse(response, callback, method, r)) {
-                        if (draft.readOnly()) trail.record(facts);
-                        AccessLogRequests logs = accessLogs;
-                        if (logs != null)
-                            logs.served(draft, facts, AccessLogRequests.objectSize(op, call.contentLength(), r), ready);
-                        break;
-                    }
+                    S3Response answer = r;
+                    // No acknowledged change without its record: mutations are recorded durably before the response,
+                    // and their event notifications queued.
+                    boolean change = !draft.readOnly();
+                    if (x.complete(facts, change, AccessLogRequests.objectSize(op, call.contentLength(), r), () -> {
+                        if (change) notify(facts, answer);
+                        return writeResponse(response, callback, method, answer);
+                    })) break;
                 } catch (java.nio.file.NoSuchFileException e) {
                     if (!rereadable || attempt == 3) throw e;
                 }
@@ -288,71 +229,36 @@ public final class S3Handler extends Handler.Abstract {
                 log.debug("{} {} {} -> {} {}", requestId, op.awsName(), resource, r.status(), auth.accessKeyId());
         } catch (S3Exception e) {
             if (headers.containsKey("origin")) corsOnError(e, target, method, headers);
-            fail(response, callback, method, e, resource, requestId, draft);
+            fail(x, e, resource);
         } catch (AuthException e) {
             String service = claimedService(headers, target.query());
-            if (ra != null && RolesAnywhereEndpoint.SERVICE.equals(service)) {
-                ra.authFailed(response, callback, requestId, draft, e);
+            if (RolesAnywhereEndpoint.SERVICE.equals(service)) {
+                ra.authFailed(x, e);
                 return true;
             }
-            if (services != null && ServiceEndpoint.serves(service)) {
-                failService(response, callback, service, e, requestId, draft);
+            if (ServiceEndpoint.serves(service)) {
+                failService(x, service, e);
                 return true;
             }
-            fail(
-                    response,
-                    callback,
-                    method,
-                    new S3Exception(AuthErrors.s3(e.error()), e.getMessage()),
-                    resource,
-                    requestId,
-                    draft);
+            fail(x, new S3Exception(AuthErrors.s3(e.error()), e.getMessage()), resource);
         } catch (BodyVerificationException e) {
-            fail(
-                    response,
-                    callback,
-                    method,
-                    new S3Exception(AuthErrors.s3(e.error()), e.getMessage()),
-                    resource,
-                    requestId,
-                    draft);
+            fail(x, new S3Exception(AuthErrors.s3(e.error()), e.getMessage()), resource);
         } catch (EofException e) {
             // The client went away or sent less than it announced.
-            fail(response, callback, method, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource, requestId, draft);
+            fail(x, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource);
         } catch (IOException | RuntimeException e) {
             if (BodyLimits.isTimeout(e)) {
                 // The client stopped sending its body: its fault, answered as S3 does once the idle timeout passes.
-                fail(
-                        response,
-                        callback,
-                        method,
-                        new S3Exception(S3ErrorCode.REQUEST_TIMEOUT),
-                        resource,
-                        requestId,
-                        draft);
+                fail(x, new S3Exception(S3ErrorCode.REQUEST_TIMEOUT), resource);
             } else if (isClientAbort(e)) {
-                fail(
-                        response,
-                        callback,
-                        method,
-                        new S3Exception(S3ErrorCode.INCOMPLETE_BODY),
-                        resource,
-                        requestId,
-                        draft);
+                fail(x, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource);
             } else if (io.rampart.storage.BlobStoreUnavailableException.isCause(e)) {
                 // The blob backend is down after the retries: nothing was recorded; the client should retry later.
                 log.warn("request {} {} {}: {}", requestId, method, resource, e.toString());
-                fail(response, callback, method, new S3Exception(S3ErrorCode.SLOW_DOWN), resource, requestId, draft);
+                fail(x, new S3Exception(S3ErrorCode.SLOW_DOWN), resource);
             } else {
                 log.error("request {} {} {} failed", requestId, method, resource, e);
-                fail(
-                        response,
-                        callback,
-                        method,
-                        new S3Exception(S3ErrorCode.INTERNAL_ERROR),
-                        resource,
-                        requestId,
-                        draft);
+                fail(x, new S3Exception(S3ErrorCode.INTERNAL_ERROR), resource);
             }
         }
         return true;
@@ -388,10 +294,8 @@ public final class S3Handler extends Handler.Abstract {
 
     /** Queues the request's event notifications, durably, before the response acknowledges the change. */
     private void notify(RequestFacts facts, S3Response r) {
-        io.rampart.notify.Notifier n = notifier;
-        if (n == null) return;
         try {
-            n.published(facts, r.body());
+            notifier.published(facts, r.body());
         } catch (RuntimeException e) {
             // The change is made and recorded in the trail; failing the response would not undo it.
             log.error("could not queue the event notifications of request {}", facts.requestId(), e);
@@ -399,46 +303,34 @@ public final class S3Handler extends Handler.Abstract {
     }
 
     /** Answers an error and records it: denied and failed requests are in the trail too. */
-    private void fail(
-            Response response,
-            Callback callback,
-            String method,
-            S3Exception e,
-            String resource,
-            String requestId,
-            Trail.Draft draft) {
-        writeError(response, callback, method, e, resource, requestId);
+    private void fail(Exchange x, S3Exception e, String resource) {
+        x.accessLogged();
+        RequestFacts facts;
         try {
-            RequestFacts facts =
-                    draft.done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage());
-            trail.record(facts);
-            AccessLogRequests logs = accessLogs;
-            if (logs != null) logs.served(draft, facts, -1, null);
+            facts = x.draft()
+                    .done(e.code().status(), e.headers(), 0, 0, e.code().code(), e.getMessage());
         } catch (RuntimeException ex) {
-            log.error("could not record request {} in the audit trail", requestId, ex);
+            log.error("could not record request {} in the audit trail", x.requestId(), ex);
+            writeError(x.response(), x.callback(), x.method(), e, resource, x.requestId());
+            return;
+        }
+        try {
+            x.complete(facts, false, -1, () -> {
+                writeError(x.response(), x.callback(), x.method(), e, resource, x.requestId());
+                return true;
+            });
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex); // not thrown: writing an error reports to the callback
         }
     }
 
     /** An IAM/STS/Organizations call that failed authentication: the service's own error format and codes. */
-    private void failService(
-            Response response,
-            Callback callback,
-            String service,
-            AuthException e,
-            String requestId,
-            Trail.Draft draft) {
+    private static void failService(Exchange x, String service, AuthException e) {
         AuthErrors.ServiceError err = AuthErrors.service(service, e.error(), e.getMessage());
-        String code = err.code();
-        String message = err.message();
         int status = err.status();
-        byte[] body =
-                ServiceEndpoint.errorBody(service, code, status >= 500 ? "Receiver" : "Sender", message, requestId);
-        try {
-            trail.record(draft.done(status, Map.of(), 0, body.length, code, message));
-        } catch (RuntimeException ex) {
-            log.error("could not record request {} in the audit trail", requestId, ex);
-        }
-        ServiceEndpoint.write(response, callback, service, status, body, requestId);
+        byte[] body = ServiceEndpoint.errorBody(
+                service, err.code(), status >= 500 ? "Receiver" : "Sender", err.message(), x.requestId());
+        ServiceEndpoint.reply(x, service, Exchange.Reply.error(status, Map.of(), body, 0, err.code(), err.message()));
     }
 
     /** The service a request's credential scope names, before the signature is checked ("s3" when there is none). */
@@ -460,14 +352,6 @@ public final class S3Handler extends Handler.Abstract {
     private static String resource(RequestTarget t) {
         if (t.bucket() == null) return "/";
         return t.key() == null ? "/" + t.bucket() : "/" + t.bucket() + "/" + t.key();
-    }
-
-    private static Map<String, List<String>> headers(Request request) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (HttpField f : request.getHeaders()) {
-            out.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>(1)).add(f.getValue());
-        }
-        return out;
     }
 
     private static String first(Map<String, List<String>> h, String name) {

@@ -1,7 +1,5 @@
 package io.rampart.http;
 
-import io.rampart.audit.AuditTrail;
-import io.rampart.audit.RequestFacts;
 import io.rampart.auth.Authenticated;
 import io.rampart.iam.IamApi;
 import io.rampart.iam.IamErrorCode;
@@ -13,7 +11,6 @@ import io.rampart.iam.StsApi;
 import io.rampart.kms.KmsApi;
 import io.rampart.kms.KmsException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,29 +44,13 @@ final class ServiceEndpoint {
     private final IamApi iam;
     private final StsApi sts;
     private final OrganizationsApi organizations;
-    private final AuditTrail trail;
     private final KmsApi kms;
 
-    ServiceEndpoint(IamApi iam, StsApi sts, OrganizationsApi organizations, AuditTrail trail) {
-        this(iam, sts, organizations, trail, null);
-    }
-
-    ServiceEndpoint(IamApi iam, StsApi sts, OrganizationsApi organizations, AuditTrail trail, KmsApi kms) {
-        this.iam = iam;
-        this.sts = sts;
-        this.organizations = organizations;
-        this.trail = trail;
-        this.kms = kms;
-    }
-
-    /** The same endpoint recording into {@code trail} (the trail is built after the services). */
-    ServiceEndpoint withTrail(AuditTrail trail) {
-        return new ServiceEndpoint(iam, sts, organizations, trail, kms);
-    }
-
-    /** The same endpoint also serving the key service (KMS JSON 1.1). */
-    ServiceEndpoint withKms(KmsApi api) {
-        return new ServiceEndpoint(iam, sts, organizations, trail, api);
+    ServiceEndpoint(IamApi iam, StsApi sts, OrganizationsApi organizations, KmsApi kms) {
+        this.iam = java.util.Objects.requireNonNull(iam);
+        this.sts = java.util.Objects.requireNonNull(sts);
+        this.organizations = java.util.Objects.requireNonNull(organizations);
+        this.kms = java.util.Objects.requireNonNull(kms);
     }
 
     static boolean serves(String service) {
@@ -94,26 +73,21 @@ final class ServiceEndpoint {
                 && type.get(0).toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
-    void handle(
-            Request request,
-            Response response,
-            Callback callback,
-            String requestId,
-            Authenticated auth,
-            Map<String, List<String>> headers,
-            String rawQuery,
-            Trail.Draft draft,
-            String service)
-            throws IOException {
+    /** Handles one call to {@code service}, authenticated as {@code auth}, and answers it through the exchange. */
+    void handle(Exchange x, Authenticated auth, String service) throws IOException {
+        Request request = x.request();
+        String requestId = x.requestId();
+        Map<String, List<String>> headers = x.headers();
+        Trail.Draft draft = x.draft();
         byte[] body;
         try {
             body = BodyLimits.readForm(auth.body(), headers);
         } catch (BodyLimits.Refused e) {
-            refuse(response, callback, requestId, rawQuery, draft, service, e);
+            refuse(x, service, e);
             return;
         }
         if ("kms".equals(service)) {
-            handleKms(request, response, callback, requestId, auth, headers, draft, body);
+            handleKms(x, auth, body);
             return;
         }
         String action;
@@ -125,7 +99,7 @@ final class ServiceEndpoint {
             action = t.substring(t.indexOf('.') + 1);
             params = Map.of();
         } else {
-            params = QueryRequest.parseForm(rawQuery, body);
+            params = QueryRequest.parseForm(x.rawQuery(), body);
             action = params.getOrDefault("Action", "");
         }
         boolean readOnly = action.startsWith("Get")
@@ -182,24 +156,20 @@ final class ServiceEndpoint {
             errorMessage = IamErrorCode.SERVICE_FAILURE.defaultMessage();
             out = errorBody(service, error, "Receiver", errorMessage, requestId);
         }
-        RequestFacts facts = draft.done(
-                status, error == null ? trailResponse : Map.of(), body.length, out.length, error, errorMessage);
-        if (error == null && !readOnly) trail.recordDurably(facts);
-        else trail.record(facts);
-        write(response, callback, service, status, out, requestId);
+        reply(
+                x,
+                service,
+                error == null
+                        ? Exchange.Reply.ok(status, Map.of(), out, body.length, trailResponse)
+                        : Exchange.Reply.error(status, Map.of(), out, body.length, error, errorMessage));
     }
 
     /** A KMS call: its JSON answer, and its CloudTrail record (key id, encryption context; never key material). */
-    private void handleKms(
-            Request request,
-            Response response,
-            Callback callback,
-            String requestId,
-            Authenticated auth,
-            Map<String, List<String>> headers,
-            Trail.Draft draft,
-            byte[] body) {
-        String action = target(headers);
+    private void handleKms(Exchange x, Authenticated auth, byte[] body) {
+        Request request = x.request();
+        String requestId = x.requestId();
+        Trail.Draft draft = x.draft();
+        String action = target(x.headers());
         KmsApi.TrailFacts facts = new KmsApi.TrailFacts();
         boolean readOnly = KmsApi.readOnly(action);
         int status = 200;
@@ -207,8 +177,6 @@ final class ServiceEndpoint {
         String error = null;
         String errorMessage = null;
         try {
-            if (kms == null)
-                throw new KmsException(KmsException.UNKNOWN_OPERATION, "The key service is not available.");
             if (auth.principal().isAnonymous()) {
                 throw new KmsException(
                         "MissingAuthenticationTokenException", "Request is missing Authentication Token");
@@ -233,11 +201,12 @@ final class ServiceEndpoint {
         Map<String, com.fasterxml.jackson.databind.JsonNode> documents = Map.copyOf(facts.documents);
         draft.documents(() -> documents);
         draft.additional(facts.additional);
-        RequestFacts rf = draft.done(
-                status, error == null ? facts.response : Map.of(), body.length, out.length, error, errorMessage);
-        if (error == null && !readOnly) trail.recordDurably(rf);
-        else trail.record(rf);
-        write(response, callback, "kms", status, out, requestId);
+        reply(
+                x,
+                "kms",
+                error == null
+                        ? Exchange.Reply.ok(status, Map.of(), out, body.length, facts.response)
+                        : Exchange.Reply.error(status, Map.of(), out, body.length, error, errorMessage));
     }
 
     private static String target(Map<String, List<String>> headers) {
@@ -248,22 +217,14 @@ final class ServiceEndpoint {
     }
 
     /** A body refused before it was read (too large, stalled, cut short): answered and recorded with no parameters. */
-    private void refuse(
-            Response response,
-            Callback callback,
-            String requestId,
-            String rawQuery,
-            Trail.Draft draft,
-            String service,
-            BodyLimits.Refused e) {
+    private static void refuse(Exchange x, String service, BodyLimits.Refused e) {
         String action = json(service)
                 ? ""
-                : QueryRequest.parseForm(rawQuery, new byte[0]).getOrDefault("Action", "");
-        draft.serviceCall(service, action.isEmpty() || action.length() > 128 ? "Unknown" : action, false, Map.of());
+                : QueryRequest.parseForm(x.rawQuery(), new byte[0]).getOrDefault("Action", "");
+        x.draft().serviceCall(service, action.isEmpty() || action.length() > 128 ? "Unknown" : action, false, Map.of());
         String code = json(service) && !e.code.endsWith("Exception") ? e.code + "Exception" : e.code;
-        byte[] out = errorBody(service, code, "Sender", e.getMessage(), requestId);
-        trail.record(draft.done(e.status, Map.of(), 0, out.length, code, e.getMessage()));
-        write(response, callback, service, e.status, out, requestId);
+        byte[] out = errorBody(service, code, "Sender", e.getMessage(), x.requestId());
+        reply(x, service, Exchange.Reply.error(e.status, Map.of(), out, 0, code, e.getMessage()));
     }
 
     static byte[] errorBody(String service, String code, String type, String message, String requestId) {
@@ -275,13 +236,17 @@ final class ServiceEndpoint {
         };
     }
 
-    static void write(Response response, Callback callback, String service, int status, byte[] body, String requestId) {
-        response.setStatus(status);
-        response.getHeaders().put("x-amzn-RequestId", requestId);
-        response.getHeaders().put("Content-Type", json(service) ? "application/x-amz-json-1.1" : "text/xml");
-        response.getHeaders().put("Content-Length", Integer.toString(body.length));
-        S3Handler.closeIfBodyUnread(response);
-        response.write(true, ByteBuffer.wrap(body), callback);
+    /**
+     * Answers through the exchange in the service's protocol: the request id as {@code x-amzn-RequestId}, XML for the
+     * Query protocol, JSON 1.1 for Organizations and KMS.
+     */
+    static void reply(Exchange x, String service, Exchange.Reply r) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("x-amzn-RequestId", x.requestId());
+        headers.put("Content-Type", json(service) ? "application/x-amz-json-1.1" : "text/xml");
+        headers.putAll(r.headers());
+        x.reply(new Exchange.Reply(
+                r.status(), headers, r.body(), r.bytesIn(), r.trailResponse(), r.errorCode(), r.errorMessage()));
     }
 
     /** CloudTrail writes IAM/STS request parameters in lower camel case (userName, policyArn...). */

@@ -85,6 +85,11 @@ final class Trail {
         private Map<String, Object> additional = Map.of();
         private String key;
         private String signatureVersion = Authenticated.SIGV4;
+        /** Set by {@link #event}: an event named by its front door, not by the routed operation. */
+        private Event event;
+
+        /** What {@link #event} names. */
+        private record Event(String bucket, String key, boolean management) {}
 
         Draft(
                 Request request,
@@ -131,6 +136,39 @@ final class Trail {
                             d -> d.sslSession() == null ? null : d.sslSession().getProtocol())
                     .orElse(null);
             this.cipherSuite = ssl.map(EndPoint.SslSessionData::cipherSuite).orElse(null);
+        }
+
+        /** A draft of another event from the same connection and principal: a new request id, now. */
+        private Draft(Draft d, String requestId) {
+            this.request = d.request;
+            this.requestId = requestId;
+            this.hostId = d.hostId;
+            this.op = d.op;
+            this.target = d.target;
+            this.region = d.region;
+            this.readOnly = d.readOnly;
+            this.parameters.putAll(d.parameters);
+            this.sourceIp = d.sourceIp;
+            this.userAgent = d.userAgent;
+            this.authMethod = d.authMethod;
+            this.claimedKeyId = d.claimedKeyId;
+            this.tlsVersion = d.tlsVersion;
+            this.cipherSuite = d.cipherSuite;
+            this.service = d.service;
+            this.eventName = d.eventName;
+            this.principal = d.principal;
+            this.accessKeyId = d.accessKeyId;
+            this.key = d.key;
+            this.signatureVersion = d.signatureVersion;
+            this.event = d.event;
+        }
+
+        /**
+         * A draft for a later event of the same origin (a background job's writes, recorded after the request has
+         * completed): connection facts and principal as taken while the request was in flight.
+         */
+        Draft again(String newRequestId) {
+            return new Draft(this, newRequestId);
         }
 
         void authenticated(Authenticated auth) {
@@ -205,6 +243,30 @@ final class Trail {
             parameters.putAll(params);
         }
 
+        /**
+         * Makes this the record of an event its front door names (the console's sign-in, restores, IAM calls): service,
+         * name, resources, parameters and kind as given; response elements as handed to {@link #done}.
+         */
+        void event(
+                String service,
+                String eventName,
+                String bucket,
+                String key,
+                Map<String, String> params,
+                boolean readOnly,
+                boolean management) {
+            this.service = service;
+            this.eventName = eventName;
+            this.readOnly = readOnly;
+            this.event = new Event(bucket, key, management);
+            parameters.clear();
+            parameters.putAll(params);
+        }
+
+        String requestId() {
+            return requestId;
+        }
+
         /** The HTTP request and its routed operation, for the server access log line. */
         Request request() {
             return request;
@@ -225,12 +287,14 @@ final class Trail {
             responseHeaders.forEach((k, v) -> {
                 // IAM/STS calls hand over their responseElements as they are; S3 calls only the headers CloudTrail
                 // shows.
-                if (!"s3".equals(service)) response.put(k, v);
+                if (!"s3".equals(service) || event != null) response.put(k, v);
                 else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
             });
             // Another service's REST path (Roles Anywhere's /trustanchor/{id}) is no bucket or key: a management event.
             boolean s3 = "s3".equals(service);
-            boolean management = !s3 || op.managementEvent(target.bucket() != null, key != null);
+            boolean management = event != null
+                    ? event.management()
+                    : !s3 || op.managementEvent(target.bucket() != null, key != null);
             String name = eventName != null ? eventName : op == Operation.NOT_IMPLEMENTED ? "Unknown" : op.awsName();
             return RequestFacts.builder()
                     .time(time)
@@ -243,8 +307,8 @@ final class Trail {
                     .accessKeyId(accessKeyId == null ? "" : accessKeyId)
                     .sourceIp(sourceIp)
                     .userAgent(userAgent)
-                    .bucket(s3 ? target.bucket() : null)
-                    .key(s3 ? key : null)
+                    .bucket(event != null ? event.bucket() : s3 ? target.bucket() : null)
+                    .key(event != null ? event.key() : s3 ? key : null)
                     .requestParameters(Map.copyOf(parameters))
                     .responseElements(Map.copyOf(response))
                     .status(status)
