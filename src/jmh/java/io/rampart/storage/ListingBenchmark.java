@@ -49,15 +49,13 @@ public class ListingBenchmark {
         db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
         store = new SqliteMetadataStore(db, blob -> {});
         store.createBucket(new Bucket(BUCKET, "owner", "us-east-1", 0, "", false, "{}"));
-        ObjectMeta meta = new ObjectMeta(
-                Map.of("Content-Type", "application/octet-stream"),
-                Map.of(),
-                Map.of(),
-                null,
-                List.of(),
-                Map.of(),
-                null,
-                null);
+        ObjectMeta meta = ObjectMeta.builder()
+                .contentHeaders(Map.of("Content-Type", "application/octet-stream"))
+                .userMetadata(Map.of())
+                .checksums(Map.of())
+                .partSizes(List.of())
+                .tags(Map.of())
+                .build();
         store.putObject(
                 new ObjectVersion(
                         BUCKET,

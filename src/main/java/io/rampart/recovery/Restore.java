@@ -501,7 +501,7 @@ public final class Restore {
                         0,
                         "",
                         now,
-                        new ObjectMeta(null, null, null, null, null, null, null, null),
+                        ObjectMeta.empty(),
                         List.of(),
                         null,
                         writer.arn(),

@@ -28,10 +28,6 @@ record BucketSettings(
         CorsConfiguration cors,
         WebsiteConfiguration website) {
 
-    BucketSettings(DefaultEncryption encryption, LockConfiguration objectLock) {
-        this(encryption, objectLock, null, null, null, null, null, null, null, null, null, null, null);
-    }
-
     /**
      * Object Ownership and the bucket's ACL: {@code objectOwnership} null means BucketOwnerEnforced (what every bucket
      * had before ownership controls could be set), "" that the controls were deleted (ACLs enabled, writers own their
@@ -41,20 +37,7 @@ record BucketSettings(
 
     /** With these ownership controls and bucket ACL. */
     BucketSettings withOwnership(Ownership o) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                o,
-                tags,
-                cors,
-                website);
+        return copy().ownership(o).build();
     }
 
     boolean blocksPublicAcls() {
@@ -67,74 +50,22 @@ record BucketSettings(
 
     /** With these bucket tags; null removes them (GetBucketTagging then answers NoSuchTagSet). */
     BucketSettings withTags(java.util.Map<String, String> t) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                t,
-                cors,
-                website);
+        return copy().tags(t).build();
     }
 
     /** With this CORS configuration; null removes it. */
     BucketSettings withCors(CorsConfiguration c) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                c,
-                website);
+        return copy().cors(c).build();
     }
 
     /** With this website configuration; null removes it. */
     BucketSettings withWebsite(WebsiteConfiguration w) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                w);
+        return copy().website(w).build();
     }
 
     /** With this replication configuration; null removes it. */
     BucketSettings withReplication(ReplicationConfiguration r) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                r,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().replication(r).build();
     }
 
     /** S3 Block Public Access, bucket level: the four switches of PublicAccessBlockConfiguration. */
@@ -145,20 +76,7 @@ record BucketSettings(
             boolean restrictPublicBuckets) {}
 
     BucketSettings withPublicAccessBlock(PublicAccess p) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                p,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().publicAccessBlock(p).build();
     }
 
     boolean blocksPublicPolicy() {
@@ -182,38 +100,12 @@ record BucketSettings(
 
     /** With these event notification targets; null removes them. */
     BucketSettings withNotification(NotificationConfiguration n) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                n,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().notification(n).build();
     }
 
     /** With server access logging to this target; null turns it off. */
     BucketSettings withLogging(Logging l) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                l,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().logging(l).build();
     }
 
     private static final ObjectMapper JSON =
@@ -252,7 +144,7 @@ record BucketSettings(
 
     /** Settings of a new bucket: SSE-S3 by default and, unless the server allows it, SSE-C blocked (as AWS since April 2026). */
     static BucketSettings forNewBucket(boolean blockSseC) {
-        return new BucketSettings(defaultEncryption(blockSseC), null);
+        return new Copy().encryption(defaultEncryption(blockSseC)).build();
     }
 
     static DefaultEncryption defaultEncryption(boolean blockSseC) {
@@ -302,91 +194,144 @@ record BucketSettings(
     }
 
     BucketSettings withEncryption(DefaultEncryption e) {
-        return new BucketSettings(
-                e,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().encryption(e).build();
     }
 
     BucketSettings withObjectLock(LockConfiguration l) {
-        return new BucketSettings(
-                encryption,
-                l,
-                lifecycle,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().objectLock(l).build();
     }
 
     /** With these lifecycle rules; null removes the lifecycle configuration. */
     BucketSettings withLifecycle(LifecycleConfiguration l) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                l,
-                mfaDelete,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().lifecycle(l).build();
     }
 
     /** MfaDelete as GetBucketVersioning reports it: null (never set), "Enabled" or "Disabled". */
     BucketSettings withMfaDelete(String state) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                state,
-                policy,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().mfaDelete(state).build();
     }
 
     /** With this bucket policy text; null removes the policy. */
     BucketSettings withPolicy(String p) {
-        return new BucketSettings(
-                encryption,
-                objectLock,
-                lifecycle,
-                mfaDelete,
-                p,
-                logging,
-                notification,
-                publicAccessBlock,
-                replication,
-                ownership,
-                tags,
-                cors,
-                website);
+        return copy().policy(p).build();
+    }
+
+    /** A copy to change: each {@code withX} copies the settings once and changes one part. */
+    private Copy copy() {
+        Copy c = new Copy();
+        c.encryption = encryption;
+        c.objectLock = objectLock;
+        c.lifecycle = lifecycle;
+        c.mfaDelete = mfaDelete;
+        c.policy = policy;
+        c.logging = logging;
+        c.notification = notification;
+        c.publicAccessBlock = publicAccessBlock;
+        c.replication = replication;
+        c.ownership = ownership;
+        c.tags = tags;
+        c.cors = cors;
+        c.website = website;
+        return c;
+    }
+
+    /** The settings being changed by one {@code withX}. */
+    private static final class Copy {
+        private DefaultEncryption encryption;
+        private LockConfiguration objectLock;
+        private LifecycleConfiguration lifecycle;
+        private String mfaDelete;
+        private String policy;
+        private Logging logging;
+        private NotificationConfiguration notification;
+        private PublicAccess publicAccessBlock;
+        private ReplicationConfiguration replication;
+        private Ownership ownership;
+        private java.util.Map<String, String> tags;
+        private CorsConfiguration cors;
+        private WebsiteConfiguration website;
+
+        Copy encryption(DefaultEncryption encryption) {
+            this.encryption = encryption;
+            return this;
+        }
+
+        Copy objectLock(LockConfiguration objectLock) {
+            this.objectLock = objectLock;
+            return this;
+        }
+
+        Copy lifecycle(LifecycleConfiguration lifecycle) {
+            this.lifecycle = lifecycle;
+            return this;
+        }
+
+        Copy mfaDelete(String mfaDelete) {
+            this.mfaDelete = mfaDelete;
+            return this;
+        }
+
+        Copy policy(String policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        Copy logging(Logging logging) {
+            this.logging = logging;
+            return this;
+        }
+
+        Copy notification(NotificationConfiguration notification) {
+            this.notification = notification;
+            return this;
+        }
+
+        Copy publicAccessBlock(PublicAccess publicAccessBlock) {
+            this.publicAccessBlock = publicAccessBlock;
+            return this;
+        }
+
+        Copy replication(ReplicationConfiguration replication) {
+            this.replication = replication;
+            return this;
+        }
+
+        Copy ownership(Ownership ownership) {
+            this.ownership = ownership;
+            return this;
+        }
+
+        Copy tags(java.util.Map<String, String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        Copy cors(CorsConfiguration cors) {
+            this.cors = cors;
+            return this;
+        }
+
+        Copy website(WebsiteConfiguration website) {
+            this.website = website;
+            return this;
+        }
+
+        BucketSettings build() {
+            return new BucketSettings(
+                    encryption,
+                    objectLock,
+                    lifecycle,
+                    mfaDelete,
+                    policy,
+                    logging,
+                    notification,
+                    publicAccessBlock,
+                    replication,
+                    ownership,
+                    tags,
+                    cors,
+                    website);
+        }
     }
 
     boolean mfaDeleteEnabled() {

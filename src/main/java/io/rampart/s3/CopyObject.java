@@ -149,15 +149,16 @@ final class CopyObject {
                     ? null
                     : ctx.sse().seal(dataKey, destKey, call, dest, call.key()).envelope();
             // A copy is one object: multipart part boundaries are not carried over.
-            ObjectMeta meta = new ObjectMeta(
-                    content,
-                    user,
-                    sm.partSizes().isEmpty() ? sm.checksums() : Map.of(),
-                    "FULL_OBJECT",
-                    List.of(),
-                    tags,
-                    storageClass,
-                    envelope);
+            ObjectMeta meta = ObjectMeta.builder()
+                    .contentHeaders(content)
+                    .userMetadata(user)
+                    .checksums(sm.partSizes().isEmpty() ? sm.checksums() : Map.of())
+                    .checksumType("FULL_OBJECT")
+                    .partSizes(List.of())
+                    .tags(tags)
+                    .storageClass(storageClass)
+                    .encryption(envelope)
+                    .build();
             String etag;
             if (destKey.isPresent()) etag = Sse.opaqueEtag();
             else if (!sm.partSizes().isEmpty()

@@ -270,7 +270,7 @@ public final class LifecycleWorker implements AutoCloseable {
                             0,
                             "",
                             now,
-                            new ObjectMeta(null, null, null, null, null, null, null, null),
+                            ObjectMeta.empty(),
                             List.of(),
                             null,
                             LIFECYCLE_PRINCIPAL,

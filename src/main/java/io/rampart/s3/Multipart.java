@@ -76,17 +76,18 @@ final class Multipart {
             checksums.put(algorithm, "");
         }
         String checksumType = checksumType(algorithm, call.header("x-amz-checksum-type"));
-        ObjectMeta meta = new ObjectMeta(
-                        ObjectHeaders.contentHeaders(call),
-                        ObjectHeaders.userMetadata(call),
-                        checksums,
-                        checksumType,
-                        List.of(),
-                        ObjectHeaders.taggingHeader(call),
-                        ObjectHeaders.storageClass(call),
-                        key.envelope(),
-                        lock.forNewVersion(call, b))
-                .withAcl(Acls.forNewObject(ctx, call, b));
+        ObjectMeta meta = ObjectMeta.builder()
+                .contentHeaders(ObjectHeaders.contentHeaders(call))
+                .userMetadata(ObjectHeaders.userMetadata(call))
+                .checksums(checksums)
+                .checksumType(checksumType)
+                .partSizes(List.of())
+                .tags(ObjectHeaders.taggingHeader(call))
+                .storageClass(ObjectHeaders.storageClass(call))
+                .encryption(key.envelope())
+                .lock(lock.forNewVersion(call, b))
+                .acl(Acls.forNewObject(ctx, call, b))
+                .build();
         byte[] id = new byte[24];
         RANDOM.nextBytes(id);
         String uploadId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
@@ -399,17 +400,18 @@ final class Multipart {
                                     + " checksum mode. The complete request must use the same checksum mode.");
                 });
         String objectChecksumType = composite.isPresent() ? um.checksumType() : null;
-        ObjectMeta meta = new ObjectMeta(
-                        um.contentHeaders(),
-                        um.userMetadata(),
-                        composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()),
-                        objectChecksumType,
-                        sizes,
-                        um.tags(),
-                        um.storageClass(),
-                        um.encryption(),
-                        um.lock())
-                .withAcl(um.acl());
+        ObjectMeta meta = ObjectMeta.builder()
+                .contentHeaders(um.contentHeaders())
+                .userMetadata(um.userMetadata())
+                .checksums(composite.map(c -> Map.of(c.getKey(), c.getValue())).orElse(Map.of()))
+                .checksumType(objectChecksumType)
+                .partSizes(sizes)
+                .tags(um.tags())
+                .storageClass(um.storageClass())
+                .encryption(um.encryption())
+                .lock(um.lock())
+                .acl(um.acl())
+                .build();
         ObjectVersion v = new ObjectVersion(
                 b.name(),
                 u.key(),

@@ -59,17 +59,18 @@ final class Objects {
             Sse.DataKey key = ctx.sse().newDataKey(call, b, call.key(), customer);
             StoredData data = StoredData.store(ctx.blobs(), call.body(), length, true, key.key());
             try {
-                ObjectMeta meta = new ObjectMeta(
-                                content,
-                                user,
-                                call.verifiedChecksums(),
-                                "FULL_OBJECT",
-                                List.of(),
-                                tags,
-                                storageClass,
-                                key.envelope(),
-                                lockState)
-                        .withAcl(acl);
+                ObjectMeta meta = ObjectMeta.builder()
+                        .contentHeaders(content)
+                        .userMetadata(user)
+                        .checksums(call.verifiedChecksums())
+                        .checksumType("FULL_OBJECT")
+                        .partSizes(List.of())
+                        .tags(tags)
+                        .storageClass(storageClass)
+                        .encryption(key.envelope())
+                        .lock(lockState)
+                        .acl(acl)
+                        .build();
                 String etag = customer.isPresent() ? Sse.opaqueEtag() : data.md5Hex();
                 ObjectVersion v = new ObjectVersion(
                         b.name(),
@@ -254,7 +255,7 @@ final class Objects {
                 0,
                 "",
                 ctx.now(),
-                new ObjectMeta(null, null, null, null, null, null, null, null),
+                ObjectMeta.empty(),
                 List.of(),
                 null,
                 call.principal().arn(),

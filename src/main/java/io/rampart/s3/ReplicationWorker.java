@@ -322,8 +322,9 @@ public final class ReplicationWorker implements AutoCloseable {
         // Already there: the previous attempt wrote it, then stopped before recording so.
         if (meta.version(name, v.key(), v.versionId()).isPresent()) return;
         if (v.deleteMarker()) {
-            ObjectMeta markerMeta = new ObjectMeta(null, null, null, null, null, null, null, null)
-                    .withReplicationStatus(ReplicatingMetadataStore.REPLICA);
+            ObjectMeta markerMeta = ObjectMeta.builder()
+                    .replicationStatus(ReplicatingMetadataStore.REPLICA)
+                    .build();
             meta.putObject(
                     new ObjectVersion(
                             name,
@@ -354,17 +355,18 @@ public final class ReplicationWorker implements AutoCloseable {
             ObjectMeta m = v.meta();
             String storageClass =
                     r.destination().storageClass() != null ? r.destination().storageClass() : m.storageClass();
-            ObjectMeta replicaMeta = new ObjectMeta(
-                    m.contentHeaders(),
-                    m.userMetadata(),
-                    m.checksums(),
-                    m.checksumType(),
-                    m.partSizes(),
-                    m.tags(),
-                    storageClass,
-                    replicaKey.envelope(),
-                    dest.objectLock() ? m.lock() : null,
-                    ReplicatingMetadataStore.REPLICA);
+            ObjectMeta replicaMeta = ObjectMeta.builder()
+                    .contentHeaders(m.contentHeaders())
+                    .userMetadata(m.userMetadata())
+                    .checksums(m.checksums())
+                    .checksumType(m.checksumType())
+                    .partSizes(m.partSizes())
+                    .tags(m.tags())
+                    .storageClass(storageClass)
+                    .encryption(replicaKey.envelope())
+                    .lock(dest.objectLock() ? m.lock() : null)
+                    .replicationStatus(ReplicatingMetadataStore.REPLICA)
+                    .build();
             meta.putObject(
                     new ObjectVersion(
                             name,

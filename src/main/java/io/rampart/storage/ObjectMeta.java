@@ -50,141 +50,137 @@ public record ObjectMeta(
         storageClass = storageClass == null ? "STANDARD" : storageClass;
     }
 
-    /** Metadata without an ACL of its own. */
-    public ObjectMeta(
-            Map<String, String> contentHeaders,
-            Map<String, String> userMetadata,
-            Map<String, String> checksums,
-            String checksumType,
-            List<Long> partSizes,
-            Map<String, String> tags,
-            String storageClass,
-            Encryption encryption,
-            LockState lock,
-            String replicationStatus) {
-        this(
-                contentHeaders,
-                userMetadata,
-                checksums,
-                checksumType,
-                partSizes,
-                tags,
-                storageClass,
-                encryption,
-                lock,
-                replicationStatus,
-                null);
+    /** Metadata with nothing set: no headers, metadata, checksums or tags, STANDARD storage, no encryption. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Metadata without a replication status. */
-    public ObjectMeta(
-            Map<String, String> contentHeaders,
-            Map<String, String> userMetadata,
-            Map<String, String> checksums,
-            String checksumType,
-            List<Long> partSizes,
-            Map<String, String> tags,
-            String storageClass,
-            Encryption encryption,
-            LockState lock) {
-        this(
-                contentHeaders,
-                userMetadata,
-                checksums,
-                checksumType,
-                partSizes,
-                tags,
-                storageClass,
-                encryption,
-                lock,
-                null);
+    /** No metadata at all: a delete marker's. */
+    public static ObjectMeta empty() {
+        return builder().build();
     }
 
-    /** Metadata without Object Lock state (the common case). */
-    public ObjectMeta(
-            Map<String, String> contentHeaders,
-            Map<String, String> userMetadata,
-            Map<String, String> checksums,
-            String checksumType,
-            List<Long> partSizes,
-            Map<String, String> tags,
-            String storageClass,
-            Encryption encryption) {
-        this(contentHeaders, userMetadata, checksums, checksumType, partSizes, tags, storageClass, encryption, null);
+    /** A builder holding this metadata, to change some of it. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.contentHeaders = contentHeaders;
+        b.userMetadata = userMetadata;
+        b.checksums = checksums;
+        b.checksumType = checksumType;
+        b.partSizes = partSizes;
+        b.tags = tags;
+        b.storageClass = storageClass;
+        b.encryption = encryption;
+        b.lock = lock;
+        b.replicationStatus = replicationStatus;
+        b.acl = acl;
+        return b;
     }
 
     public ObjectMeta withTags(Map<String, String> newTags) {
-        return new ObjectMeta(
-                contentHeaders,
-                userMetadata,
-                checksums,
-                checksumType,
-                partSizes,
-                newTags,
-                storageClass,
-                encryption,
-                lock,
-                replicationStatus,
-                acl);
+        return toBuilder().tags(newTags).build();
     }
 
     public ObjectMeta withEncryption(Encryption e) {
-        return new ObjectMeta(
-                contentHeaders,
-                userMetadata,
-                checksums,
-                checksumType,
-                partSizes,
-                tags,
-                storageClass,
-                e,
-                lock,
-                replicationStatus,
-                acl);
+        return toBuilder().encryption(e).build();
     }
 
     public ObjectMeta withLock(LockState l) {
-        return new ObjectMeta(
-                contentHeaders,
-                userMetadata,
-                checksums,
-                checksumType,
-                partSizes,
-                tags,
-                storageClass,
-                encryption,
-                l,
-                replicationStatus,
-                acl);
+        return toBuilder().lock(l).build();
     }
 
     public ObjectMeta withAcl(AccessControlList a) {
-        return new ObjectMeta(
-                contentHeaders,
-                userMetadata,
-                checksums,
-                checksumType,
-                partSizes,
-                tags,
-                storageClass,
-                encryption,
-                lock,
-                replicationStatus,
-                a);
+        return toBuilder().acl(a).build();
     }
 
     public ObjectMeta withReplicationStatus(String status) {
-        return new ObjectMeta(
-                contentHeaders,
-                userMetadata,
-                checksums,
-                checksumType,
-                partSizes,
-                tags,
-                storageClass,
-                encryption,
-                lock,
-                status,
-                acl);
+        return toBuilder().replicationStatus(status).build();
+    }
+
+    /** Names each part once; what is not set is absent (the canonical constructor's defaults). */
+    public static final class Builder {
+        private Map<String, String> contentHeaders;
+        private Map<String, String> userMetadata;
+        private Map<String, String> checksums;
+        private String checksumType;
+        private List<Long> partSizes;
+        private Map<String, String> tags;
+        private String storageClass;
+        private Encryption encryption;
+        private LockState lock;
+        private String replicationStatus;
+        private AccessControlList acl;
+
+        private Builder() {}
+
+        public Builder contentHeaders(Map<String, String> contentHeaders) {
+            this.contentHeaders = contentHeaders;
+            return this;
+        }
+
+        public Builder userMetadata(Map<String, String> userMetadata) {
+            this.userMetadata = userMetadata;
+            return this;
+        }
+
+        public Builder checksums(Map<String, String> checksums) {
+            this.checksums = checksums;
+            return this;
+        }
+
+        public Builder checksumType(String checksumType) {
+            this.checksumType = checksumType;
+            return this;
+        }
+
+        public Builder partSizes(List<Long> partSizes) {
+            this.partSizes = partSizes;
+            return this;
+        }
+
+        public Builder tags(Map<String, String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        public Builder storageClass(String storageClass) {
+            this.storageClass = storageClass;
+            return this;
+        }
+
+        public Builder encryption(Encryption encryption) {
+            this.encryption = encryption;
+            return this;
+        }
+
+        public Builder lock(LockState lock) {
+            this.lock = lock;
+            return this;
+        }
+
+        public Builder replicationStatus(String replicationStatus) {
+            this.replicationStatus = replicationStatus;
+            return this;
+        }
+
+        public Builder acl(AccessControlList acl) {
+            this.acl = acl;
+            return this;
+        }
+
+        public ObjectMeta build() {
+            return new ObjectMeta(
+                    contentHeaders,
+                    userMetadata,
+                    checksums,
+                    checksumType,
+                    partSizes,
+                    tags,
+                    storageClass,
+                    encryption,
+                    lock,
+                    replicationStatus,
+                    acl);
+        }
     }
 }

@@ -27,7 +27,7 @@ class ReplicationRulesTest {
                 0,
                 "",
                 0,
-                new ObjectMeta(null, null, null, null, null, tags, null, null),
+                ObjectMeta.builder().tags(tags).build(),
                 List.of(),
                 null,
                 null,

@@ -47,15 +47,15 @@ abstract class MetadataStoreContract {
     private static final long T0 = 1_700_000_000_000L;
 
     private static ObjectMeta meta() {
-        return new ObjectMeta(
-                Map.of("Content-Type", "text/plain"),
-                Map.of(),
-                Map.of(),
-                "FULL_OBJECT",
-                List.of(),
-                Map.of(),
-                "STANDARD",
-                null);
+        return ObjectMeta.builder()
+                .contentHeaders(Map.of("Content-Type", "text/plain"))
+                .userMetadata(Map.of())
+                .checksums(Map.of())
+                .checksumType("FULL_OBJECT")
+                .partSizes(List.of())
+                .tags(Map.of())
+                .storageClass("STANDARD")
+                .build();
     }
 
     private static ObjectVersion inline(String bucket, String key, String versionId, String data) {
@@ -231,15 +231,15 @@ abstract class MetadataStoreContract {
         bucket("b", "Enabled");
         store.putObject(inline("b", "k", "v1", "one"), Precondition.NONE);
         store.putObject(inline("b", "k", "v2", "two"), Precondition.NONE);
-        ObjectMeta tagged = new ObjectMeta(
-                meta().contentHeaders(),
-                Map.of(),
-                Map.of(),
-                "FULL_OBJECT",
-                List.of(),
-                Map.of("colour", "blue"),
-                "GLACIER_IR",
-                null);
+        ObjectMeta tagged = ObjectMeta.builder()
+                .contentHeaders(meta().contentHeaders())
+                .userMetadata(Map.of())
+                .checksums(Map.of())
+                .checksumType("FULL_OBJECT")
+                .partSizes(List.of())
+                .tags(Map.of("colour", "blue"))
+                .storageClass("GLACIER_IR")
+                .build();
         assertThat(store.updateMeta("b", "k", "v1", m -> tagged)).isPresent();
         assertThat(store.version("b", "k", "v1").orElseThrow().meta().tags()).containsEntry("colour", "blue");
         assertThat(store.current("b", "k").orElseThrow().meta().tags()).isEmpty();

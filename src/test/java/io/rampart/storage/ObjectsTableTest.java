@@ -21,15 +21,16 @@ class ObjectsTableTest {
     private static final String SHA256 = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=";
 
     private static ObjectMeta meta(Map<String, String> checksums, String storageClass) {
-        return new ObjectMeta(
-                Map.of("Content-Type", "text/plain"),
-                Map.of("colour", "blue"),
-                checksums,
-                "FULL_OBJECT",
-                List.of(),
-                Map.of(),
-                storageClass,
-                new Encryption(Encryption.SSE_S3, "c2VhbGVk", null, null));
+        return ObjectMeta.builder()
+                .contentHeaders(Map.of("Content-Type", "text/plain"))
+                .userMetadata(Map.of("colour", "blue"))
+                .checksums(checksums)
+                .checksumType("FULL_OBJECT")
+                .partSizes(List.of())
+                .tags(Map.of())
+                .storageClass(storageClass)
+                .encryption(new Encryption(Encryption.SSE_S3, "c2VhbGVk", null, null))
+                .build();
     }
 
     /** Checksums in an order that is neither alphabetical nor Map.of's: listings must keep the stored order. */
@@ -247,15 +248,16 @@ class ObjectsTableTest {
                 "b",
                 "k",
                 null,
-                m -> new ObjectMeta(
-                        m.contentHeaders(),
-                        m.userMetadata(),
-                        Map.of("CRC32C", "AAAAAA=="),
-                        m.checksumType(),
-                        m.partSizes(),
-                        m.tags(),
-                        "STANDARD_IA",
-                        m.encryption()));
+                m -> ObjectMeta.builder()
+                        .contentHeaders(m.contentHeaders())
+                        .userMetadata(m.userMetadata())
+                        .checksums(Map.of("CRC32C", "AAAAAA=="))
+                        .checksumType(m.checksumType())
+                        .partSizes(m.partSizes())
+                        .tags(m.tags())
+                        .storageClass("STANDARD_IA")
+                        .encryption(m.encryption())
+                        .build());
         ListEntry e = store.listObjects("b", "", null, null, 10).entries().getFirst();
         assertThat(e.storageClass()).isEqualTo("STANDARD_IA");
         assertThat(e.checksumAlgorithms()).containsExactly("CRC32C");
