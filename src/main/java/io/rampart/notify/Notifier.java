@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns successful object writes and deletes into S3 event messages for the buckets' notification targets and queues
@@ -121,7 +122,7 @@ public final class Notifier {
      * itself. Returns once it is committed.
      */
     public void lifecycleExpiration(
-            String bucket, String key, String versionId, boolean deleteMarker, java.time.Instant time) {
+            String bucket, String key, @Nullable String versionId, boolean deleteMarker, java.time.Instant time) {
         Optional<NotificationConfiguration.Owned> config = config(bucket);
         if (config.isEmpty()) return;
         String name = deleteMarker ? "LifecycleExpiration:DeleteMarkerCreated" : "LifecycleExpiration:Delete";
@@ -188,8 +189,8 @@ public final class Notifier {
             NotificationConfiguration.Owned c,
             String key,
             long size,
-            String etag,
-            String versionId) {
+            @Nullable String etag,
+            @Nullable String versionId) {
         String principalId =
                 f.principal().isAnonymous() ? "anonymous" : f.principal().principalId();
         return new S3EventMessage.Event(

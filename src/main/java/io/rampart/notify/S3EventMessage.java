@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The S3 event message structure (eventVersion 2.1, one record per message), as AWS sends it to SQS, SNS and Lambda:
@@ -28,14 +29,14 @@ public final class S3EventMessage {
             String principalId,
             String sourceIp,
             String requestId,
-            String hostId,
-            String configurationId,
+            @Nullable String hostId,
+            @Nullable String configurationId,
             String bucket,
             String ownerCanonicalId,
             String key,
             long size,
-            String eTag,
-            String versionId,
+            @Nullable String eTag,
+            @Nullable String versionId,
             String sequencer) {}
 
     public static String json(Event e) {

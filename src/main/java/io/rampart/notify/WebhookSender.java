@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class WebhookSender implements AutoCloseable {
     private final Duration retryBase;
     private final Duration maxDelay;
     /** Created on the first delivery: building an HttpClient initialises TLS, which need not delay start-up. */
-    private volatile HttpClient http;
+    private volatile @Nullable HttpClient http;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();

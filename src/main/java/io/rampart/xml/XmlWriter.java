@@ -1,6 +1,7 @@
 package io.rampart.xml;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the XML documents of the AWS wire protocols. Element order and names are the caller's; this class only
@@ -47,7 +48,7 @@ public final class XmlWriter {
     }
 
     /** A leaf element; a null value writes nothing, so optional fields are one call. */
-    public XmlWriter element(String name, String value) {
+    public XmlWriter element(String name, @Nullable String value) {
         if (value == null) return this;
         out.append('<').append(name).append('>');
         escape(value, false);
@@ -77,7 +78,7 @@ public final class XmlWriter {
      * {@code s} with every character XML 1.0 cannot carry at all (controls other than tab, CR and LF, U+FFFE, U+FFFF,
      * lone surrogates) replaced by U+FFFD: for documents, such as errors, that must parse everywhere.
      */
-    public static String xml10(String s) {
+    public static @Nullable String xml10(@Nullable String s) {
         if (s == null) return null;
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
