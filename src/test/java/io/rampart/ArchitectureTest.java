@@ -124,4 +124,24 @@ class ArchitectureTest {
     void packagesFormNoCycles() {
         slices().matching("io.rampart.(*)..").should().beFreeOfCycles().check(classes);
     }
+
+    /**
+     * The front doors on the port (S3, admin API, IAM/STS/Organizations/KMS, Roles Anywhere, console) record requests
+     * only through the request exchange: the trail is handed to {@code http.Exchanges} by the composition root alone.
+     */
+    @Test
+    void frontDoorsRecordOnlyThroughTheExchange() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.rampart.http..")
+                .and()
+                .doNotHaveFullyQualifiedName("io.rampart.http.Exchanges")
+                .and()
+                .doNotHaveFullyQualifiedName("io.rampart.http.Rampart")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.rampart.audit.AuditTrail")
+                .because("verify, authorise, handle, record and respond are one exchange (docs/architecture.md)")
+                .check(classes);
+    }
 }
