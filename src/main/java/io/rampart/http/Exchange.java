@@ -180,12 +180,6 @@ final class Exchange {
         return headers;
     }
 
-    /** The first value of a request header, or null. */
-    String header(String name) {
-        List<String> v = headers.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
-    }
-
     private static Map<String, List<String>> headers(Request request) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (HttpField f : request.getHeaders()) {
