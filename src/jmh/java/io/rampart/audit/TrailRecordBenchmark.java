@@ -60,6 +60,45 @@ public class TrailRecordBenchmark {
             true,
             false);
 
+    /** A PutObject's record: what it replaced is a map in additionalEventData (x-rampart-replaced). */
+    private final RequestFacts put = new RequestFacts(
+            get.time(),
+            get.requestId(),
+            get.hostId(),
+            "s3",
+            "PutObject",
+            "us-east-1",
+            get.principal(),
+            get.accessKeyId(),
+            get.sourceIp(),
+            get.userAgent(),
+            get.bucket(),
+            get.key(),
+            get.requestParameters(),
+            Map.of("x-amz-server-side-encryption", "AES256"),
+            200,
+            null,
+            null,
+            4096,
+            0,
+            "QueryString",
+            null,
+            null,
+            false,
+            false,
+            Map.of(),
+            Map.of("x-rampart-replaced", Map.of("existed", true, "encryption", "SSE-S3")));
+
+    @Benchmark
+    public byte[] treePut() {
+        return RecordBounds.bounded(records.of(put));
+    }
+
+    @Benchmark
+    public byte[] streamedPut() {
+        return records.line(put);
+    }
+
     @Benchmark
     public byte[] tree() {
         return RecordBounds.bounded(records.of(get));

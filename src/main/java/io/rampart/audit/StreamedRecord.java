@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * {@link CloudTrailRecord#of} written straight to a {@link JsonGenerator}, field for field in the same order, so a
  * request's record costs no tree. Only for records {@link RecordBounds} would leave as they are: any string or name it
- * would cut, a record over its size, configuration documents, nested response elements or structured additional data
- * send the record back to the tree path ({@link #write} returns null), which stays the one definition of the shape;
+ * would cut, a record over its size, configuration documents, nested response elements or additional data other than
+ * scalars and maps of them send the record back to the tree path ({@link #write} returns null), which stays the one definition of the shape;
  * {@code StreamedRecordTest} holds the two to the same bytes.
  */
 final class StreamedRecord {
@@ -45,11 +45,7 @@ final class StreamedRecord {
     static byte[] write(CloudTrailRecord records, RequestFacts f, String eventId) {
         if (!f.documents().isEmpty()) return null;
         for (Map.Entry<String, Object> e : f.additional().entrySet()) {
-            Object v = e.getValue();
-            if (OWN_EXTRA.contains(e.getKey())
-                    || !(v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long)) {
-                return null;
-            }
+            if (OWN_EXTRA.contains(e.getKey()) || !streamable(e.getValue(), 0)) return null;
         }
         boolean nullResponse = (f.readOnly() && "s3".equals(f.service()))
                 || f.responseElements().isEmpty();
@@ -118,14 +114,8 @@ final class StreamedRecord {
         g.writeNumberField("bytesTransferredOut", f.bytesOut());
         for (Map.Entry<String, Object> e : f.additional().entrySet()) {
             if (CloudTrailRecord.KMS_KEY_ARN.equals(e.getKey())) continue;
-            String k = name(e.getKey());
-            switch (e.getValue()) {
-                case String s -> text(g, k, s);
-                case Boolean b -> g.writeBooleanField(k, b);
-                case Integer i -> g.writeNumberField(k, i);
-                case Long l -> g.writeNumberField(k, l);
-                default -> throw new NeedsTree();
-            }
+            g.writeFieldName(name(e.getKey()));
+            value(g, e.getValue());
         }
         g.writeEndObject();
         text(g, "requestID", f.requestId());
@@ -223,6 +213,40 @@ final class StreamedRecord {
         }
         if (invokedByS3) g.writeStringField("invokedBy", CloudTrailRecord.INVOKED_BY_S3);
         g.writeEndObject();
+    }
+
+    /**
+     * Strings, booleans, ints, longs, and maps of them with string keys (what the writes note, e.g. what a PUT
+     * replaced), which {@code valueToTree} turns into the same JSON in the map's order; anything else goes the tree way.
+     */
+    private static boolean streamable(Object v, int depth) {
+        if (v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long) return true;
+        if (!(v instanceof Map<?, ?> m) || depth >= 4) return false;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String) || !streamable(e.getValue(), depth + 1)) return false;
+        }
+        return true;
+    }
+
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        switch (v) {
+            case String s -> {
+                if (RecordBounds.clean(s) != null) throw new NeedsTree();
+                g.writeString(s);
+            }
+            case Boolean b -> g.writeBoolean(b);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    g.writeFieldName(name((String) e.getKey()));
+                    value(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            default -> throw new NeedsTree();
+        }
     }
 
     /** A name RecordBounds keeps as it is. */

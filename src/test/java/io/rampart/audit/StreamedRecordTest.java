@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -127,6 +128,15 @@ class StreamedRecordTest {
                 "TLSv1.3",
                 false,
                 Map.of("replacedVersionId", "null", "replacedSize", 4096L, "overwrote", true, "parts", 3)));
+        // what a PUT notes it replaced: a map of scalars, in the map's order
+        Map<String, Object> replaced = new LinkedHashMap<>();
+        replaced.put("existed", true);
+        replaced.put("encryption", "SSE-S3");
+        replaced.put("size", 4096L);
+        replaced.put("nested", Map.of("parts", 2));
+        assertSameAsTree(facts(
+                "s3", "PutObject", USER, "127.0.0.1", "b", "k", params("b", "k"), Map.of("x-amz-version-id", "v2"),
+                null, null, false, Map.of("x-rampart-replaced", replaced, "x-rampart-copy-source", Map.of())));
         assertSameAsTree(facts(
                 "s3",
                 "DeleteObjects",
@@ -259,7 +269,7 @@ class StreamedRecordTest {
                 null,
                 null,
                 false,
-                Map.of("replaced", Map.of("versionId", "v1")));
+                Map.of("replaced", List.of("v1", "v2")));
         assertThat(StreamedRecord.write(RECORDS, structured, "id")).isNull();
         // ... and line() still writes them, bounded
         String line = new String(
