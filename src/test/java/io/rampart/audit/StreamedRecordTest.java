@@ -135,8 +135,18 @@ class StreamedRecordTest {
         replaced.put("size", 4096L);
         replaced.put("nested", Map.of("parts", 2));
         assertSameAsTree(facts(
-                "s3", "PutObject", USER, "127.0.0.1", "b", "k", params("b", "k"), Map.of("x-amz-version-id", "v2"),
-                null, null, false, Map.of("x-rampart-replaced", replaced, "x-rampart-copy-source", Map.of())));
+                "s3",
+                "PutObject",
+                USER,
+                "127.0.0.1",
+                "b",
+                "k",
+                params("b", "k"),
+                Map.of("x-amz-version-id", "v2"),
+                null,
+                null,
+                false,
+                Map.of("x-rampart-replaced", replaced, "x-rampart-copy-source", Map.of())));
         assertSameAsTree(facts(
                 "s3",
                 "DeleteObjects",
