@@ -21,6 +21,7 @@ import io.rampart.s3.S3Service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -43,10 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class S3Handler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(S3Handler.class);
-    /** Request and host ids are unique, not secret: no SecureRandom (NativePRNG, a lock and a read) per request. */
-    private static java.util.Random idRandom() {
-        return java.util.concurrent.ThreadLocalRandom.current();
-    }
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SigV4Verifier verifier;
     private final S3Service s3;
@@ -142,7 +140,7 @@ public final class S3Handler extends Handler.Abstract {
 
     static String newRequestId() {
         byte[] b = new byte[8];
-        idRandom().nextBytes(b);
+        RANDOM.nextBytes(b);
         return HexFormat.of().withUpperCase().formatHex(b);
     }
 
@@ -150,7 +148,7 @@ public final class S3Handler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String requestId = newRequestId();
         byte[] id2 = new byte[32];
-        idRandom().nextBytes(id2);
+        RANDOM.nextBytes(id2);
         response.getHeaders().put("x-amz-request-id", requestId);
         response.getHeaders().put("x-amz-id-2", Base64.getEncoder().encodeToString(id2));
         response.getHeaders().put("Server", "Rampart");
