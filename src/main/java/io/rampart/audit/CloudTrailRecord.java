@@ -1,5 +1,7 @@
 package io.rampart.audit;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,12 +22,18 @@ import java.util.UUID;
  */
 public final class CloudTrailRecord {
     public static final String EVENT_VERSION = "1.11";
-    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Its buffers come from one shared pool: Jackson's default pool is per thread, and request threads are virtual
+     * (one per request), so each record would allocate its generator's buffers afresh.
+     */
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .build());
     /** CloudTrail's eventTime: ISO-8601 to the second, UTC. */
     public static final DateTimeFormatter EVENT_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     /** Never written even if a caller passed them: the SSE-C key itself (only its algorithm and MD5 are facts). */
-    private static final Set<String> SECRET_PARAMETERS = Set.of(
+    static final Set<String> SECRET_PARAMETERS = Set.of(
             "x-amz-server-side-encryption-customer-key",
             "x-amz-copy-source-server-side-encryption-customer-key",
             "x-amz-security-token",
@@ -55,6 +63,25 @@ public final class CloudTrailRecord {
     }
 
     public ObjectNode of(RequestFacts f) {
+        return of(f, EventIds.next());
+    }
+
+    /**
+     * The record of {@code f} as the trail writes it: {@link RecordBounds#bounded} of {@link #of}, byte for byte, but
+     * written straight to a generator when nothing in it needs bounding or nesting (every request's case), and through
+     * the tree otherwise.
+     */
+    public byte[] line(RequestFacts f) {
+        String eventId = EventIds.next();
+        byte[] streamed = StreamedRecord.write(this, f, eventId);
+        return streamed != null ? streamed : RecordBounds.bounded(of(f, eventId));
+    }
+
+    String accountId() {
+        return accountId;
+    }
+
+    ObjectNode of(RequestFacts f, String eventId) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("eventVersion", EVENT_VERSION);
         r.set("userIdentity", userIdentity(f.principal(), f.accessKeyId()));
@@ -109,7 +136,7 @@ public final class CloudTrailRecord {
             if (!KMS_KEY_ARN.equals(k)) extra.set(k, JSON.valueToTree(v));
         });
         r.put("requestID", f.requestId());
-        r.put("eventID", UUID.randomUUID().toString());
+        r.put("eventID", eventId);
         r.put("readOnly", f.readOnly());
         if (f.bucket() != null) {
             ArrayNode res = resources(f.bucket(), f.key());
@@ -173,7 +200,7 @@ public final class CloudTrailRecord {
         r.put(
                 "requestID",
                 UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT));
-        r.put("eventID", UUID.randomUUID().toString());
+        r.put("eventID", EventIds.next());
         r.put("readOnly", false);
         if (bucket != null) r.set("resources", resources(bucket, key));
         r.put("eventType", "AwsServiceEvent");
@@ -262,14 +289,14 @@ public final class CloudTrailRecord {
     }
 
     /** arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION → arn:aws:iam::ACCOUNT:role/NAME. */
-    private static String roleArn(String assumedRoleArn) {
+    static String roleArn(String assumedRoleArn) {
         String[] parts = assumedRoleArn.split(":", 6);
         if (parts.length < 6 || !parts[5].startsWith("assumed-role/")) return assumedRoleArn;
         return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + Principal.roleNameOf(assumedRoleArn);
     }
 
     /** S3 shows SDK user agents in brackets ("[aws-sdk-java/2.x ...]"). */
-    private static String userAgent(RequestFacts f) {
+    static String userAgent(RequestFacts f) {
         String ua = f.userAgent() == null ? "" : f.userAgent();
         if (!"s3".equals(f.service()) || ua.startsWith("[")) return ua;
         return "[" + ua + "]";
@@ -292,7 +319,7 @@ public final class CloudTrailRecord {
     }
 
     /** bucketName, Host, key first, as AWS lists them; the rest alphabetically. */
-    private static int parameterOrder(String a, String b) {
+    static int parameterOrder(String a, String b) {
         return Integer.compare(rank(a), rank(b)) != 0 ? Integer.compare(rank(a), rank(b)) : a.compareTo(b);
     }
 

@@ -257,18 +257,22 @@ public final class TrailWriter implements AuditTrail {
 
     @Override
     public void record(RequestFacts facts) {
-        append(records.of(facts), false);
+        append(records.line(facts), false);
     }
 
     @Override
     public void recordDurably(RequestFacts facts) {
-        append(records.of(facts), true);
+        append(records.line(facts), true);
     }
 
     /** Appends an already-built record (internal events); with {@code durable}, returns once it is on disk. */
     public void append(ObjectNode record, boolean durable) {
         // Bounded here, where every record passes: no client can write a record a reader cannot take.
-        byte[] json = RecordBounds.bounded(record);
+        append(RecordBounds.bounded(record), durable);
+    }
+
+    /** A record's bounded JSON ({@link CloudTrailRecord#line}); {@code durable} as above. */
+    private void append(byte[] json, boolean durable) {
         byte[] line = new byte[json.length + 1];
         System.arraycopy(json, 0, line, 0, json.length);
         line[json.length] = '\n';

@@ -150,6 +150,8 @@ final class AwsChunkedDecoder extends InputStream {
         verifyChunkSignature();
         readTrailerSection();
         state = State.DONE;
+        // The chain is finished: its Mac goes back to the pool (a body that fails on the way simply drops it).
+        if (chain != null) chain.release();
     }
 
     private void endChunk() throws IOException {

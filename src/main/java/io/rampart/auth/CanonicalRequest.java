@@ -80,8 +80,22 @@ record CanonicalRequest(
     }
 
     static byte[] sha256(String text) {
-        return newSha256().digest(text.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        MessageDigest d = IDLE_SHA256.poll();
+        if (d == null) d = newSha256();
+        try {
+            return d.digest(bytes); // digest() resets it for the next user
+        } finally {
+            IDLE_SHA256.offer(d);
+        }
     }
+
+    /**
+     * Idle SHA-256 digests: MessageDigest.getInstance walks the provider list on every signature check (request threads
+     * are virtual, so a thread-local would be per request).
+     */
+    private static final java.util.concurrent.ArrayBlockingQueue<MessageDigest> IDLE_SHA256 =
+            new java.util.concurrent.ArrayBlockingQueue<>(64);
 
     static MessageDigest newSha256() {
         try {

@@ -50,6 +50,11 @@ final class ChunkSignatureChain {
         return advance(stringToSign, provided);
     }
 
+    /** Returns the Mac to the pool once the last signature was checked: the chain is not used after this. */
+    void release() {
+        SigningKeyCache.release(mac);
+    }
+
     private boolean advance(String stringToSign, String provided) {
         String computed = CanonicalRequest.HEX.formatHex(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
         previous = computed;

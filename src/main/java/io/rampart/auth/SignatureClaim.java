@@ -180,15 +180,42 @@ record SignatureClaim(
         return out;
     }
 
+    /**
+     * {@code yyyyMMdd'T'HHmmss'Z'} in UTC, strictly (what {@link #AMZ_DATE} accepts), or null; parsed by hand: every
+     * signed request passes here, and the formatter's general parser was ~3 % of a small GET's CPU.
+     */
     static Instant parseAmzDate(String text) {
-        if (text.length() != 16) {
+        if (text.length() != 16 || text.charAt(8) != 'T' || text.charAt(15) != 'Z') {
             return null;
         }
-        try {
-            return Instant.from(AMZ_DATE.parse(text));
-        } catch (DateTimeParseException e) {
+        int year = digits(text, 0, 4);
+        int month = digits(text, 4, 6);
+        int day = digits(text, 6, 8);
+        int hour = digits(text, 9, 11);
+        int minute = digits(text, 11, 13);
+        int second = digits(text, 13, 15);
+        if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
             return null;
         }
+        if (month < 1
+                || month > 12
+                || day < 1
+                || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return null;
+        }
+        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second);
+    }
+
+    /** The ASCII decimal number in {@code text[from, to)}, or -1 when any character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     private static Instant parseHttpDate(String text) {

@@ -86,6 +86,8 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
                 out.write(' ');
+            } else if (c < 0x80) {
+                out.write(c); // ASCII is its own UTF-8: no String and byte[] per character
             } else {
                 byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 if (Character.isHighSurrogate(c) && i + 1 < s.length()) {

@@ -11,8 +11,12 @@ import java.util.Map;
 final class MetadataJson {
     private MetadataJson() {}
 
-    static final ObjectMapper JSON =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Buffers from one shared pool: Jackson's default pool is per thread, and request threads are virtual. */
+    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
+                    .build())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
     static final TypeReference<List<Segment>> SEGMENTS = new TypeReference<>() {};
     static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 

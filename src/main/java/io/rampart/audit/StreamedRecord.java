@@ -1,0 +1,267 @@
+package io.rampart.audit;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.rampart.iam.Principal;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link CloudTrailRecord#of} written straight to a {@link JsonGenerator}, field for field in the same order, so a
+ * request's record costs no tree. Only for records {@link RecordBounds} would leave as they are: any string or name it
+ * would cut, a record over its size, configuration documents, nested response elements or additional data other than
+ * scalars and maps of them send the record back to the tree path ({@link #write} returns null), which stays the one definition of the shape;
+ * {@code StreamedRecordTest} holds the two to the same bytes.
+ */
+final class StreamedRecord {
+    /** The additionalEventData names the record writes itself: an additional entry of one of them goes the tree way. */
+    private static final Set<String> OWN_EXTRA = Set.of(
+            "SignatureVersion",
+            "CipherSuite",
+            "bytesTransferredIn",
+            "SSEApplied",
+            "AuthenticationMethod",
+            "x-amz-id-2",
+            "bytesTransferredOut");
+
+    /** Thrown (without a stack) when the record needs the tree path. */
+    private static final class NeedsTree extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NeedsTree() {
+            super(null, null, false, false);
+        }
+    }
+
+    private StreamedRecord() {}
+
+    /** The record's bytes, or null when it must be built as a tree (see the class comment). */
+    static byte[] write(CloudTrailRecord records, RequestFacts f, String eventId) {
+        if (!f.documents().isEmpty()) return null;
+        for (Map.Entry<String, Object> e : f.additional().entrySet()) {
+            if (OWN_EXTRA.contains(e.getKey()) || !streamable(e.getValue(), 0)) return null;
+        }
+        boolean nullResponse = (f.readOnly() && "s3".equals(f.service()))
+                || f.responseElements().isEmpty();
+        if (!nullResponse) {
+            for (String k : f.responseElements().keySet()) if (k.indexOf('.') >= 0) return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1536);
+        try (JsonGenerator g = CloudTrailRecord.JSON.getFactory().createGenerator(out)) {
+            body(records, f, eventId, nullResponse, g);
+        } catch (NeedsTree e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.size() > RecordBounds.MAX_RECORD_BYTES ? null : out.toByteArray();
+    }
+
+    private static void body(
+            CloudTrailRecord records, RequestFacts f, String eventId, boolean nullResponse, JsonGenerator g)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("eventVersion", CloudTrailRecord.EVENT_VERSION);
+        g.writeFieldName("userIdentity");
+        userIdentity(
+                f.principal(),
+                f.accessKeyId(),
+                CloudTrailRecord.INVOKED_BY_S3.equals(f.sourceIp()) && !"s3".equals(f.service()),
+                g);
+        g.writeStringField("eventTime", CloudTrailRecord.EVENT_TIME.format(f.time()));
+        text(g, "eventSource", f.service() + ".amazonaws.com");
+        text(g, "eventName", f.eventName());
+        text(g, "awsRegion", f.region());
+        text(g, "sourceIPAddress", f.sourceIp());
+        text(g, "userAgent", CloudTrailRecord.userAgent(f));
+        if (f.errorCode() != null) {
+            text(g, "errorCode", f.errorCode());
+            text(g, "errorMessage", f.errorMessage());
+        }
+        g.writeObjectFieldStart("requestParameters");
+        List<Map.Entry<String, String>> params =
+                new ArrayList<>(f.requestParameters().entrySet());
+        params.sort(Map.Entry.comparingByKey(CloudTrailRecord::parameterOrder));
+        for (Map.Entry<String, String> e : params) {
+            if (CloudTrailRecord.SECRET_PARAMETERS.contains(e.getKey().toLowerCase(Locale.ROOT))) continue;
+            text(g, name(e.getKey()), e.getValue());
+        }
+        g.writeEndObject();
+        if (nullResponse) {
+            g.writeNullField("responseElements");
+        } else {
+            g.writeObjectFieldStart("responseElements");
+            List<Map.Entry<String, String>> resp =
+                    new ArrayList<>(f.responseElements().entrySet());
+            resp.sort(Map.Entry.comparingByKey());
+            for (Map.Entry<String, String> e : resp) text(g, name(e.getKey()), e.getValue());
+            g.writeEndObject();
+        }
+        g.writeObjectFieldStart("additionalEventData");
+        if (f.authMethod() != null) g.writeStringField("SignatureVersion", "SigV4");
+        if (f.cipherSuite() != null) text(g, "CipherSuite", f.cipherSuite());
+        g.writeNumberField("bytesTransferredIn", f.bytesIn());
+        String sse = CloudTrailRecord.sseApplied(f);
+        if (sse != null) g.writeStringField("SSEApplied", sse);
+        if (f.authMethod() != null) text(g, "AuthenticationMethod", f.authMethod());
+        if (f.hostId() != null) text(g, "x-amz-id-2", f.hostId());
+        g.writeNumberField("bytesTransferredOut", f.bytesOut());
+        for (Map.Entry<String, Object> e : f.additional().entrySet()) {
+            if (CloudTrailRecord.KMS_KEY_ARN.equals(e.getKey())) continue;
+            g.writeFieldName(name(e.getKey()));
+            value(g, e.getValue());
+        }
+        g.writeEndObject();
+        text(g, "requestID", f.requestId());
+        g.writeStringField("eventID", eventId);
+        g.writeBooleanField("readOnly", f.readOnly());
+        if (f.bucket() != null) {
+            g.writeArrayFieldStart("resources");
+            if ("DeleteObjects".equals(f.eventName())) {
+                g.writeStartObject();
+                g.writeStringField("type", "AWS::S3::Object");
+                text(g, "ARNPrefix", "arn:aws:s3:::" + f.bucket() + "/");
+                g.writeEndObject();
+            }
+            if (f.key() != null) {
+                g.writeStartObject();
+                g.writeStringField("type", "AWS::S3::Object");
+                text(g, "ARN", "arn:aws:s3:::" + f.bucket() + "/" + f.key());
+                g.writeEndObject();
+            }
+            g.writeStartObject();
+            text(g, "accountId", records.accountId());
+            g.writeStringField("type", "AWS::S3::Bucket");
+            text(g, "ARN", "arn:aws:s3:::" + f.bucket());
+            g.writeEndObject();
+            g.writeEndArray();
+        } else if (f.additional().get(CloudTrailRecord.KMS_KEY_ARN) instanceof String keyArn) {
+            g.writeArrayFieldStart("resources");
+            g.writeStartObject();
+            String[] parts = keyArn.split(":", 6);
+            text(g, "accountId", parts.length == 6 ? parts[4] : records.accountId());
+            g.writeStringField("type", "AWS::KMS::Key");
+            text(g, "ARN", keyArn);
+            g.writeEndObject();
+            g.writeEndArray();
+        }
+        g.writeStringField("eventType", "AwsApiCall");
+        g.writeBooleanField("managementEvent", f.management());
+        text(g, "recipientAccountId", records.accountId());
+        g.writeStringField("eventCategory", f.management() ? "Management" : "Data");
+        String host = f.requestParameters().get("Host");
+        if (f.tlsVersion() != null || host != null) {
+            g.writeObjectFieldStart("tlsDetails");
+            if (f.tlsVersion() != null) {
+                text(g, "tlsVersion", f.tlsVersion());
+                text(g, "cipherSuite", f.cipherSuite());
+            }
+            if (host != null) text(g, "clientProvidedHostHeader", host);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    /** {@link CloudTrailRecord#userIdentity}, streamed. */
+    private static void userIdentity(Principal p, String claimedKeyId, boolean invokedByS3, JsonGenerator g)
+            throws IOException {
+        g.writeStartObject();
+        if (p == null || p.isAnonymous()) {
+            g.writeStringField("type", "AWSAccount");
+            g.writeStringField("principalId", "");
+            g.writeStringField("accountId", "anonymous");
+            if (claimedKeyId != null && !claimedKeyId.isEmpty()) text(g, "accessKeyId", claimedKeyId);
+        } else {
+            String keyId = claimedKeyId != null && !claimedKeyId.isEmpty() ? claimedKeyId : p.accessKeyId();
+            text(g, "type", p.type());
+            text(g, "principalId", p.principalId());
+            text(g, "arn", p.arn());
+            text(g, "accountId", p.accountId());
+            if (keyId != null && !keyId.isEmpty()) text(g, "accessKeyId", keyId);
+            if (!"AssumedRole".equals(p.type())
+                    && p.userName() != null
+                    && !p.userName().isEmpty()) {
+                text(g, "userName", p.userName());
+            }
+            if (p.sessionTokenIssued().isPresent()) {
+                g.writeObjectFieldStart("sessionContext");
+                if ("AssumedRole".equals(p.type())) {
+                    g.writeObjectFieldStart("sessionIssuer");
+                    g.writeStringField("type", "Role");
+                    String pid = p.principalId();
+                    text(g, "principalId", pid.contains(":") ? pid.substring(0, pid.indexOf(':')) : pid);
+                    text(g, "arn", CloudTrailRecord.roleArn(p.arn()));
+                    text(g, "accountId", p.accountId());
+                    text(g, "userName", Principal.roleNameOf(p.arn()));
+                    g.writeEndObject();
+                }
+                g.writeObjectFieldStart("attributes");
+                g.writeStringField(
+                        "creationDate",
+                        CloudTrailRecord.EVENT_TIME.format(
+                                Instant.ofEpochMilli(p.sessionTokenIssued().get())));
+                g.writeStringField("mfaAuthenticated", Boolean.toString(p.mfaAuthenticated()));
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+        }
+        if (invokedByS3) g.writeStringField("invokedBy", CloudTrailRecord.INVOKED_BY_S3);
+        g.writeEndObject();
+    }
+
+    /**
+     * Strings, booleans, ints, longs, and maps of them with string keys (what the writes note, e.g. what a PUT
+     * replaced), which {@code valueToTree} turns into the same JSON in the map's order; anything else goes the tree way.
+     */
+    private static boolean streamable(Object v, int depth) {
+        if (v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long) return true;
+        if (!(v instanceof Map<?, ?> m) || depth >= 4) return false;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String) || !streamable(e.getValue(), depth + 1)) return false;
+        }
+        return true;
+    }
+
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        switch (v) {
+            case String s -> {
+                if (RecordBounds.clean(s) != null) throw new NeedsTree();
+                g.writeString(s);
+            }
+            case Boolean b -> g.writeBoolean(b);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    g.writeFieldName(name((String) e.getKey()));
+                    value(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            default -> throw new NeedsTree();
+        }
+    }
+
+    /** A name RecordBounds keeps as it is. */
+    private static String name(String n) {
+        if (n.length() > RecordBounds.MAX_NAME || RecordBounds.clean(n) != null) throw new NeedsTree();
+        return n;
+    }
+
+    /** A string field (null as JSON null, as ObjectNode.put writes it) whose value RecordBounds keeps as it is. */
+    private static void text(JsonGenerator g, String name, String value) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+            return;
+        }
+        if (RecordBounds.clean(value) != null) throw new NeedsTree();
+        g.writeStringField(name, value);
+    }
+}
