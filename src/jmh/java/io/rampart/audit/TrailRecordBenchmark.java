@@ -58,7 +58,9 @@ public class TrailRecordBenchmark {
             null,
             null,
             true,
-            false);
+            false,
+            java.util.Map.of(),
+            java.util.Map.of());
 
     /** A PutObject's record: what it replaced is a map in additionalEventData (x-rampart-replaced). */
     private final RequestFacts put = new RequestFacts(

@@ -85,7 +85,9 @@ class ReadRecordsTest {
                 null,
                 null,
                 readOnly,
-                false);
+                false,
+                java.util.Map.of(),
+                java.util.Map.of());
     }
 
     private static List<String> keys(Path trailDir, String eventName) throws Exception {
