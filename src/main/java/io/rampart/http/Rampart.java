@@ -363,6 +363,12 @@ public final class Rampart implements AutoCloseable {
      * period), 1 s.
      */
     public static final Duration CLUSTER_CACHE_EXPIRY = Duration.ofMillis(500);
+    /**
+     * The lease of the queue workers (replication, webhook delivery) on several nodes: the holder renews it every
+     * third of it (and polls the queue as often, for work queued through other nodes); a survivor takes over this
+     * long after the holder died.
+     */
+    static final Duration QUEUE_LEASE = Duration.ofSeconds(6);
 
     private io.rampart.s3.PeriodicWorker clusterCaches;
 
@@ -477,8 +483,13 @@ public final class Rampart implements AutoCloseable {
             services = services.withKms(new io.rampart.kms.KmsApi(kms));
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
+            // This process's name in leases and queue claims (unique per run).
+            String node =
+                    java.util.UUID.randomUUID() + "@" + ProcessHandle.current().pid();
+            io.rampart.storage.Leases leases =
+                    db.shared() ? new io.rampart.storage.Leases(db, node, Clock.systemUTC()) : null;
             this.replication = new ReplicationWorker(
-                    meta, blobs, masterKey, new ReplicationQueue(db), config.replication(), Clock.systemUTC());
+                    meta, blobs, masterKey, new ReplicationQueue(db, node), config.replication(), Clock.systemUTC());
             ReplicatingMetadataStore replicating = new ReplicatingMetadataStore(meta, replication::wake);
             S3Service s3 = new S3Service(
                     replicating,
@@ -500,15 +511,12 @@ public final class Rampart implements AutoCloseable {
                     Clock.systemUTC(),
                     Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
-            if (db.shared()) {
-                // Several nodes: lifecycle passes and the window's purge run on the node holding their lease.
-                io.rampart.storage.Leases leases = new io.rampart.storage.Leases(
-                        db,
-                        java.util.UUID.randomUUID() + "@"
-                                + ProcessHandle.current().pid(),
-                        Clock.systemUTC());
+            if (leases != null) {
+                // Several nodes: background work runs once per cluster, on the node holding its lease.
                 lifecycle.leased(leases);
                 windowPurger.leased(leases);
+                kmsMaintenance.leased(leases);
+                replication.leased(leases, QUEUE_LEASE);
             }
             this.tls = config.tls() == null
                     ? null
@@ -531,7 +539,7 @@ public final class Rampart implements AutoCloseable {
             // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
             java.util.Map<String, java.net.URI> targets =
                     FindingAlerts.withTargets(config.monitoring().webhooks(), detection.webhooks());
-            EventQueue events = new EventQueue(db);
+            EventQueue events = new EventQueue(db, node);
             this.webhooks = new WebhookSender(
                     events,
                     targets,
@@ -539,6 +547,8 @@ public final class Rampart implements AutoCloseable {
                     config.monitoring().notifyRetryBase(),
                     Monitoring.MAX_RETRY_DELAY);
             openedSender = webhooks;
+            if (leases != null) webhooks.leased(leases, QUEUE_LEASE);
+            webhooks.start();
             FindingAlerts alerts = new FindingAlerts(detection.webhooks(), events, webhooks, Clock.systemUTC());
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(
                     trailWriter.records().detectorEvent(Instant.now(), config.region(), event, bucket, details), false);
