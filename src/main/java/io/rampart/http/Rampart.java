@@ -585,6 +585,7 @@ public final class Rampart implements AutoCloseable {
                         java.util.Map.of("accessKeyId", bootstrap.accessKeyId()),
                         null);
             }
+            if (leases != null) adminActions.leased(leases);
             adminActions.startDraining(
                     trailWriter,
                     config.region(),
