@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The owner's offline actions ({@code rampart admin} on the data directory) on their way to the audit trail. The trail
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
  * between the trail's write and the mark repeats the record with the same id, never loses it.
  */
 public final class AdminActions implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminActions.class);
     /** The records' eventSource: not an AWS service, Rampart's own break-glass command. */
     public static final String EVENT_SOURCE = "rampart.admin";
 
@@ -47,8 +49,8 @@ public final class AdminActions implements AutoCloseable {
             String agent) {}
 
     private final Database db;
-    private volatile io.rampart.s3.PeriodicWorker poller;
-    private volatile io.rampart.storage.Leases leases;
+    private volatile Thread poller;
+    private volatile boolean closed;
 
     public AdminActions(Database db) throws SQLException {
         this.db = db;
@@ -151,38 +153,40 @@ public final class AdminActions implements AutoCloseable {
     }
 
     /**
-     * Several nodes on one database: the table is drained by the node holding the lease "rampart-admin-actions", so
-     * each action reaches one node's trail once. Before {@link #startDraining}.
-     */
-    public void leased(io.rampart.storage.Leases leases) {
-        this.leases = leases;
-    }
-
-    /**
-     * Drains now, then every {@code everyMillis} on a {@link io.rampart.s3.PeriodicWorker} until {@link #close()};
-     * under a lease, only on the node holding it (its first pass as soon as it has it). Failures are logged and
+     * Drains now, then every {@code everyMillis} on a daemon thread until {@link #close()}. Failures are logged and
      * retried at the next pass: the rows stay pending.
      */
     public void startDraining(TrailWriter trail, String region, Consumer<List<Action>> onDrained, long everyMillis) {
-        io.rampart.storage.Leases l = leases;
-        if (l == null) drain(trail, region, onDrained);
-        Duration every = Duration.ofMillis(everyMillis);
-        io.rampart.s3.PeriodicWorker w = new io.rampart.s3.PeriodicWorker(
-                "rampart-admin-actions",
-                "moving the owner's offline admin actions into the audit trail",
-                l == null ? every : Duration.ZERO,
-                every,
-                () -> drain(trail, region, onDrained));
-        if (l != null) w.leased(l, "rampart-admin-actions", Duration.ofSeconds(6));
-        poller = w;
-        w.start();
+        drain(trail, region, onDrained);
+        poller = Thread.ofPlatform().daemon().name("rampart-admin-actions").start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(everyMillis);
+                    if (!closed) drain(trail, region, onDrained);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    if (!closed)
+                        log.error(
+                                "could not move the owner's offline admin actions into the audit trail; will retry", e);
+                }
+            }
+        });
     }
 
     /** Stops the poller (before the trail closes); pending rows wait for the next start. */
     @Override
     public void close() {
-        io.rampart.s3.PeriodicWorker w = poller;
-        if (w != null) w.close();
+        closed = true;
+        Thread t = poller;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -371,6 +371,7 @@ public final class Rampart implements AutoCloseable {
     static final Duration QUEUE_LEASE = Duration.ofSeconds(6);
 
     private io.rampart.s3.PeriodicWorker clusterCaches;
+    private io.rampart.s3.PeriodicWorker adminDrain;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -585,18 +586,24 @@ public final class Rampart implements AutoCloseable {
                         java.util.Map.of("accessKeyId", bootstrap.accessKeyId()),
                         null);
             }
-            if (leases != null) adminActions.leased(leases);
-            adminActions.startDraining(
-                    trailWriter,
-                    config.region(),
-                    actions -> {
-                        iam.forgetCached();
-                        actions.stream()
-                                .map(a -> a.request().get("findingId"))
-                                .filter(java.util.Objects::nonNull)
-                                .forEach(tailer::forget);
-                    },
-                    1000);
+            java.util.function.Consumer<java.util.List<io.rampart.audit.AdminActions.Action>> drained = actions -> {
+                iam.forgetCached();
+                actions.stream()
+                        .map(a -> a.request().get("findingId"))
+                        .filter(java.util.Objects::nonNull)
+                        .forEach(tailer::forget);
+            };
+            // Drained before serving, then every second; on several nodes by the holder of its lease only, so each
+            // action reaches one node's trail once.
+            if (leases == null) adminActions.drain(trailWriter, config.region(), drained);
+            this.adminDrain = new io.rampart.s3.PeriodicWorker(
+                    "rampart-admin-actions",
+                    "moving the owner's offline admin actions into the audit trail",
+                    leases == null ? Duration.ofSeconds(1) : Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    () -> adminActions.drain(trailWriter, config.region(), drained));
+            if (leases != null) adminDrain.leased(leases, "rampart-admin-actions", QUEUE_LEASE);
+            adminDrain.start();
             io.rampart.detect.InactiveAdminKeys.warning(
                             iam, findings, bootstrap.accountId(), bootstrap.accessKeyId(), config.dataDir())
                     .ifPresent(w -> log.error("\n{}", w));
@@ -740,6 +747,7 @@ public final class Rampart implements AutoCloseable {
                                     config.region(),
                                     Clock.systemUTC()))));
         } catch (Exception e) {
+            if (adminDrain != null) adminDrain.close();
             if (adminActions != null) adminActions.close();
             if (clusterCaches != null) clusterCaches.close();
             if (openedTrail != null) openedTrail.close();
@@ -1025,6 +1033,7 @@ public final class Rampart implements AutoCloseable {
         if (accessLog != null) accessLog.close();
         if (webhooks != null) webhooks.close();
         if (replication != null) replication.close();
+        if (adminDrain != null) adminDrain.close();
         if (adminActions != null) adminActions.close();
         if (windowPurger != null) windowPurger.close();
         if (kmsMaintenance != null) kmsMaintenance.close();

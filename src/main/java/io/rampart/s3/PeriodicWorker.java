@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * the loop goes on. Closing wakes the wait and lets a pass in progress stop at its next check of {@link #closed()}.
  *
  * <p>On a shared database a worker may run under a lease ({@link #leased(Leases, String, Duration)}): its passes
- * then run on one node of the cluster at a time, the lease is renewed before each pass (and at least every third of
- * its length), given up on close, and taken over by another node once it expires when its holder dies.
+ * then run on one node of the cluster at a time, the lease is renewed before each pass, given up on close, and taken
+ * over by another node once it expires when its holder dies.
  */
 public final class PeriodicWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeriodicWorker.class);
@@ -33,6 +33,7 @@ public final class PeriodicWorker implements AutoCloseable {
     private final Duration interval;
     private final Duration afterFailure;
     private final Pass pass;
+    private final boolean adaptive;
     private final Object monitor = new Object();
     private volatile boolean closed;
     private boolean woken;
@@ -43,15 +44,22 @@ public final class PeriodicWorker implements AutoCloseable {
 
     /** {@code what} names a pass in the log ("lifecycle pass"); the first pass runs {@code firstDelay} after start. */
     public PeriodicWorker(String threadName, String what, Duration firstDelay, Duration interval, Runnable pass) {
-        this(threadName, what, firstDelay, interval, interval, () -> {
+        this(threadName, what, firstDelay, interval, interval, false, () -> {
             pass.run();
             return interval;
         });
     }
 
     private PeriodicWorker(
-            String threadName, String what, Duration firstDelay, Duration interval, Duration afterFailure, Pass pass) {
+            String threadName,
+            String what,
+            Duration firstDelay,
+            Duration interval,
+            Duration afterFailure,
+            boolean adaptive,
+            Pass pass) {
         this.threadName = threadName;
+        this.adaptive = adaptive;
         this.what = what;
         this.firstDelay = firstDelay;
         this.interval = interval;
@@ -64,7 +72,7 @@ public final class PeriodicWorker implements AutoCloseable {
      * pass. For queues: the pass works through what is due and answers when the next task will be.
      */
     public static PeriodicWorker adaptive(String threadName, String what, Duration maxWait, Pass pass) {
-        return new PeriodicWorker(threadName, what, Duration.ZERO, maxWait, Duration.ofSeconds(1), pass);
+        return new PeriodicWorker(threadName, what, Duration.ZERO, maxWait, Duration.ofSeconds(1), true, pass);
     }
 
     /**
@@ -77,8 +85,9 @@ public final class PeriodicWorker implements AutoCloseable {
 
     /**
      * Runs passes only while this node holds the lease {@code name}, taken or renewed for {@code length} before each
-     * pass; a node without it asks again every third of the length, so it takes over within about 4/3 of the length
-     * after the holder died.
+     * pass. An adaptive worker renews, and a node without the lease asks again, every third of the length (so a
+     * survivor takes over within about 4/3 of it after the holder died); a fixed one at its interval, which must be
+     * shorter than the length.
      */
     public void leased(Leases leases, String name, Duration length) {
         this.lease = new Lease(leases, name, length);
@@ -133,8 +142,9 @@ public final class PeriodicWorker implements AutoCloseable {
                 wait = afterFailure.toMillis();
             }
             Lease l = lease;
-            // The holder renews, and a node without the lease asks for it, well within the lease's length.
-            if (l != null) wait = Math.min(wait, l.length().toMillis() / 3);
+            // A queue's holder renews (and polls for work queued through other nodes), and a node without the lease
+            // asks for it, well within the lease's length; a fixed pass renews at each pass (its lease outlasts it).
+            if (l != null && adaptive) wait = Math.min(wait, l.length().toMillis() / 3);
             if (!pause(Math.max(0, Math.min(wait, interval.toMillis())))) return;
         }
     }
