@@ -121,7 +121,7 @@ public final class WebhookSender implements AutoCloseable {
                 continue;
             }
             // Not due, or claimed by another node (its claim moved it ahead): its later messages wait behind it.
-            if (p.nextAttempt() > now || !queue.claim(p.id(), now)) {
+            if (p.nextAttempt() > now || !queue.claim(p.id(), clock.millis())) {
                 blocked.add(p.target());
                 nextDue = Math.min(nextDue, Math.max(p.nextAttempt(), now + 1));
                 continue;

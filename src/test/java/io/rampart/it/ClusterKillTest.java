@@ -105,6 +105,8 @@ class ClusterKillTest {
             stop.set(true);
             for (Future<?> f : load) f.get(60, TimeUnit.SECONDS);
             pool.shutdown();
+            String stats = acked.size() + " acknowledged writes (" + multiparts.get() + " multipart)";
+            System.out.println("ClusterKillTest: " + stats + ", " + failedCalls.get() + " calls failed");
 
             assertThat(wrong).as("reads that returned other bytes than written").isEmpty();
             assertThat(multiparts.get()).as("completed multipart uploads").isPositive();
