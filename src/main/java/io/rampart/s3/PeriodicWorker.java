@@ -157,7 +157,15 @@ public final class PeriodicWorker implements AutoCloseable {
             return true;
         }
         Leases.Hold hold = l.leases().acquire(l.name(), l.length());
-        if (hold == Leases.Hold.TAKEN && acquired != null) acquired.run();
+        if (hold == Leases.Hold.TAKEN && acquired != null) {
+            try {
+                acquired.run();
+            } catch (RuntimeException e) {
+                // Given up, so that the next attempt takes it again and runs the action again.
+                l.leases().release(l.name());
+                throw e;
+            }
+        }
         return hold != Leases.Hold.REFUSED;
     }
 
