@@ -111,8 +111,17 @@ final class AdminCommand implements Runnable {
         }
 
         static DataDir open(Path dir, Path masterKeyFile) throws Failure {
+            return open(dir, masterKeyFile, io.rampart.storage.MetadataLocation.SQLITE);
+        }
+
+        /** The same, with the metadata where the server keeps it: rampart.db in the directory, or PostgreSQL. */
+        static DataDir open(Path dir, Path masterKeyFile, io.rampart.storage.MetadataLocation location) throws Failure {
+            boolean sqlite = !(location instanceof io.rampart.storage.MetadataLocation.Postgres);
             Path dbFile = dir.resolve("rampart.db");
-            if (!Files.isRegularFile(dbFile)) throw new Failure("no Rampart data in " + dir + " (no rampart.db)");
+            if (sqlite && !Files.isRegularFile(dbFile))
+                throw new Failure("no Rampart data in " + dir + " (no rampart.db)");
+            // Named without its password (MetadataLocation.toString).
+            String where = sqlite ? dbFile.toString() : location.toString();
             String value;
             try {
                 value = ServerCommand.masterKey(masterKeyFile);
@@ -134,15 +143,15 @@ final class AdminCommand implements Runnable {
             }
             Database db;
             try {
-                db = SqliteMetadataStore.openDatabase(dbFile);
-            } catch (java.sql.SQLException e) {
-                throw new Failure("cannot open " + dbFile + ": " + e.getMessage());
+                db = sqlite ? SqliteMetadataStore.openDatabase(dbFile) : Database.open(location, dir);
+            } catch (java.sql.SQLException | StorageException e) {
+                throw new Failure("cannot open " + where + ": " + e.getMessage());
             }
             try {
                 IamStore iam = new IamStore(db, masterKey);
                 iam.verifyMasterKey();
                 String account =
-                        iam.primaryAccount().orElseThrow(() -> new IllegalStateException("no account in " + dbFile));
+                        iam.primaryAccount().orElseThrow(() -> new IllegalStateException("no account in " + where));
                 return new DataDir(dir, masterKey, db, iam, new FindingStore(db), new AdminActions(db), account);
             } catch (java.sql.SQLException | RuntimeException e) {
                 db.close();
@@ -185,6 +194,21 @@ final class AdminCommand implements Runnable {
                         + "<data-dir>/master.key; RAMPART_MASTER_KEY overrides both.")
         Path masterKeyFile;
 
+        @Option(
+                names = "--metadata",
+                paramLabel = "URL",
+                defaultValue = "${env:RAMPART_METADATA}",
+                description = "Where the server keeps the metadata, as its --metadata: sqlite (rampart.db in "
+                        + "--data-dir, the default) or postgresql://USER[:PASSWORD]@HOST:PORT/DB (env RAMPART_METADATA;"
+                        + " the password may instead come from --metadata-password-file or RAMPART_METADATA_PASSWORD).")
+        String metadata;
+
+        @Option(
+                names = "--metadata-password-file",
+                paramLabel = "FILE",
+                description = "File holding the PostgreSQL password for --metadata (first line).")
+        Path metadataPasswordFile;
+
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -210,7 +234,16 @@ final class AdminCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             terminal = out;
-            try (DataDir d = DataDir.open(dataDir, masterKeyFile)) {
+            io.rampart.storage.MetadataLocation location;
+            try {
+                location = ServerCommand.metadataLocation(
+                        metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
+            } catch (IllegalArgumentException | IOException e) {
+                err.println("rampart admin: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            try (DataDir d = DataDir.open(dataDir, masterKeyFile, location)) {
                 // What the command prints (a new secret included) is shown only once its record is durable.
                 StringWriter buffer = new StringWriter();
                 int exit;

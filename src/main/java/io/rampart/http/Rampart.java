@@ -363,8 +363,15 @@ public final class Rampart implements AutoCloseable {
      * period), 1 s.
      */
     public static final Duration CLUSTER_CACHE_EXPIRY = Duration.ofMillis(500);
+    /**
+     * The lease of the queue workers (replication, webhook delivery) on several nodes: the holder renews it every
+     * third of it (and polls the queue as often, for work queued through other nodes); a survivor takes over this
+     * long after the holder died.
+     */
+    static final Duration QUEUE_LEASE = Duration.ofSeconds(6);
 
     private io.rampart.s3.PeriodicWorker clusterCaches;
+    private io.rampart.s3.PeriodicWorker adminDrain;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -471,8 +478,13 @@ public final class Rampart implements AutoCloseable {
                     kms::maintenancePass);
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
+            // This process's name in leases and queue claims (unique per run).
+            String node =
+                    java.util.UUID.randomUUID() + "@" + ProcessHandle.current().pid();
+            io.rampart.storage.Leases leases =
+                    db.shared() ? new io.rampart.storage.Leases(db, node, Clock.systemUTC()) : null;
             this.replication = new ReplicationWorker(
-                    meta, blobs, masterKey, new ReplicationQueue(db), config.replication(), Clock.systemUTC());
+                    meta, blobs, masterKey, new ReplicationQueue(db, node), config.replication(), Clock.systemUTC());
             ReplicatingMetadataStore replicating = new ReplicatingMetadataStore(meta, replication::wake);
             S3Service s3 = new S3Service(
                     replicating,
@@ -494,15 +506,12 @@ public final class Rampart implements AutoCloseable {
                     Clock.systemUTC(),
                     Duration.ofSeconds(config.lifecycleDaySeconds()),
                     Duration.ofSeconds(config.lifecycleIntervalSeconds()));
-            if (db.shared()) {
-                // Several nodes: lifecycle passes and the window's purge run on the node holding their lease.
-                io.rampart.storage.Leases leases = new io.rampart.storage.Leases(
-                        db,
-                        java.util.UUID.randomUUID() + "@"
-                                + ProcessHandle.current().pid(),
-                        Clock.systemUTC());
+            if (leases != null) {
+                // Several nodes: background work runs once per cluster, on the node holding its lease.
                 lifecycle.leased(leases);
                 windowPurger.leased(leases);
+                kmsMaintenance.leased(leases);
+                replication.leased(leases, QUEUE_LEASE);
             }
             this.tls = config.tls() == null
                     ? null
@@ -525,7 +534,7 @@ public final class Rampart implements AutoCloseable {
             // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
             java.util.Map<String, java.net.URI> targets =
                     FindingAlerts.withTargets(config.monitoring().webhooks(), detection.webhooks());
-            EventQueue events = new EventQueue(db);
+            EventQueue events = new EventQueue(db, node);
             this.webhooks = new WebhookSender(
                     events,
                     targets,
@@ -533,6 +542,8 @@ public final class Rampart implements AutoCloseable {
                     config.monitoring().notifyRetryBase(),
                     Monitoring.MAX_RETRY_DELAY);
             openedSender = webhooks;
+            if (leases != null) webhooks.leased(leases, QUEUE_LEASE);
+            webhooks.start();
             FindingAlerts alerts = new FindingAlerts(detection.webhooks(), events, webhooks, Clock.systemUTC());
             Responder.Audit audit = (event, bucket, details) -> trailWriter.append(
                     trailWriter.records().detectorEvent(Instant.now(), config.region(), event, bucket, details), false);
@@ -569,17 +580,24 @@ public final class Rampart implements AutoCloseable {
                         java.util.Map.of("accessKeyId", bootstrap.accessKeyId()),
                         null);
             }
-            adminActions.startDraining(
-                    trailWriter,
-                    config.region(),
-                    actions -> {
-                        iam.forgetCached();
-                        actions.stream()
-                                .map(a -> a.request().get("findingId"))
-                                .filter(java.util.Objects::nonNull)
-                                .forEach(tailer::forget);
-                    },
-                    1000);
+            java.util.function.Consumer<java.util.List<io.rampart.audit.AdminActions.Action>> drained = actions -> {
+                iam.forgetCached();
+                actions.stream()
+                        .map(a -> a.request().get("findingId"))
+                        .filter(java.util.Objects::nonNull)
+                        .forEach(tailer::forget);
+            };
+            // Drained before serving, then every second; on several nodes by the holder of its lease only, so each
+            // action reaches one node's trail once.
+            if (leases == null) adminActions.drain(trailWriter, config.region(), drained);
+            this.adminDrain = new io.rampart.s3.PeriodicWorker(
+                    "rampart-admin-actions",
+                    "moving the owner's offline admin actions into the audit trail",
+                    leases == null ? Duration.ofSeconds(1) : Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    () -> adminActions.drain(trailWriter, config.region(), drained));
+            if (leases != null) adminDrain.leased(leases, "rampart-admin-actions", QUEUE_LEASE);
+            adminDrain.start();
             io.rampart.detect.InactiveAdminKeys.warning(
                             iam, findings, bootstrap.accountId(), bootstrap.accessKeyId(), config.dataDir())
                     .ifPresent(w -> log.error("\n{}", w));
@@ -730,6 +748,7 @@ public final class Rampart implements AutoCloseable {
                             notifications,
                             (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))));
         } catch (Exception e) {
+            if (adminDrain != null) adminDrain.close();
             if (adminActions != null) adminActions.close();
             if (clusterCaches != null) clusterCaches.close();
             if (openedTrail != null) openedTrail.close();
@@ -1015,6 +1034,7 @@ public final class Rampart implements AutoCloseable {
         if (accessLog != null) accessLog.close();
         if (webhooks != null) webhooks.close();
         if (replication != null) replication.close();
+        if (adminDrain != null) adminDrain.close();
         if (adminActions != null) adminActions.close();
         if (windowPurger != null) windowPurger.close();
         if (kmsMaintenance != null) kmsMaintenance.close();

@@ -1,25 +1,44 @@
 package io.rampart.notify;
 
 import io.rampart.storage.Database;
+import io.rampart.storage.DurableQueue;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The durable queue of event notifications waiting for delivery, in the server's SQLite database: an event is
  * committed before the request that caused it is acknowledged, and leaves the queue only once its target accepted it.
+ * Claims, retries and acknowledgements follow {@link DurableQueue} (one node delivers a message at a time).
  */
 public final class EventQueue {
 
     /** One queued message for one target. */
     public record Pending(long id, String target, String body, int attempts, long nextAttempt) {}
 
-    private final Database db;
+    /** How long a claim keeps other nodes off a message: longer than one delivery may take (15 s). */
+    static final Duration CLAIM = Duration.ofMinutes(1);
 
+    private final Database db;
+    private final DurableQueue rows;
+
+    /** A queue claimed as one node ("local"). */
     public EventQueue(Database db) throws SQLException {
+        this(db, "local");
+    }
+
+    /** {@code node}: this node's name in claims. */
+    public EventQueue(Database db, String node) throws SQLException {
         this.db = db;
+        this.rows = new DurableQueue(db, "notification_queue", node, CLAIM);
+    }
+
+    /** The rows' claim and retry rules. */
+    public DurableQueue rows() {
+        return rows;
     }
 
     /** Queues messages durably (one transaction); returns when committed. */
@@ -48,7 +67,8 @@ public final class EventQueue {
     public List<Pending> oldest(int limit) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, target, body, attempts, next_attempt FROM notification_queue ORDER BY id LIMIT ?")) {
+                    "SELECT id, target, body, attempts, next_attempt FROM notification_queue WHERE dead IS NULL"
+                            + " ORDER BY id LIMIT ?")) {
                 ps.setInt(1, limit);
                 List<Pending> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -62,36 +82,22 @@ public final class EventQueue {
         });
     }
 
+    /** Claims a due message for this node; false when another node has it or it is no longer due. */
+    public boolean claim(long id, long now) {
+        return rows.claim(id, now);
+    }
+
     public void delivered(long id) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM notification_queue WHERE id = ?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        rows.ack(id);
     }
 
     /** Records a failed attempt: the message is next tried at {@code nextAttempt}. */
     public void failed(long id, long nextAttempt) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE notification_queue SET attempts = attempts + 1, next_attempt = ? WHERE id = ?")) {
-                ps.setLong(1, nextAttempt);
-                ps.setLong(2, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        rows.retry(id, nextAttempt, null);
     }
 
     /** Messages waiting for delivery. */
     public long size() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM notification_queue");
-                    ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
+        return rows.length();
     }
 }

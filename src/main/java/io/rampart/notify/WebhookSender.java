@@ -1,5 +1,6 @@
 package io.rampart.notify;
 
+import io.rampart.s3.PeriodicWorker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,10 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers queued event messages to their webhooks, oldest first, one POST per message. A target that fails (not
  * 2xx, or unreachable) is retried with exponential back-off, and its later messages wait behind the failed one, so each
- * target sees its events in order; other targets are not held up. Messages are never dropped.
+ * target sees its events in order; other targets are not held up. Messages are never dropped. Runs on one
+ * {@link PeriodicWorker}; on several nodes, under a lease (one node delivers) and claiming each message before it is
+ * sent, so no message is posted by two nodes.
  */
 public final class WebhookSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
@@ -36,14 +36,10 @@ public final class WebhookSender implements AutoCloseable {
     /** Created on the first delivery: building an HttpClient initialises TLS, which need not delay start-up. */
     private volatile @Nullable HttpClient http;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Set<String> warnedUnknown = new HashSet<>();
-    private boolean signalled;
-    private volatile boolean closed;
-    private final Thread thread;
+    private final PeriodicWorker worker;
 
     private HttpClient http() {
         HttpClient h = http;
@@ -68,18 +64,31 @@ public final class WebhookSender implements AutoCloseable {
         this.clock = clock;
         this.retryBase = retryBase;
         this.maxDelay = maxDelay;
-        this.thread = Thread.ofPlatform().name("rampart-notify").daemon(true).start(this::run);
+        this.worker = PeriodicWorker.adaptive(
+                "rampart-notify",
+                "event notification delivery pass",
+                Duration.ofMinutes(1),
+                () -> Duration.ofMillis(pass()));
+        worker.interruptOnClose();
+        // Messages a stopped run (or a dead node) had claimed are due again once this node has the work.
+        worker.onAcquire(() -> queue.rows().releaseClaims(clock.millis()));
+    }
+
+    /**
+     * Delivers only while this node holds the lease "rampart-notify" (several nodes on one database); another node
+     * takes over within about {@code length} after the holder dies. Before {@link #start}.
+     */
+    public void leased(io.rampart.storage.Leases leases, Duration length) {
+        worker.leased(leases, "rampart-notify", length);
+    }
+
+    public void start() {
+        worker.start();
     }
 
     /** Tells the sender new messages are queued. */
     public void poke() {
-        lock.lock();
-        try {
-            signalled = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        worker.wake();
     }
 
     public long delivered() {
@@ -90,27 +99,6 @@ public final class WebhookSender implements AutoCloseable {
         return failures.get();
     }
 
-    private void run() {
-        while (!closed) {
-            long sleepMillis;
-            try {
-                sleepMillis = pass();
-            } catch (RuntimeException e) {
-                log.error("event notification delivery pass failed", e);
-                sleepMillis = 1_000;
-            }
-            lock.lock();
-            try {
-                if (!signalled && !closed) wake.await(sleepMillis, TimeUnit.MILLISECONDS);
-                signalled = false;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
     /** One pass over the queue; returns how long to sleep before the next (until the earliest retry is due). */
     private long pass() {
         List<EventQueue.Pending> pending = queue.oldest(BATCH);
@@ -119,7 +107,7 @@ public final class WebhookSender implements AutoCloseable {
         long nextDue = Long.MAX_VALUE;
         Map<String, Integer> sent = new HashMap<>();
         for (EventQueue.Pending p : pending) {
-            if (closed) return 0;
+            if (worker.closed()) return 0;
             if (blocked.contains(p.target())) continue;
             URI url = targets.get(p.target());
             if (url == null) {
@@ -133,9 +121,10 @@ public final class WebhookSender implements AutoCloseable {
                 blocked.add(p.target());
                 continue;
             }
-            if (p.nextAttempt() > now) {
+            // Not due, or claimed by another node (its claim moved it ahead): its later messages wait behind it.
+            if (p.nextAttempt() > now || !queue.claim(p.id(), clock.millis())) {
                 blocked.add(p.target());
-                nextDue = Math.min(nextDue, p.nextAttempt());
+                nextDue = Math.min(nextDue, Math.max(p.nextAttempt(), now + 1));
                 continue;
             }
             if (send(url, p.body())) {
@@ -163,9 +152,7 @@ public final class WebhookSender implements AutoCloseable {
     }
 
     long backoff(int attempts) {
-        long base = retryBase.toMillis();
-        long d = attempts >= 30 ? Long.MAX_VALUE : base << Math.min(attempts, 30);
-        return Math.min(d <= 0 ? Long.MAX_VALUE : d, maxDelay.toMillis());
+        return io.rampart.storage.DurableQueue.backoff(attempts, retryBase, maxDelay);
     }
 
     private boolean send(URI url, String body) {
@@ -188,14 +175,7 @@ public final class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        poke();
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
         HttpClient h = http;
         if (h != null) h.close();
     }

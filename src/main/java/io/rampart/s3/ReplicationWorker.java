@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
- * Replicates queued versions on one background virtual thread: reads each version's plaintext (SSE-S3 data is
+ * Replicates queued versions on one {@link PeriodicWorker} (on one node of a cluster, under a lease): reads each version's plaintext (SSE-S3 data is
  * decrypted here and encrypted again by the destination) and writes it, with its content headers, user metadata and
  * tags, to every destination its bucket's rules select: a bucket on this server (same version id, status REPLICA) or a
  * remote S3 endpoint from the operator's targets file (through the AWS SDK, with the operator's credentials). Versions
@@ -90,10 +90,7 @@ public final class ReplicationWorker implements AutoCloseable {
     private record Hold(long until, int failures) {}
 
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
-    private final Object monitor = new Object();
-    private boolean woken;
-    private volatile boolean closed;
-    private Thread thread;
+    private final PeriodicWorker worker;
 
     /** {@code meta}: the plain store (replicas must not be stamped for replication again). */
     public ReplicationWorker(
@@ -110,6 +107,18 @@ public final class ReplicationWorker implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.metrics = new ReplicationMetrics(queue, clock);
+        this.worker = PeriodicWorker.adaptive(
+                "rampart-replication", "replication pass", Duration.ofMillis(IDLE_WAIT_MILLIS), this::pass);
+        // Tasks a stopped run (or a dead node) had claimed are due again once this node has the work.
+        worker.onAcquire(() -> queue.rows().releaseClaims(clock.millis()));
+    }
+
+    /**
+     * Replicates only while this node holds the lease "rampart-replication" (several nodes on one database): one
+     * node works through the queue; another takes over within about {@code length} after it dies.
+     */
+    public void leased(io.rampart.storage.Leases leases, Duration length) {
+        worker.leased(leases, "rampart-replication", length);
     }
 
     /** Reads SSE-KMS sources through this key service (as S3 itself, no caller). */
@@ -126,77 +135,37 @@ public final class ReplicationWorker implements AutoCloseable {
         listeners.add(listener);
     }
 
-    public synchronized void start() {
-        if (thread != null || closed) return;
-        thread = Thread.ofVirtual().name("rampart-replication").start(this::loop);
+    public void start() {
+        worker.start();
     }
 
     /** A write queued something: look at the queue now rather than at the next poll. */
     public void wake() {
-        synchronized (monitor) {
-            woken = true;
-            monitor.notifyAll();
-        }
+        worker.wake();
     }
 
     @Override
     public void close() {
-        closed = true;
-        wake();
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.close();
         clients.values().forEach(S3Client::close);
         clients.clear();
     }
 
-    private void loop() {
-        while (!closed) {
-            long wait;
-            try {
-                int n = runOnce();
-                if (n > 0) continue;
-                long now = clock.millis();
-                wait = queue.nextAttempt().map(next -> Math.max(10, next - now)).orElse(IDLE_WAIT_MILLIS);
-            } catch (RuntimeException e) {
-                if (closed) return;
-                log.warn("replication pass failed: {}", e.toString(), e);
-                wait = 1000;
-            }
-            pause(Math.min(wait, IDLE_WAIT_MILLIS));
-        }
-    }
-
-    private void pause(long millis) {
-        long until = System.nanoTime() + millis * 1_000_000L;
-        synchronized (monitor) {
-            while (!closed && !woken) {
-                long left = (until - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) break;
-                try {
-                    monitor.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            woken = false;
-        }
+    /** One pass: the tasks due now; then at once again if there were some, else until the next is due. */
+    private Duration pass() {
+        if (runOnce() > 0) return Duration.ZERO;
+        long now = clock.millis();
+        return Duration.ofMillis(
+                queue.nextAttempt().map(next -> Math.max(10, next - now)).orElse(IDLE_WAIT_MILLIS));
     }
 
     /** Runs the tasks due now, one after the other; returns how many it took up. */
     int runOnce() {
         List<Task> tasks = queue.due(clock.millis(), BATCH);
         for (Task t : tasks) {
-            if (closed) break;
+            if (worker.closed()) break;
+            // Another node took it first (or it is no longer due): it is theirs.
+            if (!queue.claim(t, clock.millis())) continue;
             process(t);
         }
         return tasks.size();

@@ -30,6 +30,19 @@ public final class Leases {
 
     /** Takes or renews the lease {@code name} for {@code length}; true when this node holds it now. */
     public boolean hold(String name, Duration length) {
+        return acquire(name, length) != Hold.REFUSED;
+    }
+
+    /** What {@link #acquire} did: another node holds the lease, this node renewed it, or this node took it. */
+    public enum Hold {
+        REFUSED,
+        RENEWED,
+        /** Free, released, or expired (its holder died or stopped): work that holder claimed may be taken up again. */
+        TAKEN
+    }
+
+    /** Takes or renews the lease {@code name} for {@code length}, saying which. */
+    public Hold acquire(String name, Duration length) {
         return db.write(c -> {
             long now = clock.millis();
             String current = null;
@@ -43,7 +56,7 @@ public final class Leases {
                     }
                 }
             }
-            if (current != null && !current.equals(holder) && expires > now) return false;
+            if (current != null && !current.equals(holder) && expires > now) return Hold.REFUSED;
             String sql = current == null
                     ? "INSERT INTO leases(holder, expires, name) VALUES(?, ?, ?)"
                     : "UPDATE leases SET holder = ?, expires = ? WHERE name = ?";
@@ -53,7 +66,7 @@ public final class Leases {
                 ps.setString(3, name);
                 ps.executeUpdate();
             }
-            return true;
+            return holder.equals(current) && expires > now ? Hold.RENEWED : Hold.TAKEN;
         });
     }
 

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The durable replication queue: one row per object version (or delete marker) waiting to be replicated, inserted by
  * {@link SqliteMetadataStore} in the same transaction as the version itself, so an acknowledged write is never missing
- * from it. Rows leave the queue in the transaction that records the version's final replication status.
+ * from it. Rows leave the queue in the transaction that records the version's final replication status. Claims,
+ * retries and acknowledgements follow {@link DurableQueue} (one node works on a task at a time).
  */
 public final class ReplicationQueue {
 
@@ -30,10 +31,31 @@ public final class ReplicationQueue {
             Set<String> done,
             String lastError) {}
 
-    private final Database db;
+    /** How long a claim keeps other nodes off a task: longer than copying one version takes. */
+    public static final java.time.Duration CLAIM = java.time.Duration.ofMinutes(10);
 
+    private final Database db;
+    private final DurableQueue rows;
+
+    /** A queue claimed as one node ("local"). */
     public ReplicationQueue(Database db) throws SQLException {
+        this(db, "local");
+    }
+
+    /** {@code node}: this node's name in claims. */
+    public ReplicationQueue(Database db, String node) throws SQLException {
         this.db = db;
+        this.rows = new DurableQueue(db, "replication_queue", node, CLAIM);
+    }
+
+    /** The rows' claim and retry rules. */
+    public DurableQueue rows() {
+        return rows;
+    }
+
+    /** Claims a due task for this node; false when another node has it or it is no longer due. */
+    public boolean claim(Task t, long now) {
+        return rows.claim(t.id(), now);
     }
 
     /** Inside a version's write transaction: queues it when its metadata says replication is pending. */
@@ -57,8 +79,9 @@ public final class ReplicationQueue {
         return db.read(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT id, bucket, key, version_id, enqueued, attempts, done, last_error"
-                            + " FROM replication_queue q WHERE next_attempt <= ? AND id = (SELECT MIN(id) FROM replication_queue"
-                            + " WHERE bucket = q.bucket AND key = q.key) ORDER BY id LIMIT ?")) {
+                            + " FROM replication_queue q WHERE next_attempt <= ? AND dead IS NULL AND id = (SELECT MIN(id)"
+                            + " FROM replication_queue WHERE bucket = q.bucket AND key = q.key AND dead IS NULL)"
+                            + " ORDER BY id LIMIT ?")) {
                 ps.setLong(1, now);
                 ps.setInt(2, limit);
                 List<Task> out = new ArrayList<>();
@@ -97,29 +120,12 @@ public final class ReplicationQueue {
 
     /** Leaves the task for later: another attempt not before {@code nextAttempt}. */
     public void retryLater(Task t, long nextAttempt, String error) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE replication_queue SET attempts = attempts + 1, next_attempt = ?, last_error = ? WHERE id = ?")) {
-                ps.setLong(1, nextAttempt);
-                ps.setString(2, error);
-                ps.setLong(3, t.id());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        rows.retry(t.id(), nextAttempt, error);
     }
 
     /** Postpones the task without counting an attempt (its destination is known to be down). */
     public void deferUntil(Task t, long nextAttempt) {
-        db.write(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE replication_queue SET next_attempt = ? WHERE id = ?")) {
-                ps.setLong(1, nextAttempt);
-                ps.setLong(2, t.id());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        rows.defer(t.id(), nextAttempt);
     }
 
     /**
@@ -127,41 +133,33 @@ public final class ReplicationQueue {
      * task leaves the queue, in one transaction. A null status only removes the task (its version is gone).
      */
     public void finish(Task t, String status) {
-        db.write(c -> {
-            if (status != null) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET meta = "
-                        + db.dialect().jsonWithField("meta", "replicationStatus")
-                        + " WHERE bucket = ? AND key = ? AND version_id = ?")) {
-                    ps.setString(1, status);
-                    ps.setString(2, t.bucket());
-                    ps.setString(3, t.key());
-                    ps.setString(4, t.versionId());
-                    ps.executeUpdate();
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM replication_queue WHERE id = ?")) {
-                ps.setLong(1, t.id());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        rows.ack(
+                t.id(),
+                status == null
+                        ? null
+                        : c -> {
+                            try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET meta = "
+                                    + db.dialect().jsonWithField("meta", "replicationStatus")
+                                    + " WHERE bucket = ? AND key = ? AND version_id = ?")) {
+                                ps.setString(1, status);
+                                ps.setString(2, t.bucket());
+                                ps.setString(3, t.key());
+                                ps.setString(4, t.versionId());
+                                return ps.executeUpdate();
+                            }
+                        });
     }
 
     /** Tasks waiting (the replication lag, in versions). */
     public long length() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM replication_queue");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return rows.length();
     }
 
     /** When the oldest waiting task was queued (epoch millis), if any: the replication lag, in time. */
     public Optional<Long> oldestEnqueued() {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(enqueued) FROM replication_queue");
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT MIN(enqueued) FROM replication_queue WHERE dead IS NULL");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long v = rs.getLong(1);
@@ -172,13 +170,6 @@ public final class ReplicationQueue {
 
     /** The earliest time a waiting task may run again, if any (lets the worker sleep until then). */
     public Optional<Long> nextAttempt() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(next_attempt) FROM replication_queue");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long v = rs.getLong(1);
-                return rs.wasNull() ? Optional.<Long>empty() : Optional.of(v);
-            }
-        });
+        return rows.nextAttempt();
     }
 }

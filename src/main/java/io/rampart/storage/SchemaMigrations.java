@@ -44,7 +44,8 @@ public final class SchemaMigrations {
             new Step(5, "notify", "baseline"),
             new Step(6, "kms", "keys"),
             new Step(7, "cluster", "leases"),
-            new Step(8, "iam", "roles_anywhere"));
+            new Step(8, "iam", "roles_anywhere"),
+            new Step(13, "cluster", "queue_claims"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */
     static final int BASELINE = 5;
@@ -87,7 +88,10 @@ public final class SchemaMigrations {
             for (Step step : STEPS) {
                 if (step.version() <= current) continue;
                 try (Statement s = c.createStatement()) {
-                    for (String sql : statements(step, dialect.name())) s.execute(sql);
+                    for (String sql : statements(step, dialect.name())) {
+                        String run = dialect == SqliteDialect.INSTANCE ? addColumnIfNotExists(c, sql) : sql;
+                        if (run != null) s.execute(run);
+                    }
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO schema_version(version, owner, name, applied) VALUES(?,?,?,?)")) {
@@ -137,6 +141,21 @@ public final class SchemaMigrations {
             if (!findings.isEmpty() && !findings.contains("doc")) s.execute("ALTER TABLE findings ADD COLUMN doc TEXT");
         }
         return after;
+    }
+
+    private static final java.util.regex.Pattern ADD_COLUMN_IF_NOT_EXISTS = java.util.regex.Pattern.compile(
+            "(?is)(ALTER\\s+TABLE\\s+(\\w+)\\s+ADD\\s+COLUMN)\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)(.*)");
+
+    /**
+     * SQLite has no {@code ADD COLUMN IF NOT EXISTS} (PostgreSQL's form, which the SQLite files use too, so that a step
+     * may meet a table that already has its column, as an adopted unversioned database may): the statement without
+     * the clause, or null when the column is there.
+     */
+    private static String addColumnIfNotExists(Connection c, String sql) throws SQLException {
+        java.util.regex.Matcher m = ADD_COLUMN_IF_NOT_EXISTS.matcher(sql.strip());
+        if (!m.matches()) return sql;
+        if (columns(c, m.group(2)).contains(m.group(3))) return null;
+        return m.group(1) + " " + m.group(3) + m.group(4);
     }
 
     private static Set<String> columns(Connection c, String table) throws SQLException {

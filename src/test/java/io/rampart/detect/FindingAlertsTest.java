@@ -56,6 +56,7 @@ class FindingAlertsTest {
                     Clock.systemUTC(),
                     Duration.ofMillis(20),
                     Duration.ofMillis(100))) {
+                sender.start();
                 new FindingAlerts(List.of(url), queue, sender, Clock.systemUTC()).send(finding("f-1"));
                 Await.until("a failed delivery attempt", () -> sender.failures() > 0);
                 assertThat(queue.size()).isEqualTo(1);
@@ -77,6 +78,7 @@ class FindingAlertsTest {
                     Clock.systemUTC(),
                     Duration.ofMillis(20),
                     Duration.ofMillis(100))) {
+                sender.start();
                 Await.until("the queued finding delivered", () -> !received.isEmpty());
                 assertThat(received)
                         .singleElement()
