@@ -55,6 +55,12 @@ public enum IamErrorCode {
     VALIDATION_ERROR("ValidationError", 400, "The input fails to satisfy the constraints specified by an AWS service."),
     // ---- Organizations (JSON 1.1 protocol) ----
     ORG_ACCESS_DENIED("AccessDeniedException", 400, "You don't have permissions to access this resource."),
+    ACCOUNT_ALREADY_CLOSED("AccountAlreadyClosedException", 400, "You have already closed the account."),
+    ACCOUNT_NOT_FOUND("AccountNotFoundException", 400, "You specified an account that doesn't exist."),
+    CREATE_ACCOUNT_STATUS_NOT_FOUND(
+            "CreateAccountStatusNotFoundException",
+            400,
+            "We can't find an create account request with the CreateAccountRequestId that you specified."),
     ALREADY_IN_ORGANIZATION(
             "AlreadyInOrganizationException", 400, "This account is already a member of an organization."),
     ORGANIZATIONS_NOT_IN_USE(

@@ -23,18 +23,22 @@ import java.util.Set;
  */
 public final class OrganizationsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> MEMBER_ACTIONS =
+            Set.of("organizations:DescribeOrganization", "organizations:CreateOrganization");
 
     private final IamStore store;
     private final Organization org;
     private final Permissions permissions;
     private final String region;
     private final Map<String, Action> actions;
+    private final OrgAccountsApi accounts;
 
     public OrganizationsApi(IamStore store, Organization org, Permissions permissions, String region) {
         this.store = store;
         this.org = org;
         this.permissions = permissions;
         this.region = region;
+        this.accounts = new OrgAccountsApi(store.orgAccounts(), org, (c, a) -> authorize(c, a, "*"));
         this.actions = table();
     }
 
@@ -49,7 +53,12 @@ public final class OrganizationsApi {
         t.put("CreateOrganization", this::createOrganization);
         t.put("DescribeOrganization", this::describeOrganization);
         t.put("ListRoots", this::listRoots);
-        t.put("ListAccounts", this::listAccounts);
+        t.put("ListAccounts", accounts::listAccounts);
+        t.put("DescribeAccount", accounts::describeAccount);
+        t.put("CreateAccount", accounts::createAccount);
+        t.put("DescribeCreateAccountStatus", accounts::describeCreateAccountStatus);
+        t.put("ListCreateAccountStatus", accounts::listCreateAccountStatus);
+        t.put("CloseAccount", accounts::closeAccount);
         t.put("EnablePolicyType", this::setPolicyType);
         t.put("DisablePolicyType", this::setPolicyType);
         t.put("CreatePolicy", this::createPolicy);
@@ -98,7 +107,9 @@ public final class OrganizationsApi {
     private void createOrganization(Call c, JsonNode in, ObjectNode out) {
         String account = c.caller().accountId();
         authorize(c, "organizations:CreateOrganization", "*");
-        organization(out.putObject("Organization"), org.create(account));
+        Organization.Info created = org.create(account);
+        store.orgAccounts().ensureManagement(created);
+        organization(out.putObject("Organization"), created);
     }
 
     private void describeOrganization(Call c, JsonNode in, ObjectNode out) {
@@ -114,20 +125,6 @@ public final class OrganizationsApi {
         ArrayNode types = root.putArray("PolicyTypes");
         if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
         if (i.rcpEnabled()) types.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
-    }
-
-    private void listAccounts(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:ListAccounts", "*");
-        Organization.Info i = org.require();
-        ArrayNode accounts = out.putArray("Accounts");
-        for (String id : store.accounts()) {
-            accounts.addObject()
-                    .put("Id", id)
-                    .put("Arn", "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + id)
-                    .put("Name", id)
-                    .put("Status", "ACTIVE")
-                    .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
-        }
     }
 
     private void setPolicyType(Call c, JsonNode in, ObjectNode out) {
@@ -240,6 +237,15 @@ public final class OrganizationsApi {
         Principal caller = c.caller();
         if (caller.isAnonymous())
             throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "Anonymous requests are not allowed.");
+        // The organisation is managed from its management account; a member account may only describe it (and learn
+        // it is already in one), whatever its own IAM policies grant.
+        if (!MEMBER_ACTIONS.contains(action)
+                && org.info()
+                        .filter(i -> !i.managementAccount().equals(caller.accountId()))
+                        .isPresent()) {
+            throw new IamException(
+                    IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
+        }
         RequestContext ctx = new RequestContext(
                 action,
                 resource,

@@ -47,6 +47,8 @@ public final class Permissions {
 
     private record Levels(long generation, List<List<PolicyDocument>> levels) {}
 
+    private record OrgId(long generation, Optional<String> id) {}
+
     private final Directory directory;
     private final Sessions sessions;
     private final Organization org;
@@ -54,6 +56,7 @@ public final class Permissions {
     private final ConcurrentHashMap<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Levels> guardrails = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<String>> sourceIdentities = new ConcurrentHashMap<>();
+    private volatile OrgId orgId = new OrgId(-1, Optional.empty());
 
     public Permissions(Directory directory, Sessions sessions, Organization org) {
         this.directory = directory;
@@ -218,6 +221,24 @@ public final class Permissions {
         Optional<String> id = sourceIdentities.computeIfAbsent(
                 p.accessKeyId(), k -> sessions.session(k).flatMap(Sessions.Session::sourceIdentity));
         return id.map(v -> Map.of("aws:SourceIdentity", List.of(v))).orElse(Map.of());
+    }
+
+    /**
+     * aws:PrincipalOrgID and aws:ResourceOrgID: every account on this server belongs to its organisation, once there is
+     * one, so both are the organisation's id (the principal's only for an authenticated caller). Empty without one.
+     */
+    public Map<String, List<String>> organizationKeys(Principal p) {
+        long gen = org.generation();
+        OrgId o = orgId;
+        if (o.generation() != gen) {
+            o = new OrgId(gen, org.info().map(Organization.Info::id));
+            orgId = o;
+        }
+        if (o.id().isEmpty()) return Map.of();
+        List<String> id = List.of(o.id().get());
+        return p.isAnonymous()
+                ? Map.of("aws:ResourceOrgID", id)
+                : Map.of("aws:PrincipalOrgID", id, "aws:ResourceOrgID", id);
     }
 
     /** The caller as the policy engine sees it. */

@@ -233,7 +233,9 @@ public final class StsApi {
         String roleName = arn[5].substring(arn[5].lastIndexOf('/') + 1);
         Optional<Entity> role = store.directory()
                 .find(arn[4], "role", roleName)
-                .filter(e -> e.arn().equals(roleArn));
+                .filter(e -> e.arn().equals(roleArn))
+                // A closed account's roles are not there to assume.
+                .filter(e -> !store.orgAccounts().isClosed(e.account()));
         return new RoleRequest(roleArn, arn[4], role, sessionName);
     }
 
@@ -308,6 +310,7 @@ public final class StsApi {
 
     private Map<String, List<String>> keys(QueryRequest r) {
         Map<String, List<String>> k = Permissions.globalKeys(r.caller(), r.now(), r.secure(), r.sourceIp(), region);
+        k.putAll(permissions.organizationKeys(r.caller()));
         r.optional("ExternalId").ifPresent(v -> k.put("sts:ExternalId", List.of(v)));
         r.optional("RoleSessionName").ifPresent(v -> k.put("sts:RoleSessionName", List.of(v)));
         r.optional("SourceIdentity").ifPresent(v -> k.put("sts:SourceIdentity", List.of(v)));
