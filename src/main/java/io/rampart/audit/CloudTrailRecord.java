@@ -241,7 +241,7 @@ public final class CloudTrailRecord {
      * key's, the role an AssumeRole entered), else the caller's account (IAM, STS, Organizations act in it), else this
      * server's (anonymous requests on nothing).
      */
-    private String recipient(RequestFacts f) {
+    String recipient(RequestFacts f) {
         if (f.additional().get(RESOURCE_ACCOUNT) instanceof String owner && !owner.isEmpty()) return owner;
         if (f.additional().get(KMS_KEY_ARN) instanceof String keyArn) {
             String[] p = keyArn.split(":", 6);

@@ -113,7 +113,8 @@ final class StreamedRecord {
         if (f.hostId() != null) text(g, "x-amz-id-2", f.hostId());
         g.writeNumberField("bytesTransferredOut", f.bytesOut());
         for (Map.Entry<String, Object> e : f.additional().entrySet()) {
-            if (CloudTrailRecord.KMS_KEY_ARN.equals(e.getKey())) continue;
+            if (CloudTrailRecord.KMS_KEY_ARN.equals(e.getKey())
+                    || CloudTrailRecord.RESOURCE_ACCOUNT.equals(e.getKey())) continue;
             g.writeFieldName(name(e.getKey()));
             value(g, e.getValue());
         }
@@ -121,6 +122,7 @@ final class StreamedRecord {
         text(g, "requestID", f.requestId());
         g.writeStringField("eventID", eventId);
         g.writeBooleanField("readOnly", f.readOnly());
+        String recipient = records.recipient(f);
         if (f.bucket() != null) {
             g.writeArrayFieldStart("resources");
             if ("DeleteObjects".equals(f.eventName())) {
@@ -136,7 +138,7 @@ final class StreamedRecord {
                 g.writeEndObject();
             }
             g.writeStartObject();
-            text(g, "accountId", records.accountId());
+            text(g, "accountId", recipient);
             g.writeStringField("type", "AWS::S3::Bucket");
             text(g, "ARN", "arn:aws:s3:::" + f.bucket());
             g.writeEndObject();
@@ -153,7 +155,7 @@ final class StreamedRecord {
         }
         g.writeStringField("eventType", "AwsApiCall");
         g.writeBooleanField("managementEvent", f.management());
-        text(g, "recipientAccountId", records.accountId());
+        text(g, "recipientAccountId", recipient);
         g.writeStringField("eventCategory", f.management() ? "Management" : "Data");
         String host = f.requestParameters().get("Host");
         if (f.tlsVersion() != null || host != null) {
