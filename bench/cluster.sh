@@ -40,7 +40,7 @@ need_pg=0; case "$SETUPS" in *postgresql*) need_pg=1 ;; esac
 if [ $need_pg = 1 ]; then
   as_pg "$PGBIN/initdb" -D "$WORK/pg/data" -U rampart --auth=trust -E UTF8 --locale=C.UTF-8 > "$WORK/initdb.log" || exit 1
   as_pg "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w start \
-    -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200" > /dev/null || exit 1
+    -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200 -c log_line_prefix=%d:" > /dev/null || exit 1
 fi
 
 port=19600
@@ -107,3 +107,11 @@ print("round %s %-4s %-14s %8.1f ops/s  p50 %5.1f ms  p99 %6.1f ms  errors %d  s
   done
 done
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ $need_pg = 1 ]; then  # write transactions PostgreSQL aborted (each retried by the node), per set-up's database
+  for name in "${names[@]}"; do
+    [ "${BACKEND[$name]}" = postgresql ] || continue
+    db=$(echo "$name" | tr -c 'a-z0-9\n' '_')
+    echo "$name: $(grep -c "^$db:ERROR:  could not serialize" "$WORK/pg/log") serialization failures," \
+      "$(grep -c "^$db:ERROR:  duplicate key" "$WORK/pg/log") unique violations (all rounds, warm-up included)"
+  done
+fi
