@@ -10,9 +10,11 @@ set -eu
 DIR=${DIR:-/srv/rampart}
 PGVERSION=${PGVERSION:-15}
 cd "$(dirname "$0")/.."
-rampart() { if [ -n "${RAMPART_JAR:-}" ]; then "$(bin/find-jdk)/bin/java" -jar "$RAMPART_JAR" "$@"; else ./rampart "$@"; fi; }
+# Run in the background only: exec, so that the pid clean-up kills is the server's own (./rampart execs java too).
+rampart() { if [ -n "${RAMPART_JAR:-}" ]; then exec "$(bin/find-jdk)/bin/java" -jar "$RAMPART_JAR" "$@"; else exec ./rampart "$@"; fi; }
 [ "$(id -u)" = 0 ] || { echo "run as root (apt-get, runuser, /srv)" >&2; exit 2; }
 [ -e "$DIR" ] && { echo "$DIR exists: not touching it" >&2; exit 2; }
+ss -ltn | grep -qE ':(9000|9001|9002|9003) ' && { echo "a port of 9000-9003 is taken: not starting" >&2; exit 2; }
 [ -e /etc/nginx/conf.d/rampart.conf ] && { echo "/etc/nginx/conf.d/rampart.conf exists: not touching it" >&2; exit 2; }
 
 PIDS=()
