@@ -8,6 +8,8 @@ import io.rampart.cli.bench.Units;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +32,9 @@ import picocli.CommandLine.Spec;
                     + "else AWS_PROFILE (or the default profile).",
             "Ops: put (overwrites keys 0..N-1 in turn); get (random reads of N prepared objects); mixed (60%% GET, "
                     + "25%% PUT, 10%% HEAD, 5%% DELETE); list (one ListObjectsV2 page of up to 1000 keys over N prepared "
-                    + "objects); delete (deletes the N prepared objects)."
+                    + "objects); delete (deletes the N prepared objects).",
+            "Several nodes of a cluster: --endpoint http://a:9000,http://b:9000,http://c:9000 (worker i sends to "
+                    + "endpoint i modulo their number; set up and clean up go through the first)."
         },
         footer = {
             "",
@@ -155,7 +159,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchRunner.Config config() {
-        URI uri = connection.endpointUri();
+        // Several endpoints, comma-separated (the nodes of a cluster): the workers take them in turn.
+        List<URI> endpoints = new ArrayList<>();
+        for (String e : connection.endpoint.split(",", -1)) endpoints.add(connection.endpointUri(e.strip()));
+        URI uri = endpoints.get(0);
         BenchRunner.Op theOp;
         try {
             theOp = BenchRunner.Op.valueOf(op.toUpperCase(Locale.ROOT));
@@ -188,6 +195,7 @@ final class BenchCommand implements Callable<Integer> {
                 sseC,
                 keep,
                 pathStyle,
-                io.rampart.guard.Progress.interactive());
+                io.rampart.guard.Progress.interactive(),
+                endpoints);
     }
 }

@@ -32,6 +32,11 @@ final class ServerConnection {
 
     /** The endpoint without a trailing slash; IllegalArgumentException with a one-line reason when it is not http(s). */
     URI endpointUri() {
+        return endpointUri(endpoint);
+    }
+
+    /** One endpoint URL checked as {@link #endpointUri()} checks {@code --endpoint}. */
+    URI endpointUri(String endpoint) {
         URI uri;
         try {
             uri = URI.create(endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint);

@@ -18,22 +18,31 @@ final class BlobRefs {
     }
 
     void add(Connection c, String blob) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect.addBlobRef())) {
-            ps.setString(1, blob);
-            ps.executeUpdate();
-        }
+        StatementBatch batch = new StatementBatch(c, dialect);
+        add(batch, blob);
+        batch.run();
+    }
+
+    void add(StatementBatch batch, String blob) {
+        batch.add(dialect.addBlobRef(), p -> p.text(blob));
+    }
+
+    /** Drops one reference when the batch runs; the blob goes into {@code freed} when that was its last. */
+    static void drop(StatementBatch batch, String blob, List<String> freed) {
+        batch.add("UPDATE blobs SET refs = refs - 1 WHERE id = ?", p -> p.text(blob));
+        batch.add(
+                "DELETE FROM blobs WHERE id = ? AND refs <= 0",
+                deleted -> {
+                    if (deleted > 0) freed.add(blob);
+                },
+                p -> p.text(blob));
     }
 
     /** Drops one reference; the blob goes into {@code freed} when that was its last. */
     static void drop(Connection c, String blob, List<String> freed) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE blobs SET refs = refs - 1 WHERE id = ?")) {
-            ps.setString(1, blob);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM blobs WHERE id = ? AND refs <= 0")) {
-            ps.setString(1, blob);
-            if (ps.executeUpdate() > 0) freed.add(blob);
-        }
+        StatementBatch batch = new StatementBatch(c, false);
+        drop(batch, blob, freed);
+        batch.run();
     }
 
     static boolean isLive(Connection c, String blob) throws SQLException {

@@ -49,7 +49,7 @@ public final class Database implements AutoCloseable {
         this(new SqliteEngine(file, readConnections), SqliteDialect.INSTANCE, migrate);
     }
 
-    private Database(Engine engine, SqlDialect dialect, boolean migrate) {
+    Database(Engine engine, SqlDialect dialect, boolean migrate) {
         this.engine = engine;
         this.dialect = dialect;
         if (migrate) {

@@ -89,30 +89,47 @@ final class MultipartUploads {
     }
 
     boolean putPart(Connection c, Part part, List<String> freed) throws SQLException {
-        if (get(c, part.uploadId()).isEmpty()) return false;
-        Optional<Part> old = partIn(c, part.uploadId(), part.partNumber());
-        try (PreparedStatement ps = c.prepareStatement(dialect.putPart())) {
-            ps.setString(1, part.uploadId());
-            ps.setInt(2, part.partNumber());
-            ps.setLong(3, part.size());
-            ps.setString(4, part.etag());
-            ps.setLong(5, part.lastModified());
-            ps.setString(6, toJson(part.checksums()));
-            ps.setString(7, part.blob());
-            ps.executeUpdate();
+        // Whether the upload exists, and the blob of the part this one replaces: one read.
+        String replaced;
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.blob FROM uploads u LEFT JOIN parts p"
+                + " ON p.upload_id = u.upload_id AND p.part_number = ? WHERE u.upload_id = ?")) {
+            ps.setInt(1, part.partNumber());
+            ps.setString(2, part.uploadId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return false;
+                replaced = rs.getString(1);
+            }
         }
-        blobs.add(c, part.blob());
-        if (old.isPresent()) BlobRefs.drop(c, old.get().blob(), freed);
+        String checksums = toJson(part.checksums());
+        StatementBatch batch = new StatementBatch(c, dialect);
+        batch.add(
+                dialect.putPart(),
+                p -> p.text(part.uploadId())
+                        .int32(part.partNumber())
+                        .int64(part.size())
+                        .text(part.etag())
+                        .int64(part.lastModified())
+                        .text(checksums)
+                        .text(part.blob()));
+        blobs.add(batch, part.blob());
+        if (replaced != null) BlobRefs.drop(batch, replaced, freed);
+        batch.run();
         return true;
     }
 
-    private static Optional<Part> partIn(Connection c, String uploadId, int number) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ? AND part_number = ?")) {
+    /** The blobs of an upload's parts (one per part), or empty when there is no such upload: one read. */
+    private static Optional<List<String>> partBlobs(Connection c, String uploadId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT p.blob FROM uploads u LEFT JOIN parts p ON p.upload_id = u.upload_id WHERE u.upload_id = ?")) {
             ps.setString(1, uploadId);
-            ps.setInt(2, number);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(partRow(rs)) : Optional.empty();
+                if (!rs.next()) return Optional.empty();
+                List<String> blobs = new ArrayList<>();
+                do {
+                    String blob = rs.getString(1);
+                    if (blob != null) blobs.add(blob);
+                } while (rs.next());
+                return Optional.of(blobs);
             }
         }
     }
@@ -150,44 +167,32 @@ final class MultipartUploads {
     Optional<ObjectVersion> complete(
             Connection c, String uploadId, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
             throws SQLException {
-        if (get(c, uploadId).isEmpty()) return Optional.empty();
-        Optional<ObjectVersion> cur = ObjectVersions.currentIn(c, v.bucket(), v.key(), false);
-        precondition.check(cur);
-        ObjectVersion stored = versions.replaceCurrent(c, v, cur, freed, by);
-        List<Part> parts = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + PART_COLUMNS + " FROM parts WHERE upload_id = ?")) {
-            ps.setString(1, uploadId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) parts.add(partRow(rs));
-            }
-        }
-        for (Part p : parts) BlobRefs.drop(c, p.blob(), freed);
-        deleteRows(c, uploadId);
+        Optional<List<String>> parts = partBlobs(c, uploadId);
+        if (parts.isEmpty()) return Optional.empty();
+        ObjectVersions.KeyState state =
+                ObjectVersions.keyState(c, v.bucket(), v.key(), SqliteMetadataStore.NULL_VERSION.equals(v.versionId()));
+        precondition.check(state.current());
+        StatementBatch batch = new StatementBatch(c, dialect);
+        ObjectVersion stored = versions.replaceCurrent(batch, v, state, freed, by);
+        // The new version's references were added first: the parts it keeps do not reach zero.
+        for (String blob : parts.get()) BlobRefs.drop(batch, blob, freed);
+        deleteRows(batch, uploadId);
+        batch.run();
         return Optional.of(stored);
     }
 
-    private static void deleteRows(Connection c, String uploadId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM parts WHERE upload_id = ?")) {
-            ps.setString(1, uploadId);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uploads WHERE upload_id = ?")) {
-            ps.setString(1, uploadId);
-            ps.executeUpdate();
-        }
+    private static void deleteRows(StatementBatch batch, String uploadId) {
+        batch.add("DELETE FROM parts WHERE upload_id = ?", p -> p.text(uploadId));
+        batch.add("DELETE FROM uploads WHERE upload_id = ?", p -> p.text(uploadId));
     }
 
-    static boolean abort(Connection c, String uploadId, List<String> freed) throws SQLException {
-        if (get(c, uploadId).isEmpty()) return false;
-        try (PreparedStatement ps = c.prepareStatement("SELECT blob FROM parts WHERE upload_id = ?")) {
-            ps.setString(1, uploadId);
-            List<String> blobs = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) blobs.add(rs.getString(1));
-            }
-            for (String b : blobs) BlobRefs.drop(c, b, freed);
-        }
-        deleteRows(c, uploadId);
+    boolean abort(Connection c, String uploadId, List<String> freed) throws SQLException {
+        Optional<List<String>> parts = partBlobs(c, uploadId);
+        if (parts.isEmpty()) return false;
+        StatementBatch batch = new StatementBatch(c, dialect);
+        for (String b : parts.get()) BlobRefs.drop(batch, b, freed);
+        deleteRows(batch, uploadId);
+        batch.run();
         return true;
     }
 

@@ -72,6 +72,44 @@ final class ObjectVersions {
         }
     }
 
+    /**
+     * What a write needs to know of a key before it changes it: its current version (or delete marker), its "null"
+     * version (wherever it is in the history) and the sequence number of a version added now.
+     */
+    record KeyState(Optional<ObjectVersion> current, Optional<ObjectVersion> nullVersion, long nextSeq) {}
+
+    private static final String KEY_STATE = "SELECT "
+            + java.util.Arrays.stream(OBJECT_COLUMNS.split(", "))
+                    .map(col -> "o." + col)
+                    .collect(java.util.stream.Collectors.joining(", "))
+            + ", n.next_seq FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next_seq FROM objects WHERE bucket = ? AND key = ?) n"
+            + " LEFT JOIN objects o ON o.bucket = ? AND o.key = ? AND (o.latest = 1 OR o.version_id = ?)";
+
+    /** {@link KeyState} in one statement (one round trip on PostgreSQL); the null version only when asked for. */
+    static KeyState keyState(Connection c, String bucket, String key, boolean withNullVersion) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(KEY_STATE)) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            ps.setString(3, bucket);
+            ps.setString(4, key);
+            // No version id is empty: without the null version, the join finds the current version alone.
+            ps.setString(5, withNullVersion ? NULL_VERSION : "");
+            Optional<ObjectVersion> current = Optional.empty();
+            Optional<ObjectVersion> nullVersion = Optional.empty();
+            long nextSeq = 1;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    nextSeq = rs.getLong(14);
+                    if (rs.getString(1) == null) continue; // the key has no such version
+                    ObjectVersion v = objectRow(rs, false);
+                    if (v.latest()) current = Optional.of(v);
+                    if (withNullVersion && NULL_VERSION.equals(v.versionId())) nullVersion = Optional.of(v);
+                }
+            }
+            return new KeyState(current, nullVersion, nextSeq);
+        }
+    }
+
     static ObjectVersion objectRow(ResultSet rs, boolean withData) throws SQLException {
         return new ObjectVersion(
                 rs.getString(1),
@@ -92,9 +130,12 @@ final class ObjectVersions {
 
     ObjectVersion put(Connection c, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
             throws SQLException {
-        Optional<ObjectVersion> cur = currentIn(c, v.bucket(), v.key(), false);
-        precondition.check(cur);
-        return replaceCurrent(c, v, cur, freed, by);
+        KeyState state = keyState(c, v.bucket(), v.key(), NULL_VERSION.equals(v.versionId()));
+        precondition.check(state.current());
+        StatementBatch batch = new StatementBatch(c, dialect);
+        ObjectVersion stored = replaceCurrent(batch, v, state, freed, by);
+        batch.run();
+        return stored;
     }
 
     /**
@@ -103,52 +144,42 @@ final class ObjectVersions {
      * (enabled buckets) is added, and the previous latest version becomes noncurrent.
      */
     ObjectVersion replaceCurrent(
-            Connection c, ObjectVersion v, Optional<ObjectVersion> cur, List<String> freed, Removal by)
-            throws SQLException {
+            StatementBatch batch, ObjectVersion v, KeyState state, List<String> freed, Removal by) {
         // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
-        for (Segment s : v.segments()) blobs.add(c, s.blob());
-        long seq;
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = ? AND key = ?")) {
-            ps.setString(1, v.bucket());
-            ps.setString(2, v.key());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-            }
+        for (Segment s : v.segments()) blobs.add(batch, s.blob());
+        long seq = state.nextSeq();
+        Optional<ObjectVersion> replaced =
+                NULL_VERSION.equals(v.versionId()) ? state.nullVersion() : Optional.<ObjectVersion>empty();
+        if (replaced.isPresent()) removeVersion(batch, replaced.get(), freed, by);
+        Optional<ObjectVersion> cur = state.current();
+        // The current version becomes noncurrent, unless it was the null version just removed.
+        if (cur.isPresent()
+                && !(replaced.isPresent() && replaced.get().seq() == cur.get().seq())) {
+            batch.add(
+                    "UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1",
+                    p -> p.text(v.bucket()).text(v.key()));
         }
-        if (NULL_VERSION.equals(v.versionId())) {
-            Optional<ObjectVersion> nullVersion = versionIn(c, v.bucket(), v.key(), NULL_VERSION, false);
-            if (nullVersion.isPresent()) removeVersion(c, nullVersion.get(), freed, by);
-        }
-        if (cur.isPresent()) {
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1")) {
-                ps.setString(1, v.bucket());
-                ps.setString(2, v.key());
-                ps.executeUpdate();
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO objects(" + OBJECT_COLUMNS
-                + ", inline, storage_class, checksum_algorithms) VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, v.bucket());
-            ps.setString(2, v.key());
-            ps.setString(3, v.versionId());
-            ps.setLong(4, seq);
-            ps.setInt(5, v.deleteMarker() ? 1 : 0);
-            ps.setLong(6, v.size());
-            ps.setString(7, v.etag());
-            ps.setLong(8, v.lastModified());
-            ps.setString(9, toJson(v.meta()));
-            ps.setString(10, toJson(v.segments()));
-            ps.setString(11, v.writerArn());
-            ps.setString(12, v.writerKeyId());
-            ps.setBytes(13, v.inline());
-            ps.setString(14, v.meta().storageClass());
-            ps.setString(15, ObjectsTable.checksumAlgorithms(v.meta()));
-            ps.executeUpdate();
-        }
-        ReplicationQueue.enqueueIfPending(c, v);
+        String meta = toJson(v.meta());
+        String segments = toJson(v.segments());
+        batch.add(
+                "INSERT INTO objects(" + OBJECT_COLUMNS
+                        + ", inline, storage_class, checksum_algorithms) VALUES(?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?)",
+                p -> p.text(v.bucket())
+                        .text(v.key())
+                        .text(v.versionId())
+                        .int64(seq)
+                        .int32(v.deleteMarker() ? 1 : 0)
+                        .int64(v.size())
+                        .text(v.etag())
+                        .int64(v.lastModified())
+                        .text(meta)
+                        .text(segments)
+                        .text(v.writerArn())
+                        .text(v.writerKeyId())
+                        .bytes(v.inline())
+                        .text(v.meta().storageClass())
+                        .text(ObjectsTable.checksumAlgorithms(v.meta())));
+        ReplicationQueue.enqueueIfPending(batch, v);
         return new ObjectVersion(
                 v.bucket(),
                 v.key(),
@@ -168,15 +199,18 @@ final class ObjectVersions {
 
     /** Removes a version from view: into the recovery window when it holds it (keeping its blobs), else for good. */
     void removeVersion(Connection c, ObjectVersion old, List<String> freed, Removal by) throws SQLException {
-        boolean held = window.hold(c, old, by, System.currentTimeMillis());
-        try (PreparedStatement ps =
-                c.prepareStatement("DELETE FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
-            ps.setString(1, old.bucket());
-            ps.setString(2, old.key());
-            ps.setLong(3, old.seq());
-            ps.executeUpdate();
-        }
-        if (!held) for (Segment s : old.segments()) BlobRefs.drop(c, s.blob(), freed);
+        StatementBatch batch = new StatementBatch(c, dialect);
+        removeVersion(batch, old, freed, by);
+        batch.run();
+    }
+
+    /** The same, as statements of the write's batch. */
+    void removeVersion(StatementBatch batch, ObjectVersion old, List<String> freed, Removal by) {
+        boolean held = window.hold(batch, old, by, System.currentTimeMillis());
+        batch.add(
+                "DELETE FROM objects WHERE bucket = ? AND key = ? AND seq = ?",
+                p -> p.text(old.bucket()).text(old.key()).int64(old.seq()));
+        if (!held) for (Segment s : old.segments()) BlobRefs.drop(batch, s.blob(), freed);
     }
 
     Optional<ObjectVersion> deleteVersion(
@@ -191,18 +225,16 @@ final class ObjectVersions {
         Optional<ObjectVersion> v = versionIn(c, bucket, key, versionId, false);
         precondition.check(v);
         if (v.isEmpty()) return v;
-        removeVersion(c, v.get(), freed, by);
+        StatementBatch batch = new StatementBatch(c, dialect);
+        removeVersion(batch, v.get(), freed, by);
         if (v.get().latest()) {
             // The newest remaining version (or delete marker) becomes current again.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE objects SET latest = 1 WHERE bucket = ? AND key = ? "
-                    + "AND seq = (SELECT MAX(seq) FROM objects WHERE bucket = ? AND key = ?)")) {
-                ps.setString(1, bucket);
-                ps.setString(2, key);
-                ps.setString(3, bucket);
-                ps.setString(4, key);
-                ps.executeUpdate();
-            }
+            batch.add(
+                    "UPDATE objects SET latest = 1 WHERE bucket = ? AND key = ? "
+                            + "AND seq = (SELECT MAX(seq) FROM objects WHERE bucket = ? AND key = ?)",
+                    p -> p.text(bucket).text(key).text(bucket).text(key));
         }
+        batch.run();
         return v;
     }
 
@@ -211,7 +243,7 @@ final class ObjectVersions {
             throws SQLException {
         Optional<ObjectVersion> cur = currentIn(c, bucket, key, false);
         precondition.check(cur);
-        if (cur.isPresent()) removeVersion(c, cur.get(), freed, by);
+        if (cur.isPresent()) removeVersion(c, cur.get(), freed, by); // the window's copy and the delete: one batch
         return cur;
     }
 

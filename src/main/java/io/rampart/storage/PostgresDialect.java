@@ -22,6 +22,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public boolean sendsStatementsTogether() {
+        return true;
+    }
+
+    @Override
     public boolean tableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.tables"
                 + " WHERE table_schema = current_schema() AND table_name = ?")) {

@@ -73,23 +73,29 @@ public final class RecoveryWindow {
      * caller's transaction; the caller then deletes the row but keeps its blob references. False when the window is off
      * or the version is a delete marker: the caller removes it for good.
      */
-    boolean hold(Connection c, ObjectVersion old, Removal by, long now) throws SQLException {
+    boolean hold(StatementBatch batch, ObjectVersion old, Removal by, long now) {
         if (!holding || old.deleteMarker()) return false;
-        try (PreparedStatement ps =
-                c.prepareStatement("INSERT INTO recovery_window(bucket, key, version_id, seq, size, etag,"
+        batch.add(
+                "INSERT INTO recovery_window(bucket, key, version_id, seq, size, etag,"
                         + " last_modified, storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, removed_at,"
                         + " removed_by_arn, removed_by_key, reason, inline) SELECT bucket, key, version_id, seq, size, etag,"
                         + " last_modified, storage_class, checksum_algorithms, writer_arn, writer_key, meta, segments, ?, ?, ?, ?,"
-                        + " inline FROM objects WHERE bucket = ? AND key = ? AND seq = ?")) {
-            ps.setLong(1, now);
-            ps.setString(2, by.principalArn());
-            ps.setString(3, by.accessKeyId());
-            ps.setString(4, by.reason());
-            ps.setString(5, old.bucket());
-            ps.setString(6, old.key());
-            ps.setLong(7, old.seq());
-            return ps.executeUpdate() > 0;
-        }
+                        + " inline FROM objects WHERE bucket = ? AND key = ? AND seq = ?",
+                // The caller read the version in this transaction: its row is there until the batch deletes it.
+                copied -> {
+                    if (copied != 1) {
+                        throw new StorageException(
+                                "version " + old.seq() + " of " + old.bucket() + "/" + old.key() + " vanished", null);
+                    }
+                },
+                p -> p.int64(now)
+                        .text(by.principalArn())
+                        .text(by.accessKeyId())
+                        .text(by.reason())
+                        .text(old.bucket())
+                        .text(old.key())
+                        .int64(old.seq()));
+        return true;
     }
 
     /** The inline bytes of an entry (null when its data is in blobs), read inside a write. */

@@ -60,15 +60,18 @@ public final class ReplicationQueue {
 
     /** Inside a version's write transaction: queues it when its metadata says replication is pending. */
     static void enqueueIfPending(Connection c, ObjectVersion v) throws SQLException {
+        StatementBatch batch = new StatementBatch(c, false);
+        enqueueIfPending(batch, v);
+        batch.run();
+    }
+
+    /** The same, as one statement of the write's batch. */
+    static void enqueueIfPending(StatementBatch batch, ObjectVersion v) {
         if (!ObjectMeta.REPLICATION_PENDING.equals(v.meta().replicationStatus())) return;
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO replication_queue(bucket, key, version_id, enqueued) VALUES(?,?,?,?)")) {
-            ps.setString(1, v.bucket());
-            ps.setString(2, v.key());
-            ps.setString(3, v.versionId());
-            ps.setLong(4, System.currentTimeMillis());
-            ps.executeUpdate();
-        }
+        long now = System.currentTimeMillis();
+        batch.add(
+                "INSERT INTO replication_queue(bucket, key, version_id, enqueued) VALUES(?,?,?,?)",
+                p -> p.text(v.bucket()).text(v.key()).text(v.versionId()).int64(now));
     }
 
     /**

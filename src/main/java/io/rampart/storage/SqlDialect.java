@@ -12,6 +12,14 @@ interface SqlDialect {
     /** The directory of this backend's schema migrations: {@code schema/<name>/V<n>__...sql}. */
     String name();
 
+    /**
+     * Whether several statements go to the database as one multi-statement prepared statement, one round trip
+     * ({@link StatementBatch}); an embedded database runs them one by one.
+     */
+    default boolean sendsStatementsTogether() {
+        return false;
+    }
+
     /** Whether a table exists (schema migrations, to recognise an empty or unversioned database). */
     boolean tableExists(Connection c, String table) throws SQLException;
 

@@ -194,7 +194,7 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override
     public boolean abortUpload(String uploadId) {
-        return writeReleasing((c, freed) -> MultipartUploads.abort(c, uploadId, freed));
+        return writeReleasing((c, freed) -> uploads.abort(c, uploadId, freed));
     }
 
     @Override

@@ -83,6 +83,39 @@ class BenchCommandTest {
     }
 
     @Test
+    void severalEndpointsShareTheWorkersInTurn() throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        // Worker 0 sends to the server, worker 1 to a port nobody listens on: both endpoints carry requests.
+        Run run = bench(
+                "--endpoint",
+                server.endpoint() + ",http://127.0.0.1:" + dead,
+                "--access-key",
+                RampartServer.ACCESS_KEY,
+                "--secret-key",
+                RampartServer.SECRET_KEY,
+                "--op",
+                "put",
+                "--concurrency",
+                "2",
+                "--duration",
+                "500ms",
+                "--json");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("endpoints")).hasSize(2);
+        assertThat(json.at("/results/PUT/ops").asLong()).as(run.out()).isPositive();
+        assertThat(json.at("/totals/errors").asLong()).as(run.out()).isPositive();
+
+        Run invalid = bench("--endpoint", server.endpoint() + ",ftp://x", "--access-key", "A", "--secret-key", "B");
+        assertThat(invalid.exitCode()).isEqualTo(2);
+        assertThat(invalid.err()).contains("invalid --endpoint 'ftp://x'");
+    }
+
+    @Test
     void runsAFixedNumberOfOperationsWithDurationZero() throws Exception {
         Run run = bench(against("--op", "put", "--objects", "7", "--concurrency", "3", "--duration", "0", "--json"));
 

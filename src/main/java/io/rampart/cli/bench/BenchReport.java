@@ -1,6 +1,7 @@
 package io.rampart.cli.bench;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +86,9 @@ public final class BenchReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", "rampart bench");
         m.put("endpoint", config.endpoint().toString());
+        if (config.endpoints().size() > 1) {
+            m.put("endpoints", config.endpoints().stream().map(URI::toString).toList());
+        }
         m.put("bucket", bucket);
         m.put("bucketCreated", bucketCreated);
         m.put("prefix", prefix);
@@ -189,7 +193,7 @@ public final class BenchReport {
                 config.duration().isZero()
                         ? config.objects() + " ops"
                         : String.format(Locale.ROOT, "%.1f s", elapsedNanos / 1e9),
-                config.endpoint());
+                config.endpoints().stream().map(URI::toString).collect(java.util.stream.Collectors.joining(", ")));
         out.printf(
                 Locale.ROOT,
                 "bucket %s%s, prefix %s, %d objects, SSE-C %s, %s%n",

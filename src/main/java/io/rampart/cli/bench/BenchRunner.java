@@ -80,7 +80,13 @@ public final class BenchRunner {
             boolean sseC,
             boolean keep,
             boolean pathStyle,
-            boolean progress) {}
+            boolean progress,
+            List<URI> endpoints) {
+        /** Several endpoints (nodes of a cluster): worker i sends to endpoint i modulo their number; the first sets up. */
+        public Config {
+            endpoints = endpoints == null || endpoints.isEmpty() ? List.of(endpoint) : List.copyOf(endpoints);
+        }
+    }
 
     /** A failure that ends the run: its message is the one line the command prints. */
     public static final class FatalException extends Exception {
@@ -112,8 +118,10 @@ public final class BenchRunner {
         BenchReport report = new BenchReport(config, prefix);
         // Two clients: the measured one never retries (errors are counted, not hidden); the one that sets up and cleans
         // up retries the SDK's standard way, so a connection the server closed does not leave objects behind.
-        try (S3Client s3 = client(false);
-                S3Client setup = client(true)) {
+        List<S3Client> measured = new ArrayList<>();
+        for (URI e : config.endpoints()) measured.add(client(e, false));
+        try (S3Client setup = client(config.endpoint(), true)) {
+            S3Client s3 = measured.get(0);
             preflight(s3);
             String bucket = config.bucket() != null ? config.bucket() : "rampart-bench-" + runId;
             boolean created = ensureBucket(setup, bucket);
@@ -133,7 +141,7 @@ public final class BenchRunner {
                 if (config.op() != Op.PUT && prepared.isEmpty()) {
                     report.skipped = "no object could be prepared";
                 } else {
-                    measure(s3, bucket, prepared, report);
+                    measure(measured, bucket, prepared, report);
                 }
             } finally {
                 progress.stop();
@@ -141,14 +149,16 @@ public final class BenchRunner {
                     cleanUp(setup, bucket, created, report);
                 }
             }
+        } finally {
+            measured.forEach(S3Client::close);
         }
         return report;
     }
 
-    private S3Client client(boolean retries) {
+    private S3Client client(URI endpoint, boolean retries) {
         int connections = Math.max(8, config.concurrency() * 2 + 4);
         return S3Client.builder()
-                .endpointOverride(config.endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.of(config.region()))
                 .credentialsProvider(config.credentials())
                 .forcePathStyle(config.pathStyle())
@@ -271,7 +281,8 @@ public final class BenchRunner {
         }
     }
 
-    private void measure(S3Client s3, String bucket, List<String> prepared, BenchReport report) throws FatalException {
+    private void measure(List<S3Client> s3, String bucket, List<String> prepared, BenchReport report)
+            throws FatalException {
         Workload w = new Workload(config.op(), prepared);
         if (!config.warmup().isZero() && config.op() != Op.DELETE) {
             long warmEnd = System.nanoTime() + config.warmup().toNanos();
@@ -354,10 +365,12 @@ public final class BenchRunner {
     }
 
     /** Runs the workers until {@code deadline} or until {@code remaining} operations are spent; returns their merged stats. */
-    private Map<String, OpStats> phase(S3Client s3, String bucket, Workload w, long deadline, AtomicLong remaining)
+    private Map<String, OpStats> phase(
+            List<S3Client> clients, String bucket, Workload w, long deadline, AtomicLong remaining)
             throws FatalException {
         Map<String, OpStats> total = new LinkedHashMap<>();
         runWorkers(config.concurrency(), worker -> {
+            S3Client s3 = clients.get(worker % clients.size());
             Map<String, OpStats> mine = new LinkedHashMap<>();
             byte[] buffer = new byte[(int) Math.min(256 * 1024, Math.max(8 * 1024, config.size()))];
             SplittableRandom random =
