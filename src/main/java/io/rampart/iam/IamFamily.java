@@ -121,6 +121,7 @@ abstract class IamFamily {
     Map<String, List<String>> requestKeys(QueryRequest r) {
         Map<String, List<String>> k = Permissions.globalKeys(r.caller(), r.now(), r.secure(), r.sourceIp(), region);
         k.putAll(permissions.sessionKeys(r.caller()));
+        k.putAll(permissions.organizationKeys(r.caller()));
         Map<String, String> tags = r.tags("Tags");
         if (!tags.isEmpty()) {
             tags.forEach((key, v) -> k.put("aws:RequestTag/" + key, List.of(v)));

@@ -10,19 +10,33 @@ import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import io.rampart.policy.RequestContext;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The Organizations subset guardrails need (JSON 1.1 protocol, {@code X-Amz-Target: AWSOrganizationsV20161128.Action}):
- * the organisation and its root, enabling SCPs and RCPs, their policies and where they are attached.
+ * the organisation, its root and organisational units, where accounts sit, enabling SCPs and RCPs, their policies and
+ * where they are attached.
  */
 public final class OrganizationsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OU_ID = "ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}";
+    private static final Pattern PARENT_ID = Pattern.compile("r-[0-9a-z]{4,32}|" + OU_ID);
+    private static final Pattern CHILD_ID = Pattern.compile("\\d{12}|" + OU_ID);
+    private static final Pattern UNIT_ID = Pattern.compile(OU_ID);
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern TARGET_ID = Pattern.compile("r-[0-9a-z]{4,32}|\\d{12}|" + OU_ID);
+    /** MaxResults of the List operations: AWS's range is 1 to 20. */
+    private static final int MAX_RESULTS = 20;
 
     private final IamStore store;
     private final Organization org;
@@ -61,6 +75,15 @@ public final class OrganizationsApi {
         t.put("DetachPolicy", this::attachOrDetach);
         t.put("ListPoliciesForTarget", this::listPoliciesForTarget);
         t.put("ListTargetsForPolicy", this::listTargetsForPolicy);
+        t.put("CreateOrganizationalUnit", this::createOrganizationalUnit);
+        t.put("DescribeOrganizationalUnit", this::describeOrganizationalUnit);
+        t.put("UpdateOrganizationalUnit", this::updateOrganizationalUnit);
+        t.put("DeleteOrganizationalUnit", this::deleteOrganizationalUnit);
+        t.put("ListOrganizationalUnitsForParent", this::listOrganizationalUnitsForParent);
+        t.put("ListAccountsForParent", this::listAccountsForParent);
+        t.put("ListChildren", this::listChildren);
+        t.put("ListParents", this::listParents);
+        t.put("MoveAccount", this::moveAccount);
         return Collections.unmodifiableMap(t);
     }
 
@@ -212,17 +235,182 @@ public final class OrganizationsApi {
         org.policy(id);
         ArrayNode list = out.putArray("Targets");
         for (String t : org.targetsOf(id)) {
-            boolean root = t.equals(i.rootId());
-            list.addObject()
-                    .put("TargetId", t)
-                    .put(
-                            "Arn",
-                            root
-                                    ? i.rootArn()
-                                    : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/"
-                                            + t)
-                    .put("Name", root ? "Root" : t)
-                    .put("Type", root ? "ROOT" : "ACCOUNT");
+            ObjectNode target = list.addObject().put("TargetId", t);
+            if (t.equals(i.rootId())) {
+                target.put("Arn", i.rootArn()).put("Name", "Root").put("Type", "ROOT");
+            } else if (t.startsWith("ou-")) {
+                target.put("Arn", i.unitArn(t)).put("Name", org.unit(t).name()).put("Type", "ORGANIZATIONAL_UNIT");
+            } else {
+                target.put("Arn", i.accountArn(t)).put("Name", t).put("Type", "ACCOUNT");
+            }
+        }
+    }
+
+    // ---- Organisational units ----
+
+    private void createOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        String name = unitName(in);
+        authorize(c, "organizations:CreateOrganizationalUnit", "*");
+        unit(out.putObject("OrganizationalUnit"), org.createUnit(parent, name), org.require());
+    }
+
+    private void describeOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
+        authorize(c, "organizations:DescribeOrganizationalUnit", "*");
+        unit(out.putObject("OrganizationalUnit"), org.unit(id), org.require());
+    }
+
+    private void updateOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
+        String name = text(in, "Name", false);
+        if (name != null) name = unitName(in);
+        authorize(c, "organizations:UpdateOrganizationalUnit", "*");
+        Organization.Unit u = name == null ? org.unit(id) : org.renameUnit(id, name);
+        unit(out.putObject("OrganizationalUnit"), u, org.require());
+    }
+
+    private void deleteOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
+        authorize(c, "organizations:DeleteOrganizationalUnit", "*");
+        org.deleteUnit(id);
+    }
+
+    private void listOrganizationalUnitsForParent(Call c, JsonNode in, ObjectNode out) {
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        authorize(c, "organizations:ListOrganizationalUnitsForParent", "*");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("OrganizationalUnits");
+        for (Organization.Unit u : page(org.unitsUnder(parent), in, out)) unit(list.addObject(), u, i);
+    }
+
+    private void listAccountsForParent(Call c, JsonNode in, ObjectNode out) {
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        authorize(c, "organizations:ListAccountsForParent", "*");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("Accounts");
+        for (String a : page(org.accountsUnder(parent, store.accounts()), in, out)) account(list.addObject(), a, i);
+    }
+
+    private void listChildren(Call c, JsonNode in, ObjectNode out) {
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        String type = text(in, "ChildType", true);
+        if (!type.equals("ACCOUNT") && !type.equals("ORGANIZATIONAL_UNIT")) {
+            throw invalidInput("INVALID_ENUM", "You specified an invalid value.");
+        }
+        authorize(c, "organizations:ListChildren", "*");
+        List<String> ids = type.equals("ACCOUNT")
+                ? org.accountsUnder(parent, store.accounts())
+                : org.unitsUnder(parent).stream().map(Organization.Unit::id).toList();
+        ArrayNode list = out.putArray("Children");
+        for (String id : page(ids, in, out)) list.addObject().put("Id", id).put("Type", type);
+    }
+
+    private void listParents(Call c, JsonNode in, ObjectNode out) {
+        String child = id(in, "ChildId", CHILD_ID, "INVALID_PATTERN");
+        authorize(c, "organizations:ListParents", "*");
+        Organization.Info i = org.require();
+        boolean account = !child.startsWith("ou-");
+        if (account && !store.accounts().contains(child)) {
+            throw new IamException(IamErrorCode.CHILD_NOT_FOUND, IamErrorCode.CHILD_NOT_FOUND.defaultMessage());
+        }
+        String parent = org.parentOf(child, account);
+        page(List.of(parent), in, out);
+        out.putArray("Parents")
+                .addObject()
+                .put("Id", parent)
+                .put("Type", parent.equals(i.rootId()) ? "ROOT" : "ORGANIZATIONAL_UNIT");
+    }
+
+    private void moveAccount(Call c, JsonNode in, ObjectNode out) {
+        String account = id(in, "AccountId", ACCOUNT_ID, "INVALID_PATTERN");
+        String source = id(in, "SourceParentId", PARENT_ID, "INVALID_PATTERN");
+        String destination = id(in, "DestinationParentId", PARENT_ID, "INVALID_PATTERN");
+        authorize(c, "organizations:MoveAccount", "*");
+        org.require();
+        if (!store.accounts().contains(account)) {
+            throw new IamException(IamErrorCode.ACCOUNT_NOT_FOUND, IamErrorCode.ACCOUNT_NOT_FOUND.defaultMessage());
+        }
+        org.moveAccount(account, source, destination);
+    }
+
+    private static String unitName(JsonNode in) {
+        String name = text(in, "Name", true);
+        if (name.length() > 128) {
+            throw invalidInput("MAX_LENGTH_EXCEEDED", "You provided a string parameter that is longer than allowed.");
+        }
+        return name;
+    }
+
+    /** One page of a List answer: MaxResults (1 to 20) from NextToken on; NextToken in the answer when more remain. */
+    private static <T> List<T> page(List<T> all, JsonNode in, ObjectNode out) {
+        int max = MAX_RESULTS;
+        JsonNode m = in.get("MaxResults");
+        if (m != null && !m.isNull()) {
+            if (!m.canConvertToInt() || m.asInt() < 1 || m.asInt() > MAX_RESULTS) {
+                throw invalidInput("INVALID_INPUT", "MaxResults must be between 1 and " + MAX_RESULTS + ".");
+            }
+            max = m.asInt();
+        }
+        int from = 0;
+        String token = text(in, "NextToken", false);
+        if (token != null) {
+            try {
+                String t = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+                if (!t.startsWith("rampart-page:")) throw new IllegalArgumentException(t);
+                from = Integer.parseInt(t.substring("rampart-page:".length()));
+            } catch (IllegalArgumentException e) {
+                throw invalidInput("INVALID_NEXT_TOKEN", "You specified an invalid value for the nextToken parameter.");
+            }
+            if (from < 0 || from > all.size()) {
+                throw invalidInput("INVALID_NEXT_TOKEN", "You specified an invalid value for the nextToken parameter.");
+            }
+        }
+        int to = Math.min(all.size(), from + max);
+        if (to < all.size()) {
+            out.put(
+                    "NextToken",
+                    Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(("rampart-page:" + to).getBytes(StandardCharsets.UTF_8)));
+        }
+        return new ArrayList<>(all.subList(from, to));
+    }
+
+    private static String id(JsonNode in, String field, Pattern pattern, String reason) {
+        String v = text(in, field, true);
+        if (!pattern.matcher(v).matches()) {
+            throw invalidInput(reason, "You provided a value that doesn't match the required pattern.");
+        }
+        return v;
+    }
+
+    private static IamException invalidInput(String reason, String message) {
+        return new IamException(IamErrorCode.ORG_INVALID_INPUT, message, Optional.of(reason));
+    }
+
+    private static void unit(ObjectNode o, Organization.Unit u, Organization.Info i) {
+        o.put("Id", u.id()).put("Arn", i.unitArn(u.id())).put("Name", u.name());
+    }
+
+    private static void account(ObjectNode o, String id, Organization.Info i) {
+        o.put("Id", id)
+                .put("Arn", i.accountArn(id))
+                .put("Name", id)
+                .put("Status", "ACTIVE")
+                .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
+    }
+
+    /** The JSON 1.1 error body of an error that names its reason (ConstraintViolationException, InvalidInputException). */
+    public static byte[] error(String code, String message, String reason) {
+        ObjectNode o = JSON.createObjectNode()
+                .put("__type", code)
+                .put("Message", message)
+                .put("Reason", reason);
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -245,12 +433,18 @@ public final class OrganizationsApi {
                 resource,
                 Permissions.contextPrincipal(caller),
                 caller.accountId(),
-                Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
+                withOrganizationKeys(
+                        Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region), caller));
         Decision d = permissions.decideIdentityOnly(caller, ctx);
         if (!d.allowed()) {
             throw new IamException(
                     IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
         }
+    }
+
+    private Map<String, List<String>> withOrganizationKeys(Map<String, List<String>> keys, Principal caller) {
+        keys.putAll(permissions.organizationKeys(caller));
+        return keys;
     }
 
     private static String policyType(String t) {
@@ -286,8 +480,14 @@ public final class OrganizationsApi {
     }
 
     private String checkTarget(String target) {
+        if (!TARGET_ID.matcher(target).matches()) {
+            throw invalidInput(
+                    "INVALID_PATTERN_TARGET_ID",
+                    "You specified a policy target ID that doesn't match the required pattern.");
+        }
         Organization.Info i = org.require();
         if (target.equals(i.rootId()) || store.accounts().contains(target)) return target;
+        if (target.startsWith("ou-") && org.isContainer(target)) return target;
         throw new IamException(
                 IamErrorCode.TARGET_NOT_FOUND,
                 "We can't find a root, OU, account, or policy with the TargetId that you specified.");

@@ -31,11 +31,6 @@ public final class Permissions {
                     + "\"Resource\":\"*\"}]}",
             PolicyKind.IDENTITY,
             "RampartAccountAdministrator");
-    private static final PolicyDocument ALLOW_ALL_RESOURCE = PolicyDocument.parse(
-            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
-                    + "\"Resource\":\"*\"}]}",
-            PolicyKind.RESOURCE,
-            "RampartGuardrailProbe");
 
     /** The identity side of one caller. */
     public record Grants(
@@ -164,19 +159,7 @@ public final class Permissions {
     }
 
     private Optional<Decision> check(String type, String account, RequestContext ctx, boolean scp) {
-        for (List<PolicyDocument> level : levels(type, account)) {
-            PolicySet set = new PolicySet(
-                    scp ? level : List.of(),
-                    scp ? List.of() : level,
-                    Optional.of(ALLOW_ALL_RESOURCE),
-                    List.of(ALLOW_ALL),
-                    Optional.empty(),
-                    List.of(),
-                    true);
-            Decision d = Evaluator.evaluate(set, ctx);
-            if (!d.allowed()) return Optional.of(d);
-        }
-        return Optional.empty();
+        return Evaluator.evaluateLevels(scp ? PolicyKind.SCP : PolicyKind.RCP, levels(type, account), ctx);
     }
 
     private List<List<PolicyDocument>> levels(String type, String account) {
@@ -218,6 +201,18 @@ public final class Permissions {
         Optional<String> id = sourceIdentities.computeIfAbsent(
                 p.accessKeyId(), k -> sessions.session(k).flatMap(Sessions.Session::sourceIdentity));
         return id.map(v -> Map.of("aws:SourceIdentity", List.of(v))).orElse(Map.of());
+    }
+
+    /**
+     * Keys that place the caller in the organisation: aws:PrincipalOrgPaths, the path from the organisation through the
+     * root and OUs to the caller's account ({@code o-id/r-id/ou-id/}); none outside an organisation or for anonymous
+     * callers.
+     */
+    public Map<String, List<String>> organizationKeys(Principal p) {
+        if (p.isAnonymous()) return Map.of();
+        return org.orgPath(p.accountId())
+                .map(path -> Map.of("aws:PrincipalOrgPaths", List.of(path)))
+                .orElse(Map.of());
     }
 
     /** The caller as the policy engine sees it. */

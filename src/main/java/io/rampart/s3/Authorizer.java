@@ -245,6 +245,7 @@ final class Authorizer {
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         k.putAll(permissions.sessionKeys(p));
+        k.putAll(permissions.organizationKeys(p));
         if (!p.isAnonymous()) {
             // AWS's values: "AWS" for Signature Version 2 (a header, a query string, or a browser form with
             // AWSAccessKeyId
