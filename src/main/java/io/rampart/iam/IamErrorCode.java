@@ -54,11 +54,6 @@ public enum IamErrorCode {
             "The request was rejected because service-linked roles are protected AWS resources."),
     VALIDATION_ERROR("ValidationError", 400, "The input fails to satisfy the constraints specified by an AWS service."),
     // ---- Organizations (JSON 1.1 protocol) ----
-    ACCOUNT_NOT_FOUND(
-            "AccountNotFoundException",
-            400,
-            "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you "
-                    + "used to make this request isn't a member of an organization."),
     CHILD_NOT_FOUND(
             "ChildNotFoundException",
             400,
@@ -87,6 +82,12 @@ public enum IamErrorCode {
             400,
             "We can't find a source root or OU with the ParentId that you specified."),
     ORG_ACCESS_DENIED("AccessDeniedException", 400, "You don't have permissions to access this resource."),
+    ACCOUNT_ALREADY_CLOSED("AccountAlreadyClosedException", 400, "You have already closed the account."),
+    ACCOUNT_NOT_FOUND("AccountNotFoundException", 400, "You specified an account that doesn't exist."),
+    CREATE_ACCOUNT_STATUS_NOT_FOUND(
+            "CreateAccountStatusNotFoundException",
+            400,
+            "We can't find an create account request with the CreateAccountRequestId that you specified."),
     ALREADY_IN_ORGANIZATION(
             "AlreadyInOrganizationException", 400, "This account is already a member of an organization."),
     ORGANIZATIONS_NOT_IN_USE(

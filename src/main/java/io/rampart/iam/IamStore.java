@@ -49,6 +49,7 @@ public final class IamStore {
     private final Directory directory;
     private final Sessions sessions;
     private final OidcProviders oidc;
+    private final OrgAccounts orgAccounts;
     private final ConcurrentHashMap<String, KeyUse> lastUsed = new ConcurrentHashMap<>();
 
     public IamStore(Database db, MasterKey masterKey) throws SQLException {
@@ -57,6 +58,7 @@ public final class IamStore {
         this.directory = new Directory(db);
         this.sessions = new Sessions(db, masterKey);
         this.oidc = new OidcProviders(db);
+        this.orgAccounts = new OrgAccounts(db, directory);
         // Tags and names feed the principals cached with keys: any IAM change drops the cache.
         directory.onChange(cache::clear);
         // Sessions that ended more than a day ago are of no use to anyone (the trail keeps their story).
@@ -71,6 +73,11 @@ public final class IamStore {
     /** OpenID Connect identity providers (AssumeRoleWithWebIdentity). */
     public OidcProviders oidc() {
         return oidc;
+    }
+
+    /** The organisation's accounts (CreateAccount, CloseAccount...). */
+    public OrgAccounts orgAccounts() {
+        return orgAccounts;
     }
 
     /** STS sessions (temporary credentials). */
@@ -196,10 +203,17 @@ public final class IamStore {
 
     /** The active or inactive key with this id, secret unsealed; empty for unknown ids. */
     public Optional<AccessKey> findKey(String accessKeyId) {
-        if (accessKeyId.startsWith("ASIA")) return sessions.find(accessKeyId);
-        // Bounded, as the sessions' cache: unknown ids (anyone can send them) are cached too.
-        if (cache.size() > 10_000) cache.clear();
-        return cache.computeIfAbsent(accessKeyId, this::loadKey);
+        Optional<AccessKey> k;
+        if (accessKeyId.startsWith("ASIA")) {
+            k = sessions.find(accessKeyId);
+        } else {
+            // Bounded, as the sessions' cache: unknown ids (anyone can send them) are cached too.
+            if (cache.size() > 10_000) cache.clear();
+            k = cache.computeIfAbsent(accessKeyId, this::loadKey);
+        }
+        // A closed account's keys and sessions sign nothing (InvalidAccessKeyId), as on AWS.
+        if (k.isPresent() && orgAccounts.isClosed(k.get().principal().accountId())) return Optional.empty();
+        return k;
     }
 
     /**

@@ -426,7 +426,7 @@ public final class Organization {
         unit(id);
         db.write(c -> {
             if (Sql.exists(c, "SELECT 1 FROM org_units WHERE parent_id = ?", id)
-                    || Sql.exists(c, "SELECT 1 FROM org_account_parents WHERE parent_id = ?", id)) {
+                    || Sql.exists(c, "SELECT 1 FROM org_accounts WHERE parent_id = ?", id)) {
                 throw new IamException(
                         IamErrorCode.ORGANIZATIONAL_UNIT_NOT_EMPTY,
                         IamErrorCode.ORGANIZATIONAL_UNIT_NOT_EMPTY.defaultMessage());
@@ -450,15 +450,10 @@ public final class Organization {
         });
     }
 
-    /** The accounts directly under a root or OU, of those given (ParentNotFoundException when there is none). */
-    public List<String> accountsUnder(String parentId, List<String> accounts) {
+    /** Whether an id names the root or an existing OU; {@code missing} (ParentNotFoundException...) when not. */
+    public void requireContainer(String id, IamErrorCode missing) {
         Info info = require();
-        return db.read(c -> {
-            depth(c, info, parentId, IamErrorCode.PARENT_NOT_FOUND);
-            List<String> out = new ArrayList<>();
-            for (String a : accounts) if (accountParent(c, info, a).equals(parentId)) out.add(a);
-            return out;
-        });
+        db.read(c -> depth(c, info, id, missing));
     }
 
     /** Whether an id names the root or an existing OU. */
@@ -493,17 +488,15 @@ public final class Organization {
             if (current.equals(destination)) {
                 throw new IamException(IamErrorCode.DUPLICATE_ACCOUNT, IamErrorCode.DUPLICATE_ACCOUNT.defaultMessage());
             }
-            Sql.update(c, "DELETE FROM org_account_parents WHERE account = ?", account);
-            if (!destination.equals(info.rootId())) {
-                Sql.update(c, "INSERT INTO org_account_parents(account, parent_id) VALUES(?,?)", account, destination);
-            }
-            return null;
+            return Sql.update(c, "UPDATE org_accounts SET parent_id = ? WHERE id = ?", destination, account);
         });
         generation.incrementAndGet();
     }
 
     private static String accountParent(Connection c, Info info, String account) throws SQLException {
-        return Sql.one(c, "SELECT parent_id FROM org_account_parents WHERE account = ?", rs -> rs.getString(1), account)
+        // Accounts the organisation has not recorded yet (a management account from before accounts were) sit under the
+        // root.
+        return Sql.one(c, "SELECT parent_id FROM org_accounts WHERE id = ?", rs -> rs.getString(1), account)
                 .orElse(info.rootId());
     }
 

@@ -10,10 +10,7 @@ import io.rampart.policy.PolicyDocument;
 import io.rampart.policy.PolicyKind;
 import io.rampart.policy.RequestContext;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,17 +35,22 @@ public final class OrganizationsApi {
     /** MaxResults of the List operations: AWS's range is 1 to 20. */
     private static final int MAX_RESULTS = 20;
 
+    private static final Set<String> MEMBER_ACTIONS =
+            Set.of("organizations:DescribeOrganization", "organizations:CreateOrganization");
+
     private final IamStore store;
     private final Organization org;
     private final Permissions permissions;
     private final String region;
     private final Map<String, Action> actions;
+    private final OrgAccountsApi accounts;
 
     public OrganizationsApi(IamStore store, Organization org, Permissions permissions, String region) {
         this.store = store;
         this.org = org;
         this.permissions = permissions;
         this.region = region;
+        this.accounts = new OrgAccountsApi(store.orgAccounts(), org, (c, a) -> authorize(c, a, "*"));
         this.actions = table();
     }
 
@@ -63,7 +65,12 @@ public final class OrganizationsApi {
         t.put("CreateOrganization", this::createOrganization);
         t.put("DescribeOrganization", this::describeOrganization);
         t.put("ListRoots", this::listRoots);
-        t.put("ListAccounts", this::listAccounts);
+        t.put("ListAccounts", accounts::listAccounts);
+        t.put("DescribeAccount", accounts::describeAccount);
+        t.put("CreateAccount", accounts::createAccount);
+        t.put("DescribeCreateAccountStatus", accounts::describeCreateAccountStatus);
+        t.put("ListCreateAccountStatus", accounts::listCreateAccountStatus);
+        t.put("CloseAccount", accounts::closeAccount);
         t.put("EnablePolicyType", this::setPolicyType);
         t.put("DisablePolicyType", this::setPolicyType);
         t.put("CreatePolicy", this::createPolicy);
@@ -121,7 +128,9 @@ public final class OrganizationsApi {
     private void createOrganization(Call c, JsonNode in, ObjectNode out) {
         String account = c.caller().accountId();
         authorize(c, "organizations:CreateOrganization", "*");
-        organization(out.putObject("Organization"), org.create(account));
+        Organization.Info created = org.create(account);
+        store.orgAccounts().ensureManagement(created);
+        organization(out.putObject("Organization"), created);
     }
 
     private void describeOrganization(Call c, JsonNode in, ObjectNode out) {
@@ -137,20 +146,6 @@ public final class OrganizationsApi {
         ArrayNode types = root.putArray("PolicyTypes");
         if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
         if (i.rcpEnabled()) types.addObject().put("Type", Organization.RCP).put("Status", "ENABLED");
-    }
-
-    private void listAccounts(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:ListAccounts", "*");
-        Organization.Info i = org.require();
-        ArrayNode accounts = out.putArray("Accounts");
-        for (String id : store.accounts()) {
-            accounts.addObject()
-                    .put("Id", id)
-                    .put("Arn", "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/" + id)
-                    .put("Name", id)
-                    .put("Status", "ACTIVE")
-                    .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
-        }
     }
 
     private void setPolicyType(Call c, JsonNode in, ObjectNode out) {
@@ -289,7 +284,8 @@ public final class OrganizationsApi {
         authorize(c, "organizations:ListAccountsForParent", "*");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Accounts");
-        for (String a : page(org.accountsUnder(parent, store.accounts()), in, out)) account(list.addObject(), a, i);
+        for (OrgAccounts.Account a : page(accountsUnder(i, parent), in, out))
+            OrgAccountsApi.account(list.addObject(), a, i);
     }
 
     private void listChildren(Call c, JsonNode in, ObjectNode out) {
@@ -300,7 +296,9 @@ public final class OrganizationsApi {
         }
         authorize(c, "organizations:ListChildren", "*");
         List<String> ids = type.equals("ACCOUNT")
-                ? org.accountsUnder(parent, store.accounts())
+                ? accountsUnder(org.require(), parent).stream()
+                        .map(OrgAccounts.Account::id)
+                        .toList()
                 : org.unitsUnder(parent).stream().map(Organization.Unit::id).toList();
         ArrayNode list = out.putArray("Children");
         for (String id : page(ids, in, out)) list.addObject().put("Id", id).put("Type", type);
@@ -327,11 +325,16 @@ public final class OrganizationsApi {
         String source = id(in, "SourceParentId", PARENT_ID, "INVALID_PATTERN");
         String destination = id(in, "DestinationParentId", PARENT_ID, "INVALID_PATTERN");
         authorize(c, "organizations:MoveAccount", "*");
-        org.require();
-        if (!store.accounts().contains(account)) {
-            throw new IamException(IamErrorCode.ACCOUNT_NOT_FOUND, IamErrorCode.ACCOUNT_NOT_FOUND.defaultMessage());
-        }
+        store.orgAccounts().require(org.require(), account);
         org.moveAccount(account, source, destination);
+    }
+
+    /** The organisation's accounts directly under a root or OU (ParentNotFoundException when there is none). */
+    private List<OrgAccounts.Account> accountsUnder(Organization.Info i, String parent) {
+        org.requireContainer(parent, IamErrorCode.PARENT_NOT_FOUND);
+        return store.orgAccounts().all(i).stream()
+                .filter(a -> a.parentId().equals(parent))
+                .toList();
     }
 
     private static String unitName(JsonNode in) {
@@ -342,39 +345,11 @@ public final class OrganizationsApi {
         return name;
     }
 
-    /** One page of a List answer: MaxResults (1 to 20) from NextToken on; NextToken in the answer when more remain. */
+    /** One page of a List answer (MaxResults up to 20, NextToken), as the account listings page. */
     private static <T> List<T> page(List<T> all, JsonNode in, ObjectNode out) {
-        int max = MAX_RESULTS;
-        JsonNode m = in.get("MaxResults");
-        if (m != null && !m.isNull()) {
-            if (!m.canConvertToInt() || m.asInt() < 1 || m.asInt() > MAX_RESULTS) {
-                throw invalidInput("INVALID_INPUT", "MaxResults must be between 1 and " + MAX_RESULTS + ".");
-            }
-            max = m.asInt();
-        }
-        int from = 0;
-        String token = text(in, "NextToken", false);
-        if (token != null) {
-            try {
-                String t = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-                if (!t.startsWith("rampart-page:")) throw new IllegalArgumentException(t);
-                from = Integer.parseInt(t.substring("rampart-page:".length()));
-            } catch (IllegalArgumentException e) {
-                throw invalidInput("INVALID_NEXT_TOKEN", "You specified an invalid value for the nextToken parameter.");
-            }
-            if (from < 0 || from > all.size()) {
-                throw invalidInput("INVALID_NEXT_TOKEN", "You specified an invalid value for the nextToken parameter.");
-            }
-        }
-        int to = Math.min(all.size(), from + max);
-        if (to < all.size()) {
-            out.put(
-                    "NextToken",
-                    Base64.getUrlEncoder()
-                            .withoutPadding()
-                            .encodeToString(("rampart-page:" + to).getBytes(StandardCharsets.UTF_8)));
-        }
-        return new ArrayList<>(all.subList(from, to));
+        return OrgAccountsApi.page(in, out, all.size(), MAX_RESULTS).stream()
+                .map(all::get)
+                .toList();
     }
 
     private static String id(JsonNode in, String field, Pattern pattern, String reason) {
@@ -391,14 +366,6 @@ public final class OrganizationsApi {
 
     private static void unit(ObjectNode o, Organization.Unit u, Organization.Info i) {
         o.put("Id", u.id()).put("Arn", i.unitArn(u.id())).put("Name", u.name());
-    }
-
-    private static void account(ObjectNode o, String id, Organization.Info i) {
-        o.put("Id", id)
-                .put("Arn", i.accountArn(id))
-                .put("Name", id)
-                .put("Status", "ACTIVE")
-                .put("JoinedMethod", id.equals(i.managementAccount()) ? "CREATED" : "INVITED");
     }
 
     /** The JSON 1.1 error body of an error that names its reason (ConstraintViolationException, InvalidInputException). */
@@ -428,6 +395,15 @@ public final class OrganizationsApi {
         Principal caller = c.caller();
         if (caller.isAnonymous())
             throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "Anonymous requests are not allowed.");
+        // The organisation is managed from its management account; a member account may only describe it (and learn
+        // it is already in one), whatever its own IAM policies grant.
+        if (!MEMBER_ACTIONS.contains(action)
+                && org.info()
+                        .filter(i -> !i.managementAccount().equals(caller.accountId()))
+                        .isPresent()) {
+            throw new IamException(
+                    IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
+        }
         RequestContext ctx = new RequestContext(
                 action,
                 resource,

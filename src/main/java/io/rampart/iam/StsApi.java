@@ -233,7 +233,9 @@ public final class StsApi {
         String roleName = arn[5].substring(arn[5].lastIndexOf('/') + 1);
         Optional<Entity> role = store.directory()
                 .find(arn[4], "role", roleName)
-                .filter(e -> e.arn().equals(roleArn));
+                .filter(e -> e.arn().equals(roleArn))
+                // A closed account's roles are not there to assume.
+                .filter(e -> !store.orgAccounts().isClosed(e.account()));
         return new RoleRequest(roleArn, arn[4], role, sessionName);
     }
 

@@ -45,6 +45,7 @@ public final class SchemaMigrations {
             new Step(6, "kms", "keys"),
             new Step(7, "cluster", "leases"),
             new Step(8, "iam", "roles_anywhere"),
+            new Step(9, "iam", "org_accounts"),
             new Step(10, "iam", "org_units"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */

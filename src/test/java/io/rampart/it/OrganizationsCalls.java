@@ -41,6 +41,11 @@ final class OrganizationsCalls {
     }
 
     Answer call(String action, String jsonBody, String accessKey, String secretKey) {
+        return call(action, jsonBody, AwsCredentialsIdentity.create(accessKey, secretKey));
+    }
+
+    /** Signed with any credentials, temporary ones too (their session token goes in X-Amz-Security-Token). */
+    Answer call(String action, String jsonBody, AwsCredentialsIdentity credentials) {
         byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
         URI endpoint = server.endpoint();
         SdkHttpRequest request = SdkHttpRequest.builder()
@@ -50,7 +55,7 @@ final class OrganizationsCalls {
                 .putHeader("X-Amz-Target", "AWSOrganizationsV20161128." + action)
                 .build();
         var signed = AwsV4HttpSigner.create()
-                .sign(SignRequest.builder(AwsCredentialsIdentity.create(accessKey, secretKey))
+                .sign(SignRequest.builder(credentials)
                         .request(request)
                         .payload(ContentStreamProvider.fromByteArray(body))
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "organizations")

@@ -75,6 +75,7 @@ class SchemaMigrationsTest {
                             "6 kms",
                             "7 cluster",
                             "8 iam",
+                            "9 iam",
                             "10 iam");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
