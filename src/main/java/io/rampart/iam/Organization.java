@@ -311,12 +311,14 @@ public final class Organization {
     /**
      * The guardrail policies of one type that apply to an account, level by level from the root down through each OU
      * to the account itself ("Inheritance for SCPs", Organizations User Guide): at each level one must allow. Empty
-     * when the type is not enabled or the account is not in the organisation.
+     * when the type is not enabled, the account is not in the organisation, or it is the management account: SCPs and
+     * RCPs never restrict the management account's principals or resources, as on AWS.
      */
     public List<List<Policy>> levels(String type, String account) {
         Optional<Info> info = info();
         if (info.isEmpty()
-                || !(type.equals(SCP) ? info.get().scpEnabled() : info.get().rcpEnabled())) return List.of();
+                || !(type.equals(SCP) ? info.get().scpEnabled() : info.get().rcpEnabled())
+                || account.equals(info.get().managementAccount())) return List.of();
         Optional<List<String>> path = path(account);
         if (path.isEmpty()) return List.of();
         List<List<Policy>> out = new ArrayList<>(path.get().size() + 1);

@@ -244,44 +244,44 @@ public final class OrganizationsApi {
     // ---- Organisational units ----
 
     private void createOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:CreateOrganizationalUnit", "*");
         String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         String name = unitName(in);
-        authorize(c, "organizations:CreateOrganizationalUnit", "*");
         unit(out.putObject("OrganizationalUnit"), org.createUnit(parent, name), org.require());
     }
 
     private void describeOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         authorize(c, "organizations:DescribeOrganizationalUnit", "*");
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         unit(out.putObject("OrganizationalUnit"), org.unit(id), org.require());
     }
 
     private void updateOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:UpdateOrganizationalUnit", "*");
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         String name = text(in, "Name", false);
         if (name != null) name = unitName(in);
-        authorize(c, "organizations:UpdateOrganizationalUnit", "*");
         Organization.Unit u = name == null ? org.unit(id) : org.renameUnit(id, name);
         unit(out.putObject("OrganizationalUnit"), u, org.require());
     }
 
     private void deleteOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         authorize(c, "organizations:DeleteOrganizationalUnit", "*");
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         org.deleteUnit(id);
     }
 
     private void listOrganizationalUnitsForParent(Call c, JsonNode in, ObjectNode out) {
-        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         authorize(c, "organizations:ListOrganizationalUnitsForParent", "*");
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("OrganizationalUnits");
         for (Organization.Unit u : page(org.unitsUnder(parent), in, out)) unit(list.addObject(), u, i);
     }
 
     private void listAccountsForParent(Call c, JsonNode in, ObjectNode out) {
-        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         authorize(c, "organizations:ListAccountsForParent", "*");
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Accounts");
         for (OrgAccounts.Account a : page(accountsUnder(i, parent), in, out))
@@ -289,12 +289,12 @@ public final class OrganizationsApi {
     }
 
     private void listChildren(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListChildren", "*");
         String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         String type = text(in, "ChildType", true);
         if (!type.equals("ACCOUNT") && !type.equals("ORGANIZATIONAL_UNIT")) {
             throw invalidInput("INVALID_ENUM", "You specified an invalid value.");
         }
-        authorize(c, "organizations:ListChildren", "*");
         List<String> ids = type.equals("ACCOUNT")
                 ? accountsUnder(org.require(), parent).stream()
                         .map(OrgAccounts.Account::id)
@@ -305,8 +305,8 @@ public final class OrganizationsApi {
     }
 
     private void listParents(Call c, JsonNode in, ObjectNode out) {
-        String child = id(in, "ChildId", CHILD_ID, "INVALID_PATTERN");
         authorize(c, "organizations:ListParents", "*");
+        String child = id(in, "ChildId", CHILD_ID, "INVALID_PATTERN");
         Organization.Info i = org.require();
         boolean account = !child.startsWith("ou-");
         if (account && !store.accounts().contains(child)) {
@@ -321,10 +321,10 @@ public final class OrganizationsApi {
     }
 
     private void moveAccount(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:MoveAccount", "*");
         String account = id(in, "AccountId", ACCOUNT_ID, "INVALID_PATTERN");
         String source = id(in, "SourceParentId", PARENT_ID, "INVALID_PATTERN");
         String destination = id(in, "DestinationParentId", PARENT_ID, "INVALID_PATTERN");
-        authorize(c, "organizations:MoveAccount", "*");
         store.orgAccounts().require(org.require(), account);
         org.moveAccount(account, source, destination);
     }

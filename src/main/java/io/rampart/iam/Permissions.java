@@ -142,13 +142,13 @@ public final class Permissions {
     }
 
     /**
-     * The organisation's verdict on a request: empty when the guardrails let it through, else the deny. SCPs bound the
-     * caller's account (never the account administrator, as they never bound the management account); RCPs bound the
-     * resource's account, for every caller.
+     * The organisation's verdict on a request: empty when the guardrails let it through, else the deny. SCPs bound
+     * every principal of a member account (its root-equivalent admin too); RCPs bound the resources of a member
+     * account, for every caller. The management account is exempt from both, as on AWS ({@link Organization#levels}).
      */
     public Optional<Decision> guardrailDenial(
             Principal caller, String resourceAccount, boolean rcpService, RequestContext ctx) {
-        if (!caller.isAnonymous() && !caller.isAccountAdmin()) {
+        if (!caller.isAnonymous()) {
             Optional<Decision> d = check(Organization.SCP, caller.accountId(), ctx, true);
             if (d.isPresent()) return d;
         }

@@ -141,6 +141,9 @@ class OrganizationTreeTest {
                         List.of("FullAWSAccess", "at-" + outer.id()),
                         List.of("FullAWSAccess", "at-" + inner.id()),
                         List.of("FullAWSAccess", "at-" + MEMBER));
+        assertThat(org.levels(Organization.SCP, MANAGEMENT))
+                .as("the management account is exempt")
+                .isEmpty();
         assertThat(org.orgPath(MEMBER))
                 .hasValue(info.id() + "/" + info.rootId() + "/" + outer.id() + "/" + inner.id() + "/");
         assertThat(org.orgPath(MANAGEMENT)).hasValue(info.id() + "/" + info.rootId() + "/");
