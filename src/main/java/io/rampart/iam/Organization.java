@@ -63,7 +63,8 @@ public final class Organization {
     private final AtomicLong generation = new AtomicLong();
     private final ConcurrentHashMap<String, CachedPath> paths = new ConcurrentHashMap<>();
 
-    private record CachedPath(long generation, Optional<List<String>> path) {}
+    /** An account's place in the tree and its aws:PrincipalOrgPaths value, as of one generation. */
+    private record CachedPath(long generation, Optional<List<String>> path, Optional<String> orgPath) {}
 
     public Organization(Database db) throws SQLException {
         this.db = db;
@@ -332,13 +333,25 @@ public final class Organization {
      * the account has no IAM on this server. Cached until the organisation changes.
      */
     public Optional<List<String>> path(String account) {
+        return placed(account).path();
+    }
+
+    /**
+     * The aws:PrincipalOrgPaths value of an account: {@code o-id/r-id/ou-id/.../}; empty outside the organisation.
+     * Every signed request asks: cached until the organisation changes.
+     */
+    public Optional<String> orgPath(String account) {
+        return placed(account).orgPath();
+    }
+
+    private CachedPath placed(String account) {
         long gen = generation.get();
         CachedPath cached = paths.get(account);
-        if (cached != null && cached.generation() == gen) return cached.path();
-        Optional<List<String>> path = db.read(c -> {
+        if (cached != null && cached.generation() == gen) return cached;
+        CachedPath placed = db.read(c -> {
             Optional<Info> info = Sql.one(c, "SELECT * FROM org", Organization::info);
             if (info.isEmpty() || !Sql.exists(c, "SELECT 1 FROM accounts WHERE id = ?", account))
-                return Optional.<List<String>>empty();
+                return new CachedPath(gen, Optional.empty(), Optional.empty());
             List<String> up = new ArrayList<>();
             String node = accountParent(c, info.get(), account);
             while (!node.equals(info.get().rootId()) && up.size() <= MAX_OU_DEPTH) {
@@ -346,22 +359,14 @@ public final class Organization {
                 node = unitParent(c, node).orElse(info.get().rootId());
             }
             up.add(info.get().rootId());
-            return Optional.of(List.copyOf(up.reversed()));
+            List<String> path = List.copyOf(up.reversed());
+            StringBuilder b = new StringBuilder(info.get().id()).append('/');
+            for (String n : path) b.append(n).append('/');
+            return new CachedPath(gen, Optional.of(path), Optional.of(b.toString()));
         });
         if (paths.size() > 10_000) paths.clear();
-        paths.put(account, new CachedPath(gen, path));
-        return path;
-    }
-
-    /** The aws:PrincipalOrgPaths value of an account: {@code o-id/r-id/ou-id/.../}; empty outside the organisation. */
-    public Optional<String> orgPath(String account) {
-        Optional<List<String>> path = path(account);
-        if (path.isEmpty()) return Optional.empty();
-        Optional<Info> info = info();
-        if (info.isEmpty()) return Optional.empty();
-        StringBuilder b = new StringBuilder(info.get().id()).append('/');
-        for (String node : path.get()) b.append(node).append('/');
-        return Optional.of(b.toString());
+        paths.put(account, placed);
+        return placed;
     }
 
     // ---- Organisational units ----
