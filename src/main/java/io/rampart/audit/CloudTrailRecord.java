@@ -46,6 +46,11 @@ public final class CloudTrailRecord {
     public static final String INVOKED_BY_S3 = "s3.amazonaws.com";
     /** A KMS call's key ARN (given in the facts' additional data): the record's AWS::KMS::Key resource. */
     public static final String KMS_KEY_ARN = "x-rampart-kms-key-arn";
+    /**
+     * The account owning the request's resource (a bucket's owner), given in the facts' additional data: the record's
+     * recipientAccountId and its bucket's resource accountId. Never written as additionalEventData.
+     */
+    public static final String RESOURCE_ACCOUNT = "x-rampart-resource-account";
 
     private final String accountId;
 
@@ -106,13 +111,14 @@ public final class CloudTrailRecord {
         if (f.hostId() != null) extra.put("x-amz-id-2", f.hostId());
         extra.put("bytesTransferredOut", f.bytesOut());
         f.additional().forEach((k, v) -> {
-            if (!KMS_KEY_ARN.equals(k)) extra.set(k, JSON.valueToTree(v));
+            if (!KMS_KEY_ARN.equals(k) && !RESOURCE_ACCOUNT.equals(k)) extra.set(k, JSON.valueToTree(v));
         });
         r.put("requestID", f.requestId());
         r.put("eventID", UUID.randomUUID().toString());
         r.put("readOnly", f.readOnly());
+        String recipient = recipient(f);
         if (f.bucket() != null) {
-            ArrayNode res = resources(f.bucket(), f.key());
+            ArrayNode res = resources(f.bucket(), f.key(), recipient);
             // DeleteObjects names its objects in the body: CloudTrail lists them as an ARN prefix, as AWS writes it.
             if ("DeleteObjects".equals(f.eventName())) {
                 res.insertObject(0).put("type", "AWS::S3::Object").put("ARNPrefix", "arn:aws:s3:::" + f.bucket() + "/");
@@ -126,7 +132,7 @@ public final class CloudTrailRecord {
         }
         r.put("eventType", "AwsApiCall");
         r.put("managementEvent", f.management());
-        r.put("recipientAccountId", accountId);
+        r.put("recipientAccountId", recipient);
         r.put("eventCategory", f.management() ? "Management" : "Data");
         String host = f.requestParameters().get("Host");
         if (f.tlsVersion() != null || host != null) {
@@ -175,7 +181,7 @@ public final class CloudTrailRecord {
                 UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT));
         r.put("eventID", UUID.randomUUID().toString());
         r.put("readOnly", false);
-        if (bucket != null) r.set("resources", resources(bucket, key));
+        if (bucket != null) r.set("resources", resources(bucket, key, accountId));
         r.put("eventType", "AwsServiceEvent");
         r.put("managementEvent", false);
         r.put("recipientAccountId", accountId);
@@ -203,7 +209,28 @@ public final class CloudTrailRecord {
         return r;
     }
 
-    private ArrayNode resources(String bucket, String key) {
+    /**
+     * The account a request's record belongs to, as CloudTrail delivers it: the resource's owner (a bucket's, a KMS
+     * key's, the role an AssumeRole entered), else the caller's account (IAM, STS, Organizations act in it), else this
+     * server's (anonymous requests on nothing).
+     */
+    private String recipient(RequestFacts f) {
+        if (f.additional().get(RESOURCE_ACCOUNT) instanceof String owner && !owner.isEmpty()) return owner;
+        if (f.additional().get(KMS_KEY_ARN) instanceof String keyArn) {
+            String[] p = keyArn.split(":", 6);
+            if (p.length == 6 && !p[4].isEmpty()) return p[4];
+        }
+        String role = f.responseElements().get("assumedRoleUser.arn");
+        if (role != null) {
+            String[] p = role.split(":", 6);
+            if (p.length == 6 && !p[4].isEmpty()) return p[4];
+        }
+        Principal p = f.principal();
+        if (p != null && !p.isAnonymous() && !p.accountId().isEmpty()) return p.accountId();
+        return accountId;
+    }
+
+    private ArrayNode resources(String bucket, String key, String owner) {
         ArrayNode res = JsonNodeFactory.instance.arrayNode();
         if (key != null) {
             ObjectNode o = res.addObject();
@@ -211,7 +238,7 @@ public final class CloudTrailRecord {
             o.put("ARN", "arn:aws:s3:::" + bucket + "/" + key);
         }
         ObjectNode b = res.addObject();
-        b.put("accountId", accountId);
+        b.put("accountId", owner);
         b.put("type", "AWS::S3::Bucket");
         b.put("ARN", "arn:aws:s3:::" + bucket);
         return res;

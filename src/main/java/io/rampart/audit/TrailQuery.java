@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * are records too), so it works with the server stopped, and keeps those matching every given filter.
  *
  * @param principal matches userIdentity arn, userName or principalId
+ * @param account   matches recipientAccountId (the account the record belongs to) or userIdentity.accountId (the
+ *                  caller's): an account's own activity and what others did to its resources
  */
 public record TrailQuery(
         Instant from,
@@ -25,7 +27,19 @@ public record TrailQuery(
         String accessKey,
         String eventName,
         String bucket,
-        String errorCode) {
+        String errorCode,
+        String account) {
+
+    public TrailQuery(
+            Instant from,
+            Instant to,
+            String principal,
+            String accessKey,
+            String eventName,
+            String bucket,
+            String errorCode) {
+        this(from, to, principal, accessKey, eventName, bucket, errorCode, null);
+    }
 
     public static TrailQuery all() {
         return new TrailQuery(null, null, null, null, null, null, null);
@@ -48,6 +62,11 @@ public record TrailQuery(
             return false;
         }
         if (accessKey != null && !accessKey.equals(id.path("accessKeyId").asText())) return false;
+        if (account != null
+                && !account.equals(r.path("recipientAccountId").asText())
+                && !account.equals(id.path("accountId").asText())) {
+            return false;
+        }
         if (eventName != null && !eventName.equals(r.path("eventName").asText())) return false;
         if (bucket != null
                 && !bucket.equals(r.path("requestParameters").path("bucketName").asText())) return false;

@@ -186,9 +186,15 @@ final class FindingsCommand implements Runnable {
         @Option(names = "--status", description = "Only OPEN, ARCHIVED or RESOLVED findings.")
         String status;
 
+        @Option(names = "--account", description = "Only findings whose principal is in this 12-digit account.")
+        String account;
+
         @Override
         int run(PrintWriter out, PrintWriter err) throws Failure {
-            JsonNode n = call("GET", status == null ? "" : "?status=" + encode(status.toUpperCase(Locale.ROOT)));
+            java.util.List<String> q = new java.util.ArrayList<>();
+            if (status != null) q.add("status=" + encode(status.toUpperCase(Locale.ROOT)));
+            if (account != null) q.add("account=" + encode(account));
+            JsonNode n = call("GET", q.isEmpty() ? "" : "?" + String.join("&", q));
             if (json) {
                 print(out, n);
                 return 0;

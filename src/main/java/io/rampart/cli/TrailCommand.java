@@ -237,6 +237,11 @@ final class TrailCommand implements Runnable {
         @Option(names = "--error-code", description = "e.g. AccessDenied, SignatureDoesNotMatch.")
         String errorCode;
 
+        @Option(
+                names = "--account",
+                description = "12-digit account id: records it received (recipientAccountId) or its principals made.")
+        String account;
+
         @Option(names = "--json", description = "One CloudTrail JSON record per line.")
         boolean json;
 
@@ -248,7 +253,7 @@ final class TrailCommand implements Runnable {
                 return 2;
             }
             List<JsonNode> records =
-                    new TrailQuery(from, to, principal, accessKey, eventName, bucket, errorCode).run(layout);
+                    new TrailQuery(from, to, principal, accessKey, eventName, bucket, errorCode, account).run(layout);
             ObjectMapper mapper = new ObjectMapper();
             if (json) {
                 for (JsonNode r : records) System.out.println(mapper.writeValueAsString(r));

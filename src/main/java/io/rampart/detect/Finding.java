@@ -45,6 +45,15 @@ public record Finding(
         if (status == null) status = Status.OPEN;
     }
 
+    /**
+     * The account whose principal the finding names (the account of its ARN; empty when the principal is anonymous):
+     * where its responses act, and what findings are filtered by.
+     */
+    public String accountId() {
+        String[] p = principalArn == null ? new String[0] : principalArn.split(":", 6);
+        return p.length == 6 && p[0].equals("arn") ? p[4] : "";
+    }
+
     public Finding withStatus(Status s) {
         return new Finding(
                 id,

@@ -22,6 +22,7 @@ public final class FindingJson {
         n.put("description", f.description());
         n.put("status", f.status().name());
         n.put("principal", f.principalArn());
+        n.put("accountId", f.accountId());
         n.put("accessKeyId", f.accessKeyId());
         n.put("bucket", f.bucket());
         n.put("firstTime", f.firstTime().toString());

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The findings part of the admin API: {@code GET /_rampart/admin/findings[?status=OPEN|ARCHIVED|RESOLVED]},
+ * The findings part of the admin API: {@code GET /_rampart/admin/findings[?status=OPEN|ARCHIVED|RESOLVED][&account=ID]},
  * {@code GET /_rampart/admin/findings/ID}, {@code POST /_rampart/admin/findings/ID/archive} and
  * {@code POST /_rampart/admin/findings/ID/resolve}. Answers JSON ({@link FindingJson}).
  */
@@ -37,10 +37,19 @@ final class AdminFindings {
                     throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "status must be OPEN, ARCHIVED or RESOLVED");
                 }
             }
+            String account = query.get("account");
+            if (account != null && !account.matches("\\d{12}")) {
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "account must be a 12-digit account id");
+            }
             ObjectNode body = FindingJson.JSON.createObjectNode();
             ArrayNode list = body.putArray("findings");
-            for (Finding f : findings.list(status)) list.add(FindingJson.of(f));
-            return new Answer(body, "ListFindings", status == null ? Map.of() : Map.of("status", status.name()), true);
+            for (Finding f : findings.list(status)) {
+                if (account == null || account.equals(f.accountId())) list.add(FindingJson.of(f));
+            }
+            Map<String, String> params = new java.util.LinkedHashMap<>();
+            if (status != null) params.put("status", status.name());
+            if (account != null) params.put("account", account);
+            return new Answer(body, "ListFindings", params, true);
         }
         String[] parts = rest.split("/", -1);
         String id = parts[0];

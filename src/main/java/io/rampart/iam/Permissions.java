@@ -42,6 +42,8 @@ public final class Permissions {
 
     private record Levels(long generation, List<List<PolicyDocument>> levels) {}
 
+    private record OrgId(long generation, Optional<String> id) {}
+
     private final Directory directory;
     private final Sessions sessions;
     private final Organization org;
@@ -49,6 +51,7 @@ public final class Permissions {
     private final ConcurrentHashMap<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Levels> guardrails = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<String>> sourceIdentities = new ConcurrentHashMap<>();
+    private volatile OrgId orgId = new OrgId(-1, Optional.empty());
 
     public Permissions(Directory directory, Sessions sessions, Organization org) {
         this.directory = directory;
@@ -204,15 +207,26 @@ public final class Permissions {
     }
 
     /**
-     * Keys that place the caller in the organisation: aws:PrincipalOrgPaths, the path from the organisation through the
-     * root and OUs to the caller's account ({@code o-id/r-id/ou-id/}); none outside an organisation or for anonymous
-     * callers.
+     * Keys that place the caller in the organisation. aws:PrincipalOrgID and aws:ResourceOrgID: every account on this
+     * server belongs to its organisation, once there is one, so both are the organisation's id (the principal's only
+     * for an authenticated caller); aws:PrincipalOrgPaths, the path from the organisation through the root and OUs to
+     * the caller's account ({@code o-id/r-id/ou-id/}). Empty without an organisation.
      */
     public Map<String, List<String>> organizationKeys(Principal p) {
-        if (p.isAnonymous()) return Map.of();
-        return org.orgPath(p.accountId())
-                .map(path -> Map.of("aws:PrincipalOrgPaths", List.of(path)))
-                .orElse(Map.of());
+        long gen = org.generation();
+        OrgId o = orgId;
+        if (o.generation() != gen) {
+            o = new OrgId(gen, org.info().map(Organization.Info::id));
+            orgId = o;
+        }
+        if (o.id().isEmpty()) return Map.of();
+        List<String> id = List.of(o.id().get());
+        if (p.isAnonymous()) return Map.of("aws:ResourceOrgID", id);
+        Optional<String> path = org.orgPath(p.accountId());
+        return path.isPresent()
+                ? Map.of(
+                        "aws:PrincipalOrgID", id, "aws:ResourceOrgID", id, "aws:PrincipalOrgPaths", List.of(path.get()))
+                : Map.of("aws:PrincipalOrgID", id, "aws:ResourceOrgID", id);
     }
 
     /** The caller as the policy engine sees it. */

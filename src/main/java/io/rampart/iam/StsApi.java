@@ -310,6 +310,7 @@ public final class StsApi {
 
     private Map<String, List<String>> keys(QueryRequest r) {
         Map<String, List<String>> k = Permissions.globalKeys(r.caller(), r.now(), r.secure(), r.sourceIp(), region);
+        k.putAll(permissions.organizationKeys(r.caller()));
         r.optional("ExternalId").ifPresent(v -> k.put("sts:ExternalId", List.of(v)));
         r.optional("RoleSessionName").ifPresent(v -> k.put("sts:RoleSessionName", List.of(v)));
         r.optional("SourceIdentity").ifPresent(v -> k.put("sts:SourceIdentity", List.of(v)));

@@ -515,6 +515,7 @@ public final class KeyService {
         keys.put("kms:CallerAccount", List.of(p.accountId()));
         keys.put("aws:PrincipalAccount", List.of(p.accountId()));
         keys.put("aws:ResourceAccount", List.of(k.accountId()));
+        keys.putAll(permissions.organizationKeys(p));
         if (c.viaService() != null) {
             keys.put("kms:ViaService", List.of(c.viaService()));
             keys.put("aws:ViaAWSService", List.of("true"));

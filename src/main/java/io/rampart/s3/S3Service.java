@@ -142,7 +142,13 @@ public final class S3Service {
         // Versions this request removes from view are kept by the recovery window under its principal, key and name.
         try (Removal.Scope removal = Removal.open(
                 new Removal(call.principal().arn(), call.principal().accessKeyId(), op.awsName()))) {
-            return dispatch(op, call);
+            S3Response r = dispatch(op, call);
+            // The bucket's owner receives the record (recipientAccountId), as CloudTrail delivers S3 events.
+            if (call.loadedBucket() != null)
+                r.trail(
+                        io.rampart.audit.CloudTrailRecord.RESOURCE_ACCOUNT,
+                        call.loadedBucket().owner());
+            return r;
         }
     }
 
