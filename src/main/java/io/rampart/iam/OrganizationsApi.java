@@ -236,7 +236,11 @@ public final class OrganizationsApi {
             } else if (t.startsWith("ou-")) {
                 target.put("Arn", i.unitArn(t)).put("Name", org.unit(t).name()).put("Type", "ORGANIZATIONAL_UNIT");
             } else {
-                target.put("Arn", i.accountArn(t)).put("Name", t).put("Type", "ACCOUNT");
+                String name = store.orgAccounts()
+                        .find(i, t)
+                        .map(OrgAccounts.Account::name)
+                        .orElse(t);
+                target.put("Arn", i.accountArn(t)).put("Name", name).put("Type", "ACCOUNT");
             }
         }
     }

@@ -283,6 +283,10 @@ class OrganizationUnitsTest {
         String outside = memberAccount();
         String restricted = createUnit(root, unique("Restricted"));
         org.ok("MoveAccount", move(inside, root, restricted));
+        String insideName = org.ok("DescribeAccount", "{\"AccountId\":\"" + inside + "\"}")
+                .path("Account")
+                .path("Name")
+                .asText();
         S3Client insideS3 = server.s3(org.accessRole(inside));
         S3Client outsideS3 = server.s3(org.accessRole(outside));
         String insideBucket = unique("inside");
@@ -341,6 +345,12 @@ class OrganizationUnitsTest {
         outsideS3.createBucket(b -> b.bucket(outsideEmpty));
         admin.createBucket(b -> b.bucket(managementEmpty));
         org.attach(denyDelete, restricted);
+        org.attach(denyDelete, inside);
+        JsonNode targets = org.ok("ListTargetsForPolicy", "{\"PolicyId\":\"" + denyDelete + "\"}")
+                .path("Targets");
+        assertThat(targets.findValuesAsText("Type")).containsExactlyInAnyOrder("ORGANIZATIONAL_UNIT", "ACCOUNT");
+        assertThat(targets.findValuesAsText("Name")).contains(insideName);
+        org.detach(denyDelete, inside);
         try {
             S3Errors.assertS3Error(() -> insideS3.deleteBucket(b -> b.bucket(insideEmpty)), 403, "AccessDenied");
             outsideS3.deleteBucket(b -> b.bucket(outsideEmpty));
