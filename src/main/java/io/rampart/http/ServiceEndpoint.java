@@ -148,7 +148,10 @@ final class ServiceEndpoint {
             status = e.status();
             error = e.code();
             errorMessage = e.getMessage();
-            out = errorBody(service, e.code(), e.type(), e.getMessage(), requestId);
+            out = e.reason().isPresent()
+                    ? OrganizationsApi.error(
+                            e.code(), e.getMessage(), e.reason().get())
+                    : errorBody(service, e.code(), e.type(), e.getMessage(), requestId);
         } catch (RuntimeException e) {
             log.error("request {} {} {} failed", requestId, service, action, e);
             status = IamErrorCode.SERVICE_FAILURE.status();

@@ -54,6 +54,33 @@ public enum IamErrorCode {
             "The request was rejected because service-linked roles are protected AWS resources."),
     VALIDATION_ERROR("ValidationError", 400, "The input fails to satisfy the constraints specified by an AWS service."),
     // ---- Organizations (JSON 1.1 protocol) ----
+    CHILD_NOT_FOUND(
+            "ChildNotFoundException",
+            400,
+            "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."),
+    DESTINATION_PARENT_NOT_FOUND(
+            "DestinationParentNotFoundException",
+            400,
+            "We can't find the destination container (a root or OU) with the ParentId that you specified."),
+    DUPLICATE_ACCOUNT(
+            "DuplicateAccountException", 400, "That account is already present in the specified destination."),
+    DUPLICATE_ORGANIZATIONAL_UNIT(
+            "DuplicateOrganizationalUnitException", 400, "An OU with the same name already exists."),
+    ORGANIZATIONAL_UNIT_NOT_EMPTY(
+            "OrganizationalUnitNotEmptyException",
+            400,
+            "The specified OU is not empty. Move all accounts to another root or to other OUs, remove all child OUs, "
+                    + "and try the operation again."),
+    ORGANIZATIONAL_UNIT_NOT_FOUND(
+            "OrganizationalUnitNotFoundException",
+            400,
+            "We can't find an OU with the OrganizationalUnitId that you specified."),
+    PARENT_NOT_FOUND(
+            "ParentNotFoundException", 400, "We can't find a root or OU with the ParentId that you specified."),
+    SOURCE_PARENT_NOT_FOUND(
+            "SourceParentNotFoundException",
+            400,
+            "We can't find a source root or OU with the ParentId that you specified."),
     ORG_ACCESS_DENIED("AccessDeniedException", 400, "You don't have permissions to access this resource."),
     ACCOUNT_ALREADY_CLOSED("AccountAlreadyClosedException", 400, "You have already closed the account."),
     ACCOUNT_NOT_FOUND("AccountNotFoundException", 400, "You specified an account that doesn't exist."),

@@ -1,6 +1,7 @@
 package io.rampart.iam;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An IAM, STS or Organizations error as AWS reports it: the code clients branch on, the HTTP status, and whether the
@@ -8,10 +9,17 @@ import java.util.Objects;
  */
 public final class IamException extends RuntimeException {
     private final IamErrorCode error;
+    private final Optional<String> reason;
 
     public IamException(IamErrorCode error, String message) {
+        this(error, message, Optional.empty());
+    }
+
+    /** An Organizations error that names its reason (ConstraintViolationException's OU_DEPTH_LIMIT_EXCEEDED...). */
+    public IamException(IamErrorCode error, String message, Optional<String> reason) {
         super(message);
         this.error = Objects.requireNonNull(error);
+        this.reason = Objects.requireNonNull(reason);
     }
 
     public IamException(IamErrorCode error) {
@@ -20,6 +28,10 @@ public final class IamException extends RuntimeException {
 
     public IamErrorCode error() {
         return error;
+    }
+
+    public Optional<String> reason() {
+        return reason;
     }
 
     public String code() {

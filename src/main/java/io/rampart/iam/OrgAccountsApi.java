@@ -111,7 +111,7 @@ final class OrgAccountsApi {
      * The indexes of one page (MaxResults, NextToken as AWS takes them), setting NextToken in {@code out} when more
      * follow.
      */
-    private static List<Integer> page(JsonNode in, ObjectNode out, int size, int limit) {
+    static List<Integer> page(JsonNode in, ObjectNode out, int size, int limit) {
         int max = limit;
         JsonNode m = in.get("MaxResults");
         if (m != null && !m.isNull()) {

@@ -13,16 +13,28 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The Organizations subset guardrails need (JSON 1.1 protocol, {@code X-Amz-Target: AWSOrganizationsV20161128.Action}):
- * the organisation and its root, enabling SCPs and RCPs, their policies and where they are attached.
+ * the organisation, its root and organisational units, where accounts sit, enabling SCPs and RCPs, their policies and
+ * where they are attached.
  */
 public final class OrganizationsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OU_ID = "ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}";
+    private static final Pattern PARENT_ID = Pattern.compile("r-[0-9a-z]{4,32}|" + OU_ID);
+    private static final Pattern CHILD_ID = Pattern.compile("\\d{12}|" + OU_ID);
+    private static final Pattern UNIT_ID = Pattern.compile(OU_ID);
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern TARGET_ID = Pattern.compile("r-[0-9a-z]{4,32}|\\d{12}|" + OU_ID);
+    /** MaxResults of the List operations: AWS's range is 1 to 20. */
+    private static final int MAX_RESULTS = 20;
+
     private static final Set<String> MEMBER_ACTIONS =
             Set.of("organizations:DescribeOrganization", "organizations:CreateOrganization");
 
@@ -70,6 +82,15 @@ public final class OrganizationsApi {
         t.put("DetachPolicy", this::attachOrDetach);
         t.put("ListPoliciesForTarget", this::listPoliciesForTarget);
         t.put("ListTargetsForPolicy", this::listTargetsForPolicy);
+        t.put("CreateOrganizationalUnit", this::createOrganizationalUnit);
+        t.put("DescribeOrganizationalUnit", this::describeOrganizationalUnit);
+        t.put("UpdateOrganizationalUnit", this::updateOrganizationalUnit);
+        t.put("DeleteOrganizationalUnit", this::deleteOrganizationalUnit);
+        t.put("ListOrganizationalUnitsForParent", this::listOrganizationalUnitsForParent);
+        t.put("ListAccountsForParent", this::listAccountsForParent);
+        t.put("ListChildren", this::listChildren);
+        t.put("ListParents", this::listParents);
+        t.put("MoveAccount", this::moveAccount);
         return Collections.unmodifiableMap(t);
     }
 
@@ -209,17 +230,158 @@ public final class OrganizationsApi {
         org.policy(id);
         ArrayNode list = out.putArray("Targets");
         for (String t : org.targetsOf(id)) {
-            boolean root = t.equals(i.rootId());
-            list.addObject()
-                    .put("TargetId", t)
-                    .put(
-                            "Arn",
-                            root
-                                    ? i.rootArn()
-                                    : "arn:aws:organizations::" + i.managementAccount() + ":account/" + i.id() + "/"
-                                            + t)
-                    .put("Name", root ? "Root" : t)
-                    .put("Type", root ? "ROOT" : "ACCOUNT");
+            ObjectNode target = list.addObject().put("TargetId", t);
+            if (t.equals(i.rootId())) {
+                target.put("Arn", i.rootArn()).put("Name", "Root").put("Type", "ROOT");
+            } else if (t.startsWith("ou-")) {
+                target.put("Arn", i.unitArn(t)).put("Name", org.unit(t).name()).put("Type", "ORGANIZATIONAL_UNIT");
+            } else {
+                String name = store.orgAccounts()
+                        .find(i, t)
+                        .map(OrgAccounts.Account::name)
+                        .orElse(t);
+                target.put("Arn", i.accountArn(t)).put("Name", name).put("Type", "ACCOUNT");
+            }
+        }
+    }
+
+    // ---- Organisational units ----
+
+    private void createOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:CreateOrganizationalUnit", "*");
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        String name = unitName(in);
+        unit(out.putObject("OrganizationalUnit"), org.createUnit(parent, name), org.require());
+    }
+
+    private void describeOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:DescribeOrganizationalUnit", "*");
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
+        unit(out.putObject("OrganizationalUnit"), org.unit(id), org.require());
+    }
+
+    private void updateOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:UpdateOrganizationalUnit", "*");
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
+        String name = text(in, "Name", false);
+        if (name != null) name = unitName(in);
+        Organization.Unit u = name == null ? org.unit(id) : org.renameUnit(id, name);
+        unit(out.putObject("OrganizationalUnit"), u, org.require());
+    }
+
+    private void deleteOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:DeleteOrganizationalUnit", "*");
+        String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
+        org.deleteUnit(id);
+    }
+
+    private void listOrganizationalUnitsForParent(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListOrganizationalUnitsForParent", "*");
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("OrganizationalUnits");
+        for (Organization.Unit u : page(org.unitsUnder(parent), in, out)) unit(list.addObject(), u, i);
+    }
+
+    private void listAccountsForParent(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListAccountsForParent", "*");
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        Organization.Info i = org.require();
+        ArrayNode list = out.putArray("Accounts");
+        for (OrgAccounts.Account a : page(accountsUnder(i, parent), in, out))
+            OrgAccountsApi.account(list.addObject(), a, i);
+    }
+
+    private void listChildren(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListChildren", "*");
+        String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
+        String type = text(in, "ChildType", true);
+        if (!type.equals("ACCOUNT") && !type.equals("ORGANIZATIONAL_UNIT")) {
+            throw invalidInput("INVALID_ENUM", "You specified an invalid value.");
+        }
+        List<String> ids = type.equals("ACCOUNT")
+                ? accountsUnder(org.require(), parent).stream()
+                        .map(OrgAccounts.Account::id)
+                        .toList()
+                : org.unitsUnder(parent).stream().map(Organization.Unit::id).toList();
+        ArrayNode list = out.putArray("Children");
+        for (String id : page(ids, in, out)) list.addObject().put("Id", id).put("Type", type);
+    }
+
+    private void listParents(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:ListParents", "*");
+        String child = id(in, "ChildId", CHILD_ID, "INVALID_PATTERN");
+        Organization.Info i = org.require();
+        boolean account = !child.startsWith("ou-");
+        if (account && !store.accounts().contains(child)) {
+            throw new IamException(IamErrorCode.CHILD_NOT_FOUND, IamErrorCode.CHILD_NOT_FOUND.defaultMessage());
+        }
+        String parent = org.parentOf(child, account);
+        page(List.of(parent), in, out);
+        out.putArray("Parents")
+                .addObject()
+                .put("Id", parent)
+                .put("Type", parent.equals(i.rootId()) ? "ROOT" : "ORGANIZATIONAL_UNIT");
+    }
+
+    private void moveAccount(Call c, JsonNode in, ObjectNode out) {
+        authorize(c, "organizations:MoveAccount", "*");
+        String account = id(in, "AccountId", ACCOUNT_ID, "INVALID_PATTERN");
+        String source = id(in, "SourceParentId", PARENT_ID, "INVALID_PATTERN");
+        String destination = id(in, "DestinationParentId", PARENT_ID, "INVALID_PATTERN");
+        store.orgAccounts().require(org.require(), account);
+        org.moveAccount(account, source, destination);
+    }
+
+    /** The organisation's accounts directly under a root or OU (ParentNotFoundException when there is none). */
+    private List<OrgAccounts.Account> accountsUnder(Organization.Info i, String parent) {
+        org.requireContainer(parent, IamErrorCode.PARENT_NOT_FOUND);
+        return store.orgAccounts().all(i).stream()
+                .filter(a -> a.parentId().equals(parent))
+                .toList();
+    }
+
+    private static String unitName(JsonNode in) {
+        String name = text(in, "Name", true);
+        if (name.length() > 128) {
+            throw invalidInput("MAX_LENGTH_EXCEEDED", "You provided a string parameter that is longer than allowed.");
+        }
+        return name;
+    }
+
+    /** One page of a List answer (MaxResults up to 20, NextToken), as the account listings page. */
+    private static <T> List<T> page(List<T> all, JsonNode in, ObjectNode out) {
+        return OrgAccountsApi.page(in, out, all.size(), MAX_RESULTS).stream()
+                .map(all::get)
+                .toList();
+    }
+
+    private static String id(JsonNode in, String field, Pattern pattern, String reason) {
+        String v = text(in, field, true);
+        if (!pattern.matcher(v).matches()) {
+            throw invalidInput(reason, "You provided a value that doesn't match the required pattern.");
+        }
+        return v;
+    }
+
+    private static IamException invalidInput(String reason, String message) {
+        return new IamException(IamErrorCode.ORG_INVALID_INPUT, message, Optional.of(reason));
+    }
+
+    private static void unit(ObjectNode o, Organization.Unit u, Organization.Info i) {
+        o.put("Id", u.id()).put("Arn", i.unitArn(u.id())).put("Name", u.name());
+    }
+
+    /** The JSON 1.1 error body of an error that names its reason (ConstraintViolationException, InvalidInputException). */
+    public static byte[] error(String code, String message, String reason) {
+        ObjectNode o = JSON.createObjectNode()
+                .put("__type", code)
+                .put("Message", message)
+                .put("Reason", reason);
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -251,12 +413,18 @@ public final class OrganizationsApi {
                 resource,
                 Permissions.contextPrincipal(caller),
                 caller.accountId(),
-                Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region));
+                withOrganizationKeys(
+                        Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region), caller));
         Decision d = permissions.decideIdentityOnly(caller, ctx);
         if (!d.allowed()) {
             throw new IamException(
                     IamErrorCode.ORG_ACCESS_DENIED, "You don't have permissions to access this resource.");
         }
+    }
+
+    private Map<String, List<String>> withOrganizationKeys(Map<String, List<String>> keys, Principal caller) {
+        keys.putAll(permissions.organizationKeys(caller));
+        return keys;
     }
 
     private static String policyType(String t) {
@@ -292,8 +460,14 @@ public final class OrganizationsApi {
     }
 
     private String checkTarget(String target) {
+        if (!TARGET_ID.matcher(target).matches()) {
+            throw invalidInput(
+                    "INVALID_PATTERN_TARGET_ID",
+                    "You specified a policy target ID that doesn't match the required pattern.");
+        }
         Organization.Info i = org.require();
         if (target.equals(i.rootId()) || store.accounts().contains(target)) return target;
+        if (target.startsWith("ou-") && org.isContainer(target)) return target;
         throw new IamException(
                 IamErrorCode.TARGET_NOT_FOUND,
                 "We can't find a root, OU, account, or policy with the TargetId that you specified.");

@@ -31,11 +31,6 @@ public final class Permissions {
                     + "\"Resource\":\"*\"}]}",
             PolicyKind.IDENTITY,
             "RampartAccountAdministrator");
-    private static final PolicyDocument ALLOW_ALL_RESOURCE = PolicyDocument.parse(
-            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
-                    + "\"Resource\":\"*\"}]}",
-            PolicyKind.RESOURCE,
-            "RampartGuardrailProbe");
 
     /** The identity side of one caller. */
     public record Grants(
@@ -150,13 +145,13 @@ public final class Permissions {
     }
 
     /**
-     * The organisation's verdict on a request: empty when the guardrails let it through, else the deny. SCPs bound the
-     * caller's account (never the account administrator, as they never bound the management account); RCPs bound the
-     * resource's account, for every caller.
+     * The organisation's verdict on a request: empty when the guardrails let it through, else the deny. SCPs bound
+     * every principal of a member account (its root-equivalent admin too); RCPs bound the resources of a member
+     * account, for every caller. The management account is exempt from both, as on AWS ({@link Organization#levels}).
      */
     public Optional<Decision> guardrailDenial(
             Principal caller, String resourceAccount, boolean rcpService, RequestContext ctx) {
-        if (!caller.isAnonymous() && !caller.isAccountAdmin()) {
+        if (!caller.isAnonymous()) {
             Optional<Decision> d = check(Organization.SCP, caller.accountId(), ctx, true);
             if (d.isPresent()) return d;
         }
@@ -167,19 +162,7 @@ public final class Permissions {
     }
 
     private Optional<Decision> check(String type, String account, RequestContext ctx, boolean scp) {
-        for (List<PolicyDocument> level : levels(type, account)) {
-            PolicySet set = new PolicySet(
-                    scp ? level : List.of(),
-                    scp ? List.of() : level,
-                    Optional.of(ALLOW_ALL_RESOURCE),
-                    List.of(ALLOW_ALL),
-                    Optional.empty(),
-                    List.of(),
-                    true);
-            Decision d = Evaluator.evaluate(set, ctx);
-            if (!d.allowed()) return Optional.of(d);
-        }
-        return Optional.empty();
+        return Evaluator.evaluateLevels(scp ? PolicyKind.SCP : PolicyKind.RCP, levels(type, account), ctx);
     }
 
     private List<List<PolicyDocument>> levels(String type, String account) {
@@ -224,8 +207,10 @@ public final class Permissions {
     }
 
     /**
-     * aws:PrincipalOrgID and aws:ResourceOrgID: every account on this server belongs to its organisation, once there is
-     * one, so both are the organisation's id (the principal's only for an authenticated caller). Empty without one.
+     * Keys that place the caller in the organisation. aws:PrincipalOrgID and aws:ResourceOrgID: every account on this
+     * server belongs to its organisation, once there is one, so both are the organisation's id (the principal's only
+     * for an authenticated caller); aws:PrincipalOrgPaths, the path from the organisation through the root and OUs to
+     * the caller's account ({@code o-id/r-id/ou-id/}). Empty without an organisation.
      */
     public Map<String, List<String>> organizationKeys(Principal p) {
         long gen = org.generation();
@@ -236,8 +221,11 @@ public final class Permissions {
         }
         if (o.id().isEmpty()) return Map.of();
         List<String> id = List.of(o.id().get());
-        return p.isAnonymous()
-                ? Map.of("aws:ResourceOrgID", id)
+        if (p.isAnonymous()) return Map.of("aws:ResourceOrgID", id);
+        Optional<String> path = org.orgPath(p.accountId());
+        return path.isPresent()
+                ? Map.of(
+                        "aws:PrincipalOrgID", id, "aws:ResourceOrgID", id, "aws:PrincipalOrgPaths", List.of(path.get()))
                 : Map.of("aws:PrincipalOrgID", id, "aws:ResourceOrgID", id);
     }
 

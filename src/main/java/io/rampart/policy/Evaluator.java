@@ -1,6 +1,7 @@
 package io.rampart.policy;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * AWS's policy evaluation logic ("Policy evaluation logic", IAM User Guide):
@@ -87,6 +88,25 @@ public final class Evaluator {
         if (!boundaryOk) return Decision.implicitDeny(PolicyKind.BOUNDARY);
         if (!sessionOk) return Decision.implicitDeny(PolicyKind.SESSION);
         return set.sameAccount() ? identity : resourceAllow.decision();
+    }
+
+    /**
+     * An organisation's guardrails of one kind (SCPs or RCPs) on the path from the root down to the account, one list
+     * per level ("SCP evaluation", Organizations User Guide): an explicit Deny at any level denies; otherwise at every
+     * level at least one attached policy must allow, so an Allow inherited from a parent does not stand in for a
+     * level that allows nothing (a level with no policy allows nothing). Empty when the guardrails let the request
+     * through, else the deny.
+     */
+    public static Optional<Decision> evaluateLevels(
+            PolicyKind kind, List<List<PolicyDocument>> levels, RequestContext ctx) {
+        for (int i = 0, n = levels.size(); i < n; i++) {
+            Statement deny = firstDeny(levels.get(i), ctx);
+            if (deny != null) return Optional.of(deny.decision());
+        }
+        for (int i = 0, n = levels.size(); i < n; i++) {
+            if (firstAllow(levels.get(i), ctx) == null) return Optional.of(Decision.implicitDeny(kind));
+        }
+        return Optional.empty();
     }
 
     /**

@@ -156,7 +156,16 @@ class IamApiDispatchTest {
             "AttachPolicy",
             "DetachPolicy",
             "ListPoliciesForTarget",
-            "ListTargetsForPolicy");
+            "ListTargetsForPolicy",
+            "CreateOrganizationalUnit",
+            "DescribeOrganizationalUnit",
+            "UpdateOrganizationalUnit",
+            "DeleteOrganizationalUnit",
+            "ListOrganizationalUnitsForParent",
+            "ListAccountsForParent",
+            "ListChildren",
+            "ListParents",
+            "MoveAccount");
 
     private static Database db;
     private static IamApi api;

@@ -558,20 +558,15 @@ class AccessControlTest {
                 b.sourceBucket(bucket).sourceKey("a").destinationBucket(bucket).destinationKey("b"));
     }
 
+    /**
+     * RCPs bound the resources of member accounts; the management account is exempt, as on AWS. The buckets here
+     * belong to a member account whose owner works through OrganizationAccountAccessRole.
+     */
     @Test
-    void organisationRcpBlocksSseCEverywhereAndGuardrailRefusesLongLivedKeyWrites() throws Exception {
+    void organisationRcpBlocksSseCInMemberAccountsAndGuardrailRefusesLongLivedKeyWrites() throws Exception {
         OrganizationsCalls org = new OrganizationsCalls(server);
-        var created = org.call("CreateOrganization", "{\"FeatureSet\":\"ALL\"}");
-        // Another test of this class may have created it first.
-        assertThat(created.status() == 200 || created.errorType().equals("AlreadyInOrganizationException"))
-                .as("CreateOrganization: %s", created.body())
-                .isTrue();
-        String root = org.call("ListRoots", "{}")
-                .body()
-                .path("Roots")
-                .get(0)
-                .path("Id")
-                .asText();
+        org.ensureOrganization();
+        String root = org.rootId();
         var enabled = org.call(
                 "EnablePolicyType", "{\"RootId\":\"" + root + "\",\"PolicyType\":\"RESOURCE_CONTROL_POLICY\"}");
         assertThat(enabled.status()).as("EnablePolicyType: %s", enabled.body()).isEqualTo(200);
@@ -580,29 +575,22 @@ class AccessControlTest {
                                 "{\"RootId\":\"" + root + "\",\"PolicyType\":\"RESOURCE_CONTROL_POLICY\"}")
                         .errorType())
                 .isEqualTo("PolicyTypeAlreadyEnabledException");
-        String rcp = Files.readString(Path.of("policies/block-ssec.rcp.json"));
-        var p = org.call(
-                "CreatePolicy",
-                new com.fasterxml.jackson.databind.ObjectMapper()
-                        .createObjectNode()
-                        .put("Name", "BlockSSEC")
-                        .put("Description", "no SSE-C")
-                        .put("Type", "RESOURCE_CONTROL_POLICY")
-                        .put("Content", rcp)
-                        .toString());
-        assertThat(p.status()).isEqualTo(200);
-        String policyId =
-                p.body().path("Policy").path("PolicySummary").path("Id").asText();
+        String policyId = org.createPolicy(
+                "BlockSSEC", "RESOURCE_CONTROL_POLICY", Files.readString(Path.of("policies/block-ssec.rcp.json")));
+        String tenant = unique("tenant");
+        String account = org.createAccount(tenant, tenant + "@example.com");
+        AwsSessionCredentials owner = org.accessRole(account);
+        S3Client member = server.s3(owner);
         String bucket = unique("rcp-bucket");
-        admin.createBucket(b -> b.bucket(bucket));
-        admin.putObject(b -> b.bucket(bucket).key("a"), RequestBody.fromString("a"));
+        member.createBucket(b -> b.bucket(bucket));
+        member.putObject(b -> b.bucket(bucket).key("a"), RequestBody.fromString("a"));
+        String managementBucket = unique("rcp-management");
+        admin.createBucket(b -> b.bucket(managementBucket));
         SseCKey key = SseCKey.random();
         try {
-            assertThat(org.call("AttachPolicy", "{\"PolicyId\":\"" + policyId + "\",\"TargetId\":\"" + root + "\"}")
-                            .status())
-                    .isEqualTo(200);
+            org.attach(policyId, root);
             S3Errors.assertS3Error(
-                    () -> admin.putObject(
+                    () -> member.putObject(
                             b -> b.bucket(bucket)
                                     .key("c")
                                     .sseCustomerAlgorithm("AES256")
@@ -612,7 +600,7 @@ class AccessControlTest {
                     403,
                     "AccessDenied");
             S3Errors.assertS3Error(
-                    () -> admin.copyObject(b -> b.sourceBucket(bucket)
+                    () -> member.copyObject(b -> b.sourceBucket(bucket)
                             .sourceKey("a")
                             .destinationBucket(bucket)
                             .destinationKey("a")
@@ -621,7 +609,15 @@ class AccessControlTest {
                             .sseCustomerKeyMD5(key.md5())),
                     403,
                     "AccessDenied");
-            admin.putObject(b -> b.bucket(bucket).key("plain"), RequestBody.fromString("p"));
+            member.putObject(b -> b.bucket(bucket).key("plain"), RequestBody.fromString("p"));
+            // The management account's own buckets are outside every RCP.
+            admin.putObject(
+                    b -> b.bucket(managementBucket)
+                            .key("c")
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(key.base64())
+                            .sseCustomerKeyMD5(key.md5()),
+                    RequestBody.fromString("c"));
             var forTarget = org.call(
                     "ListPoliciesForTarget", "{\"TargetId\":\"" + root + "\",\"Filter\":\"RESOURCE_CONTROL_POLICY\"}");
             assertThat(forTarget.body().path("Policies").findValuesAsText("Name"))
@@ -629,7 +625,7 @@ class AccessControlTest {
         } finally {
             org.call("DetachPolicy", "{\"PolicyId\":\"" + policyId + "\",\"TargetId\":\"" + root + "\"}");
         }
-        admin.putObject(
+        member.putObject(
                 b -> b.bucket(bucket)
                         .key("c")
                         .sseCustomerAlgorithm("AES256")
@@ -638,48 +634,32 @@ class AccessControlTest {
                 RequestBody.fromString("c"));
 
         // The guardrail: writes with long-lived keys are refused; a role session may write.
-        String guard = Files.readString(Path.of("policies/deny-long-lived-key-writes.rcp.json"));
-        String guardId = org.call(
-                        "CreatePolicy",
-                        new com.fasterxml.jackson.databind.ObjectMapper()
-                                .createObjectNode()
-                                .put("Name", "NoLongLivedWrites")
-                                .put("Description", "sessions only")
-                                .put("Type", "RESOURCE_CONTROL_POLICY")
-                                .put("Content", guard)
-                                .toString())
-                .body()
-                .path("Policy")
-                .path("PolicySummary")
-                .path("Id")
-                .asText();
-        String role = unique("writer-role");
-        iam.createRole(b -> b.roleName(role).assumeRolePolicyDocument("""
-                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},
-                 "Action":"sts:AssumeRole"}]}""".formatted(server.accountId())));
-        iam.attachRolePolicy(b -> b.roleName(role).policyArn("arn:aws:iam::aws:policy/AmazonS3FullAccess"));
+        String guardId = org.createPolicy(
+                "NoLongLivedWrites",
+                "RESOURCE_CONTROL_POLICY",
+                Files.readString(Path.of("policies/deny-long-lived-key-writes.rcp.json")));
+        IamClient memberIam = server.iam(owner);
+        memberIam.createUser(b -> b.userName("writer"));
+        memberIam.putUserPolicy(b -> b.userName("writer").policyName("s3").policyDocument("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"""));
+        AccessKey k = memberIam.createAccessKey(b -> b.userName("writer")).accessKey();
+        S3Client longLived = server.s3(AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
         try {
-            assertThat(org.call(
-                                    "AttachPolicy",
-                                    "{\"PolicyId\":\"" + guardId + "\",\"TargetId\":\"" + server.accountId() + "\"}")
-                            .status())
-                    .isEqualTo(200);
+            org.attach(guardId, account);
             S3Errors.assertS3Error(
-                    () -> admin.putObject(b -> b.bucket(bucket).key("long-lived"), RequestBody.fromString("x")),
+                    () -> longLived.putObject(b -> b.bucket(bucket).key("long-lived"), RequestBody.fromString("x")),
                     403,
                     "AccessDenied");
-            Credentials c = server.sts()
-                    .assumeRole(b -> b.roleArn("arn:aws:iam::" + server.accountId() + ":role/" + role)
-                            .roleSessionName("deploy"))
-                    .credentials();
-            server.s3(session(c)).putObject(b -> b.bucket(bucket).key("short-lived"), RequestBody.fromString("x"));
-            assertThat(admin.getObjectAsBytes(b -> b.bucket(bucket).key("short-lived"))
+            member.putObject(b -> b.bucket(bucket).key("short-lived"), RequestBody.fromString("x"));
+            assertThat(member.getObjectAsBytes(b -> b.bucket(bucket).key("short-lived"))
                             .asUtf8String())
                     .isEqualTo("x");
+            // Attached to the member account only: the management account's long-lived admin key still writes.
+            admin.putObject(b -> b.bucket(managementBucket).key("long-lived"), RequestBody.fromString("x"));
         } finally {
-            org.call("DetachPolicy", "{\"PolicyId\":\"" + guardId + "\",\"TargetId\":\"" + server.accountId() + "\"}");
+            org.call("DetachPolicy", "{\"PolicyId\":\"" + guardId + "\",\"TargetId\":\"" + account + "\"}");
         }
-        admin.putObject(b -> b.bucket(bucket).key("long-lived"), RequestBody.fromString("x"));
+        longLived.putObject(b -> b.bucket(bucket).key("long-lived"), RequestBody.fromString("x"));
     }
 
     @Test

@@ -40,6 +40,83 @@ final class OrganizationsCalls {
         return call(action, jsonBody, RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY);
     }
 
+    /** A call the management account's admin makes that must succeed; its JSON answer. */
+    JsonNode ok(String action, String jsonBody) {
+        Answer a = call(action, jsonBody);
+        if (a.status() != 200) throw new AssertionError(action + " " + jsonBody + " -> " + a.status() + " " + a.body());
+        return a.body();
+    }
+
+    /** CreateOrganization unless one exists already (tests of one class share a server). */
+    void ensureOrganization() {
+        Answer a = call("CreateOrganization", "{\"FeatureSet\":\"ALL\"}");
+        if (a.status() != 200 && !a.errorType().equals("AlreadyInOrganizationException"))
+            throw new AssertionError("CreateOrganization: " + a.body());
+    }
+
+    String rootId() {
+        return ok("ListRoots", "{}").path("Roots").get(0).path("Id").asText();
+    }
+
+    /** EnablePolicyType unless the type is enabled already. */
+    void ensurePolicyType(String type) {
+        Answer a = call(
+                "EnablePolicyType",
+                JSON.createObjectNode()
+                        .put("RootId", rootId())
+                        .put("PolicyType", type)
+                        .toString());
+        if (a.status() != 200 && !a.errorType().equals("PolicyTypeAlreadyEnabledException"))
+            throw new AssertionError("EnablePolicyType: " + a.body());
+    }
+
+    /** CreateAccount (completed before the answer here); the new account's id. */
+    String createAccount(String name, String email) {
+        JsonNode s = ok(
+                        "CreateAccount",
+                        JSON.createObjectNode()
+                                .put("AccountName", name)
+                                .put("Email", email)
+                                .toString())
+                .path("CreateAccountStatus");
+        if (!s.path("State").asText().equals("SUCCEEDED")) throw new AssertionError("CreateAccount: " + s);
+        return s.path("AccountId").asText();
+    }
+
+    /** The member account's OrganizationAccountAccessRole, assumed by the management account's admin. */
+    software.amazon.awssdk.auth.credentials.AwsSessionCredentials accessRole(String account) {
+        var c = server.sts()
+                .assumeRole(b -> b.roleArn("arn:aws:iam::" + account + ":role/OrganizationAccountAccessRole")
+                        .roleSessionName("owner"))
+                .credentials();
+        return software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                c.accessKeyId(), c.secretAccessKey(), c.sessionToken());
+    }
+
+    /** CreatePolicy; the new policy's id. */
+    String createPolicy(String name, String type, String content) {
+        return ok(
+                        "CreatePolicy",
+                        JSON.createObjectNode()
+                                .put("Name", name)
+                                .put("Description", "")
+                                .put("Type", type)
+                                .put("Content", content)
+                                .toString())
+                .path("Policy")
+                .path("PolicySummary")
+                .path("Id")
+                .asText();
+    }
+
+    void attach(String policyId, String target) {
+        ok("AttachPolicy", "{\"PolicyId\":\"" + policyId + "\",\"TargetId\":\"" + target + "\"}");
+    }
+
+    void detach(String policyId, String target) {
+        ok("DetachPolicy", "{\"PolicyId\":\"" + policyId + "\",\"TargetId\":\"" + target + "\"}");
+    }
+
     Answer call(String action, String jsonBody, String accessKey, String secretKey) {
         return call(action, jsonBody, AwsCredentialsIdentity.create(accessKey, secretKey));
     }

@@ -76,6 +76,7 @@ class SchemaMigrationsTest {
                             "7 cluster",
                             "8 iam",
                             "9 iam",
+                            "10 iam",
                             "13 cluster");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
