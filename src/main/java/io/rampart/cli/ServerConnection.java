@@ -32,6 +32,17 @@ final class ServerConnection {
 
     /** The endpoint without a trailing slash; IllegalArgumentException with a one-line reason when it is not http(s). */
     URI endpointUri() {
+        return uri(endpoint);
+    }
+
+    /** A comma-separated list of endpoints (the nodes of a cluster), each as {@link #endpointUri}. */
+    java.util.List<URI> endpointUris() {
+        java.util.List<URI> out = new java.util.ArrayList<>();
+        for (String e : endpoint.split(",", -1)) out.add(uri(e.trim()));
+        return out;
+    }
+
+    private static URI uri(String endpoint) {
         URI uri;
         try {
             uri = URI.create(endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint);

@@ -111,6 +111,11 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
     private final Thread thread;
     private volatile boolean stopping;
     private boolean fresh;
+    private Set<String> knownLive = Set.of();
+    /** Attached to the writer ({@link #attachTo}): records come in memory. */
+    private volatile boolean inMemory;
+
+    private volatile boolean filesWanted;
     private long lastScan;
     private long lastCommit;
     private boolean uncommitted;
@@ -201,15 +206,30 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
         return thread.isAlive();
     }
 
-    /** Tells the tailer there is something new to read. Never blocks. */
+    /** Tells the tailer to look at the trail's files: something may be there it was not handed. Never blocks. */
     public void wake() {
+        filesWanted = true;
+        signal();
+    }
+
+    private void signal() {
         if (signal.availablePermits() == 0) signal.release();
+    }
+
+    /**
+     * Has {@code writer} hand over each batch of records it writes ({@link TrailWriter.Listener}): from then on the files
+     * are read only to catch up (the first pass, a batch not handed over, once a minute, {@link #wake}).
+     */
+    public TrailTailer attachTo(TrailWriter writer) {
+        inMemory = true;
+        writer.addListener(this);
+        return this;
     }
 
     /** Asks the tailer to forget an open finding (archived or resolved): the next matching event starts a new one. */
     public void forget(String findingId) {
         closedFindings.add(findingId);
-        wake();
+        signal();
     }
 
     public Detector detector() {
@@ -260,13 +280,13 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
         } else {
             memory.add(new Written(segment, offset, lines, -1));
         }
-        wake();
+        signal();
     }
 
     @Override
     public void closed(Path segment, long bytes) {
         memory.add(new Written(segment, 0, List.of(), bytes));
-        wake();
+        signal();
     }
 
     /**
@@ -284,12 +304,18 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
             unreadableFindings.values().removeIf(f -> f.id().equals(closed));
         }
         long now = System.currentTimeMillis();
-        if (forceScan || fresh || !behind.isEmpty() || now - lastScan >= SCAN_EVERY_MILLIS) {
+        boolean wanted = filesWanted;
+        filesWanted = false;
+        boolean periodic = now - lastScan >= SCAN_EVERY_MILLIS;
+        if (!inMemory || wanted || forceScan || fresh || !behind.isEmpty() || periodic) {
             List<Path> live = liveSegments();
             Set<String> liveIds = new HashSet<>();
             for (Path p : live) liveIds.add(segmentId(p));
-            scanSealed(liveIds);
-            lastScan = now;
+            if (forceScan || fresh || wanted || !behind.isEmpty() || periodic || !liveIds.equals(knownLive)) {
+                scanSealed(liveIds);
+                knownLive = liveIds;
+                lastScan = now;
+            }
             if (fresh) {
                 // Commit the first pass even when it read nothing: "fresh" (start at the end) must happen once per
                 // database.
@@ -662,8 +688,12 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
         cursors.forEach((k, v) -> {
             if (v.dirty) dirty.put(k, v);
         });
+        Set<String> closedMeanwhile = new HashSet<>();
         Set<String> gone = db.write(c -> {
-            for (Finding f : findings) FindingStore.save(c, f, false);
+            closedMeanwhile.clear();
+            for (Finding f : findings) {
+                if (!FindingStore.save(c, f, false)) closedMeanwhile.add(f.id());
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO detector_cursor(file, records, bytes, done) VALUES(?, ?, ?, ?) ON CONFLICT(file)"
                             + " DO UPDATE SET records = excluded.records, bytes = excluded.bytes, done = excluded.done")) {
@@ -692,6 +722,8 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
         pending.clear();
         uncommitted = false;
         lastCommit = now;
+        // Closed by an administrator, possibly through another node: the next matching event starts a new finding.
+        for (String id : closedMeanwhile) detector.close(id);
         if (!out.isEmpty()) {
             nextSeq++;
             outgoing.clear();

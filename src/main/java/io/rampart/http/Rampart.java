@@ -562,7 +562,7 @@ public final class Rampart implements AutoCloseable {
                                     Clock.systemUTC())
                             : null);
             // Records reach the detector in memory as the writer writes them; the files only for catch-up.
-            trailWriter.addListener(tailer);
+            tailer.attachTo(trailWriter);
             this.findingsService = new FindingsService(
                     findings, responder, tailer, (event, details) -> audit.record(event, null, details));
             // Every request's facts pass the metered trail once: request metrics are taken there.

@@ -4,4 +4,4 @@
 CREATE TABLE IF NOT EXISTS detection_feed(node TEXT NOT NULL, seq INTEGER NOT NULL, created INTEGER NOT NULL,
   records BLOB NOT NULL, PRIMARY KEY(node, seq));
 CREATE INDEX IF NOT EXISTS detection_feed_created ON detection_feed(created);
-CREATE TABLE IF NOT EXISTS detection_feed_position(node TEXT PRIMARY KEY, seq INTEGER NOT NULL)
+CREATE TABLE IF NOT EXISTS detection_feed_position(node TEXT PRIMARY KEY, seq INTEGER NOT NULL);
