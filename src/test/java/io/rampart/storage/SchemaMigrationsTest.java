@@ -67,7 +67,8 @@ class SchemaMigrationsTest {
         try (Database db = new Database(file, 1)) {
             assertThat(rows(db, "SELECT version || ' ' || owner FROM schema_version ORDER BY version"))
                     .containsExactly(
-                            "1 storage", "2 iam", "3 audit", "4 detect", "5 notify", "6 kms", "7 cluster", "8 iam");
+                            "1 storage", "2 iam", "3 audit", "4 detect", "5 notify", "6 kms", "7 cluster", "8 iam",
+                            "11 detect");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
                             "buckets",
@@ -83,7 +84,9 @@ class SchemaMigrationsTest {
                             "recovery_window",
                             "replication_queue",
                             "kms_keys",
-                            "kms_key_material");
+                            "kms_key_material",
+                            "detection_feed",
+                            "detection_feed_position");
         }
         List<String> applied;
         try (Database db = new Database(file, 1)) {
