@@ -59,7 +59,7 @@ class TrailTailerTest {
                 writer.layout(), new FindingStore(db), RulePack.builtIn(), Detector.Responses.NONE, f -> {}, 50);
     }
 
-    private static RequestFacts reencrypt(String key) {
+    static RequestFacts reencrypt(String key) {
         return new RequestFacts(
                 Instant.now(),
                 "REQ-" + key,
