@@ -101,6 +101,10 @@ class ClusterDrillTest {
         assertThat(r.path("objectsVerified").asInt()).isEqualTo(60);
         assertThat(r.path("attackerKeyStatus").asText()).isEqualTo("Inactive");
         assertThat(r.path("attackEndpoints")).hasSize(3);
+        System.out.printf(
+                "ClusterDrillTest: contained after %d malicious write(s) over 3 nodes, %.1f ms to the refusal%n",
+                r.path("maliciousWritesSucceeded").asInt(),
+                r.path("containmentMillis").asDouble());
         String attackerKey = r.path("attacker").path("accessKeyId").asText();
         String bucket = r.path("bucket").asText();
 
