@@ -108,8 +108,26 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    /** One queued line, or (line null) a command the writer thread runs in order. */
-    private record Entry(byte[] line, CompletableFuture<Void> done, Runnable command) {}
+    /** One queued line (with its record's tree when the caller had one), or (line null) a command run in order. */
+    private record Entry(byte[] line, JsonNode record, CompletableFuture<Void> done, Runnable command) {}
+
+    /** One record as written: its line (ending in a newline) and, when the writer had it, its tree (else null). */
+    public record Line(byte[] bytes, JsonNode record) {}
+
+    /**
+     * Told of every record the writer puts in a segment, in file order, on the writer thread, after the batch is written
+     * (and synced, when any record of it was durable): must be quick and must not block. Used by the detector to take
+     * records in memory instead of reading them back from the files.
+     */
+    public interface Listener {
+        /** {@code lines} were written to {@code segment} from byte {@code offset} on. */
+        void written(Path segment, long offset, List<Line> lines);
+
+        /** {@code segment} was closed at {@code bytes} bytes: nothing more is written to it (it is sealed next). */
+        void closed(Path segment, long bytes);
+    }
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final TrailLayout layout;
     private final Options options;
@@ -223,6 +241,11 @@ public final class TrailWriter implements AuditTrail {
         return records;
     }
 
+    /** Adds a listener for the records written from now on (see {@link Listener}). */
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
     public TrailLayout layout() {
         return layout;
     }
@@ -277,7 +300,7 @@ public final class TrailWriter implements AuditTrail {
         System.arraycopy(json, 0, line, 0, json.length);
         line[json.length] = '\n';
         CompletableFuture<Void> done = durable ? new CompletableFuture<>() : null;
-        enqueue(new Entry(line, done, null));
+        enqueue(new Entry(line, null, done, null));
         if (done != null) await(done);
     }
 
@@ -313,7 +336,7 @@ public final class TrailWriter implements AuditTrail {
     /** Seals the open segment now (whatever its age) and waits for the log file to be written. */
     public void rotateNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        enqueue(new Entry(null, done, () -> {
+        enqueue(new Entry(null, null, done, () -> {
             try {
                 Path p = closeSegment();
                 if (p != null) sealer.submit(() -> sealLogged(p)).get();
@@ -406,8 +429,11 @@ public final class TrailWriter implements AuditTrail {
     }
 
     private void flush(List<ByteBuffer> buffers, boolean durable, List<Entry> entries) throws IOException {
+        Segment s = null;
+        long offset = 0;
         if (!buffers.isEmpty()) {
-            Segment s = openSegment();
+            s = openSegment();
+            offset = s.bytes;
             ByteBuffer[] bufs = buffers.toArray(ByteBuffer[]::new);
             long total = 0;
             for (ByteBuffer b : bufs) total += b.remaining();
@@ -419,6 +445,11 @@ public final class TrailWriter implements AuditTrail {
         if (durable && unsynced) sync();
         for (Entry e : entries) {
             if (e.done() != null) e.done().complete(null);
+        }
+        if (s != null && !listeners.isEmpty()) {
+            List<Line> lines = new ArrayList<>(entries.size());
+            for (Entry e : entries) lines.add(new Line(e.line(), e.record()));
+            for (Listener l : listeners) l.written(s.path, offset, lines);
         }
     }
 
@@ -463,6 +494,7 @@ public final class TrailWriter implements AuditTrail {
         if (options.fsync()) s.channel.force(false);
         s.channel.close();
         unsynced = false;
+        for (Listener l : listeners) l.closed(s.path, s.bytes);
         if (s.bytes == 0) {
             Files.deleteIfExists(s.path);
             return null;
@@ -881,7 +913,7 @@ public final class TrailWriter implements AuditTrail {
         // segment's channel in the middle of a write.
         closed = true;
         closing = true;
-        queue.offer(new Entry(null, null, () -> {}));
+        queue.offer(new Entry(null, null, null, () -> {}));
         try {
             writer.join();
         } catch (InterruptedException e) {

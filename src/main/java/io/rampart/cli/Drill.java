@@ -114,8 +114,13 @@ final class Drill {
         }
     }
 
+    /**
+     * @param attackEndpoints where the attacker's requests go, each in turn (the nodes of one cluster); {@code endpoint}
+     *     alone for one server
+     */
     record Options(
             URI endpoint,
+            List<URI> attackEndpoints,
             String region,
             AwsCredentialsProvider admin,
             AwsCredentials attacker,
@@ -124,7 +129,7 @@ final class Drill {
             boolean keep,
             Scenario scenario) {
         Options withScenario(Scenario s) {
-            return new Options(endpoint, region, admin, attacker, objects, allowSseC, keep, s);
+            return new Options(endpoint, attackEndpoints, region, admin, attacker, objects, allowSseC, keep, s);
         }
     }
 
@@ -147,6 +152,10 @@ final class Drill {
 
     DrillReport run() throws Failure {
         report.endpoint = options.endpoint().toString();
+        if (options.attackEndpoints().size() > 1) {
+            report.attackEndpoints =
+                    options.attackEndpoints().stream().map(URI::toString).toList();
+        }
         // Whole seconds, rounded down: the restore line printed with --keep then covers every write of the drill.
         report.start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         report.objects = options.objects();
@@ -162,7 +171,7 @@ final class Drill {
                 createSandbox(admin);
                 seed(admin);
                 attackerIdentity(iam, "rampart-drill-attacker-" + suffix);
-                try (S3Client attacker = s3(StaticCredentialsProvider.create(attackerCredentials))) {
+                try (S3Client attacker = attackerClient(StaticCredentialsProvider.create(attackerCredentials))) {
                     attack(attacker);
                     if (options.scenario() == Scenario.STS) report.attackerKeyStatus = sessionStatus(attacker);
                 }
@@ -797,8 +806,37 @@ final class Drill {
     // ---- plumbing ----
 
     private S3Client s3(AwsCredentialsProvider credentials) {
+        return s3(credentials, options.endpoint());
+    }
+
+    /**
+     * The attacker's client: on several endpoints (the nodes of a cluster) each request goes to the next node in turn,
+     * as a load balancer would spread them, so the detector must see every node's records to contain the attack.
+     */
+    private S3Client attackerClient(AwsCredentialsProvider credentials) {
+        List<URI> endpoints = options.attackEndpoints();
+        if (endpoints.size() <= 1) return s3(credentials);
+        List<S3Client> clients = new ArrayList<>();
+        for (URI e : endpoints) clients.add(s3(credentials, e));
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        return (S3Client) java.lang.reflect.Proxy.newProxyInstance(
+                S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        for (S3Client c : clients) c.close();
+                        return null;
+                    }
+                    S3Client target = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
+                    try {
+                        return method.invoke(target, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private S3Client s3(AwsCredentialsProvider credentials, URI endpoint) {
         return S3Client.builder()
-                .endpointOverride(options.endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.of(options.region()))
                 .credentialsProvider(credentials)
                 .forcePathStyle(true)

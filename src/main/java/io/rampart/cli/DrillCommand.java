@@ -49,6 +49,8 @@ import software.amazon.awssdk.utils.AttributeMap;
                     + "copies and deletes on a never-versioned bucket), copy (the default), or all.",
             "On Rampart the drill then runs the restore it prints (undo the attacker's key since the drill's start) and "
                     + "counts as lost every object that is not byte-identical to its original afterwards.",
+            "--endpoint takes a comma-separated list of the nodes of one cluster: the drill sets up, verifies and "
+                    + "restores through the first, and sends the attacker's requests to each in turn (round robin).",
             "Exit codes: 0 blocked, or contained with 0 objects lost (every scenario); 2 not contained or data lost; "
                     + "1 usage or connection error."
         },
@@ -162,22 +164,31 @@ final class DrillCommand implements Callable<Integer> {
     }
 
     private Drill.Options options() {
-        URI endpoint = connection.endpointUri();
+        List<URI> endpoints = connection.endpointUris();
+        URI endpoint = endpoints.get(0);
         if (objects < 1 || objects > 10_000)
             throw new IllegalArgumentException("--objects must be between 1 and 10000");
         if ((attackerAccessKey == null) != (attackerSecretKey == null)) {
             throw new IllegalArgumentException("--attacker-access-key and --attacker-secret-key go together");
         }
-        boolean loopback = isLoopback(endpoint.getHost());
+        boolean loopback = true;
+        URI remote = endpoint;
+        for (URI e : endpoints) {
+            if (!isLoopback(e.getHost())) {
+                loopback = false;
+                remote = e;
+            }
+        }
         if (!loopback && !understood) {
             throw new IllegalArgumentException(
-                    "refusing to run against " + endpoint + ", which is not this machine: the drill "
+                    "refusing to run against " + remote + ", which is not this machine: the drill "
                             + "simulates a ransomware attack (inside a new sandbox bucket only). Add "
                             + "--i-understand-this-simulates-an-attack to proceed.");
         }
         if (insecure && !loopback) throw new IllegalArgumentException("--insecure is for loopback endpoints only");
         return new Drill.Options(
                 endpoint,
+                endpoints,
                 connection.region,
                 connection.credentials(),
                 attackerAccessKey == null ? null : AwsBasicCredentials.create(attackerAccessKey, attackerSecretKey),

@@ -54,6 +54,8 @@ final class DrillReport {
     }
 
     String endpoint;
+    /** The nodes the attacker's requests went to in turn, when more than the endpoint (null otherwise). */
+    List<String> attackEndpoints;
     /** The attack's shape (copy, put, multipart, sts, evasion, unversioned) and what it does. */
     String scenario = "copy";
 
@@ -142,6 +144,7 @@ final class DrillReport {
         n.put("scenario", scenario);
         if (scenarioDescription != null) n.put("scenarioDescription", scenarioDescription);
         n.put("endpoint", endpoint);
+        if (attackEndpoints != null) attackEndpoints.forEach(n.putArray("attackEndpoints")::add);
         n.put("drillStart", start.toString());
         n.put("rampart", rampart);
         n.put("bucket", bucket);

@@ -156,6 +156,13 @@ final class ServerCommand implements Callable<Integer> {
     java.util.List<String> detectWebhooks = new java.util.ArrayList<>();
 
     @Option(
+            names = "--detect-feed-poll-ms",
+            paramLabel = "MS",
+            description = "On a shared PostgreSQL: how often the node running the cluster's detector reads the other"
+                    + " nodes' new trail records (default: ${DEFAULT-VALUE}).")
+    long detectFeedPollMillis = 200;
+
+    @Option(
             names = "--trail-rotate-minutes",
             defaultValue = "5",
             description =
@@ -330,7 +337,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             detection = io.rampart.detect.DetectorSettings.defaults()
                     .withRules(rulesFile)
-                    .withWebhooks(detectWebhooks);
+                    .withWebhooks(detectWebhooks)
+                    .withFeedPollMillis(detectFeedPollMillis);
         } catch (java.io.IOException | IllegalArgumentException e) {
             System.err.println("rampart: "
                     + (e instanceof java.nio.file.NoSuchFileException ? "no such rules file: " : "") + e.getMessage());

@@ -35,6 +35,13 @@ final class ServerConnection {
         return endpointUri(endpoint);
     }
 
+    /** A comma-separated list of endpoints (the nodes of a cluster), each as {@link #endpointUri}. */
+    java.util.List<URI> endpointUris() {
+        java.util.List<URI> out = new java.util.ArrayList<>();
+        for (String e : endpoint.split(",", -1)) out.add(endpointUri(e.trim()));
+        return out;
+    }
+
     /** One endpoint URL checked as {@link #endpointUri()} checks {@code --endpoint}. */
     URI endpointUri(String endpoint) {
         URI uri;

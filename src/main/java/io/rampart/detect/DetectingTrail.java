@@ -4,9 +4,10 @@ import io.rampart.audit.AuditTrail;
 import io.rampart.audit.RequestFacts;
 
 /**
- * The audit trail, plus a nudge to the detector's {@link TrailTailer} after each record: the tailer reads the records
- * from the trail's files itself, so the request thread never waits for detection and nothing depends on a queue
- * that could overflow or vanish in a crash.
+ * The audit trail with the detector attached: the writer hands the detector's {@link TrailTailer} each batch of records
+ * once written ({@code TrailWriter.Listener}), so the request thread never waits for detection, and the tailer keeps
+ * its position in the trail's files, so a record not handed over (a full queue, a restart, a crash) is read from them.
+ * This class only orders the shutdown.
  */
 public final class DetectingTrail implements AuditTrail {
     private final AuditTrail delegate;
@@ -20,13 +21,11 @@ public final class DetectingTrail implements AuditTrail {
     @Override
     public void record(RequestFacts facts) {
         delegate.record(facts);
-        tailer.wake();
     }
 
     @Override
     public void recordDurably(RequestFacts facts) {
         delegate.recordDurably(facts);
-        tailer.wake();
     }
 
     public TrailTailer tailer() {
@@ -34,7 +33,7 @@ public final class DetectingTrail implements AuditTrail {
     }
 
     /**
-     * Stops the detector after its current pass (records it has not read are read at the next start), then closes the
+     * Stops the detector after its current pass (records it has not taken are read at the next start), then closes the
      * trail.
      */
     @Override

@@ -73,6 +73,14 @@ public final class Detector {
     }
 
     private final List<Rule> rules;
+    /**
+     * Per event name, the rules a record of that name can match (their match or sequence start names it, or names no
+     * event), in pack order; a record whose name is not a key sees {@link #anyEvent}.
+     */
+    private final Map<String, List<Rule>> byEventName = new HashMap<>();
+    /** The rules that do not restrict the event name. */
+    private final List<Rule> anyEvent = new ArrayList<>();
+
     private final Map<String, Rule> byId = new HashMap<>();
     private final Responses responses;
     private final FindingSink sink;
@@ -99,6 +107,22 @@ public final class Detector {
     public Detector(List<Rule> rules, Responses responses, FindingSink sink) {
         this.rules = List.copyOf(rules);
         for (Rule r : rules) byId.put(r.id(), r);
+        Map<Rule, Set<String>> names = new HashMap<>();
+        Set<String> all = new HashSet<>();
+        for (Rule r : this.rules) {
+            Set<String> n = eventNames(r);
+            names.put(r, n);
+            if (n == null) anyEvent.add(r);
+            else all.addAll(n);
+        }
+        for (String name : all) {
+            List<Rule> l = new ArrayList<>();
+            for (Rule r : this.rules) {
+                Set<String> n = names.get(r);
+                if (n == null || n.contains(name)) l.add(r);
+            }
+            byEventName.put(name, List.copyOf(l));
+        }
         this.responses = responses;
         this.sink = sink;
     }
@@ -117,7 +141,7 @@ public final class Detector {
         long t = EventTimes.of(r);
         if (t == EventTimes.MISSING || t == EventTimes.INVALID) return;
         if (t > watermark) watermark = t;
-        for (Rule rule : rules) {
+        for (Rule rule : candidates(r)) {
             if (rule.after() != null && rule.after().match().test(r)) {
                 String a = key(rule, rule.groupOf(r));
                 started(rule.id(), a, t);
@@ -138,6 +162,55 @@ public final class Detector {
     }
 
     private static final LinkedHashMap<String, Long> EMPTY = new LinkedHashMap<>();
+
+    /** The rules that can match {@code r}: all of them unless it has exactly one event name. */
+    private List<Rule> candidates(JsonNode r) {
+        List<String> name = RecordFields.values(r, "eventName");
+        if (name.size() != 1) return rules;
+        return byEventName.getOrDefault(name.get(0), anyEvent);
+    }
+
+    /**
+     * The event names a record must have for the rule to see it (its match, or its sequence's start), or null when
+     * either may hold for any name.
+     */
+    static Set<String> eventNames(Rule r) {
+        Set<String> m = eventNames(r.match());
+        if (m == null) return null;
+        if (r.after() == null) return m;
+        Set<String> a = eventNames(r.after().match());
+        if (a == null) return null;
+        Set<String> both = new HashSet<>(m);
+        both.addAll(a);
+        return both;
+    }
+
+    /** The event names one of which a record needs for {@code m} to hold, or null when no such set is known. */
+    static Set<String> eventNames(Match m) {
+        return switch (m) {
+            case Match.Field f when f.path().equals("eventName") && f.in() != null -> f.in();
+            case Match.All a -> {
+                Set<String> out = null;
+                for (Match p : a.parts()) {
+                    Set<String> n = eventNames(p);
+                    if (n == null) continue;
+                    if (out == null) out = new HashSet<>(n);
+                    else out.retainAll(n);
+                }
+                yield out;
+            }
+            case Match.Any a -> {
+                Set<String> out = new HashSet<>();
+                for (Match p : a.parts()) {
+                    Set<String> n = eventNames(p);
+                    if (n == null) yield null;
+                    out.addAll(n);
+                }
+                yield a.parts().isEmpty() ? null : out;
+            }
+            default -> null;
+        };
+    }
 
     /** Notes a sequence's start for a group, newest last; the rule's oldest is forgotten beyond MAX_SEQUENCES. */
     private void started(String ruleId, String groupKey, long t) {

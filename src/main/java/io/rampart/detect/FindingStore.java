@@ -29,21 +29,21 @@ public final class FindingStore {
     /** Inserts or replaces the finding, status included. */
     public void save(Finding f) {
         db.write(c -> {
-            save(c, f, true);
+            var unused = save(c, f, true);
             return null;
         });
     }
 
     /**
      * Within a transaction: inserts the finding, or replaces its row; without {@code withStatus} (the detector growing
-     * it) a finding an administrator already archived or resolved is left as it is.
+     * it) a finding an administrator already archived or resolved is left as it is, and false is returned.
      */
-    static void save(Connection c, Finding f, boolean withStatus) throws SQLException {
+    static boolean save(Connection c, Finding f, boolean withStatus) throws SQLException {
         Finding stored = f;
         if (!withStatus) {
             java.util.Optional<Finding> before = find(c, f.id());
             // An administrator archived or resolved it meanwhile: it is no longer grown.
-            if (before.isPresent() && before.get().status() != Finding.Status.OPEN) return;
+            if (before.isPresent() && before.get().status() != Finding.Status.OPEN) return false;
         }
         String doc;
         String evidence;
@@ -73,6 +73,7 @@ public final class FindingStore {
             ps.setString(12, doc);
             ps.executeUpdate();
         }
+        return true;
     }
 
     /** All findings, oldest first; only those with {@code status} when it is not null. */

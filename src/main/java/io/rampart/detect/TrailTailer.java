@@ -3,6 +3,7 @@ package io.rampart.detect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.audit.TrailLayout;
+import io.rampart.audit.TrailWriter;
 import io.rampart.storage.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * the last record whose effects were committed: each record is processed once, none is skipped, and a slow or stopped
  * detector catches up. The first start on an existing trail begins at its end rather than replaying history.
  */
-public final class TrailTailer implements AutoCloseable {
+public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
     private static final Logger log = LoggerFactory.getLogger(TrailTailer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SCAN_EVERY_MILLIS = 60_000;
@@ -67,9 +68,38 @@ public final class TrailTailer implements AutoCloseable {
         boolean skipping;
     }
 
+    /** What the writer handed over: lines written to a segment from an offset, or (closedAt >= 0) its closing. */
+    private record Written(Path segment, long offset, List<TrailWriter.Line> lines, long closedAt) {}
+
+    /** Lines held in memory for the detector at most; beyond, they are read back from the files (never lost). */
+    static final int MAX_QUEUED_LINES = 100_000;
+
     private final TrailLayout layout;
     private final Database db;
-    private final Detector detector;
+    private final List<Rule> rules;
+    private final Detector.Responses responses;
+    private Detector detector;
+    private final ConcurrentLinkedQueue<Written> memory = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger queuedLines =
+            new java.util.concurrent.atomic.AtomicInteger();
+    /** Segments closed before the tailer took all their records: read from the sealed files by the next scan. */
+    private final Set<String> behind = new HashSet<>();
+    /** On a shared database: this node's records go to the cluster's feed, the detector runs on the lease holder. */
+    private final DetectionFeed feed;
+    /** On a shared database, records read from this node's trail and not yet published. */
+    private final List<byte[]> outgoing = new ArrayList<>();
+    /** Whether the detector took records (or findings closed) since its state was last committed. */
+    private boolean stateDirty;
+
+    private long lastStateCommit;
+    /** On a shared database: whether this node holds the detector's lease, and the detector's position per node. */
+    private boolean leader;
+
+    private long lastLeaseCheck;
+    private long lastPrune;
+    private long nextSeq = 1;
+    private final Map<String, Long> positions = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong();
     private final Consumer<Finding> onNewFinding;
     private final long idleMillis;
     private final Map<String, Cursor> cursors = new HashMap<>();
@@ -82,6 +112,10 @@ public final class TrailTailer implements AutoCloseable {
     private volatile boolean stopping;
     private boolean fresh;
     private Set<String> knownLive = Set.of();
+    /** Attached to the writer ({@link #attachTo}): records come in memory. */
+    private volatile boolean inMemory;
+
+    private volatile boolean filesWanted;
     private long lastScan;
     private long lastCommit;
     private boolean uncommitted;
@@ -99,14 +133,30 @@ public final class TrailTailer implements AutoCloseable {
             Consumer<Finding> onNewFinding,
             long idleMillis)
             throws SQLException {
+        this(layout, store, rules, responses, onNewFinding, idleMillis, null);
+    }
+
+    /**
+     * @param feed on a database several nodes share, the cluster's detection feed: this node's records are published
+     *     to it and the detector runs, over every node's records, on the node holding its lease; null on one node
+     */
+    public TrailTailer(
+            TrailLayout layout,
+            FindingStore store,
+            List<Rule> rules,
+            Detector.Responses responses,
+            Consumer<Finding> onNewFinding,
+            long idleMillis,
+            DetectionFeed feed)
+            throws SQLException {
         this.layout = layout;
         this.db = store.database();
         this.onNewFinding = onNewFinding;
-        this.idleMillis = idleMillis;
-        this.detector = new Detector(rules, responses, (f, isNew) -> {
-            pending.put(f.id(), f);
-            if (isNew) raised.add(f);
-        });
+        this.idleMillis = feed == null ? idleMillis : Math.min(idleMillis, feed.pollMillis());
+        this.rules = List.copyOf(rules);
+        this.responses = responses;
+        this.feed = feed;
+        this.detector = newDetector();
         JsonNode state = db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT file, records, bytes, done FROM detector_cursor");
                     ResultSet rs = ps.executeQuery()) {
@@ -124,8 +174,17 @@ public final class TrailTailer implements AutoCloseable {
             }
         });
         this.fresh = cursors.isEmpty() && state == null;
-        if (state != null) detector.restore(state);
+        // On a shared database the state belongs to whichever node holds the detector's lease: loaded when this one
+        // takes it.
+        if (state != null && feed == null) detector.restore(state);
         this.thread = Thread.ofPlatform().name("rampart-detector").daemon(true).unstarted(this::run);
+    }
+
+    private Detector newDetector() {
+        return new Detector(rules, responses, (f, isNew) -> {
+            pending.put(f.id(), f);
+            if (isNew) raised.add(f);
+        });
     }
 
     private static JsonNode parse(String doc) {
@@ -147,24 +206,49 @@ public final class TrailTailer implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Tells the tailer there is something new to read. Never blocks. */
+    /** Tells the tailer to look at the trail's files: something may be there it was not handed. Never blocks. */
     public void wake() {
+        filesWanted = true;
+        signal();
+    }
+
+    private void signal() {
         if (signal.availablePermits() == 0) signal.release();
+    }
+
+    /**
+     * Has {@code writer} hand over each batch of records it writes ({@link TrailWriter.Listener}): from then on the files
+     * are read only to catch up (the first pass, a batch not handed over, once a minute, {@link #wake}).
+     */
+    public TrailTailer attachTo(TrailWriter writer) {
+        inMemory = true;
+        writer.addListener(this);
+        return this;
     }
 
     /** Asks the tailer to forget an open finding (archived or resolved): the next matching event starts a new one. */
     public void forget(String findingId) {
         closedFindings.add(findingId);
-        wake();
+        signal();
     }
 
     public Detector detector() {
         return detector;
     }
 
-    /** Records fed to the detector since start. */
+    /** Records fed to the detector since start (on a shared database: on this node, as the lease holder). */
     public long processed() {
         return processed.get();
+    }
+
+    /** On a shared database: records of this node's trail published to the cluster's detection feed since start. */
+    public long published() {
+        return published.get();
+    }
+
+    /** On a shared database: whether this node runs the cluster's detector now. */
+    public synchronized boolean runsDetector() {
+        return feed == null || leader;
     }
 
     private void run() {
@@ -188,33 +272,117 @@ public final class TrailTailer implements AutoCloseable {
         }
     }
 
-    /** One pass: reads what is new and commits. Public for tests, which drive the tailer without its thread. */
+    @Override
+    public void written(Path segment, long offset, List<TrailWriter.Line> lines) {
+        // Beyond the bound the batch is dropped here and read back from its segment (the cursor says where).
+        if (queuedLines.addAndGet(lines.size()) > MAX_QUEUED_LINES) {
+            queuedLines.addAndGet(-lines.size());
+        } else {
+            memory.add(new Written(segment, offset, lines, -1));
+        }
+        signal();
+    }
+
+    @Override
+    public void closed(Path segment, long bytes) {
+        memory.add(new Written(segment, 0, List.of(), bytes));
+        signal();
+    }
+
+    /**
+     * One pass: takes what is new and commits. Records come in memory from the writer ({@link #written}); the files are
+     * read at the first pass (catch-up after a restart), when a batch was not handed over (the queue was full), once a
+     * minute and when asked ({@code forceScan}). Public for tests, which drive the tailer without its thread.
+     */
     public synchronized void pass(boolean forceScan) throws IOException {
         String id;
         while ((id = closedFindings.poll()) != null) {
             detector.close(id);
+            stateDirty = true;
             String closed = id;
             // A further unreadable record of that file starts a new finding.
             unreadableFindings.values().removeIf(f -> f.id().equals(closed));
         }
-        List<Path> live = liveSegments();
-        Set<String> liveIds = new HashSet<>();
-        for (Path p : live) liveIds.add(segmentId(p));
         long now = System.currentTimeMillis();
-        if (forceScan || fresh || !liveIds.equals(knownLive) || now - lastScan >= SCAN_EVERY_MILLIS) {
-            scanSealed(liveIds);
-            knownLive = liveIds;
-            lastScan = now;
+        boolean wanted = filesWanted;
+        filesWanted = false;
+        boolean periodic = now - lastScan >= SCAN_EVERY_MILLIS;
+        if (!inMemory || wanted || forceScan || fresh || !behind.isEmpty() || periodic) {
+            List<Path> live = liveSegments();
+            Set<String> liveIds = new HashSet<>();
+            for (Path p : live) liveIds.add(segmentId(p));
+            if (forceScan || fresh || wanted || !behind.isEmpty() || periodic || !liveIds.equals(knownLive)) {
+                scanSealed(liveIds);
+                knownLive = liveIds;
+                lastScan = now;
+            }
+            if (fresh) {
+                // Commit the first pass even when it read nothing: "fresh" (start at the end) must happen once per
+                // database.
+                uncommitted = true;
+                fresh = false;
+            }
+            for (Path p : live) readSegment(p);
+            behind.removeIf(s -> {
+                Cursor c = cursors.get(s);
+                return c == null || c.done;
+            });
         }
-        if (fresh) {
-            // Commit the first pass even when it read nothing: "fresh" (start at the end) must happen once per
-            // database.
-            uncommitted = true;
-            fresh = false;
+        Written w;
+        while ((w = memory.poll()) != null) {
+            queuedLines.addAndGet(-w.lines().size());
+            take(w);
         }
-        for (Path p : live) readSegment(p);
         boolean due = !pending.isEmpty() || now - lastCommit >= STATE_EVERY_MILLIS || stopping;
-        if (uncommitted && due) commit();
+        if (feed == null) {
+            if (uncommitted && due) commit();
+            return;
+        }
+        // Published at once (one insert per pass, whatever the number of records); the lease holder then reads every
+        // node's new records from the feed.
+        if (!outgoing.isEmpty() || (uncommitted && due)) commit();
+        if (leading(now)) consumeFeed();
+        boolean stateDue =
+                stateDirty && (!pending.isEmpty() || now - lastStateCommit >= STATE_EVERY_MILLIS || stopping);
+        if (stateDue || (uncommitted && due)) commit();
+    }
+
+    /** Takes one batch the writer handed over, from where the cursor of its segment stands. */
+    private void take(Written w) throws IOException {
+        String id = segmentId(w.segment());
+        Cursor c = cursors.computeIfAbsent(id, k -> new Cursor());
+        if (c.done) return;
+        long from = w.closedAt() >= 0 ? w.closedAt() : w.offset();
+        // Behind (a batch was not handed over, or the tailer started after the writer): the file first.
+        while (c.bytes < from && !c.skipping) {
+            long before = c.bytes;
+            readSegment(w.segment());
+            if (c.bytes == before) break;
+        }
+        if (w.closedAt() >= 0) {
+            if (c.bytes >= w.closedAt() && !c.skipping) {
+                // Every record of the segment taken: its sealed file holds nothing new.
+                c.done = true;
+                c.dirty = true;
+                uncommitted = true;
+            } else {
+                behind.add(id);
+            }
+            return;
+        }
+        if (c.bytes < w.offset()) return; // the segment is gone (sealed): its closing sends the scan to the log file
+        Path name = layout.segments().getFileName().resolve(w.segment().getFileName());
+        long pos = w.offset();
+        for (TrailWriter.Line l : w.lines()) {
+            int len = l.bytes().length - 1;
+            if (pos == c.bytes) {
+                line(c, name.toString(), l.bytes(), 0, len, l.record());
+                c.bytes += len + 1;
+                c.dirty = true;
+                uncommitted = true;
+            }
+            pos += len + 1;
+        }
     }
 
     private List<Path> liveSegments() throws IOException {
@@ -264,7 +432,8 @@ public final class TrailTailer implements AutoCloseable {
                         in,
                         r -> {
                             if (index[0]++ < cur.records) return;
-                            feed(r);
+                            if (feed == null) feed(r);
+                            else outgoing.add(toBytes(r));
                             cur.records++;
                         },
                         (i, offset, reason) -> {
@@ -303,27 +472,8 @@ public final class TrailTailer implements AutoCloseable {
             int len = i - start;
             if (c.skipping) {
                 c.skipping = false; // the end of an over-long line, reported when it began
-            } else if (len > CloudTrailReader.MAX_RECORD_BYTES) {
-                // Not parsed: kept by the sealer (it has an eventTime), so it counts as a position.
-                unreadable(
-                        name.toString(),
-                        "byte " + c.bytes,
-                        "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES + " bytes");
-                c.records++;
-            } else if (len > 0) {
-                JsonNode r;
-                try {
-                    r = JSON.readTree(bytes, start, len);
-                } catch (IOException e) {
-                    r = null;
-                }
-                if (r != null && r.isObject()) {
-                    feed(r);
-                    c.records++;
-                } else {
-                    // Not a record (damaged on disk): the sealer drops it too, so it is no position.
-                    unreadable(name.toString(), "byte " + c.bytes, "not a JSON record");
-                }
+            } else {
+                line(c, name.toString(), bytes, start, len, null);
             }
             c.bytes += len + 1;
             start = i + 1;
@@ -343,6 +493,56 @@ public final class TrailTailer implements AutoCloseable {
         }
         c.dirty = true;
         uncommitted = true;
+    }
+
+    /**
+     * One whole line of a segment (without its newline), from the file or handed over in memory with its tree: a record
+     * taken (its position counts), or an unreadable one reported.
+     */
+    private void line(Cursor c, String name, byte[] bytes, int start, int len, JsonNode tree) {
+        if (len > CloudTrailReader.MAX_RECORD_BYTES) {
+            // Not parsed: kept by the sealer (it has an eventTime), so it counts as a position.
+            unreadable(
+                    name,
+                    "byte " + c.bytes,
+                    "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES + " bytes");
+            c.records++;
+        } else if (len > 0) {
+            JsonNode r = tree;
+            boolean ok;
+            if (feed != null) {
+                // Published as it is: only checked to be one JSON object (the feed's reader parses it).
+                ok = r != null || wellFormed(bytes, start, len);
+            } else {
+                if (r == null) {
+                    try {
+                        r = JSON.readTree(bytes, start, len);
+                    } catch (IOException e) {
+                        r = null;
+                    }
+                }
+                ok = r != null && r.isObject();
+            }
+            if (ok) {
+                if (feed == null) feed(r);
+                else outgoing.add(java.util.Arrays.copyOfRange(bytes, start, start + len));
+                c.records++;
+            } else {
+                // Not a record (damaged on disk): the sealer drops it too, so it is no position.
+                unreadable(name, "byte " + c.bytes, "not a JSON record");
+            }
+        }
+    }
+
+    /** Whether the bytes are one JSON object, read as tokens (no tree). */
+    private static boolean wellFormed(byte[] bytes, int start, int len) {
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(bytes, start, len)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return false;
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -380,6 +580,14 @@ public final class TrailTailer implements AutoCloseable {
         uncommitted = true;
     }
 
+    private static byte[] toBytes(JsonNode r) {
+        try {
+            return JSON.writeValueAsBytes(r);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void feed(JsonNode r) {
         try {
             detector.accept(r);
@@ -389,20 +597,103 @@ public final class TrailTailer implements AutoCloseable {
         processed.incrementAndGet();
     }
 
-    private void commit() {
-        String state;
+    /**
+     * Whether this node runs the cluster's detector: the lease is renewed every few seconds. A node that takes it loads
+     * the detector's committed state and positions; one that loses it drops its detector (the holder continues from
+     * what was committed).
+     */
+    private boolean leading(long now) {
+        if (now - lastLeaseCheck < DetectionFeed.RENEW_EVERY_MILLIS) return leader;
+        lastLeaseCheck = now;
+        boolean holds;
         try {
-            state = JSON.writeValueAsString(detector.snapshot());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            holds = feed.hold();
+        } catch (RuntimeException e) {
+            log.error("the detector's lease could not be renewed", e);
+            holds = false;
         }
+        if (holds && !leader) {
+            JsonNode state = db.read(c -> {
+                positions.clear();
+                positions.putAll(DetectionFeed.positions(c));
+                try (PreparedStatement ps = c.prepareStatement("SELECT doc FROM detector_state WHERE id = 1");
+                        ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? parse(rs.getString(1)) : null;
+                }
+            });
+            detector = newDetector();
+            if (state != null) detector.restore(state);
+            leader = true;
+            lastStateCommit = now;
+            log.info("this node runs the cluster's detector (feed node {})", feed.node());
+        } else if (!holds && leader) {
+            leader = false;
+            detector = newDetector();
+            positions.clear();
+            stateDirty = false;
+            log.warn("this node no longer runs the cluster's detector: another node holds its lease");
+        }
+        return leader;
+    }
+
+    /** Feeds the detector every node's rows after its positions. */
+    private void consumeFeed() {
+        while (true) {
+            List<DetectionFeed.Row> rows = feed.after(positions);
+            for (DetectionFeed.Row row : rows) {
+                for (byte[] record : row.records()) {
+                    JsonNode r;
+                    try {
+                        r = JSON.readTree(record);
+                    } catch (IOException e) {
+                        r = null;
+                    }
+                    if (r != null && r.isObject()) feed(r);
+                    else
+                        log.error(
+                                "a record in the detection feed (node {}, batch {}) is not JSON",
+                                row.node(),
+                                row.seq());
+                }
+                positions.put(row.node(), row.seq());
+                stateDirty = true;
+            }
+            if (rows.size() < DetectionFeed.PAGE || stopping) return;
+        }
+    }
+
+    private void commit() {
+        long now = System.currentTimeMillis();
+        // The detector's state goes with the positions (and the findings) it reflects. On a shared database: only the
+        // lease holder's, when it changed, at most once a second unless findings are due.
+        boolean withState = feed == null
+                || (leader
+                        && stateDirty
+                        && (!pending.isEmpty() || now - lastStateCommit >= STATE_EVERY_MILLIS || stopping));
+        String state = null;
+        if (withState) {
+            try {
+                state = JSON.writeValueAsString(detector.snapshot());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        String stateDoc = state;
+        Map<String, Long> at = feed != null && withState ? Map.copyOf(positions) : null;
+        boolean prune = at != null && now - lastPrune >= SCAN_EVERY_MILLIS;
+        List<byte[]> out = List.copyOf(outgoing);
+        long seq = nextSeq;
         List<Finding> findings = List.copyOf(pending.values());
         Map<String, Cursor> dirty = new HashMap<>();
         cursors.forEach((k, v) -> {
             if (v.dirty) dirty.put(k, v);
         });
-        db.write(c -> {
-            for (Finding f : findings) FindingStore.save(c, f, false);
+        Set<String> closedMeanwhile = new HashSet<>();
+        Set<String> gone = db.write(c -> {
+            closedMeanwhile.clear();
+            for (Finding f : findings) {
+                if (!FindingStore.save(c, f, false)) closedMeanwhile.add(f.id());
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO detector_cursor(file, records, bytes, done) VALUES(?, ?, ?, ?) ON CONFLICT(file)"
                             + " DO UPDATE SET records = excluded.records, bytes = excluded.bytes, done = excluded.done")) {
@@ -415,17 +706,37 @@ public final class TrailTailer implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO detector_state(id, doc) VALUES(1, ?)"
-                    + " ON CONFLICT(id) DO UPDATE SET doc = excluded.doc")) {
-                ps.setString(1, state);
-                ps.executeUpdate();
+            // Published with the cursor that passed these records: each is in the feed exactly once.
+            if (!out.isEmpty()) feed.insert(c, seq, out);
+            if (stateDoc != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO detector_state(id, doc) VALUES(1, ?)"
+                        + " ON CONFLICT(id) DO UPDATE SET doc = excluded.doc")) {
+                    ps.setString(1, stateDoc);
+                    ps.executeUpdate();
+                }
             }
-            return null;
+            if (at != null) DetectionFeed.savePositions(c, at);
+            return prune ? feed.prune(c, at) : Set.<String>of();
         });
         dirty.values().forEach(v -> v.dirty = false);
         pending.clear();
         uncommitted = false;
-        lastCommit = System.currentTimeMillis();
+        lastCommit = now;
+        // Closed by an administrator, possibly through another node: the next matching event starts a new finding.
+        for (String id : closedMeanwhile) detector.close(id);
+        if (!out.isEmpty()) {
+            nextSeq++;
+            outgoing.clear();
+            published.addAndGet(out.size());
+        }
+        if (withState) {
+            stateDirty = false;
+            lastStateCommit = now;
+        }
+        if (prune) {
+            lastPrune = now;
+            positions.keySet().removeAll(gone);
+        }
         List<Finding> fresh = List.copyOf(raised);
         raised.clear();
         for (Finding f : fresh) {
@@ -437,7 +748,7 @@ public final class TrailTailer implements AutoCloseable {
         }
     }
 
-    /** Stops the thread after its current pass and commits what it has read. */
+    /** Stops the thread after its current pass and commits what it has read (and gives the detector's lease up). */
     @Override
     public void close() {
         stopping = true;
@@ -448,7 +759,14 @@ public final class TrailTailer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            if (uncommitted) commit();
+            if (uncommitted || !outgoing.isEmpty() || (leader && stateDirty)) commit();
+            if (feed != null && leader) {
+                try {
+                    feed.release();
+                } catch (RuntimeException e) {
+                    log.warn("the detector's lease could not be given up; another node takes it when it expires", e);
+                }
+            }
         }
     }
 }

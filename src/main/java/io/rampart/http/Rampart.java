@@ -528,8 +528,9 @@ public final class Rampart implements AutoCloseable {
                     TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, db, Clock.systemUTC());
             openedTrail = trailWriter;
             this.createdTrailKey = trailWriter.createdKey().orElse(null);
-            // The detector tails the trail's files from a stored position, off the request path, and may respond on
-            // its own; its responses and findings go to the trail as service events.
+            // The detector takes the trail's records as they are written, keeping a stored position in its files, off
+            // the request path (on a shared database through the cluster's feed), and may respond on its own; its
+            // responses and findings go to the trail as service events.
             this.findings = new FindingStore(db);
             // Event notifications and findings' webhooks: queued durably in the database, delivered with retries.
             java.util.Map<String, java.net.URI> targets =
@@ -556,7 +557,17 @@ public final class Rampart implements AutoCloseable {
                     detection.rulesOrBuiltIn(),
                     responder,
                     f -> audit.record("DetectorFinding", f.bucket(), findingDetails(f)),
-                    detection.idleMillis());
+                    detection.idleMillis(),
+                    db.shared()
+                            ? new io.rampart.detect.DetectionFeed(
+                                    db,
+                                    java.util.UUID.randomUUID() + "@"
+                                            + ProcessHandle.current().pid(),
+                                    detection.feedPollMillis(),
+                                    Clock.systemUTC())
+                            : null);
+            // Records reach the detector in memory as the writer writes them; the files only for catch-up.
+            tailer.attachTo(trailWriter);
             this.findingsService = new FindingsService(
                     findings, responder, tailer, (event, details) -> audit.record(event, null, details));
             // Every request's facts pass the metered trail once: request metrics are taken there.

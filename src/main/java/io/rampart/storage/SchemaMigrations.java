@@ -47,6 +47,7 @@ public final class SchemaMigrations {
             new Step(8, "iam", "roles_anywhere"),
             new Step(9, "iam", "org_accounts"),
             new Step(10, "iam", "org_units"),
+            new Step(11, "detect", "feed"),
             new Step(13, "cluster", "queue_claims"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */

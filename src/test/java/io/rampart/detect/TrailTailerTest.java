@@ -59,7 +59,7 @@ class TrailTailerTest {
                 writer.layout(), new FindingStore(db), RulePack.builtIn(), Detector.Responses.NONE, f -> {}, 50);
     }
 
-    private static RequestFacts reencrypt(String key) {
+    static RequestFacts reencrypt(String key) {
         return RequestFacts.builder()
                 .time(Instant.now())
                 .requestId("REQ-" + key)
@@ -89,6 +89,47 @@ class TrailTailerTest {
 
     private void write(int from, int to) {
         for (int i = from; i < to; i++) writer.recordDurably(reencrypt("k" + i));
+    }
+
+    @Test
+    void recordsHandedOverInMemoryAreTakenOnceAcrossRotationAndARestart() throws Exception {
+        TrailTailer t = tailer().attachTo(writer);
+        t.pass(false);
+        write(0, 5);
+        t.pass(false);
+        assertThat(t.processed()).isEqualTo(5);
+        // Rotation: the closed segment was taken whole in memory, so its sealed file is done without being read.
+        writer.rotateNow();
+        write(5, 8);
+        t.pass(false);
+        assertThat(t.processed()).isEqualTo(8);
+        t.close();
+
+        // Down while 2 arrive (read back from the file at the restart), then 2 handed over: each taken once.
+        write(8, 10);
+        TrailTailer again = tailer().attachTo(writer);
+        write(10, 12);
+        again.pass(false);
+        again.pass(true);
+        assertThat(again.processed()).isEqualTo(4);
+        again.close();
+        assertThat(new FindingStore(db).list())
+                .filteredOn(f -> f.ruleId().equals("in-place-sse-c-reencryption"))
+                .singleElement()
+                .satisfies(f -> assertThat(f.count()).isEqualTo(12));
+    }
+
+    @Test
+    void aBatchTheTailerWasNotHandedIsReadFromItsSegment() throws Exception {
+        TrailTailer t = tailer();
+        t.pass(false);
+        // Attached only after 3 records were written: the first batch handed over starts past its cursor.
+        write(0, 3);
+        t.attachTo(writer);
+        write(3, 6);
+        t.pass(false);
+        assertThat(t.processed()).isEqualTo(6);
+        t.close();
     }
 
     @Test

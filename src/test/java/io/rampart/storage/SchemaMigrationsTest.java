@@ -77,6 +77,7 @@ class SchemaMigrationsTest {
                             "8 iam",
                             "9 iam",
                             "10 iam",
+                            "11 detect",
                             "13 cluster");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
@@ -93,7 +94,9 @@ class SchemaMigrationsTest {
                             "recovery_window",
                             "replication_queue",
                             "kms_keys",
-                            "kms_key_material");
+                            "kms_key_material",
+                            "detection_feed",
+                            "detection_feed_position");
         }
         List<String> applied;
         try (Database db = new Database(file, 1)) {
