@@ -113,8 +113,8 @@ final class StreamedRecord {
         if (f.hostId() != null) text(g, "x-amz-id-2", f.hostId());
         g.writeNumberField("bytesTransferredOut", f.bytesOut());
         for (Map.Entry<String, Object> e : f.additional().entrySet()) {
-            if (CloudTrailRecord.KMS_KEY_ARN.equals(e.getKey())
-                    || CloudTrailRecord.RESOURCE_ACCOUNT.equals(e.getKey())) continue;
+            if (CloudTrailRecord.KMS_KEY_ARN.equals(e.getKey()) || CloudTrailRecord.RESOURCE_ACCOUNT.equals(e.getKey()))
+                continue;
             g.writeFieldName(name(e.getKey()));
             value(g, e.getValue());
         }

@@ -95,15 +95,10 @@ class MetadataRoundTripsTest {
     private static final long T0 = 1_700_000_000_000L;
 
     private static ObjectMeta meta() {
-        return new ObjectMeta(
-                Map.of("Content-Type", "text/plain"),
-                Map.of(),
-                Map.of(),
-                "FULL_OBJECT",
-                List.of(),
-                Map.of(),
-                "STANDARD",
-                null);
+        return ObjectMeta.builder()
+                .contentHeaders(Map.of("Content-Type", "text/plain"))
+                .checksumType("FULL_OBJECT")
+                .build();
     }
 
     private static ObjectVersion version(String bucket, String key, String versionId, List<Segment> segments) {
