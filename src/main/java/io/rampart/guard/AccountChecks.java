@@ -456,6 +456,8 @@ final class AccountChecks {
                     Rule.SSEC_RCP, res, g.value().size() + " customer RCP(s), none denies SSE-C uploads", fix);
         }
         // A denying RCP protects this account only where it is attached: the root, this account, or an OU above it.
+        Read<List<String>> above = Read.of("organizations:ListParents", this::ancestors);
+        List<String> ancestors = above instanceof Got<List<String>> ag ? ag.value() : List.of();
         List<String> covering = new ArrayList<>();
         List<String> elsewhere = new ArrayList<>();
         List<String> detached = new ArrayList<>();
@@ -481,14 +483,40 @@ final class AccountChecks {
                 String type = t.path("Type").asText();
                 String id = t.path("TargetId").asText();
                 where.add(type + " " + id);
-                covers |= type.equals("ROOT") || (type.equals("ACCOUNT") && id.equals(accountId));
+                covers |= type.equals("ROOT")
+                        || (type.equals("ACCOUNT") && id.equals(accountId))
+                        || (type.equals("ORGANIZATIONAL_UNIT") && ancestors.contains(id));
             }
             if (covers) covering.add(rcp.name() + " (attached to " + String.join(", ", where) + ")");
             else if (!where.isEmpty()) elsewhere.add(rcp.name() + " (attached to " + String.join(", ", where) + ")");
             else detached.add(rcp.name());
         }
         if (!covering.isEmpty()) {
+            // As AWS documents, RCPs do not apply to the management account's own resources.
+            Read<String> management = Read.of(
+                    "organizations:DescribeOrganization",
+                    () -> organizations("DescribeOrganization", "{}")
+                            .path("Organization")
+                            .path("MasterAccountId")
+                            .asText());
+            if (management instanceof Got<String> m && m.value().equals(accountId)) {
+                return Check.fail(
+                        Rule.SSEC_RCP,
+                        res,
+                        "RCP(s) denying SSE-C uploads: " + String.join("; ", covering) + "; but account " + accountId
+                                + " is the organization's management account, whose resources no RCP applies to",
+                        "keep the data in a member account; here block SSE-C per bucket (S3.SSEC.BLOCKED)");
+            }
             return Check.pass(Rule.SSEC_RCP, res, "RCP(s) denying SSE-C uploads: " + String.join("; ", covering));
+        }
+        if (!elsewhere.isEmpty() && above instanceof Got) {
+            return Check.fail(
+                    Rule.SSEC_RCP,
+                    res,
+                    "RCP(s) denying SSE-C uploads are attached only where account " + accountId + " is not: "
+                            + String.join("; ", elsewhere),
+                    "aws organizations attach-policy --policy-id "
+                            + denying.get(0).id() + " --target-id ROOT-ID");
         }
         if (!elsewhere.isEmpty()) {
             return Check.warn(
@@ -505,6 +533,23 @@ final class AccountChecks {
                 "RCP(s) denying SSE-C uploads exist but are attached nowhere: " + String.join(", ", detached),
                 "aws organizations list-roots; aws organizations attach-policy --policy-id "
                         + denying.get(0).id() + " --target-id ROOT-ID");
+    }
+
+    /** The OUs (and root) above the audited account, nearest first (ListParents, up to the root). */
+    private List<String> ancestors() {
+        List<String> out = new ArrayList<>();
+        String child = accountId;
+        // An account sits at most five OUs below the root.
+        for (int depth = 0; depth < 7; depth++) {
+            JsonNode parents = organizations("ListParents", "{\"ChildId\":" + JSON.valueToTree(child) + "}")
+                    .path("Parents");
+            if (parents.isEmpty()) break;
+            JsonNode parent = parents.get(0);
+            child = parent.path("Id").asText();
+            out.add(child);
+            if ("ROOT".equals(parent.path("Type").asText())) break;
+        }
+        return out;
     }
 
     /** One Organizations JSON 1.1 call, signed with the SDK's SigV4 signer (the Organizations client is not a dependency). */

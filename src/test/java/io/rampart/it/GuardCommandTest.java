@@ -422,7 +422,7 @@ class GuardCommandTest {
     }
 
     @Test
-    void anOrganizationRcpDenyingSseCPassesOnlyOnceAttachedToTheRoot() throws Exception {
+    void anOrganizationRcpDenyingSseCCountsOnlyWhereItAppliesNeverOnTheManagementAccount() throws Exception {
         try (RampartServer plain = RampartServer.start()) {
             List<String> base = List.of(
                     "guard",
@@ -482,12 +482,16 @@ class GuardCommandTest {
             assertThat(org.call("AttachPolicy", "{\"PolicyId\":\"" + policyId + "\",\"TargetId\":\"" + root + "\"}")
                             .status())
                     .isEqualTo(200);
+            // Attached to the root, it covers every member account, but, as on AWS, no RCP applies to the management
+            // account's own resources: auditing the management account must not pass.
             Run after = run(base);
-            assertThat(after.status("ORG.SSEC.RCP", "organization")).isEqualTo("PASS");
+            assertThat(after.status("ORG.SSEC.RCP", "organization")).isEqualTo("FAIL");
             assertThat(after.check("ORG.SSEC.RCP", "organization")
                             .path("evidence")
                             .asText())
-                    .isEqualTo("RCP(s) denying SSE-C uploads: BlockSSEC (attached to ROOT " + root + ")");
+                    .isEqualTo("RCP(s) denying SSE-C uploads: BlockSSEC (attached to ROOT " + root + "); but account "
+                            + plain.accountId() + " is the organization's management account, whose resources no RCP"
+                            + " applies to");
 
             // An auditor who may list RCPs but not where they are attached: UNKNOWN naming that action.
             try (var iam = plain.iam()) {
