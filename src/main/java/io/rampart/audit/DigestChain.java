@@ -284,7 +284,8 @@ final class DigestChain {
         Instant end = now.truncatedTo(ChronoUnit.SECONDS);
         // Digest names have one-second resolution: never reuse the previous one's.
         if (!end.isAfter(start)) end = start.plusSeconds(1);
-        String object = TrailLayout.digestObject(options.account(), options.region(), options.trailName(), end);
+        String object =
+                TrailLayout.digestObject(options.account(), options.region(), options.trailName(), end, options.node());
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.put("awsAccountId", options.account());
         d.put("digestStartTime", CloudTrailRecord.EVENT_TIME.format(start));

@@ -95,7 +95,7 @@ final class TrailSealer {
             }
         }
         Files.deleteIfExists(segmentFile);
-        if (options.fsync()) Durable.syncDirectory(layout.segments());
+        if (options.fsync()) Durable.syncDirectory(segmentFile.getParent());
     }
 
     /**

@@ -56,6 +56,7 @@ public final class TrailWriter implements AuditTrail {
      * @param trailName  the trail's name in digest file names
      * @param bucketName the name the digests give the place holding the trail (digestS3Bucket, s3Bucket)
      * @param fsync      false only for tests that do not need durability
+     * @param node       the node writing this trail (see {@link #withNode}); null before node ids
      */
     public record Options(
             String account,
@@ -65,7 +66,8 @@ public final class TrailWriter implements AuditTrail {
             Duration rotateEvery,
             long rotateBytes,
             Duration digestEvery,
-            boolean fsync) {
+            boolean fsync,
+            String node) {
         public static final Duration DEFAULT_ROTATE_EVERY = Duration.ofMinutes(5);
         public static final long DEFAULT_ROTATE_BYTES = 64L << 20;
         public static final Duration DEFAULT_DIGEST_EVERY = Duration.ofHours(1);
@@ -78,6 +80,7 @@ public final class TrailWriter implements AuditTrail {
                     || rotateBytes <= 0) {
                 throw new IllegalArgumentException("trail rotation and digest intervals must be positive");
             }
+            if (node != null) node = new io.rampart.storage.NodeId(node).value();
         }
 
         public static Options defaults(String account, String region) {
@@ -89,19 +92,29 @@ public final class TrailWriter implements AuditTrail {
                     DEFAULT_ROTATE_EVERY,
                     DEFAULT_ROTATE_BYTES,
                     DEFAULT_DIGEST_EVERY,
-                    true);
+                    true,
+                    null);
         }
 
         public Options withRotation(Duration every, long bytes) {
-            return new Options(account, region, trailName, bucketName, every, bytes, digestEvery, fsync);
+            return new Options(account, region, trailName, bucketName, every, bytes, digestEvery, fsync, node);
         }
 
         public Options withDigestEvery(Duration every) {
-            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, every, fsync);
+            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, every, fsync, node);
         }
 
         public Options withFsync(boolean f) {
-            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, digestEvery, f);
+            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, digestEvery, f, node);
+        }
+
+        /**
+         * The node writing this trail: its files and digest chain carry its id, so that several nodes can share one
+         * trail directory and one database (null: a single writer's trail as before node ids, for tests).
+         */
+        public Options withNode(String nodeId) {
+            return new Options(
+                    account, region, trailName, bucketName, rotateEvery, rotateBytes, digestEvery, fsync, nodeId);
         }
     }
 
@@ -164,13 +177,26 @@ public final class TrailWriter implements AuditTrail {
     public static TrailWriter open(
             Path dir, Options options, MasterKey masterKey, io.rampart.storage.Database db, Clock clock)
             throws IOException {
-        TrailLayout layout = new TrailLayout(dir);
+        TrailLayout layout =
+                options.node() == null ? new TrailLayout(dir) : new TrailLayout(dir).forNode(options.node());
         Durable.createDirectories(layout.segments());
         TrailAnchor anchor;
         try {
-            anchor = new TrailAnchor(db, masterKey);
+            anchor = new TrailAnchor(db, masterKey, options.node() == null ? "" : options.node());
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot prepare the trail tables: " + e.getMessage(), e);
+        }
+        // A trail from before node ids continues as this node's: the first node to start on it takes its state (the
+        // database's record of its chain went to the first node to start on the database, see TrailAnchor).
+        boolean tookOverLegacy =
+                options.node() != null && !Files.exists(layout.state()) && Files.exists(layout.legacyState());
+        if (tookOverLegacy) {
+            Files.move(layout.legacyState(), layout.state(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (options.fsync()) {
+                Durable.syncDirectory(layout.state().getParent());
+                Durable.syncDirectory(layout.legacyState().getParent());
+            }
+            log.info("the trail in {} from before node ids continues as node {}'s", dir, options.node());
         }
         TrailKeys.Pending keys = TrailKeys.loadOrStartCreating(anchor, layout.keys(), masterKey, KEYGEN_IDLE, clock);
         boolean stateExisted = Files.exists(layout.state());
@@ -187,10 +213,17 @@ public final class TrailWriter implements AuditTrail {
         TrailSealer sealing = new TrailSealer(layout, options, state);
         TrailWriter w = new TrailWriter(layout, options, clock, sealing, chain);
         List<Path> leftovers = new ArrayList<>();
+        Path legacySegments = new TrailLayout(dir).segments();
+        if (tookOverLegacy && Files.isDirectory(legacySegments)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(legacySegments, "*.jsonl")) {
+                ds.forEach(leftovers::add);
+            }
+        }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.segments(), "*.jsonl")) {
             ds.forEach(leftovers::add);
         }
-        leftovers.sort(null);
+        // By name (the time they were opened), wherever they are.
+        leftovers.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
         for (Path p : leftovers) sealing.seal(p);
         w.writer.start();
         w.scheduleDigest();
@@ -407,7 +440,9 @@ public final class TrailWriter implements AuditTrail {
     private Segment openSegment() throws IOException {
         if (segment != null) return segment;
         long now = System.currentTimeMillis();
-        String name = String.format("%013d-%s.jsonl", now, randomId());
+        // The sealed log file's unique string is the part after the time: the node's id and a random string.
+        String name =
+                String.format("%013d-%s%s.jsonl", now, options.node() == null ? "" : options.node() + "-", randomId());
         Path p = layout.segments().resolve(name);
         FileChannel ch = FileChannel.open(
                 p,

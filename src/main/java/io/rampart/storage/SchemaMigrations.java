@@ -44,7 +44,8 @@ public final class SchemaMigrations {
             new Step(5, "notify", "baseline"),
             new Step(6, "kms", "keys"),
             new Step(7, "cluster", "leases"),
-            new Step(8, "iam", "roles_anywhere"));
+            new Step(8, "iam", "roles_anywhere"),
+            new Step(12, "audit", "trail_nodes"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */
     static final int BASELINE = 5;

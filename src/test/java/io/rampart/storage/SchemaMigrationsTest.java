@@ -67,7 +67,15 @@ class SchemaMigrationsTest {
         try (Database db = new Database(file, 1)) {
             assertThat(rows(db, "SELECT version || ' ' || owner FROM schema_version ORDER BY version"))
                     .containsExactly(
-                            "1 storage", "2 iam", "3 audit", "4 detect", "5 notify", "6 kms", "7 cluster", "8 iam");
+                            "1 storage",
+                            "2 iam",
+                            "3 audit",
+                            "4 detect",
+                            "5 notify",
+                            "6 kms",
+                            "7 cluster",
+                            "8 iam",
+                            "12 audit");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
                             "buckets",
