@@ -79,7 +79,7 @@ public final class TrailAnchor {
         if (!node.isEmpty()) {
             db.write(c -> {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT (SELECT COUNT(*) FROM trail_keys WHERE node = ?) + (SELECT COUNT(*) FROM trail_heads"
+                        "SELECT (SELECT COUNT(*) FROM trail_signing_keys WHERE node = ?) + (SELECT COUNT(*) FROM trail_heads"
                                 + " WHERE node = ?)")) {
                     ps.setString(1, node);
                     ps.setString(2, node);
@@ -87,7 +87,7 @@ public final class TrailAnchor {
                         if (rs.next() && rs.getLong(1) > 0) return null;
                     }
                 }
-                for (String table : List.of("trail_keys", "trail_heads")) {
+                for (String table : List.of("trail_signing_keys", "trail_heads")) {
                     try (PreparedStatement ps =
                             c.prepareStatement("UPDATE " + table + " SET node = ? WHERE node = ''")) {
                         ps.setString(1, node);
@@ -112,7 +112,7 @@ public final class TrailAnchor {
     private Optional<TrailKeys> key(KeyStatus status) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT fingerprint, public_key, sealed_private FROM trail_keys WHERE node = ? AND status = ?")) {
+                    "SELECT fingerprint, public_key, sealed_private FROM trail_signing_keys WHERE node = ? AND status = ?")) {
                 ps.setString(1, node);
                 ps.setString(2, status.name());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -130,7 +130,7 @@ public final class TrailAnchor {
         byte[] sealed = masterKey.seal(keys.privateKeyEncoded(), SEAL_CONTEXT + ":" + keys.fingerprint());
         db.write(c -> {
             try (PreparedStatement ps =
-                    c.prepareStatement("INSERT INTO trail_keys(fingerprint, public_key, sealed_private, "
+                    c.prepareStatement("INSERT INTO trail_signing_keys(fingerprint, public_key, sealed_private, "
                             + "status, valid_from, valid_to, node) VALUES(?,?,?,?,?,NULL,?)")) {
                 ps.setString(1, keys.fingerprint());
                 ps.setBytes(2, keys.publicKey().getEncoded());
@@ -154,20 +154,20 @@ public final class TrailAnchor {
     void completeRotation(Instant at) {
         db.write(c -> {
             try (PreparedStatement check =
-                    c.prepareStatement("SELECT 1 FROM trail_keys WHERE node = ? AND status = 'NEXT'")) {
+                    c.prepareStatement("SELECT 1 FROM trail_signing_keys WHERE node = ? AND status = 'NEXT'")) {
                 check.setString(1, node);
                 try (ResultSet rs = check.executeQuery()) {
                     if (!rs.next()) return null;
                 }
             }
             try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE trail_keys SET status = 'RETIRED', sealed_private = NULL, "
+                    c.prepareStatement("UPDATE trail_signing_keys SET status = 'RETIRED', sealed_private = NULL, "
                             + "valid_to = ? WHERE node = ? AND status = 'CURRENT'")) {
                 ps.setLong(1, at.toEpochMilli());
                 ps.setString(2, node);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE trail_keys SET status = 'CURRENT', valid_from = ? "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE trail_signing_keys SET status = 'CURRENT', valid_from = ? "
                     + "WHERE node = ? AND status = 'NEXT'")) {
                 ps.setLong(1, at.toEpochMilli());
                 ps.setString(2, node);
@@ -228,13 +228,10 @@ public final class TrailAnchor {
         config.setBusyTimeout(10_000);
         try (Connection c =
                 DriverManager.getConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath(), config.toProperties())) {
+            if (hasTable(c, "trail_signing_keys")) return new Recorded(keys(c), heads(c));
             if (!hasTable(c, "trail_keys")) return new Recorded(List.of(), Optional.empty());
-            if (!hasTable(c, "trail_heads")) {
-                // Written before node ids and not opened since: read as a single writer's record.
-                return new Recorded(
-                        keys(c), legacyHead(c).map(h -> java.util.Map.of("", h)).orElse(java.util.Map.of()));
-            }
-            return new Recorded(keys(c), heads(c));
+            // Written before node ids and not opened since: read as a single writer's record.
+            return new Recorded(legacyKeys(c), legacyHead(c));
         }
     }
 
@@ -249,25 +246,27 @@ public final class TrailAnchor {
     }
 
     private static List<KeyRecord> keys(Connection c) throws SQLException {
+        return keys(
+                c,
+                "SELECT fingerprint, public_key, status, valid_from, valid_to, node FROM trail_signing_keys"
+                        + " ORDER BY valid_from, fingerprint");
+    }
+
+    private static List<KeyRecord> legacyKeys(Connection c) throws SQLException {
+        return keys(
+                c,
+                "SELECT fingerprint, public_key, status, valid_from, valid_to, '' FROM trail_keys"
+                        + " ORDER BY valid_from, fingerprint");
+    }
+
+    private static List<KeyRecord> keys(Connection c, String sql) throws SQLException {
         List<KeyRecord> out = new ArrayList<>();
-        boolean nodes = true;
-        String sql = "SELECT fingerprint, public_key, status, valid_from, valid_to, node FROM trail_keys"
-                + " ORDER BY valid_from, fingerprint";
-        if (c.getMetaData()
-                        .getDatabaseProductName()
-                        .toLowerCase(java.util.Locale.ROOT)
-                        .contains("sqlite")
-                && !hasColumn(c, "trail_keys", "node")) {
-            nodes = false;
-            sql = "SELECT fingerprint, public_key, status, valid_from, valid_to FROM trail_keys ORDER BY valid_from,"
-                    + " fingerprint";
-        }
         try (PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long to = rs.getLong(5);
                 boolean open = rs.wasNull();
-                String keyNode = nodes ? rs.getString(6) : "";
+                String keyNode = rs.getString(6);
                 out.add(new KeyRecord(
                         rs.getString(1),
                         publicKey(rs.getBytes(2)),
@@ -315,14 +314,6 @@ public final class TrailAnchor {
         }
     }
 
-    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = ?")) {
-            ps.setString(1, table);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     static PublicKey publicKey(byte[] der) throws SQLException {

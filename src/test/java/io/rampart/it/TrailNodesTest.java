@@ -188,7 +188,7 @@ class TrailNodesTest {
         try (Database db = new Database(dataDir.resolve("rampart.db"), 1)) {
             db.write(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.execute("DELETE FROM trail_keys");
+                    s.execute("DELETE FROM trail_signing_keys");
                     s.execute("DELETE FROM trail_heads");
                 }
                 return null;
@@ -223,8 +223,11 @@ class TrailNodesTest {
             s.execute("INSERT INTO trail_head SELECT 1, digest_object, digest_end, hash, digest_every, stopped"
                     + " FROM trail_heads WHERE node = ''");
             s.execute("DROP TABLE trail_heads");
-            s.execute("DROP INDEX trail_keys_node");
-            s.execute("ALTER TABLE trail_keys DROP COLUMN node");
+            s.execute("CREATE TABLE trail_keys(fingerprint TEXT PRIMARY KEY, public_key BLOB NOT NULL,"
+                    + " sealed_private BLOB, status TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER)");
+            s.execute("INSERT INTO trail_keys SELECT fingerprint, public_key, sealed_private, status, valid_from,"
+                    + " valid_to FROM trail_signing_keys WHERE node = ''");
+            s.execute("DROP TABLE trail_signing_keys");
             s.execute("DELETE FROM schema_version WHERE version = 12");
         }
         Run before = cli("trail", "validate", "--data-dir", dataDir.toString());
