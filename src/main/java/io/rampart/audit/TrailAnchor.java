@@ -314,8 +314,6 @@ public final class TrailAnchor {
         }
     }
 
-    }
-
     static PublicKey publicKey(byte[] der) throws SQLException {
         try {
             return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
