@@ -167,8 +167,9 @@ public final class TrailAnchor {
                 ps.setString(2, node);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE trail_signing_keys SET status = 'CURRENT', valid_from = ? "
-                    + "WHERE node = ? AND status = 'NEXT'")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE trail_signing_keys SET status = 'CURRENT', valid_from = ? "
+                            + "WHERE node = ? AND status = 'NEXT'")) {
                 ps.setLong(1, at.toEpochMilli());
                 ps.setString(2, node);
                 ps.executeUpdate();
