@@ -78,7 +78,8 @@ public final class TrailKeys {
         if (existing.isPresent())
             return new Pending(java.util.concurrent.CompletableFuture.completedFuture(existing.get()), false);
         java.util.Optional<TrailKeys> legacy = loadLegacy(legacyDir, masterKey);
-        if (legacy.isPresent()) {
+        // Another node of a shared trail directory may have imported it already: a key signs one node's chain.
+        if (legacy.isPresent() && !anchor.knows(legacy.get().fingerprint())) {
             // It signed the digests written so far: valid from the beginning.
             anchor.store(legacy.get(), TrailAnchor.KeyStatus.CURRENT, java.time.Instant.EPOCH);
             return new Pending(java.util.concurrent.CompletableFuture.completedFuture(legacy.get()), false);

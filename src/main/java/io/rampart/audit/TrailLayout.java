@@ -23,8 +23,15 @@ import java.util.zip.GZIPOutputStream;
  * Where the trail's files live under its directory, named and foldered exactly as CloudTrail names them in a bucket
  * (the trail directory plays the bucket): {@code AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/...json.gz} and
  * {@code AWSLogs/<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/...json.gz}; each digest's signature in the sidecar
- * {@code <digest>.sig} (what S3 keeps as the object's x-amz-meta-signature metadata); the open segment under
- * {@code segments/}; the writer's state in {@code state.json}; keys under {@code keys/}.
+ * {@code <digest>.sig} (what S3 keeps as the object's x-amz-meta-signature metadata).
+ *
+ * <p>Several nodes may write into one directory, each its own files and its own digest chain, as CloudTrail's regions
+ * do in one bucket: a node's id prefixes the unique string of its log files ({@code ..._<stamp>_<node>-<random>.json.gz})
+ * and follows the time stamp of its digests ({@code ..._<trail>_<region>_<stamp>_<node>.json.gz}); its open segments
+ * are under {@code nodes/<node>/segments/} and its writer's state in {@code nodes/<node>/state.json}. Files without a
+ * node in their name are a trail's from before node ids (then {@code segments/} and {@code state.json} at the top);
+ * legacy keys under {@code keys/}. A layout for one node ({@link #forNode}) sees that node's files and the ones from
+ * before node ids; a layout without a node sees every node's.
  */
 public final class TrailLayout {
     static final DateTimeFormatter LOG_STAMP =
@@ -36,9 +43,26 @@ public final class TrailLayout {
     public static final String SIGNATURE_SUFFIX = ".sig";
 
     private final Path root;
+    /** The node whose files this layout sees; null: every node's (a reader), or a trail from before node ids. */
+    private final String node;
 
     public TrailLayout(Path root) {
+        this(root, null);
+    }
+
+    private TrailLayout(Path root, String node) {
         this.root = root;
+        this.node = node;
+    }
+
+    /** The same directory as one node's trail: its own segments, state and files (and those from before node ids). */
+    public TrailLayout forNode(String nodeId) {
+        return new TrailLayout(root, nodeId);
+    }
+
+    /** The node this layout is for, empty for a layout that sees every node's files. */
+    public java.util.Optional<String> node() {
+        return java.util.Optional.ofNullable(node);
     }
 
     /** The trail directory of a data directory. */
@@ -50,31 +74,102 @@ public final class TrailLayout {
         return root;
     }
 
+    /** This node's open segments (without a node: those of a trail from before node ids). */
     public Path segments() {
-        return root.resolve("segments");
+        return node == null ? root.resolve("segments") : nodeDir(node).resolve("segments");
+    }
+
+    private Path nodeDir(String n) {
+        return root.resolve("nodes").resolve(n);
+    }
+
+    /**
+     * Every directory of open segments this layout sees: the node's own, and the one from before node ids; for a
+     * layout without a node, every node's as well.
+     */
+    public List<Path> segmentDirs() throws IOException {
+        List<Path> out = new ArrayList<>();
+        out.add(root.resolve("segments"));
+        if (node != null) {
+            out.add(segments());
+        } else if (Files.isDirectory(root.resolve("nodes"))) {
+            try (Stream<Path> nodes = Files.list(root.resolve("nodes"))) {
+                nodes.sorted().forEach(d -> out.add(d.resolve("segments")));
+            }
+        }
+        return out;
+    }
+
+    /** The nodes that kept state or segments in this directory. */
+    public List<String> nodeDirs() throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(root.resolve("nodes"))) return out;
+        try (Stream<Path> nodes = Files.list(root.resolve("nodes"))) {
+            nodes.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .forEach(out::add);
+        }
+        return out;
     }
 
     public Path keys() {
         return root.resolve("keys");
     }
 
+    /** This node's writer state (without a node: that of a trail from before node ids). */
     public Path state() {
+        return node == null ? legacyState() : nodeDir(node).resolve("state.json");
+    }
+
+    /** The state of a trail from before node ids: the first node to start on it takes it over. */
+    Path legacyState() {
         return root.resolve("state.json");
+    }
+
+    /** The writer state of {@code nodeId}'s trail, "" for the trail from before node ids. */
+    Path state(String nodeId) {
+        return nodeId.isEmpty() ? legacyState() : nodeDir(nodeId).resolve("state.json");
     }
 
     public Path resolve(String s3Object) {
         return root.resolve(s3Object);
     }
 
-    static String logObject(String account, String region, Instant time, String random) {
+    /** {@code unique}: the node's id, a hyphen and a random string; the random string alone before node ids. */
+    static String logObject(String account, String region, Instant time, String unique) {
         return "AWSLogs/" + account + "/CloudTrail/" + region + "/" + DAY.format(time) + "/" + account + "_CloudTrail_"
-                + region + "_" + LOG_STAMP.format(time) + "_" + random + ".json.gz";
+                + region + "_" + LOG_STAMP.format(time) + "_" + unique + ".json.gz";
     }
 
-    static String digestObject(String account, String region, String trailName, Instant end) {
+    /** {@code node}: null for a trail from before node ids. */
+    static String digestObject(String account, String region, String trailName, Instant end, String node) {
         return "AWSLogs/" + account + "/CloudTrail-Digest/" + region + "/" + DAY.format(end) + "/" + account
                 + "_CloudTrail-Digest_" + region + "_" + trailName + "_" + region + "_" + DIGEST_STAMP.format(end)
-                + ".json.gz";
+                + (node == null ? "" : "_" + node) + ".json.gz";
+    }
+
+    /**
+     * The node that wrote a log or digest file, from its name; "" for a file from before node ids (or a name that is
+     * not Rampart's).
+     */
+    public static String nodeOf(String object) {
+        String name = object.substring(object.lastIndexOf('/') + 1);
+        if (name.endsWith(".json.gz")) name = name.substring(0, name.length() - ".json.gz".length());
+        String[] fields = name.split("_", -1);
+        if (fields.length == 7 && fields[1].equals("CloudTrail-Digest")) return fields[6];
+        if (fields.length == 5 && fields[1].equals("CloudTrail")) {
+            int dash = fields[4].lastIndexOf('-');
+            return dash > 0 ? fields[4].substring(0, dash) : "";
+        }
+        return "";
+    }
+
+    /** Whether this layout sees the file: every file without a node; only its node's and older ones with one. */
+    boolean sees(String object) {
+        if (node == null) return true;
+        String n = nodeOf(object);
+        return n.isEmpty() || n.equals(node);
     }
 
     /** Relative S3-style key of a file under the trail directory. */
@@ -82,12 +177,12 @@ public final class TrailLayout {
         return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
     }
 
-    /** All sealed log files ({@code .../CloudTrail/...json.gz}), by relative key. */
+    /** The sealed log files this layout sees ({@code .../CloudTrail/...json.gz}), by relative key. */
     public List<String> logFiles() throws IOException {
         return files("/CloudTrail/");
     }
 
-    /** All digest files ({@code .../CloudTrail-Digest/...json.gz}), by relative key. */
+    /** The digest files this layout sees ({@code .../CloudTrail-Digest/...json.gz}), by relative key. */
     public List<String> digestFiles() throws IOException {
         return files("/CloudTrail-Digest/");
     }
@@ -100,6 +195,7 @@ public final class TrailLayout {
             walk.filter(Files::isRegularFile)
                     .map(this::objectOf)
                     .filter(o -> o.contains(marker) && o.endsWith(".json.gz") && !o.contains("/."))
+                    .filter(this::sees)
                     .sorted()
                     .forEach(out::add);
         }

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Reads the trail's records straight from its files (sealed log files, then the open segments, whose complete lines
- * are records too), so it works with the server stopped, and keeps those matching every given filter.
+ * are records too), so it works with the server stopped, and keeps those matching every given filter. A directory
+ * several nodes write into yields every node's records, merged in event time order.
  *
  * @param principal matches userIdentity arn, userName or principalId
  * @param account   matches recipientAccountId (the account the record belongs to) or userIdentity.accountId (the
@@ -94,13 +95,15 @@ public record TrailQuery(
             }
             doc.path("Records").forEach(sink);
         }
-        Path segments = layout.segments();
-        if (!Files.isDirectory(segments)) return;
+        // Every node's open segments, when several nodes write into the directory.
         List<Path> open = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(segments, "*.jsonl")) {
-            ds.forEach(open::add);
+        for (Path segments : layout.segmentDirs()) {
+            if (!Files.isDirectory(segments)) continue;
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(segments, "*.jsonl")) {
+                ds.forEach(open::add);
+            }
         }
-        open.sort(null);
+        open.sort(Comparator.comparing(p -> p.getFileName().toString()));
         for (Path p : open) {
             String text;
             try {

@@ -26,6 +26,11 @@ import java.util.Set;
  * log file's SHA-256, and reports log files that no digest vouches for, every stretch of the requested time that no
  * digest covers (digests are written every interval, also when nothing happened), a chain that began after a break,
  * and truncation: the newest digest the database recorded missing or changed. Reads files only: the server may run.
+ *
+ * <p>A directory several nodes write into (or a copy of the bucket their files are delivered to) holds one chain per
+ * node: each is checked on its own, against that node's record in the database, and every result names its node, so
+ * a node whose files were removed is reported even while the other nodes' chains are whole. Digests from before node
+ * ids belong to the node whose chain continues from them.
  */
 public final class TrailValidator {
     /** How late a digest may be before its hour is reported missing. */
@@ -59,13 +64,30 @@ public final class TrailValidator {
         }
     }
 
-    /** One checked file or time span: {@code kind} "log", "digest" or "hour"; {@code time} what the range filters on. */
-    public record Result(String kind, String file, Status status, String detail, Instant time) {}
+    /**
+     * One checked file or time span: {@code kind} "log", "digest" or "hour"; {@code time} what the range filters on;
+     * {@code node} the node whose chain it belongs to ("" for a trail from before node ids).
+     */
+    public record Result(String kind, String file, Status status, String detail, Instant time, String node) {
+        public Result(String kind, String file, Status status, String detail, Instant time) {
+            this(kind, file, status, detail, time, "");
+        }
+    }
 
     /** The range checked: as requested, or from the oldest digest and up to now. */
     public record Report(List<Result> results, Instant from, Instant to) {
         public boolean clean() {
             return results.stream().noneMatch(r -> r.status().problem());
+        }
+
+        /** The nodes whose chains were checked, in order. */
+        public List<String> nodes() {
+            return results.stream().map(Result::node).distinct().sorted().toList();
+        }
+
+        /** The results of one node's chain. */
+        public List<Result> of(String node) {
+            return results.stream().filter(r -> r.node().equals(node)).toList();
         }
 
         public long count(String kind, Status status) {
@@ -135,7 +157,7 @@ public final class TrailValidator {
                                 "recorded in the database"));
             }
         }
-        Map<String, Digest> digests = new HashMap<>();
+        Map<String, Digest> all = new HashMap<>();
         for (String object : layout.digestFiles()) {
             Path file = layout.resolve(object);
             try {
@@ -148,14 +170,131 @@ public final class TrailValidator {
                                 .path("signature")
                                 .asText(null)
                         : null;
-                digests.put(object, new Digest(object, json, content, signature));
+                all.put(object, new Digest(object, json, content, signature));
             } catch (IOException | RuntimeException e) {
-                out.add(new Result("digest", object, Status.INVALID, "unreadable: " + e.getMessage(), stampOf(object)));
+                out.add(new Result(
+                        "digest",
+                        object,
+                        Status.INVALID,
+                        "unreadable: " + e.getMessage(),
+                        stampOf(object),
+                        TrailLayout.nodeOf(object)));
             }
         }
-        learnRotations(digests, keys);
+        learnRotations(all, keys);
+        Map<String, String> nodeOf = nodesOf(all);
+        // Every node the database, the files or the directory knows: a node whose files are all gone still has a head.
+        Set<String> nodes = new java.util.TreeSet<>(trust.recorded().heads().keySet());
+        nodes.addAll(nodeOf.values());
+        for (String object : layout.logFiles()) nodes.add(TrailLayout.nodeOf(object));
+        nodes.addAll(layout.nodeDirs());
+        if (Files.exists(layout.state(""))) nodes.add("");
+        // A node's own layout: its chain (and the one it continued from before node ids), not its neighbours'.
+        layout.node().ifPresent(own -> nodes.removeIf(n -> !n.equals(own) && !n.isEmpty()));
+        Set<String> referenced = new HashSet<>();
+        Map<String, TrailState> states = new HashMap<>();
+        Instant rangeFrom = null;
+        for (String node : nodes) {
+            Map<String, Digest> digests = new HashMap<>();
+            all.forEach((object, d) -> {
+                if (nodeOf.get(object).equals(node)) digests.put(object, d);
+            });
+            TrailState state = TrailState.peek(layout.state(node));
+            if (state != null) states.put(node, state);
+            List<Result> mine = new ArrayList<>();
+            Instant nodeFrom = validateChain(
+                    digests,
+                    Optional.ofNullable(trust.recorded().heads().get(node)),
+                    state,
+                    keys,
+                    from,
+                    to,
+                    now,
+                    mine,
+                    referenced);
+            for (Result r : mine) out.add(new Result(r.kind(), r.file(), r.status(), r.detail(), r.time(), node));
+            if (rangeFrom == null || nodeFrom.isBefore(rangeFrom)) rangeFrom = nodeFrom;
+        }
+        if (rangeFrom == null) rangeFrom = from != null ? from : now;
+        Instant rangeTo = to != null ? to : now;
+        for (String object : layout.logFiles()) {
+            if (referenced.contains(object)) continue;
+            String node = TrailLayout.nodeOf(object);
+            TrailState state = states.get(node);
+            if (node.isEmpty()) {
+                // A file from before node ids that a node sealed when it took the trail over: that node's next digest.
+                for (Map.Entry<String, TrailState> e : states.entrySet()) {
+                    if (e.getValue().pending(object)) {
+                        node = e.getKey();
+                        state = e.getValue();
+                    }
+                }
+            }
+            boolean pending = state != null && state.pending(object);
+            out.add(new Result(
+                    "log",
+                    object,
+                    pending ? Status.PENDING : Status.OUT_OF_CHAIN,
+                    pending
+                            ? "sealed after the last digest; the next digest will sign it"
+                            : "no digest lists this file",
+                    stampOf(object),
+                    node));
+        }
+        Set<String> seen = new HashSet<>();
+        List<Result> filtered = out.stream()
+                .filter(r -> r.time() == null
+                        || ((from == null || !r.time().isBefore(from))
+                                && (to == null || !r.time().isAfter(to))))
+                .filter(r -> r.status() != Status.MISSING || seen.add(r.node() + " " + r.kind() + " " + r.file()))
+                .sorted(Comparator.comparing(Result::node)
+                        .thenComparing((Result r) -> r.time() == null ? Instant.MAX : r.time())
+                        .thenComparing(Result::file))
+                .toList();
+        return new Report(filtered, rangeFrom, rangeTo);
+    }
+
+    /**
+     * The node of every digest: the one its name carries; for a digest from before node ids, the node whose chain
+     * continues from it ("" when none does).
+     */
+    private static Map<String, String> nodesOf(Map<String, Digest> digests) {
+        Map<String, String> out = new HashMap<>();
+        for (String object : digests.keySet()) out.put(object, TrailLayout.nodeOf(object));
+        List<Digest> newestFirst = new ArrayList<>(digests.values());
+        newestFirst.sort(Comparator.comparing(
+                        (Digest d) -> d.json().path("digestEndTime").asText())
+                .reversed());
+        for (Digest d : newestFirst) {
+            String node = out.get(d.object());
+            if (node.isEmpty()) continue;
+            Digest current = d;
+            Set<String> walked = new HashSet<>();
+            while (walked.add(current.object())) {
+                JsonNode prev = current.json().get("previousDigestS3Object");
+                if (prev == null || prev.isNull()) break;
+                Digest previous = digests.get(prev.asText());
+                if (previous == null || !TrailLayout.nodeOf(previous.object()).isEmpty()) break;
+                if (!out.get(previous.object()).isEmpty()) break;
+                out.put(previous.object(), node);
+                current = previous;
+            }
+        }
+        return out;
+    }
+
+    /** Checks one node's chain; returns where its range begins. */
+    private Instant validateChain(
+            Map<String, Digest> digests,
+            Optional<TrailAnchor.Head> head,
+            TrailState state,
+            Map<String, TrustedKey> keys,
+            Instant from,
+            Instant to,
+            Instant now,
+            List<Result> out,
+            Set<String> referenced) {
         // Truncation first: of the reports naming the same missing digest, this one says the most.
-        Optional<TrailAnchor.Head> head = trust.recorded().head();
         Duration every = head.map(TrailAnchor.Head::digestEvery).orElse(Duration.ofHours(1));
         head.ifPresent(h -> {
             Digest d = digests.get(h.digestObject());
@@ -175,9 +314,7 @@ public final class TrailValidator {
                         h.digestEnd()));
             }
         });
-        TrailState state = TrailState.peek(layout.state());
         Set<String> visited = new HashSet<>();
-        Set<String> referenced = new HashSet<>();
         // The state file names the newest digest: if that digest is gone, the chain's head was dropped.
         if (state != null && state.lastDigest != null && state.pendingDigest == null) {
             String newest = state.lastDigest.path("s3Object").asText();
@@ -227,29 +364,10 @@ public final class TrailValidator {
                     .orElse(head.map(TrailAnchor.Head::digestEnd).orElse(now));
         }
         Instant rangeTo = to != null ? to : now;
-        uncovered(digests, rangeFrom, rangeTo, every, head, out);
-        for (String object : layout.logFiles()) {
-            if (referenced.contains(object)) continue;
-            boolean pending = state != null && state.pending(object);
-            out.add(new Result(
-                    "log",
-                    object,
-                    pending ? Status.PENDING : Status.OUT_OF_CHAIN,
-                    pending
-                            ? "sealed after the last digest; the next digest will sign it"
-                            : "no digest lists this file",
-                    stampOf(object)));
-        }
-        Set<String> seen = new HashSet<>();
-        List<Result> filtered = out.stream()
-                .filter(r -> r.time() == null
-                        || ((from == null || !r.time().isBefore(from))
-                                && (to == null || !r.time().isAfter(to))))
-                .filter(r -> r.status() != Status.MISSING || seen.add(r.kind() + " " + r.file()))
-                .sorted(Comparator.comparing((Result r) -> r.time() == null ? Instant.MAX : r.time())
-                        .thenComparing(Result::file))
-                .toList();
-        return new Report(filtered, rangeFrom, rangeTo);
+        // A node that never wrote a digest (and of which nothing says it did) has no time to account for yet.
+        if (!digests.isEmpty() || head.isPresent() || (state != null && state.lastDigest != null))
+            uncovered(digests, rangeFrom, rangeTo, every, head, out);
+        return rangeFrom;
     }
 
     /**

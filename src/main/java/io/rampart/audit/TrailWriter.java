@@ -1,15 +1,11 @@
 package io.rampart.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rampart.crypto.MasterKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,7 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable, signed audit trail. Records are appended as JSON lines to an open segment by one writer thread that
+ * The durable, signed audit trail, in three parts: this class, the group-commit writer (the append path and the
+ * segments), {@link TrailSealer} (segments into log files) and {@link DigestChain} (signed digests, the check against
+ * the database at start-up, key rotation); the last two run on one sealer thread. Records are appended as JSON lines to an open segment by one writer thread that
  * group-commits: it drains every pending record, writes them, and one fdatasync acknowledges the whole batch, so a
  * mutation waits for at most one fsync it shares with its neighbours ({@link #recordDurably}); {@link #record} only
  * queues. Every {@code rotateEvery} or {@code rotateBytes} the segment is handed to a sealer thread, which writes it as
@@ -59,6 +56,7 @@ public final class TrailWriter implements AuditTrail {
      * @param trailName  the trail's name in digest file names
      * @param bucketName the name the digests give the place holding the trail (digestS3Bucket, s3Bucket)
      * @param fsync      false only for tests that do not need durability
+     * @param node       the node writing this trail (see {@link #withNode}); null before node ids
      */
     public record Options(
             String account,
@@ -68,7 +66,8 @@ public final class TrailWriter implements AuditTrail {
             Duration rotateEvery,
             long rotateBytes,
             Duration digestEvery,
-            boolean fsync) {
+            boolean fsync,
+            String node) {
         public static final Duration DEFAULT_ROTATE_EVERY = Duration.ofMinutes(5);
         public static final long DEFAULT_ROTATE_BYTES = 64L << 20;
         public static final Duration DEFAULT_DIGEST_EVERY = Duration.ofHours(1);
@@ -81,6 +80,7 @@ public final class TrailWriter implements AuditTrail {
                     || rotateBytes <= 0) {
                 throw new IllegalArgumentException("trail rotation and digest intervals must be positive");
             }
+            if (node != null) node = new io.rampart.storage.NodeId(node).value();
         }
 
         public static Options defaults(String account, String region) {
@@ -92,19 +92,29 @@ public final class TrailWriter implements AuditTrail {
                     DEFAULT_ROTATE_EVERY,
                     DEFAULT_ROTATE_BYTES,
                     DEFAULT_DIGEST_EVERY,
-                    true);
+                    true,
+                    null);
         }
 
         public Options withRotation(Duration every, long bytes) {
-            return new Options(account, region, trailName, bucketName, every, bytes, digestEvery, fsync);
+            return new Options(account, region, trailName, bucketName, every, bytes, digestEvery, fsync, node);
         }
 
         public Options withDigestEvery(Duration every) {
-            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, every, fsync);
+            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, every, fsync, node);
         }
 
         public Options withFsync(boolean f) {
-            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, digestEvery, f);
+            return new Options(account, region, trailName, bucketName, rotateEvery, rotateBytes, digestEvery, f, node);
+        }
+
+        /**
+         * The node writing this trail: its files and digest chain carry its id, so that several nodes can share one
+         * trail directory and one database (null: a single writer's trail as before node ids, for tests).
+         */
+        public Options withNode(String nodeId) {
+            return new Options(
+                    account, region, trailName, bucketName, rotateEvery, rotateBytes, digestEvery, fsync, nodeId);
         }
     }
 
@@ -132,18 +142,15 @@ public final class TrailWriter implements AuditTrail {
     private final TrailLayout layout;
     private final Options options;
     private final Clock clock;
-    /** Complete at once when the key pair exists; on a first start, created in the background (see TrailKeys). */
-    private volatile TrailKeys.Pending keys;
-
-    private final TrailAnchor anchor;
-    /** Why the trail did not match what the database recorded at start-up; null when it did. */
-    private String integrityBreak;
+    private final TrailSealer sealing;
+    private final DigestChain chain;
 
     private final CloudTrailRecord records;
-    private final TrailState state;
     private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>(1 << 16);
     private final Thread writer;
+    /** The one thread that seals segments and writes digests, in order. */
     private final ScheduledExecutorService sealer;
+
     private volatile boolean closing;
     private volatile boolean closed;
 
@@ -165,20 +172,13 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    private TrailWriter(
-            TrailLayout layout,
-            Options options,
-            Clock clock,
-            TrailKeys.Pending keys,
-            TrailState state,
-            TrailAnchor anchor) {
+    private TrailWriter(TrailLayout layout, Options options, Clock clock, TrailSealer sealing, DigestChain chain) {
         this.layout = layout;
-        this.anchor = anchor;
         this.options = options;
         this.clock = clock;
-        this.keys = keys;
+        this.sealing = sealing;
+        this.chain = chain;
         this.records = new CloudTrailRecord(options.account());
-        this.state = state;
         this.sealer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("rampart-trail-sealer").unstarted(r));
         this.writer = Thread.ofPlatform().daemon().name("rampart-trail-writer").unstarted(this::writeLoop);
@@ -195,13 +195,26 @@ public final class TrailWriter implements AuditTrail {
     public static TrailWriter open(
             Path dir, Options options, MasterKey masterKey, io.rampart.storage.Database db, Clock clock)
             throws IOException {
-        TrailLayout layout = new TrailLayout(dir);
+        TrailLayout layout =
+                options.node() == null ? new TrailLayout(dir) : new TrailLayout(dir).forNode(options.node());
         Durable.createDirectories(layout.segments());
         TrailAnchor anchor;
         try {
-            anchor = new TrailAnchor(db, masterKey);
+            anchor = new TrailAnchor(db, masterKey, options.node() == null ? "" : options.node());
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot prepare the trail tables: " + e.getMessage(), e);
+        }
+        // A trail from before node ids continues as this node's: the first node to start on it takes its state (the
+        // database's record of its chain went to the first node to start on the database, see TrailAnchor).
+        boolean tookOverLegacy =
+                options.node() != null && !Files.exists(layout.state()) && Files.exists(layout.legacyState());
+        if (tookOverLegacy) {
+            Files.move(layout.legacyState(), layout.state(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (options.fsync()) {
+                Durable.syncDirectory(layout.state().getParent());
+                Durable.syncDirectory(layout.legacyState().getParent());
+            }
+            log.info("the trail in {} from before node ids continues as node {}'s", dir, options.node());
         }
         TrailKeys.Pending keys = TrailKeys.loadOrStartCreating(anchor, layout.keys(), masterKey, KEYGEN_IDLE, clock);
         boolean stateExisted = Files.exists(layout.state());
@@ -213,25 +226,23 @@ public final class TrailWriter implements AuditTrail {
             unreadableState = "state.json is unreadable (" + e.getMessage() + ")";
             state = TrailState.fresh(clock.instant());
         }
-        TrailWriter w = new TrailWriter(layout, options, clock, keys, state, anchor);
-        String problem = unreadableState != null
-                ? unreadableState
-                : keys.creating() && anchor.head().isPresent()
-                        ? "the trail signing key is gone from the database, though it recorded digests up to "
-                                + anchor.head().get().digestObject()
-                        : w.checkAgainstAnchor(stateExisted);
-        if (problem == null) {
-            w.finishPendingDigest();
-            if (!stateExisted) state.save(layout.state());
-        } else {
-            w.startNewChain(problem);
-        }
+        DigestChain chain = new DigestChain(layout, options, clock, keys, state, anchor);
+        chain.open(unreadableState, stateExisted);
+        TrailSealer sealing = new TrailSealer(layout, options, state);
+        TrailWriter w = new TrailWriter(layout, options, clock, sealing, chain);
         List<Path> leftovers = new ArrayList<>();
+        Path legacySegments = new TrailLayout(dir).segments();
+        if (tookOverLegacy && Files.isDirectory(legacySegments)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(legacySegments, "*.jsonl")) {
+                ds.forEach(leftovers::add);
+            }
+        }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.segments(), "*.jsonl")) {
             ds.forEach(leftovers::add);
         }
-        leftovers.sort(null);
-        for (Path p : leftovers) w.seal(p);
+        // By name (the time they were opened), wherever they are.
+        leftovers.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+        for (Path p : leftovers) sealing.seal(p);
         w.writer.start();
         w.scheduleDigest();
         return w;
@@ -255,27 +266,17 @@ public final class TrailWriter implements AuditTrail {
      * the trail older than the database says); the new chain's first digest records it as {@code chainBreak}.
      */
     public Optional<String> integrityBreak() {
-        return Optional.ofNullable(integrityBreak);
+        return chain.integrityBreak();
     }
 
     /** On a first start, the signing key being created (its public key is shown once to be kept off the machine). */
     public Optional<CompletableFuture<TrailKeys>> createdKey() {
-        TrailKeys.Pending k = keys;
-        return k.creating() ? Optional.of(k.whenReady()) : Optional.empty();
+        return chain.createdKey();
     }
 
     /** The signing key's fingerprint (digestPublicKeyFingerprint). */
     public String publicKeyFingerprint() {
-        return keys().fingerprint();
-    }
-
-    /** The signing key pair, waiting for its creation on a first start. */
-    private TrailKeys keys() {
-        try {
-            return keys.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw new IllegalStateException("the trail signing key could not be created", e.getCause());
-        }
+        return chain.keys().fingerprint();
     }
 
     @Override
@@ -339,7 +340,7 @@ public final class TrailWriter implements AuditTrail {
         enqueue(new Entry(null, null, done, () -> {
             try {
                 Path p = closeSegment();
-                if (p != null) sealer.submit(() -> sealLogged(p)).get();
+                if (p != null) sealer.submit(() -> sealing.sealLogged(p)).get();
                 done.complete(null);
             } catch (Exception e) {
                 done.completeExceptionally(e);
@@ -352,7 +353,7 @@ public final class TrailWriter implements AuditTrail {
     public String digestNow() {
         rotateNow();
         try {
-            return sealer.submit(() -> digest(clock.instant(), false)).get();
+            return sealer.submit(() -> chain.digest(clock.instant(), false)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -390,7 +391,7 @@ public final class TrailWriter implements AuditTrail {
         }
         try {
             Path p = closeSegment();
-            if (p != null) sealer.execute(() -> sealLogged(p));
+            if (p != null) sealer.execute(() -> sealing.sealLogged(p));
         } catch (IOException | RuntimeException e) {
             log.error("closing the audit trail segment failed (it is sealed at the next start)", e);
         }
@@ -467,14 +468,16 @@ public final class TrailWriter implements AuditTrail {
                 && (now - segment.openedAt >= options.rotateEvery().toMillis()
                         || segment.bytes >= options.rotateBytes())) {
             Path p = closeSegment();
-            sealer.execute(() -> sealLogged(p));
+            sealer.execute(() -> sealing.sealLogged(p));
         }
     }
 
     private Segment openSegment() throws IOException {
         if (segment != null) return segment;
         long now = System.currentTimeMillis();
-        String name = String.format("%013d-%s.jsonl", now, randomId());
+        // The sealed log file's unique string is the part after the time: the node's id and a random string.
+        String name =
+                String.format("%013d-%s%s.jsonl", now, options.node() == null ? "" : options.node() + "-", randomId());
         Path p = layout.segments().resolve(name);
         FileChannel ch = FileChannel.open(
                 p,
@@ -508,228 +511,7 @@ public final class TrailWriter implements AuditTrail {
         return HexFormat.of().formatHex(b);
     }
 
-    // ---------------------------------------------------------------- sealer thread (and start-up)
-
-    private void sealLogged(Path segmentFile) {
-        try {
-            seal(segmentFile);
-        } catch (IOException | RuntimeException e) {
-            log.error("sealing audit segment {} failed; it stays and is sealed at the next start", segmentFile, e);
-        }
-    }
-
-    /**
-     * Writes a segment as a log file and forgets the segment. Idempotent: the log file's name comes from the
-     * segment's content and id, so sealing again after a crash rewrites the same file and lists it once.
-     */
-    private synchronized void seal(Path segmentFile) throws IOException {
-        byte[] raw = Files.readAllBytes(segmentFile);
-        List<byte[]> lines = new ArrayList<>();
-        Instant oldest = null;
-        Instant newest = null;
-        int start = 0;
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i] != '\n') continue;
-            byte[] line = java.util.Arrays.copyOfRange(raw, start, i);
-            start = i + 1;
-            if (line.length == 0) continue;
-            Instant t = eventTime(line);
-            if (t == null) {
-                log.warn("dropping an unreadable record in {}", segmentFile);
-                continue;
-            }
-            lines.add(line);
-            if (oldest == null || t.isBefore(oldest)) oldest = t;
-            if (newest == null || t.isAfter(newest)) newest = t;
-        }
-        if (start < raw.length)
-            log.warn("dropping a torn last record ({} bytes) in {}", raw.length - start, segmentFile);
-        if (!lines.isEmpty()) {
-            java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream(raw.length + 16);
-            content.writeBytes("{\"Records\":[".getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < lines.size(); i++) {
-                if (i > 0) content.write(',');
-                content.writeBytes(lines.get(i));
-            }
-            content.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
-            byte[] json = content.toByteArray();
-            String name = segmentFile.getFileName().toString();
-            String random = name.substring(name.indexOf('-') + 1, name.length() - ".jsonl".length());
-            String object = TrailLayout.logObject(options.account(), options.region(), newest, random);
-            Durable.write(layout.resolve(object), TrailLayout.gzip(json));
-            if (!state.pending(object)) {
-                ObjectNode entry = state.pendingLogs.addObject();
-                entry.put("s3Bucket", options.bucketName());
-                entry.put("s3Object", object);
-                entry.put("hashValue", TrailLayout.sha256Hex(json));
-                entry.put("hashAlgorithm", "SHA-256");
-                entry.put("newestEventTime", CloudTrailRecord.EVENT_TIME.format(newest));
-                entry.put("oldestEventTime", CloudTrailRecord.EVENT_TIME.format(oldest));
-                state.save(layout.state());
-            }
-        }
-        Files.deleteIfExists(segmentFile);
-        if (options.fsync()) Durable.syncDirectory(layout.segments());
-    }
-
-    /**
-     * The eventTime of one record line, or null when the line is not one whole JSON object with an eventTime (a record
-     * damaged by a crash). Reads the line as tokens, without building a tree: sealing re-reads every record.
-     */
-    static Instant eventTime(byte[] line) {
-        String time = null;
-        try (com.fasterxml.jackson.core.JsonParser p =
-                CloudTrailRecord.JSON.getFactory().createParser(line)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
-            com.fasterxml.jackson.core.JsonToken t;
-            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                boolean isTime = "eventTime".equals(p.currentName());
-                t = p.nextToken();
-                if (isTime && t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) time = p.getText();
-                else p.skipChildren();
-            }
-            if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) return null;
-            return time == null ? null : Instant.parse(time);
-        } catch (IOException | java.time.format.DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    // ---------------------------------------------------------------- integrity against the database
-
-    /**
-     * Compares the trail with the newest digest the database recorded; returns what went backwards or vanished, or
-     * null. A state.json newer than the database (a restored database) is accepted when its digest file is intact.
-     */
-    private String checkAgainstAnchor(boolean stateExisted) throws IOException {
-        Optional<TrailAnchor.Head> recorded = anchor.head();
-        if (state.pendingDigest != null) {
-            // A digest prepared before a crash is written as it stands: only when our own key signed it.
-            String forged = unsignedPendingDigest();
-            if (forged != null) return forged;
-        }
-        if (recorded.isEmpty()) {
-            // First start, or a trail from before the database kept its head: nothing to compare with yet.
-            if (state.lastDigest != null && state.pendingDigest == null) adoptStateHead();
-            return null;
-        }
-        TrailAnchor.Head head = recorded.get();
-        String when = head.digestObject() + " (end " + head.digestEnd() + ")";
-        if (!stateExisted) return "state.json is missing; the database recorded the newest digest " + when;
-        ObjectNode last = state.pendingDigest != null ? pendingAsLast(state.pendingDigest) : state.lastDigest;
-        if (last == null) return "state.json names no digest; the database recorded the newest digest " + when;
-        Instant stateEnd = Instant.parse(last.path("endTime").asText());
-        if (stateEnd.isBefore(head.digestEnd().truncatedTo(ChronoUnit.SECONDS))) {
-            return "the trail went backwards: state.json's newest digest ends " + stateEnd + ", the database recorded "
-                    + when;
-        }
-        boolean sameDigest = last.path("s3Object").asText().equals(head.digestObject());
-        if (sameDigest && state.pendingDigest != null) return null;
-        Path file = layout.resolve(head.digestObject());
-        if (!Files.exists(file)) return "the newest digest the database recorded is missing: " + when;
-        String hash;
-        try {
-            hash = TrailLayout.sha256Hex(TrailLayout.gunzip(file));
-        } catch (IOException e) {
-            return "the newest digest the database recorded is unreadable: " + when;
-        }
-        if (!hash.equals(head.hash())) return "the newest digest the database recorded was modified: " + when;
-        for (JsonNode l :
-                CloudTrailRecord.JSON.readTree(TrailLayout.gunzip(file)).path("logFiles")) {
-            String logObject = l.path("s3Object").asText();
-            if (!Files.exists(layout.resolve(logObject))) {
-                return "the log file " + logObject + " listed in the newest digest the database recorded is missing: "
-                        + when;
-            }
-        }
-        if (!sameDigest && state.pendingDigest == null) {
-            log.warn(
-                    "the trail's state names a digest newer than the database recorded ({} after {}); the database "
-                            + "was probably restored from a backup: recording the trail's newest digest",
-                    last.path("s3Object").asText(),
-                    when);
-            adoptStateHead();
-        }
-        return null;
-    }
-
-    private static ObjectNode pendingAsLast(ObjectNode pending) throws IOException {
-        JsonNode content =
-                CloudTrailRecord.JSON.readTree(pending.path("content").asText());
-        ObjectNode last = JsonNodeFactory.instance.objectNode();
-        last.put("s3Object", pending.path("s3Object").asText());
-        last.put("endTime", content.path("digestEndTime").asText());
-        return last;
-    }
-
-    /** Null when the digest state.json holds for a redo is signed by the trail's key; else why it is not. */
-    private String unsignedPendingDigest() {
-        try {
-            ObjectNode p = state.pendingDigest;
-            byte[] content = p.path("content").asText().getBytes(StandardCharsets.UTF_8);
-            JsonNode d = CloudTrailRecord.JSON.readTree(content);
-            String prev = d.path("previousDigestSignature").isNull()
-                    ? null
-                    : d.path("previousDigestSignature").asText(null);
-            String signing = DigestSigning.signingString(
-                    d.path("digestEndTime").asText(),
-                    d.path("digestS3Bucket").asText(),
-                    p.path("s3Object").asText(),
-                    TrailLayout.sha256Hex(content),
-                    prev);
-            if (p.path("s3Object").asText().equals(d.path("digestS3Object").asText())
-                    && TrailKeys.verify(
-                            keys().publicKey(), signing, p.path("signature").asText())) {
-                return null;
-            }
-        } catch (IOException | RuntimeException e) {
-            // Unreadable: not ours either.
-        }
-        return "state.json holds a digest to finish that the trail's signing key did not sign";
-    }
-
-    /** Records state.json's newest digest in the database when its file is intact (the first start with the anchor). */
-    private void adoptStateHead() throws IOException {
-        String object = state.lastDigest.path("s3Object").asText();
-        Path file = layout.resolve(object);
-        if (!Files.exists(file)) return;
-        String hash = TrailLayout.sha256Hex(TrailLayout.gunzip(file));
-        if (!hash.equals(state.lastDigest.path("hashValue").asText())) return;
-        anchor.recordHead(new TrailAnchor.Head(
-                object, Instant.parse(state.lastDigest.path("endTime").asText()), hash, options.digestEvery(), false));
-    }
-
-    /**
-     * The trail no longer matches the database: says so loudly, forgets the state the trail directory held (it cannot
-     * be trusted) and begins a new chain at once, its first digest recording the break and what the database knew.
-     */
-    private void startNewChain(String problem) throws IOException {
-        Instant now = clock.instant();
-        log.error(
-                "AUDIT TRAIL TAMPERED OR LOST: {}. Starting a new digest chain that records the break; run "
-                        + "'rampart trail validate' to see what is missing.",
-                problem);
-        ObjectNode br = JsonNodeFactory.instance.objectNode();
-        br.put("detectedTime", CloudTrailRecord.EVENT_TIME.format(now));
-        br.put("reason", problem);
-        anchor.head().ifPresent(h -> {
-            br.put("lastRecordedDigestS3Object", h.digestObject());
-            br.put("lastRecordedDigestEndTime", CloudTrailRecord.EVENT_TIME.format(h.digestEnd()));
-            br.put("lastRecordedDigestHashValue", h.hash());
-        });
-        // Never before the recorded head: the new chain's first digest must not take an old digest's name.
-        Instant headEnd = anchor.head().map(TrailAnchor.Head::digestEnd).orElse(now);
-        state.created = headEnd.isAfter(now) ? headEnd : now;
-        state.lastDigest = null;
-        state.pendingLogs = JsonNodeFactory.instance.arrayNode();
-        state.pendingDigest = null;
-        state.chainBreak = br;
-        state.save(layout.state());
-        integrityBreak = problem;
-        digest(state.created, false);
-    }
-
-    // ---------------------------------------------------------------- digests
+    // ---------------------------------------------------------------- sealer thread: seals and digests
 
     /**
      * Starts a key rotation and writes the digest that announces it now: signed by the current key, it names the new
@@ -738,12 +520,7 @@ public final class TrailWriter implements AuditTrail {
     public String rotateSigningKey() {
         rotateNow();
         try {
-            return sealer.submit(() -> {
-                        if (anchor.next().isEmpty())
-                            anchor.store(TrailKeys.generate(), TrailAnchor.KeyStatus.NEXT, clock.instant());
-                        return digest(clock.instant(), false);
-                    })
-                    .get();
+            return sealer.submit(chain::rotateSigningKey).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -752,36 +529,15 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    /** Prepares a rotation (announced by the digest being written) when the current key has signed for {@link #KEY_LIFETIME}. */
-    private void rotateWhenDue(Instant now) {
-        for (TrailAnchor.KeyRecord k : anchor.keys()) {
-            if (k.status() == TrailAnchor.KeyStatus.NEXT) return;
-        }
-        for (TrailAnchor.KeyRecord k : anchor.keys()) {
-            if (k.status() == TrailAnchor.KeyStatus.CURRENT
-                    && !k.validFrom().equals(Instant.EPOCH)
-                    && k.validFrom().plus(KEY_LIFETIME).isBefore(now)) {
-                anchor.store(TrailKeys.generate(), TrailAnchor.KeyStatus.NEXT, now);
-                log.info(
-                        "the trail signing key {} has signed for {} days: the next digest announces its successor",
-                        k.fingerprint(),
-                        KEY_LIFETIME.toDays());
-            }
-        }
-    }
-
     private void scheduleDigest() {
-        Instant last = state.lastDigest != null
-                ? Instant.parse(state.lastDigest.path("endTime").asText())
-                : state.created;
         long delay = Math.max(
                 0,
-                Duration.between(clock.instant(), last.plus(options.digestEvery()))
+                Duration.between(clock.instant(), chain.lastEnd().plus(options.digestEvery()))
                         .toMillis());
         var unused = sealer.scheduleAtFixedRate(
                 () -> {
                     try {
-                        digest(clock.instant(), false);
+                        chain.digest(clock.instant(), false);
                     } catch (IOException | RuntimeException e) {
                         log.error("writing the audit digest failed; retried at the next interval", e);
                     }
@@ -791,120 +547,10 @@ public final class TrailWriter implements AuditTrail {
                 TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Writes the digest covering every log file sealed since the previous digest, chained to and signed after it;
-     * {@code stopping} for the last one before a clean stop (the database notes that no newer digest is due).
-     */
-    private synchronized String digest(Instant now, boolean stopping) throws IOException {
-        finishPendingDigest();
-        rotateWhenDue(now);
-        Instant start = state.lastDigest != null
-                ? Instant.parse(state.lastDigest.path("endTime").asText())
-                : state.created;
-        start = start.truncatedTo(ChronoUnit.SECONDS);
-        Instant end = now.truncatedTo(ChronoUnit.SECONDS);
-        // Digest names have one-second resolution: never reuse the previous one's.
-        if (!end.isAfter(start)) end = start.plusSeconds(1);
-        String object = TrailLayout.digestObject(options.account(), options.region(), options.trailName(), end);
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("awsAccountId", options.account());
-        d.put("digestStartTime", CloudTrailRecord.EVENT_TIME.format(start));
-        d.put("digestEndTime", CloudTrailRecord.EVENT_TIME.format(end));
-        d.put("digestS3Bucket", options.bucketName());
-        d.put("digestS3Object", object);
-        d.put("digestPublicKeyFingerprint", keys().fingerprint());
-        d.put("digestSignatureAlgorithm", TrailKeys.ALGORITHM);
-        String newest = null;
-        String oldest = null;
-        for (JsonNode l : state.pendingLogs) {
-            String n = l.path("newestEventTime").asText();
-            String o = l.path("oldestEventTime").asText();
-            if (newest == null || n.compareTo(newest) > 0) newest = n;
-            if (oldest == null || o.compareTo(oldest) < 0) oldest = o;
-        }
-        d.put("newestEventTime", newest);
-        d.put("oldestEventTime", oldest);
-        ObjectNode prev = state.lastDigest;
-        d.put("previousDigestS3Bucket", prev == null ? null : options.bucketName());
-        d.put(
-                "previousDigestS3Object",
-                prev == null ? null : prev.path("s3Object").asText());
-        d.put(
-                "previousDigestHashValue",
-                prev == null ? null : prev.path("hashValue").asText());
-        d.put("previousDigestHashAlgorithm", prev == null ? null : "SHA-256");
-        String prevSignature = prev == null ? null : prev.path("signature").asText();
-        d.put("previousDigestSignature", prevSignature);
-        ArrayNode logs = d.putArray("logFiles");
-        state.pendingLogs.forEach(logs::add);
-        // Rampart's additions (CloudTrail has no field for them): the successor key, announced under the current key's
-        // signature, and the break a new chain began with.
-        Optional<TrailKeys> next = anchor.next();
-        next.ifPresent(k -> {
-            d.put("nextDigestPublicKeyFingerprint", k.fingerprint());
-            d.put(
-                    "nextDigestPublicKey",
-                    java.util.Base64.getEncoder().encodeToString(k.publicKey().getEncoded()));
-        });
-        if (state.chainBreak != null) d.set("chainBreak", state.chainBreak);
-        byte[] content = CloudTrailRecord.JSON.writeValueAsBytes(d);
-        String hash = TrailLayout.sha256Hex(content);
-        String signature = keys().sign(DigestSigning.signingString(
-                CloudTrailRecord.EVENT_TIME.format(end), options.bucketName(), object, hash, prevSignature));
-        // Redo record first: if the process dies before the files are written, the next start writes them.
-        ObjectNode pending = JsonNodeFactory.instance.objectNode();
-        pending.put("s3Object", object);
-        pending.put("content", new String(content, StandardCharsets.UTF_8));
-        pending.put("signature", signature);
-        pending.put("stopped", stopping);
-        ObjectNode last = JsonNodeFactory.instance.objectNode();
-        last.put("s3Object", object);
-        last.put("signature", signature);
-        last.put("hashValue", hash);
-        last.put("endTime", end.toString());
-        state.pendingDigest = pending;
-        state.lastDigest = last;
-        state.pendingLogs = JsonNodeFactory.instance.arrayNode();
-        state.chainBreak = null;
-        state.save(layout.state());
-        finishPendingDigest();
-        return object;
+    /** See {@link TrailSealer#eventTime}. */
+    static Instant eventTime(byte[] line) {
+        return TrailSealer.eventTime(line);
     }
-
-    private synchronized void finishPendingDigest() throws IOException {
-        ObjectNode p = state.pendingDigest;
-        if (p == null) return;
-        String object = p.path("s3Object").asText();
-        byte[] content = p.path("content").asText().getBytes(StandardCharsets.UTF_8);
-        Durable.write(layout.resolve(object), TrailLayout.gzip(content));
-        ObjectNode meta = JsonNodeFactory.instance.objectNode();
-        meta.put("signature", p.path("signature").asText());
-        meta.put("signature-algorithm", TrailKeys.ALGORITHM);
-        Durable.write(
-                layout.resolve(object + TrailLayout.SIGNATURE_SUFFIX), CloudTrailRecord.JSON.writeValueAsBytes(meta));
-        // The database learns of the digest only once its files are durable; a redo after a crash records it again.
-        JsonNode d = CloudTrailRecord.JSON.readTree(content);
-        Instant end = Instant.parse(d.path("digestEndTime").asText());
-        anchor.recordHead(new TrailAnchor.Head(
-                object,
-                end,
-                TrailLayout.sha256Hex(content),
-                options.digestEvery(),
-                p.path("stopped").asBoolean(false)));
-        if (d.hasNonNull("nextDigestPublicKeyFingerprint")) {
-            anchor.completeRotation(end);
-            TrailKeys signer =
-                    anchor.current().orElseThrow(() -> new IOException("the trail's new signing key is gone"));
-            keys = TrailKeys.Pending.of(signer);
-            log.info(
-                    "the trail signing key is now {}; keep its public key with the previous one:\n{}",
-                    signer.fingerprint(),
-                    TrailKeys.pem(signer.publicKey()));
-        }
-        state.pendingDigest = null;
-        state.save(layout.state());
-    }
-
     /** Writes every queued record, seals the open segment and writes a final digest, so nothing closed is unsigned. */
     @Override
     public void close() {
@@ -921,7 +567,7 @@ public final class TrailWriter implements AuditTrail {
         }
         try {
             sealer.submit(() -> {
-                        digest(clock.instant(), true);
+                        chain.digest(clock.instant(), true);
                         return null;
                     })
                     .get();

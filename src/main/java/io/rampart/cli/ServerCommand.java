@@ -263,11 +263,36 @@ final class ServerCommand implements Callable<Integer> {
             description = "File holding the PostgreSQL password for --metadata (first line).")
     Path metadataPasswordFile;
 
+    @Option(
+            names = "--node-id",
+            paramLabel = "ID",
+            defaultValue = "${env:RAMPART_NODE_ID}",
+            description = "This node's id, in its trail file names and digest chain (1-32 of a-z, 0-9, '-'). Default: "
+                    + "the one kept in <data-dir>/node-id, created at the first start; env RAMPART_NODE_ID.")
+    String nodeId;
+
+    @Option(
+            names = "--trail-dir",
+            paramLabel = "DIR",
+            description = "Where the audit trail is written (default: <data-dir>/trail). Several nodes may share one "
+                    + "directory: each writes only its own files.")
+    Path trailDir;
+
     @Override
     public Integer call() throws Exception {
         if (!region.matches("[a-z0-9-]{1,32}")) {
             System.err.println("rampart: invalid --region '" + region + "'");
             return 2;
+        }
+        if (nodeId != null && !nodeId.isEmpty()) {
+            try {
+                new io.rampart.storage.NodeId(nodeId);
+            } catch (IllegalArgumentException e) {
+                System.err.println("rampart: --node-id: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            nodeId = null;
         }
         if ((tlsCert == null) != (tlsKey == null) || (tlsSelfSigned && tlsCert != null)) {
             System.err.println("rampart: give --tls-cert and --tls-key together, or --tls-self-signed alone");
@@ -415,6 +440,8 @@ final class ServerCommand implements Callable<Integer> {
                 .recovery(recovery)
                 .blobs(blobLocation)
                 .metadata(metadataLocation)
+                .nodeId(nodeId)
+                .trailDir(trailDir)
                 .build();
         // The hook first: a SIGTERM or SIGINT that arrives while starting must still end in a clean close (the final
         // trail digest), and a stop asked for by a signal exits 0 once closed.

@@ -56,7 +56,9 @@ final class TrailCommand implements Runnable {
                 "recorded in its database; never a key file in the trail directory, unless the chain records its rotation.",
                 "Reports, one line each: log files modified, deleted or out-of-chain (no digest lists them), digests",
                 "invalid or missing, every hour of the range that no digest covers, a chain begun after a break, and",
-                "truncation (the newest digest the database recorded is gone). Exit status 1 on any problem."
+                "truncation (the newest digest the database recorded is gone). Exit status 1 on any problem.",
+                "A trail directory several nodes write into (or a copy of the bucket their files are delivered to) holds",
+                "one digest chain per node: each is checked against that node's record, and reported per node."
             })
     static final class Validate implements Callable<Integer> {
         @Option(
@@ -64,6 +66,27 @@ final class TrailCommand implements Runnable {
                 defaultValue = "./rampart-data",
                 description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
+
+        @Option(
+                names = "--trail-dir",
+                paramLabel = "DIR",
+                description = "The trail's files: a server's --trail-dir, or a copy of the delivery bucket "
+                        + "(default: <data-dir>/trail).")
+        Path trailDir;
+
+        @Option(
+                names = "--metadata",
+                paramLabel = "URL",
+                defaultValue = "${env:RAMPART_METADATA}",
+                description = "The servers' postgresql://USER[:PASSWORD]@HOST:PORT/DB, where a cluster records its "
+                        + "keys and newest digests (default: rampart.db in --data-dir; env RAMPART_METADATA).")
+        String metadata;
+
+        @Option(
+                names = "--metadata-password-file",
+                paramLabel = "FILE",
+                description = "File holding the PostgreSQL password for --metadata (first line).")
+        Path metadataPasswordFile;
 
         @Option(
                 names = {"--start-time", "--from"},
@@ -91,17 +114,26 @@ final class TrailCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            TrailLayout layout = TrailLayout.ofDataDir(dataDir);
+            TrailLayout layout = trailDir != null ? new TrailLayout(trailDir) : TrailLayout.ofDataDir(dataDir);
             if (!Files.isDirectory(layout.root())) {
                 System.err.println("rampart: no audit trail in " + layout.root());
                 return 2;
             }
             TrailAnchor.Recorded recorded;
+            String where = dataDir.resolve("rampart.db").toString();
             try {
-                recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
-            } catch (java.sql.SQLException e) {
-                System.err.println("rampart: cannot read the trail's record in " + dataDir.resolve("rampart.db") + ": "
-                        + e.getMessage());
+                if (metadata != null && !metadata.isBlank() && !metadata.equals("sqlite")) {
+                    io.rampart.storage.MetadataLocation location = ServerCommand.metadataLocation(
+                            metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
+                    where = location.toString();
+                    try (io.rampart.storage.Database db = io.rampart.storage.Database.open(location, dataDir)) {
+                        recorded = TrailAnchor.read(db);
+                    }
+                } else {
+                    recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
+                }
+            } catch (java.sql.SQLException | RuntimeException e) {
+                System.err.println("rampart: cannot read the trail's record in " + where + ": " + e.getMessage());
                 return 2;
             }
             List<java.security.PublicKey> pinned = new java.util.ArrayList<>();
@@ -131,8 +163,19 @@ final class TrailCommand implements Runnable {
                 doc.put("startTime", report.from().toString());
                 doc.put("endTime", report.to().toString());
                 ArrayNode results = doc.putArray("results");
+                ArrayNode nodes = doc.putArray("nodes");
+                for (String node : report.nodes()) {
+                    List<TrailValidator.Result> mine = report.of(node);
+                    ObjectNode n = nodes.addObject();
+                    n.put("node", node);
+                    n.put("valid", mine.stream().noneMatch(r -> r.status().problem()));
+                    n.put(
+                            "problems",
+                            mine.stream().filter(r -> r.status().problem()).count());
+                }
                 for (TrailValidator.Result r : report.results()) {
                     ObjectNode n = results.addObject();
+                    n.put("node", r.node());
                     n.put("type", r.kind());
                     n.put("file", r.file());
                     n.put("status", r.status().label());
@@ -145,7 +188,21 @@ final class TrailCommand implements Runnable {
                         + (pinned.isEmpty() ? " (keys recorded in the database)" : " (pinned public key(s))"));
                 for (TrailValidator.Result r : report.results()) {
                     if (!verbose && !r.status().problem() && r.status() != TrailValidator.Status.STOPPED) continue;
-                    System.out.println(r.status().label() + " " + r.kind() + " " + r.file() + ": " + r.detail());
+                    System.out.println("[node " + nodeName(r.node()) + "] "
+                            + r.status().label() + " " + r.kind() + " " + r.file() + ": " + r.detail());
+                }
+                for (String node : report.nodes()) {
+                    List<TrailValidator.Result> mine = report.of(node);
+                    long problems =
+                            mine.stream().filter(r -> r.status().problem()).count();
+                    System.out.println("node " + nodeName(node) + ": "
+                            + count(mine, "digest", TrailValidator.Status.VALID) + "/"
+                            + mine.stream()
+                                    .filter(r -> r.kind().equals("digest") && r.status() != TrailValidator.Status.BREAK)
+                                    .count()
+                            + " digest files valid, " + count(mine, "log", TrailValidator.Status.VALID) + "/"
+                            + mine.stream().filter(r -> r.kind().equals("log")).count() + " log files valid"
+                            + (problems == 0 ? "" : ", " + problems + " problem(s)"));
                 }
                 long digests = report.results().stream()
                         .filter(r -> r.kind().equals("digest") && r.status() != TrailValidator.Status.BREAK)
@@ -166,6 +223,16 @@ final class TrailCommand implements Runnable {
                                         + logs + " log file(s).");
             }
             return report.clean() ? 0 : 1;
+        }
+
+        private static String nodeName(String node) {
+            return node.isEmpty() ? "(before node ids)" : node;
+        }
+
+        private static long count(List<TrailValidator.Result> results, String kind, TrailValidator.Status status) {
+            return results.stream()
+                    .filter(r -> r.kind().equals(kind) && r.status() == status)
+                    .count();
         }
     }
 
@@ -191,7 +258,8 @@ final class TrailCommand implements Runnable {
                 return 2;
             }
             for (TrailAnchor.KeyRecord k : recorded.keys()) {
-                System.out.println("# fingerprint " + k.fingerprint() + ", "
+                System.out.println("# fingerprint " + k.fingerprint() + ", node "
+                        + (k.node().isEmpty() ? "(before node ids)" : k.node()) + ", "
                         + k.status().name().toLowerCase(java.util.Locale.ROOT)
                         + (k.validTo() == null ? "" : ", signed until " + k.validTo()));
                 System.out.print(TrailKeys.pem(k.publicKey()));
@@ -204,14 +272,23 @@ final class TrailCommand implements Runnable {
             name = "query",
             mixinStandardHelpOptions = true,
             sortOptions = false,
-            description =
-                    "Print the trail's records matching every filter: a table, or one JSON record per line (--json).")
+            description = {
+                "Print the trail's records matching every filter: a table, or one JSON record per line (--json).",
+                "Every node's records in the directory, merged in event time order."
+            })
     static final class Query implements Callable<Integer> {
         @Option(
                 names = "--data-dir",
                 defaultValue = "./rampart-data",
                 description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
+
+        @Option(
+                names = "--trail-dir",
+                paramLabel = "DIR",
+                description = "The trail's files: a server's --trail-dir, or a copy of the delivery bucket "
+                        + "(default: <data-dir>/trail).")
+        Path trailDir;
 
         @Option(
                 names = "--from",
@@ -247,7 +324,7 @@ final class TrailCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            TrailLayout layout = TrailLayout.ofDataDir(dataDir);
+            TrailLayout layout = trailDir != null ? new TrailLayout(trailDir) : TrailLayout.ofDataDir(dataDir);
             if (!Files.isDirectory(layout.root())) {
                 System.err.println("rampart: no audit trail in " + layout.root());
                 return 2;

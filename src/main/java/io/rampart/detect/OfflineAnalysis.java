@@ -60,8 +60,10 @@ public final class OfflineAnalysis {
     public static Result runTrail(TrailLayout layout, List<Rule> rules, Progress progress) throws IOException {
         List<Path> segments = new ArrayList<>();
         Set<String> segmentIds = new HashSet<>();
-        if (Files.isDirectory(layout.segments())) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.segments(), "*.jsonl")) {
+        // Every node's open segments, when several nodes write into the directory.
+        for (Path dir : layout.segmentDirs()) {
+            if (!Files.isDirectory(dir)) continue;
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jsonl")) {
                 for (Path p : ds) {
                     segments.add(p);
                     String n = p.getFileName().toString();
@@ -69,7 +71,7 @@ public final class OfflineAnalysis {
                 }
             }
         }
-        segments.sort(null);
+        segments.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
         List<Path> files = new ArrayList<>();
         Path logs = layout.root().resolve("AWSLogs");
         if (Files.isDirectory(logs)) {

@@ -106,7 +106,9 @@ public final class Rampart implements AutoCloseable {
             ReplicationOptions replication,
             io.rampart.recovery.RecoveryOptions recovery,
             io.rampart.storage.BlobLocation blobs,
-            MetadataLocation metadata) {
+            MetadataLocation metadata,
+            String nodeId,
+            Path trailDir) {
         public static final long DEFAULT_LIFECYCLE_DAY_SECONDS = 86_400;
         public static final long DEFAULT_LIFECYCLE_INTERVAL_SECONDS = 3_600;
 
@@ -159,6 +161,8 @@ public final class Rampart implements AutoCloseable {
             private io.rampart.recovery.RecoveryOptions recovery = io.rampart.recovery.RecoveryOptions.defaults();
             private io.rampart.storage.BlobLocation blobs;
             private MetadataLocation metadata = MetadataLocation.SQLITE;
+            private String nodeId;
+            private Path trailDir;
 
             private Builder(Path dataDir) {
                 this.dataDir = dataDir;
@@ -186,6 +190,8 @@ public final class Rampart implements AutoCloseable {
                 recovery = c.recovery;
                 metadata = c.metadata;
                 blobs = c.blobs;
+                nodeId = c.nodeId;
+                trailDir = c.trailDir;
             }
 
             /** The address to listen on, and the port (0: a free one; a test restarting a server keeps its port). */
@@ -304,6 +310,18 @@ public final class Rampart implements AutoCloseable {
                 return this;
             }
 
+            /** This node's id (its trail files and digest chain); null: the one kept in the data directory. */
+            public Builder nodeId(String nodeId) {
+                this.nodeId = nodeId;
+                return this;
+            }
+
+            /** Where the trail is written (several nodes may share one); null: {@code <data-dir>/trail}. */
+            public Builder trailDir(Path trailDir) {
+                this.trailDir = trailDir;
+                return this;
+            }
+
             public Config build() {
                 return new Config(
                         address,
@@ -326,7 +344,9 @@ public final class Rampart implements AutoCloseable {
                         replication,
                         recovery,
                         blobs,
-                        metadata);
+                        metadata,
+                        nodeId,
+                        trailDir);
             }
         }
     }
@@ -520,12 +540,19 @@ public final class Rampart implements AutoCloseable {
                             : TlsMaterial.fromPem(
                                     config.tls().certFile(), config.tls().keyFile());
             TrailTiming timing = config.trail();
+            io.rampart.storage.NodeId node = io.rampart.storage.NodeId.resolve(dir, config.nodeId());
+            log.info("node id {}: this node's trail files and digest chain carry it", node);
             TrailWriter.Options trailOptions = TrailWriter.Options.defaults(bootstrap.accountId(), config.region())
+                    .withNode(node.value())
                     .withRotation(timing.rotateEvery(), timing.rotateBytes())
                     .withDigestEvery(timing.digestEvery())
                     .withFsync(config.fsync());
-            TrailWriter trailWriter =
-                    TrailWriter.open(dir.resolve("trail"), trailOptions, masterKey, db, Clock.systemUTC());
+            TrailWriter trailWriter = TrailWriter.open(
+                    config.trailDir() != null ? config.trailDir() : dir.resolve("trail"),
+                    trailOptions,
+                    masterKey,
+                    db,
+                    Clock.systemUTC());
             openedTrail = trailWriter;
             this.createdTrailKey = trailWriter.createdKey().orElse(null);
             // The detector takes the trail's records as they are written, keeping a stored position in its files, off

@@ -48,6 +48,7 @@ public final class SchemaMigrations {
             new Step(9, "iam", "org_accounts"),
             new Step(10, "iam", "org_units"),
             new Step(11, "detect", "feed"),
+            new Step(12, "audit", "trail_nodes"),
             new Step(13, "cluster", "queue_claims"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */

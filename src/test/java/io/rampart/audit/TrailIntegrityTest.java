@@ -442,7 +442,7 @@ class TrailIntegrityTest {
     @Test
     void aSigningKeyRemovedFromTheDatabaseIsABreakNotASilentNewKey() throws Exception {
         fourHours();
-        db.write(c -> c.createStatement().executeUpdate("DELETE FROM trail_keys"));
+        db.write(c -> c.createStatement().executeUpdate("DELETE FROM trail_signing_keys"));
         try (TrailWriter w = writer()) {
             assertThat(w.integrityBreak()).hasValueSatisfying(p -> assertThat(p).contains("signing key is gone"));
         }

@@ -30,7 +30,7 @@ class TrailKeysTest {
             // Nothing in the trail directory: the key lives in the database, its private half only sealed.
             assertThat(keys).doesNotExist();
             byte[] sealed = db.read(c -> {
-                try (var rs = c.createStatement().executeQuery("SELECT sealed_private FROM trail_keys")) {
+                try (var rs = c.createStatement().executeQuery("SELECT sealed_private FROM trail_signing_keys")) {
                     rs.next();
                     return rs.getBytes(1);
                 }

@@ -199,7 +199,7 @@ class HostileInputTest {
     @Test
     void corruptHugeAndTruncatedTrailRecordsAreReportedSkippedAndTheAttackIsStillContained() throws Exception {
         start(TrailDefaults.ROTATE, S3Settings.DEFAULT_IDLE_TIMEOUT);
-        TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
+        TrailLayout layout = RampartServer.nodeTrail(server.dataDir());
         String acct = server.accountId();
         // The detector's first pass takes the trail as it finds it as history: plant after it.
         server.rampart().detector().pass(false);
@@ -388,7 +388,7 @@ class HostileInputTest {
     /** Waits until a sealed log file holds the record of the (anonymous) STS call, then lets the detector pass it. */
     private void awaitSealedStsRecord() throws Exception {
         String eventName = "eventSource\":\"sts.amazonaws.com";
-        TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
+        TrailLayout layout = RampartServer.nodeTrail(server.dataDir());
         Await.until("a sealed trail file with the STS call's record", () -> {
             try {
                 for (String o : layout.logFiles()) {
@@ -406,7 +406,7 @@ class HostileInputTest {
     }
 
     private JsonNode awaitRecord(java.util.function.Predicate<JsonNode> match) throws Exception {
-        TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
+        TrailLayout layout = RampartServer.nodeTrail(server.dataDir());
         JsonNode[] found = {null};
         Await.until("the request's trail record", () -> {
             try (var files = Files.list(layout.segments())) {

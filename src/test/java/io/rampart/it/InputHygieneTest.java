@@ -101,7 +101,7 @@ class InputHygieneTest {
             blobs = s.filter(Files::isRegularFile).toList();
         }
         assertThat(blobs).isNotEmpty();
-        TrailLayout layout = TrailLayout.ofDataDir(dir);
+        TrailLayout layout = RampartServer.nodeTrail(dir);
         List<Path> trail;
         try (Stream<Path> s = Files.walk(layout.segments())) {
             trail = s.filter(Files::isRegularFile).toList();

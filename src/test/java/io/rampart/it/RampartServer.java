@@ -211,6 +211,13 @@ public final class RampartServer implements AutoCloseable {
                 .build();
     }
 
+    /** The trail of the node whose data directory is {@code dataDir}: its own segments and state. */
+    public static io.rampart.audit.TrailLayout nodeTrail(Path dataDir) throws java.io.IOException {
+        return io.rampart.audit.TrailLayout.ofDataDir(dataDir)
+                .forNode(java.nio.file.Files.readString(dataDir.resolve(io.rampart.storage.NodeId.FILE))
+                        .strip());
+    }
+
     /**
      * Waits until the request's record is in the trail and the detector has processed every record the trail holds (its
      * processed-records counter has reached the trail's record count): after this, whatever the detector would do about

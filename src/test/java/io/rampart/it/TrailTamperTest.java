@@ -118,7 +118,7 @@ class TrailTamperTest {
                 .contains("Trail INVALID");
 
         // The newest digest and the newest log file removed: truncation, named.
-        TrailLayout layout = TrailLayout.ofDataDir(dataDir);
+        TrailLayout layout = RampartServer.nodeTrail(dataDir);
         List<String> digests = layout.digestFiles();
         String newestDigest = digests.get(digests.size() - 1);
         List<String> logs = layout.logFiles();

@@ -78,6 +78,7 @@ class SchemaMigrationsTest {
                             "9 iam",
                             "10 iam",
                             "11 detect",
+                            "12 audit",
                             "13 cluster");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
@@ -89,7 +90,8 @@ class SchemaMigrationsTest {
                             "users",
                             "access_keys",
                             "findings",
-                            "trail_keys",
+                            "trail_signing_keys",
+                            "trail_heads",
                             "notification_queue",
                             "recovery_window",
                             "replication_queue",
