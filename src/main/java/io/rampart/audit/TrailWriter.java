@@ -1,5 +1,6 @@
 package io.rampart.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rampart.crypto.MasterKey;
 import java.io.IOException;

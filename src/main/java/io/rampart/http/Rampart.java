@@ -540,10 +540,10 @@ public final class Rampart implements AutoCloseable {
                             : TlsMaterial.fromPem(
                                     config.tls().certFile(), config.tls().keyFile());
             TrailTiming timing = config.trail();
-            io.rampart.storage.NodeId node = io.rampart.storage.NodeId.resolve(dir, config.nodeId());
-            log.info("node id {}: this node's trail files and digest chain carry it", node);
+            io.rampart.storage.NodeId nodeId = io.rampart.storage.NodeId.resolve(dir, config.nodeId());
+            log.info("node id {}: this node's trail files and digest chain carry it", nodeId);
             TrailWriter.Options trailOptions = TrailWriter.Options.defaults(bootstrap.accountId(), config.region())
-                    .withNode(node.value())
+                    .withNode(nodeId.value())
                     .withRotation(timing.rotateEvery(), timing.rotateBytes())
                     .withDigestEvery(timing.digestEvery())
                     .withFsync(config.fsync());
@@ -587,11 +587,7 @@ public final class Rampart implements AutoCloseable {
                     detection.idleMillis(),
                     db.shared()
                             ? new io.rampart.detect.DetectionFeed(
-                                    db,
-                                    java.util.UUID.randomUUID() + "@"
-                                            + ProcessHandle.current().pid(),
-                                    detection.feedPollMillis(),
-                                    Clock.systemUTC())
+                                    db, node, detection.feedPollMillis(), Clock.systemUTC())
                             : null);
             // Records reach the detector in memory as the writer writes them; the files only for catch-up.
             tailer.attachTo(trailWriter);
