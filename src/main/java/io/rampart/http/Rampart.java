@@ -475,6 +475,8 @@ public final class Rampart implements AutoCloseable {
                             CLUSTER_CACHE_EXPIRY,
                             () -> {
                                 iam.forgetCached();
+                                // An account closed through another node: its keys and sessions stop here too.
+                                iam.orgAccounts().refresh();
                                 organization.changed();
                             })
                     : null;

@@ -190,4 +190,42 @@ class ClusterTest {
                         .asUtf8String())
                 .isEqualTo("x");
     }
+
+    @Test
+    void anAccountClosedThroughOneNodeLosesItsKeysOnTheOtherWithinTheCacheBound() {
+        OrganizationsCalls org = new OrganizationsCalls(a);
+        assertThat(org.call("CreateOrganization", "{\"FeatureSet\":\"ALL\"}").status())
+                .isEqualTo(200);
+        OrganizationsCalls.Answer created =
+                org.call("CreateAccount", "{\"AccountName\":\"Team\",\"Email\":\"team@example.com\"}");
+        assertThat(created.status()).isEqualTo(200);
+        String account =
+                created.body().path("CreateAccountStatus").path("AccountId").asText();
+        var role = a.sts()
+                .assumeRole(r -> r.roleArn("arn:aws:iam::" + account + ":role/OrganizationAccountAccessRole")
+                        .roleSessionName("owner"))
+                .credentials();
+        var member = a.iam(software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                role.accessKeyId(), role.secretAccessKey(), role.sessionToken()));
+        member.createUser(r -> r.userName("carol"));
+        var k = member.createAccessKey(r -> r.userName("carol")).accessKey();
+        var carolOnB = b.sts(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                k.accessKeyId(), k.secretAccessKey()));
+        // Used on B first, so B has the key (and the account's open state) when A closes the account.
+        assertThat(carolOnB.getCallerIdentity().account()).isEqualTo(account);
+
+        assertThat(org.call("CloseAccount", "{\"AccountId\":\"" + account + "\"}")
+                        .status())
+                .isEqualTo(200);
+        Duration bound = Rampart.CLUSTER_CACHE_EXPIRY.multipliedBy(2);
+        Await.until("node B refuses the key of the account closed through node A", bound.plusSeconds(1), () -> {
+            try {
+                carolOnB.getCallerIdentity();
+                return false;
+            } catch (software.amazon.awssdk.services.sts.model.StsException e) {
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidClientTokenId");
+                return true;
+            }
+        });
+    }
 }
