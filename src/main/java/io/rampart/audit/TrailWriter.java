@@ -445,13 +445,15 @@ public final class TrailWriter implements AuditTrail {
             unsynced = true;
         }
         if (durable && unsynced) sync();
-        for (Entry e : entries) {
-            if (e.done() != null) e.done().complete(null);
-        }
+        // Listeners (a queue and a wake-up) hear of the batch before any writer is answered: a record acknowledged
+        // to its request has already been handed to the detector.
         if (s != null && !listeners.isEmpty()) {
             List<Line> lines = new ArrayList<>(entries.size());
             for (Entry e : entries) lines.add(new Line(e.line(), e.record()));
             for (Listener l : listeners) l.written(s.path, offset, lines);
+        }
+        for (Entry e : entries) {
+            if (e.done() != null) e.done().complete(null);
         }
     }
 

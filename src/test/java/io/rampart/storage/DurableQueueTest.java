@@ -69,7 +69,10 @@ class DurableQueueTest {
             } finally {
                 pool.shutdown();
             }
-            assertThat(wonByA).doesNotContainAnyElementsOf(wonByB);
+            // One node may win every row; no row is won by both.
+            assertThat(java.util.Collections.disjoint(wonByA, wonByB))
+                    .as("rows won by both nodes: A %s, B %s", wonByA, wonByB)
+                    .isTrue();
             Set<Long> all = ConcurrentHashMap.newKeySet();
             all.addAll(wonByA);
             all.addAll(wonByB);
