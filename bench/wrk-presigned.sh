@@ -146,6 +146,9 @@ start_nginx() {
   local port=$1
   mkdir -p "$WORK/nginx/www/$BUCKET" "$WORK/nginx/tmp"
   cp "$WORK/body.4k" "$WORK/nginx/www/$BUCKET/$KEY"
+  # nginx's workers run as another user (nobody): they must be able to reach and read the file.
+  chmod a+x "$WORK" "$WORK/nginx"
+  chmod -R a+rX "$WORK/nginx/www"
   cat >"$WORK/nginx/nginx.conf" <<EOF
 worker_processes auto;
 daemon off;
