@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The owner's offline actions ({@code rampart admin} on the data directory) on their way to the audit trail. The trail
@@ -25,8 +23,7 @@ import org.slf4j.LoggerFactory;
  * each row drained so it is written once. The row's sequence number gives the record a stable {@code eventID}: a crash
  * between the trail's write and the mark repeats the record with the same id, never loses it.
  */
-public final class AdminActions implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(AdminActions.class);
+public final class AdminActions {
     /** The records' eventSource: not an AWS service, Rampart's own break-glass command. */
     public static final String EVENT_SOURCE = "rampart.admin";
 
@@ -49,8 +46,6 @@ public final class AdminActions implements AutoCloseable {
             String agent) {}
 
     private final Database db;
-    private volatile Thread poller;
-    private volatile boolean closed;
 
     public AdminActions(Database db) throws SQLException {
         this.db = db;
@@ -149,43 +144,6 @@ public final class AdminActions implements AutoCloseable {
                 }
             });
             total += batch.size();
-        }
-    }
-
-    /**
-     * Drains now, then every {@code everyMillis} on a daemon thread until {@link #close()}. Failures are logged and
-     * retried at the next pass: the rows stay pending.
-     */
-    public void startDraining(TrailWriter trail, String region, Consumer<List<Action>> onDrained, long everyMillis) {
-        drain(trail, region, onDrained);
-        poller = Thread.ofPlatform().daemon().name("rampart-admin-actions").start(() -> {
-            while (!closed) {
-                try {
-                    Thread.sleep(everyMillis);
-                    if (!closed) drain(trail, region, onDrained);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    if (!closed)
-                        log.error(
-                                "could not move the owner's offline admin actions into the audit trail; will retry", e);
-                }
-            }
-        });
-    }
-
-    /** Stops the poller (before the trail closes); pending rows wait for the next start. */
-    @Override
-    public void close() {
-        closed = true;
-        Thread t = poller;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

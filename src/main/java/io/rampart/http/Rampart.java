@@ -785,7 +785,6 @@ public final class Rampart implements AutoCloseable {
                             (key, service) -> iam.noteUse(key, service, config.region(), Instant.now()))));
         } catch (Exception e) {
             if (adminDrain != null) adminDrain.close();
-            if (adminActions != null) adminActions.close();
             if (clusterCaches != null) clusterCaches.close();
             if (openedTrail != null) openedTrail.close();
             if (openedSender != null) openedSender.close();
@@ -1071,7 +1070,6 @@ public final class Rampart implements AutoCloseable {
         if (webhooks != null) webhooks.close();
         if (replication != null) replication.close();
         if (adminDrain != null) adminDrain.close();
-        if (adminActions != null) adminActions.close();
         if (windowPurger != null) windowPurger.close();
         if (kmsMaintenance != null) kmsMaintenance.close();
         if (clusterCaches != null) clusterCaches.close();
