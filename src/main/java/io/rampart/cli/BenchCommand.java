@@ -8,7 +8,6 @@ import io.rampart.cli.bench.Units;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -160,8 +159,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private BenchRunner.Config config() {
         // Several endpoints, comma-separated (the nodes of a cluster): the workers take them in turn.
-        List<URI> endpoints = new ArrayList<>();
-        for (String e : connection.endpoint.split(",", -1)) endpoints.add(connection.endpointUri(e.strip()));
+        List<URI> endpoints = connection.endpointUris();
         URI uri = endpoints.get(0);
         BenchRunner.Op theOp;
         try {
