@@ -501,8 +501,7 @@ public final class Rampart implements AutoCloseable {
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
             // This process's name in leases and queue claims (unique per run).
-            String node =
-                    java.util.UUID.randomUUID() + "@" + ProcessHandle.current().pid();
+            String node = io.rampart.storage.Leases.runName();
             io.rampart.storage.Leases leases =
                     db.shared() ? new io.rampart.storage.Leases(db, node, Clock.systemUTC()) : null;
             this.replication = new ReplicationWorker(

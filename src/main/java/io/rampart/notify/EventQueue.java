@@ -2,6 +2,7 @@ package io.rampart.notify;
 
 import io.rampart.storage.Database;
 import io.rampart.storage.DurableQueue;
+import io.rampart.storage.Leases;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,9 +26,9 @@ public final class EventQueue {
     private final Database db;
     private final DurableQueue rows;
 
-    /** A queue claimed as one node ("local"). */
+    /** A queue claimed under a name of this run ({@link Leases#runName}). */
     public EventQueue(Database db) throws SQLException {
-        this(db, "local");
+        this(db, Leases.runName());
     }
 
     /** {@code node}: this node's name in claims. */

@@ -17,6 +17,14 @@ public final class Leases {
     private final String holder;
     private final Clock clock;
 
+    /**
+     * A new name for this run of this process in leases and queue claims, unique per run: a restarted server must not
+     * take its previous run's claims for its own (they are released at its start).
+     */
+    public static String runName() {
+        return java.util.UUID.randomUUID() + "@" + ProcessHandle.current().pid();
+    }
+
     /** {@code holder} names this node (unique per process). */
     public Leases(Database db, String holder, Clock clock) {
         this.db = db;

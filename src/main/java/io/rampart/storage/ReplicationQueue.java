@@ -37,9 +37,9 @@ public final class ReplicationQueue {
     private final Database db;
     private final DurableQueue rows;
 
-    /** A queue claimed as one node ("local"). */
+    /** A queue claimed under a name of this run ({@link Leases#runName}). */
     public ReplicationQueue(Database db) throws SQLException {
-        this(db, "local");
+        this(db, Leases.runName());
     }
 
     /** {@code node}: this node's name in claims. */
