@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -55,6 +56,8 @@ final class Drill {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long the drill waits for the finding of a contained attack to be listed (see {@link #findingRaised}). */
+    private static final Duration FINDING_WAIT = Duration.ofSeconds(10);
 
     /** A failure that ends the drill with exit code 1 (cannot reach the endpoint, cannot create the sandbox...). */
     static final class Failure extends Exception {
@@ -700,9 +703,25 @@ final class Drill {
 
     /**
      * Whether the server raised a finding naming the attacker's key, from {@code GET /_rampart/admin/findings}; a server
-     * without that API answers an error, reported as unknown.
+     * without that API answers an error, reported as unknown. The detector contains first and writes the finding down
+     * after (its next commit, queued behind the store's other writes), so a finding not listed yet is asked for again
+     * for up to {@link #FINDING_WAIT} before the answer is "no".
      */
     private String findingRaised() {
+        long deadline = System.nanoTime() + FINDING_WAIT.toNanos();
+        while (true) {
+            String answer = findingListed();
+            if (!answer.equals("no") || System.nanoTime() >= deadline) return answer;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return answer;
+            }
+        }
+    }
+
+    private String findingListed() {
         URI uri = URI.create(options.endpoint() + "/_rampart/admin/findings");
         SdkHttpRequest unsigned =
                 SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri).build();
