@@ -17,6 +17,8 @@ import io.rampart.iam.AccessKey;
 import io.rampart.iam.Entity;
 import io.rampart.iam.IamException;
 import io.rampart.iam.IamStore;
+import io.rampart.iam.OrgAccounts;
+import io.rampart.iam.Organization;
 import io.rampart.storage.Database;
 import io.rampart.storage.SqliteMetadataStore;
 import io.rampart.storage.StorageException;
@@ -168,6 +170,15 @@ final class AdminCommand implements Runnable {
             return dir;
         }
 
+        /** The organisation, when the server has one. */
+        java.util.Optional<Organization.Info> organization() {
+            try {
+                return new Organization(db).info();
+            } catch (java.sql.SQLException e) {
+                throw new StorageException("cannot read the organisation", e);
+            }
+        }
+
         @Override
         public void close() {
             db.close();
@@ -296,31 +307,61 @@ final class AdminCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Create a new access key for the account admin (the root) and print it once, as the first start does.",
-                "Works when every admin key is inactive or lost; the server running on the data directory accepts it at once."
+                "Works when every admin key is inactive or lost; the server running on the data directory accepts it at once.",
+                "With --account, the admin of a member account of the organisation instead: the way back in when its",
+                "OrganizationAccountAccessRole was deleted or no longer trusts the management account."
             })
     static final class CreateAdminKey extends Sub {
+        @Option(
+                names = "--account",
+                paramLabel = "ID",
+                description = "A member account (12 digits) of the organisation: its root-equivalent admin user gets "
+                        + "the key. Default: the server's own account.")
+        String memberAccount;
+
         @Override
         String eventName() {
             return "create-admin-key";
         }
 
         @Override
-        int run(DataDir d, PrintWriter out, PrintWriter err) {
-            AccessKey k = d.iam.createAdminKey(d.account);
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            String account = d.account;
+            if (memberAccount != null) {
+                request.put("accountId", memberAccount);
+                account = member(d, memberAccount);
+            }
             request.put("userName", "admin");
+            AccessKey k = d.iam.createAdminKey(account);
             response.put("accessKeyId", k.accessKeyId());
             if (json) {
                 ObjectNode n = JsonNodeFactory.instance.objectNode();
-                n.put("accountId", d.account);
+                n.put("accountId", account);
                 n.put("userName", "admin");
                 n.put("accessKeyId", k.accessKeyId());
                 n.put("secretAccessKey", k.secretKey());
                 print(out, n);
             } else {
                 ServerCommand.printCredentials(
-                        out, new IamStore.Bootstrap(d.account, "admin", k.accessKeyId(), k.secretKey(), true));
+                        out, new IamStore.Bootstrap(account, "admin", k.accessKeyId(), k.secretKey(), true));
             }
             return 0;
+        }
+
+        /**
+         * A member account the owner may break into: one of the organisation's accounts, not closed (a closed account's
+         * keys sign nothing), with its admin user (CreateAccount makes it; nobody but that admin may remove it).
+         */
+        private static String member(DataDir d, String id) throws Failure {
+            if (!id.matches("\\d{12}")) throw new Failure("--account takes a 12-digit account id, not " + id);
+            if (id.equals(d.account)) return id;
+            OrgAccounts.Account a = d.organization()
+                    .flatMap(i -> d.iam.orgAccounts().find(i, id))
+                    .orElseThrow(() -> new Failure("no member account " + id + " in the organisation"));
+            if (a.closed()) throw new Failure("account " + id + " is closed: its credentials sign nothing");
+            if (d.iam.directory().find(id, "user", "admin").isEmpty())
+                throw new Failure("account " + id + " has no admin user");
+            return id;
         }
     }
 
