@@ -40,7 +40,7 @@ final class OrgAccountsApi {
 
     void createAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
         Map<String, String> tags = OrgTags.parse(in.get("Tags"));
-        authorize.authorize(c, "organizations:CreateAccount", OrganizationsApi.requestTagKeys(tags));
+        authorize.authorize(c, "organizations:CreateAccount", OrgTags.requestKeys(tags));
         Organization.Info i = org.require();
         List<String> full = new ArrayList<>(2);
         if (i.scpEnabled()) full.add(Organization.FULL_AWS_ACCESS);
@@ -98,14 +98,14 @@ final class OrgAccountsApi {
     }
 
     void describeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:DescribeAccount");
+        authorize.authorize(c, "organizations:DescribeAccount", org.tags().conditionKeys(in, "AccountId"));
         String id = accountId(text(in, "AccountId", true));
         Organization.Info i = org.require();
         account(out.putObject("Account"), accounts.require(i, id), i);
     }
 
     void closeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:CloseAccount");
+        authorize.authorize(c, "organizations:CloseAccount", org.tags().conditionKeys(in, "AccountId"));
         String id = accountId(text(in, "AccountId", true));
         accounts.close(org.require(), id);
     }

@@ -90,6 +90,28 @@ public final class OrgTags {
         return db.read(c -> read(c, resourceId));
     }
 
+    /** The condition keys aws:ResourceTag/key of a resource's tags. */
+    public Map<String, List<String>> conditionKeys(String resourceId) {
+        Map<String, List<String>> k = new LinkedHashMap<>();
+        of(resourceId).forEach((key, v) -> k.put("aws:ResourceTag/" + key, List.of(v)));
+        return k;
+    }
+
+    /** aws:ResourceTag/... of the resource a request names in {@code field} (none when it names nothing tagged). */
+    Map<String, List<String>> conditionKeys(JsonNode in, String field) {
+        JsonNode id = in.get(field);
+        return id == null || !id.isTextual() ? Map.of() : conditionKeys(id.asText());
+    }
+
+    /** The condition keys aws:RequestTag/key and aws:TagKeys of the tags a request brings (none: no keys). */
+    static Map<String, List<String>> requestKeys(Map<String, String> tags) {
+        Map<String, List<String>> k = new LinkedHashMap<>();
+        if (tags.isEmpty()) return k;
+        tags.forEach((key, v) -> k.put("aws:RequestTag/" + key, List.of(v)));
+        k.put("aws:TagKeys", List.copyOf(tags.keySet()));
+        return k;
+    }
+
     /** TagResource: adds or overwrites; ConstraintViolationException when the resource would pass the limit. */
     void tag(String resourceId, Map<String, String> tags) {
         db.write(c -> {

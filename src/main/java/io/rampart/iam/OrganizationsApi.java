@@ -168,7 +168,7 @@ public final class OrganizationsApi {
 
     private void createPolicy(Call c, JsonNode in, ObjectNode out) {
         Map<String, String> tags = OrgTags.parse(in.get("Tags"));
-        authorize(c, "organizations:CreatePolicy", "*", requestTagKeys(tags));
+        authorize(c, "organizations:CreatePolicy", "*", OrgTags.requestKeys(tags));
         String type = policyType(text(in, "Type", true));
         String content = checkContent(type, text(in, "Content", true));
         Organization.Policy p = org.createPolicy(
@@ -182,7 +182,7 @@ public final class OrganizationsApi {
 
     private void updatePolicy(Call c, JsonNode in, ObjectNode out) {
         String id = text(in, "PolicyId", true);
-        authorize(c, "organizations:UpdatePolicy", "*");
+        authorize(c, "organizations:UpdatePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         Organization.Policy before = org.policy(id);
         Optional<String> content =
                 Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
@@ -196,13 +196,13 @@ public final class OrganizationsApi {
 
     private void describePolicy(Call c, JsonNode in, ObjectNode out) {
         String id = text(in, "PolicyId", true);
-        authorize(c, "organizations:DescribePolicy", "*");
+        authorize(c, "organizations:DescribePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         policy(out.putObject("Policy"), org.policy(id), org.require());
     }
 
     private void deletePolicy(Call c, JsonNode in, ObjectNode out) {
         String id = text(in, "PolicyId", true);
-        authorize(c, "organizations:DeletePolicy", "*");
+        authorize(c, "organizations:DeletePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         org.deletePolicy(id);
     }
 
@@ -259,20 +259,25 @@ public final class OrganizationsApi {
 
     private void createOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
         Map<String, String> tags = OrgTags.parse(in.get("Tags"));
-        authorize(c, "organizations:CreateOrganizationalUnit", "*", requestTagKeys(tags));
+        authorize(c, "organizations:CreateOrganizationalUnit", "*", OrgTags.requestKeys(tags));
         String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         String name = unitName(in);
         unit(out.putObject("OrganizationalUnit"), org.createUnit(parent, name, tags), org.require());
     }
 
     private void describeOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:DescribeOrganizationalUnit", "*");
+        authorize(
+                c,
+                "organizations:DescribeOrganizationalUnit",
+                "*",
+                org.tags().conditionKeys(in, "OrganizationalUnitId"));
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         unit(out.putObject("OrganizationalUnit"), org.unit(id), org.require());
     }
 
     private void updateOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:UpdateOrganizationalUnit", "*");
+        authorize(
+                c, "organizations:UpdateOrganizationalUnit", "*", org.tags().conditionKeys(in, "OrganizationalUnitId"));
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         String name = text(in, "Name", false);
         if (name != null) name = unitName(in);
@@ -281,7 +286,8 @@ public final class OrganizationsApi {
     }
 
     private void deleteOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:DeleteOrganizationalUnit", "*");
+        authorize(
+                c, "organizations:DeleteOrganizationalUnit", "*", org.tags().conditionKeys(in, "OrganizationalUnitId"));
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         org.deleteUnit(id);
     }
@@ -372,8 +378,8 @@ public final class OrganizationsApi {
         if (in.get("Tags") == null || in.get("Tags").isNull())
             throw invalidInput("INPUT_REQUIRED", "You must specify Tags.");
         Map<String, String> tags = OrgTags.parse(in.get("Tags"));
-        Map<String, List<String>> keys = resourceTagKeys(r.id());
-        keys.putAll(requestTagKeys(tags));
+        Map<String, List<String>> keys = org.tags().conditionKeys(r.id());
+        keys.putAll(OrgTags.requestKeys(tags));
         authorize(c, "organizations:TagResource", r.arn(), keys);
         org.tags().tag(r.id(), tags);
     }
@@ -381,7 +387,7 @@ public final class OrganizationsApi {
     private void untagResource(Call c, JsonNode in, ObjectNode out) {
         Tagged r = taggable(in);
         List<String> tagKeys = OrgTags.parseKeys(in.get("TagKeys"));
-        Map<String, List<String>> keys = resourceTagKeys(r.id());
+        Map<String, List<String>> keys = org.tags().conditionKeys(r.id());
         keys.put("aws:TagKeys", tagKeys);
         authorize(c, "organizations:UntagResource", r.arn(), keys);
         org.tags().untag(r.id(), tagKeys);
@@ -389,7 +395,7 @@ public final class OrganizationsApi {
 
     private void listTagsForResource(Call c, JsonNode in, ObjectNode out) {
         Tagged r = taggable(in);
-        authorize(c, "organizations:ListTagsForResource", r.arn(), resourceTagKeys(r.id()));
+        authorize(c, "organizations:ListTagsForResource", r.arn(), org.tags().conditionKeys(r.id()));
         ArrayNode list = out.putArray("Tags");
         List<Map.Entry<String, String>> all = List.copyOf(org.tags().of(r.id()).entrySet());
         // No MaxResults here: a resource has at most 50 tags, one page.
@@ -424,22 +430,6 @@ public final class OrganizationsApi {
         throw new IamException(
                 IamErrorCode.TARGET_NOT_FOUND,
                 "We can't find a root, OU, account, or policy with the TargetId that you specified.");
-    }
-
-    /** aws:ResourceTag/key for each tag the resource has. */
-    private Map<String, List<String>> resourceTagKeys(String id) {
-        Map<String, List<String>> k = new LinkedHashMap<>();
-        org.tags().of(id).forEach((key, v) -> k.put("aws:ResourceTag/" + key, List.of(v)));
-        return k;
-    }
-
-    /** aws:RequestTag/key and aws:TagKeys of the tags a request brings (none: no keys). */
-    static Map<String, List<String>> requestTagKeys(Map<String, String> tags) {
-        Map<String, List<String>> k = new LinkedHashMap<>();
-        if (tags.isEmpty()) return k;
-        tags.forEach((key, v) -> k.put("aws:RequestTag/" + key, List.of(v)));
-        k.put("aws:TagKeys", List.copyOf(tags.keySet()));
-        return k;
     }
 
     private static String id(JsonNode in, String field, Pattern pattern, String reason) {

@@ -220,15 +220,15 @@ class OrganizationTagsTest {
         assertThat(tag(blue, Map.of("team", "blue")).status()).isEqualTo(200);
         assertThat(tag(red, Map.of("team", "red")).status()).isEqualTo(200);
 
-        // A user of the management account who may tag only the blue team's resources, only with env tags, and
-        // create OUs only tagged env=dev.
+        // A user of the management account who may tag and describe only the blue team's resources, tag only with
+        // env tags, and create OUs only tagged env=dev.
         IamClient iam = server.iam();
         String user = unique("tagger");
         iam.createUser(b -> b.userName(user));
         iam.putUserPolicy(b -> b.userName(user).policyName("tags").policyDocument("""
                 {"Version":"2012-10-17","Statement":[
                   {"Effect":"Allow","Action":["organizations:TagResource","organizations:UntagResource",
-                     "organizations:ListTagsForResource"],"Resource":"*",
+                     "organizations:ListTagsForResource","organizations:DescribeAccount"],"Resource":"*",
                    "Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}},
                   {"Effect":"Deny","Action":"organizations:TagResource","Resource":"*",
                    "Condition":{"ForAnyValue:StringNotLike":{"aws:TagKeys":["env"]}}},
@@ -254,6 +254,12 @@ class OrganizationTagsTest {
                         .errorType())
                 .isEqualTo("AccessDeniedException");
         assertThat(listTags(red)).containsExactly(Map.entry("team", "red"));
+        assertThat(org.call("DescribeAccount", "{\"AccountId\":\"" + blue + "\"}", id, secret)
+                        .status())
+                .isEqualTo(200);
+        assertThat(org.call("DescribeAccount", "{\"AccountId\":\"" + red + "\"}", id, secret)
+                        .errorType())
+                .isEqualTo("AccessDeniedException");
 
         ObjectNode dev = JSON.createObjectNode().put("ParentId", root).put("Name", unique("dev"));
         dev.set("Tags", tags(Map.of("env", "dev")));
