@@ -302,6 +302,34 @@ final class AdminCommand implements Runnable {
         }
     }
 
+    /** A subcommand on one account: the server's own, or with --account a member account of the organisation. */
+    abstract static class AccountSub extends Sub {
+        @Option(
+                names = "--account",
+                paramLabel = "ID",
+                description = "A member account (12 digits) of the organisation instead of the server's own account.")
+        String memberAccount;
+
+        /**
+         * The account to act on, recorded as the request's accountId when given: one of the organisation's accounts
+         * with its admin user (CreateAccount makes it; nobody but that admin may remove it); {@code open}: not closed.
+         */
+        String account(DataDir d, boolean open) throws Failure {
+            if (memberAccount == null) return d.account;
+            String id = memberAccount;
+            request.put("accountId", id);
+            if (!id.matches("\\d{12}")) throw new Failure("--account takes a 12-digit account id, not " + id);
+            if (id.equals(d.account)) return id;
+            OrgAccounts.Account a = d.organization()
+                    .flatMap(i -> d.iam.orgAccounts().find(i, id))
+                    .orElseThrow(() -> new Failure("no member account " + id + " in the organisation"));
+            if (open && a.closed()) throw new Failure("account " + id + " is closed: its credentials sign nothing");
+            if (d.iam.directory().find(id, "user", "admin").isEmpty())
+                throw new Failure("account " + id + " has no admin user");
+            return id;
+        }
+    }
+
     @Command(
             name = "create-admin-key",
             mixinStandardHelpOptions = true,
@@ -311,14 +339,7 @@ final class AdminCommand implements Runnable {
                 "With --account, the admin of a member account of the organisation instead: the way back in when its",
                 "OrganizationAccountAccessRole was deleted or no longer trusts the management account."
             })
-    static final class CreateAdminKey extends Sub {
-        @Option(
-                names = "--account",
-                paramLabel = "ID",
-                description = "A member account (12 digits) of the organisation: its root-equivalent admin user gets "
-                        + "the key. Default: the server's own account.")
-        String memberAccount;
-
+    static final class CreateAdminKey extends AccountSub {
         @Override
         String eventName() {
             return "create-admin-key";
@@ -326,11 +347,8 @@ final class AdminCommand implements Runnable {
 
         @Override
         int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
-            String account = d.account;
-            if (memberAccount != null) {
-                request.put("accountId", memberAccount);
-                account = member(d, memberAccount);
-            }
+            // A closed account's keys sign nothing: a key for it would be no way in.
+            String account = account(d, true);
             request.put("userName", "admin");
             AccessKey k = d.iam.createAdminKey(account);
             response.put("accessKeyId", k.accessKeyId());
@@ -347,29 +365,13 @@ final class AdminCommand implements Runnable {
             }
             return 0;
         }
-
-        /**
-         * A member account the owner may break into: one of the organisation's accounts, not closed (a closed account's
-         * keys sign nothing), with its admin user (CreateAccount makes it; nobody but that admin may remove it).
-         */
-        private static String member(DataDir d, String id) throws Failure {
-            if (!id.matches("\\d{12}")) throw new Failure("--account takes a 12-digit account id, not " + id);
-            if (id.equals(d.account)) return id;
-            OrgAccounts.Account a = d.organization()
-                    .flatMap(i -> d.iam.orgAccounts().find(i, id))
-                    .orElseThrow(() -> new Failure("no member account " + id + " in the organisation"));
-            if (a.closed()) throw new Failure("account " + id + " is closed: its credentials sign nothing");
-            if (d.iam.directory().find(id, "user", "admin").isEmpty())
-                throw new Failure("account " + id + " has no admin user");
-            return id;
-        }
     }
 
     @Command(
             name = "list-users",
             mixinStandardHelpOptions = true,
             description = "List the account's IAM users and their keys.")
-    static final class ListUsers extends Sub {
+    static final class ListUsers extends AccountSub {
         @Override
         String eventName() {
             return "list-users";
@@ -381,9 +383,10 @@ final class AdminCommand implements Runnable {
         }
 
         @Override
-        int run(DataDir d, PrintWriter out, PrintWriter err) {
-            List<Entity> users = d.iam.directory().list(d.account, "user", "/");
-            List<IamStore.KeyInfo> keys = d.iam.allAccessKeys(d.account);
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            String account = account(d, false);
+            List<Entity> users = d.iam.directory().list(account, "user", "/");
+            List<IamStore.KeyInfo> keys = d.iam.allAccessKeys(account);
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
                 for (Entity u : users) {
@@ -405,7 +408,7 @@ final class AdminCommand implements Runnable {
                                     .count());
                 }
                 ObjectNode doc = JsonNodeFactory.instance.objectNode();
-                doc.put("accountId", d.account);
+                doc.put("accountId", account);
                 doc.set("users", a);
                 print(out, doc);
                 return 0;
@@ -434,7 +437,7 @@ final class AdminCommand implements Runnable {
             name = "list-keys",
             mixinStandardHelpOptions = true,
             description = "List access keys (never their secrets).")
-    static final class ListKeys extends Sub {
+    static final class ListKeys extends AccountSub {
         @Option(names = "--user", description = "Only this user's keys.")
         String user;
 
@@ -449,10 +452,11 @@ final class AdminCommand implements Runnable {
         }
 
         @Override
-        int run(DataDir d, PrintWriter out, PrintWriter err) {
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            String account = account(d, false);
             if (user != null) request.put("userName", user);
             List<IamStore.KeyInfo> keys =
-                    user == null ? d.iam.allAccessKeys(d.account) : d.iam.listAccessKeys(d.account, user);
+                    user == null ? d.iam.allAccessKeys(account) : d.iam.listAccessKeys(account, user);
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
                 for (IamStore.KeyInfo k : keys) {
@@ -465,7 +469,7 @@ final class AdminCommand implements Runnable {
                             .ifPresent(u -> n.put("lastUsed", u.used().toString()));
                 }
                 ObjectNode doc = JsonNodeFactory.instance.objectNode();
-                doc.put("accountId", d.account);
+                doc.put("accountId", account);
                 doc.set("accessKeys", a);
                 print(out, doc);
                 return 0;
@@ -487,7 +491,7 @@ final class AdminCommand implements Runnable {
     }
 
     /** activate-key / deactivate-key: the status change IAM's UpdateAccessKey makes, for any key of the account. */
-    abstract static class SetKeyStatus extends Sub {
+    abstract static class SetKeyStatus extends AccountSub {
         @Parameters(paramLabel = "KEYID", description = "The access key id (AKIA...).")
         String keyId;
 
@@ -495,10 +499,11 @@ final class AdminCommand implements Runnable {
 
         @Override
         int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            String account = account(d, false);
             request.put("accessKeyId", keyId);
             request.put("status", status());
-            IamStore.KeyInfo k = d.iam.keyInfo(d.account, keyId)
-                    .orElseThrow(() -> new Failure("no access key " + keyId + " in account " + d.account));
+            IamStore.KeyInfo k = d.iam.keyInfo(account, keyId)
+                    .orElseThrow(() -> new Failure("no access key " + keyId + " in account " + account));
             request.put("userName", k.userName());
             boolean changed = d.iam.setKeyStatus(keyId, status());
             response.put("changed", Boolean.toString(changed));

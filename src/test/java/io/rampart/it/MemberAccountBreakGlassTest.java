@@ -44,6 +44,16 @@ class MemberAccountBreakGlassTest {
                 + "\"arn:aws:iam::" + account + ":root\"},\"Action\":\"sts:AssumeRole\"}]}";
     }
 
+    /** null when the key is accepted, else IAM's error code. */
+    private static String errorOf(IamClient iam) {
+        try {
+            iam.getUser();
+            return null;
+        } catch (software.amazon.awssdk.services.iam.model.IamException e) {
+            return e.awsErrorDetails().errorCode();
+        }
+    }
+
     @Test
     void ownerBreaksIntoAMemberAccountWhoseAccessRoleNoLongerTrustsTheManagementAccount() throws Exception {
         String member = org.createAccount("Locked", "locked@example.com");
@@ -71,6 +81,29 @@ class MemberAccountBreakGlassTest {
             admin.updateAssumeRolePolicy(b -> b.roleName(ROLE).policyDocument(trustOf(server.accountId())));
         }
         assertThat(org.accessRole(member).accessKeyId()).startsWith("ASIA");
+
+        // The other key commands take --account too: list, deactivate and activate the member's keys.
+        AdminBreakGlassTest.Run keys =
+                AdminBreakGlassTest.admin(server.dataDir(), "list-keys", "--account", member, "--json");
+        assertThat(keys.exit()).as(keys.err()).isZero();
+        assertThat(JSON.readTree(keys.out()).path("accountId").asText()).isEqualTo(member);
+        assertThat(JSON.readTree(keys.out()).path("accessKeys").findValuesAsText("accessKeyId"))
+                .containsExactly(keyId);
+        AdminBreakGlassTest.Run elsewhere = AdminBreakGlassTest.admin(server.dataDir(), "deactivate-key", keyId);
+        assertThat(elsewhere.exit()).isEqualTo(1);
+        assertThat(elsewhere.err()).contains("no access key " + keyId + " in account " + server.accountId());
+        try (IamClient admin = server.iam(AwsBasicCredentials.create(keyId, secret))) {
+            AdminBreakGlassTest.Run off =
+                    AdminBreakGlassTest.admin(server.dataDir(), "deactivate-key", keyId, "--account", member);
+            assertThat(off.exit()).as(off.err()).isZero();
+            assertThat(Await.value("the member admin key refused", () -> errorOf(admin)))
+                    .isEqualTo("InvalidClientTokenId");
+            AdminBreakGlassTest.Run on =
+                    AdminBreakGlassTest.admin(server.dataDir(), "activate-key", keyId, "--account", member);
+            assertThat(on.exit()).as(on.err()).isZero();
+            assertThat(Await.value("the member admin key accepted", () -> errorOf(admin) == null ? "ok" : null))
+                    .isEqualTo("ok");
+        }
 
         // In the trail: the owner, as root, from localhost, naming the member account; never the secret.
         JsonNode record = AdminBreakGlassTest.awaitAdminRecord(
