@@ -17,6 +17,8 @@ import io.rampart.iam.AccessKey;
 import io.rampart.iam.Entity;
 import io.rampart.iam.IamException;
 import io.rampart.iam.IamStore;
+import io.rampart.iam.OrgAccounts;
+import io.rampart.iam.Organization;
 import io.rampart.storage.Database;
 import io.rampart.storage.SqliteMetadataStore;
 import io.rampart.storage.StorageException;
@@ -168,6 +170,15 @@ final class AdminCommand implements Runnable {
             return dir;
         }
 
+        /** The organisation, when the server has one. */
+        java.util.Optional<Organization.Info> organization() {
+            try {
+                return new Organization(db).info();
+            } catch (java.sql.SQLException e) {
+                throw new StorageException("cannot read the organisation", e);
+            }
+        }
+
         @Override
         public void close() {
             db.close();
@@ -291,34 +302,66 @@ final class AdminCommand implements Runnable {
         }
     }
 
+    /** A subcommand on one account: the server's own, or with --account a member account of the organisation. */
+    abstract static class AccountSub extends Sub {
+        @Option(
+                names = "--account",
+                paramLabel = "ID",
+                description = "A member account (12 digits) of the organisation instead of the server's own account.")
+        String memberAccount;
+
+        /**
+         * The account to act on, recorded as the request's accountId when given: one of the organisation's accounts
+         * with its admin user (CreateAccount makes it; nobody but that admin may remove it); {@code open}: not closed.
+         */
+        String account(DataDir d, boolean open) throws Failure {
+            if (memberAccount == null) return d.account;
+            String id = memberAccount;
+            request.put("accountId", id);
+            if (!id.matches("\\d{12}")) throw new Failure("--account takes a 12-digit account id, not " + id);
+            if (id.equals(d.account)) return id;
+            OrgAccounts.Account a = d.organization()
+                    .flatMap(i -> d.iam.orgAccounts().find(i, id))
+                    .orElseThrow(() -> new Failure("no member account " + id + " in the organisation"));
+            if (open && a.closed()) throw new Failure("account " + id + " is closed: its credentials sign nothing");
+            if (d.iam.directory().find(id, "user", "admin").isEmpty())
+                throw new Failure("account " + id + " has no admin user");
+            return id;
+        }
+    }
+
     @Command(
             name = "create-admin-key",
             mixinStandardHelpOptions = true,
             description = {
                 "Create a new access key for the account admin (the root) and print it once, as the first start does.",
-                "Works when every admin key is inactive or lost; the server running on the data directory accepts it at once."
+                "Works when every admin key is inactive or lost; the server running on the data directory accepts it at once.",
+                "With --account, the admin of a member account of the organisation instead: the way back in when its",
+                "OrganizationAccountAccessRole was deleted or no longer trusts the management account."
             })
-    static final class CreateAdminKey extends Sub {
+    static final class CreateAdminKey extends AccountSub {
         @Override
         String eventName() {
             return "create-admin-key";
         }
 
         @Override
-        int run(DataDir d, PrintWriter out, PrintWriter err) {
-            AccessKey k = d.iam.createAdminKey(d.account);
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            // A closed account's keys sign nothing: a key for it would be no way in.
+            String account = account(d, true);
             request.put("userName", "admin");
+            AccessKey k = d.iam.createAdminKey(account);
             response.put("accessKeyId", k.accessKeyId());
             if (json) {
                 ObjectNode n = JsonNodeFactory.instance.objectNode();
-                n.put("accountId", d.account);
+                n.put("accountId", account);
                 n.put("userName", "admin");
                 n.put("accessKeyId", k.accessKeyId());
                 n.put("secretAccessKey", k.secretKey());
                 print(out, n);
             } else {
                 ServerCommand.printCredentials(
-                        out, new IamStore.Bootstrap(d.account, "admin", k.accessKeyId(), k.secretKey(), true));
+                        out, new IamStore.Bootstrap(account, "admin", k.accessKeyId(), k.secretKey(), true));
             }
             return 0;
         }
@@ -328,7 +371,7 @@ final class AdminCommand implements Runnable {
             name = "list-users",
             mixinStandardHelpOptions = true,
             description = "List the account's IAM users and their keys.")
-    static final class ListUsers extends Sub {
+    static final class ListUsers extends AccountSub {
         @Override
         String eventName() {
             return "list-users";
@@ -340,9 +383,10 @@ final class AdminCommand implements Runnable {
         }
 
         @Override
-        int run(DataDir d, PrintWriter out, PrintWriter err) {
-            List<Entity> users = d.iam.directory().list(d.account, "user", "/");
-            List<IamStore.KeyInfo> keys = d.iam.allAccessKeys(d.account);
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            String account = account(d, false);
+            List<Entity> users = d.iam.directory().list(account, "user", "/");
+            List<IamStore.KeyInfo> keys = d.iam.allAccessKeys(account);
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
                 for (Entity u : users) {
@@ -364,7 +408,7 @@ final class AdminCommand implements Runnable {
                                     .count());
                 }
                 ObjectNode doc = JsonNodeFactory.instance.objectNode();
-                doc.put("accountId", d.account);
+                doc.put("accountId", account);
                 doc.set("users", a);
                 print(out, doc);
                 return 0;
@@ -393,7 +437,7 @@ final class AdminCommand implements Runnable {
             name = "list-keys",
             mixinStandardHelpOptions = true,
             description = "List access keys (never their secrets).")
-    static final class ListKeys extends Sub {
+    static final class ListKeys extends AccountSub {
         @Option(names = "--user", description = "Only this user's keys.")
         String user;
 
@@ -408,10 +452,11 @@ final class AdminCommand implements Runnable {
         }
 
         @Override
-        int run(DataDir d, PrintWriter out, PrintWriter err) {
+        int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            String account = account(d, false);
             if (user != null) request.put("userName", user);
             List<IamStore.KeyInfo> keys =
-                    user == null ? d.iam.allAccessKeys(d.account) : d.iam.listAccessKeys(d.account, user);
+                    user == null ? d.iam.allAccessKeys(account) : d.iam.listAccessKeys(account, user);
             if (json) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
                 for (IamStore.KeyInfo k : keys) {
@@ -424,7 +469,7 @@ final class AdminCommand implements Runnable {
                             .ifPresent(u -> n.put("lastUsed", u.used().toString()));
                 }
                 ObjectNode doc = JsonNodeFactory.instance.objectNode();
-                doc.put("accountId", d.account);
+                doc.put("accountId", account);
                 doc.set("accessKeys", a);
                 print(out, doc);
                 return 0;
@@ -446,7 +491,7 @@ final class AdminCommand implements Runnable {
     }
 
     /** activate-key / deactivate-key: the status change IAM's UpdateAccessKey makes, for any key of the account. */
-    abstract static class SetKeyStatus extends Sub {
+    abstract static class SetKeyStatus extends AccountSub {
         @Parameters(paramLabel = "KEYID", description = "The access key id (AKIA...).")
         String keyId;
 
@@ -454,10 +499,11 @@ final class AdminCommand implements Runnable {
 
         @Override
         int run(DataDir d, PrintWriter out, PrintWriter err) throws Failure {
+            String account = account(d, false);
             request.put("accessKeyId", keyId);
             request.put("status", status());
-            IamStore.KeyInfo k = d.iam.keyInfo(d.account, keyId)
-                    .orElseThrow(() -> new Failure("no access key " + keyId + " in account " + d.account));
+            IamStore.KeyInfo k = d.iam.keyInfo(account, keyId)
+                    .orElseThrow(() -> new Failure("no access key " + keyId + " in account " + account));
             request.put("userName", k.userName());
             boolean changed = d.iam.setKeyStatus(keyId, status());
             response.put("changed", Boolean.toString(changed));

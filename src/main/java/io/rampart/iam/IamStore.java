@@ -50,6 +50,7 @@ public final class IamStore {
     private final Sessions sessions;
     private final OidcProviders oidc;
     private final OrgAccounts orgAccounts;
+    private final OrgPages orgPages;
     private final ConcurrentHashMap<String, KeyUse> lastUsed = new ConcurrentHashMap<>();
 
     public IamStore(Database db, MasterKey masterKey) throws SQLException {
@@ -59,6 +60,7 @@ public final class IamStore {
         this.sessions = new Sessions(db, masterKey);
         this.oidc = new OidcProviders(db);
         this.orgAccounts = new OrgAccounts(db, directory);
+        this.orgPages = new OrgPages(masterKey);
         // Tags and names feed the principals cached with keys: any IAM change drops the cache.
         directory.onChange(cache::clear);
         // Sessions that ended more than a day ago are of no use to anyone (the trail keeps their story).
@@ -78,6 +80,11 @@ public final class IamStore {
     /** The organisation's accounts (CreateAccount, CloseAccount...). */
     public OrgAccounts orgAccounts() {
         return orgAccounts;
+    }
+
+    /** Organizations' paging (its NextToken is sealed under the master key). */
+    OrgPages orgPages() {
+        return orgPages;
     }
 
     /** STS sessions (temporary credentials). */

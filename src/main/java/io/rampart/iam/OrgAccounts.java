@@ -119,11 +119,22 @@ public final class OrgAccounts {
     /**
      * CreateAccount. AWS creates accounts asynchronously; here the request completes before the answer, so the status
      * returned (and DescribeCreateAccountStatus) already says SUCCEEDED with the account id, or FAILED with AWS's
-     * reason (EMAIL_ALREADY_EXISTS). Account tags are not kept. {@code fullAccess}: the organisation's enabled full-access defaults
+     * reason (EMAIL_ALREADY_EXISTS). {@code fullAccess}: the organisation's enabled full-access defaults
      * (FullAWSAccess, RCPFullAWSAccess), attached to the new account as AWS attaches them.
      */
     public CreateStatus create(
             Organization.Info info, String name, String email, Optional<String> roleName, List<String> fullAccess) {
+        return create(info, name, email, roleName, fullAccess, Map.of());
+    }
+
+    /** CreateAccount with the new account's tags (checked before: an invalid tag creates no account). */
+    public CreateStatus create(
+            Organization.Info info,
+            String name,
+            String email,
+            Optional<String> roleName,
+            List<String> fullAccess,
+            Map<String, String> tags) {
         if (email.length() < 6 || email.length() > 64 || !EMAIL.matcher(email).matches()) {
             throw new IamException(
                     IamErrorCode.ORG_INVALID_INPUT,
@@ -172,6 +183,7 @@ public final class OrgAccounts {
                     ACTIVE,
                     now,
                     info.rootId());
+            OrgTags.insert(c, account, tags);
             for (String policy : fullAccess) {
                 Sql.update(
                         c,

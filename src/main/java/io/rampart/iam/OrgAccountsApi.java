@@ -3,33 +3,44 @@ package io.rampart.iam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * The Organizations account actions on {@link OrgAccounts}: CreateAccount, DescribeCreateAccountStatus,
  * ListCreateAccountStatus, ListAccounts, DescribeAccount and CloseAccount, answered in AWS's JSON shapes.
  */
 final class OrgAccountsApi {
+    /** Authorises one action of the caller, with the request's condition keys (aws:RequestTag...). */
+    @FunctionalInterface
+    interface Authorizer {
+        void authorize(OrganizationsApi.Call c, String action, Map<String, List<String>> keys);
+    }
+
     private final OrgAccounts accounts;
     private final Organization org;
-    private final BiConsumer<OrganizationsApi.Call, String> authorize;
+    private final OrgPages pages;
+    private final Authorizer authorize;
 
-    OrgAccountsApi(OrgAccounts accounts, Organization org, BiConsumer<OrganizationsApi.Call, String> authorize) {
+    OrgAccountsApi(OrgAccounts accounts, Organization org, OrgPages pages, Authorizer authorize) {
         this.accounts = accounts;
         this.org = org;
+        this.pages = pages;
         this.authorize = authorize;
     }
 
+    private void authorize(OrganizationsApi.Call c, String action) {
+        authorize.authorize(c, action, Map.of());
+    }
+
     void createAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize.accept(c, "organizations:CreateAccount");
+        Map<String, String> tags = OrgTags.parse(in.get("Tags"));
+        authorize.authorize(c, "organizations:CreateAccount", OrgTags.requestKeys(tags));
         Organization.Info i = org.require();
         List<String> full = new ArrayList<>(2);
         if (i.scpEnabled()) full.add(Organization.FULL_AWS_ACCESS);
@@ -39,14 +50,15 @@ final class OrgAccountsApi {
                 text(in, "AccountName", true),
                 text(in, "Email", true),
                 Optional.ofNullable(text(in, "RoleName", false)),
-                full);
+                full,
+                tags);
         // New accounts are attached the enabled types' defaults: compiled guardrails must see them.
         org.changed();
         status(out.putObject("CreateAccountStatus"), s);
     }
 
     void describeCreateAccountStatus(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize.accept(c, "organizations:DescribeCreateAccountStatus");
+        authorize(c, "organizations:DescribeCreateAccountStatus");
         String id = text(in, "CreateAccountRequestId", true);
         org.require();
         if (!id.matches("car-[a-z0-9]{8,32}")) {
@@ -58,7 +70,7 @@ final class OrgAccountsApi {
     }
 
     void listCreateAccountStatus(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize.accept(c, "organizations:ListCreateAccountStatus");
+        authorize(c, "organizations:ListCreateAccountStatus");
         org.require();
         Set<String> states = new HashSet<>();
         JsonNode given = in.get("States");
@@ -74,26 +86,26 @@ final class OrgAccountsApi {
         }
         List<OrgAccounts.CreateStatus> all = accounts.statuses(states);
         ArrayNode list = out.putArray("CreateAccountStatuses");
-        page(in, out, all.size(), 20).forEach(n -> status(list.addObject(), all.get(n)));
+        pages.page(c.action(), in, out, all).forEach(st -> status(list.addObject(), st));
     }
 
     void listAccounts(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize.accept(c, "organizations:ListAccounts");
+        authorize(c, "organizations:ListAccounts");
         Organization.Info i = org.require();
         List<OrgAccounts.Account> all = accounts.all(i);
         ArrayNode list = out.putArray("Accounts");
-        page(in, out, all.size(), 20).forEach(n -> account(list.addObject(), all.get(n), i));
+        pages.page(c.action(), in, out, all).forEach(a -> account(list.addObject(), a, i));
     }
 
     void describeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize.accept(c, "organizations:DescribeAccount");
+        authorize.authorize(c, "organizations:DescribeAccount", org.tags().conditionKeys(in, "AccountId"));
         String id = accountId(text(in, "AccountId", true));
         Organization.Info i = org.require();
         account(out.putObject("Account"), accounts.require(i, id), i);
     }
 
     void closeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
-        authorize.accept(c, "organizations:CloseAccount");
+        authorize.authorize(c, "organizations:CloseAccount", org.tags().conditionKeys(in, "AccountId"));
         String id = accountId(text(in, "AccountId", true));
         accounts.close(org.require(), id);
     }
@@ -105,44 +117,6 @@ final class OrgAccountsApi {
                     "You provided a value that does not match the required pattern for AccountId.");
         }
         return id;
-    }
-
-    /**
-     * The indexes of one page (MaxResults, NextToken as AWS takes them), setting NextToken in {@code out} when more
-     * follow.
-     */
-    static List<Integer> page(JsonNode in, ObjectNode out, int size, int limit) {
-        int max = limit;
-        JsonNode m = in.get("MaxResults");
-        if (m != null && !m.isNull()) {
-            if (!m.canConvertToInt() || m.asInt() < 1 || m.asInt() > limit) {
-                throw new IamException(
-                        IamErrorCode.ORG_INVALID_INPUT,
-                        "You provided a value that does not match the required pattern for MaxResults.");
-            }
-            max = m.asInt();
-        }
-        int from = 0;
-        String token = text(in, "NextToken", false);
-        if (token != null) {
-            try {
-                from = Integer.parseInt(new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                from = -1;
-            }
-            if (from < 0 || from > size) {
-                throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "The specified NextToken is not valid.");
-            }
-        }
-        int to = Math.min(size, from + max);
-        List<Integer> out2 = new ArrayList<>(to - from);
-        for (int n = from; n < to; n++) out2.add(n);
-        if (to < size) {
-            out.put(
-                    "NextToken",
-                    Base64.getEncoder().encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8)));
-        }
-        return out2;
     }
 
     static void account(ObjectNode o, OrgAccounts.Account a, Organization.Info i) {

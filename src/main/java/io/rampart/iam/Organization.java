@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +61,7 @@ public final class Organization {
     public record Policy(String id, String type, String name, String description, String content, boolean awsManaged) {}
 
     private final Database db;
+    private final OrgTags tags;
     private final AtomicLong generation = new AtomicLong();
     private final ConcurrentHashMap<String, CachedPath> paths = new ConcurrentHashMap<>();
 
@@ -68,6 +70,12 @@ public final class Organization {
 
     public Organization(Database db) throws SQLException {
         this.db = db;
+        this.tags = new OrgTags(db);
+    }
+
+    /** Tags on the root, OUs, accounts and policies. */
+    public OrgTags tags() {
+        return tags;
     }
 
     public long generation() {
@@ -175,13 +183,19 @@ public final class Organization {
     }
 
     public Policy createPolicy(String type, String name, String description, String content) {
+        return createPolicy(type, name, description, content, Map.of());
+    }
+
+    /** CreatePolicy with its tags, in one transaction. */
+    public Policy createPolicy(
+            String type, String name, String description, String content, Map<String, String> policyTags) {
         require();
         String id = "p-" + IamIds.random("abcdefghijklmnopqrstuvwxyz0123456789", 8);
         db.write(c -> {
             if (Sql.exists(c, "SELECT 1 FROM org_policies WHERE type = ? AND name = ?", type, name)) {
                 throw new IamException(IamErrorCode.DUPLICATE_POLICY, "A policy with the same name already exists.");
             }
-            return Sql.update(
+            Sql.update(
                     c,
                     "INSERT INTO org_policies(id, type, name, description, content) VALUES(?,?,?,?,?)",
                     id,
@@ -189,15 +203,21 @@ public final class Organization {
                     name,
                     description,
                     content);
+            OrgTags.insert(c, id, policyTags);
+            return null;
         });
         generation.incrementAndGet();
         return policy(id);
     }
 
     public Policy policy(String id) {
-        return db.read(c -> Sql.one(c, "SELECT * FROM org_policies WHERE id = ?", Organization::policy, id))
+        return findPolicy(id)
                 .orElseThrow(() -> new IamException(
                         IamErrorCode.POLICY_NOT_FOUND, "We can't find a policy with the PolicyId that you specified."));
+    }
+
+    public Optional<Policy> findPolicy(String id) {
+        return db.read(c -> Sql.one(c, "SELECT * FROM org_policies WHERE id = ?", Organization::policy, id));
     }
 
     public Policy updatePolicy(
@@ -228,6 +248,7 @@ public final class Organization {
                         "The policy is attached to one or more entities. "
                                 + "You must detach it from all roots, OUs, and accounts before performing this operation.");
             }
+            OrgTags.deleteAll(c, id);
             return Sql.update(c, "DELETE FROM org_policies WHERE id = ?", id);
         });
         generation.incrementAndGet();
@@ -373,6 +394,11 @@ public final class Organization {
 
     /** CreateOrganizationalUnit: a new OU under the root or an OU, with the enabled types' full-access policies. */
     public Unit createUnit(String parentId, String name) {
+        return createUnit(parentId, name, Map.of());
+    }
+
+    /** CreateOrganizationalUnit with its tags, in one transaction. */
+    public Unit createUnit(String parentId, String name, Map<String, String> unitTags) {
         Info info = require();
         String id = "ou-" + info.rootId().substring(2) + "-" + IamIds.random(ID_CHARS, 8);
         db.write(c -> {
@@ -401,6 +427,7 @@ public final class Organization {
                 Sql.update(c, "INSERT INTO org_attachments(policy_id, target) VALUES(?,?)", FULL_AWS_ACCESS, id);
             if (info.rcpEnabled())
                 Sql.update(c, "INSERT INTO org_attachments(policy_id, target) VALUES(?,?)", RCP_FULL_AWS_ACCESS, id);
+            OrgTags.insert(c, id, unitTags);
             return null;
         });
         generation.incrementAndGet();
@@ -439,6 +466,7 @@ public final class Organization {
                         IamErrorCode.ORGANIZATIONAL_UNIT_NOT_EMPTY.defaultMessage());
             }
             Sql.update(c, "DELETE FROM org_attachments WHERE target = ?", id);
+            OrgTags.deleteAll(c, id);
             return Sql.update(c, "DELETE FROM org_units WHERE id = ?", id);
         });
         generation.incrementAndGet();

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 /**
  * The Organizations subset guardrails need (JSON 1.1 protocol, {@code X-Amz-Target: AWSOrganizationsV20161128.Action}):
  * the organisation, its root and organisational units, where accounts sit, enabling SCPs and RCPs, their policies and
- * where they are attached.
+ * where they are attached, and the tags of all of these. Every List action pages through {@link OrgPages}.
  */
 public final class OrganizationsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,8 +32,9 @@ public final class OrganizationsApi {
     private static final Pattern UNIT_ID = Pattern.compile(OU_ID);
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern TARGET_ID = Pattern.compile("r-[0-9a-z]{4,32}|\\d{12}|" + OU_ID);
-    /** MaxResults of the List operations: AWS's range is 1 to 20. */
-    private static final int MAX_RESULTS = 20;
+    /** TagResource's ResourceId: a root, an account, an OU or a policy. */
+    private static final Pattern TAGGABLE_ID =
+            Pattern.compile("r-[0-9a-z]{4,32}|\\d{12}|" + OU_ID + "|p-[0-9a-zA-Z_]{8,128}");
 
     private static final Set<String> MEMBER_ACTIONS =
             Set.of("organizations:DescribeOrganization", "organizations:CreateOrganization");
@@ -44,13 +45,15 @@ public final class OrganizationsApi {
     private final String region;
     private final Map<String, Action> actions;
     private final OrgAccountsApi accounts;
+    private final OrgPages pages;
 
     public OrganizationsApi(IamStore store, Organization org, Permissions permissions, String region) {
         this.store = store;
         this.org = org;
         this.permissions = permissions;
         this.region = region;
-        this.accounts = new OrgAccountsApi(store.orgAccounts(), org, (c, a) -> authorize(c, a, "*"));
+        this.pages = store.orgPages();
+        this.accounts = new OrgAccountsApi(store.orgAccounts(), org, pages, (c, a, k) -> authorize(c, a, "*", k));
         this.actions = table();
     }
 
@@ -91,6 +94,9 @@ public final class OrganizationsApi {
         t.put("ListChildren", this::listChildren);
         t.put("ListParents", this::listParents);
         t.put("MoveAccount", this::moveAccount);
+        t.put("TagResource", this::tagResource);
+        t.put("UntagResource", this::untagResource);
+        t.put("ListTagsForResource", this::listTagsForResource);
         return Collections.unmodifiableMap(t);
     }
 
@@ -141,7 +147,9 @@ public final class OrganizationsApi {
     private void listRoots(Call c, JsonNode in, ObjectNode out) {
         authorize(c, "organizations:ListRoots", "*");
         Organization.Info i = org.require();
-        ObjectNode root = out.putArray("Roots").addObject();
+        ArrayNode roots = out.putArray("Roots");
+        if (page(c, List.of(i), in, out).isEmpty()) return;
+        ObjectNode root = roots.addObject();
         root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
         ArrayNode types = root.putArray("PolicyTypes");
         if (i.scpEnabled()) types.addObject().put("Type", Organization.SCP).put("Status", "ENABLED");
@@ -159,20 +167,22 @@ public final class OrganizationsApi {
     }
 
     private void createPolicy(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:CreatePolicy", "*");
+        Map<String, String> tags = OrgTags.parse(in.get("Tags"));
+        authorize(c, "organizations:CreatePolicy", "*", OrgTags.requestKeys(tags));
         String type = policyType(text(in, "Type", true));
         String content = checkContent(type, text(in, "Content", true));
         Organization.Policy p = org.createPolicy(
                 type,
                 text(in, "Name", true),
                 Optional.ofNullable(text(in, "Description", false)).orElse(""),
-                content);
+                content,
+                tags);
         policy(out.putObject("Policy"), p, org.require());
     }
 
     private void updatePolicy(Call c, JsonNode in, ObjectNode out) {
         String id = text(in, "PolicyId", true);
-        authorize(c, "organizations:UpdatePolicy", "*");
+        authorize(c, "organizations:UpdatePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         Organization.Policy before = org.policy(id);
         Optional<String> content =
                 Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
@@ -186,13 +196,13 @@ public final class OrganizationsApi {
 
     private void describePolicy(Call c, JsonNode in, ObjectNode out) {
         String id = text(in, "PolicyId", true);
-        authorize(c, "organizations:DescribePolicy", "*");
+        authorize(c, "organizations:DescribePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         policy(out.putObject("Policy"), org.policy(id), org.require());
     }
 
     private void deletePolicy(Call c, JsonNode in, ObjectNode out) {
         String id = text(in, "PolicyId", true);
-        authorize(c, "organizations:DeletePolicy", "*");
+        authorize(c, "organizations:DeletePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         org.deletePolicy(id);
     }
 
@@ -200,7 +210,7 @@ public final class OrganizationsApi {
         authorize(c, "organizations:ListPolicies", "*");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Policies");
-        for (Organization.Policy p : org.policies(policyType(text(in, "Filter", true))))
+        for (Organization.Policy p : page(c, org.policies(policyType(text(in, "Filter", true))), in, out))
             summary(list.addObject(), p, i);
     }
 
@@ -218,7 +228,7 @@ public final class OrganizationsApi {
         authorize(c, "organizations:ListPoliciesForTarget", "*");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Policies");
-        for (Organization.Policy p : org.policiesFor(target, policyType(text(in, "Filter", true)))) {
+        for (Organization.Policy p : page(c, org.policiesFor(target, policyType(text(in, "Filter", true))), in, out)) {
             summary(list.addObject(), p, i);
         }
     }
@@ -229,7 +239,7 @@ public final class OrganizationsApi {
         Organization.Info i = org.require();
         org.policy(id);
         ArrayNode list = out.putArray("Targets");
-        for (String t : org.targetsOf(id)) {
+        for (String t : page(c, org.targetsOf(id), in, out)) {
             ObjectNode target = list.addObject().put("TargetId", t);
             if (t.equals(i.rootId())) {
                 target.put("Arn", i.rootArn()).put("Name", "Root").put("Type", "ROOT");
@@ -248,20 +258,26 @@ public final class OrganizationsApi {
     // ---- Organisational units ----
 
     private void createOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:CreateOrganizationalUnit", "*");
+        Map<String, String> tags = OrgTags.parse(in.get("Tags"));
+        authorize(c, "organizations:CreateOrganizationalUnit", "*", OrgTags.requestKeys(tags));
         String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         String name = unitName(in);
-        unit(out.putObject("OrganizationalUnit"), org.createUnit(parent, name), org.require());
+        unit(out.putObject("OrganizationalUnit"), org.createUnit(parent, name, tags), org.require());
     }
 
     private void describeOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:DescribeOrganizationalUnit", "*");
+        authorize(
+                c,
+                "organizations:DescribeOrganizationalUnit",
+                "*",
+                org.tags().conditionKeys(in, "OrganizationalUnitId"));
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         unit(out.putObject("OrganizationalUnit"), org.unit(id), org.require());
     }
 
     private void updateOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:UpdateOrganizationalUnit", "*");
+        authorize(
+                c, "organizations:UpdateOrganizationalUnit", "*", org.tags().conditionKeys(in, "OrganizationalUnitId"));
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         String name = text(in, "Name", false);
         if (name != null) name = unitName(in);
@@ -270,7 +286,8 @@ public final class OrganizationsApi {
     }
 
     private void deleteOrganizationalUnit(Call c, JsonNode in, ObjectNode out) {
-        authorize(c, "organizations:DeleteOrganizationalUnit", "*");
+        authorize(
+                c, "organizations:DeleteOrganizationalUnit", "*", org.tags().conditionKeys(in, "OrganizationalUnitId"));
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
         org.deleteUnit(id);
     }
@@ -280,7 +297,7 @@ public final class OrganizationsApi {
         String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("OrganizationalUnits");
-        for (Organization.Unit u : page(org.unitsUnder(parent), in, out)) unit(list.addObject(), u, i);
+        for (Organization.Unit u : page(c, org.unitsUnder(parent), in, out)) unit(list.addObject(), u, i);
     }
 
     private void listAccountsForParent(Call c, JsonNode in, ObjectNode out) {
@@ -288,7 +305,7 @@ public final class OrganizationsApi {
         String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Accounts");
-        for (OrgAccounts.Account a : page(accountsUnder(i, parent), in, out))
+        for (OrgAccounts.Account a : page(c, accountsUnder(i, parent), in, out))
             OrgAccountsApi.account(list.addObject(), a, i);
     }
 
@@ -305,7 +322,7 @@ public final class OrganizationsApi {
                         .toList()
                 : org.unitsUnder(parent).stream().map(Organization.Unit::id).toList();
         ArrayNode list = out.putArray("Children");
-        for (String id : page(ids, in, out)) list.addObject().put("Id", id).put("Type", type);
+        for (String id : page(c, ids, in, out)) list.addObject().put("Id", id).put("Type", type);
     }
 
     private void listParents(Call c, JsonNode in, ObjectNode out) {
@@ -317,7 +334,7 @@ public final class OrganizationsApi {
             throw new IamException(IamErrorCode.CHILD_NOT_FOUND, IamErrorCode.CHILD_NOT_FOUND.defaultMessage());
         }
         String parent = org.parentOf(child, account);
-        page(List.of(parent), in, out);
+        page(c, List.of(parent), in, out);
         out.putArray("Parents")
                 .addObject()
                 .put("Id", parent)
@@ -349,11 +366,70 @@ public final class OrganizationsApi {
         return name;
     }
 
-    /** One page of a List answer (MaxResults up to 20, NextToken), as the account listings page. */
-    private static <T> List<T> page(List<T> all, JsonNode in, ObjectNode out) {
-        return OrgAccountsApi.page(in, out, all.size(), MAX_RESULTS).stream()
-                .map(all::get)
-                .toList();
+    /** One page of a List answer (MaxResults up to 20, NextToken). */
+    private <T> List<T> page(Call c, List<T> all, JsonNode in, ObjectNode out) {
+        return pages.page(c.action(), in, out, all);
+    }
+
+    // ---- Tags ----
+
+    private void tagResource(Call c, JsonNode in, ObjectNode out) {
+        Tagged r = taggable(in);
+        if (in.get("Tags") == null || in.get("Tags").isNull())
+            throw invalidInput("INPUT_REQUIRED", "You must specify Tags.");
+        Map<String, String> tags = OrgTags.parse(in.get("Tags"));
+        Map<String, List<String>> keys = org.tags().conditionKeys(r.id());
+        keys.putAll(OrgTags.requestKeys(tags));
+        authorize(c, "organizations:TagResource", r.arn(), keys);
+        org.tags().tag(r.id(), tags);
+    }
+
+    private void untagResource(Call c, JsonNode in, ObjectNode out) {
+        Tagged r = taggable(in);
+        List<String> tagKeys = OrgTags.parseKeys(in.get("TagKeys"));
+        Map<String, List<String>> keys = org.tags().conditionKeys(r.id());
+        keys.put("aws:TagKeys", tagKeys);
+        authorize(c, "organizations:UntagResource", r.arn(), keys);
+        org.tags().untag(r.id(), tagKeys);
+    }
+
+    private void listTagsForResource(Call c, JsonNode in, ObjectNode out) {
+        Tagged r = taggable(in);
+        authorize(c, "organizations:ListTagsForResource", r.arn(), org.tags().conditionKeys(r.id()));
+        ArrayNode list = out.putArray("Tags");
+        List<Map.Entry<String, String>> all = List.copyOf(org.tags().of(r.id()).entrySet());
+        // No MaxResults here: a resource has at most 50 tags, one page.
+        for (Map.Entry<String, String> t : pages.page(c.action(), in, out, all, OrgTags.MAX_TAGS)) {
+            list.addObject().put("Key", t.getKey()).put("Value", t.getValue());
+        }
+    }
+
+    /** A taggable resource the request names: its id and ARN. */
+    private record Tagged(String id, String arn) {}
+
+    /** ResourceId: a root, account, OU or policy of the organisation (TargetNotFoundException when there is none). */
+    private Tagged taggable(JsonNode in) {
+        String id = text(in, "ResourceId", true);
+        if (id.length() > 130 || !TAGGABLE_ID.matcher(id).matches()) {
+            throw invalidInput(
+                    "INVALID_PATTERN_TARGET_ID",
+                    "You specified a resource ID that doesn't match the required pattern.");
+        }
+        Organization.Info i = org.require();
+        if (id.equals(i.rootId())) return new Tagged(id, i.rootArn());
+        if (id.startsWith("ou-") && org.isContainer(id)) return new Tagged(id, i.unitArn(id));
+        if (id.startsWith("p-")) {
+            Optional<Organization.Policy> p = org.findPolicy(id);
+            if (p.isPresent() && p.get().awsManaged()) {
+                throw invalidInput("TARGET_NOT_SUPPORTED", "You can't tag an AWS managed policy.");
+            }
+            if (p.isPresent()) return new Tagged(id, policyArn(p.get(), i));
+        }
+        if (ACCOUNT_ID.matcher(id).matches() && store.orgAccounts().find(i, id).isPresent())
+            return new Tagged(id, i.accountArn(id));
+        throw new IamException(
+                IamErrorCode.TARGET_NOT_FOUND,
+                "We can't find a root, OU, account, or policy with the TargetId that you specified.");
     }
 
     private static String id(JsonNode in, String field, Pattern pattern, String reason) {
@@ -396,6 +472,11 @@ public final class OrganizationsApi {
     }
 
     private void authorize(Call c, String action, String resource) {
+        authorize(c, action, resource, Map.of());
+    }
+
+    /** Authorises one action with the request's own condition keys (aws:RequestTag, aws:ResourceTag, aws:TagKeys). */
+    private void authorize(Call c, String action, String resource, Map<String, List<String>> requestKeys) {
         Principal caller = c.caller();
         if (caller.isAnonymous())
             throw new IamException(IamErrorCode.ORG_ACCESS_DENIED, "Anonymous requests are not allowed.");
@@ -414,7 +495,9 @@ public final class OrganizationsApi {
                 Permissions.contextPrincipal(caller),
                 caller.accountId(),
                 withOrganizationKeys(
-                        Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region), caller));
+                        Permissions.globalKeys(caller, c.now(), c.secure(), c.sourceIp(), region),
+                        caller,
+                        requestKeys));
         Decision d = permissions.decideIdentityOnly(caller, ctx);
         if (!d.allowed()) {
             throw new IamException(
@@ -422,8 +505,10 @@ public final class OrganizationsApi {
         }
     }
 
-    private Map<String, List<String>> withOrganizationKeys(Map<String, List<String>> keys, Principal caller) {
+    private Map<String, List<String>> withOrganizationKeys(
+            Map<String, List<String>> keys, Principal caller, Map<String, List<String>> requestKeys) {
         keys.putAll(permissions.organizationKeys(caller));
+        keys.putAll(requestKeys);
         return keys;
     }
 

@@ -165,7 +165,10 @@ class IamApiDispatchTest {
             "ListAccountsForParent",
             "ListChildren",
             "ListParents",
-            "MoveAccount");
+            "MoveAccount",
+            "TagResource",
+            "UntagResource",
+            "ListTagsForResource");
 
     private static Database db;
     private static IamApi api;
@@ -261,7 +264,8 @@ class IamApiDispatchTest {
         byte[] body = ("{\"PolicyType\":\"SERVICE_CONTROL_POLICY\",\"Type\":\"SERVICE_CONTROL_POLICY\",\"Filter\":"
                         + "\"SERVICE_CONTROL_POLICY\",\"RootId\":\"r-abcd\",\"PolicyId\":\"p-abcd1234\",\"TargetId\":\""
                         + ACCOUNT
-                        + "\",\"Name\":\"n\",\"Content\":\"{}\"}")
+                        + "\",\"ResourceId\":\"" + ACCOUNT + "\",\"Tags\":[],\"TagKeys\":[\"k\"]"
+                        + ",\"Name\":\"n\",\"Content\":\"{}\"}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         IamException e = catchThrowableOfType(
                 IamException.class,

@@ -125,6 +125,7 @@ class SchemaUpgradeTest {
                             "4 detect baseline (adopted)",
                             "5 notify baseline (adopted)");
             assertThat(recorded.subList(5, recorded.size())).noneMatch(v -> v.endsWith("(adopted)"));
+            assertThat(recorded).contains("16 iam org_tags");
         }
     }
 

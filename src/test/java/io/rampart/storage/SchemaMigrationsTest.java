@@ -79,7 +79,8 @@ class SchemaMigrationsTest {
                             "10 iam",
                             "11 detect",
                             "12 audit",
-                            "13 cluster");
+                            "13 cluster",
+                            "16 iam");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
                             "buckets",
