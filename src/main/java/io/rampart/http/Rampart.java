@@ -737,6 +737,9 @@ public final class Rampart implements AutoCloseable {
             });
             // Every front door records its requests through the same exchanges: one trail, one access log.
             Exchanges exchanges = new Exchanges(trail, accessLog, config.region());
+            // What the console's trail search and restore's cross-check read: every node's records in the trail
+            // directory (all of the cluster's when the nodes share --trail-dir), not only this node's.
+            io.rampart.audit.TrailLayout everyNodesTrail = trailWriter.layout().everyNode();
             // The web console (/_rampart/console/) acts through the same S3 service, IAM API and trail as the port.
             Console console = new Console(new Console.Deps(
                     s3,
@@ -749,8 +752,8 @@ public final class Rampart implements AutoCloseable {
                             io.rampart.console.ConsoleSessions.DEFAULT_ABSOLUTE),
                     exchanges,
                     findingsService,
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window),
-                    trailWriter.layout(),
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), everyNodesTrail, window),
+                    everyNodesTrail,
                     meta,
                     window,
                     metrics,
@@ -759,7 +762,7 @@ public final class Rampart implements AutoCloseable {
                     config.domain()));
             AdminHandler admin = new AdminHandler(
                     verifier,
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window),
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), everyNodesTrail, window),
                     bootstrap.accountId(),
                     findingsService,
                     new AdminPosture(new AdminPosture.Settings(
@@ -772,7 +775,7 @@ public final class Rampart implements AutoCloseable {
                             this::metricsPort,
                             config.monitoring().metricsTokenFile() != null,
                             trailWriter.layout(),
-                            dir.resolve("rampart.db"))));
+                            () -> io.rampart.audit.TrailAnchor.read(db))));
             ServiceEndpoint services = new ServiceEndpoint(
                     new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
