@@ -60,6 +60,14 @@ public final class TrailLayout {
         return new TrailLayout(root, nodeId);
     }
 
+    /**
+     * The same directory as every node's trail, as a reader sees it (trail query, the console's trail search, restore's
+     * cross-check): the files and open segments of each node that writes into it.
+     */
+    public TrailLayout everyNode() {
+        return node == null ? this : new TrailLayout(root, null);
+    }
+
     /** The node this layout is for, empty for a layout that sees every node's files. */
     public java.util.Optional<String> node() {
         return java.util.Optional.ofNullable(node);
@@ -110,6 +118,21 @@ public final class TrailLayout {
                     .sorted()
                     .forEach(out::add);
         }
+        return out;
+    }
+
+    /**
+     * The nodes with log files, digests, segments or state in this directory that this layout sees (a trail from before
+     * node ids is no node here).
+     */
+    public java.util.Set<String> nodesPresent() throws IOException {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String object : logFiles()) out.add(nodeOf(object));
+        for (String object : digestFiles()) out.add(nodeOf(object));
+        for (String n : nodeDirs()) {
+            if (node == null || n.equals(node)) out.add(n);
+        }
+        out.remove("");
         return out;
     }
 

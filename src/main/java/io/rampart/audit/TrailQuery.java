@@ -31,19 +31,9 @@ public record TrailQuery(
         String errorCode,
         String account) {
 
-    public TrailQuery(
-            Instant from,
-            Instant to,
-            String principal,
-            String accessKey,
-            String eventName,
-            String bucket,
-            String errorCode) {
-        this(from, to, principal, accessKey, eventName, bucket, errorCode, null);
-    }
-
+    /** Every record. */
     public static TrailQuery all() {
-        return new TrailQuery(null, null, null, null, null, null, null);
+        return new TrailQuery(null, null, null, null, null, null, null, null);
     }
 
     public boolean matches(JsonNode r) {

@@ -46,6 +46,60 @@ final class TrailCommand implements Runnable {
         }
     }
 
+    /**
+     * Where the trail's record is kept (every node's signing keys and newest digest): the data directory's
+     * {@code rampart.db}, or the cluster's PostgreSQL given with {@code --metadata}.
+     */
+    static final class RecordedIn {
+        @Option(
+                names = "--data-dir",
+                defaultValue = "./rampart-data",
+                description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(
+                names = "--metadata",
+                paramLabel = "URL",
+                defaultValue = "${env:RAMPART_METADATA}",
+                description = "The servers' postgresql://USER[:PASSWORD]@HOST:PORT/DB, where a cluster records its "
+                        + "keys and newest digests (default: rampart.db in --data-dir; env RAMPART_METADATA).")
+        String metadata;
+
+        @Option(
+                names = "--metadata-password-file",
+                paramLabel = "FILE",
+                description = "File holding the PostgreSQL password for --metadata (first line).")
+        Path metadataPasswordFile;
+
+        private boolean postgres() {
+            return metadata != null && !metadata.isBlank() && !metadata.equals("sqlite");
+        }
+
+        /** Every node's keys and heads; empty (after one line on stderr) when they cannot be read. */
+        java.util.Optional<TrailAnchor.Recorded> read() {
+            String where = dataDir.resolve("rampart.db").toString();
+            try {
+                if (!postgres()) return java.util.Optional.of(TrailAnchor.read(dataDir.resolve("rampart.db")));
+                io.rampart.storage.MetadataLocation location = ServerCommand.metadataLocation(
+                        metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
+                where = location.toString();
+                try (io.rampart.storage.Database db = io.rampart.storage.Database.open(location, dataDir)) {
+                    return java.util.Optional.of(TrailAnchor.read(db));
+                }
+            } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
+                System.err.println("rampart: cannot read the trail's record in " + where + ": " + e.getMessage());
+                return java.util.Optional.empty();
+            }
+        }
+
+        /** Where {@link #read} reads, for messages (never with a password). */
+        String where() throws java.io.IOException {
+            return postgres()
+                    ? io.rampart.storage.MetadataLocation.parse(metadata).toString()
+                    : dataDir.resolve("rampart.db").toString();
+        }
+    }
+
     @Command(
             name = "validate",
             mixinStandardHelpOptions = true,
@@ -61,11 +115,8 @@ final class TrailCommand implements Runnable {
                 "one digest chain per node: each is checked against that node's record, and reported per node."
             })
     static final class Validate implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                defaultValue = "./rampart-data",
-                description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @CommandLine.Mixin
+        RecordedIn recordedIn;
 
         @Option(
                 names = "--trail-dir",
@@ -73,20 +124,6 @@ final class TrailCommand implements Runnable {
                 description = "The trail's files: a server's --trail-dir, or a copy of the delivery bucket "
                         + "(default: <data-dir>/trail).")
         Path trailDir;
-
-        @Option(
-                names = "--metadata",
-                paramLabel = "URL",
-                defaultValue = "${env:RAMPART_METADATA}",
-                description = "The servers' postgresql://USER[:PASSWORD]@HOST:PORT/DB, where a cluster records its "
-                        + "keys and newest digests (default: rampart.db in --data-dir; env RAMPART_METADATA).")
-        String metadata;
-
-        @Option(
-                names = "--metadata-password-file",
-                paramLabel = "FILE",
-                description = "File holding the PostgreSQL password for --metadata (first line).")
-        Path metadataPasswordFile;
 
         @Option(
                 names = {"--start-time", "--from"},
@@ -114,28 +151,15 @@ final class TrailCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            TrailLayout layout = trailDir != null ? new TrailLayout(trailDir) : TrailLayout.ofDataDir(dataDir);
+            TrailLayout layout =
+                    trailDir != null ? new TrailLayout(trailDir) : TrailLayout.ofDataDir(recordedIn.dataDir);
             if (!Files.isDirectory(layout.root())) {
                 System.err.println("rampart: no audit trail in " + layout.root());
                 return 2;
             }
-            TrailAnchor.Recorded recorded;
-            String where = dataDir.resolve("rampart.db").toString();
-            try {
-                if (metadata != null && !metadata.isBlank() && !metadata.equals("sqlite")) {
-                    io.rampart.storage.MetadataLocation location = ServerCommand.metadataLocation(
-                            metadata, metadataPasswordFile, System.getenv("RAMPART_METADATA_PASSWORD"));
-                    where = location.toString();
-                    try (io.rampart.storage.Database db = io.rampart.storage.Database.open(location, dataDir)) {
-                        recorded = TrailAnchor.read(db);
-                    }
-                } else {
-                    recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
-                }
-            } catch (java.sql.SQLException | RuntimeException e) {
-                System.err.println("rampart: cannot read the trail's record in " + where + ": " + e.getMessage());
-                return 2;
-            }
+            java.util.Optional<TrailAnchor.Recorded> read = recordedIn.read();
+            if (read.isEmpty()) return 2;
+            TrailAnchor.Recorded recorded = read.get();
             List<java.security.PublicKey> pinned = new java.util.ArrayList<>();
             for (Path p : publicKeys) {
                 try {
@@ -150,7 +174,7 @@ final class TrailCommand implements Runnable {
                     && !layout.digestFiles().isEmpty()) {
                 System.err.println(
                         "rampart: no trusted trail public key: give --public-key FILE, or --data-dir with the "
-                                + "server's database (rampart.db)");
+                                + "server's database (rampart.db), or the cluster's --metadata");
                 return 2;
             }
             TrailValidator.Trust trust = pinned.isEmpty()
@@ -241,23 +265,26 @@ final class TrailCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Print the trail's signing public keys (PEM) from the server's database, to keep a copy off the machine",
-                "for 'trail validate --public-key'. Current key last."
+                "for 'trail validate --public-key': every node's, node by node, each node's current key last."
             })
     static final class PublicKeys implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                defaultValue = "./rampart-data",
-                description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @CommandLine.Mixin
+        RecordedIn recordedIn;
 
         @Override
         public Integer call() throws Exception {
-            TrailAnchor.Recorded recorded = TrailAnchor.read(dataDir.resolve("rampart.db"));
+            java.util.Optional<TrailAnchor.Recorded> read = recordedIn.read();
+            if (read.isEmpty()) return 2;
+            TrailAnchor.Recorded recorded = read.get();
             if (recorded.keys().isEmpty()) {
-                System.err.println("rampart: no trail signing key recorded in " + dataDir.resolve("rampart.db"));
+                System.err.println("rampart: no trail signing key recorded in " + recordedIn.where());
                 return 2;
             }
-            for (TrailAnchor.KeyRecord k : recorded.keys()) {
+            // Keys come oldest first; grouped by node (stable), each node's current key stays last.
+            List<TrailAnchor.KeyRecord> byNode = recorded.keys().stream()
+                    .sorted(java.util.Comparator.comparing(TrailAnchor.KeyRecord::node))
+                    .toList();
+            for (TrailAnchor.KeyRecord k : byNode) {
                 System.out.println("# fingerprint " + k.fingerprint() + ", node "
                         + (k.node().isEmpty() ? "(before node ids)" : k.node()) + ", "
                         + k.status().name().toLowerCase(java.util.Locale.ROOT)

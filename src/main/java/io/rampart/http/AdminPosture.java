@@ -11,7 +11,6 @@ import io.rampart.audit.TrailValidator;
 import io.rampart.s3.S3ErrorCode;
 import io.rampart.s3.S3Exception;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,6 +25,11 @@ import java.util.function.Supplier;
  * {@code GET /_rampart/admin/posture} (recovery window, detector and automatic response, trail validation over the
  * last day, metrics endpoint) and {@code GET /_rampart/admin/trail/writes?bucket=B[&sse=SSE_C]} (who wrote each object
  * version, from the audit trail).
+ *
+ * <p>On several nodes both read every node's trail in the trail directory: the validation checks each node's chain
+ * against that node's keys and newest digest in the database when other nodes write into this node's directory (a
+ * shared {@code --trail-dir}); a node with a directory of its own checks its own chain and lists the other nodes the
+ * database knows as {@code elsewhere} (their chains are checked where their files are).
  */
 final class AdminPosture {
     /** Write events that create an object version, as the trail names them. */
@@ -46,7 +50,7 @@ final class AdminPosture {
             Supplier<Optional<Integer>> metricsPort,
             boolean metricsToken,
             TrailLayout trail,
-            Path database) {}
+            Supplier<TrailAnchor.Recorded> recorded) {}
 
     private final Settings settings;
 
@@ -92,46 +96,65 @@ final class AdminPosture {
         port.ifPresent(p -> metrics.put("port", p));
         ObjectNode trail = root.putObject("trail");
         Instant now = Instant.now();
-        try {
-            TrailAnchor.Recorded recorded = TrailAnchor.read(settings.database());
-            // Not before the trail began (its first signing key): a server younger than a day has no missing hours
-            // before it.
-            Instant began = recorded.keys().stream()
-                    .map(TrailAnchor.KeyRecord::validFrom)
-                    .filter(t -> !t.equals(Instant.EPOCH))
-                    .min(Instant::compareTo)
-                    .orElse(Instant.EPOCH);
-            Instant from = now.minus(VALIDATED).isAfter(began) ? now.minus(VALIDATED) : began;
-            TrailValidator.Report r =
-                    new TrailValidator(settings.trail(), TrailValidator.Trust.recorded(recorded)).validate(from, now);
-            trail.put("valid", r.clean())
-                    .put("from", r.from().toString())
-                    .put("to", r.to().toString())
-                    .put(
-                            "digestFiles",
-                            r.results().stream()
-                                    .filter(x -> x.kind().equals("digest"))
-                                    .count())
-                    .put(
-                            "logFiles",
-                            r.results().stream()
-                                    .filter(x -> x.kind().equals("log"))
-                                    .count());
-            trail.put(
-                    "problemCount",
-                    r.results().stream().filter(x -> x.status().problem()).count());
-            ArrayNode problems = trail.putArray("problems");
-            r.results().stream()
-                    .filter(x -> x.status().problem())
-                    .limit(5)
-                    .forEach(x -> problems.addObject()
-                            .put("type", x.kind())
-                            .put("file", x.file())
-                            .put("status", x.status().label())
-                            .put("detail", x.detail()));
-        } catch (java.sql.SQLException e) {
-            throw new IOException("cannot read the trail's record: " + e.getMessage(), e);
+        TrailLayout own = settings.trail();
+        String node = own.node().orElse("");
+        Set<String> others = new java.util.TreeSet<>(own.everyNode().nodesPresent());
+        others.remove(node);
+        // Other nodes' files here: a shared directory, so every node's chain is checked (one whose files all went
+        // missing still has its head in the database). Else this node's own, and the rest are checked elsewhere.
+        TrailLayout checked = others.isEmpty() ? own : own.everyNode();
+        TrailAnchor.Recorded recorded = settings.recorded().get();
+        // Not before the trail began (its first signing key): a server younger than a day has no missing hours
+        // before it.
+        Instant began = recorded.keys().stream()
+                .map(TrailAnchor.KeyRecord::validFrom)
+                .filter(t -> !t.equals(Instant.EPOCH))
+                .min(Instant::compareTo)
+                .orElse(Instant.EPOCH);
+        Instant from = now.minus(VALIDATED).isAfter(began) ? now.minus(VALIDATED) : began;
+        TrailValidator.Report r =
+                new TrailValidator(checked, TrailValidator.Trust.recorded(recorded)).validate(from, now);
+        trail.put("valid", r.clean())
+                .put("from", r.from().toString())
+                .put("to", r.to().toString())
+                .put(
+                        "digestFiles",
+                        r.results().stream()
+                                .filter(x -> x.kind().equals("digest"))
+                                .count())
+                .put(
+                        "logFiles",
+                        r.results().stream().filter(x -> x.kind().equals("log")).count());
+        trail.put(
+                "problemCount",
+                r.results().stream().filter(x -> x.status().problem()).count());
+        // The nodes whose chains were checked (with or without a file in the range), and those checked elsewhere.
+        Set<String> chains = new java.util.TreeSet<>(r.nodes());
+        chains.add(node);
+        if (!others.isEmpty()) {
+            chains.addAll(others);
+            chains.addAll(recorded.heads().keySet());
         }
+        chains.remove("");
+        ArrayNode nodes = trail.putArray("nodes");
+        for (String n : chains) {
+            long problems = r.of(n).stream().filter(x -> x.status().problem()).count();
+            nodes.addObject().put("node", n).put("valid", problems == 0).put("problemCount", problems);
+        }
+        ArrayNode elsewhere = trail.putArray("elsewhere");
+        recorded.heads().keySet().stream()
+                .filter(n -> !n.isEmpty() && !chains.contains(n))
+                .forEach(elsewhere::add);
+        ArrayNode problems = trail.putArray("problems");
+        r.results().stream()
+                .filter(x -> x.status().problem())
+                .limit(5)
+                .forEach(x -> problems.addObject()
+                        .put("node", x.node())
+                        .put("type", x.kind())
+                        .put("file", x.file())
+                        .put("status", x.status().label())
+                        .put("detail", x.detail()));
         return root;
     }
 
@@ -141,7 +164,8 @@ final class AdminPosture {
         ArrayNode list = root.putArray("writes");
         int n = 0;
         boolean truncated = false;
-        for (JsonNode r : new TrailQuery(null, null, null, null, null, bucket, null).run(settings.trail())) {
+        for (JsonNode r : new TrailQuery(null, null, null, null, null, bucket, null, null)
+                .run(settings.trail().everyNode())) {
             if (!OBJECT_WRITES.contains(r.path("eventName").asText()) || r.hasNonNull("errorCode")) continue;
             if (sse != null
                     && !sse.equals(

@@ -831,7 +831,7 @@ final class Console extends Handler.Wrapper {
         java.util.Set<String> evidence = new java.util.HashSet<>(f.evidence());
         if (!evidence.isEmpty()) {
             TrailQuery tq = new TrailQuery(
-                    f.firstTime().minusSeconds(1), f.lastTime().plusSeconds(1), null, null, null, null, null);
+                    f.firstTime().minusSeconds(1), f.lastTime().plusSeconds(1), null, null, null, null, null, null);
             for (JsonNode r : tq.run(d.trailLayout())) {
                 if (evidence.contains(r.path("eventID").asText())) timeline.add(event(r));
             }
@@ -1102,6 +1102,7 @@ final class Console extends Handler.Wrapper {
                     emptyToNull(q.get("accessKey")),
                     emptyToNull(q.get("eventName")),
                     emptyToNull(q.get("bucket")),
+                    null,
                     null);
         } catch (IllegalArgumentException e) {
             throw new Refused(400, "Bad time: " + e.getMessage());

@@ -392,6 +392,10 @@ public final class Rampart implements AutoCloseable {
 
     private io.rampart.s3.PeriodicWorker clusterCaches;
     private io.rampart.s3.PeriodicWorker adminDrain;
+    /** On a shared database: this process's claim on its node id, and the worker that renews it. */
+    private io.rampart.storage.NodeClaim nodeClaim;
+
+    private io.rampart.s3.PeriodicWorker nodeClaimRenewal;
 
     private Rampart(Config config, DetectorSettings detection) throws Exception {
         this.config = config;
@@ -419,6 +423,19 @@ public final class Rampart implements AutoCloseable {
         AuditTrail openedTrail = null;
         WebhookSender openedSender = null;
         try {
+            io.rampart.storage.NodeId nodeId = io.rampart.storage.NodeId.resolve(dir, config.nodeId());
+            log.info("node id {}: this node's trail files and digest chain carry it", nodeId);
+            // This process's name in leases and queue claims (unique per run).
+            String node = io.rampart.storage.Leases.runName();
+            if (db.shared()) {
+                // Before anything acts as this node: no other live process may run with its id (NodeClaim).
+                this.nodeClaim = io.rampart.storage.NodeClaim.take(
+                        db, nodeId, dir, node, io.rampart.storage.NodeClaim.LENGTH, Clock.systemUTC());
+                Duration renewal = io.rampart.storage.NodeClaim.LENGTH.dividedBy(3);
+                this.nodeClaimRenewal = new io.rampart.s3.PeriodicWorker(
+                        "rampart-node-claim", "node id claim renewal", renewal, renewal, nodeClaim::renew);
+                nodeClaimRenewal.start();
+            }
             this.meta = new SqliteMetadataStore(db, blobs::delete);
             io.rampart.storage.RecoveryWindow window = meta.recoveryWindow();
             window.holding(config.recovery().enabled());
@@ -500,8 +517,6 @@ public final class Rampart implements AutoCloseable {
                     kms::maintenancePass);
             // Replication: versions its rules select are queued in their own write transaction (through the replicating
             // store); the worker writes replicas through the plain store, so they are not queued again.
-            // This process's name in leases and queue claims (unique per run).
-            String node = io.rampart.storage.Leases.runName();
             io.rampart.storage.Leases leases =
                     db.shared() ? new io.rampart.storage.Leases(db, node, Clock.systemUTC()) : null;
             this.replication = new ReplicationWorker(
@@ -541,8 +556,6 @@ public final class Rampart implements AutoCloseable {
                             : TlsMaterial.fromPem(
                                     config.tls().certFile(), config.tls().keyFile());
             TrailTiming timing = config.trail();
-            io.rampart.storage.NodeId nodeId = io.rampart.storage.NodeId.resolve(dir, config.nodeId());
-            log.info("node id {}: this node's trail files and digest chain carry it", nodeId);
             TrailWriter.Options trailOptions = TrailWriter.Options.defaults(bootstrap.accountId(), config.region())
                     .withNode(nodeId.value())
                     .withRotation(timing.rotateEvery(), timing.rotateBytes())
@@ -724,6 +737,9 @@ public final class Rampart implements AutoCloseable {
             });
             // Every front door records its requests through the same exchanges: one trail, one access log.
             Exchanges exchanges = new Exchanges(trail, accessLog, config.region());
+            // What the console's trail search and restore's cross-check read: every node's records in the trail
+            // directory (all of the cluster's when the nodes share --trail-dir), not only this node's.
+            io.rampart.audit.TrailLayout everyNodesTrail = trailWriter.layout().everyNode();
             // The web console (/_rampart/console/) acts through the same S3 service, IAM API and trail as the port.
             Console console = new Console(new Console.Deps(
                     s3,
@@ -736,8 +752,8 @@ public final class Rampart implements AutoCloseable {
                             io.rampart.console.ConsoleSessions.DEFAULT_ABSOLUTE),
                     exchanges,
                     findingsService,
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window),
-                    trailWriter.layout(),
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), everyNodesTrail, window),
+                    everyNodesTrail,
                     meta,
                     window,
                     metrics,
@@ -746,7 +762,7 @@ public final class Rampart implements AutoCloseable {
                     config.domain()));
             AdminHandler admin = new AdminHandler(
                     verifier,
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), trailWriter.layout(), window),
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), everyNodesTrail, window),
                     bootstrap.accountId(),
                     findingsService,
                     new AdminPosture(new AdminPosture.Settings(
@@ -759,7 +775,7 @@ public final class Rampart implements AutoCloseable {
                             this::metricsPort,
                             config.monitoring().metricsTokenFile() != null,
                             trailWriter.layout(),
-                            dir.resolve("rampart.db"))));
+                            () -> io.rampart.audit.TrailAnchor.read(db))));
             ServiceEndpoint services = new ServiceEndpoint(
                     new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
@@ -787,6 +803,8 @@ public final class Rampart implements AutoCloseable {
             if (clusterCaches != null) clusterCaches.close();
             if (openedTrail != null) openedTrail.close();
             if (openedSender != null) openedSender.close();
+            if (nodeClaimRenewal != null) nodeClaimRenewal.close();
+            if (nodeClaim != null) nodeClaim.close();
             db.close();
             blobs.close();
             throw e;
@@ -1076,6 +1094,9 @@ public final class Rampart implements AutoCloseable {
         // After the trail's final digest, so that it is copied too (when the destination is reachable).
         if (trailDelivery != null) trailDelivery.closeAfterFinalPass();
         if (trailDestination != null) trailDestination.close();
+        // Given up after the node's last trail write: a successor with this id starts at once.
+        if (nodeClaimRenewal != null) nodeClaimRenewal.close();
+        if (nodeClaim != null) nodeClaim.close();
         metrics.close();
         meta.close();
         blobs.close();

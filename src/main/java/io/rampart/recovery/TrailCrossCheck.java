@@ -50,6 +50,7 @@ public final class TrailCrossCheck {
                 undo.accessKeyId(),
                 null,
                 request.bucket(),
+                null,
                 null);
         long writes = 0;
         Set<String> trailKeys = new TreeSet<>();

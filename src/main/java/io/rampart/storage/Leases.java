@@ -78,6 +78,41 @@ public final class Leases {
         });
     }
 
+    /** Who holds a lease and until when (this node's clock or another's: expired or not). */
+    public record Held(String holder, long expires) {}
+
+    /** The lease {@code name} as recorded, whether it has expired or not; empty when nobody holds it. */
+    public java.util.Optional<Held> held(String name) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT holder, expires FROM leases WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? java.util.Optional.of(new Held(rs.getString(1), rs.getLong(2)))
+                            : java.util.Optional.<Held>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Takes the lease {@code name} for {@code length} from {@code previous} before it expires, for a caller that knows
+     * that holder is gone; false when the lease no longer names {@code previous} (renewed by it, or taken by another).
+     */
+    public boolean takeOver(String name, Duration length, Held previous) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE leases SET holder = ?, expires = ? WHERE name = ? AND holder = ? AND expires = ?")) {
+                ps.setString(1, holder);
+                ps.setLong(2, clock.millis() + length.toMillis());
+                ps.setString(3, name);
+                ps.setString(4, previous.holder());
+                ps.setLong(5, previous.expires());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Gives the lease up if this node holds it, so another node may take it at its next pass. */
     public void release(String name) {
         db.write(c -> {

@@ -261,7 +261,8 @@ class AccessControlTest {
         // it.
         java.util.List<com.fasterxml.jackson.databind.JsonNode> records;
         try {
-            records = new io.rampart.audit.TrailQuery(null, null, null, key.accessKeyId(), "AssumeRole", null, null)
+            records = new io.rampart.audit.TrailQuery(
+                            null, null, null, key.accessKeyId(), "AssumeRole", null, null, null)
                     .run(io.rampart.audit.TrailLayout.ofDataDir(server.dataDir()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -53,23 +53,7 @@ final class ChildServer {
 
     /** The same, with more server options, collecting every line the server prints (stdout and stderr) in {@code output}. */
     static Process start(Path dataDir, int port, List<String> output, String... options) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.rampart.cli.Main",
-                "server",
-                "--data-dir",
-                dataDir.toString(),
-                "--port",
-                Integer.toString(port)));
-        command.addAll(List.of(options));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
-        pb.environment().put("RAMPART_ROOT_SECRET_KEY", RampartServer.SECRET_KEY);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
+        Process p = command(dataDir, port, options).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String line;
@@ -90,6 +74,49 @@ final class ChildServer {
         drain.setDaemon(true);
         drain.start();
         return p;
+    }
+
+    /** How a server that was to refuse to start ended: its exit status and everything it printed. */
+    record Exited(int status, String output) {}
+
+    /** Runs {@code rampart server} that is expected to refuse to start, until it exits (at most 90 s). */
+    static Exited startRefused(Path dataDir, int port, String... options) throws Exception {
+        Process p = command(dataDir, port, options).start();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Thread drain = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                p.getInputStream().transferTo(out);
+            } catch (java.io.IOException ignored) {
+                // process ended
+            }
+        });
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the server did not exit; it printed:\n" + out.toString(StandardCharsets.UTF_8));
+        }
+        drain.join(10_000);
+        return new Exited(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static ProcessBuilder command(Path dataDir, int port, String... options) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.rampart.cli.Main",
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--port",
+                Integer.toString(port)));
+        command.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("RAMPART_ROOT_ACCESS_KEY", RampartServer.ACCESS_KEY);
+        pb.environment().put("RAMPART_ROOT_SECRET_KEY", RampartServer.SECRET_KEY);
+        pb.redirectErrorStream(true);
+        return pb;
     }
 
     /** An SDK client for the child server, with a bounded call time so a killed server cannot hang a test. */

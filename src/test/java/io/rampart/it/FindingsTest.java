@@ -190,7 +190,8 @@ class FindingsTest {
         TrailLayout layout = TrailLayout.ofDataDir(server.dataDir());
         List<JsonNode> trail = Await.value("the finding in the trail", () -> {
             try {
-                List<JsonNode> rs = new TrailQuery(null, null, null, null, "DetectorFinding", null, null).run(layout);
+                List<JsonNode> rs =
+                        new TrailQuery(null, null, null, null, "DetectorFinding", null, null, null).run(layout);
                 return rs.stream()
                                 .anyMatch(r -> f.id().equals(r.path("serviceEventDetails")
                                         .path("id")
@@ -202,7 +203,7 @@ class FindingsTest {
             }
         });
         assertThat(trail).isNotEmpty();
-        assertThat(new TrailQuery(null, null, null, null, "DetectorResponse", null, null).run(layout))
+        assertThat(new TrailQuery(null, null, null, null, "DetectorResponse", null, null, null).run(layout))
                 .anySatisfy(r -> assertThat(
                                 r.path("serviceEventDetails").path("action").asText())
                         .isEqualTo("deactivate-key"));

@@ -87,7 +87,7 @@ class TrailITCrashTest {
         restarted.destroy();
         assertThat(restarted.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        List<JsonNode> puts = new TrailQuery(null, null, null, null, "PutObject", "audited", null)
+        List<JsonNode> puts = new TrailQuery(null, null, null, null, "PutObject", "audited", null, null)
                 .run(TrailLayout.ofDataDir(dataDir));
         Set<String> recorded = puts.stream()
                 .filter(r -> !r.has("errorCode"))

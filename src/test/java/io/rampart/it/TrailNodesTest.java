@@ -172,6 +172,153 @@ class TrailNodesTest {
     }
 
     @Test
+    void theConsoleRestoreAndPostureOfOneNodeReadEveryNodesTrailAndPublicKeyListsEveryNodesKeys() throws Exception {
+        MetadataLocation.Postgres db = TestPostgres.freshDatabase();
+        Path trail = Files.createDirectories(shared.resolve("trail"));
+        io.rampart.storage.BlobLocation blobs = io.rampart.storage.BlobLocation.parse(
+                Files.createDirectories(shared.resolve("blobs")).toString(), java.util.Map.of());
+        String masterKey = randomMasterKey();
+        try (RampartServer a = RampartServer.start(c -> c.metadata(db)
+                        .blobs(blobs)
+                        .masterKey(masterKey)
+                        .trailDir(trail)
+                        .nodeId("node-a"));
+                S3Client s3a = a.s3()) {
+            RampartServer b = RampartServer.start(c -> c.metadata(db)
+                    .blobs(blobs)
+                    .masterKey(masterKey)
+                    .trailDir(trail)
+                    .nodeId("node-b"));
+            java.time.Instant since;
+            io.rampart.iam.AccessKey mallory;
+            try {
+                Buckets.versioned(s3a, "shared");
+                s3a.putObject(r -> r.bucket("shared").key("doc"), RequestBody.fromString("original"));
+                since = java.time.Instant.now();
+                mallory = a.userWithS3FullAccess("mallory");
+                // The write to undo goes through node B: only B's trail records it.
+                try (S3Client evil = b.s3(mallory.accessKeyId(), mallory.secretKey())) {
+                    evil.putObject(r -> r.bucket("shared").key("doc"), RequestBody.fromString("ransomed"));
+                }
+
+                // The console of node A finds it in its trail search.
+                ConsoleHttp console = new ConsoleHttp(a.endpoint());
+                assertThat(console.signIn(RampartServer.ACCESS_KEY, RampartServer.SECRET_KEY)
+                                .statusCode())
+                        .isEqualTo(303);
+                var export = console.get("/trail/export?bucket=shared&key=doc&eventName=PutObject");
+                assertThat(export.statusCode()).isEqualTo(200);
+                assertThat(new ObjectMapper().readTree(export.body()).path("Records"))
+                        .extracting(
+                                r -> r.path("userIdentity").path("accessKeyId").asText())
+                        .contains(mallory.accessKeyId(), RampartServer.ACCESS_KEY);
+
+                // A restore through node A cross-checks its plan with that record.
+                Run plan = cli(
+                        "restore",
+                        "--endpoint",
+                        a.endpoint().toString(),
+                        "--access-key",
+                        RampartServer.ACCESS_KEY,
+                        "--secret-key",
+                        RampartServer.SECRET_KEY,
+                        "--bucket",
+                        "shared",
+                        "--undo-access-key",
+                        mallory.accessKeyId(),
+                        "--since",
+                        since.toString(),
+                        "--json");
+                assertThat(plan.exit()).as(plan.out()).isZero();
+                JsonNode summary = new ObjectMapper()
+                        .readTree(plan.out().strip().lines().reduce((x, y) -> y).orElseThrow())
+                        .path("summary");
+                assertThat(summary.path("trail").path("writes").asLong())
+                        .as(plan.out())
+                        .isEqualTo(1);
+                assertThat(summary.path("trail").path("confirmed").asLong())
+                        .as(plan.out())
+                        .isEqualTo(1);
+            } finally {
+                b.close(); // a clean stop: B's final digest signs its files
+            }
+
+            // The posture of node A validates node B's chain too, and flags a change to one of B's log files.
+            RawS3 raw = new RawS3(a);
+            JsonNode before = posture(raw);
+            assertThat(before.path("valid").asBoolean()).as(before.toString()).isTrue();
+            assertThat(before.path("nodes"))
+                    .extracting(n -> n.path("node").asText())
+                    .contains("node-a", "node-b");
+            assertThat(before.path("elsewhere")).as(before.toString()).isEmpty();
+            TrailLayout layout = new TrailLayout(trail);
+            String bLog = layout.logFiles().stream()
+                    .filter(o -> TrailLayout.nodeOf(o).equals("node-b"))
+                    .findFirst()
+                    .orElseThrow();
+            rewrite(trail.resolve(bLog), "\"eventVersion\"", "\"eventVersioN\"");
+            JsonNode after = posture(raw);
+            assertThat(after.path("valid").asBoolean()).as(after.toString()).isFalse();
+            assertThat(after.path("problems"))
+                    .extracting(p -> p.path("node").asText() + " "
+                            + p.path("status").asText() + " " + p.path("file").asText())
+                    .contains("node-b modified " + bLog);
+            assertThat(after.path("nodes"))
+                    .filteredOn(n -> n.path("node").asText().equals("node-a"))
+                    .extracting(n -> n.path("valid").asBoolean())
+                    .containsExactly(true);
+        }
+
+        // Every node's signing key, from the cluster's database.
+        Run keys = cli("trail", "public-key", "--metadata", db.toString());
+        assertThat(keys.exit()).as(keys.out()).isZero();
+        assertThat(keys.out()).contains(", node node-a, current").contains(", node node-b, current");
+        assertThat(keys.out().split("-----BEGIN PUBLIC KEY-----", -1)).hasSize(3);
+    }
+
+    @Test
+    void aNodeWithItsOwnTrailDirectoryChecksItsOwnChainAndNamesTheOthersAsElsewhere() throws Exception {
+        MetadataLocation.Postgres db = TestPostgres.freshDatabase();
+        io.rampart.storage.BlobLocation blobs = io.rampart.storage.BlobLocation.parse(
+                Files.createDirectories(shared.resolve("blobs")).toString(), java.util.Map.of());
+        String masterKey = randomMasterKey();
+        try (RampartServer a = RampartServer.start(
+                c -> c.metadata(db).blobs(blobs).masterKey(masterKey).nodeId("own-a"))) {
+            try (RampartServer b = RampartServer.start(c ->
+                            c.metadata(db).blobs(blobs).masterKey(masterKey).nodeId("own-b"));
+                    S3Client s3b = b.s3()) {
+                s3b.createBucket(r -> r.bucket("on-b"));
+            }
+            JsonNode posture = posture(new RawS3(a));
+            assertThat(posture.path("valid").asBoolean()).as(posture.toString()).isTrue();
+            assertThat(posture.path("nodes"))
+                    .extracting(n -> n.path("node").asText())
+                    .containsExactly("own-a");
+            assertThat(posture.path("elsewhere")).extracting(JsonNode::asText).containsExactly("own-b");
+        }
+    }
+
+    /** The trail part of the admin API's posture. */
+    private static JsonNode posture(RawS3 raw) throws Exception {
+        RawS3.Reply reply = raw.signed("GET", "/_rampart/admin/posture", java.util.Map.of(), new byte[0]);
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        return new ObjectMapper().readTree(reply.text()).path("trail");
+    }
+
+    /** Rewrites a gzip file with one string replaced, as someone editing the trail would. */
+    private static void rewrite(Path file, String from, String to) throws Exception {
+        String text;
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String changed = text.replace(from, to);
+        assertThat(changed).as(text).isNotEqualTo(text);
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(changed.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void aSingleServersTrailFromBeforeNodeIdsContinuesAsItsNodesChain(@TempDir Path dataDir) throws Exception {
         String masterKey = randomMasterKey();
         Rampart.Config config = Rampart.Config.builder(dataDir)

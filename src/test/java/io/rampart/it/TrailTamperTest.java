@@ -160,7 +160,7 @@ class TrailTamperTest {
             assertThat(s3.getObjectAsBytes(b -> b.bucket("audited").key("c")).asUtf8String())
                     .isEqualTo("c");
         }
-        assertThat(new TrailQuery(null, null, null, null, "TrailIntegrityBreak", null, null).run(layout))
+        assertThat(new TrailQuery(null, null, null, null, "TrailIntegrityBreak", null, null, null).run(layout))
                 .hasSize(1);
         Run afterBreak = cli("trail", "validate", "--data-dir", dataDir.toString(), "--public-key", pinned.toString());
         assertThat(afterBreak.exit()).as(afterBreak.out()).isEqualTo(1);

@@ -66,4 +66,29 @@ class LeasesTest {
                     .isFalse();
         }
     }
+
+    @Test
+    void aLeaseIsTakenOverBeforeItExpiresOnlyFromTheHolderAsSeenNotRenewedSince() throws Exception {
+        try (Database db = Database.open(TestPostgres.freshDatabase(), Path.of("unused"))) {
+            Leases a = new Leases(db, "node-a", clock);
+            Leases b = new Leases(db, "node-b", clock);
+            Duration length = Duration.ofSeconds(15);
+            assertThat(b.held("node-id:x")).isEmpty();
+            assertThat(a.hold("node-id:x", length)).isTrue();
+            Leases.Held seen = b.held("node-id:x").orElseThrow();
+            assertThat(seen).isEqualTo(new Leases.Held("node-a", now.get() + 15_000));
+            now.addAndGet(1_000);
+            assertThat(a.hold("node-id:x", length)).as("A renews").isTrue();
+            assertThat(b.takeOver("node-id:x", length, seen))
+                    .as("renewed since it was seen")
+                    .isFalse();
+            assertThat(b.held("node-id:x").orElseThrow().holder()).isEqualTo("node-a");
+            Leases.Held renewed = b.held("node-id:x").orElseThrow();
+            assertThat(b.takeOver("node-id:x", length, renewed))
+                    .as("as seen: taken before it expires")
+                    .isTrue();
+            assertThat(a.held("node-id:x").orElseThrow()).isEqualTo(new Leases.Held("node-b", now.get() + 15_000));
+            assertThat(a.hold("node-id:x", length)).as("A lost it").isFalse();
+        }
+    }
 }
