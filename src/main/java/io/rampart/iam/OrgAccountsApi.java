@@ -34,12 +34,8 @@ final class OrgAccountsApi {
         List<String> full = new ArrayList<>(2);
         if (i.scpEnabled()) full.add(Organization.FULL_AWS_ACCESS);
         if (i.rcpEnabled()) full.add(Organization.RCP_FULL_AWS_ACCESS);
-        OrgAccounts.CreateStatus s = accounts.create(
-                i,
-                text(in, "AccountName", true),
-                text(in, "Email", true),
-                Optional.ofNullable(text(in, "RoleName", false)),
-                full);
+        OrgAccounts.CreateStatus s =
+                accounts.create(i, required(in, "AccountName"), required(in, "Email"), optional(in, "RoleName"), full);
         // New accounts are attached the enabled types' defaults: compiled guardrails must see them.
         org.changed();
         status(out.putObject("CreateAccountStatus"), s);
@@ -47,7 +43,7 @@ final class OrgAccountsApi {
 
     void describeCreateAccountStatus(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
         authorize.accept(c, "organizations:DescribeCreateAccountStatus");
-        String id = text(in, "CreateAccountRequestId", true);
+        String id = required(in, "CreateAccountRequestId");
         org.require();
         if (!id.matches("car-[a-z0-9]{8,32}")) {
             throw new IamException(
@@ -87,14 +83,14 @@ final class OrgAccountsApi {
 
     void describeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
         authorize.accept(c, "organizations:DescribeAccount");
-        String id = accountId(text(in, "AccountId", true));
+        String id = accountId(required(in, "AccountId"));
         Organization.Info i = org.require();
         account(out.putObject("Account"), accounts.require(i, id), i);
     }
 
     void closeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
         authorize.accept(c, "organizations:CloseAccount");
-        String id = accountId(text(in, "AccountId", true));
+        String id = accountId(required(in, "AccountId"));
         accounts.close(org.require(), id);
     }
 
@@ -123,10 +119,10 @@ final class OrgAccountsApi {
             max = m.asInt();
         }
         int from = 0;
-        String token = text(in, "NextToken", false);
-        if (token != null) {
+        Optional<String> token = optional(in, "NextToken");
+        if (token.isPresent()) {
             try {
-                from = Integer.parseInt(new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
+                from = Integer.parseInt(new String(Base64.getDecoder().decode(token.get()), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 from = -1;
             }
@@ -171,12 +167,16 @@ final class OrgAccountsApi {
         return t.toEpochMilli() / 1000.0;
     }
 
-    private static String text(JsonNode in, String field, boolean required) {
+    /** The field's text; refused when it is absent or empty. */
+    private static String required(JsonNode in, String field) {
+        return optional(in, field)
+                .orElseThrow(() -> new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + "."));
+    }
+
+    /** The field's text; empty when it is absent or empty. */
+    private static Optional<String> optional(JsonNode in, String field) {
         JsonNode v = in.get(field);
-        if (v == null || v.isNull() || v.asText().isEmpty()) {
-            if (required) throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + ".");
-            return null;
-        }
-        return v.asText();
+        if (v == null || v.isNull() || v.asText().isEmpty()) return Optional.empty();
+        return Optional.of(v.asText());
     }
 }
