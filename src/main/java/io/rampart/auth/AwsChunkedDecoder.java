@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Removes aws-chunked framing ("hex-size[;chunk-signature=sig]\r\n data \r\n" ... final size 0, then an
@@ -29,7 +30,7 @@ final class AwsChunkedDecoder extends InputStream {
     }
 
     private final InputStream in;
-    private final ChunkSignatureChain chain;
+    private final @Nullable ChunkSignatureChain chain;
     private final boolean trailerExpected;
     private final byte[] buf = new byte[BUFFER];
     private final byte[] line = new byte[MAX_LINE];
@@ -39,13 +40,13 @@ final class AwsChunkedDecoder extends InputStream {
     private int limit;
     private State state = State.HEADER;
     private long remaining;
-    private String chunkSignature;
+    private @Nullable String chunkSignature;
 
     /**
      * @param chain           the signature chain for signed streams, null when chunks are unsigned
      * @param trailerExpected whether a trailer section follows the final chunk
      */
-    AwsChunkedDecoder(InputStream in, ChunkSignatureChain chain, boolean trailerExpected) {
+    AwsChunkedDecoder(InputStream in, @Nullable ChunkSignatureChain chain, boolean trailerExpected) {
         this.in = Objects.requireNonNull(in);
         this.chain = chain;
         this.trailerExpected = trailerExpected;
@@ -167,7 +168,8 @@ final class AwsChunkedDecoder extends InputStream {
     }
 
     private void verifyChunkSignature() throws BodyVerificationException {
-        if (chain != null && !chain.verifyChunk(chunkSignature)) {
+        // A signed stream's chunk header always carries its signature (readChunkHeader refuses one without).
+        if (chain != null && (chunkSignature == null || !chain.verifyChunk(chunkSignature))) {
             throw new BodyVerificationException(
                     AuthError.SIGNATURE_DOES_NOT_MATCH,
                     "The request signature we calculated does not match the signature you provided. "

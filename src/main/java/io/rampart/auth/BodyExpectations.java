@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the request headers promise about the body: its length, Content-MD5, and the one additional checksum
@@ -17,10 +18,10 @@ import java.util.Map;
  */
 record BodyExpectations(
         long length,
-        byte[] md5,
-        ChecksumAlgorithm checksumAlgorithm,
-        String checksumValue,
-        ChecksumAlgorithm requested) {
+        byte @Nullable [] md5,
+        @Nullable ChecksumAlgorithm checksumAlgorithm,
+        @Nullable String checksumValue,
+        @Nullable ChecksumAlgorithm requested) {
 
     static final String CHECKSUM_PREFIX = "x-amz-checksum-";
 
@@ -111,7 +112,8 @@ record BodyExpectations(
         return decoded != null && decoded.length == algorithm.length();
     }
 
-    static byte[] decodeBase64(String value) {
+    /** Null when {@code value} is not base64. */
+    static byte @Nullable [] decodeBase64(String value) {
         try {
             return Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {

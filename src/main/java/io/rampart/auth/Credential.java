@@ -2,6 +2,7 @@ package io.rampart.auth;
 
 import io.rampart.iam.Principal;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A signing secret as the credential store holds it.
@@ -11,8 +12,12 @@ import java.util.Objects;
  * @param expiration   when temporary credentials stop working (null for long-lived keys)
  */
 public record Credential(
-        String accessKeyId, String secretKey, String sessionToken, Principal principal, java.time.Instant expiration) {
-    public Credential(String accessKeyId, String secretKey, String sessionToken, Principal principal) {
+        String accessKeyId,
+        String secretKey,
+        @Nullable String sessionToken,
+        Principal principal,
+        java.time.@Nullable Instant expiration) {
+    public Credential(String accessKeyId, String secretKey, @Nullable String sessionToken, Principal principal) {
         this(accessKeyId, secretKey, sessionToken, principal, null);
     }
 

@@ -1,5 +1,7 @@
 package io.rampart.auth;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The scope a signature was made for: "date/region/service/aws4_request" under one access key.
  *
@@ -18,7 +20,7 @@ record CredentialScope(String accessKeyId, String date, String region, String se
      * Parses "AKID/yyyyMMdd/region/service/aws4_request"; returns null when it has any other shape so each
      * caller can raise its own error code (header vs. query authentication differ).
      */
-    static CredentialScope parse(String credential) {
+    static @Nullable CredentialScope parse(String credential) {
         String[] parts = credential.split("/", -1);
         if (parts.length != 5
                 || parts[0].isEmpty()

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** A raw query string split into parameters, and its SigV4 canonical form. */
 record QueryString(List<Param> params) {
 
     /** One parameter as sent: value null when there was no '='. */
-    record Param(String rawName, String rawValue) {
+    record Param(String rawName, @Nullable String rawValue) {
         String name() {
             return UriEncoding.decodeToString(rawName, false);
         }
@@ -75,7 +76,7 @@ record QueryString(List<Param> params) {
      * The canonical query: every name and value decoded then re-encoded per SigV4, sorted by name then value,
      * joined with '&'. {@code excluded} (the signature parameter of a presigned URL) is left out.
      */
-    String canonical(boolean plusAsSpace, String excluded) {
+    String canonical(boolean plusAsSpace, @Nullable String excluded) {
         if (params.isEmpty()) {
             return "";
         }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AWS Signature Version 2 as S3 documents it ("Signing and authenticating REST requests"): the Authorization header
@@ -98,14 +99,20 @@ final class SigV2 {
         }
         String amzDate = request.header("x-amz-date");
         String date = request.header("date");
-        Instant time = amzDate != null ? parseDate(amzDate.strip()) : date != null ? parseDate(date.strip()) : null;
+        Instant time = null;
+        // With x-amz-date the Date line is empty: the time is signed among the x-amz-* headers.
+        String dateLine = "";
+        if (amzDate != null) {
+            time = parseDate(amzDate.strip());
+        } else if (date != null) {
+            time = parseDate(date.strip());
+            dateLine = date;
+        }
         if (time == null) {
             throw new AuthException(
                     AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
         }
-        // With x-amz-date the Date line is empty: the time is signed among the x-amz-* headers.
-        return new Claim(
-                value.substring(0, colon), value.substring(colon + 1), false, amzDate != null ? "" : date, time);
+        return new Claim(value.substring(0, colon), value.substring(colon + 1), false, dateLine, time);
     }
 
     static Claim fromQuery(QueryString query) throws AuthException {
@@ -129,7 +136,7 @@ final class SigV2 {
 
     /** True when the signature matches one of the readings of the request clients sign. */
     static boolean verify(
-            Claim claim, SignedRequest request, QueryString query, String virtualHostBucket, String secret) {
+            Claim claim, SignedRequest request, QueryString query, @Nullable String virtualHostBucket, String secret) {
         byte[] provided = claim.signature().getBytes(StandardCharsets.UTF_8);
         for (String resource : resources(request.rawPath(), query, virtualHostBucket)) {
             String text = stringToSign(request, query, claim, resource);
@@ -187,7 +194,7 @@ final class SigV2 {
     }
 
     /** The canonicalized resources clients compute: path as sent (and as re-encoded, and decoded) with each sub-resource list. */
-    private static Set<String> resources(String rawPath, QueryString query, String virtualHostBucket) {
+    private static Set<String> resources(String rawPath, QueryString query, @Nullable String virtualHostBucket) {
         String prefix = virtualHostBucket == null ? "" : "/" + virtualHostBucket;
         String path = rawPath.isEmpty() ? "/" : rawPath;
         Set<String> paths = new LinkedHashSet<>();
@@ -221,7 +228,7 @@ final class SigV2 {
         return sorted.isEmpty() ? "" : "?" + String.join("&", sorted.values());
     }
 
-    private static Instant parseDate(String text) {
+    private static @Nullable Instant parseDate(String text) {
         try {
             return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(text));
         } catch (DateTimeParseException e) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import javax.crypto.Mac;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies AWS Signature Version 4 (Authorization header or presigned query) the way S3 does, and wraps the
@@ -52,7 +53,7 @@ public final class SigV4Verifier {
      * {@code virtualHostBucket}: the bucket the Host header named (virtual-host style), which SigV2's canonicalized
      * resource starts with; null for path style.
      */
-    public Authenticated verify(SignedRequest request, InputStream body, String virtualHostBucket)
+    public Authenticated verify(SignedRequest request, InputStream body, @Nullable String virtualHostBucket)
             throws AuthException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(body, "body");
@@ -116,7 +117,9 @@ public final class SigV4Verifier {
 
         byte[] buffered = null;
         String bufferedHash = null;
-        if (!s3 && mode == PayloadMode.SHA256) {
+        // No payload hash (outside S3, nothing sent) implies mode SHA256 outside S3: the buffered body's hash is
+        // signed.
+        if (payloadHash == null || (!s3 && mode == PayloadMode.SHA256)) {
             buffered = readSmallBody(request, body);
             bufferedHash =
                     CanonicalRequest.HEX.formatHex(CanonicalRequest.newSha256().digest(buffered));
@@ -161,7 +164,11 @@ public final class SigV4Verifier {
 
     /** Signature Version 2: header or query string; the payload is not signed (Content-MD5, when sent, is checked). */
     private Authenticated verifyV2(
-            SignedRequest request, InputStream body, QueryString query, String authorization, String virtualHostBucket)
+            SignedRequest request,
+            InputStream body,
+            QueryString query,
+            @Nullable String authorization,
+            @Nullable String virtualHostBucket)
             throws AuthException {
         SigV2.Claim claim = authorization != null ? SigV2.fromHeader(authorization, request) : SigV2.fromQuery(query);
         Instant now = clock.instant();
@@ -226,9 +233,9 @@ public final class SigV4Verifier {
     private static VerifiedBody wrap(
             InputStream body,
             PayloadMode mode,
-            ChunkSignatureChain chain,
+            @Nullable ChunkSignatureChain chain,
             BodyExpectations expectations,
-            String payloadHash) {
+            @Nullable String payloadHash) {
         if (mode.chunked) {
             AwsChunkedDecoder decoder = new AwsChunkedDecoder(body, chain, mode.trailer);
             return new VerifiedBody(decoder, decoder, expectations, null);
@@ -348,7 +355,7 @@ public final class SigV4Verifier {
     }
 
     /** The text's ISO-8859-1 bytes read as UTF-8, when it has non-ASCII characters and those bytes are UTF-8; else null. */
-    static String rereadAsUtf8(String text) {
+    static @Nullable String rereadAsUtf8(String text) {
         boolean nonAscii = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

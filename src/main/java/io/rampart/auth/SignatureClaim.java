@@ -8,6 +8,7 @@ import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a request claims about its signature, parsed either from the Authorization header or from the
@@ -98,10 +99,11 @@ record SignatureClaim(
             throw malformed("the SignedHeaders component must include the host header.");
         }
 
-        String amzDate = request.header("x-amz-date");
-        Instant time = amzDate == null ? null : parseAmzDate(amzDate.strip());
-        if (time != null) {
-            amzDate = amzDate.strip();
+        String amzDateHeader = request.header("x-amz-date");
+        Instant time = amzDateHeader == null ? null : parseAmzDate(amzDateHeader.strip());
+        String amzDate;
+        if (amzDateHeader != null && time != null) {
+            amzDate = amzDateHeader.strip();
         } else {
             // SigV4 allows the Date header instead; the string to sign then carries it in ISO 8601 basic form.
             String date = request.header("date");
@@ -184,7 +186,7 @@ record SignatureClaim(
      * {@code yyyyMMdd'T'HHmmss'Z'} in UTC, strictly (what {@link #AMZ_DATE} accepts), or null; parsed by hand: every
      * signed request passes here, and the formatter's general parser was ~3 % of a small GET's CPU.
      */
-    static Instant parseAmzDate(String text) {
+    static @Nullable Instant parseAmzDate(String text) {
         if (text.length() != 16 || text.charAt(8) != 'T' || text.charAt(15) != 'Z') {
             return null;
         }
@@ -218,7 +220,7 @@ record SignatureClaim(
         return n;
     }
 
-    private static Instant parseHttpDate(String text) {
+    private static @Nullable Instant parseHttpDate(String text) {
         try {
             return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(text));
         } catch (DateTimeParseException e) {
@@ -230,7 +232,7 @@ record SignatureClaim(
         return c == ' ' || c == ',' || c == '\t';
     }
 
-    private static String once(String previous, String value, String key) throws AuthException {
+    private static String once(@Nullable String previous, String value, String key) throws AuthException {
         if (previous != null) {
             throw malformed("the authorization component \"" + key + "\" appears more than once.");
         }

@@ -3,6 +3,7 @@ package io.rampart.auth;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * All that the verifier needs from an HTTP request, free of any server framework.
@@ -20,6 +21,7 @@ public record SignedRequest(String method, String rawPath, String rawQuery, Map<
     }
 
     /** The first value of a header (name in lower case), or null when absent. */
+    @Nullable
     String header(String lowerCaseName) {
         List<String> values = headers.get(lowerCaseName);
         return values == null || values.isEmpty() ? null : values.getFirst();

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request body as the client meant it: aws-chunked framing removed, and every promise the request made
@@ -18,24 +19,28 @@ import java.util.Optional;
  */
 public final class VerifiedBody extends InputStream {
     private final InputStream source;
-    private final AwsChunkedDecoder decoder;
+    private final @Nullable AwsChunkedDecoder decoder;
     private final BodyExpectations expected;
     private final long length;
-    private final MessageDigest sha256;
-    private final byte[] expectedSha256;
-    private final MessageDigest md5;
-    private final Checksummer checksummer;
+    private final @Nullable MessageDigest sha256;
+    private final byte @Nullable [] expectedSha256;
+    private final @Nullable MessageDigest md5;
+    private final @Nullable Checksummer checksummer;
     private final byte[] single = new byte[1];
     private long count;
     private boolean finished;
-    private BodyVerificationException failure;
+    private @Nullable BodyVerificationException failure;
     private Map<ChecksumAlgorithm, String> verified = Map.of();
 
     /**
      * @param decoder        the aws-chunked decoder when {@code source} is one (its trailers are read at EOF)
      * @param expectedSha256 the x-amz-content-sha256 digest still to verify, or null
      */
-    VerifiedBody(InputStream source, AwsChunkedDecoder decoder, BodyExpectations expected, byte[] expectedSha256) {
+    VerifiedBody(
+            InputStream source,
+            @Nullable AwsChunkedDecoder decoder,
+            BodyExpectations expected,
+            byte @Nullable [] expectedSha256) {
         this.source = Objects.requireNonNull(source);
         this.decoder = decoder;
         this.expected = expected;
@@ -138,7 +143,7 @@ public final class VerifiedBody extends InputStream {
         if (finished) {
             return;
         }
-        if (expectedSha256 != null && !MessageDigest.isEqual(sha256.digest(), expectedSha256)) {
+        if (sha256 != null && expectedSha256 != null && !MessageDigest.isEqual(sha256.digest(), expectedSha256)) {
             throw new BodyVerificationException(
                     AuthError.X_AMZ_CONTENT_SHA256_MISMATCH,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
@@ -157,11 +162,11 @@ public final class VerifiedBody extends InputStream {
         for (String name : trailers.keySet()) {
             // A checksum in the trailer that x-amz-trailer did not announce was not computed: refuse it.
             if (name.startsWith(BodyExpectations.CHECKSUM_PREFIX)
-                    && (!expected.checksumInTrailer() || !name.equals(algorithm.headerName()))) {
+                    && (!expected.checksumInTrailer() || algorithm == null || !name.equals(algorithm.headerName()))) {
                 throw malformedTrailer();
             }
         }
-        if (algorithm == null) {
+        if (algorithm == null || checksummer == null) { // both or neither: the checksummer is the algorithm's
             return;
         }
         String value = expected.checksumValue();

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * IAM Roles Anywhere's request signing ("The IAM Roles Anywhere authentication signing process"): SigV4's canonical
@@ -172,7 +173,7 @@ public final class X509RequestSignature {
         throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, "Signature validation failed");
     }
 
-    private static X509Certificate certificate(String base64) throws AuthException {
+    private static X509Certificate certificate(@Nullable String base64) throws AuthException {
         if (base64 == null || base64.isBlank())
             throw new AuthException(AuthError.ACCESS_DENIED, "Missing X-Amz-X509 header");
         try {

@@ -2,6 +2,7 @@ package io.rampart.iam;
 
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An access key with its secret (unsealed, held only in memory) and the principal it signs for.
@@ -14,7 +15,7 @@ public record AccessKey(
         String secretKey,
         String status,
         Principal principal,
-        String sessionToken,
+        @Nullable String sessionToken,
         Optional<Instant> expiration) {
     public AccessKey(String accessKeyId, String secretKey, String status, Principal principal) {
         this(accessKeyId, secretKey, status, principal, null, Optional.empty());

@@ -565,8 +565,9 @@ public final class Directory {
     public List<ManagedPolicy.Version> versions(String arn) {
         ManagedPolicy m = policy(arn);
         if (m.awsManaged()) {
-            return List.of(
-                    new ManagedPolicy.Version("v1", AwsManagedPolicies.DOCUMENTS.get(m.name()), true, m.created()));
+            String document = AwsManagedPolicies.DOCUMENTS.get(m.name());
+            if (document == null) throw IamException.noSuchEntity("Policy " + arn + " does not exist.");
+            return List.of(new ManagedPolicy.Version("v1", document, true, m.created()));
         }
         return db.read(c -> Sql.list(
                 c,

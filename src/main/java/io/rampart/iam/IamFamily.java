@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every family of IAM actions shares: the account's stores, authorisation of one action on one resource, the
@@ -170,7 +171,7 @@ abstract class IamFamily {
 
     // ---- XML ----
 
-    static byte[] ok(QueryRequest r, Consumer<XmlWriter> result) {
+    static byte[] ok(QueryRequest r, @Nullable Consumer<XmlWriter> result) {
         return QueryXml.response(QueryXml.IAM_NAMESPACE, r.action(), r.requestId(), result);
     }
 

@@ -6,12 +6,13 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The account-wide IAM reports: credential report, authorization details, account summary and aliases.
  */
 final class IamReports extends IamFamily {
-    private volatile CredentialReport report;
+    private volatile @Nullable CredentialReport report; // null until GenerateCredentialReport
 
     private record CredentialReport(Instant generated, byte[] csv) {}
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accounts, users and access keys. Secrets are stored sealed under the master key and unsealed only into an in-memory
@@ -28,12 +29,17 @@ public final class IamStore {
     public record Bootstrap(
             String accountId,
             String userName,
-            String accessKeyId,
-            String secretKey,
+            @Nullable String accessKeyId,
+            @Nullable String secretKey,
             boolean created,
             boolean added,
             List<String> warnings) {
-        public Bootstrap(String accountId, String userName, String accessKeyId, String secretKey, boolean created) {
+        public Bootstrap(
+                String accountId,
+                String userName,
+                @Nullable String accessKeyId,
+                @Nullable String secretKey,
+                boolean created) {
             this(accountId, userName, accessKeyId, secretKey, created, created, List.of());
         }
 
@@ -99,20 +105,21 @@ public final class IamStore {
      * different secret in the environment is ignored with a warning: minting the root's credential takes
      * {@code rampart admin create-admin-key}, which the trail records, not an edit of the server's environment).
      */
-    public Bootstrap bootstrap(String envAccessKey, String envSecretKey) {
+    public Bootstrap bootstrap(@Nullable String envAccessKey, @Nullable String envSecretKey) {
         boolean useEnv =
                 envAccessKey != null && !envAccessKey.isBlank() && envSecretKey != null && !envSecretKey.isBlank();
+        String envKey = envAccessKey == null ? "" : envAccessKey.trim();
+        String envSecret = envSecretKey == null ? "" : envSecretKey.trim();
         Bootstrap b = db.write(c -> {
             String account;
             boolean fresh;
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts ORDER BY created LIMIT 1");
                     ResultSet rs = ps.executeQuery()) {
                 fresh = !rs.next();
-                account = fresh ? null : rs.getString(1);
+                account = fresh ? randomDigits(12) : rs.getString(1);
             }
             long now = System.currentTimeMillis();
             if (fresh) {
-                account = randomDigits(12);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts(id, created) VALUES(?, ?)")) {
                     ps.setString(1, account);
                     ps.setLong(2, now);
@@ -135,8 +142,8 @@ public final class IamStore {
                         now);
             }
             if (!useEnv && !fresh) return new Bootstrap(account, "admin", null, null, false);
-            String id = useEnv ? envAccessKey.trim() : "AKIA" + random(KEY_ALPHABET, 16);
-            String secret = useEnv ? envSecretKey.trim() : random(SECRET_ALPHABET, 40);
+            String id = useEnv ? envKey : "AKIA" + random(KEY_ALPHABET, 16);
+            String secret = useEnv ? envSecret : random(SECRET_ALPHABET, 40);
             if (useEnv) {
                 record Stored(String account, String user, byte[] secret) {}
                 Optional<Stored> stored = Sql.one(

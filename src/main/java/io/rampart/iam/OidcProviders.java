@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenID Connect identity providers (CreateOpenIDConnectProvider...) and the check of their tokens for
@@ -66,7 +67,7 @@ public final class OidcProviders {
      * Created on first use: building an HttpClient initialises the default TLS context (the CA certificates), which
      * took a few hundred milliseconds of every start-up although most servers never fetch an OIDC discovery document.
      */
-    private volatile HttpClient http;
+    private volatile @Nullable HttpClient http;
 
     private final ConcurrentHashMap<String, JWKSource<SecurityContext>> keys = new ConcurrentHashMap<>();
 

@@ -46,12 +46,7 @@ final class OrgAccountsApi {
         if (i.scpEnabled()) full.add(Organization.FULL_AWS_ACCESS);
         if (i.rcpEnabled()) full.add(Organization.RCP_FULL_AWS_ACCESS);
         OrgAccounts.CreateStatus s = accounts.create(
-                i,
-                text(in, "AccountName", true),
-                text(in, "Email", true),
-                Optional.ofNullable(text(in, "RoleName", false)),
-                full,
-                tags);
+                i, required(in, "AccountName"), required(in, "Email"), optional(in, "RoleName"), full, tags);
         // New accounts are attached the enabled types' defaults: compiled guardrails must see them.
         org.changed();
         status(out.putObject("CreateAccountStatus"), s);
@@ -59,7 +54,7 @@ final class OrgAccountsApi {
 
     void describeCreateAccountStatus(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
         authorize(c, "organizations:DescribeCreateAccountStatus");
-        String id = text(in, "CreateAccountRequestId", true);
+        String id = required(in, "CreateAccountRequestId");
         org.require();
         if (!id.matches("car-[a-z0-9]{8,32}")) {
             throw new IamException(
@@ -99,14 +94,14 @@ final class OrgAccountsApi {
 
     void describeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
         authorize.authorize(c, "organizations:DescribeAccount", org.tags().conditionKeys(in, "AccountId"));
-        String id = accountId(text(in, "AccountId", true));
+        String id = accountId(required(in, "AccountId"));
         Organization.Info i = org.require();
         account(out.putObject("Account"), accounts.require(i, id), i);
     }
 
     void closeAccount(OrganizationsApi.Call c, JsonNode in, ObjectNode out) {
         authorize.authorize(c, "organizations:CloseAccount", org.tags().conditionKeys(in, "AccountId"));
-        String id = accountId(text(in, "AccountId", true));
+        String id = accountId(required(in, "AccountId"));
         accounts.close(org.require(), id);
     }
 
@@ -145,12 +140,16 @@ final class OrgAccountsApi {
         return t.toEpochMilli() / 1000.0;
     }
 
-    private static String text(JsonNode in, String field, boolean required) {
+    /** The field's text; refused when it is absent or empty. */
+    private static String required(JsonNode in, String field) {
+        return optional(in, field)
+                .orElseThrow(() -> new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + "."));
+    }
+
+    /** The field's text; empty when it is absent or empty. */
+    private static Optional<String> optional(JsonNode in, String field) {
         JsonNode v = in.get(field);
-        if (v == null || v.isNull() || v.asText().isEmpty()) {
-            if (required) throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + ".");
-            return null;
-        }
-        return v.asText();
+        if (v == null || v.isNull() || v.asText().isEmpty()) return Optional.empty();
+        return Optional.of(v.asText());
     }
 }

@@ -158,9 +158,9 @@ public final class OrganizationsApi {
 
     private void setPolicyType(Call c, JsonNode in, ObjectNode out) {
         String a = c.action();
-        String type = policyType(text(in, "PolicyType", true));
+        String type = policyType(required(in, "PolicyType"));
         authorize(c, "organizations:" + a, "*");
-        checkRoot(text(in, "RootId", true));
+        checkRoot(required(in, "RootId"));
         Organization.Info i = org.setPolicyType(type, a.equals("EnablePolicyType"), store.accounts());
         ObjectNode root = out.putObject("Root");
         root.put("Id", i.rootId()).put("Arn", i.rootArn()).put("Name", "Root");
@@ -169,39 +169,30 @@ public final class OrganizationsApi {
     private void createPolicy(Call c, JsonNode in, ObjectNode out) {
         Map<String, String> tags = OrgTags.parse(in.get("Tags"));
         authorize(c, "organizations:CreatePolicy", "*", OrgTags.requestKeys(tags));
-        String type = policyType(text(in, "Type", true));
-        String content = checkContent(type, text(in, "Content", true));
+        String type = policyType(required(in, "Type"));
+        String content = checkContent(type, required(in, "Content"));
         Organization.Policy p = org.createPolicy(
-                type,
-                text(in, "Name", true),
-                Optional.ofNullable(text(in, "Description", false)).orElse(""),
-                content,
-                tags);
+                type, required(in, "Name"), optional(in, "Description").orElse(""), content, tags);
         policy(out.putObject("Policy"), p, org.require());
     }
 
     private void updatePolicy(Call c, JsonNode in, ObjectNode out) {
-        String id = text(in, "PolicyId", true);
+        String id = required(in, "PolicyId");
         authorize(c, "organizations:UpdatePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         Organization.Policy before = org.policy(id);
-        Optional<String> content =
-                Optional.ofNullable(text(in, "Content", false)).map(x -> checkContent(before.type(), x));
-        Organization.Policy p = org.updatePolicy(
-                id,
-                Optional.ofNullable(text(in, "Name", false)),
-                Optional.ofNullable(text(in, "Description", false)),
-                content);
+        Optional<String> content = optional(in, "Content").map(x -> checkContent(before.type(), x));
+        Organization.Policy p = org.updatePolicy(id, optional(in, "Name"), optional(in, "Description"), content);
         policy(out.putObject("Policy"), p, org.require());
     }
 
     private void describePolicy(Call c, JsonNode in, ObjectNode out) {
-        String id = text(in, "PolicyId", true);
+        String id = required(in, "PolicyId");
         authorize(c, "organizations:DescribePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         policy(out.putObject("Policy"), org.policy(id), org.require());
     }
 
     private void deletePolicy(Call c, JsonNode in, ObjectNode out) {
-        String id = text(in, "PolicyId", true);
+        String id = required(in, "PolicyId");
         authorize(c, "organizations:DeletePolicy", "*", org.tags().conditionKeys(in, "PolicyId"));
         org.deletePolicy(id);
     }
@@ -210,31 +201,31 @@ public final class OrganizationsApi {
         authorize(c, "organizations:ListPolicies", "*");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Policies");
-        for (Organization.Policy p : page(c, org.policies(policyType(text(in, "Filter", true))), in, out))
+        for (Organization.Policy p : page(c, org.policies(policyType(required(in, "Filter"))), in, out))
             summary(list.addObject(), p, i);
     }
 
     private void attachOrDetach(Call c, JsonNode in, ObjectNode out) {
         String a = c.action();
-        String id = text(in, "PolicyId", true);
-        String target = checkTarget(text(in, "TargetId", true));
+        String id = required(in, "PolicyId");
+        String target = checkTarget(required(in, "TargetId"));
         authorize(c, "organizations:" + a, "*");
         if (a.equals("AttachPolicy")) org.attach(id, target);
         else org.detach(id, target);
     }
 
     private void listPoliciesForTarget(Call c, JsonNode in, ObjectNode out) {
-        String target = checkTarget(text(in, "TargetId", true));
+        String target = checkTarget(required(in, "TargetId"));
         authorize(c, "organizations:ListPoliciesForTarget", "*");
         Organization.Info i = org.require();
         ArrayNode list = out.putArray("Policies");
-        for (Organization.Policy p : page(c, org.policiesFor(target, policyType(text(in, "Filter", true))), in, out)) {
+        for (Organization.Policy p : page(c, org.policiesFor(target, policyType(required(in, "Filter"))), in, out)) {
             summary(list.addObject(), p, i);
         }
     }
 
     private void listTargetsForPolicy(Call c, JsonNode in, ObjectNode out) {
-        String id = text(in, "PolicyId", true);
+        String id = required(in, "PolicyId");
         authorize(c, "organizations:ListTargetsForPolicy", "*");
         Organization.Info i = org.require();
         org.policy(id);
@@ -279,9 +270,7 @@ public final class OrganizationsApi {
         authorize(
                 c, "organizations:UpdateOrganizationalUnit", "*", org.tags().conditionKeys(in, "OrganizationalUnitId"));
         String id = id(in, "OrganizationalUnitId", UNIT_ID, "INVALID_PATTERN");
-        String name = text(in, "Name", false);
-        if (name != null) name = unitName(in);
-        Organization.Unit u = name == null ? org.unit(id) : org.renameUnit(id, name);
+        Organization.Unit u = optional(in, "Name").isEmpty() ? org.unit(id) : org.renameUnit(id, unitName(in));
         unit(out.putObject("OrganizationalUnit"), u, org.require());
     }
 
@@ -312,7 +301,7 @@ public final class OrganizationsApi {
     private void listChildren(Call c, JsonNode in, ObjectNode out) {
         authorize(c, "organizations:ListChildren", "*");
         String parent = id(in, "ParentId", PARENT_ID, "INVALID_PATTERN");
-        String type = text(in, "ChildType", true);
+        String type = required(in, "ChildType");
         if (!type.equals("ACCOUNT") && !type.equals("ORGANIZATIONAL_UNIT")) {
             throw invalidInput("INVALID_ENUM", "You specified an invalid value.");
         }
@@ -359,7 +348,7 @@ public final class OrganizationsApi {
     }
 
     private static String unitName(JsonNode in) {
-        String name = text(in, "Name", true);
+        String name = required(in, "Name");
         if (name.length() > 128) {
             throw invalidInput("MAX_LENGTH_EXCEEDED", "You provided a string parameter that is longer than allowed.");
         }
@@ -409,7 +398,7 @@ public final class OrganizationsApi {
 
     /** ResourceId: a root, account, OU or policy of the organisation (TargetNotFoundException when there is none). */
     private Tagged taggable(JsonNode in) {
-        String id = text(in, "ResourceId", true);
+        String id = required(in, "ResourceId");
         if (id.length() > 130 || !TAGGABLE_ID.matcher(id).matches()) {
             throw invalidInput(
                     "INVALID_PATTERN_TARGET_ID",
@@ -433,7 +422,7 @@ public final class OrganizationsApi {
     }
 
     private static String id(JsonNode in, String field, Pattern pattern, String reason) {
-        String v = text(in, field, true);
+        String v = required(in, field);
         if (!pattern.matcher(v).matches()) {
             throw invalidInput(reason, "You provided a value that doesn't match the required pattern.");
         }
@@ -558,13 +547,17 @@ public final class OrganizationsApi {
                 "We can't find a root, OU, account, or policy with the TargetId that you specified.");
     }
 
-    private static String text(JsonNode in, String field, boolean required) {
+    /** The field's text; refused when it is absent or empty. */
+    private static String required(JsonNode in, String field) {
+        return optional(in, field)
+                .orElseThrow(() -> new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + "."));
+    }
+
+    /** The field's text; empty when it is absent or empty. */
+    private static Optional<String> optional(JsonNode in, String field) {
         JsonNode v = in.get(field);
-        if (v == null || v.isNull() || v.asText().isEmpty()) {
-            if (required) throw new IamException(IamErrorCode.ORG_INVALID_INPUT, "You must specify " + field + ".");
-            return null;
-        }
-        return v.asText();
+        if (v == null || v.isNull() || v.asText().isEmpty()) return Optional.empty();
+        return Optional.of(v.asText());
     }
 
     private static void organization(ObjectNode o, Organization.Info i) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call of an AWS Query-protocol API (IAM, STS): the action, its flattened parameters ({@code Tags.member.1.Key}),
@@ -103,7 +104,7 @@ public record QueryRequest(
     }
 
     /** {@code Prefix.member.1}, {@code Prefix.member.2}... (or {@code .member.N.field} with {@code field}). */
-    public List<String> list(String prefix, String field) {
+    public List<String> list(String prefix, @Nullable String field) {
         List<String> out = new ArrayList<>();
         for (int i = 1; ; i++) {
             String v = params.get(prefix + ".member." + i + (field == null ? "" : "." + field));

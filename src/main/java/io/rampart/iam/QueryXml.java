@@ -4,6 +4,7 @@ import io.rampart.xml.XmlWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** The Query protocol's XML: {@code <ActionResponse><ActionResult>...} with the request id, and its error document. */
 public final class QueryXml {
@@ -12,7 +13,8 @@ public final class QueryXml {
 
     private QueryXml() {}
 
-    static byte[] response(String namespace, String action, String requestId, Consumer<XmlWriter> result) {
+    /** {@code result} null: the response has no Result element (an action that returns nothing). */
+    static byte[] response(String namespace, String action, String requestId, @Nullable Consumer<XmlWriter> result) {
         XmlWriter x = new XmlWriter().start(action + "Response", namespace);
         if (result != null) {
             x.start(action + "Result");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * STS sessions: temporary credentials ({@code ASIA...} key, secret, session token) with their expiry, the identity they
@@ -57,7 +58,10 @@ public final class Sessions {
         this.masterKey = masterKey;
     }
 
-    /** Creates a session; the caller has checked the trust policy, durations and policies. */
+    /**
+     * Creates a session; the caller has checked the trust policy, durations and policies. {@code sourceKey}: the access
+     * key that asked for it, null when no access key did (web identity, Roles Anywhere).
+     */
     public Issued create(
             String account,
             String kind,
@@ -72,7 +76,7 @@ public final class Sessions {
             boolean mfa,
             Optional<String> sourceIdentity,
             Map<String, String> tags,
-            String sourceKey) {
+            @Nullable String sourceKey) {
         String id = IamIds.temporaryKeyId();
         String secret = IamIds.secret();
         String token = Base64.getEncoder().encodeToString(IamIds.randomBytes(180));

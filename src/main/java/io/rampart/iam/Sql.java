@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The few JDBC shapes the IAM stores use: one statement with positional arguments, rows mapped one by one. */
 final class Sql {
@@ -17,13 +18,13 @@ final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
-    static int update(Connection c, String sql, Object... args) throws SQLException {
+    static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
         }
     }
 
-    static <T> List<T> list(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+    static <T> List<T> list(Connection c, String sql, Row<T> row, @Nullable Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args);
                 ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
@@ -32,18 +33,18 @@ final class Sql {
         }
     }
 
-    static <T> Optional<T> one(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+    static <T> Optional<T> one(Connection c, String sql, Row<T> row, @Nullable Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args);
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
         }
     }
 
-    static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+    static boolean exists(Connection c, String sql, @Nullable Object... args) throws SQLException {
         return one(c, sql, rs -> Boolean.TRUE, args).isPresent();
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    private static PreparedStatement prepare(Connection c, String sql, @Nullable Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             // Flags are stored as 1/0 on every backend (what SQLite's driver writes for a Boolean).

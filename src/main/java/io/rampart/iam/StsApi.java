@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The STS API (Query protocol): GetCallerIdentity, GetSessionToken (optionally with MFA) and AssumeRole with the
@@ -244,7 +245,7 @@ public final class StsApi {
     }
 
     /** Checks duration, session policies, tags and source identity, then creates the role session. */
-    private Issued issue(QueryRequest r, RoleRequest rr, int max, boolean mfa, String sourceKey) {
+    private Issued issue(QueryRequest r, RoleRequest rr, int max, boolean mfa, @Nullable String sourceKey) {
         Entity e = rr.role().orElseThrow();
         Optional<String> rawDuration = r.optional("DurationSeconds");
         int duration = r.intParam("DurationSeconds", Math.min(3600, max), 900, 43_200);
@@ -340,7 +341,7 @@ public final class StsApi {
                 .end();
     }
 
-    private static byte[] ok(QueryRequest r, java.util.function.Consumer<XmlWriter> result) {
+    private static byte[] ok(QueryRequest r, java.util.function.@Nullable Consumer<XmlWriter> result) {
         return QueryXml.response(QueryXml.STS_NAMESPACE, r.action(), r.requestId(), result);
     }
 }

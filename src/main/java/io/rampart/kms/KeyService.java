@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +120,8 @@ public final class KeyService {
                 + "\"Action\":[\"kms:Describe*\",\"kms:Get*\",\"kms:List*\",\"kms:RevokeGrant\"],\"Resource\":\"*\"}]}";
     }
 
-    public KmsKey createKey(String accountId, String description, String policy, String keyManager) {
+    public KmsKey createKey(
+            String accountId, @Nullable String description, @Nullable String policy, String keyManager) {
         String id = UUID.randomUUID().toString();
         long now = now();
         KmsKey k = new KmsKey(

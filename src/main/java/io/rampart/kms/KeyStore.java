@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The key service's tables: keys, their sealed material versions, aliases, grants, tags, and the buckets each key protects. */
 final class KeyStore {
@@ -93,7 +94,7 @@ final class KeyStore {
                 c, "SELECT * FROM kms_keys WHERE state = ? AND rotation_enabled = 1", KeyStore::key, KmsKey.ENABLED));
     }
 
-    void setState(String keyId, String state, Long deletionDate) {
+    void setState(String keyId, String state, @Nullable Long deletionDate) {
         db.write(c -> update(
                 c, "UPDATE kms_keys SET state = ?, deletion_date = ? WHERE key_id = ?", state, deletionDate, keyId));
     }
@@ -343,13 +344,14 @@ final class KeyStore {
                 rs.getLong("created"));
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
+    private static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
         }
     }
 
-    private static <T> List<T> list(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+    private static <T> List<T> list(Connection c, String sql, Row<T> row, @Nullable Object... args)
+            throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args);
                 ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
@@ -358,14 +360,15 @@ final class KeyStore {
         }
     }
 
-    private static <T> Optional<T> one(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+    private static <T> Optional<T> one(Connection c, String sql, Row<T> row, @Nullable Object... args)
+            throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args);
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
         }
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    private static PreparedStatement prepare(Connection c, String sql, @Nullable Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);

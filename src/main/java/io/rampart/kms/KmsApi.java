@@ -17,9 +17,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The AWS KMS API (JSON 1.1, {@code X-Amz-Target: TrentService.Action}) over {@link KeyService}. Each call fills a
@@ -169,18 +171,18 @@ public final class KmsApi {
             throw KmsException.validation(
                     "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192");
         authorizeIdentity(c, "kms:CreateKey");
-        String policy = text(in, "Policy", null);
+        Optional<String> policy = optionalText(in, "Policy");
         String account = c.principal().accountId();
-        if (policy != null) {
-            KeyService.parsePolicy(policy);
-            if (!bool(in, "BypassPolicyLockoutSafetyCheck") && !callerCanManage(c, policy, account)) {
+        if (policy.isPresent()) {
+            KeyService.parsePolicy(policy.get());
+            if (!bool(in, "BypassPolicyLockoutSafetyCheck") && !callerCanManage(c, policy.get(), account)) {
                 throw new KmsException(
                         KmsException.MALFORMED_POLICY,
                         "The new key policy will not allow you to update the key policy in the future.");
             }
         }
         Map<String, String> tags = tags(in.get("Tags"));
-        KmsKey k = keys.createKey(account, description, policy, "CUSTOMER");
+        KmsKey k = keys.createKey(account, description, policy.orElse(null), "CUSTOMER");
         if (!tags.isEmpty()) keys.store().putTags(k.keyId(), tags);
         t.response.put("keyMetadata.keyId", k.keyId());
         t.response.put("keyMetadata.arn", k.arn(keys.region()));
@@ -375,7 +377,7 @@ public final class KmsApi {
     }
 
     private static int dataKeyBytes(JsonNode in, TrailFacts t) {
-        String spec = text(in, "KeySpec", null);
+        String spec = optionalText(in, "KeySpec").orElse(null);
         JsonNode n = in.get("NumberOfBytes");
         if (spec != null) t.parameters.put("keySpec", spec);
         if (n != null && !n.isNull()) t.parameters.put("numberOfBytes", n.asText());
@@ -730,7 +732,7 @@ public final class KmsApi {
         out.put("Truncated", false);
     }
 
-    private static Map<String, String> tags(JsonNode tags) {
+    private static Map<String, String> tags(@Nullable JsonNode tags) {
         Map<String, String> out = new LinkedHashMap<>();
         if (tags == null || tags.isNull()) return out;
         if (!tags.isArray()) throw KmsException.validation("Tags must be a list.");
@@ -749,7 +751,7 @@ public final class KmsApi {
     // ---- helpers ----
 
     /** Resolves the key named by {@code field}, records it, and authorises {@code action} on it (when given). */
-    private KmsKey key(Caller c, JsonNode in, String field, String action, TrailFacts t) {
+    private KmsKey key(Caller c, JsonNode in, String field, @Nullable String action, TrailFacts t) {
         String ref = required(in, field);
         t.parameters.put(Character.toLowerCase(field.charAt(0)) + field.substring(1), ref);
         KmsKey k = keys.resolve(c.principal().accountId(), ref);
@@ -849,8 +851,13 @@ public final class KmsApi {
     }
 
     private static String text(JsonNode in, String field, String dflt) {
+        return optionalText(in, field).orElse(dflt);
+    }
+
+    /** The field's text; empty when the request leaves it out (or sends null). */
+    private static Optional<String> optionalText(JsonNode in, String field) {
         JsonNode v = in.get(field);
-        return v == null || v.isNull() ? dflt : v.asText();
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
     }
 
     private static boolean bool(JsonNode in, String field) {

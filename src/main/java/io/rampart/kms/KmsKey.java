@@ -1,5 +1,7 @@
 package io.rampart.kms;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One KMS key's metadata (never its material): state ("Enabled", "Disabled", "PendingDeletion"), who manages it
  * ("CUSTOMER", or "AWS" for the aws/s3 key S3 creates), the deletion date while pending deletion, rotation, the
@@ -12,10 +14,10 @@ public record KmsKey(
         String state,
         String keyManager,
         long created,
-        Long deletionDate,
+        @Nullable Long deletionDate,
         boolean rotationEnabled,
         int rotationPeriodDays,
-        Long lastRotation,
+        @Nullable Long lastRotation,
         int currentVersion,
         String policy) {
     public static final String ENABLED = "Enabled";
@@ -30,7 +32,7 @@ public record KmsKey(
         return "AWS".equals(keyManager);
     }
 
-    KmsKey withState(String s, Long deletion) {
+    KmsKey withState(String s, @Nullable Long deletion) {
         return new KmsKey(
                 keyId,
                 accountId,

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SSE-KMS for S3: an object's data key wrapped by a KMS key, on the caller's behalf (kms:ViaService
@@ -41,13 +42,17 @@ public final class SseKms {
     private static final String S3_ARN = "aws:s3:arn";
 
     /** What a write asks for: the key (id, ARN, alias; null for aws/s3), the caller's context, and a bucket key. */
-    public record Request(String keyRef, Map<String, String> context, boolean bucketKey) {}
+    public record Request(@Nullable String keyRef, @Nullable Map<String, String> context, boolean bucketKey) {}
 
     /**
      * An object's wrapped data key: the KMS ciphertext blob (of the data key, or of the bucket key), the key's ARN, the
      * full encryption context (base64 JSON), and with a bucket key the data key sealed under it.
      */
-    public record Wrapped(String blob, String keyArn, String context, String bucketKeySealed) {}
+    public record Wrapped(
+            String blob,
+            String keyArn,
+            @Nullable String context,
+            @Nullable String bucketKeySealed) {}
 
     private record BucketKey(byte[] plaintext, String blob, long until) {}
 
@@ -71,7 +76,7 @@ public final class SseKms {
     }
 
     /** Parses the x-amz-server-side-encryption-context header: base64 of a JSON object of strings. */
-    public static Map<String, String> parseContext(String header) {
+    public static Map<String, String> parseContext(@Nullable String header) {
         Map<String, String> out = new LinkedHashMap<>();
         if (header == null || header.isBlank()) return out;
         JsonNode n;
@@ -179,7 +184,7 @@ public final class SseKms {
         return k.arn(keys.region());
     }
 
-    private static Map<String, String> context(String b64) {
+    private static Map<String, String> context(@Nullable String b64) {
         Map<String, String> out = new TreeMap<>();
         if (b64 == null) return out;
         out.putAll(parseContext(b64));
@@ -218,7 +223,12 @@ public final class SseKms {
     }
 
     /** The trail record of a KMS call S3 made for the caller, as CloudTrail writes it. */
-    private void record(Caller c, String event, String keyArn, Map<String, String> context, KmsException error) {
+    private void record(
+            Caller c,
+            String event,
+            @Nullable String keyArn,
+            Map<String, String> context,
+            @Nullable KmsException error) {
         Map<String, String> params = new LinkedHashMap<>();
         if (keyArn != null) params.put("keyId", keyArn);
         if (event.equals("GenerateDataKey")) params.put("keySpec", "AES_256");

@@ -10,6 +10,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One condition test: operator (with optional {@code ForAnyValue:}/{@code ForAllValues:} set
@@ -68,8 +70,8 @@ public final class Condition {
         return values;
     }
 
-    /** Compiles values; returns null for a value the operator cannot interpret (a malformed policy). */
-    static Condition compile(
+    /** Compiles values; empty when the operator cannot interpret a value (a malformed policy). */
+    static Optional<Condition> compile(
             ConditionOperator op,
             SetQualifier q,
             boolean ifExists,
@@ -90,15 +92,16 @@ public final class Condition {
                 case NULL ->
                     v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
             };
-            if (o == null) return null;
+            if (o == null) return Optional.empty();
             c[i] = o;
         }
-        return new Condition(op, q, ifExists, key, List.copyOf(values), c);
+        return Optional.of(new Condition(op, q, ifExists, key, List.copyOf(values), c));
     }
 
     boolean evaluate(RequestContext ctx) {
         List<String> present = ctx.valuesLower(lowerKey);
-        boolean absent = present == null || present.isEmpty();
+        if (present == null) present = List.of();
+        boolean absent = present.isEmpty();
         if (operator.family == ConditionOperator.Family.NULL) {
             for (Object o : compiled) {
                 if ((Boolean) o == absent) return true;
@@ -230,7 +233,8 @@ public final class Condition {
         };
     }
 
-    static BigDecimal number(String s) {
+    /** Null when {@code s} is not a number. */
+    static @Nullable BigDecimal number(String s) {
         try {
             return new BigDecimal(s.trim());
         } catch (NumberFormatException e) {
@@ -238,8 +242,8 @@ public final class Condition {
         }
     }
 
-    /** ISO 8601 (date, date-time with or without offset) or epoch seconds, as epoch milliseconds. */
-    static Long date(String s) {
+    /** ISO 8601 (date, date-time with or without offset) or epoch seconds, as epoch milliseconds; null when neither. */
+    static @Nullable Long date(String s) {
         String t = s.trim();
         if (t.isEmpty()) return null;
         if (t.chars().allMatch(ch -> (ch >= '0' && ch <= '9') || ch == '-' || ch == '.') && t.indexOf('-', 1) < 0) {
@@ -274,7 +278,7 @@ public final class Condition {
      * The common {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} form (aws:CurrentTime, aws:TokenIssueTime)
      * without java.time's parser, which dominates evaluation time otherwise. Null for other forms.
      */
-    private static Long fastIsoInstant(String t) {
+    private static @Nullable Long fastIsoInstant(String t) {
         int n = t.length();
         if (n < 20
                 || t.charAt(n - 1) != 'Z'
@@ -336,7 +340,8 @@ public final class Condition {
         return v;
     }
 
-    static byte[] binary(String s) {
+    /** Null when {@code s} is not base64. */
+    static byte @Nullable [] binary(String s) {
         try {
             return Base64.getDecoder().decode(s.trim());
         } catch (IllegalArgumentException e) {
@@ -352,11 +357,11 @@ public final class Condition {
      */
     static final class ArnPattern {
         private final Template template;
-        private final Glob[] staticParts;
+        private final Glob @Nullable [] staticParts; // null when the template has a variable
 
         private ArnPattern(Template template) {
             this.template = template;
-            this.staticParts = template.isStatic() ? compileParts(template.resolveCodes(null)) : null;
+            this.staticParts = template.isStatic() ? compileParts(template.staticCodes()) : null;
         }
 
         static ArnPattern of(Template t) {

@@ -2,6 +2,7 @@ package io.rampart.policy;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,7 @@ public record Decision(Outcome outcome, Optional<Deciding> by, Optional<PolicyKi
 
     static final Decision ROOT_ALLOW = new Decision(Outcome.ALLOW, Optional.empty());
 
+    /** One implicit deny for every policy kind. */
     private static final Map<PolicyKind, Decision> IMPLICIT = new EnumMap<>(PolicyKind.class);
 
     static {
@@ -27,7 +29,7 @@ public record Decision(Outcome outcome, Optional<Deciding> by, Optional<PolicyKi
     }
 
     public static Decision implicitDeny(PolicyKind lacking) {
-        return IMPLICIT.get(lacking);
+        return Objects.requireNonNull(IMPLICIT.get(lacking)); // filled for every kind above
     }
 
     public boolean allowed() {

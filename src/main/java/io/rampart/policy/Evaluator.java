@@ -2,6 +2,7 @@ package io.rampart.policy;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AWS's policy evaluation logic ("Policy evaluation logic", IAM User Guide):
@@ -66,6 +67,8 @@ public final class Evaluator {
                 || firstAllow(set.permissionsBoundary().get(), ctx) != null;
         boolean sessionOk = set.sessionPolicies().isEmpty() || firstAllow(set.sessionPolicies(), ctx) != null;
 
+        // Cross account: the resource policy's Allow, which the identity side must also grant; null same account.
+        Decision crossAccount = null;
         if (set.sameAccount()) {
             if (resourceAllow != null && grade == PrincipalMatcher.DIRECT) return resourceAllow.decision();
             if (resourceAllow != null && grade >= PrincipalMatcher.INDIRECT && boundaryOk && sessionOk) {
@@ -73,6 +76,8 @@ public final class Evaluator {
             }
         } else if (resourceAllow == null) {
             return Decision.implicitDeny(PolicyKind.RESOURCE);
+        } else {
+            crossAccount = resourceAllow.decision();
         }
 
         // 4. Identity side, bounded by boundary and session policy.
@@ -87,7 +92,7 @@ public final class Evaluator {
         }
         if (!boundaryOk) return Decision.implicitDeny(PolicyKind.BOUNDARY);
         if (!sessionOk) return Decision.implicitDeny(PolicyKind.SESSION);
-        return set.sameAccount() ? identity : resourceAllow.decision();
+        return crossAccount == null ? identity : crossAccount;
     }
 
     /**
@@ -150,7 +155,7 @@ public final class Evaluator {
         return d.allowed() ? allow.decision() : d;
     }
 
-    private static Statement firstDeny(List<PolicyDocument> docs, RequestContext ctx) {
+    private static @Nullable Statement firstDeny(List<PolicyDocument> docs, RequestContext ctx) {
         for (int i = 0, n = docs.size(); i < n; i++) {
             Statement s = firstDeny(docs.get(i), ctx);
             if (s != null) return s;
@@ -158,11 +163,12 @@ public final class Evaluator {
         return null;
     }
 
-    private static Statement firstDeny(PolicyDocument doc, RequestContext ctx) {
+    private static @Nullable Statement firstDeny(PolicyDocument doc, RequestContext ctx) {
         return first(doc, Effect.DENY, ctx);
     }
 
-    private static Statement firstResourceDeny(PolicyDocument doc, RequestContext ctx, boolean callerHasBoundary) {
+    private static @Nullable Statement firstResourceDeny(
+            PolicyDocument doc, RequestContext ctx, boolean callerHasBoundary) {
         List<Statement> statements = doc.statements();
         for (int i = 0, n = statements.size(); i < n; i++) {
             Statement s = statements.get(i);
@@ -171,7 +177,7 @@ public final class Evaluator {
         return null;
     }
 
-    private static Statement firstAllow(List<PolicyDocument> docs, RequestContext ctx) {
+    private static @Nullable Statement firstAllow(List<PolicyDocument> docs, RequestContext ctx) {
         for (int i = 0, n = docs.size(); i < n; i++) {
             Statement s = first(docs.get(i), Effect.ALLOW, ctx);
             if (s != null) return s;
@@ -179,11 +185,11 @@ public final class Evaluator {
         return null;
     }
 
-    private static Statement firstAllow(PolicyDocument doc, RequestContext ctx) {
+    private static @Nullable Statement firstAllow(PolicyDocument doc, RequestContext ctx) {
         return first(doc, Effect.ALLOW, ctx);
     }
 
-    private static Statement first(PolicyDocument doc, Effect effect, RequestContext ctx) {
+    private static @Nullable Statement first(PolicyDocument doc, Effect effect, RequestContext ctx) {
         List<Statement> statements = doc.statements();
         for (int i = 0, n = statements.size(); i < n; i++) {
             Statement s = statements.get(i);

@@ -23,7 +23,7 @@ final class Glob {
     private final int[] codes;
     private final boolean ignoreCase;
     private final Shape shape;
-    private final String literal;
+    private final String literal; // the text before any wildcard: LITERAL and PREFIX shapes only, else empty
 
     private Glob(int[] codes, boolean ignoreCase) {
         this.ignoreCase = ignoreCase;
@@ -43,7 +43,7 @@ final class Glob {
         }
         if (codes.length == 1 && codes[0] == STAR) {
             shape = Shape.ANY;
-            literal = null;
+            literal = "";
         } else if (wild == 0) {
             shape = Shape.LITERAL;
             literal = text(codes, codes.length);
@@ -52,7 +52,7 @@ final class Glob {
             literal = text(codes, codes.length - 1);
         } else {
             shape = Shape.GENERAL;
-            literal = null;
+            literal = "";
         }
     }
 

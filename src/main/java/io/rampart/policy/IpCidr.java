@@ -1,12 +1,15 @@
 package io.rampart.policy;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An IPv4 or IPv6 CIDR block, parsed by hand: {@code InetAddress.getByName} may resolve host names,
  * and a policy engine does no I/O.
  */
 record IpCidr(byte[] network, int prefix) {
 
-    static IpCidr parse(String text) {
+    /** Null when {@code text} is not an address or CIDR block. */
+    static @Nullable IpCidr parse(String text) {
         String t = text.trim();
         int slash = t.indexOf('/');
         byte[] addr = parseAddress(slash < 0 ? t : t.substring(0, slash));
@@ -21,7 +24,7 @@ record IpCidr(byte[] network, int prefix) {
         return new IpCidr(addr, prefix);
     }
 
-    boolean contains(byte[] ip) {
+    boolean contains(byte @Nullable [] ip) {
         if (ip == null || ip.length != network.length) return false;
         int full = prefix / 8;
         for (int i = 0; i < full; i++) {
@@ -34,12 +37,12 @@ record IpCidr(byte[] network, int prefix) {
     }
 
     /** IPv4 dotted quad or IPv6 (with :: and an embedded IPv4 tail); null when not an address. */
-    static byte[] parseAddress(String s) {
+    static byte @Nullable [] parseAddress(String s) {
         if (s.indexOf(':') >= 0) return parseV6(s);
         return parseV4(s);
     }
 
-    private static byte[] parseV4(String s) {
+    private static byte @Nullable [] parseV4(String s) {
         String[] parts = s.split("\\.", -1);
         if (parts.length != 4) return null;
         byte[] b = new byte[4];
@@ -58,7 +61,7 @@ record IpCidr(byte[] network, int prefix) {
         return b;
     }
 
-    private static byte[] parseV6(String s) {
+    private static byte @Nullable [] parseV6(String s) {
         int zone = s.indexOf('%');
         if (zone >= 0) s = s.substring(0, zone);
         int dbl = s.indexOf("::");
@@ -82,7 +85,7 @@ record IpCidr(byte[] network, int prefix) {
         return b;
     }
 
-    private static int[] groups(String s) {
+    private static int @Nullable [] groups(String s) {
         if (s.isEmpty()) return new int[0];
         String[] parts = s.split(":", -1);
         int n = parts.length;

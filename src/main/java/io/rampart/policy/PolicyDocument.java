@@ -2,6 +2,7 @@ package io.rampart.policy;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed, validated and compiled policy document. Immutable and thread-safe; parse once, evaluate
@@ -41,11 +42,13 @@ public record PolicyDocument(
         statements = List.copyOf(statements);
     }
 
-    public static PolicyDocument parse(String json, PolicyKind kind) {
+    /** {@code json} null (a request without the document) is malformed, as AWS answers it. */
+    public static PolicyDocument parse(@Nullable String json, PolicyKind kind) {
         return PolicyParser.parse(json, kind, Optional.empty());
     }
 
-    public static PolicyDocument parse(String json, PolicyKind kind, String name) {
+    /** {@code name} null: the document is reported by its Id element. */
+    public static PolicyDocument parse(@Nullable String json, PolicyKind kind, @Nullable String name) {
         return PolicyParser.parse(json, kind, Optional.ofNullable(name));
     }
 

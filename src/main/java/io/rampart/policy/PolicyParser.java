@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Parses and validates policy JSON into a compiled {@link PolicyDocument}. Messages are AWS's. */
 final class PolicyParser {
@@ -66,7 +67,7 @@ final class PolicyParser {
 
     private PolicyParser() {}
 
-    static PolicyDocument parse(String json, PolicyKind kind, Optional<String> name) {
+    static PolicyDocument parse(@Nullable String json, PolicyKind kind, Optional<String> name) {
         if (json == null) throw new MalformedPolicyException(kind == PolicyKind.RESOURCE ? S3_SYNTAX : SYNTAX);
         int size = sizeWithoutWhitespace(json);
         switch (kind) {
@@ -350,9 +351,8 @@ final class PolicyParser {
                 String key = k.getKey();
                 if (key.isBlank() || key.indexOf(':') <= 0) throw new MalformedPolicyException(INVALID_CONDITION_KEY);
                 List<String> values = scalars(k.getValue());
-                Condition c = Condition.compile(op.get(), q, ifExists, key, values, variables);
-                if (c == null) throw new MalformedPolicyException(INVALID_CONDITION_VALUE);
-                out.add(c);
+                out.add(Condition.compile(op.get(), q, ifExists, key, values, variables)
+                        .orElseThrow(() -> new MalformedPolicyException(INVALID_CONDITION_VALUE)));
             }
         }
         return out;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a policy can look at for one request: action, resource ARN, the principal's facts, the
@@ -115,11 +116,13 @@ public record RequestContext(
     }
 
     /** Hot path: {@code lowerKey} is already normalised. Null when absent. */
+    @Nullable
     List<String> valuesLower(String lowerKey) {
         return conditionKeys.get(lowerKey);
     }
 
     /** A single-valued key's value for policy variables; null if absent or multi-valued. */
+    @Nullable
     String singleValue(String lowerKey) {
         List<String> v = conditionKeys.get(lowerKey);
         return v != null && v.size() == 1 ? v.get(0) : null;
@@ -148,8 +151,8 @@ public record RequestContext(
     }
 
     public static final class Builder {
-        private String action;
-        private String resource;
+        private @Nullable String action; // required: build() refuses a context without it
+        private @Nullable String resource; // required
         private Principal principal = Principal.anonymous();
         private String resourceAccountId = "";
         private final Map<String, List<String>> keys = new HashMap<>();
@@ -200,7 +203,12 @@ public record RequestContext(
         }
 
         public RequestContext build() {
-            return new RequestContext(action, resource, principal, resourceAccountId, keys);
+            return new RequestContext(
+                    Objects.requireNonNull(action, "action"),
+                    Objects.requireNonNull(resource, "resource"),
+                    principal,
+                    resourceAccountId,
+                    keys);
         }
     }
 }

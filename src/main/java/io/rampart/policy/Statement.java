@@ -2,6 +2,7 @@ package io.rampart.policy;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One compiled policy statement. Action patterns are case-insensitive, resource patterns
@@ -11,11 +12,11 @@ public final class Statement {
     private final Optional<String> sid;
     private final int index;
     private final Effect effect;
-    private final PrincipalMatcher principal; // null: the policy kind has no Principal element
+    private final @Nullable PrincipalMatcher principal; // null: the policy kind has no Principal element
     private final boolean notPrincipal;
     private final Glob[] actions;
     private final boolean notAction;
-    private final Template[] resources; // null: no Resource element (trust policy)
+    private final Template @Nullable [] resources; // null: no Resource element (trust policy)
     private final boolean notResource;
     private final Condition[] conditions;
     private final Decision decision;
@@ -24,11 +25,11 @@ public final class Statement {
             Optional<String> sid,
             int index,
             Effect effect,
-            PrincipalMatcher principal,
+            @Nullable PrincipalMatcher principal,
             boolean notPrincipal,
             List<Glob> actions,
             boolean notAction,
-            List<Template> resources,
+            @Nullable List<Template> resources,
             boolean notResource,
             List<Condition> conditions,
             Deciding deciding) {

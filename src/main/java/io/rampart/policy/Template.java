@@ -2,6 +2,7 @@ package io.rampart.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A policy string that may contain policy variables ({@code ${aws:username}},
@@ -16,33 +17,37 @@ final class Template {
 
     private record Escape(char c) implements Part {}
 
-    private record Variable(String lowerKey, String fallback) implements Part {}
+    /** {@code fallback}: the text after the comma ({@code ${key, 'fallback'}}), null when there is none. */
+    private record Variable(String lowerKey, @Nullable String fallback) implements Part {}
+
+    /**
+     * A template without variables, resolved once: its literal text (escapes applied), its wildcard codes and its
+     * case-sensitive glob.
+     */
+    private record Fixed(String text, int[] codes, Glob globCs) {}
 
     private final String raw;
     private final boolean arnScoped; // wildcards scoped to ARN segments (Resource / NotResource)
-    private final List<Part> parts; // null when the template is static
-    private final int[] staticCodes; // wildcard codes when static
-    private final String staticText; // literal text when static (escapes applied)
-    private final Glob staticGlobCs;
+    private final List<Part> parts;
+    private final @Nullable Fixed fixed; // null when the template has a variable
 
     private Template(String raw, List<Part> parts, boolean arnScoped) {
         this.raw = raw;
         this.arnScoped = arnScoped;
+        this.parts = List.copyOf(parts);
         boolean dynamic = parts.stream().anyMatch(p -> p instanceof Variable);
         if (dynamic) {
-            this.parts = List.copyOf(parts);
-            this.staticCodes = null;
-            this.staticText = null;
-            this.staticGlobCs = null;
+            this.fixed = null;
         } else {
-            this.parts = null;
             StringBuilder sb = new StringBuilder();
             IntList codes = new IntList();
             for (Part p : parts) append(p, null, sb, codes);
-            this.staticText = sb.toString();
-            this.staticCodes = codes.toArray();
+            int[] staticCodes = codes.toArray();
             int[] globCodes = staticCodes.clone();
-            this.staticGlobCs = Glob.of(arnScoped ? Glob.scopeToArnSegments(globCodes) : globCodes, false);
+            this.fixed = new Fixed(
+                    sb.toString(),
+                    staticCodes,
+                    Glob.of(arnScoped ? Glob.scopeToArnSegments(globCodes) : globCodes, false));
         }
     }
 
@@ -88,7 +93,8 @@ final class Template {
         return new Template(raw, parts, arnScoped);
     }
 
-    private static Part variablePart(String body) {
+    /** The part a {@code ${...}} body stands for; null when it is neither an escape nor a variable (literal text). */
+    private static @Nullable Part variablePart(String body) {
         switch (body) {
             case "*":
                 return new Escape('*');
@@ -117,7 +123,13 @@ final class Template {
     }
 
     boolean isStatic() {
-        return parts == null;
+        return fixed != null;
+    }
+
+    /** The wildcard codes of a template without variables. */
+    int[] staticCodes() {
+        if (fixed == null) throw new IllegalStateException("template has variables: " + raw);
+        return fixed.codes().clone();
     }
 
     String raw() {
@@ -125,8 +137,9 @@ final class Template {
     }
 
     /** The literal text after substitution, or null when a variable cannot be resolved. */
+    @Nullable
     String resolveText(RequestContext ctx) {
-        if (parts == null) return staticText;
+        if (fixed != null) return fixed.text();
         StringBuilder sb = new StringBuilder();
         for (Part p : parts) {
             if (!append(p, ctx, sb, null)) return null;
@@ -138,8 +151,8 @@ final class Template {
      * Wildcard codes after substitution (substituted text and escapes literal), or null when a variable cannot be
      * resolved.
      */
-    int[] resolveCodes(RequestContext ctx) {
-        if (parts == null) return staticCodes.clone();
+    int @Nullable [] resolveCodes(RequestContext ctx) {
+        if (fixed != null) return fixed.codes().clone();
         IntList codes = new IntList();
         for (Part p : parts) {
             if (!append(p, ctx, null, codes)) return null;
@@ -152,7 +165,7 @@ final class Template {
      * variable cannot be resolved (AWS: that element does not match).
      */
     boolean matchesGlob(RequestContext ctx, String s) {
-        if (parts == null) return staticGlobCs.matches(s);
+        if (fixed != null) return fixed.globCs().matches(s);
         int len = 0;
         int nParts = parts.size();
         String[] resolved = new String[nParts];
@@ -191,7 +204,13 @@ final class Template {
         return Glob.matchCodes(arnScoped ? Glob.scopeToArnSegments(codes) : codes, false, s);
     }
 
-    private static boolean append(Part p, RequestContext ctx, StringBuilder sb, IntList codes) {
+    /**
+     * Appends one part's text to {@code sb} and its wildcard codes to {@code codes} (either may be null: not
+     * wanted); false when a variable cannot be resolved. {@code ctx} is null while a template without variables is
+     * resolved once.
+     */
+    private static boolean append(
+            Part p, @Nullable RequestContext ctx, @Nullable StringBuilder sb, @Nullable IntList codes) {
         switch (p) {
             case Text t -> {
                 if (sb != null) sb.append(t.text());
