@@ -64,8 +64,22 @@ public final class Detector {
 
     private record Ev(long t, String id) {}
 
-    /** A sequence's second step waiting for a late start: its group, time, and what a finding and responses need. */
-    private record Pending(String group, long t, JsonNode stub) {}
+    /**
+     * A sequence's second step waiting for a late start: its group, time, and what a finding and responses need (made
+     * into a record only when its start arrives: most never find one).
+     */
+    private record Pending(String group, long t, String eventId, String principal, String accessKey, String bucket) {
+        JsonNode stub() {
+            ObjectNode stub = FindingJson.JSON.createObjectNode();
+            stub.put("eventTime", Instant.ofEpochMilli(t).toString());
+            if (eventId != null) stub.put("eventID", eventId);
+            ObjectNode who = stub.putObject("userIdentity");
+            if (principal != null) who.put("arn", principal);
+            if (accessKey != null) who.put("accessKeyId", accessKey);
+            if (bucket != null) stub.putObject("requestParameters").put("bucketName", bucket);
+            return stub;
+        }
+    }
 
     private static final class Seen {
         final LinkedHashSet<String> values = new LinkedHashSet<>();
@@ -142,13 +156,14 @@ public final class Detector {
         if (t == EventTimes.MISSING || t == EventTimes.INVALID) return;
         if (t > watermark) watermark = t;
         for (Rule rule : candidates(r)) {
+            String g = null;
             if (rule.after() != null && rule.after().match().test(r)) {
-                String a = key(rule, rule.groupOf(r));
-                started(rule.id(), a, t);
-                lateStart(rule, a, t);
+                g = key(rule, rule.groupOf(r));
+                started(rule.id(), g, t);
+                lateStart(rule, g, t);
             }
             if (!rule.match().test(r)) continue;
-            String g = key(rule, rule.groupOf(r));
+            if (g == null) g = key(rule, rule.groupOf(r));
             if (!qualifies(rule, g, r, t)) {
                 if (rule.after() != null && rule.trigger().test(r)) pend(rule, g, r, t);
                 continue;
@@ -226,16 +241,13 @@ public final class Detector {
         java.util.ArrayDeque<Pending> q = pending.computeIfAbsent(rule.id(), k -> new java.util.ArrayDeque<>());
         while (!q.isEmpty() && (q.size() >= MAX_PENDING || q.peekFirst().t() < watermark - LATENESS.toMillis()))
             q.pollFirst();
-        ObjectNode stub = FindingJson.JSON.createObjectNode();
-        stub.put("eventTime", Instant.ofEpochMilli(t).toString());
-        String id = RecordFields.eventId(r);
-        if (id != null) stub.put("eventID", id);
-        ObjectNode who = stub.putObject("userIdentity");
-        if (RecordFields.principal(r) != null) who.put("arn", RecordFields.principal(r));
-        if (RecordFields.accessKey(r) != null) who.put("accessKeyId", RecordFields.accessKey(r));
-        if (RecordFields.bucket(r) != null)
-            stub.putObject("requestParameters").put("bucketName", RecordFields.bucket(r));
-        q.addLast(new Pending(g, t, stub));
+        q.addLast(new Pending(
+                g,
+                t,
+                RecordFields.eventId(r),
+                RecordFields.principal(r),
+                RecordFields.accessKey(r),
+                RecordFields.bucket(r)));
     }
 
     /** A sequence's start arrived: the steps of its group that came earlier but happened after it now count. */

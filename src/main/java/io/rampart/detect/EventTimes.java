@@ -74,7 +74,20 @@ public final class EventTimes {
         return parse(n.asText().trim());
     }
 
+    /** The last text parsed and its value: records written in the same second share their eventTime. */
+    private record Last(String text, long millis) {}
+
+    private static volatile Last last = new Last("", INVALID);
+
     static long parse(String s) {
+        Last l = last;
+        if (l.text().equals(s)) return l.millis();
+        long t = parseText(s);
+        last = new Last(s, t);
+        return t;
+    }
+
+    private static long parseText(String s) {
         try {
             return Instant.parse(s).toEpochMilli();
         } catch (DateTimeParseException e) {

@@ -139,6 +139,19 @@ public interface Match {
                 }
                 if (!found) return false;
             }
+            boolean onlyPresent = in == null
+                    && notIn == null
+                    && prefix == null
+                    && suffix == null
+                    && contains == null
+                    && regex == null
+                    && sameAs == null
+                    && lessThan == null
+                    && greaterThan == null;
+            if (onlyPresent && present != null && !path.startsWith("@")) {
+                // A value is a node too: whether any node is there decides it, without collecting the values.
+                return present == RecordFields.hasNode(r, path);
+            }
             List<String> values = RecordFields.values(r, path);
             // present: an object or a list is there too (a Condition block, a configuration), not only a value.
             if (present != null

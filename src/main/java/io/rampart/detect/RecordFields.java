@@ -25,16 +25,50 @@ public final class RecordFields {
             return v == null ? List.of() : List.of(v);
         }
         List<String> out = new ArrayList<>(1);
-        collect(record, path.split("\\."), 0, out);
+        collect(record, parts(path), 0, out);
         return out;
     }
 
     /** The nodes at {@code path} (arrays flattened), objects included. */
     public static List<JsonNode> nodes(JsonNode record, String path) {
         List<JsonNode> out = new ArrayList<>(1);
-        collectNodes(record, path.split("\\."), 0, out);
+        collectNodes(record, parts(path), 0, out);
         return out;
     }
+
+    /** Whether {@link #nodes} would find any node at {@code path}, without collecting them. */
+    static boolean hasNode(JsonNode record, String path) {
+        return hasNode(record, parts(path), 0);
+    }
+
+    private static boolean hasNode(JsonNode node, String[] parts, int i) {
+        if (node == null || node.isNull() || node.isMissingNode()) return false;
+        if (node.isArray()) {
+            for (JsonNode n : node) if (hasNode(n, parts, i)) return true;
+            return false;
+        }
+        if (i == parts.length) return true;
+        return node.isObject() && hasNode(node.get(parts[i]), parts, i + 1);
+    }
+
+    /** Paths split at their dots, kept: the rules ask for the same few paths for every record. Never modified. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String[]> PARTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String[] parts(String path) {
+        String[] p = PARTS.get(path);
+        if (p != null) return p;
+        p = path.split("\\.");
+        // Bounded: paths also come from queries typed by people, not only from rule packs.
+        if (PARTS.size() < 4096) PARTS.put(path, p);
+        return p;
+    }
+
+    /** The last input and output of a pure function of one text: a flood of records repeats the same values. */
+    private record Memo(String in, String out) {}
+
+    private static volatile Memo lastUserAgent = new Memo(null, null);
+    private static volatile Memo lastNetwork = new Memo(null, null);
 
     private static void collectNodes(JsonNode node, String[] parts, int i, List<JsonNode> out) {
         if (node == null || node.isNull() || node.isMissingNode()) return;
@@ -82,8 +116,22 @@ public final class RecordFields {
             case "@copySource" -> copySource(text(r.path("requestParameters").path("x-amz-copy-source")));
             case "@publicPolicy" -> publicPolicy(r.path("requestParameters").path("bucketPolicy"));
             case "@lifecycleExpirationDays" -> lifecycleExpirationDays(r);
-            case "@userAgentProduct" -> userAgentProduct(text(r.path("userAgent")));
-            case "@sourceNetwork" -> sourceNetwork(text(r.path("sourceIPAddress")));
+            case "@userAgentProduct" -> {
+                String ua = text(r.path("userAgent"));
+                Memo m = lastUserAgent;
+                if (java.util.Objects.equals(m.in(), ua)) yield m.out();
+                String out = userAgentProduct(ua);
+                lastUserAgent = new Memo(ua, out);
+                yield out;
+            }
+            case "@sourceNetwork" -> {
+                String ip = text(r.path("sourceIPAddress"));
+                Memo m = lastNetwork;
+                if (java.util.Objects.equals(m.in(), ip)) yield m.out();
+                String out = sourceNetwork(ip);
+                lastNetwork = new Memo(ip, out);
+                yield out;
+            }
             case "@targetBucket" -> targetBucket(r);
             default ->
                 throw new IllegalArgumentException(

@@ -30,7 +30,9 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
     static StoredData store(BlobStore blobs, InputStream in, long expected, boolean allowInline, byte[] dataKey)
             throws IOException {
         MessageDigest md5 = newMd5();
-        byte[] first = new byte[INLINE_LIMIT + 1];
+        // One byte more than the body may have (a longer one fails below either way); a small object's buffer is its
+        // size, not the inline limit: a 4 KiB PUT allocated and cleared 64 KiB.
+        byte[] first = new byte[expected >= 0 && expected < INLINE_LIMIT ? (int) expected + 1 : INLINE_LIMIT + 1];
         int n = readFully(in, first, first.length);
         if (allowInline && n <= INLINE_LIMIT) {
             checkLength(n, expected);
@@ -77,7 +79,18 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
         return off;
     }
 
+    /** Cloned for each body: cheaper than a provider lookup per request. Never updated itself. */
+    private static final MessageDigest MD5 = md5Instance();
+
     static MessageDigest newMd5() {
+        try {
+            return (MessageDigest) MD5.clone();
+        } catch (CloneNotSupportedException e) {
+            return md5Instance();
+        }
+    }
+
+    private static MessageDigest md5Instance() {
         try {
             return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
