@@ -262,7 +262,7 @@ final class Multipart {
             }
             return r;
         } catch (RuntimeException e) {
-            data.discard(ctx.blobs());
+            data.discardAfter(ctx.blobs(), e);
             throw e;
         }
     }
