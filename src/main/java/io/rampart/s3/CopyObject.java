@@ -2,6 +2,7 @@ package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
 import io.rampart.storage.Encryption;
+import io.rampart.storage.MetadataStore.CopySource;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
 import io.rampart.xml.XmlWriter;
@@ -92,9 +93,40 @@ final class CopyObject {
         return ctx.meta().bucket(bucket).map(b -> !b.versioning().isEmpty()).orElse(false);
     }
 
+    /**
+     * Whether {@code src} (as {@link #source} read it) is still there, the same version: a copy whose source changed
+     * while it ran reads the source again, and answers as S3 does if it is gone (NoSuchKey, NoSuchVersion).
+     */
+    boolean stillThere(ObjectVersion src) {
+        CopySource read = CopySource.of(src, false);
+        return ctx.meta()
+                .version(src.bucket(), src.key(), src.versionId())
+                .filter(read::isStill)
+                .isPresent();
+    }
+
+    /** Whether the x-amz-copy-source names no version: the copy takes the source key's latest version. */
+    static boolean ofLatest(S3Call call) {
+        return Source.parse(call.header("x-amz-copy-source").orElseThrow()).versionId() == null;
+    }
+
     S3Response handle(AuthorizedCall call) {
         Bucket dest = ctx.ownedBucket(call);
         ObjectHeaders.checkKey(call.key());
+        // The source is read before the write; the write takes its data only if it is still that version (else it
+        // writes nothing and the source is read again, or is answered gone).
+        for (int attempt = 1; ; attempt++) {
+            Optional<S3Response> done = attempt(call, dest);
+            if (done.isPresent()) return done.get();
+            if (attempt == MAX_ATTEMPTS) throw new S3Exception(S3ErrorCode.SLOW_DOWN);
+        }
+    }
+
+    /** Copies that find their source changed by the time they write, in a row, before the client is told to retry. */
+    static final int MAX_ATTEMPTS = 8;
+
+    /** One try of a copy: empty when the source changed (or was released) before the copy was written. */
+    private Optional<S3Response> attempt(AuthorizedCall call, Bucket dest) {
         ObjectVersion src = source(call);
         if (src.size() > MAX_COPY_SOURCE) {
             throw new S3Exception(
@@ -163,7 +195,12 @@ final class CopyObject {
             if (destKey.isPresent()) etag = Sse.opaqueEtag();
             else if (!sm.partSizes().isEmpty()
                     || (sm.encryption() != null && sm.encryption().customerKey())) {
-                etag = wholeObjectEtag(src, dataKey);
+                try {
+                    etag = wholeObjectEtag(src, dataKey);
+                } catch (io.rampart.storage.StorageException e) {
+                    if (stillThere(src)) throw e;
+                    return Optional.empty(); // deleted while read: read the source again
+                }
             } else etag = src.etag();
             ObjectMeta.LockState lockState = lock.forNewVersion(call, dest);
             meta = meta.withLock(lockState).withAcl(Acls.forNewObject(ctx, call, dest));
@@ -183,7 +220,13 @@ final class CopyObject {
                     call.principal().arn(),
                     call.principal().accessKeyId());
             Map<String, Object> facts = new java.util.LinkedHashMap<>();
-            ObjectVersion stored = ctx.meta().putObject(v, WriteFacts.capturing(facts, Conditions.forWrite(call)));
+            Optional<ObjectVersion> written = ctx.meta()
+                    .copyObject(
+                            v,
+                            CopySource.of(src, ofLatest(call)),
+                            WriteFacts.capturing(facts, Conditions.forWrite(call)));
+            if (written.isEmpty()) return Optional.empty();
+            ObjectVersion stored = written.get();
             XmlWriter x = new XmlWriter()
                     .start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
                     .element("LastModified", Formats.isoDate(stored.lastModified()))
@@ -198,7 +241,7 @@ final class CopyObject {
             Versions.header(r, dest, stored.versionId());
             Sse.responseHeaders(r, envelope, destKey);
             Sse.contextHeader(r, envelope);
-            return r;
+            return Optional.of(r);
         } finally {
             Sse.forget(sourceKey);
             Sse.forget(destKey);

@@ -262,7 +262,7 @@ final class Multipart {
             }
             return r;
         } catch (RuntimeException e) {
-            data.discard(ctx.blobs());
+            data.discardAfter(ctx.blobs(), e);
             throw e;
         }
     }
@@ -311,6 +311,12 @@ final class Multipart {
                     summing = PartChecksum.of(in, declaredAlgorithm(u));
                     data = StoredData.store(
                             ctx.blobs(), summing != null ? summing : in, last - first + 1, false, dataKey);
+                } catch (IOException | io.rampart.storage.StorageException e) {
+                    // The part is a copy of the bytes, so it never depends on the source's blobs; but a source
+                    // deleted (and its data released) while it was read is answered as S3 would: NoSuchKey or
+                    // NoSuchVersion, read afresh, not an internal error.
+                    if (!copy.stillThere(src)) copy.source(call);
+                    throw e;
                 }
             }
             Map<String, String> sums = summing == null ? Map.of() : summing.result();
@@ -340,6 +346,25 @@ final class Multipart {
         if (requested.isEmpty()) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
+        // The parts are read before the write, which goes ahead only if the parts it uses are still those (none
+        // uploaded again meanwhile, whose earlier blob that upload released): else they are read and checked again.
+        for (int attempt = 1; ; attempt++) {
+            Optional<S3Response> done = completeOnce(call, b, u, requested, precondition);
+            if (done.isPresent()) return done.get();
+            if (ctx.meta().upload(u.uploadId()).isEmpty()) {
+                throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+            }
+            if (attempt == CopyObject.MAX_ATTEMPTS) throw new S3Exception(S3ErrorCode.SLOW_DOWN);
+        }
+    }
+
+    /** One try of a completion: empty when the upload or a part it uses changed before it was written. */
+    private Optional<S3Response> completeOnce(
+            AuthorizedCall call,
+            Bucket b,
+            Upload u,
+            List<XmlElement> requested,
+            MetadataStore.Precondition precondition) {
         Map<Integer, Part> stored = new HashMap<>();
         for (Part p : ctx.meta().allParts(u.uploadId())) stored.put(p.partNumber(), p);
         List<Part> chosen = new ArrayList<>();
@@ -432,7 +457,7 @@ final class Multipart {
             if (ctx.meta()
                     .completeUpload(u.uploadId(), v, used, WriteFacts.capturing(facts, precondition))
                     .isEmpty()) {
-                throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", u.uploadId());
+                return Optional.empty();
             }
         } catch (S3Exception e) {
             // S3: after a 409 the upload is gone; the client starts a new one.
@@ -452,7 +477,7 @@ final class Multipart {
         // For SSE-C only the algorithm is echoed: the key is not part of this request.
         Sse.responseHeaders(r, um.encryption(), Optional.empty());
         Versions.header(r, b, v.versionId());
-        return r;
+        return Optional.of(r);
     }
 
     /**

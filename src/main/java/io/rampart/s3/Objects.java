@@ -97,7 +97,7 @@ final class Objects {
                 Sse.contextHeader(r, key.envelope());
                 return r;
             } catch (RuntimeException e) {
-                data.discard(ctx.blobs());
+                data.discardAfter(ctx.blobs(), e);
                 throw e;
             }
         } finally {

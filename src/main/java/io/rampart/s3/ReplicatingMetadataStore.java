@@ -68,6 +68,14 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<ObjectVersion> copyObject(ObjectVersion v, CopySource source, Precondition precondition) {
+        ObjectVersion stamped = stamp(v);
+        Optional<ObjectVersion> stored = delegate.copyObject(stamped, source, precondition);
+        if (stored.isPresent() && pending(stamped)) onEnqueued.run();
+        return stored;
+    }
+
+    @Override
     public Optional<ObjectVersion> completeUpload(
             String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         ObjectVersion stamped = stamp(v);

@@ -354,7 +354,7 @@ public final class ReplicationWorker implements AutoCloseable {
                             v.writerKeyId()),
                     Precondition.NONE);
         } catch (RuntimeException e) {
-            data.discard(blobs);
+            data.discardAfter(blobs, e);
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package io.rampart.s3;
 import io.rampart.crypto.EncryptedStream;
 import io.rampart.storage.BlobStore;
 import io.rampart.storage.Segment;
+import io.rampart.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An object's bytes once durably stored, encrypted: inline (small objects live in the metadata row and are durable
@@ -18,6 +21,7 @@ import java.util.List;
  * {@code size} count plaintext bytes.
  */
 record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, byte[] inline) {
+    private static final Logger log = LoggerFactory.getLogger(StoredData.class);
 
     /** Objects up to this size are kept inline in the metadata row. */
     static final int INLINE_LIMIT = 64 * 1024;
@@ -101,5 +105,18 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
     /** Releases the blob if this data was never referenced by a committed row. */
     void discard(BlobStore blobs) {
         for (Segment s : segments) blobs.delete(s.blob());
+    }
+
+    /**
+     * Releases the blob after the metadata write that was to reference it failed, unless that write may have committed
+     * all the same (its commit failed, outcome unknown): a row may then name the blob, which must stay. Left in place,
+     * a blob no row took is an orphan the start-up sweep collects.
+     */
+    void discardAfter(BlobStore blobs, RuntimeException failure) {
+        if (StorageException.mayHaveCommitted(failure)) {
+            log.warn("kept blob(s) {} of a write whose commit outcome is unknown: {}", segments, failure.toString());
+            return;
+        }
+        discard(blobs);
     }
 }

@@ -59,9 +59,57 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * Makes {@code v} the latest version of its key: a "null" version id replaces the key's existing null version
      * (unversioned and suspended buckets), any other id is added and the previous latest becomes noncurrent.
-     * Delete markers are written the same way. Returns v with its sequence number.
+     * Delete markers are written the same way. Its segments are blobs written for it that no row references yet (a
+     * copy shares another version's through {@link #copyObject}). Returns v with its sequence number.
      */
     ObjectVersion putObject(ObjectVersion v, Precondition precondition);
+
+    /**
+     * The version a copy takes its data from, as the copy read it (its id, sequence number, ETag, time and segments
+     * identify it: a "null" version id and a sequence number can be given again to a later version), and whether it
+     * was read as the key's latest version (a copy source without a version id).
+     */
+    record CopySource(
+            String bucket,
+            String key,
+            String versionId,
+            long seq,
+            String etag,
+            long lastModified,
+            List<Segment> segments,
+            boolean asLatest) {
+        public static CopySource of(ObjectVersion source, boolean asLatest) {
+            return new CopySource(
+                    source.bucket(),
+                    source.key(),
+                    source.versionId(),
+                    source.seq(),
+                    source.etag(),
+                    source.lastModified(),
+                    source.segments(),
+                    asLatest);
+        }
+
+        /** Whether {@code v} (read inside the copy's write) is still the version the copy read. */
+        public boolean isStill(ObjectVersion v) {
+            return !v.deleteMarker()
+                    && v.versionId().equals(versionId)
+                    && v.seq() == seq
+                    && v.etag().equals(etag)
+                    && v.lastModified() == lastModified
+                    && v.segments().equals(segments)
+                    && (!asLatest || v.latest());
+        }
+    }
+
+    /**
+     * {@link #putObject} for a copy: {@code v} takes the data of {@code source} (its segments, whose blobs it then
+     * shares, and its inline bytes). Inside the write transaction the source must still be the version the copy read
+     * (and still the latest when read as such) and its blobs still referenced; otherwise nothing is written and the
+     * result is empty: the caller reads the source again (it may be gone: NoSuchKey, NoSuchVersion). So a copy never
+     * commits a version whose data a concurrent delete or purge has released.
+     */
+    Optional<ObjectVersion> copyObject(ObjectVersion v, CopySource source, Precondition precondition);
 
     /** Removes the current version in an unversioned bucket; returns what was removed. */
     Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition);
@@ -97,7 +145,9 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * Atomically turns an upload into the current version {@code v} (whose segments reference the used parts' blobs),
-     * drops the upload and its parts, and releases the blobs of parts not used. Empty when the upload is gone.
+     * drops the upload and its parts, and releases the blobs of parts not used. Empty, with nothing written, when the
+     * upload is gone, or when a used part is no longer the one in {@code v}'s segments (uploaded again since the caller
+     * read the parts): the caller reads the parts again.
      */
     Optional<ObjectVersion> completeUpload(
             String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition);

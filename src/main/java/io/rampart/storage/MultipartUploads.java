@@ -12,6 +12,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Multipart uploads in progress ({@code uploads}) and their parts ({@code parts}, one blob reference each); completing
@@ -22,12 +26,10 @@ final class MultipartUploads {
     static final String PART_COLUMNS = "upload_id, part_number, size, etag, last_modified, checksums, blob";
 
     private final SqlDialect dialect;
-    private final BlobRefs blobs;
     private final ObjectVersions versions;
 
-    MultipartUploads(SqlDialect dialect, BlobRefs blobs, ObjectVersions versions) {
+    MultipartUploads(SqlDialect dialect, ObjectVersions versions) {
         this.dialect = dialect;
-        this.blobs = blobs;
         this.versions = versions;
     }
 
@@ -111,27 +113,40 @@ final class MultipartUploads {
                         .int64(part.lastModified())
                         .text(checksums)
                         .text(part.blob()));
-        blobs.add(batch, part.blob());
+        BlobRefs.create(batch, part.blob());
         if (replaced != null) BlobRefs.drop(batch, replaced, freed);
         batch.run();
         return true;
     }
 
-    /** The blobs of an upload's parts (one per part), or empty when there is no such upload: one read. */
-    private static Optional<List<String>> partBlobs(Connection c, String uploadId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT p.blob FROM uploads u LEFT JOIN parts p ON p.upload_id = u.upload_id WHERE u.upload_id = ?")) {
+    /** The blobs of an upload's parts by part number, or empty when there is no such upload: one read. */
+    private static Optional<SortedMap<Integer, String>> partBlobs(Connection c, String uploadId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.part_number, p.blob FROM uploads u"
+                + " LEFT JOIN parts p ON p.upload_id = u.upload_id WHERE u.upload_id = ?")) {
             ps.setString(1, uploadId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                List<String> blobs = new ArrayList<>();
+                SortedMap<Integer, String> blobs = new TreeMap<>();
                 do {
-                    String blob = rs.getString(1);
-                    if (blob != null) blobs.add(blob);
+                    String blob = rs.getString(2);
+                    if (blob != null) blobs.put(rs.getInt(1), blob);
                 } while (rs.next());
                 return Optional.of(blobs);
             }
         }
+    }
+
+    /**
+     * Whether the parts numbered {@code used} are, in ascending order, the blobs of {@code segments}: the parts the
+     * completion was built from, not since uploaded again (whose earlier blob that upload released).
+     */
+    private static boolean sameParts(SortedMap<Integer, String> parts, Set<Integer> used, List<Segment> segments) {
+        if (used.size() != segments.size()) return false;
+        int i = 0;
+        for (int number : new TreeSet<>(used)) {
+            if (!segments.get(i++).blob().equals(parts.get(number))) return false;
+        }
+        return true;
     }
 
     private static Part partRow(ResultSet rs) throws SQLException {
@@ -165,17 +180,23 @@ final class MultipartUploads {
     }
 
     Optional<ObjectVersion> complete(
-            Connection c, String uploadId, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
+            Connection c,
+            String uploadId,
+            ObjectVersion v,
+            Set<Integer> used,
+            Precondition precondition,
+            List<String> freed,
+            Removal by)
             throws SQLException {
-        Optional<List<String>> parts = partBlobs(c, uploadId);
-        if (parts.isEmpty()) return Optional.empty();
+        Optional<SortedMap<Integer, String>> parts = partBlobs(c, uploadId);
+        if (parts.isEmpty() || !sameParts(parts.get(), used, v.segments())) return Optional.empty();
         ObjectVersions.KeyState state =
                 ObjectVersions.keyState(c, v.bucket(), v.key(), SqliteMetadataStore.NULL_VERSION.equals(v.versionId()));
         precondition.check(state.current());
         StatementBatch batch = new StatementBatch(c, dialect);
-        ObjectVersion stored = versions.replaceCurrent(batch, v, state, freed, by);
+        ObjectVersion stored = versions.replaceCurrent(batch, v, true, state, freed, by);
         // The new version's references were added first: the parts it keeps do not reach zero.
-        for (String blob : parts.get()) BlobRefs.drop(batch, blob, freed);
+        for (String blob : parts.get().values()) BlobRefs.drop(batch, blob, freed);
         deleteRows(batch, uploadId);
         batch.run();
         return Optional.of(stored);
@@ -187,10 +208,10 @@ final class MultipartUploads {
     }
 
     boolean abort(Connection c, String uploadId, List<String> freed) throws SQLException {
-        Optional<List<String>> parts = partBlobs(c, uploadId);
+        Optional<SortedMap<Integer, String>> parts = partBlobs(c, uploadId);
         if (parts.isEmpty()) return false;
         StatementBatch batch = new StatementBatch(c, dialect);
-        for (String b : parts.get()) BlobRefs.drop(batch, b, freed);
+        for (String b : parts.get().values()) BlobRefs.drop(batch, b, freed);
         deleteRows(batch, uploadId);
         batch.run();
         return true;

@@ -27,12 +27,10 @@ final class ObjectVersions {
             "bucket, key, version_id, seq, latest, delete_marker, size, etag, last_modified, meta, segments, writer_arn, writer_key";
 
     private final SqlDialect dialect;
-    private final BlobRefs blobs;
     private final RecoveryWindow window;
 
-    ObjectVersions(SqlDialect dialect, BlobRefs blobs, RecoveryWindow window) {
+    ObjectVersions(SqlDialect dialect, RecoveryWindow window) {
         this.dialect = dialect;
-        this.blobs = blobs;
         this.window = window;
     }
 
@@ -133,20 +131,51 @@ final class ObjectVersions {
         KeyState state = keyState(c, v.bucket(), v.key(), NULL_VERSION.equals(v.versionId()));
         precondition.check(state.current());
         StatementBatch batch = new StatementBatch(c, dialect);
-        ObjectVersion stored = replaceCurrent(batch, v, state, freed, by);
+        ObjectVersion stored = replaceCurrent(batch, v, false, state, freed, by);
         batch.run();
         return stored;
     }
 
     /**
+     * A copy ({@link MetadataStore#copyObject}): written only while its source is still the version the copy read, in
+     * this transaction; its blobs are shared ({@link BlobRefs#share}: the write fails with {@link BlobRefs.Released}
+     * should one have been let go all the same). Empty when the source changed.
+     */
+    Optional<ObjectVersion> copy(
+            Connection c,
+            ObjectVersion v,
+            MetadataStore.CopySource source,
+            Precondition precondition,
+            List<String> freed,
+            Removal by)
+            throws SQLException {
+        if (!v.segments().equals(source.segments())) {
+            throw new IllegalArgumentException("a copy's segments are its source's");
+        }
+        Optional<ObjectVersion> now = versionIn(c, source.bucket(), source.key(), source.versionId(), false);
+        if (now.isEmpty() || !source.isStill(now.get())) return Optional.empty();
+        KeyState state = keyState(c, v.bucket(), v.key(), NULL_VERSION.equals(v.versionId()));
+        precondition.check(state.current());
+        StatementBatch batch = new StatementBatch(c, dialect);
+        ObjectVersion stored = replaceCurrent(batch, v, true, state, freed, by);
+        batch.run();
+        return Optional.of(stored);
+    }
+
+    /**
      * Inserts v as the latest version of its key. One rule serves every versioning state: a "null" version id replaces
      * the key's existing "null" version wherever it is in the history (unversioned and suspended buckets); any other id
-     * (enabled buckets) is added, and the previous latest version becomes noncurrent.
+     * (enabled buckets) is added, and the previous latest version becomes noncurrent. {@code shared}: v's segments are
+     * blobs committed rows reference (a copy's source, an upload's parts), each referenced once more only while it is
+     * still live; otherwise they were written for v and their count rows are created.
      */
     ObjectVersion replaceCurrent(
-            StatementBatch batch, ObjectVersion v, KeyState state, List<String> freed, Removal by) {
+            StatementBatch batch, ObjectVersion v, boolean shared, KeyState state, List<String> freed, Removal by) {
         // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
-        for (Segment s : v.segments()) blobs.add(batch, s.blob());
+        for (Segment s : v.segments()) {
+            if (shared) BlobRefs.share(batch, s.blob());
+            else BlobRefs.create(batch, s.blob());
+        }
         long seq = state.nextSeq();
         Optional<ObjectVersion> replaced =
                 NULL_VERSION.equals(v.versionId()) ? state.nullVersion() : Optional.<ObjectVersion>empty();
@@ -368,8 +397,9 @@ final class ObjectVersions {
                     rs.next();
                     seq = rs.getLong(1);
                 }
-                // Referenced before a replaced null version lets go of the same blobs.
-                for (Segment s : v.segments()) blobs.add(c, s.blob());
+                // Referenced before a replaced null version lets go of the same blobs; the source checked above holds
+                // them, so sharing fails (BlobRefs.Released, the batch runs again) only if a purge let go regardless.
+                for (Segment s : v.segments()) BlobRefs.share(c, s.blob());
                 if (NULL_VERSION.equals(v.versionId())) {
                     // Unversioned and suspended buckets: the null version is replaced (kept by the recovery window).
                     Optional<ObjectVersion> nullVersion = versionIn(c, v.bucket(), v.key(), NULL_VERSION, false);

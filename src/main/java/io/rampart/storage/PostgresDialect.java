@@ -53,11 +53,6 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String addBlobRef() {
-        return "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = blobs.refs + 1";
-    }
-
-    @Override
     public String putPart() {
         return "INSERT INTO parts(" + MultipartUploads.PART_COLUMNS + ") VALUES(?,?,?,?,?,?,?)"
                 + " ON CONFLICT(upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag,"

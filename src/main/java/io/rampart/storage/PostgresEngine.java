@@ -88,7 +88,7 @@ final class PostgresEngine implements Database.Engine {
             try (Connection c = writers.getConnection()) {
                 try {
                     T result = work.run(c);
-                    c.commit();
+                    commit(c);
                     return result;
                 } catch (SQLException | RuntimeException | Error e) {
                     rollback(c);
@@ -106,6 +106,19 @@ final class PostgresEngine implements Database.Engine {
             } catch (SQLException e) {
                 throw new StorageException("database write failed", e);
             }
+        }
+    }
+
+    /**
+     * Commits; a failure other than a conflict (which PostgreSQL reports having rolled back) leaves the outcome unknown
+     * (the connection may have gone after the commit was applied), so it is reported as such and not run again.
+     */
+    private static void commit(Connection c) throws SQLException {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            if (conflict(e) != null) throw e;
+            throw new StorageException("database commit failed; the write may be durable", e, true);
         }
     }
 

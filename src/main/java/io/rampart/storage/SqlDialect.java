@@ -32,9 +32,6 @@ interface SqlDialect {
      */
     String jsonWithField(String column, String field);
 
-    /** Adds one reference to a blob, creating its row at 1 (parameter: blob id). */
-    String addBlobRef();
-
     /** Inserts a part or replaces the part with the same (upload_id, part_number); parameters in PART_COLUMNS order. */
     String putPart();
 

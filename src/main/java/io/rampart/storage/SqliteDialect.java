@@ -46,11 +46,6 @@ final class SqliteDialect implements SqlDialect {
     }
 
     @Override
-    public String addBlobRef() {
-        return "INSERT INTO blobs(id, refs) VALUES(?, 1) ON CONFLICT(id) DO UPDATE SET refs = refs + 1";
-    }
-
-    @Override
     public String putPart() {
         return "INSERT OR REPLACE INTO parts(" + MultipartUploads.PART_COLUMNS + ") VALUES(?,?,?,?,?,?,?)";
     }

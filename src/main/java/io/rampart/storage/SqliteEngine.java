@@ -158,19 +158,30 @@ final class SqliteEngine implements Database.Engine {
                     failures[i] = t;
                 }
             }
+        } catch (SQLException e) {
+            failAll(batch, e);
+            return;
+        }
+        try {
             writer.commit();
         } catch (SQLException e) {
-            try {
-                writer.rollback();
-            } catch (SQLException ignored) {
-                /* the original failure is reported */
-            }
-            writer.setAutoCommit(true);
-            for (Pending<?> p : batch) p.done.completeExceptionally(e);
+            // The log may have reached the disk before the failure: the writes may be there after a restart.
+            failAll(batch, new StorageException("database commit failed; the write may be durable", e, true));
             return;
         }
         writer.setAutoCommit(true);
         for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results[i], failures[i]);
+    }
+
+    /** Rolls the group back and fails every write in it with {@code reported}. */
+    private void failAll(List<Pending<?>> batch, Throwable reported) throws SQLException {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            /* the original failure is reported */
+        }
+        writer.setAutoCommit(true);
+        for (Pending<?> p : batch) p.done.completeExceptionally(reported);
     }
 
     @SuppressWarnings("unchecked")

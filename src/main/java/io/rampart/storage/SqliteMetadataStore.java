@@ -34,9 +34,8 @@ public final class SqliteMetadataStore implements MetadataStore {
         this.releaseBlob = releaseBlob;
         this.window = new RecoveryWindow(db, releaseBlob);
         SqlDialect dialect = db.dialect();
-        BlobRefs blobs = new BlobRefs(dialect);
-        this.versions = new ObjectVersions(dialect, blobs, window);
-        this.uploads = new MultipartUploads(dialect, blobs, versions);
+        this.versions = new ObjectVersions(dialect, window);
+        this.uploads = new MultipartUploads(dialect, versions);
         this.listings = new Listings(dialect);
     }
 
@@ -133,6 +132,16 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<ObjectVersion> copyObject(ObjectVersion v, CopySource source, Precondition precondition) {
+        Removal by = remover(v.writerArn(), v.writerKeyId(), "CopyObject");
+        try {
+            return writeReleasing((c, freed) -> versions.copy(c, v, source, precondition, freed, by));
+        } catch (BlobRefs.Released e) {
+            return Optional.empty(); // the source's data was let go: the caller reads the source again
+        }
+    }
+
+    @Override
     public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");
         return writeReleasing((c, freed) -> versions.deleteCurrent(c, bucket, key, precondition, freed, by));
@@ -189,7 +198,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     public Optional<ObjectVersion> completeUpload(
             String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), "CompleteMultipartUpload");
-        return writeReleasing((c, freed) -> uploads.complete(c, uploadId, v, precondition, freed, by));
+        try {
+            return writeReleasing((c, freed) -> uploads.complete(c, uploadId, v, usedParts, precondition, freed, by));
+        } catch (BlobRefs.Released e) {
+            return Optional.empty(); // a part's blob was let go (the part replaced or the upload aborted meanwhile)
+        }
     }
 
     @Override
@@ -244,7 +257,15 @@ public final class SqliteMetadataStore implements MetadataStore {
                     new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
             removers.add(remover(p.version().writerArn(), p.version().writerKeyId(), "Restore"));
         }
-        return writeReleasing((c, freed) -> versions.promote(c, batch, json, removers, freed));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return writeReleasing((c, freed) -> versions.promote(c, batch, json, removers, freed));
+            } catch (BlobRefs.Released e) {
+                // A purge let go of a source's data between its check and its reference (possible only where the
+                // database does not serialize the two): run again, and that promotion finds its source gone.
+                if (attempt == 3) throw new StorageException("restore sources keep changing", e);
+            }
+        }
     }
 
     // ---- blobs ----

@@ -3,6 +3,7 @@ package io.rampart.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rampart.storage.MetadataStore.CopySource;
 import io.rampart.storage.MetadataStore.DeleteBucketResult;
 import io.rampart.storage.MetadataStore.Precondition;
 import io.rampart.storage.MetadataStore.Promotion;
@@ -391,11 +392,21 @@ abstract class MetadataStoreContract {
 
     // ---- blob references ----
 
+    /** A copy of {@code source} (as read) to {@code key}: the same segments, as CopyObject writes it. */
+    private Optional<ObjectVersion> copy(ObjectVersion source, String key, String versionId, boolean asLatest) {
+        ObjectVersion v = inBlobs(
+                "b",
+                key,
+                versionId,
+                source.segments().stream().map(Segment::blob).toArray(String[]::new));
+        return store.copyObject(v, CopySource.of(source, asLatest), Precondition.NONE);
+    }
+
     @Test
     void aBlobSharedByTwoVersionsIsReleasedOnlyWithTheLastOne() {
         bucket("b", "Enabled");
-        store.putObject(inBlobs("b", "k", "v1", "shared"), Precondition.NONE);
-        store.putObject(inBlobs("b", "copy", "c1", "shared"), Precondition.NONE);
+        ObjectVersion source = store.putObject(inBlobs("b", "k", "v1", "shared"), Precondition.NONE);
+        assertThat(copy(source, "copy", "c1", true)).isPresent();
         store.deleteVersion("b", "k", "v1", Precondition.NONE);
         assertThat(released).isEmpty();
         assertThat(store.isLiveBlob("shared")).isTrue();
@@ -407,10 +418,127 @@ abstract class MetadataStoreContract {
     @Test
     void copyingAnObjectOntoItselfKeepsItsBlob() {
         bucket("b", "");
-        store.putObject(inBlobs("b", "k", "null", "blob-1"), Precondition.NONE);
-        store.putObject(inBlobs("b", "k", "null", "blob-1"), Precondition.NONE);
+        ObjectVersion source = store.putObject(inBlobs("b", "k", "null", "blob-1"), Precondition.NONE);
+        assertThat(copy(source, "k", "null", true)).isPresent();
         assertThat(released).isEmpty();
         assertThat(store.isLiveBlob("blob-1")).isTrue();
+        assertThat(store.current("b", "k").orElseThrow().segments())
+                .extracting(Segment::blob)
+                .containsExactly("blob-1");
+    }
+
+    @Test
+    void aCopyWhoseSourceWasDeletedWritesNothingAndNeverBringsItsReleasedBlobBack() {
+        bucket("b", "Enabled");
+        ObjectVersion source = store.putObject(inBlobs("b", "k", "v1", "src-blob"), Precondition.NONE);
+        // DeleteObject with the version id between the copy's read of its source and its write: the blob is let go.
+        store.deleteVersion("b", "k", "v1", Precondition.NONE);
+        assertThat(released).containsExactly("src-blob");
+
+        assertThat(copy(source, "copy", "c1", false)).isEmpty();
+        assertThat(copy(source, "copy", "c2", true)).isEmpty();
+        assertThat(store.current("b", "copy")).isEmpty();
+        assertThat(store.isLiveBlob("src-blob")).isFalse();
+        // Nothing refers to the freed blob: a later upload of the same key releases nothing twice.
+        store.putObject(inBlobs("b", "copy", "c3", "other"), Precondition.NONE);
+        assertThat(released).containsExactly("src-blob");
+    }
+
+    @Test
+    void aCopyTakesItsSourceOnlyWhileItIsStillTheVersionItRead() {
+        bucket("b", "Enabled");
+        ObjectVersion v1 = store.putObject(inBlobs("b", "k", "v1", "blob-1"), Precondition.NONE);
+        store.putObject(inBlobs("b", "k", "v2", "blob-2"), Precondition.NONE);
+        // Read as the latest (no version id in x-amz-copy-source): overwritten since, so read again.
+        assertThat(copy(v1, "copy", "c1", true)).isEmpty();
+        // Read by its version id: still there, as a noncurrent version.
+        assertThat(copy(v1, "copy", "c2", false)).isPresent();
+
+        // A "null" version given again, with the same sequence number, is not the version the copy read.
+        bucket("u", "");
+        ObjectVersion first = store.putObject(inBlobs("u", "k", "null", "null-1"), Precondition.NONE);
+        store.deleteObject("u", "k", Precondition.NONE);
+        ObjectVersion again = store.putObject(inBlobs("u", "k", "null", "null-2"), Precondition.NONE);
+        assertThat(again.seq()).isEqualTo(first.seq());
+        ObjectVersion target = inBlobs("b", "copy", "c3", "null-1");
+        assertThat(store.copyObject(target, CopySource.of(first, false), Precondition.NONE))
+                .isEmpty();
+        assertThat(store.isLiveBlob("null-1")).isFalse();
+    }
+
+    @Test
+    void aCompletionWhosePartWasUploadedAgainWritesNothingAndNeverBringsItsReleasedBlobBack() {
+        bucket("b", "");
+        store.createUpload(new Upload("u1", "b", "big", T0, meta(), null, null));
+        store.putPart(new Part("u1", 1, 10, "\"p1\"", T0, Map.of(), "part-1"));
+        store.putPart(new Part("u1", 2, 10, "\"p2\"", T0, Map.of(), "part-2"));
+        // The completion read the parts; then part 1 is uploaded again, which releases its first blob.
+        store.putPart(new Part("u1", 1, 10, "\"p1b\"", T0, Map.of(), "part-1b"));
+        assertThat(released).containsExactly("part-1");
+
+        assertThat(store.completeUpload(
+                        "u1", inBlobs("b", "big", "null", "part-1", "part-2"), Set.of(1, 2), Precondition.NONE))
+                .isEmpty();
+        assertThat(store.current("b", "big")).isEmpty();
+        assertThat(store.isLiveBlob("part-1")).isFalse();
+        assertThat(store.upload("u1")).isPresent();
+        // Read again, the parts complete.
+        assertThat(store.completeUpload(
+                        "u1", inBlobs("b", "big", "null", "part-1b", "part-2"), Set.of(1, 2), Precondition.NONE))
+                .isPresent();
+        assertThat(store.isLiveBlob("part-1b")).isTrue();
+        assertThat(released).containsExactly("part-1");
+
+        // Aborted between the read of its parts and the write: nothing written, nothing brought back.
+        store.createUpload(new Upload("u2", "b", "other", T0, meta(), null, null));
+        store.putPart(new Part("u2", 1, 10, "\"q\"", T0, Map.of(), "part-q"));
+        assertThat(store.abortUpload("u2")).isTrue();
+        assertThat(store.completeUpload("u2", inBlobs("b", "other", "null", "part-q"), Set.of(1), Precondition.NONE))
+                .isEmpty();
+        assertThat(store.isLiveBlob("part-q")).isFalse();
+        assertThat(store.current("b", "other")).isEmpty();
+    }
+
+    @Test
+    void copiesRacingTheDeletionOfTheirSourceEitherHoldItsBlobOrWriteNothing() throws Exception {
+        bucket("b", "Enabled");
+        int rounds = 40;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                String blob = "race-" + round;
+                ObjectVersion source = store.putObject(inBlobs("b", "src", "s" + round, blob), Precondition.NONE);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Optional<ObjectVersion>>> copies = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    String versionId = "c" + round + "-" + i;
+                    boolean asLatest = i % 2 == 0;
+                    copies.add(pool.submit(() -> {
+                        start.await();
+                        return copy(source, "dst-" + versionId, versionId, asLatest);
+                    }));
+                }
+                var delete = pool.submit(() -> {
+                    start.await();
+                    return store.deleteVersion("b", "src", source.versionId(), Precondition.NONE);
+                });
+                start.countDown();
+                assertThat(delete.get()).isPresent();
+                long written = 0;
+                for (var f : copies) if (f.get().isPresent()) written++;
+                if (written > 0) {
+                    assertThat(store.isLiveBlob(blob))
+                            .as("round %d: %d copies hold %s", round, written, blob)
+                            .isTrue();
+                    assertThat(released).doesNotContain(blob);
+                } else {
+                    assertThat(released).contains(blob);
+                    assertThat(store.isLiveBlob(blob)).isFalse();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     // ---- recovery window ----
