@@ -81,18 +81,22 @@ public final class AccessLog implements AutoCloseable {
                 this::deliverSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Buffers the request's line when its bucket has logging enabled. Cheap when it has not (a cached lookup). */
-    public void served(ServedRequest r) {
-        String bucket = r.facts().bucket();
+    /**
+     * Buffers the request's line when its bucket has logging enabled. Cheap when it has not (a cached lookup): the entry
+     * ({@code request}, its request line and times) is built only for a bucket that logs.
+     */
+    public void served(RequestFacts facts, java.util.function.Supplier<ServedRequest> request) {
+        String bucket = facts.bucket();
         if (bucket == null || bucket.isEmpty()) return;
-        String event = r.facts().eventName();
-        if (r.facts().status() < 300
+        String event = facts.eventName();
+        if (facts.status() < 300
                 && ("PutBucketLogging".equals(event) || "DeleteBucket".equals(event) || "CreateBucket".equals(event))) {
             cache.remove(bucket);
         }
         Optional<Target> target = target(bucket);
         if (target.isEmpty()) return;
         Target t = target.get();
+        ServedRequest r = request.get();
         String line = AccessLogFormat.line(r, t.ownerCanonicalId());
         Destination destination = t.partitionedPrefix() == null
                 ? new Destination(t.bucket(), t.prefix(), false, null)

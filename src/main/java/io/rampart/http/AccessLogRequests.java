@@ -22,6 +22,11 @@ final class AccessLogRequests {
     }
 
     void served(Trail.Draft draft, RequestFacts facts, long objectSize, Instant responseReady) {
+        // The line (a regex over the query) is built only when the bucket has logging enabled.
+        log.served(facts, () -> entry(draft, facts, objectSize, responseReady));
+    }
+
+    private static ServedRequest entry(Trail.Draft draft, RequestFacts facts, long objectSize, Instant responseReady) {
         Request request = draft.request();
         Instant now = Instant.now();
         String rawQuery = request.getHttpURI().getQuery();
@@ -32,14 +37,14 @@ final class AccessLogRequests {
         long total = Math.max(0, ChronoUnit.MILLIS.between(facts.time(), now));
         long turnAround =
                 responseReady == null ? -1 : Math.max(0, ChronoUnit.MILLIS.between(facts.time(), responseReady));
-        log.served(new ServedRequest(
+        return new ServedRequest(
                 facts,
                 draft.op().accessLogName(request.getMethod()),
                 line,
                 request.getHeaders().get("Referer"),
                 objectSize,
                 total,
-                turnAround));
+                turnAround);
     }
 
     /** The object's size for a log line: the whole object's for reads (ranges too), the body's for uploads, else -1. */

@@ -4,9 +4,6 @@ import io.rampart.audit.AuditTrail;
 import io.rampart.audit.RequestFacts;
 import io.rampart.iam.Principal;
 import io.rampart.s3.Operation;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,8 +17,6 @@ import org.eclipse.jetty.util.Callback;
  * {@link Exchange}) and never the trail itself.
  */
 final class Exchanges {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final AuditTrail trail;
     private final AccessLogRequests accessLogs;
     private final String region;
@@ -33,20 +28,17 @@ final class Exchanges {
         this.region = region;
     }
 
-    /** A new S3-style request id: 16 upper-case hex digits. */
+    /** A new S3-style request id: 16 upper-case hex digits, unique in this process ({@link RequestIds}). */
     static String newRequestId() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().withUpperCase().formatHex(b);
+        return RequestIds.requestId(RequestIds.next());
     }
 
     /** A request on the S3 port: its ids, on the answer from the start ({@code x-amz-request-id}, {@code x-amz-id-2}). */
     Exchange open(Request request, Response response, Callback callback) {
-        String requestId = newRequestId();
-        byte[] id2 = new byte[32];
-        RANDOM.nextBytes(id2);
+        long id = RequestIds.next();
+        String requestId = RequestIds.requestId(id);
         response.getHeaders().put("x-amz-request-id", requestId);
-        response.getHeaders().put("x-amz-id-2", Base64.getEncoder().encodeToString(id2));
+        response.getHeaders().put("x-amz-id-2", RequestIds.hostId(id));
         response.getHeaders().put("Server", "Rampart");
         return new Exchange(this, request, response, callback, requestId);
     }

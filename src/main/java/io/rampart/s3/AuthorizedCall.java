@@ -2,6 +2,7 @@ package io.rampart.s3;
 
 import io.rampart.iam.Principal;
 import io.rampart.storage.Bucket;
+import io.rampart.storage.MetadataStore;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,17 @@ final class AuthorizedCall implements S3Call {
     private final Bucket copySource;
     private final Authorizer authorizer;
     private final Authorizer.Request request;
+    private final MetadataStore.ObjectRead read;
 
-    AuthorizedCall(S3Call call, Bucket bucket, Bucket copySource, Authorizer authorizer, Authorizer.Request request) {
+    AuthorizedCall(
+            S3Call call,
+            Bucket bucket,
+            Bucket copySource,
+            Authorizer authorizer,
+            Authorizer.Request request,
+            MetadataStore.ObjectRead read) {
         this.call = call;
+        this.read = read;
         this.bucket = bucket;
         this.copySource = copySource;
         this.authorizer = authorizer;
@@ -32,12 +41,21 @@ final class AuthorizedCall implements S3Call {
      * the bucket policy does not govern: only PutObject, so nothing asks it about deletes.
      */
     static AuthorizedCall service(ServiceWrite write, Bucket bucket) {
-        return new AuthorizedCall(write, bucket, null, null, null);
+        return new AuthorizedCall(write, bucket, null, null, null, null);
     }
 
     /** The bucket row loaded for this request, or null for service-level and unauthorised (NotImplemented) calls. */
     Bucket loadedBucket() {
         return bucket;
+    }
+
+    /**
+     * The bucket and the version of the call's key (the one its versionId names, else the current one) read together
+     * when the call was authorised, for operations that read one version ({@link Authorizer}): the version the
+     * authorisation saw, which the operation must serve. Empty when nothing was read then (the operation reads it).
+     */
+    Optional<MetadataStore.ObjectRead> authorizedRead() {
+        return Optional.ofNullable(read);
     }
 
     /** The copy source's bucket row, when the request copies and the source bucket exists. */

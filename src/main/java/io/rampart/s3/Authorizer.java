@@ -10,6 +10,7 @@ import io.rampart.policy.PolicyKind;
 import io.rampart.policy.PolicySet;
 import io.rampart.policy.RequestContext;
 import io.rampart.storage.Bucket;
+import io.rampart.storage.MetadataStore;
 import io.rampart.storage.ObjectVersion;
 import java.time.Instant;
 import java.util.HashMap;
@@ -47,6 +48,19 @@ final class Authorizer {
             Operation.PUT_OBJECT_LEGAL_HOLD,
             Operation.PUT_OBJECT_ACL);
     /**
+     * Reads of one version of the call's key: the bucket and that version are read in one snapshot
+     * ({@link io.rampart.storage.MetadataStore#read}), which both authorises (s3:ExistingObjectTag, the object's ACL)
+     * and is what the operation serves, so a write in between cannot make it serve a version it did not authorise.
+     */
+    private static final Set<Operation> READS_VERSION = Set.of(
+            Operation.GET_OBJECT,
+            Operation.HEAD_OBJECT,
+            Operation.GET_OBJECT_TAGGING,
+            Operation.GET_OBJECT_ACL,
+            Operation.GET_OBJECT_RETENTION,
+            Operation.GET_OBJECT_LEGAL_HOLD,
+            Operation.GET_OBJECT_ATTRIBUTES);
+    /**
      * What an ACL grant amounts to once it matched the caller and the action: a resource-side Allow reached through
      * "*", so the evaluator applies what AWS applies to one (permissions boundary and session policy, cross-account).
      */
@@ -75,12 +89,18 @@ final class Authorizer {
      * needs, and returns the call with the loaded bucket so the operation does not read it again.
      */
     AuthorizedCall authorize(Operation op, S3Call call) {
-        if (op == Operation.NOT_IMPLEMENTED) return new AuthorizedCall(call, null, null, this, null);
+        if (op == Operation.NOT_IMPLEMENTED) return new AuthorizedCall(call, null, null, this, null, null);
         Bucket bucket = null;
+        MetadataStore.ObjectRead read = null;
         if (call.bucket() != null && op != Operation.CREATE_BUCKET) {
-            bucket = ctx.meta()
-                    .bucket(call.bucket())
-                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", call.bucket()));
+            String versionId = call.query().get("versionId");
+            if (READS_VERSION.contains(op) && call.key() != null && (versionId == null || Versions.valid(versionId))) {
+                read = ctx.meta().read(call.bucket(), call.key(), versionId);
+                bucket = read.bucket().orElse(null);
+            } else {
+                bucket = ctx.meta().bucket(call.bucket()).orElse(null);
+            }
+            if (bucket == null) throw new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", call.bucket());
         }
         Request request = new Request(call, principal(call.principal()), requestKeys(op, call));
         Bucket copySource = null;
@@ -103,10 +123,17 @@ final class Authorizer {
                 }
                 if (sourceRead) copySource = target;
                 boolean existing = sourceRead || EXISTING_OBJECT_OPERATIONS.contains(op);
-                check(request, a, target, existing ? existingVersion(call, sourceRead) : null);
+                ExistingVersion version = null;
+                if (read != null && !sourceRead) {
+                    Optional<ObjectVersion> loaded = read.version();
+                    version = () -> loaded;
+                } else if (existing) {
+                    version = existingVersion(call, sourceRead);
+                }
+                check(request, a, target, version);
             }
         }
-        return new AuthorizedCall(call, bucket, copySource, this, request);
+        return new AuthorizedCall(call, bucket, copySource, this, request, read);
     }
 
     /** One key of DeleteObjects: AccessDenied (reported for that key) unless its delete is allowed. */

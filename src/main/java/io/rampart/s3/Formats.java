@@ -21,8 +21,32 @@ public final class Formats {
                     "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.US)
             .withZone(ZoneOffset.UTC);
 
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    };
+
+    /**
+     * RFC 1123 in GMT ({@code Sun, 06 Dec 2026 21:40:00 GMT}), as {@link #HTTP_DATE} writes it, by hand for four-digit
+     * years: every GET and HEAD sends Last-Modified, and the formatter showed in their profiles (1.6 %).
+     */
     public static String httpDate(long epochMillis) {
-        return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis));
+        java.time.LocalDateTime t =
+                java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L), 0, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 1000 || year > 9999) return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis));
+        StringBuilder b = new StringBuilder(29)
+                .append(DAYS[t.getDayOfWeek().getValue() - 1])
+                .append(", ");
+        twoDigits(b, t.getDayOfMonth()).append(' ');
+        b.append(MONTHS[t.getMonthValue() - 1]).append(' ').append(year).append(' ');
+        twoDigits(b, t.getHour()).append(':');
+        twoDigits(b, t.getMinute()).append(':');
+        return twoDigits(b, t.getSecond()).append(" GMT").toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder b, int n) {
+        return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
     public static String isoDate(long epochMillis) {

@@ -200,7 +200,7 @@ final class ObjectLock {
 
     // ---- retention and legal hold on one version ----
 
-    private ObjectVersion lockedVersion(S3Call call, Bucket b) {
+    private ObjectVersion lockedVersion(AuthorizedCall call, Bucket b) {
         if (!b.objectLock())
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Bucket is missing Object Lock Configuration");
         return Versions.resolve(ctx, call);

@@ -134,6 +134,11 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public ObjectRead read(String bucket, String key, String versionId) {
+        return delegate.read(bucket, key, versionId);
+    }
+
+    @Override
     public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
         return delegate.version(bucket, key, versionId);
     }

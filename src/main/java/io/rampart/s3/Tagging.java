@@ -82,7 +82,7 @@ final class Tagging {
     }
 
     /** Why a tagging change found nothing: S3 re-resolves to report NoSuchKey, NoSuchVersion or MethodNotAllowed. */
-    private S3Exception missing(S3Call call) {
+    private S3Exception missing(AuthorizedCall call) {
         Versions.resolve(ctx, call);
         return new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
     }

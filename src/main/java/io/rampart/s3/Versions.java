@@ -1,6 +1,7 @@
 package io.rampart.s3;
 
 import io.rampart.storage.Bucket;
+import io.rampart.storage.MetadataStore;
 import io.rampart.storage.ObjectVersion;
 import io.rampart.storage.SqliteMetadataStore;
 import java.security.SecureRandom;
@@ -47,14 +48,16 @@ final class Versions {
      * The version a read names: the requested one (NoSuchVersion when absent; 405 for a delete marker) or the latest
      * (NoSuchKey when absent or a delete marker, with x-amz-delete-marker).
      */
-    static ObjectVersion resolve(Context ctx, S3Call call) {
+    static ObjectVersion resolve(Context ctx, AuthorizedCall call) {
         Optional<String> id = requested(call);
+        // The version read with the bucket when the call was authorised, if it was: the one the decision saw.
+        Optional<MetadataStore.ObjectRead> read = call.authorizedRead();
         if (id.isPresent()) {
-            ObjectVersion v = ctx.meta()
-                    .version(call.bucket(), call.key(), id.get())
-                    .orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_VERSION)
-                            .with("Key", call.key())
-                            .with("VersionId", id.get()));
+            Optional<ObjectVersion> found =
+                    read.isPresent() ? read.get().version() : ctx.meta().version(call.bucket(), call.key(), id.get());
+            ObjectVersion v = found.orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_VERSION)
+                    .with("Key", call.key())
+                    .with("VersionId", id.get()));
             if (v.deleteMarker()) {
                 throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED)
                         .with("Method", call.method())
@@ -65,7 +68,8 @@ final class Versions {
             }
             return v;
         }
-        Optional<ObjectVersion> v = ctx.meta().current(call.bucket(), call.key());
+        Optional<ObjectVersion> v =
+                read.isPresent() ? read.get().version() : ctx.meta().current(call.bucket(), call.key());
         if (v.isEmpty()) throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", call.key());
         if (v.get().deleteMarker()) {
             throw new S3Exception(S3ErrorCode.NO_SUCH_KEY)

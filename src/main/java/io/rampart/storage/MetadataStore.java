@@ -43,6 +43,16 @@ public interface MetadataStore extends AutoCloseable {
     /** One version of a key by its id ("null" for the null version), with its inline data. */
     Optional<ObjectVersion> version(String bucket, String key, String versionId);
 
+    /** A bucket and one version of one of its keys, read in one snapshot; no version when there is no bucket. */
+    record ObjectRead(Optional<Bucket> bucket, Optional<ObjectVersion> version) {}
+
+    /**
+     * The bucket and, in the same snapshot, the key's version {@code versionId} (null: the current version, a delete
+     * marker included) with its inline data: what a read authorises is then what it serves, whatever is written
+     * meanwhile, and one read transaction serves both.
+     */
+    ObjectRead read(String bucket, String key, String versionId);
+
     /**
      * Permanently removes one version (or delete marker) after the precondition accepts it; when it was the latest,
      * the newest remaining version becomes current. Empty when there is no such version.

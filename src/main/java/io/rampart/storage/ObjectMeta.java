@@ -60,6 +60,25 @@ public record ObjectMeta(
         return builder().build();
     }
 
+    /**
+     * This metadata with read-only maps and lists (same order), safe to share between requests: what
+     * {@link MetadataJson#objectMeta} hands out, so code that tried to change a shared instance would fail at once.
+     */
+    ObjectMeta unmodifiable() {
+        return new ObjectMeta(
+                java.util.Collections.unmodifiableMap(contentHeaders),
+                java.util.Collections.unmodifiableMap(userMetadata),
+                java.util.Collections.unmodifiableMap(checksums),
+                checksumType,
+                java.util.Collections.unmodifiableList(partSizes),
+                java.util.Collections.unmodifiableMap(tags),
+                storageClass,
+                encryption,
+                lock,
+                replicationStatus,
+                acl);
+    }
+
     /** A builder holding this metadata, to change some of it. */
     public Builder toBuilder() {
         Builder b = new Builder();

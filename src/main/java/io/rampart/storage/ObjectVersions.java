@@ -1,7 +1,5 @@
 package io.rampart.storage;
 
-import static io.rampart.storage.MetadataJson.SEGMENTS;
-import static io.rampart.storage.MetadataJson.fromJson;
 import static io.rampart.storage.MetadataJson.toJson;
 import static io.rampart.storage.SqliteMetadataStore.NULL_VERSION;
 
@@ -119,8 +117,8 @@ final class ObjectVersions {
                 rs.getLong(7),
                 rs.getString(8),
                 rs.getLong(9),
-                fromJson(rs.getString(10), ObjectMeta.class),
-                fromJson(rs.getString(11), SEGMENTS),
+                MetadataJson.objectMeta(rs.getString(10)),
+                MetadataJson.segments(rs.getString(11)),
                 withData ? rs.getBytes(14) : null,
                 rs.getString(12),
                 rs.getString(13));

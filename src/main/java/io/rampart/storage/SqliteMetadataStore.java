@@ -119,6 +119,19 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public ObjectRead read(String bucket, String key, String versionId) {
+        return db.read(c -> {
+            Optional<Bucket> b = Buckets.get(c, bucket);
+            if (b.isEmpty()) return new ObjectRead(b, Optional.empty());
+            return new ObjectRead(
+                    b,
+                    versionId == null
+                            ? ObjectVersions.currentIn(c, bucket, key, true)
+                            : ObjectVersions.versionIn(c, bucket, key, versionId, true));
+        });
+    }
+
+    @Override
     public Optional<ObjectVersion> deleteVersion(
             String bucket, String key, String versionId, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");

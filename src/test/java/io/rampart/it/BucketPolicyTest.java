@@ -458,4 +458,101 @@ class BucketPolicyTest {
                 () -> s3.getObject(b -> b.bucket(bucket).key("home/bob/b").versionId("null")), 403, "AccessDenied");
         assertThat(get(s3, bucket, "home/bob/b")).isEqualTo("b");
     }
+
+    // ---- s3:ExistingObjectTag: the decision is about the version the request is served ----
+
+    /** A user without IAM policies whom the bucket's policy lets read objects tagged class=public, and only those. */
+    static S3Client publicTagReader(String bucket, String user) {
+        io.rampart.iam.AccessKey key = server.rampart().iam().createUserWithKey(user);
+        s3.putBucketPolicy(b -> b.bucket(bucket).policy("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+                  "Principal":{"AWS":"arn:aws:iam::%s:user/%s"},
+                  "Action":["s3:GetObject","s3:GetObjectVersion","s3:GetObjectTagging","s3:GetObjectVersionTagging"],
+                  "Resource":"arn:aws:s3:::%s/*",
+                  "Condition":{"StringEquals":{"s3:ExistingObjectTag/class":"public"}}}]}
+                """.formatted(server.accountId(), user, bucket)));
+        return server.s3(key.accessKeyId(), key.secretKey());
+    }
+
+    static void putTagged(String bucket, String key, String text, String tagClass) {
+        s3.putObject(b -> b.bucket(bucket).key(key).tagging("class=" + tagClass), RequestBody.fromString(text));
+    }
+
+    static int statusOf(Throwable t) {
+        assertThat(t).isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
+        return ((software.amazon.awssdk.services.s3.model.S3Exception) t).statusCode();
+    }
+
+    @Test
+    void existingObjectTagDecidesGetHeadAndTaggingOnTheVersionRead() {
+        String bucket = newBucket();
+        s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(c -> c.status("Enabled")));
+        S3Client reader = publicTagReader(bucket, "tag-reader-1");
+        putTagged(bucket, "doc", "open", "public");
+        String openVersion = s3.headObject(b -> b.bucket(bucket).key("doc")).versionId();
+        assertThat(get(reader, bucket, "doc")).isEqualTo("open");
+        assertThat(reader.headObject(b -> b.bucket(bucket).key("doc")).contentLength())
+                .isEqualTo(4);
+        assertThat(reader.getObjectTagging(b -> b.bucket(bucket).key("doc")).tagSet())
+                .extracting(software.amazon.awssdk.services.s3.model.Tag::value)
+                .containsExactly("public");
+
+        putTagged(bucket, "doc", "closed", "secret");
+        assertS3Error(() -> get(reader, bucket, "doc"), 403, "AccessDenied");
+        assertThat(statusOf(org.assertj.core.api.Assertions.catchThrowable(
+                        () -> reader.headObject(b -> b.bucket(bucket).key("doc")))))
+                .isEqualTo(403);
+        assertS3Error(() -> reader.getObjectTagging(b -> b.bucket(bucket).key("doc")), 403, "AccessDenied");
+        // The older version still carries class=public: asked for by its id, it is that version's tags that decide.
+        assertThat(reader.getObjectAsBytes(b -> b.bucket(bucket).key("doc").versionId(openVersion))
+                        .asUtf8String())
+                .isEqualTo("open");
+        assertThat(reader.getObjectTagging(b -> b.bucket(bucket).key("doc").versionId(openVersion))
+                        .tagSet())
+                .extracting(software.amazon.awssdk.services.s3.model.Tag::value)
+                .containsExactly("public");
+    }
+
+    @Test
+    void getUnderConcurrentOverwritesServesOnlyAVersionItsTagsAllowed() throws Exception {
+        String bucket = newBucket();
+        S3Client reader = publicTagReader(bucket, "tag-reader-2");
+        putTagged(bucket, "doc", "open", "public");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger denied = new java.util.concurrent.atomic.AtomicInteger();
+        // Each PUT replaces the object: "open" tagged public, then "SECRET" tagged secret, over and over.
+        var writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                boolean open = writes.getAndIncrement() % 2 == 1;
+                putTagged(bucket, "doc", open ? "open" : "SECRET", open ? "public" : "secret");
+            }
+        });
+        try (var readers = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < 4; t++) {
+                done.add(readers.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        try {
+                            // Allowed only by class=public, so only the public version's bytes may come back.
+                            assertThat(get(reader, bucket, "doc")).isEqualTo("open");
+                            allowed.incrementAndGet();
+                        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                            assertThat(e.statusCode()).isEqualTo(403);
+                            denied.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) f.get();
+        } finally {
+            stop.set(true);
+        }
+        writer.get();
+        assertThat(writes.get()).as("overwrites during the reads").isGreaterThan(2);
+        assertThat(allowed.get()).as("reads of the public version").isPositive();
+        assertThat(denied.get()).as("reads refused on the secret version").isPositive();
+    }
 }

@@ -181,6 +181,31 @@ abstract class MetadataStoreContract {
     // ---- versions and delete markers ----
 
     @Test
+    void aReadReturnsTheBucketWithTheCurrentOrNamedVersionAndItsData() {
+        assertThat(store.read("b", "k", null))
+                .isEqualTo(new MetadataStore.ObjectRead(Optional.empty(), Optional.empty()));
+        bucket("b", "Enabled");
+        MetadataStore.ObjectRead none = store.read("b", "k", null);
+        assertThat(none.bucket()).map(Bucket::versioning).contains("Enabled");
+        assertThat(none.version()).isEmpty();
+        ObjectVersion first = store.putObject(inline("b", "k", "v1", "one"), Precondition.NONE);
+        store.putObject(inline("b", "k", "v2", "two"), Precondition.NONE);
+        MetadataStore.ObjectRead current = store.read("b", "k", null);
+        assertThat(current.bucket()).map(Bucket::name).contains("b");
+        assertThat(current.version()).map(MetadataStoreContract::text).contains("two");
+        assertThat(store.read("b", "k", "v1").version())
+                .map(MetadataStoreContract::text)
+                .contains("one");
+        assertThat(store.read("b", "k", "v1").version()).map(ObjectVersion::seq).contains(first.seq());
+        assertThat(store.read("b", "k", "v9").version()).isEmpty();
+        store.putObject(deleteMarker("b", "k", "v3"), Precondition.NONE);
+        assertThat(store.read("b", "k", null).version())
+                .map(ObjectVersion::deleteMarker)
+                .contains(true);
+        assertThat(store.read("other", "k", "v1").version()).isEmpty();
+    }
+
+    @Test
     void aNullVersionReplacesTheNullVersionAndKeepsOneRow() {
         bucket("b", "");
         store.putObject(inline("b", "k", "null", "one"), Precondition.NONE);
