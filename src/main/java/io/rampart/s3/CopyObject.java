@@ -183,7 +183,13 @@ final class CopyObject {
                     call.principal().arn(),
                     call.principal().accessKeyId());
             Map<String, Object> facts = new java.util.LinkedHashMap<>();
-            ObjectVersion stored = ctx.meta().putObject(v, WriteFacts.capturing(facts, Conditions.forWrite(call)));
+            ObjectVersion stored;
+            try {
+                stored = ctx.meta().putCopy(v, WriteFacts.capturing(facts, Conditions.forWrite(call)));
+            } catch (io.rampart.storage.CopySourceGoneException e) {
+                // The source was deleted for good after it was read: the copy comes after the deletion.
+                throw new S3Exception(S3ErrorCode.NO_SUCH_KEY).with("Key", src.key());
+            }
             XmlWriter x = new XmlWriter()
                     .start("CopyObjectResult", XmlWriter.S3_NAMESPACE)
                     .element("LastModified", Formats.isoDate(stored.lastModified()))

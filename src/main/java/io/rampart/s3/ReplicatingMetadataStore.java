@@ -68,6 +68,14 @@ public final class ReplicatingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public ObjectVersion putCopy(ObjectVersion v, Precondition precondition) {
+        ObjectVersion stamped = stamp(v);
+        ObjectVersion stored = delegate.putCopy(stamped, precondition);
+        if (pending(stamped)) onEnqueued.run();
+        return stored;
+    }
+
+    @Override
     public Optional<ObjectVersion> completeUpload(
             String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         ObjectVersion stamped = stamp(v);

@@ -27,6 +27,21 @@ final class BlobRefs {
         batch.add(dialect.addBlobRef(), p -> p.text(blob));
     }
 
+    /**
+     * Adds one reference to a blob that other versions reference already (a copy's source blobs), only if it still
+     * has one: a blob freed meanwhile (its row deleted when its last reference went) is not brought back, the write
+     * fails with {@link CopySourceGoneException}. On PostgreSQL the UPDATE waits for a write dropping a reference to
+     * the blob and then sees its outcome, so a copy and the deletion of its source never both count on the blob.
+     */
+    static void addExisting(StatementBatch batch, String blob) {
+        batch.add(
+                "UPDATE blobs SET refs = refs + 1 WHERE id = ? AND refs > 0",
+                added -> {
+                    if (added != 1) throw new CopySourceGoneException(blob);
+                },
+                p -> p.text(blob));
+    }
+
     /** Drops one reference when the batch runs; the blob goes into {@code freed} when that was its last. */
     static void drop(StatementBatch batch, String blob, List<String> freed) {
         batch.add("UPDATE blobs SET refs = refs - 1 WHERE id = ?", p -> p.text(blob));

@@ -63,6 +63,13 @@ public interface MetadataStore extends AutoCloseable {
      */
     ObjectVersion putObject(ObjectVersion v, Precondition precondition);
 
+    /**
+     * {@link #putObject} for a copy: {@code v}'s segments are those of an existing version, read before this call.
+     * Each of their blobs gains a reference only if it still has one: when the source was removed for good in the
+     * meantime and its blobs freed, nothing is written and {@link CopySourceGoneException} is thrown.
+     */
+    ObjectVersion putCopy(ObjectVersion v, Precondition precondition);
+
     /** Removes the current version in an unversioned bucket; returns what was removed. */
     Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition);
 

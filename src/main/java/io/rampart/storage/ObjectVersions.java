@@ -130,10 +130,27 @@ final class ObjectVersions {
 
     ObjectVersion put(Connection c, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
             throws SQLException {
+        return put(c, v, precondition, freed, by, false);
+    }
+
+    /** {@link #put} of a copy: its segments' blobs gain a reference only while they still have one. */
+    ObjectVersion putCopy(Connection c, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)
+            throws SQLException {
+        return put(c, v, precondition, freed, by, true);
+    }
+
+    private ObjectVersion put(
+            Connection c, ObjectVersion v, Precondition precondition, List<String> freed, Removal by, boolean copy)
+            throws SQLException {
         KeyState state = keyState(c, v.bucket(), v.key(), NULL_VERSION.equals(v.versionId()));
         precondition.check(state.current());
         StatementBatch batch = new StatementBatch(c, dialect);
-        ObjectVersion stored = replaceCurrent(batch, v, state, freed, by);
+        if (copy) {
+            // Referenced first (a copy onto itself shares the blobs the replaced version lets go of), in id order:
+            // two copies of one source take the blobs' row locks in the same order.
+            v.segments().stream().map(Segment::blob).sorted().forEach(blob -> BlobRefs.addExisting(batch, blob));
+        }
+        ObjectVersion stored = replaceCurrent(batch, v, state, freed, by, !copy);
         batch.run();
         return stored;
     }
@@ -145,8 +162,14 @@ final class ObjectVersions {
      */
     ObjectVersion replaceCurrent(
             StatementBatch batch, ObjectVersion v, KeyState state, List<String> freed, Removal by) {
+        return replaceCurrent(batch, v, state, freed, by, true);
+    }
+
+    /** The same; {@code reference}: whether v's segments gain their references here (not if the caller added them). */
+    private ObjectVersion replaceCurrent(
+            StatementBatch batch, ObjectVersion v, KeyState state, List<String> freed, Removal by, boolean reference) {
         // Reference the new segments first: a copy onto itself shares the old version's blobs, which must not hit zero.
-        for (Segment s : v.segments()) blobs.add(batch, s.blob());
+        if (reference) for (Segment s : v.segments()) blobs.add(batch, s.blob());
         long seq = state.nextSeq();
         Optional<ObjectVersion> replaced =
                 NULL_VERSION.equals(v.versionId()) ? state.nullVersion() : Optional.<ObjectVersion>empty();
@@ -347,7 +370,7 @@ final class ObjectVersions {
                 // The data: the inline bytes of an existing version or of a version the recovery window holds.
                 byte[] inline = null;
                 if (p.windowId() > 0) {
-                    Optional<byte[]> held = RecoveryWindow.inlineIn(c, p.windowId());
+                    Optional<byte[]> held = RecoveryWindow.inlineIn(c, dialect, p.windowId());
                     if (held.isEmpty()) {
                         out.add(PromotionOutcome.SOURCE_GONE);
                         continue;

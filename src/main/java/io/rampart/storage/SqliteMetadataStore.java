@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link MetadataStore} on the {@link Database} (the embedded SQLite, or PostgreSQL): the transaction boundaries (which calls read, which
@@ -61,11 +62,17 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     private <T> T writeReleasing(ReleasingWork<T> work) {
+        return writeReleasing(null, work);
+    }
+
+    /** The same, as a write of object keys under {@code locks} ({@link Database#writeKeyed}) when given. */
+    private <T> T writeReleasing(Database.@Nullable KeyLocks locks, ReleasingWork<T> work) {
         List<String> freed = new ArrayList<>();
-        T result = db.write(c -> {
+        Database.Work<T> once = c -> {
             freed.clear(); // a write retried after a conflict (PostgreSQL) frees only what its last run freed
             return work.run(c, freed);
-        });
+        };
+        T result = locks == null ? db.write(once) : db.writeKeyed(locks, once);
         freed.forEach(releaseBlob);
         return result;
     }
@@ -89,7 +96,9 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override
     public DeleteBucketResult deleteBucket(String name) {
-        return writeReleasing((c, freed) -> Buckets.delete(c, name, freed));
+        // Waits for the writes adding to the bucket; those after it find it gone (NoSuchBucket).
+        Database.KeyLocks locks = Database.KeyLocks.of(name, List.of(), Database.BucketLock.EXCLUSIVE);
+        return writeReleasing(locks, (c, freed) -> Buckets.delete(c, db.dialect(), name, freed));
     }
 
     @Override
@@ -123,25 +132,40 @@ public final class SqliteMetadataStore implements MetadataStore {
     public Optional<ObjectVersion> deleteVersion(
             String bucket, String key, String versionId, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");
-        return writeReleasing((c, freed) -> versions.deleteVersion(c, bucket, key, versionId, precondition, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.changing(bucket, key),
+                (c, freed) -> versions.deleteVersion(c, bucket, key, versionId, precondition, freed, by));
     }
 
     @Override
     public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), v.deleteMarker() ? "DeleteObject" : "PutObject");
-        return writeReleasing((c, freed) -> versions.put(c, v, precondition, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.adding(v.bucket(), v.key()), (c, freed) -> versions.put(c, v, precondition, freed, by));
+    }
+
+    @Override
+    public ObjectVersion putCopy(ObjectVersion v, Precondition precondition) {
+        Removal by = remover(v.writerArn(), v.writerKeyId(), "PutObject");
+        return writeReleasing(
+                Database.KeyLocks.adding(v.bucket(), v.key()),
+                (c, freed) -> versions.putCopy(c, v, precondition, freed, by));
     }
 
     @Override
     public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");
-        return writeReleasing((c, freed) -> versions.deleteCurrent(c, bucket, key, precondition, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.changing(bucket, key),
+                (c, freed) -> versions.deleteCurrent(c, bucket, key, precondition, freed, by));
     }
 
     @Override
     public Optional<ObjectVersion> updateMeta(
             String bucket, String key, String versionId, UnaryOperator<ObjectMeta> change) {
-        return db.write(c -> ObjectVersions.updateMeta(c, bucket, key, versionId, change));
+        return db.writeKeyed(
+                Database.KeyLocks.changing(bucket, key),
+                c -> ObjectVersions.updateMeta(c, bucket, key, versionId, change));
     }
 
     @Override
@@ -159,7 +183,8 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override
     public void createUpload(Upload u) {
-        db.write(c -> {
+        // No key lock: the upload adds no version; the bucket's shared lock keeps DeleteBucket from missing it.
+        db.writeKeyed(Database.KeyLocks.of(u.bucket(), List.of(), Database.BucketLock.SHARED), c -> {
             MultipartUploads.create(c, u);
             return null;
         });
@@ -189,7 +214,9 @@ public final class SqliteMetadataStore implements MetadataStore {
     public Optional<ObjectVersion> completeUpload(
             String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), "CompleteMultipartUpload");
-        return writeReleasing((c, freed) -> uploads.complete(c, uploadId, v, precondition, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.adding(v.bucket(), v.key()),
+                (c, freed) -> uploads.complete(c, uploadId, v, precondition, freed, by));
     }
 
     @Override
@@ -230,7 +257,9 @@ public final class SqliteMetadataStore implements MetadataStore {
     @Override
     public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
         Removal by = remover(null, null, "LifecycleExpiration");
-        return writeReleasing((c, freed) -> versions.deleteSoleDeleteMarker(c, bucket, key, versionId, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.changing(bucket, key),
+                (c, freed) -> versions.deleteSoleDeleteMarker(c, bucket, key, versionId, freed, by));
     }
 
     @Override
@@ -244,7 +273,19 @@ public final class SqliteMetadataStore implements MetadataStore {
                     new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
             removers.add(remover(p.version().writerArn(), p.version().writerKeyId(), "Restore"));
         }
-        return writeReleasing((c, freed) -> versions.promote(c, batch, json, removers, freed));
+        return writeReleasing(promotionLocks(batch), (c, freed) -> versions.promote(c, batch, json, removers, freed));
+    }
+
+    /** Every key of a restore batch (one bucket's, as {@link #promote} says; several buckets are locked in turn). */
+    private static Database.KeyLocks promotionLocks(List<Promotion> batch) {
+        java.util.Set<String> buckets = new java.util.TreeSet<>();
+        List<String> keys = new ArrayList<>();
+        for (Promotion p : batch) {
+            buckets.add(p.version().bucket());
+            keys.add(p.version().key());
+        }
+        if (buckets.size() != 1) throw new IllegalArgumentException("a restore batch writes one bucket: " + buckets);
+        return Database.KeyLocks.of(buckets.iterator().next(), keys, Database.BucketLock.SHARED);
     }
 
     // ---- blobs ----

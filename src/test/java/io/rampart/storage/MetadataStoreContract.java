@@ -413,6 +413,35 @@ abstract class MetadataStoreContract {
         assertThat(store.isLiveBlob("blob-1")).isTrue();
     }
 
+    @Test
+    void aCopySharesItsSourcesBlobsWhileTheyStillHaveAReference() {
+        bucket("b", "");
+        store.putObject(inBlobs("b", "src", "null", "s1", "s2"), Precondition.NONE);
+        ObjectVersion copy = store.putCopy(inBlobs("b", "dst", "null", "s1", "s2"), Precondition.NONE);
+        assertThat(copy.latest()).isTrue();
+        store.deleteObject("b", "src", Precondition.NONE);
+        assertThat(released).isEmpty();
+        // A copy onto itself keeps its blobs too.
+        store.putCopy(inBlobs("b", "dst", "null", "s1", "s2"), Precondition.NONE);
+        assertThat(released).isEmpty();
+        store.deleteObject("b", "dst", Precondition.NONE);
+        assertThat(released).containsExactlyInAnyOrder("s1", "s2");
+    }
+
+    @Test
+    void aCopyWhoseSourceBlobsWereFreedMeanwhileWritesNothing() {
+        bucket("b", "");
+        store.putObject(inBlobs("b", "src", "null", "gone"), Precondition.NONE);
+        store.putObject(inline("b", "dst", "null", "before"), Precondition.NONE);
+        // The source is read by the copy, then deleted for good (no recovery window) before the copy is written.
+        store.deleteObject("b", "src", Precondition.NONE);
+        assertThat(released).containsExactly("gone");
+        assertThatThrownBy(() -> store.putCopy(inBlobs("b", "dst", "null", "gone"), Precondition.NONE))
+                .isInstanceOf(CopySourceGoneException.class);
+        assertThat(store.isLiveBlob("gone")).isFalse();
+        assertThat(text(store.current("b", "dst").orElseThrow())).isEqualTo("before");
+    }
+
     // ---- recovery window ----
 
     @Test
