@@ -69,8 +69,8 @@ final class MultipartUploads {
     /** Aborts every upload of a bucket (DeleteBucket), releasing their parts' blobs. */
     static void abortAllIn(Connection c, SqlDialect dialect, String bucket, List<String> freed) throws SQLException {
         // The uploads first, locked (a part being stored holds its upload's row shared): the parts are read after.
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT upload_id FROM uploads WHERE bucket = ?" + dialect.rowLock(true, ""))) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT upload_id FROM uploads WHERE bucket = ?" + dialect.rowLock(true, ""))) {
             ps.setString(1, bucket);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

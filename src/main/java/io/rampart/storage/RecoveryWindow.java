@@ -103,8 +103,8 @@ public final class RecoveryWindow {
      * purge, which deletes it and drops its blob references, waits until the write (adding its own) commits.
      */
     static Optional<byte[]> inlineIn(Connection c, SqlDialect dialect, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT inline FROM recovery_window WHERE id = ?" + dialect.rowLock(false, ""))) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT inline FROM recovery_window WHERE id = ?" + dialect.rowLock(false, ""))) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()

@@ -141,7 +141,8 @@ public final class SqliteMetadataStore implements MetadataStore {
     public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), v.deleteMarker() ? "DeleteObject" : "PutObject");
         return writeReleasing(
-                Database.KeyLocks.adding(v.bucket(), v.key()), (c, freed) -> versions.put(c, v, precondition, freed, by));
+                Database.KeyLocks.adding(v.bucket(), v.key()),
+                (c, freed) -> versions.put(c, v, precondition, freed, by));
     }
 
     @Override

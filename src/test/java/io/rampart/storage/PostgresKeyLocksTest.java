@@ -248,13 +248,16 @@ class PostgresKeyLocksTest {
             }
             List<Outcome<Object>> outcomes = together(tasks);
             DeleteBucketResult result = (DeleteBucketResult) outcomes.get(0).value();
-            long acked = outcomes.stream().skip(1).filter(o -> o.failure() == null).count();
+            long acked =
+                    outcomes.stream().skip(1).filter(o -> o.failure() == null).count();
             if (result == DeleteBucketResult.DELETED) {
                 assertThat(acked).as("round %d", round).isZero();
                 for (Outcome<Object> o : outcomes.subList(1, outcomes.size())) {
                     assertThat(o.failure()).isInstanceOf(NoSuchBucketException.class);
                 }
-                assertThat(a.hasObjects(name)).as("round %d: orphan objects", round).isFalse();
+                assertThat(a.hasObjects(name))
+                        .as("round %d: orphan objects", round)
+                        .isFalse();
             } else {
                 assertThat(result).isEqualTo(DeleteBucketResult.NOT_EMPTY);
                 assertThat(acked).isEqualTo(3);
@@ -282,7 +285,8 @@ class PostgresKeyLocksTest {
             assertThat((Optional<?>) outcomes.get(1).value()).isPresent();
             // Stored before the completion (then not used: released by it) or refused after it: never kept.
             assertThat(a.isLiveBlob(late)).as("round %d", round).isFalse();
-            assertThat(released.contains(late)).isEqualTo((Boolean) outcomes.get(0).value());
+            assertThat(released.contains(late))
+                    .isEqualTo((Boolean) outcomes.get(0).value());
             assertThat(a.isLiveBlob(upload + "-p1")).isTrue();
             assertThat(a.upload(upload)).isEmpty();
         }
