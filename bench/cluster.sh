@@ -112,6 +112,7 @@ if [ $need_pg = 1 ]; then  # write transactions PostgreSQL aborted (each retried
     [ "${BACKEND[$name]}" = postgresql ] || continue
     db=$(echo "$name" | tr -c 'a-z0-9\n' '_')
     echo "$name: $(grep -c "^$db:ERROR:  could not serialize" "$WORK/pg/log") serialization failures," \
-      "$(grep -c "^$db:ERROR:  duplicate key" "$WORK/pg/log") unique violations (all rounds, warm-up included)"
+      "$(grep -c "^$db:ERROR:  duplicate key" "$WORK/pg/log") unique violations," \
+      "$(grep -c "^$db:ERROR:  deadlock detected" "$WORK/pg/log") deadlocks (all rounds, warm-up included)"
   done
 fi

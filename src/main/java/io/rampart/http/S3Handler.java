@@ -252,6 +252,11 @@ public final class S3Handler extends Handler.Abstract {
                 fail(x, new S3Exception(S3ErrorCode.REQUEST_TIMEOUT), resource);
             } else if (isClientAbort(e)) {
                 fail(x, new S3Exception(S3ErrorCode.INCOMPLETE_BODY), resource);
+            } else if (io.rampart.storage.NoSuchBucketException.in(e).isPresent()) {
+                // A DeleteBucket committed between the request's bucket look-up and its write: nothing was written.
+                String gone =
+                        io.rampart.storage.NoSuchBucketException.in(e).get().bucket();
+                fail(x, new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", gone), resource);
             } else if (io.rampart.storage.BlobStoreUnavailableException.isCause(e)) {
                 // The blob backend is down after the retries: nothing was recorded; the client should retry later.
                 log.warn("request {} {} {}: {}", requestId, method, resource, e.toString());

@@ -78,11 +78,16 @@ final class Buckets {
         return Optional.empty();
     }
 
-    /** Deletes an empty bucket; its in-progress multipart uploads do not keep it alive (as S3): they are aborted. */
-    static DeleteBucketResult delete(Connection c, String name, List<String> freed) throws SQLException {
+    /**
+     * Deletes an empty bucket; its in-progress multipart uploads do not keep it alive (as S3): they are aborted. Run
+     * under the bucket's exclusive lock ({@link Database.BucketLock#EXCLUSIVE}): the writes that add to it have
+     * committed (each statement here sees them) or wait and then find it gone.
+     */
+    static DeleteBucketResult delete(Connection c, SqlDialect dialect, String name, List<String> freed)
+            throws SQLException {
         if (get(c, name).isEmpty()) return DeleteBucketResult.NOT_FOUND;
         if (ObjectVersions.hasObjects(c, name)) return DeleteBucketResult.NOT_EMPTY;
-        MultipartUploads.abortAllIn(c, name, freed);
+        MultipartUploads.abortAllIn(c, dialect, name, freed);
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM buckets WHERE name = ?")) {
             ps.setString(1, name);
             ps.executeUpdate();

@@ -3,12 +3,14 @@ package io.rampart.storage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * The metadata database, whichever backend holds it: reads in a consistent snapshot and write transactions that are
  * durable when {@link #write} returns, each as atomic as if it were the only writer. The embedded default is SQLite
  * in the data directory ({@link SqliteEngine}: one writer thread grouping concurrent writes into one commit); several
- * nodes share a PostgreSQL database ({@link PostgresEngine}: serializable transactions retried on conflict). Every
+ * nodes share a PostgreSQL database ({@link PostgresEngine}: serializable transactions retried on conflict, object
+ * writes under per-key locks: {@link #writeKeyed}). Every
  * store runs its SQL through this class, with the few statements that differ in the backend's {@link SqlDialect}.
  */
 public final class Database implements AutoCloseable {
@@ -24,6 +26,14 @@ public final class Database implements AutoCloseable {
 
         <T> T write(Work<T> work);
 
+        /**
+         * A write of object keys under {@code locks}: on PostgreSQL at READ COMMITTED behind the locks, taken before
+         * the work's first read; SQLite's single writer already runs every write alone, so there it is {@link #write}.
+         */
+        default <T> T keyed(KeyLocks locks, Work<T> work) {
+            return write(work);
+        }
+
         /** A write that no other process runs at the same time (schema migrations). */
         <T> T exclusive(Work<T> work);
 
@@ -34,6 +44,73 @@ public final class Database implements AutoCloseable {
 
         @Override
         void close();
+    }
+
+    /** What a keyed write's bucket lock guards: nothing, the bucket's existence while it adds rows, or its removal. */
+    enum BucketLock {
+        /** The write only changes or removes rows of its keys. */
+        NONE,
+        /** The write adds rows to the bucket: DeleteBucket waits for it, and it fails if the bucket is gone. */
+        SHARED,
+        /** DeleteBucket: waits for the writes adding rows to the bucket, and those after it find the bucket gone. */
+        EXCLUSIVE
+    }
+
+    /**
+     * What a write of object keys locks before it reads anything (PostgreSQL): each of its keys (one writer of a key
+     * at a time, across nodes) and its bucket as {@code bucketLock} says. Keys are locked in a fixed order (their lock
+     * ids ascending, after the bucket's), so two writes of several keys never wait on each other in a cycle.
+     */
+    record KeyLocks(String bucket, List<Key> keys, BucketLock bucketLock) {
+        /** One object key, of {@code bucket} or (a copy's source) of another bucket. */
+        record Key(String bucket, String key) {}
+
+        KeyLocks {
+            keys = List.copyOf(keys);
+        }
+
+        /** Keys of one bucket. */
+        static KeyLocks of(String bucket, java.util.Collection<String> keys, BucketLock bucketLock) {
+            return new KeyLocks(
+                    bucket, keys.stream().map(k -> new Key(bucket, k)).toList(), bucketLock);
+        }
+
+        /** A write that adds a version of one key (PUT, delete marker, CompleteMultipartUpload). */
+        static KeyLocks adding(String bucket, String key) {
+            return of(bucket, List.of(key), BucketLock.SHARED);
+        }
+
+        /** A write that changes or removes versions of one key (DeleteObject, tags, retention, legal hold). */
+        static KeyLocks changing(String bucket, String key) {
+            return of(bucket, List.of(key), BucketLock.NONE);
+        }
+
+        /** The keys' advisory lock ids in the order they are taken (ascending, each once). */
+        long[] keyIds() {
+            return keys.stream()
+                    .mapToLong(k -> lockId("key", k.bucket(), k.key()))
+                    .distinct()
+                    .sorted()
+                    .toArray();
+        }
+
+        long bucketId() {
+            return lockId("bucket", bucket, "");
+        }
+
+        /** A 64-bit id from SHA-256 of (kind, bucket, key): a collision only makes two writes wait for each other. */
+        private static long lockId(String kind, String bucket, String key) {
+            try {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                for (String part : new String[] {kind, bucket, key}) {
+                    md.update(part.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    md.update((byte) 0);
+                }
+                return java.nio.ByteBuffer.wrap(md.digest()).getLong();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private final Engine engine;
@@ -99,6 +176,18 @@ public final class Database implements AutoCloseable {
      */
     public <T> T write(Work<T> work) {
         return engine.write(work);
+    }
+
+    /**
+     * A write of object keys (versions, their blob references, the recovery window and the replication queue rows
+     * that go with them), as {@link #write} but under {@code locks}: on PostgreSQL it runs at READ COMMITTED after
+     * taking them, each statement seeing what the last holder committed, instead of SERIALIZABLE (whose predicate
+     * locks on neighbouring index pages abort concurrent writes of different keys). Every write that changes a
+     * key's versions must come through here, so that same-key writes queue on the key's lock whatever their node.
+     * Fails with {@link NoSuchBucketException} when a {@link BucketLock#SHARED} bucket is gone.
+     */
+    <T> T writeKeyed(KeyLocks locks, Work<T> work) {
+        return engine.keyed(locks, work);
     }
 
     /** Write transactions run again after a conflict with another (PostgreSQL), since start: contention. */

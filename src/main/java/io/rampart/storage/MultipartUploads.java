@@ -69,7 +69,17 @@ final class MultipartUploads {
     }
 
     /** Aborts every upload of a bucket (DeleteBucket), releasing their parts' blobs. */
-    static void abortAllIn(Connection c, String bucket, List<String> freed) throws SQLException {
+    static void abortAllIn(Connection c, SqlDialect dialect, String bucket, List<String> freed) throws SQLException {
+        // The uploads first, locked (a part being stored holds its upload's row shared): the parts are read after.
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT upload_id FROM uploads WHERE bucket = ?" + dialect.rowLock(true, ""))) {
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // locked; nothing to read
+                }
+            }
+        }
         List<String> blobs = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT p.blob FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?")) {
@@ -92,9 +102,12 @@ final class MultipartUploads {
 
     boolean putPart(Connection c, Part part, List<String> freed) throws SQLException {
         // Whether the upload exists, and the blob of the part this one replaces: one read.
+        // The upload's row is locked shared: Complete, Abort and DeleteBucket, which lock it exclusive, read the parts
+        // after this part is in, or this write finds the upload gone (a serialization failure, run again).
         String replaced;
         try (PreparedStatement ps = c.prepareStatement("SELECT p.blob FROM uploads u LEFT JOIN parts p"
-                + " ON p.upload_id = u.upload_id AND p.part_number = ? WHERE u.upload_id = ?")) {
+                + " ON p.upload_id = u.upload_id AND p.part_number = ? WHERE u.upload_id = ?"
+                + dialect.rowLock(false, "u"))) {
             ps.setInt(1, part.partNumber());
             ps.setString(2, part.uploadId());
             try (ResultSet rs = ps.executeQuery()) {
@@ -119,8 +132,20 @@ final class MultipartUploads {
         return true;
     }
 
-    /** The blobs of an upload's parts by part number, or empty when there is no such upload: one read. */
-    private static Optional<SortedMap<Integer, String>> partBlobs(Connection c, String uploadId) throws SQLException {
+    /**
+     * The blobs of an upload's parts by part number, or empty when there is no such upload, its row locked first
+     * (exclusive: a part being stored holds it shared) and the parts read after, by a statement of their own.
+     */
+    private Optional<SortedMap<Integer, String>> partBlobs(Connection c, String uploadId) throws SQLException {
+        String lock = dialect.rowLock(true, "");
+        if (!lock.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM uploads WHERE upload_id = ?" + lock)) {
+                ps.setString(1, uploadId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return Optional.empty();
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT p.part_number, p.blob FROM uploads u"
                 + " LEFT JOIN parts p ON p.upload_id = u.upload_id WHERE u.upload_id = ?")) {
             ps.setString(1, uploadId);

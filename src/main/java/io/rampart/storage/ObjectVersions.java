@@ -374,7 +374,7 @@ final class ObjectVersions {
                 // The data: the inline bytes of an existing version or of a version the recovery window holds.
                 byte[] inline = null;
                 if (p.windowId() > 0) {
-                    Optional<byte[]> held = RecoveryWindow.inlineIn(c, p.windowId());
+                    Optional<byte[]> held = RecoveryWindow.inlineIn(c, dialect, p.windowId());
                     if (held.isEmpty()) {
                         out.add(PromotionOutcome.SOURCE_GONE);
                         continue;

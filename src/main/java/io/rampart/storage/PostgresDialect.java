@@ -27,6 +27,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String rowLock(boolean exclusive, String ofTable) {
+        return (exclusive ? " FOR UPDATE" : " FOR SHARE") + (ofTable.isEmpty() ? "" : " OF " + ofTable);
+    }
+
+    @Override
     public boolean tableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.tables"
                 + " WHERE table_schema = current_schema() AND table_name = ?")) {

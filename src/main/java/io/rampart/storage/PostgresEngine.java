@@ -3,17 +3,20 @@ package io.rampart.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The metadata on PostgreSQL, shared by every node: two HikariCP pools, one for reads (read-only, REPEATABLE READ: one
- * snapshot per read, as SQLite's readers) and one for writes (SERIALIZABLE). Every write transaction is serializable,
- * so the read-then-write logic written for SQLite's single writer (a conditional write checking the current version,
- * the next version number, an IAM name checked before it is inserted) stays atomic across connections and nodes
+ * snapshot per read, as SQLite's readers) and one for writes (SERIALIZABLE; object writes at READ COMMITTED under
+ * per-key advisory locks instead, see {@link #keyed}). In a serializable write, the read-then-write logic
+ * written for SQLite's single writer (an IAM name checked before it is inserted) stays atomic across connections and nodes
  * without an in-process lock: PostgreSQL aborts one of two transactions that would interleave (SQLSTATE 40001, or a
  * unique violation raised by a concurrent insert; 40P01 for a deadlock) and the work is run again on a fresh snapshot.
  * Commits of concurrent writers share WAL flushes in PostgreSQL itself (its own group commit).
@@ -84,9 +87,60 @@ final class PostgresEngine implements Database.Engine {
 
     @Override
     public <T> T write(Database.Work<T> work) {
+        return write(null, work);
+    }
+
+    /**
+     * Object writes at READ COMMITTED under per-key advisory locks (see {@link Database#writeKeyed}). In one round
+     * trip, before anything is read: the transaction's isolation, the bucket's lock (shared by writes that add to
+     * it, exclusive for DeleteBucket), each key's lock in ascending id order, and (shared) whether the bucket still
+     * exists. Each statement after these sees what every earlier holder of the same locks committed, so the work's
+     * read-then-write of a key is atomic across connections and nodes without SSI's predicate locks. The locks are
+     * transaction-scoped: released at commit or rollback, and a work run again after a deadlock takes them anew.
+     */
+    @Override
+    public <T> T keyed(Database.KeyLocks locks, Database.Work<T> work) {
+        return write(locks, work);
+    }
+
+    private static void lock(Connection c, Database.KeyLocks locks) throws SQLException {
+        long[] keys = locks.keyIds();
+        StringBuilder sql = new StringBuilder("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        // One statement per lock: statements of a multi-statement run in order, so the order is the one written here.
+        switch (locks.bucketLock()) {
+            case SHARED -> sql.append(";\nSELECT pg_advisory_xact_lock_shared(?)");
+            case EXCLUSIVE -> sql.append(";\nSELECT pg_advisory_xact_lock(?)");
+            case NONE -> {}
+        }
+        for (int i = 0; i < keys.length; i++) sql.append(";\nSELECT pg_advisory_xact_lock(?)");
+        boolean check = locks.bucketLock() == Database.BucketLock.SHARED;
+        if (check) sql.append(";\nSELECT 1 FROM buckets WHERE name = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            if (locks.bucketLock() != Database.BucketLock.NONE) ps.setLong(p++, locks.bucketId());
+            for (long k : keys) ps.setLong(p++, k);
+            if (check) ps.setString(p, locks.bucket());
+            // Results in statement order: the SET's, one row per lock, then the bucket check's (found or not).
+            int results = 1 + (locks.bucketLock() == Database.BucketLock.NONE ? 0 : 1) + keys.length + (check ? 1 : 0);
+            boolean resultSet = ps.execute();
+            boolean exists = false;
+            for (int i = 0; i < results; i++) {
+                if (i > 0) resultSet = ps.getMoreResults();
+                if (resultSet) {
+                    try (ResultSet rs = ps.getResultSet()) {
+                        exists = rs.next();
+                    }
+                }
+            }
+            if (check && !exists) throw new NoSuchBucketException(locks.bucket());
+        }
+    }
+
+    private <T> T write(Database.@Nullable KeyLocks locks, Database.Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = writers.getConnection()) {
                 try {
+                    if (locks != null) lock(c, locks);
                     T result = work.run(c);
                     commit(c);
                     return result;

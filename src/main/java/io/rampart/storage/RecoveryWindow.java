@@ -98,9 +98,13 @@ public final class RecoveryWindow {
         return true;
     }
 
-    /** The inline bytes of an entry (null when its data is in blobs), read inside a write. */
-    static Optional<byte[]> inlineIn(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT inline FROM recovery_window WHERE id = ?")) {
+    /**
+     * The inline bytes of an entry (null when its data is in blobs), read inside a write, its row locked shared: the
+     * purge, which deletes it and drops its blob references, waits until the write (adding its own) commits.
+     */
+    static Optional<byte[]> inlineIn(Connection c, SqlDialect dialect, long id) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT inline FROM recovery_window WHERE id = ?" + dialect.rowLock(false, ""))) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()

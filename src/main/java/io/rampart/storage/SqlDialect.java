@@ -20,6 +20,15 @@ interface SqlDialect {
         return false;
     }
 
+    /**
+     * The clause that locks the rows a SELECT reads until the transaction ends, {@code exclusive} (FOR UPDATE) or
+     * shared (FOR SHARE), optionally of one table of a join: PostgreSQL's, where writes run concurrently; nothing
+     * on SQLite, whose single writer runs every write alone.
+     */
+    default String rowLock(boolean exclusive, String ofTable) {
+        return "";
+    }
+
     /** Whether a table exists (schema migrations, to recognise an empty or unversioned database). */
     boolean tableExists(Connection c, String table) throws SQLException;
 

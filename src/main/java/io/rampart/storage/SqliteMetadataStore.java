@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link MetadataStore} on the {@link Database} (the embedded SQLite, or PostgreSQL): the transaction boundaries (which calls read, which
@@ -60,11 +61,17 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     private <T> T writeReleasing(ReleasingWork<T> work) {
+        return writeReleasing(null, work);
+    }
+
+    /** The same, as a write of object keys under {@code locks} ({@link Database#writeKeyed}) when given. */
+    private <T> T writeReleasing(Database.@Nullable KeyLocks locks, ReleasingWork<T> work) {
         List<String> freed = new ArrayList<>();
-        T result = db.write(c -> {
+        Database.Work<T> once = c -> {
             freed.clear(); // a write retried after a conflict (PostgreSQL) frees only what its last run freed
             return work.run(c, freed);
-        });
+        };
+        T result = locks == null ? db.write(once) : db.writeKeyed(locks, once);
         freed.forEach(releaseBlob);
         return result;
     }
@@ -88,7 +95,9 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override
     public DeleteBucketResult deleteBucket(String name) {
-        return writeReleasing((c, freed) -> Buckets.delete(c, name, freed));
+        // Waits for the writes adding to the bucket; those after it find it gone (NoSuchBucket).
+        Database.KeyLocks locks = Database.KeyLocks.of(name, List.of(), Database.BucketLock.EXCLUSIVE);
+        return writeReleasing(locks, (c, freed) -> Buckets.delete(c, db.dialect(), name, freed));
     }
 
     @Override
@@ -135,20 +144,26 @@ public final class SqliteMetadataStore implements MetadataStore {
     public Optional<ObjectVersion> deleteVersion(
             String bucket, String key, String versionId, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");
-        return writeReleasing((c, freed) -> versions.deleteVersion(c, bucket, key, versionId, precondition, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.changing(bucket, key),
+                (c, freed) -> versions.deleteVersion(c, bucket, key, versionId, precondition, freed, by));
     }
 
     @Override
     public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), v.deleteMarker() ? "DeleteObject" : "PutObject");
-        return writeReleasing((c, freed) -> versions.put(c, v, precondition, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.adding(v.bucket(), v.key()),
+                (c, freed) -> versions.put(c, v, precondition, freed, by));
     }
 
     @Override
     public Optional<ObjectVersion> copyObject(ObjectVersion v, CopySource source, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), "CopyObject");
         try {
-            return writeReleasing((c, freed) -> versions.copy(c, v, source, precondition, freed, by));
+            return writeReleasing(
+                    Database.KeyLocks.adding(v.bucket(), v.key()),
+                    (c, freed) -> versions.copy(c, v, source, precondition, freed, by));
         } catch (BlobRefs.Released e) {
             return Optional.empty(); // the source's data was let go: the caller reads the source again
         }
@@ -157,13 +172,17 @@ public final class SqliteMetadataStore implements MetadataStore {
     @Override
     public Optional<ObjectVersion> deleteObject(String bucket, String key, Precondition precondition) {
         Removal by = remover(null, null, "DeleteObject");
-        return writeReleasing((c, freed) -> versions.deleteCurrent(c, bucket, key, precondition, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.changing(bucket, key),
+                (c, freed) -> versions.deleteCurrent(c, bucket, key, precondition, freed, by));
     }
 
     @Override
     public Optional<ObjectVersion> updateMeta(
             String bucket, String key, String versionId, UnaryOperator<ObjectMeta> change) {
-        return db.write(c -> ObjectVersions.updateMeta(c, bucket, key, versionId, change));
+        return db.writeKeyed(
+                Database.KeyLocks.changing(bucket, key),
+                c -> ObjectVersions.updateMeta(c, bucket, key, versionId, change));
     }
 
     @Override
@@ -181,7 +200,8 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override
     public void createUpload(Upload u) {
-        db.write(c -> {
+        // No key lock: the upload adds no version; the bucket's shared lock keeps DeleteBucket from missing it.
+        db.writeKeyed(Database.KeyLocks.of(u.bucket(), List.of(), Database.BucketLock.SHARED), c -> {
             MultipartUploads.create(c, u);
             return null;
         });
@@ -212,7 +232,9 @@ public final class SqliteMetadataStore implements MetadataStore {
             String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), "CompleteMultipartUpload");
         try {
-            return writeReleasing((c, freed) -> uploads.complete(c, uploadId, v, usedParts, precondition, freed, by));
+            return writeReleasing(
+                    Database.KeyLocks.adding(v.bucket(), v.key()),
+                    (c, freed) -> uploads.complete(c, uploadId, v, usedParts, precondition, freed, by));
         } catch (BlobRefs.Released e) {
             return Optional.empty(); // a part's blob was let go (the part replaced or the upload aborted meanwhile)
         }
@@ -256,7 +278,9 @@ public final class SqliteMetadataStore implements MetadataStore {
     @Override
     public Optional<ObjectVersion> deleteSoleDeleteMarker(String bucket, String key, String versionId) {
         Removal by = remover(null, null, "LifecycleExpiration");
-        return writeReleasing((c, freed) -> versions.deleteSoleDeleteMarker(c, bucket, key, versionId, freed, by));
+        return writeReleasing(
+                Database.KeyLocks.changing(bucket, key),
+                (c, freed) -> versions.deleteSoleDeleteMarker(c, bucket, key, versionId, freed, by));
     }
 
     @Override
@@ -270,15 +294,28 @@ public final class SqliteMetadataStore implements MetadataStore {
                     new String[] {toJson(p.version().meta()), toJson(p.version().segments())});
             removers.add(remover(p.version().writerArn(), p.version().writerKeyId(), "Restore"));
         }
+        Database.KeyLocks locks = promotionLocks(batch);
         for (int attempt = 1; ; attempt++) {
             try {
-                return writeReleasing((c, freed) -> versions.promote(c, batch, json, removers, freed));
+                return writeReleasing(locks, (c, freed) -> versions.promote(c, batch, json, removers, freed));
             } catch (BlobRefs.Released e) {
                 // A purge let go of a source's data between its check and its reference (possible only where the
                 // database does not serialize the two): run again, and that promotion finds its source gone.
                 if (attempt == 3) throw new StorageException("restore sources keep changing", e);
             }
         }
+    }
+
+    /** Every key of a restore batch (one bucket's, as {@link #promote} says; several buckets are locked in turn). */
+    private static Database.KeyLocks promotionLocks(List<Promotion> batch) {
+        java.util.Set<String> buckets = new java.util.TreeSet<>();
+        List<String> keys = new ArrayList<>();
+        for (Promotion p : batch) {
+            buckets.add(p.version().bucket());
+            keys.add(p.version().key());
+        }
+        if (buckets.size() != 1) throw new IllegalArgumentException("a restore batch writes one bucket: " + buckets);
+        return Database.KeyLocks.of(buckets.iterator().next(), keys, Database.BucketLock.SHARED);
     }
 
     // ---- blobs ----

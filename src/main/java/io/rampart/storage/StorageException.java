@@ -1,7 +1,7 @@
 package io.rampart.storage;
 
 /** An unexpected failure of the metadata database or the blob files; answered as InternalError. */
-public final class StorageException extends RuntimeException {
+public class StorageException extends RuntimeException {
     private final boolean mayHaveCommitted;
 
     public StorageException(String message, Throwable cause) {

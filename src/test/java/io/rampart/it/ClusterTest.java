@@ -128,6 +128,47 @@ class ClusterTest {
     }
 
     @Test
+    void ifNoneMatchCreatesByManyWritersThroughBothNodesHaveExactlyOneWinner() throws Exception {
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String key = "crowd/" + round;
+                CyclicBarrier together = new CyclicBarrier(writers);
+                List<Future<Integer>> outcomes = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    S3Client node = i % 2 == 0 ? s3a : s3b;
+                    String body = "writer-" + i;
+                    outcomes.add(pool.submit(() -> {
+                        together.await();
+                        try {
+                            node.putObject(
+                                    r -> r.bucket("shared").key(key).ifNoneMatch("*"), RequestBody.fromString(body));
+                            return 200;
+                        } catch (S3Exception e) {
+                            assertThat(e.awsErrorDetails().errorCode())
+                                    .isIn("PreconditionFailed", "ConditionalRequestConflict");
+                            return e.statusCode();
+                        }
+                    }));
+                }
+                List<String> winners = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    if (outcomes.get(i).get() == 200) winners.add("writer-" + i);
+                }
+                assertThat(winners).as("round %d", round).hasSize(1);
+                for (S3Client node : List.of(s3a, s3b)) {
+                    assertThat(node.getObjectAsBytes(r -> r.bucket("shared").key(key))
+                                    .asUtf8String())
+                            .isEqualTo(winners.get(0));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void lifecyclePassesRunOnOneNodeOnlyAndExpireEachObjectOnce() {
         s3a.createBucket(r -> r.bucket("expiring"));
         s3a.putBucketLifecycleConfiguration(r -> r.bucket("expiring")
