@@ -49,7 +49,8 @@ public final class SchemaMigrations {
             new Step(10, "iam", "org_units"),
             new Step(11, "detect", "feed"),
             new Step(12, "audit", "trail_nodes"),
-            new Step(13, "cluster", "queue_claims"));
+            new Step(13, "cluster", "queue_claims"),
+            new Step(14, "recovery", "restore_jobs"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */
     static final int BASELINE = 5;

@@ -79,7 +79,8 @@ class SchemaMigrationsTest {
                             "10 iam",
                             "11 detect",
                             "12 audit",
-                            "13 cluster");
+                            "13 cluster",
+                            "14 recovery");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
                             "buckets",
@@ -98,7 +99,8 @@ class SchemaMigrationsTest {
                             "kms_keys",
                             "kms_key_material",
                             "detection_feed",
-                            "detection_feed_position");
+                            "detection_feed_position",
+                            "restore_jobs");
         }
         List<String> applied;
         try (Database db = new Database(file, 1)) {
