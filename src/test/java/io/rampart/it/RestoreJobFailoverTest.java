@@ -90,6 +90,33 @@ class RestoreJobFailoverTest {
     }
 
     @Test
+    void aJobRunningWhenTheServerStopsIsHandedBackAndFinishedAtTheNextStart(@TempDir Path tmp) throws Exception {
+        io.rampart.http.Rampart.Config config = RampartServer.defaults(Files.createDirectories(tmp.resolve("node")))
+                .build();
+        Map<String, String> written;
+        String id;
+        try (io.rampart.http.Rampart r = io.rampart.http.Rampart.start(config);
+                S3Client s3 = ChildServer.client(URI.create(r.endpoint()).getPort())) {
+            written = deletedKeys(s3, "jobs");
+            id = startJob(new RawS3(URI.create(r.endpoint())), "jobs");
+        }
+        // Stopped at its next chunk and handed back: unclaimed, due at once.
+        try (io.rampart.http.Rampart r = io.rampart.http.Rampart.start(config);
+                S3Client s3 = ChildServer.client(URI.create(r.endpoint()).getPort())) {
+            RawS3 raw = new RawS3(URI.create(r.endpoint()));
+            JsonNode job = awaitDone(raw, id, Duration.ofSeconds(90));
+            assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertRestored(s3, "jobs", written);
+        }
+        Connect db = TestPostgres.selected()
+                ? postgres((MetadataLocation.Postgres) config.metadata())
+                : sqlite(config.dataDir().resolve("rampart.db"));
+        assertThat(row(db, id).attempts())
+                .as("the job was still running when the server stopped, and was taken up again")
+                .isEqualTo(1);
+    }
+
+    @Test
     void aJobStartedOnANodeThatIsKilledIsPolledAndFinishedByAnother(@TempDir Path tmp) throws Exception {
         MetadataLocation.Postgres db = TestPostgres.freshDatabase();
         Path blobs = Files.createDirectories(tmp.resolve("shared-blobs"));
