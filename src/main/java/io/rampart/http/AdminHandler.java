@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code "async": true} in the body, starts it as a background job (202 and the job's id) that
  * {@code GET /_rampart/admin/restore/jobs/<id>} reports on ({@code GET /_rampart/admin/restore/jobs} lists them).
  */
-final class AdminHandler implements AutoCloseable {
+final class AdminHandler {
     static final String BUCKET = "_rampart";
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,25 +53,23 @@ final class AdminHandler implements AutoCloseable {
     private final AdminPosture posture;
     private final RestoreJobs jobs;
 
-    /** With the findings of the detector and the read-only posture resources (rampart guard's Rampart checks). */
+    /**
+     * With the findings of the detector, the read-only posture resources (rampart guard's Rampart checks) and the
+     * server's background restores (shared with the console, kept in the metadata database).
+     */
     AdminHandler(
             SigV4Verifier verifier,
             Restore restore,
             String adminAccountId,
             io.rampart.detect.FindingsService findings,
-            AdminPosture posture) {
+            AdminPosture posture,
+            RestoreJobs jobs) {
         this.verifier = java.util.Objects.requireNonNull(verifier);
         this.restore = java.util.Objects.requireNonNull(restore);
         this.adminAccountId = adminAccountId;
         this.findings = java.util.Objects.requireNonNull(findings);
         this.posture = java.util.Objects.requireNonNull(posture);
-        this.jobs = new RestoreJobs(restore, java.time.Clock.systemUTC());
-    }
-
-    /** Waits for background restores to finish before the stores close. */
-    @Override
-    public void close() {
-        jobs.close();
+        this.jobs = java.util.Objects.requireNonNull(jobs);
     }
 
     /** The request's failure as the admin API answers it: an S3 error code and message, as JSON. */
@@ -338,45 +336,30 @@ final class AdminHandler implements AutoCloseable {
         });
     }
 
-    /** Starts the restore as a background job: 202 with the job; its writes and outcome go to the trail as it runs. */
+    /**
+     * Starts the restore as a background job: 202 with the job; its writes and outcome go to the trail as it runs
+     * (through {@link RestoreJobTrail}, from the record of this call kept with the job, so that a run on another node
+     * records them the same way).
+     */
     private void startJob(Exchange x, Restore.Request req, Principal admin, Map<String, String> params)
             throws IOException {
         Exchanges trail = x.exchanges();
+        String id = RestoreJobs.newId();
         params.put("async", "true");
-        RequestFacts call = x.draft().done(202, Map.of(), 0, 0, null, null);
-        RestoreJobs.Job job = jobs.start(
-                req,
-                admin,
-                chunk -> {
-                    if (req.apply()) recordActions(trail, call, req.bucket(), chunk);
-                },
-                done -> {
-                    Map<String, String> p = new LinkedHashMap<>(params);
-                    p.put("jobId", done.id());
-                    Map<String, String> outcome = new LinkedHashMap<>();
-                    outcome.put("state", done.state().name());
-                    done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
-                    for (Restore.Action a : Restore.Action.values())
-                        outcome.put(camel(a), Long.toString(done.count(a)));
-                    RequestFacts facts =
-                            named(call, "PointInTimeRestore", req.bucket(), null, p, outcome, !req.apply(), true);
-                    trail.record(facts, req.apply());
-                });
-        params.put("jobId", job.id());
+        params.put("jobId", id);
         // Recorded as it is answered (not durably: the job records its own writes, durably, as it makes them).
-        x.complete(
-                named(
-                        call,
-                        "StartPointInTimeRestore",
-                        req.bucket(),
-                        null,
-                        params,
-                        Map.of("jobId", job.id()),
-                        false,
-                        true),
+        RequestFacts started = named(
+                x.draft().done(202, Map.of(), 0, 0, null, null),
+                "StartPointInTimeRestore",
+                req.bucket(),
+                null,
+                params,
+                Map.of("jobId", id),
                 false,
-                -1,
-                () -> sendJson(x.response(), x.callback(), 202, jobNode(job)));
+                true);
+        String origin = RestoreJobTrail.origin(started);
+        RestoreJobs.Job job = jobs.start(id, req, admin, origin, RestoreJobTrail.hooks(trail, req, admin, origin));
+        x.complete(started, false, -1, () -> sendJson(x.response(), x.callback(), 202, jobNode(job)));
     }
 
     private void jobStatus(Exchange x, String id, Map<String, String> params) throws IOException {
@@ -390,7 +373,7 @@ final class AdminHandler implements AutoCloseable {
             RestoreJobs.Job job = jobs.job(id)
                     .orElseThrow(() -> new AdminException(
                             S3ErrorCode.NO_SUCH_KEY,
-                            "No restore job " + id + " (jobs are forgotten when the server restarts)"));
+                            "No restore job " + id + " (the most recent 100 finished jobs are kept)"));
             out = jobNode(job);
         }
         ObjectNode answer = out;
@@ -457,8 +440,7 @@ final class AdminHandler implements AutoCloseable {
     }
 
     /** One trail record per restore write, under the admin call's identity; the chunk's last durably. */
-    private static void recordActions(
-            Exchanges trail, RequestFacts call, String bucket, List<Restore.KeyResult> chunk) {
+    static void recordActions(Exchanges trail, RequestFacts call, String bucket, List<Restore.KeyResult> chunk) {
         RequestFacts last = null;
         for (Restore.KeyResult k : chunk) {
             if (k.newVersionId() == null) continue;
@@ -486,7 +468,7 @@ final class AdminHandler implements AutoCloseable {
         if (last != null) trail.recordChange(last);
     }
 
-    private static RequestFacts named(
+    static RequestFacts named(
             RequestFacts f,
             String eventName,
             String bucket,

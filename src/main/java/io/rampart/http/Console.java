@@ -101,27 +101,20 @@ final class Console extends Handler.Wrapper {
             ServerMetrics metrics,
             String region,
             String adminAccountId,
-            String domain) {}
+            String domain,
+            RestoreJobs jobs) {}
 
     private final Deps d;
-    private final RestoreJobs jobs;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
     Console(Deps deps) {
         this.d = deps;
-        this.jobs = new RestoreJobs(deps.restore(), java.time.Clock.systemUTC());
     }
 
     /** This console in front of the S3 handler: requests outside {@code /_rampart/console} go to it unchanged. */
     Console wrap(Handler s3) {
         setHandler(s3);
         return this;
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        jobs.close();
-        super.doStop();
     }
 
     /** A refusal answered as a page: 403 for authorisation and CSRF, 404, 400. */
@@ -359,7 +352,7 @@ final class Console extends Handler.Wrapper {
         } else if (path.startsWith("/restore/jobs/")) {
             requireAllowed(s, "rampart:Restore");
             String id = decode(path.substring("/restore/jobs/".length()));
-            RestoreJobs.Job j = jobs.job(id).orElseThrow(() -> new Refused(404, "No restore job " + id));
+            RestoreJobs.Job j = d.jobs().job(id).orElseThrow(() -> new Refused(404, "No restore job " + id));
             View.Job job = job(j);
             page(
                     response,
@@ -875,7 +868,7 @@ final class Console extends Handler.Wrapper {
     private void restorePage(
             Response response, Callback callback, Session s, View.RestoreForm form, View.Plan plan, String error) {
         List<View.Job> list = new ArrayList<>();
-        for (RestoreJobs.Job j : jobs.jobs()) list.add(job(j));
+        for (RestoreJobs.Job j : d.jobs().jobs()) list.add(job(j));
         View.Frame frame = frame(s, "Restore", "restore");
         if (error != null) frame = frame.withNotice(error, true);
         Map<String, Object> params = new java.util.HashMap<>();
@@ -970,44 +963,46 @@ final class Console extends Handler.Wrapper {
         String keyId = s.accessKeyId();
         // The job records its writes after this request has completed: its origin is taken now.
         Trail.Draft origin = d.exchanges().console(request, admin, keyId);
-        RestoreJobs.Job job = jobs.start(req, admin, chunk -> recordActions(origin, req.bucket(), chunk), done -> {
-            Map<String, String> p = new LinkedHashMap<>(params);
-            p.put("jobId", done.id());
-            Map<String, String> outcome = new LinkedHashMap<>();
-            outcome.put("state", done.state().name());
-            done.errorCode().ifPresent(c -> outcome.put("errorCode", c));
-            for (Restore.Action a : Restore.Action.values())
-                outcome.put(AdminHandler.camel(a), Long.toString(done.count(a)));
-            recordDurably(facts(
-                    again(origin),
-                    "s3",
-                    "PointInTimeRestore",
-                    req.bucket(),
-                    null,
-                    p,
-                    outcome,
-                    200,
-                    null,
-                    null,
-                    false,
-                    true,
-                    Map.of()));
-        });
-        params.put("jobId", job.id());
-        recordDurably(facts(
+        String id = RestoreJobs.newId();
+        params.put("jobId", id);
+        RequestFacts started = facts(
                 again(origin),
                 "s3",
                 "StartPointInTimeRestore",
                 req.bucket(),
                 null,
                 params,
-                Map.of("jobId", job.id()),
+                Map.of("jobId", id),
                 202,
                 null,
                 null,
                 false,
                 true,
-                Map.of()));
+                Map.of());
+        // A run on another node (or after a restart) records through the admin API's hooks, from this call's record.
+        RestoreJobs.Job job = d.jobs()
+                .start(
+                        id,
+                        req,
+                        admin,
+                        RestoreJobTrail.origin(started),
+                        new RestoreJobs.Hooks(
+                                chunk -> recordActions(origin, req.bucket(), chunk),
+                                done -> recordDurably(facts(
+                                        again(origin),
+                                        "s3",
+                                        "PointInTimeRestore",
+                                        req.bucket(),
+                                        null,
+                                        params,
+                                        RestoreJobTrail.outcome(done),
+                                        200,
+                                        null,
+                                        null,
+                                        false,
+                                        true,
+                                        Map.of()))));
+        recordDurably(started);
         redirect(response, callback, Urls.BASE + "/restore/jobs/" + Urls.enc(job.id()));
     }
 

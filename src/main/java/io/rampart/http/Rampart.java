@@ -375,6 +375,7 @@ public final class Rampart implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<io.rampart.audit.TrailKeys> createdTrailKey;
     private io.rampart.audit.AdminActions adminActions;
     private final io.rampart.recovery.WindowPurger windowPurger;
+    private final io.rampart.recovery.RestoreJobs restoreJobs;
     private final io.rampart.kms.KeyService kms;
     private final io.rampart.s3.PeriodicWorker kmsMaintenance;
     /**
@@ -389,6 +390,11 @@ public final class Rampart implements AutoCloseable {
      * long after the holder died.
      */
     static final Duration QUEUE_LEASE = Duration.ofSeconds(6);
+    /**
+     * How long a background restore's claim outlives its last renewal (every third of it, and at each chunk of keys):
+     * a job whose node died is taken up by another node this long after.
+     */
+    static final Duration RESTORE_JOB_CLAIM = Duration.ofSeconds(15);
 
     private io.rampart.s3.PeriodicWorker clusterCaches;
     private io.rampart.s3.PeriodicWorker adminDrain;
@@ -740,6 +746,14 @@ public final class Rampart implements AutoCloseable {
             // What the console's trail search and restore's cross-check read: every node's records in the trail
             // directory (all of the cluster's when the nodes share --trail-dir), not only this node's.
             io.rampart.audit.TrailLayout everyNodesTrail = trailWriter.layout().everyNode();
+            // Background restores, started through the console or the admin API, are kept in the database: any node
+            // answers their status, and one whose node died (or stopped) is run again by another node (or this one at
+            // its next start), recording its writes from the starting call's record.
+            io.rampart.recovery.Restore restore =
+                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), everyNodesTrail, window);
+            this.restoreJobs = new io.rampart.recovery.RestoreJobs(
+                    restore, db, nodeId, node, Clock.systemUTC(), RESTORE_JOB_CLAIM);
+            restoreJobs.resumeWith(job -> RestoreJobTrail.hooks(exchanges, job));
             // The web console (/_rampart/console/) acts through the same S3 service, IAM API and trail as the port.
             Console console = new Console(new Console.Deps(
                     s3,
@@ -752,17 +766,18 @@ public final class Rampart implements AutoCloseable {
                             io.rampart.console.ConsoleSessions.DEFAULT_ABSOLUTE),
                     exchanges,
                     findingsService,
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), everyNodesTrail, window),
+                    restore,
                     everyNodesTrail,
                     meta,
                     window,
                     metrics,
                     config.region(),
                     bootstrap.accountId(),
-                    config.domain()));
+                    config.domain(),
+                    restoreJobs));
             AdminHandler admin = new AdminHandler(
                     verifier,
-                    new io.rampart.recovery.Restore(replicating, Clock.systemUTC(), everyNodesTrail, window),
+                    restore,
                     bootstrap.accountId(),
                     findingsService,
                     new AdminPosture(new AdminPosture.Settings(
@@ -775,7 +790,8 @@ public final class Rampart implements AutoCloseable {
                             this::metricsPort,
                             config.monitoring().metricsTokenFile() != null,
                             trailWriter.layout(),
-                            () -> io.rampart.audit.TrailAnchor.read(db))));
+                            () -> io.rampart.audit.TrailAnchor.read(db))),
+                    restoreJobs);
             ServiceEndpoint services = new ServiceEndpoint(
                     new IamApi(iam, permissions, config.region()),
                     new StsApi(iam, permissions, config.region()),
@@ -954,6 +970,7 @@ public final class Rampart implements AutoCloseable {
             r.replication.start();
             r.windowPurger.start();
             r.kmsMaintenance.start();
+            r.restoreJobs.start();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -1081,6 +1098,9 @@ public final class Rampart implements AutoCloseable {
         } catch (Exception e) {
             log.warn("error stopping HTTP server: {}", e.toString());
         }
+        // After the HTTP server (no new job), before the stores: jobs running here stop at their next chunk, handed
+        // back.
+        if (restoreJobs != null) restoreJobs.close();
         if (metricsEndpoint != null) metricsEndpoint.close();
         if (lifecycle != null) lifecycle.close();
         if (accessLog != null) accessLog.close();

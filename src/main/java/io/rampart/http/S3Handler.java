@@ -82,13 +82,6 @@ public final class S3Handler extends Handler.Abstract {
         this.keyUse = java.util.Objects.requireNonNull(keyUse);
     }
 
-    /** Jetty stops handlers after in-flight requests: background restores finish before the stores close. */
-    @Override
-    protected void doStop() throws Exception {
-        admin.close();
-        super.doStop();
-    }
-
     /**
      * The request exchange of the port: parse the target, verify the signature, pick the front door (S3, admin API,
      * IAM/STS/Organizations/KMS, Roles Anywhere), which authorises and handles it and hands its answer to the

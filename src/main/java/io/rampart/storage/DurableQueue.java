@@ -53,6 +53,23 @@ public final class DurableQueue {
         });
     }
 
+    /**
+     * Keeps this node's claim of row {@code id} for another visibility timeout from {@code now} (a heartbeat, for work
+     * that outlasts one timeout); false when the claim is no longer this node's (it lapsed and another node took it).
+     */
+    public boolean renew(long id, long now) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                    + " SET next_attempt = ? WHERE id = ? AND claimed_by = ? AND next_attempt IS NOT NULL AND "
+                    + LIVE)) {
+                ps.setLong(1, now + visibility.toMillis());
+                ps.setLong(2, id);
+                ps.setString(3, node);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Done: the row leaves the queue. */
     public void ack(long id) {
         ack(id, null);

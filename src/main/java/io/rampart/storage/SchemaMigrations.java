@@ -50,6 +50,7 @@ public final class SchemaMigrations {
             new Step(11, "detect", "feed"),
             new Step(12, "audit", "trail_nodes"),
             new Step(13, "cluster", "queue_claims"),
+            new Step(14, "recovery", "restore_jobs"),
             new Step(16, "iam", "org_tags"));
 
     /** The last step of the baseline: the schema of the data directories written before numbered migrations. */

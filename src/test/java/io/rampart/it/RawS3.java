@@ -29,12 +29,17 @@ final class RawS3 {
     /** Headers java.net.http sets itself and refuses to take from the caller. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
-    private final RampartServer server;
+    private final java.util.function.Supplier<URI> endpoint;
     private final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     RawS3(RampartServer server) {
-        this.server = server;
+        this.endpoint = server::endpoint;
+    }
+
+    /** Against a server at {@code endpoint} (a {@link ChildServer}), with the test admin key. */
+    RawS3(URI endpoint) {
+        this.endpoint = () -> endpoint;
     }
 
     /** A response with its body read. */
@@ -78,7 +83,7 @@ final class RawS3 {
             String encodedPathAndQuery,
             Map<String, String> headers,
             byte[] body) {
-        URI uri = server.endpoint().resolve(encodedPathAndQuery);
+        URI uri = endpoint.get().resolve(encodedPathAndQuery);
         SdkHttpRequest.Builder req =
                 SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(req::putHeader);
@@ -99,7 +104,7 @@ final class RawS3 {
 
     /** An anonymous request: no Authorization header, no signature. */
     Reply unsigned(String method, String encodedPathAndQuery, Map<String, String> headers, byte[] body) {
-        return send(method, server.endpoint().resolve(encodedPathAndQuery), headers, body);
+        return send(method, endpoint.get().resolve(encodedPathAndQuery), headers, body);
     }
 
     private Reply send(String method, URI uri, Map<String, String> headers, byte[] body) {

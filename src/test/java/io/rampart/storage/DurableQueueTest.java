@@ -124,4 +124,25 @@ class DurableQueueTest {
                     .isEqualTo(1000);
         }
     }
+
+    @Test
+    void aRenewedClaimKeepsOtherNodesOffUntilItLapsesAndALapsedOneCannotBeRenewed() throws Exception {
+        try (Database db = Database.open(TestPostgres.freshDatabase(), Path.of("unused"))) {
+            DurableQueue a = new DurableQueue(db, "notification_queue", "node-a", VISIBILITY);
+            DurableQueue b = new DurableQueue(db, "notification_queue", "node-b", VISIBILITY);
+            long now = 1_000_000;
+            long id = add(db, "t", now);
+            assertThat(a.claim(id, now)).isTrue();
+            assertThat(b.renew(id, now)).as("not B's claim").isFalse();
+            long later = now + VISIBILITY.toMillis() - 1;
+            assertThat(a.renew(id, later)).as("A's heartbeat").isTrue();
+            assertThat(b.claim(id, now + VISIBILITY.toMillis()))
+                    .as("renewed past the first timeout")
+                    .isFalse();
+            assertThat(b.claim(id, later + VISIBILITY.toMillis()))
+                    .as("lapsed: B takes it")
+                    .isTrue();
+            assertThat(a.renew(id, later + VISIBILITY.toMillis())).as("B's now").isFalse();
+        }
+    }
 }

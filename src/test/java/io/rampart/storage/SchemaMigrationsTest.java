@@ -80,6 +80,7 @@ class SchemaMigrationsTest {
                             "11 detect",
                             "12 audit",
                             "13 cluster",
+                            "14 recovery",
                             "16 iam");
             assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
                     .contains(
@@ -99,7 +100,8 @@ class SchemaMigrationsTest {
                             "kms_keys",
                             "kms_key_material",
                             "detection_feed",
-                            "detection_feed_position");
+                            "detection_feed_position",
+                            "restore_jobs");
         }
         List<String> applied;
         try (Database db = new Database(file, 1)) {
