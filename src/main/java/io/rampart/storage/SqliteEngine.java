@@ -3,6 +3,8 @@ package io.rampart.storage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -117,6 +119,25 @@ final class SqliteEngine implements Database.Engine {
             if (cause instanceof Error err) throw err;
             throw new StorageException("database write failed", cause);
         }
+    }
+
+    /**
+     * The single writer already runs every write alone, so there is no lock to take; a write that adds to a bucket
+     * checks, in its transaction, that the bucket is still there (a DeleteBucket may have committed after the request
+     * looked the bucket up), as PostgreSQL's keyed write does, so no object is left in a deleted bucket.
+     */
+    @Override
+    public <T> T keyed(Database.KeyLocks locks, Database.Work<T> work) {
+        if (locks.bucketLock() != Database.BucketLock.SHARED) return write(work);
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM buckets WHERE name = ?")) {
+                ps.setString(1, locks.bucket());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new NoSuchBucketException(locks.bucket());
+                }
+            }
+            return work.run(c);
+        });
     }
 
     private void writeLoop() {

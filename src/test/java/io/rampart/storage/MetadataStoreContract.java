@@ -162,6 +162,18 @@ abstract class MetadataStoreContract {
     }
 
     @Test
+    void aWriteToABucketDeletedAfterTheRequestLookedItUpWritesNothing() {
+        bucket("b", "");
+        assertThat(store.deleteBucket("b")).isEqualTo(DeleteBucketResult.DELETED);
+        // The request found the bucket, then a DeleteBucket committed: the PUT must not leave an object behind.
+        assertThatThrownBy(() -> store.putObject(inline("b", "k", "null", "x"), Precondition.NONE))
+                .isInstanceOf(NoSuchBucketException.class);
+        assertThat(store.hasObjects("b")).isFalse();
+        bucket("b", "");
+        assertThat(store.current("b", "k")).isEmpty();
+    }
+
+    @Test
     void aBucketWithObjectsIsNotEmptyButItsUploadsAreAbortedWithIt() {
         assertThat(store.deleteBucket("b")).isEqualTo(DeleteBucketResult.NOT_FOUND);
         bucket("b", "");
