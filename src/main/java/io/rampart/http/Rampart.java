@@ -1093,6 +1093,9 @@ public final class Rampart implements AutoCloseable {
     /** Stops accepting requests, lets in-flight ones finish (up to the stop timeout), then closes the stores. */
     @Override
     public void close() {
+        // Background restores hand their jobs back now, not after the drain below: another node (or the next start)
+        // takes them up without waiting for this one's in-flight requests.
+        if (restoreJobs != null) restoreJobs.stopRunning();
         try {
             if (server != null && server.isStarted()) server.stop();
         } catch (Exception e) {

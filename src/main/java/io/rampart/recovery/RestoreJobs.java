@@ -550,6 +550,16 @@ public final class RestoreJobs implements AutoCloseable {
     }
 
     /**
+     * The server is stopping: stops the worker (no job is claimed here any more) and asks the jobs running here to stop
+     * at their next chunk and be handed back, without waiting for them or for the HTTP server's drain of in-flight
+     * requests (which can last the whole stop timeout). {@link #close} then waits for them.
+     */
+    public void stopRunning() {
+        worker.close();
+        for (Run r : running.values()) r.stop = true;
+    }
+
+    /**
      * Refuses new jobs, stops the worker, and asks the jobs running here to stop at their next chunk, waiting (up to a
      * minute) for them, so none writes after the stores close: each is handed back, due at once, for another node or
      * this one's next start to run again.

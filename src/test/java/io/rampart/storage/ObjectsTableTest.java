@@ -114,6 +114,8 @@ class ObjectsTableTest {
 
         Database db = SqliteMetadataStore.openDatabase(file);
         SqliteMetadataStore store = new SqliteMetadataStore(db, blob -> {});
+        // The rows above were written without their bucket; a write checks its bucket inside its transaction.
+        store.createBucket(new Bucket("b", "owner", "us-east-1", 1_700_000_000_000L, "", false, "{}"));
 
         assertThat(columns(db))
                 .containsExactly(
@@ -227,6 +229,7 @@ class ObjectsTableTest {
     void metadataChangesKeepTheListingColumnsInStep() throws Exception {
         Database db = SqliteMetadataStore.openDatabase(dir.resolve("rampart.db"));
         SqliteMetadataStore store = new SqliteMetadataStore(db, blob -> {});
+        store.createBucket(new Bucket("b", "owner", "us-east-1", 1_700_000_000_000L, "", false, "{}"));
         store.putObject(
                 new ObjectVersion(
                         "b",
