@@ -567,8 +567,7 @@ public final class RestoreJobs implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        worker.close();
-        for (Run r : running.values()) r.stop = true;
+        stopRunning();
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         for (Run r : running.values()) {
             Thread t = r.thread;

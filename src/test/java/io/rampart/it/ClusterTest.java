@@ -101,15 +101,7 @@ class ClusterTest {
                     String body = node == s3a ? "A" : "B";
                     outcomes.add(pool.submit(() -> {
                         together.await();
-                        try {
-                            node.putObject(
-                                    r -> r.bucket("shared").key(key).ifNoneMatch("*"), RequestBody.fromString(body));
-                            return 200;
-                        } catch (S3Exception e) {
-                            assertThat(e.awsErrorDetails().errorCode())
-                                    .isIn("PreconditionFailed", "ConditionalRequestConflict");
-                            return e.statusCode();
-                        }
+                        return createIfAbsent(node, key, body);
                     }));
                 }
                 List<Integer> statuses = new ArrayList<>();
@@ -127,6 +119,17 @@ class ClusterTest {
         }
     }
 
+    /** PUT with If-None-Match: *; 200, or the status of AWS's refusal (PreconditionFailed or ConditionalRequestConflict). */
+    private static int createIfAbsent(S3Client node, String key, String body) {
+        try {
+            node.putObject(r -> r.bucket("shared").key(key).ifNoneMatch("*"), RequestBody.fromString(body));
+            return 200;
+        } catch (S3Exception e) {
+            assertThat(e.awsErrorDetails().errorCode()).isIn("PreconditionFailed", "ConditionalRequestConflict");
+            return e.statusCode();
+        }
+    }
+
     @Test
     void ifNoneMatchCreatesByManyWritersThroughBothNodesHaveExactlyOneWinner() throws Exception {
         int writers = 8;
@@ -141,15 +144,7 @@ class ClusterTest {
                     String body = "writer-" + i;
                     outcomes.add(pool.submit(() -> {
                         together.await();
-                        try {
-                            node.putObject(
-                                    r -> r.bucket("shared").key(key).ifNoneMatch("*"), RequestBody.fromString(body));
-                            return 200;
-                        } catch (S3Exception e) {
-                            assertThat(e.awsErrorDetails().errorCode())
-                                    .isIn("PreconditionFailed", "ConditionalRequestConflict");
-                            return e.statusCode();
-                        }
+                        return createIfAbsent(node, key, body);
                     }));
                 }
                 List<String> winners = new ArrayList<>();
