@@ -72,14 +72,23 @@ public final class CloudTrailRecord {
     }
 
     /**
-     * The record of {@code f} as the trail writes it: {@link RecordBounds#bounded} of {@link #of}, byte for byte, but
-     * written straight to a generator when nothing in it needs bounding or nesting (every request's case), and through
-     * the tree otherwise.
+     * The record of {@code f} as the trail writes it: {@link RecordBounds#bounded} of {@link #of}, byte for byte, and a
+     * newline, but written straight to a generator when nothing in it needs bounding or nesting (every request's case),
+     * and through the tree otherwise. The line keeps what builds its tree for the detector.
      */
-    public byte[] line(RequestFacts f) {
+    public TrailLine line(RequestFacts f) {
         String eventId = EventIds.next();
         byte[] streamed = StreamedRecord.write(this, f, eventId);
-        return streamed != null ? streamed : RecordBounds.bounded(of(f, eventId));
+        if (streamed != null) return TrailLine.streamed(streamed, this, f, eventId);
+        ObjectNode tree = of(f, eventId);
+        return TrailLine.of(withNewline(RecordBounds.bounded(tree)), tree);
+    }
+
+    /** {@code json} and a newline: a trail line. */
+    static byte[] withNewline(byte[] json) {
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
     }
 
     String accountId() {
@@ -94,8 +103,8 @@ public final class CloudTrailRecord {
         if (INVOKED_BY_S3.equals(f.sourceIp()) && !"s3".equals(f.service())) {
             ((ObjectNode) r.get("userIdentity")).put("invokedBy", INVOKED_BY_S3);
         }
-        r.put("eventTime", EVENT_TIME.format(f.time()));
-        r.put("eventSource", f.service() + ".amazonaws.com");
+        r.put("eventTime", eventTime(f.time()));
+        r.put("eventSource", eventSource(f));
         r.put("eventName", f.eventName());
         r.put("awsRegion", f.region());
         r.put("sourceIPAddress", f.sourceIp());
@@ -343,6 +352,34 @@ public final class CloudTrailRecord {
         if ("aws:kms".equals(asked) || "aws:kms".equals(got) || "aws:kms:dsse".equals(got)) return "SSE_KMS";
         if (asked != null) return "SSE_S3";
         return got != null ? "Default_SSE_S3" : null;
+    }
+
+    /** The last eventTime written and its second: the records of one second share it, and formatting it is costly. */
+    private record Second(long epochSecond, String text) {}
+
+    private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+    /** {@link #EVENT_TIME} of {@code t}. */
+    static String eventTime(Instant t) {
+        Second s = lastSecond;
+        if (s.epochSecond() == t.getEpochSecond()) return s.text();
+        String text = EVENT_TIME.format(t);
+        lastSecond = new Second(t.getEpochSecond(), text);
+        return text;
+    }
+
+    static String eventSource(RequestFacts f) {
+        return "s3".equals(f.service()) ? "s3.amazonaws.com" : f.service() + ".amazonaws.com";
+    }
+
+    /** Whether a request parameter is one never written ({@link #SECRET_PARAMETERS}, in any case). */
+    static boolean secret(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            // Lower case already (as almost every parameter is): no lower-cased copy.
+            if ((c >= 'A' && c <= 'Z') || c > 0x7f) return SECRET_PARAMETERS.contains(name.toLowerCase(Locale.ROOT));
+        }
+        return SECRET_PARAMETERS.contains(name);
     }
 
     /** bucketName, Host, key first, as AWS lists them; the rest alphabetically. */

@@ -2,20 +2,21 @@ package io.rampart.audit;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.rampart.iam.Principal;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * {@link CloudTrailRecord#of} written straight to a {@link JsonGenerator}, field for field in the same order, so a
  * request's record costs no tree. Only for records {@link RecordBounds} would leave as they are: any string or name it
- * would cut, a record over its size, configuration documents, nested response elements or additional data other than
+ * would cut (or any surrogate at all, see {@link #write}), a record over its size, configuration documents, nested
+ * response elements or additional data other than
  * scalars and maps of them send the record back to the tree path ({@link #write} returns null), which stays the one definition of the shape;
  * {@code StreamedRecordTest} holds the two to the same bytes.
  */
@@ -41,7 +42,12 @@ final class StreamedRecord {
 
     private StreamedRecord() {}
 
-    /** The record's bytes, or null when it must be built as a tree (see the class comment). */
+    /**
+     * The record's line (its JSON and a newline), or null when it must be built as a tree (see the class comment). The
+     * generator writes into its pooled buffer and hands the record over in one write (under its 8,000 bytes), copied
+     * once into the line's own array. Strings are not scanned one by one for lone surrogates: the generator escapes
+     * every surrogate ({@code \\uD83D}), so one pass over the bytes finds them, and a record with any goes the tree way.
+     */
     static byte[] write(CloudTrailRecord records, RequestFacts f, String eventId) {
         if (!f.documents().isEmpty()) return null;
         for (Map.Entry<String, Object> e : f.additional().entrySet()) {
@@ -52,7 +58,7 @@ final class StreamedRecord {
         if (!nullResponse) {
             for (String k : f.responseElements().keySet()) if (k.indexOf('.') >= 0) return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1536);
+        LineOut out = new LineOut();
         try (JsonGenerator g = CloudTrailRecord.JSON.getFactory().createGenerator(out)) {
             body(records, f, eventId, nullResponse, g);
         } catch (NeedsTree e) {
@@ -60,7 +66,61 @@ final class StreamedRecord {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.size() > RecordBounds.MAX_RECORD_BYTES ? null : out.toByteArray();
+        if (out.size > RecordBounds.MAX_RECORD_BYTES || escapesSurrogate(out.buf, out.size)) return null;
+        return out.line();
+    }
+
+    /**
+     * The generator's output, collected into an array one byte longer than the record for the newline: a record under
+     * the generator's buffer arrives in one write, into an array of exactly the line's size.
+     */
+    private static final class LineOut extends OutputStream {
+        byte[] buf = new byte[0];
+        int size;
+
+        @Override
+        public void write(int b) {
+            room(1);
+            buf[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            room(len);
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        private void room(int n) {
+            if (size + n + 1 > buf.length) buf = Arrays.copyOf(buf, Math.max(size + n + 1, buf.length * 2));
+        }
+
+        byte[] line() {
+            if (buf.length != size + 1) buf = Arrays.copyOf(buf, size + 1);
+            buf[size] = '\n';
+            return buf;
+        }
+    }
+
+    /**
+     * Whether the JSON has a surrogate in a string ({@code \\uD800} to {@code \\uDFFF}, as the generator escapes
+     * each one): a lone one is what {@link RecordBounds#clean} would replace. A backslash outside an escape does not
+     * occur (the generator escapes it too), so each one starts an escape, and the escaped character is skipped.
+     */
+    static boolean escapesSurrogate(byte[] json, int len) {
+        int i = 0;
+        while (i < len) {
+            if (json[i] != '\\') {
+                i++;
+                continue;
+            }
+            if (i + 3 < len && json[i + 1] == 'u' && (json[i + 2] | 0x20) == 'd') {
+                int c = json[i + 3] | 0x20;
+                if ((c >= '8' && c <= '9') || (c >= 'a' && c <= 'f')) return true;
+            }
+            i += 2;
+        }
+        return false;
     }
 
     private static void body(
@@ -74,8 +134,8 @@ final class StreamedRecord {
                 f.accessKeyId(),
                 CloudTrailRecord.INVOKED_BY_S3.equals(f.sourceIp()) && !"s3".equals(f.service()),
                 g);
-        g.writeStringField("eventTime", CloudTrailRecord.EVENT_TIME.format(f.time()));
-        text(g, "eventSource", f.service() + ".amazonaws.com");
+        g.writeStringField("eventTime", CloudTrailRecord.eventTime(f.time()));
+        text(g, "eventSource", CloudTrailRecord.eventSource(f));
         text(g, "eventName", f.eventName());
         text(g, "awsRegion", f.region());
         text(g, "sourceIPAddress", f.sourceIp());
@@ -85,12 +145,27 @@ final class StreamedRecord {
             text(g, "errorMessage", f.errorMessage());
         }
         g.writeObjectFieldStart("requestParameters");
-        List<Map.Entry<String, String>> params =
-                new ArrayList<>(f.requestParameters().entrySet());
-        params.sort(Map.Entry.comparingByKey(CloudTrailRecord::parameterOrder));
-        for (Map.Entry<String, String> e : params) {
-            if (CloudTrailRecord.SECRET_PARAMETERS.contains(e.getKey().toLowerCase(Locale.ROOT))) continue;
-            text(g, name(e.getKey()), e.getValue());
+        // CloudTrailRecord.parameterOrder without a sort: bucketName, Host, key, then the rest by name.
+        Map.Entry<String, String> bucketName = null, hostParam = null, key = null;
+        List<Map.Entry<String, String>> rest = null;
+        for (Map.Entry<String, String> e : f.requestParameters().entrySet()) {
+            switch (e.getKey()) {
+                case "bucketName" -> bucketName = e;
+                case "Host" -> hostParam = e;
+                case "key" -> key = e;
+                default -> {
+                    if (CloudTrailRecord.secret(e.getKey())) continue;
+                    if (rest == null) rest = new ArrayList<>();
+                    rest.add(e);
+                }
+            }
+        }
+        if (bucketName != null) text(g, "bucketName", bucketName.getValue());
+        if (hostParam != null) text(g, "Host", hostParam.getValue());
+        if (key != null) text(g, "key", key.getValue());
+        if (rest != null) {
+            rest.sort(Map.Entry.comparingByKey());
+            for (Map.Entry<String, String> e : rest) text(g, name(e.getKey()), e.getValue());
         }
         g.writeEndObject();
         if (nullResponse) {
@@ -233,7 +308,7 @@ final class StreamedRecord {
     private static void value(JsonGenerator g, Object v) throws IOException {
         switch (v) {
             case String s -> {
-                if (RecordBounds.clean(s) != null) throw new NeedsTree();
+                if (s.length() > RecordBounds.MAX_STRING) throw new NeedsTree();
                 g.writeString(s);
             }
             case Boolean b -> g.writeBoolean(b);
@@ -251,19 +326,22 @@ final class StreamedRecord {
         }
     }
 
-    /** A name RecordBounds keeps as it is. */
+    /** A name RecordBounds keeps as it is (a lone surrogate in it is found in the bytes, see {@link #write}). */
     private static String name(String n) {
-        if (n.length() > RecordBounds.MAX_NAME || RecordBounds.clean(n) != null) throw new NeedsTree();
+        if (n.length() > RecordBounds.MAX_NAME) throw new NeedsTree();
         return n;
     }
 
-    /** A string field (null as JSON null, as ObjectNode.put writes it) whose value RecordBounds keeps as it is. */
+    /**
+     * A string field (null as JSON null, as ObjectNode.put writes it) whose value RecordBounds keeps as it is: not
+     * longer than it cuts (a lone surrogate is found in the bytes, see {@link #write}).
+     */
     private static void text(JsonGenerator g, String name, String value) throws IOException {
         if (value == null) {
             g.writeNullField(name);
             return;
         }
-        if (RecordBounds.clean(value) != null) throw new NeedsTree();
+        if (value.length() > RecordBounds.MAX_STRING) throw new NeedsTree();
         g.writeStringField(name, value);
     }
 }

@@ -1,6 +1,5 @@
 package io.rampart.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rampart.crypto.MasterKey;
 import java.io.IOException;
@@ -119,11 +118,8 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    /** One queued line (with its record's tree when the caller had one), or (line null) a command run in order. */
-    private record Entry(byte[] line, JsonNode record, CompletableFuture<Void> done, Runnable command) {}
-
-    /** One record as written: its line (ending in a newline) and, when the writer had it, its tree (else null). */
-    public record Line(byte[] bytes, JsonNode record) {}
+    /** One queued line, or (line null) a command run in order. */
+    private record Entry(TrailLine line, CompletableFuture<Void> done, Runnable command) {}
 
     /**
      * Told of every record the writer puts in a segment, in file order, on the writer thread, after the batch is written
@@ -132,7 +128,7 @@ public final class TrailWriter implements AuditTrail {
      */
     public interface Listener {
         /** {@code lines} were written to {@code segment} from byte {@code offset} on. */
-        void written(Path segment, long offset, List<Line> lines);
+        void written(Path segment, long offset, List<TrailLine> lines);
 
         /** {@code segment} was closed at {@code bytes} bytes: nothing more is written to it (it is sealed next). */
         void closed(Path segment, long bytes);
@@ -154,8 +150,26 @@ public final class TrailWriter implements AuditTrail {
 
     private volatile boolean closing;
     private volatile boolean closed;
+    /**
+     * A durable record is queued ({@link #enqueue}), and the writer lingers ({@link #writeLoop}): the two sides of the
+     * hand-shake that lets a durable record cut the writer's linger short.
+     */
+    private volatile boolean durableQueued;
+
+    private volatile boolean lingering;
+
+    /**
+     * How long the writer waits, after a record that need not be durable woke it, for more to write with it: one write
+     * and one wake-up (the writer's, the detector's) per batch instead of per read under load. A durable record ends
+     * the wait at once; at close there is none.
+     */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    /** The batch's bytes, copied together for one write (writer thread); a longer batch is written in parts. */
+    private static final int WRITE_BUFFER = 256 * 1024;
 
     // Writer-thread state.
+    private final ByteBuffer out = ByteBuffer.allocateDirect(WRITE_BUFFER);
     private Segment segment;
     private long lastSync;
     private boolean unsynced;
@@ -293,16 +307,13 @@ public final class TrailWriter implements AuditTrail {
     /** Appends an already-built record (internal events); with {@code durable}, returns once it is on disk. */
     public void append(ObjectNode record, boolean durable) {
         // Bounded here, where every record passes: no client can write a record a reader cannot take.
-        append(RecordBounds.bounded(record), durable);
+        append(TrailLine.of(CloudTrailRecord.withNewline(RecordBounds.bounded(record)), record), durable);
     }
 
-    /** A record's bounded JSON ({@link CloudTrailRecord#line}); {@code durable} as above. */
-    private void append(byte[] json, boolean durable) {
-        byte[] line = new byte[json.length + 1];
-        System.arraycopy(json, 0, line, 0, json.length);
-        line[json.length] = '\n';
+    /** A record's bounded line ({@link CloudTrailRecord#line}); {@code durable} as above. */
+    private void append(TrailLine line, boolean durable) {
         CompletableFuture<Void> done = durable ? new CompletableFuture<>() : null;
-        enqueue(new Entry(line, null, done, null));
+        enqueue(new Entry(line, done, null));
         if (done != null) await(done);
     }
 
@@ -318,6 +329,12 @@ public final class TrailWriter implements AuditTrail {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing an audit record", ex);
+        }
+        if (e.line() == null || e.done() != null) {
+            // Waited for (a durable record, a command): the writer must not linger. Set before reading lingering, as
+            // the writer sets lingering before reading this: one of the two sees the other.
+            durableQueued = true;
+            if (lingering) java.util.concurrent.locks.LockSupport.unpark(writer);
         }
     }
 
@@ -338,7 +355,7 @@ public final class TrailWriter implements AuditTrail {
     /** Seals the open segment now (whatever its age) and waits for the log file to be written. */
     public void rotateNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        enqueue(new Entry(null, null, done, () -> {
+        enqueue(new Entry(null, done, () -> {
             try {
                 Path p = closeSegment();
                 if (p != null) sealer.submit(() -> sealing.sealLogged(p)).get();
@@ -375,6 +392,7 @@ public final class TrailWriter implements AuditTrail {
                 first = null;
             }
             if (first != null) {
+                if (first.line() != null && first.done() == null && !closing) linger();
                 batch.add(first);
                 queue.drainTo(batch, 8192);
             }
@@ -398,6 +416,21 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
+    /**
+     * Waits up to {@link #LINGER_NANOS} for more records to share the batch of a record that need not be durable; a
+     * durable record (or a command) queued meanwhile ends the wait.
+     */
+    private void linger() {
+        lingering = true;
+        long end = System.nanoTime() + LINGER_NANOS;
+        long left;
+        while (!durableQueued && !closing && (left = end - System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+        }
+        lingering = false;
+        durableQueued = false;
+    }
+
     private long pollMillis() {
         if (closing) return 1;
         long now = System.currentTimeMillis();
@@ -409,38 +442,43 @@ public final class TrailWriter implements AuditTrail {
     }
 
     private void writeBatch(List<Entry> batch) throws IOException {
-        List<ByteBuffer> buffers = new ArrayList<>(batch.size());
-        boolean durable = false;
-        int i = 0;
-        for (; i < batch.size(); i++) {
+        int from = 0;
+        for (int i = 0; i < batch.size(); i++) {
             Entry e = batch.get(i);
             if (e.line() == null) {
                 // A command: everything queued before it is written first.
-                flush(buffers, durable, batch.subList(0, i));
-                buffers.clear();
-                durable = false;
+                flush(batch.subList(from, i));
                 e.command().run();
-                batch.subList(0, i + 1).clear();
-                i = -1;
-                continue;
+                from = i + 1;
             }
-            buffers.add(ByteBuffer.wrap(e.line()));
-            durable |= e.done() != null;
         }
-        flush(buffers, durable, batch);
+        flush(batch.subList(from, batch.size()));
     }
 
-    private void flush(List<ByteBuffer> buffers, boolean durable, List<Entry> entries) throws IOException {
+    /** Writes {@code entries} (records only) in one write when they fit the buffer, syncs if one is durable. */
+    private void flush(List<Entry> entries) throws IOException {
         Segment s = null;
         long offset = 0;
-        if (!buffers.isEmpty()) {
+        boolean durable = false;
+        if (!entries.isEmpty()) {
             s = openSegment();
             offset = s.bytes;
-            ByteBuffer[] bufs = buffers.toArray(ByteBuffer[]::new);
             long total = 0;
-            for (ByteBuffer b : bufs) total += b.remaining();
-            long written = 0;
-            while (written < total) written += s.channel.write(bufs);
+            out.clear();
+            for (Entry e : entries) {
+                byte[] line = e.line().bytes();
+                durable |= e.done() != null;
+                total += line.length;
+                if (line.length > out.remaining()) {
+                    drain(s.channel);
+                    if (line.length > out.capacity()) {
+                        writeFully(s.channel, ByteBuffer.wrap(line));
+                        continue;
+                    }
+                }
+                out.put(line);
+            }
+            drain(s.channel);
             s.bytes += total;
             unsynced = true;
         }
@@ -448,13 +486,24 @@ public final class TrailWriter implements AuditTrail {
         // Listeners (a queue and a wake-up) hear of the batch before any writer is answered: a record acknowledged
         // to its request has already been handed to the detector.
         if (s != null && !listeners.isEmpty()) {
-            List<Line> lines = new ArrayList<>(entries.size());
-            for (Entry e : entries) lines.add(new Line(e.line(), e.record()));
+            List<TrailLine> lines = new ArrayList<>(entries.size());
+            for (Entry e : entries) lines.add(e.line());
             for (Listener l : listeners) l.written(s.path, offset, lines);
         }
         for (Entry e : entries) {
             if (e.done() != null) e.done().complete(null);
         }
+    }
+
+    /** Writes what the buffer holds and empties it. */
+    private void drain(FileChannel channel) throws IOException {
+        out.flip();
+        writeFully(channel, out);
+        out.clear();
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) channel.write(b);
     }
 
     private void sync() throws IOException {
@@ -562,7 +611,7 @@ public final class TrailWriter implements AuditTrail {
         // segment's channel in the middle of a write.
         closed = true;
         closing = true;
-        queue.offer(new Entry(null, null, null, () -> {}));
+        queue.offer(new Entry(null, null, () -> {}));
         try {
             writer.join();
         } catch (InterruptedException e) {

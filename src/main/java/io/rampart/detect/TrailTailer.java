@@ -3,6 +3,7 @@ package io.rampart.detect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.audit.TrailLayout;
+import io.rampart.audit.TrailLine;
 import io.rampart.audit.TrailWriter;
 import io.rampart.storage.Database;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
     }
 
     /** What the writer handed over: lines written to a segment from an offset, or (closedAt >= 0) its closing. */
-    private record Written(Path segment, long offset, List<TrailWriter.Line> lines, long closedAt) {}
+    private record Written(Path segment, long offset, List<TrailLine> lines, long closedAt) {}
 
     /** Lines held in memory for the detector at most; beyond, they are read back from the files (never lost). */
     static final int MAX_QUEUED_LINES = 100_000;
@@ -273,7 +274,7 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
     }
 
     @Override
-    public void written(Path segment, long offset, List<TrailWriter.Line> lines) {
+    public void written(Path segment, long offset, List<TrailLine> lines) {
         // Beyond the bound the batch is dropped here and read back from its segment (the cursor says where).
         if (queuedLines.addAndGet(lines.size()) > MAX_QUEUED_LINES) {
             queuedLines.addAndGet(-lines.size());
@@ -371,12 +372,11 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
             return;
         }
         if (c.bytes < w.offset()) return; // the segment is gone (sealed): its closing sends the scan to the log file
-        Path name = layout.segments().getFileName().resolve(w.segment().getFileName());
         long pos = w.offset();
-        for (TrailWriter.Line l : w.lines()) {
+        for (TrailLine l : w.lines()) {
             int len = l.bytes().length - 1;
             if (pos == c.bytes) {
-                line(c, name.toString(), l.bytes(), 0, len, l.record());
+                taken(c, w.segment(), l, len);
                 c.bytes += len + 1;
                 c.dirty = true;
                 uncommitted = true;
@@ -473,7 +473,7 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
             if (c.skipping) {
                 c.skipping = false; // the end of an over-long line, reported when it began
             } else {
-                line(c, name.toString(), bytes, start, len, null);
+                line(c, name.toString(), bytes, start, len);
             }
             c.bytes += len + 1;
             start = i + 1;
@@ -496,10 +496,38 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
     }
 
     /**
-     * One whole line of a segment (without its newline), from the file or handed over in memory with its tree: a record
-     * taken (its position counts), or an unreadable one reported.
+     * A line the writer handed over ({@code len} bytes and its newline): one JSON object of at most the record bound
+     * (the writer made it, {@code RecordBounds}), so it is taken as it is, without reading it back: its tree (built from
+     * what the writer had) to the detector, or its bytes to the cluster's feed.
      */
-    private void line(Cursor c, String name, byte[] bytes, int start, int len, JsonNode tree) {
+    private void taken(Cursor c, Path segment, TrailLine l, int len) {
+        if (len > CloudTrailReader.MAX_RECORD_BYTES || len == 0) {
+            // Not one of the writer's records (they are bounded below it): as if read from the file.
+            Path name = layout.segments().getFileName().resolve(segment.getFileName());
+            line(c, name.toString(), l.bytes(), 0, len);
+            return;
+        }
+        if (feed != null) {
+            outgoing.add(java.util.Arrays.copyOf(l.bytes(), len));
+            c.records++;
+            return;
+        }
+        JsonNode r;
+        try {
+            r = l.record();
+        } catch (RuntimeException e) {
+            // Never expected (the line was made from the same facts): the line itself is the record.
+            log.error("the record handed over in memory could not be built; reading its line", e);
+            Path name = layout.segments().getFileName().resolve(segment.getFileName());
+            line(c, name.toString(), l.bytes(), 0, len);
+            return;
+        }
+        feed(r);
+        c.records++;
+    }
+
+    /** One whole line of a segment read from the file (without its newline): a record taken, or an unreadable one reported. */
+    private void line(Cursor c, String name, byte[] bytes, int start, int len) {
         if (len > CloudTrailReader.MAX_RECORD_BYTES) {
             // Not parsed: kept by the sealer (it has an eventTime), so it counts as a position.
             unreadable(
@@ -508,18 +536,16 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
                     "the record is longer than " + CloudTrailReader.MAX_RECORD_BYTES + " bytes");
             c.records++;
         } else if (len > 0) {
-            JsonNode r = tree;
+            JsonNode r = null;
             boolean ok;
             if (feed != null) {
                 // Published as it is: only checked to be one JSON object (the feed's reader parses it).
-                ok = r != null || wellFormed(bytes, start, len);
+                ok = wellFormed(bytes, start, len);
             } else {
-                if (r == null) {
-                    try {
-                        r = JSON.readTree(bytes, start, len);
-                    } catch (IOException e) {
-                        r = null;
-                    }
+                try {
+                    r = JSON.readTree(bytes, start, len);
+                } catch (IOException e) {
+                    r = null;
                 }
                 ok = r != null && r.isObject();
             }

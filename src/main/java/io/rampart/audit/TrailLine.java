@@ -1,0 +1,52 @@
+package io.rampart.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One record as the trail writer puts it in a segment: its line (JSON, ending in a newline) and what a reader in the
+ * same process needs of it, its tree, so the detector never parses a line the writer made. A request's record keeps
+ * its facts and event id and builds the tree only when asked ({@link CloudTrailRecord#of}: the definition the streamed
+ * line equals byte for byte, {@code StreamedRecordTest}); a record built as a tree keeps that tree (bounded in place,
+ * the line is its serialised form). The facts are immutable, so the tree is the line's whatever thread builds it.
+ */
+public final class TrailLine {
+    private final byte[] bytes;
+    private final CloudTrailRecord records;
+    private final RequestFacts facts;
+    private final String eventId;
+    /** Built by the one reader that asks (the detector's thread), at most once. */
+    private JsonNode record;
+
+    private TrailLine(byte[] bytes, CloudTrailRecord records, RequestFacts facts, String eventId, JsonNode record) {
+        this.bytes = bytes;
+        this.records = records;
+        this.facts = facts;
+        this.eventId = eventId;
+        this.record = record;
+    }
+
+    /** A streamed record's line: its tree is {@code records.of(facts, eventId)}, built when asked. */
+    static TrailLine streamed(byte[] line, CloudTrailRecord records, RequestFacts facts, String eventId) {
+        return new TrailLine(line, records, facts, eventId, null);
+    }
+
+    /** A line serialised from {@code record} (already bounded: the line is exactly its bytes and a newline). */
+    public static TrailLine of(byte[] line, JsonNode record) {
+        return new TrailLine(line, null, null, null, record);
+    }
+
+    /** The line as written, newline included. Never modified. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** The record's tree, equal to what parsing {@link #bytes} gives (numbers aside: an int may be a long node). */
+    public JsonNode record() {
+        JsonNode r = record;
+        if (r == null) {
+            r = records.of(facts, eventId);
+            record = r;
+        }
+        return r;
+    }
+}
