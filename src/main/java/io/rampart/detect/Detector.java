@@ -180,6 +180,8 @@ public final class Detector {
 
     /** The rules that can match {@code r}: all of them unless it has exactly one event name. */
     private List<Rule> candidates(JsonNode r) {
+        JsonNode n = r.get("eventName");
+        if (n != null && n.isValueNode() && !n.isNull()) return byEventName.getOrDefault(n.asText(), anyEvent);
         List<String> name = RecordFields.values(r, "eventName");
         if (name.size() != 1) return rules;
         return byEventName.getOrDefault(name.get(0), anyEvent);

@@ -288,7 +288,10 @@ final class Trail {
                 // IAM/STS calls hand over their responseElements as they are; S3 calls only the headers CloudTrail
                 // shows.
                 if (!"s3".equals(service) || event != null) response.put(k, v);
-                else if (RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT))) response.put(canonicalHeaderName(k), v);
+                // Every header shown starts with x-amz-: the others (Content-Type, ETag...) are not lower-cased.
+                else if (k.regionMatches(true, 0, "x-amz-", 0, 6)
+                        && RESPONSE_HEADERS.contains(k.toLowerCase(Locale.ROOT)))
+                    response.put(canonicalHeaderName(k), v);
             });
             // Another service's REST path (Roles Anywhere's /trustanchor/{id}) is no bucket or key: a management event.
             boolean s3 = "s3".equals(service);

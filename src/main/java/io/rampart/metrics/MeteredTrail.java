@@ -18,20 +18,38 @@ public final class MeteredTrail implements AuditTrail {
 
     @Override
     public void record(RequestFacts facts) {
-        count(facts);
-        metrics.trailWrite(() -> delegate.record(facts));
+        long start = count(facts);
+        try {
+            delegate.record(facts);
+        } catch (RuntimeException e) {
+            metrics.trailFailure();
+            throw e;
+        } finally {
+            metrics.trailWritten(System.nanoTime() - start);
+        }
     }
 
     @Override
     public void recordDurably(RequestFacts facts) {
-        count(facts);
-        metrics.trailWrite(() -> delegate.recordDurably(facts));
+        long start = count(facts);
+        try {
+            delegate.recordDurably(facts);
+        } catch (RuntimeException e) {
+            metrics.trailFailure();
+            throw e;
+        } finally {
+            metrics.trailWritten(System.nanoTime() - start);
+        }
     }
 
-    private void count(RequestFacts facts) {
+    /** Counts the request; returns when the trail write starts ({@link System#nanoTime}). */
+    private long count(RequestFacts facts) {
         // From when the request was parsed to now (reads: after the body was sent; writes: before the durable record).
-        long nanos = Math.max(0, java.time.temporal.ChronoUnit.NANOS.between(facts.time(), java.time.Instant.now()));
-        metrics.request(facts, nanos);
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant t = facts.time();
+        long nanos = (now.getEpochSecond() - t.getEpochSecond()) * 1_000_000_000L + (now.getNano() - t.getNano());
+        metrics.request(facts, Math.max(0, nanos));
+        return System.nanoTime();
     }
 
     @Override

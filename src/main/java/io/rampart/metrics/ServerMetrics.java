@@ -212,7 +212,12 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
-    /** Counts a trail write that failed outside a request (e.g. a lifecycle record). */
+    /** Records how long one audit trail write took (failed or not: see {@link #trailFailure}). */
+    public void trailWritten(long nanos) {
+        trailWrite.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts a trail write that failed (in a request, or outside one, e.g. a lifecycle record). */
     public void trailFailure() {
         trailFailures.increment();
     }
