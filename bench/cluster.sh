@@ -59,7 +59,7 @@ for setup in $SETUPS; do
   eps=""; pids=""
   for n in $(seq 1 "$nodes"); do
     port=$((port + 1))
-    "$JAVA" $HEAP -jar "$jar" server --data-dir "$WORK/$name-node$n" --port "$port" "${metadata[@]}" \
+    "$JAVA" $(bin/jvm-opts "$JAVA" $HEAP) $HEAP -jar "$jar" server --data-dir "$WORK/$name-node$n" --port "$port" "${metadata[@]}" \
       > "$WORK/$name-node$n.log" 2>&1 &
     PIDS+=($!); pids="$pids $!"
     eps="$eps,http://127.0.0.1:$port"

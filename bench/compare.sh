@@ -115,12 +115,13 @@ run_cell() { # $1 peer name, $2 endpoint, $3 server pid, $4 row
 start_rampart() { # $1 port; sets SERVER_PID, START_SECS, IDLE_RSS
   local data="$WORK/rampart-data"
   rm -rf "$data"
-  local flags=() jvm=()
+  local flags=() jvm=() defaults
+  defaults=$("$root/bin/jvm-opts" "$JAVA") # the flags ./rampart server runs with (the AOT cache needs the same)
   [ "$SSEC" = 1 ] && flags=(--allow-sse-c-over-http --allow-sse-c-on-new-buckets)
   if [ "$AOT" = 1 ] && "$JAVA" -XX:AOTCache=/dev/null -Xlog:aot=off -Xlog:cds=off -version >/dev/null 2>&1; then
     # As ./rampart starts it: from the AOT cache a first run records (JDK 25+); that first run is not measured.
     log "rampart: recording the AOT cache (one unmeasured start)"
-    RAMPART_ROOT_ACCESS_KEY=$ACCESS_KEY RAMPART_ROOT_SECRET_KEY=$SECRET_KEY "$JAVA" -XX:AOTCacheOutput="$WORK/rampart.aot" \
+    RAMPART_ROOT_ACCESS_KEY=$ACCESS_KEY RAMPART_ROOT_SECRET_KEY=$SECRET_KEY "$JAVA" $defaults -XX:AOTCacheOutput="$WORK/rampart.aot" \
       -Xlog:aot=off -Xlog:cds=off -jar "$JAR" server --data-dir "$data.train" --port "$1" >"$WORK/rampart-train.log" 2>&1 &
     local train=$!
     wait_http "http://127.0.0.1:$1/" "$train" >/dev/null && sleep 2
@@ -129,7 +130,7 @@ start_rampart() { # $1 port; sets SERVER_PID, START_SECS, IDLE_RSS
     [ -s "$WORK/rampart.aot" ] && jvm=(-XX:AOTCache="$WORK/rampart.aot" -Xlog:aot=off -Xlog:cds=off)
   fi
   RAMPART_ROOT_ACCESS_KEY=$ACCESS_KEY RAMPART_ROOT_SECRET_KEY=$SECRET_KEY \
-    "$JAVA" ${jvm[@]+"${jvm[@]}"} -jar "$JAR" server --data-dir "$data" --port "$1" "${flags[@]}" >"$WORK/rampart.log" 2>&1 &
+    "$JAVA" $defaults ${jvm[@]+"${jvm[@]}"} -jar "$JAR" server --data-dir "$data" --port "$1" "${flags[@]}" >"$WORK/rampart.log" 2>&1 &
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   START_SECS=$(wait_http "http://127.0.0.1:$1/" "$SERVER_PID") || { log "rampart did not start: $(tail -3 "$WORK/rampart.log")"; return 1; }
   sleep 2; IDLE_RSS=$(rss_mib "$SERVER_PID")

@@ -12,7 +12,7 @@ AK=AKIABENCHDETECTOR001 SK=benchdetectorsecretkey0000000000000000000
 run() { # $1 label $2 jar $3 port
   local data="$WORK/$1-data" jfr="$WORK/$1-$4.jfr"
   rm -rf "$data"
-  RAMPART_ROOT_ACCESS_KEY=$AK RAMPART_ROOT_SECRET_KEY=$SK "$JAVA" \
+  RAMPART_ROOT_ACCESS_KEY=$AK RAMPART_ROOT_SECRET_KEY=$SK "$JAVA" $("$(dirname "$(readlink -f "$0")")/../bin/jvm-opts" "$JAVA") \
     -XX:StartFlightRecording=settings=profile,filename="$jfr",dumponexit=true \
     -cp "$2" io.rampart.cli.Main server --data-dir "$data" --port "$3" >"$WORK/$1.log" 2>&1 &
   local pid=$!

@@ -8,6 +8,7 @@
 set -u
 JAR=${RAMPART_JAR:-target/rampart.jar}
 JAVA=${JAVA:-java}
+SERVER_JVM=$("$(dirname "$0")/../bin/jvm-opts" "$JAVA") # ./rampart server's flags
 WORK=${WORK:-/tmp/metadata-bench}
 ROUNDS=${ROUNDS:-2}
 OPS=${OPS:-put get list}
@@ -21,9 +22,9 @@ as_pg "$PGBIN/initdb" -D "$WORK/pg/data" -U rampart --auth=trust -E UTF8 --local
 as_pg "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w start \
   -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=100" > /dev/null || exit 1
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U rampart rampart || exit 1
-"$JAVA" -jar "$JAR" server --data-dir "$WORK/sqlite" --port 19501 > "$WORK/sqlite.log" 2>&1 &
+"$JAVA" $SERVER_JVM -jar "$JAR" server --data-dir "$WORK/sqlite" --port 19501 > "$WORK/sqlite.log" 2>&1 &
 SQ=$!
-"$JAVA" -jar "$JAR" server --data-dir "$WORK/postgresql" --port 19502 \
+"$JAVA" $SERVER_JVM -jar "$JAR" server --data-dir "$WORK/postgresql" --port 19502 \
   --metadata "postgresql://rampart@127.0.0.1:$PGPORT/rampart" > "$WORK/postgresql.log" 2>&1 &
 PG=$!
 trap 'kill $SQ $PG 2>/dev/null; wait $SQ $PG 2>/dev/null; as_pg "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m fast stop > /dev/null' EXIT

@@ -9,7 +9,7 @@ port=19477
 dir=$(mktemp -d)
 export AWS_ACCESS_KEY_ID=AKIABENCHKMS00000001 AWS_SECRET_ACCESS_KEY=benchkmssecretbenchkmssecret00000000000 AWS_DEFAULT_REGION=us-east-1
 RAMPART_ROOT_ACCESS_KEY=$AWS_ACCESS_KEY_ID RAMPART_ROOT_SECRET_KEY=$AWS_SECRET_ACCESS_KEY \
-  "$java" -jar "$root/target/rampart.jar" server --port $port --data-dir "$dir" --no-auto-respond >"$dir.log" 2>&1 &
+  "$java" $("$root/bin/jvm-opts" "$java") -jar "$root/target/rampart.jar" server --port $port --data-dir "$dir" --no-auto-respond >"$dir.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir" "$dir.log"' EXIT
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done

@@ -6,13 +6,14 @@
 set -u
 JAR=${RAMPART_JAR:-target/rampart.jar}
 JAVA=${JAVA:-java}
+SERVER_JVM=$("$(dirname "$0")/../bin/jvm-opts" "$JAVA") # ./rampart server's flags
 WORK=${WORK:-/tmp/window-bench}
 ROUNDS=${ROUNDS:-4}
 export RAMPART_ROOT_ACCESS_KEY=AKIABENCHWINDOW00001 RAMPART_ROOT_SECRET_KEY=benchWindowSecret000000000000000000000001
 rm -rf "$WORK" && mkdir -p "$WORK"
-"$JAVA" -jar "$JAR" server --data-dir "$WORK/on" --port 19401 --recovery-window 7d > "$WORK/on.log" 2>&1 &
+"$JAVA" $SERVER_JVM -jar "$JAR" server --data-dir "$WORK/on" --port 19401 --recovery-window 7d > "$WORK/on.log" 2>&1 &
 ON=$!
-"$JAVA" -jar "$JAR" server --data-dir "$WORK/off" --port 19402 --recovery-window 0 > "$WORK/off.log" 2>&1 &
+"$JAVA" $SERVER_JVM -jar "$JAR" server --data-dir "$WORK/off" --port 19402 --recovery-window 0 > "$WORK/off.log" 2>&1 &
 OFF=$!
 trap 'kill $ON $OFF 2>/dev/null' EXIT
 for _ in $(seq 1 60); do grep -q listening "$WORK/on.log" && grep -q listening "$WORK/off.log" && break; sleep 1; done

@@ -19,7 +19,8 @@
 #   ROUNDS        measured rounds (default 3)                       CONNECTIONS      (default 16)   THREADS wrk threads (default 2)
 #   OPS           "get put" (default)                               PEERS            "rampart s3proxy nginx" (default)
 #   BENCH_WORK    scratch dir (default a new /tmp/wrk-presigned.XXXXXX)   BENCH_CACHE   S3Proxy jar cache (~/.cache/rampart-bench)
-#   PORT_BASE     first loopback port (default 19500)               RAMPART_JVM      extra JVM flags for Rampart
+#   PORT_BASE     first loopback port (default 19500)               RAMPART_JVM      extra JVM flags for Rampart (after
+#   bin/jvm-opts's defaults, which ./rampart server uses too; RAMPART_JVM_DEFAULTS=0 leaves those out)
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -116,7 +117,7 @@ start_rampart() {
   rm -rf "$data"
   # shellcheck disable=SC2086
   RAMPART_ROOT_ACCESS_KEY=$ACCESS_KEY RAMPART_ROOT_SECRET_KEY=$SECRET_KEY \
-    "$JAVA" ${RAMPART_JVM:-} -jar "$JAR" server --data-dir "$data" --port "$port" >"$WORK/rampart.log" 2>&1 &
+    "$JAVA" $("$root/bin/jvm-opts" "$JAVA" ${RAMPART_JVM:-}) ${RAMPART_JVM:-} -jar "$JAR" server --data-dir "$data" --port "$port" >"$WORK/rampart.log" 2>&1 &
   SPID[rampart]=$!; PIDS+=($!)
   ENDPOINT[rampart]="http://127.0.0.1:$port"
   wait_http "${ENDPOINT[rampart]}/" "${SPID[rampart]}" || { log "rampart did not start: $(tail -3 "$WORK/rampart.log")"; return 1; }
