@@ -221,9 +221,12 @@ public final class IamStore {
         if (accessKeyId.startsWith("ASIA")) {
             k = sessions.find(accessKeyId);
         } else {
-            // Bounded, as the sessions' cache: unknown ids (anyone can send them) are cached too.
-            if (cache.size() > 10_000) cache.clear();
-            k = cache.computeIfAbsent(accessKeyId, this::loadKey);
+            k = cache.get(accessKeyId);
+            if (k == null) {
+                // Bounded, as the sessions' cache: unknown ids (anyone can send them) are cached too.
+                if (cache.size() > 10_000) cache.clear();
+                k = cache.computeIfAbsent(accessKeyId, this::loadKey);
+            }
         }
         // A closed account's keys and sessions sign nothing (InvalidAccessKeyId), as on AWS.
         if (k.isPresent() && orgAccounts.isClosed(k.get().principal().accountId())) return Optional.empty();
@@ -520,11 +523,20 @@ public final class IamStore {
     }
 
     /**
-     * Notes that a key signed a request. Kept in memory and written at most once a minute per key, off the request's
-     * path, so the credential report sees recent use without a database write per request.
+     * Notes that a key signed a request. Kept in memory to the second (a key signing thousands of requests a second
+     * changes its note once a second, not once a request) and written at most once a minute per key, off the
+     * request's path, so the credential report sees recent use without a database write per request.
      */
     public void noteUse(String accessKeyId, String service, String region, Instant when) {
         if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.startsWith("ASIA")) return;
+        KeyUse noted = lastUsed.get(accessKeyId);
+        if (noted != null
+                && noted.service().equals(service)
+                && noted.region().equals(region)
+                && !noted.used().isAfter(when)
+                && when.toEpochMilli() - noted.used().toEpochMilli() < 1_000) {
+            return;
+        }
         KeyUse now = new KeyUse(when, service, region);
         KeyUse before = lastUsed.put(accessKeyId, now);
         if (before == null

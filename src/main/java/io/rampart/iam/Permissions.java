@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +49,12 @@ public final class Permissions {
     private final Sessions sessions;
     private final Organization org;
     private final ConcurrentHashMap<String, Cached> grants = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Caller> callers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Levels> guardrails = new ConcurrentHashMap<>();
+    /** SCP and RCP levels by account, kept apart so a lookup needs no composed key. */
+    private final ConcurrentHashMap<String, Levels> scpLevels = new ConcurrentHashMap<>();
+
+    private final ConcurrentHashMap<String, Levels> rcpLevels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<String>> sourceIdentities = new ConcurrentHashMap<>();
     private volatile OrgId orgId = new OrgId(-1, Optional.empty());
 
@@ -62,13 +67,59 @@ public final class Permissions {
     public Grants grants(Principal p) {
         if (p.isAnonymous()) return Grants.NONE;
         long gen = directory.generation();
+        Caller c = caller(p);
+        if (c != null) {
+            Cached g = c.grants;
+            if (g != null && g.generation() == gen) return g.grants();
+            Grants loaded = load(p);
+            c.grants = new Cached(gen, loaded);
+            return loaded;
+        }
         String key = p.arn() + "|" + p.accessKeyId();
-        Cached c = grants.get(key);
-        if (c != null && c.generation() == gen) return c.grants();
+        Cached cached = grants.get(key);
+        if (cached != null && cached.generation() == gen) return cached.grants();
         Grants g = load(p);
         if (grants.size() > 10_000) grants.clear();
         grants.put(key, new Cached(gen, g));
         return g;
+    }
+
+    /**
+     * What this server has worked out about one signing key's principal: the caller as the policy engine sees it and
+     * its grants (as of a directory generation). Kept by access key id and used only while the principal is the same
+     * (equal) one, so a key whose principal changed (tags, a new session) starts afresh; the grants follow the
+     * directory's generation as before, so a policy change applies to the next request.
+     */
+    private static final class Caller {
+        final Principal principal;
+        final RequestContext.Principal context;
+        volatile @Nullable Cached grants;
+
+        Caller(Principal principal) {
+            this.principal = principal;
+            this.context = newContextPrincipal(principal);
+        }
+    }
+
+    /** The caller's facts, or null when it signs with no key (nothing to keep them by). */
+    @SuppressWarnings("ReferenceEquality") // a shortcut before the value comparison, not instead of it
+    private @Nullable Caller caller(Principal p) {
+        String id = p.accessKeyId();
+        if (id == null || id.isEmpty()) return null;
+        Caller c = callers.get(id);
+        // The key cache hands out the same Principal instance until something changes: usually a reference check.
+        if (c != null && (c.principal == p || c.principal.equals(p))) return c;
+        c = new Caller(p);
+        if (callers.size() > 10_000) callers.clear();
+        callers.put(id, c);
+        return c;
+    }
+
+    /** The caller as the policy engine sees it, worked out once per signing key's principal. */
+    public RequestContext.Principal contextPrincipalOf(Principal p) {
+        if (p.isAnonymous()) return ANONYMOUS;
+        Caller c = caller(p);
+        return c != null ? c.context : newContextPrincipal(p);
     }
 
     private Grants load(Principal p) {
@@ -167,8 +218,8 @@ public final class Permissions {
 
     private List<List<PolicyDocument>> levels(String type, String account) {
         long gen = org.generation();
-        String key = type + "|" + account;
-        Levels l = guardrails.get(key);
+        ConcurrentHashMap<String, Levels> guardrails = type.equals(Organization.SCP) ? scpLevels : rcpLevels;
+        Levels l = guardrails.get(account);
         if (l != null && l.generation() == gen) return l.levels();
         PolicyKind kind = type.equals(Organization.SCP) ? PolicyKind.SCP : PolicyKind.RCP;
         List<List<PolicyDocument>> out = new ArrayList<>();
@@ -177,7 +228,8 @@ public final class Permissions {
                     .map(p -> compile(p.content(), kind, p.name()))
                     .toList());
         }
-        guardrails.put(key, new Levels(gen, List.copyOf(out)));
+        if (guardrails.size() > 10_000) guardrails.clear();
+        guardrails.put(account, new Levels(gen, List.copyOf(out)));
         return out;
     }
 
@@ -229,11 +281,38 @@ public final class Permissions {
                 : Map.of("aws:PrincipalOrgID", id, "aws:ResourceOrgID", id);
     }
 
+    private static final RequestContext.Principal ANONYMOUS = RequestContext.Principal.anonymous();
+
     /** The caller as the policy engine sees it. */
     public static RequestContext.Principal contextPrincipal(Principal p) {
-        if (p.isAnonymous()) return RequestContext.Principal.anonymous();
+        if (p.isAnonymous()) return ANONYMOUS;
+        return newContextPrincipal(p);
+    }
+
+    private static RequestContext.Principal newContextPrincipal(Principal p) {
         PrincipalType type = PrincipalType.fromAwsName(p.type()).orElse(PrincipalType.IAM_USER);
         return new RequestContext.Principal(p.arn(), p.accountId(), type, p.principalId(), p.userName(), "", "");
+    }
+
+    /** aws:CurrentTime and aws:EpochTime of one second, formatted once for every request made in it. */
+    private record Second(long epochSecond, List<String> currentTime, List<String> epochTime) {
+        private static volatile Second last = at(0);
+
+        static Second of(long epochSecond) {
+            Second s = last;
+            if (s.epochSecond() != epochSecond) {
+                s = at(epochSecond);
+                last = s;
+            }
+            return s;
+        }
+
+        private static Second at(long epochSecond) {
+            return new Second(
+                    epochSecond,
+                    List.of(Instant.ofEpochSecond(epochSecond).toString()),
+                    List.of(Long.toString(epochSecond)));
+        }
     }
 
     /**
@@ -243,8 +322,9 @@ public final class Permissions {
     public static Map<String, List<String>> globalKeys(
             Principal p, Instant now, boolean secure, String sourceIp, String region) {
         Map<String, List<String>> k = new HashMap<>(32);
-        k.put("aws:CurrentTime", List.of(now.truncatedTo(ChronoUnit.SECONDS).toString()));
-        k.put("aws:EpochTime", List.of(Long.toString(now.getEpochSecond())));
+        Second second = Second.of(now.getEpochSecond());
+        k.put("aws:CurrentTime", second.currentTime());
+        k.put("aws:EpochTime", second.epochTime());
         k.put("aws:SecureTransport", List.of(secure ? "true" : "false"));
         k.put("aws:ViaAWSService", List.of("false"));
         k.put("aws:RequestedRegion", List.of(region));

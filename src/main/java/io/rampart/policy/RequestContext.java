@@ -1,11 +1,15 @@
 package io.rampart.policy;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code conditionKeys} is normalised: names are lower-cased, and the keys AWS derives from the
  * principal ({@code aws:username}, {@code aws:userid}, {@code aws:PrincipalArn},
- * {@code aws:PrincipalAccount}, {@code aws:PrincipalType}) are added unless given explicitly.
+ * {@code aws:PrincipalAccount}, {@code aws:PrincipalType}) are added unless given explicitly. A context made with
+ * {@link #deferred} builds them only when a policy first reads one.
  */
 public record RequestContext(
         String action,
@@ -102,7 +107,71 @@ public record RequestContext(
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(principal, "principal");
         resourceAccountId = resourceAccountId == null ? "" : resourceAccountId;
-        conditionKeys = normalizeKeys(conditionKeys == null ? Map.of() : conditionKeys, principal);
+        if (!Deferred.isFor(conditionKeys, principal)) {
+            conditionKeys = normalizeKeys(conditionKeys == null ? Map.of() : conditionKeys, principal);
+        }
+    }
+
+    /**
+     * A context whose condition keys are gathered (by {@code keys}, at most once) and normalised only when a policy
+     * first reads one: a condition, a policy variable. Most requests are decided by statements that read none (the
+     * account admin's Allow *, a guardrail-free account), and building every key for each of them showed in profiles.
+     * {@code keys} must give the same answer whenever it is called, as a map built eagerly would have.
+     */
+    public static RequestContext deferred(
+            String action,
+            String resource,
+            Principal principal,
+            String resourceAccountId,
+            Supplier<Map<String, List<String>>> keys) {
+        return new RequestContext(action, resource, principal, resourceAccountId, new Deferred(keys, principal));
+    }
+
+    /** The condition keys of {@link #deferred}: read-only, resolved on first use. */
+    private static final class Deferred extends AbstractMap<String, List<String>> {
+        private final Supplier<Map<String, List<String>>> source;
+        private final Principal principal;
+        private volatile @Nullable Map<String, List<String>> resolved;
+
+        Deferred(Supplier<Map<String, List<String>>> source, Principal principal) {
+            this.source = source;
+            this.principal = principal;
+        }
+
+        /** Whether {@code keys} are deferred keys made for this very principal (made by {@link #deferred}). */
+        @SuppressWarnings("ReferenceEquality") // the instance deferred() was given, not an equal one
+        static boolean isFor(@Nullable Map<String, List<String>> keys, Principal principal) {
+            return keys instanceof Deferred d && d.principal == principal;
+        }
+
+        private Map<String, List<String>> keys() {
+            Map<String, List<String>> m = resolved;
+            if (m == null) {
+                m = normalizeKeys(source.get(), principal);
+                resolved = m;
+            }
+            return m;
+        }
+
+        @Override
+        public @Nullable List<String> get(Object key) {
+            return keys().get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return keys().containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return keys().size();
+        }
+
+        @Override
+        public Set<Entry<String, List<String>>> entrySet() {
+            return keys().entrySet();
+        }
     }
 
     static String normalize(String key) {
@@ -131,6 +200,7 @@ public record RequestContext(
     private static Map<String, List<String>> normalizeKeys(Map<String, List<String>> given, Principal p) {
         Map<String, List<String>> m = new HashMap<>(given.size() * 2 + 8);
         for (var e : given.entrySet()) {
+            // toLowerCase returns a name already in lower case as it is, and List.copyOf an immutable list.
             m.put(normalize(e.getKey()), List.copyOf(e.getValue()));
         }
         if (p.type() != PrincipalType.ANONYMOUS) {
@@ -143,7 +213,8 @@ public record RequestContext(
             m.putIfAbsent("aws:userid", List.of(p.userId()));
         }
         m.putIfAbsent("aws:principaltype", List.of(p.type().principalTypeKey()));
-        return Map.copyOf(m);
+        // Private to this context and never changed again: a read-only view rather than a second copy.
+        return Collections.unmodifiableMap(m);
     }
 
     public static Builder builder() {

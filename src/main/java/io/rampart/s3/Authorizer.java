@@ -13,11 +13,14 @@ import io.rampart.storage.Bucket;
 import io.rampart.storage.MetadataStore;
 import io.rampart.storage.ObjectVersion;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Decides every S3 request before it runs, as AWS evaluates it: the operation's actions and resources
@@ -33,9 +36,9 @@ import java.util.Set;
 final class Authorizer {
 
     private static final Set<Operation> POLICY_OPERATIONS =
-            Set.of(Operation.GET_BUCKET_POLICY, Operation.PUT_BUCKET_POLICY, Operation.DELETE_BUCKET_POLICY);
+            EnumSet.of(Operation.GET_BUCKET_POLICY, Operation.PUT_BUCKET_POLICY, Operation.DELETE_BUCKET_POLICY);
     /** Operations on an existing object version for which s3:ExistingObjectTag/&lt;key&gt; is known. */
-    private static final Set<Operation> EXISTING_OBJECT_OPERATIONS = Set.of(
+    private static final Set<Operation> EXISTING_OBJECT_OPERATIONS = EnumSet.of(
             Operation.GET_OBJECT,
             Operation.HEAD_OBJECT,
             Operation.GET_OBJECT_TAGGING,
@@ -52,7 +55,7 @@ final class Authorizer {
      * ({@link io.rampart.storage.MetadataStore#read}), which both authorises (s3:ExistingObjectTag, the object's ACL)
      * and is what the operation serves, so a write in between cannot make it serve a version it did not authorise.
      */
-    private static final Set<Operation> READS_VERSION = Set.of(
+    private static final Set<Operation> READS_VERSION = EnumSet.of(
             Operation.GET_OBJECT,
             Operation.HEAD_OBJECT,
             Operation.GET_OBJECT_TAGGING,
@@ -102,7 +105,7 @@ final class Authorizer {
             }
             if (bucket == null) throw new S3Exception(S3ErrorCode.NO_SUCH_BUCKET).with("BucketName", call.bucket());
         }
-        Request request = new Request(call, principal(call.principal()), requestKeys(op, call));
+        Request request = new Request(call, permissions.contextPrincipalOf(call.principal()), requestKeys(op, call));
         Bucket copySource = null;
         boolean ownerManagesPolicy =
                 bucket != null && POLICY_OPERATIONS.contains(op) && isAccountAdmin(call.principal(), bucket.owner());
@@ -138,10 +141,14 @@ final class Authorizer {
 
     /** One key of DeleteObjects: AccessDenied (reported for that key) unless its delete is allowed. */
     void authorizeDelete(Request request, Bucket bucket, String key, String versionId) {
-        Map<String, List<String>> keys = request.keys();
+        Supplier<Map<String, List<String>>> keys = request.keys();
         if (versionId != null) {
-            keys = new HashMap<>(keys);
-            keys.put("s3:versionid", List.of(versionId));
+            Supplier<Map<String, List<String>>> common = keys;
+            keys = () -> {
+                Map<String, List<String>> k = new HashMap<>(common.get());
+                k.put("s3:versionid", List.of(versionId));
+                return k;
+            };
         }
         Request perKey = new Request(request.call(), request.principal(), keys);
         for (S3Actions.Access a : S3Actions.deleteKey(
@@ -187,21 +194,29 @@ final class Authorizer {
         String resourceAccount = target != null ? target.owner() : caller.accountId();
         boolean sameAccount = !caller.isAnonymous() && caller.accountId().equals(resourceAccount);
         BucketPolicies.Compiled compiled = target == null ? null : policies.of(target);
-        Map<String, List<String>> keys = request.keys();
+        Supplier<Map<String, List<String>>> keys = request.keys();
         if (target != null || existing != null) {
-            keys = new HashMap<>(keys);
-            keys.put("s3:ResourceAccount", List.of(resourceAccount));
-            keys.put("aws:ResourceAccount", List.of(resourceAccount));
-            if (existing != null && compiled != null && compiled.usesExistingObjectTags()) {
-                Optional<ObjectVersion> v = existing.load().filter(o -> !o.deleteMarker());
-                if (v.isPresent()) {
-                    for (Map.Entry<String, String> t : v.get().meta().tags().entrySet()) {
-                        keys.put("s3:ExistingObjectTag/" + t.getKey(), List.of(t.getValue()));
+            Supplier<Map<String, List<String>>> common = keys;
+            boolean existingTags = existing != null && compiled != null && compiled.usesExistingObjectTags();
+            keys = () -> {
+                Map<String, List<String>> k = new HashMap<>(common.get());
+                List<String> account = List.of(resourceAccount);
+                k.put("s3:resourceaccount", account);
+                k.put("aws:resourceaccount", account);
+                if (existingTags) {
+                    Optional<ObjectVersion> v = existing.load().filter(o -> !o.deleteMarker());
+                    if (v.isPresent()) {
+                        for (Map.Entry<String, String> t : v.get().meta().tags().entrySet()) {
+                            k.put("s3:ExistingObjectTag/" + t.getKey(), List.of(t.getValue()));
+                        }
                     }
                 }
-            }
+                return k;
+            };
         }
-        RequestContext rc = new RequestContext(a.action(), a.resource(), request.principal(), resourceAccount, keys);
+        // The keys are gathered only if a policy reads one: the account admin's Allow * reads none.
+        RequestContext rc =
+                RequestContext.deferred(a.action(), a.resource(), request.principal(), resourceAccount, keys);
         Optional<Decision> guard = permissions.guardrailDenial(caller, resourceAccount, true, rc);
         if (guard.isPresent()) throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         Permissions.Grants g = permissions.grants(caller);
@@ -258,17 +273,43 @@ final class Authorizer {
         return !p.isAnonymous() && p.accountId().equals(accountId) && p.isAccountAdmin();
     }
 
-    /** One request's caller and condition keys, shared by all the checks it needs. */
-    record Request(S3Call call, RequestContext.Principal principal, Map<String, List<String>> keys) {}
+    /**
+     * One request's caller and condition keys, shared by all the checks it needs; the keys are gathered at most once,
+     * when a policy first reads one.
+     */
+    record Request(S3Call call, RequestContext.Principal principal, Supplier<Map<String, List<String>>> keys) {}
 
-    static RequestContext.Principal principal(Principal p) {
-        return Permissions.contextPrincipal(p);
+    /** The request's keys, gathered by the first check that reads one and shared by the others. */
+    private static final class OnceKeys implements Supplier<Map<String, List<String>>> {
+        private final Supplier<Map<String, List<String>>> gather;
+        private volatile Map<String, List<String>> keys;
+
+        OnceKeys(Supplier<Map<String, List<String>>> gather) {
+            this.gather = gather;
+        }
+
+        @Override
+        public Map<String, List<String>> get() {
+            Map<String, List<String>> k = keys;
+            if (k == null) {
+                k = Collections.unmodifiableMap(gather.get());
+                keys = k;
+            }
+            return k;
+        }
     }
 
-    /** The global and S3 condition keys of a request (aws:username, aws:PrincipalArn... come from the principal). */
-    private Map<String, List<String>> requestKeys(Operation op, S3Call call) {
-        Principal p = call.principal();
+    /**
+     * The global and S3 condition keys of a request (aws:username, aws:PrincipalArn... come from the principal), as
+     * of the time the request is authorised; gathered when first read.
+     */
+    private Supplier<Map<String, List<String>>> requestKeys(Operation op, S3Call call) {
         Instant now = Instant.ofEpochMilli(ctx.now());
+        return new OnceKeys(() -> requestKeys(op, call, now));
+    }
+
+    private Map<String, List<String>> requestKeys(Operation op, S3Call call, Instant now) {
+        Principal p = call.principal();
         // Long-lived keys have no session: aws:TokenIssueTime and aws:MultiFactorAuthPresent are absent, as on AWS.
         Map<String, List<String>> k = Permissions.globalKeys(p, now, call.secure(), call.sourceIp(), ctx.region());
         k.putAll(permissions.sessionKeys(p));

@@ -3,6 +3,7 @@ package io.rampart.s3;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,7 +97,7 @@ public final class S3Actions {
             }
             default -> {}
         }
-        return List.copyOf(out);
+        return Collections.unmodifiableList(out);
     }
 
     /** One key of DeleteObjects (or DeleteObject): s3:DeleteObject, or s3:DeleteObjectVersion for a version id. */
@@ -190,7 +191,8 @@ public final class S3Actions {
     }
 
     private static void copyHeader(Map<String, List<String>> headers, String name, Map<String, List<String>> out) {
-        copyHeader(headers, name, "s3:" + name, out);
+        List<String> v = headers.get(name);
+        if (v != null && !v.isEmpty()) out.put("s3:" + name, List.of(v.get(0).trim()));
     }
 
     private static void copyHeader(
