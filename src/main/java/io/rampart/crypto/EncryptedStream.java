@@ -88,6 +88,46 @@ public final class EncryptedStream {
         return new Decryptor(source, dataKey, plainLength, first, last);
     }
 
+    /**
+     * Plaintext bytes [first, last] (inclusive) of a stream held whole in memory whose plaintext fits one chunk (an
+     * inline object): the chunk is decrypted straight from {@code stored} into an array of the range's size, without
+     * the stream's chunk buffers. Throws {@link TamperedDataException} when it does not authenticate.
+     */
+    public static byte[] decryptSmall(byte[] stored, byte[] dataKey, long plainLength, long first, long last)
+            throws IOException {
+        if (plainLength > CHUNK) throw new IllegalArgumentException("more than one chunk");
+        int n = (int) plainLength;
+        if (stored.length != HEADER + n + TAG || !Arrays.equals(stored, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new TamperedDataException("encrypted stream header is missing or damaged, or its length is wrong");
+        }
+        boolean whole = first == 0 && last == n - 1;
+        if (n > 0 && !whole && (first < 0 || last >= n || last < first)) {
+            throw new IllegalArgumentException("range outside the plaintext");
+        }
+        byte[] prefix = Arrays.copyOfRange(stored, 4, 12);
+        byte[] plain = new byte[n];
+        Cipher cipher = GcmCiphers.take();
+        try {
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(dataKey, "AES"),
+                    new GCMParameterSpec(128, nonce(prefix, 0)));
+            cipher.updateAAD(aad(0, true));
+            int got = cipher.doFinal(stored, HEADER, n + TAG, plain, 0);
+            if (got != n) throw new TamperedDataException("encrypted chunk 0 has the wrong length");
+        } catch (AEADBadTagException e) {
+            throw new TamperedDataException("encrypted chunk 0 failed authentication");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("decryption failed", e);
+        } finally {
+            GcmCiphers.give(cipher);
+        }
+        if (n == 0 || whole) return n == 0 ? new byte[0] : plain;
+        byte[] range = Arrays.copyOfRange(plain, (int) first, (int) last + 1);
+        Arrays.fill(plain, (byte) 0);
+        return range;
+    }
+
     public static byte[] decrypt(byte[] stored, byte[] dataKey, long plainLength) throws IOException {
         Source s = (off, len) -> new ByteArrayInputStream(stored, (int) off, (int) Math.min(len, stored.length - off));
         try (InputStream in = decrypt(s, dataKey, plainLength, 0, plainLength - 1)) {

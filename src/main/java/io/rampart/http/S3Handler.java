@@ -23,6 +23,7 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
@@ -363,17 +364,22 @@ public final class S3Handler extends Handler.Abstract {
         response.setStatus(r.status());
         r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
         boolean head = "HEAD".equals(method);
-        if (r.length() >= 0) response.getHeaders().put("Content-Length", Long.toString(r.length()));
-        else if (r.status() == 204 || r.status() == 304) response.getHeaders().remove("Content-Length");
-        else response.getHeaders().put("Content-Length", "0");
+        if (r.length() >= 0) response.getHeaders().put(HttpHeader.CONTENT_LENGTH, r.length());
+        else if (r.status() == 204 || r.status() == 304) response.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
+        else response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
         if (head || (r.body() == null && r.writer() == null)) {
             callback.succeeded();
             return true;
         }
+        if (r.body() != null) {
+            // A body in memory goes out with the headers in one write that completes the request's callback: the
+            // request's thread does not wait for it.
+            response.write(true, java.nio.ByteBuffer.wrap(r.body()), callback);
+            return true;
+        }
         OutputStream out = new ResponseBodyStream(response, r.length());
         try {
-            if (r.body() != null) out.write(r.body());
-            else r.writer().writeTo(out);
+            r.writer().writeTo(out);
             out.close();
         } catch (java.nio.file.NoSuchFileException e) {
             if (!response.isCommitted()) return false;

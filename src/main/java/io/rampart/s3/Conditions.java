@@ -10,12 +10,12 @@ final class Conditions {
 
     /** GET/HEAD: If-Match and If-Unmodified-Since → 412; If-None-Match and If-Modified-Since → 304. */
     static void checkRead(S3Call call, ObjectVersion v, String prefix) {
-        Optional<String> ifMatch = call.header(prefix + "if-match");
-        Optional<String> ifNoneMatch = call.header(prefix + "if-none-match");
+        Optional<String> ifMatch = header(call, prefix, "if-match");
+        Optional<String> ifNoneMatch = header(call, prefix, "if-none-match");
         Optional<Long> ifModifiedSince =
-                call.header(prefix + "if-modified-since").flatMap(Formats::parseHttpDate);
+                header(call, prefix, "if-modified-since").flatMap(Formats::parseHttpDate);
         Optional<Long> ifUnmodifiedSince =
-                call.header(prefix + "if-unmodified-since").flatMap(Formats::parseHttpDate);
+                header(call, prefix, "if-unmodified-since").flatMap(Formats::parseHttpDate);
         long modifiedSecond = v.lastModified() / 1000 * 1000;
         boolean copy = !prefix.isEmpty();
         if (ifMatch.isPresent()) {
@@ -32,6 +32,11 @@ final class Conditions {
             if (copy) throw preconditionFailed(null);
             throw notModified(v);
         }
+    }
+
+    /** A GET's own condition headers are looked up by their constant names: no name is built per request. */
+    private static Optional<String> header(S3Call call, String prefix, String name) {
+        return call.header(prefix.isEmpty() ? name : prefix + name);
     }
 
     private static S3Exception notModified(ObjectVersion v) {

@@ -17,7 +17,22 @@ import java.util.List;
  * data written before encryption existed.
  */
 final class ObjectBytes {
+    /** Objects up to this size kept inline are read whole into memory ({@link #small}): one encrypted chunk. */
+    static final long SMALL = EncryptedStream.CHUNK;
+
     private ObjectBytes() {}
+
+    /**
+     * Plaintext bytes [first, last] (inclusive) of an inline version of at most {@link #SMALL} bytes, decrypted straight
+     * from its stored form (authenticated before anything is returned).
+     */
+    static byte[] small(ObjectVersion v, byte[] dataKey, long first, long last) throws IOException {
+        byte[] stored = v.inline();
+        if (stored == null || v.size() > SMALL) throw new IllegalArgumentException("not a small inline version");
+        if (dataKey != null) return EncryptedStream.decryptSmall(stored, dataKey, v.size(), first, last);
+        if (first == 0 && last == stored.length - 1) return stored;
+        return java.util.Arrays.copyOfRange(stored, (int) first, (int) last + 1);
+    }
 
     /** Writes plaintext bytes [first, last] (inclusive) of {@code v} to {@code out}. */
     static void write(BlobStore blobs, ObjectVersion v, byte[] dataKey, long first, long last, OutputStream out)

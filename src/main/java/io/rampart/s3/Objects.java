@@ -1,11 +1,14 @@
 package io.rampart.s3;
 
+import io.rampart.storage.BlobStore;
 import io.rampart.storage.Bucket;
 import io.rampart.storage.MetadataStore.Precondition;
 import io.rampart.storage.ObjectMeta;
 import io.rampart.storage.ObjectVersion;
+import io.rampart.storage.Segment;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,10 +184,28 @@ final class Objects {
             return r.stream(length, null);
         }
         if (length == 0) return r.stream(0, out -> {});
-        // Opened here, not in the writer: missing or damaged data fails before the response is committed.
-        InputStream body = ObjectBytes.open(ctx.blobs(), v, dataKey, first, last);
+        if (v.inline() != null && v.size() <= ObjectBytes.SMALL) {
+            // A small object is decrypted here, whole, and sent in one write.
+            return r.bytes(ObjectBytes.small(v, dataKey, first, last));
+        }
+        // Its blobs are held until the response is sent, so a delete committed meanwhile cannot take them from under
+        // it; if one committed before they were held, the version is gone and the request reads again (S3Handler).
+        BlobStore.Pin pin =
+                ctx.blobs().pin(v.segments().stream().map(Segment::blob).toList());
+        InputStream body;
+        try {
+            if (!ctx.meta().stillStored(v)) {
+                throw new NoSuchFileException(v.bucket() + "/" + v.key() + " (version " + v.versionId() + ")");
+            }
+            // Opened here, not in the writer: missing or damaged data fails before the response is committed.
+            body = ObjectBytes.open(ctx.blobs(), v, dataKey, first, last);
+        } catch (IOException | RuntimeException e) {
+            pin.close();
+            throw e;
+        }
         return r.stream(length, out -> {
-            try (body) {
+            try (pin;
+                    body) {
                 body.transferTo(out);
             }
         });

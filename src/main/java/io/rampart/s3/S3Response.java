@@ -52,6 +52,13 @@ public final class S3Response {
         return this;
     }
 
+    /** A body already in memory, whose headers (Content-Type included) the caller sets. */
+    public S3Response bytes(byte[] b) {
+        this.body = b;
+        this.length = b.length;
+        return this;
+    }
+
     public S3Response stream(long contentLength, BodyWriter w) {
         this.writer = w;
         this.length = contentLength;

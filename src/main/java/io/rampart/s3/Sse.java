@@ -39,6 +39,9 @@ final class Sse {
     static final String BUCKET_KEY = "x-amz-server-side-encryption-bucket-key-enabled";
 
     private final MasterKey masterKey;
+    /** SSE-S3 data keys recently opened (a GET of the same object then costs no unsealing): bounded, memory only. */
+    private final io.rampart.crypto.UnsealedKeys unsealed = new io.rampart.crypto.UnsealedKeys(4096);
+
     private final boolean allowSseCOverHttp;
     /** The key service for SSE-KMS (null: SSE-KMS requests are answered 501, as before there was one). */
     private volatile SseKms kms;
@@ -316,7 +319,7 @@ final class Sse {
                     b64.decode(e.sealedKey()), customer.get().key());
         }
         if (customer.isPresent()) throw notApplicable();
-        return masterKey.unseal(b64.decode(e.sealedKey()), SEAL_CONTEXT);
+        return unsealed.get(e.sealedKey(), form -> masterKey.unseal(b64.decode(form), SEAL_CONTEXT));
     }
 
     /** Checks a customer key against an envelope without opening it (multipart parts must all use the upload's key). */

@@ -19,7 +19,22 @@ public interface BlobStore extends AutoCloseable {
         void close();
     }
 
+    /** Blobs a read holds, until closed (see {@link #pin}). */
+    interface Pin extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     PendingBlob create() throws IOException;
+
+    /**
+     * Holds blobs for a read: until the pin is closed, this process deletes none of them ({@link #delete} of one waits
+     * for its last reader). A reader that pins a version's blobs and then finds the version still stored knows they
+     * stay readable to the end, however long its response takes. Stores whose deletes cannot wait hold nothing.
+     */
+    default Pin pin(java.util.Collection<String> blobIds) {
+        return () -> {};
+    }
 
     /** Opens {@code length} bytes of a blob from {@code offset}. Throws NoSuchFileException when it is gone. */
     InputStream open(String blobId, long offset, long length) throws IOException;

@@ -14,10 +14,15 @@ import java.util.function.UnaryOperator;
 final class Buckets {
     private Buckets() {}
 
-    private static final String COLUMNS = "name, owner, region, created, versioning, object_lock, config";
+    static final String COLUMNS = "name, owner, region, created, versioning, object_lock, config";
+    /** How many columns {@link #row(ResultSet, int)} reads. */
+    static final int COLUMN_COUNT = 7;
+
+    private static final String GET = "SELECT " + COLUMNS + " FROM buckets WHERE name = ?";
 
     static Optional<Bucket> get(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM buckets WHERE name = ?")) {
+        try (CachedStatements.Lease lease = CachedStatements.prepare(c, GET)) {
+            PreparedStatement ps = lease.statement();
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -26,14 +31,19 @@ final class Buckets {
     }
 
     private static Bucket row(ResultSet rs) throws SQLException {
+        return row(rs, 0);
+    }
+
+    /** A bucket from {@link #COLUMNS} read by index, after {@code offset} columns of a joined row. */
+    static Bucket row(ResultSet rs, int offset) throws SQLException {
         return new Bucket(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getLong(4),
-                rs.getString(5),
-                rs.getInt(6) != 0,
-                rs.getString(7));
+                rs.getString(offset + 1),
+                rs.getString(offset + 2),
+                rs.getString(offset + 3),
+                rs.getLong(offset + 4),
+                rs.getString(offset + 5),
+                rs.getInt(offset + 6) != 0,
+                rs.getString(offset + 7));
     }
 
     private static List<Bucket> rows(PreparedStatement ps) throws SQLException {

@@ -24,6 +24,11 @@ public final class Database implements AutoCloseable {
     interface Engine extends AutoCloseable {
         <T> T read(Work<T> work);
 
+        /** A read whose work runs a single statement, which reads one snapshot by itself. */
+        default <T> T readStatement(Work<T> work) {
+            return read(work);
+        }
+
         <T> T write(Work<T> work);
 
         /**
@@ -166,6 +171,14 @@ public final class Database implements AutoCloseable {
     /** Runs a read in a consistent snapshot on a pooled connection. */
     public <T> T read(Work<T> work) {
         return engine.read(work);
+    }
+
+    /**
+     * Runs a read whose work is one SQL statement (a join, a point lookup): the statement reads one consistent snapshot
+     * by itself, so SQLite runs it without a transaction around it. Work of several statements uses {@link #read}.
+     */
+    public <T> T readStatement(Work<T> work) {
+        return engine.readStatement(work);
     }
 
     /**

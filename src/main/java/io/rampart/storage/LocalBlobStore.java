@@ -36,6 +36,7 @@ public final class LocalBlobStore implements BlobStore {
     private final boolean fsync;
     private final Duration sweepGrace;
     private final ConcurrentHashMap<Path, Boolean> knownDirs = new ConcurrentHashMap<>();
+    private final BlobPins pins = new BlobPins();
 
     /** The data directory's own store ({@code root/blobs}, {@code root/tmp}), private to this node: no sweep grace. */
     public LocalBlobStore(Path root, boolean fsync) throws IOException {
@@ -156,7 +157,17 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
+    public Pin pin(java.util.Collection<String> blobIds) {
+        return pins.pin(blobIds, this::deleteNow);
+    }
+
+    /** Deletes the file now, or when the last read that pinned it is done. */
+    @Override
     public void delete(String blobId) {
+        pins.release(blobId, this::deleteNow);
+    }
+
+    private void deleteNow(String blobId) {
         try {
             Files.deleteIfExists(pathOf(blobId));
         } catch (IOException e) {

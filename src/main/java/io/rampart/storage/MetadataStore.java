@@ -54,6 +54,17 @@ public interface MetadataStore extends AutoCloseable {
     ObjectRead read(String bucket, String key, String versionId);
 
     /**
+     * Whether version {@code v} (the same row: its key, version id and sequence number) is still stored, in a snapshot
+     * taken now. A reader that pinned v's blobs ({@link BlobStore#pin}) and then finds it still stored knows that no
+     * blob of v had been released before the pin, and that none is deleted until it lets go.
+     */
+    default boolean stillStored(ObjectVersion v) {
+        return version(v.bucket(), v.key(), v.versionId())
+                .filter(now -> now.seq() == v.seq())
+                .isPresent();
+    }
+
+    /**
      * Permanently removes one version (or delete marker) after the precondition accepts it; when it was the latest,
      * the newest remaining version becomes current. Empty when there is no such version.
      */

@@ -41,11 +41,19 @@ final class ObjectVersions {
         }
     }
 
+    private static final String CURRENT =
+            "SELECT " + OBJECT_COLUMNS + " FROM objects WHERE bucket = ? AND key = ? AND latest = 1";
+    private static final String CURRENT_WITH_DATA =
+            "SELECT " + OBJECT_COLUMNS + ", inline FROM objects WHERE bucket = ? AND key = ? AND latest = 1";
+    private static final String VERSION =
+            "SELECT " + OBJECT_COLUMNS + " FROM objects WHERE bucket = ? AND key = ? AND version_id = ?";
+    private static final String VERSION_WITH_DATA =
+            "SELECT " + OBJECT_COLUMNS + ", inline FROM objects WHERE bucket = ? AND key = ? AND version_id = ?";
+
     static Optional<ObjectVersion> currentIn(Connection c, String bucket, String key, boolean withData)
             throws SQLException {
-        String sql = "SELECT " + OBJECT_COLUMNS + (withData ? ", inline" : "")
-                + " FROM objects WHERE bucket = ? AND key = ? AND latest = 1";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (CachedStatements.Lease lease = CachedStatements.prepare(c, withData ? CURRENT_WITH_DATA : CURRENT)) {
+            PreparedStatement ps = lease.statement();
             ps.setString(1, bucket);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -56,14 +64,53 @@ final class ObjectVersions {
 
     static Optional<ObjectVersion> versionIn(
             Connection c, String bucket, String key, String versionId, boolean withData) throws SQLException {
-        String sql = "SELECT " + OBJECT_COLUMNS + (withData ? ", inline" : "")
-                + " FROM objects WHERE bucket = ? AND key = ? AND version_id = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (CachedStatements.Lease lease = CachedStatements.prepare(c, withData ? VERSION_WITH_DATA : VERSION)) {
+            PreparedStatement ps = lease.statement();
             ps.setString(1, bucket);
             ps.setString(2, key);
             ps.setString(3, versionId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(objectRow(rs, withData)) : Optional.empty();
+            }
+        }
+    }
+
+    private static String bucketAndVersion(String objectCondition) {
+        return "SELECT "
+                + java.util.Arrays.stream(Buckets.COLUMNS.split(", "))
+                        .map(col -> "b." + col)
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + ", "
+                + java.util.Arrays.stream((OBJECT_COLUMNS + ", inline").split(", "))
+                        .map(col -> "o." + col)
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + " FROM buckets b LEFT JOIN objects o ON o.bucket = b.name AND o.key = ? AND " + objectCondition
+                + " WHERE b.name = ?";
+    }
+
+    private static final String BUCKET_AND_CURRENT = bucketAndVersion("o.latest = 1");
+    private static final String BUCKET_AND_VERSION = bucketAndVersion("o.version_id = ?");
+
+    /**
+     * A bucket's row and one version of a key with its inline data (the current one when {@code versionId} is null),
+     * in one statement: what a GET reads, in one snapshot without a transaction around it.
+     */
+    static MetadataStore.ObjectRead bucketAndVersion(Connection c, String bucket, String key, String versionId)
+            throws SQLException {
+        try (CachedStatements.Lease lease =
+                CachedStatements.prepare(c, versionId == null ? BUCKET_AND_CURRENT : BUCKET_AND_VERSION)) {
+            PreparedStatement ps = lease.statement();
+            int p = 1;
+            ps.setString(p++, key);
+            if (versionId != null) ps.setString(p++, versionId);
+            ps.setString(p, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return new MetadataStore.ObjectRead(Optional.empty(), Optional.empty());
+                Bucket b = Buckets.row(rs, 0);
+                Optional<ObjectVersion> v = rs.getString(Buckets.COLUMN_COUNT + 1) == null
+                        ? Optional.empty()
+                        : Optional.of(objectRow(rs, Buckets.COLUMN_COUNT, true));
+                return new MetadataStore.ObjectRead(Optional.of(b), v);
             }
         }
     }
@@ -107,21 +154,26 @@ final class ObjectVersions {
     }
 
     static ObjectVersion objectRow(ResultSet rs, boolean withData) throws SQLException {
+        return objectRow(rs, 0, withData);
+    }
+
+    /** A version from {@link #OBJECT_COLUMNS} (then inline, {@code withData}) read by index, after {@code offset}. */
+    static ObjectVersion objectRow(ResultSet rs, int offset, boolean withData) throws SQLException {
         return new ObjectVersion(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getLong(4),
-                rs.getInt(5) != 0,
-                rs.getInt(6) != 0,
-                rs.getLong(7),
-                rs.getString(8),
-                rs.getLong(9),
-                MetadataJson.objectMeta(rs.getString(10)),
-                MetadataJson.segments(rs.getString(11)),
-                withData ? rs.getBytes(14) : null,
-                rs.getString(12),
-                rs.getString(13));
+                rs.getString(offset + 1),
+                rs.getString(offset + 2),
+                rs.getString(offset + 3),
+                rs.getLong(offset + 4),
+                rs.getInt(offset + 5) != 0,
+                rs.getInt(offset + 6) != 0,
+                rs.getLong(offset + 7),
+                rs.getString(offset + 8),
+                rs.getLong(offset + 9),
+                MetadataJson.objectMeta(rs.getString(offset + 10)),
+                MetadataJson.segments(rs.getString(offset + 11)),
+                withData ? rs.getBytes(offset + 14) : null,
+                rs.getString(offset + 12),
+                rs.getString(offset + 13));
     }
 
     ObjectVersion put(Connection c, ObjectVersion v, Precondition precondition, List<String> freed, Removal by)

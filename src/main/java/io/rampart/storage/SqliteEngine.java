@@ -52,6 +52,7 @@ final class SqliteEngine implements Database.Engine {
         this.readers = new ArrayBlockingQueue<>(readConnections);
         for (int i = 0; i < readConnections; i++) {
             Connection c = open(true);
+            CachedStatements.keep(c);
             allReaders.add(c);
             readers.add(c);
         }
@@ -77,8 +78,46 @@ final class SqliteEngine implements Database.Engine {
         return c;
     }
 
+    /**
+     * A read in one snapshot: BEGIN (deferred: the snapshot is taken by the first SELECT) and ROLLBACK run as kept
+     * statements on the connection, which stays in auto-commit; the driver's own way (setAutoCommit(false), then
+     * rollback() and setAutoCommit(true)) parsed and ran four statements per read.
+     */
     @Override
     public <T> T read(Database.Work<T> work) {
+        Connection c = take();
+        try {
+            try (CachedStatements.Lease begin = CachedStatements.prepare(c, "BEGIN")) {
+                begin.statement().execute();
+            }
+            try {
+                return work.run(c);
+            } finally {
+                try (CachedStatements.Lease rollback = CachedStatements.prepare(c, "ROLLBACK")) {
+                    rollback.statement().execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("database read failed", e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    /** One statement reads one snapshot by itself: it runs in auto-commit, without BEGIN and ROLLBACK around it. */
+    @Override
+    public <T> T readStatement(Database.Work<T> work) {
+        Connection c = take();
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StorageException("database read failed", e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    private Connection take() {
         Connection c;
         try {
             c = readers.poll(30, TimeUnit.SECONDS);
@@ -87,19 +126,7 @@ final class SqliteEngine implements Database.Engine {
             throw new StorageException("interrupted waiting for a database connection", e);
         }
         if (c == null) throw new StorageException("no database connection available", null);
-        try {
-            c.setAutoCommit(false);
-            try {
-                return work.run(c);
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StorageException("database read failed", e);
-        } finally {
-            readers.add(c);
-        }
+        return c;
     }
 
     /** Writes from concurrent callers are committed together (group commit), each in its own savepoint. */
@@ -231,6 +258,7 @@ final class SqliteEngine implements Database.Engine {
             /* closing anyway */
         }
         for (Connection c : allReaders) {
+            CachedStatements.release(c);
             try {
                 c.close();
             } catch (SQLException ignored) {

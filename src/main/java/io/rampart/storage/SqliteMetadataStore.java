@@ -80,7 +80,7 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override
     public Optional<Bucket> bucket(String name) {
-        return db.read(c -> Buckets.get(c, name));
+        return db.readStatement(c -> Buckets.get(c, name));
     }
 
     @Override
@@ -119,25 +119,17 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     @Override
     public Optional<ObjectVersion> current(String bucket, String key) {
-        return db.read(c -> ObjectVersions.currentIn(c, bucket, key, true));
+        return db.readStatement(c -> ObjectVersions.currentIn(c, bucket, key, true));
     }
 
     @Override
     public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
-        return db.read(c -> ObjectVersions.versionIn(c, bucket, key, versionId, true));
+        return db.readStatement(c -> ObjectVersions.versionIn(c, bucket, key, versionId, true));
     }
 
     @Override
     public ObjectRead read(String bucket, String key, String versionId) {
-        return db.read(c -> {
-            Optional<Bucket> b = Buckets.get(c, bucket);
-            if (b.isEmpty()) return new ObjectRead(b, Optional.empty());
-            return new ObjectRead(
-                    b,
-                    versionId == null
-                            ? ObjectVersions.currentIn(c, bucket, key, true)
-                            : ObjectVersions.versionIn(c, bucket, key, versionId, true));
-        });
+        return db.readStatement(c -> ObjectVersions.bucketAndVersion(c, bucket, key, versionId));
     }
 
     @Override

@@ -168,4 +168,59 @@ class EncryptedStreamTest {
         assertThatThrownBy(() -> EncryptedStream.decrypt(stored, EncryptedStream.newDataKey(), 0))
                 .isInstanceOf(EncryptedStream.TamperedDataException.class);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 100, 4096, 65535, 65536})
+    void aSmallStreamDecryptsWholeOrByRangeInMemoryAsTheStreamDoes(int size) throws Exception {
+        byte[] key = EncryptedStream.newDataKey();
+        byte[] plain = random(size, size + 11);
+        byte[] stored = EncryptedStream.encrypt(plain, key);
+        if (size == 0) {
+            assertThat(EncryptedStream.decryptSmall(stored, key, 0, 0, -1)).isEmpty();
+            return;
+        }
+        assertThat(EncryptedStream.decryptSmall(stored, key, size, 0, size - 1)).isEqualTo(plain);
+        long[][] ranges = {{0, 0}, {size - 1, size - 1}, {size / 3, size - 1}, {0, size / 2}};
+        for (long[] r : ranges) {
+            assertThat(EncryptedStream.decryptSmall(stored, key, size, r[0], r[1]))
+                    .isEqualTo(Arrays.copyOfRange(plain, (int) r[0], (int) r[1] + 1));
+        }
+    }
+
+    @Test
+    void aSmallStreamThatWasAlteredTruncatedOrOpenedWithAnotherKeyIsRefused() {
+        byte[] key = EncryptedStream.newDataKey();
+        byte[] plain = random(4096, 3);
+        byte[] stored = EncryptedStream.encrypt(plain, key);
+        byte[] flipped = stored.clone();
+        flipped[EncryptedStream.HEADER + 100] ^= 1;
+        assertThatThrownBy(() -> EncryptedStream.decryptSmall(flipped, key, 4096, 0, 4095))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
+        byte[] truncated = Arrays.copyOf(stored, stored.length - 1);
+        assertThatThrownBy(() -> EncryptedStream.decryptSmall(truncated, key, 4096, 0, 4095))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
+        assertThatThrownBy(() -> EncryptedStream.decryptSmall(stored, EncryptedStream.newDataKey(), 4096, 0, 4095))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
+        // A recorded length other than the stored one: the chunk is not the final chunk of that length.
+        assertThatThrownBy(() -> EncryptedStream.decryptSmall(stored, key, 4095, 0, 4094))
+                .isInstanceOf(EncryptedStream.TamperedDataException.class);
+    }
+
+    @Test
+    void unsealedKeysAreCachedBoundedAndHandedOutAsCopies() {
+        UnsealedKeys keys = new UnsealedKeys(2);
+        int[] unseals = {0};
+        java.util.function.Function<String, byte[]> unseal = form -> {
+            unseals[0]++;
+            return form.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        };
+        byte[] first = keys.get("a", unseal);
+        first[0] = 0; // a caller wiping its copy
+        assertThat(keys.get("a", unseal)).isEqualTo("a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(unseals[0]).isEqualTo(1);
+        keys.get("b", unseal);
+        keys.get("c", unseal);
+        assertThat(keys.size()).isLessThanOrEqualTo(2);
+        assertThat(unseals[0]).isEqualTo(3);
+    }
 }
