@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A value with a record's accessors, equality and text, but not a record: a version a write reads of the key it
  * replaces ({@link ObjectVersions#keyState}) keeps its metadata as the stored JSON and parses it only when asked. The
  * single SQLite writer thread runs that read for every PUT, and parsing the replaced version's metadata there was a
- * third of its samples, though the write itself needs none of it (its sequence number, id, ETag and segments only).
+ * quarter to a third of its samples, though the write itself needs none of it (its sequence number, id, ETag and
+ * segments only).
  */
 public final class ObjectVersion {
     private final String bucket;
