@@ -21,6 +21,8 @@
 #   BENCH_WORK    scratch dir (default a new /tmp/wrk-presigned.XXXXXX)   BENCH_CACHE   S3Proxy jar cache (~/.cache/rampart-bench)
 #   PORT_BASE     first loopback port (default 19500)               RAMPART_JVM      extra JVM flags for Rampart (after
 #   bin/jvm-opts's defaults, which ./rampart server uses too; RAMPART_JVM_DEFAULTS=0 leaves those out)
+#   RAMPART_JAR_B a second Rampart jar, the peer "rampartb" (e.g. PEERS="rampart rampartb"): before/after pairs of two
+#                 builds in the same run, alternating like the other peers (RAMPART_JVM applies to both)
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -48,7 +50,7 @@ log() { echo "wrk-presigned: $*" >&2; }
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK/rampart-data" "$WORK/s3proxy-data" "$WORK/nginx/www"
+  rm -rf "$WORK/rampart-data" "$WORK/rampartb-data" "$WORK/s3proxy-data" "$WORK/nginx/www"
 }
 trap cleanup EXIT
 for tool in wrk nginx python3 curl; do
@@ -112,15 +114,19 @@ cpu_of() { # CPU seconds (user+system) of the pids given
 }
 declare -A ENDPOINT SPID GETURL PUTURL
 
-start_rampart() {
-  local port=$1 data="$WORK/rampart-data"
+start_rampart() { # $1 port [$2 peer name, $3 jar]
+  local port=$1 peer=${2:-rampart} jar=${3:-$JAR} data="$WORK/${2:-rampart}-data"
   rm -rf "$data"
   # shellcheck disable=SC2086
   RAMPART_ROOT_ACCESS_KEY=$ACCESS_KEY RAMPART_ROOT_SECRET_KEY=$SECRET_KEY \
-    "$JAVA" $("$root/bin/jvm-opts" "$JAVA" ${RAMPART_JVM:-}) ${RAMPART_JVM:-} -jar "$JAR" server --data-dir "$data" --port "$port" >"$WORK/rampart.log" 2>&1 &
-  SPID[rampart]=$!; PIDS+=($!)
-  ENDPOINT[rampart]="http://127.0.0.1:$port"
-  wait_http "${ENDPOINT[rampart]}/" "${SPID[rampart]}" || { log "rampart did not start: $(tail -3 "$WORK/rampart.log")"; return 1; }
+    "$JAVA" $("$root/bin/jvm-opts" "$JAVA" ${RAMPART_JVM:-}) ${RAMPART_JVM:-} -jar "$jar" server --data-dir "$data" --port "$port" >"$WORK/$peer.log" 2>&1 &
+  SPID[$peer]=$!; PIDS+=($!)
+  ENDPOINT[$peer]="http://127.0.0.1:$port"
+  wait_http "${ENDPOINT[$peer]}/" "${SPID[$peer]}" || { log "$peer did not start: $(tail -3 "$WORK/$peer.log")"; return 1; }
+}
+start_rampartb() {
+  [ -f "${RAMPART_JAR_B:-}" ] || { log "rampartb needs RAMPART_JAR_B"; return 1; }
+  start_rampart "$1" rampartb "$RAMPART_JAR_B"
 }
 start_s3proxy() {
   local port=$1 jar="$CACHE/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar" data="$WORK/s3proxy-data"
@@ -231,4 +237,4 @@ for r in $(seq 1 "$ROUNDS"); do
   for op in $OPS; do for peer in "${order[@]}"; do cell "$peer" "$op" "$DURATION" "$r"; done; done
 done
 echo
-echo "Rampart: $(basename "$JAR"), S3Proxy $S3PROXY_VERSION (filesystem), $(nginx -v 2>&1 | cut -d/ -f2); raw wrk output in $WORK/out"
+echo "Rampart: $(basename "$JAR")${RAMPART_JAR_B:+, rampartb: $(basename "$RAMPART_JAR_B")}, S3Proxy $S3PROXY_VERSION (filesystem), $(nginx -v 2>&1 | cut -d/ -f2); raw wrk output in $WORK/out"

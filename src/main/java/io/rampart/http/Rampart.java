@@ -527,7 +527,8 @@ public final class Rampart implements AutoCloseable {
                     db.shared() ? new io.rampart.storage.Leases(db, node, Clock.systemUTC()) : null;
             this.replication = new ReplicationWorker(
                     meta, blobs, masterKey, new ReplicationQueue(db, node), config.replication(), Clock.systemUTC());
-            ReplicatingMetadataStore replicating = new ReplicatingMetadataStore(meta, replication::wake);
+            ReplicatingMetadataStore replicating =
+                    new ReplicatingMetadataStore(meta, replication::wake, CLUSTER_CACHE_EXPIRY);
             S3Service s3 = new S3Service(
                     replicating,
                     blobs,

@@ -27,12 +27,33 @@ public final class WriteFacts {
 
     private WriteFacts() {}
 
-    /** A precondition that also notes, into {@code facts}, what the write replaces; then checks {@code inner}. */
+    /**
+     * A precondition that also notes, into {@code facts}, what the write replaces; then checks {@code inner}. The entry
+     * is worked out when it is first read (the trail record is made on the request thread, after the write): the
+     * replaced version's encryption is in its metadata, which the store parses only when asked, and the precondition
+     * runs inside the write, on SQLite on the single writer thread every PUT waits for.
+     */
     static Precondition capturing(Map<String, Object> facts, Precondition inner) {
         return current -> {
-            facts.put(REPLACED, replaced(current));
+            facts.put(REPLACED, new Replaced(current));
             inner.check(current);
         };
+    }
+
+    /** {@link #replaced} of a write's current version, made on first use. */
+    private static final class Replaced extends java.util.AbstractMap<String, Object> {
+        private final Optional<ObjectVersion> current;
+        private Map<String, Object> entries;
+
+        Replaced(Optional<ObjectVersion> current) {
+            this.current = current;
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<String, Object>> entrySet() {
+            if (entries == null) entries = replaced(current);
+            return entries.entrySet();
+        }
     }
 
     static Map<String, Object> replaced(Optional<ObjectVersion> current) {

@@ -82,12 +82,13 @@ public final class Database implements AutoCloseable {
 
         /** A write that adds a version of one key (PUT, delete marker, CompleteMultipartUpload). */
         static KeyLocks adding(String bucket, String key) {
-            return of(bucket, List.of(key), BucketLock.SHARED);
+            // Every PUT takes these: one key without a stream (0.8% of a PUT flood's samples went to of's).
+            return new KeyLocks(bucket, List.of(new Key(bucket, key)), BucketLock.SHARED);
         }
 
         /** A write that changes or removes versions of one key (DeleteObject, tags, retention, legal hold). */
         static KeyLocks changing(String bucket, String key) {
-            return of(bucket, List.of(key), BucketLock.NONE);
+            return new KeyLocks(bucket, List.of(new Key(bucket, key)), BucketLock.NONE);
         }
 
         /** The keys' advisory lock ids in the order they are taken (ascending, each once). */

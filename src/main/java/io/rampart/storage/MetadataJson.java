@@ -41,6 +41,15 @@ final class MetadataJson {
         return m;
     }
 
+    /**
+     * The same for a version a write replaces ({@link ObjectVersion#withStoredMeta}): from the cache when there, but
+     * never added to it, since that text is on its way out; a PUT flood would otherwise push out every GET's entry.
+     */
+    static ObjectMeta replacedMeta(String json) {
+        ObjectMeta m = PARSED_META.get(json);
+        return m != null ? m : fromJson(json, ObjectMeta.class).unmodifiable();
+    }
+
     /** A version's segments: none for data held inline in the row (most small objects), without a parse. */
     static List<Segment> segments(String json) {
         return "[]".equals(json) ? new java.util.ArrayList<>(0) : fromJson(json, SEGMENTS);

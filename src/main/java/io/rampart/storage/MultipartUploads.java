@@ -208,6 +208,7 @@ final class MultipartUploads {
             Connection c,
             String uploadId,
             ObjectVersion v,
+            ObjectVersions.Encoded json,
             Set<Integer> used,
             Precondition precondition,
             List<String> freed,
@@ -219,7 +220,7 @@ final class MultipartUploads {
                 ObjectVersions.keyState(c, v.bucket(), v.key(), SqliteMetadataStore.NULL_VERSION.equals(v.versionId()));
         precondition.check(state.current());
         StatementBatch batch = new StatementBatch(c, dialect);
-        ObjectVersion stored = versions.replaceCurrent(batch, v, true, state, freed, by);
+        ObjectVersion stored = versions.replaceCurrent(batch, v, json, true, state, freed, by);
         // The new version's references were added first: the parts it keeps do not reach zero.
         for (String blob : parts.get().values()) BlobRefs.drop(batch, blob, freed);
         deleteRows(batch, uploadId);

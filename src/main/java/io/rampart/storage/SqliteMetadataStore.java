@@ -144,18 +144,20 @@ public final class SqliteMetadataStore implements MetadataStore {
     @Override
     public ObjectVersion putObject(ObjectVersion v, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), v.deleteMarker() ? "DeleteObject" : "PutObject");
+        ObjectVersions.Encoded json = ObjectVersions.Encoded.of(v); // here, not on the single writer thread
         return writeReleasing(
                 Database.KeyLocks.adding(v.bucket(), v.key()),
-                (c, freed) -> versions.put(c, v, precondition, freed, by));
+                (c, freed) -> versions.put(c, v, json, precondition, freed, by));
     }
 
     @Override
     public Optional<ObjectVersion> copyObject(ObjectVersion v, CopySource source, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), "CopyObject");
+        ObjectVersions.Encoded json = ObjectVersions.Encoded.of(v);
         try {
             return writeReleasing(
                     Database.KeyLocks.adding(v.bucket(), v.key()),
-                    (c, freed) -> versions.copy(c, v, source, precondition, freed, by));
+                    (c, freed) -> versions.copy(c, v, json, source, precondition, freed, by));
         } catch (BlobRefs.Released e) {
             return Optional.empty(); // the source's data was let go: the caller reads the source again
         }
@@ -223,10 +225,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     public Optional<ObjectVersion> completeUpload(
             String uploadId, ObjectVersion v, Set<Integer> usedParts, Precondition precondition) {
         Removal by = remover(v.writerArn(), v.writerKeyId(), "CompleteMultipartUpload");
+        ObjectVersions.Encoded json = ObjectVersions.Encoded.of(v);
         try {
             return writeReleasing(
                     Database.KeyLocks.adding(v.bucket(), v.key()),
-                    (c, freed) -> uploads.complete(c, uploadId, v, usedParts, precondition, freed, by));
+                    (c, freed) -> uploads.complete(c, uploadId, v, json, usedParts, precondition, freed, by));
         } catch (BlobRefs.Released e) {
             return Optional.empty(); // a part's blob was let go (the part replaced or the upload aborted meanwhile)
         }

@@ -199,6 +199,34 @@ class ClusterTest {
     }
 
     @Test
+    void aReplicationConfigurationPutThroughOneNodeAppliesToTheOthersPutsWithinTheCacheBound() {
+        for (String name : List.of("repl-src", "repl-dst")) {
+            s3a.createBucket(r -> r.bucket(name));
+            s3a.putBucketVersioning(r -> r.bucket(name)
+                    .versioningConfiguration(
+                            v -> v.status(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
+        }
+        // Written through B first, so B holds "no replication" for the bucket when A configures it.
+        String first = s3b.putObject(r -> r.bucket("repl-src").key("k"), RequestBody.fromString("0"))
+                .versionId();
+        assertThat(status(s3b, "repl-src", "k", first)).isNull();
+        ReplicationTest.replicate(s3a, "repl-src", ReplicationTest.rule("all", 1, "", "repl-dst", false));
+        long configured = System.nanoTime();
+        Duration bound = Rampart.CLUSTER_CACHE_EXPIRY;
+        Await.until("a PUT through node B is queued for replication", bound.plusSeconds(1), () -> {
+            String v = s3b.putObject(r -> r.bucket("repl-src").key("k"), RequestBody.fromString("1"))
+                    .versionId();
+            return status(s3b, "repl-src", "k", v) != null;
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - configured)).isLessThan(bound.plusSeconds(1));
+    }
+
+    private static String status(S3Client node, String bucket, String key, String versionId) {
+        return node.headObject(r -> r.bucket(bucket).key(key).versionId(versionId))
+                .replicationStatusAsString();
+    }
+
+    @Test
     void aKeyDeactivatedThroughOneNodeIsRefusedByTheOtherWithinTheCacheBound() {
         io.rampart.iam.AccessKey key = a.userWithS3FullAccess("mallory");
         S3Client malloryOnB = b.s3(key.accessKeyId(), key.secretKey());

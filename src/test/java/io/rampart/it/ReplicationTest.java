@@ -446,6 +446,27 @@ class ReplicationTest {
                 .isTrue();
     }
 
+    @Test
+    void theNextPutFollowsEachConfigurationChangeAtOnce() {
+        versionedBucket(s3, "next-src");
+        versionedBucket(s3, "next-dst");
+        // Read (and kept by the store) as "no replication" by this PUT; the change below must not wait for it to lapse.
+        String before = s3.putObject(b -> b.bucket("next-src").key("k"), RequestBody.fromString("0"))
+                .versionId();
+        assertThat(status(s3, "next-src", "k", before)).isNull();
+
+        replicate(s3, "next-src", rule("all", 1, "", "next-dst", false));
+        String during = s3.putObject(b -> b.bucket("next-src").key("k"), RequestBody.fromString("1"))
+                .versionId();
+        assertThat(status(s3, "next-src", "k", during)).isIn("PENDING", "COMPLETED");
+
+        s3.deleteBucketReplication(b -> b.bucket("next-src"));
+        String after = s3.putObject(b -> b.bucket("next-src").key("k"), RequestBody.fromString("2"))
+                .versionId();
+        assertThat(status(s3, "next-src", "k", after)).isNull();
+        awaitStatus(s3, "next-src", "k", during, "COMPLETED");
+    }
+
     static boolean catchNoSuchKey(Runnable r) {
         try {
             r.run();
