@@ -21,16 +21,27 @@ record CredentialScope(String accessKeyId, String date, String region, String se
      * caller can raise its own error code (header vs. query authentication differ).
      */
     static @Nullable CredentialScope parse(String credential) {
-        String[] parts = credential.split("/", -1);
-        if (parts.length != 5
-                || parts[0].isEmpty()
-                || parts[2].isEmpty()
-                || parts[3].isEmpty()
-                || !TERMINATOR.equals(parts[4])
-                || !isDate(parts[1])) {
+        // By hand rather than split("/"): every signed request passes here.
+        int a = credential.indexOf('/');
+        int b = a < 0 ? -1 : credential.indexOf('/', a + 1);
+        int c = b < 0 ? -1 : credential.indexOf('/', b + 1);
+        int d = c < 0 ? -1 : credential.indexOf('/', c + 1);
+        if (d < 0
+                || credential.indexOf('/', d + 1) >= 0
+                || a == 0
+                || c == b + 1
+                || d == c + 1
+                || !credential.startsWith(TERMINATOR, d + 1)
+                || credential.length() != d + 1 + TERMINATOR.length()
+                || b - a - 1 != 8) {
             return null;
         }
-        return new CredentialScope(parts[0], parts[1], parts[2], parts[3]);
+        String date = credential.substring(a + 1, b);
+        if (!isDate(date)) {
+            return null;
+        }
+        return new CredentialScope(
+                credential.substring(0, a), date, credential.substring(b + 1, c), credential.substring(c + 1, d));
     }
 
     private static boolean isDate(String s) {

@@ -6,21 +6,47 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** A raw query string split into parameters, and its SigV4 canonical form. */
-record QueryString(List<Param> params) {
+/**
+ * A raw query string split into parameters once per request, and its SigV4 canonical form. The HTTP layer parses it
+ * for routing ({@code http.RequestTarget} decodes the parameters S3's way) and hands the same value to the verifier
+ * in {@link SignedRequest}, so a presigned URL's query is split only once.
+ */
+public final class QueryString {
+    private static final QueryString EMPTY = new QueryString("", List.of());
 
-    /** One parameter as sent: value null when there was no '='. */
-    record Param(String rawName, @Nullable String rawValue) {
-        String name() {
-            return UriEncoding.decodeToString(rawName, false);
+    private final String raw;
+    private final List<Param> params;
+
+    private QueryString(String raw, List<Param> params) {
+        this.raw = raw;
+        this.params = params;
+    }
+
+    /** The query exactly as sent, without '?', or "". */
+    public String raw() {
+        return raw;
+    }
+
+    /** The parameters in the order sent; empty ones ("&&") left out. */
+    public List<Param> params() {
+        return params;
+    }
+
+    /**
+     * One parameter as sent: value null when there was no '='. {@code name} is the name percent-decoded with '+'
+     * kept as '+' (how the signature parameters are looked up), decoded once when the query is parsed.
+     */
+    public record Param(String rawName, @Nullable String rawValue, String name) {
+        Param(String rawName, @Nullable String rawValue) {
+            this(rawName, rawValue, UriEncoding.decodeToString(rawName, false));
         }
     }
 
-    static QueryString parse(String rawQuery) {
-        List<Param> params = new ArrayList<>();
+    public static QueryString parse(@Nullable String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
-            return new QueryString(params);
+            return EMPTY;
         }
+        List<Param> params = new ArrayList<>(8);
         int start = 0;
         int n = rawQuery.length();
         while (start <= n) {
@@ -36,7 +62,7 @@ record QueryString(List<Param> params) {
             }
             start = end + 1;
         }
-        return new QueryString(params);
+        return new QueryString(rawQuery, java.util.Collections.unmodifiableList(params));
     }
 
     boolean contains(String name) {
@@ -61,15 +87,12 @@ record QueryString(List<Param> params) {
         return Optional.empty();
     }
 
-    /** True when some parameter would decode differently depending on how '+' is read. */
+    /**
+     * True when some parameter would decode differently depending on how '+' is read. Every character of the raw
+     * query but the '&' separators belongs to some parameter's name, '=' or value, so this is the raw text's '+'.
+     */
     boolean hasPlus() {
-        for (Param p : params) {
-            if (p.rawName().indexOf('+') >= 0
-                    || (p.rawValue() != null && p.rawValue().indexOf('+') >= 0)) {
-                return true;
-            }
-        }
-        return false;
+        return raw.indexOf('+') >= 0;
     }
 
     /**
@@ -80,28 +103,66 @@ record QueryString(List<Param> params) {
         if (params.isEmpty()) {
             return "";
         }
-        String[][] pairs = new String[params.size()][];
+        int size = params.size();
+        String[] names = new String[size];
+        String[] values = new String[size];
         int count = 0;
+        int length = 0;
         for (Param p : params) {
             String name = UriEncoding.reencode(p.rawName(), plusAsSpace, false);
             if (excluded != null && name.equals(excluded)) {
                 continue;
             }
             String value = p.rawValue() == null ? "" : UriEncoding.reencode(p.rawValue(), plusAsSpace, false);
-            pairs[count++] = new String[] {name, value};
+            names[count] = name;
+            values[count] = value;
+            length += name.length() + value.length() + 2;
+            count++;
         }
-        String[][] used = Arrays.copyOf(pairs, count);
-        Arrays.sort(used, (a, b) -> {
-            int byName = a[0].compareTo(b[0]);
-            return byName != 0 ? byName : a[1].compareTo(b[1]);
-        });
-        StringBuilder out = new StringBuilder(128);
-        for (String[] pair : used) {
-            if (!out.isEmpty()) {
+        sortByNameThenValue(names, values, count);
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
                 out.append('&');
             }
-            out.append(pair[0]).append('=').append(pair[1]);
+            out.append(names[i]).append('=').append(values[i]);
         }
         return out.toString();
+    }
+
+    /**
+     * Sorts the first {@code count} pairs by name then value. Queries are short and usually sent sorted (the SDKs sort
+     * them): an insertion sort does that in one pass without allocating; a long one goes through Arrays.sort.
+     */
+    private static void sortByNameThenValue(String[] names, String[] values, int count) {
+        if (count > 16) {
+            Integer[] order = new Integer[count];
+            for (int i = 0; i < count; i++) order[i] = i;
+            Arrays.sort(order, (a, b) -> compare(names[a], values[a], names[b], values[b]));
+            String[] n = Arrays.copyOf(names, count);
+            String[] v = Arrays.copyOf(values, count);
+            for (int i = 0; i < count; i++) {
+                names[i] = n[order[i]];
+                values[i] = v[order[i]];
+            }
+            return;
+        }
+        for (int i = 1; i < count; i++) {
+            String name = names[i];
+            String value = values[i];
+            int j = i - 1;
+            while (j >= 0 && compare(names[j], values[j], name, value) > 0) {
+                names[j + 1] = names[j];
+                values[j + 1] = values[j];
+                j--;
+            }
+            names[j + 1] = name;
+            values[j + 1] = value;
+        }
+    }
+
+    private static int compare(String nameA, String valueA, String nameB, String valueB) {
+        int byName = nameA.compareTo(nameB);
+        return byName != 0 ? byName : valueA.compareTo(valueB);
     }
 }

@@ -58,7 +58,7 @@ public final class SigV4Verifier {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(body, "body");
         String authorization = request.header("authorization");
-        QueryString query = QueryString.parse(request.rawQuery());
+        QueryString query = request.query();
         boolean queryAuth = query.contains("X-Amz-Signature") || query.contains("X-Amz-Algorithm");
         if (sigV2 && !queryAuth && (authorization == null ? SigV2.isQuery(query) : SigV2.isHeader(authorization))) {
             if (authorization != null && SigV2.isQuery(query)) {
@@ -315,6 +315,11 @@ public final class SigV4Verifier {
     private static void checkSignature(
             SignatureClaim claim, SignedRequest request, QueryString query, String payloadHash, byte[] signingKey)
             throws AuthException {
+        byte[] provided = lowerHexSignature(claim.signature());
+        if (provided == null) {
+            // Not 64 lower-case hex digits: no computed signature's hex form can equal it.
+            throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
+        }
         String excluded = claim.presigned() ? "X-Amz-Signature" : null;
         String canonicalQuery = query.canonical(false, excluded);
         List<String> queries =
@@ -324,8 +329,19 @@ public final class SigV4Verifier {
         // other clients (curl) send UTF-8 bytes and sign those bytes, which is the value re-read as UTF-8.
         String utf8 = rereadAsUtf8(latin1);
         List<String> headerCandidates = utf8 == null ? List.of(latin1) : List.of(latin1, utf8);
-        String scope = claim.scope().scope();
-        byte[] provided = claim.signature().getBytes(StandardCharsets.US_ASCII);
+        // The string to sign is this prefix and the canonical request's hash in hex; MAC'd in two updates.
+        byte[] prefix = (SignatureClaim.ALGORITHM
+                        + '\n'
+                        + claim.amzDate()
+                        + '\n'
+                        + claim.scope().scope()
+                        + '\n')
+                .getBytes(StandardCharsets.UTF_8);
+        CanonicalRequest.Utf8Bytes scratch = new CanonicalRequest.Utf8Bytes(512);
+        byte[] hash = new byte[32];
+        byte[] hashHex = new byte[64];
+        byte[] signature = new byte[32];
+        MessageDigest sha256 = CanonicalRequest.borrowSha256();
         Mac mac = SigningKeyCache.newMac(signingKey);
         try {
             for (String headers : headerCandidates) {
@@ -338,20 +354,51 @@ public final class SigV4Verifier {
                                 headers,
                                 claim.signedHeadersText(),
                                 payloadHash);
-                        byte[] signature = mac.doFinal(
-                                canonical.stringToSign(claim.amzDate(), scope).getBytes(StandardCharsets.UTF_8));
-                        if (MessageDigest.isEqual(
-                                CanonicalRequest.HEX.formatHex(signature).getBytes(StandardCharsets.US_ASCII),
-                                provided)) {
+                        canonical.digest(sha256, scratch, hash);
+                        CanonicalRequest.hex(hash, hashHex);
+                        mac.update(prefix);
+                        mac.update(hashHex);
+                        mac.doFinal(signature, 0);
+                        // Constant-time: equal to the hex comparison, as the provided hex is lower-case.
+                        if (MessageDigest.isEqual(signature, provided)) {
                             return;
                         }
                     }
                 }
             }
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException(e); // 32 bytes is HmacSHA256's length
         } finally {
             SigningKeyCache.release(mac);
+            CanonicalRequest.release(sha256);
         }
         throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);
+    }
+
+    /**
+     * The 32 bytes a signature of 64 lower-case hex digits stands for, or null for any other text (which the hex of a
+     * computed signature never equals). Parsing depends on the provided text alone, never on the secret.
+     */
+    static byte @Nullable [] lowerHexSignature(String signature) {
+        if (signature.length() != 64) {
+            return null;
+        }
+        byte[] out = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            int high = lowerHexDigit(signature.charAt(2 * i));
+            int low = lowerHexDigit(signature.charAt(2 * i + 1));
+            if ((high | low) < 0) {
+                return null;
+            }
+            out[i] = (byte) ((high << 4) | low);
+        }
+        return out;
+    }
+
+    private static int lowerHexDigit(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
     }
 
     /** The text's ISO-8859-1 bytes read as UTF-8, when it has non-ASCII characters and those bytes are UTF-8; else null. */

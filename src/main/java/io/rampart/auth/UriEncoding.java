@@ -2,6 +2,7 @@ package io.rampart.auth;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Percent-encoding exactly as SigV4 defines it: unreserved characters (A-Z a-z 0-9 - . _ ~) stay, every
@@ -54,6 +55,44 @@ final class UriEncoding {
 
     /** Percent-decodes to bytes; characters outside ASCII that arrived unencoded count as their UTF-8 bytes. */
     static byte[] decode(String text, boolean plusAsSpace) {
+        byte[] out = new byte[text.length()];
+        int length = decodeAscii(text, plusAsSpace, out);
+        if (length >= 0) {
+            return length == out.length ? out : Arrays.copyOf(out, length);
+        }
+        return decodeAny(text, plusAsSpace);
+    }
+
+    /**
+     * Percent-decodes ASCII text into {@code out} (at least {@code text.length()} long: decoding never lengthens) and
+     * returns the byte count, or -1 when the text has a character outside ASCII, which {@link #decodeAny} handles.
+     */
+    private static int decodeAscii(String text, boolean plusAsSpace, byte[] out) {
+        int n = text.length();
+        int length = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 128) {
+                return -1;
+            }
+            int high;
+            int low;
+            if (c == '%'
+                    && i + 2 < n
+                    && (high = hexValue(text.charAt(i + 1))) >= 0
+                    && (low = hexValue(text.charAt(i + 2))) >= 0) {
+                out[length++] = (byte) ((high << 4) | low);
+                i += 2;
+            } else if (c == '+' && plusAsSpace) {
+                out[length++] = ' ';
+            } else {
+                out[length++] = (byte) c;
+            }
+        }
+        return length;
+    }
+
+    private static byte[] decodeAny(String text, boolean plusAsSpace) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         int i = 0;
         int n = text.length();
@@ -81,7 +120,12 @@ final class UriEncoding {
         if (isCanonical(text, false)) {
             return text;
         }
-        return new String(decode(text, plusAsSpace), StandardCharsets.UTF_8);
+        byte[] out = new byte[text.length()];
+        int length = decodeAscii(text, plusAsSpace, out);
+        if (length >= 0) {
+            return new String(out, 0, length, StandardCharsets.UTF_8);
+        }
+        return new String(decodeAny(text, plusAsSpace), StandardCharsets.UTF_8);
     }
 
     /** Decodes then re-encodes: the SigV4 form of a name or value whatever encoding the client used. */
@@ -90,7 +134,33 @@ final class UriEncoding {
         if (isCanonical(raw, keepSlash)) {
             return raw;
         }
-        return encode(decode(raw, plusAsSpace), keepSlash);
+        // ASCII text in one pass (what encode(decode(raw)) gives, without the bytes in between).
+        int n = raw.length();
+        StringBuilder out = new StringBuilder(n + 16);
+        for (int i = 0; i < n; i++) {
+            char c = raw.charAt(i);
+            if (c >= 128) {
+                return encode(decodeAny(raw, plusAsSpace), keepSlash);
+            }
+            int b = c;
+            int high;
+            int low;
+            if (c == '%'
+                    && i + 2 < n
+                    && (high = hexValue(raw.charAt(i + 1))) >= 0
+                    && (low = hexValue(raw.charAt(i + 2))) >= 0) {
+                b = (high << 4) | low;
+                i += 2;
+            } else if (c == '+' && plusAsSpace) {
+                b = ' ';
+            }
+            if ((b < 128 && UNRESERVED[b]) || (keepSlash && b == '/')) {
+                out.append((char) b);
+            } else {
+                out.append('%').append(HEX[b >>> 4]).append(HEX[b & 0xf]);
+            }
+        }
+        return out.toString();
     }
 
     private static int hexValue(char c) {

@@ -149,7 +149,7 @@ public final class X509RequestSignature {
         String payloadHash =
                 CanonicalRequest.HEX.formatHex(CanonicalRequest.newSha256().digest(body));
         String headers = CanonicalRequest.canonicalHeaders(request, signedHeaders);
-        String query = QueryString.parse(request.rawQuery()).canonical(false, null);
+        String query = request.query().canonical(false, null);
         String scopeText = scope[1] + "/" + scope[2] + "/" + scope[3] + "/" + scope[4];
         for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
             CanonicalRequest canonical =

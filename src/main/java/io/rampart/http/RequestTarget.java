@@ -1,5 +1,6 @@
 package io.rampart.http;
 
+import io.rampart.auth.QueryString;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -17,6 +18,11 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
             java.util.regex.Pattern.compile("(.+)\\.s3-website(?:[.-][a-z0-9-]+)?");
 
     static RequestTarget parse(String rawPath, String rawQuery, String host, String domain) {
+        return parse(rawPath, QueryString.parse(rawQuery), host, domain);
+    }
+
+    /** {@code query}: the request's query as sent, split once and shared with the signature check. */
+    static RequestTarget parse(String rawPath, QueryString query, String host, String domain) {
         String path = percentDecode(rawPath == null || rawPath.isEmpty() ? "/" : rawPath, false);
         String bucket = null;
         String key = null;
@@ -29,24 +35,21 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
                 vhostBucket = m.group(1);
             }
         }
+        int start = path.startsWith("/") ? 1 : 0; // the path without its leading '/'
+        int end = path.length();
         if (vhostBucket != null) {
             bucket = vhostBucket;
-            String rest = path.startsWith("/") ? path.substring(1) : path;
-            key = rest.isEmpty() ? null : rest;
-        } else {
-            String rest = path.startsWith("/") ? path.substring(1) : path;
-            if (!rest.isEmpty()) {
-                int slash = rest.indexOf('/');
-                if (slash < 0) {
-                    bucket = rest;
-                } else {
-                    bucket = rest.substring(0, slash);
-                    String k = rest.substring(slash + 1);
-                    key = k.isEmpty() ? null : k;
-                }
+            key = start == end ? null : path.substring(start);
+        } else if (start < end) {
+            int slash = path.indexOf('/', start);
+            if (slash < 0) {
+                bucket = path.substring(start);
+            } else {
+                bucket = path.substring(start, slash);
+                key = slash + 1 == end ? null : path.substring(slash + 1);
             }
         }
-        return new RequestTarget(bucket, key, parseQuery(rawQuery), vhostBucket != null, website);
+        return new RequestTarget(bucket, key, parseQuery(query), vhostBucket != null, website);
     }
 
     private static String virtualHostBucket(String host, String domain) {
@@ -63,13 +66,15 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
     }
 
     static Map<String, String> parseQuery(String rawQuery) {
+        return parseQuery(QueryString.parse(rawQuery));
+    }
+
+    /** The parameters decoded as S3 reads them ('+' is a space), the first of a repeated name kept, in order sent. */
+    static Map<String, String> parseQuery(QueryString query) {
         Map<String, String> q = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) return q;
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            String name = percentDecode(eq < 0 ? pair : pair.substring(0, eq), true);
-            String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1), true);
+        for (QueryString.Param p : query.params()) {
+            String name = percentDecode(p.rawName(), true);
+            String value = p.rawValue() == null ? "" : percentDecode(p.rawValue(), true);
             q.putIfAbsent(name, value);
         }
         return q;
@@ -78,6 +83,33 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
     /** Percent-decodes UTF-8; '+' means space only in the query, as S3 reads it. Malformed escapes stay literal. */
     static String percentDecode(String s, boolean plusIsSpace) {
         if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) return s;
+        // ASCII text (what clients send): its bytes are its characters, decoded in one pass into one array.
+        int n = s.length();
+        byte[] out = new byte[n];
+        int length = 0;
+        boolean nonAscii = false;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) return percentDecodeAny(s, plusIsSpace);
+            int high;
+            int low;
+            byte b;
+            if (c == '%' && i + 2 < n && (high = hex(s.charAt(i + 1))) >= 0 && (low = hex(s.charAt(i + 2))) >= 0) {
+                b = (byte) (high * 16 + low);
+                i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                b = ' ';
+            } else {
+                b = (byte) c;
+            }
+            nonAscii |= b < 0;
+            out[length++] = b;
+        }
+        return nonAscii ? strictUtf8(out, length) : new String(out, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #percentDecode} of text with characters outside ASCII, which count as their UTF-8 bytes. */
+    private static String percentDecodeAny(String s, boolean plusIsSpace) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -97,13 +129,18 @@ record RequestTarget(String bucket, String key, Map<String, String> query, boole
                 out.write(b, 0, b.length);
             }
         }
+        byte[] bytes = out.toByteArray();
+        return strictUtf8(bytes, bytes.length);
+    }
+
+    private static String strictUtf8(byte[] bytes, int length) {
         try {
             // Strictly: two different byte strings must never become the same key through U+FFFD.
             return StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray()))
+                    .decode(java.nio.ByteBuffer.wrap(bytes, 0, length))
                     .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new InvalidUri();

@@ -6,6 +6,7 @@ import io.rampart.auth.Authenticated;
 import io.rampart.auth.BodyVerificationException;
 import io.rampart.auth.ChecksumAlgorithm;
 import io.rampart.auth.PostPolicySignature;
+import io.rampart.auth.QueryString;
 import io.rampart.auth.SigV4Verifier;
 import io.rampart.auth.SignedRequest;
 import io.rampart.auth.X509RequestSignature;
@@ -96,9 +97,11 @@ public final class S3Handler extends Handler.Abstract {
         String rawPath = x.rawPath();
         String rawQuery = x.rawQuery();
         Map<String, List<String>> headers = x.headers();
+        // Split once: routing reads it decoded (RequestTarget), the signature check as sent (SignedRequest).
+        QueryString query = QueryString.parse(rawQuery);
         RequestTarget target;
         try {
-            target = RequestTarget.parse(rawPath, rawQuery, first(headers, "host"), domain);
+            target = RequestTarget.parse(rawPath, query, first(headers, "host"), domain);
         } catch (RequestTarget.InvalidUri e) {
             writeError(response, callback, method, new S3Exception(S3ErrorCode.INVALID_URI), rawPath, requestId);
             return true;
@@ -141,7 +144,7 @@ public final class S3Handler extends Handler.Abstract {
         }
         try {
             Authenticated auth = verifier.verify(
-                    new SignedRequest(method, rawPath, rawQuery == null ? "" : rawQuery, headers),
+                    new SignedRequest(method, rawPath, query, headers),
                     Content.Source.asInputStream(request),
                     target.virtualHost() ? target.bucket() : null);
             PostFormReader.Read postForm = null;
