@@ -48,7 +48,6 @@ public final class Permissions {
     private final Directory directory;
     private final Sessions sessions;
     private final Organization org;
-    private final ConcurrentHashMap<String, Cached> grants = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Caller> callers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PolicyDocument> compiled = new ConcurrentHashMap<>();
     /** SCP and RCP levels by account, kept apart so a lookup needs no composed key. */
@@ -68,26 +67,17 @@ public final class Permissions {
         if (p.isAnonymous()) return Grants.NONE;
         long gen = directory.generation();
         Caller c = caller(p);
-        if (c != null) {
-            Cached g = c.grants;
-            if (g != null && g.generation() == gen) return g.grants();
-            Grants loaded = load(p);
-            c.grants = new Cached(gen, loaded);
-            return loaded;
-        }
-        String key = p.arn() + "|" + p.accessKeyId();
-        Cached cached = grants.get(key);
-        if (cached != null && cached.generation() == gen) return cached.grants();
-        Grants g = load(p);
-        if (grants.size() > 10_000) grants.clear();
-        grants.put(key, new Cached(gen, g));
-        return g;
+        Cached g = c.grants;
+        if (g != null && g.generation() == gen) return g.grants();
+        Grants loaded = load(p);
+        c.grants = new Cached(gen, loaded);
+        return loaded;
     }
 
     /**
      * What this server has worked out about one signing key's principal: the caller as the policy engine sees it and
-     * its grants (as of a directory generation). Kept by access key id and used only while the principal is the same
-     * (equal) one, so a key whose principal changed (tags, a new session) starts afresh; the grants follow the
+     * its grants (as of a directory generation). Kept by access key id (by ARN for a principal without one) and used
+     * only while the principal is the same (equal) one, so a key whose principal changed (tags, a new session) starts afresh; the grants follow the
      * directory's generation as before, so a policy change applies to the next request.
      */
     private static final class Caller {
@@ -101,11 +91,13 @@ public final class Permissions {
         }
     }
 
-    /** The caller's facts, or null when it signs with no key (nothing to keep them by). */
+    /** The caller's facts, kept by its access key id, or by its ARN when it signs with none. */
     @SuppressWarnings("ReferenceEquality") // a shortcut before the value comparison, not instead of it
-    private @Nullable Caller caller(Principal p) {
-        String id = p.accessKeyId();
-        if (id == null || id.isEmpty()) return null;
+    private Caller caller(Principal p) {
+        String keyId = p.accessKeyId();
+        // An access key id never starts with "arn:": the two kinds of entry cannot collide (and an entry serves only
+        // an equal principal).
+        String id = keyId == null || keyId.isEmpty() ? String.valueOf(p.arn()) : keyId;
         Caller c = callers.get(id);
         // The key cache hands out the same Principal instance until something changes: usually a reference check.
         if (c != null && (c.principal == p || c.principal.equals(p))) return c;
@@ -118,8 +110,7 @@ public final class Permissions {
     /** The caller as the policy engine sees it, worked out once per signing key's principal. */
     public RequestContext.Principal contextPrincipalOf(Principal p) {
         if (p.isAnonymous()) return ANONYMOUS;
-        Caller c = caller(p);
-        return c != null ? c.context : newContextPrincipal(p);
+        return caller(p).context;
     }
 
     private Grants load(Principal p) {
