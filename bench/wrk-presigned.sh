@@ -21,6 +21,10 @@
 #   BENCH_WORK    scratch dir (default a new /tmp/wrk-presigned.XXXXXX)   BENCH_CACHE   S3Proxy jar cache (~/.cache/rampart-bench)
 #   PORT_BASE     first loopback port (default 19500)               RAMPART_JVM      extra JVM flags for Rampart (after
 #   bin/jvm-opts's defaults, which ./rampart server uses too; RAMPART_JVM_DEFAULTS=0 leaves those out)
+#   SETTLE_MAX    after WARMUP, at most this many more seconds of 5 s warm-up passes for a Java server while its JIT
+#                 still compiles (default 120; 0 = off)   SETTLE_METHODS  "settled": at most this many compilations
+#                 in a 5 s pass (default 20; from jstat -compiler). C2 compiles for ~35 s after start under a flood:
+#                 a cell measured before that measures the compiler, not the server.
 #   RAMPART_JAR_B a second Rampart jar, the peer "rampartb" (e.g. PEERS="rampart rampartb"): before/after pairs of two
 #                 builds in the same run, alternating like the other peers (RAMPART_JVM applies to both)
 set -euo pipefail
@@ -32,6 +36,8 @@ JAR=${RAMPART_JAR:-$root/target/rampart.jar}
 S3PROXY_VERSION=${S3PROXY_VERSION:-4.1.0}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-10}
+SETTLE_MAX=${SETTLE_MAX:-120}
+SETTLE_METHODS=${SETTLE_METHODS:-20}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
@@ -224,8 +230,26 @@ cell() { # $1 peer $2 op $3 seconds $4 label -> one table row (measured) or noth
   echo "| $label | $op | $peer | ${rps:--} | $p50 | $p99 | $non2xx | $cpu | $load0 → $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
-log "warm-up: ${WARMUP}s per server and op"
-for op in $OPS; do for peer in "${UP[@]}"; do cell "$peer" "$op" "$WARMUP" warmup; done; done
+compiled() { # methods the JVM $1 has JIT-compiled so far (jstat), empty when unknown
+  "$JAVA_HOME/bin/jstat" -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $1}'
+}
+settle() { # $1 peer $2 op: 5 s warm-up passes until the Java server's JIT is quiet (nginx: nothing to wait for)
+  [ "$1" = nginx ] && return 0
+  local pid=${SPID[$1]} n0 n1 more=0
+  n0=$(compiled "$pid")
+  [ -n "$n0" ] || return 0
+  while [ "$more" -lt "$SETTLE_MAX" ]; do
+    cell "$1" "$2" 5 warmup
+    more=$((more + 5))
+    n1=$(compiled "$pid")
+    [ -n "$n1" ] && [ $((n1 - n0)) -le "$SETTLE_METHODS" ] && { log "$1 $2: JIT quiet after ${more}s more ($((n1 - n0)) compilations in the last 5 s)"; return 0; }
+    n0=${n1:-$n0}
+  done
+  log "$1 $2: JIT still compiling after ${SETTLE_MAX}s more; measuring anyway"
+}
+
+log "warm-up: ${WARMUP}s per server and op, then until the JIT is quiet (at most ${SETTLE_MAX}s more)"
+for op in $OPS; do for peer in "${UP[@]}"; do cell "$peer" "$op" "$WARMUP" warmup; settle "$peer" "$op"; done; done
 echo
 echo "## wrk, presigned URL, 4 KiB, $CONNECTIONS connections, ${DURATION}s per cell ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
 echo
