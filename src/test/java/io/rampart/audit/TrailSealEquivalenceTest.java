@@ -112,6 +112,8 @@ class TrailSealEquivalenceTest {
                                     Map.of("ruleId", "r")),
                     true);
             w.record(get("ünïcode-\u2028-\"quoted\"", base.plusSeconds(10)));
+            // Enough records for the file to be read in several chunks.
+            for (int i = 0; i < 300; i++) w.record(get("k" + i, base.plusSeconds(i % 7)));
             liveDigest = w.digestNow();
         }
         assertThat(closed).singleElement();
@@ -142,7 +144,8 @@ class TrailSealEquivalenceTest {
         assertThat(TrailLayout.sha256Hex(liveLog))
                 .isEqualTo(liveEntry.path("hashValue").asText());
         JsonNode records = JSON.readTree(liveLog).path("Records");
-        assertThat(records.size()).isEqualTo(6);
+        assertThat(records.size()).isEqualTo(306);
+        assertThat(liveLog.length).isGreaterThan(3 * 64 * 1024);
         assertThat(records.get(5).path("requestParameters").path("key").asText())
                 .isEqualTo("ünïcode-\u2028-\"quoted\"");
     }
@@ -176,7 +179,8 @@ class TrailSealEquivalenceTest {
         sealer.seal(new TrailSealer.Closed(whole, Files.size(whole), t, t + 7200));
         assertThat(state.pendingLogs).hasSize(2);
         assertThat(state.pendingLogs.get(1).path("newestEventTime").asText()).isEqualTo("2026-12-06T12:00:00Z");
-        assertThat(JSON.readTree(TrailLayout.gunzip(layout.resolve(state.pendingLogs.get(1).path("s3Object").asText())))
+        assertThat(JSON.readTree(TrailLayout.gunzip(layout.resolve(
+                                state.pendingLogs.get(1).path("s3Object").asText())))
                         .path("Records")
                         .size())
                 .isEqualTo(2);
@@ -188,6 +192,37 @@ class TrailSealEquivalenceTest {
         assertThat(state.pendingLogs).hasSize(3);
         assertThat(state.pendingLogs.get(2).path("newestEventTime").asText()).isEqualTo("2026-12-06T10:00:00Z");
         assertThat(Files.exists(other)).isFalse();
+    }
+
+    @Test
+    void newlinesBecomeCommasWordByWordAndAnEmptyLineIsFound() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 2000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                int r = random.nextInt(10);
+                b[i] = (byte) (r == 0 ? '\n' : r == 1 ? 0x80 + random.nextInt(128) : r == 2 ? 0x0b : 'a' + r);
+            }
+            boolean start = random.nextBoolean();
+            byte[] expected = b.clone();
+            int expectedState = start ? 1 : 0;
+            for (int i = 0; i < expected.length; i++) {
+                if (expected[i] == '\n') {
+                    if (expectedState == 1) {
+                        expectedState = -1;
+                        break;
+                    }
+                    expected[i] = ',';
+                    expectedState = 1;
+                } else {
+                    expectedState = 0;
+                }
+            }
+            byte[] got = b.clone();
+            int state = TrailSealer.commas(got, got.length, start);
+            assertThat(state).isEqualTo(expectedState);
+            if (state != -1) assertThat(got).isEqualTo(expected);
+        }
     }
 
     private static JsonNode logEntry(TrailLayout layout, String digest) throws Exception {
