@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,8 +119,15 @@ public final class TrailWriter implements AuditTrail {
         }
     }
 
-    /** One queued line, or (line null) a command run in order. */
-    private record Entry(TrailLine line, CompletableFuture<Void> done, Runnable command) {}
+    /**
+     * One queued line with its eventTime's epoch second ({@link TrailSealer#second}, kept for the segment's time range),
+     * or (line null) a command run in order.
+     */
+    private record Entry(TrailLine line, long second, CompletableFuture<Void> done, Runnable command) {
+        static Entry command(CompletableFuture<Void> done, Runnable command) {
+            return new Entry(null, TrailSealer.UNKNOWN, done, command);
+        }
+    }
 
     /**
      * Told of every record the writer puts in a segment, in file order, on the writer thread, after the batch is written
@@ -179,6 +187,11 @@ public final class TrailWriter implements AuditTrail {
         final FileChannel channel;
         final long openedAt;
         long bytes;
+        /** The eventTime range of its records (epoch seconds), while every record's is known and every write whole. */
+        long oldest = Long.MAX_VALUE;
+
+        long newest = Long.MIN_VALUE;
+        boolean timesKnown = true;
 
         Segment(Path path, FileChannel channel, long openedAt) {
             this.path = path;
@@ -296,24 +309,32 @@ public final class TrailWriter implements AuditTrail {
 
     @Override
     public void record(RequestFacts facts) {
-        append(records.line(facts), false);
+        append(records.line(facts), TrailSealer.second(facts.time()), false);
     }
 
     @Override
     public void recordDurably(RequestFacts facts) {
-        append(records.line(facts), true);
+        append(records.line(facts), TrailSealer.second(facts.time()), true);
     }
 
     /** Appends an already-built record (internal events); with {@code durable}, returns once it is on disk. */
     public void append(ObjectNode record, boolean durable) {
         // Bounded here, where every record passes: no client can write a record a reader cannot take.
-        append(TrailLine.of(CloudTrailRecord.withNewline(RecordBounds.bounded(record)), record), durable);
+        byte[] line = CloudTrailRecord.withNewline(RecordBounds.bounded(record));
+        // Internal events are few: their time is read from the line itself, the way a crashed segment's is.
+        append(TrailLine.of(line, record), TrailSealer.second(line), durable);
     }
 
-    /** A record's bounded line ({@link CloudTrailRecord#line}); {@code durable} as above. */
-    private void append(TrailLine line, boolean durable) {
+    /**
+     * A record's bounded line ({@link CloudTrailRecord#line}) with its eventTime's second, the one the line holds;
+     * {@code durable} as above.
+     */
+    private void append(TrailLine line, long second, boolean durable) {
+        // With assertions on (tests), every record's kept time is checked against the sealer's reading of its line.
+        assert second == TrailSealer.UNKNOWN || second == TrailSealer.second(line.bytes())
+                : "the eventTime kept for a record is not the one its line holds";
         CompletableFuture<Void> done = durable ? new CompletableFuture<>() : null;
-        enqueue(new Entry(line, done, null));
+        enqueue(new Entry(line, second, done, null));
         if (done != null) await(done);
     }
 
@@ -355,9 +376,9 @@ public final class TrailWriter implements AuditTrail {
     /** Seals the open segment now (whatever its age) and waits for the log file to be written. */
     public void rotateNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        enqueue(new Entry(null, done, () -> {
+        enqueue(Entry.command(done, () -> {
             try {
-                Path p = closeSegment();
+                TrailSealer.Closed p = closeSegment();
                 if (p != null) sealer.submit(() -> sealing.sealLogged(p)).get();
                 done.complete(null);
             } catch (Exception e) {
@@ -409,7 +430,7 @@ public final class TrailWriter implements AuditTrail {
             if (closing && queue.isEmpty()) break;
         }
         try {
-            Path p = closeSegment();
+            TrailSealer.Closed p = closeSegment();
             if (p != null) sealer.execute(() -> sealing.sealLogged(p));
         } catch (IOException | RuntimeException e) {
             log.error("closing the audit trail segment failed (it is sealed at the next start)", e);
@@ -464,11 +485,20 @@ public final class TrailWriter implements AuditTrail {
             s = openSegment();
             offset = s.bytes;
             long total = 0;
+            long oldest = s.oldest;
+            long newest = s.newest;
+            boolean known = s.timesKnown;
             out.clear();
+            // A write that fails part way may leave part of a record: the segment is then sealed by reading it.
+            s.timesKnown = false;
             for (Entry e : entries) {
                 byte[] line = e.line().bytes();
                 durable |= e.done() != null;
                 total += line.length;
+                long t = e.second();
+                if (t == TrailSealer.UNKNOWN) known = false;
+                if (t < oldest) oldest = t;
+                if (t > newest) newest = t;
                 if (line.length > out.remaining()) {
                     drain(s.channel);
                     if (line.length > out.capacity()) {
@@ -480,6 +510,9 @@ public final class TrailWriter implements AuditTrail {
             }
             drain(s.channel);
             s.bytes += total;
+            s.oldest = oldest;
+            s.newest = newest;
+            s.timesKnown = known;
             unsynced = true;
         }
         if (durable && unsynced) sync();
@@ -519,8 +552,8 @@ public final class TrailWriter implements AuditTrail {
                 && segment.bytes > 0
                 && (now - segment.openedAt >= options.rotateEvery().toMillis()
                         || segment.bytes >= options.rotateBytes())) {
-            Path p = closeSegment();
-            sealer.execute(() -> sealing.sealLogged(p));
+            TrailSealer.Closed p = closeSegment();
+            if (p != null) sealer.execute(() -> sealing.sealLogged(p));
         }
     }
 
@@ -541,8 +574,11 @@ public final class TrailWriter implements AuditTrail {
         return segment;
     }
 
-    /** Syncs and closes the open segment; returns its path, or null when there was none (an empty one is removed). */
-    private Path closeSegment() throws IOException {
+    /**
+     * Syncs and closes the open segment; returns it with what the sealer needs of it, or null when there was none (an
+     * empty one is removed).
+     */
+    private TrailSealer.@Nullable Closed closeSegment() throws IOException {
         Segment s = segment;
         if (s == null) return null;
         segment = null;
@@ -554,7 +590,9 @@ public final class TrailWriter implements AuditTrail {
             Files.deleteIfExists(s.path);
             return null;
         }
-        return s.path;
+        return s.timesKnown
+                ? new TrailSealer.Closed(s.path, s.bytes, s.oldest, s.newest)
+                : TrailSealer.Closed.timesUnknown(s.path, s.bytes);
     }
 
     private static String randomId() {
@@ -611,7 +649,7 @@ public final class TrailWriter implements AuditTrail {
         // segment's channel in the middle of a write.
         closed = true;
         closing = true;
-        queue.offer(new Entry(null, null, () -> {}));
+        queue.offer(Entry.command(null, () -> {}));
         try {
             writer.join();
         } catch (InterruptedException e) {
