@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.audit.CloudTrailRecord;
 import io.rampart.audit.RequestFacts;
+import io.rampart.audit.TrailLine;
+import io.rampart.audit.TrailLines;
 import io.rampart.iam.Principal;
 import java.io.IOException;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,7 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code parseAndAccept} parses the line first (as the tailer did for a streamed record, and does for a line read from
  * a file), {@code buildAndAccept} builds the tree from the request's facts (as the tailer takes a line handed over in
  * memory, {@code TrailLine.record}).
- * The records are presigned GetObjects of one long-lived key, 256 per second of eventTime, as under load.
+ * {@code takeLine} is what the tailer does with a line handed over in memory ({@code TrailTailer.taken}): a fresh
+ * {@link TrailLine} each time, as the writer hands over.
+ * The records are presigned GetObjects ({@code op=GetObject}) or PutObjects overwriting one of 16 keys
+ * ({@code op=PutObject}, with what they replaced) of one long-lived key, 256 per second of eventTime, as under load.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +48,11 @@ public class DetectorBenchmark {
     private final RequestFacts[] facts = new RequestFacts[RECORDS];
     private CloudTrailRecord records;
     private final JsonNode[] trees = new JsonNode[RECORDS];
+    private final String[] eventIds = new String[RECORDS];
+
+    @Param({"GetObject", "PutObject"})
+    public String op;
+
     private Detector detector;
     private int next;
 
@@ -58,12 +69,16 @@ public class DetectorBenchmark {
                 Optional.empty());
         Instant start = Instant.parse("2026-12-06T18:00:00Z");
         for (int i = 0; i < RECORDS; i++) {
+            boolean put = op.equals("PutObject");
+            Map<String, Object> replaced = new java.util.LinkedHashMap<>();
+            replaced.put("existed", true);
+            replaced.put("encryption", "SSE-S3");
             RequestFacts get = new RequestFacts(
                     start.plusMillis(i * 4L),
                     "07D681123BD12AED",
                     "aG9zdGlkaG9zdGlkaG9zdGlkaG9zdGlkaG9zdGlkaG9zdGlk",
                     "s3",
-                    "GetObject",
+                    op,
                     "us-east-1",
                     root,
                     "AKIAWRKPRESIGNED0001",
@@ -72,21 +87,22 @@ public class DetectorBenchmark {
                     "wrk-bench",
                     "obj-" + (i % 16),
                     Map.of("bucketName", "wrk-bench", "Host", "127.0.0.1:19501", "key", "obj-" + (i % 16)),
-                    Map.of(),
+                    put ? Map.of("x-amz-server-side-encryption", "AES256") : Map.of(),
                     200,
                     null,
                     null,
-                    0,
-                    4096,
+                    put ? 4096 : 0,
+                    put ? 0 : 4096,
                     "QueryString",
                     null,
                     null,
-                    true,
+                    !put,
                     false,
                     Map.of(),
-                    Map.of());
+                    put ? Map.of("x-rampart-replaced", replaced) : Map.of());
             facts[i] = get;
-            lines[i] = records.line(get).bytes();
+            eventIds[i] = "6f1c0b5e-1111-4222-8333-" + String.format("%012d", i);
+            lines[i] = TrailLines.streamed(records, get, eventIds[i]).bytes();
             trees[i] = JSON.readTree(lines[i]);
         }
         detector = new Detector(Rule.builtIn(), Detector.Responses.NONE, (f, isNew) -> {});
@@ -102,6 +118,15 @@ public class DetectorBenchmark {
     @Benchmark
     public long buildAndAccept() {
         detector.accept(records.of(facts[next++ & (RECORDS - 1)]));
+        return detector.records();
+    }
+
+    /** As the tailer takes a line handed over in memory ({@code TrailTailer.taken}). */
+    @Benchmark
+    public long takeLine() {
+        int i = next++ & (RECORDS - 1);
+        TrailLine l = TrailLines.again(lines[i], records, facts[i], eventIds[i]);
+        detector.accept(l);
         return detector.records();
     }
 

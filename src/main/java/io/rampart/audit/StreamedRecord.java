@@ -71,6 +71,126 @@ final class StreamedRecord {
     }
 
     /**
+     * {@link TrailLine#values}: what the tree of a record this class streams has at {@code p}, from the facts, field
+     * for field as {@link #body} writes it; null for a path to an object or an array (only the tree's reader says what
+     * it finds there). Only for facts {@link #write} streamed: no documents, additional data of scalars and maps of
+     * them under names the record does not write itself, response element names without dots.
+     */
+    static List<String> values(CloudTrailRecord records, RequestFacts f, String eventId, String[] p) {
+        if (p.length == 0) return null;
+        return switch (p[0]) {
+            case "eventVersion" -> top(p, CloudTrailRecord.EVENT_VERSION);
+            case "eventTime" -> top(p, CloudTrailRecord.eventTime(f.time()));
+            case "eventSource" -> top(p, CloudTrailRecord.eventSource(f));
+            case "eventName" -> top(p, f.eventName());
+            case "awsRegion" -> top(p, f.region());
+            case "sourceIPAddress" -> top(p, f.sourceIp());
+            case "userAgent" -> top(p, CloudTrailRecord.userAgent(f));
+            case "errorCode" -> top(p, f.errorCode());
+            case "errorMessage" -> top(p, f.errorCode() == null ? null : f.errorMessage());
+            case "requestID" -> top(p, f.requestId());
+            case "eventID" -> top(p, eventId);
+            case "readOnly" -> top(p, Boolean.toString(f.readOnly()));
+            case "eventType" -> top(p, "AwsApiCall");
+            case "managementEvent" -> top(p, Boolean.toString(f.management()));
+            case "recipientAccountId" -> top(p, records.recipient(f));
+            case "eventCategory" -> top(p, f.management() ? "Management" : "Data");
+            case "userIdentity" -> p.length == 1 ? null : identity(f, p);
+            case "requestParameters" -> {
+                if (p.length == 1) yield null;
+                if (p.length > 2 || CloudTrailRecord.secret(p[1])) yield List.of();
+                yield one(f.requestParameters().get(p[1]));
+            }
+            case "responseElements" -> {
+                if ((f.readOnly() && "s3".equals(f.service()))
+                        || f.responseElements().isEmpty()) yield List.of();
+                if (p.length == 1) yield null;
+                yield p.length > 2 ? List.of() : one(f.responseElements().get(p[1]));
+            }
+            case "additionalEventData" -> p.length == 1 ? null : additional(f, p);
+            // Objects and arrays that no rule of the built-in pack reads: the tree says.
+            case "resources", "tlsDetails" -> null;
+            default -> List.of();
+        };
+    }
+
+    /** A top-level scalar field: its value at the path of its name alone; nothing below it. */
+    private static List<String> top(String[] p, String value) {
+        return p.length == 1 ? one(value) : List.of();
+    }
+
+    /** A string field's values: none for null (written as JSON null, which is no value). */
+    private static List<String> one(String value) {
+        return value == null ? List.of() : List.of(value);
+    }
+
+    /** {@link #userIdentity}'s scalar fields; its session context is an object (null: the tree says). */
+    private static List<String> identity(RequestFacts f, String[] p) {
+        Principal who = f.principal();
+        boolean anonymous = who == null || who.isAnonymous();
+        if (p[1].equals("sessionContext"))
+            return !anonymous && who.sessionTokenIssued().isPresent() ? null : List.of();
+        if (p.length > 2) return List.of();
+        String claimed = f.accessKeyId();
+        if (anonymous) {
+            return switch (p[1]) {
+                case "type" -> one("AWSAccount");
+                case "principalId" -> one("");
+                case "accountId" -> one("anonymous");
+                case "accessKeyId" -> claimed != null && !claimed.isEmpty() ? one(claimed) : List.of();
+                case "invokedBy" -> invokedBy(f);
+                default -> List.of();
+            };
+        }
+        return switch (p[1]) {
+            case "type" -> one(who.type());
+            case "principalId" -> one(who.principalId());
+            case "arn" -> one(who.arn());
+            case "accountId" -> one(who.accountId());
+            case "accessKeyId" -> {
+                String keyId = claimed != null && !claimed.isEmpty() ? claimed : who.accessKeyId();
+                yield keyId != null && !keyId.isEmpty() ? one(keyId) : List.of();
+            }
+            case "userName" ->
+                !"AssumedRole".equals(who.type())
+                                && who.userName() != null
+                                && !who.userName().isEmpty()
+                        ? one(who.userName())
+                        : List.of();
+            case "invokedBy" -> invokedBy(f);
+            default -> List.of();
+        };
+    }
+
+    private static List<String> invokedBy(RequestFacts f) {
+        return CloudTrailRecord.INVOKED_BY_S3.equals(f.sourceIp()) && !"s3".equals(f.service())
+                ? one(CloudTrailRecord.INVOKED_BY_S3)
+                : List.of();
+    }
+
+    /** additionalEventData: the record's own entries, then the facts' (scalars and maps of them, see {@link #write}). */
+    private static List<String> additional(RequestFacts f, String[] p) {
+        String own = switch (p[1]) {
+            case "SignatureVersion" -> f.authMethod() != null ? "SigV4" : null;
+            case "CipherSuite" -> f.cipherSuite();
+            case "bytesTransferredIn" -> Long.toString(f.bytesIn());
+            case "SSEApplied" -> CloudTrailRecord.sseApplied(f);
+            case "AuthenticationMethod" -> f.authMethod();
+            case "x-amz-id-2" -> f.hostId();
+            case "bytesTransferredOut" -> Long.toString(f.bytesOut());
+            default -> null;
+        };
+        if (OWN_EXTRA.contains(p[1])) return p.length > 2 ? List.of() : one(own);
+        if (CloudTrailRecord.KMS_KEY_ARN.equals(p[1]) || CloudTrailRecord.RESOURCE_ACCOUNT.equals(p[1]))
+            return List.of();
+        Object v = f.additional().get(p[1]);
+        for (int i = 2; i < p.length && v != null; i++) v = v instanceof Map<?, ?> m ? m.get(p[i]) : null;
+        if (v == null) return List.of();
+        if (v instanceof Map<?, ?>) return null;
+        return List.of(v.toString());
+    }
+
+    /**
      * The generator's output, collected into an array one byte longer than the record for the newline: a record under
      * the generator's buffer arrives in one write, into an array of exactly the line's size.
      */

@@ -151,8 +151,20 @@ public final class Detector {
     }
 
     public void accept(JsonNode r) {
+        accept(RecordView.of(r));
+    }
+
+    /**
+     * A line the trail writer handed over in memory: the rules read what they need from its request's facts, and its
+     * tree is built only if one asks for more ({@link RecordView}).
+     */
+    public void accept(io.rampart.audit.TrailLine line) {
+        accept(RecordView.of(line));
+    }
+
+    void accept(RecordView r) {
         records++;
-        long t = EventTimes.of(r);
+        long t = r.time();
         if (t == EventTimes.MISSING || t == EventTimes.INVALID) return;
         if (t > watermark) watermark = t;
         for (Rule rule : candidates(r)) {
@@ -179,10 +191,8 @@ public final class Detector {
     private static final LinkedHashMap<String, Long> EMPTY = new LinkedHashMap<>();
 
     /** The rules that can match {@code r}: all of them unless it has exactly one event name. */
-    private List<Rule> candidates(JsonNode r) {
-        JsonNode n = r.get("eventName");
-        if (n != null && n.isValueNode() && !n.isNull()) return byEventName.getOrDefault(n.asText(), anyEvent);
-        List<String> name = RecordFields.values(r, "eventName");
+    private List<Rule> candidates(RecordView r) {
+        List<String> name = r.values("eventName");
         if (name.size() != 1) return rules;
         return byEventName.getOrDefault(name.get(0), anyEvent);
     }
@@ -238,18 +248,12 @@ public final class Detector {
     }
 
     /** Remembers a sequence step that found no start: the start may arrive later (records come out of order). */
-    private void pend(Rule rule, String g, JsonNode r, long t) {
+    private void pend(Rule rule, String g, RecordView r, long t) {
         if (t < watermark - LATENESS.toMillis()) return;
         java.util.ArrayDeque<Pending> q = pending.computeIfAbsent(rule.id(), k -> new java.util.ArrayDeque<>());
         while (!q.isEmpty() && (q.size() >= MAX_PENDING || q.peekFirst().t() < watermark - LATENESS.toMillis()))
             q.pollFirst();
-        q.addLast(new Pending(
-                g,
-                t,
-                RecordFields.eventId(r),
-                RecordFields.principal(r),
-                RecordFields.accessKey(r),
-                RecordFields.bucket(r)));
+        q.addLast(new Pending(g, t, r.eventId(), r.first("@principal"), r.first("@accessKey"), r.first("@bucket")));
     }
 
     /** A sequence's start arrived: the steps of its group that came earlier but happened after it now count. */
@@ -264,7 +268,7 @@ public final class Detector {
             if (hit) due.add(p);
             return hit;
         });
-        for (Pending p : due) apply(rule, g, p.stub(), p.t());
+        for (Pending p : due) apply(rule, g, RecordView.of(p.stub()), p.t());
     }
 
     private static String key(Rule rule, String group) {
@@ -272,12 +276,12 @@ public final class Detector {
     }
 
     /** The stateful primitive's verdict; always updates its state with the record. */
-    private boolean qualifies(Rule rule, String g, JsonNode r, long t) {
+    private boolean qualifies(Rule rule, String g, RecordView r, long t) {
         boolean trigger = rule.trigger().test(r);
         if (rule.firstSeen() != null) {
             StringBuilder sb = new StringBuilder();
             for (String f : rule.firstSeen().fields()) {
-                String v = RecordFields.first(r, f);
+                String v = r.first(f);
                 sb.append(v == null ? "-" : v).append('\u0001');
             }
             String value = sb.toString();
@@ -295,7 +299,7 @@ public final class Detector {
         if (rule.lowers() != null) {
             double v = Double.NaN;
             for (String f : rule.lowers().fields()) {
-                for (String s : RecordFields.values(r, f)) {
+                for (String s : r.values(f)) {
                     try {
                         double d = Double.parseDouble(s);
                         if (Double.isNaN(v) || d < v) v = d;
@@ -317,16 +321,16 @@ public final class Detector {
         return trigger;
     }
 
-    private void apply(Rule rule, String g, JsonNode r, long t) {
+    private void apply(Rule rule, String g, RecordView r, long t) {
         Instant now = Instant.ofEpochMilli(t);
-        String eventId = RecordFields.eventId(r);
+        String eventId = r.eventId();
         long w = rule.window().toMillis();
         Finding current = open.get(g);
         if (current != null
                 && t <= current.lastTime().toEpochMilli() + w
                 && t >= current.firstTime().toEpochMilli() - w) {
             Finding grown = current.grown(now, eventId);
-            grown = respond(rule, grown, List.of(r));
+            grown = respond(rule, grown, List.of(r.tree()));
             open.put(g, grown);
             sink.accept(grown, false);
             return;
@@ -367,9 +371,9 @@ public final class Detector {
                 rule.id(),
                 rule.severity(),
                 rule.description(),
-                RecordFields.principal(r),
-                RecordFields.accessKey(r),
-                RecordFields.bucket(r),
+                RecordFields.principal(r.tree()),
+                RecordFields.accessKey(r.tree()),
+                RecordFields.bucket(r.tree()),
                 Instant.ofEpochMilli(span.get(0).t()),
                 Instant.ofEpochMilli(span.get(span.size() - 1).t()),
                 span.size(),
@@ -377,7 +381,7 @@ public final class Detector {
                 Finding.Status.OPEN,
                 List.of());
         // Contain first, then write it down: every millisecond counts while the attacker's requests keep coming.
-        f = respond(rule, f, List.of(r));
+        f = respond(rule, f, List.of(r.tree()));
         open.put(g, f);
         sink.accept(f, true);
         log.warn(

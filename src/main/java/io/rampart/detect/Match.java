@@ -19,7 +19,12 @@ import java.util.regex.Pattern;
  * has none (no value, object or list there).
  */
 public interface Match {
-    boolean test(JsonNode record);
+    boolean test(RecordView record);
+
+    /** {@link #test} of a parsed record (or of an object inside one, for {@code some}). */
+    default boolean test(JsonNode record) {
+        return test(RecordView.of(record));
+    }
 
     Match ALWAYS = r -> true;
 
@@ -47,7 +52,7 @@ public interface Match {
 
     record All(List<Match> parts) implements Match {
         @Override
-        public boolean test(JsonNode r) {
+        public boolean test(RecordView r) {
             for (Match m : parts) if (!m.test(r)) return false;
             return true;
         }
@@ -55,7 +60,7 @@ public interface Match {
 
     record Any(List<Match> parts) implements Match {
         @Override
-        public boolean test(JsonNode r) {
+        public boolean test(RecordView r) {
             for (Match m : parts) if (m.test(r)) return true;
             return false;
         }
@@ -63,7 +68,7 @@ public interface Match {
 
     record Not(Match inner) implements Match {
         @Override
-        public boolean test(JsonNode r) {
+        public boolean test(RecordView r) {
             return !inner.test(r);
         }
     }
@@ -128,52 +133,16 @@ public interface Match {
         }
 
         @Override
-        public boolean test(JsonNode r) {
+        public boolean test(RecordView r) {
             if (some != null) {
                 boolean found = false;
-                for (JsonNode n : RecordFields.nodes(r, path)) {
+                for (JsonNode n : r.nodes(path)) {
                     if (n.isObject() && some.test(n)) {
                         found = true;
                         break;
                     }
                 }
                 if (!found) return false;
-            }
-            boolean onlyPresent = in == null
-                    && notIn == null
-                    && prefix == null
-                    && suffix == null
-                    && contains == null
-                    && regex == null
-                    && sameAs == null
-                    && lessThan == null
-                    && greaterThan == null;
-            if (onlyPresent && present != null && !path.startsWith("@")) {
-                // A value is a node too: whether any node is there decides it, without collecting the values.
-                return present == RecordFields.hasNode(r, path);
-            }
-            List<String> values = RecordFields.values(r, path);
-            // present: an object or a list is there too (a Condition block, a configuration), not only a value.
-            if (present != null
-                    && present
-                            == (values.isEmpty()
-                                    && (path.startsWith("@")
-                                            || RecordFields.nodes(r, path).isEmpty()))) {
-                return false;
-            }
-            if (in == null
-                    && notIn == null
-                    && prefix == null
-                    && suffix == null
-                    && contains == null
-                    && regex == null
-                    && sameAs == null
-                    && lessThan == null
-                    && greaterThan == null) {
-                return true;
-            }
-            if (notIn != null) {
-                for (String s : values) if (notIn.contains(s)) return false;
             }
             boolean valueTests = in != null
                     || prefix != null
@@ -183,8 +152,22 @@ public interface Match {
                     || sameAs != null
                     || lessThan != null
                     || greaterThan != null;
+            boolean derived = path.startsWith("@");
+            if (!valueTests && notIn == null && present != null && !derived) {
+                // A value is a node too: whether any node is there decides it, without collecting the values.
+                return present == r.hasNode(path);
+            }
+            List<String> values = r.values(path);
+            // present: an object or a list is there too (a Condition block, a configuration), not only a value.
+            if (present != null && present == (values.isEmpty() && (derived || !r.hasNode(path)))) {
+                return false;
+            }
+            if (!valueTests && notIn == null) return true;
+            if (notIn != null) {
+                for (String s : values) if (notIn.contains(s)) return false;
+            }
             if (!valueTests) return true;
-            List<String> other = sameAs == null ? List.of() : RecordFields.values(r, sameAs);
+            List<String> other = sameAs == null ? List.of() : r.values(sameAs);
             for (String s : values) {
                 if (holds(s, other)) return true;
             }

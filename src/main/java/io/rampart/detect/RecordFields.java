@@ -55,7 +55,7 @@ public final class RecordFields {
     private static final java.util.concurrent.ConcurrentHashMap<String, String[]> PARTS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static String[] parts(String path) {
+    static String[] parts(String path) {
         String[] p = PARTS.get(path);
         if (p != null) return p;
         p = path.split("\\.");
@@ -116,27 +116,31 @@ public final class RecordFields {
             case "@copySource" -> copySource(text(r.path("requestParameters").path("x-amz-copy-source")));
             case "@publicPolicy" -> publicPolicy(r.path("requestParameters").path("bucketPolicy"));
             case "@lifecycleExpirationDays" -> lifecycleExpirationDays(r);
-            case "@userAgentProduct" -> {
-                String ua = text(r.path("userAgent"));
-                Memo m = lastUserAgent;
-                if (java.util.Objects.equals(m.in(), ua)) yield m.out();
-                String out = userAgentProduct(ua);
-                lastUserAgent = new Memo(ua, out);
-                yield out;
-            }
-            case "@sourceNetwork" -> {
-                String ip = text(r.path("sourceIPAddress"));
-                Memo m = lastNetwork;
-                if (java.util.Objects.equals(m.in(), ip)) yield m.out();
-                String out = sourceNetwork(ip);
-                lastNetwork = new Memo(ip, out);
-                yield out;
-            }
+            case "@userAgentProduct" -> userAgentProductOf(text(r.path("userAgent")));
+            case "@sourceNetwork" -> sourceNetworkOf(text(r.path("sourceIPAddress")));
             case "@targetBucket" -> targetBucket(r);
             default ->
                 throw new IllegalArgumentException(
                         "unknown derived field " + name + " (known: " + String.join(", ", DERIVED) + ")");
         };
+    }
+
+    /** {@link #userAgentProduct}, remembering the last answer. */
+    static String userAgentProductOf(String ua) {
+        Memo m = lastUserAgent;
+        if (java.util.Objects.equals(m.in(), ua)) return m.out();
+        String out = userAgentProduct(ua);
+        lastUserAgent = new Memo(ua, out);
+        return out;
+    }
+
+    /** {@link #sourceNetwork}, remembering the last answer. */
+    static String sourceNetworkOf(String ip) {
+        Memo m = lastNetwork;
+        if (java.util.Objects.equals(m.in(), ip)) return m.out();
+        String out = sourceNetwork(ip);
+        lastNetwork = new Memo(ip, out);
+        return out;
     }
 
     static boolean knownDerived(String name) {

@@ -1,6 +1,5 @@
 package io.rampart.detect;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,11 +60,15 @@ public record Rule(
     }
 
     /** The group a record belongs to: its groupBy values joined; "-" for a missing one. */
-    public String groupOf(JsonNode r) {
+    public String groupOf(RecordView r) {
+        if (groupBy.size() == 1) {
+            String v = r.first(groupBy.get(0));
+            return v == null ? "-" : v;
+        }
         StringBuilder sb = new StringBuilder();
         for (String g : groupBy) {
             if (!sb.isEmpty()) sb.append('|');
-            String v = RecordFields.first(r, g);
+            String v = r.first(g);
             sb.append(v == null ? "-" : v);
         }
         return sb.isEmpty() ? "*" : sb.toString();

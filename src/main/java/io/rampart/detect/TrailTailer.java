@@ -512,17 +512,18 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
             c.records++;
             return;
         }
-        JsonNode r;
         try {
-            r = l.record();
-        } catch (RuntimeException e) {
+            detector.accept(l);
+        } catch (RecordView.Unbuilt e) {
             // Never expected (the line was made from the same facts): the line itself is the record.
             log.error("the record handed over in memory could not be built; reading its line", e);
             Path name = layout.segments().getFileName().resolve(segment.getFileName());
             line(c, name.toString(), l.bytes(), 0, len);
             return;
+        } catch (RuntimeException e) {
+            log.error("detector failed on record {}", eventId(l), e);
         }
-        feed(r);
+        processed.incrementAndGet();
         c.records++;
     }
 
@@ -611,6 +612,15 @@ public final class TrailTailer implements AutoCloseable, TrailWriter.Listener {
             return JSON.writeValueAsBytes(r);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A handed-over line's event id, for a log line (its tree, if it can be built). */
+    private static String eventId(TrailLine l) {
+        try {
+            return RecordFields.eventId(l.record());
+        } catch (RuntimeException e) {
+            return "(unbuilt)";
         }
     }
 
