@@ -44,7 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -907,12 +907,8 @@ public final class Rampart implements AutoCloseable {
         JettyStartup.skipMBeanServerProbe();
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
         pool.setName("rampart-http");
-        // Requests run on virtual threads: blocking I/O code, no thread-pool starvation under slow clients. Each is
-        // started straight from a factory: Executors.newVirtualThreadPerTaskExecutor() would also enter every request's
-        // thread in its set of live threads (for a close() never called here), which cost 7-14 % of GET req/s
-        // (BENCHMARKS.md, "Jetty's own cost per small request").
-        ThreadFactory requestThreads = Thread.ofVirtual().factory();
-        pool.setVirtualThreadsExecutor(task -> requestThreads.newThread(task).start());
+        // Requests run on virtual threads: blocking I/O code, no thread-pool starvation under slow clients.
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         Server server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         // Object keys may hold "..", "//", encoded slashes and other characters a web server would normally refuse.
