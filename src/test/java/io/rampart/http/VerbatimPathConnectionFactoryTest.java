@@ -14,6 +14,9 @@ class VerbatimPathConnectionFactoryTest {
                 "/b/./a/..             | /_/b/./a/..",
                 "/b/a..b/.hidden/...   | /b/a..b/.hidden/...",
                 "/b/x?prefix=../y      | /b/x?prefix=../y",
+                "/b/..?prefix=../..    | /_/b/..?prefix=../..",
+                "/..                   | /_/..",
+                "/                     | /",
                 "/b/key.txt            | /b/key.txt",
                 "*                     | *",
             })
