@@ -8,19 +8,26 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Prepared statements kept open on SQLite's pooled read connections and reused by the hot reads (a GET's bucket and
- * version rows): preparing costs the SQL's parse and the driver's fetch of every column name, each time, which showed
- * in the profile of small GETs. A connection keeps at most {@link #PER_CONNECTION} statements (least recently used
- * closed first); other connections (the writer, PostgreSQL's pools, whose driver keeps its own server-side statements)
- * prepare and close as before. A pooled connection serves one read at a time, so its statements need no lock.
+ * Prepared statements kept open on SQLite's connections and reused: preparing costs the SQL's parse and the driver's
+ * fetch of every column name, each time, which showed in the profile of small GETs (the read connections' hot reads)
+ * and of small PUTs (every statement of a write runs on the single writer connection). A connection keeps at most
+ * its capacity of statements (least recently used closed first); other connections (PostgreSQL's pools, whose driver
+ * keeps its own server-side statements) prepare and close as before. A pooled read connection serves one read at a
+ * time and the writer connection is used by the writer thread alone, so their statements need no lock. A statement
+ * whose use failed is closed, not kept: the next use prepares it again, in a known state.
  */
 final class CachedStatements {
+    /** A read connection's statements: the few hot reads. */
     static final int PER_CONNECTION = 32;
+
+    /** The writer's: every statement of the common writes (PUT, DELETE, multipart, IAM, the trail's state). */
+    static final int PER_WRITER = 128;
 
     /** The connections that keep statements (SQLite's readers), by identity: connections do not override equals. */
     private static final Map<Connection, CachedStatements> KEPT = new ConcurrentHashMap<>();
 
-    private final Map<String, Entry> statements = new LinkedHashMap<>(PER_CONNECTION * 2, 0.75f, true);
+    private final int capacity;
+    private final Map<String, Entry> statements;
 
     private static final class Entry {
         final PreparedStatement statement;
@@ -31,15 +38,23 @@ final class CachedStatements {
         }
     }
 
-    private CachedStatements() {}
+    private CachedStatements(int capacity) {
+        this.capacity = capacity;
+        this.statements = new LinkedHashMap<>(capacity * 2, 0.75f, true);
+    }
 
     /** A statement in use: its result sets are closed by the caller; closing the lease keeps or closes the statement. */
     static final class Lease implements AutoCloseable {
         private final PreparedStatement statement;
+        private final CachedStatements owner;
+        private final String sql;
         private final Entry kept;
+        private boolean failed;
 
-        private Lease(PreparedStatement statement, Entry kept) {
+        private Lease(PreparedStatement statement, CachedStatements owner, String sql, Entry kept) {
             this.statement = statement;
+            this.owner = owner;
+            this.sql = sql;
             this.kept = kept;
         }
 
@@ -47,16 +62,32 @@ final class CachedStatements {
             return statement;
         }
 
+        /** The statement's use failed: closing the lease closes it instead of keeping it. */
+        void failed() {
+            failed = true;
+        }
+
         @Override
         public void close() throws SQLException {
-            if (kept != null) kept.inUse = false;
-            else statement.close();
+            if (kept == null) {
+                statement.close();
+            } else if (failed) {
+                owner.statements.remove(sql, kept);
+                statement.close();
+            } else {
+                kept.inUse = false;
+            }
         }
     }
 
     /** Starts keeping statements for {@code c} (a pooled connection used by one thread at a time). */
     static void keep(Connection c) {
-        KEPT.put(c, new CachedStatements());
+        keep(c, PER_CONNECTION);
+    }
+
+    /** The same, up to {@code capacity} statements. */
+    static void keep(Connection c, int capacity) {
+        KEPT.put(c, new CachedStatements(capacity));
     }
 
     /** Closes what {@code c} kept; called before the connection itself is closed. */
@@ -80,17 +111,30 @@ final class CachedStatements {
      */
     static Lease prepare(Connection c, String sql) throws SQLException {
         CachedStatements kept = KEPT.get(c);
-        if (kept == null) return new Lease(c.prepareStatement(sql), null);
+        if (kept == null) return new Lease(c.prepareStatement(sql), null, sql, null);
         Entry e = kept.statements.get(sql);
-        if (e != null && e.inUse) return new Lease(c.prepareStatement(sql), null);
+        if (e != null && e.inUse) return new Lease(c.prepareStatement(sql), null, sql, null);
+        if (e != null && closedByDriver(e.statement)) {
+            kept.statements.remove(sql);
+            e.statement.close();
+            e = null;
+        }
         if (e == null) {
             e = new Entry(c.prepareStatement(sql));
             e.inUse = true;
             kept.statements.put(sql, e);
-            if (kept.statements.size() > PER_CONNECTION) kept.evictEldest();
+            if (kept.statements.size() > kept.capacity) kept.evictEldest();
         }
         e.inUse = true;
-        return new Lease(e.statement, e);
+        return new Lease(e.statement, kept, sql, e);
+    }
+
+    /**
+     * Whether sqlite-jdbc let go of the statement itself: it does on errors other than busy, locked, constraint and
+     * misuse, and the statement then fails every later use.
+     */
+    private static boolean closedByDriver(PreparedStatement ps) {
+        return ps instanceof org.sqlite.core.CoreStatement cs && cs.pointer.isClosed();
     }
 
     private void evictEldest() {

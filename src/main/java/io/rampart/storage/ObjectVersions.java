@@ -130,7 +130,8 @@ final class ObjectVersions {
 
     /** {@link KeyState} in one statement (one round trip on PostgreSQL); the null version only when asked for. */
     static KeyState keyState(Connection c, String bucket, String key, boolean withNullVersion) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(KEY_STATE)) {
+        try (CachedStatements.Lease lease = CachedStatements.prepare(c, KEY_STATE)) {
+            PreparedStatement ps = lease.statement();
             ps.setString(1, bucket);
             ps.setString(2, key);
             ps.setString(3, bucket);

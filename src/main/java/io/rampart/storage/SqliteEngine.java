@@ -49,6 +49,7 @@ final class SqliteEngine implements Database.Engine {
             throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
         }
         this.writer = open(false);
+        CachedStatements.keep(writer, CachedStatements.PER_WRITER);
         this.readers = new ArrayBlockingQueue<>(readConnections);
         for (int i = 0; i < readConnections; i++) {
             Connection c = open(true);
@@ -157,7 +158,8 @@ final class SqliteEngine implements Database.Engine {
     public <T> T keyed(Database.KeyLocks locks, Database.Work<T> work) {
         if (locks.bucketLock() != Database.BucketLock.SHARED) return write(work);
         return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM buckets WHERE name = ?")) {
+            try (CachedStatements.Lease lease = CachedStatements.prepare(c, "SELECT 1 FROM buckets WHERE name = ?")) {
+                PreparedStatement ps = lease.statement();
                 ps.setString(1, locks.bucket());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) throw new NoSuchBucketException(locks.bucket());
@@ -194,15 +196,15 @@ final class SqliteEngine implements Database.Engine {
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         writer.setAutoCommit(false);
-        try (Statement s = writer.createStatement()) {
+        try {
             for (int i = 0; i < batch.size(); i++) {
-                s.execute("SAVEPOINT w");
+                run("SAVEPOINT w");
                 try {
                     results[i] = batch.get(i).work.run(writer);
-                    s.execute("RELEASE w");
+                    run("RELEASE w");
                 } catch (Throwable t) {
-                    s.execute("ROLLBACK TO w");
-                    s.execute("RELEASE w");
+                    run("ROLLBACK TO w");
+                    run("RELEASE w");
                     failures[i] = t;
                 }
             }
@@ -219,6 +221,18 @@ final class SqliteEngine implements Database.Engine {
         }
         writer.setAutoCommit(true);
         for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results[i], failures[i]);
+    }
+
+    /** Runs one statement without parameters on the writer, as a kept statement. */
+    private void run(String sql) throws SQLException {
+        try (CachedStatements.Lease lease = CachedStatements.prepare(writer, sql)) {
+            try {
+                lease.statement().execute();
+            } catch (SQLException e) {
+                lease.failed();
+                throw e;
+            }
+        }
     }
 
     /** Rolls the group back and fails every write in it with {@code reported}. */
@@ -252,6 +266,7 @@ final class SqliteEngine implements Database.Engine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        CachedStatements.release(writer);
         try {
             writer.close();
         } catch (SQLException ignored) {

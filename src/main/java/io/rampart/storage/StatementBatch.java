@@ -97,11 +97,20 @@ final class StatementBatch {
         }
     }
 
+    /** One statement: on SQLite's writer the connection's kept statement ({@link CachedStatements}), not a new one. */
     private void runAlone(Pending p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(p.sql)) {
-            p.binder.bind(new Params(ps, 1));
-            p.onCount.accept(ps.executeUpdate());
+        int count;
+        try (CachedStatements.Lease lease = CachedStatements.prepare(c, p.sql)) {
+            PreparedStatement ps = lease.statement();
+            try {
+                p.binder.bind(new Params(ps, 1));
+                count = ps.executeUpdate();
+            } catch (SQLException | RuntimeException e) {
+                lease.failed();
+                throw e;
+            }
         }
+        p.onCount.accept(count);
     }
 
     private void runTogether(List<Pending> chunk) throws SQLException {
