@@ -12,14 +12,18 @@ import org.jspecify.annotations.Nullable;
  * in {@link SignedRequest}, so a presigned URL's query is split only once.
  */
 public final class QueryString {
-    private static final QueryString EMPTY = new QueryString("", List.of());
+    private static final QueryString EMPTY = new QueryString("", new Param[0]);
 
     private final String raw;
+    /** The parameters; walked by index on the signature path (every lookup there, without an iterator). */
+    private final Param[] array;
+
     private final List<Param> params;
 
-    private QueryString(String raw, List<Param> params) {
+    private QueryString(String raw, Param[] array) {
         this.raw = raw;
-        this.params = params;
+        this.array = array;
+        this.params = java.util.Collections.unmodifiableList(Arrays.asList(array));
     }
 
     /** The query exactly as sent, without '?', or "". */
@@ -39,6 +43,11 @@ public final class QueryString {
     public record Param(String rawName, @Nullable String rawValue, String name) {
         Param(String rawName, @Nullable String rawValue) {
             this(rawName, rawValue, UriEncoding.decodeToString(rawName, false));
+        }
+
+        /** The value percent-decoded with '+' kept ('' when there was no '='), as {@link QueryString#first} reads it. */
+        String value() {
+            return rawValue == null ? "" : UriEncoding.decodeToString(rawValue, false);
         }
     }
 
@@ -62,11 +71,11 @@ public final class QueryString {
             }
             start = end + 1;
         }
-        return new QueryString(rawQuery, java.util.Collections.unmodifiableList(params));
+        return new QueryString(rawQuery, params.toArray(new Param[0]));
     }
 
     boolean contains(String name) {
-        for (Param p : params) {
+        for (Param p : array) {
             if (p.name().equals(name)) {
                 return true;
             }
@@ -79,12 +88,23 @@ public final class QueryString {
      * (credentials, dates, base64 tokens) never contain spaces, while tokens do contain '+'.
      */
     Optional<String> first(String name) {
-        for (Param p : params) {
+        return Optional.ofNullable(firstOrNull(name));
+    }
+
+    /** {@link #first}'s value, or null when there is no such parameter. */
+    @Nullable
+    String firstOrNull(String name) {
+        for (Param p : array) {
             if (p.name().equals(name)) {
-                return Optional.of(p.rawValue() == null ? "" : UriEncoding.decodeToString(p.rawValue(), false));
+                return p.value();
             }
         }
-        return Optional.empty();
+        return null;
+    }
+
+    /** The parameters, shared (callers only read it): the signature parameters are picked out in one pass. */
+    Param[] array() {
+        return array;
     }
 
     /**
@@ -103,12 +123,12 @@ public final class QueryString {
         if (params.isEmpty()) {
             return "";
         }
-        int size = params.size();
+        int size = array.length;
         String[] names = new String[size];
         String[] values = new String[size];
         int count = 0;
         int length = 0;
-        for (Param p : params) {
+        for (Param p : array) {
             String name = UriEncoding.reencode(p.rawName(), plusAsSpace, false);
             if (excluded != null && name.equals(excluded)) {
                 continue;

@@ -283,9 +283,8 @@ public final class SigV4Verifier {
     private static void checkToken(
             SignatureClaim claim, Credential credential, SignedRequest request, QueryString query)
             throws AuthException {
-        String token = claim.presigned()
-                ? query.first("X-Amz-Security-Token").orElse(request.header("x-amz-security-token"))
-                : request.header("x-amz-security-token");
+        String fromQuery = claim.presigned() ? query.firstOrNull("X-Amz-Security-Token") : null;
+        String token = fromQuery != null ? fromQuery : request.header("x-amz-security-token");
         String expected = credential.sessionToken();
         boolean valid = expected == null
                 ? token == null

@@ -122,12 +122,13 @@ record SignatureClaim(
 
     /** Parses the X-Amz-* parameters of a presigned URL. */
     static SignatureClaim fromQuery(QueryString query) throws AuthException {
-        String algorithm = query.first("X-Amz-Algorithm").orElse(null);
-        String credential = query.first("X-Amz-Credential").orElse(null);
-        String signature = query.first("X-Amz-Signature").orElse(null);
-        String date = query.first("X-Amz-Date").orElse(null);
-        String signedHeaders = query.first("X-Amz-SignedHeaders").orElse(null);
-        String expires = query.first("X-Amz-Expires").orElse(null);
+        String[] values = queryParameters(query);
+        String algorithm = values[0];
+        String credential = values[1];
+        String signature = values[2];
+        String date = values[3];
+        String signedHeaders = values[4];
+        String expires = values[5];
         if (algorithm == null
                 || credential == null
                 || signature == null
@@ -172,6 +173,36 @@ record SignatureClaim(
         return new SignatureClaim(scope, signedHeaders, headers, signature, date, time, true, expiresSeconds);
     }
 
+    /** The parameters {@link #fromQuery} reads, in the order of {@link #QUERY_PARAMETERS}. */
+    static final List<String> QUERY_PARAMETERS = List.of(
+            "X-Amz-Algorithm",
+            "X-Amz-Credential",
+            "X-Amz-Signature",
+            "X-Amz-Date",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Expires");
+
+    /**
+     * The value of the first of each of {@link #QUERY_PARAMETERS} as {@link QueryString#first} gives it (null when
+     * absent), in one pass over the parameters rather than one per name: every presigned request reads them.
+     */
+    static @Nullable String[] queryParameters(QueryString query) {
+        String[] values = new String[6];
+        for (QueryString.Param p : query.array()) {
+            int i = switch (p.name()) {
+                case "X-Amz-Algorithm" -> 0;
+                case "X-Amz-Credential" -> 1;
+                case "X-Amz-Signature" -> 2;
+                case "X-Amz-Date" -> 3;
+                case "X-Amz-SignedHeaders" -> 4;
+                case "X-Amz-Expires" -> 5;
+                default -> -1;
+            };
+            if (i >= 0 && values[i] == null) values[i] = p.value();
+        }
+        return values;
+    }
+
     /** The names between ';', lower-cased, empty ones left out. */
     static List<String> splitSignedHeaders(String text) {
         List<String> out = new ArrayList<>(8);
@@ -205,14 +236,31 @@ record SignatureClaim(
         if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
             return null;
         }
-        if (month < 1
-                || month > 12
-                || day < 1
-                || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+        boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        if (month < 1 || month > 12 || day < 1 || day > (month == 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month])) {
             return null;
         }
-        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second);
+        return Instant.ofEpochSecond(epochDay(year, month, day, leap) * 86_400 + hour * 3_600L + minute * 60L + second);
+    }
+
+    private static final int[] DAYS_IN_MONTH = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    /** Days from 0000-01-01 to 1970-01-01 in the proleptic ISO calendar (LocalDate's DAYS_0000_TO_1970). */
+    private static final long DAYS_0000_TO_1970 = 719_528;
+
+    /**
+     * LocalDate.of(year, month, day).toEpochDay() for a valid date of a year 0-9999, by its own arithmetic: LocalDate's
+     * validation (and YearMonth's) showed in the profile of every presigned request.
+     */
+    private static long epochDay(long year, int month, int day, boolean leap) {
+        long total = 365 * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400;
+        total += (367L * month - 362) / 12;
+        total += day - 1;
+        if (month > 2) {
+            total--;
+            if (!leap) total--;
+        }
+        return total - DAYS_0000_TO_1970;
     }
 
     /** The ASCII decimal number in {@code text[from, to)}, or -1 when any character is not an ASCII digit. */

@@ -57,19 +57,62 @@ public final class EncryptedStream {
 
     /** An output stream that encrypts what is written to it into {@code out}; close() seals the final chunk. */
     public static OutputStream encrypt(OutputStream out, byte[] dataKey) throws IOException {
-        return new Encryptor(out, dataKey, CHUNK);
+        byte[] prefix = new byte[8];
+        RANDOM.nextBytes(prefix);
+        return new Encryptor(out, dataKey, CHUNK, prefix);
     }
 
     /** Convenience for small values: the whole encrypted form of {@code plain}. */
     public static byte[] encrypt(byte[] plain, byte[] dataKey) {
+        byte[] prefix = new byte[8];
+        RANDOM.nextBytes(prefix);
+        return encrypt(plain, dataKey, prefix);
+    }
+
+    /** {@link #encrypt(byte[], byte[])} with a given nonce prefix (tests). */
+    static byte[] encrypt(byte[] plain, byte[] dataKey, byte[] prefix) {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream((int) encryptedLength(plain.length));
         // Small values get chunk buffers of their own size, not 2 x 64 KiB.
-        try (OutputStream enc = new Encryptor(buf, dataKey, Math.max(1, Math.min(CHUNK, plain.length)))) {
+        try (OutputStream enc = new Encryptor(buf, dataKey, Math.max(1, Math.min(CHUNK, plain.length)), prefix)) {
             enc.write(plain);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return buf.toByteArray();
+    }
+
+    /**
+     * The whole encrypted form of {@code plain[off, off + len)} when it fits one chunk (an inline object): what
+     * {@link #encrypt(byte[], byte[])} gives, sealed straight into the array returned, without the stream's chunk
+     * buffers and copies (a small PUT's stored form is built on the request thread).
+     */
+    public static byte[] encryptSmall(byte[] plain, int off, int len, byte[] dataKey) {
+        byte[] prefix = new byte[8];
+        RANDOM.nextBytes(prefix);
+        return encryptSmall(plain, off, len, dataKey, prefix);
+    }
+
+    /** {@link #encryptSmall(byte[], int, int, byte[])} with a given nonce prefix (tests compare it to the stream's). */
+    static byte[] encryptSmall(byte[] plain, int off, int len, byte[] dataKey, byte[] prefix) {
+        if (len > CHUNK) throw new IllegalArgumentException("more than one chunk");
+        byte[] out = new byte[HEADER + len + TAG];
+        System.arraycopy(MAGIC, 0, out, 0, 4);
+        System.arraycopy(prefix, 0, out, 4, 8);
+        Cipher cipher = GcmCiphers.take();
+        try {
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    new SecretKeySpec(dataKey, "AES"),
+                    new GCMParameterSpec(128, nonce(prefix, 0)));
+            cipher.updateAAD(aad(0, true));
+            int n = cipher.doFinal(plain, off, len, out, HEADER);
+            if (n != len + TAG) throw new IllegalStateException("AES-GCM sealed " + n + " bytes of " + len);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("encryption failed", e);
+        } finally {
+            GcmCiphers.give(cipher);
+        }
+        return out;
     }
 
     /**
@@ -155,7 +198,7 @@ public final class EncryptedStream {
     private static final class Encryptor extends OutputStream {
         private final OutputStream out;
         private final SecretKeySpec key;
-        private final byte[] prefix = new byte[8];
+        private final byte[] prefix;
         private byte[] chunk;
         private byte[] sealed;
         private final Cipher cipher;
@@ -163,12 +206,12 @@ public final class EncryptedStream {
         private long index;
         private boolean closed;
 
-        Encryptor(OutputStream out, byte[] dataKey, int initialCapacity) throws IOException {
+        Encryptor(OutputStream out, byte[] dataKey, int initialCapacity, byte[] prefix) throws IOException {
             this.out = out;
             this.chunk = new byte[initialCapacity];
             this.sealed = new byte[initialCapacity + TAG];
             this.key = new SecretKeySpec(dataKey, "AES");
-            RANDOM.nextBytes(prefix);
+            this.prefix = prefix;
             this.cipher = GcmCiphers.take();
             byte[] header = new byte[HEADER];
             System.arraycopy(MAGIC, 0, header, 0, 4);

@@ -42,8 +42,9 @@ record StoredData(long size, String md5Hex, byte[] md5, List<Segment> segments, 
             checkLength(n, expected);
             md5.update(first, 0, n);
             byte[] digest = md5.digest();
-            byte[] sealed = EncryptedStream.encrypt(Arrays.copyOf(first, n), dataKey);
-            Arrays.fill(first, (byte) 0);
+            // Sealed straight from the read buffer into the stored form (one chunk: no stream, no copies).
+            byte[] sealed = EncryptedStream.encryptSmall(first, 0, n, dataKey);
+            Arrays.fill(first, 0, n, (byte) 0);
             return new StoredData(n, HexFormat.of().formatHex(digest), digest, List.of(), sealed);
         }
         try (BlobStore.PendingBlob pending = blobs.create()) {

@@ -206,7 +206,8 @@ final class ObjectVersions {
     record Encoded(String meta, String segments) {
         static Encoded of(ObjectVersion v) {
             // Most small objects are inline: no segments, and the text MetadataJson.segments reads without a parse.
-            return new Encoded(toJson(v.meta()), v.segments().isEmpty() ? "[]" : toJson(v.segments()));
+            return new Encoded(
+                    MetadataJson.objectMetaJson(v.meta()), v.segments().isEmpty() ? "[]" : toJson(v.segments()));
         }
     }
 

@@ -60,6 +60,19 @@ class AmzDateTest {
             String s = String.format(Locale.ROOT, "20261206T%02d%02d%02dZ", i / 3600, i / 60 % 60, i % 60);
             assertThat(SignatureClaim.parseAmzDate(s)).as(s).isEqualTo(byFormatter(s));
         }
+        // the last days of February and of the year, for every four-digit year
+        for (int y = 0; y <= 9999; y++) {
+            for (String md : List.of("0228", "0229", "0301", "1231", "0101")) {
+                String s = String.format(Locale.ROOT, "%04d%sT235959Z", y, md);
+                assertThat(SignatureClaim.parseAmzDate(s)).as(s).isEqualTo(byFormatter(s));
+            }
+        }
+        for (int y = 1899; y <= 2101; y++)
+            for (int m = 1; m <= 12; m++)
+                for (int d = 1; d <= 31; d++) {
+                    String s = String.format(Locale.ROOT, "%04d%02d%02dT000000Z", y, m, d);
+                    assertThat(SignatureClaim.parseAmzDate(s)).as(s).isEqualTo(byFormatter(s));
+                }
         for (int y = 2023; y <= 2026; y++)
             for (int m = 0; m <= 13; m++)
                 for (int d = 0; d <= 32; d++) {

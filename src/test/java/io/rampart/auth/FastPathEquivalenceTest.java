@@ -293,4 +293,39 @@ class FastPathEquivalenceTest {
         }
         return true;
     }
+
+    @Test
+    void signatureParametersReadInOnePassAreWhatFirstGives() {
+        String[] names = {
+            "X-Amz-Algorithm",
+            "X-Amz-Credential",
+            "X-Amz-Signature",
+            "X-Amz-Date",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Expires",
+            "X-Amz-%44ate",
+            "X-Amz-Date+",
+            "x-amz-date",
+            "X-Amz-Security-Token",
+            "versionId"
+        };
+        String[] values = {"", "a", "b%2Fc", "+", "%", "20261207T000000Z", "AKIA%2F20261207%2Fus-east-1%2Fs3"};
+        Random random = new Random(29);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder raw = new StringBuilder();
+            for (int j = random.nextInt(10); j > 0; j--) {
+                if (!raw.isEmpty()) raw.append('&');
+                raw.append(names[random.nextInt(names.length)]);
+                if (random.nextInt(6) > 0) raw.append('=').append(values[random.nextInt(values.length)]);
+            }
+            QueryString query = QueryString.parse(raw.toString());
+            String[] onePass = SignatureClaim.queryParameters(query);
+            for (int k = 0; k < SignatureClaim.QUERY_PARAMETERS.size(); k++) {
+                String name = SignatureClaim.QUERY_PARAMETERS.get(k);
+                assertThat(onePass[k])
+                        .as(raw + " " + name)
+                        .isEqualTo(query.first(name).orElse(null));
+            }
+        }
+    }
 }

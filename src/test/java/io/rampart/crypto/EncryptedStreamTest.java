@@ -223,4 +223,60 @@ class EncryptedStreamTest {
         assertThat(keys.size()).isLessThanOrEqualTo(2);
         assertThat(unseals[0]).isEqualTo(3);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 15, 16, 17, 100, 4096, 65535, 65536})
+    void smallFormIsTheStreamFormByteForByte(int size) throws Exception {
+        Random r = new Random(size);
+        for (int i = 0; i < 20; i++) {
+            byte[] key = random(32, r.nextLong());
+            byte[] prefix = random(8, r.nextLong());
+            int off = r.nextInt(50);
+            byte[] buffer = random(off + size + r.nextInt(50), r.nextLong());
+            byte[] plain = Arrays.copyOfRange(buffer, off, off + size);
+            byte[] small = EncryptedStream.encryptSmall(buffer, off, size, key, prefix);
+            assertThat(small).isEqualTo(oneChunk(plain, key, prefix));
+            // The stream with another prefix (a pooled cipher refuses the same key and nonce twice, as it should).
+            byte[] otherPrefix = random(8, r.nextLong());
+            assertThat(EncryptedStream.encrypt(plain, key, otherPrefix)).isEqualTo(oneChunk(plain, key, otherPrefix));
+            assertThat(EncryptedStream.decrypt(small, key, size)).isEqualTo(plain);
+            assertThat(EncryptedStream.decryptSmall(small, key, size, 0, size - 1))
+                    .isEqualTo(plain);
+        }
+        byte[] key = EncryptedStream.newDataKey();
+        byte[] plain = random(size, 3);
+        byte[] a = EncryptedStream.encryptSmall(plain, 0, size, key);
+        byte[] b = EncryptedStream.encryptSmall(plain, 0, size, key);
+        // A fresh random nonce prefix each time, as the stream draws.
+        assertThat(Arrays.copyOfRange(a, 4, 12)).isNotEqualTo(Arrays.copyOfRange(b, 4, 12));
+        assertThat(EncryptedStream.decrypt(a, key, size)).isEqualTo(plain);
+    }
+
+    /** The documented format of a one-chunk stream, built here with a cipher of its own. */
+    private static byte[] oneChunk(byte[] plain, byte[] key, byte[] prefix) throws Exception {
+        byte[] nonce = Arrays.copyOf(prefix, 12); // prefix then chunk index 0
+        byte[] aad = new byte[9];
+        aad[8] = 1; // index 0, final chunk
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(
+                javax.crypto.Cipher.ENCRYPT_MODE,
+                new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        c.updateAAD(aad);
+        byte[] sealed = c.doFinal(plain);
+        byte[] out = new byte[16 + sealed.length];
+        out[0] = 'R';
+        out[1] = 'M';
+        out[2] = 'P';
+        out[3] = '1';
+        System.arraycopy(prefix, 0, out, 4, 8);
+        System.arraycopy(sealed, 0, out, 16, sealed.length);
+        return out;
+    }
+
+    @Test
+    void smallFormRefusesMoreThanOneChunk() {
+        assertThatThrownBy(() -> EncryptedStream.encryptSmall(new byte[C + 1], 0, C + 1, EncryptedStream.newDataKey()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
