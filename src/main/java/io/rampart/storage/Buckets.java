@@ -37,13 +37,13 @@ final class Buckets {
     /** A bucket from {@link #COLUMNS} read by index, after {@code offset} columns of a joined row. */
     static Bucket row(ResultSet rs, int offset) throws SQLException {
         return new Bucket(
-                rs.getString(offset + 1),
-                rs.getString(offset + 2),
-                rs.getString(offset + 3),
+                Columns.text(rs, offset + 1),
+                Columns.text(rs, offset + 2),
+                Columns.text(rs, offset + 3),
                 rs.getLong(offset + 4),
-                rs.getString(offset + 5),
+                Columns.text(rs, offset + 5),
                 rs.getInt(offset + 6) != 0,
-                rs.getString(offset + 7));
+                Columns.text(rs, offset + 7));
     }
 
     private static List<Bucket> rows(PreparedStatement ps) throws SQLException {

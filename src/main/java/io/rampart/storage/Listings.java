@@ -52,7 +52,7 @@ final class Listings {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         seen++;
-                        String key = rs.getString(1);
+                        String key = Columns.text(rs, 1);
                         if (!key.startsWith(p)) {
                             return new ListPage<>(entries, prefixes, false, null);
                         }

@@ -107,7 +107,7 @@ final class ObjectVersions {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return new MetadataStore.ObjectRead(Optional.empty(), Optional.empty());
                 Bucket b = Buckets.row(rs, 0);
-                Optional<ObjectVersion> v = rs.getString(Buckets.COLUMN_COUNT + 1) == null
+                Optional<ObjectVersion> v = Columns.text(rs, Buckets.COLUMN_COUNT + 1) == null
                         ? Optional.empty()
                         : Optional.of(objectRow(rs, Buckets.COLUMN_COUNT, true));
                 return new MetadataStore.ObjectRead(Optional.of(b), v);
@@ -144,7 +144,7 @@ final class ObjectVersions {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     nextSeq = rs.getLong(14);
-                    if (rs.getString(1) == null) continue; // the key has no such version
+                    if (Columns.text(rs, 1) == null) continue; // the key has no such version
                     ObjectVersion v = replacedRow(rs);
                     if (v.latest()) current = Optional.of(v);
                     if (withNullVersion && NULL_VERSION.equals(v.versionId())) nullVersion = Optional.of(v);
@@ -161,19 +161,19 @@ final class ObjectVersions {
      */
     private static ObjectVersion replacedRow(ResultSet rs) throws SQLException {
         return ObjectVersion.withStoredMeta(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
+                Columns.text(rs, 1),
+                Columns.text(rs, 2),
+                Columns.text(rs, 3),
                 rs.getLong(4),
                 rs.getInt(5) != 0,
                 rs.getInt(6) != 0,
                 rs.getLong(7),
-                rs.getString(8),
+                Columns.text(rs, 8),
                 rs.getLong(9),
-                rs.getString(10),
-                MetadataJson.segments(rs.getString(11)),
-                rs.getString(12),
-                rs.getString(13));
+                Columns.text(rs, 10),
+                MetadataJson.segments(Columns.text(rs, 11)),
+                Columns.text(rs, 12),
+                Columns.text(rs, 13));
     }
 
     static ObjectVersion objectRow(ResultSet rs, boolean withData) throws SQLException {
@@ -183,20 +183,20 @@ final class ObjectVersions {
     /** A version from {@link #OBJECT_COLUMNS} (then inline, {@code withData}) read by index, after {@code offset}. */
     static ObjectVersion objectRow(ResultSet rs, int offset, boolean withData) throws SQLException {
         return new ObjectVersion(
-                rs.getString(offset + 1),
-                rs.getString(offset + 2),
-                rs.getString(offset + 3),
+                Columns.text(rs, offset + 1),
+                Columns.text(rs, offset + 2),
+                Columns.text(rs, offset + 3),
                 rs.getLong(offset + 4),
                 rs.getInt(offset + 5) != 0,
                 rs.getInt(offset + 6) != 0,
                 rs.getLong(offset + 7),
-                rs.getString(offset + 8),
+                Columns.text(rs, offset + 8),
                 rs.getLong(offset + 9),
-                MetadataJson.objectMeta(rs.getString(offset + 10)),
-                MetadataJson.segments(rs.getString(offset + 11)),
+                MetadataJson.objectMeta(Columns.text(rs, offset + 10)),
+                MetadataJson.segments(Columns.text(rs, offset + 11)),
                 withData ? rs.getBytes(offset + 14) : null,
-                rs.getString(offset + 12),
-                rs.getString(offset + 13));
+                Columns.text(rs, offset + 12),
+                Columns.text(rs, offset + 13));
     }
 
     /**
@@ -458,7 +458,7 @@ final class ObjectVersions {
                 latest.setString(2, v.key());
                 String current;
                 try (ResultSet rs = latest.executeQuery()) {
-                    current = rs.next() ? rs.getString(1) : null;
+                    current = rs.next() ? Columns.text(rs, 1) : null;
                 }
                 if (!java.util.Objects.equals(current, p.expectedLatestVersionId())) {
                     out.add(PromotionOutcome.CHANGED);
