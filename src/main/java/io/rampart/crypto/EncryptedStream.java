@@ -57,16 +57,19 @@ public final class EncryptedStream {
 
     /** An output stream that encrypts what is written to it into {@code out}; close() seals the final chunk. */
     public static OutputStream encrypt(OutputStream out, byte[] dataKey) throws IOException {
+        return new Encryptor(out, dataKey, CHUNK, newPrefix());
+    }
+
+    /** A fresh random nonce prefix: every encryption of an object's data starts from one. */
+    private static byte[] newPrefix() {
         byte[] prefix = new byte[8];
         RANDOM.nextBytes(prefix);
-        return new Encryptor(out, dataKey, CHUNK, prefix);
+        return prefix;
     }
 
     /** Convenience for small values: the whole encrypted form of {@code plain}. */
     public static byte[] encrypt(byte[] plain, byte[] dataKey) {
-        byte[] prefix = new byte[8];
-        RANDOM.nextBytes(prefix);
-        return encrypt(plain, dataKey, prefix);
+        return encrypt(plain, dataKey, newPrefix());
     }
 
     /** {@link #encrypt(byte[], byte[])} with a given nonce prefix (tests). */
@@ -87,9 +90,7 @@ public final class EncryptedStream {
      * buffers and copies (a small PUT's stored form is built on the request thread).
      */
     public static byte[] encryptSmall(byte[] plain, int off, int len, byte[] dataKey) {
-        byte[] prefix = new byte[8];
-        RANDOM.nextBytes(prefix);
-        return encryptSmall(plain, off, len, dataKey, prefix);
+        return encryptSmall(plain, off, len, dataKey, newPrefix());
     }
 
     /** {@link #encryptSmall(byte[], int, int, byte[])} with a given nonce prefix (tests compare it to the stream's). */
