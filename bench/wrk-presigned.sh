@@ -18,6 +18,8 @@
 #   DURATION      wrk seconds per measured cell (default 10)        WARMUP           wrk seconds per warm-up cell (default 10)
 #   ROUNDS        measured rounds (default 3)                       CONNECTIONS      (default 16)   THREADS wrk threads (default 2)
 #   OPS           "get put" (default)                               PEERS            "rampart s3proxy nginx" (default)
+#                 (peers: rampart, rampartb, s3proxy, nginx, jetty = the floor: Jetty as Rampart configures it
+#                 answering a fixed 4 KiB with no S3 work, bench/JettyFloor.java)
 #   BENCH_WORK    scratch dir (default a new /tmp/wrk-presigned.XXXXXX)   BENCH_CACHE   S3Proxy jar cache (~/.cache/rampart-bench)
 #   PORT_BASE     first loopback port (default 19500)               RAMPART_JVM      extra JVM flags for Rampart (after
 #   bin/jvm-opts's defaults, which ./rampart server uses too; RAMPART_JVM_DEFAULTS=0 leaves those out)
@@ -134,6 +136,14 @@ start_rampartb() {
   [ -f "${RAMPART_JAR_B:-}" ] || { log "rampartb needs RAMPART_JAR_B"; return 1; }
   start_rampart "$1" rampartb "$RAMPART_JAR_B"
 }
+start_jetty() { # the floor: Jetty as Rampart configures it, a fixed 4 KiB answer, no S3 work (bench/JettyFloor.java)
+  local port=$1
+  # shellcheck disable=SC2086
+  "$JAVA" $("$root/bin/jvm-opts" "$JAVA" ${RAMPART_JVM:-}) ${RAMPART_JVM:-} -cp "$JAR" "$root/bench/JettyFloor.java" "$port" "$WORK/body.4k" >"$WORK/jetty.log" 2>&1 &
+  SPID[jetty]=$!; PIDS+=($!)
+  ENDPOINT[jetty]="http://127.0.0.1:$port"
+  wait_http "${ENDPOINT[jetty]}/" "${SPID[jetty]}" || { log "jetty did not start: $(tail -3 "$WORK/jetty.log")"; return 1; }
+}
 start_s3proxy() {
   local port=$1 jar="$CACHE/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar" data="$WORK/s3proxy-data"
   if [ ! -f "$jar" ]; then
@@ -196,6 +206,11 @@ done
 for peer in "${UP[@]}"; do
   if [ "$peer" = nginx ]; then
     GETURL[$peer]="${ENDPOINT[$peer]}/$BUCKET/$KEY"
+    continue
+  fi
+  if [ "$peer" = jetty ]; then # answers any URL: replay a presigned URL of the same length as the stores'
+    GETURL[$peer]=$(python3 "$WORK/presign.py" url GET "${ENDPOINT[$peer]}" "/$BUCKET/$KEY" "$ACCESS_KEY" "$SECRET_KEY")
+    PUTURL[$peer]=$(python3 "$WORK/presign.py" url PUT "${ENDPOINT[$peer]}" "/$BUCKET/$KEY" "$ACCESS_KEY" "$SECRET_KEY")
     continue
   fi
   python3 "$WORK/presign.py" do PUT "${ENDPOINT[$peer]}" "/$BUCKET" "$ACCESS_KEY" "$SECRET_KEY" >/dev/null
