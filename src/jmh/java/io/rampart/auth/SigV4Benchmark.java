@@ -103,6 +103,44 @@ public class SigV4Benchmark {
         return verifier.verify(presignedGet.request(), InputStream.nullInputStream());
     }
 
+    /**
+     * {@link #presignedGet} with the query split from the raw request line on every call, as S3Handler does once per
+     * request (the SDK's parameter order; http.RequestTargetBenchmark has bench/wrk-presigned.sh's sorted order).
+     */
+    @Benchmark
+    public Authenticated presignedGetFromWire() throws AuthException {
+        SignedRequest r = presignedGet.request();
+        return verifier.verify(
+                new SignedRequest(r.method(), r.rawPath(), r.rawQuery(), r.headers()), InputStream.nullInputStream());
+    }
+
+    private final byte[] signingKeyBytes = new byte[32];
+    private final SigningKeyCache.SigningKey signingKey = new SigningKeyCache.SigningKey(signingKeyBytes);
+    private final byte[] stringToSign = new byte[134]; // a presigned GET's: prefix and the canonical request's hex hash
+    private final byte[] mac = new byte[32];
+
+    /** The HMAC of one string to sign with a Mac from the pool, keyed per request (what checkSignature did). */
+    @Benchmark
+    public byte[] hmacPooledMac() throws javax.crypto.ShortBufferException {
+        javax.crypto.Mac m = SigningKeyCache.newMac(signingKeyBytes);
+        try {
+            m.update(stringToSign);
+            m.doFinal(mac, 0);
+            return mac;
+        } finally {
+            SigningKeyCache.release(m);
+        }
+    }
+
+    /** The same HMAC with a clone of the signing key's keyed Mac (what checkSignature does). */
+    @Benchmark
+    public byte[] hmacClonedMac() throws javax.crypto.ShortBufferException {
+        javax.crypto.Mac m = signingKey.newMac();
+        m.update(stringToSign);
+        m.doFinal(mac, 0);
+        return mac;
+    }
+
     /** A presigned 4 KiB PUT (bench/wrk-presigned.sh's PUT): the signature check and the body read through. */
     @Benchmark
     public long presignedPut4KiB() throws AuthException, IOException {

@@ -16,6 +16,11 @@ record CredentialScope(String accessKeyId, String date, String region, String se
         return date + "/" + region + "/" + service + "/" + TERMINATOR;
     }
 
+    /** Appends {@link #scope()}'s UTF-8 bytes without building the string (the separators are ASCII). */
+    CanonicalRequest.Utf8Bytes appendScope(CanonicalRequest.Utf8Bytes out) {
+        return out.add(date).add('/').add(region).add('/').add(service).add('/').add(TERMINATOR);
+    }
+
     /**
      * Parses "AKID/yyyyMMdd/region/service/aws4_request"; returns null when it has any other shape so each
      * caller can raise its own error code (header vs. query authentication differ).

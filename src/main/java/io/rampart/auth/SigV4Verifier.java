@@ -128,7 +128,7 @@ public final class SigV4Verifier {
             }
         }
 
-        byte[] signingKey =
+        SigningKeyCache.SigningKey signingKey =
                 signingKeys.signingKey(credential.secretKey(), scope.date(), scope.region(), scope.service());
         checkSignature(claim, request, query, payloadHash, signingKey);
         if (bufferedHash != null && !bufferedHash.equalsIgnoreCase(payloadHash)) {
@@ -149,7 +149,7 @@ public final class SigV4Verifier {
             verified = new VerifiedBody(new ByteArrayInputStream(buffered), null, known, null);
         } else {
             ChunkSignatureChain chain = mode.signedChunks
-                    ? new ChunkSignatureChain(signingKey, claim.amzDate(), scope.scope(), claim.signature())
+                    ? new ChunkSignatureChain(signingKey.bytes(), claim.amzDate(), scope.scope(), claim.signature())
                     : null;
             verified = wrap(body, mode, chain, expectations, payloadHash);
         }
@@ -312,7 +312,11 @@ public final class SigV4Verifier {
      * both readings of '+': clients disagree on these encodings, and any one matching proves the key.
      */
     private static void checkSignature(
-            SignatureClaim claim, SignedRequest request, QueryString query, String payloadHash, byte[] signingKey)
+            SignatureClaim claim,
+            SignedRequest request,
+            QueryString query,
+            String payloadHash,
+            SigningKeyCache.SigningKey signingKey)
             throws AuthException {
         byte[] provided = lowerHexSignature(claim.signature());
         if (provided == null) {
@@ -328,20 +332,20 @@ public final class SigV4Verifier {
         // other clients (curl) send UTF-8 bytes and sign those bytes, which is the value re-read as UTF-8.
         String utf8 = rereadAsUtf8(latin1);
         List<String> headerCandidates = utf8 == null ? List.of(latin1) : List.of(latin1, utf8);
-        // The string to sign is this prefix and the canonical request's hash in hex; MAC'd in two updates.
-        byte[] prefix = (SignatureClaim.ALGORITHM
-                        + '\n'
-                        + claim.amzDate()
-                        + '\n'
-                        + claim.scope().scope()
-                        + '\n')
-                .getBytes(StandardCharsets.UTF_8);
+        // The string to sign is this prefix and the canonical request's hash in hex; MAC'd in two updates. The prefix
+        // is written as UTF-8 piece by piece (the pieces meet at ASCII separators, so the bytes are the joined text's).
+        CanonicalRequest.Utf8Bytes prefix = new CanonicalRequest.Utf8Bytes(96)
+                .add(SignatureClaim.ALGORITHM)
+                .add('\n')
+                .add(claim.amzDate())
+                .add('\n');
+        claim.scope().appendScope(prefix).add('\n');
         CanonicalRequest.Utf8Bytes scratch = new CanonicalRequest.Utf8Bytes(512);
         byte[] hash = new byte[32];
         byte[] hashHex = new byte[64];
         byte[] signature = new byte[32];
         MessageDigest sha256 = CanonicalRequest.borrowSha256();
-        Mac mac = SigningKeyCache.newMac(signingKey);
+        Mac mac = signingKey.newMac();
         try {
             for (String headers : headerCandidates) {
                 for (String uri : CanonicalRequest.uriCandidates(request.rawPath())) {
@@ -355,7 +359,7 @@ public final class SigV4Verifier {
                                 payloadHash);
                         canonical.digest(sha256, scratch, hash);
                         CanonicalRequest.hex(hash, hashHex);
-                        mac.update(prefix);
+                        mac.update(prefix.bytes(), 0, prefix.length());
                         mac.update(hashHex);
                         mac.doFinal(signature, 0);
                         // Constant-time: equal to the hex comparison, as the provided hex is lower-case.
@@ -368,7 +372,6 @@ public final class SigV4Verifier {
         } catch (javax.crypto.ShortBufferException e) {
             throw new IllegalStateException(e); // 32 bytes is HmacSHA256's length
         } finally {
-            SigningKeyCache.release(mac);
             CanonicalRequest.release(sha256);
         }
         throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, SIGNATURE_MISMATCH);

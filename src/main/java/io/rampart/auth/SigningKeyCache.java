@@ -15,19 +15,53 @@ final class SigningKeyCache {
     private record Key(String secret, String date, String region, String service) {}
 
     private final int capacity;
-    private final ConcurrentHashMap<Key, byte[]> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, SigningKey> keys = new ConcurrentHashMap<>();
 
     SigningKeyCache(int capacity) {
         this.capacity = capacity;
     }
 
-    byte[] signingKey(String secret, String date, String region, String service) {
+    /**
+     * A derived signing key, and an HmacSHA256 keyed with it that each signature check clones ({@link #newMac}):
+     * cloning skips the pool, the key set-up, and the inner pad's SHA-256 block, which the prototype has already
+     * absorbed. The prototype itself is never updated after it is built, so concurrent clones read a fixed state; each
+     * clone is used by one request and dropped.
+     */
+    static final class SigningKey {
+        private final byte[] bytes;
+        private final Mac prototype;
+
+        SigningKey(byte[] bytes) {
+            this.bytes = bytes;
+            Mac mac = SigningKeyCache.newMac(bytes);
+            // HmacCore hashes the inner pad on the first update: an empty one leaves the pad absorbed and the MAC
+            // state otherwise as initialised (any provider: an empty update changes no MAC value).
+            mac.update(new byte[0], 0, 0);
+            this.prototype = mac;
+        }
+
+        /** The key's bytes (shared: callers only read them). */
+        byte[] bytes() {
+            return bytes;
+        }
+
+        /** A Mac keyed with this key, fresh for one message (after doFinal, fresh again for another). */
+        Mac newMac() {
+            try {
+                return (Mac) prototype.clone();
+            } catch (CloneNotSupportedException e) {
+                return SigningKeyCache.newMac(bytes); // a provider whose Mac cannot be cloned: key a new one
+            }
+        }
+    }
+
+    SigningKey signingKey(String secret, String date, String region, String service) {
         Key key = new Key(secret, date, region, service);
-        byte[] cached = keys.get(key);
+        SigningKey cached = keys.get(key);
         if (cached != null) {
             return cached;
         }
-        byte[] derived = derive(secret, date, region, service);
+        SigningKey derived = new SigningKey(derive(secret, date, region, service));
         if (keys.size() >= capacity) {
             keys.clear();
         }

@@ -53,6 +53,42 @@ final class UriEncoding {
         return true;
     }
 
+    /**
+     * True when {@code encode(decode(text))} is the text itself, for either reading of '+' (the text has none): every
+     * character is unreserved (or '/' when kept), or starts an escape of two upper-case hex digits for a byte that
+     * encoding escapes too. Decoding reads the text escape by escape and encoding writes each byte back the same way,
+     * so the result equals the text exactly when each escape and character maps to itself.
+     */
+    static boolean isEncodedCanonical(String text, boolean keepSlash) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 128 && (UNRESERVED[c] || (keepSlash && c == '/'))) {
+                continue;
+            }
+            if (c != '%' || i + 2 >= n) {
+                return false;
+            }
+            int high = upperHexValue(text.charAt(i + 1));
+            int low = upperHexValue(text.charAt(i + 2));
+            if ((high | low) < 0) {
+                return false;
+            }
+            int b = (high << 4) | low;
+            if ((b < 128 && UNRESERVED[b]) || (keepSlash && b == '/')) {
+                return false; // decodes to a character that encoding writes as itself
+            }
+            i += 2;
+        }
+        return true;
+    }
+
+    private static int upperHexValue(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
     /** Percent-decodes to bytes; characters outside ASCII that arrived unencoded count as their UTF-8 bytes. */
     static byte[] decode(String text, boolean plusAsSpace) {
         byte[] out = new byte[text.length()];
@@ -130,8 +166,9 @@ final class UriEncoding {
 
     /** Decodes then re-encodes: the SigV4 form of a name or value whatever encoding the client used. */
     static String reencode(String raw, boolean plusAsSpace, boolean keepSlash) {
-        // Unreserved-only text decodes and encodes to itself; most parameters and keys are like that.
-        if (isCanonical(raw, keepSlash)) {
+        // Text already in SigV4 form decodes and encodes to itself: most parameters and keys, and values such as a
+        // presigned URL's X-Amz-Credential ("AKID%2F20261207%2F...") that clients send encoded exactly so.
+        if (isEncodedCanonical(raw, keepSlash)) {
             return raw;
         }
         // ASCII text in one pass (what encode(decode(raw)) gives, without the bytes in between).

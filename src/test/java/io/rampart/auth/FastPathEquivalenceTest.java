@@ -76,11 +76,127 @@ class FastPathEquivalenceTest {
                 for (boolean slash : new boolean[] {false, true}) {
                     assertThat(UriEncoding.reencode(text, plus, slash))
                             .as(text)
-                            .isEqualTo(
-                                    referenceIsCanonical(text, slash)
-                                            ? text
-                                            : UriEncoding.encode(referenceDecode(text, plus), slash));
+                            .isEqualTo(referenceReencode(text, plus, slash));
                 }
+            }
+        }
+    }
+
+    /** Pieces of names, values and paths as clients encode them: escapes of both cases, '+', '=', '&', unicode. */
+    private static final String[] TOKENS = {
+        "a",
+        "Z",
+        "9",
+        "~",
+        "-",
+        ".",
+        "_",
+        "/",
+        "+",
+        "=",
+        "&",
+        " ",
+        "%",
+        "%2F",
+        "%2f",
+        "%2B",
+        "%2b",
+        "%20",
+        "%41",
+        "%7E",
+        "%7e",
+        "%3D",
+        "%26",
+        "%25",
+        "%C3%A9",
+        "%c3%a9",
+        "%E6%97%A5",
+        "%FF",
+        "%G1",
+        "%4",
+        "é",
+        "日",
+        "\uD83D\uDE00",
+        "X-Amz-Credential",
+        "AKIAEXAMPLE%2F20261207%2Fus-east-1%2Fs3%2Faws4_request"
+    };
+
+    private static String tokens(Random random, int max) {
+        StringBuilder out = new StringBuilder();
+        int n = random.nextInt(max + 1);
+        for (int i = 0; i < n; i++) out.append(TOKENS[random.nextInt(TOKENS.length)]);
+        return out.toString();
+    }
+
+    @Test
+    void textAlreadyInSigV4FormIsReencodedAsWithoutTheFastPath() {
+        Random random = new Random(41);
+        for (int i = 0; i < 50_000; i++) {
+            String text = tokens(random, 6);
+            for (boolean plus : new boolean[] {false, true}) {
+                for (boolean slash : new boolean[] {false, true}) {
+                    String expected = referenceReencode(text, plus, slash);
+                    assertThat(UriEncoding.reencode(text, plus, slash)).as(text).isEqualTo(expected);
+                    if (UriEncoding.isEncodedCanonical(text, slash)) {
+                        assertThat(expected).as(text).isEqualTo(text);
+                    }
+                }
+            }
+        }
+        assertThat(UriEncoding.isEncodedCanonical("AKID%2F20261207%2Fus-east-1%2Fs3%2Faws4_request", false))
+                .isTrue();
+        assertThat(UriEncoding.isEncodedCanonical("a%2Fb", true)).isFalse(); // '/' is kept as is in paths
+        assertThat(UriEncoding.isEncodedCanonical("a%2fb", false)).isFalse(); // lower-case hex is re-encoded
+        assertThat(UriEncoding.isEncodedCanonical("%41", false)).isFalse(); // an unreserved byte escaped
+        assertThat(UriEncoding.isEncodedCanonical("a+b", false)).isFalse();
+        assertThat(UriEncoding.isEncodedCanonical("%2", false)).isFalse();
+    }
+
+    @Test
+    void canonicalQueriesOfEncodedParametersAreWhatTheyWere() {
+        Random random = new Random(43);
+        for (int i = 0; i < 10_000; i++) {
+            StringBuilder q = new StringBuilder();
+            int params = random.nextInt(i % 10 == 0 ? 30 : 8);
+            for (int p = 0; p < params; p++) {
+                if (p > 0) q.append('&');
+                // Few distinct names: repeated parameters, sorted by value.
+                q.append(random.nextInt(3) == 0 ? tokens(random, 2) : "X-Amz-" + "ABC".charAt(random.nextInt(3)));
+                int shape = random.nextInt(5);
+                if (shape > 0) q.append('=');
+                if (shape > 1) q.append(tokens(random, 4));
+            }
+            String raw = q.toString();
+            QueryString query = QueryString.parse(raw);
+            for (boolean plus : new boolean[] {false, true}) {
+                for (String excluded : new String[] {null, "X-Amz-A", "X-Amz-Signature"}) {
+                    assertThat(query.canonical(plus, excluded))
+                            .as(raw)
+                            .isEqualTo(referenceCanonical(query, plus, excluded));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClonedSigningMacGivesWhatAFreshlyKeyedMacGives() throws Exception {
+        Random random = new Random(47);
+        for (int i = 0; i < 200; i++) {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            SigningKeyCache.SigningKey signingKey = new SigningKeyCache.SigningKey(key);
+            javax.crypto.Mac clone = signingKey.newMac();
+            for (int m = 0; m < 3; m++) { // a clone serves several messages, as the candidates of one request
+                byte[] message = new byte[random.nextInt(300)];
+                random.nextBytes(message);
+                javax.crypto.Mac fresh = javax.crypto.Mac.getInstance("HmacSHA256");
+                fresh.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+                byte[] expected = fresh.doFinal(message);
+                int split = message.length / 2;
+                clone.update(message, 0, split);
+                clone.update(message, split, message.length - split);
+                assertThat(clone.doFinal()).isEqualTo(expected);
+                assertThat(signingKey.newMac().doFinal(message)).isEqualTo(expected);
             }
         }
     }
@@ -209,6 +325,13 @@ class FastPathEquivalenceTest {
         return true;
     }
 
+    /** What reencode gave before its fast path took text already in SigV4 form (escapes included) as is. */
+    private static String referenceReencode(String text, boolean plusAsSpace, boolean keepSlash) {
+        return referenceIsCanonical(text, keepSlash)
+                ? text
+                : UriEncoding.encode(referenceDecode(text, plusAsSpace), keepSlash);
+    }
+
     private static byte[] referenceDecode(String text, boolean plusAsSpace) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         int i = 0;
@@ -247,11 +370,11 @@ class FastPathEquivalenceTest {
         String[][] pairs = new String[query.params().size()][];
         int count = 0;
         for (QueryString.Param p : query.params()) {
-            String name = UriEncoding.reencode(p.rawName(), plusAsSpace, false);
+            String name = referenceReencode(p.rawName(), plusAsSpace, false);
             if (excluded != null && name.equals(excluded)) {
                 continue;
             }
-            String value = p.rawValue() == null ? "" : UriEncoding.reencode(p.rawValue(), plusAsSpace, false);
+            String value = p.rawValue() == null ? "" : referenceReencode(p.rawValue(), plusAsSpace, false);
             pairs[count++] = new String[] {name, value};
         }
         String[][] used = Arrays.copyOf(pairs, count);
