@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One GetObject's trail record, as the trail writes it: built as a Jackson tree, bounded and serialised ({@code tree},
- * the way before issue 23) against streamed to a generator ({@code streamed}, {@link CloudTrailRecord#line}).
+ * the way before issue 23) against written by hand ({@code streamed}, {@link CloudTrailRecord#line}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

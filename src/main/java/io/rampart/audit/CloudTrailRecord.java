@@ -73,7 +73,7 @@ public final class CloudTrailRecord {
 
     /**
      * The record of {@code f} as the trail writes it: {@link RecordBounds#bounded} of {@link #of}, byte for byte, and a
-     * newline, but written straight to a generator when nothing in it needs bounding or nesting (every request's case),
+     * newline, but written by hand ({@link StreamedRecord}) when nothing in it needs bounding or nesting (every request's case),
      * and through the tree otherwise. The line keeps what builds its tree for the detector.
      */
     public TrailLine line(RequestFacts f) {

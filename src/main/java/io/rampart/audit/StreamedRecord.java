@@ -1,24 +1,20 @@
 package io.rampart.audit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.rampart.iam.Principal;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import io.rampart.json.JsonBytes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@link CloudTrailRecord#of} written straight to a {@link JsonGenerator}, field for field in the same order, so a
- * request's record costs no tree. Only for records {@link RecordBounds} would leave as they are: any string or name it
- * would cut (or any surrogate at all, see {@link #write}), a record over its size, configuration documents, nested
- * response elements or additional data other than
- * scalars and maps of them send the record back to the tree path ({@link #write} returns null), which stays the one definition of the shape;
- * {@code StreamedRecordTest} holds the two to the same bytes.
+ * {@link CloudTrailRecord#of} written by hand as the bytes Jackson writes for that tree ({@link JsonBytes}), field for
+ * field in the same order, so a request's record costs no tree and no generator. Only for records {@link RecordBounds}
+ * would leave as they are: any string or name it would cut (or a lone surrogate, which it replaces), a record over its
+ * size, configuration documents, nested response elements or additional data other than scalars and maps of them send
+ * the record back to the tree path ({@link #write} returns null), which stays the one definition of the shape;
+ * {@code StreamedRecordTest} holds the two to the same bytes on thousands of random records.
  */
 final class StreamedRecord {
     /** The additionalEventData names the record writes itself: an additional entry of one of them goes the tree way. */
@@ -43,10 +39,9 @@ final class StreamedRecord {
     private StreamedRecord() {}
 
     /**
-     * The record's line (its JSON and a newline), or null when it must be built as a tree (see the class comment). The
-     * generator writes into its pooled buffer and hands the record over in one write (under its 8,000 bytes), copied
-     * once into the line's own array. Strings are not scanned one by one for lone surrogates: the generator escapes
-     * every surrogate ({@code \\uD83D}), so one pass over the bytes finds them, and a record with any goes the tree way.
+     * The record's line (its JSON and a newline), or null when it must be built as a tree (see the class comment).
+     * Strings are not scanned for lone surrogates beforehand: the writer notes one as it escapes it, and a record with
+     * any goes the tree way.
      */
     static byte[] write(CloudTrailRecord records, RequestFacts f, String eventId) {
         if (!f.documents().isEmpty()) return null;
@@ -58,15 +53,14 @@ final class StreamedRecord {
         if (!nullResponse) {
             for (String k : f.responseElements().keySet()) if (k.indexOf('.') >= 0) return null;
         }
-        LineOut out = new LineOut();
-        try (JsonGenerator g = CloudTrailRecord.JSON.getFactory().createGenerator(out)) {
-            body(records, f, eventId, nullResponse, g);
+        JsonBytes out = new JsonBytes(sizeHint);
+        try {
+            body(records, f, eventId, nullResponse, out);
         } catch (NeedsTree e) {
             return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        if (out.size > RecordBounds.MAX_RECORD_BYTES || escapesSurrogate(out.buf, out.size)) return null;
+        if (out.size() > RecordBounds.MAX_RECORD_BYTES || out.loneSurrogate()) return null;
+        if (out.size() >= sizeHint && out.size() < MAX_SIZE_HINT) sizeHint = out.size() + 256;
         return out.line();
     }
 
@@ -190,81 +184,100 @@ final class StreamedRecord {
         return List.of(v.toString());
     }
 
+    private static final byte[] START =
+            JsonBytes.ascii("{\"eventVersion\":\"" + CloudTrailRecord.EVENT_VERSION + "\",\"userIdentity\":");
+    private static final byte[] EVENT_TIME = JsonBytes.ascii(",\"eventTime\":");
+    private static final byte[] EVENT_SOURCE = JsonBytes.ascii(",\"eventSource\":");
+    private static final byte[] EVENT_NAME = JsonBytes.ascii(",\"eventName\":");
+    private static final byte[] AWS_REGION = JsonBytes.ascii(",\"awsRegion\":");
+    private static final byte[] SOURCE_IP = JsonBytes.ascii(",\"sourceIPAddress\":");
+    private static final byte[] USER_AGENT = JsonBytes.ascii(",\"userAgent\":");
+    private static final byte[] ERROR_CODE = JsonBytes.ascii(",\"errorCode\":");
+    private static final byte[] ERROR_MESSAGE = JsonBytes.ascii(",\"errorMessage\":");
+    private static final byte[] REQUEST_PARAMETERS = JsonBytes.ascii(",\"requestParameters\":{");
+    private static final byte[] BUCKET_NAME = JsonBytes.ascii("\"bucketName\":");
+    private static final byte[] HOST = JsonBytes.ascii("\"Host\":");
+    private static final byte[] KEY = JsonBytes.ascii("\"key\":");
+    private static final byte[] NULL_RESPONSE = JsonBytes.ascii("},\"responseElements\":null");
+    private static final byte[] RESPONSE = JsonBytes.ascii("},\"responseElements\":{");
+    private static final byte[] ADDITIONAL = JsonBytes.ascii(",\"additionalEventData\":{");
+    private static final byte[] SIGV4 = JsonBytes.ascii("\"SignatureVersion\":\"SigV4\",");
+    private static final byte[] CIPHER_SUITE = JsonBytes.ascii("\"CipherSuite\":");
+    private static final byte[] BYTES_IN = JsonBytes.ascii("\"bytesTransferredIn\":");
+    private static final byte[] SSE_APPLIED = JsonBytes.ascii(",\"SSEApplied\":");
+    private static final byte[] AUTHENTICATION_METHOD = JsonBytes.ascii(",\"AuthenticationMethod\":");
+    private static final byte[] HOST_ID = JsonBytes.ascii(",\"x-amz-id-2\":");
+    private static final byte[] BYTES_OUT = JsonBytes.ascii(",\"bytesTransferredOut\":");
+    private static final byte[] REQUEST_ID = JsonBytes.ascii("},\"requestID\":");
+    private static final byte[] EVENT_ID = JsonBytes.ascii(",\"eventID\":");
+    private static final byte[] READ_ONLY = JsonBytes.ascii(",\"readOnly\":true");
+    private static final byte[] READ_WRITE = JsonBytes.ascii(",\"readOnly\":false");
+    private static final byte[] RESOURCES = JsonBytes.ascii(",\"resources\":[");
+    private static final byte[] OBJECT_PREFIX = JsonBytes.ascii("{\"type\":\"AWS::S3::Object\",\"ARNPrefix\":");
+    private static final byte[] OBJECT = JsonBytes.ascii("{\"type\":\"AWS::S3::Object\",\"ARN\":");
+    private static final byte[] ACCOUNT_ID_FIRST = JsonBytes.ascii("{\"accountId\":");
+    private static final byte[] BUCKET_TYPE = JsonBytes.ascii(",\"type\":\"AWS::S3::Bucket\",\"ARN\":");
+    private static final byte[] KMS_KEY_TYPE = JsonBytes.ascii(",\"type\":\"AWS::KMS::Key\",\"ARN\":");
+    private static final byte[] S3_ARN = JsonBytes.ascii("arn:aws:s3:::");
+    private static final byte[] DATA_EVENT = JsonBytes.ascii(",\"eventType\":\"AwsApiCall\",\"managementEvent\":false");
+    private static final byte[] MANAGEMENT_EVENT =
+            JsonBytes.ascii(",\"eventType\":\"AwsApiCall\",\"managementEvent\":true");
+    private static final byte[] RECIPIENT = JsonBytes.ascii(",\"recipientAccountId\":");
+    private static final byte[] DATA_CATEGORY = JsonBytes.ascii(",\"eventCategory\":\"Data\"");
+    private static final byte[] MANAGEMENT_CATEGORY = JsonBytes.ascii(",\"eventCategory\":\"Management\"");
+    private static final byte[] TLS_DETAILS = JsonBytes.ascii(",\"tlsDetails\":{");
+    private static final byte[] TLS_VERSION = JsonBytes.ascii("\"tlsVersion\":");
+    private static final byte[] TLS_CIPHER_SUITE = JsonBytes.ascii(",\"cipherSuite\":");
+    private static final byte[] HOST_HEADER = JsonBytes.ascii("\"clientProvidedHostHeader\":");
+    private static final byte[] ANONYMOUS =
+            JsonBytes.ascii("{\"type\":\"AWSAccount\",\"principalId\":\"\",\"accountId\":\"anonymous\"");
+    private static final byte[] ACCESS_KEY_ID = JsonBytes.ascii(",\"accessKeyId\":");
+    private static final byte[] TYPE_FIRST = JsonBytes.ascii("{\"type\":");
+    private static final byte[] PRINCIPAL_ID = JsonBytes.ascii(",\"principalId\":");
+    private static final byte[] ARN = JsonBytes.ascii(",\"arn\":");
+    private static final byte[] ACCOUNT_ID = JsonBytes.ascii(",\"accountId\":");
+    private static final byte[] USER_NAME = JsonBytes.ascii(",\"userName\":");
+    private static final byte[] SESSION_CONTEXT = JsonBytes.ascii(",\"sessionContext\":{");
+    private static final byte[] SESSION_ISSUER =
+            JsonBytes.ascii("\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":");
+    private static final byte[] ATTRIBUTES = JsonBytes.ascii("\"attributes\":{\"creationDate\":");
+    private static final byte[] MFA_AUTHENTICATED = JsonBytes.ascii(",\"mfaAuthenticated\":");
+    private static final byte[] INVOKED_BY_S3 =
+            JsonBytes.ascii(",\"invokedBy\":\"" + CloudTrailRecord.INVOKED_BY_S3 + "\"");
+    private static final byte[] END_COMMA = JsonBytes.ascii("},");
+    private static final byte[] END_ARRAY = JsonBytes.ascii("}]");
+    private static final byte[] END_END = JsonBytes.ascii("}}");
+    private static final byte[] TRUE = JsonBytes.ascii("true");
+    private static final byte[] FALSE = JsonBytes.ascii("false");
+
     /**
-     * The generator's output, collected into an array one byte longer than the record for the newline: a record under
-     * the generator's buffer arrives in one write, into an array of exactly the line's size.
+     * The writer's first capacity: grown to the largest record seen (up to {@link #MAX_SIZE_HINT}), so a record is
+     * written without growing its buffer. Shared without synchronisation: any value read is a valid capacity.
      */
-    private static final class LineOut extends OutputStream {
-        byte[] buf = new byte[0];
-        int size;
+    private static int sizeHint = 1024;
 
-        @Override
-        public void write(int b) {
-            room(1);
-            buf[size++] = (byte) b;
-        }
+    private static final int MAX_SIZE_HINT = 8192;
 
-        @Override
-        public void write(byte[] b, int off, int len) {
-            room(len);
-            System.arraycopy(b, off, buf, size, len);
-            size += len;
-        }
-
-        private void room(int n) {
-            if (size + n + 1 > buf.length) buf = Arrays.copyOf(buf, Math.max(size + n + 1, buf.length * 2));
-        }
-
-        byte[] line() {
-            if (buf.length != size + 1) buf = Arrays.copyOf(buf, size + 1);
-            buf[size] = '\n';
-            return buf;
-        }
-    }
-
-    /**
-     * Whether the JSON has a surrogate in a string ({@code \\uD800} to {@code \\uDFFF}, as the generator escapes
-     * each one): a lone one is what {@link RecordBounds#clean} would replace. A backslash outside an escape does not
-     * occur (the generator escapes it too), so each one starts an escape, and the escaped character is skipped.
-     */
-    static boolean escapesSurrogate(byte[] json, int len) {
-        int i = 0;
-        while (i < len) {
-            if (json[i] != '\\') {
-                i++;
-                continue;
-            }
-            if (i + 3 < len && json[i + 1] == 'u' && (json[i + 2] | 0x20) == 'd') {
-                int c = json[i + 3] | 0x20;
-                if ((c >= '8' && c <= '9') || (c >= 'a' && c <= 'f')) return true;
-            }
-            i += 2;
-        }
-        return false;
-    }
-
+    /** {@link CloudTrailRecord#of}, field for field, written as Jackson writes that tree (see the class comment). */
     private static void body(
-            CloudTrailRecord records, RequestFacts f, String eventId, boolean nullResponse, JsonGenerator g)
-            throws IOException {
-        g.writeStartObject();
-        g.writeStringField("eventVersion", CloudTrailRecord.EVENT_VERSION);
-        g.writeFieldName("userIdentity");
+            CloudTrailRecord records, RequestFacts f, String eventId, boolean nullResponse, JsonBytes out) {
+        out.raw(START);
         userIdentity(
                 f.principal(),
                 f.accessKeyId(),
                 CloudTrailRecord.INVOKED_BY_S3.equals(f.sourceIp()) && !"s3".equals(f.service()),
-                g);
-        g.writeStringField("eventTime", CloudTrailRecord.eventTime(f.time()));
-        text(g, "eventSource", CloudTrailRecord.eventSource(f));
-        text(g, "eventName", f.eventName());
-        text(g, "awsRegion", f.region());
-        text(g, "sourceIPAddress", f.sourceIp());
-        text(g, "userAgent", CloudTrailRecord.userAgent(f));
+                out);
+        out.raw(EVENT_TIME).string(CloudTrailRecord.eventTime(f.time()));
+        text(out.raw(EVENT_SOURCE), CloudTrailRecord.eventSource(f));
+        text(out.raw(EVENT_NAME), f.eventName());
+        text(out.raw(AWS_REGION), f.region());
+        text(out.raw(SOURCE_IP), f.sourceIp());
+        text(out.raw(USER_AGENT), CloudTrailRecord.userAgent(f));
         if (f.errorCode() != null) {
-            text(g, "errorCode", f.errorCode());
-            text(g, "errorMessage", f.errorMessage());
+            text(out.raw(ERROR_CODE), f.errorCode());
+            text(out.raw(ERROR_MESSAGE), f.errorMessage());
         }
-        g.writeObjectFieldStart("requestParameters");
+        out.raw(REQUEST_PARAMETERS);
         // CloudTrailRecord.parameterOrder without a sort: bucketName, Host, key, then the rest by name.
         Map.Entry<String, String> bucketName = null, hostParam = null, key = null;
         List<Map.Entry<String, String>> rest = null;
@@ -280,136 +293,124 @@ final class StreamedRecord {
                 }
             }
         }
-        if (bucketName != null) text(g, "bucketName", bucketName.getValue());
-        if (hostParam != null) text(g, "Host", hostParam.getValue());
-        if (key != null) text(g, "key", key.getValue());
+        boolean first = true;
+        if (bucketName != null) {
+            text(out.raw(BUCKET_NAME), bucketName.getValue());
+            first = false;
+        }
+        if (hostParam != null) {
+            text(comma(out, first).raw(HOST), hostParam.getValue());
+            first = false;
+        }
+        if (key != null) {
+            text(comma(out, first).raw(KEY), key.getValue());
+            first = false;
+        }
         if (rest != null) {
             rest.sort(Map.Entry.comparingByKey());
-            for (Map.Entry<String, String> e : rest) text(g, name(e.getKey()), e.getValue());
+            for (Map.Entry<String, String> e : rest) {
+                text(name(comma(out, first), e.getKey()), e.getValue());
+                first = false;
+            }
         }
-        g.writeEndObject();
         if (nullResponse) {
-            g.writeNullField("responseElements");
+            out.raw(NULL_RESPONSE);
         } else {
-            g.writeObjectFieldStart("responseElements");
+            out.raw(RESPONSE);
             List<Map.Entry<String, String>> resp =
                     new ArrayList<>(f.responseElements().entrySet());
             resp.sort(Map.Entry.comparingByKey());
-            for (Map.Entry<String, String> e : resp) text(g, name(e.getKey()), e.getValue());
-            g.writeEndObject();
+            first = true;
+            for (Map.Entry<String, String> e : resp) {
+                text(name(comma(out, first), e.getKey()), e.getValue());
+                first = false;
+            }
+            out.raw('}');
         }
-        g.writeObjectFieldStart("additionalEventData");
-        if (f.authMethod() != null) g.writeStringField("SignatureVersion", "SigV4");
-        if (f.cipherSuite() != null) text(g, "CipherSuite", f.cipherSuite());
-        g.writeNumberField("bytesTransferredIn", f.bytesIn());
+        out.raw(ADDITIONAL);
+        if (f.authMethod() != null) out.raw(SIGV4);
+        if (f.cipherSuite() != null)
+            text(out.raw(CIPHER_SUITE), f.cipherSuite()).raw(',');
+        out.raw(BYTES_IN).number(f.bytesIn());
         String sse = CloudTrailRecord.sseApplied(f);
-        if (sse != null) g.writeStringField("SSEApplied", sse);
-        if (f.authMethod() != null) text(g, "AuthenticationMethod", f.authMethod());
-        if (f.hostId() != null) text(g, "x-amz-id-2", f.hostId());
-        g.writeNumberField("bytesTransferredOut", f.bytesOut());
+        if (sse != null) out.raw(SSE_APPLIED).string(sse);
+        if (f.authMethod() != null) text(out.raw(AUTHENTICATION_METHOD), f.authMethod());
+        if (f.hostId() != null) text(out.raw(HOST_ID), f.hostId());
+        out.raw(BYTES_OUT).number(f.bytesOut());
         for (Map.Entry<String, Object> e : f.additional().entrySet()) {
             if (CloudTrailRecord.KMS_KEY_ARN.equals(e.getKey()) || CloudTrailRecord.RESOURCE_ACCOUNT.equals(e.getKey()))
                 continue;
-            g.writeFieldName(name(e.getKey()));
-            value(g, e.getValue());
+            value(name(out.raw(','), e.getKey()), e.getValue());
         }
-        g.writeEndObject();
-        text(g, "requestID", f.requestId());
-        g.writeStringField("eventID", eventId);
-        g.writeBooleanField("readOnly", f.readOnly());
+        text(out.raw(REQUEST_ID), f.requestId());
+        out.raw(EVENT_ID).string(eventId);
+        out.raw(f.readOnly() ? READ_ONLY : READ_WRITE);
         String recipient = records.recipient(f);
         if (f.bucket() != null) {
-            g.writeArrayFieldStart("resources");
+            out.raw(RESOURCES);
             if ("DeleteObjects".equals(f.eventName())) {
-                g.writeStartObject();
-                g.writeStringField("type", "AWS::S3::Object");
-                text(g, "ARNPrefix", "arn:aws:s3:::" + f.bucket() + "/");
-                g.writeEndObject();
+                arn(out.raw(OBJECT_PREFIX), f.bucket(), "/", null).raw(END_COMMA);
             }
-            if (f.key() != null) {
-                g.writeStartObject();
-                g.writeStringField("type", "AWS::S3::Object");
-                text(g, "ARN", "arn:aws:s3:::" + f.bucket() + "/" + f.key());
-                g.writeEndObject();
-            }
-            g.writeStartObject();
-            text(g, "accountId", recipient);
-            g.writeStringField("type", "AWS::S3::Bucket");
-            text(g, "ARN", "arn:aws:s3:::" + f.bucket());
-            g.writeEndObject();
-            g.writeEndArray();
+            if (f.key() != null) arn(out.raw(OBJECT), f.bucket(), "/", f.key()).raw(END_COMMA);
+            text(out.raw(ACCOUNT_ID_FIRST), recipient);
+            arn(out.raw(BUCKET_TYPE), f.bucket(), null, null).raw(END_ARRAY);
         } else if (f.additional().get(CloudTrailRecord.KMS_KEY_ARN) instanceof String keyArn) {
-            g.writeArrayFieldStart("resources");
-            g.writeStartObject();
             String[] parts = keyArn.split(":", 6);
-            text(g, "accountId", parts.length == 6 ? parts[4] : records.accountId());
-            g.writeStringField("type", "AWS::KMS::Key");
-            text(g, "ARN", keyArn);
-            g.writeEndObject();
-            g.writeEndArray();
+            text(out.raw(RESOURCES).raw(ACCOUNT_ID_FIRST), parts.length == 6 ? parts[4] : records.accountId());
+            text(out.raw(KMS_KEY_TYPE), keyArn).raw(END_ARRAY);
         }
-        g.writeStringField("eventType", "AwsApiCall");
-        g.writeBooleanField("managementEvent", f.management());
-        text(g, "recipientAccountId", recipient);
-        g.writeStringField("eventCategory", f.management() ? "Management" : "Data");
+        out.raw(f.management() ? MANAGEMENT_EVENT : DATA_EVENT);
+        text(out.raw(RECIPIENT), recipient);
+        out.raw(f.management() ? MANAGEMENT_CATEGORY : DATA_CATEGORY);
         String host = f.requestParameters().get("Host");
         if (f.tlsVersion() != null || host != null) {
-            g.writeObjectFieldStart("tlsDetails");
+            out.raw(TLS_DETAILS);
             if (f.tlsVersion() != null) {
-                text(g, "tlsVersion", f.tlsVersion());
-                text(g, "cipherSuite", f.cipherSuite());
+                text(out.raw(TLS_VERSION), f.tlsVersion());
+                text(out.raw(TLS_CIPHER_SUITE), f.cipherSuite());
             }
-            if (host != null) text(g, "clientProvidedHostHeader", host);
-            g.writeEndObject();
+            if (host != null) text(comma(out, f.tlsVersion() == null).raw(HOST_HEADER), host);
+            out.raw('}');
         }
-        g.writeEndObject();
+        out.raw('}');
     }
 
-    /** {@link CloudTrailRecord#userIdentity}, streamed. */
-    private static void userIdentity(Principal p, String claimedKeyId, boolean invokedByS3, JsonGenerator g)
-            throws IOException {
-        g.writeStartObject();
+    /** {@link CloudTrailRecord#userIdentity}, written. */
+    private static void userIdentity(Principal p, String claimedKeyId, boolean invokedByS3, JsonBytes out) {
         if (p == null || p.isAnonymous()) {
-            g.writeStringField("type", "AWSAccount");
-            g.writeStringField("principalId", "");
-            g.writeStringField("accountId", "anonymous");
-            if (claimedKeyId != null && !claimedKeyId.isEmpty()) text(g, "accessKeyId", claimedKeyId);
+            out.raw(ANONYMOUS);
+            if (claimedKeyId != null && !claimedKeyId.isEmpty()) text(out.raw(ACCESS_KEY_ID), claimedKeyId);
         } else {
             String keyId = claimedKeyId != null && !claimedKeyId.isEmpty() ? claimedKeyId : p.accessKeyId();
-            text(g, "type", p.type());
-            text(g, "principalId", p.principalId());
-            text(g, "arn", p.arn());
-            text(g, "accountId", p.accountId());
-            if (keyId != null && !keyId.isEmpty()) text(g, "accessKeyId", keyId);
+            text(out.raw(TYPE_FIRST), p.type());
+            text(out.raw(PRINCIPAL_ID), p.principalId());
+            text(out.raw(ARN), p.arn());
+            text(out.raw(ACCOUNT_ID), p.accountId());
+            if (keyId != null && !keyId.isEmpty()) text(out.raw(ACCESS_KEY_ID), keyId);
             if (!"AssumedRole".equals(p.type())
                     && p.userName() != null
                     && !p.userName().isEmpty()) {
-                text(g, "userName", p.userName());
+                text(out.raw(USER_NAME), p.userName());
             }
             if (p.sessionTokenIssued().isPresent()) {
-                g.writeObjectFieldStart("sessionContext");
+                out.raw(SESSION_CONTEXT);
                 if ("AssumedRole".equals(p.type())) {
-                    g.writeObjectFieldStart("sessionIssuer");
-                    g.writeStringField("type", "Role");
                     String pid = p.principalId();
-                    text(g, "principalId", pid.contains(":") ? pid.substring(0, pid.indexOf(':')) : pid);
-                    text(g, "arn", CloudTrailRecord.roleArn(p.arn()));
-                    text(g, "accountId", p.accountId());
-                    text(g, "userName", Principal.roleNameOf(p.arn()));
-                    g.writeEndObject();
+                    text(out.raw(SESSION_ISSUER), pid.contains(":") ? pid.substring(0, pid.indexOf(':')) : pid);
+                    text(out.raw(ARN), CloudTrailRecord.roleArn(p.arn()));
+                    text(out.raw(ACCOUNT_ID), p.accountId());
+                    text(out.raw(USER_NAME), Principal.roleNameOf(p.arn()));
+                    out.raw(END_COMMA);
                 }
-                g.writeObjectFieldStart("attributes");
-                g.writeStringField(
-                        "creationDate",
-                        CloudTrailRecord.EVENT_TIME.format(
+                out.raw(ATTRIBUTES)
+                        .string(CloudTrailRecord.EVENT_TIME.format(
                                 Instant.ofEpochMilli(p.sessionTokenIssued().get())));
-                g.writeStringField("mfaAuthenticated", Boolean.toString(p.mfaAuthenticated()));
-                g.writeEndObject();
-                g.writeEndObject();
+                out.raw(MFA_AUTHENTICATED).string(Boolean.toString(p.mfaAuthenticated()));
+                out.raw(END_END);
             }
         }
-        if (invokedByS3) g.writeStringField("invokedBy", CloudTrailRecord.INVOKED_BY_S3);
-        g.writeEndObject();
+        if (invokedByS3) out.raw(INVOKED_BY_S3);
+        out.raw('}');
     }
 
     /**
@@ -425,43 +426,62 @@ final class StreamedRecord {
         return true;
     }
 
-    private static void value(JsonGenerator g, Object v) throws IOException {
+    private static void value(JsonBytes out, Object v) {
         switch (v) {
             case String s -> {
                 if (s.length() > RecordBounds.MAX_STRING) throw new NeedsTree();
-                g.writeString(s);
+                out.string(s);
             }
-            case Boolean b -> g.writeBoolean(b);
-            case Integer i -> g.writeNumber(i);
-            case Long l -> g.writeNumber(l);
+            case Boolean b -> out.raw(b ? TRUE : FALSE);
+            case Integer i -> out.number(i);
+            case Long l -> out.number(l);
             case Map<?, ?> m -> {
-                g.writeStartObject();
+                out.raw('{');
+                boolean first = true;
                 for (Map.Entry<?, ?> e : m.entrySet()) {
-                    g.writeFieldName(name((String) e.getKey()));
-                    value(g, e.getValue());
+                    value(name(comma(out, first), (String) e.getKey()), e.getValue());
+                    first = false;
                 }
-                g.writeEndObject();
+                out.raw('}');
             }
             default -> throw new NeedsTree();
         }
     }
 
-    /** A name RecordBounds keeps as it is (a lone surrogate in it is found in the bytes, see {@link #write}). */
-    private static String name(String n) {
-        if (n.length() > RecordBounds.MAX_NAME) throw new NeedsTree();
-        return n;
+    /** A comma unless this is the object's first field. */
+    private static JsonBytes comma(JsonBytes out, boolean first) {
+        return first ? out : out.raw(',');
     }
 
     /**
-     * A string field (null as JSON null, as ObjectNode.put writes it) whose value RecordBounds keeps as it is: not
-     * longer than it cuts (a lone surrogate is found in the bytes, see {@link #write}).
+     * A field's name (and its colon) that RecordBounds keeps as it is: not longer than it cuts (a lone surrogate is
+     * noted by the writer, see {@link #write}).
      */
-    private static void text(JsonGenerator g, String name, String value) throws IOException {
-        if (value == null) {
-            g.writeNullField(name);
-            return;
-        }
-        if (value.length() > RecordBounds.MAX_STRING) throw new NeedsTree();
-        g.writeStringField(name, value);
+    private static JsonBytes name(JsonBytes out, String n) {
+        if (n.length() > RecordBounds.MAX_NAME) throw new NeedsTree();
+        return out.string(n).raw(':');
+    }
+
+    /**
+     * A string field's value (null as JSON null, as ObjectNode.put writes it) that RecordBounds keeps as it is: not
+     * longer than it cuts (a lone surrogate is noted by the writer, see {@link #write}).
+     */
+    private static JsonBytes text(JsonBytes out, String value) {
+        if (value != null && value.length() > RecordBounds.MAX_STRING) throw new NeedsTree();
+        return out.string(value);
+    }
+
+    /**
+     * The string {@code "arn:aws:s3:::" + bucket [+ sep [+ key]]}, written in pieces (no concatenated copy), under the
+     * same bound as {@link #text}.
+     */
+    private static JsonBytes arn(JsonBytes out, String bucket, String sep, String key) {
+        int length =
+                S3_ARN.length + bucket.length() + (sep == null ? 0 : sep.length()) + (key == null ? 0 : key.length());
+        if (length > RecordBounds.MAX_STRING) throw new NeedsTree();
+        out.raw('"').raw(S3_ARN).chars(bucket);
+        if (sep != null) out.chars(sep);
+        if (key != null) out.chars(key);
+        return out.raw('"');
     }
 }

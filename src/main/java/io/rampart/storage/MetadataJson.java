@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rampart.json.JsonText;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ final class MetadataJson {
         out.append(",\"checksums\":");
         map(out, m.checksums());
         out.append(",\"checksumType\":");
-        string(out, m.checksumType());
+        JsonText.string(out, m.checksumType());
         out.append(",\"partSizes\":");
         List<Long> parts = m.partSizes();
         out.append('[');
@@ -80,7 +81,7 @@ final class MetadataJson {
         out.append("],\"tags\":");
         map(out, m.tags());
         out.append(",\"storageClass\":");
-        string(out, m.storageClass());
+        JsonText.string(out, m.storageClass());
         out.append(",\"encryption\":");
         Encryption e = m.encryption();
         if (e == null) {
@@ -103,32 +104,32 @@ final class MetadataJson {
             out.append("null");
         } else {
             out.append("{\"mode\":");
-            string(out, lock.mode());
+            JsonText.string(out, lock.mode());
             out.append(",\"retainUntil\":").append(lock.retainUntil());
             out.append(",\"legalHold\":").append(lock.legalHold()).append('}');
         }
         out.append(",\"replicationStatus\":");
-        string(out, m.replicationStatus());
+        JsonText.string(out, m.replicationStatus());
         out.append(",\"acl\":");
         AccessControlList acl = m.acl();
         if (acl == null) {
             out.append("null");
         } else {
             out.append("{\"owner\":");
-            string(out, acl.owner());
+            JsonText.string(out, acl.owner());
             out.append(",\"grants\":[");
             List<AccessControlList.Grant> grants = acl.grants();
             for (int i = 0; i < grants.size(); i++) {
                 AccessControlList.Grant g = grants.get(i);
                 if (i > 0) out.append(',');
                 out.append("{\"type\":");
-                string(out, g.type());
+                JsonText.string(out, g.type());
                 out.append(",\"id\":");
-                string(out, g.id());
+                JsonText.string(out, g.id());
                 out.append(",\"uri\":");
-                string(out, g.uri());
+                JsonText.string(out, g.uri());
                 out.append(",\"permission\":");
-                string(out, g.permission());
+                JsonText.string(out, g.permission());
                 out.append('}');
             }
             out.append("]}");
@@ -142,9 +143,9 @@ final class MetadataJson {
         for (Map.Entry<String, String> entry : map.entrySet()) {
             if (!first) out.append(',');
             first = false;
-            string(out, entry.getKey());
+            JsonText.string(out, entry.getKey());
             out.append(':');
-            string(out, entry.getValue());
+            JsonText.string(out, entry.getValue());
         }
         out.append('}');
     }
@@ -154,38 +155,8 @@ final class MetadataJson {
         if (value == null) return first;
         if (!first) out.append(',');
         out.append('"').append(name).append("\":");
-        string(out, value);
+        JsonText.string(out, value);
         return false;
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-    /** A JSON string as Jackson writes it: '"', '\\' and control characters escaped, everything else as is. */
-    private static void string(StringBuilder out, String s) {
-        if (s == null) {
-            out.append("null");
-            return;
-        }
-        out.append('"');
-        int n = s.length();
-        int from = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
-            out.append(s, from, i);
-            from = i + 1;
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\f' -> out.append("\\f");
-                case '\r' -> out.append("\\r");
-                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-        }
-        out.append(s, from, n).append('"');
     }
 
     static String toJson(Object o) {

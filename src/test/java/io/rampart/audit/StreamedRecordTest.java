@@ -294,7 +294,7 @@ class StreamedRecordTest {
                 false,
                 Map.of("replaced", List.of("v1", "v2")));
         assertThat(StreamedRecord.write(RECORDS, structured, "id")).isNull();
-        // a surrogate pair is kept by the bounds, but goes the tree way too (found as an escape in the bytes)
+        // a surrogate pair is kept by the bounds, and streams (each half escaped, as Jackson writes it)
         String emoji = "photo-\uD83D\uDE00.jpg";
         RequestFacts paired = facts(
                 "s3",
@@ -309,7 +309,9 @@ class StreamedRecordTest {
                 null,
                 true,
                 Map.of());
-        assertThat(StreamedRecord.write(RECORDS, paired, "id")).isNull();
+        assertSameAsTree(paired);
+        assertThat(new String(StreamedRecord.write(RECORDS, paired, "id"), StandardCharsets.UTF_8))
+                .contains("photo-\\uD83D\\uDE00.jpg");
         TrailLine pairedLine = RECORDS.line(paired);
         assertThat(parse(pairedLine.bytes())
                         .path("requestParameters")
@@ -367,6 +369,249 @@ class StreamedRecordTest {
                         .bytes(),
                 StandardCharsets.UTF_8);
         assertThat(line).contains("\"omitted\":true").hasSizeLessThan(RecordBounds.MAX_RECORD_BYTES);
+    }
+
+    /** Characters of every escaping and encoding class: ASCII, escapes, controls, 2- and 3-byte UTF-8, surrogates. */
+    private static final String[] PIECES = {
+        "a",
+        "Z",
+        "0",
+        " ",
+        "-",
+        "/",
+        ":",
+        ".",
+        "\"",
+        "\\",
+        "\b",
+        "\t",
+        "\n",
+        "\f",
+        "\r",
+        "\u0000",
+        "\u001f",
+        "\u007f",
+        "\u0080",
+        "é",
+        "ß",
+        "\u07ff",
+        "\u0800",
+        "日",
+        "ключ",
+        "\u2028",
+        "\u2029",
+        "\uFEFF",
+        "\uFFFD",
+        "\uFFFF",
+        "\uD83D\uDE00",
+        "\uD800\uDC00",
+        "\uDBFF\uDFFF",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        "<",
+        "&",
+        "'",
+        "uD800",
+        "\\u"
+    };
+
+    /** A random text: mostly short and plain, sometimes any of {@link #PIECES}, rarely a lone surrogate or too long. */
+    private static String text(java.util.Random rnd) {
+        int kind = rnd.nextInt(100);
+        if (kind < 30) return "v" + rnd.nextInt(1000);
+        if (kind == 30) return "";
+        if (kind == 31) return "x".repeat(RecordBounds.MAX_STRING - 2 + rnd.nextInt(4));
+        if (kind == 32) return rnd.nextBoolean() ? "a\uD800" : "\uDC00b";
+        StringBuilder b = new StringBuilder();
+        int n = rnd.nextInt(12);
+        for (int i = 0; i < n; i++) b.append(PIECES[rnd.nextInt(PIECES.length)]);
+        return b.toString();
+    }
+
+    private static String nullable(java.util.Random rnd) {
+        return rnd.nextInt(6) == 0 ? null : text(rnd);
+    }
+
+    private static final List<String> EVENT_NAMES = List.of(
+            "GetObject",
+            "PutObject",
+            "CopyObject",
+            "DeleteObjects",
+            "CompleteMultipartUpload",
+            "UploadPart",
+            "PostObject",
+            "ListBuckets",
+            "AssumeRole",
+            "CreateAccessKey",
+            "GenerateDataKey",
+            "Unknown");
+
+    private static Principal principal(java.util.Random rnd) {
+        return switch (rnd.nextInt(7)) {
+            case 0 -> null;
+            case 1 -> Principal.anonymous();
+            case 2 -> USER;
+            case 3 -> ROLE;
+            case 4 ->
+                new Principal(
+                        "AssumedRole",
+                        text(rnd),
+                        "arn:aws:sts::" + text(rnd) + ":assumed-role/" + text(rnd) + "/" + text(rnd),
+                        text(rnd) + (rnd.nextBoolean() ? ":" + text(rnd) : ""),
+                        nullable(rnd),
+                        nullable(rnd),
+                        Optional.of(rnd.nextLong(4_000_000_000_000L)),
+                        rnd.nextBoolean(),
+                        Map.of());
+            case 5 ->
+                new Principal(
+                        rnd.nextBoolean() ? "IAMUser" : "FederatedUser",
+                        text(rnd),
+                        text(rnd),
+                        text(rnd),
+                        nullable(rnd),
+                        nullable(rnd),
+                        rnd.nextBoolean() ? Optional.of(rnd.nextLong(4_000_000_000_000L)) : Optional.empty(),
+                        rnd.nextBoolean(),
+                        Map.of());
+            // (a principal always has an account: the record's recipient reads it)
+            default ->
+                new Principal(
+                        nullable(rnd),
+                        text(rnd),
+                        nullable(rnd),
+                        nullable(rnd),
+                        nullable(rnd),
+                        nullable(rnd),
+                        Optional.empty());
+        };
+    }
+
+    private static Object additionalValue(java.util.Random rnd, int depth) {
+        return switch (rnd.nextInt(depth < 3 ? 8 : 6)) {
+            case 0, 1 -> text(rnd);
+            case 2 -> rnd.nextBoolean();
+            case 3 -> rnd.nextInt() >> rnd.nextInt(32);
+            case 4 -> rnd.nextBoolean() ? rnd.nextLong() : (Object) (long) rnd.nextInt(10_000);
+            case 5 -> rnd.nextInt(30) == 0 ? List.of(text(rnd)) : rnd.nextInt(2) == 0 ? Long.MIN_VALUE : 0;
+            default -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                int n = rnd.nextInt(4);
+                for (int i = 0; i < n; i++) m.put(text(rnd), additionalValue(rnd, depth + 1));
+                yield m;
+            }
+        };
+    }
+
+    private static RequestFacts randomFacts(java.util.Random rnd) {
+        String service = List.of("s3", "s3", "s3", "iam", "sts", "kms").get(rnd.nextInt(6));
+        String bucket = rnd.nextInt(4) == 0 ? null : text(rnd);
+        String key = rnd.nextInt(3) == 0 ? null : text(rnd);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (bucket != null && rnd.nextInt(5) > 0) params.put("bucketName", bucket);
+        if (key != null && rnd.nextInt(5) > 0) params.put("key", key);
+        if (rnd.nextBoolean()) params.put("Host", text(rnd));
+        int more = rnd.nextInt(5);
+        for (int i = 0; i < more; i++) {
+            String name = switch (rnd.nextInt(8)) {
+                case 0 -> "x-amz-server-side-encryption";
+                case 1 -> "x-amz-server-side-encryption-customer-algorithm";
+                case 2 -> "X-Amz-Security-Token";
+                case 3 -> "x-amz-server-side-encryption-customer-key";
+                case 4 -> "n".repeat(RecordBounds.MAX_NAME - 1 + rnd.nextInt(3));
+                default -> text(rnd);
+            };
+            params.put(name, text(rnd));
+        }
+        Map<String, String> response = new LinkedHashMap<>();
+        int answers = rnd.nextInt(4);
+        for (int i = 0; i < answers; i++) {
+            String name = switch (rnd.nextInt(6)) {
+                case 0 -> "x-amz-server-side-encryption";
+                case 1 -> "x-amz-version-id";
+                case 2 -> "assumedRoleUser.arn";
+                case 3 -> "x-amz-server-side-encryption-customer-algorithm";
+                default -> text(rnd).replace('.', '_');
+            };
+            response.put(name, rnd.nextBoolean() ? "aws:kms" : text(rnd));
+        }
+        Map<String, Object> additional = new LinkedHashMap<>();
+        int extras = rnd.nextInt(4);
+        for (int i = 0; i < extras; i++) {
+            String name = switch (rnd.nextInt(10)) {
+                case 0 -> CloudTrailRecord.KMS_KEY_ARN;
+                case 1 -> CloudTrailRecord.RESOURCE_ACCOUNT;
+                case 2 -> "x-rampart-replaced";
+                case 3 -> rnd.nextInt(4) == 0 ? "bytesTransferredOut" : "x-rampart-copy-source";
+                default -> text(rnd);
+            };
+            Object value = name.equals(CloudTrailRecord.KMS_KEY_ARN)
+                    ? (rnd.nextBoolean() ? "arn:aws:kms:us-east-1:" + text(rnd) + ":key/" + text(rnd) : text(rnd))
+                    : additionalValue(rnd, 0);
+            additional.put(name, value);
+        }
+        Map<String, com.fasterxml.jackson.databind.JsonNode> documents = rnd.nextInt(40) == 0
+                ? Map.of(
+                        "bucketPolicy", CloudTrailRecord.JSON.createObjectNode().put("Version", "2012-10-17"))
+                : Map.of();
+        boolean error = rnd.nextInt(4) == 0;
+        boolean tls = rnd.nextInt(3) == 0;
+        return RequestFacts.builder()
+                .time(Instant.ofEpochMilli(rnd.nextLong(4_000_000_000_000L)))
+                .requestId(nullable(rnd))
+                .hostId(rnd.nextBoolean() ? null : text(rnd))
+                .service(service)
+                .eventName(rnd.nextInt(10) == 0 ? text(rnd) : EVENT_NAMES.get(rnd.nextInt(EVENT_NAMES.size())))
+                .region(nullable(rnd))
+                .principal(principal(rnd))
+                .accessKeyId(rnd.nextInt(3) == 0 ? "" : nullable(rnd))
+                .sourceIp(rnd.nextInt(5) == 0 ? CloudTrailRecord.INVOKED_BY_S3 : nullable(rnd))
+                .userAgent(rnd.nextInt(5) == 0 ? "[" + text(rnd) + "]" : nullable(rnd))
+                .bucket(bucket)
+                .key(key)
+                .requestParameters(params)
+                .responseElements(response)
+                .status(error ? 403 : 200)
+                .errorCode(error ? text(rnd) : null)
+                .errorMessage(error ? nullable(rnd) : null)
+                .bytesIn(rnd.nextBoolean() ? rnd.nextInt(1 << 20) : rnd.nextLong())
+                .bytesOut(rnd.nextBoolean() ? rnd.nextInt(1 << 20) : rnd.nextLong())
+                .authMethod(rnd.nextInt(3) == 0 ? null : rnd.nextBoolean() ? "QueryString" : text(rnd))
+                .tlsVersion(tls ? text(rnd) : null)
+                .cipherSuite(tls || rnd.nextInt(5) == 0 ? nullable(rnd) : null)
+                .readOnly(rnd.nextBoolean())
+                .management(rnd.nextBoolean())
+                .documents(documents)
+                .additional(additional)
+                .build();
+    }
+
+    /**
+     * Thousands of random records of every shape the trail writes (every optional field present and absent, strings of
+     * every escaping class, surrogate pairs, lone surrogates, strings and names at and over the bounds, additional
+     * data of every kind): every record that streams is Jackson's bytes of its bounded tree, and most records stream.
+     */
+    @Test
+    void randomRecordsStreamToTheBoundedTreesBytes() {
+        java.util.Random rnd = new java.util.Random(2026_12_07L);
+        int streamed = 0;
+        int total = 20_000;
+        for (int i = 0; i < total; i++) {
+            RequestFacts f = randomFacts(rnd);
+            String eventId = EventIds.next();
+            byte[] line = StreamedRecord.write(RECORDS, f, eventId);
+            if (line == null) continue;
+            streamed++;
+            byte[] tree = RecordBounds.bounded(RECORDS.of(f, eventId));
+            assertThat(new String(line, StandardCharsets.UTF_8))
+                    .as("record %d", i)
+                    .isEqualTo(new String(tree, StandardCharsets.UTF_8) + "\n");
+            assertThat(line).as("record %d, bytes", i).isEqualTo(CloudTrailRecord.withNewline(tree));
+        }
+        assertThat(streamed).isGreaterThan(total / 2);
     }
 
     @Test

@@ -80,7 +80,9 @@ class RecordViewTest {
         boolean s3 = service.equals("s3");
         Principal who = WHO.get(rnd.nextInt(WHO.size()));
         String bucket = s3 && rnd.nextInt(8) > 0 ? "bucket-" + rnd.nextInt(3) : null;
-        String key = bucket != null && rnd.nextInt(5) > 0 ? "k/" + rnd.nextInt(4) : null;
+        // (every seventh key with a surrogate pair: written as two escapes, streamed all the same)
+        String key =
+                bucket != null && rnd.nextInt(5) > 0 ? (i % 7 == 0 ? "k/\uD83D\uDE00" : "k/") + rnd.nextInt(4) : null;
         Map<String, String> params = new LinkedHashMap<>();
         if (rnd.nextBoolean() && key != null) params.put("key", key);
         if (bucket != null && rnd.nextInt(6) > 0) params.put("bucketName", bucket);
