@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What a 4 KiB GET reads of the metadata: the bucket row and the object's current version (inline data, an SSE-S3
  * envelope, an ACL). {@code twoReads} is the bucket and the version in two read transactions (the Authorizer's and
- * GetObject's before {@link MetadataStore#read}); {@code oneRead} is both in one. {@code parseMeta} is Jackson's parse
+ * GetObject's before {@link MetadataStore#read}); {@code oneRead} is both in one, served from memory ({@link ReadCache})
+ * after its first read, {@code uncachedRead} the same join every time, {@code dataVersion} the check every cached read
+ * makes first. {@code parseMeta} is Jackson's parse
  * of the version's metadata column, {@code cachedMeta} the same text through {@link MetadataJson#objectMeta}.
  */
 @State(Scope.Benchmark)
@@ -100,6 +102,24 @@ public class ObjectReadBenchmark {
     @Benchmark
     public Object oneRead() {
         return store.read(BUCKET, KEY, null);
+    }
+
+    /** {@link #oneRead} without the cache: the join on a read connection, every time. */
+    @Benchmark
+    public Object uncachedRead() {
+        return db.readStatement(c -> ObjectVersions.bucketAndVersion(c, BUCKET, KEY, null));
+    }
+
+    /** What every cached read asks first, on the connection it takes: has another connection committed? */
+    @Benchmark
+    public Object dataVersion() {
+        return db.readStatement(c -> {
+            try (CachedStatements.Lease lease = CachedStatements.prepare(c, "PRAGMA data_version");
+                    java.sql.ResultSet rs = lease.statement().executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     @Benchmark

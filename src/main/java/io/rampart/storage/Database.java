@@ -29,6 +29,15 @@ public final class Database implements AutoCloseable {
             return read(work);
         }
 
+        /**
+         * A one-statement read whose value may be served from memory while nothing has committed since it was read
+         * (the embedded SQLite, whose writes all go through this process's writer or are seen by its data version);
+         * {@code weight} estimates a value's bytes. Other backends read every time.
+         */
+        default <T> T readCached(Object key, Work<T> work, java.util.function.ToLongFunction<T> weight) {
+            return readStatement(work);
+        }
+
         <T> T write(Work<T> work);
 
         /**
@@ -180,6 +189,15 @@ public final class Database implements AutoCloseable {
      */
     public <T> T readStatement(Work<T> work) {
         return engine.readStatement(work);
+    }
+
+    /**
+     * A {@link #readStatement} whose value may be served from memory (SQLite only): the same {@code key} must always
+     * mean the same statement, and the value is shared, never mutated by a caller. Never older than a write that
+     * returned before the read began ({@link SqliteEngine#readCached}).
+     */
+    <T> T readCached(Object key, Work<T> work, java.util.function.ToLongFunction<T> weight) {
+        return engine.readCached(key, work, weight);
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,18 @@ final class SqliteEngine implements Database.Engine {
     private final Thread writerThread;
     private volatile boolean closed;
 
+    /**
+     * The database's generation, for {@link #readCached}: odd while the writer commits, moved on (by one before and
+     * one after each commit, by two when another connection's commit is seen) whenever what a read can see may have
+     * changed.
+     */
+    private final AtomicLong generation = new AtomicLong();
+
+    private final ReadCache cache = new ReadCache();
+
+    /** Each read connection's last {@code PRAGMA data_version} (-1: not read yet), by identity. */
+    private final java.util.IdentityHashMap<Connection, long[]> dataVersions = new java.util.IdentityHashMap<>();
+
     SqliteEngine(Path file, int readConnections) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
         // SQLite gives the -wal and -shm files the database file's mode: make that 0600 before it first opens it.
@@ -54,6 +68,7 @@ final class SqliteEngine implements Database.Engine {
         for (int i = 0; i < readConnections; i++) {
             Connection c = open(true);
             CachedStatements.keep(c);
+            dataVersions.put(c, new long[] {-1});
             allReaders.add(c);
             readers.add(c);
         }
@@ -116,6 +131,63 @@ final class SqliteEngine implements Database.Engine {
         } finally {
             readers.add(c);
         }
+    }
+
+    /**
+     * A one-statement read served from memory when the same {@code key} was read in the current generation.
+     *
+     * <p>Why a served value is never older than a write that returned before the read began. The reader reads the
+     * generation g (after the data-version check below), then reads the database, and keeps the value under g; a
+     * value is served only to a reader that observed that same g, and never while g is odd. (a) A write of this
+     * process commits on the writer thread, which moves the generation to odd before {@code commit()} and on again
+     * after it, both before the write's caller is told it is done. A write whose commit the value's read did not see
+     * had not committed when that read began, so it ended the generation g after g was observed: every read that
+     * begins once it has returned observes a newer generation and misses. A read that can see a commit's effect (a
+     * re-read after {@code stillStored} found a version gone) began after the odd step, so it cannot hit a value read
+     * before that commit either. (b) Another connection's commit (the {@code rampart admin} process, a second server
+     * on the same file, a second {@link Database} on it in this process) is seen by {@code PRAGMA data_version}, which
+     * changes on a connection when any other connection has committed since that connection last asked: every read
+     * here asks, first, on the connection it took, and a change moves the generation on. A foreign commit that
+     * returned before this read began is therefore seen by this read's check, or was seen by an earlier check of
+     * this connection made after that commit, which ended the generation current then; either way the generation
+     * this read observes is newer than any value read before the commit. (c) Our own writer's commits also change
+     * every reader's data version: they only move the generation on once more.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T readCached(Object key, Database.Work<T> work, ToLongFunction<T> weight) {
+        Connection c = take();
+        try {
+            long g = checkedGeneration(c);
+            boolean stable = (g & 1) == 0;
+            if (stable) {
+                Object hit = cache.get(key, g);
+                if (hit != null) return (T) hit;
+            }
+            T value = work.run(c);
+            if (stable) cache.put(key, value, weight.applyAsLong(value), g, generation.get());
+            return value;
+        } catch (SQLException e) {
+            throw new StorageException("database read failed", e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    /** The generation, after moving it on if another connection committed since {@code c} last asked. */
+    private long checkedGeneration(Connection c) throws SQLException {
+        long[] seen = dataVersions.get(c);
+        long now;
+        try (CachedStatements.Lease lease = CachedStatements.prepare(c, "PRAGMA data_version");
+                ResultSet rs = lease.statement().executeQuery()) {
+            if (!rs.next()) throw new SQLException("PRAGMA data_version returned no row");
+            now = rs.getLong(1);
+        }
+        if (now != seen[0]) {
+            generation.addAndGet(2);
+            seen[0] = now;
+        }
+        return generation.get();
     }
 
     private Connection take() {
@@ -212,11 +284,22 @@ final class SqliteEngine implements Database.Engine {
             failAll(batch, e);
             return;
         }
+        // Odd while committing, moved on again before any write of the group is completed (see readCached); a group
+        // that fails to commit moves it on too, since the log may have reached the disk.
+        SQLException commitFailure = null;
+        generation.incrementAndGet();
         try {
             writer.commit();
         } catch (SQLException e) {
+            commitFailure = e;
+        } finally {
+            generation.incrementAndGet();
+        }
+        if (commitFailure != null) {
             // The log may have reached the disk before the failure: the writes may be there after a restart.
-            failAll(batch, new StorageException("database commit failed; the write may be durable", e, true));
+            failAll(
+                    batch,
+                    new StorageException("database commit failed; the write may be durable", commitFailure, true));
             return;
         }
         writer.setAutoCommit(true);

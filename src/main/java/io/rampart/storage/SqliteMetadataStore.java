@@ -127,9 +127,33 @@ public final class SqliteMetadataStore implements MetadataStore {
         return db.readStatement(c -> ObjectVersions.versionIn(c, bucket, key, versionId, true));
     }
 
+    /** What {@link #read} keeps in memory a value under ({@link Database#readCached}). */
+    private record ReadKey(
+            String bucket, String key, @Nullable String versionId) {}
+
+    /**
+     * Served from memory while nothing has committed since it was read (on SQLite: {@link Database#readCached}); the
+     * value is shared, so the version's inline data (encrypted, as stored) is never written to by its readers.
+     */
     @Override
     public ObjectRead read(String bucket, String key, String versionId) {
-        return db.readStatement(c -> ObjectVersions.bucketAndVersion(c, bucket, key, versionId));
+        return db.readCached(
+                new ReadKey(bucket, key, versionId),
+                c -> ObjectVersions.bucketAndVersion(c, bucket, key, versionId),
+                SqliteMetadataStore::weight);
+    }
+
+    /** About what a read's value holds in memory: its inline data and its longest texts, plus a fixed overhead. */
+    private static long weight(ObjectRead r) {
+        long w = 512;
+        if (r.bucket().isPresent() && r.bucket().get().config() != null)
+            w += 2L * r.bucket().get().config().length();
+        if (r.version().isPresent()) {
+            ObjectVersion v = r.version().get();
+            w += 2L * v.key().length() + 128L * v.segments().size();
+            if (v.inline() != null) w += v.inline().length;
+        }
+        return w;
     }
 
     @Override
